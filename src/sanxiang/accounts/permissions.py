@@ -1,0 +1,62 @@
+"""Who may read and change what. Every internal page and query goes through these, so that
+agency scoping is decided in one place.
+
+- Agency roles (officer, reviewer, agency head, agency administrator) see their own agency only.
+- Supervisors of the judicial bureau read every agency and change nothing of theirs.
+- System administrators administer everything (they also have Django's admin).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+
+
+def user_reads_all_agencies(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+
+
+def user_can_read_agency(user: User, agency_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user_reads_all_agencies(user):
+        return True
+    return user.role in AGENCY_ROLES and user.agency_id == agency_id
+
+
+def user_can_register_agencies(user: User) -> bool:
+    """Confirming enforcement bodies (执法主体资格确认) is the judicial bureau's work."""
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+
+
+def user_can_edit_agency(user: User, agency_id: int) -> bool:
+    return user_can_register_agencies(user) or (
+        user.is_authenticated and user.role == Role.AGENCY_ADMIN and user.agency_id == agency_id
+    )
+
+
+def user_can_manage_staff(user: User, agency_id: int) -> bool:
+    """Officers, certificates and the matter catalogue of an agency."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role == Role.AGENCY_ADMIN and user.agency_id == agency_id
+
+
+def user_can_manage_parties(user: User, agency_id: int) -> bool:
+    return user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id == agency_id
+
+
+def user_sees_full_officer_id_number(user: User, agency_id: int) -> bool:
+    """Only the officer's own agency administrator sees the full 身份证号."""
+    return user.is_authenticated and user.role == Role.AGENCY_ADMIN and user.agency_id == agency_id
+
+
+def user_sees_full_party_id_number(user: User, agency_id: int) -> bool:
+    """The agency that handles the party needs the full number for its documents."""
+    return user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id == agency_id
+
+
+def permission_require(allowed: bool, message: str = "您没有权限执行此操作") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,52 @@
+"""What the ledger records. Apps build `LedgerEvent`s with typed factory functions (see e.g.
+`sanxiang.registry.events`) and hand them to `sanxiang.ledger.services.entry_append` inside the
+transaction of the change they record."""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    # registry
+    AGENCY_CREATED = "registry.agency_created"
+    AGENCY_UPDATED = "registry.agency_updated"
+    OFFICER_CREATED = "registry.officer_created"
+    OFFICER_UPDATED = "registry.officer_updated"
+    CERTIFICATE_CREATED = "registry.certificate_created"
+    CERTIFICATE_UPDATED = "registry.certificate_updated"
+    MATTER_CREATED = "registry.matter_created"
+    MATTER_UPDATED = "registry.matter_updated"
+    PARTY_CREATED = "registry.party_created"
+    PARTY_UPDATED = "registry.party_updated"
+    REGISTRY_IMPORTED = "registry.imported"
+    # accounts
+    USER_CREATED = "accounts.user_created"
+    USER_LOCKED = "accounts.user_locked"
+    TOTP_ENABLED = "accounts.totp_enabled"
+    # cases and records (issues 3-6 add to these)
+    CASE_OPENED = "case.opened"
+    STEP_DONE = "case.step_done"
+    DOCUMENT_ISSUED = "case.document_issued"
+    FILE_RECEIVED = "evidence.file_received"
+    REVIEW_OPINION = "review.opinion"
+    PUBLICATION = "disclosure.published"
+    WITHDRAWAL = "disclosure.withdrawn"
+    ACCESS = "access.viewed"
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    sha256: str
+    size: int
+    sm3: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    kind: EventKind
+    payload: dict[str, Any]
+    agency_id: int | None = None
+    case_id: int | None = None
+    subject: str = ""  # what the entry is about, e.g. "officer:12"
+    files: tuple[FileDigest, ...] = field(default_factory=tuple)

@@ -1,0 +1,192 @@
+"""Rules of the registry: who may enforce, with which certificate, on whose behalf."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.violations import Violation
+
+PENALTY_LAW_ART_20 = "《中华人民共和国行政处罚法》第二十条"
+PENALTY_LAW_ART_42 = "《中华人民共和国行政处罚法》第四十二条"
+
+AGENCY_KINDS = ("administrative_organ", "authorized_organization", "entrusted_organization")
+
+
+@dataclass(frozen=True)
+class AgencySnapshot:
+    kind: str
+    entrusting_agency_kind: str | None = None
+    entrusting_agency_active: bool = True
+    is_own_entruster: bool = False
+
+
+def agency_validate(agency: AgencySnapshot) -> list[Violation]:
+    """An entrusted organisation acts in the name of an administrative organ that entrusted it,
+    and may not entrust further (行政处罚法第二十条)."""
+    violations = []
+    if agency.kind == "entrusted_organization":
+        if agency.entrusting_agency_kind is None:
+            violations.append(
+                Violation(
+                    "agency.entrusting_missing",
+                    "受委托组织必须登记委托它的行政机关",
+                    PENALTY_LAW_ART_20,
+                    "entrusting_agency",
+                )
+            )
+        elif agency.is_own_entruster:
+            violations.append(
+                Violation("agency.entrusting_self", "组织不能委托自己", PENALTY_LAW_ART_20, "entrusting_agency")
+            )
+        elif agency.entrusting_agency_kind == "entrusted_organization":
+            violations.append(
+                Violation(
+                    "agency.sub_entrustment",
+                    "受委托组织不得再委托其他组织或者个人实施行政处罚",
+                    PENALTY_LAW_ART_20,
+                    "entrusting_agency",
+                )
+            )
+        elif agency.entrusting_agency_kind != "administrative_organ":
+            violations.append(
+                Violation(
+                    "agency.entrusting_not_organ",
+                    "只有行政机关可以依法委托其他组织实施行政处罚",
+                    PENALTY_LAW_ART_20,
+                    "entrusting_agency",
+                )
+            )
+        elif not agency.entrusting_agency_active:
+            violations.append(
+                Violation(
+                    "agency.entrusting_inactive",
+                    "委托机关已不在正常状态，委托不能成立",
+                    PENALTY_LAW_ART_20,
+                    "entrusting_agency",
+                )
+            )
+    elif agency.entrusting_agency_kind is not None:
+        violations.append(
+            Violation(
+                "agency.entrusting_not_applicable",
+                "只有受委托组织需要登记委托机关",
+                PENALTY_LAW_ART_20,
+                "entrusting_agency",
+            )
+        )
+    return violations
+
+
+@dataclass(frozen=True)
+class CertificateSnapshot:
+    id: int | None
+    number: str
+    status: str  # valid | suspended | revoked
+    valid_from: dt.date
+    valid_to: dt.date
+    fields: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+
+
+def certificate_validate(certificate: CertificateSnapshot) -> list[Violation]:
+    if certificate.valid_to < certificate.valid_from:
+        return [
+            Violation(
+                "certificate.period",
+                "执法证有效期的截止日期不能早于起始日期",
+                "行政执法证件管理规定",
+                "valid_to",
+            )
+        ]
+    return []
+
+
+def certificate_problems_on(certificate: CertificateSnapshot, on: dt.date, *, enforcement_field: str = "") -> list[Violation]:
+    """Why the certificate does not allow its holder to act on `on` (in `enforcement_field`, if given).
+
+    Validity is always derived from the status and the dates, never stored, so it cannot go stale."""
+    problems = []
+    if certificate.status == "suspended":
+        problems.append(Violation("certificate.suspended", f"执法证{certificate.number}已暂扣", PENALTY_LAW_ART_42))
+    elif certificate.status == "revoked":
+        problems.append(Violation("certificate.revoked", f"执法证{certificate.number}已注销或吊销", PENALTY_LAW_ART_42))
+    if on < certificate.valid_from:
+        problems.append(
+            Violation(
+                "certificate.not_yet_valid",
+                f"执法证{certificate.number}自{certificate.valid_from.isoformat()}起才有效",
+                PENALTY_LAW_ART_42,
+            )
+        )
+    if on > certificate.valid_to:
+        problems.append(
+            Violation(
+                "certificate.expired",
+                f"执法证{certificate.number}已于{certificate.valid_to.isoformat()}到期",
+                PENALTY_LAW_ART_42,
+            )
+        )
+    if enforcement_field and certificate.fields and enforcement_field not in certificate.fields:
+        problems.append(
+            Violation(
+                "certificate.field",
+                f"执法证{certificate.number}的执法领域（{'、'.join(certificate.fields)}）不含“{enforcement_field}”",
+                PENALTY_LAW_ART_42,
+            )
+        )
+    return problems
+
+
+def certificate_is_valid_on(certificate: CertificateSnapshot, on: dt.date, *, enforcement_field: str = "") -> bool:
+    return not certificate_problems_on(certificate, on, enforcement_field=enforcement_field)
+
+
+@dataclass(frozen=True)
+class OfficerSnapshot:
+    id: int | None
+    name: str
+    status: str  # active | transferred | retired
+    staffing_type: str
+    is_legal_reviewer: bool = False
+    has_legal_qualification: bool = False
+    certificates: tuple[CertificateSnapshot, ...] = field(default_factory=tuple)
+
+
+def staffing_type_may_hold_certificate(
+    staffing_type: str, *, on: dt.date, region: str = "", parameters: ParameterSet | None = None
+) -> bool:
+    parameters = parameters or parameters_default()
+    allowed = parameters.value("registry.staffing_types_may_hold_certificate", on=on, region=region)
+    return staffing_type in allowed
+
+
+def officer_problems_on(
+    officer: OfficerSnapshot,
+    on: dt.date,
+    *,
+    enforcement_field: str = "",
+    region: str = "",
+    parameters: ParameterSet | None = None,
+) -> list[Violation]:
+    """Why this officer may not act on `on`; [] if they may."""
+    parameters = parameters or parameters_default()
+    problems = []
+    if officer.status != "active":
+        problems.append(Violation("officer.inactive", f"{officer.name}不在岗", PENALTY_LAW_ART_42))
+    if not staffing_type_may_hold_certificate(officer.staffing_type, on=on, region=region, parameters=parameters):
+        reference = parameters["registry.staffing_types_may_hold_certificate"].reference
+        problems.append(
+            Violation("officer.staffing_type", f"{officer.name}的人员身份不能从事行政执法", reference)
+        )
+    if not any(
+        certificate_is_valid_on(c, on, enforcement_field=enforcement_field) for c in officer.certificates
+    ):
+        problems.append(
+            Violation(
+                "officer.no_valid_certificate",
+                f"{officer.name}在{on.isoformat()}没有有效的执法证"
+                + (f"（执法领域：{enforcement_field}）" if enforcement_field else ""),
+                PENALTY_LAW_ART_42,
+            )
+        )
+    return problems

@@ -1,0 +1,142 @@
+"""Typed factories for the ledger events of the registry (one per kind of change).
+
+Personal identifiers never enter the ledger in clear: the ledger is kept for ever and may be
+shown in court, so an officer's or party's ID number is recorded as an unsalted SHA-256
+fingerprint that proves which number was entered without disclosing it."""
+
+import hashlib
+
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
+
+
+def _fingerprint(value: str) -> str:
+    """Long free text is recorded by digest; the row holds the text."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest() if value else ""
+
+
+def _agency_payload(agency: Agency) -> dict:
+    return {
+        "name": agency.name,
+        "credit_code": agency.credit_code,
+        "kind": agency.kind,
+        "entrusting_agency": agency.entrusting_agency_id,
+        "region_code": agency.region_code,
+        "parent_government": agency.parent_government,
+        "legal_basis": agency.legal_basis,
+        "enforcement_fields": agency.enforcement_fields,
+        "status": agency.status,
+    }
+
+
+def agency_created_event(*, agency: Agency) -> LedgerEvent:
+    return LedgerEvent(EventKind.AGENCY_CREATED, _agency_payload(agency), agency.pk, subject=f"agency:{agency.pk}")
+
+
+def agency_updated_event(*, agency: Agency, changed: list[str]) -> LedgerEvent:
+    payload = _agency_payload(agency) | {"changed": sorted(changed)}
+    return LedgerEvent(EventKind.AGENCY_UPDATED, payload, agency.pk, subject=f"agency:{agency.pk}")
+
+
+def _officer_payload(officer: Officer) -> dict:
+    return {
+        "name": officer.name,
+        "post": officer.post,
+        "id_number": officer.id_number_masked,
+        "staffing_type": officer.staffing_type,
+        "has_legal_qualification": officer.has_legal_qualification,
+        "is_legal_reviewer": officer.is_legal_reviewer,
+        "status": officer.status,
+    }
+
+
+def officer_created_event(*, officer: Officer) -> LedgerEvent:
+    return LedgerEvent(
+        EventKind.OFFICER_CREATED, _officer_payload(officer), officer.agency_id, subject=f"officer:{officer.pk}"
+    )
+
+
+def officer_updated_event(*, officer: Officer, changed: list[str]) -> LedgerEvent:
+    payload = _officer_payload(officer) | {"changed": sorted(changed)}
+    return LedgerEvent(EventKind.OFFICER_UPDATED, payload, officer.agency_id, subject=f"officer:{officer.pk}")
+
+
+def _certificate_payload(certificate: Certificate) -> dict:
+    return {
+        "officer": certificate.officer_id,
+        "number": certificate.number,
+        "issuing_authority": certificate.issuing_authority,
+        "enforcement_fields": certificate.enforcement_fields,
+        "enforcement_areas": certificate.enforcement_areas,
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_to": certificate.valid_to.isoformat(),
+        "status": certificate.status,
+    }
+
+
+def certificate_created_event(*, certificate: Certificate) -> LedgerEvent:
+    return LedgerEvent(
+        EventKind.CERTIFICATE_CREATED,
+        _certificate_payload(certificate),
+        certificate.officer.agency_id,
+        subject=f"certificate:{certificate.pk}",
+    )
+
+
+def certificate_updated_event(*, certificate: Certificate, changed: list[str], reason: str = "") -> LedgerEvent:
+    payload = _certificate_payload(certificate) | {"changed": sorted(changed), "reason": reason}
+    return LedgerEvent(
+        EventKind.CERTIFICATE_UPDATED, payload, certificate.officer.agency_id, subject=f"certificate:{certificate.pk}"
+    )
+
+
+def _matter_payload(matter: Matter) -> dict:
+    return {
+        "code": matter.code,
+        "name": matter.name,
+        "kind": matter.kind,
+        "enforcement_field": matter.enforcement_field,
+        "legal_bases": matter.legal_bases,
+        "discretion_standard_sha256": _fingerprint(matter.discretion_standard),
+        "is_active": matter.is_active,
+    }
+
+
+def matter_created_event(*, matter: Matter) -> LedgerEvent:
+    return LedgerEvent(EventKind.MATTER_CREATED, _matter_payload(matter), matter.agency_id, subject=f"matter:{matter.pk}")
+
+
+def matter_updated_event(*, matter: Matter, changed: list[str]) -> LedgerEvent:
+    payload = _matter_payload(matter) | {"changed": sorted(changed)}
+    return LedgerEvent(EventKind.MATTER_UPDATED, payload, matter.agency_id, subject=f"matter:{matter.pk}")
+
+
+def _party_payload(party: Party) -> dict:
+    return {
+        "kind": party.kind,
+        "name": party.name,
+        "credit_code": party.credit_code,
+        "id_type": party.id_type,
+        "id_number": party.id_number_masked,
+    }
+
+
+def party_created_event(*, party: Party) -> LedgerEvent:
+    return LedgerEvent(EventKind.PARTY_CREATED, _party_payload(party), party.agency_id, subject=f"party:{party.pk}")
+
+
+def party_updated_event(*, party: Party, changed: list[str]) -> LedgerEvent:
+    payload = _party_payload(party) | {"changed": sorted(changed)}
+    return LedgerEvent(EventKind.PARTY_UPDATED, payload, party.agency_id, subject=f"party:{party.pk}")
+
+
+def registry_imported_event(*, agency_id: int | None, file_sha256: str, file_size: int, counts: dict) -> LedgerEvent:
+    from sanxiang.ledger.events import FileDigest
+
+    return LedgerEvent(
+        EventKind.REGISTRY_IMPORTED,
+        {"counts": counts},
+        agency_id,
+        subject="registry-import",
+        files=(FileDigest(sha256=file_sha256, size=file_size),),
+    )

@@ -1,0 +1,385 @@
+"""Writes to the registry. Each function checks the actor's permission and the rules of law,
+makes the change and appends its ledger entry in one transaction; a refused change writes
+nothing and reports every reason."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from sanxiang.accounts.models import User
+from sanxiang.accounts.permissions import (
+    permission_require,
+    user_can_edit_agency,
+    user_can_manage_parties,
+    user_can_manage_staff,
+    user_can_register_agencies,
+)
+from sanxiang.ledger.services import entry_append
+from sanxiang.procedure import identifiers
+from sanxiang.procedure.parameters import parameters_default
+from sanxiang.procedure.registry_rules import AgencySnapshot, agency_validate, certificate_validate
+from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.registry import events
+from sanxiang.registry.models import (
+    Agency,
+    AgencyStatus,
+    Certificate,
+    IdentityDocumentType,
+    Matter,
+    Officer,
+    Party,
+    PartyKind,
+)
+
+GB_32100 = identifiers.GB_32100
+
+
+def _model_violations(instance: models.Model, *, exclude: list[str] | None = None) -> list[Violation]:
+    """Django's own field and uniqueness checks, as violations. Check constraints are left to
+    the database: each mirrors a rule in `procedure` that already reports it with its basis."""
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            Violation(f"{field}.invalid", message, "数据校验", None if field == "__all__" else field)
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def _merge(*groups: list[Violation]) -> list[Violation]:
+    """All reasons, each once: Django's uniqueness check and ours may say the same thing."""
+    seen, merged = set(), []
+    for violation in (v for group in groups for v in group):
+        key = (violation.field, violation.message)
+        if key not in seen:
+            seen.add(key)
+            merged.append(violation)
+    return merged
+
+
+def _credit_code_violations(code: str, *, field: str = "credit_code", on: dt.date | None = None) -> list[Violation]:
+    check_inner = parameters_default().value(
+        "identifiers.credit_code_check_organization_code", on=on or dt.date.today()
+    )
+    return identifiers.credit_code_validate(code, field=field, check_organization_code=check_inner)
+
+
+def _agency_violations(agency: Agency) -> list[Violation]:
+    entrusting = agency.entrusting_agency
+    snapshot = AgencySnapshot(
+        kind=agency.kind,
+        entrusting_agency_kind=entrusting.kind if entrusting else None,
+        entrusting_agency_active=entrusting.status == AgencyStatus.ACTIVE if entrusting else True,
+        is_own_entruster=bool(entrusting and agency.pk and entrusting.pk == agency.pk),
+    )
+    return _merge(
+        _credit_code_violations(agency.credit_code),
+        identifiers.region_code_validate(agency.region_code, field="region_code", what="行政区划代码"),
+        agency_validate(snapshot),
+        _model_violations(agency),
+    )
+
+
+def _apply(instance: models.Model, fields: dict[str, Any]) -> list[str]:
+    changed = []
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name.removesuffix("_id"))
+    return changed
+
+
+AGENCY_FIELDS = (
+    "name",
+    "credit_code",
+    "kind",
+    "entrusting_agency",
+    "region_code",
+    "parent_government",
+    "legal_basis",
+    "enforcement_fields",
+    "contact_phone",
+    "address",
+    "status",
+    "is_judicial_bureau",
+)
+
+
+def _normalize_agency_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    if "credit_code" in fields:
+        fields["credit_code"] = identifiers.credit_code_normalize(fields["credit_code"])
+    for key in ("name", "region_code", "parent_government"):
+        if key in fields and isinstance(fields[key], str):
+            fields[key] = fields[key].strip()
+    return fields
+
+
+@transaction.atomic
+def agency_create(*, actor: User | None, **fields: Any) -> Agency:
+    if actor is not None:
+        permission_require(user_can_register_agencies(actor), "只有司法局监督人员或系统管理员可以登记执法主体")
+    unknown = set(fields) - set(AGENCY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    agency = Agency(**_normalize_agency_fields(fields))
+    violations = _agency_violations(agency)
+    if violations:
+        raise Refused(violations)
+    agency.save()
+    entry_append(event=events.agency_created_event(agency=agency), actor=actor)
+    return agency
+
+
+@transaction.atomic
+def agency_update(*, actor: User | None, agency: Agency, **fields: Any) -> Agency:
+    if actor is not None:
+        permission_require(user_can_edit_agency(actor, agency.pk), "您不能修改这个执法主体")
+        if "is_judicial_bureau" in fields and not user_can_register_agencies(actor):
+            fields.pop("is_judicial_bureau")
+    unknown = set(fields) - set(AGENCY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    changed = _apply(agency, _normalize_agency_fields(fields))
+    if not changed:
+        return agency
+    violations = _agency_violations(agency)
+    if violations:
+        raise Refused(violations)
+    agency.save()
+    entry_append(event=events.agency_updated_event(agency=agency, changed=changed), actor=actor)
+    return agency
+
+
+OFFICER_FIELDS = ("name", "post", "id_number", "staffing_type", "has_legal_qualification", "is_legal_reviewer", "status")
+
+
+def _officer_violations(officer: Officer) -> list[Violation]:
+    return _merge(identifiers.id_number_validate(officer.id_number), _model_violations(officer))
+
+
+@transaction.atomic
+def officer_create(*, actor: User | None, agency: Agency, **fields: Any) -> Officer:
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, agency.pk), "只有本单位管理员可以登记执法人员")
+    if "id_number" in fields:
+        fields["id_number"] = identifiers.id_number_normalize(fields["id_number"])
+    officer = Officer(agency=agency, **fields)
+    violations = _officer_violations(officer)
+    if violations:
+        raise Refused(violations)
+    officer.save()
+    entry_append(event=events.officer_created_event(officer=officer), actor=actor)
+    return officer
+
+
+@transaction.atomic
+def officer_update(*, actor: User | None, officer: Officer, **fields: Any) -> Officer:
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, officer.agency_id), "只有本单位管理员可以修改执法人员")
+    unknown = set(fields) - set(OFFICER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown officer fields: {sorted(unknown)}")
+    if "id_number" in fields:
+        fields["id_number"] = identifiers.id_number_normalize(fields["id_number"])
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    changed = _apply(officer, fields)
+    if not changed:
+        return officer
+    violations = _officer_violations(officer)
+    if violations:
+        raise Refused(violations)
+    officer.save()
+    entry_append(event=events.officer_updated_event(officer=officer, changed=changed), actor=actor)
+    return officer
+
+
+CERTIFICATE_FIELDS = (
+    "number",
+    "issuing_authority",
+    "enforcement_fields",
+    "enforcement_areas",
+    "valid_from",
+    "valid_to",
+    "status",
+)
+
+
+def _certificate_violations(certificate: Certificate) -> list[Violation]:
+    rule_violations = (
+        certificate_validate(certificate.snapshot())
+        if certificate.valid_from and certificate.valid_to
+        else []
+    )
+    return _merge(rule_violations, _model_violations(certificate))
+
+
+@transaction.atomic
+def certificate_create(*, actor: User | None, officer: Officer, **fields: Any) -> Certificate:
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, officer.agency_id), "只有本单位管理员可以登记执法证")
+    certificate = Certificate(officer=officer, **fields)
+    violations = _certificate_violations(certificate)
+    if violations:
+        raise Refused(violations)
+    certificate.save()
+    entry_append(event=events.certificate_created_event(certificate=certificate), actor=actor)
+    return certificate
+
+
+@transaction.atomic
+def certificate_update(*, actor: User | None, certificate: Certificate, reason: str = "", **fields: Any) -> Certificate:
+    if actor is not None:
+        permission_require(
+            user_can_manage_staff(actor, certificate.officer.agency_id), "只有本单位管理员可以修改执法证"
+        )
+    unknown = set(fields) - set(CERTIFICATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown certificate fields: {sorted(unknown)}")
+    certificate = Certificate.objects.select_for_update().select_related("officer").get(pk=certificate.pk)
+    changed = _apply(certificate, fields)
+    if not changed:
+        return certificate
+    violations = _certificate_violations(certificate)
+    if "status" in changed and certificate.status != "valid" and not reason.strip():
+        violations.append(
+            Violation("certificate.reason_required", "暂扣或注销执法证需要说明理由", "行政执法证件管理规定", "reason")
+        )
+    if violations:
+        raise Refused(violations)
+    certificate.save()
+    entry_append(
+        event=events.certificate_updated_event(certificate=certificate, changed=changed, reason=reason), actor=actor
+    )
+    return certificate
+
+
+MATTER_FIELDS = ("code", "name", "kind", "enforcement_field", "legal_bases", "discretion_standard", "is_active")
+
+
+def _matter_violations(matter: Matter) -> list[Violation]:
+    violations = []
+    bases = matter.legal_bases
+    if not isinstance(bases, list) or not bases:
+        violations.append(
+            Violation("matter.legal_basis_missing", "执法事项必须至少有一条法律依据", "《中华人民共和国行政处罚法》第三十九条", "legal_bases")
+        )
+    elif any(not isinstance(b, dict) or not str(b.get("law", "")).strip() for b in bases):
+        violations.append(
+            Violation("matter.legal_basis_format", "每条法律依据都要写明法律法规名称", "《中华人民共和国行政处罚法》第三十九条", "legal_bases")
+        )
+    return _merge(violations, _model_violations(matter))
+
+
+@transaction.atomic
+def matter_create(*, actor: User | None, agency: Agency, **fields: Any) -> Matter:
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, agency.pk), "只有本单位管理员可以维护执法事项")
+    matter = Matter(agency=agency, **fields)
+    violations = _matter_violations(matter)
+    if violations:
+        raise Refused(violations)
+    matter.save()
+    entry_append(event=events.matter_created_event(matter=matter), actor=actor)
+    return matter
+
+
+@transaction.atomic
+def matter_update(*, actor: User | None, matter: Matter, **fields: Any) -> Matter:
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, matter.agency_id), "只有本单位管理员可以维护执法事项")
+    unknown = set(fields) - set(MATTER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown matter fields: {sorted(unknown)}")
+    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    changed = _apply(matter, fields)
+    if not changed:
+        return matter
+    violations = _matter_violations(matter)
+    if violations:
+        raise Refused(violations)
+    matter.save()
+    entry_append(event=events.matter_updated_event(matter=matter, changed=changed), actor=actor)
+    return matter
+
+
+PARTY_FIELDS = ("kind", "name", "credit_code", "legal_representative", "id_type", "id_number", "phone", "address")
+ORGANIZATION_KINDS = (PartyKind.LEGAL_PERSON, PartyKind.OTHER_ORGANIZATION)
+
+
+def _party_violations(party: Party) -> list[Violation]:
+    """Identifiers must pass their check algorithms before a party is saved (GB 32100, GB 11643);
+    other identity documents (foreign passports, permits) are not checked by algorithm."""
+    violations: list[Violation] = []
+    if party.kind in ORGANIZATION_KINDS:
+        violations += _credit_code_violations(party.credit_code)
+    elif party.kind == PartyKind.INDIVIDUAL_BUSINESS:
+        if party.credit_code:
+            violations += _credit_code_violations(party.credit_code)
+        elif not party.id_number:
+            violations.append(
+                Violation(
+                    "party.identifier_missing",
+                    "个体工商户应填写统一社会信用代码，或经营者的身份证件号码",
+                    GB_32100,
+                    "credit_code",
+                )
+            )
+    elif party.credit_code:
+        violations.append(
+            Violation("party.credit_code_for_person", "自然人不填写统一社会信用代码", GB_32100, "credit_code")
+        )
+    if party.kind in (PartyKind.NATURAL_PERSON, PartyKind.INDIVIDUAL_BUSINESS) and (
+        party.id_number or party.kind == PartyKind.NATURAL_PERSON
+    ):
+        if not party.id_type:
+            violations.append(Violation("party.id_type_missing", "请选择证件类型", identifiers.GB_11643, "id_type"))
+        elif party.id_type == IdentityDocumentType.RESIDENT_ID_CARD:
+            violations += identifiers.id_number_validate(party.id_number)
+        elif not party.id_number.strip():
+            violations.append(Violation("party.id_number_missing", "请填写证件号码", identifiers.GB_11643, "id_number"))
+    return _merge(violations, _model_violations(party))
+
+
+def _normalize_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    if fields.get("credit_code"):
+        fields["credit_code"] = identifiers.credit_code_normalize(fields["credit_code"])
+    if fields.get("id_number") and fields.get("id_type") == IdentityDocumentType.RESIDENT_ID_CARD:
+        fields["id_number"] = identifiers.id_number_normalize(fields["id_number"])
+    return fields
+
+
+@transaction.atomic
+def party_create(*, actor: User | None, agency: Agency, **fields: Any) -> Party:
+    if actor is not None:
+        permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记当事人")
+    party = Party(agency=agency, **_normalize_party_fields(fields))
+    violations = _party_violations(party)
+    if violations:
+        raise Refused(violations)
+    party.save()
+    entry_append(event=events.party_created_event(party=party), actor=actor)
+    return party
+
+
+@transaction.atomic
+def party_update(*, actor: User | None, party: Party, **fields: Any) -> Party:
+    if actor is not None:
+        permission_require(user_can_manage_parties(actor, party.agency_id), "只有本单位人员可以修改当事人")
+    unknown = set(fields) - set(PARTY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown party fields: {sorted(unknown)}")
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    changed = _apply(party, _normalize_party_fields(dict(fields, id_type=fields.get("id_type", party.id_type))))
+    if not changed:
+        return party
+    violations = _party_violations(party)
+    if violations:
+        raise Refused(violations)
+    party.save()
+    entry_append(event=events.party_updated_event(party=party, changed=changed), actor=actor)
+    return party

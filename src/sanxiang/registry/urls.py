@@ -1,0 +1,30 @@
+from django.urls import path
+
+from sanxiang.registry import excel_views, views
+
+app_name = "registry"
+urlpatterns = [
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/mine/", views.agency_mine, name="agency_mine"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/<int:agency_id>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<int:agency_id>/edit/", views.agency_edit, name="agency_edit"),
+    path("agencies/<int:agency_id>/officers/new/", views.officer_create, name="officer_create"),
+    path("agencies/<int:agency_id>/matters/new/", views.matter_create, name="matter_create"),
+    path("team/", views.team_overview, name="team_overview"),
+    path("officers/", views.officer_list, name="officer_list"),
+    path("officers/<int:officer_id>/", views.officer_detail, name="officer_detail"),
+    path("officers/<int:officer_id>/edit/", views.officer_edit, name="officer_edit"),
+    path("officers/<int:officer_id>/certificates/new/", views.certificate_create, name="certificate_create"),
+    path("certificates/<int:certificate_id>/edit/", views.certificate_edit, name="certificate_edit"),
+    path("matters/", views.matter_list, name="matter_list"),
+    path("matters/<int:matter_id>/", views.matter_detail, name="matter_detail"),
+    path("matters/<int:matter_id>/edit/", views.matter_edit, name="matter_edit"),
+    path("parties/", views.party_list, name="party_list"),
+    path("parties/new/", views.party_create, name="party_create"),
+    path("parties/<int:party_id>/", views.party_detail, name="party_detail"),
+    path("parties/<int:party_id>/edit/", views.party_edit, name="party_edit"),
+    path("import/", excel_views.registry_import_page, name="import"),
+    path("export/<str:kind>.xlsx", excel_views.registry_export_download, name="export"),
+    path("template/<str:kind>.xlsx", excel_views.registry_template_download, name="template"),
+]

@@ -1,0 +1,164 @@
+"""Settings, read from the environment. With no variable set, Sanxiang runs embedded:
+SQLite in WAL mode and files under ./var.
+
+Variables:
+  SANXIANG_DATA_DIR     data folder (default ./var): database, stored files, secret key
+  DATABASE_URL          sqlite:///path or postgres://user@host:port/name (psycopg 3)
+  SANXIANG_SECRET_KEY   secret key; when unset, one is generated once into the data folder
+  SANXIANG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
+  SANXIANG_DEBUG        1 for development
+  SANXIANG_MEDIA_ROOT   where stored files go (default DATA_DIR/files)
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+
+env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env.str("SANXIANG_DATA_DIR", default="var")).resolve()
+
+
+def _secret_key() -> str:
+    configured = env.str("SANXIANG_SECRET_KEY", default="")
+    if configured:
+        return configured
+    key_file = DATA_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    # Not persisted until the data folder exists (created by `sanxiang demo` / `migrate`),
+    # so that importing the settings never writes anywhere by surprise.
+    if DATA_DIR.exists():
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+    return "sanxiang-insecure-" + secrets.token_urlsafe(30)
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.bool("SANXIANG_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("SANXIANG_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("SANXIANG_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "sanxiang.accounts",
+    "sanxiang.ledger",
+    "sanxiang.registry",
+    "sanxiang.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sanxiang.urls"
+WSGI_APPLICATION = "sanxiang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sanxiang.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'sanxiang.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while one writer writes; IMMEDIATE takes the write lock at
+    # BEGIN so that concurrent writers queue instead of failing with "database is locked"
+    # half-way through a transaction (Django >= 5.1 options).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:landing"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "sanxiang.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+# Lockout after repeated failed logins (等保 2.0 asks for login-failure handling).
+SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
+SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
+SESSION_COOKIE_AGE = env.int("SANXIANG_SESSION_SECONDS", default=8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("SANXIANG_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# Only for deployments that let a web server serve collected static files.
+STATIC_ROOT = env.str("SANXIANG_STATIC_ROOT", default="") or None
+MEDIA_ROOT = Path(env.str("SANXIANG_MEDIA_ROOT", default=str(DATA_DIR / "files")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from the apps' folders: the embedded install needs no
+# collectstatic step, and the files are small.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("SANXIANG_LOG_LEVEL", default="WARNING")},
+}

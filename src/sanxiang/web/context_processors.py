@@ -1,0 +1,24 @@
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from sanxiang.accounts.models import Role
+from sanxiang.accounts.permissions import user_reads_all_agencies
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    nav = [("web:home", _("工作台"))]
+    if user_reads_all_agencies(user):
+        nav += [("registry:agency_list", _("执法主体")), ("registry:team_overview", _("队伍建设"))]
+    else:
+        nav += [("registry:agency_mine", _("本单位"))]
+    nav += [
+        ("registry:officer_list", _("执法人员")),
+        ("registry:matter_list", _("执法事项")),
+        ("registry:party_list", _("当事人")),
+    ]
+    if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
+        nav.append(("registry:import", _("导入导出")))
+    return {"nav": nav, "role_label": user.get_role_display()}

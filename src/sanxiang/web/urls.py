@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sanxiang.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("staff/", views.home, name="home"),
+]
