@@ -1,0 +1,226 @@
+"""Authorization matrix: every role × own or other agency × every internal URL.
+
+No user reads or changes another agency's officers, certificates or personal data;
+supervisors read every agency and change none of its staff; anonymous users reach no internal
+page. The expected outcome of each cell is written here independently of
+`sanxiang.accounts.permissions`, so that a change there that widens access fails this test.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from sanxiang.accounts.models import Role
+from sanxiang.registry import services
+from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
+
+pytestmark = pytest.mark.django_db
+
+AGENCY_ROLES = [Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD, Role.AGENCY_ADMIN]
+ALL_ROLES = [*AGENCY_ROLES, Role.SUPERVISOR, Role.SYSTEM_ADMIN]
+COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
+
+# For each internal URL: which object it is about, and who may open it.
+#   "read": agency roles of the object's agency, supervisors, system administrators
+#   "staff": the object's agency administrator and system administrators
+#   "parties": agency roles of the object's agency only
+#   "edit_agency": the agency's administrator, supervisors, system administrators
+#   "county": supervisors and system administrators
+#   "any": every logged-in user (pages that show each user only their own agency's data)
+#   "import": agency administrators, supervisors, system administrators
+URL_MATRIX = {
+    "web:home": (None, "any"),
+    "registry:agency_list": (None, "any"),
+    "registry:agency_mine": (None, "any"),
+    "registry:agency_create": (None, "county"),
+    "registry:team_overview": (None, "county"),
+    "registry:officer_list": (None, "any"),
+    "registry:matter_list": (None, "any"),
+    "registry:party_list": (None, "any"),
+    "registry:party_create": (None, "agency_member"),
+    "registry:import": (None, "import"),
+    "registry:agency_detail": ("agency", "read"),
+    "registry:agency_edit": ("agency", "edit_agency"),
+    "registry:officer_create": ("agency", "staff"),
+    "registry:matter_create": ("agency", "staff"),
+    "registry:officer_detail": ("officer", "read"),
+    "registry:officer_edit": ("officer", "staff"),
+    "registry:certificate_create": ("officer", "staff"),
+    "registry:certificate_edit": ("certificate", "staff"),
+    "registry:matter_detail": ("matter", "read"),
+    "registry:matter_edit": ("matter", "staff"),
+    "registry:party_detail": ("party", "read"),
+    "registry:party_edit": ("party", "parties"),
+    "registry:export": ("kind", "import"),
+    "registry:template": ("kind", "import"),
+}
+PUBLIC_OR_AUTH_FLOW = {"web:landing", "accounts:login", "accounts:totp", "accounts:logout"}
+
+
+def allowed(rule: str, role: str, own: bool) -> bool:
+    return {
+        "any": True,
+        "agency_member": role in AGENCY_ROLES,
+        "read": role in COUNTY_ROLES or (role in AGENCY_ROLES and own),
+        "staff": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
+        "parties": role in AGENCY_ROLES and own,
+        "edit_agency": role in COUNTY_ROLES or (role == Role.AGENCY_ADMIN and own),
+        "county": role in COUNTY_ROLES,
+        "import": role in COUNTY_ROLES or role == Role.AGENCY_ADMIN,
+    }[rule]
+
+
+def internal_url_names() -> set[str]:
+    names = set()
+    resolver = get_resolver()
+    for namespace in ("web", "registry", "accounts"):
+        _, sub = resolver.namespace_dict[namespace]
+        names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
+    return names
+
+
+def test_every_internal_url_is_in_the_matrix():
+    assert internal_url_names() - PUBLIC_OR_AUTH_FLOW == set(URL_MATRIX)
+
+
+@pytest.fixture
+def world():
+    bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
+    own, other = agency_make(name="本局"), agency_make(name="他局")
+    data = {}
+    # Distinctive markers, so that a page showing the other agency's data is caught by a search.
+    for key, label, agency in (("own", "alpha", own), ("other", "omega", other)):
+        officer = officer_make(agency=agency, name=f"{label}执法员")
+        data[key] = {
+            "agency": agency,
+            "officer": officer,
+            "certificate": officer.certificates.get(),
+            "matter": services.matter_create(
+                actor=None, agency=agency, code=f"{label}-001", name=f"{label}事项", kind="penalty",
+                legal_bases=[{"law": "《中华人民共和国行政处罚法》", "article": "第九条"}],
+            ),
+            "party": services.party_create(
+                actor=None, agency=agency, kind="natural_person", name=f"{label}当事人",
+                id_type="resident_id_card", id_number=id_number(), phone="13800000000",
+            ),
+        }
+    users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
+    users[Role.SYSTEM_ADMIN].agency = None
+    users[Role.SYSTEM_ADMIN].save()
+    return data, users
+
+
+def url_for(name: str, subject: str | None, objects: dict) -> str:
+    if subject is None:
+        return reverse(name)
+    if subject == "kind":
+        return reverse(name, kwargs={"kind": "officers"})
+    kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
+             "matter": "matter_id", "party": "party_id"}[subject]
+    return reverse(name, kwargs={kwarg: objects[subject].pk})
+
+
+def test_anonymous_users_reach_no_internal_page(client, world):
+    data, _ = world
+    for name, (subject, _) in URL_MATRIX.items():
+        url = url_for(name, subject, data["own"])
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_role_matrix_get(client, world, role):
+    data, users = world
+    client.force_login(users[role])
+    for name, (subject, rule) in URL_MATRIX.items():
+        for target in (("own", "other") if subject else ("own",)):
+            url = url_for(name, subject, data[target])
+            response = client.get(url)
+            expected = allowed(rule, role, own=target == "own")
+            if expected:
+                assert response.status_code in (200, 302), (role, name, target, response.status_code)
+                if response.status_code == 302:
+                    assert not response["Location"].startswith(reverse("accounts:login")), (role, name)
+            else:
+                assert response.status_code in (403, 404), (role, name, target, response.status_code)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_no_role_changes_another_agencys_staff_by_post(client, world, role):
+    data, users = world
+    client.force_login(users[role])
+    other = data["other"]
+    client.post(reverse("registry:officer_edit", args=[other["officer"].pk]),
+                {"name": "篡改", "id_number": other["officer"].id_number, "staffing_type": "administrative", "status": "active"})
+    client.post(reverse("registry:certificate_edit", args=[other["certificate"].pk]),
+                {"number": "篡改", "issuing_authority": "x", "enforcement_fields": "x", "valid_from": "2020-01-01",
+                 "valid_to": "2030-01-01", "status": "revoked", "reason": "x"})
+    client.post(reverse("registry:party_edit", args=[other["party"].pk]), {"kind": "natural_person", "name": "篡改"})
+    client.post(reverse("registry:officer_create", args=[other["agency"].pk]),
+                {"name": "混入", "id_number": id_number(), "staffing_type": "administrative", "status": "active"})
+    other["officer"].refresh_from_db()
+    other["certificate"].refresh_from_db()
+    other["party"].refresh_from_db()
+    changed = (other["officer"].name == "篡改", other["certificate"].number == "篡改", other["party"].name == "篡改",
+               other["agency"].officers.filter(name="混入").exists())
+    if role == Role.SYSTEM_ADMIN:
+        assert changed[:2] == (True, True)  # system administrators administer every agency
+    else:
+        assert changed == (False, False, False, False), role
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_lists_show_only_the_viewers_agency(client, world, role):
+    data, users = world
+    client.force_login(users[role])
+    for name in ("registry:officer_list", "registry:party_list", "registry:matter_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert "alpha" in page
+        assert ("omega" in page) == (role in COUNTY_ROLES), (role, name)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_full_id_numbers_only_for_the_officers_own_agency_admin(client, world, role):
+    data, users = world
+    client.force_login(users[role])
+    for target in ("own", "other"):
+        officer = data[target]["officer"]
+        page = client.get(reverse("registry:officer_detail", args=[officer.pk])).content.decode()
+        full_shown = officer.id_number in page
+        assert full_shown == (role == Role.AGENCY_ADMIN and target == "own"), (role, target)
+        if allowed("read", role, own=target == "own"):
+            assert officer.id_number_masked in page or full_shown
+
+
+def test_party_personal_data_is_masked_for_supervisors(client, world):
+    data, users = world
+    client.force_login(users[Role.SUPERVISOR])
+    party = data["own"]["party"]
+    page = client.get(reverse("registry:party_detail", args=[party.pk])).content.decode()
+    assert party.id_number not in page and "13800000000" not in page
+    assert party.id_number_masked in page
+
+
+def test_non_administrators_do_not_reach_djangos_admin(client, world):
+    _, users = world
+    for role in ALL_ROLES:
+        client.force_login(users[role])
+        response = client.get("/admin/registry/", follow=False)
+        if role == Role.SYSTEM_ADMIN:
+            continue
+        assert response.status_code in (302, 404), role
+        client.logout()
+    client.force_login(users[Role.SYSTEM_ADMIN])
+    assert client.get("/admin/").status_code == 200
+
+
+def test_certificate_added_to_other_agency_is_refused_for_agency_admin(client, world):
+    data, users = world
+    client.force_login(users[Role.AGENCY_ADMIN])
+    before = data["other"]["officer"].certificates.count()
+    response = client.post(reverse("registry:certificate_create", args=[data["other"]["officer"].pk]),
+                           {"number": "NEW1", "issuing_authority": "x", "enforcement_fields": "x",
+                            "valid_from": "2025-01-01", "valid_to": "2030-01-01", "status": "valid"})
+    assert response.status_code == 404
+    assert data["other"]["officer"].certificates.count() == before
+    certificate_make(officer=data["own"]["officer"])  # the lawful path: own agency works
