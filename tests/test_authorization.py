@@ -29,6 +29,8 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #   "import": agency administrators, supervisors, system administrators
 URL_MATRIX = {
     "web:home": (None, "any"),
+    "accounts:security": (None, "any"),
+    "accounts:password_change": (None, "any"),
     "registry:agency_list": (None, "any"),
     "registry:agency_mine": (None, "any"),
     "registry:agency_create": (None, "county"),

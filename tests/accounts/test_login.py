@@ -76,3 +76,14 @@ def test_weak_passwords_are_refused_with_reasons():
     messages = " ".join(v.message for v in refused.value.violations)
     assert "密码至少要包含" in messages
     assert len(refused.value.violations) >= 2  # too short, too common, all digits...
+
+
+def test_an_officer_may_choose_two_factor_login_and_then_needs_it(client):
+    agency = agency_make()
+    user = user_make(role=Role.OFFICER, agency=agency, username="wang")
+    client.force_login(user)
+    assert "启用两步验证" in client.get(reverse("accounts:security")).content.decode()
+    secret = User.objects.get(username="wang").totp_secret
+    assert client.post(reverse("accounts:security"), {"code": totp_code(secret)}).status_code == 302
+    client.logout()
+    assert post_login(client, "wang", PASSWORD)["Location"] == reverse("accounts:totp")

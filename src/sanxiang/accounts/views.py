@@ -2,7 +2,11 @@
 logged in only after the second step; until then the session holds the pending user id."""
 
 import segno
+from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.urls import reverse_lazy
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -68,6 +72,36 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         uri = totp.totp_provisioning_uri(secret, account=user.username)
         context |= {"secret": secret, "qr_svg": segno.make(uri, error="m").svg_inline(scale=4)}
     return render(request, "accounts/totp.html", context, status=200 if not error else 401)
+
+
+@login_required
+def security_view(request: HttpRequest) -> HttpResponse:
+    """Two-factor login for users who may choose it; supervisors and system administrators
+    have it already, since they cannot log in without it."""
+    user = request.user
+    form = TotpForm(request.POST or None)
+    error = ""
+    if user.totp_confirmed:
+        return render(request, "accounts/security.html", {"enabled": True})
+    secret = services.totp_secret_assign(user=user)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_verify(user=user, code=form.cleaned_data["code"]):
+            messages.success(request, "两步验证已启用，今后登录时需要输入动态验证码")
+            return redirect("accounts:security")
+        error = "动态验证码不正确或已使用，请输入验证器上的最新6位数字"
+    uri = totp.totp_provisioning_uri(secret, account=user.username)
+    context = {"enabled": False, "form": form, "error": error, "secret": secret,
+               "qr_svg": segno.make(uri, error="m").svg_inline(scale=4)}
+    return render(request, "accounts/security.html", context, status=200 if not error else 400)
+
+
+class PasswordChange(PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:security")
+
+    def form_valid(self, form):
+        messages.success(self.request, "密码已修改")
+        return super().form_valid(form)
 
 
 @require_POST
