@@ -173,7 +173,7 @@ def test_no_role_changes_another_agencys_staff_by_post(client, world, role):
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_lists_show_only_the_viewers_agency(client, world, role):
-    data, users = world
+    _, users = world
     client.force_login(users[role])
     for name in ("registry:officer_list", "registry:party_list", "registry:matter_list"):
         page = client.get(reverse(name)).content.decode()

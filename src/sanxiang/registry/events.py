@@ -6,7 +6,7 @@ fingerprint that proves which number was entered without disclosing it."""
 
 import hashlib
 
-from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
 
 
@@ -130,12 +130,12 @@ def party_updated_event(*, party: Party, changed: list[str]) -> LedgerEvent:
     return LedgerEvent(EventKind.PARTY_UPDATED, payload, party.agency_id, subject=f"party:{party.pk}")
 
 
-def registry_imported_event(*, agency_id: int | None, file_sha256: str, file_size: int, counts: dict) -> LedgerEvent:
-    from sanxiang.ledger.events import FileDigest
-
+def registry_imported_event(
+    *, agency_id: int | None, kind: str, file_sha256: str, file_size: int, counts: dict
+) -> LedgerEvent:
     return LedgerEvent(
         EventKind.REGISTRY_IMPORTED,
-        {"counts": counts},
+        {"kind": kind, "counts": counts},
         agency_id,
         subject="registry-import",
         files=(FileDigest(sha256=file_sha256, size=file_size),),

@@ -19,6 +19,6 @@ def navigation(request: HttpRequest) -> dict:
         ("registry:matter_list", _("执法事项")),
         ("registry:party_list", _("当事人")),
     ]
-    if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
+    if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
         nav.append(("registry:import", _("导入导出")))
     return {"nav": nav, "role_label": user.get_role_display()}
