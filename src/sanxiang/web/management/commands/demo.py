@@ -1,8 +1,16 @@
+import unicodedata
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from sanxiang.web.management.commands.serve import serve_forever
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, where each Chinese character takes two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - columns)
 
 
 class Command(BaseCommand):
@@ -26,7 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"演示旗县已存在，未重复加载 Demo county already present: {result.summary}")
         self.stdout.write("\n演示账号 Demo accounts (role · username · password):")
         for account in result.accounts:
-            line = f"  {account.role_label:<10} {account.username:<16} {account.password}"
+            line = f"  {_pad(account.role_label, 16)} {account.username:<12} {account.password}"
             if account.totp_secret:
                 line += f"   两步验证密钥 TOTP secret: {account.totp_secret}"
             self.stdout.write(line)

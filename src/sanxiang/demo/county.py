@@ -1,0 +1,151 @@
+"""Loading the demo county (乌审旗) and its demo accounts, one per role.
+
+Everything goes through the registry and account services with no actor, in one transaction,
+so that the demo data is checked by the same rules as real data and every record has its
+ledger entry. Loading again finds the demo county by the judicial bureau's credit code and adds
+nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.services import user_create
+from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.services import entry_append
+from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
+from sanxiang.registry.services import (
+    agency_create,
+    certificate_create,
+    matter_create,
+    officer_create,
+    party_create,
+)
+
+# Published on purpose: these are demo credentials, printed by `sanxiang demo`, and the browser
+# tests compute two-factor codes from these secrets. A real deployment never loads the demo.
+DEMO_TOTP_SECRETS = {
+    Role.SUPERVISOR: "SANXIANGDEMOSUPERVISORWUSHENQIAN",
+    Role.SYSTEM_ADMIN: "SANXIANGDEMOSYSTEMADMINWUSHENQIA",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    role_label: str
+    username: str
+    password: str
+    totp_secret: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    created: bool
+    summary: str
+    accounts: list[DemoAccount]
+
+
+@dataclass(frozen=True)
+class _AccountPlan:
+    role: str
+    username: str
+    password: str
+    display_name: str = ""  # officers' accounts take the officer's name
+
+
+ACCOUNT_PLANS = (
+    _AccountPlan(Role.OFFICER, "officer", "Sanxiang-Officer-2026!"),
+    _AccountPlan(Role.REVIEWER, "reviewer", "Sanxiang-Reviewer-2026!"),
+    _AccountPlan(Role.AGENCY_HEAD, "head", "Sanxiang-Head-2026!"),
+    _AccountPlan(Role.AGENCY_ADMIN, "admin", "Sanxiang-Admin-2026!", "市场监管局系统管理员"),
+    _AccountPlan(Role.SUPERVISOR, "supervisor", "Sanxiang-Supervisor-2026!", "旗司法局执法监督员"),
+    _AccountPlan(Role.SYSTEM_ADMIN, "sysadmin", "Sanxiang-Sysadmin-2026!", "平台系统管理员"),
+)
+
+
+def demo_accounts() -> list[DemoAccount]:
+    with translation.override("zh-hans"):
+        return [
+            DemoAccount(
+                role=str(plan.role),
+                role_label=str(Role(plan.role).label),
+                username=plan.username,
+                password=plan.password,
+                totp_secret=DEMO_TOTP_SECRETS.get(plan.role, ""),
+            )
+            for plan in ACCOUNT_PLANS
+        ]
+
+
+def demo_county_summary() -> str:
+    return (
+        f"执法主体{Agency.objects.count()}个、执法人员{Officer.objects.count()}名、"
+        f"执法证{Certificate.objects.count()}本、执法事项{Matter.objects.count()}项、"
+        f"当事人{Party.objects.count()}个"
+    )
+
+
+@transaction.atomic
+def demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
+    """Load 乌审旗 unless it is there. `today` anchors certificate dates, so that some are
+    expiring and some expired on the day the demo is loaded."""
+    generator = CountyGenerator(seed=DEMO_SEED, today=today or timezone.localdate())
+    # The agencies (and so this code) do not depend on the date: a demo loaded yesterday is found.
+    if Agency.objects.filter(credit_code=generator.judicial_bureau().credit_code).exists():
+        return DemoLoadResult(created=False, summary=demo_county_summary(), accounts=demo_accounts())
+
+    agencies: dict[str, Agency] = {}
+    for spec in generator.agencies():
+        entrusting = agencies[spec.entrusting_key] if spec.entrusting_key else None
+        agencies[spec.key] = agency_create(actor=None, entrusting_agency=entrusting, **spec.fields())
+    officers: dict[str, Officer] = {}
+    for spec in generator.officers():
+        officers[spec.key] = officer_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
+    for spec in generator.certificates():
+        certificate_create(actor=None, officer=officers[spec.officer_key], **spec.fields())
+    for spec in generator.matters():
+        matter_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
+    for spec in generator.parties():
+        party_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
+
+    main = agencies[generator.main_agency().key]
+    judicial_bureau = agencies[generator.judicial_bureau().key]
+    by_role = {spec.demo_role: officers[spec.key] for spec in generator.officers() if spec.demo_role}
+    agency_of_role = {Role.SUPERVISOR: judicial_bureau, Role.SYSTEM_ADMIN: None}
+    for plan in ACCOUNT_PLANS:
+        officer = by_role.get(plan.role)
+        user = user_create(
+            actor=None,
+            username=plan.username,
+            password=plan.password,
+            role=plan.role,
+            agency=agency_of_role.get(plan.role, main),
+            officer=officer,
+            display_name=officer.name if officer else plan.display_name,
+        )
+        if plan.role in DEMO_TOTP_SECRETS:
+            user_totp_enable(user=user, secret=DEMO_TOTP_SECRETS[plan.role])
+    return DemoLoadResult(created=True, summary=demo_county_summary(), accounts=demo_accounts())
+
+
+def user_totp_enable(*, user: User, secret: str) -> User:
+    """Enrol a known secret as already confirmed, skipping the scan-and-confirm step of a real
+    enrolment: the demo prints the secret, and a tester adds it to an authenticator by hand."""
+    user.totp_secret = secret
+    user.totp_confirmed = True
+    user.save(update_fields=["totp_secret", "totp_confirmed"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.TOTP_ENABLED,
+            {"username": user.username, "demo": True},
+            user.agency_id,
+            subject=f"user:{user.pk}",
+        ),
+        actor=None,
+    )
+    return user

@@ -1,0 +1,159 @@
+"""The demo county as loaded into the database through the services. It is loaded once for the
+module (inside a transaction rolled back at the end), because every test reads the same data."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.test import override_settings
+
+from sanxiang.accounts import totp
+from sanxiang.accounts.models import Role, User
+from sanxiang.demo.county import DEMO_TOTP_SECRETS, demo_county_load
+from sanxiang.procedure.identifiers import credit_code_validate, id_number_validate
+from sanxiang.registry.models import Agency, AgencyKind, Certificate, Matter, MatterKind, Officer, Party
+from sanxiang.registry.selectors import team_health_overview
+
+TODAY = dt.date(2026, 6, 15)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count() for model in (Agency, Officer, Certificate, Matter, Party, User)
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        started = time.perf_counter()
+        result = demo_county_load(today=TODAY)
+        # Printed, not asserted: shown with `pytest -s` to keep an eye on the load time.
+        print(f"\ndemo county loaded in {time.perf_counter() - started:.2f} s: {result.summary}")
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashers(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.mark.django_db
+def test_loading_twice_adds_nothing_and_returns_the_same_accounts(demo):
+    assert demo.created
+    before = _counts()
+    again = demo_county_load(today=TODAY + dt.timedelta(days=30))
+    assert not again.created
+    assert _counts() == before
+    assert again.accounts == demo.accounts
+    assert again.summary == demo.summary
+
+
+@pytest.mark.django_db
+def test_counts_are_those_of_a_banner(demo):
+    counts = _counts()
+    assert 28 <= counts["Agency"] <= 32
+    assert 280 <= counts["Officer"] <= 320
+    assert counts["Certificate"] >= 0.9 * counts["Officer"]
+    assert 190 <= counts["Matter"] <= 220
+    assert 30 <= counts["Party"] <= 60
+    assert counts["User"] == len(Role)
+    assert f"执法主体{counts['Agency']}个" in demo.summary and f"执法事项{counts['Matter']}项" in demo.summary
+    kinds = set(Matter.objects.values_list("kind", flat=True))
+    assert {MatterKind.PENALTY, MatterKind.PERMIT, MatterKind.COERCION, MatterKind.INSPECTION} <= kinds
+    assert MatterKind.EXPROPRIATION in kinds
+    assert not Agency.objects.filter(matters__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_every_identifier_passes_its_check(demo):
+    for code in Agency.objects.values_list("credit_code", flat=True):
+        assert credit_code_validate(code) == [], code
+    for number in Officer.objects.values_list("id_number", flat=True):
+        assert id_number_validate(number) == [], number
+    for party in Party.objects.all():
+        if party.credit_code:
+            assert credit_code_validate(party.credit_code) == [], party.credit_code
+        if party.id_number:
+            assert id_number_validate(party.id_number) == [], party.id_number
+    assert Party.objects.filter(kind="natural_person").exists()
+    assert Party.objects.filter(kind="individual_business").exists()
+    assert Party.objects.filter(kind="legal_person").exists()
+
+
+@pytest.mark.django_db
+def test_kinds_of_agencies(demo):
+    judicial = Agency.objects.get(is_judicial_bureau=True)
+    assert judicial.name == "乌审旗司法局"
+    entrusted = Agency.objects.filter(kind=AgencyKind.ENTRUSTED_ORGANIZATION)
+    assert entrusted.exists()
+    assert all(a.entrusting_agency.kind == AgencyKind.ADMINISTRATIVE_ORGAN for a in entrusted)
+    assert Agency.objects.filter(kind=AgencyKind.AUTHORIZED_ORGANIZATION).exists()
+    assert Agency.objects.filter(
+        name="乌审旗嘎鲁图镇人民政府", enforcement_fields__contains="综合行政执法"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_team_health_finds_each_kind_of_problem(demo):
+    supervisor = User.objects.get(role=Role.SUPERVISOR)
+    findings = [f for health in team_health_overview(viewer=supervisor, on=TODAY) for f in health.findings]
+    codes = {f.code for f in findings}
+    assert codes >= {
+        "officer.no_valid_certificate",
+        "officer.staffing_type",
+        "certificate.expiring",
+        "agency.too_few_officers",
+        "agency.reviewer_ratio_low",
+    }
+    # Some irregular staff still hold a certificate: the serious case.
+    assert any(f.code == "officer.staffing_type" and f.severity == "danger" for f in findings)
+    # Most agencies are healthy enough to work: problems are the exception.
+    unhealthy = {h.agency.pk for h in team_health_overview(viewer=supervisor, on=TODAY) if h.danger_count}
+    assert len(unhealthy) < Agency.objects.count()
+
+
+@pytest.mark.django_db
+def test_every_account_logs_in_with_its_password(demo):
+    assert [a.role for a in demo.accounts] == [r.value for r in Role]
+    assert len({a.username for a in demo.accounts}) == len(demo.accounts)
+    for account in demo.accounts:
+        user = authenticate(username=account.username, password=account.password)
+        assert user is not None, account.username
+        assert user.role == account.role and user.is_active
+        assert account.role_label == Role(account.role).label
+        validate_password(account.password, user)  # the printed passwords meet the project's rules
+
+
+@pytest.mark.django_db
+def test_two_factor_roles_have_working_fixed_secrets(demo):
+    for account in demo.accounts:
+        user = User.objects.get(username=account.username)
+        if user.requires_totp:
+            assert account.totp_secret == DEMO_TOTP_SECRETS[account.role] == user.totp_secret
+            assert user.totp_confirmed
+            assert totp.totp_match(account.totp_secret, totp.totp_code(account.totp_secret)) is not None
+        else:
+            assert account.totp_secret == "" and not user.totp_confirmed
+
+
+@pytest.mark.django_db
+def test_accounts_belong_where_their_role_works(demo):
+    users = {u.role: u for u in User.objects.select_related("agency", "officer")}
+    main = users[Role.AGENCY_ADMIN].agency
+    assert main.name == "乌审旗市场监督管理局"
+    assert users[Role.SUPERVISOR].agency.is_judicial_bureau
+    assert users[Role.SYSTEM_ADMIN].agency is None and users[Role.SYSTEM_ADMIN].is_superuser
+    for role in (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD):
+        user = users[role]
+        assert user.agency == main and user.officer.agency == main, role
+        assert user.display_name == user.officer.name
+        assert any(c.is_valid_on(TODAY) for c in user.officer.certificates.all()), role
+    assert users[Role.REVIEWER].officer.is_legal_reviewer
+    assert users[Role.REVIEWER].officer.has_legal_qualification
+    assert users[Role.AGENCY_HEAD].officer.post == "局长"
