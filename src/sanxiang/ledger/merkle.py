@@ -222,7 +222,9 @@ class CompactRange:
 
     def __init__(self, hasher: Hasher, size: int = 0, hashes: Sequence[bytes] = ()) -> None:
         if len(hashes) != size.bit_count():
-            raise MerkleError(f"a compact range of size {size} has {size.bit_count()} hashes, not {len(hashes)}")
+            raise MerkleError(
+                f"a compact range of size {size} has {size.bit_count()} hashes, not {len(hashes)}"
+            )
         self.hasher = hasher
         self.size = size
         self.hashes = list(hashes)

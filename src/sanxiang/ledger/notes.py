@@ -71,7 +71,7 @@ class Verifier:
 
     @classmethod
     def from_vkey(cls, vkey: str) -> Verifier:
-        parts = vkey.strip().split("+")
+        parts = vkey.strip().split("+", 2)  # base64 may itself contain "+"
         if len(parts) != 3:
             raise NoteError("a verifier key reads name+keyid+base64key")
         name, hex_id, b64 = parts

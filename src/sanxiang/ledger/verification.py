@@ -1,0 +1,491 @@
+"""`sanxiang verify`: recompute the ledger from its entries and name whatever differs.
+
+Nothing stored is trusted except the entry bodies (the data) and the signatures of checkpoints
+under a trusted key. From the bodies we recompute every leaf hash, every complete subtree and the
+root at every checkpointed size, and compare them with what is stored:
+
+- each entry: its leaf hash, that its body is canonical JSON, that the body's `seq` is the row's
+  seq (a moved row is named exactly), and that the queryable columns agree with the body;
+- the sequence: no gap, nothing below 0;
+- every stored node (complete subtree) and that no extra node exists;
+- every checkpoint (stored, and any given on the command line): its signature, that its columns
+  match its signed text, that its root equals the recomputed root at its size, and that the
+  entries it covers still exist (cut-off entries are named);
+- the head row, which appends build on, against the recomputed tree.
+
+Entries are streamed in batches ordered by seq (keyset pagination on the primary key), so memory
+stays flat; batches are aligned powers of two so that the nodes they close are fetched by range.
+
+Other apps add checks (the evidence store re-hashes its files) by registering a function with
+`verification_check_register`; it receives the `VerificationContext` and yields `Finding`s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from sanxiang.ledger import keys
+from sanxiang.ledger.canonical import utc_iso
+from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count
+from sanxiang.ledger.models import HEAD_ID, Checkpoint, Entry, Head, Node
+from sanxiang.ledger.notes import NoteError, Verifier, checkpoint_verify
+
+MAX_FINDINGS = 1000  # per verification; the total is always counted
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    seqs: list[int] = field(default_factory=list)  # the entries concerned
+    checkpoint: str | None = None  # "#id" of a stored checkpoint, or the file name of a given one
+    node: tuple[int, int] | None = None
+    file: str | None = None  # for checks of stored files
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.seqs:
+            out["seqs"] = self.seqs
+        if self.checkpoint is not None:
+            out["checkpoint"] = self.checkpoint
+        if self.node is not None:
+            out["node"] = {"level": self.node[0], "index": self.node[1]}
+        if self.file is not None:
+            out["file"] = self.file
+        return out
+
+
+@dataclass
+class VerificationReport:
+    algorithm: str = ""
+    entries: int = 0  # rows present
+    tree_size: int = 0  # highest seq + 1
+    root: bytes | None = None  # recomputed root at tree_size (None if it cannot be recomputed)
+    nodes_checked: int = 0
+    checkpoints_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    findings_total: int = 0
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.findings_total == 0
+
+    def add(self, finding: Finding) -> None:
+        self.findings_total += 1
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(finding)
+
+    def differing_seqs(self) -> list[int]:
+        return sorted({seq for f in self.findings for seq in f.seqs})
+
+    def as_json(self) -> dict[str, Any]:
+        import base64
+
+        return {
+            "ok": self.ok,
+            "algorithm": self.algorithm,
+            "entries": self.entries,
+            "tree_size": self.tree_size,
+            "root": base64.b64encode(self.root).decode() if self.root is not None else None,
+            "nodes_checked": self.nodes_checked,
+            "checkpoints_checked": self.checkpoints_checked,
+            "findings_total": self.findings_total,
+            "findings": [f.as_json() for f in self.findings],
+            "differing_seqs": self.differing_seqs(),
+            "seconds": round(self.seconds, 3),
+            **self.extra,
+        }
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class VerificationContext:
+    report: VerificationReport
+    progress: Progress
+
+
+CheckFunc = Callable[[VerificationContext], Iterable[Finding]]
+
+# Further checks run after the ledger's own (e.g. the evidence store re-hashing every stored file).
+EXTRA_CHECKS: list[CheckFunc] = []
+
+
+def verification_check_register(check: CheckFunc) -> CheckFunc:
+    """Register a check for `sanxiang verify` (call from an AppConfig.ready; usable as a decorator)."""
+    if check not in EXTRA_CHECKS:
+        EXTRA_CHECKS.append(check)
+    return check
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class _CheckpointClaim:
+    label: str
+    size: int
+    root: bytes
+
+
+class _Tree:
+    """Compact range over recomputed leaf hashes, where None marks a hash that cannot be
+    recomputed (a missing entry): everything above it is unknown, everything else still checks."""
+
+    __slots__ = ("hasher", "node", "size", "stack")
+
+    def __init__(self, hasher: Hasher) -> None:
+        self.hasher = hasher
+        self.node = hasher.node
+        self.stack: list[bytes | None] = []
+        self.size = 0
+
+    def append(self, leaf: bytes | None, completed: list) -> None:
+        h, index, size, level = leaf, self.size, self.size, 0
+        stack, node = self.stack, self.node
+        while size & 1:
+            left = stack.pop()
+            h = None if left is None or h is None else node(left, h)
+            level += 1
+            index >>= 1
+            size >>= 1
+            completed.append((level, index, h))
+        stack.append(h)
+        self.size += 1
+
+    def root(self) -> bytes | None:
+        if not self.stack:
+            return self.hasher.empty_root()
+        if any(h is None for h in self.stack):
+            return None
+        return fold_right(self.hasher, self.stack)  # type: ignore[arg-type]
+
+
+def _aware(value) -> dt.datetime:
+    if isinstance(value, str):  # SQLite without converters
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:  # Django stores UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def ledger_verify(
+    *,
+    batch_size: int = 1 << 14,
+    progress: Progress = _no_progress,
+    external_checkpoints: Iterable[tuple[str, str]] = (),
+    trusted_vkeys: Iterable[str] = (),
+    run_extra_checks: bool = True,
+) -> VerificationReport:
+    """Verify the whole ledger; `external_checkpoints` are (label, note text) pairs held outside
+    the database (they catch a rewrite that also replaced the stored checkpoints)."""
+    if batch_size < 2 or batch_size & (batch_size - 1):
+        raise ValueError("batch_size must be a power of two")
+    started = time.perf_counter()
+    report = VerificationReport()
+    head = Head.objects.filter(pk=HEAD_ID).first()
+    report.algorithm = head.algorithm if head else keys.ledger_hash_algorithm()
+    hasher = hasher_for(report.algorithm)
+    verifiers = keys.trusted_verifiers(list(trusted_vkeys))
+
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*), MIN(seq), MAX(seq) FROM {qn(Entry._meta.db_table)}")
+        count, min_seq, max_seq = cur.fetchone()
+    report.entries = count
+    report.tree_size = tree_size = (max_seq + 1) if count else 0
+    if count and min_seq < 0:
+        negatives = list(Entry.objects.filter(seq__lt=0).order_by("seq").values_list("seq", flat=True)[:100])
+        report.add(Finding("entry_negative_seq", f"entries with negative seq {negatives}", seqs=negatives))
+
+    claims = _checkpoint_claims(report, hasher, verifiers, external_checkpoints)
+    wanted_sizes = {c.size for c in claims if c.size <= tree_size}
+    roots_at: dict[int, bytes | None] = {}
+    if 0 in wanted_sizes:
+        roots_at[0] = hasher.empty_root()
+
+    tree = _Tree(hasher)
+    k = batch_size.bit_length() - 1
+    node_table = qn(Node._meta.db_table)
+    high_nodes = _fetch_nodes(f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE level > %s", [k])
+    stored_node_count = Node.objects.count()
+    missing_run: list[int] = []  # consecutive missing seqs, reported as one finding per run
+
+    def flush_missing() -> None:
+        if missing_run:
+            first, last = missing_run[0], missing_run[-1]
+            span = f"{first}" if first == last else f"{first}..{last}"
+            report.add(
+                Finding("entry_missing", f"entries {span} are missing (gap in seq)", seqs=list(missing_run))
+            )
+            missing_run.clear()
+
+    entry_sql = (
+        "SELECT seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash "
+        f"FROM {qn(Entry._meta.db_table)} WHERE seq >= %s AND seq < %s ORDER BY seq"
+    )
+    node_sql = f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE " + " OR ".join(
+        f"(level = {lvl} AND {qn('index')} >= %s AND {qn('index')} < %s)" for lvl in range(1, k + 1)
+    )
+    leaf_new = hasher._new  # bound constructor: this loop runs a million times
+    dumps = json.dumps
+    loads = json.loads
+    completed: list = []
+    # Leaves and nodes already found wrong: a node above them differs as a consequence, and is
+    # not reported again, so that each finding names the lowest place that differs.
+    tainted: set[tuple[int, int]] = set()
+    for start in range(0, tree_size, batch_size):
+        end = start + batch_size
+        with connection.cursor() as cur:
+            cur.execute(entry_sql, [start, end])
+            rows = cur.fetchall()
+        params: list[int] = []
+        for lvl in range(1, k + 1):
+            params += [start >> lvl, end >> lvl]
+        batch_nodes = _fetch_nodes(node_sql, params)
+        pos = start
+        for seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash in rows:
+            while pos < seq:  # a gap: the entry is gone, its leaf unknown
+                missing_run.append(pos)
+                tree.append(None, completed)
+                pos += 1
+            flush_missing()
+            body = bytes(body)
+            leaf = leaf_new(b"\x00" + body).digest()
+            if leaf != bytes(leaf_hash):
+                report.add(
+                    Finding(
+                        "leaf_hash_mismatch", f"entry {seq}: stored leaf hash differs from its body", [seq]
+                    )
+                )
+                tainted.add((0, seq))
+            try:
+                doc = loads(body)
+                canonical = (
+                    dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() == body
+                )
+            except (ValueError, RecursionError):
+                doc, canonical = None, False
+            if not canonical or not isinstance(doc, dict):
+                report.add(Finding("body_not_canonical", f"entry {seq}: body is not canonical JSON", [seq]))
+                tainted.add((0, seq))
+            else:
+                if doc.get("seq") != seq:
+                    report.add(
+                        Finding(
+                            "body_seq_mismatch", f"entry {seq}: body records seq {doc.get('seq')!r}", [seq]
+                        )
+                    )
+                    tainted.add((0, seq))
+                actor = doc.get("actor")
+                if (
+                    doc.get("kind") != kind
+                    or (actor["id"] if isinstance(actor, dict) else None) != actor_id
+                    or doc.get("agency") != agency_id
+                    or doc.get("case") != case_id
+                    or doc.get("subject") != subject
+                    or doc.get("at") != utc_iso(_aware(created_at))
+                ):
+                    report.add(
+                        Finding("columns_mismatch", f"entry {seq}: columns differ from its body", [seq])
+                    )
+            tree.append(leaf, completed)
+            pos += 1
+            if completed:
+                _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted)
+                completed.clear()
+            if pos in wanted_sizes:
+                roots_at[pos] = tree.root()
+        if completed:
+            _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted)
+            completed.clear()
+        for (level, index), _h in sorted(batch_nodes.items()):
+            _unexpected_node(report, level, index)
+        progress("entries", min(end, tree_size), tree_size)
+    flush_missing()
+
+    report.nodes_checked = perfect_subtree_count(tree_size)
+    for (level, index), _h in sorted(high_nodes.items()):
+        _unexpected_node(report, level, index)
+    if stored_node_count > report.nodes_checked:
+        _unexpected_nodes_beyond(report, tree_size)
+
+    report.root = tree.root()
+    _check_claims(report, claims, roots_at, tree_size)
+    _check_head(report, head, tree, hasher)
+    report.checkpoints_checked = len(claims)
+
+    if run_extra_checks:
+        context = VerificationContext(report=report, progress=progress)
+        for check in list(EXTRA_CHECKS):
+            for finding in check(context):
+                report.add(finding)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fetch_nodes(sql: str, params: list) -> dict[tuple[int, int], bytes]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {(level, index): bytes(h) for level, index, h in cur.fetchall()}
+
+
+def _entries_of(level: int, index: int) -> tuple[int, int]:
+    return index << level, ((index + 1) << level) - 1
+
+
+def _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted) -> None:
+    for level, index, h in completed:
+        stored = (batch_nodes if level <= k else high_nodes).pop((level, index), None)
+        first, last = _entries_of(level, index)
+        left, right = (level - 1, 2 * index), (level - 1, 2 * index + 1)
+        below = left in tainted or right in tainted
+        tainted.discard(left)
+        tainted.discard(right)
+        if stored is None:
+            report.add(
+                Finding(
+                    "node_missing",
+                    f"subtree node ({level}, {index}) over entries {first}..{last} is missing",
+                    node=(level, index),
+                )
+            )
+        elif h is not None and stored != h:
+            tainted.add((level, index))
+            if below:
+                continue
+            # Children recompute to what was stored under them, yet this node differs. At level 1
+            # that means one of its two entries was rewritten together with its leaf hash.
+            report.add(
+                Finding(
+                    "node_mismatch",
+                    f"subtree node ({level}, {index}) over entries {first}..{last} differs from the "
+                    + (
+                        "recomputed one: one of these entries was rewritten with its leaf hash"
+                        if level == 1
+                        else "recomputed one: the stored node was altered"
+                    ),
+                    seqs=[first, last] if level == 1 else [],
+                    node=(level, index),
+                )
+            )
+
+
+def _unexpected_node(report: VerificationReport, level: int, index: int) -> None:
+    report.add(
+        Finding(
+            "node_unexpected", f"subtree node ({level}, {index}) is not part of the tree", node=(level, index)
+        )
+    )
+
+
+def _unexpected_nodes_beyond(report: VerificationReport, tree_size: int) -> None:
+    """Nodes beyond the last entry (left behind when entries were cut off)."""
+    for level in Node.objects.values_list("level", flat=True).distinct():
+        beyond = Node.objects.filter(level=level, index__gte=tree_size >> level).order_by("index")
+        for index in beyond.values_list("index", flat=True)[:100]:
+            _unexpected_node(report, level, index)
+
+
+def _checkpoint_claims(
+    report: VerificationReport, hasher: Hasher, verifiers: list[Verifier], external: Iterable[tuple[str, str]]
+) -> list[_CheckpointClaim]:
+    """Check every checkpoint's signature and return the (size, root) each validly signs."""
+    origin = keys.ledger_origin()
+    claims = []
+    for cp in Checkpoint.objects.order_by("size", "id"):
+        label = f"#{cp.pk}"
+        try:
+            signed = checkpoint_verify(cp.note, verifiers, origin=origin, digest_size=hasher.digest_size)
+        except NoteError as exc:
+            report.add(
+                Finding(
+                    "checkpoint_signature",
+                    f"checkpoint {label} (size {cp.size}): signature does not verify: {exc}",
+                    checkpoint=label,
+                )
+            )
+            continue
+        if signed.size != cp.size or signed.root != bytes(cp.root):
+            report.add(
+                Finding(
+                    "checkpoint_columns_mismatch",
+                    f"checkpoint {label}: stored size/root differ from its signed note",
+                    checkpoint=label,
+                )
+            )
+        claims.append(_CheckpointClaim(label, signed.size, signed.root))
+    for label, note in external:
+        try:
+            signed = checkpoint_verify(note, verifiers, origin=origin, digest_size=hasher.digest_size)
+        except NoteError as exc:
+            report.add(Finding("checkpoint_signature", f"checkpoint {label}: {exc}", checkpoint=label))
+            continue
+        claims.append(_CheckpointClaim(label, signed.size, signed.root))
+    return claims
+
+
+def _check_claims(report, claims, roots_at, tree_size: int) -> None:
+    for claim in claims:
+        if claim.size > tree_size:
+            missing = list(range(tree_size, claim.size))
+            report.add(
+                Finding(
+                    "entries_cut_off",
+                    f"checkpoint {claim.label} signs {claim.size} entries but the ledger ends at {tree_size}: "
+                    f"entries {tree_size}..{claim.size - 1} are gone",
+                    seqs=missing[:MAX_FINDINGS],
+                    checkpoint=claim.label,
+                )
+            )
+            continue
+        root = roots_at.get(claim.size)
+        if root is None:
+            report.add(
+                Finding(
+                    "checkpoint_unconfirmed",
+                    f"checkpoint {claim.label} (size {claim.size}): root cannot be recomputed (entries missing)",
+                    checkpoint=claim.label,
+                )
+            )
+        elif root != claim.root:
+            report.add(
+                Finding(
+                    "checkpoint_root_mismatch",
+                    f"checkpoint {claim.label} (size {claim.size}): signed root differs from the recomputed root",
+                    checkpoint=claim.label,
+                )
+            )
+
+
+def _check_head(report: VerificationReport, head: Head | None, tree: _Tree, hasher: Hasher) -> None:
+    if head is None:
+        if report.entries:
+            report.add(Finding("head_missing", "the head row is missing although entries exist"))
+        return
+    if head.size != report.tree_size:
+        report.add(
+            Finding("head_mismatch", f"head row says {head.size} entries, the ledger has {report.tree_size}")
+        )
+        return
+    if report.root is not None and bytes(head.root) != report.root:
+        report.add(Finding("head_mismatch", "head row's root differs from the recomputed root"))
+    if all(h is not None for h in tree.stack) and bytes(head.compact_range) != b"".join(tree.stack):
+        report.add(Finding("head_mismatch", "head row's compact range differs from the recomputed tree"))
+
+
+def note_file_read(path: str) -> tuple[str, str]:
+    """(label, text) of a checkpoint note kept outside the database."""
+    with open(path, encoding="utf-8") as handle:
+        return path, handle.read()

@@ -1,0 +1,69 @@
+"""Public, read-only endpoints from which anyone can verify the ledger: the latest signed
+checkpoint, inclusion and consistency proofs, and the public key. Entry bodies are never served
+here: they hold internal case data."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET
+
+from sanxiang.ledger import selectors
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return JsonResponse({"error": error}, status=status)
+
+
+class _BadParameter(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+
+def _int_param(request: HttpRequest, name: str, *, required: bool) -> int | None:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise _BadParameter(name, f"parameter {name} is required")
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        raise _BadParameter(name, f"parameter {name} must be a non-negative integer")
+    return int(raw)
+
+
+@require_GET
+def checkpoint_latest_view(request: HttpRequest) -> HttpResponse:
+    checkpoint = selectors.checkpoint_latest()
+    if checkpoint is None:
+        return _error(404, "no_checkpoint", "no checkpoint has been issued yet")
+    response = HttpResponse(checkpoint.note, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def inclusion_proof_view(request: HttpRequest) -> JsonResponse:
+    try:
+        seq = _int_param(request, "seq", required=True)
+        size = _int_param(request, "size", required=False)
+        proof = selectors.inclusion_proof_get(seq=seq, size=size)
+    except (_BadParameter, selectors.ProofRequestError) as exc:
+        return _error(400, "invalid_parameter", exc.message, exc.field)
+    return JsonResponse(proof.as_json())
+
+
+@require_GET
+def consistency_proof_view(request: HttpRequest) -> JsonResponse:
+    try:
+        first = _int_param(request, "first", required=True)
+        second = _int_param(request, "second", required=False)
+        proof = selectors.consistency_proof_get(first=first, second=second)
+    except (_BadParameter, selectors.ProofRequestError) as exc:
+        return _error(400, "invalid_parameter", exc.message, exc.field)
+    return JsonResponse(proof.as_json())
+
+
+@require_GET
+def public_key_view(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(selectors.public_key_get())
