@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "sanxiang.accounts",
     "sanxiang.ledger",
     "sanxiang.registry",
+    "sanxiang.cases",
+    "sanxiang.access",
     "sanxiang.web",
 ]
 

@@ -139,3 +139,21 @@ def test_export_download_holds_the_users_own_data_and_is_not_cached(admin_client
 @pytest.mark.parametrize("name", ["registry:export", "registry:template"])
 def test_an_unknown_kind_is_404(admin_client, name):
     assert admin_client.get(reverse(name, args=["parties"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_export_is_recorded_in_the_access_log_and_the_ledger(client):
+    from sanxiang.access.models import AccessLogEntry
+    from sanxiang.accounts.models import Role
+    from sanxiang.ledger.models import Entry
+    from tests.factories import agency_make, officer_make, user_make
+
+    agency = agency_make()
+    officer_make(agency=agency)
+    admin = user_make(role=Role.AGENCY_ADMIN, agency=agency)
+    client.force_login(admin)
+    response = client.get(reverse("registry:export", args=["officers"]))
+    assert response.status_code == 200
+    logged = AccessLogEntry.objects.get()
+    assert (logged.user, logged.action, logged.object_kind) == (admin, "export", "registry.officers")
+    assert Entry.objects.get(seq=logged.ledger_seq).kind == "access.viewed"

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import access_record
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.registry import excel
 
@@ -51,8 +53,19 @@ def registry_export_download(request: HttpRequest, kind: str) -> HttpResponse:
     sheet = _kind_or_404(kind)
     permission_require(excel.registry_excel_allowed(user=request.user))
     today = _today().isoformat()
+    content = excel.registry_export_build(viewer=request.user, kind=kind)
+    # Exports hand out personal data in bulk: each one is recorded before it is sent.
+    access_record(
+        actor=request.user,
+        action=AccessAction.EXPORT,
+        object_kind=f"registry.{kind}",
+        object_id="export",
+        object_label=sheet.title,
+        agency_id=request.user.agency_id,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
     return _xlsx_response(
-        excel.registry_export_build(viewer=request.user, kind=kind),
+        content,
         filename=f"{sheet.title}_{today}.xlsx",
         ascii_filename=f"sanxiang-{kind}-{today}.xlsx",
     )

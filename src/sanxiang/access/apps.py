@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "sanxiang.access"
+    verbose_name = "访问记录"

@@ -1,0 +1,38 @@
+"""Who viewed or downloaded what (访问记录). Each row also has a ledger entry, so that the access
+log of a case cannot be pruned silently; the table is there to list and export it fast."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("查看")
+    DOWNLOAD = "download", _("下载")
+    EXPORT = "export", _("导出")
+
+
+class AccessLogEntry(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("操作"), max_length=16, choices=AccessAction.choices)
+    object_kind = models.CharField(_("对象类别"), max_length=40)
+    object_id = models.CharField(_("对象"), max_length=80)
+    object_label = models.CharField(_("对象名称"), max_length=200, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "registry.Agency", verbose_name=_("执法主体"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    ledger_seq = models.BigIntegerField(_("账本序号"), null=True)
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.object_kind}:{self.object_id}"

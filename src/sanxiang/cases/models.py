@@ -1,0 +1,27 @@
+"""Cases (案件). This is the part the whole-process record needs: a case belongs to one agency
+and has a number; the procedure workflow (states, steps, documents, deadlines) grows on it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    agency = models.ForeignKey("registry.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="cases")
+    number = models.CharField(_("案号"), max_length=80, unique=True)
+    title = models.CharField(_("案由"), max_length=200)
+    matter = models.ForeignKey(
+        "registry.Matter", verbose_name=_("执法事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
