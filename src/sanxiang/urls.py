@@ -1,10 +1,22 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
 
-# System administrators reach Django's admin only through Sanxiang's own login, which
-# enforces the lockout and the second factor.
-admin.site.login = login_required(admin.site.login)
+
+def admin_login(request, extra_context=None):
+    """System administrators reach Django's admin only through Sanxiang's own login, which
+    enforces the lockout and the second factor; the admin's password-only form is never
+    offered, not even to a user who is logged in without admin rights."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied("系统管理仅限系统管理员")
+    return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))
+
+
+admin.site.login = admin_login
 admin.site.site_header = "三项制度平台 · 系统管理"
 
 urlpatterns = [

@@ -87,3 +87,17 @@ def test_an_officer_may_choose_two_factor_login_and_then_needs_it(client):
     assert client.post(reverse("accounts:security"), {"code": totp_code(secret)}).status_code == 302
     client.logout()
     assert post_login(client, "wang", PASSWORD)["Location"] == reverse("accounts:totp")
+
+
+def test_the_admin_password_form_cannot_bypass_the_second_factor(client):
+    """A logged-in officer who knows a system administrator's password must not get an admin
+    session by posting it to Django's own admin login form (which has no TOTP step)."""
+    agency = agency_make()
+    user_make(role=Role.SYSTEM_ADMIN, username="root")
+    client.force_login(user_make(role=Role.OFFICER, agency=agency))
+    response = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/admin/").status_code in (302, 403)
+    client.logout()
+    response = client.get("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
