@@ -16,7 +16,7 @@ from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
 def agency_list(*, viewer: User, search: str = "") -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("entrusting_agency").annotate(
         officer_count=Count("officers", filter=Q(officers__status="active"), distinct=True)
-    )
+    ).order_by("name")  # Meta.ordering is dropped from aggregate queries
     if not user_reads_all_agencies(viewer):
         agencies = agencies.filter(pk=viewer.agency_id) if viewer.is_authenticated else agencies.none()
     if search:
