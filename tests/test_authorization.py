@@ -40,6 +40,7 @@ URL_MATRIX = {
     "registry:party_list": (None, "any"),
     "registry:party_create": (None, "agency_member"),
     "registry:import": (None, "import"),
+    "cases:holiday_year_list": (None, "county"),
     "registry:agency_detail": ("agency", "read"),
     "registry:agency_edit": ("agency", "edit_agency"),
     "registry:officer_create": ("agency", "staff"),
@@ -74,7 +75,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts"):
+    for namespace in ("web", "registry", "accounts", "cases"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("sanxiang.web.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
+    path("staff/cases/", include("sanxiang.cases.urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,8 +1,11 @@
+import datetime as dt
+
 from django.http import Http404
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import user_can_read_agency
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, HolidayYear
+from sanxiang.procedure.calendar import HolidaySchedule, WorkingDayCalendar, working_day_calendar_build
 
 
 def case_get(*, viewer: User, case_id: int) -> Case:
@@ -17,3 +20,21 @@ def case_get(*, viewer: User, case_id: int) -> Case:
 
 def case_get_by_number(*, number: str) -> Case | None:
     return Case.objects.select_related("agency").filter(number=number).first()
+
+
+def holiday_schedules_entered() -> list[HolidaySchedule]:
+    return [
+        HolidaySchedule(
+            year=row.year,
+            holidays=[dt.date.fromisoformat(d) for d in row.holidays],
+            adjusted_working_days=[dt.date.fromisoformat(d) for d in row.adjusted_working_days],
+            holiday_names={dt.date.fromisoformat(d): name for d, name in row.holiday_names.items()},
+            source=row.source,
+        )
+        for row in HolidayYear.objects.all()
+    ]
+
+
+def working_day_calendar_current() -> WorkingDayCalendar:
+    """The official calendar: the package's years overlaid with the years entered here."""
+    return working_day_calendar_build(holiday_schedules_entered())

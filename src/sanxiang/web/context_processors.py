@@ -11,7 +11,11 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav": []}
     nav = [("web:home", _("工作台"))]
     if user_reads_all_agencies(user):
-        nav += [("registry:agency_list", _("执法主体")), ("registry:team_overview", _("队伍建设"))]
+        nav += [
+            ("registry:agency_list", _("执法主体")),
+            ("registry:team_overview", _("队伍建设")),
+            ("cases:holiday_year_list", _("节假日安排")),
+        ]
     else:
         nav += [("registry:agency_mine", _("本单位"))]
     nav += [

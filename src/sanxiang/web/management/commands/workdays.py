@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from sanxiang.procedure.calendar import workdays_command_output, working_day_calendar_default
+from sanxiang.cases.selectors import working_day_calendar_current
+from sanxiang.procedure.calendar import workdays_command_output
 
 
 class Command(BaseCommand):
@@ -14,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("n", type=int, help="工作日数")
 
     def handle(self, *args, **options):
-        # TODO(issue 4): add the administrator-entered years from the database once their table
-        # exists: working_day_calendar_build(extra=<schedules from the table>).
-        calendar = working_day_calendar_default()
+        calendar = working_day_calendar_current()
         try:
             self.stdout.write(workdays_command_output(options["start"], options["n"], calendar))
         except ValueError as error:

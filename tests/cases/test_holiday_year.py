@@ -1,0 +1,75 @@
+"""Administrators enter a year the calendar package does not know yet; deadlines in it stop
+being estimates (DESIGN: "the deployment can add later years ... in the database")."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sanxiang.accounts.models import Role
+from sanxiang.cases.services import holiday_year_save
+from sanxiang.procedure.violations import Refused
+from tests.factories import agency_make, user_make
+
+pytestmark = pytest.mark.django_db
+
+# Illustrative 2027 data (the official schedule was not published when this test was written).
+HOLIDAYS_2027 = ["2027-01-01", "2027-01-02", "2027-01-03"]
+
+
+def workdays(*args) -> str:
+    out = io.StringIO()
+    call_command("workdays", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_without_the_year_a_2027_result_is_an_estimate():
+    assert workdays("2026-12-28", "5") == "2027-01-04 (estimated)"
+
+
+def test_an_entered_year_is_used_and_the_estimate_flag_goes():
+    supervisor = user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True))
+    holiday_year_save(actor=supervisor, year=2027, holidays=HOLIDAYS_2027, adjusted_working_days=[],
+                      source="国务院办公厅关于2027年部分节假日安排的通知（示例）")
+    # 12-29, 12-30, 12-31, then 01-04 and 01-05 (01-01 Friday is now a holiday).
+    assert workdays("2026-12-28", "5") == "2027-01-05"
+
+
+def test_inconsistent_schedules_are_refused_with_every_reason():
+    with pytest.raises(Refused) as refused:
+        holiday_year_save(actor=None, year=2027, holidays=["2027-01-01", "2027-13-01", "2028-01-01"],
+                          adjusted_working_days=["2027-01-01"], source="")
+    messages = [v.message for v in refused.value.violations]
+    assert any("2027-13-01" in m for m in messages)
+    assert any("依据" in m for m in messages)
+
+
+def test_officers_cannot_change_the_calendar():
+    from django.core.exceptions import PermissionDenied
+
+    officer = user_make(role=Role.OFFICER, agency=agency_make())
+    with pytest.raises(PermissionDenied):
+        holiday_year_save(actor=officer, year=2027, holidays=HOLIDAYS_2027, adjusted_working_days=[], source="x")
+
+
+def test_bad_input_to_the_command_is_a_clear_error():
+    with pytest.raises(CommandError):
+        workdays("2026-02-30", "3")
+
+
+def test_supervisor_enters_a_year_through_the_page(client):
+    from django.urls import reverse
+
+    from sanxiang.cases.models import HolidayYear
+
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True)))
+    response = client.post(reverse("cases:holiday_year_list"), {
+        "year": 2027, "holidays": "2027-01-01\n2027-01-02, 2027-01-03", "adjusted_working_days": "",
+        "source": "国务院办公厅关于2027年部分节假日安排的通知（示例）"})
+    assert response.status_code == 302
+    assert HolidayYear.objects.get(year=2027).holidays == HOLIDAYS_2027
+    bad = client.post(reverse("cases:holiday_year_list"), {
+        "year": 2027, "holidays": "2027-01-01", "adjusted_working_days": "2027-01-04", "source": "x"})
+    assert bad.status_code == 400
+    assert "不是周六或周日" in bad.content.decode()
