@@ -25,6 +25,7 @@ urlpatterns = [
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
+    path("api/", include(("sanxiang.api.urls", "api"))),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -46,7 +46,7 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role__in=[r.value for r in AGENCY_ROLES]) | models.Q(agency__isnull=False),
+                condition=~models.Q(role__in=sorted(r.value for r in AGENCY_ROLES)) | models.Q(agency__isnull=False),
                 name="agency_role_has_agency",
             )
         ]
@@ -77,3 +77,23 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for another system. Only its SHA-256 is stored; the token itself is shown
+    once, when it is created."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,17 +1,19 @@
 """Writes about users: creation, login throttling and two-factor enrolment."""
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sanxiang.accounts import totp
-from sanxiang.accounts.models import AGENCY_ROLES, LoginThrottle, Role, User
+from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, LoginThrottle, Role, User
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.violations import Refused, Violation
@@ -138,3 +140,44 @@ def totp_verify(*, user: User, code: str, at: float | None = None) -> bool:
         )
     user.save(update_fields=fields)
     return True
+
+
+API_TOKEN_PREFIX = "sx_"
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the token, which is never stored."""
+    if actor is not None and actor.pk != user.pk and actor.role != Role.SYSTEM_ADMIN:
+        raise PermissionDenied("只能为自己创建接口令牌")
+    if not name.strip():
+        raise Refused([Violation("api_token.name", "请填写令牌用途", "系统安全规则", "name")])
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(user=user, name=name.strip(), prefix=token[:10], digest=_token_digest(token))
+    entry_append(
+        event=LedgerEvent(EventKind.API_TOKEN_CREATED, {"user": user.username, "name": row.name, "prefix": row.prefix},
+                          user.agency_id, subject=f"user:{user.pk}"),
+        actor=actor,
+    )
+    return row, token
+
+
+def api_token_authenticate(*, token: str) -> User | None:
+    if not token.startswith(API_TOKEN_PREFIX):
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_token_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    # Recording every use would write on every request; a minute's resolution is enough.
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user

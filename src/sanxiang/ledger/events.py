@@ -24,6 +24,7 @@ class EventKind(StrEnum):
     USER_CREATED = "accounts.user_created"
     USER_LOCKED = "accounts.user_locked"
     TOTP_ENABLED = "accounts.totp_enabled"
+    API_TOKEN_CREATED = "accounts.api_token_created"
     # calendar
     HOLIDAY_YEAR_SAVED = "calendar.holiday_year_saved"
     # cases and records (issues 3-6 add to these)

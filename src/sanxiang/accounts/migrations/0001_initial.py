@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '用户',
                 'verbose_name_plural': '用户',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['agency_admin', 'reviewer', 'officer', 'agency_head']), _negated=True), ('agency__isnull', False), _connector='OR'), name='agency_role_has_agency')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['agency_admin', 'agency_head', 'officer', 'reviewer']), _negated=True), ('agency__isnull', False), _connector='OR'), name='agency_role_has_agency')],
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),

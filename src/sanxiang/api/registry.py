@@ -1,0 +1,64 @@
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router
+
+from sanxiang.accounts.permissions import user_sees_full_officer_id_number
+from sanxiang.api.schemas import AgencyOut, ErrorOut, MatterOut, OfficerOut
+from sanxiang.registry import selectors
+from sanxiang.registry.models import Officer
+
+router = Router(tags=["registry"])
+
+
+@router.get("/agencies", response=list[AgencyOut])
+def agency_list(request: HttpRequest, q: str = ""):
+    return selectors.agency_list(viewer=request.user, search=q)
+
+
+@router.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut})
+def agency_get(request: HttpRequest, agency_id: int):
+    return selectors.agency_get(viewer=request.user, agency_id=agency_id)
+
+
+def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
+    full = user_sees_full_officer_id_number(viewer, officer.agency_id)
+    return {
+        "id": officer.pk,
+        "agency_id": officer.agency_id,
+        "name": officer.name,
+        "post": officer.post,
+        "id_number": officer.id_number if full else officer.id_number_masked,
+        "staffing_type": officer.staffing_type,
+        "is_legal_reviewer": officer.is_legal_reviewer,
+        "status": officer.status,
+        "certificates": [
+            {
+                "number": c.number,
+                "enforcement_fields": c.enforcement_fields,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+                "status": c.status,
+                "valid_today": c.is_valid_on(today),
+            }
+            for c in officer.certificates.all()
+        ],
+    }
+
+
+@router.get("/officers", response=list[OfficerOut])
+def officer_list(request: HttpRequest, agency: int | None = None, q: str = ""):
+    today = dt.date.today()
+    officers = selectors.officer_list(viewer=request.user, agency_id=agency, search=q)
+    return [_officer_out(o, viewer=request.user, today=today) for o in officers]
+
+
+@router.get("/officers/{officer_id}", response={200: OfficerOut, 404: ErrorOut})
+def officer_get(request: HttpRequest, officer_id: int):
+    officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
+    return _officer_out(officer, viewer=request.user, today=dt.date.today())
+
+
+@router.get("/matters", response=list[MatterOut])
+def matter_list(request: HttpRequest, agency: int | None = None, kind: str = "", q: str = ""):
+    return selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
