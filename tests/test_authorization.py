@@ -6,10 +6,14 @@ page. The expected outcome of each cell is written here independently of
 `sanxiang.accounts.permissions`, so that a change there that widens access fails this test.
 """
 
+import io
+
 import pytest
 from django.urls import get_resolver, reverse
 
 from sanxiang.accounts.models import Role
+from sanxiang.cases.services import case_create
+from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.registry import services
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 
@@ -41,6 +45,13 @@ URL_MATRIX = {
     "registry:party_create": (None, "agency_member"),
     "registry:import": (None, "import"),
     "cases:holiday_year_list": (None, "county"),
+    "access:log_list": (None, "access_log"),
+    "access:log_export_csv": (None, "access_log"),
+    "access:log_export_xlsx": (None, "access_log"),
+    "evidence:record_index": (None, "any"),
+    "evidence:upload": (None, "agency_member"),
+    "evidence:case_records": ("case", "read"),
+    "evidence:download": ("evidence", "read"),
     "registry:agency_detail": ("agency", "read"),
     "registry:agency_edit": ("agency", "edit_agency"),
     "registry:officer_create": ("agency", "staff"),
@@ -57,6 +68,9 @@ URL_MATRIX = {
     "registry:template": ("kind", "import"),
 }
 PUBLIC_OR_AUTH_FLOW = {"web:landing", "accounts:login", "accounts:totp", "accounts:logout"}
+# The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
+# covers their owner and agency checks.
+PROTOCOL_ENDPOINTS = {"evidence:tus_uploads", "evidence:tus_upload"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -69,20 +83,21 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "edit_agency": role in COUNTY_ROLES or (role == Role.AGENCY_ADMIN and own),
         "county": role in COUNTY_ROLES,
         "import": role in COUNTY_ROLES or role == Role.AGENCY_ADMIN,
+        "access_log": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
     }[rule]
 
 
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "cases"):
+    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
 
 
 def test_every_internal_url_is_in_the_matrix():
-    assert internal_url_names() - PUBLIC_OR_AUTH_FLOW == set(URL_MATRIX)
+    assert internal_url_names() - PUBLIC_OR_AUTH_FLOW - PROTOCOL_ENDPOINTS == set(URL_MATRIX)
 
 
 @pytest.fixture
@@ -93,10 +108,19 @@ def world():
     # Distinctive markers, so that a page showing the other agency's data is caught by a search.
     for key, label, agency in (("own", "alpha", own), ("other", "omega", other)):
         officer = officer_make(agency=agency, name=f"{label}执法员")
+        uploader = user_make(role=Role.OFFICER, agency=agency)
+        case = case_create(actor=None, agency=agency, number=f"{label}-2026-001", title=f"{label}案件")
+        evidence = evidence_ingest(
+            actor=uploader,
+            source=io.BytesIO(f"{label} 现场检查记录".encode()),
+            meta=evidence_metadata_check(actor=uploader, kind="document", original_name="记录.txt", case=case),
+        )
         data[key] = {
             "agency": agency,
             "officer": officer,
             "certificate": officer.certificates.get(),
+            "case": case,
+            "evidence": evidence,
             "matter": services.matter_create(
                 actor=None, agency=agency, code=f"{label}-001", name=f"{label}事项", kind="penalty",
                 legal_bases=[{"law": "《中华人民共和国行政处罚法》", "article": "第九条"}],
@@ -118,7 +142,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject == "kind":
         return reverse(name, kwargs={"kind": "officers"})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
-             "matter": "matter_id", "party": "party_id"}[subject]
+             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -8,6 +8,13 @@ Variables:
   SANXIANG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
   SANXIANG_DEBUG        1 for development
   SANXIANG_MEDIA_ROOT   where stored files go (default DATA_DIR/files)
+  SANXIANG_EVIDENCE_MAX_BYTES      size limit of one evidence file (default 8 GiB)
+  SANXIANG_EVIDENCE_UPLOAD_HOURS   an unfinished upload expires after this many idle hours (default 72)
+  SANXIANG_EVIDENCE_SM3            off | auto | required: also address evidence by SM3 (default off)
+  SANXIANG_EVIDENCE_STORAGE        local (DATA_DIR/evidence, default) | s3
+  SANXIANG_EVIDENCE_S3_BUCKET, SANXIANG_EVIDENCE_S3_ENDPOINT_URL, SANXIANG_EVIDENCE_S3_REGION,
+  SANXIANG_EVIDENCE_S3_PREFIX      S3-compatible storage (MinIO, Ceph, cloud); credentials come from
+                                   the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables
 """
 
 import secrets
@@ -56,6 +63,8 @@ INSTALLED_APPS = [
     "sanxiang.registry",
     "sanxiang.cases",
     "sanxiang.access",
+    "sanxiang.casefile",
+    "sanxiang.evidence",
     "sanxiang.web",
 ]
 
@@ -150,6 +159,18 @@ STORAGES = {
 # collectstatic step, and the files are small.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Evidence store (sanxiang.evidence). SM3 is off by default because OpenSSL's SM3 runs at about
+# a sixth of SHA-256's speed; "auto" adds it where OpenSSL offers it, "required" refuses uploads
+# where it does not.
+SANXIANG_EVIDENCE_MAX_BYTES = env.int("SANXIANG_EVIDENCE_MAX_BYTES", default=8 * 1024**3)
+SANXIANG_EVIDENCE_UPLOAD_HOURS = env.int("SANXIANG_EVIDENCE_UPLOAD_HOURS", default=72)
+SANXIANG_EVIDENCE_SM3 = env.str("SANXIANG_EVIDENCE_SM3", default="off")
+SANXIANG_EVIDENCE_STORAGE = env.str("SANXIANG_EVIDENCE_STORAGE", default="local")
+SANXIANG_EVIDENCE_S3_BUCKET = env.str("SANXIANG_EVIDENCE_S3_BUCKET", default="")
+SANXIANG_EVIDENCE_S3_ENDPOINT_URL = env.str("SANXIANG_EVIDENCE_S3_ENDPOINT_URL", default="") or None
+SANXIANG_EVIDENCE_S3_REGION = env.str("SANXIANG_EVIDENCE_S3_REGION", default="") or None
+SANXIANG_EVIDENCE_S3_PREFIX = env.str("SANXIANG_EVIDENCE_S3_PREFIX", default="evidence")
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

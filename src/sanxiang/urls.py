@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("sanxiang.web.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
+    path("staff/access/", include("sanxiang.access.urls")),
+    path("staff/evidence/", include("sanxiang.evidence.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),

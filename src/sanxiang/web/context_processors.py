@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
 
@@ -22,7 +23,10 @@ def navigation(request: HttpRequest) -> dict:
         ("registry:officer_list", _("执法人员")),
         ("registry:matter_list", _("执法事项")),
         ("registry:party_list", _("当事人")),
+        ("evidence:record_index", _("证据材料")),
     ]
+    if user_can_read_access_log(user):
+        nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
         nav.append(("registry:import", _("导入导出")))
     return {"nav": nav, "role_label": user.get_role_display()}

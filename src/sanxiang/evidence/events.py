@@ -1,0 +1,34 @@
+"""The ledger event of an evidence upload."""
+
+import hashlib
+
+from sanxiang.evidence.models import EvidenceRecord, StoredFile
+from sanxiang.ledger.canonical import utc_iso
+from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
+
+
+def _fingerprint(value: str) -> str:
+    # File names and places may name people; the ledger is kept for ever and travels in case-file
+    # exports, so it holds their digest and the row holds the text (as in the registry's events).
+    return hashlib.sha256(value.encode("utf-8")).hexdigest() if value else ""
+
+
+def file_received_event(*, record: EvidenceRecord, stored: StoredFile) -> LedgerEvent:
+    return LedgerEvent(
+        EventKind.FILE_RECEIVED,
+        {
+            "record": record.pk,
+            "kind": record.kind,
+            "step": record.step,
+            "content_type": stored.content_type,
+            "captured_at": utc_iso(record.captured_at) if record.captured_at else None,
+            "device_number": record.device_number,
+            "officer": record.officer_id,
+            "original_name_sha256": _fingerprint(record.original_name),
+            "location_sha256": _fingerprint(record.location),
+        },
+        agency_id=record.agency_id,
+        case_id=record.case_id,
+        subject=f"evidence:{record.pk}",
+        files=(FileDigest(sha256=stored.sha256, size=stored.size, sm3=stored.sm3 or None),),
+    )

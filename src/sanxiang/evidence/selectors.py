@@ -1,0 +1,120 @@
+"""Reads of the evidence store: lists and single records scoped to what the viewer may read,
+upload sessions of their owner, and the record checklist the procedure engine asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sanxiang.accounts.models import User
+from sanxiang.accounts.permissions import (
+    user_can_manage_parties,
+    user_can_read_agency,
+    user_reads_all_agencies,
+)
+from sanxiang.evidence.models import EvidenceKind, EvidenceRecord, UploadSession
+from sanxiang.evidence.sniffing import is_audio_video_type
+
+
+def record_list(*, viewer: User, case_id: int | None = None) -> QuerySet[EvidenceRecord]:
+    records = EvidenceRecord.objects.select_related("stored_file", "officer", "uploaded_by", "case")
+    if case_id is not None:
+        records = records.filter(case_id=case_id)
+    if user_reads_all_agencies(viewer):
+        return records
+    if viewer.agency_id is None:
+        return records.none()
+    return records.filter(agency_id=viewer.agency_id)
+
+
+def record_get(*, viewer: User, record_id: int) -> EvidenceRecord:
+    """The record, or 404 when it does not exist or belongs to an agency the viewer may not
+    read (its existence is not disclosed)."""
+    record = (
+        EvidenceRecord.objects.select_related("stored_file", "case", "agency", "officer", "uploaded_by")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or not user_can_read_agency(viewer, record.agency_id):
+        raise Http404
+    return record
+
+
+def upload_get(*, owner: User, upload_id) -> UploadSession:
+    """An upload session of `owner`; 404 for anyone else's (only the uploader may continue,
+    inspect or cancel it) and for a user no longer in the session's agency."""
+    session = UploadSession.objects.select_related("agency", "case", "owner").filter(pk=upload_id).first()
+    if session is None or session.owner_id != owner.pk or not user_can_manage_parties(owner, session.agency_id):
+        raise Http404
+    return session
+
+
+def user_can_upload_evidence(user: User, agency_id: int | None) -> bool:
+    return agency_id is not None and user_can_manage_parties(user, agency_id)
+
+
+# Record checklist (全过程记录) --------------------------------------------------------------
+
+AUDIO_VIDEO_KINDS = frozenset({EvidenceKind.AUDIO.value, EvidenceKind.VIDEO.value})
+
+
+@dataclass(frozen=True)
+class RecordItem:
+    record_id: int
+    step: str
+    kind: str
+    content_type: str
+    sha256: str
+    size: int
+    captured_at: dt.datetime | None
+    uploaded_at: dt.datetime
+    is_audio_video: bool
+
+
+@dataclass(frozen=True)
+class RecordChecklist:
+    """Which evidence records a case has (for one step, or all), and whether an audio-video
+    record (执法音像记录) is among them."""
+
+    case_id: int
+    step: str | None
+    records: tuple[RecordItem, ...]
+
+    @property
+    def has_audio_video(self) -> bool:
+        return any(r.is_audio_video for r in self.records)
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(r.kind for r in self.records)
+
+    @property
+    def steps_with_audio_video(self) -> frozenset[str]:
+        return frozenset(r.step for r in self.records if r.is_audio_video)
+
+
+def case_records(*, case_id: int, step: str | None = None) -> RecordChecklist:
+    """The checklist for the procedure engine. Not scoped to a viewer: the engine decides for
+    the case itself. An audio-video record is one filed as audio or video whose content was
+    sniffed as audio or video (the kind alone is the uploader's word)."""
+    records = EvidenceRecord.objects.filter(case_id=case_id).select_related("stored_file").order_by("uploaded_at", "id")
+    if step is not None:
+        records = records.filter(step=step)
+    items = tuple(
+        RecordItem(
+            record_id=r.pk,
+            step=r.step,
+            kind=r.kind,
+            content_type=r.stored_file.content_type,
+            sha256=r.stored_file.sha256,
+            size=r.stored_file.size,
+            captured_at=r.captured_at,
+            uploaded_at=r.uploaded_at,
+            is_audio_video=r.kind in AUDIO_VIDEO_KINDS and is_audio_video_type(r.stored_file.content_type),
+        )
+        for r in records
+    )
+    return RecordChecklist(case_id=case_id, step=step, records=items)
