@@ -12,8 +12,31 @@ class AccessAction(models.TextChoices):
     EXPORT = "export", _("导出")
 
 
+# What an entry is about, as the list and the exports name it. Kinds not listed show as stored.
+OBJECT_KIND_LABELS = {
+    "case": _("案件"),
+    "casefile": _("案卷"),
+    "document": _("文书"),
+    "evidence": _("证据"),
+    "access_log": _("访问记录"),
+    "registry.agencies": _("执法主体"),
+    "registry.officers": _("执法人员"),
+    "registry.certificates": _("执法证"),
+    "registry.matters": _("执法事项"),
+}
+
+
 class AccessLogEntry(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="+")
+    # Null only for work on the server's command line (sanxiang export-case), which has no
+    # platform user; its ledger entry says so.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     action = models.CharField(_("操作"), max_length=16, choices=AccessAction.choices)
     object_kind = models.CharField(_("对象类别"), max_length=40)
     object_id = models.CharField(_("对象"), max_length=80)
@@ -32,7 +55,16 @@ class AccessLogEntry(models.Model):
         verbose_name = _("访问记录")
         verbose_name_plural = _("访问记录")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["case", "at"]), models.Index(fields=["user", "at"])]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["user", "at"]),
+            # Agency heads list their own agency's log.
+            models.Index(fields=["agency", "at"], name="access_log_agency_at"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.object_kind}:{self.object_id}"
+        return f"{self.user or '命令行'} {self.action} {self.object_kind}:{self.object_id}"
+
+    @property
+    def object_kind_label(self) -> str:
+        return str(OBJECT_KIND_LABELS.get(self.object_kind, self.object_kind))
