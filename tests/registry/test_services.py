@@ -41,7 +41,8 @@ def test_entrusted_organisation_is_registered_with_its_entruster():
 
 def test_officer_with_bad_id_number_is_refused_with_chinese_reason():
     agency = agency_make()
-    bad = id_number()[:-1] + ("0" if id_number()[-1] != "0" else "1")
+    good = id_number()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with pytest.raises(Refused) as refused:
         services.officer_create(actor=None, agency=agency, name="王五", id_number=bad, staffing_type="administrative")
     assert refused.value.violations[0].code == "id_number.check"
