@@ -14,23 +14,9 @@ from dataclasses import dataclass, fields
 
 from sanxiang.documents.text import amount_render
 
-# 行政处罚法第九条: the kinds of administrative penalty (same keys as the procedure engine's).
-PENALTY_KINDS: dict[str, str] = {
-    "warning": "警告",
-    "public_criticism": "通报批评",
-    "fine": "罚款",
-    "confiscate_gains": "没收违法所得",
-    "confiscate_property": "没收非法财物",
-    "suspend_permit": "暂扣许可证件",
-    "downgrade_qualification": "降低资质等级",
-    "revoke_permit": "吊销许可证件",
-    "restrict_business": "限制开展生产经营活动",
-    "suspend_business": "责令停产停业",
-    "close": "责令关闭",
-    "restrict_practice": "限制从业",
-    "detention": "行政拘留",
-    "other": "法律、行政法规规定的其他行政处罚",
-}
+# 行政处罚法第九条: one list of penalty kinds for the engine and the documents.
+from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
+
 # Kinds that are an amount of money, printed in 大写 and figures.
 PENALTY_KINDS_MONEY = frozenset({"fine", "confiscate_gains"})
 # Kinds that mean nothing without saying what or how long: which permit, which goods, which period.
