@@ -6,12 +6,14 @@ page. The expected outcome of each cell is written here independently of
 `sanxiang.accounts.permissions`, so that a change there that widens access fails this test.
 """
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import get_resolver, reverse
 
 from sanxiang.accounts.models import Role
+from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.registry import services
@@ -66,6 +68,12 @@ URL_MATRIX = {
     "registry:party_edit": ("party", "parties"),
     "registry:export": ("kind", "import"),
     "registry:template": ("kind", "import"),
+    "cases:case_list": (None, "any"),
+    "cases:case_create": (None, "agency_member"),
+    "cases:case_detail": ("case", "read"),
+    "cases:case_action": ("case", "parties"),
+    "cases:document_pdf": ("document", "read"),
+    "cases:document_docx": ("document", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"web:landing", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -121,6 +129,13 @@ def world():
             "certificate": officer.certificates.get(),
             "case": case,
             "evidence": evidence,
+            # A document row over the file above: the matrix is about who reaches it, not about
+            # issuing (tests/cases covers that, with rendering).
+            "document": IssuedDocument.objects.create(
+                case=case, agency=agency, kind="opening_approval", title="立案审批表", record_kind="opening_approval",
+                action="open", issued_on=dt.date(2026, 3, 6), pdf=evidence, docx=evidence, filename_stem="立案审批表",
+                issued_by=uploader,
+            ),
             "matter": services.matter_create(
                 actor=None, agency=agency, code=f"{label}-001", name=f"{label}事项", kind="penalty",
                 legal_bases=[{"law": "《中华人民共和国行政处罚法》", "article": "第九条"}],
@@ -142,7 +157,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject == "kind":
         return reverse(name, kwargs={"kind": "officers"})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
-             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id"}[subject]
+             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
+             "document": "document_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
@@ -200,7 +216,7 @@ def test_no_role_changes_another_agencys_staff_by_post(client, world, role):
 def test_lists_show_only_the_viewers_agency(client, world, role):
     _, users = world
     client.force_login(users[role])
-    for name in ("registry:officer_list", "registry:party_list", "registry:matter_list"):
+    for name in ("registry:officer_list", "registry:party_list", "registry:matter_list", "cases:case_list"):
         page = client.get(reverse(name)).content.decode()
         assert "alpha" in page
         assert ("omega" in page) == (role in COUNTY_ROLES), (role, name)

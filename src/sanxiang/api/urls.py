@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from sanxiang.api import registry
+from sanxiang.api import cases, registry
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
 
@@ -17,4 +17,5 @@ api = NinjaAPI(
 )
 error_handlers_install(api)
 api.add_router("/registry", registry.router)
+api.add_router("", cases.router)
 urlpatterns = api.urls[0]

@@ -93,8 +93,18 @@ def _evidence_files(case: Case) -> list[CaseFile]:
 
 
 def _document_files(case: Case) -> list[CaseFile]:
-    # INTEGRATION POINT (documents, a later issue): return the case's issued documents here as
-    # CaseFile(fmt.DOCUMENTS_DIR, sha256, size, open). The export puts each one that a
-    # DOCUMENT_ISSUED entry of the case records (by digest) under documents/<sha256>, and the
-    # verifier already checks them that way.
-    return []
+    """The case's issued documents (PDF and DOCX), stored in the evidence store and recorded by
+    their DOCUMENT_ISSUED entries: the export puts each under documents/<sha256>."""
+    from sanxiang.cases.models import IssuedDocument
+    from sanxiang.evidence.storage import blob_store_get
+
+    store = blob_store_get()
+    files: dict[str, int] = {}
+    for document in IssuedDocument.objects.filter(case=case).select_related("pdf__stored_file", "docx__stored_file"):
+        for record in (document.pdf, document.docx):
+            files[record.stored_file.sha256] = record.stored_file.size
+
+    def opener(sha256: str) -> Callable[[], BinaryIO]:
+        return lambda: store.open(sha256)
+
+    return [CaseFile(fmt.DOCUMENTS_DIR, sha256, size, opener(sha256)) for sha256, size in sorted(files.items())]

@@ -1,12 +1,125 @@
-from sanxiang.cases.models import Case
-from sanxiang.ledger.events import EventKind, LedgerEvent
+"""Typed factories for the ledger events of cases: one per kind of change, built from the rows and
+values of the change, appended by the services in the same transaction.
+
+Free text of a step (what a party said, an address, a name) is kept in the case row and
+recorded here by its SHA-256 digest, as the registry and evidence events do: the ledger is kept
+for ever and travels in case-file exports, and the digest proves what was entered without
+disclosing it. Dates, amounts, choices and flags are recorded as entered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.cases.steps import Field
+from sanxiang.evidence.models import StoredFile
+from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
+
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest() if value else ""
+
+
+def _clear(value: Any) -> Any:
+    """A form value as canonical JSON allows it (no floats, no dates)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | frozenset | set):
+        return [_clear(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def step_data_recorded(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[str, Any]:
+    """The step's form data as the ledger keeps it: clear where harmless, digested where personal."""
+    recorded: dict[str, Any] = {}
+    for f in fields:
+        value = data.get(f.name)
+        if value in (None, "", [], ()):
+            continue
+        if f.recorded_in_clear:
+            recorded[f.name] = _clear(value)
+        else:
+            text = "\n".join(value) if isinstance(value, list | tuple) else str(value)
+            recorded[f"{f.name}_sha256"] = _fingerprint(text)
+    return recorded
 
 
 def case_opened_event(*, case: Case) -> LedgerEvent:
     return LedgerEvent(
         EventKind.CASE_OPENED,
-        {"number": case.number, "title": case.title, "matter": case.matter_id},
+        {
+            "number": case.number,
+            "title": case.title,
+            "matter": case.matter_id,
+            "procedure": case.procedure,
+            "state": case.state,
+            "party": case.party_id,
+            "officers": sorted(case.officers.values_list("pk", flat=True)) if case.pk else [],
+            "enforcement_field": case.enforcement_field,
+            "act_date": case.act_date.isoformat() if case.act_date else None,
+        },
         agency_id=case.agency_id,
         case_id=case.pk,
         subject=f"case:{case.pk}",
+    )
+
+
+def step_done_event(
+    *,
+    case: Case,
+    action: str,
+    label: str,
+    data: dict[str, Any],
+    state_from: str,
+    state_to: str,
+    on: dt.date,
+    documents: list[IssuedDocument],
+) -> LedgerEvent:
+    return LedgerEvent(
+        EventKind.STEP_DONE,
+        {
+            "action": action,
+            "label": label,
+            "data": data,
+            "state_from": state_from,
+            "state_to": state_to,
+            "on": on.isoformat(),
+            "documents": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in documents],
+        },
+        agency_id=case.agency_id,
+        case_id=case.pk,
+        # The action is part of the subject so that one step's history is one indexed query
+        # (e.g. whether a reviewer has given a legal-review opinion before).
+        subject=f"case:{case.pk}:{action}",
+    )
+
+
+def document_issued_event(*, document: IssuedDocument, pdf: StoredFile, docx: StoredFile) -> LedgerEvent:
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        {
+            "document": document.pk,
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "record_kind": document.record_kind,
+            "action": document.action,
+            "issued_on": document.issued_on.isoformat(),
+            "pdf_sha256": pdf.sha256,
+            "docx_sha256": docx.sha256,
+        },
+        agency_id=document.agency_id,
+        case_id=document.case_id,
+        subject=f"document:{document.pk}",
+        files=(
+            FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),
+            FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None),
+        ),
     )

@@ -1,7 +1,19 @@
+"""Forms only parse: the services decide whether a step is lawful and report every reason.
+
+A step's form is built from its field spec (`cases.steps`), so that the page and the API parse
+the same fields the same way."""
+
+import datetime as dt
 import re
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from sanxiang.cases.models import CaseProcedure
+from sanxiang.cases.steps import Field, Step
+from sanxiang.registry.models import Matter, Officer, Party
 
 
 def _date_list(text: str) -> list[str]:
@@ -25,3 +37,114 @@ class HolidayYearForm(forms.Form):
 
     def clean_adjusted_working_days(self) -> list[str]:
         return _date_list(self.cleaned_data["adjusted_working_days"])
+
+
+class LinesField(forms.CharField):
+    """One item a line (a list is accepted as it is, from the API)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value: Any) -> list[str]:
+        if isinstance(value, list | tuple):
+            lines = [str(v) for v in value]
+        else:
+            lines = str(value or "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def prepare_value(self, value: Any) -> str:
+        return "\n".join(value) if isinstance(value, list | tuple) else (value or "")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time as documents print it (Asia/Shanghai), kept without a zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is not None and timezone.is_aware(parsed):
+            parsed = timezone.make_naive(parsed)
+        return parsed
+
+
+def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_officers: list[tuple[str, str]]):
+    common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    kind = spec.kind
+    if kind == "text":
+        return forms.CharField(max_length=500, **common)
+    if kind == "textarea":
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == "lines":
+        return LinesField(max_length=10000, **common)
+    if kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if kind == "datetime":
+        return LocalDateTimeField(**common)
+    if kind == "bool":
+        return forms.BooleanField(**common)
+    if kind == "int":
+        return forms.IntegerField(min_value=0, max_value=1000, **common)
+    if kind == "yuan":
+        return forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, **common)
+    if kind == "choice":
+        return forms.ChoiceField(choices=[("", "—"), *spec.choices] if not spec.required else spec.choices, **common)
+    if kind == "choices":
+        return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == "officer":
+        return forms.ChoiceField(choices=[("", "—"), *agency_officers], **common)
+    if kind == "officers":
+        return forms.MultipleChoiceField(choices=case_officers, widget=forms.CheckboxSelectMultiple, **common)
+    raise ValueError(f"unknown field kind {kind}")
+
+
+def step_form_class(
+    step: Step, *, agency_officers: list[tuple[str, str]], case_officers: list[tuple[str, str]]
+) -> type[forms.Form]:
+    """The form of one step, from its field spec."""
+    fields = {
+        spec.name: _form_field(spec, agency_officers=agency_officers, case_officers=case_officers)
+        for spec in step.fields
+    }
+    return type(f"{step.action.title().replace('_', '')}Form", (forms.Form,), fields)
+
+
+def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], proposed: dict[str, Any]) -> dict:
+    """Sensible starting values: today's date, the case's officers, the penalty proposed so far."""
+    initial: dict[str, Any] = {}
+    for spec in step.fields:
+        if spec.kind == "date" and spec.required:
+            initial[spec.name] = today
+        elif spec.kind == "officers":
+            initial[spec.name] = case_officer_ids
+        elif spec.name in proposed:
+            initial[spec.name] = proposed[spec.name]
+    return initial
+
+
+class CaseCreateForm(forms.Form):
+    procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)
+    title = forms.CharField(label=_("案由"), max_length=200, help_text=_("如：涉嫌经营超过保质期的食品案"))
+    party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
+    officers = forms.ModelMultipleChoiceField(
+        label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("不少于两名持有有效执法证件的执法人员"),
+    )
+    matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
+    enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False)
+    act_date = forms.DateField(label=_("违法行为发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    discovered_on = forms.DateField(
+        label=_("发现日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("追责期限算至此日（第三十六条）；不填为今天"),
+    )
+
+    def __init__(self, *args, agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.filter(agency=agency).order_by("name")
+        self.fields["officers"].queryset = Officer.objects.filter(agency=agency, status="active").order_by("name")
+        self.fields["matter"].queryset = Matter.objects.filter(agency=agency, kind="penalty", is_active=True)
+        if not self.is_bound and agency.field_list:
+            self.initial.setdefault("enforcement_field", agency.field_list[0])

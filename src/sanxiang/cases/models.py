@@ -1,9 +1,22 @@
-"""Cases (案件). This is the part the whole-process record needs: a case belongs to one agency
-and has a number; the procedure workflow (states, steps, documents, deadlines) grows on it."""
+"""Cases (案件): the Django side of the procedures in `sanxiang.procedure`.
+
+A case stores what the engine's snapshot needs and nothing it can derive: its procedure and
+state, the party and officers (rows of the registry, read afresh every time), and the facts of
+the case so far as JSON (`facts`, the serialised `PenaltyCaseSnapshot` fields that are not
+derived). The state is never written directly: `services.case_action_perform` changes it, with
+its ledger entry, in the transaction that checks the law. What the documents print beyond the
+facts (texts, places, people) is kept in `details`.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class CaseProcedure(models.TextChoices):
+    ORDINARY = "ordinary", _("普通程序")
+    SUMMARY = "summary", _("简易程序")
 
 
 class Case(models.Model):
@@ -13,18 +26,92 @@ class Case(models.Model):
     matter = models.ForeignKey(
         "registry.Matter", verbose_name=_("执法事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
+    procedure = models.CharField(
+        _("程序"), max_length=16, choices=CaseProcedure.choices, default=CaseProcedure.ORDINARY
+    )
+    # Written only by services.case_action_perform, from the engine's answer.
+    state = models.CharField(_("状态"), max_length=32, default="lead")
+    party = models.ForeignKey(
+        "registry.Party", verbose_name=_("当事人"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    officers = models.ManyToManyField("registry.Officer", verbose_name=_("承办人员"), blank=True, related_name="cases")
+    enforcement_field = models.CharField(_("执法领域"), max_length=60, blank=True)
+    act_date = models.DateField(_("违法行为发生日期"), null=True, blank=True)
+    facts = models.JSONField(_("案件事实"), default=dict, blank=True)
+    details = models.JSONField(_("文书内容"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["agency", "state"], name="cases_case_agency_state")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.pk])
+
+
+class DocumentCounter(models.Model):
+    """The last 文号 (or case number) given out per agency, year and kind of document.
+
+    Allocation locks this row and increments it inside the transaction that issues the document,
+    so numbers are never duplicated, and a rolled-back issue rolls its number back with it: the
+    next issue gets the same number, and the sequence has no gap."""
+
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=40)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("文号计数器")
+        verbose_name_plural = _("文号计数器")
+        constraints = [models.UniqueConstraint(fields=["agency", "year", "kind"], name="cases_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}/{self.kind}: {self.last}"
+
+
+class IssuedDocument(models.Model):
+    """A document (文书) issued in a case: its PDF and DOCX are in the evidence store, and a
+    DOCUMENT_ISSUED ledger entry records both digests."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="documents")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("文书种类"), max_length=40)
+    title = models.CharField(_("文书名称"), max_length=60)
+    record_kind = models.CharField(_("记录种类"), max_length=64)
+    number = models.CharField(_("文号"), max_length=80, blank=True)
+    action = models.CharField(_("程序环节"), max_length=64)
+    issued_on = models.DateField(_("文书日期"))
+    pdf = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+")
+    docx = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+")
+    filename_stem = models.CharField(max_length=200)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    ledger_seq = models.BigIntegerField(_("账本序号"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["case", "issued_at", "id"]
+        constraints = [
+            # The allocator already prevents duplicates; this makes a bug in it an error, not a
+            # second document under the same number.
+            models.UniqueConstraint(
+                fields=["agency", "number"], condition=~models.Q(number=""), name="cases_document_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()
 
 
 class HolidayYear(models.Model):

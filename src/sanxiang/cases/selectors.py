@@ -1,16 +1,74 @@
-import datetime as dt
+"""Reads of cases: scoped lists and pages, the engine's snapshot of a case, what can be done next
+and what blocks the rest, deadlines, the timeline from the ledger and the officer's worklist."""
 
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields, replace
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import user_can_read_agency
-from sanxiang.cases.models import Case, HolidayYear
+from sanxiang.accounts.permissions import (
+    user_can_manage_parties,
+    user_can_read_agency,
+    user_reads_all_agencies,
+)
+from sanxiang.cases.facts import facts_dump, facts_load
+from sanxiang.cases.models import Case, CaseProcedure, HolidayYear, IssuedDocument
+from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
+from sanxiang.cases.steps import STEPS, Field, Step, engine_action, step_get, steps_of
+from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.procedure.calendar import HolidaySchedule, WorkingDayCalendar, working_day_calendar_build
+from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
+from sanxiang.procedure.penalty import (
+    ORDINARY,
+    RECORD_KINDS,
+    SUMMARY,
+    Deadline,
+    Party,
+    PenaltyCaseSnapshot,
+    deadline_open,
+    penalty_deadlines,
+)
+from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
+from sanxiang.procedure.registry_rules import certificate_is_valid_on
+from sanxiang.procedure.violations import Violation
+from sanxiang.registry.models import Officer, PartyKind
+
+PROCEDURES: dict[str, Procedure[PenaltyCaseSnapshot]] = {
+    CaseProcedure.ORDINARY.value: ORDINARY,
+    CaseProcedure.SUMMARY.value: SUMMARY,
+}
+# The snapshot fields read afresh from the registry, the evidence store and the case's columns;
+# every other field is a fact of the case, stored in `Case.facts`.
+DERIVED_FIELDS = frozenset({"state", "party", "act_date", "enforcement_field", "region", "officers", "records"})
+FACT_FIELDS = tuple(f.name for f in fields(PenaltyCaseSnapshot) if f.name not in DERIVED_FIELDS)
+RECORD_KIND_NAMES = frozenset(k.name for k in RECORD_KINDS)
+READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
+
+
+def procedure_of(case: Case) -> Procedure[PenaltyCaseSnapshot]:
+    return PROCEDURES[case.procedure]
+
+
+def state_label(case: Case) -> str:
+    return procedure_of(case).state_label(case.state)
+
+
+def record_label(name: str) -> str:
+    return ORDINARY.record_label(name)
+
+
+# --- cases ------------------------------------------------------------------------------------------
 
 
 def case_get(*, viewer: User, case_id: int) -> Case:
     try:
-        case = Case.objects.select_related("agency", "matter").get(pk=case_id)
+        case = Case.objects.select_related("agency", "matter", "party").get(pk=case_id)
     except Case.DoesNotExist as missing:
         raise Http404 from missing
     if not user_can_read_agency(viewer, case.agency_id):
@@ -20,6 +78,136 @@ def case_get(*, viewer: User, case_id: int) -> Case:
 
 def case_get_by_number(*, number: str) -> Case | None:
     return Case.objects.select_related("agency").filter(number=number).first()
+
+
+def case_list(*, viewer: User, search: str = "", state: str = "") -> QuerySet[Case]:
+    cases = Case.objects.select_related("agency", "party").order_by("-created_at", "-id")
+    if not user_reads_all_agencies(viewer):
+        cases = cases.filter(agency_id=viewer.agency_id) if viewer.agency_id else cases.none()
+    if search:
+        cases = cases.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(party__name__icontains=search))
+    if state:
+        cases = cases.filter(state=state)
+    return cases
+
+
+def user_can_act_on_case(user: User, case: Case) -> bool:
+    """Agency roles of the case's agency carry cases forward; supervisors only read them."""
+    return user_can_manage_parties(user, case.agency_id)
+
+
+# --- the snapshot -----------------------------------------------------------------------------------
+
+
+def snapshot_facts_dump(snapshot: PenaltyCaseSnapshot) -> dict:
+    return {name: facts_dump(getattr(snapshot, name)) for name in FACT_FIELDS}
+
+
+def _party_snapshot(case: Case) -> Party:
+    party = case.party
+    overrides = case.details.get("party", {})
+    birth = dt.date.fromisoformat(overrides["birth_date"]) if overrides.get("birth_date") else None
+    if party is None:
+        # A case registered before parties were linked: the identifier guard says what is missing.
+        return Party(kind="natural_person", name="（未登记当事人）", birth_date=birth)
+    if party.kind in (PartyKind.LEGAL_PERSON, PartyKind.OTHER_ORGANIZATION) or (
+        party.kind == PartyKind.INDIVIDUAL_BUSINESS and not party.id_number
+    ):
+        # A 个体工商户 known only by its credit code is identified like an organisation.
+        return Party(kind="organization", name=party.name, credit_code=party.credit_code, birth_date=birth)
+    exemption = ""
+    if party.id_type and party.id_type != "resident_id_card":
+        # legal_rules §8.1 item 16: other identity documents are not checked by algorithm.
+        exemption = f"证件类型：{party.get_id_type_display()}"
+    return Party(
+        kind="natural_person", name=party.name, id_number=party.id_number, identifier_exemption=exemption,
+        birth_date=birth,
+    )
+
+
+def case_records_present(case: Case) -> frozenset[str]:
+    """The records of whole-process recording the case has: evidence filed under a record kind
+    (or an audio-video recording of a step), the documents issued, and the records that steps
+    made themselves (a statement received, a receipt entered)."""
+    from sanxiang.evidence.selectors import case_records
+
+    records: set[str] = set(case.details.get("records", []))
+    for item in case_records(case_id=case.pk).records:
+        if item.step in RECORD_KIND_NAMES:
+            records.add(item.step)
+        if item.step in AUDIO_VIDEO_STEPS and item.is_audio_video:
+            records.add(f"audio_video_{item.step}")
+    records.update(IssuedDocument.objects.filter(case=case).values_list("record_kind", flat=True))
+    return frozenset(records)
+
+
+def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
+    """The engine's picture of the case: its stored facts, with the party, the officers (and their
+    certificates, whose validity the guards judge on the day), the records and the region read
+    afresh."""
+    officers = tuple(
+        o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")
+    )
+    return facts_load(
+        PenaltyCaseSnapshot,
+        case.facts,
+        state=case.state,
+        party=_party_snapshot(case),
+        act_date=case.act_date or timezone.localtime(case.created_at).date(),
+        enforcement_field=case.enforcement_field,
+        region=case.agency.region_code,
+        officers=officers,
+        records=case_records_present(case),
+    )
+
+
+def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | None = None) -> CaseInfoIn:
+    """What documents print about the agency, the party and the officers (those of the case, and
+    anyone the snapshot names: officers of an act, the presiding officer of a hearing)."""
+    agency = case.agency
+    party = case.party
+    assigned = tuple(case.officers.order_by("pk").values_list("pk", flat=True))
+    named = set(assigned)
+    if snapshot is not None:
+        for act in snapshot.investigative_acts:
+            named.update(act.officer_ids)
+        if snapshot.hearing is not None and snapshot.hearing.presiding_officer_id is not None:
+            named.add(snapshot.hearing.presiding_officer_id)
+        if snapshot.on_spot is not None:
+            named.update(snapshot.on_spot.officer_ids)
+    officers = (
+        Officer.objects.filter(agency_id=case.agency_id, pk__in=named).prefetch_related("certificates").order_by("pk")
+    )
+
+    def certificate_number(officer: Officer) -> str:
+        # The certificate valid on the day, else the latest: the document prints the number the
+        # officer showed, and the engine (not the document) judges whether it was valid.
+        certificates = sorted(officer.certificates.all(), key=lambda c: c.valid_to, reverse=True)
+        if not certificates:
+            return ""
+        valid = [c for c in certificates if certificate_is_valid_on(c.snapshot(), on)]
+        return (valid or certificates)[0].number
+
+    return CaseInfoIn(
+        number=case.number,
+        title=case.title,
+        agency=AgencyInfo(agency.name, agency.credit_code, agency.address, agency.contact_phone, agency.parent_government),
+        party=None
+        if party is None
+        else PartyInfo(
+            kind="natural_person" if party.kind == PartyKind.NATURAL_PERSON else "organization",
+            name=party.name,
+            id_code=party.credit_code or party.id_number,
+            address=party.address,
+            legal_representative=party.legal_representative,
+            phone=party.phone,
+        ),
+        officers=tuple(OfficerInfo(o.pk, o.name, certificate_number(o)) for o in officers),
+        assigned_ids=assigned,
+    )
+
+
+# --- calendar ---------------------------------------------------------------------------------------
 
 
 def holiday_schedules_entered() -> list[HolidaySchedule]:
@@ -38,3 +226,210 @@ def holiday_schedules_entered() -> list[HolidaySchedule]:
 def working_day_calendar_current() -> WorkingDayCalendar:
     """The official calendar: the package's years overlaid with the years entered here."""
     return working_day_calendar_build(holiday_schedules_entered())
+
+
+def guard_context(*, on: dt.date | None = None, calendar: WorkingDayCalendar | None = None) -> GuardContext:
+    return GuardContext(today=on or timezone.localdate(), calendar=calendar or working_day_calendar_current())
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionView:
+    action: str  # the name the service and the API take
+    label: str
+    kind: str  # transition | record
+    allowed: bool
+    violations: tuple[Violation, ...]
+    fields: tuple[Field, ...]
+    documents: tuple[str, ...]  # titles of the documents the step issues
+    target: str = ""  # label of the state a transition leads to
+    help: str = ""
+
+
+def step_role_violation(step: Step, user: User) -> Violation | None:
+    if step.roles is None or user.role in step.roles:
+        return None
+    from sanxiang.accounts.models import Role
+
+    who = "、".join(str(Role(r).label) for r in sorted(step.roles))
+    return Violation("case.role", f"“{step.label}”须由{who}办理", "本单位职责分工", "role")
+
+
+def _supplied(violation: Violation, step: Step) -> bool:
+    """Whether the step's form fills the field the violation is about: "notice" covers notice and
+    notice.served_on; "hearing." covers hearing.scheduled_for but not hearing itself."""
+    name = violation.field or ""
+    for supplied in step.supplies:
+        if supplied.endswith("."):
+            if name.startswith(supplied):
+                return True
+        elif name == supplied or name.startswith(supplied + "."):
+            return True
+    return False
+
+
+def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
+                 snapshot: PenaltyCaseSnapshot | None = None) -> list[ActionView]:
+    """What can be done next on the case and what blocks each other step of its current state.
+
+    A step's form fills some facts itself (the notice it serves, the service it records): until
+    the form is sent those are not counted against it, and neither are the records its own
+    documents will provide. The service checks everything again with the form."""
+    procedure = procedure_of(case)
+    snapshot = snapshot or case_snapshot_build(case)
+    context = guard_context(on=on)
+    can_act = user_can_act_on_case(viewer, case)
+    views: list[ActionView] = []
+    statuses = {s.action: s for s in actions_available(procedure, snapshot, context=context, from_current_state_only=True)}
+    for step in steps_of(case.procedure):
+        name = engine_action(step)
+        if step.transition:
+            if name not in statuses:
+                continue
+            provided = {record for _, record in step.documents}
+            violations = evaluate(
+                procedure, replace(snapshot, records=snapshot.records | provided), name, context=context
+            )
+            violations = [v for v in violations if not _supplied(v, step)]
+            target = procedure.state_label(statuses[name].target)
+        else:
+            if case.state not in step.states:
+                continue
+            violations, target = [], ""
+        role = step_role_violation(step, viewer)
+        if role is not None:
+            violations.insert(0, role)
+        if not can_act:
+            violations.insert(0, Violation("case.read_only", READ_ONLY, "本平台权限设置", None))
+        views.append(
+            ActionView(
+                action=name,
+                label=step.label,
+                kind="transition" if step.transition else "record",
+                allowed=not violations,
+                violations=tuple(dict.fromkeys(violations)),
+                fields=step.fields,
+                documents=tuple(DOCUMENT_KINDS[kind].title for kind, _ in step.documents),
+                target=target,
+                help=step.help,
+            )
+        )
+    return views
+
+
+# --- deadlines and the worklist -----------------------------------------------------------------------
+
+DEADLINE_STATE_LABELS = {"running": "进行中", "due_soon": "即将到期", "overdue": "已逾期", "met": "已完成"}
+
+
+def case_deadlines(*, case: Case, on: dt.date | None = None, snapshot: PenaltyCaseSnapshot | None = None,
+                   calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
+    snapshot = snapshot or case_snapshot_build(case)
+    return penalty_deadlines(snapshot, calendar=calendar or working_day_calendar_current(),
+                             today=on or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    case: Case
+    state_label: str
+    next_deadline: Deadline | None
+    open_deadlines: int
+
+
+def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistRow]:
+    """The officer's open cases, the one with the nearest open deadline first (cases without one
+    last, newest first)."""
+    if user.officer_id is None:
+        return []
+    on = on or timezone.localdate()
+    calendar = working_day_calendar_current()
+    finals = {s.name for p in PROCEDURES.values() for s in p.states if s.final}
+    cases = (
+        Case.objects.filter(officers=user.officer_id, agency_id=user.agency_id)
+        .exclude(state__in=finals)
+        .select_related("agency", "party")
+        .order_by("-created_at")
+    )
+    rows = []
+    for case in cases:
+        deadlines = [d for d in case_deadlines(case=case, on=on, calendar=calendar) if deadline_open(d)]
+        rows.append(WorklistRow(case, state_label(case), deadlines[0] if deadlines else None, len(deadlines)))
+    never = dt.date.max
+    return sorted(rows, key=lambda r: (r.next_deadline.due if r.next_deadline else never))
+
+
+# --- timeline and documents ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    seq: int
+    at: dt.datetime
+    actor: str
+    kind: str
+    title: str
+    detail: str
+
+
+def case_timeline(*, case: Case) -> list[TimelineItem]:
+    """The case's history as the ledger records it (page views and downloads are in the access
+    log, not here)."""
+    from sanxiang.ledger.canonical import parse_utc_iso
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.models import Entry
+
+    kinds = [EventKind.CASE_OPENED, EventKind.STEP_DONE, EventKind.DOCUMENT_ISSUED, EventKind.FILE_RECEIVED]
+    procedure = procedure_of(case)
+    rows = list(
+        Entry.objects.filter(case_id=case.pk, kind__in=kinds).order_by("seq").values_list("seq", "body", "actor_id")
+    )
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in={a for _, _, a in rows if a is not None})}
+    items = []
+    for seq, body, actor_id in rows:
+        entry = json.loads(bytes(body))
+        payload = entry["payload"]
+        actor = names.get(actor_id) or (entry.get("actor") or {}).get("username", "系统")
+        kind = entry["kind"]
+        if kind == EventKind.CASE_OPENED:
+            title, detail = "案源登记", f"{payload.get('number', '')} {payload.get('title', '')}"
+        elif kind == EventKind.STEP_DONE:
+            title = payload.get("label") or payload.get("action", "")
+            moved = payload.get("state_from") != payload.get("state_to")
+            detail = (
+                f"{procedure.state_label(payload['state_from'])} → {procedure.state_label(payload['state_to'])}"
+                if moved else ""
+            )
+            if payload.get("on"):
+                detail = f"{payload['on']} {detail}".strip()
+        elif kind == EventKind.DOCUMENT_ISSUED:
+            title = f"制作文书：{payload.get('title', '')}"
+            detail = payload.get("number", "")
+        else:
+            title, detail = "上传证据", record_label(payload.get("step", "")) if payload.get("step") else ""
+        items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
+    return items
+
+
+def case_documents(*, case: Case) -> QuerySet[IssuedDocument]:
+    return IssuedDocument.objects.filter(case=case).select_related("pdf__stored_file", "docx__stored_file")
+
+
+def document_get(*, viewer: User, document_id: int) -> IssuedDocument:
+    document = (
+        IssuedDocument.objects.select_related("case", "pdf__stored_file", "docx__stored_file")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None or not user_can_read_agency(viewer, document.agency_id):
+        raise Http404
+    return document
+
+
+def step_for(case: Case, action: str) -> Step | None:
+    return step_get(case.procedure, action)
+
+
+__all__ = ["STEPS", "ActionView", "TimelineItem", "WorklistRow"]

@@ -1,36 +1,401 @@
+"""Writes of cases: registering a case, performing its steps, issuing its documents and
+allocating their numbers; and the holiday years of the working-day calendar.
+
+Every change of a case goes through `case_action_perform`, which locks the case row, applies the
+step's form to the engine's snapshot, lets the engine decide (raising `Refused` with every
+violation), issues the step's documents, persists the state and facts, and appends the ledger
+entries, all in one transaction. A refusal therefore leaves nothing behind: no state, no
+document, no number, no entry.
+"""
+
+import copy
 import datetime as dt
+import io
+from dataclasses import replace
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties, user_reads_all_agencies
-from sanxiang.cases import events
-from sanxiang.cases.models import Case, HolidayYear
+from sanxiang.cases import events, selectors
+from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, HolidayYear, IssuedDocument
+from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
+from sanxiang.cases.steps import Draft, Step, engine_action, step_get
+from sanxiang.documents import (
+    DOCUMENT_KINDS,
+    DocumentContext,
+    decision_elements_present,
+    document_problems,
+    document_render,
+)
 from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.calendar import HolidaySchedule
+from sanxiang.procedure.engine import evaluate
+from sanxiang.procedure.penalty import penalty_apply
+from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.registry.models import Agency, Matter
+from sanxiang.registry.models import Agency, Matter, Officer, Party
+
+DATA = "数据校验"
+PENALTY_LAW = "《中华人民共和国行政处罚法》"
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+# What each numbered kind adds to the agency's abbreviation: 乌市监罚决〔2026〕12号.
+NUMBER_WORDS = {
+    "case": "立",
+    "preservation_notice": "先保",
+    "advance_notice": "罚告",
+    "hearing_notice": "听通",
+    "decision_document": "罚决",
+    "summary_decision": "当罚",
+}
+SECTOR_ABBREVIATIONS = (
+    ("市场监督管理", "市监"),
+    ("生态环境", "环"),
+    ("自然资源", "自然资源"),
+    ("综合行政执法", "综执"),
+    ("交通运输", "交"),
+    ("农牧", "农牧"),
+    ("农业农村", "农"),
+    ("文化和旅游", "文旅"),
+    ("文化旅游", "文旅"),
+    ("应急管理", "应急"),
+    ("卫生健康", "卫健"),
+    ("林业和草原", "林草"),
+    ("水利", "水"),
+    ("住房和城乡建设", "住建"),
+    ("公安", "公"),
+    ("税务", "税"),
+)
+
+
+def agency_abbreviation(agency: Agency) -> str:
+    """How the agency's documents are numbered: the first character of its banner or county
+    and its sector, as 乌审旗市场监督管理局 → 乌市监."""
+    region = agency.parent_government.removesuffix("人民政府")
+    rest = agency.name.removeprefix(region) if region else agency.name
+    for words, short in SECTOR_ABBREVIATIONS:
+        if words in rest:
+            return region[:1] + short
+    return region[:1] + rest[:2]
+
+
+def document_number_allocate(*, agency: Agency, kind: str, year: int) -> int:
+    """The next number of `kind` for the agency and year, inside the caller's transaction.
+
+    The counter row is locked until that transaction ends, so two officers issuing at the same
+    moment queue and get consecutive numbers; if the issuing transaction rolls back, so does the
+    increment, and the number is given to the next issue: no duplicate and no gap."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("allocate a number inside the transaction that issues it")
+    # Create the row if needed without an error when another transaction creates it first.
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(agency=agency, year=year, kind=kind, last=0)], ignore_conflicts=True
+    )
+    counter = DocumentCounter.objects.select_for_update().get(agency=agency, year=year, kind=kind)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def document_number_format(*, agency: Agency, kind: str, year: int, sequence: int) -> str:
+    return f"{agency_abbreviation(agency)}{NUMBER_WORDS.get(kind, '')}〔{year}〕{sequence}号"
+
+
+def document_number_next(*, agency: Agency, kind: str, on: dt.date) -> str:
+    sequence = document_number_allocate(agency=agency, kind=kind, year=on.year)
+    return document_number_format(agency=agency, kind=kind, year=on.year, sequence=sequence)
+
+
+# --- cases ----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def case_create(*, actor: User | None, agency: Agency, number: str, title: str, matter: Matter | None = None) -> Case:
+def case_create(
+    *,
+    actor: User | None,
+    agency: Agency,
+    title: str,
+    number: str = "",
+    matter: Matter | None = None,
+    procedure: str = CaseProcedure.ORDINARY,
+    party: Party | None = None,
+    officers: list[Officer] | tuple[Officer, ...] = (),
+    enforcement_field: str = "",
+    act_date: dt.date | None = None,
+    discovered_on: dt.date | None = None,
+    on: dt.date | None = None,
+) -> Case:
+    """Register a case (案源登记): a lead of the ordinary procedure, or an on-site case of the
+    summary procedure. Without a number, the next case number of the agency is allocated."""
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记案件")
+    on = on or timezone.localdate()
     violations = []
-    if not number.strip():
-        violations.append(Violation("case.number_missing", "请填写案号", "数据校验", "number"))
-    elif Case.objects.filter(number=number.strip()).exists():
-        violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", "数据校验", "number"))
+    number = number.strip()
+    if number and Case.objects.filter(number=number).exists():
+        violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", DATA, "number"))
     if not title.strip():
-        violations.append(Violation("case.title_missing", "请填写案由", "数据校验", "title"))
+        violations.append(Violation("case.title_missing", "请填写案由", DATA, "title"))
+    if procedure not in CaseProcedure.values:
+        violations.append(Violation("case.procedure", "请选择普通程序或者简易程序", DATA, "procedure"))
     if matter is not None and matter.agency_id != agency.pk:
-        violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", "《中华人民共和国行政处罚法》第十七条", "matter"))
+        violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", f"{PENALTY_LAW}第十七条", "matter"))
+    if party is not None and party.agency_id != agency.pk:
+        violations.append(Violation("case.party_agency", "当事人不是本单位登记的当事人", DATA, "party"))
+    if any(o.agency_id != agency.pk for o in officers):
+        violations.append(Violation("case.officer_agency", "承办人员须为本执法主体的执法人员", f"{PENALTY_LAW}第四十二条", "officers"))
+    if act_date is not None and act_date > on:
+        violations.append(Violation("case.act_date_future", "违法行为发生日期晚于今天", DATA, "act_date"))
+    if discovered_on is not None and (discovered_on > on or (act_date is not None and discovered_on < act_date)):
+        violations.append(
+            Violation("case.discovered_on", "发现日期应不早于违法行为发生日期，且不晚于今天", DATA, "discovered_on")
+        )
     if violations:
         raise Refused(violations)
-    case = Case.objects.create(agency=agency, number=number.strip(), title=title.strip(), matter=matter, created_by=actor)
+    if not number:
+        number = document_number_next(agency=agency, kind="case", on=on)
+    engine = selectors.PROCEDURES[procedure]
+    details: dict[str, Any] = {}
+    # 第三十六条 counts the limitation to the day the act was found: the day given, the day of the
+    # act for an on-the-spot case, or the day of registration.
+    found = discovered_on or (act_date if procedure == CaseProcedure.SUMMARY else None) or on
+    facts: dict[str, Any] = {"discovered_on": found.isoformat()}
+    if procedure == CaseProcedure.ORDINARY:
+        # The registration itself is the 案源登记 record, kept in the ledger entry below.
+        details["records"] = ["lead_record"]
+    case = Case.objects.create(
+        agency=agency,
+        number=number,
+        title=title.strip(),
+        matter=matter,
+        procedure=procedure,
+        state=engine.initial,
+        party=party,
+        enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
+        act_date=act_date,
+        facts=facts,
+        details=details,
+        created_by=actor,
+    )
+    if officers:
+        case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
     return case
+
+
+def _reviewed_before(actor: User) -> bool:
+    """Whether the reviewer has given a legal-review opinion through the platform before. A
+    reviewer with no such record is taken as reviewing for the first time, who needs the 法律职业
+    资格 (第五十八条第二款): the platform cannot know a history it never saw, so it errs on the
+    side of the law."""
+    return Entry.objects.filter(kind=EventKind.STEP_DONE, actor_id=actor.pk, subject__endswith=":record_review").exists()
+
+
+def _state_violation(step: Step, case: Case) -> Violation | None:
+    if step.transition or case.state in step.states:
+        return None
+    allowed = "、".join(f"“{selectors.procedure_of(case).state_label(s)}”" for s in step.states)
+    return Violation(
+        "case.wrong_state",
+        f"案件当前处于“{selectors.state_label(case)}”，不能{step.label}（只能在{allowed}时进行）",
+        f"{PENALTY_LAW}第四十七条",
+        "state",
+    )
+
+
+@transaction.atomic
+def case_action_perform(
+    *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None
+) -> Case:
+    """Perform one step of the case with its (already parsed) form data, or raise `Refused` with
+    every reason it may not be taken: the engine's, the step's own, and anything the step's
+    documents would lack.
+
+    `on` is the day of the step; it defaults to today. Only the demo county (which replays a
+    case's history) passes another day: views and the API never do."""
+    # Lock the case row alone (a nullable join cannot be locked on PostgreSQL); the rest is read after.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
+    step = step_get(case.procedure, action)
+    if step is None:
+        raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", DATA, "action")])
+    context = selectors.guard_context(on=on)
+    on = context.today
+    procedure = selectors.procedure_of(case)
+    violations: list[Violation] = []
+    role = selectors.step_role_violation(step, actor)
+    if role is not None:
+        violations.append(role)
+    wrong_state = _state_violation(step, case)
+    if wrong_state is not None:
+        violations.append(wrong_state)
+
+    snapshot = selectors.case_snapshot_build(case)
+    officer = actor.officer.snapshot() if actor.officer_id else None
+    draft = Draft(
+        snapshot=snapshot,
+        details=copy.deepcopy(case.details),
+        context=context,
+        actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
+        actor_officer=officer,
+        reviewer_first_time=step.action == "record_review" and not _reviewed_before(actor),
+    )
+    if step.apply is not None:
+        step.apply(draft, data)
+    violations += draft.violations
+
+    # Numbers are allocated before the checks so that the documents are checked as issued; a
+    # refusal below rolls them back with everything else.
+    documents = step.documents_for(draft)
+    # What the documents print; a decision needs it even without a document of its own, to know
+    # which of its elements are there.
+    needs_info = documents or engine_action(step) in ("decide", "decide_on_spot")
+    info = selectors.case_info_build(case, on=on, snapshot=draft.snapshot) if needs_info else None
+    issues: list[tuple[Issue, str]] = []
+    served: tuple[tuple[str, str], ...] = ()
+    for kind, record_kind in documents:
+        number = document_number_next(agency=case.agency, kind=kind, on=on) if DOCUMENT_KINDS[kind].numbered else ""
+        if kind in ("decision_document", "summary_decision"):
+            draft.details["decision_number"] = number
+            if draft.snapshot.decision is not None:
+                draft.update(decision=replace(draft.snapshot.decision, number=number))
+        issue = Issue(kind=kind, number=number, on=on, served=served)
+        issues.append((issue, record_kind))
+        if kind != "service_receipt":
+            served = ((DOCUMENT_KINDS[kind].title, number),)
+    if engine_action(step) == "serve":
+        # The 送达回证 of the decision names the decision and its number.
+        issues = [(replace(i, served=_served_decision(draft)) if i.kind == "service_receipt" else i, r) for i, r in issues]
+    if info is not None:
+        _decision_elements(step, draft, info, on)
+
+    contexts = []
+    for issue, record_kind in issues:
+        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+                                    context=context)
+        violations += document_problems(kind=issue.kind, context=document)
+        contexts.append((issue, record_kind, document))
+    records = draft.snapshot.records | draft.records | {record_kind for _, record_kind in issues}
+    ready = replace(draft.snapshot, records=records)
+    if step.transition:
+        violations += evaluate(procedure, ready, engine_action(step), context=context)
+    if violations:
+        raise Refused(list(dict.fromkeys(violations)))
+
+    issued = [
+        document_issue(actor=actor, case=case, kind=issue.kind, record_kind=record_kind, number=issue.number,
+                       action=engine_action(step), on=issue.on, context=document)
+        for issue, record_kind, document in contexts
+    ]
+    after = penalty_apply(procedure, ready, engine_action(step), context=context) if step.transition else ready
+    state_from = case.state
+    draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
+    case.state = after.state
+    case.facts = selectors.snapshot_facts_dump(after)
+    case.details = draft.details
+    case.save(update_fields=["state", "facts", "details", "updated_at"])
+    entry_append(
+        event=events.step_done_event(
+            case=case,
+            action=engine_action(step),
+            label=step.label,
+            data=events.step_data_recorded(step.fields, data),
+            state_from=state_from,
+            state_to=case.state,
+            on=on,
+            documents=issued,
+        ),
+        actor=actor,
+    )
+    return case
+
+
+def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:
+    decision = draft.snapshot.decision
+    if decision is not None and decision.outcome == "no_penalty":
+        return (("不予行政处罚决定书", draft.details.get("decision_number", "")),)
+    return ((DOCUMENT_KINDS["decision_document"].title, draft.details.get("decision_number", "")),)
+
+
+def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) -> None:
+    """The elements of the decision about to be issued, as its document will carry them, so that
+    the engine's 第五十九条 (or 第五十二条) guard and the document agree."""
+    decision = draft.snapshot.decision
+    if decision is None:
+        return
+    action = engine_action(step)
+    if action == "decide":
+        issue = Issue(kind="decision_document", number=draft.details.get("decision_number", ""), on=on)
+        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+                                    context=draft.context)
+        elements = decision_elements_present(context=document)
+        if decision.outcome == "no_penalty":
+            # The 不予行政处罚决定书 has no performance or penalty basis; it is filed as evidence
+            # (the document kinds have no layout for it yet), so only its other elements are
+            # derived here.
+            elements = elements | {"penalty_basis", "performance"}
+        draft.update(decision=replace(decision, elements=elements))
+    elif action == "decide_on_spot":
+        issue = Issue(kind="summary_decision", number=decision.number, on=on)
+        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+                                    context=draft.context)
+        complete = not document_problems(kind="summary_decision", context=document)
+        draft.update(decision=replace(decision, elements=frozenset(SUMMARY_DECISION_ELEMENTS) if complete else frozenset()))
+
+
+def document_issue(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    record_kind: str,
+    number: str,
+    action: str,
+    on: dt.date,
+    context: DocumentContext,
+) -> IssuedDocument:
+    """Render a document, store its PDF and DOCX in the evidence store and record both digests in
+    the ledger, in the caller's transaction.
+
+    The files are stored as the agency's documents (kind document) but not as evidence of the
+    case: the case file holds them once, under documents/, backed by the DOCUMENT_ISSUED entry,
+    while the case's evidence list stays what the officers collected."""
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
+    rendered = document_render(kind=kind, context=context)
+    stored = []
+    for suffix, content in (("pdf", rendered.pdf), ("docx", rendered.docx)):
+        meta = evidence_metadata_check(
+            actor=actor, kind="document", original_name=f"{rendered.filename_stem}.{suffix}", step=f"document:{kind}"
+        )
+        stored.append(evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta))
+    pdf, docx = stored
+    document = IssuedDocument.objects.create(
+        case=case,
+        agency=case.agency,
+        kind=kind,
+        title=rendered.title,
+        record_kind=record_kind,
+        number=number,
+        action=action,
+        issued_on=on,
+        pdf=pdf,
+        docx=docx,
+        filename_stem=rendered.filename_stem,
+        issued_by=actor,
+    )
+    entry = entry_append(
+        event=events.document_issued_event(document=document, pdf=pdf.stored_file, docx=docx.stored_file), actor=actor
+    )
+    document.ledger_seq = entry.seq
+    document.save(update_fields=["ledger_seq"])
+    return document
 
 
 def _dates(values: list[str], *, label: str, violations: list[Violation]) -> list[dt.date]:

@@ -97,6 +97,7 @@ def demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
     generator = CountyGenerator(seed=DEMO_SEED, today=today or timezone.localdate())
     # The agencies (and so this code) do not depend on the date: a demo loaded yesterday is found.
     if Agency.objects.filter(credit_code=generator.judicial_bureau().credit_code).exists():
+        _demo_cases(generator)  # a county loaded before cases existed gets them; otherwise nothing
         return DemoLoadResult(created=False, summary=demo_county_summary(), accounts=demo_accounts())
 
     agencies: dict[str, Agency] = {}
@@ -130,7 +131,19 @@ def demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
         )
         if plan.role in DEMO_TOTP_SECRETS:
             user_totp_enable(user=user, secret=DEMO_TOTP_SECRETS[plan.role])
+    _demo_cases(generator)
     return DemoLoadResult(created=True, summary=demo_county_summary(), accounts=demo_accounts())
+
+
+def _demo_cases(generator: CountyGenerator) -> None:
+    """The demo cases of the main agency (see `sanxiang.demo.cases`), added once."""
+    from sanxiang.demo.cases import demo_cases_load
+
+    main = Agency.objects.filter(credit_code=generator.main_agency().credit_code).first()
+    users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
+    if main is None or len(users) != 3:
+        return  # not the demo's own accounts: leave the county as it is
+    demo_cases_load(agency=main, users=users, today=generator.today)
 
 
 def user_totp_enable(*, user: User, secret: str) -> User:

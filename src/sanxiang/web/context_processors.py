@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict:
     else:
         nav += [("registry:agency_mine", _("本单位"))]
     nav += [
+        ("cases:case_list", _("案件")),
         ("registry:officer_list", _("执法人员")),
         ("registry:matter_list", _("执法事项")),
         ("registry:party_list", _("当事人")),

@@ -1,0 +1,214 @@
+"""Cases over HTTP: register a case, list what can be done next with every reason the other
+steps are blocked, and perform a step. A refused step answers 409 with the full list of
+violations (code, message, legal basis), the same the case page shows; a step's data is parsed by
+the same form as the page's."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field as SchemaField
+from ninja import Router, Schema
+
+from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
+from sanxiang.api.schemas import ErrorOut, ViolationOut
+from sanxiang.cases import selectors, services
+from sanxiang.cases.forms import step_form_class
+from sanxiang.cases.models import Case
+from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.registry.models import Matter, Officer, Party
+
+try:
+    from ninja import Status
+except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
+
+    def Status(status_code: int, value: Any) -> tuple[int, Any]:
+        return status_code, value
+
+
+router = Router(tags=["cases"])
+
+
+class CaseIn(Schema):
+    procedure: str = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
+    title: str = SchemaField(..., description="案由")
+    party_id: int
+    officer_ids: list[int] = SchemaField(..., description="承办人员（不少于两名）")
+    matter_id: int | None = None
+    enforcement_field: str = ""
+    act_date: dt.date = SchemaField(..., description="违法行为发生日期")
+    discovered_on: dt.date | None = SchemaField(None, description="发现日期，默认今天")
+
+
+class DeadlineOut(Schema):
+    code: str
+    label: str
+    due: dt.date
+    state: str = SchemaField(..., description="running | due_soon | overdue | met")
+    basis: str
+    estimated: bool
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    title: str
+    agency_id: int
+    procedure: str
+    state: str
+    state_label: str
+    party_id: int | None
+    officer_ids: list[int]
+    act_date: dt.date | None
+    deadlines: list[DeadlineOut]
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    number: str
+    title: str
+    agency_id: int
+    procedure: str
+    state: str
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str = SchemaField(..., description="text, textarea, lines, date, datetime, bool, int, yuan, choice, choices, officer, officers")
+    required: bool
+    choices: list[ChoiceOut]
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+    kind: str = SchemaField(..., description="transition（改变案件状态）或 record（记录事实）")
+    allowed: bool
+    violations: list[ViolationOut]
+    fields: list[FieldOut]
+    documents: list[str]
+    target: str
+
+
+class ActionIn(Schema):
+    data: dict[str, Any] = SchemaField(default_factory=dict, description="该步骤表单的字段值（见 GET …/actions 的 fields）")
+
+
+def _case_out(case: Case) -> dict:
+    deadlines = selectors.case_deadlines(case=case)
+    return {
+        "id": case.pk,
+        "number": case.number,
+        "title": case.title,
+        "agency_id": case.agency_id,
+        "procedure": case.procedure,
+        "state": case.state,
+        "state_label": selectors.state_label(case),
+        "party_id": case.party_id,
+        "officer_ids": sorted(case.officers.values_list("pk", flat=True)),
+        "act_date": case.act_date,
+        "deadlines": [
+            {"code": d.code, "label": d.label, "due": d.due, "state": d.state, "basis": d.basis, "estimated": d.estimated}
+            for d in deadlines
+        ],
+    }
+
+
+def _invalid(errors: dict) -> dict:
+    return {
+        "error": {"code": "invalid", "message": "请求格式不正确"},
+        "violations": [
+            {"code": "invalid", "message": str(message), "legal_basis": "数据校验", "field": None if name == "__all__" else name}
+            for name, messages in errors.items()
+            for message in messages
+        ],
+    }
+
+
+@router.get("/cases", response=list[CaseSummaryOut])
+def case_list(request: HttpRequest, q: str = ""):
+    return selectors.case_list(viewer=request.user, search=q)
+
+
+@router.post("/cases", response={201: CaseOut, 403: ErrorOut, 409: ErrorOut})
+def case_create(request: HttpRequest, payload: CaseIn):
+    agency = request.user.agency
+    permission_require(agency is not None and user_can_manage_parties(request.user, agency.pk), "只有本单位人员可以登记案件")
+    # Look up within the caller's agency only, so that another agency's ids reveal nothing.
+    party = Party.objects.filter(agency=agency, pk=payload.party_id).first()
+    officers = list(Officer.objects.filter(agency=agency, pk__in=payload.officer_ids))
+    matter = Matter.objects.filter(agency=agency, pk=payload.matter_id).first() if payload.matter_id else None
+    violations = []
+    if party is None:
+        violations.append(Violation("case.party_unknown", "本单位没有这个当事人", "数据校验", "party_id"))
+    if len(officers) != len(set(payload.officer_ids)):
+        violations.append(Violation("case.officer_unknown", "承办人员中有不属于本单位的人员", "数据校验", "officer_ids"))
+    if payload.matter_id and matter is None:
+        violations.append(Violation("case.matter_unknown", "本单位没有这个执法事项", "数据校验", "matter_id"))
+    if violations:
+        raise Refused(violations)
+    case = services.case_create(
+        actor=request.user,
+        agency=agency,
+        title=payload.title,
+        procedure=payload.procedure,
+        party=party,
+        officers=officers,
+        matter=matter,
+        enforcement_field=payload.enforcement_field,
+        act_date=payload.act_date,
+        discovered_on=payload.discovered_on,
+    )
+    return Status(201, _case_out(case))
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut})
+def case_get(request: HttpRequest, case_id: int):
+    return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
+
+
+@router.get("/cases/{case_id}/actions", response={200: list[ActionOut], 404: ErrorOut})
+def case_actions(request: HttpRequest, case_id: int):
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    return [
+        {
+            "action": view.action,
+            "label": view.label,
+            "kind": view.kind,
+            "allowed": view.allowed,
+            "violations": [v.as_dict() for v in view.violations],
+            "fields": [
+                {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required,
+                 "choices": [{"value": value, "label": label} for value, label in f.choices]}
+                for f in view.fields
+            ],
+            "documents": list(view.documents),
+            "target": view.target,
+        }
+        for view in selectors.case_actions(case=case, viewer=request.user)
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/actions/{action}",
+    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def case_action_perform(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
+    step = selectors.step_for(case, action)
+    if step is None:
+        raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", "数据校验", "action")])
+    officers = [(str(pk), name) for pk, name in Officer.objects.filter(agency_id=case.agency_id).values_list("pk", "name")]
+    case_officers = [(str(pk), name) for pk, name in case.officers.values_list("pk", "name")]
+    form = step_form_class(step, agency_officers=officers, case_officers=case_officers)(data=payload.data)
+    if not form.is_valid():
+        return Status(422, _invalid(form.errors))
+    case = services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
+    return Status(200, _case_out(case))

@@ -1,0 +1,366 @@
+"""The `DocumentContext` of each document a step issues, built from the case's snapshot and
+details. Pure: the service hands in the agency, party and officers as plain values.
+
+What the law requires a document to say is checked by `sanxiang.documents` (it refuses with
+every missing item); this module only says where each item comes from. Values the agency does
+not record elsewhere are derived, each with the reason: the seal is the agency's own, the
+reconsideration authority is the agency's people's government (行政复议法第二十四条: a county
+government reviews its departments), and the court is that county's people's court.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sanxiang.cases.steps import terms_load
+from sanxiang.documents import (
+    Agency,
+    Approval,
+    CaseInfo,
+    ClosingDetails,
+    DecisionDetails,
+    DocumentContext,
+    Evidence,
+    Exchange,
+    HearingDetails,
+    InquiryDetails,
+    InspectionDetails,
+    InvestigationDetails,
+    LegalBasis,
+    NoticeDetails,
+    Officer,
+    OnSpotDetails,
+    Opinion,
+    Party,
+    Penalty,
+    PenaltyItem,
+    Performance,
+    Person,
+    PreservationDetails,
+    PreservedItem,
+    Remedies,
+    ServedDocument,
+    ServiceDetails,
+)
+from sanxiang.documents.registry import DOCUMENT_KINDS
+from sanxiang.procedure.engine import GuardContext
+from sanxiang.procedure.penalty import PenaltyCaseSnapshot, PenaltyTerms
+from sanxiang.procedure.penalty.rules import parameter
+from sanxiang.procedure.penalty.snapshot import NO_PENALTY_REASONS, ON_SPOT_COLLECTION_GROUNDS
+
+# 第六十七条: where and how a fine is paid, as the decision prints it.
+PAYMENT_METHOD = "到指定的银行或者通过电子支付系统缴纳罚款"
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    name: str
+    credit_code: str
+    address: str
+    phone: str
+    parent_government: str
+
+
+@dataclass(frozen=True)
+class PartyInfo:
+    kind: str  # natural_person | organization (as the documents print it)
+    name: str
+    id_code: str
+    address: str
+    legal_representative: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class OfficerInfo:
+    id: int
+    name: str
+    certificate_number: str  # a certificate valid on the day, or the latest one
+
+
+@dataclass(frozen=True)
+class CaseInfoIn:
+    number: str
+    title: str
+    agency: AgencyInfo
+    party: PartyInfo | None
+    officers: tuple[OfficerInfo, ...]  # every officer of the agency the case may name
+    assigned_ids: tuple[int, ...]  # the case's own officers
+
+
+@dataclass(frozen=True)
+class Issue:
+    """The document about to be issued, and what else the context needs to know."""
+
+    kind: str
+    number: str  # 文号 of a numbered document, "" otherwise
+    on: dt.date
+    served: tuple[tuple[str, str], ...] = ()  # (title, number) of what a 送达回证 covers
+
+
+def court_of(government: str) -> str:
+    return government.replace("人民政府", "人民法院") if "人民政府" in government else f"{government}人民法院"
+
+
+def basis_parse(line: str) -> LegalBasis:
+    """“《中华人民共和国食品安全法》第三十四条” → law and article."""
+    line = line.strip()
+    if "》" in line:
+        law, _, article = line.partition("》")
+        return LegalBasis(law + "》", article.strip())
+    return LegalBasis(line, "")
+
+
+def exchange_parse(line: str) -> Exchange:
+    for separator in ("：", ":"):
+        speaker, found, text = line.partition(separator)
+        if found and speaker.strip() and len(speaker) <= 12:
+            return Exchange(speaker.strip(), text.strip())
+    return Exchange("", line.strip())
+
+
+def evidence_parse(line: str) -> Evidence:
+    for separator in ("：", ":", "|"):
+        name, found, proves = line.partition(separator)
+        if found:
+            return Evidence(name.strip(), proves.strip())
+    return Evidence(line.strip())
+
+
+def penalty_of(terms: PenaltyTerms | None, detail: str) -> Penalty | None:
+    if terms is None:
+        return None
+    items = []
+    order = ["warning", "public_criticism", "confiscate_property", "confiscate_gains", "fine"]
+    for kind in sorted(terms.kinds, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        if kind == "fine":
+            items.append(PenaltyItem(kind, amount_fen=terms.fine_fen))
+        elif kind == "confiscate_gains":
+            items.append(PenaltyItem(kind, amount_fen=terms.confiscation_fen))
+        elif kind in ("warning", "public_criticism"):
+            items.append(PenaltyItem(kind))
+        else:
+            items.append(PenaltyItem(kind, detail=detail))
+    return Penalty(items=tuple(items))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _moment(day: str | None, time: str) -> dt.datetime | None:
+    if not day:
+        return None
+    hours, minutes = 9, 0
+    if time and ":" in time.replace("：", ":"):
+        h, _, m = time.replace("：", ":").partition(":")
+        if h.strip().isdigit() and m.strip()[:2].isdigit():
+            hours, minutes = min(int(h), 23), min(int(m.strip()[:2]), 59)
+    base = dt.date.fromisoformat(day)
+    return dt.datetime(base.year, base.month, base.day, hours, minutes)
+
+
+def document_context(
+    *, case: CaseInfoIn, snapshot: PenaltyCaseSnapshot, details: dict[str, Any], issue: Issue, context: GuardContext
+) -> DocumentContext:
+    """Everything the document `issue.kind` may print, from the case as it stands after the step."""
+    agency = case.agency
+    party = case.party
+    officers = {o.id: o for o in case.officers}
+    findings = details.get("findings", {})
+    decision_details = details.get("decision", {})
+
+    def named(ids) -> tuple[Officer, ...]:
+        return tuple(Officer(officers[i].name, officers[i].certificate_number) for i in ids if i in officers)
+
+    # The penalty a document states: the decision's, or failing that the one proposed.
+    decision = snapshot.decision
+    terms = decision.penalty if decision is not None and decision.penalty is not None else None
+    detail = decision_details.get("detail") or findings.get("detail", "")
+    bases = decision_details.get("bases") or findings.get("bases") or []
+    if issue.kind in ("advance_notice", "investigation_report") or terms is None:
+        terms = terms_load(findings.get("proposed")) if issue.kind != "summary_decision" else terms
+    on_spot = details.get("on_spot", {})
+    if issue.kind == "summary_decision":
+        detail, bases = on_spot.get("detail", ""), on_spot.get("bases", [])
+    penalty = penalty_of(terms, detail)
+    opening = details.get("opening", {})
+    head = details.get("opening_head", {})
+    values: dict[str, Any] = {
+        "agency": Agency(
+            name=agency.name,
+            credit_code=agency.credit_code,
+            address=agency.address,
+            phone=agency.phone,
+            seal_text=agency.name,  # the agency's own seal
+        ),
+        "case": CaseInfo(
+            number=case.number,
+            cause=case.title,
+            source=_source_label(opening.get("source", "")),
+            discovered_on=snapshot.discovered_on,
+            opened_on=snapshot.opened_on,
+        ),
+        "party": None
+        if party is None
+        else Party(
+            kind=party.kind,
+            name=party.name,
+            id_code=party.id_code,
+            address=party.address,
+            legal_representative=party.legal_representative,
+            phone=party.phone,
+        ),
+        "officers": named(case.assigned_ids),
+        "facts": findings.get("facts") or opening.get("summary", ""),
+        "evidence": tuple(evidence_parse(line) for line in findings.get("evidence", [])),
+        "violated": tuple(basis_parse(line) for line in findings.get("violated") or opening.get("violated", [])),
+        "penalty_bases": tuple(basis_parse(line) for line in bases),
+        "penalty": penalty,
+        "performance": Performance(method=PAYMENT_METHOD),
+        "remedies": Remedies(
+            reconsideration_authority=agency.parent_government, court=court_of(agency.parent_government)
+        ),
+        "document_number": issue.number,
+        "issued_on": issue.on,
+    }
+    kind = issue.kind
+    if kind == "opening_approval":
+        values["facts"] = opening.get("summary", "")
+        values["approval"] = Approval(
+            handler=Opinion(opening.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
+            head=Opinion(head["text"], head["signer"], _date(head.get("on"))) if head else None,
+        )
+    elif kind == "inquiry_record":
+        entry = details["inquiries"][-1]
+        values["officers"] = named(entry["officer_ids"])
+        values["inquiry"] = InquiryDetails(
+            started_at=_moment(entry["on"], entry.get("start", "")),
+            ended_at=_moment(entry["on"], entry.get("end", "") or entry.get("start", "")),
+            place=entry["place"],
+            interviewee=Person(entry["interviewee"], relation=entry.get("relation", "")),
+            recorder=entry["recorder"],
+            exchanges=tuple(exchange_parse(line) for line in entry.get("exchanges", [])),
+        )
+        values["issued_on"] = _date(entry["on"])
+    elif kind == "inspection_record":
+        entry = details["inspections"][-1]
+        values["officers"] = named(entry["officer_ids"])
+        present = entry.get("present_person", "")
+        values["inspection"] = InspectionDetails(
+            started_at=_moment(entry["on"], entry.get("start", "")),
+            ended_at=_moment(entry["on"], entry.get("end", "") or entry.get("start", "")),
+            place=entry["place"],
+            recorder=entry["recorder"],
+            findings=entry["findings"],
+            present_person=Person(present) if present else None,
+        )
+        values["issued_on"] = _date(entry["on"])
+    elif kind == "preservation_notice":
+        entry = details["preservations"][-1]
+        on = _date(entry["on"])
+        days = parameter(context, snapshot, "penalty.preservation.decision_working_days", on=on)
+        values["preservation"] = PreservationDetails(
+            approved_on=_date(entry.get("approved_on")),
+            items=tuple(PreservedItem(line) for line in entry["items"]),
+            storage_place=entry["storage_place"],
+            handling_deadline=context.calendar.working_days_after(on, days.value).date,
+        )
+    elif kind == "investigation_report":
+        values["investigation"] = InvestigationDetails(
+            process=findings.get("process", ""), opinion=findings.get("opinion", "")
+        )
+    elif kind == "advance_notice":
+        notice = details.get("notice", {})
+        statement = parameter(context, snapshot, "penalty.statement.window_working_days", on=issue.on)
+        request = parameter(context, snapshot, "penalty.hearing.request_working_days", on=issue.on)
+        values["notice"] = NoticeDetails(
+            statement_days=statement.value,
+            hearing_right=bool(notice.get("hearing_right")),
+            hearing_request_days=request.value,
+            contact_person=notice.get("contact_person", ""),
+        )
+    elif kind in ("hearing_notice", "hearing_transcript"):
+        hearing = details.get("hearing", {})
+        requested = snapshot.hearing.requested_on if snapshot.hearing is not None else None
+        presiding = snapshot.hearing.presiding_officer_id if snapshot.hearing is not None else None
+        held_at = _moment(hearing.get("scheduled_for"), hearing.get("time", ""))
+        values["hearing"] = HearingDetails(
+            held_at=held_at,
+            place=hearing.get("place", ""),
+            presiding=officers[presiding].name if presiding in officers else "",
+            clerk=hearing.get("clerk", ""),
+            public=hearing.get("public", True),
+            requested_on=requested,
+            ended_at=_moment(hearing.get("scheduled_for"), hearing.get("end_time", "") or hearing.get("time", ""))
+            if kind == "hearing_transcript"
+            else None,
+            party_attendees=tuple(hearing.get("attendees", [])),
+            exchanges=tuple(exchange_parse(line) for line in hearing.get("exchanges", [])),
+        )
+        if kind == "hearing_transcript":
+            values["issued_on"] = held_at.date() if held_at else issue.on
+    elif kind == "decision_document":
+        values["decision"] = DecisionDetails(reasoning=decision_details.get("reasoning", ""))
+    elif kind == "service_receipt":
+        source = details.get("notice", {}) if _serves_notice(issue) else details.get("service", {})
+        values["service"] = ServiceDetails(
+            documents=tuple(ServedDocument(title, number) for title, number in issue.served),
+            recipient=party.name if party else "",
+            place=source.get("place", ""),
+            method=source.get("method", ""),
+            served_at=_moment(source.get("served_on"), ""),
+            signed_by=source.get("signed_by", ""),
+            note=source.get("note", ""),
+        )
+    elif kind == "summary_decision":
+        spot = snapshot.on_spot
+        values["facts"] = on_spot.get("facts", "")
+        values["officers"] = named(spot.officer_ids if spot is not None else ())
+        occurred = dt.datetime.fromisoformat(on_spot["occurred_at"]) if on_spot.get("occurred_at") else None
+        collected = spot is not None and spot.collected_fen > 0
+        values["on_spot"] = OnSpotDetails(
+            occurred_at=occurred,
+            place=on_spot.get("place", ""),
+            collected_on_spot=collected,
+            collection_ground=ON_SPOT_COLLECTION_GROUNDS.get(spot.collection_ground or "", "") if spot else "",
+            receipt_number=on_spot.get("receipt_number", ""),
+        )
+    elif kind == "closing_approval":
+        closing = details.get("closing", {})
+        numbers = details.get("decision_number", "")
+        outcome = decision.outcome if decision is not None else ""
+        if not numbers:
+            numbers = {
+                "transfer": "（移送司法机关，未作出行政处罚决定）",
+                "no_penalty": "（不予行政处罚决定书）",
+            }.get(outcome, "")
+        reason = {
+            "transfer": "涉嫌犯罪，已移送司法机关",
+            "no_penalty": "不予行政处罚决定已送达"
+            + (f"（{NO_PENALTY_REASONS[decision.no_penalty_reason][0]}）"
+               if decision is not None and decision.no_penalty_reason in NO_PENALTY_REASONS else ""),
+        }.get(outcome, "处罚决定已执行完毕")
+        values["closing"] = ClosingDetails(
+            decision_number=numbers,
+            decided_on=snapshot.decided_on,
+            execution=closing.get("execution", ""),
+            closing_reason=reason,
+        )
+        values["approval"] = Approval(
+            handler=Opinion(closing.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
+            head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
+        )
+    return DocumentContext(**values)
+
+
+def _serves_notice(issue: Issue) -> bool:
+    return any(title == DOCUMENT_KINDS["advance_notice"].title for title, _ in issue.served)
+
+
+def _source_label(source: str) -> str:
+    from sanxiang.cases.steps import SOURCES
+
+    return SOURCES.get(source, source)

@@ -1,0 +1,845 @@
+"""The steps of a penalty case as the officer meets them: one spec per action, with its form
+fields, what it does to the case's facts, the documents (文书) it issues and the records it makes.
+
+Two sorts of step:
+- transitions of the engine (`ORDINARY`, `SUMMARY`): the service applies the form to the
+  snapshot, then `penalty_apply` decides, with every violation;
+- recording steps that happen within a state (a questioning, a statement, a payment, a review
+  opinion): they change the facts but not the state, and are checked here (`check`), with the
+  engine's own rules where it has them (`investigative_act_problems`).
+
+Nothing here touches the database: a step reads and returns values (`Draft`), so that the
+service, the page and the API share one definition. Forms only parse; the service decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sanxiang.procedure.engine import GuardContext
+from sanxiang.procedure.penalty import (
+    AdvanceNotice,
+    Challenge,
+    DecisionDraft,
+    EvidencePreservation,
+    Hearing,
+    Instalment,
+    InvestigativeAct,
+    OnSpot,
+    Payment,
+    PaymentArrangement,
+    PenaltyCaseSnapshot,
+    PenaltyTerms,
+    RecusalRequest,
+    ReviewOpinion,
+    Service,
+    investigative_act_problems,
+)
+from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.snapshot import (
+    NO_PENALTY_REASONS,
+    ON_SPOT_COLLECTION_GROUNDS,
+    PENALTY_KINDS,
+    SERVICE_METHODS,
+)
+from sanxiang.procedure.registry_rules import OfficerSnapshot
+from sanxiang.procedure.violations import Violation
+
+ORDINARY = "ordinary"
+SUMMARY = "summary"
+# Roles by their stored values (accounts.models.Role), so that this module needs no Django.
+HEAD = frozenset({"agency_head"})
+REVIEWER = frozenset({"reviewer"})
+FORM_BASIS = "数据校验"
+
+
+# --- fields ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a step's form. `kind` says how it is parsed:
+    text, textarea, lines (one item a line), date, datetime, bool, int, yuan (money, stored in
+    fen), choice, choices, officer (one of the agency's officers), officers (several)."""
+
+    name: str
+    label: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+    help: str = ""
+    # Free text may name people: the ledger keeps its digest, the case row the text (as the
+    # registry and evidence events do). Dates, numbers, choices and flags are recorded as given.
+    personal: bool = False
+
+    @property
+    def recorded_in_clear(self) -> bool:
+        return not self.personal and self.kind not in ("text", "textarea", "lines")
+
+
+def choices(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(labels.items())
+
+
+def _t(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "text", personal=True, **kw)
+
+
+def _area(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "textarea", personal=True, **kw)
+
+
+def _lines(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "lines", personal=True, **kw)
+
+
+def _date(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "date", **kw)
+
+
+def _bool(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "bool", required=False, **kw)
+
+
+SOURCES = {
+    "inspection": "监督检查",
+    "complaint": "投诉举报",
+    "assigned": "上级交办",
+    "transferred": "其他机关移送",
+    "other": "其他",
+}
+CHALLENGE_KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
+REVIEW_OPINIONS = {"agree": "同意", "problems": "存在问题"}
+OUTCOMES = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚", "transfer": "移送司法机关"}
+
+PENALTY_FIELDS = (
+    Field("penalty_kinds", "处罚种类", "choices", required=False, choices=choices(PENALTY_KINDS)),
+    Field("fine_yuan", "罚款数额（元）", "yuan", required=False),
+    Field("confiscation_yuan", "没收违法所得或者非法财物的数额（元）", "yuan", required=False),
+    _t("penalty_detail", "处罚的具体内容", required=False, help="没收的物品、暂扣或者吊销的证照、停产停业的期限等"),
+    _lines("penalty_bases", "处罚依据", required=False, help="每行一条，如：《中华人民共和国食品安全法》第一百二十四条第一款"),
+)
+
+
+# --- the draft a step works on ------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """The case as a step sees it: the engine's snapshot, the documents' details, the day, and
+    who acts. Steps replace `snapshot` and update `details`; `violations` collects what a
+    recording step finds wrong; `records` the records the step makes without a rendered
+    document (a statement received, a payment receipt entered)."""
+
+    snapshot: PenaltyCaseSnapshot
+    details: dict[str, Any]
+    context: GuardContext
+    actor_name: str
+    actor_officer: OfficerSnapshot | None = None
+    reviewer_first_time: bool = False
+    violations: list[Violation] = field(default_factory=list)
+    records: set[str] = field(default_factory=set)
+
+    @property
+    def on(self) -> dt.date:
+        return self.context.today
+
+    def update(self, **changes: Any) -> None:
+        self.snapshot = replace(self.snapshot, **changes)
+
+    def refuse(self, code: str, message: str, legal_basis: str, field_name: str | None = None) -> None:
+        self.violations.append(Violation(code, message, legal_basis, field_name))
+
+
+Apply = Callable[[Draft, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str
+    procedures: tuple[str, ...]
+    # For recording steps, the states they happen in; transitions take theirs from the engine.
+    states: tuple[str, ...] = ()
+    transition: bool = False
+    fields: tuple[Field, ...] = ()
+    apply: Apply | None = None
+    # (document kind, the record it provides): the documents issued when the step succeeds.
+    documents: tuple[tuple[str, str], ...] = ()
+    roles: frozenset[str] | None = None  # None: every agency role of the case's agency
+    # Violation fields (prefixes) that the form itself fills: before the form is sent, the page
+    # does not count them against the step (the service checks them again with the form).
+    supplies: tuple[str, ...] = ()
+    help: str = ""
+
+    def documents_for(self, draft: Draft) -> tuple[tuple[str, str], ...]:
+        """The documents this step issues for this case (a no-penalty decision or a transfer has
+        no 行政处罚决定书; a public notice has no 送达回证)."""
+        return tuple(d for d in self.documents if _document_applies(d[0], self.action, draft))
+
+
+def _document_applies(kind: str, action: str, draft: Draft) -> bool:
+    snapshot = draft.snapshot
+    if action == "decide" and kind == "decision_document":
+        return snapshot.decision is not None and snapshot.decision.outcome == "penalty"
+    if action == "serve" and kind == "service_receipt":
+        return snapshot.service is None or snapshot.service.method != "public_notice"
+    return True
+
+
+# --- parsing helpers --------------------------------------------------------------------------------
+
+
+def fen(value: Any) -> int:
+    """Yuan as entered (Decimal or str) → integer fen, never through float."""
+    if value in (None, ""):
+        return 0
+    from decimal import Decimal
+
+    return int((Decimal(str(value)) * 100).to_integral_value())
+
+
+def terms_from(data: dict[str, Any]) -> PenaltyTerms | None:
+    kinds = frozenset(data.get("penalty_kinds") or ())
+    if not kinds:
+        return None
+    return PenaltyTerms(kinds, fine_fen=fen(data.get("fine_yuan")), confiscation_fen=fen(data.get("confiscation_yuan")))
+
+
+def penalty_details(data: dict[str, Any]) -> dict[str, Any]:
+    return {"detail": data.get("penalty_detail", ""), "bases": list(data.get("penalty_bases") or [])}
+
+
+def iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, ...]:
+    return tuple(int(i) for i in data.get(name) or ())
+
+
+# --- 立案 -----------------------------------------------------------------------------------------
+
+
+def apply_approve_opening(d: Draft, data: dict) -> None:
+    d.update(opening_approved_by_head=True)
+    d.details["opening_head"] = {"text": data["opinion"], "signer": d.actor_name, "on": iso(d.on)}
+
+
+def apply_open(d: Draft, data: dict) -> None:
+    d.update(
+        major_case=bool(data.get("major_case")),
+        complex_case=bool(data.get("complex_case")),
+        life_health_or_financial_harm=bool(data.get("life_health_or_financial_harm")),
+        limitation_override_reason=data.get("limitation_override_reason", ""),
+    )
+    d.details["opening"] = {
+        "source": data["source"],
+        "summary": data["summary"],
+        "violated": list(data.get("violated") or []),
+        "handler_opinion": data["handler_opinion"],
+        "on": iso(d.on),
+    }
+
+
+def apply_decline(d: Draft, data: dict) -> None:
+    d.details["opening"] = {
+        "source": data["source"],
+        "summary": data["summary"],
+        "handler_opinion": data["handler_opinion"],
+        "violated": list(data.get("violated") or []),
+        "on": iso(d.on),
+        "declined": True,
+    }
+
+
+# --- 调查取证 -------------------------------------------------------------------------------------
+
+
+def _act(d: Draft, data: dict, kind: str) -> None:
+    act = InvestigativeAct(
+        kind=kind,
+        on=data["on"],
+        officer_ids=officer_ids(data),
+        certificate_shown=bool(data.get("certificate_shown")),
+        record_made=True,
+    )
+    what = "本次询问" if kind == "inquiry" else "本次现场检查"
+    d.violations += investigative_act_problems(d.snapshot, d.context, act=act, what=what)
+    if act.on > d.on:
+        d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
+    d.update(investigative_acts=(*d.snapshot.investigative_acts, act))
+    entry = {
+        "on": iso(data["on"]),
+        "start": data.get("start_time", ""),
+        "end": data.get("end_time", ""),
+        "place": data["place"],
+        "officer_ids": list(act.officer_ids),
+        "recorder": data["recorder"],
+    }
+    if kind == "inquiry":
+        entry |= {"interviewee": data["interviewee"], "relation": data.get("relation", ""),
+                  "exchanges": list(data.get("exchanges") or [])}
+        d.details.setdefault("inquiries", []).append(entry)
+    else:
+        entry |= {"findings": data["findings"], "present_person": data.get("present_person", "")}
+        d.details.setdefault("inspections", []).append(entry)
+
+
+def apply_inquiry(d: Draft, data: dict) -> None:
+    _act(d, data, "inquiry")
+
+
+def apply_inspection(d: Draft, data: dict) -> None:
+    _act(d, data, "inspection")
+
+
+def apply_preservation(d: Draft, data: dict) -> None:
+    approved_on = data.get("approved_on")
+    if approved_on is None:
+        d.refuse(
+            "case.preservation.not_approved",
+            "先行登记保存须经行政机关负责人批准，请填写批准日期",
+            penalty_article(56),
+            "approved_on",
+        )
+    d.update(preservations=(*d.snapshot.preservations, EvidencePreservation(on=d.on, approved_by_head=approved_on is not None)))
+    d.details.setdefault("preservations", []).append(
+        {"on": iso(d.on), "approved_on": iso(approved_on), "items": list(data["items"]),
+         "storage_place": data["storage_place"]}
+    )
+
+
+def apply_handle_preservation(d: Draft, data: dict) -> None:
+    pending = [p for p in d.snapshot.preservations if p.handled_on is None]
+    if not pending:
+        d.refuse("case.preservation.none_pending", "没有待作出处理决定的先行登记保存", penalty_article(56))
+        return
+    d.update(preservations=tuple(replace(p, handled_on=p.handled_on or d.on) for p in d.snapshot.preservations))
+    d.details["preservation_decision"] = {"text": data["decision"], "on": iso(d.on)}
+    d.records.add("preservation_decision")
+
+
+def apply_request_recusal(d: Draft, data: dict) -> None:
+    officer_id = int(data["officer"])
+    if d.snapshot.officer(officer_id) is None:
+        d.refuse("case.recusal.not_assigned", "申请回避的人员不是本案承办人员", penalty_article(43), "officer")
+    d.update(recusals=(*d.snapshot.recusals, RecusalRequest(officer_id, requested_on=data["requested_on"])))
+
+
+def apply_decide_recusal(d: Draft, data: dict) -> None:
+    if not any(r.decided_on is None for r in d.snapshot.recusals):
+        d.refuse("case.recusal.none_pending", "没有待决定的回避申请", penalty_article(43))
+        return
+    granted = data.get("decision") == "granted"
+    d.update(
+        recusals=tuple(
+            replace(r, decided_on=d.on, granted=granted) if r.decided_on is None else r for r in d.snapshot.recusals
+        )
+    )
+
+
+def apply_end_investigation(d: Draft, data: dict) -> None:
+    d.details["findings"] = {
+        "process": data["process"],
+        "facts": data["facts"],
+        "evidence": list(data.get("evidence") or []),
+        "violated": list(data.get("violated") or []),
+        "opinion": data.get("opinion", ""),
+        "proposed": _terms_json(terms_from(data)),
+        **penalty_details(data),
+    }
+
+
+def _terms_json(terms: PenaltyTerms | None) -> dict | None:
+    if terms is None:
+        return None
+    return {"kinds": sorted(terms.kinds), "fine_fen": terms.fine_fen, "confiscation_fen": terms.confiscation_fen}
+
+
+def terms_load(data: dict | None) -> PenaltyTerms | None:
+    if not data:
+        return None
+    return PenaltyTerms(frozenset(data["kinds"]), data["fine_fen"], data["confiscation_fen"])
+
+
+# --- 事先告知、陈述申辩、听证 ---------------------------------------------------------------------------
+
+
+def apply_notify(d: Draft, data: dict) -> None:
+    from sanxiang.procedure.penalty import hearing_reasons
+    from sanxiang.procedure.penalty.snapshot import NOTICE_ELEMENTS
+
+    terms = terms_from(data)
+    if terms is None:
+        d.refuse("case.notice.penalty_missing", "事先告知书须写明拟作出的行政处罚", penalty_article(44), "penalty_kinds")
+        terms = PenaltyTerms(frozenset())
+    served_on = data["served_on"]
+    # The notice the system prints always states the facts, reasons, basis, proposed penalty and
+    # the right to state and defend, and the hearing right whenever 第六十三条 applies: an
+    # officer cannot leave a right out.
+    hearing = bool(hearing_reasons(terms, d.snapshot, d.context, on=served_on))
+    elements = frozenset(e for e in NOTICE_ELEMENTS if e != "hearing_right" or hearing)
+    d.update(notice=AdvanceNotice(penalty=terms, elements=elements, served_on=served_on))
+    findings = d.details.setdefault("findings", {})
+    findings |= {"proposed": _terms_json(terms), **penalty_details(data)}
+    d.details["notice"] = {
+        "served_on": iso(served_on),
+        "method": data["method"],
+        "place": data["place"],
+        "hearing_right": hearing,
+        "contact_person": data.get("contact_person", ""),
+    }
+
+
+def apply_renotify(d: Draft, data: dict) -> None:
+    """重新告知: a new notice replaces the one in force (kept as an earlier notice), and the
+    party's windows run again from its service (第四十四条)."""
+    from sanxiang.procedure.penalty.guards import notice_complete
+
+    previous = d.snapshot.notice
+    apply_notify(d, data)
+    if previous is not None:
+        d.update(earlier_notices=(*d.snapshot.earlier_notices, previous))
+    d.violations += notice_complete(d.snapshot, d.context)
+
+
+def apply_statement(d: Draft, data: dict) -> None:
+    d.update(statement_submitted_on=data["submitted_on"])
+    d.details.setdefault("statements", []).append({"on": iso(data["submitted_on"]), "summary": data["summary"]})
+    d.records.add("statement_record")
+
+
+def apply_reexamine(d: Draft, data: dict) -> None:
+    if d.snapshot.statement_submitted_on is None:
+        d.refuse("case.reexamination.nothing", "当事人没有提出陈述、申辩，无需复核", penalty_article(45))
+    d.details["reexamination"] = {"text": data["opinion"], "on": iso(d.on)}
+    d.records.add("reexamination_record")
+
+
+def apply_waive_statement(d: Draft, data: dict) -> None:
+    d.update(statement_waived=True)
+    d.details["statement_waiver"] = {"on": iso(d.on), "note": data["note"]}
+
+
+def apply_waive_hearing(d: Draft, data: dict) -> None:
+    d.update(hearing_waived=True)
+    d.details["hearing_waiver"] = {"on": iso(d.on), "note": data["note"]}
+
+
+def apply_request_hearing(d: Draft, data: dict) -> None:
+    if d.snapshot.hearing is not None and d.snapshot.hearing.withdrawn_on is None:
+        d.refuse("case.hearing.already_requested", "当事人已经要求听证", penalty_article(64), "hearing")
+    d.update(hearing=Hearing(requested_on=data["requested_on"]))
+
+
+def apply_schedule_hearing(d: Draft, data: dict) -> None:
+    hearing = d.snapshot.hearing
+    if hearing is None:
+        return  # the engine says the party did not ask for a hearing
+    presiding = int(data["presiding"]) if data.get("presiding") else None
+    d.update(
+        hearing=replace(
+            hearing,
+            notice_served_on=data["notice_served_on"],
+            scheduled_for=data["scheduled_for"],
+            presiding_officer_id=presiding,
+            agent_count=int(data.get("agent_count") or 0),
+        )
+    )
+    d.details["hearing"] = {
+        "scheduled_for": iso(data["scheduled_for"]),
+        "time": data.get("time", ""),
+        "place": data["place"],
+        "presiding_name": data.get("presiding_name", ""),
+        "clerk": data["clerk"],
+        "public": not data.get("not_public"),
+    }
+
+
+def apply_withdraw_hearing(d: Draft, data: dict) -> None:
+    if d.snapshot.hearing is not None:
+        d.update(hearing=replace(d.snapshot.hearing, withdrawn_on=data["withdrawn_on"]))
+
+
+def apply_hold_hearing(d: Draft, data: dict) -> None:
+    if d.snapshot.hearing is not None:
+        d.update(hearing=replace(d.snapshot.hearing, party_absent=bool(data.get("party_absent"))))
+    d.details.setdefault("hearing", {}).update(
+        {"end_time": data.get("end_time", ""), "attendees": list(data.get("attendees") or []),
+         "exchanges": list(data.get("exchanges") or [])}
+    )
+
+
+# --- 法制审核、集体讨论、决定 -------------------------------------------------------------------------
+
+
+def apply_draft_decision(d: Draft, data: dict) -> None:
+    outcome = data["outcome"]
+    terms = terms_from(data) if outcome == "penalty" else None
+    reason = data.get("no_penalty_reason") or None
+    d.update(
+        decision=DecisionDraft(
+            outcome=outcome,
+            penalty=terms,
+            no_penalty_reason=reason if outcome == "no_penalty" else None,
+            mitigation_recorded=bool(data.get("mitigation_recorded")),
+        ),
+        prior_fines_for_same_act=tuple(data.get("prior_fines") or ()),
+    )
+    d.details["decision"] = {
+        "outcome": outcome,
+        "reasoning": data.get("reasoning", ""),
+        "transfer_to": data.get("transfer_to", ""),
+        **penalty_details(data),
+    }
+
+
+def apply_review(d: Draft, data: dict) -> None:
+    decision = d.snapshot.decision
+    if decision is None:
+        d.refuse("case.review.no_draft", "尚未拟定处理决定，没有可以审核的内容", penalty_article(58), "decision")
+        return
+    if d.actor_officer is None:
+        d.refuse("case.review.not_an_officer", "您的账号未关联执法人员（法制审核人员），不能出具审核意见",
+                 penalty_article(58))
+        return
+    opinion = ReviewOpinion(
+        reviewer=d.actor_officer,
+        opinion=data["opinion"],
+        given_on=d.on,
+        reviewed_outcome=decision.outcome,
+        reviewed_penalty=decision.penalty,
+        reviewer_first_time=d.reviewer_first_time,
+    )
+    d.update(review_opinions=(*d.snapshot.review_opinions, opinion))
+    d.details.setdefault("reviews", []).append({"on": iso(d.on), "opinion": data["opinion"], "text": data["text"],
+                                                "reviewer": d.actor_name})
+    d.records.add("review_opinion")
+
+
+def apply_collective_discussion(d: Draft, data: dict) -> None:
+    d.details["collective_discussion"] = {"on": iso(d.on), "conclusion": data["conclusion"],
+                                          "participants": list(data.get("participants") or [])}
+    d.records.add("collective_discussion_record")
+
+
+def apply_extend(d: Draft, data: dict) -> None:
+    d.update(decision_due_extended_to=data["extended_to"])
+    d.details["extension"] = {"on": iso(d.on), "to": iso(data["extended_to"]), "reason": data["reason"]}
+
+
+def apply_decide(d: Draft, data: dict) -> None:
+    decision = d.snapshot.decision
+    if decision is not None and decision.outcome == "transfer":
+        d.records.add("transfer_letter")
+
+
+# --- 送达、执行 -----------------------------------------------------------------------------------
+
+
+def apply_serve(d: Draft, data: dict) -> None:
+    method = data["method"]
+    d.update(
+        service=Service(
+            method=method,
+            served_on=data["served_on"],
+            consent_signed=bool(data.get("consent_signed")),
+            witnessed_or_recorded=bool(data.get("witnessed_or_recorded")),
+            other_methods_failed=bool(data.get("other_methods_failed")),
+        )
+    )
+    d.details["service"] = {"method": method, "served_on": iso(data["served_on"]), "place": data["place"],
+                            "signed_by": data.get("signed_by", ""), "note": data.get("note", "")}
+    if method == "public_notice":
+        d.records.add("public_notice_record")
+
+
+def apply_payment(d: Draft, data: dict) -> None:
+    amount = fen(data["amount_yuan"])
+    if amount <= 0:
+        d.refuse("case.payment.amount", "缴纳数额应大于零", penalty_article(67), "amount_yuan")
+    if data["paid_on"] > d.on:
+        d.refuse("case.payment.in_future", "缴纳日期晚于今天", penalty_article(67), "paid_on")
+    d.update(payments=(*d.snapshot.payments, Payment(data["paid_on"], amount)))
+    d.details.setdefault("payments", []).append({"on": iso(data["paid_on"]), "fen": amount, "receipt": data["receipt"]})
+    d.records.add("payment_receipt")
+
+
+def apply_arrangement(d: Draft, data: dict) -> None:
+    instalments = []
+    for i, line in enumerate(data.get("instalments") or []):
+        parts = line.replace("，", " ").replace(",", " ").split()
+        try:
+            due, amount = dt.date.fromisoformat(parts[0]), fen(parts[1])
+        except (IndexError, ValueError, ArithmeticError):
+            d.refuse("case.arrangement.line", f"第{i + 1}行应为“日期 金额”，如 2026-05-01 1000", penalty_article(66),
+                     "instalments")
+            continue
+        instalments.append(Instalment(due, amount))
+    if not instalments:
+        d.refuse("case.arrangement.empty", "请填写暂缓或者分期缴纳的期限和数额", penalty_article(66), "instalments")
+    d.update(payment_arrangement=PaymentArrangement(approved_on=d.on, instalments=tuple(instalments)))
+
+
+def apply_challenge(d: Draft, data: dict) -> None:
+    d.update(challenges=(*d.snapshot.challenges, Challenge(data["kind"], data["started_on"], data.get("ended_on"))))
+
+
+def apply_demand(d: Draft, data: dict) -> None:
+    d.update(enforcement_demand_served_on=data["served_on"])
+    d.records.add("enforcement_demand")
+
+
+def apply_court(d: Draft, data: dict) -> None:
+    d.details["court"] = {"court": data["court"], "on": iso(d.on)}
+    d.records.add("court_application")
+
+
+def apply_court_result(d: Draft, data: dict) -> None:
+    d.details.setdefault("court", {})["result"] = data["result"]
+    d.records.add("court_enforcement_result")
+
+
+def apply_close(d: Draft, data: dict) -> None:
+    d.details["closing"] = {"execution": data["execution"], "handler_opinion": data["handler_opinion"],
+                            "head_opinion": data["head_opinion"], "head": d.actor_name, "on": iso(d.on)}
+
+
+# --- 简易程序 -------------------------------------------------------------------------------------
+
+
+def apply_decide_on_spot(d: Draft, data: dict) -> None:
+    terms = terms_from(data)
+    d.update(
+        on_spot=OnSpot(
+            officer_ids=officer_ids(data),
+            certificate_shown=bool(data.get("certificate_shown")),
+            party_informed=bool(data.get("party_informed")),
+            statement_heard_or_waived=bool(data.get("statement_heard_or_waived")),
+        ),
+        decision=DecisionDraft("penalty", terms) if terms is not None else None,
+    )
+    d.details["on_spot"] = {"occurred_at": iso(data["occurred_at"]), "place": data["place"], "facts": data["facts"],
+                            **penalty_details(data)}
+
+
+def apply_hand_over(d: Draft, data: dict) -> None:
+    if d.snapshot.on_spot is not None:
+        d.update(on_spot=replace(d.snapshot.on_spot, handed_over_on=data["handed_over_on"],
+                                 party_signed_or_refusal_noted=bool(data.get("signed_or_refusal_noted"))))
+
+
+def apply_collect(d: Draft, data: dict) -> None:
+    if d.snapshot.on_spot is not None:
+        d.update(on_spot=replace(d.snapshot.on_spot, collection_ground=data["ground"],
+                                 collected_fen=fen(data["amount_yuan"]), collected_on=d.on))
+    d.details.setdefault("on_spot", {})["receipt_number"] = data["receipt"]
+    d.records.add("finance_receipt")
+
+
+def apply_cash_handover(d: Draft, data: dict) -> None:
+    on_spot = d.snapshot.on_spot
+    if on_spot is None or not on_spot.collected_fen:
+        d.refuse("case.cash.none", "本案没有当场收缴的罚款", penalty_article(71))
+        return
+    d.update(on_spot=replace(on_spot, cash_handed_to_agency_on=data["handed_on"]))
+
+
+def apply_note(d: Draft, data: dict) -> None:
+    d.details.setdefault("notes", []).append({"on": iso(d.on), "text": data.get("note", "")})
+
+
+# --- the steps ------------------------------------------------------------------------------------
+
+ORD, SUM, BOTH = (ORDINARY,), (SUMMARY,), (ORDINARY, SUMMARY)
+BEFORE_DECISION = ("investigation_ended", "notified", "hearing_held")
+OPENING_FIELDS = (
+    Field("source", "案件来源", "choice", choices=choices(SOURCES)),
+    _area("summary", "案情简介"),
+    _t("handler_opinion", "承办人意见"),
+)
+ACT_FIELDS = (
+    _date("on", "日期"),
+    Field("start_time", "开始时间", "text", required=False, help="如 09:30"),
+    Field("end_time", "结束时间", "text", required=False),
+    _t("place", "地点"),
+    Field("officer_ids", "执法人员（不少于两名）", "officers"),
+    _bool("certificate_shown", "已向当事人或者有关人员出示执法证件"),
+    _t("recorder", "记录人"),
+)
+NOTICE_FIELDS = (
+    _date("served_on", "送达日期"),
+    Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS)),
+    _t("place", "送达地点"),
+    *PENALTY_FIELDS,
+    _t("contact_person", "联系人", required=False),
+)
+
+STEPS: tuple[Step, ...] = (
+    # 普通程序
+    Step("approve_opening", "负责人审批立案", ORD, states=("lead",), roles=HEAD,
+         fields=(_t("opinion", "审批意见"),), apply=apply_approve_opening,
+         help="立案或者不予立案须经行政机关负责人批准"),
+    Step("open", "立案", ORD, transition=True,
+         fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False),
+                 _bool("major_case", "重大执法决定（须法制审核、集体讨论）"),
+                 _bool("complex_case", "情节复杂、疑难或者涉及多个法律关系"),
+                 _bool("life_health_or_financial_harm", "涉及公民生命健康安全、金融安全且有危害后果（追责期限五年）"),
+                 _t("limitation_override_reason", "超过追责期限仍立案的法律理由", required=False)),
+         apply=apply_open, documents=(("opening_approval", "opening_approval"),), supplies=("discovered_on",)),
+    Step("decline", "不予立案", ORD, transition=True,
+         fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False)), apply=apply_decline,
+         documents=(("opening_approval", "opening_approval"),)),
+    Step("investigate", "开始调查取证", ORD, transition=True),
+    Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
+         fields=(*ACT_FIELDS, _t("interviewee", "被询问人"), _t("relation", "与本案关系", required=False),
+                 _lines("exchanges", "询问内容", help="每行一句，以“问：”或者“答：”开头")),
+         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),)),
+    Step("record_inspection", "现场检查并制作现场检查笔录", ORD, states=("investigating",),
+         fields=(*ACT_FIELDS, _area("findings", "检查情况"), _t("present_person", "现场负责人", required=False)),
+         apply=apply_inspection, documents=(("inspection_record", "inspection_record"),)),
+    Step("record_preservation", "先行登记保存证据", ORD, states=("investigating",),
+         fields=(_date("approved_on", "机关负责人批准日期", required=False), _lines("items", "保存的物品"),
+                 _t("storage_place", "保存地点")),
+         apply=apply_preservation, documents=(("preservation_notice", "preservation_notice"),)),
+    Step("handle_preservation", "对先行登记保存作出处理决定", ORD, states=("investigating",),
+         fields=(_area("decision", "处理决定"),), apply=apply_handle_preservation),
+    Step("request_recusal", "登记回避申请", ORD, states=("opened", "investigating", "investigation_ended", "notified"),
+         fields=(Field("officer", "申请回避的执法人员", "officer"), _date("requested_on", "申请日期")),
+         apply=apply_request_recusal),
+    Step("decide_recusal", "负责人决定回避申请", ORD, states=("opened", "investigating", "investigation_ended", "notified"),
+         roles=HEAD, fields=(Field("decision", "决定", "choice", choices=(("granted", "准予回避"), ("refused", "驳回申请"))),),
+         apply=apply_decide_recusal),
+    Step("end_investigation", "调查终结", ORD, transition=True,
+         fields=(_area("process", "调查经过"), _area("facts", "违法事实"),
+                 _lines("evidence", "证据", help="每行一项，可写“证据名称：证明事项”"),
+                 _lines("violated", "违反的法律、法规、规章条款"), *PENALTY_FIELDS,
+                 _t("opinion", "处理意见（不予处罚、移送等）", required=False)),
+         apply=apply_end_investigation, documents=(("investigation_report", "investigation_report"),)),
+    Step("notify", "事先告知（送达事先告知书）", ORD, transition=True, fields=NOTICE_FIELDS,
+         apply=apply_notify,
+         documents=(("advance_notice", "advance_notice"), ("service_receipt", "notice_service_receipt")),
+         supplies=("notice",)),
+    Step("renotify", "重新告知（送达新的事先告知书）", ORD, states=("notified", "hearing_held"),
+         fields=NOTICE_FIELDS, apply=apply_renotify,
+         documents=(("advance_notice", "advance_notice"), ("service_receipt", "notice_service_receipt")),
+         help="拟作出的处罚与已告知的不同（如更重）时，须重新告知当事人"),
+    Step("submit_statement", "登记当事人陈述、申辩", ORD, states=("notified", "hearing_scheduled", "hearing_held"),
+         fields=(_date("submitted_on", "提出日期"), _area("summary", "陈述、申辩的内容")), apply=apply_statement),
+    Step("reexamine", "复核陈述、申辩", ORD, states=("notified", "hearing_held"),
+         fields=(_area("opinion", "复核意见"),), apply=apply_reexamine),
+    Step("waive_statement", "登记当事人放弃陈述、申辩", ORD, states=("notified",),
+         fields=(_t("note", "当事人书面放弃的情况"),), apply=apply_waive_statement),
+    Step("waive_hearing", "登记当事人放弃听证", ORD, states=("notified",),
+         fields=(_t("note", "当事人书面放弃的情况"),), apply=apply_waive_hearing),
+    Step("request_hearing", "登记听证申请", ORD, states=("notified",),
+         fields=(_date("requested_on", "申请日期"),), apply=apply_request_hearing),
+    Step("schedule_hearing", "安排听证（送达听证通知书）", ORD, transition=True,
+         fields=(_date("notice_served_on", "听证通知送达日期"), _date("scheduled_for", "听证日期"),
+                 Field("time", "听证时间", "text", required=False, help="如 09:00"), _t("place", "听证地点"),
+                 Field("presiding", "听证主持人", "officer"), _t("clerk", "书记员"),
+                 Field("agent_count", "委托代理人人数", "int", required=False),
+                 _bool("not_public", "涉及国家秘密、商业秘密或者个人隐私，不公开举行")),
+         apply=apply_schedule_hearing, documents=(("hearing_notice", "hearing_notice"),), supplies=("hearing.",)),
+    Step("withdraw_hearing", "撤回听证申请", ORD, transition=True,
+         fields=(_date("withdrawn_on", "撤回日期"),), apply=apply_withdraw_hearing, supplies=("hearing.withdrawn_on",)),
+    Step("hold_hearing", "举行听证（制作听证笔录）", ORD, transition=True,
+         fields=(Field("end_time", "结束时间", "text", required=False), _lines("attendees", "出席的当事人及代理人"),
+                 _lines("exchanges", "听证记录", help="每行一句，如“调查人员：…”“当事人：…”"),
+                 _bool("party_absent", "当事人无正当理由拒不出席或者中途退出")),
+         apply=apply_hold_hearing, documents=(("hearing_transcript", "hearing_transcript"),)),
+    Step("draft_decision", "拟定处理决定", ORD, states=BEFORE_DECISION,
+         fields=(Field("outcome", "处理结果", "choice", choices=choices(OUTCOMES)), *PENALTY_FIELDS,
+                 Field("no_penalty_reason", "不予处罚的理由", "choice", required=False,
+                       choices=tuple((k, v[0]) for k, v in NO_PENALTY_REASONS.items())),
+                 _bool("mitigation_recorded", "已依法从轻或者减轻处罚并写明"),
+                 _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False),
+                 _t("transfer_to", "移送的司法机关", required=False),
+                 Field("prior_fines", "同一违法行为已被处以罚款的决定文号", "lines", required=False,
+                       help="每行一个；没有则不填（第二十九条）")),
+         apply=apply_draft_decision),
+    Step("record_review", "法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,
+         fields=(Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)), _area("text", "审核意见书内容")),
+         apply=apply_review),
+    Step("record_collective_discussion", "集体讨论", ORD, states=BEFORE_DECISION, roles=HEAD,
+         fields=(_area("conclusion", "讨论结论"), _lines("participants", "参加人员")), apply=apply_collective_discussion),
+    Step("extend_decision_period", "批准延长办案期限", ORD, states=("opened", "investigating", *BEFORE_DECISION,
+                                                              "hearing_scheduled"),
+         roles=HEAD, fields=(_date("extended_to", "延长至"), _t("reason", "延长理由")), apply=apply_extend),
+    Step("decide", "作出决定", ORD, transition=True, apply=apply_decide,
+         documents=(("decision_document", "decision_document"),), supplies=("decision.elements",)),
+    Step("serve", "送达决定书", ORD, transition=True,
+         fields=(Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS)), _date("served_on", "送达日期"),
+                 _t("place", "送达地点"), _t("signed_by", "签收人", required=False),
+                 _bool("consent_signed", "当事人已签订确认书同意电子送达"),
+                 _bool("witnessed_or_recorded", "留置送达有见证人签名或者拍照、录像"),
+                 _bool("other_methods_failed", "受送达人下落不明或者以其他方式无法送达（公告送达）"),
+                 _t("note", "备注", required=False)),
+         apply=apply_serve, documents=(("service_receipt", "service_receipt"),), supplies=("service",)),
+    Step("record_payment", "登记缴纳罚款", BOTH, states=("served", "court_enforcement", "handed_over", "filed"),
+         fields=(_date("paid_on", "缴纳日期"), Field("amount_yuan", "缴纳数额（元）", "yuan"), _t("receipt", "缴款凭证号")),
+         apply=apply_payment),
+    Step("approve_payment_arrangement", "批准暂缓或者分期缴纳", ORD, states=("served",), roles=HEAD,
+         fields=(_lines("instalments", "各期期限和数额", help="每行“日期 金额（元）”，如 2026-05-01 1000"),),
+         apply=apply_arrangement),
+    Step("record_challenge", "登记行政复议或者行政诉讼", ORD, states=("served", "court_enforcement"),
+         fields=(Field("kind", "类别", "choice", choices=choices(CHALLENGE_KINDS)), _date("started_on", "开始日期"),
+                 _date("ended_on", "终结日期", required=False)),
+         apply=apply_challenge),
+    Step("serve_enforcement_demand", "送达催告书", ORD, states=("served",),
+         fields=(_date("served_on", "送达日期"),), apply=apply_demand),
+    Step("apply_to_court", "申请人民法院强制执行", ORD, transition=True, fields=(_t("court", "受理的人民法院"),),
+         apply=apply_court),
+    Step("record_court_result", "登记人民法院强制执行结果", ORD, states=("court_enforcement",),
+         fields=(_area("result", "执行结果"),), apply=apply_court_result),
+    Step("complete_execution", "执行完毕", ORD, transition=True),
+    Step("close", "结案", ORD, transition=True, roles=HEAD,
+         fields=(_area("execution", "执行情况"), _t("handler_opinion", "承办人意见"), _t("head_opinion", "负责人审批意见")),
+         apply=apply_close, documents=(("closing_approval", "closing_approval"),)),
+    Step("archive", "归档", BOTH, transition=True),
+    # 简易程序
+    Step("decide_on_spot", "当场作出处罚决定", SUM, transition=True,
+         fields=(Field("officer_ids", "执法人员", "officers"), _bool("certificate_shown", "已向当事人出示执法证件"),
+                 _bool("party_informed", "已告知当事人拟处罚的事实、理由、依据和陈述申辩权"),
+                 _bool("statement_heard_or_waived", "已听取当事人陈述、申辩（或者当事人放弃）"),
+                 Field("occurred_at", "违法行为时间", "datetime"), _t("place", "违法行为地点"), _area("facts", "违法行为"),
+                 *PENALTY_FIELDS),
+         apply=apply_decide_on_spot, documents=(("summary_decision", "decision_document"),),
+         supplies=("on_spot", "decision")),
+    Step("convert_to_ordinary", "转为普通程序", SUM, transition=True, fields=(_t("note", "转换理由"),), apply=apply_note),
+    Step("hand_over", "当场交付决定书", SUM, transition=True,
+         fields=(_date("handed_over_on", "交付日期"), _bool("signed_or_refusal_noted", "当事人已签收，或者拒绝签收已注明")),
+         apply=apply_hand_over, supplies=("on_spot.handed_over_on", "on_spot.party_signed_or_refusal_noted")),
+    Step("collect_on_spot", "当场收缴罚款", SUM, transition=True,
+         fields=(Field("ground", "当场收缴的法定情形", "choice", choices=choices(ON_SPOT_COLLECTION_GROUNDS)),
+                 Field("amount_yuan", "收缴数额（元）", "yuan"), _t("receipt", "财政部门统一制发的罚款收据编号")),
+         apply=apply_collect, supplies=("on_spot.collection_ground", "on_spot.collected_fen")),
+    Step("record_cash_handover", "当场收缴的罚款交至行政机关", SUM, states=("handed_over", "filed"),
+         fields=(_date("handed_on", "交款日期"),), apply=apply_cash_handover),
+    Step("file_with_agency", "报所属行政机关备案", SUM, transition=True),
+    Step("close_summary", "结案", SUM, transition=True),
+)
+
+# The summary procedure's engine action is also called "close"; its step has its own key so
+# that each (procedure, action) has one spec.
+ENGINE_ACTION = {"close_summary": "close"}
+STEP_BY_KEY = {(p, s.action): s for s in STEPS for p in s.procedures}
+
+
+def step_get(procedure: str, action: str) -> Step | None:
+    """The step of `procedure` named `action` (the engine's name for transitions)."""
+    if procedure == SUMMARY and action == "close":
+        action = "close_summary"
+    return STEP_BY_KEY.get((procedure, action))
+
+
+def engine_action(step: Step) -> str:
+    return ENGINE_ACTION.get(step.action, step.action)
+
+
+def steps_of(procedure: str) -> list[Step]:
+    return [s for s in STEPS if procedure in s.procedures]

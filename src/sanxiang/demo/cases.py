@@ -1,0 +1,299 @@
+"""Demo cases of the demo county: one penalty case in every state of the ordinary and the summary
+procedure, for the market-regulation bureau whose accounts the demo prints.
+
+Every case is produced by running the engine through `case_action_perform`, step by step, with
+the forms an officer would fill in, never by writing a state: what the demo shows is what the
+law-as-code allowed. The history is replayed on past days (the `on` of each step) counted back
+from the day the demo is loaded, with the official working-day calendar, so that periods have
+run where the story needs them to and deadlines are still open where it stops. The same day
+gives the same cases; loading again adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from sanxiang.accounts.models import User
+from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import working_day_calendar_current
+from sanxiang.cases.services import case_action_perform, case_create
+from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+from sanxiang.procedure.calendar import WorkingDayCalendar
+from sanxiang.procedure.identifiers import id_number_check_character
+from sanxiang.procedure.registry_rules import certificate_is_valid_on
+from sanxiang.registry.models import Agency, Officer, Party
+from sanxiang.registry.services import party_create
+
+DAY = dt.timedelta(days=1)
+FOOD_LAW = "《中华人民共和国食品安全法》"
+FIELD = "市场监管"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One demo case: where its story starts (days before the load day) and where it stops."""
+
+    title: str
+    procedure: str
+    stop: str  # the state the case is left in
+    days_ago: int
+    variant: str = ""  # decline | hearing | major | court | collect
+
+
+ORDINARY_PLANS = (
+    Plan("涉嫌销售未标注生产日期的预包装食品案", "ordinary", "lead", 1),
+    Plan("涉嫌虚假宣传案（举报线索）", "ordinary", "not_opened", 12, "decline"),
+    Plan("涉嫌销售过期调味品案", "ordinary", "opened", 6),
+    Plan("涉嫌未按规定公示营业执照案", "ordinary", "investigating", 12),
+    Plan("涉嫌使用未经检验的计量器具案", "ordinary", "investigation_ended", 22),
+    Plan("涉嫌销售不符合食品安全标准的食品案", "ordinary", "notified", 10),
+    Plan("涉嫌生产经营超范围使用食品添加剂的食品案", "ordinary", "hearing_scheduled", 16, "hearing"),
+    Plan("涉嫌经营病死畜禽肉类案", "ordinary", "hearing_held", 45, "hearing"),
+    Plan("涉嫌经营超过保质期的婴幼儿配方食品案", "ordinary", "decided", 40, "major"),
+    Plan("涉嫌经营超过保质期的食品案", "ordinary", "served", 32),
+    Plan("涉嫌未取得食品经营许可从事食品经营案", "ordinary", "court_enforcement", 270, "court"),
+    Plan("涉嫌销售不合格电线电缆案", "ordinary", "executed", 60),
+    Plan("涉嫌价格欺诈案", "ordinary", "closed", 75),
+    Plan("涉嫌经营掺假羊肉案", "ordinary", "archived", 110),
+)
+SUMMARY_PLANS = (
+    Plan("占道经营（当场处罚）", "summary", "on_site", 0),
+    Plan("超出简易程序适用范围转普通程序", "summary", "converted", 3),
+    Plan("未按规定明码标价（当场处罚）", "summary", "decided_on_spot", 1),
+    Plan("未亮照经营（当场处罚）", "summary", "handed_over", 4),
+    Plan("经营场所卫生不符合要求（当场处罚）", "summary", "filed", 12),
+    Plan("未按规定索票索证（当场处罚）", "summary", "closed", 24, "collect"),
+    Plan("销售无中文标签进口食品（当场处罚）", "summary", "archived", 35, "collect"),
+)
+PENALTY = {
+    "penalty_kinds": ["fine"],
+    "fine_yuan": "3000",
+    "penalty_bases": [f"{FOOD_LAW}第一百二十四条第一款第（五）项"],
+}
+HEARING_PENALTY = {
+    "penalty_kinds": ["fine", "suspend_business"],
+    "fine_yuan": "50000",
+    "penalty_detail": "责令停业整顿十五日",
+    "penalty_bases": [f"{FOOD_LAW}第一百二十四条第一款"],
+}
+VIOLATED = [f"{FOOD_LAW}第三十四条第（十）项"]
+
+
+def _mp4(seed: int) -> bytes:
+    """A short body-camera clip as the evidence store sees it: an MP4 ftyp box and media data."""
+    ftyp = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+    return ftyp + random.Random(seed).randbytes(4000)
+
+
+class _Story:
+    """Plays one case: each step on its day, by the account whose role takes it."""
+
+    def __init__(self, case: Case, users: dict[str, User], calendar: WorkingDayCalendar, plan: Plan):
+        self.case, self.users, self.calendar, self.plan = case, users, calendar, plan
+
+    def step(self, action: str, day: dt.date, who: str = "officer", /, **data) -> bool:
+        """Perform the step; False once the case has reached the state it stops in."""
+        if self.case.state == self.plan.stop:
+            return False
+        self.case = case_action_perform(actor=self.users[who], case=self.case, action=action, data=data, on=day)
+        return True
+
+    def working_days_after(self, day: dt.date, n: int) -> dt.date:
+        return self.calendar.working_days_after(day, n).date
+
+    def record_video(self, step: str, on: dt.date, seed: int) -> None:
+        officer = self.users["officer"]
+        meta = evidence_metadata_check(
+            actor=officer, kind="video", original_name=f"执法记录仪_{step}_{on:%Y%m%d}.mp4", case=self.case, step=step,
+            captured_at=timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0))), device_number="DSJ-0001",
+        )
+        evidence_ingest(actor=officer, source=io.BytesIO(_mp4(seed)), meta=meta)
+
+
+def _officers_covering(agency: Agency, start: dt.date, today: dt.date, prefer: Officer | None) -> list[Officer]:
+    """Two officers of the agency whose certificates for the field are valid from the case's
+    first day to today, the demo officer first when they qualify (so that the demo account's
+    worklist has cases)."""
+    chosen = []
+    candidates = list(Officer.objects.filter(agency=agency, status="active").prefetch_related("certificates").order_by("pk"))
+    if prefer is not None:
+        candidates.sort(key=lambda o: o.pk != prefer.pk)
+    for officer in candidates:
+        if officer.staffing_type not in ("administrative", "civil_service_managed", "public_institution"):
+            continue
+        if any(
+            certificate_is_valid_on(c.snapshot(), start, enforcement_field=FIELD)
+            and certificate_is_valid_on(c.snapshot(), today, enforcement_field=FIELD)
+            for c in officer.certificates.all()
+        ):
+            chosen.append(officer)
+        if len(chosen) == 2:
+            break
+    return chosen
+
+
+def _citizen(agency: Agency) -> Party:
+    first17 = f"150626{dt.date(1986, 4, 12):%Y%m%d}357"
+    number = first17 + id_number_check_character(first17)
+    found = Party.objects.filter(agency=agency, id_number=number).first()
+    return found or party_create(
+        actor=None, agency=agency, kind="natural_person", name="王某某", id_type="resident_id_card", id_number=number,
+        address="乌审旗嘎鲁图镇乌审路16号", phone="13904770000",
+    )
+
+
+def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None:
+    plan, s = story.plan, story
+    officer_ids = [str(pk) for pk in story.case.officers.order_by("pk").values_list("pk", flat=True)]
+    opening = {
+        "source": "complaint" if plan.variant == "decline" else "inspection",
+        "summary": f"{plan.title.removesuffix('案')}，经核查有关线索。",
+        "handler_opinion": "建议立案调查。" if plan.variant != "decline" else "经核查，举报内容不实，建议不予立案。",
+        "violated": VIOLATED,
+        "major_case": plan.variant == "major",
+    }
+    day = start + DAY
+    if not s.step("approve_opening", day, "head", opinion="同意。"):
+        return
+    if plan.variant == "decline":
+        s.step("decline", day, **{k: opening[k] for k in ("source", "summary", "handler_opinion", "violated")})
+        return
+    if not s.step("open", day, **opening):
+        return
+    day = s.working_days_after(day, 1)
+    if not s.step("investigate", day):
+        return
+    act = {"on": day, "start_time": "09:30", "end_time": "10:30", "officer_ids": officer_ids, "certificate_shown": True,
+           "recorder": "记录员"}
+    if plan.stop == "investigating":
+        # One case shows a 现场检查笔录 too; the others keep to the questioning (each document
+        # is rendered, and the demo is loaded by tests).
+        s.step("record_inspection", day, **act, place="当事人经营场所", findings="现场查见涉案商品，已拍照取证。",
+               present_person="店长")
+        return
+    s.step("record_inquiry", day, **act, place="本局询问室", interviewee="当事人的负责人", relation="当事人的法定代表人",
+           exchanges=["问：我们是乌审旗市场监督管理局的执法人员，已出示执法证件，你是否看清？", "答：看清了。",
+                      "问：涉案商品是什么时候购进的？", "答：上个月购进的。"])
+    day = s.working_days_after(day, 2)
+    penalty = HEARING_PENALTY if plan.variant == "hearing" else PENALTY
+    if not s.step("end_investigation", day, process="经现场检查、询问当事人，调查终结。", facts=f"当事人{plan.title.removesuffix('案').removeprefix('涉嫌')}。",
+                  evidence=["现场检查笔录：现场情况", "询问笔录：进货和销售情况", "现场照片：涉案商品"], violated=VIOLATED,
+                  **penalty):
+        return
+    day = s.working_days_after(day, 1)
+    if not s.step("notify", day, served_on=day, method="direct", place="当事人经营场所", **penalty):
+        return
+    if plan.variant == "hearing":
+        s.step("request_hearing", day + DAY, requested_on=day + DAY)
+        notice_day = s.working_days_after(day, 2)
+        hearing_day = s.working_days_after(notice_day, 8)
+        presiding = str(story.users["reviewer"].officer_id)
+        if not s.step("schedule_hearing", notice_day, notice_served_on=notice_day, scheduled_for=hearing_day,
+                      time="09:00", place="本局听证室", presiding=presiding, clerk="书记员", agent_count=1):
+            return
+        if s.case.state == plan.stop:
+            return  # the hearing is still to come
+        s.record_video("hearing", hearing_day, seed=index)
+        s.step("hold_hearing", hearing_day, end_time="11:00", attendees=["当事人的法定代表人", "委托代理人一名"],
+               exchanges=["主持人：现在开始听证。", "调查人员：陈述案件事实、证据和处罚建议。", "当事人：请求从轻处罚。"])
+        return
+    decide_day = s.working_days_after(day, 5) + DAY
+    s.step("draft_decision", decide_day, outcome="penalty", reasoning="当事人的陈述、申辩期限届满，未提出陈述、申辩。", **penalty)
+    if plan.variant == "major":
+        s.step("record_review", decide_day, "reviewer", opinion="agree", text="事实清楚，证据确凿，适用依据正确，程序合法，同意。")
+        s.step("record_collective_discussion", decide_day, "head", conclusion="经集体讨论，同意处罚决定。",
+               participants=["局长", "分管副局长", "法制审核人员"])
+    if not s.step("decide", decide_day):
+        return
+    serve_day = s.working_days_after(decide_day, 1)
+    if not s.step("serve", serve_day, method="direct", served_on=serve_day, place="当事人经营场所", signed_by="当事人的负责人"):
+        return
+    if plan.variant == "court":
+        # Unpaid: a demand once the payment period has run, and the court once the periods for
+        # reconsideration and litigation have run and ten working days have passed since the demand.
+        demand_day = s.working_days_after(serve_day + dt.timedelta(days=15), 3)
+        s.step("serve_enforcement_demand", demand_day, served_on=demand_day)
+        apply_day = max(_add_months(serve_day, 6) + 2 * DAY, s.working_days_after(demand_day, 10) + DAY)
+        s.step("apply_to_court", apply_day, court="乌审旗人民法院")
+        return
+    pay_day = serve_day + dt.timedelta(days=5)
+    s.step("record_payment", pay_day, paid_on=pay_day, amount_yuan="3000", receipt=f"NS{start:%Y%m%d}{index:02d}")
+    if not s.step("complete_execution", pay_day):
+        return
+    if not s.step("close", pay_day + DAY, "head", execution="当事人已按期足额缴纳罚款。", handler_opinion="处罚决定已执行完毕，建议结案。",
+                  head_opinion="同意结案。"):
+        return
+    s.step("archive", pay_day + 2 * DAY)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    from sanxiang.procedure.penalty.rules import add_months
+
+    return add_months(day, months)
+
+
+def _summary(story: _Story, start: dt.date, index: int) -> None:
+    plan, s = story.plan, story
+    officer_ids = [str(pk) for pk in story.case.officers.order_by("pk").values_list("pk", flat=True)]
+    if plan.stop == "converted":
+        s.step("convert_to_ordinary", start, note="拟处罚款超过简易程序限额，转为普通程序办理。")
+        return
+    collect = plan.variant == "collect"
+    amount = "50" if collect else "200"
+    on_spot = {
+        "officer_ids": officer_ids, "certificate_shown": True, "party_informed": True, "statement_heard_or_waived": True,
+        "occurred_at": dt.datetime.combine(start, dt.time(10, 30)), "place": "乌审旗嘎鲁图镇团结路",
+        "facts": plan.title.removesuffix("（当场处罚）"), "penalty_kinds": ["fine"], "fine_yuan": amount,
+        "penalty_bases": ["《内蒙古自治区市场监督管理条例》第二十条"],
+    }
+    if not s.step("decide_on_spot", start, **on_spot):
+        return
+    if not s.step("hand_over", start, handed_over_on=start, signed_or_refusal_noted=True):
+        return
+    if collect:
+        s.step("collect_on_spot", start, ground="small_fine", amount_yuan=amount, receipt=f"财罚{start:%Y%m%d}{index:02d}")
+        s.step("record_cash_handover", s.working_days_after(start, 1), handed_on=s.working_days_after(start, 1))
+    else:
+        pay_day = start + dt.timedelta(days=6)
+        if plan.stop != "handed_over":
+            s.step("record_payment", pay_day, paid_on=pay_day, amount_yuan=amount, receipt=f"NS{start:%Y%m%d}{index:02d}")
+    if not s.step("file_with_agency", s.working_days_after(start, 2)):
+        return
+    if not s.step("close", start + dt.timedelta(days=8)):
+        return
+    s.step("archive", start + dt.timedelta(days=9))
+
+
+def demo_cases_load(*, agency: Agency, users: dict[str, User], today: dt.date) -> int:
+    """Add the demo cases to `agency` unless it has cases already; returns how many were added.
+    `users` are the demo accounts by role key: officer, head, reviewer."""
+    if Case.objects.filter(agency=agency).exists():
+        return 0
+    calendar = working_day_calendar_current()
+    companies = list(Party.objects.filter(agency=agency, kind="legal_person").order_by("pk"))
+    citizen = _citizen(agency)
+    prefer = users["officer"].officer
+    count = 0
+    for index, plan in enumerate((*ORDINARY_PLANS, *SUMMARY_PLANS), start=1):
+        start = today - dt.timedelta(days=plan.days_ago)
+        officers = _officers_covering(agency, start - 3 * DAY, today, prefer)
+        party = citizen if plan.procedure == "summary" and index % 2 else (companies[index % len(companies)] if companies else citizen)
+        act_date = start - 3 * DAY if plan.procedure == "ordinary" else start
+        case = case_create(
+            actor=users["officer"], agency=agency, title=plan.title, procedure=plan.procedure, party=party,
+            officers=officers, enforcement_field=FIELD, act_date=act_date, discovered_on=start, on=start,
+        )
+        story = _Story(case, users, calendar, plan)
+        if plan.procedure == "ordinary":
+            _ordinary(story, start, today, index)
+        else:
+            _summary(story, start, index)
+        if story.case.state != plan.stop:
+            raise RuntimeError(f"demo case {plan.title} stopped at {story.case.state}, not {plan.stop}")
+        count += 1
+    return count
