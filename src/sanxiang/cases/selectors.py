@@ -35,7 +35,7 @@ from sanxiang.procedure.penalty import (
     penalty_deadlines,
 )
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
-from sanxiang.procedure.registry_rules import certificate_is_valid_on
+from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
 from sanxiang.procedure.violations import Violation
 from sanxiang.registry.models import Officer, PartyKind
 
@@ -165,6 +165,12 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
     """What documents print about the agency, the party and the officers (those of the case, and
     anyone the snapshot names: officers of an act, the presiding officer of a hearing)."""
     agency = case.agency
+    # 第二十条: an entrusted organisation's documents are issued in the entrusting organ's name.
+    acting = (
+        agency.entrusting_agency
+        if agency_acts_in_entrusters_name(agency.kind) and agency.entrusting_agency is not None
+        else agency
+    )
     party = case.party
     assigned = tuple(case.officers.order_by("pk").values_list("pk", flat=True))
     named = set(assigned)
@@ -191,7 +197,9 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
     return CaseInfoIn(
         number=case.number,
         title=case.title,
-        agency=AgencyInfo(agency.name, agency.credit_code, agency.address, agency.contact_phone, agency.parent_government),
+        agency=AgencyInfo(
+            acting.name, acting.credit_code, acting.address, acting.contact_phone, acting.parent_government
+        ),
         party=None
         if party is None
         else PartyInfo(

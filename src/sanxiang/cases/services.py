@@ -37,8 +37,9 @@ from sanxiang.procedure.calendar import HolidaySchedule
 from sanxiang.procedure.engine import evaluate
 from sanxiang.procedure.penalty import penalty_apply
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
+from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.registry.models import Agency, Matter, Officer, Party
+from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 
 DATA = "数据校验"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
@@ -136,7 +137,15 @@ def case_create(
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记案件")
     on = on or timezone.localdate()
-    violations = []
+    entruster = agency.entrusting_agency
+    violations = agency_may_open_cases(
+        AgencySnapshot(
+            kind=agency.kind,
+            entrusting_agency_kind=entruster.kind if entruster else None,
+            entrusting_agency_active=entruster.status == AgencyStatus.ACTIVE if entruster else True,
+        ),
+        active=agency.status == AgencyStatus.ACTIVE,
+    )
     number = number.strip()
     if number and Case.objects.filter(number=number).exists():
         violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", DATA, "number"))

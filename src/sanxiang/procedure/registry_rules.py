@@ -77,6 +77,27 @@ def agency_validate(agency: AgencySnapshot) -> list[Violation]:
     return violations
 
 
+def agency_acts_in_entrusters_name(kind: str) -> bool:
+    """An entrusted organisation acts in the name of the organ that entrusted it (第二十条): its
+    documents carry that organ's name, and the organ answers for the acts."""
+    return kind == "entrusted_organization"
+
+
+def agency_may_open_cases(agency: AgencySnapshot, *, active: bool) -> list[Violation]:
+    """An agency opens cases only while it is in force, and an entrusted organisation only while
+    its entrustment stands (the entruster may have been dissolved since it was registered)."""
+    violations = []
+    if not active:
+        violations.append(
+            Violation("agency.inactive", "本执法主体已暂停执法或已撤销，不能立案", PENALTY_LAW_ART_20, "agency")
+        )
+    if agency.kind == "entrusted_organization":
+        violations += [
+            Violation(v.code, v.message, v.legal_basis, "agency") for v in agency_validate(agency)
+        ]
+    return violations
+
+
 @dataclass(frozen=True)
 class CertificateSnapshot:
     id: int | None
