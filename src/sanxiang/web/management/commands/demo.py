@@ -3,7 +3,9 @@ import unicodedata
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from sanxiang.ledger.services import checkpoint_issue
 from sanxiang.web.management.commands.serve import serve_forever
 
 
@@ -28,10 +30,15 @@ class Command(BaseCommand):
         self.stdout.write(f"数据目录 Data folder: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_county_load()
+        with transaction.atomic():
+            # A signed tree head from the start, so /ledger/checkpoint and case-file exports
+            # have something to prove against.
+            checkpoint = checkpoint_issue()
         if result.created:
             self.stdout.write(self.style.SUCCESS(f"已加载演示旗县 Demo county loaded: {result.summary}"))
         else:
             self.stdout.write(f"演示旗县已存在，未重复加载 Demo county already present: {result.summary}")
+        self.stdout.write(f"账本 Ledger: {checkpoint.size} 条记录，已签名检查点 signed checkpoint at /ledger/checkpoint")
         self.stdout.write("\n演示账号 Demo accounts (role · username · password):")
         for account in result.accounts:
             line = f"  {_pad(account.role_label, 16)} {account.username:<12} {account.password}"
