@@ -104,7 +104,7 @@ def test_each_demo_role_logs_in_and_sees_its_home_page(demo_server, page):
         page.get_by_role("button", name="登录").click()
         if account["secret"]:
             page.wait_for_selector("input[name=code]")
-            # A code is accepted once per 30-second step: wait for a fresh step if needed.
+            # Each account remembers the last code it accepted; a fresh account's first code is new.
             page.fill("input[name=code]", totp_code(account["secret"]))
             page.get_by_role("button", name="验证").click()
         home = page.locator(f"[data-testid={ROLE_TEST_IDS[account['role_label']]}]")
