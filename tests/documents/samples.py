@@ -8,8 +8,10 @@ from sanxiang.documents import (
     Agency,
     Approval,
     CaseInfo,
+    ChecklistLine,
     ClosingDetails,
     DecisionDetails,
+    DiscussionDetails,
     DocumentContext,
     Evidence,
     Exchange,
@@ -30,6 +32,7 @@ from sanxiang.documents import (
     PreservationDetails,
     PreservedItem,
     Remedies,
+    ReviewDetails,
     ServedDocument,
     ServiceDetails,
 )
@@ -59,6 +62,56 @@ PENALTY = Penalty(
         PenaltyItem("confiscate_gains", amount_fen=48_000),
         PenaltyItem("fine", amount_fen=300_000),
     )
+)
+
+REVIEW = ReviewDetails(
+    round=1,
+    submitted_on=dt.date(2026, 11, 12),
+    submitted_by="乌审旗市场监督管理局食品安全监督管理股（承办人：王建国、其木格）",
+    reviewer="高娜",
+    reviewed_on=dt.date(2026, 11, 16),
+    major_criteria=(
+        "经过听证程序作出行政处罚决定",
+        "涉及食品安全，社会关注度较高",
+    ),
+    proposed="没收超过保质期的“草原鲜”牌纯牛奶12箱，没收违法所得人民币肆佰捌拾元整，并处罚款人民币叁仟元整。",
+    materials=(
+        "立案审批表",
+        "现场检查笔录、询问笔录、先行登记保存通知书",
+        "调查终结报告",
+        "行政处罚事先告知书及送达回证",
+        "听证笔录",
+    ),
+    checklist=(
+        ChecklistLine("执法主体是否合法", "符合"),
+        ChecklistLine("执法人员是否具备执法资格", "符合", "王建国、其木格均持有行政执法证件"),
+        ChecklistLine("案件事实是否清楚，证据是否确凿充分", "符合"),
+        ChecklistLine("适用法律依据是否准确", "符合", "食品安全法第三十四条第（十）项、第一百二十四条"),
+        ChecklistLine("程序是否合法", "符合", "已告知陈述、申辩和听证权利，并依申请举行听证"),
+        ChecklistLine("行政裁量是否适当", "符合", "初次违法，依裁量基准从轻处罚"),
+        ChecklistLine("是否涉嫌犯罪需要移送司法机关", "不适用"),
+    ),
+    opinion="同意",
+    reasons="本案事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意承办机构拟作出的行政处罚决定。",
+)
+DISCUSSION = DiscussionDetails(
+    held_on=dt.date(2026, 11, 20),
+    place="乌审旗市场监督管理局第二会议室",
+    host="李明",
+    recorder="刘芳",
+    participants=("李明（局长）", "张海（副局长）", "乌日娜（副局长）", "高娜（法规股股长，列席）"),
+    subject=(
+        "乌审旗草原味道餐饮有限公司涉嫌经营超过保质期的食品一案，承办机构拟没收超过保质期的纯牛奶12箱，"
+        "没收违法所得480元，并处罚款3000元。"
+    ),
+    views=(
+        "张海：事实清楚，证据充分，当事人初次违法、积极配合，同意从轻处罚的意见。",
+        "乌日娜：同意承办机构的意见，建议责令当事人建立临近保质期食品检查制度。",
+        "李明：同意。",
+    ),
+    conclusion="经集体讨论，同意对当事人作出没收超过保质期的纯牛奶12箱、没收违法所得480元、罚款3000元的行政处罚决定。",
+    absent=("孟和（副局长，外出培训）",),
+    review_summary="同意（2026年11月16日，审核人员高娜）。",
 )
 
 
@@ -200,6 +253,8 @@ def sample_context() -> DocumentContext:
             decided_on=ISSUED_ON,
             execution="当事人已于2026年12月5日缴纳罚没款人民币叁仟肆佰捌拾元整，没收的纯牛奶已于2026年12月8日监督销毁。",
         ),
+        review=REVIEW,
+        discussion=DISCUSSION,
     )
 
 
@@ -220,4 +275,30 @@ def summary_context() -> DocumentContext:
         violated=(LegalBasis("《内蒙古自治区食品生产加工小作坊和食品摊贩管理条例》", "第二十条"),),
         penalty_bases=(LegalBasis("《内蒙古自治区食品生产加工小作坊和食品摊贩管理条例》", "第四十条"),),
         document_number="乌市监当罚No.0001234",
+    )
+
+
+def second_review_context() -> DocumentContext:
+    """The legal reviewer sent the case back once; the case office answered and submitted again."""
+    return replace(
+        sample_context(),
+        review=replace(
+            REVIEW,
+            round=2,
+            submitted_on=dt.date(2026, 11, 18),
+            reviewed_on=dt.date(2026, 11, 19),
+            response="已按第一次审核意见补充调取当事人进货台账及供货商资质证明，并补正了询问笔录的签名。",
+        ),
+    )
+
+
+def disputed_discussion_context() -> DocumentContext:
+    """The case office and the legal reviewer disagreed; the heads settled it at the discussion."""
+    return replace(
+        sample_context(),
+        discussion=replace(
+            DISCUSSION,
+            review_summary="不同意，认为违法所得的计算应当扣除已退货部分。",
+            resolution="经讨论，采纳法制审核机构的意见，违法所得按扣除退货后的数额计算，由承办机构重新核算后报批。",
+        ),
     )

@@ -66,7 +66,7 @@ def rendered() -> dict[str, RenderedDocument]:
     return {kind: document_render(kind=kind, context=context_for(kind)) for kind in DOCUMENT_KINDS}
 
 
-def test_the_twelve_standard_documents_are_registered():
+def test_the_fourteen_standard_documents_are_registered():
     titles = {kind.title for kind in DOCUMENT_KINDS.values()}
     assert titles == {
         "立案审批表",
@@ -79,6 +79,8 @@ def test_the_twelve_standard_documents_are_registered():
         "听证笔录",
         "行政处罚决定书",
         "送达回证",
+        "法制审核意见书",
+        "集体讨论记录",
         "当场处罚决定书",
         "结案审批表",
     }

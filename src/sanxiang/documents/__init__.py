@@ -1,4 +1,4 @@
-"""Enforcement documents (执法文书): the twelve standard documents of a penalty case, rendered from
+"""Enforcement documents (执法文书): the fourteen standard documents of a penalty case, rendered from
 case data as PDF (to issue, hash and archive) and DOCX (to edit in WPS or Word).
 
 Pure rendering: no models and no Django. The workflow builds a `DocumentContext`, calls
@@ -9,13 +9,17 @@ basis (for the 行政处罚决定书: 《中华人民共和国行政处罚法》
 """
 
 from sanxiang.documents.context import (
+    CHECKLIST_FINDINGS,
     PENALTY_KINDS,
+    REVIEW_OPINIONS,
     SERVICE_METHODS,
     Agency,
     Approval,
     CaseInfo,
+    ChecklistLine,
     ClosingDetails,
     DecisionDetails,
+    DiscussionDetails,
     DocumentContext,
     Evidence,
     Exchange,
@@ -36,6 +40,7 @@ from sanxiang.documents.context import (
     PreservationDetails,
     PreservedItem,
     Remedies,
+    ReviewDetails,
     ServedDocument,
     ServiceDetails,
 )
@@ -57,16 +62,20 @@ from sanxiang.documents.text import (
 )
 
 __all__ = [
+    "CHECKLIST_FINDINGS",
     "DECISION_ELEMENTS",
     "DOCUMENT_KINDS",
     "PENALTY_KINDS",
+    "REVIEW_OPINIONS",
     "SERVICE_METHODS",
     "Agency",
     "Approval",
     "CaseInfo",
     "CharactersUnprintable",
+    "ChecklistLine",
     "ClosingDetails",
     "DecisionDetails",
+    "DiscussionDetails",
     "DocumentContext",
     "DocumentIncomplete",
     "DocumentKind",
@@ -90,6 +99,7 @@ __all__ = [
     "PreservedItem",
     "Remedies",
     "RenderedDocument",
+    "ReviewDetails",
     "ServedDocument",
     "ServiceDetails",
     "amount_render",

@@ -47,6 +47,10 @@ SERVICE_METHODS: dict[str, str] = {
     "entrusted": "委托送达",
 }
 
+# 法制审核 (第五十八条): the reviewer's finding on each checklist item, and the opinion as a whole.
+CHECKLIST_FINDINGS = ("符合", "不符合", "不适用")
+REVIEW_OPINIONS = ("同意", "不同意", "补充材料后重新提交")
+
 
 def _tuples(instance: object) -> None:
     """Freeze list arguments of a frozen dataclass into tuples."""
@@ -349,8 +353,58 @@ class ClosingDetails:
 
 
 @dataclass(frozen=True)
+class ChecklistLine:
+    """One item of the 法制审核 checklist and what the reviewer found."""
+
+    item: str  # 审核事项, e.g. 执法主体是否合法
+    finding: str  # one of CHECKLIST_FINDINGS: 符合 | 不符合 | 不适用
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewDetails:
+    """法制审核意见书 (第五十八条; 国办发〔2018〕118号): one round of review of a proposed decision."""
+
+    round: int  # 第几次送审 (1, 2, ...)
+    submitted_on: dt.date | None
+    submitted_by: str  # 承办机构或者承办人
+    reviewer: str  # 审核人员姓名
+    reviewed_on: dt.date | None
+    major_criteria: tuple[str, ...]  # 属于重大执法决定的情形 (each a sentence)
+    proposed: str  # 拟作出的决定, one sentence
+    materials: tuple[str, ...]  # 送审材料
+    checklist: tuple[ChecklistLine, ...]
+    opinion: str  # one of REVIEW_OPINIONS: 同意 | 不同意 | 补充材料后重新提交
+    reasons: str  # 审核意见的理由
+    response: str = ""  # 承办机构对上一轮审核意见的说明 (rounds > 1)
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class DiscussionDetails:
+    """集体讨论记录 (第五十七条第二款): the agency's heads discussing a complex or major case."""
+
+    held_on: dt.date | None
+    place: str
+    host: str  # 主持人
+    recorder: str  # 记录人
+    participants: tuple[str, ...]  # 姓名（职务）
+    subject: str  # 讨论事项 (the case and the proposed decision)
+    views: tuple[str, ...]  # 姓名：发表的意见
+    conclusion: str  # 讨论结论
+    absent: tuple[str, ...] = ()  # 缺席人员及原因
+    review_summary: str = ""  # 法制审核意见 summary, when the case was reviewed
+    resolution: str = ""  # how a disagreement between the case office and the legal reviewer was settled
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
 class DocumentContext:
-    """Everything any of the twelve documents may print. Each kind needs a part of it; the registry
+    """Everything any of the fourteen documents may print. Each kind needs a part of it; the registry
     says which, and rendering refuses while something it needs is missing."""
 
     agency: Agency
@@ -378,6 +432,8 @@ class DocumentContext:
     service: ServiceDetails | None = None
     on_spot: OnSpotDetails | None = None
     closing: ClosingDetails | None = None
+    review: ReviewDetails | None = None
+    discussion: DiscussionDetails | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

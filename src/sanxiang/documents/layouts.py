@@ -1,4 +1,4 @@
-"""The twelve standard documents of an administrative-penalty case, each written once as blocks.
+"""The fourteen standard documents of an administrative-penalty case, each written once as blocks.
 
 The wording follows the common national templates (市场监督管理行政处罚文书格式范本 and the
 provincial 行政执法文书 models derived from it): agency and title centred, the 文号 under them, the
@@ -22,6 +22,7 @@ from sanxiang.documents.blocks import (
     Table,
 )
 from sanxiang.documents.context import (
+    REVIEW_OPINIONS,
     SERVICE_METHODS,
     DocumentContext,
     LegalBasis,
@@ -792,3 +793,142 @@ def closing_approval_layout(context: DocumentContext) -> Layout:
         ),
         body_size=FORM_SIZE,
     )
+
+
+# --- 13. 法制审核意见书 -----------------------------------------------------------------------------
+
+
+def _numbered_lines(lines: Iterable[str]) -> str:
+    """A numbered list inside a form's cell, one item a line: 1．…；2．…。"""
+    items = [line.strip().rstrip("。；;") for line in lines if line.strip()]
+    return "\n".join(
+        f"{index}．{text}{'。' if index == len(items) else '；'}" for index, text in enumerate(items, start=1)
+    )
+
+
+def _ticked(chosen: str, options: Iterable[str]) -> str:
+    """The options of a form with the chosen one ticked: ■同意　□不同意　□补充材料后重新提交."""
+    return "　".join(("■" if option == chosen else "□") + option for option in options)
+
+
+def review_opinion_layout(context: DocumentContext) -> Layout:
+    """第五十八条 and 118号: what was submitted, why the decision is a major one, each checklist
+    item with its finding, the opinion with its reasons, signed by the reviewer."""
+    assert context.party is not None and context.review is not None
+    review = context.review
+    submitted = _date(review.submitted_on) if review.submitted_on else ""
+    rows = [
+        (Cell("案件名称（案由）", label=True), Cell(context.case.cause, span=3)),
+        (Cell("当事人", label=True), Cell(context.party.name, span=3)),
+        (Cell("承办机构", label=True), Cell(review.submitted_by, span=3)),
+        (
+            Cell("送审日期", label=True),
+            Cell(submitted),
+            Cell("送审次数", label=True),
+            Cell(f"第{number_render_chinese(value=review.round)}次"),
+        ),
+        (Cell("属于重大执法决定的情形", label=True), Cell(_numbered_lines(review.major_criteria), span=3)),
+        (Cell("拟作出的决定", label=True), Cell(review.proposed, span=3)),
+        (Cell("送审材料", label=True), Cell(_numbered_lines(review.materials), span=3)),
+    ]
+    if review.response:
+        rows.append((Cell("承办机构说明", label=True), Cell(review.response, span=3)))
+    checklist = [(Cell("审核事项", label=True), Cell("审核结论", label=True), Cell("说明", label=True))]
+    checklist += [
+        (Cell(line.item), Cell(line.finding.strip(), label=True), Cell(line.note))
+        for line in review.checklist
+    ]
+    opinion = (
+        (Cell("审核意见", label=True), Cell(_ticked(review.opinion.strip(), REVIEW_OPINIONS), span=3)),
+        (Cell("理由", label=True), Cell(review.reasons, span=3)),
+    )
+    return Layout(
+        blocks=(
+            *_heading(context, "法制审核意见书", number=_case_number_line(context)),
+            Table(tuple(rows), widths=(0.22, 0.28, 0.18, 0.32)),
+            Space(3),
+            Para("审核情况：", indent=False, align="left"),
+            Table(tuple(checklist), widths=(0.4, 0.16, 0.44)),
+            Space(3),
+            Table(opinion, widths=(0.22, 0.28, 0.18, 0.32), heights=(0, 30)),
+            Space(10),
+            Signature(
+                (
+                    f"审核人员（签名）：{review.reviewer}",
+                    f"审核日期：{_date(review.reviewed_on)}",
+                    f"法制审核机构{SEAL}",
+                )
+            ),
+        ),
+        body_size=FORM_SIZE,
+        page_numbers=True,
+    )
+
+
+# --- 14. 集体讨论记录 -------------------------------------------------------------------------------
+
+
+def _prose(text: str) -> list[Para]:
+    return [Para(line) for line in text.splitlines() if line.strip()]
+
+
+def collective_discussion_layout(context: DocumentContext) -> Layout:
+    """第五十七条第二款: the heads' discussion of a complex or major case, each one's view, the
+    conclusion, and how a disagreement with the legal reviewer was settled; signed by all present."""
+    assert context.discussion is not None
+    discussion = context.discussion
+    rows = [(Cell("案由", label=True), Cell(context.case.cause, span=3))]
+    if context.party is not None:
+        rows.append((Cell("当事人", label=True), Cell(context.party.name, span=3)))
+    rows += [
+        (
+            Cell("时间", label=True),
+            Cell(_date(discussion.held_on)),
+            Cell("地点", label=True),
+            Cell(discussion.place),
+        ),
+        (
+            Cell("主持人", label=True),
+            Cell(discussion.host),
+            Cell("记录人", label=True),
+            Cell(discussion.recorder),
+        ),
+        (Cell("出席人员", label=True), Cell("、".join(discussion.participants), span=3)),
+        (
+            Cell("缺席人员", label=True),
+            Cell("、".join(discussion.absent) if discussion.absent else "无", span=3),
+        ),
+    ]
+    sections: list[tuple[str, list[Para]]] = [("讨论事项", _prose(discussion.subject))]
+    if discussion.review_summary:
+        sections.append(("法制审核意见", _prose(discussion.review_summary)))
+    sections.append(
+        (
+            "讨论意见",
+            [Para(view.strip(), indent=False, align="left") for view in discussion.views if view.strip()]
+            or [Para("无", indent=False, align="left")],
+        )
+    )
+    sections.append(("讨论结论", _prose(discussion.conclusion)))
+    if discussion.resolution:
+        sections.append(("分歧处理", _prose(discussion.resolution)))
+    blocks: list[Block] = [
+        *_heading(context, "集体讨论记录", number=_case_number_line(context)),
+        Table(tuple(rows), widths=(0.2, 0.3, 0.2, 0.3)),
+        Space(3),
+    ]
+    for index, (name, paras) in enumerate(sections, start=1):
+        blocks += [Para(f"{number_render_chinese(value=index)}、{name}", indent=False, align="left"), *paras]
+    blocks += [
+        Space(2),
+        Para("（以下空白）", indent=False, align="center"),
+        Space(4),
+        Group(
+            (
+                Para("出席人员签名：", indent=False, align="left"),
+                Space(16),
+                *_record_signatures("主持人", "记录人"),
+            )
+        ),
+    ]
+    return Layout(blocks=tuple(blocks), body_size=FORM_SIZE, page_numbers=True)

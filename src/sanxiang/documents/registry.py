@@ -1,4 +1,4 @@
-"""The twelve kinds of document: title, layout, what each needs, and the rule that asks for it.
+"""The fourteen kinds of document: title, layout, what each needs, and the rule that asks for it.
 
 `record_kind` is the procedure engine's record (penalty/procedures.py RECORD_KINDS) that an issued
 document of this kind provides, so the workflow can tick the record once the document is stored.
@@ -17,14 +17,19 @@ from sanxiang.documents.requirements import (
     ART_55,
     ART_56,
     ART_57,
+    ART_57_2,
     ART_59,
     ART_63,
     ART_64,
     ART_67,
     ART_70,
+    CHECKLIST_LABEL,
     FORM_BASIS,
+    REVIEW_BASIS,
     SERVICE_BASIS,
     Requirement,
+    checklist_complete,
+    checklist_describe,
     given,
     hearing_window_set,
     officers_at_least,
@@ -33,6 +38,8 @@ from sanxiang.documents.requirements import (
     penalty_requirements,
     performance_requirement,
     remedies_requirements,
+    review_opinion_known,
+    review_round_set,
     service_method_known,
     statement_window_set,
 )
@@ -315,6 +322,48 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ),
             FORM_BASIS,
             "closing_approval",
+        ),
+        DocumentKind(
+            "review_opinion",
+            "法制审核意见书",
+            layouts.review_opinion_layout,
+            (
+                AGENCY,
+                CASE_NUMBER,
+                CAUSE,
+                PARTY_NAME,
+                Requirement("review.round", "送审次数", review_round_set),
+                given("review.reviewer", "审核人员"),
+                given("review.reviewed_on", "审核日期"),
+                given("review.proposed", "拟作出的决定"),
+                Requirement(
+                    "review.checklist", CHECKLIST_LABEL, checklist_complete, describe=checklist_describe
+                ),
+                Requirement(
+                    "review.opinion", "审核意见（同意、不同意或者补充材料后重新提交）", review_opinion_known
+                ),
+                given("review.reasons", "审核意见的理由"),
+            ),
+            REVIEW_BASIS,
+            "review_opinion",
+        ),
+        DocumentKind(
+            "collective_discussion",
+            "集体讨论记录",
+            layouts.collective_discussion_layout,
+            (
+                AGENCY,
+                CASE_NUMBER,
+                CAUSE,
+                given("discussion.held_on", "讨论时间"),
+                given("discussion.host", "主持人"),
+                given("discussion.recorder", "记录人"),
+                given("discussion.participants", "出席人员"),
+                given("discussion.subject", "讨论事项"),
+                given("discussion.conclusion", "讨论结论"),
+            ),
+            ART_57_2,
+            "collective_discussion_record",
         ),
     )
 }

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sanxiang.documents.context import (
+    CHECKLIST_FINDINGS,
     PENALTY_KINDS,
     PENALTY_KINDS_DETAIL,
     PENALTY_KINDS_MONEY,
     PENALTY_KINDS_SELF_EXECUTING,
+    REVIEW_OPINIONS,
     SERVICE_METHODS,
     DocumentContext,
     Officer,
@@ -37,12 +39,16 @@ ART_54 = f"{PENALTY_LAW}第五十四条"
 ART_55 = f"{PENALTY_LAW}第五十五条"
 ART_56 = f"{PENALTY_LAW}第五十六条"
 ART_57 = f"{PENALTY_LAW}第五十七条"
+ART_57_2 = f"{PENALTY_LAW}第五十七条第二款"
+ART_58 = f"{PENALTY_LAW}第五十八条"
 ART_59 = f"{PENALTY_LAW}第五十九条"
 ART_63 = f"{PENALTY_LAW}第六十三条"
 ART_64 = f"{PENALTY_LAW}第六十四条"
 ART_67 = f"{PENALTY_LAW}第六十七条"
 ART_70 = f"{PENALTY_LAW}第七十条"
 SERVICE_BASIS = f"{PENALTY_LAW}第六十一条；{CIVIL_PROCEDURE_LAW}第八十七条"
+# 重大执法决定法制审核: the law asks for it, 118号 for its checklist and its written opinion.
+REVIEW_BASIS = f"{ART_58}；{GUIDELINE_118}"
 
 # 第五十九条's elements, with the keys the procedure engine's DecisionDraft.elements uses.
 DECISION_ELEMENTS: dict[str, str] = {
@@ -56,6 +62,7 @@ DECISION_ELEMENTS: dict[str, str] = {
 }
 
 Check = Callable[[DocumentContext], bool]
+Describe = Callable[[DocumentContext], str]
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,12 @@ class Requirement:
     check: Check  # true when the document has it
     legal_basis: str = ""  # empty: the kind's own basis
     element: str | None = None  # the 第五十九条 element it belongs to (decisions only)
+    # What exactly is missing when it depends on the context (which checklist items lack a
+    # finding); `label` stays the fixed name forms and the API show.
+    describe: Describe | None = None
+
+    def missing(self, context: DocumentContext) -> str:
+        return self.describe(context) if self.describe is not None else self.label
 
 
 def _filled(value: object) -> bool:
@@ -214,6 +227,45 @@ def hearing_window_set(context: DocumentContext) -> bool:
     return notice is None or not notice.hearing_right or notice.hearing_request_days > 0
 
 
+def review_round_set(context: DocumentContext) -> bool:
+    return context.review is None or 1 <= context.review.round < 100
+
+
+def review_opinion_known(context: DocumentContext) -> bool:
+    return context.review is not None and context.review.opinion.strip() in REVIEW_OPINIONS
+
+
+CHECKLIST_LABEL = "审核事项及每项的审核结论"
+
+
+def _checklist_unfinished(context: DocumentContext) -> list[str]:
+    """The checklist lines without a finding (符合, 不符合 or 不适用), by the item they review or,
+    for a line that names no item, by its position."""
+    review = context.review
+    if review is None:
+        return []
+    return [
+        line.item.strip() or f"第{index}项"
+        for index, line in enumerate(review.checklist, start=1)
+        if not _filled(line.item) or line.finding.strip() not in CHECKLIST_FINDINGS
+    ]
+
+
+def checklist_complete(context: DocumentContext) -> bool:
+    """118号: the review goes through the checklist (主体、权限、程序、事实、证据、依据、裁量),
+    and every item says whether it is met."""
+    review = context.review
+    return review is not None and bool(review.checklist) and not _checklist_unfinished(context)
+
+
+def checklist_describe(context: DocumentContext) -> str:
+    unfinished = _checklist_unfinished(context)
+    if not unfinished:
+        return CHECKLIST_LABEL
+    listed = "、".join(unfinished)
+    return f"审核事项的审核结论（{'、'.join(CHECKLIST_FINDINGS)}）：{listed}"
+
+
 def requirements_check(
     *,
     requirements: tuple[Requirement, ...],
@@ -226,7 +278,7 @@ def requirements_check(
     return [
         Violation(
             code=f"document.{kind}.{requirement.key}.missing",
-            message=f"{title}缺少{requirement.label}",
+            message=f"{title}缺少{requirement.missing(context)}",
             legal_basis=requirement.legal_basis or legal_basis,
             field=requirement.key,
         )
