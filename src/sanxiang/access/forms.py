@@ -8,10 +8,10 @@ class AccessLogFilterForm(forms.Form):
     case = forms.CharField(label="案号", required=False, max_length=80)
     user = forms.CharField(label="用户", required=False, max_length=150)
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="起始日期", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="截止日期", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     action = forms.ChoiceField(
         label="操作", required=False, choices=[("", "全部操作"), *AccessAction.choices]

@@ -81,7 +81,7 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
     if kind == "lines":
         return LinesField(max_length=10000, **common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), **common)
     if kind == "datetime":
         return LocalDateTimeField(**common)
     if kind == "bool":
@@ -135,9 +135,9 @@ class CaseCreateForm(forms.Form):
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False)
-    act_date = forms.DateField(label=_("违法行为发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    act_date = forms.DateField(label=_("违法行为发生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     discovered_on = forms.DateField(
-        label=_("发现日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("发现日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("追责期限算至此日（第三十六条）；不填为今天"),
     )
 

@@ -45,7 +45,7 @@ class CertificateForm(ParseOnlyModelForm):
     class Meta:
         model = Certificate
         fields = ["number", "issuing_authority", "enforcement_fields", "enforcement_areas", "valid_from", "valid_to", "status"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), "valid_to": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
 
 class MatterForm(ParseOnlyModelForm):
