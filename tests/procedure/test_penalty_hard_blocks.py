@@ -343,8 +343,10 @@ def test_item5c_hearing_eligible_penalties_need_the_hearing_right_and_a_held_hea
     assert violation.legal_basis == f"{LAW}第六十四条、第六十五条"
     without_transcript = replace(heard(), records=heard().records - {"hearing_transcript"})
     refusal(ORDINARY, without_transcript, "decide", D(2026, 4, 1), "penalty.decision.hearing_transcript_missing")
-    # Lawful: the hearing held, transcript filed, review passed (a heard case needs review, 第五十八条).
+    # Lawful: the hearing held, transcript filed, review passed (a heard case needs review, 第五十八条)
+    # and, being a major decision, discussed by the leaders (第五十七条第二款).
     lawful = review(heard(), on=D(2026, 4, 1))
+    lawful = replace(lawful, records=lawful.records | {"collective_discussion_record"})
     allowed(ORDINARY, lawful, "decide", D(2026, 4, 1))
     # A party that waives the hearing and the statement window may be decided at once.
     allowed(ORDINARY, replace(case, hearing_waived=True, statement_waived=True), "decide", D(2026, 3, 18))
@@ -354,7 +356,7 @@ def test_item5d_a_major_case_needs_a_passing_review_art58():
     """第五十八条: no decision without legal review, or if the review did not pass."""
     major = replace(notified(major_case=True), records=notified().records | {"collective_discussion_record"})
     violation = refusal(ORDINARY, major, "decide", FIRST_DECISION_DAY, "penalty.decision.review_missing")
-    assert violation.message.startswith("本案须经法制审核（案件属于重大执法决定")
+    assert violation.message.startswith("本案须经法制审核（承办机构认定为重大执法决定")
     assert violation.legal_basis == f"{LAW}第五十八条"
     failed = review(major, on=D(2026, 3, 24), opinion="problems")
     assert refusal(ORDINARY, failed, "decide", FIRST_DECISION_DAY, "penalty.decision.review_not_passed").message.startswith(
@@ -372,7 +374,7 @@ def test_item5d_the_reviewer_did_not_investigate_and_first_time_holds_the_qualif
     major = replace(notified(major_case=True), records=notified().records | {"collective_discussion_record"})
     investigator = review(major, on=D(2026, 3, 25), reviewer=replace(ZHANG, is_legal_reviewer=True))
     violation = refusal(ORDINARY, investigator, "decide", FIRST_DECISION_DAY, "penalty.decision.reviewer_investigated")
-    assert violation.message == "法制审核人员张三参与了本案调查，不能审核本案"
+    assert violation.message == "张三参与了本案调查，应当回避，不能审核本案"
     novice = replace(REVIEWER, has_legal_qualification=False)
     unqualified = review(major, on=D(2026, 3, 25), reviewer=novice, reviewer_first_time=True)
     violation = refusal(ORDINARY, unqualified, "decide", FIRST_DECISION_DAY, "penalty.decision.reviewer_unqualified")
@@ -384,7 +386,8 @@ def test_item5d_the_catalogue_amount_triggers_review_without_a_flag():
     """Local catalogue (unverified parameter): a fine over ¥10,000 for a natural person."""
     big = notified(fine(20000), statement_waived=True, hearing_waived=True)
     violation = refusal(ORDINARY, big, "decide", FIRST_DECISION_DAY, "penalty.decision.review_missing")
-    assert "罚没数额20000元超过法制审核目录标准（10000元）" in violation.message
+    assert "罚没数额20000元超过目录标准（10000元）" in violation.message
+    big = replace(big, records=big.records | {"collective_discussion_record"})
     allowed(ORDINARY, review(big, on=D(2026, 3, 25)), "decide", FIRST_DECISION_DAY)
 
 

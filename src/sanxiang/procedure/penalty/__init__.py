@@ -11,11 +11,11 @@ from sanxiang.procedure.penalty.procedures import (
     SUMMARY,
     penalty_apply,
 )
+from sanxiang.procedure.penalty.review import review_reasons
 from sanxiang.procedure.penalty.rules import (
     Surcharge,
     amount_due_as_of,
     hearing_reasons,
-    review_reasons,
     surcharge_as_of,
 )
 from sanxiang.procedure.penalty.snapshot import (

@@ -12,14 +12,13 @@ from sanxiang.procedure.identifiers import credit_code_validate, id_number_valid
 from sanxiang.procedure.penalty.basis import (
     CIVIL_PROCEDURE_LAW,
     COMPULSION_LAW,
-    GUIDELINE_118,
     article,
     chinese_numeral,
     penalty_article,
 )
+from sanxiang.procedure.penalty.review import discussion_gate, review_gate
 from sanxiang.procedure.penalty.rules import (
     amount_due_as_of,
-    collective_discussion_required,
     court_application_opens,
     decided_fine,
     decision_due,
@@ -35,7 +34,6 @@ from sanxiang.procedure.penalty.rules import (
     party_birth_date,
     payment_schedule,
     recused_officer_ids,
-    review_reasons,
     statement_window_end,
 )
 from sanxiang.procedure.penalty.snapshot import (
@@ -688,88 +686,13 @@ def decision_not_heavier(snapshot: Snapshot, context: Context) -> list[Violation
 
 
 def decision_review(snapshot: Snapshot, context: Context) -> list[Violation]:
-    """No decision on a case that needs legal review without a passing opinion (第五十八条): the
-    latest opinion agrees with the very draft being decided, its reviewer did not investigate,
-    is a designated legal reviewer and, when reviewing for the first time, holds the 法律职业资格."""
-    reasons = review_reasons(snapshot, context)
-    if not reasons:
-        return []
-    why = "；".join(reasons)
-    if not snapshot.review_opinions:
-        return [
-            Violation(
-                "penalty.decision.review_missing",
-                f"本案须经法制审核（{why}），未经法制审核不得作出决定",
-                ART(58),
-                "review",
-            )
-        ]
-    # The latest opinion decides; among opinions of the same day, the one recorded last.
-    latest = sorted(snapshot.review_opinions, key=lambda o: o.given_on)[-1]
-    violations = []
-    if latest.opinion != "agree":
-        violations.append(
-            Violation(
-                "penalty.decision.review_not_passed",
-                f"{iso(latest.given_on)}的法制审核意见为“存在问题”，审核未通过不得作出决定，须整改后重新送审",
-                ART(58),
-                "review",
-            )
-        )
-    reviewer = latest.reviewer
-    if reviewer.id in investigator_ids(snapshot):
-        violations.append(
-            Violation(
-                "penalty.decision.reviewer_investigated",
-                f"法制审核人员{reviewer.name}参与了本案调查，不能审核本案",
-                f"{ART(58)}；{GUIDELINE_118}",
-                "review",
-            )
-        )
-    if not reviewer.is_legal_reviewer:
-        violations.append(
-            Violation(
-                "penalty.decision.reviewer_not_designated",
-                f"{reviewer.name}不是本机关的法制审核人员",
-                f"{ART(58)}；{GUIDELINE_118}",
-                "review",
-            )
-        )
-    if latest.reviewer_first_time and not reviewer.has_legal_qualification:
-        violations.append(
-            Violation(
-                "penalty.decision.reviewer_unqualified",
-                f"{reviewer.name}初次从事行政处罚决定法制审核，须取得法律职业资格",
-                ART(58, detail="第二款"),
-                "review",
-            )
-        )
-    decision = snapshot.decision
-    if decision is not None and (
-        latest.reviewed_outcome != decision.outcome or latest.reviewed_penalty != decision.penalty
-    ):
-        violations.append(
-            Violation(
-                "penalty.decision.review_outdated",
-                "拟作出的决定与送审的决定不一致（处理结果或者处罚内容已改变），须重新进行法制审核",
-                ART(58),
-                "review",
-            )
-        )
-    return violations
+    """No decision on a major case without a passing review of this very draft (第五十八条)."""
+    return review_gate(snapshot, context)
 
 
 def decision_collective_discussion(snapshot: Snapshot, context: Context) -> list[Violation]:
-    if not collective_discussion_required(snapshot) or "collective_discussion_record" in snapshot.records:
-        return []
-    return [
-        Violation(
-            "penalty.decision.collective_discussion_missing",
-            "对情节复杂或者重大违法行为给予行政处罚，须经行政机关负责人集体讨论决定，尚无集体讨论记录",
-            ART(57, detail="第二款"),
-            "records",
-        )
-    ]
+    """Complex or major cases are decided by the leaders' collective discussion (第五十七条第二款)."""
+    return discussion_gate(snapshot, context)
 
 
 def decision_period(snapshot: Snapshot, context: Context) -> list[Violation]:

@@ -19,12 +19,11 @@ from sanxiang.procedure.engine import (
 )
 from sanxiang.procedure.penalty import guards as g
 from sanxiang.procedure.penalty.basis import COMPULSION_LAW, GUIDELINE_118, article, penalty_article
+from sanxiang.procedure.penalty.review import collective_discussion_required, review_reasons
 from sanxiang.procedure.penalty.rules import (
-    collective_discussion_required,
     decided_fine,
     hearing_held,
     parameter,
-    review_reasons,
 )
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 
@@ -127,7 +126,7 @@ def review_needed(snapshot: Snapshot, context: GuardContext) -> bool:
 
 
 def discussion_needed(snapshot: Snapshot, context: GuardContext) -> bool:
-    return collective_discussion_required(snapshot)
+    return collective_discussion_required(snapshot, context)
 
 
 def served_by(*methods: str):

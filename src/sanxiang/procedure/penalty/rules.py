@@ -260,36 +260,6 @@ def notice_defended_against(snapshot: PenaltyCaseSnapshot) -> AdvanceNotice | No
     return max(served, key=lambda n: n.served_on, default=None) if served else None
 
 
-def review_reasons(snapshot: PenaltyCaseSnapshot, context: GuardContext) -> list[str]:
-    """Why the decision needs a passing legal review (第五十八条 and the agency's catalogue)."""
-    reasons = []
-    if snapshot.major_case:
-        reasons.append("案件属于重大执法决定（涉及重大公共利益、直接关系重大权益或者列入法制审核目录）")
-    if snapshot.complex_case:
-        reasons.append("案件情况疑难复杂、涉及多个法律关系")
-    if hearing_held(snapshot):
-        reasons.append("经过听证程序")
-    decision = snapshot.decision
-    if decision is not None and decision.outcome == "penalty" and decision.penalty is not None:
-        terms = decision.penalty
-        kinds = parameter(context, snapshot, "penalty.review.catalogue_kinds", on=context.today)
-        listed = sorted(terms.kinds & set(kinds.value))
-        if listed:
-            reasons.append("处罚种类" + "、".join(PENALTY_KINDS.get(k, k) for k in listed) + "列入法制审核目录")
-        limit = parameter(
-            context, snapshot, fine_threshold_name("penalty.review.catalogue_fine", snapshot.party), on=context.today
-        )
-        amount = max(terms.fine_fen, terms.confiscation_fen)
-        if amount > limit.value:
-            reasons.append(f"罚没数额{yuan(amount)}超过法制审核目录标准（{yuan(limit.value)}）")
-    return reasons
-
-
-def collective_discussion_required(snapshot: PenaltyCaseSnapshot) -> bool:
-    """情节复杂或者重大违法行为 (第五十七条第二款)."""
-    return snapshot.major_case or snapshot.complex_case
-
-
 # --- money ----------------------------------------------------------------------------------------
 
 

@@ -208,18 +208,139 @@ class Hearing:
     withdrawn_on: dt.date | None = None  # the party withdrew its request
 
 
+# 国办发〔2018〕118号 and the agency's catalogue: the conditions under which a decision is major,
+# besides the penalty kinds and amounts the catalogue lists. The case office marks them; 第五十八条
+# names (一) public interest, (三) complexity (kept in `complex_case`, which also triggers 第五十七条)
+# and (四) other laws; a hearing held (二) is derived from the hearing itself.
+MAJOR_CONDITIONS: dict[str, str] = {
+    "public_interest": "涉及重大公共利益",
+    "social_impact": "可能造成重大社会影响或者引发社会风险",
+    "major_rights": "直接关系当事人或者第三人重大权益",
+    "required_by_law": "法律、法规规定应当进行法制审核",
+}
+
+# What the case office sends to the review office (legal_rules §1.3 "Materials").
+REVIEW_PACKAGE_ITEMS: dict[str, str] = {
+    "draft_decision": "拟作出的处理决定",
+    "evidence_list": "证据材料目录",
+    "investigation_report": "调查终结报告",
+    "hearing_transcript": "听证笔录",
+    "explanation": "情况说明",
+}
+
+# What the reviewer checks, item by item (118号; legal_rules §1.3 "What the reviewer checks").
+REVIEW_CHECKLIST: dict[str, str] = {
+    "agency": "执法主体是否合法",
+    "officers": "执法人员是否具备执法资格",
+    "powers": "是否超越法定权限",
+    "procedure": "程序是否合法",
+    "facts": "事实是否清楚",
+    "evidence": "证据是否合法充分",
+    "law": "适用法律是否准确",
+    "discretion": "裁量基准运用是否适当",
+    "documents": "执法文书是否完备规范",
+    "crime": "是否涉嫌犯罪需要移送司法机关",
+}
+CHECKLIST_FINDINGS: dict[str, str] = {"pass": "符合", "fail": "不符合", "not_applicable": "不适用"}
+# For the last item a "fail" means "yes, suspected crime": the decision must be a transfer.
+
+REVIEW_OPINIONS: dict[str, str] = {
+    "agree": "同意",
+    "disagree": "不同意",
+    "resubmit": "补充材料后重新提交",
+}
+
+# 裁量: within the discretion standard (including 从轻/从重), or outside it (减轻/加重).
+DISCRETION: dict[str, str] = {
+    "within": "在裁量基准范围内",
+    "mitigated": "减轻处罚（低于裁量基准）",
+    "aggravated": "超出裁量基准从重处罚",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistFinding:
+    item: str  # a key of REVIEW_CHECKLIST
+    finding: str  # a key of CHECKLIST_FINDINGS
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class ReviewOpinion:
     """A 法制审核 opinion (第五十八条) on a given draft decision."""
 
     reviewer: OfficerSnapshot
-    opinion: str  # agree (同意) | problems (存在问题)
+    opinion: str  # a key of REVIEW_OPINIONS
     given_on: dt.date
     reviewed_outcome: str
     reviewed_penalty: PenaltyTerms | None = None
     # The reviewer began doing penalty legal review after 2021-07-15, so 第五十八条第二款 asks
     # for the 法律职业资格 (the Django side knows the reviewer's history).
     reviewer_first_time: bool = False
+    round: int = 0  # the ReviewRequest answered; 0 for opinions recorded before rounds existed
+    reviewed_draft: str = ""  # DecisionDraft.key() of the draft reviewed
+    checklist: tuple[ChecklistFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    """One submission of the draft decision to the review office (送审), with its package."""
+
+    round: int  # 1, 2, ...
+    submitted_on: dt.date
+    draft: str  # DecisionDraft.key() of the draft submitted
+    package: frozenset[str]  # keys of REVIEW_PACKAGE_ITEMS provided
+    reviewer_id: int | None = None
+    extended_to: dt.date | None = None  # an approved extension of the review period
+    response_given: bool = False  # the case office answered the previous round's opinion
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "package", frozenset(self.package))
+
+
+@dataclass(frozen=True)
+class MajorOverride:
+    """The agency head's decision that catalogue criteria do not make this case major, with the
+    reason (recorded in the ledger with the step)."""
+
+    criteria: frozenset[str]  # criterion codes cleared
+    reason: str
+    by: str
+    on: dt.date
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "criteria", frozenset(self.criteria))
+
+
+@dataclass(frozen=True)
+class CollectiveDiscussion:
+    """集体讨论 by the agency's leaders (第五十七条第二款)."""
+
+    held_on: dt.date
+    leader_count: int
+    # adopt_draft | adopt_review | "": how it settled a disagreement between the case office and
+    # the review office (118号: coordination; locally by the leaders' collective discussion).
+    resolution: str = ""
+    adopted_draft: str = ""  # DecisionDraft.key() of the draft the leaders adopted
+
+
+@dataclass(frozen=True)
+class ReviewCatalogue:
+    """An agency's 重大执法决定法制审核目录清单 as the engine reads it. `None` in a snapshot means
+    the deployment's defaults (the `penalty.review.catalogue_*` parameters)."""
+
+    kinds: frozenset[str]
+    fine_natural_person_fen: int
+    fine_organization_fen: int
+    amount_inclusive: bool = False  # "以上": the threshold amount itself is major
+    matters: frozenset[str] = frozenset()  # matter codes listed as major
+    discretion_deviation: bool = True  # 减轻 or 加重 outside the discretion standard is major
+    discussion_for: frozenset[str] = frozenset({"major", "complex"})  # when 集体讨论 is required
+    reference: str = ""  # which catalogue (agency, version, date): cited in refusals
+
+    def __post_init__(self) -> None:
+        for name in ("kinds", "matters", "discussion_for"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -232,9 +353,23 @@ class DecisionDraft:
     elements: frozenset[str] = frozenset()
     number: str = ""  # 文号, or the pre-printed number of an on-the-spot form (第五十二条)
     mitigation_recorded: bool = False  # 从轻或者减轻 applied and stated (第三十条 minors)
+    discretion: str = "within"  # a key of DISCRETION
+    # Digest of the draft's texts (reasons, bases, details), set by the case office's side: a
+    # change of wording is a change of the decision that was reviewed.
+    content_digest: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "elements", frozenset(self.elements))
+
+    def key(self) -> str:
+        """What identifies the decision as proposed: a review opinion holds for this key only."""
+        terms = self.penalty
+        penalty = (
+            f"{','.join(sorted(terms.kinds))}:{terms.fine_fen}:{terms.confiscation_fen}" if terms is not None else "-"
+        )
+        return "|".join(
+            (self.outcome, penalty, self.no_penalty_reason or "-", self.discretion, self.content_digest or "-")
+        )
 
 
 @dataclass(frozen=True)
@@ -317,7 +452,13 @@ class PenaltyCaseSnapshot:
     investigative_acts: tuple[InvestigativeAct, ...] = ()
     preservations: tuple[EvidencePreservation, ...] = ()
     recusals: tuple[RecusalRequest, ...] = ()
-    major_case: bool = False  # 重大执法决定 (第五十八条; the agency's catalogue); also 第五十七条
+    matter: str = ""  # the code of the matter (执法事项), matched against the review catalogue
+    # 重大执法决定: the case office's own mark (its judgement that the decision is major), the
+    # conditions it found, the head's overrides of catalogue criteria, and the catalogue in force.
+    major_case: bool = False
+    major_conditions: frozenset[str] = frozenset()
+    major_overrides: tuple[MajorOverride, ...] = ()
+    catalogue: ReviewCatalogue | None = None
     complex_case: bool = False  # 情节复杂, 疑难复杂、涉及多个法律关系 (第五十七条、第五十八条)
     # 事先告知、陈述申辩、听证
     notice: AdvanceNotice | None = None  # the notice in force: the last one served
@@ -327,7 +468,9 @@ class PenaltyCaseSnapshot:
     hearing_waived: bool = False
     hearing: Hearing | None = None
     # 法制审核、集体讨论、决定
+    review_requests: tuple[ReviewRequest, ...] = ()
     review_opinions: tuple[ReviewOpinion, ...] = ()
+    collective_discussions: tuple[CollectiveDiscussion, ...] = ()
     decision: DecisionDraft | None = None
     decided_on: dt.date | None = None
     decision_due_extended_to: dt.date | None = None  # an approved extension of 第六十条
@@ -344,14 +487,18 @@ class PenaltyCaseSnapshot:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "records", frozenset(self.records))
+        object.__setattr__(self, "major_conditions", frozenset(self.major_conditions))
 
     def officer(self, officer_id: int | None) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
 
 
 __all__ = [
+    "CHECKLIST_FINDINGS",
     "DECISION_ELEMENTS",
     "DECISION_OUTCOMES",
+    "DISCRETION",
+    "MAJOR_CONDITIONS",
     "NOTICE_ELEMENTS",
     "NO_PENALTY_DECISION_ELEMENTS",
     "NO_PENALTY_REASONS",
@@ -359,15 +506,21 @@ __all__ = [
     "PARTY_KINDS",
     "PENALTY_DECISION_ELEMENTS",
     "PENALTY_KINDS",
+    "REVIEW_CHECKLIST",
+    "REVIEW_OPINIONS",
+    "REVIEW_PACKAGE_ITEMS",
     "SERVICE_METHODS",
     "SUMMARY_DECISION_ELEMENTS",
     "AdvanceNotice",
     "Challenge",
+    "ChecklistFinding",
+    "CollectiveDiscussion",
     "DecisionDraft",
     "EvidencePreservation",
     "Hearing",
     "Instalment",
     "InvestigativeAct",
+    "MajorOverride",
     "OnSpot",
     "Party",
     "Payment",
@@ -375,7 +528,9 @@ __all__ = [
     "PenaltyCaseSnapshot",
     "PenaltyTerms",
     "RecusalRequest",
+    "ReviewCatalogue",
     "ReviewOpinion",
+    "ReviewRequest",
     "Service",
     "penalty_heavier",
     "yuan",
