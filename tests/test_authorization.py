@@ -33,6 +33,10 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #   "county": supervisors and system administrators
 #   "any": every logged-in user (pages that show each user only their own agency's data)
 #   "import": agency administrators, supervisors, system administrators
+#   "review_desk": legal reviewers and agency heads (their own agency's queue)
+#   "review_supervision": supervisors, system administrators and agency heads (their own agency)
+#   "catalogue_edit": the agency's head or administrator, and system administrators
+#   "catalogue_publish": the agency's head, and system administrators
 URL_MATRIX = {
     "web:home": (None, "any"),
     "accounts:security": (None, "any"),
@@ -74,6 +78,13 @@ URL_MATRIX = {
     "cases:case_action": ("case", "parties"),
     "cases:document_pdf": ("document", "read"),
     "cases:document_docx": ("document", "read"),
+    "review:desk": (None, "review_desk"),
+    "review:catalogue_index": (None, "any"),
+    "review:supervision": (None, "review_supervision"),
+    "review:supervision_csv": (None, "review_supervision"),
+    "review:catalogue_detail": ("agency", "read"),
+    "review:catalogue_edit": ("agency", "catalogue_edit"),
+    "review:catalogue_publish": ("agency", "catalogue_publish"),
 }
 PUBLIC_OR_AUTH_FLOW = {"web:landing", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -92,13 +103,17 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "county": role in COUNTY_ROLES,
         "import": role in COUNTY_ROLES or role == Role.AGENCY_ADMIN,
         "access_log": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
+        "review_desk": role in (Role.REVIEWER, Role.AGENCY_HEAD),
+        "review_supervision": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
+        "catalogue_edit": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
+        "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
     }[rule]
 
 
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence"):
+    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence", "review"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

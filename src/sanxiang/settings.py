@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sanxiang.access",
     "sanxiang.casefile",
     "sanxiang.evidence",
+    "sanxiang.review",
     "sanxiang.web",
 ]
 

@@ -26,6 +26,8 @@ urlpatterns = [
     path("staff/access/", include("sanxiang.access.urls")),
     path("staff/evidence/", include("sanxiang.evidence.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
+    path("staff/review/", include("sanxiang.review.urls")),
+    path("catalogues/", include("sanxiang.review.public_urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),
     path("admin/", admin.site.urls),

@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     DOCUMENT_ISSUED = "case.document_issued"
     FILE_RECEIVED = "evidence.file_received"
     REVIEW_OPINION = "review.opinion"
+    REVIEW_CATALOGUE_UPDATED = "review.catalogue_updated"
+    REVIEW_CATALOGUE_PUBLISHED = "review.catalogue_published"
     PUBLICATION = "disclosure.published"
     WITHDRAWAL = "disclosure.withdrawn"
     ACCESS = "access.viewed"

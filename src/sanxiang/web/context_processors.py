@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.review.permissions import user_can_read_review_supervision, user_has_review_desk
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -26,6 +27,11 @@ def navigation(request: HttpRequest) -> dict:
         ("registry:party_list", _("当事人")),
         ("evidence:record_index", _("证据材料")),
     ]
+    if user_has_review_desk(user):
+        nav.append(("review:desk", _("法制审核")))
+    nav.append(("review:catalogue_index", _("审核目录清单")))
+    if user_can_read_review_supervision(user):
+        nav.append(("review:supervision", _("法制审核统计")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

@@ -1,0 +1,631 @@
+"""Reads of legal review: the catalogue (as kept, as published, as the engine reads it), the review
+desk's queue, and the judicial bureau's figures. Always scoped to the viewer: another agency's
+catalogue is absent (404), never forbidden.
+
+The public pages read `CataloguePublication` rows only (`public_*` below): what was published is
+self-contained, so the portal cannot show the working catalogue even through a bug in a view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.cases.facts import facts_load
+from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import (
+    case_snapshot_build,
+    guard_context,
+    state_label,
+    working_day_calendar_current,
+)
+from sanxiang.cases.steps import BEFORE_DECISION
+from sanxiang.procedure.parameters import parameters_default
+from sanxiang.procedure.penalty.basis import GUIDELINE_118, penalty_article
+from sanxiang.procedure.penalty.review import (
+    major_assessment,
+    opinion_for,
+    pending_request,
+    review_due,
+    review_gate,
+)
+from sanxiang.procedure.penalty.rules import Day
+from sanxiang.procedure.penalty.snapshot import (
+    PENALTY_KINDS,
+    REVIEW_OPINIONS,
+    PenaltyCaseSnapshot,
+    ReviewCatalogue,
+    ReviewOpinion,
+    yuan,
+)
+from sanxiang.registry.models import Agency, Matter, Officer, legal_bases_format
+from sanxiang.registry.selectors import agency_list, team_health_overview
+from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue
+from sanxiang.review.permissions import (
+    user_can_read_catalogue,
+    user_can_read_review_supervision,
+    user_has_review_desk,
+)
+
+# --- the catalogue ----------------------------------------------------------------------------------
+
+CONTENT_FORMAT = 1
+LEGAL_BASIS = f"{penalty_article(58)}；{penalty_article(57, detail='第二款')}；{GUIDELINE_118}"
+DISCUSSION_CASES: dict[str, str] = {"complex": "情节复杂的", "major": "属于重大执法决定的"}
+# 第五十八条第一款, in the statute's words: decisions that must be reviewed whatever the catalogue says.
+STATUTORY_CASES: tuple[str, ...] = (
+    "涉及重大公共利益的",
+    "直接关系当事人或者第三人重大权益，经过听证程序的",
+    "案件情况疑难复杂、涉及多个法律关系的",
+    "法律、法规规定应当进行法制审核的其他情形",
+)
+# Keys of the content that say when and which version, not what the catalogue says.
+_PUBLICATION_KEYS = ("version", "published_on")
+
+
+@dataclass(frozen=True)
+class CatalogueValues:
+    """What an agency's catalogue says, whether kept in a row or still the parameters' defaults."""
+
+    kinds: tuple[str, ...]
+    fine_natural_person_fen: int
+    fine_organization_fen: int
+    amount_inclusive: bool
+    discretion_deviation: bool
+    discussion_for: tuple[str, ...]
+    matters: tuple[Matter, ...]
+    explanation: str
+
+
+def ordered(codes, order) -> tuple[str, ...]:
+    chosen = set(codes)
+    return tuple(k for k in order if k in chosen)
+
+
+def catalogue_defaults(*, agency: Agency, on: dt.date | None = None) -> dict:
+    """A new catalogue's values: the deployment's parameters in force for the agency's region."""
+    on = on or timezone.localdate()
+    parameters = parameters_default()
+
+    def value(name: str):
+        return parameters.value(name, on=on, region=agency.region_code)
+
+    return {
+        "kinds": list(ordered(value("penalty.review.catalogue_kinds"), PENALTY_KINDS)),
+        "fine_natural_person_fen": value("penalty.review.catalogue_fine_natural_person_fen"),
+        "fine_organization_fen": value("penalty.review.catalogue_fine_organization_fen"),
+        "amount_inclusive": value("penalty.review.catalogue_amount_inclusive"),
+        "discretion_deviation": value("penalty.review.discretion_deviation_major"),
+        "discussion_for": list(ordered(value("penalty.collective_discussion.required_for"), DISCUSSION_CASES)),
+    }
+
+
+def catalogue_values(*, agency: Agency) -> CatalogueValues:
+    """The catalogue as the agency keeps it now (the defaults until it is first saved)."""
+    catalogue = MajorDecisionCatalogue.objects.filter(agency=agency).first()
+    if catalogue is None:
+        defaults = catalogue_defaults(agency=agency)
+        return CatalogueValues(
+            kinds=tuple(defaults["kinds"]),
+            fine_natural_person_fen=defaults["fine_natural_person_fen"],
+            fine_organization_fen=defaults["fine_organization_fen"],
+            amount_inclusive=defaults["amount_inclusive"],
+            discretion_deviation=defaults["discretion_deviation"],
+            discussion_for=tuple(defaults["discussion_for"]),
+            matters=(),
+            explanation="",
+        )
+    return CatalogueValues(
+        kinds=ordered(catalogue.kinds, PENALTY_KINDS),
+        fine_natural_person_fen=catalogue.fine_natural_person_fen,
+        fine_organization_fen=catalogue.fine_organization_fen,
+        amount_inclusive=catalogue.amount_inclusive,
+        discretion_deviation=catalogue.discretion_deviation,
+        discussion_for=ordered(catalogue.discussion_for, DISCUSSION_CASES),
+        matters=tuple(catalogue.matters.order_by("code")),
+        explanation=catalogue.explanation,
+    )
+
+
+def _amount_text(fen: int, inclusive: bool) -> str:
+    return f"{yuan(fen)}以上（含本数）" if inclusive else f"超过{yuan(fen)}"
+
+
+def catalogue_content(*, agency_name: str, values: CatalogueValues) -> dict:
+    """The catalogue as published: everything a citizen reads, and everything the engine needs,
+    in one self-contained JSON document."""
+    kinds = [{"code": k, "label": PENALTY_KINDS[k]} for k in values.kinds]
+    natural = _amount_text(values.fine_natural_person_fen, values.amount_inclusive)
+    organization = _amount_text(values.fine_organization_fen, values.amount_inclusive)
+    listed = []
+    if kinds:
+        listed.append(f"拟作出{'、'.join(k['label'] for k in kinds)}行政处罚决定的")
+    listed.append(f"对公民拟作出罚款或者没收违法所得、没收非法财物，数额{natural}的")
+    listed.append(f"对法人或者其他组织拟作出罚款或者没收违法所得、没收非法财物，数额{organization}的")
+    if values.discretion_deviation:
+        listed.append("拟减轻处罚，或者超出裁量基准从重处罚的")
+    if values.matters:
+        listed.append("实施本目录所列执法事项，拟作出行政处罚决定的")
+    return {
+        "format": CONTENT_FORMAT,
+        "title": f"{agency_name}重大执法决定法制审核目录清单",
+        "agency_name": agency_name,
+        "legal_basis": LEGAL_BASIS,
+        "listed": listed,
+        "statutory": list(STATUTORY_CASES),
+        "statutory_basis": penalty_article(58, detail="第一款"),
+        "kinds": kinds,
+        "thresholds": {
+            "natural_person_fen": values.fine_natural_person_fen,
+            "natural_person_text": natural,
+            "organization_fen": values.fine_organization_fen,
+            "organization_text": organization,
+            "inclusive": values.amount_inclusive,
+        },
+        "discretion_deviation": values.discretion_deviation,
+        "discussion_for": [{"code": c, "label": DISCUSSION_CASES[c]} for c in values.discussion_for],
+        "discussion_basis": penalty_article(57, detail="第二款"),
+        "matters": [
+            {"code": m.code, "name": m.name, "legal_basis": legal_bases_format(m.legal_bases)} for m in values.matters
+        ],
+        "explanation": values.explanation,
+    }
+
+
+def catalogue_content_current(*, agency: Agency) -> dict:
+    return catalogue_content(agency_name=agency.name, values=catalogue_values(agency=agency))
+
+
+def content_body(content: dict) -> dict:
+    """The content without its version and date: what two versions are compared on."""
+    return {k: v for k, v in content.items() if k not in _PUBLICATION_KEYS}
+
+
+def publication_reference(content: dict) -> str:
+    return (
+        f"{content['agency_name']}重大执法决定法制审核目录清单"
+        f"（第{content['version']}版，{content['published_on']}发布）"
+    )
+
+
+def catalogue_from_content(content: dict) -> ReviewCatalogue:
+    """The procedure's value from a publication's content (the engine never reads the row)."""
+    thresholds = content["thresholds"]
+    return ReviewCatalogue(
+        kinds=frozenset(k["code"] for k in content["kinds"]),
+        fine_natural_person_fen=thresholds["natural_person_fen"],
+        fine_organization_fen=thresholds["organization_fen"],
+        amount_inclusive=thresholds["inclusive"],
+        matters=frozenset(m["code"] for m in content["matters"]),
+        discretion_deviation=content["discretion_deviation"],
+        discussion_for=frozenset(d["code"] for d in content["discussion_for"]),
+        reference=publication_reference(content),
+    )
+
+
+def review_catalogue_for_agency(*, agency_id: int) -> ReviewCatalogue | None:
+    """The agency's catalogue in force: its latest published version; None if it never published
+    one (the engine then applies the parameters' default catalogue)."""
+    content = (
+        CataloguePublication.objects.filter(agency_id=agency_id)
+        .order_by("-version")
+        .values_list("content", flat=True)
+        .first()
+    )
+    return catalogue_from_content(content) if content is not None else None
+
+
+def review_catalogue_on(*, agency_id: int, on: dt.date) -> ReviewCatalogue | None:
+    """The version that was in force on a day: the latest published on or before it (a version
+    published on the day of a decision counts as in force for it)."""
+    return _in_force(_catalogue_history([agency_id]).get(agency_id, []), on)
+
+
+def _catalogue_history(agency_ids: list[int]) -> dict[int, list[tuple[dt.date, ReviewCatalogue]]]:
+    """Every published version of these agencies, latest first."""
+    history: dict[int, list[tuple[dt.date, ReviewCatalogue]]] = {}
+    rows = CataloguePublication.objects.filter(agency_id__in=agency_ids).order_by("agency_id", "-version")
+    for agency_id, content in rows.values_list("agency_id", "content"):
+        history.setdefault(agency_id, []).append(
+            (dt.date.fromisoformat(content["published_on"]), catalogue_from_content(content))
+        )
+    return history
+
+
+def _in_force(history: list[tuple[dt.date, ReviewCatalogue]], on: dt.date) -> ReviewCatalogue | None:
+    return next((catalogue for published_on, catalogue in history if published_on <= on), None)
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    agency: Agency
+    catalogue: MajorDecisionCatalogue | None  # None: never saved, the defaults are shown
+    content: dict  # as it would be published now
+    publications: list[CataloguePublication]
+
+    @property
+    def latest(self) -> CataloguePublication | None:
+        return self.publications[0] if self.publications else None
+
+    @property
+    def unpublished_changes(self) -> bool:
+        latest = self.latest
+        return latest is None or content_body(latest.content) != content_body(self.content)
+
+
+def catalogue_page(*, viewer: User, agency_id: int) -> CataloguePage:
+    if not user_can_read_catalogue(viewer, agency_id):
+        raise Http404
+    try:
+        agency = Agency.objects.get(pk=agency_id)
+    except Agency.DoesNotExist as missing:
+        raise Http404 from missing
+    return CataloguePage(
+        agency=agency,
+        catalogue=MajorDecisionCatalogue.objects.filter(agency=agency).select_related("updated_by").first(),
+        content=catalogue_content_current(agency=agency),
+        publications=list(
+            CataloguePublication.objects.filter(agency=agency).select_related("published_by").order_by("-version")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueOverviewRow:
+    agency: Agency
+    latest_version: int | None
+    latest_published_at: dt.datetime | None
+
+
+def catalogue_overview(*, viewer: User) -> list[CatalogueOverviewRow]:
+    """Every agency the viewer reads, with its latest published version."""
+    agencies = agency_list(viewer=viewer).annotate(
+        latest_version=Max("review_catalogue_publications__version"),
+        latest_published_at=Max("review_catalogue_publications__published_at"),
+    )
+    return [CatalogueOverviewRow(a, a.latest_version, a.latest_published_at) for a in agencies]
+
+
+# --- the public portal: publications only -------------------------------------------------------------
+
+
+def _latest_versions():
+    # Ordered by the publication's own columns: the model's default order would join the agency.
+    return CataloguePublication.objects.order_by("agency_id").filter(
+        version=Subquery(
+            CataloguePublication.objects.filter(agency_id=OuterRef("agency_id"))
+            .order_by("-version")
+            .values("version")[:1]
+        )
+    )
+
+
+def public_catalogue_list() -> list[CataloguePublication]:
+    """The latest publication of every agency that published a catalogue, by agency name."""
+    return sorted(_latest_versions(), key=lambda p: p.content["agency_name"])
+
+
+def public_catalogue_get(*, agency_id: int, version: int | None = None) -> CataloguePublication:
+    publications = CataloguePublication.objects.filter(agency_id=agency_id).order_by("-version")
+    if version is not None:
+        publications = publications.filter(version=version)
+    publication = publications.first()
+    if publication is None:
+        raise Http404
+    return publication
+
+
+def public_catalogue_versions(*, agency_id: int) -> list[tuple[int, dt.datetime]]:
+    return list(
+        CataloguePublication.objects.filter(agency_id=agency_id).order_by("-version").values_list("version", "published_at")
+    )
+
+
+# --- the review desk ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A request the review office has not answered."""
+
+    case: Case
+    state_label: str
+    round: int
+    submitted_on: dt.date
+    due: Day
+    reviewer_id: int | None
+    reviewer_name: str  # "" when not assigned
+    overdue: bool
+    extended: bool
+
+
+def _submitted(cases):
+    # Only cases that were ever sent for review: `review_requests` is the snapshot field stored in
+    # `Case.facts`; a first element exists once a request was made.
+    return cases.filter(facts__review_requests__0__isnull=False)
+
+
+def review_queue(*, user: User, on: dt.date | None = None) -> list[QueueItem]:
+    """A reviewer's pending requests (assigned to their officer); for an agency head, every
+    pending request of the agency. The earliest due first."""
+    if not user_has_review_desk(user):
+        return []
+    own_only = user.role == Role.REVIEWER
+    if own_only and user.officer_id is None:
+        return []
+    context = guard_context(on=on)
+    names = dict(Officer.objects.filter(agency_id=user.agency_id).values_list("pk", "name"))
+    cases = _submitted(Case.objects.filter(agency_id=user.agency_id, state__in=BEFORE_DECISION)).select_related(
+        "agency", "matter", "party"
+    )
+    items = []
+    for case in cases:
+        snapshot = case_snapshot_build(case)
+        request = pending_request(snapshot)
+        if request is None or (own_only and request.reviewer_id != user.officer_id):
+            continue
+        due = review_due(request, snapshot, context)
+        items.append(
+            QueueItem(
+                case=case,
+                state_label=state_label(case),
+                round=request.round,
+                submitted_on=request.submitted_on,
+                due=due,
+                reviewer_id=request.reviewer_id,
+                reviewer_name=names.get(request.reviewer_id, "") if request.reviewer_id is not None else "",
+                overdue=context.today > due.date,
+                extended=request.extended_to is not None,
+            )
+        )
+    return sorted(items, key=lambda i: (i.due.date, i.submitted_on, i.case.pk))
+
+
+@dataclass(frozen=True)
+class ReviewedItem:
+    case: Case
+    round: int
+    opinion: str
+    given_on: dt.date
+
+    @property
+    def opinion_label(self) -> str:
+        return REVIEW_OPINIONS.get(self.opinion, self.opinion)
+
+
+def review_recent(*, user: User, limit: int = 10) -> list[ReviewedItem]:
+    """The opinions the user's officer gave most recently, one per case, latest first."""
+    if not user_has_review_desk(user) or user.officer_id is None:
+        return []
+    cases = (
+        Case.objects.filter(agency_id=user.agency_id, facts__review_opinions__0__isnull=False)
+        .order_by("-updated_at")[:200]
+    )
+    items = []
+    for case in cases:
+        opinions = [facts_load(ReviewOpinion, o) for o in case.facts.get("review_opinions", [])]
+        mine = [o for o in opinions if o.reviewer.id == user.officer_id]
+        if mine:
+            last = mine[-1]
+            items.append(ReviewedItem(case, last.round, last.opinion, last.given_on))
+    return sorted(items, key=lambda i: (i.given_on, i.case.pk), reverse=True)[:limit]
+
+
+# --- supervision ------------------------------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+ONE_PLACE = Decimal("0.1")
+
+
+def _ratio(numerator: int, denominator: int, scale: Decimal = Decimal(1)) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AgencyReviewFigures:
+    """One agency's legal review in a year, computed from its cases (never typed in)."""
+
+    agency_id: int | None  # None for the total row
+    agency_name: str
+    major_decided: int  # major decisions made in the year
+    reviewed: int  # of which a passing review preceded the decision
+    rounds: int  # review rounds of those cases
+    review_days: int  # working days from submission to opinion, summed
+    reviews_timed: int  # answered requests counted in review_days
+    sent_back: int  # major cases with a 补充材料 or 不同意 opinion at least once
+    reviewers: int  # active designated legal reviewers
+    officers: int  # active officers
+    reviewer_ratio_required: float  # the parameter (team health) in force
+    reviewer_ratio_low: bool  # the team health finding, not recomputed here
+    reviewer_ratio_low_agencies: int  # agencies with that finding (1 or 0; the total sums them)
+    unreviewed: tuple[tuple[int, str], ...] = ()  # (case id, case number) decided without review
+    estimated: bool = False  # a working-day count used a year the calendar does not know
+
+    @property
+    def reviewed_percent(self) -> Decimal | None:
+        return _ratio(self.reviewed, self.major_decided, HUNDRED)
+
+    @property
+    def complete(self) -> bool:
+        return self.reviewed == self.major_decided
+
+    @property
+    def average_rounds(self) -> Decimal | None:
+        return _ratio(self.rounds, self.major_decided)
+
+    @property
+    def average_review_days(self) -> Decimal | None:
+        return _ratio(self.review_days, self.reviews_timed)
+
+    @property
+    def reviewer_percent(self) -> Decimal | None:
+        return _ratio(self.reviewers, self.officers, HUNDRED)
+
+    @property
+    def reviewer_percent_required(self) -> Decimal:
+        return (Decimal(str(self.reviewer_ratio_required)) * HUNDRED).quantize(ONE_PLACE)
+
+
+@dataclass
+class _Tally:
+    major: int = 0
+    reviewed: int = 0
+    rounds: int = 0
+    days: int = 0
+    timed: int = 0
+    sent_back: int = 0
+    estimated: bool = False
+
+    def __post_init__(self) -> None:
+        self.unreviewed: list[tuple[int, str]] = []
+
+
+def as_decided(snapshot: PenaltyCaseSnapshot, *, on: dt.date, catalogue: ReviewCatalogue | None) -> PenaltyCaseSnapshot:
+    """The case as it stood when the decision was made: what was sent, answered and discussed up
+    to that day, under the catalogue then in force."""
+    return replace(
+        snapshot,
+        review_requests=tuple(r for r in snapshot.review_requests if r.submitted_on <= on),
+        review_opinions=tuple(o for o in snapshot.review_opinions if o.given_on <= on),
+        collective_discussions=tuple(d for d in snapshot.collective_discussions if d.held_on <= on),
+        catalogue=catalogue,
+    )
+
+
+def _tally_case(tally: _Tally, case: Case, calendar, history: list[tuple[dt.date, ReviewCatalogue]]) -> None:
+    snapshot = case_snapshot_build(case)
+    decided_on = snapshot.decided_on
+    if decided_on is None:
+        return
+    snapshot = as_decided(snapshot, on=decided_on, catalogue=_in_force(history, decided_on))
+    context = guard_context(on=decided_on, calendar=calendar)
+    if not major_assessment(snapshot, context).is_major:
+        return
+    tally.major += 1
+    if review_gate(snapshot, context):
+        tally.unreviewed.append((case.pk, case.number))
+    else:
+        tally.reviewed += 1
+    tally.rounds += len(snapshot.review_requests) or len(snapshot.review_opinions)
+    for request in snapshot.review_requests:
+        opinion = opinion_for(snapshot, request)
+        if opinion is not None:
+            count = calendar.working_days_between(request.submitted_on, opinion.given_on)
+            tally.days += count.days
+            tally.timed += 1
+            tally.estimated = tally.estimated or count.estimated
+    if any(o.opinion in ("resubmit", "disagree") for o in snapshot.review_opinions):
+        tally.sent_back += 1
+
+
+def review_supervision(*, user: User, year: int) -> list[AgencyReviewFigures]:
+    """Per agency the viewer may supervise (supervisors and system administrators: every agency;
+    an agency head: their own), the legal review of the major decisions made in `year`. Agencies
+    where a major decision was made without a passing review come first."""
+    if not user_can_read_review_supervision(user):
+        return []
+    agencies = list(agency_list(viewer=user))
+    ids = [a.pk for a in agencies]
+    tallies = {agency_id: _Tally() for agency_id in ids}
+    calendar = working_day_calendar_current()
+    # `decided_on` is a snapshot fact stored in `Case.facts` as an ISO date.
+    decided = Case.objects.filter(agency_id__in=ids, facts__decided_on__startswith=f"{year:04d}-").select_related(
+        "agency", "matter", "party"
+    )
+    history = _catalogue_history(ids)
+    for case in decided:
+        _tally_case(tallies[case.agency_id], case, calendar, history.get(case.agency_id, []))
+    # Staffing: the counts here, the judgement (the ratio rule) from team health.
+    reviewers = dict(
+        Officer.objects.filter(agency_id__in=ids, status="active", is_legal_reviewer=True)
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
+    )
+    officers = dict(
+        Officer.objects.filter(agency_id__in=ids, status="active")
+        .values("agency_id")
+        .annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
+    )
+    low = {
+        health.agency.pk
+        for health in team_health_overview(viewer=user)
+        if any(f.code == "agency.reviewer_ratio_low" for f in health.findings)
+    }
+    today = timezone.localdate()
+    parameters = parameters_default()
+    rows = []
+    for agency in agencies:
+        t = tallies[agency.pk]
+        rows.append(
+            AgencyReviewFigures(
+                agency_id=agency.pk,
+                agency_name=agency.name,
+                major_decided=t.major,
+                reviewed=t.reviewed,
+                rounds=t.rounds,
+                review_days=t.days,
+                reviews_timed=t.timed,
+                sent_back=t.sent_back,
+                reviewers=reviewers.get(agency.pk, 0),
+                officers=officers.get(agency.pk, 0),
+                reviewer_ratio_required=parameters.value(
+                    "team.legal_reviewer_min_ratio", on=today, region=agency.region_code
+                ),
+                reviewer_ratio_low=agency.pk in low,
+                reviewer_ratio_low_agencies=int(agency.pk in low),
+                unreviewed=tuple(t.unreviewed),
+                estimated=t.estimated,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.complete, r.agency_name))
+
+
+def review_supervision_total(rows: list[AgencyReviewFigures]) -> AgencyReviewFigures:
+    """The county's (or the agency's) total of the rows."""
+    return AgencyReviewFigures(
+        agency_id=None,
+        agency_name="合计",
+        major_decided=sum(r.major_decided for r in rows),
+        reviewed=sum(r.reviewed for r in rows),
+        rounds=sum(r.rounds for r in rows),
+        review_days=sum(r.review_days for r in rows),
+        reviews_timed=sum(r.reviews_timed for r in rows),
+        sent_back=sum(r.sent_back for r in rows),
+        reviewers=sum(r.reviewers for r in rows),
+        officers=sum(r.officers for r in rows),
+        reviewer_ratio_required=max((r.reviewer_ratio_required for r in rows), default=0.0),
+        reviewer_ratio_low=any(r.reviewer_ratio_low for r in rows),
+        reviewer_ratio_low_agencies=sum(r.reviewer_ratio_low_agencies for r in rows),
+        unreviewed=tuple(u for r in rows for u in r.unreviewed),
+        estimated=any(r.estimated for r in rows),
+    )
+
+
+def review_supervision_years(*, today: dt.date | None = None, back: int = 5) -> list[int]:
+    """The years the filter offers: this year and the `back` years before it."""
+    this_year = (today or timezone.localdate()).year
+    return list(range(this_year, this_year - back - 1, -1))
+
+
+__all__ = [
+    "AgencyReviewFigures",
+    "CataloguePage",
+    "QueueItem",
+    "ReviewedItem",
+    "catalogue_content",
+    "catalogue_page",
+    "review_catalogue_for_agency",
+    "review_queue",
+    "review_recent",
+    "review_supervision",
+]
