@@ -140,9 +140,10 @@ def to_investigating(w: World, case: Case | None = None) -> Case:
     return perform(case, "investigate", D(2026, 3, 9), w.officer)
 
 
-def to_notified(w: World, case: Case | None = None) -> Case:
+def to_notified(w: World, case: Case | None = None, *, inquiry_officers: list[Officer] | None = None) -> Case:
     case = to_investigating(w, case)
-    case = perform(case, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10)))
+    changes = {"officer_ids": [str(o.pk) for o in inquiry_officers]} if inquiry_officers else {}
+    case = perform(case, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10), **changes))
     case = perform(case, "end_investigation", D(2026, 3, 16), w.officer, **end_investigation_data())
     return perform(case, "notify", NOTICE_SERVED, w.officer, **notice_data(NOTICE_SERVED))
 
@@ -151,3 +152,40 @@ def to_decided(w: World, case: Case | None = None, **penalty) -> Case:
     case = to_notified(w, case)
     case = perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **(PENALTY | penalty))
     return perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+
+
+# --- legal review (法制审核) and collective discussion ------------------------------------------------
+
+CHECKLIST_ITEMS = ("agency", "officers", "powers", "procedure", "facts", "evidence", "law", "discretion",
+                   "documents", "crime")
+
+
+def review_data(opinion: str = "agree", reasons: str = "事实清楚，证据确凿，适用依据正确，程序合法。", *,
+                failing: dict[str, str] | None = None) -> dict:
+    """A complete checklist: every item 符合, except `failing` (item → the problem found)."""
+    failing = failing or {}
+    data: dict = {"opinion": opinion, "reasons": reasons}
+    for item in CHECKLIST_ITEMS:
+        data[f"check_{item}"] = "fail" if item in failing else "pass"
+        data[f"note_{item}"] = failing.get(item, "")
+    return data
+
+
+def submit_data(**changes) -> dict:
+    return {
+        "evidence_list": ["现场检查笔录", "询问笔录", "营业执照复印件"],
+        "explanation": "当事人陈列销售超过保质期的食品，拟按裁量基准处罚。",
+    } | changes
+
+
+def discussion_data(on: dt.date, **changes) -> dict:
+    return {
+        "held_on": on,
+        "place": "本局三楼会议室",
+        "host": "王局长",
+        "recorder": "办公室刘某",
+        "participants": ["王局长（局长）", "陈某（副局长）", "周某（副局长）"],
+        "leader_count": 3,
+        "views": ["王局长：同意承办机构意见", "陈某：同意", "周某：同意"],
+        "conclusion": "经集体讨论，同意承办机构拟作出的处罚决定。",
+    } | changes

@@ -20,11 +20,14 @@ from tests.cases.support import (
     PENALTY,
     WINDOW_END,
     D,
+    discussion_data,
     end_investigation_data,
     inquiry,
     lead_make,
     notice_data,
     perform,
+    review_data,
+    submit_data,
     to_decided,
     to_investigating,
     to_notified,
@@ -157,12 +160,14 @@ def test_item5_a_major_case_is_not_decided_without_a_passing_legal_review(w):
                                "penalty.decision.review_missing")
     assert violation.legal_basis == f"{LAW}第五十八条"
     assert "penalty.decision.collective_discussion_missing" in {v.code for v in every}
-    # The reviewer's opinion must agree; "problems" still blocks.
-    perform(case, "record_review", FIRST_DECISION_DAY, w.reviewer, opinion="problems", text="证据不足")
+    # The reviewer's opinion must agree; "补充材料后重新提交" still blocks.
+    perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data())
+    perform(case, "record_review", FIRST_DECISION_DAY, w.reviewer, **review_data("resubmit", "证据不足",
+                                                                              failing={"evidence": "缺少进货凭证"}))
     refusal(lambda: perform(case, "decide", FIRST_DECISION_DAY, w.officer), "penalty.decision.review_not_passed")
-    perform(case, "record_review", FIRST_DECISION_DAY, w.reviewer, opinion="agree", text="事实清楚，同意")
-    perform(case, "record_collective_discussion", FIRST_DECISION_DAY, w.head, conclusion="同意处罚",
-            participants=["王局长", "赵审核"])
+    perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data(response="已补充进货凭证"))
+    perform(case, "record_review", FIRST_DECISION_DAY, w.reviewer, **review_data())
+    perform(case, "record_collective_discussion", FIRST_DECISION_DAY, w.head, **discussion_data(FIRST_DECISION_DAY))
     assert perform(case, "decide", FIRST_DECISION_DAY, w.officer).state == "decided"
 
 

@@ -157,3 +157,22 @@ def test_accounts_belong_where_their_role_works(demo):
     assert users[Role.REVIEWER].officer.is_legal_reviewer
     assert users[Role.REVIEWER].officer.has_legal_qualification
     assert users[Role.AGENCY_HEAD].officer.post == "局长"
+
+
+@pytest.mark.django_db
+def test_major_cases_stand_in_every_state_of_the_legal_review(demo):
+    """Issue 5: the demo county shows a major case at each point of the review, each one reached
+    through the engine (a refused step would have stopped the load)."""
+    from sanxiang.cases.models import Case
+    from sanxiang.cases.selectors import case_snapshot_build, guard_context
+    from sanxiang.procedure.penalty.review import major_assessment, review_status
+
+    context = guard_context(on=TODAY)
+    states = set()
+    for case in Case.objects.filter(procedure="ordinary").select_related("agency", "matter", "party"):
+        snapshot = case_snapshot_build(case)
+        if major_assessment(snapshot, context).is_major:
+            states.add(review_status(snapshot, context).code)
+            if case.state == "decided":
+                assert review_status(snapshot, context).code == "agreed"
+    assert {"not_submitted", "pending", "returned", "disagreed", "resolved", "agreed"} <= states

@@ -81,18 +81,23 @@ def step_done_event(
     state_to: str,
     on: dt.date,
     documents: list[IssuedDocument],
+    major_criteria: list[str] | None = None,
 ) -> LedgerEvent:
+    payload: dict[str, Any] = {
+        "action": action,
+        "label": label,
+        "data": data,
+        "state_from": state_from,
+        "state_to": state_to,
+        "on": on.isoformat(),
+        "documents": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in documents],
+    }
+    if major_criteria is not None:
+        # The engine's answer to "is this a major decision" changed with this step (重大执法决定).
+        payload["major_criteria"] = major_criteria
     return LedgerEvent(
         EventKind.STEP_DONE,
-        {
-            "action": action,
-            "label": label,
-            "data": data,
-            "state_from": state_from,
-            "state_to": state_to,
-            "on": on.isoformat(),
-            "documents": [{"id": d.pk, "kind": d.kind, "number": d.number} for d in documents],
-        },
+        payload,
         agency_id=case.agency_id,
         case_id=case.pk,
         # The action is part of the subject so that one step's history is one indexed query

@@ -19,8 +19,10 @@ from sanxiang.documents import (
     Agency,
     Approval,
     CaseInfo,
+    ChecklistLine,
     ClosingDetails,
     DecisionDetails,
+    DiscussionDetails,
     DocumentContext,
     Evidence,
     Exchange,
@@ -41,6 +43,7 @@ from sanxiang.documents import (
     PreservationDetails,
     PreservedItem,
     Remedies,
+    ReviewDetails,
     ServedDocument,
     ServiceDetails,
 )
@@ -48,7 +51,11 @@ from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import PenaltyCaseSnapshot, PenaltyTerms
 from sanxiang.procedure.penalty.rules import parameter
-from sanxiang.procedure.penalty.snapshot import NO_PENALTY_REASONS, ON_SPOT_COLLECTION_GROUNDS
+from sanxiang.procedure.penalty.snapshot import (
+    NO_PENALTY_REASONS,
+    ON_SPOT_COLLECTION_GROUNDS,
+    REVIEW_PACKAGE_ITEMS,
+)
 
 # 第六十七条: where and how a fine is paid, as the decision prints it.
 PAYMENT_METHOD = "到指定的银行或者通过电子支付系统缴纳罚款"
@@ -328,6 +335,12 @@ def document_context(
             collection_ground=ON_SPOT_COLLECTION_GROUNDS.get(spot.collection_ground or "", "") if spot else "",
             receipt_number=on_spot.get("receipt_number", ""),
         )
+    elif kind == "review_opinion":
+        values["review"] = review_details(snapshot=snapshot, details=details, context=context, party_name=party.name if party else "")
+        values["issued_on"] = values["review"].reviewed_on or issue.on
+    elif kind == "collective_discussion":
+        values["discussion"] = discussion_details(snapshot=snapshot, details=details)
+        values["issued_on"] = values["discussion"].held_on or issue.on
     elif kind == "closing_approval":
         closing = details.get("closing", {})
         numbers = details.get("decision_number", "")
@@ -354,6 +367,92 @@ def document_context(
             head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
         )
     return DocumentContext(**values)
+
+
+def proposed_sentence(snapshot: PenaltyCaseSnapshot, details: dict[str, Any]) -> str:
+    """The proposed decision in one sentence, as the review opinion and the discussion print it."""
+    decision = snapshot.decision
+    if decision is None:
+        return ""
+    if decision.outcome == "penalty" and decision.penalty is not None:
+        text = f"拟给予{decision.penalty.describe()}的行政处罚"
+        detail = details.get("decision", {}).get("detail", "")
+        return text + (f"（{detail}）" if detail else "")
+    if decision.outcome == "no_penalty":
+        reason = NO_PENALTY_REASONS.get(decision.no_penalty_reason or "", ("", 0))[0]
+        return "拟不予行政处罚" + (f"（{reason}）" if reason else "")
+    return f"拟移送{details.get('decision', {}).get('transfer_to', '') or '司法机关'}"
+
+
+def review_details(
+    *, snapshot: PenaltyCaseSnapshot, details: dict[str, Any], context: GuardContext, party_name: str = ""
+) -> ReviewDetails:
+    """The latest opinion with the round it answers, for the 法制审核意见书."""
+    from sanxiang.procedure.penalty.review import major_assessment
+    from sanxiang.procedure.penalty.snapshot import CHECKLIST_FINDINGS, REVIEW_CHECKLIST, REVIEW_OPINIONS
+
+    review = (details.get("reviews") or [{}])[-1]
+    rounds = {r.get("round"): r for r in details.get("review_rounds", [])}
+    request = rounds.get(review.get("round"), {})
+    materials = [
+        label for item, label in REVIEW_PACKAGE_ITEMS.items()
+        if item in _package_of(snapshot, review.get("round"))
+    ]
+    materials += [f"证据：{line}" for line in request.get("evidence_list", [])]
+    return ReviewDetails(
+        round=int(review.get("round") or 1),
+        submitted_on=_date(request.get("on")),
+        submitted_by=request.get("by", ""),
+        reviewer=review.get("reviewer", ""),
+        reviewed_on=_date(review.get("on")),
+        major_criteria=tuple(c.label for c in major_assessment(snapshot, context).criteria),
+        proposed=proposed_sentence(snapshot, details),
+        materials=tuple(materials),
+        checklist=tuple(
+            ChecklistLine(REVIEW_CHECKLIST.get(c["item"], c["item"]), CHECKLIST_FINDINGS.get(c["finding"], ""), c.get("note", ""))
+            for c in review.get("checklist", [])
+        ),
+        opinion=REVIEW_OPINIONS.get(review.get("opinion", ""), ""),
+        reasons=review.get("reasons", "") or review.get("text", ""),
+        response=request.get("response", ""),
+    )
+
+
+def _package_of(snapshot: PenaltyCaseSnapshot, round_: int | None) -> frozenset[str]:
+    for request in snapshot.review_requests:
+        if request.round == round_:
+            return request.package
+    return frozenset()
+
+
+def discussion_details(*, snapshot: PenaltyCaseSnapshot, details: dict[str, Any]) -> DiscussionDetails:
+    from sanxiang.procedure.penalty.review import latest_opinion
+    from sanxiang.procedure.penalty.snapshot import REVIEW_OPINIONS
+
+    discussion = details.get("collective_discussion", {})
+    opinion = latest_opinion(snapshot)
+    reviews = details.get("reviews") or []
+    review_summary = ""
+    if opinion is not None:
+        reasons = reviews[-1].get("reasons", "") if reviews else ""
+        review_summary = f"{opinion.given_on.isoformat()}法制审核意见：{REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion)}" + (
+            f"。{reasons}" if reasons else ""
+        )
+    from sanxiang.cases.steps import DISCUSSION_RESOLUTIONS
+
+    return DiscussionDetails(
+        held_on=_date(discussion.get("on")),
+        place=discussion.get("place", ""),
+        host=discussion.get("host", ""),
+        recorder=discussion.get("recorder", ""),
+        participants=tuple(discussion.get("participants", [])),
+        subject=proposed_sentence(snapshot, details),
+        views=tuple(discussion.get("views", [])),
+        conclusion=discussion.get("conclusion", ""),
+        absent=tuple(discussion.get("absent", [])),
+        review_summary=review_summary,
+        resolution=DISCUSSION_RESOLUTIONS.get(discussion.get("resolution", ""), ""),
+    )
 
 
 def _serves_notice(issue: Issue) -> bool:

@@ -45,7 +45,9 @@ PROCEDURES: dict[str, Procedure[PenaltyCaseSnapshot]] = {
 }
 # The snapshot fields read afresh from the registry, the evidence store and the case's columns;
 # every other field is a fact of the case, stored in `Case.facts`.
-DERIVED_FIELDS = frozenset({"state", "party", "act_date", "enforcement_field", "region", "officers", "records"})
+DERIVED_FIELDS = frozenset(
+    {"state", "party", "act_date", "enforcement_field", "region", "officers", "records", "matter", "catalogue"}
+)
 FACT_FIELDS = tuple(f.name for f in fields(PenaltyCaseSnapshot) if f.name not in DERIVED_FIELDS)
 RECORD_KIND_NAMES = frozenset(k.name for k in RECORD_KINDS)
 READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
@@ -143,8 +145,11 @@ def case_records_present(case: Case) -> frozenset[str]:
 
 def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
     """The engine's picture of the case: its stored facts, with the party, the officers (and their
-    certificates, whose validity the guards judge on the day), the records and the region read
-    afresh."""
+    certificates, whose validity the guards judge on the day), the records, the region, the
+    matter and the agency's published review catalogue read afresh."""
+    # Imported here: the review app's selectors read cases through this module.
+    from sanxiang.review.selectors import review_catalogue_for_agency
+
     officers = tuple(
         o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")
     )
@@ -158,6 +163,8 @@ def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
         region=case.agency.region_code,
         officers=officers,
         records=case_records_present(case),
+        matter=case.matter.code if case.matter_id else "",
+        catalogue=review_catalogue_for_agency(agency_id=case.agency_id),
     )
 
 
@@ -325,6 +332,102 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
             )
         )
     return views
+
+
+# --- legal review ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRoundView:
+    round: int
+    submitted_on: str
+    submitted_by: str
+    reviewer: str
+    package: tuple[str, ...]
+    response: str
+    due: dt.date | None
+    due_estimated: bool
+    opinion: str  # label, or "" while pending
+    opinion_code: str
+    opinion_on: str
+    reasons: str
+    checklist: tuple[tuple[str, str, str], ...]  # (item, finding, note)
+
+
+@dataclass(frozen=True)
+class CaseReviewView:
+    """The case page's 法制审核 panel: why the case is major, where the review stands, every round."""
+
+    criteria: tuple  # MajorCriterion
+    overridden: tuple
+    overrides: tuple  # MajorOverride
+    status_code: str
+    status_label: str
+    discussion_reasons: tuple[str, ...]
+    rounds: tuple[ReviewRoundView, ...]
+    discussion: dict
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.criteria or self.overridden or self.rounds or self.discussion)
+
+
+def case_review_view(*, case: Case, snapshot: PenaltyCaseSnapshot, on: dt.date | None = None) -> CaseReviewView:
+    from sanxiang.procedure.penalty.review import (
+        discussion_reasons,
+        major_assessment,
+        opinion_for,
+        review_due,
+        review_status,
+    )
+    from sanxiang.procedure.penalty.snapshot import (
+        CHECKLIST_FINDINGS,
+        REVIEW_CHECKLIST,
+        REVIEW_OPINIONS,
+        REVIEW_PACKAGE_ITEMS,
+    )
+
+    context = guard_context(on=on)
+    assessment = major_assessment(snapshot, context)
+    status = review_status(snapshot, context)
+    stored = {r.get("round"): r for r in case.details.get("review_rounds", [])}
+    reviews = {r.get("round"): r for r in case.details.get("reviews", [])}
+    rounds = []
+    for request in snapshot.review_requests:
+        row = stored.get(request.round, {})
+        opinion = opinion_for(snapshot, request)
+        review = reviews.get(request.round, {})
+        due = review_due(request, snapshot, context)
+        rounds.append(
+            ReviewRoundView(
+                round=request.round,
+                submitted_on=request.submitted_on.isoformat(),
+                submitted_by=row.get("by", ""),
+                reviewer=row.get("reviewer", ""),
+                package=tuple(label for key, label in REVIEW_PACKAGE_ITEMS.items() if key in request.package),
+                response=row.get("response", ""),
+                due=due.date,
+                due_estimated=due.estimated,
+                opinion=REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion) if opinion else "",
+                opinion_code=opinion.opinion if opinion else "",
+                opinion_on=opinion.given_on.isoformat() if opinion else "",
+                reasons=review.get("reasons", ""),
+                checklist=tuple(
+                    (REVIEW_CHECKLIST.get(c["item"], c["item"]), CHECKLIST_FINDINGS.get(c["finding"], ""), c.get("note", ""))
+                    for c in review.get("checklist", [])
+                ),
+            )
+        )
+    return CaseReviewView(
+        criteria=assessment.criteria,
+        overridden=assessment.overridden,
+        overrides=snapshot.major_overrides,
+        status_code=status.code,
+        status_label=status.label,
+        discussion_reasons=tuple(discussion_reasons(snapshot, context)),
+        rounds=tuple(reversed(rounds)),
+        discussion=case.details.get("collective_discussion", {}),
+    )
 
 
 # --- deadlines and the worklist -----------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sanxiang.accounts.permissions import permission_require, user_can_manage_pa
 from sanxiang.cases import events, selectors
 from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, HolidayYear, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
-from sanxiang.cases.steps import Draft, Step, engine_action, step_get
+from sanxiang.cases.steps import BEFORE_DECISION, Draft, Step, engine_action, step_get
 from sanxiang.documents import (
     DOCUMENT_KINDS,
     DocumentContext,
@@ -36,6 +36,7 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.calendar import HolidaySchedule
 from sanxiang.procedure.engine import evaluate
 from sanxiang.procedure.penalty import penalty_apply
+from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases
 from sanxiang.procedure.violations import Refused, Violation
@@ -206,6 +207,42 @@ def _reviewed_before(actor: User) -> bool:
     return Entry.objects.filter(kind=EventKind.STEP_DONE, actor_id=actor.pk, subject__endswith=":record_review").exists()
 
 
+def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:
+    """Which of these officers have given a legal-review opinion through the platform (as the
+    user linked to them)."""
+    users = dict(User.objects.filter(officer_id__in=officer_ids).values_list("pk", "officer_id"))
+    actors = set(
+        Entry.objects.filter(kind=EventKind.STEP_DONE, actor_id__in=list(users), subject__endswith=":record_review")
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    return {users[a] for a in actors}
+
+
+REVIEWER_STEPS = ("submit_review", "assign_reviewer")
+
+
+def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
+    """The agency's active designated legal reviewers as the engine sees them, those who would
+    review for the first time, and each one's pending requests (for an even assignment)."""
+    reviewers = list(
+        Officer.objects.filter(agency_id=case.agency_id, is_legal_reviewer=True, status="active")
+        .prefetch_related("certificates")
+        .order_by("pk")
+    )
+    ids = [r.pk for r in reviewers]
+    first_time = frozenset(set(ids) - _officers_reviewed_before(ids))
+    loads: dict[int, int] = {}
+    open_cases = Case.objects.filter(agency_id=case.agency_id, state__in=BEFORE_DECISION).exclude(pk=case.pk)
+    # The stored facts are read directly: one query, no snapshot per case.
+    for other in open_cases.only("facts"):
+        requests = other.facts.get("review_requests") or []
+        opinions = {o.get("round") for o in other.facts.get("review_opinions") or []}
+        if requests and requests[-1].get("round") not in opinions and requests[-1].get("reviewer_id") is not None:
+            loads[requests[-1]["reviewer_id"]] = loads.get(requests[-1]["reviewer_id"], 0) + 1
+    return tuple(r.snapshot() for r in reviewers), first_time, loads
+
+
 def _state_violation(step: Step, case: Case) -> Violation | None:
     if step.transition or case.state in step.states:
         return None
@@ -247,14 +284,20 @@ def case_action_perform(
 
     snapshot = selectors.case_snapshot_build(case)
     officer = actor.officer.snapshot() if actor.officer_id else None
+    reviewers, reviewers_first_time, loads = _reviewer_pool(case) if step.action in REVIEWER_STEPS else ((), frozenset(), {})
     draft = Draft(
         snapshot=snapshot,
         details=copy.deepcopy(case.details),
         context=context,
         actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
         actor_officer=officer,
+        actor_role=actor.role,
         reviewer_first_time=step.action == "record_review" and not _reviewed_before(actor),
+        reviewers=reviewers,
+        reviewers_first_time=reviewers_first_time,
+        reviewer_loads=loads,
     )
+    major_before = major_assessment(snapshot, context).codes
     if step.apply is not None:
         step.apply(draft, data)
     violations += draft.violations
@@ -288,7 +331,10 @@ def case_action_perform(
     for issue, record_kind in issues:
         document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
                                     context=context)
-        violations += document_problems(kind=issue.kind, context=document)
+        # A step its own rules refused has not filled its document: what the document lacks then
+        # is not a further reason, only an echo of those rules.
+        if not draft.violations:
+            violations += document_problems(kind=issue.kind, context=document)
         contexts.append((issue, record_kind, document))
     records = draft.snapshot.records | draft.records | {record_kind for _, record_kind in issues}
     ready = replace(draft.snapshot, records=records)
@@ -319,10 +365,18 @@ def case_action_perform(
             state_to=case.state,
             on=on,
             documents=issued,
+            major_criteria=_major_change(major_before, after, context),
         ),
         actor=actor,
     )
     return case
+
+
+def _major_change(before: tuple[str, ...], after, context) -> list[str] | None:
+    """The criteria that make the case major, when the step changed them: the ledger then shows
+    every time the engine's answer changed, and why."""
+    now = major_assessment(after, context).codes
+    return list(now) if now != before else None
 
 
 def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:

@@ -39,11 +39,29 @@ from sanxiang.procedure.penalty import (
     investigative_act_problems,
 )
 from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.review import (
+    collective_discussion_problems,
+    major_override_problems,
+    pending_request,
+    review_extension_problems,
+    review_opinion_problems,
+    review_submission_problems,
+    reviewer_problems,
+)
 from sanxiang.procedure.penalty.snapshot import (
+    CHECKLIST_FINDINGS,
+    DISCRETION,
+    MAJOR_CONDITIONS,
     NO_PENALTY_REASONS,
     ON_SPOT_COLLECTION_GROUNDS,
     PENALTY_KINDS,
+    REVIEW_CHECKLIST,
+    REVIEW_OPINIONS,
     SERVICE_METHODS,
+    ChecklistFinding,
+    CollectiveDiscussion,
+    MajorOverride,
+    ReviewRequest,
 )
 from sanxiang.procedure.registry_rules import OfficerSnapshot
 from sanxiang.procedure.violations import Violation
@@ -74,10 +92,13 @@ class Field:
     # Free text may name people: the ledger keeps its digest, the case row the text (as the
     # registry and evidence events do). Dates, numbers, choices and flags are recorded as given.
     personal: bool = False
+    # Text that names nobody and that supervisors must be able to read in the ledger itself (the
+    # reason for overriding the catalogue, for extending a period): recorded in clear.
+    clear: bool = False
 
     @property
     def recorded_in_clear(self) -> bool:
-        return not self.personal and self.kind not in ("text", "textarea", "lines")
+        return self.clear or (not self.personal and self.kind not in ("text", "textarea", "lines"))
 
 
 def choices(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
@@ -104,6 +125,10 @@ def _bool(name: str, label: str, **kw) -> Field:
     return Field(name, label, "bool", required=False, **kw)
 
 
+def _reason(name: str, label: str, **kw) -> Field:
+    return Field(name, label, "text", clear=True, **kw)
+
+
 SOURCES = {
     "inspection": "监督检查",
     "complaint": "投诉举报",
@@ -112,7 +137,6 @@ SOURCES = {
     "other": "其他",
 }
 CHALLENGE_KINDS = {"reconsideration": "行政复议", "litigation": "行政诉讼"}
-REVIEW_OPINIONS = {"agree": "同意", "problems": "存在问题"}
 OUTCOMES = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚", "transfer": "移送司法机关"}
 
 PENALTY_FIELDS = (
@@ -139,7 +163,13 @@ class Draft:
     context: GuardContext
     actor_name: str
     actor_officer: OfficerSnapshot | None = None
+    actor_role: str = ""
     reviewer_first_time: bool = False
+    # For assigning a legal reviewer: the agency's designated reviewers, whether each would be
+    # reviewing penalties for the first time, and how many requests each has pending.
+    reviewers: tuple[OfficerSnapshot, ...] = ()
+    reviewers_first_time: frozenset[int] = frozenset()
+    reviewer_loads: dict[int, int] = field(default_factory=dict)
     violations: list[Violation] = field(default_factory=list)
     records: set[str] = field(default_factory=set)
 
@@ -477,35 +507,176 @@ def apply_hold_hearing(d: Draft, data: dict) -> None:
 # --- 法制审核、集体讨论、决定 -------------------------------------------------------------------------
 
 
+def decision_content_digest(details: dict[str, Any]) -> str:
+    """The digest of the draft's texts: a review covers the wording too (理由、依据、处罚内容)."""
+    import hashlib
+    import json
+
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def apply_draft_decision(d: Draft, data: dict) -> None:
     outcome = data["outcome"]
     terms = terms_from(data) if outcome == "penalty" else None
     reason = data.get("no_penalty_reason") or None
+    texts = {
+        "outcome": outcome,
+        "reasoning": data.get("reasoning", ""),
+        "transfer_to": data.get("transfer_to", ""),
+        **penalty_details(data),
+    }
     d.update(
         decision=DecisionDraft(
             outcome=outcome,
             penalty=terms,
             no_penalty_reason=reason if outcome == "no_penalty" else None,
             mitigation_recorded=bool(data.get("mitigation_recorded")),
+            discretion=data.get("discretion") or "within",
+            content_digest=decision_content_digest(texts),
         ),
         prior_fines_for_same_act=tuple(data.get("prior_fines") or ()),
     )
-    d.details["decision"] = {
-        "outcome": outcome,
-        "reasoning": data.get("reasoning", ""),
-        "transfer_to": data.get("transfer_to", ""),
-        **penalty_details(data),
-    }
+    d.details["decision"] = texts
+
+
+def apply_mark_major(d: Draft, data: dict) -> None:
+    d.update(
+        major_case=bool(data.get("major_case")),
+        major_conditions=frozenset(data.get("major_conditions") or ()),
+        complex_case=bool(data.get("complex_case")),
+    )
+    d.details.setdefault("major_marks", []).append(
+        {"on": iso(d.on), "by": d.actor_name, "reason": data.get("reason", "")}
+    )
+
+
+def apply_override_major(d: Draft, data: dict) -> None:
+    criteria = frozenset(data.get("criteria") or ())
+    reason = data.get("reason", "")
+    problems = major_override_problems(
+        d.snapshot, d.context, criteria=criteria, reason=reason, actor_is_head=d.actor_role in HEAD
+    )
+    if problems:
+        d.violations += problems
+        return
+    override = MajorOverride(criteria=criteria, reason=reason, by=d.actor_name, on=d.on)
+    d.update(major_overrides=(*d.snapshot.major_overrides, override))
+
+
+def _eligible_reviewers(d: Draft) -> list[OfficerSnapshot]:
+    return [
+        r
+        for r in d.reviewers
+        if not reviewer_problems(d.snapshot, r, first_time=r.id in d.reviewers_first_time)
+    ]
+
+
+def apply_submit_review(d: Draft, data: dict) -> None:
+    evidence = list(data.get("evidence_list") or [])
+    explanation = data.get("explanation", "")
+    response = data.get("response", "")
+    package = {"evidence_list"} if evidence else set()
+    if explanation.strip():
+        package.add("explanation")
+    problems = review_submission_problems(d.snapshot, d.context, package=frozenset(package), response=response)
+    eligible = _eligible_reviewers(d)
+    if not eligible:
+        problems.append(
+            Violation(
+                "penalty.review.no_reviewer",
+                "本机关没有可以审核本案的法制审核人员（须为在岗的法制审核人员、未参与本案调查，"
+                "初次从事审核的须具有法律职业资格），请先在执法主体中指定",
+                penalty_article(58),
+                "reviewer",
+            )
+        )
+    if problems:
+        d.violations += problems
+        return
+    # The least loaded eligible reviewer; ties go to the longest-serving (lowest id).
+    reviewer = min(eligible, key=lambda r: (d.reviewer_loads.get(r.id or 0, 0), r.id or 0))
+    decision = d.snapshot.decision
+    assert decision is not None
+    number = len(d.snapshot.review_requests) + 1
+    request = ReviewRequest(
+        round=number,
+        submitted_on=d.on,
+        draft=decision.key(),
+        package=frozenset(package | {"draft_decision"} | ({"investigation_report", "hearing_transcript"}
+                                                          & d.snapshot.records)),
+        reviewer_id=reviewer.id,
+        response_given=bool(response.strip()),
+    )
+    d.update(review_requests=(*d.snapshot.review_requests, request))
+    d.details.setdefault("review_rounds", []).append(
+        {"round": number, "on": iso(d.on), "by": d.actor_name, "evidence_list": evidence,
+         "explanation": explanation, "response": response, "reviewer": reviewer.name, "reviewer_id": reviewer.id}
+    )
+
+
+def apply_assign_reviewer(d: Draft, data: dict) -> None:
+    request = pending_request(d.snapshot)
+    if request is None:
+        d.refuse("penalty.review.nothing_pending", "没有待审核的送审，无须指定审核人员", penalty_article(58), "review")
+        return
+    chosen = int(data["reviewer"])
+    reviewer = next((r for r in d.reviewers if r.id == chosen), None)
+    if reviewer is None:
+        d.refuse("penalty.review.reviewer_not_designated", "所选人员不是本机关在岗的法制审核人员",
+                 penalty_article(58), "reviewer")
+        return
+    problems = reviewer_problems(d.snapshot, reviewer, first_time=chosen in d.reviewers_first_time)
+    if problems:
+        d.violations += problems
+        return
+    requests = tuple(replace(r, reviewer_id=chosen) if r.round == request.round else r
+                     for r in d.snapshot.review_requests)
+    d.update(review_requests=requests)
+    rounds = d.details.setdefault("review_rounds", [])
+    if rounds:
+        rounds[-1].update({"reviewer": reviewer.name, "reviewer_id": chosen,
+                           "reassigned": {"on": iso(d.on), "by": d.actor_name, "reason": data.get("reason", "")}})
+
+
+def apply_extend_review(d: Draft, data: dict) -> None:
+    problems = review_extension_problems(d.snapshot, d.context, extend_to=data["extend_to"])
+    if problems:
+        d.violations += problems
+        return
+    request = pending_request(d.snapshot)
+    assert request is not None
+    d.update(review_requests=tuple(replace(r, extended_to=data["extend_to"]) if r.round == request.round else r
+                                   for r in d.snapshot.review_requests))
+    rounds = d.details.setdefault("review_rounds", [])
+    if rounds:
+        rounds[-1]["extension"] = {"to": iso(data["extend_to"]), "reason": data.get("reason", ""), "by": d.actor_name}
+
+
+def checklist_from(data: dict[str, Any]) -> tuple[ChecklistFinding, ...]:
+    return tuple(
+        ChecklistFinding(item, data.get(f"check_{item}") or "", data.get(f"note_{item}") or "")
+        for item in REVIEW_CHECKLIST
+        if data.get(f"check_{item}")
+    )
 
 
 def apply_review(d: Draft, data: dict) -> None:
+    checklist = checklist_from(data)
+    reasons = data.get("reasons", "")
+    problems = review_opinion_problems(
+        d.snapshot,
+        d.context,
+        reviewer=d.actor_officer,
+        first_time=d.reviewer_first_time,
+        opinion=data.get("opinion", ""),
+        checklist=checklist,
+        reasons=reasons,
+    )
+    request = pending_request(d.snapshot)
     decision = d.snapshot.decision
-    if decision is None:
-        d.refuse("case.review.no_draft", "尚未拟定处理决定，没有可以审核的内容", penalty_article(58), "decision")
-        return
-    if d.actor_officer is None:
-        d.refuse("case.review.not_an_officer", "您的账号未关联执法人员（法制审核人员），不能出具审核意见",
-                 penalty_article(58))
+    if problems or request is None or decision is None or d.actor_officer is None:
+        d.violations += problems
         return
     opinion = ReviewOpinion(
         reviewer=d.actor_officer,
@@ -514,16 +685,55 @@ def apply_review(d: Draft, data: dict) -> None:
         reviewed_outcome=decision.outcome,
         reviewed_penalty=decision.penalty,
         reviewer_first_time=d.reviewer_first_time,
+        round=request.round,
+        reviewed_draft=request.draft,
+        checklist=checklist,
     )
     d.update(review_opinions=(*d.snapshot.review_opinions, opinion))
-    d.details.setdefault("reviews", []).append({"on": iso(d.on), "opinion": data["opinion"], "text": data["text"],
-                                                "reviewer": d.actor_name})
-    d.records.add("review_opinion")
+    d.details.setdefault("reviews", []).append(
+        {
+            "round": request.round,
+            "on": iso(d.on),
+            "opinion": data["opinion"],
+            "reasons": reasons,
+            "reviewer": d.actor_name,
+            "checklist": [{"item": f.item, "finding": f.finding, "note": f.note} for f in checklist],
+        }
+    )
+
+
+DISCUSSION_RESOLUTIONS = {
+    "adopt_draft": "维持承办机构拟作出的决定",
+    "adopt_review": "采纳法制审核意见，由承办机构修改后重新送审",
+}
 
 
 def apply_collective_discussion(d: Draft, data: dict) -> None:
-    d.details["collective_discussion"] = {"on": iso(d.on), "conclusion": data["conclusion"],
-                                          "participants": list(data.get("participants") or [])}
+    resolution = data.get("resolution") or ""
+    leaders = int(data.get("leader_count") or 0)
+    held_on = data.get("held_on") or d.on
+    problems = collective_discussion_problems(d.snapshot, d.context, leader_count=leaders, resolution=resolution)
+    if held_on > d.on:
+        problems.append(Violation("case.discussion.future", "集体讨论日期不能晚于今天", FORM_BASIS, "held_on"))
+    if problems:
+        d.violations += problems
+        return
+    decision = d.snapshot.decision
+    adopted = decision.key() if decision is not None and resolution != "adopt_review" else ""
+    d.update(collective_discussions=(*d.snapshot.collective_discussions,
+                                     CollectiveDiscussion(held_on, leaders, resolution, adopted)))
+    d.details["collective_discussion"] = {
+        "on": iso(held_on),
+        "place": data.get("place", ""),
+        "host": data.get("host", ""),
+        "recorder": data.get("recorder", ""),
+        "participants": list(data.get("participants") or []),
+        "absent": list(data.get("absent") or []),
+        "views": list(data.get("views") or []),
+        "conclusion": data.get("conclusion", ""),
+        "resolution": resolution,
+        "leader_count": leaders,
+    }
     d.records.add("collective_discussion_record")
 
 
@@ -657,6 +867,21 @@ def apply_note(d: Draft, data: dict) -> None:
 
 ORD, SUM, BOTH = (ORDINARY,), (SUMMARY,), (ORDINARY, SUMMARY)
 BEFORE_DECISION = ("investigation_ended", "notified", "hearing_held")
+MARKABLE = ("opened", "investigating", "investigation_ended", "notified", "hearing_scheduled", "hearing_held")
+CATALOGUE_CRITERIA = {
+    "catalogue.kind": "处罚种类列入目录",
+    "catalogue.amount": "罚没数额达到目录标准",
+    "catalogue.matter": "执法事项列入目录",
+    "catalogue.discretion": "减轻或者超出裁量基准加重处罚",
+}
+CHECKLIST_FIELDS = tuple(
+    f
+    for item, label in REVIEW_CHECKLIST.items()
+    for f in (
+        Field(f"check_{item}", label, "choice", choices=choices(CHECKLIST_FINDINGS)),
+        _t(f"note_{item}", f"{label}：说明", required=False),
+    )
+)
 OPENING_FIELDS = (
     Field("source", "案件来源", "choice", choices=choices(SOURCES)),
     _area("summary", "案情简介"),
@@ -757,16 +982,50 @@ STEPS: tuple[Step, ...] = (
                  Field("no_penalty_reason", "不予处罚的理由", "choice", required=False,
                        choices=tuple((k, v[0]) for k, v in NO_PENALTY_REASONS.items())),
                  _bool("mitigation_recorded", "已依法从轻或者减轻处罚并写明"),
+                 Field("discretion", "裁量情况", "choice", required=False, choices=choices(DISCRETION)),
                  _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False),
                  _t("transfer_to", "移送的司法机关", required=False),
                  Field("prior_fines", "同一违法行为已被处以罚款的决定文号", "lines", required=False,
                        help="每行一个；没有则不填（第二十九条）")),
          apply=apply_draft_decision),
-    Step("record_review", "法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,
-         fields=(Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)), _area("text", "审核意见书内容")),
-         apply=apply_review),
+    Step("mark_major", "认定重大执法决定情形", ORD, states=MARKABLE,
+         fields=(_bool("major_case", "承办机构认定为重大执法决定"),
+                 Field("major_conditions", "属于下列情形", "choices", required=False, choices=choices(MAJOR_CONDITIONS)),
+                 _bool("complex_case", "案件情况疑难复杂、涉及多个法律关系"),
+                 _reason("reason", "认定或者变更的理由")),
+         apply=apply_mark_major,
+         help="承办机构可以认定重大执法决定情形；法制审核目录认定的情形只有机关负责人可以排除"),
+    Step("override_major", "决定不按重大执法决定办理", ORD, states=MARKABLE, roles=HEAD,
+         fields=(Field("criteria", "排除的目录情形", "choices", choices=choices(CATALOGUE_CRITERIA)),
+                 _reason("reason", "理由")),
+         apply=apply_override_major,
+         help="仅限法制审核目录认定的情形；理由记入账本"),
+    Step("submit_review", "送法制审核", ORD, states=BEFORE_DECISION,
+         fields=(_lines("evidence_list", "证据材料目录", required=False, help="每行一项"),
+                 _area("explanation", "情况说明", required=False, help="案件基本情况、拟作出决定的理由和裁量说明"),
+                 _area("response", "对上一次审核意见的说明", required=False, help="重新送审时填写补充、修改的情况")),
+         apply=apply_submit_review,
+         help="系统检查送审材料是否齐全，并从本机关法制审核人员中指定审核人员（回避本案调查人员）"),
+    Step("assign_reviewer", "改派法制审核人员", ORD, states=BEFORE_DECISION, roles=HEAD,
+         fields=(Field("reviewer", "法制审核人员", "officer"), _reason("reason", "改派理由", required=False)),
+         apply=apply_assign_reviewer),
+    Step("extend_review", "批准延长审核期限", ORD, states=BEFORE_DECISION, roles=HEAD,
+         fields=(_date("extend_to", "延长至"), _reason("reason", "延长理由")), apply=apply_extend_review),
+    Step("record_review", "出具法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,
+         fields=(*CHECKLIST_FIELDS,
+                 Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)),
+                 _area("reasons", "理由")),
+         apply=apply_review, documents=(("review_opinion", "review_opinion"),)),
     Step("record_collective_discussion", "集体讨论", ORD, states=BEFORE_DECISION, roles=HEAD,
-         fields=(_area("conclusion", "讨论结论"), _lines("participants", "参加人员")), apply=apply_collective_discussion),
+         fields=(_date("held_on", "讨论日期"), _t("place", "地点"), _t("host", "主持人"), _t("recorder", "记录人"),
+                 _lines("participants", "出席人员", help="每行一人，如：王某（局长）"),
+                 Field("leader_count", "出席的机关负责人人数", "int"),
+                 _lines("absent", "缺席人员及原因", required=False),
+                 _lines("views", "讨论意见", help="每行一人，如：王某：同意承办机构意见"),
+                 _area("conclusion", "讨论结论"),
+                 Field("resolution", "承办机构与法制审核机构意见不一致时的处理", "choice", required=False,
+                       choices=choices(DISCUSSION_RESOLUTIONS))),
+         apply=apply_collective_discussion, documents=(("collective_discussion", "collective_discussion_record"),)),
     Step("extend_decision_period", "批准延长办案期限", ORD, states=("opened", "investigating", *BEFORE_DECISION,
                                                               "hearing_scheduled"),
          roles=HEAD, fields=(_date("extended_to", "延长至"), _t("reason", "延长理由")), apply=apply_extend),

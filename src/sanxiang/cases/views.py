@@ -159,6 +159,7 @@ def _case_page(
             "documents": selectors.case_documents(case=case),
             "timeline": selectors.case_timeline(case=case),
             "records": sorted(selectors.record_label(r) for r in snapshot.records),
+            "review": selectors.case_review_view(case=case, snapshot=snapshot, on=today),
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
             "can_act": selectors.user_can_act_on_case(request.user, case),

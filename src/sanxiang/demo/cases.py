@@ -43,6 +43,9 @@ class Plan:
     stop: str  # the state the case is left in
     days_ago: int
     variant: str = ""  # decline | hearing | major | court | collect
+    # For major cases: where the legal review stands when the story stops (a review state of
+    # `sanxiang.procedure.penalty.review.REVIEW_STATES`); "" goes on to the decision.
+    review: str = ""
 
 
 ORDINARY_PLANS = (
@@ -55,6 +58,13 @@ ORDINARY_PLANS = (
     Plan("涉嫌生产经营超范围使用食品添加剂的食品案", "ordinary", "hearing_scheduled", 16, "hearing"),
     Plan("涉嫌经营病死畜禽肉类案", "ordinary", "hearing_held", 45, "hearing"),
     Plan("涉嫌经营超过保质期的婴幼儿配方食品案", "ordinary", "decided", 40, "major"),
+    # Major cases in every state of the legal review (重大执法决定法制审核).
+    Plan("涉嫌销售假冒伪劣农资案", "ordinary", "notified", 24, "major", "not_submitted"),
+    Plan("涉嫌在校园周边销售不合格食品案", "ordinary", "notified", 21, "major", "pending"),
+    Plan("涉嫌销售不合格儿童玩具案", "ordinary", "notified", 30, "major", "returned"),
+    Plan("涉嫌非法添加非食用物质案", "ordinary", "notified", 32, "major", "disagreed"),
+    Plan("涉嫌商业贿赂案", "ordinary", "notified", 36, "major", "resolved"),
+    Plan("涉嫌销售不合格燃气具案", "ordinary", "notified", 38, "major", "agreed"),
     Plan("涉嫌经营超过保质期的食品案", "ordinary", "served", 32),
     Plan("涉嫌未取得食品经营许可从事食品经营案", "ordinary", "court_enforcement", 270, "court"),
     Plan("涉嫌销售不合格电线电缆案", "ordinary", "executed", 60),
@@ -100,8 +110,12 @@ class _Story:
         """Perform the step; False once the case has reached the state it stops in."""
         if self.case.state == self.plan.stop:
             return False
-        self.case = case_action_perform(actor=self.users[who], case=self.case, action=action, data=data, on=day)
+        self.record(action, day, who, **data)
         return True
+
+    def record(self, action: str, day: dt.date, who: str = "officer", /, **data) -> None:
+        """Perform a step within the state the case stops in (the legal review happens there)."""
+        self.case = case_action_perform(actor=self.users[who], case=self.case, action=action, data=data, on=day)
 
     def working_days_after(self, day: dt.date, n: int) -> dt.date:
         return self.calendar.working_days_after(day, n).date
@@ -115,12 +129,17 @@ class _Story:
         evidence_ingest(actor=officer, source=io.BytesIO(_mp4(seed)), meta=meta)
 
 
-def _officers_covering(agency: Agency, start: dt.date, today: dt.date, prefer: Officer | None) -> list[Officer]:
+def _officers_covering(
+    agency: Agency, start: dt.date, today: dt.date, prefer: Officer | None, avoid: int | None = None
+) -> list[Officer]:
     """Two officers of the agency whose certificates for the field are valid from the case's
     first day to today, the demo officer first when they qualify (so that the demo account's
     worklist has cases)."""
     chosen = []
-    candidates = list(Officer.objects.filter(agency=agency, status="active").prefetch_related("certificates").order_by("pk"))
+    # The demo reviewer never investigates a demo case, so that he may review them all (回避).
+    candidates = list(
+        Officer.objects.filter(agency=agency, status="active").exclude(pk=avoid).prefetch_related("certificates").order_by("pk")
+    )
     if prefer is not None:
         candidates.sort(key=lambda o: o.pk != prefer.pk)
     for officer in candidates:
@@ -203,11 +222,14 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
                exchanges=["主持人：现在开始听证。", "调查人员：陈述案件事实、证据和处罚建议。", "当事人：请求从轻处罚。"])
         return
     decide_day = s.working_days_after(day, 5) + DAY
-    s.step("draft_decision", decide_day, outcome="penalty", reasoning="当事人的陈述、申辩期限届满，未提出陈述、申辩。", **penalty)
+    draft = {"outcome": "penalty", "reasoning": "当事人的陈述、申辩期限届满，未提出陈述、申辩。", **penalty}
+    if plan.review:
+        s.record("draft_decision", decide_day, **draft)  # the case stops in this state; its review goes on
+    else:
+        s.step("draft_decision", decide_day, **draft)
     if plan.variant == "major":
-        s.step("record_review", decide_day, "reviewer", opinion="agree", text="事实清楚，证据确凿，适用依据正确，程序合法，同意。")
-        s.step("record_collective_discussion", decide_day, "head", conclusion="经集体讨论，同意处罚决定。",
-               participants=["局长", "分管副局长", "法制审核人员"])
+        if _review(s, decide_day, today):
+            return
     if not s.step("decide", decide_day):
         return
     serve_day = s.working_days_after(decide_day, 1)
@@ -229,6 +251,61 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
                   head_opinion="同意结案。"):
         return
     s.step("archive", pay_day + 2 * DAY)
+
+
+CHECKLIST_PASS = {
+    f"check_{item}": "pass"
+    for item in ("agency", "officers", "powers", "procedure", "facts", "evidence", "law", "discretion", "documents", "crime")
+}
+AGREE = {**CHECKLIST_PASS, "opinion": "agree", "reasons": "事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意。"}
+PACKAGE = {"evidence_list": ["现场检查笔录", "询问笔录", "现场照片", "营业执照复印件"],
+           "explanation": "当事人违法行为涉及重大公共利益，拟按裁量基准处罚，提请法制审核。"}
+DISCUSSION = {
+    "place": "本局三楼会议室", "host": "局长", "recorder": "办公室工作人员", "leader_count": 3,
+    "participants": ["局长（主持）", "分管副局长", "副局长", "法规股负责人（列席）"],
+    "views": ["局长：同意承办机构意见", "分管副局长：同意", "副局长：同意"],
+    "conclusion": "经集体讨论，同意承办机构拟作出的处罚决定。",
+}
+
+
+def _review(s: _Story, day: dt.date, today: dt.date) -> bool:
+    """Take a major case through the legal review as far as its plan says; True if the story
+    stops here (before the decision)."""
+    stage = s.plan.review
+    if stage == "not_submitted":
+        return True
+
+    def submit(on: dt.date, **extra) -> None:
+        s.record("submit_review", on, **PACKAGE, **extra)
+        # The demo reviewer account does the reviews: the head reassigns when the system's even
+        # assignment chose another of the agency's reviewers.
+        reviewer = s.users["reviewer"].officer_id
+        if s.case.facts["review_requests"][-1]["reviewer_id"] != reviewer:
+            s.record("assign_reviewer", on, "head", reviewer=str(reviewer), reason="由本案熟悉该领域的审核人员审核")
+
+    submit(day)
+    if stage == "pending":
+        return True
+    day = min(s.working_days_after(day, 2), today)
+    if stage in ("returned", "agreed"):
+        s.record("record_review", day, "reviewer", **(CHECKLIST_PASS | {"check_evidence": "fail"}),
+                 note_evidence="缺少涉案商品的检验报告", opinion="resubmit", reasons="请补充涉案商品的检验报告后重新提交。")
+        if stage == "returned":
+            return True
+        day = min(s.working_days_after(day, 1), today)
+        submit(day, response="已补充涉案商品的检验报告。")
+        day = min(s.working_days_after(day, 1), today)
+    if stage in ("disagreed", "resolved"):
+        s.record("record_review", day, "reviewer", **(CHECKLIST_PASS | {"check_discretion": "fail"}),
+                 note_discretion="罚款数额与裁量基准不符", opinion="disagree", reasons="裁量不当，不同意拟作出的处罚决定。")
+        if stage == "disagreed":
+            return True
+        s.record("record_collective_discussion", day, "head", held_on=day, resolution="adopt_draft",
+                 **(DISCUSSION | {"conclusion": "经集体讨论，承办机构的裁量理由成立，维持拟作出的处罚决定。"}))
+        return True
+    s.record("record_review", day, "reviewer", **AGREE)
+    s.record("record_collective_discussion", day, "head", held_on=day, **DISCUSSION)
+    return stage == "agreed"
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -281,7 +358,7 @@ def demo_cases_load(*, agency: Agency, users: dict[str, User], today: dt.date) -
     count = 0
     for index, plan in enumerate((*ORDINARY_PLANS, *SUMMARY_PLANS), start=1):
         start = today - dt.timedelta(days=plan.days_ago)
-        officers = _officers_covering(agency, start - 3 * DAY, today, prefer)
+        officers = _officers_covering(agency, start - 3 * DAY, today, prefer, avoid=users["reviewer"].officer_id)
         party = citizen if plan.procedure == "summary" and index % 2 else (companies[index % len(companies)] if companies else citizen)
         act_date = start - 3 * DAY if plan.procedure == "ordinary" else start
         case = case_create(
