@@ -40,6 +40,7 @@ from sanxiang.procedure.penalty import (
 )
 from sanxiang.procedure.penalty.basis import penalty_article
 from sanxiang.procedure.penalty.review import (
+    DISCUSSION_RESOLUTIONS,
     collective_discussion_problems,
     major_override_problems,
     pending_request,
@@ -560,7 +561,9 @@ def apply_override_major(d: Draft, data: dict) -> None:
     if problems:
         d.violations += problems
         return
-    override = MajorOverride(criteria=criteria, reason=reason, by=d.actor_name, on=d.on)
+    decision = d.snapshot.decision
+    override = MajorOverride(criteria=criteria, reason=reason, by=d.actor_name, on=d.on,
+                             draft=decision.key() if decision is not None else "")
     d.update(major_overrides=(*d.snapshot.major_overrides, override))
 
 
@@ -700,12 +703,6 @@ def apply_review(d: Draft, data: dict) -> None:
             "checklist": [{"item": f.item, "finding": f.finding, "note": f.note} for f in checklist],
         }
     )
-
-
-DISCUSSION_RESOLUTIONS = {
-    "adopt_draft": "维持承办机构拟作出的决定",
-    "adopt_review": "采纳法制审核意见，由承办机构修改后重新送审",
-}
 
 
 def apply_collective_discussion(d: Draft, data: dict) -> None:

@@ -156,7 +156,13 @@ def major_criteria_matched(snapshot: Snapshot, context: GuardContext) -> list[Ma
 
 def major_assessment(snapshot: Snapshot, context: GuardContext) -> MajorAssessment:
     matched = major_criteria_matched(snapshot, context)
-    cleared = set().union(*(o.criteria for o in snapshot.major_overrides)) if snapshot.major_overrides else set()
+    # An override holds for the draft the head saw: a new amount, kind or wording is a new
+    # question, which the head must answer again.
+    key = snapshot.decision.key() if snapshot.decision is not None else ""
+    cleared: set[str] = set()
+    for override in snapshot.major_overrides:
+        if not override.draft or override.draft == key:
+            cleared |= override.criteria
     kept = tuple(c for c in matched if not (c.source == CATALOGUE and c.code in cleared))
     overridden = tuple(c for c in matched if c.source == CATALOGUE and c.code in cleared)
     return MajorAssessment(kept, overridden)
@@ -168,7 +174,11 @@ def review_reasons(snapshot: Snapshot, context: GuardContext) -> list[str]:
 
 
 def discussion_reasons(snapshot: Snapshot, context: GuardContext) -> list[str]:
-    """Why the decision must be taken by the leaders' collective discussion (第五十七条第二款)."""
+    """Why the decision must be taken by the leaders' collective discussion (第五十七条第二款:
+    giving a penalty for 情节复杂或者重大违法行为; not a decision to impose none)."""
+    decision = snapshot.decision
+    if decision is not None and decision.outcome != "penalty":
+        return []
     catalogue = catalogue_in_force(snapshot, context)
     reasons = []
     if "complex" in catalogue.discussion_for and snapshot.complex_case:
@@ -321,6 +331,10 @@ def reviewer_problems(snapshot: Snapshot, reviewer: OfficerSnapshot, *, first_ti
     """Whether this officer may review this case: a designated legal reviewer who did not
     investigate it (回避) and, when reviewing penalties for the first time, holds the 法律职业资格."""
     problems = []
+    if reviewer.status != "active":
+        problems.append(
+            Violation("penalty.review.reviewer_inactive", f"{reviewer.name}不在岗，不能审核", REVIEW_BASIS, "reviewer")
+        )
     if not reviewer.is_legal_reviewer:
         problems.append(
             Violation(
@@ -454,6 +468,11 @@ def review_opinion_problems(
 
 # --- collective discussion ---------------------------------------------------------------------
 
+DISCUSSION_RESOLUTIONS: dict[str, str] = {
+    "adopt_draft": "维持承办机构拟作出的决定",
+    "adopt_review": "采纳法制审核意见，由承办机构修改后重新送审",
+}
+
 
 def standing_disagreement(snapshot: Snapshot) -> bool:
     """The review office did not agree, and the case office has not changed its draft since."""
@@ -484,7 +503,11 @@ def collective_discussion_problems(
         )
     if snapshot.decision is None:
         problems.append(Violation("penalty.discussion.no_draft", "尚未拟定处理决定，没有可以讨论的内容", ART_57, "decision"))
-    if resolution:
+    if resolution and resolution not in DISCUSSION_RESOLUTIONS:
+        problems.append(
+            Violation("penalty.discussion.resolution_unknown", "分歧处理方式无效", ART_57, "resolution")
+        )
+    elif resolution:
         allowed = parameter(
             context, snapshot, "penalty.review.disagreement_resolved_by_collective_discussion", on=context.today
         )
@@ -520,15 +543,15 @@ def resolved_by_discussion(snapshot: Snapshot, context: GuardContext, opinion: R
     """The leaders settled a 不同意 in favour of the very draft now proposed (118号 coordination)."""
     allowed = parameter(context, snapshot, "penalty.review.disagreement_resolved_by_collective_discussion", on=context.today)
     decision = snapshot.decision
-    return (
-        bool(allowed.value)
-        and opinion.opinion == "disagree"
-        and decision is not None
-        and any(
-            d.resolution == "adopt_draft" and d.held_on >= opinion.given_on and d.adopted_draft == decision.key()
-            for d in snapshot.collective_discussions
-        )
-    )
+    if not allowed.value or opinion.opinion != "disagree" or decision is None:
+        return False
+    # Only the leaders' latest word on the disagreement counts: a later discussion that sided with
+    # the review office undoes an earlier one that adopted the draft.
+    settling = [d for d in snapshot.collective_discussions if d.resolution and d.held_on >= opinion.given_on]
+    if not settling:
+        return False
+    last = settling[-1]
+    return last.resolution == "adopt_draft" and last.adopted_draft == decision.key()
 
 
 def _draft_matches(opinion: ReviewOpinion, snapshot: Snapshot) -> bool:
@@ -672,6 +695,7 @@ def review_status(snapshot: Snapshot, context: GuardContext) -> ReviewStatus:
 
 __all__ = [
     "CATALOGUE",
+    "DISCUSSION_RESOLUTIONS",
     "OFFICE",
     "REVIEW_STATES",
     "STATUTE",

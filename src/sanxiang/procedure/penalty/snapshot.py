@@ -307,6 +307,7 @@ class MajorOverride:
     reason: str
     by: str
     on: dt.date
+    draft: str = ""  # DecisionDraft.key() of the draft the head decided on; "" before keys existed
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "criteria", frozenset(self.criteria))
