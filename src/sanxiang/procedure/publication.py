@@ -1,0 +1,364 @@
+"""Enforcement publicity (行政执法公示) as code: what may be published, what must be hidden, and
+the days by which a decision is published, withdrawn and taken down.
+
+Pure Python like the rest of `procedure`. The Django side hands in plain values (the decision's
+texts, the names and identifiers it knows) and stores what comes back; the public portal only
+ever sees the redacted result.
+
+Redaction (脱敏, legal_rules §4.2) is a superset of the Zhejiang rule and the PIPL: ID numbers,
+phone numbers, natural persons' addresses, bank accounts (of organisations too), health data,
+licence plates and third parties' names are hidden, in structured fields and in free text alike;
+the punished party's own name, organisation names, credit codes and the legal representative stay.
+What cannot be found by pattern (a third party's name) is found because the case names them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sanxiang.procedure.engine import LegalCalendar, PeriodEnd
+from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.violations import Violation
+
+PUBLICITY_BASIS = "国办发〔2018〕118号"
+
+REDACTION_KINDS: dict[str, str] = {
+    "id_number": "身份证件号码",
+    "phone": "电话号码",
+    "email": "电子邮箱",
+    "bank_account": "银行账号",
+    "plate": "机动车号牌",
+    "address": "自然人住址",
+    "health": "健康状况",
+    "third_party": "第三人姓名",
+}
+# What replaces a hidden value in the public text.
+HIDDEN = {
+    "id_number": "［证件号码已隐去］",
+    "phone": "［电话号码已隐去］",
+    "email": "［电子邮箱已隐去］",
+    "bank_account": "［银行账号已隐去］",
+    "plate": "［号牌已隐去］",
+    "address": "［住址已隐去］",
+    "health": "［健康信息已隐去］",
+}
+REDACTION_BASIS = (
+    "《中华人民共和国个人信息保护法》第二十五条、第二十八条；《中华人民共和国政府信息公开条例》第十五条、第三十七条；"
+    "《浙江省行政处罚结果信息网上公开暂行办法》第七条"
+)
+
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# Order matters: a value is hidden once, by the first pattern that finds it (an ID number is not
+# also a bank account; an 11-digit mobile number is a phone number, not an account).
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
+    # 18-digit (GB 11643) and 15-digit resident ID numbers; no check of the check digit, so that a
+    # mistyped number is hidden as well.
+    (
+        "id_number",
+        re.compile(
+            r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+            r"|(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"
+        ),
+    ),
+    # Mobile numbers (possibly +86, spaced or hyphenated) and landlines with area codes.
+    (
+        "phone",
+        re.compile(
+            r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)"
+            r"|(?<!\d)0\d{2,3}[ -]?\d{7,8}(?!\d)"
+        ),
+    ),
+    # Bank cards and accounts: 12 to 30 digits, possibly grouped by spaces or hyphens.
+    ("bank_account", re.compile(r"(?<![0-9A-Za-z])\d{4}(?:[ -]?\d{2,6}){2,6}(?![0-9A-Za-z])")),
+    ("plate", re.compile(rf"[{_PROVINCES}][A-HJ-NP-Z][ ·]?[A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂学警港澳]")),
+    # An address down to the house: administrative units, then a road, street, lane or village
+    # with a number (门牌号).
+    (
+        "address",
+        re.compile(
+            r"(?:[\u4e00-\u9fa5]{1,10}?(?:省|自治区|市|盟|自治州|州|县|旗|区|镇|乡|苏木|街道|嘎查|村|社区)){0,6}"
+            r"[\u4e00-\u9fa5A-Za-z0-9]{1,15}?(?:路|街|大街|大道|巷|胡同|弄|道|村|组|小区|嘎查)"
+            r"\d+(?:-\d+)?(?:号|弄|栋|幢)(?:(?:院|楼)?\d+(?:-\d+)?(?:号楼|栋|幢|单元|层|室|号))*"
+        ),
+    ),
+    # Health data: the diagnosis after the words that introduce one.
+    ("health", re.compile(r"(?:患有|确诊为?|诊断为|罹患|病史[:：]?)[^，。；,;、\s]{1,20}")),
+)
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """One value hidden from the public text: where, of what kind, and a digest of what it was
+    (never the value itself, which stays in the case file)."""
+
+    field: str
+    kind: str
+    start: int
+    end: int
+    replacement: str
+    digest: str  # first 16 hex of SHA-256 of the hidden value
+
+
+@dataclass(frozen=True)
+class Redacted:
+    text: str
+    redactions: tuple[Redaction, ...]
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
+
+
+def name_masked(name: str) -> str:
+    """张三丰 → 张某某: the surname stays, as publications conventionally print third parties."""
+    name = name.strip()
+    if not name:
+        return name
+    surname_length = 2 if len(name) >= 4 and name[:2] in COMPOUND_SURNAMES else 1
+    return name[:surname_length] + "某" * max(1, min(2, len(name) - surname_length))
+
+
+COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯"})
+
+
+def text_redact(
+    text: str,
+    *,
+    field: str,
+    keep: Iterable[str] = (),
+    third_parties: Iterable[str] = (),
+    addresses: Iterable[str] = (),
+) -> Redacted:
+    """Hide every personal value in `text`. `keep` are values that must stay even where a
+    pattern matches them (the party's credit code, the agency's phone); `third_parties` are the
+    natural persons the case names besides the punished party; `addresses` the natural persons'
+    addresses the case knows (hidden wherever they appear, even where no pattern would see them)."""
+    kept = sorted({k for k in keep if k}, key=len, reverse=True)
+    spans: list[tuple[int, int, str, str]] = []  # start, end, kind, replacement
+
+    def taken(start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e, _, _ in spans)
+
+    def protected(start: int, end: int) -> bool:
+        # Kept only when the match lies within a value to keep: a longer match that merely
+        # contains one (a natural person living at the company's address) is still hidden.
+        value = text[start:end]
+        return any(value in k for k in kept)
+
+    for value in sorted({a for a in addresses if a and len(a) >= 4}, key=len, reverse=True):
+        for match in re.finditer(re.escape(value), text):
+            if not taken(match.start(), match.end()):
+                spans.append((match.start(), match.end(), "address", HIDDEN["address"]))
+    for name in sorted({n.strip() for n in third_parties if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        if any(name == k for k in kept):
+            continue
+        for match in re.finditer(re.escape(name), text):
+            if not taken(match.start(), match.end()):
+                spans.append((match.start(), match.end(), "third_party", name_masked(name)))
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if kind == "address":
+                # "家住…", "住址…": the verb or label before the address stays readable.
+                lead = re.match(r"(?:家住|居住在|居住于|居住|住址|地址|住在|住)[:：]?", text[start:end])
+                if lead:
+                    start += lead.end()
+            if end - start < 2 or taken(start, end) or protected(start, end):
+                continue
+            spans.append((start, end, kind, HIDDEN[kind]))
+    spans.sort()
+    out, redactions, position = [], [], 0
+    for start, end, kind, replacement in spans:
+        out.append(text[position:start])
+        out.append(replacement)
+        redactions.append(Redaction(field, kind, start, end, replacement, _digest(text[start:end])))
+        position = end
+    out.append(text[position:])
+    return Redacted("".join(out), tuple(redactions))
+
+
+def leaks(text: str, values: Iterable[str]) -> list[str]:
+    """The values that still appear in `text` (for the approval screen and the tests)."""
+    return [v for v in values if v and v in text]
+
+
+# --- what may be published ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicationFacts:
+    """What the rules read about a decision: its kinds, procedure, sector and the party."""
+
+    decided_on: dt.date
+    act_date: dt.date
+    kinds: frozenset[str]  # keys of PENALTY_KINDS; empty for a decision that imposes no penalty
+    fine_fen: int = 0
+    procedure: str = "ordinary"  # ordinary | summary
+    sector: str = ""  # 执法领域 as the agency names it (e.g. 市场监管)
+    region: str = ""
+    party_kind: str = "organization"  # natural_person | organization
+    party_birth_date: dt.date | None = None
+    secrets_or_privacy: bool = False  # the main facts involve state or trade secrets or privacy
+    decision_kind: str = "penalty"  # penalty | permit | other
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+
+
+def _parameter(parameters: ParameterSet, name: str, facts: PublicationFacts, on: dt.date):
+    return parameters[name].period_on(on, region=facts.region, sector=facts.sector)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def publication_refusals(facts: PublicationFacts, *, parameters: ParameterSet | None = None) -> list[Violation]:
+    """Every reason this decision must not be published; [] when it must be."""
+    parameters = parameters or parameters_default()
+    on = facts.decided_on
+    reasons = []
+    minor = _parameter(parameters, "publication.minor_age_years", facts, on)
+    if (
+        facts.party_kind == "natural_person"
+        and facts.party_birth_date is not None
+        and age_on(facts.party_birth_date, facts.act_date) < minor.value
+    ):
+        reasons.append(
+            Violation(
+                "publication.minor",
+                f"当事人在违法行为发生时未满{minor.value}周岁，不予公开",
+                minor.reference,
+                "party",
+            )
+        )
+    if facts.secrets_or_privacy:
+        reasons.append(
+            Violation(
+                "publication.secrets",
+                "案件主要事实涉及国家秘密、商业秘密或者个人隐私，不予公开",
+                "《中华人民共和国政府信息公开条例》第十四条、第十五条；《浙江省行政处罚结果信息网上公开暂行办法》第五条",
+                "secrets_or_privacy",
+            )
+        )
+    if facts.kinds == {"warning"}:
+        sectors = _parameter(parameters, "publication.warning_only_unpublished_sectors", facts, on)
+        if facts.sector in sectors.value:
+            reasons.append(
+                Violation("publication.warning_only", "仅受警告处罚的，本领域不予公示", sectors.reference, "kinds")
+            )
+    if facts.procedure == "summary":
+        summary = _parameter(parameters, "publication.summary_procedure_published", facts, on)
+        if not summary.value:
+            reasons.append(
+                Violation(
+                    "publication.summary_procedure", "简易程序（当场处罚）作出的决定不予公开", summary.reference, "procedure"
+                )
+            )
+    if facts.decision_kind == "penalty" and not facts.kinds:
+        reasons.append(
+            Violation("publication.no_penalty", "未给予行政处罚的决定不作为行政处罚决定信息公示", PUBLICITY_BASIS, "kinds")
+        )
+    return reasons
+
+
+# --- when ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    date: dt.date
+    estimated: bool
+    basis: str
+
+
+def _due(end: PeriodEnd, reference: str) -> Due:
+    return Due(end.date, end.estimated, f"{reference}；{end.basis}" if end.basis else reference)
+
+
+def publication_due(
+    facts: PublicationFacts, *, calendar: LegalCalendar, parameters: ParameterSet | None = None
+) -> Due:
+    """7 working days for penalty and permit decisions, 20 for the others (118号)."""
+    parameters = parameters or parameters_default()
+    name = (
+        "publication.penalty_permit_working_days"
+        if facts.decision_kind in ("penalty", "permit")
+        else "publication.other_decision_working_days"
+    )
+    days = _parameter(parameters, name, facts, facts.decided_on)
+    return _due(calendar.working_days_after(facts.decided_on, days.value), days.reference)
+
+
+def withdrawal_due(
+    changed_on: dt.date, facts: PublicationFacts, *, calendar: LegalCalendar, parameters: ParameterSet | None = None
+) -> Due:
+    """3 working days after the decision was changed, revoked, held unlawful or void (第四十八条)."""
+    parameters = parameters or parameters_default()
+    days = _parameter(parameters, "publication.withdrawal_working_days", facts, changed_on)
+    return _due(calendar.working_days_after(changed_on, days.value), days.reference)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    from calendar import monthrange
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class DisplayPeriod:
+    months: int
+    ends_on: dt.date  # the last day on display (公示截止期)
+    basis: str
+
+
+def display_period(
+    facts: PublicationFacts, *, starts_on: dt.date, parameters: ParameterSet | None = None
+) -> DisplayPeriod:
+    """The display period from the policy table: every matching rule gives a period and the
+    longest applies (legal_rules §4.3). The table in force on the decision day applies."""
+    parameters = parameters or parameters_default()
+    policy = _parameter(parameters, "publication.display_periods", facts, facts.decided_on)
+    low = _parameter(parameters, "publication.low_fine_fen", facts, facts.decided_on)
+    tokens = set(facts.kinds)
+    if "fine" in tokens and facts.fine_fen <= low.value:
+        tokens.discard("fine")
+        tokens.add("low_fine")
+    months = 0
+    for rule in policy.value:
+        if rule.get("procedure") and rule["procedure"] != facts.procedure:
+            continue
+        if rule.get("sector") and rule["sector"] != facts.sector:
+            continue
+        if rule.get("kinds") and not tokens & set(rule["kinds"]):
+            continue
+        months = max(months, int(rule["months"]))
+    months = months or 12
+    ends_on = _add_months(starts_on, months) - dt.timedelta(days=1)
+    return DisplayPeriod(months, ends_on, policy.reference)
+
+
+__all__ = [
+    "HIDDEN",
+    "REDACTION_BASIS",
+    "REDACTION_KINDS",
+    "DisplayPeriod",
+    "Due",
+    "PublicationFacts",
+    "Redacted",
+    "Redaction",
+    "display_period",
+    "leaks",
+    "name_masked",
+    "publication_due",
+    "publication_refusals",
+    "text_redact",
+    "withdrawal_due",
+]
