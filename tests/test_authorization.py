@@ -16,6 +16,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 
@@ -85,8 +86,16 @@ URL_MATRIX = {
     "review:catalogue_detail": ("agency", "read"),
     "review:catalogue_edit": ("agency", "catalogue_edit"),
     "review:catalogue_publish": ("agency", "catalogue_publish"),
+    "publication:drafts": (None, "any"),
+    "publication:draft_detail": ("draft", "read"),
+    "publication:draft_approve": ("draft", "read"),
+    "publication:draft_withdraw": ("draft", "read"),
+    "publication:documents": (None, "any"),
+    "publication:document_publish": (None, "document_publish"),
+    "publication:dual_publicity": (None, "any"),
+    "publication:annual": (None, "any"),
 }
-PUBLIC_OR_AUTH_FLOW = {"web:landing", "accounts:login", "accounts:totp", "accounts:logout"}
+PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
 # covers their owner and agency checks.
 PROTOCOL_ENDPOINTS = {"evidence:tus_uploads", "evidence:tus_upload"}
@@ -107,13 +116,14 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "review_supervision": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
         "catalogue_edit": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
         "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
+        "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
     }[rule]
 
 
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence", "review"):
+    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence", "review", "publication"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
@@ -159,6 +169,10 @@ def world():
                 actor=None, agency=agency, kind="natural_person", name=f"{label}当事人",
                 id_type="resident_id_card", id_number=id_number(), phone="13800000000",
             ),
+            "draft": PublicationDraft.objects.create(
+                case=case, agency=agency, decided_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 3),
+                original={"title": f"{label}案件"}, public={"title": f"{label}案件"},
+            ),
         }
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
@@ -173,7 +187,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"kind": "officers"})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id"}[subject]
+             "document": "document_id", "draft": "draft_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -7,6 +7,7 @@ Variables:
   SANXIANG_SECRET_KEY   secret key; when unset, one is generated once into the data folder
   SANXIANG_ALLOWED_HOSTS comma-separated host names (default 127.0.0.1,localhost)
   SANXIANG_DEBUG        1 for development
+  SANXIANG_PUBLIC_BASE_URL  the public site's address printed in certificate QR codes
   SANXIANG_MEDIA_ROOT   where stored files go (default DATA_DIR/files)
   SANXIANG_EVIDENCE_MAX_BYTES      size limit of one evidence file (default 8 GiB)
   SANXIANG_EVIDENCE_UPLOAD_HOURS   an unfinished upload expires after this many idle hours (default 72)
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "sanxiang.casefile",
     "sanxiang.evidence",
     "sanxiang.review",
+    "sanxiang.publication",
+    "sanxiang.portal",
     "sanxiang.web",
 ]
 
@@ -121,7 +124,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
-LOGOUT_REDIRECT_URL = "web:landing"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -133,6 +136,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lockout after repeated failed logins (等保 2.0 asks for login-failure handling).
+# The public site's address as citizens reach it, printed in certificate QR codes (a card printed
+# from a staff machine on 127.0.0.1 must still open the public site). Empty: the request's host.
+SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
 SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
 SESSION_COOKIE_AGE = env.int("SANXIANG_SESSION_SECONDS", default=8 * 3600)

@@ -20,6 +20,7 @@ admin.site.login = admin_login
 admin.site.site_header = "三项制度平台 · 系统管理"
 
 urlpatterns = [
+    path("", include("sanxiang.portal.urls")),
     path("", include("sanxiang.web.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
     path("staff/registry/", include("sanxiang.registry.urls")),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("staff/evidence/", include("sanxiang.evidence.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("staff/review/", include("sanxiang.review.urls")),
+    path("staff/publication/", include("sanxiang.publication.urls")),
     path("catalogues/", include("sanxiang.review.public_urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),

@@ -107,4 +107,4 @@ class PasswordChange(PasswordChangeView):
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    return redirect("web:landing")
+    return redirect("portal:home")

@@ -143,7 +143,26 @@ def _demo_cases(generator: CountyGenerator) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
     if main is None or len(users) != 3:
         return  # not the demo's own accounts: leave the county as it is
-    demo_cases_load(agency=main, users=users, today=generator.today)
+    if demo_cases_load(agency=main, users=users, today=generator.today):
+        _demo_publicity(main=main, head=users["head"], today=generator.today)
+
+
+def _demo_publicity(*, main: Agency, head: User, today) -> None:
+    """The public portal's content: every agency's 事前 publicity from the registry, and the
+    decisions published as an agency head would, two working days after each was made; the most
+    recent decision is left as a draft awaiting approval."""
+    from sanxiang.cases.selectors import working_day_calendar_current
+    from sanxiang.publication.models import DraftStatus, PublicationDraft
+    from sanxiang.publication.registry_sync import public_registry_refresh
+    from sanxiang.publication.services import publication_approve, publications_expire
+
+    public_registry_refresh()
+    calendar = working_day_calendar_current()
+    drafts = list(PublicationDraft.objects.filter(agency=main, status=DraftStatus.DRAFT).order_by("decided_on", "pk"))
+    for draft in drafts[:-1]:
+        on = min(calendar.working_days_after(draft.decided_on, 2).date, today)
+        publication_approve(actor=head, draft=draft, on=on)
+    publications_expire(on=today)
 
 
 def user_totp_enable(*, user: User, secret: str) -> User:

@@ -32,6 +32,11 @@ def navigation(request: HttpRequest) -> dict:
     nav.append(("review:catalogue_index", _("审核目录清单")))
     if user_can_read_review_supervision(user):
         nav.append(("review:supervision", _("法制审核统计")))
+    nav += [
+        ("publication:drafts", _("执法公示")),
+        ("publication:dual_publicity", _("双公示数据")),
+        ("publication:annual", _("年度执法数据")),
+    ]
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

@@ -9,7 +9,9 @@ from sanxiang.registry.models import Agency, Certificate, Matter, Officer
 
 def home_context(*, user: User, on: dt.date | None = None) -> dict:
     on = on or dt.date.today()
-    context: dict = {"role": user.role, "today": on}
+    from sanxiang.publication.selectors import publication_alerts
+
+    context: dict = {"role": user.role, "today": on, "publication_alerts": publication_alerts(viewer=user, on=on)}
     if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
         overview = registry_selectors.team_health_overview(viewer=user, on=on)
         context |= {

@@ -4,6 +4,5 @@ from sanxiang.web import views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.landing, name="landing"),
     path("staff/", views.home, name="home"),
 ]

@@ -1,0 +1,244 @@
+"""Full-text search of the portal over synthetic published decisions: the time to index them and
+to answer a query, beside LIKE alone over the same columns.
+
+    python benchmarks/portal_search.py                          # SQLite, 20,000 publications
+    python benchmarks/portal_search.py --rows 100000 --engine postgres
+
+A fresh database each run (a temporary SQLite file; on PostgreSQL the database named in --pg-url is
+dropped and created again). Printed:
+- indexing: segmenting the public text (rjieba, `search_text_build`), then inserting the rows, which
+  fills the index (SQLite: FTS5 triggers; PostgreSQL: the GIN index), and rebuilding the index
+  from scratch;
+- per query: what the decision list does (the count and the first page of 20), median of the runs,
+  through `publications_search`, and the same filter with LIKE alone (no index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PARTIES = [
+    "鄂尔多斯市某某商贸有限公司",
+    "乌审旗某某餐饮店",
+    "张某",
+    "李某某",
+    "某某建材经营部",
+    "某某汽车修理厂",
+]
+ACTS = [
+    "销售不符合食品安全标准的食品",
+    "在户外广告中发布虚假广告",
+    "未取得食品经营许可从事食品经营活动",
+    "对商品作虚假宣传",
+    "未按规定明码标价",
+    "擅自设置户外广告设施",
+    "超标排放大气污染物",
+    "未按规定进行安全生产教育培训",
+    "销售超过保质期的食品",
+    "使用未经检定的计量器具",
+    "无照经营",
+    "违法占用耕地建房",
+]
+FACTS = [
+    "经查，当事人于{m}月{d}日在其经营场所{act}，货值金额{n}元，违法所得{g}元。",
+    "执法人员现场检查发现，当事人{act}，现场查获相关物品{n}件。",
+    "根据群众举报，执法人员依法对当事人进行检查，查明当事人{act}，情节较轻，已及时改正。",
+    "当事人的上述行为违反了有关法律法规的规定，有现场检查笔录、询问笔录、照片等证据证实。",
+]
+CONTENTS = [
+    "给予警告。",
+    "罚款{n}元。",
+    "没收违法所得{g}元，并处罚款{n}元。",
+    "责令停产停业，并处罚款{n}元。",
+    "吊销营业执照。",
+]
+QUERIES = [
+    ("2-char", "广告"),
+    ("4-char", "食品安全"),
+    ("phrase", "发布虚假广告"),
+    ("2 terms", "广告 罚款"),
+    ("name", "张某"),
+    ("1-char", "罚"),
+    ("number", "〔2026〕1234号"),
+]
+
+
+def _setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SANXIANG_DATA_DIR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _texts(rng: random.Random, i: int) -> dict[str, str]:
+    act = rng.choice(ACTS)
+    values = {"act": act, "m": rng.randint(1, 12), "d": rng.randint(1, 28), "n": rng.randint(1, 200) * 100}
+    values["g"] = rng.randint(1, 50) * 10
+    facts = "".join(rng.choice(FACTS).format(**values) for _ in range(rng.randint(1, 3)))
+    return {
+        "number": f"乌审旗市监处罚〔2026〕{i}号",
+        "title": f"{act}案",
+        "party_name": rng.choice(PARTIES),
+        "violation_type": act,
+        "facts": facts,
+        "content": rng.choice(CONTENTS).format(**values),
+    }
+
+
+def _build(rows: int) -> None:
+    import datetime as dt
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
+    from sanxiang.publication.search import SEARCH_FIELDS, search_index_install, search_text_build, segmenter
+
+    rng = random.Random(1)
+    agency = PublicAgency.objects.create(
+        source_id=1, name="乌审旗市场监督管理局", kind="行政机关", refreshed_at=timezone.now()
+    )
+    texts = [_texts(rng, i) for i in range(rows)]
+    chars = sum(len(t[f]) for t in texts for f in SEARCH_FIELDS)
+
+    t = time.perf_counter()
+    segmenter()
+    load = time.perf_counter() - t
+    t = time.perf_counter()
+    search_texts = [search_text_build(texts=[x[f] for f in SEARCH_FIELDS]) for x in texts]
+    segment = time.perf_counter() - t
+    print(f"  dictionary load:                  {load * 1000:8.0f} ms ({segmenter().name})")
+    print(
+        f"  segment {rows:,} publications:     {segment:8.2f} s  ({rows / segment:,.0f} docs/s,"
+        f" {chars / segment / 1e6:.1f} M chars/s; {chars / rows:.0f} chars/doc,"
+        f" {sum(len(s.split()) for s in search_texts) / rows:.0f} words/doc)"
+    )
+
+    statuses = [PublicationStatus.PUBLISHED] * 8 + [PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED]
+    objects = [
+        Publication(
+            agency=agency,
+            agency_name=agency.name,
+            party_kind="法人及非法人组织",
+            basis="《中华人民共和国行政处罚法》",
+            kinds=["fine"],
+            kinds_label="罚款",
+            decided_on=dt.date(2024, 1, 1) + dt.timedelta(days=i % 1000),
+            published_on=dt.date(2024, 1, 8) + dt.timedelta(days=i % 1000),
+            display_until=dt.date(2029, 1, 1),
+            status=rng.choice(statuses),
+            search_text=search_text,
+            **x,
+        )
+        for i, (x, search_text) in enumerate(zip(texts, search_texts, strict=True))
+    ]
+    t = time.perf_counter()
+    with transaction.atomic():
+        Publication.objects.bulk_create(objects, batch_size=2000)
+    insert = time.perf_counter() - t
+    print(f"  insert, index kept by the engine: {insert:8.2f} s  ({rows / insert:,.0f} rows/s)")
+    t = time.perf_counter()
+    with transaction.atomic():
+        search_index_install(connection=connection)  # SQLite: FTS5 'rebuild'; PostgreSQL: no-op
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("REINDEX INDEX publication_search_tsv")
+    print(f"  rebuild the index from scratch:   {time.perf_counter() - t:8.2f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _median_ms(fn, runs: int) -> float:
+    fn()  # warm the cache and the statement
+    timings = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - t)
+    return statistics.median(timings) * 1000
+
+
+def _queries(runs: int) -> None:
+    from django.db.models import Q
+
+    from sanxiang.publication.models import Publication, PublicationStatus
+    from sanxiang.publication.search import SEARCH_FIELDS, publications_search, search_terms
+
+    def page(qs):
+        count = qs.count()
+        list(qs.only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
+        return count
+
+    def like_only(q):
+        qs = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+        for term in q.split():
+            qs = qs.filter(Q.create([(f"{f}__icontains", term) for f in SEARCH_FIELDS], connector=Q.OR))
+        return qs.order_by("-decided_on", "-id")
+
+    print(f"  {'query':22} {'index words':>14} {'rows':>7} {'search':>10} {'LIKE alone':>11}")
+    for label, q in QUERIES:
+        words = " ".join(w for t in search_terms(q) for w in t.index_words) or "-"
+        searched = publications_search(Publication.objects.all(), q)
+        count = page(searched)
+        assert count == page(like_only(q)), q
+        fast = _median_ms(lambda searched=searched: page(searched), runs)
+        slow = _median_ms(lambda q=q: page(like_only(q)), runs)
+        print(f"  {label + ' ' + q:22} {words:>14} {count:7,} {fast:8.2f} ms {slow:8.2f} ms")
+    plan = publications_search(Publication.objects.all(), "食品安全").order_by().explain()
+    print(
+        "  plan of the 4-char count: "
+        + " | ".join(line.strip() for line in plan.splitlines() if line.strip())
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_search_bench")
+    args = parser.parse_args()
+    if args.engine == "sqlite":
+        url = f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-search-bench-')}/bench.sqlite3"
+    else:
+        from urllib.parse import urlparse
+
+        import psycopg
+
+        parsed = urlparse(args.pg_url)
+        name = parsed.path.lstrip("/")
+        with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = args.pg_url
+    _setup(url)
+    import sqlite3
+
+    from django.db import connection
+
+    version = sqlite3.sqlite_version if args.engine == "sqlite" else str(connection.pg_version)
+    print(f"{args.engine} {version}: {args.rows:,} synthetic publications (80 % published)")
+    _build(args.rows)
+    _queries(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

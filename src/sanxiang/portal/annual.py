@@ -1,0 +1,51 @@
+"""年度行政执法数据 on the portal: each agency's published figures by year, in the six categories
+of the template. Reads the public `AnnualReport` and `PublicAgency` tables only; a category the
+agency has no power in was published as null and shows as "—", never as 0."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from sanxiang.procedure.annual import ANNUAL_CATEGORIES, annual_report_due
+from sanxiang.publication.models import AnnualReport
+
+
+@require_GET
+def annual_list(request: HttpRequest) -> HttpResponse:
+    years = list(AnnualReport.objects.order_by("-year").values_list("year", flat=True).distinct())
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = None
+    if year not in years:
+        year = years[0] if years else None
+    reports = (
+        AnnualReport.objects.filter(year=year).select_related("agency").order_by("agency__name")
+        if year is not None
+        else AnnualReport.objects.none()
+    )
+    rows = [
+        {
+            "agency": report.agency,
+            "published_at": report.published_at,
+            "values": [report.counts.get(key) for key in ANNUAL_CATEGORIES],
+        }
+        for report in reports
+    ]
+    return render(
+        request,
+        "portal/annual/list.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "categories": list(ANNUAL_CATEGORIES.values()),
+            "due_on": annual_report_due(year) if year is not None else None,
+        },
+    )
+
+
+urlpatterns = [
+    path("annual/", annual_list, name="annual_list"),
+]

@@ -1,0 +1,392 @@
+"""Published enforcement decisions (事后公开): the list with its filters and search, one decision,
+the feeds (RSS, Atom, JSON Feed) and the printable notice for a service hall's board (公告栏).
+
+Reads `Publication` and `PublicAgency` and nothing else (tests/portal/test_isolation.py). What the
+public sees follows the publication's status:
+- published: everything the law lists;
+- withdrawn: still listed, with its number and the public statement of why, instead of the content;
+- expired: gone (404), as if never published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import linebreaksbr
+from django.urls import path, reverse
+from django.utils import feedgenerator, timezone
+from django.views.decorators.http import require_GET
+
+from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
+from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
+from sanxiang.publication.search import publications_search
+
+PAGE_SIZE = 20
+FEED_SIZE = 50
+NOTICE_DEFAULT_DAYS = 30
+NOTICE_MAX_DAYS = 366
+SITE_NAME = "乌审旗行政执法公示平台"
+FEED_TITLE = "行政执法决定公示"
+FEED_DESCRIPTION = "乌审旗各执法机关依法公示的行政执法决定及其撤回说明。"
+
+# The columns each page shows, and nothing more is read (`.only`).
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "party_name",
+    "agency_name",
+    "kinds_label",
+    "decided_on",
+    "status",
+    "withdrawn_on",
+    "withdrawal_statement",
+)
+FEED_COLUMNS = (*LIST_COLUMNS, "violation_type", "content", "kinds", "published_on", "updated_at")
+NOTICE_COLUMNS = (*LIST_COLUMNS, "violation_type", "content", "published_on")
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def decisions_visible() -> QuerySet[Publication]:
+    """Published and withdrawn decisions: a withdrawal is itself public, an expired decision is not."""
+    # Past its 公示截止期 a decision is down even before `publications_expire` has marked it.
+    return Publication.objects.filter(
+        status__in=[PublicationStatus.PUBLISHED, PublicationStatus.WITHDRAWN], display_until__gte=timezone.localdate()
+    )
+
+
+def decisions_filter(
+    queryset: QuerySet[Publication],
+    *,
+    agency_id: int | None = None,
+    kind: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    q: str = "",
+) -> QuerySet[Publication]:
+    """Apply the list's filters; `q` narrows to published decisions (a withdrawn one's content is
+    no longer public, so it must not be found by it)."""
+    if agency_id is not None:
+        queryset = queryset.filter(agency_id=agency_id)
+    if kind:
+        # `kinds` is a JSON list of PENALTY_KINDS keys. JSON containment is not portable (SQLite
+        # has none), its text is: keys are plain ASCII words, so '"fine"' occurs only for fine.
+        queryset = queryset.alias(kinds_text=Cast("kinds", TextField())).filter(
+            kinds_text__contains=f'"{kind}"'
+        )
+    if date_from is not None:
+        queryset = queryset.filter(decided_on__gte=date_from)
+    if date_to is not None:
+        queryset = queryset.filter(decided_on__lte=date_to)
+    if q.strip():
+        return publications_search(queryset, q)
+    return queryset.order_by("-decided_on", "-id")
+
+
+def decision_public_get(*, pk: int) -> Publication:
+    return get_object_or_404(decisions_visible(), pk=pk)
+
+
+def _agency_choices() -> list[tuple[str, str]]:
+    return [(str(a.pk), a.name) for a in PublicAgency.objects.only("id", "name").order_by("name")]
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+class _DateRangeForm(forms.Form):
+    """`from` and `to` are Python keywords, so these two fields are added by name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(
+            label="决定日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+        self.fields["to"] = forms.DateField(
+            label="决定日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", "截止日期不能早于起始日期")
+        return data
+
+
+class DecisionFilterForm(_DateRangeForm):
+    q = forms.CharField(
+        label="关键词", required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    agency = forms.TypedChoiceField(label="执法机关", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="处罚种类", required=False, choices=[("", "全部"), *PENALTY_KINDS.items()])
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "全部"), *agencies]
+
+
+class NoticeForm(_DateRangeForm):
+    agency = forms.TypedChoiceField(label="执法机关", coerce=int)
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [("", "请选择"), *agencies]
+        self.fields["from"].help_text = f"不填则为截止日期前{NOTICE_DEFAULT_DAYS}天"
+        self.fields["to"].help_text = "不填则为今天"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date_to = data.get("to") or timezone.localdate()
+        date_from = data.get("from") or date_to - dt.timedelta(days=NOTICE_DEFAULT_DAYS)
+        if "to" not in self.errors and (date_to - date_from).days > NOTICE_MAX_DAYS:
+            self.add_error("from", f"一次公告的期间不超过{NOTICE_MAX_DAYS}天")
+        data["from"], data["to"] = date_from, date_to
+        return data
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """Three queries: the agencies (for the filter), the count and the page."""
+    form = DecisionFilterForm(request.GET or None, agencies=_agency_choices())
+    # An invalid field drops out of cleaned_data and the valid ones still apply: a mistyped date
+    # should not empty the list.
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+    rows = decisions_filter(
+        decisions_visible(),
+        agency_id=data.get("agency"),
+        kind=data.get("kind") or "",
+        date_from=data.get("from"),
+        date_to=data.get("to"),
+        q=data.get("q") or "",
+    ).only(*LIST_COLUMNS)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/decisions/list.html",
+        {
+            "form": form,
+            "page": page,
+            "q": data.get("q") or "",
+            "filtered": any(data.get(k) for k in ("agency", "kind", "from", "to", "q")),
+        },
+    )
+
+
+@require_GET
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    publication = decision_public_get(pk=pk)
+    return render(
+        request,
+        "portal/decisions/detail.html",
+        {
+            "p": publication,
+            "withdrawn": publication.status == PublicationStatus.WITHDRAWN,
+            "fine": yuan(publication.fine_fen) if publication.fine_fen else "",
+            "confiscation": yuan(publication.confiscation_fen) if publication.confiscation_fen else "",
+        },
+    )
+
+
+@require_GET
+def decision_notice(request: HttpRequest) -> HttpResponse:
+    """A page to print and post on the board: one agency, a period, large type, A4. Without an
+    agency it shows the form to choose one."""
+    form = NoticeForm(request.GET or None, agencies=_agency_choices())
+    if not form.is_bound or not form.is_valid():
+        return render(
+            request,
+            "portal/decisions/notice.html",
+            {"form": form},
+            status=400 if form.is_bound else 200,
+        )
+    agency = get_object_or_404(
+        PublicAgency.objects.only("id", "name", "address", "phone"), pk=form.cleaned_data["agency"]
+    )
+    rows = (
+        decisions_filter(
+            decisions_visible(),
+            agency_id=agency.pk,
+            date_from=form.cleaned_data["from"],
+            date_to=form.cleaned_data["to"],
+        )
+        .only(*NOTICE_COLUMNS)
+        .order_by("decided_on", "id")
+    )
+    return render(
+        request,
+        "portal/decisions/notice.html",
+        {
+            "form": form,
+            "agency": agency,
+            "rows": list(rows),
+            "date_from": form.cleaned_data["from"],
+            "date_to": form.cleaned_data["to"],
+            "today": timezone.localdate(),
+            "list_url": request.build_absolute_uri(reverse("portal:decision_list") + f"?agency={agency.pk}"),
+        },
+    )
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+def _feed_agency(request: HttpRequest) -> PublicAgency | None:
+    """`?agency=<id>` narrows a feed to one agency; an unknown one is a 404, not every agency."""
+    raw = request.GET.get("agency", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("执法机关不存在")
+    return get_object_or_404(PublicAgency.objects.only("id", "name"), pk=int(raw))
+
+
+def _feed_rows(agency: PublicAgency | None) -> list[Publication]:
+    """Newest publications first (by the day they were published, which is when a reader sees
+    them): a feed is read for what is new."""
+    rows = decisions_visible()
+    if agency is not None:
+        rows = rows.filter(agency=agency)
+    return list(rows.only(*FEED_COLUMNS).order_by("-published_on", "-id")[:FEED_SIZE])
+
+
+def _feed_title(agency: PublicAgency | None) -> str:
+    return f"{agency.name} · {FEED_TITLE}" if agency else f"{SITE_NAME} · {FEED_TITLE}"
+
+
+def _item_title(p: Publication) -> str:
+    prefix = "【已撤回】" if p.status == PublicationStatus.WITHDRAWN else ""
+    return f"{prefix}{p.title}（{p.number}）"
+
+
+def _item_text(p: Publication) -> str:
+    if p.status == PublicationStatus.WITHDRAWN:
+        day = p.withdrawn_on.isoformat() if p.withdrawn_on else ""
+        return f"该决定已于{day}撤回。撤回说明：{p.withdrawal_statement}"
+    return (
+        f"执法机关：{p.agency_name}\n当事人：{p.party_name}\n违法行为类型：{p.violation_type}\n"
+        f"处罚种类：{p.kinds_label}\n处罚内容：{p.content}\n决定日期：{p.decided_on.isoformat()}"
+    )
+
+
+def _published_at(p: Publication) -> dt.datetime:
+    """Publications carry a day; feeds want an instant: the start of that day in local time."""
+    return timezone.make_aware(dt.datetime.combine(p.published_on, dt.time()))
+
+
+def _categories(p: Publication) -> list[str]:
+    return [PENALTY_KINDS[k] for k in p.kinds if k in PENALTY_KINDS]
+
+
+class DecisionRssFeed(Feed):
+    """RSS 2.0 (and Atom, below) through Django's syndication framework."""
+
+    description = FEED_DESCRIPTION
+    language = "zh-Hans"
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> PublicAgency | None:
+        return _feed_agency(request)
+
+    def title(self, obj: PublicAgency | None) -> str:
+        return _feed_title(obj)
+
+    def link(self, obj: PublicAgency | None) -> str:
+        url = reverse("portal:decision_list")
+        return f"{url}?agency={obj.pk}" if obj else url
+
+    def items(self, obj: PublicAgency | None) -> list[Publication]:
+        return _feed_rows(obj)
+
+    def item_title(self, item: Publication) -> str:
+        return _item_title(item)
+
+    def item_description(self, item: Publication) -> str:
+        return linebreaksbr(_item_text(item), autoescape=True)
+
+    def item_link(self, item: Publication) -> str:
+        return reverse("portal:decision_detail", args=[item.pk])
+
+    def item_pubdate(self, item: Publication) -> dt.datetime:
+        return _published_at(item)
+
+    def item_updateddate(self, item: Publication) -> dt.datetime:
+        return item.updated_at
+
+    def item_categories(self, item: Publication) -> list[str]:
+        return _categories(item)
+
+    def item_author_name(self, item: Publication) -> str:
+        return item.agency_name
+
+
+class DecisionAtomFeed(DecisionRssFeed):
+    feed_type = feedgenerator.Atom1Feed
+    subtitle = FEED_DESCRIPTION
+
+
+@require_GET
+def decision_feed_json(request: HttpRequest) -> JsonResponse:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The decision's own fields are under
+    `_decision`, the format's way of extending an item."""
+    agency = _feed_agency(request)
+    home = request.build_absolute_uri(reverse("portal:decision_list"))
+    items = []
+    for p in _feed_rows(agency):
+        url = request.build_absolute_uri(reverse("portal:decision_detail", args=[p.pk]))
+        items.append(
+            {
+                "id": url,
+                "url": url,
+                "title": _item_title(p),
+                "content_text": _item_text(p),
+                "date_published": _published_at(p).isoformat(),
+                "date_modified": timezone.localtime(p.updated_at).isoformat(timespec="seconds"),
+                "authors": [{"name": p.agency_name}],
+                "tags": _categories(p),
+                "_decision": {
+                    "number": p.number,
+                    "agency": p.agency_name,
+                    "party": p.party_name,
+                    "decided_on": p.decided_on.isoformat(),
+                    "status": p.status,
+                    "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
+                },
+            }
+        )
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": _feed_title(agency),
+        "description": FEED_DESCRIPTION,
+        "home_page_url": f"{home}?agency={agency.pk}" if agency else home,
+        "feed_url": request.build_absolute_uri(),
+        "language": "zh-Hans",
+        "items": items,
+    }
+    return JsonResponse(
+        feed, content_type="application/feed+json; charset=utf-8", json_dumps_params={"ensure_ascii": False}
+    )
+
+
+urlpatterns = [
+    path("decisions/", decision_list, name="decision_list"),
+    path("decisions/<int:pk>/", decision_detail, name="decision_detail"),
+    path("decisions/feed.rss", require_GET(DecisionRssFeed()), name="decision_feed_rss"),
+    path("decisions/feed.atom", require_GET(DecisionAtomFeed()), name="decision_feed_atom"),
+    path("decisions/feed.json", decision_feed_json, name="decision_feed_json"),
+    path("decisions/notice/", decision_notice, name="decision_notice"),
+]

@@ -1,0 +1,238 @@
+"""年度行政执法数据: counting an agency's year from its cases, publishing the figures to the public
+table (`AnnualReport`) with a ledger entry, and the alert for reports not published by 31 January.
+The categories, the due date and the 0-or-no-power rule are `procedure.annual`.
+
+What the platform counts, and what it cannot count yet (the generated report says so):
+
+- 行政处罚: penalty decisions (outcome "penalty": 不予行政处罚 and transfers to the judicial organs
+  are not penalties) of both the ordinary and the summary procedure, by their `decided_on`.
+- 行政检查: on-site inspections recorded in cases (investigative acts of kind "inspection") on
+  days of the year. Inspections that opened no case (routine and random inspections) are not
+  recorded on the platform yet, so the figure is a lower bound.
+- 行政强制: not counted from cases. 先行登记保存 (行政处罚法第五十六条) preserves evidence; it is
+  not one of the 行政强制措施 of 行政强制法第九条, so it is not counted here. Seizures and the like
+  are not recorded yet.
+- 行政许可、行政征收、行政征用: not recorded on the platform yet.
+
+A category the platform does not record is published as 0 where the agency has the power, as the
+template requires, and the report tells the person publishing to check it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import permission_require
+from sanxiang.cases.facts import facts_load
+from sanxiang.cases.models import Case
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.annual import (
+    ANNUAL_CATEGORIES,
+    ANNUAL_REPORT_BASIS,
+    annual_catalogue_gaps,
+    annual_categories_of,
+    annual_counts,
+    annual_report_due,
+    annual_report_overdue,
+)
+from sanxiang.procedure.penalty.snapshot import DecisionDraft, InvestigativeAct
+from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.publication.models import AnnualReport, PublicAgency
+from sanxiang.registry.models import Agency, AgencyStatus, Matter
+
+# The categories this platform counts from its records; the others are 0 until it records them.
+RECORDED_CATEGORIES = ("penalty", "inspection")
+NOT_RECORDED_NOTES = {
+    "permit": "本平台尚未办理和记录行政许可，行政许可数据按0填列，请核对本机关许可办理系统的数据。",
+    "coercion": "本平台尚未记录查封、扣押等行政强制措施和行政强制执行，行政强制数据按0填列，请核对。"
+    "先行登记保存是证据保全措施（《中华人民共和国行政处罚法》第五十六条），不属于行政强制措施，未计入。",
+    "levy": "本平台尚未记录行政征收，行政征收数据按0填列，请核对。",
+    "requisition": "本平台尚未记录行政征用，行政征用数据按0填列，请核对。",
+}
+RECORDED_NOTES = {
+    "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数；不予行政处罚、移送司法机关的不计入。",
+    "inspection": "行政检查：按本年度内案件调查中实施的现场检查计数；未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
+}
+PERMISSION_MESSAGE = "只有本机关负责人、单位管理员或者系统管理员可以发布本机关的年度行政执法数据"
+
+
+def user_can_publish_annual_report(user: User, agency_id: int) -> bool:
+    """Publishing speaks for the agency: its head or administrator, or a system administrator."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id == agency_id
+
+
+def _in_year(day: dt.date | None, year: int) -> bool:
+    return day is not None and day.year == year
+
+
+def annual_actions_count(*, agency: Agency, year: int) -> dict[str, int]:
+    """The actions of the year that the platform records, counted from the agency's cases."""
+    penalties = inspections = 0
+    for facts in Case.objects.filter(agency=agency).values_list("facts", flat=True).iterator():
+        decided = facts.get("decided_on")
+        if decided and _in_year(dt.date.fromisoformat(decided), year) and facts.get("decision"):
+            if facts_load(DecisionDraft, facts["decision"]).outcome == "penalty":
+                penalties += 1
+        for item in facts.get("investigative_acts") or ():
+            act = facts_load(InvestigativeAct, item)
+            if act.kind == "inspection" and _in_year(act.on, year):
+                inspections += 1
+    return {"penalty": penalties, "inspection": inspections}
+
+
+def annual_powers(*, agency: Agency) -> list[str]:
+    """The kinds of the agency's enforcement matters in force (its 权责清单)."""
+    return sorted(set(Matter.objects.filter(agency=agency, is_active=True).values_list("kind", flat=True)))
+
+
+def annual_report_generate(*, agency: Agency, year: int) -> dict[str, Any]:
+    """The agency's figures for `year`, with what they mean: for the person who checks them
+    before publishing. Nothing is written.
+
+    Returns {"agency_id", "agency_name", "year", "counts" (category → int or None), "rows" (one
+    per category: key, label, value, has_power, recorded), "notes", "due_on", "basis"}."""
+    powers = annual_powers(agency=agency)
+    counted = annual_actions_count(agency=agency, year=year)
+    counts = annual_counts(powers=powers, counted=counted)
+    held = annual_categories_of(powers)
+    notes = [RECORDED_NOTES[key] for key in RECORDED_CATEGORIES if counts[key] is not None]
+    notes += [note for key, note in NOT_RECORDED_NOTES.items() if key in held]
+    for key in annual_catalogue_gaps(powers=powers, counted=counted):
+        notes.append(
+            f"本机关权责清单中没有{ANNUAL_CATEGORIES[key]}事项，但本年度有{counted[key]}件{ANNUAL_CATEGORIES[key]}，"
+            "已如实填列；请核对权责清单。"
+        )
+    if not held:
+        notes.append("本机关尚未登记执法事项（权责清单），无法判断具有哪些执法职权；请先登记执法事项。")
+    return {
+        "agency_id": agency.pk,
+        "agency_name": agency.name,
+        "year": year,
+        "counts": counts,
+        "rows": [
+            {
+                "key": key,
+                "label": label,
+                "value": counts[key],
+                "has_power": key in held,
+                "recorded": key in RECORDED_CATEGORIES,
+            }
+            for key, label in ANNUAL_CATEGORIES.items()
+        ],
+        "notes": notes,
+        "due_on": annual_report_due(year),
+        "basis": ANNUAL_REPORT_BASIS,
+    }
+
+
+def _refused(code: str, message: str, field: str | None = None) -> Refused:
+    return Refused([Violation(f"annual_report.{code}", message, ANNUAL_REPORT_BASIS, field)])
+
+
+@transaction.atomic
+def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> AnnualReport:
+    """Publish (or publish again) the agency's figures for a finished year.
+
+    Publishing again replaces the figures in the public table (one report per agency and year)
+    and appends a new ledger entry that records the figures it replaced, so every version that
+    was ever public can be traced. `actor` is None only for work on the server's command line."""
+    if actor is not None:
+        permission_require(user_can_publish_annual_report(actor, agency.pk), PERMISSION_MESSAGE)
+    today = timezone.localdate()
+    if year >= today.year:
+        raise _refused("year_not_over", f"{year}年度尚未结束，不能发布该年度的行政执法数据", "year")
+    # The public agency row is the lock: two publications of one year never race.
+    public = PublicAgency.objects.select_for_update().filter(source_id=agency.pk).first()
+    if public is None:
+        raise _refused(
+            "no_public_agency",
+            f"“{agency.name}”尚未在公示平台公开执法主体信息，不能发布年度数据。"
+            "请先由系统管理员更新公开的执法主体信息，再发布。",
+            "agency",
+        )
+    generated = annual_report_generate(agency=agency, year=year)
+    counts = generated["counts"]
+    now = timezone.now()
+    report = AnnualReport.objects.select_for_update().filter(agency=public, year=year).first()
+    replaced = None
+    if report is None:
+        report = AnnualReport.objects.create(agency=public, year=year, counts=counts, published_at=now)
+    else:
+        replaced = report.counts
+        report.counts = counts
+        report.published_at = now
+        report.save(update_fields=["counts", "published_at"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.ANNUAL_REPORT_PUBLISHED,
+            {
+                "year": year,
+                "counts": counts,
+                "replaced": replaced,
+                "public_agency": public.pk,
+                "due_on": generated["due_on"].isoformat(),
+                "on_time": not annual_report_overdue(year, on=today),
+            },
+            agency_id=agency.pk,
+            subject=f"annual-report:{agency.pk}:{year}",
+        ),
+        actor=actor,
+    )
+    return report
+
+
+def annual_report_published(*, agency: Agency, year: int) -> AnnualReport | None:
+    return AnnualReport.objects.filter(agency__source_id=agency.pk, year=year).first()
+
+
+@dataclass(frozen=True)
+class AnnualReportMissing:
+    """An agency whose previous year's report is not public although its due date has passed."""
+
+    agency_id: int
+    agency_name: str
+    year: int
+    due_on: dt.date
+    days_overdue: int
+    # Without a public agency row the agency cannot publish until the public registry is refreshed.
+    has_public_agency: bool
+
+
+def annual_reports_missing(*, on: dt.date) -> list[AnnualReportMissing]:
+    """The alert: on day `on`, every agency in existence during the previous year (and not
+    dissolved) that has not published that year's report although 31 January has passed. Empty
+    up to and including 31 January."""
+    year = on.year - 1
+    due = annual_report_due(year)
+    if not annual_report_overdue(year, on=on):
+        return []
+    published = set(AnnualReport.objects.filter(year=year).values_list("agency__source_id", flat=True))
+    public = set(PublicAgency.objects.values_list("source_id", flat=True))
+    agencies = (
+        Agency.objects.exclude(status=AgencyStatus.DISSOLVED)
+        .filter(created_at__date__lte=dt.date(year, 12, 31))
+        .order_by("name")
+    )
+    return [
+        AnnualReportMissing(
+            agency_id=agency.pk,
+            agency_name=agency.name,
+            year=year,
+            due_on=due,
+            days_overdue=(on - due).days,
+            has_public_agency=agency.pk in public,
+        )
+        for agency in agencies
+        if agency.pk not in published
+    ]

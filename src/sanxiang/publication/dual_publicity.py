@@ -1,0 +1,239 @@
+"""The “双公示” export: published decisions as 信用中国 rows (CF_* for 行政处罚, XK_* for 行政许可),
+and the files they are sent in (CSV, XLSX, JSON). Fields and checks: `procedure.dual_publicity`.
+
+Built from the public read model (`Publication`) only, on purpose: what goes to the credit
+platform is what the public already sees, desensitized and approved, so the export cannot leak
+anything the portal does not show. Two consequences:
+
+- Which decisions: those decided in the chosen days (by `decided_on`, the date the standard's
+  CF_JDRQ / XK_JDRQ carries) that are *currently published*. Withdrawn decisions are left out: the
+  law takes them down (行政处罚法第四十八条), and sending them would put back online what was
+  withdrawn; the withdrawal reaches the credit platform through the agency's credit channel.
+  Expired ones are left out too: their 公示截止期 has passed, and sending them again would
+  display them again.
+- 证件号码 (CF_XDR_ZJHM / XK_XDR_ZJHM, and the legal representative's) are always empty: the
+  public tables do not hold them, and they are never displayed (legal_rules §4.2, §5 "shared, not
+  displayed"). Where the credit platform needs a natural person's number to match records, the
+  agency sends it through its own credit-information channel, not through this public export.
+
+Amounts: the public model holds fen; the standard wants 万元, so 1 万元 = 1,000,000 fen, written
+with six decimals through Decimal.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from sanxiang.procedure.dual_publicity import (
+    LAYOUT_LABELS,
+    PARTY_NATURAL_PERSON,
+    PERMIT_CATEGORIES,
+    dual_publicity_fields,
+    wan_yuan_from_fen,
+)
+from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
+from sanxiang.publication.models import Publication, PublicationStatus
+
+# Publication.decision_kind of each layout.
+LAYOUT_DECISION_KINDS = {"CF": "penalty", "XK": "permit"}
+FORMATS = {"csv": "CSV（Excel 可直接打开）", "xlsx": "Excel（.xlsx）", "json": "JSON"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+# XK_ZT: only publications in force are exported, so each is 有效.
+PERMIT_STATE_VALID = "1"
+
+
+def _kinds_label(publication: Publication) -> str:
+    if publication.kinds_label:
+        return publication.kinds_label
+    return "、".join(PENALTY_KINDS.get(kind, kind) for kind in publication.kinds)
+
+
+def _party(publication: Publication, prefix: str) -> dict[str, str]:
+    natural = publication.party_kind == PARTY_NATURAL_PERSON
+    return {
+        f"{prefix}_XDR_MC": publication.party_name,
+        f"{prefix}_XDR_LB": publication.party_kind,
+        # The standard sends a natural person's organisation codes empty (§5).
+        f"{prefix}_XDR_SHXYM": "" if natural else publication.party_credit_code,
+        f"{prefix}_FRDB": "" if natural else publication.legal_representative,
+    }
+
+
+def _amount(fen: int) -> str:
+    return wan_yuan_from_fen(fen) if fen else ""
+
+
+def _penalty_row(publication: Publication) -> dict[str, str]:
+    return _party(publication, "CF") | {
+        "CF_WSH": publication.number,
+        "CF_WFXW": publication.violation_type,
+        "CF_SY": publication.facts,
+        "CF_YJ": publication.basis,
+        "CF_CFLB": _kinds_label(publication),
+        "CF_NR": publication.content,
+        "CF_NR_FK": _amount(publication.fine_fen),
+        "CF_NR_WFFF": _amount(publication.confiscation_fen),
+        "CF_NR_ZKDX": publication.licence,
+        "CF_JDRQ": publication.decided_on.isoformat(),
+        "CF_GSJZQ": publication.display_until.isoformat(),
+        "CF_CFJG": publication.agency_name,
+        "CF_CFJGDM": publication.agency_credit_code,
+        # The deciding agency is the unit the data comes from: 谁执法谁公示.
+        "CF_SJLY": publication.agency_name,
+        "CF_SJLYDM": publication.agency_credit_code,
+    }
+
+
+def _permit_category(publication: Publication) -> str:
+    """The 许可类别 if the publication names one of the code list, else 其他 (code 06)."""
+    for value in (publication.kinds_label, *publication.kinds):
+        if value in PERMIT_CATEGORIES.values():
+            return value
+        if value in PERMIT_CATEGORIES:
+            return PERMIT_CATEGORIES[value]
+    return PERMIT_CATEGORIES["06"]
+
+
+def _permit_row(publication: Publication) -> dict[str, str]:
+    # The public model was made for penalties: a permit's title is its document's name, its
+    # licence field names the certificate, and its validity is not held (XK_YXQZ/XK_YXQZI empty).
+    return _party(publication, "XK") | {
+        "XK_XKWS": publication.title,
+        "XK_WSH": publication.number,
+        "XK_XKLB": _permit_category(publication),
+        "XK_XKZS": publication.licence,
+        "XK_NR": publication.content,
+        "XK_JDRQ": publication.decided_on.isoformat(),
+        "XK_XKJG": publication.agency_name,
+        "XK_XKJGDM": publication.agency_credit_code,
+        "XK_ZT": PERMIT_STATE_VALID,
+        "XK_LYDW": publication.agency_name,
+        "XK_LYDWDM": publication.agency_credit_code,
+    }
+
+
+def dual_publicity_rows(
+    *, agency_ids: list[int] | None, start: dt.date, end: dt.date, layout: str
+) -> list[dict[str, str]]:
+    """The rows of the published decisions of `layout` ("CF" or "XK") decided from `start` to
+    `end` (both included), of the `PublicAgency` ids given (None: every agency), oldest first.
+
+    Every row has every field of the layout, in the standard's order, as text ("" when empty)."""
+    codes = [f.code for f in dual_publicity_fields(layout)]
+    if end < start:
+        raise ValueError("the end of the range is before its start")
+    publications = Publication.objects.filter(
+        status=PublicationStatus.PUBLISHED,
+        decision_kind=LAYOUT_DECISION_KINDS[layout],
+        decided_on__gte=start,
+        decided_on__lte=end,
+    ).order_by("decided_on", "number", "id")
+    if agency_ids is not None:
+        publications = publications.filter(agency_id__in=agency_ids)
+    build = _penalty_row if layout == "CF" else _permit_row
+    rows = []
+    for publication in publications.iterator():
+        values = build(publication)
+        rows.append({code: values.get(code, "") or "" for code in codes})
+    return rows
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def dual_publicity_csv(rows: Iterable[dict[str, str]], *, layout: str) -> bytes:
+    """UTF-8 with a byte-order mark (Excel needs it for Chinese), one header row of field codes.
+
+    Values are written exactly as they are (no "'" before a leading "=" as the access-log export
+    does): this is a data-exchange file read by the credit platform, and the text comes from the
+    agency's own approved publications, not from outsiders."""
+    codes = [f.code for f in dual_publicity_fields(layout)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(codes)
+    for row in rows:
+        writer.writerow([row.get(code, "") for code in codes])
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def dual_publicity_json(rows: Iterable[dict[str, str]], *, layout: str) -> bytes:
+    codes = [f.code for f in dual_publicity_fields(layout)]
+    document = {
+        "layout": layout,
+        "title": f"双公示{LAYOUT_LABELS[layout]}信息",
+        "fields": codes,
+        "rows": [{code: row.get(code, "") for code in codes} for row in rows],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+REQUIRED_FONT = Font(bold=True, color="B3261E")
+OPTIONAL_FONT = Font(bold=True)
+
+
+def dual_publicity_xlsx(rows: Iterable[dict[str, str]], *, layout: str) -> bytes:
+    """One sheet of rows under a header of field codes (required ones in red, each with a comment
+    giving its Chinese name), every cell text: amounts keep their six decimals and dates their
+    YYYY-MM-DD form instead of becoming Excel numbers; and a “说明” sheet listing the fields."""
+    fields = dual_publicity_fields(layout)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(LAYOUT_LABELS[layout])
+    for index, field in enumerate(fields, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 14 if field.max_length is None or field.max_length <= 64 else 30
+        sheet.column_dimensions[letter].number_format = "@"
+    sheet.freeze_panes = "A2"
+    header = []
+    for field in fields:
+        cell = WriteOnlyCell(sheet, value=field.code)
+        cell.font = REQUIRED_FONT if field.required else OPTIONAL_FONT
+        cell.comment = Comment(f"{field.name}（{'必填' if field.required else '选填'}）", "Sanxiang")
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for field in fields:
+            cell = WriteOnlyCell(sheet, value=row.get(field.code, ""))
+            cell.number_format = "@"
+            # openpyxl stores a string starting with "=" as a formula; keep every value text.
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+
+    notes = workbook.create_sheet("说明")
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 40
+    notes.column_dimensions["E"].width = 50
+    notes.append(["字段代码", "字段名称", "是否必填", "最大长度", "说明"])
+    for field in fields:
+        notes.append(
+            [field.code, field.name, "必填" if field.required else "选填", field.max_length or "", field.note]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+WRITERS = {"csv": dual_publicity_csv, "xlsx": dual_publicity_xlsx, "json": dual_publicity_json}
+
+
+def dual_publicity_file(rows: list[dict[str, str]], *, layout: str, file_format: str) -> bytes:
+    try:
+        writer = WRITERS[file_format]
+    except KeyError:
+        raise ValueError(f"unknown export format {file_format!r}") from None
+    return writer(rows, layout=layout)

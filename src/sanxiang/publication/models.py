@@ -1,0 +1,220 @@
+"""Enforcement publicity (行政执法公示): the public read model, and the drafts it is made from.
+
+Two kinds of table, kept apart on purpose (DESIGN: "the public sees what the law says, and
+nothing more"):
+
+- The public tables (`PublicAgency`, `PublicCertificate`, `PublicDocument`, `Publication`,
+  `AnnualReport`) hold only what the public may read: desensitized text and the fields the law
+  lists. They have no foreign key into internal tables (only the source id, as a plain integer,
+  for the refresh), so no query of the portal can join its way into cases, parties or officers.
+  They are written only by `publication.services`.
+- `PublicationDraft` is internal: the original and the redacted text side by side, the redactions
+  and the reasons a case may not be published, for the person who approves it.
+
+The portal (`sanxiang.portal`) reads the public tables and nothing else; a test enforces it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicAgency(models.Model):
+    """事前公开: an agency as the public sees it, regenerated from the registry."""
+
+    source_id = models.BigIntegerField(_("来源编号"), unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("主体类别"), max_length=40)
+    legal_basis = models.TextField(_("职权依据"), blank=True)
+    enforcement_fields = models.CharField(_("执法领域"), max_length=200, blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    parent_government = models.CharField(_("所属人民政府"), max_length=100, blank=True)
+    entrusted_by = models.CharField(_("委托机关"), max_length=100, blank=True)
+    # Lists of plain dicts, each documented where it is written (services.public_agency_refresh).
+    matters = models.JSONField(_("执法事项"), default=list)
+    procedures = models.JSONField(_("执法流程"), default=list)
+    remedies = models.JSONField(_("救济渠道"), default=list)
+    inspections = models.JSONField(_("随机抽查事项清单"), default=list)
+    service_guides = models.JSONField(_("服务指南"), default=list)
+    officer_count = models.PositiveIntegerField(_("执法人员数"), default=0)
+    refreshed_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("公开的执法主体")
+        verbose_name_plural = _("公开的执法主体")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificateState(models.TextChoices):
+    VALID = "valid", _("有效")
+    SUSPENDED = "suspended", _("暂扣")
+    REVOKED = "revoked", _("已注销")
+
+
+class PublicCertificate(models.Model):
+    """事中公示: what a citizen who scans an officer's certificate may see, and nothing more:
+    name, agency, certificate number, field, and the dates from which validity is judged today."""
+
+    token = models.CharField(_("核验码"), max_length=32, unique=True)
+    source_id = models.BigIntegerField(_("来源编号"), unique=True)
+    number = models.CharField(_("执法证号"), max_length=40, db_index=True)
+    officer_name = models.CharField(_("姓名"), max_length=50)
+    agency = models.ForeignKey(PublicAgency, on_delete=models.CASCADE, related_name="certificates")
+    enforcement_field = models.CharField(_("执法领域"), max_length=100, blank=True)
+    state = models.CharField(_("证件状态"), max_length=16, choices=CertificateState.choices)
+    valid_from = models.DateField(_("有效期自"))
+    valid_to = models.DateField(_("有效期至"))
+    refreshed_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("公开的执法证件")
+        verbose_name_plural = _("公开的执法证件")
+        ordering = ["agency__name", "officer_name"]
+
+    def __str__(self) -> str:
+        return f"{self.officer_name} {self.number}"
+
+
+class PublicDocument(models.Model):
+    """A policy document an agency publishes (制度、清单、服务指南、流程图、执法工作手册); the file
+    is in the evidence store, found by its digest."""
+
+    agency = models.ForeignKey(PublicAgency, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("类别"), max_length=20)
+    title = models.CharField(_("标题"), max_length=200)
+    filename = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    published_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("公开的制度文件")
+        verbose_name_plural = _("公开的制度文件")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicationStatus(models.TextChoices):
+    PUBLISHED = "published", _("公示中")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    EXPIRED = "expired", _("公示期满")
+
+
+class Publication(models.Model):
+    """事后公开: a decision as published, desensitized. A withdrawn publication keeps its number
+    and the public statement of why; an expired one is no longer listed."""
+
+    agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="publications")
+    agency_name = models.CharField(_("执法机关"), max_length=100)
+    agency_credit_code = models.CharField(_("执法机关统一社会信用代码"), max_length=18, blank=True)
+    decision_kind = models.CharField(_("决定类别"), max_length=16, default="penalty")  # penalty | permit | other
+    number = models.CharField(_("决定书文号"), max_length=80, db_index=True)
+    title = models.CharField(_("案件名称"), max_length=200)
+    party_name = models.CharField(_("当事人"), max_length=200)
+    party_kind = models.CharField(_("当事人类别"), max_length=20)  # 自然人 | 法人及非法人组织 | 个体工商户
+    party_credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
+    violation_type = models.CharField(_("违法行为类型"), max_length=200)
+    facts = models.TextField(_("违法事实"))
+    basis = models.TextField(_("处罚依据"))
+    kinds = models.JSONField(_("处罚类别"), default=list)  # keys of PENALTY_KINDS
+    kinds_label = models.CharField(_("处罚种类"), max_length=200)
+    content = models.TextField(_("处罚内容"))
+    fine_fen = models.BigIntegerField(_("罚款金额（分）"), default=0)
+    confiscation_fen = models.BigIntegerField(_("没收金额（分）"), default=0)
+    licence = models.CharField(_("暂扣或者吊销证照名称及编号"), max_length=200, blank=True)
+    decided_on = models.DateField(_("决定日期"))
+    published_on = models.DateField(_("公示日期"))
+    display_until = models.DateField(_("公示截止期"))
+    status = models.CharField(_("状态"), max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED)
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    withdrawal_statement = models.TextField(_("撤回说明"), blank=True)
+    # The public text segmented into words (jieba, search mode) for the full-text index.
+    search_text = models.TextField(default="", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("公示的执法决定")
+        verbose_name_plural = _("公示的执法决定")
+        ordering = ["-decided_on", "-id"]
+        indexes = [
+            models.Index(fields=["status", "decided_on"], name="publication_status_day"),
+            models.Index(fields=["agency", "status"], name="publication_agency_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.party_name}"
+
+
+class AnnualReport(models.Model):
+    """年度行政执法数据: an agency's counts for a year, as published."""
+
+    agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="annual_reports")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    counts = models.JSONField(_("数据"))  # {category: count or null where the agency has no such power}
+    published_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("年度行政执法数据")
+        verbose_name_plural = _("年度行政执法数据")
+        ordering = ["-year", "agency__name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="publication_annual_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}"
+
+
+# --- internal ------------------------------------------------------------------------------------
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", _("待审核")
+    PUBLISHED = "published", _("已公示")
+    NOT_PUBLISHED = "not_published", _("依法不予公开")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    EXPIRED = "expired", _("公示期满")
+
+
+class PublicationDraft(models.Model):
+    """The internal side of a publication: created when a decision is made, approved by a person
+    on a side-by-side view of the original and the public text."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="publication_draft")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
+    decided_on = models.DateField(_("决定日期"))
+    due_on = models.DateField(_("应当公示日期"))
+    due_estimated = models.BooleanField(default=False)
+    original = models.JSONField(_("原文"))  # field → text as in the decision
+    public = models.JSONField(_("公开文本"))  # field → value as it would be published
+    redactions = models.JSONField(_("脱敏记录"), default=list)
+    refusals = models.JSONField(_("不予公开的理由"), default=list)
+    facts = models.JSONField(_("公示规则所用事实"), default=dict)
+    publication = models.OneToOneField(
+        Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # When the decision was changed, revoked, held unlawful or void: the withdrawal is due then.
+    change_kind = models.CharField(max_length=20, blank=True)
+    changed_on = models.DateField(null=True, blank=True)
+    withdrawal_due_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("公示草稿")
+        verbose_name_plural = _("公示草稿")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_status_display()}"

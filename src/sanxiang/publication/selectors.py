@@ -1,0 +1,94 @@
+"""Reads of 事后公开 for staff: the drafts to approve, their deadlines, and the alerts an agency
+and the supervisors see when a publication or a withdrawal is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sanxiang.accounts.models import User
+from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
+from sanxiang.procedure.publication import REDACTION_KINDS
+from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicationStatus
+from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
+
+
+def drafts_for(*, viewer: User) -> QuerySet[PublicationDraft]:
+    drafts = PublicationDraft.objects.select_related("case", "agency", "publication").order_by("status", "due_on", "id")
+    if user_reads_all_agencies(viewer):
+        return drafts
+    return drafts.filter(agency_id=viewer.agency_id) if viewer.agency_id else drafts.none()
+
+
+def draft_get(*, viewer: User, draft_id: int) -> PublicationDraft:
+    draft = PublicationDraft.objects.select_related("case", "agency", "publication").filter(pk=draft_id).first()
+    if draft is None or not user_can_read_agency(viewer, draft.agency_id):
+        raise Http404
+    return draft
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    label: str
+    original: str
+    public: str
+    changed: bool
+
+
+def draft_comparison(draft: PublicationDraft) -> list[FieldComparison]:
+    """The side-by-side view: each field as in the decision and as the public would read it."""
+    rows = []
+    for name, label in (*KEPT_FIELDS.items(), *TEXT_FIELDS.items()):
+        original, public = str(draft.original.get(name, "")), str(draft.public.get(name, ""))
+        rows.append(FieldComparison(label, original, public, original != public))
+    return rows
+
+
+def draft_redactions(draft: PublicationDraft) -> list[dict]:
+    labels = {**KEPT_FIELDS, **TEXT_FIELDS}
+    return [
+        {"field": labels.get(r["field"], r["field"]), "kind": REDACTION_KINDS.get(r["kind"], r["kind"]),
+         "replacement": r["replacement"], "digest": r["digest"]}
+        for r in draft.redactions
+    ]
+
+
+@dataclass(frozen=True)
+class PublicationAlert:
+    draft: PublicationDraft
+    what: str  # 公示 | 撤回
+    due_on: dt.date
+    days_late: int
+
+
+def publication_alerts(*, viewer: User, on: dt.date | None = None) -> list[PublicationAlert]:
+    """Drafts not published by their due day, and withdrawals not made by theirs: shown to the
+    agency (its own) and to the supervisors (every agency)."""
+    on = on or timezone.localdate()
+    drafts = drafts_for(viewer=viewer).filter(
+        Q(status=DraftStatus.DRAFT, due_on__lt=on)
+        | Q(withdrawal_due_on__lt=on, publication__status=PublicationStatus.PUBLISHED)
+    )
+    alerts = []
+    for draft in drafts:
+        if draft.status == DraftStatus.DRAFT:
+            alerts.append(PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days))
+        else:
+            alerts.append(PublicationAlert(draft, "撤回", draft.withdrawal_due_on, (on - draft.withdrawal_due_on).days))
+    return alerts
+
+
+__all__ = [
+    "CHANGE_KINDS",
+    "FieldComparison",
+    "PublicationAlert",
+    "draft_comparison",
+    "draft_get",
+    "draft_redactions",
+    "drafts_for",
+    "publication_alerts",
+]

@@ -1,0 +1,484 @@
+"""Writes of 事后公开: a decision becomes a draft publication, a person approves it, and it is
+withdrawn or taken down when the law says so. Each write appends its ledger entry in the same
+transaction; redactions are recorded by kind, position and digest, never by the hidden value.
+
+The rules (what may be published, what is hidden, by when) are in `sanxiang.procedure.publication`;
+this module gathers the case's texts and the values to protect, applies those rules and stores the
+results in the internal draft and the public read model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import permission_require
+from sanxiang.cases.models import Case
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, PenaltyCaseSnapshot
+from sanxiang.procedure.publication import (
+    PublicationFacts,
+    Redaction,
+    display_period,
+    leaks,
+    publication_due,
+    publication_refusals,
+    text_redact,
+    withdrawal_due,
+)
+from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.publication.models import (
+    DraftStatus,
+    PublicAgency,
+    Publication,
+    PublicationDraft,
+    PublicationStatus,
+)
+from sanxiang.registry.models import PartyKind
+
+# The texts a publication prints, in the order the approval screen shows them. Structured
+# identifying fields (party name, credit code, legal representative) are kept as the law allows;
+# every free text goes through the redaction.
+TEXT_FIELDS: dict[str, str] = {
+    "title": "案件名称",
+    "violation_type": "违法行为类型",
+    "facts": "违法事实",
+    "basis": "处罚依据",
+    "content": "处罚内容",
+    "licence": "暂扣或者吊销证照名称及编号",
+}
+KEPT_FIELDS: dict[str, str] = {
+    "party_name": "当事人",
+    "party_kind": "当事人类别",
+    "party_credit_code": "统一社会信用代码",
+    "legal_representative": "法定代表人",
+    "number": "决定书文号",
+}
+CHANGE_KINDS: dict[str, str] = {
+    "changed": "变更",
+    "revoked": "撤销",
+    "unlawful": "确认违法",
+    "void": "确认无效",
+}
+PUBLISHERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
+DATA = "数据校验"
+
+
+def user_can_publish(user: User, agency_id: int) -> bool:
+    """The agency's head or administrator approves and withdraws its publications (谁执法谁公示)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role in PUBLISHERS and user.agency_id == agency_id
+
+
+# --- gathering -------------------------------------------------------------------------------------
+
+
+def _party_kind_label(case: Case) -> str:
+    party = case.party
+    if party is None or party.kind == PartyKind.NATURAL_PERSON:
+        return "自然人"
+    if party.kind == PartyKind.INDIVIDUAL_BUSINESS:
+        return "个体工商户"
+    return "法人及非法人组织"
+
+
+def _natural_person(case: Case) -> bool:
+    party = case.party
+    return party is None or party.kind in (PartyKind.NATURAL_PERSON, PartyKind.INDIVIDUAL_BUSINESS)
+
+
+def third_parties(details: dict[str, Any]) -> list[str]:
+    """Every natural person the case names besides the punished party: interviewees, people present
+    at an inspection, hearing attendees, whoever signed for a document, and those listed as third
+    parties. Their names are never published (浙江办法第七条)."""
+    names: list[str] = list(details.get("third_parties", []))
+    for entry in details.get("inquiries", []):
+        names.append(entry.get("interviewee", ""))
+    for entry in details.get("inspections", []):
+        names.append(entry.get("present_person", ""))
+    hearing = details.get("hearing", {})
+    names += hearing.get("attendees", [])
+    for key in ("service", "notice"):
+        names.append(details.get(key, {}).get("signed_by", ""))
+    return [n for n in (name.strip() for name in names) if 2 <= len(n) <= 6 and not n.startswith("当事人")]
+
+
+def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
+    details = case.details
+    decision = snapshot.decision
+    decision_texts = details.get("decision", {})
+    findings = details.get("findings", {})
+    on_spot = details.get("on_spot", {})
+    terms = decision.penalty if decision is not None else None
+    kinds = sorted(terms.kinds, key=list(PENALTY_KINDS).index) if terms is not None else []
+    detail = decision_texts.get("detail") or findings.get("detail") or on_spot.get("detail", "")
+    bases = decision_texts.get("bases") or findings.get("bases") or on_spot.get("bases") or []
+    party = case.party
+    violation = case.matter.name if case.matter_id else case.title.removeprefix("涉嫌").removesuffix("案")
+    licence = detail if set(kinds) & {"suspend_permit", "revoke_permit"} else ""
+    return {
+        "title": case.title,
+        "violation_type": violation,
+        "facts": findings.get("facts") or on_spot.get("facts") or details.get("opening", {}).get("summary", ""),
+        "basis": "；".join(bases),
+        "content": (terms.describe() if terms is not None else "") + (f"（{detail}）" if detail else ""),
+        "licence": licence,
+        "party_name": party.name if party is not None else "",
+        "party_kind": _party_kind_label(case),
+        # A 个体工商户's credit code identifies the business, not the person: it is published.
+        "party_credit_code": party.credit_code if party is not None and party.kind != PartyKind.NATURAL_PERSON else "",
+        "legal_representative": party.legal_representative if party is not None and not _natural_person(case) else "",
+        "number": details.get("decision_number", "") or (decision.number if decision is not None else ""),
+    }
+
+
+def _protected_values(case: Case, details: dict[str, Any]) -> dict[str, list[str]]:
+    """What must not appear in the public text (checked before approval), and what stays."""
+    party = case.party
+    sensitive: list[str] = list(third_parties(details))
+    addresses: list[str] = []
+    keep: list[str] = [case.agency.name, case.agency.credit_code, case.agency.address, case.agency.contact_phone]
+    if party is not None:
+        sensitive += [party.id_number, party.phone]
+        if _natural_person(case):
+            addresses.append(party.address)
+            keep += [party.name, party.credit_code]
+        else:
+            keep += [party.name, party.credit_code, party.address, party.legal_representative]
+    return {
+        "sensitive": [v for v in sensitive + addresses if v],
+        "addresses": [a for a in addresses if a],
+        "keep": [k for k in keep if k],
+        "third_parties": third_parties(details),
+    }
+
+
+def _facts(case: Case, snapshot: PenaltyCaseSnapshot, *, decided_on: dt.date) -> PublicationFacts:
+    decision = snapshot.decision
+    terms = decision.penalty if decision is not None and decision.outcome == "penalty" else None
+    return PublicationFacts(
+        decided_on=decided_on,
+        act_date=snapshot.act_date,
+        kinds=terms.kinds if terms is not None else frozenset(),
+        fine_fen=terms.fine_fen if terms is not None else 0,
+        procedure=case.procedure,
+        sector=case.enforcement_field,
+        region=case.agency.region_code,
+        party_kind=snapshot.party.kind,
+        party_birth_date=_birth_date(snapshot),
+        secrets_or_privacy=bool(case.details.get("secrets_or_privacy")),
+    )
+
+
+def _birth_date(snapshot: PenaltyCaseSnapshot) -> dt.date | None:
+    from sanxiang.procedure.penalty.rules import party_birth_date
+
+    return party_birth_date(snapshot.party)
+
+
+def _redact(originals: dict[str, str], protected: dict[str, list[str]]) -> tuple[dict[str, str], list[Redaction]]:
+    public = dict(originals)
+    redactions: list[Redaction] = []
+    for name in TEXT_FIELDS:
+        result = text_redact(
+            originals[name],
+            field=name,
+            keep=protected["keep"],
+            third_parties=protected["third_parties"],
+            addresses=protected["addresses"],
+        )
+        public[name] = result.text
+        redactions += result.redactions
+    return public, redactions
+
+
+# --- drafts ---------------------------------------------------------------------------------------
+
+
+def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: dt.date, actor: User | None) -> PublicationDraft:
+    """The draft publication of a decision just made, in the decision's transaction: redacted by
+    default, with its due date, or marked as not to be published with every reason."""
+    from sanxiang.cases.selectors import working_day_calendar_current
+
+    facts = _facts(case, snapshot, decided_on=on)
+    originals = _originals(case, snapshot)
+    protected = _protected_values(case, case.details)
+    public, redactions = _redact(originals, protected)
+    refusals = publication_refusals(facts)
+    due = publication_due(facts, calendar=working_day_calendar_current())
+    draft, _ = PublicationDraft.objects.update_or_create(
+        case=case,
+        defaults={
+            "agency": case.agency,
+            "status": DraftStatus.NOT_PUBLISHED if refusals else DraftStatus.DRAFT,
+            "decided_on": on,
+            "due_on": due.date,
+            "due_estimated": due.estimated,
+            "original": originals,
+            "public": public,
+            "redactions": [asdict(r) for r in redactions],
+            "refusals": [asdict(v) for v in refusals],
+            "facts": {
+                "kinds": sorted(facts.kinds),
+                "fine_fen": facts.fine_fen,
+                "confiscation_fen": snapshot.decision.penalty.confiscation_fen
+                if snapshot.decision is not None and snapshot.decision.penalty is not None
+                else 0,
+                "procedure": facts.procedure,
+                "sector": facts.sector,
+                "region": facts.region,
+                "party_kind": facts.party_kind,
+                "act_date": facts.act_date.isoformat(),
+                "birth_date": facts.party_birth_date.isoformat() if facts.party_birth_date else None,
+            },
+        },
+    )
+    entry_append(
+        event=LedgerEvent(
+            EventKind.PUBLICATION_NOT_PUBLISHED if refusals else EventKind.PUBLICATION_DRAFTED,
+            {
+                "draft": draft.pk,
+                "due_on": due.date.isoformat(),
+                "redactions": _redaction_summary(redactions),
+                "refusals": [{"code": v.code, "legal_basis": v.legal_basis} for v in refusals],
+                "basis": due.basis,
+            },
+            agency_id=case.agency_id,
+            case_id=case.pk,
+            subject=f"publication_draft:{draft.pk}",
+        ),
+        actor=actor,
+    )
+    return draft
+
+
+def _redaction_summary(redactions: list[Redaction] | list[dict]) -> list[dict]:
+    rows = [r if isinstance(r, dict) else asdict(r) for r in redactions]
+    return [{"field": r["field"], "kind": r["kind"], "digest": r["digest"]} for r in rows]
+
+
+def _facts_of(draft: PublicationDraft) -> PublicationFacts:
+    stored = draft.facts
+    return PublicationFacts(
+        decided_on=draft.decided_on,
+        act_date=dt.date.fromisoformat(stored["act_date"]),
+        kinds=frozenset(stored["kinds"]),
+        fine_fen=stored["fine_fen"],
+        procedure=stored["procedure"],
+        sector=stored["sector"],
+        region=stored["region"],
+        party_kind=stored["party_kind"],
+        party_birth_date=dt.date.fromisoformat(stored["birth_date"]) if stored.get("birth_date") else None,
+    )
+
+
+def _public_agency(agency_id: int) -> PublicAgency:
+    agency = PublicAgency.objects.filter(source_id=agency_id).first()
+    if agency is None:
+        from sanxiang.publication.registry_sync import public_registry_refresh
+
+        public_registry_refresh(agency_id=agency_id)
+        agency = PublicAgency.objects.get(source_id=agency_id)
+    return agency
+
+
+@transaction.atomic
+def publication_approve(
+    *, actor: User, draft: PublicationDraft, edits: dict[str, str] | None = None, on: dt.date | None = None
+) -> Publication:
+    """Publish the draft, after the person approving it has compared it with the original (and may
+    have hidden more). Refused while the law forbids publication or any protected value would still
+    appear in the public text."""
+    # Lock the draft row alone (PostgreSQL cannot lock the nullable side of an outer join).
+    draft = (
+        PublicationDraft.objects.select_for_update(of=("self",))
+        .select_related("case", "case__party", "case__agency")
+        .get(pk=draft.pk)
+    )
+    permission_require(user_can_publish(actor, draft.agency_id), "只有本机关负责人或者管理员可以审核发布公示信息")
+    on = on or timezone.localdate()
+    violations: list[Violation] = []
+    if draft.status != DraftStatus.DRAFT:
+        violations.append(Violation("publication.not_a_draft", f"该公示信息{draft.get_status_display()}，不能再发布", DATA, "status"))
+    violations += [Violation(**v) for v in draft.refusals]
+    public = dict(draft.public)
+    redactions = list(draft.redactions)
+    for name, text in (edits or {}).items():
+        if name not in TEXT_FIELDS:
+            continue
+        if text != public[name]:
+            # The approver's own text goes through the same redaction: an edit can hide more,
+            # never reveal what the rules hid.
+            protected = _protected_values(draft.case, draft.case.details)
+            result = text_redact(
+                text, field=name, keep=protected["keep"], third_parties=protected["third_parties"],
+                addresses=protected["addresses"],
+            )
+            public[name] = result.text
+            redactions = [r for r in redactions if r["field"] != name] + [asdict(r) for r in result.redactions]
+    protected = _protected_values(draft.case, draft.case.details)
+    found = leaks("\n".join(str(public[f]) for f in (*TEXT_FIELDS, "party_name", "legal_representative")),
+                  [v for v in protected["sensitive"] if v not in protected["keep"]])
+    if found:
+        violations.append(
+            Violation(
+                "publication.leak",
+                f"公开文本中仍有{len(found)}处应当隐去的个人信息（身份证件号码、电话、住址或者第三人姓名），请修改后再发布",
+                "《中华人民共和国个人信息保护法》第二十五条；《浙江省行政处罚结果信息网上公开暂行办法》第七条",
+                "public",
+            )
+        )
+    if violations:
+        raise Refused(violations)
+    facts = _facts_of(draft)
+    period = display_period(facts, starts_on=on)
+    from sanxiang.publication.search import publication_search_text
+
+    agency = _public_agency(draft.agency_id)
+    publication = Publication(
+        agency=agency,
+        agency_name=agency.name,
+        agency_credit_code=draft.agency.credit_code,
+        decision_kind="penalty",
+        number=public["number"],
+        title=public["title"],
+        party_name=public["party_name"],
+        party_kind=public["party_kind"],
+        party_credit_code=public["party_credit_code"],
+        legal_representative=public["legal_representative"],
+        violation_type=public["violation_type"],
+        facts=public["facts"],
+        basis=public["basis"],
+        kinds=draft.facts["kinds"],
+        kinds_label="、".join(PENALTY_KINDS.get(k, k) for k in draft.facts["kinds"]),
+        content=public["content"],
+        fine_fen=draft.facts["fine_fen"],
+        confiscation_fen=draft.facts.get("confiscation_fen", 0),
+        licence=public["licence"],
+        decided_on=draft.decided_on,
+        published_on=on,
+        display_until=period.ends_on,
+    )
+    publication.search_text = publication_search_text(publication)
+    publication.save()
+    draft.public = public
+    draft.redactions = redactions
+    draft.status = DraftStatus.PUBLISHED
+    draft.publication = publication
+    draft.approved_by = actor
+    draft.approved_at = timezone.now()
+    draft.save()
+    entry_append(
+        event=LedgerEvent(
+            EventKind.PUBLICATION,
+            {
+                "draft": draft.pk,
+                "publication": publication.pk,
+                "published_on": on.isoformat(),
+                "due_on": draft.due_on.isoformat(),
+                "late": on > draft.due_on,
+                "display_until": period.ends_on.isoformat(),
+                "display_basis": period.basis,
+                "redactions": _redaction_summary(redactions),
+            },
+            agency_id=draft.agency_id,
+            case_id=draft.case_id,
+            subject=f"publication:{publication.pk}",
+        ),
+        actor=actor,
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_decision_change(
+    *, actor: User, draft: PublicationDraft, kind: str, changed_on: dt.date, statement: str, on: dt.date | None = None
+) -> PublicationDraft:
+    """The decision was changed, revoked, held unlawful or void: the publication is withdrawn
+    with a public statement of the reason (第四十八条第二款). Recorded the day it is entered;
+    the ledger keeps whether that was within the 3 working days."""
+    from sanxiang.cases.selectors import working_day_calendar_current
+
+    draft = PublicationDraft.objects.select_for_update().get(pk=draft.pk)
+    permission_require(user_can_publish(actor, draft.agency_id), "只有本机关负责人或者管理员可以撤回公示信息")
+    on = on or timezone.localdate()
+    violations = []
+    if kind not in CHANGE_KINDS:
+        violations.append(Violation("publication.change_kind", "请选择决定被变更、撤销、确认违法或者确认无效", DATA, "kind"))
+    if not statement.strip():
+        violations.append(
+            Violation("publication.statement_missing", "请填写公开说明撤回的理由", "《中华人民共和国行政处罚法》第四十八条第二款", "statement")
+        )
+    if changed_on > on:
+        violations.append(Violation("publication.change_in_future", "变更或者撤销的日期不能晚于今天", DATA, "changed_on"))
+    if draft.status == DraftStatus.WITHDRAWN:
+        violations.append(Violation("publication.already_withdrawn", "该公示信息已经撤回", DATA, "status"))
+    if violations:
+        raise Refused(violations)
+    due = withdrawal_due(changed_on, _facts_of(draft), calendar=working_day_calendar_current())
+    draft.change_kind = kind
+    draft.changed_on = changed_on
+    draft.withdrawal_due_on = due.date
+    published = draft.publication
+    if published is not None and published.status == PublicationStatus.PUBLISHED:
+        published.status = PublicationStatus.WITHDRAWN
+        published.withdrawn_on = on
+        published.withdrawal_statement = f"本决定已于{changed_on:%Y年%m月%d日}被依法{CHANGE_KINDS.get(kind, kind)}。{statement.strip()}"
+        published.save(update_fields=["status", "withdrawn_on", "withdrawal_statement", "updated_at"])
+    draft.status = DraftStatus.WITHDRAWN
+    draft.save()
+    entry_append(
+        event=LedgerEvent(
+            EventKind.WITHDRAWAL,
+            {
+                "draft": draft.pk,
+                "publication": published.pk if published is not None else None,
+                "change": kind,
+                "changed_on": changed_on.isoformat(),
+                "withdrawn_on": on.isoformat(),
+                "due_on": due.date.isoformat(),
+                "late": on > due.date,
+                "basis": due.basis,
+                "statement": statement.strip(),
+            },
+            agency_id=draft.agency_id,
+            case_id=draft.case_id,
+            subject=f"publication_draft:{draft.pk}",
+        ),
+        actor=actor,
+    )
+    return draft
+
+
+@transaction.atomic
+def publications_expire(*, on: dt.date | None = None, actor: User | None = None) -> int:
+    """Take down every publication whose display period ended before `on` (公示截止期)."""
+    on = on or timezone.localdate()
+    count = 0
+    for publication in Publication.objects.select_for_update().filter(
+        status=PublicationStatus.PUBLISHED, display_until__lt=on
+    ):
+        publication.status = PublicationStatus.EXPIRED
+        publication.save(update_fields=["status", "updated_at"])
+        PublicationDraft.objects.filter(publication=publication).update(status=DraftStatus.EXPIRED)
+        entry_append(
+            event=LedgerEvent(
+                EventKind.PUBLICATION_EXPIRED,
+                {"publication": publication.pk, "display_until": publication.display_until.isoformat(),
+                 "taken_down_on": on.isoformat()},
+                agency_id=publication.agency.source_id,
+                subject=f"publication:{publication.pk}",
+            ),
+            actor=actor,
+        )
+        count += 1
+    return count

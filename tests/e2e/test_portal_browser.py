@@ -1,0 +1,68 @@
+"""The public portal in headless Chromium, as a citizen uses it: search the decisions, open one,
+and verify an officer's certificate by its number."""
+
+import shutil
+
+import pytest
+from django.utils import timezone
+
+from sanxiang.publication.models import PublicationDraft
+from sanxiang.publication.registry_sync import public_registry_refresh
+from sanxiang.publication.services import publication_approve
+from tests.cases.support import to_decided, world_make
+from tests.ledger.helpers import ledger_purge
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """Playwright started here (see tests/e2e/test_case_page.py for why)."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            yield page
+        finally:
+            browser.close()
+    ledger_purge()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_citizen_searches_opens_a_decision_and_verifies_a_certificate(browser_page, live_server):
+    page = browser_page
+    w = world_make()
+    case = to_decided(w)
+    public_registry_refresh()
+    publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=case), on=timezone.localdate())
+    certificate = w.zhang.certificates.get()
+
+    page.goto(live_server.url + "/")
+    page.get_by_label("搜索执法决定").fill("保质期")
+    page.get_by_role("button", name="搜索").click()
+    rows = page.locator("[data-testid=decision-row]")
+    assert rows.count() == 1
+    assert "超过保质期" in rows.first.inner_text()
+    rows.first.locator("a").first.click()
+    title = page.locator("[data-testid=decision-title]").inner_text()
+    assert "涉嫌经营超过保质期的食品案" in title
+    body = page.locator("main").inner_text()
+    assert w.company.name in body and "罚款3000元" in body
+    assert "巴特尔" in body  # the legal representative is published; the interviewee is not named
+    assert w.company.phone not in body if w.company.phone else True
+
+    page.goto(live_server.url + "/certificates/")
+    page.get_by_label("执法证号").fill(certificate.number)
+    page.get_by_role("button", name="核验").click()
+    state = page.locator("[data-testid=certificate-state]").inner_text()
+    assert "有效" in state
+    verified = page.locator("main").inner_text()
+    assert "张三" in verified and certificate.number in verified
+    assert w.zhang.id_number not in verified

@@ -1,0 +1,297 @@
+"""Full-text search of the published decisions: the same answers on SQLite (FTS5) and PostgreSQL
+(tsvector + GIN), and the same as a plain substring check over the public text."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
+from sanxiang.publication.search import (
+    FTS_TABLE,
+    PG_INDEX,
+    SEARCH_FIELDS,
+    SQLITE_TRIGGERS,
+    publication_search_text,
+    publications_search,
+    search_terms,
+    search_text_build,
+    search_text_refresh,
+    segmenter,
+)
+
+pytestmark = pytest.mark.django_db
+_serial = itertools.count(1)
+
+
+def public_agency_make(**fields) -> PublicAgency:
+    n = next(_serial)
+    values = {
+        "source_id": n,
+        "name": f"乌审旗执法机关{n}",
+        "kind": "行政机关",
+        "refreshed_at": timezone.now(),
+    }
+    return PublicAgency.objects.create(**(values | fields))
+
+
+def publication_make(*, agency: PublicAgency, **fields) -> Publication:
+    n = next(_serial)
+    values = {
+        "agency_name": agency.name,
+        "number": f"乌审旗市监处罚〔2026〕{n}号",
+        "title": f"案件{n}",
+        "party_name": "某某商贸有限公司",
+        "party_kind": "法人及非法人组织",
+        "violation_type": "其他",
+        "facts": "经查，当事人存在违法行为。",
+        "basis": "《中华人民共和国行政处罚法》",
+        "kinds": ["warning"],
+        "kinds_label": "警告",
+        "content": "给予警告。",
+        "decided_on": dt.date(2026, 10, 1),
+        "published_on": dt.date(2026, 10, 8),
+        "display_until": dt.date(2029, 10, 8),
+    } | fields
+    values["search_text"] = search_text_build(texts=[values[f] for f in SEARCH_FIELDS])
+    return Publication.objects.create(agency=agency, **values)
+
+
+def found(q: str, queryset=None) -> list[int]:
+    return list(publications_search(queryset or Publication.objects.all(), q).values_list("id", flat=True))
+
+
+@pytest.fixture
+def agency():
+    return public_agency_make(name="乌审旗市场监督管理局")
+
+
+# --- segmentation (no database needed, but cheap) ----------------------------------------------
+
+
+def test_search_text_is_lowercase_words_without_punctuation():
+    text = search_text_build(texts=["当事人ABC公司发布虚假广告，罚款5000元。", "", "食品安全"])
+    words = text.split(" ")
+    assert "abc" in words and "ABC" not in text
+    assert "虚假广告" in words and "广告" in words and "罚款" in words and "5000" in words
+    assert "，" not in words and "。" not in words and "" not in words
+    assert len(words) == len(set(words))
+
+
+def test_search_text_holds_dictionary_words_that_search_mode_cuts_apart():
+    # Search mode cuts 违反食品安全法 as 食品 / 安全法; the query 食品安全 needs 食品安全 indexed.
+    assert "食品安全" not in segmenter().cut_for_search("违反食品安全法规定")
+    assert "食品安全" in search_text_build(texts=["违反食品安全法规定"]).split()
+
+
+def test_legal_terms_are_one_word_in_queries():
+    assert [t.index_words for t in search_terms("没收违法所得")] == [("没收违法所得",)]
+    assert [t.index_words for t in search_terms("责令停产停业")] == [("责令停产停业",)]
+
+
+def test_terms_without_dictionary_words_are_left_to_like():
+    terms = {t.text: t.index_words for t in search_terms("罚 ABC 〔2026〕12号 ， 罚")}
+    assert terms == {"罚": (), "ABC": (), "〔2026〕12号": ()}  # punctuation and repeats dropped
+
+
+_CHARS = "广告户外虚假食品安全法规定违反罚款没收所得当事人民发布市场监管经营许可证张三"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_CHARS + "，。ABC12 ", min_size=1, max_size=40))
+def test_every_dictionary_word_in_a_text_is_indexed(text):
+    """What search recall rests on: any word of the dictionary that occurs in the text is in
+    `search_text`, whatever path jieba takes through the sentence."""
+    words = set(search_text_build(texts=[text]).split())
+    seg = segmenter()
+    for i in range(len(text)):
+        for j in range(i + 2, min(len(text), i + 8) + 1):
+            word = text[i:j]
+            if all("\u4e00" <= ch <= "\u9fd5" for ch in word) and seg.has_word(word):
+                assert word in words, (text, word)
+
+
+# --- the index is there and follows the table -------------------------------------------------
+
+
+def test_index_installed_by_the_migration():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'publication_publication'"
+            )
+            assert set(SQLITE_TRIGGERS) <= {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            assert cursor.fetchone()[0] == 1
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            (indexdef,) = cursor.fetchone()
+            assert "gin" in indexdef and "to_tsvector('simple'::regconfig, search_text)" in indexdef
+
+
+def test_search_goes_through_the_index(agency):
+    """A row whose search_text is empty is not found by a dictionary word although its text has
+    it: the index decides which rows are looked at (LIKE alone would find it)."""
+    indexed = publication_make(agency=agency, title="发布户外广告未经登记")
+    unindexed = publication_make(agency=agency, title="发布户外广告未经登记")
+    Publication.objects.filter(pk=unindexed.pk).update(search_text="")
+    assert found("广告") == [indexed.pk]
+    # A one-character term is answered by LIKE alone, over the table itself.
+    assert set(found("登")) == {indexed.pk, unindexed.pk}
+    sql = str(publications_search(Publication.objects.all(), "广告").query)
+    assert (FTS_TABLE in sql) if connection.vendor == "sqlite" else ("to_tsvector" in sql)
+
+
+def test_index_follows_updates_and_deletes(agency):
+    p = publication_make(agency=agency, title="销售过期食品")
+    assert found("食品") == [p.pk]
+    p.title = "发布虚假广告"
+    p.search_text = publication_search_text(p)
+    p.save()
+    assert found("食品") == [] and found("广告") == [p.pk]
+    Publication.objects.filter(pk=p.pk).update(status=PublicationStatus.WITHDRAWN)
+    assert found("广告") == []
+    Publication.objects.filter(pk=p.pk).update(status=PublicationStatus.PUBLISHED)
+    assert found("广告") == [p.pk]
+    p.delete()
+    assert found("广告") == []
+    q = publication_make(agency=agency, title="发布虚假广告")
+    assert found("广告") == [q.pk]
+
+
+def test_search_text_refresh_rebuilds_stale_rows(agency):
+    p = publication_make(agency=agency, title="经营未经检疫的肉品")
+    Publication.objects.filter(pk=p.pk).update(search_text="")
+    assert found("检疫") == []
+    assert search_text_refresh() == 1
+    assert found("检疫") == [p.pk]
+    assert search_text_refresh() == 0
+
+
+# --- what a search finds ------------------------------------------------------------------------
+
+
+def test_two_character_term(agency):
+    outdoor = publication_make(agency=agency, title="擅自设置户外广告", decided_on=dt.date(2026, 9, 1))
+    false_ad = publication_make(
+        agency=agency, facts="当事人在网店发布虚假广告。", decided_on=dt.date(2026, 10, 2)
+    )
+    publication_make(agency=agency, title="销售不符合食品安全标准的食品")
+    publication_make(agency=agency, title="未按规定明码标价", content="罚款2000元。")
+    assert found("广告") == [false_ad.pk, outdoor.pk]  # newest decision first
+
+
+def test_four_character_term(agency):
+    split = publication_make(agency=agency, violation_type="违反食品安全法规定")
+    whole = publication_make(agency=agency, title="食品安全管理制度不落实", decided_on=dt.date(2026, 11, 1))
+    publication_make(agency=agency, title="未取得食品经营许可从事食品经营", facts="安全措施不到位。")
+    assert found("食品安全") == [whole.pk, split.pk]
+
+
+def test_words_found_apart_are_not_the_phrase(agency):
+    phrase = publication_make(agency=agency, facts="当事人在公众号上发布虚假广告。")
+    publication_make(agency=agency, facts="虚假广告的内容已由他人发布。")
+    assert found("发布虚假广告") == [phrase.pk]
+
+
+def test_terms_are_and_ed(agency):
+    both = publication_make(agency=agency, title="户外广告", content="罚款5000元。")
+    publication_make(agency=agency, title="户外广告", content="给予警告。")
+    publication_make(agency=agency, title="食品", content="罚款5000元。")
+    assert found("广告 罚款") == [both.pk]
+    assert found("广告\u3000罚款") == [both.pk]
+
+
+def test_names_numbers_latin_and_single_characters(agency):
+    person = publication_make(agency=agency, party_name="张三", title="无照经营")
+    company = publication_make(
+        agency=agency, party_name="鄂尔多斯市ABC商贸有限公司", number="乌审旗市监处罚〔2026〕128号"
+    )
+    publication_make(agency=agency, party_name="李四", content="罚款15000元。")
+    assert found("张三") == [person.pk]
+    assert found("abc") == [company.pk] == found("ABC")
+    assert found("〔2026〕128号") == [company.pk]
+    assert found("500") == found("15000") and len(found("500")) == 1  # numbers are substrings too
+    assert found("照") == [person.pk]
+
+
+def test_only_published_rows_are_searched(agency):
+    published = publication_make(agency=agency, title="发布虚假广告")
+    publication_make(
+        agency=agency, title="发布虚假广告", status=PublicationStatus.WITHDRAWN, withdrawal_statement="撤销"
+    )
+    publication_make(agency=agency, title="发布虚假广告", status=PublicationStatus.EXPIRED)
+    assert found("广告") == [published.pk]
+    assert found("") == [published.pk] and found("  ，") == [published.pk]
+
+
+def test_text_outside_the_public_columns_is_not_found(agency):
+    """Even where search_text was built from more fields (the basis here), a search answers for
+    the public columns only: the LIKE decides, the index only narrows."""
+    p = publication_make(agency=agency, basis="《中华人民共和国广告法》第五十五条")
+    Publication.objects.filter(pk=p.pk).update(search_text=search_text_build(texts=[p.title, p.basis]))
+    assert found("广告") == []
+
+
+def test_search_keeps_the_given_queryset(agency):
+    other = public_agency_make()
+    mine = publication_make(agency=agency, title="发布虚假广告")
+    publication_make(agency=other, title="发布虚假广告")
+    assert found("广告", Publication.objects.filter(agency=agency)) == [mine.pk]
+
+
+# --- the property: search == substring check, on either engine ---------------------------------
+
+VOCABULARY = [
+    "广告",
+    "户外广告",
+    "虚假广告",
+    "食品",
+    "安全",
+    "食品安全",
+    "安全法",
+    "罚款",
+    "没收违法所得",
+    "违法",
+    "所得",
+    "市场监管",
+    "当事人",
+    "人民",
+    "发布",
+    "张三",
+    "ABC",
+    "2026",
+    "号",
+    "罚",
+    "民",
+    "经营",
+]
+_text = st.lists(st.sampled_from([*VOCABULARY, "，", "。", " "]), max_size=8).map("".join)
+_row = st.fixed_dictionaries(
+    {
+        "title": _text,
+        "party_name": _text,
+        "facts": _text,
+        "content": _text,
+        "basis": _text,  # not public search text: a word only here must not be found
+        "status": st.sampled_from(list(PublicationStatus.values)),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_row, min_size=1, max_size=6), word=st.sampled_from(VOCABULARY))
+def test_search_is_a_substring_check(agency, rows, word):
+    with transaction.atomic():
+        expected = set()
+        for fields in rows:
+            p = publication_make(agency=agency, **fields)
+            public = [getattr(p, f) for f in SEARCH_FIELDS]
+            if p.status == PublicationStatus.PUBLISHED and any(word.lower() in t.lower() for t in public):
+                expected.add(p.pk)
+        assert set(found(word)) == expected
+        transaction.set_rollback(True)

@@ -1,0 +1,154 @@
+"""事后公开 from decision to take-down: the draft a decision creates, the deadlines the calendar
+computes, the side-by-side approval, the withdrawal, and the automatic take-down.
+
+Dates: a decision on Wed 2026-03-25 is due for publication 7 working days later, Fri 04-03 (清明:
+04-04 to 04-06 are rest days). A decision revoked on Thu 04-02 must be withdrawn by Wed 04-08.
+"""
+
+import json
+
+import pytest
+
+from sanxiang.ledger.events import EventKind
+from sanxiang.ledger.models import Entry
+from sanxiang.procedure.violations import Refused
+from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
+from sanxiang.publication.selectors import publication_alerts
+from sanxiang.publication.services import (
+    publication_approve,
+    publication_decision_change,
+    publications_expire,
+)
+from sanxiang.registry import services as registry
+from tests.cases.support import (
+    FIRST_DECISION_DAY,
+    LAW,
+    PENALTY,
+    D,
+    lead_make,
+    perform,
+    to_decided,
+    to_notified,
+    world_make,
+)
+from tests.factories import id_number
+
+pytestmark = pytest.mark.django_db
+DUE = D(2026, 4, 3)
+
+
+@pytest.fixture
+def w():
+    return world_make()
+
+
+def payloads(kind: str, case_id: int) -> list[dict]:
+    bodies = Entry.objects.filter(kind=kind, case_id=case_id).order_by("seq").values_list("body", flat=True)
+    return [json.loads(bytes(b))["payload"] for b in bodies]
+
+
+def test_a_decision_creates_a_redacted_draft_due_in_seven_working_days(w):
+    """国办发〔2018〕118号: penalty decisions are published within 7 working days."""
+    case = to_decided(w)
+    draft = PublicationDraft.objects.get(case=case)
+    assert draft.status == DraftStatus.DRAFT
+    assert draft.due_on == DUE
+    assert payloads(EventKind.PUBLICATION_DRAFTED, case.pk)[0]["due_on"] == "2026-04-03"
+    # Kept: the company's own name, its credit code and legal representative. Hidden: the
+    # interviewee (a third party) wherever the texts name him.
+    assert draft.public["party_name"] == w.company.name
+    assert draft.public["party_credit_code"] == w.company.credit_code
+    assert draft.public["legal_representative"] == "巴特尔"
+
+
+def test_a_draft_published_on_time_and_one_overdue(w):
+    on_time = to_decided(w)
+    late = to_decided(w, lead_make(w, title="涉嫌销售过期饮料案"))
+    publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=on_time), on=D(2026, 4, 2))
+    assert publication.status == PublicationStatus.PUBLISHED and publication.published_on == D(2026, 4, 2)
+    assert payloads(EventKind.PUBLICATION, on_time.pk)[0]["late"] is False
+    # On the due day nothing is overdue; the next working day, the other draft is, for the agency
+    # and for the supervisors.
+    assert publication_alerts(viewer=w.head, on=DUE) == []
+    alerts = publication_alerts(viewer=w.supervisor, on=D(2026, 4, 7))
+    assert [(a.draft.case_id, a.what, a.days_late) for a in alerts] == [(late.pk, "公示", 4)]
+    assert [a.draft.case_id for a in publication_alerts(viewer=w.officer, on=D(2026, 4, 7))] == [late.pk]
+    late_publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=late), on=D(2026, 4, 8))
+    assert payloads(EventKind.PUBLICATION, late.pk)[0]["late"] is True
+    assert late_publication.display_until == D(2026, 7, 7)  # 3 months: a fine of 3,000元 is a 较低数额罚款
+
+
+def test_only_the_head_or_administrator_publishes(w):
+    case = to_decided(w)
+    with pytest.raises(Exception) as denied:
+        publication_approve(actor=w.officer, draft=PublicationDraft.objects.get(case=case), on=D(2026, 4, 2))
+    assert "只有本机关负责人或者管理员" in str(denied.value)
+
+
+def test_a_withdrawal_is_due_three_working_days_after_the_change_across_a_holiday(w):
+    """第四十八条第二款: withdrawn within 3 working days, with a public statement of the reason."""
+    case = to_decided(w)
+    draft = PublicationDraft.objects.get(case=case)
+    publication = publication_approve(actor=w.head, draft=draft, on=D(2026, 4, 1))
+    with pytest.raises(Refused) as refused:
+        publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=D(2026, 4, 2), statement="",
+                                    on=D(2026, 4, 7))
+    assert refused.value.violations[0].legal_basis == f"{LAW}第四十八条第二款"
+    draft = publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=D(2026, 4, 2),
+                                        statement="经行政复议，原处罚决定被撤销。", on=D(2026, 4, 7))
+    assert draft.withdrawal_due_on == D(2026, 4, 8)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.WITHDRAWN and publication.withdrawn_on == D(2026, 4, 7)
+    assert publication.withdrawal_statement.startswith("本决定已于2026年04月02日被依法撤销。经行政复议")
+    entry = payloads(EventKind.WITHDRAWAL, case.pk)[0]
+    assert entry["due_on"] == "2026-04-08" and entry["late"] is False
+
+
+def test_publications_are_taken_down_when_their_period_ends(w):
+    """The display period (公示期限) ends on 公示截止期; the next day the publication is down."""
+    case = to_decided(w)
+    publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=case), on=D(2026, 4, 1))
+    assert publication.display_until == D(2026, 6, 30)
+    assert publications_expire(on=D(2026, 6, 30)) == 0
+    assert publications_expire(on=D(2026, 7, 1)) == 1
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.EXPIRED
+    assert PublicationDraft.objects.get(case=case).status == DraftStatus.EXPIRED
+    assert Entry.objects.filter(kind=EventKind.PUBLICATION_EXPIRED, subject=f"publication:{publication.pk}").count() == 1
+
+
+def test_a_minors_case_is_never_published(w):
+    """浙江办法第五条 (unverified parameter): a party under 18 at the time of the act."""
+    teen = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="小刚", id_type="resident_id_card",
+                                 id_number=id_number(birth=D(2010, 6, 1)), address="乌审旗嘎鲁图镇团结路3号")
+    case = to_notified(w, lead_make(w, party=teen))
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", mitigation_recorded=True,
+            **(PENALTY | {"fine_yuan": "500"}))
+    case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    draft = PublicationDraft.objects.get(case=case)
+    assert draft.status == DraftStatus.NOT_PUBLISHED
+    assert [r["code"] for r in draft.refusals] == ["publication.minor"]
+    with pytest.raises(Refused) as refused:
+        publication_approve(actor=w.head, draft=draft, on=D(2026, 3, 30))
+    assert "publication.minor" in {v.code for v in refused.value.violations}
+    assert not Publication.objects.exists()
+
+
+def test_a_value_the_patterns_cannot_see_still_blocks_the_approval(w):
+    """A passport number is no pattern's business, but it is the party's: the approval is refused
+    while it appears in the public text, and passes once the approver hides it."""
+    foreigner = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="JOHN SMITH",
+                                      id_type="passport", id_number="E98765432", address="乌审旗嘎鲁图镇团结路8号")
+    case = lead_make(w, party=foreigner)
+    case.details = {**case.details, "party": {"birth_date": "1980-01-01"}}  # from the passport
+    case.save(update_fields=["details"])
+    case = to_notified(w, case)
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+    case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    draft = PublicationDraft.objects.get(case=case)
+    facts = draft.public["facts"] + "（护照号码E98765432）"
+    with pytest.raises(Refused) as refused:
+        publication_approve(actor=w.head, draft=draft, edits={"facts": facts}, on=D(2026, 3, 30))
+    assert {v.code for v in refused.value.violations} == {"publication.leak"}
+    publication = publication_approve(actor=w.head, draft=draft, edits={"facts": draft.public["facts"]}, on=D(2026, 3, 30))
+    assert "E98765432" not in publication.facts
