@@ -35,6 +35,7 @@ REDACTION_KINDS: dict[str, str] = {
     "address": "自然人住址",
     "health": "健康状况",
     "third_party": "第三人姓名",
+    "number": "其他号码",
 }
 # What replaces a hidden value in the public text.
 HIDDEN = {
@@ -45,6 +46,7 @@ HIDDEN = {
     "plate": "［号牌已隐去］",
     "address": "［住址已隐去］",
     "health": "［健康信息已隐去］",
+    "number": "［号码已隐去］",
 }
 REDACTION_BASIS = (
     "《中华人民共和国个人信息保护法》第二十五条、第二十八条；《中华人民共和国政府信息公开条例》第十五条、第三十七条；"
@@ -86,6 +88,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\d+(?:-\d+)?(?:号|弄|栋|幢)(?:(?:院|楼)?\d+(?:-\d+)?(?:号楼|栋|幢|单元|层|室|号))*"
         ),
     ),
+    # Any other run of 11 or more digits (values written together, account or card numbers of
+    # unknown layout): hidden rather than guessed at. Kept values (credit codes) are exempt.
+    ("number", re.compile(r"\d{11,}[Xx]?")),
     # Health data: the diagnosis after the words that introduce one.
     ("health", re.compile(r"(?:患有|确诊为?|诊断为|罹患|病史[:：]?)[^，。；,;、\s]{1,20}")),
 )
@@ -161,7 +166,12 @@ def text_redact(
             if not taken(match.start(), match.end()):
                 spans.append((match.start(), match.end(), "third_party", name_masked(name)))
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        # What is already hidden is blanked out, so that a later pattern neither crosses it nor
+        # loses a match that merely starts next to it.
+        blanked = list(text)
+        for start, end, _, _ in spans:
+            blanked[start:end] = "\x00" * (end - start)
+        for match in pattern.finditer("".join(blanked)):
             start, end = match.start(), match.end()
             if kind == "address":
                 # "家住…", "住址…": the verb or label before the address stays readable.
