@@ -94,6 +94,14 @@ def demo_county_summary() -> str:
 def demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
     """Load 乌审旗 unless it is there. `today` anchors certificate dates, so that some are
     expiring and some expired on the day the demo is loaded."""
+    from sanxiang.publication.apps import registry_refresh_deferred
+
+    # The public registry is refreshed once, after everything is loaded (_demo_publicity).
+    with registry_refresh_deferred():
+        return _demo_county_load(today=today)
+
+
+def _demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
     generator = CountyGenerator(seed=DEMO_SEED, today=today or timezone.localdate())
     # The agencies (and so this code) do not depend on the date: a demo loaded yesterday is found.
     if Agency.objects.filter(credit_code=generator.judicial_bureau().credit_code).exists():

@@ -1,5 +1,10 @@
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_migrate, post_save
 
 
 class PublicationConfig(AppConfig):
@@ -10,6 +15,54 @@ class PublicationConfig(AppConfig):
         # SQLite rebuilds a table for many schema changes and drops its triggers with it: the
         # full-text index's triggers are installed again after every migrate (idempotent).
         post_migrate.connect(_search_index_install, sender=self)
+        # 事前公开 is kept current (动态调整): a change to an agency, its officers, certificates or
+        # matters refreshes that agency's public rows once its transaction has committed.
+        from sanxiang.registry.models import Agency, Certificate, Matter, Officer
+
+        for model in (Agency, Officer, Certificate, Matter):
+            post_save.connect(_registry_changed, sender=model, dispatch_uid=f"publication-refresh-{model.__name__}")
+
+
+_deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)
+
+
+@contextlib.contextmanager
+def registry_refresh_deferred() -> Iterator[None]:
+    """For bulk loads (the demo county): no refresh per row; the caller refreshes once at the end."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def _registry_changed(sender, instance, **kwargs) -> None:
+    from sanxiang.registry.models import Agency, Certificate
+
+    if _deferred.get():
+        return
+
+    if isinstance(instance, Agency):
+        agency_id = instance.pk
+    elif isinstance(instance, Certificate):
+        agency_id = instance.officer.agency_id
+    else:
+        agency_id = instance.agency_id
+    if agency_id is None:
+        return
+    # One refresh per agency per transaction, however many rows changed (an import of 5,000
+    # officers). The pending callbacks are the connection's own, so a rollback forgets them too.
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(callback, "agency_id", None) == agency_id for _, callback, *_ in pending):
+        return
+
+    def refresh() -> None:
+        from sanxiang.publication.registry_sync import public_registry_refresh
+
+        public_registry_refresh(agency_id=agency_id)
+
+    refresh.agency_id = agency_id  # type: ignore[attr-defined]
+    transaction.on_commit(refresh)
 
 
 def _search_index_install(sender, using="default", **kwargs) -> None:
