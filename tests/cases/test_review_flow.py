@@ -23,6 +23,7 @@ from tests.cases.support import (
     D,
     discussion_data,
     lead_make,
+    notice_data,
     officer_with_certificate,
     perform,
     review_data,
@@ -158,7 +159,7 @@ def test_art58_a_reviewer_who_investigated_the_case_is_never_assigned(w):
     case = perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data())
     assert case_snapshot_build(case).review_requests[0].reviewer_id == other.pk
     found = refused("assign", case, "assign_reviewer", FIRST_DECISION_DAY, w.head, reviewer=str(w.reviewer_officer.pk))
-    assert found["penalty.review.reviewer_investigated"][0].message == "赵审核参与了本案调查，应当回避，不能审核本案"
+    assert found["penalty.review.reviewer_investigated"][0].message == "赵审核参与了本案调查或者送审，应当回避，不能审核本案"
     # Nor may the investigator give the opinion himself.
     found = refused("review", case, "record_review", REVIEW_DAY, w.reviewer, **review_data())
     assert {"penalty.review.not_assigned", "penalty.review.reviewer_investigated"} <= set(found)
@@ -224,3 +225,61 @@ def test_the_review_period_and_its_one_extension(w):
     assert "penalty.review.extended_twice" in refused(
         "extend", case, "extend_review", FIRST_DECISION_DAY, w.head, extend_to=D(2026, 4, 3), reason="再延"
     )
+
+
+# --- ways round the gate found in review, each closed --------------------------------------------
+
+
+def test_no_override_or_unmarking_by_the_office_once_the_draft_was_sent(w):
+    """118号: once the review office has the draft, its opinion decides; the head cannot take the
+    case out of review, and the case office cannot withdraw its marks (the head may)."""
+    case = mitigated_draft(to_notified(w), w)
+    case = perform(case, "mark_major", FIRST_DECISION_DAY, w.officer, major_case=True, reason="涉及婴幼儿食品")
+    case = perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data())
+    case = perform(case, "record_review", REVIEW_DAY, w.reviewer,
+                   **review_data("disagree", "不同意减轻。", failing={"discretion": "不符合减轻情形"}))
+    found = refused("override", case, "override_major", REVIEW_DAY, w.head, criteria=["catalogue.discretion"],
+                    reason="局长认为可以减轻")
+    assert "penalty.major.override_after_submission" in found
+    found = refused("unmark", case, "mark_major", REVIEW_DAY, w.officer, major_case=False, reason="误选")
+    assert found["penalty.major.unmark_after_submission"][0].message == "本案已送法制审核，撤销重大执法决定情形须由机关负责人决定"
+    assert "penalty.decision.review_not_passed" in refused("decide", case, "decide", REVIEW_DAY, w.officer)
+
+
+def test_the_case_office_that_sent_the_draft_never_reviews_it(w):
+    """回避: a legal reviewer who drafted and sent the draft cannot be its reviewer."""
+    case = to_notified(w)
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.reviewer, outcome="penalty", discretion="mitigated", **PENALTY)
+    found = refused("submit", case, "submit_review", FIRST_DECISION_DAY, w.reviewer, **submit_data())
+    assert "penalty.review.no_reviewer" in found  # the agency's only reviewer sent it himself
+
+
+def test_after_the_leaders_adopt_the_review_opinion_the_revised_draft_is_discussed_again(w):
+    """第五十七条第二款: the leaders decide the penalty actually imposed."""
+    case = mitigated_draft(to_notified(w), w)
+    case = perform(case, "mark_major", FIRST_DECISION_DAY, w.officer, major_case=True, reason="涉及婴幼儿食品")
+    case = perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data())
+    case = perform(case, "record_review", REVIEW_DAY, w.reviewer,
+                   **review_data("disagree", "不同意减轻。", failing={"discretion": "不符合减轻情形"}))
+    case = perform(case, "record_collective_discussion", REVIEW_DAY, w.head,
+                   **discussion_data(REVIEW_DAY, resolution="adopt_review", conclusion="采纳法制审核意见。"))
+    case = perform(case, "draft_decision", SECOND_ROUND, w.officer, outcome="penalty", reasoning="按裁量基准处罚。",
+                   **PENALTY)
+    case = perform(case, "submit_review", SECOND_ROUND, w.officer, **submit_data(response="已按审核意见修改。"))
+    case = perform(case, "record_review", AGREED, w.reviewer, **review_data())
+    found = refused("decide", case, "decide", AGREED, w.officer)
+    assert set(found) == {"penalty.decision.collective_discussion_outdated"}
+    case = perform(case, "record_collective_discussion", AGREED, w.head, **discussion_data(AGREED))
+    assert perform(case, "decide", AGREED, w.officer).state == "decided"
+
+
+def test_a_new_notice_with_another_basis_is_a_new_decision_for_the_review(w):
+    """The draft key covers the texts the decision will print, even those it takes from the notice."""
+    case = to_notified(w)
+    case = perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", discretion="mitigated",
+                   penalty_kinds=["fine"], fine_yuan="3000")
+    case = perform(case, "submit_review", FIRST_DECISION_DAY, w.officer, **submit_data())
+    case = perform(case, "record_review", REVIEW_DAY, w.reviewer, **review_data())
+    case = perform(case, "renotify", REVIEW_DAY, w.officer,
+                   **notice_data(REVIEW_DAY, penalty_bases=["《中华人民共和国产品质量法》第四十九条"]))
+    assert "penalty.decision.review_outdated" in refused("decide", case, "decide", D(2026, 4, 7), w.officer)

@@ -374,7 +374,7 @@ def test_item5d_the_reviewer_did_not_investigate_and_first_time_holds_the_qualif
     major = replace(notified(major_case=True), records=notified().records | {"collective_discussion_record"})
     investigator = review(major, on=D(2026, 3, 25), reviewer=replace(ZHANG, is_legal_reviewer=True))
     violation = refusal(ORDINARY, investigator, "decide", FIRST_DECISION_DAY, "penalty.decision.reviewer_investigated")
-    assert violation.message == "张三参与了本案调查，应当回避，不能审核本案"
+    assert violation.message == "张三参与了本案调查或者送审，应当回避，不能审核本案"
     novice = replace(REVIEWER, has_legal_qualification=False)
     unqualified = review(major, on=D(2026, 3, 25), reviewer=novice, reviewer_first_time=True)
     violation = refusal(ORDINARY, unqualified, "decide", FIRST_DECISION_DAY, "penalty.decision.reviewer_unqualified")

@@ -256,7 +256,7 @@ def test_reviewer_problems_recusal_designation_and_qualification_art58():
     investigated the case; 第五十八条第二款: a first-time reviewer holds the 法律职业资格."""
     case = notified(major_case=True)
     assigned = only(reviewer_problems(case, ZHANG_REVIEWER, first_time=False), "penalty.review.reviewer_investigated")
-    assert assigned.message == "张三参与了本案调查，应当回避，不能审核本案"
+    assert assigned.message == "张三参与了本案调查或者送审，应当回避，不能审核本案"
     assert assigned.legal_basis == f"{ART58}；{GUIDELINE_118}"
     # An officer who only took part in one inquiry investigated the case too.
     helper = officer(13, "吴协查", is_legal_reviewer=True, has_legal_qualification=True)
@@ -264,7 +264,7 @@ def test_reviewer_problems_recusal_designation_and_qualification_art58():
     inquiry = InvestigativeAct("inquiry", D(2026, 3, 12), officer_ids=(1, 13), certificate_shown=True)
     helped = replace(case, investigative_acts=(*case.investigative_acts, inquiry))
     violation = only(reviewer_problems(helped, helper, first_time=False), "penalty.review.reviewer_investigated")
-    assert violation.message == "吴协查参与了本案调查，应当回避，不能审核本案"
+    assert violation.message == "吴协查参与了本案调查或者送审，应当回避，不能审核本案"
     unqualified = only(reviewer_problems(case, NOVICE, first_time=True), "penalty.review.reviewer_unqualified")
     assert unqualified.message == "钱新人初次从事行政处罚决定法制审核，须取得法律职业资格"
     assert unqualified.legal_basis == f"{ART58}第二款"
@@ -307,7 +307,7 @@ def test_the_decision_gate_rechecks_the_reviewer_of_the_opinion_art58():
         return replace(case, review_opinions=(given,))
 
     violation = refusal(opinion_by(ZHANG_REVIEWER, False), "penalty.decision.reviewer_investigated")
-    assert violation.message == "张三参与了本案调查，应当回避，不能审核本案"
+    assert violation.message == "张三参与了本案调查或者送审，应当回避，不能审核本案"
     assert violation.legal_basis == f"{ART58}；{GUIDELINE_118}"
     violation = refusal(opinion_by(NOVICE, True), "penalty.decision.reviewer_unqualified")
     assert violation.message == "钱新人初次从事行政处罚决定法制审核，须取得法律职业资格"

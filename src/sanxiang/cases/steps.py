@@ -42,6 +42,7 @@ from sanxiang.procedure.penalty.basis import penalty_article
 from sanxiang.procedure.penalty.review import (
     DISCUSSION_RESOLUTIONS,
     collective_discussion_problems,
+    major_mark_change_problems,
     major_override_problems,
     pending_request,
     review_extension_problems,
@@ -436,6 +437,8 @@ def apply_renotify(d: Draft, data: dict) -> None:
     if previous is not None:
         d.update(earlier_notices=(*d.snapshot.earlier_notices, previous))
     d.violations += notice_complete(d.snapshot, d.context)
+    # A new basis or detail printed in the decision is a new decision for the review.
+    _decision_digest_refresh(d)
 
 
 def apply_statement(d: Draft, data: dict) -> None:
@@ -517,6 +520,21 @@ def decision_content_digest(details: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def _decision_texts(d: Draft, texts: dict[str, Any]) -> dict[str, Any]:
+    """The texts the decision document will print: the draft's own, or where it has none, the
+    investigation's or the latest notice's (as paperwork.document_context falls back)."""
+    findings = d.details.get("findings", {})
+    return {**texts, "detail": texts.get("detail") or findings.get("detail", ""),
+            "bases": texts.get("bases") or findings.get("bases", [])}
+
+
+def _decision_digest_refresh(d: Draft) -> None:
+    decision = d.snapshot.decision
+    if decision is not None and "decision" in d.details:
+        digest = decision_content_digest(_decision_texts(d, d.details["decision"]))
+        d.update(decision=replace(decision, content_digest=digest))
+
+
 def apply_draft_decision(d: Draft, data: dict) -> None:
     outcome = data["outcome"]
     terms = terms_from(data) if outcome == "penalty" else None
@@ -534,7 +552,7 @@ def apply_draft_decision(d: Draft, data: dict) -> None:
             no_penalty_reason=reason if outcome == "no_penalty" else None,
             mitigation_recorded=bool(data.get("mitigation_recorded")),
             discretion=data.get("discretion") or "within",
-            content_digest=decision_content_digest(texts),
+            content_digest=decision_content_digest(_decision_texts(d, texts)),
         ),
         prior_fines_for_same_act=tuple(data.get("prior_fines") or ()),
     )
@@ -542,6 +560,16 @@ def apply_draft_decision(d: Draft, data: dict) -> None:
 
 
 def apply_mark_major(d: Draft, data: dict) -> None:
+    problems = major_mark_change_problems(
+        d.snapshot,
+        major_case=bool(data.get("major_case")),
+        conditions=frozenset(data.get("major_conditions") or ()),
+        complex_case=bool(data.get("complex_case")),
+        actor_is_head=d.actor_role in HEAD,
+    )
+    if problems:
+        d.violations += problems
+        return
     d.update(
         major_case=bool(data.get("major_case")),
         major_conditions=frozenset(data.get("major_conditions") or ()),
@@ -568,10 +596,11 @@ def apply_override_major(d: Draft, data: dict) -> None:
 
 
 def _eligible_reviewers(d: Draft) -> list[OfficerSnapshot]:
+    submitter = d.actor_officer.id if d.actor_officer is not None else None
     return [
         r
         for r in d.reviewers
-        if not reviewer_problems(d.snapshot, r, first_time=r.id in d.reviewers_first_time)
+        if r.id != submitter and not reviewer_problems(d.snapshot, r, first_time=r.id in d.reviewers_first_time)
     ]
 
 
@@ -610,6 +639,7 @@ def apply_submit_review(d: Draft, data: dict) -> None:
                                                           & d.snapshot.records)),
         reviewer_id=reviewer.id,
         response_given=bool(response.strip()),
+        submitted_by=d.actor_officer.id if d.actor_officer is not None else None,
     )
     d.update(review_requests=(*d.snapshot.review_requests, request))
     d.details.setdefault("review_rounds", []).append(

@@ -179,11 +179,13 @@ def discussion_reasons(snapshot: Snapshot, context: GuardContext) -> list[str]:
     decision = snapshot.decision
     if decision is not None and decision.outcome != "penalty":
         return []
-    catalogue = catalogue_in_force(snapshot, context)
+    # 第五十七条第二款 asks it for complex and major cases whatever the catalogue says; a catalogue
+    # can only add to it.
+    required = {"major", "complex"} | set(catalogue_in_force(snapshot, context).discussion_for)
     reasons = []
-    if "complex" in catalogue.discussion_for and snapshot.complex_case:
+    if "complex" in required and snapshot.complex_case:
         reasons.append("情节复杂")
-    if "major" in catalogue.discussion_for and major_assessment(snapshot, context).is_major:
+    if "major" in required and major_assessment(snapshot, context).is_major:
         reasons.append("属于重大执法决定")
     return reasons
 
@@ -219,6 +221,15 @@ def major_override_problems(
                     "criteria",
                 )
             )
+    if snapshot.review_requests:
+        problems.append(
+            Violation(
+                "penalty.major.override_after_submission",
+                "本案已送法制审核，不能再决定不按重大执法决定办理；审核意见须由审核程序给出",
+                REVIEW_BASIS,
+                "criteria",
+            )
+        )
     if not actor_is_head:
         problems.append(
             Violation(
@@ -233,6 +244,28 @@ def major_override_problems(
             Violation("penalty.major.override_reason", "请写明不按重大执法决定办理的理由（记入账本）", REVIEW_BASIS, "reason")
         )
     return problems
+
+
+def major_mark_change_problems(
+    snapshot: Snapshot, *, major_case: bool, conditions: frozenset[str], complex_case: bool, actor_is_head: bool
+) -> list[Violation]:
+    """The case office may add marks at any time; once the draft has been sent for review, only
+    the head may withdraw one (else un-marking would walk round a 不同意)."""
+    removed = (
+        (snapshot.major_case and not major_case)
+        or bool(snapshot.major_conditions - conditions)
+        or (snapshot.complex_case and not complex_case)
+    )
+    if removed and snapshot.review_requests and not actor_is_head:
+        return [
+            Violation(
+                "penalty.major.unmark_after_submission",
+                "本案已送法制审核，撤销重大执法决定情形须由机关负责人决定",
+                REVIEW_BASIS,
+                "major_case",
+            )
+        ]
+    return []
 
 
 # --- requests (送审) -------------------------------------------------------------------------------
@@ -341,11 +374,11 @@ def reviewer_problems(snapshot: Snapshot, reviewer: OfficerSnapshot, *, first_ti
                 "penalty.review.reviewer_not_designated", f"{reviewer.name}不是本机关的法制审核人员", REVIEW_BASIS, "reviewer"
             )
         )
-    if reviewer.id in investigator_ids(snapshot):
+    if reviewer.id in investigator_ids(snapshot) or reviewer.id in submitter_ids(snapshot):
         problems.append(
             Violation(
                 "penalty.review.reviewer_investigated",
-                f"{reviewer.name}参与了本案调查，应当回避，不能审核本案",
+                f"{reviewer.name}参与了本案调查或者送审，应当回避，不能审核本案",
                 REVIEW_BASIS,
                 "reviewer",
             )
@@ -360,6 +393,11 @@ def reviewer_problems(snapshot: Snapshot, reviewer: OfficerSnapshot, *, first_ti
             )
         )
     return problems
+
+
+def submitter_ids(snapshot: Snapshot) -> set[int]:
+    """Who sent the draft for review: the case office, which the review office checks."""
+    return {r.submitted_by for r in snapshot.review_requests if r.submitted_by is not None}
 
 
 def review_due(request: ReviewRequest, snapshot: Snapshot, context: GuardContext) -> Day:
@@ -635,6 +673,16 @@ def discussion_gate(snapshot: Snapshot, context: GuardContext) -> list[Violation
         ]
     latest = latest_discussion(snapshot)
     decision = snapshot.decision
+    if latest is not None and latest.resolution == "adopt_review":
+        # The leaders sided with the review office: the decision they take is on the revised draft.
+        return [
+            Violation(
+                "penalty.decision.collective_discussion_outdated",
+                "集体讨论决定采纳法制审核意见，修改后的决定须再经集体讨论",
+                ART_57,
+                "records",
+            )
+        ]
     if latest is not None and latest.adopted_draft and decision is not None and latest.adopted_draft != decision.key():
         return [
             Violation(
@@ -711,6 +759,7 @@ __all__ = [
     "latest_opinion",
     "major_assessment",
     "major_criteria_matched",
+    "major_mark_change_problems",
     "major_override_problems",
     "opinion_for",
     "pending_request",
@@ -724,4 +773,5 @@ __all__ = [
     "review_submission_problems",
     "reviewer_problems",
     "standing_disagreement",
+    "submitter_ids",
 ]

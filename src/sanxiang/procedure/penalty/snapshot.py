@@ -293,6 +293,7 @@ class ReviewRequest:
     reviewer_id: int | None = None
     extended_to: dt.date | None = None  # an approved extension of the review period
     response_given: bool = False  # the case office answered the previous round's opinion
+    submitted_by: int | None = None  # the officer who sent it: never its reviewer
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "package", frozenset(self.package))
