@@ -75,7 +75,8 @@ def test_a_draft_published_on_time_and_one_overdue(w):
     assert [a.draft.case_id for a in publication_alerts(viewer=w.officer, on=D(2026, 4, 7))] == [late.pk]
     late_publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=late), on=D(2026, 4, 8))
     assert payloads(EventKind.PUBLICATION, late.pk)[0]["late"] is True
-    assert late_publication.display_until == D(2026, 7, 7)  # 3 months: a fine of 3,000元 is a 较低数额罚款
+    # 3 months from the decision (not from the late publication): a fine of 3,000元 is a 较低数额罚款.
+    assert late_publication.display_until == D(2026, 6, 24)
 
 
 def test_only_the_head_or_administrator_publishes(w):
@@ -100,6 +101,8 @@ def test_a_withdrawal_is_due_three_working_days_after_the_change_across_a_holida
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.WITHDRAWN and publication.withdrawn_on == D(2026, 4, 7)
     assert publication.withdrawal_statement.startswith("本决定已于2026年04月02日被依法撤销。经行政复议")
+    # What was published is withdrawn: only the fact of the decision and the statement stay.
+    assert publication.facts == publication.content == publication.basis == ""
     entry = payloads(EventKind.WITHDRAWAL, case.pk)[0]
     assert entry["due_on"] == "2026-04-08" and entry["late"] is False
 
@@ -108,9 +111,9 @@ def test_publications_are_taken_down_when_their_period_ends(w):
     """The display period (公示期限) ends on 公示截止期; the next day the publication is down."""
     case = to_decided(w)
     publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=case), on=D(2026, 4, 1))
-    assert publication.display_until == D(2026, 6, 30)
-    assert publications_expire(on=D(2026, 6, 30)) == 0
-    assert publications_expire(on=D(2026, 7, 1)) == 1
+    assert publication.display_until == D(2026, 6, 24)
+    assert publications_expire(on=D(2026, 6, 24)) == 0
+    assert publications_expire(on=D(2026, 6, 25)) == 1
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.EXPIRED
     assert PublicationDraft.objects.get(case=case).status == DraftStatus.EXPIRED
@@ -152,3 +155,52 @@ def test_a_value_the_patterns_cannot_see_still_blocks_the_approval(w):
     assert {v.code for v in refused.value.violations} == {"publication.leak"}
     publication = publication_approve(actor=w.head, draft=draft, edits={"facts": draft.public["facts"]}, on=D(2026, 3, 30))
     assert "E98765432" not in publication.facts
+
+
+# --- found in review, each closed ---------------------------------------------------------------
+
+
+def test_the_withdrawal_statement_is_redacted_and_only_its_digest_goes_to_the_ledger(w):
+    case = to_decided(w)
+    draft = PublicationDraft.objects.get(case=case)
+    publication = publication_approve(actor=w.head, draft=draft, on=D(2026, 4, 1))
+    publication_decision_change(actor=w.head, draft=draft, kind="changed", changed_on=D(2026, 4, 2), on=D(2026, 4, 3),
+                                statement="申请人代理人联系电话13912345678，身份证150626198005201238。")
+    publication.refresh_from_db()
+    assert "13912345678" not in publication.withdrawal_statement
+    assert "150626198005201238" not in publication.withdrawal_statement
+    entry = payloads(EventKind.WITHDRAWAL, case.pk)[0]
+    assert "statement" not in entry and len(entry["statement_sha256"]) == 64
+
+
+def test_a_change_before_the_decision_is_refused(w):
+    draft = PublicationDraft.objects.get(case=to_decided(w))
+    with pytest.raises(Refused) as refused:
+        publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=D(2002, 5, 1),
+                                    statement="撤销", on=D(2026, 4, 3))
+    assert {v.code for v in refused.value.violations} == {"publication.change_before_decision"}
+
+
+def test_hearing_attendees_with_their_role_are_masked(w):
+    """A line "王小五（委托代理人）" names 王小五: he is a third party, hidden wherever he appears."""
+    case = to_notified(w)
+    case.details = {**case.details, "hearing": {"attendees": ["王小五（委托代理人）", "敖其尔巴特尔其木格"]},
+                    "findings": {**case.details["findings"],
+                                 "facts": "当事人的代理人王小五、证人敖其尔巴特尔其木格到场陈述。"}}
+    case.save(update_fields=["details"])
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+    case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    facts = PublicationDraft.objects.get(case=case).public["facts"]
+    assert "王小五" not in facts and "敖其尔巴特尔其木格" not in facts and "王某某" in facts
+
+
+def test_a_case_heard_in_private_for_secrets_or_privacy_is_not_published(w):
+    """《政府信息公开条例》第十四条、第十五条: a hearing held in private marks the case."""
+    case = to_notified(w)
+    case.details = {**case.details, "hearing": {"public": False}}
+    case.save(update_fields=["details"])
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+    case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    draft = PublicationDraft.objects.get(case=case)
+    assert draft.status == DraftStatus.NOT_PUBLISHED
+    assert [r["code"] for r in draft.refusals] == ["publication.secrets"]

@@ -62,7 +62,9 @@ def _registry_changed(sender, instance, **kwargs) -> None:
         public_registry_refresh(agency_id=agency_id)
 
     refresh.agency_id = agency_id  # type: ignore[attr-defined]
-    transaction.on_commit(refresh)
+    # robust: the registry change has committed; a failed refresh is logged and the daily
+    # `publication_tick` catches up, rather than turning the saved change into an error page.
+    transaction.on_commit(refresh, robust=True)
 
 
 def _search_index_install(sender, using="default", **kwargs) -> None:

@@ -197,9 +197,8 @@ class PublicationDraft(models.Model):
     redactions = models.JSONField(_("脱敏记录"), default=list)
     refusals = models.JSONField(_("不予公开的理由"), default=list)
     facts = models.JSONField(_("公示规则所用事实"), default=dict)
-    publication = models.OneToOneField(
-        Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
-    )
+    # No reverse accessor: nothing reached from a public row may lead back to the case.
+    publication = models.OneToOneField(Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

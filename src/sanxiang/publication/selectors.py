@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.publication import REDACTION_KINDS
-from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicationStatus
+from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
 
 
@@ -66,20 +66,12 @@ class PublicationAlert:
 
 
 def publication_alerts(*, viewer: User, on: dt.date | None = None) -> list[PublicationAlert]:
-    """Drafts not published by their due day, and withdrawals not made by theirs: shown to the
-    agency (its own) and to the supervisors (every agency)."""
+    """Drafts not published by their due day: shown to the agency (its own) and to the supervisors
+    (every agency). (A withdrawal is made the moment the change is recorded; the ledger entry says
+    whether that was within the 3 working days.)"""
     on = on or timezone.localdate()
-    drafts = drafts_for(viewer=viewer).filter(
-        Q(status=DraftStatus.DRAFT, due_on__lt=on)
-        | Q(withdrawal_due_on__lt=on, publication__status=PublicationStatus.PUBLISHED)
-    )
-    alerts = []
-    for draft in drafts:
-        if draft.status == DraftStatus.DRAFT:
-            alerts.append(PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days))
-        else:
-            alerts.append(PublicationAlert(draft, "撤回", draft.withdrawal_due_on, (on - draft.withdrawal_due_on).days))
-    return alerts
+    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=on)
+    return [PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days) for draft in drafts]
 
 
 __all__ = [

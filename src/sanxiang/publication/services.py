@@ -10,6 +10,8 @@ results in the internal draft and the public read model.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import asdict
 from typing import Any
 
@@ -27,6 +29,7 @@ from sanxiang.procedure.publication import (
     Redaction,
     display_period,
     leaks,
+    name_masked,
     publication_due,
     publication_refusals,
     text_redact,
@@ -67,6 +70,7 @@ CHANGE_KINDS: dict[str, str] = {
     "void": "确认无效",
 }
 PUBLISHERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
+FIELD_LIMITS = {"title": 200, "violation_type": 200, "licence": 200, "facts": 20000, "content": 5000, "basis": 5000}
 DATA = "数据校验"
 
 
@@ -109,7 +113,16 @@ def third_parties(details: dict[str, Any]) -> list[str]:
     names += hearing.get("attendees", [])
     for key in ("service", "notice"):
         names.append(details.get(key, {}).get("signed_by", ""))
-    return [n for n in (name.strip() for name in names) if 2 <= len(n) <= 6 and not n.startswith("当事人")]
+    found = []
+    for raw in names:
+        # "王小五（委托代理人）", "调查人员：…": the name without its role; names of any length (蒙古族、
+        # 维吾尔族 names are long, and may be written with "·" or a space).
+        name = re.split(r"[（(：:，,；;]", raw.strip(), maxsplit=1)[0].strip()
+        if 2 <= len(name) <= 20 and not name.startswith(("当事人", "委托", "调查人员", "执法人员")):
+            found.append(name)
+            if "·" in name or " " in name:
+                found += [part for part in re.split(r"[· ]", name) if len(part) >= 2]
+    return found
 
 
 def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
@@ -175,7 +188,9 @@ def _facts(case: Case, snapshot: PenaltyCaseSnapshot, *, decided_on: dt.date) ->
         region=case.agency.region_code,
         party_kind=snapshot.party.kind,
         party_birth_date=_birth_date(snapshot),
-        secrets_or_privacy=bool(case.details.get("secrets_or_privacy")),
+        # A hearing held in private because of secrets or privacy (第六十四条第三项) marks the case.
+        secrets_or_privacy=bool(case.details.get("secrets_or_privacy"))
+        or case.details.get("hearing", {}).get("public") is False,
     )
 
 
@@ -183,6 +198,12 @@ def _birth_date(snapshot: PenaltyCaseSnapshot) -> dt.date | None:
     from sanxiang.procedure.penalty.rules import party_birth_date
 
     return party_birth_date(snapshot.party)
+
+
+def _snapshot(case: Case) -> PenaltyCaseSnapshot:
+    from sanxiang.cases.selectors import case_snapshot_build
+
+    return case_snapshot_build(case)
 
 
 def _redact(originals: dict[str, str], protected: dict[str, list[str]]) -> tuple[dict[str, str], list[Redaction]]:
@@ -239,6 +260,7 @@ def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: d
                 "party_kind": facts.party_kind,
                 "act_date": facts.act_date.isoformat(),
                 "birth_date": facts.party_birth_date.isoformat() if facts.party_birth_date else None,
+                "secrets_or_privacy": facts.secrets_or_privacy,
             },
         },
     )
@@ -278,6 +300,7 @@ def _facts_of(draft: PublicationDraft) -> PublicationFacts:
         region=stored["region"],
         party_kind=stored["party_kind"],
         party_birth_date=dt.date.fromisoformat(stored["birth_date"]) if stored.get("birth_date") else None,
+        secrets_or_privacy=bool(stored.get("secrets_or_privacy")),
     )
 
 
@@ -309,22 +332,29 @@ def publication_approve(
     violations: list[Violation] = []
     if draft.status != DraftStatus.DRAFT:
         violations.append(Violation("publication.not_a_draft", f"该公示信息{draft.get_status_display()}，不能再发布", DATA, "status"))
-    violations += [Violation(**v) for v in draft.refusals]
+    # The rules are applied again now: the party's data may have been corrected since the draft.
+    current = publication_refusals(_facts(draft.case, _snapshot(draft.case), decided_on=draft.decided_on))
+    violations += list(dict.fromkeys([*(Violation(**v) for v in draft.refusals), *current]))
     public = dict(draft.public)
     redactions = list(draft.redactions)
+    protected = _protected_values(draft.case, draft.case.details)
     for name, text in (edits or {}).items():
-        if name not in TEXT_FIELDS:
+        if name not in TEXT_FIELDS or text is None:
             continue
         if text != public[name]:
             # The approver's own text goes through the same redaction: an edit can hide more,
             # never reveal what the rules hid.
-            protected = _protected_values(draft.case, draft.case.details)
             result = text_redact(
                 text, field=name, keep=protected["keep"], third_parties=protected["third_parties"],
                 addresses=protected["addresses"],
             )
             public[name] = result.text
             redactions = [r for r in redactions if r["field"] != name] + [asdict(r) for r in result.redactions]
+    for name, limit in FIELD_LIMITS.items():
+        if len(str(public.get(name, ""))) > limit:
+            violations.append(
+                Violation("publication.too_long", f"{TEXT_FIELDS.get(name, name)}不得超过{limit}字", DATA, name)
+            )
     protected = _protected_values(draft.case, draft.case.details)
     found = leaks("\n".join(str(public[f]) for f in (*TEXT_FIELDS, "party_name", "legal_representative")),
                   [v for v in protected["sensitive"] if v not in protected["keep"]])
@@ -340,7 +370,8 @@ def publication_approve(
     if violations:
         raise Refused(violations)
     facts = _facts_of(draft)
-    period = display_period(facts, starts_on=on)
+    # The display period runs from the decision's date (legal_rules §4.3), however late it is published.
+    period = display_period(facts, starts_on=draft.decided_on)
     from sanxiang.publication.search import publication_search_text
 
     agency = _public_agency(draft.agency_id)
@@ -408,7 +439,10 @@ def publication_decision_change(
     the ledger keeps whether that was within the 3 working days."""
     from sanxiang.cases.selectors import working_day_calendar_current
 
-    draft = PublicationDraft.objects.select_for_update().get(pk=draft.pk)
+    draft = (
+        PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
+        .get(pk=draft.pk)
+    )
     permission_require(user_can_publish(actor, draft.agency_id), "只有本机关负责人或者管理员可以撤回公示信息")
     on = on or timezone.localdate()
     violations = []
@@ -420,6 +454,16 @@ def publication_decision_change(
         )
     if changed_on > on:
         violations.append(Violation("publication.change_in_future", "变更或者撤销的日期不能晚于今天", DATA, "changed_on"))
+    if changed_on < draft.decided_on:
+        violations.append(Violation("publication.change_before_decision", "变更或者撤销的日期不能早于决定日期", DATA, "changed_on"))
+    # The statement is public: it goes through the same redaction, and must leave nothing behind.
+    protected = _protected_values(draft.case, draft.case.details)
+    statement = text_redact(statement.strip(), field="withdrawal_statement", keep=protected["keep"],
+                            third_parties=protected["third_parties"], addresses=protected["addresses"]).text
+    if leaks(statement, [v for v in protected["sensitive"] if v not in protected["keep"]]):
+        violations.append(
+            Violation("publication.leak", "撤回说明中有应当隐去的个人信息，请修改", "《中华人民共和国个人信息保护法》第二十五条", "statement")
+        )
     if draft.status == DraftStatus.WITHDRAWN:
         violations.append(Violation("publication.already_withdrawn", "该公示信息已经撤回", DATA, "status"))
     if violations:
@@ -430,10 +474,16 @@ def publication_decision_change(
     draft.withdrawal_due_on = due.date
     published = draft.publication
     if published is not None and published.status == PublicationStatus.PUBLISHED:
+        # 第四十八条: the information is withdrawn. What stays public is the fact of the withdrawal:
+        # number, agency, date and the statement; a natural person's name is masked as well.
         published.status = PublicationStatus.WITHDRAWN
         published.withdrawn_on = on
-        published.withdrawal_statement = f"本决定已于{changed_on:%Y年%m月%d日}被依法{CHANGE_KINDS.get(kind, kind)}。{statement.strip()}"
-        published.save(update_fields=["status", "withdrawn_on", "withdrawal_statement", "updated_at"])
+        published.withdrawal_statement = f"本决定已于{changed_on:%Y年%m月%d日}被依法{CHANGE_KINDS.get(kind, kind)}。{statement}"
+        if published.party_kind == "自然人":
+            published.party_name = name_masked(published.party_name)
+        published.facts = published.basis = published.content = published.licence = ""
+        published.search_text = ""
+        published.save()
     draft.status = DraftStatus.WITHDRAWN
     draft.save()
     entry_append(
@@ -448,7 +498,7 @@ def publication_decision_change(
                 "due_on": due.date.isoformat(),
                 "late": on > due.date,
                 "basis": due.basis,
-                "statement": statement.strip(),
+                "statement_sha256": hashlib.sha256(statement.encode("utf-8")).hexdigest(),
             },
             agency_id=draft.agency_id,
             case_id=draft.case_id,

@@ -76,7 +76,9 @@ def draft_approve(request: HttpRequest, draft_id: int) -> HttpResponse:
     form = approve_form_class()(request.POST)
     if form.is_valid():
         try:
-            services.publication_approve(actor=request.user, draft=draft, edits=form.cleaned_data)
+            # A field the request did not send is not an edit (an empty one it sent is).
+            edits = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
+            services.publication_approve(actor=request.user, draft=draft, edits=edits)
         except Refused as refusal:
             return _page(request, draft, approve_form=form, refused=refusal, status=409)
         messages.success(request, "已发布公示")

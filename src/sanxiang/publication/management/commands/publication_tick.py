@@ -1,8 +1,8 @@
 """`sanxiang publication_tick`: the daily work of publicity, for cron or a systemd timer.
 
 Takes down publications past their 公示截止期, refreshes the 事前 publicity from the registry, and
-prints what is overdue: drafts not published in time, withdrawals not made, annual reports not
-published by 31 January. Exit status 1 while anything is overdue (for monitoring).
+prints what is overdue: drafts not published in time and annual reports not published by 31
+January. Exit status 1 while anything is overdue (for monitoring).
 """
 
 import datetime as dt
@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from sanxiang.publication.annual import annual_reports_missing
-from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicationStatus
+from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.publication.services import publications_expire
 
@@ -31,11 +31,6 @@ class Command(BaseCommand):
         for draft in PublicationDraft.objects.filter(status=DraftStatus.DRAFT, due_on__lt=on).select_related("agency", "case"):
             overdue += 1
             self.stdout.write(f"逾期未公示：{draft.agency.name} {draft.case.number}（应于{draft.due_on}前）")
-        for draft in PublicationDraft.objects.filter(
-            withdrawal_due_on__lt=on, publication__status=PublicationStatus.PUBLISHED
-        ).select_related("agency", "case"):
-            overdue += 1
-            self.stdout.write(f"逾期未撤回：{draft.agency.name} {draft.case.number}（应于{draft.withdrawal_due_on}前）")
         for missing in annual_reports_missing(on=on):
             overdue += 1
             self.stdout.write(f"年度数据未发布：{missing.agency_name} {missing.year}年（应于{missing.due_on}前）")
