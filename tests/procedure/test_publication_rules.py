@@ -137,3 +137,13 @@ def test_the_longest_display_period_applies():
     assert display_period(facts(fine_fen=5_000_000, sector="生态环境"), starts_on=start).months == 12
     revoked = display_period(facts(kinds=frozenset({"fine", "revoke_permit"}), sector="生态环境"), starts_on=start)
     assert (revoked.months, revoked.ends_on) == (36, D(2029, 3, 31))
+
+
+def test_rural_and_estate_addresses_and_patients_are_hidden():
+    """Found in review: addresses without a house number, and health data without 患有."""
+    for text, hidden in (
+        ("住乌审旗图克镇沙尔利格嘎查三组，", "沙尔利格嘎查三组"),
+        ("住萨拉乌苏社区3号楼2单元501室。", "501室"),
+        ("当事人系糖尿病患者。", "糖尿病"),
+    ):
+        assert hidden not in text_redact(text, field="facts").text, text

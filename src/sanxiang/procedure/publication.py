@@ -88,11 +88,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\d+(?:-\d+)?(?:号|弄|栋|幢)(?:(?:院|楼)?\d+(?:-\d+)?(?:号楼|栋|幢|单元|层|室|号))*"
         ),
     ),
+    # Rural and estate addresses without a house number: a 嘎查/村/社区/小区 with its 组 or flat.
+    (
+        "address",
+        re.compile(
+            r"(?:[\u4e00-\u9fa5]{1,10}?(?:省|自治区|市|盟|州|县|旗|区|镇|乡|苏木|街道)){0,5}"
+            r"[\u4e00-\u9fa5]{1,10}?(?:村|嘎查|社区|小区)"
+            r"(?:[一二三四五六七八九十\d]+(?:组|社|队)|\d+号?楼\d+单元\d+室|\d+栋\d+(?:单元\d+)?室)"
+        ),
+    ),
     # Any other run of 11 or more digits (values written together, account or card numbers of
     # unknown layout): hidden rather than guessed at. Kept values (credit codes) are exempt.
     ("number", re.compile(r"\d{11,}[Xx]?")),
     # Health data: the diagnosis after the words that introduce one.
-    ("health", re.compile(r"(?:患有|确诊为?|诊断为|罹患|病史[:：]?)[^，。；,;、\s]{1,20}")),
+    ("health", re.compile(r"(?:患有|确诊为?|诊断为|罹患|病史[:：]?)[^，。；,;、\s]{1,20}|[\u4e00-\u9fa5]{1,8}(?:病|症)患者")),
 )
 
 
