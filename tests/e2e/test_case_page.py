@@ -6,42 +6,17 @@ import datetime as dt
 import shutil
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from tests.cases.support import lead_make, world_make
-from tests.ledger.helpers import ledger_purge
+from tests.e2e.support import login
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
 
 
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """Playwright started here rather than through pytest-playwright's session fixtures: its sync
-    API leaves an event loop marked running in this thread, in which Django refuses database work,
-    so it must stop before the next test (as in tests/evidence/test_evidence_widget.py)."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries, while it runs
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_page()
-        try:
-            yield page
-        finally:
-            browser.close()
-    ledger_purge()
 
 
-def login(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 
 @pytest.mark.django_db(transaction=True)

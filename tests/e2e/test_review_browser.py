@@ -17,7 +17,6 @@ import shutil
 
 import pypdf
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sanxiang.cases.models import Case, IssuedDocument
@@ -31,37 +30,15 @@ from tests.cases.support import (
     perform,
     world_make,
 )
-from tests.ledger.helpers import ledger_purge
+from tests.e2e.support import login
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
 CHECKLIST = ("agency", "officers", "powers", "procedure", "facts", "evidence", "law", "discretion", "documents", "crime")
 
 
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """Playwright started here (see tests/e2e/test_case_page.py for why)."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
-            yield page
-        finally:
-            browser.close()
-    ledger_purge()
 
 
-def login(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 
 def case_with_a_major_draft(w) -> Case:

@@ -6,6 +6,7 @@ public page, crawled from the home page, sends a query to an internal table.
 """
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 import sanxiang.portal
 from sanxiang.cases.selectors import case_snapshot_build
-from sanxiang.publication.models import PublicationDraft
+from sanxiang.publication.models import Publication, PublicationDraft
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.publication.services import publication_approve
 from tests.cases.support import to_decided, world_make
@@ -71,6 +72,8 @@ def test_no_public_page_queries_an_internal_table():
     case = to_decided(w)
     public_registry_refresh()
     publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=case), on=timezone.localdate())
+    # The case's story is set in March 2026: keep its decision on display, so that its pages are crawled.
+    Publication.objects.update(display_until=timezone.localdate() + dt.timedelta(days=365))
     assert case_snapshot_build(case).decided_on is not None
     client = Client()
     pages, queue = set(), ["/"]
@@ -92,4 +95,5 @@ def test_no_public_page_queries_an_internal_table():
                                         "/catalogues/")):
                     queue.append(href)
     assert len(pages) > 10
+    assert any(re.fullmatch(r"/decisions/\d+/", p) for p in pages)
     assert touched == {}
