@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases.facts import facts_load
 from sanxiang.cases.models import Case
@@ -45,6 +45,7 @@ from sanxiang.procedure.annual import (
 from sanxiang.procedure.penalty.snapshot import DecisionDraft, InvestigativeAct
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualReport, PublicAgency
+from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
 # The categories this platform counts from its records; the others are 0 until it records them.
@@ -63,13 +64,6 @@ RECORDED_NOTES = {
 PERMISSION_MESSAGE = "只有本机关负责人、单位管理员或者系统管理员可以发布本机关的年度行政执法数据"
 
 
-def user_can_publish_annual_report(user: User, agency_id: int) -> bool:
-    """Publishing speaks for the agency: its head or administrator, or a system administrator."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id == agency_id
 
 
 def _in_year(day: dt.date | None, year: int) -> bool:
@@ -148,7 +142,7 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
     and appends a new ledger entry that records the figures it replaced, so every version that
     was ever public can be traced. `actor` is None only for work on the server's command line."""
     if actor is not None:
-        permission_require(user_can_publish_annual_report(actor, agency.pk), PERMISSION_MESSAGE)
+        permission_require(user_can_publish(actor, agency.pk), PERMISSION_MESSAGE)
     today = timezone.localdate()
     if year >= today.year:
         raise _refused("year_not_over", f"{year}年度尚未结束，不能发布该年度的行政执法数据", "year")

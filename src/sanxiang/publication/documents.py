@@ -38,7 +38,8 @@ from sanxiang.evidence.sniffing import DOCX, SNIFF_BYTES, content_type_sniff, ty
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.models import PublicAgency, PublicDocument
+from sanxiang.publication.models import PublicDocument
+from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency
 
 BASIS = "国办发〔2018〕118号（行政执法公示制度：服务指南、执法流程图等事前公开）"
@@ -49,19 +50,11 @@ TITLE_MAX = 200
 EVIDENCE_STEP = "publication:document"
 
 
-def user_can_publish_documents(user: User, agency_id: int) -> bool:
-    """The agency's head or administrator publish in its name (谁执法谁公示); a system
-    administrator may publish for any agency."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id == agency_id
 
 
 def user_may_publish_documents_somewhere(user: User) -> bool:
     return user.is_authenticated and (
-        user.role == Role.SYSTEM_ADMIN or (user.agency_id is not None and user_can_publish_documents(user, user.agency_id))
+        user.role == Role.SYSTEM_ADMIN or (user.agency_id is not None and user_can_publish(user, user.agency_id))
     )
 
 
@@ -88,17 +81,6 @@ def _evidence_metadata(*, actor: User, agency: Agency, name: str) -> EvidenceMet
     )
 
 
-def _public_agency(agency: Agency) -> PublicAgency:
-    """The agency's public row; created by a refresh of that agency if it was never published."""
-    row = PublicAgency.objects.filter(source_id=agency.pk).first()
-    if row is None:
-        from sanxiang.publication.registry_sync import public_registry_refresh
-
-        public_registry_refresh(agency_id=agency.pk)
-        row = PublicAgency.objects.get(source_id=agency.pk)
-    return row
-
-
 def _published_event(*, document: PublicDocument, agency: Agency, sm3: str) -> LedgerEvent:
     return LedgerEvent(
         EventKind.PUBLIC_DOCUMENT_PUBLISHED,
@@ -120,7 +102,7 @@ def _published_event(*, document: PublicDocument, agency: Agency, sm3: str) -> L
 def public_document_publish(*, actor: User, agency: Agency, kind: str, title: str, upload: BinaryIO) -> PublicDocument:
     """Publish a policy document of `agency` on the portal. Raises PermissionDenied, or Refused
     with every reason (kind, title, empty file, type, size), before anything is stored."""
-    permission_require(user_can_publish_documents(actor, agency.pk), "只有本机关负责人、单位管理员或者系统管理员可以发布制度文件")
+    permission_require(user_can_publish(actor, agency.pk), "只有本机关负责人、单位管理员或者系统管理员可以发布制度文件")
     title = (title or "").strip()
     violations = []
     if kind not in DOCUMENT_KINDS:
@@ -144,7 +126,9 @@ def public_document_publish(*, actor: User, agency: Agency, kind: str, title: st
             )
     if violations:
         raise Refused(violations)
-    public_agency = _public_agency(agency)
+    from sanxiang.publication.services import public_agency_get
+
+    public_agency = public_agency_get(agency_id=agency.pk)
     name = getattr(upload, "name", "") or title
     record = evidence_ingest(actor=actor, source=upload, meta=_evidence_metadata(actor=actor, agency=agency, name=name))
     stored = record.stored_file

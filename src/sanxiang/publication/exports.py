@@ -44,7 +44,7 @@ from sanxiang.publication.annual import (
     annual_report_publish,
     annual_report_published,
     annual_reports_missing,
-    user_can_publish_annual_report,
+    user_can_publish,
 )
 from sanxiang.publication.dual_publicity import (
     CONTENT_TYPES,
@@ -247,7 +247,7 @@ def annual(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
 
     if request.method == "POST":
-        permission_require(agency is not None and user_can_publish_annual_report(user, agency.pk), PERMISSION_MESSAGE)
+        permission_require(agency is not None and user_can_publish(user, agency.pk), PERMISSION_MESSAGE)
         try:
             annual_report_publish(actor=user, agency=agency, year=year)
         except Refused as refusal:
@@ -268,7 +268,7 @@ def annual(request: HttpRequest) -> HttpResponse:
         "report": annual_report_generate(agency=agency, year=year) if agency is not None else None,
         "published": annual_report_published(agency=agency, year=year) if agency is not None else None,
         "has_public_agency": agency is not None and PublicAgency.objects.filter(source_id=agency.pk).exists(),
-        "can_publish": agency is not None and user_can_publish_annual_report(user, agency.pk),
+        "can_publish": agency is not None and user_can_publish(user, agency.pk),
         "categories": ANNUAL_CATEGORIES,
         "basis": ANNUAL_REPORT_BASIS,
         "due_on": annual_report_due(year),

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases.models import Case
 from sanxiang.ledger.events import EventKind, LedgerEvent
@@ -43,6 +43,7 @@ from sanxiang.publication.models import (
     PublicationDraft,
     PublicationStatus,
 )
+from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import PartyKind
 
 # The texts a publication prints, in the order the approval screen shows them. Structured
@@ -69,18 +70,8 @@ CHANGE_KINDS: dict[str, str] = {
     "unlawful": "确认违法",
     "void": "确认无效",
 }
-PUBLISHERS = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
 FIELD_LIMITS = {"title": 200, "violation_type": 200, "licence": 200, "facts": 20000, "content": 5000, "basis": 5000}
 DATA = "数据校验"
-
-
-def user_can_publish(user: User, agency_id: int) -> bool:
-    """The agency's head or administrator approves and withdraws its publications (谁执法谁公示)."""
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.SYSTEM_ADMIN:
-        return True
-    return user.role in PUBLISHERS and user.agency_id == agency_id
 
 
 # --- gathering -------------------------------------------------------------------------------------
@@ -304,7 +295,8 @@ def _facts_of(draft: PublicationDraft) -> PublicationFacts:
     )
 
 
-def _public_agency(agency_id: int) -> PublicAgency:
+def public_agency_get(*, agency_id: int) -> PublicAgency:
+    """The agency's public row; made by a refresh of that agency if it was never published."""
     agency = PublicAgency.objects.filter(source_id=agency_id).first()
     if agency is None:
         from sanxiang.publication.registry_sync import public_registry_refresh
@@ -374,7 +366,7 @@ def publication_approve(
     period = display_period(facts, starts_on=draft.decided_on)
     from sanxiang.publication.search import publication_search_text
 
-    agency = _public_agency(draft.agency_id)
+    agency = public_agency_get(agency_id=draft.agency_id)
     publication = Publication(
         agency=agency,
         agency_name=agency.name,
