@@ -90,6 +90,7 @@ URL_MATRIX = {
     "publication:draft_detail": ("draft", "read"),
     "publication:draft_approve": ("draft", "read"),
     "publication:draft_withdraw": ("draft", "read"),
+    "publication:draft_correct": ("draft", "read"),
     "publication:documents": (None, "any"),
     "publication:document_publish": (None, "document_publish"),
     "publication:dual_publicity": (None, "any"),

@@ -16,6 +16,7 @@ from sanxiang.publication.models import DraftStatus, Publication, PublicationDra
 from sanxiang.publication.selectors import publication_alerts
 from sanxiang.publication.services import (
     publication_approve,
+    publication_correct,
     publication_decision_change,
     publications_expire,
 )
@@ -204,3 +205,20 @@ def test_a_case_heard_in_private_for_secrets_or_privacy_is_not_published(w):
     draft = PublicationDraft.objects.get(case=case)
     assert draft.status == DraftStatus.NOT_PUBLISHED
     assert [r["code"] for r in draft.refusals] == ["publication.secrets"]
+
+
+def test_a_published_text_is_corrected_with_a_reason_and_never_unredacted(w):
+    """§1.1 (更正) and 《市场监督管理行政处罚信息公示规定》第十二条: an inaccurate text is corrected, not
+    withdrawn; the correction goes through the redaction and into the ledger with its reason's digest."""
+    case = to_decided(w)
+    draft = PublicationDraft.objects.get(case=case)
+    publication = publication_approve(actor=w.head, draft=draft, on=D(2026, 4, 1))
+    with pytest.raises(Refused) as refused:
+        publication_correct(actor=w.head, draft=draft, edits={"facts": "更正后的事实"}, reason="")
+    assert {v.code for v in refused.value.violations} == {"publication.reason_missing"}
+    publication_correct(actor=w.head, draft=draft, reason="违法事实表述有误",
+                        edits={"facts": "当事人陈列销售超过保质期的纯牛奶12箱，联系人电话13912345678。"})
+    publication.refresh_from_db()
+    assert publication.facts.startswith("当事人陈列销售超过保质期的纯牛奶12箱") and "13912345678" not in publication.facts
+    entry = payloads(EventKind.PUBLICATION_CORRECTED, case.pk)[0]
+    assert entry["fields"] == ["facts"] and len(entry["reason_sha256"]) == 64

@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     PUBLICATION_DRAFTED = "disclosure.drafted"
     PUBLICATION_NOT_PUBLISHED = "disclosure.not_published"
     PUBLICATION_EXPIRED = "disclosure.expired"
+    PUBLICATION_CORRECTED = "disclosure.corrected"
     PUBLIC_REGISTRY_REFRESHED = "disclosure.registry_refreshed"
     PUBLIC_DOCUMENT_PUBLISHED = "disclosure.document_published"
     ANNUAL_REPORT_PUBLISHED = "disclosure.annual_report_published"

@@ -327,38 +327,9 @@ def publication_approve(
     # The rules are applied again now: the party's data may have been corrected since the draft.
     current = publication_refusals(_facts(draft.case, _snapshot(draft.case), decided_on=draft.decided_on))
     violations += list(dict.fromkeys([*(Violation(**v) for v in draft.refusals), *current]))
-    public = dict(draft.public)
-    redactions = list(draft.redactions)
     protected = _protected_values(draft.case, draft.case.details)
-    for name, text in (edits or {}).items():
-        if name not in TEXT_FIELDS or text is None:
-            continue
-        if text != public[name]:
-            # The approver's own text goes through the same redaction: an edit can hide more,
-            # never reveal what the rules hid.
-            result = text_redact(
-                text, field=name, keep=protected["keep"], third_parties=protected["third_parties"],
-                addresses=protected["addresses"],
-            )
-            public[name] = result.text
-            redactions = [r for r in redactions if r["field"] != name] + [asdict(r) for r in result.redactions]
-    for name, limit in FIELD_LIMITS.items():
-        if len(str(public.get(name, ""))) > limit:
-            violations.append(
-                Violation("publication.too_long", f"{TEXT_FIELDS.get(name, name)}不得超过{limit}字", DATA, name)
-            )
-    protected = _protected_values(draft.case, draft.case.details)
-    found = leaks("\n".join(str(public[f]) for f in (*TEXT_FIELDS, "party_name", "legal_representative")),
-                  [v for v in protected["sensitive"] if v not in protected["keep"]])
-    if found:
-        violations.append(
-            Violation(
-                "publication.leak",
-                f"公开文本中仍有{len(found)}处应当隐去的个人信息（身份证件号码、电话、住址或者第三人姓名），请修改后再发布",
-                "《中华人民共和国个人信息保护法》第二十五条；《浙江省行政处罚结果信息网上公开暂行办法》第七条",
-                "public",
-            )
-        )
+    public, redactions = _public_edits(draft, draft.public, draft.redactions, edits, protected)
+    violations += _public_problems(public, protected)
     if violations:
         raise Refused(violations)
     facts = _facts_of(draft)
@@ -413,6 +384,90 @@ def publication_approve(
                 "display_basis": period.basis,
                 "redactions": _redaction_summary(redactions),
             },
+            agency_id=draft.agency_id,
+            case_id=draft.case_id,
+            subject=f"publication:{publication.pk}",
+        ),
+        actor=actor,
+    )
+    return publication
+
+
+def _public_edits(draft: PublicationDraft, public: dict, redactions: list, edits: dict[str, str] | None,
+                  protected: dict[str, list[str]]) -> tuple[dict, list]:
+    """Apply a person's edits of the public text: each goes through the same redaction, so an edit
+    can hide more, never reveal what the rules hid."""
+    public, redactions = dict(public), list(redactions)
+    for name, text in (edits or {}).items():
+        if name not in TEXT_FIELDS or text is None or text == public[name]:
+            continue
+        result = text_redact(text, field=name, keep=protected["keep"], third_parties=protected["third_parties"],
+                             addresses=protected["addresses"])
+        public[name] = result.text
+        redactions = [r for r in redactions if r["field"] != name] + [asdict(r) for r in result.redactions]
+    return public, redactions
+
+
+def _public_problems(public: dict, protected: dict[str, list[str]]) -> list[Violation]:
+    """What keeps a public text from being shown: a value that must stay hidden, or a field too long."""
+    problems = [
+        Violation("publication.too_long", f"{TEXT_FIELDS.get(name, name)}不得超过{limit}字", DATA, name)
+        for name, limit in FIELD_LIMITS.items()
+        if len(str(public.get(name, ""))) > limit
+    ]
+    found = leaks("\n".join(str(public[f]) for f in (*TEXT_FIELDS, "party_name", "legal_representative")),
+                  [v for v in protected["sensitive"] if v not in protected["keep"]])
+    if found:
+        problems.append(
+            Violation(
+                "publication.leak",
+                f"公开文本中仍有{len(found)}处应当隐去的个人信息（身份证件号码、电话、住址或者第三人姓名），请修改后再发布",
+                "《中华人民共和国个人信息保护法》第二十五条；《浙江省行政处罚结果信息网上公开暂行办法》第七条",
+                "public",
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def publication_correct(
+    *, actor: User, draft: PublicationDraft, edits: dict[str, str], reason: str, on: dt.date | None = None
+) -> Publication:
+    """Correct a published text found inaccurate, or hide what should not have been shown (更正:
+    《市场监督管理行政处罚信息公示规定》第十二条; legal_rules §1.1). The decision stays published;
+    the correction and its reason are recorded."""
+    draft = (
+        PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
+        .get(pk=draft.pk)
+    )
+    permission_require(user_can_publish(actor, draft.agency_id), "只有本机关负责人或者管理员可以更正公示信息")
+    on = on or timezone.localdate()
+    violations: list[Violation] = []
+    if draft.status != DraftStatus.PUBLISHED or draft.publication is None:
+        violations.append(Violation("publication.not_published", "只能更正公示中的信息", DATA, "status"))
+    if not reason.strip():
+        violations.append(Violation("publication.reason_missing", "请填写更正的理由", DATA, "reason"))
+    protected = _protected_values(draft.case, draft.case.details)
+    public, redactions = _public_edits(draft, draft.public, draft.redactions, edits, protected)
+    violations += _public_problems(public, protected)
+    if violations:
+        raise Refused(violations)
+    from sanxiang.publication.search import publication_search_text
+
+    publication = draft.publication
+    for name in TEXT_FIELDS:
+        setattr(publication, name, public[name])
+    publication.search_text = publication_search_text(publication)
+    publication.save()
+    changed = sorted(name for name in TEXT_FIELDS if public[name] != draft.public.get(name))
+    draft.public, draft.redactions = public, redactions
+    draft.save(update_fields=["public", "redactions", "updated_at"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.PUBLICATION_CORRECTED,
+            {"publication": publication.pk, "corrected_on": on.isoformat(), "fields": changed,
+             "reason_sha256": hashlib.sha256(reason.strip().encode("utf-8")).hexdigest(),
+             "redactions": _redaction_summary(redactions)},
             agency_id=draft.agency_id,
             case_id=draft.case_id,
             subject=f"publication:{publication.pk}",

@@ -21,6 +21,10 @@ class WithdrawForm(forms.Form):
     statement = forms.CharField(label="公开说明的理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class CorrectReasonForm(forms.Form):
+    reason = forms.CharField(label="更正的理由", max_length=2000)
+
+
 def approve_form_class() -> type[forms.Form]:
     fields = {
         name: forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
@@ -53,6 +57,7 @@ def _page(request: HttpRequest, draft, *, approve_form=None, withdraw_form=None,
             "redactions": selectors.draft_redactions(draft),
             "approve_form": approve_form or approve_form_class()(initial={k: draft.public.get(k, "") for k in services.TEXT_FIELDS}),
             "withdraw_form": withdraw_form or WithdrawForm(initial={"changed_on": timezone.localdate()}),
+            "reason_form": CorrectReasonForm(),
             "can_publish": services.user_can_publish(request.user, draft.agency_id),
             "refused": refused,
             "today": timezone.localdate(),
@@ -88,6 +93,25 @@ def draft_approve(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @login_required
 @access_recorded(AccessAction.VIEW)
+def draft_correct(request: HttpRequest, draft_id: int) -> HttpResponse:
+    draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
+    if request.method != "POST":
+        return redirect("publication:draft_detail", draft_id)
+    form = approve_form_class()(request.POST)
+    reason = CorrectReasonForm(request.POST)
+    if form.is_valid() and reason.is_valid():
+        edits = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
+        try:
+            services.publication_correct(actor=request.user, draft=draft, edits=edits, reason=reason.cleaned_data["reason"])
+        except Refused as refusal:
+            return _page(request, draft, approve_form=form, refused=refusal, status=409)
+        messages.success(request, "已更正公示信息")
+        return redirect("publication:draft_detail", draft_id)
+    return _page(request, draft, approve_form=form, status=400)
+
+
+@login_required
+@access_recorded(AccessAction.VIEW)
 def draft_withdraw(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     if request.method != "POST":
@@ -106,4 +130,4 @@ def draft_withdraw(request: HttpRequest, draft_id: int) -> HttpResponse:
     return _page(request, draft, withdraw_form=form, status=400)
 
 
-__all__ = ["draft_approve", "draft_detail", "draft_list", "draft_withdraw"]
+__all__ = ["draft_approve", "draft_correct", "draft_detail", "draft_list", "draft_withdraw"]
