@@ -35,7 +35,7 @@ def food_matter(agency):
 def main(response) -> str:
     """The page's content, without the layout (whose forms carry a fresh CSRF token each time)."""
     page = response.content.decode()
-    return page[page.index("<main>"):page.index("</main>")]
+    return page[page.index("<main"):page.index("</main>")]
 
 
 def published(agency, head):
