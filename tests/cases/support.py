@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_action_perform, case_create
+from sanxiang.procedure.penalty.snapshot import REVIEW_CHECKLIST
 from sanxiang.registry import services as registry
 from sanxiang.registry.models import Agency, Officer, Party
 from tests.factories import agency_make, certificate_make, credit_code, id_number, officer_make, user_make
@@ -156,8 +157,7 @@ def to_decided(w: World, case: Case | None = None, **penalty) -> Case:
 
 # --- legal review (法制审核) and collective discussion ------------------------------------------------
 
-CHECKLIST_ITEMS = ("agency", "officers", "powers", "procedure", "facts", "evidence", "law", "discretion",
-                   "documents", "crime")
+CHECKLIST_ITEMS = tuple(REVIEW_CHECKLIST)
 
 
 def review_data(opinion: str = "agree", reasons: str = "事实清楚，证据确凿，适用依据正确，程序合法。", *,

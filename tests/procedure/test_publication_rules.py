@@ -108,7 +108,11 @@ def test_never_published_minors_secrets_warnings_and_summary():
     minor = publication_refusals(facts(party_kind="natural_person", party_birth_date=D(2009, 3, 3)))
     assert [v.code for v in minor] == ["publication.minor"]
     assert minor[0].message == "当事人在违法行为发生时未满18周岁，不予公开"
-    adult = facts(party_kind="natural_person", party_birth_date=D(2008, 3, 2))  # 18 on the day of the act
+    # 周岁 as the engine reads it (第三十条): on the 18th birthday itself the years are not yet
+    # completed; from the next day they are.
+    birthday = facts(party_kind="natural_person", party_birth_date=D(2008, 3, 2))
+    assert [v.code for v in publication_refusals(birthday)] == ["publication.minor"]
+    adult = facts(party_kind="natural_person", party_birth_date=D(2008, 3, 1))
     assert publication_refusals(adult) == []
     assert [v.code for v in publication_refusals(facts(secrets_or_privacy=True))] == ["publication.secrets"]
     warning = publication_refusals(facts(kinds=frozenset({"warning"}), fine_fen=0))

@@ -8,6 +8,7 @@ Dates: a decision on Wed 2026-03-25 is due for publication 7 working days later,
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
@@ -82,9 +83,10 @@ def test_a_draft_published_on_time_and_one_overdue(w):
 
 def test_only_the_head_or_administrator_publishes(w):
     case = to_decided(w)
-    with pytest.raises(Exception) as denied:
+    with pytest.raises(PermissionDenied) as denied:
         publication_approve(actor=w.officer, draft=PublicationDraft.objects.get(case=case), on=D(2026, 4, 2))
     assert "只有本机关负责人或者管理员" in str(denied.value)
+    assert not Publication.objects.exists()
 
 
 def test_a_withdrawal_is_due_three_working_days_after_the_change_across_a_holiday(w):

@@ -199,17 +199,11 @@ def case_create(
     return case
 
 
-def _reviewed_before(actor: User) -> bool:
-    """Whether the reviewer has given a legal-review opinion through the platform before. A
-    reviewer with no such record is taken as reviewing for the first time, who needs the 法律职业
-    资格 (第五十八条第二款): the platform cannot know a history it never saw, so it errs on the
-    side of the law."""
-    return Entry.objects.filter(kind=EventKind.STEP_DONE, actor_id=actor.pk, subject__endswith=":record_review").exists()
-
-
 def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:
     """Which of these officers have given a legal-review opinion through the platform (as the
-    user linked to them)."""
+    user linked to them). One with no such record is taken as reviewing for the first time, who
+    needs the 法律职业资格 (第五十八条第二款): the platform cannot know a history it never saw, so it
+    errs on the side of the law."""
     users = dict(User.objects.filter(officer_id__in=officer_ids).values_list("pk", "officer_id"))
     actors = set(
         Entry.objects.filter(kind=EventKind.STEP_DONE, actor_id__in=list(users), subject__endswith=":record_review")
@@ -292,7 +286,8 @@ def case_action_perform(
         actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
         actor_officer=officer,
         actor_role=actor.role,
-        reviewer_first_time=step.action == "record_review" and not _reviewed_before(actor),
+        reviewer_first_time=step.action == "record_review"
+        and (actor.officer_id is None or not _officers_reviewed_before([actor.officer_id])),
         reviewers=reviewers,
         reviewers_first_time=reviewers_first_time,
         reviewer_loads=loads,

@@ -25,6 +25,7 @@ from sanxiang.cases.services import case_action_perform, case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.identifiers import id_number_check_character
+from sanxiang.procedure.penalty.snapshot import REVIEW_CHECKLIST
 from sanxiang.procedure.registry_rules import certificate_is_valid_on
 from sanxiang.registry.models import Agency, Officer, Party
 from sanxiang.registry.services import party_create
@@ -253,10 +254,7 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
     s.step("archive", pay_day + 2 * DAY)
 
 
-CHECKLIST_PASS = {
-    f"check_{item}": "pass"
-    for item in ("agency", "officers", "powers", "procedure", "facts", "evidence", "law", "discretion", "documents", "crime")
-}
+CHECKLIST_PASS = {f"check_{item}": "pass" for item in REVIEW_CHECKLIST}
 AGREE = {**CHECKLIST_PASS, "opinion": "agree", "reasons": "事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意。"}
 PACKAGE = {"evidence_list": ["现场检查笔录", "询问笔录", "现场照片", "营业执照复印件"],
            "explanation": "当事人违法行为涉及重大公共利益，拟按裁量基准处罚，提请法制审核。"}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sanxiang.procedure.engine import LegalCalendar, PeriodEnd
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.penalty.rules import add_months, has_completed_years
 from sanxiang.procedure.violations import Violation
 
 PUBLICITY_BASIS = "国办发〔2018〕118号"
@@ -233,10 +234,6 @@ def _parameter(parameters: ParameterSet, name: str, facts: PublicationFacts, on:
     return parameters[name].period_on(on, region=facts.region, sector=facts.sector)
 
 
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def publication_refusals(facts: PublicationFacts, *, parameters: ParameterSet | None = None) -> list[Violation]:
     """Every reason this decision must not be published; [] when it must be."""
     parameters = parameters or parameters_default()
@@ -246,7 +243,7 @@ def publication_refusals(facts: PublicationFacts, *, parameters: ParameterSet | 
     if (
         facts.party_kind == "natural_person"
         and facts.party_birth_date is not None
-        and age_on(facts.party_birth_date, facts.act_date) < minor.value
+        and not has_completed_years(facts.party_birth_date, minor.value, on=facts.act_date)
     ):
         reasons.append(
             Violation(
@@ -323,14 +320,6 @@ def withdrawal_due(
     return _due(calendar.working_days_after(changed_on, days.value), days.reference)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    from calendar import monthrange
-
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
 @dataclass(frozen=True)
 class DisplayPeriod:
     months: int
@@ -360,7 +349,7 @@ def display_period(
             continue
         months = max(months, int(rule["months"]))
     months = months or 12
-    ends_on = _add_months(starts_on, months) - dt.timedelta(days=1)
+    ends_on = add_months(starts_on, months) - dt.timedelta(days=1)
     return DisplayPeriod(months, ends_on, policy.reference)
 
 
