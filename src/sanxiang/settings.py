@@ -16,6 +16,11 @@ Variables:
   SANXIANG_EVIDENCE_S3_BUCKET, SANXIANG_EVIDENCE_S3_ENDPOINT_URL, SANXIANG_EVIDENCE_S3_REGION,
   SANXIANG_EVIDENCE_S3_PREFIX      S3-compatible storage (MinIO, Ceph, cloud); credentials come from
                                    the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables
+  SANXIANG_BEHIND_HTTPS_PROXY      1 when a reverse proxy terminates HTTPS and sets X-Forwarded-Proto
+  SANXIANG_TRUSTED_PROXY           the proxy's address, the only one whose X-Forwarded-* is believed
+                                   (default 127.0.0.1)
+  SANXIANG_HSTS_SECONDS            Strict-Transport-Security max-age (default 31536000 behind the
+                                   proxy, 0 = off otherwise); SANXIANG_HSTS_INCLUDE_SUBDOMAINS 1 to add it
 """
 
 import secrets
@@ -75,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanxiang.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,9 +188,41 @@ SANXIANG_EVIDENCE_S3_PREFIX = env.str("SANXIANG_EVIDENCE_S3_PREFIX", default="ev
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Security headers and transport ----------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): scripts and styles come only from this site's own static
+# files, never inline (no <script> blocks, no onclick=, no <style> or style=); the QR codes are
+# inline SVG markup; uploads (tus) go to this site. A response that sets its own policy keeps it
+# (stored evidence files are served with "sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Behind a reverse proxy that terminates HTTPS (README, "Behind a reverse proxy (HTTPS)"): trust its
+# X-Forwarded-Proto, which it must set (and overwrite) on every request; only then do secure cookies
+# and HSTS make sense. HSTS is sent on HTTPS requests only, for SANXIANG_HSTS_SECONDS (default a
+# year behind the proxy, off otherwise).
+SANXIANG_BEHIND_HTTPS_PROXY = env.bool("SANXIANG_BEHIND_HTTPS_PROXY", default=False)
+# The proxy's address as `sanxiang serve` (waitress) sees it; "*" trusts any (only if nothing else
+# can reach the port).
+SANXIANG_TRUSTED_PROXY = env.str("SANXIANG_TRUSTED_PROXY", default="127.0.0.1")
+if SANXIANG_BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SANXIANG_SECURE_COOKIES", default=True)
+SECURE_HSTS_SECONDS = env.int("SANXIANG_HSTS_SECONDS", default=365 * 24 * 3600 if SANXIANG_BEHIND_HTTPS_PROXY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SANXIANG_HSTS_INCLUDE_SUBDOMAINS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from sanxiang.publication.models import PublicCertificate
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.registry import services
 from tests.factories import agency_make, certificate_make, officer_make
+from tests.pages import linked_css
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +173,7 @@ def test_printable_card_carries_the_qr_code(client, world):
     card = page[page.index('data-testid="certificate-card"'):]
     assert path_data(card) == path_data(segno.make(url, error="m", micro=False).svg_inline())
     assert "王有效" in card and certificate.number in card and "乌审旗市场监督管理局" in card
-    assert "@media print" in page
+    assert "@media print" in linked_css(page)
     officer = world["officers"]["valid"]
     assert officer.id_number not in page and officer.post not in page
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sanxiang.portal.decisions import PAGE_SIZE
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
 from sanxiang.publication.search import SEARCH_FIELDS, search_text_build
+from tests.pages import linked_css
 
 pytestmark = pytest.mark.django_db
 _serial = itertools.count(1)
@@ -388,8 +389,9 @@ def test_notice_lists_one_agency_in_the_period(client, agency, other):
     )
     assert before.number not in html and theirs.number not in html and expired.number not in html
     assert "2026年10月1日 至 2026年10月31日" in html
-    assert "@page" in html and "size: A4" in html and "@media print" in html
-    assert ".topbar" in html.split("@media print")[1]  # the navigation is not printed
+    css = linked_css(html)  # page styles are static files: the Content-Security-Policy allows no <style>
+    assert "@page" in css and "size: A4" in css and "@media print" in css
+    assert ".topbar" in css.split("@media print")[1]  # the navigation is not printed
     assert html.index(inside.number) < html.index(withdrawn.number)  # in date order
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.access.selectors import LOG_TIME_ZONE
+from sanxiang.tabular import csv_lines, xlsx_cell, xlsx_row
 
 HEADER = [
     "时间",
@@ -31,14 +30,13 @@ HEADER = [
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's sheet holds 1,048,576 rows; beyond this the export asks for a narrower filter or CSV.
 XLSX_MAX_ROWS = 1_000_000
-# Characters that make a spreadsheet treat a cell as a formula (CSV injection, OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _row(entry: AccessLogEntry) -> list:
     user = entry.user
     return [
-        entry.at.astimezone(LOG_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+        # Beijing time, to the second; a date-time cell in Excel, "YYYY-MM-DD HH:MM:SS" in CSV.
+        entry.at.astimezone(LOG_TIME_ZONE).replace(tzinfo=None, microsecond=0),
         user.username if user else "",
         (user.display_name if user else "") or ("" if user else "命令行"),
         user.get_role_display() if user else "",
@@ -49,31 +47,15 @@ def _row(entry: AccessLogEntry) -> list:
         entry.case.number if entry.case else "",
         entry.agency.name if entry.agency else "",
         entry.ip_address or "",
-        entry.ledger_seq if entry.ledger_seq is not None else "",
+        entry.ledger_seq,
     ]
-
-
-def _text(value) -> str:
-    text = str(value)
-    # Labels come from users (file names, case titles): never let one run as a formula.
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-class _Line:
-    """A file-like target for csv.writer that hands back each written line."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def access_log_csv(entries: Iterable[AccessLogEntry]) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark, which Excel needs to read Chinese CSV correctly; streamed
-    row by row so that a whole county's log never sits in memory."""
-    writer = csv.writer(_Line())
-    yield "\ufeff".encode()
-    yield writer.writerow(HEADER).encode()
-    for entry in entries:
-        yield writer.writerow([_text(v) for v in _row(entry)]).encode()
+    row by row so that a whole county's log never sits in memory. Labels come from users (file
+    names, case titles): the shared writer keeps them from running as formulas."""
+    return csv_lines((_row(entry) for entry in entries), header=HEADER)
 
 
 def access_log_xlsx(entries: Iterable[AccessLogEntry]) -> IO[bytes]:
@@ -85,19 +67,12 @@ def access_log_xlsx(entries: Iterable[AccessLogEntry]) -> IO[bytes]:
     sheet.freeze_panes = "A2"
     header = []
     for title in HEADER:
-        cell = WriteOnlyCell(sheet, value=title)
+        cell = xlsx_cell(sheet, title)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for entry in entries:
-        cells = []
-        for value in _row(entry):
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                # openpyxl stores a string starting with "=" as a formula; keep it text.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(xlsx_row(sheet, _row(entry)))
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

@@ -129,6 +129,20 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
+# Invisible characters that change how a text reads without being seen (a platform rule, not law):
+# bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks
+# (U+200E, U+200F) can make a public text display reversed or reordered; zero-width spaces and
+# joiners (U+200B–U+200D, U+2060, U+FEFF) hide text from search and comparison (a name with one
+# inside no longer matches the redaction's list of names).
+INVISIBLE_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def public_text_clean(text: str) -> str:
+    """`text` without the invisible characters above; everything else unchanged. Every public text
+    passes here (through `text_redact`, or directly for the fields that are not redacted)."""
+    return INVISIBLE_CHARACTERS.sub("", text)
+
+
 def name_masked(name: str) -> str:
     """张三丰 → 张某某: the surname stays, as publications conventionally print third parties."""
     name = name.strip()
@@ -152,7 +166,13 @@ def text_redact(
     """Hide every personal value in `text`. `keep` are values that must stay even where a
     pattern matches them (the party's credit code, the agency's phone); `third_parties` are the
     natural persons the case names besides the punished party; `addresses` the natural persons'
-    addresses the case knows (hidden wherever they appear, even where no pattern would see them)."""
+    addresses the case knows (hidden wherever they appear, even where no pattern would see them).
+    Invisible characters are removed first (`public_text_clean`), so that none reaches the public
+    and none can split a value to slip it past the patterns; positions refer to the cleaned text."""
+    text = public_text_clean(text)
+    # The values looked for are cleaned alike, or a name stored with a zero-width space inside
+    # would no longer be found in the cleaned text, and would be published.
+    keep, third_parties, addresses = ([public_text_clean(v) for v in values if v] for values in (keep, third_parties, addresses))
     kept = sorted({k for k in keep if k}, key=len, reverse=True)
     spans: list[tuple[int, int, str, str]] = []  # start, end, kind, replacement
 
@@ -203,8 +223,10 @@ def text_redact(
 
 
 def leaks(text: str, values: Iterable[str]) -> list[str]:
-    """The values that still appear in `text` (for the approval screen and the tests)."""
-    return [v for v in values if v and v in text]
+    """The values that still appear in `text` (for the approval screen and the tests), invisible
+    characters disregarded on both sides."""
+    text = public_text_clean(text)
+    return [v for v in values if public_text_clean(v or "") and public_text_clean(v) in text]
 
 
 # --- what may be published ----------------------------------------------------------------------

@@ -22,14 +22,12 @@ with six decimals through Decimal.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 from collections.abc import Iterable
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -43,6 +41,7 @@ from sanxiang.procedure.dual_publicity import (
 )
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.publication.models import Publication, PublicationStatus
+from sanxiang.tabular import csv_bytes, xlsx_cell, xlsx_row
 
 # Publication.decision_kind of each layout.
 LAYOUT_DECISION_KINDS = {"CF": "penalty", "XK": "permit"}
@@ -158,16 +157,11 @@ def dual_publicity_rows(
 def dual_publicity_csv(rows: Iterable[dict[str, str]], *, layout: str) -> bytes:
     """UTF-8 with a byte-order mark (Excel needs it for Chinese), one header row of field codes.
 
-    Values are written exactly as they are (no "'" before a leading "=" as the access-log export
-    does): this is a data-exchange file read by the credit platform, and the text comes from the
-    agency's own approved publications, not from outsiders."""
+    Written by the shared writer, which puts a "'" before a value that a spreadsheet would run as a
+    formula (a party named “=1+1”): the file is also opened in Excel or WPS by the agency's staff,
+    and a party's name is typed by whoever applied, not only by the agency."""
     codes = [f.code for f in dual_publicity_fields(layout)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(codes)
-    for row in rows:
-        writer.writerow([row.get(code, "") for code in codes])
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes(([row.get(code, "") for code in codes] for row in rows), header=codes)
 
 
 def dual_publicity_json(rows: Iterable[dict[str, str]], *, layout: str) -> bytes:
@@ -199,29 +193,24 @@ def dual_publicity_xlsx(rows: Iterable[dict[str, str]], *, layout: str) -> bytes
     sheet.freeze_panes = "A2"
     header = []
     for field in fields:
-        cell = WriteOnlyCell(sheet, value=field.code)
+        cell = xlsx_cell(sheet, field.code)
         cell.font = REQUIRED_FONT if field.required else OPTIONAL_FONT
         cell.comment = Comment(f"{field.name}（{'必填' if field.required else '选填'}）", "Sanxiang")
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        cells = []
-        for field in fields:
-            cell = WriteOnlyCell(sheet, value=row.get(field.code, ""))
-            cell.number_format = "@"
-            # openpyxl stores a string starting with "=" as a formula; keep every value text.
-            cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
+        # Every value is text (str) here; the shared writer keeps text that looks like a
+        # formula a string cell.
+        sheet.append(xlsx_row(sheet, (row.get(field.code, "") for field in fields), number_format="@"))
 
     notes = workbook.create_sheet("说明")
     notes.column_dimensions["A"].width = 16
     notes.column_dimensions["B"].width = 40
     notes.column_dimensions["E"].width = 50
-    notes.append(["字段代码", "字段名称", "是否必填", "最大长度", "说明"])
+    notes.append(xlsx_row(notes, ["字段代码", "字段名称", "是否必填", "最大长度", "说明"]))
     for field in fields:
         notes.append(
-            [field.code, field.name, "必填" if field.required else "选填", field.max_length or "", field.note]
+            xlsx_row(notes, [field.code, field.name, "必填" if field.required else "选填", field.max_length or "", field.note])
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

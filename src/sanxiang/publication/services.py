@@ -30,6 +30,7 @@ from sanxiang.procedure.publication import (
     display_period,
     leaks,
     name_masked,
+    public_text_clean,
     publication_due,
     publication_refusals,
     text_redact,
@@ -198,7 +199,8 @@ def _snapshot(case: Case) -> PenaltyCaseSnapshot:
 
 
 def _redact(originals: dict[str, str], protected: dict[str, list[str]]) -> tuple[dict[str, str], list[Redaction]]:
-    public = dict(originals)
+    # Fields published as they are (the party's name, the number) lose invisible characters too.
+    public = {name: public_text_clean(v) if isinstance(v, str) else v for name, v in originals.items()}
     redactions: list[Redaction] = []
     for name in TEXT_FIELDS:
         result = text_redact(

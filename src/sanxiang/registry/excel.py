@@ -28,7 +28,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, models, transaction
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -59,6 +58,7 @@ from sanxiang.registry.models import (
     StaffingType,
     legal_bases_format,
 )
+from sanxiang.tabular import xlsx_cell
 
 logger = logging.getLogger(__name__)
 
@@ -336,7 +336,7 @@ def _workbook_build(sheet: Sheet, rows: Iterable[Sequence[Any]]) -> bytes:
 
     header = []
     for column in sheet.columns:
-        cell = WriteOnlyCell(data, value=column.header)
+        cell = xlsx_cell(data, column.header)
         cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
         cell.fill = HEADER_FILL
         note = column.note or ("可选：" + "、".join(column.labels()) if column.labels() else "")
@@ -348,10 +348,9 @@ def _workbook_build(sheet: Sheet, rows: Iterable[Sequence[Any]]) -> bytes:
     for values in rows:
         cells = []
         for column, value in zip(sheet.columns, values, strict=True):
-            cell = WriteOnlyCell(data, value=_cell_value(column, value))
-            if column.cell in NUMBER_FORMATS:
-                cell.number_format = NUMBER_FORMATS[column.cell]
-            cells.append(cell)
+            # The shared writer: text (an officer's post “=HYPERLINK(…)”) is a string cell, never a
+            # formula, and reads back unchanged on import; dates stay dates.
+            cells.append(xlsx_cell(data, _cell_value(column, value), number_format=NUMBER_FORMATS.get(column.cell)))
         data.append(cells)
 
     notes = workbook.create_sheet(NOTES_SHEET_TITLE)
@@ -360,7 +359,7 @@ def _workbook_build(sheet: Sheet, rows: Iterable[Sequence[Any]]) -> bytes:
     for line in _notes_rows(sheet):
         cells = []
         for text in line:
-            cell = WriteOnlyCell(notes, value=text)
+            cell = xlsx_cell(notes, text)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cells.append(cell)
         notes.append(cells)

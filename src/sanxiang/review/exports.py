@@ -1,11 +1,10 @@
 """The supervision table as CSV: UTF-8 with a byte-order mark (Excel reads Chinese CSV only so),
 cells that a spreadsheet would run as formulas kept as text."""
 
-import csv
-import io
-from decimal import Decimal
+from typing import Any
 
 from sanxiang.review.selectors import AgencyReviewFigures
+from sanxiang.tabular import csv_bytes
 
 HEADER = [
     "执法主体",
@@ -23,45 +22,26 @@ HEADER = [
     "法制审核人员占比不足",
     "未经法制审核作出决定的案件",
 ]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    text = str(value) if not isinstance(value, Decimal) else f"{value:f}"
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _row(r: AgencyReviewFigures, *, total: bool = False) -> list[str]:
+def _row(r: AgencyReviewFigures, *, total: bool = False) -> list[Any]:
     return [
-        _cell(v)
-        for v in (
-            r.agency_name,
-            r.major_decided,
-            r.reviewed,
-            r.reviewed_percent,
-            r.rounds,
-            r.average_rounds,
-            r.average_review_days,
-            r.sent_back,
-            r.reviewers,
-            r.officers,
-            r.reviewer_percent,
-            r.reviewer_percent_required,
-            f"{r.reviewer_ratio_low_agencies}个单位" if total else r.reviewer_ratio_low,
-            "、".join(number for _, number in r.unreviewed),
-        )
+        r.agency_name,
+        r.major_decided,
+        r.reviewed,
+        r.reviewed_percent,
+        r.rounds,
+        r.average_rounds,
+        r.average_review_days,
+        r.sent_back,
+        r.reviewers,
+        r.officers,
+        r.reviewer_percent,
+        r.reviewer_percent_required,
+        f"{r.reviewer_ratio_low_agencies}个单位" if total else r.reviewer_ratio_low,
+        "、".join(number for _, number in r.unreviewed),
     ]
 
 
 def supervision_csv(rows: list[AgencyReviewFigures], total: AgencyReviewFigures) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for r in rows:
-        writer.writerow(_row(r))
-    writer.writerow(_row(total, total=True))
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes([*(_row(r) for r in rows), _row(total, total=True)], header=HEADER)

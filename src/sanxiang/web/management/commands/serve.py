@@ -1,4 +1,26 @@
+from typing import Any
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+# What waitress takes from the reverse proxy, and only from the proxy's own address: the scheme
+# (so that Django knows the request came over HTTPS) and the client's address (so that the access
+# log and the login throttle see the citizen or officer, not the proxy).
+PROXY_HEADERS = "x-forwarded-proto x-forwarded-for"
+
+
+def serve_options(*, threads: int = 8) -> dict[str, Any]:
+    """waitress's options. Proxy headers are removed from every request, unless it comes from
+    SANXIANG_TRUSTED_PROXY while SANXIANG_BEHIND_HTTPS_PROXY is on (README, "Behind a reverse
+    proxy (HTTPS)")."""
+    options: dict[str, Any] = {"threads": threads, "ident": "sanxiang", "clear_untrusted_proxy_headers": True}
+    if settings.SANXIANG_BEHIND_HTTPS_PROXY:
+        options |= {
+            "trusted_proxy": settings.SANXIANG_TRUSTED_PROXY,
+            "trusted_proxy_headers": PROXY_HEADERS,
+            "trusted_proxy_count": 1,
+        }
+    return options
 
 
 def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
@@ -9,7 +31,7 @@ def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
     from sanxiang.wsgi import application
 
     stdout.write(f"\nSanxiang 正在 http://{host}:{port}/ 提供服务（Ctrl+C 停止）")
-    serve(application, host=host, port=port, threads=threads, ident="sanxiang", clear_untrusted_proxy_headers=True)
+    serve(application, host=host, port=port, **serve_options(threads=threads))
 
 
 class Command(BaseCommand):

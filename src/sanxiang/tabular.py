@@ -1,0 +1,140 @@
+"""The one writer of every spreadsheet and CSV file that Sanxiang exports (registry, access log,
+双公示, supervision tables): every cell goes through here, so that text typed by anyone (an
+officer's post, a party's name, a file name) can never run as a formula on the machine of the
+person who opens the file (CSV/formula injection, OWASP), and no character in a record can break
+an export for everybody.
+
+- XLSX: text is always a string cell (openpyxl would store "=…" as a formula), marked with Excel's
+  quote prefix when it starts like a formula, so that it stays text even when someone edits the
+  cell. Numbers stay numbers and dates stay dates. The text itself is not changed, so what an
+  export wrote, an import reads back.
+- CSV: a text cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe
+  (OWASP's rule); Excel and WPS then show it as text. Numbers and dates are written as such.
+- Control characters that an XLSX file cannot hold (openpyxl raises IllegalCharacterError) are
+  replaced, in both formats, by U+FFFD “�”, visibly, instead of failing the whole export.
+
+A leaf module: it imports nothing of Sanxiang and no Django, so every app can use it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a character that a spreadsheet cannot hold becomes.
+REPLACEMENT_CHARACTER = "\ufffd"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+BOOL_TEXT = {True: "是", False: "否"}
+# UTF-8 with a byte-order mark: Excel reads a Chinese CSV correctly only so.
+CSV_BOM = "\ufeff"
+
+Number = int | float | Decimal
+
+
+def text_clean(text: str) -> str:
+    """`text` with the control characters that XLSX refuses (all below U+0020 except tab, line
+    feed and carriage return) replaced by U+FFFD."""
+    return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, text)
+
+
+def text_is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+# CSV ----------------------------------------------------------------------------------------------
+
+
+def csv_cell(value: Any) -> str:
+    """The text of one CSV cell: numbers and dates as they are, text cleaned and neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return BOOL_TEXT[value]
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if _is_number(value):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = text_clean(str(value))
+    return "'" + text if text_is_formula_like(text) else text
+
+
+def csv_row(values: Iterable[Any]) -> list[str]:
+    return [csv_cell(value) for value in values]
+
+
+class _Line:
+    """A file-like target for csv.writer that hands back each written line."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Sequence[Any]], *, header: Sequence[Any] | None = None,
+              lineterminator: str = "\r\n") -> Iterator[bytes]:
+    """The file, streamed line by line (a county's whole log never sits in memory): UTF-8 with a
+    byte-order mark, then `header` (if any) and `rows`."""
+    writer = csv.writer(_Line(), lineterminator=lineterminator)
+    yield CSV_BOM.encode()
+    if header is not None:
+        yield writer.writerow(csv_row(header)).encode()
+    for row in rows:
+        yield writer.writerow(csv_row(row)).encode()
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]], *, header: Sequence[Any] | None = None,
+              lineterminator: str = "\r\n") -> bytes:
+    return b"".join(csv_lines(rows, header=header, lineterminator=lineterminator))
+
+
+# XLSX ---------------------------------------------------------------------------------------------
+
+
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None) -> WriteOnlyCell:
+    """One cell of a write-only sheet. Text is a string cell whatever it starts with; numbers,
+    dates and times keep their type; None is an empty cell. `number_format` (e.g. "@" for a text
+    column) applies to any type; dates get yyyy-mm-dd (hh:mm:ss) when none is given."""
+    if value is None or _is_number(value):
+        cell = WriteOnlyCell(sheet, value=value)
+    elif isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=BOOL_TEXT[value])
+        cell.data_type = "s"
+    elif isinstance(value, dt.datetime):
+        # Excel has no time zones: the caller passes the local time it means.
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+    else:
+        text = text_clean(str(value))
+        cell = WriteOnlyCell(sheet, value=text)
+        # openpyxl stores a string starting with "=" as a formula: never let it.
+        cell.data_type = "s"
+        if text_is_formula_like(text):
+            # Excel's own "'" marker: the cell stays text even after someone edits it.
+            cell.quotePrefix = True
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def xlsx_row(sheet: WriteOnlyWorksheet, values: Iterable[Any], *, number_format: str | None = None) -> list[WriteOnlyCell]:
+    return [xlsx_cell(sheet, value, number_format=number_format) for value in values]
