@@ -153,7 +153,7 @@ SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
 # AND user name together: a name is locked only for the address that guessed, so nobody can lock
 # the supervisor out of their own machine. The lock is for a fixed time (no extension by further
 # tries); the accounts app records a real account's lock in the ledger, at most once per window.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["sanxiang.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
 SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
 AXES_FAILURE_LIMIT = SANXIANG_LOGIN_MAX_FAILURES

@@ -61,8 +61,6 @@ def user_create_violations(
         violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
     if role in AGENCY_ROLES and agency is None:
         violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
-    if role == Role.SYSTEM_ADMIN and agency is not None:
-        violations.append(Violation("user.agency_system_admin", "系统管理员不属于任何执法主体", RULE, "agency"))
     if officer is not None:
         if agency is None or officer.agency_id != agency.pk:
             violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
