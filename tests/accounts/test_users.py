@@ -165,3 +165,18 @@ def test_a_forgotten_password_is_reset_by_the_agency_administrator():
     assert client.post(reverse("accounts:user_password_reset", args=[admin.pk])).status_code == 403
     login = Client().post(reverse("accounts:login"), {"username": "forgetful", "password": password})
     assert login["Location"] == reverse("accounts:password_change")
+
+
+def test_the_admin_change_form_refuses_an_agency_role_without_agency():
+    agency = agency_make()
+    user = user_make(role=Role.OFFICER, agency=agency, username="moved")
+    client = system_admin_client()
+    data = {
+        "username": "moved", "role": Role.OFFICER, "agency": "", "officer": "", "display_name": "", "email": "",
+        "first_name": "", "last_name": "", "is_active": "on",
+        "date_joined_0": "2026-01-05", "date_joined_1": "09:00:00", "initial-date_joined_0": "2026-01-05",
+        "initial-date_joined_1": "09:00:00",
+    }
+    response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    assert response.status_code == 200 and "本角色的用户必须属于一个执法主体" in response.content.decode()
+    assert User.objects.get(pk=user.pk).agency == agency

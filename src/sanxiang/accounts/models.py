@@ -82,6 +82,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role__in=sorted(r.value for r in AGENCY_ROLES)) | models.Q(agency__isnull=False),
                 name="agency_role_has_agency",
+                violation_error_message=_("本角色的用户必须属于一个执法主体（系统权限规则）"),
             )
         ]
 

@@ -108,4 +108,18 @@ class Migration(migrations.Migration):
         migrations.RemoveField(model_name="user", name="totp_confirmed"),
         migrations.RemoveField(model_name="user", name="totp_last_counter"),
         migrations.DeleteModel(name="LoginThrottle"),
+        # The admin's change form shows a broken role–agency rule in Chinese beside the form.
+        migrations.AlterConstraint(
+            model_name="user",
+            name="agency_role_has_agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role__in", ["agency_admin", "agency_head", "officer", "reviewer"]), _negated=True),
+                    ("agency__isnull", False),
+                    _connector="OR",
+                ),
+                name="agency_role_has_agency",
+                violation_error_message="本角色的用户必须属于一个执法主体（系统权限规则）",
+            ),
+        ),
     ]
