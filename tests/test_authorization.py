@@ -107,7 +107,7 @@ PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accoun
 PROTOCOL_ENDPOINTS = {"evidence:tus_uploads", "evidence:tus_upload"}
 # Forms that only take POST; tests/accounts (test_tokens.py, test_users.py) try them on another
 # agency's users.
-POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset"}
+POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset", "accounts:user_totp_reset"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:

@@ -180,3 +180,28 @@ def test_the_admin_change_form_refuses_an_agency_role_without_agency():
     response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
     assert response.status_code == 200 and "本角色的用户必须属于一个执法主体" in response.content.decode()
     assert User.objects.get(pk=user.pk).agency == agency
+
+
+def test_a_lost_authenticator_is_reset_by_the_agency_administrator():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sanxiang.accounts.services import totp_device_install
+
+    agency, other = agency_make(), agency_make()
+    user = user_make(role=Role.AGENCY_HEAD, agency=agency, username="lostphone")
+    stranger = user_make(role=Role.AGENCY_HEAD, agency=other)
+    for someone in (user, stranger):
+        totp_device_install(user=someone, secret_b32="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    admin, client = agency_admin_client(agency)
+    assert client.post(reverse("accounts:user_totp_reset", args=[user.pk])).status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert Entry.objects.get(kind=EventKind.TOTP_RESET, subject=f"user:{user.pk}").actor_id == admin.pk
+    assert client.post(reverse("accounts:user_totp_reset", args=[stranger.pk])).status_code == 403
+    assert TOTPDevice.objects.filter(user=stranger).exists()
+    # Without an authenticator the next login is a password login again (an agency head may choose one).
+    assert Client().post(reverse("accounts:login"), {"username": "lostphone", "password": PASSWORD})["Location"] == reverse("web:home")
+
+
+def test_djangos_admin_does_not_show_authenticator_secrets():
+    client = system_admin_client()
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404

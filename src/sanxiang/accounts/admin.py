@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxiang.accounts.forms import AdminUserCreationForm
 from sanxiang.accounts.models import ApiToken, User
@@ -46,3 +47,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked on the account pages, with a ledger entry
+
+
+# django-otp's own admin shows every authenticator's secret as a QR code and edits devices without
+# a ledger entry; authenticators are enrolled by their user and reset on the account pages.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -264,6 +264,21 @@ def user_lockout_record(*, username: str) -> bool:
 # Second factor: django-otp's TOTP device ------------------------------------------------
 
 
+@transaction.atomic
+def user_totp_reset(*, actor: User, user: User) -> None:
+    """A lost authenticator (a lost or changed phone), reset by the user's administrator: the
+    user enrols a new one at the next login (roles that require it) or on the account page.
+    Recorded in the ledger."""
+    if not user_can_administer_user(actor, user) or actor.pk == user.pk:
+        raise PermissionDenied("只能为本单位的其他用户重置两步验证")
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    if deleted:
+        entry_append(
+            event=LedgerEvent(EventKind.TOTP_RESET, {"username": user.username}, user.agency_id, subject=f"user:{user.pk}"),
+            actor=actor,
+        )
+
+
 @dataclass(frozen=True)
 class TotpCheck:
     accepted: bool
@@ -365,10 +380,11 @@ def _token_digest(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User | None, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the row and the token, which is never stored (only its
-    SHA-256) and so can never be shown again."""
-    if not user_can_manage_tokens_of(actor, user):
+    SHA-256) and so can never be shown again. An actor of None is the platform itself (a command
+    or script run on the server)."""
+    if actor is not None and not user_can_manage_tokens_of(actor, user):
         raise PermissionDenied("只能为自己或本单位的用户签发接口令牌")
     violations = []
     name = name.strip()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("users/<int:user_id>/tokens/", views.user_token_list, name="user_tokens"),
     path("users/<int:user_id>/password-reset/", views.user_password_reset, name="user_password_reset"),
+    path("users/<int:user_id>/totp-reset/", views.user_totp_reset, name="user_totp_reset"),
 ]

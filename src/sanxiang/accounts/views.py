@@ -291,3 +291,15 @@ def user_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
         "shown": {"user": target, "password": password, "created": False},
     }
     return _no_store(render(request, "accounts/users.html", context))
+
+
+@login_required
+@require_POST
+def user_totp_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_user_admin(request.user)
+    target = get_object_or_404(User, pk=user_id)
+    if not user_can_administer_user(request.user, target) or target.pk == request.user.pk:
+        raise PermissionDenied("只能为本单位的其他用户重置两步验证")
+    services.user_totp_reset(actor=request.user, user=target)
+    messages.success(request, f"已重置“{target}”的两步验证，本人下次登录或在账号安全页重新设置")
+    return redirect("accounts:users")
