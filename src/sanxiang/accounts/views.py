@@ -138,24 +138,24 @@ def security_view(request: HttpRequest) -> HttpResponse:
     reauth = ReauthForm(request.POST if "password" in request.POST else None)
     code_form = TotpForm(request.POST if "code" in request.POST else None)
     error = ""
-    status = 200
+    status = 400 if request.method == "POST" else 200  # a POST that succeeds redirects
     if request.method == "POST" and "password" in request.POST and reauth.is_valid():
         checked = authenticate(request, username=user.username, password=reauth.cleaned_data["password"])
         if checked is not None and checked.pk == user.pk:
             request.session[ENROL_UNTIL] = time.time() + settings.SANXIANG_LOGIN_PENDING_SECONDS
             services.totp_device_pending(user=user)
             return redirect("accounts:security")
-        error, status = "密码不正确", 400
+        error = "密码不正确"
     elif request.method == "POST" and "code" in request.POST:
         if not enrol_open:
-            error, status = "请先输入密码", 400
+            error = "请先输入密码"
         elif code_form.is_valid():
             check = services.totp_confirm(user=user, code=code_form.cleaned_data["code"])
             if check.accepted:
                 request.session.pop(ENROL_UNTIL, None)
                 messages.success(request, "验证器已更换" if enabled else "两步验证已启用，今后登录时需要输入动态验证码")
                 return redirect("accounts:security")
-            error, status = (f"验证码错误次数过多，请{check.retry_after_seconds}秒后再试" if check.retry_after_seconds else WRONG_CODE), 400
+            error = f"验证码错误次数过多，请{check.retry_after_seconds}秒后再试" if check.retry_after_seconds else WRONG_CODE
     context = {"enabled": enabled, "enrol_open": enrol_open, "reauth": reauth, "form": code_form, "error": error}
     if enrol_open:
         device = services.totp_device_pending(user=user)
