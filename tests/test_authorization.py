@@ -38,10 +38,15 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #   "review_supervision": supervisors, system administrators and agency heads (their own agency)
 #   "catalogue_edit": the agency's head or administrator, and system administrators
 #   "catalogue_publish": the agency's head, and system administrators
+#   "user_admin": agency administrators and system administrators
+#   "user_of_agency": the user's agency administrator and system administrators
 URL_MATRIX = {
     "web:home": (None, "any"),
     "accounts:security": (None, "any"),
     "accounts:password_change": (None, "any"),
+    "accounts:tokens": (None, "any"),
+    "accounts:users": (None, "user_admin"),
+    "accounts:user_tokens": ("user", "user_of_agency"),
     "registry:agency_list": (None, "any"),
     "registry:agency_mine": (None, "any"),
     "registry:agency_create": (None, "county"),
@@ -100,6 +105,9 @@ PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accoun
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
 # covers their owner and agency checks.
 PROTOCOL_ENDPOINTS = {"evidence:tus_uploads", "evidence:tus_upload"}
+# Forms that only take POST; tests/accounts (test_tokens.py, test_users.py) try them on another
+# agency's users.
+POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset", "accounts:user_totp_reset"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -118,6 +126,8 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "catalogue_edit": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
         "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
         "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
+        "user_admin": role in (Role.SYSTEM_ADMIN, Role.AGENCY_ADMIN),
+        "user_of_agency": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
     }[rule]
 
 
@@ -131,7 +141,7 @@ def internal_url_names() -> set[str]:
 
 
 def test_every_internal_url_is_in_the_matrix():
-    assert internal_url_names() - PUBLIC_OR_AUTH_FLOW - PROTOCOL_ENDPOINTS == set(URL_MATRIX)
+    assert internal_url_names() - PUBLIC_OR_AUTH_FLOW - PROTOCOL_ENDPOINTS - POST_ONLY == set(URL_MATRIX)
 
 
 @pytest.fixture
@@ -150,6 +160,7 @@ def world():
             meta=evidence_metadata_check(actor=uploader, kind="document", original_name="记录.txt", case=case),
         )
         data[key] = {
+            "user": uploader,
             "agency": agency,
             "officer": officer,
             "certificate": officer.certificates.get(),
@@ -188,7 +199,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"kind": "officers"})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id", "draft": "draft_id"}[subject]
+             "document": "document_id", "draft": "draft_id", "user": "user_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -23,6 +23,7 @@ Variables:
                                    proxy, 0 = off otherwise); SANXIANG_HSTS_INCLUDE_SUBDOMAINS 1 to add it
 """
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -64,6 +65,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Login hardening (issue 10): django-otp's TOTP device (throttled, replay-safe), django-axes'
+    # lockout by address and user name together.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "sanxiang.accounts",
     "sanxiang.ledger",
     "sanxiang.registry",
@@ -88,6 +94,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login (issue 10): a reset password must be changed first; a lockout flagged by any login
+    # path becomes our lockout page (axes, last).
+    "sanxiang.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sanxiang.urls"
@@ -131,7 +141,6 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,12 +150,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "sanxiang.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Lockout after repeated failed logins (等保 2.0 asks for login-failure handling).
 # The public site's address as citizens reach it, printed in certificate QR codes (a card printed
 # from a staff machine on 127.0.0.1 must still open the public site). Empty: the request's host.
 SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
+
+# ---- Login: lockout and second factor (等保 2.0 asks for login-failure handling) ----
+# django-axes counts failed logins (a wrong password or a wrong second-factor code) per address
+# AND user name together: a name is locked only for the address that guessed, so nobody can lock
+# the supervisor out of their own machine. The lock is for a fixed time (no extension by further
+# tries); the accounts app records a real account's lock in the ledger, at most once per window.
+AUTHENTICATION_BACKENDS = ["sanxiang.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
 SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = SANXIANG_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SANXIANG_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "sanxiang.accounts.views.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# The client's address is REMOTE_ADDR: behind a proxy, waitress sets it from X-Forwarded-For when
+# the request comes from SANXIANG_TRUSTED_PROXY (see the serve command).
+AXES_CLIENT_IP_CALLABLE = "sanxiang.accounts.services.client_address"
+# django-otp: after each wrong code the device waits 1, 2, 4, 8 … seconds before it checks another.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Sanxiang"
+# Wrong codes allowed in one half-logged-in session before it must start again with the password,
+# and how long that state (password passed, code pending) lasts.
+SANXIANG_TOTP_SESSION_MAX_FAILURES = 3
+SANXIANG_LOGIN_PENDING_SECONDS = env.int("SANXIANG_LOGIN_PENDING_SECONDS", default=300)
+# ---- end of login settings ----
 SESSION_COOKIE_AGE = env.int("SANXIANG_SESSION_SECONDS", default=8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SANXIANG_SECURE_COOKIES", default=False)

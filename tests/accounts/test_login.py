@@ -1,18 +1,52 @@
-"""Login: lockout after repeated failures, and a second factor for supervisors and system
-administrators."""
+"""Login: lockout by address and name (django-axes), and a second factor (django-otp) for
+supervisors and system administrators, limited per account and per session."""
+
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.totp import totp_code
+from sanxiang.ledger.events import EventKind
+from sanxiang.ledger.models import Entry
 from tests.factories import PASSWORD, agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 
+ATTACKER = "203.0.113.9"
+SUPERVISOR_DESK = "198.51.100.20"
 
-def post_login(client, username, password):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.SANXIANG_TOTP_SESSION_MAX_FAILURES = 3
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # tests that need the device's throttle turn it on
+
+
+def post_login(client, username, password, address="127.0.0.1"):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def wrong_code(secret: str) -> str:
+    return "000000" if totp_code(secret) != "000000" else "111111"
+
+
+def page_secret(response) -> str:
+    return re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', response.content.decode()).group(1)
+
+
+def supervisor_enrolled(username: str) -> str:
+    """A supervisor with a confirmed authenticator whose code was never used; returns the secret."""
+    from sanxiang.accounts.services import totp_device_install
+
+    user = user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True), username=username)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    totp_device_install(user=user, secret_b32=secret)
+    return secret
 
 
 def test_officer_logs_in_with_password_and_reaches_home(client):
@@ -23,8 +57,7 @@ def test_officer_logs_in_with_password_and_reaches_home(client):
     assert client.get(reverse("web:home")).status_code == 200
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client, settings):
-    settings.SANXIANG_LOGIN_MAX_FAILURES = 5
+def test_five_failures_lock_the_name_at_that_address_even_for_the_right_password(client):
     agency = agency_make()
     user_make(role=Role.OFFICER, agency=agency, username="li")
     for attempt in range(4):
@@ -32,10 +65,42 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, sett
         assert response.status_code == 401
         assert f"还可尝试{4 - attempt}次" in response.content.decode()
     response = post_login(client, "li", "wrong-password")
-    assert "账号已锁定" in response.content.decode()
+    assert response.status_code == 429 and "已锁定" in response.content.decode()
     response = post_login(client, "li", PASSWORD)
-    assert response.status_code == 401 and "账号已锁定" in response.content.decode()
+    assert response.status_code == 429 and "已锁定" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_nobody_can_lock_the_supervisor_out_from_another_address():
+    secret = supervisor_enrolled("sup_dos")
+    attacker = Client()
+    for _ in range(12):
+        post_login(attacker, "sup_dos", "guess-guess", address=ATTACKER)
+    assert post_login(attacker, "sup_dos", PASSWORD, address=ATTACKER).status_code == 429
+    supervisor = Client()
+    response = post_login(supervisor, "sup_dos", PASSWORD, address=SUPERVISOR_DESK)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:totp")
+    response = supervisor.post(reverse("accounts:totp"), {"code": totp_code(secret)}, REMOTE_ADDR=SUPERVISOR_DESK)
+    assert response.status_code == 302 and supervisor.get(reverse("web:home")).status_code == 200
+
+
+def test_locking_a_name_that_is_no_account_writes_nothing_to_the_ledger(client):
+    before = Entry.objects.count()
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        for _ in range(6):
+            post_login(client, "nobody-at-all", "whatever", address=address)
+    assert post_login(client, "nobody-at-all", "whatever", address="203.0.113.1").status_code == 429
+    assert Entry.objects.count() == before
+
+
+def test_a_real_accounts_lockout_is_recorded_once_per_window_however_many_addresses(client):
+    agency = agency_make()
+    user = user_make(role=Role.OFFICER, agency=agency, username="zhao")
+    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        for _ in range(7):
+            post_login(client, "zhao", "wrong-password", address=address)
+    locks = Entry.objects.filter(kind=EventKind.USER_LOCKED)
+    assert [(e.subject, e.agency_id) for e in locks] == [(f"user:{user.pk}", agency.pk)]
 
 
 def test_supervisor_must_enrol_and_pass_totp_before_being_logged_in(client):
@@ -47,24 +112,68 @@ def test_supervisor_must_enrol_and_pass_totp_before_being_logged_in(client):
     assert client.get(reverse("web:home")).status_code == 302
     page = client.get(reverse("accounts:totp"))
     assert "扫描二维码" in page.content.decode()
-    secret = User.objects.get(username="sup").totp_secret
-    assert client.post(reverse("accounts:totp"), {"code": "000000" if totp_code(secret) != "000000" else "111111"}).status_code == 401
+    secret = page_secret(page)
+    assert client.post(reverse("accounts:totp"), {"code": wrong_code(secret)}).status_code == 401
     response = client.post(reverse("accounts:totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200
-    assert User.objects.get(username="sup").totp_confirmed
+    user = User.objects.get(username="sup")
+    assert user.totp_confirmed and user.totp_secret == secret
 
 
 def test_a_totp_code_is_accepted_only_once(client):
-    bureau = agency_make(is_judicial_bureau=True)
-    user_make(role=Role.SUPERVISOR, agency=bureau, username="sup2")
+    secret = supervisor_enrolled("sup2")
     post_login(client, "sup2", PASSWORD)
-    client.get(reverse("accounts:totp"))
-    code = totp_code(User.objects.get(username="sup2").totp_secret)
+    code = totp_code(secret)
     assert client.post(reverse("accounts:totp"), {"code": code}).status_code == 302
     client.post(reverse("accounts:logout"))
     post_login(client, "sup2", PASSWORD)
     assert client.post(reverse("accounts:totp"), {"code": code}).status_code == 401
+
+
+def test_wrong_codes_end_the_half_logged_in_session_after_a_few(client):
+    secret = supervisor_enrolled("sup3")
+    post_login(client, "sup3", PASSWORD)
+    for _ in range(2):
+        assert client.post(reverse("accounts:totp"), {"code": wrong_code(secret)}).status_code == 401
+    response = client.post(reverse("accounts:totp"), {"code": wrong_code(secret)})
+    assert "请重新输入密码" in response.content.decode()
+    # The right code no longer helps: the password step must be passed again.
+    assert client.post(reverse("accounts:totp"), {"code": totp_code(secret)})["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_throttle_the_account_across_sessions(settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 1000  # the wait after one wrong code outlasts the test
+    secret = supervisor_enrolled("sup4")
+    first = Client()
+    post_login(first, "sup4", PASSWORD, address="203.0.113.1")
+    first.post(reverse("accounts:totp"), {"code": wrong_code(secret)}, REMOTE_ADDR="203.0.113.1")
+    second = Client()
+    post_login(second, "sup4", PASSWORD, address=SUPERVISOR_DESK)
+    response = second.post(reverse("accounts:totp"), {"code": totp_code(secret)}, REMOTE_ADDR=SUPERVISOR_DESK)
+    assert response.status_code == 401 and "秒后再试" in response.content.decode()
+    assert "_auth_user_id" not in second.session
+
+
+def test_wrong_codes_count_toward_the_lock_of_the_address_and_name(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.SANXIANG_TOTP_SESSION_MAX_FAILURES = 10
+    secret = supervisor_enrolled("sup5")
+    post_login(client, "sup5", PASSWORD)
+    client.post(reverse("accounts:totp"), {"code": wrong_code(secret)})
+    response = client.post(reverse("accounts:totp"), {"code": wrong_code(secret)})
+    assert response.status_code == 429
+    assert post_login(client, "sup5", PASSWORD).status_code == 429
+
+
+def test_the_half_logged_in_state_expires_within_minutes(client, settings):
+    secret = supervisor_enrolled("sup6")
+    settings.SANXIANG_LOGIN_PENDING_SECONDS = -1  # already over when the password is accepted
+    assert post_login(client, "sup6", PASSWORD)["Location"] == reverse("accounts:totp")
+    response = client.post(reverse("accounts:totp"), {"code": totp_code(secret)})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
 
 
 def test_weak_passwords_are_refused_with_reasons():
@@ -78,15 +187,35 @@ def test_weak_passwords_are_refused_with_reasons():
     assert len(refused.value.violations) >= 2  # too short, too common, all digits...
 
 
-def test_an_officer_may_choose_two_factor_login_and_then_needs_it(client):
+def test_enrolling_an_authenticator_needs_the_password_again(client):
     agency = agency_make()
     user = user_make(role=Role.OFFICER, agency=agency, username="wang")
     client.force_login(user)
-    assert "启用两步验证" in client.get(reverse("accounts:security")).content.decode()
-    secret = User.objects.get(username="wang").totp_secret
+    page = client.get(reverse("accounts:security")).content.decode()
+    assert "totp-secret" not in page and 'name="password"' in page
+    # A code without the password step is refused, and no secret has been shown to guess from.
+    assert client.post(reverse("accounts:security"), {"code": "123456"}).status_code == 400
+    assert client.post(reverse("accounts:security"), {"password": "not-my-password"}).status_code == 400
+    assert client.post(reverse("accounts:security"), {"password": PASSWORD}).status_code == 302
+    secret = page_secret(client.get(reverse("accounts:security")))
     assert client.post(reverse("accounts:security"), {"code": totp_code(secret)}).status_code == 302
+    assert User.objects.get(pk=user.pk).totp_confirmed
     client.logout()
     assert post_login(client, "wang", PASSWORD)["Location"] == reverse("accounts:totp")
+
+
+def test_replacing_the_authenticator_needs_the_password_and_retires_the_old_one(client):
+    old_secret = supervisor_enrolled("sup7")
+    user = User.objects.get(username="sup7")
+    client.force_login(user)
+    assert "更换验证器" in client.get(reverse("accounts:security")).content.decode()
+    client.post(reverse("accounts:security"), {"password": PASSWORD})
+    new_secret = page_secret(client.get(reverse("accounts:security")))
+    assert new_secret != old_secret
+    assert client.post(reverse("accounts:security"), {"code": totp_code(new_secret)}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [True]
+    assert User.objects.get(pk=user.pk).totp_secret == new_secret
+    assert Entry.objects.filter(kind=EventKind.TOTP_ENABLED, subject=f"user:{user.pk}").count() == 1
 
 
 def test_the_admin_password_form_cannot_bypass_the_second_factor(client):

@@ -6,6 +6,7 @@ storage looks like."""
 from collections import Counter
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxiang.accounts.models import User
 from sanxiang.demo.county import demo_county_load
@@ -37,7 +38,7 @@ def test_every_demo_record_has_its_ledger_entry(appended):
         EventKind.MATTER_CREATED: Matter.objects.count(),
         EventKind.PARTY_CREATED: Party.objects.count(),
         EventKind.USER_CREATED: User.objects.count(),
-        EventKind.TOTP_ENABLED: User.objects.filter(totp_confirmed=True).count(),
+        EventKind.TOTP_ENABLED: TOTPDevice.objects.filter(confirmed=True).count(),
     }
     assert all(actor is None for _, actor in appended)
     appended.clear()

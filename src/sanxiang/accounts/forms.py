@@ -1,10 +1,15 @@
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.services import API_TOKEN_DAYS, OFFICER_LOGIN_ROLES, user_create_violations
+from sanxiang.registry.models import Officer
 
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(label=_("密码"), max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
 class TotpForm(forms.Form):
@@ -13,3 +18,54 @@ class TotpForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class ReauthForm(forms.Form):
+    """The password again, before the second factor is enrolled or changed."""
+
+    password = forms.CharField(label=_("当前密码"), max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100)
+    days = forms.TypedChoiceField(
+        label=_("有效期"), coerce=int, initial=90, choices=[(d, _("%(d)d天") % {"d": d}) for d in API_TOKEN_DAYS]
+    )
+
+
+class OfficerLoginForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("执法人员"), queryset=Officer.objects.none())
+    role = forms.ChoiceField(label=_("角色"), choices=[(r.value, r.label) for r in OFFICER_LOGIN_ROLES])
+    username = forms.CharField(label=_("用户名"), max_length=150)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+class AdminUserCreationForm(UserCreationForm):
+    """Django's admin "add user" form, with the role and agency, checked by the same rules as
+    `user_create` (which the admin then calls), so that a refusal shows beside its field instead of
+    a database error."""
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "display_name", "role", "agency", "officer")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        violations = user_create_violations(
+            username=cleaned.get("username") or "",
+            password=None,  # UserCreationForm has applied the password validators
+            role=cleaned.get("role") or Role.OFFICER,
+            agency=cleaned.get("agency"),
+            officer=cleaned.get("officer"),
+        )
+        for violation in violations:
+            field = violation.field if violation.field in self.fields else None
+            if field and field in self.errors:
+                continue
+            self.add_error(field, violation.message)
+        return cleaned

@@ -1,4 +1,7 @@
-from django.contrib.auth.models import AbstractUser
+import base64
+import binascii
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +19,35 @@ class Role(models.TextChoices):
 ROLES_REQUIRING_TOTP = frozenset({Role.SUPERVISOR, Role.SYSTEM_ADMIN})
 # Roles that work inside one agency and see only it.
 AGENCY_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD, Role.AGENCY_ADMIN})
+
+
+class SanxiangUserManager(UserManager):
+    """Django's own ways of creating a user (`createsuperuser`, `create_user`) go through
+    `user_create`, the one service that keeps the role–agency rule and writes the ledger entry."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        from sanxiang.accounts.services import user_create
+
+        if extra_fields.get("is_superuser"):
+            extra_fields["role"] = Role.SYSTEM_ADMIN
+        for flag in ("is_staff", "is_superuser", "is_active"):
+            extra_fields.pop(flag, None)  # user_create derives them from the role
+        return user_create(
+            actor=None,
+            username=username,
+            password=password,
+            email=email or "",
+            role=extra_fields.pop("role", Role.OFFICER),
+            validate=False,  # createsuperuser has already applied the password validators
+            **extra_fields,
+        )
+
+    def create_user(self, username, email=None, password=None, **extra_fields):
+        return self._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields["is_superuser"] = True
+        return self._create_user(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -37,9 +69,11 @@ class User(AbstractUser):
         related_name="user",
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
-    totp_confirmed = models.BooleanField(_("已启用两步验证"), default=False)
-    totp_last_counter = models.BigIntegerField(default=0)
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # When this account's last lockout went into the ledger (at most one entry per lockout window).
+    lockout_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SanxiangUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -48,6 +82,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role__in=sorted(r.value for r in AGENCY_ROLES)) | models.Q(agency__isnull=False),
                 name="agency_role_has_agency",
+                violation_error_message=_("本角色的用户必须属于一个执法主体（系统权限规则）"),
             )
         ]
 
@@ -59,24 +94,24 @@ class User(AbstractUser):
         return self.role in ROLES_REQUIRING_TOTP or self.is_superuser
 
     @property
+    def totp_confirmed(self) -> bool:
+        """Has a confirmed authenticator (a django-otp TOTP device)."""
+        return self.totpdevice_set.filter(confirmed=True).exists()
+
+    @property
+    def totp_secret(self) -> str:
+        """The base32 secret of the confirmed authenticator, as an authenticator app shows it
+        (the demo prints it; "" without one)."""
+        device = self.totpdevice_set.filter(confirmed=True).first()
+        return base64.b32encode(binascii.unhexlify(device.key)).decode("ascii") if device else ""
+
+    @property
     def is_supervisor(self) -> bool:
         return self.role == Role.SUPERVISOR
 
     @property
     def is_system_admin(self) -> bool:
         return self.role == Role.SYSTEM_ADMIN
-
-
-class LoginThrottle(models.Model):
-    """Failed logins per user name; a name is locked for a while after too many failures."""
-
-    username = models.CharField(max_length=150, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    last_failure_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.username
 
 
 class ApiToken(models.Model):
@@ -89,7 +124,11 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("有效期至"))
     revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("接口令牌")

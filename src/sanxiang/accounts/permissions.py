@@ -60,3 +60,23 @@ def user_sees_full_party_id_number(user: User, agency_id: int) -> bool:
 def permission_require(allowed: bool, message: str = "您没有权限执行此操作") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def user_can_administer_user(actor: User, target: User) -> bool:
+    """Give a login, reset a password, issue or revoke tokens for someone else: a system
+    administrator for anyone, an agency administrator for the agency roles of their own agency
+    (系统权限规则)."""
+    if not actor.is_authenticated:
+        return False
+    if actor.role == Role.SYSTEM_ADMIN:
+        return True
+    return (
+        actor.role == Role.AGENCY_ADMIN
+        and actor.agency_id is not None
+        and target.role in AGENCY_ROLES
+        and target.agency_id == actor.agency_id
+    )
+
+
+def user_can_manage_tokens_of(actor: User, target: User) -> bool:
+    return actor.is_authenticated and (actor.pk == target.pk or user_can_administer_user(actor, target))

@@ -1,23 +1,87 @@
-"""Writes about users: creation, login throttling and two-factor enrolment."""
+"""Writes about users: creation, logins for officers, password resets, login lockout (django-axes),
+the second factor (django-otp's TOTP device) and API tokens."""
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import secrets
+import string
+from dataclasses import dataclass
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanxiang.accounts import totp
-from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, LoginThrottle, Role, User
+from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, Role, User
+from sanxiang.accounts.permissions import (
+    user_can_administer_user,
+    user_can_manage_staff,
+    user_can_manage_tokens_of,
+)
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, Officer
+
+RULE = "系统权限规则"
+SECURITY_RULE = "系统安全规则"
+# Roles an agency administrator may give an officer of the registry (系统权限规则).
+OFFICER_LOGIN_ROLES = (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD)
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+# Users ------------------------------------------------------------------------------------
+
+
+def user_create_violations(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    agency: Agency | None,
+    officer: Officer | None,
+    validate: bool = True,
+) -> list[Violation]:
+    """Every reason `user_create` would refuse, without writing: forms (Django's admin too) call
+    it in their `clean` to show the reasons beside the fields."""
+    violations = []
+    if role not in Role.values:
+        violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
+    if role in AGENCY_ROLES and agency is None:
+        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    if officer is not None:
+        if agency is None or officer.agency_id != agency.pk:
+            violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
+        if User.objects.filter(officer=officer).exists():
+            violations.append(Violation("user.officer_taken", f"执法人员“{officer.name}”已有登录账号", RULE, "officer"))
+    try:
+        UnicodeUsernameValidator()(username)
+        if not username or len(username) > 150:
+            raise ValidationError("")
+    except ValidationError:
+        violations.append(
+            Violation("user.username", "用户名须为1至150个字母、数字或 @ . + - _ 字符", RULE, "username")
+        )
+    if User.objects.filter(username=username).exists():
+        violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+    if validate and password is not None:
+        try:
+            validate_password(password, User(username=username, role=role))
+        except ValidationError as error:
+            violations += [Violation("user.password", m, SECURITY_RULE, "password") for m in error.messages]
+    return violations
 
 
 @transaction.atomic
@@ -25,29 +89,36 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     agency: Agency | None = None,
     officer: Officer | None = None,
     display_name: str = "",
+    email: str = "",
     validate: bool = True,
+    must_change_password: bool = False,
 ) -> User:
-    violations = []
-    if role in AGENCY_ROLES and agency is None:
-        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", "系统权限规则", "agency"))
-    if officer is not None and agency is not None and officer.agency_id != agency.pk:
-        violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", "系统权限规则", "officer"))
-    if User.objects.filter(username=username).exists():
-        violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", "系统权限规则", "username"))
-    user = User(username=username, role=role, agency=agency, officer=officer, display_name=display_name)
-    if validate:
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            violations += [Violation("user.password", m, "系统安全规则", "password") for m in error.messages]
+    """The one way a user is created (pages, Django's admin, `createsuperuser`, the demo): it
+    keeps the role–agency rule and appends the ledger entry. A password of None makes an account
+    that cannot log in with a password."""
+    violations = user_create_violations(
+        username=username, password=password, role=role, agency=agency, officer=officer, validate=validate
+    )
     if violations:
         raise Refused(violations)
-    user.set_password(password)
+    user = User(
+        username=username,
+        role=role,
+        agency=agency,
+        officer=officer,
+        display_name=display_name,
+        email=email,
+        must_change_password=must_change_password,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.is_staff = role == Role.SYSTEM_ADMIN
     user.is_superuser = role == Role.SYSTEM_ADMIN
     user.save()
@@ -63,86 +134,240 @@ def user_create(
     return user
 
 
-def _now() -> dt.datetime:
-    return timezone.now()
+def password_temporary_generate() -> str:
+    """16 characters from four classes (it meets the password rules), without look-alikes."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    while True:
+        body = "".join(secrets.choice(alphabet) for _ in range(14))
+        if any(c.islower() for c in body) and any(c.isupper() for c in body) and any(c.isdigit() for c in body):
+            return body[:7] + "-" + body[7:] + secrets.choice(string.digits)
 
 
-def login_locked_until(*, username: str) -> dt.datetime | None:
-    throttle = LoginThrottle.objects.filter(username=username.strip().lower()).first()
-    if throttle and throttle.locked_until and throttle.locked_until > _now():
-        return throttle.locked_until
-    return None
+def user_login_create(*, actor: User, officer: Officer, role: str, username: str) -> tuple[User, str]:
+    """An agency administrator gives an officer of their agency's registry a login. The password
+    is temporary: shown once to the administrator, and the user must change it at first login."""
+    if not user_can_manage_staff(actor, officer.agency_id):
+        raise PermissionDenied("只能为本单位的执法人员开通账号")
+    if role not in OFFICER_LOGIN_ROLES:
+        raise Refused([Violation("user.role", "只能开通执法人员、法制审核人员或机关负责人账号", RULE, "role")])
+    password = password_temporary_generate()
+    user = user_create(
+        actor=actor,
+        username=username.strip(),
+        password=password,
+        role=role,
+        agency=officer.agency,
+        officer=officer,
+        display_name=officer.name,
+        must_change_password=True,
+    )
+    return user, password
 
 
 @transaction.atomic
-def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> tuple[User | None, str]:
-    """Check a user name and password, counting failures per name. Returns the user, or
-    None with the Chinese reason to show. A locked name is refused before the password is
-    even checked, so that guessing cannot go on during the lock."""
-    key = username.strip().lower()
-    throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(username=key)
+def user_password_reset(*, actor: User, user: User) -> str:
+    """A forgotten password, reset by the user's administrator: a temporary password, shown once
+    to the administrator, that the user must replace at the next login. The lockout of the name
+    is lifted; the reset goes into the ledger (without the password)."""
+    if not user_can_administer_user(actor, user) or actor.pk == user.pk:
+        raise PermissionDenied("只能为本单位的其他用户重置密码")
+    password = password_temporary_generate()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    AxesProxyHandler.reset_attempts(username=user.username)
+    entry_append(
+        event=LedgerEvent(EventKind.PASSWORD_RESET, {"username": user.username}, user.agency_id, subject=f"user:{user.pk}"),
+        actor=actor,
+    )
+    return password
+
+
+def user_password_changed(*, user: User) -> None:
+    """The user chose their own password: the temporary one is no longer asked to be changed."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+
+
+# Login: lockout by address and name (django-axes) ---------------------------------------
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address for the lockout: REMOTE_ADDR only. Behind a reverse proxy, `sanxiang
+    serve` has waitress take the address from X-Forwarded-For only when the request comes from
+    SANXIANG_TRUSTED_PROXY, so a client cannot choose its own address by sending the header."""
+    return request.META.get("REMOTE_ADDR")
+
+
+def login_lock_message() -> str:
+    return f"登录失败次数过多，本账号在此地址已锁定{settings.SANXIANG_LOGIN_LOCKOUT_MINUTES}分钟，请稍后再试或联系单位管理员"
+
+
+def login_is_locked(*, request: HttpRequest, username: str) -> bool:
+    return not AxesProxyHandler.is_allowed(request, {"username": username})
+
+
+@transaction.atomic
+def login_attempt(*, request: HttpRequest, username: str, password: str) -> tuple[User | None, str]:
+    """Check a user name and password. Returns the user, or None with the Chinese reason to show.
+    django-axes refuses a locked (address, name) before the password is checked and counts the
+    failure; a lock of a real account is recorded by `user_lockout_record`."""
+    username = username.strip()
+    user = authenticate(request, username=username, password=password)
+    if user is not None and user.is_active:
+        return user, ""
+    if getattr(request, "axes_locked_out", False):
+        return None, login_lock_message()
+    limit = settings.AXES_FAILURE_LIMIT
+    failures = getattr(request, "axes_failures_since_start", None) or 0
+    return None, f"用户名或密码不正确（还可尝试{max(limit - failures, 0)}次）"
+
+
+def login_failure_count(*, request: HttpRequest, username: str) -> None:
+    """A failed second step counts like a wrong password toward the lock of (address, name)."""
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+@transaction.atomic
+def user_lockout_record(*, username: str) -> bool:
+    """Record the lock of a real account in the ledger, at most once per lockout window.
+    A name that belongs to no account writes nothing: nobody without a login can write to the
+    ledger. Returns whether an entry was appended."""
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        return False
     now = _now()
-    if throttle.locked_until and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        return None, f"登录失败次数过多，账号已锁定，请{minutes}分钟后再试"
-    user = authenticate(request, username=username.strip(), password=password)
-    if user is None or not user.is_active:
-        throttle.failures += 1
-        throttle.last_failure_at = now
-        limit = settings.SANXIANG_LOGIN_MAX_FAILURES
-        if throttle.failures >= limit:
-            throttle.locked_until = now + dt.timedelta(minutes=settings.SANXIANG_LOGIN_LOCKOUT_MINUTES)
-            throttle.failures = 0
-            throttle.save()
-            locked = User.objects.filter(username=username.strip()).first()
-            entry_append(
-                event=LedgerEvent(EventKind.USER_LOCKED, {"username": key, "failures": limit}, subject=f"login:{key}"),
-                actor=locked,
-            )
-            return None, f"连续{limit}次登录失败，账号已锁定{settings.SANXIANG_LOGIN_LOCKOUT_MINUTES}分钟"
-        throttle.save()
-        return None, f"用户名或密码不正确（还可尝试{limit - throttle.failures}次）"
-    throttle.failures = 0
-    throttle.locked_until = None
-    throttle.save()
-    return user, ""
-
-
-@transaction.atomic
-def totp_secret_assign(*, user: User) -> str:
-    """The secret to enrol: kept until confirmed, so that reloading the page does not
-    invalidate what the user has already scanned."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.totp_confirmed or user.totp_secret:
-        return user.totp_secret
-    user.totp_secret = totp.totp_secret_generate()
-    user.save(update_fields=["totp_secret"])
-    return user.totp_secret
-
-
-@transaction.atomic
-def totp_verify(*, user: User, code: str, at: float | None = None) -> bool:
-    """Accept a code once: the counter it matched is remembered and never accepted again."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.totp_secret:
+    window = dt.timedelta(minutes=settings.SANXIANG_LOGIN_LOCKOUT_MINUTES)
+    if user.lockout_recorded_at is not None and now - user.lockout_recorded_at < window:
         return False
-    counter = totp.totp_match(user.totp_secret, code, at=at)
-    if counter is None or counter <= user.totp_last_counter:
-        return False
-    user.totp_last_counter = counter
-    fields = ["totp_last_counter"]
-    if not user.totp_confirmed:
-        user.totp_confirmed = True
-        fields.append("totp_confirmed")
-        entry_append(
-            event=LedgerEvent(EventKind.TOTP_ENABLED, {"username": user.username}, user.agency_id, subject=f"user:{user.pk}"),
-            actor=user,
-        )
-    user.save(update_fields=fields)
+    user.lockout_recorded_at = now
+    user.save(update_fields=["lockout_recorded_at"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.USER_LOCKED,
+            {"username": user.username, "failures": settings.AXES_FAILURE_LIMIT},
+            user.agency_id,
+            subject=f"user:{user.pk}",
+        ),
+        actor=None,
+    )
     return True
 
 
+# Second factor: django-otp's TOTP device ------------------------------------------------
+
+
+@transaction.atomic
+def user_totp_reset(*, actor: User, user: User) -> None:
+    """A lost authenticator (a lost or changed phone), reset by the user's administrator: the
+    user enrols a new one at the next login (roles that require it) or on the account page.
+    Recorded in the ledger."""
+    if not user_can_administer_user(actor, user) or actor.pk == user.pk:
+        raise PermissionDenied("只能为本单位的其他用户重置两步验证")
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    if deleted:
+        entry_append(
+            event=LedgerEvent(EventKind.TOTP_RESET, {"username": user.username}, user.agency_id, subject=f"user:{user.pk}"),
+            actor=actor,
+        )
+
+
+@dataclass(frozen=True)
+class TotpCheck:
+    accepted: bool
+    retry_after_seconds: int = 0  # >0: the device is throttled after wrong codes
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The authenticator being enrolled (not yet confirmed): kept until confirmed, so that
+    reloading the page does not invalidate what the user has already scanned."""
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="验证器", confirmed=False)
+        return device
+
+
+def totp_secret_b32(device: TOTPDevice) -> str:
+    return base64.b32encode(binascii.unhexlify(device.key)).decode("ascii")
+
+
+def _throttle_wait(device: TOTPDevice) -> int:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return 0
+    locked_until = (data or {}).get("locked_until")
+    return max(1, int((locked_until - _now()).total_seconds()) + 1) if locked_until else 1
+
+
+def _device_check(device: TOTPDevice, code: str) -> TotpCheck:
+    wait = _throttle_wait(device)
+    if wait:
+        return TotpCheck(False, wait)
+    code = code.strip().replace(" ", "")
+    if len(code) != device.digits or not code.isdigit():
+        device.throttle_increment(commit=True)
+        return TotpCheck(False)
+    # django-otp refuses a time step at or below last_t: a code is accepted once.
+    return TotpCheck(bool(device.verify_token(code)))
+
+
+@transaction.atomic
+def totp_verify(*, user: User, code: str) -> TotpCheck:
+    """Check a code against the user's confirmed authenticator. The row is locked, so that two
+    requests with the same code cannot both pass; wrong codes make the device wait 1, 2, 4 …
+    seconds (django-otp) before it checks another."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        return TotpCheck(False)
+    return _device_check(device, code)
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, code: str) -> TotpCheck:
+    """Confirm the authenticator being enrolled with a code from it; it then replaces any
+    earlier one. Recorded in the ledger."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        return TotpCheck(False)
+    check = _device_check(device, code)
+    if not check.accepted:
+        return check
+    replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0] > 0
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.TOTP_ENABLED,
+            {"username": user.username, "replaced": replaced},
+            user.agency_id,
+            subject=f"user:{user.pk}",
+        ),
+        actor=user,
+    )
+    return check
+
+
+@transaction.atomic
+def totp_device_install(*, user: User, secret_b32: str) -> TOTPDevice:
+    """Enrol a known secret as already confirmed, skipping scan-and-confirm (the demo prints its
+    secrets, and a tester adds them to an authenticator by hand). No ledger entry here: the
+    caller records why."""
+    padded = secret_b32.strip().upper() + "=" * (-len(secret_b32.strip()) % 8)
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(
+        user=user, name="验证器", key=binascii.hexlify(base64.b32decode(padded)).decode("ascii"), confirmed=True
+    )
+
+
+# API tokens -------------------------------------------------------------------------------
+
 API_TOKEN_PREFIX = "sx_"
+# Validity a token may be issued with (系统安全规则: no token lives longer than a year).
+API_TOKEN_DAYS = (30, 90, 180, 365)
 
 
 def _token_digest(token: str) -> str:
@@ -150,33 +375,74 @@ def _token_digest(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the token, which is never stored."""
-    if actor is not None and actor.pk != user.pk and actor.role != Role.SYSTEM_ADMIN:
-        raise PermissionDenied("只能为自己创建接口令牌")
-    if not name.strip():
-        raise Refused([Violation("api_token.name", "请填写令牌用途", "系统安全规则", "name")])
+def api_token_create(*, actor: User | None, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the row and the token, which is never stored (only its
+    SHA-256) and so can never be shown again. An actor of None is the platform itself (a command
+    or script run on the server)."""
+    if actor is not None and not user_can_manage_tokens_of(actor, user):
+        raise PermissionDenied("只能为自己或本单位的用户签发接口令牌")
+    violations = []
+    name = name.strip()
+    if not name or len(name) > 100:
+        violations.append(Violation("api_token.name", "请填写令牌用途（不超过100字）", SECURITY_RULE, "name"))
+    if days not in API_TOKEN_DAYS:
+        violations.append(Violation("api_token.days", "有效期须为30、90、180或365天", SECURITY_RULE, "days"))
+    if violations:
+        raise Refused(violations)
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken.objects.create(user=user, name=name.strip(), prefix=token[:10], digest=_token_digest(token))
+    row = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=token[:10],
+        digest=_token_digest(token),
+        expires_at=_now() + dt.timedelta(days=days),
+        created_by=actor,
+    )
     entry_append(
-        event=LedgerEvent(EventKind.API_TOKEN_CREATED, {"user": user.username, "name": row.name, "prefix": row.prefix},
-                          user.agency_id, subject=f"user:{user.pk}"),
+        event=LedgerEvent(
+            EventKind.API_TOKEN_CREATED,
+            {"user": user.username, "name": row.name, "prefix": row.prefix, "expires_at": row.expires_at.isoformat()},
+            user.agency_id,
+            subject=f"user:{user.pk}",
+        ),
         actor=actor,
     )
     return row, token
 
 
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if not user_can_manage_tokens_of(actor, token.user):
+        raise PermissionDenied("只能吊销自己或本单位用户的接口令牌")
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = _now()
+    token.save(update_fields=["revoked_at"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.API_TOKEN_REVOKED,
+            {"user": token.user.username, "name": token.name, "prefix": token.prefix},
+            token.user.agency_id,
+            subject=f"user:{token.user_id}",
+        ),
+        actor=actor,
+    )
+    return token
+
+
 def api_token_authenticate(*, token: str) -> User | None:
+    """The user of a valid token: not revoked, not expired, its user active."""
     if not token.startswith(API_TOKEN_PREFIX):
         return None
+    now = _now()
     row = (
         ApiToken.objects.select_related("user")
-        .filter(digest=_token_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .filter(digest=_token_digest(token), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
         .first()
     )
     if row is None:
         return None
-    now = timezone.now()
     # Recording every use would write on every request; a minute's resolution is enough.
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.accounts.services import user_create
+from sanxiang.accounts.services import totp_device_install, user_create
 from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -176,9 +176,7 @@ def _demo_publicity(*, main: Agency, head: User, today) -> None:
 def user_totp_enable(*, user: User, secret: str) -> User:
     """Enrol a known secret as already confirmed, skipping the scan-and-confirm step of a real
     enrolment: the demo prints the secret, and a tester adds it to an authenticator by hand."""
-    user.totp_secret = secret
-    user.totp_confirmed = True
-    user.save(update_fields=["totp_secret", "totp_confirmed"])
+    totp_device_install(user=user, secret_b32=secret)
     entry_append(
         event=LedgerEvent(
             EventKind.TOTP_ENABLED,

@@ -24,7 +24,10 @@ class EventKind(StrEnum):
     USER_CREATED = "accounts.user_created"
     USER_LOCKED = "accounts.user_locked"
     TOTP_ENABLED = "accounts.totp_enabled"
+    TOTP_RESET = "accounts.totp_reset"
     API_TOKEN_CREATED = "accounts.api_token_created"
+    API_TOKEN_REVOKED = "accounts.api_token_revoked"
+    PASSWORD_RESET = "accounts.password_reset"
     # calendar
     HOLIDAY_YEAR_SAVED = "calendar.holiday_year_saved"
     # cases and records (issues 3-6 add to these)

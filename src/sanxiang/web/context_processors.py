@@ -41,4 +41,7 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
         nav.append(("registry:import", _("导入导出")))
+    if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
+        nav.append(("accounts:users", _("账号管理")))
+    nav.append(("accounts:tokens", _("接口令牌")))
     return {"nav": nav, "role_label": user.get_role_display()}

@@ -1,0 +1,29 @@
+"""Reads about users for the account pages."""
+
+from django.db.models import QuerySet
+
+from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, Role, User
+from sanxiang.registry.models import Officer, OfficerStatus
+
+
+def users_administered(*, viewer: User) -> QuerySet[User]:
+    """The users whose login, password and tokens `viewer` administers."""
+    users = User.objects.select_related("agency", "officer").order_by("agency__name", "username")
+    if viewer.role == Role.SYSTEM_ADMIN:
+        return users
+    if viewer.role == Role.AGENCY_ADMIN and viewer.agency_id is not None:
+        return users.filter(agency_id=viewer.agency_id, role__in=sorted(r.value for r in AGENCY_ROLES))
+    return users.none()
+
+
+def officers_without_login(*, viewer: User) -> QuerySet[Officer]:
+    officers = Officer.objects.filter(user__isnull=True, status=OfficerStatus.ACTIVE).select_related("agency")
+    if viewer.role == Role.SYSTEM_ADMIN:
+        return officers
+    if viewer.role == Role.AGENCY_ADMIN and viewer.agency_id is not None:
+        return officers.filter(agency_id=viewer.agency_id)
+    return officers.none()
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
