@@ -98,6 +98,8 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
         return forms.ChoiceField(choices=[("", "—"), *agency_officers], **common)
     if kind == "officers":
         return forms.MultipleChoiceField(choices=case_officers, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == "team":
+        return forms.MultipleChoiceField(choices=agency_officers, widget=forms.CheckboxSelectMultiple, **common)
     raise ValueError(f"unknown field kind {kind}")
 
 
@@ -118,7 +120,7 @@ def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], pro
     for spec in step.fields:
         if spec.kind == "date" and spec.required:
             initial[spec.name] = today
-        elif spec.kind == "officers":
+        elif spec.kind in ("officers", "team"):
             initial[spec.name] = case_officer_ids
         elif spec.name in proposed:
             initial[spec.name] = proposed[spec.name]

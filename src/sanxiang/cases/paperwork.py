@@ -50,6 +50,7 @@ from sanxiang.documents import (
 from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import PenaltyCaseSnapshot, PenaltyTerms
+from sanxiang.procedure.penalty.guards import min_officers
 from sanxiang.procedure.penalty.rules import parameter
 from sanxiang.procedure.penalty.snapshot import (
     NO_PENALTY_REASONS,
@@ -382,6 +383,8 @@ def document_context(
             handler=Opinion(closing.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
             head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
         )
+    # The number of officers the act needs is the procedure's rule on the act's day (第四十二条).
+    values["officers_required"] = min_officers(snapshot, context, on=values.get("issued_on") or issue.on)[0]
     return DocumentContext(**values)
 
 
