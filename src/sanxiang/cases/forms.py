@@ -133,7 +133,7 @@ class CaseCreateForm(forms.Form):
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
     officers = forms.ModelMultipleChoiceField(
         label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("不少于两名持有有效执法证件的执法人员"),
+        help_text=_("不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False)

@@ -958,7 +958,7 @@ ACT_FIELDS = (
     Field("start_time", "开始时间", "text", required=False, help="如 09:30"),
     Field("end_time", "结束时间", "text", required=False),
     _t("place", "地点"),
-    Field("officer_ids", "执法人员（不少于两名）", "officers"),
+    Field("officer_ids", "执法人员", "officers", help="不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
     _bool("certificate_shown", "已向当事人或者有关人员出示执法证件"),
     _t("recorder", "记录人"),
 )
