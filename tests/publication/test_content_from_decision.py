@@ -12,7 +12,7 @@ from sanxiang.cases.models import IssuedDocument
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.publication.models import PublicationDraft
-from tests.cases.support import to_decided, world_make
+from tests.cases.support import D, lead_make, perform, to_decided, world_make
 
 pytestmark = pytest.mark.django_db
 DECISIONS = ("decision_document", "summary_decision")
@@ -54,6 +54,19 @@ def test_a_detail_typed_for_a_fine_is_not_published_as_a_confiscation(settings):
     case = to_decided(w, penalty_kinds=["fine"], penalty_detail="没收涉案过期食品12瓶")
     draft = PublicationDraft.objects.get(case=case)
     assert "没收" not in draft.original["content"] and "没收" not in draft.public["content"]
+    assert_content_is_the_decisions(draft)
+
+
+def test_an_on_the_spot_decision_publishes_what_its_decision_imposes(settings):
+    w = world_make()
+    case = lead_make(w, procedure="summary", party=w.citizen, act_date=D(2026, 5, 12), discovered_on=D(2026, 5, 12))
+    on_spot = {"officer_ids": [str(w.zhang.pk), str(w.li.pk)], "certificate_shown": True, "party_informed": True,
+               "statement_heard_or_waived": True, "occurred_at": dt.datetime(2026, 5, 12, 10, 0), "place": "嘎鲁图镇团结路",
+               "facts": "占道经营", "penalty_kinds": ["fine"], "fine_yuan": "150", "penalty_detail": "没收占道摆放的货架",
+               "penalty_bases": ["《某某条例》第十条"]}
+    case = perform(case, "decide_on_spot", D(2026, 5, 12), w.officer, **on_spot)
+    draft = PublicationDraft.objects.get(case=case)
+    assert draft.original["content"] == "罚款人民币壹佰伍拾元整（¥150.00）"
     assert_content_is_the_decisions(draft)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, CaseProcedure
 from sanxiang.cases.paperwork import decided_penalty, penalty_detail
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -127,7 +127,7 @@ def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
     kinds = sorted(terms.kinds, key=list(PENALTY_KINDS).index) if terms is not None else []
     # The 处罚内容 is what the 决定书 imposes, item by item, rendered from the same data (the decided
     # terms and the 具体内容 printed for them), never from a free text that the 决定书 leaves out.
-    summary = not decision_texts and bool(on_spot)
+    summary = case.procedure == CaseProcedure.SUMMARY
     penalty = decided_penalty(terms=terms, details=details, summary=summary)
     detail = penalty_detail(details, summary=summary)
     bases = decision_texts.get("bases") or findings.get("bases") or on_spot.get("bases") or []
