@@ -102,8 +102,10 @@ def test_a_refused_step_leaves_no_state_document_number_or_entry(w):
 
 
 def test_item1_investigation_needs_two_officers_with_valid_certificates(w):
+    # Valid when the case is registered (an officer who cannot act is refused then), expired by
+    # the day the investigation starts.
     expired = officer_make(agency=w.agency, certificate=False, name="钱过期")
-    certificate_make(officer=expired, valid_from=D(2020, 1, 1), valid_to=D(2026, 3, 1))
+    certificate_make(officer=expired, valid_from=D(2020, 1, 1), valid_to=D(2026, 3, 8))
     case = lead_make(w, officers=[w.zhang, expired])
     case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
     case = perform(case, "open", OPENED, w.officer, **OPEN)

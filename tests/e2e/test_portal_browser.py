@@ -39,7 +39,7 @@ def test_a_citizen_searches_opens_a_decision_and_verifies_a_certificate(browser_
     title = page.locator("[data-testid=decision-title]").inner_text()
     assert "涉嫌经营超过保质期的食品案" in title
     body = page.locator("main").inner_text()
-    assert w.company.name in body and "罚款3000元" in body
+    assert w.company.name in body and "罚款人民币叁仟元整" in body  # the 处罚内容 as the 决定书 states it
     assert "巴特尔" in body  # the company's legal representative is published (and is also its interviewee)
 
     page.goto(live_server.url + "/certificates/")

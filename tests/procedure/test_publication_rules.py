@@ -103,11 +103,16 @@ def facts(**changes) -> PublicationFacts:
 
 
 def test_never_published_minors_secrets_warnings_and_summary():
-    """浙江办法第五条, 政府信息公开条例第十四条、第十五条, 市场监管行政处罚信息公示规定第二条."""
+    """未成年人保护法第一百零三条 with 行政处罚法第四十八条, 政府信息公开条例第十四条、第十五条,
+    市场监管行政处罚信息公示规定第二条."""
     assert publication_refusals(facts()) == []
     minor = publication_refusals(facts(party_kind="natural_person", party_birth_date=D(2009, 3, 3)))
     assert [v.code for v in minor] == ["publication.minor"]
     assert minor[0].message == "当事人在违法行为发生时未满18周岁，不予公开"
+    # National law, not a province's rule that does not apply in this county.
+    assert minor[0].legal_basis.startswith("《中华人民共和国未成年人保护法》第一百零三条")
+    assert "《中华人民共和国行政处罚法》第四十八条" in minor[0].legal_basis
+    assert "浙江" not in minor[0].legal_basis
     # 周岁 as the engine reads it (第三十条): on the 18th birthday itself the years are not yet
     # completed; from the next day they are.
     birthday = facts(party_kind="natural_person", party_birth_date=D(2008, 3, 2))

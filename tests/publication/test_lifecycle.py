@@ -124,7 +124,7 @@ def test_publications_are_taken_down_when_their_period_ends(w):
 
 
 def test_a_minors_case_is_never_published(w):
-    """浙江办法第五条 (unverified parameter): a party under 18 at the time of the act."""
+    """未成年人保护法第一百零三条 with 行政处罚法第四十八条: a party under 18 at the time of the act."""
     teen = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="小刚", id_type="resident_id_card",
                                  id_number=id_number(birth=D(2010, 6, 1)), address="乌审旗嘎鲁图镇团结路3号")
     case = to_notified(w, lead_make(w, party=teen))
@@ -134,6 +134,9 @@ def test_a_minors_case_is_never_published(w):
     draft = PublicationDraft.objects.get(case=case)
     assert draft.status == DraftStatus.NOT_PUBLISHED
     assert [r["code"] for r in draft.refusals] == ["publication.minor"]
+    assert draft.refusals[0]["legal_basis"] == (
+        "《中华人民共和国未成年人保护法》第一百零三条、第二条；《中华人民共和国行政处罚法》第四十八条"
+    )
     with pytest.raises(Refused) as refused:
         publication_approve(actor=w.head, draft=draft, on=D(2026, 3, 30))
     assert "publication.minor" in {v.code for v in refused.value.violations}

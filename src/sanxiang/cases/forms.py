@@ -98,6 +98,8 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
         return forms.ChoiceField(choices=[("", "—"), *agency_officers], **common)
     if kind == "officers":
         return forms.MultipleChoiceField(choices=case_officers, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == "team":
+        return forms.MultipleChoiceField(choices=agency_officers, widget=forms.CheckboxSelectMultiple, **common)
     raise ValueError(f"unknown field kind {kind}")
 
 
@@ -118,7 +120,7 @@ def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], pro
     for spec in step.fields:
         if spec.kind == "date" and spec.required:
             initial[spec.name] = today
-        elif spec.kind == "officers":
+        elif spec.kind in ("officers", "team"):
             initial[spec.name] = case_officer_ids
         elif spec.name in proposed:
             initial[spec.name] = proposed[spec.name]
@@ -131,7 +133,7 @@ class CaseCreateForm(forms.Form):
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
     officers = forms.ModelMultipleChoiceField(
         label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("不少于两名持有有效执法证件的执法人员"),
+        help_text=_("不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False)

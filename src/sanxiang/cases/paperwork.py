@@ -50,6 +50,7 @@ from sanxiang.documents import (
 from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import PenaltyCaseSnapshot, PenaltyTerms
+from sanxiang.procedure.penalty.guards import min_officers
 from sanxiang.procedure.penalty.rules import parameter
 from sanxiang.procedure.penalty.snapshot import (
     NO_PENALTY_REASONS,
@@ -153,6 +154,21 @@ def penalty_of(terms: PenaltyTerms | None, detail: str) -> Penalty | None:
     return Penalty(items=tuple(items))
 
 
+def penalty_detail(details: dict[str, Any], *, summary: bool) -> str:
+    """The 具体内容 a decision prints next to the kinds that need one (what is confiscated, which
+    licence, how long): the on-the-spot decision's, or the decision's, failing that the findings'."""
+    if summary:
+        return details.get("on_spot", {}).get("detail", "")
+    return details.get("decision", {}).get("detail") or details.get("findings", {}).get("detail", "")
+
+
+def decided_penalty(*, terms: PenaltyTerms | None, details: dict[str, Any], summary: bool) -> Penalty | None:
+    """The penalty as the 决定书 imposes it, item by item: the decided terms, each with the amount
+    or the 具体内容 the 决定书 prints for it. Whatever else is said about the decision (the public
+    处罚内容) is derived from this, so that it can never state a penalty the 决定书 does not impose."""
+    return penalty_of(terms, penalty_detail(details, summary=summary))
+
+
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -185,13 +201,14 @@ def document_context(
     # The penalty a document states: the decision's, or failing that the one proposed.
     decision = snapshot.decision
     terms = decision.penalty if decision is not None and decision.penalty is not None else None
-    detail = decision_details.get("detail") or findings.get("detail", "")
+    summary = issue.kind == "summary_decision"
+    detail = penalty_detail(details, summary=summary)
     bases = decision_details.get("bases") or findings.get("bases") or []
     if issue.kind in ("advance_notice", "investigation_report") or terms is None:
-        terms = terms_load(findings.get("proposed")) if issue.kind != "summary_decision" else terms
+        terms = terms_load(findings.get("proposed")) if not summary else terms
     on_spot = details.get("on_spot", {})
-    if issue.kind == "summary_decision":
-        detail, bases = on_spot.get("detail", ""), on_spot.get("bases", [])
+    if summary:
+        bases = on_spot.get("bases", [])
     penalty = penalty_of(terms, detail)
     opening = details.get("opening", {})
     head = details.get("opening_head", {})
@@ -366,6 +383,8 @@ def document_context(
             handler=Opinion(closing.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
             head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
         )
+    # The number of officers the act needs is the procedure's rule on the act's day (第四十二条).
+    values["officers_required"] = min_officers(snapshot, context, on=values.get("issued_on") or issue.on)[0]
     return DocumentContext(**values)
 
 

@@ -38,7 +38,7 @@ from sanxiang.procedure.engine import evaluate
 from sanxiang.procedure.penalty import penalty_apply
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
-from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases
+from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 
@@ -160,6 +160,12 @@ def case_create(
         violations.append(Violation("case.party_agency", "当事人不是本单位登记的当事人", DATA, "party"))
     if any(o.agency_id != agency.pk for o in officers):
         violations.append(Violation("case.officer_agency", "承办人员须为本执法主体的执法人员", f"{PENALTY_LAW}第四十二条", "officers"))
+    elif officers:
+        # An officer who cannot act would leave the case stuck: refused now, with every reason.
+        violations += case_officers_problems(
+            [o.snapshot() for o in officers], on=on, enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
+            region=agency.region_code,
+        )
     if act_date is not None and act_date > on:
         violations.append(Violation("case.act_date_future", "违法行为发生日期晚于今天", DATA, "act_date"))
     if discovered_on is not None and (discovered_on > on or (act_date is not None and discovered_on < act_date)):
@@ -214,6 +220,13 @@ def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:
 
 
 REVIEWER_STEPS = ("submit_review", "assign_reviewer")
+OFFICER_STEPS = ("change_officers",)
+
+
+def _agency_officers(case: Case) -> tuple:
+    """The officers of the case's agency, to choose the case's officers from."""
+    officers = Officer.objects.filter(agency_id=case.agency_id).prefetch_related("certificates").order_by("pk")
+    return tuple(o.snapshot() for o in officers)
 
 
 def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
@@ -291,6 +304,7 @@ def case_action_perform(
         reviewers=reviewers,
         reviewers_first_time=reviewers_first_time,
         reviewer_loads=loads,
+        agency_officers=_agency_officers(case) if step.action in OFFICER_STEPS else (),
     )
     major_before = major_assessment(snapshot, context).codes
     if step.apply is not None:
@@ -350,6 +364,9 @@ def case_action_perform(
     case.facts = selectors.snapshot_facts_dump(after)
     case.details = draft.details
     case.save(update_fields=["state", "facts", "details", "updated_at"])
+    if step.action in OFFICER_STEPS:
+        # The officers the step assigned (the step checked each of them, and their number).
+        case.officers.set([o.id for o in draft.snapshot.officers])
     entry_append(
         event=events.step_done_event(
             case=case,

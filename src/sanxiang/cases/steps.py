@@ -50,6 +50,7 @@ from sanxiang.procedure.penalty.review import (
     review_submission_problems,
     reviewer_problems,
 )
+from sanxiang.procedure.penalty.rules import recused_officer_ids
 from sanxiang.procedure.penalty.snapshot import (
     CHECKLIST_FINDINGS,
     DISCRETION,
@@ -65,7 +66,7 @@ from sanxiang.procedure.penalty.snapshot import (
     MajorOverride,
     ReviewRequest,
 )
-from sanxiang.procedure.registry_rules import OfficerSnapshot
+from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_problems
 from sanxiang.procedure.violations import Violation
 
 ORDINARY = "ordinary"
@@ -172,6 +173,8 @@ class Draft:
     reviewers: tuple[OfficerSnapshot, ...] = ()
     reviewers_first_time: frozenset[int] = frozenset()
     reviewer_loads: dict[int, int] = field(default_factory=dict)
+    # For changing the case's officers: the officers of the agency to choose from.
+    agency_officers: tuple[OfficerSnapshot, ...] = ()
     violations: list[Violation] = field(default_factory=list)
     records: set[str] = field(default_factory=set)
 
@@ -672,6 +675,39 @@ def apply_assign_reviewer(d: Draft, data: dict) -> None:
                            "reassigned": {"on": iso(d.on), "by": d.actor_name, "reason": data.get("reason", "")}})
 
 
+def apply_change_officers(d: Draft, data: dict) -> None:
+    """The head assigns other officers to the case (one left, one's certificate expired, or the
+    case was registered with officers who cannot act): each must be able to act today, and there
+    must be as many as an act needs (第四十二条); an officer who was recused may not come back."""
+    by_id = {o.id: o for o in d.agency_officers}
+    chosen_ids = list(dict.fromkeys(int(i) for i in data.get("officer_ids") or []))
+    unknown = [i for i in chosen_ids if i not in by_id]
+    if unknown:
+        d.refuse("case.officers.not_of_agency", "所选人员不是本机关的执法人员", penalty_article(42), "officer_ids")
+        return
+    chosen = tuple(by_id[i] for i in chosen_ids)
+    d.violations += case_officers_problems(
+        chosen, on=d.on, enforcement_field=d.snapshot.enforcement_field, region=d.snapshot.region,
+        sector=d.snapshot.sector, parameters=d.context.parameters, require_team=True, field_name="officer_ids",
+    )
+    recused = recused_officer_ids(d.snapshot)
+    for officer in chosen:
+        if officer.id in recused:
+            d.refuse("case.officers.recused", f"{officer.name}已被决定回避，不能再承办本案", penalty_article(43),
+                     "officer_ids")
+    before = sorted(o.id for o in d.snapshot.officers)
+    if not d.violations and before == sorted(chosen_ids):
+        d.refuse("case.officers.unchanged", "所选人员与本案现有承办人员相同", FORM_BASIS, "officer_ids")
+    if not str(data.get("reason", "")).strip():
+        d.refuse("case.officers.reason_missing", "请填写变更承办人员的理由", FORM_BASIS, "reason")
+    if d.violations:
+        return
+    d.update(officers=chosen)
+    d.details.setdefault("officer_changes", []).append(
+        {"on": iso(d.on), "by": d.actor_name, "from": before, "to": chosen_ids, "reason": str(data["reason"]).strip()}
+    )
+
+
 def apply_extend_review(d: Draft, data: dict) -> None:
     problems = review_extension_problems(d.snapshot, d.context, extend_to=data["extend_to"])
     if problems:
@@ -894,6 +930,9 @@ def apply_note(d: Draft, data: dict) -> None:
 
 ORD, SUM, BOTH = (ORDINARY,), (SUMMARY,), (ORDINARY, SUMMARY)
 BEFORE_DECISION = ("investigation_ended", "notified", "hearing_held")
+# Until the case is closed: the officers carry the case through execution.
+OFFICERS_CHANGEABLE = ("lead", "opened", "investigating", "investigation_ended", "notified", "hearing_scheduled",
+                       "hearing_held", "decided", "served", "court_enforcement", "executed", "on_site")
 MARKABLE = ("opened", "investigating", "investigation_ended", "notified", "hearing_scheduled", "hearing_held")
 CATALOGUE_CRITERIA = {
     "catalogue.kind": "处罚种类列入目录",
@@ -919,7 +958,7 @@ ACT_FIELDS = (
     Field("start_time", "开始时间", "text", required=False, help="如 09:30"),
     Field("end_time", "结束时间", "text", required=False),
     _t("place", "地点"),
-    Field("officer_ids", "执法人员（不少于两名）", "officers"),
+    Field("officer_ids", "执法人员", "officers", help="不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
     _bool("certificate_shown", "已向当事人或者有关人员出示执法证件"),
     _t("recorder", "记录人"),
 )
@@ -1036,6 +1075,11 @@ STEPS: tuple[Step, ...] = (
     Step("assign_reviewer", "改派法制审核人员", ORD, states=BEFORE_DECISION, roles=HEAD,
          fields=(Field("reviewer", "法制审核人员", "officer"), _reason("reason", "改派理由", required=False)),
          apply=apply_assign_reviewer),
+    Step("change_officers", "变更承办人员", BOTH, states=OFFICERS_CHANGEABLE, roles=HEAD,
+         fields=(Field("officer_ids", "承办人员", "team", help="本机关可以执法的人员，不少于规定人数"),
+                 _reason("reason", "变更理由")),
+         apply=apply_change_officers,
+         help="由机关负责人变更本案的承办人员；每名人员须持有本领域有效的执法证，理由记入账本"),
     Step("extend_review", "批准延长审核期限", ORD, states=BEFORE_DECISION, roles=HEAD,
          fields=(_date("extend_to", "延长至"), _reason("reason", "延长理由")), apply=apply_extend_review),
     Step("record_review", "出具法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,

@@ -411,6 +411,11 @@ class DocumentContext:
     case: CaseInfo = CaseInfo()
     party: Party | None = None
     officers: tuple[Officer, ...] = ()
+    # How many officers the act the document records must have: the procedure's rule
+    # (`team.min_officers_who_may_act`, 第四十二条) as the workflow read it for the act's day. The
+    # documents never hold that number themselves; 0 means not stated, and one named officer is
+    # then the least a document that names officers needs.
+    officers_required: int = 0
     facts: str = ""
     evidence: tuple[Evidence, ...] = ()
     violated: tuple[LegalBasis, ...] = ()  # the provisions the party broke (定性依据)

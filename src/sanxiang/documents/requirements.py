@@ -109,14 +109,34 @@ def _officer_complete(officer: Officer) -> bool:
 
 
 def officers_at_least(n: int, *, legal_basis: str = ART_42) -> Requirement:
-    """第四十二条: at least two officers holding certificates; every named officer with a number,
-    because the document prints it (and the party may refuse an officer who shows none)."""
-    label = "执法人员的姓名和执法证件号（至少两名）" if n >= 2 else "执法人员的姓名和执法证件号"
+    """At least `n` named officers (one who signs or serves); every named officer with a
+    certificate number, because the document prints it."""
 
     def check(context: DocumentContext) -> bool:
         return len(context.officers) >= n and all(_officer_complete(o) for o in context.officers)
 
-    return Requirement("officers", label, check, legal_basis)
+    return Requirement("officers", "执法人员的姓名和执法证件号", check, legal_basis)
+
+
+def officers_of_the_act(*, legal_basis: str = ART_42) -> Requirement:
+    """第四十二条: the officers who carried out the act, as many as the procedure requires
+    (`DocumentContext.officers_required`, read from the parameter by the workflow), each with a
+    certificate number, because the document prints it (and the party may refuse an officer
+    who shows none)."""
+
+    def required(context: DocumentContext) -> int:
+        return max(1, context.officers_required)
+
+    def check(context: DocumentContext) -> bool:
+        return len(context.officers) >= required(context) and all(_officer_complete(o) for o in context.officers)
+
+    return Requirement(
+        "officers",
+        "执法人员的姓名和执法证件号（不少于规定人数）",
+        check,
+        legal_basis,
+        describe=lambda c: f"执法人员的姓名和执法证件号（不少于{required(c)}名，现有{len(c.officers)}名）",
+    )
 
 
 def _penalty_kinds_known(context: DocumentContext) -> bool:

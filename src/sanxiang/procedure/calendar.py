@@ -339,6 +339,46 @@ def workdays_command_output(start: str, n: int, calendar: WorkingDayCalendar) ->
     """The line `sanxiang workdays START N` prints: the ISO date N working days after START, with
     " (estimated)" when it rests on a year without an official schedule. Raises ValueError with a
     message fit for the console on a bad date or a negative N."""
+    result = workdays_command_result(start, n, calendar)
+    return result.date.isoformat() + (" (estimated)" if result.estimated else "")
+
+
+# A platform limit on the command's N (系统输入校验规则), so that a typing slip does not count for ever:
+# no legal period in working days comes near a hundred years.
+WORKDAYS_COMMAND_MAX = 36500
+
+
+def workdays_command_notes(
+    result: DeadlineResult, calendar: WorkingDayCalendar, *, entered_years: Iterable[int] = (), database: str = ""
+) -> list[str]:
+    """What `sanxiang workdays` says on stderr besides the date: where the schedules came from (the
+    package's years, the years entered in the database, or why the database was not read), and
+    every year the result rests on that is estimated because no schedule is known for it."""
+    package = sorted(calendar.known_years - set(entered_years))
+    lines = []
+    if package:
+        lines.append(f"节假日安排：软件包内置{package[0]}—{package[-1]}年（package calendar {package[0]}-{package[-1]}）")
+    entered = sorted(set(entered_years))
+    if entered:
+        listed = "、".join(str(y) for y in entered)
+        lines.append(f"本系统录入的年份：{listed}年（entered in the database: {', '.join(map(str, entered))}）")
+    if database:
+        lines.append(database)
+    if result.estimated_years:
+        listed = "、".join(str(y) for y in result.estimated_years)
+        english = ", ".join(map(str, result.estimated_years))
+        lines.append(
+            f"{listed}年节假日安排尚未录入，按周一至周五为工作日估算"
+            f"（estimated: no holiday schedule entered for {english}, counted as Monday to Friday）"
+        )
+    return lines
+
+
+def workdays_command_result(start: str, n: int, calendar: WorkingDayCalendar) -> DeadlineResult:
+    """The N-th working day after START for `sanxiang workdays`, or ValueError with a message fit for
+    the console (a bad date, a negative or an absurdly large N)."""
+    if n > WORKDAYS_COMMAND_MAX:
+        raise ValueError(f"工作日数不能超过{WORKDAYS_COMMAND_MAX}（N must not exceed {WORKDAYS_COMMAND_MAX}）")
     text = start.strip()
     try:
         if not ISO_DATE.fullmatch(text):
@@ -348,5 +388,7 @@ def workdays_command_output(start: str, n: int, calendar: WorkingDayCalendar) ->
         raise ValueError(
             f"起算日期无效：{start!r}，应为 YYYY-MM-DD 格式的日期（invalid start date, expected YYYY-MM-DD）"
         ) from None
-    result = calendar.working_days_after(start_day, n)
-    return result.date.isoformat() + (" (estimated)" if result.estimated else "")
+    try:
+        return calendar.working_days_after(start_day, n)
+    except OverflowError:
+        raise ValueError("计算结果超出可表示的日期范围（the result is past the year 9999）") from None

@@ -211,3 +211,70 @@ def officer_problems_on(
             )
         )
     return problems
+
+
+def officers_required(
+    *, on: dt.date, region: str = "", sector: str = "", parameters: ParameterSet | None = None
+) -> tuple[int, str]:
+    """How many officers who may act an enforcement act needs on `on`, with its basis: the one
+    place the rule is read (`team.min_officers_who_may_act`; 行政处罚法第四十二条)."""
+    parameters = parameters or parameters_default()
+    period = parameters["team.min_officers_who_may_act"].period_on(on, region=region, sector=sector)
+    return int(period.value), period.reference
+
+
+def case_officers_problems(
+    officers: "tuple[OfficerSnapshot, ...] | list[OfficerSnapshot]",
+    *,
+    on: dt.date,
+    enforcement_field: str = "",
+    region: str = "",
+    sector: str = "",
+    parameters: ParameterSet | None = None,
+    require_team: bool = False,
+    field_name: str = "officers",
+) -> list[Violation]:
+    """Why these officers may not be assigned to a case on `on`: every officer who may not act
+    that day (not in post, a staffing type that may not enforce, no certificate valid for the
+    case's field: 第四十二条), with every reason and its basis; and, when `require_team`, fewer
+    of them than the act needs (`officers_required`). A case assigned to officers who cannot act
+    could never be investigated."""
+    parameters = parameters or parameters_default()
+    violations: list[Violation] = []
+    for officer in officers:
+        problems = officer_problems_on(
+            officer, on, enforcement_field=enforcement_field, region=region, parameters=parameters
+        )
+        for problem in problems:
+            message = problem.message
+            if problem.code == "officer.no_valid_certificate" and officer.certificates:
+                reasons = [
+                    p.message
+                    for c in officer.certificates
+                    for p in certificate_problems_on(c, on, enforcement_field=enforcement_field)
+                ]
+                message += f"（{'；'.join(reasons)}）"
+            elif problem.code == "officer.no_valid_certificate":
+                message += "（未登记执法证）"
+            violations.append(
+                Violation(f"case.officers.{problem.code.removeprefix('officer.')}", f"{message}，不能承办本案",
+                          problem.legal_basis, field_name)
+            )
+    if require_team:
+        needed, basis = officers_required(on=on, region=region, sector=sector, parameters=parameters)
+        able = sum(
+            1
+            for o in dict((o.id, o) for o in officers).values()
+            if not officer_problems_on(o, on, enforcement_field=enforcement_field, region=region, parameters=parameters)
+        )
+        if able < needed:
+            violations.insert(
+                0,
+                Violation(
+                    "case.officers.too_few",
+                    f"承办人员须不少于{needed}名可以执法的执法人员，现为{able}名",
+                    basis,
+                    field_name,
+                ),
+            )
+    return violations

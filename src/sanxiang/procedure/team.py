@@ -8,6 +8,7 @@ from sanxiang.procedure.registry_rules import (
     OfficerSnapshot,
     certificate_is_valid_on,
     officer_problems_on,
+    officers_required,
     staffing_type_may_hold_certificate,
 )
 
@@ -73,14 +74,14 @@ def team_health(
                     certificate_id=latest.id,
                 )
             )
-    minimum = parameters.value("team.min_officers_who_may_act", on=on, region=region)
+    minimum, minimum_basis = officers_required(on=on, region=region, parameters=parameters)
     may_act = [o for o in active if not officer_problems_on(o, on, region=region, parameters=parameters)]
     if len(may_act) < minimum:
         findings.append(
             Finding(
                 "agency.too_few_officers",
                 f"可以执法的人员只有{len(may_act)}人，少于{minimum}人，无法开展调查、检查等执法活动",
-                parameters["team.min_officers_who_may_act"].reference,
+                minimum_basis,
                 "danger",
             )
         )

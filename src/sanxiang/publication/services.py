@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, CaseProcedure
+from sanxiang.cases.paperwork import decided_penalty, penalty_detail
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, PenaltyCaseSnapshot
@@ -125,7 +126,11 @@ def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
     on_spot = details.get("on_spot", {})
     terms = decision.penalty if decision is not None else None
     kinds = sorted(terms.kinds, key=list(PENALTY_KINDS).index) if terms is not None else []
-    detail = decision_texts.get("detail") or findings.get("detail") or on_spot.get("detail", "")
+    # The 处罚内容 is what the 决定书 imposes, item by item, rendered from the same data (the decided
+    # terms and the 具体内容 printed for them), never from a free text that the 决定书 leaves out.
+    summary = case.procedure == CaseProcedure.SUMMARY
+    penalty = decided_penalty(terms=terms, details=details, summary=summary)
+    detail = penalty_detail(details, summary=summary)
     bases = decision_texts.get("bases") or findings.get("bases") or on_spot.get("bases") or []
     party = case.party
     violation = case.matter.name if case.matter_id else case.title.removeprefix("涉嫌").removesuffix("案")
@@ -135,7 +140,7 @@ def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
         "violation_type": violation,
         "facts": findings.get("facts") or on_spot.get("facts") or details.get("opening", {}).get("summary", ""),
         "basis": "；".join(bases),
-        "content": (terms.describe() if terms is not None else "") + (f"（{detail}）" if detail else ""),
+        "content": penalty.describe() if penalty is not None else "",
         "licence": licence,
         "party_name": party.name if party is not None else "",
         "party_kind": _party_kind_label(case),

@@ -52,7 +52,7 @@ from sanxiang.procedure.penalty.snapshot import (
     penalty_heavier,
     yuan,
 )
-from sanxiang.procedure.registry_rules import certificate_is_valid_on, officer_problems_on
+from sanxiang.procedure.registry_rules import certificate_is_valid_on, officer_problems_on, officers_required
 from sanxiang.procedure.violations import Violation
 
 Snapshot = PenaltyCaseSnapshot
@@ -130,8 +130,8 @@ def opening_limitation(snapshot: Snapshot, context: Context) -> list[Violation]:
 
 
 def min_officers(snapshot: Snapshot, context: Context, *, on: dt.date) -> tuple[int, str]:
-    cited = parameter(context, snapshot, "team.min_officers_who_may_act", on=on)
-    return cited.value, cited.reference
+    """How many officers an act of this case needs on `on`, with its basis (第四十二条)."""
+    return officers_required(on=on, region=snapshot.region, sector=snapshot.sector, parameters=context.parameters)
 
 
 def investigation_officers_today(snapshot: Snapshot, context: Context) -> list[Violation]:
