@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sanxiang.web.middleware.QueryStringInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanxiang.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
