@@ -11,7 +11,7 @@ from ninja import Field as SchemaField
 from ninja import Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
-from sanxiang.api.schemas import ErrorOut, Id, PlausibleDate, Text, ViolationOut
+from sanxiang.api.schemas import Id, PlausibleDate, Text, ViolationOut, answers
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
@@ -134,12 +134,12 @@ def _invalid(errors: dict) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseSummaryOut])
+@router.get("/cases", response=answers({200: list[CaseSummaryOut]}))
 def case_list(request: HttpRequest, q: str = Query("", max_length=200)):
     return selectors.case_list(viewer=request.user, search=q)
 
 
-@router.post("/cases", response={201: CaseOut, 403: ErrorOut, 409: ErrorOut})
+@router.post("/cases", response=answers({201: CaseOut}, 403, 409))
 def case_create(request: HttpRequest, payload: CaseIn):
     agency = request.user.agency
     permission_require(agency is not None and user_can_manage_parties(request.user, agency.pk), "只有本单位人员可以登记案件")
@@ -171,12 +171,12 @@ def case_create(request: HttpRequest, payload: CaseIn):
     return Status(201, _case_out(case))
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut})
+@router.get("/cases/{case_id}", response=answers({200: CaseOut}, 404))
 def case_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
 
 
-@router.get("/cases/{case_id}/actions", response={200: list[ActionOut], 404: ErrorOut})
+@router.get("/cases/{case_id}/actions", response=answers({200: list[ActionOut]}, 404))
 def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     return [
@@ -200,7 +200,7 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
 
 @router.post(
     "/cases/{case_id}/actions/{action}",
-    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=answers({200: CaseOut}, 403, 404, 409),
 )
 def case_action_perform(
     request: HttpRequest, payload: ActionIn, case_id: int = Path(..., ge=1, le=ID_MAX), action: str = Path(..., max_length=64)

@@ -4,7 +4,7 @@ client can show the same Chinese reasons, with their legal basis, that the web p
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sanxiang.api.auth import CsrfFailed
 from sanxiang.procedure.violations import Refused
@@ -72,6 +72,15 @@ def error_handlers_install(api: NinjaAPI) -> None:
     def unauthenticated(request: HttpRequest, exc: AuthenticationError):
         return api.create_response(
             request, {"error": {"code": "unauthenticated", "message": "请登录或提供接口令牌"}, "violations": []}, status=401
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        # django-ninja's own refusals (e.g. a body that is not JSON), in the one error shape.
+        message = "请求体不是有效的 JSON" if exc.status_code == 400 else "请求无法处理"
+        return api.create_response(
+            request, {"error": {"code": "bad_request" if exc.status_code == 400 else "error", "message": message},
+                      "violations": []}, status=exc.status_code,
         )
 
     @api.exception_handler(ValidationError)

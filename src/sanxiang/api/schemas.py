@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, WithJsonSchema
@@ -108,3 +108,10 @@ class MatterOut(Schema):
     enforcement_field: str
     legal_bases: list[LegalBasisOut]
     is_active: bool
+
+
+def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: its own and the errors it may give, always with 400
+    (an unparsable request, or a query string with control characters), 401 (no valid token or
+    session) and 422 (a field out of its rules), each in the one error shape."""
+    return {**{code: ErrorOut for code in sorted({400, 401, 422, *errors})}, **ok}
