@@ -52,6 +52,15 @@ def id_problem(value: int) -> str | None:
     return None
 
 
+def id_from_query(raw: str | None) -> int | None:
+    """An id given in a query string (`?agency=12`), or None when it is absent, not a number or
+    beyond the databases' integer: a filter that cannot match anything is no filter, not a 500."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    number = int(raw)
+    return number if id_problem(number) is None else None
+
+
 def query_problem(value: str) -> str | None:
     """Why a query-string value (a search, a page number) cannot be used; None when it can."""
     if _CONTROL.search(value):
