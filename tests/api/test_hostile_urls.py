@@ -33,7 +33,7 @@ def int_routes() -> list[str]:
 
 def test_every_int_url_is_a_404_for_an_id_beyond_the_database_integer():
     w = world_make()
-    client = Client(raise_request_exception=False)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     failures = []
     for user in (w.officer, user_make(role=Role.SYSTEM_ADMIN)):
         client.force_login(user)
@@ -59,7 +59,7 @@ def test_the_converter_still_accepts_real_ids():
 @pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "q=%1b", "page=%00", "%00=1"])
 def test_nul_and_control_characters_in_the_query_string_are_a_400(query):
     w = world_make()
-    client = Client(raise_request_exception=False)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(w.officer)
     for path in ("/staff/cases/", "/staff/registry/officers/", "/"):
         response = client.get(f"{path}?{query}")
@@ -74,7 +74,7 @@ def test_nul_and_control_characters_in_the_query_string_are_a_400(query):
 def test_ordinary_searches_and_huge_page_numbers_still_work():
     w = world_make()
     lead_make(w)
-    client = Client(raise_request_exception=False)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(w.officer)
     assert client.get("/staff/cases/?q=无证%20经营&page=99999999999999999999999").status_code == 200
 
@@ -90,7 +90,7 @@ def test_ordinary_searches_and_huge_page_numbers_still_work():
 def test_api_ids_and_searches_out_of_range_are_a_422_or_404(url):
     w = world_make()
     _, token = api_token_create(actor=w.officer, user=w.officer, name="对接")
-    response = Client(raise_request_exception=False).get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = Client(enforce_csrf_checks=True, raise_request_exception=False).get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code in (404, 422), response.content
     assert response.json()["error"]["code"] in ("invalid", "not_found")
 
@@ -106,7 +106,7 @@ def test_every_page_survives_huge_and_negative_numbers_in_its_filters():
     like) with numbers beyond the databases' integer: never a 500 (SQLite's OverflowError)."""
     w = world_make()
     lead_make(w)
-    client = Client(raise_request_exception=False)
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     failures = []
     for user in (w.officer, user_make(role=Role.SYSTEM_ADMIN)):
         client.force_login(user)
