@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "sanxiang.web.middleware.QueryStringInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sanxiang.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -4,6 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 
+from sanxiang.inputs import int_converter_install
+
+# Before any app's URLs are built: ids in paths are bounded to the databases' integer.
+int_converter_install()
+
 
 def admin_login(request, extra_context=None):
     """System administrators reach Django's admin only through Sanxiang's own login, which

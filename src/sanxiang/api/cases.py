@@ -4,17 +4,18 @@ violations (code, message, legal basis), the same the case page shows; a step's 
 the same form as the page's."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field as SchemaField
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
-from sanxiang.api.schemas import ErrorOut, ViolationOut
+from sanxiang.api.schemas import Id, PlausibleDate, Text, ViolationOut, answers
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
+from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Matter, Officer, Party
 
@@ -30,14 +31,14 @@ router = Router(tags=["cases"])
 
 
 class CaseIn(Schema):
-    procedure: str = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
-    title: str = SchemaField(..., description="案由")
-    party_id: int
-    officer_ids: list[int] = SchemaField(..., description="承办人员（不少于两名）")
-    matter_id: int | None = None
-    enforcement_field: str = ""
-    act_date: dt.date = SchemaField(..., description="违法行为发生日期")
-    discovered_on: dt.date | None = SchemaField(None, description="发现日期，默认今天")
+    procedure: Literal["ordinary", "summary"] = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
+    title: Text(200) = SchemaField(..., description="案由")
+    party_id: Id
+    officer_ids: list[Id] = SchemaField(..., max_length=50, description="承办人员（不少于两名）")
+    matter_id: Id | None = None
+    enforcement_field: Text(60) = ""
+    act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")
+    discovered_on: PlausibleDate | None = SchemaField(None, description="发现日期，默认今天")
 
 
 class DeadlineOut(Schema):
@@ -61,6 +62,7 @@ class CaseOut(Schema):
     officer_ids: list[int]
     act_date: dt.date | None
     deadlines: list[DeadlineOut]
+    problems: list[ViolationOut] = SchemaField(..., description="无法计算的期限及其原因（如案件日期早于有关规定施行）")
 
 
 class CaseSummaryOut(Schema):
@@ -101,7 +103,7 @@ class ActionIn(Schema):
 
 
 def _case_out(case: Case) -> dict:
-    deadlines = selectors.case_deadlines(case=case)
+    deadlines, problems = selectors.case_deadlines_checked(case=case)
     return {
         "id": case.pk,
         "number": case.number,
@@ -117,6 +119,7 @@ def _case_out(case: Case) -> dict:
             {"code": d.code, "label": d.label, "due": d.due, "state": d.state, "basis": d.basis, "estimated": d.estimated}
             for d in deadlines
         ],
+        "problems": [p.as_dict() for p in problems],
     }
 
 
@@ -131,12 +134,12 @@ def _invalid(errors: dict) -> dict:
     }
 
 
-@router.get("/cases", response=list[CaseSummaryOut])
-def case_list(request: HttpRequest, q: str = ""):
+@router.get("/cases", response=answers({200: list[CaseSummaryOut]}))
+def case_list(request: HttpRequest, q: str = Query("", max_length=200)):
     return selectors.case_list(viewer=request.user, search=q)
 
 
-@router.post("/cases", response={201: CaseOut, 403: ErrorOut, 409: ErrorOut})
+@router.post("/cases", response=answers({201: CaseOut}, 403, 409))
 def case_create(request: HttpRequest, payload: CaseIn):
     agency = request.user.agency
     permission_require(agency is not None and user_can_manage_parties(request.user, agency.pk), "只有本单位人员可以登记案件")
@@ -168,13 +171,13 @@ def case_create(request: HttpRequest, payload: CaseIn):
     return Status(201, _case_out(case))
 
 
-@router.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut})
-def case_get(request: HttpRequest, case_id: int):
+@router.get("/cases/{case_id}", response=answers({200: CaseOut}, 404))
+def case_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
 
 
-@router.get("/cases/{case_id}/actions", response={200: list[ActionOut], 404: ErrorOut})
-def case_actions(request: HttpRequest, case_id: int):
+@router.get("/cases/{case_id}/actions", response=answers({200: list[ActionOut]}, 404))
+def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     return [
         {
@@ -197,9 +200,11 @@ def case_actions(request: HttpRequest, case_id: int):
 
 @router.post(
     "/cases/{case_id}/actions/{action}",
-    response={200: CaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response=answers({200: CaseOut}, 403, 404, 409),
 )
-def case_action_perform(request: HttpRequest, case_id: int, action: str, payload: ActionIn):
+def case_action_perform(
+    request: HttpRequest, payload: ActionIn, case_id: int = Path(..., ge=1, le=ID_MAX), action: str = Path(..., max_length=64)
+):
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
     step = selectors.step_for(case, action)

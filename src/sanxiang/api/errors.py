@@ -4,9 +4,43 @@ client can show the same Chinese reasons, with their legal basis, that the web p
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from sanxiang.api.auth import CsrfFailed
 from sanxiang.procedure.violations import Refused
+
+# pydantic's messages are English; a client shows these to Chinese-speaking officers.
+MESSAGES = {
+    "missing": "必填",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不含时间",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "greater_than_equal": "超出允许的范围",
+    "less_than_equal": "超出允许的范围",
+    "string_type": "应为文字",
+    "string_too_long": "过长",
+    "list_type": "应为列表",
+    "too_long": "项数过多",
+    "dict_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "literal_error": "不是允许的取值",
+    "json_invalid": "不是有效的 JSON",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+}
+
+
+def _field(loc) -> str | None:
+    """The field a client knows: `act_date` for ("body", "payload", "act_date"), `q` for
+    ("query", "q"), `officer_ids.0` for an item of a list."""
+    parts = list(loc)[1:]
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts) or None
 
 
 def error_handlers_install(api: NinjaAPI) -> None:
@@ -16,6 +50,12 @@ def error_handlers_install(api: NinjaAPI) -> None:
             request,
             {"error": {"code": "refused", "message": "操作被拒绝"}, "violations": [v.as_dict() for v in exc.violations]},
             status=409,
+        )
+
+    @api.exception_handler(CsrfFailed)
+    def csrf_failed(request: HttpRequest, exc: CsrfFailed):
+        return api.create_response(
+            request, {"error": {"code": "csrf_failed", "message": str(exc)}, "violations": []}, status=403
         )
 
     @api.exception_handler(PermissionDenied)
@@ -34,14 +74,23 @@ def error_handlers_install(api: NinjaAPI) -> None:
             request, {"error": {"code": "unauthenticated", "message": "请登录或提供接口令牌"}, "violations": []}, status=401
         )
 
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError):
+        # django-ninja's own refusals (e.g. a body that is not JSON), in the one error shape.
+        message = "请求体不是有效的 JSON" if exc.status_code == 400 else "请求无法处理"
+        return api.create_response(
+            request, {"error": {"code": "bad_request" if exc.status_code == 400 else "error", "message": message},
+                      "violations": []}, status=exc.status_code,
+        )
+
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError):
         violations = [
             {
                 "code": "invalid",
-                "message": error.get("msg", "格式不正确"),
+                "message": MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确")),
                 "legal_basis": "数据校验",
-                "field": ".".join(str(part) for part in error.get("loc", [])[1:]) or None,
+                "field": _field(error.get("loc", ())),
             }
             for error in exc.errors
         ]

@@ -1,23 +1,24 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Path, Query, Router
 
 from sanxiang.accounts.permissions import user_sees_full_officer_id_number
-from sanxiang.api.schemas import AgencyOut, ErrorOut, MatterOut, OfficerOut
+from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, answers
+from sanxiang.inputs import ID_MAX
 from sanxiang.registry import selectors
 from sanxiang.registry.models import Officer
 
 router = Router(tags=["registry"])
 
 
-@router.get("/agencies", response=list[AgencyOut])
-def agency_list(request: HttpRequest, q: str = ""):
+@router.get("/agencies", response=answers({200: list[AgencyOut]}))
+def agency_list(request: HttpRequest, q: str = Query("", max_length=200)):
     return selectors.agency_list(viewer=request.user, search=q)
 
 
-@router.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut})
-def agency_get(request: HttpRequest, agency_id: int):
+@router.get("/agencies/{agency_id}", response=answers({200: AgencyOut}, 404))
+def agency_get(request: HttpRequest, agency_id: int = Path(..., ge=1, le=ID_MAX)):
     return selectors.agency_get(viewer=request.user, agency_id=agency_id)
 
 
@@ -46,19 +47,19 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
     }
 
 
-@router.get("/officers", response=list[OfficerOut])
-def officer_list(request: HttpRequest, agency: int | None = None, q: str = ""):
+@router.get("/officers", response=answers({200: list[OfficerOut]}))
+def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), q: str = Query("", max_length=200)):
     today = dt.date.today()
     officers = selectors.officer_list(viewer=request.user, agency_id=agency, search=q)
     return [_officer_out(o, viewer=request.user, today=today) for o in officers]
 
 
-@router.get("/officers/{officer_id}", response={200: OfficerOut, 404: ErrorOut})
-def officer_get(request: HttpRequest, officer_id: int):
+@router.get("/officers/{officer_id}", response=answers({200: OfficerOut}, 404))
+def officer_get(request: HttpRequest, officer_id: int = Path(..., ge=1, le=ID_MAX)):
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
     return _officer_out(officer, viewer=request.user, today=dt.date.today())
 
 
-@router.get("/matters", response=list[MatterOut])
-def matter_list(request: HttpRequest, agency: int | None = None, kind: str = "", q: str = ""):
+@router.get("/matters", response=answers({200: list[MatterOut]}))
+def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), kind: str = Query("", max_length=40), q: str = Query("", max_length=200)):
     return selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)

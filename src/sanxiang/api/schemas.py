@@ -1,6 +1,47 @@
 import datetime as dt
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from sanxiang.inputs import DATE_EARLIEST, DATE_LATEST, ID_MAX, date_problem, text_problem
+
+# --- input types: the platform's input rules (sanxiang.inputs), as the web forms apply them -----
+
+
+def _text_checked(max_length: int, *, multiline: bool = False):
+    def check(value: str) -> str:
+        problem = text_problem(value, max_length=max_length, multiline=multiline)
+        if problem:
+            raise PydanticCustomError("invalid_text", problem)
+        return value
+
+    return check
+
+
+def _date_checked(value: dt.date) -> dt.date:
+    problem = date_problem(value)
+    if problem:
+        raise PydanticCustomError("date_range", problem)
+    return value
+
+
+def Text(max_length: int, *, multiline: bool = False):
+    """A text of at most `max_length` characters without NUL or control characters."""
+    return Annotated[
+        str,
+        AfterValidator(_text_checked(max_length, multiline=multiline)),
+        WithJsonSchema({"type": "string", "maxLength": max_length}),
+    ]
+
+
+PlausibleDate = Annotated[
+    dt.date,
+    AfterValidator(_date_checked),
+    WithJsonSchema({"type": "string", "format": "date", "description": f"{DATE_EARLIEST.isoformat()}至{DATE_LATEST.isoformat()}"}),
+]
+Id = Annotated[int, Field(ge=1, le=ID_MAX)]
 
 
 class ViolationOut(Schema):
@@ -67,3 +108,10 @@ class MatterOut(Schema):
     enforcement_field: str
     legal_bases: list[LegalBasisOut]
     is_active: bool
+
+
+def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: its own and the errors it may give, always with 400
+    (an unparsable request, or a query string with control characters), 401 (no valid token or
+    session) and 422 (a field out of its rules), each in the one error shape."""
+    return {**{code: ErrorOut for code in sorted({400, 401, 422, *errors})}, **ok}

@@ -56,7 +56,8 @@ def case_opened_event(*, case: Case) -> LedgerEvent:
         EventKind.CASE_OPENED,
         {
             "number": case.number,
-            "title": case.title,
+            # 案由 is free text and may name the party: recorded by its digest (issue 10, item 9).
+            "title_sha256": _fingerprint(case.title),
             "matter": case.matter_id,
             "procedure": case.procedure,
             "state": case.state,

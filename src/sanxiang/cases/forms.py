@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases.models import CaseProcedure
 from sanxiang.cases.steps import Field, Step
+from sanxiang.inputs import date_validator, text_validator
 from sanxiang.registry.models import Matter, Officer, Party
 
 
@@ -55,6 +56,14 @@ class LinesField(forms.CharField):
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
 
+    def run_validators(self, value: list[str]) -> None:
+        # CharField's validators would see the list as one string ("['a', 'b']"): check each line,
+        # and the total length of the text.
+        text_validator()(value)
+        total = sum(len(line) for line in value)
+        if self.max_length is not None and total > self.max_length:
+            raise forms.ValidationError(f"不能超过{self.max_length}个字符（现有{total}个）", code="max_length")
+
     def prepare_value(self, value: Any) -> str:
         return "\n".join(value) if isinstance(value, list | tuple) else (value or "")
 
@@ -75,15 +84,19 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
     common = {"label": spec.label, "required": spec.required, "help_text": spec.help}
     kind = spec.kind
     if kind == "text":
-        return forms.CharField(max_length=500, **common)
+        return forms.CharField(max_length=500, validators=[text_validator()], **common)
     if kind == "textarea":
-        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **common)
+        return forms.CharField(
+            max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), validators=[text_validator(multiline=True)], **common
+        )
     if kind == "lines":
         return LinesField(max_length=10000, **common)
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), **common)
+        return forms.DateField(
+            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), validators=[date_validator], **common
+        )
     if kind == "datetime":
-        return LocalDateTimeField(**common)
+        return LocalDateTimeField(validators=[date_validator], **common)
     if kind == "bool":
         return forms.BooleanField(**common)
     if kind == "int":
@@ -129,17 +142,22 @@ def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], pro
 
 class CaseCreateForm(forms.Form):
     procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)
-    title = forms.CharField(label=_("案由"), max_length=200, help_text=_("如：涉嫌经营超过保质期的食品案"))
+    title = forms.CharField(
+        label=_("案由"), max_length=200, validators=[text_validator()], help_text=_("如：涉嫌经营超过保质期的食品案")
+    )
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
     officers = forms.ModelMultipleChoiceField(
         label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
-    enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False)
-    act_date = forms.DateField(label=_("违法行为发生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False, validators=[text_validator()])
+    act_date = forms.DateField(
+        label=_("违法行为发生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), validators=[date_validator]
+    )
     discovered_on = forms.DateField(
         label=_("发现日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        validators=[date_validator],
         help_text=_("追责期限算至此日（第三十六条）；不填为今天"),
     )
 

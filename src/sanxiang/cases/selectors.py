@@ -32,8 +32,8 @@ from sanxiang.procedure.penalty import (
     Party,
     PenaltyCaseSnapshot,
     deadline_open,
-    penalty_deadlines,
 )
+from sanxiang.procedure.penalty.deadlines import penalty_deadlines_checked
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
 from sanxiang.procedure.violations import Violation
@@ -437,9 +437,18 @@ DEADLINE_STATE_LABELS = {"running": "进行中", "due_soon": "即将到期", "ov
 
 def case_deadlines(*, case: Case, on: dt.date | None = None, snapshot: PenaltyCaseSnapshot | None = None,
                    calendar: WorkingDayCalendar | None = None) -> list[Deadline]:
+    return case_deadlines_checked(case=case, on=on, snapshot=snapshot, calendar=calendar)[0]
+
+
+def case_deadlines_checked(
+    *, case: Case, on: dt.date | None = None, snapshot: PenaltyCaseSnapshot | None = None,
+    calendar: WorkingDayCalendar | None = None,
+) -> tuple[list[Deadline], list[Violation]]:
+    """The deadlines that can be computed and, for the others, why not (a date of the case for
+    which the law has no value): the case page and the API show both instead of failing."""
     snapshot = snapshot or case_snapshot_build(case)
-    return penalty_deadlines(snapshot, calendar=calendar or working_day_calendar_current(),
-                             today=on or timezone.localdate())
+    return penalty_deadlines_checked(snapshot, calendar=calendar or working_day_calendar_current(),
+                                     today=on or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -505,7 +514,8 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
         actor = names.get(actor_id) or (entry.get("actor") or {}).get("username", "系统")
         kind = entry["kind"]
         if kind == EventKind.CASE_OPENED:
-            title, detail = "案源登记", f"{payload.get('number', '')} {payload.get('title', '')}"
+            # Entries since issue 10 keep the title's digest only; older ones hold it in clear.
+            title, detail = "案源登记", f"{payload.get('number', '')} {payload.get('title', case.title)}"
         elif kind == EventKind.STEP_DONE:
             title = payload.get("label") or payload.get("action", "")
             moved = payload.get("state_from") != payload.get("state_to")

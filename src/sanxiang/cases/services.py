@@ -30,6 +30,7 @@ from sanxiang.documents import (
     document_problems,
     document_render,
 )
+from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
@@ -148,6 +149,15 @@ def case_create(
         active=agency.status == AgencyStatus.ACTIVE,
     )
     number = number.strip()
+    # The forms and the API refuse these first; the service is the last door before the row.
+    for name, value, length in (("title", title.strip(), 200), ("number", number, 80), ("enforcement_field", enforcement_field, 60)):
+        problem = text_problem(value, max_length=length)
+        if problem:
+            violations.append(Violation(f"case.{name}_invalid", problem, PLATFORM_RULE, name))
+    for name, day in (("act_date", act_date), ("discovered_on", discovered_on)):
+        problem = date_problem(day) if day is not None else None
+        if problem:
+            violations.append(Violation(f"case.{name}_range", problem, PLATFORM_RULE, name))
     if number and Case.objects.filter(number=number).exists():
         violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", DATA, "number"))
     if not title.strip():

@@ -145,7 +145,7 @@ def _case_page(
                 )
         blocks.append({"view": view, "form": form, "failed": view.action == failed,
                        "refused": refused if view.action == failed else None})
-    deadlines = selectors.case_deadlines(case=case, on=today, snapshot=snapshot)
+    deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
     return render(
         request,
         "cases/case_detail.html",
@@ -156,6 +156,7 @@ def _case_page(
             "transitions": [b for b in blocks if b["view"].kind == "transition"],
             "records_steps": [b for b in blocks if b["view"].kind == "record"],
             "deadlines": [(d, selectors.DEADLINE_STATE_LABELS[d.state]) for d in deadlines],
+            "deadline_problems": deadline_problems,
             "documents": selectors.case_documents(case=case),
             "timeline": selectors.case_timeline(case=case),
             "records": sorted(selectors.record_label(r) for r in snapshot.records),

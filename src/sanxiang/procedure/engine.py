@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar, runtime_checkable
 
-from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.violations import Refused, Violation
 
 
@@ -210,6 +210,11 @@ def procedure_problems(procedure: Procedure) -> list[str]:
     return problems
 
 
+DATE_OUT_OF_RANGE = Violation(
+    "case.date_out_of_range", "案件的日期超出可计算的范围，无法判断本步骤是否合法，请核对有关日期", "系统输入校验规则", None
+)
+
+
 def evaluate(procedure: Procedure[S], snapshot: S, action: str, *, context: GuardContext) -> list[Violation]:
     """Every reason why `action` may not be taken on this case now; [] when it may.
 
@@ -230,7 +235,14 @@ def evaluate(procedure: Procedure[S], snapshot: S, action: str, *, context: Guar
         )
     records = snapshot.records
     for requirement in transition.records:
-        if requirement.applies(snapshot, context) and not requirement.satisfied_by(records):
+        try:
+            applies = requirement.applies(snapshot, context)
+        except ParameterMissing as missing:
+            violations.append(missing.violation)
+        except OverflowError:  # a date of the case so far out that a period leaves the calendar
+            violations.append(DATE_OUT_OF_RANGE)
+            continue
+        if applies and not requirement.satisfied_by(records):
             labels = "或".join(f"“{procedure.record_label(k)}”" for k in requirement.any_of)
             violations.append(
                 Violation(
@@ -241,7 +253,15 @@ def evaluate(procedure: Procedure[S], snapshot: S, action: str, *, context: Guar
                 )
             )
     for guard in transition.guards:
-        violations.extend(guard(snapshot, context))
+        try:
+            # A guard yields its violations lazily: collect them here, so that a parameter
+            # missing half-way becomes a violation of its own beside those already found.
+            for violation in guard(snapshot, context):
+                violations.append(violation)
+        except ParameterMissing as missing:
+            violations.append(missing.violation)
+        except OverflowError:  # a date of the case so far out that a period leaves the calendar
+            violations.append(DATE_OUT_OF_RANGE)
     # Two guards may find the same fact; report it once, in the order found.
     return list(dict.fromkeys(violations))
 

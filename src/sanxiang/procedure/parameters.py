@@ -13,7 +13,32 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sanxiang.procedure.violations import Violation
+
 PARAMETER_DIR = Path(__file__).with_name("parameters")
+
+
+class ParameterMissing(LookupError):
+    """A parameter has no value in force on the date asked for (the law that sets it had not
+    taken effect, or a region's value starts later). The engine and the deadlines turn it into a
+    Violation carrying this reason; it never reaches a page or the API as an exception."""
+
+    def __init__(self, parameter: "Parameter", on: dt.date):
+        self.parameter = parameter
+        self.on = on
+        super().__init__(f"parameter {parameter.name} has no value in force on {on.isoformat()}")
+
+    @property
+    def violation(self) -> Violation:
+        earliest = min((p.start for p in self.parameter.periods), default=None)
+        since = f"（最早自{earliest.isoformat()}起施行）" if earliest else ""
+        label = self.parameter.description or self.parameter.name
+        return Violation(
+            f"parameter.missing.{self.parameter.name}",
+            f"“{label}”在{self.on.isoformat()}没有施行中的规定{since}，无法据此计算，请核对有关日期",
+            self.parameter.reference,
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +69,7 @@ class Parameter:
             if p.start <= on and region.startswith(p.region) and (not p.sector or p.sector == sector)
         ]
         if not candidates:
-            raise LookupError(f"parameter {self.name} has no value in force on {on.isoformat()}")
+            raise ParameterMissing(self, on)
         # Most specific region first, then a sector match, then the latest start date.
         return max(candidates, key=lambda p: (len(p.region), bool(p.sector), p.start))
 

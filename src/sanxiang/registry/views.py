@@ -20,6 +20,7 @@ from sanxiang.accounts.permissions import (
     user_sees_full_officer_id_number,
     user_sees_full_party_id_number,
 )
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.violations import Refused
 from sanxiang.registry import forms, selectors, services
 from sanxiang.registry.models import MatterKind
@@ -137,8 +138,7 @@ def team_overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    agency_id = request.GET.get("agency")
-    agency_id = int(agency_id) if agency_id and agency_id.isdigit() else None
+    agency_id = id_from_query(request.GET.get("agency"))
     officers = selectors.officer_list(viewer=request.user, agency_id=agency_id, search=search)
     return render(
         request,

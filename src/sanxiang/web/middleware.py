@@ -19,3 +19,30 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class QueryStringInputMiddleware:
+    """Refuses a query string holding NUL or control characters (`?q=%00`) with 400 before any
+    view sees it: PostgreSQL refuses NUL in a query parameter, and no search or filter needs a
+    control character. One check for every page and every API call (系统输入校验规则)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest, JsonResponse
+
+        from sanxiang.inputs import query_problem
+
+        problem = next(
+            (p for key, values in request.GET.lists() for value in (key, *values) if (p := query_problem(value))), None
+        )
+        if problem is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": {"code": "invalid", "message": problem},
+                 "violations": [{"code": "invalid", "message": problem, "legal_basis": "系统输入校验规则", "field": None}]},
+                status=400,
+            )
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

@@ -57,6 +57,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month_index = divmod(day.month - 1 + months, 12)
     year += day.year
     month = month_index + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError("date value out of range")  # as date arithmetic says it
     return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
