@@ -111,10 +111,9 @@ def test_the_step_is_on_the_case_page_and_in_the_api_actions(w):
     step = actions["change_officers"]
     assert step["label"] == "变更承办人员" and step["allowed"] is True
     assert {f["name"]: f["kind"] for f in step["fields"]} == {"officer_ids": "team", "reason": "text"}
-    # Performed through the API with the token. (A Bearer write with CSRF checks on is refused
-    # on this branch: issue 10 item 1, fixed on h-api; once merged, this can use `api` too.)
+    # Performed through the API with the token, CSRF checks on, as a real client would.
     body = {"data": {"officer_ids": [w.zhang.pk, w.reviewer_officer.pk], "reason": "李四调岗"}}
-    done = Client().post(f"/api/cases/{case.pk}/actions/change_officers", data=json.dumps(body),
+    done = api.post(f"/api/cases/{case.pk}/actions/change_officers", data=json.dumps(body),
                     content_type="application/json", **auth)
     assert done.status_code == 200, done.content
     assert sorted(Case.objects.get(pk=case.pk).officers.values_list("name", flat=True)) == ["张三", "赵审核"]

@@ -156,3 +156,22 @@ def test_rural_and_estate_addresses_and_patients_are_hidden():
         ("当事人系糖尿病患者。", "糖尿病"),
     ):
         assert hidden not in text_redact(text, field="facts").text, text
+
+
+def test_a_date_before_the_rules_took_effect_holds_the_draft_back_with_the_reason_never_an_exception():
+    """Issue 10 item 2: a parameter without a value on the decision's date is a violation with its
+    reason (here 行政处罚法第四十八条's 3 working days to withdraw, in force from 2021-07-15, and the
+    118号 publication rules, from 2018-12-05), never an exception that breaks the decision step."""
+    old = facts(decided_on=D(2017, 6, 1), act_date=D(2017, 5, 2))
+    refusals = publication_refusals(old)
+    assert [v.code for v in refusals] == ["parameter.missing.publication.minor_age_years"]
+    assert "2017-06-01" in refusals[0].message and "2018-12-05" in refusals[0].message
+    due = publication_due(old, calendar=CALENDAR)
+    assert due.date == D(2017, 6, 1) and due.estimated and "2018-12-05" in due.basis
+    withdrawal = withdrawal_due(D(2020, 1, 6), facts(decided_on=D(2019, 6, 3), act_date=D(2019, 5, 2)),
+                                calendar=CALENDAR)
+    assert withdrawal.estimated and "2021-07-15" in withdrawal.basis
+    # 2020: the low-fine rule (from 2021-09-01) was not yet in force, so a small fine is a fine.
+    early = facts(decided_on=D(2020, 6, 1), act_date=D(2020, 5, 2), fine_fen=10000)
+    assert publication_refusals(early) == []
+    assert display_period(early, starts_on=D(2020, 6, 1)).months > 0

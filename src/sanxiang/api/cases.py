@@ -34,7 +34,7 @@ class CaseIn(Schema):
     procedure: Literal["ordinary", "summary"] = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
     title: Text(200) = SchemaField(..., description="案由")
     party_id: Id
-    officer_ids: list[Id] = SchemaField(..., max_length=50, description="承办人员（不少于两名）")
+    officer_ids: list[Id] = SchemaField(..., max_length=50, description="承办人员（不少于规定人数，行政处罚法第四十二条）")
     matter_id: Id | None = None
     enforcement_field: Text(60) = ""
     act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")
@@ -82,7 +82,7 @@ class ChoiceOut(Schema):
 class FieldOut(Schema):
     name: str
     label: str
-    kind: str = SchemaField(..., description="text, textarea, lines, date, datetime, bool, int, yuan, choice, choices, officer, officers")
+    kind: str = SchemaField(..., description="text, textarea, lines, date, datetime, bool, int, yuan, choice, choices, officer, officers, team")
     required: bool
     choices: list[ChoiceOut]
 

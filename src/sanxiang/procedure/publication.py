@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sanxiang.procedure.engine import LegalCalendar, PeriodEnd
-from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.rules import add_months, has_completed_years
 from sanxiang.procedure.violations import Violation
 
@@ -257,10 +257,19 @@ def _parameter(parameters: ParameterSet, name: str, facts: PublicationFacts, on:
 
 
 def publication_refusals(facts: PublicationFacts, *, parameters: ParameterSet | None = None) -> list[Violation]:
-    """Every reason this decision must not be published; [] when it must be."""
-    parameters = parameters or parameters_default()
+    """Every reason this decision must not be published; [] when it must be. A rule whose parameter
+    has no value on the decision's date cannot be applied: the draft is then held back with that
+    reason for a person to look at, never published by default and never an exception."""
+    reasons: list[Violation] = []
+    try:
+        _refusals(facts, parameters or parameters_default(), reasons)
+    except ParameterMissing as missing:
+        reasons.append(missing.violation)
+    return reasons
+
+
+def _refusals(facts: PublicationFacts, parameters: ParameterSet, reasons: list[Violation]) -> None:
     on = facts.decided_on
-    reasons = []
     minor = _parameter(parameters, "publication.minor_age_years", facts, on)
     if (
         facts.party_kind == "natural_person"
@@ -302,7 +311,6 @@ def publication_refusals(facts: PublicationFacts, *, parameters: ParameterSet | 
         reasons.append(
             Violation("publication.no_penalty", "未给予行政处罚的决定不作为行政处罚决定信息公示", PUBLICITY_BASIS, "kinds")
         )
-    return reasons
 
 
 # --- when ---------------------------------------------------------------------------------------
@@ -319,6 +327,11 @@ def _due(end: PeriodEnd, reference: str) -> Due:
     return Due(end.date, end.estimated, f"{reference}；{end.basis}" if end.basis else reference)
 
 
+def _due_unknown(start: dt.date, missing: ParameterMissing) -> Due:
+    """No period in force on that date: due at once, marked as an estimate, with the reason."""
+    return Due(start, True, missing.violation.message)
+
+
 def publication_due(
     facts: PublicationFacts, *, calendar: LegalCalendar, parameters: ParameterSet | None = None
 ) -> Due:
@@ -329,7 +342,10 @@ def publication_due(
         if facts.decision_kind in ("penalty", "permit")
         else "publication.other_decision_working_days"
     )
-    days = _parameter(parameters, name, facts, facts.decided_on)
+    try:
+        days = _parameter(parameters, name, facts, facts.decided_on)
+    except ParameterMissing as missing:
+        return _due_unknown(facts.decided_on, missing)
     return _due(calendar.working_days_after(facts.decided_on, days.value), days.reference)
 
 
@@ -338,7 +354,10 @@ def withdrawal_due(
 ) -> Due:
     """3 working days after the decision was changed, revoked, held unlawful or void (第四十八条)."""
     parameters = parameters or parameters_default()
-    days = _parameter(parameters, "publication.withdrawal_working_days", facts, changed_on)
+    try:
+        days = _parameter(parameters, "publication.withdrawal_working_days", facts, changed_on)
+    except ParameterMissing as missing:
+        return _due_unknown(changed_on, missing)
     return _due(calendar.working_days_after(changed_on, days.value), days.reference)
 
 
@@ -356,9 +375,12 @@ def display_period(
     longest applies (legal_rules §4.3). The table in force on the decision day applies."""
     parameters = parameters or parameters_default()
     policy = _parameter(parameters, "publication.display_periods", facts, facts.decided_on)
-    low = _parameter(parameters, "publication.low_fine_fen", facts, facts.decided_on)
+    try:
+        low = _parameter(parameters, "publication.low_fine_fen", facts, facts.decided_on).value
+    except ParameterMissing:
+        low = -1  # the low-fine rule was not yet in force on the decision day: a fine is a fine
     tokens = set(facts.kinds)
-    if "fine" in tokens and facts.fine_fen <= low.value:
+    if "fine" in tokens and facts.fine_fen <= low:
         tokens.discard("fine")
         tokens.add("low_fine")
     months = 0
