@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sanxiang.publication",
     "sanxiang.portal",
     "sanxiang.web",
+    "sanxiang.maintenance",
 ]
 
 MIDDLEWARE = [
