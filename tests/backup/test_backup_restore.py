@@ -85,7 +85,7 @@ def test_round_trip_on_sqlite_brings_back_database_files_and_keys(source, tmp_pa
     assert again.returncode == 0 and OK in again.stdout, again.stdout
 
 
-def test_restore_refuses_a_damaged_archive_and_writes_nothing(source, tmp_path):
+def test_restore_refuses_a_damaged_archive_or_a_used_folder_and_writes_nothing(source, tmp_path):
     archive = tmp_path / "backup.tar"
     assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
     with tarfile.open(archive) as tar:
@@ -102,13 +102,10 @@ def test_restore_refuses_a_damaged_archive_and_writes_nothing(source, tmp_path):
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if "restoring" in p.name] == []
 
-
-def test_restore_into_a_folder_that_is_not_empty_is_refused(source, tmp_path):
-    archive = tmp_path / "backup.tar"
-    assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
-    result = sanxiang("restore", archive, source, env=env_for(tmp_path / "elsewhere"))
-    assert result.returncode == 2
-    assert "不为空" in result.stderr
+    # A sound archive, but into a folder that holds something: refused too.
+    into_used = sanxiang("restore", archive, source, env=env_for(tmp_path / "elsewhere"))
+    assert into_used.returncode == 2
+    assert "不为空" in into_used.stderr
 
 
 def test_backup_older_than_a_published_checkpoint_is_refused_then_recorded_with_accept_fork(source, tmp_path):
@@ -157,6 +154,22 @@ def test_backup_older_than_a_published_checkpoint_is_refused_then_recorded_with_
     assert diverged.returncode == 1
 
 
+def checkpoint_forge(data: Path, size: int) -> str:
+    """A checkpoint signed with the installation's own key over another history."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sanxiang.ledger import notes
+
+    seed_bytes = base64.b64decode((data / "ledger_ed25519.key").read_text())
+    signer = notes.Signer("sanxiang.local/ledger", Ed25519PrivateKey.from_private_bytes(seed_bytes))
+    other_root = hashlib.sha256(b"another history").digest()
+    note, _ = notes.note_sign(notes.Checkpoint("sanxiang.local/ledger", size, other_root).body(), signer)
+    return note
+
+
 def _wait_for(path: Path, at_least: int) -> int:
     for _ in range(600):
         if path.exists() and int(path.read_text() or 0) >= at_least:
@@ -177,6 +190,10 @@ def test_backup_taken_while_another_process_writes_restores_consistent(engine, s
         seed("setup", env=env)
     else:
         data, env = source, env_for(source)
+    # Published before the backup: the restore recomputes its root from the archived entries
+    # (on PostgreSQL from the COPY text) before writing, and `verify` checks it again after.
+    published = tmp_path / "published.txt"
+    published.write_text(sanxiang("checkpoint", env=env).stdout)
     stop, progress = tmp_path / "stop", tmp_path / "progress"
     writer = subprocess.Popen(
         [sys.executable, str(SEED), "write-until", str(stop), str(progress)],
@@ -205,7 +222,7 @@ def test_backup_taken_while_another_process_writes_restores_consistent(engine, s
         restore_env = env_for(tmp_path / "elsewhere", databases.create("dst"))
     else:
         restore_env = env_for(tmp_path / "elsewhere")
-    restored = sanxiang("restore", archive, target, env=restore_env)
+    restored = sanxiang("restore", archive, target, "--checkpoint", published, env=restore_env)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert OK in restored.stdout  # entries, nodes, head, checkpoints and every stored file agree
     assert f"{manifest['ledger']['tree_size']} entries" in restored.stdout
@@ -224,3 +241,48 @@ def test_backup_taken_while_another_process_writes_restores_consistent(engine, s
         assert again.returncode == 2
         assert "不是空的" in again.stderr
         assert not (tmp_path / "second").exists()
+    # The check against published checkpoints reads the archived entries (COPY text on
+    # PostgreSQL): one over another history is refused before anything is written.
+    forged = tmp_path / "forged.txt"
+    forged.write_text(checkpoint_forge(data, manifest["ledger"]["tree_size"] - 2))
+    refused = sanxiang("restore", archive, tmp_path / "third", "--checkpoint", forged, env=restore_env)
+    assert refused.returncode == 3, refused.stderr
+    assert "备份与已公布的检查点不一致" in refused.stderr
+
+
+def test_backup_inconsistent_with_a_published_checkpoint_it_reaches_is_refused_then_recorded(
+    source, tmp_path
+):
+    """A checkpoint within the backup's size but over another history (the backup is of another
+    branch): the restored tree would not be consistent with what was published."""
+    archive = tmp_path / "backup.tar"
+    assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
+    backed_up = manifest_of(archive)["ledger"]["tree_size"]
+    note = checkpoint_forge(source, backed_up - 2)
+    published = tmp_path / "published.txt"
+    published.write_text(note)
+
+    target = tmp_path / "restored"
+    refused = sanxiang(
+        "restore", archive, target, "--checkpoint", published, env=env_for(tmp_path / "elsewhere")
+    )
+    assert refused.returncode == 3
+    assert "备份与已公布的检查点不一致，未恢复任何内容" in refused.stderr
+    assert f"前 {backed_up - 2} 条记录的根哈希与之不同" in refused.stderr
+    assert not target.exists()
+
+    accepted = sanxiang(
+        "restore",
+        archive,
+        target,
+        "--checkpoint",
+        published,
+        "--accept-fork",
+        env=env_for(tmp_path / "elsewhere"),
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert OK in accepted.stdout
+    kind, body = last_entry(target / "sanxiang.sqlite3")
+    assert kind == "ledger.restored"
+    assert [c["size"] for c in body["payload"]["inconsistent_checkpoints"]] == [backed_up - 2]
+    assert body["payload"]["unreachable_checkpoints"] == [] and body["payload"]["missing_seqs"] is None

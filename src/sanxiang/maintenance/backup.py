@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 import sanxiang
 from sanxiang.evidence.models import StoredFile
@@ -279,7 +279,14 @@ def backup_create(
         ):
             archive = _ArchiveWriter(tar)
             progress("数据库快照 database snapshot")
-            snapshot = (_snapshot_sqlite if vendor == "sqlite" else _snapshot_postgresql)(workdir, archive)
+            try:
+                snapshot = (_snapshot_sqlite if vendor == "sqlite" else _snapshot_postgresql)(
+                    workdir, archive
+                )
+            except (DatabaseError, sqlite3.DatabaseError) as exc:
+                raise BackupError(
+                    f"无法读取数据库（是否已运行 sanxiang migrate？）(cannot read the database): {exc}"
+                ) from exc
             progress(f"存储文件 stored files: {len(snapshot.files)}")
             store = blob_store_get()
             missing: list[str] = []
@@ -390,7 +397,7 @@ def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
         if info.name in seen or (info.name == MANIFEST and manifest_bytes is not None):
             raise BackupError(f"备份文件中成员 {info.name!r} 重复 (duplicate member)")
         if info.name == MANIFEST:
-            manifest_bytes = stream.read(16 * 1024 * 1024 + 1)
+            manifest_bytes = stream.read()
             continue
         digest = hashlib.sha256()
         size = 0
@@ -452,26 +459,39 @@ class PublishedCheckpoint:
 @dataclass
 class ForkAssessment:
     tree_size: int
-    reachable: list[str]  # labels of published checkpoints the restored ledger covers
-    unreachable: list[PublishedCheckpoint]
+    reachable: list[PublishedCheckpoint]  # within the backup's ledger, and consistent with it
+    unreachable: list[PublishedCheckpoint]  # beyond the backup's last entry
+    inconsistent: list[PublishedCheckpoint] = field(default_factory=list)  # within, but another root
 
     @property
     def forks(self) -> bool:
-        return bool(self.unreachable)
+        return bool(self.unreachable or self.inconsistent)
 
     def explanation(self) -> str:
-        newest = max(self.unreachable, key=lambda c: c.size)
-        return (
-            f"此备份的账本只有 {self.tree_size} 条记录，但已公布的签名检查点 {newest.label} 已覆盖 "
-            f"{newest.size} 条：第 {self.tree_size}..{newest.size - 1} 号记录（共 {newest.size - self.tree_size} 条）"
-            "在备份之后写入，不在备份中。若照常恢复并继续记账，新记录将占用同样的序号而内容不同，"
-            "账本会与已公布的内容分叉，且无人察觉。\n"
-            f"The backup's ledger has {self.tree_size} entries but the published checkpoint {newest.label} "
-            f"signs {newest.size}: entries {self.tree_size}..{newest.size - 1} were written after the backup. "
-            "Continuing from this backup would fork the ledger from what was published.\n"
+        parts = []
+        if self.unreachable:
+            newest = max(self.unreachable, key=lambda c: c.size)
+            parts.append(
+                f"此备份的账本只有 {self.tree_size} 条记录，但已公布的签名检查点 {newest.label} 已覆盖 "
+                f"{newest.size} 条：第 {self.tree_size}..{newest.size - 1} 号记录（共 {newest.size - self.tree_size} 条）"
+                "在备份之后写入，不在备份中。若照常恢复并继续记账，新记录将占用同样的序号而内容不同，"
+                "账本会与已公布的内容分叉。\n"
+                f"The backup's ledger has {self.tree_size} entries but the published checkpoint {newest.label} "
+                f"signs {newest.size}: entries {self.tree_size}..{newest.size - 1} were written after the backup. "
+                "Continuing from this backup would fork the ledger from what was published."
+            )
+        for cp in self.inconsistent:
+            parts.append(
+                f"已公布的签名检查点 {cp.label} 签署了前 {cp.size} 条记录的根哈希，而此备份中前 {cp.size} 条记录的根哈希与之不同："
+                "备份中的账本与已公布的内容不一致（已分叉）。\n"
+                f"The published checkpoint {cp.label} signs another root for the first {cp.size} entries than "
+                "the backup's ledger has: the backup is not consistent with what was published."
+            )
+        parts.append(
             "先找更新的备份；若确无更新的备份，可加 --accept-fork 恢复：这会在账本中追加一条“账本自备份恢复”记录，"
-            "写明所恢复的备份、无法到达的已公布检查点和缺失的序号区间，使分叉在账本中可见。"
+            "写明所恢复的备份、与之不符的已公布检查点和缺失的序号区间，使分叉在账本中可见。"
         )
+        return "\n".join(parts)
 
 
 def published_checkpoints_check(
@@ -510,11 +530,88 @@ def published_checkpoints_check(
             raise BackupError(
                 f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
             ) from exc
-        if signed.size > tree_size:
-            unreachable.append(PublishedCheckpoint(label, signed.size, signed.root))
-        else:
-            reachable.append(label)  # its root at that size is checked by `verify` after the restore
+        published = PublishedCheckpoint(label, signed.size, signed.root)
+        (unreachable if signed.size > tree_size else reachable).append(published)
     return ForkAssessment(tree_size=tree_size, reachable=reachable, unreachable=unreachable)
+
+
+def _pg_copy_field(text: str) -> str:
+    """Undo COPY's text-format escaping of one field (enough for integers and hex bytea)."""
+    return text.replace("\\\\", "\\")
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Lines of a streamed tar member (COPY text escapes newlines inside values)."""
+    pending = b""
+    for chunk in iter(lambda: stream.read(READ_SIZE), b""):
+        *complete, pending = (pending + chunk).split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def _entry_bodies(archive: Path, manifest: dict[str, Any], workdir: Path) -> Iterator[tuple[int, bytes]]:
+    """(seq, body) of the backup's ledger entries in seq order, read from the archive."""
+    if manifest["engine"] == "sqlite":
+        copy_path = workdir / SQLITE_FILE_NAME
+        for info, stream in _members(archive):
+            if info.name == SQLITE_MEMBER:
+                _extract_to(stream, copy_path)
+                break
+        db = sqlite3.connect(f"file:{copy_path}?mode=ro", uri=True)
+        try:
+            for seq, body in db.execute(f"SELECT seq, body FROM {Entry._meta.db_table} ORDER BY seq"):
+                yield seq, bytes(body)
+        finally:
+            db.close()
+        return
+    table = next(t for t in manifest["tables"] if t["name"] == Entry._meta.db_table)
+    seq_at, body_at = table["columns"].index("seq"), table["columns"].index("body")
+    rows = []
+    for info, stream in _members(archive):
+        if info.name == table["member"]:
+            for line in _lines(stream):
+                fields = line.decode("utf-8").split("\t")
+                body = _pg_copy_field(fields[body_at])
+                if not body.startswith("\\x"):
+                    raise BackupError("备份中的账本记录格式无法识别 (unexpected bytea format)")
+                rows.append((int(fields[seq_at]), bytes.fromhex(body[2:])))
+            break
+    rows.sort()
+    yield from rows
+
+
+def published_consistency_check(
+    *, archive: str | os.PathLike, manifest: dict[str, Any], assessment: ForkAssessment
+) -> None:
+    """Recompute, from the entry bodies in the archive, the root at the size of every published
+    checkpoint the backup reaches; one that differs makes the restored ledger a fork. Done
+    before anything is written, so that a refusal leaves the folder and the database untouched."""
+    from sanxiang.ledger.merkle import CompactRange, hasher_for
+
+    if not assessment.reachable:
+        return
+    hasher = hasher_for(manifest["ledger"]["algorithm"])
+    wanted = {cp.size for cp in assessment.reachable}
+    roots: dict[int, bytes | None] = {0: hasher.empty_root()} if 0 in wanted else {}
+    cr = CompactRange(hasher)
+    with tempfile.TemporaryDirectory(prefix="sanxiang-restore-check-") as workdir:
+        for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
+            if seq != cr.size:
+                break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
+            cr.append(hasher.leaf(body))
+            if cr.size in wanted:
+                roots[cr.size] = cr.root()
+            if cr.size >= max(wanted):
+                break
+    consistent = []
+    for cp in assessment.reachable:
+        root = roots.get(cp.size)
+        if root is not None and root != cp.root:
+            assessment.inconsistent.append(cp)
+        else:
+            consistent.append(cp)  # equal, or not recomputable here: `verify` reports it
+    assessment.reachable = consistent
 
 
 def _target_dir_check(target: Path) -> None:
@@ -675,18 +772,24 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
     from sanxiang.ledger.events import EventKind, LedgerEvent
     from sanxiang.ledger.services import entry_append
 
-    newest = max(assessment.unreachable, key=lambda c: c.size)
+    def described(checkpoints: list[PublishedCheckpoint]) -> list[dict[str, Any]]:
+        return [
+            {"source": Path(c.label).name, "size": c.size, "root": base64.b64encode(c.root).decode()}
+            for c in sorted(checkpoints, key=lambda c: c.size)
+        ]
+
+    newest = max((c.size for c in assessment.unreachable), default=assessment.tree_size)
     payload = {
         "backup_created_at": manifest["created_at"],
         "backup_tree_size": assessment.tree_size,
         "backup_root": manifest["ledger"]["root"],
-        "unreachable_checkpoints": [
-            {"source": Path(c.label).name, "size": c.size, "root": base64.b64encode(c.root).decode()}
-            for c in sorted(assessment.unreachable, key=lambda c: c.size)
-        ],
-        "missing_seqs": {"first": assessment.tree_size, "last": newest.size - 1},
-        "missing_count": newest.size - assessment.tree_size,
-        "note": "账本自备份恢复：已公布的检查点所覆盖的上述记录不在备份中，此后的记录与已公布的内容分叉",
+        "unreachable_checkpoints": described(assessment.unreachable),
+        "inconsistent_checkpoints": described(assessment.inconsistent),
+        "missing_seqs": {"first": assessment.tree_size, "last": newest - 1}
+        if newest > assessment.tree_size
+        else None,
+        "missing_count": newest - assessment.tree_size,
+        "note": "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉",
     }
     with transaction.atomic():
         entry = entry_append(event=LedgerEvent(EventKind.LEDGER_RESTORED, payload, subject="ledger"))

@@ -68,9 +68,15 @@ class Command(BaseCommand):
             ledger_key=ledger_key,
             trusted_vkeys=options["trusted_key"],
         )
+        ops.published_consistency_check(archive=archive, manifest=manifest, assessment=assessment)
         if assessment.forks and not options["accept_fork"]:
             raise ops.ForkRefused(
-                "备份早于已公布的检查点，未恢复任何内容 (backup older than a published checkpoint: nothing restored)\n"
+                (
+                    "备份早于已公布的检查点，未恢复任何内容 (backup older than a published checkpoint: nothing restored)"
+                    if assessment.unreachable
+                    else "备份与已公布的检查点不一致，未恢复任何内容 (backup inconsistent with a published checkpoint)"
+                )
+                + "\n"
                 + assessment.explanation()
             )
         result = ops.restore_into(archive=archive, manifest=manifest, target=options["dir"])
@@ -82,15 +88,20 @@ class Command(BaseCommand):
         ops.restored_data_use(target=result.target, engine=result.engine)
         if assessment.forks:
             seq = ops.fork_record(manifest=manifest, assessment=assessment)
-            newest = max(c.size for c in assessment.unreachable)
+            labels = ", ".join(c.label for c in [*assessment.unreachable, *assessment.inconsistent])
             self.stdout.write(
                 self.style.WARNING(
-                    f"账本分叉已记录 Fork recorded as ledger entry {seq}: 已公布的检查点覆盖到 {newest} 条，"
-                    f"第 {assessment.tree_size}..{newest - 1} 号记录不在备份中；这些检查点不再与本账本一致"
+                    f"账本分叉已记录 Fork recorded as ledger entry {seq}: 已公布的检查点 {labels} 与恢复后的账本不一致"
+                    " (these published checkpoints no longer match this ledger)"
+                    + (
+                        f"；第 {assessment.tree_size}..{max(c.size for c in assessment.unreachable) - 1} 号记录不在备份中"
+                        if assessment.unreachable
+                        else ""
+                    )
                 )
             )
         self.stdout.write("账本校验 Verifying the restored ledger (sanxiang verify):")
-        reachable = [arg for label in assessment.reachable for arg in ("--checkpoint", label)]
+        reachable = [arg for cp in assessment.reachable for arg in ("--checkpoint", cp.label)]
         trusted = [arg for key in options["trusted_key"] for arg in ("--trusted-key", key)]
         call_command("verify", *reachable, *trusted, "--no-progress", stdout=self.stdout, stderr=self.stderr)
         how = (
