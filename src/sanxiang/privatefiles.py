@@ -50,7 +50,7 @@ def private_dir_make(path: str | os.PathLike) -> Path:
 
 def private_file_open(path: str | os.PathLike, flags: int, *, mode: int = FILE_MODE) -> int:
     """os.open with `mode` for a file it creates (flags should include O_CREAT); returns the fd."""
-    fd = os.open(path, flags, mode)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), mode)  # Windows: no newline translation
     if flags & os.O_CREAT:
         try:
             # Only tighten: a file that existed before keeps its (possibly stricter) mode.
@@ -64,7 +64,7 @@ def private_file_open(path: str | os.PathLike, flags: int, *, mode: int = FILE_M
 
 def private_file_create(path: str | os.PathLike, data: bytes, *, mode: int = FILE_MODE) -> None:
     """Write a new file (FileExistsError if it exists) with mode 0600, flushed to disk."""
-    fd = private_file_open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode=mode)
+    fd = private_file_open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode=mode)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
         handle.flush()

@@ -606,7 +606,8 @@ def _chunk_write(
         if offset:
             _session_fail(session, "服务器上的暂存文件丢失，请重新上传")
             raise UploadGone("服务器上的暂存文件丢失，请重新上传")
-        path.touch()
+        private_dir_make(path.parent)
+        os.close(private_file_open(path, os.O_WRONLY | os.O_CREAT))
     chunk_hash = hashlib.sha256()
     check_hash = hashlib.new(checksum[0]) if checksum else None
     head = bytearray()
