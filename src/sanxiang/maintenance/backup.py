@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 
 import sanxiang
@@ -511,11 +512,14 @@ def published_checkpoints_check(
     ledger = manifest["ledger"]
     tree_size = int(ledger["tree_size"])
     verifiers: list[Verifier] = []
-    if ledger_key is not None:
-        seed = keys._seed_from_base64(ledger_key.decode(), "备份中的账本签名密钥")
-        verifiers.append(Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier)
-    else:
-        verifiers.append(keys.verifier_get())
+    try:
+        if ledger_key is not None:
+            seed = keys._seed_from_base64(ledger_key.decode("ascii", "replace"), "备份中的账本签名密钥")
+            verifiers.append(Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier)
+        else:
+            verifiers.append(keys.verifier_get())
+    except ImproperlyConfigured as exc:
+        raise BackupError(f"账本签名密钥无效 (invalid ledger signing key): {exc}") from exc
     try:
         vkeys = [*getattr(settings, "SANXIANG_LEDGER_TRUSTED_KEYS", []), *trusted_vkeys]
         verifiers += [Verifier.from_vkey(v) for v in vkeys]
@@ -658,7 +662,6 @@ class RestoreResult:
     engine: str
     tree_size: int
     files: int
-    fork_entry_seq: int | None
 
 
 def restore_into(
@@ -718,7 +721,6 @@ def restore_into(
         engine=engine,
         tree_size=int(manifest["ledger"]["tree_size"]),
         files=files,
-        fork_entry_seq=None,
     )
 
 

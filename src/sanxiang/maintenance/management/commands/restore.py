@@ -50,6 +50,7 @@ class Command(BaseCommand):
 
     def _restore(self, options) -> None:
         archive = Path(options["file"])
+        published = ops.note_files_read(options["checkpoint"])
         self.stderr.write("检查备份文件 checking the archive ...")
         manifest = ops.archive_check(archive)
         ledger = manifest["ledger"]
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         )
         assessment = ops.published_checkpoints_check(
             manifest=manifest,
-            notes=ops.note_files_read(options["checkpoint"]),
+            notes=published,
             ledger_key=ledger_key,
             trusted_vkeys=options["trusted_key"],
         )
