@@ -122,6 +122,14 @@ def test_backup_older_than_a_published_checkpoint_is_refused_then_recorded_with_
     assert published_size == backed_up + 3
 
     target = tmp_path / "restored"
+    # Run where the settings point at the installation being replaced: its own newest checkpoint
+    # (served at /ledger/checkpoint, so published) is found without being given.
+    found = sanxiang("restore", archive, target, env=env)
+    assert found.returncode == 3, found.stdout + found.stderr
+    assert f"{source / 'sanxiang.sqlite3'}#" in found.stderr
+    assert f"第 {backed_up}..{published_size - 1} 号记录（共 3 条）" in found.stderr
+    assert not target.exists()
+
     refused = sanxiang(
         "restore", archive, target, "--checkpoint", published, env=env_for(tmp_path / "elsewhere")
     )

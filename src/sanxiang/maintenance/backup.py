@@ -499,6 +499,7 @@ def published_checkpoints_check(
     *,
     manifest: dict[str, Any],
     notes: list[tuple[str, str]],
+    found: list[tuple[str, str]] = (),
     ledger_key: bytes | None,
     trusted_vkeys: list[str],
 ) -> ForkAssessment:
@@ -527,16 +528,40 @@ def published_checkpoints_check(
         raise BackupError(f"受信任的检查点公钥无效 (invalid trusted key): {exc}") from exc
     digest_size = hasher_for(ledger["algorithm"]).digest_size
     reachable, unreachable = [], []
-    for label, note in notes:
+    for (label, note), given in [*((n, True) for n in notes), *((n, False) for n in found)]:
         try:
             signed = checkpoint_verify(note, verifiers, origin=ledger["origin"], digest_size=digest_size)
         except NoteError as exc:
+            if not given:
+                continue  # the current installation's checkpoint is of another ledger: not this one's
             raise BackupError(
                 f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
             ) from exc
         published = PublishedCheckpoint(label, signed.size, signed.root)
         (unreachable if signed.size > tree_size else reachable).append(published)
     return ForkAssessment(tree_size=tree_size, reachable=reachable, unreachable=unreachable)
+
+
+def installation_checkpoint_read(*, target: str | os.PathLike) -> list[tuple[str, str]]:
+    """The newest checkpoint of the SQLite installation the settings point at (typically the
+    damaged one being replaced), read-only and only if its database file exists: it was served
+    at /ledger/checkpoint, so it counts as published. [] when there is none or it cannot be read."""
+    if connection.vendor != "sqlite":
+        return []  # on PostgreSQL the configured database is the (empty) restore target
+    path = Path(str(connection.settings_dict.get("NAME") or ""))
+    if not path.is_file() or Path(target).absolute() in path.absolute().parents:
+        return []
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute(
+                f"SELECT id, note FROM {Checkpoint._meta.db_table} ORDER BY size DESC, id DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+    return [(f"{path}#{row[0]}", row[1])] if row else []
 
 
 def _pg_copy_field(text: str) -> str:

@@ -66,6 +66,7 @@ class Command(BaseCommand):
         assessment = ops.published_checkpoints_check(
             manifest=manifest,
             notes=published,
+            found=ops.installation_checkpoint_read(target=options["dir"]),
             ledger_key=ledger_key,
             trusted_vkeys=options["trusted_key"],
         )
@@ -102,7 +103,10 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("账本校验 Verifying the restored ledger (sanxiang verify):")
-        reachable = [arg for cp in assessment.reachable for arg in ("--checkpoint", cp.label)]
+        given = set(options["checkpoint"])
+        reachable = [
+            arg for cp in assessment.reachable if cp.label in given for arg in ("--checkpoint", cp.label)
+        ]
         trusted = [arg for key in options["trusted_key"] for arg in ("--trusted-key", key)]
         call_command("verify", *reachable, *trusted, "--no-progress", stdout=self.stdout, stderr=self.stderr)
         how = (
