@@ -268,6 +268,12 @@ def backup_create(
     vendor = connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"不支持备份 {vendor} 数据库 (unsupported database)")
+    if vendor == "sqlite":
+        database = Path(str(connection.settings_dict.get("NAME") or ""))
+        if not connection.connection and not database.is_file():  # connecting would create it
+            raise BackupError(
+                f"找不到数据库 {database}：请检查 SANXIANG_DATA_DIR / DATABASE_URL (no database there)"
+            )
     compressed = destination.name.endswith((".gz", ".tgz"))
     warnings: list[str] = []
     # A private folder beside the destination (same filesystem: the final rename is atomic).
