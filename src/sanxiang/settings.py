@@ -29,6 +29,8 @@ from pathlib import Path
 
 import environ
 
+from sanxiang.privatefiles import secret_key_read_or_create
+
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -39,17 +41,10 @@ def _secret_key() -> str:
     configured = env.str("SANXIANG_SECRET_KEY", default="")
     if configured:
         return configured
-    key_file = DATA_DIR / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    # Not persisted until the data folder exists (created by `sanxiang demo` / `migrate`),
-    # so that importing the settings never writes anywhere by surprise.
-    if DATA_DIR.exists():
-        key = secrets.token_urlsafe(50)
-        key_file.write_text(key)
-        key_file.chmod(0o600)
-        return key
-    return "sanxiang-insecure-" + secrets.token_urlsafe(30)
+    # Not persisted until the data folder exists (created by `sanxiang demo` / `serve`), so that
+    # importing the settings never writes anywhere by surprise; written 0600 (sanxiang.privatefiles).
+    key = secret_key_read_or_create(DATA_DIR, create=DATA_DIR.exists())
+    return key or "sanxiang-insecure-" + secrets.token_urlsafe(30)
 
 
 SECRET_KEY = _secret_key()
@@ -81,6 +76,7 @@ INSTALLED_APPS = [
     "sanxiang.publication",
     "sanxiang.portal",
     "sanxiang.web",
+    "sanxiang.maintenance",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # The same backend, creating the database file 0600 so that it and its -wal/-shm files are
+    # the owner's only, whatever the umask (issue 10 item 9).
+    DATABASES["default"]["ENGINE"] = "sanxiang.sqlite_backend"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,6 +201,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Stored files and their folders are the owner's only (issue 10 item 9).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Serve static files straight from the apps' folders: the embedded install needs no
 # collectstatic step, and the files are small.
 WHITENOISE_USE_FINDERS = True

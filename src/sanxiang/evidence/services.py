@@ -52,6 +52,7 @@ from sanxiang.evidence.storage import (
     sm3_wanted,
 )
 from sanxiang.ledger.services import entry_append
+from sanxiang.privatefiles import private_dir_make, private_file_open
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, Officer
 
@@ -485,8 +486,8 @@ def _staging_lock(path: Path) -> Iterator[None]:
         finally:
             lock.release()
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    private_dir_make(path.parent)
+    fd = private_file_open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -524,8 +525,8 @@ def upload_create(*, actor: User, length: int, fields: Mapping[str, str], raw_me
         expires_at=timezone.now() + upload_expiry(),
     )
     path = staging_path(session.pk)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+    private_dir_make(path.parent)
+    os.close(private_file_open(path, os.O_WRONLY | os.O_CREAT))
     return session
 
 
@@ -605,7 +606,8 @@ def _chunk_write(
         if offset:
             _session_fail(session, "服务器上的暂存文件丢失，请重新上传")
             raise UploadGone("服务器上的暂存文件丢失，请重新上传")
-        path.touch()
+        private_dir_make(path.parent)
+        os.close(private_file_open(path, os.O_WRONLY | os.O_CREAT))
     chunk_hash = hashlib.sha256()
     check_hash = hashlib.new(checksum[0]) if checksum else None
     head = bytearray()

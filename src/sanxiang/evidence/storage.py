@@ -23,6 +23,8 @@ from typing import BinaryIO, Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from sanxiang.privatefiles import private_dir_make, private_file_open
+
 READ_SIZE = 1024 * 1024  # 1 MiB reads: hashlib and the kernel both run near full speed at this size
 
 
@@ -127,9 +129,9 @@ WRITEBACK_STEP = 32 * 1024 * 1024
 
 class LocalWriter:
     def __init__(self, tmp_dir: Path) -> None:
-        tmp_dir.mkdir(parents=True, exist_ok=True)
+        private_dir_make(tmp_dir)
         self.path = tmp_dir / f"{uuid.uuid4().hex}.part"
-        self._file = open(self.path, "xb")
+        self._file = open(private_file_open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb")
         self.size = 0
         self._written_back = 0
 
@@ -185,8 +187,8 @@ class LocalBlobStore:
     def place(self, writer: LocalWriter, sha256: str, *, replace_orphan: bool) -> bool:
         source = writer.finish()
         final = self.path(sha256)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(source, 0o444)
+        private_dir_make(final.parent)
+        os.chmod(source, 0o400)  # read-only, and the owner's only
         try:
             if replace_orphan:
                 # No row names this blob (a crash between placing it and committing left it):

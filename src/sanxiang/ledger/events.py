@@ -48,6 +48,8 @@ class EventKind(StrEnum):
     PUBLIC_DOCUMENT_PUBLISHED = "disclosure.document_published"
     ANNUAL_REPORT_PUBLISHED = "disclosure.annual_report_published"
     ACCESS = "access.viewed"
+    # maintenance
+    LEDGER_RESTORED = "ledger.restored"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from sanxiang.ledger.notes import NoteError, Signer, Verifier
+from sanxiang.privatefiles import private_dir_make
 
 KEY_FILE_NAME = "ledger_ed25519.key"
 ENV_KEY = "SANXIANG_LEDGER_SIGNING_KEY"
@@ -48,7 +49,7 @@ def _seed_from_base64(text: str, where: str) -> bytes:
 def _seed_create(path: Path) -> bytes:
     """Write a fresh key with mode 0600; O_EXCL so that two processes racing on first use end up
     with one key (the loser reads the winner's)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir_make(path.parent)
     seed = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

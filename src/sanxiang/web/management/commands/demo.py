@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sanxiang.ledger.services import checkpoint_issue
-from sanxiang.web.management.commands.serve import serve_forever
+from sanxiang.web.management.commands.serve import data_folder_prepare, serve_forever
 
 
 def _pad(text: str, width: int) -> str:
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from sanxiang.demo.county import demo_county_load
 
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        data_folder_prepare()
         self.stdout.write(f"数据目录 Data folder: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_county_load()

@@ -3,6 +3,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sanxiang.privatefiles import data_dir_ensure, secret_key_read_or_create
+
 # What waitress takes from the reverse proxy, and only from the proxy's own address: the scheme
 # (so that Django knows the request came over HTTPS) and the client's address (so that the access
 # log and the login throttle see the citizen or officer, not the proxy).
@@ -21,6 +23,15 @@ def serve_options(*, threads: int = 8) -> dict[str, Any]:
             "trusted_proxy_count": 1,
         }
     return options
+
+
+def data_folder_prepare() -> None:
+    """Create the data folder owner-only (0700), or tighten an existing one, and keep the secret
+    key in it (0600) unless SANXIANG_SECRET_KEY gives one: the settings, read before the folder
+    existed, may hold a throw-away key that would log everyone out at the next start."""
+    data_dir_ensure(settings.DATA_DIR)
+    if settings.SECRET_KEY.startswith("sanxiang-insecure-"):
+        settings.SECRET_KEY = secret_key_read_or_create(settings.DATA_DIR, create=True)
 
 
 def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
@@ -43,4 +54,5 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, **options):
+        data_folder_prepare()
         serve_forever(host=options["host"], port=options["port"], stdout=self.stdout, threads=options["threads"])

@@ -1,0 +1,839 @@
+"""`sanxiang backup` and `sanxiang restore`: one archive holding a consistent copy of an
+installation, and its restoration into a new data folder.
+
+The archive is a tar file (gzip-compressed when its name ends in .gz or .tgz) of:
+
+    database/sanxiang.sqlite3            SQLite: a snapshot by SQLite's online backup API
+    database/postgresql/<table>.copy     PostgreSQL: every table as COPY text, all read in one
+                                         REPEATABLE READ, READ ONLY transaction (one snapshot)
+    files/evidence/ab/cd/<sha256>        every stored file (evidence, issued documents, published
+                                         documents) that the snapshot references
+    keys/secret_key, keys/ledger_ed25519.key   when they are kept in the data folder
+    ledger/checkpoint.txt                the last signed checkpoint in the snapshot
+    manifest.json                        last: what the archive holds and the SHA-256 of every member
+
+Why not pg_dump for PostgreSQL: it is often not installed on the application server (nor on
+the Windows desktops of small counties), it refuses a server newer than itself, and restoring
+its output needs psql or pg_restore of a matching version as well. What makes pg_dump consistent
+is that it reads every table in one REPEATABLE READ transaction with COPY; we do the same through
+the connection the application already has, and restore with COPY into a database that our own
+migrations created (so the triggers, constraints and indexes are the ones the code expects).
+
+The snapshot is consistent with respect to the files: a stored file's blob is written and synced
+before the row that names it commits, and blobs are never deleted, so every file the snapshot
+names exists when the backup copies it, whatever is written meanwhile.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection, transaction
+
+import sanxiang
+from sanxiang.evidence.models import StoredFile
+from sanxiang.evidence.storage import LocalBlobStore, blob_name, blob_store_get
+from sanxiang.ledger import keys
+from sanxiang.ledger.models import Checkpoint, Entry, Head
+from sanxiang.privatefiles import (
+    SECRET_KEY_FILE,
+    data_dir_ensure,
+    private_dir_make,
+    private_file_open,
+)
+from sanxiang.publication.models import PublicDocument
+
+FORMAT = "sanxiang-backup"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SQLITE_MEMBER = "database/sanxiang.sqlite3"
+SQLITE_FILE_NAME = "sanxiang.sqlite3"
+PG_PREFIX = "database/postgresql/"
+BLOB_PREFIX = "files/evidence/"
+SECRET_KEY_MEMBER = "keys/secret_key"
+LEDGER_KEY_MEMBER = "keys/ledger_ed25519.key"
+CHECKPOINT_MEMBER = "ledger/checkpoint.txt"
+READ_SIZE = 1024 * 1024
+
+_BLOB_RE = re.compile(r"files/evidence/([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})")
+_TABLE_RE = re.compile(r"database/postgresql/([a-z_][a-z0-9_]*)\.copy")
+
+
+class BackupError(Exception):
+    """A backup or restore refused, with a message for the operator."""
+
+    exit_code = 2
+
+
+class ForkRefused(BackupError):
+    """The backup is older than a published checkpoint."""
+
+    exit_code = 3
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+class _HashingReader:
+    """Reads a stream, hashing what it hands out."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+
+class _ArchiveWriter:
+    def __init__(self, tar: tarfile.TarFile) -> None:
+        self.tar = tar
+        self.members: list[dict[str, Any]] = []
+        self.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+
+    def _info(self, name: str, size: int) -> tarfile.TarInfo:
+        info = tarfile.TarInfo(name)
+        info.size = size
+        info.mode = 0o600
+        info.mtime = self.mtime
+        return info
+
+    def add_stream(self, name: str, stream: BinaryIO, size: int) -> str:
+        """Add `size` bytes of `stream` (which must hold at least that many) and return their SHA-256."""
+        reader = _HashingReader(stream)
+        self.tar.addfile(self._info(name, size), reader)
+        digest = reader.sha256.hexdigest()
+        self.members.append({"name": name, "size": size, "sha256": digest})
+        return digest
+
+    def add_file(self, name: str, path: Path) -> str:
+        with open(path, "rb") as handle:
+            return self.add_stream(name, handle, os.fstat(handle.fileno()).st_size)
+
+    def add_bytes(self, name: str, data: bytes) -> str:
+        return self.add_stream(name, io.BytesIO(data), len(data))
+
+
+@dataclass
+class _Snapshot:
+    engine: str
+    ledger: dict[str, Any]
+    checkpoint_note: str | None
+    checkpoint: dict[str, Any] | None
+    files: dict[str, int]  # sha256 -> recorded size
+    migrations: list[list[str]]
+    tables: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class BackupSummary:
+    path: Path
+    engine: str
+    tree_size: int
+    checkpoint_size: int | None
+    files: int
+    file_bytes: int
+    archive_bytes: int
+    warnings: list[str]
+
+
+def _facts_read(cursor) -> dict[str, Any]:
+    """What the backup needs to know of a snapshot, through a DB-API cursor on it (plain SQL
+    without parameters: it runs on a sqlite3 copy and on a psycopg transaction alike)."""
+    head_table, entry_table = Head._meta.db_table, Entry._meta.db_table
+    cursor.execute(f"SELECT algorithm, size, root FROM {head_table} WHERE id = 1")
+    head = cursor.fetchone()
+    cursor.execute(f"SELECT COUNT(*), MAX(seq) FROM {entry_table}")
+    count, max_seq = cursor.fetchone()
+    cursor.execute(
+        f"SELECT size, root, note FROM {Checkpoint._meta.db_table} ORDER BY size DESC, id DESC LIMIT 1"
+    )
+    checkpoint = cursor.fetchone()
+    files: dict[str, int] = {}
+    for table in (StoredFile._meta.db_table, PublicDocument._meta.db_table):
+        cursor.execute(f"SELECT sha256, size FROM {table}")
+        for sha256, size in cursor.fetchall():
+            files.setdefault(sha256, size)
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
+    migrations = [[app, name] for app, name in cursor.fetchall()]
+    algorithm = head[0] if head else keys.ledger_hash_algorithm()
+    return {
+        "ledger": {
+            "algorithm": algorithm,
+            "tree_size": head[1] if head else 0,
+            "root": base64.b64encode(bytes(head[2])).decode() if head else None,
+            "entries": count,
+            "max_seq": max_seq,
+            "origin": keys.ledger_origin(),
+            "key_name": keys.ledger_key_name(),
+        },
+        "checkpoint": (
+            {"size": checkpoint[0], "root": base64.b64encode(bytes(checkpoint[1])).decode()}
+            if checkpoint
+            else None
+        ),
+        "checkpoint_note": checkpoint[2] if checkpoint else None,
+        "files": files,
+        "migrations": migrations,
+    }
+
+
+def _snapshot_sqlite(workdir: Path, archive: _ArchiveWriter) -> _Snapshot:
+    """SQLite's online backup API, in one step: it copies the pages of one read transaction, so
+    the copy is the database at one instant while writers (WAL mode) go on."""
+    copy_path = workdir / SQLITE_FILE_NAME
+    connection.ensure_connection()
+    target = sqlite3.connect(copy_path)
+    try:
+        connection.connection.backup(target)  # pages=-1: all in one step, one snapshot
+        target.execute("PRAGMA journal_mode=DELETE")  # a single self-contained file
+        facts = _facts_read(target.cursor())
+    finally:
+        target.close()
+    archive.add_file(SQLITE_MEMBER, copy_path)
+    copy_path.unlink()
+    return _Snapshot(engine="sqlite", tables=[], **facts)
+
+
+def _snapshot_postgresql(workdir: Path, archive: _ArchiveWriter) -> _Snapshot:
+    """Every table through COPY, in one REPEATABLE READ, READ ONLY transaction: all see the
+    same snapshot, and the snapshot's facts (files, ledger head) are read in it too."""
+    if connection.in_atomic_block:
+        raise BackupError("备份不能在事务中进行 (backup must not run inside a transaction)")
+    qn = connection.ops.quote_name
+    tables: list[dict[str, Any]] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        names = sorted(connection.introspection.table_names(cursor))
+        raw = connection.connection  # psycopg 3, in the same transaction
+        for table in names:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+                raise BackupError(f"表名 {table!r} 无法备份 (unexpected table name)")
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            column_list = ", ".join(qn(c) for c in columns)
+            dump = workdir / f"{table}.copy"
+            with open(private_file_open(dump, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as out:
+                with (
+                    raw.cursor() as raw_cursor,
+                    raw_cursor.copy(f"COPY {qn(table)} ({column_list}) TO STDOUT") as copy,
+                ):
+                    for block in copy:
+                        out.write(block)
+            member = f"{PG_PREFIX}{table}.copy"
+            archive.add_file(member, dump)
+            dump.unlink()
+            tables.append({"name": table, "columns": columns, "member": member})
+        facts = _facts_read(cursor)
+    return _Snapshot(engine="postgresql", tables=tables, **facts)
+
+
+def _blob_size(stream: BinaryIO, recorded: int) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return recorded  # object storage: the recorded size
+
+
+def backup_create(
+    *, destination: str | os.PathLike, progress: Callable[[str], None] = lambda m: None
+) -> BackupSummary:
+    """Write a consistent copy of the installation to `destination` (a new file, mode 0600: it
+    holds the keys). The archive appears under its name only once complete."""
+    destination = Path(destination).absolute()
+    if destination.exists():
+        raise BackupError(f"{destination} 已存在，不覆盖 (refusing to overwrite an existing file)")
+    if not destination.parent.is_dir():
+        raise BackupError(f"目录 {destination.parent} 不存在 (folder does not exist)")
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        raise BackupError(f"不支持备份 {vendor} 数据库 (unsupported database)")
+    if vendor == "sqlite":
+        database = Path(str(connection.settings_dict.get("NAME") or ""))
+        if not connection.connection and not database.is_file():  # connecting would create it
+            raise BackupError(
+                f"找不到数据库 {database}：请检查 SANXIANG_DATA_DIR / DATABASE_URL (no database there)"
+            )
+    compressed = destination.name.endswith((".gz", ".tgz"))
+    warnings: list[str] = []
+    # A private folder beside the destination (same filesystem: the final rename is atomic).
+    workdir = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        partial = workdir / "archive.part"
+        with (
+            open(private_file_open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as out,
+            tarfile.open(fileobj=out, mode="w:gz" if compressed else "w", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            archive = _ArchiveWriter(tar)
+            progress("数据库快照 database snapshot")
+            try:
+                snapshot = (_snapshot_sqlite if vendor == "sqlite" else _snapshot_postgresql)(
+                    workdir, archive
+                )
+            except (DatabaseError, sqlite3.DatabaseError) as exc:
+                raise BackupError(
+                    f"无法读取数据库（是否已运行 sanxiang migrate？）(cannot read the database): {exc}"
+                ) from exc
+            progress(f"存储文件 stored files: {len(snapshot.files)}")
+            store = blob_store_get()
+            missing: list[str] = []
+            differing: list[str] = []
+            file_bytes = 0
+            for sha256, recorded in sorted(snapshot.files.items()):
+                if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+                    warnings.append(f"数据库中的文件摘要 {sha256!r} 无效，已跳过")
+                    continue
+                try:
+                    blob = store.open(sha256)
+                except FileNotFoundError:
+                    missing.append(sha256)
+                    warnings.append(f"存储文件 {sha256} 缺失，未能备份 (stored file missing)")
+                    continue
+                with blob:
+                    size = _blob_size(blob, recorded)
+                    got = archive.add_stream(BLOB_PREFIX + blob_name(sha256), blob, size)
+                file_bytes += size
+                if got != sha256 or size != recorded:
+                    differing.append(sha256)
+                    warnings.append(
+                        f"存储文件 {sha256} 的内容与记录不符，已按现状备份，恢复后 verify 会指出 (stored file differs)"
+                    )
+            keys_held = {"secret_key": False, "ledger_signing_key": False}
+            secret = Path(settings.DATA_DIR) / SECRET_KEY_FILE
+            if not os.environ.get("SANXIANG_SECRET_KEY") and secret.is_file():
+                archive.add_file(SECRET_KEY_MEMBER, secret)
+                keys_held["secret_key"] = True
+            ledger_key = keys.key_file_path()
+            if not os.environ.get(keys.ENV_KEY) and ledger_key.is_file():
+                archive.add_file(LEDGER_KEY_MEMBER, ledger_key)
+                keys_held["ledger_signing_key"] = True
+            else:
+                warnings.append(
+                    "账本签名密钥不在数据目录中（由 SANXIANG_LEDGER_SIGNING_KEY 提供），未放入备份，请另行保管"
+                )
+            if snapshot.checkpoint_note:
+                archive.add_bytes(CHECKPOINT_MEMBER, snapshot.checkpoint_note.encode())
+            manifest = {
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
+                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "sanxiang_version": sanxiang.__version__,
+                "engine": snapshot.engine,
+                "ledger": snapshot.ledger,
+                "checkpoint": snapshot.checkpoint,
+                "migrations": snapshot.migrations,
+                "tables": snapshot.tables,
+                "files": {
+                    "count": len(snapshot.files) - len(missing),
+                    "bytes": file_bytes,
+                    "missing": missing,
+                    "differing": differing,
+                },
+                "keys": keys_held,
+                "members": archive.members,
+            }
+            archive.add_bytes(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+            out.flush()
+            tar.close()
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(partial, destination)  # refuses an existing name, where rename overwrites
+        except FileExistsError as exc:
+            raise BackupError(
+                f"{destination} 已存在，不覆盖 (refusing to overwrite an existing file)"
+            ) from exc
+        return BackupSummary(
+            path=destination,
+            engine=snapshot.engine,
+            tree_size=snapshot.ledger["tree_size"],
+            checkpoint_size=snapshot.checkpoint["size"] if snapshot.checkpoint else None,
+            files=len(snapshot.files) - len(missing),
+            file_bytes=file_bytes,
+            archive_bytes=destination.stat().st_size,
+            warnings=warnings,
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def _members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, BinaryIO]]:
+    """The archive's regular files in order, streamed (works for gzip too)."""
+    try:
+        with tarfile.open(archive, mode="r|*") as tar:
+            for info in tar:
+                if not info.isfile():
+                    raise BackupError(f"备份文件中有非普通文件成员 {info.name!r} (unexpected member)")
+                yield info, tar.extractfile(info)
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        raise BackupError(f"备份文件无法读取或已损坏 (unreadable archive): {exc}") from exc
+
+
+def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
+    """Read the whole archive, check every member against the manifest's SHA-256 and size, and
+    return the manifest. Nothing is written."""
+    archive = Path(archive)
+    if not archive.is_file():
+        raise BackupError(f"找不到备份文件 {archive} (no such file)")
+    seen: dict[str, tuple[int, str]] = {}
+    manifest_bytes = None
+    for info, stream in _members(archive):
+        if info.name in seen or (info.name == MANIFEST and manifest_bytes is not None):
+            raise BackupError(f"备份文件中成员 {info.name!r} 重复 (duplicate member)")
+        if info.name == MANIFEST:
+            manifest_bytes = stream.read()
+            continue
+        digest = hashlib.sha256()
+        size = 0
+        for chunk in iter(lambda: stream.read(READ_SIZE), b""):  # noqa: B023 (consumed at once)
+            digest.update(chunk)
+            size += len(chunk)
+        seen[info.name] = (size, digest.hexdigest())
+    if manifest_bytes is None:
+        raise BackupError("备份文件中没有 manifest.json，不是 sanxiang backup 生成的备份 (no manifest)")
+    try:
+        manifest = json.loads(manifest_bytes)
+    except ValueError as exc:
+        raise BackupError("manifest.json 无法解析 (invalid manifest)") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("不是 sanxiang backup 生成的备份 (not a Sanxiang backup)")
+    if manifest.get("version") != FORMAT_VERSION:
+        raise BackupError(
+            f"备份格式版本 {manifest.get('version')!r} 不受本程序支持 (unsupported format version)"
+        )
+    listed = {m["name"]: (m["size"], m["sha256"]) for m in manifest.get("members", [])}
+    problems = []
+    for name in sorted(set(listed) | set(seen)):
+        if name not in seen:
+            problems.append(f"缺少成员 {name}")
+        elif name not in listed:
+            problems.append(f"多出未登记的成员 {name}")
+        elif seen[name] != tuple(listed[name]):
+            problems.append(f"成员 {name} 的 SHA-256 或大小与清单不符")
+    if problems:
+        shown = "；".join(problems[:20]) + (f"；等 {len(problems)} 处" if len(problems) > 20 else "")
+        raise BackupError(f"备份文件已损坏或被改动，未恢复任何内容 (archive fails its manifest): {shown}")
+    for name in listed:
+        if not (
+            name in (SQLITE_MEMBER, SECRET_KEY_MEMBER, LEDGER_KEY_MEMBER, CHECKPOINT_MEMBER)
+            or _BLOB_RE.fullmatch(name)
+            or _TABLE_RE.fullmatch(name)
+        ):
+            raise BackupError(f"备份文件中有未知成员 {name!r} (unknown member)")
+    return manifest
+
+
+def archive_read_member(archive: str | os.PathLike, name: str) -> bytes | None:
+    for info, stream in _members(Path(archive)):
+        if info.name == name:
+            return stream.read()
+    return None
+
+
+# Restoring ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedCheckpoint:
+    label: str
+    size: int
+    root: bytes
+
+
+@dataclass
+class ForkAssessment:
+    tree_size: int
+    reachable: list[PublishedCheckpoint]  # within the backup's ledger, and consistent with it
+    unreachable: list[PublishedCheckpoint]  # beyond the backup's last entry
+    inconsistent: list[PublishedCheckpoint] = field(default_factory=list)  # within, but another root
+
+    @property
+    def forks(self) -> bool:
+        return bool(self.unreachable or self.inconsistent)
+
+    def explanation(self) -> str:
+        parts = []
+        if self.unreachable:
+            newest = max(self.unreachable, key=lambda c: c.size)
+            parts.append(
+                f"此备份的账本只有 {self.tree_size} 条记录，但已公布的签名检查点 {newest.label} 已覆盖 "
+                f"{newest.size} 条：第 {self.tree_size}..{newest.size - 1} 号记录（共 {newest.size - self.tree_size} 条）"
+                "在备份之后写入，不在备份中。若照常恢复并继续记账，新记录将占用同样的序号而内容不同，"
+                "账本会与已公布的内容分叉。\n"
+                f"The backup's ledger has {self.tree_size} entries but the published checkpoint {newest.label} "
+                f"signs {newest.size}: entries {self.tree_size}..{newest.size - 1} were written after the backup. "
+                "Continuing from this backup would fork the ledger from what was published."
+            )
+        for cp in self.inconsistent:
+            parts.append(
+                f"已公布的签名检查点 {cp.label} 签署了前 {cp.size} 条记录的根哈希，而此备份中前 {cp.size} 条记录的根哈希与之不同："
+                "备份中的账本与已公布的内容不一致（已分叉）。\n"
+                f"The published checkpoint {cp.label} signs another root for the first {cp.size} entries than "
+                "the backup's ledger has: the backup is not consistent with what was published."
+            )
+        parts.append(
+            "先找更新的备份；若确无更新的备份，可加 --accept-fork 恢复：这会在账本中追加一条“账本自备份恢复”记录，"
+            "写明所恢复的备份、与之不符的已公布检查点和缺失的序号区间，使分叉在账本中可见。"
+        )
+        return "\n".join(parts)
+
+
+def published_checkpoints_check(
+    *,
+    manifest: dict[str, Any],
+    notes: list[tuple[str, str]],
+    found: list[tuple[str, str]] = (),
+    ledger_key: bytes | None,
+    trusted_vkeys: list[str],
+) -> ForkAssessment:
+    """Verify the signatures of the published checkpoints the operator gives (label, note text)
+    and sort them into those the backup's ledger reaches and those beyond it."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sanxiang.ledger.merkle import hasher_for
+    from sanxiang.ledger.notes import NoteError, Signer, Verifier, checkpoint_verify
+
+    ledger = manifest["ledger"]
+    tree_size = int(ledger["tree_size"])
+    verifiers: list[Verifier] = []
+    try:
+        if ledger_key is not None:
+            seed = keys._seed_from_base64(ledger_key.decode("ascii", "replace"), "备份中的账本签名密钥")
+            verifiers.append(Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier)
+        else:
+            verifiers.append(keys.verifier_get())
+    except ImproperlyConfigured as exc:
+        raise BackupError(f"账本签名密钥无效 (invalid ledger signing key): {exc}") from exc
+    try:
+        vkeys = [*getattr(settings, "SANXIANG_LEDGER_TRUSTED_KEYS", []), *trusted_vkeys]
+        verifiers += [Verifier.from_vkey(v) for v in vkeys]
+    except NoteError as exc:
+        raise BackupError(f"受信任的检查点公钥无效 (invalid trusted key): {exc}") from exc
+    digest_size = hasher_for(ledger["algorithm"]).digest_size
+    reachable, unreachable = [], []
+    for (label, note), given in [*((n, True) for n in notes), *((n, False) for n in found)]:
+        try:
+            signed = checkpoint_verify(note, verifiers, origin=ledger["origin"], digest_size=digest_size)
+        except NoteError as exc:
+            if not given:
+                continue  # the current installation's checkpoint is of another ledger: not this one's
+            raise BackupError(
+                f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
+            ) from exc
+        published = PublishedCheckpoint(label, signed.size, signed.root)
+        (unreachable if signed.size > tree_size else reachable).append(published)
+    return ForkAssessment(tree_size=tree_size, reachable=reachable, unreachable=unreachable)
+
+
+def installation_checkpoint_read(*, target: str | os.PathLike) -> list[tuple[str, str]]:
+    """The newest checkpoint of the SQLite installation the settings point at (typically the
+    damaged one being replaced), read-only and only if its database file exists: it was served
+    at /ledger/checkpoint, so it counts as published. [] when there is none or it cannot be read."""
+    if connection.vendor != "sqlite":
+        return []  # on PostgreSQL the configured database is the (empty) restore target
+    path = Path(str(connection.settings_dict.get("NAME") or ""))
+    if not path.is_file() or Path(target).absolute() in path.absolute().parents:
+        return []
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute(
+                f"SELECT id, note FROM {Checkpoint._meta.db_table} ORDER BY size DESC, id DESC LIMIT 1"
+            ).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return []
+    return [(f"{path}#{row[0]}", row[1])] if row else []
+
+
+def _pg_copy_field(text: str) -> str:
+    """Undo COPY's text-format escaping of one field (enough for integers and hex bytea)."""
+    return text.replace("\\\\", "\\")
+
+
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """Lines of a streamed tar member (COPY text escapes newlines inside values)."""
+    pending = b""
+    for chunk in iter(lambda: stream.read(READ_SIZE), b""):
+        *complete, pending = (pending + chunk).split(b"\n")
+        yield from complete
+    if pending:
+        yield pending
+
+
+def _entry_bodies(archive: Path, manifest: dict[str, Any], workdir: Path) -> Iterator[tuple[int, bytes]]:
+    """(seq, body) of the backup's ledger entries in seq order, read from the archive."""
+    if manifest["engine"] == "sqlite":
+        copy_path = workdir / SQLITE_FILE_NAME
+        for info, stream in _members(archive):
+            if info.name == SQLITE_MEMBER:
+                _extract_to(stream, copy_path)
+                break
+        db = sqlite3.connect(f"file:{copy_path}?mode=ro", uri=True)
+        try:
+            for seq, body in db.execute(f"SELECT seq, body FROM {Entry._meta.db_table} ORDER BY seq"):
+                yield seq, bytes(body)
+        finally:
+            db.close()
+        return
+    table = next(t for t in manifest["tables"] if t["name"] == Entry._meta.db_table)
+    seq_at, body_at = table["columns"].index("seq"), table["columns"].index("body")
+    rows = []
+    for info, stream in _members(archive):
+        if info.name == table["member"]:
+            for line in _lines(stream):
+                fields = line.decode("utf-8").split("\t")
+                body = _pg_copy_field(fields[body_at])
+                if not body.startswith("\\x"):
+                    raise BackupError("备份中的账本记录格式无法识别 (unexpected bytea format)")
+                rows.append((int(fields[seq_at]), bytes.fromhex(body[2:])))
+            break
+    rows.sort()
+    yield from rows
+
+
+def published_consistency_check(
+    *, archive: str | os.PathLike, manifest: dict[str, Any], assessment: ForkAssessment
+) -> None:
+    """Recompute, from the entry bodies in the archive, the root at the size of every published
+    checkpoint the backup reaches; one that differs makes the restored ledger a fork. Done
+    before anything is written, so that a refusal leaves the folder and the database untouched."""
+    from sanxiang.ledger.merkle import CompactRange, hasher_for
+
+    if not assessment.reachable:
+        return
+    hasher = hasher_for(manifest["ledger"]["algorithm"])
+    wanted = {cp.size for cp in assessment.reachable}
+    roots: dict[int, bytes | None] = {0: hasher.empty_root()} if 0 in wanted else {}
+    cr = CompactRange(hasher)
+    with tempfile.TemporaryDirectory(prefix="sanxiang-restore-check-") as workdir:
+        for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
+            if seq != cr.size:
+                break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
+            cr.append(hasher.leaf(body))
+            if cr.size in wanted:
+                roots[cr.size] = cr.root()
+            if cr.size >= max(wanted):
+                break
+    consistent = []
+    for cp in assessment.reachable:
+        root = roots.get(cp.size)
+        if root is not None and root != cp.root:
+            assessment.inconsistent.append(cp)
+        else:
+            consistent.append(cp)  # equal, or not recomputable here: `verify` reports it
+    assessment.reachable = consistent
+
+
+def _target_dir_check(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise BackupError(
+            f"目标目录 {target} 已存在且不为空：恢复只写入新的数据目录 (target folder not empty)"
+        )
+
+
+def _postgresql_target_check(manifest: dict[str, Any]) -> None:
+    from django.db.migrations.loader import MigrationLoader
+
+    tables = connection.introspection.table_names()
+    if tables:
+        raise BackupError(
+            f"DATABASE_URL 所指的数据库 {connection.settings_dict['NAME']} 不是空的（有 {len(tables)} 张表）："
+            "恢复只写入新建的空数据库 (the target database must be empty)"
+        )
+    known = {
+        f"{app}.{name}" for app, name in MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
+    }
+    backed = {f"{app}.{name}" for app, name in manifest["migrations"]}
+    if backed != known:
+        raise BackupError(
+            "备份时的数据库结构与本程序版本不同（迁移 "
+            f"{len(backed - known)} 个仅在备份中、{len(known - backed)} 个仅在本程序中）：请用备份时的版本恢复，"
+            "再升级并运行 sanxiang migrate (the backup was taken by another version)"
+        )
+
+
+def _extract_to(stream: BinaryIO, path: Path, *, mode: int = 0o600) -> None:
+    private_dir_make(path.parent)
+    with open(private_file_open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode=0o600), "wb") as out:
+        shutil.copyfileobj(stream, out, READ_SIZE)
+        out.flush()
+        os.fsync(out.fileno())
+    if mode != 0o600:
+        os.chmod(path, mode)
+
+
+@dataclass
+class RestoreResult:
+    target: Path
+    engine: str
+    tree_size: int
+    files: int
+
+
+def restore_into(
+    *, archive: str | os.PathLike, manifest: dict[str, Any], target: str | os.PathLike
+) -> RestoreResult:
+    """Write the archive (already checked by `archive_check`) into the new data folder `target`
+    and, for PostgreSQL, into the empty database of the current connection. The folder is
+    assembled under a temporary name beside it and renamed at the end; the database rows are
+    loaded in one transaction."""
+    target = Path(target).absolute()
+    engine = manifest["engine"]
+    if engine != connection.vendor:
+        raise BackupError(
+            f"备份来自 {engine} 数据库，而当前 DATABASE_URL 指向 {connection.vendor}：不支持跨数据库恢复 "
+            "(restore into the same kind of database)"
+        )
+    _target_dir_check(target)
+    if engine == "postgresql":
+        _postgresql_target_check(manifest)
+    private_dir_make(target.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring-", dir=target.parent))
+    store = LocalBlobStore(staging / "evidence")
+    files = 0
+    try:
+        if engine == "postgresql":
+            from django.core.management import call_command
+
+            call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic() if engine == "postgresql" else contextlib.nullcontext():
+            if engine == "postgresql":
+                _postgresql_truncate()
+            tables = {t["member"]: t for t in manifest.get("tables", [])}
+            for info, stream in _members(Path(archive)):
+                name = info.name
+                if name == SQLITE_MEMBER:
+                    _extract_to(stream, staging / SQLITE_FILE_NAME)
+                elif name in tables:
+                    _postgresql_copy_in(tables[name], stream)
+                elif match := _BLOB_RE.fullmatch(name):
+                    _extract_to(stream, store.path(match.group(3)), mode=0o400)
+                    files += 1
+                elif name == SECRET_KEY_MEMBER:
+                    _extract_to(stream, staging / SECRET_KEY_FILE)
+                elif name == LEDGER_KEY_MEMBER:
+                    _extract_to(stream, staging / keys.KEY_FILE_NAME)
+            if engine == "postgresql":
+                _postgresql_sequences_reset()
+        data_dir_ensure(staging)
+        if target.exists():
+            target.rmdir()  # checked empty above
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RestoreResult(
+        target=target,
+        engine=engine,
+        tree_size=int(manifest["ledger"]["tree_size"]),
+        files=files,
+    )
+
+
+def _postgresql_truncate() -> None:
+    """Empty what `migrate` wrote (content types, permissions, the migration list) before the
+    backup's rows go in. TRUNCATE bypasses the ledger's row triggers, in this fresh database."""
+    qn = connection.ops.quote_name
+    tables = connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(qn(t) for t in tables)} CASCADE")
+
+
+def _postgresql_copy_in(table: dict[str, Any], stream: BinaryIO) -> None:
+    qn = connection.ops.quote_name
+    existing = set(connection.introspection.table_names())
+    if table["name"] not in existing:
+        raise BackupError(f"备份中的表 {table['name']} 在本程序的数据库结构中不存在 (unknown table)")
+    columns = ", ".join(qn(c) for c in table["columns"])
+    raw = connection.connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {qn(table['name'])} ({columns}) FROM STDIN") as copy:
+        for chunk in iter(lambda: stream.read(READ_SIZE), b""):
+            copy.write(chunk)
+
+
+def _postgresql_sequences_reset() -> None:
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def restored_data_use(*, target: Path, engine: str) -> None:
+    """Point this process at the restored data folder (and, for SQLite, its database), so that
+    the verification and the fork record run on what was restored."""
+    from django.db import connections
+
+    settings.DATA_DIR = target
+    if engine == "sqlite":
+        default = connections["default"]
+        default.close()
+        default.settings_dict["NAME"] = str(target / SQLITE_FILE_NAME)
+        settings.DATABASES["default"]["NAME"] = str(target / SQLITE_FILE_NAME)
+
+
+def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
+    """Append the entry that makes a fork visible in the ledger itself: this ledger continues
+    from a backup that published checkpoints go beyond. Returns its seq."""
+    from sanxiang.ledger.events import EventKind, LedgerEvent
+    from sanxiang.ledger.services import entry_append
+
+    def described(checkpoints: list[PublishedCheckpoint]) -> list[dict[str, Any]]:
+        return [
+            {"source": Path(c.label).name, "size": c.size, "root": base64.b64encode(c.root).decode()}
+            for c in sorted(checkpoints, key=lambda c: c.size)
+        ]
+
+    newest = max((c.size for c in assessment.unreachable), default=assessment.tree_size)
+    payload = {
+        "backup_created_at": manifest["created_at"],
+        "backup_tree_size": assessment.tree_size,
+        "backup_root": manifest["ledger"]["root"],
+        "unreachable_checkpoints": described(assessment.unreachable),
+        "inconsistent_checkpoints": described(assessment.inconsistent),
+        "missing_seqs": {"first": assessment.tree_size, "last": newest - 1}
+        if newest > assessment.tree_size
+        else None,
+        "missing_count": newest - assessment.tree_size,
+        "note": "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉",
+    }
+    with transaction.atomic():
+        entry = entry_append(event=LedgerEvent(EventKind.LEDGER_RESTORED, payload, subject="ledger"))
+    return entry.seq
+
+
+def note_files_read(paths: list[str]) -> list[tuple[str, str]]:
+    notes = []
+    for path in paths:
+        try:
+            notes.append((path, Path(path).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BackupError(f"无法读取检查点文件 {path} (cannot read checkpoint file): {exc}") from exc
+    return notes
