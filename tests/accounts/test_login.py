@@ -256,3 +256,14 @@ def test_the_password_change_page_still_changes_the_password(client):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Qx7-vermilion-Lantern")
+
+
+def test_djangos_admin_password_form_is_not_a_way_around_the_lock(client):
+    root = user_make(role=Role.SYSTEM_ADMIN, username="root_pw")
+    client.force_login(root)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+    new = {"old_password": PASSWORD, "new_password1": "Qx7-vermilion-Lantern", "new_password2": "Qx7-vermilion-Lantern"}
+    client.post("/admin/password_change/", new)
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD)
