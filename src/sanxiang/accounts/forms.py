@@ -50,6 +50,11 @@ class ApiTokenForm(forms.Form):
     days = forms.TypedChoiceField(
         label=_("有效期"), coerce=int, initial=90, choices=[(d, _("%(d)d天") % {"d": d}) for d in API_TOKEN_DAYS]
     )
+    # A token outlives the session, the logout and a password change: a session left open must
+    # not be enough to mint one (the password of whoever issues it, checked like a login).
+    password = forms.CharField(
+        label=_("您的当前密码"), max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class OfficerLoginForm(forms.Form):

@@ -204,6 +204,10 @@ def _token_page(request: HttpRequest, owner: User) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            checked = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+            if checked is None or checked.pk != request.user.pk:
+                form.add_error("password", "密码不正确")
+        if form.is_valid():
             try:
                 row, token = services.api_token_create(
                     actor=request.user, user=owner, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
@@ -268,6 +272,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
+        if form.is_valid():
+            checked = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+            if checked is None or checked.pk != request.user.pk:
+                form.add_error("password", "密码不正确")
         if form.is_valid():
             try:
                 user, password = services.user_login_create(
