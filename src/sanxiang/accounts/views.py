@@ -273,10 +273,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            checked = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
-            if checked is None or checked.pk != request.user.pk:
-                form.add_error("password", "密码不正确")
-        if form.is_valid():
             try:
                 user, password = services.user_login_create(
                     actor=request.user,
