@@ -101,6 +101,20 @@ def test_step_data_with_control_characters_or_old_dates_is_a_422(w):
     assert response.status_code == 422 and fields_of(response) == {"opinion"}
 
 
+@pytest.mark.parametrize("value", [["2026-03-02"], {"date": "2026-03-02"}])
+def test_step_data_with_a_list_or_object_for_one_value_is_a_422(w, value):
+    # A date field given a JSON list answered 500 (AttributeError in Django's DateField).
+    from tests.cases.support import to_investigating
+
+    case = to_investigating(w)
+    client, auth = api_client(w.officer)
+    entries = Entry.objects.count()
+    response = client.post(f"/api/cases/{case.pk}/actions/record_inquiry", json.dumps({"data": {"on": value}}),
+                           content_type="application/json", **auth)
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"on"} and Entry.objects.count() == entries
+
+
 def test_a_parameter_without_a_value_on_the_date_is_a_violation_with_its_reason():
     parameter = parameters_default()["penalty.limitation.general_years"]
     with pytest.raises(LookupError) as caught:  # ParameterMissing, a LookupError
