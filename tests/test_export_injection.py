@@ -72,6 +72,20 @@ def test_the_writer_keeps_formula_like_text_as_text(text):
     assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", text, True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [" =1+1", "\u3000=HYPERLINK(\"http://evil.example\")", "\n=1+1", "\u00a0+cmd|' /C calc'!A0",
+     "\uff1d1+1", "\uff0bcmd|' /C calc'!A0", "\uff20SUM(1+1)", " \uff0d2+3"],
+)
+def test_the_writer_also_neutralises_a_formula_after_whitespace_or_in_full_width(text):
+    # Some spreadsheet programs trim leading whitespace on import or convert ＝ typed by a Chinese
+    # input method: such a cell was written as typed, ready to be read as a formula.
+    assert csv_cell(text) == "'" + text
+    sheet = Workbook(write_only=True).create_sheet("x")
+    cell = xlsx_cell(sheet, text)
+    assert (cell.data_type, cell.value, cell.quotePrefix) == ("s", text, True)
+
+
 def test_the_writer_keeps_numbers_and_dates():
     assert csv_bytes([[-5, Decimal("-1.50"), 2.5, dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, 8, 5, 9), None, True]]) == (
         "\ufeff-5,-1.50,2.5,2026-03-01,2026-03-01 08:05:09,,是\r\n".encode()

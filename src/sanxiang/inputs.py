@@ -25,6 +25,9 @@ ID_MAX = 2**63 - 1
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A lone UTF-16 surrogate: JSON may carry one ("\ud800"), but it is no character, and neither
+# database can store it (UTF-8 cannot encode it).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def text_problem(value: str, *, max_length: int | None = None, multiline: bool = False) -> str | None:
@@ -33,6 +36,8 @@ def text_problem(value: str, *, max_length: int | None = None, multiline: bool =
     A single-line text (a title, a name) may not contain a tab or a line break either."""
     if "\x00" in value:
         return "不能包含空字符（NUL）"
+    if _SURROGATE.search(value):
+        return "不能包含无效字符（不成对的代理项）"
     if (_CONTROL if multiline else _CONTROL_LINE).search(value):
         return "不能包含控制字符" if multiline else "不能包含换行、制表符等控制字符"
     if max_length is not None and len(value) > max_length:
@@ -63,8 +68,8 @@ def id_from_query(raw: str | None) -> int | None:
 
 def query_problem(value: str) -> str | None:
     """Why a query-string value (a search, a page number) cannot be used; None when it can."""
-    if _CONTROL.search(value):
-        return "查询条件不能包含空字符或控制字符"
+    if _CONTROL.search(value) or _SURROGATE.search(value):
+        return "查询条件不能包含空字符、控制字符或无效字符"
     return None
 
 

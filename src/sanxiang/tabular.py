@@ -9,7 +9,8 @@ an export for everybody.
   cell. Numbers stay numbers and dates stay dates. The text itself is not changed, so what an
   export wrote, an import reads back.
 - CSV: a text cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe
-  (OWASP's rule); Excel and WPS then show it as text. Numbers and dates are written as such.
+  (OWASP's rule), as does one where such a character (or its full-width form) follows leading
+  whitespace; Excel and WPS then show it as text. Numbers and dates are written as such.
 - Control characters that an XLSX file cannot hold (openpyxl raises IllegalCharacterError) are
   replaced, in both formats, by U+FFFD “�”, visibly, instead of failing the whole export.
 
@@ -47,8 +48,15 @@ def text_clean(text: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, text)
 
 
+# Defence in depth (系统导出规则): spreadsheets differ in what they still read as a formula, so a cell
+# is also neutralised when the formula character comes after leading whitespace (" =1+1",
+# "\u3000=…"; some programs trim it on import) or is the full-width form that a Chinese input method
+# types (＝ ＋ － ＠; some programs convert it on entry).
+FORMULA_START_WIDE = (*FORMULA_START, "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def text_is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_START)
+    return text.startswith(FORMULA_START) or text.lstrip().startswith(FORMULA_START_WIDE)
 
 
 def _is_number(value: Any) -> bool:

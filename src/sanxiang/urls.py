@@ -21,7 +21,15 @@ def admin_login(request, extra_context=None):
     return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("accounts:login"))
 
 
+def admin_password_change(request, extra_context=None):
+    """Django's admin has its own password form, which checks the old password outside the
+    lockout and leaves a temporary password marked for change: the one password page is
+    Sanxiang's own."""
+    return redirect("accounts:password_change")
+
+
 admin.site.login = admin_login
+admin.site.password_change = admin_password_change
 admin.site.site_header = "三项制度平台 · 系统管理"
 
 urlpatterns = [

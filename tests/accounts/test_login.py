@@ -230,3 +230,40 @@ def test_the_admin_password_form_cannot_bypass_the_second_factor(client):
     client.logout()
     response = client.get("/admin/login/")
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_guessing_the_current_password_on_the_password_change_page_counts_toward_the_lock(client):
+    # A session left open (a shared office computer) could guess the password on the change form
+    # without limit: it checked the password without django-axes.
+    user = user_make(role=Role.OFFICER, agency=agency_make(), username="open_session")
+    client.force_login(user)
+    url = reverse("accounts:password_change")
+    new = {"new_password1": "Qx7-vermilion-Lantern", "new_password2": "Qx7-vermilion-Lantern"}
+    for _ in range(5):
+        client.post(url, {"old_password": "guess-guess", **new}, REMOTE_ADDR=ATTACKER)
+    response = client.post(url, {"old_password": PASSWORD, **new}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert post_login(Client(), "open_session", PASSWORD, address=ATTACKER).status_code == 429
+
+
+def test_the_password_change_page_still_changes_the_password(client):
+    user = user_make(role=Role.OFFICER, agency=agency_make(), username="changer")
+    client.force_login(user)
+    new = {"new_password1": "Qx7-vermilion-Lantern", "new_password2": "Qx7-vermilion-Lantern"}
+    response = client.post(reverse("accounts:password_change"), {"old_password": PASSWORD, **new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Qx7-vermilion-Lantern")
+
+
+def test_djangos_admin_password_form_is_not_a_way_around_the_lock(client):
+    root = user_make(role=Role.SYSTEM_ADMIN, username="root_pw")
+    client.force_login(root)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+    new = {"old_password": PASSWORD, "new_password1": "Qx7-vermilion-Lantern", "new_password2": "Qx7-vermilion-Lantern"}
+    client.post("/admin/password_change/", new)
+    root.refresh_from_db()
+    assert root.check_password(PASSWORD)

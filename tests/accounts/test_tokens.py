@@ -12,7 +12,7 @@ from sanxiang.accounts.models import ApiToken, Role
 from sanxiang.accounts.services import api_token_authenticate, api_token_create
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from tests.factories import agency_make, user_make
+from tests.factories import PASSWORD, agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_a_user_issues_a_token_that_is_shown_once_and_works_on_the_api():
     user = user_make(role=Role.OFFICER, agency=agency_make())
     client = csrf_client(user)
     assert reverse("accounts:tokens") in client.get(reverse("accounts:security")).content.decode()
-    response = csrf_post(client, reverse("accounts:tokens"), {"name": "数据对接", "days": "30"})
+    response = csrf_post(client, reverse("accounts:tokens"), {"name": "数据对接", "days": "30", "password": PASSWORD})
     assert response.status_code == 201 and response["Cache-Control"] == "no-store"
     token = response.context["created"][1]
     assert token in response.content.decode()
@@ -74,7 +74,7 @@ def test_an_expired_token_is_refused():
 def test_a_token_needs_a_purpose_and_an_allowed_validity():
     user = user_make(role=Role.OFFICER, agency=agency_make())
     client = csrf_client(user)
-    response = csrf_post(client, reverse("accounts:tokens"), {"name": " ", "days": "3650"})
+    response = csrf_post(client, reverse("accounts:tokens"), {"name": " ", "days": "3650", "password": PASSWORD})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
 
@@ -85,7 +85,7 @@ def test_the_agency_administrator_manages_tokens_of_their_agency_only():
     colleague = user_make(role=Role.OFFICER, agency=own)
     stranger = user_make(role=Role.OFFICER, agency=other)
     client = csrf_client(admin)
-    response = csrf_post(client, reverse("accounts:user_tokens", args=[colleague.pk]), {"name": "对接", "days": "90"})
+    response = csrf_post(client, reverse("accounts:user_tokens", args=[colleague.pk]), {"name": "对接", "days": "90", "password": PASSWORD})
     assert response.status_code == 201
     row = ApiToken.objects.get(user=colleague)
     assert row.created_by == admin
@@ -106,3 +106,24 @@ def test_an_officer_cannot_manage_a_colleagues_tokens():
     client = csrf_client(officer)
     assert client.get(reverse("accounts:user_tokens", args=[colleague.pk])).status_code == 403
     assert csrf_post(client, reverse("accounts:token_revoke", args=[row.pk])).status_code == 403
+
+
+def test_issuing_a_token_needs_the_password_of_whoever_issues_it():
+    # A session left open was enough to mint a token valid for a year, which outlives the
+    # session, the logout and a change of password.
+    admin = user_make(role=Role.AGENCY_ADMIN, agency=agency_make())
+    officer = user_make(role=Role.OFFICER, agency=admin.agency)
+    officer.set_password("Officers-Own-2026!")
+    officer.save()
+    client = csrf_client(admin)
+    for url in (reverse("accounts:tokens"), reverse("accounts:user_tokens", args=[officer.pk])):
+        assert csrf_post(client, url, {"name": "对接", "days": "90"}).status_code == 400
+        response = csrf_post(client, url, {"name": "对接", "days": "90", "password": "not-the-password"})
+        assert response.status_code == 400 and "密码不正确" in response.content.decode()
+    # The issuer's own password, not the owner's.
+    response = csrf_post(client, reverse("accounts:user_tokens", args=[officer.pk]),
+                         {"name": "对接", "days": "90", "password": "Officers-Own-2026!"})
+    assert response.status_code == 400 and not ApiToken.objects.exists()
+    response = csrf_post(client, reverse("accounts:user_tokens", args=[officer.pk]),
+                         {"name": "对接", "days": "90", "password": PASSWORD})
+    assert response.status_code == 201 and ApiToken.objects.get().user == officer

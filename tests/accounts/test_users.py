@@ -205,3 +205,34 @@ def test_a_lost_authenticator_is_reset_by_the_agency_administrator():
 def test_djangos_admin_does_not_show_authenticator_secrets():
     client = system_admin_client()
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+def test_a_password_to_change_answers_the_api_in_its_error_shape_and_leaves_tokens_alone():
+    from sanxiang.accounts.services import api_token_create
+
+    user = user_make(role=Role.OFFICER, agency=agency_make())
+    _, token = api_token_create(actor=user, user=user, name="对接")
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    # The session's API call was redirected to the HTML password page (302).
+    response = client.get("/api/cases")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "password_change_required"
+    # A request with a token is judged by the token alone, whatever the session cookie says.
+    assert client.get("/api/cases", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert client.get(reverse("web:home"))["Location"] == reverse("accounts:password_change")
+
+
+def test_djangos_admin_cannot_set_a_users_password_behind_the_ledgers_back():
+    # /admin/accounts/user/<id>/password/ set any user's password with no ledger entry and no
+    # change required at the next login; the users page's reset does both.
+    client = system_admin_client()
+    user = user_make(role=Role.OFFICER, agency=agency_make())
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    new = {"password1": "Qx7-vermilion-Lantern", "password2": "Qx7-vermilion-Lantern", "usable_password": "true"}
+    response = client.post(url, new)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:users")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and not user.must_change_password
+    assert client.get(url)["Location"] == reverse("accounts:users")

@@ -48,6 +48,9 @@ def fields_of(response) -> set:
         ({"title": "无证\x1b经营"}, "title"),
         ({"title": "无证\n经营"}, "title"),
         ({"enforcement_field": "市场\x07监管"}, "enforcement_field"),
+        # A lone surrogate ("\ud800" in the JSON): neither database can store it (it was a 500).
+        ({"title": "无证\ud800经营"}, "title"),
+        ({"enforcement_field": "市场\udfff监管"}, "enforcement_field"),
         ({"party_id": BIG}, "party_id"),
         ({"officer_ids": [BIG]}, "officer_ids.0"),
         ({"matter_id": BIG}, "matter_id"),
@@ -93,6 +96,23 @@ def test_step_data_with_control_characters_or_old_dates_is_a_422(w):
     response = client.post(f"/api/cases/{case.pk}/actions/approve_opening",
                            json.dumps({"data": {"opinion": "同意\x00立案"}}), content_type="application/json", **auth)
     assert response.status_code == 422 and fields_of(response) == {"opinion"}
+    response = client.post(f"/api/cases/{case.pk}/actions/approve_opening",
+                           json.dumps({"data": {"opinion": "同意\udc00立案"}}), content_type="application/json", **auth)
+    assert response.status_code == 422 and fields_of(response) == {"opinion"}
+
+
+@pytest.mark.parametrize("value", [["2026-03-02"], {"date": "2026-03-02"}])
+def test_step_data_with_a_list_or_object_for_one_value_is_a_422(w, value):
+    # A date field given a JSON list answered 500 (AttributeError in Django's DateField).
+    from tests.cases.support import to_investigating
+
+    case = to_investigating(w)
+    client, auth = api_client(w.officer)
+    entries = Entry.objects.count()
+    response = client.post(f"/api/cases/{case.pk}/actions/record_inquiry", json.dumps({"data": {"on": value}}),
+                           content_type="application/json", **auth)
+    assert response.status_code == 422, response.content
+    assert fields_of(response) == {"on"} and Entry.objects.count() == entries
 
 
 def test_a_parameter_without_a_value_on_the_date_is_a_violation_with_its_reason():

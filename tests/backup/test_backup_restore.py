@@ -130,6 +130,12 @@ def test_backup_older_than_a_published_checkpoint_is_refused_then_recorded_with_
     assert f"第 {backed_up}..{published_size - 1} 号记录（共 3 条）" in found.stderr
     assert not target.exists()
 
+    # With no checkpoint given and none found, nothing can be compared: the operator is told so
+    # (it restored without a word, and the ledger could fork unnoticed).
+    unchecked = sanxiang("restore", archive, tmp_path / "unchecked", env=env_for(tmp_path / "elsewhere"))
+    assert unchecked.returncode == 0, unchecked.stdout + unchecked.stderr
+    assert "未提供已公布的检查点" in unchecked.stderr and "cannot be checked" in unchecked.stderr
+
     refused = sanxiang(
         "restore", archive, target, "--checkpoint", published, env=env_for(tmp_path / "elsewhere")
     )

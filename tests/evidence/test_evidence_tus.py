@@ -400,3 +400,14 @@ def test_the_endpoint_enforces_csrf(user):
         headers=TUS | {"Upload-Length": "100", "Upload-Metadata": metadata(kind="video"), "X-CSRFToken": token},
     )
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00", "1900-01-01T08:00:00Z"])
+def test_a_capture_time_outside_the_platforms_date_range_is_refused_before_any_byte(user, case, when):
+    # Upload-Metadata skipped the form's date check: year 1 was accepted, and the last chunk then
+    # failed with a 500 when the record was stored (OverflowError), losing the whole upload.
+    client = logged_in(user)
+    response = create(client, 1000, captured_at=when, case=case.pk)
+    assert response.status_code == 422
+    assert "拍摄（采集）时间" in json.loads(response.content)["message"]
+    assert not UploadSession.objects.exists()

@@ -3,6 +3,8 @@
 reach the public, whatever text they hide in, and nothing else of the text changes; a third
 party's name or a phone number with one inside is still found and hidden."""
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +13,9 @@ from sanxiang.procedure.publication import leaks, public_text_clean, text_redact
 
 REQUIRED = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)]
 INVISIBLE = st.sampled_from(REQUIRED)
-VISIBLE = st.characters(blacklist_characters=[*REQUIRED, "\u200e", "\u200f"], blacklist_categories=("Cs",))
+# Every format character (Cf) is invisible and removed too (see the test below), as are these.
+OTHER_INVISIBLE = ["\u034f", "\u115f", "\u1160", "\u3164", "\uffa0", *map(chr, range(0xFE00, 0xFE10))]
+VISIBLE = st.characters(blacklist_characters=OTHER_INVISIBLE, blacklist_categories=("Cs", "Cf"))
 PIECES = st.lists(st.one_of(st.text(alphabet=VISIBLE, max_size=6), INVISIBLE), max_size=12)
 
 
@@ -40,6 +44,22 @@ def test_a_name_or_number_split_by_an_invisible_character_is_still_hidden():
     assert redacted.text == public_text_clean(redacted.text)
     assert leaks("王\u200b小明", ["王小明"]) == ["王小明"] and leaks("王小明", ["\u200b"]) == []
 
+
+def _every_invisible_character() -> list[str]:
+    """Every format character (Unicode category Cf) that this Python knows, the variation
+    selectors and the other characters that display as nothing."""
+    found = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+    return found + OTHER_INVISIBLE + [chr(c) for c in range(0xE0100, 0xE01F0)]
+
+
+def test_no_invisible_character_can_hide_a_third_party_name_from_redaction():
+    # A soft hyphen (U+00AD) or an invisible operator (U+2062) inside a name displays as the name,
+    # but the name was no longer found, and the public text carried the full name.
+    published = {
+        hex(ord(ch)): text_redact(f"证人王{ch}小明称", field="facts", third_parties=["王小明"]).text
+        for ch in _every_invisible_character()
+    }
+    assert {code: text for code, text in published.items() if text != "证人王某某称"} == {}
 
 
 @pytest.mark.django_db

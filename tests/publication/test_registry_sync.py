@@ -348,3 +348,20 @@ def test_command_refreshes_all_or_one(world, capsys):
     assert len(refreshes()) == 2
     with pytest.raises(CommandError, match="不存在"):
         call_command("publish_registry", "--agency", "999999")
+
+
+def test_invisible_characters_typed_into_the_registry_never_reach_the_portal():
+    # Issue 10 item 8 covered the decisions' public text only: an agency's name or an officer's
+    # name with a right-to-left override or a zero-width space was published as typed.
+    from sanxiang.registry.models import Agency, Officer
+
+    agency = agency_make()
+    officer = officer_make(agency=agency)
+    # Written behind the services' back, as data typed before any check would be.
+    Agency.objects.filter(pk=agency.pk).update(name="乌审旗\u202e局理管督监场市\u202c", address="嘎鲁图镇\u200b1号")
+    Officer.objects.filter(pk=officer.pk).update(name="王\u2062小\u00ad明")
+    public_registry_refresh()
+    text = public_text()
+    assert not any(ch in text for ch in "\u202e\u202c\u200b\u2062\u00ad")
+    assert PublicAgency.objects.get(source_id=agency.pk).name == "乌审旗局理管督监场市"
+    assert PublicCertificate.objects.get(source_id=officer.certificates.get().pk).officer_name == "王小明"

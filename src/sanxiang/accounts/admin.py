@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxiang.accounts.forms import AdminUserCreationForm
@@ -17,6 +18,13 @@ class SanxiangUserAdmin(UserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         ("三项", {"classes": ("wide",), "fields": ("display_name", "role", "agency", "officer")}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own "set this user's password" form would change it silently: no ledger entry,
+        and no change required at the next login. A password is reset on the users page
+        (accounts:users), through `user_password_reset`."""
+        messages.info(request, "请在“账号管理”页为该用户重置密码（临时密码，记入账本）")
+        return redirect("accounts:users")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,5 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.accounts.models import Role, User
@@ -26,10 +28,32 @@ class ReauthForm(forms.Form):
     password = forms.CharField(label=_("当前密码"), max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, except that the current password is checked like a login
+    (`authenticate` with the request): a wrong one counts toward django-axes' lock of the address
+    and name, so that a session left open cannot be used to guess the password without limit."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("用途"), max_length=100)
     days = forms.TypedChoiceField(
         label=_("有效期"), coerce=int, initial=90, choices=[(d, _("%(d)d天") % {"d": d}) for d in API_TOKEN_DAYS]
+    )
+    # A token outlives the session, the logout and a password change: a session left open must
+    # not be enough to mint one (the password of whoever issues it, checked like a login).
+    password = forms.CharField(
+        label=_("您的当前密码"), max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 

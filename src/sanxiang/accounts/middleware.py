@@ -3,7 +3,7 @@ else (the temporary password was seen by someone else)."""
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -23,5 +23,15 @@ class PasswordChangeRequiredMiddleware:
             and request.path not in {reverse(name) for name in ALLOWED_NAMES}
             and not request.path.startswith("/static/")
         ):
+            if request.path.startswith("/api/"):
+                if request.headers.get("Authorization", "").lower().startswith("bearer "):
+                    # A request with a token is judged by the token alone (sanxiang.api.auth).
+                    return self.get_response(request)
+                # An API client gets the API's error shape, not a redirect to an HTML page.
+                message = "管理员已重置您的密码，请先登录网页设置新密码"
+                return JsonResponse(
+                    {"error": {"code": "password_change_required", "message": message}, "violations": []},
+                    status=403,
+                )
             return redirect("accounts:password_change")
         return self.get_response(request)

@@ -20,7 +20,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sanxiang.accounts import selectors, services
-from sanxiang.accounts.forms import ApiTokenForm, LoginForm, OfficerLoginForm, ReauthForm, TotpForm
+from sanxiang.accounts.forms import (
+    ApiTokenForm,
+    CountedPasswordChangeForm,
+    LoginForm,
+    OfficerLoginForm,
+    ReauthForm,
+    TotpForm,
+)
 from sanxiang.accounts.models import ApiToken, Role, User
 from sanxiang.accounts.permissions import user_can_administer_user, user_can_manage_tokens_of
 from sanxiang.procedure.violations import Refused
@@ -167,6 +174,10 @@ def security_view(request: HttpRequest) -> HttpResponse:
 class PasswordChange(PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:security")
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -192,6 +203,10 @@ def _token_page(request: HttpRequest, owner: User) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 400
+        if form.is_valid():
+            checked = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+            if checked is None or checked.pk != request.user.pk:
+                form.add_error("password", "密码不正确")
         if form.is_valid():
             try:
                 row, token = services.api_token_create(

@@ -123,6 +123,10 @@ def _case_out(case: Case) -> dict:
     }
 
 
+# The step field kinds whose value is a list (the others take one value).
+MULTIPLE_KINDS = ("lines", "choices", "officers", "team")
+
+
 def _invalid(errors: dict) -> dict:
     return {
         "error": {"code": "invalid", "message": "请求格式不正确"},
@@ -212,6 +216,15 @@ def case_action_perform(
         raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", "数据校验", "action")])
     officers = [(str(pk), name) for pk, name in Officer.objects.filter(agency_id=case.agency_id).values_list("pk", "name")]
     case_officers = [(str(pk), name) for pk, name in case.officers.values_list("pk", "name")]
+    # JSON can give a list or an object where the form expects one value; Django's date fields
+    # then fail with AttributeError (a 500). Refused here, at the door where JSON becomes form data.
+    shapes = {
+        spec.name: ["应为单个值，不能是列表或对象"]
+        for spec in step.fields
+        if spec.kind not in MULTIPLE_KINDS and isinstance(payload.data.get(spec.name), list | dict)
+    }
+    if shapes:
+        return Status(422, _invalid(shapes))
     form = step_form_class(step, agency_officers=officers, case_officers=case_officers)(data=payload.data)
     if not form.is_valid():
         return Status(422, _invalid(form.errors))

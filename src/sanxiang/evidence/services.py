@@ -51,6 +51,7 @@ from sanxiang.evidence.storage import (
     chunks_read,
     sm3_wanted,
 )
+from sanxiang.inputs import PLATFORM_RULE, date_problem
 from sanxiang.ledger.services import entry_append
 from sanxiang.privatefiles import private_dir_make, private_file_open
 from sanxiang.procedure.violations import Refused, Violation
@@ -180,7 +181,12 @@ def evidence_metadata_check(
     if captured_at is not None:
         if timezone.is_naive(captured_at):
             captured_at = timezone.make_aware(captured_at)
-        if captured_at > timezone.now() + dt.timedelta(minutes=10):
+        # The platform's date range, as every other date (tus metadata bypassed the form's check, and
+        # a time in year 1 made the last chunk of the upload fail with a 500 when it was stored).
+        out_of_range = date_problem(captured_at.date())
+        if out_of_range:
+            violations.append(Violation("evidence.captured_range", f"拍摄（采集）时间：{out_of_range}", PLATFORM_RULE, "captured_at"))
+        elif captured_at > timezone.now() + dt.timedelta(minutes=10):
             violations.append(Violation("evidence.captured_future", "拍摄（采集）时间晚于当前时间，请核对", BASIS_RECORD, "captured_at"))
     step = _clean_text(step, 64)
     if violations:

@@ -129,12 +129,23 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
-# Invisible characters that change how a text reads without being seen (a platform rule, not law):
-# bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and marks
-# (U+200E, U+200F) can make a public text display reversed or reordered; zero-width spaces and
-# joiners (U+200B–U+200D, U+2060, U+FEFF) hide text from search and comparison (a name with one
-# inside no longer matches the redaction's list of names).
-INVISIBLE_CHARACTERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# Invisible characters that change how a text reads without being seen (系统公开文本规则, a platform
+# rule, not law): bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+# and marks (U+200E, U+200F, U+061C) can make a public text display reversed or reordered;
+# zero-width and other invisible characters hide text from search and comparison (a third party's
+# name with one inside no longer matches the redaction's list of names, and would be published in
+# full while it displays as the name). That is every format character (Unicode category Cf: also
+# the soft hyphen U+00AD, the invisible operators U+2061–U+2064, U+180E, the tag characters
+# U+E0000–U+E007F …), the variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF), the combining
+# grapheme joiner (U+034F) and the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0).
+INVISIBLE_CHARACTERS = re.compile(
+    "["
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef"
+    "]"
+)
 
 
 def public_text_clean(text: str) -> str:

@@ -41,6 +41,7 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.engine import Procedure, procedure_mermaid
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import ORDINARY, SUMMARY
+from sanxiang.procedure.publication import public_text_clean
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, officer_problems_on
 from sanxiang.publication.models import CertificateState, PublicAgency, PublicCertificate
 from sanxiang.registry.models import (
@@ -314,6 +315,19 @@ def certificate_public(certificate: Certificate, *, agency: Agency) -> dict:
 # --- writing the rows -----------------------------------------------------------------------------
 
 
+def _public_cleaned(value: Any) -> Any:
+    """`value` with every text in it (nested in lists and dicts too) without the invisible
+    characters that public text never carries (`public_text_clean`): a name typed into the
+    registry with a right-to-left override or a zero-width space reaches the portal as it reads."""
+    if isinstance(value, str):
+        return public_text_clean(value)
+    if isinstance(value, dict):
+        return {key: _public_cleaned(item) for key, item in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_public_cleaned(item) for item in value)
+    return value
+
+
 def _differs(row: Any, values: dict, fields: Iterable[str]) -> bool:
     return any(getattr(row, name) != values[name] for name in fields)
 
@@ -394,7 +408,7 @@ def public_registry_refresh(
     # Labels are stored as the public reads them, in Chinese, whatever the caller's language.
     with translation.override("zh-hans"):
         for agency in agencies:
-            values = agency_public(agency, on=on, parameters=parameters)
+            values = _public_cleaned(agency_public(agency, on=on, parameters=parameters))
             row = existing.get(agency.pk)
             if row is None:
                 row = PublicAgency.objects.create(source_id=agency.pk, refreshed_at=now, **values)
@@ -443,7 +457,7 @@ def _certificates_refresh(
     taken = set(PublicCertificate.objects.values_list("token", flat=True))
     rows = []
     for certificate, agency in current:
-        values = certificate_public(certificate, agency=agency) | {"agency_id": public_agencies[agency.pk].pk}
+        values = _public_cleaned(certificate_public(certificate, agency=agency)) | {"agency_id": public_agencies[agency.pk].pk}
         row = existing.get(certificate.pk)
         if row is None:
             row = PublicCertificate.objects.create(

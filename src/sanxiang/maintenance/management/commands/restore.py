@@ -63,10 +63,19 @@ class Command(BaseCommand):
             if manifest["keys"]["ledger_signing_key"]
             else None
         )
+        found = ops.installation_checkpoint_read(target=options["dir"])
+        if not published and not found:
+            # Nothing to compare with: say so, rather than let a fork go unnoticed.
+            self.stderr.write(
+                "警告：未提供已公布的检查点（--checkpoint），也未找到被替换安装的检查点：无法判断此备份是否早于已公布的内容，"
+                "恢复后继续记账可能与已公布的账本分叉。请先取得最新公布的检查点 (/ledger/checkpoint 的副本) 再恢复。\n"
+                "WARNING: no published checkpoint given (--checkpoint) and none found: whether this backup is older "
+                "than what was published cannot be checked"
+            )
         assessment = ops.published_checkpoints_check(
             manifest=manifest,
             notes=published,
-            found=ops.installation_checkpoint_read(target=options["dir"]),
+            found=found,
             ledger_key=ledger_key,
             trusted_vkeys=options["trusted_key"],
         )
