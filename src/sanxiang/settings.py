@@ -162,6 +162,8 @@ SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
 AUTHENTICATION_BACKENDS = ["sanxiang.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
 SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
+# Failures from one address over all names within the lockout window before that address must wait.
+SANXIANG_LOGIN_ADDRESS_MAX_FAILURES = env.int("SANXIANG_LOGIN_ADDRESS_MAX_FAILURES", default=30)
 AXES_FAILURE_LIMIT = SANXIANG_LOGIN_MAX_FAILURES
 AXES_COOLOFF_TIME = dt.timedelta(minutes=SANXIANG_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]

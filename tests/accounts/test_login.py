@@ -267,3 +267,27 @@ def test_djangos_admin_password_form_is_not_a_way_around_the_lock(client):
     client.post("/admin/password_change/", new)
     root.refresh_from_db()
     assert root.check_password(PASSWORD)
+
+
+def test_one_address_trying_a_few_passwords_on_every_name_is_throttled(settings):
+    """Issue 10 item 5: throttle per address as well as per (address, name). An address that
+    spreads its guesses over many names (4 each, under the per-name lock of 5) is stopped after
+    SANXIANG_LOGIN_ADDRESS_MAX_FAILURES failures; every other address, and the names' owners
+    at their own desks, still log in."""
+    settings.SANXIANG_LOGIN_ADDRESS_MAX_FAILURES = 12
+    agency = agency_make()
+    for n in range(4):
+        user_make(role=Role.OFFICER, agency=agency, username=f"spray{n}")
+    sprayer = Client()
+    answers = [
+        post_login(sprayer, f"spray{n}", f"guess-{k}", address=ATTACKER).status_code
+        for n in range(4)
+        for k in range(4)
+    ]
+    # The first 12 wrong passwords are answered as such (401); then the address must wait (429),
+    # even with the right password.
+    assert answers[:12] == [401] * 12 and set(answers[12:]) == {429}
+    refused = post_login(sprayer, "spray3", PASSWORD, address=ATTACKER)
+    assert refused.status_code == 429 and "本地址登录失败次数过多" in refused.content.decode()
+    owner = post_login(Client(), "spray3", PASSWORD, address=SUPERVISOR_DESK)
+    assert owner.status_code == 302

@@ -74,6 +74,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
+        throttled = services.login_address_throttled(request=request)
+        if throttled:
+            return _login_page(request, form=form, error=throttled, status=429)
         user, error = services.login_attempt(
             request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
