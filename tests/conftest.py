@@ -27,6 +27,14 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """pytest-playwright's session-wide browser (behind its `page` and `context` fixtures) leaves an
+    event loop marked running in the worker's thread, and every database test that the worker
+    runs after it fails: browser tests take tests/e2e's `chromium_page` or `browser_page`."""
+    pytest.fail("use the chromium_page or browser_page fixture (tests/e2e/conftest.py), not pytest-playwright's page")
+
+
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, settings):
     """Each test gets its own data folder, so nothing leaks into ./var."""
