@@ -221,17 +221,23 @@ def _report(engine: str, result: dict) -> None:
     raw, mix = result["raw"], result["mix"]
     print(f"{engine}: {result['users']} users, {mix['seconds']:.0f} s of mixed load after {raw['seconds']:.0f} s "
           f"of the raw limit ({result['logins']} logins before, not counted)")
-    header = f"  {'':34} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7}"
+    header = f"  {'':54} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>7}"
     print(header)
 
     def row(label: str, s: dict) -> None:
-        print(f"  {label:34} {s['requests']:9d} {s['rps']:8.1f} {s['p50']:7.0f} {s['p95']:7.0f} {s['p99']:7.0f} "
+        print(f"  {label:54} {s['requests']:9d} {s['rps']:8.1f} {s['p50']:7.0f} {s['p95']:7.0f} {s['p99']:7.0f} {s['max']:7.0f} "
               f"{s['failures']:7d}")
 
     row(f"raw limit (GET {STATIC})", raw)
     row("mix, all requests", mix)
     for group, s in mix["groups"].items():
         row(f"  {group}", s)
+    slowest = sorted(mix["requests_by_name"].items(), key=lambda item: (-item[1]["p50"], -item[1]["max"]))[:5]
+    slowest += [item for item in sorted(mix["requests_by_name"].items(), key=lambda item: -item[1]["max"])[:2]
+                if item not in slowest]
+    print("  slowest kinds of request (the five by p50, the two by max):")
+    for name, s in slowest:
+        row(f"    {name[:50]}", s)
     share = mix["rps"] / raw["rps"] * 100 if raw["rps"] else 0
     print(f"  the mix runs at {share:.0f} % of the raw limit's requests/s")
     if mix["errors"] or raw["errors"]:
@@ -535,7 +541,7 @@ def load(config_path: str) -> None:
         return {
             "requests": entry.num_requests, "failures": entry.num_failures, "rps": entry.num_requests / elapsed,
             "p50": entry.get_response_time_percentile(0.5) or 0, "p95": entry.get_response_time_percentile(0.95) or 0,
-            "p99": entry.get_response_time_percentile(0.99) or 0,
+            "p99": entry.get_response_time_percentile(0.99) or 0, "max": entry.max_response_time or 0,
         }
 
     def summary(stats, elapsed: float) -> dict:
@@ -548,6 +554,7 @@ def load(config_path: str) -> None:
         return figures(stats.total, elapsed) | {
             "seconds": elapsed,
             "groups": {g: figures(e, elapsed) for g, e in groups.items()},
+            "requests_by_name": {name: figures(e, elapsed) for (name, _method), e in stats.entries.items()},
             "errors": [{"method": e.method, "name": e.name, "error": str(e.error), "occurrences": e.occurrences}
                        for e in stats.errors.values()],
         }
