@@ -1,4 +1,5 @@
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,17 +17,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    # Playwright cannot download its own browser here: use Debian's, without the background
-    # networking that the closed network would refuse.
-    return {
-        "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"],
-    }
-
-
 @pytest.fixture(autouse=True)
 def _async_unsafe_for_browser_tests(request, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django would then refuse
@@ -35,25 +25,41 @@ def _async_unsafe_for_browser_tests(request, monkeypatch):
         monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """A page of Debian's headless Chromium, started here rather than through pytest-playwright's
-    session fixtures: its sync API leaves an event loop marked running in this thread, in which
-    Django refuses database work, so it must stop before the next test (as in
-    tests/evidence/test_evidence_widget.py). The live server's transactional tests leave ledger
-    rows behind, which the append-only triggers keep from the flush: they are purged here."""
+@contextmanager
+def chromium_page_open():
+    """A page of Debian's headless Chromium, for one test. Never through pytest-playwright's
+    session fixtures (`page`, `browser`): its sync API leaves an event loop marked running in the
+    worker's thread until the session ends, in which Django then refuses all database work. Run
+    serially that went unseen, because pytest moves those fixtures' `[chromium]` tests to the end
+    of the session; with pytest-xdist's `--dist loadfile` a file's tests run together, and every
+    database test that the worker ran afterwards failed (SynchronousOnlyOperation)."""
     from playwright.sync_api import sync_playwright
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries, while it runs
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
-            yield page
+            yield browser.new_page(viewport={"width": 1280, "height": 900})
         finally:
             browser.close()
-    ledger_purge()
 
+
+@pytest.fixture
+def chromium_page(monkeypatch):
+    """A browser page for a test against a server of its own (no live server, no database)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with chromium_page_open() as page:
+        yield page
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A browser page for a test against the live server (see chromium_page_open). The live
+    server's transactional tests leave ledger rows behind, which the append-only triggers keep
+    from the flush: they are purged here, once the browser has stopped."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries, while it runs
+    with chromium_page_open() as page:
+        yield page
+    ledger_purge()

@@ -94,7 +94,8 @@ def test_demo_prints_one_account_per_role_and_serves(demo_server):
 
 
 @pytest.mark.e2e
-def test_each_demo_role_logs_in_and_sees_its_home_page(demo_server, page):
+def test_each_demo_role_logs_in_and_sees_its_home_page(demo_server, chromium_page):
+    page = chromium_page
     for account in parse_accounts(demo_server["output"]):
         page.context.clear_cookies()
         page.goto(demo_server["url"] + "/")

@@ -1,0 +1,48 @@
+"""The README's plain `pytest` runs in parallel (tests/conftest.py), and the developer's serial
+switches still work."""
+
+from types import SimpleNamespace
+
+from tests import conftest
+
+
+class PluginManager:
+    def __init__(self, *, xdist: bool):
+        self.xdist = xdist
+
+    def hasplugin(self, name: str) -> bool:
+        return name == "xdist" and self.xdist
+
+
+def config_make(*, xdist: bool = True, numprocesses=None, dist: str = "no", worker: bool = False, **options):
+    option = SimpleNamespace(numprocesses=numprocesses, dist=dist, tx=[], collectonly=False, usepdb=False)
+    vars(option).update(options)
+    config = SimpleNamespace(option=option, pluginmanager=PluginManager(xdist=xdist))
+    if worker:
+        config.workerinput = {}
+    return config
+
+
+def test_plain_pytest_runs_on_one_worker_per_core_with_whole_files_per_worker():
+    config = config_make()
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == ("auto", "loadfile")
+
+
+def test_an_explicit_count_keeps_it_and_distributes_by_file():
+    config = config_make(numprocesses=3)
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == (3, "loadfile")
+
+
+def test_serial_switches_stay_serial():
+    for config in (config_make(numprocesses=0), config_make(usepdb=True), config_make(collectonly=True),
+                   config_make(xdist=False), config_make(worker=True)):
+        conftest.pytest_cmdline_main(config)
+        assert config.option.numprocesses in (0, None) and config.option.dist == "no"
+
+
+def test_a_chosen_distribution_mode_is_kept():
+    config = config_make(numprocesses=2, dist="worksteal")
+    conftest.pytest_cmdline_main(config)
+    assert config.option.dist == "worksteal"
