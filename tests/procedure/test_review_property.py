@@ -191,6 +191,11 @@ def discussion_held(case: PenaltyCaseSnapshot) -> str:
     last = case.collective_discussions[-1] if case.collective_discussions else None
     if "collective_discussion_record" not in case.records or last is None:
         return "major case decided without a collective discussion"
+    if last.resolution == "adopt_review":
+        # The leaders' latest word sided with the review office against the draft: what they then
+        # decide is a revised draft, which they must discuss again (第五十七条第二款), even if the
+        # office resubmits the same draft and the reviewer now agrees.
+        return "major case decided after the leaders adopted the review opinion, without discussing again"
     if last.adopted_draft != case.decision.key():
         return "major case decided on a draft changed after the collective discussion"
     return ""
@@ -406,7 +411,7 @@ def proceed(case, today, drafts, opinion: str, leaders_first: bool):
     last = case.review_opinions[-1] if case.review_opinions else None
     key = case.decision.key()
     latest = case.collective_discussions[-1] if case.collective_discussions else None
-    discussed = latest is not None and latest.adopted_draft == key
+    discussed = latest is not None and latest.adopted_draft == key and latest.resolution != "adopt_review"
     agreed = last is not None and last.opinion == "agree" and last.reviewed_draft == key
     standing = last is not None and last.opinion == "disagree" and last.reviewed_draft == key
     settled = standing and any(
@@ -643,3 +648,22 @@ def test_the_driver_reaches_decisions_through_agreement_and_through_the_leaders(
     trace = []
     assert run(case, today, settled, trace=trace) == []
     assert trace[-1].endswith("decide → allowed")
+
+
+def test_after_the_leaders_adopt_the_review_the_same_draft_agreed_again_still_needs_their_word():
+    """The sequence hypothesis found (CI, issue 10): 不同意; the leaders first adopt the draft, then
+    adopt the review; the office resubmits the same draft and the reviewer agrees. 第五十七条第二款:
+    the leaders' latest word was against this draft, so `decide` is refused until they discuss it
+    again; after a discussion of this draft it is allowed. (The oracle had missed this refusal.)"""
+    case = replace(base_case("organization", False), decision=draft(200000, frozenset(), 0, "within", "", False),
+                   major_case=True)
+    today = D(2026, 4, 1)
+    steps = [("proceed", "agree", False), ("proceed", "disagree", False), ("proceed", "agree", True),
+             ("discuss", 3, "adopt_review"), ("submit", True, REVIEWER.id, True), ("proceed", "agree", False)]
+    trace: list[str] = []
+    assert run(case, today, [*steps, ("decide",)], trace=trace) == []
+    assert trace[-2].endswith("['penalty.decision.collective_discussion_outdated']")
+    trace = []
+    assert run(case, today, [*steps, ("proceed", "agree", False), ("decide",)], trace=trace) == []
+    assert trace[-3] == "2026-04-01 ('proceed', 'agree', False) → applied"
+    assert trace[-2].endswith("decide → allowed") and trace[-1].endswith("decide → allowed")
