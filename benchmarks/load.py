@@ -22,8 +22,8 @@ The mix, by number of simulated users (weights 20:15:10:5 of --users):
 - api: reads with `Authorization: Bearer` (cases, a case, its actions, agencies, officers,
   matters);
 - writes: an officer registers a case (POST /api/cases), the head approves its opening and the
-  officer opens it (POST /api/cases/{id}/actions/...): session and CSRF token, as the browser does
-  (a Bearer token with --bearer-writes, once issue 10's item 1 lets tokens write).
+  officer opens it (POST /api/cases/{id}/actions/...): the officer with a Bearer token, the head
+  with a session and its CSRF token as the browser does (--session-writes: both with sessions).
 Reading users do not pause between requests (the server is saturated: requests/s is its
 capacity at this concurrency); writers pause 0.5-1.5 s between steps.
 
@@ -175,7 +175,7 @@ def run_engine(engine: str, args) -> bool:
         config = work / "load.json"
         config.write_text(json.dumps(world | {
             "url": f"http://127.0.0.1:{port}", "users": args.users, "seconds": args.seconds,
-            "raw_seconds": args.raw_seconds, "bearer_writes": args.bearer_writes,
+            "raw_seconds": args.raw_seconds, "bearer_writes": not args.session_writes,
         }))
         load = subprocess.run([sys.executable, __file__, "_load", str(config)], env=env, cwd=work,
                               capture_output=True, text=True)
@@ -253,7 +253,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30, help="mixed load per engine (180: the 3-minute run)")
     parser.add_argument("--raw-seconds", type=float, default=6, help="the raw limit's run per engine")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_load_bench")
-    parser.add_argument("--bearer-writes", action="store_true", help="case actions with the officer's API token")
+    parser.add_argument("--session-writes", action="store_true",
+                        help="the officer's case actions with a session instead of the API token")
     parser.add_argument("--keep", action="store_true", help="keep the data folders and the database")
     args = parser.parse_args()
     engines = ["sqlite", "postgres"] if args.engine == "both" else [args.engine]
