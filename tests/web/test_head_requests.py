@@ -85,3 +85,21 @@ def test_a_streamed_or_file_body_is_closed_unread_for_head():
     assert events == ["closed"] and ("Content-Length", "5") in seen[0]
     events.clear()
     assert b"".join(wrapped({"REQUEST_METHOD": "GET"}, lambda *args: None)) == b"chunk"
+
+
+def test_every_public_page_answers_head_as_it_answers_get(client, db):
+    """HEAD is a safe method (RFC 9110 §9.3.2): a page that answers GET answers HEAD with the same
+    status and headers. The portal's and the feeds' views used `require_GET`, which answered 405."""
+    agency_make(name="乌审旗市场监督管理局")
+    paths = ["/", "/decisions/", "/agencies/", "/catalogues/", "/annual/", "/decisions/notice/", "/ledger/checkpoint",
+             "/decisions/feed.rss", "/decisions/feed.atom", "/decisions/feed.json"]
+    answered = {}
+    for path in paths:
+        get = client.get(path)
+        if get.status_code == 404:
+            continue
+        head = client.head(path)
+        answered[path] = (get.status_code, head.status_code)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+    assert len(answered) >= 5 and all(status == 200 for status, _ in answered.values()), answered

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.access import exports, selectors
 from sanxiang.access.forms import AccessLogFilterForm
@@ -28,7 +28,7 @@ def _form(request: HttpRequest) -> AccessLogFilterForm:
 
 
 @login_required
-@require_GET
+@require_safe
 def log_list(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     valid = form.is_bound is False or form.is_valid()
@@ -83,7 +83,7 @@ def _attachment(response: HttpResponse, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def log_export_csv(request: HttpRequest) -> HttpResponse:
     result = _export(request, "csv")
     if isinstance(result, HttpResponse):
@@ -96,7 +96,7 @@ def log_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def log_export_xlsx(request: HttpRequest) -> HttpResponse:
     result = _export(request, "xlsx")
     if isinstance(result, HttpResponse):

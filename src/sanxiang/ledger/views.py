@@ -3,7 +3,7 @@ checkpoint, inclusion and consistency proofs, and the public key. Entry bodies a
 here: they hold internal case data."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.ledger import selectors
 
@@ -32,7 +32,7 @@ def _int_param(request: HttpRequest, name: str, *, required: bool) -> int | None
     return int(raw)
 
 
-@require_GET
+@require_safe
 def checkpoint_latest_view(request: HttpRequest) -> HttpResponse:
     checkpoint = selectors.checkpoint_latest()
     if checkpoint is None:
@@ -42,7 +42,7 @@ def checkpoint_latest_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def inclusion_proof_view(request: HttpRequest) -> JsonResponse:
     try:
         seq = _int_param(request, "seq", required=True)
@@ -53,7 +53,7 @@ def inclusion_proof_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(proof.as_json())
 
 
-@require_GET
+@require_safe
 def consistency_proof_view(request: HttpRequest) -> JsonResponse:
     try:
         first = _int_param(request, "first", required=True)
@@ -64,6 +64,6 @@ def consistency_proof_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(proof.as_json())
 
 
-@require_GET
+@require_safe
 def public_key_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(selectors.public_key_get())

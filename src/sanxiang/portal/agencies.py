@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.publication.models import CertificateState, PublicAgency, PublicDocument
@@ -43,13 +43,13 @@ def _certificates_valid_on(agency: PublicAgency, on: dt.date):
     )
 
 
-@require_GET
+@require_safe
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = PublicAgency.objects.only("pk", "name", "kind", "entrusted_by", "enforcement_fields", "officer_count")
     return render(request, "portal/agencies/list.html", {"agencies": agencies.order_by("name")})
 
 
-@require_GET
+@require_safe
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(PublicAgency, pk=pk)
     today = timezone.localdate()
@@ -72,7 +72,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(PublicDocument, pk=pk)
     try:

@@ -5,13 +5,13 @@ agency has no power in was published as null and shows as "—", never as 0."""
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, annual_report_due
 from sanxiang.publication.models import AnnualReport
 
 
-@require_GET
+@require_safe
 def annual_list(request: HttpRequest) -> HttpResponse:
     years = list(AnnualReport.objects.order_by("-year").values_list("year", flat=True).distinct())
     try:

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.procedure.registry_rules import CertificateSnapshot, certificate_problems_on
 from sanxiang.publication.models import PublicCertificate
@@ -68,7 +68,7 @@ def certificate_qr(url: str) -> segno.QRCode:
     return segno.make_qr(url, error="m")
 
 
-@require_GET
+@require_safe
 def certificate_lookup(request: HttpRequest) -> HttpResponse:
     number = number_normalize(request.GET.get("number", ""))
     not_found = False
@@ -91,7 +91,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
     certificate = get_object_or_404(PublicCertificate.objects.select_related("agency"), token=token)
     today = timezone.localdate()
@@ -104,7 +104,7 @@ def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
     return _no_store(response)
 
 
-@require_GET
+@require_safe
 def certificate_qr_svg(request: HttpRequest, token: str) -> HttpResponse:
     certificate = get_object_or_404(PublicCertificate, token=token)
     svg = io.BytesIO()
@@ -115,7 +115,7 @@ def certificate_qr_svg(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_card(request: HttpRequest, token: str) -> HttpResponse:
     certificate = get_object_or_404(PublicCertificate.objects.select_related("agency"), token=token)
     url = verify_url(request, certificate.token)

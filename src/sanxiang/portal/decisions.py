@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import feedgenerator, timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
@@ -157,7 +157,7 @@ class NoticeForm(_DateRangeForm):
 # --- pages ---------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Three queries: the agencies (for the filter), the count and the page."""
     form = DecisionFilterForm(request.GET or None, agencies=_agency_choices())
@@ -188,7 +188,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = decision_public_get(pk=pk)
     return render(
@@ -203,7 +203,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def decision_notice(request: HttpRequest) -> HttpResponse:
     """A page to print and post on the board: one agency, a period, large type, A4. Without an
     agency it shows the form to choose one."""
@@ -339,7 +339,7 @@ class DecisionAtomFeed(DecisionRssFeed):
     subtitle = FEED_DESCRIPTION
 
 
-@require_GET
+@require_safe
 def decision_feed_json(request: HttpRequest) -> JsonResponse:
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1). The decision's own fields are under
     `_decision`, the format's way of extending an item."""
@@ -385,8 +385,8 @@ def decision_feed_json(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("decisions/", decision_list, name="decision_list"),
     path("decisions/<int:pk>/", decision_detail, name="decision_detail"),
-    path("decisions/feed.rss", require_GET(DecisionRssFeed()), name="decision_feed_rss"),
-    path("decisions/feed.atom", require_GET(DecisionAtomFeed()), name="decision_feed_atom"),
+    path("decisions/feed.rss", require_safe(DecisionRssFeed()), name="decision_feed_rss"),
+    path("decisions/feed.atom", require_safe(DecisionAtomFeed()), name="decision_feed_atom"),
     path("decisions/feed.json", decision_feed_json, name="decision_feed_json"),
     path("decisions/notice/", decision_notice, name="decision_notice"),
 ]

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import permission_require, user_reads_all_agencies
@@ -183,7 +183,7 @@ FORM_FIELDS = {"kind": "kind", "title": "title", "upload": "upload", "file": "up
 
 
 @login_required
-@require_GET
+@require_safe
 def documents(request: HttpRequest) -> HttpResponse:
     rows = [
         {"document": d, "size": size_label(d.size), "type": type_label(d.content_type)}

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record, client_ip
@@ -130,7 +130,7 @@ def _export_agency_id(user: User, agencies: list[PublicAgency], agency_ids: list
 
 
 @login_required
-@require_GET
+@require_safe
 def dual_publicity(request: HttpRequest) -> HttpResponse:
     agencies, all_allowed = _dual_publicity_scope(request.user)
     bound = "layout" in request.GET

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record, client_ip
@@ -28,7 +28,7 @@ from sanxiang.review.permissions import (
 
 
 @login_required
-@require_GET
+@require_safe
 def desk(request: HttpRequest) -> HttpResponse:
     permission_require(user_has_review_desk(request.user), _("法制审核工作台供法制审核人员和机关负责人使用"))
     is_head = request.user.role == Role.AGENCY_HEAD
@@ -48,7 +48,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def catalogue_index(request: HttpRequest) -> HttpResponse:
     if request.user.agency_id is not None and not user_reads_all_agencies(request.user):
         return redirect("review:catalogue_detail", request.user.agency_id)
@@ -58,7 +58,7 @@ def catalogue_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def catalogue_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     page = selectors.catalogue_page(viewer=request.user, agency_id=agency_id)
     return render(
@@ -129,7 +129,7 @@ def _supervision(request: HttpRequest) -> tuple[int, list[selectors.AgencyReview
 
 
 @login_required
-@require_GET
+@require_safe
 def supervision(request: HttpRequest) -> HttpResponse:
     year, rows = _supervision(request)
     return render(
@@ -146,7 +146,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def supervision_csv(request: HttpRequest) -> HttpResponse:
     year, rows = _supervision(request)
     content = exports.supervision_csv(rows, selectors.review_supervision_total(rows))
@@ -172,12 +172,12 @@ def supervision_csv(request: HttpRequest) -> HttpResponse:
 # --- the public portal: publications only ---------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def public_catalogue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "review/public_list.html", {"publications": selectors.public_catalogue_list()})
 
 
-@require_GET
+@require_safe
 def public_catalogue_detail(request: HttpRequest, agency_id: int, version: int | None = None) -> HttpResponse:
     publication = selectors.public_catalogue_get(agency_id=agency_id, version=version)
     return render(
