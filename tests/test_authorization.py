@@ -56,7 +56,7 @@ URL_MATRIX = {
     "registry:party_list": (None, "any"),
     "registry:party_create": (None, "agency_member"),
     "registry:import": (None, "import"),
-    "cases:holiday_year_list": (None, "county"),
+    "calendar:holiday_year_list": (None, "county"),
     "access:log_list": (None, "access_log"),
     "access:log_export_csv": (None, "access_log"),
     "access:log_export_xlsx": (None, "access_log"),
@@ -134,7 +134,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "cases", "access", "evidence", "review", "publication"):
+    for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

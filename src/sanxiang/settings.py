@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "sanxiang.accounts",
     "sanxiang.ledger",
+    "sanxiang.calendar",
     "sanxiang.registry",
     "sanxiang.cases",
     "sanxiang.access",
@@ -159,7 +160,12 @@ SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
 # AND user name together: a name is locked only for the address that guessed, so nobody can lock
 # the supervisor out of their own machine. The lock is for a fixed time (no extension by further
 # tries); the accounts app records a real account's lock in the ledger, at most once per window.
-AUTHENTICATION_BACKENDS = ["sanxiang.accounts.backends.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# The role backend only answers `has_perm` for the apps below accounts (the calendar); it logs nobody in.
+AUTHENTICATION_BACKENDS = [
+    "sanxiang.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "sanxiang.accounts.backends.RolePermissionBackend",
+]
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)
 SANXIANG_LOGIN_LOCKOUT_MINUTES = env.int("SANXIANG_LOGIN_LOCKOUT_MINUTES", default=15)
 # Failures from one address over all names within the lockout window before that address must wait.

@@ -39,6 +39,8 @@ urlpatterns = [
     path("staff/registry/", include("sanxiang.registry.urls")),
     path("staff/access/", include("sanxiang.access.urls")),
     path("staff/evidence/", include("sanxiang.evidence.urls")),
+    # The calendar page keeps the address it had inside `cases` (the README names it).
+    path("staff/cases/calendar/", include("sanxiang.calendar.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("staff/review/", include("sanxiang.review.urls")),
     path("staff/publication/", include("sanxiang.publication.urls")),

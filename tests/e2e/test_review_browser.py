@@ -19,8 +19,8 @@ import pypdf
 import pytest
 from django.utils import timezone
 
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.selectors import working_day_calendar_current
 from tests.cases.support import (
     PENALTY,
     end_investigation_data,

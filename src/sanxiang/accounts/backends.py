@@ -1,4 +1,7 @@
 from axes.backends import AxesStandaloneBackend
+from django.contrib.auth.backends import BaseBackend
+
+from sanxiang.accounts.permissions import DJANGO_PERMISSION_RULES
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -10,3 +13,14 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class RolePermissionBackend(BaseBackend):
+    """Django permissions that follow from the user's role, for the apps below accounts that may
+    not import its rules: the calendar asks `user.has_perm("calendar.change_holidayyear")`. The
+    rules are `permissions.DJANGO_PERMISSION_RULES`; a permission not there is not granted here.
+    It authenticates nobody."""
+
+    def has_perm(self, user_obj, perm, obj=None):
+        rule = DJANGO_PERMISSION_RULES.get(perm)
+        return bool(rule is not None and user_obj.is_active and rule(user_obj))

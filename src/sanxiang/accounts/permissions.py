@@ -28,6 +28,19 @@ def user_can_register_agencies(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
 
 
+def user_can_maintain_calendar(user: User) -> bool:
+    """Entering the State Council's holiday schedule of a year: the judicial bureau's supervisors
+    and system administrators (系统权限规则)."""
+    return user_reads_all_agencies(user)
+
+
+# The Django permissions that apps below accounts in the layers ask through `user.has_perm`, since
+# they may not import the rules here, and the rule that answers each (`backends.RolePermissionBackend`).
+DJANGO_PERMISSION_RULES = {
+    "calendar.change_holidayyear": user_can_maintain_calendar,
+}
+
+
 def user_can_edit_agency(user: User, agency_id: int) -> bool:
     return user_can_register_agencies(user) or (
         user.is_authenticated and user.role == Role.AGENCY_ADMIN and user.agency_id == agency_id

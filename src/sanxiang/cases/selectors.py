@@ -17,12 +17,13 @@ from sanxiang.accounts.permissions import (
     user_can_read_agency,
     user_reads_all_agencies,
 )
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_load
-from sanxiang.cases.models import Case, CaseProcedure, HolidayYear, IssuedDocument
+from sanxiang.cases.models import Case, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
 from sanxiang.cases.steps import STEPS, Field, Step, engine_action, step_get, steps_of
 from sanxiang.documents.registry import DOCUMENT_KINDS
-from sanxiang.procedure.calendar import HolidaySchedule, WorkingDayCalendar, working_day_calendar_build
+from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
 from sanxiang.procedure.penalty import (
     ORDINARY,
@@ -222,25 +223,7 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
     )
 
 
-# --- calendar ---------------------------------------------------------------------------------------
-
-
-def holiday_schedules_entered() -> list[HolidaySchedule]:
-    return [
-        HolidaySchedule(
-            year=row.year,
-            holidays=[dt.date.fromisoformat(d) for d in row.holidays],
-            adjusted_working_days=[dt.date.fromisoformat(d) for d in row.adjusted_working_days],
-            holiday_names={dt.date.fromisoformat(d): name for d, name in row.holiday_names.items()},
-            source=row.source,
-        )
-        for row in HolidayYear.objects.all()
-    ]
-
-
-def working_day_calendar_current() -> WorkingDayCalendar:
-    """The official calendar: the package's years overlaid with the years entered here."""
-    return working_day_calendar_build(holiday_schedules_entered())
+# --- guard context ----------------------------------------------------------------------------------
 
 
 def guard_context(*, on: dt.date | None = None, calendar: WorkingDayCalendar | None = None) -> GuardContext:

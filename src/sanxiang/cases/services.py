@@ -1,5 +1,5 @@
 """Writes of cases: registering a case, performing its steps, issuing its documents and
-allocating their numbers; and the holiday years of the working-day calendar.
+allocating their numbers.
 
 Every change of a case goes through `case_action_perform`, which locks the case row, applies the
 step's form to the engine's snapshot, lets the engine decide (raising `Refused` with every
@@ -18,9 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import permission_require, user_can_manage_parties, user_reads_all_agencies
+from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.cases import events, selectors
-from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, HolidayYear, IssuedDocument
+from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
 from sanxiang.cases.steps import BEFORE_DECISION, Draft, Step, engine_action, step_get
 from sanxiang.documents import (
@@ -31,10 +31,9 @@ from sanxiang.documents import (
     document_render,
 )
 from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
-from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
-from sanxiang.procedure.calendar import HolidaySchedule
 from sanxiang.procedure.engine import evaluate
 from sanxiang.procedure.penalty import penalty_apply
 from sanxiang.procedure.penalty.review import major_assessment
@@ -486,56 +485,3 @@ def document_issue(
     document.ledger_seq = entry.seq
     document.save(update_fields=["ledger_seq"])
     return document
-
-
-def _dates(values: list[str], *, label: str, violations: list[Violation]) -> list[dt.date]:
-    parsed = []
-    for value in values:
-        try:
-            parsed.append(dt.date.fromisoformat(value.strip()))
-        except ValueError:
-            violations.append(Violation("holiday_year.date", f"{label}中的“{value}”不是有效日期（应为YYYY-MM-DD）", "数据校验", None))
-    return parsed
-
-
-@transaction.atomic
-def holiday_year_save(
-    *, actor: User | None, year: int, holidays: list[str], adjusted_working_days: list[str], source: str,
-    holiday_names: dict[str, str] | None = None,
-) -> HolidayYear:
-    """Enter or correct a year's official schedule. It overrides the calendar package's data for
-    that year, and deadlines stop being estimates."""
-    if actor is not None:
-        permission_require(user_reads_all_agencies(actor), "只有司法局监督人员或系统管理员可以维护节假日安排")
-    violations: list[Violation] = []
-    holiday_dates = _dates(holidays, label="法定节假日", violations=violations)
-    working_dates = _dates(adjusted_working_days, label="调休上班日", violations=violations)
-    if not source.strip():
-        violations.append(Violation("holiday_year.source", "请填写依据（国务院办公厅通知的名称）", "数据校验", "source"))
-    if not violations:
-        try:
-            HolidaySchedule(year=year, holidays=holiday_dates, adjusted_working_days=working_dates)
-        except ValueError as problem:
-            violations.append(Violation("holiday_year.inconsistent", str(problem), "国务院办公厅节假日安排通知", None))
-    if violations:
-        raise Refused(violations)
-    record, _ = HolidayYear.objects.update_or_create(
-        year=year,
-        defaults={
-            "holidays": sorted(d.isoformat() for d in holiday_dates),
-            "adjusted_working_days": sorted(d.isoformat() for d in working_dates),
-            "holiday_names": holiday_names or {},
-            "source": source.strip(),
-            "entered_by": actor,
-        },
-    )
-    entry_append(
-        event=LedgerEvent(
-            EventKind.HOLIDAY_YEAR_SAVED,
-            {"year": year, "holidays": record.holidays, "adjusted_working_days": record.adjusted_working_days,
-             "source": record.source},
-            subject=f"holiday_year:{year}",
-        ),
-        actor=actor,
-    )
-    return record

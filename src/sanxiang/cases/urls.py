@@ -10,5 +10,4 @@ urlpatterns = [
     path("<int:case_id>/act/", views.case_action, name="case_action"),
     path("documents/<int:document_id>.pdf", views.document_pdf, name="document_pdf"),
     path("documents/<int:document_id>.docx", views.document_docx, name="document_docx"),
-    path("calendar/", views.holiday_year_list, name="holiday_year_list"),
 ]

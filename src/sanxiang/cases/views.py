@@ -14,12 +14,11 @@ from sanxiang.access.services import AccessTarget, access_recorded, access_targe
 from sanxiang.accounts.permissions import (
     permission_require,
     user_can_manage_parties,
-    user_reads_all_agencies,
     user_sees_full_party_id_number,
 )
 from sanxiang.cases import selectors, services
-from sanxiang.cases.forms import CaseCreateForm, HolidayYearForm, step_form_class, step_initial
-from sanxiang.cases.models import Case, HolidayYear
+from sanxiang.cases.forms import CaseCreateForm, step_form_class, step_initial
+from sanxiang.cases.models import Case
 from sanxiang.cases.steps import terms_load
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.penalty.snapshot import yuan
@@ -28,27 +27,6 @@ from sanxiang.registry.models import Officer
 
 PAGE_SIZE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@login_required
-def holiday_year_list(request: HttpRequest) -> HttpResponse:
-    permission_require(user_reads_all_agencies(request.user))
-    form = HolidayYearForm(request.POST or None)
-    refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.holiday_year_save(actor=request.user, **form.cleaned_data)
-        except Refused as refusal:
-            refused = refusal
-        else:
-            messages.success(request, f"{form.cleaned_data['year']}年节假日安排已保存")
-            return redirect("cases:holiday_year_list")
-    return render(
-        request,
-        "cases/holiday_years.html",
-        {"form": form, "refused": refused, "years": HolidayYear.objects.all()},
-        status=400 if refused or (request.method == "POST" and not form.is_valid()) else 200,
-    )
 
 
 # --- cases ------------------------------------------------------------------------------------------

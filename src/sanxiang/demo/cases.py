@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import working_day_calendar_current
 from sanxiang.cases.services import case_action_perform, case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.procedure.calendar import WorkingDayCalendar

@@ -159,7 +159,7 @@ def _demo_publicity(*, main: Agency, head: User, today) -> None:
     """The public portal's content: every agency's 事前 publicity from the registry, and the
     decisions published as an agency head would, two working days after each was made; the most
     recent decision is left as a draft awaiting approval."""
-    from sanxiang.cases.selectors import working_day_calendar_current
+    from sanxiang.calendar.selectors import working_day_calendar_current
     from sanxiang.publication.models import DraftStatus, PublicationDraft
     from sanxiang.publication.registry_sync import public_registry_refresh
     from sanxiang.publication.services import publication_approve, publications_expire

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, CaseProcedure
 from sanxiang.cases.paperwork import decided_penalty, penalty_detail
 from sanxiang.ledger.events import EventKind, LedgerEvent
@@ -226,8 +227,6 @@ def _redact(originals: dict[str, str], protected: dict[str, list[str]]) -> tuple
 def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: dt.date, actor: User | None) -> PublicationDraft:
     """The draft publication of a decision just made, in the decision's transaction: redacted by
     default, with its due date, or marked as not to be published with every reason."""
-    from sanxiang.cases.selectors import working_day_calendar_current
-
     facts = _facts(case, snapshot, decided_on=on)
     originals = _originals(case, snapshot)
     protected = _protected_values(case, case.details)
@@ -491,8 +490,6 @@ def publication_decision_change(
     """The decision was changed, revoked, held unlawful or void: the publication is withdrawn
     with a public statement of the reason (第四十八条第二款). Recorded the day it is entered;
     the ledger keeps whether that was within the 3 working days."""
-    from sanxiang.cases.selectors import working_day_calendar_current
-
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)

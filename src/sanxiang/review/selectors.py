@@ -17,14 +17,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_load
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import (
-    case_snapshot_build,
-    guard_context,
-    state_label,
-    working_day_calendar_current,
-)
+from sanxiang.cases.selectors import case_snapshot_build, guard_context, state_label
 from sanxiang.cases.steps import BEFORE_DECISION
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.penalty.basis import GUIDELINE_118, penalty_article

@@ -16,7 +16,7 @@ def navigation(request: HttpRequest) -> dict:
         nav += [
             ("registry:agency_list", _("执法主体")),
             ("registry:team_overview", _("队伍建设")),
-            ("cases:holiday_year_list", _("节假日安排")),
+            ("calendar:holiday_year_list", _("节假日安排")),
         ]
     else:
         nav += [("registry:agency_mine", _("本单位"))]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from sanxiang.accounts.models import Role
-from sanxiang.cases.services import holiday_year_save
+from sanxiang.calendar.services import holiday_year_save
 from sanxiang.procedure.violations import Refused
 from tests.factories import agency_make, user_make
 
@@ -53,6 +53,24 @@ def test_officers_cannot_change_the_calendar():
         holiday_year_save(actor=officer, year=2027, holidays=HOLIDAYS_2027, adjusted_working_days=[], source="x")
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_only_supervisors_and_system_administrators_maintain_the_calendar(role):
+    """The calendar sits below accounts and asks Django's permission API; accounts answers it from
+    the role (系统权限规则). Supervisors get that permission and no other through it."""
+    county = role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+    user = user_make(role=role, agency=agency_make(is_judicial_bureau=county) if role != Role.SYSTEM_ADMIN else None)
+    assert user.has_perm("calendar.change_holidayyear") is county
+    assert not user.has_perm("calendar.delete_holidayyear") or role == Role.SYSTEM_ADMIN
+    user.is_active = False
+    assert not user.has_perm("calendar.change_holidayyear")
+
+
+def test_the_page_keeps_its_address():
+    from django.urls import reverse
+
+    assert reverse("calendar:holiday_year_list") == "/staff/cases/calendar/"
+
+
 def test_bad_input_to_the_command_is_a_clear_error():
     with pytest.raises(CommandError):
         workdays("2026-02-30", "3")
@@ -61,15 +79,15 @@ def test_bad_input_to_the_command_is_a_clear_error():
 def test_supervisor_enters_a_year_through_the_page(client):
     from django.urls import reverse
 
-    from sanxiang.cases.models import HolidayYear
+    from sanxiang.calendar.models import HolidayYear
 
     client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True)))
-    response = client.post(reverse("cases:holiday_year_list"), {
+    response = client.post(reverse("calendar:holiday_year_list"), {
         "year": 2027, "holidays": "2027-01-01\n2027-01-02, 2027-01-03", "adjusted_working_days": "",
         "source": "国务院办公厅关于2027年部分节假日安排的通知（示例）"})
     assert response.status_code == 302
     assert HolidayYear.objects.get(year=2027).holidays == HOLIDAYS_2027
-    bad = client.post(reverse("cases:holiday_year_list"), {
+    bad = client.post(reverse("calendar:holiday_year_list"), {
         "year": 2027, "holidays": "2027-01-01", "adjusted_working_days": "2027-01-04", "source": "x"})
     assert bad.status_code == 400
     assert "不是周六或周日" in bad.content.decode()

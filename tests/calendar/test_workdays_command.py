@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sanxiang.cases.services import holiday_year_save
+from sanxiang.calendar.services import holiday_year_save
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 ESTIMATED_2027 = "2027年节假日安排尚未录入，按周一至周五为工作日估算"

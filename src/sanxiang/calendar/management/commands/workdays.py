@@ -19,8 +19,8 @@ from sanxiang.procedure.calendar import (
 
 def entered_schedules() -> tuple[list[HolidaySchedule], str]:
     """The years entered in the database, or none with the reason the database was not read."""
-    from sanxiang.cases.models import HolidayYear
-    from sanxiang.cases.selectors import holiday_schedules_entered
+    from sanxiang.calendar.models import HolidayYear
+    from sanxiang.calendar.selectors import holiday_schedules_entered
 
     if connection.vendor == "sqlite" and not connection.is_in_memory_db():
         # Connecting would create an empty database file where there is none.
