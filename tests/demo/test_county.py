@@ -9,10 +9,12 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from sanxiang.accounts import totp
 from sanxiang.accounts.models import Role, User
 from sanxiang.demo.county import DEMO_TOTP_SECRETS, demo_county_load
+from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
 from sanxiang.procedure.identifiers import credit_code_validate, id_number_validate
 from sanxiang.registry.models import Agency, AgencyKind, Certificate, Matter, MatterKind, Officer, Party
 from sanxiang.registry.selectors import team_health_overview
@@ -176,3 +178,12 @@ def test_major_cases_stand_in_every_state_of_the_legal_review(demo):
             if case.state == "decided":
                 assert review_status(snapshot, context).code == "agreed"
     assert {"not_submitted", "pending", "returned", "disagreed", "resolved", "agreed"} <= states
+
+
+@pytest.mark.django_db
+def test_the_main_agency_catalogue_of_major_decisions_is_on_the_portal(demo, client):
+    main = Agency.objects.get(credit_code=CountyGenerator(seed=DEMO_SEED, today=TODAY).main_agency().credit_code)
+    listing = client.get(reverse("catalogues:list")).content.decode()
+    assert main.name in listing and reverse("catalogues:detail", args=[main.pk]) in listing
+    page = client.get(reverse("catalogues:detail", args=[main.pk])).content.decode()
+    assert f"{main.name}重大执法决定法制审核目录清单" in page and "第1版" in page

@@ -21,20 +21,20 @@ from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.publication.models import Publication, PublicationDraft
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.publication.services import publication_approve
+from sanxiang.review.services import catalogue_publish, catalogue_update
 from tests.cases.support import to_decided, world_make
 
 PORTAL = Path(sanxiang.portal.__file__).parent
-# What a portal module may import from the project: the public tables and their search, the
-# published review catalogues, the pure rules, and the blob store (files by digest).
+# What a portal module may import from the project: the public tables, their search and their
+# files (by digest, through publication), and the pure rules. Nothing of review or evidence.
 ALLOWED = (
     "sanxiang.publication.models",
     "sanxiang.publication.search",
-    "sanxiang.review.models",
+    "sanxiang.publication.public_files",
     "sanxiang.procedure",
-    "sanxiang.evidence.storage",
     "sanxiang.portal",
 )
-INTERNAL_TABLES = ("cases_", "registry_", "accounts_", "evidence_", "access_", "ledger_", "review_majordecision",
+INTERNAL_TABLES = ("cases_", "registry_", "accounts_", "evidence_", "access_", "ledger_", "review_",
                    "publication_publicationdraft", "auth_", "django_session")
 
 
@@ -75,6 +75,11 @@ def test_no_public_page_queries_an_internal_table():
     # The case's story is set in March 2026: keep its decision on display, so that its pages are crawled.
     Publication.objects.update(display_until=timezone.localdate() + dt.timedelta(days=365))
     assert case_snapshot_build(case).decided_on is not None
+    # A catalogue of major decisions in two versions, so that /catalogues/ and both versions' pages
+    # are crawled too (they once read the review app's table).
+    catalogue_publish(actor=None, agency=w.agency)
+    catalogue_update(actor=None, agency=w.agency, explanation="第二版。")
+    catalogue_publish(actor=None, agency=w.agency)
     client = Client()
     pages, queue = set(), ["/"]
     touched: dict[str, list[str]] = {}
@@ -99,4 +104,5 @@ def test_no_public_page_queries_an_internal_table():
                     queue.append(href)
     assert len(pages) > 10
     assert any(re.fullmatch(r"/decisions/\d+/", p) for p in pages)
+    assert {f"/catalogues/{w.agency.pk}/", f"/catalogues/{w.agency.pk}/v1/"} <= pages
     assert touched == {}

@@ -150,7 +150,9 @@ def test_an_agency_that_never_published_has_no_public_catalogue(client, agency, 
     assert client.get(reverse("catalogues:version", args=[agency.pk, 1])).status_code == 404
 
 
-def test_the_public_pages_read_the_publication_table_only(client, agency, head):
+def test_the_public_pages_read_the_public_read_model_only(client, agency, head):
+    """The public pages read publication's public table of published versions (issue 11: no
+    longer the review app's own table), never the working catalogue nor any internal table."""
     published(agency, head)
     for url in (reverse("catalogues:list"), reverse("catalogues:detail", args=[agency.pk]),
                 reverse("catalogues:version", args=[agency.pk, 1])):
@@ -158,5 +160,5 @@ def test_the_public_pages_read_the_publication_table_only(client, agency, head):
             assert client.get(url).status_code == 200
         tables = [q["sql"] for q in queries.captured_queries]
         assert tables, url
-        assert all('"review_cataloguepublication"' in sql for sql in tables), (url, tables)
-        assert not [sql for sql in tables if any(n in sql for n in ("registry_", "cases_", "review_majordecision"))]
+        assert all('"publication_publiccatalogue"' in sql for sql in tables), (url, tables)
+        assert not [sql for sql in tables if any(n in sql for n in ("registry_", "cases_", "review_"))]

@@ -156,15 +156,20 @@ def _demo_cases(generator: CountyGenerator) -> None:
 
 
 def _demo_publicity(*, main: Agency, head: User, today) -> None:
-    """The public portal's content: every agency's 事前 publicity from the registry, and the
-    decisions published as an agency head would, two working days after each was made; the most
-    recent decision is left as a draft awaiting approval."""
+    """The public portal's content: every agency's 事前 publicity from the registry, the main
+    agency's catalogue of major decisions (published by its head, as kept: the platform's
+    defaults), and the decisions published as an agency head would, two working days after each
+    was made; the most recent decision is left as a draft awaiting approval."""
     from sanxiang.calendar.selectors import working_day_calendar_current
     from sanxiang.publication.models import DraftStatus, PublicationDraft
     from sanxiang.publication.registry_sync import public_registry_refresh
     from sanxiang.publication.services import publication_approve, publications_expire
+    from sanxiang.review.models import CataloguePublication
+    from sanxiang.review.services import catalogue_publish
 
     public_registry_refresh()
+    if not CataloguePublication.objects.filter(agency=main).exists():
+        catalogue_publish(actor=head, agency=main)
     calendar = working_day_calendar_current()
     drafts = list(PublicationDraft.objects.filter(agency=main, status=DraftStatus.DRAFT).order_by("decided_on", "pk"))
     for draft in drafts[:-1]:

@@ -2,8 +2,8 @@
 执法人员, 执法事项和裁量基准, 执法流程, 救济渠道, 随机抽查事项清单, 服务指南, 法制审核目录, 制度文件)
 and the download of its published documents.
 
-Reads `PublicAgency`, `PublicCertificate`, `PublicDocument` and the published review catalogues
-only; a document's bytes come from the blob store by digest, never through an evidence table."""
+Reads `PublicAgency`, `PublicCertificate`, `PublicDocument` and `PublicCatalogue` only; a
+document's bytes come through publication (`public_files`, by digest), never an evidence table."""
 
 import datetime as dt
 
@@ -13,9 +13,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from sanxiang.evidence.storage import blob_store_get
-from sanxiang.publication.models import CertificateState, PublicAgency, PublicDocument
-from sanxiang.review.models import CataloguePublication
+from sanxiang.publication.models import CertificateState, PublicAgency, PublicCatalogue, PublicDocument
+from sanxiang.publication.public_files import public_document_open
 
 # What a visitor is told a file is before downloading it.
 TYPE_LABELS = {
@@ -67,7 +66,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": documents,
             # The catalogue pages are keyed by the registry's agency number, which the public row
             # keeps as its source id.
-            "has_catalogue": CataloguePublication.objects.filter(agency_id=agency.source_id).exists(),
+            "has_catalogue": PublicCatalogue.objects.filter(agency_source_id=agency.source_id).exists(),
         },
     )
 
@@ -76,7 +75,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(PublicDocument, pk=pk)
     try:
-        blob = blob_store_get().open(document.sha256)
+        blob = public_document_open(document=document)
     except FileNotFoundError as missing:
         raise Http404("文件暂时无法提供") from missing
     response = FileResponse(blob, as_attachment=True, filename=document.filename, content_type=document.content_type)

@@ -1,6 +1,8 @@
 """The public portal (no login), at the site's root. Each area has its own module of views and
-URLs; every view reads the public tables of `sanxiang.publication` (and the published review
-catalogues) and nothing else: tests/portal/test_isolation.py fails otherwise."""
+URLs; every view reads the public tables of `sanxiang.publication` and nothing else:
+tests/portal/test_isolation.py and the import-linter contract "portal-reads-publication" fail
+otherwise. The catalogues of major decisions (`catalogues.py`) are included by the project under
+`catalogues/`, in their own namespace."""
 
 from django.urls import include, path
 

@@ -21,6 +21,12 @@ class PublicationConfig(AppConfig):
 
         for model in (Agency, Officer, Certificate, Matter):
             post_save.connect(_registry_changed, sender=model, dispatch_uid=f"publication-refresh-{model.__name__}")
+        # The catalogues of major decisions reach the public read model by the review app's event,
+        # inside its publishing transaction (review and publication are independent siblings).
+        from sanxiang.public_events import catalogue_published_subscribe
+        from sanxiang.publication.catalogues import public_catalogue_record
+
+        catalogue_published_subscribe(public_catalogue_record, uid="publication-catalogue-record")
 
 
 _deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)

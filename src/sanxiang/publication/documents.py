@@ -5,8 +5,8 @@ project under `staff/publication/` in the namespace `publication`.
 Files go through the evidence store, like every file of the platform: streamed once, hashed
 (SHA-256, and SM3 when enabled), kept by content and recorded in the ledger as the agency's
 document (an `EvidenceRecord` of kind document, step `publication:document`, outside any case).
-The public row (`PublicDocument`) names the blob by its digest only; the portal streams it from
-the store and never reads an evidence table. The type is judged from the bytes, never from the
+The public row (`PublicDocument`) names the blob by its digest only; the portal streams it
+through `publication.public_files` and never imports evidence nor reads an evidence table. The type is judged from the bytes, never from the
 name: PDF, Word (DOCX) and images (JPEG, PNG, GIF, WebP), the formats any visitor can open.
 """
 

@@ -3,8 +3,8 @@
 Two kinds of table, kept apart on purpose (DESIGN: "the public sees what the law says, and
 nothing more"):
 
-- The public tables (`PublicAgency`, `PublicCertificate`, `PublicDocument`, `Publication`,
-  `AnnualReport`) hold only what the public may read: desensitized text and the fields the law
+- The public tables (`PublicAgency`, `PublicCertificate`, `PublicDocument`, `PublicCatalogue`,
+  `Publication`, `AnnualReport`) hold only what the public may read: desensitized text and the fields the law
   lists. They have no foreign key into internal tables (only the source id, as a plain integer,
   for the refresh), so no query of the portal can join its way into cases, parties or officers.
   They are written only by `publication.services`.
@@ -80,8 +80,8 @@ class PublicCertificate(models.Model):
 
 
 class PublicDocument(models.Model):
-    """A policy document an agency publishes (制度、清单、服务指南、流程图、执法工作手册); the file
-    is in the evidence store, found by its digest."""
+    """A policy document an agency publishes (制度、清单、服务指南、流程图、执法工作手册). The row
+    names its file by digest; the portal streams it through `publication.public_files`."""
 
     agency = models.ForeignKey(PublicAgency, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("类别"), max_length=20)
@@ -99,6 +99,40 @@ class PublicDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicCatalogue(models.Model):
+    """A published version of an agency's catalogue of major decisions (重大执法决定法制审核目录清单),
+    as the public reads it. Written when the review app publishes the version (the
+    `CataloguePublished` event, in the same transaction) and never changed: a correction is the
+    next version. Keyed by the registry's agency number, as a plain integer (the public pages are
+    addressed by it), with no foreign key into internal tables."""
+
+    agency_source_id = models.BigIntegerField(_("执法主体来源编号"))
+    version = models.PositiveIntegerField(_("版本"))
+    published_on = models.DateField(_("发布日期"))
+    published_at = models.DateTimeField(_("发布时间"))
+    title = models.CharField(_("标题"), max_length=200)
+    agency_name = models.CharField(_("执法主体"), max_length=100)
+    legal_basis = models.TextField(_("制定依据"))
+    listed = models.JSONField(_("须经法制审核的决定"), default=list)  # [sentence]
+    matters = models.JSONField(_("列入目录的执法事项"), default=list)  # [{code, name, legal_basis}]
+    statutory = models.JSONField(_("法定须经法制审核的情形"), default=list)  # [sentence]
+    statutory_basis = models.TextField(_("法定情形的依据"))
+    discussion_for = models.JSONField(_("须经集体讨论的情形"), default=list)  # [label]
+    discussion_basis = models.TextField(_("集体讨论的依据"))
+    explanation = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("公开的法制审核目录清单")
+        verbose_name_plural = _("公开的法制审核目录清单")
+        ordering = ["agency_source_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency_source_id", "version"], name="publication_catalogue_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_name} 第{self.version}版"
 
 
 class PublicationStatus(models.TextChoices):

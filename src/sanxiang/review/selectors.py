@@ -2,8 +2,8 @@
 desk's queue, and the judicial bureau's figures. Always scoped to the viewer: another agency's
 catalogue is absent (404), never forbidden.
 
-The public pages read `CataloguePublication` rows only (`public_*` below): what was published is
-self-contained, so the portal cannot show the working catalogue even through a bug in a view.
+A published version's content is self-contained; the public pages (the portal's) read the text
+that publication keeps of each version, written by the `CataloguePublished` event.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 
@@ -286,41 +286,6 @@ def catalogue_overview(*, viewer: User) -> list[CatalogueOverviewRow]:
         latest_published_at=Max("review_catalogue_publications__published_at"),
     )
     return [CatalogueOverviewRow(a, a.latest_version, a.latest_published_at) for a in agencies]
-
-
-# --- the public portal: publications only -------------------------------------------------------------
-
-
-def _latest_versions():
-    # Ordered by the publication's own columns: the model's default order would join the agency.
-    return CataloguePublication.objects.order_by("agency_id").filter(
-        version=Subquery(
-            CataloguePublication.objects.filter(agency_id=OuterRef("agency_id"))
-            .order_by("-version")
-            .values("version")[:1]
-        )
-    )
-
-
-def public_catalogue_list() -> list[CataloguePublication]:
-    """The latest publication of every agency that published a catalogue, by agency name."""
-    return sorted(_latest_versions(), key=lambda p: p.content["agency_name"])
-
-
-def public_catalogue_get(*, agency_id: int, version: int | None = None) -> CataloguePublication:
-    publications = CataloguePublication.objects.filter(agency_id=agency_id).order_by("-version")
-    if version is not None:
-        publications = publications.filter(version=version)
-    publication = publications.first()
-    if publication is None:
-        raise Http404
-    return publication
-
-
-def public_catalogue_versions(*, agency_id: int) -> list[tuple[int, dt.datetime]]:
-    return list(
-        CataloguePublication.objects.filter(agency_id=agency_id).order_by("-version").values_list("version", "published_at")
-    )
 
 
 # --- the review desk ------------------------------------------------------------------------------

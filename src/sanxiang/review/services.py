@@ -3,6 +3,7 @@
 change and appends its ledger entry in one transaction; a refused change writes nothing and
 reports every reason."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from sanxiang.accounts.permissions import permission_require
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.public_events import CatalogueMatter, CataloguePublished, catalogue_published_emit
 from sanxiang.registry.models import Agency, Matter
 from sanxiang.review import events
 from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue
@@ -200,4 +202,28 @@ def catalogue_publish(*, actor: User | None, agency: Agency) -> CataloguePublica
     entry = entry_append(event=events.catalogue_published_event(publication=publication), actor=actor)
     publication.ledger_seq = entry.seq
     publication.save(update_fields=["ledger_seq"])
+    # The public read model (publication) writes its row in this transaction.
+    catalogue_published_emit(catalogue_public_event(publication=publication))
     return publication
+
+
+def catalogue_public_event(*, publication: CataloguePublication) -> CataloguePublished:
+    """The typed public text of a published version, built from its self-contained content."""
+    content = publication.content
+    return CataloguePublished(
+        agency_id=publication.agency_id,
+        version=publication.version,
+        published_on=dt.date.fromisoformat(content["published_on"]),
+        published_at=publication.published_at,
+        title=content["title"],
+        agency_name=content["agency_name"],
+        legal_basis=content["legal_basis"],
+        listed=tuple(content["listed"]),
+        matters=tuple(CatalogueMatter(m["code"], m["name"], m["legal_basis"]) for m in content["matters"]),
+        statutory=tuple(content["statutory"]),
+        statutory_basis=content["statutory_basis"],
+        discussion_for=tuple(d["label"] for d in content["discussion_for"]),
+        discussion_basis=content["discussion_basis"],
+        explanation=content["explanation"],
+    )
+

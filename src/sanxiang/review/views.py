@@ -1,5 +1,5 @@
-"""Legal review pages: parse, call a selector or service, render. The public catalogue pages at
-the end read publications only."""
+"""Legal review pages: parse, call a selector or service, render. The public catalogue pages are
+the portal's (`sanxiang.portal.catalogues`), read from publication's public read model."""
 
 from urllib.parse import quote
 
@@ -167,25 +167,3 @@ def supervision_csv(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- the public portal: publications only ---------------------------------------------------------
-
-
-@require_safe
-def public_catalogue_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/public_list.html", {"publications": selectors.public_catalogue_list()})
-
-
-@require_safe
-def public_catalogue_detail(request: HttpRequest, agency_id: int, version: int | None = None) -> HttpResponse:
-    publication = selectors.public_catalogue_get(agency_id=agency_id, version=version)
-    return render(
-        request,
-        "review/public_detail.html",
-        {
-            "publication": publication,
-            "content": publication.content,
-            "versions": selectors.public_catalogue_versions(agency_id=agency_id),
-        },
-    )

@@ -1,0 +1,67 @@
+"""Typed events of things an app makes public, for the public read model (`publication`).
+
+`review` and `publication` are independent siblings in the layers (neither imports the other), so
+when review publishes a catalogue of major decisions it does not call publication: it emits a
+typed event defined here, below both, and publication (which subscribes in its AppConfig.ready)
+writes the public row. The event carries the published text itself, typed, so that publication
+never reads review's rows or review's JSON keys, and the portal reads publication's table only.
+
+Handlers run synchronously, inside the caller's transaction: an exception in a handler rolls back
+the publication that emitted the event (the public row is written atomically with it, or not at
+all). This module imports nothing of sanxiang.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+
+
+@dataclass(frozen=True)
+class CatalogueMatter:
+    """An enforcement matter listed in a catalogue, as the public reads it."""
+
+    code: str
+    name: str
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class CataloguePublished:
+    """A version of an agency's catalogue of major decisions (重大执法决定法制审核目录清单) was
+    published: the whole text a citizen reads, and nothing else."""
+
+    agency_id: int  # the registry's agency number: the public pages are keyed by it
+    version: int
+    published_on: dt.date
+    published_at: dt.datetime
+    title: str
+    agency_name: str
+    legal_basis: str
+    listed: tuple[str, ...]  # the decisions that must be reviewed, one sentence each
+    matters: tuple[CatalogueMatter, ...]
+    statutory: tuple[str, ...]  # the cases the law itself lists, whatever the catalogue says
+    statutory_basis: str
+    discussion_for: tuple[str, ...]  # the cases the agency's heads decide collectively (labels)
+    discussion_basis: str
+    explanation: str
+
+
+_catalogue_published = Signal()
+
+
+def catalogue_published_subscribe(handler: Callable[[CataloguePublished], object], *, uid: str) -> None:
+    """Call `handler(event)` for every catalogue published, inside the publishing transaction."""
+
+    def receiver(sender, *, event: CataloguePublished, **kwargs) -> None:
+        handler(event)
+
+    _catalogue_published.connect(receiver, weak=False, dispatch_uid=uid)
+
+
+def catalogue_published_emit(event: CataloguePublished) -> None:
+    """Deliver `event` to every subscriber now; a subscriber's exception propagates (and rolls back)."""
+    _catalogue_published.send(sender=CataloguePublished, event=event)
