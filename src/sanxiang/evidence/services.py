@@ -31,7 +31,6 @@ from django.utils import timezone
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.evidence.events import file_received_event
-from sanxiang.evidence.selectors import EvidenceCase, case_for_viewer
 from sanxiang.evidence.models import (
     EvidenceKind,
     EvidenceRecord,
@@ -40,6 +39,7 @@ from sanxiang.evidence.models import (
     UploadSession,
     UploadStatus,
 )
+from sanxiang.evidence.selectors import EvidenceCase, case_for_viewer
 from sanxiang.evidence.sniffing import SNIFF_BYTES, content_type_sniff, kind_accepts, kind_mismatch_message
 from sanxiang.evidence.storage import (
     BlobStore,
