@@ -2,10 +2,8 @@
 upward import: the case snapshot carries whatever the installed provider answers."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 
 from sanxiang.cases.selectors import case_snapshot_build, review_catalogue_provided
-from sanxiang.hooks import Slot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.review.selectors import review_catalogue_for_agency
 from tests.cases.support import lead_make, world_make
@@ -34,7 +32,3 @@ def test_the_snapshot_carries_the_provided_catalogue(monkeypatch):
     assert case_snapshot_build(case).catalogue == catalogue
     assert asked == [case.agency_id]
 
-
-def test_an_empty_slot_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match="no provider installed"):
-        Slot("test")(agency_id=1)
