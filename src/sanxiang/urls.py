@@ -36,7 +36,7 @@ urlpatterns = [
     path("", include("sanxiang.portal.urls")),
     path("", include("sanxiang.web.urls")),
     path("accounts/", include("sanxiang.accounts.urls")),
-    path("staff/registry/", include("sanxiang.registry.urls")),
+    path("staff/registry/", include("sanxiang.web.registry_urls")),
     path("staff/access/", include("sanxiang.access.urls")),
     path("staff/evidence/", include("sanxiang.evidence.urls")),
     # The calendar page keeps the address it had inside `cases` (the README names it).

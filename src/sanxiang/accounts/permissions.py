@@ -6,9 +6,10 @@ agency scoping is decided in one place.
 - System administrators administer everything (they also have Django's admin).
 """
 
-from django.core.exceptions import PermissionDenied
-
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+
+# One definition for every app; the registry, below accounts, asks its questions through slots.
+from sanxiang.registry.permissions import permission_require as permission_require
 
 
 def user_reads_all_agencies(user: User) -> bool:
@@ -68,11 +69,6 @@ def user_sees_full_officer_id_number(user: User, agency_id: int) -> bool:
 def user_sees_full_party_id_number(user: User, agency_id: int) -> bool:
     """The agency that handles the party needs the full number for its documents."""
     return user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id == agency_id
-
-
-def permission_require(allowed: bool, message: str = "您没有权限执行此操作") -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def user_can_administer_user(actor: User, target: User) -> bool:

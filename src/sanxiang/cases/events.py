@@ -1,4 +1,8 @@
-"""Typed factories for the ledger events of cases: one per kind of change, built from the rows and
+"""The events of cases.
+
+- The typed events that the apps above subscribe to (`CASE_EVENTS`): `cases` never imports them,
+  it emits an event and they react (DESIGN.md, "Shape").
+- Typed factories for the ledger events of cases: one per kind of change, built from the rows and
 values of the change, appended by the services in the same transaction.
 
 Free text of a step (what a party said, an address, a name) is kept in the case row and
@@ -10,13 +14,37 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.steps import Field
 from sanxiang.evidence.models import StoredFile
+from sanxiang.hooks import EventBus
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
+from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
+
+# --- events the apps above subscribe to ------------------------------------------------------------
+
+CASE_EVENTS = EventBus("cases")
+
+
+@dataclass(frozen=True)
+class CaseDecided:
+    """The case's decision was made (决定, or 当场处罚决定), in the transaction that is recording it.
+
+    Publication subscribes inside that transaction: the decision's draft publication (事后公开) is
+    created with it or not at all."""
+
+    case: Case
+    snapshot: PenaltyCaseSnapshot
+    on: dt.date
+    actor: User | None
+
+
+# --- ledger events ---------------------------------------------------------------------------------
 
 
 def _fingerprint(value: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 from django.db.models import Q, QuerySet
@@ -23,6 +24,7 @@ from sanxiang.cases.models import Case, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
 from sanxiang.cases.steps import STEPS, Field, Step, engine_action, step_get, steps_of
 from sanxiang.documents.registry import DOCUMENT_KINDS
+from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
 from sanxiang.procedure.penalty import (
@@ -36,6 +38,7 @@ from sanxiang.procedure.penalty import (
 )
 from sanxiang.procedure.penalty.deadlines import penalty_deadlines_checked
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
+from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
 from sanxiang.procedure.violations import Violation
 from sanxiang.registry.models import Officer, PartyKind
@@ -51,6 +54,10 @@ DERIVED_FIELDS = frozenset(
 )
 FACT_FIELDS = tuple(f.name for f in fields(PenaltyCaseSnapshot) if f.name not in DERIVED_FIELDS)
 RECORD_KIND_NAMES = frozenset(k.name for k in RECORD_KINDS)
+# The agency's published catalogue of major decisions (重大执法决定法制审核目录) in force, or None
+# when it never published one (the engine then applies the parameters' default catalogue). The
+# review app, above cases, keeps the catalogues and installs its selector here at ready().
+review_catalogue_provided: Slot[Callable[..., ReviewCatalogue | None]] = Slot("cases: the agency's review catalogue")
 READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
 
 
@@ -148,9 +155,6 @@ def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
     """The engine's picture of the case: its stored facts, with the party, the officers (and their
     certificates, whose validity the guards judge on the day), the records, the region, the
     matter and the agency's published review catalogue read afresh."""
-    # Imported here: the review app's selectors read cases through this module.
-    from sanxiang.review.selectors import review_catalogue_for_agency
-
     officers = tuple(
         o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")
     )
@@ -165,7 +169,7 @@ def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
         officers=officers,
         records=case_records_present(case),
         matter=case.matter.code if case.matter_id else "",
-        catalogue=review_catalogue_for_agency(agency_id=case.agency_id),
+        catalogue=review_catalogue_provided(agency_id=case.agency_id),
     )
 
 

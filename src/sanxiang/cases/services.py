@@ -391,10 +391,9 @@ def case_action_perform(
         actor=actor,
     )
     if engine_action(step) in ("decide", "decide_on_spot"):
-        # 事后公开: the decision's draft publication, due in 7 working days, in this transaction.
-        from sanxiang.publication.services import publication_draft_create
-
-        publication_draft_create(case=case, snapshot=after, on=on, actor=actor)
+        # Its subscribers react in this transaction (事后公开: publication drafts the decision's
+        # publication, due in 7 working days); if one fails, the decision is not recorded either.
+        events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
     return case
 
 

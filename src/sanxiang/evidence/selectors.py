@@ -4,7 +4,9 @@ upload sessions of their owner, and the record checklist the procedure engine as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,6 +19,23 @@ from sanxiang.accounts.permissions import (
 )
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord, UploadSession
 from sanxiang.evidence.sniffing import is_audio_video_type
+from sanxiang.hooks import Slot
+from sanxiang.registry.models import Agency
+
+
+class EvidenceCase(Protocol):
+    """What evidence knows of the case a record belongs to (the case lives in `cases`, above)."""
+
+    pk: int
+    agency_id: int
+    agency: Agency
+    number: str
+    title: str
+
+
+# The case an upload or a page names, if the viewer may read it; Http404 otherwise (a case of
+# another agency is not disclosed). `cases` installs its `case_get` here at ready().
+case_for_viewer: Slot[Callable[..., EvidenceCase]] = Slot("evidence: the case a record belongs to")
 
 
 def record_list(*, viewer: User, case_id: int | None = None) -> QuerySet[EvidenceRecord]:

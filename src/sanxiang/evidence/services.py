@@ -30,7 +30,6 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
-from sanxiang.cases.models import Case
 from sanxiang.evidence.events import file_received_event
 from sanxiang.evidence.models import (
     EvidenceKind,
@@ -40,6 +39,7 @@ from sanxiang.evidence.models import (
     UploadSession,
     UploadStatus,
 )
+from sanxiang.evidence.selectors import EvidenceCase, case_for_viewer
 from sanxiang.evidence.sniffing import SNIFF_BYTES, content_type_sniff, kind_accepts, kind_mismatch_message
 from sanxiang.evidence.storage import (
     BlobStore,
@@ -128,7 +128,7 @@ class EvidenceMetadata:
     agency: Agency
     kind: str
     original_name: str
-    case: Case | None = None
+    case: EvidenceCase | None = None
     step: str = ""
     captured_at: dt.datetime | None = None
     device_number: str = ""
@@ -158,7 +158,7 @@ def evidence_metadata_check(
     actor: User,
     kind: str,
     original_name: str,
-    case: Case | None = None,
+    case: EvidenceCase | None = None,
     step: str = "",
     captured_at: dt.datetime | None = None,
     device_number: str = "",
@@ -204,15 +204,13 @@ def evidence_metadata_check(
     )
 
 
-def _case_for_actor(actor: User, case_id: str | int | None) -> Case | None:
+def _case_for_actor(actor: User, case_id: str | int | None) -> EvidenceCase | None:
     """The case an upload names, or 404 when it does not exist or the actor may not read it (a
     case of another agency is not disclosed)."""
     if case_id in (None, ""):
         return None
-    from sanxiang.cases.selectors import case_get
-
     try:
-        return case_get(viewer=actor, case_id=int(case_id))
+        return case_for_viewer(viewer=actor, case_id=int(case_id))
     except (TypeError, ValueError) as bad:
         raise Http404 from bad
 
@@ -257,7 +255,7 @@ def evidence_metadata_parse(*, actor: User, fields: Mapping[str, str]) -> Eviden
     )
 
 
-def _metadata_from_json(data: Mapping, *, agency: Agency, case: Case | None) -> EvidenceMetadata:
+def _metadata_from_json(data: Mapping, *, agency: Agency, case: EvidenceCase | None) -> EvidenceMetadata:
     return EvidenceMetadata(
         agency=agency,
         kind=data["kind"],

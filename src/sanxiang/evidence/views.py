@@ -10,7 +10,6 @@ from django.urls import reverse
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
 from sanxiang.accounts.permissions import permission_require
-from sanxiang.cases.selectors import case_get
 from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.sniffing import type_label
@@ -40,7 +39,7 @@ def _case_param(request: HttpRequest):
         return None
     if not value.isdigit():
         raise Http404
-    return case_get(viewer=request.user, case_id=int(value))
+    return selectors.case_for_viewer(viewer=request.user, case_id=int(value))
 
 
 @login_required
@@ -82,7 +81,7 @@ def _rows(records):
 
 @login_required
 def case_records_page(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_get(viewer=request.user, case_id=case_id)
+    case = selectors.case_for_viewer(viewer=request.user, case_id=case_id)
     records = selectors.record_list(viewer=request.user, case_id=case.pk)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -1,10 +1,16 @@
+from __future__ import annotations
+
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
+
+if TYPE_CHECKING:
+    from sanxiang.cases.events import CaseDecided
 
 
 class PublicationConfig(AppConfig):
@@ -27,6 +33,11 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.catalogues import public_catalogue_record
 
         catalogue_published_subscribe(public_catalogue_record, uid="publication-catalogue-record")
+        # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
+        # draft exists with the decision or neither does).
+        from sanxiang.cases.events import CASE_EVENTS, CaseDecided
+
+        CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
 
 
 _deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)
@@ -40,6 +51,12 @@ def registry_refresh_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
+
+
+def _case_decided(event: CaseDecided) -> None:
+    from sanxiang.publication.services import publication_draft_create
+
+    publication_draft_create(case=event.case, snapshot=event.snapshot, on=event.on, actor=event.actor)
 
 
 def _registry_changed(sender, instance, **kwargs) -> None:

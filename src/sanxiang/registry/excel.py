@@ -33,14 +33,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import (
-    permission_require,
-    user_can_edit_agency,
-    user_can_manage_staff,
-    user_can_register_agencies,
-    user_sees_full_officer_id_number,
-)
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import events, selectors, services
@@ -57,6 +49,14 @@ from sanxiang.registry.models import (
     OfficerStatus,
     StaffingType,
     legal_bases_format,
+)
+from sanxiang.registry.permissions import (
+    Actor,
+    permission_require,
+    user_can_edit_agency,
+    user_can_manage_staff,
+    user_can_register_agencies,
+    user_sees_full_officer_id_number,
 )
 from sanxiang.tabular import xlsx_cell
 
@@ -257,7 +257,7 @@ def _sheet_get(kind: str) -> Sheet:
 # Who may do what --------------------------------------------------------------------------------
 
 
-def registry_excel_allowed(*, user: User) -> bool:
+def registry_excel_allowed(*, user: Actor) -> bool:
     """Bulk work on the registry belongs to those who maintain it: the judicial bureau (its
     agencies), agency administrators (their own staff and matters) and system administrators."""
     return user.is_authenticated and (
@@ -265,7 +265,7 @@ def registry_excel_allowed(*, user: User) -> bool:
     )
 
 
-def registry_import_kinds(*, user: User) -> list[str]:
+def registry_import_kinds(*, user: Actor) -> list[str]:
     if not user.is_authenticated:
         return []
     kinds = ["agencies"] if user_can_register_agencies(user) else []
@@ -375,7 +375,7 @@ def registry_template_build(*, kind: str) -> bytes:
         return _workbook_build(sheet, [])
 
 
-def _agency_rows(viewer: User) -> Iterator[list[Any]]:
+def _agency_rows(viewer: Actor) -> Iterator[list[Any]]:
     for agency in selectors.agency_list(viewer=viewer).order_by("credit_code"):
         entrusting = agency.entrusting_agency
         yield [
@@ -393,14 +393,14 @@ def _agency_rows(viewer: User) -> Iterator[list[Any]]:
         ]
 
 
-def _officer_id_number(viewer: User, officer: Officer) -> str:
+def _officer_id_number(viewer: Actor, officer: Officer) -> str:
     # Masked numbers cannot be imported back; only those who may see them in full get them.
     if user_sees_full_officer_id_number(viewer, officer.agency_id):
         return officer.id_number
     return officer.id_number_masked
 
 
-def _officer_rows(viewer: User) -> Iterator[list[Any]]:
+def _officer_rows(viewer: Actor) -> Iterator[list[Any]]:
     for officer in selectors.officer_list(viewer=viewer).order_by("agency__credit_code", "id_number"):
         yield [
             officer.agency.credit_code,
@@ -414,7 +414,7 @@ def _officer_rows(viewer: User) -> Iterator[list[Any]]:
         ]
 
 
-def _certificate_rows(viewer: User) -> Iterator[list[Any]]:
+def _certificate_rows(viewer: Actor) -> Iterator[list[Any]]:
     for officer in selectors.officer_list(viewer=viewer).order_by("agency__credit_code", "id_number"):
         for certificate in sorted(officer.certificates.all(), key=lambda c: c.number):
             yield [
@@ -430,7 +430,7 @@ def _certificate_rows(viewer: User) -> Iterator[list[Any]]:
             ]
 
 
-def _matter_rows(viewer: User) -> Iterator[list[Any]]:
+def _matter_rows(viewer: Actor) -> Iterator[list[Any]]:
     for matter in selectors.matter_list(viewer=viewer).order_by("agency__credit_code", "code"):
         yield [
             matter.agency.credit_code,
@@ -444,7 +444,7 @@ def _matter_rows(viewer: User) -> Iterator[list[Any]]:
         ]
 
 
-EXPORT_ROWS: dict[str, Callable[[User], Iterator[list[Any]]]] = {
+EXPORT_ROWS: dict[str, Callable[[Actor], Iterator[list[Any]]]] = {
     "agencies": _agency_rows,
     "officers": _officer_rows,
     "certificates": _certificate_rows,
@@ -452,7 +452,7 @@ EXPORT_ROWS: dict[str, Callable[[User], Iterator[list[Any]]]] = {
 }
 
 
-def registry_export_build(*, viewer: User, kind: str) -> bytes:
+def registry_export_build(*, viewer: Actor, kind: str) -> bytes:
     """What `viewer` may read of `kind`, laid out as the import template."""
     sheet = _sheet_get(kind)
     with translation.override(FILE_LANGUAGE):
@@ -734,7 +734,7 @@ def _row_parse(
 class _Context:
     """What rows refer to, looked up once for the whole file and kept current as rows are saved."""
 
-    actor: User | None
+    actor: Actor | None
     agencies: dict[str, Agency] = field(default_factory=dict)  # by credit code
     officers: dict[str, Officer] = field(default_factory=dict)  # by ID number
     certificates: dict[str, Certificate] = field(default_factory=dict)  # by number
@@ -747,7 +747,7 @@ def _chunks(values: Iterable[str], size: int = 500) -> Iterator[list[str]]:
         yield values[start : start + size]
 
 
-def _context_load(actor: User | None, rows: list[_Row]) -> _Context:
+def _context_load(actor: Actor | None, rows: list[_Row]) -> _Context:
     context = _Context(actor)
     # A county has tens of agencies: all of them are cheaper than working out which are named.
     context.agencies = {a.credit_code: a for a in Agency.objects.all()}
@@ -924,7 +924,7 @@ def _error_order(sheet: Sheet) -> Callable[[RowError], tuple[int, int]]:
     return lambda e: (e.row or 0, order.get(e.column, len(order)))
 
 
-def registry_import(*, actor: User | None, kind: str, file: IO[bytes]) -> ImportReport:
+def registry_import(*, actor: Actor | None, kind: str, file: IO[bytes]) -> ImportReport:
     """Import a filled-in template of `kind`: all rows, or none if any row is wrong.
 
     `actor` None is the system itself (demo data, management commands)."""

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.team import Finding, team_health
 from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
+from sanxiang.registry.permissions import Actor, user_can_read_agency, user_reads_all_agencies
 
 
-def agency_list(*, viewer: User, search: str = "") -> QuerySet[Agency]:
+def agency_list(*, viewer: Actor, search: str = "") -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("entrusting_agency").annotate(
         officer_count=Count("officers", filter=Q(officers__status="active"), distinct=True)
     ).order_by("name")  # Meta.ordering is dropped from aggregate queries
@@ -24,7 +23,7 @@ def agency_list(*, viewer: User, search: str = "") -> QuerySet[Agency]:
     return agencies
 
 
-def agency_get(*, viewer: User, agency_id: int) -> Agency:
+def agency_get(*, viewer: Actor, agency_id: int) -> Agency:
     if not user_can_read_agency(viewer, agency_id):
         raise Http404
     try:
@@ -33,7 +32,7 @@ def agency_get(*, viewer: User, agency_id: int) -> Agency:
         raise Http404 from missing
 
 
-def officer_list(*, viewer: User, agency_id: int | None = None, search: str = "") -> QuerySet[Officer]:
+def officer_list(*, viewer: Actor, agency_id: int | None = None, search: str = "") -> QuerySet[Officer]:
     officers = Officer.objects.select_related("agency").prefetch_related("certificates")
     if not user_reads_all_agencies(viewer):
         officers = officers.filter(agency_id=viewer.agency_id)
@@ -46,7 +45,7 @@ def officer_list(*, viewer: User, agency_id: int | None = None, search: str = ""
     return officers
 
 
-def officer_get(*, viewer: User, officer_id: int) -> Officer:
+def officer_get(*, viewer: Actor, officer_id: int) -> Officer:
     try:
         officer = Officer.objects.select_related("agency").prefetch_related("certificates").get(pk=officer_id)
     except Officer.DoesNotExist as missing:
@@ -56,7 +55,7 @@ def officer_get(*, viewer: User, officer_id: int) -> Officer:
     return officer
 
 
-def certificate_get(*, viewer: User, certificate_id: int) -> Certificate:
+def certificate_get(*, viewer: Actor, certificate_id: int) -> Certificate:
     try:
         certificate = Certificate.objects.select_related("officer__agency").get(pk=certificate_id)
     except Certificate.DoesNotExist as missing:
@@ -66,7 +65,7 @@ def certificate_get(*, viewer: User, certificate_id: int) -> Certificate:
     return certificate
 
 
-def matter_list(*, viewer: User, agency_id: int | None = None, search: str = "", kind: str = "") -> QuerySet[Matter]:
+def matter_list(*, viewer: Actor, agency_id: int | None = None, search: str = "", kind: str = "") -> QuerySet[Matter]:
     matters = Matter.objects.select_related("agency")
     if not user_reads_all_agencies(viewer):
         matters = matters.filter(agency_id=viewer.agency_id)
@@ -79,7 +78,7 @@ def matter_list(*, viewer: User, agency_id: int | None = None, search: str = "",
     return matters
 
 
-def matter_get(*, viewer: User, matter_id: int) -> Matter:
+def matter_get(*, viewer: Actor, matter_id: int) -> Matter:
     try:
         matter = Matter.objects.select_related("agency").get(pk=matter_id)
     except Matter.DoesNotExist as missing:
@@ -89,7 +88,7 @@ def matter_get(*, viewer: User, matter_id: int) -> Matter:
     return matter
 
 
-def party_list(*, viewer: User, search: str = "") -> QuerySet[Party]:
+def party_list(*, viewer: Actor, search: str = "") -> QuerySet[Party]:
     parties = Party.objects.select_related("agency")
     if not user_reads_all_agencies(viewer):
         parties = parties.filter(agency_id=viewer.agency_id)
@@ -98,7 +97,7 @@ def party_list(*, viewer: User, search: str = "") -> QuerySet[Party]:
     return parties
 
 
-def party_get(*, viewer: User, party_id: int) -> Party:
+def party_get(*, viewer: Actor, party_id: int) -> Party:
     try:
         party = Party.objects.select_related("agency").get(pk=party_id)
     except Party.DoesNotExist as missing:
@@ -132,7 +131,7 @@ def _officers_with_certificates(agency_ids: list[int]) -> dict[int, list[Officer
     return grouped
 
 
-def team_health_for_agency(*, viewer: User, agency: Agency, on: dt.date | None = None) -> AgencyHealth:
+def team_health_for_agency(*, viewer: Actor, agency: Agency, on: dt.date | None = None) -> AgencyHealth:
     if not user_can_read_agency(viewer, agency.pk):
         raise Http404
     on = on or dt.date.today()
@@ -140,7 +139,7 @@ def team_health_for_agency(*, viewer: User, agency: Agency, on: dt.date | None =
     return AgencyHealth(agency, team_health([o.snapshot() for o in officers], on=on, region=agency.region_code))
 
 
-def team_health_overview(*, viewer: User, on: dt.date | None = None) -> list[AgencyHealth]:
+def team_health_overview(*, viewer: Actor, on: dt.date | None = None) -> list[AgencyHealth]:
     """Every agency the viewer may read, those needing most attention first."""
     on = on or dt.date.today()
     agencies = list(agency_list(viewer=viewer).filter(status="active"))

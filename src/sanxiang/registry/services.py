@@ -8,14 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import (
-    permission_require,
-    user_can_edit_agency,
-    user_can_manage_parties,
-    user_can_manage_staff,
-    user_can_register_agencies,
-)
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure import identifiers
 from sanxiang.procedure.parameters import parameters_default
@@ -31,6 +23,14 @@ from sanxiang.registry.models import (
     Officer,
     Party,
     PartyKind,
+)
+from sanxiang.registry.permissions import (
+    Actor,
+    permission_require,
+    user_can_edit_agency,
+    user_can_manage_parties,
+    user_can_manage_staff,
+    user_can_register_agencies,
 )
 
 GB_32100 = identifiers.GB_32100
@@ -119,7 +119,7 @@ def _normalize_agency_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def agency_create(*, actor: User | None, **fields: Any) -> Agency:
+def agency_create(*, actor: Actor | None, **fields: Any) -> Agency:
     if actor is not None:
         permission_require(user_can_register_agencies(actor), "只有司法局监督人员或系统管理员可以登记执法主体")
     unknown = set(fields) - set(AGENCY_FIELDS)
@@ -135,7 +135,7 @@ def agency_create(*, actor: User | None, **fields: Any) -> Agency:
 
 
 @transaction.atomic
-def agency_update(*, actor: User | None, agency: Agency, **fields: Any) -> Agency:
+def agency_update(*, actor: Actor | None, agency: Agency, **fields: Any) -> Agency:
     if actor is not None:
         permission_require(user_can_edit_agency(actor, agency.pk), "您不能修改这个执法主体")
         if "is_judicial_bureau" in fields and not user_can_register_agencies(actor):
@@ -163,7 +163,7 @@ def _officer_violations(officer: Officer) -> list[Violation]:
 
 
 @transaction.atomic
-def officer_create(*, actor: User | None, agency: Agency, **fields: Any) -> Officer:
+def officer_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Officer:
     if actor is not None:
         permission_require(user_can_manage_staff(actor, agency.pk), "只有本单位管理员可以登记执法人员")
     if "id_number" in fields:
@@ -178,7 +178,7 @@ def officer_create(*, actor: User | None, agency: Agency, **fields: Any) -> Offi
 
 
 @transaction.atomic
-def officer_update(*, actor: User | None, officer: Officer, **fields: Any) -> Officer:
+def officer_update(*, actor: Actor | None, officer: Officer, **fields: Any) -> Officer:
     if actor is not None:
         permission_require(user_can_manage_staff(actor, officer.agency_id), "只有本单位管理员可以修改执法人员")
     unknown = set(fields) - set(OFFICER_FIELDS)
@@ -219,7 +219,7 @@ def _certificate_violations(certificate: Certificate) -> list[Violation]:
 
 
 @transaction.atomic
-def certificate_create(*, actor: User | None, officer: Officer, **fields: Any) -> Certificate:
+def certificate_create(*, actor: Actor | None, officer: Officer, **fields: Any) -> Certificate:
     if actor is not None:
         permission_require(user_can_manage_staff(actor, officer.agency_id), "只有本单位管理员可以登记执法证")
     certificate = Certificate(officer=officer, **fields)
@@ -232,7 +232,7 @@ def certificate_create(*, actor: User | None, officer: Officer, **fields: Any) -
 
 
 @transaction.atomic
-def certificate_update(*, actor: User | None, certificate: Certificate, reason: str = "", **fields: Any) -> Certificate:
+def certificate_update(*, actor: Actor | None, certificate: Certificate, reason: str = "", **fields: Any) -> Certificate:
     if actor is not None:
         permission_require(
             user_can_manage_staff(actor, certificate.officer.agency_id), "只有本单位管理员可以修改执法证"
@@ -276,7 +276,7 @@ def _matter_violations(matter: Matter) -> list[Violation]:
 
 
 @transaction.atomic
-def matter_create(*, actor: User | None, agency: Agency, **fields: Any) -> Matter:
+def matter_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Matter:
     if actor is not None:
         permission_require(user_can_manage_staff(actor, agency.pk), "只有本单位管理员可以维护执法事项")
     matter = Matter(agency=agency, **fields)
@@ -289,7 +289,7 @@ def matter_create(*, actor: User | None, agency: Agency, **fields: Any) -> Matte
 
 
 @transaction.atomic
-def matter_update(*, actor: User | None, matter: Matter, **fields: Any) -> Matter:
+def matter_update(*, actor: Actor | None, matter: Matter, **fields: Any) -> Matter:
     if actor is not None:
         permission_require(user_can_manage_staff(actor, matter.agency_id), "只有本单位管理员可以维护执法事项")
     unknown = set(fields) - set(MATTER_FIELDS)
@@ -354,7 +354,7 @@ def _normalize_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def party_create(*, actor: User | None, agency: Agency, **fields: Any) -> Party:
+def party_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Party:
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记当事人")
     party = Party(agency=agency, **_normalize_party_fields(fields))
@@ -367,7 +367,7 @@ def party_create(*, actor: User | None, agency: Agency, **fields: Any) -> Party:
 
 
 @transaction.atomic
-def party_update(*, actor: User | None, party: Party, **fields: Any) -> Party:
+def party_update(*, actor: Actor | None, party: Party, **fields: Any) -> Party:
     if actor is not None:
         permission_require(user_can_manage_parties(actor, party.agency_id), "只有本单位人员可以修改当事人")
     unknown = set(fields) - set(PARTY_FIELDS)

@@ -1,6 +1,9 @@
+"""The registry's pages (the HTTP edge of `sanxiang.registry`, which sits below accounts and access)."""
+
 from django.urls import path
 
-from sanxiang.registry import excel_views, views
+from sanxiang.web import registry_excel_views as excel_views
+from sanxiang.web import registry_views as views
 
 app_name = "registry"
 urlpatterns = [
