@@ -8,7 +8,8 @@ never reads review's rows or review's JSON keys, and the portal reads publicatio
 
 Handlers run synchronously, inside the caller's transaction: an exception in a handler rolls back
 the publication that emitted the event (the public row is written atomically with it, or not at
-all). This module imports nothing of sanxiang.
+all). The events travel on the same `EventBus` as the cases' events (sanxiang.hooks); this module
+imports nothing else of sanxiang.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.dispatch import Signal
+from sanxiang.hooks import EventBus
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,15 @@ class CataloguePublished:
     explanation: str
 
 
-_catalogue_published = Signal()
+PUBLIC_EVENTS = EventBus("public")
 
 
 def catalogue_published_subscribe(handler: Callable[[CataloguePublished], object], *, uid: str) -> None:
-    """Call `handler(event)` for every catalogue published, inside the publishing transaction."""
-
-    def receiver(sender, *, event: CataloguePublished, **kwargs) -> None:
-        handler(event)
-
-    _catalogue_published.connect(receiver, weak=False, dispatch_uid=uid)
+    """Call `handler(event)` for every catalogue published, inside the publishing transaction.
+    (`uid` names the subscription in logs; subscribing the same handler twice changes nothing.)"""
+    PUBLIC_EVENTS.subscribe(CataloguePublished, handler, atomic=True)
 
 
 def catalogue_published_emit(event: CataloguePublished) -> None:
     """Deliver `event` to every subscriber now; a subscriber's exception propagates (and rolls back)."""
-    _catalogue_published.send(sender=CataloguePublished, event=event)
+    PUBLIC_EVENTS.emit(event)
