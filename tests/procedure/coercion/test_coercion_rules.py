@@ -11,6 +11,7 @@ from sanxiang.procedure.coercion import (
     Examination,
     Extension,
     PropertyChecks,
+    audio_video_missing,
     coercion_deadlines,
     measure_period_end,
 )
@@ -95,6 +96,9 @@ def test_an_emergency_measure_needs_a_reason_and_approval_within_24_hours_else_r
     released = step(replace(refused, records=records | {"release_decision", "return_record"}), "coercion_release",
                     TAKEN_ON)
     assert released.state == "released"
+    # an approval in time does not revive a measure whose period has run meanwhile: release
+    expired = replace(taken, records=records, approval=head(at=TAKEN_AT + 2 * HOUR))
+    assert "coercion.period.expired" in codes(refusal(expired, "coercion_confirm_emergency", TAKEN_ON + 31 * DAY))
     # lawful path: approved within 24 hours (23:59 later)
     ok = replace(taken, records=records, approval=head(at=TAKEN_AT + 23 * HOUR + 59 * dt.timedelta(minutes=1)))
     assert step(ok, "coercion_confirm_emergency", TAKEN_ON + DAY).state == "in_force"
@@ -132,8 +136,8 @@ def test_at_least_two_qualified_officers_carry_out_the_measure():
     too_few = by_code(found, "coercion.officers.too_few")
     assert "不少于2名" in too_few.message and "现为1名" in too_few.message
     assert too_few.legal_basis.startswith(f"{LAW}第十七条第三款、第十八条第二项")
-    assert "已于2026-03-01到期" not in by_code(found, "coercion.officers.no_valid_certificate").message
-    assert "李四" in by_code(found, "coercion.officers.no_valid_certificate").message
+    certificate_problem = by_code(found, "coercion.officers.no_valid_certificate")
+    assert "李四" in certificate_problem.message and "已于2026-03-01到期" in certificate_problem.message
     assert "99" in by_code(found, "coercion.officers.not_assigned").message
     # lawful path: the two assigned officers with valid certificates
     assert not [c for c in codes(refusal(taking(), "coercion_take", TAKEN_ON)) if c.startswith("coercion.officers")]
@@ -239,6 +243,10 @@ def test_the_audio_video_list_is_a_regional_and_sector_parameter():
     found = refusal(freeze, "coercion_take", TAKEN_ON, parameters=local)
     assert by_code(found, "coercion.audio_video.missing.freeze").legal_basis == "某县音像记录事项清单（2024）"
     assert "coercion.audio_video.missing.freeze" not in codes(refusal(freeze, "coercion_take", TAKEN_ON))
+    # the execution engine asks the same list about its own steps (强制拆除 by default)
+    demolition = audio_video_missing(step="forced_demolition", records=frozenset(), on=TAKEN_ON)
+    assert codes(demolition) == ["coercion.audio_video.missing.forced_demolition"]
+    assert audio_video_missing(step="forced_demolition", records={"audio_video_forced_demolition"}, on=TAKEN_ON) == []
     elsewhere = taking(region="152501", records=taking().records - {"audio_video_seizure"})
     assert "coercion.audio_video.missing.seizure" not in codes(
         refusal(elsewhere, "coercion_take", TAKEN_ON, parameters=local))
@@ -271,7 +279,7 @@ def test_one_extension_of_at_most_30_days_with_approval_and_written_notice():
     day = TAKEN_ON + 25 * DAY
     found = refusal(replace(measure, extension=extension(days=31, reason="", approved_by_head=False,
                                                          notice_served_on=None)), "coercion_extend", day)
-    assert "不得超过30日" in by_code(found, "coercion.extension.too_long").message
+    assert "不得超过30日），现为31日" in by_code(found, "coercion.extension.too_long").message
     for code in ("reason_missing", "head_approval_missing", "notice_missing"):
         assert by_code(found, f"coercion.extension.{code}").legal_basis == f"{LAW}第二十五条第一款"
     # after the period has run, no extension: release

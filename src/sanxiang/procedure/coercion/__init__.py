@@ -9,7 +9,7 @@ from sanxiang.procedure.coercion.deadlines import (
     measure_expired,
     measure_period_end,
 )
-from sanxiang.procedure.coercion.guards import AUDIO_VIDEO_STEP_LABELS
+from sanxiang.procedure.coercion.guards import AUDIO_VIDEO_STEP_LABELS, audio_video_missing
 from sanxiang.procedure.coercion.procedures import FREEZE, RECORD_KINDS, SEAL_SEIZURE, coercion_procedure
 from sanxiang.procedure.coercion.snapshot import (
     DECISION_ELEMENTS,
@@ -37,6 +37,7 @@ __all__ = [
     "MeasureSnapshot",
     "OnSpot",
     "PropertyChecks",
+    "audio_video_missing",
     "coercion_deadlines",
     "coercion_procedure",
     "emergency_approval_due",

@@ -22,7 +22,8 @@ from sanxiang.procedure.coercion.snapshot import (
     MeasureSnapshot,
 )
 from sanxiang.procedure.engine import GuardContext
-from sanxiang.procedure.registry_rules import officer_problems_on, officers_required
+from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.registry_rules import certificate_problems_on, officer_problems_on, officers_required
 from sanxiang.procedure.violations import Violation
 
 Snapshot = MeasureSnapshot
@@ -170,11 +171,19 @@ def officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
             officer, on_spot.on, enforcement_field=snapshot.enforcement_field, region=snapshot.region,
             parameters=context.parameters,
         )
-        violations += [
-            Violation(f"coercion.officers.{p.code.removeprefix('officer.')}", f"{p.message}，不得实施行政强制措施",
-                      b.QUALIFIED_OFFICERS_BASIS, "on_spot.officer_ids")
-            for p in problems
-        ]
+        for p in problems:
+            message = p.message
+            if p.code == "officer.no_valid_certificate":
+                reasons = [
+                    c.message
+                    for certificate in officer.certificates
+                    for c in certificate_problems_on(certificate, on_spot.on, enforcement_field=snapshot.enforcement_field)
+                ]
+                message += f"（{'；'.join(reasons)}）" if reasons else "（未登记执法证）"
+            violations.append(
+                Violation(f"coercion.officers.{p.code.removeprefix('officer.')}", f"{message}，不得实施行政强制措施",
+                          b.QUALIFIED_OFFICERS_BASIS, "on_spot.officer_ids")
+            )
         able += not problems
     if able < needed:
         violations.insert(
@@ -294,20 +303,31 @@ def freeze_decision_elements(snapshot: Snapshot, context: Context) -> list[Viola
 # --- 音像记录 (音像记录事项清单; 118号) ----------------------------------------------------------------
 
 
-def audio_video_recorded(snapshot: Snapshot, context: Context) -> list[Violation]:
-    """A step on the 音像记录事项清单 is refused until an audio-video file is linked to it. The
-    refusal cites the list (the parameter's reference), not a statute."""
-    on = snapshot.on_spot.on if snapshot.on_spot is not None else context.today
-    required = parameter(context, snapshot, "coercion.audio_video_required_steps", on=on)
-    step = snapshot.kind
-    if step not in required.value or f"audio_video_{step}" in snapshot.records:
+def audio_video_missing(
+    *, step: str, records, on: dt.date, region: str = "", sector: str = "", parameters: ParameterSet | None = None
+) -> list[Violation]:
+    """Why `step` may not be taken for want of its whole-process audio-video record: [] unless the
+    音像记录事项清单 in force on `on` for the region and sector lists the step and no audio-video file
+    (`audio_video_<step>`) is linked. The refusal cites the list (the parameter's reference), not
+    a statute. The compulsory-execution procedures call this for 强制拆除 and their other steps."""
+    parameters = parameters or parameters_default()
+    period = parameters["coercion.audio_video_required_steps"].period_on(on, region=region, sector=sector)
+    if step not in period.value or f"audio_video_{step}" in records:
         return []
     label = AUDIO_VIDEO_STEP_LABELS.get(step, step)
     return [
         Violation(f"coercion.audio_video.missing.{step}",
                   f"“{label}”列入音像记录事项清单，须关联全程音像记录文件后才能办理",
-                  required.reference, "records")
+                  period.reference, "records")
     ]
+
+
+def audio_video_recorded(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """A 查封 or 扣押 (or any kind the local list names) is refused until an audio-video file is
+    linked to it (`audio_video_missing`)."""
+    on = snapshot.on_spot.on if snapshot.on_spot is not None else context.today
+    return audio_video_missing(step=snapshot.kind, records=snapshot.records, on=on, region=snapshot.region,
+                               sector=snapshot.sector, parameters=context.parameters)
 
 
 # --- 期限 (第二十五条、第二十七条、第二十八条、第三十二条、第三十三条) ------------------------------------
@@ -343,7 +363,7 @@ def extension_lawful(snapshot: Snapshot, context: Context) -> list[Violation]:
     maximum = parameter(context, snapshot, f"{kind_prefix(snapshot)}.extension_max_days", on=extension.decided_on)
     if not 0 < extension.days <= int(maximum.value):
         violations.append(
-            Violation("coercion.extension.too_long", f"延长期限不得超过{maximum.value}日，现为{extension.days}日",
+            Violation("coercion.extension.too_long", f"延长期限须为1至{maximum.value}日（不得超过{maximum.value}日），现为{extension.days}日",
                       maximum.reference, "extension.days")
         )
     if not extension.reason.strip():

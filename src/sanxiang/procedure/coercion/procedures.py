@@ -110,7 +110,7 @@ SEAL_SEIZURE: Procedure[MeasureSnapshot] = Procedure(
         ),
         Step(
             "coercion_confirm_emergency", "补办批准手续", ("emergency_taken",), "in_force",
-            guards=(g.emergency_approval_in_time,),
+            guards=(g.emergency_approval_in_time, g.not_expired),
             records=(Requirement(("emergency_report",), ART(19)),),
             legal_basis=ART(19),
         ),
