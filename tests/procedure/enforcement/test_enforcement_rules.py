@@ -555,3 +555,17 @@ def test_enforcement_parameters_cite_their_basis_and_flag_the_unverified_ones():
         assert parameters[name].unverified, name
     assert "法" not in parameters["enforcement.audio_video_required_steps"].reference.split("；")[-1].split("(")[0]
     assert dt.date(2012, 1, 1) <= min(p.start for p in parameters["enforcement.court.demand_wait_working_days"].periods)
+
+
+def test_immediate_execution_does_not_shorten_the_demand_before_substitute_performance():
+    """第五十条: 代履行 only after the 催告 went unheeded; 第三十七条第三款 (immediate execution on
+    evidence of hidden assets) does not reach it. Found by the property test."""
+    case = replace(
+        substitute_case(),
+        state="demanded",
+        assets_being_hidden=True,
+        execution_decision=replace(EXECUTION_DECISION, immediate=True),
+    )
+    v = refusal(case, "decide_substitute", D(2026, 5, 18), "enforcement.demand.deadline_running")
+    assert v.legal_basis == f"{LAW}第三十七条第一款"
+    assert step(case, "decide_substitute", D(2026, 5, 19)).state == "substitute_decided"

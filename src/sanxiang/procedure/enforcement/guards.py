@@ -236,13 +236,24 @@ def execution_power_held(snapshot: Snapshot, context: Context) -> list[Violation
 def demand_deadline_passed(snapshot: Snapshot, context: Context) -> list[Violation]:
     """Execution is decided only after the 催告's deadline passed without compliance, unless there
     is evidence that the party is moving or hiding property (立即强制执行, 第三十七条第三款)."""
+    return deadline_problems(snapshot, context, immediate_allowed=True)
+
+
+def demand_deadline_passed_for_substitute(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """代履行 is decided only after the 催告's deadline passed (第五十条: 经催告仍不履行). The
+    immediate execution of 第三十七条第三款 does not apply; the immediate 代履行 of 第五十二条
+    (clearing roads, waterways, public places) is not modelled and so never allowed here."""
+    return deadline_problems(snapshot, context, immediate_allowed=False)
+
+
+def deadline_problems(snapshot: Snapshot, context: Context, *, immediate_allowed: bool) -> list[Violation]:
     demand = snapshot.demand
     if demand is None or demand.deadline is None or demand.served_on is None:
         return []  # demand_served / demand_lawful say why
     if context.today > demand.deadline:
         return []
     decision = snapshot.execution_decision
-    immediate = decision is not None and decision.immediate
+    immediate = immediate_allowed and decision is not None and decision.immediate
     if immediate and snapshot.assets_being_hidden:
         return []
     violations = [
@@ -308,9 +319,8 @@ def surcharge_ran_30_days(snapshot: Snapshot, context: Context) -> list[Violatio
     demanded, still does not pay (第四十六条第一款)."""
     if not money_owed(snapshot):
         return []
-    decision = snapshot.execution_decision
-    if decision is not None and decision.immediate and snapshot.assets_being_hidden:
-        return []
+    # Deliberately no exception for 立即强制执行 (第三十七条第三款): that exception shortens the
+    # 催告 period, not the 30 days of surcharge that 第四十六条 requires for money.
     enforceable = surcharge_enforceable_from(snapshot, context)
     if enforceable is None:
         return [
@@ -800,6 +810,7 @@ __all__ = [
     "court_path_open",
     "court_ruling_recorded",
     "demand_deadline_passed",
+    "demand_deadline_passed_for_substitute",
     "demand_lawful",
     "demand_served",
     "demolition_lawful",

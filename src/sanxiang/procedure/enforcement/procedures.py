@@ -171,7 +171,7 @@ TRANSITIONS: tuple[Transition[EnforcementCaseSnapshot], ...] = (
             g.substitute_decidable,
             g.substitute_harm,
             g.demand_served,
-            g.demand_deadline_passed,
+            g.demand_deadline_passed_for_substitute,
             g.statements_reexamined,
         ),
         records=(*DEMAND_RECORDS, *STATEMENT_RECORDS, Requirement(("substitute_decision",), ART(51))),
