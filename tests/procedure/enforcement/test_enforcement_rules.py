@@ -569,3 +569,15 @@ def test_immediate_execution_does_not_shorten_the_demand_before_substitute_perfo
     v = refusal(case, "decide_substitute", D(2026, 5, 18), "enforcement.demand.deadline_running")
     assert v.legal_basis == f"{LAW}第三十七条第一款"
     assert step(case, "decide_substitute", D(2026, 5, 19)).state == "substitute_decided"
+
+
+def test_a_day_of_an_unknown_holiday_schedule_is_refused_as_a_platform_rule():
+    """第四十三条 cannot be checked on a day whose year has no holiday schedule yet: the platform
+    refuses, and says that the refusal is its own rule, not the statute."""
+    plan = ExecutionPlan(starts_at=at(D(2027, 1, 6), 10), ends_at=at(D(2027, 1, 6), 12))
+    case = executing(plan=plan)
+    v = refusal(case, "execute", D(2027, 1, 6), "enforcement.plan.holiday_schedule_unknown")
+    assert "2027年节假日安排尚未录入" in v.message
+    assert v.legal_basis.startswith("系统规则：") and "第四十三条" in v.legal_basis
+    emergency = replace(plan, emergency=True, emergency_reason="堤坝险情")
+    assert step(replace(case, plan=emergency), "execute", D(2027, 1, 6)).state == "executed"

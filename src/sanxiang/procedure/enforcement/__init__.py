@@ -3,6 +3,7 @@ case snapshot its guards read, and the periods computed from it. Pure Python, li
 `sanxiang.procedure`."""
 
 from sanxiang.procedure.enforcement.deadlines import Window, enforcement_deadlines, surcharge_accrued
+from sanxiang.procedure.enforcement.from_penalty import basis_decision_from_penalty, surcharge_from_penalty
 from sanxiang.procedure.enforcement.procedures import ENFORCEMENT, RECORD_KINDS, enforcement_apply
 from sanxiang.procedure.enforcement.snapshot import (
     Agreement,
@@ -35,7 +36,9 @@ __all__ = [
     "Substitute",
     "Surcharge",
     "Window",
+    "basis_decision_from_penalty",
     "enforcement_apply",
     "enforcement_deadlines",
     "surcharge_accrued",
+    "surcharge_from_penalty",
 ]

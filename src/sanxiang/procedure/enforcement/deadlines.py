@@ -82,12 +82,19 @@ def surcharge_cap(snapshot: Snapshot, context: GuardContext) -> Cited:
 
 def surcharge_accrued(snapshot: Snapshot, context: GuardContext, *, on: dt.date) -> int:
     """The surcharge accrued up to and including `on` on the unpaid principal, never above the
-    cap (第四十五条); nothing accrues if the rate was not told to the party."""
+    cap (第四十五条); nothing accrues if the rate was not told to the party, nor, for a penalty,
+    during a reconsideration or litigation (行政处罚法第七十三条第三款)."""
     surcharge = snapshot.surcharge
     if surcharge is None or not surcharge.notified or on < surcharge.from_day:
         return 0
     outstanding = max(0, snapshot.decision.principal_fen - snapshot.decision.paid_fen)
     days = (on - surcharge.from_day).days + 1
+    if snapshot.decision.source.startswith("penalty.") and snapshot.challenges:
+        # 行政处罚法第七十三条第三款: no surcharge accrues during 行政复议 or 行政诉讼.
+        day = surcharge.from_day
+        while day <= on:
+            days -= any(c.started_on <= day and (c.ended_on is None or day <= c.ended_on) for c in snapshot.challenges)
+            day += ONE_DAY
     return min(outstanding * max(0, surcharge.daily_permille) * days // 1000, surcharge_cap(snapshot, context).value)
 
 

@@ -8,7 +8,7 @@ audio-video list) cites the list it reads, never a statute.
 
 import datetime as dt
 
-from sanxiang.procedure.enforcement.basis import CIVIL_PROCEDURE_LAW, compulsion_article
+from sanxiang.procedure.enforcement.basis import CIVIL_PROCEDURE_LAW, compulsion_article, platform_rule
 from sanxiang.procedure.enforcement.deadlines import (
     ONE_DAY,
     challenge_periods_end,
@@ -406,7 +406,9 @@ def rest_days(snapshot: Snapshot, context: Context, plan: ExecutionPlan) -> list
     while day <= last:
         if is_working_day is not None:
             answer = is_working_day(day)
-            if answer.holiday_name is not None:
+            if answer.estimated:
+                found.append((day, "节假日安排尚未录入"))
+            elif answer.holiday_name is not None:
                 found.append((day, answer.holiday_name))
             elif weekends and not answer.working:
                 found.append((day, "休息日"))
@@ -437,7 +439,19 @@ def execution_time_lawful(snapshot: Snapshot, context: Context) -> list[Violatio
                 "plan.starts_at",
             )
         )
-    holidays = rest_days(snapshot, context, plan)
+    found = rest_days(snapshot, context, plan)
+    unknown = [day for day, name in found if name == "节假日安排尚未录入"]
+    holidays = [(day, name) for day, name in found if name != "节假日安排尚未录入"]
+    if unknown:
+        violations.append(
+            Violation(
+                "enforcement.plan.holiday_schedule_unknown",
+                f"{unknown[0].year}年节假日安排尚未录入，无法确认实施日（{'、'.join(iso(d) for d in unknown)}）不是法定节假日；"
+                "请先录入该年节假日安排，情况紧急的除外（须记录紧急情况）",
+                platform_rule(f"不能确认不是法定节假日的日子不安排强制执行（为执行{ART(43, detail='第一款')}）"),
+                "plan.starts_at",
+            )
+        )
     if holidays:
         days = "、".join(f"{iso(day)}（{name}）" for day, name in holidays)
         violations.append(

@@ -107,7 +107,6 @@ class Statement:
     submitted_on: dt.date
     recorded: bool = False  # recorded, or the written statement filed
     reexamined_on: dt.date | None = None  # the agency's re-examination
-    well_founded: bool = False  # the facts, reasons or evidence were found to hold
 
 
 @dataclass(frozen=True)
