@@ -339,13 +339,32 @@ def test_the_coercion_list_is_read_first_when_it_exists():
     names = {name: base[name] for name in base.names()}
     names["coercion.audio_video_required_steps"] = Parameter(
         "coercion.audio_video_required_steps", "清单", "某县音像记录事项清单", True, "steps",
-        (ParameterPeriod(D(2018, 12, 5), ["seizure"], reference="某县音像记录事项清单"),),
+        (ParameterPeriod(D(2018, 12, 5), ["seizure", "execution"], reference="某县音像记录事项清单"),),
     )
-    ctx = context(D(2026, 10, 9), parameters=ParameterSet(names))
-    case = executing()
+    ctx = context(D(2026, 9, 7), parameters=ParameterSet(names))
+    notice = DemolitionNotice(published_on=D(2026, 8, 1), deadline=D(2026, 8, 15))
+    case = demolition_case(demolition_notice=notice)
+    case = replace(case, records=case.records - {"audio_video_forced_demolition", "audio_video_execution"})
+    found = [v for v in evaluate(ENFORCEMENT, case, "execute", context=ctx) if v.code.startswith("enforcement.audio_video")]
+    assert [(v.code, v.legal_basis) for v in found] == [("enforcement.audio_video.execution", "某县音像记录事项清单")]
+    assert [c for c in codes(case, "execute", D(2026, 9, 7)) if c.startswith("enforcement.audio_video")] == [
+        "enforcement.audio_video.forced_demolition"
+    ]
+
+
+def test_a_transfer_of_deposits_needs_no_on_site_recording_even_where_the_list_names_execution():
+    """The list names on-site steps (118号); 划拨存款 happens at a desk."""
+    local = parameters_default().with_overrides(
+        {"enforcement.audio_video_required_steps": [ParameterPeriod(D(2020, 1, 1), ["execution"], region="15")]}
+    )
+    case = executing(region="150626")
     case = replace(case, records=case.records - {"audio_video_execution"})
+    ctx = context(D(2026, 10, 9), parameters=local)
     assert not [v for v in evaluate(ENFORCEMENT, case, "execute", context=ctx) if v.code.startswith("enforcement.audio_video")]
-    assert "enforcement.audio_video.execution" in codes(case, "execute", D(2026, 10, 9))
+    removal = replace(case, execution_decision=replace(case.execution_decision, method="removal"))
+    assert [v.code for v in evaluate(ENFORCEMENT, removal, "execute", context=ctx) if v.code.startswith("enforcement.audio")] == [
+        "enforcement.audio_video.execution"
+    ]
 
 
 # --- 第四十五条、第四十六条: the surcharge ---------------------------------------------------------
@@ -553,7 +572,7 @@ def test_enforcement_parameters_cite_their_basis_and_flag_the_unverified_ones():
             assert parameters[name].reference.strip(), name
     for name in ("enforcement.execution.night_hours", "enforcement.execution.weekend_is_holiday", "enforcement.audio_video_required_steps"):
         assert parameters[name].unverified, name
-    assert "法" not in parameters["enforcement.audio_video_required_steps"].reference.split("；")[-1].split("(")[0]
+    assert "《中华人民共和国" not in parameters["enforcement.audio_video_required_steps"].reference  # a list, not a statute
     assert dt.date(2012, 1, 1) <= min(p.start for p in parameters["enforcement.court.demand_wait_working_days"].periods)
 
 

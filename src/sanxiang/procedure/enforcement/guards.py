@@ -39,9 +39,10 @@ ART = compulsion_article
 # The audio-video list: the coercion procedures define `coercion.audio_video_required_steps`;
 # until it exists in a deployment's parameters, this package's own list is read.
 AUDIO_VIDEO_PARAMETERS = ("coercion.audio_video_required_steps", "enforcement.audio_video_required_steps")
+DESK_METHODS = frozenset({"surcharge", "transfer"})
 AUDIO_VIDEO_STEPS: dict[str, str] = {
     "forced_demolition": "强制拆除",
-    "execution": "实施强制执行",
+    "execution": "在现场实施强制执行",
     "substitute_performance": "代履行",
 }
 
@@ -548,8 +549,12 @@ def audio_video_guard(step: str):
     def guard(snapshot: Snapshot, context: Context) -> list[Violation]:
         steps = audio_video_steps(snapshot, context)
         wanted = [step]
-        if step == "execution" and demolition(snapshot):
-            wanted.append("forced_demolition")
+        if step == "execution":
+            decision = snapshot.execution_decision
+            # A transfer of deposits or a surcharge happens at a desk, not on site.
+            wanted = [] if decision is not None and decision.method in DESK_METHODS else [step]
+            if demolition(snapshot):
+                wanted.append("forced_demolition")
         if steps is None:
             return []
         violations = []
