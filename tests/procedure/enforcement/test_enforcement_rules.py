@@ -331,8 +331,9 @@ def test_demolition_needs_its_audio_video_record_citing_the_list_not_a_statute()
     assert step(case, "execute", D(2026, 9, 7)).state == "executed"
 
 
-def test_the_coercion_list_is_read_first_when_it_exists():
-    """The list is one parameter per region and sector; once coercion.toml defines it, it rules."""
+def test_the_one_audio_video_list_of_coercion_toml_decides():
+    """The list is one parameter for every kind of 行政强制, per region and sector (coercion.toml):
+    a county whose list names on-site execution and not demolition is followed."""
     from sanxiang.procedure.parameters import Parameter, ParameterSet
 
     base = parameters_default()
@@ -355,7 +356,7 @@ def test_the_coercion_list_is_read_first_when_it_exists():
 def test_a_transfer_of_deposits_needs_no_on_site_recording_even_where_the_list_names_execution():
     """The list names on-site steps (118号); 划拨存款 happens at a desk."""
     local = parameters_default().with_overrides(
-        {"enforcement.audio_video_required_steps": [ParameterPeriod(D(2020, 1, 1), ["execution"], region="15")]}
+        {"coercion.audio_video_required_steps": [ParameterPeriod(D(2020, 1, 1), ["execution"], region="15")]}
     )
     case = executing(region="150626")
     case = replace(case, records=case.records - {"audio_video_execution"})
@@ -570,9 +571,12 @@ def test_enforcement_parameters_cite_their_basis_and_flag_the_unverified_ones():
     for name in parameters.names():
         if name.startswith("enforcement."):
             assert parameters[name].reference.strip(), name
-    for name in ("enforcement.execution.night_hours", "enforcement.execution.weekend_is_holiday", "enforcement.audio_video_required_steps"):
+    for name in ("enforcement.execution.night_hours", "enforcement.execution.weekend_is_holiday", "coercion.audio_video_required_steps"):
         assert parameters[name].unverified, name
-    assert "《中华人民共和国" not in parameters["enforcement.audio_video_required_steps"].reference  # a list, not a statute
+    assert "《中华人民共和国" not in parameters["coercion.audio_video_required_steps"].reference  # a list, not a statute
+    assert {"forced_demolition", "substitute_performance"} <= set(
+        parameters.value("coercion.audio_video_required_steps", on=dt.date(2026, 1, 1))
+    )
     assert dt.date(2012, 1, 1) <= min(p.start for p in parameters["enforcement.court.demand_wait_working_days"].periods)
 
 

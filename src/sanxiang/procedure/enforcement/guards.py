@@ -36,9 +36,9 @@ Snapshot = EnforcementCaseSnapshot
 Context = GuardContext
 ART = compulsion_article
 
-# The audio-video list: the coercion procedures define `coercion.audio_video_required_steps`;
-# until it exists in a deployment's parameters, this package's own list is read.
-AUDIO_VIDEO_PARAMETERS = ("coercion.audio_video_required_steps", "enforcement.audio_video_required_steps")
+# The audio-video list (音像记录事项清单) is one parameter for every kind of 行政强制, defined in
+# coercion.toml; the execution steps it may name are below.
+AUDIO_VIDEO_PARAMETERS = ("coercion.audio_video_required_steps",)
 DESK_METHODS = frozenset({"surcharge", "transfer"})
 AUDIO_VIDEO_STEPS: dict[str, str] = {
     "forced_demolition": "强制拆除",
