@@ -636,9 +636,13 @@ def test_court_enforcement_after_the_challenge_periods_and_a_demand_enforcement_
     refusal(ORDINARY, case, "apply_to_court", D(2026, 10, 1), "penalty.enforcement.demand_missing")
     demanded = replace(case, enforcement_demand_served_on=D(2026, 9, 28))
     refusal(ORDINARY, demanded, "apply_to_court", D(2026, 10, 9), "penalty.enforcement.demand_too_recent")
-    allowed(ORDINARY, demanded, "apply_to_court", D(2026, 10, 12))
+    # "送达十日后": the 10th working day (2026-10-12 on this weekday calendar) is still the party's;
+    # the court may be asked from the next day on (the enforcement package reads it the same way).
+    last_day = refusal(ORDINARY, demanded, "apply_to_court", D(2026, 10, 12), "penalty.enforcement.demand_too_recent")
+    assert "至2026-10-12届满" in last_day.message and "2026-10-13起" in last_day.message
+    allowed(ORDINARY, demanded, "apply_to_court", D(2026, 10, 13))
     paid = replace(demanded, payments=(Payment(D(2026, 4, 1), 300000),))
-    refusal(ORDINARY, paid, "apply_to_court", D(2026, 10, 12), "penalty.enforcement.nothing_due")
+    refusal(ORDINARY, paid, "apply_to_court", D(2026, 10, 13), "penalty.enforcement.nothing_due")
 
 
 def test_a_late_start_is_no_excuse_the_calendar_flags_estimates():

@@ -929,12 +929,15 @@ def court_application_lawful(snapshot: Snapshot, context: Context) -> list[Viola
         )
     else:
         days = parameter(context, snapshot, "penalty.enforcement.demand_working_days", on=demand)
-        opens_after_demand = context.calendar.working_days_after(demand, days.value)
-        if context.today < opens_after_demand.date:
+        # "催告书送达十日后": the party has the whole ten working days (the last is
+        # `wait_ends`) to perform; the court may be asked from the next day on.
+        wait_ends = context.calendar.working_days_after(demand, days.value)
+        if context.today <= wait_ends.date:
             violations.append(
                 Violation(
                     "penalty.enforcement.demand_too_recent",
-                    f"催告书于{iso(demand)}送达，十个工作日后（{iso(opens_after_demand.date)}起）才能申请强制执行",
+                    f"催告书于{iso(demand)}送达，十个工作日至{iso(wait_ends.date)}届满，"
+                    f"届满后（{iso(wait_ends.date + dt.timedelta(days=1))}起）当事人仍未履行的，才能申请强制执行",
                     days.reference,
                     "enforcement_demand_served_on",
                 )
