@@ -157,7 +157,11 @@ def close_problems(case: PenaltyCaseSnapshot) -> list[str]:
     if case.hearing is not None and case.hearing.held_on is not None:
         required |= {"hearing_transcript", "hearing_notice"}
     if case.major_case or case.complex_case:
-        required |= {"review_opinion", "collective_discussion_record"}
+        required.add("review_opinion")
+        # 第五十七条第二款: the leaders decide collectively "给予行政处罚" in complex or major cases;
+        # a decision that imposes no penalty (or a transfer) needs no collective discussion.
+        if outcome == "penalty":
+            required.add("collective_discussion_record")
     if case.statement_submitted_on is not None:
         required |= {"statement_record", "reexamination_record"}
     if outcome in ("penalty", "no_penalty"):
