@@ -78,7 +78,12 @@ def oracle_end(snapshot: MeasureSnapshot) -> dt.date | None:
         days += sum((e.end - e.start).days + 1 for e in snapshot.examinations if e.notified_on is not None)
     if snapshot.state != "in_force" and snapshot.extension is not None:
         days += snapshot.extension.days
-    return snapshot.taken_at.date() + days * DAY
+    end = snapshot.taken_at.date() + days * DAY
+    # 民法典第二百零三条 (coercion.period_end_rolls_past_rest_days, on by default): a last day on a
+    # rest day moves to the next working day; the test calendar rests on weekends only.
+    while end.weekday() >= 5:
+        end += DAY
+    return end
 
 
 def form(snapshot: MeasureSnapshot, op: Op, today: dt.date) -> MeasureSnapshot:

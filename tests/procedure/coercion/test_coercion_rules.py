@@ -338,8 +338,16 @@ def test_a_freeze_decision_is_delivered_within_3_working_days_and_decided_within
     deadlines, _ = coercion_deadlines(delivered, calendar=CALENDAR, today=D(2026, 3, 12))
     assert next(d for d in deadlines if d.code == "coercion.deadline.freeze_decision_delivery").state == "met"
     handled = replace(delivered, records=delivered.records | {"freeze_decision_receipt", "handling_decision"})
-    expired = by_code(refusal(handled, "coercion_handle", friday + 31 * DAY), "coercion.period.expired")
-    assert "第三十三条第一款第四项" in expired.legal_basis
+    # 30 days from Friday 2026-03-06 end on Sunday 2026-04-05: by the general rule (民法典第二百零三条,
+    # the default) the last day is the next working day, Monday 04-06 on the tests' weekday calendar.
+    assert step(handled, "coercion_handle", D(2026, 4, 6)).state == "handled"
+    expired = by_code(refusal(handled, "coercion_handle", D(2026, 4, 7)), "coercion.period.expired")
+    assert "第三十三条第一款第四项" in expired.legal_basis and "2026-04-06" in expired.message
+    # A deployment that counts strictly (coercion.period_end_rolls_past_rest_days = false) ends on 04-05.
+    strict = parameters_default().with_overrides(
+        {"coercion.period_end_rolls_past_rest_days": [ParameterPeriod(D(2020, 1, 1), False)]}
+    )
+    by_code(refusal(handled, "coercion_handle", D(2026, 4, 6), parameters=strict), "coercion.period.expired")
     assert step(handled, "coercion_handle", friday + 30 * DAY).state == "handled"
 
 

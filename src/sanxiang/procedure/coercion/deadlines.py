@@ -3,10 +3,11 @@
 第四项、第三十三条第一款第四项).
 
 The 30-day periods are calendar days (第六十九条: only periods of ten days or less are working
-days). Counting starts the day after the measure was taken (《民法典》第二百零一条). A last day
-that is a rest day is NOT moved to the next working day: the period restricts the party's
-property, and the agency must decide before it ends, so the platform counts the shorter period
-(系统从严计算规则). The 3-day delivery of a 冻结决定书 is counted in working days with the calendar.
+days). Counting starts the day after the measure was taken (《民法典》第二百零一条). Whether a last
+day that is a rest day moves to the next working day (《民法典》第二百零三条, the general rule the
+penalty periods follow) is the parameter `coercion.period_end_rolls_past_rest_days`: by default it
+does; a deployment may choose the shorter count (系统从严计算规则), since the period restricts the
+party's property. The 3-day delivery of a 冻结决定书 is counted in working days with the calendar.
 """
 
 import datetime as dt
@@ -70,8 +71,12 @@ def measure_period_end(
     if with_extension and snapshot.extension is not None and snapshot.state in EXTENDED_STATES:
         days += snapshot.extension.days
         basis.append("延长期限" + str(snapshot.extension.days) + "日")
-    basis.append(STRICT_COUNT_RULE)
-    return PeriodDay(taken + dt.timedelta(days=days), False, "；".join(basis))
+    rolls = parameter(context, snapshot, "coercion.period_end_rolls_past_rest_days", on=taken)
+    if not rolls.value:
+        basis.append(STRICT_COUNT_RULE)
+        return PeriodDay(taken + dt.timedelta(days=days), False, "；".join(basis))
+    end = context.calendar.calendar_days_after(taken, days)
+    return PeriodDay(end.date, end.estimated, "；".join([*basis, end.basis]))
 
 
 def measure_expired(snapshot: MeasureSnapshot, context: GuardContext) -> PeriodDay | None:
