@@ -135,6 +135,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same backend, creating the database file 0600 so that it and its -wal/-shm files are
     # the owner's only, whatever the umask (issue 10 item 9).
     DATABASES["default"]["ENGINE"] = "sanxiang.sqlite_backend"
+    # Test databases stay in memory, as with Django's own SQLite backend: test runners (pytest-django
+    # under xdist) recognise SQLite by the engine's name and would otherwise make a file per worker.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
