@@ -16,6 +16,7 @@ from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.citations import OFFICERS_ACT
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Matter, Officer, Party
 
@@ -34,7 +35,7 @@ class CaseIn(Schema):
     procedure: Literal["ordinary", "summary"] = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
     title: Text(200) = SchemaField(..., description="案由")
     party_id: Id
-    officer_ids: list[Id] = SchemaField(..., max_length=50, description="承办人员（不少于规定人数，行政处罚法第四十二条）")
+    officer_ids: list[Id] = SchemaField(..., max_length=50, description=f"承办人员（不少于规定人数，{OFFICERS_ACT}）")
     matter_id: Id | None = None
     enforcement_field: Text(60) = ""
     act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")

@@ -9,11 +9,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases.models import CaseProcedure
 from sanxiang.cases.steps import Field, Step
 from sanxiang.inputs import date_validator, text_validator
+from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
 from sanxiang.registry.models import Matter, Officer, Party
 
 
@@ -129,7 +131,7 @@ class CaseCreateForm(forms.Form):
     party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
     officers = forms.ModelMultipleChoiceField(
         label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
+        help_text=format_lazy(_("不少于规定人数（{basis}），每人持有本领域有效的执法证"), basis=OFFICERS_ACT),
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False, validators=[text_validator()])
@@ -139,7 +141,7 @@ class CaseCreateForm(forms.Form):
     discovered_on = forms.DateField(
         label=_("发现日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         validators=[date_validator],
-        help_text=_("追责期限算至此日（第三十六条）；不填为今天"),
+        help_text=format_lazy(_("追责期限算至此日（{basis}）；不填为今天"), basis=LIMITATION_DISCOVERY),
     )
 
     def __init__(self, *args, agency, **kwargs):

@@ -4,8 +4,8 @@ details. Pure: the service hands in the agency, party and officers as plain valu
 What the law requires a document to say is checked by `sanxiang.documents` (it refuses with
 every missing item); this module only says where each item comes from. Values the agency does
 not record elsewhere are derived, each with the reason: the seal is the agency's own, the
-reconsideration authority is the agency's people's government (行政复议法第二十四条: a county
-government reviews its departments), and the court is that county's people's court.
+reconsideration authority is the agency's people's government (a county government reviews its
+departments), and the court is that county's people's court.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ from sanxiang.procedure.penalty.snapshot import (
     REVIEW_PACKAGE_ITEMS,
 )
 
-# 第六十七条: where and how a fine is paid, as the decision prints it.
+# Where and how a fine is paid (separation of fines and collection), as the decision prints it.
 PAYMENT_METHOD = "到指定的银行或者通过电子支付系统缴纳罚款"
 
 
@@ -113,7 +113,7 @@ def court_of(government: str) -> str:
 
 
 def basis_parse(line: str) -> LegalBasis:
-    """“《中华人民共和国食品安全法》第三十四条” → law and article."""
+    """A legal basis as written (citations.LEGAL_BASIS_EXAMPLE) → law and article."""
     line = line.strip()
     if "》" in line:
         law, _, article = line.partition("》")
@@ -383,7 +383,7 @@ def document_context(
             handler=Opinion(closing.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
             head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
         )
-    # The number of officers the act needs is the procedure's rule on the act's day (第四十二条).
+    # The number of officers the act needs is the procedure's rule on the act's day (`officers_required`).
     values["officers_required"] = min_officers(snapshot, context, on=values.get("issued_on") or issue.on)[0]
     return DocumentContext(**values)
 

@@ -177,7 +177,7 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
     """What documents print about the agency, the party and the officers (those of the case, and
     anyone the snapshot names: officers of an act, the presiding officer of a hearing)."""
     agency = case.agency
-    # 第二十条: an entrusted organisation's documents are issued in the entrusting organ's name.
+    # citations.ENTRUSTMENT: an entrusted organisation's documents are issued in the entrusting organ's name.
     acting = (
         agency.entrusting_agency
         if agency_acts_in_entrusters_name(agency.kind) and agency.entrusting_agency is not None

@@ -34,6 +34,7 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT, PROCESS_RECORDED
 from sanxiang.procedure.engine import evaluate
 from sanxiang.procedure.penalty import penalty_apply
 from sanxiang.procedure.penalty.review import major_assessment
@@ -164,11 +165,11 @@ def case_create(
     if procedure not in CaseProcedure.values:
         violations.append(Violation("case.procedure", "请选择普通程序或者简易程序", DATA, "procedure"))
     if matter is not None and matter.agency_id != agency.pk:
-        violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", f"{PENALTY_LAW}第十七条", "matter"))
+        violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", MATTER_COMPETENCE, "matter"))
     if party is not None and party.agency_id != agency.pk:
         violations.append(Violation("case.party_agency", "当事人不是本单位登记的当事人", DATA, "party"))
     if any(o.agency_id != agency.pk for o in officers):
-        violations.append(Violation("case.officer_agency", "承办人员须为本执法主体的执法人员", f"{PENALTY_LAW}第四十二条", "officers"))
+        violations.append(Violation("case.officer_agency", "承办人员须为本执法主体的执法人员", OFFICERS_ACT, "officers"))
     elif officers:
         # An officer who cannot act would leave the case stuck: refused now, with every reason.
         violations += case_officers_problems(
@@ -187,7 +188,7 @@ def case_create(
         number = document_number_next(agency=agency, kind="case", on=on)
     engine = selectors.PROCEDURES[procedure]
     details: dict[str, Any] = {}
-    # 第三十六条 counts the limitation to the day the act was found: the day given, the day of the
+    # The limitation period (citations.LIMITATION_DISCOVERY) runs to the day the act was found: the day given, the day of the
     # act for an on-the-spot case, or the day of registration.
     found = discovered_on or (act_date if procedure == CaseProcedure.SUMMARY else None) or on
     facts: dict[str, Any] = {"discovered_on": found.isoformat()}
@@ -217,7 +218,7 @@ def case_create(
 def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:
     """Which of these officers have given a legal-review opinion through the platform (as the
     user linked to them). One with no such record is taken as reviewing for the first time, who
-    needs the 法律职业资格 (第五十八条第二款): the platform cannot know a history it never saw, so it
+    needs the 法律职业资格 (procedure.penalty.review): the platform cannot know a history it never saw, so it
     errs on the side of the law."""
     users = dict(User.objects.filter(officer_id__in=officer_ids).values_list("pk", "officer_id"))
     actors = set(
@@ -266,7 +267,7 @@ def _state_violation(step: Step, case: Case) -> Violation | None:
     return Violation(
         "case.wrong_state",
         f"案件当前处于“{selectors.state_label(case)}”，不能{step.label}（只能在{allowed}时进行）",
-        f"{PENALTY_LAW}第四十七条",
+        PROCESS_RECORDED,
         "state",
     )
 
@@ -413,7 +414,7 @@ def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:
 
 def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) -> None:
     """The elements of the decision about to be issued, as its document will carry them, so that
-    the engine's 第五十九条 (or 第五十二条) guard and the document agree."""
+    the engine's guard on the decision's elements and the document agree."""
     decision = draft.snapshot.decision
     if decision is None:
         return

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from sanxiang.procedure.citations import LEGAL_BASIS_EXAMPLE, OFFICERS_ACT, ONE_FINE_PER_ACT
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import (
     AdvanceNotice,
@@ -147,7 +148,7 @@ PENALTY_FIELDS = (
     Field("fine_yuan", "罚款数额（元）", "yuan", required=False),
     Field("confiscation_yuan", "没收违法所得或者非法财物的数额（元）", "yuan", required=False),
     _t("penalty_detail", "处罚的具体内容", required=False, help="没收的物品、暂扣或者吊销的证照、停产停业的期限等"),
-    _lines("penalty_bases", "处罚依据", required=False, help="每行一条，如：《中华人民共和国食品安全法》第一百二十四条第一款"),
+    _lines("penalty_bases", "处罚依据", required=False, help=f"每行一条，如：{LEGAL_BASIS_EXAMPLE}"),
 )
 
 
@@ -414,7 +415,7 @@ def apply_notify(d: Draft, data: dict) -> None:
         terms = PenaltyTerms(frozenset())
     served_on = data["served_on"]
     # The notice the system prints always states the facts, reasons, basis, proposed penalty and
-    # the right to state and defend, and the hearing right whenever 第六十三条 applies: an
+    # the right to state and defend, and the hearing right whenever the engine says a hearing may be asked for: an
     # officer cannot leave a right out.
     hearing = bool(hearing_reasons(terms, d.snapshot, d.context, on=served_on))
     elements = frozenset(e for e in NOTICE_ELEMENTS if e != "hearing_right" or hearing)
@@ -432,7 +433,7 @@ def apply_notify(d: Draft, data: dict) -> None:
 
 def apply_renotify(d: Draft, data: dict) -> None:
     """重新告知: a new notice replaces the one in force (kept as an earlier notice), and the
-    party's windows run again from its service (第四十四条)."""
+    party's windows run again from its service (the engine's notice rules)."""
     from sanxiang.procedure.penalty.guards import notice_complete
 
     previous = d.snapshot.notice
@@ -678,7 +679,7 @@ def apply_assign_reviewer(d: Draft, data: dict) -> None:
 def apply_change_officers(d: Draft, data: dict) -> None:
     """The head assigns other officers to the case (one left, one's certificate expired, or the
     case was registered with officers who cannot act): each must be able to act today, and there
-    must be as many as an act needs (第四十二条); an officer who was recused may not come back."""
+    must be as many as an act needs (`officers_required`); an officer who was recused may not come back."""
     by_id = {o.id: o for o in d.agency_officers}
     chosen_ids = list(dict.fromkeys(int(i) for i in data.get("officer_ids") or []))
     unknown = [i for i in chosen_ids if i not in by_id]
@@ -958,7 +959,7 @@ ACT_FIELDS = (
     Field("start_time", "开始时间", "text", required=False, help="如 09:30"),
     Field("end_time", "结束时间", "text", required=False),
     _t("place", "地点"),
-    Field("officer_ids", "执法人员", "officers", help="不少于规定人数（《行政处罚法》第四十二条），每人持有本领域有效的执法证"),
+    Field("officer_ids", "执法人员", "officers", help=f"不少于规定人数（{OFFICERS_ACT}），每人持有本领域有效的执法证"),
     _bool("certificate_shown", "已向当事人或者有关人员出示执法证件"),
     _t("recorder", "记录人"),
 )
@@ -1052,7 +1053,7 @@ STEPS: tuple[Step, ...] = (
                  _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False),
                  _t("transfer_to", "移送的司法机关", required=False),
                  Field("prior_fines", "同一违法行为已被处以罚款的决定文号", "lines", required=False,
-                       help="每行一个；没有则不填（第二十九条）")),
+                       help=f"每行一个；没有则不填（{ONE_FINE_PER_ACT}）")),
          apply=apply_draft_decision),
     Step("mark_major", "认定重大执法决定情形", ORD, states=MARKABLE,
          fields=(_bool("major_case", "承办机构认定为重大执法决定"),

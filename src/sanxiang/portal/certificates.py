@@ -35,7 +35,7 @@ NUMBER_MAX = 40
 
 def certificate_state_on(certificate: PublicCertificate, on: dt.date) -> str:
     """有效, 已过期, 暂扣, 已注销 or 尚未生效 on `on`, by the registry's own rule
-    (`certificate_problems_on`, 行政处罚法第四十二条) applied to the public row."""
+    (`certificate_problems_on`) applied to the public row."""
     snapshot = CertificateSnapshot(
         id=None,
         number=certificate.number,

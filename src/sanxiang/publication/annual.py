@@ -9,8 +9,8 @@ What the platform counts, and what it cannot count yet (the generated report say
 - 行政检查: on-site inspections recorded in cases (investigative acts of kind "inspection") on
   days of the year. Inspections that opened no case (routine and random inspections) are not
   recorded on the platform yet, so the figure is a lower bound.
-- 行政强制: not counted from cases. 先行登记保存 (行政处罚法第五十六条) preserves evidence; it is
-  not one of the 行政强制措施 of 行政强制法第九条, so it is not counted here. Seizures and the like
+- 行政强制: not counted from cases. 先行登记保存 (citations.EVIDENCE_PRESERVATION) preserves
+  evidence; it is not one of the 行政强制措施, so it is not counted here. Seizures and the like
   are not recorded yet.
 - 行政许可、行政征收、行政征用: not recorded on the platform yet.
 
@@ -42,6 +42,7 @@ from sanxiang.procedure.annual import (
     annual_report_due,
     annual_report_overdue,
 )
+from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
 from sanxiang.procedure.penalty.snapshot import DecisionDraft, InvestigativeAct
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualReport, PublicAgency
@@ -53,7 +54,7 @@ RECORDED_CATEGORIES = ("penalty", "inspection")
 NOT_RECORDED_NOTES = {
     "permit": "本平台尚未办理和记录行政许可，行政许可数据按0填列，请核对本机关许可办理系统的数据。",
     "coercion": "本平台尚未记录查封、扣押等行政强制措施和行政强制执行，行政强制数据按0填列，请核对。"
-    "先行登记保存是证据保全措施（《中华人民共和国行政处罚法》第五十六条），不属于行政强制措施，未计入。",
+    f"先行登记保存是证据保全措施（{EVIDENCE_PRESERVATION}），不属于行政强制措施，未计入。",
     "levy": "本平台尚未记录行政征收，行政征收数据按0填列，请核对。",
     "requisition": "本平台尚未记录行政征用，行政征用数据按0填列，请核对。",
 }

@@ -7,7 +7,7 @@ anything the portal does not show. Two consequences:
 
 - Which decisions: those decided in the chosen days (by `decided_on`, the date the standard's
   CF_JDRQ / XK_JDRQ carries) that are *currently published*. Withdrawn decisions are left out: the
-  law takes them down (行政处罚法第四十八条), and sending them would put back online what was
+  law takes them down (citations.PUBLICATION_WITHDRAWAL), and sending them would put back online what was
   withdrawn; the withdrawal reaches the credit platform through the agency's credit channel.
   Expired ones are left out too: their 公示截止期 has passed, and sending them again would
   display them again.

@@ -38,6 +38,7 @@ from sanxiang.cases.paperwork import court_of
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.citations import ENTRUSTMENT
 from sanxiang.procedure.engine import Procedure, procedure_mermaid
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import ORDINARY, SUMMARY
@@ -58,9 +59,9 @@ from sanxiang.registry.models import (
 )
 
 PUBLICITY_BASIS = "国办发〔2018〕118号（行政执法公示制度：事前公开）"
-ENTRUSTMENT_BASIS = "《中华人民共和国行政处罚法》第二十条"
+ENTRUSTMENT_BASIS = ENTRUSTMENT
 # The penalty procedures an agency publishes when its catalogue holds a penalty power
-# (行政处罚法第三十九条: 实施程序 must be published). Only the penalty engine exists so far.
+# (citations.MATTER_LEGAL_BASIS: 实施程序 must be published). Only the penalty engine exists so far.
 PENALTY_PROCEDURES: tuple[Procedure, ...] = (ORDINARY, SUMMARY)
 # The fields of each table whose change counts as a change of the public content.
 AGENCY_FIELDS = (
@@ -109,7 +110,7 @@ def _parameter(parameters: ParameterSet, name: str, *, on: dt.date, region: str)
 
 def _acting_organ(agency: Agency) -> Agency:
     """The organ in whose name the agency acts and which answers for its acts: an entrusted
-    organisation acts in the name of the organ that entrusted it (行政处罚法第二十条)."""
+    organisation acts in the name of the organ that entrusted it (citations.ENTRUSTMENT)."""
     if agency_acts_in_entrusters_name(agency.kind) and agency.entrusting_agency is not None:
         return agency.entrusting_agency
     return agency
@@ -120,7 +121,7 @@ def _matter_bases(matter: Matter) -> list[str]:
 
 
 def matters_public(matters: Iterable[Matter]) -> list[dict]:
-    """执法事项和裁量基准 (职责、权限、依据; 行政处罚法第三十四条 asks for the discretion standards):
+    """执法事项和裁量基准 (职责、权限、依据; the penalty law asks for the discretion standards to be published):
     {code, name, kind, kind_label, enforcement_field, legal_bases: [str], discretion_standard}."""
     return [
         {
@@ -161,9 +162,9 @@ def procedure_public(procedure: Procedure) -> dict:
 
 
 def remedies_public(agency: Agency, *, on: dt.date, parameters: ParameterSet) -> list[dict]:
-    """救济渠道: 行政复议 to the people's government the agency belongs to, within the period of
-    行政复议法第二十条, and 行政诉讼 before that county's people's court within the period of
-    行政诉讼法第四十六条, both derived as the decision documents derive them (`cases.paperwork`).
+    """救济渠道: 行政复议 to the people's government the agency belongs to, within the reconsideration
+    period, and 行政诉讼 before that county's people's court within the litigation period (both
+    periods are the procedure's parameters), derived as the decision documents derive them (`cases.paperwork`).
     For an entrusted organisation, the organ that entrusted it answers for its acts, so the
     respondent and the government are that organ's.
 
@@ -247,7 +248,7 @@ def service_guides_public(agency: Agency, matters: Iterable[Matter]) -> list[dic
 
 def officer_count_public(agency: Agency, officers: Iterable[Officer], *, on: dt.date, parameters: ParameterSet) -> int:
     """How many officers may act today: in post, of a staffing type that may hold a certificate,
-    with a valid certificate (行政处罚法第四十二条). A dissolved agency has none."""
+    with a valid certificate (citations.OFFICERS_ACT). A dissolved agency has none."""
     if agency.status == AgencyStatus.DISSOLVED:
         return 0
     return sum(

@@ -25,6 +25,11 @@ from sanxiang.cases.models import Case, CaseProcedure
 from sanxiang.cases.paperwork import decided_penalty, penalty_detail
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.citations import (
+    PERSONAL_INFORMATION_NOT_PUBLISHED,
+    PUBLICATION_WITHDRAWAL,
+    THIRD_PARTIES_NOT_NAMED,
+)
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, PenaltyCaseSnapshot
 from sanxiang.procedure.publication import (
     PublicationFacts,
@@ -97,7 +102,7 @@ def _natural_person(case: Case) -> bool:
 def third_parties(details: dict[str, Any]) -> list[str]:
     """Every natural person the case names besides the punished party: interviewees, people present
     at an inspection, hearing attendees, whoever signed for a document, and those listed as third
-    parties. Their names are never published (浙江办法第七条)."""
+    parties. Their names are never published (citations.THIRD_PARTIES_NOT_NAMED)."""
     names: list[str] = list(details.get("third_parties", []))
     for entry in details.get("inquiries", []):
         names.append(entry.get("interviewee", ""))
@@ -186,7 +191,7 @@ def _facts(case: Case, snapshot: PenaltyCaseSnapshot, *, decided_on: dt.date) ->
         region=case.agency.region_code,
         party_kind=snapshot.party.kind,
         party_birth_date=_birth_date(snapshot),
-        # A hearing held in private because of secrets or privacy (第六十四条第三项) marks the case.
+        # A hearing held in private because of secrets or privacy marks the case.
         secrets_or_privacy=bool(case.details.get("secrets_or_privacy"))
         or case.details.get("hearing", {}).get("public") is False,
     )
@@ -428,7 +433,7 @@ def _public_problems(public: dict, protected: dict[str, list[str]]) -> list[Viol
             Violation(
                 "publication.leak",
                 f"公开文本中仍有{len(found)}处应当隐去的个人信息（身份证件号码、电话、住址或者第三人姓名），请修改后再发布",
-                "《中华人民共和国个人信息保护法》第二十五条；《浙江省行政处罚结果信息网上公开暂行办法》第七条",
+                THIRD_PARTIES_NOT_NAMED,
                 "public",
             )
         )
@@ -440,7 +445,7 @@ def publication_correct(
     *, actor: User, draft: PublicationDraft, edits: dict[str, str], reason: str, on: dt.date | None = None
 ) -> Publication:
     """Correct a published text found inaccurate, or hide what should not have been shown (更正:
-    《市场监督管理行政处罚信息公示规定》第十二条; legal_rules §1.1). The decision stays published;
+    the sector's publicity rules; legal_rules §1.1). The decision stays published;
     the correction and its reason are recorded."""
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
@@ -488,7 +493,7 @@ def publication_decision_change(
     *, actor: User, draft: PublicationDraft, kind: str, changed_on: dt.date, statement: str, on: dt.date | None = None
 ) -> PublicationDraft:
     """The decision was changed, revoked, held unlawful or void: the publication is withdrawn
-    with a public statement of the reason (第四十八条第二款). Recorded the day it is entered;
+    with a public statement of the reason (citations.PUBLICATION_WITHDRAWAL). Recorded the day it is entered;
     the ledger keeps whether that was within the 3 working days."""
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
@@ -501,7 +506,7 @@ def publication_decision_change(
         violations.append(Violation("publication.change_kind", "请选择决定被变更、撤销、确认违法或者确认无效", DATA, "kind"))
     if not statement.strip():
         violations.append(
-            Violation("publication.statement_missing", "请填写公开说明撤回的理由", "《中华人民共和国行政处罚法》第四十八条第二款", "statement")
+            Violation("publication.statement_missing", "请填写公开说明撤回的理由", PUBLICATION_WITHDRAWAL, "statement")
         )
     if changed_on > on:
         violations.append(Violation("publication.change_in_future", "变更或者撤销的日期不能晚于今天", DATA, "changed_on"))
@@ -513,7 +518,7 @@ def publication_decision_change(
                             third_parties=protected["third_parties"], addresses=protected["addresses"]).text
     if leaks(statement, [v for v in protected["sensitive"] if v not in protected["keep"]]):
         violations.append(
-            Violation("publication.leak", "撤回说明中有应当隐去的个人信息，请修改", "《中华人民共和国个人信息保护法》第二十五条", "statement")
+            Violation("publication.leak", "撤回说明中有应当隐去的个人信息，请修改", PERSONAL_INFORMATION_NOT_PUBLISHED, "statement")
         )
     if draft.status == DraftStatus.WITHDRAWN:
         violations.append(Violation("publication.already_withdrawn", "该公示信息已经撤回", DATA, "status"))
@@ -525,7 +530,7 @@ def publication_decision_change(
     draft.withdrawal_due_on = due.date
     published = draft.publication
     if published is not None and published.status == PublicationStatus.PUBLISHED:
-        # 第四十八条: the information is withdrawn. What stays public is the fact of the withdrawal:
+        # citations.PUBLICATION_WITHDRAWAL: the information is withdrawn. What stays public is the fact of the withdrawal:
         # number, agency, date and the statement; a natural person's name is masked as well.
         published.status = PublicationStatus.WITHDRAWN
         published.withdrawn_on = on

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.citations import MATTER_LEGAL_BASIS_EXAMPLE
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import events, selectors, services
 from sanxiang.registry.legal_bases import legal_bases_parse
@@ -236,7 +237,7 @@ SHEETS: dict[str, Sheet] = {
                     "legal_bases",
                     CellType.LEGAL_BASES,
                     required=True,
-                    note="用书名号写明法律法规名称及条款，多条用分号“；”分隔，如：《中华人民共和国行政处罚法》第三十九条",
+                    note=f"用书名号写明法律法规名称及条款，多条用分号“；”分隔，如：{MATTER_LEGAL_BASIS_EXAMPLE}",
                     width=40,
                 ),
                 Column("裁量基准", "discretion_standard", width=30),
@@ -690,7 +691,7 @@ def _cell_parse(column: Column, value: Any) -> Any:
         bases = legal_bases_parse(text)
         if not bases:
             raise _CellRefused(
-                f"未能从“{text[:40]}”中识别出法律依据：请用书名号写明法律法规名称及条款，如《中华人民共和国行政处罚法》第三十九条"
+                f"未能从“{text[:40]}”中识别出法律依据：请用书名号写明法律法规名称及条款，如{MATTER_LEGAL_BASIS_EXAMPLE}"
             )
         return bases
     if column.field in ("id_number", "officer") and "*" in text:

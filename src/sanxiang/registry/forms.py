@@ -1,8 +1,10 @@
 """Forms only parse input; the services decide whether it is lawful and report every reason."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from sanxiang.procedure.citations import LEGAL_BASIS_EXAMPLE
 from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
 
 
@@ -52,7 +54,7 @@ class MatterForm(ParseOnlyModelForm):
     legal_bases_text = forms.CharField(
         label=_("法律依据"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("每行一条，如：《中华人民共和国食品安全法》第一百二十四条"),
+        help_text=format_lazy(_("每行一条，如：{example}"), example=LEGAL_BASIS_EXAMPLE),
     )
 
     class Meta:

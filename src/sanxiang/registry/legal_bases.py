@@ -1,4 +1,4 @@
-"""Legal bases as written by people ("《中华人民共和国食品安全法》第一百二十四条第一款") and as stored
+"""Legal bases as written by people (procedure.citations.LEGAL_BASIS_EXAMPLE) and as stored
 ({"law": "《…》", "article": "第…条…"})."""
 
 import re

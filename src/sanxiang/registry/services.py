@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure import identifiers
+from sanxiang.procedure.citations import MATTER_LEGAL_BASIS
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_validate, certificate_validate
 from sanxiang.procedure.violations import Refused, Violation
@@ -266,11 +267,11 @@ def _matter_violations(matter: Matter) -> list[Violation]:
     bases = matter.legal_bases
     if not isinstance(bases, list) or not bases:
         violations.append(
-            Violation("matter.legal_basis_missing", "执法事项必须至少有一条法律依据", "《中华人民共和国行政处罚法》第三十九条", "legal_bases")
+            Violation("matter.legal_basis_missing", "执法事项必须至少有一条法律依据", MATTER_LEGAL_BASIS, "legal_bases")
         )
     elif any(not isinstance(b, dict) or not str(b.get("law", "")).strip() for b in bases):
         violations.append(
-            Violation("matter.legal_basis_format", "每条法律依据都要写明法律法规名称", "《中华人民共和国行政处罚法》第三十九条", "legal_bases")
+            Violation("matter.legal_basis_format", "每条法律依据都要写明法律法规名称", MATTER_LEGAL_BASIS, "legal_bases")
         )
     return _merge(violations, _model_violations(matter))
 

@@ -54,7 +54,7 @@ from sanxiang.review.permissions import (
 CONTENT_FORMAT = 1
 LEGAL_BASIS = f"{penalty_article(58)}；{penalty_article(57, detail='第二款')}；{GUIDELINE_118}"
 DISCUSSION_CASES: dict[str, str] = {"complex": "情节复杂的", "major": "属于重大执法决定的"}
-# 第五十八条第一款, in the statute's words: decisions that must be reviewed whatever the catalogue says.
+# The statute's own list (procedure.penalty.review), in its words: decisions that must be reviewed whatever the catalogue says.
 STATUTORY_CASES: tuple[str, ...] = (
     "涉及重大公共利益的",
     "直接关系当事人或者第三人重大权益，经过听证程序的",

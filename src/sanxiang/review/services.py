@@ -12,6 +12,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.citations import COLLECTIVE_DISCUSSION, PENALTY_KINDS_BASIS
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.public_events import CatalogueMatter, CataloguePublished, catalogue_published_emit
@@ -44,7 +45,7 @@ def _catalogue_violations(
     for kind in kinds:
         if kind not in PENALTY_KINDS:
             violations.append(
-                Violation("review.catalogue.kind_unknown", f"“{kind}”不是法定的行政处罚种类", "《中华人民共和国行政处罚法》第九条", "kinds")
+                Violation("review.catalogue.kind_unknown", f"“{kind}”不是法定的行政处罚种类", PENALTY_KINDS_BASIS, "kinds")
             )
     for field, label, amount in (
         ("fine_natural_person_fen", "对公民", fine_natural_person_fen),
@@ -60,7 +61,7 @@ def _catalogue_violations(
                 Violation(
                     "review.catalogue.discussion_unknown",
                     f"“{case}”不是须经集体讨论的情形（只能是情节复杂或者重大执法决定）",
-                    "《中华人民共和国行政处罚法》第五十七条第二款",
+                    COLLECTIVE_DISCUSSION,
                     "discussion_for",
                 )
             )

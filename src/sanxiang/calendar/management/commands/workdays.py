@@ -15,6 +15,7 @@ from sanxiang.procedure.calendar import (
     workdays_command_result,
     working_day_calendar_build,
 )
+from sanxiang.procedure.citations import WORKING_DAYS
 
 
 def entered_schedules() -> tuple[list[HolidaySchedule], str]:
@@ -38,7 +39,7 @@ def entered_schedules() -> tuple[list[HolidaySchedule], str]:
 
 class Command(BaseCommand):
     help = (
-        "打印起算日后第 N 个工作日（起算日不计入，《行政处罚法》第八十五条）；依据估算的年份时加 (estimated)"
+        f"打印起算日后第 N 个工作日（起算日不计入，{WORKING_DAYS}）；依据估算的年份时加 (estimated)"
         "（Print the date N working days after START）"
     )
     # No database is needed: the package's calendar answers without one.
