@@ -54,9 +54,9 @@ class CataloguePublished:
 PUBLIC_EVENTS = EventBus("public")
 
 
-def catalogue_published_subscribe(handler: Callable[[CataloguePublished], object], *, uid: str) -> None:
-    """Call `handler(event)` for every catalogue published, inside the publishing transaction.
-    (`uid` names the subscription in logs; subscribing the same handler twice changes nothing.)"""
+def catalogue_published_subscribe(handler: Callable[[CataloguePublished], object]) -> None:
+    """Call `handler(event)` for every catalogue published, inside the publishing transaction
+    (subscribing the same handler twice changes nothing)."""
     PUBLIC_EVENTS.subscribe(CataloguePublished, handler, atomic=True)
 
 

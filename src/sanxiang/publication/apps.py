@@ -32,7 +32,7 @@ class PublicationConfig(AppConfig):
         from sanxiang.public_events import catalogue_published_subscribe
         from sanxiang.publication.catalogues import public_catalogue_record
 
-        catalogue_published_subscribe(public_catalogue_record, uid="publication-catalogue-record")
+        catalogue_published_subscribe(public_catalogue_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided
