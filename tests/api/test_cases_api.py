@@ -44,7 +44,7 @@ def test_create_list_actions_and_perform_with_a_409_carrying_every_violation(cli
     assert {"code": "penalty.opening.head_approval_missing",
             "message": "立案（或者不予立案）须经行政机关负责人批准，尚无负责人审批意见",
             "legal_basis": "《中华人民共和国行政处罚法》第五十四条第二款；各部门行政处罚程序规定（立案须经行政机关负责人批准）",
-            "field": "opening_approved_by_head"} in actions["open"]["violations"]
+            "field": "opening_approved_by_head", "basis_kind": "law"} in actions["open"]["violations"]
     assert "summary" in [f["name"] for f in actions["open"]["fields"]]
 
     refused = post(client, f"/api/cases/{case_id}/actions/open", {"data": OPEN}, officer)
@@ -52,7 +52,7 @@ def test_create_list_actions_and_perform_with_a_409_carrying_every_violation(cli
     assert refused.json()["error"] == {"code": "refused", "message": "操作被拒绝"}
     codes = [v["code"] for v in refused.json()["violations"]]
     assert "penalty.opening.head_approval_missing" in codes
-    assert all(set(v) == {"code", "message", "legal_basis", "field"} and v["legal_basis"] for v in refused.json()["violations"])
+    assert all(set(v) == {"code", "message", "legal_basis", "field", "basis_kind"} and v["legal_basis"] for v in refused.json()["violations"])
     assert Case.objects.get(pk=case_id).state == "lead"
 
     assert post(client, f"/api/cases/{case_id}/actions/approve_opening", {"data": {"opinion": "同意立案"}}, head).status_code == 200

@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils import translation
 
 from sanxiang.cases.forms import step_form_class, step_initial
-from sanxiang.cases.steps import step_get
+from sanxiang.procedure.catalog import step_get
 
 
 def test_a_prefilled_step_date_is_rendered_as_yyyy_mm_dd():

@@ -132,7 +132,8 @@ def _invalid(errors: dict) -> dict:
     return {
         "error": {"code": "invalid", "message": "请求格式不正确"},
         "violations": [
-            {"code": "invalid", "message": str(message), "legal_basis": "数据校验", "field": None if name == "__all__" else name}
+            {"code": "invalid", "message": str(message), "legal_basis": "数据校验", "field": None if name == "__all__" else name,
+             "basis_kind": "platform"}
             for name, messages in errors.items()
             for message in messages
         ],

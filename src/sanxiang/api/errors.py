@@ -90,6 +90,7 @@ def error_handlers_install(api: NinjaAPI) -> None:
                 "code": "invalid",
                 "message": MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确")),
                 "legal_basis": "数据校验",
+                "basis_kind": "platform",
                 "field": _field(error.get("loc", ())),
             }
             for error in exc.errors

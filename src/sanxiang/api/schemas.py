@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, WithJsonSchema
@@ -49,6 +49,9 @@ class ViolationOut(Schema):
     message: str
     legal_basis: str
     field: str | None = None
+    # "law": the basis cites a law, regulation or normative document; "platform": a rule of this
+    # platform (data checks, who in the agency takes which step, input limits).
+    basis_kind: Literal["law", "platform"] = "law"
 
 
 class ErrorBody(Schema):

@@ -20,11 +20,11 @@ from typing import Any
 
 from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.steps import Field
 from sanxiang.evidence.models import StoredFile
 from sanxiang.hooks import EventBus
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
+from sanxiang.procedure.steps import Field
 
 # --- events the apps above subscribe to ------------------------------------------------------------
 

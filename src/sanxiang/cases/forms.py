@@ -1,6 +1,6 @@
 """Forms only parse: the services decide whether a step is lawful and report every reason.
 
-A step's form is built from its field spec (`cases.steps`), so that the page and the API parse
+A step's form is built from its field spec (`procedure.steps`), so that the page and the API parse
 the same fields the same way."""
 
 import datetime as dt
@@ -13,9 +13,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases.models import CaseProcedure
-from sanxiang.cases.steps import Field, Step
 from sanxiang.inputs import date_validator, text_validator
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
+from sanxiang.procedure.steps import Field, Step
 from sanxiang.registry.models import Matter, Officer, Party
 
 

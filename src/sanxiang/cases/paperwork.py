@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sanxiang.cases.steps import terms_load
 from sanxiang.documents import (
     Agency,
     Approval,
@@ -57,6 +56,7 @@ from sanxiang.procedure.penalty.snapshot import (
     ON_SPOT_COLLECTION_GROUNDS,
     REVIEW_PACKAGE_ITEMS,
 )
+from sanxiang.procedure.penalty.steps import terms_load
 
 # Where and how a fine is paid (separation of fines and collection), as the decision prints it.
 PAYMENT_METHOD = "到指定的银行或者通过电子支付系统缴纳罚款"
@@ -457,7 +457,7 @@ def discussion_details(*, snapshot: PenaltyCaseSnapshot, details: dict[str, Any]
         review_summary = f"{opinion.given_on.isoformat()}法制审核意见：{REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion)}" + (
             f"。{reasons}" if reasons else ""
         )
-    from sanxiang.cases.steps import DISCUSSION_RESOLUTIONS
+    from sanxiang.procedure.penalty.steps import DISCUSSION_RESOLUTIONS
 
     return DiscussionDetails(
         held_on=_date(discussion.get("on")),
@@ -479,6 +479,6 @@ def _serves_notice(issue: Issue) -> bool:
 
 
 def _source_label(source: str) -> str:
-    from sanxiang.cases.steps import SOURCES
+    from sanxiang.procedure.penalty.steps import SOURCES
 
     return SOURCES.get(source, source)

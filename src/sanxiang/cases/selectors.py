@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,55 +22,42 @@ from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_load
 from sanxiang.cases.models import Case, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
-from sanxiang.cases.steps import STEPS, Field, Step, engine_action, step_get, steps_of
 from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
+from sanxiang.procedure.catalog import ProcedureSpec, procedure_spec, procedures_all
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
-from sanxiang.procedure.penalty import (
-    ORDINARY,
-    RECORD_KINDS,
-    SUMMARY,
-    Deadline,
-    Party,
-    PenaltyCaseSnapshot,
-    deadline_open,
-)
-from sanxiang.procedure.penalty.deadlines import penalty_deadlines_checked
-from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
+from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot, deadline_open
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
+from sanxiang.procedure.steps import Field, Step
+from sanxiang.procedure.steps import step_role_violation as _step_role_violation
 from sanxiang.procedure.violations import Violation
 from sanxiang.registry.models import Officer, PartyKind
 
-PROCEDURES: dict[str, Procedure[PenaltyCaseSnapshot]] = {
-    CaseProcedure.ORDINARY.value: ORDINARY,
-    CaseProcedure.SUMMARY.value: SUMMARY,
-}
-# The snapshot fields read afresh from the registry, the evidence store and the case's columns;
-# every other field is a fact of the case, stored in `Case.facts`.
-DERIVED_FIELDS = frozenset(
-    {"state", "party", "act_date", "enforcement_field", "region", "officers", "records", "matter", "catalogue"}
-)
-FACT_FIELDS = tuple(f.name for f in fields(PenaltyCaseSnapshot) if f.name not in DERIVED_FIELDS)
-RECORD_KIND_NAMES = frozenset(k.name for k in RECORD_KINDS)
 # The agency's published catalogue of major decisions (重大执法决定法制审核目录) in force, or None
 # when it never published one (the engine then applies the parameters' default catalogue). The
 # review app, above cases, keeps the catalogues and installs its selector here at ready().
 review_catalogue_provided: Slot[Callable[..., ReviewCatalogue | None]] = Slot("cases: the agency's review catalogue")
 READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
+PERMISSION_BASIS = "本平台权限设置"  # a platform rule (procedure.violations.PLATFORM_BASES)
 
 
-def procedure_of(case: Case) -> Procedure[PenaltyCaseSnapshot]:
-    return PROCEDURES[case.procedure]
+def spec_of(case: Case) -> ProcedureSpec:
+    """The case's procedure as the catalogue declares it (`procedure.catalog`)."""
+    return procedure_spec(case.procedure)
+
+
+def procedure_of(case: Case) -> Procedure:
+    return spec_of(case).engine
 
 
 def state_label(case: Case) -> str:
     return procedure_of(case).state_label(case.state)
 
 
-def record_label(name: str) -> str:
-    return ORDINARY.record_label(name)
+def final_states() -> frozenset[str]:
+    return frozenset(s for spec in procedures_all().values() for s in spec.final_states)
 
 
 # --- cases ------------------------------------------------------------------------------------------
@@ -109,8 +96,10 @@ def user_can_act_on_case(user: User, case: Case) -> bool:
 # --- the snapshot -----------------------------------------------------------------------------------
 
 
-def snapshot_facts_dump(snapshot: PenaltyCaseSnapshot) -> dict:
-    return {name: facts_dump(getattr(snapshot, name)) for name in FACT_FIELDS}
+def snapshot_facts_dump(snapshot, spec: ProcedureSpec | None = None) -> dict:
+    """The stored facts of a snapshot (`Case.facts`): what its procedure does not read afresh."""
+    spec = spec or procedure_spec(CaseProcedure.ORDINARY)
+    return {name: facts_dump(value) for name, value in spec.facts_of(snapshot).items()}
 
 
 def _party_snapshot(case: Case) -> Party:
@@ -141,36 +130,41 @@ def case_records_present(case: Case) -> frozenset[str]:
     made themselves (a statement received, a receipt entered)."""
     from sanxiang.evidence.selectors import case_records
 
+    spec = spec_of(case)
+    kinds = frozenset(k.name for k in spec.engine.record_kinds)
     records: set[str] = set(case.details.get("records", []))
     for item in case_records(case_id=case.pk).records:
-        if item.step in RECORD_KIND_NAMES:
+        if item.step in kinds:
             records.add(item.step)
-        if item.step in AUDIO_VIDEO_STEPS and item.is_audio_video:
+        if item.step in spec.audio_video_steps and item.is_audio_video:
             records.add(f"audio_video_{item.step}")
     records.update(IssuedDocument.objects.filter(case=case).values_list("record_kind", flat=True))
     return frozenset(records)
 
 
-def case_snapshot_build(case: Case) -> PenaltyCaseSnapshot:
-    """The engine's picture of the case: its stored facts, with the party, the officers (and their
-    certificates, whose validity the guards judge on the day), the records, the region, the
-    matter and the agency's published review catalogue read afresh."""
-    officers = tuple(
-        o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")
-    )
-    return facts_load(
-        PenaltyCaseSnapshot,
-        case.facts,
-        state=case.state,
-        party=_party_snapshot(case),
-        act_date=case.act_date or timezone.localtime(case.created_at).date(),
-        enforcement_field=case.enforcement_field,
-        region=case.agency.region_code,
-        officers=officers,
-        records=case_records_present(case),
-        matter=case.matter.code if case.matter_id else "",
-        catalogue=review_catalogue_provided(agency_id=case.agency_id),
-    )
+# What a snapshot reads afresh rather than from the case's stored facts, by field name: a
+# procedure names its derived fields (`ProcedureSpec.derived_fields`) and finds them here.
+SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
+    "state": lambda case: case.state,
+    "party": lambda case: _party_snapshot(case),
+    "act_date": lambda case: case.act_date or timezone.localtime(case.created_at).date(),
+    "enforcement_field": lambda case: case.enforcement_field,
+    "region": lambda case: case.agency.region_code,
+    "officers": lambda case: tuple(o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")),
+    "records": lambda case: case_records_present(case),
+    "matter": lambda case: case.matter.code if case.matter_id else "",
+    "catalogue": lambda case: review_catalogue_provided(agency_id=case.agency_id),
+    "agency_kind": lambda case: case.agency.kind,
+}
+
+
+def case_snapshot_build(case: Case):
+    """The engine's picture of the case: its stored facts, with what its procedure reads afresh
+    (the party, the officers and their certificates, whose validity the guards judge on the day,
+    the records, the region, the matter, the agency's published review catalogue)."""
+    spec = spec_of(case)
+    given = {name: SNAPSHOT_SOURCES[name](case) for name in spec.derived_fields}
+    return facts_load(spec.snapshot_type, case.facts, **given)
 
 
 def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | None = None) -> CaseInfoIn:
@@ -187,12 +181,15 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
     assigned = tuple(case.officers.order_by("pk").values_list("pk", flat=True))
     named = set(assigned)
     if snapshot is not None:
-        for act in snapshot.investigative_acts:
+        # Whoever the snapshot names as acting (each procedure's facts say so in their own way).
+        for act in getattr(snapshot, "investigative_acts", ()):
             named.update(act.officer_ids)
-        if snapshot.hearing is not None and snapshot.hearing.presiding_officer_id is not None:
-            named.add(snapshot.hearing.presiding_officer_id)
-        if snapshot.on_spot is not None:
-            named.update(snapshot.on_spot.officer_ids)
+        hearing = getattr(snapshot, "hearing", None)
+        if hearing is not None and hearing.presiding_officer_id is not None:
+            named.add(hearing.presiding_officer_id)
+        on_spot = getattr(snapshot, "on_spot", None)
+        if on_spot is not None:
+            named.update(on_spot.officer_ids)
     officers = (
         Officer.objects.filter(agency_id=case.agency_id, pk__in=named).prefetch_related("certificates").order_by("pk")
     )
@@ -251,12 +248,7 @@ class ActionView:
 
 
 def step_role_violation(step: Step, user: User) -> Violation | None:
-    if step.roles is None or user.role in step.roles:
-        return None
-    from sanxiang.accounts.models import Role
-
-    who = "、".join(str(Role(r).label) for r in sorted(step.roles))
-    return Violation("case.role", f"“{step.label}”须由{who}办理", "本单位职责分工", "role")
+    return _step_role_violation(step, user.role)
 
 
 def _supplied(violation: Violation, step: Step) -> bool:
@@ -279,14 +271,15 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
     A step's form fills some facts itself (the notice it serves, the service it records): until
     the form is sent those are not counted against it, and neither are the records its own
     documents will provide. The service checks everything again with the form."""
-    procedure = procedure_of(case)
+    spec = spec_of(case)
+    procedure = spec.engine
     snapshot = snapshot or case_snapshot_build(case)
     context = guard_context(on=on)
     can_act = user_can_act_on_case(viewer, case)
     views: list[ActionView] = []
     statuses = {s.action: s for s in actions_available(procedure, snapshot, context=context, from_current_state_only=True)}
-    for step in steps_of(case.procedure):
-        name = engine_action(step)
+    for step in spec.steps:
+        name = step.name
         if step.transition:
             if name not in statuses:
                 continue
@@ -304,7 +297,7 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
         if role is not None:
             violations.insert(0, role)
         if not can_act:
-            violations.insert(0, Violation("case.read_only", READ_ONLY, "本平台权限设置", None))
+            violations.insert(0, Violation("case.read_only", READ_ONLY, PERMISSION_BASIS, None))
         views.append(
             ActionView(
                 action=name,
@@ -359,7 +352,10 @@ class CaseReviewView:
         return bool(self.criteria or self.overridden or self.rounds or self.discussion)
 
 
-def case_review_view(*, case: Case, snapshot: PenaltyCaseSnapshot, on: dt.date | None = None) -> CaseReviewView:
+def case_review_view(*, case: Case, snapshot, on: dt.date | None = None) -> CaseReviewView:
+    """The 法制审核 panel of a penalty case; other procedures have none (yet): an empty panel."""
+    if spec_of(case).act_kind != "penalty":
+        return CaseReviewView((), (), (), "", "", (), (), {})
     from sanxiang.procedure.penalty.review import (
         discussion_reasons,
         major_assessment,
@@ -434,8 +430,8 @@ def case_deadlines_checked(
     """The deadlines that can be computed and, for the others, why not (a date of the case for
     which the law has no value): the case page and the API show both instead of failing."""
     snapshot = snapshot or case_snapshot_build(case)
-    return penalty_deadlines_checked(snapshot, calendar=calendar or working_day_calendar_current(),
-                                     today=on or timezone.localdate())
+    return spec_of(case).deadlines_checked(snapshot, calendar=calendar or working_day_calendar_current(),
+                                           today=on or timezone.localdate())
 
 
 @dataclass(frozen=True)
@@ -453,7 +449,7 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         return []
     on = on or timezone.localdate()
     calendar = working_day_calendar_current()
-    finals = {s.name for p in PROCEDURES.values() for s in p.states if s.final}
+    finals = final_states()
     cases = (
         Case.objects.filter(officers=user.officer_id, agency_id=user.agency_id)
         .exclude(state__in=finals)
@@ -489,7 +485,8 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
     from sanxiang.ledger.models import Entry
 
     kinds = [EventKind.CASE_OPENED, EventKind.STEP_DONE, EventKind.DOCUMENT_ISSUED, EventKind.FILE_RECEIVED]
-    procedure = procedure_of(case)
+    spec = spec_of(case)
+    procedure = spec.engine
     rows = list(
         Entry.objects.filter(case_id=case.pk, kind__in=kinds).order_by("seq").values_list("seq", "body", "actor_id")
     )
@@ -516,7 +513,7 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
             title = f"制作文书：{payload.get('title', '')}"
             detail = payload.get("number", "")
         else:
-            title, detail = "上传证据", record_label(payload.get("step", "")) if payload.get("step") else ""
+            title, detail = "上传证据", spec.record_label(payload.get("step", "")) if payload.get("step") else ""
         items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
     return items
 
@@ -536,8 +533,13 @@ def document_get(*, viewer: User, document_id: int) -> IssuedDocument:
     return document
 
 
+def case_form_initial(case: Case) -> dict:
+    """What the case's step forms start with (its procedure says: the penalty proposed so far)."""
+    return spec_of(case).form_initial(case.details)
+
+
 def step_for(case: Case, action: str) -> Step | None:
-    return step_get(case.procedure, action)
+    return spec_of(case).step(action)
 
 
-__all__ = ["STEPS", "ActionView", "TimelineItem", "WorklistRow"]
+__all__ = ["ActionView", "TimelineItem", "WorklistRow"]

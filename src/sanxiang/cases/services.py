@@ -20,9 +20,9 @@ from django.utils import timezone
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.cases import events, selectors
+from sanxiang.cases.facts import facts_dump
 from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
-from sanxiang.cases.steps import BEFORE_DECISION, Draft, Step, engine_action, step_get
 from sanxiang.documents import (
     DOCUMENT_KINDS,
     DocumentContext,
@@ -34,12 +34,13 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
-from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT, PROCESS_RECORDED
-from sanxiang.procedure.engine import evaluate
-from sanxiang.procedure.penalty import penalty_apply
+from sanxiang.procedure.catalog import UnknownProcedure, procedure_spec, procedures_all, step_evaluate
+from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
+from sanxiang.procedure.penalty.steps import BEFORE_DECISION
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
+from sanxiang.procedure.steps import Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 
@@ -162,8 +163,9 @@ def case_create(
         violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", DATA, "number"))
     if not title.strip():
         violations.append(Violation("case.title_missing", "请填写案由", DATA, "title"))
-    if procedure not in CaseProcedure.values:
-        violations.append(Violation("case.procedure", "请选择普通程序或者简易程序", DATA, "procedure"))
+    if procedure not in procedures_all():
+        labels = "、".join(spec.label for spec in procedures_all().values())
+        violations.append(Violation("case.procedure", f"请选择程序（{labels}）", DATA, "procedure"))
     if matter is not None and matter.agency_id != agency.pk:
         violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", MATTER_COMPETENCE, "matter"))
     if party is not None and party.agency_id != agency.pk:
@@ -186,22 +188,22 @@ def case_create(
         raise Refused(violations)
     if not number:
         number = document_number_next(agency=agency, kind="case", on=on)
-    engine = selectors.PROCEDURES[procedure]
+    spec = procedure_spec(procedure)
     details: dict[str, Any] = {}
     # The limitation period (citations.LIMITATION_DISCOVERY) runs to the day the act was found: the day given, the day of the
     # act for an on-the-spot case, or the day of registration.
     found = discovered_on or (act_date if procedure == CaseProcedure.SUMMARY else None) or on
-    facts: dict[str, Any] = {"discovered_on": found.isoformat()}
-    if procedure == CaseProcedure.ORDINARY:
+    facts = {name: facts_dump(value) for name, value in spec.facts_initial(discovered_on=found).items()}
+    if spec.records_initial:
         # The registration itself is the 案源登记 record, kept in the ledger entry below.
-        details["records"] = ["lead_record"]
+        details["records"] = list(spec.records_initial)
     case = Case.objects.create(
         agency=agency,
         number=number,
         title=title.strip(),
         matter=matter,
         procedure=procedure,
-        state=engine.initial,
+        state=spec.engine.initial,
         party=party,
         enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
         act_date=act_date,
@@ -227,10 +229,6 @@ def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:
         .distinct()
     )
     return {users[a] for a in actors}
-
-
-REVIEWER_STEPS = ("submit_review", "assign_reviewer")
-OFFICER_STEPS = ("change_officers",)
 
 
 def _agency_officers(case: Case) -> tuple:
@@ -260,18 +258,6 @@ def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
     return tuple(r.snapshot() for r in reviewers), first_time, loads
 
 
-def _state_violation(step: Step, case: Case) -> Violation | None:
-    if step.transition or case.state in step.states:
-        return None
-    allowed = "、".join(f"“{selectors.procedure_of(case).state_label(s)}”" for s in step.states)
-    return Violation(
-        "case.wrong_state",
-        f"案件当前处于“{selectors.state_label(case)}”，不能{step.label}（只能在{allowed}时进行）",
-        PROCESS_RECORDED,
-        "state",
-    )
-
-
 @transaction.atomic
 def case_action_perform(
     *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None
@@ -285,23 +271,19 @@ def case_action_perform(
     # Lock the case row alone (a nullable join cannot be locked on PostgreSQL); the rest is read after.
     case = Case.objects.select_for_update().get(pk=case.pk)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
-    step = step_get(case.procedure, action)
-    if step is None:
+    try:
+        spec = procedure_spec(case.procedure)
+    except UnknownProcedure:
+        spec = None
+    step = spec.step(action) if spec is not None else None
+    if spec is None or step is None:
         raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", DATA, "action")])
     context = selectors.guard_context(on=on)
     on = context.today
-    procedure = selectors.procedure_of(case)
-    violations: list[Violation] = []
-    role = selectors.step_role_violation(step, actor)
-    if role is not None:
-        violations.append(role)
-    wrong_state = _state_violation(step, case)
-    if wrong_state is not None:
-        violations.append(wrong_state)
 
     snapshot = selectors.case_snapshot_build(case)
     officer = actor.officer.snapshot() if actor.officer_id else None
-    reviewers, reviewers_first_time, loads = _reviewer_pool(case) if step.action in REVIEWER_STEPS else ((), frozenset(), {})
+    reviewers, reviewers_first_time, loads = _reviewer_pool(case) if "reviewers" in step.needs else ((), frozenset(), {})
     draft = Draft(
         snapshot=snapshot,
         details=copy.deepcopy(case.details),
@@ -309,24 +291,24 @@ def case_action_perform(
         actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
         actor_officer=officer,
         actor_role=actor.role,
-        reviewer_first_time=step.action == "record_review"
+        reviewer_first_time="reviewer_first_time" in step.needs
         and (actor.officer_id is None or not _officers_reviewed_before([actor.officer_id])),
         reviewers=reviewers,
         reviewers_first_time=reviewers_first_time,
         reviewer_loads=loads,
-        agency_officers=_agency_officers(case) if step.action in OFFICER_STEPS else (),
+        agency_officers=_agency_officers(case) if "agency_officers" in step.needs else (),
     )
-    major_before = major_assessment(snapshot, context).codes
+    penalty = spec.act_kind == "penalty"
+    major_before = major_assessment(snapshot, context).codes if penalty else ()
     if step.apply is not None:
         step.apply(draft, data)
-    violations += draft.violations
 
     # Numbers are allocated before the checks so that the documents are checked as issued; a
     # refusal below rolls them back with everything else.
     documents = step.documents_for(draft)
     # What the documents print; a decision needs it even without a document of its own, to know
     # which of its elements are there.
-    needs_info = documents or engine_action(step) in ("decide", "decide_on_spot")
+    needs_info = documents or (penalty and step.decides)
     info = selectors.case_info_build(case, on=on, snapshot=draft.snapshot) if needs_info else None
     issues: list[tuple[Issue, str]] = []
     served: tuple[tuple[str, str], ...] = ()
@@ -340,12 +322,13 @@ def case_action_perform(
         issues.append((issue, record_kind))
         if kind != "service_receipt":
             served = ((DOCUMENT_KINDS[kind].title, number),)
-    if engine_action(step) == "serve":
+    if penalty and step.name == "serve":
         # The 送达回证 of the decision names the decision and its number.
         issues = [(replace(i, served=_served_decision(draft)) if i.kind == "service_receipt" else i, r) for i, r in issues]
-    if info is not None:
+    if info is not None and penalty:
         _decision_elements(step, draft, info, on)
 
+    problems: list[Violation] = []
     contexts = []
     for issue, record_kind in issues:
         document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
@@ -353,45 +336,45 @@ def case_action_perform(
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
         if not draft.violations:
-            violations += document_problems(kind=issue.kind, context=document)
+            problems += document_problems(kind=issue.kind, context=document)
         contexts.append((issue, record_kind, document))
-    records = draft.snapshot.records | draft.records | {record_kind for _, record_kind in issues}
-    ready = replace(draft.snapshot, records=records)
-    if step.transition:
-        violations += evaluate(procedure, ready, engine_action(step), context=context)
+    provided = {record_kind for _, record_kind in issues}
+    violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
+                               document_problems=problems)
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 
     issued = [
         document_issue(actor=actor, case=case, kind=issue.kind, record_kind=record_kind, number=issue.number,
-                       action=engine_action(step), on=issue.on, context=document)
+                       action=step.name, on=issue.on, context=document)
         for issue, record_kind, document in contexts
     ]
-    after = penalty_apply(procedure, ready, engine_action(step), context=context) if step.transition else ready
+    ready = replace(draft.snapshot, records=frozenset(draft.snapshot.records) | draft.records | provided)
+    after = spec.advance(ready, step.name, context) if step.transition else ready
     state_from = case.state
     draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
     case.state = after.state
-    case.facts = selectors.snapshot_facts_dump(after)
+    case.facts = selectors.snapshot_facts_dump(after, spec)
     case.details = draft.details
     case.save(update_fields=["state", "facts", "details", "updated_at"])
-    if step.action in OFFICER_STEPS:
+    if "agency_officers" in step.needs:
         # The officers the step assigned (the step checked each of them, and their number).
         case.officers.set([o.id for o in draft.snapshot.officers])
     entry_append(
         event=events.step_done_event(
             case=case,
-            action=engine_action(step),
+            action=step.name,
             label=step.label,
             data=events.step_data_recorded(step.fields, data),
             state_from=state_from,
             state_to=case.state,
             on=on,
             documents=issued,
-            major_criteria=_major_change(major_before, after, context),
+            major_criteria=_major_change(major_before, after, context) if penalty else None,
         ),
         actor=actor,
     )
-    if engine_action(step) in ("decide", "decide_on_spot"):
+    if step.decides and penalty:
         # Its subscribers react in this transaction (事后公开: publication drafts the decision's
         # publication, due in 7 working days); if one fails, the decision is not recorded either.
         events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
@@ -418,7 +401,7 @@ def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) 
     decision = draft.snapshot.decision
     if decision is None:
         return
-    action = engine_action(step)
+    action = step.name
     if action == "decide":
         issue = Issue(kind="decision_document", number=draft.details.get("decision_number", ""), on=on)
         document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,

@@ -19,9 +19,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import CaseCreateForm, step_form_class, step_initial
 from sanxiang.cases.models import Case
-from sanxiang.cases.steps import terms_load
 from sanxiang.evidence.storage import blob_store_get
-from sanxiang.procedure.penalty.snapshot import yuan
 from sanxiang.procedure.violations import Refused
 from sanxiang.registry.models import Officer
 
@@ -83,21 +81,6 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
     return agency_officers, case_officers
 
 
-def _proposed(case: Case) -> dict:
-    """The penalty proposed so far, to start the next form with."""
-    findings = case.details.get("findings", {})
-    terms = terms_load(findings.get("proposed"))
-    if terms is None:
-        return {}
-    initial = {"penalty_kinds": sorted(terms.kinds), "penalty_bases": findings.get("bases", []),
-               "penalty_detail": findings.get("detail", "")}
-    if terms.fine_fen:
-        initial["fine_yuan"] = yuan(terms.fine_fen).removesuffix("元")
-    if terms.confiscation_fen:
-        initial["confiscation_yuan"] = yuan(terms.confiscation_fen).removesuffix("元")
-    return initial
-
-
 def _case_page(
     request: HttpRequest, case: Case, *, failed: str = "", failed_form=None, refused: Refused | None = None,
     status: int = 200,
@@ -106,7 +89,7 @@ def _case_page(
     snapshot = selectors.case_snapshot_build(case)
     actions = selectors.case_actions(case=case, viewer=request.user, on=today, snapshot=snapshot)
     agency_officers, case_officers = _officer_choices(case)
-    proposed = _proposed(case)
+    proposed = selectors.case_form_initial(case)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
@@ -137,7 +120,7 @@ def _case_page(
             "deadline_problems": deadline_problems,
             "documents": selectors.case_documents(case=case),
             "timeline": selectors.case_timeline(case=case),
-            "records": sorted(selectors.record_label(r) for r in snapshot.records),
+            "records": sorted(selectors.spec_of(case).record_label(r) for r in snapshot.records),
             "review": selectors.case_review_view(case=case, snapshot=snapshot, on=today),
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),

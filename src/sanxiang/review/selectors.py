@@ -21,7 +21,6 @@ from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_load
 from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import case_snapshot_build, guard_context, state_label
-from sanxiang.cases.steps import BEFORE_DECISION
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.penalty.basis import GUIDELINE_118, penalty_article
 from sanxiang.procedure.penalty.review import (
@@ -40,6 +39,7 @@ from sanxiang.procedure.penalty.snapshot import (
     ReviewOpinion,
     yuan,
 )
+from sanxiang.procedure.penalty.steps import BEFORE_DECISION
 from sanxiang.registry.models import Agency, Matter, Officer, legal_bases_format
 from sanxiang.registry.selectors import agency_list, team_health_overview
 from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue

@@ -42,7 +42,8 @@ class QueryStringInputMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(
                 {"error": {"code": "invalid", "message": problem},
-                 "violations": [{"code": "invalid", "message": problem, "legal_basis": "系统输入校验规则", "field": None}]},
+                 "violations": [{"code": "invalid", "message": problem, "legal_basis": "系统输入校验规则", "field": None,
+                                "basis_kind": "platform"}]},
                 status=400,
             )
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

@@ -1,26 +1,22 @@
-"""The steps of a penalty case as the officer meets them: one spec per action, with its form
-fields, what it does to the case's facts, the documents (文书) it issues and the records it makes.
+"""The steps of a penalty case (行政处罚: 普通程序 and 简易程序) as the officer meets them: one spec
+per action, with its form fields, what it does to the case's facts, the documents (文书) it issues
+and the records it makes (the framework is `sanxiang.procedure.steps`).
 
 Two sorts of step:
 - transitions of the engine (`ORDINARY`, `SUMMARY`): the service applies the form to the
   snapshot, then `penalty_apply` decides, with every violation;
 - recording steps that happen within a state (a questioning, a statement, a payment, a review
-  opinion): they change the facts but not the state, and are checked here (`check`), with the
-  engine's own rules where it has them (`investigative_act_problems`).
-
-Nothing here touches the database: a step reads and returns values (`Draft`), so that the
-service, the page and the API share one definition. Forms only parse; the service decides.
+  opinion): they change the facts but not the state, and are checked here, with the engine's
+  own rules where it has them (`investigative_act_problems`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from sanxiang.procedure.citations import LEGAL_BASIS_EXAMPLE, OFFICERS_ACT, ONE_FINE_PER_ACT
-from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import (
     AdvanceNotice,
     Challenge,
@@ -32,7 +28,6 @@ from sanxiang.procedure.penalty import (
     OnSpot,
     Payment,
     PaymentArrangement,
-    PenaltyCaseSnapshot,
     PenaltyTerms,
     RecusalRequest,
     ReviewOpinion,
@@ -66,71 +61,30 @@ from sanxiang.procedure.penalty.snapshot import (
     CollectiveDiscussion,
     MajorOverride,
     ReviewRequest,
+    yuan,
 )
 from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_problems
-from sanxiang.procedure.violations import Violation
+from sanxiang.procedure.roles import HEAD, REVIEWER
+from sanxiang.procedure.steps import (
+    Draft,
+    Field,
+    Step,
+    area_field,
+    bool_field,
+    choices,
+    date_field,
+    fen,
+    iso,
+    lines_field,
+    officer_ids,
+    reason_field,
+    text_field,
+)
+from sanxiang.procedure.violations import FORM_BASIS, Violation
 
 ORDINARY = "ordinary"
 SUMMARY = "summary"
-# Roles by their stored values (accounts.models.Role), so that this module needs no Django.
-HEAD = frozenset({"agency_head"})
-REVIEWER = frozenset({"reviewer"})
-FORM_BASIS = "数据校验"
-
-
-# --- fields ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a step's form. `kind` says how it is parsed:
-    text, textarea, lines (one item a line), date, datetime, bool, int, yuan (money, stored in
-    fen), choice, choices, officer (one of the agency's officers), officers (several)."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()
-    help: str = ""
-    # Free text may name people: the ledger keeps its digest, the case row the text (as the
-    # registry and evidence events do). Dates, numbers, choices and flags are recorded as given.
-    personal: bool = False
-    # Text that names nobody and that supervisors must be able to read in the ledger itself (the
-    # reason for overriding the catalogue, for extending a period): recorded in clear.
-    clear: bool = False
-
-    @property
-    def recorded_in_clear(self) -> bool:
-        return self.clear or (not self.personal and self.kind not in ("text", "textarea", "lines"))
-
-
-def choices(labels: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(labels.items())
-
-
-def _t(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "text", personal=True, **kw)
-
-
-def _area(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "textarea", personal=True, **kw)
-
-
-def _lines(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "lines", personal=True, **kw)
-
-
-def _date(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "date", **kw)
-
-
-def _bool(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "bool", required=False, **kw)
-
-
-def _reason(name: str, label: str, **kw) -> Field:
-    return Field(name, label, "text", clear=True, **kw)
+_t, _area, _lines, _date, _bool, _reason = text_field, area_field, lines_field, date_field, bool_field, reason_field
 
 
 SOURCES = {
@@ -152,90 +106,20 @@ PENALTY_FIELDS = (
 )
 
 
-# --- the draft a step works on ------------------------------------------------------------------
-
-
-@dataclass
-class Draft:
-    """The case as a step sees it: the engine's snapshot, the documents' details, the day, and
-    who acts. Steps replace `snapshot` and update `details`; `violations` collects what a
-    recording step finds wrong; `records` the records the step makes without a rendered
-    document (a statement received, a payment receipt entered)."""
-
-    snapshot: PenaltyCaseSnapshot
-    details: dict[str, Any]
-    context: GuardContext
-    actor_name: str
-    actor_officer: OfficerSnapshot | None = None
-    actor_role: str = ""
-    reviewer_first_time: bool = False
-    # For assigning a legal reviewer: the agency's designated reviewers, whether each would be
-    # reviewing penalties for the first time, and how many requests each has pending.
-    reviewers: tuple[OfficerSnapshot, ...] = ()
-    reviewers_first_time: frozenset[int] = frozenset()
-    reviewer_loads: dict[int, int] = field(default_factory=dict)
-    # For changing the case's officers: the officers of the agency to choose from.
-    agency_officers: tuple[OfficerSnapshot, ...] = ()
-    violations: list[Violation] = field(default_factory=list)
-    records: set[str] = field(default_factory=set)
-
-    @property
-    def on(self) -> dt.date:
-        return self.context.today
-
-    def update(self, **changes: Any) -> None:
-        self.snapshot = replace(self.snapshot, **changes)
-
-    def refuse(self, code: str, message: str, legal_basis: str, field_name: str | None = None) -> None:
-        self.violations.append(Violation(code, message, legal_basis, field_name))
-
-
-Apply = Callable[[Draft, dict[str, Any]], None]
-
-
-@dataclass(frozen=True)
-class Step:
-    action: str
-    label: str
-    procedures: tuple[str, ...]
-    # For recording steps, the states they happen in; transitions take theirs from the engine.
-    states: tuple[str, ...] = ()
-    transition: bool = False
-    fields: tuple[Field, ...] = ()
-    apply: Apply | None = None
-    # (document kind, the record it provides): the documents issued when the step succeeds.
-    documents: tuple[tuple[str, str], ...] = ()
-    roles: frozenset[str] | None = None  # None: every agency role of the case's agency
-    # Violation fields (prefixes) that the form itself fills: before the form is sent, the page
-    # does not count them against the step (the service checks them again with the form).
-    supplies: tuple[str, ...] = ()
-    help: str = ""
-
-    def documents_for(self, draft: Draft) -> tuple[tuple[str, str], ...]:
-        """The documents this step issues for this case (a no-penalty decision or a transfer has
-        no 行政处罚决定书; a public notice has no 送达回证)."""
-        return tuple(d for d in self.documents if _document_applies(d[0], self.action, draft))
-
-
-def _document_applies(kind: str, action: str, draft: Draft) -> bool:
-    snapshot = draft.snapshot
-    if action == "decide" and kind == "decision_document":
-        return snapshot.decision is not None and snapshot.decision.outcome == "penalty"
-    if action == "serve" and kind == "service_receipt":
-        return snapshot.service is None or snapshot.service.method != "public_notice"
-    return True
-
-
 # --- parsing helpers --------------------------------------------------------------------------------
 
 
-def fen(value: Any) -> int:
-    """Yuan as entered (Decimal or str) → integer fen, never through float."""
-    if value in (None, ""):
-        return 0
-    from decimal import Decimal
 
-    return int((Decimal(str(value)) * 100).to_integral_value())
+
+def penalty_document_applies(kind: str, draft: Draft) -> bool:
+    """Which of a step's documents this case gets: a no-penalty decision or a transfer has no
+    行政处罚决定书; a public notice has no 送达回证."""
+    snapshot = draft.snapshot
+    if kind == "decision_document":
+        return snapshot.decision is not None and snapshot.decision.outcome == "penalty"
+    if kind == "service_receipt" and snapshot.service is not None:
+        return snapshot.service.method != "public_notice"
+    return True
 
 
 def terms_from(data: dict[str, Any]) -> PenaltyTerms | None:
@@ -249,12 +133,8 @@ def penalty_details(data: dict[str, Any]) -> dict[str, Any]:
     return {"detail": data.get("penalty_detail", ""), "bases": list(data.get("penalty_bases") or [])}
 
 
-def iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
-def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, ...]:
-    return tuple(int(i) for i in data.get(name) or ())
 
 
 # --- 立案 -----------------------------------------------------------------------------------------
@@ -290,6 +170,21 @@ def apply_decline(d: Draft, data: dict) -> None:
         "on": iso(d.on),
         "declined": True,
     }
+
+
+def penalty_form_initial(details: dict[str, Any]) -> dict[str, Any]:
+    """The penalty proposed so far, to start the next form with."""
+    findings = details.get("findings", {})
+    terms = terms_load(findings.get("proposed"))
+    if terms is None:
+        return {}
+    initial = {"penalty_kinds": sorted(terms.kinds), "penalty_bases": findings.get("bases", []),
+               "penalty_detail": findings.get("detail", "")}
+    if terms.fine_fen:
+        initial["fine_yuan"] = yuan(terms.fine_fen).removesuffix("元")
+    if terms.confiscation_fen:
+        initial["confiscation_yuan"] = yuan(terms.confiscation_fen).removesuffix("元")
+    return initial
 
 
 # --- 调查取证 -------------------------------------------------------------------------------------
@@ -1071,15 +966,15 @@ STEPS: tuple[Step, ...] = (
          fields=(_lines("evidence_list", "证据材料目录", required=False, help="每行一项"),
                  _area("explanation", "情况说明", required=False, help="案件基本情况、拟作出决定的理由和裁量说明"),
                  _area("response", "对上一次审核意见的说明", required=False, help="重新送审时填写补充、修改的情况")),
-         apply=apply_submit_review,
+         apply=apply_submit_review, needs=frozenset({"reviewers"}),
          help="系统检查送审材料是否齐全，并从本机关法制审核人员中指定审核人员（回避本案调查人员）"),
     Step("assign_reviewer", "改派法制审核人员", ORD, states=BEFORE_DECISION, roles=HEAD,
          fields=(Field("reviewer", "法制审核人员", "officer"), _reason("reason", "改派理由", required=False)),
-         apply=apply_assign_reviewer),
+         apply=apply_assign_reviewer, needs=frozenset({"reviewers"})),
     Step("change_officers", "变更承办人员", BOTH, states=OFFICERS_CHANGEABLE, roles=HEAD,
          fields=(Field("officer_ids", "承办人员", "team", help="本机关可以执法的人员，不少于规定人数"),
                  _reason("reason", "变更理由")),
-         apply=apply_change_officers,
+         apply=apply_change_officers, needs=frozenset({"agency_officers"}),
          help="由机关负责人变更本案的承办人员；每名人员须持有本领域有效的执法证，理由记入账本"),
     Step("extend_review", "批准延长审核期限", ORD, states=BEFORE_DECISION, roles=HEAD,
          fields=(_date("extend_to", "延长至"), _reason("reason", "延长理由")), apply=apply_extend_review),
@@ -1087,7 +982,8 @@ STEPS: tuple[Step, ...] = (
          fields=(*CHECKLIST_FIELDS,
                  Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)),
                  _area("reasons", "理由")),
-         apply=apply_review, documents=(("review_opinion", "review_opinion"),)),
+         apply=apply_review, documents=(("review_opinion", "review_opinion"),),
+         needs=frozenset({"reviewer_first_time"})),
     Step("record_collective_discussion", "集体讨论", ORD, states=BEFORE_DECISION, roles=HEAD,
          fields=(_date("held_on", "讨论日期"), _t("place", "地点"), _t("host", "主持人"), _t("recorder", "记录人"),
                  _lines("participants", "出席人员", help="每行一人，如：王某（局长）"),
@@ -1102,7 +998,8 @@ STEPS: tuple[Step, ...] = (
                                                               "hearing_scheduled"),
          roles=HEAD, fields=(_date("extended_to", "延长至"), _t("reason", "延长理由")), apply=apply_extend),
     Step("decide", "作出决定", ORD, transition=True, apply=apply_decide,
-         documents=(("decision_document", "decision_document"),), supplies=("decision.elements",)),
+         documents=(("decision_document", "decision_document"),), supplies=("decision.elements",),
+         document_applies=penalty_document_applies, decides=True),
     Step("serve", "送达决定书", ORD, transition=True,
          fields=(Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS)), _date("served_on", "送达日期"),
                  _t("place", "送达地点"), _t("signed_by", "签收人", required=False),
@@ -1110,7 +1007,8 @@ STEPS: tuple[Step, ...] = (
                  _bool("witnessed_or_recorded", "留置送达有见证人签名或者拍照、录像"),
                  _bool("other_methods_failed", "受送达人下落不明或者以其他方式无法送达（公告送达）"),
                  _t("note", "备注", required=False)),
-         apply=apply_serve, documents=(("service_receipt", "service_receipt"),), supplies=("service",)),
+         apply=apply_serve, documents=(("service_receipt", "service_receipt"),), supplies=("service",),
+         document_applies=penalty_document_applies),
     Step("record_payment", "登记缴纳罚款", BOTH, states=("served", "court_enforcement", "handed_over", "filed"),
          fields=(_date("paid_on", "缴纳日期"), Field("amount_yuan", "缴纳数额（元）", "yuan"), _t("receipt", "缴款凭证号")),
          apply=apply_payment),
@@ -1140,7 +1038,7 @@ STEPS: tuple[Step, ...] = (
                  Field("occurred_at", "违法行为时间", "datetime"), _t("place", "违法行为地点"), _area("facts", "违法行为"),
                  *PENALTY_FIELDS),
          apply=apply_decide_on_spot, documents=(("summary_decision", "decision_document"),),
-         supplies=("on_spot", "decision")),
+         supplies=("on_spot", "decision"), decides=True),
     Step("convert_to_ordinary", "转为普通程序", SUM, transition=True, fields=(_t("note", "转换理由"),), apply=apply_note),
     Step("hand_over", "当场交付决定书", SUM, transition=True,
          fields=(_date("handed_over_on", "交付日期"), _bool("signed_or_refusal_noted", "当事人已签收，或者拒绝签收已注明")),
@@ -1152,24 +1050,15 @@ STEPS: tuple[Step, ...] = (
     Step("record_cash_handover", "当场收缴的罚款交至行政机关", SUM, states=("handed_over", "filed"),
          fields=(_date("handed_on", "交款日期"),), apply=apply_cash_handover),
     Step("file_with_agency", "报所属行政机关备案", SUM, transition=True),
-    Step("close_summary", "结案", SUM, transition=True),
+    Step("close_summary", "结案", SUM, transition=True, engine_action="close"),
 )
 
-# The summary procedure's engine action is also called "close"; its step has its own key so
-# that each (procedure, action) has one spec.
-ENGINE_ACTION = {"close_summary": "close"}
-STEP_BY_KEY = {(p, s.action): s for s in STEPS for p in s.procedures}
+STEP_BY_KEY = {(p, s.name): s for s in STEPS for p in s.procedures}
 
 
 def step_get(procedure: str, action: str) -> Step | None:
     """The step of `procedure` named `action` (the engine's name for transitions)."""
-    if procedure == SUMMARY and action == "close":
-        action = "close_summary"
     return STEP_BY_KEY.get((procedure, action))
-
-
-def engine_action(step: Step) -> str:
-    return ENGINE_ACTION.get(step.action, step.action)
 
 
 def steps_of(procedure: str) -> list[Step]:

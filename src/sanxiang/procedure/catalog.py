@@ -1,0 +1,209 @@
+"""The catalogue of procedures: each kind of enforcement registers its procedures here once, and
+every screen, API route, document, deadline list and statistics row reads them from here.
+
+A `ProcedureSpec` ties together what `procedure` knows of one procedure: its engine (states and
+transitions with their guards), the snapshot its guards read, the steps with their roles, fields,
+records and documents, how the state moves, and its deadlines. The Django side stores a case's
+procedure key (`Case.procedure`), the spec's stored facts, and nothing procedure-specific.
+
+`step_evaluate` is the one answer to "may this step be taken now": the state (from the engine
+for transitions, from the step for recording steps), the role, what the step's `apply` found and
+the engine's own guards and records, every reason at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sanxiang.procedure.citations import PROCESS_RECORDED
+from sanxiang.procedure.engine import GuardContext, LegalCalendar, Procedure, evaluate
+from sanxiang.procedure.parameters import ParameterSet
+from sanxiang.procedure.penalty.deadlines import Deadline
+from sanxiang.procedure.steps import Draft, Step, step_role_violation
+from sanxiang.procedure.violations import Violation
+
+# The kinds of enforcement act of the plan (行政许可、行政处罚、行政强制、行政检查、行政征收征用).
+ACT_KINDS: dict[str, str] = {
+    "penalty": "行政处罚",
+    "coercion": "行政强制措施",
+    "enforcement": "行政强制执行",
+    "inspection": "行政检查",
+    "licensing": "行政许可",
+    "expropriation": "行政征收征用",
+}
+
+Deadlines = Callable[..., tuple[list[Deadline], list[Violation]]]
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    key: str  # stored in Case.procedure; stable
+    label: str  # 普通程序, 查封、扣押 …
+    act_kind: str  # a key of ACT_KINDS
+    engine: Procedure
+    snapshot_type: type
+    steps: tuple[Step, ...]
+    # Snapshot fields read afresh (from the registry, the evidence store, the case's columns)
+    # rather than stored: the rest is the case's facts, stored by `facts_of`.
+    derived_fields: frozenset[str]
+    # The snapshot after a transition (the engine's state plus what it stamps), or `Refused`.
+    advance: Callable[[Any, str, GuardContext], Any]
+    # (deadlines, why some could not be computed): called with snapshot, calendar=, today=.
+    deadlines: Deadlines
+    # Steps whose audio-video record the evidence store can hold (record `audio_video_<step>`).
+    audio_video_steps: frozenset[str] = frozenset()
+    # The facts of a new case, from what registration gives (discovered_on, options).
+    facts_initial: Callable[..., dict[str, Any]] = lambda **_: {}
+    # The records a new case starts with (the 案源登记 of an ordinary penalty case).
+    records_initial: tuple[str, ...] = ()
+    # The choices a case of this procedure needs at registration beyond the common ones
+    # (a measure's kind: 查封 or 扣押): name → {value: label}.
+    options: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    help: str = ""
+    # What a step's form starts with, from the case's texts so far (the penalty proposed).
+    form_initial: Callable[[dict[str, Any]], dict[str, Any]] = lambda details: {}
+    # The rule a recording step taken in the wrong state breaks (the procedure's recording rule).
+    recording_basis: str = PROCESS_RECORDED
+
+    def __post_init__(self) -> None:
+        names = [s.name for s in self.steps]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"procedure {self.key}: duplicate steps {duplicates}")
+        transitions = {t.name for t in self.engine.transitions}
+        for step in self.steps:
+            if step.transition and step.name not in transitions:
+                raise ValueError(f"procedure {self.key}: step {step.name} is no transition of the engine")
+            for state in step.states:
+                if self.engine.state(state) is None:
+                    raise ValueError(f"procedure {self.key}: step {step.name} names unknown state {state}")
+        missing = transitions - {s.name for s in self.steps if s.transition}
+        if missing:
+            raise ValueError(f"procedure {self.key}: transitions without a step {sorted(missing)}")
+
+    @property
+    def act_label(self) -> str:
+        return ACT_KINDS[self.act_kind]
+
+    @property
+    def fact_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(self.snapshot_type) if f.name not in self.derived_fields)
+
+    @property
+    def final_states(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.engine.states if s.final)
+
+    def step(self, action: str) -> Step | None:
+        return next((s for s in self.steps if s.name == action), None)
+
+    def state_label(self, state: str) -> str:
+        return self.engine.state_label(state)
+
+    def record_label(self, name: str) -> str:
+        return self.engine.record_label(name)
+
+    def facts_of(self, snapshot: Any) -> dict[str, Any]:
+        """The stored part of a snapshot, as values (the Django side serialises them)."""
+        return {name: getattr(snapshot, name) for name in self.fact_fields}
+
+    def deadlines_checked(self, snapshot: Any, *, calendar: LegalCalendar, today: dt.date,
+                          parameters: ParameterSet | None = None) -> tuple[list[Deadline], list[Violation]]:
+        kwargs: dict[str, Any] = {"calendar": calendar, "today": today}
+        if parameters is not None:
+            kwargs["parameters"] = parameters
+        return self.deadlines(snapshot, **kwargs)
+
+
+_CATALOGUE: dict[str, ProcedureSpec] = {}
+
+
+class UnknownProcedure(KeyError):
+    pass
+
+
+def procedure_register(spec: ProcedureSpec) -> ProcedureSpec:
+    if spec.key in _CATALOGUE and _CATALOGUE[spec.key] is not spec:
+        raise ValueError(f"procedure {spec.key} registered twice")
+    _CATALOGUE[spec.key] = spec
+    return spec
+
+
+def _load() -> None:
+    # Each kind of enforcement registers its procedures when its package's `catalogue` module is
+    # imported; adding a kind adds a line here and nothing in the apps above.
+    from sanxiang.procedure.penalty import catalogue as _penalty  # noqa: F401
+
+
+def procedures_all() -> dict[str, ProcedureSpec]:
+    if not _CATALOGUE:
+        _load()
+    return dict(_CATALOGUE)
+
+
+def procedure_spec(key: str) -> ProcedureSpec:
+    try:
+        return procedures_all()[key]
+    except KeyError as unknown:
+        raise UnknownProcedure(key) from unknown
+
+
+def step_get(procedure: str, action: str) -> Step | None:
+    spec = procedures_all().get(procedure)
+    return spec.step(action) if spec is not None else None
+
+
+def steps_of(procedure: str) -> list[Step]:
+    return list(procedure_spec(procedure).steps)
+
+
+# --- one evaluation for every step ------------------------------------------------------------------
+
+
+def step_state_violation(spec: ProcedureSpec, step: Step, state: str) -> Violation | None:
+    """A recording step outside the states it happens in (transitions: the engine says it)."""
+    if step.transition or state in step.states:
+        return None
+    allowed = "、".join(f"“{spec.state_label(s)}”" for s in step.states)
+    return Violation(
+        "case.wrong_state",
+        f"案件当前处于“{spec.state_label(state)}”，不能{step.label}（只能在{allowed}时进行）",
+        spec.recording_basis,
+        "state",
+    )
+
+
+def step_evaluate(spec: ProcedureSpec, step: Step, draft: Draft, *, state: str, role: str,
+                  provided_records: Iterable[str] = (), document_problems: Iterable[Violation] = ()) -> list[Violation]:
+    """Every reason the step may not be taken on the case as `draft` holds it after the step's
+    `apply`: the role, the state, what `apply` found, what its documents would lack, and for a
+    transition the engine's guards and record requirements (with the records the step's
+    documents will provide)."""
+    violations: list[Violation] = []
+    for problem in (step_role_violation(step, role), step_state_violation(spec, step, state)):
+        if problem is not None:
+            violations.append(problem)
+    violations += draft.violations
+    violations += document_problems
+    if step.transition:
+        ready = replace(draft.snapshot, records=frozenset(draft.snapshot.records) | draft.records
+                        | frozenset(provided_records))
+        violations += evaluate(spec.engine, ready, step.name, context=draft.context)
+    return list(dict.fromkeys(violations))
+
+
+__all__ = [
+    "ACT_KINDS",
+    "ProcedureSpec",
+    "UnknownProcedure",
+    "procedure_register",
+    "procedure_spec",
+    "procedures_all",
+    "step_evaluate",
+    "step_get",
+    "step_state_violation",
+    "steps_of",
+]
