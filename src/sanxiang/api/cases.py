@@ -16,6 +16,7 @@ from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import OFFICERS_ACT
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Matter, Officer, Party
@@ -29,10 +30,20 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
 
 
 router = Router(tags=["cases"])
+# The procedures of the catalogue, each with its registration choices: generated, never listed here.
+PROCEDURE_KEYS = tuple(procedures_all())
+PROCEDURE_HELP = "；".join(f"{key}（{spec.act_label}·{spec.label}）" for key, spec in procedures_all().items())
+OPTIONS_HELP = "登记时程序所需的选项：" + (
+    "；".join(
+        f"{key}: " + "，".join(f"{name}（{spec.option_labels.get(name, name)}）= " + "/".join(values)
+                              for name, values in spec.options.items())
+        for key, spec in procedures_all().items() if spec.options
+    ) or "无"
+)
 
 
 class CaseIn(Schema):
-    procedure: Literal["ordinary", "summary"] = SchemaField("ordinary", description="ordinary（普通程序）或 summary（简易程序）")
+    procedure: Literal[PROCEDURE_KEYS] = SchemaField("ordinary", description=PROCEDURE_HELP)
     title: Text(200) = SchemaField(..., description="案由")
     party_id: Id
     officer_ids: list[Id] = SchemaField(..., max_length=50, description=f"承办人员（不少于规定人数，{OFFICERS_ACT}）")
@@ -40,6 +51,7 @@ class CaseIn(Schema):
     enforcement_field: Text(60) = ""
     act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")
     discovered_on: PlausibleDate | None = SchemaField(None, description="发现日期，默认今天")
+    options: dict[Text(40), Text(40)] = SchemaField({}, max_length=10, description=OPTIONS_HELP)
 
 
 class DeadlineOut(Schema):
@@ -173,6 +185,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         enforcement_field=payload.enforcement_field,
         act_date=payload.act_date,
         discovered_on=payload.discovered_on,
+        options=dict(payload.options),
     )
     return Status(201, _case_out(case))
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.cases.models import CaseProcedure
+from sanxiang.cases.models import procedure_choices
 from sanxiang.inputs import date_validator, text_validator
+from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
 from sanxiang.procedure.steps import Field, Step
 from sanxiang.registry.models import Matter, Officer, Party
@@ -124,7 +125,7 @@ def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], pro
 
 
 class CaseCreateForm(forms.Form):
-    procedure = forms.ChoiceField(label=_("程序"), choices=CaseProcedure.choices)
+    procedure = forms.ChoiceField(label=_("程序"), choices=procedure_choices)
     title = forms.CharField(
         label=_("案由"), max_length=200, validators=[text_validator()], help_text=_("如：涉嫌经营超过保质期的食品案")
     )
@@ -146,8 +147,25 @@ class CaseCreateForm(forms.Form):
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
+        self.option_names: list[str] = []
         self.fields["party"].queryset = Party.objects.filter(agency=agency).order_by("name")
         self.fields["officers"].queryset = Officer.objects.filter(agency=agency, status="active").order_by("name")
-        self.fields["matter"].queryset = Matter.objects.filter(agency=agency, kind="penalty", is_active=True)
+        kinds = {kind for spec in procedures_all().values() for kind in spec.matter_kinds}
+        self.fields["matter"].queryset = Matter.objects.filter(agency=agency, kind__in=kinds, is_active=True)
+        # The choices some procedures need at registration (a measure's kind …), each labelled
+        # with its procedure; the service asks for those of the procedure chosen.
+        for spec in procedures_all().values():
+            for name, values in spec.options.items():
+                if name not in self.fields:
+                    self.fields[name] = forms.ChoiceField(
+                        label=f"{spec.option_labels.get(name, name)}（{spec.label}）", required=False,
+                        choices=[("", "—"), *values.items()],
+                    )
+                    self.option_names.append(name)
         if not self.is_bound and agency.field_list:
             self.initial.setdefault("enforcement_field", agency.field_list[0])
+
+
+def case_create_options(form: CaseCreateForm) -> dict[str, str]:
+    """The registration choices the form carried (the service checks them against the procedure)."""
+    return {name: form.cleaned_data.get(name) or "" for name in form.option_names}

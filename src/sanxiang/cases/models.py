@@ -15,8 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CaseProcedure(models.TextChoices):
+    """The penalty's two procedures, named where the code means them; every procedure of the
+    catalogue (`procedure.catalog`) is a valid value of `Case.procedure`."""
+
     ORDINARY = "ordinary", _("普通程序")
     SUMMARY = "summary", _("简易程序")
+
+
+def procedure_choices() -> list[tuple[str, str]]:
+    """Every registered procedure, as the catalogue labels it: a new procedure needs no migration."""
+    from sanxiang.procedure.catalog import procedures_all
+
+    return [(key, spec.label) for key, spec in procedures_all().items()]
 
 
 class Case(models.Model):
@@ -26,9 +36,7 @@ class Case(models.Model):
     matter = models.ForeignKey(
         "registry.Matter", verbose_name=_("执法事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
-    procedure = models.CharField(
-        _("程序"), max_length=16, choices=CaseProcedure.choices, default=CaseProcedure.ORDINARY
-    )
+    procedure = models.CharField(_("程序"), max_length=32, choices=procedure_choices, default=CaseProcedure.ORDINARY)
     # Written only by services.case_action_perform, from the engine's answer.
     state = models.CharField(_("状态"), max_length=32, default="lead")
     party = models.ForeignKey(

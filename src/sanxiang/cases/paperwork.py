@@ -11,6 +11,7 @@ departments), and the court is that county's people's court.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,27 @@ class Issue:
     served: tuple[tuple[str, str], ...] = ()  # (title, number) of what a 送达回证 covers
 
 
+def agency_of(case: CaseInfoIn) -> Agency:
+    """The issuing agency as every document prints it, with its own seal."""
+    agency = case.agency
+    return Agency(name=agency.name, credit_code=agency.credit_code, address=agency.address, phone=agency.phone,
+                  seal_text=agency.name)
+
+
+def party_of(case: CaseInfoIn) -> Party | None:
+    party = case.party
+    if party is None:
+        return None
+    return Party(kind=party.kind, name=party.name, id_code=party.id_code, address=party.address,
+                 legal_representative=party.legal_representative, phone=party.phone)
+
+
+def remedies_of(case: CaseInfoIn) -> Remedies:
+    """复议 to the agency's people's government, 诉讼 in that county's court."""
+    government = case.agency.parent_government
+    return Remedies(reconsideration_authority=government, court=court_of(government))
+
+
 def court_of(government: str) -> str:
     return government.replace("人民政府", "人民法院") if "人民政府" in government else f"{government}人民法院"
 
@@ -189,7 +211,6 @@ def document_context(
     *, case: CaseInfoIn, snapshot: PenaltyCaseSnapshot, details: dict[str, Any], issue: Issue, context: GuardContext
 ) -> DocumentContext:
     """Everything the document `issue.kind` may print, from the case as it stands after the step."""
-    agency = case.agency
     party = case.party
     officers = {o.id: o for o in case.officers}
     findings = details.get("findings", {})
@@ -213,13 +234,7 @@ def document_context(
     opening = details.get("opening", {})
     head = details.get("opening_head", {})
     values: dict[str, Any] = {
-        "agency": Agency(
-            name=agency.name,
-            credit_code=agency.credit_code,
-            address=agency.address,
-            phone=agency.phone,
-            seal_text=agency.name,  # the agency's own seal
-        ),
+        "agency": agency_of(case),
         "case": CaseInfo(
             number=case.number,
             cause=case.title,
@@ -227,16 +242,7 @@ def document_context(
             discovered_on=snapshot.discovered_on,
             opened_on=snapshot.opened_on,
         ),
-        "party": None
-        if party is None
-        else Party(
-            kind=party.kind,
-            name=party.name,
-            id_code=party.id_code,
-            address=party.address,
-            legal_representative=party.legal_representative,
-            phone=party.phone,
-        ),
+        "party": party_of(case),
         "officers": named(case.assigned_ids),
         "facts": findings.get("facts") or opening.get("summary", ""),
         "evidence": tuple(evidence_parse(line) for line in findings.get("evidence", [])),
@@ -244,9 +250,7 @@ def document_context(
         "penalty_bases": tuple(basis_parse(line) for line in bases),
         "penalty": penalty,
         "performance": Performance(method=PAYMENT_METHOD),
-        "remedies": Remedies(
-            reconsideration_authority=agency.parent_government, court=court_of(agency.parent_government)
-        ),
+        "remedies": remedies_of(case),
         "document_number": issue.number,
         "issued_on": issue.on,
     }
@@ -482,3 +486,13 @@ def _source_label(source: str) -> str:
     from sanxiang.procedure.penalty.steps import SOURCES
 
     return SOURCES.get(source, source)
+
+
+# The document-context builder of each kind of enforcement act (`ProcedureSpec.act_kind`): the
+# steps of a procedure issue documents whose contents its builder takes from the case's facts.
+DocumentContextBuilder = Callable[..., DocumentContext]
+
+
+def document_context_builder(act_kind: str) -> DocumentContextBuilder:
+    builders: dict[str, DocumentContextBuilder] = {"penalty": document_context}
+    return builders[act_kind]

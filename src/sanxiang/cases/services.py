@@ -22,7 +22,7 @@ from sanxiang.accounts.permissions import permission_require, user_can_manage_pa
 from sanxiang.cases import events, selectors
 from sanxiang.cases.facts import facts_dump
 from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
-from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
+from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
 from sanxiang.documents import (
     DOCUMENT_KINDS,
     DocumentContext,
@@ -134,6 +134,7 @@ def case_create(
     act_date: dt.date | None = None,
     discovered_on: dt.date | None = None,
     on: dt.date | None = None,
+    options: dict[str, str] | None = None,
 ) -> Case:
     """Register a case (案源登记): a lead of the ordinary procedure, or an on-site case of the
     summary procedure. Without a number, the next case number of the agency is allocated."""
@@ -163,9 +164,15 @@ def case_create(
         violations.append(Violation("case.number_taken", f"案号“{number}”已被使用", DATA, "number"))
     if not title.strip():
         violations.append(Violation("case.title_missing", "请填写案由", DATA, "title"))
-    if procedure not in procedures_all():
+    options = {k: v for k, v in (options or {}).items() if v}
+    spec = procedures_all().get(procedure)
+    if spec is None:
         labels = "、".join(spec.label for spec in procedures_all().values())
         violations.append(Violation("case.procedure", f"请选择程序（{labels}）", DATA, "procedure"))
+    else:
+        violations += spec.options_problems(options)
+        if matter is not None and spec.matter_kinds and matter.kind not in spec.matter_kinds:
+            violations.append(Violation("case.matter_kind", f"所选执法事项不是{spec.act_label}事项", DATA, "matter"))
     if matter is not None and matter.agency_id != agency.pk:
         violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", MATTER_COMPETENCE, "matter"))
     if party is not None and party.agency_id != agency.pk:
@@ -188,12 +195,10 @@ def case_create(
         raise Refused(violations)
     if not number:
         number = document_number_next(agency=agency, kind="case", on=on)
-    spec = procedure_spec(procedure)
+    assert spec is not None
     details: dict[str, Any] = {}
-    # The limitation period (citations.LIMITATION_DISCOVERY) runs to the day the act was found: the day given, the day of the
-    # act for an on-the-spot case, or the day of registration.
-    found = discovered_on or (act_date if procedure == CaseProcedure.SUMMARY else None) or on
-    facts = {name: facts_dump(value) for name, value in spec.facts_initial(discovered_on=found).items()}
+    initial = spec.facts_initial(discovered_on=discovered_on, act_date=act_date, on=on, options=options)
+    facts = {name: facts_dump(value) for name, value in initial.items()}
     if spec.records_initial:
         # The registration itself is the 案源登记 record, kept in the ledger entry below.
         details["records"] = list(spec.records_initial)
@@ -330,9 +335,9 @@ def case_action_perform(
 
     problems: list[Violation] = []
     contexts = []
+    build = document_context_builder(spec.act_kind)
     for issue, record_kind in issues:
-        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
-                                    context=context)
+        document = build(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue, context=context)
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
         if not draft.violations:

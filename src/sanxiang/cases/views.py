@@ -17,7 +17,7 @@ from sanxiang.accounts.permissions import (
     user_sees_full_party_id_number,
 )
 from sanxiang.cases import selectors, services
-from sanxiang.cases.forms import CaseCreateForm, step_form_class, step_initial
+from sanxiang.cases.forms import CaseCreateForm, case_create_options, step_form_class, step_initial
 from sanxiang.cases.models import Case
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.violations import Refused
@@ -61,6 +61,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 enforcement_field=data["enforcement_field"],
                 act_date=data["act_date"],
                 discovered_on=data["discovered_on"],
+                options=case_create_options(form),
             )
         except Refused as refusal:
             refused = refusal

@@ -24,7 +24,7 @@ from sanxiang.procedure.engine import GuardContext, LegalCalendar, Procedure, ev
 from sanxiang.procedure.parameters import ParameterSet
 from sanxiang.procedure.penalty.deadlines import Deadline
 from sanxiang.procedure.steps import Draft, Step, step_role_violation
-from sanxiang.procedure.violations import Violation
+from sanxiang.procedure.violations import FORM_BASIS, Violation
 
 # The kinds of enforcement act of the plan (行政许可、行政处罚、行政强制、行政检查、行政征收征用).
 ACT_KINDS: dict[str, str] = {
@@ -56,13 +56,18 @@ class ProcedureSpec:
     deadlines: Deadlines
     # Steps whose audio-video record the evidence store can hold (record `audio_video_<step>`).
     audio_video_steps: frozenset[str] = frozenset()
-    # The facts of a new case, from what registration gives (discovered_on, options).
+    # The facts of a new case, from what registration gives: facts_initial(discovered_on=,
+    # act_date=, on=, options=) with options checked against `options` first.
     facts_initial: Callable[..., dict[str, Any]] = lambda **_: {}
     # The records a new case starts with (the 案源登记 of an ordinary penalty case).
     records_initial: tuple[str, ...] = ()
     # The choices a case of this procedure needs at registration beyond the common ones
     # (a measure's kind: 查封 or 扣押): name → {value: label}.
     options: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
+    # The labels of those choices (name → label), for the registration form.
+    option_labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The kinds of the 权责清单's matters (registry MatterKind) a case of this procedure serves.
+    matter_kinds: tuple[str, ...] = ()
     help: str = ""
     # What a step's form starts with, from the case's texts so far (the penalty proposed).
     form_initial: Callable[[dict[str, Any]], dict[str, Any]] = lambda details: {}
@@ -96,6 +101,20 @@ class ProcedureSpec:
     @property
     def final_states(self) -> frozenset[str]:
         return frozenset(s.name for s in self.engine.states if s.final)
+
+    def options_problems(self, options: dict[str, str]) -> list[Violation]:
+        """A registration's choices for this procedure: each one it needs, each among its values."""
+        problems = []
+        for name, values in self.options.items():
+            value = options.get(name, "")
+            label = self.option_labels.get(name, name)
+            if value not in values:
+                allowed = "、".join(values.values())
+                problems.append(Violation(f"case.option.{name}", f"请选择{label}（{allowed}）", FORM_BASIS, name))
+        for name in sorted(set(options) - set(self.options)):
+            if options[name]:
+                problems.append(Violation(f"case.option.{name}", f"{self.label}没有“{name}”这一选项", FORM_BASIS, name))
+        return problems
 
     def step(self, action: str) -> Step | None:
         return next((s for s in self.steps if s.name == action), None)
@@ -135,6 +154,8 @@ def procedure_register(spec: ProcedureSpec) -> ProcedureSpec:
 def _load() -> None:
     # Each kind of enforcement registers its procedures when its package's `catalogue` module is
     # imported; adding a kind adds a line here and nothing in the apps above.
+    from sanxiang.procedure.coercion import catalogue as _coercion  # noqa: F401
+    from sanxiang.procedure.enforcement import catalogue as _enforcement  # noqa: F401
     from sanxiang.procedure.penalty import catalogue as _penalty  # noqa: F401
 
 

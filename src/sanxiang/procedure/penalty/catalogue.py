@@ -20,8 +20,15 @@ DERIVED_FIELDS = frozenset(
 )
 
 
-def _facts_initial(*, discovered_on: dt.date, **_: Any) -> dict[str, Any]:
-    return {"discovered_on": discovered_on}
+def _facts_initial(*, discovered_on: dt.date | None, act_date: dt.date | None, on: dt.date,
+                   summary: bool = False, **_: Any) -> dict[str, Any]:
+    # The limitation period (citations.LIMITATION_DISCOVERY) runs to the day the act was found:
+    # the day given, the day of the act for an on-the-spot case, or the day of registration.
+    return {"discovered_on": discovered_on or (act_date if summary else None) or on}
+
+
+def _summary_facts_initial(**given: Any) -> dict[str, Any]:
+    return _facts_initial(**given, summary=True)
 
 
 def _steps(key: str, engine) -> tuple:
@@ -68,7 +75,8 @@ PENALTY_SUMMARY = procedure_register(
         advance=_advance(SUMMARY),
         deadlines=penalty_deadlines_checked,
         audio_video_steps=frozenset(AUDIO_VIDEO_STEPS),
-        facts_initial=_facts_initial,
+        facts_initial=_summary_facts_initial,
         form_initial=steps.penalty_form_initial,
+        matter_kinds=("penalty",),
     )
 )
