@@ -9,12 +9,23 @@ figure to publish: the report says so (None here, "—" on the portal) rather th
 
 Pure Python: the Django side counts the actions and reads the agency's powers (the kinds of its
 catalogue of enforcement matters) and hands both in.
+
+The 行政强制 category has rows of its own (查封、扣押、冻结; 本机关强制执行、申请人民法院强制执行、代履行),
+counted from plain records (`CoercionAction`, made from the measure and enforcement snapshots), with
+the same rule: 0 where the agency has that power and did nothing, no figure where it has none, and
+what was done always counted. Their sum is the category's figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sanxiang.procedure.coercion.basis import coercion_article
+from sanxiang.procedure.coercion.snapshot import MEASURE_KINDS, MeasureSnapshot
+from sanxiang.procedure.enforcement.basis import platform_rule
+from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
 
 ANNUAL_REPORT_BASIS = "国办发〔2018〕118号（行政执法公示制度：每年1月31日前公开本机关上年度行政执法总体情况有关数据）"
 ZERO_RULE_BASIS = "国办发〔2018〕118号；广东省行政执法数据统计模板（有职权但本年度未实施的填0）"
@@ -92,14 +103,148 @@ def annual_catalogue_gaps(*, powers: Iterable[str], counted: Mapping[str, int]) 
     return [key for key in ANNUAL_CATEGORIES if counted.get(key, 0) and key not in held]
 
 
+# --- 行政强制: the rows -----------------------------------------------------------------------------
+
+# The rows of the 行政强制 category, in order: the measures of 行政强制法第九条 the platform records,
+# then the compulsory execution by the agency itself (第三十四条), by the court on the agency's
+# application (第五十三条) and by substitute performance (第五十条).
+COERCION_ROWS: dict[str, str] = {
+    **MEASURE_KINDS,  # seal_up 查封, seizure 扣押, freeze 冻结
+    "execution": "本机关强制执行",
+    "court_application": "申请人民法院强制执行",
+    "substitute": "代履行",
+}
+COERCION_MEASURE_ROWS = tuple(MEASURE_KINDS)
+COERCION_EXECUTION_ROWS = ("execution", "court_application", "substitute")
+COERCION_ROWS_BASIS = (
+    f"{ZERO_RULE_BASIS}；{coercion_article(9, 12, 13, 29, 50, 53)}；"
+    + platform_rule("行政强制按查封、扣押、冻结、本机关强制执行、申请人民法院强制执行、代履行分项统计，各项之和为行政强制数据")
+)
+# Measures the agency has not taken (proposed, approved and then declined) count for nothing.
+NOT_TAKEN_STATES = ("proposed", "approved", "not_taken")
+
+
+@dataclass(frozen=True)
+class CoercionAction:
+    """One compulsory act, counted in the year of `on`: a measure on the day it was taken, an
+    execution or substitute decision on the day it was made, a court application on the day it
+    was filed."""
+
+    kind: str  # a key of COERCION_ROWS
+    on: dt.date
+
+    def __post_init__(self) -> None:
+        if self.kind not in COERCION_ROWS:
+            raise ValueError(f"unknown kind of compulsory act: {self.kind!r}")
+
+
+def coercion_actions_of_measure(snapshot: MeasureSnapshot) -> tuple[CoercionAction, ...]:
+    """The measure as counted: once, on the day it was taken, if it was taken (an emergency measure
+    the head then did not approve was still taken, and counts)."""
+    if snapshot.taken_on is None or snapshot.state in NOT_TAKEN_STATES:
+        return ()
+    return (CoercionAction(snapshot.kind, snapshot.taken_on),)
+
+
+def coercion_actions_of_enforcement(snapshot: EnforcementCaseSnapshot) -> tuple[CoercionAction, ...]:
+    """The case's compulsory acts: its execution decision (本机关强制执行), its application to the
+    court and its substitute decision, each on its own day. A case may count in several rows (a
+    substitute performance after the court refused, say): each is an act of its own."""
+    actions = []
+    if snapshot.execution_decision is not None:
+        actions.append(CoercionAction("execution", snapshot.execution_decision.decided_on))
+    if snapshot.court is not None:
+        actions.append(CoercionAction("court_application", snapshot.court.applied_on))
+    if snapshot.substitute is not None:
+        actions.append(CoercionAction("substitute", snapshot.substitute.decided_on))
+    return tuple(actions)
+
+
+def annual_coercion_powers(
+    *,
+    matter_kinds: Iterable[str],
+    measures: Iterable[str] = ("seal_up", "seizure"),
+    execution_power: bool = False,
+    substitute_power: bool | None = None,
+) -> frozenset[str]:
+    """The rows the agency has power in (a platform reading; the catalogue knows no finer kinds).
+
+    Nothing without a 行政强制 matter (MatterKind "coercion") in its catalogue. With one: the
+    `measures` its matters provide (查封、扣押 by default; 冻结 only where a law gives it,
+    行政强制法第二十九条); 申请人民法院强制执行 always (第五十三条: an agency without execution power
+    applies to the court); 本机关强制执行 where a law gives it execution power (第十三条), and 代履行
+    (`substitute_power`, by default the same: 代履行 is a way of execution, 第十二条)."""
+    if "coercion" not in set(matter_kinds):
+        return frozenset()
+    measures = set(measures)
+    unknown = measures - set(MEASURE_KINDS)
+    if unknown:
+        raise ValueError(f"unknown measures: {sorted(unknown)}")
+    powers = {*measures, "court_application"}
+    if execution_power:
+        powers.add("execution")
+    if execution_power if substitute_power is None else substitute_power:
+        powers.add("substitute")
+    return frozenset(powers)
+
+
+def _coercion_counted(actions: Iterable[CoercionAction], year: int) -> dict[str, int]:
+    counted = dict.fromkeys(COERCION_ROWS, 0)
+    for action in actions:
+        if action.on.year == year:
+            counted[action.kind] += 1
+    return counted
+
+
+def annual_coercion_counts(
+    *, powers: Iterable[str], actions: Iterable[CoercionAction], year: int
+) -> dict[str, int | None]:
+    """The published figure of each 行政强制 row for `year`, in order (the shape of `annual_counts`):
+    the number of acts where the agency has the power, 0 if none; None ("—") where it has no such
+    power and did nothing; the number anyway where it acted without a power in its catalogue.
+
+    `powers` are keys of COERCION_ROWS (`annual_coercion_powers`)."""
+    held = set(powers)
+    unknown = held - set(COERCION_ROWS)
+    if unknown:
+        raise ValueError(f"unknown coercion rows: {sorted(unknown)}")
+    counted = _coercion_counted(actions, year)
+    return {key: counted[key] if key in held or counted[key] else None for key in COERCION_ROWS}
+
+
+def annual_coercion_total(rows: Mapping[str, int | None]) -> int | None:
+    """The 行政强制 category's figure: the sum of its rows; None when no row has a figure. Pass it
+    as `counted["coercion"]` to `annual_counts`."""
+    figures = [value for value in rows.values() if value is not None]
+    return sum(figures) if figures else None
+
+
+def annual_coercion_gaps(*, powers: Iterable[str], actions: Iterable[CoercionAction], year: int) -> list[str]:
+    """Rows with acts but no such power in the agency's catalogue (to be named in the report)."""
+    held = set(powers)
+    counted = _coercion_counted(actions, year)
+    return [key for key in COERCION_ROWS if counted[key] and key not in held]
+
+
 __all__ = [
     "ANNUAL_CATEGORIES",
     "ANNUAL_REPORT_BASIS",
+    "COERCION_EXECUTION_ROWS",
+    "COERCION_MEASURE_ROWS",
+    "COERCION_ROWS",
+    "COERCION_ROWS_BASIS",
     "MATTER_KIND_CATEGORIES",
     "ZERO_RULE_BASIS",
+    "CoercionAction",
     "annual_catalogue_gaps",
     "annual_categories_of",
+    "annual_coercion_counts",
+    "annual_coercion_gaps",
+    "annual_coercion_powers",
+    "annual_coercion_total",
     "annual_counts",
     "annual_report_due",
     "annual_report_overdue",
+    "coercion_actions_of_enforcement",
+    "coercion_actions_of_measure",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sanxiang.procedure.engine import LegalCalendar, PeriodEnd
@@ -173,29 +173,54 @@ def text_redact(
     keep: Iterable[str] = (),
     third_parties: Iterable[str] = (),
     addresses: Iterable[str] = (),
+    known: Mapping[str, Iterable[str]] | None = None,
 ) -> Redacted:
     """Hide every personal value in `text`. `keep` are values that must stay even where a
     pattern matches them (the party's credit code, the agency's phone); `third_parties` are the
     natural persons the case names besides the punished party; `addresses` the natural persons'
-    addresses the case knows (hidden wherever they appear, even where no pattern would see them).
+    addresses the case knows (hidden wherever they appear, even where no pattern would see them);
+    `known` other values the case knows, by kind (a key of HIDDEN: "id_number", "phone",
+    "bank_account" …), hidden wherever they appear even in a layout no pattern recognises (an
+    account number with letters, a phone written with dots).
     Invisible characters are removed first (`public_text_clean`), so that none reaches the public
     and none can split a value to slip it past the patterns; positions refer to the cleaned text."""
     text = public_text_clean(text)
     # The values looked for are cleaned alike, or a name stored with a zero-width space inside
     # would no longer be found in the cleaned text, and would be published.
     keep, third_parties, addresses = ([public_text_clean(v) for v in values if v] for values in (keep, third_parties, addresses))
+    unknown_kinds = set(known or {}) - set(HIDDEN)
+    if unknown_kinds:
+        raise ValueError(f"unknown kinds of hidden values: {sorted(unknown_kinds)}")
+    known_values = sorted(
+        {(public_text_clean(v).strip(), kind) for kind, values in (known or {}).items() for v in values if v},
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
     kept = sorted({k for k in keep if k}, key=len, reverse=True)
     spans: list[tuple[int, int, str, str]] = []  # start, end, kind, replacement
 
     def taken(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e, _, _ in spans)
 
-    def protected(start: int, end: int) -> bool:
+    def protected(start: int, end: int, kind: str) -> bool:
         # Kept only when the match lies within a value to keep: a longer match that merely
-        # contains one (a natural person living at the company's address) is still hidden.
+        # contains one (a natural person living at the company's address, down to the flat) is
+        # still hidden. The address pattern may take in the words before an address ("当事人在乌审旗
+        # …8号"): a match that ends with a kept address names no other house and stays. (A natural
+        # person's own address, known to the case, was hidden before any pattern ran.)
         value = text[start:end]
-        return any(value in k for k in kept)
+        if any(value in k for k in kept):
+            return True
+        return kind == "address" and any(len(k) >= 4 and value.endswith(k) for k in kept)
 
+    # Values known by the case come first and longest first: a known account is hidden whole,
+    # never partly by a pattern that sees only its digits.
+    for value, kind in known_values:
+        if len(value) < 4:
+            continue
+        for match in re.finditer(re.escape(value), text):
+            if not taken(match.start(), match.end()):
+                spans.append((match.start(), match.end(), kind, HIDDEN[kind]))
     for value in sorted({a for a in addresses if a and len(a) >= 4}, key=len, reverse=True):
         for match in re.finditer(re.escape(value), text):
             if not taken(match.start(), match.end()):
@@ -219,7 +244,7 @@ def text_redact(
                 lead = re.match(r"(?:家住|居住在|居住于|居住|住址|地址|住在|住)[:：]?", text[start:end])
                 if lead:
                     start += lead.end()
-            if end - start < 2 or taken(start, end) or protected(start, end):
+            if end - start < 2 or taken(start, end) or protected(start, end, kind):
                 continue
             spans.append((start, end, kind, HIDDEN[kind]))
     spans.sort()
@@ -257,7 +282,7 @@ class PublicationFacts:
     party_kind: str = "organization"  # natural_person | organization
     party_birth_date: dt.date | None = None
     secrets_or_privacy: bool = False  # the main facts involve state or trade secrets or privacy
-    decision_kind: str = "penalty"  # penalty | permit | other
+    decision_kind: str = "penalty"  # penalty | permit | coercion (publication_coercion) | other
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kinds", frozenset(self.kinds))
