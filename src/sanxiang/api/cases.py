@@ -52,6 +52,7 @@ class CaseIn(Schema):
     act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")
     discovered_on: PlausibleDate | None = SchemaField(None, description="发现日期，默认今天")
     options: dict[Text(40), Text(40)] = SchemaField({}, max_length=10, description=OPTIONS_HELP)
+    parent_id: Id | None = SchemaField(None, description="所属案件（在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定）")
 
 
 class DeadlineOut(Schema):
@@ -165,11 +166,14 @@ def case_create(request: HttpRequest, payload: CaseIn):
     party = Party.objects.filter(agency=agency, pk=payload.party_id).first()
     officers = list(Officer.objects.filter(agency=agency, pk__in=payload.officer_ids))
     matter = Matter.objects.filter(agency=agency, pk=payload.matter_id).first() if payload.matter_id else None
+    parent = Case.objects.filter(agency=agency, pk=payload.parent_id).first() if payload.parent_id else None
     violations = []
     if party is None:
         violations.append(Violation("case.party_unknown", "本单位没有这个当事人", "数据校验", "party_id"))
     if len(officers) != len(set(payload.officer_ids)):
         violations.append(Violation("case.officer_unknown", "承办人员中有不属于本单位的人员", "数据校验", "officer_ids"))
+    if payload.parent_id and parent is None:
+        violations.append(Violation("case.parent_unknown", "本单位没有这个案件", "数据校验", "parent_id"))
     if payload.matter_id and matter is None:
         violations.append(Violation("case.matter_unknown", "本单位没有这个执法事项", "数据校验", "matter_id"))
     if violations:
@@ -186,6 +190,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
         act_date=payload.act_date,
         discovered_on=payload.discovered_on,
         options=dict(payload.options),
+        parent=parent,
     )
     return Status(201, _case_out(case))
 

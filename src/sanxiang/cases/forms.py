@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from sanxiang.cases.models import procedure_choices
+from sanxiang.cases.models import Case, procedure_choices
 from sanxiang.inputs import date_validator, text_validator
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
@@ -135,6 +135,10 @@ class CaseCreateForm(forms.Form):
         help_text=format_lazy(_("不少于规定人数（{basis}），每人持有本领域有效的执法证"), basis=OFFICERS_ACT),
     )
     matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label=_("所属案件"), queryset=Case.objects.none(), required=False,
+        help_text=_("在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定的，选择该案件"),
+    )
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False, validators=[text_validator()])
     act_date = forms.DateField(
         label=_("违法行为发生日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), validators=[date_validator]
@@ -149,6 +153,7 @@ class CaseCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.option_names: list[str] = []
         self.fields["party"].queryset = Party.objects.filter(agency=agency).order_by("name")
+        self.fields["parent"].queryset = Case.objects.filter(agency=agency).order_by("-created_at")
         self.fields["officers"].queryset = Officer.objects.filter(agency=agency, status="active").order_by("name")
         kinds = {kind for spec in procedures_all().values() for kind in spec.matter_kinds}
         self.fields["matter"].queryset = Matter.objects.filter(agency=agency, kind__in=kinds, is_active=True)

@@ -37,6 +37,11 @@ class Case(models.Model):
         "registry.Matter", verbose_name=_("执法事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     procedure = models.CharField(_("程序"), max_length=32, choices=procedure_choices, default=CaseProcedure.ORDINARY)
+    # The case this one serves: a 查封、扣押 taken inside a penalty case, the execution of a
+    # penalty decision. Same agency; set at registration and never changed.
+    parent = models.ForeignKey(
+        "self", verbose_name=_("所属案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Written only by services.case_action_perform, from the engine's answer.
     state = models.CharField(_("状态"), max_length=32, default="lead")
     party = models.ForeignKey(

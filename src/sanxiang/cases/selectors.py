@@ -155,6 +155,7 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     "matter": lambda case: case.matter.code if case.matter_id else "",
     "catalogue": lambda case: review_catalogue_provided(agency_id=case.agency_id),
     "agency_kind": lambda case: case.agency.kind,
+    "penalty_case_id": lambda case: case.parent_id,
 }
 
 
@@ -531,6 +532,16 @@ def document_get(*, viewer: User, document_id: int) -> IssuedDocument:
     if document is None or not user_can_read_agency(viewer, document.agency_id):
         raise Http404
     return document
+
+
+def case_texts(case: Case):
+    """The case's texts as its procedure types them (`ProcedureSpec.texts_type`), or None for a
+    procedure that keeps them as a plain dict. A stored value of the wrong type raises: a bug,
+    not data to guess at."""
+    spec = spec_of(case)
+    if spec.texts_type is None:
+        return None
+    return facts_load(spec.texts_type, case.details.get("texts", {}))
 
 
 def case_form_initial(case: Case) -> dict:

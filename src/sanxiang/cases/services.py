@@ -34,7 +34,13 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append
-from sanxiang.procedure.catalog import UnknownProcedure, procedure_spec, procedures_all, step_evaluate
+from sanxiang.procedure.catalog import (
+    ACT_KINDS,
+    UnknownProcedure,
+    procedure_spec,
+    procedures_all,
+    step_evaluate,
+)
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
@@ -135,6 +141,7 @@ def case_create(
     discovered_on: dt.date | None = None,
     on: dt.date | None = None,
     options: dict[str, str] | None = None,
+    parent: Case | None = None,
 ) -> Case:
     """Register a case (案源登记): a lead of the ordinary procedure, or an on-site case of the
     summary procedure. Without a number, the next case number of the agency is allocated."""
@@ -175,6 +182,16 @@ def case_create(
             violations.append(Violation("case.matter_kind", f"所选执法事项不是{spec.act_label}事项", DATA, "matter"))
     if matter is not None and matter.agency_id != agency.pk:
         violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", MATTER_COMPETENCE, "matter"))
+    if parent is not None and parent.agency_id != agency.pk:
+        violations.append(Violation("case.parent_agency", "所属案件不是本执法主体的案件", DATA, "parent"))
+    elif parent is not None and spec is not None and spec.parent_act_kinds and (
+        procedures_all().get(parent.procedure) is None
+        or procedures_all()[parent.procedure].act_kind not in spec.parent_act_kinds
+    ):
+        kinds = "、".join(ACT_KINDS[k] for k in spec.parent_act_kinds)
+        violations.append(Violation("case.parent_kind", f"{spec.label}只能属于{kinds}案件", DATA, "parent"))
+    elif parent is None and spec is not None and spec.parent_required:
+        violations.append(Violation("case.parent_missing", f"{spec.label}须选择所属案件", DATA, "parent"))
     if party is not None and party.agency_id != agency.pk:
         violations.append(Violation("case.party_agency", "当事人不是本单位登记的当事人", DATA, "party"))
     if any(o.agency_id != agency.pk for o in officers):
@@ -197,7 +214,8 @@ def case_create(
         number = document_number_next(agency=agency, kind="case", on=on)
     assert spec is not None
     details: dict[str, Any] = {}
-    initial = spec.facts_initial(discovered_on=discovered_on, act_date=act_date, on=on, options=options)
+    initial = spec.facts_initial(discovered_on=discovered_on, act_date=act_date, on=on, options=options,
+                                 parent=selectors.case_snapshot_build(parent) if parent is not None else None)
     facts = {name: facts_dump(value) for name, value in initial.items()}
     if spec.records_initial:
         # The registration itself is the 案源登记 record, kept in the ledger entry below.
@@ -207,6 +225,7 @@ def case_create(
         number=number,
         title=title.strip(),
         matter=matter,
+        parent=parent,
         procedure=procedure,
         state=spec.engine.initial,
         party=party,
@@ -302,6 +321,7 @@ def case_action_perform(
         reviewers_first_time=reviewers_first_time,
         reviewer_loads=loads,
         agency_officers=_agency_officers(case) if "agency_officers" in step.needs else (),
+        texts=selectors.case_texts(case),
     )
     penalty = spec.act_kind == "penalty"
     major_before = major_assessment(snapshot, context).codes if penalty else ()
@@ -360,6 +380,8 @@ def case_action_perform(
     draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
     case.state = after.state
     case.facts = selectors.snapshot_facts_dump(after, spec)
+    if spec.texts_type is not None:
+        draft.details["texts"] = facts_dump(draft.texts)
     case.details = draft.details
     case.save(update_fields=["state", "facts", "details", "updated_at"])
     if "agency_officers" in step.needs:

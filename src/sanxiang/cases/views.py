@@ -62,6 +62,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 act_date=data["act_date"],
                 discovered_on=data["discovered_on"],
                 options=case_create_options(form),
+                parent=data["parent"],
             )
         except Refused as refusal:
             refused = refusal

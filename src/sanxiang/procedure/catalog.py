@@ -57,7 +57,8 @@ class ProcedureSpec:
     # Steps whose audio-video record the evidence store can hold (record `audio_video_<step>`).
     audio_video_steps: frozenset[str] = frozenset()
     # The facts of a new case, from what registration gives: facts_initial(discovered_on=,
-    # act_date=, on=, options=) with options checked against `options` first.
+    # act_date=, on=, options=, parent=) with options checked against `options` first; `parent`
+    # is the snapshot of the case it belongs to, or None.
     facts_initial: Callable[..., dict[str, Any]] = lambda **_: {}
     # The records a new case starts with (the 案源登记 of an ordinary penalty case).
     records_initial: tuple[str, ...] = ()
@@ -66,9 +67,17 @@ class ProcedureSpec:
     options: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
     # The labels of those choices (name → label), for the registration form.
     option_labels: dict[str, str] = dataclasses.field(default_factory=dict)
+    # The act kinds of the case a case of this procedure may belong to (`Case.parent`: a seizure
+    # inside a penalty case, the execution of a penalty decision), and whether it must.
+    parent_act_kinds: tuple[str, ...] = ()
+    parent_required: bool = False
     # The kinds of the 权责清单's matters (registry MatterKind) a case of this procedure serves.
     matter_kinds: tuple[str, ...] = ()
     help: str = ""
+    # The frozen dataclass of the case's texts (what documents print beyond the facts), stored
+    # typed and checked on every write; None: the procedure keeps them as a plain dict (the
+    # penalty's `details`, older than the catalogue).
+    texts_type: type | None = None
     # What a step's form starts with, from the case's texts so far (the penalty proposed).
     form_initial: Callable[[dict[str, Any]], dict[str, Any]] = lambda details: {}
     # The rule a recording step taken in the wrong state breaks (the procedure's recording rule).

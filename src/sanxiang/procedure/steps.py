@@ -117,6 +117,9 @@ class Draft:
     agency_officers: tuple[OfficerSnapshot, ...] = ()
     violations: list[Violation] = field(default_factory=list)
     records: set[str] = field(default_factory=set)
+    # The case's texts, typed, for a procedure that declares `texts_type` (what its documents
+    # print beyond the snapshot's facts: places, items, reasons); steps replace it.
+    texts: Any = None
 
     @property
     def on(self) -> dt.date:
