@@ -182,7 +182,6 @@ UNPAID_FINE = EnforcementDetails(
         decided_on=dt.date(2026, 11, 26),
         duty="自收到决定书之日起十五日内缴纳罚没款人民币叁仟肆佰捌拾元整",
         received_on=dt.date(2026, 11, 27),
-        due_on=dt.date(2026, 12, 12),
     ),
     default="在决定书规定的期限内未缴纳罚没款，经电话催缴仍未缴纳",
     principal_fen=348_000,
@@ -244,7 +243,6 @@ GRAVEL = EnforcementDetails(
         decided_on=dt.date(2027, 3, 10),
         duty="于2027年4月10日前清除堆放在无定河河道管理范围内的砂石料约300立方米，恢复河道原状",
         received_on=dt.date(2027, 3, 11),
-        due_on=dt.date(2027, 4, 10),
     ),
     default="逾期未清除，砂石料仍堆放在河道管理范围内",
     demand=DemandDetails(

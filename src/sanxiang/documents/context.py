@@ -529,7 +529,6 @@ class EnforcedDecision:
     decided_on: dt.date | None
     duty: str  # what it asks of the party, completing "要求当事人…": 缴纳罚款人民币叁仟元整
     received_on: dt.date | None = None  # served on the party
-    due_on: dt.date | None = None  # the last day it gave the party
 
 
 @dataclass(frozen=True)
