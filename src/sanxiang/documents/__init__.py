@@ -1,5 +1,7 @@
-"""Enforcement documents (执法文书): the fourteen standard documents of a penalty case, rendered from
-case data as PDF (to issue, hash and archive) and DOCX (to edit in WPS or Word).
+"""Enforcement documents (执法文书): the fourteen standard documents of a penalty case, the decisions of
+its other outcomes (不予行政处罚, 移送司法机关) and the documents of 行政强制 (查封、扣押、冻结 and their
+execution), rendered from case data as PDF (to issue, hash and archive) and DOCX (to edit in WPS or
+Word).
 
 Pure rendering: no models and no Django. The workflow builds a `DocumentContext`, calls
 `document_render(kind=..., context=...)`, stores both files in the evidence store and records the
@@ -11,6 +13,7 @@ basis (for the 行政处罚决定书: 《中华人民共和国行政处罚法》
 from sanxiang.documents.context import (
     CHECKLIST_FINDINGS,
     PENALTY_KINDS,
+    RELEASE_GROUNDS,
     REVIEW_OPINIONS,
     SERVICE_METHODS,
     Agency,
@@ -18,16 +21,27 @@ from sanxiang.documents.context import (
     CaseInfo,
     ChecklistLine,
     ClosingDetails,
+    CourtApplicationDetails,
     DecisionDetails,
+    DemandDetails,
     DiscussionDetails,
     DocumentContext,
+    EnforcedDecision,
+    EnforcementDetails,
     Evidence,
     Exchange,
+    ExecutionDetails,
+    FrozenAccount,
     HearingDetails,
     InquiryDetails,
     InspectionDetails,
     InvestigationDetails,
     LegalBasis,
+    MeasureDetails,
+    MeasureExtension,
+    MeasureOnSite,
+    MeasureRelease,
+    NoPenaltyDetails,
     NoticeDetails,
     Officer,
     OnSpotDetails,
@@ -43,12 +57,21 @@ from sanxiang.documents.context import (
     ReviewDetails,
     ServedDocument,
     ServiceDetails,
+    SubstituteDetails,
+    TransferDetails,
 )
 from sanxiang.documents.pdf import CharactersUnprintable
-from sanxiang.documents.registry import DOCUMENT_KINDS, DocumentKind
+from sanxiang.documents.registry import (
+    ALL_DOCUMENT_KINDS,
+    COERCION_KINDS,
+    DOCUMENT_KINDS,
+    PENALTY_OUTCOME_KINDS,
+    DocumentKind,
+)
 from sanxiang.documents.render import (
     RenderedDocument,
     decision_elements_present,
+    document_elements_present,
     document_kind_get,
     document_problems,
     document_render,
@@ -62,10 +85,14 @@ from sanxiang.documents.text import (
 )
 
 __all__ = [
+    "ALL_DOCUMENT_KINDS",
     "CHECKLIST_FINDINGS",
+    "COERCION_KINDS",
     "DECISION_ELEMENTS",
     "DOCUMENT_KINDS",
     "PENALTY_KINDS",
+    "PENALTY_OUTCOME_KINDS",
+    "RELEASE_GROUNDS",
     "REVIEW_OPINIONS",
     "SERVICE_METHODS",
     "Agency",
@@ -74,18 +101,29 @@ __all__ = [
     "CharactersUnprintable",
     "ChecklistLine",
     "ClosingDetails",
+    "CourtApplicationDetails",
     "DecisionDetails",
+    "DemandDetails",
     "DiscussionDetails",
     "DocumentContext",
     "DocumentIncomplete",
     "DocumentKind",
+    "EnforcedDecision",
+    "EnforcementDetails",
     "Evidence",
     "Exchange",
+    "ExecutionDetails",
+    "FrozenAccount",
     "HearingDetails",
     "InquiryDetails",
     "InspectionDetails",
     "InvestigationDetails",
     "LegalBasis",
+    "MeasureDetails",
+    "MeasureExtension",
+    "MeasureOnSite",
+    "MeasureRelease",
+    "NoPenaltyDetails",
     "NoticeDetails",
     "Officer",
     "OnSpotDetails",
@@ -102,11 +140,14 @@ __all__ = [
     "ReviewDetails",
     "ServedDocument",
     "ServiceDetails",
+    "SubstituteDetails",
+    "TransferDetails",
     "amount_render",
     "amount_render_capital",
     "amount_render_figures",
     "date_render",
     "decision_elements_present",
+    "document_elements_present",
     "document_kind_get",
     "document_problems",
     "document_render",

@@ -14,6 +14,9 @@ from dataclasses import dataclass, fields
 
 from sanxiang.documents.text import amount_render
 
+# 行政强制法第九条: the measures, one list for the engine and the documents.
+from sanxiang.procedure.coercion.snapshot import MEASURE_KINDS, SEAL_SEIZURE_KINDS
+
 # 行政处罚法第九条: one list of penalty kinds for the engine and the documents.
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 
@@ -50,6 +53,16 @@ SERVICE_METHODS: dict[str, str] = {
 # 法制审核 (第五十八条): the reviewer's finding on each checklist item, and the opinion as a whole.
 CHECKLIST_FINDINGS = ("符合", "不符合", "不适用")
 REVIEW_OPINIONS = ("同意", "不同意", "补充材料后重新提交")
+
+# 行政强制法第二十八条第一款 (查封、扣押) and 第三十三条第一款 (冻结): the grounds of a release, in the
+# order of their items; "{m}" is the measure as the document names it (查封, 扣押 or 冻结).
+RELEASE_GROUNDS: dict[str, str] = {
+    "no_violation": "当事人没有违法行为",
+    "unrelated": "{m}的{object}与违法行为无关",
+    "decided": "本机关对违法行为已经作出处理决定，不再需要{m}",
+    "expired": "{m}期限已经届满",
+    "other": "其他不再需要采取{m}措施的情形",
+}
 
 
 def _tuples(instance: object) -> None:
@@ -402,9 +415,234 @@ class DiscussionDetails:
         _tuples(self)
 
 
+# --- 行政强制措施 (查封、扣押、冻结) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrozenAccount:
+    """One deposit or remittance frozen (行政强制法第三十一条第三项: 冻结的账号和数额)."""
+
+    bank: str  # 开户金融机构: 中国农业银行乌审旗支行
+    account_name: str  # 户名
+    account_number: str  # 账号, masked or full as the caller decides
+    amount_fen: int  # 冻结数额
+
+
+@dataclass(frozen=True)
+class MeasureOnSite:
+    """现场笔录 of a measure (行政强制法第十八条; 冻结: 第三十条第一款 asks for its 第七项 only)."""
+
+    started_at: dt.datetime
+    ended_at: dt.datetime
+    place: str
+    recorder: str
+    findings: str  # 现场情况: what was sealed, seized or frozen, and how
+    told: str = ""  # 当场告知的内容: the reasons, basis, rights and remedies as told (第五项)
+    statement: str = ""  # 当事人的陈述和申辩, or that the party made none (第六项)
+    party_present: bool = True  # 当事人到场 (第四项)
+    # Who was there for the party: itself, its agent, the person in charge.
+    present_person: Person | None = None
+    witness: Person | None = None  # 见证人, when the party is absent (第九项)
+    refusal_note: str = ""  # 当事人拒绝签名或者盖章 and how (第八项): printed in the record
+    recording: str = ""  # 现场拍照、录像情况
+
+
+@dataclass(frozen=True)
+class MeasureExtension:
+    """延长查封、扣押（冻结）期限 (第二十五条; 冻结: 第三十二条): approved by the head, told in writing
+    with the reason."""
+
+    days: int  # 延长的天数 (the engine checks the limit)
+    reason: str  # 情况复杂的具体情形
+    approved_on: dt.date | None  # 负责人批准日期
+    new_end: dt.date | None  # the new last day, computed by the caller's calendar
+
+
+@dataclass(frozen=True)
+class MeasureRelease:
+    """解除查封、扣押（冻结） (第二十八条; 冻结: 第三十三条)."""
+
+    ground: str  # a key of RELEASE_GROUNDS
+    detail: str = ""  # the facts of the ground: 经检验，该批牛奶符合食品安全标准
+    items: tuple[PreservedItem, ...] = ()  # returned (第二十八条第二款); empty: every item of the measure
+    proceeds_fen: int = 0  # 已拍卖或者变卖的鲜活、不易保管物品的所得款项, returned instead
+    collection: str = ""  # 领取的时间、地点或者方式
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class MeasureDetails:
+    """A compulsory measure (行政强制措施) as its documents print it: the decision (第二十四条,
+    第三十一条), the inventory, the on-site record (第十八条), the extension (第二十五条, 第三十二条) and
+    the release (第二十八条, 第三十三条). A document names the measure by `kind`: 查封, 扣押 or 冻结."""
+
+    kind: str  # a key of MEASURE_KINDS: seal_up | seizure | freeze
+    reason: str  # 理由: what the party is suspected of and why the measure is needed
+    bases: tuple[LegalBasis, ...]  # 依据: the provisions that allow this measure
+    start: dt.date | None  # the period's first day
+    end: dt.date | None  # its last day, computed by the caller's calendar
+    days: int  # 期限 in days (the engine checks the limit)
+    # 负责人批准日期 (第十八条第一项); after the act in an emergency (第十九条).
+    approved_on: dt.date | None = None
+    place: str = ""  # where it is carried out
+    items: tuple[PreservedItem, ...] = ()  # 查封、扣押的场所、设施或者财物
+    storage_place: str = ""
+    storage_method: str = ""  # 就地查封, 异地扣押, 委托第三人保管 …
+    accounts: tuple[FrozenAccount, ...] = ()  # 冻结
+    # The measure's decision, for the documents that follow it (清单, 延长通知书, 解除决定书); the
+    # decision itself takes its number from `DocumentContext.document_number`.
+    decision_number: str = ""
+    decided_on: dt.date | None = None
+    on_site: MeasureOnSite | None = None
+    extension: MeasureExtension | None = None
+    release: MeasureRelease | None = None
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+    @property
+    def label(self) -> str:
+        """查封, 扣押 or 冻结; 查封（扣押） while the kind is unknown."""
+        return MEASURE_KINDS.get(self.kind, "查封（扣押）")
+
+    @property
+    def is_seal_seizure(self) -> bool:
+        return self.kind in SEAL_SEIZURE_KINDS
+
+    @property
+    def object(self) -> str:
+        """What the measure holds, as the law names it."""
+        return "存款、汇款" if self.kind == "freeze" else "场所、设施或者财物"
+
+
+# --- 行政强制执行 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnforcedDecision:
+    """The administrative decision the party did not perform (行政强制法第三十四条、第五十三条)."""
+
+    title: str  # 行政处罚决定书
+    number: str  # its 文号
+    decided_on: dt.date | None
+    duty: str  # what it asks of the party, completing "要求当事人…": 缴纳罚款人民币叁仟元整
+    received_on: dt.date | None = None  # served on the party
+
+
+@dataclass(frozen=True)
+class DemandDetails:
+    """催告书 (第三十五条; before an application to the court, 第五十四条)."""
+
+    deadline: dt.date | None  # 履行义务的期限
+    method: str  # 履行义务的方式
+    amount_fen: int = 0  # 金钱给付: the amount to pay (principal and surcharge)
+    payment_method: str = ""  # 金钱给付的给付方式
+    statement_days: int = 0  # a window for the 陈述、申辩 the agency grants (0: none printed)
+    to_court: bool = False  # the agency has no power of execution: it will apply to the court
+    number: str = ""  # the demand's 文号, for the documents that follow it
+    served_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class ExecutionDetails:
+    """强制执行决定书 (第三十七条)."""
+
+    reasons: str  # 强制执行的理由
+    bases: tuple[LegalBasis, ...]  # 依据: the provisions that give the agency the power
+    method: str  # a key of procedure.enforcement EXECUTION_METHODS
+    method_detail: str  # what exactly: 划拨当事人在…的存款人民币…
+    starts_at: dt.datetime | None  # 强制执行的时间
+    immediate: bool = False  # 立即强制执行 during the demand period (第三十七条第三款)
+    immediate_reason: str = ""  # the evidence of assets moved or hidden
+    reexamination: str = ""  # the re-examination of the party's statement (第三十六条)
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class SubstituteDetails:
+    """代履行决定书 (第五十条、第五十一条)."""
+
+    reasons: str  # 代履行的理由, including the harm (交通安全、环境污染、自然资源)
+    bases: tuple[LegalBasis, ...]
+    method: str  # 方式
+    starts_at: dt.datetime | None  # 时间
+    target: str  # 标的
+    cost_estimate_fen: int  # 费用预算
+    performer: str  # 代履行人: the agency, or a third party without interest
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class CourtApplicationDetails:
+    """强制执行申请书 (第五十三条至第五十五条)."""
+
+    court: str  # 所在地有管辖权的人民法院
+    target: str  # 申请强制执行标的情况 (第五十五条第一款第四项)
+    party_opinion: str  # 当事人的意见 (第三项), or that it gave none
+    head: str  # 行政机关负责人, who signs (第二款)
+    attachments: tuple[str, ...]  # the materials of 第一款: 行政决定书, 催告书及送达回证 …
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class EnforcementDetails:
+    """A compulsory execution (行政强制执行) as its documents print it."""
+
+    obligation: str  # a key of procedure.enforcement OBLIGATION_KINDS: payment | act | demolition
+    decision: EnforcedDecision
+    default: str  # how the party failed: 逾期未缴纳罚款
+    principal_fen: int = 0  # 金钱给付义务的数额
+    surcharge_fen: int = 0  # 加处罚款或者滞纳金 claimed
+    demand: DemandDetails | None = None
+    execution: ExecutionDetails | None = None
+    substitute: SubstituteDetails | None = None
+    court: CourtApplicationDetails | None = None
+
+
+# --- 不予行政处罚, 移送司法机关 (行政处罚法第五十七条第一款第二项至第四项) --------------------------------
+
+
+@dataclass(frozen=True)
+class NoPenaltyDetails:
+    """不予行政处罚决定书: the ground, the agency's reasoning, and the education the law asks for."""
+
+    reason: str  # a key of procedure.penalty NO_PENALTY_REASONS
+    reasoning: str  # 本机关认为 …: why the ground applies
+    education: str = ""  # 对当事人的教育 (or the order to the guardian)
+    correction: str = ""  # 责令改正
+    bases: tuple[LegalBasis, ...] = ()  # further provisions (a sector's 不予处罚清单 …)
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
+class TransferDetails:
+    """涉嫌犯罪案件移送书 (行政处罚法第二十七条; 《行政执法机关移送涉嫌犯罪案件的规定》)."""
+
+    recipient: str  # 受移送的司法机关: 乌审旗公安局
+    suspected_offence: str  # 涉嫌的罪名: 生产、销售不符合安全标准的食品罪
+    reasons: str  # why a crime is suspected: the amount, the circumstances, the consequences
+    attachments: tuple[str, ...]  # the materials sent with it
+    approved_by: str = ""  # the head who approved the transfer
+    approved_on: dt.date | None = None
+    contact_person: str = ""
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
 @dataclass(frozen=True)
 class DocumentContext:
-    """Everything any of the fourteen documents may print. Each kind needs a part of it; the registry
+    """Everything any of the documents may print. Each kind needs a part of it; the registry
     says which, and rendering refuses while something it needs is missing."""
 
     agency: Agency
@@ -439,6 +677,10 @@ class DocumentContext:
     closing: ClosingDetails | None = None
     review: ReviewDetails | None = None
     discussion: DiscussionDetails | None = None
+    measure: MeasureDetails | None = None
+    enforcement: EnforcementDetails | None = None
+    no_penalty: NoPenaltyDetails | None = None
+    transfer: TransferDetails | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

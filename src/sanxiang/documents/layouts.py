@@ -1,4 +1,6 @@
-"""The fourteen standard documents of an administrative-penalty case, each written once as blocks.
+"""The standard documents of an administrative-penalty case, each written once as blocks: the fourteen
+of its course, and the 不予行政处罚决定书 and 涉嫌犯罪案件移送书 of its other outcomes. (The documents of
+行政强制 are in coercion_layouts.py.)
 
 The wording follows the common national templates (市场监督管理行政处罚文书格式范本 and the
 provincial 行政执法文书 models derived from it): agency and title centred, the 文号 under them, the
@@ -30,13 +32,15 @@ from sanxiang.documents.context import (
     Party,
     Person,
 )
-from sanxiang.documents.requirements import performance_needed
+from sanxiang.documents.requirements import TRANSFER_REGULATION, no_penalty_citation, performance_needed
 from sanxiang.documents.text import (
     date_render,
     datetime_render,
     number_render_chinese,
     period_render,
 )
+from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.snapshot import NO_PENALTY_REASONS
 
 LETTER_SIZE = 14.0  # 四号: letters to the party (告知书, 通知书, 决定书)
 FORM_SIZE = 12.0  # 小四: forms, records, reports
@@ -200,16 +204,32 @@ def _performance_paras(context: DocumentContext) -> list[Para]:
     return paras
 
 
-def _remedies_para(context: DocumentContext, *, document: str) -> Para:
+def decision_remedies_para(
+    context: DocumentContext,
+    *,
+    who: str = "当事人",
+    document: str = "决定书",
+    act: str = "本决定",
+    not_suspended: bool = True,
+) -> Para:
+    """申请行政复议、提起行政诉讼的途径和期限, as every decision to the party prints them; and, for
+    a decision to be carried out, that a challenge does not suspend it (行政复议法第四十二条,
+    行政诉讼法第五十六条)."""
     assert context.remedies is not None
     remedies = context.remedies
     days = number_render_chinese(value=remedies.reconsideration_days)
     months = number_render_chinese(value=remedies.litigation_months)
-    return Para(
-        f"当事人如不服本行政处罚决定，可以自收到本{document}之日起{days}日内向{remedies.reconsideration_authority}"
+    text = (
+        f"{who}如不服{act}，可以自收到本{document}之日起{days}日内向{remedies.reconsideration_authority}"
         f"申请行政复议，也可以自收到本{document}之日起{months}个月内依法向{remedies.court}提起行政诉讼。"
-        "申请行政复议或者提起行政诉讼期间，本行政处罚决定不停止执行，法律另有规定的除外。"
     )
+    if not_suspended:
+        text += f"申请行政复议或者提起行政诉讼期间，{act}不停止执行，法律另有规定的除外。"
+    return Para(text)
+
+
+def _remedies_para(context: DocumentContext, *, document: str) -> Para:
+    return decision_remedies_para(context, document=document, act="本行政处罚决定")
 
 
 def _record_signatures(*roles: str, signs: str = "（签名）") -> list[Table]:
@@ -932,3 +952,92 @@ def collective_discussion_layout(context: DocumentContext) -> Layout:
         ),
     ]
     return Layout(blocks=tuple(blocks), body_size=FORM_SIZE, page_numbers=True)
+
+
+# --- 15. 不予行政处罚决定书 (第五十七条第一款第二项、第三项) ------------------------------------------------
+
+
+def _procedure_paras(context: DocumentContext) -> list[Para]:
+    details = context.decision
+    if details is not None and details.procedure:
+        return _prose(details.procedure)
+    if context.case.opened_on and context.case.cause:
+        return [Para(f"本机关于{_date(context.case.opened_on)}对当事人{_case_phrase(context)}立案调查。")]
+    return []
+
+
+def no_penalty_decision_layout(context: DocumentContext) -> Layout:
+    """What 第五十九条 asks of a decision, with the ground of not penalising in place of the penalty
+    and its performance: the party and its address; the facts and evidence; the ground and its
+    provisions; the education the law asks for (第三十三条第三款); the remedies; the agency, the date
+    and the seal."""
+    assert context.party is not None and context.no_penalty is not None
+    details = context.no_penalty
+    label = NO_PENALTY_REASONS[details.reason][0]
+    bases = no_penalty_citation(details.reason)
+    if details.bases:
+        bases += "、" + _cite(details.bases)
+    blocks: list[Block] = [
+        *_heading(context, "不予行政处罚决定书", number=context.document_number),
+        *_party_paras(context.party),
+        Space(2),
+        *_procedure_paras(context),
+        Para(f"经查明：{context.facts.strip()}"),
+    ]
+    if context.evidence:
+        blocks += [Para("上述事实，有下列证据证明："), *_numbered(_evidence_lines(context))]
+    if context.violated:
+        blocks.append(Para(f"当事人的上述行为违反了{_cite(context.violated)}的规定。"))
+    blocks += _prose(details.reasoning)
+    blocks.append(Para(f"本案属于“{label}”的情形。依据{bases}的规定，本机关决定对当事人不予行政处罚。"))
+    if details.correction:
+        blocks.append(Para(f"同时，责令当事人{details.correction.strip().rstrip('。')}。"))
+    if details.education:
+        blocks += _prose(details.education)
+    blocks.append(decision_remedies_para(context, not_suspended=False))
+    blocks += _sealed(context)
+    return Layout(blocks=tuple(blocks), body_size=LETTER_SIZE)
+
+
+# --- 16. 涉嫌犯罪案件移送书 (第二十七条; 第五十七条第一款第四项) --------------------------------------------
+
+
+def transfer_letter_layout(context: DocumentContext) -> Layout:
+    """To the judicial organ: the case and its facts, why a crime is suspected, the provisions of the
+    transfer, the materials sent with it (《行政执法机关移送涉嫌犯罪案件的规定》第六条), and what the
+    receiving organ and the agency do next (第七条、第八条、第十二条)."""
+    assert context.party is not None and context.transfer is not None
+    transfer = context.transfer
+    approved = (
+        f"经本机关负责人{transfer.approved_by}于{_date(transfer.approved_on)}批准，"
+        if transfer.approved_by and transfer.approved_on
+        else ""
+    )
+    provisions = (
+        f"{penalty_article(27, detail='第一款')}、第五十七条第一款第四项和{TRANSFER_REGULATION}第三条"
+    )
+    blocks: list[Block] = [
+        *_heading(context, "涉嫌犯罪案件移送书", number=context.document_number),
+        Para(f"{transfer.recipient}：", indent=False, align="left"),
+        Para(f"本机关在查处{context.party.name}{_case_phrase(context)}过程中查明：{context.facts.strip()}"),
+    ]
+    if context.evidence:
+        blocks += [Para("以上事实，有下列证据证明："), *_numbered(_evidence_lines(context))]
+    blocks += [
+        Para(
+            f"{transfer.reasons.strip().rstrip('。')}，当事人的行为涉嫌构成{transfer.suspected_offence.strip()}，"
+            "依法需要追究刑事责任。"
+        ),
+        Para(f"{approved}根据{provisions}的规定，现将该案移送你单位依法处理。"),
+        Para(
+            "请你单位在本移送书的回执上签字，自接受移送之日起三日内对所移送的案件进行审查，并将立案或者不予立案的决定"
+            "书面通知本机关。本机关将自接到立案通知书之日起三日内将涉案物品以及与案件有关的其他材料移交你单位。"
+        ),
+        Para("附件：", indent=False, align="left"),
+        *_numbered(transfer.attachments),
+    ]
+    contact = _contact(context, transfer.contact_person)
+    if contact:
+        blocks += [Space(2), contact]
+    blocks += _sealed(context)
+    return Layout(blocks=tuple(blocks), body_size=LETTER_SIZE)

@@ -1,16 +1,24 @@
-"""The fourteen kinds of document: title, layout, what each needs, and the rule that asks for it.
+"""The kinds of document: title, layout, what each needs, and the rule that asks for it.
 
-`record_kind` is the procedure engine's record (penalty/procedures.py RECORD_KINDS) that an issued
-document of this kind provides, so the workflow can tick the record once the document is stored.
+`DOCUMENT_KINDS` holds the fourteen standard documents of a penalty case; `PENALTY_OUTCOME_KINDS` the
+decisions of its other outcomes (不予行政处罚, 移送司法机关); `COERCION_KINDS` the documents of
+行政强制 (the measures and their execution). `ALL_DOCUMENT_KINDS` is all of them, which
+`document_render` and `document_problems` accept.
+
+`record_kind` is the procedure engine's record (penalty/, coercion/ and enforcement/procedures.py
+RECORD_KINDS) that an issued document of this kind provides, so the workflow can tick the record
+once the document is stored.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sanxiang.documents import layouts
+from sanxiang.documents import coercion_layouts, layouts
 from sanxiang.documents.blocks import Layout
 from sanxiang.documents.context import DocumentContext
 from sanxiang.documents.requirements import (
+    ART_27,
+    ART_33_3,
     ART_44,
     ART_52,
     ART_54,
@@ -23,27 +31,75 @@ from sanxiang.documents.requirements import (
     ART_64,
     ART_67,
     ART_70,
+    C_18,
+    C_18_2,
+    C_18_5,
+    C_18_6,
+    C_18_9,
+    C_24,
+    C_24_2,
+    C_25_2,
+    C_28,
+    C_30,
+    C_31,
+    C_32_2,
+    C_33,
+    C_35,
+    C_37,
+    C_37_2,
+    C_37_3,
+    C_50,
+    C_51,
+    C_54,
+    C_55,
+    C_55_1,
+    C_55_2,
     CHECKLIST_LABEL,
     FORM_BASIS,
+    NO_PENALTY_BASIS,
     REVIEW_BASIS,
     SERVICE_BASIS,
+    TRANSFER_BASIS,
+    TRANSFER_MATERIALS_BASIS,
     Requirement,
+    accounts_complete,
     checklist_complete,
     checklist_describe,
+    demand_amount_set,
+    education_given,
+    execution_method_known,
+    extension_days_set,
     given,
     hearing_window_set,
+    immediate_reason_given,
+    measure_items_complete,
+    measure_kind_in,
+    measure_period_set,
+    no_penalty_reason_known,
+    obligation_known,
     officers_at_least,
     officers_of_the_act,
+    on_site_given,
     on_spot_collection_documented,
     penalty_or_opinion,
     penalty_requirements,
     performance_requirement,
+    release_ground_known,
+    release_returns_listed,
     remedies_requirements,
     review_opinion_known,
     review_round_set,
     service_method_known,
     statement_window_set,
+    substitute_cost_set,
+    witness_when_absent,
 )
+from sanxiang.procedure.coercion.snapshot import DECISION_ELEMENTS as MEASURE_DECISION_ELEMENTS
+from sanxiang.procedure.coercion.snapshot import FREEZE_DECISION_ELEMENTS, MEASURE_KINDS
+from sanxiang.procedure.enforcement.snapshot import DEMAND_ELEMENTS, EXECUTION_DECISION_ELEMENTS
+from sanxiang.procedure.penalty.snapshot import NO_PENALTY_DECISION_ELEMENTS
+
+Resolve = Callable[[DocumentContext], str]
 
 
 @dataclass(frozen=True)
@@ -57,11 +113,29 @@ class DocumentKind:
     # Issued to the party under a 文号 of its own; the others (forms, records, reports) are filed
     # under the case number.
     numbered: bool = False
+    # What a numbered kind's 文号 adds to the agency's abbreviation: 罚决 in 乌市监罚决〔2026〕12号.
+    number_word: str = ""
+    # The procedure engine's checklist of what the document states (e.g. 第二十四条第二款's elements
+    # of a 查封、扣押决定书), under the engine's keys; `document_elements_present` reports which of
+    # them a context supplies, from the requirements that carry them.
+    elements: tuple[str, ...] = ()
+    # A title or a basis that depends on the context: a measure's documents name the measure
+    # (扣押决定书), and a 冻结 rests on other articles than a 查封、扣押.
+    title_of: Resolve | None = None
+    basis_of: Resolve | None = None
 
     @property
     def fields(self) -> tuple[tuple[str, str], ...]:
         """(context path, Chinese label) of everything the kind needs, for forms and the API."""
         return tuple((r.key, r.label) for r in self.requirements)
+
+    def title_for(self, context: DocumentContext) -> str:
+        """The title this context's document carries: 扣押决定书 for a seizure."""
+        return self.title_of(context) if self.title_of is not None else self.title
+
+    def basis_for(self, context: DocumentContext) -> str:
+        """The basis of the requirements that cite none of their own, for this context."""
+        return self.basis_of(context) if self.basis_of is not None else self.legal_basis
 
 
 AGENCY = given("agency.name", "行政机关名称", legal_basis=FORM_BASIS)
@@ -172,6 +246,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ART_56,
             "preservation_notice",
             numbered=True,
+            number_word="先保",
         ),
         DocumentKind(
             "investigation_report",
@@ -210,6 +285,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ART_44,
             "advance_notice",
             numbered=True,
+            number_word="罚告",
         ),
         DocumentKind(
             "hearing_notice",
@@ -227,6 +303,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ART_64,
             "hearing_notice",
             numbered=True,
+            number_word="听通",
         ),
         DocumentKind(
             "hearing_transcript",
@@ -255,6 +332,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ART_59,
             "decision_document",
             numbered=True,
+            number_word="罚决",
         ),
         DocumentKind(
             "service_receipt",
@@ -304,6 +382,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             ART_52,
             "decision_document",
             numbered=True,
+            number_word="当罚",
         ),
         DocumentKind(
             "closing_approval",
@@ -369,4 +448,405 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
     )
 }
 
-__all__ = ["DECISION_REQUIREMENTS", "DOCUMENT_KINDS", "DocumentKind"]
+
+# --- 不予行政处罚, 移送司法机关 ------------------------------------------------------------------------
+
+# 第五十九条's elements that a 不予行政处罚决定书 states (procedure: NO_PENALTY_DECISION_ELEMENTS),
+# with the ground of not penalising in place of the penalty and its performance.
+NO_PENALTY_REQUIREMENTS: tuple[Requirement, ...] = (
+    given("party.name", "当事人的姓名或者名称", element="party"),
+    given("party.address", "当事人的地址", element="party"),
+    given("facts", "查明的事实", element="facts_evidence"),
+    given("evidence", "证据", element="facts_evidence"),
+    Requirement(
+        "no_penalty.reason",
+        "不予行政处罚的法定情形",
+        no_penalty_reason_known,
+        NO_PENALTY_BASIS,
+    ),
+    given("no_penalty.reasoning", "不予行政处罚的理由", legal_basis=NO_PENALTY_BASIS),
+    Requirement("no_penalty.education", "对当事人的教育（或者责令监护人管教）", education_given, ART_33_3),
+    *remedies_requirements(legal_basis=ART_59, element="remedies"),
+    given("agency.name", "作出决定的行政机关名称", element="agency_date"),
+    given("issued_on", "作出决定的日期", element="agency_date"),
+    given("agency.seal_text", "行政机关的印章", element="seal"),
+    NUMBER,
+)
+
+PENALTY_OUTCOME_KINDS: dict[str, DocumentKind] = {
+    kind.key: kind
+    for kind in (
+        DocumentKind(
+            "no_penalty_decision",
+            "不予行政处罚决定书",
+            layouts.no_penalty_decision_layout,
+            NO_PENALTY_REQUIREMENTS,
+            ART_59,
+            "decision_document",
+            numbered=True,
+            number_word="不罚决",
+            elements=tuple(NO_PENALTY_DECISION_ELEMENTS),
+        ),
+        DocumentKind(
+            "transfer_letter",
+            "涉嫌犯罪案件移送书",
+            layouts.transfer_letter_layout,
+            (
+                *_issued(),
+                CAUSE,
+                PARTY_NAME,
+                given("transfer.recipient", "受移送的司法机关"),
+                given("facts", "案件事实"),
+                given("transfer.reasons", "移送的理由（涉嫌犯罪的情形）", legal_basis=ART_27),
+                given("transfer.suspected_offence", "涉嫌的罪名", legal_basis=ART_27),
+                given(
+                    "transfer.attachments",
+                    "随案移送的材料（涉嫌犯罪案件情况的调查报告、涉案物品清单、检验报告或者鉴定结论等）",
+                    legal_basis=TRANSFER_MATERIALS_BASIS,
+                ),
+            ),
+            TRANSFER_BASIS,
+            "transfer_letter",
+            numbered=True,
+            number_word="移送",
+        ),
+    )
+}
+
+
+# --- 行政强制 ----------------------------------------------------------------------------------------
+
+SEAL_SEIZURE = ("seal_up", "seizure")
+ALL_MEASURES = tuple(MEASURE_KINDS)
+
+
+def _measure_title(template: str, kinds: tuple[str, ...] = ALL_MEASURES) -> Resolve:
+    """查封（扣押）决定书 → 查封决定书 / 扣押决定书 (/ 冻结 where the document serves a freeze too) as
+    the context's measure is; the template while the measure is none the document is for."""
+
+    def title(context: DocumentContext) -> str:
+        measure = context.measure
+        if measure is None or measure.kind not in kinds:
+            return template
+        return template.replace("查封（扣押）", measure.label)
+
+    return title
+
+
+def _measure_basis(seal_seizure: str, freeze: str) -> Resolve:
+    def basis(context: DocumentContext) -> str:
+        return freeze if context.measure is not None and context.measure.kind == "freeze" else seal_seizure
+
+    return basis
+
+
+def _measure_decision_requirements(
+    *, kind: Requirement, items: Requirement, legal_basis: str
+) -> tuple[Requirement, ...]:
+    """第二十四条第二款 (查封、扣押) and 第三十一条 (冻结): the same five elements, with the things or
+    the accounts; under the keys of the engine's DECISION_ELEMENTS and FREEZE_DECISION_ELEMENTS."""
+    return (
+        given("party.name", "当事人的姓名或者名称", element="party"),
+        given("party.address", "当事人的地址", element="party"),
+        kind,
+        given("measure.reason", "采取行政强制措施的理由", element="reasons_basis_period"),
+        given("measure.bases", "采取行政强制措施的依据（法律、法规的条款）", element="reasons_basis_period"),
+        Requirement(
+            "measure.days",
+            "行政强制措施的期限（起止日期和天数）",
+            measure_period_set,
+            element="reasons_basis_period",
+        ),
+        items,
+        *remedies_requirements(legal_basis=legal_basis, element="remedies"),
+        given("agency.name", "行政机关的名称", element="agency_seal_date"),
+        given("agency.seal_text", "行政机关的印章", element="agency_seal_date"),
+        given("issued_on", "决定日期", element="agency_seal_date"),
+        NUMBER,
+    )
+
+
+def _enforced_decision(*, party: str = "当事人") -> tuple[Requirement, ...]:
+    """The decision the party did not perform and how it failed (第三十四条、第五十三条)."""
+    return (
+        given("enforcement.decision.number", "据以执行的行政决定书文号"),
+        given("enforcement.decision.duty", "行政决定要求履行的义务"),
+        given("enforcement.default", f"{party}不履行义务的情况"),
+    )
+
+
+def _demand_served(*, legal_basis: str) -> tuple[Requirement, ...]:
+    """The demand that came first (第三十五条, 第五十条, 第五十四条): its number, its service and its deadline."""
+    return (
+        given("enforcement.demand.number", "催告书文号", legal_basis=legal_basis),
+        given("enforcement.demand.served_on", "催告书送达日期", legal_basis=legal_basis),
+        given("enforcement.demand.deadline", "催告书载明的履行期限", legal_basis=legal_basis),
+    )
+
+
+COERCION_KINDS: dict[str, DocumentKind] = {
+    kind.key: kind
+    for kind in (
+        DocumentKind(
+            "measure_decision",
+            "查封（扣押）决定书",
+            coercion_layouts.measure_decision_layout,
+            _measure_decision_requirements(
+                kind=measure_kind_in(*SEAL_SEIZURE),
+                items=Requirement(
+                    "measure.items",
+                    "查封、扣押场所、设施或者财物的名称、数量",
+                    measure_items_complete,
+                    element="items",
+                ),
+                legal_basis=C_24_2,
+            ),
+            C_24_2,
+            "measure_decision",
+            numbered=True,
+            number_word="查扣决",
+            elements=tuple(MEASURE_DECISION_ELEMENTS),
+            title_of=_measure_title("查封（扣押）决定书", SEAL_SEIZURE),
+        ),
+        DocumentKind(
+            "inventory",
+            "查封（扣押）财物清单",
+            coercion_layouts.inventory_layout,
+            (
+                AGENCY,
+                PARTY_NAME,
+                measure_kind_in(*SEAL_SEIZURE),
+                Requirement(
+                    "measure.items", "查封、扣押场所、设施或者财物的名称、数量", measure_items_complete
+                ),
+                officers_of_the_act(legal_basis=C_18_2),
+                ISSUED,
+            ),
+            C_24,
+            "inventory",
+            title_of=_measure_title("查封（扣押）财物清单", SEAL_SEIZURE),
+        ),
+        DocumentKind(
+            "on_site_record",
+            "现场笔录",
+            coercion_layouts.on_site_record_layout,
+            (
+                AGENCY,
+                PARTY_NAME,
+                measure_kind_in(*ALL_MEASURES),
+                officers_of_the_act(legal_basis=C_18_2),
+                given("measure.on_site.started_at", "实施的时间"),
+                given("measure.on_site.ended_at", "结束的时间"),
+                given("measure.on_site.place", "实施的地点"),
+                given("measure.on_site.recorder", "记录人"),
+                given("measure.on_site.findings", "现场情况"),
+                on_site_given(
+                    "measure.on_site.told",
+                    "当场告知当事人的理由、依据以及当事人依法享有的权利、救济途径",
+                    legal_basis=C_18_5,
+                ),
+                on_site_given(
+                    "measure.on_site.statement",
+                    "当事人的陈述和申辩（或者当事人未陈述、申辩）",
+                    legal_basis=C_18_6,
+                ),
+                Requirement("measure.on_site.witness", "当事人不到场时的见证人", witness_when_absent, C_18_9),
+            ),
+            C_18,
+            "on_site_record",
+            basis_of=_measure_basis(C_18, C_30),
+        ),
+        DocumentKind(
+            "extension_notice",
+            "延长查封（扣押）期限通知书",
+            coercion_layouts.extension_notice_layout,
+            (
+                *_issued(),
+                PARTY_NAME,
+                measure_kind_in(*ALL_MEASURES),
+                given("measure.decision_number", "原决定书文号"),
+                given("measure.end", "原期限届满日期"),
+                given("measure.extension", "延长期限的决定"),
+                given("measure.extension.reason", "延长期限的理由"),
+                Requirement("measure.extension.days", "延长的期限", extension_days_set),
+                given("measure.extension.approved_on", "行政机关负责人批准延长的日期"),
+                given("measure.extension.new_end", "延长后的期限届满日期"),
+            ),
+            C_25_2,
+            "extension_notice",
+            numbered=True,
+            number_word="延期",
+            title_of=_measure_title("延长查封（扣押）期限通知书"),
+            basis_of=_measure_basis(C_25_2, C_32_2),
+        ),
+        DocumentKind(
+            "release_decision",
+            "解除查封（扣押）决定书",
+            coercion_layouts.release_decision_layout,
+            (
+                *_issued(),
+                PARTY_NAME,
+                measure_kind_in(*ALL_MEASURES),
+                given("measure.decision_number", "原决定书文号"),
+                Requirement("measure.release.ground", "解除的法定情形", release_ground_known),
+                Requirement(
+                    "measure.release.items",
+                    "解除后退还的财物（冻结：解除冻结的账号和数额）",
+                    release_returns_listed,
+                ),
+            ),
+            C_28,
+            "release_decision",
+            numbered=True,
+            number_word="解强",
+            title_of=_measure_title("解除查封（扣押）决定书"),
+            basis_of=_measure_basis(C_28, C_33),
+        ),
+        DocumentKind(
+            "freeze_decision",
+            "冻结决定书",
+            coercion_layouts.freeze_decision_layout,
+            _measure_decision_requirements(
+                kind=measure_kind_in("freeze"),
+                items=Requirement(
+                    "measure.accounts",
+                    "冻结的账号和数额（开户金融机构、账号、数额）",
+                    accounts_complete,
+                    element="items",
+                ),
+                legal_basis=C_31,
+            ),
+            C_31,
+            "freeze_decision",
+            numbered=True,
+            number_word="冻决",
+            elements=tuple(FREEZE_DECISION_ELEMENTS),
+        ),
+        DocumentKind(
+            "demand",
+            "催告书",
+            coercion_layouts.demand_layout,
+            (
+                *_issued(),
+                PARTY_NAME,
+                Requirement("enforcement.obligation", "应当履行的义务的种类", obligation_known),
+                *_enforced_decision(),
+                given("enforcement.demand.deadline", "履行义务的期限", element="deadline"),
+                given("enforcement.demand.method", "履行义务的方式", element="method"),
+                Requirement(
+                    "enforcement.demand.amount_fen",
+                    "金钱给付的金额和给付方式",
+                    demand_amount_set,
+                    element="amount",
+                ),
+            ),
+            C_35,
+            "demand",
+            numbered=True,
+            number_word="催告",
+            elements=tuple(DEMAND_ELEMENTS),
+        ),
+        DocumentKind(
+            "execution_decision",
+            "强制执行决定书",
+            coercion_layouts.execution_decision_layout,
+            (
+                given("party.name", "当事人的姓名或者名称", element="party"),
+                given("party.address", "当事人的地址", element="party"),
+                *_enforced_decision(),
+                *_demand_served(legal_basis=C_37),
+                given("enforcement.execution.reasons", "强制执行的理由", element="facts"),
+                given("enforcement.execution.bases", "强制执行的依据（法律的条款）", element="facts"),
+                Requirement(
+                    "enforcement.execution.immediate_reason",
+                    "立即强制执行的理由（有证据证明有转移或者隐匿财物的迹象）",
+                    immediate_reason_given,
+                    C_37_3,
+                    element="facts",
+                ),
+                Requirement(
+                    "enforcement.execution.method",
+                    "强制执行的方式",
+                    execution_method_known,
+                    element="method_time",
+                ),
+                given("enforcement.execution.starts_at", "强制执行的时间", element="method_time"),
+                *remedies_requirements(legal_basis=C_37_2, element="remedies"),
+                given("agency.name", "行政机关的名称", element="agency_seal"),
+                given("agency.seal_text", "行政机关的印章", element="agency_seal"),
+                given("issued_on", "决定日期", element="agency_seal"),
+                NUMBER,
+            ),
+            C_37_2,
+            "execution_decision",
+            numbered=True,
+            number_word="强执决",
+            elements=tuple(EXECUTION_DECISION_ELEMENTS),
+        ),
+        DocumentKind(
+            "substitute_decision",
+            "代履行决定书",
+            coercion_layouts.substitute_decision_layout,
+            (
+                *_issued(),
+                given("party.name", "当事人的姓名或者名称"),
+                given("party.address", "当事人的地址"),
+                *_enforced_decision(),
+                *_demand_served(legal_basis=C_50),
+                given("enforcement.substitute.reasons", "代履行的理由"),
+                given("enforcement.substitute.bases", "代履行的依据"),
+                given("enforcement.substitute.method", "代履行的方式"),
+                given("enforcement.substitute.starts_at", "代履行的时间"),
+                given("enforcement.substitute.target", "代履行的标的"),
+                Requirement(
+                    "enforcement.substitute.cost_estimate_fen", "代履行的费用预算", substitute_cost_set
+                ),
+                given("enforcement.substitute.performer", "代履行人"),
+            ),
+            C_51,
+            "substitute_decision",
+            numbered=True,
+            number_word="代履",
+        ),
+        DocumentKind(
+            "court_application",
+            "强制执行申请书",
+            coercion_layouts.court_application_layout,
+            (
+                NUMBER,
+                AGENCY,
+                PARTY_NAME,
+                given("enforcement.court.court", "受理申请的人民法院"),
+                *_enforced_decision(party="被申请人"),
+                *_demand_served(legal_basis=C_54),
+                given("enforcement.court.party_opinion", "当事人的意见", legal_basis=C_55_1),
+                given("enforcement.court.target", "申请强制执行标的情况", legal_basis=C_55_1),
+                given(
+                    "enforcement.court.attachments",
+                    "所附材料（行政决定书及作出决定的事实、理由和依据等）",
+                    legal_basis=C_55_1,
+                ),
+                given("enforcement.court.head", "行政机关负责人的签名", legal_basis=C_55_2),
+                given("agency.seal_text", "行政机关的印章", legal_basis=C_55_2),
+                given("issued_on", "申请日期", legal_basis=C_55_2),
+            ),
+            C_55,
+            "court_application",
+            numbered=True,
+            number_word="强执申",
+        ),
+    )
+}
+
+# Every kind `document_render` knows, under its key.
+ALL_DOCUMENT_KINDS: dict[str, DocumentKind] = {**DOCUMENT_KINDS, **PENALTY_OUTCOME_KINDS, **COERCION_KINDS}
+
+__all__ = [
+    "ALL_DOCUMENT_KINDS",
+    "COERCION_KINDS",
+    "DECISION_REQUIREMENTS",
+    "DOCUMENT_KINDS",
+    "NO_PENALTY_REQUIREMENTS",
+    "PENALTY_OUTCOME_KINDS",
+    "DocumentKind",
+]

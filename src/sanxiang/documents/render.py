@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sanxiang.documents.context import DocumentContext
 from sanxiang.documents.pdf import layout_render_pdf
-from sanxiang.documents.registry import DECISION_REQUIREMENTS, DOCUMENT_KINDS, DocumentKind
+from sanxiang.documents.registry import ALL_DOCUMENT_KINDS, DECISION_REQUIREMENTS, DocumentKind
 from sanxiang.documents.requirements import DocumentIncomplete, requirements_check
 from sanxiang.documents.word import layout_render_docx
 from sanxiang.procedure.violations import Violation
@@ -28,9 +28,9 @@ class RenderedDocument:
 
 def document_kind_get(*, kind: str) -> DocumentKind:
     try:
-        return DOCUMENT_KINDS[kind]
+        return ALL_DOCUMENT_KINDS[kind]
     except KeyError:
-        known = "、".join(f"{k}（{v.title}）" for k, v in DOCUMENT_KINDS.items())
+        known = "、".join(f"{k}（{v.title}）" for k, v in ALL_DOCUMENT_KINDS.items())
         raise ValueError(f"未知的文书种类“{kind}”，可用的种类：{known}") from None
 
 
@@ -41,8 +41,8 @@ def document_problems(*, kind: str, context: DocumentContext) -> list[Violation]
         requirements=document_kind.requirements,
         context=context,
         kind=kind,
-        title=document_kind.title,
-        legal_basis=document_kind.legal_basis,
+        title=document_kind.title_for(context),
+        legal_basis=document_kind.basis_for(context),
     )
 
 
@@ -55,6 +55,19 @@ def decision_elements_present(*, context: DocumentContext) -> frozenset[str]:
     if "penalty_basis" in failing:
         failing.add("performance")
     return frozenset(r.element for r in DECISION_REQUIREMENTS if r.element and r.element not in failing)
+
+
+def document_elements_present(*, kind: str, context: DocumentContext) -> frozenset[str]:
+    """Which of the engine's elements of `kind` (`DocumentKind.elements`: 第二十四条第二款 for a
+    查封、扣押决定书, 第三十一条 for a 冻结决定书, 第三十五条 for a 催告书, 第三十七条第二款 for a
+    强制执行决定书, NO_PENALTY_DECISION_ELEMENTS for a 不予行政处罚决定书) the context supplies: those
+    no failing requirement belongs to. What the layout always prints (the party's right to state and
+    defend in a 催告书) has no requirement and is always present."""
+    if kind == "decision_document":
+        return decision_elements_present(context=context)
+    document_kind = document_kind_get(kind=kind)
+    failing = {r.element for r in document_kind.requirements if r.element and not r.check(context)}
+    return frozenset(e for e in document_kind.elements if e not in failing)
 
 
 def _reference(document_kind: DocumentKind, context: DocumentContext) -> str:
@@ -70,7 +83,9 @@ def _filename_stem(title: str, reference: str) -> str:
 def _dated(context: DocumentContext) -> dt.date:
     if context.issued_on is not None:
         return context.issued_on
+    on_site = context.measure.on_site if context.measure is not None else None
     for moment in (
+        on_site.started_at if on_site is not None else None,
         context.inquiry.started_at if context.inquiry else None,
         context.inspection.started_at if context.inspection else None,
         context.hearing.ended_at or context.hearing.held_at if context.hearing else None,
@@ -86,9 +101,9 @@ def document_render(*, kind: str, context: DocumentContext) -> RenderedDocument:
     document_kind = document_kind_get(kind=kind)
     problems = document_problems(kind=kind, context=context)
     if problems:
-        raise DocumentIncomplete(kind=kind, title=document_kind.title, violations=problems)
+        raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
     layout = document_kind.layout(context)
-    title = document_kind.title
+    title = document_kind.title_for(context)
     subject = _reference(document_kind, context)
     dated = _dated(context)
     author = context.agency.name

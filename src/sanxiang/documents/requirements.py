@@ -16,11 +16,17 @@ from sanxiang.documents.context import (
     PENALTY_KINDS_DETAIL,
     PENALTY_KINDS_MONEY,
     PENALTY_KINDS_SELF_EXECUTING,
+    RELEASE_GROUNDS,
     REVIEW_OPINIONS,
     SERVICE_METHODS,
     DocumentContext,
     Officer,
+    PreservedItem,
 )
+from sanxiang.procedure.coercion.snapshot import MEASURE_KINDS
+from sanxiang.procedure.enforcement.snapshot import EXECUTION_METHODS, OBLIGATION_KINDS
+from sanxiang.procedure.penalty.basis import COMPULSION_LAW, article, penalty_article
+from sanxiang.procedure.penalty.snapshot import NO_PENALTY_REASONS
 from sanxiang.procedure.violations import Refused, Violation
 
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
@@ -49,6 +55,66 @@ ART_70 = f"{PENALTY_LAW}第七十条"
 SERVICE_BASIS = f"{PENALTY_LAW}第六十一条；{CIVIL_PROCEDURE_LAW}第八十七条"
 # 重大执法决定法制审核: the law asks for it, 118号 for its checklist and its written opinion.
 REVIEW_BASIS = f"{ART_58}；{GUIDELINE_118}"
+
+
+# 行政强制法: the measures (第十八条 to 第三十三条) and their execution (第三十四条 to 第五十八条).
+def compulsion_article(*numbers: int, detail: str = "") -> str:
+    """`compulsion_article(24, detail="第二款")` → 《中华人民共和国行政强制法》第二十四条第二款."""
+    return article(COMPULSION_LAW, *numbers, detail=detail)
+
+
+C_18 = compulsion_article(18)
+C_18_2 = compulsion_article(18, detail="第二项")
+C_18_5 = compulsion_article(18, detail="第五项")
+C_18_6 = compulsion_article(18, detail="第六项")
+C_18_7 = compulsion_article(18, detail="第七项")
+C_18_9 = compulsion_article(18, detail="第九项")
+C_24 = compulsion_article(24)
+C_24_2 = compulsion_article(24, detail="第二款")
+C_24_3 = compulsion_article(24, detail="第三款")
+C_25 = compulsion_article(25)
+C_25_2 = compulsion_article(25, detail="第二款")
+C_28 = compulsion_article(28)
+C_30 = compulsion_article(30, detail="第一款")
+C_31 = compulsion_article(31)
+C_32 = compulsion_article(32)
+C_32_2 = compulsion_article(32, detail="第二款")
+C_33 = compulsion_article(33)
+C_35 = compulsion_article(35)
+C_37 = compulsion_article(37)
+C_37_2 = compulsion_article(37, detail="第二款")
+C_37_3 = compulsion_article(37, detail="第三款")
+C_50 = compulsion_article(50)
+C_51 = compulsion_article(51, detail="第一款第一项")
+C_54 = compulsion_article(54)
+C_55 = compulsion_article(55)
+C_55_1 = compulsion_article(55, detail="第一款")
+C_55_2 = compulsion_article(55, detail="第二款")
+
+# 不予行政处罚 and 移送 (第五十七条第一款第二项至第四项).
+ART_27 = penalty_article(27, detail="第一款")
+ART_33_3 = penalty_article(33, detail="第三款")
+NO_PENALTY_BASIS = penalty_article(57, detail="第一款第二项、第三项")
+TRANSFER_REGULATION = "《行政执法机关移送涉嫌犯罪案件的规定》"
+TRANSFER_BASIS = f"{penalty_article(27, 57, detail='第一款第四项')}；{TRANSFER_REGULATION}第三条"
+TRANSFER_MATERIALS_BASIS = f"{TRANSFER_REGULATION}第六条"
+# Which paragraph of its article each ground of NO_PENALTY_REASONS is, and which item of
+# 第五十七条第一款 decides on it (the others rest on their own article only).
+NO_PENALTY_PARAGRAPHS = {"minor_and_corrected": "第一款", "first_offence": "第一款", "no_fault": "第二款"}
+NO_PENALTY_OUTCOME_ITEMS = {
+    "minor_and_corrected": "第二项",
+    "first_offence": "第二项",
+    "facts_unclear": "第三项",
+}
+
+
+def no_penalty_citation(reason: str) -> str:
+    """The provisions a 不予行政处罚 rests on: 《中华人民共和国行政处罚法》第三十三条第一款、第五十七条第一款第二项."""
+    number = NO_PENALTY_REASONS[reason][1]
+    cited = penalty_article(number, detail=NO_PENALTY_PARAGRAPHS.get(reason, ""))
+    item = NO_PENALTY_OUTCOME_ITEMS.get(reason)
+    return f"{cited}、第五十七条第一款{item}" if item else cited
+
 
 # 第五十九条's elements, with the keys the procedure engine's DecisionDraft.elements uses.
 DECISION_ELEMENTS: dict[str, str] = {
@@ -284,6 +350,170 @@ def checklist_describe(context: DocumentContext) -> str:
         return CHECKLIST_LABEL
     listed = "、".join(unfinished)
     return f"审核事项的审核结论（{'、'.join(CHECKLIST_FINDINGS)}）：{listed}"
+
+
+# --- 行政强制措施 ------------------------------------------------------------------------------------
+
+
+def measure_kind_in(*kinds: str, legal_basis: str = "") -> Requirement:
+    """The measure is one this document is for: a 查封（扣押）决定书 is no 冻结决定书."""
+    label = "、".join(MEASURE_KINDS[k] for k in kinds)
+    return Requirement(
+        "measure.kind",
+        f"行政强制措施的种类（{label}）",
+        lambda c: c.measure is not None and c.measure.kind in kinds,
+        legal_basis,
+    )
+
+
+def items_complete(items: tuple[PreservedItem, ...]) -> bool:
+    """Every line names the thing and how many (第二十四条第二款第三项: 名称、数量等)."""
+    return bool(items) and all(_filled(i.name) and _filled(i.quantity) for i in items)
+
+
+def measure_items_complete(context: DocumentContext) -> bool:
+    return context.measure is not None and items_complete(context.measure.items)
+
+
+def measure_period_set(context: DocumentContext) -> bool:
+    measure = context.measure
+    return (
+        measure is not None
+        and measure.start is not None
+        and measure.end is not None
+        and measure.days > 0
+        and measure.start <= measure.end
+    )
+
+
+def accounts_complete(context: DocumentContext) -> bool:
+    """第三十一条第三项: 冻结的账号和数额, each account with its bank."""
+    measure = context.measure
+    return (
+        measure is not None
+        and bool(measure.accounts)
+        and all(_filled(a.bank) and _filled(a.account_number) and a.amount_fen > 0 for a in measure.accounts)
+    )
+
+
+def _seal_seizure_on_site(context: DocumentContext) -> bool:
+    """The record of a 查封、扣押 follows the whole of 第十八条; a 冻结 only its first, second,
+    third and seventh items (第三十条第一款): the party is not called before its deposits are frozen."""
+    return (
+        context.measure is not None
+        and context.measure.is_seal_seizure
+        and context.measure.on_site is not None
+    )
+
+
+def on_site_given(path: str, label: str, *, legal_basis: str) -> Requirement:
+    """What the party was told, and what it said, on the spot (第十八条第五项、第六项): asked of a
+    查封、扣押 the party attended (an absent party is neither told nor heard there; a 冻结 is
+    carried out at the bank)."""
+
+    def check(context: DocumentContext) -> bool:
+        if not _seal_seizure_on_site(context) or not context.measure.on_site.party_present:  # type: ignore[union-attr]
+            return True
+        return _filled(path_get(context, path))
+
+    return Requirement(path, label, check, legal_basis)
+
+
+def witness_when_absent(context: DocumentContext) -> bool:
+    """第十八条第九项: the party absent, a witness is invited and signs."""
+    if not _seal_seizure_on_site(context):
+        return True
+    on_site = context.measure.on_site  # type: ignore[union-attr]
+    assert on_site is not None
+    return on_site.party_present or (on_site.witness is not None and _filled(on_site.witness.name))
+
+
+def extension_days_set(context: DocumentContext) -> bool:
+    measure = context.measure
+    return measure is None or measure.extension is None or measure.extension.days > 0
+
+
+def release_ground_known(context: DocumentContext) -> bool:
+    measure = context.measure
+    return measure is not None and measure.release is not None and measure.release.ground in RELEASE_GROUNDS
+
+
+def release_returns_listed(context: DocumentContext) -> bool:
+    """第二十八条第二款: what is released is returned, so the decision names it (the measure's items
+    when the release lists none of its own); a 冻结 names its accounts (第三十三条第二款)."""
+    measure = context.measure
+    if measure is None:
+        return False
+    if measure.kind == "freeze":
+        return accounts_complete(context)
+    returned = (
+        measure.release.items if measure.release is not None and measure.release.items else measure.items
+    )
+    return items_complete(returned)
+
+
+# --- 行政强制执行 ------------------------------------------------------------------------------------
+
+
+def obligation_known(context: DocumentContext) -> bool:
+    enforcement = context.enforcement
+    return enforcement is not None and enforcement.obligation in OBLIGATION_KINDS
+
+
+def money_owed(context: DocumentContext) -> bool:
+    return context.enforcement is not None and context.enforcement.obligation == "payment"
+
+
+def demand_amount_set(context: DocumentContext) -> bool:
+    """第三十五条第三项: a money duty states the amount and how to pay it."""
+    if not money_owed(context):
+        return True
+    demand = context.enforcement.demand  # type: ignore[union-attr]
+    return demand is not None and demand.amount_fen > 0 and _filled(demand.payment_method)
+
+
+def execution_method_known(context: DocumentContext) -> bool:
+    enforcement = context.enforcement
+    return (
+        enforcement is not None
+        and enforcement.execution is not None
+        and enforcement.execution.method in EXECUTION_METHODS
+        and _filled(enforcement.execution.method_detail)
+    )
+
+
+def immediate_reason_given(context: DocumentContext) -> bool:
+    """第三十七条第三款: an immediate execution during the demand period rests on evidence of assets
+    being moved or hidden."""
+    enforcement = context.enforcement
+    if enforcement is None or enforcement.execution is None or not enforcement.execution.immediate:
+        return True
+    return _filled(enforcement.execution.immediate_reason)
+
+
+def substitute_cost_set(context: DocumentContext) -> bool:
+    enforcement = context.enforcement
+    return (
+        enforcement is not None
+        and enforcement.substitute is not None
+        and enforcement.substitute.cost_estimate_fen > 0
+    )
+
+
+# --- 不予行政处罚 ------------------------------------------------------------------------------------
+
+
+def no_penalty_reason_known(context: DocumentContext) -> bool:
+    return context.no_penalty is not None and context.no_penalty.reason in NO_PENALTY_REASONS
+
+
+def education_given(context: DocumentContext) -> bool:
+    """第三十三条第三款: a party not penalised for an illegal act is educated (第三十条、第三十一条: the
+    guardian is ordered to discipline or look after); nothing to educate when the act is not established."""
+    details = context.no_penalty
+    if details is None or details.reason == "facts_unclear":
+        return True
+    return _filled(details.education)
 
 
 def requirements_check(
