@@ -44,6 +44,21 @@ class CaseDecided:
     actor: User | None
 
 
+@dataclass(frozen=True)
+class CompulsoryDecided:
+    """A compulsory decision was made or changed (行政强制: a measure taken, extended or ended; an
+    execution or 代履行 decision), in the transaction that is recording it. `action` is the
+    step's name; `snapshot` is the procedure's (`procedure.catalog`: the case's `procedure`).
+    Publication subscribes (事后公开 of compulsory decisions)."""
+
+    case: Case
+    procedure: str
+    action: str
+    snapshot: Any
+    on: dt.date
+    actor: User | None
+
+
 # --- ledger events ---------------------------------------------------------------------------------
 
 

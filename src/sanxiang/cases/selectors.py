@@ -22,7 +22,7 @@ from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_load
 from sanxiang.cases.models import Case, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
-from sanxiang.documents.registry import DOCUMENT_KINDS
+from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_spec, procedures_all
@@ -307,7 +307,7 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
                 allowed=not violations,
                 violations=tuple(dict.fromkeys(violations)),
                 fields=step.fields,
-                documents=tuple(DOCUMENT_KINDS[kind].title for kind, _ in step.documents),
+                documents=tuple(ALL_DOCUMENT_KINDS[kind].title for kind, _ in step.documents),
                 target=target,
                 help=step.help,
             )

@@ -24,6 +24,7 @@ from sanxiang.cases.facts import facts_dump
 from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
 from sanxiang.documents import (
+    ALL_DOCUMENT_KINDS,
     DOCUMENT_KINDS,
     DocumentContext,
     decision_elements_present,
@@ -56,14 +57,7 @@ PENALTY_LAW = "《中华人民共和国行政处罚法》"
 # --- numbers ---------------------------------------------------------------------------------------
 
 # What each numbered kind adds to the agency's abbreviation: 乌市监罚决〔2026〕12号.
-NUMBER_WORDS = {
-    "case": "立",
-    "preservation_notice": "先保",
-    "advance_notice": "罚告",
-    "hearing_notice": "听通",
-    "decision_document": "罚决",
-    "summary_decision": "当罚",
-}
+NUMBER_WORDS = {"case": "立"} | {key: kind.number_word for key, kind in ALL_DOCUMENT_KINDS.items() if kind.number_word}
 SECTOR_ABBREVIATIONS = (
     ("市场监督管理", "市监"),
     ("生态环境", "环"),
@@ -338,7 +332,7 @@ def case_action_perform(
     issues: list[tuple[Issue, str]] = []
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
-        number = document_number_next(agency=case.agency, kind=kind, on=on) if DOCUMENT_KINDS[kind].numbered else ""
+        number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
         if kind in ("decision_document", "summary_decision"):
             draft.details["decision_number"] = number
             if draft.snapshot.decision is not None:
@@ -346,7 +340,7 @@ def case_action_perform(
         issue = Issue(kind=kind, number=number, on=on, served=served)
         issues.append((issue, record_kind))
         if kind != "service_receipt":
-            served = ((DOCUMENT_KINDS[kind].title, number),)
+            served = ((ALL_DOCUMENT_KINDS[kind].title, number),)
     if penalty and step.name == "serve":
         # The 送达回证 of the decision names the decision and its number.
         issues = [(replace(i, served=_served_decision(draft)) if i.kind == "service_receipt" else i, r) for i, r in issues]
@@ -405,6 +399,9 @@ def case_action_perform(
         # Its subscribers react in this transaction (事后公开: publication drafts the decision's
         # publication, due in 7 working days); if one fails, the decision is not recorded either.
         events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
+    elif step.decides:
+        events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
+                                                         snapshot=after, on=on, actor=actor))
     return case
 
 
