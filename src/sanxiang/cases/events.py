@@ -98,6 +98,11 @@ def case_opened_event(*, case: Case) -> LedgerEvent:
     return LedgerEvent(
         EventKind.CASE_OPENED,
         {
+            # What registration set: the facts it starts with (the day the act was found, a
+            # measure's kind, the decision an execution enforces: structured values), and the
+            # case it belongs to.
+            "facts": case.facts,
+            "parent": case.parent_id,
             "number": case.number,
             # 案由 is free text and may name the party: recorded by its digest (issue 10, item 9).
             "title_sha256": _fingerprint(case.title),

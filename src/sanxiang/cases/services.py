@@ -168,7 +168,7 @@ def case_create(
     options = {k: v for k, v in (options or {}).items() if v}
     spec = procedures_all().get(procedure)
     if spec is None:
-        labels = "、".join(spec.label for spec in procedures_all().values())
+        labels = "、".join(known.label for known in procedures_all().values())
         violations.append(Violation("case.procedure", f"请选择程序（{labels}）", DATA, "procedure"))
     else:
         violations += spec.options_problems(options)
