@@ -4,14 +4,17 @@ violations (code, message, legal basis), the same the case page shows; a step's 
 the same form as the page's."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field as SchemaField
 from ninja import Path, Query, Router, Schema
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
-from sanxiang.api.schemas import Id, PlausibleDate, Text, ViolationOut, answers
+from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Text, ViolationOut, answers, field_out
+from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
@@ -30,20 +33,36 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
 
 
 router = Router(tags=["cases"])
-# The procedures of the catalogue, each with its registration choices: generated, never listed here.
-PROCEDURE_KEYS = tuple(procedures_all())
-PROCEDURE_HELP = "；".join(f"{key}（{spec.act_label}·{spec.label}）" for key, spec in procedures_all().items())
-OPTIONS_HELP = "登记时程序所需的选项：" + (
-    "；".join(
-        f"{key}: " + "，".join(f"{name}（{spec.option_labels.get(name, name)}）= " + "/".join(values)
-                              for name, values in spec.options.items())
-        for key, spec in procedures_all().items() if spec.options
-    ) or "无"
-)
+
+
+# The procedures of the catalogue, each with its registration choices: generated from the
+# catalogue when the value is checked and when the OpenAPI document is drawn, never listed here.
+def _procedure_known(value: str) -> str:
+    if value not in procedures_all():
+        raise PydanticCustomError("literal_error", "不是允许的取值")
+    return value
+
+
+def _procedure_schema(schema: dict) -> None:
+    schema["enum"] = list(procedures_all())
+    schema["description"] = "；".join(f"{key}（{spec.act_label}·{spec.label}）" for key, spec in procedures_all().items())
+
+
+def _options_schema(schema: dict) -> None:
+    schema["description"] = "登记时程序所需的选项：" + (
+        "；".join(
+            f"{key}: " + "，".join(f"{name}（{spec.option_labels.get(name, name)}）= " + "/".join(values)
+                                  for name, values in spec.options.items())
+            for key, spec in procedures_all().items() if spec.options
+        ) or "无"
+    )
+
+
+ProcedureKey = Annotated[str, AfterValidator(_procedure_known), WithJsonSchema({"type": "string"})]
 
 
 class CaseIn(Schema):
-    procedure: Literal[PROCEDURE_KEYS] = SchemaField("ordinary", description=PROCEDURE_HELP)
+    procedure: ProcedureKey = SchemaField("ordinary", json_schema_extra=_procedure_schema)
     title: Text(200) = SchemaField(..., description="案由")
     party_id: Id
     officer_ids: list[Id] = SchemaField(..., max_length=50, description=f"承办人员（不少于规定人数，{OFFICERS_ACT}）")
@@ -51,7 +70,7 @@ class CaseIn(Schema):
     enforcement_field: Text(60) = ""
     act_date: PlausibleDate = SchemaField(..., description="违法行为发生日期")
     discovered_on: PlausibleDate | None = SchemaField(None, description="发现日期，默认今天")
-    options: dict[Text(40), Text(40)] = SchemaField({}, max_length=10, description=OPTIONS_HELP)
+    options: dict[Text(40), Text(40)] = SchemaField({}, max_length=10, json_schema_extra=_options_schema)
     parent_id: Id | None = SchemaField(None, description="所属案件（在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定）")
 
 
@@ -88,19 +107,6 @@ class CaseSummaryOut(Schema):
     state: str
 
 
-class ChoiceOut(Schema):
-    value: str
-    label: str
-
-
-class FieldOut(Schema):
-    name: str
-    label: str
-    kind: str = SchemaField(..., description="text, textarea, lines, date, datetime, bool, int, yuan, choice, choices, officer, officers, team")
-    required: bool
-    choices: list[ChoiceOut]
-
-
 class ActionOut(Schema):
     action: str
     label: str
@@ -110,10 +116,15 @@ class ActionOut(Schema):
     fields: list[FieldOut]
     documents: list[str]
     target: str
+    data_schema: str = SchemaField("", description="该步骤 data 的 OpenAPI 组件名（StepData_<程序>_<步骤>）")
 
 
 class ActionIn(Schema):
-    data: dict[str, Any] = SchemaField(default_factory=dict, description="该步骤表单的字段值（见 GET …/actions 的 fields）")
+    # Parsed as an object here and by the step's form in the view (Chinese messages per field);
+    # documented as the union of every step's data (api/steps.py explains the choice).
+    data: Annotated[dict[str, Any], WithJsonSchema(STEP_DATA_PLACEHOLDER)] = SchemaField(
+        default_factory=dict, description="该步骤表单的字段值：见组件 StepData_<程序>_<步骤>，或 GET …/actions 的 fields"
+    )
 
 
 def _case_out(case: Case) -> dict:
@@ -210,13 +221,10 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
             "kind": view.kind,
             "allowed": view.allowed,
             "violations": [v.as_dict() for v in view.violations],
-            "fields": [
-                {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required,
-                 "choices": [{"value": value, "label": label} for value, label in f.choices]}
-                for f in view.fields
-            ],
+            "fields": [field_out(f) for f in view.fields],
             "documents": list(view.documents),
             "target": view.target,
+            "data_schema": step_data_name(case.procedure, selectors.step_for(case, view.action)),
         }
         for view in selectors.case_actions(case=case, viewer=request.user)
     ]
@@ -229,6 +237,10 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
 def case_action_perform(
     request: HttpRequest, payload: ActionIn, case_id: int = Path(..., ge=1, le=ID_MAX), action: str = Path(..., max_length=64)
 ):
+    """办理本案的一个步骤。`action` 为步骤名（GET /api/cases/{case_id}/actions 列出本案当前的步骤）；
+    `data` 为该步骤表单的字段，组件 StepData_<程序>_<步骤> 描述每一步的字段（组件 StepData 的
+    x-step-data 按程序、步骤给出对应的组件；GET /api/procedures 同样给出）。字段按该步骤的表单校验，
+    不合格时返回 422 并指明字段；依法不能办理时返回 409，列出全部理由及法律依据。"""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
     step = selectors.step_for(case, action)

@@ -54,6 +54,29 @@ class ViolationOut(Schema):
     basis_kind: Literal["law", "platform"] = "law"
 
 
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class FieldOut(Schema):
+    """One input of a step's form (`procedure.steps.Field`), as GET …/actions and GET /api/procedures
+    describe it; the request schema of each step is the component `StepData_<程序>_<步骤>`."""
+
+    name: str
+    label: str
+    kind: str = Field(..., description="text, textarea, lines, date, datetime, bool, int, yuan, choice, choices, officer, officers, team")
+    required: bool
+    choices: list[ChoiceOut]
+    help: str = ""
+
+
+def field_out(field) -> dict:
+    """A step's field (`procedure.steps.Field`) as `FieldOut`."""
+    return {"name": field.name, "label": field.label, "kind": field.kind, "required": field.required,
+            "choices": [{"value": value, "label": label} for value, label in field.choices], "help": field.help}
+
+
 class ErrorBody(Schema):
     code: str
     message: str

@@ -349,8 +349,9 @@ def case_action_perform(
 
     problems: list[Violation] = []
     contexts = []
-    build = document_context_builder(spec.act_kind)
     for issue, record_kind in issues:
+        # Looked up only for a step that issues documents: a kind of act may have none yet.
+        build = document_context_builder(spec.act_kind)
         document = build(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue, context=context)
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
