@@ -147,6 +147,7 @@ class ProcedureSpec:
 
 
 _CATALOGUE: dict[str, ProcedureSpec] = {}
+_loaded = False
 
 
 class UnknownProcedure(KeyError):
@@ -169,8 +170,12 @@ def _load() -> None:
 
 
 def procedures_all() -> dict[str, ProcedureSpec]:
-    if not _CATALOGUE:
+    global _loaded
+    if not _loaded:
+        # Once, whatever was registered first (a test's throwaway procedure must not keep the
+        # real ones out).
         _load()
+        _loaded = True
     return dict(_CATALOGUE)
 
 
