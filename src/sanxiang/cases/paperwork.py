@@ -494,5 +494,7 @@ DocumentContextBuilder = Callable[..., DocumentContext]
 
 
 def document_context_builder(act_kind: str) -> DocumentContextBuilder:
-    builders: dict[str, DocumentContextBuilder] = {"penalty": document_context}
+    from sanxiang.cases.paperwork_coercion import measure_document_context
+
+    builders: dict[str, DocumentContextBuilder] = {"penalty": document_context, "coercion": measure_document_context}
     return builders[act_kind]

@@ -54,6 +54,10 @@ from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Part
 DATA = "数据校验"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 
+# The documents whose number is the case's decision number (details["decision_number"]): the
+# later documents of the case cite it (a 送达回证, a measure's extension notice or release).
+DECISION_KINDS = ("decision_document", "summary_decision", "measure_decision", "freeze_decision")
+
 # --- numbers ---------------------------------------------------------------------------------------
 
 # What each numbered kind adds to the agency's abbreviation: 乌市监罚决〔2026〕12号.
@@ -321,6 +325,9 @@ def case_action_perform(
     major_before = major_assessment(snapshot, context).codes if penalty else ()
     if step.apply is not None:
         step.apply(draft, data)
+    if spec.texts_type is not None:
+        # The documents print the texts as the step left them.
+        draft.details["texts"] = facts_dump(draft.texts)
 
     # Numbers are allocated before the checks so that the documents are checked as issued; a
     # refusal below rolls them back with everything else.
@@ -333,9 +340,9 @@ def case_action_perform(
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
         number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
-        if kind in ("decision_document", "summary_decision"):
+        if kind in DECISION_KINDS:
             draft.details["decision_number"] = number
-            if draft.snapshot.decision is not None:
+            if penalty and draft.snapshot.decision is not None:
                 draft.update(decision=replace(draft.snapshot.decision, number=number))
         issue = Issue(kind=kind, number=number, on=on, served=served)
         issues.append((issue, record_kind))
@@ -375,8 +382,6 @@ def case_action_perform(
     draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
     case.state = after.state
     case.facts = selectors.snapshot_facts_dump(after, spec)
-    if spec.texts_type is not None:
-        draft.details["texts"] = facts_dump(draft.texts)
     case.details = draft.details
     case.save(update_fields=["state", "facts", "details", "updated_at"])
     if "agency_officers" in step.needs:
