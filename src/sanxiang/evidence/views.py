@@ -14,21 +14,20 @@ from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.sniffing import type_label
 from sanxiang.evidence.storage import blob_store_get
+from sanxiang.procedure.catalog import UnknownProcedure, audio_video_steps_labelled
 from sanxiang.registry.models import Officer, OfficerStatus
 
-# Steps of whole-process recording that usually carry audio-video records (legal reference
-# §1.2); the field stays free text because procedures name their own steps.
-STEP_SUGGESTIONS = {
-    "inspection": "现场检查",
-    "inquiry": "询问",
-    "preservation": "先行登记保存",
-    "seizure": "查封扣押",
-    "demolition": "强制拆除",
-    "hearing": "听证",
-    "lien_service": "留置送达",
-    "public_notice_service": "公告送达",
-    "on_spot_penalty": "简易程序当场处罚",
-}
+
+# Steps of whole-process recording that carry audio-video records: the field stays free text
+# because procedures name their own steps; the suggestions are the procedures' own
+# (`procedure.catalog`), those of the case's procedure when the upload is for a case.
+def step_suggestions(procedure: str | None) -> dict[str, str]:
+    try:
+        return audio_video_steps_labelled(procedure)
+    except UnknownProcedure:
+        return audio_video_steps_labelled()
+
+
 INLINE_TYPES = ("image/", "audio/", "video/", "application/pdf")
 PAGE_SIZE = 50
 
@@ -55,7 +54,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         {
             "case": case,
             "kinds": EvidenceKind.choices,
-            "steps": STEP_SUGGESTIONS.items(),
+            "steps": step_suggestions(case.procedure if case is not None else None).items(),
             "officers": officers,
             "default_officer": request.user.officer_id,
             "max_bytes": services.max_bytes(),
@@ -68,12 +67,13 @@ def upload_page(request: HttpRequest) -> HttpResponse:
 
 
 def _rows(records):
+    labels = audio_video_steps_labelled()
     return [
         {
             "record": r,
             "type_label": type_label(r.stored_file.content_type),
             "size_label": services.size_label(r.stored_file.size),
-            "step_label": STEP_SUGGESTIONS.get(r.step, r.step),
+            "step_label": labels.get(r.step, r.step),
         }
         for r in records
     ]

@@ -164,9 +164,10 @@ def procedure_register(spec: ProcedureSpec) -> ProcedureSpec:
 def _load() -> None:
     # Each kind of enforcement registers its procedures when its package's `catalogue` module is
     # imported; adding a kind adds a line here and nothing in the apps above.
+    # The order is the registration form's: the penalty first.
+    from sanxiang.procedure.penalty import catalogue as _penalty  # noqa: F401, I001
     from sanxiang.procedure.coercion import catalogue as _coercion  # noqa: F401
     from sanxiang.procedure.enforcement import catalogue as _enforcement  # noqa: F401
-    from sanxiang.procedure.penalty import catalogue as _penalty  # noqa: F401
 
 
 def procedures_all() -> dict[str, ProcedureSpec]:
@@ -184,6 +185,19 @@ def procedure_spec(key: str) -> ProcedureSpec:
         return procedures_all()[key]
     except KeyError as unknown:
         raise UnknownProcedure(key) from unknown
+
+
+def audio_video_steps_labelled(procedure: str | None = None) -> dict[str, str]:
+    """The steps whose audio-video recording a procedure's cases can hold (one procedure's, or
+    every procedure's), with their Chinese names as the record kinds give them: what an evidence
+    upload offers as its step."""
+    labels: dict[str, str] = {}
+    specs = [procedure_spec(procedure)] if procedure else list(procedures_all().values())
+    for spec in specs:
+        for step in sorted(spec.audio_video_steps):
+            label = spec.record_label(f"audio_video_{step}")
+            labels.setdefault(step, label.removeprefix("音像记录（").removesuffix("）") if label != f"audio_video_{step}" else step)
+    return labels
 
 
 def step_get(procedure: str, action: str) -> Step | None:
