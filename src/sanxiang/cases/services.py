@@ -25,9 +25,8 @@ from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDo
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
 from sanxiang.documents import (
     ALL_DOCUMENT_KINDS,
-    DOCUMENT_KINDS,
     DocumentContext,
-    decision_elements_present,
+    document_elements_present,
     document_problems,
     document_render,
 )
@@ -45,7 +44,8 @@ from sanxiang.procedure.catalog import (
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
-from sanxiang.procedure.penalty.steps import BEFORE_DECISION
+from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
+from sanxiang.procedure.penalty.texts import PenaltyTexts
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
 from sanxiang.procedure.steps import Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
@@ -333,10 +333,8 @@ def case_action_perform(
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
         number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
-        if kind in ("decision_document", "summary_decision"):
-            draft.details["decision_number"] = number
-            if draft.snapshot.decision is not None:
-                draft.update(decision=replace(draft.snapshot.decision, number=number))
+        if penalty:
+            _decision_number_set(draft, kind, number)
         issue = Issue(kind=kind, number=number, on=on, served=served)
         issues.append((issue, record_kind))
         if kind != "service_receipt":
@@ -351,7 +349,7 @@ def case_action_perform(
     contexts = []
     build = document_context_builder(spec.act_kind)
     for issue, record_kind in issues:
-        document = build(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue, context=context)
+        document = build(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue, context=context)
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
         if not draft.violations:
@@ -412,34 +410,52 @@ def _major_change(before: tuple[str, ...], after, context) -> list[str] | None:
     return list(now) if now != before else None
 
 
+# The penalty's decisions (their 文号 is the decision's number) and the 移送书.
+DECISION_KINDS = ("decision_document", "summary_decision", "no_penalty_decision")
+
+
+def _decision_number_set(draft: Draft, kind: str, number: str) -> None:
+    """The 文号 of the decision (or the 移送书) being issued, in the case's texts and, for a decision,
+    in the snapshot's draft decision."""
+    texts = draft.texts if draft.texts is not None else PenaltyTexts()
+    if kind == "transfer_letter":
+        draft.texts = replace(texts, transfer_number=number)
+    elif kind in DECISION_KINDS:
+        draft.texts = replace(texts, decision_number=number)
+        if draft.snapshot.decision is not None:
+            draft.update(decision=replace(draft.snapshot.decision, number=number))
+
+
+def _decision_number(draft: Draft) -> str:
+    return draft.texts.decision_number if draft.texts is not None else ""
+
+
 def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """The decision a 送达回证 covers: the 行政处罚决定书 or the 不予行政处罚决定书, with its 文号."""
     decision = draft.snapshot.decision
-    if decision is not None and decision.outcome == "no_penalty":
-        return (("不予行政处罚决定书", draft.details.get("decision_number", "")),)
-    return ((DOCUMENT_KINDS["decision_document"].title, draft.details.get("decision_number", "")),)
+    kind = OUTCOME_DOCUMENTS.get(decision.outcome, "decision_document") if decision is not None else "decision_document"
+    return ((ALL_DOCUMENT_KINDS[kind].title, _decision_number(draft)),)
 
 
 def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) -> None:
     """The elements of the decision about to be issued, as its document will carry them, so that
-    the engine's guard on the decision's elements and the document agree."""
+    the engine's guard on the decision's elements and the document agree: 第五十九条's for a
+    行政处罚决定书, those of a 不予行政处罚决定书 for a decision not to penalise (a transfer has none)."""
     decision = draft.snapshot.decision
     if decision is None:
         return
     action = step.name
     if action == "decide":
-        issue = Issue(kind="decision_document", number=draft.details.get("decision_number", ""), on=on)
-        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+        kind = OUTCOME_DOCUMENTS.get(decision.outcome)
+        if kind not in ("decision_document", "no_penalty_decision"):
+            return
+        issue = Issue(kind=kind, number=_decision_number(draft), on=on)
+        document = document_context(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue,
                                     context=draft.context)
-        elements = decision_elements_present(context=document)
-        if decision.outcome == "no_penalty":
-            # The 不予行政处罚决定书 has no performance or penalty basis; it is filed as evidence
-            # (the document kinds have no layout for it yet), so only its other elements are
-            # derived here.
-            elements = elements | {"penalty_basis", "performance"}
-        draft.update(decision=replace(decision, elements=elements))
+        draft.update(decision=replace(decision, elements=document_elements_present(kind=kind, context=document)))
     elif action == "decide_on_spot":
         issue = Issue(kind="summary_decision", number=decision.number, on=on)
-        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+        document = document_context(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue,
                                     context=draft.context)
         complete = not document_problems(kind="summary_decision", context=document)
         draft.update(decision=replace(decision, elements=frozenset(SUMMARY_DECISION_ELEMENTS) if complete else frozenset()))
