@@ -439,8 +439,8 @@ def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:
 
 def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) -> None:
     """The elements of the decision about to be issued, as its document will carry them, so that
-    the engine's guard on the decision's elements and the document agree: 第五十九条's for a
-    行政处罚决定书, those of a 不予行政处罚决定书 for a decision not to penalise (a transfer has none)."""
+    the engine's guard on the decision's elements and the document agree: the 行政处罚决定书's, or
+    the 不予行政处罚决定书's for a decision not to penalise (a transfer has none)."""
     decision = draft.snapshot.decision
     if decision is None:
         return
