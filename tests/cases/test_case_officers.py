@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import case_texts
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.violations import Refused
@@ -92,7 +93,7 @@ def test_the_head_changes_the_officers_with_a_reason_kept_in_the_ledger(client, 
     assert payload["action"] == "change_officers"
     assert payload["data"]["reason"] == "周到期的执法证已到期，改由李四承办"
     assert sorted(payload["data"]["officer_ids"]) == sorted([str(w.zhang.pk), str(w.li.pk)])
-    assert case.details["officer_changes"][0]["from"] == sorted([w.zhang.pk, leaving.pk])
+    assert list(case_texts(case).officer_changes[0].from_ids) == sorted([w.zhang.pk, leaving.pk])
     # The case goes on.
     assert perform(case, "investigate", day, w.officer).state == "investigating"
 

@@ -214,7 +214,8 @@ def test_item7_no_penalty_for_a_party_under_14(w):
     violation, _ = refusal(lambda: perform(case, "decide", FIRST_DECISION_DAY, w.officer),
                            "penalty.decision.party_under_14")
     assert violation.legal_basis == f"{LAW}第三十条"
-    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="no_penalty", no_penalty_reason="under_14")
+    perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="no_penalty", no_penalty_reason="under_14",
+            reasoning="当事人实施违法行为时不满十四周岁。", education="已责令其监护人加以管教。")
     assert perform(case, "decide", FIRST_DECISION_DAY, w.officer).state == "decided"
 
 

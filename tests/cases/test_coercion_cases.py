@@ -520,7 +520,7 @@ def test_taking_a_measure_issues_its_numbered_documents_in_pdf_and_docx_with_the
     # The next decision of the agency takes the next number; later documents cite the decision.
     second = to_in_force(w)
     assert IssuedDocument.objects.get(case=second, kind="measure_decision").number == "乌市监查扣决〔2026〕2号"
-    assert case.details["decision_number"] == number
+    assert case_texts(case).decision_number == number
 
 
 def test_taking_a_measure_tells_the_apps_above_and_a_mere_approval_does_not(w):

@@ -22,9 +22,11 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 from django.test import Client
 
+from sanxiang.cases.facts import facts_dump
 from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.identifiers import id_number_check_character
+from sanxiang.procedure.penalty.texts import DecisionTexts, Findings, Inquiry, PenaltyTexts, ServiceTexts
 from sanxiang.publication.models import Publication, PublicationDraft
 from sanxiang.publication.services import publication_approve, publication_draft_create
 from sanxiang.registry import services as registry
@@ -116,14 +118,14 @@ def case_make(w, secrets: Secrets, n: int, officers) -> tuple[Case, str]:
         facts={"decided_on": DECIDED.isoformat(), "opened_on": "2026-03-02",
                "decision": {"outcome": "penalty", "penalty": {"kinds": ["fine"], "fine_fen": 300000, "confiscation_fen": 0},
                             "number": f"乌市监罚决〔2026〕{n + 1}号"}},
-        details={
-            "findings": {"facts": facts, "bases": ["《中华人民共和国食品安全法》第一百二十四条第一款"]},
-            "decision": {"outcome": "penalty", "reasoning": f"{witness}的证言与现场检查笔录一致。",
-                         "bases": ["《中华人民共和国食品安全法》第一百二十四条第一款"], "detail": ""},
-            "decision_number": f"乌市监罚决〔2026〕{n + 1}号",
-            "inquiries": [{"interviewee": witness}],
-            "service": {"signed_by": customer},
-        },
+        details={"texts": facts_dump(PenaltyTexts(
+            findings=Findings(facts=facts, bases=("《中华人民共和国食品安全法》第一百二十四条第一款",)),
+            decision=DecisionTexts(outcome="penalty", reasoning=f"{witness}的证言与现场检查笔录一致。",
+                                   bases=("《中华人民共和国食品安全法》第一百二十四条第一款",)),
+            decision_number=f"乌市监罚决〔2026〕{n + 1}号",
+            inquiries=(Inquiry(interviewee=witness),),
+            service=ServiceTexts(signed_by=customer),
+        ))},
     )
     case.officers.set(officers)
     return case, name

@@ -6,12 +6,16 @@ Dates: a decision on Wed 2026-03-25 is due for publication 7 working days later,
 """
 
 import json
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from sanxiang.cases.facts import facts_dump
+from sanxiang.cases.selectors import case_texts
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from sanxiang.procedure.penalty.texts import HearingTexts, PartyTexts
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.selectors import publication_alerts
@@ -37,6 +41,12 @@ from tests.factories import id_number
 
 pytestmark = pytest.mark.django_db
 DUE = D(2026, 4, 3)
+
+
+def texts_change(case, **changes) -> None:
+    """Change the case's typed texts as no step does (what a document in the file shows)."""
+    case.details = {**case.details, "texts": facts_dump(replace(case_texts(case), **changes))}
+    case.save(update_fields=["details"])
 
 
 @pytest.fixture
@@ -149,8 +159,7 @@ def test_a_value_the_patterns_cannot_see_still_blocks_the_approval(w):
     foreigner = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="JOHN SMITH",
                                       id_type="passport", id_number="E98765432", address="乌审旗嘎鲁图镇团结路8号")
     case = lead_make(w, party=foreigner)
-    case.details = {**case.details, "party": {"birth_date": "1980-01-01"}}  # from the passport
-    case.save(update_fields=["details"])
+    texts_change(case, party=PartyTexts(birth_date=D(1980, 1, 1)))  # from the passport
     case = to_notified(w, case)
     perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
     case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
@@ -190,10 +199,8 @@ def test_a_change_before_the_decision_is_refused(w):
 def test_hearing_attendees_with_their_role_are_masked(w):
     """A line "王小五（委托代理人）" names 王小五: he is a third party, hidden wherever he appears."""
     case = to_notified(w)
-    case.details = {**case.details, "hearing": {"attendees": ["王小五（委托代理人）", "敖其尔巴特尔其木格"]},
-                    "findings": {**case.details["findings"],
-                                 "facts": "当事人的代理人王小五、证人敖其尔巴特尔其木格到场陈述。"}}
-    case.save(update_fields=["details"])
+    texts_change(case, hearing=HearingTexts(attendees=("王小五（委托代理人）", "敖其尔巴特尔其木格")),
+                 findings=replace(case_texts(case).findings, facts="当事人的代理人王小五、证人敖其尔巴特尔其木格到场陈述。"))
     perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
     case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
     facts = PublicationDraft.objects.get(case=case).public["facts"]
@@ -203,8 +210,7 @@ def test_hearing_attendees_with_their_role_are_masked(w):
 def test_a_case_heard_in_private_for_secrets_or_privacy_is_not_published(w):
     """《政府信息公开条例》第十四条、第十五条: a hearing held in private marks the case."""
     case = to_notified(w)
-    case.details = {**case.details, "hearing": {"public": False}}
-    case.save(update_fields=["details"])
+    texts_change(case, hearing=HearingTexts(public=False))
     perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
     case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
     draft = PublicationDraft.objects.get(case=case)

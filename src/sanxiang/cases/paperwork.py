@@ -1,5 +1,5 @@
-"""The `DocumentContext` of each document a step issues, built from the case's snapshot and
-details. Pure: the service hands in the agency, party and officers as plain values.
+"""The `DocumentContext` of each document a step issues, built from the case's snapshot and its
+typed texts (`procedure.penalty.texts`). Pure: the service hands in the agency, party and officers as plain values.
 
 What the law requires a document to say is checked by `sanxiang.documents` (it refuses with
 every missing item); this module only says where each item comes from. Values the agency does
@@ -31,6 +31,7 @@ from sanxiang.documents import (
     InspectionDetails,
     InvestigationDetails,
     LegalBasis,
+    NoPenaltyDetails,
     NoticeDetails,
     Officer,
     OnSpotDetails,
@@ -46,6 +47,7 @@ from sanxiang.documents import (
     ReviewDetails,
     ServedDocument,
     ServiceDetails,
+    TransferDetails,
 )
 from sanxiang.documents.registry import DOCUMENT_KINDS
 from sanxiang.procedure.engine import GuardContext
@@ -57,7 +59,14 @@ from sanxiang.procedure.penalty.snapshot import (
     ON_SPOT_COLLECTION_GROUNDS,
     REVIEW_PACKAGE_ITEMS,
 )
-from sanxiang.procedure.penalty.steps import terms_load
+from sanxiang.procedure.penalty.texts import (
+    DecisionTexts,
+    Discussion,
+    PenaltyTexts,
+    Review,
+    ReviewRound,
+    ServiceTexts,
+)
 
 # Where and how a fine is paid (separation of fines and collection), as the decision prints it.
 PAYMENT_METHOD = "到指定的银行或者通过电子支付系统缴纳罚款"
@@ -176,45 +185,48 @@ def penalty_of(terms: PenaltyTerms | None, detail: str) -> Penalty | None:
     return Penalty(items=tuple(items))
 
 
-def penalty_detail(details: dict[str, Any], *, summary: bool) -> str:
+def penalty_detail(texts: PenaltyTexts, *, summary: bool) -> str:
     """The 具体内容 a decision prints next to the kinds that need one (what is confiscated, which
     licence, how long): the on-the-spot decision's, or the decision's, failing that the findings'."""
     if summary:
-        return details.get("on_spot", {}).get("detail", "")
-    return details.get("decision", {}).get("detail") or details.get("findings", {}).get("detail", "")
+        return texts.on_spot.detail
+    return texts.decision_or_empty.detail or texts.findings.detail
 
 
-def decided_penalty(*, terms: PenaltyTerms | None, details: dict[str, Any], summary: bool) -> Penalty | None:
+def penalty_bases(texts: PenaltyTexts, *, summary: bool) -> tuple[str, ...]:
+    """The 处罚依据 a decision prints: the on-the-spot decision's, or the decision's, failing that
+    the findings' (the penalty proposed)."""
+    if summary:
+        return texts.on_spot.bases
+    return texts.decision_or_empty.bases or texts.findings.bases
+
+
+def decided_penalty(*, terms: PenaltyTerms | None, texts: PenaltyTexts, summary: bool) -> Penalty | None:
     """The penalty as the 决定书 imposes it, item by item: the decided terms, each with the amount
     or the 具体内容 the 决定书 prints for it. Whatever else is said about the decision (the public
     处罚内容) is derived from this, so that it can never state a penalty the 决定书 does not impose."""
-    return penalty_of(terms, penalty_detail(details, summary=summary))
+    return penalty_of(terms, penalty_detail(texts, summary=summary))
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _moment(day: str | None, time: str) -> dt.datetime | None:
-    if not day:
+def _moment(day: dt.date | None, time: str) -> dt.datetime | None:
+    if day is None:
         return None
     hours, minutes = 9, 0
     if time and ":" in time.replace("：", ":"):
         h, _, m = time.replace("：", ":").partition(":")
         if h.strip().isdigit() and m.strip()[:2].isdigit():
             hours, minutes = min(int(h), 23), min(int(m.strip()[:2]), 59)
-    base = dt.date.fromisoformat(day)
-    return dt.datetime(base.year, base.month, base.day, hours, minutes)
+    return dt.datetime(day.year, day.month, day.day, hours, minutes)
 
 
 def document_context(
-    *, case: CaseInfoIn, snapshot: PenaltyCaseSnapshot, details: dict[str, Any], issue: Issue, context: GuardContext
+    *, case: CaseInfoIn, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts, issue: Issue, context: GuardContext
 ) -> DocumentContext:
     """Everything the document `issue.kind` may print, from the case as it stands after the step."""
     party = case.party
     officers = {o.id: o for o in case.officers}
-    findings = details.get("findings", {})
-    decision_details = details.get("decision", {})
+    findings = texts.findings
+    decision_texts = texts.decision_or_empty
 
     def named(ids) -> tuple[Officer, ...]:
         return tuple(Officer(officers[i].name, officers[i].certificate_number) for i in ids if i in officers)
@@ -223,30 +235,28 @@ def document_context(
     decision = snapshot.decision
     terms = decision.penalty if decision is not None and decision.penalty is not None else None
     summary = issue.kind == "summary_decision"
-    detail = penalty_detail(details, summary=summary)
-    bases = decision_details.get("bases") or findings.get("bases") or []
+    detail = penalty_detail(texts, summary=summary)
+    bases = penalty_bases(texts, summary=summary)
     if issue.kind in ("advance_notice", "investigation_report") or terms is None:
-        terms = terms_load(findings.get("proposed")) if not summary else terms
-    on_spot = details.get("on_spot", {})
-    if summary:
-        bases = on_spot.get("bases", [])
+        terms = findings.proposed if not summary else terms
+    on_spot = texts.on_spot
     penalty = penalty_of(terms, detail)
-    opening = details.get("opening", {})
-    head = details.get("opening_head", {})
+    opening = texts.opening
+    head = texts.opening_head
     values: dict[str, Any] = {
         "agency": agency_of(case),
         "case": CaseInfo(
             number=case.number,
             cause=case.title,
-            source=_source_label(opening.get("source", "")),
+            source=_source_label(opening.source),
             discovered_on=snapshot.discovered_on,
             opened_on=snapshot.opened_on,
         ),
         "party": party_of(case),
         "officers": named(case.assigned_ids),
-        "facts": findings.get("facts") or opening.get("summary", ""),
-        "evidence": tuple(evidence_parse(line) for line in findings.get("evidence", [])),
-        "violated": tuple(basis_parse(line) for line in findings.get("violated") or opening.get("violated", [])),
+        "facts": findings.facts or opening.summary,
+        "evidence": tuple(evidence_parse(line) for line in findings.evidence),
+        "violated": tuple(basis_parse(line) for line in findings.violated or opening.violated),
         "penalty_bases": tuple(basis_parse(line) for line in bases),
         "penalty": penalty,
         "performance": Performance(method=PAYMENT_METHOD),
@@ -256,115 +266,125 @@ def document_context(
     }
     kind = issue.kind
     if kind == "opening_approval":
-        values["facts"] = opening.get("summary", "")
+        values["facts"] = opening.summary
         values["approval"] = Approval(
-            handler=Opinion(opening.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
-            head=Opinion(head["text"], head["signer"], _date(head.get("on"))) if head else None,
+            handler=Opinion(opening.handler_opinion, "、".join(o.name for o in values["officers"]), issue.on),
+            head=Opinion(head.text, head.signer, head.on) if head is not None else None,
         )
     elif kind == "inquiry_record":
-        entry = details["inquiries"][-1]
-        values["officers"] = named(entry["officer_ids"])
+        inquiry = texts.inquiries[-1]
+        values["officers"] = named(inquiry.officer_ids)
         values["inquiry"] = InquiryDetails(
-            started_at=_moment(entry["on"], entry.get("start", "")),
-            ended_at=_moment(entry["on"], entry.get("end", "") or entry.get("start", "")),
-            place=entry["place"],
-            interviewee=Person(entry["interviewee"], relation=entry.get("relation", "")),
-            recorder=entry["recorder"],
-            exchanges=tuple(exchange_parse(line) for line in entry.get("exchanges", [])),
+            started_at=_moment(inquiry.on, inquiry.start),
+            ended_at=_moment(inquiry.on, inquiry.end or inquiry.start),
+            place=inquiry.place,
+            interviewee=Person(inquiry.interviewee, relation=inquiry.relation),
+            recorder=inquiry.recorder,
+            exchanges=tuple(exchange_parse(line) for line in inquiry.exchanges),
         )
-        values["issued_on"] = _date(entry["on"])
+        values["issued_on"] = inquiry.on
     elif kind == "inspection_record":
-        entry = details["inspections"][-1]
-        values["officers"] = named(entry["officer_ids"])
-        present = entry.get("present_person", "")
+        inspection = texts.inspections[-1]
+        values["officers"] = named(inspection.officer_ids)
+        present = inspection.present_person
         values["inspection"] = InspectionDetails(
-            started_at=_moment(entry["on"], entry.get("start", "")),
-            ended_at=_moment(entry["on"], entry.get("end", "") or entry.get("start", "")),
-            place=entry["place"],
-            recorder=entry["recorder"],
-            findings=entry["findings"],
+            started_at=_moment(inspection.on, inspection.start),
+            ended_at=_moment(inspection.on, inspection.end or inspection.start),
+            place=inspection.place,
+            recorder=inspection.recorder,
+            findings=inspection.findings,
             present_person=Person(present) if present else None,
         )
-        values["issued_on"] = _date(entry["on"])
+        values["issued_on"] = inspection.on
     elif kind == "preservation_notice":
-        entry = details["preservations"][-1]
-        on = _date(entry["on"])
+        preservation = texts.preservations[-1]
+        on = preservation.on or issue.on
         days = parameter(context, snapshot, "penalty.preservation.decision_working_days", on=on)
         values["preservation"] = PreservationDetails(
-            approved_on=_date(entry.get("approved_on")),
-            items=tuple(PreservedItem(line) for line in entry["items"]),
-            storage_place=entry["storage_place"],
+            approved_on=preservation.approved_on,
+            items=tuple(PreservedItem(line) for line in preservation.items),
+            storage_place=preservation.storage_place,
             handling_deadline=context.calendar.working_days_after(on, days.value).date,
         )
     elif kind == "investigation_report":
-        values["investigation"] = InvestigationDetails(
-            process=findings.get("process", ""), opinion=findings.get("opinion", "")
-        )
+        values["investigation"] = InvestigationDetails(process=findings.process, opinion=findings.opinion)
     elif kind == "advance_notice":
-        notice = details.get("notice", {})
+        notice = texts.notice
         statement = parameter(context, snapshot, "penalty.statement.window_working_days", on=issue.on)
         request = parameter(context, snapshot, "penalty.hearing.request_working_days", on=issue.on)
         values["notice"] = NoticeDetails(
             statement_days=statement.value,
-            hearing_right=bool(notice.get("hearing_right")),
+            hearing_right=notice.hearing_right,
             hearing_request_days=request.value,
-            contact_person=notice.get("contact_person", ""),
+            contact_person=notice.contact_person,
         )
     elif kind in ("hearing_notice", "hearing_transcript"):
-        hearing = details.get("hearing", {})
+        hearing = texts.hearing
         requested = snapshot.hearing.requested_on if snapshot.hearing is not None else None
         presiding = snapshot.hearing.presiding_officer_id if snapshot.hearing is not None else None
-        held_at = _moment(hearing.get("scheduled_for"), hearing.get("time", ""))
+        held_at = _moment(hearing.scheduled_for, hearing.time)
         values["hearing"] = HearingDetails(
             held_at=held_at,
-            place=hearing.get("place", ""),
+            place=hearing.place,
             presiding=officers[presiding].name if presiding in officers else "",
-            clerk=hearing.get("clerk", ""),
-            public=hearing.get("public", True),
+            clerk=hearing.clerk,
+            public=hearing.public,
             requested_on=requested,
-            ended_at=_moment(hearing.get("scheduled_for"), hearing.get("end_time", "") or hearing.get("time", ""))
+            ended_at=_moment(hearing.scheduled_for, hearing.end_time or hearing.time)
             if kind == "hearing_transcript"
             else None,
-            party_attendees=tuple(hearing.get("attendees", [])),
-            exchanges=tuple(exchange_parse(line) for line in hearing.get("exchanges", [])),
+            party_attendees=hearing.attendees,
+            exchanges=tuple(exchange_parse(line) for line in hearing.exchanges),
         )
         if kind == "hearing_transcript":
             values["issued_on"] = held_at.date() if held_at else issue.on
     elif kind == "decision_document":
-        values["decision"] = DecisionDetails(reasoning=decision_details.get("reasoning", ""))
+        values["decision"] = DecisionDetails(reasoning=decision_texts.reasoning)
+    elif kind == "no_penalty_decision":
+        values["no_penalty"] = no_penalty_details(snapshot=snapshot, texts=decision_texts)
+    elif kind == "transfer_letter":
+        values["transfer"] = TransferDetails(
+            recipient=decision_texts.transfer_to,
+            suspected_offence=decision_texts.suspected_offence,
+            reasons=decision_texts.reasoning,
+            attachments=decision_texts.attachments,
+        )
     elif kind == "service_receipt":
-        source = details.get("notice", {}) if _serves_notice(issue) else details.get("service", {})
+        # The notice's service (with the 事先告知书) or the decision's.
+        served = texts.service
+        if _serves_notice(issue):
+            notice = texts.notice
+            served = ServiceTexts(method=notice.method, served_on=notice.served_on, place=notice.place)
         values["service"] = ServiceDetails(
             documents=tuple(ServedDocument(title, number) for title, number in issue.served),
             recipient=party.name if party else "",
-            place=source.get("place", ""),
-            method=source.get("method", ""),
-            served_at=_moment(source.get("served_on"), ""),
-            signed_by=source.get("signed_by", ""),
-            note=source.get("note", ""),
+            place=served.place,
+            method=served.method,
+            served_at=_moment(served.served_on, ""),
+            signed_by=served.signed_by,
+            note=served.note,
         )
     elif kind == "summary_decision":
         spot = snapshot.on_spot
-        values["facts"] = on_spot.get("facts", "")
+        values["facts"] = on_spot.facts
         values["officers"] = named(spot.officer_ids if spot is not None else ())
-        occurred = dt.datetime.fromisoformat(on_spot["occurred_at"]) if on_spot.get("occurred_at") else None
         collected = spot is not None and spot.collected_fen > 0
         values["on_spot"] = OnSpotDetails(
-            occurred_at=occurred,
-            place=on_spot.get("place", ""),
+            occurred_at=on_spot.occurred_at,
+            place=on_spot.place,
             collected_on_spot=collected,
             collection_ground=ON_SPOT_COLLECTION_GROUNDS.get(spot.collection_ground or "", "") if spot else "",
-            receipt_number=on_spot.get("receipt_number", ""),
+            receipt_number=on_spot.receipt_number,
         )
     elif kind == "review_opinion":
-        values["review"] = review_details(snapshot=snapshot, details=details, context=context, party_name=party.name if party else "")
+        values["review"] = review_details(snapshot=snapshot, texts=texts, context=context, party_name=party.name if party else "")
         values["issued_on"] = values["review"].reviewed_on or issue.on
     elif kind == "collective_discussion":
-        values["discussion"] = discussion_details(snapshot=snapshot, details=details)
+        values["discussion"] = discussion_details(snapshot=snapshot, texts=texts)
         values["issued_on"] = values["discussion"].held_on or issue.on
     elif kind == "closing_approval":
-        closing = details.get("closing", {})
-        numbers = details.get("decision_number", "")
+        closing = texts.closing
+        numbers = texts.decision_number
         outcome = decision.outcome if decision is not None else ""
         if not numbers:
             numbers = {
@@ -380,64 +400,80 @@ def document_context(
         values["closing"] = ClosingDetails(
             decision_number=numbers,
             decided_on=snapshot.decided_on,
-            execution=closing.get("execution", ""),
+            execution=closing.execution,
             closing_reason=reason,
         )
         values["approval"] = Approval(
-            handler=Opinion(closing.get("handler_opinion", ""), "、".join(o.name for o in values["officers"]), issue.on),
-            head=Opinion(closing.get("head_opinion", ""), closing.get("head", ""), issue.on),
+            handler=Opinion(closing.handler_opinion, "、".join(o.name for o in values["officers"]), issue.on),
+            head=Opinion(closing.head_opinion, closing.head, issue.on),
         )
     # The number of officers the act needs is the procedure's rule on the act's day (`officers_required`).
     values["officers_required"] = min_officers(snapshot, context, on=values.get("issued_on") or issue.on)[0]
     return DocumentContext(**values)
 
 
-def proposed_sentence(snapshot: PenaltyCaseSnapshot, details: dict[str, Any]) -> str:
+def no_penalty_details(*, snapshot: PenaltyCaseSnapshot, texts: DecisionTexts) -> NoPenaltyDetails | None:
+    """What the 不予行政处罚决定书 states beyond the facts: the ground (the draft's reason), the
+    agency's reasoning, the education given and the correction ordered, and any further provisions
+    written as the decision's basis."""
+    decision = snapshot.decision
+    if decision is None or decision.outcome != "no_penalty":
+        return None
+    return NoPenaltyDetails(
+        reason=decision.no_penalty_reason or "",
+        reasoning=texts.reasoning,
+        education=texts.education,
+        correction=texts.correction,
+        bases=tuple(basis_parse(line) for line in texts.bases),
+    )
+
+
+def proposed_sentence(snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts) -> str:
     """The proposed decision in one sentence, as the review opinion and the discussion print it."""
     decision = snapshot.decision
     if decision is None:
         return ""
     if decision.outcome == "penalty" and decision.penalty is not None:
         text = f"拟给予{decision.penalty.describe()}的行政处罚"
-        detail = details.get("decision", {}).get("detail", "")
+        detail = texts.decision_or_empty.detail
         return text + (f"（{detail}）" if detail else "")
     if decision.outcome == "no_penalty":
         reason = NO_PENALTY_REASONS.get(decision.no_penalty_reason or "", ("", 0))[0]
         return "拟不予行政处罚" + (f"（{reason}）" if reason else "")
-    return f"拟移送{details.get('decision', {}).get('transfer_to', '') or '司法机关'}"
+    return f"拟移送{texts.decision_or_empty.transfer_to or '司法机关'}"
 
 
 def review_details(
-    *, snapshot: PenaltyCaseSnapshot, details: dict[str, Any], context: GuardContext, party_name: str = ""
+    *, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts, context: GuardContext, party_name: str = ""
 ) -> ReviewDetails:
     """The latest opinion with the round it answers, for the 法制审核意见书."""
     from sanxiang.procedure.penalty.review import major_assessment
     from sanxiang.procedure.penalty.snapshot import CHECKLIST_FINDINGS, REVIEW_CHECKLIST, REVIEW_OPINIONS
 
-    review = (details.get("reviews") or [{}])[-1]
-    rounds = {r.get("round"): r for r in details.get("review_rounds", [])}
-    request = rounds.get(review.get("round"), {})
+    review = texts.reviews[-1] if texts.reviews else Review()
+    rounds = {r.round: r for r in texts.review_rounds}
+    request = rounds.get(review.round, ReviewRound())
     materials = [
         label for item, label in REVIEW_PACKAGE_ITEMS.items()
-        if item in _package_of(snapshot, review.get("round"))
+        if item in _package_of(snapshot, review.round if texts.reviews else None)
     ]
-    materials += [f"证据：{line}" for line in request.get("evidence_list", [])]
+    materials += [f"证据：{line}" for line in request.evidence_list]
     return ReviewDetails(
-        round=int(review.get("round") or 1),
-        submitted_on=_date(request.get("on")),
-        submitted_by=request.get("by", ""),
-        reviewer=review.get("reviewer", ""),
-        reviewed_on=_date(review.get("on")),
+        round=review.round or 1,
+        submitted_on=request.on,
+        submitted_by=request.by,
+        reviewer=review.reviewer,
+        reviewed_on=review.on,
         major_criteria=tuple(c.label for c in major_assessment(snapshot, context).criteria),
-        proposed=proposed_sentence(snapshot, details),
+        proposed=proposed_sentence(snapshot, texts),
         materials=tuple(materials),
         checklist=tuple(
-            ChecklistLine(REVIEW_CHECKLIST.get(c["item"], c["item"]), CHECKLIST_FINDINGS.get(c["finding"], ""), c.get("note", ""))
-            for c in review.get("checklist", [])
+            ChecklistLine(REVIEW_CHECKLIST.get(c.item, c.item), CHECKLIST_FINDINGS.get(c.finding, ""), c.note)
+            for c in review.checklist
         ),
-        opinion=REVIEW_OPINIONS.get(review.get("opinion", ""), ""),
-        reasons=review.get("reasons", "") or review.get("text", ""),
-        response=request.get("response", ""),
+        opinion=REVIEW_OPINIONS.get(review.opinion, ""),
+        reasons=review.reasons,
+        response=request.response,
     )
 
 
@@ -448,33 +484,32 @@ def _package_of(snapshot: PenaltyCaseSnapshot, round_: int | None) -> frozenset[
     return frozenset()
 
 
-def discussion_details(*, snapshot: PenaltyCaseSnapshot, details: dict[str, Any]) -> DiscussionDetails:
+def discussion_details(*, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts) -> DiscussionDetails:
     from sanxiang.procedure.penalty.review import latest_opinion
     from sanxiang.procedure.penalty.snapshot import REVIEW_OPINIONS
 
-    discussion = details.get("collective_discussion", {})
+    discussion = texts.collective_discussion or Discussion()
     opinion = latest_opinion(snapshot)
-    reviews = details.get("reviews") or []
     review_summary = ""
     if opinion is not None:
-        reasons = reviews[-1].get("reasons", "") if reviews else ""
+        reasons = texts.reviews[-1].reasons if texts.reviews else ""
         review_summary = f"{opinion.given_on.isoformat()}法制审核意见：{REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion)}" + (
             f"。{reasons}" if reasons else ""
         )
     from sanxiang.procedure.penalty.steps import DISCUSSION_RESOLUTIONS
 
     return DiscussionDetails(
-        held_on=_date(discussion.get("on")),
-        place=discussion.get("place", ""),
-        host=discussion.get("host", ""),
-        recorder=discussion.get("recorder", ""),
-        participants=tuple(discussion.get("participants", [])),
-        subject=proposed_sentence(snapshot, details),
-        views=tuple(discussion.get("views", [])),
-        conclusion=discussion.get("conclusion", ""),
-        absent=tuple(discussion.get("absent", [])),
+        held_on=discussion.on,
+        place=discussion.place,
+        host=discussion.host,
+        recorder=discussion.recorder,
+        participants=discussion.participants,
+        subject=proposed_sentence(snapshot, texts),
+        views=discussion.views,
+        conclusion=discussion.conclusion,
+        absent=discussion.absent,
         review_summary=review_summary,
-        resolution=DISCUSSION_RESOLUTIONS.get(discussion.get("resolution", ""), ""),
+        resolution=DISCUSSION_RESOLUTIONS.get(discussion.resolution, ""),
     )
 
 
@@ -490,6 +525,8 @@ def _source_label(source: str) -> str:
 
 # The document-context builder of each kind of enforcement act (`ProcedureSpec.act_kind`): the
 # steps of a procedure issue documents whose contents its builder takes from the case's facts.
+# A builder is called with case= (CaseInfoIn), snapshot=, texts= (the case's typed texts, as the
+# step left them), issue= and context=.
 DocumentContextBuilder = Callable[..., DocumentContext]
 
 

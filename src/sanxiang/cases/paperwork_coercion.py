@@ -1,8 +1,8 @@
 """The `DocumentContext` of each document of a compulsory measure's case (查封、扣押、冻结): the
 decision and its inventory, the on-site record, the extension notice, the release decision and the
 freeze decision. Pure, like `paperwork`: the service hands in the agency, party and officers
-(`CaseInfoIn`), the measure's snapshot, the case's details (its typed texts under "texts", the
-decision's number under "decision_number") and the document about to be issued.
+(`CaseInfoIn`), the measure's snapshot, its typed texts (with the decision's number) and the document about
+to be issued.
 
 Where each item comes from:
 - the agency, the party and the remedies: the registry (`paperwork.agency_of`, `party_of`,
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any
 
-from sanxiang.cases.facts import facts_load
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, agency_of, basis_parse, party_of, remedies_of
 from sanxiang.documents import (
     CaseInfo,
@@ -40,11 +38,6 @@ from sanxiang.procedure.coercion.texts import Item, MeasureTexts
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.procedure.registry_rules import officers_required
-
-
-def measure_texts(details: dict[str, Any]) -> MeasureTexts:
-    """The case's typed texts as the step left them (the service stores them before it builds)."""
-    return facts_load(MeasureTexts, details.get("texts") or {})
 
 
 def _item(item: Item) -> PreservedItem:
@@ -73,8 +66,7 @@ def _period(snapshot: MeasureSnapshot, context: GuardContext) -> tuple[int, dt.d
     return days, end.date if end else None, extended.date if extended else None
 
 
-def measure_details(*, snapshot: MeasureSnapshot, texts: MeasureTexts, details: dict[str, Any],
-                    context: GuardContext) -> MeasureDetails:
+def measure_details(*, snapshot: MeasureSnapshot, texts: MeasureTexts, context: GuardContext) -> MeasureDetails:
     content = texts.content
     days, end, extended_end = _period(snapshot, context)
     on_site = texts.on_site
@@ -95,7 +87,7 @@ def measure_details(*, snapshot: MeasureSnapshot, texts: MeasureTexts, details: 
         storage_method=content.storage_method if content else "",
         accounts=tuple(FrozenAccount(a.bank, a.account_name, a.account_number, a.amount_fen) for a in content.accounts)
         if content else (),
-        decision_number=details.get("decision_number", ""),
+        decision_number=texts.decision_number,
         decided_on=snapshot.taken_on,
         on_site=MeasureOnSite(
             started_at=on_site.started_at,
@@ -119,11 +111,11 @@ def measure_details(*, snapshot: MeasureSnapshot, texts: MeasureTexts, details: 
     )
 
 
-def measure_document_context(*, case: CaseInfoIn, snapshot: MeasureSnapshot, details: dict[str, Any], issue: Issue,
+def measure_document_context(*, case: CaseInfoIn, snapshot: MeasureSnapshot, texts: MeasureTexts | None, issue: Issue,
                              context: GuardContext) -> DocumentContext:
     """Everything the document `issue.kind` of a measure may print, from the case as it stands
     after the step."""
-    texts = measure_texts(details)
+    texts = texts if texts is not None else MeasureTexts()
     officers = {o.id: o for o in case.officers}
     acting = snapshot.on_spot.officer_ids if snapshot.on_spot is not None else case.assigned_ids
     named = tuple(Officer(officers[i].name, officers[i].certificate_number) for i in acting if i in officers)
@@ -142,8 +134,8 @@ def measure_document_context(*, case: CaseInfoIn, snapshot: MeasureSnapshot, det
         remedies=remedies_of(case),
         document_number=issue.number,
         issued_on=issued_on,
-        measure=measure_details(snapshot=snapshot, texts=texts, details=details, context=context),
+        measure=measure_details(snapshot=snapshot, texts=texts, context=context),
     )
 
 
-__all__ = ["measure_details", "measure_document_context", "measure_texts"]
+__all__ = ["measure_details", "measure_document_context"]

@@ -29,6 +29,7 @@ from sanxiang.procedure.catalog import ProcedureSpec, procedure_spec, procedures
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
 from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot, deadline_open
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
+from sanxiang.procedure.penalty.texts import Discussion, PenaltyTexts, Review, ReviewRound
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
 from sanxiang.procedure.steps import Field, Step
 from sanxiang.procedure.steps import step_role_violation as _step_role_violation
@@ -102,10 +103,16 @@ def snapshot_facts_dump(snapshot, spec: ProcedureSpec | None = None) -> dict:
     return {name: facts_dump(value) for name, value in spec.facts_of(snapshot).items()}
 
 
+def _party_birth_date(case: Case) -> dt.date | None:
+    """The party's birth date as the case's texts record it (read from a passport: no identifier
+    of the registry gives it), for a procedure whose texts say so."""
+    texts = case_texts(case)
+    return texts.party.birth_date if isinstance(texts, PenaltyTexts) else None
+
+
 def _party_snapshot(case: Case) -> Party:
     party = case.party
-    overrides = case.details.get("party", {})
-    birth = dt.date.fromisoformat(overrides["birth_date"]) if overrides.get("birth_date") else None
+    birth = _party_birth_date(case)
     if party is None:
         # A case registered before parties were linked: the identifier guard says what is missing.
         return Party(kind="natural_person", name="（未登记当事人）", birth_date=birth)
@@ -336,6 +343,14 @@ class ReviewRoundView:
 
 
 @dataclass(frozen=True)
+class DiscussionView:
+    """The collective discussion as the review panel mentions it."""
+
+    on: str  # ISO date
+    conclusion: str
+
+
+@dataclass(frozen=True)
 class CaseReviewView:
     """The case page's 法制审核 panel: why the case is major, where the review stands, every round."""
 
@@ -346,7 +361,7 @@ class CaseReviewView:
     status_label: str
     discussion_reasons: tuple[str, ...]
     rounds: tuple[ReviewRoundView, ...]
-    discussion: dict
+    discussion: DiscussionView | None
 
     @property
     def shown(self) -> bool:
@@ -356,7 +371,7 @@ class CaseReviewView:
 def case_review_view(*, case: Case, snapshot, on: dt.date | None = None) -> CaseReviewView:
     """The 法制审核 panel of a penalty case; other procedures have none (yet): an empty panel."""
     if spec_of(case).act_kind != "penalty":
-        return CaseReviewView((), (), (), "", "", (), (), {})
+        return CaseReviewView((), (), (), "", "", (), (), None)
     from sanxiang.procedure.penalty.review import (
         discussion_reasons,
         major_assessment,
@@ -374,31 +389,32 @@ def case_review_view(*, case: Case, snapshot, on: dt.date | None = None) -> Case
     context = guard_context(on=on)
     assessment = major_assessment(snapshot, context)
     status = review_status(snapshot, context)
-    stored = {r.get("round"): r for r in case.details.get("review_rounds", [])}
-    reviews = {r.get("round"): r for r in case.details.get("reviews", [])}
+    texts = case_publication_texts(case)
+    stored = {r.round: r for r in texts.review_rounds}
+    reviews = {r.round: r for r in texts.reviews}
     rounds = []
     for request in snapshot.review_requests:
-        row = stored.get(request.round, {})
+        row = stored.get(request.round, ReviewRound())
         opinion = opinion_for(snapshot, request)
-        review = reviews.get(request.round, {})
+        review = reviews.get(request.round, Review())
         due = review_due(request, snapshot, context)
         rounds.append(
             ReviewRoundView(
                 round=request.round,
                 submitted_on=request.submitted_on.isoformat(),
-                submitted_by=row.get("by", ""),
-                reviewer=row.get("reviewer", ""),
+                submitted_by=row.by,
+                reviewer=row.reviewer,
                 package=tuple(label for key, label in REVIEW_PACKAGE_ITEMS.items() if key in request.package),
-                response=row.get("response", ""),
+                response=row.response,
                 due=due.date,
                 due_estimated=due.estimated,
                 opinion=REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion) if opinion else "",
                 opinion_code=opinion.opinion if opinion else "",
                 opinion_on=opinion.given_on.isoformat() if opinion else "",
-                reasons=review.get("reasons", ""),
+                reasons=review.reasons,
                 checklist=tuple(
-                    (REVIEW_CHECKLIST.get(c["item"], c["item"]), CHECKLIST_FINDINGS.get(c["finding"], ""), c.get("note", ""))
-                    for c in review.get("checklist", [])
+                    (REVIEW_CHECKLIST.get(c.item, c.item), CHECKLIST_FINDINGS.get(c.finding, ""), c.note)
+                    for c in review.checklist
                 ),
             )
         )
@@ -410,8 +426,14 @@ def case_review_view(*, case: Case, snapshot, on: dt.date | None = None) -> Case
         status_label=status.label,
         discussion_reasons=tuple(discussion_reasons(snapshot, context)),
         rounds=tuple(reversed(rounds)),
-        discussion=case.details.get("collective_discussion", {}),
+        discussion=_discussion_view(texts.collective_discussion),
     )
+
+
+def _discussion_view(discussion: Discussion | None) -> DiscussionView | None:
+    if discussion is None:
+        return None
+    return DiscussionView(on=discussion.on.isoformat() if discussion.on else "", conclusion=discussion.conclusion)
 
 
 # --- deadlines and the worklist -----------------------------------------------------------------------
@@ -544,13 +566,20 @@ def case_texts(case: Case):
     return facts_load(spec.texts_type, case.details.get("texts", {}))
 
 
+def case_publication_texts(case: Case) -> PenaltyTexts:
+    """The texts of a penalty case, typed, for the apps above that publish or show its decision
+    (publication, the review panel); a case of another procedure has none of them: empty texts."""
+    texts = case_texts(case)
+    return texts if isinstance(texts, PenaltyTexts) else PenaltyTexts()
+
+
 def case_form_initial(case: Case) -> dict:
     """What the case's step forms start with (its procedure says: the penalty proposed so far)."""
-    return spec_of(case).form_initial(case.details)
+    return spec_of(case).form_initial(case_texts(case))
 
 
 def step_for(case: Case, action: str) -> Step | None:
     return spec_of(case).step(action)
 
 
-__all__ = ["ActionView", "TimelineItem", "WorklistRow"]
+__all__ = ["ActionView", "DiscussionView", "TimelineItem", "WorklistRow"]

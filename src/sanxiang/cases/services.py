@@ -25,9 +25,8 @@ from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDo
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
 from sanxiang.documents import (
     ALL_DOCUMENT_KINDS,
-    DOCUMENT_KINDS,
     DocumentContext,
-    decision_elements_present,
+    document_elements_present,
     document_problems,
     document_render,
 )
@@ -45,7 +44,7 @@ from sanxiang.procedure.catalog import (
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
-from sanxiang.procedure.penalty.steps import BEFORE_DECISION
+from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
 from sanxiang.procedure.steps import Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
@@ -54,9 +53,6 @@ from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Part
 DATA = "数据校验"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
 
-# The documents whose number is the case's decision number (details["decision_number"]): the
-# later documents of the case cite it (a 送达回证, a measure's extension notice or release).
-DECISION_KINDS = ("decision_document", "summary_decision", "measure_decision", "freeze_decision")
 
 # --- numbers ---------------------------------------------------------------------------------------
 
@@ -325,9 +321,6 @@ def case_action_perform(
     major_before = major_assessment(snapshot, context).codes if penalty else ()
     if step.apply is not None:
         step.apply(draft, data)
-    if spec.texts_type is not None:
-        # The documents print the texts as the step left them.
-        draft.details["texts"] = facts_dump(draft.texts)
 
     # Numbers are allocated before the checks so that the documents are checked as issued; a
     # refusal below rolls them back with everything else.
@@ -340,10 +333,11 @@ def case_action_perform(
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
         number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
-        if kind in DECISION_KINDS:
-            draft.details["decision_number"] = number
-            if penalty and draft.snapshot.decision is not None:
-                draft.update(decision=replace(draft.snapshot.decision, number=number))
+        if number and draft.texts is not None and hasattr(draft.texts, "numbered"):
+            # The case's texts keep the numbers its later documents cite (the decision's …).
+            draft.texts = draft.texts.numbered(kind, number)
+        if penalty and kind in DECISION_KINDS and draft.snapshot.decision is not None:
+            draft.update(decision=replace(draft.snapshot.decision, number=number))
         issue = Issue(kind=kind, number=number, on=on, served=served)
         issues.append((issue, record_kind))
         if kind != "service_receipt":
@@ -359,7 +353,7 @@ def case_action_perform(
     for issue, record_kind in issues:
         # Looked up only for a step that issues documents: a kind of act may have none yet.
         build = document_context_builder(spec.act_kind)
-        document = build(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue, context=context)
+        document = build(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue, context=context)
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
         if not draft.violations:
@@ -382,6 +376,9 @@ def case_action_perform(
     draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
     case.state = after.state
     case.facts = selectors.snapshot_facts_dump(after, spec)
+    if spec.texts_type is not None:
+        # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
+        draft.details["texts"] = facts_dump(draft.texts)
     case.details = draft.details
     case.save(update_fields=["state", "facts", "details", "updated_at"])
     if "agency_officers" in step.needs:
@@ -418,34 +415,40 @@ def _major_change(before: tuple[str, ...], after, context) -> list[str] | None:
     return list(now) if now != before else None
 
 
+# The penalty's decisions (their 文号 is the decision's number) and the 移送书.
+DECISION_KINDS = ("decision_document", "summary_decision", "no_penalty_decision")
+
+
+def _decision_number(draft: Draft) -> str:
+    return draft.texts.decision_number if draft.texts is not None else ""
+
+
 def _served_decision(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """The decision a 送达回证 covers: the 行政处罚决定书 or the 不予行政处罚决定书, with its 文号."""
     decision = draft.snapshot.decision
-    if decision is not None and decision.outcome == "no_penalty":
-        return (("不予行政处罚决定书", draft.details.get("decision_number", "")),)
-    return ((DOCUMENT_KINDS["decision_document"].title, draft.details.get("decision_number", "")),)
+    kind = OUTCOME_DOCUMENTS.get(decision.outcome, "decision_document") if decision is not None else "decision_document"
+    return ((ALL_DOCUMENT_KINDS[kind].title, _decision_number(draft)),)
 
 
 def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) -> None:
     """The elements of the decision about to be issued, as its document will carry them, so that
-    the engine's guard on the decision's elements and the document agree."""
+    the engine's guard on the decision's elements and the document agree: the 行政处罚决定书's, or
+    the 不予行政处罚决定书's for a decision not to penalise (a transfer has none)."""
     decision = draft.snapshot.decision
     if decision is None:
         return
     action = step.name
     if action == "decide":
-        issue = Issue(kind="decision_document", number=draft.details.get("decision_number", ""), on=on)
-        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+        kind = OUTCOME_DOCUMENTS.get(decision.outcome)
+        if kind not in ("decision_document", "no_penalty_decision"):
+            return
+        issue = Issue(kind=kind, number=_decision_number(draft), on=on)
+        document = document_context(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue,
                                     context=draft.context)
-        elements = decision_elements_present(context=document)
-        if decision.outcome == "no_penalty":
-            # The 不予行政处罚决定书 has no performance or penalty basis; it is filed as evidence
-            # (the document kinds have no layout for it yet), so only its other elements are
-            # derived here.
-            elements = elements | {"penalty_basis", "performance"}
-        draft.update(decision=replace(decision, elements=elements))
+        draft.update(decision=replace(decision, elements=document_elements_present(kind=kind, context=document)))
     elif action == "decide_on_spot":
         issue = Issue(kind="summary_decision", number=decision.number, on=on)
-        document = document_context(case=info, snapshot=draft.snapshot, details=draft.details, issue=issue,
+        document = document_context(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue,
                                     context=draft.context)
         complete = not document_problems(kind="summary_decision", context=document)
         draft.update(decision=replace(decision, elements=frozenset(SUMMARY_DECISION_ELEMENTS) if complete else frozenset()))

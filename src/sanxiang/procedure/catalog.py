@@ -75,11 +75,11 @@ class ProcedureSpec:
     matter_kinds: tuple[str, ...] = ()
     help: str = ""
     # The frozen dataclass of the case's texts (what documents print beyond the facts), stored
-    # typed and checked on every write; None: the procedure keeps them as a plain dict (the
-    # penalty's `details`, older than the catalogue).
+    # typed and checked on every write; None: the procedure has no texts.
     texts_type: type | None = None
-    # What a step's form starts with, from the case's texts so far (the penalty proposed).
-    form_initial: Callable[[dict[str, Any]], dict[str, Any]] = lambda details: {}
+    # What a step's form starts with, from the case's texts so far (typed, or None without
+    # `texts_type`): the penalty proposed.
+    form_initial: Callable[[Any], dict[str, Any]] = lambda texts: {}
     # The rule a recording step taken in the wrong state breaks (the procedure's recording rule).
     recording_basis: str = PROCESS_RECORDED
 

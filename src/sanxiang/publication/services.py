@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import asdict
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from sanxiang.accounts.permissions import permission_require
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, CaseProcedure
 from sanxiang.cases.paperwork import decided_penalty, penalty_detail
+from sanxiang.cases.selectors import case_publication_texts
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.citations import (
@@ -31,6 +31,7 @@ from sanxiang.procedure.citations import (
     THIRD_PARTIES_NOT_NAMED,
 )
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, PenaltyCaseSnapshot
+from sanxiang.procedure.penalty.texts import PenaltyTexts
 from sanxiang.procedure.publication import (
     PublicationFacts,
     Redaction,
@@ -99,19 +100,15 @@ def _natural_person(case: Case) -> bool:
     return party is None or party.kind in (PartyKind.NATURAL_PERSON, PartyKind.INDIVIDUAL_BUSINESS)
 
 
-def third_parties(details: dict[str, Any]) -> list[str]:
+def third_parties(texts: PenaltyTexts) -> list[str]:
     """Every natural person the case names besides the punished party: interviewees, people present
     at an inspection, hearing attendees, whoever signed for a document, and those listed as third
     parties. Their names are never published (citations.THIRD_PARTIES_NOT_NAMED)."""
-    names: list[str] = list(details.get("third_parties", []))
-    for entry in details.get("inquiries", []):
-        names.append(entry.get("interviewee", ""))
-    for entry in details.get("inspections", []):
-        names.append(entry.get("present_person", ""))
-    hearing = details.get("hearing", {})
-    names += hearing.get("attendees", [])
-    for key in ("service", "notice"):
-        names.append(details.get(key, {}).get("signed_by", ""))
+    names: list[str] = list(texts.third_parties)
+    names += [inquiry.interviewee for inquiry in texts.inquiries]
+    names += [inspection.present_person for inspection in texts.inspections]
+    names += texts.hearing.attendees
+    names.append(texts.service.signed_by)
     found = []
     for raw in names:
         # "王小五（委托代理人）", "调查人员：…": the name without its role; names of any length (蒙古族、
@@ -125,26 +122,25 @@ def third_parties(details: dict[str, Any]) -> list[str]:
 
 
 def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
-    details = case.details
+    texts = case_publication_texts(case)
     decision = snapshot.decision
-    decision_texts = details.get("decision", {})
-    findings = details.get("findings", {})
-    on_spot = details.get("on_spot", {})
+    findings = texts.findings
+    on_spot = texts.on_spot
     terms = decision.penalty if decision is not None else None
     kinds = sorted(terms.kinds, key=list(PENALTY_KINDS).index) if terms is not None else []
     # The 处罚内容 is what the 决定书 imposes, item by item, rendered from the same data (the decided
     # terms and the 具体内容 printed for them), never from a free text that the 决定书 leaves out.
     summary = case.procedure == CaseProcedure.SUMMARY
-    penalty = decided_penalty(terms=terms, details=details, summary=summary)
-    detail = penalty_detail(details, summary=summary)
-    bases = decision_texts.get("bases") or findings.get("bases") or on_spot.get("bases") or []
+    penalty = decided_penalty(terms=terms, texts=texts, summary=summary)
+    detail = penalty_detail(texts, summary=summary)
+    bases = texts.decision_or_empty.bases or findings.bases or on_spot.bases
     party = case.party
     violation = case.matter.name if case.matter_id else case.title.removeprefix("涉嫌").removesuffix("案")
     licence = detail if set(kinds) & {"suspend_permit", "revoke_permit"} else ""
     return {
         "title": case.title,
         "violation_type": violation,
-        "facts": findings.get("facts") or on_spot.get("facts") or details.get("opening", {}).get("summary", ""),
+        "facts": findings.facts or on_spot.facts or texts.opening.summary,
         "basis": "；".join(bases),
         "content": penalty.describe() if penalty is not None else "",
         "licence": licence,
@@ -153,14 +149,15 @@ def _originals(case: Case, snapshot: PenaltyCaseSnapshot) -> dict[str, str]:
         # A 个体工商户's credit code identifies the business, not the person: it is published.
         "party_credit_code": party.credit_code if party is not None and party.kind != PartyKind.NATURAL_PERSON else "",
         "legal_representative": party.legal_representative if party is not None and not _natural_person(case) else "",
-        "number": details.get("decision_number", "") or (decision.number if decision is not None else ""),
+        "number": texts.decision_number or (decision.number if decision is not None else ""),
     }
 
 
-def _protected_values(case: Case, details: dict[str, Any]) -> dict[str, list[str]]:
+def _protected_values(case: Case) -> dict[str, list[str]]:
     """What must not appear in the public text (checked before approval), and what stays."""
     party = case.party
-    sensitive: list[str] = list(third_parties(details))
+    named = third_parties(case_publication_texts(case))
+    sensitive: list[str] = list(named)
     addresses: list[str] = []
     keep: list[str] = [case.agency.name, case.agency.credit_code, case.agency.address, case.agency.contact_phone]
     if party is not None:
@@ -174,11 +171,12 @@ def _protected_values(case: Case, details: dict[str, Any]) -> dict[str, list[str
         "sensitive": [v for v in sensitive + addresses if v],
         "addresses": [a for a in addresses if a],
         "keep": [k for k in keep if k],
-        "third_parties": third_parties(details),
+        "third_parties": named,
     }
 
 
 def _facts(case: Case, snapshot: PenaltyCaseSnapshot, *, decided_on: dt.date) -> PublicationFacts:
+    texts = case_publication_texts(case)
     decision = snapshot.decision
     terms = decision.penalty if decision is not None and decision.outcome == "penalty" else None
     return PublicationFacts(
@@ -192,8 +190,7 @@ def _facts(case: Case, snapshot: PenaltyCaseSnapshot, *, decided_on: dt.date) ->
         party_kind=snapshot.party.kind,
         party_birth_date=_birth_date(snapshot),
         # A hearing held in private because of secrets or privacy marks the case.
-        secrets_or_privacy=bool(case.details.get("secrets_or_privacy"))
-        or case.details.get("hearing", {}).get("public") is False,
+        secrets_or_privacy=texts.secrets_or_privacy or not texts.hearing.public,
     )
 
 
@@ -234,7 +231,7 @@ def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: d
     default, with its due date, or marked as not to be published with every reason."""
     facts = _facts(case, snapshot, decided_on=on)
     originals = _originals(case, snapshot)
-    protected = _protected_values(case, case.details)
+    protected = _protected_values(case)
     public, redactions = _redact(originals, protected)
     refusals = publication_refusals(facts)
     due = publication_due(facts, calendar=working_day_calendar_current())
@@ -338,7 +335,7 @@ def publication_approve(
     # The rules are applied again now: the party's data may have been corrected since the draft.
     current = publication_refusals(_facts(draft.case, _snapshot(draft.case), decided_on=draft.decided_on))
     violations += list(dict.fromkeys([*(Violation(**v) for v in draft.refusals), *current]))
-    protected = _protected_values(draft.case, draft.case.details)
+    protected = _protected_values(draft.case)
     public, redactions = _public_edits(draft, draft.public, draft.redactions, edits, protected)
     violations += _public_problems(public, protected)
     if violations:
@@ -458,7 +455,7 @@ def publication_correct(
         violations.append(Violation("publication.not_published", "只能更正公示中的信息", DATA, "status"))
     if not reason.strip():
         violations.append(Violation("publication.reason_missing", "请填写更正的理由", DATA, "reason"))
-    protected = _protected_values(draft.case, draft.case.details)
+    protected = _protected_values(draft.case)
     public, redactions = _public_edits(draft, draft.public, draft.redactions, edits, protected)
     violations += _public_problems(public, protected)
     if violations:
@@ -513,7 +510,7 @@ def publication_decision_change(
     if changed_on < draft.decided_on:
         violations.append(Violation("publication.change_before_decision", "变更或者撤销的日期不能早于决定日期", DATA, "changed_on"))
     # The statement is public: it goes through the same redaction, and must leave nothing behind.
-    protected = _protected_values(draft.case, draft.case.details)
+    protected = _protected_values(draft.case)
     statement = text_redact(statement.strip(), field="withdrawal_statement", keep=protected["keep"],
                             third_parties=protected["third_parties"], addresses=protected["addresses"]).text
     if leaks(statement, [v for v in protected["sensitive"] if v not in protected["keep"]]):

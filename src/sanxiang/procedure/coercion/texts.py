@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 # 行政强制法第二十八条第一款 (查封、扣押) and 第三十三条第一款 (冻结): the grounds of a release, under
@@ -189,6 +189,13 @@ class MeasureTexts:
     extension: ExtensionText | None = None
     release: ReleaseText | None = None
     ending: Ending | None = None
+    decision_number: str = ""  # 文号 of the 查封（扣押）决定书 or 冻结决定书: the later documents cite it
+
+    def numbered(self, kind: str, number: str) -> MeasureTexts:
+        """The texts once the document `kind` has its 文号 (the service calls this for each)."""
+        if kind in ("measure_decision", "freeze_decision"):
+            return replace(self, decision_number=number)
+        return self
 
     def people(self) -> tuple[str, ...]:
         """Every person other than the party and the officers the texts name (a witness, the

@@ -12,6 +12,7 @@ from sanxiang.procedure.penalty import steps
 from sanxiang.procedure.penalty.deadlines import penalty_deadlines_checked
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS, ORDINARY, SUMMARY, penalty_apply
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
+from sanxiang.procedure.penalty.texts import PenaltyTexts
 
 # The snapshot fields read afresh from the registry, the evidence store and the case's columns;
 # every other field is a fact of the case, stored with it.
@@ -60,6 +61,7 @@ PENALTY_ORDINARY = procedure_register(
         audio_video_steps=frozenset(AUDIO_VIDEO_STEPS),
         facts_initial=_facts_initial,
         form_initial=steps.penalty_form_initial,
+        texts_type=PenaltyTexts,
         records_initial=("lead_record",),
     )
 )
@@ -77,6 +79,7 @@ PENALTY_SUMMARY = procedure_register(
         audio_video_steps=frozenset(AUDIO_VIDEO_STEPS),
         facts_initial=_summary_facts_initial,
         form_initial=steps.penalty_form_initial,
+        texts_type=PenaltyTexts,
         matter_kinds=("penalty",),
     )
 )

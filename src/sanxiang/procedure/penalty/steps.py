@@ -63,6 +63,36 @@ from sanxiang.procedure.penalty.snapshot import (
     ReviewRequest,
     yuan,
 )
+from sanxiang.procedure.penalty.texts import (
+    ChecklistEntry,
+    Closing,
+    Court,
+    DatedText,
+    DecisionTexts,
+    Discussion,
+    Extension,
+    Findings,
+    HeadOpinion,
+    HearingTexts,
+    Inquiry,
+    Inspection,
+    MajorMark,
+    Note,
+    NoticeTexts,
+    OfficerChange,
+    OnSpotTexts,
+    Opening,
+    PaymentTexts,
+    PenaltyTexts,
+    Preservation,
+    Reassignment,
+    Review,
+    ReviewExtension,
+    ReviewRound,
+    ServiceTexts,
+    Statement,
+    Waiver,
+)
 from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_problems
 from sanxiang.procedure.roles import HEAD, REVIEWER
 from sanxiang.procedure.steps import (
@@ -74,7 +104,6 @@ from sanxiang.procedure.steps import (
     choices,
     date_field,
     fen,
-    iso,
     lines_field,
     officer_ids,
     reason_field,
@@ -111,12 +140,17 @@ PENALTY_FIELDS = (
 
 
 
+# The document the decision issues, by the draft's outcome.
+OUTCOME_DOCUMENTS = {"penalty": "decision_document", "no_penalty": "no_penalty_decision", "transfer": "transfer_letter"}
+
+
 def penalty_document_applies(kind: str, draft: Draft) -> bool:
-    """Which of a step's documents this case gets: a no-penalty decision or a transfer has no
-    行政处罚决定书; a public notice has no 送达回证."""
+    """Which of a step's documents this case gets: the decision issues the document of its outcome
+    (行政处罚决定书, 不予行政处罚决定书 or 涉嫌犯罪案件移送书); a public notice has no 送达回证."""
     snapshot = draft.snapshot
-    if kind == "decision_document":
-        return snapshot.decision is not None and snapshot.decision.outcome == "penalty"
+    if kind in OUTCOME_DOCUMENTS.values():
+        decision = snapshot.decision
+        return decision is not None and OUTCOME_DOCUMENTS.get(decision.outcome) == kind
     if kind == "service_receipt" and snapshot.service is not None:
         return snapshot.service.method != "public_notice"
     return True
@@ -130,7 +164,18 @@ def terms_from(data: dict[str, Any]) -> PenaltyTerms | None:
 
 
 def penalty_details(data: dict[str, Any]) -> dict[str, Any]:
-    return {"detail": data.get("penalty_detail", ""), "bases": list(data.get("penalty_bases") or [])}
+    """The 具体内容 and the 处罚依据 a form gives, as the texts keep them."""
+    return {"detail": data.get("penalty_detail", ""), "bases": tuple(data.get("penalty_bases") or ())}
+
+
+def texts_of(d: Draft) -> PenaltyTexts:
+    """The case's texts as the step finds them (none yet: empty)."""
+    return d.texts if d.texts is not None else PenaltyTexts()
+
+
+def texts_update(d: Draft, **changes: Any) -> None:
+    """Replace parts of the case's texts (`Draft.texts` is frozen)."""
+    d.texts = replace(texts_of(d), **changes)
 
 
 
@@ -142,7 +187,7 @@ def penalty_details(data: dict[str, Any]) -> dict[str, Any]:
 
 def apply_approve_opening(d: Draft, data: dict) -> None:
     d.update(opening_approved_by_head=True)
-    d.details["opening_head"] = {"text": data["opinion"], "signer": d.actor_name, "on": iso(d.on)}
+    texts_update(d, opening_head=HeadOpinion(text=data["opinion"], signer=d.actor_name, on=d.on))
 
 
 def apply_open(d: Draft, data: dict) -> None:
@@ -152,34 +197,32 @@ def apply_open(d: Draft, data: dict) -> None:
         life_health_or_financial_harm=bool(data.get("life_health_or_financial_harm")),
         limitation_override_reason=data.get("limitation_override_reason", ""),
     )
-    d.details["opening"] = {
-        "source": data["source"],
-        "summary": data["summary"],
-        "violated": list(data.get("violated") or []),
-        "handler_opinion": data["handler_opinion"],
-        "on": iso(d.on),
-    }
+    texts_update(d, opening=_opening(d, data))
+
+
+def _opening(d: Draft, data: dict, *, declined: bool = False) -> Opening:
+    return Opening(
+        source=data["source"],
+        summary=data["summary"],
+        violated=tuple(data.get("violated") or ()),
+        handler_opinion=data["handler_opinion"],
+        on=d.on,
+        declined=declined,
+    )
 
 
 def apply_decline(d: Draft, data: dict) -> None:
-    d.details["opening"] = {
-        "source": data["source"],
-        "summary": data["summary"],
-        "handler_opinion": data["handler_opinion"],
-        "violated": list(data.get("violated") or []),
-        "on": iso(d.on),
-        "declined": True,
-    }
+    texts_update(d, opening=_opening(d, data, declined=True))
 
 
-def penalty_form_initial(details: dict[str, Any]) -> dict[str, Any]:
+def penalty_form_initial(texts: PenaltyTexts | None) -> dict[str, Any]:
     """The penalty proposed so far, to start the next form with."""
-    findings = details.get("findings", {})
-    terms = terms_load(findings.get("proposed"))
+    findings = texts.findings if texts is not None else Findings()
+    terms = findings.proposed
     if terms is None:
         return {}
-    initial = {"penalty_kinds": sorted(terms.kinds), "penalty_bases": findings.get("bases", []),
-               "penalty_detail": findings.get("detail", "")}
+    initial = {"penalty_kinds": sorted(terms.kinds), "penalty_bases": list(findings.bases),
+               "penalty_detail": findings.detail}
     if terms.fine_fen:
         initial["fine_yuan"] = yuan(terms.fine_fen).removesuffix("元")
     if terms.confiscation_fen:
@@ -203,21 +246,22 @@ def _act(d: Draft, data: dict, kind: str) -> None:
     if act.on > d.on:
         d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
     d.update(investigative_acts=(*d.snapshot.investigative_acts, act))
-    entry = {
-        "on": iso(data["on"]),
+    common = {
+        "on": data["on"],
         "start": data.get("start_time", ""),
         "end": data.get("end_time", ""),
         "place": data["place"],
-        "officer_ids": list(act.officer_ids),
+        "officer_ids": act.officer_ids,
         "recorder": data["recorder"],
     }
+    texts = texts_of(d)
     if kind == "inquiry":
-        entry |= {"interviewee": data["interviewee"], "relation": data.get("relation", ""),
-                  "exchanges": list(data.get("exchanges") or [])}
-        d.details.setdefault("inquiries", []).append(entry)
+        inquiry = Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
+                          exchanges=tuple(data.get("exchanges") or ()))
+        texts_update(d, inquiries=(*texts.inquiries, inquiry))
     else:
-        entry |= {"findings": data["findings"], "present_person": data.get("present_person", "")}
-        d.details.setdefault("inspections", []).append(entry)
+        inspection = Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
+        texts_update(d, inspections=(*texts.inspections, inspection))
 
 
 def apply_inquiry(d: Draft, data: dict) -> None:
@@ -238,10 +282,9 @@ def apply_preservation(d: Draft, data: dict) -> None:
             "approved_on",
         )
     d.update(preservations=(*d.snapshot.preservations, EvidencePreservation(on=d.on, approved_by_head=approved_on is not None)))
-    d.details.setdefault("preservations", []).append(
-        {"on": iso(d.on), "approved_on": iso(approved_on), "items": list(data["items"]),
-         "storage_place": data["storage_place"]}
-    )
+    preservation = Preservation(on=d.on, approved_on=approved_on, items=tuple(data["items"]),
+                                storage_place=data["storage_place"])
+    texts_update(d, preservations=(*texts_of(d).preservations, preservation))
 
 
 def apply_handle_preservation(d: Draft, data: dict) -> None:
@@ -250,7 +293,7 @@ def apply_handle_preservation(d: Draft, data: dict) -> None:
         d.refuse("case.preservation.none_pending", "没有待作出处理决定的先行登记保存", penalty_article(56))
         return
     d.update(preservations=tuple(replace(p, handled_on=p.handled_on or d.on) for p in d.snapshot.preservations))
-    d.details["preservation_decision"] = {"text": data["decision"], "on": iso(d.on)}
+    texts_update(d, preservation_decision=DatedText(text=data["decision"], on=d.on))
     d.records.add("preservation_decision")
 
 
@@ -274,27 +317,16 @@ def apply_decide_recusal(d: Draft, data: dict) -> None:
 
 
 def apply_end_investigation(d: Draft, data: dict) -> None:
-    d.details["findings"] = {
-        "process": data["process"],
-        "facts": data["facts"],
-        "evidence": list(data.get("evidence") or []),
-        "violated": list(data.get("violated") or []),
-        "opinion": data.get("opinion", ""),
-        "proposed": _terms_json(terms_from(data)),
+    findings = Findings(
+        process=data["process"],
+        facts=data["facts"],
+        evidence=tuple(data.get("evidence") or ()),
+        violated=tuple(data.get("violated") or ()),
+        opinion=data.get("opinion", ""),
+        proposed=terms_from(data),
         **penalty_details(data),
-    }
-
-
-def _terms_json(terms: PenaltyTerms | None) -> dict | None:
-    if terms is None:
-        return None
-    return {"kinds": sorted(terms.kinds), "fine_fen": terms.fine_fen, "confiscation_fen": terms.confiscation_fen}
-
-
-def terms_load(data: dict | None) -> PenaltyTerms | None:
-    if not data:
-        return None
-    return PenaltyTerms(frozenset(data["kinds"]), data["fine_fen"], data["confiscation_fen"])
+    )
+    texts_update(d, findings=findings)
 
 
 # --- 事先告知、陈述申辩、听证 ---------------------------------------------------------------------------
@@ -315,15 +347,13 @@ def apply_notify(d: Draft, data: dict) -> None:
     hearing = bool(hearing_reasons(terms, d.snapshot, d.context, on=served_on))
     elements = frozenset(e for e in NOTICE_ELEMENTS if e != "hearing_right" or hearing)
     d.update(notice=AdvanceNotice(penalty=terms, elements=elements, served_on=served_on))
-    findings = d.details.setdefault("findings", {})
-    findings |= {"proposed": _terms_json(terms), **penalty_details(data)}
-    d.details["notice"] = {
-        "served_on": iso(served_on),
-        "method": data["method"],
-        "place": data["place"],
-        "hearing_right": hearing,
-        "contact_person": data.get("contact_person", ""),
-    }
+    texts = texts_of(d)
+    texts_update(
+        d,
+        findings=replace(texts.findings, proposed=terms, **penalty_details(data)),
+        notice=NoticeTexts(served_on=served_on, method=data["method"], place=data["place"], hearing_right=hearing,
+                           contact_person=data.get("contact_person", "")),
+    )
 
 
 def apply_renotify(d: Draft, data: dict) -> None:
@@ -342,25 +372,26 @@ def apply_renotify(d: Draft, data: dict) -> None:
 
 def apply_statement(d: Draft, data: dict) -> None:
     d.update(statement_submitted_on=data["submitted_on"])
-    d.details.setdefault("statements", []).append({"on": iso(data["submitted_on"]), "summary": data["summary"]})
+    statement = Statement(on=data["submitted_on"], summary=data["summary"])
+    texts_update(d, statements=(*texts_of(d).statements, statement))
     d.records.add("statement_record")
 
 
 def apply_reexamine(d: Draft, data: dict) -> None:
     if d.snapshot.statement_submitted_on is None:
         d.refuse("case.reexamination.nothing", "当事人没有提出陈述、申辩，无需复核", penalty_article(45))
-    d.details["reexamination"] = {"text": data["opinion"], "on": iso(d.on)}
+    texts_update(d, reexamination=DatedText(text=data["opinion"], on=d.on))
     d.records.add("reexamination_record")
 
 
 def apply_waive_statement(d: Draft, data: dict) -> None:
     d.update(statement_waived=True)
-    d.details["statement_waiver"] = {"on": iso(d.on), "note": data["note"]}
+    texts_update(d, statement_waiver=Waiver(on=d.on, note=data["note"]))
 
 
 def apply_waive_hearing(d: Draft, data: dict) -> None:
     d.update(hearing_waived=True)
-    d.details["hearing_waiver"] = {"on": iso(d.on), "note": data["note"]}
+    texts_update(d, hearing_waiver=Waiver(on=d.on, note=data["note"]))
 
 
 def apply_request_hearing(d: Draft, data: dict) -> None:
@@ -383,14 +414,14 @@ def apply_schedule_hearing(d: Draft, data: dict) -> None:
             agent_count=int(data.get("agent_count") or 0),
         )
     )
-    d.details["hearing"] = {
-        "scheduled_for": iso(data["scheduled_for"]),
-        "time": data.get("time", ""),
-        "place": data["place"],
-        "presiding_name": data.get("presiding_name", ""),
-        "clerk": data["clerk"],
-        "public": not data.get("not_public"),
-    }
+    texts_update(d, hearing=HearingTexts(
+        scheduled_for=data["scheduled_for"],
+        time=data.get("time", ""),
+        place=data["place"],
+        presiding_name=data.get("presiding_name", ""),
+        clerk=data["clerk"],
+        public=not data.get("not_public"),
+    ))
 
 
 def apply_withdraw_hearing(d: Draft, data: dict) -> None:
@@ -401,49 +432,37 @@ def apply_withdraw_hearing(d: Draft, data: dict) -> None:
 def apply_hold_hearing(d: Draft, data: dict) -> None:
     if d.snapshot.hearing is not None:
         d.update(hearing=replace(d.snapshot.hearing, party_absent=bool(data.get("party_absent"))))
-    d.details.setdefault("hearing", {}).update(
-        {"end_time": data.get("end_time", ""), "attendees": list(data.get("attendees") or []),
-         "exchanges": list(data.get("exchanges") or [])}
-    )
+    hearing = replace(texts_of(d).hearing, end_time=data.get("end_time", ""),
+                      attendees=tuple(data.get("attendees") or ()), exchanges=tuple(data.get("exchanges") or ()))
+    texts_update(d, hearing=hearing)
 
 
 # --- 法制审核、集体讨论、决定 -------------------------------------------------------------------------
 
 
-def decision_content_digest(details: dict[str, Any]) -> str:
-    """The digest of the draft's texts: a review covers the wording too (理由、依据、处罚内容)."""
-    import hashlib
-    import json
-
-    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _decision_texts(d: Draft, texts: dict[str, Any]) -> dict[str, Any]:
-    """The texts the decision document will print: the draft's own, or where it has none, the
-    investigation's or the latest notice's (as paperwork.document_context falls back)."""
-    findings = d.details.get("findings", {})
-    return {**texts, "detail": texts.get("detail") or findings.get("detail", ""),
-            "bases": texts.get("bases") or findings.get("bases", [])}
-
-
 def _decision_digest_refresh(d: Draft) -> None:
+    """The digest of the texts the decision document will print: the draft's own, or where it has
+    none, the investigation's or the latest notice's (as paperwork.document_context falls back)."""
     decision = d.snapshot.decision
-    if decision is not None and "decision" in d.details:
-        digest = decision_content_digest(_decision_texts(d, d.details["decision"]))
-        d.update(decision=replace(decision, content_digest=digest))
+    texts = texts_of(d)
+    if decision is not None and texts.decision is not None:
+        d.update(decision=replace(decision, content_digest=texts.decision_digest()))
 
 
 def apply_draft_decision(d: Draft, data: dict) -> None:
     outcome = data["outcome"]
     terms = terms_from(data) if outcome == "penalty" else None
     reason = data.get("no_penalty_reason") or None
-    texts = {
-        "outcome": outcome,
-        "reasoning": data.get("reasoning", ""),
-        "transfer_to": data.get("transfer_to", ""),
+    texts_update(d, decision=DecisionTexts(
+        outcome=outcome,
+        reasoning=data.get("reasoning", ""),
+        transfer_to=data.get("transfer_to", ""),
         **penalty_details(data),
-    }
+        education=data.get("education", ""),
+        correction=data.get("correction", ""),
+        suspected_offence=data.get("suspected_offence", ""),
+        attachments=tuple(data.get("attachments") or ()),
+    ))
     d.update(
         decision=DecisionDraft(
             outcome=outcome,
@@ -451,11 +470,10 @@ def apply_draft_decision(d: Draft, data: dict) -> None:
             no_penalty_reason=reason if outcome == "no_penalty" else None,
             mitigation_recorded=bool(data.get("mitigation_recorded")),
             discretion=data.get("discretion") or "within",
-            content_digest=decision_content_digest(_decision_texts(d, texts)),
+            content_digest=texts_of(d).decision_digest(),
         ),
         prior_fines_for_same_act=tuple(data.get("prior_fines") or ()),
     )
-    d.details["decision"] = texts
 
 
 def apply_mark_major(d: Draft, data: dict) -> None:
@@ -474,9 +492,8 @@ def apply_mark_major(d: Draft, data: dict) -> None:
         major_conditions=frozenset(data.get("major_conditions") or ()),
         complex_case=bool(data.get("complex_case")),
     )
-    d.details.setdefault("major_marks", []).append(
-        {"on": iso(d.on), "by": d.actor_name, "reason": data.get("reason", "")}
-    )
+    mark = MajorMark(on=d.on, by=d.actor_name, reason=data.get("reason", ""))
+    texts_update(d, major_marks=(*texts_of(d).major_marks, mark))
 
 
 def apply_override_major(d: Draft, data: dict) -> None:
@@ -541,10 +558,9 @@ def apply_submit_review(d: Draft, data: dict) -> None:
         submitted_by=d.actor_officer.id if d.actor_officer is not None else None,
     )
     d.update(review_requests=(*d.snapshot.review_requests, request))
-    d.details.setdefault("review_rounds", []).append(
-        {"round": number, "on": iso(d.on), "by": d.actor_name, "evidence_list": evidence,
-         "explanation": explanation, "response": response, "reviewer": reviewer.name, "reviewer_id": reviewer.id}
-    )
+    row = ReviewRound(round=number, on=d.on, by=d.actor_name, evidence_list=tuple(evidence), explanation=explanation,
+                      response=response, reviewer=reviewer.name, reviewer_id=reviewer.id)
+    texts_update(d, review_rounds=(*texts_of(d).review_rounds, row))
 
 
 def apply_assign_reviewer(d: Draft, data: dict) -> None:
@@ -565,10 +581,14 @@ def apply_assign_reviewer(d: Draft, data: dict) -> None:
     requests = tuple(replace(r, reviewer_id=chosen) if r.round == request.round else r
                      for r in d.snapshot.review_requests)
     d.update(review_requests=requests)
-    rounds = d.details.setdefault("review_rounds", [])
+    reassigned = Reassignment(on=d.on, by=d.actor_name, reason=data.get("reason", ""))
+    _last_round_update(d, reviewer=reviewer.name, reviewer_id=chosen, reassigned=reassigned)
+
+
+def _last_round_update(d: Draft, **changes: Any) -> None:
+    rounds = texts_of(d).review_rounds
     if rounds:
-        rounds[-1].update({"reviewer": reviewer.name, "reviewer_id": chosen,
-                           "reassigned": {"on": iso(d.on), "by": d.actor_name, "reason": data.get("reason", "")}})
+        texts_update(d, review_rounds=(*rounds[:-1], replace(rounds[-1], **changes)))
 
 
 def apply_change_officers(d: Draft, data: dict) -> None:
@@ -599,9 +619,9 @@ def apply_change_officers(d: Draft, data: dict) -> None:
     if d.violations:
         return
     d.update(officers=chosen)
-    d.details.setdefault("officer_changes", []).append(
-        {"on": iso(d.on), "by": d.actor_name, "from": before, "to": chosen_ids, "reason": str(data["reason"]).strip()}
-    )
+    change = OfficerChange(on=d.on, by=d.actor_name, from_ids=tuple(before), to_ids=tuple(chosen_ids),
+                           reason=str(data["reason"]).strip())
+    texts_update(d, officer_changes=(*texts_of(d).officer_changes, change))
 
 
 def apply_extend_review(d: Draft, data: dict) -> None:
@@ -613,9 +633,7 @@ def apply_extend_review(d: Draft, data: dict) -> None:
     assert request is not None
     d.update(review_requests=tuple(replace(r, extended_to=data["extend_to"]) if r.round == request.round else r
                                    for r in d.snapshot.review_requests))
-    rounds = d.details.setdefault("review_rounds", [])
-    if rounds:
-        rounds[-1]["extension"] = {"to": iso(data["extend_to"]), "reason": data.get("reason", ""), "by": d.actor_name}
+    _last_round_update(d, extension=ReviewExtension(to=data["extend_to"], reason=data.get("reason", ""), by=d.actor_name))
 
 
 def checklist_from(data: dict[str, Any]) -> tuple[ChecklistFinding, ...]:
@@ -655,16 +673,15 @@ def apply_review(d: Draft, data: dict) -> None:
         checklist=checklist,
     )
     d.update(review_opinions=(*d.snapshot.review_opinions, opinion))
-    d.details.setdefault("reviews", []).append(
-        {
-            "round": request.round,
-            "on": iso(d.on),
-            "opinion": data["opinion"],
-            "reasons": reasons,
-            "reviewer": d.actor_name,
-            "checklist": [{"item": f.item, "finding": f.finding, "note": f.note} for f in checklist],
-        }
+    review = Review(
+        round=request.round,
+        on=d.on,
+        opinion=data["opinion"],
+        reasons=reasons,
+        reviewer=d.actor_name,
+        checklist=tuple(ChecklistEntry(f.item, f.finding, f.note) for f in checklist),
     )
+    texts_update(d, reviews=(*texts_of(d).reviews, review))
 
 
 def apply_collective_discussion(d: Draft, data: dict) -> None:
@@ -681,30 +698,29 @@ def apply_collective_discussion(d: Draft, data: dict) -> None:
     adopted = decision.key() if decision is not None and resolution != "adopt_review" else ""
     d.update(collective_discussions=(*d.snapshot.collective_discussions,
                                      CollectiveDiscussion(held_on, leaders, resolution, adopted)))
-    d.details["collective_discussion"] = {
-        "on": iso(held_on),
-        "place": data.get("place", ""),
-        "host": data.get("host", ""),
-        "recorder": data.get("recorder", ""),
-        "participants": list(data.get("participants") or []),
-        "absent": list(data.get("absent") or []),
-        "views": list(data.get("views") or []),
-        "conclusion": data.get("conclusion", ""),
-        "resolution": resolution,
-        "leader_count": leaders,
-    }
+    texts_update(d, collective_discussion=Discussion(
+        on=held_on,
+        place=data.get("place", ""),
+        host=data.get("host", ""),
+        recorder=data.get("recorder", ""),
+        participants=tuple(data.get("participants") or ()),
+        absent=tuple(data.get("absent") or ()),
+        views=tuple(data.get("views") or ()),
+        conclusion=data.get("conclusion", ""),
+        resolution=resolution,
+        leader_count=leaders,
+    ))
     d.records.add("collective_discussion_record")
 
 
 def apply_extend(d: Draft, data: dict) -> None:
     d.update(decision_due_extended_to=data["extended_to"])
-    d.details["extension"] = {"on": iso(d.on), "to": iso(data["extended_to"]), "reason": data["reason"]}
+    texts_update(d, extension=Extension(on=d.on, to=data["extended_to"], reason=data["reason"]))
 
 
 def apply_decide(d: Draft, data: dict) -> None:
-    decision = d.snapshot.decision
-    if decision is not None and decision.outcome == "transfer":
-        d.records.add("transfer_letter")
+    """The decision issues its document (处罚决定书, 不予行政处罚决定书 or 移送书: `decide_document_applies`);
+    each document checks its own contents, with their articles."""
 
 
 # --- 送达、执行 -----------------------------------------------------------------------------------
@@ -721,8 +737,8 @@ def apply_serve(d: Draft, data: dict) -> None:
             other_methods_failed=bool(data.get("other_methods_failed")),
         )
     )
-    d.details["service"] = {"method": method, "served_on": iso(data["served_on"]), "place": data["place"],
-                            "signed_by": data.get("signed_by", ""), "note": data.get("note", "")}
+    texts_update(d, service=ServiceTexts(method=method, served_on=data["served_on"], place=data["place"],
+                                         signed_by=data.get("signed_by", ""), note=data.get("note", "")))
     if method == "public_notice":
         d.records.add("public_notice_record")
 
@@ -734,7 +750,8 @@ def apply_payment(d: Draft, data: dict) -> None:
     if data["paid_on"] > d.on:
         d.refuse("case.payment.in_future", "缴纳日期晚于今天", penalty_article(67), "paid_on")
     d.update(payments=(*d.snapshot.payments, Payment(data["paid_on"], amount)))
-    d.details.setdefault("payments", []).append({"on": iso(data["paid_on"]), "fen": amount, "receipt": data["receipt"]})
+    payment = PaymentTexts(on=data["paid_on"], fen=amount, receipt=data["receipt"])
+    texts_update(d, payments=(*texts_of(d).payments, payment))
     d.records.add("payment_receipt")
 
 
@@ -764,18 +781,18 @@ def apply_demand(d: Draft, data: dict) -> None:
 
 
 def apply_court(d: Draft, data: dict) -> None:
-    d.details["court"] = {"court": data["court"], "on": iso(d.on)}
+    texts_update(d, court=Court(court=data["court"], on=d.on))
     d.records.add("court_application")
 
 
 def apply_court_result(d: Draft, data: dict) -> None:
-    d.details.setdefault("court", {})["result"] = data["result"]
+    texts_update(d, court=replace(texts_of(d).court, result=data["result"]))
     d.records.add("court_enforcement_result")
 
 
 def apply_close(d: Draft, data: dict) -> None:
-    d.details["closing"] = {"execution": data["execution"], "handler_opinion": data["handler_opinion"],
-                            "head_opinion": data["head_opinion"], "head": d.actor_name, "on": iso(d.on)}
+    texts_update(d, closing=Closing(execution=data["execution"], handler_opinion=data["handler_opinion"],
+                                    head_opinion=data["head_opinion"], head=d.actor_name, on=d.on))
 
 
 # --- 简易程序 -------------------------------------------------------------------------------------
@@ -792,8 +809,8 @@ def apply_decide_on_spot(d: Draft, data: dict) -> None:
         ),
         decision=DecisionDraft("penalty", terms) if terms is not None else None,
     )
-    d.details["on_spot"] = {"occurred_at": iso(data["occurred_at"]), "place": data["place"], "facts": data["facts"],
-                            **penalty_details(data)}
+    texts_update(d, on_spot=OnSpotTexts(occurred_at=data["occurred_at"], place=data["place"], facts=data["facts"],
+                                        **penalty_details(data)))
 
 
 def apply_hand_over(d: Draft, data: dict) -> None:
@@ -806,7 +823,7 @@ def apply_collect(d: Draft, data: dict) -> None:
     if d.snapshot.on_spot is not None:
         d.update(on_spot=replace(d.snapshot.on_spot, collection_ground=data["ground"],
                                  collected_fen=fen(data["amount_yuan"]), collected_on=d.on))
-    d.details.setdefault("on_spot", {})["receipt_number"] = data["receipt"]
+    texts_update(d, on_spot=replace(texts_of(d).on_spot, receipt_number=data["receipt"]))
     d.records.add("finance_receipt")
 
 
@@ -819,7 +836,7 @@ def apply_cash_handover(d: Draft, data: dict) -> None:
 
 
 def apply_note(d: Draft, data: dict) -> None:
-    d.details.setdefault("notes", []).append({"on": iso(d.on), "text": data.get("note", "")})
+    texts_update(d, notes=(*texts_of(d).notes, Note(on=d.on, text=data.get("note", ""))))
 
 
 # --- the steps ------------------------------------------------------------------------------------
@@ -945,8 +962,15 @@ STEPS: tuple[Step, ...] = (
                        choices=tuple((k, v[0]) for k, v in NO_PENALTY_REASONS.items())),
                  _bool("mitigation_recorded", "已依法从轻或者减轻处罚并写明"),
                  Field("discretion", "裁量情况", "choice", required=False, choices=choices(DISCRETION)),
-                 _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False),
+                 _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False,
+                       help="不予行政处罚的，写明不予处罚的理由；移送司法机关的，写明涉嫌犯罪的情形"),
+                 _area("education", "对当事人的教育（不予行政处罚时）", required=False,
+                       help="写明对当事人进行教育的情况；不满十四周岁的人或者精神病人、智力残疾人，写明责令监护人加以管教或者看管和治疗"),
+                 _t("correction", "责令改正的内容", required=False),
                  _t("transfer_to", "移送的司法机关", required=False),
+                 _t("suspected_offence", "涉嫌的罪名（移送时）", required=False),
+                 _lines("attachments", "随案移送的材料（移送时）", required=False,
+                        help="每行一项，如：涉嫌犯罪案件情况的调查报告、涉案物品清单、检验报告或者鉴定结论"),
                  Field("prior_fines", "同一违法行为已被处以罚款的决定文号", "lines", required=False,
                        help=f"每行一个；没有则不填（{ONE_FINE_PER_ACT}）")),
          apply=apply_draft_decision),
@@ -998,7 +1022,9 @@ STEPS: tuple[Step, ...] = (
                                                               "hearing_scheduled"),
          roles=HEAD, fields=(_date("extended_to", "延长至"), _t("reason", "延长理由")), apply=apply_extend),
     Step("decide", "作出决定", ORD, transition=True, apply=apply_decide,
-         documents=(("decision_document", "decision_document"),), supplies=("decision.elements",),
+         documents=(("decision_document", "decision_document"), ("no_penalty_decision", "decision_document"),
+                    ("transfer_letter", "transfer_letter")),
+         supplies=("decision.elements",),
          document_applies=penalty_document_applies, decides=True),
     Step("serve", "送达决定书", ORD, transition=True,
          fields=(Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS)), _date("served_on", "送达日期"),
