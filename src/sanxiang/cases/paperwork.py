@@ -494,5 +494,8 @@ DocumentContextBuilder = Callable[..., DocumentContext]
 
 
 def document_context_builder(act_kind: str) -> DocumentContextBuilder:
+    from sanxiang.cases.paperwork_enforcement import enforcement_document_context  # it imports this module
+
     builders: dict[str, DocumentContextBuilder] = {"penalty": document_context}
+    builders["enforcement"] = enforcement_document_context
     return builders[act_kind]
