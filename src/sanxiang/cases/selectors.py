@@ -163,6 +163,11 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     "catalogue": lambda case: review_catalogue_provided(agency_id=case.agency_id),
     "agency_kind": lambda case: case.agency.kind,
     "penalty_case_id": lambda case: case.parent_id,
+    # (document kind, number) of the case's documents, oldest first: a later document names an
+    # earlier one (the 催告书 a 强制执行决定书 follows).
+    "documents_issued": lambda case: tuple(
+        (kind, number) for kind, number in IssuedDocument.objects.filter(case=case).order_by("pk").values_list("kind", "number")
+    ),
 }
 
 

@@ -9,7 +9,7 @@ def basis_kind(legal_basis: str) -> str:
     """"law" when the basis cites a law, regulation or normative document (《…》, a published list
     or standard), "platform" when it is a rule of this platform (data checks, who in the agency
     does what, the input limits)."""
-    if legal_basis.startswith(PLATFORM_PREFIX) or legal_basis in PLATFORM_BASES:
+    if legal_basis.startswith((PLATFORM_PREFIX, "系统规则")) or legal_basis in PLATFORM_BASES:
         return "platform"
     return "law"
 

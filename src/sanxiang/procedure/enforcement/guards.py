@@ -30,7 +30,7 @@ from sanxiang.procedure.enforcement.snapshot import (
 )
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty.snapshot import yuan
-from sanxiang.procedure.violations import Violation
+from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
 Snapshot = EnforcementCaseSnapshot
 Context = GuardContext
@@ -65,6 +65,21 @@ def money_owed(snapshot: Snapshot) -> bool:
 
 
 # --- the obligation -------------------------------------------------------------------------------
+
+
+def decision_registered(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """Nothing is demanded or recorded on a decision the case does not know yet (a decision made
+    outside the platform is registered first): the platform's rule, to check the law on its facts."""
+    if snapshot.decision.registered:
+        return []
+    return [
+        Violation(
+            "enforcement.decision.unregistered",
+            "尚未登记据以执行的行政决定（名称、文号、送达日期、履行期限和义务），请先登记",
+            f"{PLATFORM_PREFIX}：催告书、强制执行决定书等文书须载明据以执行的行政决定（{ART(34, 35)}）",
+            "decision",
+        )
+    ]
 
 
 def obligation_outstanding(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -565,7 +580,7 @@ def audio_video_guard(step: str):
                         f"enforcement.audio_video.{name}",
                         f"{AUDIO_VIDEO_STEPS[name]}须全程音像记录，尚未关联音像记录文件（音像记录事项清单）",
                         steps.reference,
-                        "records",
+                        "audio_video",  # an upload of the step's recording, not a record a step's form makes
                     )
                 )
         return violations
@@ -828,6 +843,7 @@ __all__ = [
     "court_application_timely",
     "court_path_open",
     "court_ruling_recorded",
+    "decision_registered",
     "demand_deadline_passed",
     "demand_deadline_passed_for_substitute",
     "demand_lawful",

@@ -74,6 +74,9 @@ class BasisDecision:
     paid_fen: int = 0
     performed_on: dt.date | None = None  # the party performed the duty in full
     number: str = ""
+    # False only for a case registered without its decision (one made outside the platform): the
+    # values above are then placeholders until the case's first step registers it.
+    registered: bool = True
 
 
 @dataclass(frozen=True)
