@@ -3,8 +3,8 @@ its documents and recording, and the archive verifies on its own."""
 
 import pytest
 
-from sanxiang.cases.models import IssuedDocument
 from sanxiang.casefile.services import case_file_export
+from sanxiang.cases.models import IssuedDocument
 from sanxiang_verify.verify import case_file_verify
 from tests.cases.support import world_make
 from tests.cases.test_coercion_cases import to_in_force
