@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases.models import Case, procedure_choices
-from sanxiang.inputs import date_validator, text_validator
+from sanxiang.inputs import date_problem, date_validator, text_validator
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
 from sanxiang.procedure.steps import Field, Step
@@ -58,10 +58,25 @@ class LocalDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
     def to_python(self, value: Any) -> dt.datetime | None:
+        if value not in self.empty_values and not isinstance(value, str | dt.datetime | dt.date):
+            # A number or a flag from JSON: Django's parser would fail on it (a 500).
+            raise forms.ValidationError("应为日期时间（YYYY-MM-DDTHH:MM）", code="invalid")
         parsed = super().to_python(value)
         if parsed is not None and timezone.is_aware(parsed):
-            parsed = timezone.make_naive(parsed)
+            try:
+                parsed = timezone.make_naive(parsed)
+            except OverflowError as far:  # 9999-12-31T23:59-12:00 has no local time
+                raise forms.ValidationError(date_problem(dt.date.max), code="date_range") from far
         return parsed
+
+
+class LocalDateField(forms.DateField):
+    """A date; a number or a flag from JSON is refused as such, not parsed."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value not in self.empty_values and not isinstance(value, str | dt.date):
+            raise forms.ValidationError("应为日期（YYYY-MM-DD）", code="invalid")
+        return super().to_python(value)
 
 
 def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_officers: list[tuple[str, str]]):
@@ -76,7 +91,7 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
     if kind == "lines":
         return LinesField(max_length=10000, **common)
     if kind == "date":
-        return forms.DateField(
+        return LocalDateField(
             widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), validators=[date_validator], **common
         )
     if kind == "datetime":

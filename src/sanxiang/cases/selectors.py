@@ -57,8 +57,13 @@ def state_label(case: Case) -> str:
     return procedure_of(case).state_label(case.state)
 
 
-def final_states() -> frozenset[str]:
-    return frozenset(s for spec in procedures_all().values() for s in spec.final_states)
+def finished_cases() -> Q:
+    """The cases in a final state of their own procedure (a penalty case that is 结案 is still to
+    be archived; an execution case that is 结案 is finished)."""
+    finished = Q(pk__in=[])
+    for key, spec in procedures_all().items():
+        finished |= Q(procedure=key, state__in=sorted(spec.final_states))
+    return finished
 
 
 # --- cases ------------------------------------------------------------------------------------------
@@ -477,10 +482,9 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         return []
     on = on or timezone.localdate()
     calendar = working_day_calendar_current()
-    finals = final_states()
     cases = (
         Case.objects.filter(officers=user.officer_id, agency_id=user.agency_id)
-        .exclude(state__in=finals)
+        .exclude(finished_cases())
         .select_related("agency", "party")
         .order_by("-created_at")
     )

@@ -176,8 +176,16 @@ def case_create(
             violations.append(Violation("case.matter_kind", f"所选执法事项不是{spec.act_label}事项", DATA, "matter"))
     if matter is not None and matter.agency_id != agency.pk:
         violations.append(Violation("case.matter_agency", "执法事项不属于本执法主体", MATTER_COMPETENCE, "matter"))
+    if parent is not None and party is None:
+        # A measure or an execution concerns the party of the case it belongs to.
+        party = parent.party
     if parent is not None and parent.agency_id != agency.pk:
         violations.append(Violation("case.parent_agency", "所属案件不是本执法主体的案件", DATA, "parent"))
+    elif parent is not None and party is not None and parent.party_id is not None and party.pk != parent.party_id:
+        violations.append(Violation("case.parent_party", "当事人须与所属案件的当事人相同", DATA, "party"))
+    elif parent is not None and parent.state in _final_states(parent.procedure):
+        violations.append(Violation(
+            "case.parent_closed", f"所属案件已经{_state_label(parent)}，不能再登记属于它的案件", DATA, "parent"))
     elif parent is not None and spec is not None and spec.parent_act_kinds and (
         procedures_all().get(parent.procedure) is None
         or procedures_all()[parent.procedure].act_kind not in spec.parent_act_kinds
@@ -233,6 +241,16 @@ def case_create(
         case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
     return case
+
+
+def _final_states(procedure: str) -> frozenset[str]:
+    spec = procedures_all().get(procedure)
+    return spec.final_states if spec is not None else frozenset()
+
+
+def _state_label(case: Case) -> str:
+    spec = procedures_all().get(case.procedure)
+    return spec.state_label(case.state) if spec is not None else case.state
 
 
 def _officers_reviewed_before(officer_ids: list[int]) -> set[int]:

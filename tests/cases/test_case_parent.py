@@ -1,0 +1,102 @@
+"""A case that belongs to another (a measure inside a penalty case, the execution of a penalty
+decision) concerns that case's party, and only a case still open takes a new one; the worklist
+judges each case by its own procedure's final states."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from sanxiang.accounts.services import api_token_create
+from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import officer_worklist
+from sanxiang.cases.services import case_create
+from sanxiang.procedure.violations import Refused
+from tests.cases.support import lead_make, world_make
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 3, 2)
+
+
+def measure(w, *, parent, party=None) -> Case:
+    return case_create(
+        actor=w.officer, agency=w.agency, title="涉嫌经营超过保质期的食品案", procedure="seal_seizure", party=party,
+        officers=[w.zhang, w.li], enforcement_field="市场监管", on=ON, options={"measure_kind": "seizure"},
+        parent=parent,
+    )
+
+
+def test_a_measure_inside_a_penalty_case_concerns_its_party():
+    w = world_make()
+    penalty = lead_make(w)  # against the company
+    with pytest.raises(Refused) as refused:
+        measure(w, parent=penalty, party=w.citizen)
+    assert [(v.code, v.message, v.field) for v in refused.value.violations] == [
+        ("case.parent_party", "当事人须与所属案件的当事人相同", "party")
+    ]
+    assert not Case.objects.filter(procedure="seal_seizure").exists()
+    # Without a party given, the measure takes the penalty case's.
+    assert measure(w, parent=penalty).party_id == w.company.pk
+
+
+def test_a_closed_case_takes_no_new_case():
+    w = world_make()
+    penalty = lead_make(w)
+    Case.objects.filter(pk=penalty.pk).update(state="not_opened")  # 不予立案: final
+    penalty.refresh_from_db()
+    with pytest.raises(Refused) as refused:
+        measure(w, parent=penalty)
+    assert [(v.code, v.message) for v in refused.value.violations] == [
+        ("case.parent_closed", "所属案件已经不予立案，不能再登记属于它的案件")
+    ]
+    Case.objects.filter(pk=penalty.pk).update(state="investigating")
+    penalty.refresh_from_db()
+    assert measure(w, parent=penalty).parent_id == penalty.pk
+
+
+def test_the_worklist_keeps_a_closed_penalty_case_until_archived_and_drops_a_closed_execution():
+    w = world_make()
+    penalty = lead_make(w)
+    execution = lead_make(w)
+    # 结案 (closed) is not final for a penalty case (it is still to be archived) but is for an
+    # execution case.
+    Case.objects.filter(pk=penalty.pk).update(state="closed")
+    Case.objects.filter(pk=execution.pk).update(state="closed", procedure="enforcement")
+    listed = {row.case.pk for row in officer_worklist(user=w.officer, on=ON)}
+    assert penalty.pk in listed and execution.pk not in listed
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (5, "应为日期时间（YYYY-MM-DDTHH:MM）"),
+    (True, "应为日期时间（YYYY-MM-DDTHH:MM）"),
+    ("9999-12-31T23:59:59-12:00", "日期应在1990-01-01至2099-12-31之间"),
+])
+def test_a_datetime_that_is_no_string_or_has_no_local_time_is_a_422(value, message):
+    w = world_make()
+    case = measure(w, parent=None, party=w.company)
+    _, token = api_token_create(actor=w.officer, user=w.officer, name="对接")
+    client = Client(enforce_csrf_checks=True)
+    from tests.cases.test_coercion_cases import PROPOSAL
+
+    client.post(f"/api/cases/{case.pk}/actions/coercion_propose", json.dumps({"data": PROPOSAL}),
+                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.post(f"/api/cases/{case.pk}/actions/coercion_approve",
+                           json.dumps({"data": {"approved_at": value, "opinion": "同意"}}),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422, response.content
+    assert {"code": "invalid", "message": message, "legal_basis": "数据校验", "field": "approved_at",
+            "basis_kind": "platform"} in response.json()["violations"]
+
+
+@pytest.mark.parametrize("value", [5, 3.5, False])
+def test_a_date_that_is_no_string_is_a_422(value):
+    w = world_make()
+    case = lead_make(w)
+    _, token = api_token_create(actor=w.officer, user=w.officer, name="对接")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/api/cases/{case.pk}/actions/record_inquiry",
+                           json.dumps({"data": {"on": value}}),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 422, response.content
+    assert any(v["field"] == "on" and v["message"] == "应为日期（YYYY-MM-DD）" for v in response.json()["violations"])
