@@ -187,7 +187,9 @@ def test_the_migration_types_the_stored_cases_and_undoes_it():
     from sanxiang.cases.models import Case as CaseNow
 
     case = CaseNow.objects.get(pk=major.pk)
-    assert set(case.details) == {"records", "texts"}
+    assert set(case.details) == {"records", "texts", "before_0007"}
+    # Nothing is dropped: the old details are kept beside the typed texts, unread.
+    assert case.details["before_0007"] == {k: v for k, v in LEGACY["major"]["details"].items() if k != "records"}
     assert case_texts(case) == typed("major")
     assert case_texts(case).decision_digest() == case.facts["decision"]["content_digest"]
     assert case_texts(CaseNow.objects.get(pk=on_spot.pk)).on_spot.receipt_number == "财0001"

@@ -2,7 +2,9 @@
 `details["texts"]`, in the form `procedure.penalty.texts.PenaltyTexts` loads (`cases.facts`):
 the same names, dates in ISO form or null, lists of strings, integers for money and ids, and
 `officer_changes` with `from_ids`/`to_ids` for the old `from`/`to`. `details["records"]` stays
-where it is. Keys this migration does not know are kept under `details["legacy"]`, never dropped.
+where it is. Keys this migration does not know are kept under `details["legacy"]`, and the old details as
+they were under `details["before_0007"]` (no code reads it): a value the conversion could not
+read is never dropped.
 
 Written against the historical model and on plain JSON, without importing the code of today
 (which will change): a pure data transformation, tolerant of old cases missing any key, and
@@ -21,7 +23,10 @@ import datetime as dt
 from django.db import migrations
 
 PENALTY_PROCEDURES = ("ordinary", "summary")
-KEPT = ("records", "texts", "legacy")
+KEPT = ("records", "texts", "legacy", "before_0007")
+# The old details as they were, kept beside the typed texts: a value the conversion could not
+# read (a date that is no date, an amount that is no number) is then not lost, only unread.
+ORIGINAL = "before_0007"
 
 
 # --- values, as the typed texts hold them ---------------------------------------------------------
@@ -233,6 +238,9 @@ def penalty_details_typed(details):
         typed["records"] = details["records"]
     if legacy:
         typed["legacy"] = legacy
+    original = {k: v for k, v in details.items() if k not in KEPT}
+    if original:
+        typed[ORIGINAL] = original
     return typed
 
 
@@ -248,7 +256,7 @@ def penalty_details_untyped(details):
     details = _dict(details)
     if "texts" not in details:
         return details
-    old = {k: v for k, v in details.items() if k not in ("texts", "legacy")}
+    old = {k: v for k, v in details.items() if k not in ("texts", "legacy", ORIGINAL)}
     old.update(_dict(details.get("legacy")))
     for key, value in _dict(details["texts"]).items():
         if key in NEW_ONLY or value is None:
