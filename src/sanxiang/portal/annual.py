@@ -1,13 +1,14 @@
 """年度行政执法数据 on the portal: each agency's published figures by year, in the six categories
-of the template. Reads the public `AnnualReport` and `PublicAgency` tables only; a category the
-agency has no power in was published as null and shows as "—", never as 0."""
+of the template, and the rows of 行政强制 (查封、扣押、冻结、本机关强制执行、申请人民法院强制执行、代履行)
+whose sum is that category. Reads the public `AnnualReport` and `PublicAgency` tables only; a
+category or row the agency has no power in was published as null and shows as "—", never as 0."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from sanxiang.procedure.annual import ANNUAL_CATEGORIES, annual_report_due
+from sanxiang.procedure.annual import ANNUAL_CATEGORIES, COERCION_ROWS, annual_report_due
 from sanxiang.publication.models import AnnualReport
 
 
@@ -30,6 +31,8 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             "agency": report.agency,
             "published_at": report.published_at,
             "values": [report.counts.get(key) for key in ANNUAL_CATEGORIES],
+            # A report published before the rows were counted has none: not shown as "—".
+            "coercion": [report.coercion_rows.get(key) for key in COERCION_ROWS] if report.coercion_rows else None,
         }
         for report in reports
     ]
@@ -41,6 +44,8 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             "years": years,
             "rows": rows,
             "categories": list(ANNUAL_CATEGORIES.values()),
+            "coercion_rows": list(COERCION_ROWS.values()),
+            "has_coercion_rows": any(row["coercion"] is not None for row in rows),
             "due_on": annual_report_due(year) if year is not None else None,
         },
     )

@@ -1,6 +1,10 @@
 """Published enforcement decisions (事后公开): the list with its filters and search, one decision,
 the feeds (RSS, Atom, JSON Feed) and the printable notice for a service hall's board (公告栏).
 
+Penalties and compulsory decisions (行政强制: 查封、扣押、冻结决定，强制执行决定，代履行决定) share the
+list; each is shown under its own labels (`Publication.labels`: a seizure has 理由 and 执法结论, not
+违法事实 and 处罚内容), and the kind filter offers both kinds of decision.
+
 Reads `Publication` and `PublicAgency` and nothing else (tests/portal/test_isolation.py). What the
 public sees follows the publication's status:
 - published: everything the law lists;
@@ -26,6 +30,7 @@ from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
+from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
 from sanxiang.publication.search import publications_search
 
@@ -40,18 +45,23 @@ FEED_DESCRIPTION = "乌审旗各执法机关依法公示的行政执法决定及
 # The columns each page shows, and nothing more is read (`.only`).
 LIST_COLUMNS = (
     "id",
+    "decision_kind",
     "number",
     "title",
     "party_name",
     "agency_name",
     "kinds_label",
+    "violation_type",  # a compulsory decision's category (执法类别), shown beside its kind
     "decided_on",
     "status",
     "withdrawn_on",
     "withdrawal_statement",
 )
-FEED_COLUMNS = (*LIST_COLUMNS, "violation_type", "content", "kinds", "published_on", "updated_at")
-NOTICE_COLUMNS = (*LIST_COLUMNS, "violation_type", "content", "published_on")
+FEED_COLUMNS = (*LIST_COLUMNS, "content", "kinds", "published_on", "updated_at")
+# Every kind a decision may be filtered by: the penalties' and the compulsory decisions' (the keys
+# stored in `Publication.kinds`; none is shared).
+DECISION_KINDS: dict[str, str] = {**PENALTY_KINDS, **COMPULSORY_KINDS}
+NOTICE_COLUMNS = (*LIST_COLUMNS, "content", "published_on")
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -79,7 +89,7 @@ def decisions_filter(
     if agency_id is not None:
         queryset = queryset.filter(agency_id=agency_id)
     if kind:
-        # `kinds` is a JSON list of PENALTY_KINDS keys. JSON containment is not portable (SQLite
+        # `kinds` is a JSON list of DECISION_KINDS keys. JSON containment is not portable (SQLite
         # has none), its text is: keys are plain ASCII words, so '"fine"' occurs only for fine.
         queryset = queryset.alias(kinds_text=Cast("kinds", TextField())).filter(
             kinds_text__contains=f'"{kind}"'
@@ -128,7 +138,7 @@ class DecisionFilterForm(_DateRangeForm):
         label="关键词", required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
     )
     agency = forms.TypedChoiceField(label="执法机关", required=False, coerce=int, empty_value=None)
-    kind = forms.ChoiceField(label="处罚种类", required=False, choices=[("", "全部"), *PENALTY_KINDS.items()])
+    kind = forms.ChoiceField(label="决定种类", required=False, choices=[("", "全部"), *DECISION_KINDS.items()])
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -278,9 +288,10 @@ def _item_text(p: Publication) -> str:
     if p.status == PublicationStatus.WITHDRAWN:
         day = p.withdrawn_on.isoformat() if p.withdrawn_on else ""
         return f"该决定已于{day}撤回。撤回说明：{p.withdrawal_statement}"
+    labels = p.labels
     return (
-        f"执法机关：{p.agency_name}\n当事人：{p.party_name}\n违法行为类型：{p.violation_type}\n"
-        f"处罚种类：{p.kinds_label}\n处罚内容：{p.content}\n决定日期：{p.decided_on.isoformat()}"
+        f"执法机关：{p.agency_name}\n当事人：{p.party_name}\n{labels['violation_type']}：{p.violation_type}\n"
+        f"{labels['kinds_label']}：{p.kinds_label}\n{labels['content']}：{p.content}\n决定日期：{p.decided_on.isoformat()}"
     )
 
 
@@ -290,7 +301,7 @@ def _published_at(p: Publication) -> dt.datetime:
 
 
 def _categories(p: Publication) -> list[str]:
-    return [PENALTY_KINDS[k] for k in p.kinds if k in PENALTY_KINDS]
+    return [DECISION_KINDS[k] for k in p.kinds if k in DECISION_KINDS]
 
 
 class DecisionRssFeed(Feed):

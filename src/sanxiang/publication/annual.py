@@ -9,9 +9,21 @@ What the platform counts, and what it cannot count yet (the generated report say
 - 行政检查: on-site inspections recorded in cases (investigative acts of kind "inspection") on
   days of the year. Inspections that opened no case (routine and random inspections) are not
   recorded on the platform yet, so the figure is a lower bound.
-- 行政强制: not counted from cases. 先行登记保存 (citations.EVIDENCE_PRESERVATION) preserves
-  evidence; it is not one of the 行政强制措施, so it is not counted here. Seizures and the like
-  are not recorded yet.
+- 行政强制: its rows (procedure.annual.COERCION_ROWS) from the cases of the compulsory procedures:
+  a 查封、扣押 or 冻结 on the day it was taken (an emergency one the head then refused was still
+  taken), a 强制执行决定 or 代履行决定 on the day it was made, an application to the court on the day
+  it was filed. Read by one query over the stored facts of the agency's compulsory cases, each
+  loaded into its procedure's snapshot without the parts read afresh (no snapshot is built from the
+  database per case). The category's figure is the sum of the rows. 先行登记保存
+  (citations.EVIDENCE_PRESERVATION) preserves evidence; it is not one of the 行政强制措施, so it is
+  not counted.
+- The 行政强制 powers (`annual_coercion_powers_read`): the registry has no flag for the freeze or
+  execution power, so the platform reads them, as a platform rule the report states, from the
+  agency's 行政强制 matters (a matter named 查封, 扣押 or 冻结 gives that measure; one named for
+  强制执行, 强制拆除, 划拨 or 拍卖 the execution power, which brings 代履行 with it; one named 代履行
+  that way of execution alone; none naming a measure: 查封、扣押, the default of
+  `annual_coercion_powers`) and from the execution power the agency declared when it registered an
+  enforcement case (the registration's choice follows the agency's law).
 - 行政许可、行政征收、行政征用: not recorded on the platform yet.
 
 A category the platform does not record is published as 0 where the agency has the power, as the
@@ -36,13 +48,24 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.annual import (
     ANNUAL_CATEGORIES,
     ANNUAL_REPORT_BASIS,
+    COERCION_ROWS,
+    COERCION_ROWS_BASIS,
+    CoercionAction,
     annual_catalogue_gaps,
     annual_categories_of,
+    annual_coercion_counts,
+    annual_coercion_gaps,
+    annual_coercion_powers,
+    annual_coercion_total,
     annual_counts,
     annual_report_due,
     annual_report_overdue,
+    coercion_actions_of_enforcement,
+    coercion_actions_of_measure,
 )
+from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
+from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import DecisionDraft, InvestigativeAct
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualReport, PublicAgency
@@ -50,18 +73,32 @@ from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
 # The categories this platform counts from its records; the others are 0 until it records them.
-RECORDED_CATEGORIES = ("penalty", "inspection")
+RECORDED_CATEGORIES = ("penalty", "coercion", "inspection")
 NOT_RECORDED_NOTES = {
     "permit": "本平台尚未办理和记录行政许可，行政许可数据按0填列，请核对本机关许可办理系统的数据。",
-    "coercion": "本平台尚未记录查封、扣押等行政强制措施和行政强制执行，行政强制数据按0填列，请核对。"
-    f"先行登记保存是证据保全措施（{EVIDENCE_PRESERVATION}），不属于行政强制措施，未计入。",
     "levy": "本平台尚未记录行政征收，行政征收数据按0填列，请核对。",
     "requisition": "本平台尚未记录行政征用，行政征用数据按0填列，请核对。",
 }
 RECORDED_NOTES = {
     "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数；不予行政处罚、移送司法机关的不计入。",
+    "coercion": "行政强制：查封、扣押、冻结按实施之日，强制执行决定、代履行决定按作出之日，申请人民法院强制执行按申请之日，"
+    "在本年度内的计数，各分项之和为行政强制数据；"
+    f"先行登记保存是证据保全措施（{EVIDENCE_PRESERVATION}），不属于行政强制措施，未计入。",
     "inspection": "行政检查：按本年度内案件调查中实施的现场检查计数；未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
 }
+COERCION_POWERS_NOTE = (
+    "行政强制分项的职权按本机关权责清单中行政强制事项的名称认定（名称含查封、扣押、冻结的，具有相应措施的职权；"
+    "名称均未写明措施的，按查封、扣押认定），本机关强制执行和代履行的职权按相关事项名称或者登记强制执行案件时"
+    "选择的强制执行权认定；没有该项职权的以“—”表示。请核对。"
+)
+
+# The compulsory procedures (procedure.catalog keys) and the words of a 行政强制 matter's name that
+# give a power (a platform reading of the 权责清单: the registry keeps no finer kind).
+MEASURE_PROCEDURES = ("seal_seizure", "freeze")
+ENFORCEMENT_PROCEDURE = "enforcement"
+MEASURE_WORDS = {"seal_up": "查封", "seizure": "扣押", "freeze": "冻结"}
+EXECUTION_WORDS = ("强制执行", "强制拆除", "划拨", "拍卖")
+SUBSTITUTE_WORD = "代履行"
 PERMISSION_MESSAGE = "只有本机关负责人、单位管理员或者系统管理员可以发布本机关的年度行政执法数据"
 
 
@@ -86,6 +123,37 @@ def annual_actions_count(*, agency: Agency, year: int) -> dict[str, int]:
     return {"penalty": penalties, "inspection": inspections}
 
 
+def annual_coercion_actions(*, agency: Agency) -> tuple[list[CoercionAction], bool]:
+    """Every compulsory act of the agency's cases (the year is chosen by the caller), and whether
+    it registered an enforcement case declaring the power to execute itself. One query: the
+    stored facts of each compulsory case, loaded into its procedure's snapshot as stored."""
+    actions: list[CoercionAction] = []
+    declared = False
+    rows = Case.objects.filter(agency=agency, procedure__in=(*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE))
+    for procedure, state, facts in rows.values_list("procedure", "state", "facts").iterator():
+        snapshot = facts_load(procedure_spec(procedure).snapshot_type, facts, state=state)
+        if isinstance(snapshot, EnforcementCaseSnapshot):
+            actions += coercion_actions_of_enforcement(snapshot)
+            declared = declared or snapshot.execution_power
+        else:
+            actions += coercion_actions_of_measure(snapshot)
+    return actions, declared
+
+
+def annual_coercion_powers_read(*, agency: Agency, matter_kinds, execution_declared: bool = False) -> frozenset[str]:
+    """The 行政强制 rows the agency has power in, read from its catalogue (a platform rule: see the
+    module's docstring and COERCION_POWERS_NOTE)."""
+    names = list(Matter.objects.filter(agency=agency, is_active=True, kind="coercion").values_list("name", flat=True))
+    measures = [key for key, word in MEASURE_WORDS.items() if any(word in name for name in names)]
+    named_execution = any(word in name for name in names for word in EXECUTION_WORDS)
+    return annual_coercion_powers(
+        matter_kinds=matter_kinds,
+        measures=measures or ("seal_up", "seizure"),
+        execution_power=execution_declared or named_execution,
+        substitute_power=True if any(SUBSTITUTE_WORD in name for name in names) else None,
+    )
+
+
 def annual_powers(*, agency: Agency) -> list[str]:
     """The kinds of the agency's enforcement matters in force (its 权责清单)."""
     return sorted(set(Matter.objects.filter(agency=agency, is_active=True).values_list("kind", flat=True)))
@@ -96,13 +164,25 @@ def annual_report_generate(*, agency: Agency, year: int) -> dict[str, Any]:
     before publishing. Nothing is written.
 
     Returns {"agency_id", "agency_name", "year", "counts" (category → int or None), "rows" (one
-    per category: key, label, value, has_power, recorded), "notes", "due_on", "basis"}."""
+    per category: key, label, value, has_power, recorded), "coercion_rows" (row → int or None, the
+    rows of 行政强制), "coercion_lines" (one per row: key, label, value, has_power), "notes",
+    "due_on", "basis", "coercion_basis"}."""
     powers = annual_powers(agency=agency)
     counted = annual_actions_count(agency=agency, year=year)
+    actions, declared = annual_coercion_actions(agency=agency)
+    coercion_powers = annual_coercion_powers_read(agency=agency, matter_kinds=powers, execution_declared=declared)
+    coercion = annual_coercion_counts(powers=coercion_powers, actions=actions, year=year)
+    counted["coercion"] = annual_coercion_total(coercion) or 0
     counts = annual_counts(powers=powers, counted=counted)
     held = annual_categories_of(powers)
     notes = [RECORDED_NOTES[key] for key in RECORDED_CATEGORIES if counts[key] is not None]
+    if counts["coercion"] is not None:
+        notes.append(COERCION_POWERS_NOTE)
     notes += [note for key, note in NOT_RECORDED_NOTES.items() if key in held]
+    for key in annual_coercion_gaps(powers=coercion_powers, actions=actions, year=year):
+        notes.append(
+            f"按本机关权责清单认定本机关没有{COERCION_ROWS[key]}的职权，但本年度有{coercion[key]}件，已如实填列；请核对权责清单。"
+        )
     for key in annual_catalogue_gaps(powers=powers, counted=counted):
         notes.append(
             f"本机关权责清单中没有{ANNUAL_CATEGORIES[key]}事项，但本年度有{counted[key]}件{ANNUAL_CATEGORIES[key]}，"
@@ -125,9 +205,15 @@ def annual_report_generate(*, agency: Agency, year: int) -> dict[str, Any]:
             }
             for key, label in ANNUAL_CATEGORIES.items()
         ],
+        "coercion_rows": coercion,
+        "coercion_lines": [
+            {"key": key, "label": label, "value": coercion[key], "has_power": key in coercion_powers}
+            for key, label in COERCION_ROWS.items()
+        ],
         "notes": notes,
         "due_on": annual_report_due(year),
         "basis": ANNUAL_REPORT_BASIS,
+        "coercion_basis": COERCION_ROWS_BASIS,
     }
 
 
@@ -158,16 +244,18 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
         )
     generated = annual_report_generate(agency=agency, year=year)
     counts = generated["counts"]
+    rows = generated["coercion_rows"]
     now = timezone.now()
     report = AnnualReport.objects.select_for_update().filter(agency=public, year=year).first()
-    replaced = None
+    replaced = replaced_rows = None
     if report is None:
-        report = AnnualReport.objects.create(agency=public, year=year, counts=counts, published_at=now)
+        report = AnnualReport.objects.create(agency=public, year=year, counts=counts, coercion_rows=rows, published_at=now)
     else:
-        replaced = report.counts
+        replaced, replaced_rows = report.counts, report.coercion_rows
         report.counts = counts
+        report.coercion_rows = rows
         report.published_at = now
-        report.save(update_fields=["counts", "published_at"])
+        report.save(update_fields=["counts", "coercion_rows", "published_at"])
     entry_append(
         event=LedgerEvent(
             EventKind.ANNUAL_REPORT_PUBLISHED,
@@ -175,6 +263,8 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
                 "year": year,
                 "counts": counts,
                 "replaced": replaced,
+                "coercion_rows": rows,
+                "replaced_coercion_rows": replaced_rows,
                 "public_agency": public.pk,
                 "due_on": generated["due_on"].isoformat(),
                 "on_time": not annual_report_overdue(year, on=today),

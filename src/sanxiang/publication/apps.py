@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
 
 if TYPE_CHECKING:
-    from sanxiang.cases.events import CaseDecided
+    from sanxiang.cases.events import CaseDecided, CompulsoryDecided
 
 
 class PublicationConfig(AppConfig):
@@ -35,9 +35,11 @@ class PublicationConfig(AppConfig):
         catalogue_published_subscribe(public_catalogue_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
-        from sanxiang.cases.events import CASE_EVENTS, CaseDecided
+        from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided
 
         CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
+        # 行政强制: a measure taken, extended or ended, an execution or 代履行 decision — the same way.
+        CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
 
 
 _deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)
@@ -57,6 +59,13 @@ def _case_decided(event: CaseDecided) -> None:
     from sanxiang.publication.services import publication_draft_create
 
     publication_draft_create(case=event.case, snapshot=event.snapshot, on=event.on, actor=event.actor)
+
+
+def _compulsory_decided(event: CompulsoryDecided) -> None:
+    from sanxiang.publication.compulsory import compulsory_decision_record
+
+    compulsory_decision_record(case=event.case, procedure=event.procedure, action=event.action,
+                               snapshot=event.snapshot, on=event.on, actor=event.actor)
 
 
 def _registry_changed(sender, instance, **kwargs) -> None:

@@ -280,6 +280,10 @@ def annual(request: HttpRequest) -> HttpResponse:
         published = context["published"].counts if context["published"] is not None else {}
         # Each category with what is public now beside it: a re-publish shows what it replaces.
         context["rows"] = [row | {"published": published.get(row["key"])} for row in context["report"]["rows"]]
+        published_rows = context["published"].coercion_rows if context["published"] is not None else {}
+        context["coercion_lines"] = [
+            line | {"published": published_rows.get(line["key"])} for line in context["report"]["coercion_lines"]
+        ]
     return render(request, "publication/exports/annual.html", context)
 
 

@@ -148,7 +148,11 @@ class Publication(models.Model):
     agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="publications")
     agency_name = models.CharField(_("执法机关"), max_length=100)
     agency_credit_code = models.CharField(_("执法机关统一社会信用代码"), max_length=18, blank=True)
-    decision_kind = models.CharField(_("决定类别"), max_length=16, default="penalty")  # penalty | permit | other
+    # penalty | permit | other, and the compulsory decisions (`publication.compulsory`): measure
+    # (查封、扣押、冻结决定), execution (强制执行决定), substitute (代履行决定). A compulsory decision
+    # uses the columns under its own labels (`Publication.labels`): violation_type holds the
+    # category (执法类别), kinds_label the kind (扣押 …), facts the reason, content the conclusion.
+    decision_kind = models.CharField(_("决定类别"), max_length=16, default="penalty")
     number = models.CharField(_("决定书文号"), max_length=80, db_index=True)
     title = models.CharField(_("案件名称"), max_length=200)
     party_name = models.CharField(_("当事人"), max_length=200)
@@ -186,6 +190,37 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.party_name}"
 
+    @property
+    def is_compulsory(self) -> bool:
+        return self.decision_kind in COMPULSORY_DECISION_KINDS
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The public labels of the columns, by the kind of decision (a seizure has no 处罚内容)."""
+        return COMPULSORY_LABELS if self.is_compulsory else PENALTY_LABELS
+
+
+# The labels of the public columns (portal, feeds, notice board), by the kind of decision.
+PENALTY_LABELS: dict[str, str] = {
+    "violation_type": "违法行为类型",
+    "facts": "违法事实",
+    "basis": "处罚依据",
+    "kinds_label": "处罚种类",
+    "content": "处罚内容",
+}
+COMPULSORY_LABELS: dict[str, str] = {
+    "violation_type": "执法类别",
+    "facts": "理由",
+    "basis": "依据",
+    "kinds_label": "决定种类",
+    "content": "执法结论",
+}
+COMPULSORY_DECISION_KINDS: dict[str, str] = {
+    "measure": "行政强制措施决定",
+    "execution": "强制执行决定",
+    "substitute": "代履行决定",
+}
+
 
 class AnnualReport(models.Model):
     """年度行政执法数据: an agency's counts for a year, as published."""
@@ -193,6 +228,10 @@ class AnnualReport(models.Model):
     agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="annual_reports")
     year = models.PositiveSmallIntegerField(_("年度"))
     counts = models.JSONField(_("数据"))  # {category: count or null where the agency has no such power}
+    # The rows of 行政强制 (procedure.annual.COERCION_ROWS: 查封、扣押、冻结、本机关强制执行、申请人民法院
+    # 强制执行、代履行), the same rule: a count, 0, or null where the agency has no such power. Their
+    # sum is counts["coercion"]. Empty for a report published before the rows were counted.
+    coercion_rows = models.JSONField(_("行政强制分项数据"), default=dict, blank=True)
     published_at = models.DateTimeField(_("发布时间"))
 
     class Meta:
@@ -212,15 +251,22 @@ class DraftStatus(models.TextChoices):
     DRAFT = "draft", _("待审核")
     PUBLISHED = "published", _("已公示")
     NOT_PUBLISHED = "not_published", _("依法不予公开")
+    # A compulsory measure taken in an emergency, until the head approves it (publication.compulsory).
+    HELD = "held", _("暂缓公开")
     WITHDRAWN = "withdrawn", _("已撤回")
     EXPIRED = "expired", _("公示期满")
 
 
 class PublicationDraft(models.Model):
     """The internal side of a publication: created when a decision is made, approved by a person
-    on a side-by-side view of the original and the public text."""
+    on a side-by-side view of the original and the public text.
 
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="publication_draft")
+    One per decision of a case: a penalty case has one (`decision` ""); a compulsory case one per
+    decision it makes (`decision` a key of COMPULSORY_DECISION_KINDS: a measure's case one, an
+    enforcement case possibly both an execution and a 代履行 decision)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="publication_drafts")
+    decision = models.CharField(_("决定"), max_length=16, blank=True, default="")
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     decided_on = models.DateField(_("决定日期"))
@@ -248,6 +294,15 @@ class PublicationDraft(models.Model):
         verbose_name = _("公示草稿")
         verbose_name_plural = _("公示草稿")
         ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "decision"], name="publication_draft_decision_unique")]
+
+    @property
+    def is_compulsory(self) -> bool:
+        return self.decision in COMPULSORY_DECISION_KINDS
+
+    @property
+    def decision_label(self) -> str:
+        return COMPULSORY_DECISION_KINDS.get(self.decision, "")
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.publication import REDACTION_KINDS
+from sanxiang.publication import compulsory
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
 
@@ -39,17 +40,32 @@ class FieldComparison:
     changed: bool
 
 
+def draft_fields(draft: PublicationDraft) -> tuple[dict[str, str], dict[str, str]]:
+    """The structured fields and the editable texts of the draft's kind of decision, with labels."""
+    if draft.is_compulsory:
+        return compulsory.KEPT_FIELDS, compulsory.TEXT_FIELDS
+    return KEPT_FIELDS, TEXT_FIELDS
+
+
+def draft_change_kinds(draft: PublicationDraft) -> dict[str, str]:
+    """What may have happened to the decision for its publication to be withdrawn."""
+    return compulsory.CHANGE_KINDS if draft.is_compulsory else CHANGE_KINDS
+
+
 def draft_comparison(draft: PublicationDraft) -> list[FieldComparison]:
     """The side-by-side view: each field as in the decision and as the public would read it."""
     rows = []
-    for name, label in (*KEPT_FIELDS.items(), *TEXT_FIELDS.items()):
+    kept, texts = draft_fields(draft)
+    for name, label in (*kept.items(), *texts.items()):
         original, public = str(draft.original.get(name, "")), str(draft.public.get(name, ""))
         rows.append(FieldComparison(label, original, public, original != public))
     return rows
 
 
 def draft_redactions(draft: PublicationDraft) -> list[dict]:
-    labels = {**KEPT_FIELDS, **TEXT_FIELDS}
+    kept, texts = draft_fields(draft)
+    # The rules of compulsory decisions name the reason and the conclusion by their own names.
+    labels = {**kept, **texts, "reason": texts.get("facts", "理由"), "conclusion": texts.get("content", "执法结论")}
     return [
         {"field": labels.get(r["field"], r["field"]), "kind": REDACTION_KINDS.get(r["kind"], r["kind"]),
          "replacement": r["replacement"], "digest": r["digest"]}
@@ -78,7 +94,9 @@ __all__ = [
     "CHANGE_KINDS",
     "FieldComparison",
     "PublicationAlert",
+    "draft_change_kinds",
     "draft_comparison",
+    "draft_fields",
     "draft_get",
     "draft_redactions",
     "drafts_for",

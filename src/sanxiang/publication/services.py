@@ -237,6 +237,7 @@ def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: d
     due = publication_due(facts, calendar=working_day_calendar_current())
     draft, _ = PublicationDraft.objects.update_or_create(
         case=case,
+        decision="",
         defaults={
             "agency": case.agency,
             "status": DraftStatus.NOT_PUBLISHED if refusals else DraftStatus.DRAFT,
@@ -320,7 +321,11 @@ def publication_approve(
 ) -> Publication:
     """Publish the draft, after the person approving it has compared it with the original (and may
     have hidden more). Refused while the law forbids publication or any protected value would still
-    appear in the public text."""
+    appear in the public text. A compulsory decision's draft: `publication.compulsory`."""
+    if draft.is_compulsory:
+        from sanxiang.publication.compulsory import compulsory_publication_approve
+
+        return compulsory_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
     # Lock the draft row alone (PostgreSQL cannot lock the nullable side of an outer join).
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",))
@@ -443,7 +448,11 @@ def publication_correct(
 ) -> Publication:
     """Correct a published text found inaccurate, or hide what should not have been shown (更正:
     the sector's publicity rules; legal_rules §1.1). The decision stays published;
-    the correction and its reason are recorded."""
+    the correction and its reason are recorded. A compulsory decision's draft: `publication.compulsory`."""
+    if draft.is_compulsory:
+        from sanxiang.publication.compulsory import compulsory_publication_correct
+
+        return compulsory_publication_correct(actor=actor, draft=draft, edits=edits, reason=reason, on=on)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)
@@ -491,7 +500,13 @@ def publication_decision_change(
 ) -> PublicationDraft:
     """The decision was changed, revoked, held unlawful or void: the publication is withdrawn
     with a public statement of the reason (citations.PUBLICATION_WITHDRAWAL). Recorded the day it is entered;
-    the ledger keeps whether that was within the 3 working days."""
+    the ledger keeps whether that was within the 3 working days. A compulsory decision's draft:
+    `publication.compulsory` (its grounds and period are 118号's)."""
+    if draft.is_compulsory:
+        from sanxiang.publication.compulsory import compulsory_decision_change
+
+        return compulsory_decision_change(actor=actor, draft=draft, kind=kind, changed_on=changed_on,
+                                          statement=statement, on=on)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)

@@ -20,15 +20,22 @@ class WithdrawForm(forms.Form):
     changed_on = forms.DateField(label="变更或者撤销的日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     statement = forms.CharField(label="公开说明的理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
+    def __init__(self, *args, draft=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if draft is not None:
+            self.fields["kind"].choices = list(selectors.draft_change_kinds(draft).items())
+
 
 class CorrectReasonForm(forms.Form):
     reason = forms.CharField(label="更正的理由", max_length=2000)
 
 
-def approve_form_class() -> type[forms.Form]:
+def approve_form_class(draft=None) -> type[forms.Form]:
+    """The editable public texts of the draft's kind of decision (a penalty's without a draft)."""
+    texts = selectors.draft_fields(draft)[1] if draft is not None else services.TEXT_FIELDS
     fields = {
         name: forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
-        for name, label in services.TEXT_FIELDS.items()
+        for name, label in texts.items()
     }
     return type("ApproveForm", (forms.Form,), fields)
 
@@ -55,8 +62,8 @@ def _page(request: HttpRequest, draft, *, approve_form=None, withdraw_form=None,
             "draft": draft,
             "rows": selectors.draft_comparison(draft),
             "redactions": selectors.draft_redactions(draft),
-            "approve_form": approve_form or approve_form_class()(initial={k: draft.public.get(k, "") for k in services.TEXT_FIELDS}),
-            "withdraw_form": withdraw_form or WithdrawForm(initial={"changed_on": timezone.localdate()}),
+            "approve_form": approve_form or approve_form_class(draft)(initial=_initial(draft)),
+            "withdraw_form": withdraw_form or WithdrawForm(initial={"changed_on": timezone.localdate()}, draft=draft),
             "reason_form": CorrectReasonForm(),
             "can_publish": services.user_can_publish(request.user, draft.agency_id),
             "refused": refused,
@@ -64,6 +71,16 @@ def _page(request: HttpRequest, draft, *, approve_form=None, withdraw_form=None,
         },
         status=status,
     )
+
+
+def _initial(draft) -> dict[str, str]:
+    """The public texts as they stand; a compulsory decision's later conclusion waiting for a
+    person (`publication.compulsory`) is offered in its place, to be taken in by a correction."""
+    initial = {k: draft.public.get(k, "") for k in selectors.draft_fields(draft)[1]}
+    pending = draft.facts.get("update_pending") if draft.is_compulsory else ""
+    if pending:
+        initial["content"] = pending
+    return initial
 
 
 @login_required
@@ -78,7 +95,7 @@ def draft_approve(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     if request.method != "POST":
         return redirect("publication:draft_detail", draft_id)
-    form = approve_form_class()(request.POST)
+    form = approve_form_class(draft)(request.POST)
     if form.is_valid():
         try:
             # A field the request did not send is not an edit (an empty one it sent is).
@@ -97,7 +114,7 @@ def draft_correct(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     if request.method != "POST":
         return redirect("publication:draft_detail", draft_id)
-    form = approve_form_class()(request.POST)
+    form = approve_form_class(draft)(request.POST)
     reason = CorrectReasonForm(request.POST)
     if form.is_valid() and reason.is_valid():
         edits = {k: v for k, v in form.cleaned_data.items() if k in request.POST}
@@ -116,7 +133,7 @@ def draft_withdraw(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     if request.method != "POST":
         return redirect("publication:draft_detail", draft_id)
-    form = WithdrawForm(request.POST)
+    form = WithdrawForm(request.POST, draft=draft)
     if form.is_valid():
         data = form.cleaned_data
         try:

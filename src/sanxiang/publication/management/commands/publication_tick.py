@@ -1,7 +1,7 @@
 """`sanxiang publication_tick`: the daily work of publicity, for cron or a systemd timer.
 
-Takes down publications past their 公示截止期, refreshes the 事前 publicity from the registry, and
-prints what is overdue: drafts not published in time and annual reports not published by 31
+Takes down publications past their 公示截止期, refreshes the 事前 publicity from the registry,
+releases to the desk the compulsory measures held until the head approved them, and prints what is overdue: drafts not published in time and annual reports not published by 31
 January. Exit status 1 while anything is overdue (for monitoring).
 """
 
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from sanxiang.publication.annual import annual_reports_missing
+from sanxiang.publication.compulsory import compulsory_drafts_refresh
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.publication.services import publications_expire
@@ -26,7 +27,8 @@ class Command(BaseCommand):
         on = on or timezone.localdate()
         expired = publications_expire(on=on)
         refreshed = public_registry_refresh(on=on)
-        self.stdout.write(f"{on}: 下架{expired}条；事前公开更新{refreshed.agencies}个执法主体")
+        released = compulsory_drafts_refresh(on=on)
+        self.stdout.write(f"{on}: 下架{expired}条；事前公开更新{refreshed.agencies}个执法主体；暂缓公开转入审核{released}条")
         overdue = 0
         for draft in PublicationDraft.objects.filter(status=DraftStatus.DRAFT, due_on__lt=on).select_related("agency", "case"):
             overdue += 1
