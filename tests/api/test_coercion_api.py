@@ -10,7 +10,7 @@ import pytest
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
 from tests.cases.support import lead_make, world_make
-from tests.cases.test_coercion_cases import PROPOSAL, on_spot
+from tests.cases.test_coercion_cases import PROPOSAL, TAKEN_ON, on_spot, perform
 from tests.factories import agency_make
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,17 @@ def test_the_steps_are_listed_with_their_fields_and_performed_with_422_and_409_a
                {"data": {"approved_at": "三月二日上午", "opinion": "同意"}}, head)
     assert bad.status_code == 422
     assert [v["field"] for v in bad.json()["violations"]] == ["approved_at"]
+    # The 审批表 was written today (the step's day): an approval dated before it is refused.
+    backdated = post(client, f"/api/cases/{case_id}/actions/coercion_approve",
+                     {"data": {"approved_at": "2021-07-14T09:00", "opinion": "同意扣押"}}, head)
+    assert backdated.status_code == 409
+    assert [(v["code"], v["field"]) for v in backdated.json()["violations"]] == [
+        ("coercion.approval.before_proposal", "approved_at")
+    ]
+
+    # A measure written up on 2026-03-02 (a fixed day, through the service) is approved that day.
+    case_id = post(client, "/api/cases", registration(w), officer).json()["id"]
+    perform(Case.objects.get(pk=case_id), "coercion_propose", TAKEN_ON, w.officer, **PROPOSAL)
     approved = post(client, f"/api/cases/{case_id}/actions/coercion_approve",
                     {"data": {"approved_at": "2026-03-02T09:00", "opinion": "同意扣押"}}, head)
     assert approved.status_code == 200, approved.content

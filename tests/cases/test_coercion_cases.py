@@ -297,7 +297,7 @@ def test_an_emergency_measure_the_head_does_not_approve_is_released_at_once(w):
     refused = by_code(refusal(case, "coercion_confirm_emergency", D(2026, 3, 2), w.head,
                               decided_at=T(2026, 3, 2, 15, 30), opinion="同意"), "coercion.emergency.approval_refused")
     assert refused.message == "行政机关负责人王局长认为不应当采取扣押，应当立即解除"
-    case = perform(case, "coercion_release", D(2026, 3, 2), w.officer, ground="other",
+    case = perform(case, "coercion_release", D(2026, 3, 2), w.head, ground="other",
                    detail="负责人不同意紧急实施的扣押", returned=True)
     assert case.state == "released"
     release = IssuedDocument.objects.get(case=case, kind="release_decision")
@@ -533,7 +533,7 @@ def test_taking_a_measure_tells_the_apps_above_and_a_mere_approval_does_not(w):
     try:
         case = to_in_force(w)
         assert seen == [("seal_seizure", "coercion_take", "in_force")]
-        perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+        perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
         assert seen[-1] == ("seal_seizure", "coercion_release", "released")
     finally:
         events.CASE_EVENTS.unsubscribe(events.CompulsoryDecided, handler)
@@ -591,7 +591,7 @@ def test_examination_days_notified_in_writing_are_not_counted(w):
     period = deadline(case, "coercion.deadline.period", D(2026, 3, 20))
     # 30 + 10 days from 03-02 is Sat 04-11: the last day moves past the rest days to Mon 04-13.
     assert period.due == D(2026, 4, 13)
-    assert "第二十五条第三款（已书面告知的检测期间不计入）" in period.basis
+    assert "第二十五条第三款（已书面告知的检测期间不计入，共10日，重叠的日期只计一次）" in period.basis
     assert "testing_notice" in case_snapshot_build(case).records
 
 
@@ -604,14 +604,14 @@ def test_an_expired_measure_is_overdue_and_may_only_be_released(w):
                               number="乌市监罚决〔2026〕9号", on=D(2026, 4, 2)), "coercion.period.expired")
     assert expired.message == "扣押期限已于2026-04-01届满，只能作出解除决定"
     assert "第二十八条第一款第四项" in expired.legal_basis
-    assert codes(refusal(case, "coercion_destroy", D(2026, 4, 2), w.officer, text="销毁", on=D(2026, 4, 2))) == [
+    assert codes(refusal(case, "coercion_destroy", D(2026, 4, 2), w.head, text="销毁", on=D(2026, 4, 2))) == [
         "coercion.period.expired"
     ]
     # The goods go back to the party, who signs for them (第二十八条第二款).
-    unreturned = by_code(refusal(case, "coercion_release", D(2026, 4, 2), w.officer, ground="expired"),
+    unreturned = by_code(refusal(case, "coercion_release", D(2026, 4, 2), w.head, ground="expired"),
                          "coercion.record_missing.return_record")
     assert unreturned.legal_basis == f"{LAW}第二十八条第二款"
-    case = perform(case, "coercion_release", D(2026, 4, 2), w.officer, ground="expired", returned=True,
+    case = perform(case, "coercion_release", D(2026, 4, 2), w.head, ground="expired", returned=True,
                    collection="当事人于2026年4月2日到本局涉案物品仓库领取")
     assert case.state == "released"
     assert deadline(case, "coercion.deadline.period", D(2026, 4, 3)).state == "met"
@@ -624,7 +624,7 @@ def test_a_measure_ends_by_confiscation_or_destruction_within_its_period(w):
     case = perform(to_in_force(w), "coercion_confiscate", D(2026, 3, 20), w.officer,
                    number="乌市监罚决〔2026〕9号", on=D(2026, 3, 20), text="纯牛奶12箱、酸奶3箱")
     assert case.state == "confiscated" and case_snapshot_build(case).ended_on == D(2026, 3, 20)
-    destroyed = perform(to_in_force(w), "coercion_destroy", D(2026, 3, 21), w.officer,
+    destroyed = perform(to_in_force(w), "coercion_destroy", D(2026, 3, 21), w.head,
                         text="依照食品安全法的规定，在市场监管人员监督下无害化销毁", on=D(2026, 3, 21))
     assert destroyed.state == "destroyed"
     assert "destruction_record" in case_snapshot_build(destroyed).records
@@ -652,7 +652,7 @@ def test_a_freeze_issues_its_decision_which_is_handed_over_within_three_working_
     assert deadline(case, "coercion.deadline.freeze_decision_delivery", D(2026, 3, 11)).state == "overdue"
 
     # Handling the frozen deposits needs the decision's proof of delivery first.
-    receipt = by_code(refusal(case, "coercion_handle", D(2026, 3, 11), w.officer, text="划拨存款缴纳罚款",
+    receipt = by_code(refusal(case, "coercion_handle", D(2026, 3, 11), w.head, text="划拨存款缴纳罚款",
                               on=D(2026, 3, 11)), "coercion.record_missing.freeze_decision_receipt")
     assert receipt.legal_basis == f"{LAW}第三十一条第一款"
     case = perform(case, "coercion_deliver_freeze_decision", D(2026, 3, 11), w.officer,
@@ -662,7 +662,7 @@ def test_a_freeze_issues_its_decision_which_is_handed_over_within_three_working_
     again = by_code(refusal(case, "coercion_deliver_freeze_decision", D(2026, 3, 12), w.officer,
                             delivered_on=D(2026, 3, 12), method="direct"), "coercion.freeze.already_delivered")
     assert again.message == "冻结决定书已于2026-03-11交付当事人"
-    case = perform(case, "coercion_handle", D(2026, 3, 20), w.officer, text="划拨存款缴纳罚款", on=D(2026, 3, 20))
+    case = perform(case, "coercion_handle", D(2026, 3, 20), w.head, text="划拨存款缴纳罚款", on=D(2026, 3, 20))
     assert case.state == "handled"
 
 
@@ -679,7 +679,7 @@ def test_a_freeze_is_carried_out_by_qualified_officers_with_certificates_shown(w
     assert not [v for v in violations if v.code.startswith("coercion.audio_video")]
     case = perform(case, "coercion_take", FREEZE_AT.date(), w.officer, **freeze_data(w))
     assert case.state == "in_force"
-    case = perform(case, "coercion_release", D(2026, 3, 9), w.officer, ground="no_violation")
+    case = perform(case, "coercion_release", D(2026, 3, 9), w.head, ground="no_violation")
     assert case.state == "released"
     assert IssuedDocument.objects.get(case=case, kind="release_decision").title == "解除冻结决定书"
 
@@ -744,7 +744,7 @@ def test_the_case_page_of_a_measure_shows_its_steps_deadlines_and_documents_in_c
     for code in INTERNAL:
         assert code not in text, code
 
-    case = perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+    case = perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
     text = visible(page(client, case))
     assert "已解除" in text and "解除扣押决定书" in text
     for code in INTERNAL:
