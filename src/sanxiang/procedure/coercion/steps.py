@@ -407,7 +407,7 @@ def apply_examination(d: Draft, data: dict) -> None:
     if any((e.kind, e.start, e.end) == (kind, start, end) for e in recorded):
         d.refuse("coercion.examination.duplicate",
                  f"{EXAMINATION_KINDS.get(kind, kind)}期间{start.isoformat()}至{end.isoformat()}已经登记，不能重复登记",
-                 EXAMINATION_BASIS, "start")
+                 FORM_BASIS, "start")
     head = d.actor_role == Role.AGENCY_HEAD
     examination = Examination(start=start, end=end, notified_on=notified, approved_by_head=head)
     if taken is not None and end >= start and not head:

@@ -261,6 +261,8 @@ def account_line_problems(lines) -> tuple[tuple[Account, ...], list[tuple[str, s
     accounts, bad = [], []
     for line in lines or ():
         parts = [p.strip() for p in SEPARATORS.split(line) if p.strip()]
+        if not parts:
+            continue
         if len(parts) != 4:
             bad.append(("fields", line))
             continue
@@ -295,6 +297,7 @@ def decision_elements_from_texts(*, kind: str, content: Content | None, period_k
 
 
 __all__ = [
+    "AMOUNT_MAX_FEN",
     "DELIVERY_METHODS",
     "EXAMINATION_KINDS",
     "RELEASE_GROUNDS",
@@ -310,7 +313,6 @@ __all__ = [
     "OnSiteRecord",
     "Opinion",
     "ReleaseText",
-    "AMOUNT_MAX_FEN",
     "account_line_problems",
     "accounts_parse",
     "amount_fen_parse",
