@@ -297,7 +297,7 @@ def test_an_emergency_measure_the_head_does_not_approve_is_released_at_once(w):
     refused = by_code(refusal(case, "coercion_confirm_emergency", D(2026, 3, 2), w.head,
                               decided_at=T(2026, 3, 2, 15, 30), opinion="同意"), "coercion.emergency.approval_refused")
     assert refused.message == "行政机关负责人王局长认为不应当采取扣押，应当立即解除"
-    case = perform(case, "coercion_release", D(2026, 3, 2), w.officer, ground="other",
+    case = perform(case, "coercion_release", D(2026, 3, 2), w.head, ground="other",
                    detail="负责人不同意紧急实施的扣押", returned=True)
     assert case.state == "released"
     release = IssuedDocument.objects.get(case=case, kind="release_decision")
@@ -533,7 +533,7 @@ def test_taking_a_measure_tells_the_apps_above_and_a_mere_approval_does_not(w):
     try:
         case = to_in_force(w)
         assert seen == [("seal_seizure", "coercion_take", "in_force")]
-        perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+        perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
         assert seen[-1] == ("seal_seizure", "coercion_release", "released")
     finally:
         events.CASE_EVENTS.unsubscribe(events.CompulsoryDecided, handler)
@@ -591,7 +591,7 @@ def test_examination_days_notified_in_writing_are_not_counted(w):
     period = deadline(case, "coercion.deadline.period", D(2026, 3, 20))
     # 30 + 10 days from 03-02 is Sat 04-11: the last day moves past the rest days to Mon 04-13.
     assert period.due == D(2026, 4, 13)
-    assert "第二十五条第三款（已书面告知的检测期间不计入）" in period.basis
+    assert "第二十五条第三款（已书面告知的检测期间不计入，共10日，重叠的日期只计一次）" in period.basis
     assert "testing_notice" in case_snapshot_build(case).records
 
 
@@ -604,14 +604,14 @@ def test_an_expired_measure_is_overdue_and_may_only_be_released(w):
                               number="乌市监罚决〔2026〕9号", on=D(2026, 4, 2)), "coercion.period.expired")
     assert expired.message == "扣押期限已于2026-04-01届满，只能作出解除决定"
     assert "第二十八条第一款第四项" in expired.legal_basis
-    assert codes(refusal(case, "coercion_destroy", D(2026, 4, 2), w.officer, text="销毁", on=D(2026, 4, 2))) == [
+    assert codes(refusal(case, "coercion_destroy", D(2026, 4, 2), w.head, text="销毁", on=D(2026, 4, 2))) == [
         "coercion.period.expired"
     ]
     # The goods go back to the party, who signs for them (第二十八条第二款).
-    unreturned = by_code(refusal(case, "coercion_release", D(2026, 4, 2), w.officer, ground="expired"),
+    unreturned = by_code(refusal(case, "coercion_release", D(2026, 4, 2), w.head, ground="expired"),
                          "coercion.record_missing.return_record")
     assert unreturned.legal_basis == f"{LAW}第二十八条第二款"
-    case = perform(case, "coercion_release", D(2026, 4, 2), w.officer, ground="expired", returned=True,
+    case = perform(case, "coercion_release", D(2026, 4, 2), w.head, ground="expired", returned=True,
                    collection="当事人于2026年4月2日到本局涉案物品仓库领取")
     assert case.state == "released"
     assert deadline(case, "coercion.deadline.period", D(2026, 4, 3)).state == "met"
@@ -624,7 +624,7 @@ def test_a_measure_ends_by_confiscation_or_destruction_within_its_period(w):
     case = perform(to_in_force(w), "coercion_confiscate", D(2026, 3, 20), w.officer,
                    number="乌市监罚决〔2026〕9号", on=D(2026, 3, 20), text="纯牛奶12箱、酸奶3箱")
     assert case.state == "confiscated" and case_snapshot_build(case).ended_on == D(2026, 3, 20)
-    destroyed = perform(to_in_force(w), "coercion_destroy", D(2026, 3, 21), w.officer,
+    destroyed = perform(to_in_force(w), "coercion_destroy", D(2026, 3, 21), w.head,
                         text="依照食品安全法的规定，在市场监管人员监督下无害化销毁", on=D(2026, 3, 21))
     assert destroyed.state == "destroyed"
     assert "destruction_record" in case_snapshot_build(destroyed).records
@@ -652,7 +652,7 @@ def test_a_freeze_issues_its_decision_which_is_handed_over_within_three_working_
     assert deadline(case, "coercion.deadline.freeze_decision_delivery", D(2026, 3, 11)).state == "overdue"
 
     # Handling the frozen deposits needs the decision's proof of delivery first.
-    receipt = by_code(refusal(case, "coercion_handle", D(2026, 3, 11), w.officer, text="划拨存款缴纳罚款",
+    receipt = by_code(refusal(case, "coercion_handle", D(2026, 3, 11), w.head, text="划拨存款缴纳罚款",
                               on=D(2026, 3, 11)), "coercion.record_missing.freeze_decision_receipt")
     assert receipt.legal_basis == f"{LAW}第三十一条第一款"
     case = perform(case, "coercion_deliver_freeze_decision", D(2026, 3, 11), w.officer,
@@ -662,7 +662,7 @@ def test_a_freeze_issues_its_decision_which_is_handed_over_within_three_working_
     again = by_code(refusal(case, "coercion_deliver_freeze_decision", D(2026, 3, 12), w.officer,
                             delivered_on=D(2026, 3, 12), method="direct"), "coercion.freeze.already_delivered")
     assert again.message == "冻结决定书已于2026-03-11交付当事人"
-    case = perform(case, "coercion_handle", D(2026, 3, 20), w.officer, text="划拨存款缴纳罚款", on=D(2026, 3, 20))
+    case = perform(case, "coercion_handle", D(2026, 3, 20), w.head, text="划拨存款缴纳罚款", on=D(2026, 3, 20))
     assert case.state == "handled"
 
 
@@ -679,7 +679,7 @@ def test_a_freeze_is_carried_out_by_qualified_officers_with_certificates_shown(w
     assert not [v for v in violations if v.code.startswith("coercion.audio_video")]
     case = perform(case, "coercion_take", FREEZE_AT.date(), w.officer, **freeze_data(w))
     assert case.state == "in_force"
-    case = perform(case, "coercion_release", D(2026, 3, 9), w.officer, ground="no_violation")
+    case = perform(case, "coercion_release", D(2026, 3, 9), w.head, ground="no_violation")
     assert case.state == "released"
     assert IssuedDocument.objects.get(case=case, kind="release_decision").title == "解除冻结决定书"
 
@@ -744,7 +744,7 @@ def test_the_case_page_of_a_measure_shows_its_steps_deadlines_and_documents_in_c
     for code in INTERNAL:
         assert code not in text, code
 
-    case = perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+    case = perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
     text = visible(page(client, case))
     assert "已解除" in text and "解除扣押决定书" in text
     for code in INTERNAL:
@@ -762,3 +762,250 @@ def test_the_head_performs_the_approval_through_the_page(client, w):
     case.refresh_from_db()
     assert case.state == "approved"
     assert case_snapshot_build(case).approval.decided_at == APPROVED_AT
+
+
+# --- review findings: input that used to fail, dates that contradict each other, who decides ------------------
+
+FREEZE_LINE = FREEZE_PROPOSAL["accounts"][0]
+BANK_LINE = "中国农业银行乌审旗支行，乌审旗草原味道餐饮有限公司，6228480000000001，"
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "sNaN", "1e5000", "1e999999999", "1e30", "-5", "0", "0.001",
+                                    "1000000000000"])
+def test_a_freeze_amount_that_is_no_amount_of_yuan_is_refused_naming_its_line(w, amount):
+    """第三十一条第二款: the 冻结决定书 states 冻结的账号和数额; an amount it cannot state is refused
+    with the line it was written on, beside the lines that are right."""
+    case = measure_case(w, kind="freeze")
+    line = BANK_LINE + amount
+    (bad,) = refusal(case, "coercion_propose", FREEZE_AT.date(), w.officer,
+                     **(FREEZE_PROPOSAL | {"accounts": [FREEZE_LINE, line]}))
+    assert (bad.code, bad.field, bad.legal_basis) == ("coercion.accounts.amount", "accounts", f"{LAW}第三十一条第二款")
+    assert bad.message == f"“{line}”的冻结数额须为大于零的金额（元），最多十二位整数、两位小数，如30000或30000.50"
+    assert case_texts(Case.objects.get(pk=case.pk)).content is None  # a refusal stores nothing
+
+    case = perform(case, "coercion_propose", FREEZE_AT.date(), w.officer,
+                   **(FREEZE_PROPOSAL | {"accounts": [FREEZE_LINE, BANK_LINE + "999999999999.99元"]}))
+    assert [a.amount_fen for a in case_texts(case).content.accounts] == [3_000_000, 99_999_999_999_999]
+
+
+def test_a_stored_amount_no_decision_can_print_refuses_the_freeze_instead_of_failing(client, w):
+    """An amount stored before amounts were read strictly (“1e30” was taken): the take is refused
+    with every reason, nothing is numbered, the page still shows; the head declines the measure."""
+    case = perform(measure_case(w, kind="freeze"), "coercion_propose", FREEZE_AT.date(), w.officer, **FREEZE_PROPOSAL)
+    details = case.details
+    details["texts"]["content"]["accounts"][0]["amount_fen"] = 10**32
+    Case.objects.filter(pk=case.pk).update(details=details)
+    case = perform(case, "coercion_approve", FREEZE_AT.date(), w.head, approved_at=FREEZE_AT - dt.timedelta(hours=1),
+                   opinion="同意冻结")
+    violations = refusal(case, "coercion_take", FREEZE_AT.date(), w.officer, **freeze_data(w))
+    amount = by_code(violations, "coercion.accounts.amount")
+    assert amount.message == ("审批表所列账号6228480000000001的冻结数额不是可以写入冻结决定书的金额，不能据此实施冻结；"
+                              "请由负责人作出不予实施的决定后重新报批")
+    assert by_code(violations, "coercion.decision.elements_missing").message == "冻结决定书缺少法定内容：“冻结的账号和数额”"
+    assert IssuedDocument.objects.filter(case=case).count() == 0
+    client.force_login(w.officer)
+    assert "冻结" in visible(page(client, case))
+    assert perform(case, "coercion_decline", FREEZE_AT.date(), w.head, reason="冻结数额有误，重新报批").state == "not_taken"
+
+
+def test_a_measure_dated_before_the_rule_on_officers_took_effect_is_refused_not_failed(w):
+    """How many officers an act needs is read for its day (team.min_officers_who_may_act, in force
+    from 2021-07-15): a measure dated before it is refused with that reason, never an error."""
+    case = perform(measure_case(w), "coercion_propose", D(2021, 7, 13), w.officer, **PROPOSAL)
+    case = perform(case, "coercion_approve", D(2021, 7, 14), w.head, approved_at=T(2021, 7, 14, 9), opinion="同意")
+    recording_upload(w, case, "seizure")
+    violations = refusal(case, "coercion_take", D(2021, 7, 14), w.officer, **on_spot(w, at=T(2021, 7, 14, 10)))
+    missing = by_code(violations, "parameter.missing.team.min_officers_who_may_act")
+    assert "2021-07-14" in missing.message and "最早自2021-07-15起施行" in missing.message
+    assert IssuedDocument.objects.filter(case=case).count() == 0
+    assert Case.objects.get(pk=case.pk).state == "approved"
+
+
+def test_an_approval_cannot_precede_the_proposal_nor_an_approval_or_a_taking_lie_ahead(w):
+    """第十八条第一项: 实施前须向行政机关负责人报告并经批准 — the officers report (the 审批表), then
+    the head approves: an approval dated before the 审批表 was written is refused, and with it a
+    measure backdated behind it. Nothing is approved or carried out tomorrow."""
+    case = perform(measure_case(w), "coercion_propose", D(2026, 3, 10), w.officer, **PROPOSAL)
+    early = by_code(refusal(case, "coercion_approve", D(2026, 3, 10), w.head, approved_at=T(2026, 3, 2, 9),
+                            opinion="同意"), "coercion.approval.before_proposal")
+    assert early.message == ("批准时间2026-03-02 09:00早于行政强制措施审批表的填写日期2026-03-10："
+                             "须先报告负责人，负责人才能批准，请核对批准时间")
+    assert (early.legal_basis, early.field) == (f"{LAW}第十八条第一项", "approved_at")
+    ahead = by_code(refusal(case, "coercion_approve", D(2026, 3, 10), w.head, approved_at=T(2026, 3, 11, 9),
+                            opinion="同意"), "coercion.form.future")
+    assert (ahead.message, ahead.field) == ("批准时间晚于今天（2026-03-10），请核对", "approved_at")
+
+    case = perform(case, "coercion_approve", D(2026, 3, 10), w.head, approved_at=T(2026, 3, 10, 9), opinion="同意")
+    assert case_snapshot_build(case).approval.entered_on == D(2026, 3, 10)
+    recording_upload(w, case, "seizure")
+    backdated = refusal(case, "coercion_take", D(2026, 3, 10), w.officer, **on_spot(w, at=T(2026, 3, 2, 10)))
+    assert "coercion.approval.after_taking" in codes(backdated)
+    tomorrow = by_code(refusal(case, "coercion_take", D(2026, 3, 10), w.officer, **on_spot(w, at=T(2026, 3, 11, 10))),
+                       "coercion.form.future")
+    assert (tomorrow.message, tomorrow.field) == ("实施时间晚于今天（2026-03-10），请核对", "taken_at")
+    assert perform(case, "coercion_take", D(2026, 3, 10), w.officer, **on_spot(w, at=T(2026, 3, 10, 10))).state == "in_force"
+
+
+def test_an_emergency_approval_entered_after_its_24_hours_needs_the_reason_for_the_late_entry(w):
+    """第十九条: the approval is completed within 24 hours of the emergency measure. The 24 hours are
+    judged on the time typed; but a time typed eighteen days later cannot prove them by itself (a
+    platform rule): such a late entry is refused without its reason, and once given, the entry day
+    and the reason stay in the facts, the ledger and the deadline."""
+    case = emergency(w)  # taken Mon 03-02 10:00: approval due by 03-03 10:00
+    decision = {"decided_at": T(2026, 3, 2, 16, 0), "reported_at": T(2026, 3, 2, 12, 0), "opinion": "同意"}
+    late = by_code(refusal(case, "coercion_confirm_emergency", D(2026, 3, 20), w.head, **decision),
+                   "coercion.emergency.late_entry")
+    assert late.message == ("紧急扣押的批准手续应在2026-03-03 10:00前补办，今天（2026-03-20）才录入："
+                            "录入的批准时间不能证明已按时批准，须写明补录的原因（记入执法记录）")
+    assert late.field == "late_entry_reason"
+    assert late.legal_basis.startswith("平台规则") and late.legal_basis.endswith(f"（批准时限见{LAW}第十九条）")
+    ahead = by_code(refusal(case, "coercion_confirm_emergency", D(2026, 3, 2), w.head,
+                            **(decision | {"reported_at": T(2026, 3, 3, 8, 0)})), "coercion.form.future")
+    assert ahead.field == "reported_at"
+
+    reason = "负责人2日16时在纸质审批表上签批，因系统账号故障于20日补录"
+    case = perform(case, "coercion_confirm_emergency", D(2026, 3, 20), w.head,
+                   **(decision | {"late_entry_reason": reason}))
+    assert case.state == "in_force"
+    approval = case_snapshot_build(case).approval
+    assert (approval.decided_at, approval.entered_on, approval.late_entry_reason) == (
+        T(2026, 3, 2, 16, 0), D(2026, 3, 20), reason
+    )
+    step = Entry.objects.get(case_id=case.pk, kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:coercion_confirm_emergency")
+    payload = json.loads(bytes(step.body))["payload"]
+    assert payload["data"]["late_entry_reason"] == reason  # supervisors read it in the ledger itself
+    assert "opinion_sha256" in payload["data"] and "opinion" not in payload["data"]
+    due = deadline(case, "coercion.deadline.emergency_approval", D(2026, 3, 21))
+    assert (due.state, due.late) == ("met", False)
+    assert due.label == "紧急扣押后补办负责人批准手续（2026-03-03 10:00前，2026-03-20补录）"
+
+
+def test_examinations_are_counted_once_a_duplicate_is_refused_and_a_long_one_is_recorded_by_the_head(w):
+    """第二十五条第三款: 检测、检验、检疫或者技术鉴定的期间应当明确，并书面告知当事人，不计入查封、扣押期间.
+    Each day is kept out of the period once, whatever the examinations; an examination already
+    recorded is not recorded again; and beyond 30 days in all (a platform rule, so that an open-ended
+    examination does not replace the one extension of at most 30 days) the head records it."""
+    case = to_in_force(w)
+    testing = {"kind": "testing", "institution": "鄂尔多斯市食品检验检测中心", "start": D(2026, 3, 3),
+               "end": D(2026, 3, 12), "notified_on": D(2026, 3, 3)}
+    case = perform(case, "coercion_record_examination", D(2026, 3, 3), w.officer, **testing)
+    again = by_code(refusal(case, "coercion_record_examination", D(2026, 3, 4), w.officer, **testing),
+                    "coercion.examination.duplicate")
+    assert (again.message, again.legal_basis) == ("检测期间2026-03-03至2026-03-12已经登记，不能重复登记", "数据校验")
+    # A quarantine of the same batch over partly the same days adds only the days not yet kept out:
+    # 03-03 to 03-17 in all, 15 days; 30 + 15 days from 03-02 is Thu 04-16.
+    quarantine = testing | {"kind": "quarantine", "start": D(2026, 3, 8), "end": D(2026, 3, 17),
+                            "notified_on": D(2026, 3, 8)}
+    case = perform(case, "coercion_record_examination", D(2026, 3, 8), w.officer, **quarantine)
+    assert deadline(case, "coercion.deadline.period", D(2026, 3, 20)).due == D(2026, 4, 16)
+
+    appraisal = {"kind": "appraisal", "institution": "内蒙古自治区产品质量检验研究院", "start": D(2026, 3, 18),
+                 "end": D(2026, 4, 8), "notified_on": D(2026, 3, 18)}
+    long = by_code(refusal(case, "coercion_record_examination", D(2026, 3, 18), w.officer, **appraisal),
+                   "coercion.examination.head_approval_required")
+    assert long.message == "不计入扣押期限的检测、检验、检疫、技术鉴定期间合计37日，超过30日的，须由行政机关负责人批准并登记"
+    assert long.legal_basis.startswith("平台规则") and long.is_law is False
+    case = perform(case, "coercion_record_examination", D(2026, 3, 18), w.head, **appraisal)
+    assert case_texts(case).examinations[-1].approved_by == "王局长"
+    assert case_snapshot_build(case).examinations[-1].approved_by_head
+    # 30 + 37 days from 03-02 is Fri 05-08.
+    assert deadline(case, "coercion.deadline.period", D(2026, 3, 20)).due == D(2026, 5, 8)
+
+
+DECISIONS = {"coercion_approve", "coercion_decline", "coercion_confirm_emergency", "coercion_disapprove_emergency",
+             "coercion_extend", "coercion_release", "coercion_destroy", "coercion_handle"}
+
+
+def test_every_step_of_a_measure_names_who_takes_it_never_the_administrator_or_the_reviewer():
+    """The agency's decisions on a measure are the head's; the steps the officers carry out are the
+    officers' (and the head's): 本单位职责分工, a platform rule."""
+    from sanxiang.procedure.catalog import procedure_spec
+    from sanxiang.procedure.roles import HEAD, OPERATIONAL
+
+    for key in ("seal_seizure", "freeze"):
+        for step in procedure_spec(key).steps:
+            assert step.roles == (HEAD if step.name in DECISIONS else OPERATIONAL), (key, step.name)
+
+
+@pytest.mark.parametrize("role", ["agency_admin", "reviewer"])
+def test_neither_the_administrator_nor_the_legal_reviewer_takes_a_step_of_a_measure(w, role):
+    user = user_make(role=role, agency=w.agency)
+    case = to_in_force(w)
+    steps = {
+        "coercion_release": {"ground": "no_violation", "returned": True},
+        "coercion_confiscate": {"number": "乌市监罚决〔2026〕9号", "on": D(2026, 3, 10)},
+        "coercion_destroy": {"text": "无害化销毁", "on": D(2026, 3, 10)},
+        "coercion_extend": {"days": 10, "reason": "情况复杂", "notice_served_on": D(2026, 3, 10)},
+        "coercion_record_examination": {"kind": "testing", "institution": "检测所", "start": D(2026, 3, 10),
+                                        "end": D(2026, 3, 12), "notified_on": D(2026, 3, 10)},
+    }
+    for action, data in steps.items():
+        violation = by_code(refusal(case, action, D(2026, 3, 10), user, **data), "case.role")
+        assert violation.legal_basis == "本单位职责分工"
+    assert Case.objects.get(pk=case.pk).state == "in_force"
+
+
+def test_the_release_destruction_and_handling_are_the_heads_decisions(w):
+    case = to_in_force(w)
+    release = by_code(refusal(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation",
+                              returned=True), "case.role")
+    assert (release.message, release.legal_basis) == ("“解除查封、扣押”须由机关负责人办理", "本单位职责分工")
+    destroy = by_code(refusal(case, "coercion_destroy", D(2026, 3, 10), w.officer, text="无害化销毁", on=D(2026, 3, 10)),
+                      "case.role")
+    assert destroy.message == "“依法销毁”须由机关负责人办理"
+    frozen = to_frozen(w)
+    assert by_code(refusal(frozen, "coercion_handle", D(2026, 3, 10), w.officer, text="划拨", on=D(2026, 3, 10)),
+                   "case.role").message == "“作出处理决定”须由机关负责人办理"
+    assert perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True).state == "released"
+
+
+def test_confiscation_rests_on_a_penalty_decision_of_the_agency(w):
+    """第二十七条: 对违法事实清楚、依法应当没收的非法财物予以没收 — by the agency's own 行政处罚决定书
+    that confiscates them (行政处罚法 makes 没收非法财物 a penalty): its 文号 is one of the agency's
+    penalty decisions, of the year decided, after the goods were seized."""
+    case = to_in_force(w)  # 乌市监查扣决〔2026〕1号
+    day = D(2026, 3, 20)
+
+    def refused(number: str, on: dt.date = day) -> list:
+        return refusal(case, "coercion_confiscate", day, w.officer, number=number, on=on)
+
+    made_up = by_code(refused("随便"), "coercion.confiscate.not_a_penalty_decision")
+    assert made_up.message == ("“随便”不是行政处罚决定书的文号：依法没收须依据本机关作出没收决定的行政处罚决定书"
+                               "（如乌市监罚决〔2026〕1号）")
+    assert (made_up.legal_basis, made_up.field) == (f"{LAW}第二十七条", "number")
+    assert codes(refused("乌市监查扣决〔2026〕1号")) == ["coercion.confiscate.not_a_penalty_decision"]
+    other = by_code(refused("乌旗农牧罚决〔2026〕3号"), "coercion.confiscate.other_agency")
+    assert other.message == "“乌旗农牧罚决〔2026〕3号”不是本机关的行政处罚决定书文号（本机关的文号如乌市监罚决〔2026〕1号）"
+    assert codes(refused("乌市监罚决〔2025〕3号")) == ["coercion.confiscate.number_year"]
+    assert codes(refused("乌市监罚决〔2026〕3号", on=D(2026, 3, 1))) == ["coercion.confiscate.before_taking"]
+
+    case = perform(case, "coercion_confiscate", day, w.officer, number="乌市监罚决〔2026〕9号", on=day)
+    assert case.state == "confiscated" and case_texts(case).ending.number == "乌市监罚决〔2026〕9号"
+
+
+def test_the_confiscation_reads_decision_numbers_as_the_documents_write_them():
+    from sanxiang.documents import ALL_DOCUMENT_KINDS
+    from sanxiang.procedure.coercion.steps import MEASURE_DECISION_WORD, PENALTY_DECISION_WORD
+
+    assert ALL_DOCUMENT_KINDS["decision_document"].number_word == PENALTY_DECISION_WORD
+    assert ALL_DOCUMENT_KINDS["measure_decision"].number_word == MEASURE_DECISION_WORD
+
+
+def test_the_extension_notice_is_served_after_the_extension_is_decided_and_its_reason_kept_by_digest(w):
+    """第二十五条第一款: 延长决定应当及时书面告知当事人，并说明理由 — the notice tells of a decision
+    already made, so it is not served before it (nor before the measure). The reason describes the
+    party's case: the ledger keeps its digest, the notice prints it."""
+    case = to_in_force(w)
+    extension = {"days": 20, "reason": "需委托检验机构对涉案食品批次进行溯源核查", "notice_served_on": D(2026, 3, 24)}
+    early = by_code(refusal(case, "coercion_extend", D(2026, 3, 25), w.head, **extension),
+                    "coercion.extension.notice_before_decision")
+    assert early.message == "延长期限通知书的送达日期2026-03-24早于延长决定的日期2026-03-25：只能告知已经作出的延长决定"
+    assert (early.legal_basis, early.field) == (f"{LAW}第二十五条第一款", "notice_served_on")
+    before = refusal(case, "coercion_extend", D(2026, 3, 25), w.head, **(extension | {"notice_served_on": D(2026, 3, 1)}))
+    assert {"coercion.extension.notice_before_decision", "coercion.form.notice_before_taking"} <= set(codes(before))
+
+    case = perform(case, "coercion_extend", D(2026, 3, 25), w.head, **(extension | {"notice_served_on": D(2026, 3, 25)}))
+    assert case.state == "extended"
+    step = Entry.objects.get(case_id=case.pk, kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:coercion_extend")
+    data = json.loads(bytes(step.body))["payload"]["data"]
+    assert "reason" not in data and "reason_sha256" in data and data["days"] == 20

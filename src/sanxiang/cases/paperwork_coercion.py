@@ -123,8 +123,13 @@ def measure_document_context(*, case: CaseInfoIn, snapshot: MeasureSnapshot, tex
     # was carried out; the later ones the day they are issued.
     of_the_act = issue.kind in ("on_site_record", "measure_decision", "inventory", "freeze_decision")
     issued_on = snapshot.taken_on if of_the_act and snapshot.taken_on is not None else issue.on
-    required, _ = officers_required(on=issued_on, region=snapshot.region, sector=snapshot.sector,
-                                    parameters=context.parameters)
+    try:
+        required, _ = officers_required(on=issued_on, region=snapshot.region, sector=snapshot.sector,
+                                        parameters=context.parameters)
+    except (ParameterMissing, OverflowError):
+        # No rule in force on that day (a date before it took effect): the engine's guard on the
+        # officers reports it as a refusal; the document is not issued.
+        required = 0
     return DocumentContext(
         agency=agency_of(case),
         case=CaseInfo(number=case.number, cause=case.title),

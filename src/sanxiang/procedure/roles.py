@@ -20,3 +20,6 @@ ROLE_LABELS: dict[Role, str] = {
 
 HEAD = frozenset({Role.AGENCY_HEAD})
 REVIEWER = frozenset({Role.REVIEWER})
+# The steps the officers carry out (a head may take them too); never the agency's administrator
+# or its legal reviewer.
+OPERATIONAL = frozenset({Role.OFFICER, Role.AGENCY_HEAD})

@@ -3,7 +3,7 @@ pure engine. An action is applied only when `evaluate` finds no violation. Whate
 sequence ever:
 
 - lets a measure outlive its period without a release: once the period (30 days, plus notified
-  testing time, plus a granted extension; counted here independently of the deadlines module) has
+  testing time with each day counted once, plus a granted extension; counted here independently of the deadlines module) has
   run, no step but release is applied, the period deadline shows `overdue` while the measure stands,
   and an extension is granted only once and for at most 30 days (行政强制法第二十五条、第二十八条、
   第三十二条、第三十三条);
@@ -52,7 +52,8 @@ class Op:
     extension_days: int = 30
     extension_approved: bool = True
     extension_notified: bool = True
-    examination: tuple[int, int, bool] | None = None  # start offset, length, notified
+    # (start offset, length, notified) of each examination, overlapping or repeated at will
+    examinations: tuple[tuple[int, int, bool], ...] = ()
 
 
 @dataclass
@@ -75,7 +76,10 @@ def oracle_end(snapshot: MeasureSnapshot) -> dt.date | None:
         return None
     days = 30
     if snapshot.kind != "freeze":
-        days += sum((e.end - e.start).days + 1 for e in snapshot.examinations if e.notified_on is not None)
+        # Each notified examination day after the taking, once (第二十五条第三款).
+        taken = snapshot.taken_at.date()
+        days += len({e.start + i * DAY for e in snapshot.examinations if e.notified_on is not None
+                     for i in range((e.end - e.start).days + 1)} - {taken})
     if snapshot.state != "in_force" and snapshot.extension is not None:
         days += snapshot.extension.days
     end = snapshot.taken_at.date() + days * DAY
@@ -92,11 +96,10 @@ def form(snapshot: MeasureSnapshot, op: Op, today: dt.date) -> MeasureSnapshot:
     if op.action == "coercion_approve":
         return replace(snapshot, approval=head(at=at - HOUR, approved=op.approved))
     if op.action in ("coercion_take", "coercion_take_emergency"):
-        examinations = ()
-        if op.examination is not None:
-            start, length, notified = op.examination
-            begin = today + start * DAY
-            examinations = (Examination(begin, begin + (length - 1) * DAY, begin if notified else None),)
+        examinations = tuple(
+            Examination(today + start * DAY, today + (start + length - 1) * DAY, today + start * DAY if notified else None)
+            for start, length, notified in op.examinations
+        )
         return replace(
             snapshot, taken_at=at, on_spot=on_spot(on=today), examinations=examinations,
             emergency_reason="当事人正在转移财物" if op.emergency_reason else "",
@@ -181,7 +184,7 @@ ops = st.builds(
     extension_days=st.sampled_from((10, 30, 31)) | st.integers(0, 40),
     extension_approved=mostly,
     extension_notified=mostly,
-    examination=st.none() | st.tuples(st.integers(0, 20), st.integers(1, 15), st.booleans()),
+    examinations=st.lists(st.tuples(st.integers(0, 20), st.integers(1, 15), st.booleans()), max_size=3).map(tuple),
 )
 
 
@@ -234,3 +237,21 @@ def test_the_oracle_catches_an_engine_without_the_24_hour_guard():
     assert oracle(drive(SEAL_SEIZURE, measure, sequence, TAKEN_AT.date())) == []
     mutant = without_guard(SEAL_SEIZURE, g.emergency_approval_in_time)
     assert any("24 hours" in p for p in oracle(drive(mutant, measure, sequence, TAKEN_AT.date())))
+
+
+def test_the_oracle_catches_examination_days_counted_twice(monkeypatch):
+    """Two notified examinations over the same days keep those days out of the period once: an
+    engine that added them up would let the measure stand past its end unflagged."""
+    from sanxiang.procedure.coercion import deadlines
+
+    measure = replace(taking("seizure"), state="proposed", approval=None, records=frozenset(ALL_RECORDS))
+    twice = ((1, 10, True), (1, 10, True))
+    sequence = [Op(0, "coercion_approve"), Op(0, "coercion_take", examinations=twice), Op(45, "coercion_destroy")]
+    assert oracle(drive(SEAL_SEIZURE, measure, sequence, TAKEN_AT.date())) == []
+
+    def summed(examinations, *, taken_on):
+        return sum(e.days for e in examinations if e.notified_on is not None)
+
+    monkeypatch.setattr(deadlines, "examination_days_excluded", summed)
+    found = oracle(drive(SEAL_SEIZURE, measure, sequence, TAKEN_AT.date()))
+    assert any("not shown overdue" in p or "after the period ended" in p for p in found), found

@@ -15,6 +15,7 @@ from sanxiang.procedure.coercion import (
     coercion_deadlines,
     measure_period_end,
 )
+from sanxiang.procedure.coercion.snapshot import examination_days_excluded
 from sanxiang.procedure.engine import actions_available, procedure_problems
 from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
 from tests.procedure.coercion.builders import (
@@ -264,6 +265,30 @@ def test_the_period_is_30_days_from_the_day_after_taking_plus_notified_testing_t
     assert measure_period_end(told, context(TAKEN_ON)).date == TAKEN_ON + 35 * DAY
     untold = replace(measure, examinations=(Examination(D(2026, 3, 5), D(2026, 3, 9)),))
     assert measure_period_end(untold, context(TAKEN_ON)).date == TAKEN_ON + 30 * DAY
+
+
+def test_examination_days_are_counted_once_and_only_after_the_taking():
+    """第二十五条第三款: the notified examination days are kept out of the period. Two examinations
+    over the same days (a test and a quarantine of one batch, or one entered twice) keep those days
+    out once; the day of the taking is not in the period, so an examination begun that day adds
+    nothing for it."""
+    measure = in_force()
+    told = TAKEN_ON + 3 * DAY
+    first = Examination(TAKEN_ON + 3 * DAY, TAKEN_ON + 12 * DAY, notified_on=told)  # 10 days
+    overlapping = Examination(TAKEN_ON + 8 * DAY, TAKEN_ON + 17 * DAY, notified_on=told)  # 5 more days
+    assert examination_days_excluded((first, first, overlapping), taken_on=TAKEN_ON) == 15
+    merged = replace(measure, examinations=(first, first, overlapping))
+    end = measure_period_end(merged, context(TAKEN_ON))
+    # 30 + 15 days from Mon 03-02 is Thu 04-16.
+    assert end.date == TAKEN_ON + 45 * DAY and "共15日，重叠的日期只计一次" in end.basis
+    # Begun on the day of the taking (Mon 03-02, not counted anyway): 03-03 to 03-04 count.
+    same_day = Examination(TAKEN_ON, TAKEN_ON + 2 * DAY, notified_on=TAKEN_ON)
+    assert examination_days_excluded((same_day,), taken_on=TAKEN_ON) == 2
+    # An examination the party was not told of in writing counts for nothing.
+    assert examination_days_excluded((replace(first, notified_on=None),), taken_on=TAKEN_ON) == 0
+    # Apart, both count in full.
+    apart = Examination(TAKEN_ON + 20 * DAY, TAKEN_ON + 21 * DAY, notified_on=told)
+    assert examination_days_excluded((first, apart), taken_on=TAKEN_ON) == 12
 
 
 def extension(**overrides) -> Extension:

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sanxiang.procedure.coercion.snapshot import MeasureSnapshot
+from sanxiang.procedure.coercion.snapshot import MeasureSnapshot, examination_days_excluded
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
@@ -55,7 +55,7 @@ def measure_period_end(
     snapshot: MeasureSnapshot, context: GuardContext, *, with_extension: bool = True
 ) -> PeriodDay | None:
     """The last day of the measure: 30 days from the day it was taken, plus the testing days the
-    party was told of in writing (第二十五条第三款), plus the extension, if any (第二十五条第一款;
+    party was told of in writing (第二十五条第三款; each day once), plus the extension, if any (第二十五条第一款;
     冻结: 第三十二条第一款) once granted. None before the measure is taken."""
     taken = snapshot.taken_on
     if taken is None:
@@ -64,10 +64,10 @@ def measure_period_end(
     days = int(period.value)
     basis = [period.reference]
     if snapshot.kind != "freeze":
-        counted = [t for t in snapshot.examinations if t.notified_on is not None]
-        if counted:
-            days += sum(t.days for t in counted)
-            basis.append("《中华人民共和国行政强制法》第二十五条第三款（已书面告知的检测期间不计入）")
+        excluded = examination_days_excluded(snapshot.examinations, taken_on=taken)
+        if excluded:
+            days += excluded
+            basis.append(f"《中华人民共和国行政强制法》第二十五条第三款（已书面告知的检测期间不计入，共{excluded}日，重叠的日期只计一次）")
     if with_extension and snapshot.extension is not None and snapshot.state in EXTENDED_STATES:
         days += snapshot.extension.days
         basis.append("延长期限" + str(snapshot.extension.days) + "日")
@@ -135,9 +135,12 @@ def coercion_deadlines(
         emergency_due = emergency_approval_due(snapshot, context)
         if emergency_due is not None:
             approval = snapshot.approval
+            entered = approval.entered_on if approval is not None else None
+            # A decision entered after its day shows it: its typed time alone proves nothing.
+            late_entry = f"，{entered.isoformat()}补录" if entered is not None and entered > emergency_due.date() else ""
             add(
                 "coercion.deadline.emergency_approval",
-                f"紧急{snapshot.kind_label}后补办负责人批准手续（{emergency_due.strftime('%Y-%m-%d %H:%M')}前）",
+                f"紧急{snapshot.kind_label}后补办负责人批准手续（{emergency_due.strftime('%Y-%m-%d %H:%M')}前{late_entry}）",
                 emergency_due.date(),
                 False,
                 "《中华人民共和国行政强制法》第十九条",

@@ -42,6 +42,11 @@ class HeadApproval:
     head_name: str
     decided_at: dt.datetime
     approved: bool
+    # The day the decision was entered (the step's day): a time typed days after the event cannot
+    # prove by itself that the 24 hours were kept, so the entry day stays beside it.
+    entered_on: dt.date | None = None
+    # Why an emergency approval was entered after its 24 hours had run (recorded in the ledger).
+    late_entry_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,26 @@ class Examination:
     start: dt.date
     end: dt.date
     notified_on: dt.date | None = None
+    approved_by_head: bool = False  # recorded by the head (a long examination needs it)
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+def examination_days_excluded(examinations: "tuple[Examination, ...]", *, taken_on: dt.date) -> int:
+    """The days the notified examinations keep out of the period (第二十五条第三款), each day once:
+    overlapping or repeated examinations are merged, and only days after the day the measure was
+    taken count (the period itself starts the day after)."""
+    first = taken_on + dt.timedelta(days=1)
+    spans = sorted((max(e.start, first), e.end) for e in examinations if e.notified_on is not None)
+    days, reach = 0, first - dt.timedelta(days=1)  # the last day already counted
+    for start, end in spans:
+        start = max(start, reach + dt.timedelta(days=1))
+        if end >= start:
+            days += (end - start).days + 1
+            reach = end
+    return days
 
 
 @dataclass(frozen=True)

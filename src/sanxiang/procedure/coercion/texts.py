@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 
 # 行政强制法第二十八条第一款 (查封、扣押) and 第三十三条第一款 (冻结): the grounds of a release, under
 # the keys the documents print (`documents.RELEASE_GROUNDS`, where "{m}" is the measure).
@@ -35,6 +34,8 @@ EXAMINATION_KINDS: dict[str, str] = {
     "appraisal": "技术鉴定",
 }
 DELIVERY_METHODS: dict[str, str] = {"direct": "直接送达", "lien": "留置送达", "post": "邮寄送达"}
+# The largest amount the documents print in capitals (9999,9999,9999.99 元): twelve digits of yuan.
+AMOUNT_MAX_FEN = 10**14 - 1
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,13 @@ class Account:
 
     @property
     def complete(self) -> bool:
-        return bool(self.bank.strip()) and bool(self.account_number.strip()) and self.amount_fen > 0
+        return bool(self.bank.strip()) and bool(self.account_number.strip()) and self.amount_in_range
+
+    @property
+    def amount_in_range(self) -> bool:
+        """A positive amount the documents can print (a stored amount from before the strict
+        parsing may be out of it)."""
+        return 0 < self.amount_fen <= AMOUNT_MAX_FEN
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,7 @@ class ExaminationText:
     start: dt.date
     end: dt.date
     notified_on: dt.date
+    approved_by: str = ""  # the head who recorded it (a long examination needs the head)
 
 
 @dataclass(frozen=True)
@@ -231,25 +239,45 @@ def items_parse(lines) -> tuple[tuple[Item, ...], list[str]]:
     return tuple(items), bad
 
 
-def accounts_parse(lines) -> tuple[tuple[Account, ...], list[str]]:
-    """Lines “开户金融机构，户名，账号，数额（元）” → accounts, and the lines that do not fit."""
+# 冻结数额 as written in yuan: at most twelve digits before the point and two after, no sign, no
+# exponent, no NaN or infinity (Decimal would take "1e30" or "NaN").
+AMOUNT = re.compile(r"^[0-9]{1,12}(?:\.[0-9]{1,2})?$")
+
+
+def amount_fen_parse(text: str) -> int | None:
+    """“30000”, “30000.5元” → fen; None for anything that is not a positive amount of yuan the
+    documents can print."""
+    amount = text.strip().removesuffix("元").strip()
+    if not AMOUNT.match(amount):
+        return None
+    whole, _, cents = amount.partition(".")
+    fen = int(whole) * 100 + int(cents.ljust(2, "0"))
+    return fen if 0 < fen <= AMOUNT_MAX_FEN else None
+
+
+def account_line_problems(lines) -> tuple[tuple[Account, ...], list[tuple[str, str]]]:
+    """Lines “开户金融机构，户名，账号，数额（元）” → accounts, and each line that does not fit with
+    what is wrong with it: `("fields", line)` (not four parts) or `("amount", line)`."""
     accounts, bad = [], []
     for line in lines or ():
         parts = [p.strip() for p in SEPARATORS.split(line) if p.strip()]
+        if not parts:
+            continue
         if len(parts) != 4:
-            bad.append(line)
+            bad.append(("fields", line))
             continue
-        amount = parts[3].removesuffix("元").replace(" ", "")
-        try:
-            fen = int((Decimal(amount) * 100).to_integral_value())
-        except InvalidOperation:
-            bad.append(line)
-            continue
-        if fen <= 0:
-            bad.append(line)
+        fen = amount_fen_parse(parts[3])
+        if fen is None:
+            bad.append(("amount", line))
             continue
         accounts.append(Account(bank=parts[0], account_name=parts[1], account_number=parts[2], amount_fen=fen))
     return tuple(accounts), bad
+
+
+def accounts_parse(lines) -> tuple[tuple[Account, ...], list[str]]:
+    """Lines “开户金融机构，户名，账号，数额（元）” → accounts, and the lines that do not fit."""
+    accounts, bad = account_line_problems(lines)
+    return accounts, [line for _, line in bad]
 
 
 def decision_elements_from_texts(*, kind: str, content: Content | None, period_known: bool) -> frozenset[str]:
@@ -269,6 +297,7 @@ def decision_elements_from_texts(*, kind: str, content: Content | None, period_k
 
 
 __all__ = [
+    "AMOUNT_MAX_FEN",
     "DELIVERY_METHODS",
     "EXAMINATION_KINDS",
     "RELEASE_GROUNDS",
@@ -284,7 +313,9 @@ __all__ = [
     "OnSiteRecord",
     "Opinion",
     "ReleaseText",
+    "account_line_problems",
     "accounts_parse",
+    "amount_fen_parse",
     "decision_elements_from_texts",
     "items_parse",
 ]
