@@ -65,7 +65,7 @@ def test_a_seizure_is_shown_under_its_own_labels_and_follows_its_release(client,
         assert f'<th scope="row">{label}</th>' not in detail, label
     assert CONCLUSION in detail and PROPOSAL["reason"] in detail
 
-    perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+    perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
     detail = client.get(reverse("portal:decision_detail", args=[publication.pk])).content.decode()
     assert f"{CONCLUSION}；已于2026年3月10日解除" in detail
 

@@ -54,7 +54,7 @@ def test_a_year_of_measures_and_executions_is_counted_row_by_row(w):
     refused = emergency(w)  # 扣押 taken in an emergency; the head refused it: still taken, still counted
     refused = perform(refused, "coercion_disapprove_emergency", D(2026, 3, 2), w.head,
                       decided_at=dt.datetime(2026, 3, 2, 15, 0), opinion="不同意")
-    perform(refused, "coercion_release", D(2026, 3, 2), w.officer, ground="other", returned=True)
+    perform(refused, "coercion_release", D(2026, 3, 2), w.head, ground="other", returned=True)
     declined = measure_case(w)
     declined = perform(declined, "coercion_propose", D(2026, 3, 2), w.officer,
                        reason="疑似过期", bases=["《中华人民共和国食品安全法》第一百一十条第四项"], items=["纯牛奶，1箱"])

@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from sanxiang.cases.events import CASE_EVENTS, CompulsoryDecided
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.cases.services import case_create
 from sanxiang.evidence import services as evidence
 from sanxiang.ledger.events import EventKind
@@ -27,7 +26,7 @@ from sanxiang.ledger.models import Entry
 from sanxiang.procedure.publication import leaks
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication import apps as publication_apps
-from sanxiang.publication.compulsory import compulsory_decision_record, compulsory_drafts_refresh
+from sanxiang.publication.compulsory import compulsory_drafts_refresh
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.publication.services import (
@@ -264,7 +263,7 @@ def test_an_extension_before_publication_refreshes_the_draft(w):
 def test_a_release_after_publication_updates_the_public_conclusion_with_a_ledger_entry(w):
     case = seized(w)
     publication = publication_approve(actor=w.head, draft=draft_of(case), on=PUBLISHED_ON)
-    perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+    perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
     publication.refresh_from_db()
     assert publication.content == f"{CONCLUSION}；已于2026年3月10日解除"
     assert publication.status == PublicationStatus.PUBLISHED and "解除" in publication.search_text
@@ -277,7 +276,7 @@ def test_a_conclusion_a_person_edited_is_not_overwritten_but_offered_for_correct
     case = seized(w)
     edited = "扣押纯牛奶、酸奶一批；期限30日，自2026年3月2日起，至2026年4月1日止"
     publication = publication_approve(actor=w.head, draft=draft_of(case), edits={"content": edited}, on=PUBLISHED_ON)
-    perform(case, "coercion_release", D(2026, 3, 10), w.officer, ground="no_violation", returned=True)
+    perform(case, "coercion_release", D(2026, 3, 10), w.head, ground="no_violation", returned=True)
     publication.refresh_from_db()
     draft = draft_of(case)
     assert publication.content == edited  # the person's wording stays until a person changes it
@@ -370,10 +369,10 @@ def test_an_emergency_measure_is_held_until_the_head_approves_it(w):
                                                           "publication.coercion.awaiting_approval"}
     assert not Publication.objects.exists()
 
-    # The head approves within 24 hours; the daily tick hands the draft to the desk.
+    # The head approves within 24 hours: the confirmation is a deciding step, so the draft goes
+    # to the desk at once (the daily tick then has nothing left to hand over).
     case = perform(case, "coercion_confirm_emergency", TAKEN_ON, w.head, decided_at=T(2026, 3, 2, 16, 0),
                    reported_at=T(2026, 3, 2, 12, 0), opinion="同意")
-    assert compulsory_drafts_refresh(on=D(2026, 3, 3)) == 1
     draft = draft_of(case)
     assert (draft.status, draft.refusals, draft.due_on) == (DraftStatus.DRAFT, [], DUE)
     assert compulsory_drafts_refresh(on=D(2026, 3, 4)) == 0
@@ -381,13 +380,16 @@ def test_an_emergency_measure_is_held_until_the_head_approves_it(w):
     assert publication.content == CONCLUSION
 
 
-def test_the_approval_of_an_emergency_measure_releases_its_draft_at_once_when_announced(w):
-    """Should the confirmation be announced (a deciding step), the draft follows at once."""
+def test_a_held_draft_is_handed_over_by_the_daily_tick_when_no_step_announced_it(w):
+    """A held draft whose measure was confirmed without the event reaching publication (an older
+    confirmation) is handed to the desk by the daily tick."""
     case = emergency(w)
     case = perform(case, "coercion_confirm_emergency", TAKEN_ON, w.head, decided_at=T(2026, 3, 2, 16, 0),
                    reported_at=T(2026, 3, 2, 12, 0), opinion="同意")
-    compulsory_decision_record(case=case, procedure="seal_seizure", action="coercion_confirm_emergency",
-                               snapshot=case_snapshot_build(case), on=TAKEN_ON, actor=w.head)
+    draft = draft_of(case)
+    PublicationDraft.objects.filter(pk=draft.pk).update(status=DraftStatus.HELD,
+                                                       facts={**draft.facts, "stage": "awaiting_approval"})
+    assert compulsory_drafts_refresh(on=D(2026, 3, 3)) == 1
     assert draft_of(case).status == DraftStatus.DRAFT
 
 
@@ -395,7 +397,7 @@ def test_an_emergency_measure_the_head_refused_is_never_published(w):
     case = emergency(w)
     case = perform(case, "coercion_disapprove_emergency", TAKEN_ON, w.head, decided_at=T(2026, 3, 2, 15, 0),
                    opinion="不同意，证据不足")
-    perform(case, "coercion_release", TAKEN_ON, w.officer, ground="other", detail="负责人不同意紧急实施的扣押", returned=True)
+    perform(case, "coercion_release", TAKEN_ON, w.head, ground="other", detail="负责人不同意紧急实施的扣押", returned=True)
     draft = draft_of(case)
     assert draft.status == DraftStatus.NOT_PUBLISHED
     (refusal,) = draft.refusals
@@ -433,7 +435,7 @@ def test_a_measure_ordered_to_be_remade_is_withdrawn_with_a_public_statement(w):
     (withdrawal,) = payloads(EventKind.WITHDRAWAL, case)
     assert (withdrawal["change"], withdrawal["due_on"], withdrawal["late"]) == ("remade", "2026-03-25", False)
     # Withdrawn: a later step no longer touches it.
-    perform(case, "coercion_release", D(2026, 3, 24), w.officer, ground="other", returned=True)
+    perform(case, "coercion_release", D(2026, 3, 24), w.head, ground="other", returned=True)
     publication.refresh_from_db()
     assert publication.content == "" and draft_of(case).status == DraftStatus.WITHDRAWN
 
