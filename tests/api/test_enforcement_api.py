@@ -143,3 +143,27 @@ def test_other_agencies_see_nothing_and_supervisors_only_read(client, w):
     url = f"/api/cases/{created['id']}/actions/register_decision"
     assert post(client, url, {"data": decision(today)}, stranger).status_code == 404
     assert post(client, url, {"data": decision(today)}, bearer(w.supervisor)).status_code == 403
+
+
+def test_unlawful_surcharge_terms_and_other_roles_answer_409_naming_the_fields(client, w):
+    """第四十五条 and 行政处罚法第七十二条 through the API: the refusal names the form's fields; the
+    legal reviewer takes no operational step (本单位职责分工)."""
+    officer = bearer(w.officer)
+    today = timezone.localdate()
+    created = post(client, "/api/cases", registration(w), officer).json()
+    url = f"/api/cases/{created['id']}/actions/register_decision"
+    fine = decision(today) | {"obligation": "payment", "principal_yuan": "10000", "money_kind": "fine",
+                              "title": "行政处罚决定书", "surcharge_notified": True,
+                              "surcharge_from": (today - dt.timedelta(days=50)).isoformat(),
+                              "surcharge_daily_permille": 1000}
+    refused = post(client, url, {"data": fine}, officer)
+    assert refused.status_code == 409
+    fields = {v["code"]: v["field"] for v in refused.json()["violations"]}
+    assert fields == {"enforcement.surcharge.from_within_period": "surcharge_from",
+                      "enforcement.surcharge.rate_above_law": "surcharge_daily_permille"}
+    reviewer = post(client, url, {"data": decision(today)}, bearer(w.reviewer))
+    assert reviewer.status_code == 409
+    assert [v["code"] for v in reviewer.json()["violations"]] == ["case.role"]
+    lawful = fine | {"surcharge_from": None, "surcharge_daily_permille": None}
+    lawful = {k: v for k, v in lawful.items() if v is not None}
+    assert post(client, url, {"data": lawful}, officer).status_code == 200

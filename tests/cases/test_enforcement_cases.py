@@ -14,6 +14,7 @@ Dates (2026, as the installed calendar knows them): 中秋 holidays 09-25 to 09-
 
 import datetime as dt
 import io
+import json
 import random
 import re
 from decimal import Decimal
@@ -22,6 +23,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from sanxiang.accounts.models import Role
 from sanxiang.cases.events import CASE_EVENTS, CompulsoryDecided
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import case_actions, case_deadlines_checked, case_snapshot_build
@@ -32,12 +34,15 @@ from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.violations import Refused
 from tests.cases.support import D, lead_make, perform, to_decided, world_make
+from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
 
 LAW = "《中华人民共和国行政强制法》"
 SERVED = D(2026, 3, 26)  # the penalty decision reached the party
 REGISTERED = D(2026, 4, 20)
+# The provision of a law that grants the agency its own power to execute (第十三条第一款).
+POWER_BASIS = "《中华人民共和国城乡规划法》第六十八条"
 
 
 @pytest.fixture
@@ -134,17 +139,19 @@ def own_decision(obligation: str, **changes) -> dict:
         "duty": "于2026年1月20日前自行拆除在基本农田上违法建设的彩钢房",
         "default": "逾期未拆除",
         "facts": "当事人未经批准占用基本农田建设彩钢房一处，面积约120平方米。",
+        "money_kind": "",
         "surcharge_notified": False,
         "surcharge_from": None,
         "surcharge_daily_permille": None,
+        "surcharge_basis": "",
     }
     if obligation == "act":
         data |= {"title": "责令限期清除决定书", "duty": "于2026年1月20日前清除堆放在河道管理范围内的砂石料",
                  "default": "逾期未清除"}
     if obligation == "payment":
         data |= {"title": "行政处罚决定书", "principal_yuan": Decimal("10000"), "duty": "缴纳罚款人民币壹万元整",
-                 "default": "逾期未缴纳罚款", "surcharge_notified": True, "surcharge_from": D(2026, 1, 21),
-                 "surcharge_daily_permille": 30}
+                 "default": "逾期未缴纳罚款", "money_kind": "fine", "surcharge_notified": True,
+                 "surcharge_from": D(2026, 1, 21), "surcharge_daily_permille": 30}
     return data | changes
 
 
@@ -167,6 +174,7 @@ def execution_data(method: str = "demolition", **changes) -> dict:
         "surcharge_yuan": None,
         "immediate": False,
         "immediate_reason": "",
+        "power_basis": POWER_BASIS,
     } | changes
 
 
@@ -282,6 +290,60 @@ def test_a_case_executing_a_penalty_case_cannot_register_another_decision(w):
                                            **own_decision("payment")),
                            "enforcement.decision.from_penalty_case")
     assert "已从该案件载入" in violation.message
+
+
+def test_a_registered_decision_is_corrected_only_while_nothing_rests_on_it(w):
+    """A registration may be corrected (the ledger keeps both), until a payment or a 复议/诉讼 is
+    recorded on it: then it is refused, so what was paid is never silently reset."""
+    case = enforcement_make(w, power="own", on=D(2026, 2, 2), title="强制执行罚款案")
+    case = perform(case, "register_decision", D(2026, 2, 2), w.officer, **own_decision("payment", number="错号"))
+    case = perform(case, "register_decision", D(2026, 2, 2), w.officer, **own_decision("payment"))
+    assert case_snapshot_build(case).decision.number == "乌自然资责〔2026〕3号"
+    case = perform(case, "record_payment", D(2026, 2, 3), w.officer, paid_on=D(2026, 2, 3),
+                   amount_yuan=Decimal("4000"), proof="123")
+    again, _ = refusal(lambda: perform(case, "register_decision", D(2026, 2, 4), w.officer,
+                                       **own_decision("payment", principal_yuan=Decimal("20000"))),
+                       "enforcement.decision.already_registered")
+    assert again.message == "据以执行的行政决定已经登记，且已据此登记了当事人的缴纳或者履行，不能重新登记"
+    assert again.basis_kind == "platform" and again.field == "number"
+    decision = case_snapshot_build(case).decision
+    assert (decision.principal_fen, decision.paid_fen) == (1_000_000, 400_000)
+    registrations = Entry.objects.filter(case_id=case.pk, kind=EventKind.STEP_DONE,
+                                         subject=f"case:{case.pk}:register_decision")
+    assert registrations.count() == 2
+
+
+def test_the_surcharge_registered_runs_after_the_period_at_a_lawful_rate(w):
+    """第四十五条第一款: a surcharge only on a party 逾期不履行, at the rate the law sets: 3% a day on
+    a fine (行政处罚法第七十二条第一款第一项), never more; any other rate names its provision."""
+    case = enforcement_make(w, power="own", on=D(2026, 2, 2), title="强制执行罚款案")
+    bad = own_decision("payment", surcharge_from=D(2025, 1, 1), surcharge_daily_permille=1000)
+    with pytest.raises(Refused) as refused:
+        perform(case, "register_decision", D(2026, 2, 2), w.officer, **bad)
+    by_code = {v.code: v for v in refused.value.violations}
+    early = by_code["enforcement.surcharge.from_within_period"]
+    assert early.message.startswith("加处罚款或者滞纳金自2025-01-01起算，早于行政决定确定的履行期限（2026-01-20）届满")
+    assert (early.legal_basis, early.field) == (f"{LAW}第四十五条第一款", "surcharge_from")
+    rate = by_code["enforcement.surcharge.rate_above_law"]
+    assert rate.message == "到期不缴纳罚款的，每日按罚款数额的3%加处罚款，不能按每日100%加处"
+    assert (rate.legal_basis, rate.field) == ("《中华人民共和国行政处罚法》第七十二条第一款第一项", "surcharge_daily_permille")
+    kind, _ = refusal(lambda: perform(case, "register_decision", D(2026, 2, 2), w.officer,
+                                      **own_decision("payment", money_kind="")), "enforcement.form.money_kind_missing")
+    assert kind.field == "money_kind"
+    fee = own_decision("payment", money_kind="other", surcharge_daily_permille=5, title="行政事业性收费决定书")
+    unfounded, _ = refusal(lambda: perform(case, "register_decision", D(2026, 2, 2), w.officer, **fee),
+                           "enforcement.surcharge.rate_basis_missing")
+    assert unfounded.field == "surcharge_basis" and unfounded.legal_basis == f"{LAW}第四十五条第一款"
+    assert case_snapshot_build(case).decision.registered is False  # nothing of the refused forms kept
+    # The lawful paths: a fine at the law's rate (left empty: the law's), another money duty with its provision.
+    fine = perform(case, "register_decision", D(2026, 2, 2), w.officer,
+                   **own_decision("payment", surcharge_from=None, surcharge_daily_permille=None))
+    surcharge = case_snapshot_build(fine).surcharge
+    assert (surcharge.from_day, surcharge.daily_permille) == (D(2026, 1, 21), 30)
+    other = enforcement_make(w, power="own", on=D(2026, 2, 2), title="强制执行收费案")
+    other = perform(other, "register_decision", D(2026, 2, 2), w.officer,
+                    **fee | {"surcharge_basis": "《某某法》第二十条"})
+    assert case_snapshot_build(other).surcharge.basis == "《某某法》第二十条"
 
 
 # --- 催告 (第三十四条、第三十五条、第三十八条) ----------------------------------------------------
@@ -425,7 +487,8 @@ def test_a_demolition_waits_for_its_public_notice_and_the_challenge_periods(w):
     periods, _ = refusal(lambda: perform(case, "execute", D(2026, 7, 6), w.officer,
                                          **plan(dt.datetime(2026, 7, 6, 9), dt.datetime(2026, 7, 6, 11))),
                          "enforcement.demolition.challenge_period_running")
-    assert periods.message == "申请行政复议、提起行政诉讼的法定期限至2026-07-06届满，期满当事人不申请的才能强制拆除"
+    assert periods.message == ("申请行政复议、提起行政诉讼的法定期限至2026-07-06届满，期满当事人不申请的才能强制拆除"
+                               "（强制拆除于2026-07-06开始）")
     assert periods.legal_basis.startswith(f"{LAW}第四十四条；")
     deadlines, _ = case_deadlines_checked(case=case, on=D(2026, 7, 6))
     demolition = next(d for d in deadlines if d.code == "enforcement.deadline.demolition")
@@ -447,7 +510,7 @@ def test_a_challenge_pending_stops_the_demolition(w):
     challenged, _ = refusal(lambda: perform(case, "execute", day, w.officer, **plan(dt.datetime(2026, 7, 8, 9),
                                                                                    dt.datetime(2026, 7, 8, 11))),
                             "enforcement.demolition.challenged")
-    assert challenged.message == "当事人已申请行政复议或者提起行政诉讼，尚未终结，不能强制拆除"
+    assert challenged.message == "当事人已申请行政复议或者提起行政诉讼，尚未终结，不能强制拆除（强制拆除于2026-07-08开始）"
     case = perform(case, "record_challenge", day, w.officer, kind="litigation", started_on=D(2026, 3, 20),
                    ended_on=D(2026, 7, 1), body="乌审旗人民法院")
     assert perform(case, "execute", day, w.officer, **plan(dt.datetime(2026, 7, 8, 9),
@@ -479,6 +542,113 @@ def test_no_execution_at_night_or_on_a_holiday_unless_an_emergency(w):
                    **night | {"emergency": True, "emergency_reason": "暴雨将至，违法建设已有倒塌危险，危及相邻住户安全"})
     assert case.state == "executed"
     assert case_snapshot_build(case).plan.emergency_reason.startswith("暴雨将至")
+
+
+def test_a_demolition_entered_afterwards_is_judged_on_the_day_it_took_place(w):
+    """第四十四条、第三十八条: an execution recorded on 07-08 that took place on 03-20, before the
+    公告's deadline (04-20) and within the litigation period (07-06), is refused although both have
+    run by the day it is entered; one that took place before the decision was served (03-16) too."""
+    case = demolition_ready(w)  # decision served 03-16
+    then = plan(dt.datetime(2026, 3, 20, 9), dt.datetime(2026, 3, 20, 11))
+    found = codes(lambda: perform(case, "execute", D(2026, 7, 8), w.officer, **then))
+    assert {"enforcement.demolition.notice_deadline_running", "enforcement.demolition.challenge_period_running"} <= found
+    notice, _ = refusal(lambda: perform(case, "execute", D(2026, 7, 8), w.officer, **then),
+                        "enforcement.demolition.notice_deadline_running")
+    assert notice.message == "公告限期当事人自行拆除的期限至2026-04-20届满，期满后才能强制拆除（强制拆除于2026-03-20开始）"
+    assert notice.legal_basis == f"{LAW}第四十四条"
+    before, _ = refusal(lambda: perform(case, "execute", D(2026, 7, 8), w.officer,
+                                        **plan(dt.datetime(2026, 3, 13, 9), dt.datetime(2026, 3, 13, 11))),
+                        "enforcement.plan.before_decision_served")
+    assert before.message == "强制执行于2026-03-13开始，早于强制执行决定书送达当事人的日期（2026-03-16）"
+    assert (before.legal_basis, before.field) == (f"{LAW}第三十七条、第三十八条", "plan.starts_at")
+    assert case_snapshot_build(case).plan is None
+    # The lawful path: the demolition of 07-08, entered the next day.
+    case = perform(case, "execute", D(2026, 7, 9), w.officer, **plan(dt.datetime(2026, 7, 8, 9),
+                                                                     dt.datetime(2026, 7, 8, 11)))
+    assert case.state == "executed" and case_snapshot_build(case).plan.starts_at == dt.datetime(2026, 7, 8, 9)
+
+
+def test_a_substitute_performance_entered_afterwards_waits_for_its_decision_s_service(w):
+    """第五十一条第一款第一项: the 代履行 decision is served (03-16) before the 代履行 takes place."""
+    case = substitute_decided(w, demand_on=D(2026, 3, 10))
+    recording_upload(w, case, "substitute_performance", seed=7)
+    early = performed(starts_at=dt.datetime(2026, 3, 13, 9), ends_at=dt.datetime(2026, 3, 13, 16))
+    v, _ = refusal(lambda: perform(case, "perform_substitute", D(2026, 3, 25), w.officer, **early),
+                   "enforcement.substitute.before_decision_served")
+    assert v.message == "代履行于2026-03-13开始，早于代履行决定书送达当事人的日期（2026-03-16）"
+    assert v.legal_basis == f"{LAW}第五十一条第一款第一项"
+    assert perform(case, "perform_substitute", D(2026, 3, 25), w.officer, **performed()).state == "executed"
+
+
+def test_an_entrusted_organisation_neither_decides_nor_carries_out_an_execution(w):
+    """第十三条、第七十条: execution belongs to the agency a law names (or an organisation a law or
+    an administrative regulation authorises); an entrusted organisation applies to neither."""
+    w.agency.kind = "entrusted_organization"
+    w.agency.entrusting_agency = agency_make(name="乌审旗自然资源局")
+    w.agency.save()
+    case = own_case(w, "demolition", power="own")
+    entrusted, _ = refusal(lambda: perform(case, "decide_execution", D(2026, 3, 13), w.head, **execution_data()),
+                           "enforcement.agency.entrusted")
+    assert entrusted.message.startswith("受委托组织不能实施行政强制执行")
+    assert entrusted.legal_basis == f"{LAW}第十三条、第七十条"
+    substitute = own_case(w, "act", power="own")
+    assert "enforcement.agency.entrusted" in codes(
+        lambda: perform(substitute, "decide_substitute", D(2026, 3, 13), w.head, **substitute_data()))
+    assert IssuedDocument.objects.filter(case__in=[case, substitute]).exclude(kind__in=["demand", "service_receipt"]).count() == 0
+    # The lawful path: the organ itself (an administrative organ) decides.
+    w.agency.kind, w.agency.entrusting_agency = "administrative_organ", None
+    w.agency.save()
+    assert perform(case, "decide_execution", D(2026, 3, 13), w.head, **execution_data()).state == "decided"
+
+
+def test_the_agency_s_own_power_is_claimed_with_the_law_that_grants_it_and_recorded(w):
+    """第十三条第一款: 行政强制执行由法律设定. The head who decides to execute names the provision of
+    the law granting the power; a regulation's is refused. It is kept in the facts and, a citation
+    naming nobody, in clear in the ledger."""
+    case = own_case(w, "demolition", power="own")
+    missing, _ = refusal(lambda: perform(case, "decide_execution", D(2026, 3, 13), w.head,
+                                         **execution_data(power_basis="")), "enforcement.power.basis_missing")
+    assert (missing.legal_basis, missing.field) == (f"{LAW}第十三条第一款", "execution_power_basis")
+    regulation = "《内蒙古自治区城乡规划条例》第六十条"
+    not_law, _ = refusal(lambda: perform(case, "decide_execution", D(2026, 3, 13), w.head,
+                                         **execution_data(power_basis=regulation)), "enforcement.power.basis_not_law")
+    assert not_law.message.startswith(f"“{regulation}”不是法律的条款")
+    # The page does not count the provision against the step: the form supplies it.
+    listed = {v.action: v for v in case_actions(case=case, viewer=w.head, on=D(2026, 3, 13))}["decide_execution"]
+    assert "enforcement.power.basis_missing" not in {v.code for v in listed.violations}
+    case = perform(case, "decide_execution", D(2026, 3, 13), w.head, **execution_data())
+    assert case_snapshot_build(case).execution_power_basis == POWER_BASIS
+    entry = Entry.objects.get(case_id=case.pk, kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:decide_execution")
+    assert json.loads(bytes(entry.body))["payload"]["data"]["power_basis"] == POWER_BASIS
+
+
+@pytest.mark.parametrize("role", [Role.AGENCY_ADMIN, Role.REVIEWER])
+def test_the_agency_s_administrator_and_reviewer_take_no_operational_step(w, role):
+    """本单位职责分工 (a platform rule): serving, recording and carrying out an execution are the
+    officers' and the head's; the administrator and the legal reviewer only read."""
+    other = user_make(role=role, agency=w.agency)
+    case = enforcement_make(w, parent=penalty_served(w))
+    violation, _ = refusal(lambda: perform(case, "serve_demand", D(2026, 5, 11), other,
+                                           **demand_data(D(2026, 5, 11), D(2026, 5, 21))), "case.role")
+    assert violation.message == "“送达催告书”须由机关负责人、执法人员办理"
+    assert violation.basis_kind == "platform"
+    demolition = demolition_ready(w)
+    assert "case.role" in codes(lambda: perform(demolition, "execute", D(2026, 7, 8), other,
+                                                **plan(dt.datetime(2026, 7, 8, 9), dt.datetime(2026, 7, 8, 11))))
+    assert perform(case, "serve_demand", D(2026, 5, 11), w.head,
+                   **demand_data(D(2026, 5, 11), D(2026, 5, 21))).state == "demanded"
+
+
+def test_the_emergency_is_kept_in_the_case_and_its_digest_in_the_ledger(w):
+    """The emergency may name the people endangered: the ledger keeps its digest, the case its text."""
+    case = demolition_ready(w)
+    reason = "暴雨将至，违法建设已有倒塌危险，危及相邻住户张某一家安全"
+    case = perform(case, "execute", D(2026, 7, 8), w.officer,
+                   **plan(dt.datetime(2026, 7, 8, 21), dt.datetime(2026, 7, 8, 23), emergency=True, emergency_reason=reason))
+    entry = Entry.objects.get(case_id=case.pk, kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:execute")
+    body = bytes(entry.body).decode()
+    assert "张某" not in body and "emergency_reason_sha256" in json.loads(body)["payload"]["data"]
+    assert case_snapshot_build(case).plan.emergency_reason == reason
 
 
 def test_the_page_offers_the_execution_only_when_it_is_lawful(w):
@@ -639,24 +809,80 @@ def test_an_agency_with_the_power_executes_itself_and_does_not_go_to_the_court(w
 
 
 def test_payments_then_performance_close_the_case(w):
-    case = enforcement_make(w, parent=penalty_served(w))
-    case = perform(case, "serve_demand", D(2026, 5, 11), w.officer, **demand_data(D(2026, 5, 11), D(2026, 5, 21)))
-    case = perform(case, "record_payment", D(2026, 5, 15), w.officer, paid_on=D(2026, 5, 15),
-                   amount_yuan=Decimal("1000"), proof="NO.001")
-    assert case_snapshot_build(case).decision.paid_fen == 100_000
-    too_much, _ = refusal(lambda: perform(case, "record_payment", D(2026, 5, 16), w.officer, paid_on=D(2026, 5, 16),
-                                          amount_yuan=Decimal("2500"), proof="NO.002"),
+    """A decision registered by hand: its payments are recorded here, then the performance."""
+    case = own_case(w, "payment")  # 10000 yuan
+    case = perform(case, "record_payment", D(2026, 3, 5), w.officer, paid_on=D(2026, 3, 5),
+                   amount_yuan=Decimal("4000"), proof="NO.001")
+    assert case_snapshot_build(case).decision.paid_fen == 400_000
+    too_much, _ = refusal(lambda: perform(case, "record_payment", D(2026, 3, 6), w.officer, paid_on=D(2026, 3, 6),
+                                          amount_yuan=Decimal("6000.01"), proof="NO.002"),
                           "enforcement.payment.above_principal")
     assert too_much.field == "amount_yuan"
-    not_yet, _ = refusal(lambda: perform(case, "record_performance", D(2026, 5, 16), w.officer,
-                                         performed_on=D(2026, 5, 16), paid_yuan=None, proof="NO.002"),
+    not_yet, _ = refusal(lambda: perform(case, "record_performance", D(2026, 3, 6), w.officer,
+                                         performed_on=D(2026, 3, 6), paid_yuan=None, proof="NO.002"),
                          "enforcement.performance.not_recorded")
     assert not_yet.legal_basis == f"{LAW}第三十四条"
-    case = perform(case, "record_performance", D(2026, 5, 18), w.officer, performed_on=D(2026, 5, 18),
-                   paid_yuan=Decimal("2000"), proof="NO.002")
+    case = perform(case, "record_performance", D(2026, 3, 9), w.officer, performed_on=D(2026, 3, 9),
+                   paid_yuan=Decimal("6000"), proof="NO.002")
     assert case.state == "performed"
-    case = perform(case, "close", D(2026, 5, 19), w.head, summary="当事人已缴清罚款。", head_opinion="同意结案")
+    case = perform(case, "close", D(2026, 3, 10), w.head, summary="当事人已缴清罚款。", head_opinion="同意结案")
     assert case.state == "closed"
+
+
+def penalty_payment(w, penalty: Case, on: dt.date, yuan: str) -> Case:
+    return perform(penalty, "record_payment", on, w.officer, paid_on=on, amount_yuan=Decimal(yuan), receipt=f"R{on:%m%d}")
+
+
+def test_an_enforcement_case_follows_the_payments_of_its_penalty_case(w):
+    """第三十四条: only a duty still unperformed is enforced. A fine paid in the penalty case after
+    the enforcement case was registered is seen there at once: it is not demanded again; part of
+    it paid, the demand asks for the rest. Payments of a fine are recorded once, in the penalty case."""
+    penalty = penalty_served(w)
+    case = enforcement_make(w, parent=penalty)
+    penalty = penalty_payment(w, penalty, D(2026, 4, 21), "1000")
+    assert case_snapshot_build(case).decision.paid_fen == 100_000
+    here, _ = refusal(lambda: perform(case, "record_payment", D(2026, 4, 22), w.officer, paid_on=D(2026, 4, 22),
+                                      amount_yuan=Decimal("2000"), proof="NO.002"),
+                      "enforcement.payment.in_penalty_case")
+    assert here.message == "本案执行所属行政处罚案件的罚款，当事人的缴纳请在该行政处罚案件中登记（本案随之更新）"
+    assert (here.basis_kind, here.field) == ("platform", "amount_yuan")
+
+    other = enforcement_make(w, parent=penalty_served(w), title="申请强制执行罚款案（二）")
+    demanded = perform(case, "serve_demand", D(2026, 5, 11), w.officer, **demand_data(D(2026, 5, 11), D(2026, 5, 21)))
+    text = pdf_text(IssuedDocument.objects.get(case=demanded, kind="demand"))
+    # 3000 less the 1000 paid in the penalty case.
+    assert "逾期仅缴纳人民币壹仟元整，尚有人民币贰仟元整未缴纳" in text and "应缴金额：人民币贰仟元整" in text
+
+    # Paid in full in the penalty case: the other enforcement case demands nothing.
+    other_penalty = Case.objects.get(pk=other.parent_id)
+    penalty_payment(w, other_penalty, D(2026, 4, 25), "3000")
+    performed, _ = refusal(lambda: perform(other, "serve_demand", D(2026, 5, 11), w.officer,
+                                           **demand_data(D(2026, 5, 11), D(2026, 5, 21))),
+                           "enforcement.obligation.performed")
+    assert performed.message == "当事人已经履行行政决定确定的义务，不能强制执行"
+    assert performed.legal_basis == f"{LAW}第三十四条"
+    assert documents(other) == []
+    # The lawful path: the performance is recorded (no amount: the penalty case has it), and closed.
+    other = perform(other, "record_performance", D(2026, 5, 11), w.officer, performed_on=D(2026, 4, 25),
+                    paid_yuan=None, proof="R0425")
+    assert other.state == "performed"
+    assert perform(other, "close", D(2026, 5, 12), w.head, summary="当事人已在处罚案件中缴清罚款。",
+                   head_opinion="同意结案").state == "closed"
+
+
+def test_an_enforcement_case_follows_the_challenges_of_its_penalty_case(w):
+    """第五十三条: no court application while a 复议 or 诉讼 recorded in the penalty case is pending."""
+    penalty = penalty_served(w)
+    case = enforcement_make(w, parent=penalty)
+    case = perform(case, "serve_demand", D(2026, 9, 21), w.officer, **demand_data(D(2026, 9, 21), D(2026, 9, 30)))
+    penalty = perform(penalty, "record_challenge", D(2026, 9, 22), w.officer, kind="litigation",
+                      started_on=D(2026, 9, 22), ended_on=None)
+    pending, _ = refusal(lambda: perform(case, "apply_to_court", D(2026, 10, 13), w.head, **court_data()),
+                         "enforcement.court.challenge_pending")
+    assert pending.legal_basis == f"{LAW}第五十三条"
+    perform(penalty, "record_challenge", D(2026, 10, 12), w.officer, kind="litigation", started_on=D(2026, 9, 22),
+            ended_on=D(2026, 10, 12))
+    assert perform(case, "apply_to_court", D(2026, 10, 13), w.head, **court_data()).state == "court_applied"
 
 
 # --- end to end -----------------------------------------------------------------------------------------

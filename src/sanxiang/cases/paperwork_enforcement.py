@@ -130,7 +130,7 @@ def enforcement_document_context(
             amount_fen=outstanding_fen(snapshot) + surcharge if snapshot.decision.obligation == "payment" else 0,
             payment_method=demand_texts.payment_method,
             statement_days=demand_texts.statement_days,
-            to_court=not snapshot.execution_power,
+            to_court=not snapshot.executes_itself,
             number=issue.number if issue.kind == "demand" else snapshot.document_number("demand"),
             served_on=demand.served_on,
         )

@@ -173,6 +173,15 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     "documents_issued": lambda case: tuple(
         (kind, number) for kind, number in IssuedDocument.objects.filter(case=case).order_by("pk").values_list("kind", "number")
     ),
+    # The penalty case an enforcement case executes (`Case.parent`), read afresh from its row and
+    # stored facts: the fine, its payments, any 复议 or 诉讼 (what the execution follows). Its
+    # officers, records and evidence are not read (nothing of the execution depends on them): one query.
+    "penalty_case": lambda case: None if case.parent_id is None else next(
+        facts_load(PenaltyCaseSnapshot, parent.facts, state=parent.state, party=_party_snapshot(parent),
+                   act_date=parent.act_date or timezone.localtime(parent.created_at).date(),
+                   region=case.agency.region_code)
+        for parent in [Case.objects.select_related("party").get(pk=case.parent_id)]
+    ),
 }
 
 

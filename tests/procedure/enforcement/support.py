@@ -78,6 +78,8 @@ EXECUTION_DECISION = ExecutionDecision(
     service_method="direct",
 )
 DEMAND_RECORDS = frozenset({"demand", "demand_service_receipt"})
+# An agency a law empowers to execute itself, and the provision it recorded (第十三条).
+POWER = {"execution_power": True, "execution_power_basis": "《中华人民共和国税收征收管理法》第四十条"}
 
 
 def pending(**overrides) -> EnforcementCaseSnapshot:
@@ -112,7 +114,7 @@ def executing(**overrides) -> EnforcementCaseSnapshot:
     """An agency with execution power: decision made 05-20 and served 05-21, execution planned on
     Fri 2026-10-09 from 10:00 to 12:00."""
     case = demanded(
-        execution_power=True,
+        **POWER,
         execution_decision=EXECUTION_DECISION,
         records=DEMAND_RECORDS
         | {"execution_decision", "execution_service_receipt", "execution_record", "audio_video_execution"},

@@ -71,3 +71,41 @@ def test_an_unpaid_summary_penalty_goes_to_the_court_after_the_demand_and_the_pe
     assert "enforcement.court.demand_too_recent" in blocked
     assert "enforcement.court.challenge_period_running" in codes(case, "apply_to_court", D(2026, 11, 12))
     assert step(case, "apply_to_court", D(2026, 11, 13)).state == "court_applied"
+
+
+# --- the enforcement case follows its penalty case -----------------------------------------------------
+
+
+def test_the_enforcement_case_follows_the_payments_challenges_and_deferral_of_its_penalty_case():
+    """What was paid, challenged or deferred in the penalty case after the enforcement case was
+    registered is what the enforcement case sees: a fine paid there is never demanded here
+    (行政强制法第三十四条), a 复议 recorded there stops the surcharge here (行政处罚法第七十三条)."""
+    from sanxiang.procedure.enforcement.steps import EnforcementCase
+    from sanxiang.procedure.penalty import Challenge as PenaltyChallenge
+    from sanxiang.procedure.penalty import Instalment, PaymentArrangement
+
+    penalty = served()  # 3,000 yuan, received 03-25, due 04-09
+    registered = enforcement_case(penalty, D(2026, 4, 20))  # as copied at registration: nothing paid
+    paid = replace(penalty, payments=(Payment(D(2026, 4, 21), 100_000), Payment(D(2026, 4, 22), 200_000)))
+    case = EnforcementCase(state="pending", decision=registered.decision, surcharge=registered.surcharge,
+                           demand=replace(DEMAND, served_on=D(2026, 5, 11), deadline=D(2026, 5, 21)),
+                           records=DEMAND_RECORDS, penalty_case=paid)
+    assert case.decision.paid_fen == 300_000
+    performed = [v for v in codes(case, "serve_demand", D(2026, 5, 11)) if v.startswith("enforcement.obligation")]
+    assert performed == ["enforcement.obligation.performed"]
+    # Followed again (every `replace` of a step): nothing is counted twice.
+    assert replace(case, state="pending").decision.paid_fen == 300_000
+    # Unpaid: the demand is lawful.
+    unpaid = replace(case, penalty_case=penalty)
+    assert unpaid.decision.paid_fen == 0 and step(unpaid, "serve_demand", D(2026, 5, 11)).state == "demanded"
+    # A 复议 recorded in the penalty case, ended there later: the penalty case's version counts.
+    challenged = replace(penalty, challenges=(PenaltyChallenge("reconsideration", D(2026, 4, 11), D(2026, 4, 30)),))
+    ours = (Challenge("reconsideration", D(2026, 4, 11)), Challenge("litigation", D(2026, 5, 2)))
+    followed = replace(unpaid, challenges=ours, penalty_case=challenged)
+    assert followed.challenges == (Challenge("reconsideration", D(2026, 4, 11), D(2026, 4, 30)),
+                                   Challenge("litigation", D(2026, 5, 2)))
+    # A deferral approved there (行政处罚法第六十六条): the last day and the surcharge move with it.
+    deferred = replace(penalty, payment_arrangement=PaymentArrangement(D(2026, 4, 8), (Instalment(D(2026, 6, 30), 300_000),)))
+    later = replace(unpaid, penalty_case=deferred)
+    assert later.decision.performance_due == D(2026, 6, 30) and later.surcharge.from_day == D(2026, 7, 1)
+    assert "enforcement.obligation.period_running" in codes(later, "serve_demand", D(2026, 5, 11))

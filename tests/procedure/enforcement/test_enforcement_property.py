@@ -7,7 +7,10 @@ sequence ever:
 - applies to the court before 10 working days have passed since the 催告 was served (第五十四条);
 - executes at night or on a statutory holiday (or a weekend, by the default parameter) without an
   emergency and its reason (第四十三条);
-- lets a surcharge exceed the principal, whether computed or claimed (第四十五条).
+- lets a surcharge exceed the principal, whether computed or claimed (第四十五条);
+- decides execution without a provision of a law granting the power (第十三条);
+- executes on a day before its decision was served (第三十八条), or demolishes on or before the
+  public notice's deadline (第四十四条), judged on the plan's day, not the day it is entered.
 
 The oracle is written independently of the guards (its own working-day count over the same
 holiday table, its own hour check). `test_the_oracle_catches_engines_without_a_guard` removes
@@ -42,6 +45,7 @@ from sanxiang.procedure.enforcement import guards as g
 from sanxiang.procedure.enforcement.snapshot import DEMAND_ELEMENTS, EXECUTION_DECISION_ELEMENTS
 from sanxiang.procedure.engine import Procedure, evaluate
 from tests.procedure.enforcement.support import NATIONAL_DAY, at, context
+from tests.procedure.enforcement.test_enforcement_rules import demolition_case
 
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
@@ -75,6 +79,17 @@ def breaches(case: EnforcementCaseSnapshot, action: str, today: dt.date) -> list
         )
         if not served or demand.deadline is None or not (today > demand.deadline or immediate):
             found.append("execution decided without a served demand whose deadline passed")
+    if action == "decide_execution" and not (case.execution_power and "法》第" in case.execution_power_basis):
+        found.append("execution decided without a provision of a law granting the power")
+    if action == "execute" and case.plan is not None:
+        served = case.execution_decision.served_on if case.execution_decision is not None else None
+        if served is None or case.plan.starts_at.date() < served:
+            found.append("execution started before its decision was served")
+        notice = case.demolition_notice
+        demolishing = case.decision.obligation == "demolition" or (
+            case.execution_decision is not None and case.execution_decision.method == "demolition")
+        if demolishing and (notice is None or case.plan.starts_at.date() <= notice.deadline):
+            found.append("demolition started before the public notice's deadline passed")
     if action == "apply_to_court":
         # Ten whole working days must have run after the day of service, before today.
         if demand is None or demand.served_on is None or working_days_since(demand.served_on, today - ONE_DAY) < 10:
@@ -106,12 +121,16 @@ def random_case(rng: random.Random) -> EnforcementCaseSnapshot:
     received = D(2026, 1, 5) + dt.timedelta(days=rng.randrange(0, 60))
     principal = rng.choice([20_000, 500_000, 1_234_567]) if obligation == "payment" else 0
     surcharge = None
+    source = rng.choice(["penalty.ordinary", "penalty.summary", "other"])
     if obligation == "payment" and rng.random() < 0.85:
-        surcharge = Surcharge(notified=True, from_day=received + dt.timedelta(days=16), daily_permille=30)
+        # A fine's surcharge is the law's 3%; another money duty's rate names its provision.
+        surcharge = Surcharge(notified=True, from_day=received + dt.timedelta(days=16), daily_permille=30,
+                              basis="" if source != "other" else "《中华人民共和国税收征收管理法》第三十二条")
+    power = rng.random() < 0.6
     return EnforcementCaseSnapshot(
         state="pending",
         decision=BasisDecision(
-            source=rng.choice(["penalty.ordinary", "penalty.summary", "other"]),
+            source=source,
             obligation=obligation,
             decided_on=received,
             received_on=received,
@@ -119,7 +138,9 @@ def random_case(rng: random.Random) -> EnforcementCaseSnapshot:
             principal_fen=principal,
         ),
         records=ALL_RECORDS,
-        execution_power=rng.random() < 0.6,
+        execution_power=power,
+        execution_power_basis=rng.choice(["《中华人民共和国税收征收管理法》第四十条"] * 8 + ["某某条例第十条", ""])
+        if power else "",
         court_also_allowed=rng.random() < 0.2,
         harm_grounds=rng.random() < 0.7,
         surcharge=surcharge,
@@ -129,6 +150,8 @@ def random_case(rng: random.Random) -> EnforcementCaseSnapshot:
 def random_fact(rng: random.Random, case: EnforcementCaseSnapshot, today: dt.date) -> EnforcementCaseSnapshot:
     principal = case.decision.principal_fen
     kind = rng.randrange(12)
+    if case.state == "decision_served" and rng.random() < 0.5:
+        kind = 5  # a decision served is mostly followed by its execution's plan
     if kind == 0:
         elements = frozenset(DEMAND_ELEMENTS) if rng.random() < 0.9 else frozenset({"method"})
         served = today if rng.random() < 0.85 else None
@@ -153,8 +176,9 @@ def random_fact(rng: random.Random, case: EnforcementCaseSnapshot, today: dt.dat
         )
         return replace(case, execution_decision=decision)
     if kind == 5:
-        day = today + dt.timedelta(days=rng.randrange(0, 6))
-        start = at(day, rng.randrange(0, 24))
+        # Mostly working hours; sometimes a day already past (an execution entered afterwards).
+        day = today + dt.timedelta(days=rng.randrange(-3, 6))
+        start = at(day, rng.choice([8, 9, 10, 14] * 3 + list(range(24))))
         emergency = rng.random() < 0.2
         plan = ExecutionPlan(
             starts_at=start,
@@ -247,6 +271,44 @@ def test_the_oracle_catches_engines_without_a_guard():
         "court wait": without(ENFORCEMENT, "apply_to_court", g.court_application_timely),
         "night and holidays": without(ENFORCEMENT, "execute", g.execution_time_lawful),
         "surcharge cap": without(ENFORCEMENT, "serve_demand", g.surcharge_lawful),
+        "power's law": without(ENFORCEMENT, "decide_execution", g.execution_power_held),
     }
     for name, mutant in mutants.items():
         assert any(drive(mutant, random.Random(seed))[0] for seed in range(300)), name
+
+
+# --- an execution entered afterwards, judged on its own day (第三十八条、第四十四条) -------------------
+
+ENTERED = D(2026, 10, 20)  # long after every day below: "today" would allow them all
+LITIGATION_ENDS = D(2026, 9, 4)  # received 2026-03-04: 6 months
+
+
+def entered_afterwards(procedure: Procedure) -> tuple[list[str], int]:
+    """Demolitions on every working day from 09-01 to 09-25, each entered on 10-20, with the
+    decision served on 05-21 or 09-10 and the 公告's deadline 08-15 or 09-14: the breaches the
+    oracle finds among those the engine lets through, and how many it let through."""
+    found, allowed = [], 0
+    for served in (D(2026, 5, 21), D(2026, 9, 10)):
+        for deadline in (D(2026, 8, 15), D(2026, 9, 14)):
+            for offset in range(25):
+                start = D(2026, 9, 1) + dt.timedelta(days=offset)
+                if rest_day(start):
+                    continue
+                case = demolition_case(
+                    demolition_notice=DemolitionNotice(published_on=D(2026, 8, 1), deadline=deadline),
+                    plan=ExecutionPlan(starts_at=at(start, 9), ends_at=at(start, 17)),
+                )
+                case = replace(case, execution_decision=replace(case.execution_decision, served_on=served))
+                if evaluate(procedure, case, "execute", context=context(ENTERED)):
+                    continue
+                allowed += 1
+                if start < served or start <= deadline or start <= LITIGATION_ENDS:
+                    found.append(f"demolished on {start} (served {served}, notice until {deadline})")
+    return found, allowed
+
+
+def test_an_execution_entered_afterwards_is_judged_on_the_day_it_took_place():
+    found, allowed = entered_afterwards(ENFORCEMENT)
+    assert found == [] and allowed > 0
+    for guard in (g.plan_after_decision_served, g.demolition_lawful):
+        assert entered_afterwards(without(ENFORCEMENT, "execute", guard))[0], guard.__name__

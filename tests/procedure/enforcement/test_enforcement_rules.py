@@ -29,8 +29,10 @@ from tests.procedure.enforcement.support import (
     DEMAND,
     DEMAND_RECORDS,
     DEMAND_SERVED,
+    DUE,
     EXECUTION_DECISION,
     LAW,
+    POWER,
     PRINCIPAL,
     RECEIVED,
     SURCHARGE,
@@ -121,7 +123,7 @@ def test_demand_and_its_receipt_are_records_of_the_file():
 def test_execution_waits_for_statements_to_be_recorded_and_reexamined():
     """第三十六条: the party's statements and defence are recorded and re-examined."""
     case = demanded(
-        execution_power=True,
+        **POWER,
         execution_decision=EXECUTION_DECISION,
         statements=(Statement(submitted_on=D(2026, 5, 11)),),
         records=DEMAND_RECORDS | {"execution_decision"},
@@ -146,7 +148,7 @@ def test_execution_waits_for_statements_to_be_recorded_and_reexamined():
 
 def test_no_execution_decision_before_the_demand_deadline():
     """第三十七条第一款: the execution decision only after the 催告's deadline passed without compliance."""
-    case = demanded(execution_power=True, execution_decision=EXECUTION_DECISION, records=DEMAND_RECORDS | {"execution_decision"})
+    case = demanded(**POWER, execution_decision=EXECUTION_DECISION, records=DEMAND_RECORDS | {"execution_decision"})
     v = refusal(case, "decide_execution", D(2026, 5, 18), "enforcement.demand.deadline_running")
     assert "2026-05-18届满" in v.message
     assert v.legal_basis == f"{LAW}第三十七条第一款"
@@ -157,7 +159,7 @@ def test_immediate_execution_needs_evidence_of_hiding_assets():
     """第三十七条第三款: during the demand period, immediate execution only on evidence that the party
     moves or hides property."""
     immediate = replace(EXECUTION_DECISION, immediate=True)
-    case = demanded(execution_power=True, execution_decision=immediate, records=DEMAND_RECORDS | {"execution_decision"})
+    case = demanded(**POWER, execution_decision=immediate, records=DEMAND_RECORDS | {"execution_decision"})
     v = refusal(case, "decide_execution", D(2026, 5, 12), "enforcement.immediate.no_evidence")
     assert "转移或者隐匿财物" in v.message
     assert v.legal_basis == f"{LAW}第三十七条第三款"
@@ -167,7 +169,7 @@ def test_immediate_execution_needs_evidence_of_hiding_assets():
 def test_no_execution_decision_without_a_served_demand_and_the_complete_decision():
     """第三十五条、第三十七条第二款: no decision without a served 催告; the 决定书 states its content."""
     case = replace(
-        demanded(execution_power=True, records=DEMAND_RECORDS | {"execution_decision"}),
+        demanded(**POWER, records=DEMAND_RECORDS | {"execution_decision"}),
         demand=replace(DEMAND, served_on=None),
         execution_decision=replace(EXECUTION_DECISION, elements=frozenset({"party"})),
     )
@@ -184,7 +186,43 @@ def test_an_agency_without_execution_power_cannot_execute_itself():
     v = refusal(case, "decide_execution", D(2026, 5, 20), "enforcement.power.none")
     assert "应当申请人民法院强制执行" in v.message
     assert v.legal_basis == f"{LAW}第十三条、第五十三条"
-    assert step(replace(case, execution_power=True), "decide_execution", D(2026, 5, 20)).state == "decided"
+    assert step(replace(case, **POWER), "decide_execution", D(2026, 5, 20)).state == "decided"
+
+
+def test_the_agency_s_own_power_is_claimed_with_the_provision_of_a_law_that_grants_it():
+    """第十三条第一款: 行政强制执行由法律设定. The power the registration claims is accountable: the
+    provision is recorded, and it is a law's (a 条例 or 规章 cannot grant it)."""
+    case = demanded(execution_power=True, execution_decision=EXECUTION_DECISION,
+                    records=DEMAND_RECORDS | {"execution_decision"})
+    v = refusal(case, "decide_execution", D(2026, 5, 20), "enforcement.power.basis_missing")
+    assert v.message.startswith("本机关自行强制执行的，须载明授予本机关行政强制执行权的法律条款")
+    assert (v.legal_basis, v.field) == (f"{LAW}第十三条第一款", "execution_power_basis")
+    regulation = replace(case, execution_power_basis="《某某自治区城乡规划条例》第四十条")
+    v = refusal(regulation, "decide_execution", D(2026, 5, 20), "enforcement.power.basis_not_law")
+    assert v.message.startswith("“《某某自治区城乡规划条例》第四十条”不是法律的条款：行政强制执行由法律设定")
+    assert v.legal_basis == f"{LAW}第十三条第一款"
+    assert step(replace(case, **POWER), "decide_execution", D(2026, 5, 20)).state == "decided"
+
+
+def test_an_entrusted_organisation_does_not_execute_itself():
+    """第十三条、第七十条: execution is the agency's the law names (or an organisation a law or
+    administrative regulation authorises); an entrustment gives no power to execute or to 代履行."""
+    case = demanded(**POWER, execution_decision=EXECUTION_DECISION, records=DEMAND_RECORDS | {"execution_decision"},
+                    agency_kind="entrusted_organization")
+    v = refusal(case, "decide_execution", D(2026, 5, 20), "enforcement.agency.entrusted")
+    assert v.message.startswith("受委托组织不能实施行政强制执行")
+    assert (v.legal_basis, v.field) == (f"{LAW}第十三条、第七十条", "agency")
+    assert "enforcement.agency.entrusted" in codes(replace(executing(), agency_kind="entrusted_organization"), "execute",
+                                                   D(2026, 10, 9))
+    substitute = replace(substitute_case(), state="demanded", agency_kind="entrusted_organization")
+    assert "enforcement.agency.entrusted" in codes(substitute, "decide_substitute", D(2026, 5, 20))
+    # The lawful paths: the authorised organisation (or the organ itself) executes; the entrusted
+    # organisation applies to the court, whatever power its registration claimed.
+    assert step(replace(case, agency_kind="authorized_organization"), "decide_execution", D(2026, 5, 20)).state == "decided"
+    court = court_case(**POWER, agency_kind="entrusted_organization")
+    assert "enforcement.court.agency_has_power" not in codes(court, "apply_to_court", D(2026, 9, 7))
+    assert "enforcement.court.agency_has_power" in codes(replace(court, agency_kind="administrative_organ"),
+                                                         "apply_to_court", D(2026, 9, 7))
 
 
 # --- 第三十八条: the execution decision served ---------------------------------------------------------
@@ -192,7 +230,7 @@ def test_an_agency_without_execution_power_cannot_execute_itself():
 
 def test_execution_decision_is_served_directly():
     """第三十八条: the 强制执行决定书 is served directly (or by 民事诉讼法 when that is impossible)."""
-    case = demanded(execution_power=True, execution_decision=EXECUTION_DECISION, records=DEMAND_RECORDS | {"execution_decision", "execution_service_receipt"})
+    case = demanded(**POWER, execution_decision=EXECUTION_DECISION, records=DEMAND_RECORDS | {"execution_decision", "execution_service_receipt"})
     case = step(case, "decide_execution", D(2026, 5, 20))
     unserved = replace(case, execution_decision=replace(EXECUTION_DECISION, served_on=None))
     v = refusal(unserved, "serve_execution_decision", D(2026, 5, 21), "enforcement.decision.not_served")
@@ -283,7 +321,7 @@ def demolition_case(**overrides):
         decision=decision,
         demand=demand,
         surcharge=None,
-        execution_power=True,
+        **POWER,
         execution_decision=replace(EXECUTION_DECISION, method="demolition"),
         records=DEMAND_RECORDS
         | {"execution_decision", "execution_service_receipt", "execution_record", "demolition_notice"}
@@ -390,10 +428,44 @@ def test_surcharge_must_be_told_to_the_party():
     assert step(pending(demand=DEMAND, records=DEMAND_RECORDS), "serve_demand", DEMAND_SERVED).state == "demanded"
 
 
+def test_the_surcharge_runs_only_after_the_decision_s_period():
+    """第四十五条第一款: 当事人逾期不履行的, the agency may add a surcharge; not while the period runs."""
+    early = replace(SURCHARGE, from_day=DUE)
+    case = pending(demand=DEMAND, records=DEMAND_RECORDS, surcharge=early)
+    v = refusal(case, "serve_demand", DEMAND_SERVED, "enforcement.surcharge.from_within_period")
+    assert v.message == ("加处罚款或者滞纳金自2026-03-19起算，早于行政决定确定的履行期限（2026-03-19）届满："
+                         "当事人逾期不履行的，才能加处，最早自2026-03-20起算")
+    assert (v.legal_basis, v.field) == (f"{LAW}第四十五条第一款", "surcharge.from_day")
+    assert step(replace(case, surcharge=SURCHARGE), "serve_demand", DEMAND_SERVED).state == "demanded"
+
+
+def test_a_fine_s_surcharge_is_the_law_s_three_percent_and_any_other_rate_names_its_provision():
+    """行政处罚法第七十二条第一款第一项: 3% a day on a fine, never more; 第四十五条: any other rate
+    (a lower one on a fine, a 滞纳金 on another money duty) is added only "依法", with its provision."""
+    case = pending(demand=DEMAND, records=DEMAND_RECORDS, surcharge=replace(SURCHARGE, daily_permille=50))
+    v = refusal(case, "serve_demand", DEMAND_SERVED, "enforcement.surcharge.rate_above_law")
+    assert v.message == "到期不缴纳罚款的，每日按罚款数额的3%加处罚款，不能按每日5%加处"
+    assert v.legal_basis == "《中华人民共和国行政处罚法》第七十二条第一款第一项"
+    zero = refusal(replace(case, surcharge=replace(SURCHARGE, daily_permille=0)), "serve_demand", DEMAND_SERVED,
+                   "enforcement.surcharge.rate_not_positive")
+    assert zero.field == "surcharge.daily_permille"
+    tax = replace(DECISION, source="other", fine=False)
+    late_fee = replace(SURCHARGE, daily_permille=1)  # 0.1% a day
+    unfounded = pending(decision=tax, demand=DEMAND, records=DEMAND_RECORDS, surcharge=late_fee)
+    v = refusal(unfounded, "serve_demand", DEMAND_SERVED, "enforcement.surcharge.rate_basis_missing")
+    assert v.message == "加处罚款或者滞纳金（每日0.1%）的，须载明规定该标准的法律、法规条款：加处罚款或者滞纳金须依法作出"
+    assert (v.legal_basis, v.field) == (f"{LAW}第四十五条第一款", "surcharge.basis")
+    lower = replace(case, surcharge=replace(SURCHARGE, daily_permille=10))
+    assert "enforcement.surcharge.rate_basis_missing" in codes(lower, "serve_demand", DEMAND_SERVED)
+    founded = replace(unfounded, surcharge=replace(late_fee, basis="《某某法》第三十二条"))
+    assert step(founded, "serve_demand", DEMAND_SERVED).state == "demanded"
+    assert step(replace(case, surcharge=SURCHARGE), "serve_demand", DEMAND_SERVED).state == "demanded"
+
+
 def test_money_is_executed_only_after_30_days_of_surcharge_and_a_demand():
     """第四十六条第一款: more than 30 days of surcharge, then a 催告, before the agency executes."""
     late = replace(SURCHARGE, from_day=D(2026, 4, 25))  # 30 days end 05-24; enforceable from 05-25
-    case = demanded(execution_power=True, execution_decision=EXECUTION_DECISION, surcharge=late, records=DEMAND_RECORDS | {"execution_decision"})
+    case = demanded(**POWER, execution_decision=EXECUTION_DECISION, surcharge=late, records=DEMAND_RECORDS | {"execution_decision"})
     v = refusal(case, "decide_execution", D(2026, 5, 24), "enforcement.surcharge.under_30_days")
     assert "2026-05-25起才超过三十日" in v.message and v.legal_basis == f"{LAW}第四十六条第一款"
     none = replace(case, surcharge=None)
@@ -449,6 +521,38 @@ def test_substitute_performance_needs_its_decision_served_and_the_demand_three_w
     demand = next(w for w in windows if w.code == "enforcement.deadline.substitute_demand")
     assert (demand.closes, demand.overdue, demand.done) == (D(2026, 5, 26), False, True)
     assert step(case, "perform_substitute", D(2026, 6, 1)).state == "executed"
+
+
+def test_a_substitute_performance_entered_afterwards_is_judged_on_its_own_day():
+    """第五十一条第一款第一项: the 代履行 decision is served before the 代履行 takes place; an
+    execution entered later is judged on the day it happened (第三十四条 too: the period had run)."""
+    case = substitute_case()
+    early = replace(case, plan=ExecutionPlan(starts_at=at(D(2026, 5, 20), 9), ends_at=at(D(2026, 5, 20), 17)))
+    v = refusal(early, "perform_substitute", D(2026, 6, 10), "enforcement.substitute.before_decision_served")
+    assert v.message == "代履行于2026-05-20开始，早于代履行决定书送达当事人的日期（2026-05-21）"
+    assert (v.legal_basis, v.field) == (f"{LAW}第五十一条第一款第一项", "plan.starts_at")
+    within = replace(case, decision=replace(case.decision, performance_due=D(2026, 6, 1)))
+    v = refusal(within, "perform_substitute", D(2026, 6, 10), "enforcement.obligation.period_running")
+    assert v.message.endswith("期满当事人仍不履行的才能强制执行（强制执行于2026-06-01开始）")
+    assert step(case, "perform_substitute", D(2026, 6, 10)).state == "executed"
+
+
+def test_an_execution_entered_afterwards_is_judged_on_its_own_day():
+    """第三十八条、第四十四条: a demolition entered on 10-20 that took place on 09-07, before the
+    decision was served (09-10) and before the 公告's deadline (09-14), stays refused, though both
+    days have passed by the day it is entered."""
+    notice = DemolitionNotice(published_on=D(2026, 8, 1), deadline=D(2026, 9, 14))
+    case = demolition_case(demolition_notice=notice)
+    case = replace(case, execution_decision=replace(case.execution_decision, served_on=D(2026, 9, 10)))
+    served = refusal(case, "execute", D(2026, 10, 20), "enforcement.plan.before_decision_served")
+    assert served.message == "强制执行于2026-09-07开始，早于强制执行决定书送达当事人的日期（2026-09-10）"
+    assert served.legal_basis == f"{LAW}第三十七条、第三十八条"
+    notice_running = refusal(case, "execute", D(2026, 10, 20), "enforcement.demolition.notice_deadline_running")
+    assert notice_running.message.endswith("期满后才能强制拆除（强制拆除于2026-09-07开始）")
+    challenged = replace(case, challenges=(Challenge("litigation", D(2026, 9, 1), D(2026, 9, 30)),))
+    assert "enforcement.demolition.challenged" in codes(challenged, "execute", D(2026, 10, 20))
+    later = replace(case, plan=ExecutionPlan(starts_at=at(D(2026, 9, 15), 9), ends_at=at(D(2026, 9, 15), 17)))
+    assert step(later, "execute", D(2026, 10, 20)).state == "executed"
 
 
 def test_substitute_performance_is_supervised_and_signed():
@@ -550,7 +654,7 @@ def test_deadlines_flag_not_yet_and_overdue():
     later = {w.code: w for w in enforcement_deadlines(case, calendar=CALENDAR, today=D(2026, 12, 5))[0]}
     assert later["enforcement.deadline.court_application"].overdue
     assert later["enforcement.deadline.demand"].overdue
-    own = {w.code: w for w in enforcement_deadlines(replace(case, execution_power=True), calendar=CALENDAR, today=D(2026, 4, 18))[0]}
+    own = {w.code: w for w in enforcement_deadlines(replace(case, **POWER), calendar=CALENDAR, today=D(2026, 4, 18))[0]}
     assert "enforcement.deadline.court_application" not in own
     assert own["enforcement.deadline.surcharge_30_days"].opens == D(2026, 4, 19)
     assert own["enforcement.deadline.surcharge_30_days"].not_yet
@@ -604,3 +708,15 @@ def test_a_day_of_an_unknown_holiday_schedule_is_refused_as_a_platform_rule():
     assert v.legal_basis.startswith("系统规则：") and "第四十三条" in v.legal_basis
     emergency = replace(plan, emergency=True, emergency_reason="堤坝险情")
     assert step(replace(case, plan=emergency), "execute", D(2027, 1, 6)).state == "executed"
+
+
+def test_one_penalty_case_is_executed_by_one_open_enforcement_case():
+    """A second enforcement case of the same penalty decision would demand, surcharge and execute the
+    same fine again: the registration refuses it while the first is open (a platform rule)."""
+    from sanxiang.procedure.enforcement.guards import penalty_case_already_executed
+
+    (v,) = penalty_case_already_executed(open_cases=("乌市监强执〔2026〕3号",))
+    assert v.code == "enforcement.parent.already_executed" and v.field == "parent"
+    assert v.message.startswith("所属行政处罚案件已有办理中的强制执行案件（乌市监强执〔2026〕3号），不能重复登记")
+    assert v.basis_kind == "platform" and v.legal_basis.startswith("系统规则：同一行政决定只由一件强制执行案件执行")
+    assert penalty_case_already_executed(open_cases=()) == []

@@ -3,7 +3,9 @@
 A case executes one administrative decision. Registered inside an unpaid penalty case (ordinary or
 summary, `Case.parent`), it takes the fine, the day the party received the decision, the last day to
 pay, what was paid, the surcharge of 行政处罚法第七十二条 and any 复议 or 诉讼 from that case
-(`from_penalty`). Registered on its own (a decision the agency made outside the platform), its first
+(`from_penalty`), and keeps following it: a payment or a challenge recorded there later is seen here.
+One penalty case has one open enforcement case at a time (`guards.penalty_case_already_executed`,
+checked by the registration). Registered on its own (a decision the agency made outside the platform), its first
 step registers the decision. Whether the agency executes itself or applies to the court is the
 registration's one choice (`execution_power`), since it follows from the agency's law.
 """
@@ -36,8 +38,11 @@ from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Refused, Violation
 
 # Read afresh from the case: its state, its records (documents, evidence, what steps made), its
-# agency's region, the penalty case it executes and the numbers of its documents.
-DERIVED_FIELDS = frozenset({"state", "records", "region", "penalty_case_id", "documents_issued"})
+# agency's region and kind, the penalty case it executes (its id, and its facts, which the case
+# follows) and the numbers of its documents.
+DERIVED_FIELDS = frozenset(
+    {"state", "records", "region", "agency_kind", "penalty_case_id", "penalty_case", "documents_issued"}
+)
 DUE_SOON = "coercion.deadlines.due_soon_days"  # one alert rule for 行政强制 (a platform rule)
 
 

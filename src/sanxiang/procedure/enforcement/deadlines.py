@@ -208,7 +208,7 @@ def enforcement_deadlines(
                 done=executed or decision.performed_on is not None,
             )
         )
-    if not snapshot.execution_power or snapshot.court_also_allowed:
+    if not snapshot.executes_itself or snapshot.court_also_allowed:
         wait = computed(court_wait_end)
         court = computed(court_window)
         if court is not None:
@@ -226,7 +226,7 @@ def enforcement_deadlines(
                 )
             )
     enforceable = computed(surcharge_enforceable_from)
-    if enforceable is not None and snapshot.execution_power:
+    if enforceable is not None and snapshot.executes_itself:
         windows.append(
             window(
                 "enforcement.deadline.surcharge_30_days",

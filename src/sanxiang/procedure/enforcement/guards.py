@@ -7,6 +7,8 @@ audio-video list) cites the list it reads, never a statute.
 """
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 from sanxiang.procedure.enforcement.basis import CIVIL_PROCEDURE_LAW, compulsion_article, platform_rule
 from sanxiang.procedure.enforcement.deadlines import (
@@ -30,7 +32,7 @@ from sanxiang.procedure.enforcement.snapshot import (
 )
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty.snapshot import yuan
-from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
+from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
 
 Snapshot = EnforcementCaseSnapshot
 Context = GuardContext
@@ -84,22 +86,39 @@ def decision_registered(snapshot: Snapshot, context: Context) -> list[Violation]
 
 def obligation_outstanding(snapshot: Snapshot, context: Context) -> list[Violation]:
     """Only a duty the party failed to perform within the decision's period is enforced (第三十四条)."""
+    return obligation_problems(snapshot, on=context.today)
+
+
+def plan_day(snapshot: Snapshot, context: Context) -> dt.date:
+    """The day the execution (or the 代履行) took place, as its plan says; today without a plan.
+    An execution recorded after the fact is judged on the day it happened, not the day it is entered."""
+    return snapshot.plan.starts_at.date() if snapshot.plan is not None else context.today
+
+
+def obligation_outstanding_when_executed(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """第三十四条 on the day the execution starts: the decision's period had run, and the party had
+    not performed."""
+    on = plan_day(snapshot, context)
+    return obligation_problems(snapshot, on=on, when=f"（强制执行于{iso(on)}开始）" if snapshot.plan is not None else "")
+
+
+def obligation_problems(snapshot: Snapshot, *, on: dt.date, when: str = "") -> list[Violation]:
     decision = snapshot.decision
     paid_up = money_owed(snapshot) and decision.principal_fen > 0 and decision.paid_fen >= decision.principal_fen
-    if decision.performed_on is not None or paid_up:
+    if (decision.performed_on is not None and decision.performed_on <= on) or paid_up:
         return [
             Violation(
                 "enforcement.obligation.performed",
-                "当事人已经履行行政决定确定的义务，不能强制执行",
+                f"当事人已经履行行政决定确定的义务，不能强制执行{when}",
                 ART(34),
                 "decision.performed_on",
             )
         ]
-    if context.today <= decision.performance_due:
+    if on <= decision.performance_due:
         return [
             Violation(
                 "enforcement.obligation.period_running",
-                f"行政决定确定的履行期限至{iso(decision.performance_due)}届满，期满当事人仍不履行的才能强制执行",
+                f"行政决定确定的履行期限至{iso(decision.performance_due)}届满，期满当事人仍不履行的才能强制执行{when}",
                 ART(34),
                 "decision.performance_due",
             )
@@ -235,18 +254,61 @@ def statement_recordable(snapshot: Snapshot, context: Context) -> list[Violation
 # --- 强制执行决定 (第三十七条、第四十五条、第四十六条) --------------------------------------------------
 
 
-def execution_power_held(snapshot: Snapshot, context: Context) -> list[Violation]:
-    """Only an agency that a law empowers executes itself; the others apply to the court (第十三条、第五十三条)."""
-    if snapshot.execution_power:
+# A provision of a law (法律): 《…法》第…条. Only a law sets 行政强制执行 (第十三条第一款); a 条例,
+# 规定 or 办法 (行政法规、地方性法规、规章) cannot grant the power.
+LAW_PROVISION = re.compile(r"《[^《》]*法》第[一二三四五六七八九十百零〇]+条")
+
+
+def not_entrusted(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """An entrusted organisation executes nothing itself: 行政强制执行 is set by law (第十三条) and
+    carried out by the agency the law names, or by an organisation a law or administrative
+    regulation authorises in its own name (第七十条); an entrustment gives neither."""
+    if snapshot.agency_kind != "entrusted_organization":
         return []
     return [
         Violation(
-            "enforcement.power.none",
-            "法律没有授予本机关行政强制执行权，不能自行强制执行，应当申请人民法院强制执行",
-            ART(13, 53),
-            "execution_power",
+            "enforcement.agency.entrusted",
+            "受委托组织不能实施行政强制执行（作出强制执行决定、代履行决定或者实施执行），应当由委托行政机关依法办理",
+            ART(13, 70),
+            "agency",
         )
     ]
+
+
+def execution_power_held(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """Only an agency that a law empowers executes itself; the others apply to the court (第十三条、
+    第五十三条). The claim is accountable: the provision of the law that grants the power is
+    recorded, and it is a law's (第十三条第一款)."""
+    if not snapshot.execution_power:
+        return [
+            Violation(
+                "enforcement.power.none",
+                "法律没有授予本机关行政强制执行权，不能自行强制执行，应当申请人民法院强制执行",
+                ART(13, 53),
+                "execution_power",
+            )
+        ]
+    basis = snapshot.execution_power_basis.strip()
+    if not basis:
+        return [
+            Violation(
+                "enforcement.power.basis_missing",
+                "本机关自行强制执行的，须载明授予本机关行政强制执行权的法律条款（如：《中华人民共和国税收征收管理法》第四十条）",
+                ART(13, detail="第一款"),
+                "execution_power_basis",
+            )
+        ]
+    if not LAW_PROVISION.search(basis):
+        return [
+            Violation(
+                "enforcement.power.basis_not_law",
+                f"“{basis}”不是法律的条款：行政强制执行由法律设定，行政法规、地方性法规和规章不能授予行政强制执行权"
+                "（请写明《……法》第……条）",
+                ART(13, detail="第一款"),
+                "execution_power_basis",
+            )
+        ]
+    return []
 
 
 def demand_deadline_passed(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -292,12 +354,74 @@ def deadline_problems(snapshot: Snapshot, context: Context, *, immediate_allowed
     return violations
 
 
-def surcharge_lawful(snapshot: Snapshot, context: Context) -> list[Violation]:
-    """The surcharge was told to the party and never exceeds the principal (第四十五条)."""
-    surcharge = snapshot.surcharge
+def percent(permille: int) -> str:
+    return f"{(Decimal(permille) / 10).normalize():f}%"
+
+
+def surcharge_terms(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """The terms of the surcharge the decision told the party (第四十五条第一款: 当事人逾期不履行的，
+    可以依法加处): it runs only after the decision's period, at a daily rate above nothing; for a
+    fine the rate is the one 行政处罚法第七十二条 fixes, never more; any other rate states the
+    provision that sets it."""
+    surcharge, decision = snapshot.surcharge, snapshot.decision
     if surcharge is None:
         return []
     violations = []
+    if surcharge.from_day <= decision.performance_due:
+        violations.append(
+            Violation(
+                "enforcement.surcharge.from_within_period",
+                f"加处罚款或者滞纳金自{iso(surcharge.from_day)}起算，早于行政决定确定的履行期限（{iso(decision.performance_due)}）届满："
+                "当事人逾期不履行的，才能加处，最早自"
+                f"{iso(decision.performance_due + ONE_DAY)}起算",
+                ART(45, detail="第一款"),
+                "surcharge.from_day",
+            )
+        )
+    rate = surcharge.daily_permille
+    if rate <= 0:
+        violations.append(
+            Violation(
+                "enforcement.surcharge.rate_not_positive",
+                "每日加处比例须大于零（不加处罚款或者滞纳金的，不登记加处标准）",
+                FORM_BASIS,
+                "surcharge.daily_permille",
+            )
+        )
+        return violations
+    lawful = None
+    if decision.is_fine:
+        law = parameter(context, snapshot, "penalty.surcharge.daily_percent", on=decision.received_on)
+        lawful = int(Decimal(str(law.value)) * 10)
+        if rate > lawful:
+            violations.append(
+                Violation(
+                    "enforcement.surcharge.rate_above_law",
+                    f"到期不缴纳罚款的，每日按罚款数额的{percent(lawful)}加处罚款，不能按每日{percent(rate)}加处",
+                    law.reference,
+                    "surcharge.daily_permille",
+                )
+            )
+            return violations
+    if rate != lawful and not surcharge.basis.strip():
+        what = "罚款的加处比例低于法定比例" if lawful is not None else "加处罚款或者滞纳金"
+        violations.append(
+            Violation(
+                "enforcement.surcharge.rate_basis_missing",
+                f"{what}（每日{percent(rate)}）的，须载明规定该标准的法律、法规条款：加处罚款或者滞纳金须依法作出",
+                ART(45, detail="第一款"),
+                "surcharge.basis",
+            )
+        )
+    return violations
+
+
+def surcharge_lawful(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """The surcharge was told to the party on lawful terms and never exceeds the principal (第四十五条)."""
+    surcharge = snapshot.surcharge
+    if surcharge is None:
+        return []
+    violations = surcharge_terms(snapshot, context)
     if not surcharge.notified:
         violations.append(
             Violation(
@@ -506,7 +630,8 @@ def no_utilities_cut(snapshot: Snapshot, context: Context) -> list[Violation]:
 
 def demolition_lawful(snapshot: Snapshot, context: Context) -> list[Violation]:
     """强制拆除 only after a 公告 with a deadline, and after the 复议/诉讼 periods have run without
-    an application (第四十四条)."""
+    an application (第四十四条), all as of the day the demolition starts (an execution recorded
+    afterwards is judged on its own day)."""
     if not demolition(snapshot):
         return []
     notice = snapshot.demolition_notice
@@ -519,36 +644,55 @@ def demolition_lawful(snapshot: Snapshot, context: Context) -> list[Violation]:
                 "demolition_notice",
             )
         ]
+    on = plan_day(snapshot, context)
+    when = f"（强制拆除于{iso(on)}开始）" if snapshot.plan is not None else ""
     violations = []
-    if context.today <= notice.deadline:
+    if on <= notice.deadline:
         violations.append(
             Violation(
                 "enforcement.demolition.notice_deadline_running",
-                f"公告限期当事人自行拆除的期限至{iso(notice.deadline)}届满，期满后才能强制拆除",
+                f"公告限期当事人自行拆除的期限至{iso(notice.deadline)}届满，期满后才能强制拆除{when}",
                 ART(44),
                 "demolition_notice.deadline",
             )
         )
     periods = challenge_periods_end(snapshot, context)
-    if context.today <= periods.date:
+    if on <= periods.date:
         violations.append(
             Violation(
                 "enforcement.demolition.challenge_period_running",
-                f"申请行政复议、提起行政诉讼的法定期限至{iso(periods.date)}届满，期满当事人不申请的才能强制拆除",
+                f"申请行政复议、提起行政诉讼的法定期限至{iso(periods.date)}届满，期满当事人不申请的才能强制拆除{when}",
                 f"{ART(44)}；{periods.basis}",
                 "decision.received_on",
             )
         )
-    if any(c.started_on <= context.today and (c.ended_on is None or c.ended_on >= context.today) for c in snapshot.challenges):
+    if any(c.started_on <= on and (c.ended_on is None or c.ended_on >= on) for c in snapshot.challenges):
         violations.append(
             Violation(
                 "enforcement.demolition.challenged",
-                "当事人已申请行政复议或者提起行政诉讼，尚未终结，不能强制拆除",
+                f"当事人已申请行政复议或者提起行政诉讼，尚未终结，不能强制拆除{when}",
                 ART(44),
                 "challenges",
             )
         )
     return violations
+
+
+def plan_after_decision_served(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """The execution starts only once the 强制执行决定书 was served on the party (第三十七条、第三十八条)."""
+    decision, plan = snapshot.execution_decision, snapshot.plan
+    if decision is None or decision.served_on is None or plan is None:
+        return []  # execution_decision_served / execution_time_lawful say why
+    if plan.starts_at.date() >= decision.served_on:
+        return []
+    return [
+        Violation(
+            "enforcement.plan.before_decision_served",
+            f"强制执行于{iso(plan.starts_at.date())}开始，早于强制执行决定书送达当事人的日期（{iso(decision.served_on)}）",
+            ART(37, 38),
+            "plan.starts_at",
+        )
+    ]
 
 
 def audio_video_steps(snapshot: Snapshot, context: Context):
@@ -689,6 +833,16 @@ def substitute_performable(snapshot: Snapshot, context: Context) -> list[Violati
                 "substitute.decision_served_on",
             )
         )
+    elif snapshot.plan is not None and snapshot.plan.starts_at.date() < substitute.decision_served_on:
+        violations.append(
+            Violation(
+                "enforcement.substitute.before_decision_served",
+                f"代履行于{iso(snapshot.plan.starts_at.date())}开始，早于代履行决定书送达当事人的日期"
+                f"（{iso(substitute.decision_served_on)}）",
+                ART(51, detail="第一款第一项"),
+                "plan.starts_at",
+            )
+        )
     latest = substitute_demand_latest(snapshot, context)
     if substitute.demand_served_on is None:
         violations.append(
@@ -734,8 +888,10 @@ def substitute_performable(snapshot: Snapshot, context: Context) -> list[Violati
 
 def court_path_open(snapshot: Snapshot, context: Context) -> list[Violation]:
     """An agency without execution power applies to the court (第五十三条); one with the power
-    executes itself unless its law lets it apply instead."""
-    if not snapshot.execution_power or snapshot.court_also_allowed:
+    executes itself unless its law lets it apply instead. An entrusted organisation holds no power
+    of its own, whatever its registration claimed: the court path stays open to it (in the name of
+    the organ that entrusted it, as all its documents are)."""
+    if not snapshot.executes_itself or snapshot.court_also_allowed:
         return []
     return [
         Violation(
@@ -814,6 +970,27 @@ def court_ruling_recorded(snapshot: Snapshot, context: Context) -> list[Violatio
     return []
 
 
+# --- registration ------------------------------------------------------------------------------------
+
+
+def penalty_case_already_executed(*, open_cases: tuple[str, ...]) -> list[Violation]:
+    """A penalty decision is executed by one enforcement case at a time: a second one would demand,
+    surcharge and execute the same fine again. `open_cases`: the numbers of the enforcement cases
+    of the same penalty case that are not closed. The platform's rule (the law has one decision
+    and one execution of it; the platform keeps them in one case)."""
+    if not open_cases:
+        return []
+    return [
+        Violation(
+            "enforcement.parent.already_executed",
+            f"所属行政处罚案件已有办理中的强制执行案件（{'、'.join(open_cases)}），不能重复登记；"
+            "请在该案件中继续办理，或者待其结案后再登记",
+            platform_rule(f"同一行政决定只由一件强制执行案件执行，避免重复催告、重复执行（{ART(34)}）"),
+            "parent",
+        )
+    ]
+
+
 # --- 履行 ------------------------------------------------------------------------------------------
 
 
@@ -854,8 +1031,12 @@ __all__ = [
     "execution_power_held",
     "execution_time_lawful",
     "no_utilities_cut",
+    "not_entrusted",
     "obligation_outstanding",
+    "obligation_outstanding_when_executed",
+    "penalty_case_already_executed",
     "performance_recorded",
+    "plan_after_decision_served",
     "statement_recordable",
     "statements_reexamined",
     "substitute_decidable",
@@ -863,4 +1044,5 @@ __all__ = [
     "substitute_performable",
     "surcharge_lawful",
     "surcharge_ran_30_days",
+    "surcharge_terms",
 ]

@@ -105,6 +105,7 @@ TRANSITIONS: tuple[Transition[EnforcementCaseSnapshot], ...] = (
         ("demanded",),
         "decided",
         guards=(
+            g.not_entrusted,
             g.execution_power_held,
             g.obligation_outstanding,
             g.demand_served,
@@ -132,8 +133,10 @@ TRANSITIONS: tuple[Transition[EnforcementCaseSnapshot], ...] = (
         ("decision_served",),
         "executed",
         guards=(
-            g.obligation_outstanding,
+            g.not_entrusted,
+            g.obligation_outstanding_when_executed,
             g.execution_decision_served,
+            g.plan_after_decision_served,
             g.execution_time_lawful,
             g.no_utilities_cut,
             g.demolition_lawful,
@@ -168,6 +171,7 @@ TRANSITIONS: tuple[Transition[EnforcementCaseSnapshot], ...] = (
         ("demanded",),
         "substitute_decided",
         guards=(
+            g.not_entrusted,
             g.obligation_outstanding,
             g.substitute_decidable,
             g.substitute_harm,
@@ -184,7 +188,8 @@ TRANSITIONS: tuple[Transition[EnforcementCaseSnapshot], ...] = (
         ("substitute_decided",),
         "executed",
         guards=(
-            g.obligation_outstanding,
+            g.not_entrusted,
+            g.obligation_outstanding_when_executed,
             g.substitute_performable,
             g.execution_time_lawful,
             g.no_utilities_cut,

@@ -77,6 +77,13 @@ class BasisDecision:
     # False only for a case registered without its decision (one made outside the platform): the
     # values above are then placeholders until the case's first step registers it.
     registered: bool = True
+    # The money owed is a fine (罚款): its surcharge is the one 行政处罚法第七十二条 fixes. A
+    # penalty decision of the platform always is; a decision registered by hand says so.
+    fine: bool = False
+
+    @property
+    def is_fine(self) -> bool:
+        return self.obligation == "payment" and (self.fine or self.source.startswith("penalty."))
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,9 @@ class Surcharge:
     from_day: dt.date  # the first day on which it accrues
     daily_permille: int = 30  # 3% a day = 30‰ (行政处罚法第七十二条)
     claimed_fen: int = 0  # the surcharge the agency claims (in a decision, an application, an agreement)
+    # The provision that sets the rate, when it is not the fine's 3% of 行政处罚法第七十二条 (a
+    # 滞纳金 of a tax law, …): 第四十五条 lets the agency add a surcharge only "依法".
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,12 @@ class EnforcementCaseSnapshot:
     # law lets it apply to the court instead.
     execution_power: bool = False
     court_also_allowed: bool = False
+    # The provision of a law that grants the power the agency claims (第十三条: 行政强制执行由法律设定),
+    # recorded by the head when the power is first used; the platform cannot know the agency's laws.
+    execution_power_basis: str = ""
+    # The kind of the agency (registry_rules.AGENCY_KINDS), read afresh: an entrusted organisation
+    # has no power of its own to execute (第十三条、第七十条).
+    agency_kind: str = "administrative_organ"
     challenges: tuple[Challenge, ...] = ()
     demand: Demand | None = None
     statements: tuple[Statement, ...] = ()
@@ -220,6 +236,13 @@ class EnforcementCaseSnapshot:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "records", frozenset(self.records))
+
+    @property
+    def executes_itself(self) -> bool:
+        """Whether the agency executes the decision itself: a law gives it the power, and it is not
+        an entrusted organisation (which holds none of its own, 第十三条、第七十条); otherwise the
+        decision is executed by the court, on the agency's application (第十三条第二款)."""
+        return self.execution_power and self.agency_kind != "entrusted_organization"
 
 
 __all__ = [

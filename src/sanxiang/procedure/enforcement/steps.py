@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
+from sanxiang.procedure.enforcement import guards as g
 from sanxiang.procedure.enforcement.basis import compulsion_article
+from sanxiang.procedure.enforcement.from_penalty import penalty_followed
 from sanxiang.procedure.enforcement.snapshot import (
     COURT_RULINGS,
     DECISION_SOURCES,
@@ -56,8 +59,9 @@ from sanxiang.procedure.enforcement.texts import (
     StatementTexts,
     SubstituteTexts,
 )
-from sanxiang.procedure.penalty.snapshot import yuan
-from sanxiang.procedure.roles import HEAD
+from sanxiang.procedure.parameters import ParameterMissing
+from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot, yuan
+from sanxiang.procedure.roles import HEAD, Role
 from sanxiang.procedure.steps import (
     Draft,
     Field,
@@ -75,6 +79,10 @@ from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX
 
 ART = compulsion_article
 KEY = "enforcement"
+# Who in the agency takes the operational steps (serving, recording, carrying out): its officers
+# and its head; never the agency's administrator or its legal reviewer (本单位职责分工). The same
+# set as coercion's; defined here until procedure.roles names it for both.
+OPERATIONAL = frozenset({Role.OFFICER, Role.AGENCY_HEAD})
 PROCEDURES = (KEY,)
 _t, _area, _lines, _date, _bool, _reason = text_field, area_field, lines_field, date_field, bool_field, reason_field
 
@@ -94,11 +102,26 @@ PARENT_BASIS = f"{PLATFORM_PREFIX}：执行本平台行政处罚案件的决定�
 @dataclass(frozen=True)
 class EnforcementCase(EnforcementCaseSnapshot):
     """The case as its steps and documents see it: the facts the guards read, the penalty case it
-    executes (if it is on the platform) and the documents issued so far. The last two are read
-    afresh from the case (`ProcedureSpec.derived_fields`), never stored."""
+    executes (if it is on the platform) and the documents issued so far. The last three are read
+    afresh from the case (`ProcedureSpec.derived_fields`), never stored.
+
+    A case that executes a penalty case follows it (`from_penalty.penalty_followed`): the decision's
+    fine, payments and dates and the 复议 or 诉讼 are the penalty case's as they stand, whatever was
+    copied at registration, so a fine paid there is never demanded here."""
 
     penalty_case_id: int | None = None
     documents_issued: tuple[tuple[str, str], ...] = ()  # (document kind, number), oldest first
+    # The penalty case executed, as its stored facts say (its registry and evidence are not read).
+    penalty_case: PenaltyCaseSnapshot | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.penalty_case is not None:
+            decision, challenges, surcharge = penalty_followed(self.decision, self.challenges, self.surcharge,
+                                                               self.penalty_case)
+            object.__setattr__(self, "decision", decision)
+            object.__setattr__(self, "challenges", challenges)
+            object.__setattr__(self, "surcharge", surcharge)
 
     def document_number(self, kind: str) -> str:
         """The number of the latest document of `kind` issued in this case, or ""."""
@@ -160,9 +183,30 @@ SERVICE_FIELDS = (
 # --- 据以执行的行政决定 ------------------------------------------------------------------------------
 
 
+def registration_relied_on(d: Draft) -> str:
+    """What already rests on the registered decision (a payment, a 复议 or 诉讼), or "": a
+    decision registered by mistake may be registered anew only while nothing does."""
+    snapshot, texts = d.snapshot, texts_of(d)
+    if not snapshot.decision.registered:
+        return ""
+    if texts.payments:
+        return "当事人的缴纳或者履行"
+    if snapshot.challenges:
+        return "行政复议或者行政诉讼"
+    return ""
+
+
+# The form's names of what the surcharge rules check.
+SURCHARGE_FIELDS = {"surcharge.from_day": "surcharge_from", "surcharge.daily_permille": "surcharge_daily_permille",
+                    "surcharge.basis": "surcharge_basis"}
+MONEY_KINDS = {"fine": "罚款", "other": "其他金钱给付义务（税款、费用等）"}
+
+
 def apply_register_decision(d: Draft, data: dict[str, Any]) -> None:
     """A decision the agency made outside the platform: what it asks, when the party received it
-    and the last day it gave (第三十四条), the amount for money and the surcharge it told."""
+    and the last day it gave (第三十四条), the amount for money and the surcharge it told, on the
+    terms of 第四十五条 (`guards.surcharge_terms`). Registered once: a registration may be corrected
+    only while no payment, 复议 or 诉讼 rests on it (every registration stays in the ledger)."""
     snapshot = d.snapshot
     if snapshot.penalty_case_id is not None:
         d.refuse(
@@ -172,9 +216,19 @@ def apply_register_decision(d: Draft, data: dict[str, Any]) -> None:
             "number",
         )
         return
+    relied_on = registration_relied_on(d)
+    if relied_on:
+        d.refuse(
+            "enforcement.decision.already_registered",
+            f"据以执行的行政决定已经登记，且已据此登记了{relied_on}，不能重新登记",
+            f"{PLATFORM_PREFIX}：据以执行的行政决定登记后，以之为据的缴纳、复议诉讼记录不能被改写（{ART(34)}）",
+            "number",
+        )
+        return
     obligation = data["obligation"]
     decided_on, received_on, due = data["decided_on"], data["received_on"], data["performance_due"]
     principal, paid = fen(data.get("principal_yuan")), fen(data.get("paid_yuan"))
+    money_kind = data.get("money_kind") or ""
     not_after_today(d, received_on, "当事人收到决定书的日期", "received_on")
     if received_on < decided_on:
         d.refuse("enforcement.form.received_before_decided", "当事人收到决定书的日期早于决定日期", FORM_BASIS, "received_on")
@@ -184,33 +238,60 @@ def apply_register_decision(d: Draft, data: dict[str, Any]) -> None:
     if obligation == "payment" and principal <= 0:
         d.refuse("enforcement.form.principal_missing", "金钱给付义务须填写决定确定的金额", ART(35, detail="第三项"),
                  "principal_yuan")
+    if obligation == "payment" and not data["source"].startswith("penalty.") and money_kind not in MONEY_KINDS:
+        d.refuse("enforcement.form.money_kind_missing", "金钱给付义务须选择其种类（罚款或者其他），加处的标准因此不同",
+                 FORM_BASIS, "money_kind")
     if obligation != "payment" and (principal or paid):
         d.refuse("enforcement.form.principal_not_money", "不是金钱给付义务的，不填写金额", FORM_BASIS, "principal_yuan")
     if paid > principal:
         d.refuse("enforcement.form.paid_above_principal", "已缴纳的数额多于决定确定的金额", FORM_BASIS, "paid_yuan")
+    decision = BasisDecision(
+        source=data["source"],
+        obligation=obligation,
+        decided_on=decided_on,
+        received_on=received_on,
+        performance_due=due,
+        principal_fen=principal,
+        paid_fen=paid,
+        number=text(data, "number"),
+        fine=obligation == "payment" and money_kind == "fine",
+    )
     surcharge = None
     if data.get("surcharge_notified"):
         from_day = data.get("surcharge_from") or due + dt.timedelta(days=1)
         permille = data.get("surcharge_daily_permille")
-        surcharge = Surcharge(notified=True, from_day=from_day, daily_permille=30 if permille is None else permille)
+        if permille is None and decision.is_fine:
+            permille = fine_surcharge_permille(d, decision)
+        if permille is None:
+            d.refuse("enforcement.form.surcharge_rate_missing", "请填写每日加处比例及其依据", FORM_BASIS,
+                     "surcharge_daily_permille")
+        else:
+            surcharge = Surcharge(notified=True, from_day=from_day, daily_permille=permille,
+                                  basis=text(data, "surcharge_basis"))
         if obligation != "payment":
             d.refuse("enforcement.form.surcharge_not_money", "加处罚款或者滞纳金只适用于金钱给付义务", ART(45),
                      "surcharge_notified")
-    d.update(
-        decision=BasisDecision(
-            source=data["source"],
-            obligation=obligation,
-            decided_on=decided_on,
-            received_on=received_on,
-            performance_due=due,
-            principal_fen=principal,
-            paid_fen=paid,
-            number=text(data, "number"),
-        ),
-        surcharge=surcharge,
-    )
+    d.update(decision=decision, surcharge=surcharge)
+    if surcharge is not None and obligation == "payment":
+        try:
+            problems = g.surcharge_terms(d.snapshot, d.context)
+        except ParameterMissing as missing:
+            problems = [missing.violation]
+        for problem in problems:
+            d.violations.append(replace(problem, field=SURCHARGE_FIELDS.get(problem.field or "", problem.field)))
     set_texts(d, decision=DecisionTexts(title=text(data, "title"), duty=text(data, "duty"),
                                         default=text(data, "default"), facts=text(data, "facts")))
+
+
+def fine_surcharge_permille(d: Draft, decision: BasisDecision) -> int | None:
+    """The daily surcharge on a fine (行政处罚法第七十二条), per mille, in force when the party received it."""
+    try:
+        value = d.context.parameters["penalty.surcharge.daily_percent"].value_on(
+            decision.received_on, region=d.snapshot.region, sector=d.snapshot.sector)
+    except ParameterMissing as missing:
+        d.violations.append(missing.violation)
+        return None
+    return int(Decimal(str(value)) * 10)
 
 
 # --- 催告 (第三十五条、第三十八条) ---------------------------------------------------------------
@@ -296,6 +377,11 @@ def apply_decide_execution(d: Draft, data: dict[str, Any]) -> None:
     immediate, evidence = bool(data.get("immediate")), text(data, "immediate_reason")
     if starts_at is not None and starts_at.date() < d.on:
         d.refuse("enforcement.form.execution_before_decision", "强制执行的时间早于决定日期", FORM_BASIS, "starts_at")
+    power_basis = text(data, "power_basis")
+    if power_basis:
+        # The head claims the agency's own power: the provision is kept in the facts (and, a
+        # citation naming nobody, in clear in the ledger entry of this step).
+        d.update(execution_power_basis=power_basis)
     claimed_surcharge(d, data)
     elements = {"party", "remedies", "agency_seal"}  # the case supplies them; the document refuses without them
     if reasons and bases and (not immediate or evidence):
@@ -523,6 +609,15 @@ def apply_record_court_ruling(d: Draft, data: dict[str, Any]) -> None:
 
 def payment_add(d: Draft, *, on: dt.date, amount: int, proof: str, field_name: str) -> None:
     decision = d.snapshot.decision
+    if d.snapshot.penalty_case_id is not None:
+        # One record of what was paid on a fine: the penalty case's, which this case follows.
+        d.refuse(
+            "enforcement.payment.in_penalty_case",
+            "本案执行所属行政处罚案件的罚款，当事人的缴纳请在该行政处罚案件中登记（本案随之更新）",
+            PARENT_BASIS,
+            field_name,
+        )
+        return
     if decision.obligation != "payment":
         d.refuse("enforcement.payment.not_money", "本案的义务不是金钱给付，请登记履行的日期和情况", FORM_BASIS, field_name)
         return
@@ -591,12 +686,13 @@ PLAN_FIELDS = (
     Field("ends_at", "结束时间", "datetime"),
     _t("place", "地点"),
     _bool("emergency", "情况紧急（须在夜间或者法定节假日实施）"),
-    _reason("emergency_reason", "紧急情况", required=False),
+    # The emergency may name the people endangered: the ledger keeps its digest, the case its text.
+    _area("emergency_reason", "紧急情况", required=False),
     _bool("cuts_utilities", "对居民生活采取了停止供水、供电、供热、供燃气等方式"),
 )
 
 STEPS: tuple[Step, ...] = (
-    Step("register_decision", "登记据以执行的行政决定", PROCEDURES, states=("pending",),
+    Step("register_decision", "登记据以执行的行政决定", PROCEDURES, states=("pending",), roles=OPERATIONAL,
          fields=(
              Field("source", "决定的来源", "choice", choices=choices(DECISION_SOURCES)),
              Field("obligation", "决定确定的义务", "choice", choices=choices(OBLIGATION_KINDS)),
@@ -606,6 +702,8 @@ STEPS: tuple[Step, ...] = (
              _date("received_on", "当事人收到决定书的日期"),
              _date("performance_due", "决定确定的履行期限（最后一日）"),
              Field("principal_yuan", "金钱给付的数额（元）", "yuan", required=False),
+             Field("money_kind", "金钱给付义务的种类", "choice", required=False, choices=choices(MONEY_KINDS),
+                   help="罚款的加处标准为法定的每日百分之三；其他金钱给付义务须载明其加处标准的依据"),
              Field("paid_yuan", "已缴纳的数额（元）", "yuan", required=False),
              _area("duty", "决定要求当事人履行的义务", help="如：于2026年5月10日前自行拆除违法建设的彩钢房"),
              _t("default", "当事人不履行的情况", help="如：逾期未拆除"),
@@ -613,11 +711,13 @@ STEPS: tuple[Step, ...] = (
              _bool("surcharge_notified", "决定已告知加处罚款或者滞纳金的标准"),
              _date("surcharge_from", "加处罚款或者滞纳金的起算日", required=False),
              Field("surcharge_daily_permille", "每日加处比例（千分之）", "int", required=False,
-                   help="行政处罚的加处罚款为每日百分之三，即千分之三十"),
+                   help="行政处罚的加处罚款为每日百分之三，即千分之三十（罚款不填则按此计算）"),
+             _reason("surcharge_basis", "加处标准的依据", required=False,
+                     help="罚款按每日百分之三加处的不填；其他标准须写明规定该标准的法律、法规条款"),
          ),
          apply=apply_register_decision,
          help="在平台外作出的行政决定须先登记；执行本平台行政处罚案件的决定时，决定的内容已自动载入"),
-    Step("serve_demand", "送达催告书", PROCEDURES, transition=True,
+    Step("serve_demand", "送达催告书", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(
              _date("served_on", "送达日期"),
              _date("deadline", "履行期限（当事人应于此日前履行）"),
@@ -630,7 +730,7 @@ STEPS: tuple[Step, ...] = (
          apply=apply_serve_demand,
          documents=(("demand", "demand"), ("service_receipt", "demand_service_receipt")),
          document_applies=document_not_public_notice, supplies=("demand", "surcharge.claimed_fen")),
-    Step("record_statement", "记录并复核陈述、申辩", PROCEDURES, transition=True,
+    Step("record_statement", "记录并复核陈述、申辩", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(_date("submitted_on", "提出日期"), _area("summary", "陈述、申辩的事实、理由和证据"),
                  _area("reexamination", "复核意见"), _bool("adopted", "事实、理由或者证据成立，予以采纳")),
          apply=apply_record_statement, supplies=("statements",)),
@@ -644,20 +744,24 @@ STEPS: tuple[Step, ...] = (
              Field("surcharge_yuan", "加处罚款或者滞纳金（元）", "yuan", required=False),
              _bool("immediate", "在催告期间立即强制执行"),
              _area("immediate_reason", "当事人转移或者隐匿财物的证据", required=False),
+             _reason("power_basis", "授予本机关行政强制执行权的法律条款", required=False,
+                     help="本机关自行强制执行的须填写（已登记的可不填），如：《中华人民共和国税收征收管理法》第四十条"),
          ),
          apply=apply_decide_execution, documents=(("execution_decision", "execution_decision"),),
-         supplies=("execution_decision", "surcharge.claimed_fen", "assets_being_hidden"), decides=True),
-    Step("serve_execution_decision", "送达强制执行决定书", PROCEDURES, transition=True,
+         supplies=("execution_decision", "surcharge.claimed_fen", "assets_being_hidden", "execution_power_basis"),
+         decides=True),
+    Step("serve_execution_decision", "送达强制执行决定书", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(_date("served_on", "送达日期"), *SERVICE_FIELDS),
          apply=apply_serve_execution_decision,
          documents=(("service_receipt", "execution_service_receipt"),),
          document_applies=document_not_public_notice, supplies=("enforcement.decision.",)),
     Step("publish_demolition_notice", "发布强制拆除公告", PROCEDURES, states=("demanded", "decided", "decision_served"),
+         roles=OPERATIONAL,
          fields=(_date("published_on", "公告日期"), _date("deadline", "限期自行拆除的期限"), _t("place", "公告张贴地点"),
                  _area("content", "公告内容")),
          apply=apply_publish_demolition_notice,
          help="强制拆除违法的建筑物、构筑物、设施，须先公告，限期当事人自行拆除"),
-    Step("execute", "实施强制执行", PROCEDURES, transition=True,
+    Step("execute", "实施强制执行", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(*PLAN_FIELDS, _area("record", "强制执行现场笔录（执行经过）"), _t("result", "执行结果", required=False)),
          apply=apply_execute, supplies=("plan", "records"),
          help="不得在夜间或者法定节假日实施，情况紧急的除外；强制拆除须全程音像记录"),
@@ -684,15 +788,15 @@ STEPS: tuple[Step, ...] = (
          ),
          apply=apply_decide_substitute, documents=(("substitute_decision", "substitute_decision"),),
          supplies=("substitute", "harm_grounds"), decides=True),
-    Step("serve_substitute_decision", "送达代履行决定书", PROCEDURES, states=("substitute_decided",),
+    Step("serve_substitute_decision", "送达代履行决定书", PROCEDURES, states=("substitute_decided",), roles=OPERATIONAL,
          fields=(_date("served_on", "送达日期"), *SERVICE_FIELDS),
          apply=apply_serve_substitute_decision,
          documents=(("service_receipt", "substitute_service_receipt"),)),
-    Step("serve_substitute_demand", "代履行前催告当事人履行", PROCEDURES, states=("substitute_decided",),
+    Step("serve_substitute_demand", "代履行前催告当事人履行", PROCEDURES, states=("substitute_decided",), roles=OPERATIONAL,
          fields=(_date("served_on", "催告送达日期"), _t("note", "催告情况", required=False)),
          apply=apply_serve_substitute_demand,
          help="代履行三个工作日前催告当事人履行，当事人履行的，停止代履行"),
-    Step("perform_substitute", "实施代履行", PROCEDURES, transition=True,
+    Step("perform_substitute", "实施代履行", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(*PLAN_FIELDS, _bool("supervised_on_site", "本机关已派员到场监督"),
                  _bool("signed_by_all", "到场监督的工作人员、代履行人和当事人或者见证人已在执行文书上签名或者盖章"),
                  _area("record", "代履行执行文书（执行经过）"), Field("cost_yuan", "实际费用（元）", "yuan", required=False)),
@@ -707,19 +811,19 @@ STEPS: tuple[Step, ...] = (
          apply=apply_apply_to_court, documents=(("court_application", "court_application"),),
          supplies=("court", "surcharge.claimed_fen"),
          help="催告书送达十个工作日后当事人仍未履行的，可以自复议、诉讼期限届满之日起三个月内申请"),
-    Step("record_court_ruling", "登记人民法院裁定", PROCEDURES, transition=True,
+    Step("record_court_ruling", "登记人民法院裁定", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(Field("ruling", "裁定结果", "choice", choices=choices(COURT_RULINGS)), _date("ruled_on", "裁定日期"),
                  _t("ruling_number", "裁定书文号", required=False), _t("note", "说明", required=False)),
          apply=apply_record_court_ruling, supplies=("court.ruling", "records")),
-    Step("record_payment", "登记当事人部分缴纳", PROCEDURES, states=OPEN,
+    Step("record_payment", "登记当事人部分缴纳", PROCEDURES, states=OPEN, roles=OPERATIONAL,
          fields=(_date("paid_on", "缴纳日期"), Field("amount_yuan", "缴纳数额（元）", "yuan"), _t("proof", "缴款凭证号")),
          apply=apply_record_payment),
-    Step("record_challenge", "登记行政复议或者行政诉讼", PROCEDURES, states=OPEN,
+    Step("record_challenge", "登记行政复议或者行政诉讼", PROCEDURES, states=OPEN, roles=OPERATIONAL,
          fields=(Field("kind", "类别", "choice", choices=choices(CHALLENGE_KINDS)), _date("started_on", "申请或者起诉日期"),
                  _date("ended_on", "终结日期", required=False), _t("body", "复议机关或者人民法院及案号", required=False)),
          apply=apply_record_challenge,
          help="登记同一类别、同一日期的复议或者诉讼时，更新其终结日期"),
-    Step("record_performance", "登记当事人履行", PROCEDURES, transition=True,
+    Step("record_performance", "登记当事人履行", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(_date("performed_on", "履行日期"), Field("paid_yuan", "本次缴纳数额（元）", "yuan", required=False),
                  _t("proof", "履行凭证", help="缴款凭证号，或者履行情况（如：已自行拆除）")),
          apply=apply_record_performance, supplies=("decision.performed_on", "records")),
