@@ -100,3 +100,21 @@ def test_a_date_that_is_no_string_is_a_422(value):
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 422, response.content
     assert any(v["field"] == "on" and v["message"] == "应为日期（YYYY-MM-DD）" for v in response.json()["violations"])
+
+
+def test_a_penalty_decision_is_executed_by_one_enforcement_case_at_a_time():
+    """One execution of a decision at a time: a second enforcement case would demand and execute
+    the same fine again (the platform's rule, 行政强制法第三十四条 and the case it serves)."""
+    from tests.cases.test_enforcement_cases import enforcement_make, penalty_served
+
+    w = world_make()
+    penalty = penalty_served(w)
+    first = enforcement_make(w, parent=penalty)
+    with pytest.raises(Refused) as refused:
+        enforcement_make(w, parent=penalty)
+    (violation,) = refused.value.violations
+    assert violation.code == "enforcement.parent.already_executed" and first.number in violation.message
+    assert violation.basis_kind == "platform"
+    # Once the first is closed, the decision may be executed by a new case (what remains of it).
+    Case.objects.filter(pk=first.pk).update(state="closed")
+    assert enforcement_make(w, parent=penalty).parent_id == penalty.pk

@@ -192,6 +192,12 @@ def case_create(
     ):
         kinds = "、".join(ACT_KINDS[k] for k in spec.parent_act_kinds)
         violations.append(Violation("case.parent_kind", f"{spec.label}只能属于{kinds}案件", DATA, "parent"))
+    elif parent is not None and spec is not None and spec.siblings_problems is not None:
+        open_cases = tuple(
+            Case.objects.filter(parent=parent, procedure=spec.key).exclude(state__in=sorted(spec.final_states))
+            .order_by("pk").values_list("number", flat=True)
+        )
+        violations += spec.siblings_problems(open_cases=open_cases)
     elif parent is None and spec is not None and spec.parent_required:
         violations.append(Violation("case.parent_missing", f"{spec.label}须选择所属案件", DATA, "parent"))
     if party is not None and party.agency_id != agency.pk:

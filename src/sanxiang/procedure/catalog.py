@@ -71,6 +71,9 @@ class ProcedureSpec:
     # inside a penalty case, the execution of a penalty decision), and whether it must.
     parent_act_kinds: tuple[str, ...] = ()
     parent_required: bool = False
+    # What refuses another case of this procedure under the same parent, given the numbers of
+    # those still open (`open_cases=`): one execution of a decision at a time.
+    siblings_problems: Callable[..., list[Violation]] | None = None
     # The kinds of the 权责清单's matters (registry MatterKind) a case of this procedure serves.
     matter_kinds: tuple[str, ...] = ()
     help: str = ""

@@ -173,6 +173,7 @@ ENFORCEMENT_SPEC = procedure_register(
         options={"execution_power": EXECUTION_POWER},
         option_labels={"execution_power": "行政强制执行权"},
         parent_act_kinds=("penalty",),
+        siblings_problems=guards.penalty_case_already_executed,
         parent_required=False,
         matter_kinds=("coercion",),
         help="执行行政决定：催告、陈述申辩、强制执行决定、执行协议、代履行、强制拆除，或者申请人民法院强制执行",

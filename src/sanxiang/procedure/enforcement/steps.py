@@ -61,7 +61,7 @@ from sanxiang.procedure.enforcement.texts import (
 )
 from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot, yuan
-from sanxiang.procedure.roles import HEAD, Role
+from sanxiang.procedure.roles import HEAD, OPERATIONAL
 from sanxiang.procedure.steps import (
     Draft,
     Field,
@@ -82,7 +82,6 @@ KEY = "enforcement"
 # Who in the agency takes the operational steps (serving, recording, carrying out): its officers
 # and its head; never the agency's administrator or its legal reviewer (本单位职责分工). The same
 # set as coercion's; defined here until procedure.roles names it for both.
-OPERATIONAL = frozenset({Role.OFFICER, Role.AGENCY_HEAD})
 PROCEDURES = (KEY,)
 _t, _area, _lines, _date, _bool, _reason = text_field, area_field, lines_field, date_field, bool_field, reason_field
 
