@@ -131,15 +131,17 @@ class _Story:
 
 
 def _officers_covering(
-    agency: Agency, start: dt.date, today: dt.date, prefer: Officer | None, avoid: int | None = None
+    agency: Agency, start: dt.date, today: dt.date, prefer: Officer | None, avoid: int | tuple[int, ...] | None = None
 ) -> list[Officer]:
     """Two officers of the agency whose certificates for the field are valid from the case's
     first day to today, the demo officer first when they qualify (so that the demo account's
-    worklist has cases)."""
+    worklist has cases); none of `avoid` (one officer's id or several)."""
     chosen = []
     # The demo reviewer never investigates a demo case, so that he may review them all (回避).
+    avoided = avoid if isinstance(avoid, tuple) else (avoid,)
     candidates = list(
-        Officer.objects.filter(agency=agency, status="active").exclude(pk=avoid).prefetch_related("certificates").order_by("pk")
+        Officer.objects.filter(agency=agency, status="active").exclude(pk__in=[pk for pk in avoided if pk is not None])
+        .prefetch_related("certificates").order_by("pk")
     )
     if prefer is not None:
         candidates.sort(key=lambda o: o.pk != prefer.pk)

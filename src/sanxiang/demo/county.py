@@ -144,14 +144,17 @@ def _demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
 
 
 def _demo_cases(generator: CountyGenerator) -> None:
-    """The demo cases of the main agency (see `sanxiang.demo.cases`), added once."""
+    """The demo cases of the main agency (see `sanxiang.demo.cases`; its 查封、扣押、冻结 and 强制执行
+    cases, some inside those penalty cases: `sanxiang.demo.coercion`), added once."""
     from sanxiang.demo.cases import demo_cases_load
+    from sanxiang.demo.coercion import demo_coercion_load
 
     main = Agency.objects.filter(credit_code=generator.main_agency().credit_code).first()
     users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
     if main is None or len(users) != 3:
         return  # not the demo's own accounts: leave the county as it is
     if demo_cases_load(agency=main, users=users, today=generator.today):
+        demo_coercion_load(agency=main, users=users, today=generator.today)
         _demo_publicity(main=main, head=users["head"], today=generator.today)
 
 
