@@ -22,7 +22,7 @@ from decimal import Decimal
 from sanxiang.accounts.models import User
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.services import case_create
+from sanxiang.cases.services import case_action_perform, case_create
 from sanxiang.demo.cases import DAY, FIELD, Plan, _officers_covering, _Story
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.coercion.guards import audio_video_missing
@@ -227,11 +227,11 @@ def _measure(s: _Story, plan: MeasurePlan, officers: list[Officer], party: Party
                notice_served_on=day + 25 * DAY)
     elif plan.stop == "released":
         end = day + 12 * DAY
-        s.step("coercion_release", end, ground="no_violation", detail="经检验，涉案物品符合食品安全标准", returned=True,
+        s.step("coercion_release", end, "head", ground="no_violation", detail="经检验，涉案物品符合食品安全标准", returned=True,
                collection=f"当事人于{end.year}年{end.month}月{end.day}日到本局涉案物品仓库领取")
     elif plan.stop == "destroyed":
         end = day + 12 * DAY
-        s.step("coercion_destroy", end, text="经检验腐败变质，依照食品安全法的规定，在执法人员监督下进行无害化销毁", on=end)
+        s.step("coercion_destroy", end, "head", text="经检验腐败变质，依照食品安全法的规定，在执法人员监督下进行无害化销毁", on=end)
     elif plan.stop == "confiscated":
         # Confiscated by the penalty decision of the case the seizure belongs to, on the day it was made.
         decision = IssuedDocument.objects.filter(case_id=s.case.parent_id, kind="decision_document").order_by("pk").first()
@@ -251,10 +251,10 @@ def _freeze(s: _Story, plan: MeasurePlan, officers: list[Officer], day: dt.date,
         s.step("coercion_extend", day + 25 * DAY, "head", days=30, reason="涉案资金往来复杂，需进一步核查",
                notice_served_on=day + 25 * DAY)
     elif plan.stop == "released":
-        s.step("coercion_release", day + 10 * DAY, ground="no_violation", detail="经核查，冻结的存款与违法行为无关")
+        s.step("coercion_release", day + 10 * DAY, "head", ground="no_violation", detail="经核查，冻结的存款与违法行为无关")
     elif plan.stop == "handled":
         end = day + 25 * DAY
-        s.step("coercion_handle", end, text="依法划拨冻结的存款，缴纳罚款", number="", on=end)
+        s.step("coercion_handle", end, "head", text="依法划拨冻结的存款，缴纳罚款", number="", on=end)
 
 
 # --- 行政强制执行 --------------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def _decision(obligation: str, *, decided: dt.date, due_days: int = 15, number: 
         "surcharge_daily_permille": None,
     }
     if obligation == "payment":
-        data |= {"principal_yuan": Decimal("5000"), "duty": "缴纳罚款人民币伍仟元整", "default": "逾期未缴纳罚款",
+        data |= {"money_kind": "fine", "principal_yuan": Decimal("5000"), "duty": "缴纳罚款人民币伍仟元整", "default": "逾期未缴纳罚款",
                  "facts": "当事人的违法事实清楚，本机关依法作出罚款的行政处罚决定。",
                  "surcharge_notified": True, "surcharge_from": received + dt.timedelta(days=due_days + 1),
                  "surcharge_daily_permille": 30}
@@ -327,7 +327,10 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
     if plan.path == "parent":
         # Registered on the penalty case, whose decision it loads; the party has paid a part of the
         # fine, the rest waits for the demand.
-        s.record("record_payment", today, paid_on=today, amount_yuan=Decimal("1000"), proof=f"NS{today:%Y%m%d}{index:02d}")
+        # The payment is recorded where the fine is, in the penalty case; the execution case follows it.
+        parent = s.case.parent
+        case_action_perform(actor=s.users["officer"], case=parent, action="record_payment", on=today,
+                            data={"paid_on": today, "amount_yuan": Decimal("1000"), "receipt": f"NS{today:%Y%m%d}{index:02d}"})
         return
     if plan.path == "pay":
         # Anchor: the day the demand was served.
@@ -369,7 +372,10 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
         s.step("decide_execution", decide_on, "head", method="removal",
                method_detail="由本机关组织人员拆除违法设置的招牌" if sign else "由本机关组织人员清除占道堆放的货物",
                starts_at=at(_weekday_from(today + 10 * DAY), 9), reasons="当事人经催告逾期仍不履行。",
-               bases=[f"{COMPULSION_LAW}第三十七条"], surcharge_yuan=None, immediate=False, immediate_reason="")
+               bases=[f"{COMPULSION_LAW}第三十七条"], surcharge_yuan=None, immediate=False, immediate_reason="",
+               # The law that gives the agency its own power to execute (a demo: the 公路法 gives it to
+               # the highway authority; a real case cites the power its own law gives it).
+               power_basis="《中华人民共和国公路法》第七十九条")
         s.step("serve_execution_decision", decide_on + DAY, served_on=decide_on + DAY, **_service())
         return
     if plan.path == "substitute":
