@@ -1009,3 +1009,18 @@ def test_the_extension_notice_is_served_after_the_extension_is_decided_and_its_r
     step = Entry.objects.get(case_id=case.pk, kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:coercion_extend")
     data = json.loads(bytes(step.body))["payload"]["data"]
     assert "reason" not in data and "reason_sha256" in data and data["days"] == 20
+
+
+def test_inside_a_penalty_case_only_that_cases_decision_confiscating_the_goods_confiscates_them(w):
+    """第二十七条: 依法应当没收的，作出没收的处理决定. Inside a penalty case, the confiscation is that case's
+    decision, and it must confiscate (没收非法财物); a number of another decision, or a decision
+    imposing a fine only, is refused. The lawful path (a decision that confiscates) is the demo's
+    涉嫌销售不合格电线电缆案 (tests/demo/test_demo_coercion.py, every state reached)."""
+    penalty = lead_make(w)
+    seizure = to_in_force(w, measure_case(w, parent=penalty))
+    problems = refusal(seizure, "coercion_confiscate", D(2026, 3, 20), w.officer,
+                       number="乌市监罚决〔2026〕9号", on=D(2026, 3, 20), text="纯牛奶12箱")
+    found = by_code(problems, "coercion.confiscate.not_the_case_decision")
+    assert found.message.endswith("（该案尚未作出决定）") and found.field == "number"
+    assert "第二十七条" in found.legal_basis
+    assert Case.objects.get(pk=seizure.pk).state == "in_force"

@@ -68,7 +68,7 @@ ORDINARY_PLANS = (
     Plan("涉嫌销售不合格燃气具案", "ordinary", "notified", 38, "major", "agreed"),
     Plan("涉嫌经营超过保质期的食品案", "ordinary", "served", 32),
     Plan("涉嫌未取得食品经营许可从事食品经营案", "ordinary", "court_enforcement", 270, "court"),
-    Plan("涉嫌销售不合格电线电缆案", "ordinary", "executed", 60),
+    Plan("涉嫌销售不合格电线电缆案", "ordinary", "executed", 60, "confiscate"),
     Plan("涉嫌价格欺诈案", "ordinary", "closed", 75),
     Plan("涉嫌经营掺假羊肉案", "ordinary", "archived", 110),
 )
@@ -91,6 +91,13 @@ HEARING_PENALTY = {
     "fine_yuan": "50000",
     "penalty_detail": "责令停业整顿十五日",
     "penalty_bases": [f"{FOOD_LAW}第一百二十四条第一款"],
+}
+# The seized cables are confiscated by the decision (the measure of the same case ends so).
+CONFISCATION_PENALTY = {
+    "penalty_kinds": ["fine", "confiscate_property"],
+    "fine_yuan": "3000",
+    "penalty_detail": "没收扣押的不合格电线（BV2.5平方毫米×100米）60卷",
+    "penalty_bases": ["《中华人民共和国产品质量法》第四十九条"],
 }
 VIOLATED = [f"{FOOD_LAW}第三十四条第（十）项"]
 
@@ -128,6 +135,18 @@ class _Story:
             captured_at=timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0))), device_number="DSJ-0001",
         )
         evidence_ingest(actor=officer, source=io.BytesIO(_mp4(seed)), meta=meta)
+
+    def record_scan(self, step: str, title: str) -> None:
+        """A record made on paper (a 没收财物处理记录), scanned into the case under its record kind."""
+        officer = self.users["officer"]
+        meta = evidence_metadata_check(actor=officer, kind="document", original_name=f"{title}.pdf", case=self.case,
+                                       step=step)
+        evidence_ingest(actor=officer, source=io.BytesIO(_scan(title)), meta=meta)
+
+
+def _scan(title: str) -> bytes:
+    """A scanned form as the evidence store sees it: a PDF header and content."""
+    return b"%PDF-1.7\n% " + title.encode("utf-8") + b"\n" + bytes(range(256)) * 8
 
 
 def _officers_covering(
@@ -202,7 +221,7 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
            exchanges=["问：我们是乌审旗市场监督管理局的执法人员，已出示执法证件，你是否看清？", "答：看清了。",
                       "问：涉案商品是什么时候购进的？", "答：上个月购进的。"])
     day = s.working_days_after(day, 2)
-    penalty = HEARING_PENALTY if plan.variant == "hearing" else PENALTY
+    penalty = {"hearing": HEARING_PENALTY, "confiscate": CONFISCATION_PENALTY}.get(plan.variant, PENALTY)
     if not s.step("end_investigation", day, process="经现场检查、询问当事人，调查终结。", facts=f"当事人{plan.title.removesuffix('案').removeprefix('涉嫌')}。",
                   evidence=["现场检查笔录：现场情况", "询问笔录：进货和销售情况", "现场照片：涉案商品"], violated=VIOLATED,
                   **penalty):
@@ -248,6 +267,9 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
         return
     pay_day = serve_day + dt.timedelta(days=5)
     s.step("record_payment", pay_day, paid_on=pay_day, amount_yuan="3000", receipt=f"NS{start:%Y%m%d}{index:02d}")
+    if s.plan.variant == "confiscate":
+        # The confiscated goods handed over for destruction, recorded on paper (第七十四条).
+        s.record_scan("confiscation_record", "没收财物处理记录")
     if not s.step("complete_execution", pay_day):
         return
     if not s.step("close", pay_day + DAY, "head", execution="当事人已按期足额缴纳罚款。", handler_opinion="处罚决定已执行完毕，建议结案。",

@@ -18,7 +18,7 @@ from sanxiang.procedure.engine import GuardContext, Procedure
 
 # The snapshot fields read afresh (cases.selectors.SNAPSHOT_SOURCES); the rest are the case's facts.
 DERIVED_FIELDS = frozenset(
-    {"state", "records", "region", "enforcement_field", "officers", "agency_kind", "penalty_case_id"}
+    {"state", "records", "region", "enforcement_field", "officers", "agency_kind", "penalty_case_id", "penalty_case"}
 )
 SEAL_SEIZURE_OPTIONS = {"measure_kind": {"seal_up": "查封", "seizure": "扣押"}}
 # A recording step in the wrong state breaks the rule that the 现场笔录 and the records follow the

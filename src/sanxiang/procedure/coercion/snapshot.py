@@ -11,6 +11,7 @@ in `records` (an audio-video file linked to a step is the record `audio_video_<s
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.registry_rules import OfficerSnapshot
 
 MEASURE_KINDS: dict[str, str] = {"seal_up": "查封", "seizure": "扣押", "freeze": "冻结"}
@@ -140,6 +141,9 @@ class MeasureSnapshot:
     extension: Extension | None = None
     examinations: tuple[Examination, ...] = ()
     ended_on: dt.date | None = None  # released, confiscated or destroyed
+    # The penalty case the measure serves, as it stands (read afresh, never stored): its decision
+    # is what confiscates the goods (第二十七条).
+    penalty_case: PenaltyCaseSnapshot | None = None
 
     @property
     def kind_label(self) -> str:

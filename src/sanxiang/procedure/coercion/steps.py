@@ -528,6 +528,19 @@ def _confiscation_number(d: Draft, number: str, on: dt.date) -> None:
     if int(found.group("year")) != on.year:
         d.refuse("coercion.confiscate.number_year", f"决定书文号的年份与决定日期（{on.isoformat()}）不一致，请核对",
                  FORM_BASIS, "number")
+    parent = d.snapshot.penalty_case
+    if parent is not None:
+        # Inside a penalty case, the confiscation is that case's decision, and it confiscates.
+        decision = parent.decision
+        if decision is None or not decision.number or decision.number != number:
+            d.refuse("coercion.confiscate.not_the_case_decision",
+                     f"“{_quoted(number, 40)}”不是本措施所属行政处罚案件作出的决定书文号"
+                     + (f"（该案决定书文号为{decision.number}）" if decision is not None and decision.number else "（该案尚未作出决定）"),
+                     ENDING_BASIS, "number")
+        elif decision.penalty is None or "confiscate_property" not in decision.penalty.kinds:
+            d.refuse("coercion.confiscate.decision_does_not_confiscate",
+                     f"所属行政处罚案件的决定（{decision.number}）没有没收非法财物，不能据此没收{_label(d)}的财物",
+                     ENDING_BASIS, "number")
     taken = d.snapshot.taken_on
     if taken is not None and on < taken:
         d.refuse("coercion.confiscate.before_taking",
