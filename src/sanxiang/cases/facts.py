@@ -65,6 +65,21 @@ def facts_load(cls: type[T], data: Any, **given: Any) -> T:
     return _load(cls, {k: v for k, v in data.items() if k not in given}, cls.__name__, given)
 
 
+def facts_field_load(cls: type, name: str, stored: dict[str, Any]) -> Any:
+    """Field `name` of dataclass `cls` from the dict `facts_dump` stored (its default when the
+    dict has no such key: facts stored before the field existed)."""
+    field = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    if field is None:
+        raise FactsError(f"{cls.__name__} has no field {name}")
+    if name not in stored:
+        if field.default is not dataclasses.MISSING:
+            return field.default
+        if field.default_factory is not dataclasses.MISSING:
+            return field.default_factory()
+        raise FactsError(f"{cls.__name__}.{name}: missing")
+    return _load(_hints(cls)[name], stored[name], f"{cls.__name__}.{name}")
+
+
 def _load(hint: Any, data: Any, path: str, given: dict[str, Any] | None = None) -> Any:
     if hint is Any:
         return data

@@ -41,8 +41,7 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
-from sanxiang.cases.facts import facts_load
-from sanxiang.cases.models import Case
+from sanxiang.cases.selectors import case_stored_values
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.annual import (
@@ -63,10 +62,9 @@ from sanxiang.procedure.annual import (
     coercion_actions_of_enforcement,
     coercion_actions_of_measure,
 )
-from sanxiang.procedure.catalog import procedure_spec
+from sanxiang.procedure.catalog import procedure_spec, procedures_all
 from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
 from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
-from sanxiang.procedure.penalty.snapshot import DecisionDraft, InvestigativeAct
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
@@ -111,15 +109,14 @@ def _in_year(day: dt.date | None, year: int) -> bool:
 def annual_actions_count(*, agency: Agency, year: int) -> dict[str, int]:
     """The actions of the year that the platform records, counted from the agency's cases."""
     penalties = inspections = 0
-    for facts in Case.objects.filter(agency=agency).values_list("facts", flat=True).iterator():
-        decided = facts.get("decided_on")
-        if decided and _in_year(dt.date.fromisoformat(decided), year) and facts.get("decision"):
-            if facts_load(DecisionDraft, facts["decision"]).outcome == "penalty":
-                penalties += 1
-        for item in facts.get("investigative_acts") or ():
-            act = facts_load(InvestigativeAct, item)
-            if act.kind == "inspection" and _in_year(act.on, year):
-                inspections += 1
+    penalty_procedures = [key for key, spec in procedures_all().items() if spec.act_kind == "penalty"]
+    rows = case_stored_values(agency_id=agency.pk, procedures=penalty_procedures,
+                              names=("decided_on", "decision", "investigative_acts"))
+    for _, _, facts in rows:
+        decision = facts["decision"]
+        if _in_year(facts["decided_on"], year) and decision is not None and decision.outcome == "penalty":
+            penalties += 1
+        inspections += sum(1 for act in facts["investigative_acts"] if act.kind == "inspection" and _in_year(act.on, year))
     return {"penalty": penalties, "inspection": inspections}
 
 
@@ -129,9 +126,11 @@ def annual_coercion_actions(*, agency: Agency) -> tuple[list[CoercionAction], bo
     stored facts of each compulsory case, loaded into its procedure's snapshot as stored."""
     actions: list[CoercionAction] = []
     declared = False
-    rows = Case.objects.filter(agency=agency, procedure__in=(*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE))
-    for procedure, state, facts in rows.values_list("procedure", "state", "facts").iterator():
-        snapshot = facts_load(procedure_spec(procedure).snapshot_type, facts, state=state)
+    procedures = (*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE)
+    names = {name for key in procedures for name in procedure_spec(key).fact_fields}
+    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=procedures, names=names):
+        spec = procedure_spec(procedure)
+        snapshot = spec.snapshot_type(state=state, **facts)
         if isinstance(snapshot, EnforcementCaseSnapshot):
             actions += coercion_actions_of_enforcement(snapshot)
             declared = declared or snapshot.execution_power
