@@ -10,8 +10,8 @@ from django.test import Client
 
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import officer_worklist
-from sanxiang.cases.services import case_create
+from sanxiang.cases.selectors import case_snapshot_build, officer_worklist
+from sanxiang.cases.services import case_action_perform, case_create
 from sanxiang.procedure.violations import Refused
 from tests.cases.support import lead_make, world_make
 
@@ -118,3 +118,25 @@ def test_a_penalty_decision_is_executed_by_one_enforcement_case_at_a_time():
     # Once the first is closed, the decision may be executed by a new case (what remains of it).
     Case.objects.filter(pk=first.pk).update(state="closed")
     assert enforcement_make(w, parent=penalty).parent_id == penalty.pk
+
+
+def test_while_an_enforcement_case_is_open_the_penalty_case_does_not_execute_its_decision_again():
+    """The penalty case's own 催告 and court application would duplicate those of the enforcement
+    case that executes its decision: refused while that case is open (a platform rule), allowed
+    again once it is closed."""
+    from tests.cases.test_enforcement_cases import enforcement_make, penalty_served
+
+    w = world_make()
+    penalty = penalty_served(w)
+    child = enforcement_make(w, parent=penalty)
+    day = dt.date(2026, 5, 20)
+    with pytest.raises(Refused) as refused:
+        case_action_perform(actor=w.officer, case=penalty, action="serve_enforcement_demand", data={"served_on": day},
+                            on=day)
+    (violation,) = refused.value.violations
+    assert violation.code == "case.execution.elsewhere" and child.number in violation.message
+    assert violation.basis_kind == "platform"
+    Case.objects.filter(pk=child.pk).update(state="closed")
+    penalty = case_action_perform(actor=w.officer, case=penalty, action="serve_enforcement_demand",
+                                  data={"served_on": day}, on=day)
+    assert "enforcement_demand" in case_snapshot_build(penalty).records

@@ -176,6 +176,11 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     # The penalty case an enforcement case executes (`Case.parent`), read afresh from its row and
     # stored facts: the fine, its payments, any 复议 or 诉讼 (what the execution follows). Its
     # officers, records and evidence are not read (nothing of the execution depends on them): one query.
+    "enforcement_cases_open": lambda case: tuple(
+        child.number for child in case.children.order_by("pk").only("number", "procedure", "state")
+        if (spec := procedures_all().get(child.procedure)) is not None and spec.act_kind == "enforcement"
+        and child.state not in spec.final_states
+    ),
     "penalty_case": lambda case: None if case.parent_id is None else next(
         facts_load(PenaltyCaseSnapshot, parent.facts, state=parent.state, party=_party_snapshot(parent),
                    act_date=parent.act_date or timezone.localtime(parent.created_at).date(),

@@ -17,7 +17,8 @@ from sanxiang.procedure.penalty.texts import PenaltyTexts
 # The snapshot fields read afresh from the registry, the evidence store and the case's columns;
 # every other field is a fact of the case, stored with it.
 DERIVED_FIELDS = frozenset(
-    {"state", "party", "act_date", "enforcement_field", "region", "officers", "records", "matter", "catalogue"}
+    {"state", "party", "act_date", "enforcement_field", "region", "officers", "records", "matter", "catalogue",
+     "enforcement_cases_open"}
 )
 
 

@@ -483,6 +483,9 @@ class PenaltyCaseSnapshot:
     payments: tuple[Payment, ...] = ()
     challenges: tuple[Challenge, ...] = ()
     enforcement_demand_served_on: dt.date | None = None  # 催告书 (行政强制法第五十四条)
+    # The enforcement cases (行政强制执行) of this case's decision still open, by number: read afresh,
+    # never stored. While one is open, the execution goes on there, not here.
+    enforcement_cases_open: tuple[str, ...] = ()
     court_applied_on: dt.date | None = None
     # 简易程序
     on_spot: OnSpot | None = None

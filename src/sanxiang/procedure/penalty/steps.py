@@ -775,12 +775,25 @@ def apply_challenge(d: Draft, data: dict) -> None:
     d.update(challenges=(*d.snapshot.challenges, Challenge(data["kind"], data["started_on"], data.get("ended_on"))))
 
 
+ONE_EXECUTION = "平台规则：同一行政决定只由一件强制执行案件执行，避免重复催告、重复申请"
+
+
+def _executed_elsewhere(d: Draft, what: str) -> None:
+    """While an enforcement case of this decision is open, the execution goes on there."""
+    if d.snapshot.enforcement_cases_open:
+        numbers = "、".join(d.snapshot.enforcement_cases_open)
+        d.refuse("case.execution.elsewhere", f"本案决定已由强制执行案件（{numbers}）执行，请在该案件中{what}",
+                 ONE_EXECUTION, "state")
+
+
 def apply_demand(d: Draft, data: dict) -> None:
+    _executed_elsewhere(d, "送达催告书")
     d.update(enforcement_demand_served_on=data["served_on"])
     d.records.add("enforcement_demand")
 
 
 def apply_court(d: Draft, data: dict) -> None:
+    _executed_elsewhere(d, "申请人民法院强制执行")
     texts_update(d, court=Court(court=data["court"], on=d.on))
     d.records.add("court_application")
 
