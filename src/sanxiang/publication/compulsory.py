@@ -77,6 +77,7 @@ from sanxiang.publication.models import (
     PublicationStatus,
 )
 from sanxiang.publication.permissions import user_can_publish
+from sanxiang.publication.services import publication_record, redaction_summary
 from sanxiang.registry.models import PartyKind
 
 MEASURE_PROCEDURES = ("seal_seizure", "freeze")
@@ -287,11 +288,6 @@ def _status(refusals: list[Violation]) -> str:
     return DraftStatus.NOT_PUBLISHED
 
 
-def _summary(redactions) -> list[dict]:
-    rows = [r if isinstance(r, dict) else asdict(r) for r in redactions]
-    return [{"field": r["field"], "kind": r["kind"], "digest": r["digest"]} for r in rows]
-
-
 def _draft_fill(draft: PublicationDraft, case: Case, decision: CompulsoryDecision) -> list[Violation]:
     """Write the decision's current state into a draft not yet published; the reasons not to
     publish it are returned (and stored)."""
@@ -335,7 +331,7 @@ def _drafted_entry(draft: PublicationDraft, *, action: str, refusals: list[Viola
                 "status": draft.status,
                 "refreshed": refreshed,
                 "due_on": draft.due_on.isoformat(),
-                "redactions": _summary(draft.redactions),
+                "redactions": redaction_summary(draft.redactions),
                 "refusals": [{"code": v.code, "legal_basis": v.legal_basis} for v in refusals],
                 "basis": draft.facts["due_basis"],
             },
@@ -406,7 +402,7 @@ def _published_follow(draft: PublicationDraft, case: Case, decision: CompulsoryD
         draft.facts = facts
         draft.save(update_fields=["public", "redactions", "facts", "updated_at"])
         payload = {"publication": publication.pk, "corrected_on": on.isoformat(), "fields": ["content"],
-                   "automatic": True, "action": action, "redactions": _summary(conclusion)}
+                   "automatic": True, "action": action, "redactions": redaction_summary(conclusion)}
         kind = EventKind.PUBLICATION_CORRECTED
         subject = f"publication:{publication.pk}"
     entry_append(
@@ -490,7 +486,6 @@ def compulsory_publication_approve(
 ) -> Publication:
     """Publish a compulsory decision's draft after a person compared it with the original (and
     may have hidden more). The rules are applied again to the case as it is now."""
-    from sanxiang.publication.search import publication_search_text
     from sanxiang.publication.services import public_agency_get
 
     draft = _locked(draft)
@@ -529,36 +524,8 @@ def compulsory_publication_approve(
         published_on=on,
         display_until=period.ends_on,
     )
-    publication.search_text = publication_search_text(publication)
-    publication.save()
-    draft.public = public
-    draft.redactions = redactions
-    draft.status = DraftStatus.PUBLISHED
-    draft.publication = publication
-    draft.approved_by = actor
-    draft.approved_at = timezone.now()
-    draft.save()
-    entry_append(
-        event=LedgerEvent(
-            EventKind.PUBLICATION,
-            {
-                "draft": draft.pk,
-                "decision": draft.decision,
-                "publication": publication.pk,
-                "published_on": on.isoformat(),
-                "due_on": draft.due_on.isoformat(),
-                "late": on > draft.due_on,
-                "display_until": period.ends_on.isoformat(),
-                "display_basis": period.basis,
-                "redactions": _summary(redactions),
-            },
-            agency_id=draft.agency_id,
-            case_id=draft.case_id,
-            subject=f"publication:{publication.pk}",
-        ),
-        actor=actor,
-    )
-    return publication
+    return publication_record(draft=draft, publication=publication, public=public, redactions=redactions,
+                              actor=actor, on=on, period=period, entry={"decision": draft.decision})
 
 
 @transaction.atomic
@@ -598,7 +565,7 @@ def compulsory_publication_correct(
         event=LedgerEvent(
             EventKind.PUBLICATION_CORRECTED,
             {"publication": publication.pk, "corrected_on": on.isoformat(), "fields": changed,
-             "reason_sha256": _digest(reason.strip()), "redactions": _summary(redactions)},
+             "reason_sha256": _digest(reason.strip()), "redactions": redaction_summary(redactions)},
             agency_id=draft.agency_id,
             case_id=draft.case_id,
             subject=f"publication:{publication.pk}",

@@ -270,7 +270,7 @@ def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: d
             {
                 "draft": draft.pk,
                 "due_on": due.date.isoformat(),
-                "redactions": _redaction_summary(redactions),
+                "redactions": redaction_summary(redactions),
                 "refusals": [{"code": v.code, "legal_basis": v.legal_basis} for v in refusals],
                 "basis": due.basis,
             },
@@ -283,7 +283,7 @@ def publication_draft_create(*, case: Case, snapshot: PenaltyCaseSnapshot, on: d
     return draft
 
 
-def _redaction_summary(redactions: list[Redaction] | list[dict]) -> list[dict]:
+def redaction_summary(redactions: list[Redaction] | list[dict]) -> list[dict]:
     rows = [r if isinstance(r, dict) else asdict(r) for r in redactions]
     return [{"field": r["field"], "kind": r["kind"], "digest": r["digest"]} for r in rows]
 
@@ -348,7 +348,6 @@ def publication_approve(
     facts = _facts_of(draft)
     # The display period runs from the decision's date (legal_rules §4.3), however late it is published.
     period = display_period(facts, starts_on=draft.decided_on)
-    from sanxiang.publication.search import publication_search_text
 
     agency = public_agency_get(agency_id=draft.agency_id)
     publication = Publication(
@@ -375,6 +374,17 @@ def publication_approve(
         published_on=on,
         display_until=period.ends_on,
     )
+    return publication_record(draft=draft, publication=publication, public=public, redactions=redactions,
+                              actor=actor, on=on, period=period)
+
+
+def publication_record(*, draft: PublicationDraft, publication: Publication, public: dict, redactions: list,
+                       actor: User, on: dt.date, period, entry: dict | None = None) -> Publication:
+    """Store an approved publication and mark its draft published, with the PUBLICATION ledger
+    entry, in the caller's transaction: one way for every kind of decision. `entry` adds to the
+    entry's payload (which decision of the case it is)."""
+    from sanxiang.publication.search import publication_search_text
+
     publication.search_text = publication_search_text(publication)
     publication.save()
     draft.public = public
@@ -389,13 +399,14 @@ def publication_approve(
             EventKind.PUBLICATION,
             {
                 "draft": draft.pk,
+                **(entry or {}),
                 "publication": publication.pk,
                 "published_on": on.isoformat(),
                 "due_on": draft.due_on.isoformat(),
                 "late": on > draft.due_on,
                 "display_until": period.ends_on.isoformat(),
                 "display_basis": period.basis,
-                "redactions": _redaction_summary(redactions),
+                "redactions": redaction_summary(redactions),
             },
             agency_id=draft.agency_id,
             case_id=draft.case_id,
@@ -484,7 +495,7 @@ def publication_correct(
             EventKind.PUBLICATION_CORRECTED,
             {"publication": publication.pk, "corrected_on": on.isoformat(), "fields": changed,
              "reason_sha256": hashlib.sha256(reason.strip().encode("utf-8")).hexdigest(),
-             "redactions": _redaction_summary(redactions)},
+             "redactions": redaction_summary(redactions)},
             agency_id=draft.agency_id,
             case_id=draft.case_id,
             subject=f"publication:{publication.pk}",
