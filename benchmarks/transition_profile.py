@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,25 +100,42 @@ def _steps(w) -> list[tuple[str, object, object, dict]]:
     ]
 
 
-def _case_run(w, profile: cProfile.Profile | None) -> tuple[int, float, int]:
-    """One case through its steps: (transitions, seconds inside the service, documents issued)."""
+@dataclass
+class Run:
+    transitions: int = 0
+    seconds: float = 0.0  # wall-clock time inside the service
+    cpu: float = 0.0  # CPU time of this process inside the service (the database's is not in it)
+    queries: int = 0
+    documents: int = 0
+
+
+def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
+    """One case through its steps, added to `run`."""
+    from django.db import connection
+
     from sanxiang.cases.models import IssuedDocument
     from sanxiang.cases.services import case_action_perform
     from tests.cases import support as s
 
+    def counted(execute, sql, params, many, context):
+        run.queries += 1
+        return execute(sql, params, many, context)
+
     case = s.lead_make(w)
-    elapsed = 0.0
     steps = _steps(w)
     for action, day, actor, data in steps:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if profile is not None:
             profile.enable()
-        case = case_action_perform(actor=actor, case=case, action=action, data=dict(data), on=day)
+        with connection.execute_wrapper(counted):
+            case = case_action_perform(actor=actor, case=case, action=action, data=dict(data), on=day)
         if profile is not None:
             profile.disable()
-        elapsed += time.perf_counter() - started
+        run.seconds += time.perf_counter() - started
+        run.cpu += time.process_time() - cpu
     assert case.state == "served", case.state
-    return len(steps), elapsed, IssuedDocument.objects.filter(case=case).count()
+    run.transitions += len(steps)
+    run.documents += IssuedDocument.objects.filter(case=case).count()
 
 
 def _pgbench(database_url: str, seconds: int) -> float:
@@ -154,6 +172,9 @@ def main() -> None:
                         help="also run pgbench TPC-B for this long on the same PostgreSQL")
     parser.add_argument("--top", type=int, default=25, help="functions listed by their own time")
     parser.add_argument("--no-profile", action="store_true", help="time only (cProfile slows Python down)")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="cProfile's clock: wall (waits on the database included) or this process's CPU time,"
+                             " steadier on a shared machine")
     args = parser.parse_args()
 
     data_dir = os.environ.get("SANXIANG_DATA_DIR") or tempfile.mkdtemp(prefix="sanxiang-transitions-")
@@ -168,19 +189,20 @@ def main() -> None:
 
     engine = "postgresql" if args.pg_url else "sqlite"
     w = world_make()
-    warm_steps, warm_seconds, _ = _case_run(w, None)
-    profile = None if args.no_profile else cProfile.Profile()
-    transitions, seconds, documents = 0, 0.0, 0
+    warm = Run()
+    _case_run(w, None, warm)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    profile = None if args.no_profile else cProfile.Profile(clock)
+    run = Run()
     for _ in range(args.cases):
-        n, elapsed, issued = _case_run(w, profile)
-        transitions += n
-        seconds += elapsed
-        documents += issued
-    rate = transitions / seconds
-    print(f"{engine}: {args.cases} cases, {transitions} transitions, {documents} documents issued"
-          f" ({documents / max(1, args.cases):.0f} a case), {'profiled' if profile else 'not profiled'}")
-    print(f"  warm-up case (first in the process): {warm_steps / warm_seconds:6.1f} transitions/s")
-    print(f"  transitions/s, 1 client:             {rate:6.1f}   ({1000 * seconds / transitions:.1f} ms each)")
+        _case_run(w, profile, run)
+    rate = run.transitions / run.seconds
+    each = 1000 / run.transitions
+    print(f"{engine}: {args.cases} cases, {run.transitions} transitions, {run.documents} documents issued"
+          f" ({run.documents / max(1, args.cases):.0f} a case), {'profiled' if profile else 'not profiled'}")
+    print(f"  warm-up case (first in the process): {warm.transitions / warm.seconds:6.1f} transitions/s")
+    print(f"  transitions/s, 1 client:             {rate:6.1f}   ({run.seconds * each:.1f} ms each, of which"
+          f" {run.cpu * each:.1f} ms CPU in this process; {run.queries / run.transitions:.1f} queries each)")
     if args.pgbench:
         if not args.pg_url:
             print("  (pgbench needs --pg-url)")
@@ -191,7 +213,7 @@ def main() -> None:
         return
     stats = pstats.Stats(profile)
     total = stats.total_tt  # type: ignore[attr-defined]
-    print(f"\nprofiled time {total:.2f} s, by area (cumulative, overlapping):")
+    print(f"\nprofiled time ({args.clock} clock) {total:.2f} s, by area (cumulative, overlapping):")
     for label, area_seconds in _areas(stats, total):
         print(f"  {label:28s} {area_seconds:7.2f} s  {100 * area_seconds / total:5.1f}%")
     print(f"\nfunctions with the most time of their own (top {args.top}):")
