@@ -76,3 +76,20 @@ def test_both_paths_refuse_alike_and_leave_nothing(user, settings, source):
     assert codes == ["evidence.too_large", "evidence.empty", "evidence.kind_mismatch"]
     assert not StoredFile.objects.exists() and not EvidenceRecord.objects.exists()
     assert leftovers(settings) == []
+
+
+@pytest.mark.parametrize("returning", [True, False])
+def test_new_and_known_content_claim_their_row_with_or_without_insert_returning(user, settings, monkeypatch, returning):
+    if not returning:
+        monkeypatch.setattr(services, "_insert_returns", lambda: False)
+    data = mp4_bytes(50_000, seed=11)
+    first = ingest(user, io.BytesIO(data))
+    second = ingest(user, io.BytesIO(data), name="再次上传.mp4")
+    stored = StoredFile.objects.get()
+    assert first.stored_file_id == second.stored_file_id == stored.pk
+    assert first.stored_file.pk == stored.pk and first.stored_file.created_at == stored.created_at
+    assert (stored.sha256, stored.size, stored.storage_name) == (
+        hashlib.sha256(data).hexdigest(), len(data), f"{stored.sha256[:2]}/{stored.sha256[2:4]}/{stored.sha256}"
+    )
+    assert EvidenceRecord.objects.filter(stored_file=stored).count() == 2
+    assert leftovers(settings) == []
