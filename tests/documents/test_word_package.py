@@ -6,7 +6,10 @@ import io
 import zipfile
 from dataclasses import replace
 
+import docx
 import pytest
+from docx.shared import Mm
+from docx.table import _Cell
 
 from sanxiang.documents import DocumentIncomplete, document_kind_get, document_render
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
@@ -14,6 +17,7 @@ from sanxiang.documents.render import _dated
 from sanxiang.documents.word import (
     _deflate_cached,
     _document_build,
+    _merge_across,
     _package_entries,
     _run_properties,
     _template,
@@ -106,3 +110,27 @@ def test_documents_in_between_do_not_leak_into_the_next():
     assert other.docx != first.docx
     changed = document_render(kind="decision_document", context=replace(context, facts=context.facts + "另查明。"))
     assert changed.docx != first.docx and changed.pdf != first.pdf
+
+
+@pytest.mark.parametrize("spans", [(2, 1, 1), (1, 3), (4,), (1, 2, 1)])
+@pytest.mark.parametrize("filled", [False, True])
+def test_merging_across_writes_what_python_docx_merge_writes(spans, filled):
+    tables = []
+    for fast in (True, False):
+        document = docx.Document()
+        table = document.add_table(rows=2, cols=4)
+        cells = [_Cell(tc, table) for tc in table.rows[0]._tr.tc_lst]
+        for number, cell in enumerate(cells):
+            cell.width = Mm(20 + number)
+            if filled:
+                cell.paragraphs[0].add_run(f"第{number}格")
+        column = 0
+        for span in spans:
+            if span > 1:
+                if fast:
+                    _merge_across(cells[column], cells[column + 1 : column + span])
+                else:
+                    cells[column].merge(cells[column + span - 1])
+            column += span
+        tables.append(table._tbl.xml)
+    assert tables[0] == tables[1]

@@ -175,10 +175,26 @@ def _table(document: Document, block: Table, size: float, template: _Template) -
         for cell in row:
             target = cells[column]
             if cell.span > 1:
-                target = target.merge(cells[column + cell.span - 1])
+                target = _merge_across(target, cells[column + 1 : column + cell.span])
             _cell_fill(target, cell, size)
             column += cell.span
     return table
+
+
+def _merge_across(first: _Cell, following: list[_Cell]) -> _Cell:
+    """`first.merge(following[-1])` for cells side by side in one row with no span yet: the steps
+    of python-docx's horizontal merge (CT_Tc._span_to_width, _swallow_next_tc), without the walks
+    of the whole table's grid that python-docx makes to find the span's corners first (the most
+    expensive part of writing a form)."""
+    tc = first._tc
+    for cell in following:
+        swallowed = cell._tc
+        swallowed._move_content_to(tc)
+        tc._add_width_of(swallowed)
+        tc.grid_span += swallowed.grid_span
+        swallowed._remove()
+    tc.vMerge = None
+    return _Cell(tc, first._parent)
 
 
 def _cell_margins_set(table: DocxTable, **twips: int) -> None:
