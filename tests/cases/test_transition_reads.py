@@ -71,3 +71,12 @@ def test_a_party_address_changed_between_two_transitions_is_printed_by_the_next_
     case = perform(case, "decide", D(2026, 3, 25), w.officer)
     text = issued_text(case, "decision_document")
     assert "乌审旗嘎鲁图镇新华街8号" in text and "团结路12号" not in text
+
+
+def test_the_snapshot_takes_the_party_birth_date_from_the_case_texts():
+    w = world_make()
+    case = lead_make(w, party=w.citizen)
+    assert case_snapshot_build(case).party.birth_date is None
+    case.details = {**case.details, "texts": {**case.details.get("texts", {}), "party": {"birth_date": "2013-06-01"}}}
+    case.save(update_fields=["details"])
+    assert case_snapshot_build(Case.objects.get(pk=case.pk)).party.birth_date == D(2013, 6, 1)

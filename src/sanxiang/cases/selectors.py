@@ -111,8 +111,11 @@ def snapshot_facts_dump(snapshot, spec: ProcedureSpec | None = None) -> dict:
 def _party_birth_date(case: Case) -> dt.date | None:
     """The party's birth date as the case's texts record it (read from a passport: no identifier
     of the registry gives it), for a procedure whose texts say so."""
-    texts = case_texts(case)
-    return texts.party.birth_date if isinstance(texts, PenaltyTexts) else None
+    texts_type = spec_of(case).texts_type
+    if texts_type is None or not issubclass(texts_type, PenaltyTexts):
+        return None
+    # The one field, not the whole texts (the transition that builds this snapshot loads them anyway).
+    return facts_field_load(texts_type, "party", case.details.get("texts", {})).birth_date
 
 
 def _party_snapshot(case: Case) -> Party:
