@@ -339,14 +339,17 @@ class _Template:
     """python-docx's default template with the body style and the A4 page set, parsed once per
     process and body size, never written to: each document is a copy of it (`_document_new`).
 
-    Its styles part (350 KB of XML) is shared by every copy, with its bytes serialized once:
-    documents only read styles (the table style's id is looked up once, here), and
-    tests/documents/test_word_package.py checks that rendering every kind leaves it unchanged."""
+    The parts a document never writes to (styles, settings, fonts, theme, numbering...) are
+    shared by every copy, not copied; the styles part's 350 KB of XML is serialized once.
+    Documents only read styles (the table style's id is looked up once, here), and
+    tests/documents/test_word_package.py checks that rendering every kind leaves every part of
+    the template as it was."""
 
     document: Document
     styles: Part
     styles_blob: bytes
     table_grid: str  # the style id of Table Grid
+    shared: tuple[Part, ...]  # every part but the two each document writes (body, core properties)
 
 
 @functools.lru_cache(maxsize=4)
@@ -360,17 +363,20 @@ def _template(size: float, leading: float) -> _Template:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(12)
     styles = document.part.part_related_by(RT.STYLES)
+    package = document.part.package
+    written = (document.part, package.part_related_by(RT.CORE_PROPERTIES))
     return _Template(
         document=document,
         styles=styles,
         styles_blob=styles.blob,
         table_grid=document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE),
+        shared=tuple(part for part in package.iter_parts() if all(part is not w for w in written)),
     )
 
 
 def _document_new(template: _Template) -> Document:
-    """A fresh document: a deep copy of the template, but for its shared styles part."""
-    return copy.deepcopy(template.document, {id(template.styles): template.styles})
+    """A fresh document: a deep copy of the template's package, but for its shared parts."""
+    return copy.deepcopy(template.document, {id(part): part for part in template.shared})
 
 
 def _outline_level_set(paragraph: Paragraph, *, level: int) -> None:
