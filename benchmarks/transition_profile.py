@@ -2,7 +2,8 @@
 
     python benchmarks/transition_profile.py                          # SQLite in a temporary folder
     python benchmarks/transition_profile.py --pg-url postgres://postgres@127.0.0.1:5432/h_speed --cases 10
-    python benchmarks/transition_profile.py --pgbench 10             # and pgbench TPC-B beside it
+    python benchmarks/transition_profile.py --pg-url ... --no-profile --pgbench 10   # beside pgbench TPC-B
+    python benchmarks/transition_profile.py --clock cpu             # profile this process's CPU time only
 
 A minimal county is made through the test builders (tests/cases/support.py: an agency, its officers
 with certificates, a head, a company), then each case is registered and taken through the nine
@@ -12,7 +13,8 @@ end_investigation → notify → draft_decision → decide → serve. The first 
 (imports, fonts, templates) and is timed apart; the others are timed and profiled (cProfile, only
 inside the service calls).
 
-Printed: transitions/s; with --pgbench, pgbench's TPC-B (1 client) on the same PostgreSQL, the raw
+Printed: transitions/s, with the CPU time of this process and the queries of one transition (load on a
+shared machine moves the first, not the other two); with --pgbench, pgbench's TPC-B (1 client) on the same PostgreSQL, the raw
 limit, and the ratio; then the profiled time by area (cumulative: an area includes the SQL it runs,
 so the rows overlap and do not add up to 100%), and the functions with the most time of their own.
 The PostgreSQL database named by --pg-url is dropped and created afresh (as benchmarks/ledger_append.py
