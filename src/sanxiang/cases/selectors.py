@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -111,8 +111,11 @@ def snapshot_facts_dump(snapshot, spec: ProcedureSpec | None = None) -> dict:
 def _party_birth_date(case: Case) -> dt.date | None:
     """The party's birth date as the case's texts record it (read from a passport: no identifier
     of the registry gives it), for a procedure whose texts say so."""
-    texts = case_texts(case)
-    return texts.party.birth_date if isinstance(texts, PenaltyTexts) else None
+    texts_type = spec_of(case).texts_type
+    if texts_type is None or not issubclass(texts_type, PenaltyTexts):
+        return None
+    # The one field, not the whole texts (the transition that builds this snapshot loads them anyway).
+    return facts_field_load(texts_type, "party", case.details.get("texts", {})).birth_date
 
 
 def _party_snapshot(case: Case) -> Party:
@@ -162,7 +165,7 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     "act_date": lambda case: case.act_date or timezone.localtime(case.created_at).date(),
     "enforcement_field": lambda case: case.enforcement_field,
     "region": lambda case: case.agency.region_code,
-    "officers": lambda case: tuple(o.snapshot() for o in case.officers.prefetch_related("certificates").order_by("pk")),
+    "officers": lambda case: tuple(o.snapshot() for o in _case_officers(case)),
     "records": lambda case: case_records_present(case),
     "matter": lambda case: case.matter.code if case.matter_id else "",
     "catalogue": lambda case: review_catalogue_provided(agency_id=case.agency_id),
@@ -190,11 +193,41 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
 }
 
 
+def _case_officers(case: Case) -> list[Officer]:
+    """The case's officers with their certificates, by pk. Loaded once per case instance, into
+    Django's prefetch cache of `case.officers` (which `officers.set()` and friends clear), so that
+    the snapshot and the documents' case info of one transition share one read."""
+    prefetch_related_objects(
+        [case], Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related("certificates"))
+    )
+    return sorted(case.officers.all(), key=lambda o: o.pk)
+
+
+# The case's relations a snapshot or the documents' case info read (agency: region, kind, the
+# acting agency; party; matter).
+CASE_RELATIONS = ("agency", "party", "matter")
+
+
+def _case_relations_load(case: Case) -> None:
+    """Read the case's agency, party and matter that are not loaded yet in one query, instead of
+    one lazy query each (a case row locked with select_for_update comes without them)."""
+    missing = [
+        name for name in CASE_RELATIONS
+        if getattr(case, f"{name}_id") is not None and not Case._meta.get_field(name).is_cached(case)
+    ]
+    if len(missing) < 2:
+        return  # one query either way
+    loaded = Case.objects.select_related(*missing).only("pk", *missing).get(pk=case.pk)
+    for name in missing:
+        setattr(case, name, getattr(loaded, name))
+
+
 def case_snapshot_build(case: Case):
     """The engine's picture of the case: its stored facts, with what its procedure reads afresh
     (the party, the officers and their certificates, whose validity the guards judge on the day,
     the records, the region, the matter, the agency's published review catalogue)."""
     spec = spec_of(case)
+    _case_relations_load(case)
     given = {name: SNAPSHOT_SOURCES[name](case) for name in spec.derived_fields}
     return facts_load(spec.snapshot_type, case.facts, **given)
 
@@ -210,7 +243,9 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
         else agency
     )
     party = case.party
-    assigned = tuple(case.officers.order_by("pk").values_list("pk", flat=True))
+    # The case's own officers as the snapshot read them (the same transition's read), or afresh.
+    own = _case_officers(case)
+    assigned = tuple(o.pk for o in own)
     named = set(assigned)
     if snapshot is not None:
         # Whoever the snapshot names as acting (each procedure's facts say so in their own way).
@@ -222,8 +257,14 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
         on_spot = getattr(snapshot, "on_spot", None)
         if on_spot is not None:
             named.update(on_spot.officer_ids)
-    officers = (
-        Officer.objects.filter(agency_id=case.agency_id, pk__in=named).prefetch_related("certificates").order_by("pk")
+    others = named - set(assigned)
+    officers = sorted(
+        [o for o in own if o.agency_id == case.agency_id]
+        + (
+            list(Officer.objects.filter(agency_id=case.agency_id, pk__in=others).prefetch_related("certificates"))
+            if others else []
+        ),
+        key=lambda o: o.pk,
     )
 
     def certificate_number(officer: Officer) -> str:

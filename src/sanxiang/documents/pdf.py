@@ -274,13 +274,15 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(getattr(value, field.name))
 
 
+BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def characters_unprintable(layout: Layout) -> list[str]:
     """Characters of the layout that UCS-2 (UniGB-UCS2-H) cannot encode, in order of appearance."""
     found: dict[str, None] = {}
     for text in _strings(layout.blocks):
-        for char in text:
-            if ord(char) > 0xFFFF:
-                found[char] = None
+        if not text.isascii():
+            found.update(dict.fromkeys(BEYOND_BMP.findall(text)))
     return list(found)
 
 

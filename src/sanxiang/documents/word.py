@@ -4,20 +4,36 @@ Chinese text takes its face from the East-Asian slot of a run's fonts (w:rFonts/
 from the Latin name python-docx sets, so both are set: 仿宋 for the body and 宋体 for titles, with
 Times New Roman for digits and Latin letters, as Chinese official documents are set.
 
-The bytes are made reproducible: fixed core properties (dated by the document) and a re-packed
-zip whose entries carry the document's date instead of the time of writing.
+The bytes are made reproducible: fixed core properties (dated by the document) and a zip whose
+entries carry the document's date instead of the time of writing.
+
+On the request path (every step that issues a document renders one) the costs are kept per process,
+not per document: python-docx's default template (a 350 KB styles part) is parsed once per body
+size and copied for each document, the package is zipped once (not saved and re-packed), and the
+template's large parts, the same bytes in every document, are deflated once. None of this changes
+a byte of the result (tests/documents/test_word_package.py holds the writer to python-docx's own).
 """
 
+from __future__ import annotations
+
+import copy
 import datetime as dt
-import io
+import functools
+import struct
 import zipfile
+import zlib
+from dataclasses import dataclass
 from typing import Any
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.paragraph import CT_P
@@ -72,11 +88,21 @@ def _fonts_set(element: Any, east_asian: str) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _run(paragraph: Paragraph, text: str, *, size: float, font: str = BODY_FONT, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
+@functools.lru_cache(maxsize=32)
+def _run_properties(size: float, font: str, bold: bool) -> Any:
+    """The properties (w:rPr) of a run of this size, face and weight, built once through python-docx
+    on a run of its own; every run gets a copy (an element copy costs a fraction of the builds)."""
+    run = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]
     run.font.size = Pt(size)
     run.font.bold = bold
     _fonts_set(run._element, font)
+    return run._element.rPr
+
+
+def _run(paragraph: Paragraph, text: str, *, size: float, font: str = BODY_FONT, bold: bool = False) -> Run:
+    run = paragraph.add_run(text)
+    # First in the run, where python-docx's get_or_add_rPr puts it.
+    run._element.insert(0, copy.deepcopy(_run_properties(size, font, bold)))
     return run
 
 
@@ -121,11 +147,11 @@ def _field(paragraph: Paragraph, instruction: str, *, size: float) -> None:
     field_char("end")
 
 
-def _table(document: Document, block: Table, size: float) -> DocxTable:
+def _table(document: Document, block: Table, size: float, template: _Template) -> DocxTable:
     columns = len(block.widths)
     table = document.add_table(rows=len(block.rows), cols=columns)
     if block.ruled:
-        table.style = "Table Grid"
+        table._tbl.tblStyle_val = template.table_grid  # table.style = "Table Grid", looked up once
         _cell_margins_set(table, top=60, bottom=60)
     else:
         _cell_margins_set(table, left=0)  # flush with the text above, as in the PDF
@@ -135,21 +161,40 @@ def _table(document: Document, block: Table, size: float) -> DocxTable:
     # Word reads the cells' widths, LibreOffice and WPS the table grid: set both.
     for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_column.w = width
-    for r, row in enumerate(block.rows):
-        docx_row = table.rows[r]
+    for r, (row, docx_row) in enumerate(zip(block.rows, table.rows, strict=True)):
         if r < len(block.heights) and block.heights[r]:
             docx_row.height = Mm(block.heights[r])
             docx_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        # The row's cells, one a grid column while nothing in it is merged yet, read once: python-docx's
+        # table.cell() and row.cells walk the whole table's grid at every call. A merge keeps the
+        # leftmost cell's element and drops the others, so these stay the cells of their columns.
+        cells = [_Cell(tc, table) for tc in docx_row._tr.tc_lst]
         for c in range(columns):
-            docx_row.cells[c].width = widths[c]
+            cells[c].width = widths[c]
         column = 0
         for cell in row:
-            target = table.cell(r, column)
+            target = cells[column]
             if cell.span > 1:
-                target = target.merge(table.cell(r, column + cell.span - 1))
+                target = _merge_across(target, cells[column + 1 : column + cell.span])
             _cell_fill(target, cell, size)
             column += cell.span
     return table
+
+
+def _merge_across(first: _Cell, following: list[_Cell]) -> _Cell:
+    """`first.merge(following[-1])` for cells side by side in one row with no span yet: the steps
+    of python-docx's horizontal merge (CT_Tc._span_to_width, _swallow_next_tc), without the walks
+    of the whole table's grid that python-docx makes to find the span's corners first (the most
+    expensive part of writing a form)."""
+    tc = first._tc
+    for cell in following:
+        swallowed = cell._tc
+        swallowed._move_content_to(tc)
+        tc._add_width_of(swallowed)
+        tc.grid_span += swallowed.grid_span
+        swallowed._remove()
+    tc.vMerge = None
+    return _Cell(tc, first._parent)
 
 
 def _cell_margins_set(table: DocxTable, **twips: int) -> None:
@@ -204,19 +249,134 @@ def _footer_set(section: Section, layout: Layout) -> None:
         _run(numbers, " 页", size=10.5)
 
 
-def _zip_normalize(data: bytes, *, dated: dt.date) -> bytes:
-    """Rewrite the package with every entry dated by the document (python-docx stamps the time of
-    writing), in the same order and with the same compression: same content, same bytes."""
-    stamp = (dated.year, dated.month, dated.day, 0, 0, 0)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+# Zip records as zipfile writes them on POSIX (version 2.0, made on Unix, deflated, rw-r--r--).
+LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")
+END_RECORD = struct.Struct("<4s4H2LH")
+ZIP_VERSION = 20
+MADE_ON_UNIX = 3
+UTF8_NAME = 0x800
+# Parts this large are the template's (the styles, 350 KB and 440 KB), the same bytes in every
+# document of a body size: deflated once. Keyed by the bytes themselves, so never stale.
+DEFLATE_CACHED_FROM = 16 * 1024
+
+
+def _deflate_now(data: bytes) -> tuple[int, bytes]:
+    """CRC-32 and raw deflate at zlib's default level, as zipfile.ZIP_DEFLATED writes an entry."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+_deflate_cached = functools.lru_cache(maxsize=8)(_deflate_now)
+
+
+def _deflate(data: bytes) -> tuple[int, bytes]:
+    return _deflate_cached(data) if len(data) >= DEFLATE_CACHED_FROM else _deflate_now(data)
+
+
+def _zip_write(entries: list[tuple[str, bytes]], *, dated: dt.date) -> bytes:
+    """The package as one zip, every entry dated by the document (00:00) and deflated, in the given
+    order: byte for byte what zipfile.ZipFile.writestr writes for the same entries (a small archive,
+    no zip64), without its per-entry work and with the template's parts deflated once."""
+    dos_date = (dated.year - 1980) << 9 | dated.month << 5 | dated.day
+    dos_time = 0
+    body = bytearray()
+    central = bytearray()
+    for name, data in entries:
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), UTF8_NAME
+        crc, compressed = _deflate(data)
+        offset = len(body)
+        body += LOCAL_HEADER.pack(b"PK\x03\x04", ZIP_VERSION, 0, flags, zipfile.ZIP_DEFLATED, dos_time, dos_date,
+                                  crc, len(compressed), len(data), len(encoded), 0)
+        body += encoded
+        body += compressed
+        central += CENTRAL_HEADER.pack(b"PK\x01\x02", ZIP_VERSION, MADE_ON_UNIX, ZIP_VERSION, 0, flags,
+                                       zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(compressed), len(data),
+                                       len(encoded), 0, 0, 0, 0, 0o644 << 16, offset)
+        central += encoded
+    if len(body) + len(central) >= zipfile.ZIP64_LIMIT or len(entries) >= 0xFFFF:
+        raise ValueError("a document package this large needs zip64")
+    end = END_RECORD.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), len(body), 0)
+    return bytes(body + central + end)
+
+
+class _PackageEntries:
+    """Stands in for python-docx's zip writer (PhysPkgWriter): collects each member's name and
+    bytes in the order python-docx writes them."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+    def close(self) -> None:
+        pass
+
+
+def _package_entries(document: Document, template: _Template) -> list[tuple[str, bytes]]:
+    """The package's members as Document.save() writes them (OpcPackage.save, PackageWriter.write),
+    the template's shared styles part with its bytes serialized once."""
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    entries = _PackageEntries()
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    for part in parts:  # PackageWriter._write_parts
+        entries.write(part.partname, template.styles_blob if part is template.styles else part.blob)
+        if len(part.rels):
+            entries.write(part.partname.rels_uri, part.rels.xml)
+    return entries.entries
+
+
+@dataclass(frozen=True)
+class _Template:
+    """python-docx's default template with the body style and the A4 page set, parsed once per
+    process and body size, never written to: each document is a copy of it (`_document_new`).
+
+    The parts a document never writes to (styles, settings, fonts, theme, numbering...) are
+    shared by every copy, not copied; the styles part's 350 KB of XML is serialized once.
+    Documents only read styles (the table style's id is looked up once, here), and
+    tests/documents/test_word_package.py checks that rendering every kind leaves every part of
+    the template as it was."""
+
+    document: Document
+    styles: Part
+    styles_blob: bytes
+    table_grid: str  # the style id of Table Grid
+    shared: tuple[Part, ...]  # every part but the two each document writes (body, core properties)
+
+
+@functools.lru_cache(maxsize=4)
+def _template(size: float, leading: float) -> _Template:
+    document = docx.Document()
+    _styles_set(document, size, leading)
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(12)
+    styles = document.part.part_related_by(RT.STYLES)
+    package = document.part.package
+    written = (document.part, package.part_related_by(RT.CORE_PROPERTIES))
+    return _Template(
+        document=document,
+        styles=styles,
+        styles_blob=styles.blob,
+        table_grid=document.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE),
+        shared=tuple(part for part in package.iter_parts() if all(part is not w for w in written)),
+    )
+
+
+def _document_new(template: _Template) -> Document:
+    """A fresh document: a deep copy of the template's package, but for its shared parts."""
+    return copy.deepcopy(template.document, {id(part): part for part in template.shared})
 
 
 def _outline_level_set(paragraph: Paragraph, *, level: int) -> None:
@@ -263,12 +423,12 @@ def _keep_with_signature(document: Document) -> None:
             return
 
 
-def _blocks_write(document: Document, blocks: tuple[Block, ...], size: float) -> None:
+def _blocks_write(document: Document, blocks: tuple[Block, ...], size: float, template: _Template) -> None:
     for block in blocks:
         match block:
             case Group():
                 before = len(_content_elements(document))
-                _blocks_write(document, block.blocks, size)
+                _blocks_write(document, block.blocks, size, template)
                 _keep_together(_content_elements(document)[before:])
             case Heading():
                 for text, heading_size, after in ((block.agency, 20.0, 4), (block.title, 22.0, 10)):
@@ -286,7 +446,7 @@ def _blocks_write(document: Document, blocks: tuple[Block, ...], size: float) ->
                 for line in block.text.split("\n"):
                     _paragraph(document, line, size=text_size, align=block.align, indent=block.indent)
             case Table():
-                _table(document, block, size)
+                _table(document, block, size, template)
             case Signature():
                 _keep_with_signature(document)
                 for index, line in enumerate(block.lines):
@@ -306,18 +466,21 @@ def _blocks_write(document: Document, blocks: tuple[Block, ...], size: float) ->
 
 
 def layout_render_docx(*, layout: Layout, title: str, author: str, subject: str, dated: dt.date) -> bytes:
-    document = docx.Document()
+    document, template = _document_build(layout=layout, title=title, author=author, subject=subject, dated=dated)
+    return _zip_write(_package_entries(document, template), dated=dated)
+
+
+def _document_build(
+    *, layout: Layout, title: str, author: str, subject: str, dated: dt.date
+) -> tuple[Document, _Template]:
+    """The document, ready to be packaged, and the template it is a copy of."""
     size = layout.body_size
-    _styles_set(document, size, layout.leading)
+    template = _template(size, layout.leading)
+    document = _document_new(template)
     section = document.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
-    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(12)
     _footer_set(section, layout)
 
-    _blocks_write(document, layout.blocks, size)
+    _blocks_write(document, layout.blocks, size, template)
 
     properties = document.core_properties
     moment = dt.datetime(dated.year, dated.month, dated.day)
@@ -332,6 +495,4 @@ def layout_render_docx(*, layout: Layout, title: str, author: str, subject: str,
     properties.revision = 1
     properties.created = moment
     properties.modified = moment
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _zip_normalize(buffer.getvalue(), dated=dated)
+    return document, template

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import itertools
 import os
 import re
 import threading
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -288,7 +289,14 @@ def _blob_stage(
 
     The write of each chunk runs in a worker thread while the main thread hashes it and reads the
     next one (file writes and hashlib both release the GIL): on two cores an ingest then costs
-    about the slower of disk and hash, not their sum."""
+    about the slower of disk and hash, not their sum. Content that comes in one chunk (a rendered
+    document, most photos: up to READ_SIZE) has nothing to overlap: `_blob_stage_one`."""
+    chunks = iter(chunks)
+    first = next(chunks, b"")
+    second = next(chunks, None)
+    if second is None:
+        return _blob_stage_one(store=store, content=first, sm3=sm3, limit=limit, kind=kind)
+    chunks = itertools.chain((first, second), chunks)
     writer = store.writer()
     digester = Digester(sm3=sm3)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="evidence-write")
@@ -325,6 +333,28 @@ def _blob_stage(
     return _Staged(writer, sha256, sm3_hex, digester.size, content_type)
 
 
+def _blob_stage_one(*, store: BlobStore, content: bytes, sm3: bool, limit: int, kind: str) -> _Staged:
+    """`_blob_stage` for content held whole: checked first (size, emptiness, type), so that a refused
+    file leaves no temporary blob behind; then hashed and written in this thread, without the
+    worker threads that overlap the chunks of a stream. The same digests, the same stored bytes."""
+    if len(content) > limit:
+        raise _too_large()
+    if not content:
+        raise Refused([Violation("evidence.empty", "文件是空的（0 字节），未予接收", BASIS_RECORD, "file")])
+    content_type = content_type_sniff(bytes(content[:SNIFF_BYTES]))
+    if not kind_accepts(kind, content_type):
+        raise Refused([Violation("evidence.kind_mismatch", kind_mismatch_message(kind, content_type), BASIS_RECORD, "kind")])
+    sha256 = hashlib.sha256(content).hexdigest()
+    sm3_hex = hashlib.new("sm3", content).hexdigest() if sm3 else ""
+    writer = store.writer()
+    try:
+        writer.write(content)
+    except BaseException:
+        writer.abort()
+        raise
+    return _Staged(writer, sha256, sm3_hex, len(content), content_type)
+
+
 def _record_commit(
     *,
     store: BlobStore,
@@ -337,29 +367,16 @@ def _record_commit(
         with transaction.atomic():
             placed = False
             try:
-                stored = StoredFile.objects.select_for_update().filter(sha256=staged.sha256).first()
-                if stored is None:
-                    try:
-                        with transaction.atomic():
-                            stored = StoredFile.objects.create(
-                                sha256=staged.sha256,
-                                sm3=staged.sm3,
-                                size=staged.size,
-                                content_type=staged.content_type,
-                                storage_name=blob_name(staged.sha256),
-                            )
-                    except IntegrityError:
-                        # Another upload of the same bytes committed first: ours is a duplicate.
-                        stored = StoredFile.objects.select_for_update().get(sha256=staged.sha256)
-                    else:
-                        # We hold the new row's unique key until commit, so nobody else places this
-                        # blob meanwhile; a blob already there has no row (left by a crash) and is
-                        # replaced by ours, which has just been hashed. From here on whatever is at
-                        # the final name is ours to take back if the transaction fails, even if
-                        # place() itself fails after its rename.
-                        placed = True
-                        store.place(staged.writer, staged.sha256, replace_orphan=True)
-                if not placed:
+                stored, created = _stored_file_claim(staged=staged)
+                if created:
+                    # We hold the new row's unique key until commit, so nobody else places this
+                    # blob meanwhile; a blob already there has no row (left by a crash) and is
+                    # replaced by ours, which has just been hashed. From here on whatever is at
+                    # the final name is ours to take back if the transaction fails, even if
+                    # place() itself fails after its rename.
+                    placed = True
+                    store.place(staged.writer, staged.sha256, replace_orphan=True)
+                else:
                     _existing_blob_keep(store=store, staged=staged, stored=stored)
                 record = EvidenceRecord.objects.create(
                     agency=meta.agency,
@@ -390,6 +407,64 @@ def _record_commit(
         staged.writer.abort()
         raise
     return record
+
+
+def _insert_returns() -> bool:
+    """Whether the database returns columns from an INSERT (PostgreSQL; SQLite from 3.35)."""
+    return bool(connection.features.can_return_columns_from_insert)
+
+
+STORED_FILE_COLUMNS = ("sha256", "sm3", "size", "content_type", "storage_name", "created_at")
+
+
+def _stored_file_claim(*, staged: _Staged) -> tuple[StoredFile, bool]:
+    """The row of the staged content, held until commit, and whether this call created it.
+
+    New content (a rendered document, nearly every upload) takes one statement, INSERT … ON
+    CONFLICT DO NOTHING RETURNING, where a lock, a savepoint, an INSERT and its release took four.
+    When the row exists, or a concurrent upload of the same bytes inserted it first (the INSERT
+    waits for that transaction to end), nothing is inserted and the existing row is read and
+    locked (SELECT … FOR UPDATE), so concurrent duplicates still queue on it. A database that
+    cannot return from an INSERT takes the four statements."""
+    values = {
+        "sha256": staged.sha256,
+        "sm3": staged.sm3,
+        "size": staged.size,
+        "content_type": staged.content_type,
+        "storage_name": blob_name(staged.sha256),
+        "created_at": timezone.now(),
+    }
+    if not _insert_returns():
+        return _stored_file_claim_portable(values=values)
+    meta = StoredFile._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in STORED_FILE_COLUMNS]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        f" ON CONFLICT ({quote(meta.get_field('sha256').column)}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(values[f.name], connection) for f in fields])
+        row = cursor.fetchone()
+    if row is None:
+        return StoredFile.objects.select_for_update().get(sha256=staged.sha256), False
+    stored = StoredFile(pk=row[0], **values)
+    stored._state.adding = False
+    stored._state.db = connection.alias
+    return stored, True
+
+
+def _stored_file_claim_portable(*, values: dict) -> tuple[StoredFile, bool]:
+    stored = StoredFile.objects.select_for_update().filter(sha256=values["sha256"]).first()
+    if stored is not None:
+        return stored, False
+    try:
+        with transaction.atomic():
+            return StoredFile.objects.create(**values), True
+    except IntegrityError:
+        # Another upload of the same bytes committed first: ours is a duplicate.
+        return StoredFile.objects.select_for_update().get(sha256=values["sha256"]), False
 
 
 def _existing_blob_keep(*, store: BlobStore, staged: _Staged, stored: StoredFile) -> None:
