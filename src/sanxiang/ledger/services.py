@@ -51,7 +51,6 @@ from sanxiang.ledger.models import (
     Head,
     Ledger,
     LedgerAgency,
-    Node,
 )
 from sanxiang.ledger.selectors import DatabaseNodeStore, ledger_log_of_heads, ledger_origin_for
 

@@ -504,3 +504,109 @@ def note_file_read(path: str) -> tuple[str, str]:
     """(label, text) of a checkpoint note kept outside the database."""
     with open(path, encoding="utf-8") as handle:
         return path, handle.read()
+
+
+@dataclass
+class LedgersReport:
+    """The verification of every ledger of the database, the log of heads included: one report
+    per ledger, named, in id order (the default ledger first)."""
+
+    reports: list[tuple[str, str, VerificationReport]]  # (name, origin, report)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for _, _, r in self.reports)
+
+    def report_of(self, name: str) -> VerificationReport:
+        return next(r for n, _, r in self.reports if n == name)
+
+    def failed(self) -> list[str]:
+        return [name for name, _, r in self.reports if not r.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "failed": self.failed(),
+            "ledgers": [{"ledger": name, "origin": origin, **r.as_json()} for name, origin, r in self.reports],
+        }
+
+
+def _note_origin(note: str) -> str:
+    return note.split("\n", 1)[0]
+
+
+def ledgers_verify(
+    *,
+    batch_size: int = 1 << 14,
+    progress: Progress = _no_progress,
+    external_checkpoints: Iterable[tuple[str, str]] = (),
+    trusted_vkeys: Iterable[str] = (),
+    run_extra_checks: bool = True,
+) -> LedgersReport:
+    """Verify every ledger and the log of heads. Each checkpoint the log records is checked against
+    the ledger it names, like a checkpoint kept outside the database: the log's signed head thus
+    vouches for every county's head. Checkpoints given from outside go to the ledger of their
+    origin line."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.selectors import ledger_ids, ledger_log_of_heads, ledger_name
+
+    log = ledger_log_of_heads()
+    origins = {i: ledger_origin_for(i) for i in ledger_ids()}
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for label, note in external_checkpoints:
+        # With one ledger, every given checkpoint is held against it (a wrong origin is named).
+        origin = _note_origin(note) if len(origins) > 1 else origins[DEFAULT_LEDGER]
+        claims.setdefault(origin, []).append((label, note))
+    reports: list[tuple[str, str, VerificationReport]] = []
+    log_report = None
+    if log is not None:
+        log_report = ledger_verify(
+            ledger_id=log.id,
+            batch_size=batch_size,
+            progress=progress,
+            external_checkpoints=claims.pop(origins[log.id], []),
+            trusted_vkeys=trusted_vkeys,
+            run_extra_checks=False,
+        )
+        recorded = (
+            Entry.objects.filter(ledger_id=log.id, kind=str(EventKind.LEDGER_HEAD_RECORDED))
+            .order_by("seq")
+            .values_list("seq", "body")
+        )
+        for seq, body in recorded.iterator(chunk_size=2000):
+            try:
+                payload = json.loads(bytes(body))["payload"]
+                note, origin = payload["checkpoint"], payload["origin"]
+            except (ValueError, KeyError, TypeError):
+                continue  # the log's own verification names a body that is not what was appended
+            if _note_origin(note) != origin:
+                log_report.add(
+                    Finding("log_entry_mismatch", f"log entry {seq}: its checkpoint is not of {origin}", [seq])
+                )
+            claims.setdefault(_note_origin(note), []).append((f"log of heads entry {seq}", note))
+    extra_done = not run_extra_checks
+    for ledger_id, origin in origins.items():
+        if log is not None and ledger_id == log.id:
+            continue
+        report = ledger_verify(
+            ledger_id=ledger_id,
+            batch_size=batch_size,
+            progress=progress,
+            external_checkpoints=claims.pop(origin, []),
+            trusted_vkeys=trusted_vkeys,
+            run_extra_checks=not extra_done,
+        )
+        extra_done = True
+        reports.append((ledger_name(ledger_id), origin, report))
+    if log is not None:
+        for origin, unmatched in sorted(claims.items()):
+            for label, _note in unmatched:
+                log_report.add(Finding("checkpoint_unknown_ledger", f"{label}: no ledger has the origin {origin}"))
+        reports.append((log.name, origins[log.id], log_report))
+    elif claims:
+        for origin, unmatched in sorted(claims.items()):
+            for label, _note in unmatched:
+                reports[0][2].add(
+                    Finding("checkpoint_signature", f"checkpoint {label}: no ledger has the origin {origin}", checkpoint=label)
+                )
+    return LedgersReport(reports)
