@@ -410,8 +410,9 @@ def ledger_county_create(*, name: str, title: str = "", algorithm: str | None = 
 
 def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
     """Send an agency's entries to `ledger` from now on. Refused when the agency is mapped to
-    another ledger already, or has entries in another ledger (its case files would be split);
-    assign an agency when it is created, before its first entry."""
+    another ledger already, or has entries of cases in another ledger (a case's entries, and so
+    its case file, must be in one ledger); assign an agency when it is created, before its first
+    case. Its registry entries written before (its creation, its officers) stay where they are."""
     _require_atomic()
     if ledger.is_log_of_heads:
         raise LedgerError("the log of heads records checkpoints, not an agency's entries")
@@ -421,8 +422,8 @@ def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
             if current.ledger_id == ledger.id:
                 return current
             raise LedgerError(f"agency {agency_id} already writes to ledger {current.ledger_id}")
-        if Entry.objects.filter(agency_id=agency_id).exclude(ledger_id=ledger.id).exists():
-            raise LedgerError(f"agency {agency_id} already has entries in another ledger")
+        if Entry.objects.filter(agency_id=agency_id, case_id__isnull=False).exclude(ledger_id=ledger.id).exists():
+            raise LedgerError(f"agency {agency_id} already has entries of cases in another ledger")
         try:
             with transaction.atomic():
                 return LedgerAgency.objects.create(agency_id=agency_id, ledger=ledger, created_at=timezone.now())
