@@ -76,10 +76,9 @@ def _require_atomic() -> None:
 
 
 def _head_create(ledger_id: int, algorithm: str | None = None) -> None:
-    """Create the head row of a ledger on first use; never over existing entries."""
-    if Entry.objects.filter(ledger_id=ledger_id).exists():
-        # Never restart numbering over existing entries: that would fork the ledger.
-        raise LedgerStateError("the ledger head row is missing although entries exist; run `sanxiang verify`")
+    """Create the head row of a ledger on first use (if another process creates it at the same
+    moment, wait for it and keep theirs). `_head_locked` then checks, under the lock, that an
+    empty head does not sit over existing entries."""
     name = algorithm or keys.ledger_hash_algorithm()
     hasher = hasher_for(name)  # refuses unknown algorithms and SM3 without OpenSSL support
     Head.objects.bulk_create(
@@ -100,10 +99,14 @@ def _head_create(ledger_id: int, algorithm: str | None = None) -> None:
 def _head_locked(*, ledger_id: int = DEFAULT_LEDGER, algorithm: str | None = None) -> Head:
     """Lock the head row of a ledger (creating it on first use) and return it."""
     head = Head.objects.select_for_update().filter(pk=ledger_id).first()
-    if head is not None:
-        return head
-    _head_create(ledger_id, algorithm)
-    return Head.objects.select_for_update().get(pk=ledger_id)
+    if head is None:
+        _head_create(ledger_id, algorithm)
+        head = Head.objects.select_for_update().get(pk=ledger_id)
+    if head.size == 0 and Entry.objects.filter(ledger_id=ledger_id).exists():
+        # Never restart numbering over existing entries: that would fork the ledger. (Checked with
+        # the lock held, so a head another process created and filled meanwhile is not mistaken.)
+        raise LedgerStateError("the ledger head row is missing although entries exist; run `sanxiang verify`")
+    return head
 
 
 def _file_digest(f: FileDigest) -> dict[str, Any]:
@@ -305,8 +308,8 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
         groups = _route(cursor, pending)
         for ledger_id in sorted(groups):
             head = _head_row_locked(cursor, ledger_id)
-            if head is None:
-                _head_locked(ledger_id=ledger_id)
+            if head is None or head[1] == 0:
+                _head_locked(ledger_id=ledger_id)  # creates it, or refuses an empty head over entries
                 head = _head_row_locked(cursor, ledger_id)
             algorithm, size, compact = head
             hasher = hasher_for(algorithm)
