@@ -103,3 +103,27 @@ def test_a_refused_step_leaves_nothing():
     with pytest.raises(Refused):
         perform(case, "decide", NOTICE_SERVED, w.officer)
     assert (Entry.objects.count(), IssuedDocument.objects.count(), EvidenceRecord.objects.count()) == counts
+
+
+def test_a_decision_and_its_publication_draft_append_together_after_every_document():
+    from sanxiang.publication.models import PublicationDraft
+    from tests.cases.support import FIRST_DECISION_DAY, PENALTY
+
+    w = world_make()
+    case = _before_notice(w)
+    case = perform(case, "notify", NOTICE_SERVED, w.officer, **notice_data(NOTICE_SERVED))
+    case = perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+    drafts = PublicationDraft.objects.count()
+    first_new = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() + 1
+    with CaptureQueriesContext(connection) as captured:
+        perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    queries = captured.captured_queries
+    assert PublicationDraft.objects.count() == drafts + 1  # the subscriber drafted the publication
+    head_reads = _index(queries, lambda s: s.lstrip().upper().startswith("SELECT") and "ledger_head" in s)
+    head_updates = _index(queries, lambda s: "UPDATE ledger_head" in s)
+    stored = _index(queries, lambda s: 'INSERT INTO "cases_issueddocument"' in s or 'INSERT INTO "publication_' in s)
+    assert len(head_reads) == 1 and len(head_updates) == 1 and head_reads[0] > max(stored)
+    kinds = list(Entry.objects.filter(seq__gte=first_new).order_by("seq").values_list("kind", flat=True))
+    step_at = kinds.index(EventKind.STEP_DONE)
+    assert kinds[step_at + 1 :] and all(k.startswith("disclosure.") for k in kinds[step_at + 1 :])
+    assert ledger_verify(run_extra_checks=False).ok

@@ -426,13 +426,14 @@ def case_action_perform(
             ),
             actor=actor,
         )
-    if step.decides and penalty:
-        # Its subscribers react in this transaction (事后公开: publication drafts the decision's
-        # publication, due in 7 working days); if one fails, the decision is not recorded either.
-        events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
-    elif step.decides:
-        events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
-                                                         snapshot=after, on=on, actor=actor))
+        if step.decides and penalty:
+            # Its subscribers react in this transaction (事后公开: publication drafts the decision's
+            # publication, due in 7 working days); if one fails, the decision is not recorded either.
+            # Inside the batch: their entries are appended with the step's (they keep no seq).
+            events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
+        elif step.decides:
+            events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
+                                                             snapshot=after, on=on, actor=actor))
     return case
 
 
