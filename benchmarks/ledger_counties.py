@@ -48,17 +48,21 @@ def worker(*, database_url: str, seconds: float, agency_id: int, hold_ms: float,
     from sanxiang.ledger.events import EventKind, LedgerEvent
 
     waited = 0.0
-    real_lock = services._head_row_locked
 
-    def timed_lock(cursor, ledger_id):
-        nonlocal waited
-        started = time.perf_counter()
-        try:
-            return real_lock(cursor, ledger_id)
-        finally:
-            waited += time.perf_counter() - started
+    def timed(real):
+        def lock(cursor, key):
+            nonlocal waited
+            started = time.perf_counter()
+            try:
+                return real(cursor, key)
+            finally:
+                waited += time.perf_counter() - started
 
-    services._head_row_locked = timed_lock
+        return lock
+
+    # The two ways an append locks its head (by ledger id, or by agency in one round trip).
+    services._head_row_locked = timed(services._head_row_locked)
+    services._agency_head_row_locked = timed(services._agency_head_row_locked)
     hold = hold_ms / 1000
     transactions = 0
     n = 0
