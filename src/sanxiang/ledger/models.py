@@ -2,7 +2,7 @@
 UPDATE and DELETE, see migrations 0002 and 0003); the head rows are the one mutable part, a cache
 that `sanxiang verify` recomputes and never trusts.
 
-One database holds several ledgers (one per county, see `sanxiang.ledger.ledgers`): every entry,
+One database holds several ledgers (one per county, see `sanxiang.ledger.services`): every entry,
 node and checkpoint carries the `ledger_id` of the ledger it belongs to, each ledger has its own
 head row (`Head.id` is the ledger's id) and its own gapless seq from 0. Ledger 1 is the default
 ledger: everything written before there were several ledgers is in it, unchanged."""
