@@ -6,6 +6,10 @@
 Each append is its own transaction (as in the application: one domain change, one entry).
 The raw limit is a bare INSERT of the same bytes into a plain table, one transaction each, through
 the database driver directly with the same connection settings: what the database itself allows.
+Appends and raw inserts run in interleaved blocks of 100 transactions, so that on a shared machine
+both see the same load.
+Then batched: 4 entries per transaction in a `ledger_batch` (as a transition appends a document's
+two files, the document and the step), beside a bare multi-row INSERT of the same 4 bodies + COMMIT.
 The PostgreSQL database named by --pg-url is dropped and created afresh.
 """
 
@@ -56,71 +60,140 @@ def bench(engine: str, database_url: str, count: int) -> None:
     from sanxiang.ledger.models import Entry
     from sanxiang.ledger.services import entries_append, entry_append
 
+    try:
+        from sanxiang.ledger.services import ledger_batch
+    except ImportError:  # a version before batches (to compare): 4 single appends in one transaction
+        import contextlib
+
+        ledger_batch = contextlib.nullcontext
+
     events = [_event(i) for i in range(count)]
     # Warm up (first append creates the head row, imports are loaded).
     with transaction.atomic():
         entry_append(event=events[0])
 
-    started = time.perf_counter()
-    for event in events:
+    # The machine may be shared: appends and the raw limit are measured in interleaved blocks of
+    # BLOCK transactions, so that both see the same load; the figures are the sums over blocks.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
         with transaction.atomic():
-            entry_append(event=event)
-    appended = time.perf_counter() - started
+            entry_append(event=events[1])
+    per = 4
+    with CaptureQueriesContext(connection) as four:
+        with transaction.atomic(), ledger_batch():
+            for event in events[2 : 2 + per]:
+                entry_append(event=event)
+    raw_one, raw_four = _RawInserter(engine, connection, 1), _RawInserter(engine, connection, per)
+    timings = {"append": 0.0, "raw": 0.0, "batch": 0.0, "raw4": 0.0}
+    done = {"append": 0, "batch": 0}
+    for block in range(0, count, BLOCK):
+        chunk = events[block : block + BLOCK]
+        first = Entry.objects.count()
+        started = time.perf_counter()
+        for event in chunk:
+            with transaction.atomic():
+                entry_append(event=event)
+        timings["append"] += time.perf_counter() - started
+        done["append"] += len(chunk)
+        bodies = _bodies(Entry, first, len(chunk))
+        timings["raw"] += raw_one.run(bodies)
+        usable = len(chunk) - len(chunk) % per
+        first = Entry.objects.count()
+        started = time.perf_counter()
+        for i in range(0, usable, per):
+            with transaction.atomic(), ledger_batch():
+                for event in chunk[i : i + per]:
+                    entry_append(event=event)
+        timings["batch"] += time.perf_counter() - started
+        done["batch"] += usable
+        timings["raw4"] += raw_four.run(_bodies(Entry, first, usable))
+    raw_one.close()
+    raw_four.close()
 
     started = time.perf_counter()
     with transaction.atomic():
         entries_append(events=events)
     bulk = time.perf_counter() - started
 
-    bodies = [bytes(b) for b in Entry.objects.order_by("seq").values_list("body", flat=True)[:count]]
-    raw_rate = _raw_limit(engine, connection, bodies)
-    same_rate = _raw_same_statements(engine, connection, bodies)
+    rate, raw_rate = done["append"] / timings["append"], done["append"] / timings["raw"]
     print(
-        f"{engine:10s} entry_append, one transaction each: {count / appended:8,.0f} appends/s"
+        f"{engine:10s} entry_append, one transaction each: {rate:8,.0f} appends/s"
         f"   | raw limit (bare INSERT + COMMIT of the same bytes): {raw_rate:8,.0f} rows/s"
-        f"   = {100 * count / appended / raw_rate:.0f}% of raw"
+        f"   = {100 * rate / raw_rate:.0f}% of raw"
+        f"   [{len(one.captured_queries)} statements per append, BEGIN and COMMIT included; raw: 3]"
     )
+    rate, raw_rate = done["batch"] / timings["batch"], done["batch"] / timings["raw4"]
     print(
-        f"{engine:10s} the same 4 statements per append (lock/read head, insert entry, insert node,"
-        f" update head) through the driver alone: {same_rate:8,.0f} appends/s"
-        f" -> entry_append = {100 * count / appended / same_rate:.0f}% of that"
+        f"{engine:10s} ledger_batch, {per} entries per transaction: {rate:8,.0f} appends/s"
+        f" ({rate / per:,.0f} transactions/s)"
+        f"   | raw limit (bare {per}-row INSERT + COMMIT of the same bytes): {raw_rate:8,.0f} rows/s"
+        f"   = {100 * rate / raw_rate:.0f}% of raw"
+        f"   [{len(four.captured_queries)} statements per transaction, BEGIN and COMMIT included; raw: 3]"
     )
     print(f"{engine:10s} entries_append, one transaction:      {count / bulk:8,.0f} appends/s")
+    same_rate = _raw_same_statements(engine, connection, _bodies(Entry, 0, count))
+    print(
+        f"{engine:10s} (for comparison: the former append's 4 statements, lock/read head, insert entry,"
+        f" insert node, update head, through the driver alone: {same_rate:8,.0f} appends/s)"
+    )
 
 
-def _raw_limit(engine: str, connection, bodies: list[bytes]) -> float:
-    """Bare inserts through the driver, outside Django, with the connection's own settings."""
-    import hashlib
+BLOCK = 100
 
-    rows = [(i, body, hashlib.sha256(b"\x00" + body).digest()) for i, body in enumerate(bodies)]
-    if engine == "sqlite":
-        import sqlite3
 
-        conn = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
-        conn.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        conn.execute("CREATE TABLE bench_raw (seq INTEGER PRIMARY KEY, body BLOB, leaf_hash BLOB)")
+def _bodies(Entry, first: int, n: int) -> list[bytes]:
+    rows = Entry.objects.filter(seq__gte=first).order_by("seq").values_list("body", flat=True)[:n]
+    return [bytes(b) for b in rows]
+
+
+class _RawInserter:
+    """Bare inserts through the driver, outside Django, with the connection's own settings:
+    `per` rows (one multi-row INSERT) per transaction."""
+
+    def __init__(self, engine: str, connection, per: int) -> None:
+        self.engine, self.per, self.seq = engine, per, 0
+        self.table = f"bench_raw_{per}"
+        if engine == "sqlite":
+            import sqlite3
+
+            self.conn = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+            self.conn.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            self.conn.execute(f"CREATE TABLE {self.table} (seq INTEGER PRIMARY KEY, body BLOB, leaf_hash BLOB)")
+            self.mark = "?"
+        else:
+            import psycopg
+
+            s = connection.settings_dict
+            self.conn = psycopg.connect(host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"])
+            self.conn.execute(f"CREATE TABLE {self.table} (seq bigint PRIMARY KEY, body bytea, leaf_hash bytea)")
+            self.conn.commit()
+            self.mark = "%s"
+
+    def run(self, bodies: list[bytes]) -> float:
+        import hashlib
+
+        rows = []
+        for body in bodies:
+            rows.append((self.seq, body, hashlib.sha256(b"\x00" + body).digest()))
+            self.seq += 1
+        groups = [rows[i : i + self.per] for i in range(0, len(rows), self.per)]
+        row = f"({self.mark}, {self.mark}, {self.mark})"
         started = time.perf_counter()
-        for row in rows:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO bench_raw VALUES (?, ?, ?)", row)
-            conn.execute("COMMIT")
-        elapsed = time.perf_counter() - started
-        conn.close()
-    else:
-        import psycopg
+        for group in groups:
+            if self.engine == "sqlite":
+                self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                f"INSERT INTO {self.table} VALUES " + ", ".join([row] * len(group)), [v for r in group for v in r]
+            )
+            if self.engine == "sqlite":
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.commit()
+        return time.perf_counter() - started
 
-        s = connection.settings_dict
-        with psycopg.connect(
-            host=s["HOST"], port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"]
-        ) as conn:
-            conn.execute("CREATE TABLE bench_raw (seq bigint PRIMARY KEY, body bytea, leaf_hash bytea)")
-            conn.commit()
-            started = time.perf_counter()
-            for row in rows:
-                conn.execute("INSERT INTO bench_raw VALUES (%s, %s, %s)", row)
-                conn.commit()
-            elapsed = time.perf_counter() - started
-    return len(rows) / elapsed
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _raw_same_statements(engine: str, connection, bodies: list[bytes]) -> float:
@@ -199,7 +272,7 @@ def main() -> int:
     )
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_ledger_bench")
+    parser.add_argument("--pg-url", default=os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/sanxiang_ledger_bench")
     args = parser.parse_args()
     if args.engine == "both":
         for engine in ("sqlite", "postgres"):

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 
-triggers = importlib.import_module("sanxiang.ledger.migrations.0002_append_only_triggers")
+triggers = importlib.import_module("sanxiang.ledger.migrations.0003_many_ledgers")
 
 
 def make_event(i: int, *, case_id: int | None = None) -> LedgerEvent:
@@ -55,7 +55,14 @@ def ledger_purge() -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for sql in triggers.sql_drop(vendor):
             cur.execute(sql)
-        for table in ("ledger_checkpoint", "ledger_node", "ledger_entry", "ledger_head"):
+        for table in (
+            "ledger_checkpoint",
+            "ledger_node",
+            "ledger_entry",
+            "ledger_head",
+            "ledger_ledgeragency",
+            "ledger_ledger",
+        ):
             cur.execute(f"DELETE FROM {table}")
         for sql in triggers.sql_install(vendor):
             cur.execute(sql)

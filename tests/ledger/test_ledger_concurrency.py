@@ -67,3 +67,42 @@ def test_two_processes_append_without_gap_or_fork(purge_ledger_after, settings):
     report = ledger_verify(run_extra_checks=False)
     assert report.ok, [f.message for f in report.findings]
     assert report.checkpoints_checked >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_on_one_county_ledger_does_not_wait_for_another_ledgers_open_transaction(purge_ledger_after):
+    """Another connection holds ledger B's head lock in an open transaction; appends to ledger A go
+    through at once (a lock wait would hit the lock timeout), while an append to B does wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has one writer for the whole database")
+    import psycopg
+    from django.db import OperationalError, transaction
+
+    from sanxiang.ledger.events import EventKind, LedgerEvent
+    from sanxiang.ledger.services import entry_append, ledger_agency_assign, ledger_county_create
+
+    with transaction.atomic():
+        a = ledger_county_create(name="county-a")
+        b = ledger_county_create(name="county-b")
+        ledger_agency_assign(agency_id=101, ledger=a)
+        ledger_agency_assign(agency_id=102, ledger=b)
+    s = connection.settings_dict
+    holder = psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                             password=s.get("PASSWORD") or None, dbname=s["NAME"])
+    try:
+        holder.execute("SELECT size FROM ledger_head WHERE id = %s FOR UPDATE", [b.id]).fetchone()
+
+        def append(agency_id: int, n: int):
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '1500ms'")
+                return entry_append(event=LedgerEvent(EventKind.STEP_DONE, {"n": n}, agency_id=agency_id, case_id=n))
+
+        appended = [append(101, n) for n in range(5)]
+        assert [(e.ledger_id, e.seq) for e in appended] == [(a.id, n) for n in range(5)]
+        with pytest.raises(OperationalError, match="lock timeout"):
+            append(102, 0)  # the control: B's head really is held
+    finally:
+        holder.rollback()
+        holder.close()
+    assert append(102, 0).seq == 0  # released: B takes its first entry

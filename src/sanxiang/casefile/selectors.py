@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from sanxiang.cases.models import Case
 from sanxiang.ledger.merkle import Hasher, hashes_of_ranges, inclusion_ranges
-from sanxiang.ledger.models import Entry
+from sanxiang.ledger.models import DEFAULT_LEDGER, Entry
 from sanxiang.ledger.selectors import DatabaseNodeStore
 from sanxiang_verify import casefile as fmt
 
@@ -26,10 +26,10 @@ class LedgerLine:
     leaf_hash: bytes
 
 
-def case_entries(*, case_id: int, below: int) -> list[LedgerLine]:
-    """The case's entries with seq < `below` (the checkpoint's size), in seq order."""
+def case_entries(*, case_id: int, below: int, ledger_id: int = DEFAULT_LEDGER) -> list[LedgerLine]:
+    """The case's entries in its ledger with seq < `below` (the checkpoint's size), in seq order."""
     rows = (
-        Entry.objects.filter(case_id=case_id, seq__lt=below)
+        Entry.objects.filter(case_id=case_id, ledger_id=ledger_id, seq__lt=below)
         .order_by("seq")
         .values_list("seq", "body", "leaf_hash")
     )
@@ -42,9 +42,11 @@ def _batched(values: Iterable[int], size: int) -> Iterator[tuple[int, ...]]:
         yield batch
 
 
-def inclusion_paths(*, hasher: Hasher, seqs: Iterable[int], size: int) -> Iterator[tuple[int, list[bytes]]]:
-    """(seq, inclusion path in the tree of `size` entries) for each seq, a batch per query."""
-    store = DatabaseNodeStore()
+def inclusion_paths(
+    *, hasher: Hasher, seqs: Iterable[int], size: int, ledger_id: int = DEFAULT_LEDGER
+) -> Iterator[tuple[int, list[bytes]]]:
+    """(seq, inclusion path in the ledger's tree of `size` entries) for each seq, a batch per query."""
+    store = DatabaseNodeStore(ledger_id)
     for batch in _batched(seqs, PROOF_BATCH):
         per_seq = [inclusion_ranges(seq, size) for seq in batch]
         hashes = hashes_of_ranges(hasher, store, [r for ranges in per_seq for r in ranges])

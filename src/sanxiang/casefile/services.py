@@ -1,7 +1,8 @@
 """Case-file export (案卷导出): a zip that anyone can verify offline with `sanxiang_verify`.
 
 The export is recorded first (an access entry of the case, action export), then a checkpoint
-is signed over the ledger as it stands, so the zip carries the record of its own export,
+is signed over the case's ledger as it stands (its agency's county ledger, or the default one:
+`sanxiang.ledger.services`; `ledger_seq` values are seqs within that ledger), so the zip carries the record of its own export,
 proved like every other entry. The case block, time and user in the manifest are those of
 that entry, which is what lets the verifier hold the manifest against the signed ledger.
 
@@ -40,6 +41,7 @@ from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.merkle import ProofError, hasher_for, sm3_available, verify_inclusion
 from sanxiang.ledger.models import Checkpoint, Head
 from sanxiang.ledger.notes import NoteError, checkpoint_verify
+from sanxiang.ledger.selectors import ledger_of_agency, ledger_origin_for
 from sanxiang.ledger.services import checkpoint_issue
 from sanxiang_verify import casefile as fmt
 from sanxiang_verify.zipformat import CaseZipWriter, WrittenPart
@@ -79,6 +81,7 @@ class ExportSummary:
 
 @dataclass(frozen=True)
 class _Ledger:
+    origin: str
     checkpoint: Checkpoint
     algorithm: str
     vkey: str
@@ -124,8 +127,9 @@ def case_file_export(
             agency_id=case.agency_id,
             details={**(details or {}), "case": case_block},
         )
-        checkpoint = checkpoint_issue()
-    ledger = _ledger_read(case=case, checkpoint=checkpoint)
+        ledger_id = ledger_of_agency(case.agency_id)
+        checkpoint = checkpoint_issue(ledger_id=ledger_id)
+    ledger = _ledger_read(case=case, checkpoint=checkpoint, ledger_id=ledger_id)
     export_body = ledger.bodies[access.ledger_seq]
 
     provided = {(f.folder, f.sha256): f for f in (files or selectors.case_files_stored)(case)}
@@ -157,7 +161,7 @@ def case_file_export(
             "case": case_block,
             "export": {"seq": access.ledger_seq, "at": export_body["at"], "by": export_body["actor"]},
             "ledger": {
-                "origin": keys.ledger_origin(),
+                "origin": ledger.origin,
                 "hash": ledger.algorithm,
                 "key_name": ledger.checkpoint.key_name,
                 "checkpoint_size": ledger.checkpoint.size,
@@ -188,19 +192,18 @@ def case_file_export(
     )
 
 
-def _ledger_read(*, case: Case, checkpoint: Checkpoint) -> _Ledger:
+def _ledger_read(*, case: Case, checkpoint: Checkpoint, ledger_id: int) -> _Ledger:
     """The case's entries under the checkpoint with their proofs, each checked here as the
     verifier will check it: a ledger that no longer matches its checkpoint is not exported."""
-    algorithm = Head.objects.values_list("algorithm", flat=True).get()
+    algorithm = Head.objects.filter(pk=ledger_id).values_list("algorithm", flat=True).get()
     hasher = hasher_for(algorithm)
     verifier = keys.verifier_get()
+    origin = ledger_origin_for(ledger_id)
     try:
-        signed = checkpoint_verify(
-            checkpoint.note, [verifier], origin=keys.ledger_origin(), digest_size=hasher.digest_size
-        )
+        signed = checkpoint_verify(checkpoint.note, [verifier], origin=origin, digest_size=hasher.digest_size)
     except NoteError as exc:
         raise CaseFileExportError(f"检查点签名无法用当前公钥核验（{exc}），请先运行 sanxiang verify") from exc
-    lines = selectors.case_entries(case_id=case.pk, below=signed.size)
+    lines = selectors.case_entries(case_id=case.pk, below=signed.size, ledger_id=ledger_id)
     bodies: dict[int, dict] = {}
     for line in lines:
         if hasher.leaf(line.body) != line.leaf_hash:
@@ -208,7 +211,9 @@ def _ledger_read(*, case: Case, checkpoint: Checkpoint) -> _Ledger:
         bodies[line.seq] = json.loads(line.body)
     leaf_of = {line.seq: line.leaf_hash for line in lines}
     proofs = []
-    for seq, path in selectors.inclusion_paths(hasher=hasher, seqs=list(leaf_of), size=signed.size):
+    for seq, path in selectors.inclusion_paths(
+        hasher=hasher, seqs=list(leaf_of), size=signed.size, ledger_id=ledger_id
+    ):
         try:
             verify_inclusion(hasher, seq, signed.size, leaf_of[seq], path, signed.root)
         except ProofError as exc:
@@ -224,7 +229,7 @@ def _ledger_read(*, case: Case, checkpoint: Checkpoint) -> _Ledger:
         "root_hash": _b64(signed.root),
         "proofs": proofs,
     }
-    return _Ledger(checkpoint, algorithm, verifier.vkey, lines, bodies, fmt.json_part(document))
+    return _Ledger(origin, checkpoint, algorithm, verifier.vkey, lines, bodies, fmt.json_part(document))
 
 
 def _recorded_files(ledger: _Ledger) -> dict[tuple[str, str], dict]:

@@ -33,7 +33,7 @@ from sanxiang.documents import (
 from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.ledger.services import entry_append
+from sanxiang.ledger.services import entry_append, ledger_batch
 from sanxiang.procedure.catalog import (
     ACT_KINDS,
     UnknownProcedure,
@@ -389,46 +389,51 @@ def case_action_perform(
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 
-    issued = [
-        document_issue(actor=actor, case=case, kind=issue.kind, record_kind=record_kind, number=issue.number,
-                       action=step.name, on=issue.on, context=document)
-        for issue, record_kind, document in contexts
-    ]
-    ready = replace(draft.snapshot, records=frozenset(draft.snapshot.records) | draft.records | provided)
-    after = spec.advance(ready, step.name, context) if step.transition else ready
-    state_from = case.state
-    draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
-    case.state = after.state
-    case.facts = selectors.snapshot_facts_dump(after, spec)
-    if spec.texts_type is not None:
-        # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
-        draft.details["texts"] = facts_dump(draft.texts)
-    case.details = draft.details
-    case.save(update_fields=["state", "facts", "details", "updated_at"])
-    if "agency_officers" in step.needs:
-        # The officers the step assigned (the step checked each of them, and their number).
-        case.officers.set([o.id for o in draft.snapshot.officers])
-    entry_append(
-        event=events.step_done_event(
-            case=case,
-            action=step.name,
-            label=step.label,
-            data=events.step_data_recorded(step.fields, data),
-            state_from=state_from,
-            state_to=case.state,
-            on=on,
-            documents=issued,
-            major_criteria=_major_change(major_before, after, context) if penalty else None,
-        ),
-        actor=actor,
-    )
-    if step.decides and penalty:
-        # Its subscribers react in this transaction (事后公开: publication drafts the decision's
-        # publication, due in 7 working days); if one fails, the decision is not recorded either.
-        events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
-    elif step.decides:
-        events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
-                                                         snapshot=after, on=on, actor=actor))
+    # Every document is rendered and stored, and the case saved, before the ledger is touched: the
+    # batch appends the step's entries (each file's, each document's, the step's) together at its
+    # end, so the ledger head's lock is held from there to the commit, not while rendering.
+    with ledger_batch():
+        issued = [
+            document_issue(actor=actor, case=case, kind=issue.kind, record_kind=record_kind, number=issue.number,
+                           action=step.name, on=issue.on, context=document)
+            for issue, record_kind, document in contexts
+        ]
+        ready = replace(draft.snapshot, records=frozenset(draft.snapshot.records) | draft.records | provided)
+        after = spec.advance(ready, step.name, context) if step.transition else ready
+        state_from = case.state
+        draft.details["records"] = sorted(set(draft.details.get("records", [])) | draft.records)
+        case.state = after.state
+        case.facts = selectors.snapshot_facts_dump(after, spec)
+        if spec.texts_type is not None:
+            # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
+            draft.details["texts"] = facts_dump(draft.texts)
+        case.details = draft.details
+        case.save(update_fields=["state", "facts", "details", "updated_at"])
+        if "agency_officers" in step.needs:
+            # The officers the step assigned (the step checked each of them, and their number).
+            case.officers.set([o.id for o in draft.snapshot.officers])
+        entry_append(
+            event=events.step_done_event(
+                case=case,
+                action=step.name,
+                label=step.label,
+                data=events.step_data_recorded(step.fields, data),
+                state_from=state_from,
+                state_to=case.state,
+                on=on,
+                documents=issued,
+                major_criteria=_major_change(major_before, after, context) if penalty else None,
+            ),
+            actor=actor,
+        )
+        if step.decides and penalty:
+            # Its subscribers react in this transaction (事后公开: publication drafts the decision's
+            # publication, due in 7 working days); if one fails, the decision is not recorded either.
+            # Inside the batch: their entries are appended with the step's (they keep no seq).
+            events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
+        elif step.decides:
+            events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
+                                                             snapshot=after, on=on, actor=actor))
     return case
 
 
@@ -490,7 +495,8 @@ def document_issue(
     context: DocumentContext,
 ) -> IssuedDocument:
     """Render a document, store its PDF and DOCX in the evidence store and record both digests in
-    the ledger, in the caller's transaction.
+    the ledger, in the caller's transaction. Inside a `ledger_batch` the entries (the two files',
+    then the document's) are queued, and `ledger_seq` is stored when the batch appends them.
 
     The files are stored as the agency's documents (kind document) but not as evidence of the
     case: the case file holds them once, under documents/, backed by the DOCUMENT_ISSUED entry,
@@ -519,9 +525,14 @@ def document_issue(
         filename_stem=rendered.filename_stem,
         issued_by=actor,
     )
-    entry = entry_append(
-        event=events.document_issued_event(document=document, pdf=pdf.stored_file, docx=docx.stored_file), actor=actor
+
+    def seq_store(entry) -> None:
+        document.ledger_seq = entry.seq
+        IssuedDocument.objects.filter(pk=document.pk).update(ledger_seq=entry.seq)
+
+    entry_append(
+        event=events.document_issued_event(document=document, pdf=pdf.stored_file, docx=docx.stored_file),
+        actor=actor,
+        then=seq_store,
     )
-    document.ledger_seq = entry.seq
-    document.save(update_fields=["ledger_seq"])
     return document

@@ -392,9 +392,14 @@ def _record_commit(
                     uploaded_at=timezone.now(),
                     stored_file=stored,
                 )
-                entry = entry_append(event=file_received_event(record=record, stored=stored), actor=actor)
-                record.ledger_seq = entry.seq
-                record.save(update_fields=["ledger_seq"])
+
+                def seq_store(entry) -> None:
+                    record.ledger_seq = entry.seq
+                    EvidenceRecord.objects.filter(pk=record.pk).update(ledger_seq=entry.seq)
+
+                # In a ledger batch (a step issuing documents) the entry is appended, and its seq
+                # stored, when the batch ends; otherwise now.
+                entry_append(event=file_received_event(record=record, stored=stored), actor=actor, then=seq_store)
                 if after is not None:
                     after(record)
             except BaseException:

@@ -41,6 +41,11 @@ def _check(value: Any, path: str) -> None:
     raise CanonicalJSONError(f"{path}: {type(value).__name__} is not allowed in ledger entries")
 
 
+def canonical_check(value: Any) -> None:
+    """Raise CanonicalJSONError if `value` holds anything without one textual form."""
+    _check(value, "$")
+
+
 def canonical_json(value: Any) -> bytes:
     _check(value, "$")
     return json.dumps(

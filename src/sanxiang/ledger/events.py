@@ -50,6 +50,8 @@ class EventKind(StrEnum):
     ACCESS = "access.viewed"
     # maintenance
     LEDGER_RESTORED = "ledger.restored"
+    # the log of heads: a county ledger's signed checkpoint (services.checkpoint_issue)
+    LEDGER_HEAD_RECORDED = "ledger.head_recorded"
 
 
 @dataclass(frozen=True)

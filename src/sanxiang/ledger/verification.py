@@ -34,8 +34,9 @@ from django.db import connection
 from sanxiang.ledger import keys
 from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count
-from sanxiang.ledger.models import HEAD_ID, Checkpoint, Entry, Head, Node
+from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, Node
 from sanxiang.ledger.notes import NoteError, Verifier, checkpoint_verify
+from sanxiang.ledger.selectors import ledger_origin_for
 
 MAX_FINDINGS = 1000  # per verification; the total is always counted
 
@@ -182,34 +183,37 @@ def _aware(value) -> dt.datetime:
 
 def ledger_verify(
     *,
+    ledger_id: int = DEFAULT_LEDGER,
     batch_size: int = 1 << 14,
     progress: Progress = _no_progress,
     external_checkpoints: Iterable[tuple[str, str]] = (),
     trusted_vkeys: Iterable[str] = (),
     run_extra_checks: bool = True,
 ) -> VerificationReport:
-    """Verify the whole ledger; `external_checkpoints` are (label, note text) pairs held outside
+    """Verify one whole ledger; `external_checkpoints` are (label, note text) pairs held outside
     the database (they catch a rewrite that also replaced the stored checkpoints)."""
     if batch_size < 2 or batch_size & (batch_size - 1):
         raise ValueError("batch_size must be a power of two")
     started = time.perf_counter()
     report = VerificationReport()
-    head = Head.objects.filter(pk=HEAD_ID).first()
+    head = Head.objects.filter(pk=ledger_id).first()
     report.algorithm = head.algorithm if head else keys.ledger_hash_algorithm()
     hasher = hasher_for(report.algorithm)
     verifiers = keys.trusted_verifiers(list(trusted_vkeys))
 
     qn = connection.ops.quote_name
     with connection.cursor() as cur:
-        cur.execute(f"SELECT COUNT(*), MIN(seq), MAX(seq) FROM {qn(Entry._meta.db_table)}")
+        cur.execute(
+            f"SELECT COUNT(*), MIN(seq), MAX(seq) FROM {qn(Entry._meta.db_table)} WHERE ledger_id = %s", [ledger_id]
+        )
         count, min_seq, max_seq = cur.fetchone()
     report.entries = count
     report.tree_size = tree_size = (max_seq + 1) if count else 0
     if count and min_seq < 0:
-        negatives = list(Entry.objects.filter(seq__lt=0).order_by("seq").values_list("seq", flat=True)[:100])
+        negatives = list(Entry.objects.filter(ledger_id=ledger_id, seq__lt=0).order_by("seq").values_list("seq", flat=True)[:100])
         report.add(Finding("entry_negative_seq", f"entries with negative seq {negatives}", seqs=negatives))
 
-    claims = _checkpoint_claims(report, hasher, verifiers, external_checkpoints)
+    claims = _checkpoint_claims(report, hasher, verifiers, external_checkpoints, ledger_id)
     wanted_sizes = {c.size for c in claims if c.size <= tree_size}
     roots_at: dict[int, bytes | None] = {}
     if 0 in wanted_sizes:
@@ -218,8 +222,10 @@ def ledger_verify(
     tree = _Tree(hasher)
     k = batch_size.bit_length() - 1
     node_table = qn(Node._meta.db_table)
-    high_nodes = _fetch_nodes(f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE level > %s", [k])
-    stored_node_count = Node.objects.count()
+    high_nodes = _fetch_nodes(
+        f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND level > %s", [ledger_id, k]
+    )
+    stored_node_count = Node.objects.filter(ledger_id=ledger_id).count()
     missing_run: list[int] = []  # consecutive missing seqs, reported as one finding per run
 
     def flush_missing() -> None:
@@ -233,10 +239,14 @@ def ledger_verify(
 
     entry_sql = (
         "SELECT seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash "
-        f"FROM {qn(Entry._meta.db_table)} WHERE seq >= %s AND seq < %s ORDER BY seq"
+        f"FROM {qn(Entry._meta.db_table)} WHERE ledger_id = %s AND seq >= %s AND seq < %s ORDER BY seq"
     )
-    node_sql = f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE " + " OR ".join(
-        f"(level = {lvl} AND {qn('index')} >= %s AND {qn('index')} < %s)" for lvl in range(1, k + 1)
+    node_sql = (
+        f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND ("
+        + " OR ".join(
+            f"(level = {lvl} AND {qn('index')} >= %s AND {qn('index')} < %s)" for lvl in range(1, k + 1)
+        )
+        + ")"
     )
     leaf_new = hasher._new  # bound constructor: this loop runs a million times
     dumps = json.dumps
@@ -248,9 +258,9 @@ def ledger_verify(
     for start in range(0, tree_size, batch_size):
         end = start + batch_size
         with connection.cursor() as cur:
-            cur.execute(entry_sql, [start, end])
+            cur.execute(entry_sql, [ledger_id, start, end])
             rows = cur.fetchall()
-        params: list[int] = []
+        params: list[int] = [ledger_id]
         for lvl in range(1, k + 1):
             params += [start >> lvl, end >> lvl]
         batch_nodes = _fetch_nodes(node_sql, params)
@@ -319,7 +329,7 @@ def ledger_verify(
     for (level, index), _h in sorted(high_nodes.items()):
         _unexpected_node(report, level, index)
     if stored_node_count > report.nodes_checked:
-        _unexpected_nodes_beyond(report, tree_size)
+        _unexpected_nodes_beyond(report, tree_size, ledger_id)
 
     report.root = tree.root()
     _check_claims(report, claims, roots_at, tree_size)
@@ -390,21 +400,26 @@ def _unexpected_node(report: VerificationReport, level: int, index: int) -> None
     )
 
 
-def _unexpected_nodes_beyond(report: VerificationReport, tree_size: int) -> None:
+def _unexpected_nodes_beyond(report: VerificationReport, tree_size: int, ledger_id: int) -> None:
     """Nodes beyond the last entry (left behind when entries were cut off)."""
-    for level in Node.objects.values_list("level", flat=True).distinct():
-        beyond = Node.objects.filter(level=level, index__gte=tree_size >> level).order_by("index")
+    nodes = Node.objects.filter(ledger_id=ledger_id)
+    for level in nodes.values_list("level", flat=True).distinct():
+        beyond = nodes.filter(level=level, index__gte=tree_size >> level).order_by("index")
         for index in beyond.values_list("index", flat=True)[:100]:
             _unexpected_node(report, level, index)
 
 
 def _checkpoint_claims(
-    report: VerificationReport, hasher: Hasher, verifiers: list[Verifier], external: Iterable[tuple[str, str]]
+    report: VerificationReport,
+    hasher: Hasher,
+    verifiers: list[Verifier],
+    external: Iterable[tuple[str, str]],
+    ledger_id: int,
 ) -> list[_CheckpointClaim]:
     """Check every checkpoint's signature and return the (size, root) each validly signs."""
-    origin = keys.ledger_origin()
+    origin = ledger_origin_for(ledger_id)
     claims = []
-    for cp in Checkpoint.objects.order_by("size", "id"):
+    for cp in Checkpoint.objects.filter(ledger_id=ledger_id).order_by("size", "id"):
         label = f"#{cp.pk}"
         try:
             signed = checkpoint_verify(cp.note, verifiers, origin=origin, digest_size=hasher.digest_size)
@@ -489,3 +504,109 @@ def note_file_read(path: str) -> tuple[str, str]:
     """(label, text) of a checkpoint note kept outside the database."""
     with open(path, encoding="utf-8") as handle:
         return path, handle.read()
+
+
+@dataclass
+class LedgersReport:
+    """The verification of every ledger of the database, the log of heads included: one report
+    per ledger, named, in id order (the default ledger first)."""
+
+    reports: list[tuple[str, str, VerificationReport]]  # (name, origin, report)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for _, _, r in self.reports)
+
+    def report_of(self, name: str) -> VerificationReport:
+        return next(r for n, _, r in self.reports if n == name)
+
+    def failed(self) -> list[str]:
+        return [name for name, _, r in self.reports if not r.ok]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "failed": self.failed(),
+            "ledgers": [{"ledger": name, "origin": origin, **r.as_json()} for name, origin, r in self.reports],
+        }
+
+
+def _note_origin(note: str) -> str:
+    return note.split("\n", 1)[0]
+
+
+def ledgers_verify(
+    *,
+    batch_size: int = 1 << 14,
+    progress: Progress = _no_progress,
+    external_checkpoints: Iterable[tuple[str, str]] = (),
+    trusted_vkeys: Iterable[str] = (),
+    run_extra_checks: bool = True,
+) -> LedgersReport:
+    """Verify every ledger and the log of heads. Each checkpoint the log records is checked against
+    the ledger it names, like a checkpoint kept outside the database: the log's signed head thus
+    vouches for every county's head. Checkpoints given from outside go to the ledger of their
+    origin line."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.selectors import ledger_ids, ledger_log_of_heads, ledger_name
+
+    log = ledger_log_of_heads()
+    origins = {i: ledger_origin_for(i) for i in ledger_ids()}
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for label, note in external_checkpoints:
+        # With one ledger, every given checkpoint is held against it (a wrong origin is named).
+        origin = _note_origin(note) if len(origins) > 1 else origins[DEFAULT_LEDGER]
+        claims.setdefault(origin, []).append((label, note))
+    reports: list[tuple[str, str, VerificationReport]] = []
+    log_report = None
+    if log is not None:
+        log_report = ledger_verify(
+            ledger_id=log.id,
+            batch_size=batch_size,
+            progress=progress,
+            external_checkpoints=claims.pop(origins[log.id], []),
+            trusted_vkeys=trusted_vkeys,
+            run_extra_checks=False,
+        )
+        recorded = (
+            Entry.objects.filter(ledger_id=log.id, kind=str(EventKind.LEDGER_HEAD_RECORDED))
+            .order_by("seq")
+            .values_list("seq", "body")
+        )
+        for seq, body in recorded.iterator(chunk_size=2000):
+            try:
+                payload = json.loads(bytes(body))["payload"]
+                note, origin = payload["checkpoint"], payload["origin"]
+            except (ValueError, KeyError, TypeError):
+                continue  # the log's own verification names a body that is not what was appended
+            if _note_origin(note) != origin:
+                log_report.add(
+                    Finding("log_entry_mismatch", f"log entry {seq}: its checkpoint is not of {origin}", [seq])
+                )
+            claims.setdefault(_note_origin(note), []).append((f"log of heads entry {seq}", note))
+    extra_done = not run_extra_checks
+    for ledger_id, origin in origins.items():
+        if log is not None and ledger_id == log.id:
+            continue
+        report = ledger_verify(
+            ledger_id=ledger_id,
+            batch_size=batch_size,
+            progress=progress,
+            external_checkpoints=claims.pop(origin, []),
+            trusted_vkeys=trusted_vkeys,
+            run_extra_checks=not extra_done,
+        )
+        extra_done = True
+        reports.append((ledger_name(ledger_id), origin, report))
+    if log is not None:
+        for origin, unmatched in sorted(claims.items()):
+            for label, _note in unmatched:
+                log_report.add(Finding("checkpoint_unknown_ledger", f"{label}: no ledger has the origin {origin}"))
+        reports.append((log.name, origins[log.id], log_report))
+    elif claims:
+        for origin, unmatched in sorted(claims.items()):
+            for label, _note in unmatched:
+                reports[0][2].add(
+                    Finding("checkpoint_signature", f"checkpoint {label}: no ledger has the origin {origin}", checkpoint=label)
+                )
+    return LedgersReport(reports)

@@ -32,9 +32,22 @@ def _int_param(request: HttpRequest, name: str, *, required: bool) -> int | None
     return int(raw)
 
 
+def _ledger_param(request: HttpRequest) -> int:
+    """`?ledger=<name>` picks a county's ledger; without it, the default ledger."""
+    name = request.GET.get("ledger") or "default"
+    found = selectors.ledger_by_name(name) if len(name) <= 64 else None
+    if found is None:
+        raise _BadParameter("ledger", "no ledger has this name")
+    return found
+
+
 @require_safe
 def checkpoint_latest_view(request: HttpRequest) -> HttpResponse:
-    checkpoint = selectors.checkpoint_latest()
+    try:
+        ledger_id = _ledger_param(request)
+    except _BadParameter as exc:
+        return _error(400, "invalid_parameter", exc.message, exc.field)
+    checkpoint = selectors.checkpoint_latest(ledger_id)
     if checkpoint is None:
         return _error(404, "no_checkpoint", "no checkpoint has been issued yet")
     response = HttpResponse(checkpoint.note, content_type="text/plain; charset=utf-8")
@@ -47,7 +60,7 @@ def inclusion_proof_view(request: HttpRequest) -> JsonResponse:
     try:
         seq = _int_param(request, "seq", required=True)
         size = _int_param(request, "size", required=False)
-        proof = selectors.inclusion_proof_get(seq=seq, size=size)
+        proof = selectors.inclusion_proof_get(seq=seq, size=size, ledger_id=_ledger_param(request))
     except (_BadParameter, selectors.ProofRequestError) as exc:
         return _error(400, "invalid_parameter", exc.message, exc.field)
     return JsonResponse(proof.as_json())
@@ -58,7 +71,7 @@ def consistency_proof_view(request: HttpRequest) -> JsonResponse:
     try:
         first = _int_param(request, "first", required=True)
         second = _int_param(request, "second", required=False)
-        proof = selectors.consistency_proof_get(first=first, second=second)
+        proof = selectors.consistency_proof_get(first=first, second=second, ledger_id=_ledger_param(request))
     except (_BadParameter, selectors.ProofRequestError) as exc:
         return _error(400, "invalid_parameter", exc.message, exc.field)
     return JsonResponse(proof.as_json())

@@ -164,10 +164,13 @@ def _facts_read(cursor) -> dict[str, Any]:
     head_table, entry_table = Head._meta.db_table, Entry._meta.db_table
     cursor.execute(f"SELECT algorithm, size, root FROM {head_table} WHERE id = 1")
     head = cursor.fetchone()
-    cursor.execute(f"SELECT COUNT(*), MAX(seq) FROM {entry_table}")
+    # The default ledger's (county ledgers, if any, are in the same tables and restored with
+    # them; the fork checks of a restore are the default ledger's).
+    cursor.execute(f"SELECT COUNT(*), MAX(seq) FROM {entry_table} WHERE ledger_id = 1")
     count, max_seq = cursor.fetchone()
     cursor.execute(
-        f"SELECT size, root, note FROM {Checkpoint._meta.db_table} ORDER BY size DESC, id DESC LIMIT 1"
+        f"SELECT size, root, note FROM {Checkpoint._meta.db_table} WHERE ledger_id = 1"
+        " ORDER BY size DESC, id DESC LIMIT 1"
     )
     checkpoint = cursor.fetchone()
     files: dict[str, int] = {}
@@ -595,18 +598,24 @@ def _entry_bodies(archive: Path, manifest: dict[str, Any], workdir: Path) -> Ite
                 break
         db = sqlite3.connect(f"file:{copy_path}?mode=ro", uri=True)
         try:
-            for seq, body in db.execute(f"SELECT seq, body FROM {Entry._meta.db_table} ORDER BY seq"):
+            columns = {row[1] for row in db.execute(f"PRAGMA table_info({Entry._meta.db_table})")}
+            # The default ledger's entries (a backup made before there were several has only those).
+            where = " WHERE ledger_id = 1" if "ledger_id" in columns else ""
+            for seq, body in db.execute(f"SELECT seq, body FROM {Entry._meta.db_table}{where} ORDER BY seq"):
                 yield seq, bytes(body)
         finally:
             db.close()
         return
     table = next(t for t in manifest["tables"] if t["name"] == Entry._meta.db_table)
     seq_at, body_at = table["columns"].index("seq"), table["columns"].index("body")
+    ledger_at = table["columns"].index("ledger_id") if "ledger_id" in table["columns"] else None
     rows = []
     for info, stream in _members(archive):
         if info.name == table["member"]:
             for line in _lines(stream):
                 fields = line.decode("utf-8").split("\t")
+                if ledger_at is not None and fields[ledger_at] != "1":
+                    continue
                 body = _pg_copy_field(fields[body_at])
                 if not body.startswith("\\x"):
                     raise BackupError("备份中的账本记录格式无法识别 (unexpected bytea format)")

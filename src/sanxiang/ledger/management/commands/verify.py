@@ -1,5 +1,5 @@
-"""`sanxiang verify`: recompute the ledger and name whatever differs. Exit 0 when all holds, 1
-otherwise."""
+"""`sanxiang verify`: recompute every ledger (each county's, and the log of their heads) and name
+whatever differs, and in which ledger. Exit 0 when all holds, 1 otherwise."""
 
 import json
 import sys
@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanxiang.ledger.verification import ledger_verify, note_file_read
+from sanxiang.ledger.verification import ledgers_verify, note_file_read
 
 
 class _ProgressBar:
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read checkpoint file: {exc}") from exc
         try:
-            report = ledger_verify(
+            result = ledgers_verify(
                 batch_size=options["batch_size"],
                 progress=bar or (lambda *a: None),
                 external_checkpoints=external,
@@ -75,12 +75,19 @@ class Command(BaseCommand):
         finally:
             if bar:
                 bar.close()
+        single = len(result.reports) == 1  # one ledger: the report as it always was
         if options["json"]:
-            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+            document = result.reports[0][2].as_json() if single else result.as_json()
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
+        elif single:
+            self._write_text(result.reports[0][2])
         else:
-            self._write_text(report)
-        if not report.ok:
-            raise CommandError("ledger verification failed", returncode=1)
+            for name, origin, report in result.reports:
+                self.stdout.write(f"== ledger {name} ({origin})")
+                self._write_text(report)
+        if not result.ok:
+            failed = "" if single else f" in ledger(s) {', '.join(result.failed())}"
+            raise CommandError(f"ledger verification failed{failed}", returncode=1)
 
     def _write_text(self, report) -> None:
         import base64
