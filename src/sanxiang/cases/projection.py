@@ -149,7 +149,9 @@ def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) ->
     """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
     read one another: an execution follows its penalty case's payments)."""
     ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
-    return case_projection_refresh(case_ids=ids, on=on)
+    written = case_projection_refresh(case_ids=ids, on=on)
+    case.roles_next = _case_roles(case)  # the caller's instance shows what was stored
+    return written
 
 
 def _compare(number: str, position: int, stored: CaseDeadline | None, phase: DeadlinePhase | None) -> list[str]:
@@ -167,13 +169,17 @@ def _compare(number: str, position: int, stored: CaseDeadline | None, phase: Dea
     return lines
 
 
-def case_projection_check(*, on: dt.date | None = None) -> list[str]:
+def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] | None = None) -> list[str]:
     """The differences between the stored projection and a full recomputation through the engine
-    as of `on` (today), each a line naming the case, the deadline and the field; [] when equal."""
+    as of `on` (today), each a line naming the case, the deadline and the field; [] when equal.
+    Every case, or those of `case_ids`."""
     on = on or timezone.localdate()
     calendar = working_day_calendar_current()
     lines: list[str] = []
-    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    cases = Case.objects.order_by("pk")
+    if case_ids is not None:
+        cases = cases.filter(pk__in=list(case_ids))
+    ids = list(cases.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         stored: dict[int, list[CaseDeadline]] = {}

@@ -524,18 +524,27 @@ def _deadline(row: CaseDeadline) -> Deadline:
     return Deadline(row.code, row.label, row.due, row.day_state, row.basis, row.estimated, row.completed_on, row.late)
 
 
-def cases_next_deadlines(*, case_ids: Iterable[int], on: dt.date | None = None) -> dict[int, list[Deadline]]:
-    """The open deadlines of each case on `on` (today), in the order the case page lists them, the
-    next one first, from the case projection: one query whatever the number of cases. A case
-    without an open deadline is absent."""
+def cases_deadlines_shown(*, case_ids: Iterable[int], on: dt.date | None = None, open_only: bool = False
+                          ) -> dict[int, list[Deadline]]:
+    """The deadlines of each case shown on `on` (today), with the day's state, in the order the case
+    page lists them, from the case projection: one query whatever the number of cases. The same
+    as `case_deadlines` gives through the engine. A case with none is absent."""
     on = on or timezone.localdate()
     found: dict[int, list[Deadline]] = {}
     ids = list(case_ids)
     if not ids:
         return found
-    for row in _deadline_rows(on, deadline_rows_open(on) & Q(case_id__in=ids)):
+    condition = deadline_rows_open(on) if open_only else deadline_rows_shown(on)
+    for row in _deadline_rows(on, condition & Q(case_id__in=ids)):
         found.setdefault(row.case_id, []).append(_deadline(row))
     return found
+
+
+def cases_next_deadlines(*, case_ids: Iterable[int], on: dt.date | None = None) -> dict[int, list[Deadline]]:
+    """The open deadlines (running, due soon, overdue) of each case on `on` (today), the next one
+    first, from the case projection: one query whatever the number of cases (for lists and the
+    API). A case without an open deadline is absent."""
+    return cases_deadlines_shown(case_ids=case_ids, on=on, open_only=True)
 
 
 def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistRow]:

@@ -156,13 +156,21 @@ class ProcedureSpec:
     def deadline_phases_checked(self, snapshot: Any, *, calendar: LegalCalendar, on: dt.date,
                                 parameters: ParameterSet | None = None
                                 ) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
-        """The deadlines as phases (`deadline_phases`), what the case projection stores."""
-        if self.deadline_phases is None:
-            raise NotImplementedError(f"procedure {self.key} declares no deadline phases")
-        kwargs: dict[str, Any] = {"calendar": calendar, "on": on}
+        """The deadlines as phases (`deadline_phases`), what the case projection stores. A
+        procedure that declares none is taken as its deadlines on `on`, each one phase, met or not
+        for good, with no due-soon alert: exact for running and overdue only (every procedure of
+        the catalogue declares its phases; a new one should)."""
+        kwargs: dict[str, Any] = {"calendar": calendar}
         if parameters is not None:
             kwargs["parameters"] = parameters
-        return self.deadline_phases(snapshot, **kwargs)
+        if self.deadline_phases is not None:
+            return self.deadline_phases(snapshot, on=on, **kwargs)
+        deadlines, problems = self.deadlines(snapshot, today=on, **kwargs)
+        return (
+            [DeadlinePhase(d.code, d.label, d.due, d.basis, d.estimated, d.completed_on, d.late, met=d.state == "met")
+             for d in deadlines],
+            [DeadlineProblem(v) for v in problems],
+        )
 
 
 _CATALOGUE: dict[str, ProcedureSpec] = {}
