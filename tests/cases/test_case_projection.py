@@ -348,6 +348,13 @@ def test_homes_and_the_case_list_take_as_many_queries_at_10_as_at_200_open_cases
         at_200[name] = page_queries(client, url)
     assert {k: at_200[k] for k in at_10} == at_10
     assert at_200["case list, page 2"] == at_200["case list"]
+    # Fifty a page, with links in Chinese and each case's next deadline from the projection.
+    client.force_login(w.officer)
+    html = client.get(reverse("cases:case_list"), {"page": "2"}).content.decode()
+    listing = html.split('data-testid="case-list"')[1].split("</table>")[0]
+    assert listing.count("<tr>") == 51  # the header and 50 cases
+    assert "第 2 / 4 页，共 200 件" in html and all(word in html for word in ("首页", "上一页", "下一页", "末页"))
+    assert listing.count("作出行政处罚决定") == 50
     # The worklist shows every open case with its next deadline, the nearest first.
     rows = officer_worklist(user=w.officer)
     assert len(rows) == 200 and all(r.next_deadline is not None for r in rows)
