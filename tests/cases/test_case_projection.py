@@ -369,3 +369,20 @@ def test_a_bad_page_number_is_never_an_error(client, page):
     response = client.get(reverse("cases:case_list"), {"page": page})
     assert response.status_code == 200
     assert "没有案件" not in response.content.decode()
+
+
+def test_a_database_migrated_with_cases_and_no_projection_gets_it_after_migrate():
+    from sanxiang.cases.apps import projection_build_if_missing
+
+    w = world_make()
+    case = to_notified(w)
+    expected = list(CaseDeadline.objects.filter(case=case).values_list("code", "due", "shown_from"))
+    CaseDeadline.objects.all().delete()
+    Case.objects.update(roles_next="")
+    projection_build_if_missing(sender=None)
+    assert list(CaseDeadline.objects.filter(case=case).values_list("code", "due", "shown_from")) == expected
+    assert case_projection_check() == []
+    # Built once: a later migrate with the projection in place rebuilds nothing.
+    CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").update(label="（改动）")
+    projection_build_if_missing(sender=None)
+    assert CaseDeadline.objects.filter(case=case, label="（改动）").exists()
