@@ -557,6 +557,8 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         Case.objects.filter(officers=user.officer_id, agency_id=user.agency_id)
         .exclude(finished_cases())
         .select_related("agency", "party")
+        # A list does not read the facts (the projection has what it shows): not loaded.
+        .defer("facts", "details")
         .order_by("-created_at")
     )
     listed = list(cases)
