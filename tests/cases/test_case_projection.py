@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanxiang.calendar.services import holiday_year_save
-from sanxiang.cases.models import Case, CaseDeadline
+from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
 from sanxiang.cases.projection import (
     case_projection_check,
     case_projection_rebuild,
@@ -154,10 +154,10 @@ def test_a_tampered_due_date_is_reported_by_the_check_and_repaired_by_the_rebuil
         f"重新计算为“{row.due}”"
     ]
     CaseDeadline.objects.filter(case=case).delete()
-    Case.objects.filter(pk=case.pk).update(roles_next="")
+    CaseProjection.objects.filter(case=case).update(roles_next=",reviewer,")
     missing = case_projection_check(case_ids=[case.pk])
     assert any("缺少期限“作出行政处罚决定”" in line for line in missing)
-    assert any("下一步办理角色" in line for line in missing)
+    assert any("下一步办理角色存储为“,reviewer,”" in line for line in missing)
     assert case_projection_rebuild() > 0
     assert case_projection_check() == []
 
@@ -173,9 +173,14 @@ def test_roles_next_come_from_the_steps_the_state_offers():
     w = world_make()
     case = lead_make(w)
     spec = procedure_spec(case.procedure)
-    assert case.roles_next == "," + ",".join(sorted(roles_next(spec, "lead"))) + ","
+    assert case.projection.roles_next == "," + ",".join(sorted(roles_next(spec, "lead"))) + ","
     assert "agency_head" in roles_next(spec, "lead")  # 立案审批
-    assert Case.objects.filter(pk=case.pk, roles_next__contains=",agency_head,").exists()
+    assert Case.objects.filter(pk=case.pk, projection__roles_next__contains=",agency_head,").exists()
+    # Opened and investigating, only the officers' and the head's steps are offered.
+    case = perform(perform(case, "approve_opening", OPENED, w.head, opinion="同意立案"), "open", OPENED, w.officer,
+                   **OPEN)
+    case.refresh_from_db()
+    assert case.projection.roles_next == "," + ",".join(sorted(roles_next(spec, case.state))) + ","
 
 
 def test_entering_a_years_holidays_refreshes_the_cases_counted_across_it():
@@ -378,7 +383,7 @@ def test_a_database_migrated_with_cases_and_no_projection_gets_it_after_migrate(
     case = to_notified(w)
     expected = list(CaseDeadline.objects.filter(case=case).values_list("code", "due", "shown_from"))
     CaseDeadline.objects.all().delete()
-    Case.objects.update(roles_next="")
+    CaseProjection.objects.all().delete()
     projection_build_if_missing(sender=None)
     assert list(CaseDeadline.objects.filter(case=case).values_list("code", "due", "shown_from")) == expected
     assert case_projection_check() == []

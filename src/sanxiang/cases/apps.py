@@ -32,19 +32,23 @@ class CasesConfig(AppConfig):
 def calendar_year_saved(event) -> None:
     import datetime as dt
 
-    from sanxiang.cases.projection import open_cases_refresh
+    from sanxiang.cases.projection import cases_counted_across_refresh
 
     # A margin of a month before the year: a period ending late in December may roll into it.
-    open_cases_refresh(since=dt.date(event.year - 1, 12, 1))
+    cases_counted_across_refresh(since=dt.date(event.year - 1, 12, 1))
 
 
 def projection_build_if_missing(sender, using="default", **kwargs) -> None:
     """A database migrated from before the projection has cases and no projection: built once,
     here rather than in a migration (it runs the engine, which a migration must not depend on)."""
-    from sanxiang.cases.models import Case, CaseDeadline
+    from django.db import connections
+
+    from sanxiang.cases.models import Case, CaseProjection
     from sanxiang.cases.projection import case_projection_rebuild
 
-    cases = Case.objects.using(using)
-    if CaseDeadline.objects.using(using).exists() or not cases.exists() or cases.exclude(roles_next="").exists():
+    # A migrate to an earlier migration (or a flush of such a database) has no projection table.
+    if CaseProjection._meta.db_table not in connections[using].introspection.table_names():
+        return
+    if CaseProjection.objects.using(using).exists() or not Case.objects.using(using).exists():
         return
     case_projection_rebuild()

@@ -57,10 +57,6 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The case projection (`cases.projection`), refreshed in the transaction of every change: the
-    # roles whose steps the state offers, as ",officer,agency_head," (a portable `contains`
-    # filter), for inboxes and lists that ask "who must act".
-    roles_next = models.CharField(_("下一步办理角色"), max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = _("案件")
@@ -130,6 +126,24 @@ class IssuedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.number}".strip()
 
+
+
+class CaseProjection(models.Model):
+    """What lists need of a case and is not daily, stored by the case projection
+    (`cases.projection`) in the transaction of every change of the case; a table of its own so
+    that the case's row and its readers stay as they are. Every case has one."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="projection")
+    # The roles whose steps the state offers, as ",officer,agency_head," (a portable `contains`
+    # filter), for inboxes and lists that ask "who must act".
+    roles_next = models.CharField(_("下一步办理角色"), max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("案件投影")
+        verbose_name_plural = _("案件投影")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.roles_next}"
 
 
 class CaseDeadline(models.Model):

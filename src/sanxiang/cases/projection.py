@@ -2,7 +2,7 @@
 
 Each case's deadlines are stored as the phases its procedure gives (`CaseDeadline`, one row per
 `procedure.penalty.deadlines.DeadlinePhase`), with the roles whose steps its state offers
-(`Case.roles_next`). Nothing stored depends on the day but the due-soon alert's number of days
+(`CaseProjection.roles_next`). Nothing stored depends on the day but the due-soon alert's number of days
 (the parameter in force on the day of the refresh): the day's state (running, due soon, overdue,
 met) is computed from the stored dates, in SQL by the lists (`selectors.deadline_rows_open`) and
 in Python by `deadline_on`, with the same answer as the engine's.
@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.calendar.selectors import working_day_calendar_current
-from sanxiang.cases.models import Case, CaseDeadline
+from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
 from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, UnknownProcedure, procedure_spec
@@ -133,14 +133,14 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             rows: list[CaseDeadline] = []
+            summaries: list[CaseProjection] = []
             for case in _cases(chunk):
                 rows += [_row(case.pk, i, p) for i, p in enumerate(case_phases(case, on=on, calendar=calendar))]
-                roles = _case_roles(case)
-                if roles != case.roles_next:
-                    # A queryset update: the projection is not a change of the case (`updated_at`).
-                    Case.objects.filter(pk=case.pk).update(roles_next=roles)
+                summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case)))
             CaseDeadline.objects.filter(case_id__in=chunk).delete()
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
+            CaseProjection.objects.filter(case_id__in=chunk).delete()
+            CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
             written += len(rows)
     return written
 
@@ -149,9 +149,7 @@ def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) ->
     """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
     read one another: an execution follows its penalty case's payments)."""
     ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
-    written = case_projection_refresh(case_ids=ids, on=on)
-    case.roles_next = _case_roles(case)  # the caller's instance shows what was stored
-    return written
+    return case_projection_refresh(case_ids=ids, on=on)
 
 
 def _compare(number: str, position: int, stored: CaseDeadline | None, phase: DeadlinePhase | None) -> list[str]:
@@ -185,6 +183,7 @@ def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] 
         stored: dict[int, list[CaseDeadline]] = {}
         for row in CaseDeadline.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
             stored.setdefault(row.case_id, []).append(row)
+        roles_stored = dict(CaseProjection.objects.filter(case_id__in=chunk).values_list("case_id", "roles_next"))
         for case in _cases(chunk):
             rows = stored.get(case.pk, [])
             phases = case_phases(case, on=on, calendar=calendar)
@@ -196,8 +195,10 @@ def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] 
                     phases[position] if position < len(phases) else None,
                 )
             roles = _case_roles(case)
-            if roles != case.roles_next:
-                lines.append(f"案件{case.number}：下一步办理角色存储为“{case.roles_next}”，重新计算为“{roles}”")
+            if case.pk not in roles_stored:
+                lines.append(f"案件{case.number}：缺少案件投影（下一步办理角色）")
+            elif roles != roles_stored[case.pk]:
+                lines.append(f"案件{case.number}：下一步办理角色存储为“{roles_stored[case.pk]}”，重新计算为“{roles}”")
     return lines
 
 
@@ -209,7 +210,7 @@ def case_projection_rebuild() -> int:
         return case_projection_refresh(case_ids=ids)
 
 
-def open_cases_refresh(*, since: dt.date) -> int:
+def cases_counted_across_refresh(*, since: dt.date) -> int:
     """After a year of the calendar was entered: refresh the cases with a deadline from `since` on
     or an estimated one (the days counted across that year may move)."""
     from django.db.models import Q
@@ -224,6 +225,6 @@ __all__ = [
     "case_projection_rebuild",
     "case_projection_refresh",
     "case_projection_refresh_related",
-    "open_cases_refresh",
+    "cases_counted_across_refresh",
     "roles_next",
 ]
