@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from sanxiang.calendar.events import CALENDAR_EVENTS, HolidayYearSaved
 from sanxiang.calendar.models import HolidayYear
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -79,4 +80,6 @@ def holiday_year_save(
         ),
         actor=actor,
     )
+    # What apps above keep from the calendar (the cases' stored deadlines) is refreshed with it.
+    CALENDAR_EVENTS.emit(HolidayYearSaved(year=year))
     return record

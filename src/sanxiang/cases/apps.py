@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -8,7 +9,46 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Evidence, below cases, files records under a case: it asks for the case (checked against
         # what the viewer may read) through its slot.
+        from sanxiang.calendar.events import CALENDAR_EVENTS, HolidayYearSaved
+        from sanxiang.cases import projection
         from sanxiang.cases.selectors import case_get
         from sanxiang.evidence.selectors import case_for_viewer
+        from sanxiang.projections import Projection, projection_register
 
         case_for_viewer.install(case_get)
+        projection_register(
+            Projection(
+                name="cases.deadlines",
+                label="案件期限与下一步办理角色",
+                check=projection.case_projection_check,
+                rebuild=projection.case_projection_rebuild,
+            )
+        )
+        # A new year's holidays move the periods counted across it: refreshed in the same transaction.
+        CALENDAR_EVENTS.subscribe(HolidayYearSaved, calendar_year_saved, atomic=True)
+        post_migrate.connect(projection_build_if_missing, sender=self, dispatch_uid="cases.projection.post_migrate")
+
+
+def calendar_year_saved(event) -> None:
+    import datetime as dt
+
+    from sanxiang.cases.projection import cases_counted_across_refresh
+
+    # A margin of a month before the year: a period ending late in December may roll into it.
+    cases_counted_across_refresh(since=dt.date(event.year - 1, 12, 1))
+
+
+def projection_build_if_missing(sender, using="default", **kwargs) -> None:
+    """A database migrated from before the projection has cases and no projection: built once,
+    here rather than in a migration (it runs the engine, which a migration must not depend on)."""
+    from django.db import connections
+
+    from sanxiang.cases.models import Case, CaseProjection
+    from sanxiang.cases.projection import case_projection_rebuild
+
+    # A migrate to an earlier migration (or a flush of such a database) has no projection table.
+    if CaseProjection._meta.db_table not in connections[using].introspection.table_names():
+        return
+    if CaseProjection.objects.using(using).exists() or not Case.objects.using(using).exists():
+        return
+    case_projection_rebuild()

@@ -126,3 +126,54 @@ class IssuedDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.number}".strip()
 
+
+
+class CaseProjection(models.Model):
+    """What lists need of a case and is not daily, stored by the case projection
+    (`cases.projection`) in the transaction of every change of the case; a table of its own so
+    that the case's row and its readers stay as they are. Every case has one."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="projection")
+    # The roles whose steps the state offers, as ",officer,agency_head," (a portable `contains`
+    # filter), for inboxes and lists that ask "who must act".
+    roles_next = models.CharField(_("下一步办理角色"), max_length=100, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("案件投影")
+        verbose_name_plural = _("案件投影")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.roles_next}"
+
+
+class CaseDeadline(models.Model):
+    """One phase of a deadline of a case (`procedure.penalty.deadlines.DeadlinePhase`), stored by
+    the case projection (`cases.projection`) in the transaction of every change of the case, so
+    that lists read the day's state in SQL: on a day D a row is shown when shown_from ≤ D ≤
+    shown_until (a null bound is open); it is met when `met` or `completed_on` is set, else overdue
+    after `due`, due soon from `soon_from`, else running. Never written by anything else."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_rows")
+    position = models.PositiveSmallIntegerField()  # the order the case page lists them in
+    code = models.CharField(max_length=80)
+    label = models.CharField(max_length=400)
+    due = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    late = models.BooleanField(default=False)
+    estimated = models.BooleanField(default=False)
+    basis = models.TextField(blank=True)
+    met = models.BooleanField(default=False)
+    soon_days = models.PositiveSmallIntegerField(default=0)
+    soon_from = models.DateField()
+    shown_from = models.DateField(null=True, blank=True)
+    shown_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("案件期限")
+        verbose_name_plural = _("案件期限")
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="cases_deadline_position_unique")]
+        indexes = [models.Index(fields=["due"], name="cases_deadline_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code} {self.due}"

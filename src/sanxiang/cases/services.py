@@ -23,6 +23,7 @@ from sanxiang.cases import events, selectors
 from sanxiang.cases.facts import facts_dump
 from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
+from sanxiang.cases.projection import case_projection_refresh_related
 from sanxiang.documents import (
     ALL_DOCUMENT_KINDS,
     DocumentContext,
@@ -246,6 +247,7 @@ def case_create(
     if officers:
         case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
+    case_projection_refresh_related(case=case)
     return case
 
 
@@ -434,6 +436,9 @@ def case_action_perform(
         elif step.decides:
             events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
                                                              snapshot=after, on=on, actor=actor))
+        # The projection (deadlines, who acts next) is part of the change; refreshed before the
+        # batch appends, so the ledger head's lock is not held while it is computed.
+        case_projection_refresh_related(case=case)
     return case
 
 

@@ -34,8 +34,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def case_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     cases = selectors.case_list(viewer=request.user, search=search)
+    # Fifty a page; a page number that is no number or out of range gives the first or last page.
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(case, selectors.state_label(case)) for case in page]
+    listed = list(page)
+    # The next open deadline of each case on the page, from the case projection: one query.
+    deadlines = selectors.cases_next_deadlines(case_ids=[c.pk for c in listed])
+    rows = [(case, selectors.state_label(case), (deadlines.get(case.pk) or [None])[0]) for case in listed]
     can_create = request.user.agency_id is not None and user_can_manage_parties(request.user, request.user.agency_id)
     return render(request, "cases/case_list.html", {"page": page, "rows": rows, "q": search, "can_create": can_create})
 

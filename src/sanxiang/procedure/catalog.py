@@ -22,7 +22,7 @@ from typing import Any
 from sanxiang.procedure.citations import PROCESS_RECORDED
 from sanxiang.procedure.engine import GuardContext, LegalCalendar, Procedure, evaluate
 from sanxiang.procedure.parameters import ParameterSet
-from sanxiang.procedure.penalty.deadlines import Deadline
+from sanxiang.procedure.penalty.deadlines import Deadline, DeadlinePhase, DeadlineProblem
 from sanxiang.procedure.steps import Draft, Step, step_role_violation
 from sanxiang.procedure.violations import FORM_BASIS, Violation
 
@@ -37,6 +37,7 @@ ACT_KINDS: dict[str, str] = {
 }
 
 Deadlines = Callable[..., tuple[list[Deadline], list[Violation]]]
+DeadlinePhases = Callable[..., tuple[list[DeadlinePhase], list[DeadlineProblem]]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class ProcedureSpec:
     advance: Callable[[Any, str, GuardContext], Any]
     # (deadlines, why some could not be computed): called with snapshot, calendar=, today=.
     deadlines: Deadlines
+    # The same deadlines as phases whose state on any day follows from stored dates alone
+    # (`penalty.deadlines.DeadlinePhase`): called with snapshot, calendar=, on=. What the case
+    # projection stores; `deadlines` gives, on each day, the phases shown that day.
+    deadline_phases: DeadlinePhases | None = None
     # Steps whose audio-video record the evidence store can hold (record `audio_video_<step>`).
     audio_video_steps: frozenset[str] = frozenset()
     # The facts of a new case, from what registration gives: facts_initial(discovered_on=,
@@ -147,6 +152,25 @@ class ProcedureSpec:
         if parameters is not None:
             kwargs["parameters"] = parameters
         return self.deadlines(snapshot, **kwargs)
+
+    def deadline_phases_checked(self, snapshot: Any, *, calendar: LegalCalendar, on: dt.date,
+                                parameters: ParameterSet | None = None
+                                ) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+        """The deadlines as phases (`deadline_phases`), what the case projection stores. A
+        procedure that declares none is taken as its deadlines on `on`, each one phase, met or not
+        for good, with no due-soon alert: exact for running and overdue only (every procedure of
+        the catalogue declares its phases; a new one should)."""
+        kwargs: dict[str, Any] = {"calendar": calendar}
+        if parameters is not None:
+            kwargs["parameters"] = parameters
+        if self.deadline_phases is not None:
+            return self.deadline_phases(snapshot, on=on, **kwargs)
+        deadlines, problems = self.deadlines(snapshot, today=on, **kwargs)
+        return (
+            [DeadlinePhase(d.code, d.label, d.due, d.basis, d.estimated, d.completed_on, d.late, met=d.state == "met")
+             for d in deadlines],
+            [DeadlineProblem(v) for v in problems],
+        )
 
 
 _CATALOGUE: dict[str, ProcedureSpec] = {}

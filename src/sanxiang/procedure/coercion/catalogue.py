@@ -9,7 +9,7 @@ from typing import Any
 
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_register
 from sanxiang.procedure.coercion.basis import GUIDELINE_118, coercion_article
-from sanxiang.procedure.coercion.deadlines import coercion_deadlines
+from sanxiang.procedure.coercion.deadlines import coercion_deadline_phases, coercion_deadlines
 from sanxiang.procedure.coercion.procedures import FREEZE, SEAL_SEIZURE
 from sanxiang.procedure.coercion.snapshot import MeasureSnapshot
 from sanxiang.procedure.coercion.steps import FREEZE_KEY, FREEZE_STEPS, SEAL_SEIZURE_KEY, SEAL_SEIZURE_STEPS
@@ -54,6 +54,7 @@ SEAL_SEIZURE_SPEC = procedure_register(
         derived_fields=DERIVED_FIELDS,
         advance=_advance(SEAL_SEIZURE),
         deadlines=coercion_deadlines,
+        deadline_phases=coercion_deadline_phases,
         audio_video_steps=frozenset({"seal_up", "seizure"}),
         facts_initial=_seal_seizure_facts,
         options=SEAL_SEIZURE_OPTIONS,
@@ -76,6 +77,7 @@ FREEZE_SPEC = procedure_register(
         derived_fields=DERIVED_FIELDS,
         advance=_advance(FREEZE),
         deadlines=coercion_deadlines,
+        deadline_phases=coercion_deadline_phases,
         audio_video_steps=frozenset({"freeze"}),
         facts_initial=_freeze_facts,
         parent_act_kinds=("penalty",),

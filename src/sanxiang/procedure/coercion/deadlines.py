@@ -17,7 +17,13 @@ from typing import Any
 from sanxiang.procedure.coercion.snapshot import MeasureSnapshot, examination_days_excluded
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
-from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
+from sanxiang.procedure.penalty.deadlines import (
+    Deadline,
+    DeadlinePhase,
+    DeadlineProblem,
+    deadlines_on,
+    problems_on,
+)
 from sanxiang.procedure.violations import Violation
 
 STRICT_COUNT_RULE = "系统从严计算规则：期间届满日不因休息日顺延"
@@ -116,20 +122,32 @@ def coercion_deadlines(
     """Every deadline of the measure, nearest first, and why any could not be computed (a
     parameter with no value on the measure's dates). A deadline past its day and not met is
     `overdue`; `late` marks one met after its day."""
-    context = GuardContext(today=today, calendar=calendar, parameters=parameters or parameters_default())
-    deadlines: list[Deadline] = []
-    problems: list[Violation] = []
+    phases, problems = coercion_deadline_phases(snapshot, calendar=calendar, on=today, parameters=parameters)
+    return deadlines_on(phases, today), problems_on(problems, today)
+
+
+def coercion_deadline_phases(
+    snapshot: MeasureSnapshot,
+    *,
+    calendar: LegalCalendar,
+    on: dt.date,
+    parameters: ParameterSet | None = None,
+) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    """The measure's deadlines as phases (one each: none changes its form with the day), nearest
+    first. Only the due-soon alert (`soon_days`, the parameter in force on `on`) depends on the day."""
+    context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
+    phases: list[DeadlinePhase] = []
+    problems: list[DeadlineProblem] = []
     try:
-        soon = int(parameter(context, snapshot, "coercion.deadlines.due_soon_days", on=today).value)
+        soon = int(parameter(context, snapshot, "coercion.deadlines.due_soon_days", on=on).value)
     except ParameterMissing as missing:
-        return [], [missing.violation]
+        return [], [DeadlineProblem(missing.violation)]
 
     def add(code: str, label: str, due: dt.date, estimated: bool, basis: str, completed_on: dt.date | None,
             late: bool | None = None) -> None:
-        state = deadline_state(due, completed_on=completed_on, today=today, soon_days=soon)
         if late is None:
             late = completed_on is not None and completed_on > due
-        deadlines.append(Deadline(code, label, due, state, basis, estimated, completed_on, late))
+        phases.append(DeadlinePhase(code, label, due, basis, estimated, completed_on, late, soon_days=soon))
 
     try:
         emergency_due = emergency_approval_due(snapshot, context)
@@ -168,11 +186,11 @@ def coercion_deadlines(
                 snapshot.ended_on,
             )
     except ParameterMissing as missing:
-        problems.append(missing.violation)
+        problems.append(DeadlineProblem(missing.violation))
     except OverflowError:
-        problems.append(
+        problems.append(DeadlineProblem(
             Violation("coercion.deadline.out_of_range", "日期超出可计算的范围，部分期限无法计算，请核对有关日期",
                       "系统输入校验规则", None)
-        )
-    deadlines.sort(key=lambda d: d.due)
-    return deadlines, problems
+        ))
+    phases.sort(key=lambda d: d.due)
+    return phases, problems

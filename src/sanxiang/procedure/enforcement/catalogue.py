@@ -13,14 +13,13 @@ registration's one choice (`execution_power`), since it follows from the agency'
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from sanxiang.procedure.calendar import working_day_calendar_default
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_register
 from sanxiang.procedure.enforcement import guards
 from sanxiang.procedure.enforcement.basis import compulsion_article
-from sanxiang.procedure.enforcement.deadlines import Window, enforcement_deadlines
+from sanxiang.procedure.enforcement.deadlines import ONE_DAY, Window, enforcement_deadlines
 from sanxiang.procedure.enforcement.from_penalty import basis_decision_from_penalty, surcharge_from_penalty
 from sanxiang.procedure.enforcement.procedures import ENFORCEMENT, RECORDING, enforcement_apply
 from sanxiang.procedure.enforcement.snapshot import BasisDecision, Challenge
@@ -34,7 +33,13 @@ from sanxiang.procedure.enforcement.steps import (
 from sanxiang.procedure.enforcement.texts import EnforcementTexts
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
-from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
+from sanxiang.procedure.penalty.deadlines import (
+    Deadline,
+    DeadlinePhase,
+    DeadlineProblem,
+    deadlines_on,
+    problems_on,
+)
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Refused, Violation
 
 # Read afresh from the case: its state, its records (documents, evidence, what steps made), its
@@ -92,34 +97,63 @@ def _advance(snapshot: EnforcementCase, action: str, context: GuardContext) -> E
 PARTY_PERIODS = frozenset({"enforcement.deadline.demand"})
 
 
-def deadline_of(window: Window, *, today: dt.date, soon: int) -> Deadline | None:
-    """A window as the case page and the worklist show deadlines: the day it closes; a window that
-    only opens shows the day it opens ("最早可于…"), met once it has."""
+def window_phases(window: Window, *, soon: int) -> list[DeadlinePhase]:
+    """A window as the case page and the worklist show deadlines, as phases: the day it closes; a
+    window that only opens shows the day it opens ("最早可于…"), met once it has. Its form changes on
+    the day it opens and, for a party's period, the day after it closes; nothing else of it depends
+    on the day (`Window.not_yet` and `overdue` are not read)."""
     iso = dt.date.isoformat
     # A window's basis joins those of the days it rests on, which may cite the same law twice.
-    window = replace(window, basis="；".join(dict.fromkeys(window.basis.split("；"))))
+    basis = "；".join(dict.fromkeys(window.basis.split("；")))
+    code, estimated = window.code, window.estimated
+
+    def phase(label: str, due: dt.date, **kwargs: Any) -> DeadlinePhase:
+        return DeadlinePhase(code, label, due, basis, estimated, soon_days=soon, **kwargs)
+
     if window.closes is not None:
-        label = window.label
-        if window.not_yet and window.opens is not None:
-            label = f"{label}（最早可于{iso(window.opens)}起，最迟{iso(window.closes)}）"
+        closes = window.closes
         if window.done:
-            state = "met"
-        elif window.code in PARTY_PERIODS and today > window.closes:
-            return Deadline(window.code, f"{window.label}：已于{iso(window.closes)}届满", window.closes, "met",
-                            window.basis, window.estimated, completed_on=window.closes)
+            return [phase(window.label, closes, met=True)]
+        phases: list[DeadlinePhase] = []
+        lapses = code in PARTY_PERIODS
+        after = _day_after(closes) if lapses else None
+        last = closes if after is not None else None  # the last day before a party's period has run
+        if window.opens is not None:
+            # Until it opens: both days in the label; a party's period that has run says so first.
+            early = window.opens - ONE_DAY if window.opens > dt.date.min else None
+            if early is not None:
+                until = early if last is None else min(early, last)
+                phases.append(phase(f"{window.label}（最早可于{iso(window.opens)}起，最迟{iso(closes)}）", closes,
+                                    shown_until=until))
+            if last is None or window.opens <= last:
+                phases.append(phase(window.label, closes, shown_from=window.opens, shown_until=last))
         else:
-            state = deadline_state(window.closes, completed_on=None, today=today, soon_days=soon)
-        return Deadline(window.code, label, window.closes, state, window.basis, window.estimated)
+            phases.append(phase(window.label, closes, shown_until=last))
+        if after is not None:
+            phases.append(phase(f"{window.label}：已于{iso(closes)}届满", closes, met=True, completed_on=closes,
+                                shown_from=after))
+        return phases
     if window.opens is None:
-        return None
+        return []
+    opens = window.opens
     if window.done:
-        return Deadline(window.code, window.label, window.opens, "met", window.basis, window.estimated)
-    if window.not_yet:
-        return Deadline(window.code, f"最早可于{iso(window.opens)}起：{window.label}", window.opens,
-                        deadline_state(window.opens, completed_on=None, today=today, soon_days=soon),
-                        window.basis, window.estimated)
-    return Deadline(window.code, f"自{iso(window.opens)}起可以进行：{window.label}", window.opens, "met",
-                    window.basis, window.estimated, completed_on=window.opens)
+        return [phase(window.label, opens, met=True)]
+    phases = []
+    if opens > dt.date.min:
+        phases.append(phase(f"最早可于{iso(opens)}起：{window.label}", opens, shown_until=opens - ONE_DAY))
+    phases.append(phase(f"自{iso(opens)}起可以进行：{window.label}", opens, met=True, completed_on=opens,
+                        shown_from=opens))
+    return phases
+
+
+def _day_after(day: dt.date) -> dt.date | None:
+    return None if day == dt.date.max else day + ONE_DAY
+
+
+def deadline_of(window: Window, *, today: dt.date, soon: int) -> Deadline | None:
+    """The window as shown on `today`, or None (a window with neither day)."""
+    shown = deadlines_on(window_phases(window, soon=soon), today)
+    return shown[0] if shown else None
 
 
 def enforcement_deadlines_checked(
@@ -127,34 +161,46 @@ def enforcement_deadlines_checked(
 ) -> tuple[list[Deadline], list[Violation]]:
     """The case's windows (`enforcement_deadlines`) as deadlines, with the decision's own period
     while it runs, and why any could not be computed."""
+    phases, problems = enforcement_deadline_phases(snapshot, calendar=calendar, on=today, parameters=parameters)
+    return deadlines_on(phases, today), problems_on(problems, today)
+
+
+def enforcement_deadline_phases(
+    snapshot: EnforcementCase, *, calendar: LegalCalendar, on: dt.date, parameters: ParameterSet | None = None
+) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    """The case's deadlines as phases (`window_phases`), in the order the case page lists them:
+    the decision's own period first while the case is pending and the period runs."""
     if not decision_registered(snapshot):
-        return [], [
+        return [], [DeadlineProblem(
             Violation(
                 "enforcement.deadline.decision_unregistered",
                 "尚未登记据以执行的行政决定（送达日期、履行期限），期限无法计算",
                 f"{PLATFORM_PREFIX}：期限自据以执行的行政决定送达之日起计算",
                 "decision",
             )
-        ]
+        )]
     parameters = parameters or parameters_default()
-    windows, problems = enforcement_deadlines(snapshot, calendar=calendar, today=today, parameters=parameters)
+    # The windows' days do not depend on the day they are computed on (only their flags do).
+    windows, found = enforcement_deadlines(snapshot, calendar=calendar, today=on, parameters=parameters)
+    problems = [DeadlineProblem(v) for v in found]
     try:
-        soon = int(parameters[DUE_SOON].value_on(today, region=snapshot.region, sector=snapshot.sector))
+        soon = int(parameters[DUE_SOON].value_on(on, region=snapshot.region, sector=snapshot.sector))
     except ParameterMissing as missing:
-        problems.append(missing.violation)
+        problems.append(DeadlineProblem(missing.violation))
         soon = 0
-    deadlines = [d for d in (deadline_of(w, today=today, soon=soon) for w in windows) if d is not None]
+    phases = [p for w in windows for p in window_phases(w, soon=soon)]
     decision = snapshot.decision
-    if snapshot.state == "pending" and today <= decision.performance_due:
-        deadlines.insert(0, Deadline(
+    if snapshot.state == "pending":
+        phases.insert(0, DeadlinePhase(
             "enforcement.deadline.performance_due",
             "行政决定确定的履行期限（届满后当事人仍不履行的，才能催告、强制执行）",
             decision.performance_due,
-            deadline_state(decision.performance_due, completed_on=None, today=today, soon_days=soon),
             compulsion_article(34),
             False,
+            soon_days=soon,
+            shown_until=decision.performance_due,
         ))
-    return deadlines, problems
+    return phases, problems
 
 
 ENFORCEMENT_SPEC = procedure_register(
@@ -168,6 +214,7 @@ ENFORCEMENT_SPEC = procedure_register(
         derived_fields=DERIVED_FIELDS,
         advance=_advance,
         deadlines=enforcement_deadlines_checked,
+        deadline_phases=enforcement_deadline_phases,
         audio_video_steps=frozenset(guards.AUDIO_VIDEO_STEPS),
         facts_initial=_facts_initial,
         options={"execution_power": EXECUTION_POWER},
@@ -182,4 +229,11 @@ ENFORCEMENT_SPEC = procedure_register(
     )
 )
 
-__all__ = ["DERIVED_FIELDS", "ENFORCEMENT_SPEC", "deadline_of", "enforcement_deadlines_checked"]
+__all__ = [
+    "DERIVED_FIELDS",
+    "ENFORCEMENT_SPEC",
+    "deadline_of",
+    "enforcement_deadline_phases",
+    "enforcement_deadlines_checked",
+    "window_phases",
+]

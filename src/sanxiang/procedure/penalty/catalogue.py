@@ -9,7 +9,7 @@ from typing import Any
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_register
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import steps
-from sanxiang.procedure.penalty.deadlines import penalty_deadlines_checked
+from sanxiang.procedure.penalty.deadlines import penalty_deadline_phases, penalty_deadlines_checked
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS, ORDINARY, SUMMARY, penalty_apply
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.texts import PenaltyTexts
@@ -59,6 +59,7 @@ PENALTY_ORDINARY = procedure_register(
         derived_fields=DERIVED_FIELDS,
         advance=_advance(ORDINARY),
         deadlines=penalty_deadlines_checked,
+        deadline_phases=penalty_deadline_phases,
         audio_video_steps=frozenset(AUDIO_VIDEO_STEPS),
         facts_initial=_facts_initial,
         form_initial=steps.penalty_form_initial,
@@ -77,6 +78,7 @@ PENALTY_SUMMARY = procedure_register(
         derived_fields=DERIVED_FIELDS,
         advance=_advance(SUMMARY),
         deadlines=penalty_deadlines_checked,
+        deadline_phases=penalty_deadline_phases,
         audio_video_steps=frozenset(AUDIO_VIDEO_STEPS),
         facts_initial=_summary_facts_initial,
         form_initial=steps.penalty_form_initial,

@@ -58,6 +58,98 @@ def deadline_state(due: dt.date, *, completed_on: dt.date | None, today: dt.date
     return "running"
 
 
+@dataclass(frozen=True)
+class DeadlinePhase:
+    """A deadline as it stands over a span of days, said as data so that its state on any day is
+    a function of stored dates alone (`deadline_on`): the case projection stores phases and
+    computes the day's state in SQL, the case page computes it here; both give the same answer.
+
+    A deadline whose form changes with the day is several phases of the same code, at most one
+    shown on any day: a party's window that is `met` once it has run (a second phase from the day
+    after), the court application that appears only after the last day to pay (`shown_from`)."""
+
+    code: str
+    label: str
+    due: dt.date
+    basis: str
+    estimated: bool
+    completed_on: dt.date | None = None
+    late: bool = False
+    met: bool = False  # met whatever the day (a period that has run, a window already used)
+    soon_days: int = 0  # due soon from `due - soon_days` on
+    shown_from: dt.date | None = None  # None: from the start
+    shown_until: dt.date | None = None  # None: for ever
+
+    @property
+    def soon_from(self) -> dt.date:
+        """The first day the deadline is due soon (stored, so that SQL compares dates only)."""
+        try:
+            return self.due - dt.timedelta(days=self.soon_days)
+        except OverflowError:
+            return dt.date.min
+
+    def shown_on(self, today: dt.date) -> bool:
+        return (self.shown_from is None or self.shown_from <= today) and (
+            self.shown_until is None or today <= self.shown_until
+        )
+
+
+def deadline_on(phase: DeadlinePhase, today: dt.date) -> Deadline:
+    """The deadline as shown on `today` (a day on which the phase is shown)."""
+    if phase.met:
+        state = "met"
+    else:
+        state = deadline_state(phase.due, completed_on=phase.completed_on, today=today, soon_days=phase.soon_days)
+    return Deadline(phase.code, phase.label, phase.due, state, phase.basis, phase.estimated, phase.completed_on,
+                    phase.late)
+
+
+def deadlines_on(phases: list[DeadlinePhase], today: dt.date) -> list[Deadline]:
+    """The deadlines shown on `today`, in the phases' order."""
+    return [deadline_on(p, today) for p in phases if p.shown_on(today)]
+
+
+@dataclass(frozen=True)
+class DeadlineProblem:
+    """Why a deadline could not be computed, and from which day it matters (None: always)."""
+
+    violation: Violation
+    shown_from: dt.date | None = None
+
+
+def problems_on(problems: list[DeadlineProblem], today: dt.date) -> list[Violation]:
+    shown: list[Violation] = []
+    for problem in problems:
+        if (problem.shown_from is None or problem.shown_from <= today) and problem.violation not in shown:
+            shown.append(problem.violation)
+    return shown
+
+
+def party_window_phases(
+    code: str, label: str, *, due: dt.date, basis: str, estimated: bool, completed_on: dt.date | None,
+    soon_days: int, waived: bool = False, lapsed_label: str | None = None, lapsed_completed: bool = False,
+    shown_from: dt.date | None = None,
+) -> list[DeadlinePhase]:
+    """A period that belongs to the party (statement, hearing request, a 催告's period): the agency
+    waits for it to run; it is met once it has run, or once the party acted or waived it. The
+    day after it ran it is shown met (with `lapsed_label`, and its last day as completion, when
+    given)."""
+    if waived or completed_on is not None:
+        return [DeadlinePhase(code, label, due, basis, estimated, completed_on, met=True, soon_days=soon_days,
+                              shown_from=shown_from)]
+    try:
+        after = due + ONE_DAY
+    except OverflowError:
+        after = None
+    phases = [DeadlinePhase(code, label, due, basis, estimated, soon_days=soon_days, shown_from=shown_from,
+                            shown_until=due if after is not None else None)]
+    if after is not None:
+        phases.append(DeadlinePhase(code, lapsed_label or label, due, basis, estimated,
+                                    due if lapsed_completed else None, met=True, soon_days=soon_days,
+                                    shown_from=max(after, shown_from) if shown_from else after))
+    return phases
+
+
 def penalty_deadlines(
     snapshot: PenaltyCaseSnapshot,
     *,
@@ -78,10 +170,25 @@ def penalty_deadlines_checked(
 ) -> tuple[list[Deadline], list[Violation]]:
     """Every deadline that can be computed, nearest first, and why the others cannot (a
     parameter with no value on the case's dates): the case page shows both."""
-    context = GuardContext(today=today, calendar=calendar, parameters=parameters or parameters_default())
-    soon = parameter(context, snapshot, "penalty.deadlines.due_soon_days", on=today).value
-    deadlines: list[Deadline] = []
-    problems: list[Violation] = []
+    phases, problems = penalty_deadline_phases(snapshot, calendar=calendar, on=today, parameters=parameters)
+    return deadlines_on(phases, today), problems_on(problems, today)
+
+
+def penalty_deadline_phases(
+    snapshot: PenaltyCaseSnapshot,
+    *,
+    calendar: LegalCalendar,
+    on: dt.date,
+    parameters: ParameterSet | None = None,
+) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    """Every deadline of the case as phases (`DeadlinePhase`), nearest first, and why any could not
+    be computed. Nothing here depends on the day but the due-soon alert (`soon_days`, the
+    parameter in force on `on`)."""
+    context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
+    soon = parameter(context, snapshot, "penalty.deadlines.due_soon_days", on=on).value
+    phases: list[DeadlinePhase] = []
+    problems: list[DeadlineProblem] = []
+    shown_from: dt.date | None = None  # from which day a problem found now matters
 
     def computed(rule, *args):
         try:
@@ -93,26 +200,25 @@ def penalty_deadlines_checked(
                 "penalty.deadline.out_of_range", "案件的日期超出可计算的范围，部分期限无法计算，请核对有关日期",
                 "系统输入校验规则", None,
             )
-        if problem not in problems:
-            problems.append(problem)
+        if DeadlineProblem(problem, shown_from) not in problems:
+            problems.append(DeadlineProblem(problem, shown_from))
         return None
 
     def add(
-        code: str, label: str, day: Day | None, completed_on: dt.date | None, *, window: bool = False, waived: bool = False
+        code: str, label: str, day: Day | None, completed_on: dt.date | None, *, window: bool = False,
+        waived: bool = False, from_day: dt.date | None = None,
     ) -> None:
         if day is None:
             return
         if window:
-            # A period that belongs to the party (statement, hearing request): the agency waits
-            # for it to run; it is met once it has run, or once the party acted or waived it.
-            state = "met" if waived or completed_on is not None or today > day.date else (
-                deadline_state(day.date, completed_on=None, today=today, soon_days=soon)
-            )
-            deadlines.append(Deadline(code, label, day.date, state, day.basis, day.estimated, completed_on))
+            phases.extend(party_window_phases(
+                code, label, due=day.date, basis=day.basis, estimated=day.estimated, completed_on=completed_on,
+                soon_days=soon, waived=waived, shown_from=from_day,
+            ))
             return
-        state = deadline_state(day.date, completed_on=completed_on, today=today, soon_days=soon)
         late = completed_on is not None and completed_on > day.date
-        deadlines.append(Deadline(code, label, day.date, state, day.basis, day.estimated, completed_on, late))
+        phases.append(DeadlinePhase(code, label, day.date, day.basis, day.estimated, completed_on, late,
+                                    soon_days=soon, shown_from=from_day))
 
     ordinary = snapshot.on_spot is None
     if ordinary:
@@ -175,7 +281,15 @@ def penalty_deadlines_checked(
             basis = last.basis if len(instalments) == 1 else article("《中华人民共和国行政处罚法》", 66)
             add(f"penalty.deadline.payment.{index}", label, Day(instalment.due_on, last.estimated, basis), paid_up)
         fine = decided_fine(snapshot)
-        if ordinary and paid_up_on(payments, fine) is None and today > last.date:
+        # The court may be asked only once the last day to pay has run unpaid: shown from the
+        # day after (and so is any reason it cannot be computed).
+        after_last = None
+        try:
+            after_last = last.date + ONE_DAY
+        except OverflowError:
+            pass
+        if ordinary and paid_up_on(payments, fine) is None and after_last is not None:
+            shown_from = after_last
             opens = computed(court_application_opens, snapshot, context)
             if opens is not None:
                 months = computed(
@@ -187,7 +301,9 @@ def penalty_deadlines_checked(
                         "申请人民法院强制执行",
                         Day(add_months(opens.date - ONE_DAY, months.value), False, f"{opens.basis}；{months.reference}"),
                         snapshot.court_applied_on,
+                        from_day=after_last,
                     )
+            shown_from = None
     on_spot = snapshot.on_spot
     if on_spot is not None and on_spot.collected_on is not None and on_spot.collected_fen:
         days = computed(
@@ -201,7 +317,9 @@ def penalty_deadlines_checked(
                 Day(end.date, end.estimated, f"{days.reference}；{end.basis}"),
                 on_spot.cash_handed_to_agency_on,
             )
-    return sorted(deadlines, key=lambda d: (d.due, d.code)), problems
+    # Nearest first; the phases of one deadline share their due date and code, so stay together
+    # in the order they were made (a stable sort).
+    return sorted(phases, key=lambda d: (d.due, d.code)), problems
 
 
 def paid_up_on(payments: list[tuple[dt.date, int]], amount: int) -> dt.date | None:
@@ -214,4 +332,18 @@ def paid_up_on(payments: list[tuple[dt.date, int]], amount: int) -> dt.date | No
     return None
 
 
-__all__ = ["DEADLINE_STATES", "Deadline", "deadline_open", "deadline_state", "penalty_deadlines", "penalty_deadlines_checked"]
+__all__ = [
+    "DEADLINE_STATES",
+    "Deadline",
+    "DeadlinePhase",
+    "DeadlineProblem",
+    "deadline_on",
+    "deadline_open",
+    "deadline_state",
+    "deadlines_on",
+    "party_window_phases",
+    "penalty_deadline_phases",
+    "penalty_deadlines",
+    "penalty_deadlines_checked",
+    "problems_on",
+]

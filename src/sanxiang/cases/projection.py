@@ -1,0 +1,230 @@
+"""The case projection: what lists and homes need of a case, stored when the case changes.
+
+Each case's deadlines are stored as the phases its procedure gives (`CaseDeadline`, one row per
+`procedure.penalty.deadlines.DeadlinePhase`), with the roles whose steps its state offers
+(`CaseProjection.roles_next`). Nothing stored depends on the day but the due-soon alert's number of days
+(the parameter in force on the day of the refresh): the day's state (running, due soon, overdue,
+met) is computed from the stored dates, in SQL by the lists (`selectors.deadline_rows_open`) and
+in Python by `deadline_on`, with the same answer as the engine's.
+
+`case_projection_refresh` runs in the transaction of every change of a case (the services call it
+for the case, the case it belongs to and the cases that belong to it, whose snapshots read each
+other), after a new year of the calendar is entered (the calendar's event), and after bulk loads.
+`case_projection_check` compares the stored rows with a full recomputation through the engine as
+of today; `case_projection_rebuild` recomputes everything. Both are registered as the projection
+"cases.deadlines" (`sanxiang projection check|rebuild`).
+
+What is not refreshed by a write here: an edit of the registry that changes what a snapshot reads
+(a party's kind, which selects the hearing thresholds; an agency's region, which selects local
+parameters) and a change of the due-soon parameter on a later date. The check reports those rows
+and the rebuild repairs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.calendar.selectors import working_day_calendar_current
+from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
+from sanxiang.cases.selectors import case_snapshot_build
+from sanxiang.procedure.calendar import WorkingDayCalendar
+from sanxiang.procedure.catalog import ProcedureSpec, UnknownProcedure, procedure_spec
+from sanxiang.procedure.parameters import ParameterMissing
+from sanxiang.procedure.penalty.deadlines import DeadlinePhase
+from sanxiang.procedure.roles import Role
+
+CHUNK = 500
+# The fields of a stored row compared by the check, with their names in its report.
+FIELD_LABELS = {
+    "code": "代码",
+    "label": "名称",
+    "due": "届满日",
+    "completed_on": "完成日",
+    "late": "是否逾期完成",
+    "estimated": "是否估算",
+    "basis": "依据",
+    "met": "是否已完成",
+    "soon_days": "提前提醒天数",
+    "soon_from": "提醒起始日",
+    "shown_from": "显示起始日",
+    "shown_until": "显示截止日",
+}
+
+
+def roles_next(spec: ProcedureSpec, state: str) -> frozenset[str]:
+    """The roles whose steps the state offers (transitions from it and recording steps in it),
+    as the spec's steps declare them; guards are not judged here (the case page does)."""
+    roles: set[str] = set()
+    for step in spec.steps:
+        if step.transition:
+            transition = spec.engine.transition(step.name)
+            offered = state in transition.sources
+        else:
+            offered = state in step.states
+        if offered:
+            roles.update(step.roles if step.roles is not None else Role)
+    return frozenset(str(r) for r in roles)
+
+
+def roles_next_stored(roles: Iterable[str]) -> str:
+    """",officer,agency_head," (sorted): a role is found with a portable `contains` filter."""
+    roles = sorted(roles)
+    return f",{','.join(roles)}," if roles else ""
+
+
+def case_phases(case: Case, *, on: dt.date, calendar: WorkingDayCalendar) -> list[DeadlinePhase]:
+    """The case's deadline phases as its procedure computes them from a fresh snapshot (none for a
+    procedure the catalogue no longer knows, or a case whose due-soon parameter has no value)."""
+    try:
+        spec = procedure_spec(case.procedure)
+    except UnknownProcedure:
+        return []
+    try:
+        return spec.deadline_phases_checked(case_snapshot_build(case), calendar=calendar, on=on)[0]
+    except ParameterMissing:
+        return []
+
+
+def _case_roles(case: Case) -> str:
+    try:
+        spec = procedure_spec(case.procedure)
+    except UnknownProcedure:
+        return ""
+    return roles_next_stored(roles_next(spec, case.state))
+
+
+def _row(case_id: int, position: int, phase: DeadlinePhase) -> CaseDeadline:
+    return CaseDeadline(
+        case_id=case_id,
+        position=position,
+        code=phase.code,
+        label=phase.label,
+        due=phase.due,
+        completed_on=phase.completed_on,
+        late=phase.late,
+        estimated=phase.estimated,
+        basis=phase.basis,
+        met=phase.met,
+        soon_days=phase.soon_days,
+        soon_from=phase.soon_from,
+        shown_from=phase.shown_from,
+        shown_until=phase.shown_until,
+    )
+
+
+def _cases(ids: list[int]):
+    return Case.objects.filter(pk__in=ids).select_related("agency", "matter", "party").order_by("pk")
+
+
+def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None) -> int:
+    """Recompute and store the projection of these cases (deadline rows and `roles_next`) in the
+    caller's transaction (or one of its own); returns the number of deadline rows written."""
+    ids = sorted({int(i) for i in case_ids if i is not None})
+    if not ids:
+        return 0
+    on = on or timezone.localdate()
+    calendar = working_day_calendar_current()
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            rows: list[CaseDeadline] = []
+            summaries: list[CaseProjection] = []
+            for case in _cases(chunk):
+                rows += [_row(case.pk, i, p) for i, p in enumerate(case_phases(case, on=on, calendar=calendar))]
+                summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case)))
+            CaseDeadline.objects.filter(case_id__in=chunk).delete()
+            CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
+            CaseProjection.objects.filter(case_id__in=chunk).delete()
+            CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
+            written += len(rows)
+    return written
+
+
+def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) -> int:
+    """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
+    read one another: an execution follows its penalty case's payments)."""
+    ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    return case_projection_refresh(case_ids=ids, on=on)
+
+
+def _compare(number: str, position: int, stored: CaseDeadline | None, phase: DeadlinePhase | None) -> list[str]:
+    if stored is None and phase is not None:
+        return [f"案件{number}：缺少期限“{phase.label}”（第{position + 1}项）"]
+    if phase is None and stored is not None:
+        return [f"案件{number}：多出期限“{stored.label}”（第{position + 1}项），重新计算时没有"]
+    assert stored is not None and phase is not None
+    expected = _row(stored.case_id, position, phase)
+    lines = []
+    for name, label in FIELD_LABELS.items():
+        have, want = getattr(stored, name), getattr(expected, name)
+        if have != want:
+            lines.append(f"案件{number}：期限“{phase.label}”的{label}存储为“{have}”，重新计算为“{want}”")
+    return lines
+
+
+def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] | None = None) -> list[str]:
+    """The differences between the stored projection and a full recomputation through the engine
+    as of `on` (today), each a line naming the case, the deadline and the field; [] when equal.
+    Every case, or those of `case_ids`."""
+    on = on or timezone.localdate()
+    calendar = working_day_calendar_current()
+    lines: list[str] = []
+    cases = Case.objects.order_by("pk")
+    if case_ids is not None:
+        cases = cases.filter(pk__in=list(case_ids))
+    ids = list(cases.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        stored: dict[int, list[CaseDeadline]] = {}
+        for row in CaseDeadline.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
+            stored.setdefault(row.case_id, []).append(row)
+        roles_stored = dict(CaseProjection.objects.filter(case_id__in=chunk).values_list("case_id", "roles_next"))
+        for case in _cases(chunk):
+            rows = stored.get(case.pk, [])
+            phases = case_phases(case, on=on, calendar=calendar)
+            for position in range(max(len(rows), len(phases))):
+                lines += _compare(
+                    case.number,
+                    position,
+                    rows[position] if position < len(rows) else None,
+                    phases[position] if position < len(phases) else None,
+                )
+            roles = _case_roles(case)
+            if case.pk not in roles_stored:
+                lines.append(f"案件{case.number}：缺少案件投影（下一步办理角色）")
+            elif roles != roles_stored[case.pk]:
+                lines.append(f"案件{case.number}：下一步办理角色存储为“{roles_stored[case.pk]}”，重新计算为“{roles}”")
+    return lines
+
+
+def case_projection_rebuild() -> int:
+    """Recompute the projection of every case as of today; returns the number of rows written."""
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        CaseDeadline.objects.exclude(case_id__in=Case.objects.values("pk")).delete()
+        return case_projection_refresh(case_ids=ids)
+
+
+def cases_counted_across_refresh(*, since: dt.date) -> int:
+    """After a year of the calendar was entered: refresh the cases with a deadline from `since` on
+    or an estimated one (the days counted across that year may move)."""
+    from django.db.models import Q
+
+    ids = CaseDeadline.objects.filter(Q(due__gte=since) | Q(estimated=True)).values_list("case_id", flat=True)
+    return case_projection_refresh(case_ids=set(ids))
+
+
+__all__ = [
+    "case_phases",
+    "case_projection_check",
+    "case_projection_rebuild",
+    "case_projection_refresh",
+    "case_projection_refresh_related",
+    "cases_counted_across_refresh",
+    "roles_next",
+]
