@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,7 +42,7 @@ from sanxiang.procedure.penalty.snapshot import (
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION
 from sanxiang.registry.models import Agency, Matter, Officer, legal_bases_format
 from sanxiang.registry.selectors import agency_list, team_health_overview
-from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue
+from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue, ReviewTally
 from sanxiang.review.permissions import (
     user_can_read_catalogue,
     user_can_read_review_supervision,
@@ -461,29 +461,73 @@ def as_decided(snapshot: PenaltyCaseSnapshot, *, on: dt.date, catalogue: ReviewC
     )
 
 
-def _tally_case(tally: _Tally, case: Case, calendar, history: list[tuple[dt.date, ReviewCatalogue]]) -> None:
-    snapshot = case_snapshot_build(case)
-    decided_on = snapshot.decided_on
+@dataclass(frozen=True)
+class TallyValues:
+    """What the figures count of one decided case (a row of `ReviewTally`): the case as it stood on
+    the decision day, under the catalogue then in force."""
+
+    agency_id: int
+    decided_on: dt.date
+    major: bool
+    criteria: tuple[str, ...]  # the codes of the criteria that made it major (none when it is not)
+    reviewed: bool  # major, and a passing review of this draft preceded the decision
+    rounds: int
+    review_days: int  # working days from submission to opinion, summed over answered requests
+    reviews_timed: int
+    sent_back: bool  # a 补充材料 or 不同意 opinion at least once
+    estimated: bool  # a working-day count used a year the calendar does not know
+    first_submitted_on: dt.date | None
+
+
+def tally_compute(
+    snapshot: PenaltyCaseSnapshot, *, agency_id: int, calendar, history: list[tuple[dt.date, ReviewCatalogue]]
+) -> TallyValues | None:
+    """The figures of one case from its snapshot (None when it is not decided): the recomputation
+    that the stored rows are checked against."""
+    decided_on = getattr(snapshot, "decided_on", None)
     if decided_on is None:
-        return
+        return None
     snapshot = as_decided(snapshot, on=decided_on, catalogue=_in_force(history, decided_on))
     context = guard_context(on=decided_on, calendar=calendar)
-    if not major_assessment(snapshot, context).is_major:
-        return
-    tally.major += 1
-    if review_gate(snapshot, context):
-        tally.unreviewed.append((case.pk, case.number))
-    else:
-        tally.reviewed += 1
-    tally.rounds += len(snapshot.review_requests) or len(snapshot.review_opinions)
+    assessment = major_assessment(snapshot, context)
+    days = timed = 0
+    estimated = False
     for request in snapshot.review_requests:
         opinion = opinion_for(snapshot, request)
         if opinion is not None:
             count = calendar.working_days_between(request.submitted_on, opinion.given_on)
-            tally.days += count.days
-            tally.timed += 1
-            tally.estimated = tally.estimated or count.estimated
-    if any(o.opinion in ("resubmit", "disagree") for o in snapshot.review_opinions):
+            days += count.days
+            timed += 1
+            estimated = estimated or count.estimated
+    return TallyValues(
+        agency_id=agency_id,
+        decided_on=decided_on,
+        major=assessment.is_major,
+        criteria=assessment.codes,
+        reviewed=assessment.is_major and not review_gate(snapshot, context),
+        rounds=len(snapshot.review_requests) or len(snapshot.review_opinions),
+        review_days=days,
+        reviews_timed=timed,
+        sent_back=any(o.opinion in ("resubmit", "disagree") for o in snapshot.review_opinions),
+        estimated=estimated,
+        first_submitted_on=min((r.submitted_on for r in snapshot.review_requests), default=None),
+    )
+
+
+def _tally_case(tally: _Tally, case: Case, calendar, history: list[tuple[dt.date, ReviewCatalogue]]) -> None:
+    values = tally_compute(case_snapshot_build(case), agency_id=case.agency_id, calendar=calendar, history=history)
+    if values is None or not values.major:
+        return
+    tally.major += 1
+    if values.reviewed:
+        tally.reviewed += 1
+    else:
+        tally.unreviewed.append((case.pk, case.number))
+    tally.rounds += values.rounds
+    tally.days += values.review_days
+    tally.timed += values.reviews_timed
+    tally.estimated = tally.estimated or values.estimated
+    if values.sent_back:
         tally.sent_back += 1
 
 
@@ -491,6 +535,48 @@ def review_supervision(*, user: User, year: int) -> list[AgencyReviewFigures]:
     """Per agency the viewer may supervise (supervisors and system administrators: every agency;
     an agency head: their own), the legal review of the major decisions made in `year`. Agencies
     where a major decision was made without a passing review come first."""
+    if not user_can_read_review_supervision(user):
+        return []
+    agencies = list(agency_list(viewer=user))
+    ids = [a.pk for a in agencies]
+    tallies = {agency_id: _Tally() for agency_id in ids}
+    # The stored figures of each decided case (`ReviewTally`, kept when the decision is made),
+    # summed per agency in SQL: two queries whatever the number of cases.
+    major = _tallies_of_year(ids, year).filter(major=True)
+    sums = (
+        major.values("agency_id")
+        .annotate(
+            n=Count("pk"),
+            reviewed_n=Count("pk", filter=Q(reviewed=True)),
+            rounds_sum=Sum("rounds"),
+            days_sum=Sum("review_days"),
+            timed_sum=Sum("reviews_timed"),
+            sent_back_n=Count("pk", filter=Q(sent_back=True)),
+            estimated_n=Count("pk", filter=Q(estimated=True)),
+        )
+        .order_by()
+    )
+    for row in sums:
+        t = tallies[row["agency_id"]]
+        t.major, t.reviewed, t.rounds = row["n"], row["reviewed_n"], row["rounds_sum"] or 0
+        t.days, t.timed, t.sent_back = row["days_sum"] or 0, row["timed_sum"] or 0, row["sent_back_n"]
+        t.estimated = row["estimated_n"] > 0
+    # Decided without a passing review: an anomaly the guards prevent, listed by name.
+    unreviewed = major.filter(reviewed=False).order_by("decided_on", "case_id")
+    for agency_id, case_id, number in unreviewed.values_list("agency_id", "case_id", "case__number"):
+        tallies[agency_id].unreviewed.append((case_id, number))
+    return _supervision_rows(user=user, agencies=agencies, tallies=tallies)
+
+
+def _tallies_of_year(agency_ids: list[int], year: int):
+    return ReviewTally.objects.filter(
+        agency_id__in=agency_ids, decided_on__gte=dt.date(year, 1, 1), decided_on__lt=dt.date(year + 1, 1, 1)
+    )
+
+
+def review_supervision_recomputed(*, user: User, year: int) -> list[AgencyReviewFigures]:
+    """The same figures recomputed from every decided case's snapshot (about 4.5 queries and 11 ms
+    a case): what `review_supervision` read before the figures were stored, kept to check them."""
     if not user_can_read_review_supervision(user):
         return []
     agencies = list(agency_list(viewer=user))
@@ -504,6 +590,11 @@ def review_supervision(*, user: User, year: int) -> list[AgencyReviewFigures]:
     history = _catalogue_history(ids)
     for case in decided:
         _tally_case(tallies[case.agency_id], case, calendar, history.get(case.agency_id, []))
+    return _supervision_rows(user=user, agencies=agencies, tallies=tallies)
+
+
+def _supervision_rows(*, user: User, agencies: list[Agency], tallies: dict[int, _Tally]) -> list[AgencyReviewFigures]:
+    ids = [a.pk for a in agencies]
     # Staffing: the counts here, the judgement (the ratio rule) from team health.
     reviewers = dict(
         Officer.objects.filter(agency_id__in=ids, status="active", is_legal_reviewer=True)
