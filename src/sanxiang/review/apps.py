@@ -59,11 +59,11 @@ def _party_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -
 def _tallies_fill(sender, using: str = "default", **kwargs) -> None:
     """Rebuild the figures when the table is empty and decided cases exist (the first migrate
     after upgrading); otherwise nothing."""
+    from django.db import connections
+
     from sanxiang.cases.models import Case
     from sanxiang.review.models import ReviewTally
     from sanxiang.review.tallies import review_tallies_rebuild
-
-    from django.db import connections
 
     if using != "default":
         return  # the rebuild writes through the default connection
