@@ -1,11 +1,12 @@
 """Legal review pages: parse, call a selector or service, render. The public catalogue pages are
 the portal's (`sanxiang.portal.catalogues`), read from publication's public read model."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,7 +150,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @require_safe
 def supervision_csv(request: HttpRequest) -> HttpResponse:
     year, rows = _supervision(request)
-    content = exports.supervision_csv(rows, selectors.review_supervision_total(rows))
+    content = exports.supervision_csv_lines(rows, selectors.review_supervision_total(rows))
     # The figures leave the system: recorded before they are sent, as every export is.
     access_record(
         actor=request.user,
@@ -160,10 +161,40 @@ def supervision_csv(request: HttpRequest) -> HttpResponse:
         agency_id=request.user.agency_id,
         ip_address=client_ip(request),
     )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    # Streamed: the lines are written as they are sent (each cell through sanxiang.tabular).
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="sanxiang-review-{year}.csv"; '
         f"filename*=UTF-8''{quote(f'法制审核统计_{year}年.csv', safe='')}"
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+SUPERVISION_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def supervision_cases(request: HttpRequest) -> HttpResponse:
+    """The decided cases behind one number of the table, 50 a page."""
+    permission_require(
+        user_can_read_review_supervision(request.user), _("只有司法局监督人员、系统管理员和机关负责人可以查看法制审核统计")
+    )
+    form = forms.SupervisionCasesForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "review/supervision_cases.html", {"form": form, "listing": None}, status=400)
+    year = form.cleaned_data["year"] or timezone.localdate().year
+    listing = selectors.review_supervision_cases(
+        user=request.user, year=year, figure=form.cleaned_data["figure"], agency_id=form.cleaned_data["agency"]
+    )
+    page = Paginator(listing.tallies, SUPERVISION_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(tally, selectors.criteria_labels(tally.criteria)) for tally in page]
+    query = {"year": year, "figure": listing.figure}
+    if listing.agency is not None:
+        query["agency"] = listing.agency.pk
+    return render(
+        request,
+        "review/supervision_cases.html",
+        {"form": form, "listing": listing, "page": page, "rows": rows, "query": urlencode(query)},
+    )
