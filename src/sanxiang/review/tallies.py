@@ -131,9 +131,9 @@ def review_tallies_check() -> list[str]:
     problems: list[str] = []
     seen: set[int] = set()
     for case, values in _recomputed():
-        seen.add(case.pk)
         if values is None:
             continue
+        seen.add(case.pk)
         stored = ReviewTally.objects.filter(case_id=case.pk).first()
         if stored is None:
             problems.append(f"案件 {case.number}（#{case.pk}）：已作出决定，缺少法制审核统计数据")
