@@ -7,6 +7,7 @@ import random
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import Case
@@ -150,10 +151,8 @@ def test_a_tampered_row_is_reported_by_the_check_and_mended_by_the_rebuild(two_a
 
 
 def test_a_catalogue_published_on_the_day_of_a_decision_changes_that_decision(two_agencies):
-    market, _, _, supervisor = two_agencies
+    market, _, _, _ = two_agencies
     warning = DecisionDraft("penalty", PenaltyTerms(frozenset({"warning"})))
-    from django.utils import timezone
-
     today = timezone.localdate()
     case = case_with_facts(market, state="decided", number="市监-3", decision=warning, decided_on=today)
     assert ReviewTally.objects.get(case_id=case.pk).major is False
@@ -182,7 +181,7 @@ def test_a_party_that_changes_kind_changes_the_threshold_its_decisions_met(two_a
 
 
 def test_a_calendar_year_refresh_and_the_post_migrate_fill(two_agencies):
-    market, _, reviewers, supervisor = two_agencies
+    market, _, reviewers, _ = two_agencies
     case_with_facts(market, state="decided", number="市监-5", decision=MAJOR, decided_on=D(2026, 3, 20),
                     review_requests=(request(1, D(2026, 3, 16), reviewers[market.pk]),),
                     review_opinions=(opinion(1, D(2026, 3, 18), reviewers[market.pk]),))
@@ -200,7 +199,7 @@ def test_a_calendar_year_refresh_and_the_post_migrate_fill(two_agencies):
 
 
 def test_the_projection_command_lists_review_tallies(two_agencies, capsys):
-    market, _, reviewers, _ = two_agencies
+    market, _, _, _ = two_agencies
     case_with_facts(market, state="decided", number="市监-6", decision=MAJOR, decided_on=D(2026, 3, 20))
     ReviewTally.objects.update(rounds=3)
     with pytest.raises(CommandError, match="不一致"):
