@@ -115,3 +115,15 @@ def test_bad_queries_of_the_cases_behind_a_number_are_a_clear_error(client, coun
     assert client.get(url, {"year": 2026, "figure": "major", "agency": other.pk}).status_code == 404
     client.force_login(user_make(role=Role.OFFICER, agency=county["market"]))
     assert client.get(url, {"year": 2026, "figure": "major"}).status_code == 403
+
+
+def test_a_long_queue_is_shown_50_a_page_earliest_due_first(client, county):
+    pending = county["models"][3]
+    copies(pending, 54, "q")  # 55 pending with 赵, all due 2026-03-23
+    client.force_login(county["reviewer"])
+    first = client.get(reverse("review:desk")).content.decode()
+    assert "待出具审核意见（55）" in first and "第 1 / 2 页，共 55 条" in first
+    assert first.count("<tr data-case=") == 50
+    second = client.get(reverse("review:desk"), {"page": 2}).content.decode()
+    assert second.count("<tr data-case=") == 5
+    assert client.get(reverse("review:desk"), {"page": "abc"}).status_code == 200

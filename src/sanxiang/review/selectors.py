@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
 
@@ -391,13 +392,17 @@ def review_recent(*, user: User, limit: int = 10) -> list[ReviewedItem]:
     """The opinions the user's officer gave most recently, one per case, latest first."""
     if not user_has_review_desk(user) or user.officer_id is None:
         return []
+    # Only the opinions are read out of the facts (not the whole case's JSON), and only the columns
+    # the page shows of the case.
     cases = (
         Case.objects.filter(agency_id=user.agency_id, facts__review_opinions__0__isnull=False)
+        .only("pk", "number", "title", "updated_at")
+        .annotate(opinions=KeyTransform("review_opinions", "facts"))
         .order_by("-updated_at")[:200]
     )
     items = []
     for case in cases:
-        opinions = [facts_load(ReviewOpinion, o) for o in case.facts.get("review_opinions", [])]
+        opinions = [facts_load(ReviewOpinion, o) for o in case.opinions or []]
         mine = [o for o in opinions if o.reviewer.id == user.officer_id]
         if mine:
             last = mine[-1]
