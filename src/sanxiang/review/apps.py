@@ -38,6 +38,15 @@ class ReviewConfig(AppConfig):
                 rebuild=tallies.review_tallies_rebuild,
             )
         )
+        # A year's holidays entered or corrected: the review periods counted across it. The
+        # calendar's event comes with the case projection (h-proj); until it is merged, nothing
+        # to subscribe to (`review_tallies_refresh_year` is then run by `projection rebuild`).
+        try:
+            from sanxiang.calendar.events import CALENDAR_EVENTS, HolidayYearSaved
+        except ImportError:
+            pass
+        else:
+            CALENDAR_EVENTS.subscribe(HolidayYearSaved, _calendar_year_saved, atomic=True)
         # A database migrated from before the table existed: filled once, after migrate.
         post_migrate.connect(_tallies_fill, sender=self, dispatch_uid="review-tallies-fill")
 
@@ -46,6 +55,12 @@ def _case_decided(event: CaseDecided) -> None:
     from sanxiang.review.tallies import review_tally_store
 
     review_tally_store(case=event.case, snapshot=event.snapshot)
+
+
+def _calendar_year_saved(event) -> None:
+    from sanxiang.review.tallies import review_tallies_refresh_year
+
+    review_tallies_refresh_year(year=event.year)
 
 
 def _party_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
