@@ -108,6 +108,9 @@ def test_bad_queries_of_the_cases_behind_a_number_are_a_clear_error(client, coun
     response = client.get(url, {"year": "abc", "figure": "major"})
     assert response.status_code == 400 and "查询条件有误" in response.content.decode()
     assert client.get(url, {"year": 2026, "figure": "nothing"}).status_code == 400
+    # No figure: every major decision of the year.
+    response = client.get(url)
+    assert response.status_code == 200 and "年 重大执法决定</h1>" in response.content.decode()
     assert client.get(url, {"year": 2026, "figure": "major", "page": "x"}).status_code == 200
     # Another agency's cases are absent for a head, not forbidden.
     other = agency_make()

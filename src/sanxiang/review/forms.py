@@ -105,6 +105,9 @@ class SupervisionCasesForm(forms.Form):
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     figure = forms.ChoiceField(
-        label=_("统计项"), choices=[(key, label) for key, (label, _q) in SUPERVISION_FIGURES.items()]
+        label=_("统计项"), choices=[(key, label) for key, (label, _q) in SUPERVISION_FIGURES.items()], required=False
     )
     agency = forms.IntegerField(label=_("执法主体"), min_value=1, required=False)
+
+    def clean_figure(self) -> str:
+        return self.cleaned_data["figure"] or "major"  # none given: every major decision of the year

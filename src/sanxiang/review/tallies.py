@@ -130,20 +130,32 @@ def review_tallies_check() -> list[str]:
     """The differences between the stored rows and a full recomputation, one line each."""
     problems: list[str] = []
     seen: set[int] = set()
+    pending: list[tuple[Case, TallyValues]] = []
+
+    def compare() -> None:
+        stored = ReviewTally.objects.in_bulk([case.pk for case, _ in pending])
+        for case, values in pending:
+            row = stored.get(case.pk)
+            if row is None:
+                problems.append(f"案件 {case.number}（#{case.pk}）：已作出决定，缺少法制审核统计数据")
+                continue
+            kept = _values_of(row)
+            for name in FIELDS:
+                if getattr(kept, name) != getattr(values, name):
+                    problems.append(
+                        f"案件 {case.number}（#{case.pk}）：{name} 存储为 {getattr(kept, name)!r}，"
+                        f"重新计算为 {getattr(values, name)!r}"
+                    )
+        pending.clear()
+
     for case, values in _recomputed():
         if values is None:
             continue
         seen.add(case.pk)
-        stored = ReviewTally.objects.filter(case_id=case.pk).first()
-        if stored is None:
-            problems.append(f"案件 {case.number}（#{case.pk}）：已作出决定，缺少法制审核统计数据")
-            continue
-        kept = _values_of(stored)
-        for name in FIELDS:
-            if getattr(kept, name) != getattr(values, name):
-                problems.append(
-                    f"案件 {case.number}（#{case.pk}）：{name} 存储为 {getattr(kept, name)!r}，重新计算为 {getattr(values, name)!r}"
-                )
+        pending.append((case, values))
+        if len(pending) >= CHUNK:
+            compare()
+    compare()
     extra_ids = sorted(set(ReviewTally.objects.values_list("case_id", flat=True)) - seen)
     for case_id in extra_ids:
         problems.append(f"案件 #{case_id}：没有作出决定，却存有法制审核统计数据")

@@ -185,7 +185,7 @@ def supervision_cases(request: HttpRequest) -> HttpResponse:
     permission_require(
         user_can_read_review_supervision(request.user), _("只有司法局监督人员、系统管理员和机关负责人可以查看法制审核统计")
     )
-    form = forms.SupervisionCasesForm(request.GET or None)
+    form = forms.SupervisionCasesForm(request.GET)
     if not form.is_valid():
         return render(request, "review/supervision_cases.html", {"form": form, "listing": None}, status=400)
     year = form.cleaned_data["year"] or timezone.localdate().year
