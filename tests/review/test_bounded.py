@@ -98,6 +98,11 @@ def test_every_review_page_costs_the_same_queries_with_10_and_200_cases(client, 
     client.force_login(county["supervisor"])
     page = client.get(reverse("review:supervision"), {"year": 2026}).content.decode()
     assert ">80</a>" in page and ">40</a>" in page
+    # 40 decided without review: the page names the first 10 of the agency, the CSV all of them.
+    assert "另有30件" in page
+    csv = b"".join(client.get(reverse("review:supervision_csv"), {"year": 2026}).streaming_content).decode()
+    market_line = next(line for line in csv.splitlines() if line.startswith("乌审旗市场监督管理局"))
+    assert market_line.count("、") == 39
     listing = client.get(reverse("review:supervision_cases"), {"year": 2026, "figure": "major"}).content.decode()
     assert "第 1 / 2 页，共 80 条" in listing
 

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
@@ -447,6 +448,15 @@ class AgencyReviewFigures:
         return _ratio(self.reviewed, self.major_decided, HUNDRED)
 
     @property
+    def unreviewed_count(self) -> int:
+        return self.major_decided - self.reviewed
+
+    @property
+    def unreviewed_more(self) -> int:
+        """How many of them `unreviewed` does not name (the page names only the first few)."""
+        return self.unreviewed_count - len(self.unreviewed)
+
+    @property
     def complete(self) -> bool:
         return self.reviewed == self.major_decided
 
@@ -563,7 +573,7 @@ def _tally_case(tally: _Tally, case: Case, calendar, history: list[tuple[dt.date
         tally.sent_back += 1
 
 
-def review_supervision(*, user: User, year: int) -> list[AgencyReviewFigures]:
+def review_supervision(*, user: User, year: int, unreviewed_limit: int | None = None) -> list[AgencyReviewFigures]:
     """Per agency the viewer may supervise (supervisors and system administrators: every agency;
     an agency head: their own), the legal review of the major decisions made in `year`. Agencies
     where a major decision was made without a passing review come first."""
@@ -594,8 +604,15 @@ def review_supervision(*, user: User, year: int) -> list[AgencyReviewFigures]:
         t.days, t.timed, t.sent_back = row["days_sum"] or 0, row["timed_sum"] or 0, row["sent_back_n"]
         t.estimated = row["estimated_n"] > 0
     # Decided without a passing review: an anomaly the guards prevent, listed by name.
-    unreviewed = major.filter(reviewed=False).order_by("decided_on", "case_id")
-    for agency_id, case_id, number in unreviewed.values_list("agency_id", "case_id", "case__number"):
+    # The page names the first `unreviewed_limit` of each agency (the full list is one click away);
+    # the CSV names them all.
+    unreviewed = major.filter(reviewed=False)
+    if unreviewed_limit is not None:
+        unreviewed = unreviewed.annotate(
+            nth=Window(RowNumber(), partition_by=[F("agency_id")], order_by=[F("decided_on"), F("case_id")])
+        ).filter(nth__lte=unreviewed_limit)
+    rows = unreviewed.order_by("decided_on", "case_id").values_list("agency_id", "case_id", "case__number")
+    for agency_id, case_id, number in rows:
         tallies[agency_id].unreviewed.append((case_id, number))
     return _supervision_rows(user=user, agencies=agencies, tallies=tallies)
 

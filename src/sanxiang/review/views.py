@@ -125,18 +125,22 @@ def catalogue_publish(request: HttpRequest, agency_id: int) -> HttpResponse:
 # --- supervision ----------------------------------------------------------------------------------
 
 
-def _supervision(request: HttpRequest) -> tuple[int, list[selectors.AgencyReviewFigures]]:
+# The page names this many cases decided without review per agency; the rest are one click away.
+UNREVIEWED_NAMED = 10
+
+
+def _supervision(request: HttpRequest, *, unreviewed_limit: int | None) -> tuple[int, list[selectors.AgencyReviewFigures]]:
     permission_require(
         user_can_read_review_supervision(request.user), _("只有司法局监督人员、系统管理员和机关负责人可以查看法制审核统计")
     )
     year = forms.YearForm(request.GET or None).year_or(timezone.localdate().year)
-    return year, selectors.review_supervision(user=request.user, year=year)
+    return year, selectors.review_supervision(user=request.user, year=year, unreviewed_limit=unreviewed_limit)
 
 
 @login_required
 @require_safe
 def supervision(request: HttpRequest) -> HttpResponse:
-    year, rows = _supervision(request)
+    year, rows = _supervision(request, unreviewed_limit=UNREVIEWED_NAMED)
     return render(
         request,
         "review/supervision.html",
@@ -153,7 +157,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def supervision_csv(request: HttpRequest) -> HttpResponse:
-    year, rows = _supervision(request)
+    year, rows = _supervision(request, unreviewed_limit=None)
     content = exports.supervision_csv_lines(rows, selectors.review_supervision_total(rows))
     # The figures leave the system: recorded before they are sent, as every export is.
     access_record(
