@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
