@@ -88,6 +88,7 @@ URL_MATRIX = {
     "review:catalogue_index": (None, "any"),
     "review:supervision": (None, "review_supervision"),
     "review:supervision_csv": (None, "review_supervision"),
+    "review:supervision_cases": (None, "review_supervision"),
     "review:catalogue_detail": ("agency", "read"),
     "review:catalogue_edit": ("agency", "catalogue_edit"),
     "review:catalogue_publish": ("agency", "catalogue_publish"),

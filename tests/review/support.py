@@ -18,6 +18,7 @@ from sanxiang.procedure.penalty.snapshot import (
     ReviewRequest,
 )
 from sanxiang.registry.models import Agency, Officer, Party
+from sanxiang.review.tallies import review_tallies_refresh
 
 D = dt.date
 PACKAGE = frozenset({"draft_decision", "evidence_list", "investigation_report", "explanation"})
@@ -49,5 +50,7 @@ def case_with_facts(agency: Agency, *, state: str, party: Party | None = None, n
                        number=number or f"乌审旗测审〔2026〕{next(_numbers)}号", act_date=D(2026, 3, 2))
     snapshot = replace(case_snapshot_build(case), **facts)
     Case.objects.filter(pk=case.pk).update(state=state, facts=snapshot_facts_dump(snapshot))
+    # Facts written directly, not through a step: the stored supervision figures follow them.
+    review_tallies_refresh(case_ids=[case.pk])
     case.refresh_from_db()
     return case

@@ -147,8 +147,8 @@ def test_the_page_highlights_less_than_full_review_and_the_export_is_recorded(cl
     assert 'data-testid="incomplete"' in page and "50.0%" in page and "市监-2" in page
     assert "低于5.0%" in page  # 交通运输局 has no designated reviewer
     response = client.get(reverse("review:supervision_csv"), {"year": 2026})
-    assert response.status_code == 200
-    body = response.content.decode("utf-8")
+    assert response.status_code == 200 and response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff执法主体,重大执法决定数")
     assert "乌审旗市场监督管理局,2,1,50.0,2,1.0,1.5,1,1,4,25.0,5.0,否,市监-2" in body
     assert body.splitlines()[-1] == "合计,3,2,66.7,3,1.0,2.3,1,1,7,14.3,5.0,1个单位,市监-2"

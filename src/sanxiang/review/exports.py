@@ -1,10 +1,11 @@
 """The supervision table as CSV: UTF-8 with a byte-order mark (Excel reads Chinese CSV only so),
 cells that a spreadsheet would run as formulas kept as text."""
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sanxiang.review.selectors import AgencyReviewFigures
-from sanxiang.tabular import csv_bytes
+from sanxiang.tabular import csv_lines
 
 HEADER = [
     "执法主体",
@@ -43,5 +44,16 @@ def _row(r: AgencyReviewFigures, *, total: bool = False) -> list[Any]:
     ]
 
 
+def supervision_csv_lines(rows: Iterable[AgencyReviewFigures], total: AgencyReviewFigures) -> Iterator[bytes]:
+    """The file line by line, for a streamed response (each cell through `sanxiang.tabular`)."""
+
+    def lines() -> Iterator[list[Any]]:
+        for r in rows:
+            yield _row(r)
+        yield _row(total, total=True)
+
+    return csv_lines(lines(), header=HEADER)
+
+
 def supervision_csv(rows: list[AgencyReviewFigures], total: AgencyReviewFigures) -> bytes:
-    return csv_bytes([*(_row(r) for r in rows), _row(total, total=True)], header=HEADER)
+    return b"".join(supervision_csv_lines(rows, total))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.registry.models import Matter
-from sanxiang.review.selectors import DISCUSSION_CASES, CatalogueValues
+from sanxiang.review.selectors import DISCUSSION_CASES, SUPERVISION_FIGURES, CatalogueValues
 
 FEN_PER_YUAN = Decimal(100)
 
@@ -97,3 +97,17 @@ class YearForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]
         return default
+
+
+class SupervisionCasesForm(forms.Form):
+    """Which number of the supervision table to open: the year, the figure, the agency (none: the
+    total row)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    figure = forms.ChoiceField(
+        label=_("统计项"), choices=[(key, label) for key, (label, _q) in SUPERVISION_FIGURES.items()], required=False
+    )
+    agency = forms.IntegerField(label=_("执法主体"), min_value=1, required=False)
+
+    def clean_figure(self) -> str:
+        return self.cleaned_data["figure"] or "major"  # none given: every major decision of the year

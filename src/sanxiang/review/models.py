@@ -70,3 +70,37 @@ class CataloguePublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} 第{self.version}版"
+
+
+class ReviewTally(models.Model):
+    """What the judicial bureau's legal-review figures need of one decided penalty case, stored when
+    the decision is made (a projection: `sanxiang.review.tallies` writes, checks and rebuilds it).
+
+    Every value is the one `tallies.tally_compute` derives from the case as it stood on the decision
+    day, under the catalogue then in force; the supervision view sums these columns in SQL instead
+    of rebuilding every decided case's snapshot."""
+
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("案件"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey("registry.Agency", verbose_name=_("执法主体"), on_delete=models.CASCADE, related_name="+")
+    decided_on = models.DateField(_("决定日期"))
+    major = models.BooleanField(_("重大执法决定"))
+    criteria = models.JSONField(_("认定为重大执法决定的情形"), default=list, blank=True)
+    reviewed = models.BooleanField(_("决定前经法制审核"))
+    rounds = models.PositiveIntegerField(_("审核轮次"))
+    review_days = models.PositiveIntegerField(_("审核用时合计（工作日）"))
+    reviews_timed = models.PositiveIntegerField(_("计入用时的审核次数"))
+    sent_back = models.BooleanField(_("曾被退回或者不同意"))
+    estimated = models.BooleanField(_("用时含估算"))
+    # The first review submission: a calendar change of a year refreshes the rows whose review
+    # period touches that year.
+    first_submitted_on = models.DateField(_("首次送审日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法制审核统计数据")
+        verbose_name_plural = _("法制审核统计数据")
+        indexes = [models.Index(fields=["agency", "major", "decided_on"], name="review_tally_agency_major_day")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}：{self.decided_on}"

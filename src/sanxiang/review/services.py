@@ -28,6 +28,7 @@ from sanxiang.review.selectors import (
     content_body,
     ordered,
 )
+from sanxiang.review.tallies import review_tallies_refresh_agency
 
 CATALOGUE_BASIS = f"{LEGAL_BASIS}（各级行政执法机关要结合本机关行政执法行为的类别、执法层级、所属领域、涉案金额等因素，制定重大执法决定法制审核目录清单）"
 
@@ -205,6 +206,8 @@ def catalogue_publish(*, actor: User | None, agency: Agency) -> CataloguePublica
     publication.save(update_fields=["ledger_seq"])
     # The public read model (publication) writes its row in this transaction.
     catalogue_published_emit(catalogue_public_event(publication=publication))
+    # A version published on the day of a decision was in force for it: that day's figures change.
+    review_tallies_refresh_agency(agency_id=agency.pk, decided_from=timezone.localdate(now))
     return publication
 
 

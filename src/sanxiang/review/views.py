@@ -1,11 +1,12 @@
 """Legal review pages: parse, call a selector or service, render. The public catalogue pages are
 the portal's (`sanxiang.portal.catalogues`), read from publication's public read model."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,17 +27,21 @@ from sanxiang.review.permissions import (
 
 # --- the review desk ------------------------------------------------------------------------------
 
+DESK_PAGE_SIZE = 50
+
 
 @login_required
 @require_safe
 def desk(request: HttpRequest) -> HttpResponse:
     permission_require(user_has_review_desk(request.user), _("法制审核工作台供法制审核人员和机关负责人使用"))
     is_head = request.user.role == Role.AGENCY_HEAD
+    # The earliest due first, 50 a page: a long queue is not rendered whole.
+    queue = Paginator(selectors.review_queue(user=request.user), DESK_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "review/desk.html",
         {
-            "queue": selectors.review_queue(user=request.user),
+            "queue": queue,
             "recent": [] if is_head else selectors.review_recent(user=request.user),
             "is_head": is_head,
             "no_officer": request.user.officer_id is None and not is_head,
@@ -120,18 +125,22 @@ def catalogue_publish(request: HttpRequest, agency_id: int) -> HttpResponse:
 # --- supervision ----------------------------------------------------------------------------------
 
 
-def _supervision(request: HttpRequest) -> tuple[int, list[selectors.AgencyReviewFigures]]:
+# The page names this many cases decided without review per agency; the rest are one click away.
+UNREVIEWED_NAMED = 10
+
+
+def _supervision(request: HttpRequest, *, unreviewed_limit: int | None) -> tuple[int, list[selectors.AgencyReviewFigures]]:
     permission_require(
         user_can_read_review_supervision(request.user), _("只有司法局监督人员、系统管理员和机关负责人可以查看法制审核统计")
     )
     year = forms.YearForm(request.GET or None).year_or(timezone.localdate().year)
-    return year, selectors.review_supervision(user=request.user, year=year)
+    return year, selectors.review_supervision(user=request.user, year=year, unreviewed_limit=unreviewed_limit)
 
 
 @login_required
 @require_safe
 def supervision(request: HttpRequest) -> HttpResponse:
-    year, rows = _supervision(request)
+    year, rows = _supervision(request, unreviewed_limit=UNREVIEWED_NAMED)
     return render(
         request,
         "review/supervision.html",
@@ -148,8 +157,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def supervision_csv(request: HttpRequest) -> HttpResponse:
-    year, rows = _supervision(request)
-    content = exports.supervision_csv(rows, selectors.review_supervision_total(rows))
+    year, rows = _supervision(request, unreviewed_limit=None)
+    content = exports.supervision_csv_lines(rows, selectors.review_supervision_total(rows))
     # The figures leave the system: recorded before they are sent, as every export is.
     access_record(
         actor=request.user,
@@ -160,10 +169,40 @@ def supervision_csv(request: HttpRequest) -> HttpResponse:
         agency_id=request.user.agency_id,
         ip_address=client_ip(request),
     )
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    # Streamed: the lines are written as they are sent (each cell through sanxiang.tabular).
+    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="sanxiang-review-{year}.csv"; '
         f"filename*=UTF-8''{quote(f'法制审核统计_{year}年.csv', safe='')}"
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+SUPERVISION_PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def supervision_cases(request: HttpRequest) -> HttpResponse:
+    """The decided cases behind one number of the table, 50 a page."""
+    permission_require(
+        user_can_read_review_supervision(request.user), _("只有司法局监督人员、系统管理员和机关负责人可以查看法制审核统计")
+    )
+    form = forms.SupervisionCasesForm(request.GET)
+    if not form.is_valid():
+        return render(request, "review/supervision_cases.html", {"form": form, "listing": None}, status=400)
+    year = form.cleaned_data["year"] or timezone.localdate().year
+    listing = selectors.review_supervision_cases(
+        user=request.user, year=year, figure=form.cleaned_data["figure"], agency_id=form.cleaned_data["agency"]
+    )
+    page = Paginator(listing.tallies, SUPERVISION_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(tally, selectors.criteria_labels(tally.criteria)) for tally in page]
+    query = {"year": year, "figure": listing.figure}
+    if listing.agency is not None:
+        query["agency"] = listing.agency.pk
+    return render(
+        request,
+        "review/supervision_cases.html",
+        {"form": form, "listing": listing, "page": page, "rows": rows, "query": urlencode(query)},
+    )
