@@ -127,3 +127,21 @@ def test_the_page_is_documented_in_the_openapi_schema(client, county):
     assert "cursor" in parameters
     page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][page]["properties"]) == {"items", "next_cursor", "next"}
+
+
+@pytest.mark.parametrize("path", ["/api/registry/agencies", "/api/registry/officers", "/api/registry/matters"])
+def test_the_registry_lists_page_the_same_way(client, path):
+    from sanxiang.registry import services
+    from tests.factories import officer_make
+
+    agencies = [agency_make(name=f"乌审旗第{n}局") for n in range(7)]
+    for n, agency in enumerate(agencies):
+        officer_make(agency=agency)
+        services.matter_create(actor=None, agency=agency, code=f"M{n:05d}", name=f"事项{n}", kind="penalty",
+                               legal_bases=[{"law": "《中华人民共和国行政处罚法》", "article": "第九条"}])
+    auth = bearer(user_make(role="system_admin"))
+    everything = client.get(f"{path}?limit=200", **auth).json()
+    assert everything["next"] is None and len(everything["items"]) >= 7
+    seen, pages = walk(client, auth, f"{path}?limit=2")
+    assert seen == [item["id"] for item in everything["items"]] and pages == -(-len(seen) // 2)
+    assert client.get(f"{path}?limit=201", **auth).status_code == 422
