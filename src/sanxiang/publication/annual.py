@@ -12,9 +12,7 @@ What the platform counts, and what it cannot count yet (the generated report say
 - 行政强制: its rows (procedure.annual.COERCION_ROWS) from the cases of the compulsory procedures:
   a 查封、扣押 or 冻结 on the day it was taken (an emergency one the head then refused was still
   taken), a 强制执行决定 or 代履行决定 on the day it was made, an application to the court on the day
-  it was filed. Read by one query over the stored facts of the agency's compulsory cases, each
-  loaded into its procedure's snapshot without the parts read afresh (no snapshot is built from the
-  database per case). The category's figure is the sum of the rows. 先行登记保存
+  it was filed. The category's figure is the sum of the rows. 先行登记保存
   (citations.EVIDENCE_PRESERVATION) preserves evidence; it is not one of the 行政强制措施, so it is
   not counted.
 - The 行政强制 powers (`annual_coercion_powers_read`): the registry has no flag for the freeze or
@@ -28,6 +26,14 @@ What the platform counts, and what it cannot count yet (the generated report say
 
 A category the platform does not record is published as 0 where the agency has the power, as the
 template requires, and the report tells the person publishing to check it.
+
+How it is counted: every save of a case of a counted procedure stores the acts it counts (one
+`AnnualAct` row per act: kind, day, agency; `annual_case_refresh`, in the save's transaction), read
+from its facts as its procedure types them (`annual_acts_of`; a compulsory case loaded into its
+procedure's snapshot as stored). A year's figures are then one GROUP BY over indexed columns
+(`annual_figures`), whatever the number of cases. The computation from every case's facts is kept
+(`annual_figures_recomputed`, `annual_report_generate(recompute=True)`) as the check of the stored
+rows: `sanxiang projection check` names each case whose rows differ, `rebuild` recomputes them.
 """
 
 from __future__ import annotations
