@@ -79,7 +79,11 @@ def _after(order: Sequence[str], values: Sequence[Any]) -> Q:
         for earlier, value in zip(order[:i], values[:i], strict=True):
             step &= Q(**{_field_name(earlier): value})
         condition |= step
-    return condition
+    # The same set, with the first key's bound stated alone as well: an index range the database
+    # can seek to (an OR of conditions alone makes PostgreSQL filter every row of a large agency).
+    first = order[0]
+    bound = Q(**{f"{_field_name(first)}__lte" if first.startswith("-") else f"{_field_name(first)}__gte": values[0]})
+    return bound & condition
 
 
 def paginate(
