@@ -33,7 +33,9 @@ def test_bearer_token_sees_only_its_agency_and_masked_ids(client):
     _, token = api_token_create(actor=user, user=user, name="数据对接")
     response = client.get("/api/registry/officers", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200
-    body = response.json()
+    page = response.json()
+    assert page["next"] is None
+    body = page["items"]
     assert [o["id"] for o in body] == [officer.pk]
     assert body[0]["id_number"] == officer.id_number_masked
     assert body[0]["certificates"][0]["valid_today"] is True

@@ -37,7 +37,8 @@ def test_create_list_actions_and_perform_with_a_409_carrying_every_violation(cli
     created = response.json()
     assert created["state"] == "lead" and created["state_label"] == "案源登记"
     case_id = created["id"]
-    assert [c["id"] for c in client.get("/api/cases", **officer).json()] == [case_id]
+    listed = client.get("/api/cases", **officer).json()
+    assert [c["id"] for c in listed["items"]] == [case_id] and listed["next_cursor"] is None and listed["next"] is None
 
     actions = {a["action"]: a for a in client.get(f"/api/cases/{case_id}/actions", **officer).json()}
     assert actions["open"]["allowed"] is False

@@ -105,7 +105,7 @@ def test_without_a_coercion_matter_there_is_no_figure_and_with_a_generic_one_sea
                     "substitute": 0}
 
 
-def test_counting_reads_the_cases_in_one_query_however_many_there_are(w):
+def test_counting_takes_the_same_queries_however_many_cases_there_are(w):
     seized(w)
     with CaptureQueriesContext(connection) as one:
         annual_report_generate(agency=w.agency, year=YEAR)

@@ -81,9 +81,10 @@ def test_a_draft_published_on_time_and_one_overdue(w):
     assert payloads(EventKind.PUBLICATION, on_time.pk)[0]["late"] is False
     # On the due day nothing is overdue; the next working day, the other draft is, for the agency
     # and for the supervisors.
-    assert publication_alerts(viewer=w.head, on=DUE) == []
+    assert publication_alerts(viewer=w.head, on=DUE).count == 0
     alerts = publication_alerts(viewer=w.supervisor, on=D(2026, 4, 7))
     assert [(a.draft.case_id, a.what, a.days_late) for a in alerts] == [(late.pk, "公示", 4)]
+    assert publication_alerts(viewer=w.supervisor, on=D(2026, 4, 7)).count == 1
     assert [a.draft.case_id for a in publication_alerts(viewer=w.officer, on=D(2026, 4, 7))] == [late.pk]
     late_publication = publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=late), on=D(2026, 4, 8))
     assert payloads(EventKind.PUBLICATION, late.pk)[0]["late"] is True

@@ -13,6 +13,15 @@ from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
+from sanxiang.api.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX_LENGTH,
+    DEFAULT_LIMIT,
+    LIMIT_DESCRIPTION,
+    MAX_LIMIT,
+    PageOut,
+    paginate,
+)
 from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Text, ViolationOut, answers, field_out
 from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
 from sanxiang.cases import selectors, services
@@ -107,6 +116,15 @@ class CaseSummaryOut(Schema):
     state: str
 
 
+class CasePageOut(PageOut):
+    items: list[CaseSummaryOut]
+
+
+# Newest first; the id breaks ties between cases registered in the same instant.
+CASE_ORDER = ("-created_at", "-id")
+CASE_SUMMARY_FIELDS = ("id", "number", "title", "agency_id", "procedure", "state", "created_at")
+
+
 class ActionOut(Schema):
     action: str
     label: str
@@ -164,9 +182,16 @@ def _invalid(errors: dict) -> dict:
     }
 
 
-@router.get("/cases", response=answers({200: list[CaseSummaryOut]}))
-def case_list(request: HttpRequest, q: str = Query("", max_length=200)):
-    return selectors.case_list(viewer=request.user, search=q)
+@router.get("/cases", response=answers({200: CasePageOut}))
+def case_list(
+    request: HttpRequest,
+    q: str = Query("", max_length=200, description="按案号、案由或当事人名称查找"),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
+    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+):
+    """本单位（司法局、系统管理员：全部）的案件，最新登记的在前，分页返回；next_cursor 或 next 给出下一页。"""
+    cases = selectors.case_list(viewer=request.user, search=q).select_related(None).only(*CASE_SUMMARY_FIELDS)
+    return paginate(request, cases, order=CASE_ORDER, limit=limit, cursor=cursor)
 
 
 @router.post("/cases", response=answers({201: CaseOut}, 403, 409))

@@ -31,6 +31,7 @@ MESSAGES = {
     "json_invalid": "不是有效的 JSON",
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
+    "cursor_invalid": "翻页标记无效，请从第一页重新开始",
 }
 
 

@@ -4,6 +4,15 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from sanxiang.accounts.permissions import user_sees_full_officer_id_number
+from sanxiang.api.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX_LENGTH,
+    DEFAULT_LIMIT,
+    LIMIT_DESCRIPTION,
+    MAX_LIMIT,
+    PageOut,
+    paginate,
+)
 from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.registry import selectors
@@ -12,9 +21,32 @@ from sanxiang.registry.models import Officer
 router = Router(tags=["registry"])
 
 
-@router.get("/agencies", response=answers({200: list[AgencyOut]}))
-def agency_list(request: HttpRequest, q: str = Query("", max_length=200)):
-    return selectors.agency_list(viewer=request.user, search=q)
+class AgencyPageOut(PageOut):
+    items: list[AgencyOut]
+
+
+class OfficerPageOut(PageOut):
+    items: list[OfficerOut]
+
+
+class MatterPageOut(PageOut):
+    items: list[MatterOut]
+
+
+def _limit() -> int:
+    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
+
+
+def _cursor() -> str | None:
+    return Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION)
+
+
+@router.get("/agencies", response=answers({200: AgencyPageOut}))
+def agency_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
+                cursor: str | None = _cursor()):
+    """执法主体，按名称排序，分页返回。"""
+    agencies = selectors.agency_list(viewer=request.user, search=q)
+    return paginate(request, agencies, order=("name", "id"), limit=limit, cursor=cursor)
 
 
 @router.get("/agencies/{agency_id}", response=answers({200: AgencyOut}, 404))
@@ -47,11 +79,14 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
     }
 
 
-@router.get("/officers", response=answers({200: list[OfficerOut]}))
-def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), q: str = Query("", max_length=200)):
+@router.get("/officers", response=answers({200: OfficerPageOut}))
+def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), q: str = Query("", max_length=200),
+                 limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法人员，按登记先后排序，分页返回。"""
     today = dt.date.today()
     officers = selectors.officer_list(viewer=request.user, agency_id=agency, search=q)
-    return [_officer_out(o, viewer=request.user, today=today) for o in officers]
+    return paginate(request, officers, order=("id",), limit=limit, cursor=cursor,
+                    item=lambda o: _officer_out(o, viewer=request.user, today=today))
 
 
 @router.get("/officers/{officer_id}", response=answers({200: OfficerOut}, 404))
@@ -60,6 +95,9 @@ def officer_get(request: HttpRequest, officer_id: int = Path(..., ge=1, le=ID_MA
     return _officer_out(officer, viewer=request.user, today=dt.date.today())
 
 
-@router.get("/matters", response=answers({200: list[MatterOut]}))
-def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), kind: str = Query("", max_length=40), q: str = Query("", max_length=200)):
-    return selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
+@router.get("/matters", response=answers({200: MatterPageOut}))
+def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), kind: str = Query("", max_length=40),
+                q: str = Query("", max_length=200), limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法事项，按登记先后排序，分页返回。"""
+    matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
+    return paginate(request, matters, order=("id",), limit=limit, cursor=cursor)

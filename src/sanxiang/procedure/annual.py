@@ -204,11 +204,17 @@ def annual_coercion_counts(
     power and did nothing; the number anyway where it acted without a power in its catalogue.
 
     `powers` are keys of COERCION_ROWS (`annual_coercion_powers`)."""
+    return annual_coercion_rows(powers=powers, counted=_coercion_counted(actions, year))
+
+
+def annual_coercion_rows(*, powers: Iterable[str], counted: Mapping[str, int]) -> dict[str, int | None]:
+    """`annual_coercion_counts` from the acts already counted per row (`counted`: row → number of
+    acts in the year, a missing row 0), as a database counts them."""
     held = set(powers)
     unknown = held - set(COERCION_ROWS)
     if unknown:
         raise ValueError(f"unknown coercion rows: {sorted(unknown)}")
-    counted = _coercion_counted(actions, year)
+    counted = {key: counted.get(key, 0) for key in COERCION_ROWS}
     return {key: counted[key] if key in held or counted[key] else None for key in COERCION_ROWS}
 
 
@@ -221,9 +227,13 @@ def annual_coercion_total(rows: Mapping[str, int | None]) -> int | None:
 
 def annual_coercion_gaps(*, powers: Iterable[str], actions: Iterable[CoercionAction], year: int) -> list[str]:
     """Rows with acts but no such power in the agency's catalogue (to be named in the report)."""
+    return annual_coercion_row_gaps(powers=powers, counted=_coercion_counted(actions, year))
+
+
+def annual_coercion_row_gaps(*, powers: Iterable[str], counted: Mapping[str, int]) -> list[str]:
+    """`annual_coercion_gaps` from the acts already counted per row."""
     held = set(powers)
-    counted = _coercion_counted(actions, year)
-    return [key for key in COERCION_ROWS if counted[key] and key not in held]
+    return [key for key in COERCION_ROWS if counted.get(key, 0) and key not in held]
 
 
 __all__ = [
@@ -241,6 +251,8 @@ __all__ = [
     "annual_coercion_counts",
     "annual_coercion_gaps",
     "annual_coercion_powers",
+    "annual_coercion_row_gaps",
+    "annual_coercion_rows",
     "annual_coercion_total",
     "annual_counts",
     "annual_report_due",

@@ -12,9 +12,7 @@ What the platform counts, and what it cannot count yet (the generated report say
 - 行政强制: its rows (procedure.annual.COERCION_ROWS) from the cases of the compulsory procedures:
   a 查封、扣押 or 冻结 on the day it was taken (an emergency one the head then refused was still
   taken), a 强制执行决定 or 代履行决定 on the day it was made, an application to the court on the day
-  it was filed. Read by one query over the stored facts of the agency's compulsory cases, each
-  loaded into its procedure's snapshot without the parts read afresh (no snapshot is built from the
-  database per case). The category's figure is the sum of the rows. 先行登记保存
+  it was filed. The category's figure is the sum of the rows. 先行登记保存
   (citations.EVIDENCE_PRESERVATION) preserves evidence; it is not one of the 行政强制措施, so it is
   not counted.
 - The 行政强制 powers (`annual_coercion_powers_read`): the registry has no flag for the freeze or
@@ -28,6 +26,14 @@ What the platform counts, and what it cannot count yet (the generated report say
 
 A category the platform does not record is published as 0 where the agency has the power, as the
 template requires, and the report tells the person publishing to check it.
+
+How it is counted: every save of a case of a counted procedure stores the acts it counts (one
+`AnnualAct` row per act: kind, day, agency; `annual_case_refresh`, in the save's transaction), read
+from its facts as its procedure types them (`annual_acts_of`; a compulsory case loaded into its
+procedure's snapshot as stored). A year's figures are then one GROUP BY over indexed columns
+(`annual_figures`), whatever the number of cases. The computation from every case's facts is kept
+(`annual_figures_recomputed`, `annual_report_generate(recompute=True)`) as the check of the stored
+rows: `sanxiang projection check` names each case whose rows differ, `rebuild` recomputes them.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
+from sanxiang.cases.facts import facts_field_load
+from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import case_stored_values
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -49,12 +58,11 @@ from sanxiang.procedure.annual import (
     ANNUAL_REPORT_BASIS,
     COERCION_ROWS,
     COERCION_ROWS_BASIS,
-    CoercionAction,
     annual_catalogue_gaps,
     annual_categories_of,
-    annual_coercion_counts,
-    annual_coercion_gaps,
     annual_coercion_powers,
+    annual_coercion_row_gaps,
+    annual_coercion_rows,
     annual_coercion_total,
     annual_counts,
     annual_report_due,
@@ -66,7 +74,7 @@ from sanxiang.procedure.catalog import procedure_spec, procedures_all
 from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
 from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.models import AnnualReport, PublicAgency
+from sanxiang.publication.models import AnnualAct, AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
@@ -106,37 +114,182 @@ def _in_year(day: dt.date | None, year: int) -> bool:
     return day is not None and day.year == year
 
 
-def annual_actions_count(*, agency: Agency, year: int) -> dict[str, int]:
-    """The actions of the year that the platform records, counted from the agency's cases."""
-    penalties = inspections = 0
-    penalty_procedures = [key for key, spec in procedures_all().items() if spec.act_kind == "penalty"]
-    rows = case_stored_values(agency_id=agency.pk, procedures=penalty_procedures,
-                              names=("decided_on", "decision", "investigative_acts"))
-    for _, _, facts in rows:
+# --- the acts counted, per case (the projection "publication.annual") -------------------------------
+
+# The marker row of an enforcement case in which the agency declared it may execute by itself.
+EXECUTION_POWER_DECLARED = "execution_power"
+PENALTY_PROCEDURES = tuple(key for key, spec in procedures_all().items() if spec.act_kind == "penalty")
+COERCION_PROCEDURES = (*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE)
+COUNTED_PROCEDURES = (*PENALTY_PROCEDURES, *COERCION_PROCEDURES)
+PENALTY_NAMES = ("decided_on", "decision", "investigative_acts")
+
+
+def _names_of(procedure: str) -> tuple[str, ...]:
+    if procedure in PENALTY_PROCEDURES:
+        return PENALTY_NAMES
+    return tuple(procedure_spec(procedure).fact_fields)
+
+
+def annual_acts_of(*, procedure: str, state: str, facts: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
+    """The acts of one case that the annual data counts, as (kind, day), from its facts typed by
+    its procedure (`facts`: at least the names `case_stored_values` is asked for). Every year's
+    figures are counts of these rows (see AnnualAct); the marker EXECUTION_POWER_DECLARED has no day."""
+    if procedure in PENALTY_PROCEDURES:
+        acts: list[tuple[str, dt.date | None]] = []
         decision = facts["decision"]
-        if _in_year(facts["decided_on"], year) and decision is not None and decision.outcome == "penalty":
-            penalties += 1
-        inspections += sum(1 for act in facts["investigative_acts"] if act.kind == "inspection" and _in_year(act.on, year))
-    return {"penalty": penalties, "inspection": inspections}
-
-
-def annual_coercion_actions(*, agency: Agency) -> tuple[list[CoercionAction], bool]:
-    """Every compulsory act of the agency's cases (the year is chosen by the caller), and whether
-    it registered an enforcement case declaring the power to execute itself. One query: the
-    stored facts of each compulsory case, loaded into its procedure's snapshot as stored."""
-    actions: list[CoercionAction] = []
-    declared = False
-    procedures = (*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE)
-    names = {name for key in procedures for name in procedure_spec(key).fact_fields}
-    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=procedures, names=names):
-        spec = procedure_spec(procedure)
-        snapshot = spec.snapshot_type(state=state, **facts)
+        if facts["decided_on"] is not None and decision is not None and decision.outcome == "penalty":
+            acts.append(("penalty", facts["decided_on"]))
+        acts += [("inspection", act.on) for act in facts["investigative_acts"]
+                 if act.kind == "inspection" and act.on is not None]
+        return acts
+    if procedure in COERCION_PROCEDURES:
+        snapshot = procedure_spec(procedure).snapshot_type(state=state, **facts)
         if isinstance(snapshot, EnforcementCaseSnapshot):
-            actions += coercion_actions_of_enforcement(snapshot)
-            declared = declared or snapshot.execution_power
-        else:
-            actions += coercion_actions_of_measure(snapshot)
-    return actions, declared
+            acts = [(action.kind, action.on) for action in coercion_actions_of_enforcement(snapshot)]
+            if snapshot.execution_power:
+                acts.append((EXECUTION_POWER_DECLARED, None))
+            return acts
+        return [(action.kind, action.on) for action in coercion_actions_of_measure(snapshot)]
+    return []
+
+
+def annual_acts_of_stored(*, procedure: str, state: str, stored: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
+    """`annual_acts_of` from a case's stored facts (the JSON of `Case.facts`)."""
+    if procedure not in COUNTED_PROCEDURES:
+        return []
+    spec = procedure_spec(procedure)
+    facts = {name: facts_field_load(spec.snapshot_type, name, stored) for name in _names_of(procedure)
+             if name in spec.fact_fields}
+    return annual_acts_of(procedure=procedure, state=state, facts=facts)
+
+
+def _acts_key(acts) -> list[tuple[str, str]]:
+    return sorted((kind, on.isoformat() if on else "") for kind, on in acts)
+
+
+def annual_case_refresh(*, case: Case) -> bool:
+    """Store the acts of `case` as its facts now say (in the caller's transaction); True when
+    they changed. One query when nothing changed, none for a procedure that counts nothing."""
+    if case.procedure not in COUNTED_PROCEDURES:
+        return False
+    acts = annual_acts_of_stored(procedure=case.procedure, state=case.state, stored=case.facts)
+    stored = AnnualAct.objects.filter(case_id=case.pk).values_list("kind", "on", "agency_id")
+    stored = list(stored)
+    if _acts_key(acts) == _acts_key((kind, on) for kind, on, _ in stored) and all(
+        agency_id == case.agency_id for *_, agency_id in stored
+    ):
+        return False
+    AnnualAct.objects.filter(case_id=case.pk).delete()
+    AnnualAct.objects.bulk_create(
+        AnnualAct(case_id=case.pk, agency_id=case.agency_id, procedure=case.procedure, kind=kind, on=on)
+        for kind, on in acts
+    )
+    return True
+
+
+def _cases_counted():
+    return (
+        Case.objects.filter(procedure__in=COUNTED_PROCEDURES)
+        .order_by("pk")
+        .values_list("pk", "agency_id", "procedure", "state", "facts")
+    )
+
+
+def annual_projection_check() -> list[str]:
+    """The differences between the stored acts and a recomputation from every counted case's
+    facts, one line per case that differs (and per row of a case that no longer counts)."""
+    stored: dict[int, list] = {}
+    for case_id, agency_id, procedure, kind, on in AnnualAct.objects.order_by("pk").values_list(
+        "case_id", "agency_id", "procedure", "kind", "on"
+    ).iterator(chunk_size=5000):
+        stored.setdefault(case_id, []).append((agency_id, procedure, kind, on))
+    found = []
+    for case_id, agency_id, procedure, state, facts in _cases_counted().iterator(chunk_size=2000):
+        acts = annual_acts_of_stored(procedure=procedure, state=state, stored=facts)
+        expected = sorted((agency_id, procedure, kind, on.isoformat() if on else "") for kind, on in acts)
+        rows = stored.pop(case_id, [])
+        actual = sorted((a, p, k, o.isoformat() if o else "") for a, p, k, o in rows)
+        if expected != actual:
+            found.append(f"案件{case_id}：年度数据计数项 存储 {actual}，重算 {expected}")
+    for case_id, rows in sorted(stored.items()):
+        found.append(f"案件{case_id}：年度数据计数项 存储 {len(rows)} 行，但该案件不计入年度数据")
+    return found
+
+
+@transaction.atomic
+def annual_projection_rebuild() -> int:
+    """Recompute every case's acts from its facts and store them; the number of rows written."""
+    AnnualAct.objects.all().delete()
+    batch: list[AnnualAct] = []
+    written = 0
+    for case_id, agency_id, procedure, state, facts in _cases_counted().iterator(chunk_size=2000):
+        batch += [
+            AnnualAct(case_id=case_id, agency_id=agency_id, procedure=procedure, kind=kind, on=on)
+            for kind, on in annual_acts_of_stored(procedure=procedure, state=state, stored=facts)
+        ]
+        if len(batch) >= 2000:
+            AnnualAct.objects.bulk_create(batch)
+            written += len(batch)
+            batch = []
+    AnnualAct.objects.bulk_create(batch)
+    return written + len(batch)
+
+
+def annual_projection_rebuild_if_empty() -> int | None:
+    """After migrate: fill the projection of a database that has counted cases but no stored
+    acts yet (a database made before the projection existed). None when nothing was to do."""
+    if AnnualAct.objects.exists() or not Case.objects.filter(procedure__in=COUNTED_PROCEDURES).exclude(
+        state="lead"
+    ).exists():
+        return None
+    return annual_projection_rebuild()
+
+
+# --- the figures of a year --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnualFigures:
+    """What an agency's year counts: acts per kind ("penalty", "inspection", the rows of
+    COERCION_ROWS; a kind without acts is absent) and whether it declared the execution power."""
+
+    counted: dict[str, int]
+    execution_declared: bool
+
+
+def annual_figures(*, agency: Agency, year: int) -> AnnualFigures:
+    """The year's figures from the stored acts: one GROUP BY over indexed columns, whatever the
+    number of cases."""
+    rows = (
+        AnnualAct.objects.filter(agency_id=agency.pk)
+        .filter(Q(on__gte=dt.date(year, 1, 1), on__lte=dt.date(year, 12, 31)) | Q(kind=EXECUTION_POWER_DECLARED))
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counted = {row["kind"]: row["n"] for row in rows}
+    declared = counted.pop(EXECUTION_POWER_DECLARED, 0) > 0
+    return AnnualFigures(counted=counted, execution_declared=declared)
+
+
+def annual_figures_recomputed(*, agency: Agency, year: int) -> AnnualFigures:
+    """The same figures recomputed from every case's facts (the computation before the projection,
+    kept to check it): the agency's counted cases read in one query each, in Python."""
+    counted: dict[str, int] = {}
+    declared = False
+    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=PENALTY_PROCEDURES,
+                                                      names=PENALTY_NAMES):
+        for kind, on in annual_acts_of(procedure=procedure, state=state, facts=facts):
+            if _in_year(on, year):
+                counted[kind] = counted.get(kind, 0) + 1
+    names = {name for key in COERCION_PROCEDURES for name in procedure_spec(key).fact_fields}
+    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=COERCION_PROCEDURES, names=names):
+        for kind, on in annual_acts_of(procedure=procedure, state=state, facts=facts):
+            if kind == EXECUTION_POWER_DECLARED:
+                declared = True
+            elif _in_year(on, year):
+                counted[kind] = counted.get(kind, 0) + 1
+    return AnnualFigures(counted=counted, execution_declared=declared)
 
 
 def annual_coercion_powers_read(*, agency: Agency, matter_kinds, execution_declared: bool = False) -> frozenset[str]:
@@ -158,19 +311,22 @@ def annual_powers(*, agency: Agency) -> list[str]:
     return sorted(set(Matter.objects.filter(agency=agency, is_active=True).values_list("kind", flat=True)))
 
 
-def annual_report_generate(*, agency: Agency, year: int) -> dict[str, Any]:
+def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False) -> dict[str, Any]:
     """The agency's figures for `year`, with what they mean: for the person who checks them
-    before publishing. Nothing is written.
+    before publishing. Nothing is written. The figures are counted from the stored acts
+    (`annual_figures`); `recompute` counts them from the cases' facts instead (to check them).
 
     Returns {"agency_id", "agency_name", "year", "counts" (category → int or None), "rows" (one
     per category: key, label, value, has_power, recorded), "coercion_rows" (row → int or None, the
     rows of 行政强制), "coercion_lines" (one per row: key, label, value, has_power), "notes",
     "due_on", "basis", "coercion_basis"}."""
     powers = annual_powers(agency=agency)
-    counted = annual_actions_count(agency=agency, year=year)
-    actions, declared = annual_coercion_actions(agency=agency)
+    figures = (annual_figures_recomputed if recompute else annual_figures)(agency=agency, year=year)
+    declared = figures.execution_declared
+    counted = {key: figures.counted.get(key, 0) for key in ("penalty", "inspection")}
+    coercion_counted = {key: figures.counted.get(key, 0) for key in COERCION_ROWS}
     coercion_powers = annual_coercion_powers_read(agency=agency, matter_kinds=powers, execution_declared=declared)
-    coercion = annual_coercion_counts(powers=coercion_powers, actions=actions, year=year)
+    coercion = annual_coercion_rows(powers=coercion_powers, counted=coercion_counted)
     counted["coercion"] = annual_coercion_total(coercion) or 0
     counts = annual_counts(powers=powers, counted=counted)
     held = annual_categories_of(powers)
@@ -178,7 +334,7 @@ def annual_report_generate(*, agency: Agency, year: int) -> dict[str, Any]:
     if counts["coercion"] is not None:
         notes.append(COERCION_POWERS_NOTE)
     notes += [note for key, note in NOT_RECORDED_NOTES.items() if key in held]
-    for key in annual_coercion_gaps(powers=coercion_powers, actions=actions, year=year):
+    for key in annual_coercion_row_gaps(powers=coercion_powers, counted=coercion_counted):
         notes.append(
             f"按本机关权责清单认定本机关没有{COERCION_ROWS[key]}的职权，但本年度有{coercion[key]}件，已如实填列；请核对权责清单。"
         )

@@ -40,6 +40,18 @@ class PublicationConfig(AppConfig):
         CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
         # 行政强制: a measure taken, extended or ended, an execution or 代履行 decision — the same way.
         CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
+        # 年度行政执法数据: the acts each case counts are stored whenever its facts are saved, in the
+        # same transaction (every step saves the case; a bulk update bypasses this and is caught by
+        # `sanxiang projection check`), so a year's figures are one GROUP BY.
+        from sanxiang.cases.models import Case
+
+        post_save.connect(_case_saved, sender=Case, dispatch_uid="publication-annual-acts")
+        post_migrate.connect(_annual_projection_fill, sender=self)
+        from sanxiang.projections import Projection, projection_register
+        from sanxiang.publication.annual import annual_projection_check, annual_projection_rebuild
+
+        projection_register(Projection(name="publication.annual", label="年度行政执法数据计数项",
+                                       check=annual_projection_check, rebuild=annual_projection_rebuild))
 
 
 _deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)
@@ -66,6 +78,27 @@ def _compulsory_decided(event: CompulsoryDecided) -> None:
 
     compulsory_decision_record(case=event.case, procedure=event.procedure, action=event.action,
                                snapshot=event.snapshot, on=event.on, actor=event.actor)
+
+
+def _case_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # A fixture or a restore loads the stored acts as they were (raw); a save that touched neither
+    # the facts, the state nor the agency changes no act.
+    if raw or (update_fields is not None and not {"facts", "state", "agency", "agency_id"} & set(update_fields)):
+        return
+    from sanxiang.publication.annual import annual_case_refresh
+
+    annual_case_refresh(case=instance)
+
+
+def _annual_projection_fill(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from sanxiang.publication.annual import annual_projection_rebuild_if_empty
+    from sanxiang.publication.models import AnnualAct
+
+    if using != "default" or AnnualAct._meta.db_table not in connections[using].introspection.table_names():
+        return
+    annual_projection_rebuild_if_empty()
 
 
 def _registry_changed(sender, instance, **kwargs) -> None:

@@ -306,3 +306,30 @@ class PublicationDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"
+
+
+class AnnualAct(models.Model):
+    """Internal, never public: one act that the annual data counts (年度行政执法数据), kept at write
+    time from its case's facts (`publication.annual`, the projection "publication.annual"), so
+    that a year's figures are one GROUP BY over indexed columns instead of every case's facts read
+    in Python.
+
+    `kind` is a penalty decision ("penalty", on its decision date), an on-site inspection
+    ("inspection", on its day), a row of 行政强制 (a key of `procedure.annual.COERCION_ROWS`, on
+    the day it counts), or the marker "execution_power" (no day): an enforcement case in which the
+    agency declared it may execute by itself. A case has as many rows as acts; they are replaced
+    whenever its facts change."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    procedure = models.CharField(_("程序"), max_length=32)
+    kind = models.CharField(_("类别"), max_length=24)
+    on = models.DateField(_("日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度数据计数项")
+        verbose_name_plural = _("年度数据计数项")
+        indexes = [models.Index(fields=["agency", "on", "kind"], name="publication_annual_agency_on")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.on}"

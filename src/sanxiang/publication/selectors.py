@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -81,19 +81,52 @@ class PublicationAlert:
     days_late: int
 
 
-def publication_alerts(*, viewer: User, on: dt.date | None = None) -> list[PublicationAlert]:
+# How many overdue drafts a home or the drafts page lists; the count says how many there are.
+ALERTS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PublicationAlerts:
+    """The overdue drafts a page lists (the `shown` most overdue) and how many there are."""
+
+    shown: list[PublicationAlert]
+    count: int
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self):
+        return iter(self.shown)
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+def publication_alerts(*, viewer: User, on: dt.date | None = None, limit: int = ALERTS_SHOWN) -> PublicationAlerts:
     """Drafts not published by their due day: shown to the agency (its own) and to the supervisors
-    (every agency). (A withdrawal is made the moment the change is recorded; the ledger entry says
-    whether that was within the 3 working days.)"""
+    (every agency), the most overdue first, at most `limit` of them, with their number. One
+    query whatever the number of drafts. (A withdrawal is made the moment the change is
+    recorded; the ledger entry says whether that was within the 3 working days.)"""
     on = on or timezone.localdate()
-    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=on)
-    return [PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days) for draft in drafts]
+    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=on).order_by("due_on", "id")
+    # The number of overdue drafts rides on each row shown (a window over the whole filter): one query.
+    rows = list(
+        drafts.defer("case__facts", "case__details", "original", "public", "redactions", "refusals", "facts")
+        .annotate(overdue_count=Window(Count("id")))[:limit]
+    )
+    shown = [PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days) for draft in rows]
+    return PublicationAlerts(shown=shown, count=rows[0].overdue_count if rows else 0)
 
 
 __all__ = [
     "CHANGE_KINDS",
     "FieldComparison",
     "PublicationAlert",
+    "PublicationAlerts",
     "draft_change_kinds",
     "draft_comparison",
     "draft_fields",
