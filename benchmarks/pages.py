@@ -136,7 +136,8 @@ def _fmt_ms(ms: float) -> str:
 def report(engine: str, results: list[dict]) -> None:
     sizes = [r["cases"] for r in results]
     print(f"\n### Pages on {engine}, demo county grown to " + " / ".join(f"{n:,}" for n in sizes) + " cases\n")
-    print("Each cell: median / p95 latency (runs), queries, peak RSS during the page.\n")
+    print("Each cell: median / p95 latency (runs), queries, peak RSS during the page. Load average of the machine"
+          " (2 cores, shared) while measuring: " + " / ".join(r["load"] for r in results) + ".\n")
     print("| Page | " + " | ".join(f"{n:,} cases" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
     for label, *_ in PAGES:
@@ -338,7 +339,7 @@ def measure(config: dict) -> None:
                            " AND c.relkind = 'r'")
             db["ledger_bytes"] = int(cursor.fetchone()[0] or 0)
     print(json.dumps({
-        "pages": figures, "raw": raw, "db": db, "measure_seconds": time.perf_counter() - started,
+        "pages": figures, "raw": raw, "db": db, "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "measure_seconds": time.perf_counter() - started,
         "peak_rss_mb": max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }))
 
