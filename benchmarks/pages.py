@@ -339,7 +339,8 @@ def measure(config: dict) -> None:
                            " AND c.relkind = 'r'")
             db["ledger_bytes"] = int(cursor.fetchone()[0] or 0)
     print(json.dumps({
-        "pages": figures, "raw": raw, "db": db, "load": " ".join(f"{x:.1f}" for x in os.getloadavg()), "measure_seconds": time.perf_counter() - started,
+        "pages": figures, "raw": raw, "db": db, "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "measure_seconds": time.perf_counter() - started,
         "peak_rss_mb": max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }))
 

@@ -74,6 +74,10 @@ def project(results: list[dict]) -> None:
     print("- one database on this machine (2 shared cores); a page's latency is the test client's (no network, "
           "no WSGI server), and a page whose query count grows with the cases is projected linearly although "
           "its memory would run out first;")
+    print("- the open cases stay at the number grown with (`--open`, 250 by default) at every size: what depends on "
+          "open cases (the homes, the review desk) is flat here and grows with a province's open cases instead;")
+    print("- the two sizes were measured on a machine whose load may differ between them (pages.py prints the load "
+          "average): a page faster at the larger size is noise, read as flat;")
     print(f"- a province decides ~10M cases a year: {CASES:,} cases is one year of a province, or 2,000 county-years "
           "at 5,000 decisions each.\n")
 
