@@ -111,10 +111,11 @@ def run_size(engine: str, cases: int, args, work: Path, demo_dir: Path, previous
     grow = _run([sys.executable, "-m", "sanxiang", "grow", "--cases", str(cases), "--open", str(args.open),
                  "--verbosity", "0"], env, work)
     grow_seconds = time.perf_counter() - started
-    config = {"cases": cases, "repeat": args.repeat, "page_budget": args.page_budget, "skip": []}
+    config = {"cases": cases, "repeat": args.repeat, "page_budget": args.page_budget,
+              "skip": [label for label, *_ in PAGES if any(part in label for part in args.skip)]}
     if previous is not None:
         scale = cases / previous["cases"]
-        config["skip"] = [
+        config["skip"] += [
             label for label, figures in previous["pages"].items()
             if figures.get("skipped") or figures["median_ms"] / 1000 * scale > args.max_seconds
         ]
@@ -145,7 +146,7 @@ def report(engine: str, results: list[dict]) -> None:
         for r in results:
             f = r["pages"].get(label)
             if f is None or f.get("skipped"):
-                cells.append("skipped (projected over --max-seconds)")
+                cells.append("skipped (--skip, or projected over --max-seconds)")
             elif f.get("error"):
                 cells.append(f"error: {f['error']}")
             else:
@@ -182,6 +183,8 @@ def main() -> int:
     parser.add_argument("--page-budget", type=float, default=20, help="seconds of measured requests per page at most")
     parser.add_argument("--max-seconds", type=float, default=120,
                         help="skip a page whose projected time at the next size passes this")
+    parser.add_argument("--skip", action="append", default=[],
+                        help="skip the pages whose label contains this (repeatable), e.g. 'review supervision'")
     parser.add_argument("--json", type=Path, help="write the figures here (input of benchmarks/projection.py)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
