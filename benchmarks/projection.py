@@ -104,9 +104,15 @@ def project(results: list[dict]) -> None:
         query_slope, queries_at = _line(n1, f1["queries"], n2, f2["queries"], CASES)
         time_slope, ms_at = _line(n1, f1["median_ms"], n2, f2["median_ms"], CASES)
         bounded = abs(query_slope) < BOUNDED_QUERIES
-        shape = "bounded queries" if bounded else f"{query_slope * 1000:.1f} queries per 1,000 cases"
-        if bounded and time_slope <= f2["median_ms"] / n2 * 0.1:
-            at = f"≈ {_duration(f2['median_ms'] / 1000)} (flat)"
+        flat = bounded and time_slope <= f2["median_ms"] / n2 * 0.1
+        if flat:
+            shape = "flat: queries and time independent of the cases"
+        elif bounded:
+            shape = f"same queries, time grows ({time_slope * 1000:.0f} ms per 1,000 cases: rows read per query)"
+        else:
+            shape = f"{query_slope * 1000:.1f} queries per 1,000 cases"
+        if flat:
+            at = f"≈ {_duration(f2['median_ms'] / 1000)}"
         else:
             at = f"{_duration(max(ms_at, f2['median_ms']) / 1000)}" + ("" if bounded else f", {queries_at:,.0f} queries")
         print(f"| {label} | {f1['queries']:,} / {f2['queries']:,} | {f1['median_ms']:,.0f} / {f2['median_ms']:,.0f} ms "
