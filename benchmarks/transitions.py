@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -162,6 +163,7 @@ def main() -> int:
     print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)")
     if not args.keep:
         _pg(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
