@@ -71,6 +71,10 @@ def holiday_year_save(
             "entered_by": actor,
         },
     )
+    # What apps above keep from the calendar (the cases' stored deadlines) is refreshed with it,
+    # before the ledger entry: the ledger head is locked from the append to the commit, and every
+    # other append of the county would wait while thousands of cases are recomputed.
+    CALENDAR_EVENTS.emit(HolidayYearSaved(year=year))
     entry_append(
         event=LedgerEvent(
             EventKind.HOLIDAY_YEAR_SAVED,
@@ -80,6 +84,4 @@ def holiday_year_save(
         ),
         actor=actor,
     )
-    # What apps above keep from the calendar (the cases' stored deadlines) is refreshed with it.
-    CALENDAR_EVENTS.emit(HolidayYearSaved(year=year))
     return record

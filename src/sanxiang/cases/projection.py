@@ -132,6 +132,11 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
+            # Two transactions refreshing the same case (a step on a penalty case and one on its
+            # execution, a calendar year) queue here instead of one failing on the rows the other
+            # inserted, and each recomputes from what the other committed. Always in pk order, as
+            # `case_action_perform` locks a case's family, so that the waits cannot form a cycle.
+            list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
             for case in _cases(chunk):

@@ -312,7 +312,14 @@ def case_action_perform(
 
     `on` is the day of the step; it defaults to today. Only the demo county (which replays a
     case's history) passes another day: views and the API never do."""
-    # Lock the case row alone (a nullable join cannot be locked on PostgreSQL); the rest is read after.
+    # Lock the case's family (the case, the case it belongs to, the cases that belong to it: their
+    # snapshots read one another and the projection refresh rewrites them all) in pk order, the
+    # order every refresh locks in, so that two steps in one family queue and never deadlock. The
+    # rows alone: a nullable join cannot be locked on PostgreSQL; the rest is read after.
+    family = {case.pk, *Case.objects.filter(pk=case.pk).values_list("parent_id", flat=True),
+              *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
+         .values_list("pk", flat=True))
     case = Case.objects.select_for_update().get(pk=case.pk)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     try:

@@ -52,7 +52,7 @@ from sanxiang.cases.models import Case, DocumentCounter, IssuedDocument
 from sanxiang.cases.services import document_number_format
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
-from sanxiang.ledger.models import HEAD_ID, Entry, Head
+from sanxiang.ledger.models import HEAD_ID, Entry, Head, LedgerAgency
 from sanxiang.ledger.services import entries_append
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.registry_rules import certificate_is_valid_on
@@ -630,6 +630,10 @@ def demo_grow(
     started = time.perf_counter()
     today = today or timezone.localdate()
     before = Case.objects.count()
+    if LedgerAgency.objects.exists():
+        # Growth appends copies to the default ledger alone, and for ever: never on a county that
+        # routes its agencies to ledgers of their own (a real deployment, not the demo).
+        raise GrowError("本库的执法主体已分配到旗县账本，不是演示库：不能扩充")
     templates = _templates()
     if not templates:
         raise GrowError("没有可复制的演示案件：请先运行 sanxiang demo --no-serve 加载演示旗县")
