@@ -44,4 +44,5 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
         nav.append(("accounts:users", _("账号管理")))
     nav.append(("accounts:tokens", _("接口令牌")))
-    return {"nav": nav, "role_label": user.get_role_display()}
+    # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
+    return {"nav": [(name, label, None) for name, label in nav], "role_label": user.get_role_display()}
