@@ -391,3 +391,104 @@ def test_a_database_migrated_with_cases_and_no_projection_gets_it_after_migrate(
     CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").update(label="（改动）")
     projection_build_if_missing(sender=None)
     assert CaseDeadline.objects.filter(case=case, label="（改动）").exists()
+
+
+# --- deadlines that cannot be computed ------------------------------------------------------------
+
+
+def _parameters_starting_late(*names: str):
+    """The default parameters, with `names` in force only from 2099: on the case's dates they have
+    no value (as a case dated before the law that sets a period took effect)."""
+    from sanxiang.procedure.parameters import Parameter, ParameterPeriod, ParameterSet, parameters_default
+
+    base = parameters_default()
+    table = {name: base[name] for name in base.names()}
+    for name in names:
+        p = table[name]
+        table[name] = Parameter(p.name, p.description, p.reference, p.unverified, p.unit,
+                                tuple(ParameterPeriod(D(2099, 1, 1), q.value, q.region, q.sector, q.reference)
+                                      for q in p.periods))
+    return ParameterSet(table)
+
+
+def test_a_missing_parameter_stores_a_marker_naming_it_that_the_lists_and_the_case_page_show(client, monkeypatch):
+    """A period whose parameter has no value on the case's dates (《行政处罚法》第六十条, the decision's
+    period, and the due-soon alert) is not silently left out: the projection stores a marker
+    "期限无法计算" naming the parameter, first, and keeps what can be computed; the lists show the
+    marker as the case's next deadline, the case page the reason."""
+    import sanxiang.procedure.penalty.deadlines as penalty_deadlines
+
+    w = world_make()
+    case = to_notified(w)
+    late = _parameters_starting_late("penalty.decision.period_days", "penalty.deadlines.due_soon_days")
+    monkeypatch.setattr(penalty_deadlines, "parameters_default", lambda: late)
+    case_projection_refresh(case_ids=[case.pk])
+    rows = list(CaseDeadline.objects.filter(case=case).order_by("position"))
+    markers = [r for r in rows if r.uncomputable]
+    decision = late["penalty.decision.period_days"].description
+    soon = late["penalty.deadlines.due_soon_days"].description
+    assert [r.position for r in markers] == [0, 1]
+    assert all(r.label.startswith("期限无法计算：") and r.due is None for r in markers)
+    assert all(any(f"“{d}”" in r.label for r in markers) for d in (decision, soon))
+    # What does not rest on the missing parameters is still stored (the statement window).
+    codes = [r.code for r in rows if not r.uncomputable]
+    assert "penalty.deadline.statement_window" in codes and "penalty.deadline.decision" not in codes
+    # The lists read the marker as the next deadline, state "uncomputable"; the engine agrees.
+    first = cases_next_deadlines(case_ids=[case.pk], on=D(2026, 3, 20))[case.pk][0]
+    assert (first.state, first.due) == ("uncomputable", None) and first.label == markers[0].label
+    assert case_projection_check(case_ids=[case.pk]) == []
+    assert officer_worklist(user=w.officer)[0].next_deadline.state == "uncomputable"
+    client.force_login(w.officer)
+    listing = client.get(reverse("cases:case_list")).content.decode()
+    assert markers[0].label in listing
+    home = client.get(reverse("web:home")).content.decode()
+    assert "期限无法计算" in home
+    # The case page computes live and names the parameter among its deadline problems.
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert f"“{decision}”" in page and f"“{soon}”" in page
+    # The law back in force: a refresh replaces the markers with the deadlines.
+    monkeypatch.undo()
+    case_projection_refresh(case_ids=[case.pk])
+    assert not CaseDeadline.objects.filter(case=case, uncomputable=True).exists()
+    assert CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").exists()
+
+
+def test_an_error_in_the_deadlines_does_not_block_the_step_the_case_is_marked_and_the_check_reports_it(
+    monkeypatch, caplog,
+):
+    """A defect of a procedure's deadlines (an exception) must not refuse a lawful step: the step
+    is taken and ledgered, the projection is marked stale with a marker row, the error is logged,
+    and `sanxiang projection check` names the case until a refresh computes it."""
+    from sanxiang.ledger.models import Entry
+    from sanxiang.procedure.catalog import ProcedureSpec
+
+    w = world_make()
+    case = to_notified(w)
+    real = ProcedureSpec.deadline_phases_checked
+
+    def broken(self, snapshot, **kwargs):
+        raise ZeroDivisionError("a defect of the deadlines")
+
+    monkeypatch.setattr(ProcedureSpec, "deadline_phases_checked", broken)
+    entries = Entry.objects.count()
+    with caplog.at_level("ERROR", logger="sanxiang.cases.projection"):
+        case = perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+        case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    assert Case.objects.get(pk=case.pk).state == "decided"
+    assert Entry.objects.count() > entries  # the step was taken and ledgered
+    projection = CaseProjection.objects.get(case=case)
+    assert projection.stale and "ZeroDivisionError" in projection.error
+    assert [(r.code, r.uncomputable, r.due) for r in CaseDeadline.objects.filter(case=case)] == [
+        ("projection.error", True, None)
+    ]
+    assert any(case.number in r.getMessage() and r.exc_info for r in caplog.records)
+    lines = case_projection_check(case_ids=[case.pk])
+    assert any("待重算" in line and case.number in line for line in lines)
+    assert any("重新计算期限出错" in line for line in lines)
+    projection_check = next(p for p in projections_all() if p.name == "cases.deadlines")
+    assert projection_check.check()
+    # Mended: the check is clean after the next refresh.
+    monkeypatch.setattr(ProcedureSpec, "deadline_phases_checked", real)
+    case_projection_refresh(case_ids=[case.pk])
+    assert case_projection_check(case_ids=[case.pk]) == []
+    assert not CaseProjection.objects.get(case=case).stale
