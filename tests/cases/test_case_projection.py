@@ -43,6 +43,7 @@ from tests.cases.support import (
     notice_data,
     perform,
     to_decided,
+    to_investigating,
     to_notified,
     world_make,
 )
@@ -492,3 +493,59 @@ def test_an_error_in_the_deadlines_does_not_block_the_step_the_case_is_marked_an
     case_projection_refresh(case_ids=[case.pk])
     assert case_projection_check(case_ids=[case.pk]) == []
     assert not CaseProjection.objects.get(case=case).stale
+
+
+# --- registry edits that a case's snapshot reads ---------------------------------------------------
+
+
+def test_a_partys_kind_changed_in_the_registry_refreshes_its_cases_hearing_window():
+    """《行政处罚法》第六十三条 with the local thresholds: a fine of 20,000 yuan gives a natural person
+    the right to a hearing and an organisation not (the thresholds differ by the party's kind).
+    Correcting the party's kind in the registry refreshes the projection of its cases at once:
+    the registry emits `PartyChanged`, the cases app refreshes, and the check finds nothing."""
+    from sanxiang.registry import services as registry
+    from tests.factories import credit_code
+
+    w = world_make()
+    perform_fine = {"fine_yuan": "20000"}
+    case = lead_make(w, party=w.citizen)
+    case = to_investigating(w, case)
+    case = perform(case, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10)))
+    case = perform(case, "end_investigation", D(2026, 3, 16), w.officer, **(end_investigation_data() | perform_fine))
+    case = perform(case, "notify", NOTICE_SERVED, w.officer, **notice_data(NOTICE_SERVED, **perform_fine))
+    codes = set(CaseDeadline.objects.filter(case=case).values_list("code", flat=True))
+    assert "penalty.deadline.hearing_request" in codes
+    registry.party_update(actor=None, party=w.citizen, kind="legal_person", id_type="", id_number="",
+                          credit_code=credit_code(prefix="91150626"), legal_representative="刘某")
+    codes = set(CaseDeadline.objects.filter(case=case).values_list("code", flat=True))
+    assert "penalty.deadline.hearing_request" not in codes
+    assert case_projection_check() == []
+
+
+def test_an_agencys_region_changed_in_the_registry_refreshes_its_cases(monkeypatch):
+    """A region's own value of a parameter (here the due-soon alert of a banner that alerts ten
+    days ahead) applies to the cases of an agency once its region says so: the registry emits
+    `AgencyChanged`, the cases are refreshed in its transaction. An edit of a field no snapshot
+    reads (the phone) refreshes nothing."""
+    import sanxiang.procedure.penalty.deadlines as penalty_deadlines
+    from sanxiang.cases import projection
+    from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
+    from sanxiang.registry import services as registry
+
+    local = parameters_default().with_overrides({
+        "penalty.deadlines.due_soon_days": [ParameterPeriod(D(2018, 12, 5), 10, region="150627")],
+    })
+    monkeypatch.setattr(penalty_deadlines, "parameters_default", lambda: local)
+    w = world_make()
+    case = to_notified(w)
+    assert set(CaseDeadline.objects.filter(case=case).values_list("soon_days", flat=True)) == {3}
+    refreshed = []
+    real = projection.case_projection_refresh
+    monkeypatch.setattr(projection, "case_projection_refresh",
+                        lambda **kw: refreshed.append(kw["case_ids"]) or real(**kw))
+    registry.agency_update(actor=None, agency=w.agency, contact_phone="0477-7299999")
+    assert refreshed == []
+    registry.agency_update(actor=None, agency=w.agency, region_code="150627")
+    assert refreshed == [{case.pk}]
+    assert set(CaseDeadline.objects.filter(case=case).values_list("soon_days", flat=True)) == {10}
+    assert case_projection_check(case_ids=[case.pk]) == []

@@ -22,10 +22,11 @@ deadlines' code does not refuse the step that refreshes: it is logged, the case 
 its `CaseProjection` is marked `stale` with the error, and the check reports it until a refresh
 computes it.
 
-What is not refreshed by a write here: an edit of the registry that changes what a snapshot reads
-(a party's kind, which selects the hearing thresholds; an agency's region, which selects local
-parameters) and a change of the due-soon parameter on a later date. The check reports those rows
-and the rebuild repairs them.
+An edit of the registry that changes what a snapshot reads (a party's kind, which selects the
+hearing thresholds; an agency's region, which selects local parameters; a matter's code) refreshes
+the cases concerned in its transaction: the registry emits a typed event (`registry.events`), the
+cases app subscribes (`registry_*_changed`). What is not refreshed by a write: a change of the
+due-soon parameter on a later date. The check reports those rows and the rebuild repairs them.
 """
 
 from __future__ import annotations
@@ -239,6 +240,42 @@ def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) ->
     read one another: an execution follows its penalty case's payments)."""
     ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
     return case_projection_refresh(case_ids=ids, on=on)
+
+
+# The registry's fields that a case's snapshot reads (`selectors.SNAPSHOT_SOURCES`): an edit of
+# any other field (a phone number, an address) leaves every projection as it was.
+AGENCY_FIELDS_READ = frozenset({"region_code", "kind"})
+PARTY_FIELDS_READ = frozenset({"kind", "name", "credit_code", "id_type", "id_number"})
+MATTER_FIELDS_READ = frozenset({"code"})
+
+
+def _with_children(cases) -> set[int]:
+    """The cases and those that belong to them (an execution reads its penalty case's party)."""
+    ids = set(cases.values_list("pk", flat=True))
+    if ids:
+        ids |= set(Case.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    return ids
+
+
+def registry_agency_changed(event) -> int:
+    """An agency's region or kind changed: refresh its cases (and their executions)."""
+    if not event.changed & AGENCY_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(agency_id=event.agency_id)))
+
+
+def registry_party_changed(event) -> int:
+    """A party's kind or identity changed: refresh its cases (and their executions)."""
+    if not event.changed & PARTY_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(party_id=event.party_id)))
+
+
+def registry_matter_changed(event) -> int:
+    """A matter's code changed: refresh the cases under it (and their executions)."""
+    if not event.changed & MATTER_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(matter_id=event.matter_id)))
 
 
 def _compare(number: str, position: int, stored: CaseDeadline | None, expected: CaseDeadline | None) -> list[str]:
