@@ -327,6 +327,12 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
         else:
             groups = _route(cursor, pending)
         for ledger_id in sorted(groups):
+            # The agencies whose entries go to the default ledger because they are not mapped: the
+            # head is moved only if none was mapped meanwhile (`ledger_agency_assign`), checked in
+            # the statement that moves it, after the head's lock was taken (no extra round trip).
+            unmapped = sorted({
+                p.event.agency_id for p in groups[ledger_id] if p.ledger_id is None and p.event.agency_id is not None
+            }) if ledger_id == DEFAULT_LEDGER else []
             head = found[1] if found is not None else _head_row_locked(cursor, ledger_id)
             if head is None or head[1] == 0:
                 _head_locked(ledger_id=ledger_id)  # creates it, or refuses an empty head over entries
@@ -359,6 +365,12 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
                 )
                 head_sql = "UPDATE ledger_head SET size = %s, root = %s, compact_range = %s, updated_at = %s WHERE id = %s"
                 head_params = [cr.size, cr.root(), cr.to_bytes(), at, ledger_id]
+                if unmapped:
+                    head_sql += (
+                        " AND NOT EXISTS (SELECT 1 FROM ledger_ledgeragency WHERE agency_id IN ("
+                        + ", ".join(["%s"] * len(unmapped)) + ") AND ledger_id <> %s)"
+                    )
+                    head_params += [*unmapped, DEFAULT_LEDGER]
                 if postgres and last:
                     # One round trip for the whole write: data-modifying CTEs run together.
                     sql = f"WITH e AS ({entries_sql})"
@@ -367,12 +379,22 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
                         sql += f", n AS ({nodes_sql})"
                         params = params + node_rows
                     cursor.execute(f"{sql} {head_sql}", params + head_params)
+                    moved = cursor.rowcount
                 else:
                     cursor.execute(entries_sql, rows)
                     if node_rows:
                         cursor.execute(nodes_sql, node_rows)
+                    moved = 1
                     if last:
                         cursor.execute(head_sql, head_params)
+                        moved = cursor.rowcount
+                if last and moved != 1:
+                    # The caller's transaction must roll back (the entries were inserted): retrying
+                    # routes them to the agency's new ledger.
+                    raise LedgerStateError(
+                        f"agencies {unmapped} were assigned to another ledger while this transaction appended "
+                        "their entries to the default ledger; the change was not recorded, try again"
+                    )
     for p in pending:
         # The rows exist now: tell Django, so that each instance behaves like a fetched one.
         p.entry._state.adding = False
@@ -440,6 +462,12 @@ def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
     if ledger.is_log_of_heads:
         raise LedgerError("the log of heads records checkpoints, not an agency's entries")
     with transaction.atomic():
+        # An agency not mapped writes to the default ledger: its head's lock is held by any
+        # transaction appending the agency's entries there until it commits. Taken before the
+        # check, so that an append in flight is waited for and then seen (and refused below); an
+        # append that routed before this mapping commits and locks the head after it is refused
+        # by the guard of `_append_all`. Never splits a case across two ledgers.
+        _head_locked(ledger_id=DEFAULT_LEDGER)
         current = LedgerAgency.objects.filter(agency_id=agency_id).first()
         if current is not None:
             if current.ledger_id == ledger.id:

@@ -34,7 +34,7 @@ from django.db import connection
 from sanxiang.ledger import keys
 from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count
-from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, Node
+from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, LedgerAgency, Node
 from sanxiang.ledger.notes import NoteError, Verifier, checkpoint_verify
 from sanxiang.ledger.selectors import ledger_origin_for
 
@@ -334,6 +334,7 @@ def ledger_verify(
     report.root = tree.root()
     _check_claims(report, claims, roots_at, tree_size)
     _check_head(report, head, tree, hasher)
+    _check_routing(report, ledger_id)
     report.checkpoints_checked = len(claims)
 
     if run_extra_checks:
@@ -482,6 +483,39 @@ def _check_claims(report, claims, roots_at, tree_size: int) -> None:
                     checkpoint=claim.label,
                 )
             )
+
+
+def _check_routing(report: VerificationReport, ledger_id: int) -> None:
+    """Every entry of a case lies in the ledger of the case's agency (`LedgerAgency`, or the
+    default ledger for an agency not mapped): otherwise the case's entries are split across two
+    ledgers and its case file cannot prove them under one head."""
+    qn = connection.ops.quote_name
+    entry_table = qn(Entry._meta.db_table)
+    where = (
+        f"FROM {entry_table} e LEFT JOIN {qn(LedgerAgency._meta.db_table)} m ON m.agency_id = e.agency_id "
+        "WHERE e.ledger_id = %s AND e.case_id IS NOT NULL AND e.agency_id IS NOT NULL "
+        "AND COALESCE(m.ledger_id, %s) <> %s"
+    )
+    params = [ledger_id, DEFAULT_LEDGER, ledger_id]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) {where}", params)
+        (count,) = cur.fetchone()
+        if not count:
+            return
+        cur.execute(f"SELECT e.seq, e.agency_id, e.case_id, COALESCE(m.ledger_id, %s) {where} ORDER BY e.seq LIMIT 100",
+                    [DEFAULT_LEDGER, *params])
+        rows = cur.fetchall()
+    for seq, agency_id, case_id, routed in rows:
+        report.add(
+            Finding(
+                "entry_wrong_ledger",
+                f"entry {seq}: an entry of case {case_id} of agency {agency_id}, whose entries go to ledger "
+                f"{routed}, lies in ledger {ledger_id}",
+                [seq],
+            )
+        )
+    if count > len(rows):
+        report.add(Finding("entry_wrong_ledger", f"{count - len(rows)} more case entries lie outside their agency's ledger"))
 
 
 def _check_head(report: VerificationReport, head: Head | None, tree: _Tree, hasher: Hasher) -> None:
