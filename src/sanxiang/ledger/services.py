@@ -485,12 +485,32 @@ def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
 # --- checkpoints --------------------------------------------------------------------------------
 
 
+def ledger_heads_lock(*, ledger_ids: Iterable[int]) -> None:
+    """Lock these ledgers' heads in the one global order of the ledger (ascending id), in the
+    caller's transaction. Whoever holds several heads at once takes them this way (`_append_all`,
+    `checkpoint_issue`, a case file's export), so that two of them cannot wait on each other."""
+    _require_atomic()
+    for ledger_id in sorted(set(ledger_ids)):
+        _head_locked(ledger_id=ledger_id)
+
+
+def checkpoint_locks(*, ledger_id: int) -> list[int]:
+    """The heads a checkpoint of `ledger_id` locks: its own, and the log of heads that records it."""
+    log = ledger_log_of_heads()
+    return [ledger_id] if log is None or log.id == ledger_id else sorted({ledger_id, log.id})
+
+
 def checkpoint_issue(*, ledger_id: int = DEFAULT_LEDGER) -> Checkpoint:
     """Sign a ledger's current tree head as a C2SP checkpoint and store it; when the newest
     checkpoint already covers the current size, return it instead of signing the same head again.
-    A newly signed head of a county ledger is also recorded in the log of heads, if there is one."""
+    A newly signed head of a county ledger is also recorded in the log of heads, if there is one.
+
+    The ledger's head and the log's are locked first, in the global order (`ledger_heads_lock`):
+    a caller that appends to the ledger before it asks for the checkpoint (a case file's export)
+    takes `checkpoint_locks` before its append."""
     _require_atomic()
     with transaction.atomic():
+        ledger_heads_lock(ledger_ids=checkpoint_locks(ledger_id=ledger_id))
         head = _head_locked(ledger_id=ledger_id)
         hasher = hasher_for(head.algorithm)
         # The head is a cache: what gets signed is the root recomputed from the stored nodes.
@@ -515,7 +535,9 @@ def checkpoint_issue(*, ledger_id: int = DEFAULT_LEDGER) -> Checkpoint:
 
 
 def checkpoints_issue_all() -> list[Checkpoint]:
-    """Sign every ledger's head, then the log of heads (which then commits to all of them)."""
+    """Sign every ledger's head, then the log of heads (which then commits to all of them), in
+    the caller's transaction: heads are locked in ascending id (the log's with each ledger's, in
+    the same order), never one of lower id after one of higher id."""
     _require_atomic()
     log = ledger_log_of_heads()
     ids = [i for i in Ledger.objects.order_by("id").values_list("id", flat=True) if log is None or i != log.id]
