@@ -15,6 +15,13 @@ known after the flush; callers that store the seq pass `then=` (called with the 
 appended, still in the transaction). Entry bodies are exactly those of single appends. An
 exception inside the block discards the queue (the transaction rolls back with it).
 
+**Savepoints inside a batch.** An entry queued inside a `transaction.atomic()` block nested in
+the batch (a savepoint) belongs to that savepoint: if the savepoint is rolled back (its exception
+caught further out), its entries are dropped from the queue, as its rows are, and their `then`
+is never called. The queue learns of it the way Django's `on_commit` does: one marker callback per
+savepoint stack that queued something, which Django discards when one of those savepoints rolls
+back; at the flush an entry whose marker is gone is left out.
+
 **Many ledgers (one per county).** A database holds several ledgers, each with its own head,
 entries (seq from 0), nodes and checkpoints, signed under its own origin line
 (`selectors.ledger_origin_for`): the default ledger (id 1) keeps the configured origin, a county
@@ -172,7 +179,7 @@ class PendingEntry:
     """An append queued in a `ledger_batch`: its `entry` (and `seq`) exist once the batch has
     been flushed; `then` is called with the appended `Entry` in the same transaction."""
 
-    __slots__ = ("actor_ref", "entry", "event", "files", "ledger_id", "then")
+    __slots__ = ("actor_ref", "entry", "event", "files", "ledger_id", "savepoint", "then")
 
     def __init__(self, *, event: LedgerEvent, actor_ref, files, then, ledger_id: int | None = None) -> None:
         self.event = event
@@ -181,6 +188,7 @@ class PendingEntry:
         self.then = then
         self.ledger_id = ledger_id  # None: follow the event's agency
         self.entry: Entry | None = None
+        self.savepoint: _SavepointMarker | None = None  # queued inside a savepoint of the batch
 
     @property
     def seq(self) -> int:
@@ -192,11 +200,44 @@ class PendingEntry:
         return f"PendingEntry({self.event.kind}, seq={self.entry.seq if self.entry else None})"
 
 
-class _Batch:
-    __slots__ = ("pending",)
+class _SavepointMarker:
+    """Registered with `transaction.on_commit` under the savepoints open when an entry was queued:
+    Django drops it if one of them is rolled back, and so the queue drops the entry. Called after
+    the commit, it does nothing."""
 
-    def __init__(self) -> None:
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+class _Batch:
+    __slots__ = ("base", "markers", "pending")
+
+    def __init__(self, base: tuple) -> None:
         self.pending: list[PendingEntry] = []
+        self.base = base  # the savepoints open when the batch began
+        self.markers: dict[tuple, _SavepointMarker] = {}
+
+    def marker(self, connection) -> _SavepointMarker | None:
+        """The marker of the savepoints open now, if any was opened inside the batch."""
+        stack = tuple(connection.savepoint_ids)
+        if stack == self.base:
+            return None
+        marker = self.markers.get(stack)
+        if marker is None:
+            marker = self.markers[stack] = _SavepointMarker()
+            transaction.on_commit(marker)
+        return marker
+
+    def kept(self, connection) -> list[PendingEntry]:
+        """The queued entries whose savepoints were not rolled back (and the markers withdrawn)."""
+        if not self.markers:
+            return self.pending
+        ours = set(self.markers.values())
+        alive = {func for _sids, func, _robust in connection.run_on_commit if func in ours}
+        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] not in ours]
+        return [p for p in self.pending if p.savepoint is None or p.savepoint in alive]
 
 
 def _batch_current() -> _Batch | None:
@@ -212,7 +253,7 @@ def ledger_batch() -> Iterator[None]:
     if getattr(connection, _BATCH_ATTR, None) is not None:
         yield
         return
-    batch = _Batch()
+    batch = _Batch(tuple(connection.savepoint_ids))
     setattr(connection, _BATCH_ATTR, batch)
     try:
         yield
@@ -221,7 +262,8 @@ def ledger_batch() -> Iterator[None]:
         # queue is dropped with the transaction that raised it.
         setattr(connection, _BATCH_ATTR, None)
     _require_atomic()
-    _append_all(batch.pending)
+    # Entries queued inside a savepoint that was rolled back are dropped with its rows.
+    _append_all(batch.kept(connection))
 
 
 def entry_append(
@@ -238,6 +280,7 @@ def entry_append(
     pending = PendingEntry(event=event, actor_ref=_actor_ref(actor), files=files, then=then)
     batch = _batch_current()
     if batch is not None:
+        pending.savepoint = batch.marker(transaction.get_connection())
         batch.pending.append(pending)
         return pending
     _append_all([pending])
