@@ -266,3 +266,33 @@ def test_ledgers_command_creates_assigns_and_lists(capsys):
     assert "sanxiang.local/ledger/wushen" in out and "2 agencies" in out and "heads" in out
     with pytest.raises(CommandError):
         call_command("ledgers", "assign", "nowhere", "1")
+
+
+def test_a_ledger_seq_column_is_a_seq_in_its_agencys_ledger_and_verify_names_one_that_is_not(two_counties):
+    """The rule for `ledger_seq` columns (documents, evidence, the access log, catalogues): the seq
+    is in the ledger of the row's agency. An access-log row of a county agency names an entry of
+    the county's ledger; pointed elsewhere (a seq the ledger does not have, an entry of another
+    agency), `verify` names the row."""
+    from sanxiang.access.models import AccessAction, AccessLogEntry
+    from sanxiang.access.services import access_record
+    from tests.factories import agency_make
+
+    wushen, _ = two_counties
+    agency = agency_make(name="乌审旗市场监督管理局")
+    with transaction.atomic():
+        ledger_agency_assign(agency_id=agency.pk, ledger=wushen)
+        for i in range(3):
+            entry_append(event=_event(i, WUSHEN_AGENCY))
+        row = access_record(actor=None, action=AccessAction.EXPORT, object_kind="report", object_id=1,
+                            object_label="年度报告", agency_id=agency.pk)
+    assert Entry.objects.get(ledger_id=wushen.id, seq=row.ledger_seq).subject == "report:1"
+    assert ledgers_verify(run_extra_checks=False).ok
+    AccessLogEntry.objects.filter(pk=row.pk).update(ledger_seq=99)
+    report = ledgers_verify(run_extra_checks=False)
+    assert report.failed() == ["wushen"]
+    [finding] = report.report_of("wushen").findings
+    assert finding.code == "ledger_seq_dangling"
+    assert finding.message == f"access.AccessLogEntry {row.pk}: its ledger_seq 99 names no entry in ledger {wushen.id}"
+    AccessLogEntry.objects.filter(pk=row.pk).update(ledger_seq=0)  # an entry of agency 41
+    [finding] = ledgers_verify(run_extra_checks=False).report_of("wushen").findings
+    assert "names an entry of another agency" in finding.message

@@ -33,6 +33,12 @@ and behaves exactly as before. When a second ledger is created, so is the log of
 flagged `is_log_of_heads`, origin `<origin>/heads`): every checkpoint signed for another ledger is
 appended to it as an entry (`ledger.head_recorded`, with the signed note), so one signed head of
 the log commits to every county's head, as Certificate Transparency runs many logs.
+
+**`ledger_seq` columns** (documents, evidence, the access log, published catalogues) do not name
+their ledger: a row's seq is in the ledger of the row's agency (its `LedgerAgency`, else the
+default ledger). That holds because an agency's ledger never changes once it has case entries
+(`ledger_agency_assign`), and `verify` checks every such row against it. A table with a
+`ledger_seq` and no agency would need a ledger column of its own.
 """
 
 from __future__ import annotations
