@@ -240,10 +240,11 @@ class _Batch:
         """The queued entries whose savepoints were not rolled back (and the markers withdrawn)."""
         if not self.markers:
             return self.pending
-        ours = set(self.markers.values())
-        alive = {func for _sids, func, _robust in connection.run_on_commit if func in ours}
-        connection.run_on_commit = [c for c in connection.run_on_commit if c[1] not in ours]
-        return [p for p in self.pending if p.savepoint is None or p.savepoint in alive]
+        # By identity: other callbacks need not be hashable.
+        ours = {id(m) for m in self.markers.values()}
+        alive = {id(func) for _sids, func, _robust in connection.run_on_commit if id(func) in ours}
+        connection.run_on_commit = [c for c in connection.run_on_commit if id(c[1]) not in ours]
+        return [p for p in self.pending if p.savepoint is None or id(p.savepoint) in alive]
 
 
 def _batch_current() -> _Batch | None:
