@@ -56,7 +56,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import child_env, pg_admin
+
 STATIC = "/static/web/site.css"
 ACCOUNT_LINE = re.compile(r"\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+两步验证密钥 TOTP secret: (\S+))?\s*$")
 STAFF_USERNAMES = ("officer", "head", "reviewer", "supervisor")
@@ -66,23 +67,6 @@ STAFF_USERNAMES = ("officer", "head", "reviewer", "supervisor")
 # The orchestrator: no Django, no locust in this process.
 
 
-def _env(data_dir: Path, database_url: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SANXIANG_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def _pg(url: str, statement: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(statement.format(name=parsed.path.lstrip("/")))
 
 
 def _free_port() -> int:
@@ -149,14 +133,14 @@ def run_engine(engine: str, args) -> bool:
     work = Path(tempfile.mkdtemp(prefix=f"sanxiang-load-{engine}-"))
     data_dir = work / "var"
     database_url = args.pg_url if engine == "postgres" else None
-    env = _env(data_dir, database_url)
+    env = child_env(data_dir, database_url)
     print(f"\n== {engine}: fresh demo data folder {data_dir}" + (f", database {args.pg_url}" if database_url else ""),
           flush=True)
     server = None
     try:
         if database_url:
-            _pg(database_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            _pg(database_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            pg_admin(database_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            pg_admin(database_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
         started = time.perf_counter()
         demo = subprocess.run([sys.executable, "-m", "sanxiang", "demo", "--no-serve"], env=env, cwd=work,
                               capture_output=True, text=True)
@@ -207,7 +191,7 @@ def run_engine(engine: str, args) -> bool:
         if server is not None:
             _stop(server)
         if database_url and not args.keep:
-            _pg(database_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            pg_admin(database_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _counted(lines: list[str]) -> list[tuple[str, int]]:

@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import child_env, pg_admin
 
 # (label, user, url name, query string). The url names are those of main on 2026-12-03.
 PAGES = (
@@ -60,23 +60,6 @@ PAGES = (
 # The orchestrator: no Django in this process.
 
 
-def _env(data_dir: Path, database_url: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SANXIANG_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def _pg(url: str, statement: str) -> None:
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(statement.format(name=parsed.path.lstrip("/")))
 
 
 def _run(args: list[str], env: dict, cwd: Path) -> str:
@@ -89,10 +72,10 @@ def _run(args: list[str], env: dict, cwd: Path) -> str:
 def _demo(engine: str, work: Path, pg_url: str | None) -> Path:
     data_dir = work / "demo"
     if engine == "postgres":
-        _pg(pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _pg(pg_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        pg_admin(pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(pg_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
     started = time.perf_counter()
-    _run([sys.executable, "-m", "sanxiang", "demo", "--no-serve"], _env(data_dir, pg_url if engine == "postgres" else None),
+    _run([sys.executable, "-m", "sanxiang", "demo", "--no-serve"], child_env(data_dir, pg_url if engine == "postgres" else None),
          work)
     print(f"demo county loaded in {time.perf_counter() - started:.0f} s", flush=True)
     return data_dir
@@ -106,7 +89,7 @@ def run_size(engine: str, cases: int, args, work: Path, demo_dir: Path, previous
         if previous is not None:  # each size starts from the demo again
             demo_dir = _demo(engine, work / f"demo-{cases}", args.pg_url)
         data_dir = demo_dir
-    env = _env(data_dir, args.pg_url if engine == "postgres" else None)
+    env = child_env(data_dir, args.pg_url if engine == "postgres" else None)
     started = time.perf_counter()
     grow = _run([sys.executable, "-m", "sanxiang", "grow", "--cases", str(cases), "--open", str(args.open),
                  "--verbosity", "0"], env, work)
@@ -206,7 +189,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
             if args.engine == "postgres":
-                _pg(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                pg_admin(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

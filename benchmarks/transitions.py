@@ -40,23 +40,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _env(data_dir: Path, database_url: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env["SANXIANG_DATA_DIR"] = str(data_dir)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    env["DATABASE_URL"] = database_url
-    return env
-
-
-def _pg(url: str, statement: str, name: str | None = None) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(statement.format(name=name or parsed.path.lstrip("/")))
+from _common import child_env, pg_admin
 
 
 def _run(args: list[str], env: dict, cwd: Path) -> str:
@@ -70,8 +54,8 @@ def _pgbench(url: str, clients: list[int], seconds: int) -> dict[int, float]:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/") + "_pgbench"
     base = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
-    _pg(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name)
-    _pg(url, 'CREATE DATABASE "{name}"', name)
+    pg_admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name)
+    pg_admin(url, 'CREATE DATABASE "{name}"', name)
     try:
         subprocess.run(["pgbench", *base, "-i", "-q", name], check=True, capture_output=True)
         tps = {}
@@ -83,7 +67,7 @@ def _pgbench(url: str, clients: list[int], seconds: int) -> dict[int, float]:
             tps[n] = float(match[1]) if match else 0.0
         return tps
     finally:
-        _pg(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name)
+        pg_admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name)
 
 
 def main() -> int:
@@ -98,12 +82,12 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sanxiang-transitions-"))
     data_dir = args.keep or work / "var"
-    env = _env(data_dir, args.pg_url)
+    env = child_env(data_dir, args.pg_url)
     started = time.perf_counter()
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     if not (args.keep and (data_dir / "secret_key").exists()):
-        _pg(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        _pg(args.pg_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+        pg_admin(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(args.pg_url, "CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
         _run([sys.executable, "-m", "sanxiang", "demo", "--no-serve"], env, work)
     world = json.loads(_run([sys.executable, __file__, "_setup", str(max(args.clients))], env, work))
     print(f"demo county and {len(world['clients'])} client agencies ready in {time.perf_counter() - started:.0f} s",
@@ -162,7 +146,7 @@ def main() -> int:
             print(f"  {line}")
     print(f"\nload average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores, shared)")
     if not args.keep:
-        _pg(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

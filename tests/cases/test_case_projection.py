@@ -43,6 +43,7 @@ from tests.cases.support import (
     notice_data,
     perform,
     to_decided,
+    to_investigating,
     to_notified,
     world_make,
 )
@@ -391,3 +392,160 @@ def test_a_database_migrated_with_cases_and_no_projection_gets_it_after_migrate(
     CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").update(label="（改动）")
     projection_build_if_missing(sender=None)
     assert CaseDeadline.objects.filter(case=case, label="（改动）").exists()
+
+
+# --- deadlines that cannot be computed ------------------------------------------------------------
+
+
+def _parameters_starting_late(*names: str):
+    """The default parameters, with `names` in force only from 2099: on the case's dates they have
+    no value (as a case dated before the law that sets a period took effect)."""
+    from sanxiang.procedure.parameters import Parameter, ParameterPeriod, ParameterSet, parameters_default
+
+    base = parameters_default()
+    table = {name: base[name] for name in base.names()}
+    for name in names:
+        p = table[name]
+        table[name] = Parameter(p.name, p.description, p.reference, p.unverified, p.unit,
+                                tuple(ParameterPeriod(D(2099, 1, 1), q.value, q.region, q.sector, q.reference)
+                                      for q in p.periods))
+    return ParameterSet(table)
+
+
+def test_a_missing_parameter_stores_a_marker_naming_it_that_the_lists_and_the_case_page_show(client, monkeypatch):
+    """A period whose parameter has no value on the case's dates (《行政处罚法》第六十条, the decision's
+    period, and the due-soon alert) is not silently left out: the projection stores a marker
+    "期限无法计算" naming the parameter, first, and keeps what can be computed; the lists show the
+    marker as the case's next deadline, the case page the reason."""
+    import sanxiang.procedure.penalty.deadlines as penalty_deadlines
+
+    w = world_make()
+    case = to_notified(w)
+    late = _parameters_starting_late("penalty.decision.period_days", "penalty.deadlines.due_soon_days")
+    monkeypatch.setattr(penalty_deadlines, "parameters_default", lambda: late)
+    case_projection_refresh(case_ids=[case.pk])
+    rows = list(CaseDeadline.objects.filter(case=case).order_by("position"))
+    markers = [r for r in rows if r.uncomputable]
+    decision = late["penalty.decision.period_days"].description
+    soon = late["penalty.deadlines.due_soon_days"].description
+    assert [r.position for r in markers] == [0, 1]
+    assert all(r.label.startswith("期限无法计算：") and r.due is None for r in markers)
+    assert all(any(f"“{d}”" in r.label for r in markers) for d in (decision, soon))
+    # What does not rest on the missing parameters is still stored (the statement window).
+    codes = [r.code for r in rows if not r.uncomputable]
+    assert "penalty.deadline.statement_window" in codes and "penalty.deadline.decision" not in codes
+    # The lists read the marker as the next deadline, state "uncomputable"; the engine agrees.
+    first = cases_next_deadlines(case_ids=[case.pk], on=D(2026, 3, 20))[case.pk][0]
+    assert (first.state, first.due) == ("uncomputable", None) and first.label == markers[0].label
+    assert case_projection_check(case_ids=[case.pk]) == []
+    assert officer_worklist(user=w.officer)[0].next_deadline.state == "uncomputable"
+    client.force_login(w.officer)
+    listing = client.get(reverse("cases:case_list")).content.decode()
+    assert markers[0].label in listing
+    home = client.get(reverse("web:home")).content.decode()
+    assert "期限无法计算" in home
+    # The case page computes live and names the parameter among its deadline problems.
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert f"“{decision}”" in page and f"“{soon}”" in page
+    # The law back in force: a refresh replaces the markers with the deadlines.
+    monkeypatch.undo()
+    case_projection_refresh(case_ids=[case.pk])
+    assert not CaseDeadline.objects.filter(case=case, uncomputable=True).exists()
+    assert CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").exists()
+
+
+def test_an_error_in_the_deadlines_does_not_block_the_step_the_case_is_marked_and_the_check_reports_it(
+    monkeypatch, caplog,
+):
+    """A defect of a procedure's deadlines (an exception) must not refuse a lawful step: the step
+    is taken and ledgered, the projection is marked stale with a marker row, the error is logged,
+    and `sanxiang projection check` names the case until a refresh computes it."""
+    from sanxiang.ledger.models import Entry
+    from sanxiang.procedure.catalog import ProcedureSpec
+
+    w = world_make()
+    case = to_notified(w)
+    real = ProcedureSpec.deadline_phases_checked
+
+    def broken(self, snapshot, **kwargs):
+        raise ZeroDivisionError("a defect of the deadlines")
+
+    monkeypatch.setattr(ProcedureSpec, "deadline_phases_checked", broken)
+    entries = Entry.objects.count()
+    with caplog.at_level("ERROR", logger="sanxiang.cases.projection"):
+        case = perform(case, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY)
+        case = perform(case, "decide", FIRST_DECISION_DAY, w.officer)
+    assert Case.objects.get(pk=case.pk).state == "decided"
+    assert Entry.objects.count() > entries  # the step was taken and ledgered
+    projection = CaseProjection.objects.get(case=case)
+    assert projection.stale and "ZeroDivisionError" in projection.error
+    assert [(r.code, r.uncomputable, r.due) for r in CaseDeadline.objects.filter(case=case)] == [
+        ("projection.error", True, None)
+    ]
+    assert any(case.number in r.getMessage() and r.exc_info for r in caplog.records)
+    lines = case_projection_check(case_ids=[case.pk])
+    assert any("待重算" in line and case.number in line for line in lines)
+    assert any("重新计算期限出错" in line for line in lines)
+    projection_check = next(p for p in projections_all() if p.name == "cases.deadlines")
+    assert projection_check.check()
+    # Mended: the check is clean after the next refresh.
+    monkeypatch.setattr(ProcedureSpec, "deadline_phases_checked", real)
+    case_projection_refresh(case_ids=[case.pk])
+    assert case_projection_check(case_ids=[case.pk]) == []
+    assert not CaseProjection.objects.get(case=case).stale
+
+
+# --- registry edits that a case's snapshot reads ---------------------------------------------------
+
+
+def test_a_partys_kind_changed_in_the_registry_refreshes_its_cases_hearing_window():
+    """《行政处罚法》第六十三条 with the local thresholds: a fine of 20,000 yuan gives a natural person
+    the right to a hearing and an organisation not (the thresholds differ by the party's kind).
+    Correcting the party's kind in the registry refreshes the projection of its cases at once:
+    the registry emits `PartyChanged`, the cases app refreshes, and the check finds nothing."""
+    from sanxiang.registry import services as registry
+    from tests.factories import credit_code
+
+    w = world_make()
+    perform_fine = {"fine_yuan": "20000"}
+    case = lead_make(w, party=w.citizen)
+    case = to_investigating(w, case)
+    case = perform(case, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10)))
+    case = perform(case, "end_investigation", D(2026, 3, 16), w.officer, **(end_investigation_data() | perform_fine))
+    case = perform(case, "notify", NOTICE_SERVED, w.officer, **notice_data(NOTICE_SERVED, **perform_fine))
+    codes = set(CaseDeadline.objects.filter(case=case).values_list("code", flat=True))
+    assert "penalty.deadline.hearing_request" in codes
+    registry.party_update(actor=None, party=w.citizen, kind="legal_person", id_type="", id_number="",
+                          credit_code=credit_code(prefix="91150626"), legal_representative="刘某")
+    codes = set(CaseDeadline.objects.filter(case=case).values_list("code", flat=True))
+    assert "penalty.deadline.hearing_request" not in codes
+    assert case_projection_check() == []
+
+
+def test_an_agencys_region_changed_in_the_registry_refreshes_its_cases(monkeypatch):
+    """A region's own value of a parameter (here the due-soon alert of a banner that alerts ten
+    days ahead) applies to the cases of an agency once its region says so: the registry emits
+    `AgencyChanged`, the cases are refreshed in its transaction. An edit of a field no snapshot
+    reads (the phone) refreshes nothing."""
+    import sanxiang.procedure.penalty.deadlines as penalty_deadlines
+    from sanxiang.cases import projection
+    from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
+    from sanxiang.registry import services as registry
+
+    local = parameters_default().with_overrides({
+        "penalty.deadlines.due_soon_days": [ParameterPeriod(D(2018, 12, 5), 10, region="150627")],
+    })
+    monkeypatch.setattr(penalty_deadlines, "parameters_default", lambda: local)
+    w = world_make()
+    case = to_notified(w)
+    assert set(CaseDeadline.objects.filter(case=case).values_list("soon_days", flat=True)) == {3}
+    refreshed = []
+    real = projection.case_projection_refresh
+    monkeypatch.setattr(projection, "case_projection_refresh",
+                        lambda **kw: refreshed.append(kw["case_ids"]) or real(**kw))
+    registry.agency_update(actor=None, agency=w.agency, contact_phone="0477-7299999")
+    assert refreshed == []
+    registry.agency_update(actor=None, agency=w.agency, region_code="150627")
+    assert refreshed == [{case.pk}]
+    assert set(CaseDeadline.objects.filter(case=case).values_list("soon_days", flat=True)) == {10}
+    assert case_projection_check(case_ids=[case.pk]) == []

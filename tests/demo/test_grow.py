@@ -138,3 +138,15 @@ def test_every_grown_case_is_readable_on_its_page(grown, client, monkeypatch):
         response = client.get(reverse("cases:case_detail", args=[case.pk]))
         assert response.status_code == 200, case.number
         assert case.number in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_demo_with_an_agency_of_its_own_added_is_not_a_demo_database_any_more(grown):
+    from sanxiang.demo.grow import GrowError
+    from tests.factories import agency_make
+
+    before = Case.objects.count()
+    agency_make(name="伊金霍洛旗市场监督管理局")
+    with pytest.raises(GrowError, match="本库有演示旗县以外的执法主体（伊金霍洛旗市场监督管理局），不是演示库：不能扩充"):
+        demo_grow(cases=before + 5, open_cases=0, batch_size=5, today=TODAY)
+    assert Case.objects.count() == before

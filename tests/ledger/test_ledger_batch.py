@@ -121,3 +121,50 @@ def test_a_batch_outside_a_transaction_is_refused():
 
     with pytest.raises(TransactionManagementError), ledger_batch():
         pass
+
+
+def test_entries_queued_in_a_savepoint_rolled_back_inside_a_batch_are_dropped_with_it():
+    """A step that tries something in a savepoint, catches its failure and goes on: the entries
+    the savepoint queued go with its rows (never appended, their `then` never called), those
+    queued before, after and in a savepoint that was released are appended, gapless."""
+    called = []
+    with transaction.atomic(), ledger_batch():
+        before = entry_append(event=make_event(1))
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                dropped = entry_append(event=make_event(2), then=called.append)
+                with transaction.atomic():  # released, but inside the one rolled back
+                    dropped_inner = entry_append(event=make_event(3), then=called.append)
+                raise RuntimeError("tried and failed")
+        with transaction.atomic():
+            kept = entry_append(event=make_event(4))
+        after = entry_append(event=make_event(5))
+    assert called == [] and dropped.entry is None and dropped_inner.entry is None
+    assert [p.seq for p in (before, kept, after)] == [0, 1, 2]
+    stored = [json.loads(bytes(b))["payload"]["step"] for b in Entry.objects.order_by("seq").values_list("body", flat=True)]
+    assert stored == ["调查取证-1", "调查取证-4", "调查取证-5"]
+    assert Head.objects.get().size == 3
+    assert ledger_verify(run_extra_checks=False).ok
+    # No marker is left to run after the commit.
+    assert not [c for c in connection.run_on_commit if type(c[1]).__name__ == "_SavepointMarker"]
+
+
+def test_the_access_log_and_a_catalogue_publication_store_their_seq_inside_a_batch():
+    """`access_record` and `catalogue_publish` read their entry's seq: inside a ledger batch they
+    store it when the batch is flushed instead of failing on a queued entry."""
+    from sanxiang.access.models import AccessAction, AccessLogEntry
+    from sanxiang.access.services import access_record
+    from sanxiang.review.models import CataloguePublication
+    from sanxiang.review.services import catalogue_publish
+    from tests.factories import agency_make
+
+    agency = agency_make(name="乌审旗市场监督管理局")
+    with transaction.atomic(), ledger_batch():
+        row = access_record(actor=None, action=AccessAction.EXPORT, object_kind="report", object_id=1,
+                            object_label="年度报告", agency_id=agency.pk)
+        publication = catalogue_publish(actor=None, agency=agency)
+        assert row.ledger_seq is None and publication.ledger_seq is None  # queued
+    assert AccessLogEntry.objects.get(pk=row.pk).ledger_seq == row.ledger_seq
+    assert CataloguePublication.objects.get(pk=publication.pk).ledger_seq == publication.ledger_seq
+    assert Entry.objects.get(seq=row.ledger_seq).subject == "report:1"
+    assert Entry.objects.get(seq=publication.ledger_seq).subject == f"review-catalogue:{agency.pk}:v1"

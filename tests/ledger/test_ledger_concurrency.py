@@ -106,3 +106,38 @@ def test_a_writer_on_one_county_ledger_does_not_wait_for_another_ledgers_open_tr
         holder.rollback()
         holder.close()
     assert append(102, 0).seq == 0  # released: B takes its first entry
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assigning_an_agency_waits_for_an_append_in_flight_on_the_default_ledger(purge_ledger_after):
+    """`ledger_agency_assign` takes the default head's lock before it looks for the agency's case
+    entries: a transaction appending there (holding that lock) is waited for, so its entries are
+    seen and the assignment refused, never made beside them (a case split across two ledgers)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has one writer for the whole database")
+    import psycopg
+    from django.db import OperationalError, transaction
+
+    from sanxiang.ledger.events import EventKind, LedgerEvent
+    from sanxiang.ledger.models import LedgerAgency
+    from sanxiang.ledger.services import entry_append, ledger_agency_assign, ledger_county_create
+
+    with transaction.atomic():
+        county = ledger_county_create(name="county-a")
+        entry_append(event=LedgerEvent(EventKind.STEP_DONE, {"n": 0}, agency_id=5))  # the default head exists
+    s = connection.settings_dict
+    holder = psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
+                             password=s.get("PASSWORD") or None, dbname=s["NAME"])
+    try:
+        # An append of agency 7's case in flight: the default head locked until it commits.
+        holder.execute("SELECT size FROM ledger_head WHERE id = 1 FOR UPDATE").fetchone()
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '1500ms'")
+            ledger_agency_assign(agency_id=7, ledger=county)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not LedgerAgency.objects.filter(agency_id=7).exists()
+    with transaction.atomic():
+        assert ledger_agency_assign(agency_id=7, ledger=county).ledger_id == county.id

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from sanxiang.ledger import keys, selectors
 from sanxiang.ledger.events import EventKind
@@ -170,6 +171,60 @@ def test_an_agency_with_entries_elsewhere_cannot_move(two_counties):
         ledger_county_create(name="Not A Slug")
 
 
+def test_an_append_routed_to_the_default_ledger_is_refused_if_its_agency_was_assigned_meanwhile(
+    two_counties, monkeypatch,
+):
+    """The race of `ledger_agency_assign`: a transaction reads that agency 7 is not mapped (its
+    entries go to the default ledger), then the agency is assigned to a county before it moves the
+    default head. The head is moved only if no agency of the batch was mapped meanwhile: the
+    append is refused (its transaction rolls back) rather than splitting the case's entries."""
+    from sanxiang.ledger import services
+    from sanxiang.ledger.models import LedgerAgency
+    from sanxiang.ledger.services import LedgerStateError
+
+    wushen, _ = two_counties
+    real = services._agency_head_row_locked
+
+    def routed_then_assigned(cursor, agency_id):
+        found = real(cursor, agency_id)
+        # What a concurrent assignment commits between the routing and the write.
+        LedgerAgency.objects.create(agency_id=agency_id, ledger=wushen, created_at=timezone.now())
+        return found
+
+    monkeypatch.setattr(services, "_agency_head_row_locked", routed_then_assigned)
+    size = Head.objects.get(pk=DEFAULT_LEDGER).size
+    with pytest.raises(LedgerStateError, match="assigned to another ledger"), transaction.atomic():
+        entry_append(event=_event(3, 7))
+    with pytest.raises(LedgerStateError), transaction.atomic(), ledger_batch():
+        entry_append(event=_event(4, 7))
+        entry_append(event=_event(5, 7))
+    assert Head.objects.get(pk=DEFAULT_LEDGER).size == size
+    assert not Entry.objects.filter(agency_id=7).exists() and not LedgerAgency.objects.filter(agency_id=7).exists()
+    monkeypatch.undo()
+    with transaction.atomic():
+        assert entry_append(event=_event(6, 7)).ledger_id == DEFAULT_LEDGER  # nothing assigned: appended
+
+
+def test_verify_names_a_case_entry_outside_its_agencys_ledger(two_counties):
+    """A case's entries must lie in its agency's ledger (the case file proves them under one head):
+    `verify` names an entry of a case of agency 7 left in the default ledger once agency 7 writes
+    to a county ledger (here mapped behind the service's back)."""
+    from sanxiang.ledger.models import LedgerAgency
+
+    wushen, _ = two_counties
+    with transaction.atomic():
+        entry_append(event=_event(1, 7))
+        entry_append(event=_event(2, WUSHEN_AGENCY))
+    assert ledgers_verify(run_extra_checks=False).ok
+    stray = Entry.objects.get(agency_id=7)
+    LedgerAgency.objects.create(agency_id=7, ledger=wushen, created_at=timezone.now())
+    report = ledgers_verify(run_extra_checks=False)
+    assert report.failed() == ["default"]
+    [finding] = report.report_of("default").findings
+    assert finding.code == "entry_wrong_ledger" and finding.seqs == [stray.seq]
+    assert f"agency 7, whose entries go to ledger {wushen.id}" in finding.message
+
+
 def test_the_new_tables_refuse_update_and_delete(two_counties):
     wushen, _ = two_counties
     with transaction.atomic():
@@ -211,3 +266,33 @@ def test_ledgers_command_creates_assigns_and_lists(capsys):
     assert "sanxiang.local/ledger/wushen" in out and "2 agencies" in out and "heads" in out
     with pytest.raises(CommandError):
         call_command("ledgers", "assign", "nowhere", "1")
+
+
+def test_a_ledger_seq_column_is_a_seq_in_its_agencys_ledger_and_verify_names_one_that_is_not(two_counties):
+    """The rule for `ledger_seq` columns (documents, evidence, the access log, catalogues): the seq
+    is in the ledger of the row's agency. An access-log row of a county agency names an entry of
+    the county's ledger; pointed elsewhere (a seq the ledger does not have, an entry of another
+    agency), `verify` names the row."""
+    from sanxiang.access.models import AccessAction, AccessLogEntry
+    from sanxiang.access.services import access_record
+    from tests.factories import agency_make
+
+    wushen, _ = two_counties
+    agency = agency_make(name="乌审旗市场监督管理局")
+    with transaction.atomic():
+        ledger_agency_assign(agency_id=agency.pk, ledger=wushen)
+        for i in range(3):
+            entry_append(event=_event(i, WUSHEN_AGENCY))
+        row = access_record(actor=None, action=AccessAction.EXPORT, object_kind="report", object_id=1,
+                            object_label="年度报告", agency_id=agency.pk)
+    assert Entry.objects.get(ledger_id=wushen.id, seq=row.ledger_seq).subject == "report:1"
+    assert ledgers_verify(run_extra_checks=False).ok
+    AccessLogEntry.objects.filter(pk=row.pk).update(ledger_seq=99)
+    report = ledgers_verify(run_extra_checks=False)
+    assert report.failed() == ["wushen"]
+    [finding] = report.report_of("wushen").findings
+    assert finding.code == "ledger_seq_dangling"
+    assert finding.message == f"access.AccessLogEntry {row.pk}: its ledger_seq 99 names no entry in ledger {wushen.id}"
+    AccessLogEntry.objects.filter(pk=row.pk).update(ledger_seq=0)  # an entry of agency 41
+    [finding] = ledgers_verify(run_extra_checks=False).report_of("wushen").findings
+    assert "names an entry of another agency" in finding.message

@@ -2,14 +2,13 @@
 number of queries with 10 cases as with 200 (issue 12: bounded pages)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import Case
 from sanxiang.review.tallies import review_tallies_refresh
 from tests.factories import agency_make, officer_make, user_make
+from tests.querycount import queries_without_ledger_writes
 from tests.review.support import MAJOR, MINOR, D, case_with_facts, opinion, request
 
 pytestmark = pytest.mark.django_db
@@ -76,19 +75,14 @@ def counted(client, county) -> dict[str, int]:
     counts = {}
     for name, (who, url, query) in pages(county).items():
         client.force_login(county[who])
-        with CaptureQueriesContext(connection) as queries:
+        with queries_without_ledger_writes() as queries:
             response = client.get(url, query)
             body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, name
         assert body
-        # The export's access record appends a ledger entry, which stores the tree's new internal
-        # nodes: how many depends on the ledger's size (its binary digits), not on the cases. On
-        # PostgreSQL the entry, its nodes and the head are one statement, which names ledger_node
-        # only when there are nodes: the ledger's writes are left out of the count altogether.
-        counts[name] = sum(
-            "ledger_node" not in q["sql"] and "INSERT INTO ledger_entry" not in q["sql"]
-            for q in queries.captured_queries
-        )
+        # The export's access record appends a ledger entry, whose writes follow the ledger's
+        # size, not the cases: left out of the count (tests/querycount.py).
+        counts[name] = queries.count
     return counts
 
 

@@ -45,17 +45,7 @@ def access_record(
     }
     if details:
         payload["details"] = dict(details)
-    entry = entry_append(
-        event=LedgerEvent(
-            EventKind.ACCESS,
-            payload,
-            agency_id=agency_id,
-            case_id=case_id,
-            subject=f"{object_kind}:{object_id}",
-        ),
-        actor=actor,
-    )
-    return AccessLogEntry.objects.create(
+    row = AccessLogEntry(
         user=actor,
         action=action,
         object_kind=object_kind,
@@ -64,8 +54,28 @@ def access_record(
         case_id=case_id,
         agency_id=agency_id,
         ip_address=ip_address,
-        ledger_seq=entry.seq,
     )
+
+    def seq_stored(entry) -> None:
+        # At once outside a ledger batch (the row is then inserted with it); inside one, when the
+        # batch is flushed (the row was inserted meanwhile).
+        row.ledger_seq = entry.seq
+        if row.pk is not None:
+            AccessLogEntry.objects.filter(pk=row.pk).update(ledger_seq=entry.seq)
+
+    entry_append(
+        event=LedgerEvent(
+            EventKind.ACCESS,
+            payload,
+            agency_id=agency_id,
+            case_id=case_id,
+            subject=f"{object_kind}:{object_id}",
+        ),
+        actor=actor,
+        then=seq_stored,
+    )
+    row.save(force_insert=True)
+    return row
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -42,7 +42,7 @@ from sanxiang.ledger.merkle import ProofError, hasher_for, sm3_available, verify
 from sanxiang.ledger.models import Checkpoint, Head
 from sanxiang.ledger.notes import NoteError, checkpoint_verify
 from sanxiang.ledger.selectors import ledger_of_agency, ledger_origin_for
-from sanxiang.ledger.services import checkpoint_issue
+from sanxiang.ledger.services import checkpoint_issue, checkpoint_locks, ledger_heads_lock
 from sanxiang_verify import casefile as fmt
 from sanxiang_verify.zipformat import CaseZipWriter, WrittenPart
 
@@ -116,7 +116,13 @@ def case_file_export(
         agency_id=case.agency_id,
         agency_name=case.agency.name,
     )
+    ledger_id = ledger_of_agency(case.agency_id)
     with transaction.atomic():
+        # The export's entry locks the case's ledger head, and its checkpoint then locks the log of
+        # heads: both are taken first, in the ledger's global order, so that a checkpoint of every
+        # ledger at the same moment (`checkpoints_issue_all`: the log, then this head) cannot
+        # deadlock with this export (this head, then the log).
+        ledger_heads_lock(ledger_ids=checkpoint_locks(ledger_id=ledger_id))
         access = access_record(
             actor=actor,
             action=AccessAction.EXPORT,
@@ -127,7 +133,6 @@ def case_file_export(
             agency_id=case.agency_id,
             details={**(details or {}), "case": case_block},
         )
-        ledger_id = ledger_of_agency(case.agency_id)
         checkpoint = checkpoint_issue(ledger_id=ledger_id)
     ledger = _ledger_read(case=case, checkpoint=checkpoint, ledger_id=ledger_id)
     export_body = ledger.bodies[access.ledger_seq]

@@ -26,6 +26,13 @@ class CasesConfig(AppConfig):
         )
         # A new year's holidays move the periods counted across it: refreshed in the same transaction.
         CALENDAR_EVENTS.subscribe(HolidayYearSaved, calendar_year_saved, atomic=True)
+        # An edit of the registry that changes what a case's snapshot reads (a party's kind, an
+        # agency's region) refreshes the cases concerned, in the same transaction.
+        from sanxiang.registry.events import REGISTRY_EVENTS, AgencyChanged, MatterChanged, PartyChanged
+
+        REGISTRY_EVENTS.subscribe(AgencyChanged, projection.registry_agency_changed, atomic=True)
+        REGISTRY_EVENTS.subscribe(PartyChanged, projection.registry_party_changed, atomic=True)
+        REGISTRY_EVENTS.subscribe(MatterChanged, projection.registry_matter_changed, atomic=True)
         post_migrate.connect(projection_build_if_missing, sender=self, dispatch_uid="cases.projection.post_migrate")
 
 

@@ -143,6 +143,11 @@ class CaseProjection(models.Model):
     # The roles whose steps the state offers, as ",officer,agency_head," (a portable `contains`
     # filter), for inboxes and lists that ask "who must act".
     roles_next = models.CharField(_("下一步办理角色"), max_length=100, blank=True, default="")
+    # Set when computing the case's deadlines failed with an error (a defect, logged): the step
+    # was taken all the same, the lists show "期限无法计算" (a marker row) and `sanxiang projection
+    # check` reports the case until a refresh or the rebuild computes it.
+    stale = models.BooleanField(_("投影待重算"), default=False)
+    error = models.TextField(_("计算错误"), blank=True, default="")
 
     class Meta:
         verbose_name = _("案件投影")
@@ -157,20 +162,26 @@ class CaseDeadline(models.Model):
     the case projection (`cases.projection`) in the transaction of every change of the case, so
     that lists read the day's state in SQL: on a day D a row is shown when shown_from ≤ D ≤
     shown_until (a null bound is open); it is met when `met` or `completed_on` is set, else overdue
-    after `due`, due soon from `soon_from`, else running. Never written by anything else."""
+    after `due`, due soon from `soon_from`, else running. Never written by anything else.
+
+    A row with `uncomputable` set is a marker, not a deadline: a deadline of the case could not be
+    computed (a parameter with no value in force on the case's dates, a date out of range, an
+    error); its label says why ("期限无法计算：…", naming the parameter), it has no due date, it is
+    listed first and it stays open, so that lists show the case as needing a look."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_rows")
     position = models.PositiveSmallIntegerField()  # the order the case page lists them in
     code = models.CharField(max_length=80)
     label = models.CharField(max_length=400)
-    due = models.DateField()
+    uncomputable = models.BooleanField(default=False)
+    due = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     late = models.BooleanField(default=False)
     estimated = models.BooleanField(default=False)
     basis = models.TextField(blank=True)
     met = models.BooleanField(default=False)
     soon_days = models.PositiveSmallIntegerField(default=0)
-    soon_from = models.DateField()
+    soon_from = models.DateField(null=True, blank=True)
     shown_from = models.DateField(null=True, blank=True)
     shown_until = models.DateField(null=True, blank=True)
 

@@ -14,18 +14,29 @@ other), after a new year of the calendar is entered (the calendar's event), and 
 of today; `case_projection_rebuild` recomputes everything. Both are registered as the projection
 "cases.deadlines" (`sanxiang projection check|rebuild`).
 
-What is not refreshed by a write here: an edit of the registry that changes what a snapshot reads
-(a party's kind, which selects the hearing thresholds; an agency's region, which selects local
-parameters) and a change of the due-soon parameter on a later date. The check reports those rows
-and the rebuild repairs them.
+A deadline that cannot be computed is not left out in silence: each reason (a parameter with no
+value in force on the case's dates, named in the message; a date out of range) is stored as a
+marker row (`CaseDeadline.uncomputable`, label "期限无法计算：…", no due date) before the phases
+that could be computed, so that the lists show it as the case's next deadline. An exception of the
+deadlines' code does not refuse the step that refreshes: it is logged, the case gets a marker and
+its `CaseProjection` is marked `stale` with the error, and the check reports it until a refresh
+computes it.
+
+An edit of the registry that changes what a snapshot reads (a party's kind, which selects the
+hearing thresholds; an agency's region, which selects local parameters; a matter's code) refreshes
+the cases concerned in its transaction: the registry emits a typed event (`registry.events`), the
+cases app subscribes (`registry_*_changed`). What is not refreshed by a write: a change of the
+due-soon parameter on a later date. The check reports those rows and the rebuild repairs them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from sanxiang.calendar.selectors import working_day_calendar_current
@@ -34,14 +45,24 @@ from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, UnknownProcedure, procedure_spec
 from sanxiang.procedure.parameters import ParameterMissing
-from sanxiang.procedure.penalty.deadlines import DeadlinePhase
+from sanxiang.procedure.penalty.deadlines import DeadlinePhase, DeadlineProblem
 from sanxiang.procedure.roles import Role
+from sanxiang.procedure.violations import Violation
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500
+UNCOMPUTABLE = "期限无法计算"
+# The marker of a case whose deadlines' computation failed (the error itself is in the log and in
+# `CaseProjection.error`, never on a page).
+ERROR_CODE = "projection.error"
+ERROR_LABEL = f"{UNCOMPUTABLE}：系统计算期限时出错，已记录，请联系系统管理员"
+ERROR_BASIS = "平台规则：期限由系统计算"
 # The fields of a stored row compared by the check, with their names in its report.
 FIELD_LABELS = {
     "code": "代码",
     "label": "名称",
+    "uncomputable": "是否无法计算",
     "due": "届满日",
     "completed_on": "完成日",
     "late": "是否逾期完成",
@@ -76,17 +97,43 @@ def roles_next_stored(roles: Iterable[str]) -> str:
     return f",{','.join(roles)}," if roles else ""
 
 
-def case_phases(case: Case, *, on: dt.date, calendar: WorkingDayCalendar) -> list[DeadlinePhase]:
-    """The case's deadline phases as its procedure computes them from a fresh snapshot (none for a
-    procedure the catalogue no longer knows, or a case whose due-soon parameter has no value)."""
+@dataclass(frozen=True)
+class CasePhases:
+    """A case's deadlines as its procedure computes them: the phases, why any could not be
+    computed (`problems`, each with the day from which it matters), and `error` when the
+    computation itself failed (an exception's type and message, for the log and the check)."""
+
+    phases: list[DeadlinePhase]
+    problems: list[DeadlineProblem]
+    error: str = ""
+
+
+def case_phases_computed(case: Case, *, on: dt.date, calendar: WorkingDayCalendar) -> CasePhases:
+    """The case's deadline phases from a fresh snapshot, and why some or all could not be
+    computed. Never raises for a defect of the deadlines' code: the step that refreshes the
+    projection is taken all the same, the error is logged and the case is marked (a database
+    error is raised: the transaction is lost anyway)."""
     try:
         spec = procedure_spec(case.procedure)
     except UnknownProcedure:
-        return []
+        return CasePhases([], [])
     try:
-        return spec.deadline_phases_checked(case_snapshot_build(case), calendar=calendar, on=on)[0]
-    except ParameterMissing:
-        return []
+        phases, problems = spec.deadline_phases_checked(case_snapshot_build(case), calendar=calendar, on=on)
+    except DatabaseError:
+        raise
+    except ParameterMissing as missing:  # a procedure that lets one escape: the parameter is named
+        return CasePhases([], [DeadlineProblem(missing.violation)])
+    except Exception as exc:
+        logger.exception("case %s (%s): computing its deadline phases failed; projection marked stale",
+                         case.number, case.pk)
+        return CasePhases([], [], error=f"{type(exc).__name__}: {exc}"[:2000])
+    return CasePhases(list(phases), list(problems))
+
+
+def case_phases(case: Case, *, on: dt.date, calendar: WorkingDayCalendar) -> list[DeadlinePhase]:
+    """The case's deadline phases (none for a procedure the catalogue no longer knows, or when
+    they could not be computed: `case_phases_computed` says why)."""
+    return case_phases_computed(case, on=on, calendar=calendar).phases
 
 
 def _case_roles(case: Case) -> str:
@@ -95,6 +142,20 @@ def _case_roles(case: Case) -> str:
     except UnknownProcedure:
         return ""
     return roles_next_stored(roles_next(spec, case.state))
+
+
+def marker_label(message: str) -> str:
+    """The label of a marker row: "期限无法计算：" and the reason (which names the parameter)."""
+    label = message if UNCOMPUTABLE in message else f"{UNCOMPUTABLE}：{message}"
+    return label[:400]
+
+
+def _marker(case_id: int, position: int, *, code: str, label: str, basis: str,
+            shown_from: dt.date | None) -> CaseDeadline:
+    return CaseDeadline(
+        case_id=case_id, position=position, code=code[:80], label=label, uncomputable=True, due=None,
+        basis=basis, soon_from=None, shown_from=shown_from,
+    )
 
 
 def _row(case_id: int, position: int, phase: DeadlinePhase) -> CaseDeadline:
@@ -116,13 +177,35 @@ def _row(case_id: int, position: int, phase: DeadlinePhase) -> CaseDeadline:
     )
 
 
+def case_rows(case_id: int, computed: CasePhases) -> list[CaseDeadline]:
+    """The rows stored for a case: first a marker per reason a deadline could not be computed
+    (one per reason, shown from the earliest day it matters), then the phases."""
+    firsts: dict[Violation, dt.date | None] = {}
+    for problem in computed.problems:
+        if problem.violation not in firsts:
+            firsts[problem.violation] = problem.shown_from
+        elif firsts[problem.violation] is not None:
+            firsts[problem.violation] = None if problem.shown_from is None else min(
+                firsts[problem.violation], problem.shown_from)
+    rows: list[CaseDeadline] = []
+    if computed.error:
+        rows.append(_marker(case_id, 0, code=ERROR_CODE, label=ERROR_LABEL, basis=ERROR_BASIS, shown_from=None))
+    for violation, shown_from in firsts.items():
+        rows.append(_marker(case_id, len(rows), code=violation.code, label=marker_label(violation.message),
+                            basis=violation.legal_basis or "", shown_from=shown_from))
+    rows += [_row(case_id, len(rows) + i, p) for i, p in enumerate(computed.phases)]
+    return rows
+
+
 def _cases(ids: list[int]):
     return Case.objects.filter(pk__in=ids).select_related("agency", "matter", "party").order_by("pk")
 
 
 def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None) -> int:
     """Recompute and store the projection of these cases (deadline rows and `roles_next`) in the
-    caller's transaction (or one of its own); returns the number of deadline rows written."""
+    caller's transaction (or one of its own); returns the number of deadline rows written. A case
+    whose deadlines cannot be computed gets a marker row instead (and, on an error, is marked
+    stale): the refresh never refuses the change that asked for it."""
     ids = sorted({int(i) for i in case_ids if i is not None})
     if not ids:
         return 0
@@ -140,8 +223,10 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
             for case in _cases(chunk):
-                rows += [_row(case.pk, i, p) for i, p in enumerate(case_phases(case, on=on, calendar=calendar))]
-                summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case)))
+                computed = case_phases_computed(case, on=on, calendar=calendar)
+                rows += case_rows(case.pk, computed)
+                summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case),
+                                                stale=bool(computed.error), error=computed.error))
             CaseDeadline.objects.filter(case_id__in=chunk).delete()
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             CaseProjection.objects.filter(case_id__in=chunk).delete()
@@ -157,25 +242,61 @@ def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) ->
     return case_projection_refresh(case_ids=ids, on=on)
 
 
-def _compare(number: str, position: int, stored: CaseDeadline | None, phase: DeadlinePhase | None) -> list[str]:
-    if stored is None and phase is not None:
-        return [f"案件{number}：缺少期限“{phase.label}”（第{position + 1}项）"]
-    if phase is None and stored is not None:
+# The registry's fields that a case's snapshot reads (`selectors.SNAPSHOT_SOURCES`): an edit of
+# any other field (a phone number, an address) leaves every projection as it was.
+AGENCY_FIELDS_READ = frozenset({"region_code", "kind"})
+PARTY_FIELDS_READ = frozenset({"kind", "name", "credit_code", "id_type", "id_number"})
+MATTER_FIELDS_READ = frozenset({"code"})
+
+
+def _with_children(cases) -> set[int]:
+    """The cases and those that belong to them (an execution reads its penalty case's party)."""
+    ids = set(cases.values_list("pk", flat=True))
+    if ids:
+        ids |= set(Case.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    return ids
+
+
+def registry_agency_changed(event) -> int:
+    """An agency's region or kind changed: refresh its cases (and their executions)."""
+    if not event.changed & AGENCY_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(agency_id=event.agency_id)))
+
+
+def registry_party_changed(event) -> int:
+    """A party's kind or identity changed: refresh its cases (and their executions)."""
+    if not event.changed & PARTY_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(party_id=event.party_id)))
+
+
+def registry_matter_changed(event) -> int:
+    """A matter's code changed: refresh the cases under it (and their executions)."""
+    if not event.changed & MATTER_FIELDS_READ:
+        return 0
+    return case_projection_refresh(case_ids=_with_children(Case.objects.filter(matter_id=event.matter_id)))
+
+
+def _compare(number: str, position: int, stored: CaseDeadline | None, expected: CaseDeadline | None) -> list[str]:
+    if stored is None and expected is not None:
+        return [f"案件{number}：缺少期限“{expected.label}”（第{position + 1}项）"]
+    if expected is None and stored is not None:
         return [f"案件{number}：多出期限“{stored.label}”（第{position + 1}项），重新计算时没有"]
-    assert stored is not None and phase is not None
-    expected = _row(stored.case_id, position, phase)
+    assert stored is not None and expected is not None
     lines = []
     for name, label in FIELD_LABELS.items():
         have, want = getattr(stored, name), getattr(expected, name)
         if have != want:
-            lines.append(f"案件{number}：期限“{phase.label}”的{label}存储为“{have}”，重新计算为“{want}”")
+            lines.append(f"案件{number}：期限“{expected.label}”的{label}存储为“{have}”，重新计算为“{want}”")
     return lines
 
 
 def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] | None = None) -> list[str]:
     """The differences between the stored projection and a full recomputation through the engine
     as of `on` (today), each a line naming the case, the deadline and the field; [] when equal.
-    Every case, or those of `case_ids`."""
+    A case marked stale (its computation failed at a step) is reported, and so is a case whose
+    recomputation fails now. Every case, or those of `case_ids`."""
     on = on or timezone.localdate()
     calendar = working_day_calendar_current()
     lines: list[str] = []
@@ -188,22 +309,28 @@ def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] 
         stored: dict[int, list[CaseDeadline]] = {}
         for row in CaseDeadline.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
             stored.setdefault(row.case_id, []).append(row)
-        roles_stored = dict(CaseProjection.objects.filter(case_id__in=chunk).values_list("case_id", "roles_next"))
+        projections = {p.case_id: p for p in CaseProjection.objects.filter(case_id__in=chunk)}
         for case in _cases(chunk):
             rows = stored.get(case.pk, [])
-            phases = case_phases(case, on=on, calendar=calendar)
-            for position in range(max(len(rows), len(phases))):
+            computed = case_phases_computed(case, on=on, calendar=calendar)
+            expected = case_rows(case.pk, computed)
+            projection = projections.get(case.pk)
+            if projection is not None and projection.stale:
+                lines.append(f"案件{case.number}：案件投影标记为待重算（期限计算出错：{projection.error or '未记录'}）")
+            if computed.error:
+                lines.append(f"案件{case.number}：重新计算期限出错（{computed.error}）")
+            for position in range(max(len(rows), len(expected))):
                 lines += _compare(
                     case.number,
                     position,
                     rows[position] if position < len(rows) else None,
-                    phases[position] if position < len(phases) else None,
+                    expected[position] if position < len(expected) else None,
                 )
             roles = _case_roles(case)
-            if case.pk not in roles_stored:
+            if projection is None:
                 lines.append(f"案件{case.number}：缺少案件投影（下一步办理角色）")
-            elif roles != roles_stored[case.pk]:
-                lines.append(f"案件{case.number}：下一步办理角色存储为“{roles_stored[case.pk]}”，重新计算为“{roles}”")
+            elif roles != projection.roles_next:
+                lines.append(f"案件{case.number}：下一步办理角色存储为“{projection.roles_next}”，重新计算为“{roles}”")
     return lines
 
 
@@ -225,11 +352,15 @@ def cases_counted_across_refresh(*, since: dt.date) -> int:
 
 
 __all__ = [
+    "UNCOMPUTABLE",
+    "CasePhases",
     "case_phases",
+    "case_phases_computed",
     "case_projection_check",
     "case_projection_rebuild",
     "case_projection_refresh",
     "case_projection_refresh_related",
+    "case_rows",
     "cases_counted_across_refresh",
     "roles_next",
 ]

@@ -504,7 +504,11 @@ def _discussion_view(discussion: Discussion | None) -> DiscussionView | None:
 
 # --- deadlines and the worklist -----------------------------------------------------------------------
 
-DEADLINE_STATE_LABELS = {"running": "进行中", "due_soon": "即将到期", "overdue": "已逾期", "met": "已完成"}
+DEADLINE_STATE_LABELS = {
+    "running": "进行中", "due_soon": "即将到期", "overdue": "已逾期", "met": "已完成",
+    # A stored marker (`CaseDeadline.uncomputable`): a deadline could not be computed, its label says why.
+    "uncomputable": "期限无法计算",
+}
 
 
 def case_deadlines(*, case: Case, on: dt.date | None = None, snapshot: PenaltyCaseSnapshot | None = None,
@@ -543,8 +547,9 @@ def deadline_rows_open(on: dt.date) -> Q:
 
 def deadline_state_sql(on: dt.date) -> SqlCase:
     """The day's state of a stored deadline row, in SQL from its stored dates alone (the same as
-    `procedure.penalty.deadlines.deadline_on`)."""
+    `procedure.penalty.deadlines.deadline_on`); "uncomputable" for a marker row (no due date)."""
     return SqlCase(
+        When(uncomputable=True, then=Value("uncomputable")),
         When(Q(met=True) | Q(completed_on__isnull=False), then=Value("met")),
         When(due__lt=on, then=Value("overdue")),
         When(soon_from__lte=on, then=Value("due_soon")),
@@ -569,7 +574,9 @@ def cases_deadlines_shown(*, case_ids: Iterable[int], on: dt.date | None = None,
                           ) -> dict[int, list[Deadline]]:
     """The deadlines of each case shown on `on` (today), with the day's state, in the order the case
     page lists them, from the case projection: one query whatever the number of cases. The same
-    as `case_deadlines` gives through the engine. A case with none is absent."""
+    as `case_deadlines` gives through the engine, after a marker (state "uncomputable", no due
+    date, label "期限无法计算：…") for each reason a deadline could not be computed. A case with
+    none is absent."""
     on = on or timezone.localdate()
     found: dict[int, list[Deadline]] = {}
     ids = list(case_ids)
@@ -609,7 +616,14 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         open_ = deadlines.get(case.pk, [])
         rows.append(WorklistRow(case, state_label(case), open_[0] if open_ else None, len(open_)))
     never = dt.date.max
-    return sorted(rows, key=lambda r: (r.next_deadline.due if r.next_deadline else never))
+
+    def nearest(row: WorklistRow) -> dt.date:
+        # A deadline that could not be computed comes first: it may be the nearest of all.
+        if row.next_deadline is None:
+            return never
+        return row.next_deadline.due or dt.date.min
+
+    return sorted(rows, key=nearest)
 
 
 # --- timeline and documents ---------------------------------------------------------------------------

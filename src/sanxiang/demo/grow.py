@@ -68,7 +68,7 @@ _ID_KEYS = {"document": "document", "record": "evidence", "draft": "publication_
 
 
 class GrowError(Exception):
-    """The database cannot be grown (no demo county loaded)."""
+    """The database cannot be grown (not a demo database, or no demo case to copy)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -614,6 +614,32 @@ def projections_rebuild() -> list[tuple[str, int]]:
     return done
 
 
+def demo_database_refusal(*, today: dt.date) -> str:
+    """Why this database is not a demo database that may be grown ("" when it is). Growth writes
+    thousands of made-up cases and ledger entries that can never be removed: only a database that
+    holds the demo county (乌审旗, `sanxiang demo`) and nothing else is grown. The marker is the
+    registry itself: the demo's judicial bureau is there, and every agency is one of the demo's
+    (their credit codes come from the demo's fixed seed); and no agency is routed to a county
+    ledger of its own (growth appends to the default ledger alone)."""
+    from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
+    from sanxiang.registry.models import Agency
+
+    generator = CountyGenerator(seed=DEMO_SEED, today=today)
+    demo_codes = {spec.credit_code for spec in generator.agencies()}
+    if not Agency.objects.filter(credit_code=generator.judicial_bureau().credit_code).exists():
+        return ("本库没有加载演示旗县，不是演示库：不能扩充。扩充只用于演示库，"
+                "请在新的数据目录中运行 sanxiang demo --no-serve 加载演示旗县后再扩充")
+    others = list(Agency.objects.exclude(credit_code__in=demo_codes).order_by("pk").values_list("name", flat=True)[:4])
+    if others:
+        names = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
+        return f"本库有演示旗县以外的执法主体（{names}），不是演示库：不能扩充"
+    if LedgerAgency.objects.exists():
+        # Growth appends copies to the default ledger alone, and for ever: never on a county that
+        # routes its agencies to ledgers of their own (a real deployment, not the demo).
+        return "本库的执法主体已分配到旗县账本，不是演示库：不能扩充"
+    return ""
+
+
 def demo_grow(
     *,
     cases: int,
@@ -630,10 +656,9 @@ def demo_grow(
     started = time.perf_counter()
     today = today or timezone.localdate()
     before = Case.objects.count()
-    if LedgerAgency.objects.exists():
-        # Growth appends copies to the default ledger alone, and for ever: never on a county that
-        # routes its agencies to ledgers of their own (a real deployment, not the demo).
-        raise GrowError("本库的执法主体已分配到旗县账本，不是演示库：不能扩充")
+    refusal = demo_database_refusal(today=today)
+    if refusal:
+        raise GrowError(refusal)
     templates = _templates()
     if not templates:
         raise GrowError("没有可复制的演示案件：请先运行 sanxiang demo --no-serve 加载演示旗县")

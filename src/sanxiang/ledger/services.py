@@ -15,6 +15,13 @@ known after the flush; callers that store the seq pass `then=` (called with the 
 appended, still in the transaction). Entry bodies are exactly those of single appends. An
 exception inside the block discards the queue (the transaction rolls back with it).
 
+**Savepoints inside a batch.** An entry queued inside a `transaction.atomic()` block nested in
+the batch (a savepoint) belongs to that savepoint: if the savepoint is rolled back (its exception
+caught further out), its entries are dropped from the queue, as its rows are, and their `then`
+is never called. The queue learns of it the way Django's `on_commit` does: one marker callback per
+savepoint stack that queued something, which Django discards when one of those savepoints rolls
+back; at the flush an entry whose marker is gone is left out.
+
 **Many ledgers (one per county).** A database holds several ledgers, each with its own head,
 entries (seq from 0), nodes and checkpoints, signed under its own origin line
 (`selectors.ledger_origin_for`): the default ledger (id 1) keeps the configured origin, a county
@@ -26,6 +33,12 @@ and behaves exactly as before. When a second ledger is created, so is the log of
 flagged `is_log_of_heads`, origin `<origin>/heads`): every checkpoint signed for another ledger is
 appended to it as an entry (`ledger.head_recorded`, with the signed note), so one signed head of
 the log commits to every county's head, as Certificate Transparency runs many logs.
+
+**`ledger_seq` columns** (documents, evidence, the access log, published catalogues) do not name
+their ledger: a row's seq is in the ledger of the row's agency (its `LedgerAgency`, else the
+default ledger). That holds because an agency's ledger never changes once it has case entries
+(`ledger_agency_assign`), and `verify` checks every such row against it. A table with a
+`ledger_seq` and no agency would need a ledger column of its own.
 """
 
 from __future__ import annotations
@@ -172,7 +185,7 @@ class PendingEntry:
     """An append queued in a `ledger_batch`: its `entry` (and `seq`) exist once the batch has
     been flushed; `then` is called with the appended `Entry` in the same transaction."""
 
-    __slots__ = ("actor_ref", "entry", "event", "files", "ledger_id", "then")
+    __slots__ = ("actor_ref", "entry", "event", "files", "ledger_id", "savepoint", "then")
 
     def __init__(self, *, event: LedgerEvent, actor_ref, files, then, ledger_id: int | None = None) -> None:
         self.event = event
@@ -181,6 +194,7 @@ class PendingEntry:
         self.then = then
         self.ledger_id = ledger_id  # None: follow the event's agency
         self.entry: Entry | None = None
+        self.savepoint: _SavepointMarker | None = None  # queued inside a savepoint of the batch
 
     @property
     def seq(self) -> int:
@@ -192,11 +206,45 @@ class PendingEntry:
         return f"PendingEntry({self.event.kind}, seq={self.entry.seq if self.entry else None})"
 
 
-class _Batch:
-    __slots__ = ("pending",)
+class _SavepointMarker:
+    """Registered with `transaction.on_commit` under the savepoints open when an entry was queued:
+    Django drops it if one of them is rolled back, and so the queue drops the entry. Called after
+    the commit, it does nothing."""
 
-    def __init__(self) -> None:
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        pass
+
+
+class _Batch:
+    __slots__ = ("base", "markers", "pending")
+
+    def __init__(self, base: tuple) -> None:
         self.pending: list[PendingEntry] = []
+        self.base = base  # the savepoints open when the batch began
+        self.markers: dict[tuple, _SavepointMarker] = {}
+
+    def marker(self, connection) -> _SavepointMarker | None:
+        """The marker of the savepoints open now, if any was opened inside the batch."""
+        stack = tuple(connection.savepoint_ids)
+        if stack == self.base:
+            return None
+        marker = self.markers.get(stack)
+        if marker is None:
+            marker = self.markers[stack] = _SavepointMarker()
+            transaction.on_commit(marker)
+        return marker
+
+    def kept(self, connection) -> list[PendingEntry]:
+        """The queued entries whose savepoints were not rolled back (and the markers withdrawn)."""
+        if not self.markers:
+            return self.pending
+        # By identity: other callbacks need not be hashable.
+        ours = {id(m) for m in self.markers.values()}
+        alive = {id(func) for _sids, func, _robust in connection.run_on_commit if id(func) in ours}
+        connection.run_on_commit = [c for c in connection.run_on_commit if id(c[1]) not in ours]
+        return [p for p in self.pending if p.savepoint is None or id(p.savepoint) in alive]
 
 
 def _batch_current() -> _Batch | None:
@@ -212,7 +260,7 @@ def ledger_batch() -> Iterator[None]:
     if getattr(connection, _BATCH_ATTR, None) is not None:
         yield
         return
-    batch = _Batch()
+    batch = _Batch(tuple(connection.savepoint_ids))
     setattr(connection, _BATCH_ATTR, batch)
     try:
         yield
@@ -221,7 +269,8 @@ def ledger_batch() -> Iterator[None]:
         # queue is dropped with the transaction that raised it.
         setattr(connection, _BATCH_ATTR, None)
     _require_atomic()
-    _append_all(batch.pending)
+    # Entries queued inside a savepoint that was rolled back are dropped with its rows.
+    _append_all(batch.kept(connection))
 
 
 def entry_append(
@@ -238,6 +287,7 @@ def entry_append(
     pending = PendingEntry(event=event, actor_ref=_actor_ref(actor), files=files, then=then)
     batch = _batch_current()
     if batch is not None:
+        pending.savepoint = batch.marker(transaction.get_connection())
         batch.pending.append(pending)
         return pending
     _append_all([pending])
@@ -327,6 +377,12 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
         else:
             groups = _route(cursor, pending)
         for ledger_id in sorted(groups):
+            # The agencies whose entries go to the default ledger because they are not mapped: the
+            # head is moved only if none was mapped meanwhile (`ledger_agency_assign`), checked in
+            # the statement that moves it, after the head's lock was taken (no extra round trip).
+            unmapped = sorted({
+                p.event.agency_id for p in groups[ledger_id] if p.ledger_id is None and p.event.agency_id is not None
+            }) if ledger_id == DEFAULT_LEDGER else []
             head = found[1] if found is not None else _head_row_locked(cursor, ledger_id)
             if head is None or head[1] == 0:
                 _head_locked(ledger_id=ledger_id)  # creates it, or refuses an empty head over entries
@@ -359,6 +415,12 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
                 )
                 head_sql = "UPDATE ledger_head SET size = %s, root = %s, compact_range = %s, updated_at = %s WHERE id = %s"
                 head_params = [cr.size, cr.root(), cr.to_bytes(), at, ledger_id]
+                if unmapped:
+                    head_sql += (
+                        " AND NOT EXISTS (SELECT 1 FROM ledger_ledgeragency WHERE agency_id IN ("
+                        + ", ".join(["%s"] * len(unmapped)) + ") AND ledger_id <> %s)"
+                    )
+                    head_params += [*unmapped, DEFAULT_LEDGER]
                 if postgres and last:
                     # One round trip for the whole write: data-modifying CTEs run together.
                     sql = f"WITH e AS ({entries_sql})"
@@ -367,12 +429,22 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
                         sql += f", n AS ({nodes_sql})"
                         params = params + node_rows
                     cursor.execute(f"{sql} {head_sql}", params + head_params)
+                    moved = cursor.rowcount
                 else:
                     cursor.execute(entries_sql, rows)
                     if node_rows:
                         cursor.execute(nodes_sql, node_rows)
+                    moved = 1
                     if last:
                         cursor.execute(head_sql, head_params)
+                        moved = cursor.rowcount
+                if last and moved != 1:
+                    # The caller's transaction must roll back (the entries were inserted): retrying
+                    # routes them to the agency's new ledger.
+                    raise LedgerStateError(
+                        f"agencies {unmapped} were assigned to another ledger while this transaction appended "
+                        "their entries to the default ledger; the change was not recorded, try again"
+                    )
     for p in pending:
         # The rows exist now: tell Django, so that each instance behaves like a fetched one.
         p.entry._state.adding = False
@@ -440,6 +512,12 @@ def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
     if ledger.is_log_of_heads:
         raise LedgerError("the log of heads records checkpoints, not an agency's entries")
     with transaction.atomic():
+        # An agency not mapped writes to the default ledger: its head's lock is held by any
+        # transaction appending the agency's entries there until it commits. Taken before the
+        # check, so that an append in flight is waited for and then seen (and refused below); an
+        # append that routed before this mapping commits and locks the head after it is refused
+        # by the guard of `_append_all`. Never splits a case across two ledgers.
+        _head_locked(ledger_id=DEFAULT_LEDGER)
         current = LedgerAgency.objects.filter(agency_id=agency_id).first()
         if current is not None:
             if current.ledger_id == ledger.id:
@@ -457,12 +535,32 @@ def ledger_agency_assign(*, agency_id: int, ledger: Ledger) -> LedgerAgency:
 # --- checkpoints --------------------------------------------------------------------------------
 
 
+def ledger_heads_lock(*, ledger_ids: Iterable[int]) -> None:
+    """Lock these ledgers' heads in the one global order of the ledger (ascending id), in the
+    caller's transaction. Whoever holds several heads at once takes them this way (`_append_all`,
+    `checkpoint_issue`, a case file's export), so that two of them cannot wait on each other."""
+    _require_atomic()
+    for ledger_id in sorted(set(ledger_ids)):
+        _head_locked(ledger_id=ledger_id)
+
+
+def checkpoint_locks(*, ledger_id: int) -> list[int]:
+    """The heads a checkpoint of `ledger_id` locks: its own, and the log of heads that records it."""
+    log = ledger_log_of_heads()
+    return [ledger_id] if log is None or log.id == ledger_id else sorted({ledger_id, log.id})
+
+
 def checkpoint_issue(*, ledger_id: int = DEFAULT_LEDGER) -> Checkpoint:
     """Sign a ledger's current tree head as a C2SP checkpoint and store it; when the newest
     checkpoint already covers the current size, return it instead of signing the same head again.
-    A newly signed head of a county ledger is also recorded in the log of heads, if there is one."""
+    A newly signed head of a county ledger is also recorded in the log of heads, if there is one.
+
+    The ledger's head and the log's are locked first, in the global order (`ledger_heads_lock`):
+    a caller that appends to the ledger before it asks for the checkpoint (a case file's export)
+    takes `checkpoint_locks` before its append."""
     _require_atomic()
     with transaction.atomic():
+        ledger_heads_lock(ledger_ids=checkpoint_locks(ledger_id=ledger_id))
         head = _head_locked(ledger_id=ledger_id)
         hasher = hasher_for(head.algorithm)
         # The head is a cache: what gets signed is the root recomputed from the stored nodes.
@@ -487,7 +585,9 @@ def checkpoint_issue(*, ledger_id: int = DEFAULT_LEDGER) -> Checkpoint:
 
 
 def checkpoints_issue_all() -> list[Checkpoint]:
-    """Sign every ledger's head, then the log of heads (which then commits to all of them)."""
+    """Sign every ledger's head, then the log of heads (which then commits to all of them), in
+    the caller's transaction: heads are locked in ascending id (the log's with each ledger's, in
+    the same order), never one of lower id after one of higher id."""
     _require_atomic()
     log = ledger_log_of_heads()
     ids = [i for i in Ledger.objects.order_by("id").values_list("id", flat=True) if log is None or i != log.id]

@@ -11,7 +11,15 @@ root at every checkpointed size, and compare them with what is stored:
 - every checkpoint (stored, and any given on the command line): its signature, that its columns
   match its signed text, that its root equals the recomputed root at its size, and that the
   entries it covers still exist (cut-off entries are named);
-- the head row, which appends build on, against the recomputed tree.
+- the head row, which appends build on, against the recomputed tree;
+- routing: every entry of a case lies in the ledger of its agency (`LedgerAgency`, else the
+  default ledger);
+- references: a `ledger_seq` column names no ledger of its own. The rule (kept instead of a
+  column per table): it is a seq in the ledger of its row's `agency` (a foreign key to
+  registry.Agency; the default ledger for a row without agency or an agency not mapped), which
+  `ledger_agency_assign` keeps stable (an agency with case entries cannot move). Every model with
+  both fields is found by introspection (no app above is imported), and a row whose seq has no
+  entry in that ledger, or an entry of another agency, is named.
 
 Entries are streamed in batches ordered by seq (keyset pagination on the primary key), so memory
 stays flat; batches are aligned powers of two so that the nodes they close are fetched by range.
@@ -34,7 +42,7 @@ from django.db import connection
 from sanxiang.ledger import keys
 from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count
-from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, Node
+from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, LedgerAgency, Node
 from sanxiang.ledger.notes import NoteError, Verifier, checkpoint_verify
 from sanxiang.ledger.selectors import ledger_origin_for
 
@@ -334,6 +342,8 @@ def ledger_verify(
     report.root = tree.root()
     _check_claims(report, claims, roots_at, tree_size)
     _check_head(report, head, tree, hasher)
+    _check_routing(report, ledger_id)
+    _check_seq_references(report, ledger_id)
     report.checkpoints_checked = len(claims)
 
     if run_extra_checks:
@@ -482,6 +492,90 @@ def _check_claims(report, claims, roots_at, tree_size: int) -> None:
                     checkpoint=claim.label,
                 )
             )
+
+
+def _check_routing(report: VerificationReport, ledger_id: int) -> None:
+    """Every entry of a case lies in the ledger of the case's agency (`LedgerAgency`, or the
+    default ledger for an agency not mapped): otherwise the case's entries are split across two
+    ledgers and its case file cannot prove them under one head."""
+    qn = connection.ops.quote_name
+    entry_table = qn(Entry._meta.db_table)
+    where = (
+        f"FROM {entry_table} e LEFT JOIN {qn(LedgerAgency._meta.db_table)} m ON m.agency_id = e.agency_id "
+        "WHERE e.ledger_id = %s AND e.case_id IS NOT NULL AND e.agency_id IS NOT NULL "
+        "AND COALESCE(m.ledger_id, %s) <> %s"
+    )
+    params = [ledger_id, DEFAULT_LEDGER, ledger_id]
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) {where}", params)
+        (count,) = cur.fetchone()
+        if not count:
+            return
+        cur.execute(f"SELECT e.seq, e.agency_id, e.case_id, COALESCE(m.ledger_id, %s) {where} ORDER BY e.seq LIMIT 100",
+                    [DEFAULT_LEDGER, *params])
+        rows = cur.fetchall()
+    for seq, agency_id, case_id, routed in rows:
+        report.add(
+            Finding(
+                "entry_wrong_ledger",
+                f"entry {seq}: an entry of case {case_id} of agency {agency_id}, whose entries go to ledger "
+                f"{routed}, lies in ledger {ledger_id}",
+                [seq],
+            )
+        )
+    if count > len(rows):
+        report.add(Finding("entry_wrong_ledger", f"{count - len(rows)} more case entries lie outside their agency's ledger"))
+
+
+def _seq_referencing_models() -> list:
+    """The models with a `ledger_seq` column and an `agency` foreign key to registry.Agency."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if "ledger_seq" not in names or "agency" not in names:
+            continue
+        agency = model._meta.get_field("agency")
+        if agency.related_model is not None and agency.related_model._meta.label == "registry.Agency":
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def _check_seq_references(report: VerificationReport, ledger_id: int) -> None:
+    """Every row's `ledger_seq` routed to this ledger (by the row's agency) names an entry of it,
+    of the same agency (the rule of the module docstring)."""
+    qn = connection.ops.quote_name
+    for model in _seq_referencing_models():
+        table = qn(model._meta.db_table)
+        pk = qn(model._meta.pk.column)
+        agency = qn(model._meta.get_field("agency").column)
+        where = (
+            f"FROM {table} t LEFT JOIN {qn(LedgerAgency._meta.db_table)} m ON m.agency_id = t.{agency} "
+            f"LEFT JOIN {qn(Entry._meta.db_table)} e ON e.ledger_id = %s AND e.seq = t.ledger_seq "
+            "WHERE t.ledger_seq IS NOT NULL AND COALESCE(m.ledger_id, %s) = %s "
+            f"AND (e.seq IS NULL OR (e.agency_id IS NOT NULL AND t.{agency} IS NOT NULL AND e.agency_id <> t.{agency}))"
+        )
+        params = [ledger_id, DEFAULT_LEDGER, ledger_id]
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT COUNT(*) {where}", params)
+            (count,) = cur.fetchone()
+            if not count:
+                continue
+            cur.execute(f"SELECT t.{pk}, t.ledger_seq, e.seq {where} ORDER BY t.{pk} LIMIT 100", params)
+            rows = cur.fetchall()
+        label = model._meta.label
+        for row_pk, seq, found in rows:
+            what = "no entry" if found is None else "an entry of another agency"
+            report.add(
+                Finding(
+                    "ledger_seq_dangling",
+                    f"{label} {row_pk}: its ledger_seq {seq} names {what} in ledger {ledger_id}",
+                    [seq],
+                )
+            )
+        if count > len(rows):
+            report.add(Finding("ledger_seq_dangling", f"{label}: {count - len(rows)} more rows name no entry of theirs"))
 
 
 def _check_head(report: VerificationReport, head: Head | None, tree: _Tree, hasher: Hasher) -> None:

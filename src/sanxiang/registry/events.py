@@ -1,11 +1,16 @@
-"""Typed factories for the ledger events of the registry (one per kind of change).
+"""Typed factories for the ledger events of the registry (one per kind of change), and the typed
+events the registry emits for the apps above it (`REGISTRY_EVENTS`: the cases keep a projection
+that reads the party, the agency and the matter of each case; the registry sits below them and
+never imports them).
 
 Personal identifiers never enter the ledger in clear: the ledger is kept for ever and may be
 shown in court, so an officer's or party's ID number is recorded as an unsalted SHA-256
 fingerprint that proves which number was entered without disclosing it."""
 
 import hashlib
+from dataclasses import dataclass
 
+from sanxiang.hooks import EventBus
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
 
@@ -140,3 +145,37 @@ def registry_imported_event(
         subject="registry-import",
         files=(FileDigest(sha256=file_sha256, size=file_size),),
     )
+
+
+# --- typed events for the apps above -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyChanged:
+    """An agency's row changed (the fields named): what the apps above derived from it may move
+    (its region selects local parameters, its kind the documents' wording)."""
+
+    agency_id: int
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PartyChanged:
+    """A party's row changed (the fields named): its kind selects the hearing thresholds."""
+
+    party_id: int
+    changed: frozenset[str]
+
+
+@dataclass(frozen=True)
+class MatterChanged:
+    """A matter's row changed (the fields named)."""
+
+    matter_id: int
+    changed: frozenset[str]
+
+
+# Emitted by the registry's services in the transaction of the change, before its ledger entry
+# (the ledger head is locked from the append to the commit); subscribers react inside it
+# (atomic=True) or after it commits.
+REGISTRY_EVENTS = EventBus("registry")

@@ -152,6 +152,7 @@ def agency_update(*, actor: Actor | None, agency: Agency, **fields: Any) -> Agen
     if violations:
         raise Refused(violations)
     agency.save()
+    events.REGISTRY_EVENTS.emit(events.AgencyChanged(agency_id=agency.pk, changed=frozenset(changed)))
     entry_append(event=events.agency_updated_event(agency=agency, changed=changed), actor=actor)
     return agency
 
@@ -304,6 +305,7 @@ def matter_update(*, actor: Actor | None, matter: Matter, **fields: Any) -> Matt
     if violations:
         raise Refused(violations)
     matter.save()
+    events.REGISTRY_EVENTS.emit(events.MatterChanged(matter_id=matter.pk, changed=frozenset(changed)))
     entry_append(event=events.matter_updated_event(matter=matter, changed=changed), actor=actor)
     return matter
 
@@ -382,5 +384,6 @@ def party_update(*, actor: Actor | None, party: Party, **fields: Any) -> Party:
     if violations:
         raise Refused(violations)
     party.save()
+    events.REGISTRY_EVENTS.emit(events.PartyChanged(party_id=party.pk, changed=frozenset(changed)))
     entry_append(event=events.party_updated_event(party=party, changed=changed), actor=actor)
     return party

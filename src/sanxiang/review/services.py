@@ -201,9 +201,13 @@ def catalogue_publish(*, actor: User | None, agency: Agency) -> CataloguePublica
         published_by=actor,
     )
     publication.save()
-    entry = entry_append(event=events.catalogue_published_event(publication=publication), actor=actor)
-    publication.ledger_seq = entry.seq
-    publication.save(update_fields=["ledger_seq"])
+
+    def seq_stored(entry) -> None:
+        # At once outside a ledger batch; inside one, when the batch is flushed.
+        publication.ledger_seq = entry.seq
+        CataloguePublication.objects.filter(pk=publication.pk).update(ledger_seq=entry.seq)
+
+    entry_append(event=events.catalogue_published_event(publication=publication), actor=actor, then=seq_stored)
     # The public read model (publication) writes its row in this transaction.
     catalogue_published_emit(catalogue_public_event(publication=publication))
     # A version published on the day of a decision was in force for it: that day's figures change.

@@ -141,7 +141,9 @@ def coercion_deadline_phases(
     try:
         soon = int(parameter(context, snapshot, "coercion.deadlines.due_soon_days", on=on).value)
     except ParameterMissing as missing:
-        return [], [DeadlineProblem(missing.violation)]
+        # The deadlines are still computed, without the due-soon alert; the case says why.
+        problems.append(DeadlineProblem(missing.violation))
+        soon = 0
 
     def add(code: str, label: str, due: dt.date, estimated: bool, basis: str, completed_on: dt.date | None,
             late: bool | None = None) -> None:

@@ -185,9 +185,15 @@ def penalty_deadline_phases(
     be computed. Nothing here depends on the day but the due-soon alert (`soon_days`, the
     parameter in force on `on`)."""
     context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
-    soon = parameter(context, snapshot, "penalty.deadlines.due_soon_days", on=on).value
     phases: list[DeadlinePhase] = []
     problems: list[DeadlineProblem] = []
+    try:
+        soon = parameter(context, snapshot, "penalty.deadlines.due_soon_days", on=on).value
+    except ParameterMissing as missing:
+        # The deadlines are still computed (none is due soon before its day): only the alert is
+        # missing, and the case says why.
+        problems.append(DeadlineProblem(missing.violation))
+        soon = 0
     shown_from: dt.date | None = None  # from which day a problem found now matters
 
     def computed(rule, *args):
