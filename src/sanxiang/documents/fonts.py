@@ -8,8 +8,8 @@ OpenType file `SANXIANG_DOCUMENT_FONT` names. Each document embeds a subset of t
 a ToUnicode map, so that the text stays searchable and copyable.
 
 Without the font, documents are still made, with Adobe's standard CID font STSong-Light, which no
-PDF embeds (every reader substitutes its own Song face): `document_font().embedded` tells which,
-and the system check of the cases app warns about it.
+PDF embeds (every reader substitutes its own Song face), a warning is logged, and
+`document_font().embedded` tells which; such documents are not marked PDF/A.
 """
 
 from __future__ import annotations
