@@ -265,6 +265,15 @@ class CFFFont:
     _global_subrs: tuple[tuple[int, int], ...]
     _top_raw: tuple[bytes, ...]  # FontBBox, FontMatrix entries of the Top DICT
     _cache: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
+    _subrs: dict[int, list[bytes]] = field(default_factory=dict, compare=False, repr=False)
+
+    def _subroutines(self, fd: int) -> list[bytes]:
+        """The subroutines of Font DICT `fd` (-1: the global ones), sliced once."""
+        found = self._subrs.get(fd)
+        if found is None:
+            spans = self._global_subrs if fd < 0 else self._font_dicts[fd][2]
+            found = self._subrs[fd] = [self._cff[a:b] for a, b in spans]
+        return found
 
     def width(self, glyph: int) -> int:
         return self.advances[glyph] if glyph < len(self.advances) else 1000
@@ -273,13 +282,11 @@ class CFFFont:
         """The glyph's charstring with its subroutines inlined (kept for the next document)."""
         found = self._cache.get(glyph)
         if found is None:
-            cff = self._cff
             start, end = self._charstrings[glyph]
-            _, _, local = self._font_dicts[self._fd_of_glyph[glyph]]
             worker = _Desubroutinizer(
-                global_subrs=[cff[a:b] for a, b in self._global_subrs], local_subrs=[cff[a:b] for a, b in local]
+                global_subrs=self._subroutines(-1), local_subrs=self._subroutines(self._fd_of_glyph[glyph])
             )
-            worker.run(cff[start:end])
+            worker.run(self._cff[start:end])
             found = self._cache[glyph] = bytes(worker.out)
         return found
 
