@@ -305,7 +305,7 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
 
 CHECKLIST_PASS = {f"check_{item}": "pass" for item in REVIEW_CHECKLIST}
 AGREE = {**CHECKLIST_PASS, "opinion": "agree", "reasons": "事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意。"}
-PACKAGE = {"evidence_list": ["现场检查笔录", "询问笔录", "现场照片", "营业执照复印件"],
+PACKAGE = {"evidence_list": ["询问笔录", "涉案商品现场照片", "营业执照复印件"],
            "explanation": "当事人违法行为涉及重大公共利益，拟按裁量基准处罚，提请法制审核。"}
 # People of the demo bureau who hold no account: named, as the records name everyone.
 HEARING_CLERK = "王晓燕"
