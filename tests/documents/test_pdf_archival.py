@@ -116,3 +116,18 @@ def test_a_file_that_is_not_a_cff_font_is_refused(tmp_path):
     path.write_bytes(b"\x00\x01\x00\x00" + bytes(100))
     with pytest.raises(FontUnsupported):
         cff_font_load(path, postscript_name="NotoSerifCJKsc-Regular")
+
+
+def test_invisible_characters_print_nothing_rather_than_a_box():
+    """A zero-width space or a direction mark pasted into a name has no glyph: it is left out of the
+    text, not refused and not drawn as the font's .notdef box."""
+    from dataclasses import replace
+
+    context = sample_context()
+    pasted = replace(context, party=replace(context.party, name="乌审旗\u200b草原\u202e味道餐饮有限公司"))
+    data = document_render(kind="decision_document", context=pasted).pdf
+    assert "乌审旗草原味道餐饮有限公司" in pdf_text(data)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    font = next(iter(reader.pages[0]["/Resources"]["/Font"].values())).get_object()
+    widths = font["/DescendantFonts"][0].get_object()["/W"]
+    assert 0 not in widths[0::2], "no .notdef glyph used"

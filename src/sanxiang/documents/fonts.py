@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +44,11 @@ EMBEDDED_NAME = "SanxiangSerif"
 STANDARD_NAME = "STSong-Light"
 
 
+def invisible(character: str) -> bool:
+    """A control or format character (U+200B, U+202E …): printed as nothing, never refused."""
+    return unicodedata.category(character) in ("Cc", "Cf")
+
+
 @dataclass(frozen=True)
 class DocumentFont:
     """The font the PDF writer uses: its reportlab name, and whether documents embed it."""
@@ -54,7 +61,7 @@ class DocumentFont:
     def has(self, character: str) -> bool:
         """Whether the font can print the character (the standard CID font: UCS-2 only)."""
         if self.cff is not None:
-            return ord(character) in self.cff.char_to_glyph
+            return ord(character) in self.cff.char_to_glyph or invisible(character)
         return ord(character) <= 0xFFFF
 
     def width(self, character: str) -> float:
@@ -91,11 +98,19 @@ class EmbeddedCIDFont:
     def _glyph(self, character: str) -> int:
         return self.cff.char_to_glyph.get(ord(character), 0)
 
+    def _printed(self, text: str) -> Iterator[int]:
+        """The glyphs of the text; invisible format characters the font lacks (a zero-width
+        space, a direction mark) print nothing rather than the .notdef box."""
+        for character in text:
+            glyph = self._glyph(character)
+            if glyph or not invisible(character):
+                yield glyph
+
     def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:  # reportlab's name
         if isinstance(text, bytes):
             text = text.decode(encoding)
         width = self.cff.width
-        return sum(width(self._glyph(c)) for c in text) * size / 1000
+        return sum(width(glyph) for glyph in self._printed(text)) * size / 1000
 
     def _state(self, doc: Any) -> _State:
         state = self.state.get(doc)
@@ -110,6 +125,8 @@ class EmbeddedCIDFont:
         codes = bytearray()
         for character in text:
             glyph = self._glyph(character)
+            if not glyph and invisible(character):
+                continue
             state.glyphs.setdefault(glyph, character)
             codes += glyph.to_bytes(2, "big")
         return [(0, bytes(codes))]
