@@ -29,6 +29,7 @@ from sanxiang.documents import (
     document_problems,
     document_render,
 )
+from sanxiang.documents.fonts import document_font
 from sanxiang.procedure.violations import Refused
 from tests.documents.samples import ISSUED_ON, sample_context, summary_context
 
@@ -381,11 +382,20 @@ def test_the_seal_never_stands_alone_on_the_last_page():
         assert sealed[0], f"seal alone on the last page with {extra_lines} extra lines"
 
 
-def test_characters_the_standard_font_cannot_carry_are_refused_not_garbled():
+def test_characters_the_font_cannot_carry_are_refused_not_garbled():
     context = sample_context()
-    rare = replace(context, party=replace(context.party, name="张𠮷"))
-    with pytest.raises(CharactersUnprintable, match="U\\+20BB7"):
+    # U+2A6D6 (CJK Extension B) has no glyph in Noto Serif CJK SC, nor in the standard CID font.
+    rare = replace(context, party=replace(context.party, name="张\U0002A6D6"))
+    with pytest.raises(CharactersUnprintable, match="U\\+2A6D6"):
         document_render(kind="decision_document", context=rare)
+    # With the embedded font, a character beyond the BMP that it has (𠮷, U+20BB7) prints and
+    # extracts; the standard CID font (UCS-2) refuses it.
+    beyond = replace(context, party=replace(context.party, name="张𠮷"))
+    if document_font().embedded:
+        assert "张𠮷" in pdf_text(document_render(kind="decision_document", context=beyond).pdf)
+    else:
+        with pytest.raises(CharactersUnprintable, match="U\\+20BB7"):
+            document_render(kind="decision_document", context=beyond)
     # Rare characters inside the Basic Multilingual Plane print and extract.
     common = replace(context, party=replace(context.party, name="李玥堃燚"))
     assert "李玥堃燚" in pdf_text(document_render(kind="decision_document", context=common).pdf)

@@ -12,10 +12,13 @@ from sanxiang.documents.text import (
     amount_render,
     amount_render_capital,
     amount_render_figures,
+    clause_render,
     date_render,
     datetime_render,
     number_render_chinese,
     period_render,
+    proves_render,
+    sentence_render,
 )
 
 
@@ -139,3 +142,29 @@ def test_dates_as_documents_print_them():
         period_render(start=start, end=end + dt.timedelta(days=1))
         == "2026年9月3日9时30分至2026年9月4日10时40分"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "sentence"),
+    [
+        ("同意承办机构意见", "同意承办机构意见。"),
+        ("同意承办机构意见。", "同意承办机构意见。"),
+        ("维持拟作出的处罚决定。。", "维持拟作出的处罚决定。"),
+        ("维持拟作出的处罚决定，", "维持拟作出的处罚决定。"),
+        ("  维持；  ", "维持。"),
+        ("是否申请回避？", "是否申请回避？"),
+        ("", ""),
+        ("。", ""),
+    ],
+)
+def test_user_text_ends_a_sentence_with_one_mark(typed, sentence):
+    """集体讨论 summaries ended in "。。" (issue 13): the document's mark replaces the user's."""
+    assert sentence_render(typed) == sentence
+
+
+def test_a_clause_loses_its_closing_mark_and_what_it_proves_its_repeated_verb():
+    assert clause_render("经营超过保质期的食品。") == "经营超过保质期的食品"
+    # 决定书 printed "现场照片，证明证明涉案商品" when the officer typed 证明 himself.
+    assert proves_render("证明涉案商品。") == "涉案商品"
+    assert proves_render("用以证明：进货情况") == "进货情况"
+    assert proves_render("涉案商品的来源") == "涉案商品的来源"

@@ -50,6 +50,7 @@ from sanxiang.documents import (
     TransferDetails,
 )
 from sanxiang.documents.registry import DOCUMENT_KINDS
+from sanxiang.documents.text import date_render, sentence_render
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.penalty import PenaltyCaseSnapshot, PenaltyTerms
 from sanxiang.procedure.penalty.guards import min_officers
@@ -99,6 +100,16 @@ class OfficerInfo:
 
 
 @dataclass(frozen=True)
+class EvidenceFileInfo:
+    """A file uploaded to the case as evidence (a photo, a recording, a scanned 书证): never a
+    document the platform issued, which is the case's output, not its evidence."""
+
+    title: str  # the file's name as uploaded, without its extension
+    kind: str  # photo | audio | video | document | electronic_data (evidence.EvidenceKind)
+    on: dt.date | None  # captured (Asia/Shanghai); None when the upload did not say
+
+
+@dataclass(frozen=True)
 class CaseInfoIn:
     number: str
     title: str
@@ -106,6 +117,8 @@ class CaseInfoIn:
     party: PartyInfo | None
     officers: tuple[OfficerInfo, ...]  # every officer of the agency the case may name
     assigned_ids: tuple[int, ...]  # the case's own officers
+    # The case's evidence files in the order they were uploaded (the documents it issued left out).
+    evidence_files: tuple[EvidenceFileInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,54 @@ def evidence_parse(line: str) -> Evidence:
         if found:
             return Evidence(name.strip(), proves.strip())
     return Evidence(line.strip())
+
+
+# How a document names each kind of evidence file (证据种类, 行政诉讼法第三十三条).
+EVIDENCE_FILE_KINDS = {
+    "photo": "照片",
+    "audio": "录音",
+    "video": "录像",
+    "document": "书证",
+    "electronic_data": "电子数据",
+}
+# Typed lines that name a record the case already holds: their 证明事项 goes to that record.
+RECORD_NAMES = {"询问笔录": "inquiry", "现场检查笔录": "inspection", "现场笔录": "inspection", "检查笔录": "inspection"}
+
+
+def evidence_of(case: CaseInfoIn, texts: PenaltyTexts) -> tuple[Evidence, ...]:
+    """The evidence a document lists (调查终结报告, 事先告知书, 决定书), from the case's records, not
+    retyped: each 现场检查笔录 and 询问笔录 the case made, and each file uploaded to it, in the
+    order they were made; then the officer's 其他证据 lines. A typed line that names a kind of
+    record the case holds ("询问笔录：进货和销售情况") gives that record what it proves instead of
+    being listed twice. The documents the platform issued are not evidence and are not listed."""
+    typed = [evidence_parse(line) for line in texts.findings.evidence if line.strip()]
+    proves = {"inquiry": "", "inspection": ""}
+    others = []
+    made = {"inquiry": bool(texts.inquiries), "inspection": bool(texts.inspections)}
+    for item in typed:
+        record = RECORD_NAMES.get(item.name)
+        if record is not None and made[record]:
+            proves[record] = proves[record] or item.proves
+        else:
+            others.append(item)
+    dated: list[tuple[dt.date, int, Evidence]] = []
+    undated = dt.date.max
+    for index, inspection in enumerate(texts.inspections):
+        where = f"{inspection.place}，" if inspection.place.strip() else ""
+        day = f"{date_render(on=inspection.on)}" if inspection.on else ""
+        label = f"现场检查笔录（{where}{day}）" if where or day else "现场检查笔录"
+        dated.append((inspection.on or undated, index, Evidence(label, proves["inspection"])))
+    for index, inquiry in enumerate(texts.inquiries):
+        parts = [p for p in (inquiry.interviewee.strip(), date_render(on=inquiry.on) if inquiry.on else "") if p]
+        label = f"询问笔录（{'，'.join(parts)}）" if parts else "询问笔录"
+        dated.append((inquiry.on or undated, 1000 + index, Evidence(label, proves["inquiry"])))
+    for index, upload in enumerate(case.evidence_files):
+        kind = EVIDENCE_FILE_KINDS.get(upload.kind, "")
+        parts = [p for p in (kind, date_render(on=upload.on) if upload.on else "") if p]
+        label = f"{upload.title}（{'，'.join(parts)}）" if parts else upload.title
+        dated.append((upload.on or undated, 2000 + index, Evidence(label)))
+    dated.sort(key=lambda row: (row[0], row[1]))
+    return tuple(evidence for _, _, evidence in dated) + tuple(others)
 
 
 def penalty_of(terms: PenaltyTerms | None, detail: str) -> Penalty | None:
@@ -255,7 +316,7 @@ def document_context(
         "party": party_of(case),
         "officers": named(case.assigned_ids),
         "facts": findings.facts or opening.summary,
-        "evidence": tuple(evidence_parse(line) for line in findings.evidence),
+        "evidence": evidence_of(case, texts),
         "violated": tuple(basis_parse(line) for line in findings.violated or opening.violated),
         "penalty_bases": tuple(basis_parse(line) for line in bases),
         "penalty": penalty,
@@ -281,6 +342,7 @@ def document_context(
             interviewee=Person(inquiry.interviewee, relation=inquiry.relation),
             recorder=inquiry.recorder,
             exchanges=tuple(exchange_parse(line) for line in inquiry.exchanges),
+            recusal_answer=inquiry.recusal_answer,
         )
         values["issued_on"] = inquiry.on
     elif kind == "inspection_record":
@@ -377,7 +439,7 @@ def document_context(
             receipt_number=on_spot.receipt_number,
         )
     elif kind == "review_opinion":
-        values["review"] = review_details(snapshot=snapshot, texts=texts, context=context, party_name=party.name if party else "")
+        values["review"] = review_details(snapshot=snapshot, texts=texts, context=context, office=case.agency.name)
         values["issued_on"] = values["review"].reviewed_on or issue.on
     elif kind == "collective_discussion":
         values["discussion"] = discussion_details(snapshot=snapshot, texts=texts)
@@ -444,9 +506,11 @@ def proposed_sentence(snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts) -> str
 
 
 def review_details(
-    *, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts, context: GuardContext, party_name: str = ""
+    *, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts, context: GuardContext, office: str = ""
 ) -> ReviewDetails:
-    """The latest opinion with the round it answers, for the 法制审核意见书."""
+    """The latest opinion with the round it answers, for the 法制审核意见书. The 承办机构 is an
+    organisation: `office`, the agency's 内设机构 that handles the case or else the agency itself
+    (the registry keeps no 内设机构 yet); the person who submitted is the 承办人."""
     from sanxiang.procedure.penalty.review import major_assessment
     from sanxiang.procedure.penalty.snapshot import CHECKLIST_FINDINGS, REVIEW_CHECKLIST, REVIEW_OPINIONS
 
@@ -461,7 +525,8 @@ def review_details(
     return ReviewDetails(
         round=review.round or 1,
         submitted_on=request.on,
-        submitted_by=request.by,
+        submitted_by=office,
+        handler=request.by,
         reviewer=review.reviewer,
         reviewed_on=review.on,
         major_criteria=tuple(c.label for c in major_assessment(snapshot, context).criteria),
@@ -493,9 +558,8 @@ def discussion_details(*, snapshot: PenaltyCaseSnapshot, texts: PenaltyTexts) ->
     review_summary = ""
     if opinion is not None:
         reasons = texts.reviews[-1].reasons if texts.reviews else ""
-        review_summary = f"{opinion.given_on.isoformat()}法制审核意见：{REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion)}" + (
-            f"。{reasons}" if reasons else ""
-        )
+        label = REVIEW_OPINIONS.get(opinion.opinion, opinion.opinion)
+        review_summary = f"{date_render(on=opinion.given_on)}，法制审核意见为“{label}”。" + sentence_render(reasons)
     from sanxiang.procedure.penalty.steps import DISCUSSION_RESOLUTIONS
 
     return DiscussionDetails(

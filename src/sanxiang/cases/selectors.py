@@ -22,8 +22,9 @@ from sanxiang.accounts.permissions import (
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_field_load, facts_load
 from sanxiang.cases.models import Case, CaseDeadline, CaseProcedure, IssuedDocument
-from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyInfo
+from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, EvidenceFileInfo, OfficerInfo, PartyInfo
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
+from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_spec, procedures_all
@@ -295,7 +296,27 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
         ),
         officers=tuple(OfficerInfo(o.pk, o.name, certificate_number(o)) for o in officers),
         assigned_ids=assigned,
+        evidence_files=case_evidence_files(case_id=case.pk),
     )
+
+
+def case_evidence_files(*, case_id: int) -> tuple[EvidenceFileInfo, ...]:
+    """The files uploaded to the case as evidence, oldest first: the PDF and DOCX of the documents
+    the case issued are stored as evidence records too, and are left out (one query)."""
+    issued = IssuedDocument.objects.filter(case_id=case_id)
+    records = (
+        EvidenceRecord.objects.filter(case_id=case_id)
+        .exclude(pk__in=issued.values("pdf_id"))
+        .exclude(pk__in=issued.values("docx_id"))
+        .order_by("uploaded_at", "pk")
+        .values_list("original_name", "kind", "captured_at")
+    )
+    files = []
+    for name, kind, captured_at in records:
+        title = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+        on = timezone.localtime(captured_at).date() if captured_at else None
+        files.append(EvidenceFileInfo(title=title, kind=kind, on=on))
+    return tuple(files)
 
 
 # --- guard context ----------------------------------------------------------------------------------

@@ -136,12 +136,27 @@ class _Story:
         )
         evidence_ingest(actor=officer, source=io.BytesIO(_mp4(seed)), meta=meta)
 
-    def record_scan(self, step: str, title: str) -> None:
+    def record_photo(self, step: str, on: dt.date, title: str, seed: int) -> None:
+        """A photo taken on the spot, uploaded to the case under the step it was taken in."""
+        officer = self.users["officer"]
+        meta = evidence_metadata_check(
+            actor=officer, kind="photo", original_name=f"{title}.jpg", case=self.case, step=step,
+            captured_at=timezone.make_aware(dt.datetime.combine(on, dt.time(9, 40))),
+        )
+        evidence_ingest(actor=officer, source=io.BytesIO(_jpeg(seed)), meta=meta)
+
+    def record_scan(self, step: str, title: str, on: dt.date | None = None) -> None:
         """A record made on paper (a 没收财物处理记录), scanned into the case under its record kind."""
         officer = self.users["officer"]
+        captured_at = timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0))) if on else None
         meta = evidence_metadata_check(actor=officer, kind="document", original_name=f"{title}.pdf", case=self.case,
-                                       step=step)
+                                       step=step, captured_at=captured_at)
         evidence_ingest(actor=officer, source=io.BytesIO(_scan(title)), meta=meta)
+
+
+def _jpeg(seed: int) -> bytes:
+    """A photo as the evidence store sees it: a JPEG's start and end markers around data."""
+    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + random.Random(seed).randbytes(2000) + b"\xff\xd9"
 
 
 def _scan(title: str) -> bytes:
@@ -209,21 +224,30 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
     day = s.working_days_after(day, 1)
     if not s.step("investigate", day):
         return
+    # The record is kept by the second officer, and the party speaks through its representative:
+    # names, never roles in place of names (a 笔录 goes to court).
+    names = list(story.case.officers.order_by("pk").values_list("name", flat=True))
+    party = story.case.party
+    speaker = (party.legal_representative or party.name) if party is not None else "当事人"
     act = {"on": day, "start_time": "09:30", "end_time": "10:30", "officer_ids": officer_ids, "certificate_shown": True,
-           "recorder": "记录员"}
+           "recorder": names[-1]}
     if plan.stop == "investigating":
         # One case shows a 现场检查笔录 too; the others keep to the questioning (each document
         # is rendered, and the demo is loaded by tests).
         s.step("record_inspection", day, **act, place="当事人经营场所", findings="现场查见涉案商品，已拍照取证。",
-               present_person="店长")
+               present_person=speaker)
         return
-    s.step("record_inquiry", day, **act, place="本局询问室", interviewee="当事人的负责人", relation="当事人的法定代表人",
-           exchanges=["问：我们是乌审旗市场监督管理局的执法人员，已出示执法证件，你是否看清？", "答：看清了。",
+    s.step("record_inquiry", day, **act, place="本局询问室", interviewee=speaker, relation="当事人的法定代表人",
+           recusal_answer="no",
+           exchanges=["问：你是否看清了我们出示的执法证件？", "答：看清了。",
                       "问：涉案商品是什么时候购进的？", "答：上个月购进的。"])
+    # What the officers took on the spot, uploaded to the case: the report lists it from the records.
+    s.record_photo("investigate", day, "涉案商品现场照片", seed=index)
+    s.record_scan("investigate", "营业执照复印件", on=day)
     day = s.working_days_after(day, 2)
     penalty = {"hearing": HEARING_PENALTY, "confiscate": CONFISCATION_PENALTY}.get(plan.variant, PENALTY)
     if not s.step("end_investigation", day, process="经现场检查、询问当事人，调查终结。", facts=f"当事人{plan.title.removesuffix('案').removeprefix('涉嫌')}。",
-                  evidence=["现场检查笔录：现场情况", "询问笔录：进货和销售情况", "现场照片：涉案商品"], violated=VIOLATED,
+                  evidence=["询问笔录：进货和销售情况"], violated=VIOLATED,
                   **penalty):
         return
     day = s.working_days_after(day, 1)
@@ -235,12 +259,13 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
         hearing_day = s.working_days_after(notice_day, 8)
         presiding = str(story.users["reviewer"].officer_id)
         if not s.step("schedule_hearing", notice_day, notice_served_on=notice_day, scheduled_for=hearing_day,
-                      time="09:00", place="本局听证室", presiding=presiding, clerk="书记员", agent_count=1):
+                      time="09:00", place="本局听证室", presiding=presiding, clerk=HEARING_CLERK, agent_count=1):
             return
         if s.case.state == plan.stop:
             return  # the hearing is still to come
         s.record_video("hearing", hearing_day, seed=index)
-        s.step("hold_hearing", hearing_day, end_time="11:00", attendees=["当事人的法定代表人", "委托代理人一名"],
+        s.step("hold_hearing", hearing_day, end_time="11:00",
+               attendees=[f"{speaker}（法定代表人）", f"{HEARING_AGENT}（委托代理人）"],
                exchanges=["主持人：现在开始听证。", "调查人员：陈述案件事实、证据和处罚建议。", "当事人：请求从轻处罚。"])
         return
     decide_day = s.working_days_after(day, 5) + DAY
@@ -255,7 +280,7 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
     if not s.step("decide", decide_day):
         return
     serve_day = s.working_days_after(decide_day, 1)
-    if not s.step("serve", serve_day, method="direct", served_on=serve_day, place="当事人经营场所", signed_by="当事人的负责人"):
+    if not s.step("serve", serve_day, method="direct", served_on=serve_day, place="当事人经营场所", signed_by=speaker):
         return
     if plan.variant == "court":
         # Unpaid: a demand once the payment period has run, and the court once the periods for
@@ -280,14 +305,29 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
 
 CHECKLIST_PASS = {f"check_{item}": "pass" for item in REVIEW_CHECKLIST}
 AGREE = {**CHECKLIST_PASS, "opinion": "agree", "reasons": "事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意。"}
-PACKAGE = {"evidence_list": ["现场检查笔录", "询问笔录", "现场照片", "营业执照复印件"],
+PACKAGE = {"evidence_list": ["询问笔录", "涉案商品现场照片", "营业执照复印件"],
            "explanation": "当事人违法行为涉及重大公共利益，拟按裁量基准处罚，提请法制审核。"}
-DISCUSSION = {
-    "place": "本局三楼会议室", "host": "局长", "recorder": "办公室工作人员", "leader_count": 3,
-    "participants": ["局长（主持）", "分管副局长", "副局长", "法规股负责人（列席）"],
-    "views": ["局长：同意承办机构意见", "分管副局长：同意", "副局长：同意"],
-    "conclusion": "经集体讨论，同意承办机构拟作出的处罚决定。",
-}
+# People of the demo bureau who hold no account: named, as the records name everyone.
+HEARING_CLERK = "王晓燕"
+HEARING_AGENT = "赵志刚"
+DEPUTY_HEADS = ("高建军", "白玉兰")
+DISCUSSION_RECORDER = "刘丽"
+
+
+def _discussion(s: _Story) -> dict:
+    """The heads' meeting as its record names it: the head presides, each says his view."""
+    head = s.users["head"]
+    head_name = head.display_name or (head.officer.name if head.officer_id else head.get_username())
+    reviewer = s.users["reviewer"]
+    reviewer_name = reviewer.display_name or (reviewer.officer.name if reviewer.officer_id else reviewer.get_username())
+    first, second = DEPUTY_HEADS
+    return {
+        "place": "本局三楼会议室", "host": f"{head_name}（局长）", "recorder": DISCUSSION_RECORDER, "leader_count": 3,
+        "participants": [f"{head_name}（局长）", f"{first}（分管副局长）", f"{second}（副局长）",
+                         f"{reviewer_name}（法制审核人员，列席）"],
+        "views": [f"{head_name}：同意承办机构意见", f"{first}：同意", f"{second}：同意"],
+        "conclusion": "经集体讨论，同意承办机构拟作出的处罚决定。",
+    }
 
 
 def _review(s: _Story, day: dt.date, today: dt.date) -> bool:
@@ -323,10 +363,10 @@ def _review(s: _Story, day: dt.date, today: dt.date) -> bool:
         if stage == "disagreed":
             return True
         s.record("record_collective_discussion", day, "head", held_on=day, resolution="adopt_draft",
-                 **(DISCUSSION | {"conclusion": "经集体讨论，承办机构的裁量理由成立，维持拟作出的处罚决定。"}))
+                 **(_discussion(s) | {"conclusion": "经集体讨论，承办机构的裁量理由成立，维持拟作出的处罚决定。"}))
         return True
     s.record("record_review", day, "reviewer", **AGREE)
-    s.record("record_collective_discussion", day, "head", held_on=day, **DISCUSSION)
+    s.record("record_collective_discussion", day, "head", held_on=day, **_discussion(s))
     return stage == "agreed"
 
 

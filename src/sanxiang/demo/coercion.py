@@ -149,7 +149,14 @@ def _proposal(plan: MeasurePlan, party: Party) -> dict:
     }
 
 
-def _on_spot(officers: list[Officer], taken_at: dt.datetime, plan: MeasurePlan) -> dict:
+def _present(party: Party | None) -> str:
+    """Who speaks for the party on the spot and signs for it: its representative, by name."""
+    if party is None:
+        return "当事人"
+    return party.legal_representative or party.name
+
+
+def _on_spot(officers: list[Officer], taken_at: dt.datetime, plan: MeasurePlan, party: Party | None = None) -> dict:
     label = "查封" if plan.kind == "seal_up" else "扣押"
     return {
         "taken_at": taken_at,
@@ -158,7 +165,7 @@ def _on_spot(officers: list[Officer], taken_at: dt.datetime, plan: MeasurePlan) 
         "certificates_shown": True,
         "party_notified": True,
         "party_present": True,
-        "present_person": "当事人的负责人",
+        "present_person": _present(party),
         "told_reasons_and_basis": True,
         "told_rights_and_remedies": True,
         "party_heard": True,
@@ -201,7 +208,7 @@ def _measure(s: _Story, plan: MeasurePlan, officers: list[Officer], party: Party
         # 第十九条: taken on the spot, reported and approved within 24 hours (unless the story stops first).
         hour = 16 if plan.stop == "emergency_taken" else 10
         _record_if_listed(s, plan.kind, day, 100 + index)
-        data = _proposal(plan, party) | _on_spot(officers, at(day, hour), plan)
+        data = _proposal(plan, party) | _on_spot(officers, at(day, hour), plan, party)
         s.step("coercion_take_emergency", day, emergency_reason="当事人正在装车转移涉案物品，情况紧急，需当场实施", **data)
         if not s.step("coercion_confirm_emergency", day, "head", decided_at=at(day, hour + 3),
                       reported_at=at(day, hour + 2), report="执法人员电话报告当场实施的情况", opinion="同意"):
@@ -217,7 +224,7 @@ def _measure(s: _Story, plan: MeasurePlan, officers: list[Officer], party: Party
             _freeze(s, plan, officers, day, 100 + index)
             return
         _record_if_listed(s, plan.kind, day, 100 + index)
-        s.step("coercion_take", day, **_on_spot(officers, at(day, 10), plan))
+        s.step("coercion_take", day, **_on_spot(officers, at(day, 10), plan, party))
     if plan.variant == "examined":
         # 第二十五条第三款: the testing days, told to the party in writing, are not counted.
         s.record("coercion_record_examination", day + 2 * DAY, kind="testing", institution="鄂尔多斯市食品检验检测中心",
@@ -246,7 +253,7 @@ def _freeze(s: _Story, plan: MeasurePlan, officers: list[Officer], day: dt.date,
     s.step("coercion_take", day, **_freeze_on_spot(officers, at(day, 10)))
     # 第三十一条第一款: the 冻结决定书 handed to the party within three working days.
     s.record("coercion_deliver_freeze_decision", day + DAY, delivered_on=day + DAY, method="direct",
-             signed_by="当事人的负责人")
+             signed_by=_present(s.case.party))
     if plan.stop == "extended":
         s.step("coercion_extend", day + 25 * DAY, "head", days=30, reason="涉案资金往来复杂，需进一步核查",
                notice_served_on=day + 25 * DAY)
@@ -290,14 +297,14 @@ def _decision(obligation: str, *, decided: dt.date, due_days: int = 15, number: 
 
 def _service(**changes) -> dict:
     return {"service_method": "direct", "direct_service_impossible": False, "place": "当事人经营场所",
-            "signed_by": "当事人的负责人", "note": ""} | changes
+            "note": ""} | changes
 
 
-def _demand(served: dt.date, deadline: dt.date, *, money: bool, method: str = "") -> dict:
+def _demand(served: dt.date, deadline: dt.date, *, money: bool, signed_by: str, method: str = "") -> dict:
     return {"served_on": served, "deadline": deadline,
             "method": method or "到指定的银行或者通过电子支付系统缴纳",
             "payment_method": "一次性缴纳" if money else "", "surcharge_yuan": None,
-            "statement_days": 3 if money else None, **_service()}
+            "statement_days": 3 if money else None, **_service(signed_by=signed_by)}
 
 
 def _number(prefix: str, day: dt.date, n: int) -> str:
@@ -337,7 +344,7 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
         decided = anchor - 60 * DAY
         s.record("register_decision", anchor - 20 * DAY,
                  **_decision("payment", decided=decided, number=_number("罚字", decided, 100 + index)))
-        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=True))
+        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=True, signed_by=_present(s.case.party)))
         if s.case.state == plan.stop:
             # 第三十六条: the party states its case within the demand's period; recorded and re-examined.
             s.record("record_statement", anchor + 2 * DAY, submitted_on=anchor + DAY,
@@ -351,7 +358,7 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
         decided = anchor - 100 * DAY
         s.record("register_decision", anchor - 60 * DAY,
                  **_decision("payment", decided=decided, number=_number("罚字", decided, 100 + index)))
-        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=True))
+        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=True, signed_by=_present(s.case.party)))
         s.step("sign_agreement", anchor + 20 * DAY, "head", signed_on=anchor + 20 * DAY,
                content="当事人分两期缴清罚款：签订之日起十五日内缴纳人民币贰仟元，三十日内缴纳其余部分",
                surcharge_waived_yuan=Decimal("1000"), remedial_measures_taken=True,
@@ -366,7 +373,7 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
             duty="于期限内自行拆除违法设置的招牌" if sign else "于期限内自行清除占用道路堆放的货物",
             default="逾期未拆除" if sign else "逾期未清除",
             facts="当事人违法设置招牌，危及行人安全。" if sign else "当事人占用道路堆放货物，妨碍交通。"))
-        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=False,
+        s.step("serve_demand", anchor, **_demand(anchor, anchor + 10 * DAY, money=False, signed_by=_present(s.case.party),
                                                  method="自行拆除" if sign else "自行清除"))
         decide_on = anchor + 25 * DAY
         s.step("decide_execution", decide_on, "head", method="removal",
@@ -376,7 +383,7 @@ def _enforcement(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -
                # The law that gives the agency its own power to execute (a demo: the 公路法 gives it to
                # the highway authority; a real case cites the power its own law gives it).
                power_basis="《中华人民共和国公路法》第七十九条")
-        s.step("serve_execution_decision", decide_on + DAY, served_on=decide_on + DAY, **_service())
+        s.step("serve_execution_decision", decide_on + DAY, served_on=decide_on + DAY, **_service(signed_by=_present(s.case.party)))
         return
     if plan.path == "substitute":
         _substitute(s, plan, today, index)
@@ -399,7 +406,7 @@ def _substitute(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) ->
         "act", decided=decided, number=_number("责改", decided, 100 + index), title="责令改正通知书",
         duty="于期限内自行清运并无害化处理堆放在河道旁的腐败变质食品", default="逾期未清运",
         facts="当事人将腐败变质食品堆放在无定河河道旁，污染环境。"))
-    s.step("serve_demand", decide_on - 40 * DAY, **_demand(decide_on - 40 * DAY, decide_on - 30 * DAY, money=False,
+    s.step("serve_demand", decide_on - 40 * DAY, **_demand(decide_on - 40 * DAY, decide_on - 30 * DAY, money=False, signed_by=_present(s.case.party),
                                                           method="自行清运并无害化处理"))
     s.step("decide_substitute", decide_on, "head", harm_grounds=True,
            reasons="当事人逾期不清运腐败变质食品，将造成环境污染。",
@@ -407,9 +414,9 @@ def _substitute(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) ->
            starts_at=at(perform_on, 9), ends_at=at(perform_on, 16), target="堆放在河道旁的腐败变质食品约5吨",
            cost_estimate_yuan=Decimal("6800"), performer="乌审旗洁源环境服务有限公司（与本案无利害关系）")
     if not performing:
-        s.record("serve_substitute_decision", decide_on + DAY, served_on=decide_on + DAY, **_service())
+        s.record("serve_substitute_decision", decide_on + DAY, served_on=decide_on + DAY, **_service(signed_by=_present(s.case.party)))
         return
-    s.record("serve_substitute_decision", decide_on + DAY, served_on=decide_on + DAY, **_service())
+    s.record("serve_substitute_decision", decide_on + DAY, served_on=decide_on + DAY, **_service(signed_by=_present(s.case.party)))
     s.record("serve_substitute_demand", decide_on + 2 * DAY, served_on=decide_on + 2 * DAY, note="当面催告")
     _record_if_listed(s, "substitute_performance", perform_on, 200 + index)
     s.step("perform_substitute", perform_on, starts_at=at(perform_on, 9), ends_at=at(perform_on, 15), place="无定河河道旁",
@@ -431,7 +438,7 @@ def _court(s: _Story, plan: EnforcementPlan, today: dt.date, index: int) -> None
     demand_on, apply_on = (today - days * DAY for days in COURT_SPANS[plan.stop])
     s.record("register_decision", demand_on - 10 * DAY,
              **_decision("payment", decided=decided, number=_number("罚字", decided, 100 + index)))
-    s.step("serve_demand", demand_on, **_demand(demand_on, demand_on + 10 * DAY, money=True))
+    s.step("serve_demand", demand_on, **_demand(demand_on, demand_on + 10 * DAY, money=True, signed_by=_present(s.case.party)))
     if not s.step("apply_to_court", apply_on, "head", court=COURT, target="罚款人民币伍仟元整",
                   party_opinion="被申请人收到催告书后未提出陈述和申辩",
                   attachments=["《行政处罚决定书》及送达回证", "《催告书》及送达回证", "被申请人的财产状况说明"],

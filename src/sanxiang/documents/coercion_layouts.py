@@ -35,7 +35,14 @@ from sanxiang.documents.layouts import (
     decision_remedies_para,
 )
 from sanxiang.documents.requirements import compulsion_article
-from sanxiang.documents.text import amount_render, datetime_render, number_render_chinese, period_render
+from sanxiang.documents.text import (
+    amount_render,
+    clause_render,
+    datetime_render,
+    number_render_chinese,
+    period_render,
+    sentence_render,
+)
 from sanxiang.procedure.enforcement.snapshot import EXECUTION_METHODS
 
 
@@ -45,7 +52,7 @@ def _left(text: str) -> Para:
 
 def _sentence(text: str) -> str:
     """A clause given by the workflow, closed once: "…超过保质期" and "…超过保质期。" both end in 。."""
-    return text.strip().rstrip("。；;，,") + "。"
+    return sentence_render(text)
 
 
 def _days(value: int) -> str:
@@ -335,7 +342,7 @@ def extension_notice_layout(context: DocumentContext) -> Layout:
         _left(f"{party.name}："),
         Para(f"{_measure_reference(measure, you)}，期限至{_date(measure.end)}止。"),
         Para(
-            f"因{extension.reason.strip().rstrip('。')}，经本机关负责人于{_date(extension.approved_on)}批准，"
+            f"因{clause_render(extension.reason)}，经本机关负责人于{_date(extension.approved_on)}批准，"
             f"根据{basis}的规定，本机关决定将{label}期限延长{_days(extension.days)}日，"
             f"延长后的{label}期限至{_date(extension.new_end)}止。"
         ),
@@ -360,7 +367,7 @@ def release_decision_layout(context: DocumentContext) -> Layout:
     item = number_render_chinese(value=grounds.index(release.ground) + 1)
     basis = compulsion_article(28 if measure.is_seal_seizure else 33, detail=f"第一款第{item}项")
     ground = RELEASE_GROUNDS[release.ground].format(m=label, object=measure.object)
-    detail = f"（{release.detail.strip().rstrip('。')}）" if release.detail.strip() else ""
+    detail = f"（{clause_render(release.detail)}）" if release.detail.strip() else ""
     blocks: list[Block] = [
         *_heading(context, f"解除{label}决定书", number=context.document_number),
         _left(f"{party.name}："),
@@ -444,7 +451,7 @@ def _amount_line(enforcement: EnforcementDetails) -> str:
             f"（其中应缴款项{amount_render(fen=enforcement.principal_fen)}，"
             f"加处罚款或者滞纳金{amount_render(fen=enforcement.surcharge_fen)}）"
         )
-    return text + f"；给付方式：{demand.payment_method.strip().rstrip('。')}"
+    return text + f"；给付方式：{clause_render(demand.payment_method)}"
 
 
 def demand_layout(context: DocumentContext) -> Layout:
@@ -458,7 +465,7 @@ def demand_layout(context: DocumentContext) -> Layout:
     articles = compulsion_article(35, 54) if demand.to_court else compulsion_article(35)
     lines = [
         f"履行期限：请于{_date(demand.deadline)}前履行上述义务",
-        f"履行方式：{demand.method.strip().rstrip('。')}",
+        f"履行方式：{clause_render(demand.method)}",
     ]
     if enforcement.obligation == "payment":
         lines.append(_amount_line(enforcement))
@@ -530,7 +537,7 @@ def execution_decision_layout(context: DocumentContext) -> Layout:
         ),
         *_numbered(
             [
-                f"强制执行的方式：{EXECUTION_METHODS[execution.method]}，{execution.method_detail.strip().rstrip('。')}",
+                f"强制执行的方式：{EXECUTION_METHODS[execution.method]}，{clause_render(execution.method_detail)}",
                 f"强制执行的时间：{datetime_render(at=execution.starts_at)}起",
             ]
         ),
@@ -557,11 +564,11 @@ def substitute_decision_layout(context: DocumentContext) -> Layout:
         Para(f"依据{_cite(substitute.bases)}的规定，本机关决定代履行："),
         *_numbered(
             [
-                f"代履行的方式：{substitute.method.strip().rstrip('。')}",
+                f"代履行的方式：{clause_render(substitute.method)}",
                 f"代履行的时间：{datetime_render(at=substitute.starts_at)}起",
-                f"代履行的标的：{substitute.target.strip().rstrip('。')}",
+                f"代履行的标的：{clause_render(substitute.target)}",
                 f"代履行的费用预算：{amount_render(fen=substitute.cost_estimate_fen)}",
-                f"代履行人：{substitute.performer.strip().rstrip('。')}",
+                f"代履行人：{clause_render(substitute.performer)}",
             ]
         ),
         Para(

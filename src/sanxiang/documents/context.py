@@ -240,6 +240,9 @@ class InquiryDetails:
     interviewee: Person
     recorder: str  # 记录人
     exchanges: tuple[Exchange, ...] = ()
+    # The interviewee's answer to the opening question 你是否申请回避？ (不申请回避 / 申请回避), as
+    # recorded; "" when the record's first exchange answers it, or it is to be written by hand.
+    recusal_answer: str = ""
 
     def __post_init__(self) -> None:
         _tuples(self)
@@ -380,7 +383,7 @@ class ReviewDetails:
 
     round: int  # 第几次送审 (1, 2, ...)
     submitted_on: dt.date | None
-    submitted_by: str  # 承办机构或者承办人
+    submitted_by: str  # 承办机构: the agency's 内设机构, or the agency (never a person)
     reviewer: str  # 审核人员姓名
     reviewed_on: dt.date | None
     major_criteria: tuple[str, ...]  # 属于重大执法决定的情形 (each a sentence)
@@ -390,6 +393,7 @@ class ReviewDetails:
     opinion: str  # one of REVIEW_OPINIONS: 同意 | 不同意 | 补充材料后重新提交
     reasons: str  # 审核意见的理由
     response: str = ""  # 承办机构对上一轮审核意见的说明 (rounds > 1)
+    handler: str = ""  # 承办人: who submitted it
 
     def __post_init__(self) -> None:
         _tuples(self)

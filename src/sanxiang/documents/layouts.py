@@ -27,6 +27,7 @@ from sanxiang.documents.context import (
     REVIEW_OPINIONS,
     SERVICE_METHODS,
     DocumentContext,
+    InquiryDetails,
     LegalBasis,
     Opinion,
     Party,
@@ -34,10 +35,13 @@ from sanxiang.documents.context import (
 )
 from sanxiang.documents.requirements import TRANSFER_REGULATION, no_penalty_citation, performance_needed
 from sanxiang.documents.text import (
+    clause_render,
     date_render,
     datetime_render,
     number_render_chinese,
     period_render,
+    proves_render,
+    sentence_render,
 )
 from sanxiang.procedure.penalty.basis import penalty_article
 from sanxiang.procedure.penalty.snapshot import NO_PENALTY_REASONS
@@ -79,7 +83,7 @@ def _officer_names(context: DocumentContext) -> str:
 
 
 def _numbered(lines: Iterable[str], *, last: str = "。") -> list[Para]:
-    items = list(lines)
+    items = [clause_render(line) for line in lines if clause_render(line)]
     return [
         Para(f"{index}．{text}{last if index == len(items) else '；'}")
         for index, text in enumerate(items, start=1)
@@ -87,7 +91,11 @@ def _numbered(lines: Iterable[str], *, last: str = "。") -> list[Para]:
 
 
 def _evidence_lines(context: DocumentContext) -> list[str]:
-    return [f"{e.name}，证明{e.proves}" if e.proves else e.name for e in context.evidence]
+    lines = []
+    for evidence in context.evidence:
+        name, proves = clause_render(evidence.name), proves_render(evidence.proves)
+        lines.append(f"{name}，证明{proves}" if proves else name)
+    return lines
 
 
 def _party_paras(party: Party) -> list[Para]:
@@ -190,9 +198,9 @@ def _performance_paras(context: DocumentContext) -> list[Para]:
         return []
     performance = context.performance
     days = number_render_chinese(value=performance.days)
-    text = f"当事人应当自收到本决定书之日起{days}日内，{performance.method.rstrip('。；;')}。"
+    text = f"当事人应当自收到本决定书之日起{days}日内，{clause_render(performance.method)}。"
     if performance.arrangement:
-        text += performance.arrangement.rstrip("。") + "。"
+        text += sentence_render(performance.arrangement)
     paras = [Para(text)]
     if "fine" in context.penalty.kinds:
         paras.append(
@@ -311,6 +319,7 @@ def inquiry_record_layout(context: DocumentContext) -> Layout:
             *(Para(line, indent=False, align="left") for line in header),
             Space(2),
             Para(opening, indent=False, align="left"),
+            *_recusal_answer(inquiry),
             *(Para(f"{turn.speaker}：{turn.text}", indent=False, align="left") for turn in inquiry.exchanges),
             Space(2),
             Para("（以下空白）", indent=False, align="center"),
@@ -327,6 +336,17 @@ def inquiry_record_layout(context: DocumentContext) -> Layout:
         footer="被询问人签名：　　　　　　　询问人签名：　　　　　　　记录人签名：",
         page_numbers=True,
     )
+
+
+def _recusal_answer(inquiry: InquiryDetails) -> list[Para]:
+    """The answer to the opening's 你是否申请回避？: as recorded; none when the record's first
+    exchange is the answer; else a line the interviewee's answer is written on by hand, never a
+    question left without its answer line."""
+    if inquiry.recusal_answer.strip():
+        return [Para(f"答：{sentence_render(inquiry.recusal_answer)}", indent=False, align="left")]
+    if inquiry.exchanges and inquiry.exchanges[0].speaker == "答":
+        return []
+    return [Para("答：" + BLANK_SIGNATURE * 3, indent=False, align="left")]
 
 
 # --- 3. 现场检查笔录 -------------------------------------------------------------------------------
@@ -504,7 +524,7 @@ def advance_notice_layout(context: DocumentContext) -> Layout:
     blocks: list[Block] = [
         *_heading(context, "行政处罚事先告知书", number=context.document_number),
         Para(f"{party.name}：", indent=False, align="left"),
-        Para(f"{opening}经查，{context.facts.strip().rstrip('。')}。"),
+        Para(f"{opening}经查，{clause_render(context.facts)}。"),
     ]
     if context.evidence:
         blocks += [Para("以上事实有下列证据证明："), *_numbered(_evidence_lines(context))]
@@ -820,7 +840,7 @@ def closing_approval_layout(context: DocumentContext) -> Layout:
 
 def _numbered_lines(lines: Iterable[str]) -> str:
     """A numbered list inside a form's cell, one item a line: 1．…；2．…。"""
-    items = [line.strip().rstrip("。；;") for line in lines if line.strip()]
+    items = [clause_render(line) for line in lines if clause_render(line)]
     return "\n".join(
         f"{index}．{text}{'。' if index == len(items) else '；'}" for index, text in enumerate(items, start=1)
     )
@@ -840,7 +860,7 @@ def review_opinion_layout(context: DocumentContext) -> Layout:
     rows = [
         (Cell("案件名称（案由）", label=True), Cell(context.case.cause, span=3)),
         (Cell("当事人", label=True), Cell(context.party.name, span=3)),
-        (Cell("承办机构", label=True), Cell(review.submitted_by, span=3)),
+        (Cell("承办机构", label=True), Cell(review.submitted_by), Cell("承办人", label=True), Cell(review.handler)),
         (
             Cell("送审日期", label=True),
             Cell(submitted),
@@ -889,7 +909,8 @@ def review_opinion_layout(context: DocumentContext) -> Layout:
 
 
 def _prose(text: str) -> list[Para]:
-    return [Para(line) for line in text.splitlines() if line.strip()]
+    """User text as paragraphs, each a sentence closed once (no "。。", no "，。")."""
+    return [Para(sentence_render(line)) for line in text.splitlines() if line.strip()]
 
 
 def collective_discussion_layout(context: DocumentContext) -> Layout:
@@ -925,7 +946,7 @@ def collective_discussion_layout(context: DocumentContext) -> Layout:
     sections.append(
         (
             "讨论意见",
-            [Para(view.strip(), indent=False, align="left") for view in discussion.views if view.strip()]
+            [Para(sentence_render(view), indent=False, align="left") for view in discussion.views if view.strip()]
             or [Para("无", indent=False, align="left")],
         )
     )
@@ -991,7 +1012,7 @@ def no_penalty_decision_layout(context: DocumentContext) -> Layout:
     blocks += _prose(details.reasoning)
     blocks.append(Para(f"本案属于“{label}”的情形。依据{bases}的规定，本机关决定对当事人不予行政处罚。"))
     if details.correction:
-        blocks.append(Para(f"同时，责令当事人{details.correction.strip().rstrip('。')}。"))
+        blocks.append(Para(f"同时，责令当事人{clause_render(details.correction)}。"))
     if details.education:
         blocks += _prose(details.education)
     blocks.append(decision_remedies_para(context, not_suspended=False))
@@ -1025,7 +1046,7 @@ def transfer_letter_layout(context: DocumentContext) -> Layout:
         blocks += [Para("以上事实，有下列证据证明："), *_numbered(_evidence_lines(context))]
     blocks += [
         Para(
-            f"{transfer.reasons.strip().rstrip('。')}，当事人的行为涉嫌构成{transfer.suspected_offence.strip()}，"
+            f"{clause_render(transfer.reasons)}，当事人的行为涉嫌构成{transfer.suspected_offence.strip()}，"
             "依法需要追究刑事责任。"
         ),
         Para(f"{approved}根据{provisions}的规定，现将该案移送你单位依法处理。"),

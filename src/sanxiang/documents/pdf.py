@@ -1,8 +1,12 @@
 """Lay out a document as an A4 PDF with reportlab.
 
-The font is Adobe's standard CID font STSong-Light (宋体): every PDF reader knows it or substitutes
-a Song face, so no font file ships with Sanxiang, the files stay small, and the text layer is plain
-Unicode (UniGB-UCS2-H) that search, copy and our tests can read.
+The font is Noto Serif CJK SC (a Song face, 宋体), embedded as a subset of the glyphs each document
+uses (`sanxiang.documents.fonts`): the PDF shows the same glyphs on every machine, as an archived
+record must, and its text layer is Unicode (a ToUnicode map) that search, copy and our tests read.
+Where the font is not installed, Adobe's standard CID font STSong-Light stands in, not embedded.
+
+The file is marked as PDF/A-2b (ISO 19005-2, level B): every font embedded, XMP metadata that
+repeats the document information, an sRGB output intent, no encryption.
 
 The bytes depend only on the layout and the document's date: reportlab's invariant mode fixes the
 file ID and the timestamps, and the creation date printed in the metadata is the document's own
@@ -24,11 +28,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
+from sanxiang.documents import pdfa
 from sanxiang.documents.blocks import (
     Block,
     Cell,
@@ -41,8 +45,8 @@ from sanxiang.documents.blocks import (
     Space,
     Table,
 )
+from sanxiang.documents.fonts import document_font
 
-FONT = "STSong-Light"
 MARGIN_TOP = 25 * mm
 MARGIN_BOTTOM = 25 * mm
 MARGIN_LEFT = 28 * mm  # the binding edge (订口) is wider, as in GB/T 9704
@@ -54,14 +58,13 @@ CELL_PADDING = 4
 ALIGNMENTS = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
-@functools.cache
 def font_register() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+    """The name of the documents' font, registered with reportlab on first use."""
+    return document_font().name
 
 
 class BoldCentred(Flowable):
-    """A centred line in a heavier face. STSong-Light has no bold, so the glyphs are filled and
+    """A centred line in a heavier face. The Song face has no bold here, so the glyphs are filled and
     stroked (text render mode 2), the way printed 小标宋 titles look, and the text stays extractable."""
 
     def __init__(self, text: str, size: float, space_after: float):
@@ -76,9 +79,10 @@ class BoldCentred(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        text_width = pdfmetrics.stringWidth(self.text, FONT, self.size)
+        font = font_register()
+        text_width = pdfmetrics.stringWidth(self.text, font, self.size)
         text = canvas.beginText((self.width - text_width) / 2, self.space_after + self.size * 0.3)
-        text.setFont(FONT, self.size)
+        text.setFont(font, self.size)
         text.setTextRenderMode(2)
         canvas.setLineWidth(self.size * 0.025)
         canvas.setStrokeColor(black)
@@ -91,7 +95,7 @@ def _style(
 ) -> ParagraphStyle:
     return ParagraphStyle(
         name=f"s{size}{align}{indent}{leading}",
-        fontName=FONT,
+        fontName=font_register(),
         fontSize=size,
         leading=size * leading,
         alignment=ALIGNMENTS[align],
@@ -101,12 +105,16 @@ def _style(
 
 
 # Paragraphs collapse whitespace, the ideographic space (U+3000) included, but forms need their
-# blanks (签名：　　　　年　月　日). A no-break space is kept, and STSong has no glyph for it, so each
-# ideographic space becomes no-break spaces of Helvetica (a space is 0.278 em there: 3.6 per em).
+# blanks (签名：　　　　年　月　日). A no-break space is kept: each ideographic space becomes as many
+# no-break spaces as fill an em, in the embedded font (whose every glyph is embedded, PDF/A). STSong
+# has no glyph for it, so without the embedded font they are Helvetica's (0.278 em: 3.6 per em).
 IDEOGRAPHIC_SPACES = re.compile("\u3000+")
 
 
 def _blank(match: re.Match[str]) -> str:
+    font = document_font()
+    if font.embedded and font.has("\xa0"):
+        return "\xa0" * round(len(match.group()) * 1000 / font.width("\xa0"))
     return '<font name="Helvetica">' + "\xa0" * round(len(match.group()) * 3.6) + "</font>"
 
 
@@ -140,6 +148,7 @@ def _table(block: Table, size: float) -> PdfTable:
     widths = [TEXT_WIDTH * w for w in block.widths]
     data: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), font_register()),  # the empty fillers of spans too
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -176,7 +185,15 @@ def _signature(block: Signature, size: float) -> Flowable:
         [[Paragraph(_markup(line), style)] for line in block.lines], colWidths=[TEXT_WIDTH * 0.5]
     )
     table.hAlign = "RIGHT"
-    table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font_register()),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -221,12 +238,16 @@ class _DocumentCanvas(Canvas):
 
     def __init__(self, *args: Any, footer: str, page_numbers: bool, dated: dt.date, **kwargs: Any):
         kwargs["invariant"] = 1
+        # The canvas starts in the documents' font, not in Helvetica: a PDF/A file may hold no
+        # font that is not embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or font_register()
         super().__init__(*args, **kwargs)
         self._footer = footer
         self._page_numbers = page_numbers
         self._pages: list[dict[str, Any]] = []
         stamp = f"D:{dated:%Y%m%d}000000+08'00'"
         self.setDateFormatter(lambda *_: stamp)
+        self._dated = dated
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -238,11 +259,13 @@ class _DocumentCanvas(Canvas):
             self.__dict__.update(state)
             self._foot(number, total)
             super().showPage()
+        if document_font().embedded:
+            pdfa.pdfa_mark(self._doc, dated=self._dated)
         super().save()
 
     def _foot(self, number: int, total: int) -> None:
         self.saveState()
-        self.setFont(FONT, 10.5)
+        self.setFont(font_register(), 10.5)
         if self._footer:
             self.drawString(MARGIN_LEFT, MARGIN_BOTTOM + 2 * mm, self._footer)
         if self._page_numbers:
@@ -251,9 +274,10 @@ class _DocumentCanvas(Canvas):
 
 
 class CharactersUnprintable(ValueError):
-    """The text holds characters beyond the Basic Multilingual Plane (CJK Extension B and later,
-    e.g. 𠮷 in some names): the standard CID font's UCS-2 encoding cannot carry them, and a
-    document that prints a party's name as garbage must not be issued."""
+    """The text holds characters the font has no glyph for (without the embedded font: any beyond
+    the Basic Multilingual Plane, CJK Extension B and later, e.g. 𠮷 in some names, which the
+    standard CID font's UCS-2 encoding cannot carry): a document that prints a party's name as
+    garbage must not be issued."""
 
     def __init__(self, characters: list[str]):
         self.characters = characters
@@ -278,11 +302,16 @@ BEYOND_BMP = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def characters_unprintable(layout: Layout) -> list[str]:
-    """Characters of the layout that UCS-2 (UniGB-UCS2-H) cannot encode, in order of appearance."""
+    """Characters of the layout the font cannot print, in order of appearance."""
+    font = document_font()
     found: dict[str, None] = {}
     for text in _strings(layout.blocks):
-        if not text.isascii():
+        if text.isascii():
+            continue
+        if font.cff is None:
             found.update(dict.fromkeys(BEYOND_BMP.findall(text)))
+        else:
+            found.update(dict.fromkeys(c for c in text if not c.isspace() and not font.has(c)))
     return list(found)
 
 

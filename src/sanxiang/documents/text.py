@@ -139,3 +139,40 @@ def period_render(*, start: dt.datetime, end: dt.datetime) -> str:
     if end.date() == start.date():
         return f"{datetime_render(at=start)}至{end.hour}时{end.minute:02d}分"
     return f"{datetime_render(at=start)}至{datetime_render(at=end)}"
+
+
+# Punctuation that may end what a user typed. A sentence the document writes around the user's text
+# adds its own mark, so whatever the user ended with is taken off first: "决定。" + "。" must not
+# print "决定。。", nor "决定，" + "。" print "决定，。".
+CLAUSE_ENDINGS = "。．.，,；;：:、 \u3000\t\r\n"
+SENTENCE_MARKS = "。！？!?"
+
+
+def clause_render(text: str) -> str:
+    """User text as a clause inside a sentence: stripped, without its closing punctuation."""
+    return text.strip().rstrip(CLAUSE_ENDINGS)
+
+
+def sentence_render(text: str, *, mark: str = "。") -> str:
+    """User text as a whole sentence ending with exactly one mark: "同意" → "同意。", "同意。。" →
+    "同意。", "同意，" → "同意。"; a question or an exclamation keeps its own mark; empty stays empty."""
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    clause = clause_render(stripped)
+    if clause and clause[-1] in SENTENCE_MARKS:
+        return clause
+    return clause + mark if clause else ""
+
+
+PROVES_PREFIXES = ("用以证明", "用于证明", "以证明", "证明")
+
+
+def proves_render(text: str) -> str:
+    """What a piece of evidence proves, as it follows "证明" in a list: the officer may have typed
+    "证明现场情况" already, which must not print "证明证明现场情况"."""
+    clause = clause_render(text)
+    for prefix in PROVES_PREFIXES:
+        if clause.startswith(prefix):
+            return clause_render(clause[len(prefix):].lstrip("：:，, "))
+    return clause

@@ -233,6 +233,10 @@ def penalty_form_initial(texts: PenaltyTexts | None) -> dict[str, Any]:
 # --- 调查取证 -------------------------------------------------------------------------------------
 
 
+# The interviewee's answer to the 询问笔录's opening question 你是否申请回避？ (第四十三条).
+RECUSAL_ANSWERS = {"no": "不申请回避", "yes": "申请回避"}
+
+
 def _act(d: Draft, data: dict, kind: str) -> None:
     act = InvestigativeAct(
         kind=kind,
@@ -257,7 +261,8 @@ def _act(d: Draft, data: dict, kind: str) -> None:
     texts = texts_of(d)
     if kind == "inquiry":
         inquiry = Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
-                          exchanges=tuple(data.get("exchanges") or ()))
+                          exchanges=tuple(data.get("exchanges") or ()),
+                          recusal_answer=RECUSAL_ANSWERS.get(data.get("recusal_answer") or "", ""))
         texts_update(d, inquiries=(*texts.inquiries, inquiry))
     else:
         inspection = Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
@@ -914,6 +919,9 @@ STEPS: tuple[Step, ...] = (
     Step("investigate", "开始调查取证", ORD, transition=True),
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _t("interviewee", "被询问人"), _t("relation", "与本案关系", required=False),
+                 Field("recusal_answer", "被询问人是否申请回避", "choice", required=False,
+                       choices=tuple(RECUSAL_ANSWERS.items()),
+                       help="笔录开头告知回避权利后询问是否申请回避，此处记录被询问人的回答"),
                  _lines("exchanges", "询问内容", help="每行一句，以“问：”或者“答：”开头")),
          apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),)),
     Step("record_inspection", "现场检查并制作现场检查笔录", ORD, states=("investigating",),
@@ -933,7 +941,9 @@ STEPS: tuple[Step, ...] = (
          apply=apply_decide_recusal),
     Step("end_investigation", "调查终结", ORD, transition=True,
          fields=(_area("process", "调查经过"), _area("facts", "违法事实"),
-                 _lines("evidence", "证据", help="每行一项，可写“证据名称：证明事项”"),
+                 _lines("evidence", "其他证据", required=False,
+                        help="本案的询问笔录、现场检查笔录和已上传的证据自动列入调查终结报告，此处只写其他证据，"
+                             "每行一项，可写“证据名称：证明事项”"),
                  _lines("violated", "违反的法律、法规、规章条款"), *PENALTY_FIELDS,
                  _t("opinion", "处理意见（不予处罚、移送等）", required=False)),
          apply=apply_end_investigation, documents=(("investigation_report", "investigation_report"),)),

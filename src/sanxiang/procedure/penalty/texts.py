@@ -59,6 +59,7 @@ class Inquiry:
     interviewee: str = ""
     relation: str = ""
     exchanges: tuple[str, ...] = ()
+    recusal_answer: str = ""  # 不申请回避 | 申请回避: the answer to the record's opening question
 
 
 @dataclass(frozen=True)
