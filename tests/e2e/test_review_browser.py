@@ -49,7 +49,7 @@ def case_with_a_major_draft(w) -> Case:
     notice_day = today - dt.timedelta(days=20)
     start = notice_day - dt.timedelta(days=12)
     case = lead_make(w, act_date=start - dt.timedelta(days=3), discovered_on=start)
-    case = perform(case, "approve_opening", start, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", start, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", start, w.officer, source="inspection", summary="检查发现销售过期食品。",
                    handler_opinion="建议立案。", violated=["《中华人民共和国食品安全法》第三十四条第（十）项"])
     day = start + dt.timedelta(days=1)

@@ -416,11 +416,21 @@ def case_action_perform(
         if spec.texts_type is not None:
             # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
             draft.details["texts"] = facts_dump(draft.texts)
+        if step.fields and step_correctable(step):
+            # What the record says, kept so that a mistake in it can be corrected by an entry of
+            # its own (case_record_correct), the original staying in the ledger.
+            stored = draft.details.setdefault("step_values", [])
+            stored.append({"id": len(stored) + 1, "action": step.name, "label": step.label, "on": on.isoformat(),
+                           "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
+                           "documents": [], "corrections": []})
         case.details = draft.details
         case.save(update_fields=["state", "facts", "details", "updated_at"])
         if "agency_officers" in step.needs:
             # The officers the step assigned (the step checked each of them, and their number).
             case.officers.set([o.id for o in draft.snapshot.officers])
+        if step.fields and step_correctable(step) and issued:
+            case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
+            case.save(update_fields=["details"])
         entry_append(
             event=events.step_done_event(
                 case=case,
@@ -548,3 +558,90 @@ def document_issue(
         then=seq_store,
     )
     return document
+
+
+# --- corrections of recorded facts ---------------------------------------------------------------
+
+# The law says how a decision is changed (变更、撤销, by the agency or on review); it says nothing
+# of how a mistake in a record is set right before. These are the platform's rules, shown as such.
+CORRECTION_RULE = "平台规则：记录有误的，以更正记录更正，写明理由，原记录保留在账本中"
+CORRECTION_AFTER_DECISION_RULE = (
+    "平台规则：作出决定后，决定所依据的记录不在平台上更正；决定有错误的，依法变更或者撤销决定"
+    "（《中华人民共和国行政处罚法》第七十五条第二款：发现有错误的，应当主动改正）"
+)
+CORRECTION_ACTION = "correct_record"
+
+
+def step_correctable(step: Step) -> bool:
+    """Which steps' records may be corrected: the records made within a state (a 询问笔录, a
+    现场检查笔录, a statement, a payment), by the case's officers. A transition is the case's
+    history itself, and an approval or an opinion belongs to whoever signed it."""
+    return not step.transition and step.roles is None
+
+
+@transaction.atomic
+def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[str, Any], reason: str) -> Case:
+    """Correct a record of the case (its form values, already parsed by the step's form) by a
+    correction entry: the ledger keeps the original step entry and adds this one, which says who,
+    when, why and which fields changed (old → new; personal text by its digest, as the step's own
+    entry recorded it). The case row keeps the current values and the history of corrections.
+
+    Refused, with every reason, when nothing changes, without a reason, or once the case is decided
+    (or finished): a decision rests on what was recorded then. Documents already issued are never
+    rewritten: the page says the record was corrected after them."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
+    records = (case.details or {}).get("step_values") or []
+    record = next((r for r in records if r.get("id") == record_id), None)
+    spec = procedures_all().get(case.procedure)
+    step = spec.step(record["action"]) if spec is not None and record is not None else None
+    if record is None or step is None:
+        raise Refused([Violation("case.record_unknown", "本案没有这一记录", DATA, "record")])
+    violations: list[Violation] = []
+    snapshot = selectors.case_snapshot_build(case)
+    if selectors.case_decided(case=case, snapshot=snapshot):
+        violations.append(Violation("case.correction_after_decision",
+                                    f"本案已{_state_label(case)}，不能再更正“{record['label']}”", CORRECTION_AFTER_DECISION_RULE,
+                                    None))
+    reason = (reason or "").strip()
+    problem = text_problem(reason, max_length=500)
+    if not reason:
+        violations.append(Violation("case.correction_reason", "请写明更正的理由", CORRECTION_RULE, "reason"))
+    elif problem:
+        violations.append(Violation("case.correction_reason", problem, PLATFORM_RULE, "reason"))
+    new_values = {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields}
+    changed = [f for f in step.fields if new_values[f.name] != record["values"].get(f.name)]
+    if not changed:
+        violations.append(Violation("case.correction_empty", "没有更改任何内容", CORRECTION_RULE, None))
+    if violations:
+        raise Refused(violations)
+    on = timezone.localdate()
+    old_recorded = events.step_data_recorded(tuple(changed), {f.name: record["values"].get(f.name) for f in changed})
+    new_recorded = events.step_data_recorded(tuple(changed), {f.name: new_values[f.name] for f in changed})
+    details = copy.deepcopy(case.details)
+    kept = next(r for r in details["step_values"] if r.get("id") == record_id)
+    kept["corrections"].append({
+        "at": timezone.now().isoformat(),
+        "by": actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
+        "reason": reason,
+        "changes": {f.name: {"label": f.label, "old": record["values"].get(f.name), "new": new_values[f.name]}
+                    for f in changed},
+    })
+    kept["values"] = new_values
+    case.details = details
+    case.save(update_fields=["details", "updated_at"])
+    entry_append(
+        event=events.step_done_event(
+            case=case,
+            action=CORRECTION_ACTION,
+            label=f"更正记录：{record['label']}",
+            data={"record": record_id, "corrects": record["action"], "recorded_on": record["on"], "reason": reason,
+                  "fields": [f.name for f in changed], "old": old_recorded, "new": new_recorded},
+            state_from=case.state,
+            state_to=case.state,
+            on=on,
+            documents=[],
+        ),
+        actor=actor,
+    )
+    return case

@@ -199,7 +199,7 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
         "major_case": plan.variant == "major",
     }
     day = start + DAY
-    if not s.step("approve_opening", day, "head", opinion="同意。"):
+    if not s.step("approve_opening", day, "head", approval="agree", opinion="同意。"):
         return
     if plan.variant == "decline":
         s.step("decline", day, **{k: opening[k] for k in ("source", "summary", "handler_opinion", "violated")})

@@ -52,6 +52,9 @@ class Field:
     # Text that names nobody and that supervisors must be able to read in the ledger itself (the
     # reason for overriding the catalogue, for extending a period): recorded in clear.
     clear: bool = False
+    # A choice shown as radio buttons, none preselected (an approval's 同意 / 不同意, a checklist's
+    # finding): the person must answer it; nothing is taken for granted.
+    radio: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -88,6 +91,16 @@ def bool_field(name: str, label: str, **kw) -> Field:
 
 def reason_field(name: str, label: str, **kw) -> Field:
     return Field(name, label, "text", clear=True, **kw)
+
+
+# The explicit answer of an approval: a platform rule of the form (no approval is presumed).
+APPROVAL_FORM_RULE = "平台规则：审批须明确选择同意或者不同意，不同意的须写明理由"
+APPROVAL_CHOICES = (("agree", "同意"), ("disagree", "不同意"))
+
+
+def approval_field(name: str = "approval", label: str = "审批决定", **kw) -> Field:
+    """同意 / 不同意 as radio buttons with nothing chosen: the approver answers explicitly."""
+    return Field(name, label, "choice", choices=kw.pop("choices", APPROVAL_CHOICES), radio=True, clear=True, **kw)
 
 
 # --- the draft a step works on ------------------------------------------------------------------
@@ -213,11 +226,14 @@ def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, .
 
 
 __all__ = [
+    "APPROVAL_CHOICES",
+    "APPROVAL_FORM_RULE",
     "FORM_BASIS",
     "Apply",
     "Draft",
     "Field",
     "Step",
+    "approval_field",
     "area_field",
     "bool_field",
     "choices",

@@ -35,6 +35,7 @@ from sanxiang.procedure.penalty import (
     investigative_act_problems,
 )
 from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.guards import WITHDRAWAL_KINDS
 from sanxiang.procedure.penalty.review import (
     DISCUSSION_RESOLUTIONS,
     collective_discussion_problems,
@@ -96,9 +97,11 @@ from sanxiang.procedure.penalty.texts import (
 from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_problems
 from sanxiang.procedure.roles import HEAD, REVIEWER
 from sanxiang.procedure.steps import (
+    APPROVAL_FORM_RULE,
     Draft,
     Field,
     Step,
+    approval_field,
     area_field,
     bool_field,
     choices,
@@ -185,9 +188,25 @@ def texts_update(d: Draft, **changes: Any) -> None:
 # --- 立案 -----------------------------------------------------------------------------------------
 
 
+OPENING_APPROVALS = (("agree", "同意立案"), ("disagree", "不同意立案"))
+
+
 def apply_approve_opening(d: Draft, data: dict) -> None:
-    d.update(opening_approved_by_head=True)
-    texts_update(d, opening_head=HeadOpinion(text=data["opinion"], signer=d.actor_name, on=d.on))
+    """The head answers the proposal to open: 同意 opens the way to 立案; 不同意 (with its reason)
+    sends the case back to the officer, who may supplement and submit again or propose 不予立案
+    (第五十四条第二款: opening and not opening both rest on the head's approval)."""
+    answer = data.get("approval") or ""
+    opinion = (data.get("opinion") or "").strip()
+    if answer not in dict(OPENING_APPROVALS):
+        d.violations.append(Violation("penalty.opening.approval_missing", "请选择“同意立案”或者“不同意立案”",
+                                      APPROVAL_FORM_RULE, "approval"))
+        return
+    if not opinion:
+        what = "不同意的理由" if answer == "disagree" else "审批意见"
+        d.violations.append(Violation("penalty.opening.opinion_missing", f"请填写{what}", APPROVAL_FORM_RULE, "opinion"))
+        return
+    d.update(opening_approved_by_head=answer == "agree", opening_head_decision=answer)
+    texts_update(d, opening_head=HeadOpinion(text=opinion, signer=d.actor_name, on=d.on))
 
 
 def apply_open(d: Draft, data: dict) -> None:
@@ -213,6 +232,10 @@ def _opening(d: Draft, data: dict, *, declined: bool = False) -> Opening:
 
 def apply_decline(d: Draft, data: dict) -> None:
     texts_update(d, opening=_opening(d, data, declined=True))
+
+
+def apply_withdraw_case(d: Draft, data: dict) -> None:
+    d.update(withdrawn_on=d.on, withdrawal_kind=data.get("kind") or "", withdrawal_reason=(data.get("reason") or "").strip())
 
 
 def penalty_form_initial(texts: PenaltyTexts | None) -> dict[str, Any]:
@@ -870,7 +893,7 @@ CHECKLIST_FIELDS = tuple(
     f
     for item, label in REVIEW_CHECKLIST.items()
     for f in (
-        Field(f"check_{item}", label, "choice", choices=choices(CHECKLIST_FINDINGS)),
+        Field(f"check_{item}", label, "choice", choices=choices(CHECKLIST_FINDINGS), radio=True),
         _t(f"note_{item}", f"{label}：说明", required=False),
     )
 )
@@ -899,7 +922,9 @@ NOTICE_FIELDS = (
 STEPS: tuple[Step, ...] = (
     # 普通程序
     Step("approve_opening", "负责人审批立案", ORD, states=("lead",), roles=HEAD,
-         fields=(_t("opinion", "审批意见"),), apply=apply_approve_opening,
+         fields=(approval_field(choices=OPENING_APPROVALS),
+                 _t("opinion", "审批意见", help="不同意的，写明理由；案件退回承办人员补充材料或者办理不予立案")),
+         apply=apply_approve_opening,
          help="立案或者不予立案须经行政机关负责人批准"),
     Step("open", "立案", ORD, transition=True,
          fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False),
@@ -911,6 +936,11 @@ STEPS: tuple[Step, ...] = (
     Step("decline", "不予立案", ORD, transition=True,
          fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False)), apply=apply_decline,
          documents=(("opening_approval", "opening_approval"),)),
+    Step("withdraw_case", "撤销立案（误立案、重复立案等）", ORD, transition=True, roles=HEAD,
+         fields=(Field("kind", "撤销的情形", "choice", choices=choices(WITHDRAWAL_KINDS), radio=True),
+                 _reason("reason", "撤销理由", help="如：与某某号案件为同一违法行为重复立案")),
+         apply=apply_withdraw_case,
+         help="作出决定前，机关负责人可以撤销立有错误的案件；理由记入账本，案件不再出现在待办中"),
     Step("investigate", "开始调查取证", ORD, transition=True),
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _t("interviewee", "被询问人"), _t("relation", "与本案关系", required=False),
@@ -929,7 +959,8 @@ STEPS: tuple[Step, ...] = (
          fields=(Field("officer", "申请回避的执法人员", "officer"), _date("requested_on", "申请日期")),
          apply=apply_request_recusal),
     Step("decide_recusal", "负责人决定回避申请", ORD, states=("opened", "investigating", "investigation_ended", "notified"),
-         roles=HEAD, fields=(Field("decision", "决定", "choice", choices=(("granted", "准予回避"), ("refused", "驳回申请"))),),
+         roles=HEAD, fields=(Field("decision", "决定", "choice", choices=(("granted", "准予回避"), ("refused", "驳回申请")),
+                                   radio=True),),
          apply=apply_decide_recusal),
     Step("end_investigation", "调查终结", ORD, transition=True,
          fields=(_area("process", "调查经过"), _area("facts", "违法事实"),
@@ -1017,7 +1048,7 @@ STEPS: tuple[Step, ...] = (
          fields=(_date("extend_to", "延长至"), _reason("reason", "延长理由")), apply=apply_extend_review),
     Step("record_review", "出具法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,
          fields=(*CHECKLIST_FIELDS,
-                 Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)),
+                 Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS), radio=True),
                  _area("reasons", "理由")),
          apply=apply_review, documents=(("review_opinion", "review_opinion"),),
          needs=frozenset({"reviewer_first_time"})),
