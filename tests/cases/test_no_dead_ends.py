@@ -338,3 +338,26 @@ def test_the_case_page_opens_only_the_steps_the_user_can_take_now(w):
     now, others = html.split('data-testid="other-steps"')
     assert "您现在没有可以办理的步骤" in now and 'data-allowed="1"' not in others
     assert "“负责人审批立案”须由机关负责人办理" in step_html(others, "approve_opening")
+
+
+def test_publishing_a_decision_asks_for_confirmation_showing_the_public_texts(w):
+    from sanxiang.publication.models import DraftStatus, PublicationDraft
+    from sanxiang.publication.selectors import draft_fields
+
+    case = to_decided(w)
+    draft = PublicationDraft.objects.get(case=case)
+    client = csrf_client(w.head)
+    detail = reverse("publication:draft_detail", args=[draft.pk])
+    html = client.get(detail).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    texts = {name: draft.public.get(name, "") for name in draft_fields(draft)[1]}
+    url = reverse("publication:draft_approve", args=[draft.pk])
+    response = client.post(url, {"csrfmiddlewaretoken": token, **texts})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "确认发布公示" in page and "立即在门户网站公开" in page and "不能撤销" in page
+    assert texts["title"] and texts["title"] in page
+    assert PublicationDraft.objects.get(pk=draft.pk).status == DraftStatus.DRAFT
+    response = client.post(url, {"csrfmiddlewaretoken": token, **texts, "confirmed": "1"})
+    assert response.status_code == 302
+    assert PublicationDraft.objects.get(pk=draft.pk).status == DraftStatus.PUBLISHED
