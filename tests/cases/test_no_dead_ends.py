@@ -361,3 +361,27 @@ def test_publishing_a_decision_asks_for_confirmation_showing_the_public_texts(w)
     response = client.post(url, {"csrfmiddlewaretoken": token, **texts, "confirmed": "1"})
     assert response.status_code == 302
     assert PublicationDraft.objects.get(pk=draft.pk).status == DraftStatus.PUBLISHED
+
+
+def test_the_case_page_costs_the_same_queries_whatever_the_number_of_records_and_corrections(w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = to_investigating(w)
+    day = D(2026, 3, 10)
+    case = perform(case, "record_inquiry", day, w.officer, **inquiry(w, day))
+    client = Client()
+    client.force_login(w.officer)
+    url = reverse("cases:case_detail", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(3):
+        case = perform(case, "record_inquiry", day, w.officer, **inquiry(w, day, interviewee=f"证人{n}"))
+    record_id = case.details["step_values"][0]["id"]
+    case = case_record_correct(actor=w.officer, case=case, record_id=record_id,
+                               data={**inquiry(w, day), "place": "现场"}, reason="地点记错")
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="record-') == 4
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]

@@ -748,13 +748,13 @@ class StepConsequences:
         return self.decides or bool(self.party_documents)
 
 
-def step_consequences(*, case: Case, step: Step, snapshot=None) -> StepConsequences:
+def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardContext | None = None) -> StepConsequences:
     """The step's consequences for this case as it stands (a decision not to penalise makes a
-    不予行政处罚决定书, not a 行政处罚决定书)."""
+    不予行政处罚决定书, not a 行政处罚决定书). A page passes its snapshot and context: no query then."""
     kinds = step.documents
     if step.document_applies is not None:
         snapshot = snapshot or case_snapshot_build(case)
-        draft = Draft(snapshot=snapshot, details=case.details, context=guard_context(), actor_name="")
+        draft = Draft(snapshot=snapshot, details=case.details, context=context or guard_context(), actor_name="")
         kinds = tuple(d for d in step.documents if step.document_applies(d[0], draft))
     documents = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds))
     party = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds if ALL_DOCUMENT_KINDS[kind].numbered))

@@ -125,6 +125,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     actions = selectors.case_actions(case=case, viewer=request.user, on=today, snapshot=snapshot)
     agency_officers, case_officers = _officer_choices(case)
     proposed = selectors.case_form_initial(case)
+    context = selectors.guard_context(on=today)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
@@ -148,15 +149,17 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                                          proposed=proposed),
                     auto_id=f"id_{view.action}_%s",
                 )
-        consequences = selectors.step_consequences(case=case, step=step, snapshot=snapshot) if view.allowed else None
+        consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
+                        if view.allowed else None)
         blocks.append({"view": view, "form": form, "failed": is_failed, "reasons": reasons,
                        "refused": is_failed and (refused is not None or failed_data is not None),
                        "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
     can_act = selectors.user_can_act_on_case(request.user, case)
     records_view = _record_blocks(
-        request, case, failed=failed, failed_data=failed_data, refused=refused,
+        case, failed=failed, failed_data=failed_data, refused=refused,
         can_correct=can_act and not selectors.case_decided(case=case, snapshot=snapshot),
+        agency_officers=agency_officers, case_officers=case_officers,
     )
     # The steps the user can take now, open; the others (blocked, another role's) folded.
     now = [b for b in blocks if b["view"].allowed]
@@ -199,14 +202,13 @@ def _shown(field, value) -> str:
     return "\n".join(str(v) for v in values)
 
 
-def _record_blocks(request: HttpRequest, case: Case, *, failed: str, failed_data, refused: Refused | None,
-                   can_correct: bool) -> list[dict]:
+def _record_blocks(case: Case, *, failed: str, failed_data, refused: Refused | None, can_correct: bool,
+                   agency_officers: list, case_officers: list) -> list[dict]:
     """The case's recorded facts (the values of its record steps) as the page shows them: the
     current value of each field, marked 已更正 with its history, and the correction form."""
     records = (case.details or {}).get("step_values") or []
     if not records:
         return []
-    agency_officers, case_officers = _officer_choices(case)
     blocks = []
     for record in records:
         step = selectors.step_for(case, record["action"])
