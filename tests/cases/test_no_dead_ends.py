@@ -206,6 +206,10 @@ def test_a_record_is_corrected_by_an_entry_that_keeps_the_original(w):
     assert sorted(entry["data"]["fields"]) == ["end_time", "place"]
     assert entry["data"]["old"]["place_sha256"] == original["data"]["place_sha256"]
     assert entry["data"]["new"]["place_sha256"] != original["data"]["place_sha256"]
+    # The facts and texts the later steps and documents read are the corrected ones.
+    texts = selectors.case_texts(Case.objects.get(pk=case.pk))
+    assert texts.inquiries[-1].place == "当事人经营场所" and texts.inquiries[-1].end == "10:50"
+    assert len(texts.inquiries) == 1
     # The issued 询问笔录 is not rewritten.
     document = IssuedDocument.objects.get(case=case, kind="inquiry_record")
     assert kept["documents"] == [document.pk]
@@ -385,3 +389,37 @@ def test_the_case_page_costs_the_same_queries_whatever_the_number_of_records_and
         html = client.get(url).content.decode()
     assert html.count('data-testid="record-') == 4
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_a_correction_is_checked_as_the_record_was(w):
+    """第四十二条: an act of investigation by at least two officers. A correction that leaves one
+    officer is refused with that article; the record stays as it was; with two it is accepted."""
+    case = to_investigating(w)
+    day = D(2026, 3, 10)
+    case = perform(case, "record_inquiry", day, w.officer, **inquiry(w, day))
+    record_id = case.details["step_values"][-1]["id"]
+    found = refusal(lambda: case_record_correct(actor=w.officer, case=case, record_id=record_id,
+                                                data={**inquiry(w, day), "officer_ids": [str(w.zhang.pk)]},
+                                                reason="只有张三在场"))
+    assert found and all(v.is_law for v in found)
+    assert any("第四十二条" in v.legal_basis for v in found)
+    assert Case.objects.get(pk=case.pk).details["step_values"][-1]["corrections"] == []
+    case = case_record_correct(actor=w.officer, case=case, record_id=record_id,
+                               data={**inquiry(w, day), "recorder": "张三"}, reason="记录人写错")
+    assert case.details["step_values"][-1]["values"]["recorder"] == "张三"
+
+
+def test_a_payment_entered_after_the_decision_can_be_corrected(w):
+    """The decision does not rest on a payment registered after it: correctable (platform rule),
+    and the corrected amount is what the case's facts hold."""
+    case = to_decided(w)
+    case = perform(case, "serve", D(2026, 3, 26), w.officer, method="direct", served_on=D(2026, 3, 26),
+                   place="当事人经营场所", signed_by="巴特尔")
+    case = perform(case, "record_payment", D(2026, 3, 30), w.officer, paid_on=D(2026, 3, 30), amount_yuan="300",
+                   receipt="NO.001")
+    record = case.details["step_values"][-1]
+    assert record["action"] == "record_payment" and record["before_decision"] is False
+    case = case_record_correct(actor=w.officer, case=case, record_id=record["id"],
+                               data={"paid_on": D(2026, 3, 30), "amount_yuan": "3000", "receipt": "NO.001"},
+                               reason="数额少录一个零")
+    assert [p["amount_fen"] for p in case.facts["payments"]] == [300000]

@@ -722,6 +722,14 @@ def case_decided(*, case: Case, snapshot=None) -> bool:
     return getattr(snapshot, "decided_on", None) is not None or case.state in spec_of(case).final_states
 
 
+def record_correctable(*, case: Case, snapshot, record: dict) -> bool:
+    """A record may be corrected until the case is decided; one made after the decision (a payment)
+    until the case is finished. What a decision rests on is changed by changing the decision."""
+    if case.state in spec_of(case).final_states:
+        return False
+    return not case_decided(case=case, snapshot=snapshot) or not record.get("before_decision", True)
+
+
 def step_for(case: Case, action: str) -> Step | None:
     return spec_of(case).step(action)
 

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import io
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -416,19 +417,21 @@ def case_action_perform(
         if spec.texts_type is not None:
             # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
             draft.details["texts"] = facts_dump(draft.texts)
-        if step.fields and step_correctable(step):
+        if step.correctable:
             # What the record says, kept so that a mistake in it can be corrected by an entry of
             # its own (case_record_correct), the original staying in the ledger.
             stored = draft.details.setdefault("step_values", [])
             stored.append({"id": len(stored) + 1, "action": step.name, "label": step.label, "on": on.isoformat(),
                            "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
-                           "documents": [], "corrections": []})
+                           "documents": [], "corrections": [],
+                           # Made before the decision: what the decision rests on.
+                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
         case.details = draft.details
         case.save(update_fields=["state", "facts", "details", "updated_at"])
         if "agency_officers" in step.needs:
             # The officers the step assigned (the step checked each of them, and their number).
             case.officers.set([o.id for o in draft.snapshot.officers])
-        if step.fields and step_correctable(step) and issued:
+        if step.correctable and issued:
             case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
             case.save(update_fields=["details"])
         entry_append(
@@ -572,11 +575,17 @@ CORRECTION_AFTER_DECISION_RULE = (
 CORRECTION_ACTION = "correct_record"
 
 
-def step_correctable(step: Step) -> bool:
-    """Which steps' records may be corrected: the records made within a state (a 询问笔录, a
-    现场检查笔录, a statement, a payment), by the case's officers. A transition is the case's
-    history itself, and an approval or an opinion belongs to whoever signed it."""
-    return not step.transition and step.roles is None
+def _stored_value_parsed(field, value: Any) -> Any:
+    """A form value as the case row stored it, back to what the step's form would give."""
+    if value is None:
+        return None
+    if field.kind == "date":
+        return dt.date.fromisoformat(value)
+    if field.kind == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if field.kind == "yuan":
+        return Decimal(value)
+    return value
 
 
 @transaction.atomic
@@ -595,13 +604,13 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     record = next((r for r in records if r.get("id") == record_id), None)
     spec = procedures_all().get(case.procedure)
     step = spec.step(record["action"]) if spec is not None and record is not None else None
-    if record is None or step is None:
+    if record is None or step is None or not step.correctable:
         raise Refused([Violation("case.record_unknown", "本案没有这一记录", DATA, "record")])
     violations: list[Violation] = []
     snapshot = selectors.case_snapshot_build(case)
-    if selectors.case_decided(case=case, snapshot=snapshot):
+    if not selectors.record_correctable(case=case, snapshot=snapshot, record=record):
         violations.append(Violation("case.correction_after_decision",
-                                    f"本案已{_state_label(case)}，不能再更正“{record['label']}”", CORRECTION_AFTER_DECISION_RULE,
+                                    f"本案{_state_label(case)}，不能再更正作出决定前的“{record['label']}”", CORRECTION_AFTER_DECISION_RULE,
                                     None))
     reason = (reason or "").strip()
     problem = text_problem(reason, max_length=500)
@@ -615,7 +624,17 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
         violations.append(Violation("case.correction_empty", "没有更改任何内容", CORRECTION_RULE, None))
     if violations:
         raise Refused(violations)
-    on = timezone.localdate()
+    # The corrected record replaces the original in the facts and texts, checked as the step
+    # checked it (two officers, their certificates …): every reason at once.
+    context = selectors.guard_context()
+    on = context.today
+    draft = Draft(snapshot=snapshot, details=copy.deepcopy(case.details), context=context,
+                  actor_name=actor.display_name or actor.get_username(), texts=selectors.case_texts(case))
+    old_data = {f.name: _stored_value_parsed(f, record["values"].get(f.name)) for f in step.fields}
+    assert step.correct is not None
+    step.correct(draft, old_data, data)
+    if draft.violations:
+        raise Refused(list(dict.fromkeys(draft.violations)))
     old_recorded = events.step_data_recorded(tuple(changed), {f.name: record["values"].get(f.name) for f in changed})
     new_recorded = events.step_data_recorded(tuple(changed), {f.name: new_values[f.name] for f in changed})
     details = copy.deepcopy(case.details)
@@ -628,8 +647,11 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
                     for f in changed},
     })
     kept["values"] = new_values
+    if spec.texts_type is not None:
+        details["texts"] = facts_dump(draft.texts)
     case.details = details
-    case.save(update_fields=["details", "updated_at"])
+    case.facts = selectors.snapshot_facts_dump(draft.snapshot, spec)
+    case.save(update_fields=["facts", "details", "updated_at"])
     entry_append(
         event=events.step_done_event(
             case=case,
@@ -644,4 +666,6 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
         ),
         actor=actor,
     )
+    # A corrected date moves the deadlines computed from it.
+    case_projection_refresh_related(case=case)
     return case

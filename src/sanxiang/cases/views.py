@@ -157,8 +157,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
     can_act = selectors.user_can_act_on_case(request.user, case)
     records_view = _record_blocks(
-        case, failed=failed, failed_data=failed_data, refused=refused,
-        can_correct=can_act and not selectors.case_decided(case=case, snapshot=snapshot),
+        case, snapshot=snapshot, failed=failed, failed_data=failed_data, refused=refused, can_correct=can_act,
         agency_officers=agency_officers, case_officers=case_officers,
     )
     # The steps the user can take now, open; the others (blocked, another role's) folded.
@@ -202,7 +201,7 @@ def _shown(field, value) -> str:
     return "\n".join(str(v) for v in values)
 
 
-def _record_blocks(case: Case, *, failed: str, failed_data, refused: Refused | None, can_correct: bool,
+def _record_blocks(case: Case, *, snapshot, failed: str, failed_data, refused: Refused | None, can_correct: bool,
                    agency_officers: list, case_officers: list) -> list[dict]:
     """The case's recorded facts (the values of its record steps) as the page shows them: the
     current value of each field, marked 已更正 with its history, and the correction form."""
@@ -227,7 +226,7 @@ def _record_blocks(case: Case, *, failed: str, failed_data, refused: Refused | N
         ]
         key = f"correct-{record['id']}"
         form = reasons = None
-        if can_correct:
+        if can_correct and step.correctable and selectors.record_correctable(case=case, snapshot=snapshot, record=record):
             if failed == key and failed_data is not None:
                 form = form_class(failed_data, auto_id=f"id_{key}_%s")
                 form.is_valid()

@@ -146,6 +146,7 @@ class Draft:
 
 
 Apply = Callable[[Draft, dict[str, Any]], None]
+Correct = Callable[[Draft, dict[str, Any], dict[str, Any]], None]
 # What the Django side must gather before a step runs (each a field of `Draft`).
 NEEDS = frozenset({"reviewers", "agency_officers", "reviewer_first_time"})
 
@@ -175,6 +176,14 @@ class Step:
     needs: frozenset[str] = frozenset()
     # The step issues the procedure's decision (its subscribers react: publication drafts it).
     decides: bool = False
+    # How a mistake in the record this step made is corrected (更正): given the draft, the form
+    # data as recorded and as corrected, it replaces that record in the facts and texts (and
+    # checks the corrected record as the step checked the original). None: not correctable.
+    correct: Correct | None = None
+
+    @property
+    def correctable(self) -> bool:
+        return self.correct is not None
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS
@@ -207,6 +216,18 @@ def step_role_violation(step: Step, role: str) -> Violation | None:
 ROLE_BASIS = "本单位职责分工"
 
 
+def replaced_last(items: tuple, old: Any, new: Any) -> tuple | None:
+    """`items` with its last element equal to `old` replaced by `new`; None when there is none."""
+    for index in range(len(items) - 1, -1, -1):
+        if items[index] == old:
+            return (*items[:index], new, *items[index + 1:])
+    return None
+
+
+# The correction found no record equal to the one it corrects (the facts were changed since).
+CORRECTION_NOT_FOUND = "平台规则：更正须对应案件中已有的记录"
+
+
 # --- parsing helpers --------------------------------------------------------------------------------
 
 
@@ -228,8 +249,10 @@ def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, .
 __all__ = [
     "APPROVAL_CHOICES",
     "APPROVAL_FORM_RULE",
+    "CORRECTION_NOT_FOUND",
     "FORM_BASIS",
     "Apply",
+    "Correct",
     "Draft",
     "Field",
     "Step",
@@ -243,6 +266,7 @@ __all__ = [
     "lines_field",
     "officer_ids",
     "reason_field",
+    "replaced_last",
     "step_role_violation",
     "text_field",
 ]

@@ -98,6 +98,7 @@ from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_pro
 from sanxiang.procedure.roles import HEAD, REVIEWER
 from sanxiang.procedure.steps import (
     APPROVAL_FORM_RULE,
+    CORRECTION_NOT_FOUND,
     Draft,
     Field,
     Step,
@@ -110,6 +111,7 @@ from sanxiang.procedure.steps import (
     lines_field,
     officer_ids,
     reason_field,
+    replaced_last,
     text_field,
 )
 from sanxiang.procedure.violations import FORM_BASIS, Violation
@@ -257,34 +259,75 @@ def penalty_form_initial(texts: PenaltyTexts | None) -> dict[str, Any]:
 
 
 def _act(d: Draft, data: dict, kind: str) -> None:
-    act = InvestigativeAct(
-        kind=kind,
-        on=data["on"],
-        officer_ids=officer_ids(data),
-        certificate_shown=bool(data.get("certificate_shown")),
-        record_made=True,
-    )
+    act, record = _act_record(kind, data)
     what = "本次询问" if kind == "inquiry" else "本次现场检查"
     d.violations += investigative_act_problems(d.snapshot, d.context, act=act, what=what)
     if act.on > d.on:
         d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
     d.update(investigative_acts=(*d.snapshot.investigative_acts, act))
-    common = {
-        "on": data["on"],
-        "start": data.get("start_time", ""),
-        "end": data.get("end_time", ""),
-        "place": data["place"],
-        "officer_ids": act.officer_ids,
-        "recorder": data["recorder"],
-    }
     texts = texts_of(d)
     if kind == "inquiry":
-        inquiry = Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
-                          exchanges=tuple(data.get("exchanges") or ()))
-        texts_update(d, inquiries=(*texts.inquiries, inquiry))
+        texts_update(d, inquiries=(*texts.inquiries, record))
     else:
-        inspection = Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
-        texts_update(d, inspections=(*texts.inspections, inspection))
+        texts_update(d, inspections=(*texts.inspections, record))
+
+
+def _act_record(kind: str, data: dict) -> tuple[InvestigativeAct, Inquiry | Inspection]:
+    """The act and its record as `_act` builds them from a form's data."""
+    act = InvestigativeAct(kind=kind, on=data["on"], officer_ids=officer_ids(data),
+                           certificate_shown=bool(data.get("certificate_shown")), record_made=True)
+    common = {"on": data["on"], "start": data.get("start_time", ""), "end": data.get("end_time", ""),
+              "place": data["place"], "officer_ids": act.officer_ids, "recorder": data["recorder"]}
+    if kind == "inquiry":
+        return act, Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
+                            exchanges=tuple(data.get("exchanges") or ()))
+    return act, Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
+
+
+def _correct_act(kind: str):
+    """更正 of a 询问笔录 or 现场检查笔录: the act and its record replaced by the corrected ones,
+    the corrected act checked as the original was (第四十二条: two officers with valid
+    certificates; 第五十五条: shown to the party)."""
+
+    def correct(d: Draft, old: dict, new: dict) -> None:
+        old_act, old_record = _act_record(kind, old)
+        new_act, new_record = _act_record(kind, new)
+        what = "更正后的询问" if kind == "inquiry" else "更正后的现场检查"
+        if old_act not in d.snapshot.investigative_acts:
+            d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+            return
+        d.violations += investigative_act_problems(d.snapshot, d.context, act=new_act, what=what)
+        if new_act.on > d.on:
+            d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
+        d.update(investigative_acts=replaced_last(d.snapshot.investigative_acts, old_act, new_act))
+        texts = texts_of(d)
+        records = texts.inquiries if kind == "inquiry" else texts.inspections
+        replaced = replaced_last(records, old_record, new_record)
+        if replaced is None:
+            d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+            return
+        texts_update(d, **({"inquiries": replaced} if kind == "inquiry" else {"inspections": replaced}))
+
+    return correct
+
+
+def correct_payment(d: Draft, old: dict, new: dict) -> None:
+    """更正 of a payment entered wrongly (date, amount, receipt), checked as the entry was."""
+    amount = fen(new["amount_yuan"])
+    if amount <= 0:
+        d.refuse("case.payment.amount", "缴纳数额应大于零", penalty_article(67), "amount_yuan")
+    if new["paid_on"] > d.on:
+        d.refuse("case.payment.in_future", "缴纳日期晚于今天", penalty_article(67), "paid_on")
+    payments = replaced_last(d.snapshot.payments, Payment(old["paid_on"], fen(old["amount_yuan"])),
+                             Payment(new["paid_on"], amount))
+    texts = replaced_last(texts_of(d).payments,
+                          PaymentTexts(on=old["paid_on"], fen=fen(old["amount_yuan"]), receipt=old["receipt"]),
+                          PaymentTexts(on=new["paid_on"], fen=amount, receipt=new["receipt"]))
+    if payments is None or texts is None:
+        d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+        return
+    d.update(payments=payments)
+    texts_update(d, payments=texts)
 
 
 def apply_inquiry(d: Draft, data: dict) -> None:
@@ -945,10 +988,11 @@ STEPS: tuple[Step, ...] = (
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _t("interviewee", "被询问人"), _t("relation", "与本案关系", required=False),
                  _lines("exchanges", "询问内容", help="每行一句，以“问：”或者“答：”开头")),
-         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),)),
+         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),), correct=_correct_act("inquiry")),
     Step("record_inspection", "现场检查并制作现场检查笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _area("findings", "检查情况"), _t("present_person", "现场负责人", required=False)),
-         apply=apply_inspection, documents=(("inspection_record", "inspection_record"),)),
+         apply=apply_inspection, documents=(("inspection_record", "inspection_record"),),
+         correct=_correct_act("inspection")),
     Step("record_preservation", "先行登记保存证据", ORD, states=("investigating",),
          fields=(_date("approved_on", "机关负责人批准日期", required=False), _lines("items", "保存的物品"),
                  _t("storage_place", "保存地点")),
@@ -1081,7 +1125,7 @@ STEPS: tuple[Step, ...] = (
          document_applies=penalty_document_applies),
     Step("record_payment", "登记缴纳罚款", BOTH, states=("served", "court_enforcement", "handed_over", "filed"),
          fields=(_date("paid_on", "缴纳日期"), Field("amount_yuan", "缴纳数额（元）", "yuan"), _t("receipt", "缴款凭证号")),
-         apply=apply_payment),
+         apply=apply_payment, correct=correct_payment),
     Step("approve_payment_arrangement", "批准暂缓或者分期缴纳", ORD, states=("served",), roles=HEAD,
          fields=(_lines("instalments", "各期期限和数额", help="每行“日期 金额（元）”，如 2026-05-01 1000"),),
          apply=apply_arrangement),
