@@ -324,6 +324,13 @@ def test_a_confirmed_form_carries_its_values_through_the_confirmation(w):
     assert "先行登记保存通知书" in page and "纯牛奶12箱" in page and "本局物证室" in page
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     assert hidden["items"] == "纯牛奶12箱\n进货单1张" and hidden["action"] == "record_preservation"
+    # 返回修改: the form comes back filled in, open, without any refusal.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(url, {"csrfmiddlewaretoken": token, **hidden, "revise": "1"})
+    assert response.status_code == 302 and response["Location"].endswith("#step-record_preservation")
+    step = step_html(client.get(response["Location"]).content.decode(), "record_preservation")
+    assert "本局物证室" in step and "纯牛奶12箱" in step and "<details open>" in step and "未能办理" not in step
+    assert not IssuedDocument.objects.filter(case=case, kind="preservation_notice").exists()
 
 
 def test_the_case_page_opens_only_the_steps_the_user_can_take_now(w):

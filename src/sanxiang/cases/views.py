@@ -93,17 +93,19 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
 FAILED_STEP_KEY = "cases.failed_step"
 
 
-def _failed_step_keep(request: HttpRequest, *, case: Case, action: str, refused: Refused | None) -> None:
+def _failed_step_keep(request: HttpRequest, *, case: Case, action: str, refused: Refused | None,
+                      revise: bool = False) -> None:
     data = {key: request.POST.getlist(key) for key in request.POST
             if key not in ("csrfmiddlewaretoken", "confirmed", "revise")}
     request.session[FAILED_STEP_KEY] = {
-        "case": case.pk, "action": action, "data": data,
+        "case": case.pk, "action": action, "data": data, "revise": revise,
         "violations": [v.as_dict() for v in refused.violations] if refused is not None else [],
     }
 
 
 def _failed_step_take(request: HttpRequest, case: Case) -> tuple[str, QueryDict | None, Refused | None]:
-    """The step refused just before this page, its data and its reasons; once."""
+    """The step refused just before this page, its data and its reasons; once. A form sent back
+    from its confirmation (返回修改) comes back the same way, as the action "revise:<step>"."""
     kept = request.session.pop(FAILED_STEP_KEY, None)
     if not isinstance(kept, dict) or kept.get("case") != case.pk:
         return "", None, None
@@ -111,7 +113,8 @@ def _failed_step_take(request: HttpRequest, case: Case) -> tuple[str, QueryDict 
     for key, values in (kept.get("data") or {}).items():
         data.setlist(key, values)
     violations = [Violation(v["code"], v["message"], v["legal_basis"], v.get("field")) for v in kept.get("violations") or []]
-    return kept.get("action") or "", data, Refused(violations) if violations else None
+    action = kept.get("action") or ""
+    return f"revise:{action}" if kept.get("revise") else action, data, Refused(violations) if violations else None
 
 
 def _step_url(case: Case, action: str) -> str:
@@ -130,7 +133,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     for view in actions:
         step = selectors.step_for(case, view.action)
         form = None
-        is_failed = view.action == failed
+        is_failed = failed in (view.action, f"revise:{view.action}")
         reasons = list(refused.violations) if is_failed and refused is not None else []
         if view.fields and view.allowed:
             form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
@@ -152,7 +155,8 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
                         if view.allowed else None)
         blocks.append({"view": view, "form": form, "failed": is_failed, "reasons": reasons,
-                       "refused": is_failed and (refused is not None or failed_data is not None),
+                       "refused": is_failed and not failed.startswith("revise:")
+                       and (refused is not None or failed_data is not None),
                        "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
     can_act = selectors.user_can_act_on_case(request.user, case)
@@ -289,7 +293,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     if request.POST.get("revise"):
         # 返回修改 from the confirmation: the form comes back as it was filled.
-        _failed_step_keep(request, case=case, action=action, refused=None)
+        _failed_step_keep(request, case=case, action=action, refused=None, revise=True)
         return redirect(_step_url(case, action))
     agency_officers, case_officers = _officer_choices(case)
     form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
