@@ -165,6 +165,7 @@ def test_a_case_opened_by_mistake_is_closed_by_the_head_with_its_reason_and_leav
     html.force_login(w.officer)
     page = html.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert "已撤销立案" in page and "本案已办结" in page
+    assert "重复立案：与同一违法行为的另一案件重复立案" in page.split('data-testid="withdrawal"')[1]
 
 
 def test_a_decided_case_cannot_be_withdrawn(w):

@@ -722,6 +722,24 @@ def case_decided(*, case: Case, snapshot=None) -> bool:
     return getattr(snapshot, "decided_on", None) is not None or case.state in spec_of(case).final_states
 
 
+@dataclass(frozen=True)
+class WithdrawalView:
+    """撤销立案 as the case page states it."""
+
+    on: dt.date
+    kind: str  # label
+    reason: str
+
+
+def case_withdrawal(snapshot) -> WithdrawalView | None:
+    from sanxiang.procedure.penalty.guards import WITHDRAWAL_KINDS
+
+    on = getattr(snapshot, "withdrawn_on", None)
+    if on is None:
+        return None
+    return WithdrawalView(on, WITHDRAWAL_KINDS.get(snapshot.withdrawal_kind, ""), snapshot.withdrawal_reason)
+
+
 def record_correctable(*, case: Case, snapshot, record: dict) -> bool:
     """A record may be corrected until the case is decided; one made after the decision (a payment)
     until the case is finished. What a decision rests on is changed by changing the decision."""

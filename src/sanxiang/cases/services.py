@@ -595,9 +595,11 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     when, why and which fields changed (old → new; personal text by its digest, as the step's own
     entry recorded it). The case row keeps the current values and the history of corrections.
 
-    Refused, with every reason, when nothing changes, without a reason, or once the case is decided
-    (or finished): a decision rests on what was recorded then. Documents already issued are never
-    rewritten: the page says the record was corrected after them."""
+    The step's own `correct` replaces the record in the facts and texts and checks it as the step
+    checked the original. Refused, with every reason, when nothing changes, without a reason, when
+    the corrected record breaks a rule, or when the record was made before a decision the case now
+    has (or the case is finished): a decision rests on what was recorded then. Documents already
+    issued are never rewritten: the page says the record was corrected after them."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     records = (case.details or {}).get("step_values") or []

@@ -178,6 +178,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "other_steps": others,
             "other_open": any(b["failed"] for b in others),
             "finished": case.state in selectors.spec_of(case).final_states,
+            "withdrawal": selectors.case_withdrawal(snapshot),
             "deadlines": [(d, selectors.DEADLINE_STATE_LABELS[d.state]) for d in deadlines],
             "deadline_problems": deadline_problems,
             "documents": selectors.case_documents(case=case),
