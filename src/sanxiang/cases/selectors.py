@@ -740,6 +740,16 @@ def case_withdrawal(snapshot) -> WithdrawalView | None:
     return WithdrawalView(on, WITHDRAWAL_KINDS.get(snapshot.withdrawal_kind, ""), snapshot.withdrawal_reason)
 
 
+def case_recorded(case: Case) -> list[dict]:
+    """The values of the case's correctable records as stored (each with its corrections), oldest
+    first: what the case page shows under 记录的内容."""
+    return list((case.details or {}).get("step_values") or [])
+
+
+def case_recorded_get(case: Case, record_id: int) -> dict | None:
+    return next((r for r in case_recorded(case) if r.get("id") == record_id), None)
+
+
 def record_correctable(*, case: Case, snapshot, record: dict) -> bool:
     """A record may be corrected until the case is decided; one made after the decision (a payment)
     until the case is finished. What a decision rests on is changed by changing the decision."""

@@ -48,7 +48,7 @@ from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
-from sanxiang.procedure.steps import Draft, Step
+from sanxiang.procedure.steps import CORRECTION_AFTER_DECISION_RULE, CORRECTION_RULE, Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 
@@ -565,13 +565,6 @@ def document_issue(
 
 # --- corrections of recorded facts ---------------------------------------------------------------
 
-# The law says how a decision is changed (变更、撤销, by the agency or on review); it says nothing
-# of how a mistake in a record is set right before. These are the platform's rules, shown as such.
-CORRECTION_RULE = "平台规则：记录有误的，以更正记录更正，写明理由，原记录保留在账本中"
-CORRECTION_AFTER_DECISION_RULE = (
-    "平台规则：作出决定后，决定所依据的记录不在平台上更正；决定有错误的，依法变更或者撤销决定"
-    "（《中华人民共和国行政处罚法》第七十五条第二款：发现有错误的，应当主动改正）"
-)
 CORRECTION_ACTION = "correct_record"
 
 
@@ -602,8 +595,7 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     issued are never rewritten: the page says the record was corrected after them."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
-    records = (case.details or {}).get("step_values") or []
-    record = next((r for r in records if r.get("id") == record_id), None)
+    record = selectors.case_recorded_get(case, record_id)
     spec = procedures_all().get(case.procedure)
     step = spec.step(record["action"]) if spec is not None and record is not None else None
     if record is None or step is None or not step.correctable:

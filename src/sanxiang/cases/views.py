@@ -210,7 +210,7 @@ def _record_blocks(case: Case, *, snapshot, failed: str, failed_data, refused: R
                    agency_officers: list, case_officers: list) -> list[dict]:
     """The case's recorded facts (the values of its record steps) as the page shows them: the
     current value of each field, marked 已更正 with its history, and the correction form."""
-    records = (case.details or {}).get("step_values") or []
+    records = selectors.case_recorded(case)
     if not records:
         return []
     blocks = []
@@ -329,7 +329,7 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
     anchor = f"{reverse('cases:case_detail', args=[case.pk])}#record-{record_id}"
     if request.method != "POST":
         return redirect(anchor)
-    record = next((r for r in (case.details or {}).get("step_values") or [] if r.get("id") == record_id), None)
+    record = selectors.case_recorded_get(case, record_id)
     step = selectors.step_for(case, record["action"]) if record is not None else None
     if step is None:
         raise Http404

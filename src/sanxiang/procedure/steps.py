@@ -226,6 +226,13 @@ def replaced_last(items: tuple, old: Any, new: Any) -> tuple | None:
 
 # The correction found no record equal to the one it corrects (the facts were changed since).
 CORRECTION_NOT_FOUND = "平台规则：更正须对应案件中已有的记录"
+# The law says how a decision is changed (变更、撤销, by the agency or on review); it says nothing
+# of how a mistake in a record is set right before. These are the platform's rules, shown as such.
+CORRECTION_RULE = "平台规则：记录有误的，以更正记录更正，写明理由，原记录保留在账本中"
+CORRECTION_AFTER_DECISION_RULE = (
+    "平台规则：作出决定后，决定所依据的记录不在平台上更正；决定有错误的，依法变更或者撤销决定"
+    "（《中华人民共和国行政处罚法》第七十五条第二款：发现有错误的，应当主动改正）"
+)
 
 
 # --- parsing helpers --------------------------------------------------------------------------------
@@ -249,7 +256,9 @@ def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, .
 __all__ = [
     "APPROVAL_CHOICES",
     "APPROVAL_FORM_RULE",
+    "CORRECTION_AFTER_DECISION_RULE",
     "CORRECTION_NOT_FOUND",
+    "CORRECTION_RULE",
     "FORM_BASIS",
     "Apply",
     "Correct",
