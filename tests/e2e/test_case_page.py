@@ -107,3 +107,17 @@ def test_the_case_page_at_phone_size_steps_now_others_folded_refusal_beside_its_
     assert step.locator("textarea[name=exchanges]").input_value() == "问：姓名？\n答：巴特尔。"
     page.reload()
     assert page.locator("[data-testid=violations]").count() == 0
+
+    # A step that issues a document to the party asks for confirmation first, at phone size too.
+    step = page.locator("[data-testid=action-record_preservation]")
+    step.locator("summary").click()
+    step.locator("input[name=approved_on]").fill(today.isoformat())
+    step.locator("textarea[name=items]").fill("纯牛奶12箱")
+    step.locator("input[name=storage_place]").fill("本局物证室")
+    step.locator("[data-testid=perform-record_preservation]").click()
+    page.wait_for_selector("[data-testid=confirm]")
+    assert "先行登记保存通知书" in page.locator("[data-testid=confirm-consequences]").inner_text()
+    no_sideways_scroll(page)
+    page.locator("[data-testid=confirm-revise]").click()
+    page.wait_for_selector("[data-testid=action-record_preservation]")
+    assert page.locator("[data-testid=action-record_preservation] input[name=storage_place]").input_value() == "本局物证室"
