@@ -495,7 +495,7 @@ def load(config_path: str) -> None:
                 return
             self.wait()
             approved = self.post(self.head, f"/api/cases/{case['id']}/actions/approve_opening",
-                                 "write POST /api/cases/<id>/actions/approve_opening", {"data": {"opinion": "同意立案"}})
+                                 "write POST /api/cases/<id>/actions/approve_opening", {"data": {"approval": "agree", "opinion": "同意立案"}})
             if approved is None:
                 return
             self.wait()

@@ -89,7 +89,7 @@ def _steps(w) -> list[tuple[str, object, object, dict]]:
     from tests.cases import support as s
 
     return [
-        ("approve_opening", s.OPENED, w.head, {"opinion": "同意立案"}),
+        ("approve_opening", s.OPENED, w.head, {"approval": "agree", "opinion": "同意立案"}),
         ("open", s.OPENED, w.officer, s.OPEN),
         ("investigate", s.D(2026, 3, 9), w.officer, {}),
         ("record_inquiry", s.D(2026, 3, 10), w.officer, s.inquiry(w, s.D(2026, 3, 10))),

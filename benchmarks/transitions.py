@@ -267,7 +267,7 @@ def _case_steps(client: dict):
         act = {"on": investigate_day, "start_time": "09:30", "end_time": "10:30", "officer_ids": ids,
                "certificate_shown": True, "recorder": "记录员"}
         steps = (
-            ("approve_opening", head, day, {"opinion": "同意。"}),
+            ("approve_opening", head, day, {"approval": "agree", "opinion": "同意。"}),
             ("open", officer, day, {"source": "inspection", "summary": "经核查有关线索。", "handler_opinion": "建议立案调查。",
                                     "violated": violated, "major_case": False}),
             ("investigate", officer, investigate_day, {}),

@@ -82,6 +82,7 @@ URL_MATRIX = {
     "cases:case_create": (None, "agency_member"),
     "cases:case_detail": ("case", "read"),
     "cases:case_action": ("case", "parties"),
+    "cases:record_correct": ("case_record", "parties"),
     "cases:document_pdf": ("document", "read"),
     "cases:document_docx": ("document", "read"),
     "review:desk": (None, "review_desk"),
@@ -198,6 +199,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name)
     if subject == "kind":
         return reverse(name, kwargs={"kind": "officers"})
+    if subject == "case_record":  # a record of the case (its first)
+        return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
              "document": "document_id", "draft": "draft_id", "user": "user_id"}[subject]

@@ -94,10 +94,10 @@ def test_step_data_with_control_characters_or_old_dates_is_a_422(w):
     case = lead_make(w)
     client, auth = api_client(w.head)
     response = client.post(f"/api/cases/{case.pk}/actions/approve_opening",
-                           json.dumps({"data": {"opinion": "同意\x00立案"}}), content_type="application/json", **auth)
+                           json.dumps({"data": {"approval": "agree", "opinion": "同意\x00立案"}}), content_type="application/json", **auth)
     assert response.status_code == 422 and fields_of(response) == {"opinion"}
     response = client.post(f"/api/cases/{case.pk}/actions/approve_opening",
-                           json.dumps({"data": {"opinion": "同意\udc00立案"}}), content_type="application/json", **auth)
+                           json.dumps({"data": {"approval": "agree", "opinion": "同意\udc00立案"}}), content_type="application/json", **auth)
     assert response.status_code == 422 and fields_of(response) == {"opinion"}
 
 

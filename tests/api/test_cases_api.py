@@ -56,7 +56,7 @@ def test_create_list_actions_and_perform_with_a_409_carrying_every_violation(cli
     assert all(set(v) == {"code", "message", "legal_basis", "field", "basis_kind"} and v["legal_basis"] for v in refused.json()["violations"])
     assert Case.objects.get(pk=case_id).state == "lead"
 
-    assert post(client, f"/api/cases/{case_id}/actions/approve_opening", {"data": {"opinion": "同意立案"}}, head).status_code == 200
+    assert post(client, f"/api/cases/{case_id}/actions/approve_opening", {"data": {"approval": "agree", "opinion": "同意立案"}}, head).status_code == 200
     # The case was found on 03-05 and is opened today: nothing else blocks it.
     opened = post(client, f"/api/cases/{case_id}/actions/open", {"data": OPEN}, officer)
     assert opened.status_code == 200, opened.content
@@ -69,7 +69,8 @@ def test_unparsable_data_is_a_422_naming_the_field_and_other_agencies_get_404(cl
                                        "act_date": ACT.isoformat()}, bearer(w.officer)).json()
     response = post(client, f"/api/cases/{case['id']}/actions/approve_opening", {"data": {}}, bearer(w.head))
     assert response.status_code == 422
-    assert response.json()["violations"][0]["field"] == "opinion"
+    # Every missing field is named: the approval's explicit 同意/不同意 and the opinion.
+    assert {v["field"] for v in response.json()["violations"]} == {"approval", "opinion"}
     stranger = bearer(user_make(role="officer", agency=agency_make()))
     assert client.get(f"/api/cases/{case['id']}/actions", **stranger).status_code == 404
     assert post(client, f"/api/cases/{case['id']}/actions/open", {"data": OPEN}, stranger).status_code == 404

@@ -200,7 +200,7 @@ def test_the_requests_the_api_took_before_fit_their_schema_and_a_misshapen_one_d
     w = world_make()
     bodies = {
         ("ordinary", "open"): OPEN,
-        ("ordinary", "approve_opening"): {"opinion": "同意立案"},
+        ("ordinary", "approve_opening"): {"approval": "agree", "opinion": "同意立案"},
         ("ordinary", "change_officers"): {"officer_ids": [w.zhang.pk, w.reviewer_officer.pk], "reason": "李四调岗"},
         ("summary", "open"): {},
     }

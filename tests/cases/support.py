@@ -136,7 +136,7 @@ def notice_data(on: dt.date, **changes) -> dict:
 
 def to_investigating(w: World, case: Case | None = None) -> Case:
     case = case or lead_make(w)
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", OPENED, w.officer, **OPEN)
     return perform(case, "investigate", D(2026, 3, 9), w.officer)
 

@@ -67,7 +67,7 @@ def test_the_head_changes_the_officers_with_a_reason_kept_in_the_ledger(client, 
     leaving = officer_make(agency=w.agency, certificate=False, name="周到期")
     certificate_make(officer=leaving, valid_from=D(2020, 1, 1), valid_to=D(2026, 3, 7))
     case = lead_make(w, officers=[w.zhang, leaving])
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", OPENED, w.officer, **OPEN)
     day = D(2026, 3, 9)
     blocked = refused(lambda: perform(case, "investigate", day, w.officer))

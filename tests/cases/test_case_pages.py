@@ -51,7 +51,7 @@ def test_the_case_page_shows_blocked_steps_with_their_reasons_and_the_head_can_a
     assert "《中华人民共和国行政处罚法》第五十四条第二款" in html
     assert "“负责人审批立案”须由机关负责人办理" in html  # blocked for the officer, with the reason
     client.force_login(w.head)
-    response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "approve_opening", "opinion": "同意立案"})
+    response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "approve_opening", "approval": "agree", "opinion": "同意立案"})
     assert response.status_code == 302
     html = page(client, case)
     assert "负责人审批立案" in html.split('data-testid="timeline"')[1]
@@ -64,13 +64,18 @@ def test_a_refused_step_shows_every_reason_and_is_a_recorded_view(client, w):
     client.force_login(w.officer)
     views_before = AccessLogEntry.objects.filter(object_kind="case").count()
     response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "open", **OPEN, "violated": "\n".join(OPEN["violated"])})
-    assert response.status_code == 409
-    html = response.content.decode()
-    assert "未能办理，原因如下" in html and "尚无负责人审批意见" in html
+    # Post/redirect/get: the refusal is shown on the case page the POST redirects to, at the step.
+    assert response.status_code == 302 and response["Location"].endswith("#step-open")
+    html = client.get(response["Location"]).content.decode()
+    step = html.split('data-testid="action-open"')[1].split('data-testid="action-')[0]
+    assert "未能办理，原因如下" in step and "尚无负责人审批意见" in step
     assert AccessLogEntry.objects.filter(object_kind="case").count() == views_before + 1
-    # A form that does not parse says which field.
+    # A form that does not parse says which field, beside it.
+    client.force_login(w.head)
     response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "approve_opening"})
-    assert response.status_code in (400, 409)
+    assert response.status_code == 302
+    step = client.get(response["Location"]).content.decode().split('data-testid="action-approve_opening"')[1]
+    assert "请按各项旁的提示修改后再提交" in step and "这个字段是必填项" in step
 
 
 def test_documents_are_listed_and_their_download_is_recorded(client, w):
@@ -95,7 +100,7 @@ def test_supervisors_read_every_case_and_act_on_none_other_agencies_see_nothing(
     html = page(client, case)
     assert "司法局监督人员和系统管理员可以查看案件，不能办理" in html
     assert 'data-allowed="1"' not in html
-    response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "approve_opening", "opinion": "x"})
+    response = client.post(reverse("cases:case_action", args=[case.pk]), {"action": "approve_opening", "approval": "agree", "opinion": "x"})
     assert response.status_code == 403
     stranger = user_make(role="officer", agency=agency_make())
     client.force_login(stranger)
@@ -107,7 +112,7 @@ def test_supervisors_read_every_case_and_act_on_none_other_agencies_see_nothing(
 def test_the_officers_home_lists_their_cases_by_nearest_deadline(client, w):
     later = to_decided(w)  # service due within 7 working days of 03-25
     sooner = lead_make(w, title="另一案件")
-    perform(sooner, "approve_opening", OPENED, w.head, opinion="同意")
+    perform(sooner, "approve_opening", OPENED, w.head, approval="agree", opinion="同意")
     perform(sooner, "open", D(2026, 3, 6), w.officer, **OPEN)  # decision due 90 days later: after the service
     client.force_login(w.officer)
     html = client.get(reverse("web:home")).content.decode()

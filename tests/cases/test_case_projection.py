@@ -178,7 +178,7 @@ def test_roles_next_come_from_the_steps_the_state_offers():
     assert "agency_head" in roles_next(spec, "lead")  # 立案审批
     assert Case.objects.filter(pk=case.pk, projection__roles_next__contains=",agency_head,").exists()
     # Opened and investigating, only the officers' and the head's steps are offered.
-    case = perform(perform(case, "approve_opening", OPENED, w.head, opinion="同意立案"), "open", OPENED, w.officer,
+    case = perform(perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案"), "open", OPENED, w.officer,
                    **OPEN)
     case.refresh_from_db()
     assert case.projection.roles_next == "," + ",".join(sorted(roles_next(spec, case.state))) + ","
@@ -213,7 +213,7 @@ def test_a_refused_step_leaves_the_stored_projection_as_it_was():
 def _penalty_path(w):
     served = D(2026, 3, 26)
     return [
-        lambda c: perform(c, "approve_opening", OPENED, w.head, opinion="同意立案"),
+        lambda c: perform(c, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案"),
         lambda c: perform(c, "open", OPENED, w.officer, **OPEN),
         lambda c: perform(c, "investigate", D(2026, 3, 9), w.officer),
         lambda c: perform(c, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10))),

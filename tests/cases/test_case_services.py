@@ -107,7 +107,7 @@ def test_item1_investigation_needs_two_officers_with_valid_certificates(w):
     expired = officer_make(agency=w.agency, certificate=False, name="钱过期")
     certificate_make(officer=expired, valid_from=D(2020, 1, 1), valid_to=D(2026, 3, 8))
     case = lead_make(w, officers=[w.zhang, expired])
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", OPENED, w.officer, **OPEN)
     violation, every = refusal(lambda: perform(case, "investigate", D(2026, 3, 9), w.officer),
                                "penalty.investigation.too_few_officers")
@@ -122,15 +122,15 @@ def test_opening_needs_the_heads_approval_and_only_the_head_gives_it(w):
     violation, _ = refusal(lambda: perform(case, "open", OPENED, w.officer, **OPEN),
                            "penalty.opening.head_approval_missing")
     assert violation.legal_basis.startswith(f"{LAW}第五十四条")
-    role, _ = refusal(lambda: perform(case, "approve_opening", OPENED, w.officer, opinion="同意"), "case.role")
+    role, _ = refusal(lambda: perform(case, "approve_opening", OPENED, w.officer, approval="agree", opinion="同意"), "case.role")
     assert role.message == "“负责人审批立案”须由机关负责人办理"
-    perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     assert perform(case, "open", OPENED, w.officer, **OPEN).state == "opened"
 
 
 def test_item4_opening_past_the_limitation_needs_a_recorded_legal_reason(w):
     case = lead_make(w, act_date=D(2023, 1, 10), discovered_on=D(2026, 3, 5))
-    perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     violation, _ = refusal(lambda: perform(case, "open", OPENED, w.officer, **OPEN), "penalty.opening.limitation_expired")
     assert "已超过二年的追责期限（2025-01-10届满）" in violation.message
     assert "第三十六条" in violation.legal_basis
@@ -255,7 +255,7 @@ def test_item16_a_party_without_a_valid_identifier_is_refused_at_opening(w):
     case = lead_make(w)
     # A party saved before the registry checked identifiers (the registry refuses it today).
     type(w.company).objects.filter(pk=w.company.pk).update(credit_code="91150626MA0N1234XY")
-    perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     with pytest.raises(Refused) as refused:
         perform(case, "open", OPENED, w.officer, **OPEN)
     codes = [v.code for v in refused.value.violations]
@@ -307,7 +307,7 @@ def test_closing_is_refused_while_a_required_record_is_missing(w):
 def test_supervisors_read_cases_but_change_nothing(w):
     case = lead_make(w)
     with pytest.raises(PermissionDenied):
-        perform(case, "approve_opening", OPENED, w.supervisor, opinion="同意")
+        perform(case, "approve_opening", OPENED, w.supervisor, approval="agree", opinion="同意")
 
 
 def test_an_unknown_action_is_refused_with_a_reason(w):

@@ -42,7 +42,7 @@ def test_three_officers_everywhere_when_the_parameter_says_three(three):
     w = world_make()
     head_officer = w.head.officer
     case = lead_make(w, officers=[w.zhang, w.li])
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
 
     # The 立案审批表 names the officers: three are needed, two are named.
     refused = codes(lambda: perform(case, "open", OPENED, w.officer, **OPEN))
@@ -75,7 +75,7 @@ def test_three_officers_everywhere_when_the_parameter_says_three(three):
 def test_the_investigation_needs_three_when_the_parameter_says_three(three):
     w = world_make()
     case = lead_make(w, officers=[w.zhang, w.li, w.head.officer])
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", OPENED, w.officer, **OPEN)
     # One of the three is recused: two remain, and the investigation may not start.
     case = perform(case, "request_recusal", OPENED, w.officer, officer=str(w.li.pk), requested_on=OPENED)

@@ -3,8 +3,8 @@
 `Case.details["texts"]` and read through `cases.selectors.case_texts` / `case_publication_texts`.
 
 The only code that touches `Case.details` as JSON is the cases app's own storage of it: the
-services and selectors, for the two keys they manage for every procedure ("records", the records
-the steps made; "texts", the typed texts). Everywhere else `.details` is not read at all, and no
+services and selectors, for the keys they manage for every procedure ("records", the records
+the steps made; "texts", the typed texts; "step_values", the values of the correctable records). Everywhere else `.details` is not read at all, and no
 template reaches into it. Migrations are history and read the JSON of their time."""
 
 import ast
@@ -21,7 +21,8 @@ STORAGE = {
     # but the managed ones (checked like the storage).
     Path("demo/grow.py"),
 }
-MANAGED_KEYS = {"records", "texts"}
+# "step_values": the values of the records a step made, kept for their corrections (更正).
+MANAGED_KEYS = {"records", "texts", "step_values"}
 ACCESSORS = {"get", "setdefault", "pop", "update", "items", "keys", "values"}
 
 

@@ -49,7 +49,7 @@ def case_with_a_major_draft(w) -> Case:
     notice_day = today - dt.timedelta(days=20)
     start = notice_day - dt.timedelta(days=12)
     case = lead_make(w, act_date=start - dt.timedelta(days=3), discovered_on=start)
-    case = perform(case, "approve_opening", start, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", start, w.head, approval="agree", opinion="同意立案")
     case = perform(case, "open", start, w.officer, source="inspection", summary="检查发现销售过期食品。",
                    handler_opinion="建议立案。", violated=["《中华人民共和国食品安全法》第三十四条第（十）项"])
     day = start + dt.timedelta(days=1)
@@ -80,10 +80,11 @@ def done(page, label: str) -> None:
 def give_opinion(page, opinion: str, reasons: str, *, failing: dict[str, str]) -> None:
     step = open_step(page, "record_review")
     for item in CHECKLIST:
-        step.locator(f"select[name=check_{item}]").select_option("fail" if item in failing else "pass")
+        # Each item answered: the checklist starts blank (radio buttons, none chosen).
+        step.locator(f"input[name=check_{item}][value={'fail' if item in failing else 'pass'}]").check()
         if item in failing:
             step.locator(f"input[name=note_{item}]").fill(failing[item])
-    step.locator("select[name=opinion]").select_option(opinion)
+    step.locator(f"input[name=opinion][value={opinion}]").check()
     step.locator("textarea[name=reasons]").fill(reasons)
     step.locator("[data-testid=perform-record_review]").click()
     done(page, "出具法制审核意见")
@@ -106,7 +107,8 @@ def test_submit_return_resubmit_agree_decide(browser_page, live_server):
     page.goto(url)
     assert "减轻处罚（低于裁量基准）" in page.locator("[data-testid=major-criteria]").inner_text()
     assert page.locator("[data-testid=perform-decide]").is_disabled()
-    assert "未经法制审核不得作出决定" in page.locator("[data-testid=reasons-decide]").inner_text()
+    # Folded under 其他步骤 (the officer cannot decide now), with its reason.
+    assert "未经法制审核不得作出决定" in page.locator("[data-testid=reasons-decide]").text_content()
 
     # 1. The officer submits.
     step = open_step(page, "submit_review")
@@ -153,6 +155,9 @@ def test_submit_return_resubmit_agree_decide(browser_page, live_server):
     step.locator("[data-testid=perform-record_collective_discussion]").click()
     done(page, "集体讨论")
     page.locator("[data-testid=perform-decide]").click()
+    # A decision cannot be undone: the confirmation says what will be made and sent.
+    assert "行政处罚决定书" in page.locator("[data-testid=confirm-consequences]").inner_text()
+    page.locator("[data-testid=confirm-perform]").click()
     done(page, "作出决定")
     assert page.locator("[data-testid=case-state]").inner_text() == "已作出决定"
 

@@ -493,9 +493,13 @@ def test_the_desk_shows_a_compulsory_draft_under_its_own_labels_and_publishes_it
     for label in ("执法类别", "决定种类", "理由", "执法结论"):
         assert label in html, label
     assert "处罚内容" not in html and "违法事实" not in html and "measure" not in html
-    response = client.post(reverse("publication:draft_approve", args=[draft.pk]),
-                           {"title": draft.public["title"], "facts": draft.public["facts"],
-                            "basis": draft.public["basis"], "content": draft.public["content"]})
+    texts = {"title": draft.public["title"], "facts": draft.public["facts"],
+             "basis": draft.public["basis"], "content": draft.public["content"]}
+    # 发布公示 first shows what the public will read and asks for confirmation.
+    response = client.post(reverse("publication:draft_approve", args=[draft.pk]), texts)
+    assert response.status_code == 200 and "确认发布公示" in response.content.decode()
+    assert draft_of(case).status == DraftStatus.DRAFT
+    response = client.post(reverse("publication:draft_approve", args=[draft.pk]), {**texts, "confirmed": "1"})
     assert response.status_code == 302
     assert draft_of(case).status == DraftStatus.PUBLISHED
     assert Publication.objects.get(decision_kind="measure").content == CONCLUSION

@@ -79,6 +79,11 @@ def _clear(value: Any) -> Any:
     return str(value)
 
 
+def form_value_stored(value: Any) -> Any:
+    """A parsed form value as the case row keeps it (JSON: dates in ISO form, money as text)."""
+    return _clear(value)
+
+
 def step_data_recorded(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[str, Any]:
     """The step's form data as the ledger keeps it: clear where harmless, digested where personal."""
     recorded: dict[str, Any] = {}

@@ -102,8 +102,14 @@ def _form_field(spec: Field, *, agency_officers: list[tuple[str, str]], case_off
         return forms.IntegerField(min_value=0, max_value=1000, **common)
     if kind == "yuan":
         return forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, **common)
+    if kind == "choice" and spec.radio:
+        # Nothing chosen until the person chooses: an approval or a checklist item is answered,
+        # never presumed; a missing answer is an error beside that item.
+        return forms.ChoiceField(choices=spec.choices, widget=forms.RadioSelect, **common)
     if kind == "choice":
-        return forms.ChoiceField(choices=[("", "—"), *spec.choices] if not spec.required else spec.choices, **common)
+        # A required choice starts blank too ("请选择"), so that the first option is not sent
+        # by someone who never looked at it.
+        return forms.ChoiceField(choices=[("", "—" if not spec.required else "请选择"), *spec.choices], **common)
     if kind == "choices":
         return forms.MultipleChoiceField(choices=spec.choices, widget=forms.CheckboxSelectMultiple, **common)
     if kind == "officer":

@@ -33,7 +33,7 @@ from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.penalty.texts import Discussion, PenaltyTexts, Review, ReviewRound
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
-from sanxiang.procedure.steps import Field, Step
+from sanxiang.procedure.steps import Draft, Field, Step
 from sanxiang.procedure.steps import step_role_violation as _step_role_violation
 from sanxiang.procedure.violations import Violation
 from sanxiang.registry.models import Officer, PartyKind
@@ -751,8 +751,82 @@ def case_form_initial(case: Case) -> dict:
     return spec_of(case).form_initial(case_texts(case))
 
 
+def case_decided(*, case: Case, snapshot=None) -> bool:
+    """Whether the case is decided (or finished): its records are then what the decision rests on."""
+    snapshot = snapshot or case_snapshot_build(case)
+    return getattr(snapshot, "decided_on", None) is not None or case.state in spec_of(case).final_states
+
+
+@dataclass(frozen=True)
+class WithdrawalView:
+    """撤销立案 as the case page states it."""
+
+    on: dt.date
+    kind: str  # label
+    reason: str
+
+
+def case_withdrawal(snapshot) -> WithdrawalView | None:
+    from sanxiang.procedure.penalty.guards import WITHDRAWAL_KINDS
+
+    on = getattr(snapshot, "withdrawn_on", None)
+    if on is None:
+        return None
+    return WithdrawalView(on, WITHDRAWAL_KINDS.get(snapshot.withdrawal_kind, ""), snapshot.withdrawal_reason)
+
+
+def case_recorded(case: Case) -> list[dict]:
+    """The values of the case's correctable records as stored (each with its corrections), oldest
+    first: what the case page shows under 记录的内容."""
+    return list((case.details or {}).get("step_values") or [])
+
+
+def case_recorded_get(case: Case, record_id: int) -> dict | None:
+    return next((r for r in case_recorded(case) if r.get("id") == record_id), None)
+
+
+def record_correctable(*, case: Case, snapshot, record: dict) -> bool:
+    """A record may be corrected until the case is decided; one made after the decision (a payment)
+    until the case is finished. What a decision rests on is changed by changing the decision."""
+    if case.state in spec_of(case).final_states:
+        return False
+    return not case_decided(case=case, snapshot=snapshot) or not record.get("before_decision", True)
+
+
 def step_for(case: Case, action: str) -> Step | None:
     return spec_of(case).step(action)
 
 
-__all__ = ["ActionView", "DiscussionView", "TimelineItem", "WorklistRow"]
+__all__ = ["ActionView", "DiscussionView", "StepConsequences", "TimelineItem", "WorklistRow"]
+
+
+# --- what a step will do (its confirmation) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepConsequences:
+    """What performing a step does that cannot be taken back: the documents it makes, those of
+    them issued to the party (under a 文号 of their own), and whether it decides the case. A step
+    with any of these asks for confirmation first."""
+
+    label: str
+    documents: tuple[str, ...]
+    party_documents: tuple[str, ...]
+    decides: bool
+
+    @property
+    def irreversible(self) -> bool:
+        return self.decides or bool(self.party_documents)
+
+
+def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardContext | None = None) -> StepConsequences:
+    """The step's consequences for this case as it stands (a decision not to penalise makes a
+    不予行政处罚决定书, not a 行政处罚决定书). A page passes its snapshot and context: no query then."""
+    kinds = step.documents
+    if step.document_applies is not None:
+        snapshot = snapshot or case_snapshot_build(case)
+        draft = Draft(snapshot=snapshot, details=case.details, context=context or guard_context(), actor_name="")
+        kinds = tuple(d for d in step.documents if step.document_applies(d[0], draft))
+    documents = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds))
+    party = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds if ALL_DOCUMENT_KINDS[kind].numbered))
+    return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides)

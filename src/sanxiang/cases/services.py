@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import io
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -47,7 +48,7 @@ from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
-from sanxiang.procedure.steps import Draft, Step
+from sanxiang.procedure.steps import CORRECTION_AFTER_DECISION_RULE, CORRECTION_RULE, Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 
@@ -416,11 +417,23 @@ def case_action_perform(
         if spec.texts_type is not None:
             # Typed, and checked on the way: a value of the wrong type is refused here, not stored.
             draft.details["texts"] = facts_dump(draft.texts)
+        if step.correctable:
+            # What the record says, kept so that a mistake in it can be corrected by an entry of
+            # its own (case_record_correct), the original staying in the ledger.
+            stored = draft.details.setdefault("step_values", [])
+            stored.append({"id": len(stored) + 1, "action": step.name, "label": step.label, "on": on.isoformat(),
+                           "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
+                           "documents": [], "corrections": [],
+                           # Made before the decision: what the decision rests on.
+                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
         case.details = draft.details
         case.save(update_fields=["state", "facts", "details", "updated_at"])
         if "agency_officers" in step.needs:
             # The officers the step assigned (the step checked each of them, and their number).
             case.officers.set([o.id for o in draft.snapshot.officers])
+        if step.correctable and issued:
+            case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
+            case.save(update_fields=["details"])
         entry_append(
             event=events.step_done_event(
                 case=case,
@@ -548,3 +561,105 @@ def document_issue(
         then=seq_store,
     )
     return document
+
+
+# --- corrections of recorded facts ---------------------------------------------------------------
+
+CORRECTION_ACTION = "correct_record"
+
+
+def _stored_value_parsed(field, value: Any) -> Any:
+    """A form value as the case row stored it, back to what the step's form would give."""
+    if value is None:
+        return None
+    if field.kind == "date":
+        return dt.date.fromisoformat(value)
+    if field.kind == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if field.kind == "yuan":
+        return Decimal(value)
+    return value
+
+
+@transaction.atomic
+def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[str, Any], reason: str) -> Case:
+    """Correct a record of the case (its form values, already parsed by the step's form) by a
+    correction entry: the ledger keeps the original step entry and adds this one, which says who,
+    when, why and which fields changed (old → new; personal text by its digest, as the step's own
+    entry recorded it). The case row keeps the current values and the history of corrections.
+
+    The step's own `correct` replaces the record in the facts and texts and checks it as the step
+    checked the original. Refused, with every reason, when nothing changes, without a reason, when
+    the corrected record breaks a rule, or when the record was made before a decision the case now
+    has (or the case is finished): a decision rests on what was recorded then. Documents already
+    issued are never rewritten: the page says the record was corrected after them."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
+    record = selectors.case_recorded_get(case, record_id)
+    spec = procedures_all().get(case.procedure)
+    step = spec.step(record["action"]) if spec is not None and record is not None else None
+    if record is None or step is None or not step.correctable:
+        raise Refused([Violation("case.record_unknown", "本案没有这一记录", DATA, "record")])
+    violations: list[Violation] = []
+    snapshot = selectors.case_snapshot_build(case)
+    if not selectors.record_correctable(case=case, snapshot=snapshot, record=record):
+        violations.append(Violation("case.correction_after_decision",
+                                    f"本案{_state_label(case)}，不能再更正作出决定前的“{record['label']}”", CORRECTION_AFTER_DECISION_RULE,
+                                    None))
+    reason = (reason or "").strip()
+    problem = text_problem(reason, max_length=500)
+    if not reason:
+        violations.append(Violation("case.correction_reason", "请写明更正的理由", CORRECTION_RULE, "reason"))
+    elif problem:
+        violations.append(Violation("case.correction_reason", problem, PLATFORM_RULE, "reason"))
+    new_values = {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields}
+    changed = [f for f in step.fields if new_values[f.name] != record["values"].get(f.name)]
+    if not changed:
+        violations.append(Violation("case.correction_empty", "没有更改任何内容", CORRECTION_RULE, None))
+    if violations:
+        raise Refused(violations)
+    # The corrected record replaces the original in the facts and texts, checked as the step
+    # checked it (two officers, their certificates …): every reason at once.
+    context = selectors.guard_context()
+    on = context.today
+    draft = Draft(snapshot=snapshot, details=copy.deepcopy(case.details), context=context,
+                  actor_name=actor.display_name or actor.get_username(), texts=selectors.case_texts(case))
+    old_data = {f.name: _stored_value_parsed(f, record["values"].get(f.name)) for f in step.fields}
+    assert step.correct is not None
+    step.correct(draft, old_data, data)
+    if draft.violations:
+        raise Refused(list(dict.fromkeys(draft.violations)))
+    old_recorded = events.step_data_recorded(tuple(changed), {f.name: record["values"].get(f.name) for f in changed})
+    new_recorded = events.step_data_recorded(tuple(changed), {f.name: new_values[f.name] for f in changed})
+    details = copy.deepcopy(case.details)
+    kept = next(r for r in details["step_values"] if r.get("id") == record_id)
+    kept["corrections"].append({
+        "at": timezone.now().isoformat(),
+        "by": actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
+        "reason": reason,
+        "changes": {f.name: {"label": f.label, "old": record["values"].get(f.name), "new": new_values[f.name]}
+                    for f in changed},
+    })
+    kept["values"] = new_values
+    if spec.texts_type is not None:
+        details["texts"] = facts_dump(draft.texts)
+    case.details = details
+    case.facts = selectors.snapshot_facts_dump(draft.snapshot, spec)
+    case.save(update_fields=["facts", "details", "updated_at"])
+    entry_append(
+        event=events.step_done_event(
+            case=case,
+            action=CORRECTION_ACTION,
+            label=f"更正记录：{record['label']}",
+            data={"record": record_id, "corrects": record["action"], "recorded_on": record["on"], "reason": reason,
+                  "fields": [f.name for f in changed], "old": old_recorded, "new": new_recorded},
+            state_from=case.state,
+            state_to=case.state,
+            on=on,
+            documents=[],
+        ),
+        actor=actor,
+    )
+    # A corrected date moves the deadlines computed from it.
+    case_projection_refresh_related(case=case)
+    return case

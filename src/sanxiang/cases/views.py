@@ -4,13 +4,14 @@ agency's case is absent (404); supervisors read every case and change none."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sanxiang.access.models import AccessAction
-from sanxiang.access.services import AccessTarget, access_recorded, access_target_set, request_access_record
+from sanxiang.access.services import AccessTarget, access_recorded, access_target_set
 from sanxiang.accounts.permissions import (
     permission_require,
     user_can_manage_parties,
@@ -20,7 +21,7 @@ from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import CaseCreateForm, case_create_options, step_form_class, step_initial
 from sanxiang.cases.models import Case
 from sanxiang.evidence.storage import blob_store_get
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
 
 PAGE_SIZE = 50
@@ -87,32 +88,85 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
     return agency_officers, case_officers
 
 
-def _case_page(
-    request: HttpRequest, case: Case, *, failed: str = "", failed_form=None, refused: Refused | None = None,
-    status: int = 200,
-) -> HttpResponse:
+# A refused step is not shown in the POST's answer (a reload would send it again): its form data
+# and reasons are kept in the session once, and the case page they redirect to takes them back.
+FAILED_STEP_KEY = "cases.failed_step"
+
+
+def _failed_step_keep(request: HttpRequest, *, case: Case, action: str, refused: Refused | None,
+                      revise: bool = False) -> None:
+    data = {key: request.POST.getlist(key) for key in request.POST
+            if key not in ("csrfmiddlewaretoken", "confirmed", "revise")}
+    request.session[FAILED_STEP_KEY] = {
+        "case": case.pk, "action": action, "data": data, "revise": revise,
+        "violations": [v.as_dict() for v in refused.violations] if refused is not None else [],
+    }
+
+
+def _failed_step_take(request: HttpRequest, case: Case) -> tuple[str, QueryDict | None, Refused | None]:
+    """The step refused just before this page, its data and its reasons; once. A form sent back
+    from its confirmation (返回修改) comes back the same way, as the action "revise:<step>"."""
+    kept = request.session.pop(FAILED_STEP_KEY, None)
+    if not isinstance(kept, dict) or kept.get("case") != case.pk:
+        return "", None, None
+    data = QueryDict(mutable=True)
+    for key, values in (kept.get("data") or {}).items():
+        data.setlist(key, values)
+    violations = [Violation(v["code"], v["message"], v["legal_basis"], v.get("field")) for v in kept.get("violations") or []]
+    action = kept.get("action") or ""
+    return f"revise:{action}" if kept.get("revise") else action, data, Refused(violations) if violations else None
+
+
+def _step_url(case: Case, action: str) -> str:
+    return f"{reverse('cases:case_detail', args=[case.pk])}#step-{action}"
+
+
+def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     today = timezone.localdate()
+    failed, failed_data, refused = _failed_step_take(request, case)
     snapshot = selectors.case_snapshot_build(case)
     actions = selectors.case_actions(case=case, viewer=request.user, on=today, snapshot=snapshot)
     agency_officers, case_officers = _officer_choices(case)
     proposed = selectors.case_form_initial(case)
+    context = selectors.guard_context(on=today)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
         form = None
+        is_failed = failed in (view.action, f"revise:{view.action}")
+        reasons = list(refused.violations) if is_failed and refused is not None else []
         if view.fields and view.allowed:
             form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
-            if view.action == failed and failed_form is not None:
-                form = failed_form
+            if is_failed and failed_data is not None:
+                # The form as sent, with its errors beside each field; the step's reasons about a
+                # field of the form are shown beside that field too, the others beside the button.
+                form = form_class(failed_data, auto_id=f"id_{view.action}_%s")
+                form.is_valid()
+                for violation in list(reasons):
+                    if violation.field in form.fields and violation.field not in form.errors:
+                        form.add_error(violation.field, violation.message)
+                        reasons.remove(violation)
             else:
                 form = form_class(
                     initial=step_initial(step, today=today, case_officer_ids=[i for i, _ in case_officers],
                                          proposed=proposed),
                     auto_id=f"id_{view.action}_%s",
                 )
-        blocks.append({"view": view, "form": form, "failed": view.action == failed,
-                       "refused": refused if view.action == failed else None})
+        consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
+                        if view.allowed else None)
+        blocks.append({"view": view, "form": form, "failed": is_failed, "reasons": reasons,
+                       "refused": is_failed and not failed.startswith("revise:")
+                       and (refused is not None or failed_data is not None),
+                       "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
+    can_act = selectors.user_can_act_on_case(request.user, case)
+    records_view = _record_blocks(
+        case, snapshot=snapshot, failed=failed, failed_data=failed_data, refused=refused, can_correct=can_act,
+        agency_officers=agency_officers, case_officers=case_officers,
+    )
+    # The steps the user can take now, open; the others (blocked, another role's) folded.
+    now = [b for b in blocks if b["view"].allowed]
+    others = [b for b in blocks if not b["view"].allowed]
     return render(
         request,
         "cases/case_detail.html",
@@ -120,8 +174,11 @@ def _case_page(
             "case": case,
             "state_label": selectors.state_label(case),
             "procedure_label": selectors.procedure_of(case).label,
-            "transitions": [b for b in blocks if b["view"].kind == "transition"],
-            "records_steps": [b for b in blocks if b["view"].kind == "record"],
+            "now_steps": now,
+            "other_steps": others,
+            "other_open": any(b["failed"] for b in others),
+            "finished": case.state in selectors.spec_of(case).final_states,
+            "withdrawal": selectors.case_withdrawal(snapshot),
             "deadlines": [(d, selectors.DEADLINE_STATE_LABELS[d.state]) for d in deadlines],
             "deadline_problems": deadline_problems,
             "documents": selectors.case_documents(case=case),
@@ -130,11 +187,62 @@ def _case_page(
             "review": selectors.case_review_view(case=case, snapshot=snapshot, on=today),
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
-            "can_act": selectors.user_can_act_on_case(request.user, case),
-            "refused": refused,
+            "can_act": can_act,
+            "recorded": records_view,
         },
-        status=status,
     )
+
+
+def _shown(field, value) -> str:
+    """A stored form value as a person reads it: a choice by its label, a list one item a line."""
+    if value in (None, "", [], False):
+        return "—"
+    if value is True:
+        return "是"
+    values = value if isinstance(value, list | tuple) else [value]
+    if hasattr(field, "choices"):
+        labels = {str(k): str(v) for k, v in field.choices}
+        return "、".join(labels.get(str(v), str(v)) for v in values)
+    return "\n".join(str(v) for v in values)
+
+
+def _record_blocks(case: Case, *, snapshot, failed: str, failed_data, refused: Refused | None, can_correct: bool,
+                   agency_officers: list, case_officers: list) -> list[dict]:
+    """The case's recorded facts (the values of its record steps) as the page shows them: the
+    current value of each field, marked 已更正 with its history, and the correction form."""
+    records = selectors.case_recorded(case)
+    if not records:
+        return []
+    blocks = []
+    for record in records:
+        step = selectors.step_for(case, record["action"])
+        if step is None:
+            continue
+        form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
+        corrected = {name for c in record.get("corrections") or [] for name in c["changes"]}
+        rows = [(spec.label, _shown(form_class.base_fields[spec.name], record["values"].get(spec.name)),
+                 spec.name in corrected) for spec in step.fields]
+        history = [
+            {"at": parse_datetime(c["at"]), "by": c["by"], "reason": c["reason"],
+             "changes": [(ch["label"], _shown(form_class.base_fields[name], ch["old"]),
+                          _shown(form_class.base_fields[name], ch["new"]))
+                         for name, ch in c["changes"].items() if name in form_class.base_fields]}
+            for c in record.get("corrections") or []
+        ]
+        key = f"correct-{record['id']}"
+        form = reasons = None
+        if can_correct and step.correctable and selectors.record_correctable(case=case, snapshot=snapshot, record=record):
+            if failed == key and failed_data is not None:
+                form = form_class(failed_data, auto_id=f"id_{key}_%s")
+                form.is_valid()
+            else:
+                form = form_class(initial=record["values"], auto_id=f"id_{key}_%s")
+            reasons = list(refused.violations) if failed == key and refused is not None else []
+        blocks.append({"record": record, "label": record["label"], "rows": rows, "history": history,
+                       "form": form, "key": key, "failed": failed == key, "reasons": reasons,
+                       "reason": failed_data.get("correction_reason", "") if failed == key and failed_data else "",
+                       "documents_issued": bool(record.get("documents"))})
+    return blocks
 
 
 @login_required
@@ -145,9 +253,37 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return _case_page(request, case)
 
 
+def _entered_values(form, step) -> list[tuple[str, str]]:
+    """What the person entered, as the confirmation repeats it: (label, value shown)."""
+    rows = []
+    for spec in step.fields:
+        bound = form[spec.name]
+        value = form.cleaned_data.get(spec.name)
+        if value in (None, "", [], (), False):
+            continue
+        field = form.fields[spec.name]
+        if hasattr(field, "choices"):
+            labels = dict((str(k), v) for k, v in field.choices)
+            shown = "、".join(labels.get(str(v), str(v)) for v in (value if isinstance(value, list | tuple) else [value]))
+        elif value is True:
+            shown = "是"
+        elif isinstance(value, list | tuple):
+            shown = "；".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        rows.append((bound.label, shown))
+    return rows
+
+
 @login_required
 def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Perform a step (POST action=… with the step's form). A GET goes back to the case page."""
+    """Perform a step (POST action=… with the step's form). A GET goes back to the case page.
+
+    Post/redirect/get: whatever happens, the answer to the POST is a redirect to the case page
+    (a refusal's form and reasons kept in the session for that page, once), so that reloading
+    never sends the step again. A step that cannot be undone (it decides, or issues a document to
+    the party) first answers with a confirmation page saying what will happen; only its
+    "确认办理" (confirmed=1) performs it."""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
     if request.method != "POST":
@@ -156,28 +292,63 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     step = selectors.step_for(case, action)
     if step is None:
         raise Http404
+    if request.POST.get("revise"):
+        # 返回修改 from the confirmation: the form comes back as it was filled.
+        _failed_step_keep(request, case=case, action=action, refused=None, revise=True)
+        return redirect(_step_url(case, action))
     agency_officers, case_officers = _officer_choices(case)
     form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
         request.POST, auto_id=f"id_{action}_%s"
     )
-    refused = None
-    if form.is_valid():
-        try:
-            services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
-        except Refused as refusal:
-            refused = refusal
-        else:
-            messages.success(request, f"已完成：{step.label}")
-            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#timeline")
-    # The page is shown again with the reasons: that is a view of the case, recorded as one.
-    case.refresh_from_db()
-    request_access_record(
-        request=request,
-        action=AccessAction.VIEW,
-        target=AccessTarget("case", case.pk, str(case), case_id=case.pk, agency_id=case.agency_id),
+    if not form.is_valid():
+        _failed_step_keep(request, case=case, action=action, refused=None)
+        return redirect(_step_url(case, action))
+    consequences = selectors.step_consequences(case=case, step=step)
+    if consequences.irreversible and request.POST.get("confirmed") != "1":
+        hidden = [(key, value) for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed", "revise")
+                  for value in request.POST.getlist(key)]
+        return render(request, "cases/step_confirm.html", {
+            "case": case, "step": step, "consequences": consequences, "hidden": hidden,
+            "entered": _entered_values(form, step),
+        })
+    try:
+        services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
+    except Refused as refusal:
+        _failed_step_keep(request, case=case, action=action, refused=refusal)
+        return redirect(_step_url(case, action))
+    messages.success(request, f"已完成：{step.label}")
+    return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#timeline")
+
+
+@login_required
+def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpResponse:
+    """Correct a recorded fact (POST: the record's form with the corrected values and
+    correction_reason). Post/redirect/get, as the steps."""
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
+    anchor = f"{reverse('cases:case_detail', args=[case.pk])}#record-{record_id}"
+    if request.method != "POST":
+        return redirect(anchor)
+    record = selectors.case_recorded_get(case, record_id)
+    step = selectors.step_for(case, record["action"]) if record is not None else None
+    if step is None:
+        raise Http404
+    key = f"correct-{record_id}"
+    agency_officers, case_officers = _officer_choices(case)
+    form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
+        request.POST, auto_id=f"id_{key}_%s"
     )
-    return _case_page(request, case, failed=action, failed_form=form, refused=refused,
-                      status=409 if refused else 400)
+    if not form.is_valid():
+        _failed_step_keep(request, case=case, action=key, refused=None)
+        return redirect(anchor)
+    try:
+        services.case_record_correct(actor=request.user, case=case, record_id=record_id, data=form.cleaned_data,
+                                     reason=request.POST.get("correction_reason", ""))
+    except Refused as refusal:
+        _failed_step_keep(request, case=case, action=key, refused=refusal)
+        return redirect(anchor)
+    messages.success(request, f"已更正：{record['label']}")
+    return redirect(anchor)
 
 
 def _document_response(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:

@@ -43,7 +43,7 @@ class Plan:
     procedure: str
     stop: str  # the state the case is left in
     days_ago: int
-    variant: str = ""  # decline | hearing | major | court | collect
+    variant: str = ""  # decline | withdraw | hearing | major | court | collect
     # For major cases: where the legal review stands when the story stops (a review state of
     # `sanxiang.procedure.penalty.review.REVIEW_STATES`); "" goes on to the decision.
     review: str = ""
@@ -52,6 +52,7 @@ class Plan:
 ORDINARY_PLANS = (
     Plan("涉嫌销售未标注生产日期的预包装食品案", "ordinary", "lead", 1),
     Plan("涉嫌虚假宣传案（举报线索）", "ordinary", "not_opened", 12, "decline"),
+    Plan("涉嫌无照经营案（重复立案）", "ordinary", "withdrawn", 9, "withdraw"),
     Plan("涉嫌销售过期调味品案", "ordinary", "opened", 6),
     Plan("涉嫌未按规定公示营业执照案", "ordinary", "investigating", 12),
     Plan("涉嫌使用未经检验的计量器具案", "ordinary", "investigation_ended", 22),
@@ -214,12 +215,17 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
         "major_case": plan.variant == "major",
     }
     day = start + DAY
-    if not s.step("approve_opening", day, "head", opinion="同意。"):
+    if not s.step("approve_opening", day, "head", approval="agree", opinion="同意。"):
         return
     if plan.variant == "decline":
         s.step("decline", day, **{k: opening[k] for k in ("source", "summary", "handler_opinion", "violated")})
         return
     if not s.step("open", day, **opening):
+        return
+    if plan.variant == "withdraw":
+        # 撤销立案: the same act was already a case of the agency.
+        s.step("withdraw_case", s.working_days_after(day, 1), "head", kind="duplicate",
+               reason="与本局已立案调查的同一违法行为重复立案")
         return
     day = s.working_days_after(day, 1)
     if not s.step("investigate", day):

@@ -52,6 +52,9 @@ class Field:
     # Text that names nobody and that supervisors must be able to read in the ledger itself (the
     # reason for overriding the catalogue, for extending a period): recorded in clear.
     clear: bool = False
+    # A choice shown as radio buttons, none preselected (an approval's 同意 / 不同意, a checklist's
+    # finding): the person must answer it; nothing is taken for granted.
+    radio: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -88,6 +91,16 @@ def bool_field(name: str, label: str, **kw) -> Field:
 
 def reason_field(name: str, label: str, **kw) -> Field:
     return Field(name, label, "text", clear=True, **kw)
+
+
+# The explicit answer of an approval: a platform rule of the form (no approval is presumed).
+APPROVAL_FORM_RULE = "平台规则：审批须明确选择同意或者不同意，不同意的须写明理由"
+APPROVAL_CHOICES = (("agree", "同意"), ("disagree", "不同意"))
+
+
+def approval_field(name: str = "approval", label: str = "审批决定", **kw) -> Field:
+    """同意 / 不同意 as radio buttons with nothing chosen: the approver answers explicitly."""
+    return Field(name, label, "choice", choices=kw.pop("choices", APPROVAL_CHOICES), radio=True, clear=True, **kw)
 
 
 # --- the draft a step works on ------------------------------------------------------------------
@@ -133,6 +146,7 @@ class Draft:
 
 
 Apply = Callable[[Draft, dict[str, Any]], None]
+Correct = Callable[[Draft, dict[str, Any], dict[str, Any]], None]
 # What the Django side must gather before a step runs (each a field of `Draft`).
 NEEDS = frozenset({"reviewers", "agency_officers", "reviewer_first_time"})
 
@@ -162,6 +176,14 @@ class Step:
     needs: frozenset[str] = frozenset()
     # The step issues the procedure's decision (its subscribers react: publication drafts it).
     decides: bool = False
+    # How a mistake in the record this step made is corrected (更正): given the draft, the form
+    # data as recorded and as corrected, it replaces that record in the facts and texts (and
+    # checks the corrected record as the step checked the original). None: not correctable.
+    correct: Correct | None = None
+
+    @property
+    def correctable(self) -> bool:
+        return self.correct is not None
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS
@@ -194,6 +216,25 @@ def step_role_violation(step: Step, role: str) -> Violation | None:
 ROLE_BASIS = "本单位职责分工"
 
 
+def replaced_last(items: tuple, old: Any, new: Any) -> tuple | None:
+    """`items` with its last element equal to `old` replaced by `new`; None when there is none."""
+    for index in range(len(items) - 1, -1, -1):
+        if items[index] == old:
+            return (*items[:index], new, *items[index + 1:])
+    return None
+
+
+# The correction found no record equal to the one it corrects (the facts were changed since).
+CORRECTION_NOT_FOUND = "平台规则：更正须对应案件中已有的记录"
+# The law says how a decision is changed (变更、撤销, by the agency or on review); it says nothing
+# of how a mistake in a record is set right before. These are the platform's rules, shown as such.
+CORRECTION_RULE = "平台规则：记录有误的，以更正记录更正，写明理由，原记录保留在账本中"
+CORRECTION_AFTER_DECISION_RULE = (
+    "平台规则：作出决定后，决定所依据的记录不在平台上更正；决定有错误的，依法变更或者撤销决定"
+    "（《中华人民共和国行政处罚法》第七十五条第二款：发现有错误的，应当主动改正）"
+)
+
+
 # --- parsing helpers --------------------------------------------------------------------------------
 
 
@@ -213,11 +254,18 @@ def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, .
 
 
 __all__ = [
+    "APPROVAL_CHOICES",
+    "APPROVAL_FORM_RULE",
+    "CORRECTION_AFTER_DECISION_RULE",
+    "CORRECTION_NOT_FOUND",
+    "CORRECTION_RULE",
     "FORM_BASIS",
     "Apply",
+    "Correct",
     "Draft",
     "Field",
     "Step",
+    "approval_field",
     "area_field",
     "bool_field",
     "choices",
@@ -227,6 +275,7 @@ __all__ = [
     "lines_field",
     "officer_ids",
     "reason_field",
+    "replaced_last",
     "step_role_violation",
     "text_field",
 ]

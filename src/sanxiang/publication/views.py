@@ -96,6 +96,17 @@ def draft_approve(request: HttpRequest, draft_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("publication:draft_detail", draft_id)
     form = approve_form_class(draft)(request.POST)
+    if form.is_valid() and request.POST.get("confirmed") != "1":
+        # 发布公示 cannot be taken back (only withdrawn or corrected as the law says): a second
+        # step shows the texts as the public will read them and asks for confirmation.
+        sent = [name for name in form.fields if name in request.POST]
+        access_target_set(request, AccessTarget("publication_draft", draft.pk, str(draft.case), case_id=draft.case_id,
+                                                agency_id=draft.agency_id))
+        return render(request, "publication/draft_confirm.html", {
+            "draft": draft,
+            "texts": [(form.fields[name].label, form.cleaned_data[name]) for name in sent],
+            "hidden": [(name, request.POST.get(name, "")) for name in sent],
+        })
     if form.is_valid():
         try:
             # A field the request did not send is not an edit (an empty one it sent is).

@@ -184,6 +184,9 @@ def penalty_deadline_phases(
     """Every deadline of the case as phases (`DeadlinePhase`), nearest first, and why any could not
     be computed. Nothing here depends on the day but the due-soon alert (`soon_days`, the
     parameter in force on `on`)."""
+    if snapshot.withdrawn_on is not None:
+        # 撤销立案: the case is closed before any decision; no period runs for it any more.
+        return [], []
     context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
     phases: list[DeadlinePhase] = []
     problems: list[DeadlineProblem] = []

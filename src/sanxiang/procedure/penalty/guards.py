@@ -96,6 +96,15 @@ def party_identifier(snapshot: Snapshot, context: Context) -> list[Violation]:
 def opening_head_approval(snapshot: Snapshot, context: Context) -> list[Violation]:
     if snapshot.opening_approved_by_head:
         return []
+    if snapshot.opening_head_decision == "disagree":
+        return [
+            Violation(
+                "penalty.opening.head_disagreed",
+                "行政机关负责人不同意立案：可以补充材料后重新报请负责人审批，或者办理不予立案",
+                OPENING_APPROVAL_BASIS,
+                "opening_approved_by_head",
+            )
+        ]
     return [
         Violation(
             "penalty.opening.head_approval_missing",
@@ -104,6 +113,38 @@ def opening_head_approval(snapshot: Snapshot, context: Context) -> list[Violatio
             "opening_approved_by_head",
         )
     ]
+
+
+def decline_head_approval(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """不予立案 also needs the head: either the head's answer to the proposal to open was 不同意
+    (the head decided the case is not to be opened), or the head approved the file on which the
+    officer proposes not to open."""
+    if snapshot.opening_head_decision == "disagree":
+        return []
+    return opening_head_approval(snapshot, context)
+
+
+# No article of the laws in legal_rules.md sets how a case opened by mistake is closed; some
+# sectors' procedure rules provide 撤销立案 (to be confirmed by the legal staff). Until then it is
+# the platform's rule, shown as such.
+WITHDRAWAL_BASIS = ("平台规则：立案有误（误立案、重复立案等）的案件，在作出决定前由机关负责人撤销立案并记明理由"
+                    "（法律未规定撤销立案的程序；部门行政处罚程序规定另有规定的，从其规定，待法制部门核实）")
+WITHDRAWAL_KINDS = {
+    "mistaken": "误立案（不符合立案条件或者不属于本机关管辖）",
+    "duplicate": "重复立案",
+    "other": "其他立案有误的情形",
+}
+
+
+def case_withdrawal_reasoned(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """撤销立案 says which mistake and why, for the ledger and for the supervisors."""
+    found = []
+    if snapshot.withdrawal_kind not in WITHDRAWAL_KINDS:
+        found.append(Violation("penalty.withdrawal.kind_missing", "请选择撤销立案的情形（误立案、重复立案等）",
+                               WITHDRAWAL_BASIS, "kind"))
+    if not snapshot.withdrawal_reason.strip():
+        found.append(Violation("penalty.withdrawal.reason_missing", "撤销立案须写明理由", WITHDRAWAL_BASIS, "reason"))
+    return found
 
 
 def opening_limitation(snapshot: Snapshot, context: Context) -> list[Violation]:

@@ -241,7 +241,11 @@ ORDINARY_STATES = (
     State("executed", "执行完毕"),
     State("closed", "已结案"),
     State("archived", "已归档", final=True),
+    State("withdrawn", "已撤销立案", final=True),
 )
+
+# Before a decision: a case opened by mistake may be closed with its reason (撤销立案).
+WITHDRAWABLE = ("lead", "opened", "investigating", "investigation_ended", "notified", "hearing_scheduled", "hearing_held")
 
 ORDINARY_TRANSITIONS: tuple[Transition[PenaltyCaseSnapshot], ...] = (
     Transition(
@@ -258,9 +262,17 @@ ORDINARY_TRANSITIONS: tuple[Transition[PenaltyCaseSnapshot], ...] = (
         "不予立案",
         ("lead",),
         "not_opened",
-        guards=(g.opening_head_approval,),
+        guards=(g.decline_head_approval,),
         records=OPENING_RECORDS,
         legal_basis=ART(54),
+    ),
+    Transition(
+        "withdraw_case",
+        "撤销立案",
+        WITHDRAWABLE,
+        "withdrawn",
+        guards=(g.case_withdrawal_reasoned,),
+        legal_basis=g.WITHDRAWAL_BASIS,
     ),
     Transition(
         "investigate",

@@ -448,6 +448,14 @@ class PenaltyCaseSnapshot:
     life_health_or_financial_harm: bool = False  # 第三十六条: 5-year limitation
     limitation_override_reason: str = ""  # a recorded legal reason to open despite the period
     opening_approved_by_head: bool = False
+    # The head's last answer on opening: "agree", "disagree" (the officer may then propose 不予立案
+    # or submit again with more material), "" before any.
+    opening_head_decision: str = ""
+    # 撤销立案: a case opened by mistake (误立案、重复立案 …) closed by the head before any decision,
+    # with the kind of mistake and the reason (a platform rule: see guards.case_withdrawal_reasoned).
+    withdrawn_on: dt.date | None = None
+    withdrawal_kind: str = ""
+    withdrawal_reason: str = ""
     opened_on: dt.date | None = None
     # 调查取证
     officers: tuple[OfficerSnapshot, ...] = ()  # the officers assigned to the case

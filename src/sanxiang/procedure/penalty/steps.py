@@ -35,6 +35,7 @@ from sanxiang.procedure.penalty import (
     investigative_act_problems,
 )
 from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.guards import WITHDRAWAL_KINDS
 from sanxiang.procedure.penalty.review import (
     DISCUSSION_RESOLUTIONS,
     collective_discussion_problems,
@@ -96,9 +97,12 @@ from sanxiang.procedure.penalty.texts import (
 from sanxiang.procedure.registry_rules import OfficerSnapshot, case_officers_problems
 from sanxiang.procedure.roles import HEAD, REVIEWER
 from sanxiang.procedure.steps import (
+    APPROVAL_FORM_RULE,
+    CORRECTION_NOT_FOUND,
     Draft,
     Field,
     Step,
+    approval_field,
     area_field,
     bool_field,
     choices,
@@ -107,6 +111,7 @@ from sanxiang.procedure.steps import (
     lines_field,
     officer_ids,
     reason_field,
+    replaced_last,
     text_field,
 )
 from sanxiang.procedure.violations import FORM_BASIS, Violation
@@ -185,9 +190,25 @@ def texts_update(d: Draft, **changes: Any) -> None:
 # --- 立案 -----------------------------------------------------------------------------------------
 
 
+OPENING_APPROVALS = (("agree", "同意立案"), ("disagree", "不同意立案"))
+
+
 def apply_approve_opening(d: Draft, data: dict) -> None:
-    d.update(opening_approved_by_head=True)
-    texts_update(d, opening_head=HeadOpinion(text=data["opinion"], signer=d.actor_name, on=d.on))
+    """The head answers the proposal to open: 同意 opens the way to 立案; 不同意 (with its reason)
+    sends the case back to the officer, who may supplement and submit again or propose 不予立案
+    (第五十四条第二款: opening and not opening both rest on the head's approval)."""
+    answer = data.get("approval") or ""
+    opinion = (data.get("opinion") or "").strip()
+    if answer not in dict(OPENING_APPROVALS):
+        d.violations.append(Violation("penalty.opening.approval_missing", "请选择“同意立案”或者“不同意立案”",
+                                      APPROVAL_FORM_RULE, "approval"))
+        return
+    if not opinion:
+        what = "不同意的理由" if answer == "disagree" else "审批意见"
+        d.violations.append(Violation("penalty.opening.opinion_missing", f"请填写{what}", APPROVAL_FORM_RULE, "opinion"))
+        return
+    d.update(opening_approved_by_head=answer == "agree", opening_head_decision=answer)
+    texts_update(d, opening_head=HeadOpinion(text=opinion, signer=d.actor_name, on=d.on))
 
 
 def apply_open(d: Draft, data: dict) -> None:
@@ -215,6 +236,10 @@ def apply_decline(d: Draft, data: dict) -> None:
     texts_update(d, opening=_opening(d, data, declined=True))
 
 
+def apply_withdraw_case(d: Draft, data: dict) -> None:
+    d.update(withdrawn_on=d.on, withdrawal_kind=data.get("kind") or "", withdrawal_reason=(data.get("reason") or "").strip())
+
+
 def penalty_form_initial(texts: PenaltyTexts | None) -> dict[str, Any]:
     """The penalty proposed so far, to start the next form with."""
     findings = texts.findings if texts is not None else Findings()
@@ -238,35 +263,76 @@ RECUSAL_ANSWERS = {"no": "不申请回避", "yes": "申请回避"}
 
 
 def _act(d: Draft, data: dict, kind: str) -> None:
-    act = InvestigativeAct(
-        kind=kind,
-        on=data["on"],
-        officer_ids=officer_ids(data),
-        certificate_shown=bool(data.get("certificate_shown")),
-        record_made=True,
-    )
+    act, record = _act_record(kind, data)
     what = "本次询问" if kind == "inquiry" else "本次现场检查"
     d.violations += investigative_act_problems(d.snapshot, d.context, act=act, what=what)
     if act.on > d.on:
         d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
     d.update(investigative_acts=(*d.snapshot.investigative_acts, act))
-    common = {
-        "on": data["on"],
-        "start": data.get("start_time", ""),
-        "end": data.get("end_time", ""),
-        "place": data["place"],
-        "officer_ids": act.officer_ids,
-        "recorder": data["recorder"],
-    }
     texts = texts_of(d)
     if kind == "inquiry":
-        inquiry = Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
-                          exchanges=tuple(data.get("exchanges") or ()),
-                          recusal_answer=RECUSAL_ANSWERS.get(data.get("recusal_answer") or "", ""))
-        texts_update(d, inquiries=(*texts.inquiries, inquiry))
+        texts_update(d, inquiries=(*texts.inquiries, record))
     else:
-        inspection = Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
-        texts_update(d, inspections=(*texts.inspections, inspection))
+        texts_update(d, inspections=(*texts.inspections, record))
+
+
+def _act_record(kind: str, data: dict) -> tuple[InvestigativeAct, Inquiry | Inspection]:
+    """The act and its record as `_act` builds them from a form's data."""
+    act = InvestigativeAct(kind=kind, on=data["on"], officer_ids=officer_ids(data),
+                           certificate_shown=bool(data.get("certificate_shown")), record_made=True)
+    common = {"on": data["on"], "start": data.get("start_time", ""), "end": data.get("end_time", ""),
+              "place": data["place"], "officer_ids": act.officer_ids, "recorder": data["recorder"]}
+    if kind == "inquiry":
+        return act, Inquiry(**common, interviewee=data["interviewee"], relation=data.get("relation", ""),
+                            exchanges=tuple(data.get("exchanges") or ()),
+                            recusal_answer=RECUSAL_ANSWERS.get(data.get("recusal_answer") or "", ""))
+    return act, Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
+
+
+def _correct_act(kind: str):
+    """更正 of a 询问笔录 or 现场检查笔录: the act and its record replaced by the corrected ones,
+    the corrected act checked as the original was (第四十二条: two officers with valid
+    certificates; 第五十五条: shown to the party)."""
+
+    def correct(d: Draft, old: dict, new: dict) -> None:
+        old_act, old_record = _act_record(kind, old)
+        new_act, new_record = _act_record(kind, new)
+        what = "更正后的询问" if kind == "inquiry" else "更正后的现场检查"
+        if old_act not in d.snapshot.investigative_acts:
+            d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+            return
+        d.violations += investigative_act_problems(d.snapshot, d.context, act=new_act, what=what)
+        if new_act.on > d.on:
+            d.refuse("case.act_in_future", f"{what}的日期晚于今天", penalty_article(55), "on")
+        d.update(investigative_acts=replaced_last(d.snapshot.investigative_acts, old_act, new_act))
+        texts = texts_of(d)
+        records = texts.inquiries if kind == "inquiry" else texts.inspections
+        replaced = replaced_last(records, old_record, new_record)
+        if replaced is None:
+            d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+            return
+        texts_update(d, **({"inquiries": replaced} if kind == "inquiry" else {"inspections": replaced}))
+
+    return correct
+
+
+def correct_payment(d: Draft, old: dict, new: dict) -> None:
+    """更正 of a payment entered wrongly (date, amount, receipt), checked as the entry was."""
+    amount = fen(new["amount_yuan"])
+    if amount <= 0:
+        d.refuse("case.payment.amount", "缴纳数额应大于零", penalty_article(67), "amount_yuan")
+    if new["paid_on"] > d.on:
+        d.refuse("case.payment.in_future", "缴纳日期晚于今天", penalty_article(67), "paid_on")
+    payments = replaced_last(d.snapshot.payments, Payment(old["paid_on"], fen(old["amount_yuan"])),
+                             Payment(new["paid_on"], amount))
+    texts = replaced_last(texts_of(d).payments,
+                          PaymentTexts(on=old["paid_on"], fen=fen(old["amount_yuan"]), receipt=old["receipt"]),
+                          PaymentTexts(on=new["paid_on"], fen=amount, receipt=new["receipt"]))
+    if payments is None or texts is None:
+        d.refuse("case.correction.not_found", "未找到要更正的记录", CORRECTION_NOT_FOUND)
+        return
+    d.update(payments=payments)
+    texts_update(d, payments=texts)
 
 
 def apply_inquiry(d: Draft, data: dict) -> None:
@@ -875,7 +941,7 @@ CHECKLIST_FIELDS = tuple(
     f
     for item, label in REVIEW_CHECKLIST.items()
     for f in (
-        Field(f"check_{item}", label, "choice", choices=choices(CHECKLIST_FINDINGS)),
+        Field(f"check_{item}", label, "choice", choices=choices(CHECKLIST_FINDINGS), radio=True),
         _t(f"note_{item}", f"{label}：说明", required=False),
     )
 )
@@ -904,7 +970,9 @@ NOTICE_FIELDS = (
 STEPS: tuple[Step, ...] = (
     # 普通程序
     Step("approve_opening", "负责人审批立案", ORD, states=("lead",), roles=HEAD,
-         fields=(_t("opinion", "审批意见"),), apply=apply_approve_opening,
+         fields=(approval_field(choices=OPENING_APPROVALS),
+                 _t("opinion", "审批意见", help="不同意的，写明理由；案件退回承办人员补充材料或者办理不予立案")),
+         apply=apply_approve_opening,
          help="立案或者不予立案须经行政机关负责人批准"),
     Step("open", "立案", ORD, transition=True,
          fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False),
@@ -916,6 +984,11 @@ STEPS: tuple[Step, ...] = (
     Step("decline", "不予立案", ORD, transition=True,
          fields=(*OPENING_FIELDS, _lines("violated", "涉嫌违反的法律、法规、规章条款", required=False)), apply=apply_decline,
          documents=(("opening_approval", "opening_approval"),)),
+    Step("withdraw_case", "撤销立案（误立案、重复立案等）", ORD, transition=True, roles=HEAD,
+         fields=(Field("kind", "撤销的情形", "choice", choices=choices(WITHDRAWAL_KINDS), radio=True),
+                 _reason("reason", "撤销理由", help="如：与某某号案件为同一违法行为重复立案")),
+         apply=apply_withdraw_case,
+         help="作出决定前，机关负责人可以撤销立有错误的案件；理由记入账本，案件不再出现在待办中"),
     Step("investigate", "开始调查取证", ORD, transition=True),
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _t("interviewee", "被询问人"), _t("relation", "与本案关系", required=False),
@@ -923,10 +996,11 @@ STEPS: tuple[Step, ...] = (
                        choices=tuple(RECUSAL_ANSWERS.items()),
                        help="笔录开头告知回避权利后询问是否申请回避，此处记录被询问人的回答"),
                  _lines("exchanges", "询问内容", help="每行一句，以“问：”或者“答：”开头")),
-         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),)),
+         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),), correct=_correct_act("inquiry")),
     Step("record_inspection", "现场检查并制作现场检查笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _area("findings", "检查情况"), _t("present_person", "现场负责人", required=False)),
-         apply=apply_inspection, documents=(("inspection_record", "inspection_record"),)),
+         apply=apply_inspection, documents=(("inspection_record", "inspection_record"),),
+         correct=_correct_act("inspection")),
     Step("record_preservation", "先行登记保存证据", ORD, states=("investigating",),
          fields=(_date("approved_on", "机关负责人批准日期", required=False), _lines("items", "保存的物品"),
                  _t("storage_place", "保存地点")),
@@ -937,7 +1011,8 @@ STEPS: tuple[Step, ...] = (
          fields=(Field("officer", "申请回避的执法人员", "officer"), _date("requested_on", "申请日期")),
          apply=apply_request_recusal),
     Step("decide_recusal", "负责人决定回避申请", ORD, states=("opened", "investigating", "investigation_ended", "notified"),
-         roles=HEAD, fields=(Field("decision", "决定", "choice", choices=(("granted", "准予回避"), ("refused", "驳回申请"))),),
+         roles=HEAD, fields=(Field("decision", "决定", "choice", choices=(("granted", "准予回避"), ("refused", "驳回申请")),
+                                   radio=True),),
          apply=apply_decide_recusal),
     Step("end_investigation", "调查终结", ORD, transition=True,
          fields=(_area("process", "调查经过"), _area("facts", "违法事实"),
@@ -1027,7 +1102,7 @@ STEPS: tuple[Step, ...] = (
          fields=(_date("extend_to", "延长至"), _reason("reason", "延长理由")), apply=apply_extend_review),
     Step("record_review", "出具法制审核意见", ORD, states=BEFORE_DECISION, roles=REVIEWER,
          fields=(*CHECKLIST_FIELDS,
-                 Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS)),
+                 Field("opinion", "审核意见", "choice", choices=choices(REVIEW_OPINIONS), radio=True),
                  _area("reasons", "理由")),
          apply=apply_review, documents=(("review_opinion", "review_opinion"),),
          needs=frozenset({"reviewer_first_time"})),
@@ -1060,7 +1135,7 @@ STEPS: tuple[Step, ...] = (
          document_applies=penalty_document_applies),
     Step("record_payment", "登记缴纳罚款", BOTH, states=("served", "court_enforcement", "handed_over", "filed"),
          fields=(_date("paid_on", "缴纳日期"), Field("amount_yuan", "缴纳数额（元）", "yuan"), _t("receipt", "缴款凭证号")),
-         apply=apply_payment),
+         apply=apply_payment, correct=correct_payment),
     Step("approve_payment_arrangement", "批准暂缓或者分期缴纳", ORD, states=("served",), roles=HEAD,
          fields=(_lines("instalments", "各期期限和数额", help="每行“日期 金额（元）”，如 2026-05-01 1000"),),
          apply=apply_arrangement),
