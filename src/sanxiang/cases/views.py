@@ -19,6 +19,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import CaseCreateForm, case_create_options, step_form_class, step_initial
 from sanxiang.cases.models import Case
+from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.violations import Refused
 from sanxiang.registry.models import Officer
@@ -161,14 +162,22 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         request.POST, auto_id=f"id_{action}_%s"
     )
     refused = None
-    if form.is_valid():
+    try:
+        # The device's time and the draft key of the files captured in a record (see evidence).
+        capture = record_capture_parse(fields=request.POST, step=action)
+    except Refused as refusal:
+        refused, capture = refusal, None
+    if capture is not None and form.is_valid():
         try:
-            services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
+            services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
+                                         device_time=capture.device_time, evidence_draft=capture.draft_key)
         except Refused as refusal:
             refused = refusal
         else:
             messages.success(request, f"已完成：{step.label}")
-            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#timeline")
+            # The page's script clears the record's draft kept on the device once it sees this.
+            recorded = f"?recorded={capture.draft_key}" if capture.draft_key else ""
+            return redirect(f"{reverse('cases:case_detail', args=[case.pk])}{recorded}#timeline")
     # The page is shown again with the reasons: that is a view of the case, recorded as one.
     case.refresh_from_db()
     request_access_record(
@@ -177,7 +186,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         target=AccessTarget("case", case.pk, str(case), case_id=case.pk, agency_id=case.agency_id),
     )
     return _case_page(request, case, failed=action, failed_form=form, refused=refused,
-                      status=409 if refused else 400)
+                      status=409 if refused and capture is not None else 400)
 
 
 def _document_response(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
