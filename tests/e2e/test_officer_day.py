@@ -181,3 +181,35 @@ def test_officer_day_on_a_phone(browser_page, live_server):
     inquiry.locator("[data-testid=perform-record_inquiry]").click()
     page.wait_for_selector(".msg:has-text('已完成：询问并制作询问笔录')")
     assert_no_sideways_scroll(page, "case page after the inquiry")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_photo_taken_without_signal_goes_with_its_record_when_the_signal_returns(browser_page, live_server):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    w, case = _investigating()
+    login(page, live_server, w.officer)
+    page.goto(f"{live_server.url}/staff/cases/{case.pk}/")
+    step = page.locator("[data-testid=action-record_inspection]")
+    step.locator("summary").click()
+    step.locator("input[name=place]").fill("当事人仓库")
+    step.locator("input[name=certificate_shown]").check()
+    step.locator("input[name=recorder]").fill("李四")
+    step.locator("textarea[name=findings]").fill("仓库内查见过期纯牛奶3箱。")
+
+    page.context.set_offline(True)
+    step.locator("input[type=file]").set_input_files(
+        files=[{"name": "仓库.png", "mimeType": "image/png", "buffer": photo_png()}]
+    )
+    step.locator("[data-testid=perform-record_inspection]").click()
+    page.wait_for_selector("[data-draft-notice]:has-text('网络已断开')")
+    assert not EvidenceRecord.objects.filter(case=case).exclude(draft_key="").exists()
+
+    # Signal again: the photo goes first, then the record, whose entry lists it.
+    page.context.set_offline(False)
+    page.wait_for_selector(f".msg:has-text('已完成：{INSPECTION}')", timeout=30_000)
+    photo = EvidenceRecord.objects.get(case=case, kind="photo")
+    entry = Entry.objects.get(kind=EventKind.STEP_DONE, subject=f"case:{case.pk}:record_inspection")
+    assert [e["record"] for e in json.loads(bytes(entry.body))["payload"]["evidence"]] == [photo.pk]
+    assert photo.record_seq == entry.seq
+    assert_no_sideways_scroll(page, "case page after the record")

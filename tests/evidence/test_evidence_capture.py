@@ -292,3 +292,23 @@ def test_the_case_page_offers_capture_inside_the_record_steps_only():
     assert 'accept="image/*,video/*" capture="environment"' in html
     assert html.count("data-capture ") == 2
     assert "evidence/capture.js" in html
+
+
+def test_the_evidence_list_costs_the_same_queries_for_few_or_many_files(ingest, user, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged_in(user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/staff/evidence/cases/{case.pk}/").status_code == 200
+        return len(queries)
+
+    for i in range(2):
+        ingest(jpeg_bytes(seed=80 + i), kind="photo", case=case, step="record_inspection", name=f"{i}.jpg")
+    few = count()
+    for i in range(8):
+        ingest(png_bytes(4 + i), kind="signature", case=case, step="record_inquiry", name=f"签名{i}.png",
+               draft_key=DRAFT, signer_role="witness", signer_name=f"见证人{i}")
+    assert count() == few

@@ -210,7 +210,18 @@
       Object.keys(extra || {}).forEach(function (k) { metadata[k] = extra[k]; });
       busy += 1;
       var finished = false;
-      function finish() { if (!finished) { finished = true; busy -= 1; } }
+      // A record sent while its files were still on their way goes once they are in.
+      function finish(ok) {
+        if (finished) return;
+        finished = true;
+        busy -= 1;
+        if (ok) { sendPending(); return; }
+        if (draft && draft.pending) {
+          draft.pending = false;
+          save();
+          say("有文件未能上传，笔录尚未提交：请看下方的说明，处理后重新提交。");
+        }
+      }
       var ui = {
         progress: function (sent, total) {
           if (!finished) li.textContent = label + "：正在上传 " + (total ? Math.floor(sent * 100 / total) : 100) + "%";
@@ -220,15 +231,15 @@
           li.className = tone === "error" ? "error" : "";
         },
         done: function (record) {
-          finish();
           var entry = { label: label, record: record };
           showDone(li, entry);
           draft = draft || {};
           draft.uploads = (draft.uploads || []).concat([entry]);
           save();
           status("", "");
+          finish(true);
         },
-        failed: function () { finish(); },
+        failed: function () { finish(false); },
         paused: function () { /* retried on the online event */ }
       };
       var job = new window.SanxiangTusUpload(file, {
@@ -277,24 +288,22 @@
     form.addEventListener("change", function (e) { if (e.target.name && !SKIP[e.target.name]) save(); });
 
     form.addEventListener("submit", function (event) {
-      if (busy > 0) {
-        event.preventDefault();
-        status("还有文件正在上传，请等上传完成后再提交笔录。", "error");
-        return;
-      }
       // When the officer finished the record, by the device's clock; the server keeps its own too.
       timeInput.value = new Date().toISOString();
       save();
-      if (!navigator.onLine) {
+      if (!navigator.onLine || busy > 0) {
+        // Kept, and sent when the connection returns and the record's files are all in (the
+        // record's entry lists the files uploaded by then).
         event.preventDefault();
         draft.pending = true;
         save();
-        say("网络已断开：笔录已保存在本机，联网后自动提交，请勿清除浏览器数据。");
+        say(navigator.onLine ? "照片、签名仍在上传：上传完成后自动提交笔录。"
+          : "网络已断开：笔录已保存在本机，联网后自动提交，请勿清除浏览器数据。");
       }
     });
 
     function sendPending() {
-      if (draft && draft.pending && navigator.onLine) {
+      if (draft && draft.pending && navigator.onLine && busy === 0) {
         draft.pending = false;
         save();
         say("网络已恢复，正在提交本机保存的笔录…");
