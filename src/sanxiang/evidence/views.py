@@ -54,7 +54,8 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         "evidence/upload.html",
         {
             "case": case,
-            "kinds": EvidenceKind.choices,
+            # A signature is drawn inside the record it belongs to (the case page), not uploaded here.
+            "kinds": [(v, label) for v, label in EvidenceKind.choices if v != EvidenceKind.SIGNATURE],
             "steps": step_suggestions(case.procedure if case is not None else None).items(),
             "officers": officers,
             "default_officer": request.user.officer_id,
@@ -139,9 +140,7 @@ def record_index(request: HttpRequest) -> HttpResponse:
 def inline_allowed(content_type: str) -> bool:
     """Shown in the browser only when the sniffed type is one a browser shows without running
     anything of the file's: pictures (never SVG, which can carry script), PDF, audio, video."""
-    if content_type in ("image/svg+xml",) or not content_type.startswith(INLINE_TYPES):
-        return False
-    return True
+    return content_type != "image/svg+xml" and content_type.startswith(INLINE_TYPES)
 
 
 def viewer_mode(content_type: str) -> str:
@@ -188,7 +187,7 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
         return None
     first_text, dash, last_text = spec.strip().partition("-")
     first_text, last_text = first_text.strip(), last_text.strip()
-    if not dash or not (first_text.isdigit() or first_text == "") or not (last_text.isdigit() or last_text == ""):
+    if not dash or not all(t == "" or (t.isascii() and t.isdigit()) for t in (first_text, last_text)):
         raise RangeNotSatisfiable(header)
     if first_text == "":
         # A suffix: the last N bytes.
@@ -202,28 +201,37 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     return first, min(last, size - 1)
 
 
-def _stream_part(blob, first: int, length: int, chunk: int = 256 * 1024):
-    try:
-        if first:
-            seekable = getattr(blob, "seekable", None)
-            if seekable is not None and seekable():
-                blob.seek(first)
-            else:
-                skip = first
-                while skip:
-                    data = blob.read(min(chunk, skip))
-                    if not data:
-                        return
-                    skip -= len(data)
-        left = length
+class _Part:
+    """The bytes `first` .. `first + length - 1` of a blob, read in chunks; closing it closes the
+    blob even if no byte was read (Django closes a streamed body when the response ends)."""
+
+    CHUNK = 256 * 1024
+
+    def __init__(self, blob, first: int, length: int) -> None:
+        self.blob, self.first, self.length = blob, first, length
+
+    def __iter__(self):
+        blob = self.blob
+        seekable = getattr(blob, "seekable", None)
+        if self.first and seekable is not None and seekable():
+            blob.seek(self.first)
+        else:
+            skip = self.first  # a stream that cannot seek (object storage): read past the start
+            while skip:
+                data = blob.read(min(self.CHUNK, skip))
+                if not data:
+                    return
+                skip -= len(data)
+        left = self.length
         while left:
-            data = blob.read(min(chunk, left))
+            data = blob.read(min(self.CHUNK, left))
             if not data:
                 return
             left -= len(data)
             yield data
-    finally:
-        blob.close()
+
+    def close(self) -> None:
+        self.blob.close()
 
 
 @login_required
@@ -269,7 +277,7 @@ def record_download(request: HttpRequest, record_id: int) -> HttpResponse:
     else:
         first, last = part
         response = StreamingHttpResponse(
-            _stream_part(blob, first, last - first + 1), status=206, content_type=stored.content_type
+            _Part(blob, first, last - first + 1), status=206, content_type=stored.content_type
         )
         response["Content-Range"] = f"bytes {first}-{last}/{stored.size}"
         response["Content-Length"] = str(last - first + 1)
