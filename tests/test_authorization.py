@@ -64,6 +64,7 @@ URL_MATRIX = {
     "evidence:upload": (None, "agency_member"),
     "evidence:case_records": ("case", "read"),
     "evidence:download": ("evidence", "read"),
+    "evidence:record_view": ("evidence", "read"),
     "registry:agency_detail": ("agency", "read"),
     "registry:agency_edit": ("agency", "edit_agency"),
     "registry:officer_create": ("agency", "staff"),

@@ -44,7 +44,9 @@ def test_inline_view_is_recorded_as_a_view(ingest, user):
     record = ingest(mp4_bytes(seed=52))
     response = logged_in(user).get(download_url(record) + "?inline=1")
     assert response.status_code == 200 and "inline" in response["Content-Disposition"]
-    assert response["Content-Security-Policy"] == "sandbox"
+    # Sandboxed (no script, no form, no origin); framed by this site's own viewer page only.
+    assert response["Content-Security-Policy"] == "sandbox; frame-ancestors 'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert AccessLogEntry.objects.get().action == "view"
 
 

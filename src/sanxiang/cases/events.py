@@ -22,6 +22,7 @@ from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.evidence.models import StoredFile
 from sanxiang.hooks import EventBus
+from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.steps import Field
@@ -136,6 +137,8 @@ def step_done_event(
     on: dt.date,
     documents: list[IssuedDocument],
     major_criteria: list[str] | None = None,
+    device_time: dt.datetime | None = None,
+    evidence: list | None = None,
 ) -> LedgerEvent:
     payload: dict[str, Any] = {
         "action": action,
@@ -149,6 +152,13 @@ def step_done_event(
     if major_criteria is not None:
         # The engine's answer to "is this a major decision" changed with this step (重大执法决定).
         payload["major_criteria"] = major_criteria
+    if device_time is not None:
+        # When the officer's device says the record was written (it may have been sent later,
+        # when the connection returned); the entry's own time is the server's.
+        payload["device_time"] = utc_iso(device_time)
+    if evidence:
+        # The files captured inside this record (photos, video, drawn signatures), by digest.
+        payload["evidence"] = [{"record": r.pk, "kind": r.kind, "sha256": r.stored_file.sha256} for r in evidence]
     return LedgerEvent(
         EventKind.STEP_DONE,
         payload,

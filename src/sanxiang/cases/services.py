@@ -32,6 +32,7 @@ from sanxiang.documents import (
     document_problems,
     document_render,
 )
+from sanxiang.evidence.services import record_evidence_claim, record_evidence_link
 from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
@@ -305,14 +306,18 @@ def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
 
 @transaction.atomic
 def case_action_perform(
-    *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None
+    *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None,
+    device_time: dt.datetime | None = None, evidence_draft: str = "",
 ) -> Case:
     """Perform one step of the case with its (already parsed) form data, or raise `Refused` with
     every reason it may not be taken: the engine's, the step's own, and anything the step's
     documents would lack.
 
     `on` is the day of the step; it defaults to today. Only the demo county (which replays a
-    case's history) passes another day: views and the API never do."""
+    case's history) passes another day: views and the API never do. `device_time` (when the
+    officer's phone says the record was written, perhaps offline) is kept in the step's entry
+    beside the ledger's own time; `evidence_draft` names the files captured inside a record
+    step (photos, video, signatures), which the entry then lists and which are tied to it."""
     # Lock the case's family (the case, the case it belongs to, the cases that belong to it: their
     # snapshots read one another and the projection refresh rewrites them all) in pk order, the
     # order every refresh locks in, so that two steps in one family queue and never deadlock. The
@@ -434,6 +439,7 @@ def case_action_perform(
         if step.correctable and issued:
             case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
             case.save(update_fields=["details"])
+        captured = record_evidence_claim(case_id=case.pk, step=step.name, draft_key=evidence_draft)
         entry_append(
             event=events.step_done_event(
                 case=case,
@@ -445,8 +451,11 @@ def case_action_perform(
                 on=on,
                 documents=issued,
                 major_criteria=_major_change(major_before, after, context) if penalty else None,
+                device_time=device_time,
+                evidence=captured,
             ),
             actor=actor,
+            then=lambda entry: record_evidence_link(records=captured, seq=entry.seq),
         )
         if step.decides and penalty:
             # Its subscribers react in this transaction (事后公开: publication drafts the decision's

@@ -20,6 +20,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import CaseCreateForm, case_create_options, step_form_class, step_initial
 from sanxiang.cases.models import Case
+from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
@@ -300,6 +301,12 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
         request.POST, auto_id=f"id_{action}_%s"
     )
+    try:
+        # The device's time and the draft key of the files captured in a record (see evidence).
+        capture = record_capture_parse(fields=request.POST, step=action)
+    except Refused as refusal:
+        _failed_step_keep(request, case=case, action=action, refused=refusal)
+        return redirect(_step_url(case, action))
     if not form.is_valid():
         _failed_step_keep(request, case=case, action=action, refused=None)
         return redirect(_step_url(case, action))
@@ -312,12 +319,15 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
             "entered": _entered_values(form, step),
         })
     try:
-        services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
+        services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
+                                     device_time=capture.device_time, evidence_draft=capture.draft_key)
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal)
         return redirect(_step_url(case, action))
     messages.success(request, f"已完成：{step.label}")
-    return redirect(f"{reverse('cases:case_detail', args=[case.pk])}#timeline")
+    # The page's script clears the record's draft kept on the device once it sees this.
+    recorded = f"?recorded={capture.draft_key}" if capture.draft_key else ""
+    return redirect(f"{reverse('cases:case_detail', args=[case.pk])}{recorded}#timeline")
 
 
 @login_required

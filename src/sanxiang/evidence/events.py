@@ -14,19 +14,26 @@ def _fingerprint(value: str) -> str:
 
 
 def file_received_event(*, record: EvidenceRecord, stored: StoredFile) -> LedgerEvent:
+    payload: dict = {
+        "record": record.pk,
+        "kind": record.kind,
+        "step": record.step,
+        "content_type": stored.content_type,
+        "captured_at": utc_iso(record.captured_at) if record.captured_at else None,
+        "device_number": record.device_number,
+        "officer": record.officer_id,
+        "original_name_sha256": _fingerprint(record.original_name),
+        "location_sha256": _fingerprint(record.location),
+    }
+    if record.draft_key:
+        # Captured inside a record being written; the record's own entry names the file in turn.
+        payload["draft_key"] = record.draft_key
+    if record.kind == "signature":
+        payload["signer_role"] = record.signer_role
+        payload["signer_name_sha256"] = _fingerprint(record.signer_name)
     return LedgerEvent(
         EventKind.FILE_RECEIVED,
-        {
-            "record": record.pk,
-            "kind": record.kind,
-            "step": record.step,
-            "content_type": stored.content_type,
-            "captured_at": utc_iso(record.captured_at) if record.captured_at else None,
-            "device_number": record.device_number,
-            "officer": record.officer_id,
-            "original_name_sha256": _fingerprint(record.original_name),
-            "location_sha256": _fingerprint(record.location),
-        },
+        payload,
         agency_id=record.agency_id,
         case_id=record.case_id,
         subject=f"evidence:{record.pk}",

@@ -23,6 +23,14 @@ class EvidenceKind(models.TextChoices):
     VIDEO = "video", _("录像")
     DOCUMENT = "document", _("书证文档")
     ELECTRONIC_DATA = "electronic_data", _("电子数据")
+    # A signature drawn on the screen (PNG) by the party, the person questioned or a witness.
+    SIGNATURE = "signature", _("签名")
+
+
+class SignerRole(models.TextChoices):
+    PARTY = "party", _("当事人")
+    INTERVIEWEE = "interviewee", _("被询问人")
+    WITNESS = "witness", _("见证人")
 
 
 class StoredFile(models.Model):
@@ -68,6 +76,13 @@ class EvidenceRecord(models.Model):
         StoredFile, verbose_name=_("存储文件"), on_delete=models.PROTECT, related_name="records"
     )
     ledger_seq = models.BigIntegerField(_("账本序号"), null=True, blank=True)
+    # Captured from inside a record being written (询问笔录, 现场检查笔录): the record's draft key,
+    # given by the page, and once the record is submitted the seq of its step's ledger entry
+    # (the entry names this file in turn).
+    draft_key = models.CharField(_("记录草稿标识"), max_length=40, blank=True)
+    record_seq = models.BigIntegerField(_("所属记录的账本序号"), null=True, blank=True)
+    signer_role = models.CharField(_("签名人身份"), max_length=20, choices=SignerRole.choices, blank=True)
+    signer_name = models.CharField(_("签名人"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("证据记录")
@@ -76,6 +91,7 @@ class EvidenceRecord(models.Model):
         indexes = [
             models.Index(fields=["case", "step"], name="evidence_record_case_step"),
             models.Index(fields=["agency", "uploaded_at"], name="evidence_record_agency"),
+            models.Index(fields=["case", "draft_key"], name="evidence_record_draft"),
         ]
 
     def __str__(self) -> str:

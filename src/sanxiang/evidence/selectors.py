@@ -38,8 +38,17 @@ class EvidenceCase(Protocol):
 case_for_viewer: Slot[Callable[..., EvidenceCase]] = Slot("evidence: the case a record belongs to")
 
 
+# Files the platform generated and stored in the evidence store (a case's documents, the
+# agency's published documents): they are listed with the documents, not as evidence uploads.
+GENERATED_STEP_PREFIXES = ("document:", "publication:")
+
+
 def record_list(*, viewer: User, case_id: int | None = None) -> QuerySet[EvidenceRecord]:
+    """The evidence uploads the viewer may read (of one case, or all), without the documents
+    the platform generated."""
     records = EvidenceRecord.objects.select_related("stored_file", "officer", "uploaded_by", "case")
+    for prefix in GENERATED_STEP_PREFIXES:
+        records = records.exclude(step__startswith=prefix)
     if case_id is not None:
         records = records.filter(case_id=case_id)
     if user_reads_all_agencies(viewer):

@@ -35,6 +35,7 @@ from sanxiang.evidence.events import file_received_event
 from sanxiang.evidence.models import (
     EvidenceKind,
     EvidenceRecord,
+    SignerRole,
     StoredFile,
     UploadChunk,
     UploadSession,
@@ -62,6 +63,10 @@ BASIS_RECORD = "国办发〔2018〕118号（执法全过程记录制度）；数
 MAX_NAME_CHARS = 120
 MAX_NAME_BYTES = 240  # below the 255-byte file name limit of common file systems
 REQUEST_READ_SIZE = 64 * 1024
+# The record steps in which photos, video and signatures are captured (询问笔录, 现场检查笔录),
+# and the key a page gives the record it is writing (a UUID, or another short token).
+CAPTURE_STEPS = frozenset({"record_inquiry", "record_inspection"})
+DRAFT_KEY = re.compile(r"[0-9A-Za-z-]{8,40}")
 
 
 # Names and sizes ---------------------------------------------------------------------------
@@ -135,6 +140,10 @@ class EvidenceMetadata:
     device_number: str = ""
     officer: Officer | None = None
     location: str = ""
+    # Captured inside a record being written: its draft key; a drawn signature: who signed.
+    draft_key: str = ""
+    signer_role: str = ""
+    signer_name: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -146,6 +155,9 @@ class EvidenceMetadata:
             "device_number": self.device_number,
             "officer": self.officer.pk if self.officer else None,
             "location": self.location,
+            "draft_key": self.draft_key,
+            "signer_role": self.signer_role,
+            "signer_name": self.signer_name,
         }
 
 
@@ -165,6 +177,9 @@ def evidence_metadata_check(
     device_number: str = "",
     officer: Officer | None = None,
     location: str = "",
+    draft_key: str = "",
+    signer_role: str = "",
+    signer_name: str = "",
 ) -> EvidenceMetadata:
     """Check who may file what where, and every field; raises PermissionDenied or Refused with
     every reason."""
@@ -190,6 +205,24 @@ def evidence_metadata_check(
         elif captured_at > timezone.now() + dt.timedelta(minutes=10):
             violations.append(Violation("evidence.captured_future", "拍摄（采集）时间晚于当前时间，请核对", BASIS_RECORD, "captured_at"))
     step = _clean_text(step, 64)
+    draft_key = (draft_key or "").strip()
+    if draft_key:
+        if not DRAFT_KEY.fullmatch(draft_key):
+            violations.append(Violation("evidence.draft_key", "所属记录的草稿标识格式不正确，请刷新页面后重新上传", PLATFORM_RULE, "draft"))
+        elif case is None or step not in CAPTURE_STEPS:
+            violations.append(Violation(
+                "evidence.draft_step", "只有询问笔录、现场检查笔录可以在记录中上传照片、录像和签名", PLATFORM_RULE, "step"
+            ))
+    signer_name = _clean_text(signer_name, 50)
+    if kind == EvidenceKind.SIGNATURE:
+        if signer_role not in SignerRole.values:
+            violations.append(Violation("evidence.signer_role", "请选择签名人身份：当事人、被询问人或见证人", BASIS_RECORD, "signer_role"))
+        if not signer_name:
+            violations.append(Violation("evidence.signer_name", "请填写签名人姓名", BASIS_RECORD, "signer_name"))
+        if not draft_key:
+            violations.append(Violation("evidence.signature_record", "签名须在所属笔录中采集", PLATFORM_RULE, "draft"))
+    elif signer_role or signer_name:
+        violations.append(Violation("evidence.signer_kind", "只有签名才填写签名人", PLATFORM_RULE, "signer_role"))
     if violations:
         raise Refused(violations)
     return EvidenceMetadata(
@@ -202,6 +235,9 @@ def evidence_metadata_check(
         device_number=_clean_text(device_number, 64),
         officer=officer,
         location=_clean_text(location, 200),
+        draft_key=draft_key,
+        signer_role=signer_role,
+        signer_name=signer_name,
     )
 
 
@@ -253,6 +289,9 @@ def evidence_metadata_parse(*, actor: User, fields: Mapping[str, str]) -> Eviden
         device_number=fields.get("device", ""),
         officer=officer,
         location=fields.get("location", ""),
+        draft_key=fields.get("draft", ""),
+        signer_role=fields.get("signer_role", ""),
+        signer_name=fields.get("signer_name", ""),
     )
 
 
@@ -267,6 +306,9 @@ def _metadata_from_json(data: Mapping, *, agency: Agency, case: EvidenceCase | N
         device_number=data.get("device_number", ""),
         officer=Officer.objects.filter(pk=data["officer"]).first() if data.get("officer") else None,
         location=data.get("location", ""),
+        draft_key=data.get("draft_key", ""),
+        signer_role=data.get("signer_role", ""),
+        signer_name=data.get("signer_name", ""),
     )
 
 
@@ -387,6 +429,9 @@ def _record_commit(
                     device_number=meta.device_number,
                     officer=meta.officer,
                     location=meta.location,
+                    draft_key=meta.draft_key,
+                    signer_role=meta.signer_role,
+                    signer_name=meta.signer_name,
                     original_name=meta.original_name,
                     uploaded_by=actor,
                     uploaded_at=timezone.now(),
@@ -860,3 +905,70 @@ def uploads_expire(*, now: dt.datetime | None = None) -> ExpiryResult:
         expired += upload_expire(session=session, now=now)
     removed = blob_store_get().stale_temporaries_remove(older_than_seconds=24 * 3600)
     return ExpiryResult(expired=expired, temporaries_removed=removed)
+
+
+# Capture inside a record (询问笔录, 现场检查笔录) ---------------------------------------------
+
+# How far the device's clock may be from the server's before its time is refused as absurd: a
+# record written offline may be sent days later, never from the future (a day allows for zones
+# and a clock set wrong by hours, which the ledger's own time then shows).
+DEVICE_TIME_PAST = dt.timedelta(days=30)
+DEVICE_TIME_FUTURE = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class RecordCapture:
+    """What a record step's page sends besides the record's fields: when the device says the
+    record was written, and the draft key its captured files were uploaded under."""
+
+    device_time: dt.datetime | None = None
+    draft_key: str = ""
+
+
+def record_capture_parse(*, fields: Mapping[str, str], step: str, now: dt.datetime | None = None) -> RecordCapture:
+    """`device_time` (ISO 8601) and `evidence_draft` of a step's form, checked; Refused with
+    every reason, each naming its field. Both may be absent (a page without JavaScript)."""
+    now = now or timezone.now()
+    violations = []
+    device_time = None
+    text = (fields.get("device_time") or "").strip()
+    if text:
+        try:
+            if len(text) > 40:
+                raise ValueError(text)
+            device_time = _parse_time(text)
+        except ValueError:
+            violations.append(Violation("capture.device_time", "设备时间格式不正确，请刷新页面后重新提交", PLATFORM_RULE, "device_time"))
+        else:
+            if not now - DEVICE_TIME_PAST <= device_time <= now + DEVICE_TIME_FUTURE:
+                violations.append(Violation(
+                    "capture.device_time_range",
+                    "设备时间与服务器时间相差过大（超过三十天之前或晚于一天之后），请核对手机的日期和时间后重新提交",
+                    PLATFORM_RULE, "device_time",
+                ))
+    draft_key = (fields.get("evidence_draft") or "").strip()
+    if draft_key and (not DRAFT_KEY.fullmatch(draft_key) or step not in CAPTURE_STEPS):
+        violations.append(Violation("capture.draft", "所属记录的草稿标识不正确，请刷新页面后重新提交", PLATFORM_RULE, "evidence_draft"))
+    if violations:
+        raise Refused(violations)
+    return RecordCapture(device_time=device_time, draft_key=draft_key)
+
+
+def record_evidence_claim(*, case_id: int, step: str, draft_key: str) -> list[EvidenceRecord]:
+    """The files captured inside the record being submitted (its draft key) and not yet tied to
+    a record: the step's ledger entry names them, then `record_evidence_link` stores its seq."""
+    if not draft_key or step not in CAPTURE_STEPS:
+        return []
+    return list(
+        EvidenceRecord.objects.filter(case_id=case_id, step=step, draft_key=draft_key, record_seq__isnull=True)
+        .select_related("stored_file")
+        .order_by("id")
+    )
+
+
+def record_evidence_link(*, records: list[EvidenceRecord], seq: int) -> None:
+    """Called, in the step's transaction, with the seq of the entry that names `records`."""
+    if records:
+        EvidenceRecord.objects.filter(pk__in=[r.pk for r in records], record_seq__isnull=True).update(record_seq=seq)
+        for record in records:
+            record.record_seq = seq

@@ -191,6 +191,9 @@ def kind_accepts(kind: str, content_type: str) -> bool:
         return content_type.startswith("audio/")
     if kind == EvidenceKind.VIDEO:
         return content_type.startswith("video/")
+    if kind == EvidenceKind.SIGNATURE:
+        # Drawn on the page's canvas, which gives PNG.
+        return content_type == "image/png"
     if kind == EvidenceKind.DOCUMENT:
         # Paper documents are often filed as scans or photographs.
         return content_type in _DOCUMENT_TYPES or content_type.startswith("image/")

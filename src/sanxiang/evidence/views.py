@@ -3,9 +3,10 @@ Views parse, call a selector or service, and render."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
@@ -14,7 +15,7 @@ from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.sniffing import type_label
 from sanxiang.evidence.storage import blob_store_get
-from sanxiang.procedure.catalog import UnknownProcedure, audio_video_steps_labelled
+from sanxiang.procedure.catalog import UnknownProcedure, audio_video_steps_labelled, step_get
 from sanxiang.registry.models import Officer, OfficerStatus
 
 
@@ -53,7 +54,8 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         "evidence/upload.html",
         {
             "case": case,
-            "kinds": EvidenceKind.choices,
+            # A signature is drawn inside the record it belongs to (the case page), not uploaded here.
+            "kinds": [(v, label) for v, label in EvidenceKind.choices if v != EvidenceKind.SIGNATURE],
             "steps": step_suggestions(case.procedure if case is not None else None).items(),
             "officers": officers,
             "default_officer": request.user.officer_id,
@@ -61,19 +63,42 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             "max_label": services.size_label(services.max_bytes()),
             "expiry_hours": services.upload_expiry().total_seconds() // 3600,
             "tus_url": reverse("evidence:tus_uploads"),
-            "records": records[:20] if records is not None else None,
+            "records": _rows(records[:20]) if records is not None else None,
         },
     )
 
 
+def step_label(record) -> str:
+    """The name of the step a file belongs to, as the procedure names it (a step typed by the
+    uploader stays as typed)."""
+    if not record.step:
+        return ""
+    if record.case is not None:
+        step = step_get(record.case.procedure, record.step)
+        if step is not None:
+            return step.label
+    return audio_video_steps_labelled().get(record.step, record.step)
+
+
+def record_belongs(record) -> str:
+    """Which record a file belongs to: the submitted record's ledger entry, or the record still
+    being written."""
+    if record.record_seq is not None:
+        return f"已随笔录提交（全过程记录账本第 {record.record_seq} 条）"
+    if record.draft_key:
+        return "所属笔录尚未提交"
+    return ""
+
+
 def _rows(records):
-    labels = audio_video_steps_labelled()
     return [
         {
             "record": r,
             "type_label": type_label(r.stored_file.content_type),
             "size_label": services.size_label(r.stored_file.size),
-            "step_label": labels.get(r.step, r.step),
+            "step_label": step_label(r),
+            "belongs": record_belongs(r),
+            "signer": f"{r.get_signer_role_display()} {r.signer_name}" if r.signer_role else "",
         }
         for r in records
     ]
@@ -112,11 +137,119 @@ def record_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def inline_allowed(content_type: str) -> bool:
+    """Shown in the browser only when the sniffed type is one a browser shows without running
+    anything of the file's: pictures (never SVG, which can carry script), PDF, audio, video."""
+    return content_type != "image/svg+xml" and content_type.startswith(INLINE_TYPES)
+
+
+def viewer_mode(content_type: str) -> str:
+    if not inline_allowed(content_type):
+        return ""
+    if content_type == "application/pdf":
+        return "pdf"
+    return content_type.split("/", 1)[0]  # image, audio, video
+
+
 @login_required
-def record_download(request: HttpRequest, record_id: int) -> FileResponse:
+def record_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    """A file's own page: the file shown or played in the browser (its bytes come from the
+    download URL, which records every access), with the case, record and step it belongs to."""
+    record = selectors.record_get(viewer=request.user, record_id=record_id)
+    row = _rows([record])[0]
+    return render(
+        request,
+        "evidence/record_view.html",
+        {
+            "r": record,
+            "row": row,
+            "mode": viewer_mode(record.stored_file.content_type),
+            "inline_url": f"{reverse('evidence:download', args=[record.pk])}?inline=1",
+        },
+    )
+
+
+class RangeNotSatisfiable(Exception):
+    pass
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The one byte range (first, last, inclusive) a `Range: bytes=…` header asks for; None to
+    send the whole file (no header, another unit, several ranges: a server may answer those with
+    the whole file). RangeNotSatisfiable for a range that is malformed or outside the file."""
+    header = header.strip()
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes":
+        return None
+    if "," in spec:
+        return None
+    first_text, dash, last_text = spec.strip().partition("-")
+    first_text, last_text = first_text.strip(), last_text.strip()
+    if not dash or not all(t == "" or (t.isascii() and t.isdigit()) for t in (first_text, last_text)):
+        raise RangeNotSatisfiable(header)
+    if first_text == "":
+        # A suffix: the last N bytes.
+        if not last_text or int(last_text) == 0 or size == 0:
+            raise RangeNotSatisfiable(header)
+        return max(0, size - int(last_text)), size - 1
+    first = int(first_text)
+    last = int(last_text) if last_text else size - 1
+    if first >= size or last < first:
+        raise RangeNotSatisfiable(header)
+    return first, min(last, size - 1)
+
+
+class _Part:
+    """The bytes `first` .. `first + length - 1` of a blob, read in chunks; closing it closes the
+    blob even if no byte was read (Django closes a streamed body when the response ends)."""
+
+    CHUNK = 256 * 1024
+
+    def __init__(self, blob, first: int, length: int) -> None:
+        self.blob, self.first, self.length = blob, first, length
+
+    def __iter__(self):
+        blob = self.blob
+        seekable = getattr(blob, "seekable", None)
+        if self.first and seekable is not None and seekable():
+            blob.seek(self.first)
+        else:
+            skip = self.first  # a stream that cannot seek (object storage): read past the start
+            while skip:
+                data = blob.read(min(self.CHUNK, skip))
+                if not data:
+                    return
+                skip -= len(data)
+        left = self.length
+        while left:
+            data = blob.read(min(self.CHUNK, left))
+            if not data:
+                return
+            left -= len(data)
+            yield data
+
+    def close(self) -> None:
+        self.blob.close()
+
+
+@login_required
+def record_download(request: HttpRequest, record_id: int) -> HttpResponse:
+    """The file's bytes: as an attachment, or shown in the browser (`?inline=1`) when its sniffed
+    type is safe to show. Range requests (a video or audio player seeking) get 206 with the
+    part, or 416 when the range is outside the file. Every request that sends bytes is recorded
+    in the access log and the ledger before the first byte leaves."""
     record = selectors.record_get(viewer=request.user, record_id=record_id)
     stored = record.stored_file
-    inline = request.GET.get("inline") == "1" and stored.content_type.startswith(INLINE_TYPES)
+    inline = request.GET.get("inline") == "1" and inline_allowed(stored.content_type)
+    try:
+        part = byte_range(request.headers.get("Range", ""), stored.size)
+    except RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{stored.size}"
+        response["Accept-Ranges"] = "bytes"
+        return response
     try:
         blob = blob_store_get().open(stored.sha256)
     except FileNotFoundError as missing:
@@ -136,11 +269,26 @@ def record_download(request: HttpRequest, record_id: int) -> FileResponse:
     except BaseException:
         blob.close()
         raise
-    response = FileResponse(
-        blob, as_attachment=not inline, filename=record.original_name, content_type=stored.content_type
-    )
-    response["Content-Length"] = str(stored.size)
+    if part is None:
+        response = FileResponse(
+            blob, as_attachment=not inline, filename=record.original_name, content_type=stored.content_type
+        )
+        response["Content-Length"] = str(stored.size)
+    else:
+        first, last = part
+        response = StreamingHttpResponse(
+            _Part(blob, first, last - first + 1), status=206, content_type=stored.content_type
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{stored.size}"
+        response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = content_disposition_header(not inline, record.original_name)
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, no-store"
-    # A stored file is never rendered as a page of this site, even if a browser guesses so.
-    response["Content-Security-Policy"] = "sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    # A stored file is never rendered as a page of this site, even if a browser guesses so: no
+    # script, no form, no same-origin access. Shown inline, it may be framed by this site's own
+    # viewer page (a PDF), by nothing else.
+    response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'" if inline else "sandbox"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
