@@ -180,9 +180,9 @@ class CaseCreateForm(forms.Form):
         label=_("承办人员"), queryset=Officer.objects.none(), widget=OfficerPickerWidget,
         help_text=format_lazy(_("不少于规定人数（{basis}），每人持有本领域有效的执法证"), basis=OFFICERS_ACT),
     )
-    matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
+    matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False, empty_label="—")
     parent = forms.ModelChoiceField(
-        label=_("所属案件"), queryset=Case.objects.none(), required=False,
+        label=_("所属案件"), queryset=Case.objects.none(), required=False, empty_label="—",
         help_text=_("在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定的，选择该案件"),
     )
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False, validators=[text_validator()])
