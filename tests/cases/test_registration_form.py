@@ -92,7 +92,9 @@ def test_the_picker_shows_each_certificate_state(client, w):
     assert "暂扣" in labels[str(suspended.pk)]
     assert "未登记执法证" in labels[str(none.pk)]
     for officer in (expired, suspended, none):
+        # Marked, with the reason, before anyone tries to choose them.
         assert "今天不能执法" in labels[str(officer.pk)]
+        assert f"{officer.name}在{today.isoformat()}没有有效的执法证" in labels[str(officer.pk)]
     assert "今天不能执法" not in labels[str(expiring.pk)]
 
 

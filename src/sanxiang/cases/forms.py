@@ -222,7 +222,6 @@ class CaseCreateForm(forms.Form):
         if not self.is_bound and agency.field_list:
             self.initial.setdefault("enforcement_field", agency.field_list[0])
 
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("party_mode") != PARTY_MODE_NEW and not data.get("party") and "party" not in self.errors:

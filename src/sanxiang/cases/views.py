@@ -84,7 +84,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             for violation in refusal.violations:
                 # Each reason beside the field it concerns: the new party's ("party.<field>") in its form.
                 field = violation.field or ""
-                if field.startswith("party."):
+                if field.startswith("party.") or (field == "party" and form.party_new):
                     name = field.removeprefix("party.")
                     party_form.add_error(name if name in party_form.fields else None, violation.message)
                 else:

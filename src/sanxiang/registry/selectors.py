@@ -190,10 +190,6 @@ class OfficerChoice:
         return not self.problems
 
     @property
-    def state(self) -> str:
-        return self.certificate.label if self.certificate is not None else STATE_NONE
-
-    @property
     def label(self) -> str:
         unit = self.officer.department or self.officer.post
         parts = [self.officer.name, *([unit] if unit else [])]
