@@ -69,6 +69,7 @@ URL_MATRIX = {
     "registry:agency_edit": ("agency", "edit_agency"),
     "registry:officer_create": ("agency", "staff"),
     "registry:matter_create": ("agency", "staff"),
+    "registry:officer_card_mine": (None, "any"),
     "registry:officer_detail": ("officer", "read"),
     "registry:officer_edit": ("officer", "staff"),
     "registry:certificate_create": ("officer", "staff"),

@@ -28,7 +28,7 @@ def report_make(name: str, source_id: int, year: int, counts: dict) -> AnnualRep
 def cells(html: str, agency: str) -> list[str]:
     row = re.search(rf"<th scope=\"row\">{agency}</th>(.*?)</tr>", html, re.S)
     assert row, html
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row.group(1), re.S)]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
 
 
 def test_no_reports_yet(client):

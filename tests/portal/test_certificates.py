@@ -81,15 +81,19 @@ def test_verification_page_shows_the_state_of_today(client, world, key, state):
     registry_certificate = officer.certificates.get()
     for shown in (officer.name, registry_certificate.number, "乌审旗市场监督管理局", "市场监管"):
         assert shown in page
-    # Nothing else of the officer or the certificate: no ID number, post, issuer, areas or dates.
+    # The validity dates, as the card itself prints them (issue 13): a citizen sees when it ran out.
+    valid_from, valid_to = registry_certificate.valid_from, registry_certificate.valid_to
+    assert f'data-testid="certificate-valid-from"><time datetime="{valid_from.isoformat()}">' in page
+    assert f"{valid_to.year}年{valid_to.month}月{valid_to.day}日" in page.split('data-testid="certificate-valid-to"')[1]
+    # And the printable card it can be checked against.
+    assert reverse("portal:certificate_card", args=[certificate.token]) in page
+    # Nothing else of the officer or the certificate: no ID number, post, issuer or areas.
     for hidden in (
         officer.id_number,
         officer.id_number_masked,
         officer.post or "稽查一中队队长",
         registry_certificate.issuing_authority,
         registry_certificate.enforcement_areas or "乌审旗全境",
-        registry_certificate.valid_to.isoformat(),
-        registry_certificate.valid_from.isoformat(),
         "0477-7000001",
         "市场路1号",
     ):

@@ -17,7 +17,9 @@ from sanxiang.inputs import date_problem, date_validator, text_validator
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
 from sanxiang.procedure.steps import Field, Step
-from sanxiang.registry.models import Matter, Officer, Party
+from sanxiang.registry.forms import PartyForm
+from sanxiang.registry.models import IdentityDocumentType, Matter, Officer, Party, PartyKind
+from sanxiang.registry.selectors import OfficerChoice, officer_choice_list
 
 
 def _date_list(text: str) -> list[str]:
@@ -145,19 +147,48 @@ def step_initial(step: Step, *, today: dt.date, case_officer_ids: list[str], pro
     return initial
 
 
+class OfficerPickerWidget(forms.CheckboxSelectMultiple):
+    """The case officers' picker: one checkbox an officer, labelled with what tells two officers of
+    the same name apart (内设机构, 执法证号) and the certificate's state; an officer who may not act
+    today is marked (the service refuses them, with the reason, beside the field)."""
+
+    option_template_name = "cases/_officer_option.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices_by_pk: dict[str, OfficerChoice] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        choice = self.choices_by_pk.get(str(value))
+        option["may_act"] = choice.may_act if choice is not None else True
+        option["problems"] = choice.problems if choice is not None else ()
+        return option
+
+
+PARTY_MODE_EXISTING = "existing"
+PARTY_MODE_NEW = "new"
+
+
 class CaseCreateForm(forms.Form):
     procedure = forms.ChoiceField(label=_("程序"), choices=procedure_choices)
     title = forms.CharField(
         label=_("案由"), max_length=200, validators=[text_validator()], help_text=_("如：涉嫌经营超过保质期的食品案")
     )
-    party = forms.ModelChoiceField(label=_("当事人"), queryset=Party.objects.none())
+    party_mode = forms.ChoiceField(
+        label=_("当事人"), widget=forms.RadioSelect, initial=PARTY_MODE_EXISTING, required=False,
+        choices=[(PARTY_MODE_EXISTING, _("选择已登记的当事人")), (PARTY_MODE_NEW, _("新增当事人"))],
+    )
+    party = forms.ModelChoiceField(
+        label=_("已登记的当事人"), queryset=Party.objects.none(), required=False, empty_label="—"
+    )
     officers = forms.ModelMultipleChoiceField(
-        label=_("承办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("承办人员"), queryset=Officer.objects.none(), widget=OfficerPickerWidget,
         help_text=format_lazy(_("不少于规定人数（{basis}），每人持有本领域有效的执法证"), basis=OFFICERS_ACT),
     )
-    matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False)
+    matter = forms.ModelChoiceField(label=_("执法事项"), queryset=Matter.objects.none(), required=False, empty_label="—")
     parent = forms.ModelChoiceField(
-        label=_("所属案件"), queryset=Case.objects.none(), required=False,
+        label=_("所属案件"), queryset=Case.objects.none(), required=False, empty_label="—",
         help_text=_("在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定的，选择该案件"),
     )
     enforcement_field = forms.CharField(label=_("执法领域"), max_length=60, required=False, validators=[text_validator()])
@@ -170,12 +201,18 @@ class CaseCreateForm(forms.Form):
         help_text=format_lazy(_("追责期限算至此日（{basis}）；不填为今天"), basis=LIMITATION_DISCOVERY),
     )
 
-    def __init__(self, *args, agency, **kwargs):
+    def __init__(self, *args, agency, viewer=None, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.option_names: list[str] = []
         self.fields["party"].queryset = Party.objects.filter(agency=agency).order_by("name")
         self.fields["parent"].queryset = Case.objects.filter(agency=agency).order_by("-created_at")
-        self.fields["officers"].queryset = Officer.objects.filter(agency=agency, status="active").order_by("name")
+        officers = self.fields["officers"]
+        officers.queryset = Officer.objects.filter(agency=agency, status="active").order_by("name")
+        if viewer is not None:
+            # Listed by name, then 内设机构; labelled so that two 张伟 are told apart (two queries).
+            choices = officer_choice_list(viewer=viewer, agency=agency, on=on or timezone.localdate())
+            officers.choices = [(str(c.officer.pk), c.label) for c in choices]
+            officers.widget.choices_by_pk = {str(c.officer.pk): c for c in choices}
         kinds = {kind for spec in procedures_all().values() for kind in spec.matter_kinds}
         self.fields["matter"].queryset = Matter.objects.filter(agency=agency, kind__in=kinds, is_active=True)
         # The choices some procedures need at registration (a measure's kind …), each labelled
@@ -190,6 +227,33 @@ class CaseCreateForm(forms.Form):
                     self.option_names.append(name)
         if not self.is_bound and agency.field_list:
             self.initial.setdefault("enforcement_field", agency.field_list[0])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("party_mode") != PARTY_MODE_NEW and not data.get("party") and "party" not in self.errors:
+            self.add_error("party", forms.ValidationError(_("请选择当事人，或者选择“新增当事人”并填写其信息"), code="required"))
+        return data
+
+    @property
+    def option_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.option_names]
+
+    @property
+    def party_new(self) -> bool:
+        """Whether the registration adds a new party (read before validation, to bind the party form)."""
+        return (self.data.get("party_mode") if self.is_bound else None) == PARTY_MODE_NEW
+
+
+class CaseNewPartyForm(PartyForm):
+    """The party added while registering a case: the registry's own party form (the service checks
+    the credit code and the ID number as for any party), under the prefix "new_party"."""
+
+    prefix = "new_party"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "—"), *PartyKind.choices]
+        self.fields["id_type"].choices = [("", "—"), *IdentityDocumentType.choices]
 
 
 def case_create_options(form: CaseCreateForm) -> dict[str, str]:

@@ -52,6 +52,7 @@ from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_ca
 from sanxiang.procedure.steps import CORRECTION_AFTER_DECISION_RULE, CORRECTION_RULE, Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
+from sanxiang.registry.services import party_create
 
 DATA = "数据校验"
 PENALTY_LAW = "《中华人民共和国行政处罚法》"
@@ -251,6 +252,41 @@ def case_create(
     entry_append(event=events.case_opened_event(case=case), actor=actor)
     case_projection_refresh_related(case=case)
     return case
+
+
+class _Rollback(Exception):
+    pass
+
+
+@transaction.atomic
+def case_create_with_new_party(*, actor: User | None, agency: Agency, party_fields: dict[str, Any], **case: Any) -> Case:
+    """Register a case together with a party not yet registered (新增当事人): the party through the
+    registry's own service (its credit code or ID number checked as for any party), then the case,
+    in one transaction with a ledger entry for each. Refused, it reports every reason of both (the
+    party's with their field as "party.<field>") and leaves nothing written."""
+    if "party" in case:
+        raise TypeError("case_create_with_new_party creates the party: pass party_fields, not party")
+    violations: list[Violation] = []
+    party: Party | None = None
+    try:
+        with transaction.atomic():
+            party = party_create(actor=actor, agency=agency, **party_fields)
+    except Refused as refusal:
+        violations += [replace(v, field=f"party.{v.field}" if v.field else "party") for v in refusal.violations]
+    try:
+        # The case's own reasons are gathered even when the party was refused; a case registered
+        # without its party is then undone.
+        with transaction.atomic():
+            created = case_create(actor=actor, agency=agency, party=party, **case)
+            if violations:
+                raise _Rollback
+    except Refused as refusal:
+        violations += refusal.violations
+    except _Rollback:
+        pass
+    if violations:
+        raise Refused(violations)
+    return created
 
 
 def _final_states(procedure: str) -> frozenset[str]:

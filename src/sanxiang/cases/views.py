@@ -18,7 +18,13 @@ from sanxiang.accounts.permissions import (
     user_sees_full_party_id_number,
 )
 from sanxiang.cases import selectors, services
-from sanxiang.cases.forms import CaseCreateForm, case_create_options, step_form_class, step_initial
+from sanxiang.cases.forms import (
+    CaseCreateForm,
+    CaseNewPartyForm,
+    case_create_options,
+    step_form_class,
+    step_initial,
+)
 from sanxiang.cases.models import Case
 from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
@@ -51,34 +57,47 @@ def case_create(request: HttpRequest) -> HttpResponse:
     agency = request.user.agency
     if agency is None or not user_can_manage_parties(request.user, agency.pk):
         raise Http404
-    form = CaseCreateForm(request.POST or None, agency=agency)
+    form = CaseCreateForm(request.POST or None, agency=agency, viewer=request.user, on=timezone.localdate())
+    # The new party's fields are parsed only when the registration adds one.
+    party_form = CaseNewPartyForm(request.POST if form.party_new else None)
     refused = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (not form.party_new or party_form.is_valid()):
         data = form.cleaned_data
+        case_fields = {
+            "title": data["title"],
+            "procedure": data["procedure"],
+            "officers": list(data["officers"]),
+            "matter": data["matter"],
+            "enforcement_field": data["enforcement_field"],
+            "act_date": data["act_date"],
+            "discovered_on": data["discovered_on"],
+            "options": case_create_options(form),
+            "parent": data["parent"],
+        }
         try:
-            case = services.case_create(
-                actor=request.user,
-                agency=agency,
-                title=data["title"],
-                procedure=data["procedure"],
-                party=data["party"],
-                officers=list(data["officers"]),
-                matter=data["matter"],
-                enforcement_field=data["enforcement_field"],
-                act_date=data["act_date"],
-                discovered_on=data["discovered_on"],
-                options=case_create_options(form),
-                parent=data["parent"],
-            )
+            if form.party_new:
+                case = services.case_create_with_new_party(
+                    actor=request.user, agency=agency, party_fields=party_form.cleaned_data, **case_fields
+                )
+            else:
+                case = services.case_create(actor=request.user, agency=agency, party=data["party"], **case_fields)
         except Refused as refusal:
             refused = refusal
             for violation in refusal.violations:
-                form.add_error(violation.field if violation.field in form.fields else None, violation.message)
+                # Each reason beside the field it concerns: the new party's ("party.<field>") in its form.
+                field = violation.field or ""
+                if field.startswith("party.") or (field == "party" and form.party_new):
+                    name = field.removeprefix("party.")
+                    party_form.add_error(name if name in party_form.fields else None, violation.message)
+                else:
+                    form.add_error(field if field in form.fields else None, violation.message)
         else:
             messages.success(request, f"已登记案件 {case.number}")
             return redirect(case)
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/case_form.html", {"form": form, "refused": refused}, status=status)
+    return render(
+        request, "cases/case_form.html", {"form": form, "party_form": party_form, "refused": refused}, status=status
+    )
 
 
 def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

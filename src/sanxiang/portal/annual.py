@@ -36,6 +36,12 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         }
         for report in reports
     ]
+    for row in rows:
+        # Each figure with its category's name: on a phone a row is a card, its cells labelled.
+        row["cells"] = list(zip(ANNUAL_CATEGORIES.values(), row["values"], strict=True))
+        row["coercion_cells"] = (
+            list(zip(COERCION_ROWS.values(), row["coercion"], strict=True)) if row["coercion"] is not None else []
+        )
     return render(
         request,
         "portal/annual/list.html",

@@ -1,8 +1,8 @@
 """事中公示 on the portal: a citizen checks the certificate an officer shows (出示执法证件).
 
 The verification page answers at once, in large type, whether the certificate lets its holder act
-today, and shows the holder's name, agency, certificate number and field: what the certificate
-itself shows, nothing more. It is reached by the certificate's random token (from the QR code on
+today, and shows the holder's name, agency, certificate number, field and validity dates (有效期自、
+有效期至): what the certificate itself shows, nothing more; it links to the printable card. It is reached by the certificate's random token (from the QR code on
 the card) or by typing the number. Reads `PublicCertificate` only.
 """
 

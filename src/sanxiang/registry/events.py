@@ -47,6 +47,7 @@ def _officer_payload(officer: Officer) -> dict:
     return {
         "name": officer.name,
         "post": officer.post,
+        "department": officer.department,
         "id_number": officer.id_number_masked,
         "staffing_type": officer.staffing_type,
         "has_legal_qualification": officer.has_legal_qualification,

@@ -38,7 +38,7 @@ class AgencyForm(ParseOnlyModelForm):
 class OfficerForm(ParseOnlyModelForm):
     class Meta:
         model = Officer
-        fields = ["name", "post", "id_number", "staffing_type", "has_legal_qualification", "is_legal_reviewer", "status"]
+        fields = ["name", "post", "department", "id_number", "staffing_type", "has_legal_qualification", "is_legal_reviewer", "status"]
 
 
 class CertificateForm(ParseOnlyModelForm):

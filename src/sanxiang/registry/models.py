@@ -86,6 +86,9 @@ class Officer(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="officers")
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务岗位"), max_length=60, blank=True)
+    department = models.CharField(
+        _("内设机构"), max_length=60, blank=True, help_text=_("如：执法一中队、法制股；选择承办人员时据此区分同名人员")
+    )
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
     staffing_type = models.CharField(_("人员身份"), max_length=32, choices=StaffingType.choices)
     has_legal_qualification = models.BooleanField(_("具有法律职业资格"), default=False)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from sanxiang.procedure.parameters import parameters_default
+from sanxiang.procedure.registry_rules import certificate_problems_on, officer_problems_on
 from sanxiang.procedure.team import Finding, team_health
 from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
 from sanxiang.registry.permissions import Actor, user_can_read_agency, user_reads_all_agencies
@@ -149,3 +151,93 @@ def team_health_overview(*, viewer: Actor, on: dt.date | None = None) -> list[Ag
         for a in agencies
     ]
     return sorted(healths, key=lambda h: (-h.danger_count, -h.warning_count, h.agency.name))
+
+
+# --- choosing officers (the registration form's picker) and an officer's own certificates -----------
+
+# A certificate's state as a person reads it, judged by the registry's own rule
+# (`certificate_problems_on`): a revoked or suspended certificate reads so whatever its dates.
+CERTIFICATE_STATE_LABELS = {
+    "certificate.revoked": "已注销",
+    "certificate.suspended": "暂扣",
+    "certificate.not_yet_valid": "尚未生效",
+    "certificate.expired": "已过期",
+}
+STATE_VALID = "有效"
+STATE_EXPIRING = "即将到期"
+STATE_NONE = "未登记执法证"
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    certificate: Certificate
+    label: str  # 有效 | 即将到期 | 已过期 | 暂扣 | 已注销 | 尚未生效
+    valid: bool
+    days_left: int
+
+
+@dataclass(frozen=True)
+class OfficerChoice:
+    """An officer as the picker lists them: what tells two officers of the same name apart (内设机构,
+    执法证号) and whether they may be chosen today, with the reasons if not."""
+
+    officer: Officer
+    certificate: CertificateState | None  # the one that lets them act, else the latest
+    problems: tuple[str, ...]  # why they may not act today; () if they may
+
+    @property
+    def may_act(self) -> bool:
+        return not self.problems
+
+    @property
+    def label(self) -> str:
+        unit = self.officer.department or self.officer.post
+        parts = [self.officer.name, *([unit] if unit else [])]
+        if self.certificate is None:
+            return " · ".join([*parts, STATE_NONE])
+        certificate = self.certificate.certificate
+        state = self.certificate.label
+        if self.certificate.label == STATE_EXPIRING or not self.certificate.valid:
+            state += f"（有效期至{certificate.valid_to.isoformat()}）"
+        return " · ".join([*parts, f"执法证{certificate.number}", state])
+
+
+def certificate_state(certificate: Certificate, *, on: dt.date, warning_days: int) -> CertificateState:
+    """有效, 即将到期 (within the team's warning window), 已过期, 暂扣, 已注销 or 尚未生效 on `on`."""
+    codes = {p.code for p in certificate_problems_on(certificate.snapshot(), on)}
+    days_left = (certificate.valid_to - on).days
+    label = next((CERTIFICATE_STATE_LABELS[code] for code in CERTIFICATE_STATE_LABELS if code in codes), None)
+    if label is None:
+        label = STATE_EXPIRING if days_left <= warning_days else STATE_VALID
+    return CertificateState(certificate, label, label in (STATE_VALID, STATE_EXPIRING), days_left)
+
+
+def _warning_days(*, on: dt.date, region: str) -> int:
+    return int(parameters_default().value("team.certificate_expiry_warning_days", on=on, region=region))
+
+
+def officer_certificate_states(
+    *, officer: Officer, on: dt.date, region: str = "", warning_days: int | None = None
+) -> list[CertificateState]:
+    """The officer's certificates, those that let them act first, then the newest."""
+    if warning_days is None:
+        warning_days = _warning_days(on=on, region=region)
+    states = [certificate_state(c, on=on, warning_days=warning_days) for c in officer.certificates.all()]
+    return sorted(states, key=lambda s: (not s.valid, -s.certificate.valid_to.toordinal(), s.certificate.number))
+
+
+def officer_choice(officer: Officer, *, on: dt.date, region: str = "", warning_days: int | None = None) -> OfficerChoice:
+    states = officer_certificate_states(officer=officer, on=on, region=region, warning_days=warning_days)
+    problems = tuple(p.message for p in officer_problems_on(officer.snapshot(), on, region=region))
+    return OfficerChoice(officer, states[0] if states else None, problems)
+
+
+def officer_choice_list(*, viewer: Actor, agency: Agency, on: dt.date, search: str = "") -> list[OfficerChoice]:
+    """The agency's officers in post, for the case officers' picker: two queries whatever their number
+    (the officers, their certificates). Officers who may not act are listed too, with their state,
+    so that the person registering sees why one cannot be chosen."""
+    officers = officer_list(viewer=viewer, agency_id=agency.pk, search=search).filter(status="active").order_by(
+        "name", "department", "pk"
+    )
+    warning_days = _warning_days(on=on, region=agency.region_code)
+    return [officer_choice(o, on=on, region=agency.region_code, warning_days=warning_days) for o in officers]

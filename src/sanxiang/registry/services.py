@@ -157,7 +157,7 @@ def agency_update(*, actor: Actor | None, agency: Agency, **fields: Any) -> Agen
     return agency
 
 
-OFFICER_FIELDS = ("name", "post", "id_number", "staffing_type", "has_legal_qualification", "is_legal_reviewer", "status")
+OFFICER_FIELDS = ("name", "post", "department", "id_number", "staffing_type", "has_legal_qualification", "is_legal_reviewer", "status")
 
 
 def _officer_violations(officer: Officer) -> list[Violation]:

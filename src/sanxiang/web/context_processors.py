@@ -27,6 +27,8 @@ def navigation(request: HttpRequest) -> dict:
         ("registry:party_list", _("当事人")),
         ("evidence:record_index", _("证据材料")),
     ]
+    if user.officer_id is not None:
+        nav.append(("registry:officer_card_mine", _("我的执法证")))
     if user_has_review_desk(user):
         nav.append(("review:desk", _("法制审核")))
     nav.append(("review:catalogue_index", _("审核目录清单")))

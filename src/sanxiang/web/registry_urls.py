@@ -16,6 +16,7 @@ urlpatterns = [
     path("agencies/<int:agency_id>/matters/new/", views.matter_create, name="matter_create"),
     path("team/", views.team_overview, name="team_overview"),
     path("officers/", views.officer_list, name="officer_list"),
+    path("officers/mine/card/", views.officer_card_mine, name="officer_card_mine"),
     path("officers/<int:officer_id>/", views.officer_detail, name="officer_detail"),
     path("officers/<int:officer_id>/edit/", views.officer_edit, name="officer_edit"),
     path("officers/<int:officer_id>/certificates/new/", views.certificate_create, name="certificate_create"),

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from sanxiang.accounts.permissions import (
     permission_require,
@@ -21,7 +22,9 @@ from sanxiang.accounts.permissions import (
     user_sees_full_party_id_number,
 )
 from sanxiang.inputs import id_from_query
+from sanxiang.portal.certificates import certificate_qr, verify_url
 from sanxiang.procedure.violations import Refused
+from sanxiang.publication.models import PublicCertificate
 from sanxiang.registry import forms, selectors, services
 from sanxiang.registry.models import MatterKind
 
@@ -159,6 +162,35 @@ def officer_detail(request: HttpRequest, officer_id: int) -> HttpResponse:
             "can_manage": user_can_manage_staff(request.user, officer.agency_id),
         },
     )
+
+
+@login_required
+def officer_card_mine(request: HttpRequest) -> HttpResponse:
+    """我的执法证: the signed-in officer's certificates, each with its state today and, once
+    published, the card with its QR code to print and carry (the public page the code opens shows
+    whether it is valid). Only one's own: an account not linked to an officer is told so."""
+    officer = None
+    cards = []
+    if request.user.officer_id is not None:
+        officer = selectors.officer_get(viewer=request.user, officer_id=request.user.officer_id)
+        today = timezone.localdate()
+        states = selectors.officer_certificate_states(officer=officer, on=today, region=officer.agency.region_code)
+        public = {
+            p.source_id: p
+            for p in PublicCertificate.objects.filter(source_id__in=[s.certificate.pk for s in states]).only(
+                "source_id", "token"
+            )
+        }
+        for state in states:
+            published = public.get(state.certificate.pk)
+            url = verify_url(request, published.token) if published is not None else ""
+            cards.append({
+                "state": state,
+                "public": published,
+                "url": url,
+                "qr": certificate_qr(url).svg_inline(scale=4, border=4, omitsize=True) if url else "",
+            })
+    return render(request, "registry/officer_card_mine.html", {"officer": officer, "cards": cards})
 
 
 @login_required
