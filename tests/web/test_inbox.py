@@ -181,7 +181,7 @@ def same_as_the_engine(user, on: dt.date) -> list[str]:
     expected = []
     for case in Case.objects.filter(agency_id=user.agency_id, procedure="ordinary", state__in=BEFORE_DECISION):
         full = case_snapshot_build(case)
-        listed = penalty_snapshot_listed(case, records=case_records_present(case),
+        listed = penalty_snapshot_listed(case, records_filed=case_records_present(case),
                                          catalogue=review_catalogue_for_agency(agency_id=case.agency_id))
         assert listed == replace(full, officers=(), enforcement_cases_open=())
         if _discussion_due(full, context):
@@ -209,3 +209,39 @@ def test_the_agency_catalogue_in_force_decides_which_discussions_wait(w):
     assert same_as_the_engine(w.head, REVIEW_DAY) == [case.number]
     case = perform(case, "record_collective_discussion", REVIEW_DAY, w.head, **discussion_data(REVIEW_DAY))
     assert same_as_the_engine(w.head, REVIEW_DAY) == []
+
+
+def test_a_discussion_waits_only_on_a_draft_the_review_agreed_to(w):
+    """第五十七条第二款: 情节复杂 cases are decided collectively; such a case is also reviewed
+    (第五十八条第一款第三项), and the leaders discuss the draft the review agreed to (no draft, or no
+    review yet: nothing waits for the head)."""
+    from tests.review.support import MINOR, case_with_facts, opinion, request
+
+    on = D(2026, 3, 20)
+    reviewed = {"review_requests": (request(1, D(2026, 3, 16), w.reviewer_officer, draft=MINOR),),
+                "review_opinions": (opinion(1, D(2026, 3, 18), w.reviewer_officer, draft=MINOR),)}
+    no_draft = case_with_facts(w.agency, state="investigation_ended", complex_case=True)
+    unreviewed = case_with_facts(w.agency, state="investigation_ended", complex_case=True, decision=MINOR)
+    agreed = case_with_facts(w.agency, state="investigation_ended", complex_case=True, decision=MINOR, **reviewed)
+    plain = case_with_facts(w.agency, state="investigation_ended", decision=MINOR)
+    assert same_as_the_engine(w.head, on) == [agreed.number]
+    (item,) = inbox_build(user=w.head, on=on).group("discussion").items
+    assert (item.detail, item.since) == ("须集体讨论：情节复杂、属于重大执法决定", D(2026, 3, 18))
+    assert not {no_draft.number, unreviewed.number, plain.number} & set(waiting(w.head, on)["discussion"])
+
+
+def test_a_review_request_waits_for_its_reviewer_or_for_every_reviewer_while_assigned_to_nobody(w):
+    """第五十八条: the review office answers within its period; the request's due day is shown and,
+    once past, flagged."""
+    from tests.review.support import MAJOR, case_with_facts, request
+
+    qian = officer_make(agency=w.agency, name="钱审核", is_legal_reviewer=True, has_legal_qualification=True)
+    other_reviewer = user_make(role=Role.REVIEWER, agency=w.agency, officer=qian)
+    sent = D(2026, 3, 16)
+    mine = case_with_facts(w.agency, state="notified", decision=MAJOR, review_requests=(request(1, sent, w.reviewer_officer),))
+    nobodys = case_with_facts(w.agency, state="notified", decision=MAJOR, review_requests=(request(1, sent, None),))
+    on = D(2026, 4, 20)
+    assert waiting(w.reviewer, on)["review"] == [mine.number, nobodys.number]
+    assert waiting(other_reviewer, on)["review"] == [nobodys.number]
+    item = inbox_build(user=w.reviewer, on=on).group("review").items[0]
+    assert item.overdue and item.due_note == f"已逾期{(on - item.due).days}日"

@@ -17,7 +17,7 @@ from sanxiang.publication.models import PublicationDraft
 from sanxiang.web import inbox as inbox_module
 from sanxiang.web.inbox import SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_build, inbox_count
 from tests.cases.support import world_make
-from tests.factories import user_make
+from tests.factories import officer_make, user_make
 from tests.review.support import MAJOR, case_with_facts, opinion, request
 
 pytestmark = pytest.mark.django_db
@@ -151,5 +151,10 @@ def test_the_head_and_the_reviewer_homes_list_their_queues(client, w):
     assert f"查看全部{SHOWN_ON_HOME + 1}项" in html
     _, html = page(client, w.reviewer, reverse("web:home"))
     assert 'data-testid="inbox-review"' in html and html.count('data-testid="inbox-item"') == SHOWN_ON_HOME
+    # Only the queues with something in them; an empty inbox says so.
+    assert 'data-testid="inbox-deadline"' not in html
     _, html = page(client, w.officer, reverse("web:home"))
     assert 'data-testid="home-queues"' not in html
+    _, html = page(client, user_make(role=Role.REVIEWER, agency=w.agency, officer=officer_make(agency=w.agency)),
+                   reverse("web:home"))
+    assert 'data-testid="home-queues"' in html and "目前没有等待您办理的事项" in html

@@ -684,11 +684,13 @@ def deadline_rows_waiting_count(*, agency_id: int, officer_id: int | None, fines
     return counts["deadlines"], counts["fines"]
 
 
-def penalty_snapshot_listed(case: Case, *, records: frozenset[str], catalogue: ReviewCatalogue | None
+def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalogue: ReviewCatalogue | None
                             ) -> PenaltyCaseSnapshot:
     """An ordinary penalty case's snapshot built without a query, for lists that judge many cases
     at once: the case must come with its agency, party and matter loaded, and the caller gives the
-    records and the agency's catalogue it read for all of them. The officers and the open
+    records it found filed (evidence, issued documents: `case_records_present` reads them per case)
+    and the agency's catalogue, read for all the cases at once; the records the steps made
+    themselves are added here. The officers and the open
     enforcement cases are left empty: it serves what the review and the collective discussion
     read of a case (the major assessment, the discussion's reasons and gate, the review's state),
     never a guard on the officers."""
@@ -702,7 +704,7 @@ def penalty_snapshot_listed(case: Case, *, records: frozenset[str], catalogue: R
         "enforcement_field": case.enforcement_field,
         "region": case.agency.region_code,
         "officers": (),
-        "records": records,
+        "records": records_filed | frozenset(case.details.get("records", [])),
         "matter": case.matter.code if case.matter_id else "",
         "catalogue": catalogue,
         "enforcement_cases_open": (),

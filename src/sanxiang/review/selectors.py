@@ -447,7 +447,10 @@ def _discussion_due(snapshot: PenaltyCaseSnapshot, context) -> bool:
     """The leaders' collective discussion waits for the head (第五十七条第二款): the decision to be
     given needs it and has none that holds, and the legal review does not hold it back any more (a
     major decision's review agreed to this draft, or its 不同意 stands and the leaders may settle
-    it). While the review is pending, not sent or sent back, the case waits for others."""
+    it). Without a draft there is nothing to discuss (`collective_discussion_problems`); while the
+    review is pending, not sent or sent back, the case waits for others."""
+    if snapshot.decision is None:
+        return False
     if not discussion_reasons(snapshot, context) or not discussion_gate(snapshot, context):
         return False
     if pending_request(snapshot) is not None:
@@ -512,12 +515,11 @@ def case_queues(*, user: User, on: dt.date | None = None) -> CaseQueues:
                 queues.review.append(
                     WaitingCase(case, request.submitted_on, due.date, on > due.date, f"第{request.round}次送审")
                 )
-        if head:
-            records = set(case.details.get("records", []))
-            if case.discussion_recorded:
-                records.add(DISCUSSION_RECORD)
+        # Only a case with a draft decision can be discussed: the rest of its facts are not read.
+        if head and facts_field_load(PenaltyCaseSnapshot, "decision", case.facts) is not None:
+            filed = frozenset({DISCUSSION_RECORD} if case.discussion_recorded else ())
             catalogue = catalogue_from_content(case.catalogue_content) if case.catalogue_content else None
-            snapshot = penalty_snapshot_listed(case, records=frozenset(records), catalogue=catalogue)
+            snapshot = penalty_snapshot_listed(case, records_filed=filed, catalogue=catalogue)
             if _discussion_due(snapshot, context):
                 latest = latest_opinion(snapshot)
                 since = latest.given_on if latest is not None else timezone.localtime(case.updated_at).date()

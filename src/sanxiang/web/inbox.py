@@ -103,6 +103,11 @@ class Inbox:
     def total(self) -> int:
         return sum(g.count for g in self.groups)
 
+    @property
+    def groups_waiting(self) -> tuple[InboxGroup, ...]:
+        """The groups with something in them (what a home lists)."""
+        return tuple(g for g in self.groups if g.items)
+
     def group(self, kind: str) -> InboxGroup | None:
         return next((g for g in self.groups if g.kind == kind), None)
 
