@@ -443,7 +443,7 @@ class CaseQueues:
     discussion: list[WaitingCase]  # 集体讨论: the agency head
 
 
-def _discussion_due(snapshot: PenaltyCaseSnapshot, context) -> bool:
+def _discussion_due(snapshot: PenaltyCaseSnapshot, context: GuardContext) -> bool:
     """The leaders' collective discussion waits for the head (第五十七条第二款): the decision to be
     given needs it and has none that holds, and the legal review does not hold it back any more (a
     major decision's review agreed to this draft, or its 不同意 stands and the leaders may settle

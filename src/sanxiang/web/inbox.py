@@ -90,9 +90,6 @@ class InboxGroup:
     def count(self) -> int:
         return len(self.items)
 
-    def top(self, n: int) -> tuple[InboxItem, ...]:
-        return self.items[:n]
-
 
 @dataclass(frozen=True)
 class Inbox:
