@@ -444,8 +444,8 @@ class CaseQueues:
 
 
 def _discussion_due(snapshot: PenaltyCaseSnapshot, context: GuardContext) -> bool:
-    """The leaders' collective discussion waits for the head (第五十七条第二款): the decision to be
-    given needs it and has none that holds, and the legal review does not hold it back any more (a
+    """The leaders' collective discussion waits for the head (`discussion_reasons`,
+    `discussion_gate`): the decision to be given needs it and has none that holds, and the legal review does not hold it back any more (a
     major decision's review agreed to this draft, or its 不同意 stands and the leaders may settle
     it). Without a draft there is nothing to discuss (`collective_discussion_problems`); while the
     review is pending, not sent or sent back, the case waits for others."""
