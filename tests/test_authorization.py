@@ -42,6 +42,7 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #   "user_of_agency": the user's agency administrator and system administrators
 URL_MATRIX = {
     "web:home": (None, "any"),
+    "web:inbox": (None, "any"),
     "accounts:security": (None, "any"),
     "accounts:password_change": (None, "any"),
     "accounts:tokens": (None, "any"),

@@ -8,8 +8,20 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -645,6 +657,94 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         return row.next_deadline.due or dt.date.min
 
     return sorted(rows, key=nearest)
+
+
+# --- what waits for someone (the inbox) -------------------------------------------------------------
+
+# The stored deadline rows of a fine's payment (`procedure.penalty.deadlines`: one per instalment).
+PAYMENT_DEADLINE_PREFIX = "penalty.deadline.payment."
+
+
+def _waiting_deadline_rows(*, agency_id: int, officer_id: int | None, fines_of_agency: bool, on: dt.date
+                           ) -> tuple[QuerySet[CaseDeadline], Q, Q]:
+    """The rows, and the conditions of the two kinds, of `deadline_rows_waiting`."""
+    mine = (
+        Exists(Case.officers.through.objects.filter(case_id=OuterRef("case_id"), officer_id=officer_id))
+        if officer_id is not None else Q(pk__isnull=True)  # never: a user without an officer handles no case
+    )
+    state = deadline_state_sql(on)
+    payment = Q(code__startswith=PAYMENT_DEADLINE_PREFIX)
+    rows = (
+        CaseDeadline.objects.filter(deadline_rows_open(on), case__agency_id=agency_id)
+        .exclude(case__in=Case.objects.filter(finished_cases()).values("pk"))
+        .annotate(day_state=state)
+        .filter(day_state__in=("due_soon", "overdue"))
+    )
+    # A period near or past on the officer's own cases (a fine's payment is the party's, below).
+    deadlines = ~payment & Q(mine)
+    # A fine not paid by its day: on the officer's own cases, or on every case of the agency (its head).
+    fines = payment & Q(day_state="overdue") & (Q(pk__isnull=False) if fines_of_agency else Q(mine))
+    return rows, deadlines, fines
+
+
+def deadline_rows_waiting(*, agency_id: int, officer_id: int | None, fines_of_agency: bool = False,
+                          on: dt.date | None = None) -> tuple[list[CaseDeadline], list[CaseDeadline]]:
+    """(deadlines near or past, fines overdue) of an inbox, from the case projection: the open
+    deadlines due soon or overdue of the cases the officer handles (unfinished cases of the agency),
+    and the instalments of a fine not paid by their day, of those cases or of every case of the
+    agency (`fines_of_agency`). Each row carries its case (number, title) and `day_state`, the
+    nearest first. One query whatever the number of cases."""
+    on = on or timezone.localdate()
+    rows, deadlines, fines = _waiting_deadline_rows(
+        agency_id=agency_id, officer_id=officer_id, fines_of_agency=fines_of_agency, on=on
+    )
+    found = list(
+        rows.filter(deadlines | fines)
+        .annotate(is_fine=SqlCase(When(fines, then=Value(True)), default=Value(False), output_field=BooleanField()))
+        .select_related("case")
+        .only("case_id", "code", "label", "due", "soon_from", "estimated", "case__number", "case__title")
+        .order_by("due", "case_id", "position")
+    )
+    return [r for r in found if not r.is_fine], [r for r in found if r.is_fine]
+
+
+def deadline_rows_waiting_count(*, agency_id: int, officer_id: int | None, fines_of_agency: bool = False,
+                                on: dt.date | None = None) -> tuple[int, int]:
+    """How many rows `deadline_rows_waiting` gives of each kind, in one query."""
+    on = on or timezone.localdate()
+    rows, deadlines, fines = _waiting_deadline_rows(
+        agency_id=agency_id, officer_id=officer_id, fines_of_agency=fines_of_agency, on=on
+    )
+    counts = rows.aggregate(deadlines=Count("pk", filter=deadlines), fines=Count("pk", filter=fines))
+    return counts["deadlines"], counts["fines"]
+
+
+def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalogue: ReviewCatalogue | None
+                            ) -> PenaltyCaseSnapshot:
+    """An ordinary penalty case's snapshot built without a query, for lists that judge many cases
+    at once: the case must come with its agency, party and matter loaded, and the caller gives the
+    records it found filed (evidence, issued documents: `case_records_present` reads them per case)
+    and the agency's catalogue, read for all the cases at once; the records the steps made
+    themselves are added here. The officers and the open
+    enforcement cases are left empty: it serves what the review and the collective discussion
+    read of a case (the major assessment, the discussion's reasons and gate, the review's state),
+    never a guard on the officers."""
+    spec = spec_of(case)
+    if spec.snapshot_type is not PenaltyCaseSnapshot:
+        raise ValueError(f"{case.procedure}: not a penalty procedure")
+    given = {
+        "state": case.state,
+        "party": _party_snapshot(case),
+        "act_date": SNAPSHOT_SOURCES["act_date"](case),
+        "enforcement_field": case.enforcement_field,
+        "region": case.agency.region_code,
+        "officers": (),
+        "records": records_filed | frozenset(case.details.get("records", [])),
+        "matter": case.matter.code if case.matter_id else "",
+        "catalogue": catalogue,
+        "enforcement_cases_open": (),
+    }
+    return facts_load(PenaltyCaseSnapshot, case.facts, **{k: v for k, v in given.items() if k in spec.derived_fields})
 
 
 # --- timeline and documents ---------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
-from sanxiang.accounts.models import User
+from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.publication import REDACTION_KINDS
 from sanxiang.publication import compulsory
 from sanxiang.publication.models import DraftStatus, PublicationDraft
+from sanxiang.publication.permissions import PUBLISHERS
 from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
 
 
@@ -122,6 +123,21 @@ def publication_alerts(*, viewer: User, on: dt.date | None = None, limit: int = 
     return PublicationAlerts(shown=shown, count=rows[0].overdue_count if rows else 0)
 
 
+def drafts_awaiting_approval(*, viewer: User) -> QuerySet[PublicationDraft]:
+    """The drafts waiting for the viewer's approval (公示审核): not yet published nor refused, of the
+    agencies the viewer may publish for (its head or administrator; a system administrator, every
+    agency), the earliest due first. None for anyone else. Without the texts: a list reads
+    the case's number and title and the days."""
+    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT)
+    if viewer.role != Role.SYSTEM_ADMIN:
+        if viewer.role not in PUBLISHERS or viewer.agency_id is None:
+            return drafts.none()
+        drafts = drafts.filter(agency_id=viewer.agency_id)
+    return drafts.defer(
+        "case__facts", "case__details", "original", "public", "redactions", "refusals", "facts"
+    ).order_by("due_on", "id")
+
+
 __all__ = [
     "CHANGE_KINDS",
     "FieldComparison",
@@ -132,6 +148,7 @@ __all__ = [
     "draft_fields",
     "draft_get",
     "draft_redactions",
+    "drafts_awaiting_approval",
     "drafts_for",
     "publication_alerts",
 ]

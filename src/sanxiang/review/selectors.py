@@ -12,27 +12,35 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models import Count, Exists, F, JSONField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_field_load, facts_load
-from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import case_snapshot_build, guard_context, state_label
+from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.cases.selectors import case_snapshot_build, guard_context, penalty_snapshot_listed, state_label
+from sanxiang.evidence.models import EvidenceRecord
+from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.penalty.basis import GUIDELINE_118, penalty_article
 from sanxiang.procedure.penalty.review import (
+    discussion_gate,
+    discussion_reasons,
+    latest_opinion,
     major_assessment,
     opinion_for,
     pending_request,
     review_due,
     review_gate,
+    review_status,
+    standing_disagreement,
 )
-from sanxiang.procedure.penalty.rules import Day
+from sanxiang.procedure.penalty.rules import Day, parameter
 from sanxiang.procedure.penalty.snapshot import (
     MAJOR_CONDITIONS,
     PENALTY_KINDS,
@@ -44,6 +52,7 @@ from sanxiang.procedure.penalty.snapshot import (
     yuan,
 )
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION
+from sanxiang.procedure.penalty.steps import ORDINARY as PENALTY_ORDINARY
 from sanxiang.registry.models import Agency, Matter, Officer, legal_bases_format
 from sanxiang.registry.selectors import agency_list, team_health_overview
 from sanxiang.review.models import CataloguePublication, MajorDecisionCatalogue, ReviewTally
@@ -65,6 +74,8 @@ STATUTORY_CASES: tuple[str, ...] = (
     "案件情况疑难复杂、涉及多个法律关系的",
     "法律、法规规定应当进行法制审核的其他情形",
 )
+# The record the leaders' collective discussion leaves (its document, or a file filed under it).
+DISCUSSION_RECORD = "collective_discussion_record"
 # Keys of the content that say when and which version, not what the catalogue says.
 _PUBLICATION_KEYS = ("version", "published_on")
 
@@ -409,6 +420,114 @@ def review_recent(*, user: User, limit: int = 10) -> list[ReviewedItem]:
             last = mine[-1]
             items.append(ReviewedItem(case, last.round, last.opinion, last.given_on))
     return sorted(items, key=lambda i: (i.given_on, i.case.pk), reverse=True)[:limit]
+
+
+# --- what waits for the head and the reviewer (the inbox) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingCase:
+    """A case waiting for someone's step: since when, and by when if the law sets a day."""
+
+    case: Case
+    since: dt.date
+    due: dt.date | None = None
+    overdue: bool = False
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CaseQueues:
+    opening: list[WaitingCase]  # 负责人审批立案: the agency head
+    review: list[WaitingCase]  # 出具法制审核意见: the reviewer the request is assigned to
+    discussion: list[WaitingCase]  # 集体讨论: the agency head
+
+
+def _discussion_due(snapshot: PenaltyCaseSnapshot, context: GuardContext) -> bool:
+    """The leaders' collective discussion waits for the head (`discussion_reasons`,
+    `discussion_gate`): the decision to be given needs it and has none that holds, and the legal review does not hold it back any more (a
+    major decision's review agreed to this draft, or its 不同意 stands and the leaders may settle
+    it). Without a draft there is nothing to discuss (`collective_discussion_problems`); while the
+    review is pending, not sent or sent back, the case waits for others."""
+    if snapshot.decision is None:
+        return False
+    if not discussion_reasons(snapshot, context) or not discussion_gate(snapshot, context):
+        return False
+    if pending_request(snapshot) is not None:
+        return False
+    if not major_assessment(snapshot, context).is_major:
+        return True
+    code = review_status(snapshot, context).code
+    if code in ("agreed", "resolved"):
+        return True
+    settles = parameter(context, snapshot, "penalty.review.disagreement_resolved_by_collective_discussion",
+                        on=context.today)
+    return code == "disagreed" and standing_disagreement(snapshot) and bool(settles.value)
+
+
+def case_queues(*, user: User, on: dt.date | None = None) -> CaseQueues:
+    """The cases of the user's agency waiting for the user's step: for its head, the 立案审批 of the
+    leads (ordinary penalty cases) and the collective discussions due; for a reviewer, the review
+    requests assigned to their officer (or to nobody yet). One query whatever the number of cases
+    (two when a review is due: the calendar gives its day)."""
+    empty = CaseQueues([], [], [])
+    head = user.role == Role.AGENCY_HEAD and user.agency_id is not None
+    reviewer = user.role == Role.REVIEWER and user.agency_id is not None and user.officer_id is not None
+    if not (head or reviewer):
+        return empty
+    on = on or timezone.localdate()
+    # The calendar is read only if a review's due day is computed.
+    context = GuardContext(today=on, calendar=SimpleLazyObject(working_day_calendar_current))
+    wanted = Q(pk__isnull=True)
+    if head:
+        wanted |= Q(state="lead") | Q(state__in=BEFORE_DECISION)
+    if reviewer:
+        wanted |= Q(state__in=BEFORE_DECISION, facts__review_requests__0__isnull=False)
+    cases = (
+        Case.objects.filter(wanted, agency_id=user.agency_id, procedure=PENALTY_ORDINARY)
+        .select_related("agency", "party", "matter")
+        .order_by("created_at", "pk")
+    )
+    if head:
+        # What the discussion's gate reads that a list can give for every case in the same query:
+        # the agency's catalogue in force and whether a 集体讨论记录 exists (a document or a file).
+        cases = cases.annotate(
+            catalogue_content=Subquery(
+                CataloguePublication.objects.filter(agency_id=OuterRef("agency_id"))
+                .order_by("-version").values("content")[:1],
+                output_field=JSONField(),
+            ),
+            discussion_recorded=Exists(
+                IssuedDocument.objects.filter(case_id=OuterRef("pk"), record_kind=DISCUSSION_RECORD)
+            ) | Exists(EvidenceRecord.objects.filter(case_id=OuterRef("pk"), step=DISCUSSION_RECORD)),
+        )
+    queues = CaseQueues([], [], [])
+    for case in cases:
+        if case.state == "lead":
+            if head and not facts_field_load(PenaltyCaseSnapshot, "opening_approved_by_head", case.facts):
+                queues.opening.append(WaitingCase(case, timezone.localtime(case.created_at).date()))
+            continue
+        if reviewer:
+            facts = _review_facts(case)
+            request = pending_request(facts)
+            if request is not None and request.reviewer_id in (None, user.officer_id):
+                due = review_due(request, facts, context)
+                queues.review.append(
+                    WaitingCase(case, request.submitted_on, due.date, on > due.date, f"第{request.round}次送审")
+                )
+        # Only a case with a draft decision can be discussed: the rest of its facts are not read.
+        if head and facts_field_load(PenaltyCaseSnapshot, "decision", case.facts) is not None:
+            filed = frozenset({DISCUSSION_RECORD} if case.discussion_recorded else ())
+            catalogue = catalogue_from_content(case.catalogue_content) if case.catalogue_content else None
+            snapshot = penalty_snapshot_listed(case, records_filed=filed, catalogue=catalogue)
+            if _discussion_due(snapshot, context):
+                latest = latest_opinion(snapshot)
+                since = latest.given_on if latest is not None else timezone.localtime(case.updated_at).date()
+                reasons = "、".join(discussion_reasons(snapshot, context))
+                queues.discussion.append(WaitingCase(case, since, detail=reasons))
+    queues.review.sort(key=lambda w: (w.due or dt.date.max, w.since, w.case.pk))
+    queues.discussion.sort(key=lambda w: (w.since, w.case.pk))
+    return queues
 
 
 # --- supervision ------------------------------------------------------------------------------------

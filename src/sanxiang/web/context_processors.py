@@ -1,17 +1,19 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.review.permissions import user_can_read_review_supervision, user_has_review_desk
+from sanxiang.web.inbox import request_inbox_count
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    nav = [("web:home", _("工作台"))]
+    nav = [("web:home", _("工作台")), ("web:inbox", _("待办"))]
     if user_reads_all_agencies(user):
         nav += [
             ("registry:agency_list", _("执法主体")),
@@ -47,4 +49,9 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("accounts:users", _("账号管理")))
     nav.append(("accounts:tokens", _("接口令牌")))
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
-    return {"nav": [(name, label, None) for name, label in nav], "role_label": user.get_role_display()}
+    # The inbox's count is read when a page shows the navigation, once per request.
+    badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}
+    return {
+        "nav": [(name, label, badges.get(name)) for name, label in nav],
+        "role_label": user.get_role_display(),
+    }

@@ -5,4 +5,5 @@ from sanxiang.web import views
 app_name = "web"
 urlpatterns = [
     path("staff/", views.home, name="home"),
+    path("staff/inbox/", views.inbox, name="inbox"),
 ]

@@ -2,11 +2,31 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sanxiang.accounts.models import Role
+from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, request_inbox
 from sanxiang.web.selectors import home_context
+
+# The homes that list the user's queues (the inbox's groups, the first few of each).
+HOMES_WITH_QUEUES = (Role.AGENCY_HEAD, Role.REVIEWER)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, f"web/home_{request.user.role}.html", home_context(user=request.user))
+    context = home_context(user=request.user)
+    if request.user.role in HOMES_WITH_QUEUES:
+        context |= {"inbox": request_inbox(request), "inbox_shown": SHOWN_ON_HOME}
+    return render(request, f"web/home_{request.user.role}.html", context)
 
 
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待办: every kind that concerns the user with its count; `?kind=` lists all of one kind."""
+    inbox = request_inbox(request)
+    kind = request.GET.get("kind", "")
+    chosen = inbox.group(kind) if kind in KIND_LABELS else None
+    return render(
+        request,
+        "web/inbox.html",
+        {"inbox": inbox, "chosen": chosen, "groups": [chosen] if chosen else inbox.groups,
+         "shown": None if chosen else SHOWN_ON_INBOX},
+    )

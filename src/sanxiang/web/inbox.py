@@ -1,0 +1,235 @@
+"""The inbox (待办): what waits for the user, by kind, composed from the apps' selectors.
+
+Who sees what follows the roles of the steps (`procedure.roles`) and the publication rule:
+
+- 立案审批 and 集体讨论: the agency head (`review.selectors.case_queues`);
+- 法制审核: the reviewer the request is assigned to (or every reviewer of the agency while it is
+  assigned to nobody);
+- 公示审核: whoever approves publication drafts (`publication.permissions.user_can_publish`);
+- deadlines near or past: the officers of the case (`cases.selectors.deadline_rows_waiting`);
+- fines overdue: the officers of the case, and the agency head for every case of the agency.
+
+Replies to supervision instruments (督办函、意见书 …) are not here: the platform has no such
+instruments yet.
+
+The inbox and its count read stored rows (the case projection's deadlines, the cases' stored
+facts, the drafts), a fixed number of queries whatever the number of cases: the count in the
+navigation at most three, and none more when the page already built the inbox (both are kept on
+the request).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.cases.models import CaseDeadline
+from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
+from sanxiang.publication.selectors import drafts_awaiting_approval
+from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
+
+OPENING = "opening"
+REVIEW = "review"
+DISCUSSION = "discussion"
+PUBLICATION = "publication"
+DEADLINE = "deadline"
+FINE = "fine"
+KIND_LABELS: dict[str, str] = {
+    OPENING: "立案审批",
+    REVIEW: "法制审核",
+    DISCUSSION: "集体讨论",
+    PUBLICATION: "公示审核",
+    DEADLINE: "即将到期或者已逾期的期限",
+    FINE: "逾期未缴纳的罚款",
+}
+# How many items of each kind the inbox's overview and the home pages show (each group's count
+# opens all of them).
+SHOWN_ON_INBOX = 10
+SHOWN_ON_HOME = 3
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    what: str  # the step or the deadline that waits
+    number: str  # the case's number (案号)
+    title: str  # the case's title (案由)
+    url: str
+    since_label: str
+    since: dt.date
+    due: dt.date | None = None
+    overdue: bool = False
+    estimated: bool = False
+    detail: str = ""
+    due_note: str = ""  # 已逾期3日 | 今日到期 | 还有2日
+
+
+def _due_note(due: dt.date | None, on: dt.date) -> str:
+    if due is None:
+        return ""
+    days = (due - on).days
+    if days < 0:
+        return f"已逾期{-days}日"
+    return "今日到期" if days == 0 else f"还有{days}日"
+
+
+@dataclass(frozen=True)
+class InboxGroup:
+    kind: str
+    items: tuple[InboxItem, ...]
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    on: dt.date
+    groups: tuple[InboxGroup, ...]  # the kinds that concern the user, in KIND_LABELS' order
+
+    @property
+    def total(self) -> int:
+        return sum(g.count for g in self.groups)
+
+    @property
+    def groups_waiting(self) -> tuple[InboxGroup, ...]:
+        """The groups with something in them (what a home lists)."""
+        return tuple(g for g in self.groups if g.items)
+
+    def group(self, kind: str) -> InboxGroup | None:
+        return next((g for g in self.groups if g.kind == kind), None)
+
+
+def inbox_kinds(user: User) -> tuple[str, ...]:
+    """The kinds of work that can wait for this user, in the inbox's order."""
+    kinds: list[str] = []
+    if not user.is_authenticated:
+        return ()
+    if user.role == Role.AGENCY_HEAD and user.agency_id is not None:
+        kinds += [OPENING, DISCUSSION]
+    if user.role == Role.REVIEWER and user.agency_id is not None and user.officer_id is not None:
+        kinds.append(REVIEW)
+    if _approves_publication(user):
+        kinds.append(PUBLICATION)
+    if user.agency_id is not None and user.officer_id is not None:
+        kinds.append(DEADLINE)
+    if user.agency_id is not None and (user.officer_id is not None or user.role == Role.AGENCY_HEAD):
+        kinds.append(FINE)
+    return tuple(k for k in KIND_LABELS if k in kinds)
+
+
+def _approves_publication(user: User) -> bool:
+    return user.role == Role.SYSTEM_ADMIN or (
+        user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id is not None
+    )
+
+
+def _fines_of_agency(user: User) -> bool:
+    return user.role == Role.AGENCY_HEAD
+
+
+def _case_item(waiting: WaitingCase, on: dt.date, what: str, since_label: str, detail: str = "") -> InboxItem:
+    case = waiting.case
+    return InboxItem(
+        what=what, number=case.number, title=case.title, url=reverse("cases:case_detail", args=[case.pk]),
+        since_label=since_label, since=waiting.since, due=waiting.due, overdue=waiting.overdue,
+        detail=detail or waiting.detail, due_note=_due_note(waiting.due, on),
+    )
+
+
+def _deadline_item(row: CaseDeadline, on: dt.date) -> InboxItem:
+    overdue = row.day_state == "overdue"
+    return InboxItem(
+        what=row.label, number=row.case.number, title=row.case.title,
+        url=reverse("cases:case_detail", args=[row.case_id]),
+        since_label="逾期自" if overdue else "提醒自",
+        since=row.due + dt.timedelta(days=1) if overdue else row.soon_from,
+        due=row.due, overdue=overdue, estimated=row.estimated, due_note=_due_note(row.due, on),
+    )
+
+
+def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
+    """Everything waiting for the user on `on` (today), grouped by kind: at most three queries
+    whatever the number of cases (the cases, the deadline rows, the drafts; a reviewer's review
+    due days read the calendar instead of the drafts)."""
+    on = on or timezone.localdate()
+    kinds = inbox_kinds(user)
+    items: dict[str, list[InboxItem]] = {k: [] for k in kinds}
+    if {OPENING, DISCUSSION, REVIEW} & set(kinds):
+        queues: CaseQueues = case_queues(user=user, on=on)
+        for waiting in queues.opening:
+            items[OPENING].append(_case_item(waiting, on, "负责人审批立案", "登记于"))
+        for waiting in queues.review:
+            items[REVIEW].append(_case_item(waiting, on, "出具法制审核意见", "送审于"))
+        for waiting in queues.discussion:
+            items[DISCUSSION].append(
+                _case_item(waiting, on, "集体讨论", "等待自", detail=f"须集体讨论：{waiting.detail}")
+            )
+    if PUBLICATION in kinds:
+        for draft in drafts_awaiting_approval(viewer=user):
+            items[PUBLICATION].append(
+                InboxItem(
+                    what=f"审核{draft.decision_label or '行政处罚决定'}的公示", number=draft.case.number,
+                    title=draft.case.title, url=reverse("publication:draft_detail", args=[draft.pk]),
+                    since_label="决定于", since=draft.decided_on, due=draft.due_on, overdue=on > draft.due_on,
+                    estimated=draft.due_estimated, due_note=_due_note(draft.due_on, on),
+                )
+            )
+    if DEADLINE in kinds or FINE in kinds:
+        deadlines, fines = deadline_rows_waiting(
+            agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
+        )
+        if DEADLINE in kinds:
+            items[DEADLINE] = [_deadline_item(row, on) for row in deadlines]
+        items[FINE] = [_deadline_item(row, on) for row in fines]
+    return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
+
+
+def inbox_count(*, user: User, on: dt.date | None = None) -> int:
+    """How many items `inbox_build` gives, in at most three queries (counted in SQL where the
+    inbox's rows need not be read)."""
+    on = on or timezone.localdate()
+    kinds = inbox_kinds(user)
+    total = 0
+    if {OPENING, DISCUSSION, REVIEW} & set(kinds):
+        queues = case_queues(user=user, on=on)
+        total += len(queues.opening) + len(queues.review) + len(queues.discussion)
+    if PUBLICATION in kinds:
+        total += drafts_awaiting_approval(viewer=user).count()
+    if DEADLINE in kinds or FINE in kinds:
+        deadlines, fines = deadline_rows_waiting_count(
+            agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
+        )
+        total += deadlines + fines
+    return total
+
+
+# --- kept on the request: a page that shows the inbox and its navigation reads it once ----------------
+
+
+def request_inbox(request: HttpRequest) -> Inbox:
+    inbox = getattr(request, "_sanxiang_inbox", None)
+    if inbox is None:
+        inbox = inbox_build(user=request.user)
+        request._sanxiang_inbox = inbox
+    return inbox
+
+
+def request_inbox_count(request: HttpRequest) -> int:
+    inbox = getattr(request, "_sanxiang_inbox", None)
+    if inbox is not None:
+        return inbox.total
+    count = getattr(request, "_sanxiang_inbox_count", None)
+    if count is None:
+        count = inbox_count(user=request.user)
+        request._sanxiang_inbox_count = count
+    return count

@@ -1,0 +1,160 @@
+"""The inbox's page, its count in the navigation and the homes that list the queues; the queries
+they cost stay the same whatever the number of cases (counted at two sizes)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sanxiang.accounts.models import Role
+from sanxiang.cases.projection import case_projection_refresh
+from sanxiang.cases.services import case_create
+from sanxiang.procedure.penalty.snapshot import DecisionDraft, PenaltyTerms, Service
+from sanxiang.publication.models import PublicationDraft
+from sanxiang.web import inbox as inbox_module
+from sanxiang.web.inbox import SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_build, inbox_count
+from tests.cases.support import world_make
+from tests.factories import officer_make, user_make
+from tests.review.support import MAJOR, case_with_facts, opinion, request
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date.today()
+AGO = TODAY - dt.timedelta(days=100)
+FINE = DecisionDraft("penalty", PenaltyTerms(frozenset({"fine"}), fine_fen=300_000))
+
+
+@pytest.fixture
+def w():
+    world = world_make()
+    world.admin = user_make(role=Role.AGENCY_ADMIN, agency=world.agency)
+    return world
+
+
+def grow(w, n: int) -> None:
+    """n items of every kind: leads to approve, requests to review, discussions to hold, drafts to
+    approve, decision deadlines past, fines unpaid."""
+    officers = (w.zhang, w.li)
+    since = AGO + dt.timedelta(days=3)
+    for _ in range(n):
+        case_create(actor=None, agency=w.agency, title="涉嫌无证经营案", procedure="ordinary")
+        case_with_facts(w.agency, state="notified", decision=MAJOR,
+                        review_requests=(request(1, since, w.reviewer_officer),))
+        case_with_facts(w.agency, state="notified", decision=MAJOR,
+                        review_requests=(request(1, since, w.reviewer_officer),),
+                        review_opinions=(opinion(1, since, w.reviewer_officer),))
+        late = case_with_facts(w.agency, state="investigating", officers=officers, opened_on=AGO, discovered_on=AGO)
+        unpaid = case_with_facts(w.agency, state="served", officers=officers, opened_on=AGO, discovered_on=AGO,
+                                 decision=FINE, decided_on=since, service=Service("direct", since))
+        case_projection_refresh(case_ids=[late.pk, unpaid.pk])
+        PublicationDraft.objects.create(case=unpaid, agency=w.agency, decided_on=since, due_on=since + dt.timedelta(days=7),
+                                        original={}, public={})
+
+
+def counted(call) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    return len(queries.captured_queries), result
+
+
+def page(client, user, url: str) -> tuple[int, str]:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode()
+
+
+def test_the_count_costs_at_most_three_queries_and_the_inbox_the_same_at_any_size(client, w):
+    users = (w.head, w.reviewer, w.officer, w.admin, w.supervisor)
+    grow(w, 2)
+    few = {u.role: (counted(lambda u=u: inbox_count(user=u)), counted(lambda u=u: inbox_build(user=u))) for u in users}
+    pages = {u.role: page(client, u, reverse("web:inbox"))[0] for u in users}
+    grow(w, 12)
+    for user in users:
+        (count_queries, count), (build_queries, inbox) = few[user.role]
+        assert count == inbox.total
+        (count_queries_many, count_many) = counted(lambda u=user: inbox_count(user=u))
+        (build_queries_many, inbox_many) = counted(lambda u=user: inbox_build(user=u))
+        assert count_queries_many == count_queries <= 3, user.role
+        assert build_queries_many == build_queries <= 3, user.role
+        assert page(client, user, reverse("web:inbox"))[0] == pages[user.role], user.role
+        assert count_many == inbox_many.total
+    # 14 of each kind, for those each kind waits for (the head is no officer of the cases).
+    totals = {u.role: {g.kind: g.count for g in inbox_build(user=u).groups} for u in users}
+    assert totals[Role.AGENCY_HEAD] == {"opening": 14, "discussion": 14, "publication": 14, "deadline": 0, "fine": 14}
+    assert totals[Role.REVIEWER] == {"review": 14, "deadline": 0, "fine": 0}
+    assert totals[Role.OFFICER] == {"deadline": 14, "fine": 14}
+    assert totals[Role.AGENCY_ADMIN] == {"publication": 14}
+    assert totals[Role.SUPERVISOR] == {}
+
+
+def test_the_navigation_shows_the_count_read_once_per_request(client, w, monkeypatch):
+    grow(w, 1)
+    client.force_login(w.head)
+    response = client.get(reverse("cases:case_list"))
+    nav = response.context["nav"]
+    assert [tuple(e[:2]) for e in nav[:2]] == [("web:home", "工作台"), ("web:inbox", "待办")]
+    assert nav[1][2] == 4 and nav[0][2] is None
+    assert 'data-testid="nav-count-web:inbox">4</span>' in response.content.decode()
+    # A page that built the inbox (the inbox, the head's home) gives the navigation its total: the
+    # count is not read again.
+    calls = []
+    real = inbox_module.inbox_count
+    monkeypatch.setattr(inbox_module, "inbox_count", lambda **kw: calls.append(kw) or real(**kw))
+    for name in ("web:inbox", "web:home"):
+        response = client.get(reverse(name))
+        assert response.context["nav"][1][2] == 4 and calls == []
+    client.get(reverse("cases:case_list"))
+    assert len(calls) == 1
+    # Nothing waits for the supervisor: no number beside the entry.
+    client.force_login(w.supervisor)
+    response = client.get(reverse("web:home"))
+    assert not response.context["nav"][1][2]
+    assert 'nav-count-web:inbox' not in response.content.decode()
+
+
+def test_the_inbox_page_lists_each_kind_with_its_count_and_each_count_opens_its_records(client, w):
+    grow(w, SHOWN_ON_INBOX + 1)
+    n = SHOWN_ON_INBOX + 1
+    _, html = page(client, w.head, reverse("web:inbox"))
+    assert f"待办（{4 * n}）" in html
+    for kind, label in (("opening", "立案审批"), ("discussion", "集体讨论"), ("publication", "公示审核"),
+                        ("fine", "逾期未缴纳的罚款")):
+        assert f'href="{reverse("web:inbox")}?kind={kind}" data-testid="inbox-count-{kind}"' in html
+        assert label in html
+    # The overview shows the first few of a kind; its count opens all of them.
+    assert html.count('data-testid="inbox-item"') == 4 * SHOWN_ON_INBOX
+    assert f"查看全部{n}项" in html
+    _, html = page(client, w.head, reverse("web:inbox") + "?kind=opening")
+    assert "待办：立案审批" in html and html.count('data-testid="inbox-item"') == n
+    # An unknown kind is no error: everything is listed.
+    _, html = page(client, w.head, reverse("web:inbox") + "?kind=nonsense")
+    assert html.count('data-testid="inbox-item"') == 4 * SHOWN_ON_INBOX
+    main = re.search(r"<main>(.*)</main>", html, re.S).group(1)
+    words = set(re.findall(r"(?<![\w/=\"'-])[A-Za-z]{2,}(?![\w/=\"'-])", re.sub(r"<[^>]+>", " ", main)))
+    assert not words, words  # Chinese only
+    # Nothing for the supervisor: said so.
+    _, html = page(client, w.supervisor, reverse("web:inbox"))
+    assert "目前没有等待您办理的事项" in html
+
+
+def test_the_head_and_the_reviewer_homes_list_their_queues(client, w):
+    grow(w, SHOWN_ON_HOME + 1)
+    _, html = page(client, w.head, reverse("web:home"))
+    assert 'data-testid="home-queues"' in html
+    for kind in ("opening", "discussion", "publication", "fine"):
+        assert f'data-testid="inbox-{kind}"' in html
+    assert html.count('data-testid="inbox-item"') == 4 * SHOWN_ON_HOME
+    assert f"查看全部{SHOWN_ON_HOME + 1}项" in html
+    _, html = page(client, w.reviewer, reverse("web:home"))
+    assert 'data-testid="inbox-review"' in html and html.count('data-testid="inbox-item"') == SHOWN_ON_HOME
+    # Only the queues with something in them; an empty inbox says so.
+    assert 'data-testid="inbox-deadline"' not in html
+    _, html = page(client, w.officer, reverse("web:home"))
+    assert 'data-testid="home-queues"' not in html
+    _, html = page(client, user_make(role=Role.REVIEWER, agency=w.agency, officer=officer_make(agency=w.agency)),
+                   reverse("web:home"))
+    assert 'data-testid="home-queues"' in html and "目前没有等待您办理的事项" in html
