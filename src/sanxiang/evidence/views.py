@@ -66,6 +66,14 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _generated_document_label(step: str) -> str:
+    """A generated document is filed with the step "document:<kind>": its title, not the code."""
+    from sanxiang.documents.registry import DOCUMENT_KINDS
+
+    kind = DOCUMENT_KINDS.get(step.removeprefix("document:")) if step.startswith("document:") else None
+    return f"生成文书（{kind.title}）" if kind else step
+
+
 def _rows(records):
     labels = audio_video_steps_labelled()
     return [
@@ -73,7 +81,7 @@ def _rows(records):
             "record": r,
             "type_label": type_label(r.stored_file.content_type),
             "size_label": services.size_label(r.stored_file.size),
-            "step_label": labels.get(r.step, r.step),
+            "step_label": labels.get(r.step) or _generated_document_label(r.step),
         }
         for r in records
     ]
