@@ -87,7 +87,7 @@ def catalogue_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     form = forms.CatalogueForm(
         request.POST or None, agency_id=agency.pk, values=selectors.catalogue_values(agency=agency)
     )
-    refused = None
+    refused, refused_general = None, []
     if request.method == "POST" and form.is_valid():
         try:
             services.catalogue_update(actor=request.user, agency=agency, **form.service_arguments())
@@ -95,14 +95,17 @@ def catalogue_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
             refused = refusal
             for violation in refusal.violations:
                 field = forms.SERVICE_FIELDS.get(violation.field or "", violation.field)
-                form.add_error(field if field in form.fields else None, violation.message)
+                if field in form.fields:
+                    form.add_error(field, violation.message)
+                else:
+                    refused_general.append(violation)
         else:
             messages.success(request, _("目录清单已保存。发布后才对案件和公众生效。"))
             return redirect("review:catalogue_detail", agency.pk)
     return render(
         request,
         "review/catalogue_form.html",
-        {"form": form, "refused": refused, "agency": agency},
+        {"form": form, "refused": refused, "refused_general": refused_general, "agency": agency},
         status=400 if request.method == "POST" else 200,
     )
 
