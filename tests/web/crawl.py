@@ -17,9 +17,10 @@ SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/i18n/", "/api/", "/ledger/")
 DOWNLOAD = re.compile(r"\.(pdf|docx?|xlsx?|csv|zip|json|txt|jpe?g|png|mp4|mp3|ofd)$|/(download|export|raw|file)/?$", re.I)
 DOWNLOAD_QUERY = {"format", "export", "download"}
 
-# Words that are not English on a Chinese page: file formats and units.
+# Words that are not English on a Chinese page: file formats, units, and "IP" (GB/T 22239 writes
+# IP地址 too).
 ALLOWED_WORDS = {
-    "pdf", "word", "excel", "csv", "zip", "ofd", "jpg", "jpeg", "png", "mp4", "docx", "xlsx",
+    "pdf", "word", "excel", "csv", "zip", "ofd", "jpg", "jpeg", "png", "mp4", "docx", "xlsx", "xls", "json", "ip",
     "kb", "mb", "gb", "km", "kg", "mm", "cm", "ml", "kw", "kwh",
 }
 # A token of ASCII letters (and _ or -) without a digit: a word. Tokens with digits are numbers,
@@ -137,8 +138,7 @@ def english_words(text: str) -> list[str]:
         token = token.strip(".-/:")
         if not token or any(ch.isdigit() for ch in token) or URLISH.search(token):
             continue
-        letters = sum(ch.isalpha() for ch in token)
-        if letters < 2 and "_" not in token:
+        if sum(ch.isalpha() for ch in token) < 2:
             continue
         if token.lower() in ALLOWED_WORDS:
             continue

@@ -61,17 +61,26 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             "max_label": services.size_label(services.max_bytes()),
             "expiry_hours": services.upload_expiry().total_seconds() // 3600,
             "tus_url": reverse("evidence:tus_uploads"),
-            "records": records[:20] if records is not None else None,
+            "records": _labelled(records[:20]) if records is not None else None,
         },
     )
 
 
 def _generated_document_label(step: str) -> str:
     """A generated document is filed with the step "document:<kind>": its title, not the code."""
-    from sanxiang.documents.registry import DOCUMENT_KINDS
+    from sanxiang.documents import ALL_DOCUMENT_KINDS
 
-    kind = DOCUMENT_KINDS.get(step.removeprefix("document:")) if step.startswith("document:") else None
+    kind = ALL_DOCUMENT_KINDS.get(step.removeprefix("document:")) if step.startswith("document:") else None
     return f"生成文书（{kind.title}）" if kind else step
+
+
+def _labelled(records):
+    """The records with `step_label`, the step's Chinese name (the upload page's recent list)."""
+    labels = audio_video_steps_labelled()
+    records = list(records)
+    for r in records:
+        r.step_label = labels.get(r.step) or _generated_document_label(r.step)
+    return records
 
 
 def _rows(records):
