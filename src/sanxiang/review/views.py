@@ -18,9 +18,11 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import permission_require, user_reads_all_agencies
 from sanxiang.procedure.violations import Refused
 from sanxiang.review import exports, forms, selectors, services
+from sanxiang.review.parameter_list import parameters_unverified
 from sanxiang.review.permissions import (
     user_can_edit_catalogue,
     user_can_publish_catalogue,
+    user_can_read_parameters,
     user_can_read_review_supervision,
     user_has_review_desk,
 )
@@ -209,3 +211,14 @@ def supervision_cases(request: HttpRequest) -> HttpResponse:
         "review/supervision_cases.html",
         {"form": form, "listing": listing, "page": page, "rows": rows, "query": urlencode(query)},
     )
+
+
+# --- the legal parameters still to be checked -------------------------------------------------------
+
+
+@login_required
+@require_safe
+def parameter_list(request: HttpRequest) -> HttpResponse:
+    permission_require(user_can_read_parameters(request.user), _("只有法制审核人员、司法局监督人员和系统管理员可以查看待核实的参数"))
+    rows = parameters_unverified(on=timezone.localdate())
+    return render(request, "review/parameters.html", {"rows": rows})
