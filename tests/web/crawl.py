@@ -42,7 +42,7 @@ def url_pattern(url: str) -> str:
 
 def is_followed(url: str) -> bool:
     parts = urlsplit(url)
-    if parts.scheme not in ("", "http", "https") or parts.netloc not in ("", "testserver") and not parts.netloc.startswith("127.0.0.1"):
+    if parts.scheme not in ("", "http", "https") or (parts.netloc not in ("", "testserver") and not parts.netloc.startswith("127.0.0.1")):
         return False
     path = parts.path
     if path.startswith(SKIP_PREFIXES) or not path.startswith(STAFF_PREFIXES) or DOWNLOAD.search(path):

@@ -26,7 +26,12 @@ from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, OfficerInfo, PartyI
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
-from sanxiang.procedure.catalog import ProcedureSpec, audio_video_steps_labelled, procedure_spec, procedures_all
+from sanxiang.procedure.catalog import (
+    ProcedureSpec,
+    audio_video_steps_labelled,
+    procedure_spec,
+    procedures_all,
+)
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
 from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue

@@ -8,11 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sanxiang.procedure.catalog import audio_video_steps_labelled
 from sanxiang.procedure.parameters import Parameter, ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.procedure.publication_coercion import PARTY_KINDS
-from sanxiang.procedure.catalog import audio_video_steps_labelled
 from sanxiang.registry.models import StaffingType
 
 STATUS_UNVERIFIED = "待核实"

@@ -4,7 +4,11 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
-from sanxiang.review.permissions import user_can_read_parameters, user_can_read_review_supervision, user_has_review_desk
+from sanxiang.review.permissions import (
+    user_can_read_parameters,
+    user_can_read_review_supervision,
+    user_has_review_desk,
+)
 
 
 def navigation(request: HttpRequest) -> dict:
