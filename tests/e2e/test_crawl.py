@@ -8,6 +8,8 @@ through the login form (with its second factor). One browser for everything; eac
 once at desktop size and then narrowed to the phone's width, which re-lays it out under the
 phone's media queries. Each kind of address (numbers collapsed) is visited at most twice."""
 
+from pathlib import Path
+
 import pytest
 
 from sanxiang.accounts.totp import totp_code
@@ -101,3 +103,60 @@ def test_the_overflow_check_sees_a_page_wider_than_the_phone(chromium_page):
     assert _overflow_at(page, DESKTOP) is None
     found = _overflow_at(page, PHONE)
     assert found is not None and "div.wide「宽」" in found
+
+
+SITE_JS = Path(__file__).resolve().parents[2] / "src/sanxiang/web/static/web/site.js"
+PAGE = """<!doctype html><html lang="zh-hans"><head><meta name="viewport" content="width=device-width">
+<link rel="stylesheet" href="/static/web/site.css"><script src="/static/web/site.js" defer></script></head><body>
+<header class="topbar"><button type="button" class="menu-toggle" data-menu-toggle aria-controls="sidenav" aria-expanded="false">菜单</button></header>
+<div class="layout"><nav class="sidenav" id="sidenav"><a href="/x">工作台</a></nav><main>
+<table><thead><tr><th>姓名</th><th>执法证号</th></tr></thead><tbody><tr><td>乌力吉</td><td>15062622000010</td></tr></tbody></table>
+<form method="post" action="/sent" data-confirm="吊销这个接口令牌？"><button>吊销</button></form></main></div></body></html>"""
+
+
+def _static_site(page) -> None:
+    css = SITE_JS.with_name("site.css")
+
+    def serve(route):
+        path = route.request.url.removeprefix("http://site.test")
+        if path == "/static/web/site.js":
+            route.fulfill(body=SITE_JS.read_text(encoding="utf-8"), content_type="text/javascript")
+        elif path == "/static/web/site.css":
+            route.fulfill(body=css.read_text(encoding="utf-8"), content_type="text/css")
+        elif path == "/sent":
+            route.fulfill(body="<p id=sent>已提交</p>", content_type="text/html; charset=utf-8")
+        else:
+            route.fulfill(body=PAGE, content_type="text/html; charset=utf-8")
+
+    page.route("http://site.test/**", serve)
+
+
+def test_on_a_phone_the_menu_folds_tables_become_labelled_cards_and_irreversible_forms_ask_first(chromium_page):
+    page = chromium_page
+    _static_site(page)
+    page.set_viewport_size(PHONE)
+    page.goto("http://site.test/")
+    page.wait_for_load_state("load")
+    # The navigation is behind the 菜单 button, which opens and closes it.
+    assert not page.locator("#sidenav").is_visible()
+    page.get_by_role("button", name="菜单").click()
+    assert page.locator("#sidenav").is_visible()
+    assert page.get_by_role("button", name="菜单").get_attribute("aria-expanded") == "true"
+    page.get_by_role("button", name="菜单").click()
+    assert not page.locator("#sidenav").is_visible()
+    # Each cell carries its column's name; the header row is out of sight.
+    assert page.locator("td").nth(1).get_attribute("data-label") == "执法证号"
+    assert not page.locator("thead").is_visible() or page.locator("thead").bounding_box()["width"] <= 1
+    # An irreversible form asks; declined, nothing is sent; accepted, it is.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="吊销").click()
+    page.wait_for_timeout(100)
+    assert asked == ["吊销这个接口令牌？"] and page.url == "http://site.test/"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="吊销").click()
+    page.wait_for_selector("#sent")
+    # At desktop size the navigation is a side column again, without the button.
+    page.goto("http://site.test/")
+    page.set_viewport_size(DESKTOP)
+    assert page.locator("#sidenav").is_visible() and not page.get_by_role("button", name="菜单").is_visible()

@@ -30,6 +30,12 @@
     var target = event.target;
     if (target.matches && target.matches("select[data-autosubmit]") && target.form) target.form.submit();
   });
+  // <form data-confirm="…">: ask before what cannot be undone; nothing is sent unless confirmed.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
   document.addEventListener("click", function (event) {
     if (!event.target.closest) return;
     // <button data-menu-toggle>: open or close the side navigation (narrow screens).
