@@ -36,6 +36,7 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #   "import": agency administrators, supervisors, system administrators
 #   "review_desk": legal reviewers and agency heads (their own agency's queue)
 #   "review_supervision": supervisors, system administrators and agency heads (their own agency)
+#   "legal_staff": legal reviewers, supervisors and system administrators (the unverified parameters)
 #   "catalogue_edit": the agency's head or administrator, and system administrators
 #   "catalogue_publish": the agency's head, and system administrators
 #   "user_admin": agency administrators and system administrators
@@ -90,6 +91,7 @@ URL_MATRIX = {
     "cases:document_docx": ("document", "read"),
     "review:desk": (None, "review_desk"),
     "review:catalogue_index": (None, "any"),
+    "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
     "review:supervision_csv": (None, "review_supervision"),
     "review:supervision_cases": (None, "review_supervision"),
@@ -128,6 +130,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "access_log": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
         "review_desk": role in (Role.REVIEWER, Role.AGENCY_HEAD),
         "review_supervision": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
+        "legal_staff": role in COUNTY_ROLES or role == Role.REVIEWER,
         "catalogue_edit": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
         "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
         "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),

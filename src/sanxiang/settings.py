@@ -198,7 +198,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: the English catalogue (locale/en) covers a part of the pages, so offering it
+# would show a mix of languages; the language menu is gone with it (issue 13 item 6).
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -91,3 +91,21 @@ def test_supervisor_enters_a_year_through_the_page(client):
         "year": 2027, "holidays": "2027-01-01", "adjusted_working_days": "2027-01-04", "source": "x"})
     assert bad.status_code == 400
     assert "不是周六或周日" in bad.content.decode()
+
+
+def test_a_bad_date_is_reported_beside_its_field_not_only_at_the_top(client):
+    """Issue 13 item 1: a refusal stands next to the control that caused it."""
+    from django.urls import reverse
+
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True)))
+    page = client.post(reverse("calendar:holiday_year_list"), {
+        "year": 2027, "holidays": "2027-01-01 2027-13-01", "adjusted_working_days": "", "source": "通知"})
+    assert page.status_code == 400
+    html = page.content.decode()
+    message = "法定节假日中的“2027-13-01”不是有效日期（应为年-月-日，如2027-01-01）"
+    assert html.count(message) == 1
+    # Django puts a field's errors right before its label and control, inside the same block.
+    error_at = html.index(message)
+    assert error_at < html.index('name="holidays"') < html.index('name="adjusted_working_days"')
+    assert html.index('name="year"') < error_at
+    assert "请按各栏旁标出的原因改正" in html

@@ -44,7 +44,7 @@ def sanxiang(*args: str, data_dir: Path, **kwargs) -> subprocess.Popen:
 def parse_accounts(output: str) -> list[dict]:
     accounts = []
     for line in output.splitlines():
-        match = re.match(r"\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+两步验证密钥 TOTP secret: (\S+))?\s*$", line)
+        match = re.match(r"\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?\s*$", line)
         if match and match.group(1) in ROLE_TEST_IDS:
             role_label, username, password, secret = match.groups()
             accounts.append({"role_label": role_label, "username": username, "password": password, "secret": secret})

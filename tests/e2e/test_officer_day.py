@@ -39,11 +39,6 @@ def photo_png(width: int = 64, height: int = 48) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-# Pages of other work of issue 13 item 1 (phone-first pages: tables become cards) that are still
-# wider than a phone on this branch. Each is expected to overflow until that work is merged, and
-# the test fails as soon as one no longer does, so that the list is emptied, never left stale:
-# then every page this test visits is held to the phone's width.
-NOT_YET_PHONE_FIRST = {"worklist"}
 WIDE_ELEMENTS = """() => {
     const out = [];
     for (const el of document.querySelectorAll("main *")) {
@@ -59,9 +54,6 @@ def assert_no_sideways_scroll(page, where: str) -> None:
     width, viewport = page.evaluate(
         "() => [Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), window.innerWidth]"
     )
-    if where in NOT_YET_PHONE_FIRST:
-        assert width > viewport, f"{where} now fits the phone: remove it from NOT_YET_PHONE_FIRST"
-        return
     assert width <= viewport, f"{where}: the page is {width} px wide at {viewport} px: {page.evaluate(WIDE_ELEMENTS)}"
 
 

@@ -34,3 +34,21 @@ def test_region_override_wins_only_inside_its_region_and_from_its_date():
 def test_no_value_before_the_first_period():
     with pytest.raises(LookupError):
         parameters_default().value("team.min_officers_who_may_act", on=dt.date(2000, 1, 1))
+
+
+def test_a_references_checking_note_is_kept_apart_from_the_basis_it_cites():
+    """Pages and refusals cite the basis; the note saying what is still to be checked ("(unverified:
+    …)", "（待核实…）") is for the legal staff's parameters page (issue 13 item 6)."""
+    from sanxiang.procedure.parameters import reference_split
+
+    assert reference_split("《行政处罚法》第四十四条；期限为地方规定 (unverified: the law sets no period)") == (
+        "《行政处罚法》第四十四条；期限为地方规定", "unverified: the law sets no period"
+    )
+    assert reference_split("国办发〔2018〕118号（待核实：未见于原始文本）") == ("国办发〔2018〕118号", "待核实：未见于原始文本")
+    assert reference_split("《民法典》第二百零三条（期间计算的一般规则）") == ("《民法典》第二百零三条（期间计算的一般规则）", "")
+    parameters = parameters_default()
+    for name in parameters.names():
+        parameter = parameters[name]
+        for text in [parameter.reference] + [p.reference for p in parameter.periods]:
+            assert "unverified" not in text and "待核实" not in text, name
+    assert parameters["team.legal_reviewer_min_ratio"].note == "待核实：未见于原始文本"

@@ -14,7 +14,7 @@ class HolidayYearForm(forms.Form):
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     holidays = forms.CharField(
         label=_("法定节假日"), widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("所有放假日期（含假期中的周末），YYYY-MM-DD，用空格、逗号或换行分隔"),
+        help_text=_("所有放假日期（含假期中的周末），写作年-月-日（如2027-01-01），用空格、逗号或换行分隔"),
     )
     adjusted_working_days = forms.CharField(
         label=_("调休上班日"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

@@ -29,13 +29,13 @@ def calendar_maintainer_require(user: AbstractUser) -> None:
         raise PermissionDenied("只有司法局监督人员或系统管理员可以维护节假日安排")
 
 
-def _dates(values: list[str], *, label: str, violations: list[Violation]) -> list[dt.date]:
+def _dates(values: list[str], *, label: str, field: str, violations: list[Violation]) -> list[dt.date]:
     parsed = []
     for value in values:
         try:
             parsed.append(dt.date.fromisoformat(value.strip()))
         except ValueError:
-            violations.append(Violation("holiday_year.date", f"{label}中的“{value}”不是有效日期（应为YYYY-MM-DD）", DATA, None))
+            violations.append(Violation("holiday_year.date", f"{label}中的“{value}”不是有效日期（应为年-月-日，如2027-01-01）", DATA, field))
     return parsed
 
 
@@ -50,8 +50,8 @@ def holiday_year_save(
     if actor is not None:
         calendar_maintainer_require(actor)
     violations: list[Violation] = []
-    holiday_dates = _dates(holidays, label="法定节假日", violations=violations)
-    working_dates = _dates(adjusted_working_days, label="调休上班日", violations=violations)
+    holiday_dates = _dates(holidays, label="法定节假日", field="holidays", violations=violations)
+    working_dates = _dates(adjusted_working_days, label="调休上班日", field="adjusted_working_days", violations=violations)
     if not source.strip():
         violations.append(Violation("holiday_year.source", "请填写依据（国务院办公厅通知的名称）", DATA, "source"))
     if not violations:

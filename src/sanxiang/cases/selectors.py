@@ -39,7 +39,12 @@ from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
-from sanxiang.procedure.catalog import ProcedureSpec, procedure_spec, procedures_all
+from sanxiang.procedure.catalog import (
+    ProcedureSpec,
+    audio_video_steps_labelled,
+    procedure_spec,
+    procedures_all,
+)
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
 from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
@@ -796,7 +801,8 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
             title = f"制作文书：{payload.get('title', '')}"
             detail = payload.get("number", "")
         else:
-            title, detail = "上传证据", spec.record_label(payload.get("step", "")) if payload.get("step") else ""
+            step = payload.get("step", "")  # an upload's step: its Chinese name, never the code
+            title, detail = "上传证据", (audio_video_steps_labelled().get(step) or spec.record_label(step)) if step else ""
         items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
     return items
 

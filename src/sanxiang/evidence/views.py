@@ -68,6 +68,14 @@ def upload_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _generated_document_label(step: str) -> str:
+    """A generated document is filed with the step "document:<kind>": its title, not the code."""
+    from sanxiang.documents import ALL_DOCUMENT_KINDS
+
+    kind = ALL_DOCUMENT_KINDS.get(step.removeprefix("document:")) if step.startswith("document:") else None
+    return f"生成文书（{kind.title}）" if kind else step
+
+
 def step_label(record) -> str:
     """The name of the step a file belongs to, as the procedure names it (a step typed by the
     uploader stays as typed)."""
@@ -77,7 +85,7 @@ def step_label(record) -> str:
         step = step_get(record.case.procedure, record.step)
         if step is not None:
             return step.label
-    return audio_video_steps_labelled().get(record.step, record.step)
+    return audio_video_steps_labelled().get(record.step) or _generated_document_label(record.step)
 
 
 def record_belongs(record) -> str:

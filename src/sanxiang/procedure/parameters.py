@@ -7,6 +7,7 @@ and sector: a county or a sector can override a province's value without touchin
 """
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -58,6 +59,9 @@ class Parameter:
     unverified: bool
     unit: str
     periods: tuple[ParameterPeriod, ...]
+    # What the legal reference says is still to be checked, taken out of `reference` (which is
+    # cited on pages and in refusals): listed on the legal staff's parameters page only.
+    note: str = ""
 
     def value_on(self, on: dt.date, *, region: str = "", sector: str = "") -> Any:
         return self.period_on(on, region=region, sector=sector).value
@@ -96,7 +100,8 @@ class ParameterSet:
         for name, periods in overrides.items():
             base = merged[name]
             merged[name] = Parameter(
-                base.name, base.description, base.reference, base.unverified, base.unit, base.periods + tuple(periods)
+                base.name, base.description, base.reference, base.unverified, base.unit, base.periods + tuple(periods),
+                base.note,
             )
         return ParameterSet(merged)
 
@@ -110,6 +115,17 @@ def _flatten(prefix: str, table: dict[str, Any]):
             yield from _flatten(f"{prefix}.{key}" if prefix else key, sub)
 
 
+# The checking notes written into a reference: "(unverified: …)", "(platform rule, not law)",
+# "（待核实：…）". They are for the legal staff, not part of the basis an officer is shown.
+_NOTE = re.compile(r"\s*(\((?:unverified|platform rule|local practice)[^()]*\)|（待核实[^（）]*）)")
+
+
+def reference_split(reference: str) -> tuple[str, str]:
+    """A reference as (the basis to cite, its checking notes)."""
+    notes = [m.group(1).strip("()（）") for m in _NOTE.finditer(reference)]
+    return _NOTE.sub("", reference).strip(), "；".join(notes)
+
+
 def parameters_parse(text: str) -> dict[str, Parameter]:
     parameters = {}
     for name, table in _flatten("", tomllib.loads(text)):
@@ -121,14 +137,16 @@ def parameters_parse(text: str) -> dict[str, Parameter]:
                 value=period["value"],
                 region=str(period.get("region", "")),
                 sector=str(period.get("sector", "")),
-                reference=str(period.get("reference", table["reference"])),
+                reference=reference_split(str(period.get("reference", table["reference"])))[0],
             )
             for period in table["values"]
         )
+        reference, note = reference_split(table["reference"])
         parameters[name] = Parameter(
             name=name,
             description=table.get("description", ""),
-            reference=table["reference"],
+            reference=reference,
+            note=note,
             unverified=bool(table.get("unverified", False)),
             unit=table.get("unit", ""),
             periods=periods,

@@ -70,7 +70,7 @@ def _date_widget() -> forms.DateInput:
 
 class DualPublicityForm(forms.Form):
     layout = forms.ChoiceField(
-        label="数据类别", choices=[(key, f"{label}（{key}_*）") for key, label in LAYOUT_LABELS.items()]
+        label="数据类别", choices=list(LAYOUT_LABELS.items())
     )
     start = forms.DateField(label="决定日期自", widget=_date_widget())
     end = forms.DateField(label="至", required=False, widget=_date_widget(), help_text="留空则只导出起始日当天作出的决定")

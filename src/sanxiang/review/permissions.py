@@ -35,6 +35,12 @@ def user_has_review_desk(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.REVIEWER, Role.AGENCY_HEAD) and user.agency_id is not None
 
 
+def user_can_read_parameters(user: User) -> bool:
+    """The unverified legal parameters are checked by the legal staff: legal reviewers, the
+    judicial bureau's supervisors and system administrators (who change the parameter files)."""
+    return user.is_authenticated and user.role in (Role.REVIEWER, Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+
+
 def user_can_read_review_supervision(user: User) -> bool:
     """Supervisors and system administrators for the county; an agency head for their agency."""
     if not user.is_authenticated:

@@ -18,9 +18,11 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import permission_require, user_reads_all_agencies
 from sanxiang.procedure.violations import Refused
 from sanxiang.review import exports, forms, selectors, services
+from sanxiang.review.parameter_list import parameters_unverified
 from sanxiang.review.permissions import (
     user_can_edit_catalogue,
     user_can_publish_catalogue,
+    user_can_read_parameters,
     user_can_read_review_supervision,
     user_has_review_desk,
 )
@@ -87,7 +89,7 @@ def catalogue_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     form = forms.CatalogueForm(
         request.POST or None, agency_id=agency.pk, values=selectors.catalogue_values(agency=agency)
     )
-    refused = None
+    refused, refused_general = None, []
     if request.method == "POST" and form.is_valid():
         try:
             services.catalogue_update(actor=request.user, agency=agency, **form.service_arguments())
@@ -95,14 +97,17 @@ def catalogue_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
             refused = refusal
             for violation in refusal.violations:
                 field = forms.SERVICE_FIELDS.get(violation.field or "", violation.field)
-                form.add_error(field if field in form.fields else None, violation.message)
+                if field in form.fields:
+                    form.add_error(field, violation.message)
+                else:
+                    refused_general.append(violation)
         else:
             messages.success(request, _("目录清单已保存。发布后才对案件和公众生效。"))
             return redirect("review:catalogue_detail", agency.pk)
     return render(
         request,
         "review/catalogue_form.html",
-        {"form": form, "refused": refused, "agency": agency},
+        {"form": form, "refused": refused, "refused_general": refused_general, "agency": agency},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -206,3 +211,14 @@ def supervision_cases(request: HttpRequest) -> HttpResponse:
         "review/supervision_cases.html",
         {"form": form, "listing": listing, "page": page, "rows": rows, "query": urlencode(query)},
     )
+
+
+# --- the legal parameters still to be checked -------------------------------------------------------
+
+
+@login_required
+@require_safe
+def parameter_list(request: HttpRequest) -> HttpResponse:
+    permission_require(user_can_read_parameters(request.user), _("只有法制审核人员、司法局监督人员和系统管理员可以查看待核实的参数"))
+    rows = parameters_unverified(on=timezone.localdate())
+    return render(request, "review/parameters.html", {"rows": rows})

@@ -5,7 +5,11 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
-from sanxiang.review.permissions import user_can_read_review_supervision, user_has_review_desk
+from sanxiang.review.permissions import (
+    user_can_read_parameters,
+    user_can_read_review_supervision,
+    user_has_review_desk,
+)
 from sanxiang.web.inbox import request_inbox_count
 
 
@@ -36,6 +40,8 @@ def navigation(request: HttpRequest) -> dict:
     nav.append(("review:catalogue_index", _("审核目录清单")))
     if user_can_read_review_supervision(user):
         nav.append(("review:supervision", _("法制审核统计")))
+    if user_can_read_parameters(user):
+        nav.append(("review:parameters", _("待核实参数")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),

@@ -41,20 +41,22 @@ def _form_page(
     success: str,
 ) -> HttpResponse:
     """Show a form; on POST call the service, and on refusal show every reason beside its field."""
-    refused = None
+    refused, refused_general = None, []
     if request.method == "POST" and form.is_valid():
         try:
             obj = save(form.cleaned_data)
         except Refused as refusal:
             refused = refusal
             for violation in refusal.violations:
-                field = violation.field if violation.field in form.fields else None
-                form.add_error(field, violation.message)
+                if violation.field in form.fields:
+                    form.add_error(violation.field, violation.message)
+                else:
+                    refused_general.append(violation)
         else:
             messages.success(request, success)
             return redirect(obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else request.path)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, context | {"form": form, "refused": refused}, status=status)
+    return render(request, template, context | {"form": form, "refused": refused, "refused_general": refused_general}, status=status)
 
 
 def _page(request: HttpRequest, queryset):

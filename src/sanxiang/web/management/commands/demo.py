@@ -9,10 +9,23 @@ from sanxiang.ledger.services import checkpoint_issue
 from sanxiang.web.management.commands.serve import data_folder_prepare, serve_forever
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-align in a terminal, where each Chinese character takes two columns."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(1, width - columns)
+def text_columns(text: str) -> int:
+    """How many terminal columns `text` takes: a Chinese (wide or full-width) character two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def account_table(accounts) -> list[str]:
+    """The demo accounts as a table whose columns line up in a terminal (CJK characters are two
+    columns wide, so str.ljust would not do): role, username, password, and the two-factor secret
+    of the roles that need one."""
+    header = ("角色", "账号", "密码", "两步验证密钥")
+    rows = [header] + [(a.role_label, a.username, a.password, a.totp_secret or "") for a in accounts]
+    widths = [max(text_columns(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[i] - text_columns(cell)) for i, cell in enumerate(row)]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
 
 
 class Command(BaseCommand):
@@ -39,11 +52,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"演示旗县已存在，未重复加载 Demo county already present: {result.summary}")
         self.stdout.write(f"账本 Ledger: {checkpoint.size} 条记录，已签名检查点 signed checkpoint at /ledger/checkpoint")
-        self.stdout.write("\n演示账号 Demo accounts (role · username · password):")
-        for account in result.accounts:
-            line = f"  {_pad(account.role_label, 16)} {account.username:<12} {account.password}"
-            if account.totp_secret:
-                line += f"   两步验证密钥 TOTP secret: {account.totp_secret}"
+        self.stdout.write("\n演示账号 Demo accounts:")
+        for line in account_table(result.accounts):
             self.stdout.write(line)
         if options["no_serve"]:
             return
