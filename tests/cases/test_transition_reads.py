@@ -34,7 +34,8 @@ def test_the_snapshot_and_the_case_info_of_a_locked_case_row_take_a_fixed_number
     assert len(snapshot_queries) == 7, [q["sql"][:80] for q in snapshot_queries]
     with CaptureQueriesContext(connection) as info_queries:
         info = case_info_build(fresh, on=D(2026, 3, 10), snapshot=snapshot)
-    assert len(info_queries) == 0, [q["sql"][:80] for q in info_queries]
+    # The files uploaded as evidence, which the documents list (the 调查终结报告's evidence list).
+    assert len(info_queries) == 1, [q["sql"][:80] for q in info_queries]
     assert info.assigned_ids == (w.zhang.pk, w.li.pk)
     assert [o.name for o in info.officers] == ["张三", "李四"]
     assert info.party is not None and info.party.name == w.company.name

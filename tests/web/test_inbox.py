@@ -72,7 +72,7 @@ def test_each_step_waits_in_the_inbox_of_the_role_that_takes_it_until_it_is_take
     assert "opening" not in waiting(w.officer, on) and "opening" not in waiting(w.reviewer, on)
     item = inbox_build(user=w.head, on=on).group("opening").items[0]
     assert (item.what, item.since_label, item.url) == ("负责人审批立案", "登记于", reverse("cases:case_detail", args=[case.pk]))
-    case = perform(case, "approve_opening", OPENED, w.head, opinion="同意立案")
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
     assert waiting(w.head, OPENED)["opening"] == []
 
     # 法制审核: the request's reviewer has it, with its due day; the head's discussion waits for it.

@@ -181,7 +181,7 @@ def evidence_parse(line: str) -> Evidence:
     return Evidence(line.strip())
 
 
-# How a document names each kind of evidence file (证据种类, 行政诉讼法第三十三条).
+# How a document names each kind of evidence file (in the words of the 证据种类).
 EVIDENCE_FILE_KINDS = {
     "photo": "照片",
     "audio": "录音",

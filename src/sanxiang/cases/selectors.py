@@ -41,7 +41,7 @@ from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import (
     ProcedureSpec,
-    audio_video_steps_labelled,
+    evidence_step_label,
     procedure_spec,
     procedures_all,
 )
@@ -802,7 +802,7 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
             detail = payload.get("number", "")
         else:
             step = payload.get("step", "")  # an upload's step: its Chinese name, never the code
-            title, detail = "上传证据", (audio_video_steps_labelled().get(step) or spec.record_label(step)) if step else ""
+            title, detail = "上传证据", evidence_step_label(case.procedure, step) if step else ""
         items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
     return items
 

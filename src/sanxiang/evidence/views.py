@@ -15,7 +15,11 @@ from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.sniffing import type_label
 from sanxiang.evidence.storage import blob_store_get
-from sanxiang.procedure.catalog import UnknownProcedure, audio_video_steps_labelled, step_get
+from sanxiang.procedure.catalog import (
+    UnknownProcedure,
+    audio_video_steps_labelled,
+    evidence_step_label,
+)
 from sanxiang.registry.models import Officer, OfficerStatus
 
 
@@ -81,11 +85,8 @@ def step_label(record) -> str:
     uploader stays as typed)."""
     if not record.step:
         return ""
-    if record.case is not None:
-        step = step_get(record.case.procedure, record.step)
-        if step is not None:
-            return step.label
-    return audio_video_steps_labelled().get(record.step) or _generated_document_label(record.step)
+    label = evidence_step_label(record.case.procedure, record.step) if record.case is not None else ""
+    return label or audio_video_steps_labelled().get(record.step) or _generated_document_label(record.step)
 
 
 def record_belongs(record) -> str:

@@ -227,6 +227,21 @@ def audio_video_steps_labelled(procedure: str | None = None) -> dict[str, str]:
     return labels
 
 
+def evidence_step_label(procedure: str, name: str) -> str:
+    """The Chinese name of what an evidence file is filed under in a case of `procedure`: a step,
+    a record kind (a scanned 没收财物处理记录, say) or a step with audio-video recording; "" when the
+    name is none of these (the caller names it otherwise, never by its code)."""
+    spec = procedures_all().get(procedure)
+    if spec is not None:
+        step = spec.step(name)
+        if step is not None:
+            return step.label
+        label = spec.record_label(name)
+        if label != name:
+            return label
+    return audio_video_steps_labelled().get(name, "") if name else ""
+
+
 def step_get(procedure: str, action: str) -> Step | None:
     spec = procedures_all().get(procedure)
     return spec.step(action) if spec is not None else None
