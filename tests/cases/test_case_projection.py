@@ -30,6 +30,7 @@ from sanxiang.cases.services import case_create
 from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.procedure.penalty import deadline_open
 from sanxiang.projections import projections_all
+from sanxiang.web.inbox import inbox_build, inbox_count
 from tests.cases.support import (
     FIRST_DECISION_DAY,
     NOTICE_SERVED,
@@ -444,6 +445,11 @@ def test_a_missing_parameter_stores_a_marker_naming_it_that_the_lists_and_the_ca
     assert markers[0].label in listing
     home = client.get(reverse("web:home")).content.decode()
     assert "期限无法计算" in home
+    # It waits in the officers' 待办 (a deadline nobody can see would run out unseen), and is counted.
+    inbox = inbox_build(user=w.officer, on=D(2026, 3, 20))
+    waiting = {i.what: i.due_note for i in inbox.group("deadline").items}
+    assert all(waiting.get(m.label) == "期限无法计算，请核对" for m in markers), waiting
+    assert inbox_count(user=w.officer, on=D(2026, 3, 20)) == inbox.total
     # The case page computes live and names the parameter among its deadline problems.
     page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
     assert f"“{decision}”" in page and f"“{soon}”" in page
@@ -452,6 +458,7 @@ def test_a_missing_parameter_stores_a_marker_naming_it_that_the_lists_and_the_ca
     case_projection_refresh(case_ids=[case.pk])
     assert not CaseDeadline.objects.filter(case=case, uncomputable=True).exists()
     assert CaseDeadline.objects.filter(case=case, code="penalty.deadline.decision").exists()
+    assert not any(i.what.startswith("期限无法计算") for i in inbox_build(user=w.officer, on=D(2026, 3, 20)).group("deadline").items)
 
 
 def test_an_error_in_the_deadlines_does_not_block_the_step_the_case_is_marked_and_the_check_reports_it(

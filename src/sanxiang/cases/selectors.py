@@ -683,9 +683,10 @@ def _waiting_deadline_rows(*, agency_id: int, officer_id: int | None, fines_of_a
         CaseDeadline.objects.filter(deadline_rows_open(on), case__agency_id=agency_id)
         .exclude(case__in=Case.objects.filter(finished_cases()).values("pk"))
         .annotate(day_state=state)
-        .filter(day_state__in=("due_soon", "overdue"))
+        .filter(day_state__in=("due_soon", "overdue", "uncomputable"))
     )
-    # A period near or past on the officer's own cases (a fine's payment is the party's, below).
+    # A period near or past on the officer's own cases (a fine's payment is the party's, below), or
+    # one that could not be computed (a marker row: someone must look before it runs out unseen).
     deadlines = ~payment & Q(mine)
     # A fine not paid by its day: on the officer's own cases, or on every case of the agency (its head).
     fines = payment & Q(day_state="overdue") & (Q(pk__isnull=False) if fines_of_agency else Q(mine))
@@ -698,7 +699,7 @@ def deadline_rows_waiting(*, agency_id: int, officer_id: int | None, fines_of_ag
     deadlines due soon or overdue of the cases the officer handles (unfinished cases of the agency),
     and the instalments of a fine not paid by their day, of those cases or of every case of the
     agency (`fines_of_agency`). Each row carries its case (number, title) and `day_state`, the
-    nearest first. One query whatever the number of cases."""
+    nearest first. A deadline that could not be computed (`uncomputable`, no due date) waits too. One query whatever the number of cases."""
     on = on or timezone.localdate()
     rows, deadlines, fines = _waiting_deadline_rows(
         agency_id=agency_id, officer_id=officer_id, fines_of_agency=fines_of_agency, on=on

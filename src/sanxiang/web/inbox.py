@@ -147,6 +147,11 @@ def _case_item(waiting: WaitingCase, on: dt.date, what: str, since_label: str, d
 
 
 def _deadline_item(row: CaseDeadline, on: dt.date) -> InboxItem:
+    if row.day_state == "uncomputable":
+        # A marker row: its label says which deadline and why; it has no day of its own.
+        return InboxItem(what=row.label, number=row.case.number, title=row.case.title,
+                         url=reverse("cases:case_detail", args=[row.case_id]), since_label="发现于", since=on,
+                         due_note="期限无法计算，请核对")
     overdue = row.day_state == "overdue"
     return InboxItem(
         what=row.label, number=row.case.number, title=row.case.title,
