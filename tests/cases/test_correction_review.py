@@ -1,7 +1,8 @@
 """Review findings on corrections (更正), 撤销立案, confirmations and the kept forms: a record is
 corrected only in its own step's states (a 笔录 while the case is 调查取证, a payment until 执行完毕);
 only an officer of the case or the head corrects, under the case family's lock and the ledger
-batch; the reason's refusal stands beside its box; a refused form keeps only its own fields, at
+batch; the reason's refusal stands beside its box; a step that finishes the case asks for
+confirmation and a lead is declined, not withdrawn; a refused form keeps only its own fields, at
 most 64 KB."""
 
 import json
@@ -19,13 +20,17 @@ from sanxiang.cases.services import case_record_correct
 from sanxiang.cases.views import FAILED_STEP_KEY
 from sanxiang.ledger.services import _BATCH_ATTR
 from sanxiang.procedure.catalog import procedure_spec
+from sanxiang.procedure.penalty.procedures import WITHDRAWABLE
 from sanxiang.procedure.penalty.steps import step_get
 from sanxiang.procedure.steps import record_correction_problems
 from sanxiang.procedure.violations import Refused
 from tests.cases.support import (
+    OPEN,
+    OPENED,
     D,
     end_investigation_data,
     inquiry,
+    lead_make,
     officer_with_certificate,
     perform,
     to_decided,
@@ -222,6 +227,55 @@ def test_the_reasons_refusal_stands_beside_the_reason_box(w):
     assert html.index('data-testid="correction-reason-errors"') < html.index('name="correction_reason"')
     assert f'aria-describedby="id_correct-{record["id"]}_correction_reason_error"' in html
     assert "请写明更正的理由" not in html.split('data-testid="correction-violations"')[1]
+
+
+# --- M7: the steps that finish a case ask first; a lead is declined ----------------------------------------
+
+
+@pytest.mark.parametrize(("action", "finishes"), [("withdraw_case", "已撤销立案"), ("decline", "不予立案"),
+                                                  ("archive", "已归档")])
+def test_a_step_that_finishes_the_case_is_irreversible(w, action, finishes):
+    """A step that moves the case to a final state is not taken without confirmation; a step that
+    does not (开始调查取证) needs none."""
+    case = lead_make(w)
+    spec = procedure_spec("ordinary")
+    consequences = selectors.step_consequences(case=case, step=spec.step(action))
+    assert consequences.irreversible
+    assert consequences.finishes == finishes
+    assert any("此后不能再办理" in e for e in consequences.effects)
+    assert not selectors.step_consequences(case=case, step=spec.step("investigate")).irreversible
+
+
+def test_withdrawing_a_case_asks_for_confirmation_first(w):
+    case = to_investigating(w)
+    client = csrf_client(w.head)
+    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    step = html.split('data-testid="action-withdraw_case"')[1].split('data-testid="action-')[0]
+    assert "办理后不能撤销" in step and "已撤销立案" in step
+    url = reverse("cases:case_action", args=[case.pk])
+    data = {"action": "withdraw_case", "kind": "duplicate", "reason": "与另一案件重复立案"}
+    response = csrf_post(client, case, url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已撤销立案" in page.split('data-testid="confirm-finishes"')[1] and "不能撤销" in page
+    assert Case.objects.get(pk=case.pk).state == "investigating"
+    response = csrf_post(client, case, url, {**data, "confirmed": "1"})
+    assert response.status_code == 302 and Case.objects.get(pk=case.pk).state == "withdrawn"
+
+
+def test_a_lead_is_declined_not_withdrawn(w):
+    """第五十四条: a lead the agency does not open takes 不予立案 (with the head's approval); 撤销立案
+    is for a case opened by mistake. The block names the state; the allowed path is 不予立案."""
+    assert "lead" not in WITHDRAWABLE
+    case = lead_make(w)
+    found = refusal(lambda: perform(case, "withdraw_case", OPENED, w.head, kind="mistaken", reason="不应立案"))
+    assert found[0].code == "penalty.ordinary.wrong_state" and "不能撤销立案" in found[0].message
+    decline = procedure_spec("ordinary").engine.transition("decline")
+    assert decline.sources == ("lead",) and "第五十四条" in decline.legal_basis
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意不予立案")
+    case = perform(case, "decline", OPENED, w.officer, **{k: OPEN[k] for k in ("source", "summary", "handler_opinion",
+                                                                              "violated")})
+    assert case.state == "not_opened"
 
 
 # --- M9: what a refused form keeps ---------------------------------------------------------------------------

@@ -932,17 +932,34 @@ __all__ = ["ActionView", "DiscussionView", "StepConsequences", "TimelineItem", "
 @dataclass(frozen=True)
 class StepConsequences:
     """What performing a step does that cannot be taken back: the documents it makes, those of
-    them issued to the party (under a 文号 of their own), and whether it decides the case. A step
-    with any of these asks for confirmation first."""
+    them issued to the party (under a 文号 of their own), whether it decides the case, and the
+    final state it moves the case to (撤销立案, 不予立案, 归档). A step with any of these asks for
+    confirmation first."""
 
     label: str
     documents: tuple[str, ...]
     party_documents: tuple[str, ...]
     decides: bool
+    # The label of the final state the step moves the case to (已撤销立案, 不予立案 …), or "".
+    finishes: str = ""
 
     @property
     def irreversible(self) -> bool:
-        return self.decides or bool(self.party_documents)
+        return self.decides or bool(self.party_documents) or bool(self.finishes)
+
+    @property
+    def effects(self) -> tuple[str, ...]:
+        """What cannot be undone, in words (the step's note before its button)."""
+        effects = []
+        if self.party_documents:
+            effects.append(f"将向当事人制发{'、'.join(self.party_documents)}")
+        elif self.documents:
+            effects.append(f"将制作{'、'.join(self.documents)}")
+        if self.decides:
+            effects.append("本案即作出决定")
+        if self.finishes:
+            effects.append(f"案件状态将变为“{self.finishes}”，此后不能再办理")
+        return tuple(effects)
 
 
 def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardContext | None = None) -> StepConsequences:
@@ -955,4 +972,7 @@ def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardCo
         kinds = tuple(d for d in step.documents if step.document_applies(d[0], draft))
     documents = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds))
     party = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds if ALL_DOCUMENT_KINDS[kind].numbered))
-    return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides)
+    spec = spec_of(case)
+    final = spec.step_final_state(step)
+    return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides,
+                            finishes=spec.state_label(final) if final else "")

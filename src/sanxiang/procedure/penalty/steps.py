@@ -991,7 +991,7 @@ STEPS: tuple[Step, ...] = (
     Step("withdraw_case", "撤销立案（误立案、重复立案等）", ORD, transition=True, roles=HEAD,
          fields=(Field("kind", "撤销的情形", "choice", choices=choices(WITHDRAWAL_KINDS), radio=True),
                  _reason("reason", "撤销理由", help="如：与某某号案件为同一违法行为重复立案")),
-         apply=apply_withdraw_case,
+         apply=apply_withdraw_case, supplies=("kind", "reason"),
          help="作出决定前，机关负责人可以撤销立有错误的案件；理由记入账本，案件不再出现在待办中"),
     Step("investigate", "开始调查取证", ORD, transition=True),
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
