@@ -217,15 +217,6 @@ def test_a_record_is_corrected_by_an_entry_that_keeps_the_original(w):
     assert step.label in entry["label"]
 
 
-def test_a_record_the_decision_relied_on_is_not_corrected_after_the_decision(w):
-    case = to_decided(w)
-    record = next(r for r in case.details["step_values"] if r["action"] == "record_inquiry")
-    found = refusal(lambda: case_record_correct(actor=w.officer, case=case, record_id=record["id"],
-                                                data={**record["values"], "place": "别处"}, reason="记错"))
-    assert [v.code for v in found] == ["case.correction_after_decision"]
-    assert "第七十五条" in found[0].legal_basis and not found[0].is_law  # a platform rule, citing the article
-
-
 def test_the_case_page_shows_the_corrected_value_and_its_history(w):
     case = to_investigating(w)
     case = perform(case, "record_inquiry", D(2026, 3, 10), w.officer, **inquiry(w, D(2026, 3, 10)))

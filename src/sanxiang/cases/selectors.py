@@ -50,9 +50,11 @@ from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.penalty.texts import Discussion, PenaltyTexts, Review, ReviewRound
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, certificate_is_valid_on
-from sanxiang.procedure.steps import Draft, Field, Step
+from sanxiang.procedure.steps import CORRECTION_ACTOR_RULE, Draft, Field, Step
+from sanxiang.procedure.steps import record_correction_problems as procedure_record_correction_problems
+from sanxiang.procedure.steps import record_corrector_problems as procedure_record_corrector_problems
 from sanxiang.procedure.steps import step_role_violation as _step_role_violation
-from sanxiang.procedure.violations import Violation
+from sanxiang.procedure.violations import FORM_BASIS, Violation
 from sanxiang.registry.models import Officer, PartyKind
 
 # The agency's published catalogue of major decisions (重大执法决定法制审核目录) in force, or None
@@ -892,12 +894,30 @@ def case_recorded_get(case: Case, record_id: int) -> dict | None:
     return next((r for r in case_recorded(case) if r.get("id") == record_id), None)
 
 
-def record_correctable(*, case: Case, snapshot, record: dict) -> bool:
-    """A record may be corrected until the case is decided; one made after the decision (a payment)
-    until the case is finished. What a decision rests on is changed by changing the decision."""
-    if case.state in spec_of(case).final_states:
-        return False
-    return not case_decided(case=case, snapshot=snapshot) or not record.get("before_decision", True)
+def record_correction_problems(*, case: Case, record: dict) -> list[Violation]:
+    """Why the record may not be corrected with the case as it stands (the procedure decides: only
+    in the state(s) of the step that made it); none when it may."""
+    spec = spec_of(case)
+    step = spec.step(record.get("action", ""))
+    if step is None:
+        return [Violation("case.record_unknown", "本案没有这一记录", FORM_BASIS, "record")]
+    return procedure_record_correction_problems(step, state=case.state, state_label=spec.state_label)
+
+
+def record_correctable(*, case: Case, record: dict) -> bool:
+    """Whether the record may be corrected now (`record_correction_problems` has nothing)."""
+    return not record_correction_problems(case=case, record=record)
+
+
+def record_corrector_problems(*, user: User, case: Case, case_officer_ids: Iterable[int] | None = None) -> list[Violation]:
+    """Why the user may not correct the case's records (an officer assigned to the case or the
+    agency head of its agency may). A page that has the case's officers passes their ids."""
+    if not user_can_act_on_case(user, case):
+        return [Violation("case.correction_actor", READ_ONLY, CORRECTION_ACTOR_RULE, "role")]
+    if case_officer_ids is None:
+        case_officer_ids = case.officers.values_list("pk", flat=True)
+    return procedure_record_corrector_problems(role=user.role, officer_id=user.officer_id,
+                                               case_officer_ids=case_officer_ids)
 
 
 def step_for(case: Case, action: str) -> Step | None:
@@ -913,17 +933,34 @@ __all__ = ["ActionView", "DiscussionView", "StepConsequences", "TimelineItem", "
 @dataclass(frozen=True)
 class StepConsequences:
     """What performing a step does that cannot be taken back: the documents it makes, those of
-    them issued to the party (under a 文号 of their own), and whether it decides the case. A step
-    with any of these asks for confirmation first."""
+    them issued to the party (under a 文号 of their own), whether it decides the case, and the
+    final state it moves the case to (撤销立案, 不予立案, 归档). A step with any of these asks for
+    confirmation first."""
 
     label: str
     documents: tuple[str, ...]
     party_documents: tuple[str, ...]
     decides: bool
+    # The label of the final state the step moves the case to (已撤销立案, 不予立案 …), or "".
+    finishes: str = ""
 
     @property
     def irreversible(self) -> bool:
-        return self.decides or bool(self.party_documents)
+        return self.decides or bool(self.party_documents) or bool(self.finishes)
+
+    @property
+    def effects(self) -> tuple[str, ...]:
+        """What cannot be undone, in words (the step's note before its button)."""
+        effects = []
+        if self.party_documents:
+            effects.append(f"将向当事人制发{'、'.join(self.party_documents)}")
+        elif self.documents:
+            effects.append(f"将制作{'、'.join(self.documents)}")
+        if self.decides:
+            effects.append("本案即作出决定")
+        if self.finishes:
+            effects.append(f"案件状态将变为“{self.finishes}”，此后不能再办理")
+        return tuple(effects)
 
 
 def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardContext | None = None) -> StepConsequences:
@@ -936,4 +973,7 @@ def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardCo
         kinds = tuple(d for d in step.documents if step.document_applies(d[0], draft))
     documents = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds))
     party = tuple(dict.fromkeys(ALL_DOCUMENT_KINDS[kind].title for kind, _ in kinds if ALL_DOCUMENT_KINDS[kind].numbered))
-    return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides)
+    spec = spec_of(case)
+    final = spec.step_final_state(step)
+    return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides,
+                            finishes=spec.state_label(final) if final else "")

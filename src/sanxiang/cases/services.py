@@ -49,7 +49,7 @@ from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
-from sanxiang.procedure.steps import CORRECTION_AFTER_DECISION_RULE, CORRECTION_RULE, Draft, Step
+from sanxiang.procedure.steps import CORRECTION_RULE, Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 from sanxiang.registry.services import party_create
@@ -340,6 +340,19 @@ def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
     return tuple(r.snapshot() for r in reviewers), first_time, loads
 
 
+def _case_family_lock(case: Case) -> Case:
+    """Lock the case's family (the case, the case it belongs to, the cases that belong to it: their
+    snapshots read one another and the projection refresh rewrites them all) in pk order, the
+    order every refresh locks in, so that two changes in one family queue and never deadlock; the
+    case as it now stands. The rows alone: a nullable join cannot be locked on PostgreSQL; the
+    rest is read after. In the caller's transaction."""
+    family = {case.pk, *Case.objects.filter(pk=case.pk).values_list("parent_id", flat=True),
+              *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
+         .values_list("pk", flat=True))
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
 @transaction.atomic
 def case_action_perform(
     *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None,
@@ -354,15 +367,7 @@ def case_action_perform(
     officer's phone says the record was written, perhaps offline) is kept in the step's entry
     beside the ledger's own time; `evidence_draft` names the files captured inside a record
     step (photos, video, signatures), which the entry then lists and which are tied to it."""
-    # Lock the case's family (the case, the case it belongs to, the cases that belong to it: their
-    # snapshots read one another and the projection refresh rewrites them all) in pk order, the
-    # order every refresh locks in, so that two steps in one family queue and never deadlock. The
-    # rows alone: a nullable join cannot be locked on PostgreSQL; the rest is read after.
-    family = {case.pk, *Case.objects.filter(pk=case.pk).values_list("parent_id", flat=True),
-              *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
-    list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
-         .values_list("pk", flat=True))
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = _case_family_lock(case)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     try:
         spec = procedure_spec(case.procedure)
@@ -611,6 +616,8 @@ def document_issue(
 # --- corrections of recorded facts ---------------------------------------------------------------
 
 CORRECTION_ACTION = "correct_record"
+# The correction form's field for its reason: a refusal about the reason is shown beside it.
+CORRECTION_REASON = "correction_reason"
 
 
 def _stored_value_parsed(field, value: Any) -> Any:
@@ -635,28 +642,29 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
 
     The step's own `correct` replaces the record in the facts and texts and checks it as the step
     checked the original. Refused, with every reason, when nothing changes, without a reason, when
-    the corrected record breaks a rule, or when the record was made before a decision the case now
-    has (or the case is finished): a decision rests on what was recorded then. Documents already
-    issued are never rewritten: the page says the record was corrected after them."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    the corrected record breaks a rule, when the actor is neither an officer of the case nor the
+    agency head, or when the case has left the step's own states (a 询问笔录 after 调查终结: the
+    report, the review, the 告知书 and the decision rest on what was recorded then; the procedure
+    decides, `procedure.steps.record_correction_problems`). Documents already issued are never
+    rewritten: the page says the record was corrected after them. The case's family is locked as
+    `case_action_perform` locks it."""
+    case = _case_family_lock(case)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     record = selectors.case_recorded_get(case, record_id)
     spec = procedures_all().get(case.procedure)
     step = spec.step(record["action"]) if spec is not None and record is not None else None
     if record is None or step is None or not step.correctable:
         raise Refused([Violation("case.record_unknown", "本案没有这一记录", DATA, "record")])
-    violations: list[Violation] = []
+    # Who (an officer of the case, or the head) and when (the procedure: in the step's own states).
+    violations: list[Violation] = [*selectors.record_corrector_problems(user=actor, case=case),
+                                   *selectors.record_correction_problems(case=case, record=record)]
     snapshot = selectors.case_snapshot_build(case)
-    if not selectors.record_correctable(case=case, snapshot=snapshot, record=record):
-        violations.append(Violation("case.correction_after_decision",
-                                    f"本案{_state_label(case)}，不能再更正作出决定前的“{record['label']}”", CORRECTION_AFTER_DECISION_RULE,
-                                    None))
     reason = (reason or "").strip()
     problem = text_problem(reason, max_length=500)
     if not reason:
-        violations.append(Violation("case.correction_reason", "请写明更正的理由", CORRECTION_RULE, "reason"))
+        violations.append(Violation("case.correction_reason", "请写明更正的理由", CORRECTION_RULE, CORRECTION_REASON))
     elif problem:
-        violations.append(Violation("case.correction_reason", problem, PLATFORM_RULE, "reason"))
+        violations.append(Violation("case.correction_reason", problem, PLATFORM_RULE, CORRECTION_REASON))
     new_values = {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields}
     changed = [f for f in step.fields if new_values[f.name] != record["values"].get(f.name)]
     if not changed:
@@ -688,23 +696,26 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     kept["values"] = new_values
     if spec.texts_type is not None:
         details["texts"] = facts_dump(draft.texts)
-    case.details = details
-    case.facts = selectors.snapshot_facts_dump(draft.snapshot, spec)
-    case.save(update_fields=["facts", "details", "updated_at"])
-    entry_append(
-        event=events.step_done_event(
-            case=case,
-            action=CORRECTION_ACTION,
-            label=f"更正记录：{record['label']}",
-            data={"record": record_id, "corrects": record["action"], "recorded_on": record["on"], "reason": reason,
-                  "fields": [f.name for f in changed], "old": old_recorded, "new": new_recorded},
-            state_from=case.state,
-            state_to=case.state,
-            on=on,
-            documents=[],
-        ),
-        actor=actor,
-    )
-    # A corrected date moves the deadlines computed from it.
-    case_projection_refresh_related(case=case)
+    # As a step: the entry is appended when the batch ends, after the projection refresh, so the
+    # ledger head's lock is not held while it is computed.
+    with ledger_batch():
+        case.details = details
+        case.facts = selectors.snapshot_facts_dump(draft.snapshot, spec)
+        case.save(update_fields=["facts", "details", "updated_at"])
+        entry_append(
+            event=events.step_done_event(
+                case=case,
+                action=CORRECTION_ACTION,
+                label=f"更正记录：{record['label']}",
+                data={"record": record_id, "corrects": record["action"], "recorded_on": record["on"], "reason": reason,
+                      "fields": [f.name for f in changed], "old": old_recorded, "new": new_recorded},
+                state_from=case.state,
+                state_to=case.state,
+                on=on,
+                documents=[],
+            ),
+            actor=actor,
+        )
+        # A corrected date moves the deadlines computed from it.
+        case_projection_refresh_related(case=case)
     return case

@@ -1,6 +1,9 @@
 """Case pages: parse, call a selector or service, render. Scoped like the registry: another
 agency's case is absent (404); supervisors read every case and change none."""
 
+import json
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,8 +29,10 @@ from sanxiang.cases.forms import (
     step_initial,
 )
 from sanxiang.cases.models import Case
+from sanxiang.cases.services import CORRECTION_REASON
 from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
+from sanxiang.inputs import PLATFORM_RULE
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
 
@@ -113,13 +118,26 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
 FAILED_STEP_KEY = "cases.failed_step"
 
 
+# What a refused form may keep besides the step's own fields (the step, the device's time, the
+# draft key of the files captured in a record), and how much: a session is no store for uploads.
+FAILED_STEP_EXTRA = ("action", "device_time", "evidence_draft")
+FAILED_STEP_MAX_BYTES = 64 * 1024
+FAILED_STEP_TOO_LARGE = "表单内容过大，未能保留，请重新填写"
+
+
 def _failed_step_keep(request: HttpRequest, *, case: Case, action: str, refused: Refused | None,
-                      revise: bool = False) -> None:
-    data = {key: request.POST.getlist(key) for key in request.POST
-            if key not in ("csrfmiddlewaretoken", "confirmed", "revise")}
+                      fields: Iterable[str], revise: bool = False) -> None:
+    """Keep the refused form (only the step's own `fields` and FAILED_STEP_EXTRA, at most
+    FAILED_STEP_MAX_BYTES of it; beyond, nothing but a message) and its reasons, once."""
+    allowed = {*fields, *FAILED_STEP_EXTRA}
+    data: dict[str, list[str]] | None = {key: request.POST.getlist(key) for key in request.POST if key in allowed}
+    violations = [v.as_dict() for v in refused.violations] if refused is not None else []
+    if len(json.dumps([data, violations], ensure_ascii=False).encode()) > FAILED_STEP_MAX_BYTES:
+        # Nothing of it but the message: the form starts afresh (a refusal, not 返回修改).
+        data, revise = None, False
+        violations = [Violation("case.form_too_large", FAILED_STEP_TOO_LARGE, PLATFORM_RULE, None).as_dict()]
     request.session[FAILED_STEP_KEY] = {
-        "case": case.pk, "action": action, "data": data, "revise": revise,
-        "violations": [v.as_dict() for v in refused.violations] if refused is not None else [],
+        "case": case.pk, "action": action, "data": data, "revise": revise, "violations": violations,
     }
 
 
@@ -129,9 +147,12 @@ def _failed_step_take(request: HttpRequest, case: Case) -> tuple[str, QueryDict 
     kept = request.session.pop(FAILED_STEP_KEY, None)
     if not isinstance(kept, dict) or kept.get("case") != case.pk:
         return "", None, None
-    data = QueryDict(mutable=True)
-    for key, values in (kept.get("data") or {}).items():
-        data.setlist(key, values)
+    data: QueryDict | None = None
+    if isinstance(kept.get("data"), dict):
+        # None: too large to keep (the form starts afresh, the reasons say why).
+        data = QueryDict(mutable=True)
+        for key, values in kept["data"].items():
+            data.setlist(key, values)
     violations = [Violation(v["code"], v["message"], v["legal_basis"], v.get("field")) for v in kept.get("violations") or []]
     action = kept.get("action") or ""
     return f"revise:{action}" if kept.get("revise") else action, data, Refused(violations) if violations else None
@@ -180,8 +201,12 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                        "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
     can_act = selectors.user_can_act_on_case(request.user, case)
+    # The correction forms are offered to an officer of the case and to the head (the service
+    # checks the same), from the case's officers the page has already read.
+    can_correct = can_act and not selectors.record_corrector_problems(
+        user=request.user, case=case, case_officer_ids=[int(i) for i, _ in case_officers])
     records_view = _record_blocks(
-        case, snapshot=snapshot, failed=failed, failed_data=failed_data, refused=refused, can_correct=can_act,
+        case, snapshot=snapshot, failed=failed, failed_data=failed_data, refused=refused, can_correct=can_correct,
         agency_officers=agency_officers, case_officers=case_officers,
     )
     # The steps the user can take now, open; the others (blocked, another role's) folded.
@@ -250,17 +275,26 @@ def _record_blocks(case: Case, *, snapshot, failed: str, failed_data, refused: R
             for c in record.get("corrections") or []
         ]
         key = f"correct-{record['id']}"
-        form = reasons = None
-        if can_correct and step.correctable and selectors.record_correctable(case=case, snapshot=snapshot, record=record):
+        form = None
+        # The service's reasons: those about a field beside it (the reason's beside its box), the
+        # others above the button (or, when the form is no longer offered, in the record's block).
+        reasons = list(refused.violations) if failed == key and refused is not None else []
+        reason_errors = [v.message for v in reasons if v.field == CORRECTION_REASON]
+        reasons = [v for v in reasons if v.field != CORRECTION_REASON]
+        if can_correct and step.correctable and selectors.record_correctable(case=case, record=record):
             if failed == key and failed_data is not None:
                 form = form_class(failed_data, auto_id=f"id_{key}_%s")
                 form.is_valid()
+                for violation in list(reasons):
+                    if violation.field in form.fields and violation.field not in form.errors:
+                        form.add_error(violation.field, violation.message)
+                        reasons.remove(violation)
             else:
                 form = form_class(initial=record["values"], auto_id=f"id_{key}_%s")
-            reasons = list(refused.violations) if failed == key and refused is not None else []
         blocks.append({"record": record, "label": record["label"], "rows": rows, "history": history,
                        "form": form, "key": key, "failed": failed == key, "reasons": reasons,
-                       "reason": failed_data.get("correction_reason", "") if failed == key and failed_data else "",
+                       "reason_errors": reason_errors,
+                       "reason": failed_data.get(CORRECTION_REASON, "") if failed == key and failed_data else "",
                        "documents_issued": bool(record.get("documents"))})
     return blocks
 
@@ -312,9 +346,10 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     step = selectors.step_for(case, action)
     if step is None:
         raise Http404
+    own = [spec.name for spec in step.fields]
     if request.POST.get("revise"):
         # 返回修改 from the confirmation: the form comes back as it was filled.
-        _failed_step_keep(request, case=case, action=action, refused=None, revise=True)
+        _failed_step_keep(request, case=case, action=action, refused=None, fields=own, revise=True)
         return redirect(_step_url(case, action))
     agency_officers, case_officers = _officer_choices(case)
     form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
@@ -324,10 +359,10 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         # The device's time and the draft key of the files captured in a record (see evidence).
         capture = record_capture_parse(fields=request.POST, step=action)
     except Refused as refusal:
-        _failed_step_keep(request, case=case, action=action, refused=refusal)
+        _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))
     if not form.is_valid():
-        _failed_step_keep(request, case=case, action=action, refused=None)
+        _failed_step_keep(request, case=case, action=action, refused=None, fields=own)
         return redirect(_step_url(case, action))
     consequences = selectors.step_consequences(case=case, step=step)
     if consequences.irreversible and request.POST.get("confirmed") != "1":
@@ -341,7 +376,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
                                      device_time=capture.device_time, evidence_draft=capture.draft_key)
     except Refused as refusal:
-        _failed_step_keep(request, case=case, action=action, refused=refusal)
+        _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))
     messages.success(request, f"已完成：{step.label}")
     # The page's script clears the record's draft kept on the device once it sees this.
@@ -363,18 +398,19 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
     if step is None:
         raise Http404
     key = f"correct-{record_id}"
+    own = [*(spec.name for spec in step.fields), CORRECTION_REASON]
     agency_officers, case_officers = _officer_choices(case)
     form = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)(
         request.POST, auto_id=f"id_{key}_%s"
     )
     if not form.is_valid():
-        _failed_step_keep(request, case=case, action=key, refused=None)
+        _failed_step_keep(request, case=case, action=key, refused=None, fields=own)
         return redirect(anchor)
     try:
         services.case_record_correct(actor=request.user, case=case, record_id=record_id, data=form.cleaned_data,
-                                     reason=request.POST.get("correction_reason", ""))
+                                     reason=request.POST.get(CORRECTION_REASON, ""))
     except Refused as refusal:
-        _failed_step_keep(request, case=case, action=key, refused=refusal)
+        _failed_step_keep(request, case=case, action=key, refused=refusal, fields=own)
         return redirect(anchor)
     messages.success(request, f"已更正：{record['label']}")
     return redirect(anchor)

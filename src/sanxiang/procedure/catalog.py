@@ -139,6 +139,14 @@ class ProcedureSpec:
     def state_label(self, state: str) -> str:
         return self.engine.state_label(state)
 
+    def step_final_state(self, step: Step) -> str:
+        """The final state a step moves the case to (撤销立案, 不予立案, 归档 …), or "": after it
+        nothing more is done in the case, so the step is not taken without confirmation."""
+        if not step.transition:
+            return ""
+        target = self.engine.transition(step.name).target
+        return target if target in self.final_states else ""
+
     def record_label(self, name: str) -> str:
         return self.engine.record_label(name)
 

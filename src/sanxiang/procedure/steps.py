@@ -17,7 +17,7 @@ A step reads and returns values (`Draft`); nothing here touches a database.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -180,6 +180,9 @@ class Step:
     # data as recorded and as corrected, it replaces that record in the facts and texts (and
     # checks the corrected record as the step checked the original). None: not correctable.
     correct: Correct | None = None
+    # What to do instead once the record may no longer be corrected (outside `states`), as the
+    # refusal says it: the lawful path (补充调查 and a new record before the decision …).
+    correction_instead: str = ""
 
     @property
     def correctable(self) -> bool:
@@ -229,10 +232,43 @@ CORRECTION_NOT_FOUND = "平台规则：更正须对应案件中已有的记录"
 # The law says how a decision is changed (变更、撤销, by the agency or on review); it says nothing
 # of how a mistake in a record is set right before. These are the platform's rules, shown as such.
 CORRECTION_RULE = "平台规则：记录有误的，以更正记录更正，写明理由，原记录保留在账本中"
-CORRECTION_AFTER_DECISION_RULE = (
-    "平台规则：作出决定后，决定所依据的记录不在平台上更正；决定有错误的，依法变更或者撤销决定"
-    "（《中华人民共和国行政处罚法》第七十五条第二款：发现有错误的，应当主动改正）"
+
+# A record is corrected only in the step's own states (a 询问笔录 while the case is 调查取证): the
+# 调查终结报告, the legal review, the 告知书 and the decision are made on the records as they stood
+# then, and a later correction would redo none of them.
+CORRECTION_STATE_RULE = (
+    "平台规则：记录只在制作它的环节中更正；此后作出的调查终结报告、法制审核意见、告知书和决定依据原记录，"
+    "更正不会重做它们（《中华人民共和国行政处罚法》第五十五条：询问、检查应当制作笔录；第五十七条：调查终结，"
+    "行政机关负责人对调查结果进行审查后作出决定）"
 )
+# Who corrects: those who made the record (the case's officers) or the head who answers for it.
+CORRECTION_ACTOR_RULE = "平台规则：记录由本案承办的执法人员或者机关负责人更正；法制审核人员、单位管理员不更正案件记录"
+CORRECTORS = frozenset({Role.AGENCY_HEAD})
+
+
+def record_correction_problems(step: Step, *, state: str, state_label: Callable[[str], str]) -> list[Violation]:
+    """Whether the record `step` made may be corrected with the case in `state`: only in the
+    step's own states. Outside them the refusal says when it could have been, and the path left."""
+    if not step.correctable:
+        return [Violation("case.correction.not_correctable", f"“{step.label}”的记录不能更正", CORRECTION_RULE, None)]
+    if state in step.states:
+        return []
+    allowed = "、".join(f"“{state_label(s)}”" for s in step.states)
+    instead = f"；{step.correction_instead}" if step.correction_instead else ""
+    return [Violation(
+        "case.correction_state",
+        f"本案现为“{state_label(state)}”，不能再更正“{step.label}”的记录：只能在{allowed}时更正{instead}",
+        CORRECTION_STATE_RULE,
+        None,
+    )]
+
+
+def record_corrector_problems(*, role: str, officer_id: int | None, case_officer_ids: Iterable[int]) -> list[Violation]:
+    """Who may correct a record of the case: an officer assigned to it, or the agency head."""
+    if role in CORRECTORS or (role == Role.OFFICER and officer_id is not None and officer_id in set(case_officer_ids)):
+        return []
+    return [Violation("case.correction_actor", "只有本案承办的执法人员或者机关负责人可以更正记录", CORRECTION_ACTOR_RULE,
+                      "role")]
 
 
 # --- parsing helpers --------------------------------------------------------------------------------
@@ -256,9 +292,11 @@ def officer_ids(data: dict[str, Any], name: str = "officer_ids") -> tuple[int, .
 __all__ = [
     "APPROVAL_CHOICES",
     "APPROVAL_FORM_RULE",
-    "CORRECTION_AFTER_DECISION_RULE",
+    "CORRECTION_ACTOR_RULE",
     "CORRECTION_NOT_FOUND",
     "CORRECTION_RULE",
+    "CORRECTION_STATE_RULE",
+    "CORRECTORS",
     "FORM_BASIS",
     "Apply",
     "Correct",
@@ -275,6 +313,8 @@ __all__ = [
     "lines_field",
     "officer_ids",
     "reason_field",
+    "record_correction_problems",
+    "record_corrector_problems",
     "replaced_last",
     "step_role_violation",
     "text_field",

@@ -244,8 +244,9 @@ ORDINARY_STATES = (
     State("withdrawn", "已撤销立案", final=True),
 )
 
-# Before a decision: a case opened by mistake may be closed with its reason (撤销立案).
-WITHDRAWABLE = ("lead", "opened", "investigating", "investigation_ended", "notified", "hearing_scheduled", "hearing_held")
+# Before a decision: a case opened by mistake may be closed with its reason (撤销立案). Not a lead:
+# a lead never opened is not withdrawn but declined (不予立案, with the head's approval).
+WITHDRAWABLE = ("opened", "investigating", "investigation_ended", "notified", "hearing_scheduled", "hearing_held")
 
 ORDINARY_TRANSITIONS: tuple[Transition[PenaltyCaseSnapshot], ...] = (
     Transition(

@@ -289,6 +289,10 @@ def _act_record(kind: str, data: dict) -> tuple[InvestigativeAct, Inquiry | Insp
     return act, Inspection(**common, findings=data["findings"], present_person=data.get("present_person", ""))
 
 
+# The path left once a 笔录 may no longer be corrected (the case is past 调查取证).
+SUPPLEMENTARY_INVESTIGATION = "调查终结后发现笔录有误或者不全的，应当在作出决定前补充调查，另行制作笔录；已作出决定的，依法变更或者撤销决定"
+
+
 def _correct_act(kind: str):
     """更正 of a 询问笔录 or 现场检查笔录: the act and its record replaced by the corrected ones,
     the corrected act checked as the original was (第四十二条: two officers with valid
@@ -987,7 +991,7 @@ STEPS: tuple[Step, ...] = (
     Step("withdraw_case", "撤销立案（误立案、重复立案等）", ORD, transition=True, roles=HEAD,
          fields=(Field("kind", "撤销的情形", "choice", choices=choices(WITHDRAWAL_KINDS), radio=True),
                  _reason("reason", "撤销理由", help="如：与某某号案件为同一违法行为重复立案")),
-         apply=apply_withdraw_case,
+         apply=apply_withdraw_case, supplies=("kind", "reason"),
          help="作出决定前，机关负责人可以撤销立有错误的案件；理由记入账本，案件不再出现在待办中"),
     Step("investigate", "开始调查取证", ORD, transition=True),
     Step("record_inquiry", "询问并制作询问笔录", ORD, states=("investigating",),
@@ -996,11 +1000,12 @@ STEPS: tuple[Step, ...] = (
                        choices=tuple(RECUSAL_ANSWERS.items()),
                        help="笔录开头告知回避权利后询问是否申请回避，此处记录被询问人的回答"),
                  _lines("exchanges", "询问内容", help="每行一句，以“问：”或者“答：”开头")),
-         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),), correct=_correct_act("inquiry")),
+         apply=apply_inquiry, documents=(("inquiry_record", "inquiry_record"),), correct=_correct_act("inquiry"),
+         correction_instead=SUPPLEMENTARY_INVESTIGATION),
     Step("record_inspection", "现场检查并制作现场检查笔录", ORD, states=("investigating",),
          fields=(*ACT_FIELDS, _area("findings", "检查情况"), _t("present_person", "现场负责人", required=False)),
          apply=apply_inspection, documents=(("inspection_record", "inspection_record"),),
-         correct=_correct_act("inspection")),
+         correct=_correct_act("inspection"), correction_instead=SUPPLEMENTARY_INVESTIGATION),
     Step("record_preservation", "先行登记保存证据", ORD, states=("investigating",),
          fields=(_date("approved_on", "机关负责人批准日期", required=False), _lines("items", "保存的物品"),
                  _t("storage_place", "保存地点")),
