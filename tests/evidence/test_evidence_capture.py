@@ -85,6 +85,21 @@ def test_a_range_outside_the_file_is_416_and_nothing_is_sent_or_recorded(ingest,
     assert not AccessLogEntry.objects.exists()
 
 
+@pytest.mark.parametrize("header", ["bytes=0-" + "9" * 5000, "bytes=-" + "9" * 5000, "bytes=" + "0" * 20 + "-",
+                                    "bytes=0-" + "9" * 20])
+def test_a_range_number_longer_than_19_digits_is_416_not_a_500(ingest, user, header):
+    """int() refuses a number of more than about 4300 digits with ValueError (it was a 500): no
+    file has a size of 20 digits, so a longer number is refused as not satisfiable first."""
+    record = ingest(mp4_bytes(2000, seed=65))
+    response = logged_in(user).get(file_url(record), HTTP_RANGE=header)
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */2000"
+    assert not AccessLogEntry.objects.exists()
+    # The allowed path: a range of 19 digits is a number, read to the end of the file.
+    response = logged_in(user).get(file_url(record), HTTP_RANGE="bytes=1990-" + "9" * 19)
+    assert (response.status_code, response["Content-Range"]) == (206, "bytes 1990-1999/2000")
+
+
 def test_several_ranges_or_another_unit_get_the_whole_file(ingest, user):
     data = mp4_bytes(2000, seed=63)
     record = ingest(data)
@@ -164,7 +179,10 @@ def test_a_drawn_signature_is_stored_as_evidence_with_its_digest(ingest, user, c
     assert (record.signer_role, record.signer_name, record.draft_key) == ("party", "巴特尔", DRAFT)
     entry = Entry.objects.get(kind=EventKind.FILE_RECEIVED, seq=record.ledger_seq)
     assert payload_of(entry)["signer_role"] == "party"
-    assert payload_of(entry)["draft_key"] == DRAFT
+    # The draft key only as its digest: in clear, anyone reading the ledger could upload files
+    # under a record still being written.
+    assert payload_of(entry)["draft_key_sha256"] == hashlib.sha256(DRAFT.encode()).hexdigest()
+    assert "draft_key" not in payload_of(entry) and DRAFT not in bytes(entry.body).decode()
     assert "巴特尔" not in bytes(entry.body).decode()  # a name is kept as its digest in the ledger
     page = logged_in(user).get(f"/staff/evidence/cases/{case.pk}/").content.decode()
     assert "当事人 巴特尔" in page and "所属笔录尚未提交" in page
@@ -180,6 +198,22 @@ def test_a_signature_says_who_signed_and_belongs_to_a_record(user, case):
                                          step="decide", draft_key=DRAFT)
     assert refused.value.violations[0].message == "只有询问笔录、现场检查笔录可以在记录中上传照片、录像和签名"
     assert not refused.value.violations[0].is_law  # a platform rule, labelled as one
+
+
+@pytest.mark.parametrize("step", ["document:inquiry_record", "publication:document", " document:x", "Document:x"])
+def test_a_typed_step_may_not_take_a_prefix_reserved_to_generated_files(ingest, user, case, step):
+    """Files the platform generates are recognised by these prefixes and left out of the evidence
+    list: an upload typed with one would be hidden from it (a platform rule)."""
+    fields = {"kind": "photo", "filename": "现场.jpg", "case": str(case.pk), "step": step}
+    with pytest.raises(Refused) as refused:
+        services.evidence_metadata_parse(actor=user, fields=fields)
+    [violation] = refused.value.violations
+    assert (violation.field, violation.message) == ("step", "所属环节填写不正确，请按实际执法环节填写")
+    assert not violation.is_law
+    # The allowed path: a step of the case's procedure, or a step typed in words.
+    for allowed in ("record_inspection", "现场检查 document:"):
+        meta = services.evidence_metadata_parse(actor=user, fields=fields | {"step": allowed})
+        assert meta.step == allowed
 
 
 def test_a_signature_must_be_a_png(ingest, case):
@@ -287,12 +321,31 @@ def test_files_of_another_draft_or_step_are_not_taken_by_the_record():
     assert other.record_seq is None
 
 
+def test_a_record_claims_only_the_files_its_submitter_uploaded():
+    """A colleague who knows the draft key cannot slip a file into someone else's record: the
+    record takes only the files its submitter captured under it."""
+    w, case = _investigating()
+    mine = _capture(w, case, jpeg_bytes(seed=74), kind="photo", original_name="现场.jpg")
+    theirs = services.evidence_ingest(
+        actor=w.colleague, source=io.BytesIO(jpeg_bytes(seed=75)),
+        meta=services.evidence_metadata_check(actor=w.colleague, case=case, step="record_inspection",
+                                              draft_key=DRAFT, kind="photo", original_name="别人.jpg"),
+    )
+    claimed = services.record_evidence_claim(case_id=case.pk, step="record_inspection", draft_key=DRAFT,
+                                             actor=w.officer)
+    assert [r.pk for r in claimed] == [mine.pk]
+    assert [r.pk for r in services.record_evidence_claim(
+        case_id=case.pk, step="record_inspection", draft_key=DRAFT, actor=w.colleague)] == [theirs.pk]
+
+
 def test_the_case_page_offers_capture_inside_the_record_steps_only():
     w, case = _investigating()
     html = logged_in(w.officer).get(f"/staff/cases/{case.pk}/").content.decode()
     assert 'data-testid="capture-record_inspection"' in html and 'data-testid="capture-record_inquiry"' in html
     assert 'accept="image/*,video/*" capture="environment"' in html
     assert html.count("data-capture ") == 2
+    # The draft kept on the device is the user's own (capture.js keys it by user, case and step).
+    assert html.count(f'data-capture-user="{w.officer.pk}"') == 2
     assert "evidence/capture.js" in html
 
 
@@ -314,3 +367,29 @@ def test_the_evidence_list_costs_the_same_queries_for_few_or_many_files(ingest, 
         ingest(png_bytes(4 + i), kind="signature", case=case, step="record_inquiry", name=f"签名{i}.png",
                draft_key=DRAFT, signer_role="witness", signer_name=f"见证人{i}")
     assert count() == few
+
+
+def test_the_case_s_documents_list_no_signature_and_no_file_of_a_record_never_submitted():
+    """The evidence a 调查终结报告 (and the documents after it) lists, drawn from the case's files:
+    a drawn signature belongs to its record, not to the list; a photo captured in a record that
+    was never submitted is no evidence of the case. A photo of a submitted record, and a file
+    uploaded to the case, are listed."""
+    from sanxiang.cases.selectors import case_evidence_files
+
+    w, case = _investigating()
+    submitted = _capture(w, case, jpeg_bytes(seed=76), kind="photo", original_name="已提交.jpg")
+    _capture(w, case, png_bytes(), kind="signature", original_name="签名.png", signer_role="party",
+             signer_name="巴特尔")
+    services.record_evidence_link(records=[submitted], seq=1)
+    services.evidence_ingest(
+        actor=w.officer, source=io.BytesIO(jpeg_bytes(seed=77)),
+        meta=services.evidence_metadata_check(actor=w.officer, case=case, step="record_inquiry",
+                                              draft_key="1b6f1f0e-7a51-4c55-9d2e-1f3f6a2b9c11",
+                                              kind="photo", original_name="草稿.jpg"),
+    )
+    services.evidence_ingest(
+        actor=w.officer, source=io.BytesIO(jpeg_bytes(seed=78)),
+        meta=services.evidence_metadata_check(actor=w.officer, case=case, step="", kind="photo",
+                                              original_name="营业执照.jpg"),
+    )
+    assert [f.title for f in case_evidence_files(case_id=case.pk)] == ["已提交", "营业执照"]

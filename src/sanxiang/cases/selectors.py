@@ -321,12 +321,16 @@ def case_info_build(case: Case, *, on: dt.date, snapshot: PenaltyCaseSnapshot | 
 
 def case_evidence_files(*, case_id: int) -> tuple[EvidenceFileInfo, ...]:
     """The files uploaded to the case as evidence, oldest first: the PDF and DOCX of the documents
-    the case issued are stored as evidence records too, and are left out (one query)."""
+    the case issued are stored as evidence records too, and are left out; so are drawn signatures
+    (they belong to their record, not to the list of evidence) and files captured in a record
+    that was never submitted (one query)."""
     issued = IssuedDocument.objects.filter(case_id=case_id)
     records = (
         EvidenceRecord.objects.filter(case_id=case_id)
         .exclude(pk__in=issued.values("pdf_id"))
         .exclude(pk__in=issued.values("docx_id"))
+        .exclude(kind="signature")
+        .exclude(Q(record_seq__isnull=True) & ~Q(draft_key=""))
         .order_by("uploaded_at", "pk")
         .values_list("original_name", "kind", "captured_at")
     )

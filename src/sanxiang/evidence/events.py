@@ -27,7 +27,9 @@ def file_received_event(*, record: EvidenceRecord, stored: StoredFile) -> Ledger
     }
     if record.draft_key:
         # Captured inside a record being written; the record's own entry names the file in turn.
-        payload["draft_key"] = record.draft_key
+        # Its digest only: the key in clear, read from the ledger, would let another user upload
+        # files under a record still being written.
+        payload["draft_key_sha256"] = _fingerprint(record.draft_key)
     if record.kind == "signature":
         payload["signer_role"] = record.signer_role
         payload["signer_name_sha256"] = _fingerprint(record.signer_name)

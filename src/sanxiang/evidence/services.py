@@ -41,7 +41,7 @@ from sanxiang.evidence.models import (
     UploadSession,
     UploadStatus,
 )
-from sanxiang.evidence.selectors import EvidenceCase, case_for_viewer
+from sanxiang.evidence.selectors import GENERATED_STEP_PREFIXES, EvidenceCase, case_for_viewer
 from sanxiang.evidence.sniffing import SNIFF_BYTES, content_type_sniff, kind_accepts, kind_mismatch_message
 from sanxiang.evidence.storage import (
     BlobStore,
@@ -180,9 +180,11 @@ def evidence_metadata_check(
     draft_key: str = "",
     signer_role: str = "",
     signer_name: str = "",
+    step_typed: bool = False,
 ) -> EvidenceMetadata:
     """Check who may file what where, and every field; raises PermissionDenied or Refused with
-    every reason."""
+    every reason. `step_typed`: the step was typed by the uploader (a form, tus metadata), who
+    may not give it a prefix reserved to the files the platform generates."""
     agency_id = case.agency_id if case is not None else actor.agency_id
     permission_require(
         agency_id is not None and user_can_manage_parties(actor, agency_id), "只有本单位执法人员可以上传证据材料"
@@ -205,6 +207,10 @@ def evidence_metadata_check(
         elif captured_at > timezone.now() + dt.timedelta(minutes=10):
             violations.append(Violation("evidence.captured_future", "拍摄（采集）时间晚于当前时间，请核对", BASIS_RECORD, "captured_at"))
     step = _clean_text(step, 64)
+    if step_typed and step.lower().startswith(GENERATED_STEP_PREFIXES):
+        # The platform's documents are recognised by these prefixes (and left out of the evidence
+        # lists; on SQLite the test ignores case): an upload typed with one would hide among them.
+        violations.append(Violation("evidence.step_reserved", "所属环节填写不正确，请按实际执法环节填写", PLATFORM_RULE, "step"))
     draft_key = (draft_key or "").strip()
     if draft_key:
         if not DRAFT_KEY.fullmatch(draft_key):
@@ -292,6 +298,7 @@ def evidence_metadata_parse(*, actor: User, fields: Mapping[str, str]) -> Eviden
         draft_key=fields.get("draft", ""),
         signer_role=fields.get("signer_role", ""),
         signer_name=fields.get("signer_name", ""),
+        step_typed=True,
     )
 
 
@@ -954,13 +961,17 @@ def record_capture_parse(*, fields: Mapping[str, str], step: str, now: dt.dateti
     return RecordCapture(device_time=device_time, draft_key=draft_key)
 
 
-def record_evidence_claim(*, case_id: int, step: str, draft_key: str) -> list[EvidenceRecord]:
-    """The files captured inside the record being submitted (its draft key) and not yet tied to
-    a record: the step's ledger entry names them, then `record_evidence_link` stores its seq."""
+def record_evidence_claim(*, case_id: int, step: str, draft_key: str, actor: User) -> list[EvidenceRecord]:
+    """The files `actor` captured inside the record they are submitting (its draft key) and not
+    yet tied to a record: the step's ledger entry names them, then `record_evidence_link` stores
+    its seq. Only the submitter's own uploads: a colleague who learnt the draft key (it was in
+    the ledger) cannot slip a file into someone else's record."""
     if not draft_key or step not in CAPTURE_STEPS:
         return []
     return list(
-        EvidenceRecord.objects.filter(case_id=case_id, step=step, draft_key=draft_key, record_seq__isnull=True)
+        EvidenceRecord.objects.filter(
+            case_id=case_id, step=step, draft_key=draft_key, uploaded_by=actor, record_seq__isnull=True
+        )
         .select_related("stored_file")
         .order_by("id")
     )

@@ -182,6 +182,9 @@ class RangeNotSatisfiable(Exception):
     pass
 
 
+RANGE_DIGITS = 19
+
+
 def byte_range(header: str, size: int) -> tuple[int, int] | None:
     """The one byte range (first, last, inclusive) a `Range: bytes=…` header asks for; None to
     send the whole file (no header, another unit, several ranges: a server may answer those with
@@ -197,6 +200,10 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     first_text, dash, last_text = spec.strip().partition("-")
     first_text, last_text = first_text.strip(), last_text.strip()
     if not dash or not all(t == "" or (t.isascii() and t.isdigit()) for t in (first_text, last_text)):
+        raise RangeNotSatisfiable(header)
+    # No file is larger than 19 digits of bytes; a longer number is refused before int() (which
+    # raises ValueError beyond about 4300 digits, and would otherwise be a 500).
+    if len(first_text) > RANGE_DIGITS or len(last_text) > RANGE_DIGITS:
         raise RangeNotSatisfiable(header)
     if first_text == "":
         # A suffix: the last N bytes.

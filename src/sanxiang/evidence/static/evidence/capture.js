@@ -4,8 +4,8 @@
  *   tus client of upload.js, under the record's draft key: the server ties them to the record when
  *   it is submitted (its ledger entry lists them).
  * - Signatures drawn on a canvas with pointer events (finger, pen or mouse), uploaded as PNG.
- * - The record kept on the device: the form's fields are saved in localStorage (one key per case
- *   and step) as the officer types, restored on reload, and, when the form was sent without a
+ * - The record kept on the device: the form's fields are saved in localStorage (one key per user,
+ *   case and step) as the officer types, restored on reload, and, when the form was sent without a
  *   connection, sent when the connection returns. The device's time goes with it (device_time).
  *   The draft is removed once the server reports the record as recorded (?recorded=<draft key>).
  * No library, no build step, no inline script or style (the Content-Security-Policy allows none).
@@ -158,7 +158,11 @@
     var form = box.closest("form");
     if (!form) return;
     var $ = function (sel) { return box.querySelector(sel); };
-    var key = PREFIX + box.dataset.case + ":" + box.dataset.step;
+    // One draft per user, case and step: on a shared phone, another officer's page never shows,
+    // nor sends, a record someone else left on the device.
+    var user = box.dataset.captureUser;
+    if (!user) return;
+    var key = PREFIX + user + ":" + box.dataset.case + ":" + box.dataset.step;
     var draftInput = form.querySelector("[name=evidence_draft]");
     var timeInput = form.querySelector("[name=device_time]");
     var notice = $("[data-draft-notice]");
