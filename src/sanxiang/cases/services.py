@@ -480,7 +480,7 @@ def case_action_perform(
         if step.correctable and issued:
             case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
             case.save(update_fields=["details"])
-        captured = record_evidence_claim(case_id=case.pk, step=step.name, draft_key=evidence_draft)
+        captured = record_evidence_claim(case_id=case.pk, step=step.name, draft_key=evidence_draft, actor=actor)
         entry_append(
             event=events.step_done_event(
                 case=case,
