@@ -9,12 +9,19 @@ ends Tue 03-24, so Wed 03-25 is the first day a decision may be made.
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_action_perform, case_create
 from sanxiang.procedure.penalty.snapshot import REVIEW_CHECKLIST
+from sanxiang.procedure.violations import Refused
 from sanxiang.registry import services as registry
 from sanxiang.registry.models import Agency, Officer, Party
 from tests.factories import agency_make, certificate_make, credit_code, id_number, officer_make, user_make
@@ -189,3 +196,39 @@ def discussion_data(on: dt.date, **changes) -> dict:
         "views": ["王局长：同意承办机构意见", "陈某：同意", "周某：同意"],
         "conclusion": "经集体讨论，同意承办机构拟作出的处罚决定。",
     } | changes
+
+
+def investigating_today(w: World | None = None) -> tuple[World, Case]:
+    """A case opened and under investigation today (by the clock, not the fixed days above): for
+    pages and browser tests that act as of now."""
+    w = w or world_make()
+    today = timezone.localdate()
+    case = lead_make(w, act_date=today - dt.timedelta(days=3), discovered_on=today - dt.timedelta(days=1))
+    case = perform(case, "approve_opening", today, w.head, approval="agree", opinion="同意立案")
+    case = perform(case, "open", today, w.officer, source="inspection", summary="日常检查发现当事人销售过期食品。",
+                   handler_opinion="符合立案条件，建议立案调查。", violated=["《中华人民共和国食品安全法》第三十四条第（十）项"])
+    case = perform(case, "investigate", today, w.officer)
+    return w, case
+
+
+# --- pages, as a browser uses them ------------------------------------------------------------------
+
+
+def refusal(thunk) -> list:
+    """The reasons `thunk` is refused with (it must be refused)."""
+    with pytest.raises(Refused) as caught:
+        thunk()
+    return caught.value.violations
+
+
+def csrf_client(user: User) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def csrf_post(client: Client, case: Case, url: str, data: dict):
+    """A POST as the browser sends it: the CSRF token taken from the case page's forms."""
+    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client.post(url, {"csrfmiddlewaretoken": token, **data})

@@ -6,7 +6,6 @@ confirmation and a lead is declined, not withdrawn; a refused form keeps only it
 most 64 KB."""
 
 import json
-import re
 
 import pytest
 from django.db import transaction
@@ -23,16 +22,18 @@ from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.procedure.penalty.procedures import WITHDRAWABLE
 from sanxiang.procedure.penalty.steps import step_get
 from sanxiang.procedure.steps import record_correction_problems
-from sanxiang.procedure.violations import Refused
 from tests.cases.support import (
     OPEN,
     OPENED,
     D,
+    csrf_client,
+    csrf_post,
     end_investigation_data,
     inquiry,
     lead_make,
     officer_with_certificate,
     perform,
+    refusal,
     to_decided,
     to_investigating,
     world_make,
@@ -49,22 +50,7 @@ def w():
     return world_make()
 
 
-def refusal(thunk) -> list:
-    with pytest.raises(Refused) as caught:
-        thunk()
-    return caught.value.violations
 
-
-def csrf_client(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def csrf_post(client: Client, case: Case, url: str, data: dict):
-    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    return client.post(url, {"csrfmiddlewaretoken": token, **data})
 
 
 def record_html(html: str, record_id: int) -> str:

@@ -21,17 +21,19 @@ from sanxiang.cases.services import case_record_correct
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.penalty.steps import step_get
-from sanxiang.procedure.violations import Refused
 from tests.cases.support import (
     OPEN,
     OPENED,
     PENALTY,
     D,
+    csrf_client,
+    csrf_post,
     end_investigation_data,
     inquiry,
     lead_make,
     notice_data,
     perform,
+    refusal,
     review_data,
     to_decided,
     to_investigating,
@@ -48,23 +50,7 @@ def w():
     return world_make()
 
 
-def refusal(thunk) -> list:
-    with pytest.raises(Refused) as caught:
-        thunk()
-    return caught.value.violations
 
-
-def csrf_client(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
-
-
-def csrf_post(client: Client, case: Case, url: str, data: dict):
-    """A POST as the browser sends it: the CSRF token taken from the case page's forms."""
-    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    return client.post(url, {"csrfmiddlewaretoken": token, **data})
 
 
 def step_html(html: str, action: str) -> str:

@@ -19,7 +19,7 @@ from sanxiang.access.models import AccessLogEntry
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from tests.cases.support import lead_make, perform, world_make
+from tests.cases.support import investigating_today
 from tests.e2e.support import login
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -57,22 +57,12 @@ def assert_no_sideways_scroll(page, where: str) -> None:
     assert width <= viewport, f"{where}: the page is {width} px wide at {viewport} px: {page.evaluate(WIDE_ELEMENTS)}"
 
 
-def _investigating():
-    w = world_make()
-    today = timezone.localdate()
-    case = lead_make(w, act_date=today - dt.timedelta(days=3), discovered_on=today - dt.timedelta(days=1))
-    case = perform(case, "approve_opening", today, w.head, approval="agree", opinion="同意立案")
-    case = perform(case, "open", today, w.officer, source="inspection", summary="日常检查发现当事人销售过期食品。",
-                   handler_opinion="符合立案条件，建议立案调查。", violated=["《中华人民共和国食品安全法》第三十四条第（十）项"])
-    case = perform(case, "investigate", today, w.officer)
-    return w, case
-
 
 @pytest.mark.django_db(transaction=True)
 def test_officer_day_on_a_phone(browser_page, live_server):
     page = browser_page
     page.set_viewport_size(PHONE)
-    w, case = _investigating()
+    w, case = investigating_today()
     case_url = f"/staff/cases/{case.pk}/"
     login(page, live_server, w.officer)
 
@@ -179,7 +169,7 @@ def test_officer_day_on_a_phone(browser_page, live_server):
 def test_a_photo_taken_without_signal_goes_with_its_record_when_the_signal_returns(browser_page, live_server):
     page = browser_page
     page.set_viewport_size(PHONE)
-    w, case = _investigating()
+    w, case = investigating_today()
     login(page, live_server, w.officer)
     page.goto(f"{live_server.url}/staff/cases/{case.pk}/")
     step = page.locator("[data-testid=action-record_inspection]")

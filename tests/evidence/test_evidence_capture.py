@@ -20,7 +20,7 @@ from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.violations import Refused
-from tests.cases.support import lead_make, perform, world_make
+from tests.cases.support import investigating_today
 from tests.evidence.conftest import jpeg_bytes, mp4_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -227,16 +227,6 @@ def test_a_signature_must_be_a_png(ingest, case):
 # --- the record step ties its files, and keeps the device's time ------------------------------------
 
 
-def _investigating():
-    w = world_make()
-    today = timezone.localdate()
-    case = lead_make(w, act_date=today - dt.timedelta(days=3), discovered_on=today - dt.timedelta(days=1))
-    case = perform(case, "approve_opening", today, w.head, approval="agree", opinion="同意立案")
-    case = perform(case, "open", today, w.officer, source="inspection", summary="日常检查发现当事人销售过期食品。",
-                   handler_opinion="符合立案条件，建议立案调查。", violated=["《中华人民共和国食品安全法》第三十四条第（十）项"])
-    case = perform(case, "investigate", today, w.officer)
-    return w, case
-
 
 def _inspection_post(w, **extra) -> dict:
     return {
@@ -260,7 +250,7 @@ def _capture(w, case, data: bytes, **fields) -> EvidenceRecord:
 
 
 def test_the_record_step_lists_its_captured_files_and_keeps_the_device_time():
-    w, case = _investigating()
+    w, case = investigating_today()
     photo = _capture(w, case, jpeg_bytes(seed=71), kind="photo", original_name="现场.jpg")
     signature = _capture(w, case, png_bytes(), kind="signature", original_name="签名.png", signer_role="party",
                          signer_name="巴特尔")
@@ -290,7 +280,7 @@ def test_the_record_step_lists_its_captured_files_and_keeps_the_device_time():
      ("2999-01-01T00:00:00+08:00", "设备时间与服务器时间相差过大"), ("9" * 500, "设备时间格式不正确")],
 )
 def test_an_absurd_device_time_is_a_field_error_and_nothing_is_recorded(value, message):
-    w, case = _investigating()
+    w, case = investigating_today()
     photo = _capture(w, case, jpeg_bytes(seed=72), kind="photo", original_name="现场.jpg")
     before = Entry.objects.filter(kind=EventKind.STEP_DONE).count()
     client = logged_in(w.officer)
@@ -307,7 +297,7 @@ def test_an_absurd_device_time_is_a_field_error_and_nothing_is_recorded(value, m
 
 
 def test_files_of_another_draft_or_step_are_not_taken_by_the_record():
-    w, case = _investigating()
+    w, case = investigating_today()
     other = services.evidence_ingest(
         actor=w.officer, source=io.BytesIO(jpeg_bytes(seed=73)),
         meta=services.evidence_metadata_check(actor=w.officer, case=case, step="record_inquiry", draft_key=DRAFT,
@@ -324,7 +314,7 @@ def test_files_of_another_draft_or_step_are_not_taken_by_the_record():
 def test_a_record_claims_only_the_files_its_submitter_uploaded():
     """A colleague who knows the draft key cannot slip a file into someone else's record: the
     record takes only the files its submitter captured under it."""
-    w, case = _investigating()
+    w, case = investigating_today()
     mine = _capture(w, case, jpeg_bytes(seed=74), kind="photo", original_name="现场.jpg")
     theirs = services.evidence_ingest(
         actor=w.colleague, source=io.BytesIO(jpeg_bytes(seed=75)),
@@ -339,7 +329,7 @@ def test_a_record_claims_only_the_files_its_submitter_uploaded():
 
 
 def test_the_case_page_offers_capture_inside_the_record_steps_only():
-    w, case = _investigating()
+    w, case = investigating_today()
     html = logged_in(w.officer).get(f"/staff/cases/{case.pk}/").content.decode()
     assert 'data-testid="capture-record_inspection"' in html and 'data-testid="capture-record_inquiry"' in html
     assert 'accept="image/*,video/*" capture="environment"' in html
@@ -376,7 +366,7 @@ def test_the_case_s_documents_list_no_signature_and_no_file_of_a_record_never_su
     uploaded to the case, are listed."""
     from sanxiang.cases.selectors import case_evidence_files
 
-    w, case = _investigating()
+    w, case = investigating_today()
     submitted = _capture(w, case, jpeg_bytes(seed=76), kind="photo", original_name="已提交.jpg")
     _capture(w, case, png_bytes(), kind="signature", original_name="签名.png", signer_role="party",
              signer_name="巴特尔")

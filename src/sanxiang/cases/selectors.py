@@ -36,7 +36,7 @@ from sanxiang.cases.facts import facts_dump, facts_field_load, facts_load
 from sanxiang.cases.models import Case, CaseDeadline, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, EvidenceFileInfo, OfficerInfo, PartyInfo
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
-from sanxiang.evidence.models import EvidenceRecord
+from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.hooks import Slot
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import (
@@ -329,7 +329,7 @@ def case_evidence_files(*, case_id: int) -> tuple[EvidenceFileInfo, ...]:
         EvidenceRecord.objects.filter(case_id=case_id)
         .exclude(pk__in=issued.values("pdf_id"))
         .exclude(pk__in=issued.values("docx_id"))
-        .exclude(kind="signature")
+        .exclude(kind=EvidenceKind.SIGNATURE)
         .exclude(Q(record_seq__isnull=True) & ~Q(draft_key=""))
         .order_by("uploaded_at", "pk")
         .values_list("original_name", "kind", "captured_at")

@@ -14,7 +14,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.publication import REDACTION_KINDS
 from sanxiang.publication import compulsory
-from sanxiang.publication.models import DraftStatus, PublicationDraft
+from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicCertificate
 from sanxiang.publication.permissions import PUBLISHERS
 from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
 
@@ -152,3 +152,12 @@ __all__ = [
     "drafts_for",
     "publication_alerts",
 ]
+
+
+def public_certificates_of(*, certificate_ids: list[int]) -> dict[int, PublicCertificate]:
+    """The public read model's entry (its token, for the card's QR code) of each of these registry
+    certificates that is published, by certificate id: one query."""
+    return {
+        p.source_id: p
+        for p in PublicCertificate.objects.filter(source_id__in=certificate_ids).only("source_id", "token")
+    }

@@ -23,8 +23,9 @@ from sanxiang.accounts.permissions import (
 )
 from sanxiang.inputs import id_from_query
 from sanxiang.portal.certificates import certificate_qr, verify_url
+from sanxiang.procedure.citations import OFFICERS_ACT
 from sanxiang.procedure.violations import Refused
-from sanxiang.publication.models import PublicCertificate
+from sanxiang.publication.selectors import public_certificates_of
 from sanxiang.registry import forms, selectors, services
 from sanxiang.registry.models import MatterKind
 
@@ -177,12 +178,7 @@ def officer_card_mine(request: HttpRequest) -> HttpResponse:
         officer = selectors.officer_get(viewer=request.user, officer_id=request.user.officer_id)
         today = timezone.localdate()
         states = selectors.officer_certificate_states(officer=officer, on=today, region=officer.agency.region_code)
-        public = {
-            p.source_id: p
-            for p in PublicCertificate.objects.filter(source_id__in=[s.certificate.pk for s in states]).only(
-                "source_id", "token"
-            )
-        }
+        public = public_certificates_of(certificate_ids=[s.certificate.pk for s in states])
         for state in states:
             published = public.get(state.certificate.pk)
             url = verify_url(request, published.token) if published is not None else ""
@@ -192,7 +188,8 @@ def officer_card_mine(request: HttpRequest) -> HttpResponse:
                 "url": url,
                 "qr": certificate_qr(url).svg_inline(scale=4, border=4, omitsize=True) if url else "",
             })
-    return render(request, "registry/officer_card_mine.html", {"officer": officer, "cards": cards})
+    return render(request, "registry/officer_card_mine.html",
+                  {"officer": officer, "cards": cards, "certificate_basis": OFFICERS_ACT})
 
 
 @login_required
