@@ -5,8 +5,9 @@ import pytest
 
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from tests.cases.support import investigating_today
 from tests.e2e.support import login
-from tests.e2e.test_officer_day import PHONE, _investigating
+from tests.e2e.test_officer_day import PHONE
 
 FINDINGS = "仓库内查见过期纯牛奶3箱（张三的草稿）。"
 
@@ -15,7 +16,7 @@ FINDINGS = "仓库内查见过期纯牛奶3箱（张三的草稿）。"
 def test_an_officer_s_page_never_restores_or_sends_a_colleague_s_draft(browser_page, live_server):
     page = browser_page
     page.set_viewport_size(PHONE)
-    w, case = _investigating()
+    w, case = investigating_today()
     url = f"{live_server.url}/staff/cases/{case.pk}/"
     login(page, live_server, w.officer)
     page.goto(url)
