@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sanxiang.evidence",
     "sanxiang.review",
     "sanxiang.publication",
+    "sanxiang.supervision",
     "sanxiang.portal",
     "sanxiang.web",
     "sanxiang.maintenance",

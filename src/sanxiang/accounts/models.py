@@ -68,6 +68,14 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
     )
+    supervisor = models.OneToOneField(
+        "registry.Supervisor",
+        verbose_name=_("对应监督人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
     # When this account's last lockout went into the ledger (at most one entry per lockout window).

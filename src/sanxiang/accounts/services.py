@@ -32,7 +32,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.registry.models import Agency, Officer
+from sanxiang.registry.models import Agency, Officer, Supervisor
 
 RULE = "系统权限规则"
 SECURITY_RULE = "系统安全规则"
@@ -55,6 +55,7 @@ def user_create_violations(
     agency: Agency | None,
     officer: Officer | None,
     validate: bool = True,
+    supervisor: Supervisor | None = None,
 ) -> list[Violation]:
     """Every reason `user_create` would refuse, without writing: forms (Django's admin too) call
     it in their `clean` to show the reasons beside the fields."""
@@ -63,6 +64,13 @@ def user_create_violations(
         violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
     if role in AGENCY_ROLES and agency is None:
         violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    if supervisor is not None:
+        if role != Role.SUPERVISOR:
+            violations.append(Violation("user.supervisor_role", "只有监督人员账号可以对应监督人员", RULE, "supervisor"))
+        if agency is None or supervisor.bureau_id != agency.pk:
+            violations.append(Violation("user.supervisor_bureau", "对应的监督人员不属于该司法行政部门", RULE, "supervisor"))
+        if User.objects.filter(supervisor=supervisor).exists():
+            violations.append(Violation("user.supervisor_taken", f"监督人员“{supervisor.name}”已有登录账号", RULE, "supervisor"))
     if officer is not None:
         if agency is None or officer.agency_id != agency.pk:
             violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
@@ -99,12 +107,19 @@ def user_create(
     email: str = "",
     validate: bool = True,
     must_change_password: bool = False,
+    supervisor: Supervisor | None = None,
 ) -> User:
     """The one way a user is created (pages, Django's admin, `createsuperuser`, the demo): it
     keeps the role–agency rule and appends the ledger entry. A password of None makes an account
     that cannot log in with a password."""
     violations = user_create_violations(
-        username=username, password=password, role=role, agency=agency, officer=officer, validate=validate
+        username=username,
+        password=password,
+        role=role,
+        agency=agency,
+        officer=officer,
+        validate=validate,
+        supervisor=supervisor,
     )
     if violations:
         raise Refused(violations)
@@ -113,6 +128,7 @@ def user_create(
         role=role,
         agency=agency,
         officer=officer,
+        supervisor=supervisor,
         display_name=display_name,
         email=email,
         must_change_password=must_change_password,
@@ -127,7 +143,8 @@ def user_create(
     entry_append(
         event=LedgerEvent(
             EventKind.USER_CREATED,
-            {"username": username, "role": role, "officer": officer.pk if officer else None},
+            {"username": username, "role": role, "officer": officer.pk if officer else None}
+            | ({"supervisor": supervisor.pk} if supervisor else {}),
             agency.pk if agency else None,
             subject=f"user:{user.pk}",
         ),

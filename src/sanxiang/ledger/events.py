@@ -52,6 +52,19 @@ class EventKind(StrEnum):
     LEDGER_RESTORED = "ledger.restored"
     # the log of heads: a county ledger's signed checkpoint (services.checkpoint_issue)
     LEDGER_HEAD_RECORDED = "ledger.head_recorded"
+    # registry: the judicial bureau's supervisors and their supervision certificates
+    SUPERVISOR_CREATED = "registry.supervisor_created"
+    SUPERVISION_CERTIFICATE_SAVED = "registry.supervision_certificate_saved"
+
+    # supervision: matters, triage, measures, read grants, marks (issue 14, part A)
+    SUPERVISION_MATTER_OPENED = "supervision.matter_opened"
+
+    # supervision: instruments, replies, person-level proposals, referrals, 通报 (issue 14, part B)
+
+    # supervision: 备案 of major decisions, 执法协调, annual plan and 评议 (issue 14, part C)
+
+    # supervision: complaints from the public portal (issue 14, part D)
+
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from sanxiang.hooks import EventBus
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
-from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
+from sanxiang.registry.models import (
+    Agency,
+    Certificate,
+    Matter,
+    Officer,
+    Party,
+    SupervisionCertificate,
+    Supervisor,
+)
 
 
 def _fingerprint(value: str) -> str:
@@ -180,3 +188,27 @@ class MatterChanged:
 # (the ledger head is locked from the append to the commit); subscribers react inside it
 # (atomic=True) or after it commits.
 REGISTRY_EVENTS = EventBus("registry")
+
+
+def supervisor_created_event(*, supervisor: Supervisor) -> LedgerEvent:
+    payload = {
+        "bureau": supervisor.bureau_id,
+        "name": supervisor.name,
+        "id_number": _fingerprint(supervisor.id_number),
+        "post": supervisor.post,
+    }
+    return LedgerEvent(EventKind.SUPERVISOR_CREATED, payload, supervisor.bureau_id, subject=f"supervisor:{supervisor.pk}")
+
+
+def supervision_certificate_saved_event(*, certificate: SupervisionCertificate, bureau_id: int) -> LedgerEvent:
+    payload = {
+        "supervisor": certificate.supervisor_id,
+        "number": certificate.number,
+        "issuing_authority": certificate.issuing_authority,
+        "valid_from": certificate.valid_from.isoformat(),
+        "valid_to": certificate.valid_to.isoformat(),
+        "status": certificate.status,
+    }
+    return LedgerEvent(
+        EventKind.SUPERVISION_CERTIFICATE_SAVED, payload, bureau_id, subject=f"supervision_certificate:{certificate.pk}"
+    )

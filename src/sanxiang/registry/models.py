@@ -277,3 +277,59 @@ def split_list(value: str) -> list[str]:
 
 def legal_bases_format(bases: list[dict]) -> str:
     return "；".join(f"{b.get('law', '')}{b.get('article', '')}" for b in bases)
+
+
+# --- the judicial bureau's supervisors (行政执法监督人员) ------------------------------------------
+
+
+class Supervisor(models.Model):
+    """A person of the judicial bureau (司法局) who supervises enforcement, with their supervision
+    certificates (行政执法监督检查证件). An account (`accounts.User.supervisor`) acts as them."""
+
+    bureau = models.ForeignKey(
+        Agency, verbose_name=_("所属司法行政部门"), on_delete=models.PROTECT, related_name="supervisors"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    post = models.CharField(_("职务岗位"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("行政执法监督人员")
+        verbose_name_plural = _("行政执法监督人员")
+        ordering = ["bureau_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupervisionCertificate(models.Model):
+    """A 行政执法监督检查证件: checked on the day a supervisor acts, as an officer's 执法证 is."""
+
+    supervisor = models.ForeignKey(
+        Supervisor, verbose_name=_("监督人员"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.CharField(_("监督检查证号"), max_length=40, unique=True)
+    issuing_authority = models.CharField(_("发证机关"), max_length=100)
+    valid_from = models.DateField(_("有效期自"))
+    valid_to = models.DateField(_("有效期至"))
+    status = models.CharField(
+        _("证件状态"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("行政执法监督检查证件")
+        verbose_name_plural = _("行政执法监督检查证件")
+        ordering = ["-valid_to", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="supervision_certificate_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

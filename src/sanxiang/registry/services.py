@@ -13,7 +13,7 @@ from sanxiang.procedure import identifiers
 from sanxiang.procedure.citations import MATTER_LEGAL_BASIS
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_validate, certificate_validate
-from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.registry import events
 from sanxiang.registry.models import (
     Agency,
@@ -24,6 +24,8 @@ from sanxiang.registry.models import (
     Officer,
     Party,
     PartyKind,
+    SupervisionCertificate,
+    Supervisor,
 )
 from sanxiang.registry.permissions import (
     Actor,
@@ -387,3 +389,58 @@ def party_update(*, actor: Actor | None, party: Party, **fields: Any) -> Party:
     events.REGISTRY_EVENTS.emit(events.PartyChanged(party_id=party.pk, changed=frozenset(changed)))
     entry_append(event=events.party_updated_event(party=party, changed=changed), actor=actor)
     return party
+
+
+# --- the judicial bureau's supervisors ----------------------------------------------------------
+
+SUPERVISION_CERTIFICATE_FIELDS = ("number", "issuing_authority", "valid_from", "valid_to", "status")
+
+
+@transaction.atomic
+def supervisor_create(*, actor: Actor | None, bureau: Agency, **fields: Any) -> Supervisor:
+    """Register a supervisor of the judicial bureau (行政执法监督人员); the bureau's administrator does."""
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, bureau.pk), "只有本单位管理员可以登记监督人员")
+    violations: list[Violation] = []
+    if not bureau.is_judicial_bureau:
+        violations.append(
+            Violation("supervisor.bureau", "监督人员只能登记在司法行政部门", "平台规则：监督人员属于司法行政部门", "bureau")
+        )
+    if "id_number" in fields:
+        fields["id_number"] = identifiers.id_number_normalize(fields["id_number"])
+    supervisor = Supervisor(bureau=bureau, **fields)
+    violations = _merge(violations, identifiers.id_number_validate(supervisor.id_number), _model_violations(supervisor))
+    if violations:
+        raise Refused(violations)
+    supervisor.save()
+    entry_append(event=events.supervisor_created_event(supervisor=supervisor), actor=actor)
+    return supervisor
+
+
+@transaction.atomic
+def supervision_certificate_save(
+    *, actor: Actor | None, supervisor: Supervisor, certificate: SupervisionCertificate | None = None, **fields: Any
+) -> SupervisionCertificate:
+    """Record a new supervision certificate of the supervisor, or change one (its status, its dates)."""
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), "只有本单位管理员可以登记监督检查证件")
+    unknown = set(fields) - set(SUPERVISION_CERTIFICATE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown supervision certificate fields: {sorted(unknown)}")
+    if certificate is None:
+        certificate = SupervisionCertificate(supervisor=supervisor, **fields)
+    else:
+        certificate = SupervisionCertificate.objects.select_for_update().get(pk=certificate.pk, supervisor=supervisor)
+        if not _apply(certificate, fields):
+            return certificate
+    violations = _model_violations(certificate)
+    if not violations and certificate.valid_to < certificate.valid_from:
+        violations = [Violation("certificate.period", "证件有效期的截止日期不能早于起始日期", FORM_BASIS, "valid_to")]
+    if violations:
+        raise Refused(violations)
+    certificate.save()
+    entry_append(
+        event=events.supervision_certificate_saved_event(certificate=certificate, bureau_id=supervisor.bureau_id),
+        actor=actor,
+    )
+    return certificate

@@ -1,0 +1,28 @@
+"""Citations of the supervision rules: the national regulation by article, and the provincial
+regulations whose numbers fill its "规定时限"."""
+
+REGULATION = "《行政执法监督条例》"
+
+
+def regulation_article(number: int, *, detail: str = "") -> str:
+    """《行政执法监督条例》第N条 (articles written in Chinese numerals, as the text prints them)."""
+    return f"{REGULATION}第{_chinese_number(number)}条{detail}"
+
+
+def _chinese_number(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else digits[tens]
+    return f"{head}十{digits[ones] if ones else ''}"
+
+
+SICHUAN = "《四川省行政执法监督条例》"
+HEBEI = "《河北省行政执法监督条例》"
+
+# Supervisors act at least two together, each showing a supervision certificate, and record the
+# whole process; a supervisor with an interest in the matter withdraws. The national regulation does
+# not say it in these words; the provincial regulations do.
+SUPERVISORS_ACT_IN_PAIRS = f"{SICHUAN}第二十九条；{HEBEI}第十九条"
+SUPERVISOR_RECUSAL = f"{SICHUAN}第三十条；{HEBEI}第十八条"
