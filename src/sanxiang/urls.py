@@ -44,6 +44,7 @@ urlpatterns = [
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("staff/review/", include("sanxiang.review.urls")),
     path("staff/publication/", include("sanxiang.publication.urls")),
+    path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("catalogues/", include("sanxiang.portal.catalogues")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),
