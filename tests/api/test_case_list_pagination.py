@@ -110,9 +110,11 @@ def test_a_page_takes_the_same_queries_at_10_and_200_cases(client):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/api/cases?limit=50", **auth).status_code == 200
-        return len(captured.captured_queries)
+        # The token's first use of each minute records it (an UPDATE): not part of the page, and
+        # making 190 cases can take past a minute's end on a busy machine.
+        return len([q for q in captured.captured_queries if not q["sql"].startswith("UPDATE")])
 
-    queries()  # the token's first use of the minute records it (an UPDATE): not part of the page
+    queries()
     few = queries()
     cases_make(agency, 190)
     assert queries() == few
