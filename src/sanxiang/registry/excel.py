@@ -576,7 +576,7 @@ def _header_check(sheet: Sheet, header: Sequence[Any]) -> list[tuple[int, Column
     present = set(names) - {""}
     for other in SHEETS.values():
         headers = {c.header for c in other.columns}
-        if other.kind != sheet.kind and present in (headers, {c.header for c in other.columns if not c.added_later}):
+        if other.kind != sheet.kind and present in (headers, headers - {c.header for c in other.columns if c.added_later}):
             raise _FileRejected(
                 f"这是“{other.title}”的导入文件，不是“{sheet.title}”的。请在导入类型中选择“{other.title}”后重新导入"
             )
