@@ -17,6 +17,7 @@ def test_openapi_description_is_served_and_valid(client):
     schema = json.loads(response.content)
     validate(schema)
     assert "/api/registry/officers" in schema["paths"]
+    assert "department" in schema["components"]["schemas"]["OfficerOut"]["properties"]
 
 
 def test_anonymous_calls_get_a_structured_401(client):
@@ -41,6 +42,20 @@ def test_bearer_token_sees_only_its_agency_and_masked_ids(client):
     assert body[0]["certificates"][0]["valid_today"] is True
     assert client.get(f"/api/registry/agencies/{other.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
     assert client.get("/api/registry/agencies", HTTP_AUTHORIZATION="Bearer sx_wrong").status_code == 401
+
+
+def test_an_officer_s_department_is_exchanged_in_the_list_and_the_detail(client):
+    # 内设机构 tells apart two officers of the same name, in the API as on the pages.
+    agency = agency_make()
+    first = officer_make(agency=agency, name="张伟", department="执法一中队")
+    second = officer_make(agency=agency, name="张伟", department="法制股")
+    user = user_make(role=Role.OFFICER, agency=agency)
+    _, token = api_token_create(actor=user, user=user, name="数据对接")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    items = client.get("/api/registry/officers", **auth).json()["items"]
+    assert [(o["name"], o["department"]) for o in items] == [("张伟", "执法一中队"), ("张伟", "法制股")]
+    assert client.get(f"/api/registry/officers/{second.pk}", **auth).json()["department"] == "法制股"
+    assert client.get(f"/api/registry/officers/{first.pk}", **auth).json()["department"] == "执法一中队"
 
 
 def test_tokens_are_stored_only_as_digests():

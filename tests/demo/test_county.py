@@ -70,6 +70,8 @@ def test_counts_are_those_of_a_banner(demo):
     assert {MatterKind.PENALTY, MatterKind.PERMIT, MatterKind.COERCION, MatterKind.INSPECTION} <= kinds
     assert MatterKind.EXPROPRIATION in kinds
     assert not Agency.objects.filter(matters__isnull=True).exists()
+    # Every demo officer is registered with a 内设机构.
+    assert not Officer.objects.filter(department="").exists()
 
 
 @pytest.mark.django_db

@@ -105,6 +105,24 @@ def test_officer_id_numbers_match_sex_and_working_age():
         assert 24 <= (TODAY - birth).days / 365.25 <= 58, officer
 
 
+def test_every_demo_officer_has_a_department_that_fits_the_post():
+    # 内设机构 tells apart two officers of the same name when a case's officers are chosen.
+    generator = CountyGenerator(today=TODAY)
+    agencies = {a.key: a.name for a in generator.agencies()}
+    officers = generator.officers()
+    assert all(o.department for o in officers)
+    by_agency: dict[str, set[str]] = {}
+    for officer in officers:
+        by_agency.setdefault(agencies[officer.agency_key], set()).add(officer.department)
+        if officer.is_legal_reviewer:
+            assert officer.department in ("政策法规股", "法制审核室", "司法所"), officer
+        if "市场监督管理所" in officer.post or "股" in officer.post:
+            assert officer.post.startswith(officer.department), officer
+    assert by_agency["乌审旗农牧业综合行政执法大队"] >= {"大队部", "执法一中队", "执法二中队", "法制审核室"}
+    assert {"综合执法股", "食品安全监管股"} <= by_agency["乌审旗市场监督管理局"]
+    assert officers[0].fields()["department"] == officers[0].department
+
+
 def test_the_banner_has_its_bureau_brigades_and_towns():
     agencies = {a.name: a for a in CountyGenerator(today=TODAY).agencies()}
     assert agencies["乌审旗司法局"].is_judicial_bureau

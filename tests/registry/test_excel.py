@@ -28,7 +28,7 @@ HEADERS = {
         "所属人民政府", "职权依据", "执法领域", "联系电话", "办公地址", "状态",
     ],
     "officers": [
-        "执法主体统一社会信用代码", "姓名", "职务岗位", "公民身份号码", "人员身份",
+        "执法主体统一社会信用代码", "姓名", "职务岗位", "内设机构", "公民身份号码", "人员身份",
         "法律职业资格", "法制审核人员", "状态",
     ],
     "certificates": [
@@ -85,6 +85,7 @@ def officer_row(agency: Agency, serial: int, **overrides) -> list:
         "code": agency.credit_code,
         "name": f"执法员{serial}",
         "post": "执法队员",
+        "department": "执法一中队",
         "id_number": id_number(serial),
         "staffing": "行政编制",
         "qualified": "否",
@@ -165,8 +166,8 @@ def test_template_has_the_chinese_headers_a_visible_notes_sheet_and_dropdowns(ki
 def test_one_bad_row_among_500_imports_nothing_and_names_its_row_column_and_reason(agency, admin):
     rows = [officer_row(agency, serial) for serial in range(1, 502)]
     bad_excel_row = 317  # row 1 is the header
-    good_id = rows[bad_excel_row - 2][3]
-    rows[bad_excel_row - 2][3] = with_wrong_check_digit(good_id)
+    good_id = rows[bad_excel_row - 2][4]
+    rows[bad_excel_row - 2][4] = with_wrong_check_digit(good_id)
 
     report = import_("officers", rows, actor=admin)
 
@@ -178,7 +179,7 @@ def test_one_bad_row_among_500_imports_nothing_and_names_its_row_column_and_reas
     assert Officer.objects.count() == 0
 
     # The other 500 rows were good: with row 317 corrected, the same file imports whole.
-    rows[bad_excel_row - 2][3] = good_id
+    rows[bad_excel_row - 2][4] = good_id
     report = import_("officers", rows, actor=admin)
     assert report.ok, report.errors
     assert report.created == 501
@@ -308,6 +309,39 @@ def test_a_blank_optional_cell_keeps_the_stored_value(agency, admin):
     assert Officer.objects.get().status == "transferred"
 
 
+def test_an_officer_s_department_is_imported_updated_and_exported(agency, admin):
+    # 内设机构 tells apart two officers of the same name when a case's officers are chosen.
+    report = import_("officers", [officer_row(agency, 1, department="法制股"), officer_row(agency, 2)], actor=admin)
+    assert report.ok and report.created == 2
+    assert dict(Officer.objects.values_list("id_number", "department")) == {
+        id_number(1): "法制股", id_number(2): "执法一中队"}
+
+    report = import_("officers", [officer_row(agency, 1, department="执法二中队"), officer_row(agency, 2)], actor=admin)
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert Officer.objects.get(id_number=id_number(1)).department == "执法二中队"
+
+    sheet = load_workbook(io.BytesIO(excel.registry_export_build(viewer=admin, kind="officers"))).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("内设机构")
+    assert sorted(row[column] for row in rows[1:]) == ["执法一中队", "执法二中队"]
+
+
+def test_a_file_made_before_the_department_column_still_imports_and_keeps_the_departments(agency, admin):
+    import_("officers", [officer_row(agency, 1, department="法制股")], actor=admin)
+    workbook = load_workbook(xlsx("officers", [officer_row(agency, 1, post="法制审核员")]))
+    workbook.worksheets[0].delete_cols(HEADERS["officers"].index("内设机构") + 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+
+    report = import_("officers", buffer, actor=admin)
+
+    assert report.ok, report.errors
+    assert report.updated == 1
+    officer = Officer.objects.get()
+    assert (officer.post, officer.department) == ("法制审核员", "法制股")
+
+
 @pytest.fixture
 def county(agency, other_agency):
     """A bureau, an entrusted organisation, officers (one ID ending in X), certificates and matters."""
@@ -317,7 +351,8 @@ def county(agency, other_agency):
     serial_with_x = next(s for s in range(10, 1000) if id_number(s).endswith("X"))
     for serial in (1, 2, serial_with_x):
         officer = services.officer_create(
-            actor=None, agency=agency, name=f"执法员{serial}", post="科员", id_number=id_number(serial),
+            actor=None, agency=agency, name=f"执法员{serial}", post="科员", department=f"执法{serial % 3 + 1}中队",
+            id_number=id_number(serial),
             staffing_type="civil_service_managed", has_legal_qualification=serial == 1,
         )
         services.certificate_create(
@@ -364,13 +399,13 @@ def test_export_shows_what_the_viewer_may_read_and_masks_id_numbers(county, agen
     admin = user_new(Role.AGENCY_ADMIN, agency)
     supervisor = user_new(Role.SUPERVISOR)
     own = exported(admin, "officers")
-    assert {row[3] for row in own} == set(Officer.objects.filter(agency=agency).values_list("id_number", flat=True))
+    assert {row[4] for row in own} == set(Officer.objects.filter(agency=agency).values_list("id_number", flat=True))
     assert {row[0] for row in own} == {agency.credit_code}
     assert [row[1] for row in exported(admin, "agencies")] == [agency.credit_code]
 
     everyone = exported(supervisor, "officers")
     assert len(everyone) == Officer.objects.count()
-    assert all("*" in row[3] and row[3][-4:] == Officer.objects.get(name=row[1]).id_number[-4:] for row in everyone)
+    assert all("*" in row[4] and row[4][-4:] == Officer.objects.get(name=row[1]).id_number[-4:] for row in everyone)
     assert all("*" in row[0] for row in exported(supervisor, "certificates"))
     matters = {row[1]: row for row in exported(admin, "matters")}
     assert matters["330217001000"][5] == "《中华人民共和国食品安全法》第一百二十四条第一款；《中华人民共和国行政处罚法》第二十八条"
@@ -506,7 +541,7 @@ def test_files_over_the_row_or_size_limit_are_refused(agency, admin, monkeypatch
 
 
 def test_blank_rows_are_skipped_and_row_numbers_stay_those_excel_shows(agency, admin):
-    rows = [officer_row(agency, 1), [None] * 8, [" "] * 8, officer_row(agency, 2, staffing="合同工")]
+    rows = [officer_row(agency, 1), [None] * 9, [" "] * 9, officer_row(agency, 2, staffing="合同工")]
     report = import_("officers", rows, actor=admin)
     assert where(report) == [(5, "人员身份")]
     assert report.rows == 2
@@ -514,4 +549,4 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_those_excel_shows(agency, a
 
 def test_a_value_in_a_column_without_header_is_an_error_not_silently_dropped(agency, admin):
     report = import_("officers", [[*officer_row(agency, 1), "备注"]], actor=admin)
-    assert where(report) == [(2, "I列")]
+    assert where(report) == [(2, "J列")]

@@ -133,7 +133,7 @@ def test_export_download_holds_the_users_own_data_and_is_not_cached(admin_client
     assert "no-store" in response["Cache-Control"]
     assert quote("执法人员_") in response["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(min_row=2, values_only=True))
-    assert [row[3] for row in rows] == [id_number(1)]
+    assert [row[4] for row in rows] == [id_number(1)]
 
 
 @pytest.mark.parametrize("name", ["registry:export", "registry:template"])

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from sanxiang.accounts.models import Role
 from sanxiang.procedure.violations import Refused
@@ -104,3 +105,14 @@ def test_supervisor_reads_but_does_not_change_agency_staff():
     officer = officer_make(agency=agency)
     with pytest.raises(PermissionDenied):
         services.officer_update(actor=supervisor, officer=officer, post="队长")
+
+
+def test_the_officer_list_shows_each_officer_s_department(client):
+    # Two officers of the same name told apart by their 内设机构 on the list, as in the picker.
+    agency = agency_make()
+    officer_make(agency=agency, name="王芳", department="执法一中队")
+    officer_make(agency=agency, name="王芳", department="法制股")
+    client.force_login(user_make(role=Role.AGENCY_ADMIN, agency=agency))
+    html = client.get(reverse("registry:officer_list")).content.decode()
+    assert "<th>内设机构</th>" in html
+    assert "<td>执法一中队</td>" in html and "<td>法制股</td>" in html

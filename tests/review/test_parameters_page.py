@@ -3,12 +3,13 @@ its basis and its status, for reviewers, supervisors and system administrators; 
 neither shown it nor told on their pages that a rule is unverified."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role
-from sanxiang.procedure.parameters import parameters_default
+from sanxiang.procedure.parameters import ParameterSet, parameters_default, parameters_parse
 from sanxiang.review.parameter_list import parameters_unverified
 from tests.factories import agency_make, officer_make, user_make
 from tests.web.crawl import english_words, page_read
@@ -68,3 +69,48 @@ def test_values_are_read_in_chinese_units():
     assert describe("coercion.deadlines.due_soon_days").status == "平台规则，待核实"
     assert describe("team.legal_reviewer_min_ratio").status == "待核实"
     assert all(english_words(r.value + r.reference) == [] for r in rows.values())
+
+
+def test_the_page_is_in_chinese_only_and_shows_what_is_to_be_checked_in_chinese(client):
+    # The checking notes of the parameter files (“（待核实：…）”) are written in Chinese and shown to
+    # the legal staff beside the basis; no Latin word is on the page, not even in a note.
+    parameters = parameters_default()
+    noted = [parameters[n] for n in parameters.names() if parameters[n].note]
+    assert len(noted) > 30
+    assert [p.name for p in noted if re.search(r"[A-Za-z]", p.note)] == []
+    client.force_login(_user(Role.REVIEWER))
+    html = client.get(reverse("review:parameters")).content.decode()
+    main = re.search(r"<main[^>]*>(.*)</main>", html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert re.findall(r"[A-Za-z]+", text) == []
+    assert page_read(html)[0] == []
+    assert "核实要点：法律未规定期限" in html  # penalty.statement.window_working_days's note
+    assert html.count('data-testid="parameter-note"') == sum(1 for p in noted if p.unverified)
+
+
+def test_a_platform_rule_is_told_by_its_chinese_note():
+    # A basis that does not say so itself is a platform rule when its note says 平台规则.
+    text = """
+[local.alert_days]
+description = "到期前提醒的日数"
+reference = "某县执法监督办法（待核实：平台规则，不是法律规定）"
+unverified = true
+unit = "days"
+[[local.alert_days.values]]
+from = 2020-01-01
+value = 3
+
+[local.review_days]
+description = "审核期限"
+reference = "某县法制审核办法（待核实：各地规定不同）"
+unverified = true
+unit = "working days"
+[[local.review_days.values]]
+from = 2020-01-01
+value = 5
+"""
+    rows = parameters_unverified(on=dt.date(2026, 12, 1), parameters=ParameterSet(parameters_parse(text)))
+    assert [(r.reference, r.status, r.note) for r in rows] == [
+        ("某县执法监督办法", "平台规则，待核实", "平台规则，不是法律规定"),
+        ("某县法制审核办法", "待核实", "各地规定不同"),
+    ]

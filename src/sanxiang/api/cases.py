@@ -6,7 +6,7 @@ the same form as the page's."""
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field as SchemaField
 from ninja import Path, Query, Router, Schema
 from pydantic import AfterValidator, WithJsonSchema
@@ -27,6 +27,7 @@ from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
 from sanxiang.cases.models import Case
+from sanxiang.evidence.services import record_capture_parse
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import OFFICERS_ACT
@@ -137,12 +138,45 @@ class ActionOut(Schema):
     data_schema: str = SchemaField("", description="该步骤 data 的 OpenAPI 组件名（StepData_<程序>_<步骤>）")
 
 
+DEVICE_TIME_DESCRIPTION = (
+    "设备上记录（或更正）的时间，ISO 8601 格式并带时区，如 2026-03-10T09:30:00+08:00；离线填写、联网后补传时填写，"
+    "与服务器收到的时间一并记入账本。不得早于三十天前或晚于一天后。可不填"
+)
+
+
 class ActionIn(Schema):
     # Parsed as an object here and by the step's form in the view (Chinese messages per field);
     # documented as the union of every step's data (api/steps.py explains the choice).
     data: Annotated[dict[str, Any], WithJsonSchema(STEP_DATA_PLACEHOLDER)] = SchemaField(
         default_factory=dict, description="该步骤表单的字段值：见组件 StepData_<程序>_<步骤>，或 GET …/actions 的 fields"
     )
+    # Checked as the case page checks its hidden field (evidence.services.record_capture_parse).
+    device_time: Text(40) | None = SchemaField(None, description=DEVICE_TIME_DESCRIPTION)
+
+
+class CorrectionIn(Schema):
+    data: Annotated[dict[str, Any], WithJsonSchema(STEP_DATA_PLACEHOLDER)] = SchemaField(
+        ..., description="更正后的全部字段值（与该记录的步骤表单相同，见 GET …/records 的 action 对应的 StepData 组件）"
+    )
+    reason: Text(500, multiline=True) = SchemaField(..., description="更正的理由")
+    device_time: Text(40) | None = SchemaField(None, description=DEVICE_TIME_DESCRIPTION)
+
+
+class CorrectionOut(Schema):
+    at: str
+    by: str
+    reason: str
+    fields: list[str] = SchemaField(..., description="更正的字段")
+
+
+class RecordOut(Schema):
+    id: int
+    action: str
+    label: str
+    on: str = SchemaField(..., description="记录的日期")
+    values: dict[str, Any] = SchemaField(..., description="各字段当前的值（已按更正后的值）")
+    correctable: bool = SchemaField(..., description="案件当前状态下能否更正")
+    corrections: list[CorrectionOut]
 
 
 def _case_out(case: Case) -> dict:
@@ -255,6 +289,43 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
     ]
 
 
+class _Invalid(Exception):
+    """Input that the step's form or the capture check refused: answered 422 with its fields."""
+
+    def __init__(self, body: dict) -> None:
+        super().__init__("invalid")
+        self.body = body
+
+
+def _step_data_parse(case: Case, step, data: dict[str, Any]) -> dict[str, Any]:
+    """The step's data checked by the step's form, as the page checks it; _Invalid naming each field."""
+    officers = [(str(pk), name) for pk, name in Officer.objects.filter(agency_id=case.agency_id).values_list("pk", "name")]
+    case_officers = [(str(pk), name) for pk, name in case.officers.values_list("pk", "name")]
+    # JSON can give a list or an object where the form expects one value; Django's date fields
+    # then fail with AttributeError (a 500). Refused here, at the door where JSON becomes form data.
+    shapes = {
+        spec.name: ["应为单个值，不能是列表或对象"]
+        for spec in step.fields
+        if spec.kind not in MULTIPLE_KINDS and isinstance(data.get(spec.name), list | dict)
+    }
+    if shapes:
+        raise _Invalid(_invalid(shapes))
+    form = step_form_class(step, agency_officers=officers, case_officers=case_officers)(data=data)
+    if not form.is_valid():
+        raise _Invalid(_invalid(form.errors))
+    return form.cleaned_data
+
+
+def _device_time_parse(text: str | None, *, action: str) -> dt.datetime | None:
+    """`device_time` checked as the page's hidden field is (format, and not too far from the
+    server's clock); _Invalid naming the field."""
+    try:
+        return record_capture_parse(fields={"device_time": text or ""}, step=action).device_time
+    except Refused as refusal:
+        raise _Invalid({"error": {"code": "invalid", "message": "请求格式不正确"},
+                        "violations": [v.as_dict() for v in refusal.violations]}) from None
+
+
 @router.post(
     "/cases/{case_id}/actions/{action}",
     response=answers({200: CaseOut}, 403, 404, 409),
@@ -271,19 +342,56 @@ def case_action_perform(
     step = selectors.step_for(case, action)
     if step is None:
         raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", "数据校验", "action")])
-    officers = [(str(pk), name) for pk, name in Officer.objects.filter(agency_id=case.agency_id).values_list("pk", "name")]
-    case_officers = [(str(pk), name) for pk, name in case.officers.values_list("pk", "name")]
-    # JSON can give a list or an object where the form expects one value; Django's date fields
-    # then fail with AttributeError (a 500). Refused here, at the door where JSON becomes form data.
-    shapes = {
-        spec.name: ["应为单个值，不能是列表或对象"]
-        for spec in step.fields
-        if spec.kind not in MULTIPLE_KINDS and isinstance(payload.data.get(spec.name), list | dict)
-    }
-    if shapes:
-        return Status(422, _invalid(shapes))
-    form = step_form_class(step, agency_officers=officers, case_officers=case_officers)(data=payload.data)
-    if not form.is_valid():
-        return Status(422, _invalid(form.errors))
-    case = services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data)
+    try:
+        data = _step_data_parse(case, step, payload.data)
+        device_time = _device_time_parse(payload.device_time, action=action)
+    except _Invalid as invalid:
+        return Status(422, invalid.body)
+    case = services.case_action_perform(actor=request.user, case=case, action=action, data=data, device_time=device_time)
+    return Status(200, _case_out(case))
+
+
+@router.get("/cases/{case_id}/records", response=answers({200: list[RecordOut]}, 404))
+def case_record_list(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
+    """本案记录的事实（各记录类步骤填写的内容，如询问笔录），最早的在前；correctable 表示当前能否更正。"""
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    return [
+        {
+            "id": record["id"],
+            "action": record["action"],
+            "label": record["label"],
+            "on": record["on"],
+            "values": record["values"],
+            "correctable": selectors.record_correctable(case=case, record=record),
+            "corrections": [{"at": c["at"], "by": c["by"], "reason": c["reason"], "fields": list(c["changes"])}
+                            for c in record.get("corrections") or []],
+        }
+        for record in selectors.case_recorded(case)
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/records/{record_id}/corrections",
+    response=answers({200: CaseOut}, 403, 404, 409),
+)
+def case_record_correct(
+    request: HttpRequest, payload: CorrectionIn, case_id: int = Path(..., ge=1, le=ID_MAX),
+    record_id: int = Path(..., ge=1, le=ID_MAX),
+):
+    """更正本案的一项记录：data 为更正后的全部字段（按该记录的步骤表单校验，不合格时返回 422 并指明字段），
+    reason 为更正的理由。账本保留原记录，另记一条更正（谁、何时、为何、改了哪些字段）；依规定不能更正时
+    返回 409，列出全部理由。"""
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
+    record = selectors.case_recorded_get(case, record_id)
+    step = selectors.step_for(case, record["action"]) if record is not None else None
+    if step is None:
+        raise Http404
+    try:
+        data = _step_data_parse(case, step, payload.data)
+        device_time = _device_time_parse(payload.device_time, action=record["action"])
+    except _Invalid as invalid:
+        return Status(422, invalid.body)
+    case = services.case_record_correct(actor=request.user, case=case, record_id=record_id, data=data,
+                                        reason=payload.reason, device_time=device_time)
     return Status(200, _case_out(case))

@@ -61,6 +61,7 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
         "agency_id": officer.agency_id,
         "name": officer.name,
         "post": officer.post,
+        "department": officer.department,
         "id_number": officer.id_number if full else officer.id_number_masked,
         "staffing_type": officer.staffing_type,
         "is_legal_reviewer": officer.is_legal_reviewer,

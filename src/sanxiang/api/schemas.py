@@ -113,6 +113,7 @@ class OfficerOut(Schema):
     agency_id: int
     name: str
     post: str
+    department: str = Field(..., description="内设机构（如执法一中队、法制股），区分同名人员；未填写时为空字符串")
     id_number: str
     staffing_type: str
     is_legal_reviewer: bool

@@ -634,7 +634,8 @@ def _stored_value_parsed(field, value: Any) -> Any:
 
 
 @transaction.atomic
-def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[str, Any], reason: str) -> Case:
+def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[str, Any], reason: str,
+                        device_time: dt.datetime | None = None) -> Case:
     """Correct a record of the case (its form values, already parsed by the step's form) by a
     correction entry: the ledger keeps the original step entry and adds this one, which says who,
     when, why and which fields changed (old → new; personal text by its digest, as the step's own
@@ -647,7 +648,8 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     report, the review, the 告知书 and the decision rest on what was recorded then; the procedure
     decides, `procedure.steps.record_correction_problems`). Documents already issued are never
     rewritten: the page says the record was corrected after them. The case's family is locked as
-    `case_action_perform` locks it."""
+    `case_action_perform` locks it. `device_time` (when the officer's device says the correction
+    was written, perhaps offline) is kept in the entry beside the ledger's own time, as for a step."""
     case = _case_family_lock(case)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     record = selectors.case_recorded_get(case, record_id)
@@ -713,6 +715,7 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
                 state_to=case.state,
                 on=on,
                 documents=[],
+                device_time=device_time,
             ),
             actor=actor,
         )

@@ -33,6 +33,7 @@ from sanxiang.cases.services import CORRECTION_REASON
 from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import PLATFORM_RULE
+from sanxiang.procedure import citations
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
 
@@ -101,7 +102,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
             return redirect(case)
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "cases/case_form.html", {"form": form, "party_form": party_form, "refused": refused}, status=status
+        request, "cases/case_form.html",
+        {"form": form, "party_form": party_form, "refused": refused, "summary_basis": citations.SUMMARY_PROCEDURE},
+        status=status,
     )
 
 
@@ -230,6 +233,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "timeline": selectors.case_timeline(case=case),
             "records": sorted(selectors.spec_of(case).record_label(r) for r in snapshot.records),
             "review": selectors.case_review_view(case=case, snapshot=snapshot, on=today),
+            "discussion_basis": citations.COLLECTIVE_DISCUSSION,
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
             "can_act": can_act,

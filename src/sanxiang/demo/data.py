@@ -67,6 +67,11 @@ class AgencyTemplate:
     head_post: str = "局长"
     reviewer_post: str = "政策法规股股长"  # the first reviewer's; the others are 法制审核员
     posts: tuple[str, ...] = ("一级主任科员", "二级主任科员", "四级主任科员", "一级科员", "二级科员", "科员")
+    # 内设机构 (Officer.department): the head's, the legal reviewers', and those the other officers
+    # are spread over in turn (a post that names its own 股 or 所 keeps it).
+    head_department: str = "局机关"
+    reviewer_department: str = "政策法规股"
+    departments: tuple[str, ...] = ("综合执法股", "监督检查股")
     entrusting: str = ""  # key of the entrusting template (受委托组织 only)
     credit_prefix: str = "11"  # 登记管理部门码 + 机构类别码: 11 机关, 12 事业单位
     credit_region: str = "county"  # or "city": the 分局 of a city bureau registers in the city
@@ -88,6 +93,7 @@ class AgencyTemplate:
 INSTITUTION_STAFFING = (("public_institution", 70), ("civil_service_managed", 30))
 TOWN_STAFFING = (("administrative", 60), ("public_institution", 40))
 BRIGADE_POSTS = ("执法队员", "执法队员", "执法中队长", "执法中队副中队长", "专业技术人员")
+BRIGADE_DEPARTMENTS = ("执法一中队", "执法二中队", "执法三中队")
 
 # --- Laws and regulations cited below -------------------------------------------------------
 
@@ -809,6 +815,7 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         8,
         JUDICIAL_MATTERS,
         posts=("行政执法协调监督股股长", "行政执法监督员", "一级主任科员", "四级主任科员", "一级科员"),
+        departments=("行政执法协调监督股", "法治督察股"),
         is_judicial_bureau=True,
     ),
     AgencyTemplate(
@@ -828,6 +835,7 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
             "一级科员",
             "二级科员",
         ),
+        departments=("综合执法股", "食品安全监管股", "特种设备安全监察股"),
         is_main=True,
         irregular=1,
         party_weight=10,
@@ -864,6 +872,9 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         head_post="大队长",
         reviewer_post="法制审核员",
         posts=BRIGADE_POSTS,
+        head_department="大队部",
+        reviewer_department="法制审核室",
+        departments=BRIGADE_DEPARTMENTS,
         entrusting="transport",
         credit_prefix="12",
         irregular=2,
@@ -891,6 +902,9 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         head_post="大队长",
         reviewer_post="法制审核员",
         posts=BRIGADE_POSTS,
+        head_department="大队部",
+        reviewer_department="法制审核室",
+        departments=BRIGADE_DEPARTMENTS,
         entrusting="agriculture",
         credit_prefix="12",
         party_weight=2,
@@ -940,6 +954,8 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         12,
         HEALTH_MATTERS,
         head_post="主任",
+        head_department="委机关",
+        departments=("综合监督股", "卫生健康综合监督执法队"),
         party_weight=2,
         party_trades=("医疗管理", "健康管理", "医疗服务"),
     ),
@@ -964,6 +980,9 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         head_post="大队长",
         reviewer_post="法制审核员",
         posts=BRIGADE_POSTS,
+        head_department="大队部",
+        reviewer_department="法制审核室",
+        departments=BRIGADE_DEPARTMENTS,
         entrusting="culture",
         credit_prefix="12",
         party_weight=1,
@@ -991,6 +1010,7 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         40,
         CITY_MATTERS,
         posts=("执法中队长", "执法队员", "执法队员", "一级主任科员", "四级主任科员", "一级科员"),
+        departments=("执法一中队", "执法二中队", "执法三中队", "执法四中队"),
         reviewers=1,
         irregular=3,
         party_weight=5,
@@ -1060,6 +1080,9 @@ AGENCY_TEMPLATES: tuple[AgencyTemplate, ...] = (
         head_post="大队长",
         reviewer_post="法制审核员",
         posts=("消防监督员", "防火监督员", "参谋", "宣传员"),
+        head_department="大队部",
+        reviewer_department="法制审核室",
+        departments=("防火监督组", "综合组"),
         party_weight=2,
         party_trades=("酒店管理", "商贸", "娱乐"),
         staffing=(("administrative", 100),),
@@ -1110,6 +1133,9 @@ TOWN_TEMPLATE = AgencyTemplate(
     head_post="综合行政执法队队长",
     reviewer_post="法制审核员",
     posts=("综合行政执法队队员", "综合行政执法队队员", "科员", "一级科员"),
+    head_department="综合行政执法队",
+    reviewer_department="司法所",
+    departments=("综合行政执法队",),
     party_weight=1,
     party_trades=("牧业", "养殖", "商贸"),
     staffing=TOWN_STAFFING,

@@ -89,6 +89,7 @@ class OfficerSpec:
     post: str
     id_number: str
     staffing_type: str
+    department: str = ""
     has_legal_qualification: bool = False
     is_legal_reviewer: bool = False
     status: str = "active"
@@ -98,6 +99,7 @@ class OfficerSpec:
         return {
             "name": self.name,
             "post": self.post,
+            "department": self.department,
             "id_number": self.id_number,
             "staffing_type": self.staffing_type,
             "has_legal_qualification": self.has_legal_qualification,
@@ -442,6 +444,7 @@ class CountyGenerator:
                 agency_key=planned.spec.key,
                 name=self._person_name(people, male=male),
                 post=post,
+                department=self._department(planned, role, post, index),
                 id_number=self._id_number(
                     people, self._birthplace(people, planned.county), male=male, ages=(24, 58)
                 ),
@@ -675,6 +678,20 @@ class CountyGenerator:
         return rng.choice(data.HAN_SURNAMES) + rng.choice(
             data.HAN_GIVEN_MALE if male else data.HAN_GIVEN_FEMALE
         )
+
+    @staticmethod
+    def _department(planned: _PlannedAgency, role: str, post: str, index: int) -> str:
+        """The officer's 内设机构: a post naming its 股 or 所 keeps it; the others are spread over the
+        agency's departments in turn (no random draw, so the rest of the county stays the same)."""
+        template = planned.template
+        if role == "head":
+            return template.head_department
+        if role == "reviewer":
+            return template.reviewer_department
+        for unit in ("所", "股"):
+            if unit in post and not post.startswith(unit):
+                return post[: post.index(unit) + 1]
+        return template.departments[index % len(template.departments)]
 
     def _post(self, rng: random.Random, planned: _PlannedAgency) -> str:
         post = rng.choice(planned.template.posts)

@@ -19,6 +19,8 @@ MATTER_LEGAL_BASIS = penalty_article(39)
 ENTRUSTMENT = penalty_article(20)
 # At least two officers with certificates carry out an investigation or inspection.
 OFFICERS_ACT = penalty_article(42)
+# The summary procedure (简易程序): a warning or a small fine decided on the spot.
+SUMMARY_PROCEDURE = penalty_article(51)
 # The whole process of enforcement is recorded, step by step, in its order.
 PROCESS_RECORDED = penalty_article(47)
 # Complex or major cases are decided by the leaders' collective discussion.
@@ -57,6 +59,7 @@ __all__ = [
     "PERSONAL_INFORMATION_NOT_PUBLISHED",
     "PROCESS_RECORDED",
     "PUBLICATION_WITHDRAWAL",
+    "SUMMARY_PROCEDURE",
     "THIRD_PARTIES_NOT_NAMED",
     "WORKING_DAYS",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, access_recorded, access_target_set
+from sanxiang.procedure import citations
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication import selectors, services
 
@@ -68,6 +69,7 @@ def _page(request: HttpRequest, draft, *, approve_form=None, withdraw_form=None,
             "can_publish": services.user_can_publish(request.user, draft.agency_id),
             "refused": refused,
             "today": timezone.localdate(),
+            "withdrawal_basis": citations.PUBLICATION_WITHDRAWAL,
         },
         status=status,
     )

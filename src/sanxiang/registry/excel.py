@@ -122,6 +122,9 @@ class Column:
     # Credit codes and ID numbers are upper-cased as the services store them; other codes
     # (事项编码, 执法证号) are kept exactly as the unit writes them.
     uppercase: bool = False
+    # A column added to the template after files were made from it: a file without the column
+    # still imports, and its records keep what is stored there.
+    added_later: bool = False
 
     def labels(self) -> dict[str, Any]:
         """Cell text -> stored value."""
@@ -199,6 +202,13 @@ SHEETS: dict[str, Sheet] = {
                 _code("执法主体统一社会信用代码", "agency", "所在执法主体的统一社会信用代码；单位管理员只能填写本单位"),
                 Column("姓名", "name", required=True, width=10),
                 Column("职务岗位", "post", width=16),
+                Column(
+                    "内设机构",
+                    "department",
+                    note="如：执法一中队、法制股；选择承办人员时据此区分同名人员",
+                    width=16,
+                    added_later=True,
+                ),
                 _code("公民身份号码", "id_number", ID_NUMBER_NOTE + "；系统按此号码识别同一人员"),
                 Column("人员身份", "staffing_type", CellType.CHOICE, required=True, choices=StaffingType, width=14),
                 Column("法律职业资格", "has_legal_qualification", CellType.BOOL, note="是否具有法律职业资格：是/否", width=12),
@@ -407,6 +417,7 @@ def _officer_rows(viewer: Actor) -> Iterator[list[Any]]:
             officer.agency.credit_code,
             officer.name,
             officer.post,
+            officer.department,
             _officer_id_number(viewer, officer),
             officer.staffing_type,
             officer.has_legal_qualification,
@@ -559,12 +570,13 @@ def _header_check(sheet: Sheet, header: Sequence[Any]) -> list[tuple[int, Column
         else:
             unknown.append(name)
         seen.add(name)
-    missing = [c.header for c in sheet.columns if c.header not in seen]
+    missing = [c.header for c in sheet.columns if c.header not in seen and not c.added_later]
     if not (unknown or duplicated or missing):
         return positions
     present = set(names) - {""}
     for other in SHEETS.values():
-        if other.kind != sheet.kind and {c.header for c in other.columns} == present:
+        headers = {c.header for c in other.columns}
+        if other.kind != sheet.kind and present in (headers, headers - {c.header for c in other.columns if c.added_later}):
             raise _FileRejected(
                 f"这是“{other.title}”的导入文件，不是“{sheet.title}”的。请在导入类型中选择“{other.title}”后重新导入"
             )

@@ -26,6 +26,7 @@ class ParameterRow:
     reference: str
     status: str
     since: dt.date | None
+    note: str = ""  # what is to be checked, in Chinese (the file's “（待核实：…）”)
 
 
 def _labels(values: list, labels: dict[str, str]) -> str:
@@ -82,7 +83,7 @@ def parameters_unverified(*, on: dt.date, parameters: ParameterSet | None = None
             value, since = parameter_value_text(parameter, period.value), period.start
         except ParameterMissing:
             value, since = "尚无施行中的值", None
-        platform = "platform rule" in parameter.note or parameter.reference.startswith(("本平台", "平台规则", "系统规则"))
+        platform = "平台规则" in parameter.note or parameter.reference.startswith(("本平台", "平台规则", "系统规则"))
         rows.append(ParameterRow(
             # The files explain a flag's values as true/false: 是/否, as the value column shows them.
             description=parameter.description.replace("true：", "是：").replace("false：", "否："),
@@ -90,5 +91,6 @@ def parameters_unverified(*, on: dt.date, parameters: ParameterSet | None = None
             reference=parameter.reference,
             status=STATUS_PLATFORM if platform else STATUS_UNVERIFIED,
             since=since,
+            note=parameter.note.removeprefix("待核实：").replace("待核实：", ""),
         ))
     return rows

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sanxiang.hooks import server_periodic_work
 from sanxiang.privatefiles import data_dir_ensure, secret_key_read_or_create
 
 # What waitress takes from the reverse proxy, and only from the proxy's own address: the scheme
@@ -41,6 +42,9 @@ def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
 
     from sanxiang.wsgi import application
 
+    # The daily work (expired sessions, ...) runs in the background, once a day across servers.
+    if server_periodic_work.installed:
+        server_periodic_work()
     stdout.write(f"\nSanxiang 正在 http://{host}:{port}/ 提供服务（Ctrl+C 停止）")
     serve(application, host=host, port=port, **serve_options(threads=threads))
 
