@@ -2,5 +2,6 @@
 coordination and plans; complaints). Django finds them all through this package."""
 
 from sanxiang.supervision.models.matters import MATTER_SOURCE_CHOICES, Matter
+from sanxiang.supervision.models.complaints import Complainant, Complaint, ComplaintCounter  # part D
 
-__all__ = ["MATTER_SOURCE_CHOICES", "Matter"]
+__all__ = ["MATTER_SOURCE_CHOICES", "Complainant", "Complaint", "ComplaintCounter", "Matter"]
