@@ -23,9 +23,16 @@ from sanxiang.supervision.complaint_services import (
     complaint_receive,
 )
 from sanxiang.supervision.models import Complaint
-from tests.supervision.complaint_support import NAME, PHONE, complaint_file, desk_public, form_token, valid_id_number
-from tests.supervision.support import supervisor_user_make
 from tests.factories import agency_make
+from tests.supervision.complaint_support import (
+    NAME,
+    PHONE,
+    complaint_file,
+    desk_public,
+    form_token,
+    valid_id_number,
+)
+from tests.supervision.support import supervisor_user_make
 
 pytestmark = pytest.mark.django_db
 

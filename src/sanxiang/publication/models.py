@@ -373,3 +373,6 @@ class PublicFormAttempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "address_digest", "at"], name="publication_form_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

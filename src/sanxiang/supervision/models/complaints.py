@@ -35,6 +35,9 @@ class ComplaintCounter(models.Model):
             models.UniqueConstraint(fields=["bureau", "year"], name="supervision_complaint_counter_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Complaint(models.Model):
     matter = models.OneToOneField(
