@@ -18,6 +18,7 @@ from sanxiang.access.services import AccessTarget, access_recorded, access_targe
 from sanxiang.procedure.supervision.complaints import (
     COMPLAINT_CHANNEL_LABELS,
     COMPLAINT_PUBLIC_STATUS_LABELS,
+    LEADS_BASIS,
     PENDING_REMEDY_LABELS,
     ComplaintChannel,
     PendingRemedy,
@@ -54,9 +55,13 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@access_recorded(AccessAction.VIEW)
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    """The complaint (its text may name people too): recorded in the access log like the complainant."""
     _require_reader(request)
     complaint = selectors.complaint_get(viewer=request.user, complaint_id=complaint_id)
+    access_target_set(request, AccessTarget("supervision.complaint", complaint.pk,
+                                            f"投诉举报（{complaint.receipt_number}）", agency_id=complaint.agency_id))
     return render(request, "supervision/complaints/detail.html", {
         "complaint": complaint,
         "status": _status_label(complaint),
@@ -127,4 +132,4 @@ def lead_new(request: HttpRequest) -> HttpResponse:
             return redirect("supervision:complaint_detail", complaint_id=complaint.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "supervision/complaints/lead_form.html",
-                  {"form": form, "refused_general": refused_general}, status=status)
+                  {"form": form, "refused_general": refused_general, "basis": LEADS_BASIS}, status=status)
