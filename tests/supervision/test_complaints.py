@@ -256,3 +256,19 @@ def test_tracking_is_limited_per_address():
 def test_tracking_requires_csrf():
     client = Client(enforce_csrf_checks=True)
     assert client.post(reverse("complaints:track"), {"receipt_number": "x", "query_code": "y"}).status_code == 403
+
+
+def test_publishing_the_status_of_a_matter_that_is_no_complaint_changes_nothing():
+    """Part A calls complaint_status_publish on every state change, whatever the matter's source."""
+    from django.db import transaction
+
+    from sanxiang.supervision.complaint_services import complaint_status_publish
+    from sanxiang.supervision.models import Matter
+
+    desk = desk_public()
+    matter = Matter.objects.create(bureau=desk.bureau, agency=desk.agency, number="日常-1", source="routine",
+                                   state="accepted", subject="日常监督", received_on=dt.date.today())
+    before = Entry.objects.count()
+    with transaction.atomic():
+        complaint_status_publish(matter=matter)
+    assert Entry.objects.count() == before and not PublicComplaint.objects.exists()
