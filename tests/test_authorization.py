@@ -18,6 +18,7 @@ from sanxiang.cases.services import case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
+from sanxiang.supervision.complaint_services import complaint_receive
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,11 @@ URL_MATRIX = {
     "publication:document_publish": (None, "document_publish"),
     "publication:dual_publicity": (None, "any"),
     "publication:annual": (None, "any"),
+    # issue 14, part D: complaints and leads (the bureau's supervisors only)
+    "supervision:complaint_list": (None, "supervisors"),
+    "supervision:lead_new": (None, "supervisors"),
+    "supervision:complaint_detail": ("complaint", "supervisors"),
+    "supervision:complainant_detail": ("complaint", "supervisors"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -136,13 +142,15 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_admin": role in (Role.SYSTEM_ADMIN, Role.AGENCY_ADMIN),
         "user_of_agency": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
+        "supervisors": role == Role.SUPERVISOR,
     }[rule]
 
 
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication"):
+    for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
+                      "supervision"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
@@ -193,6 +201,11 @@ def world():
                 case=case, agency=agency, decided_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 3),
                 original={"title": f"{label}案件"}, public={"title": f"{label}案件"},
             ),
+            # A complaint about the agency (issue 14, part D), received by the county's bureau.
+            "complaint": complaint_receive(
+                agency_id=agency.pk, channel="portal", anonymous=False, name=f"{label}投诉人", phone="13900000000",
+                id_number="", happened_on=None, description=f"{label}执法人员未出示执法证件。", pending_remedy="none",
+            )[0],
         }
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
@@ -209,7 +222,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id", "draft": "draft_id", "user": "user_id"}[subject]
+             "document": "document_id", "draft": "draft_id", "user": "user_id",
+             "complaint": "complaint_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

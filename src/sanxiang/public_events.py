@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sanxiang.hooks import EventBus
+from sanxiang.hooks import EventBus, Slot
 
 
 @dataclass(frozen=True)
@@ -62,4 +62,75 @@ def catalogue_published_subscribe(handler: Callable[[CataloguePublished], object
 
 def catalogue_published_emit(event: CataloguePublished) -> None:
     """Deliver `event` to every subscriber now; a subscriber's exception propagates (and rolls back)."""
+    PUBLIC_EVENTS.emit(event)
+
+
+# --- complaints from the public (投诉举报; issue 14, part D) ------------------------------------------
+# The portal takes a complaint and hands it to the supervision app through `complaint_submit` (a slot
+# the supervision app fills in its AppConfig.ready: the portal never imports it). Whenever the
+# complaint's public status changes, the supervision app emits `ComplaintStatusPublished` and
+# publication writes the one public row the tracking page reads.
+
+
+@dataclass(frozen=True)
+class ComplaintSubmission:
+    """A complaint as the public form takes it (all text as typed, trimmed)."""
+
+    agency_id: int  # the registry's agency number (PublicAgency.source_id)
+    anonymous: bool
+    name: str
+    phone: str
+    id_number: str
+    happened_on: dt.date | None
+    description: str
+    pending_remedy: str  # procedure.supervision.complaints.PendingRemedy
+
+
+@dataclass(frozen=True)
+class ComplaintReceipt:
+    """What the complainant is shown once: the receipt number, the secret query code, and (when the
+    dispute is already before 复议 or 诉讼) where to go instead."""
+
+    receipt_number: str
+    query_code: str
+    received_on: dt.date
+    bureau_name: str
+    notice: str
+
+
+class ComplaintRefused(Exception):
+    """The complaint was not taken: Chinese messages by form field (None: the whole form)."""
+
+    def __init__(self, errors: dict[str | None, list[str]]):
+        self.errors = errors
+        super().__init__("；".join(m for messages in errors.values() for m in messages))
+
+
+# complaint_submit(submission: ComplaintSubmission, *, ip_address: str | None) -> ComplaintReceipt,
+# raising ComplaintRefused.
+complaint_submit: Slot[Callable[..., ComplaintReceipt]] = Slot("complaint_submit")
+
+
+@dataclass(frozen=True)
+class ComplaintStatusPublished:
+    """A complaint's public status: only what the tracking page may show (no personal data, no
+    internal note). `query_code_digest` lets publication check a query code it never sees in clear."""
+
+    receipt_number: str
+    query_code_digest: str
+    bureau_name: str
+    agency_name: str
+    received_on: dt.date
+    status: str  # procedure.supervision.complaints.ComplaintPublicStatus
+    status_label: str
+    status_on: dt.date
+    reason: str  # the category of a refusal, in the public's words
+    outcome: str  # the outcome written for the public
+
+
+def complaint_status_subscribe(handler: Callable[[ComplaintStatusPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(ComplaintStatusPublished, handler, atomic=True)
+
+
+def complaint_status_emit(event: ComplaintStatusPublished) -> None:
     PUBLIC_EVENTS.emit(event)

@@ -46,6 +46,7 @@ urlpatterns = [
     path("staff/publication/", include("sanxiang.publication.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("catalogues/", include("sanxiang.portal.catalogues")),
+    path("complaints/", include("sanxiang.portal.complaints")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),
     path("admin/", admin.site.urls),

@@ -33,8 +33,12 @@ ALLOWED = (
     "sanxiang.publication.public_files",
     "sanxiang.procedure",
     "sanxiang.portal",
+    # 投诉举报 (issue 14, part D): the public status rows and the per-address limit of the public forms,
+    # and the typed slot through which the form hands a complaint to the supervision app.
+    "sanxiang.publication.complaints",
+    "sanxiang.public_events",
 )
-INTERNAL_TABLES = ("cases_", "registry_", "accounts_", "evidence_", "access_", "ledger_", "review_",
+INTERNAL_TABLES = ("cases_", "registry_", "accounts_", "evidence_", "access_", "ledger_", "review_", "supervision_",
                    "publication_publicationdraft", "auth_", "django_session")
 
 

@@ -157,8 +157,8 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine"]
     assert list(waiting(w.officer, on)) == ["deadline", "fine"]
     assert list(waiting(w.admin, on)) == ["publication"]
-    assert waiting(w.supervisor, on) == {}
-    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine"}
+    assert waiting(w.supervisor, on) == {"complaint": []}  # issue 14, part D: complaints to triage
+    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

@@ -26,6 +26,8 @@ OBJECT_KIND_LABELS = {
     "registry.officers": _("执法人员"),
     "registry.certificates": _("执法证"),
     "registry.matters": _("执法事项"),
+    "supervision.complaint": _("投诉举报"),
+    "supervision.complainant": _("投诉举报人信息"),
 }
 
 

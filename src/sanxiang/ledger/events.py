@@ -64,6 +64,8 @@ class EventKind(StrEnum):
     # supervision: 备案 of major decisions, 执法协调, annual plan and 评议 (issue 14, part C)
 
     # supervision: complaints from the public portal (issue 14, part D)
+    SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"
+    SUPERVISION_COMPLAINT_STATUS_PUBLISHED = "supervision.complaint_status_published"
 
 
 

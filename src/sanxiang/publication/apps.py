@@ -33,6 +33,11 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.catalogues import public_catalogue_record
 
         catalogue_published_subscribe(public_catalogue_record)
+        # 投诉举报: the public status of a complaint, published by the supervision app (issue 14, part D).
+        from sanxiang.public_events import complaint_status_subscribe
+        from sanxiang.publication.complaints import public_complaint_record
+
+        complaint_status_subscribe(public_complaint_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

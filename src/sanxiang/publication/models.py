@@ -333,3 +333,46 @@ class AnnualAct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind} {self.on}"
+
+
+class PublicComplaint(models.Model):
+    """投诉举报的办理情况 as the public tracking page shows it (issue 14, part D): written by
+    `publication.complaints` when the supervision app publishes the complaint's status, and nothing
+    else. No personal data and no internal note: the receipt number, the agency complained about,
+    dates and the public status, reason category and outcome. The query code is held as a salted
+    digest only."""
+
+    receipt_number = models.CharField(_("受理编号"), max_length=40, unique=True)
+    query_code_digest = models.CharField(max_length=120)
+    bureau_name = models.CharField(_("受理机关"), max_length=100)
+    agency_name = models.CharField(_("被投诉机关"), max_length=100)
+    received_on = models.DateField(_("收到日期"))
+    status = models.CharField(_("办理状态"), max_length=20)
+    status_label = models.CharField(_("办理状态"), max_length=20)
+    status_on = models.DateField(_("状态日期"))
+    reason = models.CharField(_("不予受理理由"), max_length=200, blank=True)
+    outcome = models.TextField(_("办理结果"), blank=True)
+    history = models.JSONField(_("办理过程"), default=list)  # [{"status_label", "on"}], oldest first
+    refreshed_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("公开的投诉举报办理情况")
+        verbose_name_plural = _("公开的投诉举报办理情况")
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class PublicFormAttempt(models.Model):
+    """One use of a public form (the complaint form, the complaint lookup) by a network address,
+    kept an hour to limit abuse. The address is held as a digest."""
+
+    scope = models.CharField(max_length=30)
+    address_digest = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "address_digest", "at"], name="publication_form_attempt")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"

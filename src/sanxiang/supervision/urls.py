@@ -1,7 +1,17 @@
 """The supervision desk's pages (/staff/supervision/), one list of paths per part."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sanxiang.supervision import complaint_views
 
 app_name = "supervision"
 
 urlpatterns: list = []
+
+# Part D: complaints from the public and leads from the 12345 hotline and the enterprise channel.
+urlpatterns += [
+    path("complaints/", complaint_views.complaint_list, name="complaint_list"),
+    path("complaints/leads/new/", complaint_views.lead_new, name="lead_new"),
+    path("complaints/<int:complaint_id>/", complaint_views.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:complaint_id>/complainant/", complaint_views.complainant_detail, name="complainant_detail"),
+]

@@ -10,6 +10,7 @@ from sanxiang.review.permissions import (
     user_can_read_review_supervision,
     user_has_review_desk,
 )
+from sanxiang.supervision.inbox import complaint_inbox_applies
 from sanxiang.web.inbox import request_inbox_count
 
 
@@ -47,6 +48,8 @@ def navigation(request: HttpRequest) -> dict:
         ("publication:dual_publicity", _("双公示数据")),
         ("publication:annual", _("年度执法数据")),
     ]
+    if complaint_inbox_applies(user):  # issue 14, part D
+        nav.append(("supervision:complaint_list", _("投诉举报")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

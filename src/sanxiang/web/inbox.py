@@ -32,6 +32,7 @@ from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
+from sanxiang.supervision import inbox as supervision_inbox  # issue 14, part D
 
 OPENING = "opening"
 REVIEW = "review"
@@ -39,6 +40,7 @@ DISCUSSION = "discussion"
 PUBLICATION = "publication"
 DEADLINE = "deadline"
 FINE = "fine"
+COMPLAINT = "complaint"  # issue 14, part D
 KIND_LABELS: dict[str, str] = {
     OPENING: "立案审批",
     REVIEW: "法制审核",
@@ -46,6 +48,7 @@ KIND_LABELS: dict[str, str] = {
     PUBLICATION: "公示审核",
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
+    COMPLAINT: supervision_inbox.COMPLAINT_KIND_LABEL,
 }
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -124,6 +127,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(DEADLINE)
     if user.agency_id is not None and (user.officer_id is not None or user.role == Role.AGENCY_HEAD):
         kinds.append(FINE)
+    if supervision_inbox.complaint_inbox_applies(user):
+        kinds.append(COMPLAINT)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -196,6 +201,9 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         if DEADLINE in kinds:
             items[DEADLINE] = [_deadline_item(row, on) for row in deadlines]
         items[FINE] = [_deadline_item(row, on) for row in fines]
+    if COMPLAINT in kinds:
+        items[COMPLAINT] = [InboxItem(what=r.what, number=r.number, title=r.title, url=r.url, since_label="收到于",
+                                      since=r.since) for r in supervision_inbox.complaint_inbox_rows(user=user)]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -215,6 +223,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
             agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
         )
         total += deadlines + fines
+    if COMPLAINT in kinds:
+        total += supervision_inbox.complaint_inbox_count(user=user)
     return total
 
 
