@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from sanxiang.accounts.models import Role
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.procedure.supervision.instruments import InstrumentState, review_period
 from sanxiang.procedure.violations import Refused
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
