@@ -94,7 +94,7 @@ def test_the_agency_reports_and_the_pair_accepts_through_the_pages():
 
 
 def test_agencies_never_see_each_others_instruments_and_supervisors_only_their_bureaus():
-    desk, matter, agency_user = desk_with_matter()
+    desk, matter, _ = desk_with_matter()
     instrument = instrument_issue(actor=desk.first, matter=matter, kind="opinion", findings="问题",
                                   supervisors=[desk.first, desk.second])
     other_agency_user = user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="他局"))
@@ -123,7 +123,7 @@ def test_overdue_is_flagged_on_both_sides_from_the_day_after_the_due_date():
 
 
 def test_the_list_costs_the_same_queries_whatever_the_number_of_instruments():
-    desk, matter, agency_user = desk_with_matter()
+    desk, matter, _ = desk_with_matter()
     client = client_for(desk.first)
     url = reverse("supervision:instrument_list")
 

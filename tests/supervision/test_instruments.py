@@ -15,6 +15,7 @@ from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.supervision.instruments import InstrumentState, review_period
 from sanxiang.procedure.violations import Refused
+from sanxiang.supervision.instrument_selectors import instruments_visible
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument
 from tests.factories import agency_make, user_make
@@ -176,6 +177,7 @@ def test_escalation_proposes_a_decision_which_is_recorded_when_the_government_is
     instrument_act(actor=desk.first, instrument=instrument, action="escalate", supervisors=[desk.first, desk.second])
     proposal = Instrument.objects.get(kind="decision_proposal")
     assert proposal.source == instrument and proposal.state == InstrumentState.PROPOSED and proposal.due_on is None
+    assert proposal not in instruments_visible(user=agency_user)  # the government has not issued it yet
     with pytest.raises(Refused) as refused:
         instrument_act(actor=desk.first, instrument=proposal, action="decision_record",
                        supervisors=[desk.first, desk.second])
@@ -184,6 +186,7 @@ def test_escalation_proposes_a_decision_which_is_recorded_when_the_government_is
                    decision_number="乌政监决〔2026〕1号", decision_on=TODAY, text="责令限期公示")
     proposal.refresh_from_db()
     assert proposal.state == InstrumentState.ISSUED and proposal.decision_number == "乌政监决〔2026〕1号"
+    assert proposal in instruments_visible(user=agency_user)
     assert proposal.due_on > TODAY
     # A recommendation is not escalated.
     recommendation = issue(desk, matter, kind="recommendation")

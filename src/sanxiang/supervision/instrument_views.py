@@ -35,7 +35,8 @@ KIND_CHOICES = [(k.value, label) for k, label in INSTRUMENT_KIND_LABELS.items()]
 
 class InstrumentForm(forms.Form):
     kind = forms.ChoiceField(label="文书种类", choices=KIND_CHOICES)
-    second = forms.TypedChoiceField(label="共同监督人员", coerce=int, help_text="监督文书须由两名以上持证监督人员共同制发")
+    second = forms.TypedChoiceField(label="共同监督人员", coerce=int, required=False, empty_value=None,
+                                    help_text="监督文书须由两名以上持证监督人员共同制发")
     findings = forms.CharField(label="发现的问题", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     required_actions = forms.CharField(label="要求（不填则用该文书的标准要求）", required=False,
                                        widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
