@@ -140,3 +140,36 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_instruments():
         instrument_issue(actor=desk.first, matter=other, kind="supervise_letter", findings="多",
                          supervisors=[desk.first, desk.second])
     assert count() == one
+
+
+def test_the_inbox_shows_what_waits_on_each_side_and_what_is_overdue():
+    from sanxiang.web.inbox import inbox_build, inbox_count
+
+    desk, matter, agency_user = desk_with_matter()
+    instrument = instrument_issue(actor=desk.first, matter=matter, kind="opinion", findings="问题",
+                                  supervisors=[desk.first, desk.second])
+
+    def numbers(user, kind, on=TODAY):
+        inbox = inbox_build(user=user, on=on)
+        assert inbox_count(user=user, on=on) == inbox.total
+        return [item.number for item in inbox.group(kind).items]
+
+    assert numbers(agency_user, "supervision_instrument") == [instrument.number]
+    assert numbers(desk.first, "supervision_instrument") == []
+    # Overdue from the day after the due date, on both sides, listed once.
+    late = instrument.due_on + dt.timedelta(days=1)
+    assert numbers(agency_user, "supervision_instrument", on=instrument.due_on) == [instrument.number]
+    assert numbers(agency_user, "supervision_instrument_overdue", on=late) == [instrument.number]
+    assert numbers(agency_user, "supervision_instrument", on=late) == []
+    assert numbers(desk.first, "supervision_instrument_overdue", on=late) == [instrument.number]
+    # Another agency sees nothing of it.
+    other = user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="他局"))
+    assert numbers(other, "supervision_instrument_overdue", on=late) == []
+    # Once the agency reports, the supervisors have it to read.
+    from sanxiang.supervision.instrument_services import instrument_act
+
+    instrument_act(actor=agency_user, instrument=instrument, action="report", text="已整改")
+    assert numbers(desk.first, "supervision_instrument") == [instrument.number]
+    assert numbers(agency_user, "supervision_instrument") == []
+    page = client_for(desk.first).get(reverse("web:inbox")).content.decode()
+    assert "待办理的监督文书" in page and instrument.number in page

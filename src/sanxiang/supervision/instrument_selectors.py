@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
@@ -133,36 +133,6 @@ def instrument_page(*, user: User, instrument_id: int, on: dt.date) -> Instrumen
         colleagues=list(bureau_supervisors(bureau_id=instrument.bureau_id).exclude(pk=user.pk)) if desk_side else [],
         officers=list(Officer.objects.filter(agency_id=instrument.agency_id).order_by("name")) if desk_side else [],
     )
-
-
-# --- inbox counts (hooked into web/inbox.py) ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InstrumentCounts:
-    waiting: int  # replies to read and objections to answer (supervisors); instruments to answer (agency)
-    overdue: int  # of those the agency owes or the 复查 owed, past the due date
-
-
-def instrument_counts(*, user: User, on: dt.date) -> InstrumentCounts:
-    """What waits for the user, in one query: supervisors — reports to read, objections to answer,
-    and the agency's replies overdue; an agency's staff — instruments to answer, and overdue."""
-    from django.db.models import Count
-
-    if user_is_supervisor(user):
-        rows = Instrument.objects.filter(bureau_id=user.agency_id)
-        turn = SUPERVISOR_TURN
-    elif user_is_agency_staff(user):
-        rows = Instrument.objects.filter(agency_id=user.agency_id)
-        turn = AGENCY_TURN
-    else:
-        return InstrumentCounts(0, 0)
-    late_states = [str(s) for s in AGENCY_TURN | {InstrumentState.OBJECTED}]
-    figures = rows.aggregate(
-        waiting=Count("id", filter=Q(state__in=[str(s) for s in turn])),
-        overdue=Count("id", filter=Q(state__in=late_states, due_on__lt=on)),
-    )
-    return InstrumentCounts(figures["waiting"] or 0, figures["overdue"] or 0)
 
 
 def notices_visible(*, user: User) -> QuerySet[Notice]:
