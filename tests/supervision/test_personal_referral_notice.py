@@ -118,3 +118,29 @@ def test_a_notice_is_approved_by_a_second_supervisor_and_then_seen_by_the_named_
     assert notice not in notices_visible(user=other_user)
     other_bureau = agency_make(name="他县司法局", is_judicial_bureau=True, region_code="150627")
     assert notice not in notices_visible(user=supervisor_user_make(bureau=other_bureau))
+
+
+def test_a_public_notice_is_published_redacted_and_no_personal_data_reaches_the_portal(client):
+    """第三十一条: a 通报 may be published to society; the public page carries no natural person's
+    name, ID number, phone, address or bank account (the redaction of decisions)."""
+    from sanxiang.publication.models import PublicSupervisionNotice
+
+    desk, matter, _ = desk_with_matter()
+    officer = officer_make(agency=desk.agency, name="周执法")
+    body = (f"经查，{desk.agency.name}执法人员周执法在检查中未出示执法证件，当事人李四（身份证号110101199003077777，"
+            "电话13912345678，住址：乌审旗嘎鲁图镇萨拉乌苏路88号，账号6222020200112233445）投诉后仍未纠正。")
+    notice = notice_draft(actor=desk.first, bureau=desk.bureau, title="关于执法证件出示问题的通报", body=body,
+                          scope="public", agencies=[desk.agency], matters=[matter], indicators="出示率 76%")
+    assert not PublicSupervisionNotice.objects.exists()  # not before approval
+    notice_approve(actor=desk.second, notice=notice)
+    listing = client.get(reverse("portal:supervision_notice_list")).content.decode()
+    assert "关于执法证件出示问题的通报" in listing
+    page = client.get(reverse("portal:supervision_notice_detail", args=[notice.pk])).content.decode()
+    assert desk.agency.name in page and "未出示执法证件" in page and "出示率 76%" in page
+    for secret in (officer.name, "110101199003077777", "13912345678", "萨拉乌苏路88号", "6222020200112233445"):
+        assert secret not in page, secret
+    # An internal 通报 is not published.
+    internal = notice_draft(actor=desk.first, bureau=desk.bureau, title="内部通报", body="内部", scope="internal",
+                            agencies=[desk.agency])
+    notice_approve(actor=desk.second, notice=internal)
+    assert client.get(reverse("portal:supervision_notice_detail", args=[internal.pk])).status_code == 404

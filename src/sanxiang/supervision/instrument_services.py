@@ -49,6 +49,7 @@ from sanxiang.procedure.supervision.instruments import (
     transition_next,
 )
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.public_events import SupervisionNoticePublished, supervision_notice_published_emit
 from sanxiang.registry.models import Agency, Certificate, Officer
 from sanxiang.registry.services import certificate_update
 from sanxiang.supervision import instrument_events as events
@@ -448,8 +449,8 @@ def notice_draft(
 
 @transaction.atomic
 def notice_approve(*, actor: User, notice: Notice, on: dt.date | None = None) -> Notice:
-    """A second supervisor of the bureau approves the 通报; from then on the named agencies see it
-    (and, when public, it is published)."""
+    """A second supervisor of the bureau approves the 通报; from then on the named agencies see it,
+    and a public one is published, redacted, through the public read model in the same transaction."""
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     violations = notice_approval_violations(
         drafted_by_id=notice.drafted_by_id, approver_id=actor.pk,
@@ -462,4 +463,15 @@ def notice_approve(*, actor: User, notice: Notice, on: dt.date | None = None) ->
     notice.approved_by, notice.approved_on = actor, on or _today()
     notice.save(update_fields=["approved_by", "approved_on"])
     entry_append(event=events.notice_event(notice=notice, approved=True), actor=actor)
+    if notice.scope == "public":
+        agencies = list(notice.agencies.all())
+        # The natural persons the platform knows around the 通报: the named agencies' officers and
+        # the officers of its matters; the public read model hides them wherever they appear.
+        persons = set(Officer.objects.filter(agency__in=agencies).values_list("name", flat=True))
+        persons |= {m.officer.name for m in notice.matters.select_related("officer") if m.officer_id}
+        supervision_notice_published_emit(SupervisionNoticePublished(
+            notice_id=notice.pk, bureau_name=notice.bureau.name, title=notice.title, body=notice.body,
+            indicators=notice.indicators, agencies=tuple(a.name for a in agencies), published_on=notice.approved_on,
+            basis=NOTICE_BASIS, persons=tuple(sorted(persons)),
+        ))
     return notice
