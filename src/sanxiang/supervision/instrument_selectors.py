@@ -12,17 +12,16 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.procedure.supervision.instruments import (
+    ACTION_LABELS,
     AGENCY_ACTIONS,
     AGENCY_TURN,
     INSTRUMENT_KIND_LABELS,
     SUPERVISOR_TURN,
     TRANSITIONS,
-    InstrumentAction,
     InstrumentKind,
     InstrumentState,
     is_overdue,
 )
-from sanxiang.registry.models import Officer
 from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice
 
 PAGE_SIZE = 30
@@ -110,10 +109,10 @@ class InstrumentPage:
     row: InstrumentRow
     supervisors: list[User]
     steps: list[InstrumentStep]
-    agency_actions: list[InstrumentAction]  # what the agency may do now (the viewer is its staff)
-    desk_actions: list[InstrumentAction]  # what the supervisors may do now (the viewer is one)
+    step_labels: list[tuple[InstrumentStep, str]]  # each move and its Chinese name
+    agency_actions: list[tuple[str, str]]  # (action, label): what the agency may do now (the viewer is its staff)
+    desk_actions: list[tuple[str, str]]  # what the supervisors may do now (the viewer is one)
     colleagues: list[User]  # the bureau's other supervisors, to name the second of the pair
-    officers: list[Officer]  # the agency's officers, for a person-level proposal
 
 
 def instrument_page(*, user: User, instrument_id: int, on: dt.date) -> InstrumentPage:
@@ -128,10 +127,10 @@ def instrument_page(*, user: User, instrument_id: int, on: dt.date) -> Instrumen
         row=_row(instrument, user=user, on=on),
         supervisors=list(instrument.supervisors.order_by("id")),
         steps=steps,
-        agency_actions=[a for a in possible if a in AGENCY_ACTIONS] if agency_side else [],
-        desk_actions=[a for a in possible if a not in AGENCY_ACTIONS] if desk_side else [],
+        step_labels=[(step, ACTION_LABELS.get(step.action, step.action)) for step in steps],
+        agency_actions=[(a.value, ACTION_LABELS[a]) for a in possible if a in AGENCY_ACTIONS] if agency_side else [],
+        desk_actions=[(a.value, ACTION_LABELS[a]) for a in possible if a not in AGENCY_ACTIONS] if desk_side else [],
         colleagues=list(bureau_supervisors(bureau_id=instrument.bureau_id).exclude(pk=user.pk)) if desk_side else [],
-        officers=list(Officer.objects.filter(agency_id=instrument.agency_id).order_by("name")) if desk_side else [],
     )
 
 

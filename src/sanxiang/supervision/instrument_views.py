@@ -119,7 +119,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
     page = selectors.instrument_page(user=request.user, instrument_id=instrument_id, on=_today())
     return render(request, "supervision/instrument_detail.html", {
-        "page": page, "instrument": page.instrument, "action_labels": {a.value: ACTION_LABELS[a] for a in InstrumentAction},
+        "page": page, "instrument": page.instrument
     })
 
 
@@ -165,7 +165,6 @@ def instrument_act(request: HttpRequest, instrument_id: int) -> HttpResponse:
         return render(request, "supervision/instrument_detail.html", {
             "page": page, "instrument": page.instrument, "refused": refusal, "refused_general": refusal.violations,
             "failed_action": action, "posted": request.POST,
-            "action_labels": {a.value: ACTION_LABELS[a] for a in InstrumentAction},
         }, status=400)
     messages.success(request, f"已{ACTION_LABELS[InstrumentAction(action)]}。")
     return redirect(instrument.get_absolute_url())
