@@ -369,14 +369,17 @@ def personal_decision_record(
     effect = CERTIFICATE_EFFECT[PersonalMeasure(proposal.measure)] if adopted else None
     certificate = None
     if effect:
-        certificate = (Certificate.objects.filter(officer=proposal.officer).exclude(status=effect)
-                       .order_by("-valid_to", "-id").first())
-        if certificate is not None:
+        # Every certificate of the officer that still lets them act (a renewed one too); a revoked
+        # one stays revoked.
+        affected = (Certificate.objects.filter(officer=proposal.officer, status__in=["valid", "suspended"])
+                    .exclude(status=effect).order_by("-valid_to", "-id"))
+        for row in affected:
             certificate_update(
-                actor=None, certificate=certificate, status=effect,
+                actor=None, certificate=row, status=effect,
                 reason=f"{proposal.competent_body}决定{PERSONAL_MEASURE_LABELS[PersonalMeasure(proposal.measure)]}"
                        f"（{regulation_article(32)}）：{decision}"[:500],
             )
+            certificate = certificate or row
     proposal.decision_adopted, proposal.decision, proposal.decided_on, proposal.certificate = (
         adopted, decision, decided_on, certificate)
     proposal.save()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sanxiang.access.services import AccessAction, AccessTarget, access_recorded, access_target_set
+from sanxiang.accounts.models import Role
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import date_problem
 from sanxiang.procedure.supervision.instruments import (
@@ -100,7 +101,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
     """The instruments the user sees: a supervisor the bureau's, an agency's staff those served on
     it (?waiting=1: those waiting on the viewer)."""
     if not (selectors.user_is_supervisor(request.user) or selectors.user_is_agency_staff(request.user)
-            or request.user.role == "system_admin"):
+            or request.user.role == Role.SYSTEM_ADMIN):
         raise PermissionDenied("无权查看监督文书")
     waiting = request.GET.get("waiting") == "1"
     try:
