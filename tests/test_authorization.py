@@ -19,7 +19,10 @@ from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision.complaint_services import complaint_receive
+from sanxiang.supervision.instrument_services import instrument_issue
+from sanxiang.supervision.models import Matter
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
+from tests.supervision.support import supervisor_user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +116,12 @@ URL_MATRIX = {
     "supervision:lead_new": (None, "supervisors"),
     "supervision:complaint_detail": ("complaint", "supervisors"),
     "supervision:complainant_detail": ("complaint", "supervisors"),
+    # supervision, part B (instruments): the bureau's supervisors and the agency served
+    "supervision:instrument_list": (None, "any"),
+    "supervision:instrument_new": ("supervision_matter", "supervisors"),
+    "supervision:instrument_detail": ("instrument", "read"),
+    "supervision:instrument_act": ("instrument", "read"),
+    "supervision:instrument_file": ("instrument_file", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -207,6 +216,13 @@ def world():
                 id_number="", happened_on=None, description=f"{label}执法人员未出示执法证件。", pending_remedy="none",
             )[0],
         }
+    # Part B: an instrument of the bureau served on each agency (LEAD: Matter through matter_open).
+    first, second = supervisor_user_make(bureau=bureau), supervisor_user_make(bureau=bureau)
+    for key, agency in (("own", own), ("other", other)):
+        matter = Matter.objects.create(bureau=bureau, agency=agency, number=f"JD-AUTH-{key}", source="routine",
+                                       state="accepted", subject=f"{key}事项", received_on=dt.date(2026, 3, 1))
+        data[key]["instrument"] = instrument_issue(actor=first, matter=matter, kind="opinion", findings="问题",
+                                                   supervisors=[first, second])
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -218,12 +234,16 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name)
     if subject == "kind":
         return reverse(name, kwargs={"kind": "officers"})
+    if subject == "supervision_matter":  # a matter of the bureau about the agency
+        return reverse(name) + f"?matter={objects['instrument'].matter_id}&kind=opinion"
+    if subject == "instrument_file":
+        return reverse(name, kwargs={"instrument_id": objects["instrument"].pk, "fmt": "pdf"})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
              "document": "document_id", "draft": "draft_id", "user": "user_id",
-             "complaint": "complaint_id"}[subject]
+             "complaint": "complaint_id", "instrument": "instrument_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -134,3 +134,32 @@ def complaint_status_subscribe(handler: Callable[[ComplaintStatusPublished], obj
 
 def complaint_status_emit(event: ComplaintStatusPublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- supervision: a public 通报 (issue 14, part B) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisionNoticePublished:
+    """The judicial bureau approved a 通报 to be published to society (《行政执法监督条例》第三十一条):
+    its text as drafted, and the natural persons and addresses the platform knows around it, which
+    the public read model hides (the same redaction as decisions)."""
+
+    notice_id: int
+    bureau_name: str
+    title: str
+    body: str
+    indicators: str
+    agencies: tuple[str, ...]  # the agencies named (organisations: published)
+    published_on: dt.date
+    basis: str
+    persons: tuple[str, ...] = ()  # natural persons' names to hide (officers, parties)
+    addresses: tuple[str, ...] = ()
+
+
+def supervision_notice_published_subscribe(handler: Callable[[SupervisionNoticePublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(SupervisionNoticePublished, handler, atomic=True)
+
+
+def supervision_notice_published_emit(event: SupervisionNoticePublished) -> None:
+    PUBLIC_EVENTS.emit(event)

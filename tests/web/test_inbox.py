@@ -153,12 +153,15 @@ def test_a_deadline_near_or_past_waits_for_the_case_officers_until_it_is_met(w):
 
 def test_the_kinds_of_each_role(w):
     on = D(2026, 3, 5)
-    assert list(waiting(w.head, on)) == ["opening", "discussion", "publication", "deadline", "fine"]
-    assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine"]
-    assert list(waiting(w.officer, on)) == ["deadline", "fine"]
-    assert list(waiting(w.admin, on)) == ["publication"]
-    assert waiting(w.supervisor, on) == {"complaint": []}  # issue 14, part D: complaints to triage
-    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint"}
+    # Supervision instruments (issue 14, part B): to answer for every agency role, to read for supervisors.
+    instruments = ["supervision_instrument", "supervision_instrument_overdue"]
+    assert list(waiting(w.head, on)) == ["opening", "discussion", "publication", "deadline", "fine", *instruments]
+    assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine", *instruments]
+    assert list(waiting(w.officer, on)) == ["deadline", "fine", *instruments]
+    assert list(waiting(w.admin, on)) == ["publication", *instruments]
+    assert list(waiting(w.supervisor, on)) == ["complaint", *instruments]  # part D: complaints to triage
+    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
+                                *instruments}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

@@ -60,6 +60,13 @@ class EventKind(StrEnum):
     SUPERVISION_MATTER_OPENED = "supervision.matter_opened"
 
     # supervision: instruments, replies, person-level proposals, referrals, 通报 (issue 14, part B)
+    SUPERVISION_INSTRUMENT_ISSUED = "supervision.instrument_issued"
+    SUPERVISION_INSTRUMENT_STEP = "supervision.instrument_step"
+    SUPERVISION_PERSONAL_PROPOSED = "supervision.personal_proposed"
+    SUPERVISION_PERSONAL_DECIDED = "supervision.personal_decided"
+    SUPERVISION_REFERRAL = "supervision.referral"
+    SUPERVISION_NOTICE_DRAFTED = "supervision.notice_drafted"
+    SUPERVISION_NOTICE_APPROVED = "supervision.notice_approved"
 
     # supervision: 备案 of major decisions, 执法协调, annual plan and 评议 (issue 14, part C)
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.certificates")),
     path("", include("sanxiang.portal.decisions")),
     path("", include("sanxiang.portal.annual")),
+    path("", include("sanxiang.portal.supervision_notices")),
 ]

@@ -38,6 +38,12 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.complaints import public_complaint_record
 
         complaint_status_subscribe(public_complaint_record)
+
+        # Public 通报 of the judicial bureau (issue 14, part B), from the supervision app's event.
+        from sanxiang.public_events import supervision_notice_published_subscribe
+        from sanxiang.publication.supervision_notices import public_supervision_notice_record
+
+        supervision_notice_published_subscribe(public_supervision_notice_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

@@ -376,3 +376,28 @@ class PublicFormAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PublicSupervisionNotice(models.Model):
+    """A 通报 the judicial bureau published to society (《行政执法监督条例》第三十一条), redacted like a
+    decision (natural persons' names, ID numbers, phones, addresses, bank accounts). Written when the
+    supervision app approves it (`SupervisionNoticePublished`, in the same transaction); keyed by the
+    notice's number as a plain integer, with no foreign key into internal tables."""
+
+    source_id = models.BigIntegerField(_("通报来源编号"), unique=True)
+    bureau_name = models.CharField(_("发布机关"), max_length=100)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    indicators = models.TextField(_("指标情况"), blank=True)
+    agencies = models.JSONField(_("通报对象"), default=list)
+    published_on = models.DateField(_("发布日期"))
+    basis = models.CharField(_("依据"), max_length=200)
+    redactions = models.JSONField(_("隐去的内容"), default=list)  # [{field, kind, digest}]
+
+    class Meta:
+        verbose_name = _("公开的行政执法监督通报")
+        verbose_name_plural = _("公开的行政执法监督通报")
+        ordering = ["-published_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title

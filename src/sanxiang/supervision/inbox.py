@@ -1,20 +1,37 @@
-"""What waits for a supervisor from part D (issue 14): complaints and leads received and not yet
-triaged. `web.inbox` shows them; one query each for the rows and the count."""
+"""What the supervision desk puts in the inbox (web/inbox.py hooks these in).
+
+- Part D: complaints and leads received and not yet triaged, for a supervisor.
+- Part B: for a supervisor, the agency's reports to read and objections to answer (复查), and the
+  instruments whose reply is overdue; for an agency's staff, the instruments to answer, and those
+  overdue. An overdue instrument is listed once, among the overdue.
+
+One query each for rows and counts, whatever the number of complaints or instruments."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from sanxiang.accounts.models import User
 from sanxiang.procedure.supervision.complaints import COMPLAINT_CHANNEL_LABELS, ComplaintChannel
+from sanxiang.procedure.supervision.instruments import (
+    AGENCY_TURN,
+    INSTRUMENT_KIND_LABELS,
+    INSTRUMENT_STATE_LABELS,
+    SUPERVISOR_TURN,
+    InstrumentKind,
+    InstrumentState,
+)
 from sanxiang.supervision.complaint_selectors import (
     complaints_waiting,
     complaints_waiting_count,
     user_reads_complaints,
 )
+from sanxiang.supervision.instrument_selectors import user_is_agency_staff, user_is_supervisor
+from sanxiang.supervision.models import Instrument
 
 COMPLAINT_KIND_LABEL = "待分办的投诉举报和线索"
 
@@ -47,3 +64,76 @@ def complaint_inbox_rows(*, user: User, limit: int = 200) -> list[ComplaintWaiti
 
 def complaint_inbox_count(*, user: User) -> int:
     return complaints_waiting_count(user=user)
+
+
+# --- part B: instruments
+
+INSTRUMENT_WAITING = "supervision_instrument"
+INSTRUMENT_OVERDUE = "supervision_instrument_overdue"
+KIND_LABELS = {
+    INSTRUMENT_WAITING: "待办理的监督文书",
+    INSTRUMENT_OVERDUE: "逾期未答复的监督文书",
+}
+# States in which a due date runs (the agency's reply, or the supervisors' 复查).
+_LATE_STATES = [str(s) for s in AGENCY_TURN | {InstrumentState.OBJECTED}]
+
+
+@dataclass(frozen=True)
+class InstrumentInboxRow:
+    what: str  # 行政执法监督意见书：整改报告待审阅
+    number: str
+    title: str  # the agency (for supervisors) or the bureau (for the agency)
+    instrument_id: int
+    since: dt.date
+    due: dt.date | None
+    overdue: bool
+
+
+def inbox_kinds(user: User) -> tuple[str, ...]:
+    if user_is_supervisor(user) or user_is_agency_staff(user):
+        return (INSTRUMENT_WAITING, INSTRUMENT_OVERDUE)
+    return ()
+
+
+def _scope(user: User) -> tuple[QuerySet[Instrument], frozenset]:
+    if user_is_supervisor(user):
+        return Instrument.objects.filter(bureau_id=user.agency_id), SUPERVISOR_TURN
+    return Instrument.objects.filter(agency_id=user.agency_id), AGENCY_TURN
+
+
+def _filters(turn: frozenset, on: dt.date) -> tuple[Q, Q]:
+    overdue = Q(state__in=_LATE_STATES, due_on__lt=on)
+    waiting = Q(state__in=[str(s) for s in turn]) & ~overdue
+    return waiting, overdue
+
+
+def instrument_inbox(*, user: User, on: dt.date) -> dict[str, list[InstrumentInboxRow]]:
+    """The rows of both kinds, in one query."""
+    if not inbox_kinds(user):
+        return {}
+    rows, turn = _scope(user)
+    waiting, overdue = _filters(turn, on)
+    supervisor = user_is_supervisor(user)
+    result: dict[str, list[InstrumentInboxRow]] = {INSTRUMENT_WAITING: [], INSTRUMENT_OVERDUE: []}
+    for instrument in rows.filter(waiting | overdue).select_related("agency", "bureau").order_by("due_on", "id"):
+        late = instrument.state in _LATE_STATES and instrument.due_on is not None and instrument.due_on < on
+        kind_label = INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)]
+        result[INSTRUMENT_OVERDUE if late else INSTRUMENT_WAITING].append(InstrumentInboxRow(
+            what=f"{kind_label}：{INSTRUMENT_STATE_LABELS[InstrumentState(instrument.state)]}",
+            number=instrument.number,
+            title=str(instrument.agency if supervisor else instrument.bureau),
+            instrument_id=instrument.pk,
+            since=instrument.served_on or instrument.issued_on,
+            due=instrument.due_on,
+            overdue=late,
+        ))
+    return result
+
+
+def instrument_inbox_count(*, user: User, on: dt.date) -> int:
+    """How many rows `instrument_inbox` gives, counted in SQL (one query)."""
+    if not inbox_kinds(user):
+        return 0
+    rows, turn = _scope(user)
+    waiting, overdue = _filters(turn, on)
+    return rows.aggregate(n=Count("id", filter=waiting | overdue))["n"] or 0

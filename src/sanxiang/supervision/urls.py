@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sanxiang.supervision import complaint_views
+from sanxiang.supervision import complaint_views, instrument_views
 
 app_name = "supervision"
 
@@ -14,4 +14,13 @@ urlpatterns += [
     path("complaints/leads/new/", complaint_views.lead_new, name="lead_new"),
     path("complaints/<int:complaint_id>/", complaint_views.complaint_detail, name="complaint_detail"),
     path("complaints/<int:complaint_id>/complainant/", complaint_views.complainant_detail, name="complainant_detail"),
+]
+
+# Part B: instruments, replies (issue 14)
+urlpatterns += [
+    path("instruments/", instrument_views.instrument_list, name="instrument_list"),
+    path("instruments/new/", instrument_views.instrument_new, name="instrument_new"),
+    path("instruments/<int:instrument_id>/", instrument_views.instrument_detail, name="instrument_detail"),
+    path("instruments/<int:instrument_id>/act/", instrument_views.instrument_act, name="instrument_act"),
+    path("instruments/<int:instrument_id>/<str:fmt>/", instrument_views.instrument_file, name="instrument_file"),
 ]

@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.access.permissions import user_can_read_access_log
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.review.permissions import (
     user_can_read_parameters,
@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:supervision", _("法制审核统计")))
     if user_can_read_parameters(user):
         nav.append(("review:parameters", _("待核实参数")))
+    if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 14, part B
+        nav.append(("supervision:instrument_list", _("监督文书")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),

@@ -9,12 +9,12 @@ Who sees what follows the roles of the steps (`procedure.roles`) and the publica
 - deadlines near or past: the officers of the case (`cases.selectors.deadline_rows_waiting`);
 - fines overdue: the officers of the case, and the agency head for every case of the agency.
 
-Replies to supervision instruments (督办函、意见书 …) are not here: the platform has no such
-instruments yet.
+Supervision instruments (督办函、意见书 …): to answer or overdue for the agency's staff; reports to
+read, objections to answer and replies overdue for the supervisors (`supervision.inbox`).
 
 The inbox and its count read stored rows (the case projection's deadlines, the cases' stored
-facts, the drafts), a fixed number of queries whatever the number of cases: the count in the
-navigation at most three, and none more when the page already built the inbox (both are kept on
+facts, the drafts, the instruments), a fixed number of queries whatever the number of cases: the
+count in the navigation at most four (three for the cases' kinds, one for the instruments), and none more when the page already built the inbox (both are kept on
 the request).
 """
 
@@ -32,7 +32,7 @@ from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
-from sanxiang.supervision import inbox as supervision_inbox  # issue 14, part D
+from sanxiang.supervision import inbox as supervision_inbox  # issue 14
 
 OPENING = "opening"
 REVIEW = "review"
@@ -49,7 +49,7 @@ KIND_LABELS: dict[str, str] = {
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
     COMPLAINT: supervision_inbox.COMPLAINT_KIND_LABEL,
-}
+} | supervision_inbox.KIND_LABELS
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
 SHOWN_ON_INBOX = 10
@@ -129,6 +129,7 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(FINE)
     if supervision_inbox.complaint_inbox_applies(user):
         kinds.append(COMPLAINT)
+    kinds += supervision_inbox.inbox_kinds(user)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -204,6 +205,10 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
     if COMPLAINT in kinds:
         items[COMPLAINT] = [InboxItem(what=r.what, number=r.number, title=r.title, url=r.url, since_label="收到于",
                                       since=r.since) for r in supervision_inbox.complaint_inbox_rows(user=user)]
+    for kind, rows in supervision_inbox.instrument_inbox(user=user, on=on).items():
+        items[kind] = [InboxItem(what=r.what, number=r.number, title=r.title, since_label="送达于", since=r.since,
+                                 url=reverse("supervision:instrument_detail", args=[r.instrument_id]), due=r.due,
+                                 overdue=r.overdue, due_note=_due_note(r.due, on)) for r in rows]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -225,6 +230,7 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
         total += deadlines + fines
     if COMPLAINT in kinds:
         total += supervision_inbox.complaint_inbox_count(user=user)
+    total += supervision_inbox.instrument_inbox_count(user=user, on=on)
     return total
 
 

@@ -2,6 +2,24 @@
 coordination and plans; complaints). Django finds them all through this package."""
 
 from sanxiang.supervision.models.complaints import Complainant, Complaint, ComplaintCounter  # part D
+from sanxiang.supervision.models.instruments import (  # part B
+    Instrument,
+    InstrumentStep,
+    Notice,
+    PersonalProposal,
+    Referral,
+)
 from sanxiang.supervision.models.matters import MATTER_SOURCE_CHOICES, Matter
 
-__all__ = ["MATTER_SOURCE_CHOICES", "Complainant", "Complaint", "ComplaintCounter", "Matter"]
+__all__ = [
+    "MATTER_SOURCE_CHOICES",
+    "Complainant",
+    "Complaint",
+    "ComplaintCounter",
+    "Instrument",
+    "InstrumentStep",
+    "Matter",
+    "Notice",
+    "PersonalProposal",
+    "Referral",
+]

@@ -1,0 +1,143 @@
+"""Reads of part B: which instruments a user sees (the bureau's supervisors theirs, an agency's
+staff those served on it, never another's), an instrument's page, the lists and the inbox counts.
+Each read costs a fixed number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.procedure.supervision.instruments import (
+    ACTION_LABELS,
+    AGENCY_ACTIONS,
+    AGENCY_TURN,
+    INSTRUMENT_KIND_LABELS,
+    SUPERVISOR_TURN,
+    TRANSITIONS,
+    InstrumentKind,
+    InstrumentState,
+    is_overdue,
+)
+from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice
+
+PAGE_SIZE = 30
+
+
+def user_is_supervisor(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
+
+
+def user_is_agency_staff(user: User) -> bool:
+    return user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id is not None
+
+
+def instruments_visible(*, user: User) -> QuerySet[Instrument]:
+    """A supervisor: their bureau's instruments; an agency's staff: those served on their agency
+    (a 决定书 only once the government has issued it); a system administrator: all."""
+    rows = Instrument.objects.select_related("agency", "bureau", "matter")
+    if user_is_supervisor(user):
+        return rows.filter(bureau_id=user.agency_id)
+    if user_is_agency_staff(user):
+        return rows.filter(agency_id=user.agency_id).exclude(state=InstrumentState.PROPOSED)
+    if user.is_authenticated and user.role == Role.SYSTEM_ADMIN:
+        return rows
+    return rows.none()
+
+
+def instrument_get(*, user: User, instrument_id: int) -> Instrument:
+    instrument = instruments_visible(user=user).filter(pk=instrument_id).first()
+    if instrument is None:
+        raise Http404("没有这份监督文书，或者无权查看")
+    return instrument
+
+
+def matter_for_desk(*, user: User, matter_id: object) -> Matter:
+    """A matter of the supervisor's own bureau (404 for any other, and for a bad id)."""
+    try:
+        pk = int(str(matter_id))
+    except (TypeError, ValueError):
+        raise Http404("没有这个监督事项") from None
+    matter = Matter.objects.select_related("agency", "bureau").filter(pk=pk, bureau_id=user.agency_id).first()
+    if matter is None or not user_is_supervisor(user):
+        raise Http404("没有这个监督事项，或者不属于本局")
+    return matter
+
+
+def bureau_supervisors(*, bureau_id: int) -> QuerySet[User]:
+    return User.objects.filter(role=Role.SUPERVISOR, agency_id=bureau_id, is_active=True).order_by("display_name", "id")
+
+
+@dataclass(frozen=True)
+class InstrumentRow:
+    instrument: Instrument
+    kind_label: str
+    state_label: str
+    overdue: bool
+    waiting_on_me: bool
+
+
+def _row(instrument: Instrument, *, user: User, on: dt.date) -> InstrumentRow:
+    turn = SUPERVISOR_TURN if user_is_supervisor(user) else AGENCY_TURN
+    return InstrumentRow(
+        instrument=instrument,
+        kind_label=INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)],
+        state_label=instrument.get_state_display(),
+        overdue=is_overdue(due_on=instrument.due_on, state=instrument.state, on=on),
+        waiting_on_me=instrument.state in turn,
+    )
+
+
+def instrument_rows(*, user: User, on: dt.date, waiting: bool = False, page: int = 1) -> tuple[list[InstrumentRow], bool]:
+    """One page of the instruments the user sees, newest first (those waiting on the user first when
+    `waiting`), and whether there is a next page. Two queries at most."""
+    rows = instruments_visible(user=user)
+    if waiting:
+        turn = SUPERVISOR_TURN if user_is_supervisor(user) else AGENCY_TURN
+        rows = rows.filter(state__in=[str(s) for s in turn]).order_by("due_on", "id")
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    chunk = list(rows[start:start + PAGE_SIZE + 1])
+    return [_row(i, user=user, on=on) for i in chunk[:PAGE_SIZE]], len(chunk) > PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class InstrumentPage:
+    instrument: Instrument
+    row: InstrumentRow
+    supervisors: list[User]
+    steps: list[InstrumentStep]
+    step_labels: list[tuple[InstrumentStep, str]]  # each move and its Chinese name
+    agency_actions: list[tuple[str, str]]  # (action, label): what the agency may do now (the viewer is its staff)
+    desk_actions: list[tuple[str, str]]  # what the supervisors may do now (the viewer is one)
+    colleagues: list[User]  # the bureau's other supervisors, to name the second of the pair
+
+
+def instrument_page(*, user: User, instrument_id: int, on: dt.date) -> InstrumentPage:
+    instrument = instrument_get(user=user, instrument_id=instrument_id)
+    state = InstrumentState(instrument.state)
+    possible = [a for (s, a) in TRANSITIONS if s == state]
+    agency_side = user_is_agency_staff(user) and user.agency_id == instrument.agency_id
+    desk_side = user_is_supervisor(user) and user.agency_id == instrument.bureau_id
+    steps = list(instrument.steps.select_related("actor").prefetch_related("files__stored_file"))
+    return InstrumentPage(
+        instrument=instrument,
+        row=_row(instrument, user=user, on=on),
+        supervisors=list(instrument.supervisors.order_by("id")),
+        steps=steps,
+        step_labels=[(step, ACTION_LABELS.get(step.action, step.action)) for step in steps],
+        agency_actions=[(a.value, ACTION_LABELS[a]) for a in possible if a in AGENCY_ACTIONS] if agency_side else [],
+        desk_actions=[(a.value, ACTION_LABELS[a]) for a in possible if a not in AGENCY_ACTIONS] if desk_side else [],
+        colleagues=list(bureau_supervisors(bureau_id=instrument.bureau_id).exclude(pk=user.pk)) if desk_side else [],
+    )
+
+
+def notices_visible(*, user: User) -> QuerySet[Notice]:
+    """The bureau's 通报 for its supervisors; for an agency's staff the approved ones that name it."""
+    if user_is_supervisor(user):
+        return Notice.objects.filter(bureau_id=user.agency_id)
+    if user_is_agency_staff(user):
+        return Notice.objects.filter(agencies=user.agency_id, approved_on__isnull=False)
+    return Notice.objects.none()
