@@ -18,6 +18,7 @@ from sanxiang.cases.services import case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
+from sanxiang.supervision.models import Filing
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,11 @@ URL_MATRIX = {
     "publication:document_publish": (None, "document_publish"),
     "publication:dual_publicity": (None, "any"),
     "publication:annual": (None, "any"),
+    # supervision, part C: 重大执法决定备案 (the filing's agency, and the county's bureau)
+    "supervision:filing_list": (None, "any"),
+    "supervision:filing_detail": ("filing", "read"),
+    "supervision:filing_examine": ("filing", "read"),
+    "supervision:filing_opinion": ("filing", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -142,7 +148,8 @@ def allowed(rule: str, role: str, own: bool) -> bool:
 def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
-    for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication"):
+    for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
+                      "supervision"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
@@ -193,6 +200,10 @@ def world():
                 case=case, agency=agency, decided_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 3),
                 original={"title": f"{label}案件"}, public={"title": f"{label}案件"},
             ),
+            "filing": Filing.objects.create(
+                case=case, agency=agency, bureau=bureau, kind="penalty", action="decide", decision_label="行政处罚决定",
+                decided_on=dt.date(2026, 3, 25), filed_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 9),
+            ),
         }
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
@@ -209,7 +220,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id", "draft": "draft_id", "user": "user_id"}[subject]
+             "document": "document_id", "draft": "draft_id", "user": "user_id",
+             "filing": "filing_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -47,6 +47,8 @@ def navigation(request: HttpRequest) -> dict:
         ("publication:dual_publicity", _("双公示数据")),
         ("publication:annual", _("年度执法数据")),
     ]
+    if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        nav.append(("supervision:filing_list", _("重大决定备案")))  # issue 14, part C
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

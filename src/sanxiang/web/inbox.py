@@ -32,6 +32,7 @@ from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
+from sanxiang.supervision import inbox as supervision_inbox
 
 OPENING = "opening"
 REVIEW = "review"
@@ -46,6 +47,7 @@ KIND_LABELS: dict[str, str] = {
     PUBLICATION: "公示审核",
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
+    supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
 }
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -124,6 +126,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(DEADLINE)
     if user.agency_id is not None and (user.officer_id is not None or user.role == Role.AGENCY_HEAD):
         kinds.append(FINE)
+    if supervision_inbox.filing_inbox_applies(user):
+        kinds.append(supervision_inbox.FILING)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -196,6 +200,13 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         if DEADLINE in kinds:
             items[DEADLINE] = [_deadline_item(row, on) for row in deadlines]
         items[FINE] = [_deadline_item(row, on) for row in fines]
+    if supervision_inbox.FILING in kinds:
+        items[supervision_inbox.FILING] = [
+            InboxItem(what=f"审查{f.decision_label}备案（{f.agency.name}）", number=f.case.number, title=f.case.title,
+                      url=reverse("supervision:filing_detail", args=[f.pk]), since_label="备案于", since=f.filed_on,
+                      due=f.due_on, overdue=on > f.due_on, due_note=_due_note(f.due_on, on))
+            for f in supervision_inbox.filing_inbox_rows(user=user)
+        ]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -215,6 +226,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
             agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
         )
         total += deadlines + fines
+    if supervision_inbox.FILING in kinds:
+        total += supervision_inbox.filing_inbox_count(user=user)
     return total
 
 
