@@ -18,7 +18,7 @@ from sanxiang.cases.services import case_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
-from sanxiang.supervision.models import Filing
+from sanxiang.supervision.models import Coordination, Filing
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +113,10 @@ URL_MATRIX = {
     "supervision:filing_detail": ("filing", "read"),
     "supervision:filing_examine": ("filing", "read"),
     "supervision:filing_opinion": ("filing", "read"),
+    "supervision:coordination_list": (None, "any"),
+    "supervision:coordination_new": (None, "agency_head_admin"),
+    "supervision:coordination_detail": ("coordination", "read"),
+    "supervision:coordination_act": ("coordination", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -141,6 +145,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
         "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_admin": role in (Role.SYSTEM_ADMIN, Role.AGENCY_ADMIN),
+        "agency_head_admin": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_of_agency": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
     }[rule]
 
@@ -204,6 +209,10 @@ def world():
                 case=case, agency=agency, bureau=bureau, kind="penalty", action="decide", decision_label="行政处罚决定",
                 decided_on=dt.date(2026, 3, 25), filed_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 9),
             ),
+            "coordination": Coordination.objects.create(
+                bureau=bureau, agency=agency, kind="problem", subject=f"{label}协调事项", description="情况",
+                raised_on=dt.date(2026, 3, 25), raised_by=uploader, updated_on=dt.date(2026, 3, 25),
+            ),
         }
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
@@ -221,7 +230,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
              "document": "document_id", "draft": "draft_id", "user": "user_id",
-             "filing": "filing_id"}[subject]
+             "filing": "filing_id", "coordination": "coordination_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -26,6 +26,7 @@ OBJECT_KIND_LABELS = {
     "registry.officers": _("执法人员"),
     "registry.certificates": _("执法证"),
     "registry.matters": _("执法事项"),
+    "supervision_filing": _("重大执法决定备案"),  # issue 14, part C
 }
 
 

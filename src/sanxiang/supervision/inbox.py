@@ -24,3 +24,32 @@ def filing_inbox_rows(*, user: User) -> list[Filing]:
 
 def filing_inbox_count(*, user: User) -> int:
     return filings_awaiting(viewer=user).count()
+
+
+# --- 执法协调 ------------------------------------------------------------------------------------------
+
+COORDINATION = "supervision_coordination"
+COORDINATION_LABEL = "执法协调"
+
+
+def coordination_inbox_applies(user: User) -> bool:
+    from sanxiang.accounts.models import Role
+    from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
+
+    return user_is_bureau_supervisor(user) or (
+        user.is_authenticated and user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id is not None
+    )
+
+
+def coordination_inbox_rows(*, user: User) -> list:
+    """Requests waiting for the user's side: to accept or coordinate (a supervisor), materials asked
+    for (the requesting agency's head or administrator). One query."""
+    from sanxiang.supervision.coordination_selectors import coordinations_waiting
+
+    return list(coordinations_waiting(viewer=user))
+
+
+def coordination_inbox_count(*, user: User) -> int:
+    from sanxiang.supervision.coordination_selectors import coordinations_waiting
+
+    return coordinations_waiting(viewer=user).count()

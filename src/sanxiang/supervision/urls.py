@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sanxiang.supervision import filing_views
+from sanxiang.supervision import coordination_views, filing_views
 
 app_name = "supervision"
 
@@ -14,4 +14,12 @@ urlpatterns += [
     path("filings/<int:filing_id>/", filing_views.filing_detail, name="filing_detail"),
     path("filings/<int:filing_id>/examine/", filing_views.filing_examine, name="filing_examine"),
     path("filings/<int:filing_id>/opinion/", filing_views.filing_opinion, name="filing_opinion"),
+]
+
+# Part C: 执法协调
+urlpatterns += [
+    path("coordination/", coordination_views.coordination_list, name="coordination_list"),
+    path("coordination/new/", coordination_views.coordination_new, name="coordination_new"),
+    path("coordination/<int:coordination_id>/", coordination_views.coordination_detail, name="coordination_detail"),
+    path("coordination/<int:coordination_id>/act/", coordination_views.coordination_act, name="coordination_act"),
 ]

@@ -48,6 +48,7 @@ KIND_LABELS: dict[str, str] = {
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
     supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
+    supervision_inbox.COORDINATION: supervision_inbox.COORDINATION_LABEL,
 }
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -128,6 +129,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(FINE)
     if supervision_inbox.filing_inbox_applies(user):
         kinds.append(supervision_inbox.FILING)
+    if supervision_inbox.coordination_inbox_applies(user):
+        kinds.append(supervision_inbox.COORDINATION)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -207,6 +210,12 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
                       due=f.due_on, overdue=on > f.due_on, due_note=_due_note(f.due_on, on))
             for f in supervision_inbox.filing_inbox_rows(user=user)
         ]
+    if supervision_inbox.COORDINATION in kinds:
+        items[supervision_inbox.COORDINATION] = [
+            InboxItem(what=c.get_state_display(), number=c.agency.name, title=c.subject,
+                      url=reverse("supervision:coordination_detail", args=[c.pk]), since_label="自", since=c.updated_on)
+            for c in supervision_inbox.coordination_inbox_rows(user=user)
+        ]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -228,6 +237,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
         total += deadlines + fines
     if supervision_inbox.FILING in kinds:
         total += supervision_inbox.filing_inbox_count(user=user)
+    if supervision_inbox.COORDINATION in kinds:
+        total += supervision_inbox.coordination_inbox_count(user=user)
     return total
 
 

@@ -89,6 +89,19 @@ def compulsory_decision_label(*, procedure_label: str, action: str) -> str:
     return _COMPULSORY_DECISIONS.get(action, f"{procedure_label}决定")
 
 
+def compulsory_actions_text(values: list[str]) -> str:
+    """The parameter's list as people read it: 冻结决定、强制执行决定、代履行决定."""
+    from sanxiang.procedure.catalog import procedures_all
+
+    specs = procedures_all()
+    names = []
+    for value in values:
+        procedure, _sep, action = value.partition(":")
+        spec = specs.get(procedure)
+        names.append(compulsory_decision_label(procedure_label=spec.label if spec else procedure, action=action))
+    return "、".join(names)
+
+
 @dataclass(frozen=True)
 class FilingDue:
     due_on: dt.date
@@ -146,6 +159,7 @@ __all__ = [
     "FilingDue",
     "FilingKind",
     "FilingState",
+    "compulsory_actions_text",
     "compulsory_decision_label",
     "compulsory_decision_major",
     "filing_basis",
