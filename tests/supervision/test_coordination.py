@@ -95,7 +95,7 @@ def test_a_dispute_coordination_fails_and_the_government_decides():
                                                              on=ON))] == ["coordination.side"]
     c = coordination_act(coordination=c, actor=desk.first, action="accept", data={}, on=ON)
     c = coordination_act(coordination=c, actor=desk.first, action="ask_materials", data={"text": "双方职责依据"}, on=ON)
-    assert list(coordinations_waiting(viewer=head)) == [c]
+    assert list(coordinations_waiting(viewer=head)) == [c]  # shown on the agency's list
     c = coordination_act(coordination=c, actor=head, action="supply_materials", data={"text": "已上传三定方案"}, on=ON)
     c = coordination_act(coordination=c, actor=desk.second, action="record_meeting",
                          data={"text": "4月3日在司法局召开协调会，两局参加"}, on=ON)

@@ -158,7 +158,9 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.officer, on)) == ["deadline", "fine"]
     assert list(waiting(w.admin, on)) == ["publication"]
     assert waiting(w.supervisor, on) == {}
-    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine"}
+    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine",
+                                # issue 14, part C: a registered supervisor's (tests/supervision)
+                                "supervision_filing", "supervision_coordination"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

@@ -32,6 +32,12 @@ def user_is_bureau_supervisor(user: User) -> bool:
     return user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
 
 
+def user_is_registered_supervisor(user: User) -> bool:
+    """A supervisor account linked to a supervisor of the registry (who holds, or held, a supervision
+    certificate): the one whose inbox holds the bureau's work."""
+    return user_is_bureau_supervisor(user) and user.supervisor_id is not None
+
+
 def filings_for(*, viewer: User) -> QuerySet[Filing]:
     """The filings the viewer may read: a supervisor those received by their bureau, an agency's
     staff their agency's own, the system administrator all; nobody else any."""

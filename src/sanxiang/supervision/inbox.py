@@ -12,9 +12,9 @@ FILING_LABEL = "重大执法决定备案审查"
 
 
 def filing_inbox_applies(user: User) -> bool:
-    from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
+    from sanxiang.supervision.filing_selectors import user_is_registered_supervisor
 
-    return user_is_bureau_supervisor(user)
+    return user_is_registered_supervisor(user)
 
 
 def filing_inbox_rows(*, user: User) -> list[Filing]:
@@ -33,17 +33,15 @@ COORDINATION_LABEL = "执法协调"
 
 
 def coordination_inbox_applies(user: User) -> bool:
-    from sanxiang.accounts.models import Role
-    from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
+    """Supervisors only: an agency's inbox is held to three queries (web.inbox); the requests
+    whose materials the bureau asked for show on the agency's coordination list instead."""
+    from sanxiang.supervision.filing_selectors import user_is_registered_supervisor
 
-    return user_is_bureau_supervisor(user) or (
-        user.is_authenticated and user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and user.agency_id is not None
-    )
+    return user_is_registered_supervisor(user)
 
 
 def coordination_inbox_rows(*, user: User) -> list:
-    """Requests waiting for the user's side: to accept or coordinate (a supervisor), materials asked
-    for (the requesting agency's head or administrator). One query."""
+    """Requests waiting for the supervisor's bureau: to accept or to coordinate. One query."""
     from sanxiang.supervision.coordination_selectors import coordinations_waiting
 
     return list(coordinations_waiting(viewer=user))
