@@ -20,7 +20,7 @@ from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.instrument_services import instrument_issue
-from sanxiang.supervision.models import Matter
+from sanxiang.supervision.models import Coordination, Filing, Matter
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
 from tests.supervision.support import supervisor_user_make
 
@@ -122,6 +122,15 @@ URL_MATRIX = {
     "supervision:instrument_detail": ("instrument", "read"),
     "supervision:instrument_act": ("instrument", "read"),
     "supervision:instrument_file": ("instrument_file", "read"),
+    # supervision, part C: 重大执法决定备案 (the filing's agency, and the county's bureau)
+    "supervision:filing_list": (None, "any"),
+    "supervision:filing_detail": ("filing", "read"),
+    "supervision:filing_examine": ("filing", "read"),
+    "supervision:filing_opinion": ("filing", "read"),
+    "supervision:coordination_list": (None, "any"),
+    "supervision:coordination_new": (None, "agency_head_admin"),
+    "supervision:coordination_detail": ("coordination", "read"),
+    "supervision:coordination_act": ("coordination", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -150,6 +159,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "catalogue_publish": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_HEAD and own),
         "document_publish": role in (Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_admin": role in (Role.SYSTEM_ADMIN, Role.AGENCY_ADMIN),
+        "agency_head_admin": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_of_agency": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
         "supervisors": role == Role.SUPERVISOR,
     }[rule]
@@ -215,6 +225,14 @@ def world():
                 agency_id=agency.pk, channel="portal", anonymous=False, name=f"{label}投诉人", phone="13900000000",
                 id_number="", happened_on=None, description=f"{label}执法人员未出示执法证件。", pending_remedy="none",
             )[0],
+            "filing": Filing.objects.create(
+                case=case, agency=agency, bureau=bureau, kind="penalty", action="decide", decision_label="行政处罚决定",
+                decided_on=dt.date(2026, 3, 25), filed_on=dt.date(2026, 3, 25), due_on=dt.date(2026, 4, 9),
+            ),
+            "coordination": Coordination.objects.create(
+                bureau=bureau, agency=agency, kind="problem", subject=f"{label}协调事项", description="情况",
+                raised_on=dt.date(2026, 3, 25), raised_by=uploader, updated_on=dt.date(2026, 3, 25),
+            ),
         }
     # Part B: an instrument of the bureau served on each agency (LEAD: Matter through matter_open).
     first, second = supervisor_user_make(bureau=bureau), supervisor_user_make(bureau=bureau)
@@ -243,7 +261,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
              "document": "document_id", "draft": "draft_id", "user": "user_id",
-             "complaint": "complaint_id", "instrument": "instrument_id"}[subject]
+             "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
+             "coordination": "coordination_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -161,7 +161,9 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.admin, on)) == ["publication", *instruments]
     assert list(waiting(w.supervisor, on)) == ["complaint", *instruments]  # part D: complaints to triage
     assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
-                                *instruments}
+                                *instruments,
+                                # issue 14, part C: a registered supervisor's (tests/supervision)
+                                "supervision_filing", "supervision_coordination"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

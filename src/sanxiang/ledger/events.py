@@ -69,6 +69,10 @@ class EventKind(StrEnum):
     SUPERVISION_NOTICE_APPROVED = "supervision.notice_approved"
 
     # supervision: 备案 of major decisions, 执法协调, annual plan and 评议 (issue 14, part C)
+    SUPERVISION_FILING_MADE = "supervision.filing_made"
+    SUPERVISION_FILING_EXAMINED = "supervision.filing_examined"
+    SUPERVISION_COORDINATION_RAISED = "supervision.coordination_raised"
+    SUPERVISION_COORDINATION_STEP = "supervision.coordination_step"
 
     # supervision: complaints from the public portal (issue 14, part D)
     SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"

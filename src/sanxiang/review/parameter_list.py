@@ -13,6 +13,7 @@ from sanxiang.procedure.parameters import Parameter, ParameterMissing, Parameter
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.procedure.publication_coercion import PARTY_KINDS
+from sanxiang.procedure.supervision.filings import compulsory_actions_text
 from sanxiang.registry.models import StaffingType
 
 STATUS_UNVERIFIED = "待核实"
@@ -59,6 +60,8 @@ def parameter_value_text(parameter: Parameter, value: Any) -> str:
         return f"{value[0]}至{'次日' if value[1] <= value[0] else ''}{value[1]}"
     if unit == "steps":
         return _labels(value, {**audio_video_steps_labelled(), **AUDIO_VIDEO_STEPS})
+    if unit == "compulsory decisions":
+        return compulsory_actions_text(value)
     if unit == "penalty kinds":
         return _labels(value, PENALTY_KINDS)
     if unit == "staffing types":

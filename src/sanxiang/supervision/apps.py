@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from sanxiang.cases.events import CaseDecided, CompulsoryDecided
 
 
 class SupervisionConfig(AppConfig):
@@ -12,3 +19,26 @@ class SupervisionConfig(AppConfig):
         from sanxiang.supervision.complaint_services import complaint_submit_from_portal
 
         complaint_submit.install(complaint_submit_from_portal)
+
+        # Part C: a major decision is filed with the county's 司法局 in the decision's own
+        # transaction (the decision and its filing exist together or not at all).
+        from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided
+
+        CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
+        CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
+
+
+def _case_decided(event: CaseDecided) -> None:
+    from sanxiang.supervision.filing_services import filing_record_penalty
+
+    filing_record_penalty(case=event.case, snapshot=event.snapshot, on=event.on, actor=event.actor)
+
+
+def _compulsory_decided(event: CompulsoryDecided) -> None:
+    from sanxiang.procedure.catalog import procedures_all
+    from sanxiang.procedure.supervision.filings import compulsory_decision_label
+    from sanxiang.supervision.filing_services import filing_record_compulsory
+
+    label = compulsory_decision_label(procedure_label=procedures_all()[event.procedure].label, action=event.action)
+    filing_record_compulsory(case=event.case, procedure=event.procedure, action=event.action, label=label,
+                             on=event.on, actor=event.actor)

@@ -1,6 +1,8 @@
 """What the supervision desk puts in the inbox (web/inbox.py hooks these in).
 
 - Part D: complaints and leads received and not yet triaged, for a supervisor.
+- Part C: filings of major decisions to examine, and coordination requests waiting, for a
+  registered supervisor.
 - Part B: for a supervisor, the agency's reports to read and objections to answer (复查), and the
   instruments whose reply is overdue; for an agency's staff, the instruments to answer, and those
   overdue. An overdue instrument is listed once, among the overdue.
@@ -30,8 +32,9 @@ from sanxiang.supervision.complaint_selectors import (
     complaints_waiting_count,
     user_reads_complaints,
 )
+from sanxiang.supervision.filing_selectors import filings_awaiting
 from sanxiang.supervision.instrument_selectors import user_is_agency_staff, user_is_supervisor
-from sanxiang.supervision.models import Instrument
+from sanxiang.supervision.models import Filing, Instrument
 
 COMPLAINT_KIND_LABEL = "待分办的投诉举报和线索"
 
@@ -137,3 +140,51 @@ def instrument_inbox_count(*, user: User, on: dt.date) -> int:
     rows, turn = _scope(user)
     waiting, overdue = _filters(turn, on)
     return rows.aggregate(n=Count("id", filter=waiting | overdue))["n"] or 0
+
+
+# --- part C: filings
+
+FILING = "supervision_filing"
+FILING_LABEL = "重大执法决定备案审查"
+
+
+def filing_inbox_applies(user: User) -> bool:
+    from sanxiang.supervision.filing_selectors import user_is_registered_supervisor
+
+    return user_is_registered_supervisor(user)
+
+
+def filing_inbox_rows(*, user: User) -> list[Filing]:
+    """The filings waiting for the supervisor's bureau to examine them, the nearest deadline first."""
+    return list(filings_awaiting(viewer=user))
+
+
+def filing_inbox_count(*, user: User) -> int:
+    return filings_awaiting(viewer=user).count()
+
+
+# --- 执法协调 ------------------------------------------------------------------------------------------
+
+COORDINATION = "supervision_coordination"
+COORDINATION_LABEL = "执法协调"
+
+
+def coordination_inbox_applies(user: User) -> bool:
+    """Supervisors only: an agency's inbox is held to three queries (web.inbox); the requests
+    whose materials the bureau asked for show on the agency's coordination list instead."""
+    from sanxiang.supervision.filing_selectors import user_is_registered_supervisor
+
+    return user_is_registered_supervisor(user)
+
+
+def coordination_inbox_rows(*, user: User) -> list:
+    """Requests waiting for the supervisor's bureau: to accept or to coordinate. One query."""
+    from sanxiang.supervision.coordination_selectors import coordinations_waiting
+
+    return list(coordinations_waiting(viewer=user))
+
+
+def coordination_inbox_count(*, user: User) -> int:
+    from sanxiang.supervision.coordination_selectors import coordinations_waiting
+
+    return coordinations_waiting(viewer=user).count()

@@ -52,6 +52,9 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if complaint_inbox_applies(user):  # issue 14, part D
         nav.append(("supervision:complaint_list", _("投诉举报")))
+    if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        nav.append(("supervision:filing_list", _("重大决定备案")))  # issue 14, part C
+        nav.append(("supervision:coordination_list", _("执法协调")))  # issue 14, part C
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

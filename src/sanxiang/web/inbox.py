@@ -49,6 +49,8 @@ KIND_LABELS: dict[str, str] = {
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
     COMPLAINT: supervision_inbox.COMPLAINT_KIND_LABEL,
+    supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
+    supervision_inbox.COORDINATION: supervision_inbox.COORDINATION_LABEL,
 } | supervision_inbox.KIND_LABELS
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -130,6 +132,10 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
     if supervision_inbox.complaint_inbox_applies(user):
         kinds.append(COMPLAINT)
     kinds += supervision_inbox.inbox_kinds(user)
+    if supervision_inbox.filing_inbox_applies(user):
+        kinds.append(supervision_inbox.FILING)
+    if supervision_inbox.coordination_inbox_applies(user):
+        kinds.append(supervision_inbox.COORDINATION)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -209,6 +215,19 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         items[kind] = [InboxItem(what=r.what, number=r.number, title=r.title, since_label="送达于", since=r.since,
                                  url=reverse("supervision:instrument_detail", args=[r.instrument_id]), due=r.due,
                                  overdue=r.overdue, due_note=_due_note(r.due, on)) for r in rows]
+    if supervision_inbox.FILING in kinds:
+        items[supervision_inbox.FILING] = [
+            InboxItem(what=f"审查{f.decision_label}备案（{f.agency.name}）", number=f.case.number, title=f.case.title,
+                      url=reverse("supervision:filing_detail", args=[f.pk]), since_label="备案于", since=f.filed_on,
+                      due=f.due_on, overdue=on > f.due_on, due_note=_due_note(f.due_on, on))
+            for f in supervision_inbox.filing_inbox_rows(user=user)
+        ]
+    if supervision_inbox.COORDINATION in kinds:
+        items[supervision_inbox.COORDINATION] = [
+            InboxItem(what=c.get_state_display(), number=c.agency.name, title=c.subject,
+                      url=reverse("supervision:coordination_detail", args=[c.pk]), since_label="自", since=c.updated_on)
+            for c in supervision_inbox.coordination_inbox_rows(user=user)
+        ]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -231,6 +250,10 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
     if COMPLAINT in kinds:
         total += supervision_inbox.complaint_inbox_count(user=user)
     total += supervision_inbox.instrument_inbox_count(user=user, on=on)
+    if supervision_inbox.FILING in kinds:
+        total += supervision_inbox.filing_inbox_count(user=user)
+    if supervision_inbox.COORDINATION in kinds:
+        total += supervision_inbox.coordination_inbox_count(user=user)
     return total
 
 

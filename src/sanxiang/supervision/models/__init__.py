@@ -2,6 +2,8 @@
 coordination and plans; complaints). Django finds them all through this package."""
 
 from sanxiang.supervision.models.complaints import Complainant, Complaint, ComplaintCounter  # part D
+from sanxiang.supervision.models.coordination import Coordination, CoordinationStep  # part C
+from sanxiang.supervision.models.filings import Filing  # part C
 from sanxiang.supervision.models.instruments import (  # part B
     Instrument,
     InstrumentStep,
@@ -16,6 +18,9 @@ __all__ = [
     "Complainant",
     "Complaint",
     "ComplaintCounter",
+    "Coordination",
+    "CoordinationStep",
+    "Filing",
     "Instrument",
     "InstrumentStep",
     "Matter",
