@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.supervision.matters import FINAL_STATES, MatterMark, MatterState
 from sanxiang.procedure.supervision.rules import SupervisorSnapshot
@@ -123,9 +124,35 @@ def matter_get(*, viewer: User, matter_id: int) -> Matter:
     return matter
 
 
-def matter_history(*, matter: Matter) -> list[Entry]:
-    """The matter's ledger entries, oldest first."""
-    return list(Entry.objects.filter(subject=f"supervision_matter:{matter.pk}").select_related("actor").order_by("created_at", "seq"))
+HISTORY_LABELS = {
+    EventKind.SUPERVISION_MATTER_OPENED: "登记",
+    EventKind.SUPERVISION_MATTER_ACCEPTED: "受理",
+    EventKind.SUPERVISION_MATTER_MERGED: "并案",
+    EventKind.SUPERVISION_MATTER_TRANSFERRED: "移送",
+    EventKind.SUPERVISION_MATTER_CLOSED: "不予监督并结束",
+    EventKind.SUPERVISION_MATTER_CONCLUDED: "办结",
+    EventKind.SUPERVISION_PAIR_ASSIGNED: "指派承办人员",
+    EventKind.SUPERVISION_SUPERVISOR_RECUSED: "回避",
+    EventKind.SUPERVISION_MEASURE_RECORDED: "记录监督措施",
+    EventKind.SUPERVISION_READ_GRANTED: "调阅案卷",
+    EventKind.SUPERVISION_MARK_CHANGED: "挂牌督办、提级监督",
+}
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    seq: int
+    at: dt.datetime
+    actor: str
+    label: str
+
+
+def matter_history(*, matter: Matter) -> list[HistoryItem]:
+    """The matter's ledger entries, oldest first, as the page names them."""
+    entries = Entry.objects.filter(subject=f"supervision_matter:{matter.pk}").select_related("actor")
+    return [HistoryItem(seq=e.seq, at=e.created_at, actor=str(e.actor) if e.actor else "平台",
+                        label=HISTORY_LABELS.get(e.kind, "其他记录"))
+            for e in entries.order_by("created_at", "seq")]
 
 
 def matter_measures(*, matter: Matter) -> list[Measure]:
@@ -143,3 +170,9 @@ def read_grant_active(*, user: User, case_id: int, at: dt.datetime) -> ReadGrant
 
 def matter_counts_for_agency(*, agency_id: int) -> int:
     return Matter.objects.filter(agency_id=agency_id).exclude(state__in=[s.value for s in FINAL_STATES]).count()
+
+
+def case_ids_granted(*, user: User, at: dt.datetime) -> list[int]:
+    """The cases the user may read at `at` under read grants of matters they handle."""
+    return list(ReadGrant.objects.filter(starts_at__lte=at, expires_at__gt=at, matter__pair__user=user,
+                                         matter__pair__recused=False).values_list("case_id", flat=True).distinct())
