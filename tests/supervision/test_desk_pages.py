@@ -224,3 +224,24 @@ def test_a_supervisor_reads_a_case_only_under_a_grant_logged_with_it_and_not_the
     assert client.get(page).status_code == 403
     # The API refuses too.
     assert client.get(f"/api/cases/{case.pk}").status_code in (401, 403)
+
+
+def test_the_inbox_shows_matters_to_triage_and_those_the_supervisor_handles():
+    desk = desk_make()
+    waiting = matter_make(desk)  # received, with its pair
+    handled = matter_make(desk, accept=True)
+    from sanxiang.web.inbox import inbox_build, inbox_count
+    from tests.supervision.support import supervisor_user_make
+
+    inbox = inbox_build(user=desk.first)
+    group = inbox.group("supervision_matters")
+    assert {item.number for item in group.items} == {waiting.number, handled.number}
+    assert inbox_count(user=desk.first) == 2
+    # A colleague not in the pair sees only what waits for triage.
+    colleague = supervisor_user_make(bureau=desk.bureau)
+    assert {i.number for i in inbox_build(user=colleague).group("supervision_matters").items} == {waiting.number}
+    assert inbox_count(user=colleague) == 1
+    client = Client()
+    client.force_login(desk.first)
+    html = client.get(reverse("web:inbox")).content.decode()
+    assert "监督事项" in html and waiting.number in html

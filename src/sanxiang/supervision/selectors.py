@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.ledger.events import EventKind
@@ -110,7 +111,7 @@ def matters_desk(*, viewer: User, filters: DeskFilters, today: dt.date) -> Query
     if filters.overdue:
         queryset = queryset.filter(state=MatterState.RECEIVED, transfer_due_on__lt=today)
     if filters.mine:
-        queryset = queryset.filter(pair__user=viewer, pair__recused=False)
+        queryset = queryset.filter(pk__in=MatterSupervisor.objects.filter(user=viewer, recused=False).values("matter_id"))
     return queryset.order_by("-received_on", "-id")
 
 
@@ -176,3 +177,15 @@ def case_ids_granted(*, user: User, at: dt.datetime) -> list[int]:
     """The cases the user may read at `at` under read grants of matters they handle."""
     return list(ReadGrant.objects.filter(starts_at__lte=at, expires_at__gt=at, matter__pair__user=user,
                                          matter__pair__recused=False).values_list("case_id", flat=True).distinct())
+
+
+ORIGIN_LINKS = {"publication_draft": ("公示稿", "publication:draft_detail"), "case": ("案件", "cases:case_detail")}
+
+
+def matter_origin_link(matter: Matter) -> tuple[str, str] | None:
+    """The record behind a platform alert (label, address), when the origin names one."""
+    kind, _, pk = matter.origin.partition(":")
+    if kind not in ORIGIN_LINKS or not pk.isdigit():
+        return None
+    label, name = ORIGIN_LINKS[kind]
+    return label, reverse(name, args=[int(pk)])

@@ -214,7 +214,7 @@ def _matter_page(request: HttpRequest, matter: Matter, *, failed: str = "", fail
         "pair": list(matter.pair.all()), "measures": measures, "now": now, "measure_bases": MEASURE_BASES,
         "history": selectors.matter_history(matter=matter) if is_supervisor else [],
         "actions": _actions(matter, user, failed, failed_form, failed_general) if is_supervisor else [],
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "origin_link": selectors.matter_origin_link(matter),
     }, status=status)
 
 

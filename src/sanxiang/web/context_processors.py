@@ -42,6 +42,7 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:supervision", _("法制审核统计")))
     if user_can_read_parameters(user):
         nav.append(("review:parameters", _("待核实参数")))
+    nav.append(("supervision:desk", _("行政执法监督")))  # supervision: each user sees their own matters
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),

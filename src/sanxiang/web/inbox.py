@@ -32,6 +32,7 @@ from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
+from sanxiang.supervision import inbox as supervision_inbox
 
 OPENING = "opening"
 REVIEW = "review"
@@ -46,6 +47,7 @@ KIND_LABELS: dict[str, str] = {
     PUBLICATION: "公示审核",
     DEADLINE: "即将到期或者已逾期的期限",
     FINE: "逾期未缴纳的罚款",
+    supervision_inbox.MATTERS: supervision_inbox.MATTERS_LABEL,  # supervision part A
 }
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -124,6 +126,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(DEADLINE)
     if user.agency_id is not None and (user.officer_id is not None or user.role == Role.AGENCY_HEAD):
         kinds.append(FINE)
+    if supervision_inbox.user_has_supervision_inbox(user):
+        kinds.append(supervision_inbox.MATTERS)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -196,6 +200,12 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         if DEADLINE in kinds:
             items[DEADLINE] = [_deadline_item(row, on) for row in deadlines]
         items[FINE] = [_deadline_item(row, on) for row in fines]
+    if supervision_inbox.MATTERS in kinds:
+        items[supervision_inbox.MATTERS] = [
+            InboxItem(what=m.what, number=m.number, title=m.title, url=m.url, since_label="收到于", since=m.since,
+                      due=m.due, overdue=m.overdue, due_note=_due_note(m.due, on))
+            for m in supervision_inbox.matters_waiting(user=user, on=on)
+        ]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -215,6 +225,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
             agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
         )
         total += deadlines + fines
+    if supervision_inbox.MATTERS in kinds:
+        total += supervision_inbox.matters_waiting_count(user=user)
     return total
 
 
