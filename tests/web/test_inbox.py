@@ -157,8 +157,10 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine"]
     assert list(waiting(w.officer, on)) == ["deadline", "fine"]
     assert list(waiting(w.admin, on)) == ["publication"]
-    assert waiting(w.supervisor, on) == {}
-    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine"}
+    # The supervisors' matters (supervision part A: tests/supervision/test_desk_pages.py); none here.
+    assert waiting(w.supervisor, on) == {"supervision_matters": []}
+    assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine",
+                                "supervision_matters"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------
