@@ -141,7 +141,7 @@ def complaint_status_emit(event: ComplaintStatusPublished) -> None:
 
 @dataclass(frozen=True)
 class SupervisionNoticePublished:
-    """The judicial bureau approved a 通报 to be published to society (《行政执法监督条例》第三十一条):
+    """The judicial bureau approved a 通报 to be published to society :
     its text as drafted, and the natural persons and addresses the platform knows around it, which
     the public read model hides (the same redaction as decisions)."""
 

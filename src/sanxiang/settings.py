@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sanxiang.web.context_processors.navigation",
+                "sanxiang.supervision.context_processors.supervision_basis",
             ],
         },
     },

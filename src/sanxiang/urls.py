@@ -52,3 +52,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A supervisor who opens a case's records without a read grant sees how to call the case file up
+# (需经调阅), not a bare refusal; every other refusal keeps Django's 403 page.
+handler403 = "sanxiang.supervision.views.permission_denied"

@@ -94,9 +94,14 @@ def test_documents_are_listed_and_their_download_is_recorded(client, w):
     assert "送达决定书" in html and "第六十一条" in html
 
 
-def test_supervisors_read_every_case_and_act_on_none_other_agencies_see_nothing(client, w):
+def test_supervisors_read_a_case_under_a_read_grant_and_act_on_none_other_agencies_see_nothing(client, w):
+    from tests.supervision.support import read_grant_give
+
     case = lead_make(w)
     client.force_login(w.supervisor)
+    refused = client.get(reverse("cases:case_detail", args=[case.pk]))
+    assert refused.status_code == 403 and "需经调阅" in refused.content.decode()
+    read_grant_give(case=case, user=w.supervisor)
     html = page(client, case)
     assert "司法局监督人员和系统管理员可以查看案件，不能办理" in html
     assert 'data-allowed="1"' not in html

@@ -50,8 +50,16 @@ def test_inline_view_is_recorded_as_a_view(ingest, user):
     assert AccessLogEntry.objects.get().action == "view"
 
 
-def test_a_supervisor_reads_every_agency_and_is_recorded(ingest, supervisor):
-    record = ingest(mp4_bytes(seed=53))
+def test_a_supervisor_reads_evidence_only_under_a_read_grant_and_is_recorded(ingest, supervisor, case):
+    """No general read-all of case files (《行政执法监督条例》第二十二条第四项, 调阅案卷): without a grant
+    naming the case the supervisor gets the 需经调阅 page; with one the download is served and logged."""
+    from tests.supervision.support import read_grant_give
+
+    record = ingest(mp4_bytes(seed=53), case=case)
+    refused = logged_in(supervisor).get(download_url(record))
+    assert refused.status_code == 403 and "需经调阅" in refused.content.decode()
+    assert AccessLogEntry.objects.count() == 0
+    read_grant_give(case=case, user=supervisor)
     assert logged_in(supervisor).get(download_url(record)).status_code == 200
     assert AccessLogEntry.objects.get().user_id == supervisor.pk
 

@@ -228,7 +228,15 @@ def test_a_user_of_another_agency_may_not_export(case, tmp_path):
 
 
 def test_a_supervisor_export_is_recorded_under_their_name(case, tmp_path):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.supervision.support import read_grant_give
+
     supervisor = user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True))
+    # Only under a read grant naming the case (调阅案卷).
+    with pytest.raises(PermissionDenied):
+        case_file_export(case=case, destination=tmp_path / "refused.zip", actor=supervisor)
+    read_grant_give(case=case, user=supervisor)
     summary = case_file_export(case=case, destination=tmp_path / "h.zip", actor=supervisor)
     by = manifest_of(tmp_path / "h.zip")["export"]["by"]
     assert by == {"id": supervisor.pk, "username": supervisor.username}

@@ -66,3 +66,21 @@ def desk_make() -> Desk:
         first=supervisor_user_make(bureau=bureau, name="王监督"),
         second=supervisor_user_make(bureau=bureau, name="赵监督"),
     )
+
+
+def read_grant_give(*, case, user: User, hours: int = 1):
+    """A read grant (调阅案卷) on `case` for `user`, for the tests of other apps that need a
+    supervisor to read a case: the rows the services make (tests/supervision covers the services,
+    the pair rule and the certificates), written directly because those tests' supervisors are
+    bare accounts without a registered supervision certificate."""
+    from django.utils import timezone
+
+    from sanxiang.supervision.models import Matter, MatterSupervisor, Measure, ReadGrant
+
+    now = timezone.now()
+    matter = Matter.objects.create(bureau_id=user.agency_id, agency_id=case.agency_id, number=f"测试监督{next(_sequence)}",
+                                   source="routine", state="accepted", subject="调阅", received_on=now.date())
+    MatterSupervisor.objects.create(matter=matter, user=user, assigned_on=now.date())
+    measure = Measure.objects.create(matter=matter, kind="file_call", taken_on=now.date(), recorded_by=user)
+    return ReadGrant.objects.create(matter=matter, measure=measure, case=case, starts_at=now,
+                                    expires_at=now + dt.timedelta(hours=hours))

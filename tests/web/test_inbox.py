@@ -159,9 +159,10 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine", *instruments]
     assert list(waiting(w.officer, on)) == ["deadline", "fine", *instruments]
     assert list(waiting(w.admin, on)) == ["publication", *instruments]
-    assert list(waiting(w.supervisor, on)) == ["complaint", *instruments]  # part D: complaints to triage
+    # Part D: complaints to triage; part A: the supervisors' matters (tests/supervision/test_desk_pages.py).
+    assert list(waiting(w.supervisor, on)) == ["complaint", "supervision_matters", *instruments]
     assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
-                                *instruments,
+                                *instruments, "supervision_matters",
                                 # issue 14, part C: a registered supervisor's (tests/supervision)
                                 "supervision_filing", "supervision_coordination"}
 

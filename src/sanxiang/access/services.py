@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from sanxiang.access.models import AccessAction, AccessLogEntry
 from sanxiang.accounts.models import User
+from sanxiang.accounts.permissions import case_read_grant, user_reads_cases_by_grant
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 
@@ -45,6 +46,13 @@ def access_record(
     }
     if details:
         payload["details"] = dict(details)
+    grant = _read_grant(actor, case_id)
+    if grant is not None:
+        # A supervisor's read of a case is under a read grant (调阅案卷): the entry names it.
+        payload["read_grant"] = {"grant": grant.pk, "matter": grant.matter.number,
+                                 "expires_at": grant.expires_at.isoformat()}
+        object_label = f"{object_label}（调阅：{grant.matter.number}）"
+        payload["object_label"] = object_label
     row = AccessLogEntry(
         user=actor,
         action=action,
@@ -76,6 +84,12 @@ def access_record(
     )
     row.save(force_insert=True)
     return row
+
+
+def _read_grant(actor: User | None, case_id: int | None):
+    if actor is None or case_id is None or not user_reads_cases_by_grant(actor):
+        return None
+    return case_read_grant(actor, case_id)
 
 
 def client_ip(request: HttpRequest) -> str | None:

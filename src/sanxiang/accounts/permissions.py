@@ -2,11 +2,20 @@
 agency scoping is decided in one place.
 
 - Agency roles (officer, reviewer, agency head, agency administrator) see their own agency only.
-- Supervisors of the judicial bureau read every agency and change nothing of theirs.
+- Supervisors of the judicial bureau read every agency's figures and change nothing of theirs; a
+  case's own records (its page, documents, evidence, case-file export) only under a read grant
+  (调阅案卷) of a supervision matter that names the case (`user_can_read_case`).
 - System administrators administer everything (they also have Django's admin).
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.hooks import Slot
 
 # One definition for every app; the registry, below accounts, asks its questions through slots.
 from sanxiang.registry.permissions import permission_require as permission_require
@@ -89,3 +98,43 @@ def user_can_administer_user(actor: User, target: User) -> bool:
 
 def user_can_manage_tokens_of(actor: User, target: User) -> bool:
     return actor.is_authenticated and (actor.pk == target.pk or user_can_administer_user(actor, target))
+
+
+# --- case records under a read grant (调阅案卷) -----------------------
+# There is no general read-all of case files: a supervisor reads a case's records only while a read
+# grant of a supervision matter they handle names that case. The supervision app, above the cases,
+# installs the answers at ready(): the active grant (or None) of a user on a case, and the ids of the
+# cases a user may read now.
+case_read_grant: Slot[Callable[[User, int], Any]] = Slot("accounts: case_read_grant")
+case_ids_granted: Slot[Callable[[User], list[int]]] = Slot("accounts: case_ids_granted")
+
+
+class ReadGrantRequired(PermissionDenied):
+    """A supervisor asked for a case's records without a read grant naming the case: the page
+    explains how to call the case file up (需经调阅) instead of a bare refusal."""
+
+    def __init__(self, *, case_id: int | None, agency_id: int | None) -> None:
+        self.case_id, self.agency_id = case_id, agency_id
+        super().__init__("需经调阅：监督人员查阅案卷，须在监督事项中采取“调阅案卷”措施")
+
+
+def user_reads_cases_by_grant(user: User) -> bool:
+    return user.is_authenticated and user.role == Role.SUPERVISOR
+
+
+def user_can_read_case(user: User, *, agency_id: int, case_id: int | None) -> bool:
+    """Whether the user may read this case's records (page, documents, evidence, export)."""
+    if user_reads_cases_by_grant(user):
+        return case_id is not None and case_read_grant(user, case_id) is not None
+    return user_can_read_agency(user, agency_id)
+
+
+def case_read_require(user: User, *, agency_id: int, case_id: int | None) -> None:
+    """Http404 for who may not read the agency at all (its cases are not disclosed);
+    ReadGrantRequired for a supervisor without an active read grant on the case."""
+    if user_reads_cases_by_grant(user):
+        if case_id is None or case_read_grant(user, case_id) is None:
+            raise ReadGrantRequired(case_id=case_id, agency_id=agency_id)
+        return
+    if not user_can_read_agency(user, agency_id):
+        raise Http404

@@ -31,7 +31,7 @@ from django.db import transaction
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
 from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import permission_require, user_can_read_agency
+from sanxiang.accounts.permissions import permission_require, user_can_read_case
 from sanxiang.casefile import selectors
 from sanxiang.casefile.selectors import CaseFile, CaseFilesProvider, LedgerLine
 from sanxiang.cases.models import Case
@@ -108,7 +108,8 @@ def case_file_export(
     Call it outside any transaction: its first step commits the export record and the checkpoint
     so that the ledger's head lock is released before the long part begins."""
     if actor is not None:
-        permission_require(user_can_read_agency(actor, case.agency_id), "您没有权限导出该案件的案卷")
+        permission_require(user_can_read_case(actor, agency_id=case.agency_id, case_id=case.pk),
+                           "您没有权限导出该案件的案卷（监督人员须经调阅）")
     case_block = fmt.export_case_details(
         case_id=case.pk,
         number=case.number,

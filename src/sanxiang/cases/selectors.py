@@ -27,9 +27,11 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import (
+    case_ids_granted,
+    case_read_require,
     user_can_manage_parties,
-    user_can_read_agency,
     user_reads_all_agencies,
+    user_reads_cases_by_grant,
 )
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_field_load, facts_load
@@ -95,8 +97,7 @@ def case_get(*, viewer: User, case_id: int) -> Case:
         case = Case.objects.select_related("agency", "matter", "party").get(pk=case_id)
     except Case.DoesNotExist as missing:
         raise Http404 from missing
-    if not user_can_read_agency(viewer, case.agency_id):
-        raise Http404
+    case_read_require(viewer, agency_id=case.agency_id, case_id=case.pk)
     return case
 
 
@@ -106,7 +107,9 @@ def case_get_by_number(*, number: str) -> Case | None:
 
 def case_list(*, viewer: User, search: str = "", state: str = "") -> QuerySet[Case]:
     cases = Case.objects.select_related("agency", "party").order_by("-created_at", "-id")
-    if not user_reads_all_agencies(viewer):
+    if user_reads_cases_by_grant(viewer):
+        cases = cases.filter(pk__in=case_ids_granted(viewer))  # only what a read grant calls up
+    elif not user_reads_all_agencies(viewer):
         cases = cases.filter(agency_id=viewer.agency_id) if viewer.agency_id else cases.none()
     if search:
         cases = cases.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(party__name__icontains=search))
@@ -824,8 +827,9 @@ def document_get(*, viewer: User, document_id: int) -> IssuedDocument:
         .filter(pk=document_id)
         .first()
     )
-    if document is None or not user_can_read_agency(viewer, document.agency_id):
+    if document is None:
         raise Http404
+    case_read_require(viewer, agency_id=document.agency_id, case_id=document.case_id)
     return document
 
 

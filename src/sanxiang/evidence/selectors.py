@@ -13,9 +13,11 @@ from django.http import Http404
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import (
+    case_ids_granted,
+    case_read_require,
     user_can_manage_parties,
-    user_can_read_agency,
     user_reads_all_agencies,
+    user_reads_cases_by_grant,
 )
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord, UploadSession
 from sanxiang.evidence.sniffing import is_audio_video_type
@@ -51,6 +53,8 @@ def record_list(*, viewer: User, case_id: int | None = None) -> QuerySet[Evidenc
         records = records.exclude(step__startswith=prefix)
     if case_id is not None:
         records = records.filter(case_id=case_id)
+    if user_reads_cases_by_grant(viewer):
+        return records.filter(case_id__in=case_ids_granted(viewer))  # only what a read grant calls up
     if user_reads_all_agencies(viewer):
         return records
     if viewer.agency_id is None:
@@ -66,8 +70,9 @@ def record_get(*, viewer: User, record_id: int) -> EvidenceRecord:
         .filter(pk=record_id)
         .first()
     )
-    if record is None or not user_can_read_agency(viewer, record.agency_id):
+    if record is None:
         raise Http404
+    case_read_require(viewer, agency_id=record.agency_id, case_id=record.case_id)
     return record
 
 

@@ -58,6 +58,16 @@ class EventKind(StrEnum):
 
     # supervision: matters, triage, measures, read grants, marks (issue 14, part A)
     SUPERVISION_MATTER_OPENED = "supervision.matter_opened"
+    SUPERVISION_MATTER_ACCEPTED = "supervision.matter_accepted"
+    SUPERVISION_MATTER_MERGED = "supervision.matter_merged"
+    SUPERVISION_MATTER_TRANSFERRED = "supervision.matter_transferred"
+    SUPERVISION_MATTER_CLOSED = "supervision.matter_closed"
+    SUPERVISION_MATTER_CONCLUDED = "supervision.matter_concluded"
+    SUPERVISION_PAIR_ASSIGNED = "supervision.pair_assigned"
+    SUPERVISION_SUPERVISOR_RECUSED = "supervision.supervisor_recused"
+    SUPERVISION_MEASURE_RECORDED = "supervision.measure_recorded"
+    SUPERVISION_READ_GRANTED = "supervision.read_granted"
+    SUPERVISION_MARK_CHANGED = "supervision.mark_changed"
 
     # supervision: instruments, replies, person-level proposals, referrals, 通报 (issue 14, part B)
     SUPERVISION_INSTRUMENT_ISSUED = "supervision.instrument_issued"

@@ -1,4 +1,4 @@
-"""行政执法监督通报 on the portal (《行政执法监督条例》第三十一条): the judicial bureau's public 通报,
+"""行政执法监督通报 on the portal : the judicial bureau's public 通报,
 newest first, as redacted when published. Reads `PublicSupervisionNotice` only."""
 
 from django.core.paginator import Paginator

@@ -379,7 +379,7 @@ class PublicFormAttempt(models.Model):
 
 
 class PublicSupervisionNotice(models.Model):
-    """A 通报 the judicial bureau published to society (《行政执法监督条例》第三十一条), redacted like a
+    """A 通报 the judicial bureau published to society , redacted like a
     decision (natural persons' names, ID numbers, phones, addresses, bank accounts). Written when the
     supervision app approves it (`SupervisionNoticePublished`, in the same transaction); keyed by the
     notice's number as a plain integer, with no foreign key into internal tables."""

@@ -27,6 +27,20 @@ class SupervisionConfig(AppConfig):
         CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
         CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
 
+        from django.utils import timezone
+
+        from sanxiang.accounts import permissions
+        from sanxiang.supervision import selectors
+
+        # A supervisor reads a case's records only under a read grant naming it (调阅案卷).
+        permissions.case_read_grant.install(
+            lambda user, case_id: selectors.read_grant_active(user=user, case_id=case_id, at=timezone.now())
+        )
+        permissions.case_ids_granted.install(
+            lambda user: selectors.case_ids_granted(user=user, at=timezone.now())
+        )
+
+
 
 def _case_decided(event: CaseDecided) -> None:
     from sanxiang.supervision.filing_services import filing_record_penalty

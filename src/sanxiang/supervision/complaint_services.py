@@ -107,8 +107,8 @@ def complaint_receive(
     on: dt.date | None = None,
 ) -> tuple[Complaint, str]:
     """Register a complaint (from the portal: `actor` None) or a lead from the 12345 hotline or the
-    enterprise channel (a supervisor of the bureau), open its supervision matter (source by channel,
-    第二十条) and publish its status. Returns the complaint and its query code, which exists nowhere
+    enterprise channel (a supervisor of the bureau), open its supervision matter (its source by
+    channel) and publish its status. Returns the complaint and its query code, which exists nowhere
     else in clear. Refused with every reason at once."""
     on = on or timezone.localdate()
     channel = ComplaintChannel(channel)

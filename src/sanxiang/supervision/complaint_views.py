@@ -108,7 +108,7 @@ class LeadForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def lead_new(request: HttpRequest) -> HttpResponse:
-    """12345热线和涉企诉求线索登记 (第二十条)."""
+    """12345热线和涉企诉求线索登记."""
     _require_reader(request)
     form = LeadForm(request.POST or None, agencies=selectors.agencies_for_intake(viewer=request.user))
     refused_general = []

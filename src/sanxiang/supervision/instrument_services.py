@@ -1,6 +1,6 @@
 """Writes of part B: issuing supervision instruments, the agency's replies and the supervisors'
-answers, person-level proposals (第三十二条), referrals to the 监察机关 (第三十三条) and 通报
-(第三十一条). Each service checks everything first (every reason at once), then changes its rows
+answers, person-level proposals, referrals to the 监察机关 and 通报.
+Each service checks everything first (every reason at once), then changes its rows
 and appends its ledger entry in one transaction.
 
 Until part A's `matter_supervisors` is merged, the pair acting is passed explicitly
@@ -222,9 +222,9 @@ def instrument_act(
     decision_number: str = "",
     decision_on: dt.date | None = None,
 ) -> Instrument:
-    """One move on an instrument: the agency reports (整改报告, with files) or objects (异议, 第三十条);
+    """One move on an instrument: the agency reports (整改报告, with files) or objects (异议);
     the supervisors (a pair, as for issuing) accept, return with reasons, escalate to a 决定书
-    proposal (第二十九条), answer an objection (复查: uphold or withdraw), or record the 决定书 the
+    proposal, answer an objection (复查: uphold or withdraw), or record the 决定书 the
     government issued (number, date, content). Refused with every reason at once; a refused move
     leaves nothing, not even the uploaded files."""
     instrument = Instrument.objects.select_for_update().select_related("matter", "bureau", "agency").get(pk=instrument.pk)
@@ -321,7 +321,7 @@ def instrument_act(
     return instrument
 
 
-# --- person-level proposals (第三十二条) ------------------------------------------------------------
+# --- person-level proposals ------------------------------------------------------------
 
 
 @transaction.atomic
@@ -388,7 +388,7 @@ def personal_decision_record(
     return proposal
 
 
-# --- referral to the 监察机关 (第三十三条) ----------------------------------------------------------
+# --- referral to the 监察机关 ----------------------------------------------------------
 
 
 @transaction.atomic
@@ -419,7 +419,7 @@ def referral_record(
     return referral
 
 
-# --- 通报 (第三十一条) --------------------------------------------------------------------------------
+# --- 通报 --------------------------------------------------------------------------------
 
 
 @transaction.atomic

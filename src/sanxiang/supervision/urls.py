@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from sanxiang.supervision import complaint_views, coordination_views, filing_views, instrument_views
+from sanxiang.supervision import complaint_views, coordination_views, filing_views, instrument_views, views
 
 app_name = "supervision"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Part A: the desk, matters and their actions
+    path("", views.desk, name="desk"),
+    path("matters/new/", views.matter_new, name="matter_new"),
+    path("matters/<int:matter_id>/", views.matter_detail, name="matter_detail"),
+    path("matters/<int:matter_id>/<str:action>/", views.matter_act, name="matter_act"),
+]
 
 # Part D: complaints from the public and leads from the 12345 hotline and the enterprise channel.
 urlpatterns += [

@@ -33,6 +33,7 @@ from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waitin
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
 from sanxiang.supervision import inbox as supervision_inbox  # issue 14
+from sanxiang.supervision import matter_inbox  # issue 14, part A
 
 OPENING = "opening"
 REVIEW = "review"
@@ -51,6 +52,7 @@ KIND_LABELS: dict[str, str] = {
     COMPLAINT: supervision_inbox.COMPLAINT_KIND_LABEL,
     supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
     supervision_inbox.COORDINATION: supervision_inbox.COORDINATION_LABEL,
+    matter_inbox.MATTERS: matter_inbox.MATTERS_LABEL,
 } | supervision_inbox.KIND_LABELS
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
@@ -136,6 +138,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(supervision_inbox.FILING)
     if supervision_inbox.coordination_inbox_applies(user):
         kinds.append(supervision_inbox.COORDINATION)
+    if matter_inbox.user_has_supervision_inbox(user):
+        kinds.append(matter_inbox.MATTERS)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -228,6 +232,12 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
                       url=reverse("supervision:coordination_detail", args=[c.pk]), since_label="自", since=c.updated_on)
             for c in supervision_inbox.coordination_inbox_rows(user=user)
         ]
+    if matter_inbox.MATTERS in kinds:
+        items[matter_inbox.MATTERS] = [
+            InboxItem(what=m.what, number=m.number, title=m.title, url=m.url, since_label="收到于", since=m.since,
+                      due=m.due, overdue=m.overdue, due_note=_due_note(m.due, on))
+            for m in matter_inbox.matters_waiting(user=user, on=on)
+        ]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -254,6 +264,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
         total += supervision_inbox.filing_inbox_count(user=user)
     if supervision_inbox.COORDINATION in kinds:
         total += supervision_inbox.coordination_inbox_count(user=user)
+    if matter_inbox.MATTERS in kinds:
+        total += matter_inbox.matters_waiting_count(user=user)
     return total
 
 

@@ -26,3 +26,14 @@ HEBEI = "《河北省行政执法监督条例》"
 # not say it in these words; the provincial regulations do.
 SUPERVISORS_ACT_IN_PAIRS = f"{SICHUAN}第二十九条；{HEBEI}第十九条"
 SUPERVISOR_RECUSAL = f"{SICHUAN}第三十条；{HEBEI}第十八条"
+
+# The citations the supervision pages show (templates receive them through the context processor
+# `sanxiang.supervision.context_processors.supervision_basis`; a page never writes an article itself).
+PAGE_BASIS: dict[str, str] = {
+    "coordination": f"{REGULATION}第七条、第十三条",
+    "coordination_dispute": regulation_article(13),
+    "not_supervised_again": regulation_article(33),
+    "read_grant": regulation_article(22, detail="第四项"),
+    "public_notice": regulation_article(31),
+    "filing": f"{SICHUAN}第三十六条等",
+}

@@ -11,7 +11,13 @@ from sanxiang.supervision.models.instruments import (  # part B
     PersonalProposal,
     Referral,
 )
-from sanxiang.supervision.models.matters import MATTER_SOURCE_CHOICES, Matter
+from sanxiang.supervision.models.matters import (  # part A
+    MATTER_SOURCE_CHOICES,
+    Matter,
+    MatterSupervisor,
+    Measure,
+    ReadGrant,
+)
 
 __all__ = [
     "MATTER_SOURCE_CHOICES",
@@ -24,7 +30,10 @@ __all__ = [
     "Instrument",
     "InstrumentStep",
     "Matter",
+    "MatterSupervisor",
+    "Measure",
     "Notice",
     "PersonalProposal",
+    "ReadGrant",
     "Referral",
 ]

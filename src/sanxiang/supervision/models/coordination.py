@@ -1,5 +1,5 @@
 """执法协调 (issue 14, part C): a request an agency raises through the 司法局 (a major or complex
-problem, or a dispute about competence with another agency, 《行政执法监督条例》第十三条), and every
+problem, or a dispute about competence with another agency), and every
 step of its handling."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Part B of the supervision desk: instruments (督办函、意见书、建议书、决定书), the agency's replies,
-person-level proposals (第三十二条), referrals to the 监察机关 (第三十三条) and 通报 (第三十一条)."""
+person-level proposals, referrals to the 监察机关 and 通报."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ PERSONAL_MEASURE_CHOICES = [(m.value, label) for m, label in PERSONAL_MEASURE_LA
 
 
 class PersonalProposal(models.Model):
-    """A proposal to deal with an officer (第三十二条), and the competent body's decision."""
+    """A proposal to deal with an officer, and the competent body's decision."""
 
     matter = models.ForeignKey("supervision.Matter", on_delete=models.PROTECT, related_name="personal_proposals")
     officer = models.ForeignKey("registry.Officer", verbose_name=_("执法人员"), on_delete=models.PROTECT,
@@ -127,7 +127,7 @@ class PersonalProposal(models.Model):
 
 
 class Referral(models.Model):
-    """A clue referred to the 监察机关 (第三十三条)."""
+    """A clue referred to the 监察机关."""
 
     matter = models.ForeignKey("supervision.Matter", on_delete=models.PROTECT, related_name="referrals")
     what = models.TextField(_("移送线索"))
@@ -150,7 +150,7 @@ NOTICE_SCOPE_CHOICES = list(NOTICE_SCOPE_LABELS.items())
 
 
 class Notice(models.Model):
-    """A 通报 (第三十一条): drafted from matters, approved by a second supervisor; internal (the
+    """A 通报: drafted from matters, approved by a second supervisor; internal (the
     named agencies see it) or public (published through the public read model)."""
 
     bureau = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="supervision_notices")

@@ -1,0 +1,93 @@
+"""Platform alerts as a source of supervision matters (来源：平台预警:
+the supervision information system raises early warnings). Each alert opens one matter, once: its
+`alert_key` is unique, so a second run (or a concurrent one) opens nothing more. The matter names
+the record behind it (`origin`), which its page links.
+
+Sources (each a function returning the alerts of the day):
+- publicity overdue: a decision's 公示 draft still unpublished after its due day;
+- a major enforcement decision made without legal review (the review tallies);
+- inspection frequency over the cap belongs to issue 17, which adds its function to
+  `ALERT_SOURCES`; a mandatory recording missing has no stored finding yet (the procedure engine
+  refuses a listed step without its recording), and is added the same way once one exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from sanxiang.procedure.supervision.rules import MatterSource
+from sanxiang.publication.models import DraftStatus, PublicationDraft
+from sanxiang.registry.models import Agency
+from sanxiang.review.models import ReviewTally
+from sanxiang.supervision.models import Matter
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str  # unique: one matter per alert
+    agency_id: int
+    subject: str
+    summary: str
+    origin: str  # "publication_draft:12" | "case:34": the record behind it
+    raised_on: dt.date
+
+
+def publication_overdue_alerts(*, on: dt.date) -> Iterator[Alert]:
+    drafts = (PublicationDraft.objects.filter(status=DraftStatus.DRAFT, due_on__lt=on)
+              .select_related("case").only("pk", "agency_id", "due_on", "case__number"))
+    for draft in drafts.iterator():
+        yield Alert(key=f"publication_overdue:{draft.pk}", agency_id=draft.agency_id,
+                    subject=f"行政执法决定逾期未公示（{draft.case.number}）",
+                    summary=f"应当于{draft.due_on.isoformat()}前公示，至{on.isoformat()}仍未公示。",
+                    origin=f"publication_draft:{draft.pk}", raised_on=on)
+
+
+def unreviewed_major_decision_alerts(*, on: dt.date) -> Iterator[Alert]:
+    tallies = ReviewTally.objects.filter(major=True, reviewed=False).select_related("case").only(
+        "case_id", "agency_id", "decided_on", "case__number")
+    for tally in tallies.iterator():
+        yield Alert(key=f"unreviewed_major:{tally.case_id}", agency_id=tally.agency_id,
+                    subject=f"重大执法决定未经法制审核（{tally.case.number}）",
+                    summary=f"{tally.decided_on.isoformat()}作出的重大执法决定，决定前未经法制审核。",
+                    origin=f"case:{tally.case_id}", raised_on=on)
+
+
+ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [publication_overdue_alerts, unreviewed_major_decision_alerts]
+
+
+def _bureaus_by_region() -> dict[str, Agency]:
+    bureaus: dict[str, Agency] = {}
+    for bureau in Agency.objects.filter(is_judicial_bureau=True).order_by("id"):
+        bureaus.setdefault(bureau.region_code, bureau)
+    return bureaus
+
+
+def platform_alerts_open(*, on: dt.date) -> int:
+    """Open a matter for each alert of the day not already opened; returns how many were opened.
+    An alert about an agency whose county has no judicial bureau on the platform is left."""
+    from sanxiang.supervision.services import matter_open
+
+    bureaus = _bureaus_by_region()
+    agencies = {a.pk: a for a in Agency.objects.all()}
+    known = set(Matter.objects.exclude(alert_key=None).values_list("alert_key", flat=True))
+    opened = 0
+    for source in ALERT_SOURCES:
+        for alert in source(on=on):
+            agency = agencies.get(alert.agency_id)
+            bureau = bureaus.get(agency.region_code) if agency else None
+            if alert.key in known or bureau is None:
+                continue
+            try:
+                with transaction.atomic():
+                    matter_open(bureau=bureau, source=MatterSource.PLATFORM_ALERT, subject=alert.subject,
+                                summary=alert.summary, received_on=alert.raised_on, agency=agency, actor=None,
+                                origin=alert.origin, alert_key=alert.key)
+            except IntegrityError:  # opened meanwhile by another run
+                continue
+            known.add(alert.key)
+            opened += 1
+    return opened
