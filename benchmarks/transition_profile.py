@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="cProfile's clock: wall (waits on the database included) or this process's CPU time,"
                              " steadier on a shared machine")
+    parser.add_argument("--dump", type=Path, help="also write the profile (pstats) to this file, to explore it")
     args = parser.parse_args()
 
     data_dir = os.environ.get("SANXIANG_DATA_DIR") or tempfile.mkdtemp(prefix="sanxiang-transitions-")
@@ -214,6 +215,8 @@ def main() -> None:
     if profile is None:
         return
     stats = pstats.Stats(profile)
+    if args.dump:
+        stats.dump_stats(args.dump)
     total = stats.total_tt  # type: ignore[attr-defined]
     print(f"\nprofiled time ({args.clock} clock) {total:.2f} s, by area (cumulative, overlapping):")
     for label, area_seconds in _areas(stats, total):

@@ -183,11 +183,18 @@ def setup(count: int) -> None:
 
     today = timezone.localdate()
     start = today - dt.timedelta(days=60)
+    from sanxiang.cases.services import agency_abbreviation
+
     clients = []
+    # Case numbers are the agency's abbreviation and its own counter (乌综执立〔2026〕1号): two
+    # agencies with one abbreviation would be given the same numbers, so one of each.
+    abbreviations: set[str] = set()
     agencies = Agency.objects.filter(is_judicial_bureau=False).order_by("pk")
     for agency in agencies:
         if len(clients) == count:
             break
+        if agency_abbreviation(agency) in abbreviations:
+            continue
         officers = list(
             Officer.objects.filter(agency=agency, status="active", staffing_type__in=FIELD_STAFFING)
             .prefetch_related("certificates").order_by("pk")
@@ -223,6 +230,7 @@ def setup(count: int) -> None:
                 actor=None, agency=agency, kind="natural_person", name="测试当事人", id_type="resident_id_card",
                 id_number=number, address="乌审旗嘎鲁图镇乌审路1号", phone="13904770001")
         chosen = [officer_user.officer] + [o for o in chosen if o.pk != officer_user.officer_id]
+        abbreviations.add(agency_abbreviation(agency))
         clients.append({
             "agency": agency.pk, "officer_user": officer_user.pk, "head_user": head_user.pk, "party": party.pk,
             "officers": [chosen[0].pk, chosen[1].pk], "field": field,
