@@ -569,23 +569,31 @@ def document_issue(
     on: dt.date,
     context: DocumentContext,
 ) -> IssuedDocument:
-    """Render a document, store its PDF and DOCX in the evidence store and record both digests in
-    the ledger, in the caller's transaction. Inside a `ledger_batch` the entries (the two files',
-    then the document's) are queued, and `ledger_seq` is stored when the batch appends them.
+    """Render a document, store its PDF (and DOCX) in the evidence store and record their digests in
+    the ledger, in the caller's transaction. Inside a `ledger_batch` the entries (the files', then
+    the document's) are queued, and `ledger_seq` is stored when the batch appends them.
+
+    The Word copy may follow the step (procedure.document_timing): unless the deployment keeps it in
+    the step, only the PDF is rendered here and a job, enqueued in this transaction with the same
+    context, renders the DOCX after the commit (`cases.document_copies`).
 
     The files are stored as the agency's documents (kind document) but not as evidence of the
     case: the case file holds them once, under documents/, backed by the DOCUMENT_ISSUED entry,
     while the case's evidence list stays what the officers collected."""
+    from sanxiang.cases.document_copies import document_copies_follow, document_copy_enqueue
     from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 
-    rendered = document_render(kind=kind, context=context)
+    follows = document_copies_follow()
+    rendered = document_render(kind=kind, context=context, docx=not follows)
     stored = []
     for suffix, content in (("pdf", rendered.pdf), ("docx", rendered.docx)):
+        if content is None:
+            continue
         meta = evidence_metadata_check(
             actor=actor, kind="document", original_name=f"{rendered.filename_stem}.{suffix}", step=f"document:{kind}"
         )
         stored.append(evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta))
-    pdf, docx = stored
+    pdf, docx = stored[0], (stored[1] if len(stored) > 1 else None)
     document = IssuedDocument.objects.create(
         case=case,
         agency=case.agency,
@@ -606,10 +614,13 @@ def document_issue(
         IssuedDocument.objects.filter(pk=document.pk).update(ledger_seq=entry.seq)
 
     entry_append(
-        event=events.document_issued_event(document=document, pdf=pdf.stored_file, docx=docx.stored_file),
+        event=events.document_issued_event(document=document, pdf=pdf.stored_file,
+                                           docx=docx.stored_file if docx is not None else None),
         actor=actor,
         then=seq_store,
     )
+    if docx is None:
+        document_copy_enqueue(document=document, context=context, actor=actor)
     return document
 
 
