@@ -99,6 +99,11 @@ def main() -> int:
     for n in args.clients:
         n = min(n, len(world["clients"]))
         start_at = time.time() + 8  # every process imported and connected before the window opens
+        # The server's job runner (documents' Word copies, which follow their step) works beside the
+        # clients, on the same two cores, as it would inside the server.
+        runner = subprocess.Popen([sys.executable, __file__, "_jobs", json.dumps(
+            {"start_at": start_at, "seconds": args.seconds})], env=env, cwd=work, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
         processes = [
             subprocess.Popen([sys.executable, __file__, "_client", json.dumps(
                 world["clients"][i] | {"start_at": start_at, "seconds": args.seconds, "tag": f"{n}-{i}"})],
@@ -111,6 +116,10 @@ def main() -> int:
             if process.returncode:
                 raise SystemExit(f"a client failed:\n{err[-5000:]}")
             outs.append(json.loads(out.strip().splitlines()[-1]))
+        out, err = runner.communicate()
+        if runner.returncode:
+            raise SystemExit(f"the job runner failed:\n{err[-5000:]}")
+        jobs = json.loads(out.strip().splitlines()[-1])
         transitions = sum(o["transitions"] for o in outs)
         latencies = sorted(t for o in outs for t in o["latencies_ms"])
         results[n] = {
@@ -118,8 +127,10 @@ def main() -> int:
             "p50_ms": latencies[len(latencies) // 2] if latencies else 0,
             "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
             "cases": sum(o["cases"] for o in outs),
+            "jobs_done": jobs["done"], "jobs_pending": jobs["pending"],
         }
-        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s", flush=True)
+        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s; job runner: {jobs['done']} Word copies"
+              f" rendered in the window, {jobs['pending']} pending at its end", flush=True)
     tps = _pgbench(args.pg_url, list(results), args.pgbench_seconds)
 
     print(f"\n### Case transitions on PostgreSQL beside pgbench TPC-B (same server, same run, {args.seconds:.0f} s"
@@ -296,6 +307,26 @@ def _case_steps(client: dict):
     return run
 
 
+def jobs_run(config: dict) -> None:
+    """The server's job runner, as a process: due jobs run as they come during the window."""
+    _django()
+    from sanxiang.jobs.models import Job, JobState
+    from sanxiang.jobs.services import jobs_run_due
+
+    while time.time() < config["start_at"]:
+        time.sleep(0.01)
+    end = time.perf_counter() + config["seconds"]
+    done = 0
+    while time.perf_counter() < end:
+        run = jobs_run_due(limit=5)
+        done += run.done
+        if not run.done:
+            time.sleep(0.1)
+    pending = Job.objects.filter(state=JobState.PENDING).count()
+    jobs_run_due(limit=1_000_000)  # the rest, after the window: the next window starts clean
+    print(json.dumps({"done": done, "pending": pending}))
+
+
 def client_run(config: dict) -> None:
     _django()
     from django.db import connection
@@ -363,6 +394,8 @@ if __name__ == "__main__":
     command = sys.argv[1:2]
     if command == ["_setup"]:
         setup(int(sys.argv[2]))
+    elif command == ["_jobs"]:
+        jobs_run(json.loads(sys.argv[2]))
     elif command == ["_client"]:
         client_run(json.loads(sys.argv[2]))
     elif command == ["_profile"]:

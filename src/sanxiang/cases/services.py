@@ -508,8 +508,19 @@ def case_action_perform(
                                                              snapshot=after, on=on, actor=actor))
         # The projection (deadlines, who acts next) is part of the change; refreshed before the
         # batch appends, so the ledger head's lock is not held while it is computed.
-        case_projection_refresh_related(case=case)
+        # The step's own snapshot is the saved case's; built afresh only when files captured in the
+        # record (filed under their own record kinds) were claimed by this step.
+        case_projection_refresh_related(case=case, snapshot=None if captured else _as_saved(after, issued))
     return case
+
+
+def _as_saved(after, issued: list[IssuedDocument]):
+    """The step's resulting snapshot as a fresh `case_snapshot_build` of the saved case reads it: with
+    the documents this step issued among those a procedure reads (`documents_issued`, oldest first).
+    tests/cases/test_transition_reads.py checks the two are equal after every step of the demo county."""
+    if issued and hasattr(after, "documents_issued"):
+        after = replace(after, documents_issued=(*after.documents_issued, *((d.kind, d.number) for d in issued)))
+    return after
 
 
 def _major_change(before: tuple[str, ...], after, context) -> list[str] | None:
