@@ -206,6 +206,18 @@ def main() -> None:
     print(f"  warm-up case (first in the process): {warm.transitions / warm.seconds:6.1f} transitions/s")
     print(f"  transitions/s, 1 client:             {rate:6.1f}   ({run.seconds * each:.1f} ms each, of which"
           f" {run.cpu * each:.1f} ms CPU in this process; {run.queries / run.transitions:.1f} queries each)")
+    # The work that follows the steps (documents' Word copies, procedure.document_timing), done as the
+    # server's job runner does it, timed apart: it is off the request path, not off the machine.
+    from sanxiang.jobs.models import Job, JobState
+    from sanxiang.jobs.services import jobs_run_due
+
+    pending = Job.objects.filter(state=JobState.PENDING).count()
+    if pending:
+        started, cpu = time.perf_counter(), time.process_time()
+        done = jobs_run_due(limit=1_000_000).done
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"  after the steps: {done} Word copies rendered by the job runner, {wall / done * 1000:.1f} ms each"
+              f" ({cpu / done * 1000:.1f} ms CPU); {done / (run.transitions + warm.transitions):.2f} a transition")
     if args.pgbench:
         if not args.pg_url:
             print("  (pgbench needs --pg-url)")

@@ -271,3 +271,30 @@ def test_the_next_step_is_taken_while_the_copy_is_still_to_come(background):
     assert case.state == "investigating"
     assert IssuedDocument.objects.filter(case=case, docx__isnull=True).count() == Job.objects.filter(
         case_id=case.pk, state=JobState.PENDING).count() >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_servers_runner_renders_the_copy_once_the_step_commits(purge_after, settings):
+    """The runner thread of `sanxiang serve` is woken by the step's commit (its poll is far away)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the runner thread opens its own connection to the test database")
+    import time
+
+    from sanxiang.jobs.runner import job_runner_start, job_runner_stop
+
+    settings.SANXIANG_DOCUMENT_COPIES = "background"
+    w = world_make()
+    runner = job_runner_start(poll=3600)
+    try:
+        case = _approved(w)
+        document = IssuedDocument.objects.get(case=case)
+        for _ in range(300):
+            document.refresh_from_db()
+            if document.docx_id is not None:
+                break
+            time.sleep(0.1)
+        assert document.docx_id is not None
+        assert Job.objects.get(key=document_copy_key(document.pk)).state == JobState.DONE
+    finally:
+        job_runner_stop(runner)
+    assert not runner.is_alive()

@@ -202,7 +202,8 @@ def _cases(ids: list[int]):
     return Case.objects.filter(pk__in=ids).select_related("agency", "matter", "party").order_by("pk")
 
 
-def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None, snapshots=None) -> int:
+def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None, snapshots=None,
+                            calendar: WorkingDayCalendar | None = None) -> int:
     """Recompute and store the projection of these cases (deadline rows and `roles_next`) in the
     caller's transaction (or one of its own); returns the number of deadline rows written.
     `snapshots` (by case id) are snapshots of the cases as saved, which the caller already has. A case
@@ -212,7 +213,7 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
     if not ids:
         return 0
     on = on or timezone.localdate()
-    calendar = working_day_calendar_current()
+    calendar = calendar or working_day_calendar_current()
     written = 0
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
@@ -237,12 +238,14 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
     return written
 
 
-def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None) -> int:
+def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None,
+                                    calendar: WorkingDayCalendar | None = None) -> int:
     """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
     read one another: an execution follows its penalty case's payments). `snapshot` is the case's
     own as just saved (`case_action_perform` has it: the projection does not build it again)."""
     ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
-    return case_projection_refresh(case_ids=ids, on=on, snapshots={case.pk: snapshot} if snapshot is not None else None)
+    return case_projection_refresh(case_ids=ids, on=on, snapshots={case.pk: snapshot} if snapshot is not None else None,
+                                   calendar=calendar)
 
 
 # The registry's fields that a case's snapshot reads (`selectors.SNAPSHOT_SOURCES`): an edit of

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
@@ -346,8 +347,9 @@ def _case_family_lock(case: Case) -> Case:
     order every refresh locks in, so that two changes in one family queue and never deadlock; the
     case as it now stands. The rows alone: a nullable join cannot be locked on PostgreSQL; the
     rest is read after. In the caller's transaction."""
-    family = {case.pk, *Case.objects.filter(pk=case.pk).values_list("parent_id", flat=True),
-              *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    # The case's parent and its children in one read.
+    family = {case.pk, *(i for row in Case.objects.filter(Q(pk=case.pk) | Q(parent_id=case.pk)).order_by()
+                         .values_list("pk", "parent_id") for i in row)}
     list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
          .values_list("pk", flat=True))
     return Case.objects.select_for_update().get(pk=case.pk)
@@ -510,7 +512,8 @@ def case_action_perform(
         # batch appends, so the ledger head's lock is not held while it is computed.
         # The step's own snapshot is the saved case's; built afresh only when files captured in the
         # record (filed under their own record kinds) were claimed by this step.
-        case_projection_refresh_related(case=case, snapshot=None if captured else _as_saved(after, issued))
+        case_projection_refresh_related(case=case, snapshot=None if captured else _as_saved(after, issued),
+                                        calendar=context.calendar)
     return case
 
 

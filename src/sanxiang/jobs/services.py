@@ -42,10 +42,11 @@ def job_handler_register(kind: str, handler: Handler) -> None:
 
 def job_enqueue(*, kind: str, key: str, payload: dict[str, Any], case_id: int | None = None) -> Job:
     """Add a job in the caller's transaction (it is rolled back with it); the runners are woken once
-    that transaction commits. A key already enqueued returns its job unchanged."""
+    that transaction commits. The key names new work (a document just issued): a key already
+    enqueued is a bug, refused by the key's unique constraint."""
     if kind not in _HANDLERS:
         raise LookupError(f"no handler for jobs of kind {kind!r}")
-    job, _created = Job.objects.get_or_create(key=key, defaults={"kind": kind, "payload": payload, "case_id": case_id})
+    job = Job.objects.create(key=key, kind=kind, payload=payload, case_id=case_id)
     from sanxiang.jobs.runner import job_runners_wake
 
     transaction.on_commit(job_runners_wake)
