@@ -26,6 +26,7 @@ from sanxiang.jobs.models import Job, JobState
 from sanxiang.jobs.services import JOB_ATTEMPTS_MAX, job_run_now, jobs_run_due
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from sanxiang.ledger.verification import ledger_verify
 from sanxiang.procedure.document_timing import DOCUMENT_COPY_RULE, document_format_may_follow
 from sanxiang.procedure.violations import Violation
 from sanxiang_verify.verify import case_file_verify
@@ -99,6 +100,7 @@ def test_the_step_issues_the_pdf_and_the_word_copy_follows_once(background, djan
     pending = client.get(reverse("cases:document_docx", args=[document.pk]))
     assert pending.status_code == 409 and "正在生成" in pending.content.decode()
     assert pending["Content-Type"].startswith("text/html")
+    assert ledger_verify().ok  # `sanxiang verify` holds while the copy is still to come
 
     assert jobs_run_due().done == 1
     document.refresh_from_db()
@@ -112,6 +114,8 @@ def test_the_step_issues_the_pdf_and_the_word_copy_follows_once(background, djan
     context = facts_load(DocumentContext, job.payload["context"])
     with blob_store_get().open(document.docx.stored_file.sha256) as blob:
         assert blob.read() == document_render(kind=document.kind, context=context).docx
+
+    assert ledger_verify().ok  # and once it is there (its file re-hashed, its entry in the tree)
 
     # Done once: a second run, or an export asking for it, changes nothing.
     assert jobs_run_due().done == 0
