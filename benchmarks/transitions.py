@@ -11,8 +11,10 @@ certificates cover one of its enforcement fields, its own officer and head accou
 (`_setup`). Each client process then works only on its own agency's cases, as fast as it can for
 --seconds: it registers a penalty case (普通程序) and takes it through 立案审批, 立案, 调查, 询问笔录,
 调查终结 and 事先告知 (six transitions; four of them issue documents: 立案审批表, 询问笔录, 调查终结报告,
-告知书 and its 送达回证, each rendered as PDF and DOCX, stored as evidence and entered in the ledger),
-then starts the next case. All clients start on the same signal; a transition counts when its
+告知书 and its 送达回证, each rendered as PDF in the step, stored as evidence and entered in the ledger;
+their Word copies follow the step, procedure.document_timing), then starts the next case. Beside the
+clients a process does what the server's job runner does (`jobs_run_due`: the Word copies), on the
+same cores; the copies it rendered in the window and those still pending at its end are printed. All clients start on the same signal; a transition counts when its
 transaction has committed within the window. Registering a case (`case_create`) is not a transition
 and is not counted, but its time is inside the window.
 
