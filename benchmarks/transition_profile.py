@@ -107,8 +107,25 @@ class Run:
     transitions: int = 0
     seconds: float = 0.0  # wall-clock time inside the service
     cpu: float = 0.0  # CPU time of this process inside the service (the database's is not in it)
+    db_cpu: float | None = None  # CPU time of the PostgreSQL backend serving this process (Linux /proc)
     queries: int = 0
     documents: int = 0
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used (server on this machine, Linux)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
@@ -125,6 +142,7 @@ def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
 
     case = s.lead_make(w)
     steps = _steps(w)
+    db_before = _backend_cpu()
     for action, day, actor, data in steps:
         started, cpu = time.perf_counter(), time.process_time()
         if profile is not None:
@@ -135,6 +153,10 @@ def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
             profile.disable()
         run.seconds += time.perf_counter() - started
         run.cpu += time.process_time() - cpu
+    db_after = _backend_cpu()
+    if db_before is not None and db_after is not None:
+        # Registering the case is in it (one transaction of the ten).
+        run.db_cpu = (run.db_cpu or 0.0) + db_after - db_before
     assert case.state == "served", case.state
     run.transitions += len(steps)
     run.documents += IssuedDocument.objects.filter(case=case).count()
@@ -177,6 +199,7 @@ def main() -> None:
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="cProfile's clock: wall (waits on the database included) or this process's CPU time,"
                              " steadier on a shared machine")
+    parser.add_argument("--dump", type=Path, help="also write the profile (pstats) to this file, to explore it")
     args = parser.parse_args()
 
     data_dir = os.environ.get("SANXIANG_DATA_DIR") or tempfile.mkdtemp(prefix="sanxiang-transitions-")
@@ -205,6 +228,21 @@ def main() -> None:
     print(f"  warm-up case (first in the process): {warm.transitions / warm.seconds:6.1f} transitions/s")
     print(f"  transitions/s, 1 client:             {rate:6.1f}   ({run.seconds * each:.1f} ms each, of which"
           f" {run.cpu * each:.1f} ms CPU in this process; {run.queries / run.transitions:.1f} queries each)")
+    if run.db_cpu is not None:
+        print(f"  PostgreSQL backend CPU:               {run.db_cpu * each:.1f} ms a transition (its registration included;"
+              f" clock ticks of 10 ms, summed over {run.transitions} transitions)")
+    # The work that follows the steps (documents' Word copies, procedure.document_timing), done as the
+    # server's job runner does it, timed apart: it is off the request path, not off the machine.
+    from sanxiang.jobs.models import Job, JobState
+    from sanxiang.jobs.services import jobs_run_due
+
+    pending = Job.objects.filter(state=JobState.PENDING).count()
+    if pending:
+        started, cpu = time.perf_counter(), time.process_time()
+        done = jobs_run_due(limit=1_000_000).done
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"  after the steps: {done} Word copies rendered by the job runner, {wall / done * 1000:.1f} ms each"
+              f" ({cpu / done * 1000:.1f} ms CPU); {done / (run.transitions + warm.transitions):.2f} a transition")
     if args.pgbench:
         if not args.pg_url:
             print("  (pgbench needs --pg-url)")
@@ -214,6 +252,8 @@ def main() -> None:
     if profile is None:
         return
     stats = pstats.Stats(profile)
+    if args.dump:
+        stats.dump_stats(args.dump)
     total = stats.total_tt  # type: ignore[attr-defined]
     print(f"\nprofiled time ({args.clock} clock) {total:.2f} s, by area (cumulative, overlapping):")
     for label, area_seconds in _areas(stats, total):

@@ -11,8 +11,10 @@ certificates cover one of its enforcement fields, its own officer and head accou
 (`_setup`). Each client process then works only on its own agency's cases, as fast as it can for
 --seconds: it registers a penalty case (普通程序) and takes it through 立案审批, 立案, 调查, 询问笔录,
 调查终结 and 事先告知 (six transitions; four of them issue documents: 立案审批表, 询问笔录, 调查终结报告,
-告知书 and its 送达回证, each rendered as PDF and DOCX, stored as evidence and entered in the ledger),
-then starts the next case. All clients start on the same signal; a transition counts when its
+告知书 and its 送达回证, each rendered as PDF in the step, stored as evidence and entered in the ledger;
+their Word copies follow the step, procedure.document_timing), then starts the next case. Beside the
+clients a process does what the server's job runner does (`jobs_run_due`: the Word copies), on the
+same cores; the copies it rendered in the window and those still pending at its end are printed. All clients start on the same signal; a transition counts when its
 transaction has committed within the window. Registering a case (`case_create`) is not a transition
 and is not counted, but its time is inside the window.
 
@@ -99,6 +101,11 @@ def main() -> int:
     for n in args.clients:
         n = min(n, len(world["clients"]))
         start_at = time.time() + 8  # every process imported and connected before the window opens
+        # The server's job runner (documents' Word copies, which follow their step) works beside the
+        # clients, on the same two cores, as it would inside the server.
+        runner = subprocess.Popen([sys.executable, __file__, "_jobs", json.dumps(
+            {"start_at": start_at, "seconds": args.seconds})], env=env, cwd=work, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
         processes = [
             subprocess.Popen([sys.executable, __file__, "_client", json.dumps(
                 world["clients"][i] | {"start_at": start_at, "seconds": args.seconds, "tag": f"{n}-{i}"})],
@@ -111,6 +118,10 @@ def main() -> int:
             if process.returncode:
                 raise SystemExit(f"a client failed:\n{err[-5000:]}")
             outs.append(json.loads(out.strip().splitlines()[-1]))
+        out, err = runner.communicate()
+        if runner.returncode:
+            raise SystemExit(f"the job runner failed:\n{err[-5000:]}")
+        jobs = json.loads(out.strip().splitlines()[-1])
         transitions = sum(o["transitions"] for o in outs)
         latencies = sorted(t for o in outs for t in o["latencies_ms"])
         results[n] = {
@@ -118,8 +129,10 @@ def main() -> int:
             "p50_ms": latencies[len(latencies) // 2] if latencies else 0,
             "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
             "cases": sum(o["cases"] for o in outs),
+            "jobs_done": jobs["done"], "jobs_pending": jobs["pending"],
         }
-        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s", flush=True)
+        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s; job runner: {jobs['done']} Word copies"
+              f" rendered in the window, {jobs['pending']} pending at its end", flush=True)
     tps = _pgbench(args.pg_url, list(results), args.pgbench_seconds)
 
     print(f"\n### Case transitions on PostgreSQL beside pgbench TPC-B (same server, same run, {args.seconds:.0f} s"
@@ -183,11 +196,18 @@ def setup(count: int) -> None:
 
     today = timezone.localdate()
     start = today - dt.timedelta(days=60)
+    from sanxiang.cases.services import agency_abbreviation
+
     clients = []
+    # Case numbers are the agency's abbreviation and its own counter (乌综执立〔2026〕1号): two
+    # agencies with one abbreviation would be given the same numbers, so one of each.
+    abbreviations: set[str] = set()
     agencies = Agency.objects.filter(is_judicial_bureau=False).order_by("pk")
     for agency in agencies:
         if len(clients) == count:
             break
+        if agency_abbreviation(agency) in abbreviations:
+            continue
         officers = list(
             Officer.objects.filter(agency=agency, status="active", staffing_type__in=FIELD_STAFFING)
             .prefetch_related("certificates").order_by("pk")
@@ -223,6 +243,7 @@ def setup(count: int) -> None:
                 actor=None, agency=agency, kind="natural_person", name="测试当事人", id_type="resident_id_card",
                 id_number=number, address="乌审旗嘎鲁图镇乌审路1号", phone="13904770001")
         chosen = [officer_user.officer] + [o for o in chosen if o.pk != officer_user.officer_id]
+        abbreviations.add(agency_abbreviation(agency))
         clients.append({
             "agency": agency.pk, "officer_user": officer_user.pk, "head_user": head_user.pk, "party": party.pk,
             "officers": [chosen[0].pk, chosen[1].pk], "field": field,
@@ -286,6 +307,30 @@ def _case_steps(client: dict):
             yield action, time.perf_counter() - t
 
     return run
+
+
+def jobs_run(config: dict) -> None:
+    """The server's job runner, as a process: due jobs run as they come during the window."""
+    _django()
+    try:
+        from sanxiang.jobs.models import Job, JobState
+        from sanxiang.jobs.services import jobs_run_due
+    except ImportError:  # code from before the job runner (to measure it beside the same script)
+        print(json.dumps({"done": 0, "pending": 0}))
+        return
+
+    while time.time() < config["start_at"]:
+        time.sleep(0.01)
+    end = time.perf_counter() + config["seconds"]
+    done = 0
+    while time.perf_counter() < end:
+        run = jobs_run_due(limit=5)
+        done += run.done
+        if not run.done:
+            time.sleep(0.1)
+    pending = Job.objects.filter(state=JobState.PENDING).count()
+    jobs_run_due(limit=1_000_000)  # the rest, after the window: the next window starts clean
+    print(json.dumps({"done": done, "pending": pending}))
 
 
 def client_run(config: dict) -> None:
@@ -355,6 +400,8 @@ if __name__ == "__main__":
     command = sys.argv[1:2]
     if command == ["_setup"]:
         setup(int(sys.argv[2]))
+    elif command == ["_jobs"]:
+        jobs_run(json.loads(sys.argv[2]))
     elif command == ["_client"]:
         client_run(json.loads(sys.argv[2]))
     elif command == ["_profile"]:

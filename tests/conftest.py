@@ -25,6 +25,9 @@ def pytest_configure(config):
 
     # Hashing passwords properly takes ~0.3 s each; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Documents' Word copies in the step's own transaction, as before they could follow it: the tests
+    # of the background path (tests/cases/test_document_copies.py) set "background" themselves.
+    settings.SANXIANG_DOCUMENT_COPIES = "in_step"
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "sanxiang.accounts",
     "sanxiang.ledger",
+    "sanxiang.jobs",
     "sanxiang.calendar",
     "sanxiang.registry",
     "sanxiang.cases",
@@ -227,6 +228,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Evidence store (sanxiang.evidence). SM3 is off by default because OpenSSL's SM3 runs at about
 # a sixth of SHA-256's speed; "auto" adds it where OpenSSL offers it, "required" refuses uploads
 # where it does not.
+# When a document's Word copy is rendered (procedure.document_timing): "background" (after the
+# step commits, by the server's job runner or `sanxiang jobs`) or "in_step" (in the step's own
+# transaction, as the PDF; the test suite's default).
+SANXIANG_DOCUMENT_COPIES = env.str("SANXIANG_DOCUMENT_COPIES", default="background")
+# The server's job runner looks for due jobs at least this often (seconds); it is also woken by
+# every commit that enqueues one.
+SANXIANG_JOBS_POLL_SECONDS = env.float("SANXIANG_JOBS_POLL_SECONDS", default=30.0)
+
 SANXIANG_EVIDENCE_MAX_BYTES = env.int("SANXIANG_EVIDENCE_MAX_BYTES", default=8 * 1024**3)
 SANXIANG_EVIDENCE_UPLOAD_HOURS = env.int("SANXIANG_EVIDENCE_UPLOAD_HOURS", default=72)
 SANXIANG_EVIDENCE_SM3 = env.str("SANXIANG_EVIDENCE_SM3", default="off")

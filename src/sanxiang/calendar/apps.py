@@ -13,3 +13,11 @@ class CalendarConfig(AppConfig):
     label = "calendar"
     verbose_name = "工作日历"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sanxiang.calendar.events import CALENDAR_EVENTS, HolidayYearSaved
+        from sanxiang.calendar.selectors import calendar_cache_clear
+
+        # The calendars this process built are keyed by the entered years' version; a save here
+        # also forgets them, once it has committed.
+        CALENDAR_EVENTS.subscribe(HolidayYearSaved, calendar_cache_clear, atomic=False)

@@ -104,7 +104,8 @@ def _document_files(case: Case) -> list[CaseFile]:
     files: dict[str, int] = {}
     for document in IssuedDocument.objects.filter(case=case).select_related("pdf__stored_file", "docx__stored_file"):
         for record in (document.pdf, document.docx):
-            files[record.stored_file.sha256] = record.stored_file.size
+            if record is not None:  # a Word copy still to follow (the export renders it first)
+                files[record.stored_file.sha256] = record.stored_file.size
 
     def opener(sha256: str) -> Callable[[], BinaryIO]:
         return lambda: store.open(sha256)

@@ -34,6 +34,7 @@ from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_read_case
 from sanxiang.casefile import selectors
 from sanxiang.casefile.selectors import CaseFile, CaseFilesProvider, LedgerLine
+from sanxiang.cases.document_copies import case_document_copies_complete
 from sanxiang.cases.models import Case
 from sanxiang.ledger import keys
 from sanxiang.ledger.canonical import parse_utc_iso
@@ -118,6 +119,9 @@ def case_file_export(
         agency_name=case.agency.name,
     )
     ledger_id = ledger_of_agency(case.agency_id)
+    # Every document's Word copy exists before the checkpoint that the case file is proven against:
+    # a copy still to follow its step (procedure.document_timing) is rendered now, or waited for.
+    case_document_copies_complete(case=case)
     with transaction.atomic():
         # The export's entry locks the case's ledger head, and its checkpoint then locks the log of
         # heads: both are taken first, in the ledger's global order, so that a checkpoint of every

@@ -16,6 +16,11 @@ class CasesConfig(AppConfig):
         from sanxiang.projections import Projection, projection_register
 
         case_for_viewer.install(case_get)
+        # The Word copies of documents, rendered after their step (procedure.document_timing).
+        from sanxiang.cases.document_copies import DOCUMENT_COPY_JOB, document_copy_render
+        from sanxiang.jobs.services import job_handler_register
+
+        job_handler_register(DOCUMENT_COPY_JOB, document_copy_render)
         projection_register(
             Projection(
                 name="cases.deadlines",

@@ -170,25 +170,54 @@ def step_done_event(
     )
 
 
-def document_issued_event(*, document: IssuedDocument, pdf: StoredFile, docx: StoredFile) -> LedgerEvent:
+def document_issued_event(*, document: IssuedDocument, pdf: StoredFile, docx: StoredFile | None) -> LedgerEvent:
+    """The document as issued, with its files' digests. Without `docx`, the Word copy follows
+    (procedure.document_timing): its own entry (`document_copy_event`) records it when rendered."""
+    payload: dict[str, Any] = {
+        "document": document.pk,
+        "kind": document.kind,
+        "title": document.title,
+        "number": document.number,
+        "record_kind": document.record_kind,
+        "action": document.action,
+        "issued_on": document.issued_on.isoformat(),
+        "pdf_sha256": pdf.sha256,
+    }
+    files = [FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None)]
+    if docx is not None:
+        payload["docx_sha256"] = docx.sha256
+        files.append(FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None))
+    else:
+        payload["docx_follows"] = True
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        payload,
+        agency_id=document.agency_id,
+        case_id=document.case_id,
+        subject=f"document:{document.pk}",
+        files=tuple(files),
+    )
+
+
+def document_copy_event(*, document: IssuedDocument, docx: StoredFile) -> LedgerEvent:
+    """The Word copy of an issued document, rendered after its step from the same context: an entry
+    of the document's kind (so that a case file's documents/ folder is backed by it as by the
+    document's own), marked as the copy, with the digest of the PDF it copies."""
     return LedgerEvent(
         EventKind.DOCUMENT_ISSUED,
         {
             "document": document.pk,
+            "copy_of": document.ledger_seq,
+            "copy": "docx",
             "kind": document.kind,
             "title": document.title,
             "number": document.number,
-            "record_kind": document.record_kind,
-            "action": document.action,
             "issued_on": document.issued_on.isoformat(),
-            "pdf_sha256": pdf.sha256,
+            "pdf_sha256": document.pdf.stored_file.sha256,
             "docx_sha256": docx.sha256,
         },
         agency_id=document.agency_id,
         case_id=document.case_id,
         subject=f"document:{document.pk}",
-        files=(
-            FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),
-            FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None),
-        ),
+        files=(FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None),),
     )

@@ -111,7 +111,10 @@ class IssuedDocument(models.Model):
     action = models.CharField(_("程序环节"), max_length=64)
     issued_on = models.DateField(_("文书日期"))
     pdf = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+")
-    docx = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+")
+    # The Word copy, which may follow the step (procedure.document_timing): null until its job
+    # (`cases.document_copies`) has rendered, stored and entered it in the ledger.
+    docx = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+", null=True,
+                             blank=True)
     filename_stem = models.CharField(max_length=200)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("签发时间"), auto_now_add=True)

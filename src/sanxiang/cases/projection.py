@@ -108,8 +108,9 @@ class CasePhases:
     error: str = ""
 
 
-def case_phases_computed(case: Case, *, on: dt.date, calendar: WorkingDayCalendar) -> CasePhases:
-    """The case's deadline phases from a fresh snapshot, and why some or all could not be
+def case_phases_computed(case: Case, *, on: dt.date, calendar: WorkingDayCalendar, snapshot=None) -> CasePhases:
+    """The case's deadline phases from a fresh snapshot (or `snapshot`, the one the step that just
+    saved the case computed: the same value, not built twice), and why some or all could not be
     computed. Never raises for a defect of the deadlines' code: the step that refreshes the
     projection is taken all the same, the error is logged and the case is marked (a database
     error is raised: the transaction is lost anyway)."""
@@ -118,7 +119,7 @@ def case_phases_computed(case: Case, *, on: dt.date, calendar: WorkingDayCalenda
     except UnknownProcedure:
         return CasePhases([], [])
     try:
-        phases, problems = spec.deadline_phases_checked(case_snapshot_build(case), calendar=calendar, on=on)
+        phases, problems = spec.deadline_phases_checked(case_snapshot_build(case) if snapshot is None else snapshot, calendar=calendar, on=on)
     except DatabaseError:
         raise
     except ParameterMissing as missing:  # a procedure that lets one escape: the parameter is named
@@ -201,16 +202,18 @@ def _cases(ids: list[int]):
     return Case.objects.filter(pk__in=ids).select_related("agency", "matter", "party").order_by("pk")
 
 
-def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None) -> int:
+def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None, snapshots=None,
+                            calendar: WorkingDayCalendar | None = None) -> int:
     """Recompute and store the projection of these cases (deadline rows and `roles_next`) in the
-    caller's transaction (or one of its own); returns the number of deadline rows written. A case
+    caller's transaction (or one of its own); returns the number of deadline rows written.
+    `snapshots` (by case id) are snapshots of the cases as saved, which the caller already has. A case
     whose deadlines cannot be computed gets a marker row instead (and, on an error, is marked
     stale): the refresh never refuses the change that asked for it."""
     ids = sorted({int(i) for i in case_ids if i is not None})
     if not ids:
         return 0
     on = on or timezone.localdate()
-    calendar = working_day_calendar_current()
+    calendar = calendar or working_day_calendar_current()
     written = 0
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
@@ -223,7 +226,7 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
             for case in _cases(chunk):
-                computed = case_phases_computed(case, on=on, calendar=calendar)
+                computed = case_phases_computed(case, on=on, calendar=calendar, snapshot=(snapshots or {}).get(case.pk))
                 rows += case_rows(case.pk, computed)
                 summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case),
                                                 stale=bool(computed.error), error=computed.error))
@@ -235,11 +238,14 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
     return written
 
 
-def case_projection_refresh_related(*, case: Case, on: dt.date | None = None) -> int:
+def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None,
+                                    calendar: WorkingDayCalendar | None = None) -> int:
     """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
-    read one another: an execution follows its penalty case's payments)."""
+    read one another: an execution follows its penalty case's payments). `snapshot` is the case's
+    own as just saved (`case_action_perform` has it: the projection does not build it again)."""
     ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
-    return case_projection_refresh(case_ids=ids, on=on)
+    return case_projection_refresh(case_ids=ids, on=on, snapshots={case.pk: snapshot} if snapshot is not None else None,
+                                   calendar=calendar)
 
 
 # The registry's fields that a case's snapshot reads (`selectors.SNAPSHOT_SOURCES`): an edit of

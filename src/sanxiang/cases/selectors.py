@@ -807,6 +807,10 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
             )
             if payload.get("on"):
                 detail = f"{payload['on']} {detail}".strip()
+        elif kind == EventKind.DOCUMENT_ISSUED and payload.get("copy"):
+            # The Word copy, rendered after its step (procedure.document_timing).
+            title = f"生成文书Word文本：{payload.get('title', '')}"
+            detail = payload.get("number", "")
         elif kind == EventKind.DOCUMENT_ISSUED:
             title = f"制作文书：{payload.get('title', '')}"
             detail = payload.get("number", "")
@@ -819,6 +823,34 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
 
 def case_documents(*, case: Case) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(case=case).select_related("pdf__stored_file", "docx__stored_file")
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document as the case page lists it: its Word copy is there, still to come (生成中), or
+    failed every attempt (the administrators are told; it is retried when they ask)."""
+
+    document: IssuedDocument
+    copy_failed: bool = False
+
+    @property
+    def copy_pending(self) -> bool:
+        return self.document.docx_id is None and not self.copy_failed
+
+
+def case_document_rows(*, case: Case) -> list[DocumentRow]:
+    """The case's documents for its page; one more query only while a Word copy is missing."""
+    from sanxiang.cases.document_copies import DOCUMENT_COPY_JOB
+    from sanxiang.jobs.models import Job, JobState
+
+    documents = list(case_documents(case=case))
+    failed: set[int] = set()
+    if any(d.docx_id is None for d in documents):
+        failed = {
+            int(pk) for pk in Job.objects.filter(case_id=case.pk, kind=DOCUMENT_COPY_JOB, state=JobState.FAILED)
+            .values_list("payload__document", flat=True)
+        }
+    return [DocumentRow(d, copy_failed=d.pk in failed) for d in documents]
 
 
 def document_get(*, viewer: User, document_id: int) -> IssuedDocument:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
@@ -346,8 +347,9 @@ def _case_family_lock(case: Case) -> Case:
     order every refresh locks in, so that two changes in one family queue and never deadlock; the
     case as it now stands. The rows alone: a nullable join cannot be locked on PostgreSQL; the
     rest is read after. In the caller's transaction."""
-    family = {case.pk, *Case.objects.filter(pk=case.pk).values_list("parent_id", flat=True),
-              *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    # The case's parent and its children in one read.
+    family = {case.pk, *(i for row in Case.objects.filter(Q(pk=case.pk) | Q(parent_id=case.pk)).order_by()
+                         .values_list("pk", "parent_id") for i in row)}
     list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
          .values_list("pk", flat=True))
     return Case.objects.select_for_update().get(pk=case.pk)
@@ -508,8 +510,20 @@ def case_action_perform(
                                                              snapshot=after, on=on, actor=actor))
         # The projection (deadlines, who acts next) is part of the change; refreshed before the
         # batch appends, so the ledger head's lock is not held while it is computed.
-        case_projection_refresh_related(case=case)
+        # The step's own snapshot is the saved case's; built afresh only when files captured in the
+        # record (filed under their own record kinds) were claimed by this step.
+        case_projection_refresh_related(case=case, snapshot=None if captured else _as_saved(after, issued),
+                                        calendar=context.calendar)
     return case
+
+
+def _as_saved(after, issued: list[IssuedDocument]):
+    """The step's resulting snapshot as a fresh `case_snapshot_build` of the saved case reads it: with
+    the documents this step issued among those a procedure reads (`documents_issued`, oldest first).
+    tests/cases/test_transition_reads.py checks the two are equal after every step of the demo county."""
+    if issued and hasattr(after, "documents_issued"):
+        after = replace(after, documents_issued=(*after.documents_issued, *((d.kind, d.number) for d in issued)))
+    return after
 
 
 def _major_change(before: tuple[str, ...], after, context) -> list[str] | None:
@@ -569,23 +583,31 @@ def document_issue(
     on: dt.date,
     context: DocumentContext,
 ) -> IssuedDocument:
-    """Render a document, store its PDF and DOCX in the evidence store and record both digests in
-    the ledger, in the caller's transaction. Inside a `ledger_batch` the entries (the two files',
-    then the document's) are queued, and `ledger_seq` is stored when the batch appends them.
+    """Render a document, store its PDF (and DOCX) in the evidence store and record their digests in
+    the ledger, in the caller's transaction. Inside a `ledger_batch` the entries (the files', then
+    the document's) are queued, and `ledger_seq` is stored when the batch appends them.
+
+    The Word copy may follow the step (procedure.document_timing): unless the deployment keeps it in
+    the step, only the PDF is rendered here and a job, enqueued in this transaction with the same
+    context, renders the DOCX after the commit (`cases.document_copies`).
 
     The files are stored as the agency's documents (kind document) but not as evidence of the
     case: the case file holds them once, under documents/, backed by the DOCUMENT_ISSUED entry,
     while the case's evidence list stays what the officers collected."""
+    from sanxiang.cases.document_copies import document_copies_follow, document_copy_enqueue
     from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 
-    rendered = document_render(kind=kind, context=context)
+    follows = document_copies_follow()
+    rendered = document_render(kind=kind, context=context, docx=not follows)
     stored = []
     for suffix, content in (("pdf", rendered.pdf), ("docx", rendered.docx)):
+        if content is None:
+            continue
         meta = evidence_metadata_check(
             actor=actor, kind="document", original_name=f"{rendered.filename_stem}.{suffix}", step=f"document:{kind}"
         )
         stored.append(evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta))
-    pdf, docx = stored
+    pdf, docx = stored[0], (stored[1] if len(stored) > 1 else None)
     document = IssuedDocument.objects.create(
         case=case,
         agency=case.agency,
@@ -606,10 +628,13 @@ def document_issue(
         IssuedDocument.objects.filter(pk=document.pk).update(ledger_seq=entry.seq)
 
     entry_append(
-        event=events.document_issued_event(document=document, pdf=pdf.stored_file, docx=docx.stored_file),
+        event=events.document_issued_event(document=document, pdf=pdf.stored_file,
+                                           docx=docx.stored_file if docx is not None else None),
         actor=actor,
         then=seq_store,
     )
+    if docx is None:
+        document_copy_enqueue(document=document, context=context, actor=actor)
     return document
 
 

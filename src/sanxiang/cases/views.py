@@ -229,7 +229,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "withdrawal": selectors.case_withdrawal(snapshot),
             "deadlines": [(d, selectors.DEADLINE_STATE_LABELS[d.state]) for d in deadlines],
             "deadline_problems": deadline_problems,
-            "documents": selectors.case_documents(case=case),
+            "documents": selectors.case_document_rows(case=case),
             "timeline": selectors.case_timeline(case=case),
             "records": sorted(selectors.spec_of(case).record_label(r) for r in snapshot.records),
             "review": selectors.case_review_view(case=case, snapshot=snapshot, on=today),
@@ -420,9 +420,12 @@ def record_correct(request: HttpRequest, case_id: int, record_id: int) -> HttpRe
     return redirect(anchor)
 
 
-def _document_response(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
+def _document_response(request: HttpRequest, document_id: int, fmt: str) -> HttpResponse:
     document = selectors.document_get(viewer=request.user, document_id=document_id)
     record = document.pdf if fmt == "pdf" else document.docx
+    if record is None:
+        # The Word copy follows its step (procedure.document_timing): nothing is served before it exists.
+        return render(request, "cases/document_pending.html", {"document": document}, status=409)
     try:
         blob = blob_store_get().open(record.stored_file.sha256)
     except FileNotFoundError as missing:
@@ -446,12 +449,12 @@ def _document_response(request: HttpRequest, document_id: int, fmt: str) -> File
 
 @login_required
 @access_recorded(AccessAction.DOWNLOAD)
-def document_pdf(request: HttpRequest, document_id: int) -> FileResponse:
+def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
     return _document_response(request, document_id, "pdf")
 
 
 @login_required
 @access_recorded(AccessAction.DOWNLOAD)
-def document_docx(request: HttpRequest, document_id: int) -> FileResponse:
+def document_docx(request: HttpRequest, document_id: int) -> HttpResponse:
     return _document_response(request, document_id, "docx")
 

@@ -51,6 +51,7 @@ from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, DocumentCounter, IssuedDocument
 from sanxiang.cases.services import document_number_format
 from sanxiang.evidence.models import EvidenceRecord
+from sanxiang.jobs.services import jobs_run_due
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.ledger.models import HEAD_ID, Entry, Head, LedgerAgency
 from sanxiang.ledger.services import entries_append
@@ -659,6 +660,9 @@ def demo_grow(
     refusal = demo_database_refusal(today=today)
     if refusal:
         raise GrowError(refusal)
+    # The templates' documents are copied with both their files: Word copies still to follow their
+    # step (procedure.document_timing) are rendered first.
+    jobs_run_due(limit=1_000_000)
     templates = _templates()
     if not templates:
         raise GrowError("没有可复制的演示案件：请先运行 sanxiang demo --no-serve 加载演示旗县")

@@ -75,6 +75,7 @@ from sanxiang.documents.render import (
     document_kind_get,
     document_problems,
     document_render,
+    document_render_docx,
 )
 from sanxiang.documents.requirements import DECISION_ELEMENTS, DocumentIncomplete
 from sanxiang.documents.text import (
@@ -151,4 +152,5 @@ __all__ = [
     "document_kind_get",
     "document_problems",
     "document_render",
+    "document_render_docx",
 ]

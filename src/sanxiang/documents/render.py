@@ -23,7 +23,7 @@ class RenderedDocument:
     title: str
     filename_stem: str  # 行政处罚决定书_乌市监处罚〔2026〕12号: add .pdf / .docx
     pdf: bytes
-    docx: bytes
+    docx: bytes | None  # None when only the PDF was asked for (the Word copy follows)
 
 
 def document_kind_get(*, kind: str) -> DocumentKind:
@@ -95,9 +95,11 @@ def _dated(context: DocumentContext) -> dt.date:
     return context.case.opened_on or UNDATED
 
 
-def document_render(*, kind: str, context: DocumentContext) -> RenderedDocument:
-    """Render one document as PDF and DOCX, or raise `DocumentIncomplete` listing, in Chinese and
-    with the legal basis of each, everything the document still lacks."""
+def document_render(*, kind: str, context: DocumentContext, docx: bool = True) -> RenderedDocument:
+    """Render one document as PDF and DOCX (only the PDF with `docx=False`: the Word copy is
+    rendered later by `document_render_docx` from the same context, to the same bytes), or raise
+    `DocumentIncomplete` listing, in Chinese and with the legal basis of each, everything the
+    document still lacks."""
     document_kind = document_kind_get(kind=kind)
     problems = document_problems(kind=kind, context=context)
     if problems:
@@ -112,5 +114,16 @@ def document_render(*, kind: str, context: DocumentContext) -> RenderedDocument:
         title=title,
         filename_stem=_filename_stem(title, subject),
         pdf=layout_render_pdf(layout=layout, title=title, author=author, subject=subject, dated=dated),
-        docx=layout_render_docx(layout=layout, title=title, author=author, subject=subject, dated=dated),
+        docx=layout_render_docx(layout=layout, title=title, author=author, subject=subject, dated=dated) if docx else None,
     )
+
+
+def document_render_docx(*, kind: str, context: DocumentContext) -> bytes:
+    """The DOCX of a document alone: the bytes `document_render` gives for the same context."""
+    document_kind = document_kind_get(kind=kind)
+    problems = document_problems(kind=kind, context=context)
+    if problems:
+        raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
+    layout = document_kind.layout(context)
+    return layout_render_docx(layout=layout, title=document_kind.title_for(context), author=context.agency.name,
+                              subject=_reference(document_kind, context), dated=_dated(context))

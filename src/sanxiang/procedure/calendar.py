@@ -290,9 +290,11 @@ def period_end_weekend_rule(on: dt.date) -> bool:
     return bool(parameters_default().value(WEEKEND_RULE_PARAMETER, on=on))
 
 
+@cache
 def package_schedules() -> tuple[HolidaySchedule, ...]:
     """Every year the installed `chinese-calendar` covers, read from its data tables (never through
-    find_workday, see the module docstring)."""
+    find_workday, see the module docstring). Read once per process: the installed package does not
+    change under a running process, and the schedules are frozen."""
     import chinese_calendar
     from chinese_calendar import constants
 

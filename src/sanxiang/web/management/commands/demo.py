@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from sanxiang.jobs.services import jobs_run_due
 from sanxiang.ledger.services import checkpoint_issue
 from sanxiang.web.management.commands.serve import data_folder_prepare, serve_forever
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(f"数据目录 Data folder: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_county_load()
+        # The Word copies of the demo's documents, which follow their steps (procedure.document_timing).
+        jobs_run_due(limit=1_000_000)
         with transaction.atomic():
             # A signed tree head from the start, so /ledger/checkpoint and case-file exports
             # have something to prove against.

@@ -40,11 +40,15 @@ def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
     Linux servers and the Windows desktops county offices have."""
     from waitress import serve
 
+    from sanxiang.jobs.runner import job_runner_start
     from sanxiang.wsgi import application
 
     # The daily work (expired sessions, ...) runs in the background, once a day across servers.
     if server_periodic_work.installed:
         server_periodic_work()
+    # Background work (documents' Word copies) runs inside the server by itself; with several
+    # servers each runs its own runner and SKIP LOCKED gives every job to one of them.
+    job_runner_start(poll=settings.SANXIANG_JOBS_POLL_SECONDS)
     stdout.write(f"\nSanxiang 正在 http://{host}:{port}/ 提供服务（Ctrl+C 停止）")
     serve(application, host=host, port=port, **serve_options(threads=threads))
 

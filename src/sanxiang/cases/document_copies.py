@@ -1,0 +1,86 @@
+"""The Word copy of an issued document, rendered after its step (procedure.document_timing).
+
+`document_issue` renders and stores the PDF in the step's transaction and, unless the deployment
+keeps copies in the step (`SANXIANG_DOCUMENT_COPIES = "in_step"`), enqueues a job with the very
+context the PDF was rendered from. The job (`document_copy_render`, run by a server's runner or
+`sanxiang jobs`) renders the DOCX from it — the bytes the step would have rendered —, stores it in
+the evidence store, links it to the document and appends its ledger entry, in one transaction.
+Until then the document offers no Word download and the case page says 生成中; a case-file export
+renders what is missing first (`case_document_copies_complete`).
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.db import transaction
+
+from sanxiang.accounts.models import User
+from sanxiang.cases import events
+from sanxiang.cases.facts import facts_dump, facts_load
+from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.documents import DocumentContext, document_render_docx
+from sanxiang.jobs.models import Job
+from sanxiang.jobs.services import job_enqueue, job_run_now
+from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.document_timing import document_format_may_follow
+
+DOCUMENT_COPY_JOB = "cases.document_copy"
+
+
+def document_copies_follow() -> bool:
+    """Whether this deployment renders Word copies after the step (the default) or in it."""
+    return settings.SANXIANG_DOCUMENT_COPIES != "in_step" and document_format_may_follow("docx")
+
+
+def document_copy_key(document_id: int) -> str:
+    return f"document_copy:{document_id}"
+
+
+def document_copy_enqueue(*, document: IssuedDocument, context: DocumentContext, actor: User) -> Job:
+    """In the issuing step's transaction: the job that will render the document's Word copy."""
+    return job_enqueue(
+        kind=DOCUMENT_COPY_JOB,
+        key=document_copy_key(document.pk),
+        payload={"document": document.pk, "kind": document.kind, "actor": actor.pk, "context": facts_dump(context)},
+        case_id=document.case_id,
+    )
+
+
+def document_copy_render(job: Job) -> None:
+    """The job: render, store, link and enter the Word copy, unless it is there already (done by an
+    export). The document's row is locked first, so two runs of one copy queue and the second
+    finds it done."""
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
+    document = (
+        IssuedDocument.objects.select_for_update(of=("self",)).select_related("pdf__stored_file")
+        .get(pk=job.payload["document"])
+    )
+    if document.docx_id is not None:
+        return
+    context = facts_load(DocumentContext, job.payload["context"])
+    content = document_render_docx(kind=document.kind, context=context)
+    actor = User.objects.get(pk=job.payload["actor"])
+    meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{document.filename_stem}.docx",
+                                   step=f"document:{document.kind}")
+    docx = evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta)
+    document.docx = docx
+    IssuedDocument.objects.filter(pk=document.pk).update(docx=docx)
+    entry_append(event=events.document_copy_event(document=document, docx=docx.stored_file), actor=actor)
+
+
+def case_document_copies_complete(*, case: Case) -> int:
+    """Render now every Word copy of the case still to follow (waiting for a runner that is rendering
+    one): for what must hold every document (a case-file export). Returns how many were rendered."""
+    missing = list(IssuedDocument.objects.filter(case=case, docx__isnull=True).order_by("pk").values_list("pk", flat=True))
+    rendered = 0
+    for document_id in missing:
+        with transaction.atomic():
+            job = job_run_now(key=document_copy_key(document_id))
+            if job is None:
+                raise LookupError(f"document {document_id} has no Word copy and no job to render it")
+        rendered += 1
+    return rendered
+
