@@ -46,7 +46,8 @@ def test_a_dispute_in_reconsideration_or_litigation_is_answered_with_article_33_
 
 def test_an_unknown_matter_state_never_reads_as_more_than_in_progress():
     assert complaint_public_status("received") == ComplaintPublicStatus.RECEIVED
-    assert complaint_public_status("closed") == ComplaintPublicStatus.CONCLUDED
+    assert complaint_public_status("concluded") == ComplaintPublicStatus.CONCLUDED
+    assert complaint_public_status("closed") == ComplaintPublicStatus.NOT_ACCEPTED  # 不予监督, with its reason
     assert complaint_public_status("some_state_part_a_adds") == ComplaintPublicStatus.IN_PROGRESS
 
 

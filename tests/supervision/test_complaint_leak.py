@@ -20,15 +20,15 @@ pytestmark = pytest.mark.django_db
 def test_no_complainant_data_reaches_any_public_page():
     desk = desk_public()
     secrets, receipts = [], []
-    for n, state in enumerate(["received", "accepted", "in_progress", "closed", "not_accepted"]):
+    for n, state in enumerate(["received", "accepted", "in_progress", "concluded", "closed"]):
         person = (f"褚翊{'琰瑾璇珩琮'[n]}", f"1391111{n:04d}", id_number(serial=900 + n))
         secrets += list(person)
         receipt = complaint_file(desk, name=person[0], phone=person[1], id_number=person[2],
                                  description=f"投诉人{person[0]}（电话{person[1]}）反映执法人员未出示证件。")
         complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
-        if state == "closed":
+        if state == "concluded":
             complaint_answer_set(complaint=complaint, actor=desk.first, public_outcome="已责令改正。")
-        if state == "not_accepted":
+        if state == "closed":
             complaint_answer_set(complaint=complaint, actor=desk.first, not_accepted_reason="unclear")
         if state != "received":
             _matter_state_set_for_complaint(matter=complaint.matter, state=state, actor=desk.first)

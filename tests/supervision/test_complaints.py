@@ -153,7 +153,7 @@ def test_public_status_follows_the_matter_and_shows_the_public_answer_only():
     row = PublicComplaint.objects.get(receipt_number=receipt.receipt_number)
     assert row.status_label == "已受理" and [h["status_label"] for h in row.history] == ["已收到", "已受理"]
     complaint_answer_set(complaint=complaint, actor=desk.first, public_outcome="已责令该局改正，并对执法人员批评教育。")
-    _matter_state_set_for_complaint(matter=complaint.matter, state="closed", actor=desk.first)
+    _matter_state_set_for_complaint(matter=complaint.matter, state="concluded", actor=desk.first)
     row.refresh_from_db()
     assert row.status_label == "已办结" and row.outcome.startswith("已责令")
     assert Entry.objects.filter(kind="supervision.complaint_status_published").count() == 4

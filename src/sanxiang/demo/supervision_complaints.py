@@ -3,8 +3,7 @@ slot over the year before `today`, in every public state, and leads from the 123
 enterprise channel recorded by a supervisor. Everything goes through the services (ledger entries,
 public status rows). The lead wires `supervision_complaints_demo_load` into the demo command.
 
-Until part A is merged the states are set by part D's stand-in (`_matter_state_set_for_complaint`);
-at the merge they become part A's triage services."""
+The matters move through part A's triage services, by the pair of supervisors given."""
 
 from __future__ import annotations
 
@@ -13,19 +12,16 @@ import datetime as dt
 from sanxiang.accounts.models import User
 from sanxiang.public_events import ComplaintSubmission, complaint_submit
 from sanxiang.registry.models import Agency
-from sanxiang.supervision.complaint_services import (
-    _matter_state_set_for_complaint,
-    complaint_answer_set,
-    complaint_receive,
-)
+from sanxiang.supervision.complaint_services import complaint_answer_set, complaint_receive
 from sanxiang.supervision.models import Complaint
+from sanxiang.supervision.services import matter_accept, matter_close, matter_conclude, matter_pair_assign
 
 # (days before today, named?, pending remedy, states it goes through, not-accepted reason, outcome)
 _PORTAL = [
-    (290, True, "none", ["accepted", "closed"], "", "经核查，该局执法人员检查时未出示执法证件属实，已责令改正并对相关人员批评教育。"),
-    (250, False, "litigation", ["not_accepted"], "pending_remedy", ""),
-    (190, True, "none", ["accepted", "in_progress"], "", ""),
-    (120, True, "none", ["not_accepted"], "duplicate", ""),
+    (290, True, "none", ["accepted", "concluded"], "", "经核查，该局执法人员检查时未出示执法证件属实，已责令改正并对相关人员批评教育。"),
+    (250, False, "litigation", ["closed"], "pending_remedy", ""),
+    (190, True, "none", ["accepted"], "", ""),
+    (120, True, "none", ["closed"], "duplicate", ""),
     (60, False, "none", ["accepted"], "", ""),
     (20, True, "reconsideration", [], "", ""),
     (3, True, "none", [], "", ""),
@@ -42,10 +38,11 @@ _WHAT = [
 ]
 
 
-def supervision_complaints_demo_load(*, bureau: Agency, supervisor: User, today: dt.date) -> int:
+def supervision_complaints_demo_load(*, bureau: Agency, supervisors: list[User], today: dt.date) -> int:
     """Load the demo complaints of `bureau` (once: nothing when it has complaints). Returns how many."""
     if Complaint.objects.filter(bureau=bureau).exists():
         return 0
+    supervisor = supervisors[0]
     agencies = list(Agency.objects.filter(region_code=bureau.region_code, is_judicial_bureau=False).order_by("pk"))
     if not agencies:
         return 0
@@ -61,10 +58,10 @@ def supervision_complaints_demo_load(*, bureau: Agency, supervisor: User, today:
             on=on,
         )
         complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
-        _advance(complaint, states=states, reason=reason, outcome=outcome, supervisor=supervisor, on=on)
+        _advance(complaint, states=states, reason=reason, outcome=outcome, supervisors=supervisors, on=on)
         count += 1
     for index, (channel, reference, days, states) in enumerate([
-        ("hotline_12345", "12345-GD-0417", 200, ["accepted", "closed"]),
+        ("hotline_12345", "12345-GD-0417", 200, ["accepted", "concluded"]),
         ("enterprise", "SQ-2026-031", 90, ["accepted"]),
         ("hotline_12345", "12345-GD-1102", 10, []),
     ]):
@@ -75,15 +72,29 @@ def supervision_complaints_demo_load(*, bureau: Agency, supervisor: User, today:
             phone="" if channel == "hotline_12345" else "0477-7512345", id_number="", happened_on=None,
             description=_WHAT[(index + 1) % len(_WHAT)], pending_remedy="none", actor=supervisor, on=on,
         )
-        _advance(complaint, states=states, reason="", supervisor=supervisor, on=on,
-                 outcome="已约谈该局负责人，督促规范检查频次。" if "closed" in states else "")
+        _advance(complaint, states=states, reason="", supervisors=supervisors, on=on,
+                 outcome="已约谈该局负责人，督促规范检查频次。" if "concluded" in states else "")
         count += 1
     return count
 
 
-def _advance(complaint: Complaint, *, states: list[str], reason: str, outcome: str, supervisor: User, on: dt.date):
+def _advance(complaint: Complaint, *, states: list[str], reason: str, outcome: str, supervisors: list[User],
+             on: dt.date):
+    supervisor = supervisors[0]
     if reason or outcome:
         complaint_answer_set(complaint=complaint, actor=supervisor, not_accepted_reason=reason, public_outcome=outcome)
-    for step, state in enumerate(states, start=1):
-        _matter_state_set_for_complaint(matter=complaint.matter, state=state, actor=supervisor,
-                                        on=on + dt.timedelta(days=3 * step))
+    if not states:
+        return
+    matter = complaint.matter
+    matter_pair_assign(matter=matter, users=supervisors[:2], actor=supervisor)
+    for state in states:
+        if state == "accepted":
+            matter = matter_accept(matter=matter, actor=supervisor)
+        elif state == "concluded":
+            matter = matter_conclude(matter=matter, outcome=outcome or "已办结。", actor=supervisor)
+        elif state == "closed":
+            matter = matter_close(matter=matter, reason=_CLOSE_REASONS[reason], actor=supervisor)
+
+
+# The demo's reasons for closing a complaint without supervising it, as part A's triage takes them.
+_CLOSE_REASONS = {"pending_remedy": "in_litigation", "duplicate": "other", "": "other"}

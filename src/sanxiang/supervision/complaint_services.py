@@ -68,26 +68,18 @@ def receipt_number_format(*, bureau: Agency, year: int, sequence: int) -> str:
 
 def _matter_open_for_complaint(
     *, bureau: Agency, agency: Agency, source: str, subject: str, summary: str, received_on: dt.date,
-    number: str, actor: User | None,
+    number: str, actor: User | None, pending_remedy: str = "none",
 ) -> Matter:
-    """STAND-IN for part A's `matter_open` (lead: replace this call with
-    `matter_open(bureau=, source=, subject=, summary=, received_on=, agency=, actor=, origin=)` at the
-    merge). Opens the matter in state "received" with its ledger entry."""
-    matter = Matter.objects.create(
-        bureau=bureau, agency=agency, number=number, source=source, state="received", subject=subject,
-        summary=summary, received_on=received_on,
+    """The complaint's supervision matter, opened by part A's `matter_open` (its own number; the
+    complaint keeps its receipt number), with the dispute the complainant declared (第三十三条 rule
+    in part A's triage)."""
+    from sanxiang.supervision.services import matter_open
+
+    dispute = "" if pending_remedy in ("", "none") else pending_remedy
+    return matter_open(
+        bureau=bureau, source=source, subject=subject, summary=summary, received_on=received_on, agency=agency,
+        actor=actor, origin=f"complaint:{number}", dispute=dispute,
     )
-    entry_append(
-        event=LedgerEvent(
-            EventKind.SUPERVISION_MATTER_OPENED,
-            {"number": number, "bureau": bureau.pk, "agency": agency.pk, "source": source, "state": matter.state,
-             "received_on": received_on.isoformat()},
-            agency_id=agency.pk,
-            subject=f"supervision_matter:{matter.pk}",
-        ),
-        actor=actor,
-    )
-    return matter
 
 
 @transaction.atomic
@@ -143,6 +135,7 @@ def complaint_receive(
     matter = _matter_open_for_complaint(
         bureau=bureau, agency=agency, source=source, subject=f"投诉举报{receipt_number}（{agency.name}）",
         summary=text, received_on=on, number=f"投诉{receipt_number}", actor=actor,
+        pending_remedy=str(pending_remedy),
     )
     query_code = query_code_new()
     complaint = Complaint.objects.create(

@@ -35,7 +35,7 @@ def instrument_issued_event(*, instrument: Instrument, supervisor_ids: list[int]
             "required_actions_sha256": _digest(instrument.required_actions),
             "files_sha256": [f.sha256 for f in files],
         },
-        agency_id=instrument.bureau_id,
+        agency_id=instrument.agency_id,  # the agency served (its ledger, its rows: ledger verify)
         subject=f"supervision_instrument:{instrument.pk}",
         files=tuple(_file(f) for f in files),
     )
@@ -56,7 +56,7 @@ def instrument_step_event(*, step: InstrumentStep, instrument: Instrument, files
             "decision_number": instrument.decision_number,
             "files_sha256": [f.sha256 for f in files],
         },
-        agency_id=instrument.bureau_id,
+        agency_id=instrument.agency_id,
         subject=f"supervision_instrument:{instrument.pk}",
         files=tuple(_file(f) for f in files),
     )

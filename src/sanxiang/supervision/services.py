@@ -205,6 +205,10 @@ def _act(matter: Matter, action: MatterAction, actor: User, *, close_reason: str
     matter.state = matter_state_after(state=MatterState(matter.state), action=action)
     if matter.state in FINAL_STATES:
         matter.ended_on = timezone.localdate()
+    # A complaint's public status follows its matter (part D's tracking page), in this transaction.
+    from sanxiang.supervision.complaint_services import complaint_status_publish
+
+    complaint_status_publish(matter=matter, actor=actor)
     return matter
 
 

@@ -124,9 +124,9 @@ NOT_ACCEPTED_REASON_LABELS: dict[NotAcceptedReason, str] = {
     NotAcceptedReason.NOT_ENFORCEMENT: "不属于行政执法监督的范围",
 }
 
-# The matter states (part A's `MatterState`) as the public reads them. Until part A is merged the
-# stand-in opens matters in "received"; part A makes this mapping cover every MatterState (a state
-# not listed reads as 办理中, never as more than it is).
+# The matter states (part A's `MatterState`) as the public reads them: 待受理, 办理中, 不予监督 (closed
+# with a reason, merged into another matter, transferred), 办结. A state not listed reads as 办理中,
+# never as more than it is.
 _STATE_PUBLIC: dict[str, ComplaintPublicStatus] = {
     "received": ComplaintPublicStatus.RECEIVED,
     "accepted": ComplaintPublicStatus.ACCEPTED,
@@ -134,7 +134,7 @@ _STATE_PUBLIC: dict[str, ComplaintPublicStatus] = {
     "rejected": ComplaintPublicStatus.NOT_ACCEPTED,
     "transferred": ComplaintPublicStatus.NOT_ACCEPTED,
     "merged": ComplaintPublicStatus.NOT_ACCEPTED,
-    "closed": ComplaintPublicStatus.CONCLUDED,
+    "closed": ComplaintPublicStatus.NOT_ACCEPTED,  # part A: closed with a reason, not supervised
     "concluded": ComplaintPublicStatus.CONCLUDED,
 }
 

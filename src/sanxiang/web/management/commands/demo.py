@@ -39,11 +39,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from sanxiang.demo.county import demo_county_load
+        from sanxiang.demo.supervision import demo_supervision_load
 
         data_folder_prepare()
         self.stdout.write(f"数据目录 Data folder: {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         result = demo_county_load()
+        # A year of the 司法局's supervision (issue 14), once.
+        demo_supervision_load()
         # The Word copies of the demo's documents, which follow their steps (procedure.document_timing).
         jobs_run_due(limit=1_000_000)
         with transaction.atomic():
