@@ -28,6 +28,9 @@ OBJECT_KIND_LABELS = {
     "registry.matters": _("执法事项"),
     "supervision.complaint": _("投诉举报"),
     "supervision.complainant": _("投诉举报人信息"),
+    "supervision_instrument": _("监督文书"),
+    "supervision.proposal": _("处理执法人员建议"),
+    "supervision.notice": _("通报"),
 }
 
 

@@ -117,8 +117,14 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@access_recorded(AccessAction.VIEW)
 def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    """The instrument's page; each read is access-logged like a case's."""
     page = selectors.instrument_page(user=request.user, instrument_id=instrument_id, on=_today())
+    instrument = page.instrument
+    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
+                                            f"{instrument.get_kind_display()} {instrument.number}",
+                                            agency_id=instrument.agency_id))
     return render(request, "supervision/instrument_detail.html", {
         "page": page, "instrument": page.instrument
     })

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sanxiang.supervision import complaint_views, instrument_views
+from sanxiang.supervision import complaint_views, instrument_views, notice_views, personal_views
 
 app_name = "supervision"
 
@@ -23,4 +23,18 @@ urlpatterns += [
     path("instruments/<int:instrument_id>/", instrument_views.instrument_detail, name="instrument_detail"),
     path("instruments/<int:instrument_id>/act/", instrument_views.instrument_act, name="instrument_act"),
     path("instruments/<int:instrument_id>/<str:fmt>/", instrument_views.instrument_file, name="instrument_file"),
+]
+
+# Part B, pages for persons, clues and 通报 (第三十一条至第三十三条)
+urlpatterns += [
+    path("proposals/", personal_views.proposal_list, name="proposal_list"),
+    path("proposals/new/", personal_views.proposal_new, name="proposal_new"),
+    path("proposals/<int:proposal_id>/", personal_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:proposal_id>/decision/", personal_views.proposal_decide, name="proposal_decide"),
+    path("referrals/", personal_views.referral_list, name="referral_list"),
+    path("referrals/new/", personal_views.referral_new, name="referral_new"),
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/new/", notice_views.notice_new, name="notice_new"),
+    path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:notice_id>/approve/", notice_views.notice_approve, name="notice_approve"),
 ]

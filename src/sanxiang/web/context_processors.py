@@ -45,6 +45,9 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:parameters", _("待核实参数")))
     if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 14, part B
         nav.append(("supervision:instrument_list", _("监督文书")))
+        nav.append(("supervision:notice_list", _("通报")))
+    if user.role in (Role.SUPERVISOR, Role.AGENCY_HEAD):  # issue 14, part B: 第三十二条
+        nav.append(("supervision:proposal_list", _("处理执法人员建议")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),
