@@ -213,3 +213,22 @@ def test_the_lists_cost_the_same_queries_for_one_row_and_ten(name):
         assert response.status_code == 200
         counts.append(queries_counted(captured.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_inbox_of_the_other_supervisor_shows_the_notice_to_approve_and_the_drafters_does_not():
+    from sanxiang.supervision.instrument_services import notice_approve
+    from sanxiang.web.inbox import inbox_build, inbox_count
+
+    desk, _, head = desk_with_matter()
+    notice = notice_draft(actor=desk.first, bureau=desk.bureau, title="待批通报", body="正文", scope="internal",
+                          agencies=[desk.agency])
+
+    def titles(user):
+        group = [g for g in inbox_build(user=user).groups if g.kind == "supervision_notice"]
+        return [i.title for g in group for i in g.items]
+
+    assert titles(desk.second) == ["待批通报"] and inbox_count(user=desk.second) == 1
+    assert titles(desk.first) == [] and inbox_count(user=desk.first) == 0  # the drafter cannot approve it
+    assert titles(head) == []
+    notice_approve(actor=desk.second, notice=notice)
+    assert titles(desk.second) == [] and inbox_count(user=desk.second) == 0

@@ -159,9 +159,10 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine", *instruments]
     assert list(waiting(w.officer, on)) == ["deadline", "fine", *instruments]
     assert list(waiting(w.admin, on)) == ["publication", *instruments]
-    assert list(waiting(w.supervisor, on)) == ["complaint", *instruments]  # part D: complaints to triage
+    # part D: complaints to triage; part B: 通报 drafted by a colleague to approve
+    assert list(waiting(w.supervisor, on)) == ["complaint", *instruments, "supervision_notice"]
     assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
-                                *instruments}
+                                *instruments, "supervision_notice"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

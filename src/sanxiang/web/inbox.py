@@ -209,6 +209,9 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         items[kind] = [InboxItem(what=r.what, number=r.number, title=r.title, since_label="送达于", since=r.since,
                                  url=reverse("supervision:instrument_detail", args=[r.instrument_id]), due=r.due,
                                  overdue=r.overdue, due_note=_due_note(r.due, on)) for r in rows]
+    for kind, rows in supervision_inbox.notice_inbox(user=user).items():
+        items[kind] = [InboxItem(what=r.what, number="通报", title=r.title, url=r.url, since_label="起草于", since=r.since)
+                       for r in rows]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -231,6 +234,7 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
     if COMPLAINT in kinds:
         total += supervision_inbox.complaint_inbox_count(user=user)
     total += supervision_inbox.instrument_inbox_count(user=user, on=on)
+    total += supervision_inbox.notice_inbox_count(user=user)
     return total
 
 
