@@ -232,3 +232,34 @@ def test_the_inbox_of_the_other_supervisor_shows_the_notice_to_approve_and_the_d
     assert titles(head) == []
     notice_approve(actor=desk.second, notice=notice)
     assert titles(desk.second) == [] and inbox_count(user=desk.second) == 0
+
+
+def latin_words(html: str) -> set[str]:
+    main = re.search(r"<main[^>]*>(.*)</main>", html, re.S).group(1)
+    return set(re.findall(r"(?<![\w/=\"'-])[A-Za-z]{2,}(?![\w/=\"'-])", re.sub(r"<[^>]+>", " ", main)))
+
+
+def test_every_page_is_in_chinese_only():
+    desk, matter, head = desk_with_matter()
+    officer = officer_make(agency=desk.agency, name="钱执法")
+    proposal = personal_propose(actor=desk.first, matter=matter, officer=officer, measure="removal", reasons="理由",
+                                competent_body="乌审旗人民政府", supervisors=[desk.first, desk.second])
+    referral_record(actor=desk.first, matter=matter, what="线索", to_body="监察委员会", referred_on=TODAY,
+                    reference_number="移1", supervisors=[desk.first, desk.second])
+    notice = notice_draft(actor=desk.first, bureau=desk.bureau, title="通报", body="正文", scope="public",
+                          agencies=[desk.agency], matters=[matter])
+    supervisor = client_for(desk.first)
+    urls = [reverse("supervision:proposal_list"), reverse("supervision:proposal_new") + f"?matter={matter.pk}",
+            reverse("supervision:proposal_detail", args=[proposal.pk]), reverse("supervision:referral_list"),
+            reverse("supervision:referral_new") + f"?matter={matter.pk}", reverse("supervision:notice_list"),
+            reverse("supervision:notice_new"), reverse("supervision:notice_detail", args=[notice.pk])]
+    for url in urls:
+        response = supervisor.get(url)
+        assert response.status_code == 200, url
+        assert latin_words(response.content.decode()) == set(), url
+    # A refused form too (every reason in Chinese).
+    url = reverse("supervision:proposal_new") + f"?matter={matter.pk}"
+    html = post(supervisor, url, url, {"officer": "x", "measure": "nonsense", "reasons": "", "competent_body": ""}
+                ).content.decode()
+    assert "请选择" in html and latin_words(html) == set()
+    assert latin_words(client_for(head).get(reverse("supervision:proposal_list")).content.decode()) == set()

@@ -22,13 +22,15 @@ from sanxiang.supervision import instrument_selectors as selectors
 from sanxiang.supervision.instrument_services import notice_approve as notice_approve_service
 from sanxiang.supervision.instrument_services import notice_draft
 from sanxiang.supervision.instrument_views import _refusal_split
-from sanxiang.supervision.personal_views import _page_number
+from sanxiang.supervision.personal_views import CHOICE_ERRORS, _page_number
 
 
 class NoticeForm(forms.Form):
-    scope = forms.ChoiceField(label="通报范围", choices=list(NOTICE_SCOPE_LABELS.items()), widget=forms.RadioSelect)
+    scope = forms.ChoiceField(label="通报范围", choices=list(NOTICE_SCOPE_LABELS.items()), widget=forms.RadioSelect,
+                              error_messages=CHOICE_ERRORS)
     agencies = forms.TypedMultipleChoiceField(label="通报的被监督机关", coerce=int,
-                                              widget=forms.CheckboxSelectMultiple)
+                                              widget=forms.CheckboxSelectMultiple,
+                                              error_messages=CHOICE_ERRORS | {"invalid_list": "请从列表中选择"})
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
     indicators = forms.CharField(label="指标情况（可不填）", required=False, widget=forms.Textarea(attrs={"rows": 3}),

@@ -34,6 +34,7 @@ from sanxiang.supervision.instrument_services import (
 from sanxiang.supervision.instrument_views import _refusal_split
 from sanxiang.supervision.models import Matter
 
+CHOICE_ERRORS = {"invalid_choice": "请从列表中选择", "required": "请选择"}
 MEASURE_CHOICES = [(m.value, label) for m, label in PERSONAL_MEASURE_LABELS.items()]
 CERTIFICATE_EFFECT_LABELS = {"revoked": "注销", "suspended": "暂扣"}
 
@@ -68,7 +69,7 @@ def _desk_matter(request: HttpRequest) -> tuple[Matter, str]:
 
 class PairForm(forms.Form):
     second = forms.TypedChoiceField(label="共同办理的监督人员", coerce=int, required=False, empty_value=None,
-                                    help_text="须由两名以上持证监督人员共同办理")
+                                    help_text="须由两名以上持证监督人员共同办理", error_messages=CHOICE_ERRORS)
 
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,8 +82,9 @@ class PairForm(forms.Form):
 
 
 class ProposalForm(PairForm):
-    officer = forms.TypedChoiceField(label="执法人员", coerce=int, empty_value=None)
-    measure = forms.ChoiceField(label="建议措施", choices=[("", "请选择"), *MEASURE_CHOICES])
+    officer = forms.TypedChoiceField(label="执法人员", coerce=int, empty_value=None, error_messages=CHOICE_ERRORS)
+    measure = forms.ChoiceField(label="建议措施", choices=[("", "请选择"), *MEASURE_CHOICES],
+                                error_messages=CHOICE_ERRORS)
     reasons = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
     competent_body = forms.CharField(label="有权处理的机关", max_length=100,
                                      help_text="如该执法人员所在单位或者其主管部门")
@@ -124,7 +126,8 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
 
 class DecisionForm(forms.Form):
     adopted = forms.TypedChoiceField(label="有权机关是否采纳", choices=[("1", "采纳"), ("0", "未采纳")],
-                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect,
+                                     error_messages=CHOICE_ERRORS)
     decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}),
                                  error_messages={"invalid": "日期格式不正确"})
     decision = forms.CharField(label="决定情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
