@@ -51,7 +51,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _refusal_split(form: forms.Form, refusal: Refused, *, aliases: dict[str, str] | None = None) -> list[Violation]:
+def refusal_split(form: forms.Form, refusal: Refused, *, aliases: dict[str, str] | None = None) -> list[Violation]:
     """Put each reason beside its field; return the others for the box at the top."""
     general = []
     for violation in refusal.violations:
@@ -86,7 +86,7 @@ def instrument_new(request: HttpRequest) -> HttpResponse:
             )
         except Refused as refusal:
             refused = refusal
-            general = _refusal_split(form, refusal, aliases={"supervisors": "second"})
+            general = refusal_split(form, refusal, aliases={"supervisors": "second"})
         else:
             messages.success(request, f"已制发{instrument.get_kind_display()}（{instrument.number}），已在平台送达{instrument.agency}。")
             return redirect(instrument.get_absolute_url())

@@ -21,8 +21,8 @@ from sanxiang.procedure.violations import Refused
 from sanxiang.supervision import instrument_selectors as selectors
 from sanxiang.supervision.instrument_services import notice_approve as notice_approve_service
 from sanxiang.supervision.instrument_services import notice_draft
-from sanxiang.supervision.instrument_views import _refusal_split
-from sanxiang.supervision.personal_views import CHOICE_ERRORS, _page_number
+from sanxiang.supervision.instrument_views import refusal_split
+from sanxiang.supervision.personal_views import CHOICE_ERRORS, page_number
 
 
 class NoticeForm(forms.Form):
@@ -49,7 +49,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (selectors.user_is_supervisor(user) or selectors.user_is_agency_staff(user) or user.role == Role.SYSTEM_ADMIN):
         raise PermissionDenied("无权查看通报")
-    page = _page_number(request)
+    page = page_number(request)
     rows, more = selectors.page_of(
         selectors.notices_visible(user=user).select_related("drafted_by").order_by("-drafted_on", "-id"), page=page)
     return render(request, "supervision/notice_list.html", {
@@ -73,7 +73,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             notice = notice_draft(actor=request.user, bureau=bureau, title=data["title"], body=data["body"],
                                   scope=data["scope"], agencies=chosen, indicators=data["indicators"])
         except Refused as refusal:
-            refused, general = refusal, _refusal_split(form, refusal)
+            refused, general = refusal, refusal_split(form, refusal)
         else:
             messages.success(request, "通报已起草，须由另一名监督人员审核批准。")
             return redirect("supervision:notice_detail", notice_id=notice.pk)

@@ -31,7 +31,7 @@ from sanxiang.supervision.instrument_services import (
     personal_propose,
     referral_record,
 )
-from sanxiang.supervision.instrument_views import _refusal_split
+from sanxiang.supervision.instrument_views import refusal_split
 from sanxiang.supervision.models import Matter
 
 CHOICE_ERRORS = {"invalid_choice": "请从列表中选择", "required": "请选择"}
@@ -43,7 +43,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _page_number(request: HttpRequest) -> int:
+def page_number(request: HttpRequest) -> int:
     try:
         return max(1, min(int(request.GET.get("page", "1")), 100000))
     except ValueError:
@@ -115,7 +115,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                 supervisors=form.pair(request.user),
             )
         except Refused as refusal:
-            refused, general = refusal, _refusal_split(form, refusal, aliases={"supervisors": "second"})
+            refused, general = refusal, refusal_split(form, refusal, aliases={"supervisors": "second"})
         else:
             messages.success(request, f"已提出处理建议：{officer.name}，{proposal.get_measure_display()}。")
             return redirect("supervision:proposal_detail", proposal_id=proposal.pk)
@@ -167,7 +167,7 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
             personal_decision_record(actor=request.user, proposal=proposal, adopted=form.cleaned_data["adopted"],
                                      decision=form.cleaned_data["decision"], decided_on=form.cleaned_data["decided_on"])
         except Refused as refusal:
-            refused, general = refusal, _refusal_split(form, refusal)
+            refused, general = refusal, refusal_split(form, refusal)
         else:
             messages.success(request, "已登记有权机关的处理决定。")
             return redirect("supervision:proposal_detail", proposal_id=proposal.pk)
@@ -183,7 +183,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (selectors.user_is_supervisor(user) or user.role in (Role.AGENCY_HEAD, Role.SYSTEM_ADMIN)):
         raise PermissionDenied("无权查看处理执法人员的建议")
-    page = _page_number(request)
+    page = page_number(request)
     rows, more = selectors.page_of(selectors.proposals_visible(user=user), page=page)
     return render(request, "supervision/proposal_list.html", {"rows": rows, "more": more, "page": page})
 
@@ -213,7 +213,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                             referred_on=data["referred_on"], reference_number=data["reference_number"],
                             supervisors=form.pair(request.user))
         except Refused as refusal:
-            refused, general = refusal, _refusal_split(form, refusal, aliases={"supervisors": "second"})
+            refused, general = refusal, refusal_split(form, refusal, aliases={"supervisors": "second"})
         else:
             messages.success(request, f"已登记问题线索移送（{data['reference_number']}）。")
             return redirect(reverse("supervision:referral_list"))
@@ -227,6 +227,6 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 def referral_list(request: HttpRequest) -> HttpResponse:
     if not selectors.user_is_supervisor(request.user):
         raise PermissionDenied("只有司法局监督人员可以查看问题线索移送")
-    page = _page_number(request)
+    page = page_number(request)
     rows, more = selectors.page_of(selectors.referrals_visible(user=request.user), page=page)
     return render(request, "supervision/referral_list.html", {"rows": rows, "more": more, "page": page})
