@@ -19,7 +19,12 @@ from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision.complaint_services import complaint_receive
-from sanxiang.supervision.instrument_services import instrument_issue
+from sanxiang.supervision.instrument_services import (
+    instrument_issue,
+    notice_approve,
+    notice_draft,
+    personal_propose,
+)
 from sanxiang.supervision.models import Coordination, Filing, Matter
 from sanxiang.supervision.services import matter_open
 from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
@@ -141,6 +146,16 @@ URL_MATRIX = {
     "supervision:desk": (None, "any"),
     "supervision:matter_new": (None, "supervisor"),
     "supervision:matter_detail": ("supervision_matter", "read"),
+    # supervision, part B pages (第三十一条至第三十三条): proposals about officers (the agency's head sees
+    # those about its officers), referrals (the bureau only), 通报 (the agencies an approved one names)
+    "supervision:proposal_list": (None, "proposals"),
+    "supervision:proposal_new": ("instrument_matter", "supervisors"),
+    "supervision:proposal_detail": ("proposal", "proposal_read"),
+    "supervision:referral_list": (None, "supervisors"),
+    "supervision:referral_new": ("instrument_matter", "supervisors"),
+    "supervision:notice_list": (None, "any"),
+    "supervision:notice_new": (None, "supervisors"),
+    "supervision:notice_detail": ("notice", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -151,6 +166,8 @@ PROTOCOL_ENDPOINTS = {"evidence:tus_uploads", "evidence:tus_upload"}
 POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset", "accounts:user_totp_reset",
              # tests/supervision/test_desk_pages.py tries it from another county and another agency
              "supervision:matter_act"}
+# Part B's POST-only forms: test_supervision_post_forms_only_for_the_bureaus_supervisors below.
+POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -176,6 +193,8 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "agency_head_admin": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
         "user_of_agency": role == Role.SYSTEM_ADMIN or (role == Role.AGENCY_ADMIN and own),
         "supervisors": role == Role.SUPERVISOR,
+        "proposals": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
+        "proposal_read": role in COUNTY_ROLES or (role == Role.AGENCY_HEAD and own),
     }[rule]
 
 
@@ -259,6 +278,11 @@ def world():
                                        state="accepted", subject=f"{key}事项", received_on=dt.date(2026, 3, 1))
         data[key]["instrument"] = instrument_issue(actor=first, matter=matter, kind="opinion", findings="问题",
                                                    supervisors=[first, second])
+        data[key]["proposal"] = personal_propose(actor=first, matter=matter, officer=data[key]["officer"],
+                                                 measure="criticism", reasons="理由", competent_body="乌审旗人民政府",
+                                                 supervisors=[first, second])
+        data[key]["notice"] = notice_approve(actor=second, notice=notice_draft(
+            actor=first, bureau=bureau, title=f"{key}通报", body="正文", scope="internal", agencies=[agency]))
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -280,7 +304,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
              "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
              "document": "document_id", "draft": "draft_id", "user": "user_id",
              "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
-             "coordination": "coordination_id", "supervision_matter": "matter_id"}[subject]
+             "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
+             "notice": "notice_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
@@ -394,3 +419,24 @@ def test_certificate_added_to_other_agency_is_refused_for_agency_admin(client, w
     assert response.status_code == 404
     assert data["other"]["officer"].certificates.count() == before
     certificate_make(officer=data["own"]["officer"])  # the lawful path: own agency works
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_supervision_post_forms_only_for_the_bureaus_supervisors(client, world, role):
+    """Part B's POST-only forms: recording a decision on a proposal and approving a 通报 (a draft of
+    the bureau's, named agency: own). Nobody but a supervisor of the bureau changes anything."""
+    from sanxiang.supervision.models import Notice
+
+    data, users = world
+    client.force_login(users[role])
+    own = data["own"]
+    draft = notice_draft(actor=users[Role.SUPERVISOR], bureau=own["instrument"].bureau, title="待批", body="正文",
+                         scope="internal", agencies=[own["agency"]])
+    client.post(reverse("supervision:proposal_decide", args=[own["proposal"].pk]),
+                {"adopted": "1", "decided_on": dt.date.today().isoformat(), "decision": "同意"})
+    client.post(reverse("supervision:notice_approve", args=[draft.pk]))
+    own["proposal"].refresh_from_db()
+    decided = own["proposal"].decided_on is not None
+    approved = Notice.objects.get(pk=draft.pk).approved_on is not None
+    # The supervisor of the matrix drafted the notice: the drafter may not approve it.
+    assert (decided, approved) == (role == Role.SUPERVISOR, False), role

@@ -160,9 +160,10 @@ def test_the_kinds_of_each_role(w):
     assert list(waiting(w.officer, on)) == ["deadline", "fine", *instruments]
     assert list(waiting(w.admin, on)) == ["publication", *instruments]
     # Part D: complaints to triage; part A: the supervisors' matters (tests/supervision/test_desk_pages.py).
-    assert list(waiting(w.supervisor, on)) == ["complaint", "supervision_matters", *instruments]
+    # Part B: 通报 drafted by a colleague to approve.
+    assert list(waiting(w.supervisor, on)) == ["complaint", "supervision_matters", *instruments, "supervision_notice"]
     assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
-                                *instruments, "supervision_matters",
+                                *instruments, "supervision_matters", "supervision_notice",
                                 # issue 14, part C: a registered supervisor's (tests/supervision)
                                 "supervision_filing", "supervision_coordination"}
 

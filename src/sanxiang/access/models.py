@@ -29,6 +29,9 @@ OBJECT_KIND_LABELS = {
     "supervision.complaint": _("投诉举报"),
     "supervision.complainant": _("投诉举报人信息"),
     "supervision_filing": _("重大执法决定备案"),  # issue 14, part C
+    "supervision_instrument": _("监督文书"),
+    "supervision.proposal": _("处理执法人员建议"),
+    "supervision.notice": _("通报"),
 }
 
 

@@ -71,8 +71,8 @@ def _matter_open_for_complaint(
     number: str, actor: User | None, pending_remedy: str = "none",
 ) -> Matter:
     """The complaint's supervision matter, opened by part A's `matter_open` (its own number; the
-    complaint keeps its receipt number), with the dispute the complainant declared (第三十三条 rule
-    in part A's triage)."""
+    complaint keeps its receipt number), with the dispute the complainant declared (for part A's
+    rule on disputes already in 复议 or 诉讼)."""
     from sanxiang.supervision.services import matter_open
 
     dispute = "" if pending_remedy in ("", "none") else pending_remedy

@@ -5,7 +5,8 @@
   registered supervisor.
 - Part B: for a supervisor, the agency's reports to read and objections to answer (复查), and the
   instruments whose reply is overdue; for an agency's staff, the instruments to answer, and those
-  overdue. An overdue instrument is listed once, among the overdue.
+  overdue. An overdue instrument is listed once, among the overdue. For a supervisor also the
+  通报 drafted by a colleague, to approve.
 
 One query each for rows and counts, whatever the number of complaints or instruments."""
 
@@ -23,6 +24,7 @@ from sanxiang.procedure.supervision.instruments import (
     AGENCY_TURN,
     INSTRUMENT_KIND_LABELS,
     INSTRUMENT_STATE_LABELS,
+    NOTICE_SCOPE_LABELS,
     SUPERVISOR_TURN,
     InstrumentKind,
     InstrumentState,
@@ -34,7 +36,7 @@ from sanxiang.supervision.complaint_selectors import (
 )
 from sanxiang.supervision.filing_selectors import filings_awaiting
 from sanxiang.supervision.instrument_selectors import user_is_agency_staff, user_is_supervisor
-from sanxiang.supervision.models import Filing, Instrument
+from sanxiang.supervision.models import Filing, Instrument, Notice
 
 COMPLAINT_KIND_LABEL = "待分办的投诉举报和线索"
 
@@ -73,9 +75,11 @@ def complaint_inbox_count(*, user: User) -> int:
 
 INSTRUMENT_WAITING = "supervision_instrument"
 INSTRUMENT_OVERDUE = "supervision_instrument_overdue"
+NOTICE_WAITING = "supervision_notice"
 KIND_LABELS = {
     INSTRUMENT_WAITING: "待办理的监督文书",
     INSTRUMENT_OVERDUE: "逾期未答复的监督文书",
+    NOTICE_WAITING: "待审核批准的通报",
 }
 # States in which a due date runs (the agency's reply, or the supervisors' 复查).
 _LATE_STATES = [str(s) for s in AGENCY_TURN | {InstrumentState.OBJECTED}]
@@ -93,7 +97,9 @@ class InstrumentInboxRow:
 
 
 def inbox_kinds(user: User) -> tuple[str, ...]:
-    if user_is_supervisor(user) or user_is_agency_staff(user):
+    if user_is_supervisor(user):
+        return (INSTRUMENT_WAITING, INSTRUMENT_OVERDUE, NOTICE_WAITING)
+    if user_is_agency_staff(user):
         return (INSTRUMENT_WAITING, INSTRUMENT_OVERDUE)
     return ()
 
@@ -188,3 +194,37 @@ def coordination_inbox_count(*, user: User) -> int:
     from sanxiang.supervision.coordination_selectors import coordinations_waiting
 
     return coordinations_waiting(viewer=user).count()
+
+
+# --- part B: 通报 drafted by a colleague, waiting for the viewer's approval
+
+
+@dataclass(frozen=True)
+class NoticeInboxRow:
+    what: str
+    title: str
+    url: str
+    since: dt.date
+
+
+def _notices_to_approve(user: User) -> QuerySet[Notice]:
+    """The bureau's 通报 not yet approved that the viewer may approve (another supervisor drafted them)."""
+    if not user_is_supervisor(user):
+        return Notice.objects.none()
+    return Notice.objects.filter(bureau_id=user.agency_id, approved_on__isnull=True).exclude(drafted_by_id=user.pk)
+
+
+def notice_inbox(*, user: User, limit: int = 200) -> dict[str, list[NoticeInboxRow]]:
+    """The 通报 to approve, oldest first (one query)."""
+    if NOTICE_WAITING not in inbox_kinds(user):
+        return {}
+    rows = _notices_to_approve(user).order_by("drafted_on", "id")[:limit]
+    return {NOTICE_WAITING: [
+        NoticeInboxRow(what=f"审核批准{NOTICE_SCOPE_LABELS[n.scope]}", title=n.title,
+                       url=reverse("supervision:notice_detail", args=[n.pk]), since=n.drafted_on)
+        for n in rows
+    ]}
+
+
+def notice_inbox_count(*, user: User) -> int:
+    return _notices_to_approve(user).count() if NOTICE_WAITING in inbox_kinds(user) else 0

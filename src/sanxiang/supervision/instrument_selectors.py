@@ -22,7 +22,8 @@ from sanxiang.procedure.supervision.instruments import (
     InstrumentState,
     is_overdue,
 )
-from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice
+from sanxiang.registry.models import Agency, Officer
+from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice, PersonalProposal, Referral
 
 PAGE_SIZE = 30
 
@@ -140,4 +141,64 @@ def notices_visible(*, user: User) -> QuerySet[Notice]:
         return Notice.objects.filter(bureau_id=user.agency_id)
     if user_is_agency_staff(user):
         return Notice.objects.filter(agencies=user.agency_id, approved_on__isnull=False)
+    if user.is_authenticated and user.role == Role.SYSTEM_ADMIN:
+        return Notice.objects.all()
     return Notice.objects.none()
+
+
+# --- person-level proposals, referrals and 通报: the pages' reads ------------------------------------
+
+
+def proposals_visible(*, user: User) -> QuerySet[PersonalProposal]:
+    """A supervisor: the proposals of their bureau's matters; an agency's head: those about the
+    agency's officers; a system administrator: all."""
+    rows = PersonalProposal.objects.select_related("officer", "officer__agency", "matter")
+    if user_is_supervisor(user):
+        return rows.filter(matter__bureau_id=user.agency_id)
+    if user.is_authenticated and user.role == Role.AGENCY_HEAD and user.agency_id is not None:
+        return rows.filter(officer__agency_id=user.agency_id)
+    if user.is_authenticated and user.role == Role.SYSTEM_ADMIN:
+        return rows
+    return rows.none()
+
+
+def proposal_get(*, user: User, proposal_id: int) -> PersonalProposal:
+    proposal = proposals_visible(user=user).select_related("certificate", "matter__bureau").filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404("没有这份处理建议，或者无权查看")
+    return proposal
+
+
+def page_of(rows: QuerySet, *, page: int) -> tuple[list, bool]:
+    """One page of rows and whether there is a next page (one query)."""
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    chunk = list(rows[start:start + PAGE_SIZE + 1])
+    return chunk[:PAGE_SIZE], len(chunk) > PAGE_SIZE
+
+
+def matter_officers(*, matter: Matter) -> QuerySet[Officer]:
+    """The officers a person-level proposal may name: the matter's agency's."""
+    if matter.agency_id is None:
+        return Officer.objects.none()
+    return Officer.objects.filter(agency_id=matter.agency_id).order_by("name", "id")
+
+
+def referrals_visible(*, user: User) -> QuerySet[Referral]:
+    """Referrals to the 监察机关 are the bureau's own record: its supervisors see them."""
+    if user_is_supervisor(user):
+        return Referral.objects.filter(matter__bureau_id=user.agency_id).select_related("matter", "referred_by")
+    return Referral.objects.none()
+
+
+def notice_get(*, user: User, notice_id: int) -> Notice:
+    notice = notices_visible(user=user).select_related("drafted_by", "approved_by", "bureau").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("没有这份通报，或者无权查看")
+    return notice
+
+
+def bureau_agencies(*, bureau: Agency) -> QuerySet[Agency]:
+    """The agencies a 通报 may name: those of the bureau's county (same region code; part A's
+    `agencies_supervised_by` replaces this after the merge), the bureau itself excluded."""
+    return (Agency.objects.filter(region_code=bureau.region_code, is_judicial_bureau=False)
+            .order_by("name", "id"))

@@ -51,7 +51,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _refusal_split(form: forms.Form, refusal: Refused, *, aliases: dict[str, str] | None = None) -> list[Violation]:
+def refusal_split(form: forms.Form, refusal: Refused, *, aliases: dict[str, str] | None = None) -> list[Violation]:
     """Put each reason beside its field; return the others for the box at the top."""
     general = []
     for violation in refusal.violations:
@@ -86,7 +86,7 @@ def instrument_new(request: HttpRequest) -> HttpResponse:
             )
         except Refused as refusal:
             refused = refusal
-            general = _refusal_split(form, refusal, aliases={"supervisors": "second"})
+            general = refusal_split(form, refusal, aliases={"supervisors": "second"})
         else:
             messages.success(request, f"已制发{instrument.get_kind_display()}（{instrument.number}），已在平台送达{instrument.agency}。")
             return redirect(instrument.get_absolute_url())
@@ -117,8 +117,14 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@access_recorded(AccessAction.VIEW)
 def instrument_detail(request: HttpRequest, instrument_id: int) -> HttpResponse:
+    """The instrument's page; each read is access-logged like a case's."""
     page = selectors.instrument_page(user=request.user, instrument_id=instrument_id, on=_today())
+    instrument = page.instrument
+    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
+                                            f"{instrument.get_kind_display()} {instrument.number}",
+                                            agency_id=instrument.agency_id))
     return render(request, "supervision/instrument_detail.html", {
         "page": page, "instrument": page.instrument
     })

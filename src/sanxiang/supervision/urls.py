@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from sanxiang.supervision import complaint_views, coordination_views, filing_views, instrument_views, views
+from sanxiang.supervision import (
+    complaint_views,
+    coordination_views,
+    filing_views,
+    instrument_views,
+    notice_views,
+    personal_views,
+    views,
+)
 
 app_name = "supervision"
 
@@ -45,4 +53,18 @@ urlpatterns += [
     path("coordination/new/", coordination_views.coordination_new, name="coordination_new"),
     path("coordination/<int:coordination_id>/", coordination_views.coordination_detail, name="coordination_detail"),
     path("coordination/<int:coordination_id>/act/", coordination_views.coordination_act, name="coordination_act"),
+]
+
+# Part B, pages for persons, clues and 通报
+urlpatterns += [
+    path("proposals/", personal_views.proposal_list, name="proposal_list"),
+    path("proposals/new/", personal_views.proposal_new, name="proposal_new"),
+    path("proposals/<int:proposal_id>/", personal_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:proposal_id>/decision/", personal_views.proposal_decide, name="proposal_decide"),
+    path("referrals/", personal_views.referral_list, name="referral_list"),
+    path("referrals/new/", personal_views.referral_new, name="referral_new"),
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/new/", notice_views.notice_new, name="notice_new"),
+    path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice_detail"),
+    path("notices/<int:notice_id>/approve/", notice_views.notice_approve, name="notice_approve"),
 ]

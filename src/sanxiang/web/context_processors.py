@@ -45,6 +45,9 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:parameters", _("待核实参数")))
     if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 14, part B
         nav.append(("supervision:instrument_list", _("监督文书")))
+        nav.append(("supervision:notice_list", _("通报")))
+    if user.role in (Role.SUPERVISOR, Role.AGENCY_HEAD):  # issue 14, part B
+        nav.append(("supervision:proposal_list", _("处理执法人员建议")))
     nav.append(("supervision:desk", _("行政执法监督")))  # supervision: each user sees their own matters
     nav += [
         ("publication:drafts", _("执法公示")),

@@ -238,6 +238,9 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
                       due=m.due, overdue=m.overdue, due_note=_due_note(m.due, on))
             for m in matter_inbox.matters_waiting(user=user, on=on)
         ]
+    for kind, rows in supervision_inbox.notice_inbox(user=user).items():
+        items[kind] = [InboxItem(what=r.what, number="通报", title=r.title, url=r.url, since_label="起草于", since=r.since)
+                       for r in rows]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -266,6 +269,7 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
         total += supervision_inbox.coordination_inbox_count(user=user)
     if matter_inbox.MATTERS in kinds:
         total += matter_inbox.matters_waiting_count(user=user)
+    total += supervision_inbox.notice_inbox_count(user=user)
     return total
 
 
