@@ -35,6 +35,7 @@ from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_dump, facts_field_load, facts_load
 from sanxiang.cases.models import Case, CaseDeadline, CaseProcedure, IssuedDocument
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, EvidenceFileInfo, OfficerInfo, PartyInfo
+from sanxiang.cases.search import cases_search
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.hooks import Slot
@@ -109,7 +110,8 @@ def case_list(*, viewer: User, search: str = "", state: str = "") -> QuerySet[Ca
     if not user_reads_all_agencies(viewer):
         cases = cases.filter(agency_id=viewer.agency_id) if viewer.agency_id else cases.none()
     if search:
-        cases = cases.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(party__name__icontains=search))
+        # The number, title or party's name contains it: through the grams' index (`cases.search`).
+        cases = cases_search(cases, search)
     if state:
         cases = cases.filter(state=state)
     return cases
