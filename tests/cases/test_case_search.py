@@ -43,7 +43,7 @@ def test_index_installed_by_the_migration():
         else:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [INDEX.pg_index])
             (indexdef,) = cursor.fetchone()
-            assert "gin" in indexdef and "string_to_array(grams, ' '::text)" in indexdef
+            assert "gin" in indexdef and "sanxiang_gram_tokens(grams)" in indexdef
     assert "cases.search" in {p.name for p in projections_all()}
 
 
@@ -113,7 +113,9 @@ def test_the_page_costs_the_same_queries_whatever_it_finds(client, w):
 # --- the property: the index's answer == a substring check ----------------------------------------
 
 # Ideographs, Latin letters in both cases, digits, punctuation and a space: every kind of gram.
-_ALPHABET = "食品安全经营无照广告虚假罚款案某公司刘张三AaBb12〔〕（）号-， "
+# A small alphabet, so that a query's bigrams often occur apart in a text (品安 and 安品 in
+# 品安品 without 安品安): what the LIKE after the index must remove.
+_ALPHABET = "食品安Aa1〔，- "
 _text = st.text(alphabet=_ALPHABET, min_size=0, max_size=12)
 
 
@@ -137,7 +139,7 @@ def test_search_is_a_substring_check(w, rows, data):
         whole = data.draw(st.sampled_from(source))
         i = data.draw(st.integers(0, max(len(whole) - 1, 0)))
         piece = whole[i : data.draw(st.integers(i, len(whole)))]
-        search = data.draw(st.one_of(st.just(piece), _text)).strip()
+        search = data.draw(st.one_of(st.just(piece), st.text(alphabet=_ALPHABET, min_size=2, max_size=4))).strip()
         if search:
             expected = {pk for pk, fields in texts if any(search.lower() in f.lower() for f in fields)}
             assert found(search, Case.objects.filter(pk__in=[c.pk for c in cases])) == expected, search

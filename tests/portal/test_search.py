@@ -123,7 +123,7 @@ def test_index_installed_by_the_migration():
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             (indexdef,) = cursor.fetchone()
-            assert "gin" in indexdef and "string_to_array(search_text, ' '::text)" in indexdef
+            assert "gin" in indexdef and "sanxiang_gram_tokens(search_text)" in indexdef
 
 
 def test_search_goes_through_the_index(agency):
@@ -136,7 +136,7 @@ def test_search_goes_through_the_index(agency):
     assert found("户外广告") == [indexed.pk]
     assert found("登") == [indexed.pk]
     sql = str(publications_search(Publication.objects.all(), "广告").query)
-    assert (FTS_TABLE in sql) if connection.vendor == "sqlite" else ("string_to_array" in sql)
+    assert (FTS_TABLE in sql) if connection.vendor == "sqlite" else ("sanxiang_gram_tokens" in sql)
     # A term of one or two characters is decided by the index alone; a longer one by a LIKE too.
     assert "LIKE" not in sql
     assert "LIKE" in str(publications_search(Publication.objects.all(), "户外广告").query)
@@ -297,3 +297,59 @@ def test_search_is_a_substring_check(agency, rows, word):
                 expected.add(p.pk)
         assert set(found(word)) == expected
         transaction.set_rollback(True)
+
+
+# Random texts: ideographs, Latin letters in both cases, digits, punctuation and spaces.
+# A small alphabet, so that a query's bigrams often occur apart in a text (品安 and 安品 in
+# 品安品 without 安品安): what the LIKE after the index must remove.
+_ALPHABET = "食品安Aa1〔，- "
+_random_text = st.text(alphabet=_ALPHABET, min_size=0, max_size=16)
+_random_row = st.fixed_dictionaries(
+    {field: _random_text for field in ("number", "title", "party_name", "violation_type", "facts", "content")}
+    | {"basis": _random_text, "status": st.sampled_from(list(PublicationStatus.values))}
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_random_row, min_size=1, max_size=5), data=st.data())
+def test_search_of_random_texts_is_a_substring_check(agency, rows, data):
+    """For random public texts and a random query (a piece of one of them, or any text, cut into
+    terms at whitespace), the published rows found are exactly those where every term occurs in
+    one of the public columns, Latin case folded."""
+    with transaction.atomic():
+        made = [publication_make(agency=agency, **fields) for fields in rows]
+        source = getattr(data.draw(st.sampled_from(made)), data.draw(st.sampled_from(SEARCH_FIELDS)))
+        i = data.draw(st.integers(0, max(len(source) - 1, 0)))
+        piece = source[i : data.draw(st.integers(i, len(source)))]
+        q = data.draw(st.one_of(st.just(piece), st.text(alphabet=_ALPHABET, min_size=2, max_size=5)))
+        terms = [t.text.lower() for t in search_terms(q)]
+        expected = {
+            p.pk
+            for p in made
+            if p.status == PublicationStatus.PUBLISHED
+            and all(any(term in (getattr(p, f) or "").lower() for f in SEARCH_FIELDS) for term in terms)
+        }
+        assert set(found(q)) == expected, (q, terms)
+        transaction.set_rollback(True)
+
+
+def test_a_search_counts_up_to_its_bound(client, agency, monkeypatch):
+    """A search counts at most SEARCH_COUNT_CAP decisions (a common term would read every row it
+    finds): past it the page says "more than" and lists the newest; the list without a query, and a
+    search under the bound, count exactly."""
+    from django.urls import reverse
+
+    from sanxiang.portal import decisions
+
+    for day in range(5):
+        publication_make(agency=agency, title="发布虚假广告", decided_on=dt.date(2026, 10, 1 + day))
+    publication_make(agency=agency, title="未按规定明码标价")
+    url = reverse("portal:decision_list")
+    monkeypatch.setattr(decisions, "SEARCH_COUNT_CAP", 3)
+    html = client.get(url, {"q": "广告"}).content.decode()
+    assert "超过 3 件，列出最新的 3 件" in html and html.count('data-testid="decision-row"') == 3
+    assert "10-05" in html or "2026年10月5日" in html or "2026-10-05" in html  # the newest first
+    monkeypatch.setattr(decisions, "SEARCH_COUNT_CAP", 5)
+    html = client.get(url, {"q": "广告"}).content.decode()
+    assert "共 5 件" in html and "超过" not in html
+    assert "共 6 件" in client.get(url).content.decode()

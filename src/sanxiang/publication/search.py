@@ -50,6 +50,8 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 # A query is typed by a person; longer ones are cut so that one request cannot cost much.
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
+# The decisions a search counts before it says "more than" (`textsearch.CappedPaginator`): 50 pages.
+SEARCH_COUNT_CAP = 1000
 
 
 def search_text_build(*, texts: list[str]) -> str:
