@@ -13,7 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanxiang.cases.models import Case, CaseSearch
-from sanxiang.cases.search import INDEX, case_search_check, case_search_rebuild, case_search_refresh, cases_search
+from sanxiang.cases.search import (
+    INDEX,
+    case_search_check,
+    case_search_rebuild,
+    case_search_refresh,
+    cases_search,
+)
 from sanxiang.cases.selectors import case_list
 from sanxiang.projections import projections_all
 from sanxiang.registry import services as registry
@@ -89,7 +95,7 @@ def test_the_projection_reports_and_repairs(w):
 
 def test_the_case_list_keeps_its_scope(w):
     mine = lead_make(w, title="涉嫌无照经营案")
-    theirs = _case_make(agency_make(), number="他案", title="涉嫌无照经营案", party_name="")
+    theirs = _case_make(agency_make(), number=f"他案{next(_serial)}", title="涉嫌无照经营案", party_name="")
     case_search_refresh(case_ids=[theirs.pk])
     assert set(case_list(viewer=w.officer, search="无照").values_list("pk", flat=True)) == {mine.pk}
     assert set(case_list(viewer=w.supervisor, search="无照").values_list("pk", flat=True)) == {mine.pk, theirs.pk}
@@ -120,10 +126,12 @@ _text = st.text(alphabet=_ALPHABET, min_size=0, max_size=12)
 
 
 def _case_make(agency, *, number: str, title: str, party_name: str) -> Case:
+    """A case written directly (the texts are what is tested, not the registration); `number`
+    must be unique."""
     party = None
     if party_name:
         party = Party.objects.create(agency=agency, kind="legal_person", name=party_name)
-    return Case.objects.create(agency=agency, number=f"{number}#{next(_serial)}", title=title, party=party)
+    return Case.objects.create(agency=agency, number=number, title=title, party=party)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -132,7 +140,8 @@ def test_search_is_a_substring_check(w, rows, data):
     """For random numbers, titles and party names and a random query (a piece of one of them, or
     any text), the index returns exactly the cases whose texts contain it (Latin case folded)."""
     with transaction.atomic():
-        cases = [_case_make(w.agency, number=n, title=t, party_name=p) for n, t, p in rows]
+        # "#i" keeps the numbers unique, the same on every run of an example (hypothesis replays them).
+        cases = [_case_make(w.agency, number=f"{n}#{i}", title=t, party_name=p) for i, (n, t, p) in enumerate(rows)]
         case_search_refresh(case_ids=[c.pk for c in cases])
         texts = [(c.pk, [c.number, c.title, c.party.name if c.party else ""]) for c in cases]
         _, source = data.draw(st.sampled_from(texts))

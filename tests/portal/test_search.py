@@ -19,9 +19,9 @@ from sanxiang.publication.search import (
     SQLITE_TRIGGERS,
     publication_search_text,
     publications_search,
-    search_terms,
     search_projection_check,
     search_projection_rebuild,
+    search_terms,
     search_text_build,
     search_text_refresh,
 )
