@@ -12,9 +12,10 @@ written, the queries run over its publications). Printed:
 - indexing: the grams of the public text (`search_text_build`), then inserting the rows, which
   fills the index (SQLite: FTS5 triggers; PostgreSQL: the GIN index), and rebuilding the index
   from scratch;
-- per query: what the decision list does (the count and the first page of 20) through
-  `publications_search`, median and p95 of the runs and its number of queries; the same filter with
-  LIKE alone (no index); and the whole page `portal:decision_list?q=…` through the test client;
+- per query: the rows found (all of them, counted once), then what the decision list does (the
+  count up to `SEARCH_COUNT_CAP`, the first page of 20) through `publications_search`, median and
+  p95 of the runs and its number of queries; the same with LIKE alone (no index); and the whole
+  page `portal:decision_list?q=…` through the test client;
 - the raw limits: a `SELECT 1` round trip and an indexed `SELECT` of 20 publications.
 """
 
@@ -187,7 +188,8 @@ def _queries(runs: int) -> None:
     from django.urls import reverse
 
     from sanxiang.publication.models import Publication, PublicationStatus
-    from sanxiang.publication.search import SEARCH_FIELDS, publications_search, search_terms
+    from sanxiang.publication.search import SEARCH_COUNT_CAP, SEARCH_FIELDS, publications_search, search_terms
+    from sanxiang.textsearch import CappedPaginator
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
@@ -195,7 +197,8 @@ def _queries(runs: int) -> None:
     url = reverse("portal:decision_list")
 
     def page(qs):
-        count = qs.count()
+        """What the decision list does for a search: the count up to its bound, the first page."""
+        count = CappedPaginator(qs, 20, cap=SEARCH_COUNT_CAP).count
         list(qs.only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
         return count
 
@@ -215,9 +218,10 @@ def _queries(runs: int) -> None:
         searched = publications_search(Publication.objects.all(), q)
         connection.queries_log.clear()  # a full log (DEBUG) would count nothing
         with CaptureQueriesContext(connection) as captured:
-            count = page(searched)
+            page(searched)
         search_queries = len(captured.captured_queries)
-        assert count == page(like_only(q)), q
+        count = searched.count()  # every row found, once, untimed
+        assert count == like_only(q).count(), q
         fast, fast95 = _timed(lambda searched=searched: page(searched), runs)
         slow, _ = _timed(lambda q=q: page(like_only(q)), max(3, runs // 4))
         connection.queries_log.clear()

@@ -27,8 +27,11 @@ unified ideographs (what both engines take as one word), else "x" and the hex of
 forms cannot collide (a raw ASCII token has at most two characters, an encoded one at least three).
 
 Folding is `str.lower`, character by character: at least as broad as Django's `icontains` on either
-engine (SQLite folds ASCII, PostgreSQL compares UPPER()), so the index keeps every row the LIKE
-may accept, and the LIKE decides.
+engine (SQLite folds ASCII only, PostgreSQL compares UPPER()), so the index keeps every row the
+LIKE may accept. A term of one or two characters is decided by the index, so with this folding on
+both engines; a longer one by the LIKE, so as the engine folds. They differ only for letters with
+case outside ASCII (full-width Ａ/ａ, Greek, Cyrillic) on SQLite, where a term of three or more
+characters then matches their case exactly, as before the index.
 
 On SQLite, Django rebuilds a table for many schema changes and drops its triggers: a later
 migration that alters an indexed table must run the index's `install` again (idempotent).

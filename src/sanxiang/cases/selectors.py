@@ -106,7 +106,10 @@ def case_get_by_number(*, number: str) -> Case | None:
 
 
 def case_list(*, viewer: User, search: str = "", state: str = "") -> QuerySet[Case]:
-    cases = Case.objects.select_related("agency", "party").order_by("-created_at", "-id")
+    """The cases the viewer may read, newest first; `search` (stripped) narrows to those whose
+    number, title or party's name contains it. A list shows neither the facts nor the documents'
+    texts: those JSON columns are left unread (a third of a page's time at 10k cases)."""
+    cases = Case.objects.select_related("agency", "party").defer("facts", "details").order_by("-created_at", "-id")
     if not user_reads_all_agencies(viewer):
         cases = cases.filter(agency_id=viewer.agency_id) if viewer.agency_id else cases.none()
     if search:
