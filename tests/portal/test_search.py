@@ -339,17 +339,17 @@ def test_a_search_counts_up_to_its_bound(client, agency, monkeypatch):
     search under the bound, count exactly."""
     from django.urls import reverse
 
-    from sanxiang.portal import decisions
+    from sanxiang.publication import search
 
     for day in range(5):
         publication_make(agency=agency, title="发布虚假广告", decided_on=dt.date(2026, 10, 1 + day))
     publication_make(agency=agency, title="未按规定明码标价")
     url = reverse("portal:decision_list")
-    monkeypatch.setattr(decisions, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
     html = client.get(url, {"q": "广告"}).content.decode()
     assert "超过 3 件，列出最新的 3 件" in html and html.count('data-testid="decision-row"') == 3
-    assert "10-05" in html or "2026年10月5日" in html or "2026-10-05" in html  # the newest first
-    monkeypatch.setattr(decisions, "SEARCH_COUNT_CAP", 5)
+    assert '"2026-10-05"' in html and '"2026-10-02"' not in html  # the newest three
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 5)
     html = client.get(url, {"q": "广告"}).content.decode()
     assert "共 5 件" in html and "超过" not in html
     assert "共 6 件" in client.get(url).content.decode()

@@ -36,7 +36,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from sanxiang.publication.models import Publication, PublicationStatus
-from sanxiang.textsearch import GramIndex, grams_text, query_exact, query_tokens
+from sanxiang.textsearch import CappedPaginator, GramIndex, grams_text, query_exact, query_tokens
 
 # The public text a search looks in: what `search_text` must be built from (`publication_search_text`).
 SEARCH_FIELDS: tuple[str, ...] = ("number", "title", "party_name", "violation_type", "facts", "content")
@@ -132,6 +132,12 @@ def publications_search(queryset: QuerySet[Publication], q: str) -> QuerySet[Pub
         if not term.exact or vendor not in ("sqlite", "postgresql"):
             rows = rows.filter(_occurs(term.text))
     return rows.order_by("-decided_on", "-id")
+
+
+def publications_search_paginator(rows: QuerySet[Publication], per_page: int) -> CappedPaginator:
+    """The pages of a search's results, counted up to `SEARCH_COUNT_CAP` (a common term's count
+    would read every row it finds): past it, `more` is set and the page says so."""
+    return CappedPaginator(rows, per_page, cap=SEARCH_COUNT_CAP)
 
 
 # --- the index -----------------------------------------------------------------------------------
