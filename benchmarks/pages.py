@@ -8,6 +8,7 @@ the test client to a view that reads nothing from the database).
     python benchmarks/pages.py --cases 1000 10000                       # SQLite
     python benchmarks/pages.py --cases 1000 --engine postgres --pg-url postgres://postgres@127.0.0.1:5432/h_bench
     python benchmarks/pages.py --cases 1000 10000 --json /tmp/pages.json  # also for benchmarks/projection.py
+    python benchmarks/pages.py --existing /tmp/data-big --engine postgres --pg-url postgres://…/big --only "case list"
 
 Per size, each step in its own process: a fresh data folder (on PostgreSQL the database of --pg-url
 dropped and created again), `sanxiang demo --no-serve` (once per engine; SQLite sizes start from a
@@ -16,6 +17,11 @@ bytes per case and per ledger entry), then the measurement. Every page is reques
 up (caches, templates, the first connection) and then `--repeat` times, or fewer when its
 requests have used `--page-budget` seconds; a page whose time at the previous size, scaled by the
 growth in cases, would pass `--max-seconds` is skipped at the larger size and marked so.
+
+With `--existing DATA_DIR` nothing is loaded nor grown: the pages are measured on that data folder
+(and, on PostgreSQL, the database of --pg-url) as it is, e.g. a copy of a county already grown to
+100k cases migrated with this checkout's code; `--only` measures just the pages whose label
+contains one of its words.
 
 Latency is wall time around `Client.get` (the view, its queries, the template; no network, no
 WSGI server). Peak memory: the process's high-water mark (VmHWM) reset before each page through
@@ -36,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import child_env, pg_admin
+from _common import ROOT, child_env, pg_admin
 
 # (label, user, url name, query string). The url names are those of main on 2026-12-03.
 PAGES = (
@@ -168,9 +174,17 @@ def main() -> int:
                         help="skip a page whose projected time at the next size passes this")
     parser.add_argument("--skip", action="append", default=[],
                         help="skip the pages whose label contains this (repeatable), e.g. 'review supervision'")
+    parser.add_argument("--only", action="append", default=[],
+                        help="measure only the pages whose label contains this (repeatable), e.g. 'portal'")
+    parser.add_argument("--existing", type=Path,
+                        help="measure this data folder (and --pg-url's database on postgres) as it is: no demo, no grow")
     parser.add_argument("--json", type=Path, help="write the figures here (input of benchmarks/projection.py)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
+    if args.only:
+        args.skip += [label for label, *_ in PAGES if not any(part in label for part in args.only)]
+    if args.existing:
+        return measure_existing(args)
     work = Path(tempfile.mkdtemp(prefix=f"sanxiang-pages-{args.engine}-"))
     results: list[dict] = []
     try:
@@ -190,6 +204,20 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
             if args.engine == "postgres":
                 pg_admin(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0
+
+
+def measure_existing(args) -> int:
+    """The pages on a data folder (and database) as they are: nothing written but the sessions."""
+    env = child_env(args.existing.resolve(), args.pg_url if args.engine == "postgres" else None)
+    config = {"cases": 0, "repeat": args.repeat, "page_budget": args.page_budget,
+              "skip": [label for label, *_ in PAGES if any(part in label for part in args.skip)]}
+    out = _run([sys.executable, __file__, "_measure", json.dumps(config)], env, ROOT)
+    result = json.loads(out.strip().splitlines()[-1])
+    result |= {"engine": args.engine, "cases": result["db"]["cases"], "grow_seconds": 0.0, "grow_output": []}
+    report(args.engine, [result])
+    if args.json:
+        args.json.write_text(json.dumps([result], ensure_ascii=False, indent=1))
     return 0
 
 

@@ -1,16 +1,22 @@
-"""Full-text search of the portal over synthetic published decisions: the time to index them and
-to answer a query, beside LIKE alone over the same columns.
+"""Search of the portal over synthetic published decisions (the grams' index of
+`sanxiang.publication.search`): the time to index them and to answer a query, beside LIKE alone
+over the same columns and beside the raw limits of the same connection.
 
     python benchmarks/portal_search.py                          # SQLite, 20,000 publications
     python benchmarks/portal_search.py --rows 100000 --engine postgres
+    python benchmarks/portal_search.py --existing --engine postgres --pg-url postgres://…/pg_search_big
 
 A fresh database each run (a temporary SQLite file; on PostgreSQL the database named in --pg-url is
-dropped and created again). Printed:
-- indexing: segmenting the public text (rjieba, `search_text_build`), then inserting the rows, which
+dropped and created again), or with --existing the database as it is (a grown county: nothing is
+written, the queries run over its publications). Printed:
+- indexing: the grams of the public text (`search_text_build`), then inserting the rows, which
   fills the index (SQLite: FTS5 triggers; PostgreSQL: the GIN index), and rebuilding the index
   from scratch;
-- per query: what the decision list does (the count and the first page of 20), median of the runs,
-  through `publications_search`, and the same filter with LIKE alone (no index).
+- per query: the rows found (all of them, counted once), then what the decision list does (the
+  count up to `SEARCH_COUNT_CAP`, the first page of 20) through `publications_search`, median and
+  p95 of the runs and its number of queries; the same with LIKE alone (no index); and the whole
+  page `portal:decision_list?q=…` through the test client;
+- the raw limits: a `SELECT 1` round trip and an indexed `SELECT` of 20 publications.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ QUERIES = [
     ("phrase", "发布虚假广告"),
     ("2 terms", "广告 罚款"),
     ("name", "张某"),
+    ("food", "食品"),
     ("1-char", "罚"),
     ("number", "〔2026〕1234号"),
 ]
@@ -107,7 +114,7 @@ def _build(rows: int) -> None:
     from django.utils import timezone
 
     from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
-    from sanxiang.publication.search import SEARCH_FIELDS, search_index_install, search_text_build, segmenter
+    from sanxiang.publication.search import PG_INDEX, SEARCH_FIELDS, search_index_install, search_text_build
 
     rng = random.Random(1)
     agency = PublicAgency.objects.create(
@@ -117,16 +124,13 @@ def _build(rows: int) -> None:
     chars = sum(len(t[f]) for t in texts for f in SEARCH_FIELDS)
 
     t = time.perf_counter()
-    segmenter()
-    load = time.perf_counter() - t
-    t = time.perf_counter()
     search_texts = [search_text_build(texts=[x[f] for f in SEARCH_FIELDS]) for x in texts]
     segment = time.perf_counter() - t
-    print(f"  dictionary load:                  {load * 1000:8.0f} ms ({segmenter().name})")
     print(
-        f"  segment {rows:,} publications:     {segment:8.2f} s  ({rows / segment:,.0f} docs/s,"
+        f"  grams of {rows:,} publications:    {segment:8.2f} s  ({rows / segment:,.0f} docs/s,"
         f" {chars / segment / 1e6:.1f} M chars/s; {chars / rows:.0f} chars/doc,"
-        f" {sum(len(s.split()) for s in search_texts) / rows:.0f} words/doc)"
+        f" {sum(len(s.split()) for s in search_texts) / rows:.0f} tokens/doc,"
+        f" {sum(len(s.encode()) for s in search_texts) / rows:,.0f} bytes/doc)"
     )
 
     statuses = [PublicationStatus.PUBLISHED] * 8 + [PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED]
@@ -157,30 +161,44 @@ def _build(rows: int) -> None:
         search_index_install(connection=connection)  # SQLite: FTS5 'rebuild'; PostgreSQL: no-op
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("REINDEX INDEX publication_search_tsv")
+                cursor.execute(f"REINDEX INDEX {PG_INDEX}")
     print(f"  rebuild the index from scratch:   {time.perf_counter() - t:8.2f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
 
-def _median_ms(fn, runs: int) -> float:
-    fn()  # warm the cache and the statement
+def _timed(fn, runs: int) -> tuple[float, float]:
+    """Median and p95 in ms of `runs` calls after one to warm the cache and the statement."""
+    fn()
     timings = []
     for _ in range(runs):
         t = time.perf_counter()
         fn()
-        timings.append(time.perf_counter() - t)
-    return statistics.median(timings) * 1000
+        timings.append((time.perf_counter() - t) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
 
 
 def _queries(runs: int) -> None:
+    from django.conf import settings
+    from django.db import connection
     from django.db.models import Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
 
     from sanxiang.publication.models import Publication, PublicationStatus
-    from sanxiang.publication.search import SEARCH_FIELDS, publications_search, search_terms
+    from sanxiang.publication.search import SEARCH_COUNT_CAP, SEARCH_FIELDS, publications_search, search_terms
+    from sanxiang.textsearch import CappedPaginator
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    url = reverse("portal:decision_list")
 
     def page(qs):
-        count = qs.count()
+        """What the decision list does for a search: the count up to its bound, the first page."""
+        count = CappedPaginator(qs, 20, cap=SEARCH_COUNT_CAP).count
         list(qs.only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
         return count
 
@@ -190,20 +208,47 @@ def _queries(runs: int) -> None:
             qs = qs.filter(Q.create([(f"{f}__icontains", term) for f in SEARCH_FIELDS], connector=Q.OR))
         return qs.order_by("-decided_on", "-id")
 
-    print(f"  {'query':22} {'index words':>14} {'rows':>7} {'search':>10} {'LIKE alone':>11}")
+    total = Publication.objects.count()
+    published = Publication.objects.filter(status=PublicationStatus.PUBLISHED).count()
+    print(f"  {total:,} publications, {published:,} published")
+    print(f"  {'query':24} {'tokens':>6} {'rows':>7} {'search median / p95':>20} {'q':>3}"
+          f" {'LIKE alone':>11} {'page (client) median / p95':>27} {'q':>3}")
     for label, q in QUERIES:
-        words = " ".join(w for t in search_terms(q) for w in t.index_words) or "-"
+        tokens = sum(len(t.tokens) for t in search_terms(q))
         searched = publications_search(Publication.objects.all(), q)
-        count = page(searched)
-        assert count == page(like_only(q)), q
-        fast = _median_ms(lambda searched=searched: page(searched), runs)
-        slow = _median_ms(lambda q=q: page(like_only(q)), runs)
-        print(f"  {label + ' ' + q:22} {words:>14} {count:7,} {fast:8.2f} ms {slow:8.2f} ms")
-    plan = publications_search(Publication.objects.all(), "食品安全").order_by().explain()
-    print(
-        "  plan of the 4-char count: "
-        + " | ".join(line.strip() for line in plan.splitlines() if line.strip())
-    )
+        connection.queries_log.clear()  # a full log (DEBUG) would count nothing
+        with CaptureQueriesContext(connection) as captured:
+            page(searched)
+        search_queries = len(captured.captured_queries)
+        count = searched.count()  # every row found, once, untimed
+        assert count == like_only(q).count(), q
+        fast, fast95 = _timed(lambda searched=searched: page(searched), runs)
+        slow, _ = _timed(lambda q=q: page(like_only(q)), max(3, runs // 4))
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as view_queries:
+            response = client.get(url, {"q": q})
+        assert response.status_code == 200
+        page_queries = len(view_queries.captured_queries)
+        view, view95 = _timed(lambda q=q: client.get(url, {"q": q}), runs)
+        print(f"  {label + ' ' + q:24} {tokens:6} {count:7,} {fast:9.1f} / {fast95:6.1f} ms"
+              f" {search_queries:3} {slow:8.1f} ms {view:15.1f} / {view95:6.1f} ms"
+              f" {page_queries:3}")
+
+    def select1():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+
+    def select20():
+        list(Publication.objects.filter(status=PublicationStatus.PUBLISHED).order_by("-decided_on", "-id")
+             .only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
+
+    print(f"  raw: SELECT 1 {_timed(select1, 200)[0]:.2f} ms; indexed SELECT of 20 publications"
+          f" {_timed(select20, 100)[0]:.2f} ms; client GET of the portal without a query"
+          f" {_timed(lambda: client.get(url), runs)[0]:.1f} ms")
+    for q in ("食品", "食品安全"):
+        plan = publications_search(Publication.objects.all(), q).order_by().explain()
+        print(f"  plan of the count of {q}: " + " | ".join(line.strip() for line in plan.splitlines() if line.strip()))
 
 
 def main() -> int:
@@ -214,8 +259,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_search_bench")
+    parser.add_argument("--existing", action="store_true",
+                        help="measure the database as it is (DATABASE_URL for SQLite, --pg-url), without building rows")
     args = parser.parse_args()
-    if args.engine == "sqlite":
+    if args.existing:
+        url = args.pg_url if args.engine == "postgres" else os.environ.get("DATABASE_URL", "")
+        if args.engine == "sqlite" and not url:
+            url = f"sqlite:///{os.environ['SANXIANG_DATA_DIR']}/sanxiang.sqlite3"
+    elif args.engine == "sqlite":
         url = f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-search-bench-')}/bench.sqlite3"
     else:
         from urllib.parse import urlparse
@@ -234,8 +285,11 @@ def main() -> int:
     from django.db import connection
 
     version = sqlite3.sqlite_version if args.engine == "sqlite" else str(connection.pg_version)
-    print(f"{args.engine} {version}: {args.rows:,} synthetic publications (80 % published)")
-    _build(args.rows)
+    if args.existing:
+        print(f"{args.engine} {version}: the existing database")
+    else:
+        print(f"{args.engine} {version}: {args.rows:,} synthetic publications (80 % published)")
+        _build(args.rows)
     _queries(args.runs)
     return 0
 

@@ -1,5 +1,6 @@
-"""Full-text search of the published decisions: the same answers on SQLite (FTS5) and PostgreSQL
-(tsvector + GIN), and the same as a plain substring check over the public text."""
+"""Search of the published decisions through the index of character grams: the same answers on
+SQLite (FTS5) and PostgreSQL (GIN over the words of `search_text`), and the same as a plain
+substring check over the public text."""
 
 import datetime as dt
 import itertools
@@ -18,11 +19,13 @@ from sanxiang.publication.search import (
     SQLITE_TRIGGERS,
     publication_search_text,
     publications_search,
+    search_projection_check,
+    search_projection_rebuild,
     search_terms,
     search_text_build,
     search_text_refresh,
-    segmenter,
 )
+from sanxiang.textsearch import gram_token
 
 pytestmark = pytest.mark.django_db
 _serial = itertools.count(1)
@@ -70,49 +73,39 @@ def agency():
     return public_agency_make(name="乌审旗市场监督管理局")
 
 
-# --- segmentation (no database needed, but cheap) ----------------------------------------------
+# --- the grams (no database needed, but cheap) -------------------------------------------------
 
 
-def test_search_text_is_lowercase_words_without_punctuation():
-    text = search_text_build(texts=["当事人ABC公司发布虚假广告，罚款5000元。", "", "食品安全"])
-    words = text.split(" ")
-    assert "abc" in words and "ABC" not in text
-    assert "虚假广告" in words and "广告" in words and "罚款" in words and "5000" in words
-    assert "，" not in words and "。" not in words and "" not in words
-    assert len(words) == len(set(words))
+def test_search_text_is_the_tokens_of_each_fields_grams():
+    text = search_text_build(texts=["当事人ABC公司，罚款5000元。", "", "食品安全"])
+    tokens = text.split(" ")
+    assert {"当", "当事", "事人", "人a", "ab", "bc", "c公", "罚款", "50", "00", "食品", "品安", "安全"} <= set(tokens)
+    assert "ABC" not in text and "" not in tokens and len(tokens) == len(set(tokens))
+    # Punctuation is a gram too, encoded so that no tokenizer splits it: "，罚" is found.
+    assert gram_token("，罚") == "x" + "，罚".encode().hex() and gram_token("，罚") in tokens
+    assert "元食" not in tokens and gram_token("。食") not in tokens  # no gram spans two fields
 
 
-def test_search_text_holds_dictionary_words_that_search_mode_cuts_apart():
-    # Search mode cuts 违反食品安全法 as 食品 / 安全法; the query 食品安全 needs 食品安全 indexed.
-    assert "食品安全" not in segmenter().cut_for_search("违反食品安全法规定")
-    assert "食品安全" in search_text_build(texts=["违反食品安全法规定"]).split()
-
-
-def test_legal_terms_are_one_word_in_queries():
-    assert [t.index_words for t in search_terms("没收违法所得")] == [("没收违法所得",)]
-    assert [t.index_words for t in search_terms("责令停产停业")] == [("责令停产停业",)]
-
-
-def test_terms_without_dictionary_words_are_left_to_like():
-    terms = {t.text: t.index_words for t in search_terms("罚 ABC 〔2026〕12号 ， 罚")}
-    assert terms == {"罚": (), "ABC": (), "〔2026〕12号": ()}  # punctuation and repeats dropped
+def test_terms_of_a_query():
+    terms = {t.text: (t.tokens, t.exact) for t in search_terms("罚 ABC 〔2026〕12号 ， 罚 食品安全")}
+    assert terms["罚"] == (("罚",), True)
+    assert terms["ABC"] == (("ab", "bc"), False)
+    assert terms["食品安全"] == (("食品", "品安", "安全"), False)
+    assert set(terms) == {"罚", "ABC", "〔2026〕12号", "食品安全"}  # punctuation and repeats dropped
 
 
 _CHARS = "广告户外虚假食品安全法规定违反罚款没收所得当事人民发布市场监管经营许可证张三"
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=_CHARS + "，。ABC12 ", min_size=1, max_size=40))
-def test_every_dictionary_word_in_a_text_is_indexed(text):
-    """What search recall rests on: any word of the dictionary that occurs in the text is in
-    `search_text`, whatever path jieba takes through the sentence."""
-    words = set(search_text_build(texts=[text]).split())
-    seg = segmenter()
-    for i in range(len(text)):
-        for j in range(i + 2, min(len(text), i + 8) + 1):
-            word = text[i:j]
-            if all("\u4e00" <= ch <= "\u9fd5" for ch in word) and seg.has_word(word):
-                assert word in words, (text, word)
+@given(st.text(alphabet=_CHARS + "，。ABCabc12〔〕 ", min_size=1, max_size=40), st.data())
+def test_every_substring_of_a_text_has_its_tokens_indexed(text, data):
+    """What recall rests on: the tokens of any substring of a text are among the text's."""
+    tokens = set(search_text_build(texts=[text]).split())
+    i = data.draw(st.integers(0, len(text) - 1))
+    j = data.draw(st.integers(i + 1, len(text)))
+    for term in search_terms(text[i:j]):
+        assert set(term.tokens) <= tokens, (text, term)
 
 
 # --- the index is there and follows the table -------------------------------------------------
@@ -130,20 +123,23 @@ def test_index_installed_by_the_migration():
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             (indexdef,) = cursor.fetchone()
-            assert "gin" in indexdef and "to_tsvector('simple'::regconfig, search_text)" in indexdef
+            assert "gin" in indexdef and "sanxiang_gram_tokens(search_text)" in indexdef
 
 
 def test_search_goes_through_the_index(agency):
-    """A row whose search_text is empty is not found by a dictionary word although its text has
-    it: the index decides which rows are looked at (LIKE alone would find it)."""
+    """A row whose search_text is empty is not found although its text has the term: the index
+    decides which rows are looked at (LIKE alone would find it), for every length of term."""
     indexed = publication_make(agency=agency, title="发布户外广告未经登记")
     unindexed = publication_make(agency=agency, title="发布户外广告未经登记")
     Publication.objects.filter(pk=unindexed.pk).update(search_text="")
     assert found("广告") == [indexed.pk]
-    # A one-character term is answered by LIKE alone, over the table itself.
-    assert set(found("登")) == {indexed.pk, unindexed.pk}
+    assert found("户外广告") == [indexed.pk]
+    assert found("登") == [indexed.pk]
     sql = str(publications_search(Publication.objects.all(), "广告").query)
-    assert (FTS_TABLE in sql) if connection.vendor == "sqlite" else ("to_tsvector" in sql)
+    assert (FTS_TABLE in sql) if connection.vendor == "sqlite" else ("sanxiang_gram_tokens" in sql)
+    # A term of one or two characters is decided by the index alone; a longer one by a LIKE too.
+    assert "LIKE" not in sql
+    assert "LIKE" in str(publications_search(Publication.objects.all(), "户外广告").query)
 
 
 def test_index_follows_updates_and_deletes(agency):
@@ -230,11 +226,17 @@ def test_only_published_rows_are_searched(agency):
 
 
 def test_text_outside_the_public_columns_is_not_found(agency):
-    """Even where search_text was built from more fields (the basis here), a search answers for
-    the public columns only: the LIKE decides, the index only narrows."""
+    """The basis is not searched. Where search_text was built from more fields (a defect), a term
+    of three characters or more still answers for the public columns (the LIKE decides); one of
+    two is decided by the index, so the projection check reports the row and its rebuild repairs it."""
     p = publication_make(agency=agency, basis="《中华人民共和国广告法》第五十五条")
+    assert found("广告") == [] and search_projection_check() == []
     Publication.objects.filter(pk=p.pk).update(search_text=search_text_build(texts=[p.title, p.basis]))
-    assert found("广告") == []
+    assert found("广告法") == []
+    assert found("广告") == [p.pk]
+    assert search_projection_check() == [f"公示决定{p.number}：检索索引与公示内容不一致"]
+    assert search_projection_rebuild() == 1
+    assert search_projection_check() == [] and found("广告") == []
 
 
 def test_search_keeps_the_given_queryset(agency):
@@ -295,3 +297,59 @@ def test_search_is_a_substring_check(agency, rows, word):
                 expected.add(p.pk)
         assert set(found(word)) == expected
         transaction.set_rollback(True)
+
+
+# Random texts: ideographs, Latin letters in both cases, digits, punctuation and spaces.
+# A small alphabet, so that a query's bigrams often occur apart in a text (品安 and 安品 in
+# 品安品 without 安品安): what the LIKE after the index must remove.
+_ALPHABET = "食品安Aa1〔，- "
+_random_text = st.text(alphabet=_ALPHABET, min_size=0, max_size=16)
+_random_row = st.fixed_dictionaries(
+    {field: _random_text for field in ("number", "title", "party_name", "violation_type", "facts", "content")}
+    | {"basis": _random_text, "status": st.sampled_from(list(PublicationStatus.values))}
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_random_row, min_size=1, max_size=5), data=st.data())
+def test_search_of_random_texts_is_a_substring_check(agency, rows, data):
+    """For random public texts and a random query (a piece of one of them, or any text, cut into
+    terms at whitespace), the published rows found are exactly those where every term occurs in
+    one of the public columns, Latin case folded."""
+    with transaction.atomic():
+        made = [publication_make(agency=agency, **fields) for fields in rows]
+        source = getattr(data.draw(st.sampled_from(made)), data.draw(st.sampled_from(SEARCH_FIELDS)))
+        i = data.draw(st.integers(0, max(len(source) - 1, 0)))
+        piece = source[i : data.draw(st.integers(i, len(source)))]
+        q = data.draw(st.one_of(st.just(piece), st.text(alphabet=_ALPHABET, min_size=2, max_size=5)))
+        terms = [t.text.lower() for t in search_terms(q)]
+        expected = {
+            p.pk
+            for p in made
+            if p.status == PublicationStatus.PUBLISHED
+            and all(any(term in (getattr(p, f) or "").lower() for f in SEARCH_FIELDS) for term in terms)
+        }
+        assert set(found(q)) == expected, (q, terms)
+        transaction.set_rollback(True)
+
+
+def test_a_search_counts_up_to_its_bound(client, agency, monkeypatch):
+    """A search counts at most SEARCH_COUNT_CAP decisions (a common term would read every row it
+    finds): past it the page says "more than" and lists the newest; the list without a query, and a
+    search under the bound, count exactly."""
+    from django.urls import reverse
+
+    from sanxiang.publication import search
+
+    for day in range(5):
+        publication_make(agency=agency, title="发布虚假广告", decided_on=dt.date(2026, 10, 1 + day))
+    publication_make(agency=agency, title="未按规定明码标价")
+    url = reverse("portal:decision_list")
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
+    html = client.get(url, {"q": "广告"}).content.decode()
+    assert "超过 3 件，列出最新的 3 件" in html and html.count('data-testid="decision-row"') == 3
+    assert '"2026-10-05"' in html and '"2026-10-02"' not in html  # the newest three
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 5)
+    html = client.get(url, {"q": "广告"}).content.decode()
+    assert "共 5 件" in html and "超过" not in html
+    assert "共 6 件" in client.get(url).content.decode()

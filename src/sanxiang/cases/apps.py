@@ -29,6 +29,11 @@ class CasesConfig(AppConfig):
                 rebuild=projection.case_projection_rebuild,
             )
         )
+        from sanxiang.cases.search import case_search_check, case_search_rebuild
+
+        projection_register(
+            Projection(name="cases.search", label="案件检索索引", check=case_search_check, rebuild=case_search_rebuild)
+        )
         # A new year's holidays move the periods counted across it: refreshed in the same transaction.
         CALENDAR_EVENTS.subscribe(HolidayYearSaved, calendar_year_saved, atomic=True)
         # An edit of the registry that changes what a case's snapshot reads (a party's kind, an
@@ -39,6 +44,20 @@ class CasesConfig(AppConfig):
         REGISTRY_EVENTS.subscribe(PartyChanged, projection.registry_party_changed, atomic=True)
         REGISTRY_EVENTS.subscribe(MatterChanged, projection.registry_matter_changed, atomic=True)
         post_migrate.connect(projection_build_if_missing, sender=self, dispatch_uid="cases.projection.post_migrate")
+        post_migrate.connect(search_index_install, sender=self, dispatch_uid="cases.search.post_migrate")
+
+
+def search_index_install(sender, using="default", **kwargs) -> None:
+    """The search index's triggers (SQLite) again after any migration: a later migration that
+    rebuilds `cases_casesearch` drops them. Idempotent."""
+    from django.db import connections
+
+    from sanxiang.cases.models import CaseSearch
+    from sanxiang.cases.search import INDEX
+
+    connection = connections[using]
+    if CaseSearch._meta.db_table in connection.introspection.table_names():  # not when migrated back
+        INDEX.install(connection=connection)
 
 
 def calendar_year_saved(event) -> None:

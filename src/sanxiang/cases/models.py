@@ -197,3 +197,20 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.code} {self.due}"
+
+
+class CaseSearch(models.Model):
+    """The grams of what the case list searches (the case's number, its title, its party's name),
+    for the index of `cases.search`: stored by the case projection's refresh in the transaction of
+    every change of the case and of every edit of its party, never by anything else. Every case
+    has one."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    grams = models.TextField(default="", blank=True)
+
+    class Meta:
+        verbose_name = _("案件检索索引")
+        verbose_name_plural = _("案件检索索引")
+
+    def __str__(self) -> str:
+        return str(self.case_id)

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
+from sanxiang.cases.search import case_search_refresh
 from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, UnknownProcedure, procedure_spec
@@ -234,6 +235,8 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             CaseProjection.objects.filter(case_id__in=chunk).delete()
             CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
+            # The case list's search grams (number, title, party's name) follow the same writes.
+            case_search_refresh(case_ids=chunk)
             written += len(rows)
     return written
 

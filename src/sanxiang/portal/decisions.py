@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
-from sanxiang.publication.search import publications_search
+from sanxiang.publication.search import publications_search, publications_search_paginator
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
@@ -169,7 +169,8 @@ class NoticeForm(_DateRangeForm):
 
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
-    """Three queries: the agencies (for the filter), the count and the page."""
+    """Three queries: the agencies (for the filter), the count (up to a bound for a search,
+    `publications_search_paginator`) and the page."""
     form = DecisionFilterForm(request.GET or None, agencies=_agency_choices())
     # An invalid field drops out of cleaned_data and the valid ones still apply: a mistyped date
     # should not empty the list.
@@ -185,7 +186,11 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         date_to=data.get("to"),
         q=data.get("q") or "",
     ).only(*LIST_COLUMNS)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search counts what it finds up to a bound (issue 12: the count of a common term would read
+    # every row it finds); the list without a query counts them all.
+    q = data.get("q") or ""
+    paginator = publications_search_paginator(rows, PAGE_SIZE) if q.strip() else Paginator(rows, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "portal/decisions/list.html",

@@ -63,6 +63,10 @@ class PublicationConfig(AppConfig):
 
         projection_register(Projection(name="publication.annual", label="年度行政执法数据计数项",
                                        check=annual_projection_check, rebuild=annual_projection_rebuild))
+        from sanxiang.publication.search import search_projection_check, search_projection_rebuild
+
+        projection_register(Projection(name="publication.search", label="公示决定的检索索引",
+                                       check=search_projection_check, rebuild=search_projection_rebuild))
 
 
 _deferred: ContextVar[bool] = ContextVar("publication_refresh_deferred", default=False)

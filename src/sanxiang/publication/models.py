@@ -174,7 +174,8 @@ class Publication(models.Model):
     status = models.CharField(_("状态"), max_length=16, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED)
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
     withdrawal_statement = models.TextField(_("撤回说明"), blank=True)
-    # The public text segmented into words (jieba, search mode) for the full-text index.
+    # The tokens of the public text's characters and pairs of characters, for the search index
+    # (`publication.search`); empty once withdrawn or expired.
     search_text = models.TextField(default="", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

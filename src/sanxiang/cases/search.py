@@ -1,0 +1,125 @@
+"""The case list's search, through an index of character grams (`sanxiang.textsearch`), the same on
+SQLite and PostgreSQL (issue 12).
+
+What a search means (as before the index): the typed text, stripped, occurs in the case's number,
+its title or its party's name, case-insensitive. It is one term, spaces and all.
+
+`CaseSearch.grams` holds the tokens of the unigrams and bigrams of those three texts. It is written
+by `case_search_refresh`, which the case projection's refresh calls for the cases it refreshes: in
+the transaction of every change of a case (its registration included) and of every edit of a
+party's name (`cases.projection.registry_party_changed`). The grams live in a table of their own so
+that the case's row stays as it is; the index is an FTS5 table on SQLite, a GIN index on
+PostgreSQL (`INDEX`).
+
+A text of one or two characters is decided by the index alone (the gram is the text); a longer
+one is narrowed by the index to the cases holding all its bigrams, then decided by a LIKE over
+those. `case_search_check` and `case_search_rebuild` are the projection "cases.search".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Q, QuerySet
+
+from sanxiang.cases.models import Case, CaseSearch
+from sanxiang.textsearch import GramIndex, grams_text, query_exact, query_tokens
+
+INDEX = GramIndex(table="cases_casesearch", column="grams", pk="case_id")
+CHUNK = 1000
+# A longer text needs no more tokens to narrow the candidates to a handful: the LIKE decides.
+MAX_TOKENS = 32
+
+
+def case_search_text(*, number: str, title: str, party_name: str) -> str:
+    """The stored grams of a case (each text apart: no gram spans two of them)."""
+    return grams_text([number, title, party_name])
+
+
+def _expected(ids: list[int]) -> dict[int, str]:
+    rows = Case.objects.filter(pk__in=ids).values_list("pk", "number", "title", "party__name")
+    return {pk: case_search_text(number=number, title=title, party_name=name or "") for pk, number, title, name in rows}
+
+
+def case_search_refresh(*, case_ids: Iterable[int]) -> int:
+    """Store the grams of these cases, in the caller's transaction (or one of its own); returns
+    the number of rows written."""
+    ids = sorted({int(i) for i in case_ids if i is not None})
+    written = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            expected = _expected(chunk)
+            stored = dict(CaseSearch.objects.filter(case_id__in=chunk).values_list("case_id", "grams"))
+            stale = [pk for pk, grams in expected.items() if stored.get(pk) != grams]
+            if not stale:
+                continue
+            # Delete and insert (not update): the same statements on both engines, and the FTS5
+            # triggers see a delete of the old text and an insert of the new.
+            CaseSearch.objects.filter(case_id__in=stale).delete()
+            CaseSearch.objects.bulk_create([CaseSearch(case_id=pk, grams=expected[pk]) for pk in stale])
+            written += len(stale)
+    return written
+
+
+def case_search_check() -> list[str]:
+    """The cases whose stored grams differ from their texts' (or are missing), and (SQLite) whether
+    the FTS5 table agrees with the column; [] when all is in step."""
+    lines: list[str] = []
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        expected = _expected(chunk)
+        stored = dict(CaseSearch.objects.filter(case_id__in=chunk).values_list("case_id", "grams"))
+        numbers = dict(Case.objects.filter(pk__in=chunk).values_list("pk", "number"))
+        for pk, grams in expected.items():
+            if pk not in stored:
+                lines.append(f"案件{numbers[pk]}：缺少检索索引")
+            elif stored[pk] != grams:
+                lines.append(f"案件{numbers[pk]}：检索索引与案号、案由或当事人名称不一致")
+    connection = connections[CaseSearch.objects.db]
+    if connection.vendor == "sqlite":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {INDEX.fts_table}({INDEX.fts_table}, rank) VALUES ('integrity-check', 1)")
+        except DatabaseError as error:
+            lines.append(f"案件检索索引表与案件检索表不一致（{error}）")
+    return lines
+
+
+def case_search_rebuild() -> int:
+    """Recompute the grams of every case and (SQLite) rebuild the FTS5 table; returns the number
+    of rows written."""
+    with transaction.atomic():
+        written = case_search_refresh(case_ids=Case.objects.values_list("pk", flat=True))
+        connection = connections[CaseSearch.objects.db]
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {INDEX.fts_table}({INDEX.fts_table}) VALUES ('rebuild')")
+    return written
+
+
+def cases_search(queryset: QuerySet[Case], search: str) -> QuerySet[Case]:
+    """The cases of `queryset` whose number, title or party's name contains `search` (stripped by
+    the caller; an empty text leaves the queryset as it is)."""
+    if not search:
+        return queryset
+    vendor = connections[queryset.db].vendor
+    tokens = query_tokens(search)[:MAX_TOKENS]
+    if vendor in ("sqlite", "postgresql"):
+        holding = INDEX.holding(CaseSearch.objects.all(), tokens, vendor=vendor)
+        queryset = queryset.filter(pk__in=holding.values("case_id"))
+        if query_exact(search):
+            return queryset
+    return queryset.filter(Q(number__icontains=search) | Q(title__icontains=search) | Q(party__name__icontains=search))
+
+
+def search_index_install_operation(apps: Any, schema_editor: Any) -> None:
+    """For `migrations.RunPython`."""
+    INDEX.install(connection=schema_editor.connection)
+
+
+def search_index_uninstall_operation(apps: Any, schema_editor: Any) -> None:
+    INDEX.uninstall(connection=schema_editor.connection)
