@@ -22,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models import Case as SqlCase
+from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,6 +88,17 @@ def finished_cases() -> Q:
     return finished
 
 
+def open_cases() -> Q:
+    """The cases not finished (`finished_cases` negated), led by a positive condition on the state
+    (every state that is not final in some procedure) that the index on (agency, state) serves:
+    a list of what is open reads the open cases, not every case ever registered (a `NOT IN` of the
+    finished ones scans them all: 100k cases, ~100 ms on PostgreSQL)."""
+    states: set[str] = set()
+    for spec in procedures_all().values():
+        states |= {s.name for s in spec.engine.states if not s.final}
+    return Q(state__in=sorted(states)) & ~finished_cases()
+
+
 # --- cases ------------------------------------------------------------------------------------------
 
 
@@ -129,19 +141,20 @@ def snapshot_facts_dump(snapshot, spec: ProcedureSpec | None = None) -> dict:
     return {name: facts_dump(value) for name, value in spec.facts_of(snapshot).items()}
 
 
-def _party_birth_date(case: Case) -> dt.date | None:
+def _party_birth_date(case: Case, details: dict | None = None) -> dt.date | None:
     """The party's birth date as the case's texts record it (read from a passport: no identifier
     of the registry gives it), for a procedure whose texts say so."""
     texts_type = spec_of(case).texts_type
     if texts_type is None or not issubclass(texts_type, PenaltyTexts):
         return None
     # The one field, not the whole texts (the transition that builds this snapshot loads them anyway).
-    return facts_field_load(texts_type, "party", case.details.get("texts", {})).birth_date
+    details = case.details if details is None else details
+    return facts_field_load(texts_type, "party", details.get("texts", {})).birth_date
 
 
-def _party_snapshot(case: Case) -> Party:
+def _party_snapshot(case: Case, details: dict | None = None) -> Party:
     party = case.party
-    birth = _party_birth_date(case)
+    birth = _party_birth_date(case, details)
     if party is None:
         # A case registered before parties were linked: the identifier guard says what is missing.
         return Party(kind="natural_person", name="（未登记当事人）", birth_date=birth)
@@ -646,8 +659,7 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
         return []
     on = on or timezone.localdate()
     cases = (
-        Case.objects.filter(officers=user.officer_id, agency_id=user.agency_id)
-        .exclude(finished_cases())
+        Case.objects.filter(open_cases(), officers=user.officer_id, agency_id=user.agency_id)
         .select_related("agency", "party")
         # A list does not read the facts (the projection has what it shows): not loaded.
         .defer("facts", "details")
@@ -686,8 +698,10 @@ def _waiting_deadline_rows(*, agency_id: int, officer_id: int | None, fines_of_a
     state = deadline_state_sql(on)
     payment = Q(code__startswith=PAYMENT_DEADLINE_PREFIX)
     rows = (
-        CaseDeadline.objects.filter(deadline_rows_open(on), case__agency_id=agency_id)
-        .exclude(case__in=Case.objects.filter(finished_cases()).values("pk"))
+        # Driven from the agency's open cases (an index range), never from every deadline row.
+        CaseDeadline.objects.filter(
+            deadline_rows_open(on), case__in=Case.objects.filter(open_cases(), agency_id=agency_id).values("pk")
+        )
         .annotate(day_state=state)
         .filter(day_state__in=("due_soon", "overdue", "uncomputable"))
     )
@@ -731,13 +745,30 @@ def deadline_rows_waiting_count(*, agency_id: int, officer_id: int | None, fines
     return counts["deadlines"], counts["fines"]
 
 
-def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalogue: ReviewCatalogue | None
-                            ) -> PenaltyCaseSnapshot:
+# What a list's snapshot (`penalty_snapshot_listed`) reads of a case's `details`: annotations that
+# read those parts alone, so that the list defers the texts of its documents.
+LISTED_DETAILS = {
+    "listed_records": KeyTransform("records", "details"),
+    "listed_texts_party": KeyTransform("party", KeyTransform("texts", "details")),
+}
+
+
+def listed_details(case: Case) -> dict:
+    """The parts of the case's `details` that `LISTED_DETAILS` annotated, as `details` holds them."""
+    details: dict = {"records": case.listed_records or []}
+    if case.listed_texts_party is not None:
+        details["texts"] = {"party": case.listed_texts_party}
+    return details
+
+
+def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalogue: ReviewCatalogue | None,
+                            details: dict | None = None) -> PenaltyCaseSnapshot:
     """An ordinary penalty case's snapshot built without a query, for lists that judge many cases
     at once: the case must come with its agency, party and matter loaded, and the caller gives the
     records it found filed (evidence, issued documents: `case_records_present` reads them per case)
     and the agency's catalogue, read for all the cases at once; the records the steps made
-    themselves are added here. The officers and the open
+    themselves are added here (from `case.details`, or from `details`, the parts a list read alone:
+    `LISTED_DETAILS`, `listed_details`). The officers and the open
     enforcement cases are left empty: it serves what the review and the collective discussion
     read of a case (the major assessment, the discussion's reasons and gate, the review's state),
     never a guard on the officers."""
@@ -746,12 +777,12 @@ def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalo
         raise ValueError(f"{case.procedure}: not a penalty procedure")
     given = {
         "state": case.state,
-        "party": _party_snapshot(case),
+        "party": _party_snapshot(case, details),
         "act_date": SNAPSHOT_SOURCES["act_date"](case),
         "enforcement_field": case.enforcement_field,
         "region": case.agency.region_code,
         "officers": (),
-        "records": records_filed | frozenset(case.details.get("records", [])),
+        "records": records_filed | frozenset((case.details if details is None else details).get("records", [])),
         "matter": case.matter.code if case.matter_id else "",
         "catalogue": catalogue,
         "enforcement_cases_open": (),
