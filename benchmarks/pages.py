@@ -8,6 +8,12 @@ the test client to a view that reads nothing from the database).
     python benchmarks/pages.py --cases 1000 10000                       # SQLite
     python benchmarks/pages.py --cases 1000 --engine postgres --pg-url postgres://postgres@127.0.0.1:5432/h_bench
     python benchmarks/pages.py --cases 1000 10000 --json /tmp/pages.json  # also for benchmarks/projection.py
+    python benchmarks/pages.py --existing /tmp/data-big --engine postgres \
+        --pg-url postgres://postgres@127.0.0.1:5432/big_copy           # measure a grown copy as it is
+
+`--existing DATA_DIR` measures a database already grown (its data folder; on PostgreSQL the
+database of --pg-url) without loading, growing, dropping or deleting anything: migrate it with
+this checkout first (`sanxiang migrate`). Its size is the number of cases it holds.
 
 Per size, each step in its own process: a fresh data folder (on PostgreSQL the database of --pg-url
 dropped and created again), `sanxiang demo --no-serve` (once per engine; SQLite sizes start from a
@@ -36,12 +42,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import child_env, pg_admin
+from _common import ROOT, child_env, pg_admin
 
 # (label, user, url name, query string). The url names are those of main on 2026-12-03.
 PAGES = (
     ("officer home", "officer", "web:home", ""),
     ("head home", "head", "web:home", ""),
+    ("inbox (officer)", "officer", "web:inbox", ""),
+    ("inbox (agency head)", "head", "web:inbox", ""),
     ("review desk", "reviewer", "review:desk", ""),
     ("case list", "head", "cases:case_list", ""),
     ("case list with search", "head", "cases:case_list", "q=食品"),
@@ -143,7 +151,8 @@ def report(engine: str, results: list[dict]) -> None:
           + " | ".join(_fmt_ms(r["raw"]["client_ms"]) for r in results) + " |")
     print("\n| Database | " + " | ".join(f"{n:,} cases" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
-    print("| grow time | " + " | ".join(f"{r['grow_seconds']:.0f} s" for r in results) + " |")
+    print("| grow time | " + " | ".join(f"{r['grow_seconds']:.0f} s" if r["grow_output"] else "— (grown before)"
+                                     for r in results) + " |")
     print("| ledger entries | " + " | ".join(f"{r['db']['entries']:,}" for r in results) + " |")
     print("| database size | " + " | ".join(f"{r['db']['bytes'] / 2**20:,.0f} MB" for r in results) + " |")
     print("| process peak RSS (whole run) | " + " | ".join(f"{r['peak_rss_mb']:.0f} MB" for r in results) + " |")
@@ -170,7 +179,11 @@ def main() -> int:
                         help="skip the pages whose label contains this (repeatable), e.g. 'review supervision'")
     parser.add_argument("--json", type=Path, help="write the figures here (input of benchmarks/projection.py)")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--existing", type=Path, metavar="DATA_DIR",
+                        help="measure this grown data folder (and, on PostgreSQL, the database of --pg-url) as it is")
     args = parser.parse_args()
+    if args.existing is not None:
+        return measure_existing(args)
     work = Path(tempfile.mkdtemp(prefix=f"sanxiang-pages-{args.engine}-"))
     results: list[dict] = []
     try:
@@ -190,6 +203,22 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
             if args.engine == "postgres":
                 pg_admin(args.pg_url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return 0
+
+
+def measure_existing(args) -> int:
+    """Measure a database grown before (nothing loaded, grown, dropped or deleted)."""
+    if not args.existing.is_dir():
+        raise SystemExit(f"{args.existing}: no such data folder")
+    env = child_env(args.existing, args.pg_url if args.engine == "postgres" else None)
+    config = {"cases": 0, "repeat": args.repeat, "page_budget": args.page_budget,
+              "skip": [label for label, *_ in PAGES if any(part in label for part in args.skip)]}
+    out = _run([sys.executable, __file__, "_measure", json.dumps(config)], env, ROOT)
+    result = json.loads(out.strip().splitlines()[-1])
+    result |= {"engine": args.engine, "cases": result["db"]["cases"], "grow_seconds": 0.0, "grow_output": []}
+    report(args.engine, [result])
+    if args.json:
+        args.json.write_text(json.dumps([result], ensure_ascii=False, indent=1))
     return 0
 
 
