@@ -72,6 +72,10 @@ class Case(models.Model):
             # not end in), from which the inbox, the worklists and the homes start: a state such
             # as "closed" is final in one procedure and not in another.
             models.Index(fields=["agency", "procedure", "state"], name="cases_case_agency_open"),
+            # The cases with a legal review opinion, newest first (the review desk's 最近审核: a
+            # few among every case of the agency, read without the facts of the others).
+            models.Index(fields=["agency", "-updated_at"], condition=models.Q(facts__review_opinions__0__isnull=False),
+                         name="cases_case_reviewed"),
         ]
 
     def __str__(self) -> str:
