@@ -48,6 +48,8 @@ from _common import ROOT, child_env, pg_admin
 PAGES = (
     ("officer home", "officer", "web:home", ""),
     ("head home", "head", "web:home", ""),
+    ("inbox (officer)", "officer", "web:inbox", ""),
+    ("inbox (agency head)", "head", "web:inbox", ""),
     ("review desk", "reviewer", "review:desk", ""),
     ("case list", "head", "cases:case_list", ""),
     ("case list with search", "head", "cases:case_list", "q=食品"),
@@ -149,7 +151,8 @@ def report(engine: str, results: list[dict]) -> None:
           + " | ".join(_fmt_ms(r["raw"]["client_ms"]) for r in results) + " |")
     print("\n| Database | " + " | ".join(f"{n:,} cases" for n in sizes) + " |")
     print("|---|" + "---|" * len(sizes))
-    print("| grow time | " + " | ".join(f"{r['grow_seconds']:.0f} s" for r in results) + " |")
+    print("| grow time | " + " | ".join(f"{r['grow_seconds']:.0f} s" if r["grow_output"] else "— (grown before)"
+                                     for r in results) + " |")
     print("| ledger entries | " + " | ".join(f"{r['db']['entries']:,}" for r in results) + " |")
     print("| database size | " + " | ".join(f"{r['db']['bytes'] / 2**20:,.0f} MB" for r in results) + " |")
     print("| process peak RSS (whole run) | " + " | ".join(f"{r['peak_rss_mb']:.0f} MB" for r in results) + " |")

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role
+from sanxiang.cases.models import Case
 from sanxiang.cases.projection import case_projection_refresh
 from sanxiang.cases.services import case_create
 from sanxiang.procedure.penalty.snapshot import DecisionDraft, PenaltyTerms, Service
@@ -160,3 +161,47 @@ def test_the_head_and_the_reviewer_homes_list_their_queues(client, w):
     _, html = page(client, user_make(role=Role.REVIEWER, agency=w.agency, officer=officer_make(agency=w.agency)),
                    reverse("web:home"))
     assert 'data-testid="home-queues"' in html and "目前没有等待您办理的事项" in html
+
+
+def finished(w, n: int) -> None:
+    """n cases archived while their projection still holds open deadline rows (a case closed in
+    the registry of a county: its rows are never shown again), handled by both officers and the
+    head's officer."""
+    officers = (w.zhang, w.li, w.head.officer)
+    cases = [case_with_facts(w.agency, state="investigating", officers=officers, opened_on=AGO, discovered_on=AGO)
+             for _ in range(n)]
+    case_projection_refresh(case_ids=[c.pk for c in cases])
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(state="archived")
+
+
+def test_the_homes_and_the_inbox_cost_the_same_queries_at_10_and_200_cases(client, w):
+    """Issue 12: the officer's and the head's homes (their worklists, queues and panels) and the
+    inbox of each cost a number of queries that does not grow with the cases, open or finished;
+    what they show grows with what waits."""
+    head_case = case_with_facts(w.agency, state="investigating", officers=(w.head.officer,), opened_on=AGO,
+                                discovered_on=AGO)
+    case_projection_refresh(case_ids=[head_case.pk])
+    grow(w, 1)  # 5 cases waiting
+    finished(w, 4)
+    assert Case.objects.count() == 10
+    pages = [(w.officer, "web:home"), (w.head, "web:home"), (w.officer, "web:inbox"), (w.head, "web:inbox"),
+             (w.reviewer, "web:home")]
+    few = [page(client, user, reverse(name)) for user, name in pages]
+    grow(w, 20)
+    finished(w, 90)
+    assert Case.objects.count() == 200
+    many = [page(client, user, reverse(name)) for user, name in pages]
+    assert [n for n, _ in many] == [n for n, _ in few]
+    # What waits is shown (the head's home: the first few of each kind, each count opening all of
+    # them); the archived cases' deadline rows are not.
+    officer_inbox, head_inbox = inbox_build(user=w.officer), inbox_build(user=w.head)
+    assert {g.kind: g.count for g in officer_inbox.groups} == {"deadline": 21, "fine": 21}
+    assert {g.kind: g.count for g in head_inbox.groups} == {
+        "opening": 21, "discussion": 21, "publication": 21, "deadline": 1, "fine": 21}
+    head_home = many[1][1]
+    assert 'title="查看全部21项">21项</a>' in head_home and head_home.count('data-testid="inbox-item"') == 4 * SHOWN_ON_HOME + 1
+    assert f"待办（{4 * 21 + 1}）" in many[3][1]
+    # The worklists list the open cases of each officer, none of the archived ones.
+    assert many[0][1].count('href="/staff/cases/') >= 21 and Case.objects.get(pk=head_case.pk).number in head_home
+    archived = Case.objects.filter(state="archived").values_list("number", flat=True)
+    assert not any(number in html for _, html in many for number in archived)

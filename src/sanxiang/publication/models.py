@@ -296,6 +296,12 @@ class PublicationDraft(models.Model):
         verbose_name_plural = _("公示草稿")
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "decision"], name="publication_draft_decision_unique")]
+        indexes = [
+            # The drafts still to approve, by agency and due day (公示审核 in the inbox, the overdue
+            # alerts of the homes): a few among every draft ever made, read without the others.
+            models.Index(fields=["agency", "due_on", "id"], condition=models.Q(status="draft"),
+                         name="publication_draft_waiting"),
+        ]
 
     @property
     def is_compulsory(self) -> bool:

@@ -23,7 +23,14 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.facts import facts_field_load, facts_load
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.selectors import case_snapshot_build, guard_context, penalty_snapshot_listed, state_label
+from sanxiang.cases.selectors import (
+    LISTED_DETAILS,
+    case_snapshot_build,
+    guard_context,
+    listed_details,
+    penalty_snapshot_listed,
+    state_label,
+)
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.parameters import parameters_default
@@ -478,15 +485,28 @@ def case_queues(*, user: User, on: dt.date | None = None) -> CaseQueues:
     on = on or timezone.localdate()
     # The calendar is read only if a review's due day is computed.
     context = GuardContext(today=on, calendar=SimpleLazyObject(working_day_calendar_current))
+    # Only the cases that can wait are read, chosen in SQL from the stored facts over the index on
+    # (agency, state): the leads not approved, and before the decision those with a draft decision
+    # (a discussion) or a review request. The documents' texts (`details`) are not loaded: the
+    # discussion reads only the parts of them its snapshot needs (`LISTED_DETAILS`).
     wanted = Q(pk__isnull=True)
     if head:
-        wanted |= Q(state="lead") | Q(state__in=BEFORE_DECISION)
+        wanted |= Q(state="lead") & (
+            ~Q(facts__has_key="opening_approved_by_head") | Q(facts__opening_approved_by_head=False)
+        )
+        wanted |= Q(state__in=BEFORE_DECISION) & ~Q(facts__decision=None)
     if reviewer:
         wanted |= Q(state__in=BEFORE_DECISION, facts__review_requests__0__isnull=False)
+    # The states, also as one list beside the conditions: both engines look it up in the index.
+    states = ({"lead", *BEFORE_DECISION} if head else set()) | (set(BEFORE_DECISION) if reviewer else set())
     cases = (
-        Case.objects.filter(wanted, agency_id=user.agency_id, procedure=PENALTY_ORDINARY)
+        Case.objects.filter(wanted, agency_id=user.agency_id, procedure=PENALTY_ORDINARY, state__in=sorted(states))
         .select_related("agency", "party", "matter")
-        .order_by("created_at", "pk")
+        .defer("details")
+        .annotate(**LISTED_DETAILS)
+        # Not ordered in SQL (an order would lead SQLite to walk every case of the agency by date
+        # instead of looking up the states): the few rows are sorted here.
+        .order_by()
     )
     if head:
         # What the discussion's gate reads that a list can give for every case in the same query:
@@ -502,7 +522,7 @@ def case_queues(*, user: User, on: dt.date | None = None) -> CaseQueues:
             ) | Exists(EvidenceRecord.objects.filter(case_id=OuterRef("pk"), step=DISCUSSION_RECORD)),
         )
     queues = CaseQueues([], [], [])
-    for case in cases:
+    for case in sorted(cases, key=lambda c: (c.created_at, c.pk)):
         if case.state == "lead":
             if head and not facts_field_load(PenaltyCaseSnapshot, "opening_approved_by_head", case.facts):
                 queues.opening.append(WaitingCase(case, timezone.localtime(case.created_at).date()))
@@ -519,7 +539,8 @@ def case_queues(*, user: User, on: dt.date | None = None) -> CaseQueues:
         if head and facts_field_load(PenaltyCaseSnapshot, "decision", case.facts) is not None:
             filed = frozenset({DISCUSSION_RECORD} if case.discussion_recorded else ())
             catalogue = catalogue_from_content(case.catalogue_content) if case.catalogue_content else None
-            snapshot = penalty_snapshot_listed(case, records_filed=filed, catalogue=catalogue)
+            snapshot = penalty_snapshot_listed(case, records_filed=filed, catalogue=catalogue,
+                                               details=listed_details(case))
             if _discussion_due(snapshot, context):
                 latest = latest_opinion(snapshot)
                 since = latest.given_on if latest is not None else timezone.localtime(case.updated_at).date()
