@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.accounts.permissions import user_can_read_agency, user_reads_all_agencies
+from sanxiang.accounts.permissions import case_read_require, user_can_read_agency, user_reads_all_agencies
 from sanxiang.procedure.publication import REDACTION_KINDS
 from sanxiang.publication import compulsory
 from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicCertificate
@@ -30,6 +30,9 @@ def draft_get(*, viewer: User, draft_id: int) -> PublicationDraft:
     draft = PublicationDraft.objects.select_related("case", "agency", "publication").filter(pk=draft_id).first()
     if draft is None or not user_can_read_agency(viewer, draft.agency_id):
         raise Http404
+    # A draft sets the decision's own text beside the public one: a supervisor reads it only under
+    # a read grant on its case (调阅案卷), as the case itself.
+    case_read_require(viewer, agency_id=draft.agency_id, case_id=draft.case_id)
     return draft
 
 

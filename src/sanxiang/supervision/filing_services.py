@@ -156,12 +156,14 @@ def filing_opinion_take(*, filing: Filing, actor: User, on: dt.date, note: str =
                             payload={"on": on.isoformat(), "outcome": "opinion", "note_given": bool(filing.examination_note)}),
         actor=actor,
     )
+    # The problem found becomes a supervision matter (part A), on which the pair issues the 意见书.
+    filing_matter_open(filing=filing, actor=actor)
     return filing
 
 
 def filing_matter_open(*, filing: Filing, actor: User):
-    """The supervision matter opened from a filing taken to an opinion (part A's `matter_open`).
-    NOT CALLED until part A is merged: the lead wires it into `filing_opinion_take` then."""
+    """The supervision matter opened from a filing taken to an opinion (part A's `matter_open`), in
+    the same transaction; its origin names the filing."""
     from sanxiang.procedure.supervision.rules import MatterSource
     from sanxiang.supervision.services import matter_open  # part A
 

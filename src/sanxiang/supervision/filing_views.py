@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, access_recorded, access_target_set
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.supervision.filings import FILING_STATE_LABELS
 from sanxiang.procedure.violations import Refused
 from sanxiang.supervision import filing_selectors as selectors
 from sanxiang.supervision import filing_services as services
+from sanxiang.supervision.models import Matter
 
 STATE_FILTERS = {str(k): v for k, v in FILING_STATE_LABELS.items()}
 
@@ -27,11 +29,9 @@ class ExamineForm(forms.Form):
 
 
 def opinion_url(filing_id: int) -> str | None:
-    """Part B's page that drafts the 意见书 from the filing (None until it is merged)."""
-    try:
-        return f"{reverse('supervision:instrument_new')}?kind=opinion&filing={filing_id}"
-    except NoReverseMatch:
-        return None
+    """The matter opened from the filing taken to an opinion, where its pair issues the 意见书."""
+    matter = Matter.objects.filter(origin=f"supervision_filing:{filing_id}").order_by("-pk").first()
+    return reverse("supervision:matter_detail", args=[matter.pk]) if matter else None
 
 
 @login_required
@@ -41,16 +41,16 @@ def filing_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in STATE_FILTERS:
         rows = rows.filter(state=state)
-    agency = request.GET.get("agency", "")
-    if agency.isdigit():
-        rows = rows.filter(agency_id=int(agency))
+    agency = id_from_query(request.GET.get("agency"))
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
     year = today.year
     rates = []
     if selectors.user_is_bureau_supervisor(request.user):
         rates = selectors.filing_rates(bureau=request.user.agency, year=year)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/filing_list.html", {
-        "page": page, "state": state, "states": STATE_FILTERS, "agency": agency, "rates": rates, "year": year,
+        "page": page, "state": state, "states": STATE_FILTERS, "agency": agency or "", "rates": rates, "year": year,
         "today": today,
     })
 
@@ -108,5 +108,6 @@ def filing_opinion(request: HttpRequest, filing_id: int) -> HttpResponse:
     result = _examine(request, filing_id, services.filing_opinion_take, "已记录：本备案拟制发监督意见书")
     if isinstance(result, HttpResponse):
         return result
+    # On to the matter opened from the filing: its pair accepts it and issues the 意见书 there.
     url = opinion_url(filing_id)
     return redirect(url) if url else redirect("supervision:filing_detail", filing_id)

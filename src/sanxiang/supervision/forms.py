@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sanxiang.inputs import date_validator, text_validator
+from sanxiang.inputs import ID_MAX, date_validator, text_validator
 from sanxiang.procedure.supervision.matters import (
     CLOSE_REASON_LABELS,
     DISPUTE_LABELS,
@@ -121,7 +121,7 @@ class MeasureForm(forms.Form):
 class DeskFilterForm(forms.Form):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *MATTER_STATE_LABELS.items()])
     source = forms.ChoiceField(label="来源", required=False, choices=[("", "全部"), *MATTER_SOURCE_LABELS.items()])
-    agency = forms.IntegerField(label="被监督机关", required=False, widget=forms.HiddenInput)
+    agency = forms.IntegerField(label="被监督机关", required=False, min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
     mark = forms.ChoiceField(label="标记", required=False, choices=[("", "全部"), *MARK_LABELS.items()])
     overdue = forms.BooleanField(label="移送期限已过", required=False)
     mine = forms.BooleanField(label="我承办的", required=False)

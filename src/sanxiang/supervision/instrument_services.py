@@ -48,12 +48,14 @@ from sanxiang.procedure.supervision.instruments import (
     review_period,
     transition_next,
 )
+from sanxiang.procedure.supervision.matters import MatterState
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.public_events import SupervisionNoticePublished, supervision_notice_published_emit
 from sanxiang.registry.models import Agency, Certificate, Officer
 from sanxiang.registry.services import certificate_update
 from sanxiang.supervision import instrument_events as events
 from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice, PersonalProposal, Referral
+from sanxiang.supervision.selectors import matter_recused_ids, matter_supervisors
 from sanxiang.supervision.services import supervisors_check
 
 DATA = "数据校验"
@@ -84,10 +86,22 @@ def _text(violations: list[Violation], value: str, *, field: str, label: str, re
 
 
 def _pair_violations(*, actor: User, bureau: Agency, supervisors: Sequence[User], on: dt.date,
-                     recused_user_ids: frozenset[int]) -> list[Violation]:
-    """The pair rule and certificates (supervisors_check), the actor among them, and every one a
-    supervisor of the matter's bureau."""
+                     recused_user_ids: frozenset[int], matter: Matter | None = None,
+                     open_matter: bool = False) -> list[Violation]:
+    """The pair rule and certificates (supervisors_check), the actor among them, every one a
+    supervisor of the matter's bureau; and, for a matter: nobody who withdrew from it (回避), every one
+    of its assigned pair when it has one, and (`open_matter`) the matter under way (accepted)."""
+    if matter is not None:
+        recused_user_ids = frozenset(recused_user_ids) | matter_recused_ids(matter)
     violations = list(supervisors_check(users=supervisors, on=on, recused_user_ids=recused_user_ids))
+    if matter is not None:
+        assigned = {u.pk for u in matter_supervisors(matter)}
+        outsiders = [s for s in supervisors if assigned and s.pk not in assigned and s.pk not in recused_user_ids]
+        for outsider in outsiders:
+            violations.append(Violation("supervisors.not_assigned", f"{outsider}不是本事项的承办监督人员",
+                                        DESK_RULE, "supervisors"))
+        if open_matter and matter.state != MatterState.ACCEPTED:
+            violations.append(Violation("matter.not_open", "监督事项未受理或者已经结束，不能办理", DESK_RULE, "matter"))
     if actor.pk not in {s.pk for s in supervisors}:
         violations.append(Violation("supervisors.actor", "办理人须是参与本事项的监督人员之一", DESK_RULE, "supervisors"))
     strangers = [s for s in supervisors if s.role != Role.SUPERVISOR or s.agency_id != bureau.pk]
@@ -169,7 +183,7 @@ def instrument_issue(
     findings = _text(violations, findings, field="findings", label="发现的问题")
     required_actions = _text(violations, required_actions, field="required_actions", label="要求", required=False)
     violations += _pair_violations(actor=actor, bureau=matter.bureau, supervisors=supervisors, on=on,
-                                   recused_user_ids=recused_user_ids)
+                                   recused_user_ids=recused_user_ids, matter=matter, open_matter=True)
     if violations:
         raise Refused(violations)
     assert instrument_kind is not None
@@ -259,7 +273,7 @@ def instrument_act(
             violations.append(Violation("instrument.text_invalid", f"内容{problem}", PLATFORM_RULE, "text"))
     if move not in AGENCY_ACTIONS:
         violations += _pair_violations(actor=actor, bureau=instrument.bureau, supervisors=supervisors, on=on,
-                                       recused_user_ids=recused_user_ids)
+                                       recused_user_ids=recused_user_ids, matter=instrument.matter)
     if files and move != InstrumentAction.REPORT:
         violations.append(Violation("instrument.files", "只有整改报告可以附上证明材料", PLATFORM_RULE, "files"))
     metas = []
@@ -340,7 +354,7 @@ def personal_propose(
     reasons = _text(violations, reasons, field="reasons", label="理由")
     competent_body = _text(violations, competent_body, field="competent_body", label="有权机关", max_length=100)
     violations += _pair_violations(actor=actor, bureau=matter.bureau, supervisors=supervisors, on=on,
-                                   recused_user_ids=recused_user_ids)
+                                   recused_user_ids=recused_user_ids, matter=matter, open_matter=True)
     if violations:
         raise Refused(violations)
     proposal = PersonalProposal.objects.create(matter=matter, officer=officer, measure=measure, reasons=reasons,
@@ -406,7 +420,7 @@ def referral_record(
     if date_problem(referred_on) or referred_on > _today():
         violations.append(Violation("referral.date", "移送日期不能晚于今日", DATA, "referred_on"))
     violations += _pair_violations(actor=actor, bureau=matter.bureau, supervisors=supervisors, on=referred_on,
-                                   recused_user_ids=recused_user_ids)
+                                   recused_user_ids=recused_user_ids, matter=matter)
     if violations:
         raise Refused(violations)
     referral = Referral.objects.create(matter=matter, what=what, to_body=to_body, referred_on=referred_on,

@@ -165,6 +165,7 @@ def read_grant_active(*, user: User, case_id: int, at: dt.datetime) -> ReadGrant
     """The read grant under which `user` may read the case at `at`: a 调阅案卷 of a matter the user
     handles (assigned, not recused), naming the case, not yet expired. None when there is none."""
     return (ReadGrant.objects.filter(case_id=case_id, starts_at__lte=at, expires_at__gt=at,
+                                     matter__state=MatterState.ACCEPTED,  # a grant ends with its matter
                                      matter__pair__user=user, matter__pair__recused=False)
             .select_related("matter").order_by("-expires_at").first())
 
@@ -175,8 +176,9 @@ def matter_counts_for_agency(*, agency_id: int) -> int:
 
 def case_ids_granted(*, user: User, at: dt.datetime) -> list[int]:
     """The cases the user may read at `at` under read grants of matters they handle."""
-    return list(ReadGrant.objects.filter(starts_at__lte=at, expires_at__gt=at, matter__pair__user=user,
-                                         matter__pair__recused=False).values_list("case_id", flat=True).distinct())
+    return list(ReadGrant.objects.filter(starts_at__lte=at, expires_at__gt=at, matter__state=MatterState.ACCEPTED,
+                                         matter__pair__user=user, matter__pair__recused=False)
+                .values_list("case_id", flat=True).distinct())
 
 
 ORIGIN_LINKS = {"publication_draft": ("公示稿", "publication:draft_detail"), "case": ("案件", "cases:case_detail")}

@@ -323,9 +323,10 @@ def measure_record(
         measure_kind = MeasureKind(kind)
     except ValueError:
         raise Refused([Violation("measure.kind", "请选择监督措施", MEASURES_BASIS, "kind")]) from None
+    days = int(parameters_default().value("supervision.read_grant_days", on=timezone.localdate()))
     if measure_kind == MeasureKind.FILE_CALL and grant_until is None:
-        days = int(parameters_default().value("supervision.read_grant_days", on=timezone.localdate()))
         grant_until = now + dt.timedelta(days=days)
+    too_long = measure_kind == MeasureKind.FILE_CALL and grant_until > now + dt.timedelta(days=days, minutes=1)
     draft = MeasureDraft(kind=measure_kind, taken_on=taken_on, summary=summary, reply_on=reply_on,
                          attendees=attendees, record=record, case_ids=tuple(c.pk for c in cases),
                          grant_until=grant_until)
@@ -334,6 +335,9 @@ def measure_record(
         if case.agency_id != matter.agency_id:
             violations.append(Violation("measure.case_agency", f"案件{case.number}不属于被监督机关，不能调阅",
                                         MEASURE_BASES[measure_kind], "cases"))
+    if too_long:
+        violations.append(Violation("measure.grant_too_long", f"调阅案卷的期限不得超过{days}日，期满需要继续调阅的，重新调阅",
+                                    "平台规则：调阅案卷限时授权", "grant_until"))
     violations += matter_action_check(matter=matter, action=MatterAction.MEASURE, actor=actor)
     if violations:
         raise Refused(violations)
