@@ -27,6 +27,7 @@ from sanxiang.registry.models import Party
 from tests.cases.support import lead_make, world_make
 from tests.factories import agency_make
 from tests.querycount import queries_without_ledger_writes
+from tests.supervision.support import read_grant_give
 
 pytestmark = pytest.mark.django_db
 _serial = itertools.count(1)
@@ -98,7 +99,10 @@ def test_the_case_list_keeps_its_scope(w):
     theirs = _case_make(agency_make(), number=f"他案{next(_serial)}", title="涉嫌无照经营案", party_name="")
     case_search_refresh(case_ids=[theirs.pk])
     assert set(case_list(viewer=w.officer, search="无照").values_list("pk", flat=True)) == {mine.pk}
-    assert set(case_list(viewer=w.supervisor, search="无照").values_list("pk", flat=True)) == {mine.pk, theirs.pk}
+    # A supervisor finds only what a read grant calls up (调阅案卷, issue 14).
+    assert set(case_list(viewer=w.supervisor, search="无照").values_list("pk", flat=True)) == set()
+    read_grant_give(case=theirs, user=w.supervisor)
+    assert set(case_list(viewer=w.supervisor, search="无照").values_list("pk", flat=True)) == {theirs.pk}
 
 
 def test_the_page_costs_the_same_queries_whatever_it_finds(client, w):

@@ -195,9 +195,11 @@ def test_the_homes_and_the_inbox_cost_the_same_queries_at_10_and_200_cases(clien
     # What waits is shown (the head's home: the first few of each kind, each count opening all of
     # them); the archived cases' deadline rows are not.
     officer_inbox, head_inbox = inbox_build(user=w.officer), inbox_build(user=w.head)
-    assert {g.kind: g.count for g in officer_inbox.groups} == {"deadline": 21, "fine": 21}
+    # (The supervision instruments' kinds, issue 14, are there with nothing to answer.)
+    instruments = {"supervision_instrument": 0, "supervision_instrument_overdue": 0}
+    assert {g.kind: g.count for g in officer_inbox.groups} == {"deadline": 21, "fine": 21, **instruments}
     assert {g.kind: g.count for g in head_inbox.groups} == {
-        "opening": 21, "discussion": 21, "publication": 21, "deadline": 1, "fine": 21}
+        "opening": 21, "discussion": 21, "publication": 21, "deadline": 1, "fine": 21, **instruments}
     head_home = many[1][1]
     assert 'title="查看全部21项">21项</a>' in head_home and head_home.count('data-testid="inbox-item"') == 4 * SHOWN_ON_HOME + 1
     assert f"待办（{4 * 21 + 1}）" in many[3][1]
