@@ -20,6 +20,7 @@ from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.instrument_services import (
+    instrument_act,
     instrument_issue,
     notice_approve,
     notice_draft,
@@ -113,10 +114,10 @@ URL_MATRIX = {
     "review:catalogue_edit": ("agency", "catalogue_edit"),
     "review:catalogue_publish": ("agency", "catalogue_publish"),
     "publication:drafts": (None, "any"),
-    "publication:draft_detail": ("draft", "read"),
-    "publication:draft_approve": ("draft", "read"),
-    "publication:draft_withdraw": ("draft", "read"),
-    "publication:draft_correct": ("draft", "read"),
+    "publication:draft_detail": ("draft", "case_read"),  # the decision's own text: a supervisor under a read grant only
+    "publication:draft_approve": ("draft", "case_read"),
+    "publication:draft_withdraw": ("draft", "case_read"),
+    "publication:draft_correct": ("draft", "case_read"),
     "publication:documents": (None, "any"),
     "publication:document_publish": (None, "document_publish"),
     "publication:dual_publicity": (None, "any"),
@@ -132,6 +133,7 @@ URL_MATRIX = {
     "supervision:instrument_detail": ("instrument", "read"),
     "supervision:instrument_act": ("instrument", "read"),
     "supervision:instrument_file": ("instrument_file", "read"),
+    "supervision:instrument_attachment": ("instrument_attachment", "read"),
     # supervision, part C: 重大执法决定备案 (the filing's agency, and the county's bureau)
     "supervision:filing_list": (None, "any"),
     "supervision:filing_detail": ("filing", "read"),
@@ -278,6 +280,9 @@ def world():
                                        state="accepted", subject=f"{key}事项", received_on=dt.date(2026, 3, 1))
         data[key]["instrument"] = instrument_issue(actor=first, matter=matter, kind="opinion", findings="问题",
                                                    supervisors=[first, second])
+        # The agency's 整改报告 with a file (served to who reads the instrument).
+        instrument_act(actor=user_make(role=Role.AGENCY_HEAD, agency=agency), instrument=data[key]["instrument"],
+                       action="report", text="已整改。", files=[_Upload(b"%PDF-1.4\n%%EOF\n", "整改材料.pdf")])
         data[key]["proposal"] = personal_propose(actor=first, matter=matter, officer=data[key]["officer"],
                                                  measure="criticism", reasons="理由", competent_body="乌审旗人民政府",
                                                  supervisors=[first, second])
@@ -289,6 +294,15 @@ def world():
     return data, users
 
 
+class _Upload(io.BytesIO):
+    """An uploaded file as the instrument services take it (bytes and a name)."""
+
+    def __init__(self, content: bytes, name: str):
+        super().__init__(content)
+        self.name = name
+        self.size = len(content)
+
+
 def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject is None:
         return reverse(name)
@@ -298,6 +312,9 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name) + f"?matter={objects['instrument'].matter_id}&kind=opinion"
     if subject == "instrument_file":
         return reverse(name, kwargs={"instrument_id": objects["instrument"].pk, "fmt": "pdf"})
+    if subject == "instrument_attachment":  # the file of the agency's report
+        record = objects["instrument"].steps.get().files.get()
+        return reverse(name, kwargs={"instrument_id": objects["instrument"].pk, "record_id": record.pk})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",

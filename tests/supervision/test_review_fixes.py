@@ -106,3 +106,27 @@ def test_the_agency_complained_about_does_not_read_the_complaints_own_words(clie
     assert page.status_code == 200 and "幸福路" not in page.content.decode()
     client.force_login(desk.first)
     assert "幸福路" in client.get(f"/staff/supervision/matters/{matter.pk}/").content.decode()
+
+
+def test_the_supervisors_open_the_files_of_a_correction_report_and_other_agencies_do_not(client):
+    from tests.supervision.instruments_support import desk_with_matter
+    from tests.supervision.test_instruments import File, issue
+
+    desk, matter, agency_user = desk_with_matter()
+    instrument = issue(desk, matter)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    from sanxiang.supervision.instrument_services import instrument_act
+
+    instrument_act(actor=agency_user, instrument=instrument, action="report", text="已于次日公示。",
+                   files=[File(pdf, "整改材料.pdf")])
+    record = instrument.steps.get().files.get()
+    url = f"/staff/supervision/instruments/{instrument.pk}/attachments/{record.pk}/"
+    client.force_login(desk.first)
+    detail = client.get(f"/staff/supervision/instruments/{instrument.pk}/").content.decode()
+    assert url in detail
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    # Not a file of this instrument: not served through it.
+    assert client.get(f"/staff/supervision/instruments/{instrument.pk}/attachments/{instrument.pdf_id}/").status_code == 404
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=desk_make().agency))
+    assert client.get(url).status_code == 404

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from sanxiang.access.services import AccessAction, AccessTarget, access_recorded, access_target_set
 from sanxiang.accounts.models import Role
+from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import date_problem
 from sanxiang.procedure.supervision.instruments import (
@@ -29,6 +30,7 @@ from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision import instrument_selectors as selectors
 from sanxiang.supervision.instrument_services import instrument_act as instrument_act_service
 from sanxiang.supervision.instrument_services import instrument_issue
+from sanxiang.supervision.models import InstrumentStep
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KIND_CHOICES = [(k.value, label) for k, label in INSTRUMENT_KIND_LABELS.items()]
@@ -194,6 +196,33 @@ def instrument_file(request: HttpRequest, instrument_id: int, fmt: str) -> FileR
                                             agency_id=instrument.agency_id))
     response = FileResponse(blob, as_attachment=True, filename=f"{instrument.get_kind_display()}_{instrument.number}.{fmt}",
                             content_type="application/pdf" if fmt == "pdf" else DOCX)
+    response["Content-Length"] = str(record.stored_file.size)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_safe
+@access_recorded(AccessAction.DOWNLOAD)
+def instrument_attachment(request: HttpRequest, instrument_id: int, record_id: int) -> FileResponse:
+    """A file the agency attached to a reply (整改报告), served to whoever may read the instrument:
+    the supervisors reach it here without a read grant on any case, since it is the reply's, not a
+    case's. Logged like the instrument's own files."""
+    instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    record = EvidenceRecord.objects.select_related("stored_file").filter(
+        pk=record_id, pk__in=InstrumentStep.files.through.objects.filter(
+            instrumentstep__instrument_id=instrument.pk).values("evidencerecord_id")).first()
+    if record is None:
+        raise Http404("没有这个文件")
+    try:
+        blob = blob_store_get().open(record.stored_file.sha256)
+    except FileNotFoundError as missing:
+        raise Http404("文件缺失，请联系系统管理员运行 sanxiang verify") from missing
+    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
+                                            f"{instrument.get_kind_display()} {instrument.number} 附件 {record.original_name}",
+                                            agency_id=instrument.agency_id))
+    response = FileResponse(blob, as_attachment=True, filename=record.original_name)
     response["Content-Length"] = str(record.stored_file.size)
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox"

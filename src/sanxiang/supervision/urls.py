@@ -37,6 +37,8 @@ urlpatterns += [
     path("instruments/<int:instrument_id>/", instrument_views.instrument_detail, name="instrument_detail"),
     path("instruments/<int:instrument_id>/act/", instrument_views.instrument_act, name="instrument_act"),
     path("instruments/<int:instrument_id>/<str:fmt>/", instrument_views.instrument_file, name="instrument_file"),
+    path("instruments/<int:instrument_id>/attachments/<int:record_id>/", instrument_views.instrument_attachment,
+         name="instrument_attachment"),
 ]
 
 # Part C: 重大执法决定备案
