@@ -130,3 +130,22 @@ def test_the_supervisors_open_the_files_of_a_correction_report_and_other_agencie
     assert client.get(f"/staff/supervision/instruments/{instrument.pk}/attachments/{instrument.pdf_id}/").status_code == 404
     client.force_login(user_make(role=Role.AGENCY_HEAD, agency=desk_make().agency))
     assert client.get(url).status_code == 404
+
+
+def test_only_the_supervisor_or_a_colleague_on_the_matter_decides_a_recusal_and_the_recused_leave_the_complaint(client):
+    desk = desk_make()
+    receipt = complaint_file(desk, description="执法人员检查时未出示证件。")
+    complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
+    matter = complaint.matter
+    services.matter_pair_assign(matter=matter, users=[desk.first, desk.second], actor=desk.first)
+    outsider = supervisor_user_make(bureau=desk.bureau, name="吴监督")
+    with pytest.raises(Refused) as refused:
+        services.matter_supervisor_recuse(matter=matter, user=desk.second, reason="利害关系", actor=outsider)
+    assert codes(refused) == ["recusal.actor"]
+    services.matter_supervisor_recuse(matter=matter, user=desk.second, reason="利害关系", actor=desk.first)
+    url = f"/staff/supervision/complaints/{complaint.pk}/"
+    client.force_login(desk.second)
+    assert client.get(url).status_code == 404
+    assert client.get(url + "complainant/").status_code == 404
+    client.force_login(desk.first)
+    assert client.get(url).status_code == 200

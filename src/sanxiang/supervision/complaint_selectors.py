@@ -33,6 +33,11 @@ def complaint_get(*, viewer: User, complaint_id: int) -> Complaint:
     complaint = complaints_of_bureau(viewer=viewer).filter(pk=complaint_id).first()
     if complaint is None:
         raise Http404
+    # A supervisor who withdrew (回避) from the complaint's matter no longer reads it, nor who complained.
+    from sanxiang.supervision.selectors import matter_recused_ids
+
+    if viewer.pk in matter_recused_ids(complaint.matter):
+        raise Http404
     return complaint
 
 

@@ -162,6 +162,8 @@ def matter_supervisor_recuse(*, matter: Matter, user: User, reason: str, actor: 
         violations.append(Violation("recusal.not_assigned", f"{user}不是本事项的承办监督人员", PAIR_BASIS, "user"))
     elif row.recused:
         violations.append(Violation("recusal.already", f"{user}已回避", SUPERVISOR_RECUSAL, "user"))
+    if actor.pk != user.pk and not MatterSupervisor.objects.filter(matter=matter, user=actor, recused=False).exists():
+        violations.append(Violation("recusal.actor", "回避由本人申请，或者由本事项的其他承办监督人员决定", PAIR_BASIS, "user"))
     if violations:
         raise Refused(violations)
     row.recused, row.recusal_reason = True, reason.strip()
