@@ -149,3 +149,17 @@ def test_only_the_supervisor_or_a_colleague_on_the_matter_decides_a_recusal_and_
     assert client.get(url + "complainant/").status_code == 404
     client.force_login(desk.first)
     assert client.get(url).status_code == 200
+
+
+def test_a_notice_names_only_agencies_the_bureau_supervises():
+    from sanxiang.supervision.instrument_services import notice_draft
+    from tests.factories import agency_make
+
+    desk = desk_make()
+    elsewhere = agency_make(region_code="110101", parent_government="东城区人民政府")
+    with pytest.raises(Refused) as refused:
+        notice_draft(actor=desk.first, bureau=desk.bureau, title="关于执法公示不及时的通报", body="经查……",
+                     scope="internal", agencies=[elsewhere])
+    assert codes(refused) == ["notice.agency_outside"]
+    assert notice_draft(actor=desk.first, bureau=desk.bureau, title="关于执法公示不及时的通报", body="经查……",
+                        scope="internal", agencies=[desk.agency]).pk

@@ -452,6 +452,8 @@ def notice_draft(
         violations.append(Violation("notice.scope", "请选择通报范围", NOTICE_BASIS, "scope"))
     if not agencies:
         violations.append(Violation("notice.agencies", "请选择通报的被监督机关", NOTICE_BASIS, "agencies"))
+    for outside in [a for a in agencies if a.region_code != bureau.region_code or a.is_judicial_bureau]:
+        violations.append(Violation("notice.agency_outside", f"{outside}不在本局的监督范围内", DESK_RULE, "agencies"))
     if any(m.bureau_id != bureau.pk for m in matters):
         violations.append(Violation("notice.matters", "只能依据本局的监督事项起草通报", DESK_RULE, "matters"))
     if violations:
