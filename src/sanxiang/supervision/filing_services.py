@@ -118,44 +118,39 @@ def _examiner_violations(*, filing: Filing, actor: User, on: dt.date) -> list:
     )
 
 
-@transaction.atomic
-def filing_examine(*, filing: Filing, actor: User, on: dt.date, note: str = "") -> Filing:
-    """Record that the filing was examined and no problem found (审查无异议)."""
+def _filing_examined(*, filing: Filing, actor: User, on: dt.date, note: str, state: FilingState,
+                     outcome: str) -> Filing:
+    """The examination of a filing, recorded with its outcome (no problem, or taken to an opinion)."""
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     violations = _examiner_violations(filing=filing, actor=actor, on=on)
     if violations:
         raise Refused(violations)
-    filing.state = FilingState.EXAMINED
+    filing.state = state
     filing.examined_on = on
     filing.examined_by = actor
     filing.examination_note = note.strip()
     filing.save(update_fields=["state", "examined_on", "examined_by", "examination_note"])
     entry_append(
         event=_filing_event(filing=filing, kind=EventKind.SUPERVISION_FILING_EXAMINED,
-                            payload={"on": on.isoformat(), "outcome": "examined", "note_given": bool(filing.examination_note)}),
+                            payload={"on": on.isoformat(), "outcome": outcome, "note_given": bool(filing.examination_note)}),
         actor=actor,
     )
     return filing
 
 
 @transaction.atomic
+def filing_examine(*, filing: Filing, actor: User, on: dt.date, note: str = "") -> Filing:
+    """Record that the filing was examined and no problem found (审查无异议)."""
+    return _filing_examined(filing=filing, actor=actor, on=on, note=note, state=FilingState.EXAMINED,
+                            outcome="examined")
+
+
+@transaction.atomic
 def filing_opinion_take(*, filing: Filing, actor: User, on: dt.date, note: str = "") -> Filing:
     """Record that the supervisors take the filing to a supervision opinion (意见书): the filing is
-    examined, with a problem. The opinion is drafted on part B's instrument page."""
-    filing = Filing.objects.select_for_update().get(pk=filing.pk)
-    violations = _examiner_violations(filing=filing, actor=actor, on=on)
-    if violations:
-        raise Refused(violations)
-    filing.state = FilingState.OPINION
-    filing.examined_on = on
-    filing.examined_by = actor
-    filing.examination_note = note.strip()
-    filing.save(update_fields=["state", "examined_on", "examined_by", "examination_note"])
-    entry_append(
-        event=_filing_event(filing=filing, kind=EventKind.SUPERVISION_FILING_EXAMINED,
-                            payload={"on": on.isoformat(), "outcome": "opinion", "note_given": bool(filing.examination_note)}),
-        actor=actor,
-    )
+    examined, with a problem, and a supervision matter is opened on which the pair issues it."""
+    filing = _filing_examined(filing=filing, actor=actor, on=on, note=note, state=FilingState.OPINION,
+                              outcome="opinion")
     # The problem found becomes a supervision matter (part A), on which the pair issues the 意见书.
     filing_matter_open(filing=filing, actor=actor)
     return filing

@@ -179,6 +179,24 @@ def instrument_act(request: HttpRequest, instrument_id: int) -> HttpResponse:
     return redirect(instrument.get_absolute_url())
 
 
+def _file_response(request: HttpRequest, *, instrument, record: EvidenceRecord, filename: str, label: str,
+                   content_type: str | None = None) -> FileResponse:
+    """A stored file of the instrument, logged against it and served as a download that no browser
+    runs (sandboxed, never cached)."""
+    try:
+        blob = blob_store_get().open(record.stored_file.sha256)
+    except FileNotFoundError as missing:
+        raise Http404("文件缺失，请联系系统管理员运行 sanxiang verify") from missing
+    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
+                                            f"{instrument.get_kind_display()} {instrument.number}{label}",
+                                            agency_id=instrument.agency_id))
+    response = FileResponse(blob, as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Length"] = str(record.stored_file.size)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
 @login_required
 @require_safe
 @access_recorded(AccessAction.DOWNLOAD)
@@ -187,19 +205,9 @@ def instrument_file(request: HttpRequest, instrument_id: int, fmt: str) -> FileR
     record = instrument.pdf if fmt == "pdf" else instrument.docx if fmt == "docx" else None
     if record is None:
         raise Http404("没有这个文件")
-    try:
-        blob = blob_store_get().open(record.stored_file.sha256)
-    except FileNotFoundError as missing:
-        raise Http404("文书文件缺失，请联系系统管理员运行 sanxiang verify") from missing
-    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
-                                            f"{instrument.get_kind_display()} {instrument.number}",
-                                            agency_id=instrument.agency_id))
-    response = FileResponse(blob, as_attachment=True, filename=f"{instrument.get_kind_display()}_{instrument.number}.{fmt}",
-                            content_type="application/pdf" if fmt == "pdf" else DOCX)
-    response["Content-Length"] = str(record.stored_file.size)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return _file_response(request, instrument=instrument, record=record, label="",
+                          filename=f"{instrument.get_kind_display()}_{instrument.number}.{fmt}",
+                          content_type="application/pdf" if fmt == "pdf" else DOCX)
 
 
 @login_required
@@ -215,15 +223,5 @@ def instrument_attachment(request: HttpRequest, instrument_id: int, record_id: i
             instrumentstep__instrument_id=instrument.pk).values("evidencerecord_id")).first()
     if record is None:
         raise Http404("没有这个文件")
-    try:
-        blob = blob_store_get().open(record.stored_file.sha256)
-    except FileNotFoundError as missing:
-        raise Http404("文件缺失，请联系系统管理员运行 sanxiang verify") from missing
-    access_target_set(request, AccessTarget("supervision_instrument", instrument.pk,
-                                            f"{instrument.get_kind_display()} {instrument.number} 附件 {record.original_name}",
-                                            agency_id=instrument.agency_id))
-    response = FileResponse(blob, as_attachment=True, filename=record.original_name)
-    response["Content-Length"] = str(record.stored_file.size)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return _file_response(request, instrument=instrument, record=record, filename=record.original_name,
+                          label=f" 附件 {record.original_name}")
