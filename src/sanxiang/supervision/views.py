@@ -29,16 +29,13 @@ from sanxiang.procedure.supervision.matters import (
     MatterAction,
     MatterState,
 )
-from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, MatterSource
+from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
 from sanxiang.procedure.violations import Refused
 from sanxiang.registry.models import Agency
 from sanxiang.supervision import forms, selectors, services
 from sanxiang.supervision.models import Matter
 
 PAGE_SIZE = 30
-
-
-PUBLIC_SOURCES = frozenset({MatterSource.COMPLAINT, MatterSource.HOTLINE_12345, MatterSource.ENTERPRISE})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -211,9 +208,7 @@ def _matter_page(request: HttpRequest, matter: Matter, *, failed: str = "", fail
     now = timezone.now()
     return render(request, "supervision/matter_detail.html", {
         "matter": matter, "is_supervisor": is_supervisor,
-        # A complaint's or lead's own words can identify who complained: the supervisors read them,
-        # the agency complained about does not (平台规则: protecting complainants from retaliation).
-        "summary_shown": is_supervisor or matter.source not in PUBLIC_SOURCES,
+        "summary_shown": matter_summary_shown(source=matter.source, viewer_is_supervisor=is_supervisor),
         "state_label": MATTER_STATE_LABELS[MatterState(matter.state)],
         "source_label": MATTER_SOURCE_LABELS.get(matter.source, matter.source),
         "marks": [label for key, label in MARK_LABELS.items() if getattr(matter, "listed" if key == "listed" else "escalated")],

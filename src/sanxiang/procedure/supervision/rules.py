@@ -36,6 +36,15 @@ MATTER_SOURCE_LABELS: dict[MatterSource, str] = {
     MatterSource.PLATFORM_ALERT: "平台预警",
 }
 
+# Sources whose text is a citizen's or an enterprise's own words: the supervisors read it, the agency
+# complained about does not (平台规则: protecting who complained from retaliation).
+SOURCES_IN_THE_PUBLICS_WORDS = frozenset({MatterSource.COMPLAINT, MatterSource.HOTLINE_12345, MatterSource.ENTERPRISE})
+
+
+def matter_summary_shown(*, source: str, viewer_is_supervisor: bool) -> bool:
+    """Whether a matter's summary is shown to the viewer."""
+    return viewer_is_supervisor or source not in SOURCES_IN_THE_PUBLICS_WORDS
+
 
 @dataclass(frozen=True)
 class SupervisorSnapshot:
