@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sanxiang.review",
     "sanxiang.publication",
     "sanxiang.supervision",
+    "sanxiang.evaluation",
     "sanxiang.portal",
     "sanxiang.web",
     "sanxiang.maintenance",

@@ -45,6 +45,7 @@ urlpatterns = [
     path("staff/review/", include("sanxiang.review.urls")),
     path("staff/publication/", include("sanxiang.publication.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
+    path("staff/evaluation/", include("sanxiang.evaluation.urls")),
     path("catalogues/", include("sanxiang.portal.catalogues")),
     path("complaints/", include("sanxiang.portal.complaints")),
     path("ledger/", include("sanxiang.ledger.urls")),

@@ -1,0 +1,4 @@
+"""The assessment tables, one module per part (indicators; training; system documents; reports; ...).
+Django finds them all through this package: each part adds its import line here."""
+
+__all__: list[str] = []
