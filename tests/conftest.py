@@ -1,5 +1,39 @@
 import pytest
 
+# Test files that load the demo county, in two groups that xdist sends whole, and first, to one
+# worker each (tests/shared_demo.py): the slowest work starts first and the modules of one demo day
+# run one after another on the same worker, sharing one load. Inside a group, files run in this order.
+SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
+    "demo-a": (
+        # the demo on 2026-06-15, loaded once
+        "tests/demo/test_county.py",
+        "tests/supervision/test_instruments_demo.py",
+        "tests/supervision/test_demo_filings.py",
+        "tests/web/test_inbox_demo.py",
+        "tests/review/test_tallies_demo.py",
+        "tests/publication/test_annual_projection_demo.py",
+        "tests/publication/test_content_from_decision_demo.py",
+        # loads of their own: they watch the load itself
+        "tests/demo/test_ledger.py",
+        "tests/cases/test_transition_reads.py",
+    ),
+    "demo-b": (
+        # the demo on 2026-10-09
+        "tests/cases/test_case_projection_demo.py",
+        "tests/demo/test_demo_coercion.py",
+        # the demo on 2026-11-26
+        "tests/cases/test_demo_cases.py",
+        "tests/demo/test_grow.py",
+        # the demo on the day before today, with its year of supervision
+        "tests/demo/test_demo_supervision.py",
+        "tests/web/test_crawl_client.py",
+        # a load of its own: it keeps the documents the load renders
+        "tests/documents/test_demo_documents_text.py",
+    ),
+}
+_GROUP_OF = {path: group for group, paths in SHARED_DEMO_GROUPS.items() for path in paths}
+_RANK_OF = {path: rank for paths in SHARED_DEMO_GROUPS.values() for rank, path in enumerate(paths)}
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
@@ -18,9 +52,59 @@ def pytest_cmdline_main(config):
         option.numprocesses = "auto"
     if option.numprocesses and option.dist == "no":
         option.dist = "loadfile"
+    # The order of the work is the collection's (pytest_collection_modifyitems below), not xdist's
+    # "most tests first", which left the few slow demo modules to the end, on one worker.
+    option.loadscopereorder = False
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, except that the files of each shared-demo group are one unit of work."""
+    if config.option.dist != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedDemoScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _GROUP_OF.get(path, path)
+
+    return SharedDemoScheduling(config, log)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The shared-demo groups first (their files in the groups' order), then the other files, most
+    tests first (what xdist's own reordering did); inside a file, the tests keep their order."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.nodeid.split("::", 1)[0]] = counts.get(item.nodeid.split("::", 1)[0], 0) + 1
+    groups = list(SHARED_DEMO_GROUPS)
+
+    def key(item):
+        path = item.nodeid.split("::", 1)[0]
+        if path in _GROUP_OF:
+            return (0, groups.index(_GROUP_OF[path]), _RANK_OF[path], "")
+        return (1, -counts[path], 0, path)
+
+    items.sort(key=key)  # stable: a file's tests keep their order
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test's own teardown (its module's savepoint included), the shared demo is rolled back
+    unless the next test wants the same day."""
+    yield
+    from tests.shared_demo import HOLDER
+
+    if HOLDER.loaded is None:
+        return
+    marker = nextitem.get_closest_marker("shared_demo") if nextitem is not None else None
+    if marker is None or marker.kwargs.get("day") != HOLDER.loaded.day:
+        HOLDER.release()
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "shared_demo(day): the module shares one load of the demo county "
+                                       "on that day with the next modules (tests/shared_demo.py)")
     from django.conf import settings
 
     # Hashing passwords properly takes ~0.3 s each; tests create hundreds of users.

@@ -7,32 +7,25 @@ Loaded once for the module (slow)."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, CaseDeadline
 from sanxiang.cases.projection import case_projection_check
 from sanxiang.cases.selectors import case_deadlines, officer_worklist, state_label
-from sanxiang.demo.county import demo_county_load
 from sanxiang.procedure.penalty import deadline_open
 from tests.cases.test_case_projection import assert_sql_equals_engine
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 10, 9)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-projection")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "files"),
-        transaction.atomic(),
-    ):
-        demo_county_load(today=TODAY)
+def demo(django_db_setup, django_db_blocker):
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        data_dir = loaded.data_dir
         yield data_dir
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

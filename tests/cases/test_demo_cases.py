@@ -2,12 +2,9 @@
 (each state change has its STEP_DONE entry), the same for the same day, and loaded once."""
 
 import datetime as dt
-import time
 from collections import Counter
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.demo.county import demo_county_load
@@ -16,27 +13,21 @@ from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
 from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.procedure.penalty import ORDINARY, SUMMARY
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 11, 26)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(django_db_setup, django_db_blocker):
     from django.conf import settings
 
-    data_dir = tmp_path_factory.mktemp("demo-cases")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "files"),
-        transaction.atomic(),
-    ):
-        started = time.perf_counter()
-        demo_county_load(today=TODAY)
-        print(f"\ndemo county with cases loaded in {time.perf_counter() - started:.2f} s")
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        data_dir = loaded.data_dir
         assert settings.DATA_DIR == data_dir
         yield data_dir
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -2,13 +2,10 @@
 module (inside a transaction rolled back at the end), because every test reads the same data."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from sanxiang.accounts import totp
@@ -18,8 +15,10 @@ from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
 from sanxiang.procedure.identifiers import credit_code_validate, id_number_validate
 from sanxiang.registry.models import Agency, AgencyKind, Certificate, Matter, MatterKind, Officer, Party
 from sanxiang.registry.selectors import team_health_overview
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -31,13 +30,8 @@ def _counts() -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        started = time.perf_counter()
-        result = demo_county_load(today=TODAY)
-        # Printed, not asserted: shown with `pytest -s` to keep an eye on the load time.
-        print(f"\ndemo county loaded in {time.perf_counter() - started:.2f} s: {result.summary}")
-        yield result
-        transaction.set_rollback(True)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        yield loaded.result
 
 
 @pytest.fixture(autouse=True)

@@ -7,24 +7,22 @@ counts cross them."""
 
 import datetime as dt
 import re
-import time
 from collections import Counter
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import case_deadlines, case_snapshot_build, officer_worklist
-from sanxiang.demo.county import demo_county_load
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
 from sanxiang.procedure.catalog import procedure_spec
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 10, 9)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PROCEDURES = ("seal_seizure", "freeze", "enforcement")
 # A state no demo case can lawfully stand in would be listed here with its reason; none is.
@@ -32,19 +30,10 @@ UNREACHABLE: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-coercion")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "files"),
-        transaction.atomic(),
-    ):
-        started = time.perf_counter()
-        demo_county_load(today=TODAY)
-        # Printed, not asserted: shown with `pytest -s` to keep an eye on the load time.
-        print(f"\ndemo county with compulsory cases loaded in {time.perf_counter() - started:.2f} s")
+def demo(django_db_setup, django_db_blocker):
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        data_dir = loaded.data_dir
         yield data_dir
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ demo county takes tens of seconds to load; CI's budget)."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
-from sanxiang.demo.county import demo_county_load
 from sanxiang.demo.supervision import demo_supervision_load
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
@@ -19,20 +16,20 @@ from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import PublicComplaint, PublicSupervisionNotice
 from sanxiang.registry.models import SupervisionCertificate
 from sanxiang.supervision.models import Complaint, Filing, Instrument, Matter, ReadGrant
+from tests.shared_demo import demo_county_shared
 
 TODAY = timezone.localdate() - dt.timedelta(days=1)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        demo_county_load(today=TODAY)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker):
         count = demo_supervision_load(today=TODAY)
         again = demo_supervision_load(today=TODAY)
         report = ledger_verify()  # here, beside the files the load stored (each test has its own folder)
         yield count, again, report
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

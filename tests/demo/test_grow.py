@@ -8,39 +8,32 @@ import json
 from collections import Counter
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from sanxiang.accounts.models import User
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.demo.county import demo_county_load
 from sanxiang.demo.grow import demo_grow
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
 from sanxiang.publication.models import Publication
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 11, 26)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GROWN = 50
 
 
 @pytest.fixture(scope="module")
-def grown(django_db_setup, django_db_blocker, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-grow")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "files"),
-        transaction.atomic(),
-    ):
-        demo_county_load(today=TODAY)
+def grown(django_db_setup, django_db_blocker):
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        data_dir = loaded.data_dir
         templates = {c.pk: c for c in Case.objects.all()}
         open_before = _open_count()
         result = demo_grow(cases=len(templates) + GROWN, open_cases=open_before + 10, batch_size=7, today=TODAY)
         yield data_dir, templates, open_before, result
-        transaction.set_rollback(True)
 
 
 def _open_count() -> int:

@@ -5,11 +5,8 @@ facts, and a tampered row is named by the check until the rebuild restores it.""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.cases.models import Case
-from sanxiang.demo.county import demo_county_load
 from sanxiang.projections import projections_all
 from sanxiang.publication.annual import (
     annual_figures,
@@ -19,17 +16,18 @@ from sanxiang.publication.annual import (
 )
 from sanxiang.publication.models import AnnualAct
 from sanxiang.registry.models import Agency
+from tests.shared_demo import demo_county_shared
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=DEMO_TODAY)
 SOME_DAY = dt.date(2025, 3, 1)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        yield demo_county_load(today=DEMO_TODAY)
-        transaction.set_rollback(True)
+    with demo_county_shared(day=DEMO_TODAY, blocker=django_db_blocker) as loaded:
+        yield loaded.result
 
 
 @pytest.mark.django_db

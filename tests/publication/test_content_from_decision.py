@@ -68,19 +68,3 @@ def test_an_on_the_spot_decision_publishes_what_its_decision_imposes(settings):
     draft = PublicationDraft.objects.get(case=case)
     assert draft.original["content"] == "罚款人民币壹佰伍拾元整（¥150.00）"
     assert_content_is_the_decisions(draft)
-
-
-def test_every_demo_publication_states_the_penalty_its_decision_imposes(settings):
-    from sanxiang.demo.county import demo_county_load
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    demo_county_load(today=dt.date(2026, 6, 15))
-    every = list(PublicationDraft.objects.select_related("case").order_by("pk"))
-    # The compulsory decisions are drafted too (their content is tested with them).
-    assert {d.case.procedure for d in every} == {"ordinary", "summary", "seal_seizure", "freeze", "enforcement"}
-    drafts = [d for d in every if d.case.procedure in ("ordinary", "summary")]
-    assert len(drafts) >= 8  # ordinary and summary decisions, published, drafted and not published
-    for draft in drafts:
-        assert_content_is_the_decisions(draft)
-        if draft.publication is not None:
-            assert draft.publication.content == draft.public["content"] == draft.original["content"]

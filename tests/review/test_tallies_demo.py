@@ -4,25 +4,23 @@ was made, and the figures equal the per-case recomputation they replaced, year b
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.demo.county import demo_county_load
 from sanxiang.review.models import ReviewTally
 from sanxiang.review.selectors import review_supervision, review_supervision_recomputed
 from sanxiang.review.tallies import review_tallies_check
 from tests.review.test_tallies import comparable
+from tests.shared_demo import demo_county_shared
 
 TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        yield demo_county_load(today=TODAY)
-        transaction.set_rollback(True)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        yield loaded.result
 
 
 @pytest.mark.django_db

@@ -5,25 +5,23 @@ coordination requests. Loaded once for the module, rolled back at the end."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sanxiang.accounts.models import User
-from sanxiang.demo.county import demo_county_load
 from sanxiang.demo.supervision_filings import supervision_filings_demo_load
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.filing_selectors import filing_rates
 from sanxiang.supervision.models import Coordination, Filing
+from tests.shared_demo import demo_county_shared
 from tests.supervision.support import supervisor_user_make
 
 TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        demo_county_load(today=TODAY)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker):
         supervisor = User.objects.get(username="supervisor")
         bureau = Agency.objects.get(pk=supervisor.agency_id)
         head = User.objects.get(username="head")
@@ -32,7 +30,6 @@ def demo(django_db_setup, django_db_blocker):
         result = supervision_filings_demo_load(agency=head.agency, head=head, supervisors=pair, today=TODAY)
         again = supervision_filings_demo_load(agency=head.agency, head=head, supervisors=pair, today=TODAY)
         yield result, again, bureau, head
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -4,26 +4,24 @@ in every state, one overdue, and a public 通报 on the portal."""
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
-from sanxiang.demo.county import demo_county_load
 from sanxiang.demo.supervision_instruments import supervision_instruments_demo_load
 from sanxiang.procedure.supervision.instruments import InstrumentState, is_overdue
 from sanxiang.publication.models import PublicSupervisionNotice
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Instrument, Matter
+from tests.shared_demo import demo_county_shared
 from tests.supervision.support import supervisor_user_make
 
 TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        demo_county_load(today=TODAY)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker):
         bureau = Agency.objects.get(is_judicial_bureau=True)
         agencies = list(Agency.objects.filter(is_judicial_bureau=False, users__isnull=False).distinct().order_by("pk"))
         # LEAD: part A's matter_open after the merge (these rows stand in for its matters).
@@ -36,7 +34,6 @@ def demo(django_db_setup, django_db_blocker):
         supervisors = [supervisor_user_make(bureau=bureau, name="演示监督甲"),
                        supervisor_user_make(bureau=bureau, name="演示监督乙")]
         yield supervision_instruments_demo_load(matters=matters, supervisors=supervisors, today=TODAY)
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -2,14 +2,20 @@
 no English word or internal code in the page's text (issue 13 items 1 and 6). The browser crawl
 (tests/e2e/test_crawl.py) adds the widths; this one needs no browser and runs everywhere."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sanxiang.accounts.models import User
-from sanxiang.demo.county import ACCOUNT_PLANS, demo_county_load
+from sanxiang.demo.county import ACCOUNT_PLANS
+from tests.shared_demo import demo_county_shared
 from tests.web.crawl import Frontier, english_words, page_read, url_pattern
 
-pytestmark = pytest.mark.django_db
+# The day before today, as the demo's year of supervision (tests/demo/test_demo_supervision.py): one load.
+TODAY = timezone.localdate() - dt.timedelta(days=1)
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_demo(day=TODAY)]
 
 PAGES_PER_ROLE = 80
 
@@ -32,8 +38,14 @@ def test_url_patterns_collapse_numbers_and_query_values():
     assert list(frontier) == ["/staff/", "/staff/cases/1/", "/staff/cases/2/"]
 
 
-def test_no_staff_page_fails_or_shows_a_code_for_any_demo_role():
-    demo_county_load()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        yield loaded
+
+
+def test_no_staff_page_fails_or_shows_a_code_for_any_demo_role(demo, settings):
+    settings.DATA_DIR, settings.MEDIA_ROOT = demo.data_dir, demo.data_dir / "files"  # the demo's files
     failures = []
     visited = 0
     for plan in ACCOUNT_PLANS:

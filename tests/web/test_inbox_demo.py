@@ -4,24 +4,22 @@ count is the inbox's, its page opens, and the heads' collective discussions are 
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.demo.county import demo_county_load
 from sanxiang.web.inbox import inbox_build, inbox_count
+from tests.shared_demo import demo_county_shared
 from tests.web.test_inbox import same_as_the_engine
 
 TODAY = dt.date(2026, 6, 15)
+pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        yield demo_county_load(today=TODAY)
-        transaction.set_rollback(True)
+    with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+        yield loaded.result
 
 
 @pytest.mark.django_db

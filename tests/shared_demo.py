@@ -1,0 +1,95 @@
+"""One load of the demo county for several test modules (CI's time budget).
+
+Loading the demo county takes tens of seconds (hundreds of cases through the services, their
+documents, their ledger entries). Modules that only read it, or change it inside their own savepoint,
+share one load: the first asks for it, the load stays in an open transaction of the worker, each
+module works in a savepoint above it that is rolled back at the module's end, and the load itself is
+rolled back as soon as the next test to run does not want the same demo day (conftest's
+`pytest_runtest_teardown`). A module joins with
+
+    pytestmark = pytest.mark.shared_demo(day=TODAY)
+
+    @pytest.fixture(scope="module")
+    def demo(django_db_setup, django_db_blocker):
+        with demo_county_shared(day=TODAY, blocker=django_db_blocker) as loaded:
+            yield loaded
+
+and `SHARED_DEMO_GROUPS` in conftest puts its file in one of the groups that xdist sends, whole and
+first, to one worker, so that the modules of a day run one after another on the same worker.
+Modules that watch the load itself (its events, its documents) cannot share it: they load their own,
+in the same groups so that the slow loads start first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.test import override_settings
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass(frozen=True)
+class SharedDemo:
+    day: dt.date
+    result: object  # DemoLoadResult
+    data_dir: Path  # where the load stored its files
+
+
+class _Holder:
+    def __init__(self) -> None:
+        self.loaded: SharedDemo | None = None
+        self._stack: contextlib.ExitStack | None = None
+
+    def acquire(self, *, day: dt.date, blocker) -> SharedDemo:
+        if self.loaded is not None and self.loaded.day == day:
+            return self.loaded
+        self.release()
+        from sanxiang.demo.county import demo_county_load
+
+        data_dir = Path(tempfile.mkdtemp(prefix=f"shared-demo-{day.isoformat()}-"))
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(blocker.unblock())
+            stack.enter_context(override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir,
+                                                  MEDIA_ROOT=data_dir / "files"))
+            stack.enter_context(transaction.atomic())
+            # Runs first on close (last in, first out): the load is rolled back, never committed.
+            stack.callback(transaction.set_rollback, True)
+            result = demo_county_load(today=day)
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+        self.loaded = SharedDemo(day=day, result=result, data_dir=data_dir)
+        return self.loaded
+
+    def release(self) -> None:
+        stack, self._stack, self.loaded = self._stack, None, None
+        if stack is not None:
+            stack.close()
+
+
+HOLDER = _Holder()
+
+
+@contextlib.contextmanager
+def demo_county_shared(*, day: dt.date, blocker) -> Iterator[SharedDemo]:
+    """The demo county loaded on `day` (loaded now unless the previous module loaded the same day),
+    with a savepoint for the module that is rolled back when the module ends. Files the load stored
+    are under `.data_dir` (settings point there for the module's fixtures)."""
+    loaded = HOLDER.acquire(day=day, blocker=blocker)
+    with (
+        blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=loaded.data_dir,
+                          MEDIA_ROOT=loaded.data_dir / "files"),
+        transaction.atomic(),
+    ):
+        yield loaded
+        transaction.set_rollback(True)
