@@ -63,6 +63,7 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 URL_MATRIX = {
     "web:home": (None, "any"),
     "web:inbox": (None, "any"),
+    "web:supervision_hub": (None, "any"),
     "accounts:security": (None, "any"),
     "accounts:password_change": (None, "any"),
     "accounts:tokens": (None, "any"),
