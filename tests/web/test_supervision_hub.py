@@ -109,3 +109,12 @@ def test_the_hub_costs_the_same_queries_whatever_the_number_waiting(client):
     with queries_without_ledger_writes() as many:
         assert 'hub-count-supervision_instrument">6<' in client.get(HUB).content.decode()
     assert many.count == few.count, many.sql
+
+
+def test_a_supervision_page_marks_the_hubs_entry_as_current(client):
+    desk = desk_make()
+    client.force_login(desk.first)
+    nav = _nav(client.get(reverse("supervision:instrument_list")).content.decode())
+    assert f'href="{HUB}" aria-current="page"' in nav
+    nav = _nav(client.get(reverse("web:inbox")).content.decode())
+    assert f'href="{HUB}" aria-current' not in nav

@@ -60,7 +60,11 @@ def navigation(request: HttpRequest) -> dict:
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
     # The inbox's count is read when a page shows the navigation, once per request.
     badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}
+    # A page of the supervision app is under the hub's entry (the navigation marks it as current).
+    match = getattr(request, "resolver_match", None)
+    section = "web:supervision_hub" if match is not None and match.namespace == "supervision" else ""
     return {
+        "nav_section": section,
         "nav": [(name, label, badges.get(name)) for name, label in nav],
         "role_label": user.get_role_display(),
     }
