@@ -177,6 +177,11 @@ def test_only_the_bureaus_own_people_read_the_register_and_only_its_admin_change
 
     client.force_login(admin)  # the bureau's administrator sees the full ID number
     assert own.supervisor.id_number in client.get(detail).content.decode()
+    # The bureau's page leads to its register, for who may read it only.
+    bureau_page = reverse("registry:agency_detail", args=[bureau.pk])
+    assert 'data-testid="supervisor-register"' in client.get(bureau_page).content.decode()
+    client.force_login(foreign)
+    assert 'data-testid="supervisor-register"' not in client.get(bureau_page).content.decode()
 
 
 def test_the_register_costs_the_same_queries_whatever_its_size(client, bureau, admin):
