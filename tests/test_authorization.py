@@ -56,9 +56,14 @@ COUNTY_ROLES = {Role.SUPERVISOR, Role.SYSTEM_ADMIN}
 #       supervisors only under a read grant (调阅案卷) naming the case, which the matrix's world has not
 #       (tests/supervision/test_desk_pages.py covers the grant)
 #   "supervisor": the judicial bureau's supervisors
+#   "bureau_register": the register of a bureau's supervisors: its own supervisors (and administrator,
+#       who is not in this matrix: tests/registry/test_supervisor_pages.py) and system administrators
+#   "bureau_register_read": the same, for one bureau's supervisor: never another county's
+#   "bureau_register_manage": the bureau's administrator and system administrators
 URL_MATRIX = {
     "web:home": (None, "any"),
     "web:inbox": (None, "any"),
+    "web:supervision_hub": (None, "any"),
     "accounts:security": (None, "any"),
     "accounts:password_change": (None, "any"),
     "accounts:tokens": (None, "any"),
@@ -158,6 +163,15 @@ URL_MATRIX = {
     "supervision:notice_list": (None, "any"),
     "supervision:notice_new": (None, "supervisors"),
     "supervision:notice_detail": ("notice", "read"),
+    # the judicial bureau's register of its supervisors and their supervision certificates
+    "registry:supervisor_list": (None, "bureau_register"),
+    "registry:supervisor_create": ("bureau", "bureau_register_manage"),
+    "registry:supervisor_detail": ("registry_supervisor", "bureau_register_read"),
+    "registry:supervisor_edit": ("registry_supervisor", "bureau_register_manage"),
+    "registry:supervisor_account": ("registry_supervisor", "bureau_register_manage"),
+    "registry:supervision_certificate_create": ("registry_supervisor", "bureau_register_manage"),
+    "registry:supervision_certificate_edit": ("supervision_certificate", "bureau_register_manage"),
+    "registry:supervision_certificate_status": ("supervision_certificate", "bureau_register_manage"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -197,6 +211,9 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "supervisors": role == Role.SUPERVISOR,
         "proposals": role in COUNTY_ROLES or role == Role.AGENCY_HEAD,
         "proposal_read": role in COUNTY_ROLES or (role == Role.AGENCY_HEAD and own),
+        "bureau_register": role in COUNTY_ROLES,
+        "bureau_register_read": role == Role.SYSTEM_ADMIN or (role == Role.SUPERVISOR and own),
+        "bureau_register_manage": role == Role.SYSTEM_ADMIN,
     }[rule]
 
 
@@ -288,6 +305,12 @@ def world():
                                                  supervisors=[first, second])
         data[key]["notice"] = notice_approve(actor=second, notice=notice_draft(
             actor=first, bureau=bureau, title=f"{key}通报", body="正文", scope="internal", agencies=[agency]))
+    # The register of supervisors: the bureau's (own) and another county's bureau (other).
+    far_bureau = agency_make(name="杭锦旗司法局", is_judicial_bureau=True, region_code="150625")
+    for key, supervisor in (("own", first.supervisor), ("other", supervisor_user_make(bureau=far_bureau).supervisor)):
+        data[key]["bureau"] = supervisor.bureau
+        data[key]["registry_supervisor"] = supervisor
+        data[key]["supervision_certificate"] = supervisor.certificates.get()
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -322,7 +345,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
              "document": "document_id", "draft": "draft_id", "user": "user_id",
              "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
              "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
-             "notice": "notice_id"}[subject]
+             "notice": "notice_id", "bureau": "agency_id", "registry_supervisor": "supervisor_id",
+             "supervision_certificate": "certificate_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

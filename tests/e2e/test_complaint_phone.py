@@ -7,10 +7,9 @@ import shutil
 
 import pytest
 
-from sanxiang.supervision.complaint_services import _matter_state_set_for_complaint
 from sanxiang.supervision.models import Complaint
 from tests.e2e.test_portal_phone import PHONE, assert_chinese, assert_fits
-from tests.supervision.complaint_support import desk_public
+from tests.supervision.complaint_support import complaint_matter_move, desk_public
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
@@ -61,7 +60,7 @@ def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(browser_page, live_se
     assert_fits(page, "tracking")
     assert_chinese(page, "tracking")
 
-    _matter_state_set_for_complaint(matter=complaint.matter, state="accepted", actor=desk.first)
+    complaint_matter_move(desk, complaint, to="accepted")
     page.get_by_label("受理编号").fill(number)
     page.get_by_label("查询码").fill(code)
     page.get_by_role("button", name="查询").click()

@@ -41,6 +41,25 @@ def complaint_file(desk: Desk, **fields) -> ComplaintReceipt:
     return complaint_submit(submission(desk, **fields))
 
 
+def complaint_matter_move(desk: Desk, complaint, *, to: str, close_reason: str = "other") -> None:
+    """Move the complaint's supervision matter to the state `to` through part A's services, as the
+    pair of supervisors would on the desk: assign the pair, then accept (`accepted`), accept and
+    conclude (`concluded`), or close without supervising it, with `close_reason` (`closed`). Each
+    service publishes the complaint's public status in its own transaction."""
+    from sanxiang.supervision import services
+
+    matter = complaint.matter
+    services.matter_pair_assign(matter=matter, users=[desk.first, desk.second], actor=desk.first)
+    if to == "closed":
+        services.matter_close(matter=matter, reason=close_reason, actor=desk.first)
+        return
+    services.matter_accept(matter=matter, actor=desk.first)
+    if to == "concluded":
+        services.matter_conclude(matter=matter, outcome="已责令改正。", actor=desk.first)
+    elif to != "accepted":
+        raise ValueError(f"no path to {to}")
+
+
 def form_token(client: Client, url: str) -> str:
     html = client.get(url).content.decode()
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

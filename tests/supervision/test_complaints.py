@@ -17,8 +17,8 @@ from sanxiang.procedure.violations import Refused
 from sanxiang.public_events import ComplaintRefused
 from sanxiang.publication.complaints import public_complaint_find
 from sanxiang.publication.models import PublicComplaint
+from sanxiang.supervision import services
 from sanxiang.supervision.complaint_services import (
-    _matter_state_set_for_complaint,
     complaint_answer_set,
     complaint_receive,
 )
@@ -28,6 +28,7 @@ from tests.supervision.complaint_support import (
     NAME,
     PHONE,
     complaint_file,
+    complaint_matter_move,
     desk_public,
     form_token,
     valid_id_number,
@@ -149,11 +150,11 @@ def test_public_status_follows_the_matter_and_shows_the_public_answer_only():
     desk = desk_public()
     receipt = complaint_file(desk)
     complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
-    _matter_state_set_for_complaint(matter=complaint.matter, state="accepted", actor=desk.first)
+    complaint_matter_move(desk, complaint, to="accepted")
     row = PublicComplaint.objects.get(receipt_number=receipt.receipt_number)
     assert row.status_label == "已受理" and [h["status_label"] for h in row.history] == ["已收到", "已受理"]
     complaint_answer_set(complaint=complaint, actor=desk.first, public_outcome="已责令该局改正，并对执法人员批评教育。")
-    _matter_state_set_for_complaint(matter=complaint.matter, state="concluded", actor=desk.first)
+    services.matter_conclude(matter=complaint.matter, outcome="已责令改正。", actor=desk.first)
     row.refresh_from_db()
     assert row.status_label == "已办结" and row.outcome.startswith("已责令")
     assert Entry.objects.filter(kind="supervision.complaint_status_published").count() == 4
@@ -164,7 +165,8 @@ def test_a_refusal_shows_its_category_only():
     receipt = complaint_file(desk, pending_remedy="litigation")
     complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
     complaint_answer_set(complaint=complaint, actor=desk.first, not_accepted_reason="pending_remedy")
-    _matter_state_set_for_complaint(matter=complaint.matter, state="not_accepted", actor=desk.first)
+    # 第三十三条: part A closes the matter of a dispute in litigation as not supervised again.
+    complaint_matter_move(desk, complaint, to="closed", close_reason="in_litigation")
     row = PublicComplaint.objects.get(receipt_number=receipt.receipt_number)
     assert row.status_label == "不予受理" and "第三十三条" in row.reason
 

@@ -58,3 +58,19 @@ def test_a_recused_supervisor_is_refused_and_another_pair_may_act():
     refused = supervisors_check(users=[desk.first, desk.second], on=TODAY, recused_user_ids=recused)
     assert codes(refused) == ["supervisor.recused"] and refused[0].legal_basis == SUPERVISOR_RECUSAL
     assert supervisors_check(users=[third, desk.second], on=TODAY, recused_user_ids=recused) == []
+
+
+def test_a_supervisor_taken_off_post_is_refused_and_acts_again_once_back_in_post():
+    """A platform rule (not an article): the bureau's register marks a supervisor off post (离岗, with
+    a reason); their still-valid certificate does not let them act; back in post, they may."""
+    from sanxiang.procedure.supervision.rules import SUPERVISOR_OFF_POST_BASIS
+    from sanxiang.registry.services import supervisor_update
+
+    desk = desk_make()
+    supervisor_update(actor=None, supervisor=desk.second.supervisor, is_active=False, reason="借调市局")
+    refused = supervisors_check(users=[desk.first, desk.second], on=TODAY)
+    assert codes(refused) == ["supervisor.off_post"]
+    assert "赵监督已离岗" in refused[0].message and refused[0].legal_basis == SUPERVISOR_OFF_POST_BASIS
+    assert refused[0].legal_basis.startswith("平台规则")
+    supervisor_update(actor=None, supervisor=desk.second.supervisor, is_active=True)
+    assert supervisors_check(users=[desk.first, desk.second], on=TODAY) == []

@@ -67,6 +67,22 @@ class OfficerLoginForm(forms.Form):
         self.fields["officer"].queryset = officers
 
 
+class SupervisorAccountLinkForm(forms.Form):
+    """Link an existing supervisor account of the bureau to a supervisor of the register."""
+
+    user = forms.ModelChoiceField(label=_("已有的监督人员账号"), queryset=User.objects.none())
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+
+
+class SupervisorLoginForm(forms.Form):
+    """Give a supervisor of the register a new login (a temporary password, shown once)."""
+
+    username = forms.CharField(label=_("用户名"), max_length=150)
+
+
 class AdminUserCreationForm(UserCreationForm):
     """Django's admin "add user" form, with the role and agency, checked by the same rules as
     `user_create` (which the admin then calls), so that a refusal shows beside its field instead of

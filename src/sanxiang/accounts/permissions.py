@@ -75,6 +75,18 @@ def user_sees_full_officer_id_number(user: User, agency_id: int) -> bool:
     return user.is_authenticated and user.role == Role.AGENCY_ADMIN and user.agency_id == agency_id
 
 
+def user_can_read_supervisors(user: User, bureau_id: int) -> bool:
+    """The register of a judicial bureau's supervisors and their supervision certificates: the
+    bureau's own supervisors and administrator, and system administrators; never another county's
+    bureau, and never an enforcement agency (系统权限规则). Changing it is `user_can_manage_staff`
+    of the bureau (its administrator)."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.SYSTEM_ADMIN:
+        return True
+    return user.role in (Role.SUPERVISOR, Role.AGENCY_ADMIN) and user.agency_id == bureau_id
+
+
 def user_sees_full_party_id_number(user: User, agency_id: int) -> bool:
     """The agency that handles the party needs the full number for its documents."""
     return user.is_authenticated and user.role in AGENCY_ROLES and user.agency_id == agency_id

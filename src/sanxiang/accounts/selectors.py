@@ -27,3 +27,13 @@ def officers_without_login(*, viewer: User) -> QuerySet[Officer]:
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def supervisor_accounts(*, supervisor_ids: list[int]) -> dict[int, User]:
+    """The login of each supervisor of the registry that has one (one query)."""
+    return {u.supervisor_id: u for u in User.objects.filter(supervisor_id__in=supervisor_ids)}
+
+
+def supervisor_accounts_unlinked(*, bureau_id: int) -> QuerySet[User]:
+    """The bureau's supervisor accounts not yet linked to a supervisor of the registry."""
+    return User.objects.filter(role=Role.SUPERVISOR, agency_id=bureau_id, supervisor__isnull=True).order_by("username")

@@ -184,6 +184,56 @@ def user_login_create(*, actor: User, officer: Officer, role: str, username: str
 
 
 @transaction.atomic
+def user_supervisor_link(*, actor: User, user: User, supervisor: Supervisor) -> User:
+    """Link a supervisor account of the bureau (role 监督人员, no supervisor yet) to the supervisor of
+    the registry it acts as: the pair check then reads that person's supervision certificate. The
+    bureau's administrator (or a system administrator) does it; ledgered."""
+    if not user_can_manage_staff(actor, supervisor.bureau_id):
+        raise PermissionDenied("只有本单位管理员可以关联监督人员的登录账号")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    violations = []
+    if user.role != Role.SUPERVISOR:
+        violations.append(Violation("user.supervisor_role", "只有监督人员账号可以对应监督人员", RULE, "user"))
+    if user.agency_id != supervisor.bureau_id:
+        violations.append(Violation("user.supervisor_bureau", "该账号不属于本司法行政部门", RULE, "user"))
+    if user.supervisor_id is not None and user.supervisor_id != supervisor.pk:
+        violations.append(Violation("user.linked", f"账号“{user.username}”已对应其他监督人员", RULE, "user"))
+    if User.objects.filter(supervisor=supervisor).exclude(pk=user.pk).exists():
+        violations.append(Violation("user.supervisor_taken", f"监督人员“{supervisor.name}”已有登录账号", RULE, "user"))
+    if violations:
+        raise Refused(violations)
+    if user.supervisor_id == supervisor.pk:
+        return user
+    user.supervisor = supervisor
+    user.save(update_fields=["supervisor"])
+    entry_append(
+        event=LedgerEvent(EventKind.USER_SUPERVISOR_LINKED, {"username": user.username, "supervisor": supervisor.pk},
+                          user.agency_id, subject=f"user:{user.pk}"),
+        actor=actor,
+    )
+    return user
+
+
+def supervisor_login_create(*, actor: User, supervisor: Supervisor, username: str) -> tuple[User, str]:
+    """The bureau's administrator gives a supervisor of its register a login (role 监督人员, which
+    logs in with a second factor). The password is temporary: shown once, changed at first login."""
+    if not user_can_manage_staff(actor, supervisor.bureau_id):
+        raise PermissionDenied("只有本单位管理员可以为监督人员开通账号")
+    password = password_temporary_generate()
+    user = user_create(
+        actor=actor,
+        username=username.strip(),
+        password=password,
+        role=Role.SUPERVISOR,
+        agency=supervisor.bureau,
+        supervisor=supervisor,
+        display_name=supervisor.name,
+        must_change_password=True,
+    )
+    return user, password
+
+
+@transaction.atomic
 def user_password_reset(*, actor: User, user: User) -> str:
     """A forgotten password, reset by the user's administrator: a temporary password, shown once
     to the administrator, that the user must replace at the next login. The lockout of the name

@@ -55,6 +55,8 @@ class EventKind(StrEnum):
     # registry: the judicial bureau's supervisors and their supervision certificates
     SUPERVISOR_CREATED = "registry.supervisor_created"
     SUPERVISION_CERTIFICATE_SAVED = "registry.supervision_certificate_saved"
+    SUPERVISOR_UPDATED = "registry.supervisor_updated"
+    USER_SUPERVISOR_LINKED = "accounts.user_supervisor_linked"
 
     # supervision: matters, triage, measures, read grants, marks (issue 14, part A)
     SUPERVISION_MATTER_OPENED = "supervision.matter_opened"

@@ -200,7 +200,21 @@ def supervisor_created_event(*, supervisor: Supervisor) -> LedgerEvent:
     return LedgerEvent(EventKind.SUPERVISOR_CREATED, payload, supervisor.bureau_id, subject=f"supervisor:{supervisor.pk}")
 
 
-def supervision_certificate_saved_event(*, certificate: SupervisionCertificate, bureau_id: int) -> LedgerEvent:
+def supervisor_updated_event(*, supervisor: Supervisor, changed: list[str], reason: str = "") -> LedgerEvent:
+    payload = {
+        "bureau": supervisor.bureau_id,
+        "changed": sorted(changed),
+        "name": supervisor.name,
+        "id_number": _fingerprint(supervisor.id_number),
+        "post": supervisor.post,
+        "is_active": supervisor.is_active,
+    } | ({"reason": reason.strip()} if reason.strip() else {})
+    return LedgerEvent(EventKind.SUPERVISOR_UPDATED, payload, supervisor.bureau_id, subject=f"supervisor:{supervisor.pk}")
+
+
+def supervision_certificate_saved_event(
+    *, certificate: SupervisionCertificate, bureau_id: int, reason: str = ""
+) -> LedgerEvent:
     payload = {
         "supervisor": certificate.supervisor_id,
         "number": certificate.number,
@@ -208,7 +222,7 @@ def supervision_certificate_saved_event(*, certificate: SupervisionCertificate, 
         "valid_from": certificate.valid_from.isoformat(),
         "valid_to": certificate.valid_to.isoformat(),
         "status": certificate.status,
-    }
+    } | ({"reason": reason.strip()} if reason.strip() else {})
     return LedgerEvent(
         EventKind.SUPERVISION_CERTIFICATE_SAVED, payload, bureau_id, subject=f"supervision_certificate:{certificate.pk}"
     )

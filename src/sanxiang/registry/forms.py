@@ -5,7 +5,16 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.procedure.citations import LEGAL_BASIS_EXAMPLE
-from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
+from sanxiang.registry.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    Matter,
+    Officer,
+    Party,
+    SupervisionCertificate,
+    Supervisor,
+)
 
 
 class ParseOnlyModelForm(forms.ModelForm):
@@ -78,3 +87,29 @@ class PartyForm(ParseOnlyModelForm):
     class Meta:
         model = Party
         fields = ["kind", "name", "credit_code", "legal_representative", "id_type", "id_number", "phone", "address"]
+
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class SupervisorForm(ParseOnlyModelForm):
+    reason = forms.CharField(label=_("离岗理由"), required=False, help_text=_("取消“在岗”时必须填写"))
+
+    class Meta:
+        model = Supervisor
+        fields = ["name", "id_number", "post", "is_active"]
+
+
+class SupervisionCertificateForm(ParseOnlyModelForm):
+    """Number, issuer and dates; the status changes on its own page (暂扣、注销 need a reason)."""
+
+    class Meta:
+        model = SupervisionCertificate
+        fields = ["number", "issuing_authority", "valid_from", "valid_to"]
+        widgets = {"valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET}
+
+
+class SupervisionCertificateStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("证件状态"), choices=CertificateStatus.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("暂扣或注销时必须填写，记入台账"))

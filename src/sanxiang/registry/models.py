@@ -304,6 +304,13 @@ class Supervisor(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:supervisor_detail", args=[self.pk])
+
+    @property
+    def id_number_masked(self) -> str:
+        return identifiers.id_number_mask(self.id_number) if self.id_number else ""
+
 
 class SupervisionCertificate(models.Model):
     """A 行政执法监督检查证件: checked on the day a supervisor acts, as an officer's 执法证 is."""
@@ -333,3 +340,6 @@ class SupervisionCertificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:supervisor_detail", args=[self.supervisor_id])

@@ -34,6 +34,7 @@ user_can_edit_agency: Slot[UserAgencyCheck] = Slot("registry: user_can_edit_agen
 user_can_manage_staff: Slot[UserAgencyCheck] = Slot("registry: user_can_manage_staff")
 user_can_manage_parties: Slot[UserAgencyCheck] = Slot("registry: user_can_manage_parties")
 user_sees_full_officer_id_number: Slot[UserAgencyCheck] = Slot("registry: user_sees_full_officer_id_number")
+user_can_read_supervisors: Slot[UserAgencyCheck] = Slot("registry: user_can_read_supervisors")
 
 SLOTS = {
     slot.name.removeprefix("registry: "): slot
@@ -45,6 +46,7 @@ SLOTS = {
         user_can_manage_staff,
         user_can_manage_parties,
         user_sees_full_officer_id_number,
+        user_can_read_supervisors,
     )
 }
 

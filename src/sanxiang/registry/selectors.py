@@ -10,8 +10,22 @@ from django.http import Http404
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.registry_rules import certificate_problems_on, officer_problems_on
 from sanxiang.procedure.team import Finding, team_health
-from sanxiang.registry.models import Agency, Certificate, Matter, Officer, Party
-from sanxiang.registry.permissions import Actor, user_can_read_agency, user_reads_all_agencies
+from sanxiang.registry.models import (
+    Agency,
+    Certificate,
+    CertificateStatus,
+    Matter,
+    Officer,
+    Party,
+    SupervisionCertificate,
+    Supervisor,
+)
+from sanxiang.registry.permissions import (
+    Actor,
+    user_can_read_agency,
+    user_can_read_supervisors,
+    user_reads_all_agencies,
+)
 
 
 def agency_list(*, viewer: Actor, search: str = "") -> QuerySet[Agency]:
@@ -241,3 +255,66 @@ def officer_choice_list(*, viewer: Actor, agency: Agency, on: dt.date, search: s
     )
     warning_days = _warning_days(on=on, region=agency.region_code)
     return [officer_choice(o, on=on, region=agency.region_code, warning_days=warning_days) for o in officers]
+
+
+# --- the judicial bureau's supervisors ----------------------------------------------------------
+# Only the bureau's own people (and system administrators) read its register; another county's
+# supervisors, or an agency's users, are told it does not exist (404).
+
+
+def supervisor_bureaus(*, viewer: Actor) -> QuerySet[Agency]:
+    """The judicial bureaus whose supervisors the viewer may read."""
+    bureaus = Agency.objects.filter(is_judicial_bureau=True).order_by("name")
+    if not viewer.is_authenticated:
+        return bureaus.none()
+    if user_can_read_supervisors(viewer, 0):  # no bureau has the id 0: only who reads every bureau passes
+        return bureaus
+    if viewer.agency_id is None or not user_can_read_supervisors(viewer, viewer.agency_id):
+        return bureaus.none()
+    return bureaus.filter(pk=viewer.agency_id)
+
+
+def supervisor_list(*, viewer: Actor, search: str = "") -> QuerySet[Supervisor]:
+    supervisors = (
+        Supervisor.objects.filter(bureau__in=supervisor_bureaus(viewer=viewer))
+        .select_related("bureau")
+        .prefetch_related("certificates")
+        .order_by("bureau__name", "-is_active", "name", "id")
+    )
+    if search:
+        supervisors = supervisors.filter(
+            Q(name__icontains=search) | Q(post__icontains=search) | Q(certificates__number__icontains=search)
+        ).distinct()
+    return supervisors
+
+
+def supervisor_get(*, viewer: Actor, supervisor_id: int) -> Supervisor:
+    try:
+        supervisor = Supervisor.objects.select_related("bureau").prefetch_related("certificates").get(pk=supervisor_id)
+    except Supervisor.DoesNotExist as missing:
+        raise Http404 from missing
+    if not user_can_read_supervisors(viewer, supervisor.bureau_id):
+        raise Http404
+    return supervisor
+
+
+def supervision_certificate_get(*, viewer: Actor, certificate_id: int) -> SupervisionCertificate:
+    try:
+        certificate = SupervisionCertificate.objects.select_related("supervisor__bureau").get(pk=certificate_id)
+    except SupervisionCertificate.DoesNotExist as missing:
+        raise Http404 from missing
+    if not user_can_read_supervisors(viewer, certificate.supervisor.bureau_id):
+        raise Http404
+    return certificate
+
+
+def supervision_certificate_state(certificate: SupervisionCertificate, *, on: dt.date) -> tuple[str, bool]:
+    """The certificate as a reader sees it on `on` (its label, and whether it lets its holder act),
+    by the rule the pair check applies (`procedure.supervision.rules`): its status, then its dates."""
+    if certificate.status != CertificateStatus.VALID:
+        return str(CertificateStatus(certificate.status).label), False
+    if on < certificate.valid_from:
+        return "尚未生效", False
+    if on > certificate.valid_to:
+        return "已过期", False
+    return "有效", True

@@ -19,6 +19,7 @@ from sanxiang.registry.models import (
     Agency,
     AgencyStatus,
     Certificate,
+    CertificateStatus,
     IdentityDocumentType,
     Matter,
     Officer,
@@ -417,30 +418,81 @@ def supervisor_create(*, actor: Actor | None, bureau: Agency, **fields: Any) -> 
     return supervisor
 
 
+SUPERVISOR_FIELDS = ("name", "id_number", "post", "is_active")
+SUPERVISOR_RULE = "平台规则：监督人员名册由司法行政部门管理员维护"
+SUPERVISION_CERTIFICATE_RULE = "平台规则：监督检查证件的状态变化须记明理由，注销的证件不再变更"
+
+
+@transaction.atomic
+def supervisor_update(*, actor: Actor | None, supervisor: Supervisor, reason: str = "", **fields: Any) -> Supervisor:
+    """Change a supervisor's record: name, ID number, post, and whether they are in post (在岗).
+    Taking a supervisor off post needs a reason, recorded in the ledger; they may be put back."""
+    if actor is not None:
+        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), "只有本单位管理员可以修改监督人员")
+    unknown = set(fields) - set(SUPERVISOR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown supervisor fields: {sorted(unknown)}")
+    if "id_number" in fields:
+        fields["id_number"] = identifiers.id_number_normalize(fields["id_number"])
+    supervisor = Supervisor.objects.select_for_update().get(pk=supervisor.pk)
+    changed = _apply(supervisor, fields)
+    if not changed:
+        return supervisor
+    violations = _merge(identifiers.id_number_validate(supervisor.id_number), _model_violations(supervisor))
+    if "is_active" in changed and not supervisor.is_active and not reason.strip():
+        violations.append(Violation("supervisor.reason_required", "监督人员离岗需要说明理由", SUPERVISOR_RULE, "reason"))
+    if violations:
+        raise Refused(violations)
+    supervisor.save()
+    entry_append(
+        event=events.supervisor_updated_event(supervisor=supervisor, changed=changed, reason=reason), actor=actor
+    )
+    return supervisor
+
+
 @transaction.atomic
 def supervision_certificate_save(
-    *, actor: Actor | None, supervisor: Supervisor, certificate: SupervisionCertificate | None = None, **fields: Any
+    *, actor: Actor | None, supervisor: Supervisor, certificate: SupervisionCertificate | None = None,
+    reason: str = "", **fields: Any
 ) -> SupervisionCertificate:
-    """Record a new supervision certificate of the supervisor, or change one (its status, its dates)."""
+    """Record a new supervision certificate of the supervisor, or change one (its status, its dates).
+    Suspending (暂扣) or revoking (注销) a certificate needs a reason, recorded in the ledger; a revoked
+    certificate is not changed again (a new one is recorded instead)."""
     if actor is not None:
         permission_require(user_can_manage_staff(actor, supervisor.bureau_id), "只有本单位管理员可以登记监督检查证件")
     unknown = set(fields) - set(SUPERVISION_CERTIFICATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown supervision certificate fields: {sorted(unknown)}")
+    violations: list[Violation] = []
     if certificate is None:
         certificate = SupervisionCertificate(supervisor=supervisor, **fields)
+        status_changed = certificate.status != CertificateStatus.VALID
     else:
         certificate = SupervisionCertificate.objects.select_for_update().get(pk=certificate.pk, supervisor=supervisor)
-        if not _apply(certificate, fields):
+        was_revoked = certificate.status == CertificateStatus.REVOKED
+        changed = _apply(certificate, fields)
+        if not changed:
             return certificate
-    violations = _model_violations(certificate)
+        if was_revoked:
+            violations.append(
+                Violation("certificate.revoked", "该监督检查证已注销，不能再修改；如需持证，请登记新证件",
+                          SUPERVISION_CERTIFICATE_RULE, "status")
+            )
+        status_changed = "status" in changed
+    violations = _merge(violations, _model_violations(certificate))
     if not violations and certificate.valid_to < certificate.valid_from:
         violations = [Violation("certificate.period", "证件有效期的截止日期不能早于起始日期", FORM_BASIS, "valid_to")]
+    if status_changed and certificate.status != CertificateStatus.VALID and not reason.strip():
+        violations.append(
+            Violation("certificate.reason_required", "暂扣或注销监督检查证需要说明理由", SUPERVISION_CERTIFICATE_RULE, "reason")
+        )
     if violations:
         raise Refused(violations)
     certificate.save()
     entry_append(
-        event=events.supervision_certificate_saved_event(certificate=certificate, bureau_id=supervisor.bureau_id),
+        event=events.supervision_certificate_saved_event(
+            certificate=certificate, bureau_id=supervisor.bureau_id, reason=reason
+        ),
         actor=actor,
     )
     return certificate

@@ -241,16 +241,6 @@ def complaint_answer_set(
     return complaint
 
 
-def _matter_state_set_for_complaint(*, matter: Matter, state: str, actor: User | None, on: dt.date | None = None) -> None:
-    """STAND-IN for part A's triage services (accept, transfer, close …), used by the demo and the
-    tests of part D only: sets the matter's state and publishes the complaint's status (whose ledger
-    entry records the state). Lead: remove at the merge and use part A's services."""
-    with transaction.atomic():
-        Matter.objects.filter(pk=matter.pk).update(state=state)
-        matter.state = state
-        complaint_status_publish(matter=matter, on=on, actor=actor)
-
-
 def complaint_submit_from_portal(submission: ComplaintSubmission, *, on: dt.date | None = None) -> ComplaintReceipt:
     """The provider of `public_events.complaint_submit` (installed in SupervisionConfig.ready): the
     portal's complaint, registered; refusals come back as Chinese messages by field."""

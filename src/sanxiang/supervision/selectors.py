@@ -26,7 +26,8 @@ def supervisor_snapshots(*, users: Iterable[User], on: dt.date) -> list[Supervis
     users = list(users)
     supervisor_ids = [u.supervisor_id for u in users if u.supervisor_id]
     by_supervisor: dict[int, list[SupervisionCertificate]] = {}
-    for certificate in SupervisionCertificate.objects.filter(supervisor_id__in=supervisor_ids).order_by("-valid_to", "-id"):
+    for certificate in (SupervisionCertificate.objects.filter(supervisor_id__in=supervisor_ids)
+                        .select_related("supervisor").order_by("-valid_to", "-id")):
         by_supervisor.setdefault(certificate.supervisor_id, []).append(certificate)
     snapshots = []
     for user in users:
@@ -41,6 +42,7 @@ def supervisor_snapshots(*, users: Iterable[User], on: dt.date) -> list[Supervis
                 certificate_status=chosen.status if chosen else "valid",
                 valid_from=chosen.valid_from if chosen else None,
                 valid_to=chosen.valid_to if chosen else None,
+                in_post=chosen.supervisor.is_active if chosen else True,
             )
         )
     return snapshots

@@ -3,14 +3,13 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.access.permissions import user_can_read_access_log
-from sanxiang.accounts.models import AGENCY_ROLES, Role
+from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.review.permissions import (
     user_can_read_parameters,
     user_can_read_review_supervision,
     user_has_review_desk,
 )
-from sanxiang.supervision.inbox import complaint_inbox_applies
 from sanxiang.web.inbox import request_inbox_count
 
 
@@ -43,22 +42,14 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:supervision", _("法制审核统计")))
     if user_can_read_parameters(user):
         nav.append(("review:parameters", _("待核实参数")))
-    if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 14, part B
-        nav.append(("supervision:instrument_list", _("监督文书")))
-        nav.append(("supervision:notice_list", _("通报")))
-    if user.role in (Role.SUPERVISOR, Role.AGENCY_HEAD):  # issue 14, part B
-        nav.append(("supervision:proposal_list", _("处理执法人员建议")))
-    nav.append(("supervision:desk", _("行政执法监督")))  # supervision: each user sees their own matters
+    # issue 14: every supervision page (matters, complaints, instruments, filings, coordination, 通报,
+    # proposals, referrals, the supervisors' register) is reached from one page that shows what waits.
+    nav.append(("web:supervision_hub", _("行政执法监督")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),
         ("publication:annual", _("年度执法数据")),
     ]
-    if complaint_inbox_applies(user):  # issue 14, part D
-        nav.append(("supervision:complaint_list", _("投诉举报")))
-    if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
-        nav.append(("supervision:filing_list", _("重大决定备案")))  # issue 14, part C
-        nav.append(("supervision:coordination_list", _("执法协调")))  # issue 14, part C
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
@@ -69,7 +60,11 @@ def navigation(request: HttpRequest) -> dict:
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
     # The inbox's count is read when a page shows the navigation, once per request.
     badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}
+    # A page of the supervision app is under the hub's entry (the navigation marks it as current).
+    match = getattr(request, "resolver_match", None)
+    section = "web:supervision_hub" if match is not None and match.namespace == "supervision" else ""
     return {
+        "nav_section": section,
         "nav": [(name, label, badges.get(name)) for name, label in nav],
         "role_label": user.get_role_display(),
     }

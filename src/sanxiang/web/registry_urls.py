@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sanxiang.web import registry_excel_views as excel_views
+from sanxiang.web import registry_supervisor_views as supervisor_views
 from sanxiang.web import registry_views as views
 
 app_name = "registry"
@@ -31,4 +32,16 @@ urlpatterns = [
     path("import/", excel_views.registry_import_page, name="import"),
     path("export/<str:kind>.xlsx", excel_views.registry_export_download, name="export"),
     path("template/<str:kind>.xlsx", excel_views.registry_template_download, name="template"),
+    # The judicial bureau's supervisors and their supervision certificates
+    path("supervisors/", supervisor_views.supervisor_list, name="supervisor_list"),
+    path("agencies/<int:agency_id>/supervisors/new/", supervisor_views.supervisor_create, name="supervisor_create"),
+    path("supervisors/<int:supervisor_id>/", supervisor_views.supervisor_detail, name="supervisor_detail"),
+    path("supervisors/<int:supervisor_id>/edit/", supervisor_views.supervisor_edit, name="supervisor_edit"),
+    path("supervisors/<int:supervisor_id>/account/", supervisor_views.supervisor_account, name="supervisor_account"),
+    path("supervisors/<int:supervisor_id>/certificates/new/", supervisor_views.supervision_certificate_create,
+         name="supervision_certificate_create"),
+    path("supervision-certificates/<int:certificate_id>/edit/", supervisor_views.supervision_certificate_edit,
+         name="supervision_certificate_edit"),
+    path("supervision-certificates/<int:certificate_id>/status/", supervisor_views.supervision_certificate_status,
+         name="supervision_certificate_status"),
 ]

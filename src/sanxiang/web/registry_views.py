@@ -16,6 +16,7 @@ from sanxiang.accounts.permissions import (
     user_can_edit_agency,
     user_can_manage_parties,
     user_can_manage_staff,
+    user_can_read_supervisors,
     user_can_register_agencies,
     user_reads_all_agencies,
     user_sees_full_officer_id_number,
@@ -98,6 +99,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
             "matter_count": selectors.matter_list(viewer=request.user, agency_id=agency.pk).count(),
             "can_edit": user_can_edit_agency(request.user, agency.pk),
             "can_manage_staff": user_can_manage_staff(request.user, agency.pk),
+            "reads_supervisors": agency.is_judicial_bureau and user_can_read_supervisors(request.user, agency.pk),
         },
     )
 

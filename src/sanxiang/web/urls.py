@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("staff/", views.home, name="home"),
     path("staff/inbox/", views.inbox, name="inbox"),
+    path("staff/supervision-overview/", views.supervision_hub, name="supervision_hub"),
 ]

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from sanxiang.accounts.models import Role
 from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, request_inbox
 from sanxiang.web.selectors import home_context
+from sanxiang.web.supervision_hub import supervision_hub_entries
 
 # The homes that list the user's queues (the inbox's groups, the first few of each).
 HOMES_WITH_QUEUES = (Role.AGENCY_HEAD, Role.REVIEWER)
@@ -30,3 +31,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {"inbox": inbox, "chosen": chosen, "groups": [chosen] if chosen else inbox.groups,
          "shown": None if chosen else SHOWN_ON_INBOX},
     )
+
+
+@login_required
+def supervision_hub(request: HttpRequest) -> HttpResponse:
+    """行政执法监督: the supervision pages the user may open, with what waits on each."""
+    entries = supervision_hub_entries(user=request.user, inbox=request_inbox(request))
+    return render(request, "web/supervision_hub.html", {"entries": entries})

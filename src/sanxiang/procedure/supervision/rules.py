@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.supervision.basis import SUPERVISOR_RECUSAL
-from sanxiang.procedure.violations import Violation
+from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
 
 class MatterSource(StrEnum):
@@ -56,6 +56,11 @@ class SupervisorSnapshot:
     certificate_status: str = "valid"  # valid | suspended | revoked
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    in_post: bool = True  # False: taken off post (离岗) in the bureau's register
+
+
+# A platform rule: the register marks who is off post; their certificate may still run.
+SUPERVISOR_OFF_POST_BASIS = f"{PLATFORM_PREFIX}：离岗的监督人员不参加行政执法监督"
 
 
 def supervisor_certificate_problems(supervisor: SupervisorSnapshot, on: dt.date, *, basis: str) -> list[Violation]:
@@ -113,6 +118,9 @@ def supervisors_violations(
             )
         )
     for supervisor in distinct.values():
+        if not supervisor.in_post:
+            violations.append(Violation("supervisor.off_post", f"{supervisor.name}已离岗，不能参加行政执法监督",
+                                        SUPERVISOR_OFF_POST_BASIS))
         violations.extend(supervisor_certificate_problems(supervisor, on, basis=basis))
         if supervisor.user_id in recused_user_ids:
             violations.append(
