@@ -4,7 +4,7 @@ then overdue."""
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanxiang.procedure.evaluation.reminders import OVERDUE, certificate_ladder, ladder_stage
@@ -20,6 +20,7 @@ def test_the_ladder_is_a_parameter_labelled_a_platform_rule():
     assert certificate_ladder(on=dt.date(2026, 6, 15)) == LADDER
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(last_day=days, on=days)
 def test_every_day_falls_on_the_right_rung(last_day, on):
     left = (last_day - on).days
@@ -38,6 +39,7 @@ def test_every_day_falls_on_the_right_rung(last_day, on):
         assert stage.days_left == left
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(last_day=days, on=days, later=st.integers(min_value=1, max_value=400))
 def test_the_rungs_only_go_down_as_the_days_pass(last_day, on, later):
     """A later day is on the same rung or a nearer one: a reminder never goes back up the ladder."""
