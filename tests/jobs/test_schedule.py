@@ -78,6 +78,14 @@ def test_the_apps_register_the_periodic_work_of_the_platform():
     assert all(t.label and t.period.label for t in periodic_tasks())
 
 
+def test_every_registered_task_runs_on_a_fresh_installation():
+    """The apps' tasks, run as the scheduler runs them (their own tests cover what each does)."""
+    names = [t.name for t in periodic_tasks()]
+    outcomes = schedule_tick(now=at(2026, 6, 15, 23), tasks=names)
+    assert sorted(o.task for o in outcomes) == sorted(names)
+    assert [(o.task, o.summary) for o in outcomes if not o.ok] == []
+
+
 # --- when a period is due ------------------------------------------------------------------------
 
 
