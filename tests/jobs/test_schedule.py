@@ -12,6 +12,9 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from sanxiang.jobs import schedule
 from sanxiang.jobs.models import RunState, ScheduledRun
@@ -350,3 +353,35 @@ def test_the_servers_thread_ticks_at_once_and_stops(purge_after, task_of):
         schedule.schedule_runner_stop(runner)
     assert not runner.is_alive()
     assert ran.days == [timezone.localdate()]
+
+
+# --- the rule of catch-up, over any pattern of ticks (a property of `periods_due`) --------------------------
+
+PERIODS = [Daily(at=dt.time(6, 0)), Monthly(day=1, at=dt.time(1, 0)), Monthly(day=31, at=dt.time(23, 0))]
+
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(period=st.sampled_from(PERIODS), catch_up=st.integers(min_value=1, max_value=40),
+       gaps=st.lists(st.integers(min_value=0, max_value=60 * 24 * 80), min_size=1, max_size=25))
+def test_whatever_the_ticks_each_period_runs_once_in_order_and_none_within_reach_is_missed(period, catch_up, gaps):
+    """Ticks at any times (gaps in minutes: a server up, down for weeks, ticking twice a minute):
+    every period runs at most once, oldest first; and every period between the first run and the
+    last tick is run unless the server was away for more than `catch_up` periods at a stretch."""
+    task = PeriodicTask(name="t", label="t", period=period, run=str, catch_up=catch_up)
+    now = dt.datetime(2026, 1, 1, 0, 0)
+    last, ran, longest_away = None, [], 0
+    for gap in gaps:
+        now += dt.timedelta(minutes=gap)
+        due = periods_due(task, local_now=now, last_on=last)
+        if last is not None:
+            waiting = [d for d in period.occurrences(last + dt.timedelta(days=1), now.date())
+                       if dt.datetime.combine(d, period.at) <= now]
+            longest_away = max(longest_away, len(waiting))
+        assert due == sorted(due) and all(last is None or d > last for d in due)
+        assert len(due) <= (1 if last is None else catch_up)
+        ran += due
+        last = due[-1] if due else last
+    assert len({period.key(d) for d in ran}) == len(ran)  # at most once per period
+    if ran and longest_away <= catch_up:
+        expected = [d for d in period.occurrences(ran[0], now.date()) if dt.datetime.combine(d, period.at) <= now]
+        assert ran == expected
