@@ -20,9 +20,9 @@ from sanxiang.accounts.permissions import permission_require, user_reads_all_age
 from sanxiang.evaluation import reminder_selectors
 from sanxiang.evaluation.reminder_services import reminder_dismiss
 from sanxiang.inputs import id_from_query
-from sanxiang.jobs.models import RunState, ScheduledRun
+from sanxiang.jobs.models import RunState
 from sanxiang.jobs.schedule import periodic_task_get, scheduled_run_retry
-from sanxiang.jobs.selectors import schedule_overview
+from sanxiang.jobs.selectors import schedule_overview, task_runs
 from sanxiang.procedure.evaluation.reminders import REMINDER_KIND_LABELS
 
 RUNS_PAGE_SIZE = 50
@@ -73,12 +73,10 @@ def schedule_task(request: HttpRequest, task: str) -> HttpResponse:
     except LookupError:
         raise Http404 from None
     state = request.GET.get("state", "")
-    runs = ScheduledRun.objects.filter(task=task).order_by("-on", "-pk")
-    if state in RunState.values:
-        runs = runs.filter(state=state)
-    page = Paginator(runs, RUNS_PAGE_SIZE).get_page(id_from_query(request.GET.get("page")) or 1)
+    state = state if state in RunState.values else ""
+    page = Paginator(task_runs(task=task, state=state), RUNS_PAGE_SIZE).get_page(id_from_query(request.GET.get("page")) or 1)
     return render(request, "evaluation/schedule_task.html", {
-        "task": periodic, "page": page, "state": state if state in RunState.values else "",
+        "task": periodic, "page": page, "state": state,
         "state_label": dict(RunState.choices).get(state, ""), "admin": request.user.role == Role.SYSTEM_ADMIN,
     })
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from sanxiang.jobs.models import RunState, ScheduledRun
 from sanxiang.jobs.schedule import SCHEDULE_ATTEMPTS_MAX, PeriodicTask, periodic_tasks
@@ -55,6 +55,7 @@ def schedule_overview(*, failures_limit: int = 50) -> ScheduleOverview:
     )
 
 
-def task_runs(*, task: str, limit: int = 100) -> list[ScheduledRun]:
-    """A task's runs, the latest period first (one query)."""
-    return list(ScheduledRun.objects.filter(task=task).order_by("-on", "-pk")[:limit])
+def task_runs(*, task: str, state: str = "") -> QuerySet[ScheduledRun]:
+    """A task's runs (those in `state`, if one is given), the latest period first: for a paginated list."""
+    runs = ScheduledRun.objects.filter(task=task).order_by("-on", "-pk")
+    return runs.filter(state=state) if state else runs
