@@ -74,7 +74,8 @@ def schedule_task(request: HttpRequest, task: str) -> HttpResponse:
         raise Http404 from None
     state = request.GET.get("state", "")
     state = state if state in RunState.values else ""
-    page = Paginator(task_runs(task=task, state=state), RUNS_PAGE_SIZE).get_page(id_from_query(request.GET.get("page")) or 1)
+    runs = task_runs(task=task, state=state)
+    page = Paginator(runs, RUNS_PAGE_SIZE).get_page(id_from_query(request.GET.get("page")) or 1)
     return render(request, "evaluation/schedule_task.html", {
         "task": periodic, "page": page, "state": state,
         "state_label": dict(RunState.choices).get(state, ""), "admin": request.user.role == Role.SYSTEM_ADMIN,

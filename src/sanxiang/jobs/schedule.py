@@ -140,7 +140,8 @@ class Monthly:
 
     @property
     def label(self) -> str:
-        return f"每月{self.day}日{self.at:%H:%M}"
+        short = "（当月没有这一天的为月末）" if self.day > 28 else ""
+        return f"每月{self.day}日{self.at:%H:%M}{short}"
 
     @property
     def span_days(self) -> int:
