@@ -172,6 +172,10 @@ URL_MATRIX = {
     "registry:supervision_certificate_create": ("registry_supervisor", "bureau_register_manage"),
     "registry:supervision_certificate_edit": ("supervision_certificate", "bureau_register_manage"),
     "registry:supervision_certificate_status": ("supervision_certificate", "bureau_register_manage"),
+    # issue 15, item 9: each user's own reminders; the scheduled tasks for the bureau and the administrators
+    "evaluation:reminder_list": (None, "any"),
+    "evaluation:schedule": (None, "county"),
+    "evaluation:schedule_task": ("schedule_task", "county"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -184,6 +188,9 @@ POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset", "accounts:
              "supervision:matter_act"}
 # Part B's POST-only forms: test_supervision_post_forms_only_for_the_bureaus_supervisors below.
 POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
+# Issue 15, item 9: dismissing a reminder (tests/evaluation/test_reminders.py tries another agency's and
+# another county's) and retrying a failed scheduled run (test_schedule_retry_only_for_system_administrators).
+POST_ONLY |= {"evaluation:reminder_dismiss", "evaluation:schedule_retry"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -221,7 +228,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision"):
+                      "supervision", "evaluation"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
@@ -329,6 +336,8 @@ class _Upload(io.BytesIO):
 def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject is None:
         return reverse(name)
+    if subject == "schedule_task":  # a task every installation has
+        return reverse(name, kwargs={"task": "sessions_clear"})
     if subject == "kind":
         return reverse(name, kwargs={"kind": "officers"})
     if subject == "instrument_matter":  # a matter of the bureau about the agency
@@ -481,3 +490,17 @@ def test_supervision_post_forms_only_for_the_bureaus_supervisors(client, world, 
     approved = Notice.objects.get(pk=draft.pk).approved_on is not None
     # The supervisor of the matrix drafted the notice: the drafter may not approve it.
     assert (decided, approved) == (role == Role.SUPERVISOR, False), role
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_schedule_retry_only_for_system_administrators(client, world, role):
+    """Retrying a failed scheduled run (issue 15, item 9): the system administrators only."""
+    from sanxiang.jobs.models import RunState, ScheduledRun
+
+    _, users = world
+    run = ScheduledRun.objects.create(task="sessions_clear", period_key="2026-03-06", on=dt.date(2026, 3, 6),
+                                      state=RunState.FAILED, attempts=3, error="RuntimeError")
+    client.force_login(users[role])
+    response = client.post(reverse("evaluation:schedule_retry", args=[run.pk]))
+    run.refresh_from_db()
+    assert (response.status_code == 302, run.attempts == 0) == (role == Role.SYSTEM_ADMIN,) * 2, role

@@ -88,8 +88,3 @@ class EventBus:
             else:
                 transaction.on_commit(partial(subscription.handler, event), robust=True)
 
-
-# The `serve` command (web) starts the server's periodic work in the background; the app that owns
-# that work (maintenance, web's sibling) installs the function that starts it and returns its
-# thread. Not installed: the server serves, and the work is left to cron (README, "Commands").
-server_periodic_work: Slot[Callable[[], Any]] = Slot("serve: the server's periodic work")

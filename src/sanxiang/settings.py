@@ -236,6 +236,20 @@ SANXIANG_DOCUMENT_COPIES = env.str("SANXIANG_DOCUMENT_COPIES", default="backgrou
 # The server's job runner looks for due jobs at least this often (seconds); it is also woken by
 # every commit that enqueues one.
 SANXIANG_JOBS_POLL_SECONDS = env.float("SANXIANG_JOBS_POLL_SECONDS", default=30.0)
+# Scheduled work (jobs.schedule): `sanxiang serve` and `sanxiang demo` run it in a background thread
+# that looks every SANXIANG_SCHEDULE_POLL_SECONDS; SANXIANG_SCHEDULE=off leaves it to cron (`sanxiang tick`).
+SANXIANG_SCHEDULE = env.bool("SANXIANG_SCHEDULE", default=True)
+SANXIANG_SCHEDULE_POLL_SECONDS = env.float("SANXIANG_SCHEDULE_POLL_SECONDS", default=60.0)
+# Reminders (evaluation.reminders) are also e-mailed to their recipients when e-mail is configured:
+# EMAIL_HOST set (Django's SMTP settings), or SANXIANG_REMINDER_EMAIL=on with another EMAIL_BACKEND.
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sanxiang@localhost")
+SANXIANG_REMINDER_EMAIL = env.bool("SANXIANG_REMINDER_EMAIL", default=bool(EMAIL_HOST))
 
 SANXIANG_EVIDENCE_MAX_BYTES = env.int("SANXIANG_EVIDENCE_MAX_BYTES", default=8 * 1024**3)
 SANXIANG_EVIDENCE_UPLOAD_HOURS = env.int("SANXIANG_EVIDENCE_UPLOAD_HOURS", default=72)

@@ -117,6 +117,30 @@ def test_team_health_finds_each_kind_of_problem(demo):
 
 
 @pytest.mark.django_db
+def test_the_certificate_reminders_of_the_demo_county(demo):
+    """Issue 15, item 9: the day's certificate reminders remind of each officer's latest valid
+    certificate on a rung of the ladder (90 days before its end, or past it), to the agency's head
+    and the county's 司法局; a renewed certificate's lapsed predecessor is not reminded of."""
+    from sanxiang.evaluation.models import Reminder
+    from sanxiang.evaluation.reminder_selectors import reminders_waiting
+    from sanxiang.evaluation.reminder_services import certificate_reminders_refresh
+
+    certificate_reminders_refresh(on=TODAY)
+    reminded = set(Reminder.objects.values_list("subject_id", flat=True))
+    latest = {}
+    for c in Certificate.objects.filter(status="valid", officer__status="active").order_by("officer_id", "-valid_to", "-pk"):
+        latest.setdefault(c.officer_id, c)
+    expected = {c.pk for c in latest.values() if c.valid_to <= TODAY + dt.timedelta(days=90)}
+    assert reminded == expected and expected
+    assert any(c.valid_to < TODAY for c in latest.values() if c.pk in expected)  # overdue ones too
+    assert any(c.valid_to >= TODAY for c in latest.values() if c.pk in expected)  # and expiring ones
+    supervisor = User.objects.get(role=Role.SUPERVISOR)
+    assert {r.subject_id for r in reminders_waiting(user=supervisor, limit=10_000)} == expected
+    head = User.objects.get(role=Role.AGENCY_HEAD)
+    assert {r.agency_id for r in reminders_waiting(user=head, limit=10_000)} <= {head.agency_id}
+
+
+@pytest.mark.django_db
 def test_every_account_logs_in_with_its_password(demo):
     assert [a.role for a in demo.accounts] == [r.value for r in Role]
     assert len({a.username for a in demo.accounts}) == len(demo.accounts)

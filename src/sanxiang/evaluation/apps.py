@@ -9,4 +9,8 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part subscribes to the events it needs here (one block per part).
-        pass
+
+        # Part: scheduled work and reminders (issue 15, item 9).
+        from sanxiang.evaluation.schedule import evaluation_tasks_register
+
+        evaluation_tasks_register()

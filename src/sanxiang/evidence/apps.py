@@ -13,3 +13,7 @@ class EvidenceConfig(AppConfig):
         from sanxiang.ledger.verification import verification_check_register
 
         verification_check_register(evidence_files_check)
+        # Abandoned uploads expire by the scheduler (jobs.schedule), daily.
+        from sanxiang.evidence.schedule import evidence_tasks_register
+
+        evidence_tasks_register()

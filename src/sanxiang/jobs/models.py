@@ -41,3 +41,43 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic task for one period (`schedule.py`). The row is the claim: whoever
+    inserts (task, period_key) first runs the task for that period, every other server (or cron)
+    hits the unique constraint and leaves it, so a task runs at most once per period however many
+    servers share the database. A failed run keeps its row (its error, its attempts) and is taken
+    again by a conditional UPDATE, which also lets only one server retry it."""
+
+    task = models.CharField(_("定时任务"), max_length=64)
+    period_key = models.CharField(_("周期"), max_length=32)
+    on = models.DateField(_("运行日期"))  # the day the task ran for (passed to its function)
+    state = models.CharField(_("状态"), max_length=16, choices=RunState.choices, default=RunState.RUNNING)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=1)
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    retry_after = models.DateTimeField(_("最早重试时间"), null=True, blank=True)
+    summary = models.TextField(_("结果"), blank=True, default="")
+    error = models.TextField(_("错误"), blank=True, default="")
+    runner = models.CharField(_("运行者"), max_length=120, blank=True, default="")  # host:pid or "cron"
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period_key"], name="jobs_scheduled_run_once_per_period")
+        ]
+        indexes = [
+            models.Index(fields=["task", "-on"], name="jobs_sched_task_on"),
+            models.Index(fields=["state", "retry_after"], name="jobs_sched_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period_key} ({self.state})"

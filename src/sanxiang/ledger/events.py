@@ -90,6 +90,11 @@ class EventKind(StrEnum):
     SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"
     SUPERVISION_COMPLAINT_STATUS_PUBLISHED = "supervision.complaint_status_published"
 
+    # evaluation: reminders into the inbox (issue 15, item 9)
+    EVALUATION_REMINDER_RAISED = "evaluation.reminder_raised"
+    EVALUATION_REMINDER_CLOSED = "evaluation.reminder_closed"
+    EVALUATION_REMINDER_DISMISSED = "evaluation.reminder_dismissed"
+
 
 
 @dataclass(frozen=True)

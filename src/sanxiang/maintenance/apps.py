@@ -7,8 +7,7 @@ class MaintenanceConfig(AppConfig):
     verbose_name = "运维（备份与恢复、每日维护）"
 
     def ready(self) -> None:
-        # `sanxiang serve` starts the daily work in the background (web cannot import its sibling).
-        from sanxiang.hooks import server_periodic_work
-        from sanxiang.maintenance.daily import periodic_work_start
+        # The daily work (expired sessions, signed checkpoints) runs through the scheduler.
+        from sanxiang.maintenance.daily import maintenance_tasks_register
 
-        server_periodic_work.install(periodic_work_start)
+        maintenance_tasks_register()

@@ -58,6 +58,11 @@ class PublicationConfig(AppConfig):
 
         post_save.connect(_case_saved, sender=Case, dispatch_uid="publication-annual-acts")
         post_migrate.connect(_annual_projection_fill, sender=self)
+        # Take-downs and the 事前 refresh run by the scheduler (jobs.schedule), daily.
+        from sanxiang.publication.schedule import publication_tasks_register
+
+        publication_tasks_register()
+
         from sanxiang.projections import Projection, projection_register
         from sanxiang.publication.annual import annual_projection_check, annual_projection_rebuild
 

@@ -39,6 +39,10 @@ class SupervisionConfig(AppConfig):
         permissions.case_ids_granted.install(
             lambda user: selectors.case_ids_granted(user=user, at=timezone.now())
         )
+        # Platform alerts become matters by the scheduler (jobs.schedule), daily.
+        from sanxiang.supervision.schedule import supervision_tasks_register
+
+        supervision_tasks_register()
 
 
 

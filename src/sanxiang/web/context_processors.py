@@ -56,6 +56,8 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("registry:import", _("导入导出")))
     if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
         nav.append(("accounts:users", _("账号管理")))
+    if user_reads_all_agencies(user):  # issue 15, item 9
+        nav.append(("evaluation:schedule", _("定时任务")))
     nav.append(("accounts:tokens", _("接口令牌")))
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
     # The inbox's count is read when a page shows the navigation, once per request.

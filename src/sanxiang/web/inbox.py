@@ -12,9 +12,14 @@ Who sees what follows the roles of the steps (`procedure.roles`) and the publica
 Supervision instruments (督办函、意见书 …): to answer or overdue for the agency's staff; reports to
 read, objections to answer and replies overdue for the supervisors (`supervision.inbox`).
 
+Reminders (提醒; issue 15, item 9): certificates expiring, reports and documents due, training
+short, for the user or their role in their agency (`evaluation.reminder_selectors`); each can be
+dismissed (知悉) from the inbox. One query more for the rows and one for the count.
+
 The inbox and its count read stored rows (the case projection's deadlines, the cases' stored
 facts, the drafts, the instruments), a fixed number of queries whatever the number of cases: the
-count in the navigation at most four (three for the cases' kinds, one for the instruments), and none more when the page already built the inbox (both are kept on
+count in the navigation at most five (three for the cases' kinds, one for the instruments, one for
+the reminders), and none more when the page already built the inbox (both are kept on
 the request).
 """
 
@@ -30,6 +35,8 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
+from sanxiang.evaluation.reminder_selectors import reminders_waiting, reminders_waiting_count  # issue 15
+from sanxiang.procedure.evaluation.reminders import REMINDER_KIND_LABELS
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
 from sanxiang.supervision import inbox as supervision_inbox  # issue 14
@@ -42,6 +49,7 @@ PUBLICATION = "publication"
 DEADLINE = "deadline"
 FINE = "fine"
 COMPLAINT = "complaint"  # issue 14, part D
+REMINDER = "reminder"  # issue 15, item 9
 KIND_LABELS: dict[str, str] = {
     OPENING: "立案审批",
     REVIEW: "法制审核",
@@ -53,7 +61,7 @@ KIND_LABELS: dict[str, str] = {
     supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
     supervision_inbox.COORDINATION: supervision_inbox.COORDINATION_LABEL,
     matter_inbox.MATTERS: matter_inbox.MATTERS_LABEL,
-} | supervision_inbox.KIND_LABELS
+} | supervision_inbox.KIND_LABELS | {REMINDER: "提醒"}
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
 SHOWN_ON_INBOX = 10
@@ -73,6 +81,7 @@ class InboxItem:
     estimated: bool = False
     detail: str = ""
     due_note: str = ""  # 已逾期3日 | 今日到期 | 还有2日
+    dismiss_url: str = ""  # a reminder: where to POST "知悉"
 
 
 def _due_note(due: dt.date | None, on: dt.date) -> str:
@@ -140,6 +149,7 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(supervision_inbox.COORDINATION)
     if matter_inbox.user_has_supervision_inbox(user):
         kinds.append(matter_inbox.MATTERS)
+    kinds.append(REMINDER)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
 
@@ -175,6 +185,15 @@ def _deadline_item(row: CaseDeadline, on: dt.date) -> InboxItem:
         since_label="逾期自" if overdue else "提醒自",
         since=row.due + dt.timedelta(days=1) if overdue else row.soon_from,
         due=row.due, overdue=overdue, estimated=row.estimated, due_note=_due_note(row.due, on),
+    )
+
+
+def _reminder_item(reminder, on: dt.date) -> InboxItem:
+    return InboxItem(
+        what=REMINDER_KIND_LABELS.get(reminder.kind, "提醒"), number="", title=reminder.title,
+        url=reminder.url or reverse("evaluation:reminder_list"), since_label="提醒于", since=reminder.raised_on,
+        due=reminder.due_on, overdue=reminder.due_on is not None and reminder.due_on < on, detail=reminder.detail,
+        due_note=_due_note(reminder.due_on, on), dismiss_url=reverse("evaluation:reminder_dismiss", args=[reminder.pk]),
     )
 
 
@@ -241,6 +260,8 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
     for kind, rows in supervision_inbox.notice_inbox(user=user).items():
         items[kind] = [InboxItem(what=r.what, number="通报", title=r.title, url=r.url, since_label="起草于", since=r.since)
                        for r in rows]
+    if REMINDER in kinds:
+        items[REMINDER] = [_reminder_item(r, on) for r in reminders_waiting(user=user)]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
 
 
@@ -270,6 +291,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
     if matter_inbox.MATTERS in kinds:
         total += matter_inbox.matters_waiting_count(user=user)
     total += supervision_inbox.notice_inbox_count(user=user)
+    if REMINDER in kinds:
+        total += reminders_waiting_count(user=user)
     return total
 
 

@@ -3,7 +3,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from sanxiang.hooks import server_periodic_work
 from sanxiang.privatefiles import data_dir_ensure, secret_key_read_or_create
 
 # What waitress takes from the reverse proxy, and only from the proxy's own address: the scheme
@@ -41,11 +40,13 @@ def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
     from waitress import serve
 
     from sanxiang.jobs.runner import job_runner_start
+    from sanxiang.jobs.schedule import schedule_runner_start
     from sanxiang.wsgi import application
 
-    # The daily work (expired sessions, ...) runs in the background, once a day across servers.
-    if server_periodic_work.installed:
-        server_periodic_work()
+    # The scheduled work (take-downs, alerts, reminders, expired sessions, ...) runs in the
+    # background, at most once per period across servers; SANXIANG_SCHEDULE=off leaves it to cron.
+    if settings.SANXIANG_SCHEDULE:
+        schedule_runner_start(poll=settings.SANXIANG_SCHEDULE_POLL_SECONDS)
     # Background work (documents' Word copies) runs inside the server by itself; with several
     # servers each runs its own runner and SKIP LOCKED gives every job to one of them.
     job_runner_start(poll=settings.SANXIANG_JOBS_POLL_SECONDS)

@@ -1,0 +1,20 @@
+"""The assessment work's scheduled tasks (`jobs.schedule`): every day, the certificate expiry
+ladder's reminders (issue 15, item 9). The other parts register theirs here too (the monthly
+reports' draft on the 1st and their reminder before the due day: see `jobs.schedule`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sanxiang.jobs.schedule import Daily, PeriodicTask, periodic_task_register
+
+
+def certificate_reminders(on: dt.date) -> str:
+    from sanxiang.evaluation.reminder_services import certificate_reminders_refresh
+
+    return certificate_reminders_refresh(on=on)
+
+
+def evaluation_tasks_register() -> None:
+    periodic_task_register(PeriodicTask(name="certificate_reminders", label="执法证件到期提醒",
+                                        period=Daily(at=dt.time(6, 0)), run=certificate_reminders))
