@@ -88,6 +88,12 @@ class EventKind(StrEnum):
     SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"
     SUPERVISION_COMPLAINT_STATUS_PUBLISHED = "supervision.complaint_status_published"
 
+    # evaluation: 制度文件 and 培训 (issue 15, items 5 and 6)
+    EVALUATION_DOCUMENT_SUBMITTED = "evaluation.document_submitted"
+    EVALUATION_DOCUMENT_REVIEWED = "evaluation.document_reviewed"
+    EVALUATION_TRAINING_RECORDED = "evaluation.training_recorded"
+    EVALUATION_TRAINING_ATTENDANCE = "evaluation.training_attendance"
+
 
 
 @dataclass(frozen=True)
