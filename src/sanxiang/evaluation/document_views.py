@@ -21,6 +21,7 @@ from sanxiang.evaluation.models import SystemDocumentStep
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import size_label
 from sanxiang.evidence.storage import blob_store_get
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.evaluation.documents import (
     DOCUMENT_ACTION_LABELS,
     DOCUMENT_KIND_LABELS,
@@ -70,11 +71,14 @@ def _add_violations(form: forms.Form, refusal: Refused) -> list:
 def document_checklist(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    rows = selectors.checklists(viewer=user, today=today)
     county = user_reads_all_agencies(user)
+    # The bureau sees the county's table; an agency's row opens its checklist (?agency=).
+    agency_id = id_from_query(request.GET.get("agency")) if county else None
+    rows = selectors.checklists(viewer=user, today=today, agency_id=agency_id)
     return render(request, "evaluation/document_checklist.html", {
         "rows": rows,
-        "county": county,
+        "county": county and agency_id is None,
+        "filtered": agency_id is not None,
         "kinds": [DOCUMENT_KIND_LABELS[k] for k in document_kinds_required(on=today)],
         "due_on": documents_due_on(on=today),
         "today": today,
