@@ -203,3 +203,15 @@ def test_the_bureaus_pages_cost_the_same_queries_for_a_bigger_county(client):
         grow()
     assert counts() == small
     assert TrainingAttendance.objects.count() == 5
+
+
+def test_the_bureau_opens_one_agencys_checklist_and_an_agency_only_ever_its_own(client):
+    county = county_make()
+    client.force_login(county.supervisor)
+    table = text_of(client.get(reverse("evaluation:document_checklist")))
+    assert county.agency.name in table and county.other.name in table and "逾期未报送" not in table
+    one = text_of(client.get(reverse("evaluation:document_checklist") + f"?agency={county.agency.pk}"))
+    assert county.agency.name in one and county.other.name not in one and "逾期未报送" in one
+    client.force_login(county.head)
+    own = text_of(client.get(reverse("evaluation:document_checklist") + f"?agency={county.other.pk}"))
+    assert county.agency.name in own and county.other.name not in own

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from sanxiang.portal.agencies import TYPE_LABELS, _size_label
 from sanxiang.publication.models import PublicAgency, PublicSystemDocument
-from sanxiang.publication.system_documents import public_system_document_open
+from sanxiang.publication.public_files import public_system_document_open
 
 TYPE_LABELS_MORE = {
     **TYPE_LABELS,

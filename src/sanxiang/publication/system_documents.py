@@ -1,16 +1,12 @@
 """制度文件 accepted by the judicial bureau, in the public read model (issue 15, item 5): the
 subscriber that writes a `PublicSystemDocument` when the evaluation app accepts a public document
-(`SystemDocumentPublished`, inside the accepting transaction; subscribed in `PublicationConfig.ready`),
-and the bytes of its file for the portal (publication may use the evidence store, below it; the
-portal imports this module, never the evidence app)."""
+(`SystemDocumentPublished`, inside the accepting transaction; subscribed in `PublicationConfig.ready`). The
+portal opens its file through `publication.public_files`, by digest."""
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from django.utils import timezone
 
-from sanxiang.evidence.storage import blob_store_get
 from sanxiang.public_events import SystemDocumentPublished
 from sanxiang.publication.models import PublicSystemDocument
 from sanxiang.publication.services import public_agency_get
@@ -37,8 +33,3 @@ def public_system_document_record(event: SystemDocumentPublished) -> PublicSyste
     }
     document, _created = PublicSystemDocument.objects.update_or_create(source_id=event.document_id, defaults=values)
     return document
-
-
-def public_system_document_open(*, document: PublicSystemDocument) -> BinaryIO:
-    """The bytes of `document`; FileNotFoundError if the store does not hold them."""
-    return blob_store_get().open(document.sha256)
