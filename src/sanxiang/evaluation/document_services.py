@@ -41,7 +41,8 @@ from sanxiang.supervision.filing_selectors import bureau_of_agency, user_is_bure
 SUBMITTING_ROLES = (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
 # Formats any reviewer (and, once public, any visitor) can open; judged from the bytes, never the name.
 ACCEPTED_TYPES = frozenset({"application/pdf", DOCX, XLSX, "image/jpeg", "image/png"})
-EVIDENCE_STEP = "evaluation:system_document"
+# The step the evidence list shows beside the file (as people read it: the list prints a step as stored).
+EVIDENCE_STEP = "制度文件报送"
 
 
 def _digest(text: str) -> str:

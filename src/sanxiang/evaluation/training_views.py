@@ -68,9 +68,12 @@ def session_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = selectors.sessions_for(viewer=request.user).filter(
         held_on__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))).order_by("-held_on", "-pk")
+    organiser_id = id_from_query(request.GET.get("organiser"))
+    if organiser_id is not None:  # the sessions behind an agency's figures in the summary
+        rows = rows.filter(organiser_id=organiser_id)
     page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "evaluation/training_list.html", {
-        "page": page, "year": year, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "page": page, "year": year, "organiser_id": organiser_id, "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         "may_record": services.user_may_organise(request.user), "basis": PLAN_TRAINING,
     })
 
