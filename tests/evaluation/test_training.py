@@ -91,6 +91,13 @@ def test_marking_attendees_sets_the_list_and_is_recorded():
         training_attendance_mark(actor=county.other_head, session=session, officer_ids=[stranger.pk])
     marks = payloads("evaluation.training_attendance")
     assert [len(m["added"]) for m in marks] == [2, 0] and marks[1]["removed"] == [{"officer": b.pk, "hours": "20.0"}]
+    # An attendee who has since left the agency's serving officers is not lost by marking again.
+    from sanxiang.registry.models import Officer
+
+    Officer.objects.filter(pk=a.pk).update(status="transferred")
+    c = officer_make(agency=county.agency)
+    assert training_attendance_mark(actor=county.head, session=session, officer_ids=[c.pk]) == (1, 0)
+    assert set(session.attendances.values_list("officer_id", flat=True)) == {a.pk, c.pk}
 
 
 def test_a_bureau_session_takes_officers_of_every_agency_of_its_county_only():

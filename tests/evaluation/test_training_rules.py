@@ -72,3 +72,5 @@ def test_hours_as_typed():
     assert hours_problem(None) == "学时应为数字，例如 2 或 1.5"
     assert hours_problem(Decimal("0.3")) == "学时以0.5为单位，例如 1.5"
     assert hours_problem(Decimal(5), at_most=Decimal(4)) == "学时不能超过4"
+    assert hours_problem(hours_parse("1e999999")) == "学时不能超过200"  # not an arithmetic error
+    assert hours_problem(hours_parse("1e-99999")) == "学时以0.5为单位，例如 1.5"

@@ -112,10 +112,13 @@ def _organiser_required(*, session: TrainingSession, actor: User) -> None:
 def training_attendance_mark(
     *, actor: User, session: TrainingSession, officer_ids: Iterable[int]
 ) -> tuple[int, int]:
-    """Make the attendees of `session` exactly `officer_ids` (marked on the page; each attended the
-    whole session): adds the new ones, removes the unmarked ones. Returns (added, removed)."""
+    """Make the attendees of `session` among the officers the page lists exactly `officer_ids`
+    (marked on the page; each attended the whole session): adds the new ones, removes the unmarked
+    ones. An attendee the page no longer lists (an officer since transferred or retired) is kept.
+    Returns (added, removed)."""
     _organiser_required(session=session, actor=actor)
     wanted = set(officer_ids)
+    listed = set(attendee_candidates(session=session).values_list("pk", flat=True))
     candidates = {o.pk: o for o in attendee_candidates(session=session).filter(pk__in=wanted)}
     strangers = wanted - set(candidates)
     if strangers:
@@ -123,7 +126,8 @@ def training_attendance_mark(
                                  "司法局组织的培训为本县在岗执法人员）", ATTENDEE_BASIS, "officers")])
     session = TrainingSession.objects.select_for_update().get(pk=session.pk)
     present = {a.officer_id: a for a in session.attendances.all()}
-    removed = [(officer_id, str(a.hours)) for officer_id, a in sorted(present.items()) if officer_id not in wanted]
+    removed = [(officer_id, str(a.hours)) for officer_id, a in sorted(present.items())
+               if officer_id not in wanted and officer_id in listed]
     if removed:
         TrainingAttendance.objects.filter(session=session, officer_id__in=[o for o, _h in removed]).delete()
     added = TrainingAttendance.objects.bulk_create([

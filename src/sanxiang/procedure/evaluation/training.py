@@ -73,10 +73,10 @@ def hours_problem(hours: Decimal | None, *, at_most: Decimal = HOURS_MAX) -> str
         return "学时应为数字，例如 2 或 1.5"
     if hours <= 0:
         return "学时应大于0"
+    if hours > at_most:  # before the remainder, which a huge exponent cannot compute
+        return f"学时不能超过{at_most.normalize():f}"
     if hours % HOURS_STEP:
         return f"学时以{HOURS_STEP}为单位，例如 1.5"
-    if hours > at_most:
-        return f"学时不能超过{at_most.normalize():f}"
     return None
 
 
