@@ -114,6 +114,9 @@ def test_bad_input_is_refused_with_every_reason_and_nothing_is_stored():
     assert [v.message for v in refused.value.violations] == ["上传的文件是空的，请重新选择"]
     with pytest.raises(Refused):
         system_document_submit(actor=county.head, kind="rules", title="制度", public=True, upload=None, on=ON)
+    with pytest.raises(Refused) as refused:  # PostgreSQL refuses NUL: a clear reason, not an error
+        system_document_submit(actor=county.head, kind="rules", title="制\x00度", public=True, upload=Upload(), on=ON)
+    assert [v.field for v in refused.value.violations] == ["title"]
     assert not SystemDocument.objects.exists() and not Entry.objects.filter(kind__startswith="evaluation.").exists()
 
 

@@ -18,6 +18,7 @@ from sanxiang.evaluation.models import SystemDocument, SystemDocumentStep
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.evidence.sniffing import DOCX, SNIFF_BYTES, XLSX, content_type_sniff, type_label
+from sanxiang.inputs import PLATFORM_RULE, text_problem
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.evaluation.documents import (
@@ -119,6 +120,9 @@ def system_document_submit(
         kinds_required=[k.value for k in document_kinds_required(on=on, region=region)],
     )
     violations += _file_violations(upload)
+    problem = text_problem((title or "").strip())
+    if problem:
+        violations.append(Violation("evaluation.document.title_text", f"标题{problem}", PLATFORM_RULE, "title"))
     bureau = bureau_of_agency(agency=actor.agency) if side == AGENCY else None
     if side == AGENCY and bureau is None:
         violations.append(Violation("evaluation.document.no_bureau", "本县尚未登记司法局，无法报送制度文件",
@@ -184,6 +188,9 @@ def system_document_review(
     if action not in (DocumentAction.ACCEPT, DocumentAction.RETURN):
         raise Refused([Violation("evaluation.document.action", "没有这项操作", INPUT_BASIS)])
     violations = document_action_violations(state=document.state, action=action, side=side, reason=reason)
+    problem = text_problem((reason or "").strip(), multiline=True)
+    if problem:
+        violations.append(Violation("evaluation.document.reason_text", f"退回理由{problem}", PLATFORM_RULE, "reason"))
     if violations:
         raise Refused(violations)
     reason = (reason or "").strip()
