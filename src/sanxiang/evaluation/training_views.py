@@ -24,6 +24,7 @@ from sanxiang.procedure.evaluation.training import (
     TRAINING_KIND_LABELS,
     hours_parse,
     required_hours_basis,
+    required_hours_unverified,
 )
 from sanxiang.procedure.violations import Refused
 
@@ -174,7 +175,8 @@ def training_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/training_summary.html", {
         "rows": rows, "compliance": compliance, "year": year,
         "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
-        "required_basis": required_hours_basis(), "basis": PLAN_TRAINING,
+        "required_basis": required_hours_basis(), "required_unverified": required_hours_unverified(),
+        "basis": PLAN_TRAINING,
     })
 
 

@@ -56,6 +56,11 @@ def required_hours_basis(parameters: ParameterSet | None = None) -> str:
     return (parameters or parameters_default())["evaluation.training.required_hours_per_year"].reference
 
 
+def required_hours_unverified(parameters: ParameterSet | None = None) -> bool:
+    """Whether the required hours still wait for the province's or county's rule (pages say so)."""
+    return (parameters or parameters_default())["evaluation.training.required_hours_per_year"].unverified
+
+
 def hours_parse(text: object) -> Decimal | None:
     """Hours as typed ("2", "1.5", 3): a Decimal, or None when it is not a number."""
     if isinstance(text, bool):
