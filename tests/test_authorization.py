@@ -8,6 +8,7 @@ page. The expected outcome of each cell is written here independently of
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import get_resolver, reverse
@@ -15,6 +16,8 @@ from django.urls import get_resolver, reverse
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
+from sanxiang.evaluation.document_services import system_document_submit
+from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
@@ -176,6 +179,17 @@ URL_MATRIX = {
     "evaluation:reminder_list": (None, "any"),
     "evaluation:schedule": (None, "county"),
     "evaluation:schedule_task": ("schedule_task", "county"),
+    # evaluation, issue 15 items 5-6: 制度文件 and 培训 (each user sees their agency's; the bureau its county's)
+    "evaluation:document_checklist": (None, "any"),
+    "evaluation:document_new": (None, "agency_head_admin"),
+    "evaluation:document_detail": ("system_document", "read"),
+    "evaluation:document_file": ("system_document_file", "read"),
+    "evaluation:training_list": (None, "any"),
+    "evaluation:training_new": (None, "training_organiser"),
+    "evaluation:training_template": (None, "training_organiser"),
+    "evaluation:training_summary": (None, "any"),
+    "evaluation:training_officers": (None, "any"),
+    "evaluation:training_detail": ("training_session", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -191,6 +205,9 @@ POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
 # Issue 15, item 9: dismissing a reminder (tests/evaluation/test_reminders.py tries another agency's and
 # another county's) and retrying a failed scheduled run (test_schedule_retry_only_for_system_administrators).
 POST_ONLY |= {"evaluation:reminder_dismiss", "evaluation:schedule_retry"}
+# Issue 15 items 5-6: test_evaluation_post_forms_only_for_their_side below.
+POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "evaluation:training_attendees",
+              "evaluation:training_import"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -221,6 +238,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "bureau_register": role in COUNTY_ROLES,
         "bureau_register_read": role == Role.SYSTEM_ADMIN or (role == Role.SUPERVISOR and own),
         "bureau_register_manage": role == Role.SYSTEM_ADMIN,
+        "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
     }[rule]
 
 
@@ -318,6 +336,15 @@ def world():
         data[key]["bureau"] = supervisor.bureau
         data[key]["registry_supervisor"] = supervisor
         data[key]["supervision_certificate"] = supervisor.certificates.get()
+    # Issue 15 items 5-6: a 制度文件 each agency submitted, and a training session each organised.
+    for key, agency in (("own", own), ("other", other)):
+        head = user_make(role=Role.AGENCY_HEAD, agency=agency)
+        data[key]["system_document"] = system_document_submit(
+            actor=head, kind="rules", title=f"{key}制度", public=True, upload=_Upload(b"%PDF-1.4\n%%EOF\n", "制度.pdf"),
+            on=dt.date(2026, 3, 6))
+        data[key]["training_session"] = training_session_record(
+            actor=head, kind="other", topic=f"{key}培训", held_on=dt.date(2026, 3, 6), hours=Decimal(2),
+            today=dt.date(2026, 3, 6))
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -347,6 +374,9 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject == "instrument_attachment":  # the file of the agency's report
         record = objects["instrument"].steps.get().files.get()
         return reverse(name, kwargs={"instrument_id": objects["instrument"].pk, "record_id": record.pk})
+    if subject == "system_document_file":
+        document = objects["system_document"]
+        return reverse(name, kwargs={"document_id": document.pk, "record_id": document.file_id})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
@@ -355,7 +385,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
              "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
              "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
              "notice": "notice_id", "bureau": "agency_id", "registry_supervisor": "supervisor_id",
-             "supervision_certificate": "certificate_id"}[subject]
+             "supervision_certificate": "certificate_id", "system_document": "document_id",
+             "training_session": "session_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
@@ -504,3 +535,29 @@ def test_schedule_retry_only_for_system_administrators(client, world, role):
     response = client.post(reverse("evaluation:schedule_retry", args=[run.pk]))
     run.refresh_from_db()
     assert (response.status_code == 302, run.attempts == 0) == (role == Role.SYSTEM_ADMIN,) * 2, role
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_evaluation_post_forms_only_for_their_side(client, world, role):
+    """Issue 15 items 5-6: reviewing a 制度文件 (the county bureau's supervisors), resubmitting one (its
+    agency's head or administrator, once returned), marking or importing the attendees of a session
+    (its organiser's head or administrator). Nobody else changes anything, and no other agency's."""
+    from sanxiang.evaluation.models import TrainingAttendance
+
+    data, users = world
+    client.force_login(users[role])
+    for target in ("own", "other"):
+        document, session = data[target]["system_document"], data[target]["training_session"]
+        client.post(reverse("evaluation:document_review", args=[document.pk]), {"action": "return", "reason": "请修改"})
+        document.refresh_from_db()
+        returned = document.state == "returned"
+        assert returned == (role == Role.SUPERVISOR), (role, target)
+        client.post(reverse("evaluation:document_resubmit", args=[document.pk]),
+                    {"upload": _Upload(b"%PDF-1.4\n%%EOF\n", "改.pdf")})
+        document.refresh_from_db()
+        assert (document.version == 2) == (returned and role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN)
+                                           and target == "own"), (role, target)
+        officer = data[target]["officer"]
+        client.post(reverse("evaluation:training_attendees", args=[session.pk]), {"officers": [officer.pk]})
+        marked = TrainingAttendance.objects.filter(session=session).exists()
+        assert marked == (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and target == "own"), (role, target)

@@ -163,3 +163,34 @@ def supervision_notice_published_subscribe(handler: Callable[[SupervisionNoticeP
 
 def supervision_notice_published_emit(event: SupervisionNoticePublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- evaluation: 制度文件 accepted by the judicial bureau (issue 15, item 5) ------------------------
+
+
+@dataclass(frozen=True)
+class SystemDocumentPublished:
+    """An agency's 制度文件 (a rule, list, service guide, flow chart or manual) that the judicial bureau
+    accepted and the agency chose to make public: what the portal's 事前 pages show and the digest of
+    the file they serve. A later accepted revision of the same document emits it again (same
+    `document_id`, next `version`) and replaces the public row."""
+
+    document_id: int
+    agency_id: int  # the registry's agency number (PublicAgency.source_id)
+    kind_label: str
+    title: str
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    version: int
+    accepted_on: dt.date
+    bureau_name: str
+
+
+def system_document_published_subscribe(handler: Callable[[SystemDocumentPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(SystemDocumentPublished, handler, atomic=True)
+
+
+def system_document_published_emit(event: SystemDocumentPublished) -> None:
+    PUBLIC_EVENTS.emit(event)

@@ -39,6 +39,7 @@ ALLOWED = (
     "sanxiang.public_events",
 )
 INTERNAL_TABLES = ("cases_", "registry_", "accounts_", "evidence_", "access_", "ledger_", "review_", "supervision_",
+                   "evaluation_",
                    "publication_publicationdraft", "auth_", "django_session")
 
 

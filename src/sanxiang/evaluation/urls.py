@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sanxiang.evaluation import views
+from sanxiang.evaluation import document_views, training_views, views
 
 app_name = "evaluation"
 
@@ -11,6 +11,22 @@ urlpatterns: list = []
 # Part: indicators and dashboard (issue 15, items 1-3)
 
 # Part: training and system documents (issue 15, items 5-6)
+urlpatterns += [
+    path("documents/", document_views.document_checklist, name="document_checklist"),
+    path("documents/new/", document_views.document_new, name="document_new"),
+    path("documents/<int:document_id>/", document_views.document_detail, name="document_detail"),
+    path("documents/<int:document_id>/review/", document_views.document_review, name="document_review"),
+    path("documents/<int:document_id>/resubmit/", document_views.document_resubmit, name="document_resubmit"),
+    path("documents/<int:document_id>/files/<int:record_id>/", document_views.document_file, name="document_file"),
+    path("training/", training_views.session_list, name="training_list"),
+    path("training/new/", training_views.session_new, name="training_new"),
+    path("training/summary/", training_views.training_summary, name="training_summary"),
+    path("training/officers/", training_views.training_officers, name="training_officers"),
+    path("training/template.xlsx", training_views.attendance_template, name="training_template"),
+    path("training/<int:session_id>/", training_views.session_detail, name="training_detail"),
+    path("training/<int:session_id>/attendees/", training_views.session_attendees, name="training_attendees"),
+    path("training/<int:session_id>/import/", training_views.session_import, name="training_import"),
+]
 
 # Part: scheduled work and reminders (issue 15, item 9)
 urlpatterns += [

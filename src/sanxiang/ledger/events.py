@@ -94,6 +94,11 @@ class EventKind(StrEnum):
     EVALUATION_REMINDER_RAISED = "evaluation.reminder_raised"
     EVALUATION_REMINDER_CLOSED = "evaluation.reminder_closed"
     EVALUATION_REMINDER_DISMISSED = "evaluation.reminder_dismissed"
+    # evaluation: 制度文件 and 培训 (issue 15, items 5 and 6)
+    EVALUATION_DOCUMENT_SUBMITTED = "evaluation.document_submitted"
+    EVALUATION_DOCUMENT_REVIEWED = "evaluation.document_reviewed"
+    EVALUATION_TRAINING_RECORDED = "evaluation.training_recorded"
+    EVALUATION_TRAINING_ATTENDANCE = "evaluation.training_attendance"
 
 
 

@@ -44,6 +44,11 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.supervision_notices import public_supervision_notice_record
 
         supervision_notice_published_subscribe(public_supervision_notice_record)
+        # 制度文件 accepted by the judicial bureau (issue 15, item 5), from the evaluation app's event.
+        from sanxiang.public_events import system_document_published_subscribe
+        from sanxiang.publication.system_documents import public_system_document_record
+
+        system_document_published_subscribe(public_system_document_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

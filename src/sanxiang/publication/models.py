@@ -101,6 +101,34 @@ class PublicDocument(models.Model):
         return self.title
 
 
+class PublicSystemDocument(models.Model):
+    """A 制度文件 the judicial bureau accepted and its agency made public (issue 15, item 5), as the
+    portal's 事前 pages show it. Written by the evaluation app's event (`SystemDocumentPublished`, in
+    the accepting transaction); an accepted revision replaces the row. Keyed by the document's number
+    as a plain integer, with no foreign key into internal tables; the file is named by its digest."""
+
+    source_id = models.BigIntegerField(_("制度文件来源编号"), unique=True)
+    agency = models.ForeignKey(PublicAgency, on_delete=models.CASCADE, related_name="system_documents")
+    kind_label = models.CharField(_("类别"), max_length=20)
+    title = models.CharField(_("标题"), max_length=200)
+    filename = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    version = models.PositiveIntegerField(_("版本"))
+    accepted_on = models.DateField(_("审查通过日期"))
+    bureau_name = models.CharField(_("审查机关"), max_length=100)
+    published_at = models.DateTimeField(_("发布时间"))
+
+    class Meta:
+        verbose_name = _("公开的制度文件（经司法局审查）")
+        verbose_name_plural = _("公开的制度文件（经司法局审查）")
+        ordering = ["agency_id", "kind_label", "-accepted_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class PublicCatalogue(models.Model):
     """A published version of an agency's catalogue of major decisions (重大执法决定法制审核目录清单),
     as the public reads it. Written when the review app publishes the version (the

@@ -50,6 +50,9 @@ def navigation(request: HttpRequest) -> dict:
         ("publication:dual_publicity", _("双公示数据")),
         ("publication:annual", _("年度执法数据")),
     ]
+    # issue 15, items 5 and 6: each user sees their own agency's (a supervisor, the county's)
+    nav.append(("evaluation:document_checklist", _("制度文件")))
+    nav.append(("evaluation:training_list", _("培训")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

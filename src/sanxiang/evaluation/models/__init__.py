@@ -1,6 +1,19 @@
 """The assessment tables, one module per part (indicators; training; system documents; reports; ...).
 Django finds them all through this package: each part adds its import line here."""
 
+from sanxiang.evaluation.models.documents import SystemDocument, SystemDocumentStep  # issue 15, item 5
 from sanxiang.evaluation.models.reminders import Reminder  # issue 15, item 9
+from sanxiang.evaluation.models.training import (  # issue 15, item 6
+    AttendanceSource,
+    TrainingAttendance,
+    TrainingSession,
+)
 
-__all__: list[str] = ["Reminder"]
+__all__: list[str] = [
+    "AttendanceSource",
+    "Reminder",
+    "SystemDocument",
+    "SystemDocumentStep",
+    "TrainingAttendance",
+    "TrainingSession",
+]
