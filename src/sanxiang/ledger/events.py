@@ -88,6 +88,10 @@ class EventKind(StrEnum):
     SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"
     SUPERVISION_COMPLAINT_STATUS_PUBLISHED = "supervision.complaint_status_published"
 
+    # evaluation: monthly progress reports (issue 15, item 4)
+    EVALUATION_REPORT_DRAFTED = "evaluation.report_drafted"
+    EVALUATION_REPORT_STEP = "evaluation.report_step"
+
 
 
 @dataclass(frozen=True)

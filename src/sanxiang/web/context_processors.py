@@ -59,6 +59,8 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
         nav.append(("supervision:filing_list", _("重大决定备案")))  # issue 14, part C
         nav.append(("supervision:coordination_list", _("执法协调")))  # issue 14, part C
+    if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 15, item 4
+        nav.append(("evaluation:report_list", _("工作月报")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
