@@ -105,9 +105,9 @@ def decisions_figures(*, agency_ids: list[int], month: ReportMonth) -> dict[int,
     tallies = {
         row["agency_id"]: row
         for row in _tallies(month).filter(agency_id__in=agency_ids).values("agency_id").annotate(
-            decided=Count("pk"), major=Count("pk", filter=Q(major=True)),
-            reviewed=Count("pk", filter=Q(major=True, reviewed=True)),
-            sent_back=Count("pk", filter=Q(major=True, sent_back=True)))
+            n_decided=Count("pk"), n_major=Count("pk", filter=Q(major=True)),
+            n_reviewed=Count("pk", filter=Q(major=True, reviewed=True)),
+            n_sent_back=Count("pk", filter=Q(major=True, sent_back=True)))
     }
     compulsory = dict(
         PublicationDraft.objects.filter(agency_id__in=agency_ids, decided_on__range=(month.first_day, month.last_day))
@@ -117,13 +117,13 @@ def decisions_figures(*, agency_ids: list[int], month: ReportMonth) -> dict[int,
     for agency_id in agency_ids:
         t = tallies.get(agency_id, {})
         result[agency_id] = [
-            Figure("decisions.penalty", "执法决定与法制审核", "本月作出的行政处罚决定", t.get("decided", 0)),
+            Figure("decisions.penalty", "执法决定与法制审核", "本月作出的行政处罚决定", t.get("n_decided", 0)),
             Figure("decisions.compulsory", "执法决定与法制审核", "本月作出的行政强制决定", compulsory.get(agency_id, 0)),
-            Figure("reviews.major", "执法决定与法制审核", "其中重大执法决定", t.get("major", 0)),
-            Figure("reviews.reviewed", "执法决定与法制审核", "重大执法决定决定前经法制审核", t.get("reviewed", 0)),
+            Figure("reviews.major", "执法决定与法制审核", "其中重大执法决定", t.get("n_major", 0)),
+            Figure("reviews.reviewed", "执法决定与法制审核", "重大执法决定决定前经法制审核", t.get("n_reviewed", 0)),
             Figure("reviews.unreviewed", "执法决定与法制审核", "重大执法决定未经法制审核",
-                   t.get("major", 0) - t.get("reviewed", 0)),
-            Figure("reviews.sent_back", "执法决定与法制审核", "法制审核曾退回或者不同意", t.get("sent_back", 0)),
+                   t.get("n_major", 0) - t.get("n_reviewed", 0)),
+            Figure("reviews.sent_back", "执法决定与法制审核", "法制审核曾退回或者不同意", t.get("n_sent_back", 0)),
         ]
     return result
 
@@ -154,10 +154,11 @@ def publications_figures(*, agency_ids: list[int], month: ReportMonth) -> dict[i
     rows = {
         row["agency_id"]: row
         for row in PublicationDraft.objects.filter(agency_id__in=agency_ids).values("agency_id").annotate(
-            **{key.split(".")[1]: Count("pk", filter=_publication_filter(key, month)) for key in PUBLICATION_LABELS})
+            **{f"n_{key.split('.')[1]}": Count("pk", filter=_publication_filter(key, month))
+               for key in PUBLICATION_LABELS})
     }
     return {
-        agency_id: [Figure(key, "行政执法公示", label, rows.get(agency_id, {}).get(key.split(".")[1], 0))
+        agency_id: [Figure(key, "行政执法公示", label, rows.get(agency_id, {}).get(f"n_{key.split('.')[1]}", 0))
                     for key, label in PUBLICATION_LABELS.items()]
         for agency_id in agency_ids
     }
