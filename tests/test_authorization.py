@@ -15,6 +15,8 @@ from django.urls import get_resolver, reverse
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
+from sanxiang.evaluation.models import MonthlyReport
+from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
@@ -158,6 +160,11 @@ URL_MATRIX = {
     "supervision:notice_list": (None, "any"),
     "supervision:notice_new": (None, "supervisors"),
     "supervision:notice_detail": ("notice", "read"),
+    # issue 15, item 4: monthly reports (an agency's own; the county's bureau reads every agency's)
+    "evaluation:report_list": (None, "any"),
+    "evaluation:report_detail": ("monthly_report", "read"),
+    "evaluation:report_figure": ("monthly_report_figure", "read"),
+    "evaluation:report_file": ("monthly_report_file", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -170,6 +177,8 @@ POST_ONLY = {"accounts:token_revoke", "accounts:user_password_reset", "accounts:
              "supervision:matter_act"}
 # Part B's POST-only forms: test_supervision_post_forms_only_for_the_bureaus_supervisors below.
 POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
+# The monthly reports' forms: tests/evaluation/test_report_pages.py tries them from every side.
+POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -204,7 +213,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision"):
+                      "supervision", "evaluation"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names
@@ -288,6 +297,10 @@ def world():
                                                  supervisors=[first, second])
         data[key]["notice"] = notice_approve(actor=second, notice=notice_draft(
             actor=first, bureau=bureau, title=f"{key}通报", body="正文", scope="internal", agencies=[agency]))
+    # Issue 15, item 4: each agency's monthly report on March, drafted on 1 April.
+    report_drafts_create(on=dt.date(2026, 4, 1))
+    for key, agency in (("own", own), ("other", other)):
+        data[key]["monthly_report"] = MonthlyReport.objects.get(agency=agency, year=2026, month=3)
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -315,6 +328,10 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject == "instrument_attachment":  # the file of the agency's report
         record = objects["instrument"].steps.get().files.get()
         return reverse(name, kwargs={"instrument_id": objects["instrument"].pk, "record_id": record.pk})
+    if subject == "monthly_report_figure":
+        return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "key": "cases.registered"})
+    if subject == "monthly_report_file":
+        return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "fmt": "pdf"})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
@@ -322,7 +339,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
              "document": "document_id", "draft": "draft_id", "user": "user_id",
              "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
              "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
-             "notice": "notice_id"}[subject]
+             "notice": "notice_id", "monthly_report": "report_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
