@@ -10,7 +10,12 @@ import pytest
 from django.core.management import call_command
 
 from sanxiang.evaluation.models import MonthlyReport, ReportStep
-from sanxiang.evaluation.report_figures import FIGURE_PROVIDERS, Figure, figure_provider_register, figures_compute
+from sanxiang.evaluation.report_figures import (
+    FIGURE_PROVIDERS,
+    Figure,
+    figure_provider_register,
+    figures_compute,
+)
 from sanxiang.evaluation.report_selectors import bureau_month, report_figure_lines, report_figure_records
 from sanxiang.evaluation.report_services import (
     report_comment,
