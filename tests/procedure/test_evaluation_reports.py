@@ -7,7 +7,7 @@ another day. A report not submitted by the due day is overdue from the next day.
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sanxiang.procedure.evaluation.reports import (
@@ -53,6 +53,7 @@ def test_reports_are_drafted_on_the_1st_for_the_previous_month():
     assert report_month_drafted_on(on=dt.date(2026, 12, 2)) is None
 
 
+@settings(deadline=None)  # a shared CI machine: no per-example time limit
 @given(due_on=days, today=days, submitted=st.one_of(st.none(), days))
 def test_overdue_exactly_when_unsubmitted_after_the_due_day(due_on, today, submitted):
     overdue = report_overdue(due_on=due_on, first_submitted_on=submitted, today=today)
@@ -63,6 +64,7 @@ def test_overdue_exactly_when_unsubmitted_after_the_due_day(due_on, today, submi
     assert not (overdue and report_submitted_late(due_on=due_on, first_submitted_on=submitted))
 
 
+@settings(deadline=None)  # a shared CI machine: no per-example time limit
 @given(day=days)
 def test_a_months_report_is_not_overdue_on_its_due_day_and_is_the_day_after(day):
     month = ReportMonth.of(day)
@@ -102,6 +104,7 @@ def test_only_the_bureaus_supervisors_receive_or_return(actor):
         assert codes == ["report.receiver"]
 
 
+@settings(deadline=None)  # a shared CI machine: no per-example time limit
 @given(state=st.sampled_from(list(ReportState)), action=st.sampled_from(list(ReportAction)),
        actor=st.sampled_from(list(ReportActor)))
 def test_an_action_is_allowed_exactly_when_listed(state, action, actor):
