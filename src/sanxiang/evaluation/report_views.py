@@ -70,16 +70,22 @@ def report_list(request: HttpRequest) -> HttpResponse:
         months = selectors.report_months(bureau=user.agency)
         month = _month_from_query(request.GET.get("month")) or (months[0] if months else ReportMonth.of(now).previous())
         rows = selectors.bureau_month(bureau=user.agency, month=month, today=now)
-        counts = {
-            "agencies": len(rows),
-            "submitted": sum(1 for r in rows if r.report and r.report.first_submitted_on),
-            "received": sum(1 for r in rows if r.report and r.report.state == ReportState.RECEIVED),
-            "overdue": sum(1 for r in rows if r.flags and r.flags.overdue),
+        # Each count opens the agencies it counts (?show=).
+        shown = {
+            "all": lambda r: True,
+            "submitted": lambda r: bool(r.report and r.report.first_submitted_on),
+            "received": lambda r: bool(r.report and r.report.state == ReportState.RECEIVED),
+            "overdue": lambda r: bool(r.flags and r.flags.overdue),
         }
+        counts = {key: sum(1 for r in rows if keep(r)) for key, keep in shown.items()}
+        show = request.GET.get("show", "all")
+        if request.GET.get("overdue") == "1":
+            show = "overdue"
+        keep = shown.get(show, shown["all"])
         return render(request, "evaluation/report_month.html", {
-            "rows": rows, "month": month, "months": months, "counts": counts, "today": now,
+            "rows": [r for r in rows if keep(r)], "month": month, "months": months, "counts": counts, "today": now,
             "month_value": f"{month.year}-{month.month:02d}", "due_basis": report_due_basis(),
-            "overdue_only": request.GET.get("overdue") == "1",
+            "show": show if show in shown else "all",
         })
     return render(request, "evaluation/report_list.html", {
         "reports": selectors.agency_reports(viewer=user, today=now), "today": now, "due_basis": report_due_basis(),
