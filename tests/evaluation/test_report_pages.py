@@ -133,6 +133,9 @@ def test_the_bureaus_month_flags_the_missing_report_on_the_26th_and_opens_a_matt
     assert response.status_code == 302
     theirs.refresh_from_db()
     assert response["Location"] == reverse("supervision:matter_detail", args=[theirs.matter_id])
+    # The matter's page links the report behind it.
+    matter_page = supervisor.get(response["Location"]).content.decode()
+    assert reverse("evaluation:report_detail", args=[theirs.pk]) in matter_page
     # Every count opens the agencies it counts.
     for show, expected in (("all", 2), ("submitted", 1), ("received", 0), ("overdue", 1)):
         html = supervisor.get(reverse("evaluation:report_list") + f"?month=2026-09&show={show}").content.decode()

@@ -9,4 +9,9 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part subscribes to the events it needs here (one block per part).
-        pass
+
+        # Part: monthly reports. A supervision matter opened on a late or missing report names it
+        # (origin "monthly_report:<id>"): the matter's page links the report through the desk's slot.
+        from sanxiang.supervision.selectors import ORIGIN_LINKS
+
+        ORIGIN_LINKS.setdefault("monthly_report", ("月报", "evaluation:report_detail"))
