@@ -248,3 +248,18 @@ def test_an_indicator_provider_plugs_its_figures_in():
                                "value": 0.9}
     finally:
         FIGURE_PROVIDERS.remove(timely_rate)
+
+
+def test_a_report_the_document_font_cannot_print_is_refused_before_it_is_frozen():
+    """The submitted report is printed (PDF): a character without a glyph would print as garbage, so
+    the submission is refused naming it, and nothing is frozen."""
+    county = county_make()
+    report_drafts_create(on=FIRST)
+    report = MonthlyReport.objects.get(agency=county.agency)
+    with pytest.raises(Refused) as refused:
+        report_submit(report=report, actor=county.head, on=D(2026, 10, 5), sections=WRITTEN | {"results": "成效显著😀"})
+    [violation] = refused.value.violations
+    assert violation.code == "report.unprintable" and "😀" in violation.message
+    report.refresh_from_db()
+    assert (report.state, report.figures_frozen_on) == ("draft", None)
+    report_submit(report=report, actor=county.head, on=D(2026, 10, 5), sections=WRITTEN)
