@@ -22,6 +22,7 @@ from sanxiang.evaluation import report_services as services
 from sanxiang.evaluation.report_documents import report_document
 from sanxiang.procedure.evaluation.reports import (
     REPORT_SECTION_LABELS,
+    REQUIRED_SECTIONS,
     ReportAction,
     ReportActor,
     ReportMonth,
@@ -43,8 +44,9 @@ class SectionsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, label in REPORT_SECTION_LABELS.items():
-            self.fields[str(key)] = forms.CharField(label=label, required=False, max_length=5000,
-                                                    widget=forms.Textarea(attrs={"rows": 4}))
+            self.fields[str(key)] = forms.CharField(
+                label=label, required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                help_text="报送时必填，没有的写“无”" if key in REQUIRED_SECTIONS else "可不填")
 
 
 class ActForm(forms.Form):
