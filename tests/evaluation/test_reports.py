@@ -263,3 +263,19 @@ def test_a_report_the_document_font_cannot_print_is_refused_before_it_is_frozen(
     report.refresh_from_db()
     assert (report.state, report.figures_frozen_on) == ("draft", None)
     report_submit(report=report, actor=county.head, on=D(2026, 10, 5), sections=WRITTEN)
+
+
+def test_the_inbox_holds_the_heads_reports_to_submit_and_the_bureaus_to_receive():
+    from sanxiang.evaluation.report_inbox import report_inbox_applies, report_inbox_count, report_inbox_rows
+
+    county = county_make()
+    report_drafts_create(on=FIRST)
+    mine = MonthlyReport.objects.get(agency=county.agency)
+    assert [r.pk for r in report_inbox_rows(user=county.head)] == [mine.pk]
+    assert report_inbox_count(user=county.first) == 0 and not report_inbox_applies(county.officer)
+    report_submit(report=mine, actor=county.head, on=D(2026, 10, 5), sections=WRITTEN)
+    assert report_inbox_count(user=county.head) == 0
+    assert [r.pk for r in report_inbox_rows(user=county.first)] == [mine.pk]
+    report_return(report=mine, actor=county.first, on=D(2026, 10, 6), reason="请补充")
+    assert (report_inbox_count(user=county.head), report_inbox_count(user=county.first)) == (1, 0)
+    assert report_inbox_count(user=county.other_head) == 1  # its own draft only
