@@ -17,6 +17,8 @@ from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
 from sanxiang.evaluation.document_services import system_document_submit
+from sanxiang.evaluation.models import MonthlyReport
+from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
@@ -190,6 +192,11 @@ URL_MATRIX = {
     "evaluation:training_summary": (None, "any"),
     "evaluation:training_officers": (None, "any"),
     "evaluation:training_detail": ("training_session", "read"),
+    # issue 15, item 4: monthly reports (an agency's own; the county's bureau reads every agency's)
+    "evaluation:report_list": (None, "any"),
+    "evaluation:report_detail": ("monthly_report", "read"),
+    "evaluation:report_figure": ("monthly_report_figure", "read"),
+    "evaluation:report_file": ("monthly_report_file", "read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -208,6 +215,8 @@ POST_ONLY |= {"evaluation:reminder_dismiss", "evaluation:schedule_retry"}
 # Issue 15 items 5-6: test_evaluation_post_forms_only_for_their_side below.
 POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "evaluation:training_attendees",
               "evaluation:training_import"}
+# The monthly reports' forms: tests/evaluation/test_report_pages.py tries them from every side.
+POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -345,6 +354,10 @@ def world():
         data[key]["training_session"] = training_session_record(
             actor=head, kind="other", topic=f"{key}培训", held_on=dt.date(2026, 3, 6), hours=Decimal(2),
             today=dt.date(2026, 3, 6))
+    # Issue 15, item 4: each agency's monthly report on March, drafted on 1 April.
+    report_drafts_create(on=dt.date(2026, 4, 1))
+    for key, agency in (("own", own), ("other", other)):
+        data[key]["monthly_report"] = MonthlyReport.objects.get(agency=agency, year=2026, month=3)
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -377,16 +390,37 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
     if subject == "system_document_file":
         document = objects["system_document"]
         return reverse(name, kwargs={"document_id": document.pk, "record_id": document.file_id})
+    if subject == "monthly_report_figure":
+        return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "key": "cases.registered"})
+    if subject == "monthly_report_file":
+        return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "fmt": "pdf"})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
-    kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
-             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id", "draft": "draft_id", "user": "user_id",
-             "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
-             "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
-             "notice": "notice_id", "bureau": "agency_id", "registry_supervisor": "supervisor_id",
-             "supervision_certificate": "certificate_id", "system_document": "document_id",
-             "training_session": "session_id"}[subject]
+    kwarg = {
+        "agency": "agency_id",
+        "officer": "officer_id",
+        "certificate": "certificate_id",
+        "matter": "matter_id",
+        "party": "party_id",
+        "case": "case_id",
+        "evidence": "record_id",
+        "document": "document_id",
+        "draft": "draft_id",
+        "user": "user_id",
+        "complaint": "complaint_id",
+        "instrument": "instrument_id",
+        "filing": "filing_id",
+        "coordination": "coordination_id",
+        "supervision_matter": "matter_id",
+        "proposal": "proposal_id",
+        "notice": "notice_id",
+        "bureau": "agency_id",
+        "registry_supervisor": "supervisor_id",
+        "supervision_certificate": "certificate_id",
+        "system_document": "document_id",
+        "training_session": "session_id",
+        "monthly_report": "report_id",
+    }[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 

@@ -14,3 +14,8 @@ class EvaluationConfig(AppConfig):
         from sanxiang.evaluation.schedule import evaluation_tasks_register
 
         evaluation_tasks_register()
+        # Part: monthly reports. A supervision matter opened on a late or missing report names it
+        # (origin "monthly_report:<id>"): the matter's page links the report through the desk's slot.
+        from sanxiang.supervision.selectors import ORIGIN_LINKS
+
+        ORIGIN_LINKS.setdefault("monthly_report", ("月报", "evaluation:report_detail"))

@@ -99,6 +99,9 @@ class EventKind(StrEnum):
     EVALUATION_DOCUMENT_REVIEWED = "evaluation.document_reviewed"
     EVALUATION_TRAINING_RECORDED = "evaluation.training_recorded"
     EVALUATION_TRAINING_ATTENDANCE = "evaluation.training_attendance"
+    # evaluation: monthly progress reports (issue 15, item 4)
+    EVALUATION_REPORT_DRAFTED = "evaluation.report_drafted"
+    EVALUATION_REPORT_STEP = "evaluation.report_step"
 
 
 

@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.access.permissions import user_can_read_access_log
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.review.permissions import (
     user_can_read_parameters,
@@ -53,6 +53,8 @@ def navigation(request: HttpRequest) -> dict:
     # issue 15, items 5 and 6: each user sees their own agency's (a supervisor, the county's)
     nav.append(("evaluation:document_checklist", _("制度文件")))
     nav.append(("evaluation:training_list", _("培训")))
+    if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 15, item 4
+        nav.append(("evaluation:report_list", _("工作月报")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):

@@ -3,6 +3,7 @@ Django finds them all through this package: each part adds its import line here.
 
 from sanxiang.evaluation.models.documents import SystemDocument, SystemDocumentStep  # issue 15, item 5
 from sanxiang.evaluation.models.reminders import Reminder  # issue 15, item 9
+from sanxiang.evaluation.models.reports import MonthlyReport, ReportStep  # issue 15, item 4
 from sanxiang.evaluation.models.training import (  # issue 15, item 6
     AttendanceSource,
     TrainingAttendance,
@@ -11,7 +12,9 @@ from sanxiang.evaluation.models.training import (  # issue 15, item 6
 
 __all__: list[str] = [
     "AttendanceSource",
+    "MonthlyReport",
     "Reminder",
+    "ReportStep",
     "SystemDocument",
     "SystemDocumentStep",
     "TrainingAttendance",

@@ -33,7 +33,10 @@
   // <form data-confirm="…">: ask before what cannot be undone; nothing is sent unless confirmed.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute && form.getAttribute("data-confirm");
+    // The button pressed may ask its own question (a form with a harmless and an irreversible button).
+    var submitter = event.submitter;
+    var question = (submitter && submitter.getAttribute && submitter.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) event.preventDefault();
   });
   document.addEventListener("click", function (event) {
