@@ -156,19 +156,20 @@ def test_the_kinds_of_each_role(w):
     # Supervision instruments (issue 14, part B): to answer for every agency role, to read for supervisors.
     instruments = ["supervision_instrument", "supervision_instrument_overdue"]
     # Reminders (issue 15, item 9: tests/evaluation/test_reminders.py) may wait for anyone.
+    # Monthly reports (issue 15, item 4) wait for the agency's head and the bureau's supervisors.
     assert list(waiting(w.head, on)) == ["opening", "discussion", "publication", "deadline", "fine", *instruments,
-                                         "reminder"]
+                                         "monthly_reports", "reminder"]
     assert list(waiting(w.reviewer, on)) == ["review", "deadline", "fine", *instruments, "reminder"]
     assert list(waiting(w.officer, on)) == ["deadline", "fine", *instruments, "reminder"]
     assert list(waiting(w.admin, on)) == ["publication", *instruments, "reminder"]
     # Part D: complaints to triage; part A: the supervisors' matters (tests/supervision/test_desk_pages.py).
     # Part B: 通报 drafted by a colleague to approve.
     assert list(waiting(w.supervisor, on)) == ["complaint", "supervision_matters", *instruments, "supervision_notice",
-                                               "reminder"]
+                                               "monthly_reports", "reminder"]
     assert set(KIND_LABELS) == {"opening", "review", "discussion", "publication", "deadline", "fine", "complaint",
                                 *instruments, "supervision_matters", "supervision_notice",
                                 # issue 14, part C: a registered supervisor's (tests/supervision)
-                                "supervision_filing", "supervision_coordination", "reminder"}
+                                "supervision_filing", "supervision_coordination", "monthly_reports", "reminder"}
 
 
 # --- the list's snapshot judges as the engine's --------------------------------------------------------

@@ -15,6 +15,16 @@ def certificate_reminders(on: dt.date) -> str:
     return certificate_reminders_refresh(on=on)
 
 
+def monthly_reports_draft(on: dt.date) -> str:
+    """Every day (drafting is idempotent and catches up): from the draft day on, each agency's
+    report of the month before exists."""
+    from sanxiang.evaluation.report_services import report_drafts_create
+
+    return f"起草月报{report_drafts_create(on=on)}份"
+
+
 def evaluation_tasks_register() -> None:
     periodic_task_register(PeriodicTask(name="certificate_reminders", label="执法证件到期提醒",
                                         period=Daily(at=dt.time(6, 0)), run=certificate_reminders))
+    periodic_task_register(PeriodicTask(name="evaluation_monthly_reports_draft", label="起草上月的工作月报",
+                                        period=Daily(at=dt.time(1, 0)), run=monthly_reports_draft))

@@ -35,8 +35,10 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import CaseDeadline
 from sanxiang.cases.selectors import deadline_rows_waiting, deadline_rows_waiting_count
+from sanxiang.evaluation import report_inbox  # issue 15, item 4
 from sanxiang.evaluation.reminder_selectors import reminders_waiting, reminders_waiting_count  # issue 15
 from sanxiang.procedure.evaluation.reminders import REMINDER_KIND_LABELS
+from sanxiang.procedure.evaluation.reports import report_overdue
 from sanxiang.publication.selectors import drafts_awaiting_approval
 from sanxiang.review.selectors import CaseQueues, WaitingCase, case_queues
 from sanxiang.supervision import inbox as supervision_inbox  # issue 14
@@ -61,7 +63,7 @@ KIND_LABELS: dict[str, str] = {
     supervision_inbox.FILING: supervision_inbox.FILING_LABEL,
     supervision_inbox.COORDINATION: supervision_inbox.COORDINATION_LABEL,
     matter_inbox.MATTERS: matter_inbox.MATTERS_LABEL,
-} | supervision_inbox.KIND_LABELS | {REMINDER: "提醒"}
+} | supervision_inbox.KIND_LABELS | {report_inbox.REPORTS: report_inbox.REPORTS_LABEL, REMINDER: "提醒"}
 # How many items of each kind the inbox's overview and the home pages show (each group's count
 # opens all of them).
 SHOWN_ON_INBOX = 10
@@ -149,6 +151,8 @@ def inbox_kinds(user: User) -> tuple[str, ...]:
         kinds.append(supervision_inbox.COORDINATION)
     if matter_inbox.user_has_supervision_inbox(user):
         kinds.append(matter_inbox.MATTERS)
+    if report_inbox.report_inbox_applies(user):
+        kinds.append(report_inbox.REPORTS)
     kinds.append(REMINDER)
     return tuple(k for k in KIND_LABELS if k in kinds)
 
@@ -260,6 +264,14 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
     for kind, rows in supervision_inbox.notice_inbox(user=user).items():
         items[kind] = [InboxItem(what=r.what, number="通报", title=r.title, url=r.url, since_label="起草于", since=r.since)
                        for r in rows]
+    if report_inbox.REPORTS in kinds:
+        items[report_inbox.REPORTS] = [
+            InboxItem(what=f"{r.year}年{r.month}月工作月报（{r.agency.name}）", number=r.get_state_display(),
+                      title="", url=reverse("evaluation:report_detail", args=[r.pk]), since_label="起草于",
+                      since=r.drafted_on, due=r.due_on, due_note=_due_note(r.due_on, on),
+                      overdue=report_overdue(due_on=r.due_on, first_submitted_on=r.first_submitted_on, today=on))
+            for r in report_inbox.report_inbox_rows(user=user)
+        ]
     if REMINDER in kinds:
         items[REMINDER] = [_reminder_item(r, on) for r in reminders_waiting(user=user)]
     return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
@@ -291,6 +303,8 @@ def inbox_count(*, user: User, on: dt.date | None = None) -> int:
     if matter_inbox.MATTERS in kinds:
         total += matter_inbox.matters_waiting_count(user=user)
     total += supervision_inbox.notice_inbox_count(user=user)
+    if report_inbox.REPORTS in kinds:
+        total += report_inbox.report_inbox_count(user=user)
     if REMINDER in kinds:
         total += reminders_waiting_count(user=user)
     return total

@@ -39,6 +39,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from sanxiang.demo.county import demo_county_load
+        from sanxiang.demo.evaluation import demo_evaluation_training_load
+        from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
         from sanxiang.demo.supervision import demo_supervision_load
 
         data_folder_prepare()
@@ -47,6 +49,9 @@ class Command(BaseCommand):
         result = demo_county_load()
         # A year of the 司法局's supervision (issue 14), once.
         demo_supervision_load()
+        # The assessment work (issue 15): training, system documents, a year of monthly reports.
+        demo_evaluation_training_load()
+        demo_evaluation_reports_load()
         # The Word copies of the demo's documents, which follow their steps (procedure.document_timing).
         jobs_run_due(limit=1_000_000)
         with transaction.atomic():
