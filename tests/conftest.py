@@ -122,6 +122,40 @@ def browser():
     pytest.fail("use the chromium_page or browser_page fixture (tests/e2e/conftest.py), not pytest-playwright's page")
 
 
+# Tables the flush keeps: what post_migrate would write back at once (the same rows).
+_FLUSH_KEPT = {"django_content_type", "auth_permission", "django_migrations"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgresql_flush_by_delete(django_db_setup, django_db_blocker):
+    """Between transactional tests (live servers, threads) Django empties every table with one TRUNCATE
+    of all of them, then writes the content types and permissions back. On PostgreSQL the TRUNCATE
+    takes an exclusive lock on every table (waiting for a live server's idle connection) and new files
+    for each; the tests' tables hold a few rows. So the tests delete the rows instead, with the
+    replication role that skips triggers (the ledger's append-only ones, and the foreign keys' checks,
+    as TRUNCATE does), and keep the content types and permissions. Tests only: an installation never
+    flushes its database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+
+    ops = connection.ops
+    original = ops.sql_flush
+
+    def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences:
+            return original(style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        kept = [t for t in tables if t not in _FLUSH_KEPT]
+        return ["SET LOCAL session_replication_role = replica",
+                *(f"DELETE FROM {ops.quote_name(t)}" for t in kept)]
+
+    ops.sql_flush = sql_flush
+    yield
+    ops.sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, settings):
     """Each test gets its own data folder, so nothing leaks into ./var."""
