@@ -366,13 +366,19 @@ def personal_propose(
 @transaction.atomic
 def personal_decision_record(
     *, actor: User, proposal: PersonalProposal, adopted: bool, decision: str, decided_on: dt.date,
+    supervisors: Sequence[User], recused_user_ids: frozenset[int] = frozenset(),
 ) -> PersonalProposal:
     """Record the competent body's decision on a proposal. When it adopts the measure, the officer's
     enforcement certificate changes state through the registry (取消执法资格 → 注销; 离岗教育、调离执法岗位
-    → 暂扣), with its own registry ledger entry, and the public certificate page shows it."""
+    → 暂扣), with its own registry ledger entry, and the public certificate page shows it.
+
+    Recorded by a pair, as every act of the desk (the pair rule, each certificate valid today, the
+    matter's own pair, nobody recused): one supervisor alone does not change an officer's certificate."""
     proposal = PersonalProposal.objects.select_for_update().select_related("matter", "officer").get(pk=proposal.pk)
     _desk_require(actor, proposal.matter.bureau_id)
     violations: list[Violation] = []
+    violations += _pair_violations(actor=actor, bureau=proposal.matter.bureau, supervisors=supervisors, on=_today(),
+                                   recused_user_ids=recused_user_ids, matter=proposal.matter)
     if proposal.decided_on is not None:
         violations.append(Violation("proposal.decided", "该建议的处理决定已经登记", PLATFORM_RULE, None))
     decision = _text(violations, decision, field="decision", label="决定情况")
@@ -398,7 +404,8 @@ def personal_decision_record(
         adopted, decision, decided_on, certificate)
     proposal.save()
     entry_append(event=events.personal_decided_event(proposal=proposal, bureau_id=proposal.matter.bureau_id,
-                                                     certificate_status=effect if certificate else None), actor=actor)
+                                                     certificate_status=effect if certificate else None,
+                                                     supervisor_ids=[s.pk for s in supervisors]), actor=actor)
     return proposal
 
 
