@@ -4,16 +4,24 @@ with its lawful path beside it."""
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.cases.services import case_create
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from sanxiang.procedure.publication import leaks
+from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.procedure.violations import Refused
-from sanxiang.supervision import services
+from sanxiang.publication.models import PublicSupervisionNotice
+from sanxiang.registry.models import Party
+from sanxiang.supervision import instrument_services, services
 from sanxiang.supervision.instrument_services import personal_decision_record, personal_propose
+from sanxiang.supervision.models import Complaint
 from tests.factories import officer_make
+from tests.supervision.complaint_support import complaint_file
 from tests.supervision.instruments_support import desk_with_matter
-from tests.supervision.support import supervisor_user_make
+from tests.supervision.support import desk_make, supervisor_user_make
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -72,3 +80,58 @@ def test_the_decision_form_asks_for_the_second_supervisor(client):
     done = client.post(url, {**data, "second": str(desk.second.pk)})
     assert done.status_code == 302
     assert officer.certificates.get().status == "suspended"
+
+
+# --- 2. A public 通报 hides the natural persons of the cases it cites ------------------------------
+
+
+def _accepted_matter(desk):
+    matter = services.matter_open(bureau=desk.bureau, source=MatterSource.ROUTINE, subject="执法证件出示问题",
+                                  summary="", received_on=TODAY, agency=desk.agency, actor=desk.first)
+    services.matter_pair_assign(matter=matter, users=[desk.first, desk.second], actor=desk.first)
+    return services.matter_accept(matter=matter, actor=desk.first)
+
+
+def _party(agency, **fields):
+    return Party.objects.create(agency=agency, **fields)
+
+
+def test_a_public_notice_hides_the_natural_persons_of_the_cases_it_cites_even_typed_in_its_text(client):
+    """A public 通报 (《行政执法监督条例》第三十一条) is redacted like a decision: the natural-person parties
+    of the cases it cites (called up on its matters, or named in its text by case or document number)
+    are hidden wherever their name, ID number, phone or address is typed; an organisation keeps its
+    name."""
+    desk = desk_make()
+    matter = _accepted_matter(desk)
+    person = _party(desk.agency, kind="natural_person", name="张三丰", id_type="resident_id_card",
+                    id_number="150626198001011234", phone="0477-8123456", address="嘎鲁图镇幸福路9号")
+    called_up = case_create(actor=None, agency=desk.agency, number="fix2-001", title="未出示证件案", party=person)
+    services.measure_record(matter=matter, actor=desk.first, kind="file_call", taken_on=TODAY, cases=[called_up])
+    other = _party(desk.agency, kind="natural_person", name="欧阳小龙", phone="04778765432")
+    case_create(actor=None, agency=desk.agency, number="乌综执立〔2026〕77号", title="占道经营案", party=other)
+    company = _party(desk.agency, kind="legal_person", name="乌审旗某某商贸有限公司", credit_code="91150626MA0000000X")
+    case_create(actor=None, agency=desk.agency, number="乌综执立〔2026〕78号", title="商贸公司案", party=company)
+    body = ("经调阅案卷，执法人员在对张三丰（电话0477-8123456，住嘎鲁图镇幸福路9号）检查时未出示执法证件；"
+            "在乌综执立〔2026〕77号案中，当事人欧阳小龙（联系电话04778765432）多次反映未获答复；"
+            "乌综执立〔2026〕78号案的当事人乌审旗某某商贸有限公司亦反映同样问题。")
+    notice = instrument_services.notice_draft(actor=desk.first, bureau=desk.bureau, title="关于执法证件出示问题的通报",
+                                              body=body, scope="public", agencies=[desk.agency], matters=[matter])
+    instrument_services.notice_approve(actor=desk.second, notice=notice)
+    public = PublicSupervisionNotice.objects.get(source_id=notice.pk)
+    secrets = ["张三丰", "150626198001011234", "0477-8123456", "嘎鲁图镇幸福路9号", "欧阳小龙", "04778765432"]
+    assert leaks(public.body, secrets) == []
+    assert "乌审旗某某商贸有限公司" in public.body and "未出示执法证件" in public.body
+    page = client.get(reverse("portal:supervision_notice_detail", args=[notice.pk])).content.decode()
+    assert leaks(page, secrets) == []
+
+
+def test_a_public_notice_on_a_complaint_hides_the_complainant():
+    desk = desk_make()
+    receipt = complaint_file(desk, description="执法人员检查时未出示证件。", name="钱多多", phone="13900001111")
+    matter = Complaint.objects.get(receipt_number=receipt.receipt_number).matter
+    notice = instrument_services.notice_draft(
+        actor=desk.first, bureau=desk.bureau, title="关于投诉办理情况的通报",
+        body="群众钱多多投诉执法人员未出示证件，经查属实。", scope="public", agencies=[desk.agency], matters=[matter])
+    instrument_services.notice_approve(actor=desk.second, notice=notice)
+    public = PublicSupervisionNotice.objects.get(source_id=notice.pk)
+    assert "钱多多" not in public.body and "经查属实" in public.body

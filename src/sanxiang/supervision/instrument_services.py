@@ -54,6 +54,7 @@ from sanxiang.public_events import SupervisionNoticePublished, supervision_notic
 from sanxiang.registry.models import Agency, Certificate, Officer
 from sanxiang.registry.services import certificate_update
 from sanxiang.supervision import instrument_events as events
+from sanxiang.supervision.instrument_selectors import notice_personal_data
 from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice, PersonalProposal, Referral
 from sanxiang.supervision.selectors import matter_recused_ids, matter_supervisors
 from sanxiang.supervision.services import supervisors_check
@@ -491,13 +492,14 @@ def notice_approve(*, actor: User, notice: Notice, on: dt.date | None = None) ->
     entry_append(event=events.notice_event(notice=notice, approved=True), actor=actor)
     if notice.scope == "public":
         agencies = list(notice.agencies.all())
-        # The natural persons the platform knows around the 通报: the named agencies' officers and
-        # the officers of its matters; the public read model hides them wherever they appear.
-        persons = set(Officer.objects.filter(agency__in=agencies).values_list("name", flat=True))
-        persons |= {m.officer.name for m in notice.matters.select_related("officer") if m.officer_id}
+        # The natural persons the platform knows around the 通报 (the parties of the cases it cites,
+        # its complainants, the officers): the public read model hides them wherever they appear,
+        # typed into the text or not.
+        persons = notice_personal_data(notice=notice)
         supervision_notice_published_emit(SupervisionNoticePublished(
             notice_id=notice.pk, bureau_name=notice.bureau.name, title=notice.title, body=notice.body,
             indicators=notice.indicators, agencies=tuple(a.name for a in agencies), published_on=notice.approved_on,
-            basis=NOTICE_BASIS, persons=tuple(sorted(persons)),
+            basis=NOTICE_BASIS, persons=persons.names, addresses=persons.addresses,
+            known=(("id_number", persons.id_numbers), ("phone", persons.phones)),
         ))
     return notice
