@@ -1,24 +1,29 @@
 """The medium and low findings of the attacker's review of issue 14, each shown refused (or hidden)
 with its lawful path beside it."""
 
+import io
 import json
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.accounts.models import Role
+from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
+from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.publication import leaks
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.procedure.violations import Refused
-from sanxiang.publication.models import PublicSupervisionNotice
+from sanxiang.publication.models import PublicationDraft, PublicSupervisionNotice
 from sanxiang.registry.models import Party
 from sanxiang.supervision import instrument_services, services
+from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.instrument_services import personal_decision_record, personal_propose
-from sanxiang.supervision.models import Complaint
-from tests.factories import officer_make
+from sanxiang.supervision.models import Complaint, Coordination, Filing
+from tests.factories import agency_make, officer_make, user_make
 from tests.supervision.complaint_support import complaint_file
 from tests.supervision.instruments_support import desk_with_matter
 from tests.supervision.support import desk_make, supervisor_user_make
@@ -135,3 +140,143 @@ def test_a_public_notice_on_a_complaint_hides_the_complainant():
     instrument_services.notice_approve(actor=desk.second, notice=notice)
     public = PublicSupervisionNotice.objects.get(source_id=notice.pk)
     assert "钱多多" not in public.body and "经查属实" in public.body
+
+
+# --- 3. No existence oracle across counties: another county's id answers as a missing one ----------
+
+MISSING = 10**8
+
+
+class _Upload(io.BytesIO):
+    def __init__(self, content: bytes, name: str):
+        super().__init__(content)
+        self.name, self.size = name, len(content)
+
+
+@pytest.fixture
+def two_counties():
+    """County A (乌审旗): its bureau's certified supervisor, an agency's head and an officer. County B
+    (another banner): its bureau, an agency and one of every object of the supervision desk and of
+    the case records a read grant opens."""
+    bureau_a = agency_make(name="甲旗司法局", is_judicial_bureau=True)
+    agency_a = agency_make(name="甲旗市场监督管理局")
+    users = {
+        "supervisor": supervisor_user_make(bureau=bureau_a, name="甲监督"),
+        "head": user_make(role=Role.AGENCY_HEAD, agency=agency_a),
+        "officer": user_make(role=Role.OFFICER, agency=agency_a),
+    }
+    county = {"region_code": "150627", "parent_government": "乙旗人民政府"}
+    bureau = agency_make(name="乙旗司法局", is_judicial_bureau=True, **county)
+    agency = agency_make(name="乙旗市场监督管理局", **county)
+    first = supervisor_user_make(bureau=bureau, name="乙监督一")
+    second = supervisor_user_make(bureau=bureau, name="乙监督二")
+    uploader = user_make(role=Role.AGENCY_HEAD, agency=agency)
+    officer = officer_make(agency=agency, name="乙执法员")
+    case = case_create(actor=None, agency=agency, number="乙-2026-001", title="乙案件")
+    evidence = evidence_ingest(actor=uploader, source=io.BytesIO("乙 现场检查记录".encode()),
+                               meta=evidence_metadata_check(actor=uploader, kind="document", original_name="记录.txt",
+                                                            case=case))
+    document = IssuedDocument.objects.create(
+        case=case, agency=agency, kind="opening_approval", title="立案审批表", record_kind="opening_approval",
+        action="open", issued_on=TODAY, pdf=evidence, docx=evidence, filename_stem="立案审批表", issued_by=uploader)
+    draft = PublicationDraft.objects.create(case=case, agency=agency, decided_on=TODAY, due_on=TODAY,
+                                            original={"title": "乙案件"}, public={"title": "乙案件"})
+    matter = services.matter_open(bureau=bureau, source=MatterSource.ROUTINE, subject="乙事项", summary="",
+                                  received_on=TODAY, agency=agency, actor=first)
+    services.matter_pair_assign(matter=matter, users=[first, second], actor=first)
+    matter = services.matter_accept(matter=matter, actor=first)
+    instrument = instrument_services.instrument_issue(actor=first, matter=matter, kind="opinion", findings="问题",
+                                                      supervisors=[first, second])
+    instrument_services.instrument_act(actor=uploader, instrument=instrument, action="report", text="已整改。",
+                                       files=[_Upload(b"%PDF-1.4\n%%EOF\n", "整改材料.pdf")])
+    attachment = instrument.steps.get().files.get()
+    proposal = personal_propose(actor=first, matter=matter, officer=officer, measure="criticism", reasons="理由",
+                                competent_body="乙旗人民政府", supervisors=[first, second])
+    notices = [instrument_services.notice_approve(actor=second, notice=instrument_services.notice_draft(
+        actor=first, bureau=bureau, title=f"乙{scope}通报", body="正文", scope=scope, agencies=[agency]))
+        for scope in ("internal", "public")]
+    complaint = complaint_receive(agency_id=agency.pk, channel="portal", anonymous=False, name="乙投诉人",
+                                  phone="13900000000", id_number="", happened_on=None,
+                                  description="乙执法人员未出示执法证件。", pending_remedy="none")[0]
+    filing = Filing.objects.create(case=case, agency=agency, bureau=bureau, kind="penalty", action="decide",
+                                   decision_label="行政处罚决定", decided_on=TODAY, filed_on=TODAY, due_on=TODAY)
+    coordination = Coordination.objects.create(bureau=bureau, agency=agency, kind="problem", subject="乙协调事项",
+                                               description="情况", raised_on=TODAY, raised_by=uploader, updated_on=TODAY)
+    ids = {"matter_id": matter.pk, "complaint_id": complaint.pk, "instrument_id": instrument.pk,
+           "record_id": attachment.pk, "filing_id": filing.pk, "coordination_id": coordination.pk,
+           "proposal_id": proposal.pk, "notice_id": notices[0].pk, "public_notice_id": notices[1].pk,
+           "case_id": case.pk, "evidence_id": evidence.pk, "document_id": document.pk, "draft_id": draft.pk}
+    return users, ids
+
+
+# (URL name, the ids it takes, GET or POST, a query string naming an object); every supervision URL that
+# names an object, and the case pages a read grant opens.
+OBJECT_URLS = [
+    ("supervision:matter_detail", ["matter_id"], "get", None),
+    ("supervision:matter_act", ["matter_id", "action:accept"], "post", None),
+    ("supervision:instrument_new", [], "get", "matter"),
+    ("supervision:proposal_new", [], "get", "matter"),
+    ("supervision:referral_new", [], "get", "matter"),
+    ("supervision:proposal_new", [], "get", "instrument"),
+    ("supervision:complaint_detail", ["complaint_id"], "get", None),
+    ("supervision:complainant_detail", ["complaint_id"], "get", None),
+    ("supervision:instrument_detail", ["instrument_id"], "get", None),
+    ("supervision:instrument_act", ["instrument_id"], "post", None),
+    ("supervision:instrument_file", ["instrument_id", "fmt:pdf"], "get", None),
+    ("supervision:instrument_attachment", ["instrument_id", "record_id"], "get", None),
+    ("supervision:filing_detail", ["filing_id"], "get", None),
+    ("supervision:filing_examine", ["filing_id"], "post", None),
+    ("supervision:filing_opinion", ["filing_id"], "post", None),
+    ("supervision:coordination_detail", ["coordination_id"], "get", None),
+    ("supervision:coordination_act", ["coordination_id"], "post", None),
+    ("supervision:proposal_detail", ["proposal_id"], "get", None),
+    ("supervision:proposal_decide", ["proposal_id"], "post", None),
+    ("supervision:notice_detail", ["notice_id"], "get", None),
+    ("supervision:notice_detail", ["public_notice_id"], "get", None),
+    ("supervision:notice_approve", ["notice_id"], "post", None),
+    ("cases:case_detail", ["case_id"], "get", None),
+    ("evidence:case_records", ["case_id"], "get", None),
+    ("evidence:record_view", ["evidence_id"], "get", None),
+    ("evidence:download", ["evidence_id"], "get", None),
+    ("cases:document_pdf", ["document_id"], "get", None),
+    ("cases:document_docx", ["document_id"], "get", None),
+    ("publication:draft_detail", ["draft_id"], "get", None),
+    ("publication:draft_approve", ["draft_id"], "post", None),
+]
+
+
+# Pages of the bureau's supervisors only: an agency's user is refused before any id is looked at.
+DESK_ONLY = {"supervision:instrument_new", "supervision:proposal_new", "supervision:referral_new",
+             "supervision:complaint_detail", "supervision:complainant_detail"}
+
+
+def _url(name: str, params: list[str], query: str | None, ids: dict, *, missing: bool) -> str:
+    kwargs = {}
+    for param in params:
+        key, _, fixed = param.partition(":")
+        kwargs[key] = fixed or (MISSING if missing else ids[key])
+    if name == "supervision:notice_detail" and "public_notice_id" in params:
+        kwargs = {"notice_id": MISSING if missing else ids["public_notice_id"]}
+    if "evidence_id" in kwargs:
+        kwargs["record_id"] = kwargs.pop("evidence_id")
+    url = reverse(name, kwargs=kwargs)
+    if query:
+        url += f"?{query}={MISSING if missing else ids[f'{query}_id']}"
+    return url
+
+
+@pytest.mark.parametrize("who", ["supervisor", "head", "officer"])
+def test_another_countys_object_answers_as_a_missing_one(client, two_counties, who):
+    """A user of county A asking for an object of county B gets what an id that exists nowhere gets:
+    404 (or, on a page refused to the role as a whole, the same 403 whatever the id)."""
+    users, ids = two_counties
+    client.force_login(users[who])
+    answers = {}
+    for name, params, method, query in OBJECT_URLS:
+        send = getattr(client, method)
+        foreign = send(_url(name, params, query, ids, missing=False)).status_code
+        missing = send(_url(name, params, query, ids, missing=True)).status_code
+        expected = 403 if who != "supervisor" and name in DESK_ONLY else 404
+        if (foreign, missing) != (expected, expected):
+            answers[f"{name} {params or query}"] = (foreign, missing)
+    assert answers == {}
