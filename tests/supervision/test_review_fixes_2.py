@@ -3,8 +3,11 @@ with its lawful path beside it."""
 
 import io
 import json
+import threading
+import time
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -280,3 +283,60 @@ def test_another_countys_object_answers_as_a_missing_one(client, two_counties, w
         if (foreign, missing) != (expected, expected):
             answers[f"{name} {params or query}"] = (foreign, missing)
     assert answers == {}
+
+
+# --- 4. The complaint form's limit holds under concurrent submissions ------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    # SQLite takes its write lock at BEGIN: two writers never overlap, so there is no race to test.
+    reason="concurrent transactions need PostgreSQL",
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_the_same_moment_do_not_both_pass_the_last_place_of_the_hour(monkeypatch):
+    """The portal's complaint form allows `supervision.complaint_submissions_per_hour` (5) uses an hour
+    per address (a platform rule). With 4 used, two requests arriving together, each slowed between
+    its count and its insert, get one yes and one no: the address's row is locked before the count."""
+    from django.db.models.query import QuerySet
+
+    from sanxiang.publication import complaints
+    from sanxiang.publication.models import PublicFormAttempt
+
+    now = timezone.now()
+    for _ in range(4):
+        assert complaints.public_form_attempt(scope=complaints.SUBMIT, address="203.0.113.9", now=now)
+    together = threading.Barrier(2, timeout=30)
+    count = QuerySet.count
+
+    def slow_count(self):
+        used = count(self)
+        if self.model is PublicFormAttempt:
+            time.sleep(0.5)  # the other request reaches its count meanwhile, unless it waits for the lock
+        return used
+
+    monkeypatch.setattr(QuerySet, "count", slow_count)
+    results, errors = [], []
+
+    def submit() -> None:
+        try:
+            together.wait()
+            results.append(complaints.public_form_attempt(scope=complaints.SUBMIT, address="203.0.113.9", now=now))
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(results) == [False, True]
+    assert PublicFormAttempt.objects.filter(scope=complaints.SUBMIT).count() == 5
+    # Another address is not held up by this one.
+    monkeypatch.setattr(QuerySet, "count", count)
+    assert complaints.public_form_attempt(scope=complaints.SUBMIT, address="198.51.100.7", now=now)
