@@ -8,9 +8,11 @@ import time
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
@@ -22,11 +24,12 @@ from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication.models import PublicationDraft, PublicSupervisionNotice
 from sanxiang.registry.models import Party
+from sanxiang.review.selectors import SUPERVISION_FIGURES
 from sanxiang.supervision import instrument_services, services
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.instrument_services import personal_decision_record, personal_propose
 from sanxiang.supervision.models import Complaint, Coordination, Filing
-from tests.factories import agency_make, officer_make, user_make
+from tests.factories import agency_make, id_number, officer_make, user_make
 from tests.supervision.complaint_support import complaint_file
 from tests.supervision.instruments_support import desk_with_matter
 from tests.supervision.support import desk_make, supervisor_user_make
@@ -340,3 +343,72 @@ def test_two_submissions_at_the_same_moment_do_not_both_pass_the_last_place_of_t
     # Another address is not held up by this one.
     monkeypatch.setattr(QuerySet, "count", count)
     assert complaints.public_form_attempt(scope=complaints.SUBMIT, address="198.51.100.7", now=now)
+
+
+# --- 5. A supervisor's reads of the registry, publication, review and the access log: their county ---
+
+
+def test_a_supervisor_reads_the_registry_publication_review_and_access_log_of_their_county_only(client):
+    """A supervisor of county A sees A's agencies, officers, matters, parties, drafts, published
+    documents, review figures and access log, and none of county B's: B's objects are absent (404)."""
+    from sanxiang.access.selectors import access_log_list
+    from sanxiang.publication.exports import _annual_agency, _dual_publicity_scope
+    from sanxiang.publication.registry_sync import public_registry_refresh
+    from sanxiang.publication.selectors import drafts_for
+    from sanxiang.registry import selectors as registry
+    from sanxiang.registry import services as registry_services
+    from sanxiang.review.selectors import catalogue_overview, review_supervision, review_supervision_cases
+
+    mine = desk_make()  # county A (乌审旗): the bureau, an agency, two supervisors
+    county = {"region_code": "150627", "parent_government": "乙旗人民政府"}
+    theirs = agency_make(name="乙旗综合行政执法局", **county)
+    supervisor = mine.first
+    rows = {}
+    for key, agency in (("mine", mine.agency), ("theirs", theirs)):
+        officer = officer_make(agency=agency, name=f"{key}执法员")
+        party = registry_services.party_create(actor=None, agency=agency, kind="natural_person", name=f"{key}当事人",
+                                               id_type="resident_id_card", id_number=id_number(), phone="13800000000")
+        matter = registry_services.matter_create(actor=None, agency=agency, code=f"{key}-001", name=f"{key}事项",
+                                                 kind="penalty", legal_bases=[{"law": "某法", "article": "某条"}])
+        case = case_create(actor=None, agency=agency, number=f"{key}-2026-9", title=f"{key}案件")
+        PublicationDraft.objects.create(case=case, agency=agency, decided_on=TODAY, due_on=TODAY,
+                                        original={"title": key}, public={"title": key})
+        AccessLogEntry.objects.create(user=user_make(role=Role.AGENCY_HEAD, agency=agency), agency=agency,
+                                      action="view", object_kind="registry.officer", object_id=str(officer.pk),
+                                      object_label=f"{key}日志")
+        rows[key] = {"agency": agency, "officer": officer, "party": party, "matter": matter}
+    public_registry_refresh()
+
+    def agency_ids(items) -> set[int]:
+        return {getattr(i, "agency_id", None) or i.pk for i in items}
+
+    a, b = mine.agency.pk, theirs.pk
+    assert b not in {x.pk for x in registry.agency_list(viewer=supervisor)} and a in agency_ids(
+        registry.agency_list(viewer=supervisor))
+    for listing in (registry.officer_list, registry.matter_list, registry.party_list):
+        seen = agency_ids(listing(viewer=supervisor))
+        assert a in seen and b not in seen, listing.__name__
+    assert b not in {h.agency.pk for h in registry.team_health_overview(viewer=supervisor)}
+    assert {d.agency_id for d in drafts_for(viewer=supervisor)} == {a}
+    public, _all = _dual_publicity_scope(supervisor)
+    assert b not in {p.source_id for p in public} and a in {p.source_id for p in public}
+    assert _annual_agency(supervisor, str(b))[0] is None and _annual_agency(supervisor, str(a))[0] == mine.agency
+    assert b not in {r.agency.pk for r in catalogue_overview(viewer=supervisor)}
+    assert b not in {r.agency_id for r in review_supervision(user=supervisor, year=TODAY.year)}
+    with pytest.raises(Http404):
+        review_supervision_cases(user=supervisor, year=TODAY.year, figure=next(iter(SUPERVISION_FIGURES)), agency_id=b)
+    labels = {e.object_label for e in access_log_list(viewer=supervisor)}
+    assert "mine日志" in labels and "theirs日志" not in labels
+    # The pages: B's objects are absent, A's are there.
+    client.force_login(supervisor)
+    for name, kwarg in (("registry:agency_detail", "agency_id"), ("registry:officer_detail", "officer_id"),
+                        ("registry:party_detail", "party_id"), ("registry:matter_detail", "matter_id")):
+        key = kwarg.removesuffix("_id")
+        assert client.get(reverse(name, kwargs={kwarg: rows["mine"][key].pk})).status_code == 200, name
+        assert client.get(reverse(name, kwargs={kwarg: rows["theirs"][key].pk})).status_code == 404, name
+    listing = client.get(reverse("registry:officer_list")).content.decode()
+    assert "mine执法员" in listing and "theirs执法员" not in listing
+    # A system administrator still reads every county.
+    admin = user_make(role=Role.SYSTEM_ADMIN)
+    assert {a, b} <= {x.pk for x in registry.agency_list(viewer=admin)}
+

@@ -39,9 +39,9 @@ def user_county_region(user: User) -> str | None:
 
 def county_lookup(user: User, field: str = "agency") -> dict[str, str]:
     """The filter that keeps a reader across agencies to their county (`{}` for who reads all):
-    `rows.filter(**county_lookup(user, "case__agency"))`."""
+    `rows.filter(**county_lookup(user, "case__agency"))`; `field=""` for the agencies themselves."""
     region = user_county_region(user)
-    return {} if region is None else {f"{field}__region_code": region}
+    return {} if region is None else {f"{field}__region_code" if field else "region_code": region}
 
 
 def user_can_read_agency(user: User, agency_id: int) -> bool:
