@@ -412,3 +412,45 @@ def test_a_supervisor_reads_the_registry_publication_review_and_access_log_of_th
     admin = user_make(role=Role.SYSTEM_ADMIN)
     assert {a, b} <= {x.pk for x in registry.agency_list(viewer=admin)}
 
+
+# --- 6. No ledger entry for a change that changes nothing -------------------------------------------
+
+
+def _entries(kind) -> int:
+    return Entry.objects.filter(kind=kind).count()
+
+
+def test_assigning_the_same_pair_again_records_nothing():
+    desk = desk_make()
+    matter = services.matter_open(bureau=desk.bureau, source=MatterSource.ROUTINE, subject="执法公示不及时",
+                                  summary="", received_on=TODAY, agency=desk.agency, actor=desk.first)
+    rows = services.matter_pair_assign(matter=matter, users=[desk.first, desk.second], actor=desk.first)
+    assert _entries(EventKind.SUPERVISION_PAIR_ASSIGNED) == 1
+    again = services.matter_pair_assign(matter=matter, users=[desk.second, desk.first], actor=desk.second)
+    assert [r.pk for r in again] == [rows[1].pk, rows[0].pk]
+    assert _entries(EventKind.SUPERVISION_PAIR_ASSIGNED) == 1
+    # A third supervisor joining is a change: recorded.
+    third = supervisor_user_make(bureau=desk.bureau, name="冯监督")
+    services.matter_pair_assign(matter=matter, users=[desk.first, desk.second, third], actor=desk.first)
+    assert _entries(EventKind.SUPERVISION_PAIR_ASSIGNED) == 2
+
+
+def test_publishing_a_complaints_unchanged_status_records_nothing():
+    from sanxiang.publication.models import PublicComplaint
+    from sanxiang.supervision.complaint_services import complaint_answer_set
+
+    desk = desk_make()
+    receipt = complaint_file(desk, description="执法人员检查时未出示证件。")
+    complaint = Complaint.objects.get(receipt_number=receipt.receipt_number)
+    published = _entries(EventKind.SUPERVISION_COMPLAINT_STATUS_PUBLISHED)
+    assert published == 1
+    # The same answer again, and an outcome the public does not read before the matter ends: unchanged.
+    complaint_answer_set(complaint=complaint, actor=desk.first)
+    complaint_answer_set(complaint=complaint, actor=desk.first, public_outcome="正在核查。")
+    assert _entries(EventKind.SUPERVISION_COMPLAINT_STATUS_PUBLISHED) == published
+    history = PublicComplaint.objects.get(receipt_number=receipt.receipt_number).history
+    assert len(history) == 1
+    # Accepted: the public status changes, and is recorded.
+    services.matter_pair_assign(matter=complaint.matter, users=[desk.first, desk.second], actor=desk.first)
+    services.matter_accept(matter=complaint.matter, actor=desk.first)
+    assert _entries(EventKind.SUPERVISION_COMPLAINT_STATUS_PUBLISHED) == published + 1

@@ -59,6 +59,12 @@ def public_complaint_record(event: ComplaintStatusPublished) -> PublicComplaint:
     return row
 
 
+def public_complaint_published(*, receipt_number: str) -> tuple[str, str, str] | None:
+    """What the public reads of a complaint now (status, reason, outcome); None before its first status."""
+    return (PublicComplaint.objects.filter(receipt_number=receipt_number)
+            .values_list("status", "reason", "outcome").first())
+
+
 def public_complaint_find(*, receipt_number: str, query_code: str) -> PublicComplaint | None:
     """The complaint when the number exists and the code is its code; None otherwise, the same None
     for an unknown number and a wrong code (and the same work: a digest is computed either way)."""
