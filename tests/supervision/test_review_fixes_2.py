@@ -454,3 +454,35 @@ def test_publishing_a_complaints_unchanged_status_records_nothing():
     services.matter_pair_assign(matter=complaint.matter, users=[desk.first, desk.second], actor=desk.first)
     services.matter_accept(matter=complaint.matter, actor=desk.first)
     assert _entries(EventKind.SUPERVISION_COMPLAINT_STATUS_PUBLISHED) == published + 1
+
+
+# --- 7. Case numbers of agencies whose names give the same prefix ------------------------------------
+
+
+@pytest.mark.parametrize(("name", "prefix"), [
+    ("乌审旗交通运输综合行政执法大队", "乌交综执"),
+    ("乌审旗农牧业综合行政执法大队", "乌农牧综执"),
+    ("乌审旗文化市场综合行政执法大队", "乌文综执"),
+    ("乌审旗城市管理综合行政执法局", "乌城管综执"),
+    ("乌审旗综合行政执法局", "乌综执"),
+    ("乌审旗市场监督管理局", "乌市监"),
+])
+def test_the_combined_enforcement_agencies_of_the_demo_have_distinct_prefixes(name, prefix):
+    from sanxiang.cases.services import agency_abbreviation
+
+    assert agency_abbreviation(agency_make(name=name)) == prefix
+
+
+def test_two_agencies_with_the_same_prefix_each_register_their_first_case_without_a_500():
+    """Two agencies whose names give the same prefix (乌测试…): the second one's first case would take
+    the number the first one holds (案号 are unique); it takes the next free one instead."""
+    from sanxiang.cases.services import agency_abbreviation
+
+    first, second = agency_make(name="乌审旗测试甲局"), agency_make(name="乌审旗测试乙局")
+    assert agency_abbreviation(first) == agency_abbreviation(second) == "乌测试"
+    one = case_create(actor=None, agency=first, title="甲局案件", on=TODAY)
+    two = case_create(actor=None, agency=second, title="乙局案件", on=TODAY)
+    assert one.number == f"乌测试立〔{TODAY.year}〕1号"
+    assert two.number == f"乌测试立〔{TODAY.year}〕2号"
+    # The first agency's next number passes over the one the second holds.
+    assert case_create(actor=None, agency=first, title="甲局案件二", on=TODAY).number == f"乌测试立〔{TODAY.year}〕3号"
