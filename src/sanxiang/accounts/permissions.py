@@ -3,8 +3,9 @@ agency scoping is decided in one place.
 
 - Agency roles (officer, reviewer, agency head, agency administrator) see their own agency only.
 - Supervisors of the judicial bureau read every agency of their county (`user_county_region`) and
-  change nothing of theirs; another county's objects are absent to them (404); a case's own records (its page, documents, evidence, case-file export) only under a read grant
-  (调阅案卷) of a supervision matter that names the case (`user_can_read_case`).
+  change nothing of theirs; another county's objects are absent to them (404). A case's own records
+  (its page, documents, evidence, case-file export) they read only under a read grant (调阅案卷) of a
+  supervision matter that names the case (`user_can_read_case`).
 - System administrators administer everything (they also have Django's admin).
 """
 

@@ -159,6 +159,8 @@ def dual_publicity(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     layout, start, end, file_format = data["layout"], data["start"], data["end"], data["format"]
     agency_ids = form.agency_ids()
+    if agency_ids is None and county_lookup(request.user):
+        agency_ids = [a.pk for a in agencies]  # "every agency" of a supervisor: of their county
     rows = dual_publicity_rows(agency_ids=agency_ids, start=start, end=end, layout=layout)
     label = f"双公示{LAYOUT_LABELS[layout]}信息（{start.isoformat()}至{end.isoformat()}）"
 
