@@ -543,12 +543,18 @@ def test_supervision_post_forms_only_for_the_bureaus_supervisors(client, world, 
     from sanxiang.supervision.models import Notice
 
     data, users = world
-    client.force_login(users[role])
     own = data["own"]
-    draft = notice_draft(actor=users[Role.SUPERVISOR], bureau=own["instrument"].bureau, title="待批", body="正文",
+    bureau = own["instrument"].bureau
+    # A decision is recorded by a pair of certified supervisors (the matrix's supervisor stands with a
+    # certified colleague); every other role posts the same pair and changes nothing.
+    colleague = supervisor_user_make(bureau=bureau)
+    supervisor = supervisor_user_make(bureau=bureau)
+    client.force_login(supervisor if role == Role.SUPERVISOR else users[role])
+    draft = notice_draft(actor=supervisor, bureau=bureau, title="待批", body="正文",
                          scope="internal", agencies=[own["agency"]])
     client.post(reverse("supervision:proposal_decide", args=[own["proposal"].pk]),
-                {"adopted": "1", "decided_on": dt.date.today().isoformat(), "decision": "同意"})
+                {"adopted": "1", "decided_on": dt.date.today().isoformat(), "decision": "同意",
+                 "second": str(colleague.pk)})
     client.post(reverse("supervision:notice_approve", args=[draft.pk]))
     own["proposal"].refresh_from_db()
     decided = own["proposal"].decided_on is not None

@@ -155,6 +155,9 @@ class SupervisionNoticePublished:
     basis: str
     persons: tuple[str, ...] = ()  # natural persons' names to hide (officers, parties)
     addresses: tuple[str, ...] = ()
+    # Other values known to belong to those persons, by kind ("id_number", "phone"), hidden wherever
+    # they appear even in a layout no pattern recognises.
+    known: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def supervision_notice_published_subscribe(handler: Callable[[SupervisionNoticePublished], object]) -> None:

@@ -70,3 +70,16 @@ def test_complaints_from_every_channel_in_every_public_state_without_gaps(loaded
         numbers = sorted(Complaint.objects.filter(year=year).values_list("sequence", flat=True))
         assert numbers == list(range(1, len(numbers) + 1))  # no gap in the year
     assert PublicComplaint.objects.filter(reason__contains="第三十三条").exists()
+
+
+@pytest.mark.django_db
+def test_every_agency_of_the_demo_numbers_its_cases_with_its_own_prefix(loaded):
+    """Case numbers are unique across agencies: no two agencies of the demo share a prefix (the four
+    综合行政执法 bodies of a banner once shared 乌综执, and the second one's first case was a 500)."""
+    from collections import Counter
+
+    from sanxiang.cases.services import agency_abbreviation
+    from sanxiang.registry.models import Agency
+
+    prefixes = Counter(agency_abbreviation(a) for a in Agency.objects.all())
+    assert [p for p, n in prefixes.items() if n > 1] == []

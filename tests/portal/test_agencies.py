@@ -256,7 +256,8 @@ def test_staff_page_lists_own_agency_documents(client, staff_urls, bureau, other
     page = client.get(reverse("publication:documents")).content.decode()
     assert "本局制度" in page and "他局制度" not in page
     assert reverse("publication:document_publish") not in page  # an officer does not publish
-    client.force_login(user_make(role=Role.SUPERVISOR))
+    # A supervisor of the county's bureau reads the county's documents.
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(name="乌审旗司法局", is_judicial_bureau=True)))
     page = client.get(reverse("publication:documents")).content.decode()
     assert "本局制度" in page and "他局制度" in page
 

@@ -266,6 +266,18 @@ def test_a_supervisor_exports_every_agency_and_checks_the_data(client, world):
     assert AccessLogEntry.objects.filter(object_kind="publication.dual_publicity").count() == 1
 
 
+def test_a_supervisor_exports_every_agency_of_their_county_only(client, world):
+    """"全部执法主体" for a supervisor is every agency of their county: another county's decisions are
+    neither offered nor exported."""
+    elsewhere = agency_make(name="乙旗市场监督管理局", region_code="150627", parent_government="乙旗人民政府")
+    publication_make(agency=public_agency_for(elsewhere), credit=elsewhere.credit_code, party_name="乙旗当事人有限公司")
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(name="乌审旗司法局", is_judicial_bureau=True)))
+    assert "乙旗市场监督管理局" not in client.get(url()).content.decode()
+    response = client.get(url(layout="CF", start="2026-03-01", end="2026-03-31", format="csv", action="download"))
+    rows = parse_csv(response.content)
+    assert len(rows) == 4 and "乙旗当事人有限公司" not in response.content.decode("utf-8-sig")
+
+
 def test_the_form_refuses_a_reversed_or_too_long_range(client, world):
     client.force_login(user_make(role=Role.SYSTEM_ADMIN))
     assert client.get(url(layout="CF", start="2026-03-31", end="2026-03-01", format="csv")).status_code == 400

@@ -73,6 +73,11 @@ def agency_new(serial: int, **fields) -> Agency:
     return services.agency_create(actor=None, **(defaults | fields))
 
 
+def bureau_new() -> Agency:
+    """The county's judicial bureau, whose supervisors read the county's agencies."""
+    return agency_new(98, name="乌审旗司法局", is_judicial_bureau=True)
+
+
 def user_new(role: str, agency: Agency | None = None):
     return user_create(
         actor=None, username=f"{role}-{agency.pk if agency else 'county'}", password="x", role=role,
@@ -375,11 +380,12 @@ def county(agency, other_agency):
 
 @pytest.mark.parametrize(
     ("kind", "role", "expected_rows"),
-    [("agencies", Role.SUPERVISOR, 3), ("officers", Role.AGENCY_ADMIN, 3),
+    # A supervisor reads the county's agencies: the three and the bureau itself.
+    [("agencies", Role.SUPERVISOR, 4), ("officers", Role.AGENCY_ADMIN, 3),
      ("certificates", Role.AGENCY_ADMIN, 3), ("matters", Role.AGENCY_ADMIN, 2)],
 )
 def test_export_then_import_changes_nothing(county, agency, kind, role, expected_rows):
-    user = user_new(role, agency if role == Role.AGENCY_ADMIN else None)
+    user = user_new(role, agency if role == Role.AGENCY_ADMIN else bureau_new())
     model = {"agencies": Agency, "officers": Officer, "certificates": Certificate, "matters": Matter}[kind]
     before = table(model)
 
@@ -397,7 +403,7 @@ def test_export_shows_what_the_viewer_may_read_and_masks_id_numbers(county, agen
         return list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
 
     admin = user_new(Role.AGENCY_ADMIN, agency)
-    supervisor = user_new(Role.SUPERVISOR)
+    supervisor = user_new(Role.SUPERVISOR, bureau_new())
     own = exported(admin, "officers")
     assert {row[4] for row in own} == set(Officer.objects.filter(agency=agency).values_list("id_number", flat=True))
     assert {row[0] for row in own} == {agency.credit_code}

@@ -17,6 +17,7 @@ def test_accounts_installs_every_rule_the_registry_asks():
         "user_reads_all_agencies", "user_can_read_agency", "user_can_register_agencies", "user_can_edit_agency",
         "user_can_manage_staff", "user_can_manage_parties", "user_sees_full_officer_id_number",
         "user_can_read_supervisors",
+        "user_county_region",
     }
     for name, slot in permissions.SLOTS.items():
         assert slot._function is getattr(accounts_permissions, name), name

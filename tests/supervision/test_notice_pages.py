@@ -80,10 +80,12 @@ def test_a_proposal_from_an_instrument_is_made_by_the_pair_and_the_decision_revo
     assert "取消执法资格" in page and "data-confirm" in page and "执法证将被注销" in page
     decide = reverse("supervision:proposal_decide", args=[proposal.pk])
     # A decision dated before the proposal: refused beside the date; the certificate unchanged.
-    response = post(supervisor, page_url, decide, {"adopted": "1", "decided_on": "2020-01-01", "decision": "同意"})
+    response = post(supervisor, page_url, decide, {"adopted": "1", "decided_on": "2020-01-01", "decision": "同意",
+                                                       "second": desk.second.pk})
     assert response.status_code == 400 and "决定日期应当在提出建议之后" in errors_beside(response.content.decode(), "decided_on")
     assert officer.certificates.get().status == "valid"
-    response = post(supervisor, page_url, decide, {"adopted": "1", "decided_on": TODAY.isoformat(), "decision": "同意"})
+    response = post(supervisor, page_url, decide, {"adopted": "1", "decided_on": TODAY.isoformat(), "decision": "同意",
+                                                       "second": desk.second.pk})
     assert response.status_code == 302 and officer.certificates.get().status == "revoked"
     assert "已采纳" in supervisor.get(page_url).content.decode()
     # The agency's head sees the proposal about their officer; another agency's head does not.

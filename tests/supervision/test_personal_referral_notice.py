@@ -55,7 +55,8 @@ def test_a_proposal_adopted_by_the_competent_body_changes_the_certificate_and_th
     proposal = personal_propose(actor=desk.first, matter=matter, officer=officer, measure=measure,
                                 reasons="多次未出示执法证", competent_body="乌审旗人民政府",
                                 supervisors=[desk.first, desk.second])
-    personal_decision_record(actor=desk.second, proposal=proposal, adopted=True, decision="同意", decided_on=TODAY)
+    personal_decision_record(actor=desk.second, proposal=proposal, adopted=True, decision="同意", decided_on=TODAY,
+                                 supervisors=[desk.first, desk.second])
     public_registry_refresh()
     assert officer.certificates.get().status == status
     assert state_on_portal(client, officer) == shown
@@ -63,7 +64,8 @@ def test_a_proposal_adopted_by_the_competent_body_changes_the_certificate_and_th
     if status != "valid":
         assert Entry.objects.filter(kind=EventKind.CERTIFICATE_UPDATED).exists()
     with pytest.raises(Refused):  # recorded once
-        personal_decision_record(actor=desk.second, proposal=proposal, adopted=True, decision="同意", decided_on=TODAY)
+        personal_decision_record(actor=desk.second, proposal=proposal, adopted=True, decision="同意", decided_on=TODAY,
+                                 supervisors=[desk.first, desk.second])
 
 
 def test_a_proposal_not_adopted_leaves_the_certificate():
@@ -71,7 +73,8 @@ def test_a_proposal_not_adopted_leaves_the_certificate():
     officer = officer_make(agency=desk.agency)
     proposal = personal_propose(actor=desk.first, matter=matter, officer=officer, measure="disqualification",
                                 reasons="理由", competent_body="乌审旗人民政府", supervisors=[desk.first, desk.second])
-    personal_decision_record(actor=desk.first, proposal=proposal, adopted=False, decision="不予采纳", decided_on=TODAY)
+    personal_decision_record(actor=desk.first, proposal=proposal, adopted=False, decision="不予采纳", decided_on=TODAY,
+                                 supervisors=[desk.first, desk.second])
     assert officer.certificates.get().status == "valid"
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.accounts.permissions import county_lookup, user_county_region, user_reads_all_agencies
 
 # Periods are calendar days where the county is, whatever the server's clock or TIME_ZONE.
 LOG_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -52,6 +52,11 @@ def access_log_list(
         return entries.none()
     if not user_reads_all_agencies(viewer):
         entries = entries.filter(agency_id=viewer.agency_id)
+    elif county_lookup(viewer):
+        # A supervisor: the reads of their county's agencies' objects, and their county's users' reads
+        # of objects of no agency.
+        region = user_county_region(viewer)
+        entries = entries.filter(Q(agency__region_code=region) | Q(agency__isnull=True, user__agency__region_code=region))
     if filters.case:
         entries = entries.filter(case__number__icontains=filters.case)
     if filters.user:

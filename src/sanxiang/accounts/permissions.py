@@ -2,9 +2,10 @@
 agency scoping is decided in one place.
 
 - Agency roles (officer, reviewer, agency head, agency administrator) see their own agency only.
-- Supervisors of the judicial bureau read every agency's figures and change nothing of theirs; a
-  case's own records (its page, documents, evidence, case-file export) only under a read grant
-  (调阅案卷) of a supervision matter that names the case (`user_can_read_case`).
+- Supervisors of the judicial bureau read every agency of their county (`user_county_region`) and
+  change nothing of theirs; another county's objects are absent to them (404). A case's own records
+  (its page, documents, evidence, case-file export) they read only under a read grant (调阅案卷) of a
+  supervision matter that names the case (`user_can_read_case`).
 - System administrators administer everything (they also have Django's admin).
 """
 
@@ -16,6 +17,7 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.hooks import Slot
+from sanxiang.registry.models import Agency
 
 # One definition for every app; the registry, below accounts, asks its questions through slots.
 from sanxiang.registry.permissions import permission_require as permission_require
@@ -25,11 +27,30 @@ def user_reads_all_agencies(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
 
 
+def user_county_region(user: User) -> str | None:
+    """The county whose agencies a supervisor reads: their judicial bureau's region (行政区划代码).
+    None for everyone else (a system administrator reads every county, an agency's user their
+    agency). A supervisor never sees another county's data (系统权限规则)."""
+    if not (user.is_authenticated and user.role == Role.SUPERVISOR):
+        return None
+    if user.agency_id is None:
+        return ""  # a supervisor of no bureau reads no county
+    return user.agency.region_code
+
+
+def county_lookup(user: User, field: str = "agency") -> dict[str, str]:
+    """The filter that keeps a reader across agencies to their county (`{}` for who reads all):
+    `rows.filter(**county_lookup(user, "case__agency"))`; `field=""` for the agencies themselves."""
+    region = user_county_region(user)
+    return {} if region is None else {f"{field}__region_code" if field else "region_code": region}
+
+
 def user_can_read_agency(user: User, agency_id: int) -> bool:
     if not user.is_authenticated:
         return False
     if user_reads_all_agencies(user):
-        return True
+        region = user_county_region(user)
+        return region is None or Agency.objects.filter(pk=agency_id, region_code=region).exists()
     return user.role in AGENCY_ROLES and user.agency_id == agency_id
 
 
@@ -145,6 +166,8 @@ def case_read_require(user: User, *, agency_id: int, case_id: int | None) -> Non
     """Http404 for who may not read the agency at all (its cases are not disclosed);
     ReadGrantRequired for a supervisor without an active read grant on the case."""
     if user_reads_cases_by_grant(user):
+        if not user_can_read_agency(user, agency_id):
+            raise Http404  # another county's case: answered as one that does not exist
         if case_id is None or case_read_grant(user, case_id) is None:
             raise ReadGrantRequired(case_id=case_id, agency_id=agency_id)
         return

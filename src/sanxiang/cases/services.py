@@ -15,7 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -83,11 +83,21 @@ SECTOR_ABBREVIATIONS = (
 )
 
 
+# A 综合行政执法 body of one sector is named by that sector before the words (乌审旗交通运输综合行政执法大队
+# → 乌交综执), so that the county's several combined bodies do not share one prefix.
+COMBINED = "综合行政执法"
+COMBINED_SECTOR_ABBREVIATIONS = (("农牧业", "农牧"), ("文化市场", "文"), ("城市管理", "城管"), *SECTOR_ABBREVIATIONS)
+
+
 def agency_abbreviation(agency: Agency) -> str:
     """How the agency's documents are numbered: the first character of its banner or county
-    and its sector, as 乌审旗市场监督管理局 → 乌市监."""
+    and its sector, as 乌审旗市场监督管理局 → 乌市监, 乌审旗交通运输综合行政执法大队 → 乌交综执."""
     region = agency.parent_government.removesuffix("人民政府")
     rest = agency.name.removeprefix(region) if region else agency.name
+    sector, combined, _ = rest.partition(COMBINED)
+    if combined and sector:
+        short = next((s for words, s in COMBINED_SECTOR_ABBREVIATIONS if words in sector), sector[:2])
+        return region[:1] + short + "综执"
     for words, short in SECTOR_ABBREVIATIONS:
         if words in rest:
             return region[:1] + short
@@ -223,8 +233,9 @@ def case_create(
         )
     if violations:
         raise Refused(violations)
-    if not number:
-        number = document_number_next(agency=agency, kind="case", on=on)
+    allocated = not number
+    if allocated:
+        number = _case_number_next(agency=agency, on=on)
     assert spec is not None
     details: dict[str, Any] = {}
     initial = spec.facts_initial(discovered_on=discovered_on, act_date=act_date, on=on, options=options,
@@ -233,26 +244,44 @@ def case_create(
     if spec.records_initial:
         # The registration itself is the 案源登记 record, kept in the ledger entry below.
         details["records"] = list(spec.records_initial)
-    case = Case.objects.create(
-        agency=agency,
-        number=number,
-        title=title.strip(),
-        matter=matter,
-        parent=parent,
-        procedure=procedure,
-        state=spec.engine.initial,
-        party=party,
-        enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
-        act_date=act_date,
-        facts=facts,
-        details=details,
-        created_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a number taken meanwhile by another registration: refused, not a 500
+            case = Case.objects.create(
+                agency=agency,
+                number=number,
+                title=title.strip(),
+                matter=matter,
+                parent=parent,
+                procedure=procedure,
+                state=spec.engine.initial,
+                party=party,
+                enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
+                act_date=act_date,
+                facts=facts,
+                details=details,
+                created_by=actor,
+            )
+    except IntegrityError:
+        if not Case.objects.filter(number=number).exists():
+            raise
+        raise Refused([Violation("case.number_taken", f"案号“{number}”已被使用，请重新提交", DATA,
+                                 None if allocated else "number")]) from None
     if officers:
         case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
     case_projection_refresh_related(case=case)
     return case
+
+
+def _case_number_next(*, agency: Agency, on: dt.date) -> str:
+    """The agency's next case number. Case numbers are unique across agencies: a number another
+    agency whose name gives the same prefix already holds is passed over (that agency's counter
+    moves on), so a registration never fails on it."""
+    for _ in range(1000):
+        number = document_number_next(agency=agency, kind="case", on=on)
+        if not Case.objects.filter(number=number).exists():
+            return number
+    raise Refused([Violation("case.number_exhausted", "本机关的案号与其他机关重复，请联系系统管理员设置编号", DATA)])
 
 
 class _Rollback(Exception):

@@ -113,7 +113,7 @@ def supervision_instruments_demo_load(
                                         reasons="检查中未出示执法证件。", competent_body=str(matter.agency),
                                         supervisors=pair, on=day + dt.timedelta(days=30))
         personal_decision_record(actor=first, proposal=proposal_row, adopted=True, decision="已予批评教育。",
-                                 decided_on=day + dt.timedelta(days=35))
+                                 decided_on=day + dt.timedelta(days=35), supervisors=pair)
     referral_record(actor=first, matter=matter, what="执法人员涉嫌违规收取费用的线索。",
                     to_body=f"{matter.bureau.parent_government.removesuffix('人民政府')}监察委员会",
                     referred_on=day + dt.timedelta(days=33), reference_number=f"司移〔{today.year}〕1号",

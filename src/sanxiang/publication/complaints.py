@@ -22,7 +22,7 @@ from sanxiang.procedure.supervision.complaints import (
     query_code_matches,
 )
 from sanxiang.public_events import ComplaintStatusPublished
-from sanxiang.publication.models import PublicComplaint, PublicFormAttempt
+from sanxiang.publication.models import PublicComplaint, PublicFormAttempt, PublicFormLimit
 
 # The choices of the public form, and the article it cites (the portal imports them from here).
 PENDING_REMEDY_CHOICES = [(r.value, label) for r, label in PENDING_REMEDY_LABELS.items()]
@@ -59,6 +59,12 @@ def public_complaint_record(event: ComplaintStatusPublished) -> PublicComplaint:
     return row
 
 
+def public_complaint_published(*, receipt_number: str) -> tuple[str, str, str] | None:
+    """What the public reads of a complaint now (status, reason, outcome); None before its first status."""
+    return (PublicComplaint.objects.filter(receipt_number=receipt_number)
+            .values_list("status", "reason", "outcome").first())
+
+
 def public_complaint_find(*, receipt_number: str, query_code: str) -> PublicComplaint | None:
     """The complaint when the number exists and the code is its code; None otherwise, the same None
     for an unknown number and a wrong code (and the same work: a digest is computed either way)."""
@@ -80,9 +86,23 @@ def public_form_attempt(*, scope: str, address: str | None, now: dt.datetime | N
     now = now or timezone.now()
     limit = int(parameters_default().value(_LIMIT_PARAMETERS[scope], on=timezone.localdate(now)))
     digest = _address_digest(address)
+    _address_lock(scope=scope, digest=digest, now=now)  # held to the end of the transaction
     PublicFormAttempt.objects.filter(at__lt=now - _WINDOW).delete()
+    PublicFormLimit.objects.filter(last_at__lt=now - _WINDOW).delete()
     used = PublicFormAttempt.objects.filter(scope=scope, address_digest=digest, at__gte=now - _WINDOW).count()
     if used >= limit:
         return False
     PublicFormAttempt.objects.create(scope=scope, address_digest=digest, at=now)
     return True
+
+
+def _address_lock(*, scope: str, digest: str, now: dt.datetime) -> None:
+    """Lock the address's row of the form (created when missing, without an error when another
+    request creates it first): requests of one address then count and record one after the other."""
+    for _ in range(3):
+        PublicFormLimit.objects.bulk_create([PublicFormLimit(scope=scope, address_digest=digest, last_at=now)],
+                                            ignore_conflicts=True)
+        # Marked used now, so that the clean-up of unused rows leaves it.
+        if PublicFormLimit.objects.select_for_update().filter(scope=scope, address_digest=digest).update(last_at=now):
+            return
+    raise RuntimeError("the public form's limit row could not be locked")

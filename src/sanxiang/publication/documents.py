@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.accounts.permissions import permission_require, user_reads_all_agencies
+from sanxiang.accounts.permissions import county_lookup, permission_require, user_reads_all_agencies
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.services import (
     EvidenceMetadata,
@@ -151,7 +151,8 @@ def documents_visible(*, viewer: User):
     bureau and system administrators."""
     documents = PublicDocument.objects.select_related("agency")
     if user_reads_all_agencies(viewer):
-        return documents
+        county = county_lookup(viewer, "")
+        return documents.filter(agency__source_id__in=Agency.objects.filter(**county).values("pk")) if county else documents
     if viewer.agency_id is None:
         return documents.none()
     return documents.filter(agency__source_id=viewer.agency_id)

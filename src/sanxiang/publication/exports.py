@@ -30,7 +30,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record, client_ip
 from sanxiang.accounts.models import AGENCY_ROLES, User
-from sanxiang.accounts.permissions import permission_require, user_can_read_agency, user_reads_all_agencies
+from sanxiang.accounts.permissions import (
+    county_lookup,
+    permission_require,
+    user_can_read_agency,
+    user_reads_all_agencies,
+)
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, ANNUAL_REPORT_BASIS, annual_report_due
 from sanxiang.procedure.dual_publicity import (
     LAYOUT_LABELS,
@@ -103,7 +108,11 @@ class DualPublicityForm(forms.Form):
 def _dual_publicity_scope(user: User) -> tuple[list[PublicAgency], bool]:
     """The public agencies the user may export, and whether "all agencies" is offered."""
     if user_reads_all_agencies(user):
-        return list(PublicAgency.objects.order_by("name")), True
+        county = county_lookup(user, "")
+        agencies = PublicAgency.objects.order_by("name")
+        if county:
+            agencies = agencies.filter(source_id__in=Agency.objects.filter(**county).values("pk"))
+        return list(agencies), True
     if user.role in AGENCY_ROLES and user.agency_id is not None:
         return list(PublicAgency.objects.filter(source_id=user.agency_id)), False
     raise PermissionDenied("双公示数据由本单位人员、司法局监督人员和系统管理员导出")
@@ -150,6 +159,8 @@ def dual_publicity(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     layout, start, end, file_format = data["layout"], data["start"], data["end"], data["format"]
     agency_ids = form.agency_ids()
+    if agency_ids is None and county_lookup(request.user):
+        agency_ids = [a.pk for a in agencies]  # "every agency" of a supervisor: of their county
     rows = dual_publicity_rows(agency_ids=agency_ids, start=start, end=end, layout=layout)
     label = f"双公示{LAYOUT_LABELS[layout]}信息（{start.isoformat()}至{end.isoformat()}）"
 
@@ -229,7 +240,8 @@ def _annual_agency(user: User, requested: str | None) -> tuple[Agency | None, bo
     """The agency whose figures are shown, and whether the user may choose among all."""
     if user_reads_all_agencies(user):
         agency_id = _int(requested)
-        return (Agency.objects.filter(pk=agency_id).first() if agency_id else None), True
+        readable = Agency.objects.filter(**county_lookup(user, ""))
+        return (readable.filter(pk=agency_id).first() if agency_id else None), True
     if user.role in AGENCY_ROLES and user.agency_id is not None:
         return user.agency, False
     raise PermissionDenied("年度行政执法数据由本单位人员、司法局监督人员和系统管理员查看")

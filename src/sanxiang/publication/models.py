@@ -413,6 +413,22 @@ class PublicFormAttempt(models.Model):
         return f"{self.scope} {self.at:%Y-%m-%d %H:%M}"
 
 
+class PublicFormLimit(models.Model):
+    """The lock row of one address on one public form: `public_form_attempt` locks it before it
+    counts and records a use, so two requests at the same moment cannot both pass the hour's limit
+    (a count then an insert is not atomic). Removed once unused for the hour."""
+
+    scope = models.CharField(max_length=30)
+    address_digest = models.CharField(max_length=64)
+    last_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "address_digest"], name="publication_form_limit")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.last_at:%Y-%m-%d %H:%M}"
+
+
 class PublicSupervisionNotice(models.Model):
     """A 通报 the judicial bureau published to society , redacted like a
     decision (natural persons' names, ID numbers, phones, addresses, bank accounts). Written when the

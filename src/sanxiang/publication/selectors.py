@@ -11,7 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.accounts.permissions import case_read_require, user_can_read_agency, user_reads_all_agencies
+from sanxiang.accounts.permissions import (
+    case_read_require,
+    county_lookup,
+    user_can_read_agency,
+    user_reads_all_agencies,
+)
 from sanxiang.procedure.publication import REDACTION_KINDS
 from sanxiang.publication import compulsory
 from sanxiang.publication.models import DraftStatus, PublicationDraft, PublicCertificate
@@ -22,7 +27,7 @@ from sanxiang.publication.services import CHANGE_KINDS, KEPT_FIELDS, TEXT_FIELDS
 def drafts_for(*, viewer: User) -> QuerySet[PublicationDraft]:
     drafts = PublicationDraft.objects.select_related("case", "agency", "publication").order_by("status", "due_on", "id")
     if user_reads_all_agencies(viewer):
-        return drafts
+        return drafts.filter(**county_lookup(viewer))
     return drafts.filter(agency_id=viewer.agency_id) if viewer.agency_id else drafts.none()
 
 

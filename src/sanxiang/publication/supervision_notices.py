@@ -2,8 +2,9 @@
 `PublicSupervisionNotice` when the supervision app approves a public 通报
 (`SupervisionNoticePublished`, inside the approving transaction; subscribed in
 `PublicationConfig.ready`). The text is redacted as decisions are (`text_redact`): the natural
-persons the platform knows around the 通报 by name and address, and by pattern every ID number,
-phone and bank account."""
+persons the platform knows around the 通报 (the parties of the cases it cites, its complainants, the
+officers) by name, address, ID number and phone, and by pattern every ID number, phone and bank
+account."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def public_supervision_notice_record(event: SupervisionNoticePublished) -> Publi
     public, redactions = {}, []
     for field in FIELDS:
         result = text_redact(getattr(event, field), field=field, keep=event.agencies, third_parties=event.persons,
-                             addresses=event.addresses)
+                             addresses=event.addresses, known=dict(event.known))
         public[field] = result.text
         redactions += [asdict(r) for r in result.redactions]
     notice, _created = PublicSupervisionNotice.objects.get_or_create(

@@ -25,6 +25,7 @@ class Actor(Protocol):
 
 
 UserCheck = Callable[[Actor], bool]
+UserRegion = Callable[[Actor], "str | None"]
 UserAgencyCheck = Callable[[Actor, int], bool]
 
 user_reads_all_agencies: Slot[UserCheck] = Slot("registry: user_reads_all_agencies")
@@ -35,6 +36,8 @@ user_can_manage_staff: Slot[UserAgencyCheck] = Slot("registry: user_can_manage_s
 user_can_manage_parties: Slot[UserAgencyCheck] = Slot("registry: user_can_manage_parties")
 user_sees_full_officer_id_number: Slot[UserAgencyCheck] = Slot("registry: user_sees_full_officer_id_number")
 user_can_read_supervisors: Slot[UserAgencyCheck] = Slot("registry: user_can_read_supervisors")
+# The county (行政区划代码) a reader across agencies is kept to: a supervisor's; None for who reads all.
+user_county_region: Slot[UserRegion] = Slot("registry: user_county_region")
 
 SLOTS = {
     slot.name.removeprefix("registry: "): slot
@@ -47,6 +50,7 @@ SLOTS = {
         user_can_manage_parties,
         user_sees_full_officer_id_number,
         user_can_read_supervisors,
+        user_county_region,
     )
 }
 

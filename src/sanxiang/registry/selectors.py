@@ -24,16 +24,30 @@ from sanxiang.registry.permissions import (
     Actor,
     user_can_read_agency,
     user_can_read_supervisors,
+    user_county_region,
     user_reads_all_agencies,
 )
+
+
+def _readable(rows: QuerySet, viewer: Actor, *, field: str = "agency") -> QuerySet:
+    """The rows of the agencies the viewer reads: their own agency's; for a reader across agencies,
+    those of their county (a supervisor) or of every county (a system administrator)."""
+    if not viewer.is_authenticated:
+        return rows.none()
+    if not user_reads_all_agencies(viewer):
+        own = "pk" if field == "" else f"{field}_id"
+        return rows.filter(**{own: viewer.agency_id}) if viewer.agency_id else rows.none()
+    region = user_county_region(viewer)
+    if region is None:
+        return rows
+    return rows.filter(**{"region_code" if field == "" else f"{field}__region_code": region})
 
 
 def agency_list(*, viewer: Actor, search: str = "") -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("entrusting_agency").annotate(
         officer_count=Count("officers", filter=Q(officers__status="active"), distinct=True)
     ).order_by("name")  # Meta.ordering is dropped from aggregate queries
-    if not user_reads_all_agencies(viewer):
-        agencies = agencies.filter(pk=viewer.agency_id) if viewer.is_authenticated else agencies.none()
+    agencies = _readable(agencies, viewer, field="")
     if search:
         agencies = agencies.filter(Q(name__icontains=search) | Q(credit_code__icontains=search))
     return agencies
@@ -50,8 +64,7 @@ def agency_get(*, viewer: Actor, agency_id: int) -> Agency:
 
 def officer_list(*, viewer: Actor, agency_id: int | None = None, search: str = "") -> QuerySet[Officer]:
     officers = Officer.objects.select_related("agency").prefetch_related("certificates")
-    if not user_reads_all_agencies(viewer):
-        officers = officers.filter(agency_id=viewer.agency_id)
+    officers = _readable(officers, viewer)
     if agency_id is not None:
         officers = officers.filter(agency_id=agency_id)
     if search:
@@ -83,8 +96,7 @@ def certificate_get(*, viewer: Actor, certificate_id: int) -> Certificate:
 
 def matter_list(*, viewer: Actor, agency_id: int | None = None, search: str = "", kind: str = "") -> QuerySet[Matter]:
     matters = Matter.objects.select_related("agency")
-    if not user_reads_all_agencies(viewer):
-        matters = matters.filter(agency_id=viewer.agency_id)
+    matters = _readable(matters, viewer)
     if agency_id is not None:
         matters = matters.filter(agency_id=agency_id)
     if kind:
@@ -106,8 +118,7 @@ def matter_get(*, viewer: Actor, matter_id: int) -> Matter:
 
 def party_list(*, viewer: Actor, search: str = "") -> QuerySet[Party]:
     parties = Party.objects.select_related("agency")
-    if not user_reads_all_agencies(viewer):
-        parties = parties.filter(agency_id=viewer.agency_id)
+    parties = _readable(parties, viewer)
     if search:
         parties = parties.filter(Q(name__icontains=search) | Q(credit_code__icontains=search))
     return parties

@@ -37,6 +37,7 @@ from sanxiang.public_events import (
     ComplaintSubmission,
     complaint_status_emit,
 )
+from sanxiang.publication.complaints import public_complaint_published
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Complainant, Complaint, ComplaintCounter, Matter
 
@@ -180,7 +181,8 @@ def complaint_receive(
 def complaint_status_publish(*, matter: Matter, on: dt.date | None = None, actor: User | None = None) -> None:
     """Publish the public status of the complaint behind `matter` (nothing when the matter did not come
     from a complaint). Part A calls it whenever the matter's state changes; it writes the public row the
-    tracking page reads (through `public_events`, in the caller's transaction) and a ledger entry."""
+    tracking page reads (through `public_events`, in the caller's transaction) and a ledger entry;
+    nothing when the public already reads this status, reason and outcome."""
     complaint = Complaint.objects.select_related("bureau", "agency").filter(matter_id=matter.pk).first()
     if complaint is None:
         return
@@ -190,6 +192,8 @@ def complaint_status_publish(*, matter: Matter, on: dt.date | None = None, actor
     if status == ComplaintPublicStatus.NOT_ACCEPTED and complaint.not_accepted_reason:
         reason = NOT_ACCEPTED_REASON_LABELS[NotAcceptedReason(complaint.not_accepted_reason)]
     outcome = complaint.public_outcome if status == ComplaintPublicStatus.CONCLUDED else ""
+    if public_complaint_published(receipt_number=complaint.receipt_number) == (status.value, reason, outcome):
+        return  # what the public reads is unchanged: nothing to publish, nothing to record
     with transaction.atomic():
         complaint_status_emit(
             ComplaintStatusPublished(

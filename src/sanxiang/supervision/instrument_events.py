@@ -73,10 +73,12 @@ def personal_proposed_event(*, proposal: PersonalProposal, bureau_id: int) -> Le
     )
 
 
-def personal_decided_event(*, proposal: PersonalProposal, bureau_id: int, certificate_status: str | None) -> LedgerEvent:
+def personal_decided_event(*, proposal: PersonalProposal, bureau_id: int, certificate_status: str | None,
+                           supervisor_ids: list[int]) -> LedgerEvent:
     return LedgerEvent(
         EventKind.SUPERVISION_PERSONAL_DECIDED,
         {"proposal": proposal.pk, "officer": proposal.officer_id, "adopted": proposal.decision_adopted,
+         "supervisors": sorted(supervisor_ids),
          "decided_on": proposal.decided_on.isoformat() if proposal.decided_on else None,
          "decision_sha256": _digest(proposal.decision), "certificate": proposal.certificate_id,
          "certificate_status": certificate_status},

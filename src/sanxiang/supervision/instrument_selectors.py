@@ -5,12 +5,14 @@ Each read costs a fixed number of queries whatever the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
     AGENCY_ACTIONS,
@@ -22,8 +24,18 @@ from sanxiang.procedure.supervision.instruments import (
     InstrumentState,
     is_overdue,
 )
-from sanxiang.registry.models import Agency, Officer
-from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice, PersonalProposal, Referral
+from sanxiang.registry.models import Agency, Officer, Party, PartyKind
+from sanxiang.supervision.models import (
+    Complainant,
+    Filing,
+    Instrument,
+    InstrumentStep,
+    Matter,
+    Notice,
+    PersonalProposal,
+    ReadGrant,
+    Referral,
+)
 
 PAGE_SIZE = 30
 
@@ -202,3 +214,85 @@ def bureau_agencies(*, bureau: Agency) -> QuerySet[Agency]:
     `agencies_supervised_by` replaces this after the merge), the bureau itself excluded."""
     return (Agency.objects.filter(region_code=bureau.region_code, is_judicial_bureau=False)
             .order_by("name", "id"))
+
+
+# --- what a public 通报 must not publish --------------------------------------------------------
+
+# A 文号 or 案号 typed in a text: the year in 〔〕 and the number; the agency's abbreviation before it
+# has no fixed length, so every tail of the characters before it is tried.
+_NUMBER_TAIL = re.compile(r"〔\d{4}〕\d{1,7}号")
+_NUMBER_HEAD = 24
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """The natural persons around a 通报 whose data the public text must not carry."""
+
+    names: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()
+    id_numbers: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+
+
+def numbers_in_text(text: str) -> set[str]:
+    """Every string of the text that could be a case or document number (〔year〕N号 with the
+    characters before it, one candidate per possible start)."""
+    candidates = set()
+    for match in _NUMBER_TAIL.finditer(text):
+        for start in range(max(0, match.start() - _NUMBER_HEAD), match.start()):
+            candidates.add(text[start:match.end()])
+    return candidates
+
+
+def notice_cases(*, notice: Notice) -> QuerySet[Case]:
+    """The cases a 通报 cites: those called up (调阅) or raised as alerts on its matters, those whose
+    filing opened one of its matters, and those of the bureau's county named in its text by case or
+    document number."""
+    matter_ids = list(notice.matters.values_list("pk", flat=True))
+    origins = list(Matter.objects.filter(pk__in=matter_ids).values_list("origin", flat=True))
+    case_ids = set(ReadGrant.objects.filter(matter_id__in=matter_ids).values_list("case_id", flat=True))
+    filing_ids = set()
+    for origin in origins:
+        kind, _, pk = (origin or "").partition(":")
+        if pk.isdigit() and kind == "case":
+            case_ids.add(int(pk))
+        elif pk.isdigit() and kind == "supervision_filing":
+            filing_ids.add(int(pk))
+    case_ids |= set(Filing.objects.filter(pk__in=filing_ids).values_list("case_id", flat=True))
+    numbers = numbers_in_text("\n".join((notice.title, notice.body, notice.indicators)))
+    county = notice.bureau.region_code
+    if numbers:
+        in_county = Case.objects.filter(agency__region_code=county)
+        case_ids |= set(in_county.filter(number__in=numbers).values_list("pk", flat=True))
+        case_ids |= set(IssuedDocument.objects.filter(case__agency__region_code=county, number__in=numbers)
+                        .values_list("case_id", flat=True))
+    return Case.objects.filter(pk__in=case_ids)
+
+
+def notice_personal_data(*, notice: Notice) -> PersonalData:
+    """The natural persons a public 通报 must not name: the natural-person parties of the cases it
+    cites (name, ID number, phone, address), the complainants of its matters, and the officers of
+    the agencies it names and of its matters (names)."""
+    names: set[str] = set()
+    addresses: set[str] = set()
+    id_numbers: set[str] = set()
+    phones: set[str] = set()
+    parties = Party.objects.filter(cases__in=notice_cases(notice=notice), kind=PartyKind.NATURAL_PERSON).distinct()
+    for name, id_number, phone, address in parties.values_list("name", "id_number", "phone", "address"):
+        names.add(name)
+        id_numbers.add(id_number)
+        phones.add(phone)
+        addresses.add(address)
+    complainants = Complainant.objects.filter(complaint__matter__in=notice.matters.all())
+    for anonymous, name, id_number, phone in complainants.values_list("anonymous", "name", "id_number", "phone"):
+        if not anonymous:
+            names.add(name)
+        id_numbers.add(id_number)
+        phones.add(phone)
+    names |= set(Officer.objects.filter(agency__in=notice.agencies.all()).values_list("name", flat=True))
+    names |= set(Officer.objects.filter(supervision_matters__in=notice.matters.all()).values_list("name", flat=True))
+
+    def kept(values: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(v.strip() for v in values if v and v.strip()))
+
+    return PersonalData(names=kept(names), addresses=kept(addresses), id_numbers=kept(id_numbers), phones=kept(phones))

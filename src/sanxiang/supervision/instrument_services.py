@@ -54,6 +54,7 @@ from sanxiang.public_events import SupervisionNoticePublished, supervision_notic
 from sanxiang.registry.models import Agency, Certificate, Officer
 from sanxiang.registry.services import certificate_update
 from sanxiang.supervision import instrument_events as events
+from sanxiang.supervision.instrument_selectors import notice_personal_data
 from sanxiang.supervision.models import Instrument, InstrumentStep, Matter, Notice, PersonalProposal, Referral
 from sanxiang.supervision.selectors import matter_recused_ids, matter_supervisors
 from sanxiang.supervision.services import supervisors_check
@@ -366,13 +367,19 @@ def personal_propose(
 @transaction.atomic
 def personal_decision_record(
     *, actor: User, proposal: PersonalProposal, adopted: bool, decision: str, decided_on: dt.date,
+    supervisors: Sequence[User], recused_user_ids: frozenset[int] = frozenset(),
 ) -> PersonalProposal:
     """Record the competent body's decision on a proposal. When it adopts the measure, the officer's
     enforcement certificate changes state through the registry (取消执法资格 → 注销; 离岗教育、调离执法岗位
-    → 暂扣), with its own registry ledger entry, and the public certificate page shows it."""
+    → 暂扣), with its own registry ledger entry, and the public certificate page shows it.
+
+    Recorded by a pair, as every act of the desk (the pair rule, each certificate valid today, the
+    matter's own pair, nobody recused): one supervisor alone does not change an officer's certificate."""
     proposal = PersonalProposal.objects.select_for_update().select_related("matter", "officer").get(pk=proposal.pk)
     _desk_require(actor, proposal.matter.bureau_id)
     violations: list[Violation] = []
+    violations += _pair_violations(actor=actor, bureau=proposal.matter.bureau, supervisors=supervisors, on=_today(),
+                                   recused_user_ids=recused_user_ids, matter=proposal.matter)
     if proposal.decided_on is not None:
         violations.append(Violation("proposal.decided", "该建议的处理决定已经登记", PLATFORM_RULE, None))
     decision = _text(violations, decision, field="decision", label="决定情况")
@@ -398,7 +405,8 @@ def personal_decision_record(
         adopted, decision, decided_on, certificate)
     proposal.save()
     entry_append(event=events.personal_decided_event(proposal=proposal, bureau_id=proposal.matter.bureau_id,
-                                                     certificate_status=effect if certificate else None), actor=actor)
+                                                     certificate_status=effect if certificate else None,
+                                                     supervisor_ids=[s.pk for s in supervisors]), actor=actor)
     return proposal
 
 
@@ -484,13 +492,14 @@ def notice_approve(*, actor: User, notice: Notice, on: dt.date | None = None) ->
     entry_append(event=events.notice_event(notice=notice, approved=True), actor=actor)
     if notice.scope == "public":
         agencies = list(notice.agencies.all())
-        # The natural persons the platform knows around the 通报: the named agencies' officers and
-        # the officers of its matters; the public read model hides them wherever they appear.
-        persons = set(Officer.objects.filter(agency__in=agencies).values_list("name", flat=True))
-        persons |= {m.officer.name for m in notice.matters.select_related("officer") if m.officer_id}
+        # The natural persons the platform knows around the 通报 (the parties of the cases it cites,
+        # its complainants, the officers): the public read model hides them wherever they appear,
+        # typed into the text or not.
+        persons = notice_personal_data(notice=notice)
         supervision_notice_published_emit(SupervisionNoticePublished(
             notice_id=notice.pk, bureau_name=notice.bureau.name, title=notice.title, body=notice.body,
             indicators=notice.indicators, agencies=tuple(a.name for a in agencies), published_on=notice.approved_on,
-            basis=NOTICE_BASIS, persons=tuple(sorted(persons)),
+            basis=NOTICE_BASIS, persons=persons.names, addresses=persons.addresses,
+            known=(("id_number", persons.id_numbers), ("phone", persons.phones)),
         ))
     return notice

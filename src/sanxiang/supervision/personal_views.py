@@ -124,7 +124,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PairForm):
     adopted = forms.TypedChoiceField(label="有权机关是否采纳", choices=[("1", "采纳"), ("0", "未采纳")],
                                      coerce=lambda v: v == "1", widget=forms.RadioSelect,
                                      error_messages=CHOICE_ERRORS)
@@ -132,15 +132,23 @@ class DecisionForm(forms.Form):
                                  error_messages={"invalid": "日期格式不正确"})
     decision = forms.CharField(label="决定情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
 
+    field_order = ["adopted", "decided_on", "decision", "second"]
+
 
 def _proposal_context(request: HttpRequest, proposal, form=None, refused=None, general=()) -> dict:
     desk = selectors.user_is_supervisor(request.user) and proposal.decided_on is None
     effect = CERTIFICATE_EFFECT[PersonalMeasure(proposal.measure)]
+    if form is None and desk:
+        form = DecisionForm(colleagues=_colleagues(request, proposal))
     return {
-        "proposal": proposal, "desk": desk, "form": form or (DecisionForm() if desk else None),
+        "proposal": proposal, "desk": desk, "form": form,
         "effect_label": CERTIFICATE_EFFECT_LABELS.get(effect or "", ""), "refused": refused,
         "refused_general": list(general),
     }
+
+
+def _colleagues(request: HttpRequest, proposal):
+    return selectors.bureau_supervisors(bureau_id=proposal.matter.bureau_id).exclude(pk=request.user.pk)
 
 
 @login_required
@@ -160,14 +168,15 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
     if not selectors.user_is_supervisor(request.user):
         raise PermissionDenied("只有司法局监督人员可以登记处理决定")
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, colleagues=_colleagues(request, proposal))
     refused, general = None, []
     if form.is_valid():
         try:
             personal_decision_record(actor=request.user, proposal=proposal, adopted=form.cleaned_data["adopted"],
-                                     decision=form.cleaned_data["decision"], decided_on=form.cleaned_data["decided_on"])
+                                     decision=form.cleaned_data["decision"], decided_on=form.cleaned_data["decided_on"],
+                                     supervisors=form.pair(request.user))
         except Refused as refusal:
-            refused, general = refusal, refusal_split(form, refusal)
+            refused, general = refusal, refusal_split(form, refusal, aliases={"supervisors": "second"})
         else:
             messages.success(request, "已登记有权机关的处理决定。")
             return redirect("supervision:proposal_detail", proposal_id=proposal.pk)

@@ -125,7 +125,8 @@ def matter_open(
 @transaction.atomic
 def matter_pair_assign(*, matter: Matter, users: Sequence[User], actor: User) -> list[MatterSupervisor]:
     """Assign the supervisors who handle the matter (at least `supervision.min_supervisors`, each
-    with a supervision certificate valid today, none recused from it)."""
+    with a supervision certificate valid today, none recused from it). Assigning those already
+    assigned changes nothing and records nothing."""
     permission_require(_supervisor_of(actor, matter.bureau_id), "只有本司法局的监督人员可以指派承办人员")
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     today = timezone.localdate()
@@ -139,6 +140,8 @@ def matter_pair_assign(*, matter: Matter, users: Sequence[User], actor: User) ->
     if violations:
         raise Refused(violations)
     existing = {row.user_id: row for row in matter.pair.all()}
+    if all(user.pk in existing for user in users):
+        return [existing[user.pk] for user in users]
     rows = []
     for user in users:
         row = existing.get(user.pk) or MatterSupervisor.objects.create(matter=matter, user=user, assigned_on=today)
