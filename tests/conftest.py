@@ -30,6 +30,11 @@ SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
         # a load of its own: it keeps the documents the load renders
         "tests/documents/test_demo_documents_text.py",
     ),
+    # `sanxiang demo` as a user runs it, loaded once and served (tests/e2e/conftest.py)
+    "demo-c": (
+        "tests/e2e/test_demo.py",
+        "tests/e2e/test_crawl.py",
+    ),
 }
 _GROUP_OF = {path: group for group, paths in SHARED_DEMO_GROUPS.items() for path in paths}
 _RANK_OF = {path: rank for paths in SHARED_DEMO_GROUPS.values() for rank, path in enumerate(paths)}

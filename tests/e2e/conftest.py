@@ -3,6 +3,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.e2e import demo_cli
 from tests.ledger.helpers import ledger_purge
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -63,3 +64,21 @@ def browser_page(live_server, monkeypatch):
     with chromium_page_open() as page:
         yield page
     ledger_purge()
+
+
+# The README's first command, run as a user runs it, for tests/e2e/test_demo.py and test_crawl.py: one
+# load for both (they are one unit of work for xdist, SHARED_DEMO_GROUPS in tests/conftest.py).
+@pytest.fixture(scope="session")
+def demo_first_run(tmp_path_factory):
+    """`sanxiang demo --no-serve` on a new data folder: it loads the county."""
+    data_dir = tmp_path_factory.mktemp("demo") / "var"
+    process = demo_cli.sanxiang("demo", "--no-serve", data_dir=data_dir)
+    output = process.communicate(timeout=600)[0]
+    assert process.returncode == 0, output
+    return {"data_dir": data_dir, "output": output}
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_first_run):
+    """`sanxiang demo` again on the same folder: it finds the county there, loads nothing and serves."""
+    yield from demo_cli.demo_serve(demo_first_run["data_dir"])

@@ -2,105 +2,16 @@
 serves it; then each demo account logs in and sees its role's home page."""
 
 import os
-import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from sanxiang.accounts.totp import totp_code
-
-SRC = str(Path(__file__).resolve().parents[2] / "src")
-ROLE_TEST_IDS = {
-    "执法人员": "home-officer",
-    "法制审核人员": "home-reviewer",
-    "机关负责人": "home-agency_head",
-    "单位管理员": "home-agency_admin",
-    "司法局监督人员": "home-supervisor",
-    "系统管理员": "home-system_admin",
-}
-
-
-def embedded_env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env |= {"SANXIANG_DATA_DIR": str(data_dir), "PYTHONPATH": SRC + os.pathsep + env.get("PYTHONPATH", "")}
-    return env
-
-
-def sanxiang(*args: str, data_dir: Path, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "sanxiang", *args],
-        env=embedded_env(data_dir),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        **kwargs,
-    )
-
-
-def parse_accounts(output: str) -> list[dict]:
-    accounts = []
-    for line in output.splitlines():
-        match = re.match(r"\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?\s*$", line)
-        if match and match.group(1) in ROLE_TEST_IDS:
-            role_label, username, password, secret = match.groups()
-            accounts.append({"role_label": role_label, "username": username, "password": password, "secret": secret})
-    return accounts
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from tests.e2e.demo_cli import ROLE_TEST_IDS, parse_accounts
 
 # The command runs on the embedded SQLite whatever DATABASE_URL says (embedded_env): the run of the
 # suite on SQLite covers it, the run on PostgreSQL would repeat the same thing.
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
                                 reason="sanxiang demo runs on the embedded SQLite; tested in the SQLite run")
-
-
-@pytest.fixture(scope="module")
-def demo_first_run(tmp_path_factory):
-    """`sanxiang demo --no-serve` on a new data folder: it loads the county."""
-    data_dir = tmp_path_factory.mktemp("demo") / "var"
-    process = sanxiang("demo", "--no-serve", data_dir=data_dir)
-    output = process.communicate(timeout=600)[0]
-    assert process.returncode == 0, output
-    return {"data_dir": data_dir, "output": output}
-
-
-@pytest.fixture(scope="module")
-def demo_server(demo_first_run):
-    """`sanxiang demo` again on the same folder: it finds the county there, loads nothing and serves."""
-    data_dir = demo_first_run["data_dir"]
-    port = free_port()
-    process = sanxiang("demo", "--port", str(port), data_dir=data_dir)
-    lines = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "提供服务" in line:
-            break
-    output = "".join(lines)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"sanxiang demo did not start serving:\n{output}")
-    yield {"url": f"http://127.0.0.1:{port}", "output": output, "data_dir": data_dir}
-    process.terminate()
-    process.wait(timeout=20)
 
 
 @pytest.mark.e2e
