@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.decisions")),
     path("", include("sanxiang.portal.annual")),
     path("", include("sanxiang.portal.supervision_notices")),
+    path("", include("sanxiang.portal.supervision_plans")),
 ]

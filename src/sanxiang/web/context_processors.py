@@ -59,6 +59,9 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
         nav.append(("supervision:filing_list", _("重大决定备案")))  # issue 14, part C
         nav.append(("supervision:coordination_list", _("执法协调")))  # issue 14, part C
+    if user.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):  # issue 14, item 5
+        nav.append(("supervision:plan_list", _("监督工作计划")))
+        nav.append(("supervision:evaluation_list", _("执法质效评议")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
