@@ -103,13 +103,13 @@ def _persons(*, bureau: Agency) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if n))
 
 
-def _plan_event(plan: Plan, kind: EventKind, **payload: Any) -> LedgerEvent:
-    return LedgerEvent(kind, {"plan": plan.pk, "year": plan.year, "state": plan.state, **payload}, plan.bureau_id,
+def _plan_event(plan: Plan, event_kind: EventKind, /, **payload: Any) -> LedgerEvent:
+    return LedgerEvent(event_kind, {"plan": plan.pk, "year": plan.year, "state": plan.state, **payload}, plan.bureau_id,
                        subject=f"supervision_plan:{plan.pk}")
 
 
-def _evaluation_event(evaluation: Evaluation, kind: EventKind, **payload: Any) -> LedgerEvent:
-    return LedgerEvent(kind, {"evaluation": evaluation.pk, "state": evaluation.state, **payload},
+def _evaluation_event(evaluation: Evaluation, event_kind: EventKind, /, **payload: Any) -> LedgerEvent:
+    return LedgerEvent(event_kind, {"evaluation": evaluation.pk, "state": evaluation.state, **payload},
                        evaluation.bureau_id, subject=f"supervision_evaluation:{evaluation.pk}")
 
 
