@@ -54,7 +54,7 @@ def test_a_county_may_set_its_own_bands():
         ParameterPeriod(start=dt.date(2026, 1, 1), value=[{"min": 80, "label": "好"}, {"min": 0, "label": "差"}],
                         region="150626")]})
     assert grade_bands(on=ON, parameters=parameters, region="150626") == [(Decimal(80), "好"), (Decimal(0), "差")]
-    assert [b[1] for b in grade_bands(on=ON, parameters=parameters, region="110105")][0] == "优秀"
+    assert grade_bands(on=ON, parameters=parameters, region="110105")[0][1] == "优秀"
 
 
 STANDARDS = """
