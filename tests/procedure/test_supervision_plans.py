@@ -166,3 +166,43 @@ def test_months_progress_and_sources():
                                                                                                "已办结"]
     assert plan_item_matter_source("focused") == "focused"
     assert plan_item_matter_source("case_file_review") == "routine"
+
+
+label = st.text(alphabet="执法公示记录审核程序证件案卷规范完整", min_size=1, max_size=12)
+
+
+@st.composite
+def standards_trees(draw):
+    """A tree of 一级指标 → 二级指标 → 评分细则 (points with one decimal, some with a veto)."""
+    tree = []
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        seconds = []
+        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+            rules = draw(st.lists(st.tuples(label, points, st.booleans()), min_size=1, max_size=4))
+            seconds.append((draw(label), rules))
+        tree.append((draw(label), seconds))
+    return tree
+
+
+@given(standards_trees())
+def test_standards_typed_as_lines_parse_back_into_the_same_tree(tree):
+    lines = []
+    for first, seconds in tree:
+        lines.append(f"# {first}")
+        for second, rules in seconds:
+            lines.append(f"## {second}")
+            lines += [f"- {text} | {p}" + (" | 否决" if veto else "") for text, p, veto in rules]
+    specs, violations = standards_parse("\n".join(lines))
+    assert violations == []
+    rebuilt = []
+    for index, spec in enumerate(specs):
+        if spec.level == 1:
+            rebuilt.append((spec.text, []))
+        elif spec.level == 2:
+            assert specs[spec.parent].level == 1
+            rebuilt[-1][1].append((spec.text, []))
+        else:
+            assert specs[spec.parent].level == 2 and spec.parent < index
+            rebuilt[-1][1][-1][1].append((spec.text, spec.points, spec.veto))
+    assert rebuilt == tree
+    assert standards_full_marks(specs) == sum(p for _, seconds in tree for _, rules in seconds for _, p, _ in rules)

@@ -20,6 +20,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.procedure.supervision.plans import (
     DESK_BASIS,
     EVALUATION_BASIS,
@@ -294,6 +295,14 @@ def criterion_points(criteria: Sequence[Criterion]) -> dict[int, Decimal]:
     return points
 
 
+def _bands(on: dt.date) -> list[tuple[Decimal, str]]:
+    """The grade bands in force on `on`; a refusal with its reason when none is (before the parameter's start)."""
+    try:
+        return grade_bands(on=on)
+    except ParameterMissing as missing:
+        raise Refused([missing.violation]) from None
+
+
 def _points_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -312,6 +321,7 @@ def evaluation_approve(*, actor: User, evaluation: Evaluation, on: dt.date | Non
     if violations:
         raise Refused(violations)
     on = on or _today()
+    bands = _bands(on)
     evaluation.state, evaluation.approved_by, evaluation.approved_on = EvaluationState.APPROVED, actor, on
     evaluation.save(update_fields=["state", "approved_by", "approved_on"])
     entry_append(event=_evaluation_event(evaluation, EventKind.SUPERVISION_EVALUATION_APPROVED, on=on.isoformat()),
@@ -325,7 +335,7 @@ def evaluation_approve(*, actor: User, evaluation: Evaluation, on: dt.date | Non
         standards=tuple(PublicCriterion(number=numbers[c.pk], level=c.level, text=c.text,
                                         points=_points_text(points[c.pk]), veto=c.veto) for c in criteria),
         full_marks=_points_text(full),
-        grade_bands=tuple((_points_text(bound), label) for bound, label in grade_bands(on=on)),
+        grade_bands=tuple((_points_text(bound), label) for bound, label in bands),
         published_on=on, basis=EVALUATION_BASIS, persons=_persons(bureau=evaluation.bureau),
     ))
     return evaluation
@@ -356,7 +366,7 @@ def evaluation_score(
                    for u in supervisors if not _is_bureau_supervisor(u, evaluation.bureau_id)]
     if violations:
         raise Refused(violations)
-    result = evaluation_result(items=items, bands=grade_bands(on=on))
+    result = evaluation_result(items=items, bands=_bands(on))
     EvaluationScore.objects.filter(evaluation=evaluation, agency=agency).delete()
     score = EvaluationScore.objects.create(
         evaluation=evaluation, agency=agency, scored_on=on, points_sum=result.points_sum, full_marks=result.full_marks,
