@@ -343,3 +343,24 @@ def test_other_counties_and_agencies_do_not_reach_the_plans():
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the service itself
         services.evaluation_score(actor=outsider, evaluation=evaluation, agency=desk.agency,
                                   supervisors=[outsider, desk.first], scores=full_scores(evaluation))
+
+
+def test_evaluation_pages_cost_the_same_whatever_the_number_of_agencies():
+    desk = desk_make()
+    few = evaluation_make(desk, agencies=[agency_make() for _ in range(2)])
+    many = evaluation_make(desk, agencies=[agency_make() for _ in range(8)])
+    for evaluation in (few, many):
+        for agency in evaluation.agencies.all():
+            services.evaluation_score(actor=desk.first, evaluation=evaluation, agency=agency,
+                                      supervisors=[desk.first, desk.second], scores=full_scores(evaluation))
+    client = client_for(desk.first)
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return queries_counted(ctx.captured_queries)
+
+    assert count(reverse("supervision:evaluation_detail", args=[few.pk])) == count(
+        reverse("supervision:evaluation_detail", args=[many.pk]))
+    agency = many.agencies.first()
+    assert count(reverse("supervision:evaluation_score", args=[many.pk, agency.pk])) < 30
