@@ -164,6 +164,7 @@ URL_MATRIX = {
     "supervision:plan_list": (None, "county"),
     "supervision:plan_new": (None, "supervisors"),
     "supervision:plan_detail": ("plan", "county"),
+    "supervision:plan_pdf": ("plan", "county"),
     "supervision:evaluation_list": (None, "county"),
     "supervision:evaluation_new": (None, "supervisors"),
     "supervision:evaluation_detail": ("evaluation", "county"),

@@ -364,3 +364,13 @@ def test_evaluation_pages_cost_the_same_whatever_the_number_of_agencies():
         reverse("supervision:evaluation_detail", args=[many.pk]))
     agency = many.agencies.first()
     assert count(reverse("supervision:evaluation_score", args=[many.pk, agency.pk])) < 30
+
+
+def test_the_plan_as_a_pdf():
+    desk = desk_make()
+    plan = plan_make(desk)
+    response = client_for(desk.first).get(reverse("supervision:plan_pdf", args=[plan.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and "inline" in response["Content-Disposition"]
+    page = client_for(desk.first).get(reverse("supervision:plan_detail", args=[plan.pk])).content.decode()
+    assert reverse("supervision:plan_pdf", args=[plan.pk]) in page

@@ -99,6 +99,20 @@ def plan_item_rows(*, plan: Plan) -> list[PlanItemRow]:
     return rows
 
 
+def plan_document_context(*, plan: Plan):
+    """What the plan's PDF prints (the items as the plan page shows them, without the progress)."""
+    from sanxiang.documents.supervision_plans import PlanContext, PlanItemLine
+    from sanxiang.procedure.supervision.plans import PLAN_BASIS
+
+    return PlanContext(
+        bureau=plan.bureau.name, title=plan.title, objectives=plan.objectives, basis=PLAN_BASIS,
+        dated=plan.approved_on or plan.drafted_on,
+        items=tuple(PlanItemLine(kind=r.kind_label, subject=r.item.subject, description=r.item.description,
+                                 agencies=r.agencies_text, months=r.months_text, supervisors=r.supervisors_text)
+                    for r in plan_item_rows(plan=plan)),
+    )
+
+
 def plan_rows(*, user: User, page: int = 1) -> tuple[list[Plan], bool]:
     rows = plans_visible(user=user).annotate(item_count=Count("items", distinct=True)).order_by("-year", "-id")
     start = (max(page, 1) - 1) * PAGE_SIZE

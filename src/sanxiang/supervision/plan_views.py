@@ -13,8 +13,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sanxiang.documents.pdf import CharactersUnprintable
+from sanxiang.documents.supervision_plans import plan_render_pdf
 from sanxiang.procedure.supervision.plans import (
     PLAN_ITEM_KIND_LABELS,
     STANDARDS_HELP,
@@ -124,6 +127,22 @@ def _plan_page(request: HttpRequest, plan, *, item_form=None, refused=None, gene
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     _read_only(request)
     return _plan_page(request, selectors.plan_get(user=request.user, plan_id=plan_id))
+
+
+@login_required
+@require_safe
+def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan as a PDF (rendered on request; a draft's PDF says nothing of approval)."""
+    _read_only(request)
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    try:
+        content = plan_render_pdf(selectors.plan_document_context(plan=plan))
+    except CharactersUnprintable:
+        messages.error(request, "计划中有无法打印的字符，请联系系统管理员")
+        return redirect("supervision:plan_detail", plan_id=plan.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{plan.title}.pdf")
+    return response
 
 
 @login_required

@@ -77,6 +77,7 @@ urlpatterns += [
     path("plans/", plan_views.plan_list, name="plan_list"),
     path("plans/new/", plan_views.plan_new, name="plan_new"),
     path("plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/pdf/", plan_views.plan_pdf, name="plan_pdf"),
     path("plans/<int:plan_id>/items/", plan_views.plan_item_new, name="plan_item_new"),
     path("plans/<int:plan_id>/approve/", plan_views.plan_approve, name="plan_approve"),
     path("plans/<int:plan_id>/publish/", plan_views.plan_publish, name="plan_publish"),
