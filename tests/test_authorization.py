@@ -23,6 +23,7 @@ from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
+from sanxiang.supervision import plan_services
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.instrument_services import (
     instrument_act,
@@ -197,6 +198,16 @@ URL_MATRIX = {
     "evaluation:report_detail": ("monthly_report", "read"),
     "evaluation:report_figure": ("monthly_report_figure", "read"),
     "evaluation:report_file": ("monthly_report_file", "read"),
+    # supervision, item 5: the annual plan and 执法质效评议 (the bureau's supervisors; a system
+    # administrator reads; agencies read what is published on the portal)
+    "supervision:plan_list": (None, "county"),
+    "supervision:plan_new": (None, "supervisors"),
+    "supervision:plan_detail": ("plan", "county"),
+    "supervision:plan_pdf": ("plan", "county"),
+    "supervision:evaluation_list": (None, "county"),
+    "supervision:evaluation_new": (None, "supervisors"),
+    "supervision:evaluation_detail": ("evaluation", "county"),
+    "supervision:evaluation_score": ("evaluation_agency", "supervisors"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -217,6 +228,9 @@ POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "eva
               "evaluation:training_import"}
 # The monthly reports' forms: tests/evaluation/test_report_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
+# Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.
+POST_ONLY |= {"supervision:plan_item_new", "supervision:plan_approve", "supervision:plan_publish",
+              "supervision:plan_item_matter", "supervision:evaluation_approve", "supervision:evaluation_publish"}
 
 
 def allowed(rule: str, role: str, own: bool) -> bool:
@@ -358,6 +372,16 @@ def world():
     report_drafts_create(on=dt.date(2026, 4, 1))
     for key, agency in (("own", own), ("other", other)):
         data[key]["monthly_report"] = MonthlyReport.objects.get(agency=agency, year=2026, month=3)
+    # Item 5: the bureau's plan and an evaluation of both agencies (one bureau: the same for own and other).
+    plan = plan_services.plan_draft(actor=first, year=dt.date.today().year, title="年度计划", objectives="目标")
+    plan_services.plan_item_add(actor=first, plan=plan, kind="routine", subject="日常监督", all_agencies=True,
+                                months=[3], supervisors=[first])
+    evaluation = plan_services.evaluation_draft(
+        actor=first, title="评议", scheme="方案", process="步骤", period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31), agencies=[own, other], standards="# 一\n## 二\n- 细则 | 10\n")
+    plan_services.evaluation_approve(actor=second, evaluation=evaluation)
+    for key in ("own", "other"):
+        data[key]["plan"], data[key]["evaluation"] = plan, evaluation
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -421,6 +445,16 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "training_session": "session_id",
         "monthly_report": "report_id",
     }[subject]
+    if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
+        return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
+    if subject == "case_record":  # a record of the case (its first)
+        return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
+    kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
+             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
+             "document": "document_id", "draft": "draft_id", "user": "user_id",
+             "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
+             "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
+             "notice": "notice_id", "plan": "plan_id", "evaluation": "evaluation_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
@@ -601,3 +635,38 @@ def test_evaluation_post_forms_only_for_their_side(client, world, role):
         client.post(reverse("evaluation:training_attendees", args=[session.pk]), {"officers": [officer.pk]})
         marked = TrainingAttendance.objects.filter(session=session).exists()
         assert marked == (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and target == "own"), (role, target)
+def test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors(client, world, role):
+    """Item 5's POST-only forms (a draft plan of the bureau drafted by another supervisor; the matrix's
+    evaluation, approved, with nothing scored): nobody but a supervisor of the bureau changes anything,
+    and even the supervisor may not publish results while an agency is unscored."""
+    from sanxiang.supervision.models import Evaluation, Plan
+
+    data, users = world
+    own = data["own"]
+    bureau, drafter = own["plan"].bureau, own["plan"].drafted_by
+    draft = plan_services.plan_draft(actor=drafter, year=dt.date.today().year + 1, title="明年计划", objectives="目标")
+    plan_services.plan_item_add(actor=drafter, plan=draft, kind="routine", subject="日常监督", all_agencies=True,
+                                months=[3], supervisors=[drafter])
+    draft_evaluation = plan_services.evaluation_draft(
+        actor=drafter, title="评议", scheme="方案", process="步骤", period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31), agencies=[own["agency"]], standards="# 一\n## 二\n- 细则 | 10\n")
+    client.force_login(users[role])
+    client.post(reverse("supervision:evaluation_approve", args=[draft_evaluation.pk]))
+    client.post(reverse("supervision:plan_item_new", args=[draft.pk]),
+                {"kind": "other", "subject": "混入", "all_agencies": "on", "months": ["4"],
+                 "supervisors": [str(users[Role.SUPERVISOR].pk)]})
+    client.post(reverse("supervision:plan_approve", args=[draft.pk]))
+    client.post(reverse("supervision:plan_publish", args=[own["plan"].pk]))
+    client.post(reverse("supervision:plan_item_matter", args=[own["plan"].pk, own["plan"].items.get().pk]),
+                {"agency": str(own["agency"].pk)})
+    client.post(reverse("supervision:evaluation_publish", args=[own["evaluation"].pk]))
+    draft.refresh_from_db()
+    changed = (draft.items.count() == 2, draft.state != "draft", Plan.objects.get(pk=own["plan"].pk).state,
+               own["plan"].items.get().matter_links.exists(), Evaluation.objects.get(pk=own["evaluation"].pk).state,
+               Evaluation.objects.get(pk=draft_evaluation.pk).state)
+    if role == Role.SUPERVISOR:
+        # The plan of the matrix is still a draft: it may not be published nor carry a matter.
+        assert changed == (True, True, "draft", False, "approved", "approved"), role
+    else:
+        assert changed == (False, False, "draft", False, "approved", "draft"), role
+    assert bureau.is_judicial_bureau

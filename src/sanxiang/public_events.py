@@ -197,3 +197,106 @@ def system_document_published_subscribe(handler: Callable[[SystemDocumentPublish
 
 def system_document_published_emit(event: SystemDocumentPublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- supervision: the annual plan and 执法质效评议 (issue 14, item 5) ------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicPlanItem:
+    """An item of a published plan: what, about which agencies, when (no person is named)."""
+
+    kind_label: str
+    subject: str
+    description: str
+    agencies: tuple[str, ...]  # empty when `all_agencies`
+    all_agencies: bool
+    months: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SupervisionPlanPublished:
+    """The judicial bureau published its approved annual supervision work plan."""
+
+    plan_id: int
+    bureau_name: str
+    year: int
+    title: str
+    objectives: str
+    items: tuple[PublicPlanItem, ...]
+    approved_on: dt.date
+    published_on: dt.date
+    basis: str
+    persons: tuple[str, ...] = ()  # natural persons' names to hide from the free text
+
+
+def supervision_plan_published_subscribe(handler: Callable[[SupervisionPlanPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(SupervisionPlanPublished, handler, atomic=True)
+
+
+def supervision_plan_published_emit(event: SupervisionPlanPublished) -> None:
+    PUBLIC_EVENTS.emit(event)
+
+
+@dataclass(frozen=True)
+class PublicCriterion:
+    """A node of the published standards: level 1, 2 or 3 (a rule, with points and maybe a veto)."""
+
+    number: str  # "1", "1.2", "1.2.3"
+    level: int
+    text: str
+    points: str  # the node's points, as text ("10", "2.5"): a rule's own, an indicator's sum
+    veto: bool
+
+
+@dataclass(frozen=True)
+class SupervisionEvaluationPublished:
+    """An 执法质效评议 was approved: its scheme, process, period, agencies and standards are published
+    (the results follow in `SupervisionEvaluationResultsPublished`)."""
+
+    evaluation_id: int
+    bureau_name: str
+    title: str
+    scheme: str
+    process: str
+    period_start: dt.date
+    period_end: dt.date
+    agencies: tuple[str, ...]
+    standards: tuple[PublicCriterion, ...]
+    full_marks: str
+    grade_bands: tuple[tuple[str, str], ...]  # (lower bound in % of full marks, label), highest first
+    published_on: dt.date
+    basis: str
+    persons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicEvaluationResult:
+    agency: str
+    total: str
+    full_marks: str
+    grade: str
+    vetoed: bool
+
+
+@dataclass(frozen=True)
+class SupervisionEvaluationResultsPublished:
+    evaluation_id: int
+    results: tuple[PublicEvaluationResult, ...]  # highest score first
+    published_on: dt.date
+
+
+def supervision_evaluation_published_subscribe(handler: Callable[[SupervisionEvaluationPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(SupervisionEvaluationPublished, handler, atomic=True)
+
+
+def supervision_evaluation_published_emit(event: SupervisionEvaluationPublished) -> None:
+    PUBLIC_EVENTS.emit(event)
+
+
+def supervision_evaluation_results_subscribe(handler: Callable[[SupervisionEvaluationResultsPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(SupervisionEvaluationResultsPublished, handler, atomic=True)
+
+
+def supervision_evaluation_results_emit(event: SupervisionEvaluationResultsPublished) -> None:
+    PUBLIC_EVENTS.emit(event)

@@ -83,3 +83,28 @@ def test_every_agency_of_the_demo_numbers_its_cases_with_its_own_prefix(loaded):
 
     prefixes = Counter(agency_abbreviation(a) for a in Agency.objects.all())
     assert [p for p, n in prefixes.items() if n > 1] == []
+def test_the_published_plan_and_an_evaluation_round(loaded):
+    """Item 5: the year's plan, approved by a second supervisor and published, its 重点监督 item
+    carried out by matters (one concluded); one 执法质效评议 whose standards, process and results are
+    on the portal, every agency scored by two supervisors, one 单项否决 at the lowest grade."""
+    from sanxiang.publication.models import PublicSupervisionEvaluation, PublicSupervisionPlan
+    from sanxiang.supervision.models import Evaluation, EvaluationScore, Plan, PlanItemMatter
+
+    plan = Plan.objects.get()
+    assert plan.state == "published" and plan.approved_by_id != plan.drafted_by_id
+    assert set(plan.items.values_list("kind", flat=True)) == {"focused", "routine", "case_file_review", "evaluation",
+                                                              "training"}
+    links = PlanItemMatter.objects.filter(item__plan=plan).select_related("matter")
+    assert len(links) == 2 and {link.matter.state for link in links} == {"received", "concluded"}
+    public_plan = PublicSupervisionPlan.objects.get(source_id=plan.pk)
+    assert public_plan.year == plan.year and len(public_plan.items) == 5
+    evaluation = Evaluation.objects.get()
+    assert evaluation.state == "published" and evaluation.plan_item.plan_id == plan.pk
+    scores = EvaluationScore.objects.filter(evaluation=evaluation)
+    assert scores.count() == evaluation.agencies.count() == 4
+    assert all(s.supervisors.count() == 2 for s in scores)
+    assert scores.filter(vetoed=True, grade="不合格", total=0).count() == 1
+    public = PublicSupervisionEvaluation.objects.get(source_id=evaluation.pk)
+    assert public.full_marks == "100" and public.results_published_on == evaluation.results_published_on
+    assert [r["agency"] for r in public.results] == [s.agency.name for s in scores.order_by("-total", "agency__name")]
+    assert sorted(r["grade"] for r in public.results) == sorted(scores.values_list("grade", flat=True))

@@ -1,7 +1,8 @@
 """A year of supervision in the demo county (issue 14), produced through the services: the
 bureau's supervisors and matters from every source (part A), complaints from the portal, the
 12345 hotline and the enterprise channel (part D), instruments in every state with a public 通报
-(part B), and the filings of the demo's major decisions with coordination requests (part C).
+(part B), the filings of the demo's major decisions with coordination requests (part C), and the
+year's published supervision plan with one 执法质效评议 round (item 5).
 Loaded once: nothing when the bureau already has matters."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sanxiang.demo.supervision_complaints import supervision_complaints_demo_loa
 from sanxiang.demo.supervision_filings import supervision_filings_demo_load
 from sanxiang.demo.supervision_instruments import supervision_instruments_demo_load
 from sanxiang.demo.supervision_matters import supervision_matters_demo_load
+from sanxiang.demo.supervision_plans import supervision_plans_demo_load
 from sanxiang.procedure.supervision.matters import MatterState
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Matter
@@ -45,4 +47,5 @@ def demo_supervision_load(*, today: dt.date | None = None) -> int:
     if accepted:
         supervision_instruments_demo_load(matters=accepted, supervisors=pair, today=today)
     supervision_filings_demo_load(agency=main, head=head, supervisors=pair, today=today)
+    supervision_plans_demo_load(bureau=bureau, supervisors=pair, today=today)  # item 5: plan and 评议
     return Matter.objects.filter(bureau=bureau).count()

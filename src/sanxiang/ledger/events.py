@@ -85,6 +85,16 @@ class EventKind(StrEnum):
     SUPERVISION_FILING_EXAMINED = "supervision.filing_examined"
     SUPERVISION_COORDINATION_RAISED = "supervision.coordination_raised"
     SUPERVISION_COORDINATION_STEP = "supervision.coordination_step"
+    # supervision, item 5: the annual plan and 执法质效评议
+    SUPERVISION_PLAN_DRAFTED = "supervision.plan_drafted"
+    SUPERVISION_PLAN_ITEM_ADDED = "supervision.plan_item_added"
+    SUPERVISION_PLAN_APPROVED = "supervision.plan_approved"
+    SUPERVISION_PLAN_PUBLISHED = "supervision.plan_published"
+    SUPERVISION_PLAN_MATTER_LINKED = "supervision.plan_matter_linked"
+    SUPERVISION_EVALUATION_DRAFTED = "supervision.evaluation_drafted"
+    SUPERVISION_EVALUATION_APPROVED = "supervision.evaluation_approved"
+    SUPERVISION_EVALUATION_SCORED = "supervision.evaluation_scored"
+    SUPERVISION_EVALUATION_RESULTS_PUBLISHED = "supervision.evaluation_results_published"
 
     # supervision: complaints from the public portal (issue 14, part D)
     SUPERVISION_COMPLAINT_RECEIVED = "supervision.complaint_received"

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.annual")),
     path("", include("sanxiang.portal.supervision_notices")),
     path("", include("sanxiang.portal.system_documents")),
+    path("", include("sanxiang.portal.supervision_plans")),
 ]

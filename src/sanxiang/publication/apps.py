@@ -49,6 +49,21 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.system_documents import public_system_document_record
 
         system_document_published_subscribe(public_system_document_record)
+        # The annual supervision plan and 执法质效评议 (issue 14, item 5), from the supervision app's events.
+        from sanxiang.public_events import (
+            supervision_evaluation_published_subscribe,
+            supervision_evaluation_results_subscribe,
+            supervision_plan_published_subscribe,
+        )
+        from sanxiang.publication.supervision_plans import (
+            public_supervision_evaluation_record,
+            public_supervision_evaluation_results_record,
+            public_supervision_plan_record,
+        )
+
+        supervision_plan_published_subscribe(public_supervision_plan_record)
+        supervision_evaluation_published_subscribe(public_supervision_evaluation_record)
+        supervision_evaluation_results_subscribe(public_supervision_evaluation_results_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

@@ -452,3 +452,58 @@ class PublicSupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicSupervisionPlan(models.Model):
+    """A judicial bureau's annual supervision work plan as published (issue 14, item 5): its
+    objectives and items (what, about which agencies, when), no person named. Keyed by the plan's
+    number as a plain integer."""
+
+    source_id = models.BigIntegerField(_("计划来源编号"), unique=True)
+    bureau_name = models.CharField(_("发布机关"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("计划名称"), max_length=200)
+    objectives = models.TextField(_("年度工作目标"))
+    items = models.JSONField(_("计划事项"), default=list)  # [{kind_label, subject, description, agencies, months_text}]
+    approved_on = models.DateField(_("批准日期"))
+    published_on = models.DateField(_("发布日期"))
+    basis = models.CharField(_("依据"), max_length=200)
+    redactions = models.JSONField(_("隐去的内容"), default=list)
+
+    class Meta:
+        verbose_name = _("公开的年度监督工作计划")
+        verbose_name_plural = _("公开的年度监督工作计划")
+        ordering = ["-year", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicSupervisionEvaluation(models.Model):
+    """An 执法质效评议 as published: scheme, process, standards (when approved), then the results (when
+    every agency is scored). Keyed by the evaluation's number as a plain integer."""
+
+    source_id = models.BigIntegerField(_("评议来源编号"), unique=True)
+    bureau_name = models.CharField(_("发布机关"), max_length=100)
+    title = models.CharField(_("评议名称"), max_length=200)
+    scheme = models.TextField(_("评议方案"))
+    process = models.TextField(_("评议步骤和时间安排"))
+    period_start = models.DateField(_("评议期间自"))
+    period_end = models.DateField(_("评议期间至"))
+    agencies = models.JSONField(_("参评机关"), default=list)
+    standards = models.JSONField(_("评议标准"), default=list)  # [{number, level, text, points, veto}]
+    full_marks = models.CharField(_("满分"), max_length=12)
+    grade_bands = models.JSONField(_("等次划分"), default=list)  # [[lower bound %, label]]
+    published_on = models.DateField(_("方案和标准公开日期"))
+    basis = models.CharField(_("依据"), max_length=200)
+    results = models.JSONField(_("评议结果"), default=list)  # [{agency, total, full_marks, grade, vetoed}]
+    results_published_on = models.DateField(_("结果公开日期"), null=True, blank=True)
+    redactions = models.JSONField(_("隐去的内容"), default=list)
+
+    class Meta:
+        verbose_name = _("公开的执法质效评议")
+        verbose_name_plural = _("公开的执法质效评议")
+        ordering = ["-published_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -68,6 +68,8 @@ def parameter_value_text(parameter: Parameter, value: Any) -> str:
         return _labels(value, dict(StaffingType.choices))
     if unit == "months by party kind":
         return "；".join(f"{PARTY_KINDS.get(kind, kind)}{months}个月" for kind, months in value.items())
+    if unit == "bands":  # grade bands of 执法质效评议: the lower bound of each, as a share of full marks
+        return "；".join(f"{band['label']}：{band['min']}%以上" for band in value)
     if isinstance(value, list):
         return f"分{len(value)}种情形规定"
     return str(value)

@@ -9,6 +9,7 @@ from sanxiang.supervision import (
     instrument_views,
     notice_views,
     personal_views,
+    plan_views,
     views,
 )
 
@@ -69,4 +70,23 @@ urlpatterns += [
     path("notices/new/", notice_views.notice_new, name="notice_new"),
     path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice_detail"),
     path("notices/<int:notice_id>/approve/", notice_views.notice_approve, name="notice_approve"),
+]
+
+# Item 5: the annual supervision plan and 执法质效评议 (published on the portal)
+urlpatterns += [
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/new/", plan_views.plan_new, name="plan_new"),
+    path("plans/<int:plan_id>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:plan_id>/pdf/", plan_views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:plan_id>/items/", plan_views.plan_item_new, name="plan_item_new"),
+    path("plans/<int:plan_id>/approve/", plan_views.plan_approve, name="plan_approve"),
+    path("plans/<int:plan_id>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("plans/<int:plan_id>/items/<int:item_id>/matter/", plan_views.plan_item_matter, name="plan_item_matter"),
+    path("evaluations/", plan_views.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", plan_views.evaluation_new, name="evaluation_new"),
+    path("evaluations/<int:evaluation_id>/", plan_views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:evaluation_id>/approve/", plan_views.evaluation_approve, name="evaluation_approve"),
+    path("evaluations/<int:evaluation_id>/publish/", plan_views.evaluation_publish, name="evaluation_publish"),
+    path("evaluations/<int:evaluation_id>/agencies/<int:agency_id>/score/", plan_views.evaluation_score,
+         name="evaluation_score"),
 ]

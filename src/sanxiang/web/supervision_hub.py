@@ -60,6 +60,10 @@ def supervision_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("supervision:proposal_list", "处理执法人员建议", "建议有权机关处理执法人员及其决定",
          supervisor or sysadmin or user.role == Role.AGENCY_HEAD, ()),
         ("supervision:referral_list", "问题线索移送", "向监察机关移送的问题线索", supervisor, ()),
+        ("supervision:plan_list", "监督工作计划", "年度行政执法监督工作计划及其执行情况",
+         supervisor or sysadmin, ()),
+        ("supervision:evaluation_list", "执法质效评议", "评议方案、评议标准、评分和评议结果",
+         supervisor or sysadmin, ()),
         ("registry:supervisor_list", "监督人员", "行政执法监督人员名册和监督检查证",
          _reads_supervisor_register(user), ()),
     ]

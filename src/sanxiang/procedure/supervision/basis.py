@@ -20,6 +20,7 @@ def _chinese_number(n: int) -> str:
 
 SICHUAN = "《四川省行政执法监督条例》"
 HEBEI = "《河北省行政执法监督条例》"
+SHANDONG = "《山东省行政执法监督条例》"
 
 # Supervisors act at least two together, each showing a supervision certificate, and record the
 # whole process; a supervisor with an interest in the matter withdraws. The national regulation does
@@ -36,4 +37,9 @@ PAGE_BASIS: dict[str, str] = {
     "read_grant": regulation_article(22, detail="第四项"),
     "public_notice": regulation_article(31),
     "filing": f"{SICHUAN}第三十六条等",
+    # Issue 14, item 5: the annual supervision plan (日常监督, national 第十五条; the annual plan itself
+    # is a provincial rule, Shandong 第二十条) and 执法质效评议 (national 第十九条: standards, process
+    # and results published).
+    "plan": f"{REGULATION}第十五条；{SHANDONG}第二十条",
+    "evaluation": regulation_article(19),
 }

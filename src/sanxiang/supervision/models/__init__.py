@@ -18,6 +18,15 @@ from sanxiang.supervision.models.matters import (  # part A
     Measure,
     ReadGrant,
 )
+from sanxiang.supervision.models.plans import (  # item 5: annual plan and 执法质效评议
+    Criterion,
+    CriterionScore,
+    Evaluation,
+    EvaluationScore,
+    Plan,
+    PlanItem,
+    PlanItemMatter,
+)
 
 __all__ = [
     "MATTER_SOURCE_CHOICES",
@@ -26,6 +35,10 @@ __all__ = [
     "ComplaintCounter",
     "Coordination",
     "CoordinationStep",
+    "Criterion",
+    "CriterionScore",
+    "Evaluation",
+    "EvaluationScore",
     "Filing",
     "Instrument",
     "InstrumentStep",
@@ -34,6 +47,9 @@ __all__ = [
     "Measure",
     "Notice",
     "PersonalProposal",
+    "Plan",
+    "PlanItem",
+    "PlanItemMatter",
     "ReadGrant",
     "Referral",
 ]
