@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.review.permissions import (
     user_can_read_parameters,
     user_can_read_review_supervision,
@@ -43,6 +44,8 @@ def navigation(request: HttpRequest) -> dict:
         nav.append(("review:supervision", _("法制审核统计")))
     if user_can_read_parameters(user):
         nav.append(("review:parameters", _("待核实参数")))
+    if user_reads_indicators(user):  # issue 15: indicators computed from records
+        nav.append(("evaluation:indicators", _("执法指标")))
     if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 14, part B
         nav.append(("supervision:instrument_list", _("监督文书")))
         nav.append(("supervision:notice_list", _("通报")))
