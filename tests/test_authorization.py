@@ -158,6 +158,12 @@ URL_MATRIX = {
     "supervision:notice_list": (None, "any"),
     "supervision:notice_new": (None, "supervisors"),
     "supervision:notice_detail": ("notice", "read"),
+    # issue 15: indicators (supervisors: their county; agency heads: their agency; each page shows
+    # only the viewer's agencies, tests/evaluation/test_indicator_pages.py tries another's)
+    "evaluation:indicators": (None, "review_supervision"),
+    "evaluation:indicator_records": (None, "review_supervision"),
+    "evaluation:indicator_trend": (None, "review_supervision"),
+    "evaluation:indicators_xlsx": (None, "review_supervision"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -204,7 +210,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision"):
+                      "supervision", "evaluation"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

@@ -18,7 +18,7 @@ from sanxiang.cases.models import Case, CaseDeadline, IssuedDocument
 from sanxiang.cases.services import case_create
 from sanxiang.evaluation.indicators import period_month
 from sanxiang.evidence.models import EvidenceRecord, StoredFile
-from sanxiang.publication.models import Publication, PublicationDraft, PublicAgency
+from sanxiang.publication.models import PublicAgency, Publication, PublicationDraft
 from sanxiang.registry.models import Agency
 from sanxiang.review.models import ReviewTally
 from sanxiang.supervision.models import Filing, Instrument, InstrumentStep, Matter

@@ -67,8 +67,11 @@ class PeriodForm(forms.Form):
 
 
 class RecordsForm(PeriodForm):
-    indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES],
-                                  error_messages={"invalid_choice": "没有这项指标", "required": "请选择指标"})
+    indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES], required=False,
+                                  error_messages={"invalid_choice": "没有这项指标"})
+
+    def clean_indicator(self) -> str:
+        return self.cleaned_data.get("indicator") or next(iter(SOURCES))  # the first, when none is named
     side = forms.ChoiceField(label="口径", choices=[(side, side) for side in SIDES], required=False,
                              error_messages={"invalid_choice": "请从指标表中点击分子或者分母进入"})
     agency = forms.IntegerField(label="执法主体", required=False, min_value=1,
@@ -80,8 +83,11 @@ class RecordsForm(PeriodForm):
 
 class TrendForm(PeriodForm):
     default_whole_year = True
-    indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES],
-                                  error_messages={"invalid_choice": "没有这项指标", "required": "请选择指标"})
+    indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES], required=False,
+                                  error_messages={"invalid_choice": "没有这项指标"})
+
+    def clean_indicator(self) -> str:
+        return self.cleaned_data.get("indicator") or next(iter(SOURCES))  # the first, when none is named
     agency = forms.IntegerField(label="执法主体", required=False, min_value=1,
                                 error_messages={"invalid": "执法主体编号有误", "min_value": "执法主体编号有误"})
 
