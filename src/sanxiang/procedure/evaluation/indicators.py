@@ -96,9 +96,17 @@ AV_STEP_RECORDS: dict[str, tuple[str, str]] = {
     "freeze": ("freeze_decision", "冻结"),
     "forced_demolition": ("demolition_notice", "强制拆除"),
     "substitute_performance": ("substitute_record", "代履行"),
+    "execution": ("execution_record", "在现场实施强制执行"),
+}
+# Recording steps with no record of their own from which the step's occurrence can be read: not
+# counted even when a parameter requires their recording (the indicator's denominator says so).
+AV_STEPS_UNCOUNTED: dict[str, str] = {
+    "lien_service": "留置送达",
+    "on_spot_penalty": "简易程序当场处罚",
+    "on_site_execution": "现场强制执行",
 }
 AV_STEP_PARAMETERS = ("penalty.recording.audio_video_steps", "coercion.audio_video_required_steps")
-AV_STEPS_UNCOUNTED_NOTE = "留置送达等没有单独记录的环节暂不计入（无法从记录判断该环节是否发生）"
+AV_STEPS_UNCOUNTED_NOTE = "留置送达、当场处罚、现场强制执行没有单独的笔录或者文书可据以判断该环节已经发生，暂不计入"
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,8 @@ INDICATORS: tuple[Indicator, ...] = (
         valid_from=FIRST_DAY,
         name="音像记录覆盖率",
         numerator="附有该环节音像记录的须音像记录环节",
-        denominator="统计期内发生的须全程音像记录的环节（以该环节的笔录、文书为准，每案每环节计一次）",
+        denominator="统计期内发生的须全程音像记录的环节（以该环节的笔录、文书为准，每案每环节计一次；"
+        + AV_STEPS_UNCOUNTED_NOTE + "）",
         period_rule="按该环节笔录或者文书的日期计入（最早的一份）",
         hook="须全程音像记录的执法环节应当附音像记录",
         parameters=AV_STEP_PARAMETERS,
@@ -286,6 +295,7 @@ def indicators_current(*, on: dt.date, available: bool | None = None) -> list[In
 
 
 __all__ = [
+    "AV_STEPS_UNCOUNTED",
     "AV_STEPS_UNCOUNTED_NOTE",
     "AV_STEP_RECORDS",
     "INDICATORS",
