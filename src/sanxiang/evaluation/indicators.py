@@ -2,10 +2,12 @@
 `procedure.evaluation.indicators`, a set of agencies and a period, the numerator and the denominator
 per agency, counted in SQL from stored data, and the records behind each number.
 
-Each indicator's sides are built from querysets ("parts"), one row per record counted: the figure
-is a grouped COUNT over them (one query a part, whatever the number of cases) and the list behind
-a number is the same querysets' rows, so that the list's length is the number by construction. A
-side has several parts only for the audio-video indicator (one a kind of recorded step).
+Each indicator is read from querysets ("parts"), one row per record of its denominator, with the
+condition that picks the numerator's records among them (the numerator is a part of the denominator
+by construction). The figures are one grouped query a part counting both sides (per agency,
+whatever the number of cases), and the list behind a number is the same queryset's rows, so that
+the list's length is the number. Only the audio-video indicator has several parts (one a kind of
+recorded step).
 
 Nothing here rebuilds a case's snapshot: the figures read the publication drafts and their
 publications, the stored review tallies (`review.ReviewTally`), the case projection's deadline
@@ -145,20 +147,25 @@ class RecordRow:
 
 @dataclass(frozen=True)
 class Part:
-    """Rows of one table counted on one side: `agency` is the path to the agency's id."""
+    """Rows of one table, one per record counted: `queryset` is the denominator's records,
+    `numerator` the condition that picks the numerator's among them (so the numerator is a part of
+    the denominator by construction); `agency` is the path to the agency's id."""
 
     queryset: QuerySet
+    numerator: Q
     agency: str
     row: Callable[[object], RecordRow]
     label: str = ""
 
+    def side(self, side: str) -> QuerySet:
+        return self.queryset.filter(self.numerator) if side == NUMERATOR else self.queryset
+
 
 @dataclass(frozen=True)
 class Source:
-    """How an indicator's sides are read: `parts(side, agency_ids, period, today, viewer)`."""
+    """How an indicator's records are read: `parts(agency_ids, period, today, viewer)`."""
 
     parts: Callable[..., list[Part]]
-    date_labels: tuple[str, ...] = ()
 
 
 def _case_url(case_id: int, viewer: User | None) -> str:
@@ -201,11 +208,10 @@ def _publication_row(viewer):
     return row
 
 
-def _publication_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _publication_parts(agency_ids, period, today, viewer) -> list[Part]:
     drafts = _drafts(agency_ids, period, today, viewer, due_field="due_on").exclude(status__in=_NOT_DUE)
-    if side == NUMERATOR:
-        drafts = drafts.filter(publication__isnull=False, publication__published_on__lte=F("due_on"))
-    return [Part(drafts, "agency_id", _publication_row(viewer))]
+    on_time = Q(publication__isnull=False, publication__published_on__lte=F("due_on"))
+    return [Part(drafts, on_time, "agency_id", _publication_row(viewer))]
 
 
 # withdrawal_timely ---------------------------------------------------------------------------------
@@ -226,11 +232,10 @@ def _withdrawal_row(viewer):
     return row
 
 
-def _withdrawal_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _withdrawal_parts(agency_ids, period, today, viewer) -> list[Part]:
     drafts = _drafts(agency_ids, period, today, viewer, due_field="withdrawal_due_on").filter(publication__isnull=False)
-    if side == NUMERATOR:
-        drafts = drafts.filter(publication__withdrawn_on__lte=F("withdrawal_due_on"))
-    return [Part(drafts, "agency_id", _withdrawal_row(viewer))]
+    on_time = Q(publication__withdrawn_on__lte=F("withdrawal_due_on"))
+    return [Part(drafts, on_time, "agency_id", _withdrawal_row(viewer))]
 
 
 # audio_video_coverage -------------------------------------------------------------------------------
@@ -249,7 +254,7 @@ def _av_row(label: str, viewer):
     return row
 
 
-def _av_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
     parts = []
     tz = timezone.get_current_timezone()
     for step in av_steps_required(on=period.as_of(today) if period.started(today) else period.start):
@@ -274,9 +279,7 @@ def _av_parts(side, agency_ids, period, today, viewer) -> list[Part]:
             .select_related("agency")
             .order_by("step_on", "pk")
         )
-        if side == NUMERATOR:
-            cases = cases.filter(recorded=True)
-        parts.append(Part(cases, "agency_id", _av_row(step.label, viewer), label=step.label))
+        parts.append(Part(cases, Q(recorded=True), "agency_id", _av_row(step.label, viewer), label=step.label))
     return parts
 
 
@@ -296,16 +299,14 @@ def _review_row(viewer):
     return row
 
 
-def _review_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _review_parts(agency_ids, period, today, viewer) -> list[Part]:
     tallies = (
         ReviewTally.objects.filter(agency_id__in=agency_ids, major=True)
         .filter(_in(period, today, "decided_on"))
         .select_related("case", "agency")
         .order_by("decided_on", "case_id")
     )
-    if side == NUMERATOR:
-        tallies = tallies.filter(reviewed=True)
-    return [Part(tallies, "agency_id", _review_row(viewer))]
+    return [Part(tallies, Q(reviewed=True), "agency_id", _review_row(viewer))]
 
 
 # filing_timely ----------------------------------------------------------------------------------------
@@ -324,16 +325,14 @@ def _filing_row(viewer):
     return row
 
 
-def _filing_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _filing_parts(agency_ids, period, today, viewer) -> list[Part]:
     filings = (
         Filing.objects.filter(agency_id__in=agency_ids)
         .filter(_in(period, today, "decided_on"))
         .select_related("case", "agency")
         .order_by("decided_on", "id")
     )
-    if side == NUMERATOR:
-        filings = filings.filter(filed_on__lte=F("due_on"))
-    return [Part(filings, "agency_id", _filing_row(viewer))]
+    return [Part(filings, Q(filed_on__lte=F("due_on")), "agency_id", _filing_row(viewer))]
 
 
 # certificate_rate --------------------------------------------------------------------------------------
@@ -352,7 +351,7 @@ def _officer_row(viewer):
     return row
 
 
-def _certificate_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _certificate_parts(agency_ids, period, today, viewer) -> list[Part]:
     day = period.as_of(today) if period.started(today) else period.start
     valid = Certificate.objects.filter(
         officer=OuterRef("pk"), status=CertificateStatus.VALID, valid_from__lte=day, valid_to__gte=day
@@ -364,9 +363,7 @@ def _certificate_parts(side, agency_ids, period, today, viewer) -> list[Part]:
         .select_related("agency")
         .order_by("agency__name", "name", "pk")
     )
-    if side == NUMERATOR:
-        officers = officers.filter(certified=True)
-    return [Part(officers, "agency_id", _officer_row(viewer))]
+    return [Part(officers, Q(certified=True), "agency_id", _officer_row(viewer))]
 
 
 # rectification_on_time ---------------------------------------------------------------------------------
@@ -385,19 +382,18 @@ def _instrument_row(viewer):
     return row
 
 
-def _instrument_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _instrument_parts(agency_ids, period, today, viewer) -> list[Part]:
     reports = InstrumentStep.objects.filter(instrument=OuterRef("pk"), action="report")
     instruments = (
         Instrument.objects.filter(agency_id__in=agency_ids, due_on__isnull=False)
         .exclude(state__in=("withdrawn", "proposed"))
         .filter(_in(period, today, "due_on"))
-        .annotate(reported_on=Subquery(reports.order_by("on", "id").values("on")[:1], output_field=DateField()))
+        .annotate(reported_on=Subquery(reports.order_by("on", "id").values("on")[:1], output_field=DateField()),
+                  on_time=Exists(reports.filter(on__lte=OuterRef("due_on"))))
         .select_related("agency")
         .order_by("due_on", "id")
     )
-    if side == NUMERATOR:
-        instruments = instruments.filter(Exists(reports.filter(on__lte=OuterRef("due_on"))))
-    return [Part(instruments, "agency_id", _instrument_row(viewer))]
+    return [Part(instruments, Q(on_time=True), "agency_id", _instrument_row(viewer))]
 
 
 # deadlines_overdue -------------------------------------------------------------------------------------
@@ -417,7 +413,7 @@ def _deadline_row(viewer):
     return row
 
 
-def _deadline_parts(side, agency_ids, period, today, viewer) -> list[Part]:
+def _deadline_parts(agency_ids, period, today, viewer) -> list[Part]:
     day = period.as_of(today)
     overdue = Q(late=True) | Q(met=False, completed_on__isnull=True, due__lt=day)
     rows = (
@@ -430,9 +426,7 @@ def _deadline_parts(side, agency_ids, period, today, viewer) -> list[Part]:
         .select_related("case__agency")
         .order_by("due", "case_id", "position")
     )
-    if side == NUMERATOR:
-        rows = rows.filter(overdue)
-    return [Part(rows, "case__agency_id", _deadline_row(viewer))]
+    return [Part(rows, overdue, "case__agency_id", _deadline_row(viewer))]
 
 
 SOURCES: dict[str, Source] = {
@@ -475,24 +469,29 @@ class IndicatorTable:
         return [(i, self.totals[i.code]) for i in self.indicators]
 
 
-def _counts(parts: Iterable[Part]) -> dict[int, int]:
-    counts: dict[int, int] = {}
+def _counts(parts: Iterable[Part]) -> dict[int, tuple[int, int]]:
+    """(numerator, denominator) per agency: one grouped query a part, both sides at once."""
+    counts: dict[int, tuple[int, int]] = {}
     for part in parts:
-        grouped = part.queryset.order_by().values(part.agency).annotate(n=Count("pk")).values_list(part.agency, "n")
-        for agency_id, n in grouped:
-            counts[agency_id] = counts.get(agency_id, 0) + n
+        grouped = (
+            part.queryset.order_by().values(part.agency)
+            .annotate(d=Count("pk"), n=Count("pk", filter=part.numerator))
+            .values_list(part.agency, "n", "d")
+        )
+        for agency_id, n, d in grouped:
+            before = counts.get(agency_id, (0, 0))
+            counts[agency_id] = (before[0] + n, before[1] + d)
     return counts
 
 
 def indicator_figures(*, indicator: Indicator, agency_ids: list[int], period: Period, today: dt.date,
                       viewer: User | None = None) -> dict[int, Figure]:
     """The numerator, denominator and value per agency (every agency of `agency_ids`, zeros
-    included): per part of each side one grouped query, whatever the number of records."""
-    source = SOURCES[indicator.code]
-    sides = {side: _counts(source.parts(side, agency_ids, period, today, viewer)) for side in SIDES}
+    included): one grouped query a part (one for most indicators), whatever the number of records."""
+    counts = _counts(SOURCES[indicator.code].parts(agency_ids, period, today, viewer))
     figures = {}
     for agency_id in agency_ids:
-        n, d = sides[NUMERATOR].get(agency_id, 0), sides[DENOMINATOR].get(agency_id, 0)
+        n, d = counts.get(agency_id, (0, 0))
         figures[agency_id] = Figure(n, d, indicator.value(n, d))
     return figures
 
@@ -564,8 +563,8 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
         ids = [agency.pk]
     else:
         ids = list(agencies.values_list("pk", flat=True))
-    parts = SOURCES[indicator.code].parts(side, ids, period, today, viewer)
-    counts = [part.queryset.count() for part in parts]
+    parts = SOURCES[indicator.code].parts(ids, period, today, viewer)
+    counts = [part.side(side).count() for part in parts]
     rows: list[RecordRow] = []
     skip, wanted = offset, limit
     for part, count in zip(parts, counts, strict=True):
@@ -574,7 +573,7 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
         if skip >= count:
             skip -= count
             continue
-        for obj in part.queryset[skip:skip + wanted]:
+        for obj in part.side(side)[skip:skip + wanted]:
             rows.append(part.row(obj))
         wanted -= min(count - skip, wanted)
         skip = 0
