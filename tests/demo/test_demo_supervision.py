@@ -73,3 +73,27 @@ def test_complaints_from_every_channel_in_every_public_state_without_gaps(loaded
         numbers = sorted(Complaint.objects.filter(year=year).values_list("sequence", flat=True))
         assert numbers == list(range(1, len(numbers) + 1))  # no gap in the year
     assert PublicComplaint.objects.filter(reason__contains="第三十三条").exists()
+
+
+@pytest.mark.django_db
+def test_the_indicators_of_the_demo_year_each_open_a_list_of_their_length(loaded):
+    """Issue 15: on records made through the services, every indicator of every agency of the
+    county (and the total) equals the length of the list behind it, and the main ones count."""
+    from sanxiang.accounts.models import Role, User
+    from sanxiang.evaluation.indicators import indicator_records, indicator_table, period_range
+
+    supervisor = User.objects.filter(role=Role.SUPERVISOR, agency__is_judicial_bureau=True).first()
+    period = period_range(TODAY - dt.timedelta(days=365), TODAY)
+    table = indicator_table(viewer=supervisor, period=period, today=TODAY)
+    assert len(table.agencies) > 1
+    for indicator in table.indicators:
+        for agency_id in [None, *(a.pk for a in table.agencies)]:
+            figure = table.totals[indicator.code] if agency_id is None else table.figures[indicator.code][agency_id]
+            for side, number in (("numerator", figure.numerator), ("denominator", figure.denominator)):
+                listing = indicator_records(viewer=supervisor, indicator=indicator, side=side, period=period,
+                                            agency_id=agency_id, limit=100_000, today=TODAY)
+                assert listing.count == number == len(listing.rows), (indicator.code, agency_id, side)
+            assert figure.numerator <= figure.denominator
+    counted = {code for code, total in table.totals.items() if total.denominator}
+    assert {"publication_timely", "legal_review_rate", "filing_timely", "certificate_rate",
+            "deadlines_overdue"} <= counted, table.totals
