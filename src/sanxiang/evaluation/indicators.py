@@ -257,7 +257,19 @@ def _av_row(label: str, viewer):
 def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
     parts = []
     tz = timezone.get_current_timezone()
-    for step in av_steps_required(on=period.as_of(today) if period.started(today) else period.start):
+    last = period.as_of(today)
+    # The instants of the period's first and last lived days, for the evidence's upload time.
+    since = timezone.make_aware(dt.datetime.combine(period.start, dt.time()), tz)
+    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
+    for step in av_steps_required(on=last if period.started(today) else period.start):
+        # A step falls in the period by its earliest record: then a record of it is in the period. Only
+        # those cases are looked at (not every case of the agencies).
+        documents_in = IssuedDocument.objects.filter(
+            agency_id__in=agency_ids, record_kind=step.record_kind, issued_on__gte=period.start, issued_on__lte=last
+        ).values("case_id")
+        evidence_in = EvidenceRecord.objects.filter(
+            agency_id__in=agency_ids, step=step.record_kind, uploaded_at__gte=since, uploaded_at__lt=until
+        ).values("case_id")
         document_on = IssuedDocument.objects.filter(case=OuterRef("pk"), record_kind=step.record_kind).values("case")
         document_on = document_on.annotate(first=Min("issued_on")).values("first")
         evidence_on = (
@@ -270,6 +282,7 @@ def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
         ).filter(Q(stored_file__content_type__startswith="audio/") | Q(stored_file__content_type__startswith="video/"))
         cases = (
             Case.objects.filter(agency_id__in=agency_ids)
+            .filter(Q(pk__in=documents_in) | Q(pk__in=evidence_in))
             .annotate(
                 step_on=Coalesce(Subquery(document_on, output_field=DateField()),
                                  Subquery(evidence_on, output_field=DateField())),
