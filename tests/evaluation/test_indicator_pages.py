@@ -194,3 +194,15 @@ def test_query_count_does_not_grow_with_the_records(client, county):
     assert many == few
     # Per indicator a constant number of grouped queries: two per side's part.
     assert few[0] <= 40, few
+
+
+def test_agencies_ranked_by_an_indicator(client, county):
+    client.force_login(county.supervisor)
+    # Legal review: B 100 %, A 66.7 %: B first. Overdue deadlines (lower is better): B 0, A 2: B first.
+    for code in ("legal_review_rate", "deadlines_overdue"):
+        html = client.get(TABLE, {"period": "2026-03", "rank": code}).content.decode()
+        assert html.index(f'data-agency="{county.b.pk}"') < html.index(f'data-agency="{county.a.pk}"'), code
+        assert 'data-testid="ranked-by"' in html
+    # A ranking by an unknown indicator is refused in Chinese.
+    response = client.get(TABLE, {"period": "2026-03", "rank": "no_such"})
+    assert response.status_code == 400 and "没有这项指标" in response.content.decode()

@@ -66,6 +66,11 @@ class PeriodForm(forms.Form):
         return self.cleaned_data["period_query"]
 
 
+class TableForm(PeriodForm):
+    rank = forms.ChoiceField(label="排名", choices=[(code, code) for code in SOURCES], required=False,
+                             error_messages={"invalid_choice": "没有这项指标"})
+
+
 class RecordsForm(PeriodForm):
     indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES], required=False,
                                   error_messages={"invalid_choice": "没有这项指标"})

@@ -39,10 +39,10 @@ def _require(request: HttpRequest) -> None:
 @require_safe
 def indicators(request: HttpRequest) -> HttpResponse:
     _require(request)
-    form = indicator_forms.PeriodForm(request.GET)
+    form = indicator_forms.TableForm(request.GET)
     if not form.is_valid():
         return render(request, "evaluation/indicators.html", {"form": form, "table": None}, status=400)
-    table = indicator_table(viewer=request.user, period=form.period_value)
+    table = indicator_table(viewer=request.user, period=form.period_value, rank_by=form.cleaned_data["rank"])
     return render(request, "evaluation/indicators.html", {
         "form": form,
         "table": table,
@@ -55,10 +55,10 @@ def indicators(request: HttpRequest) -> HttpResponse:
 @require_safe
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
     _require(request)
-    form = indicator_forms.PeriodForm(request.GET)
+    form = indicator_forms.TableForm(request.GET)
     if not form.is_valid():
         return render(request, "evaluation/indicators.html", {"form": form, "table": None}, status=400)
-    table = indicator_table(viewer=request.user, period=form.period_value)
+    table = indicator_table(viewer=request.user, period=form.period_value, rank_by=form.cleaned_data["rank"])
     # The figures leave the system: recorded before they are sent, as every export is.
     access_record(
         actor=request.user,

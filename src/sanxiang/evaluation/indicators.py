@@ -474,6 +474,7 @@ class IndicatorTable:
     pending: list[Indicator]
     figures: dict[str, dict[int, Figure]] = field(default_factory=dict)
     totals: dict[str, Figure] = field(default_factory=dict)
+    ranked_by: Indicator | None = None
 
     def rows(self) -> list[tuple[Agency, list[tuple[Indicator, Figure]]]]:
         return [(a, [(i, self.figures[i.code][a.pk]) for i in self.indicators]) for a in self.agencies]
@@ -515,8 +516,11 @@ def _total(indicator: Indicator, figures: Iterable[Figure]) -> Figure:
     return Figure(n, d, indicator.value(n, d))
 
 
-def indicator_table(*, viewer: User, period: Period, today: dt.date | None = None) -> IndicatorTable:
-    """The viewer's agencies × the indicators in force at the period's end, with totals."""
+def indicator_table(*, viewer: User, period: Period, today: dt.date | None = None,
+                    rank_by: str = "") -> IndicatorTable:
+    """The viewer's agencies × the indicators in force at the period's end, with totals; agencies
+    by name, or ranked by one indicator (`rank_by`: best first in its direction, agencies with
+    nothing due last)."""
     today = today or timezone.localdate()
     agencies = list(indicator_agencies(viewer=viewer))
     ids = [a.pk for a in agencies]
@@ -527,6 +531,12 @@ def indicator_table(*, viewer: User, period: Period, today: dt.date | None = Non
         figures = indicator_figures(indicator=indicator, agency_ids=ids, period=period, today=today, viewer=viewer)
         table.figures[indicator.code] = figures
         table.totals[indicator.code] = _total(indicator, figures.values())
+    ranked = next((i for i in table.indicators if i.code == rank_by), None)
+    if ranked is not None:
+        sign = -1 if ranked.higher_is_better else 1
+        figures = table.figures[ranked.code]
+        table.agencies.sort(key=lambda a: (figures[a.pk].value is None, sign * (figures[a.pk].value or 0)))
+        table.ranked_by = ranked
     return table
 
 
