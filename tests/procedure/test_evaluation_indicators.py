@@ -108,3 +108,15 @@ def test_seal_up_and_seizure_share_one_decision():
     assert steps["measure_decision"].recordings == ("seal_up", "seizure")
     assert steps["measure_decision"].label == "查封、扣押"
     assert "hearing_transcript" in steps  # the penalty list (听证) by default
+
+
+def test_a_regions_own_list_of_recording_steps_is_the_one_counted():
+    from sanxiang.procedure.parameters import ParameterPeriod
+
+    local = parameters_default().with_overrides({
+        "penalty.recording.audio_video_steps": [ParameterPeriod(dt.date(2024, 1, 1), ["inspection"], region="150627")],
+    })
+    here = {s.record_kind for s in av_steps_required(on=DAY, parameters=local, region="150627")}
+    elsewhere = {s.record_kind for s in av_steps_required(on=DAY, parameters=local, region="150626")}
+    assert "inspection_record" in here and "hearing_transcript" not in here
+    assert "hearing_transcript" in elsewhere and "inspection_record" not in elsewhere

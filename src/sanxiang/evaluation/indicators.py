@@ -263,40 +263,46 @@ def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
     # The instants of the period's first and last lived days, for the evidence's upload time.
     since = timezone.make_aware(dt.datetime.combine(period.start, dt.time()), tz)
     until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
-    for step in av_steps_required(on=last if period.started(today) else period.start):
-        # A step falls in the period by its earliest record: then a record of it is in the period. Only
-        # those cases are looked at (not every case of the agencies).
-        documents_in = IssuedDocument.objects.filter(
-            agency_id__in=agency_ids, record_kind=step.record_kind, issued_on__gte=period.start, issued_on__lte=last
-        ).order_by().values("case_id")
-        evidence_in = EvidenceRecord.objects.filter(
-            agency_id__in=agency_ids, step=step.record_kind, uploaded_at__gte=since, uploaded_at__lt=until
-        ).order_by().values("case_id")
-        document_on = IssuedDocument.objects.filter(case=OuterRef("pk"), record_kind=step.record_kind).values("case")
-        document_on = document_on.annotate(first=Min("issued_on")).values("first")
-        evidence_on = (
-            EvidenceRecord.objects.filter(case=OuterRef("pk"), step=step.record_kind)
-            .annotate(day=TruncDate("uploaded_at", tzinfo=tz))
-            .values("case").annotate(first=Min("day")).values("first")
-        )
-        recorded = EvidenceRecord.objects.filter(
-            case=OuterRef("pk"), step__in=step.recordings, kind__in=(EvidenceKind.AUDIO, EvidenceKind.VIDEO)
-        ).filter(Q(stored_file__content_type__startswith="audio/") | Q(stored_file__content_type__startswith="video/"))
-        cases = (
-            Case.objects.filter(agency_id__in=agency_ids)
-            # One set of ids (a semi-join), not two tests a case each: the planner then reads only
-            # these cases (PostgreSQL's estimate stays small, below its JIT threshold).
-            .filter(pk__in=documents_in.union(evidence_in))
-            .annotate(
-                step_on=Coalesce(Subquery(document_on, output_field=DateField()),
-                                 Subquery(evidence_on, output_field=DateField())),
-                recorded=Exists(recorded),
+    # The list of steps is a parameter a region may override: one set of parts per region.
+    regions: dict[str, list[int]] = {}
+    for agency_id, region in Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "region_code"):
+        regions.setdefault(region, []).append(agency_id)
+    day = last if period.started(today) else period.start
+    for region, ids in sorted(regions.items()):
+        for step in av_steps_required(on=day, region=region):
+            # A step falls in the period by its earliest record: then a record of it is in the period. Only
+            # those cases are looked at (not every case of the agencies).
+            documents_in = IssuedDocument.objects.filter(
+                agency_id__in=ids, record_kind=step.record_kind, issued_on__gte=period.start, issued_on__lte=last
+            ).order_by().values("case_id")
+            evidence_in = EvidenceRecord.objects.filter(
+                agency_id__in=ids, step=step.record_kind, uploaded_at__gte=since, uploaded_at__lt=until
+            ).order_by().values("case_id")
+            document_on = IssuedDocument.objects.filter(case=OuterRef("pk"), record_kind=step.record_kind).values("case")
+            document_on = document_on.annotate(first=Min("issued_on")).values("first")
+            evidence_on = (
+                EvidenceRecord.objects.filter(case=OuterRef("pk"), step=step.record_kind)
+                .annotate(day=TruncDate("uploaded_at", tzinfo=tz))
+                .values("case").annotate(first=Min("day")).values("first")
             )
-            .filter(_in(period, today, "step_on"))
-            .select_related("agency")
-            .order_by("step_on", "pk")
-        )
-        parts.append(Part(cases, Q(recorded=True), "agency_id", _av_row(step.label, viewer), label=step.label))
+            recorded = EvidenceRecord.objects.filter(
+                case=OuterRef("pk"), step__in=step.recordings, kind__in=(EvidenceKind.AUDIO, EvidenceKind.VIDEO)
+            ).filter(Q(stored_file__content_type__startswith="audio/") | Q(stored_file__content_type__startswith="video/"))
+            cases = (
+                Case.objects.filter(agency_id__in=ids)
+                # One set of ids (a semi-join), not two tests a case each: the planner then reads only
+                # these cases (PostgreSQL's estimate stays small, below its JIT threshold).
+                .filter(pk__in=documents_in.union(evidence_in))
+                .annotate(
+                    step_on=Coalesce(Subquery(document_on, output_field=DateField()),
+                                     Subquery(evidence_on, output_field=DateField())),
+                    recorded=Exists(recorded),
+                )
+                .filter(_in(period, today, "step_on"))
+                .select_related("agency")
+                .order_by("step_on", "pk")
+            )
+            parts.append(Part(cases, Q(recorded=True), "agency_id", _av_row(step.label, viewer), label=step.label))
     return parts
 
 
@@ -624,8 +630,11 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
                 rows.append(part.row(obj))
             wanted -= min(count - skip, wanted)
             skip = 0
-    return RecordList(indicator, side, period, agency, sum(counts), rows,
-                      [(part.label, count) for part, count in zip(parts, counts, strict=True) if part.label])
+    by_label: dict[str, int] = {}
+    for part, count in zip(parts, counts, strict=True):
+        if part.label:
+            by_label[part.label] = by_label.get(part.label, 0) + count
+    return RecordList(indicator, side, period, agency, sum(counts), rows, list(by_label.items()))
 
 
 __all__ = [
