@@ -208,6 +208,12 @@ URL_MATRIX = {
     "supervision:evaluation_new": (None, "supervisors"),
     "supervision:evaluation_detail": ("evaluation", "county"),
     "supervision:evaluation_score": ("evaluation_agency", "supervisors"),
+    # issue 15: indicators (supervisors: their county; agency heads: their agency; each page shows
+    # only the viewer's agencies, tests/evaluation/test_indicator_pages.py tries another's)
+    "evaluation:indicators": (None, "review_supervision"),
+    "evaluation:indicator_records": (None, "review_supervision"),
+    "evaluation:indicator_trend": (None, "review_supervision"),
+    "evaluation:indicators_xlsx": (None, "review_supervision"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py

@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from sanxiang.demo.evaluation import demo_evaluation_training_load
+from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
 from sanxiang.demo.supervision import demo_supervision_load
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
@@ -28,6 +30,9 @@ def loaded(django_db_setup, django_db_blocker):
     with demo_county_shared(day=TODAY, blocker=django_db_blocker):
         count = demo_supervision_load(today=TODAY)
         again = demo_supervision_load(today=TODAY)
+        # The assessment work (issue 15), as `sanxiang demo` loads it after the supervision.
+        demo_evaluation_training_load(today=TODAY)
+        demo_evaluation_reports_load(today=TODAY)
         report = ledger_verify()  # here, beside the files the load stored (each test has its own folder)
         yield count, again, report
 
@@ -108,3 +113,45 @@ def test_the_published_plan_and_an_evaluation_round(loaded):
     assert public.full_marks == "100" and public.results_published_on == evaluation.results_published_on
     assert [r["agency"] for r in public.results] == [s.agency.name for s in scores.order_by("-total", "agency__name")]
     assert sorted(r["grade"] for r in public.results) == sorted(scores.values_list("grade", flat=True))
+def test_the_indicators_of_the_demo_year_each_open_a_list_of_their_length(loaded):
+    """Issue 15: on records made through the services, every indicator of every agency of the
+    county (and the total) equals the length of the list behind it, and the main ones count."""
+    from sanxiang.accounts.models import Role, User
+    from sanxiang.evaluation.indicators import indicator_records, indicator_table, period_range
+
+    supervisor = User.objects.filter(role=Role.SUPERVISOR, agency__is_judicial_bureau=True).first()
+    period = period_range(TODAY - dt.timedelta(days=365), TODAY)
+    table = indicator_table(viewer=supervisor, period=period, today=TODAY)
+    assert len(table.agencies) > 1
+    for indicator in table.indicators:
+        for agency_id in [None, *(a.pk for a in table.agencies)]:
+            figure = table.totals[indicator.code] if agency_id is None else table.figures[indicator.code][agency_id]
+            for side, number in (("numerator", figure.numerator), ("denominator", figure.denominator)):
+                listing = indicator_records(viewer=supervisor, indicator=indicator, side=side, period=period,
+                                            agency_id=agency_id, limit=100_000, today=TODAY)
+                assert listing.count == number == len(listing.rows), (indicator.code, agency_id, side)
+            assert figure.numerator <= figure.denominator
+    counted = {code for code, total in table.totals.items() if total.denominator}
+    assert {"publication_timely", "legal_review_rate", "filing_timely", "certificate_rate",
+            "deadlines_overdue"} <= counted, table.totals
+
+
+@pytest.mark.django_db
+def test_the_assessment_year_training_documents_and_monthly_reports(loaded):
+    """Issue 15's demo: training sessions with attendance, system documents (accepted, public, returned)
+    and a year of monthly reports in several states, loaded once through the services."""
+    from sanxiang.evaluation.models import MonthlyReport, SystemDocument, TrainingAttendance, TrainingSession
+    from sanxiang.publication.models import PublicSystemDocument
+
+    assert TrainingSession.objects.count() >= 10 and TrainingAttendance.objects.count() > 100
+    assert {"accepted", "returned"} <= set(SystemDocument.objects.values_list("state", flat=True))
+    assert PublicSystemDocument.objects.exists()
+    months = set(MonthlyReport.objects.values_list("year", "month"))
+    assert len(months) >= 11
+    assert len(set(MonthlyReport.objects.values_list("state", flat=True))) >= 3
+    assert Entry.objects.filter(kind__startswith="evaluation.").count() > MonthlyReport.objects.count()
+    # Loading again adds nothing.
+    before = (TrainingSession.objects.count(), MonthlyReport.objects.count(), SystemDocument.objects.count())
+    demo_evaluation_training_load(today=TODAY)
+    demo_evaluation_reports_load(today=TODAY)
+    assert (TrainingSession.objects.count(), MonthlyReport.objects.count(), SystemDocument.objects.count()) == before

@@ -2,13 +2,19 @@
 
 from django.urls import path
 
-from sanxiang.evaluation import document_views, report_views, training_views, views
+from sanxiang.evaluation import document_views, indicator_views, report_views, training_views, views
 
 app_name = "evaluation"
 
 urlpatterns: list = []
 
 # Part: indicators and dashboard (issue 15, items 1-3)
+urlpatterns += [
+    path("indicators/", indicator_views.indicators, name="indicators"),
+    path("indicators/records/", indicator_views.indicator_records_page, name="indicator_records"),
+    path("indicators/trend/", indicator_views.indicator_trend_page, name="indicator_trend"),
+    path("indicators/export.xlsx", indicator_views.indicators_xlsx, name="indicators_xlsx"),
+]
 
 # Part: monthly reports (issue 15, item 4)
 urlpatterns += [

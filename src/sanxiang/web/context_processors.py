@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.review.permissions import (
     user_can_read_parameters,
     user_can_read_review_supervision,
@@ -45,6 +46,8 @@ def navigation(request: HttpRequest) -> dict:
     # issue 14: every supervision page (matters, complaints, instruments, filings, coordination, 通报,
     # proposals, referrals, the supervisors' register) is reached from one page that shows what waits.
     nav.append(("web:supervision_hub", _("行政执法监督")))
+    if user_reads_indicators(user):  # issue 15: indicators computed from records
+        nav.append(("evaluation:indicators", _("执法指标")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),
