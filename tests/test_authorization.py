@@ -424,6 +424,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "key": "cases.registered"})
     if subject == "monthly_report_file":
         return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "fmt": "pdf"})
+    if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
+        return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {
@@ -450,17 +452,9 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "system_document": "document_id",
         "training_session": "session_id",
         "monthly_report": "report_id",
+        "plan": "plan_id",
+        "evaluation": "evaluation_id",
     }[subject]
-    if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
-        return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
-    if subject == "case_record":  # a record of the case (its first)
-        return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
-    kwarg = {"agency": "agency_id", "officer": "officer_id", "certificate": "certificate_id",
-             "matter": "matter_id", "party": "party_id", "case": "case_id", "evidence": "record_id",
-             "document": "document_id", "draft": "draft_id", "user": "user_id",
-             "complaint": "complaint_id", "instrument": "instrument_id", "filing": "filing_id",
-             "coordination": "coordination_id", "supervision_matter": "matter_id", "proposal": "proposal_id",
-             "notice": "notice_id", "plan": "plan_id", "evaluation": "evaluation_id"}[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
 
@@ -641,6 +635,9 @@ def test_evaluation_post_forms_only_for_their_side(client, world, role):
         client.post(reverse("evaluation:training_attendees", args=[session.pk]), {"officers": [officer.pk]})
         marked = TrainingAttendance.objects.filter(session=session).exists()
         assert marked == (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and target == "own"), (role, target)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
 def test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors(client, world, role):
     """Item 5's POST-only forms (a draft plan of the bureau drafted by another supervisor; the matrix's
     evaluation, approved, with nothing scored): nobody but a supervisor of the bureau changes anything,
