@@ -40,7 +40,8 @@ def loaded(django_db_setup, django_db_blocker):
 @pytest.mark.django_db
 def test_the_year_is_loaded_once_and_the_ledger_verifies(loaded):
     count, again, report = loaded
-    assert count == Matter.objects.count() > 10 and again == count
+    # (The monthly reports loaded after it may open a matter on a report not submitted.)
+    assert Matter.objects.count() >= count > 10 and again == count
     assert Entry.objects.filter(kind__startswith="supervision.").count() > count
     assert report.ok, sorted({f.message for f in report.findings})[:5]
 
@@ -148,7 +149,8 @@ def test_the_assessment_year_training_documents_and_monthly_reports(loaded):
     assert PublicSystemDocument.objects.exists()
     months = set(MonthlyReport.objects.values_list("year", "month"))
     assert len(months) >= 11
-    assert len(set(MonthlyReport.objects.values_list("state", flat=True))) >= 3
+    # Received by the bureau; last month's still with the agencies early in the month (their drafts).
+    assert {"received", "draft"} <= set(MonthlyReport.objects.values_list("state", flat=True))
     assert Entry.objects.filter(kind__startswith="evaluation.").count() > MonthlyReport.objects.count()
     # Loading again adds nothing.
     before = (TrainingSession.objects.count(), MonthlyReport.objects.count(), SystemDocument.objects.count())
