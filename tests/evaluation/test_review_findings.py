@@ -47,3 +47,42 @@ def test_odd_training_input_is_refused_not_a_500(client, data):
     client.force_login(county.head)
     r = client.post(reverse("evaluation:training_new"), data)
     assert r.status_code == 400  # refused with reasons on the form, nothing recorded
+
+
+# --- finding: a run whose lease another server took over must not overwrite that server's run --------
+
+
+def test_a_run_whose_lease_was_taken_over_does_not_overwrite_the_new_runner_s_record():
+    """A run lasting past `SCHEDULE_LEASE` is taken again by another server (it looks dead). When the
+    first one then finishes, it must not mark the run done (or failed) over the other's attempt: the
+    record would say "done" while the second run is still working, and a failure of the first
+    would hide the second's outcome. Platform rule of the scheduler (at most once per period)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from sanxiang.jobs.models import RunState, ScheduledRun
+    from sanxiang.jobs.schedule import (
+        SCHEDULE_LEASE,
+        Daily,
+        PeriodicTask,
+        periodic_task_register,
+        periodic_task_unregister,
+        schedule_tick,
+    )
+
+    started = dt.datetime(2026, 6, 15, 7, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    def slow(on):  # meanwhile the lease ran out and another server took the run again
+        ScheduledRun.objects.filter(task="review_slow").update(
+            attempts=2, runner="other", started_at=started + SCHEDULE_LEASE + dt.timedelta(minutes=1))
+        return "完成"
+
+    periodic_task_register(PeriodicTask(name="review_slow", label="测试任务", period=Daily(at=dt.time(6, 0)),
+                                        run=slow, atomic=False))
+    try:
+        [outcome] = schedule_tick(now=started, tasks=["review_slow"], runner="first")
+    finally:
+        periodic_task_unregister("review_slow")
+    run = ScheduledRun.objects.get(task="review_slow")
+    assert (run.state, run.runner, run.attempts) == (RunState.RUNNING, "other", 2)
+    assert not outcome.ok and "其他" in outcome.summary

@@ -273,10 +273,22 @@ def _retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=SCHEDULE_RETRY_MINUTES[min(attempts, len(SCHEDULE_RETRY_MINUTES)) - 1])
 
 
+class _LeaseLost(Exception):
+    """Another server took the run again while this one worked (its lease ran out)."""
+
+
+LEASE_LOST = "运行时间超过租约，已由其他服务器重新运行；本次结果未记录"
+
+
 def _execute(task: PeriodicTask, run: ScheduledRun, *, now: dt.datetime) -> RunOutcome:
+    # Every update of the run is conditional on this server still holding it (its attempt and
+    # runner): a run that outlived its lease was taken again by another server, whose record this
+    # one must not overwrite. An atomic task that lost its lease has its writes undone.
+    mine = ScheduledRun.objects.filter(pk=run.pk, state=RunState.RUNNING, attempts=run.attempts, runner=run.runner)
+
     def finish(summary: str) -> None:
-        ScheduledRun.objects.filter(pk=run.pk).update(
-            state=RunState.DONE, finished_at=timezone.now(), summary=summary[:SUMMARY_MAX], error="")
+        if not mine.update(state=RunState.DONE, finished_at=timezone.now(), summary=summary[:SUMMARY_MAX], error=""):
+            raise _LeaseLost
 
     try:
         if task.atomic:
@@ -286,13 +298,15 @@ def _execute(task: PeriodicTask, run: ScheduledRun, *, now: dt.datetime) -> RunO
         else:
             summary = str(task.run(run.on) or "")
             finish(summary)
+    except _LeaseLost:
+        logger.error("scheduled task %s (%s): %s", task.name, run.period_key, LEASE_LOST)
+        return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=LEASE_LOST)
     except Exception as exc:
         logger.exception("scheduled task %s (%s) failed, attempt %s", task.name, run.period_key, run.attempts)
         error = f"{type(exc).__name__}: {exc}"[:SUMMARY_MAX]
-        ScheduledRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED, finished_at=timezone.now(), error=error,
-            retry_after=now + _retry_delay(run.attempts),
-        )
+        if not mine.update(state=RunState.FAILED, finished_at=timezone.now(), error=error,
+                           retry_after=now + _retry_delay(run.attempts)):
+            return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=LEASE_LOST)
         return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=error)
     return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=True, summary=summary)
 
