@@ -86,3 +86,36 @@ def test_a_run_whose_lease_was_taken_over_does_not_overwrite_the_new_runner_s_re
     run = ScheduledRun.objects.get(task="review_slow")
     assert (run.state, run.runner, run.attempts) == (RunState.RUNNING, "other", 2)
     assert not outcome.ok and "其他" in outcome.summary
+
+
+# --- finding: an administrator's retry of a failed scheduled run left no record --------------------
+
+
+def test_an_administrator_s_retry_of_a_failed_run_is_recorded_in_the_ledger(client):
+    """Every change leaves a record: giving a failed run its attempts again (系统管理员, on the
+    scheduled tasks page) is a person's decision about the platform's work; the ledger names who
+    did it and which run. A run that is not failed is refused and records nothing."""
+    import datetime as dt
+
+    from sanxiang.accounts.models import Role
+    from sanxiang.jobs.models import RunState, ScheduledRun
+    from sanxiang.ledger.models import Entry
+    from tests.factories import user_make
+
+    admin = user_make(role=Role.SYSTEM_ADMIN)
+    failed = ScheduledRun.objects.create(task="review_task", period_key="2026-06-15", on=dt.date(2026, 6, 15),
+                                         state=RunState.FAILED, attempts=3, error="RuntimeError: 存储不可用")
+    done = ScheduledRun.objects.create(task="review_task", period_key="2026-06-16", on=dt.date(2026, 6, 16),
+                                       state=RunState.DONE, attempts=1)
+    client.force_login(admin)
+    before = Entry.objects.count()
+    client.post(reverse("evaluation:schedule_retry", args=[failed.pk]))
+    assert Entry.objects.count() == before + 1
+    entry = Entry.objects.order_by("-seq").first()
+    assert (entry.kind, entry.actor_id, entry.subject) == (
+        "jobs.scheduled_run_retried", admin.pk, f"scheduled_run:{failed.pk}")
+    assert b"review_task" in bytes(entry.body)
+    failed.refresh_from_db()
+    assert failed.attempts == 0
+    client.post(reverse("evaluation:schedule_retry", args=[done.pk]))
+    assert Entry.objects.count() == before + 1  # nothing to retry: nothing recorded

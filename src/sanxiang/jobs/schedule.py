@@ -67,6 +67,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from sanxiang.jobs.models import RunState, ScheduledRun
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.services import entry_append
 
 logger = logging.getLogger(__name__)
 
@@ -356,13 +358,19 @@ def schedule_tick_on(*, on: dt.date, tasks: Iterable[str] | None = None, runner:
     return schedule_tick(now=end, tasks=tasks, runner=runner)
 
 
-def scheduled_run_retry(*, run_id: int) -> bool:
+@transaction.atomic
+def scheduled_run_retry(*, run_id: int, actor) -> bool:
     """Give a failed run its attempts again (an administrator fixed the cause): the next tick runs
-    it. False when the run is not failed."""
-    taken = ScheduledRun.objects.filter(pk=run_id, state=RunState.FAILED).update(attempts=0, retry_after=None)
-    if taken:
-        transaction.on_commit(schedule_runners_wake)
-    return bool(taken)
+    it, and the ledger records who decided it. False (nothing recorded) when the run is not failed."""
+    run = ScheduledRun.objects.select_for_update().filter(pk=run_id, state=RunState.FAILED).first()
+    if run is None:
+        return False
+    ScheduledRun.objects.filter(pk=run.pk).update(attempts=0, retry_after=None)
+    entry_append(event=LedgerEvent(EventKind.SCHEDULED_RUN_RETRIED, {
+        "run": run.pk, "task": run.task, "period": run.period_key, "attempts": run.attempts, "error": run.error,
+    }, subject=f"scheduled_run:{run.pk}"), actor=actor)
+    transaction.on_commit(schedule_runners_wake)
+    return True
 
 
 # --- the background thread of `sanxiang serve` ---------------------------------------------------
