@@ -119,3 +119,37 @@ def test_an_administrator_s_retry_of_a_failed_run_is_recorded_in_the_ledger(clie
     assert failed.attempts == 0
     client.post(reverse("evaluation:schedule_retry", args=[done.pk]))
     assert Entry.objects.count() == before + 1  # nothing to retry: nothing recorded
+
+
+def test_an_atomic_task_that_lost_its_lease_has_its_writes_undone():
+    """The same takeover for a task that runs in one transaction with its record (the default): its
+    writes go with the lost lease, so the period's work is not done twice (the new runner does it)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from sanxiang.jobs.models import ScheduledRun
+    from sanxiang.jobs.schedule import (
+        Daily,
+        PeriodicTask,
+        periodic_task_register,
+        periodic_task_unregister,
+        schedule_tick,
+    )
+
+    def slow(on):
+        Session.objects.create(session_key="review-lease", session_data="", expire_date=timezone.now())
+        ScheduledRun.objects.filter(task="review_slow").update(attempts=2, runner="other")
+        return "完成"
+
+    periodic_task_register(PeriodicTask(name="review_slow", label="测试任务", period=Daily(at=dt.time(6, 0)),
+                                        run=slow))
+    try:
+        [outcome] = schedule_tick(now=dt.datetime(2026, 6, 15, 7, tzinfo=ZoneInfo("Asia/Shanghai")),
+                                  tasks=["review_slow"], runner="first")
+    finally:
+        periodic_task_unregister("review_slow")
+    assert not outcome.ok and "其他" in outcome.summary
+    assert not Session.objects.filter(session_key="review-lease").exists()
