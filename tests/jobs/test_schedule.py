@@ -200,12 +200,12 @@ def test_after_its_attempts_a_run_stays_failed_until_an_administrator_retries_it
     run = ScheduledRun.objects.get()
     assert (run.state, run.attempts) == (RunState.FAILED, SCHEDULE_ATTEMPTS_MAX)
     assert schedule_tick(now=now + dt.timedelta(days=0, hours=12), tasks=["test_task"]) == []
-    assert scheduled_run_retry(run_id=run.pk) is True
+    assert scheduled_run_retry(run_id=run.pk, actor=None) is True
     [outcome] = schedule_tick(now=now + dt.timedelta(hours=13), tasks=["test_task"])
     assert outcome.ok and outcome.on == dt.date(2026, 6, 15)
     run.refresh_from_db()
     assert run.state == RunState.DONE
-    assert scheduled_run_retry(run_id=run.pk) is False  # done: nothing to retry
+    assert scheduled_run_retry(run_id=run.pk, actor=None) is False  # done: nothing to retry
 
 
 def test_a_run_left_running_by_a_dead_server_is_taken_again_after_the_lease(task_of):

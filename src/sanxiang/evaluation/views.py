@@ -86,7 +86,7 @@ def schedule_task(request: HttpRequest, task: str) -> HttpResponse:
 @require_POST
 def schedule_retry(request: HttpRequest, run_id: int) -> HttpResponse:
     permission_require(request.user.role == Role.SYSTEM_ADMIN, "只有系统管理员可以重新运行定时任务")
-    if scheduled_run_retry(run_id=run_id):
+    if scheduled_run_retry(run_id=run_id, actor=request.user):
         messages.success(request, "已安排重新运行，下一次检查时执行（或运行 sanxiang tick）")
     else:
         messages.error(request, "该运行记录不是失败状态，无需重新运行")

@@ -67,6 +67,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from sanxiang.jobs.models import RunState, ScheduledRun
+from sanxiang.ledger.events import EventKind, LedgerEvent
+from sanxiang.ledger.services import entry_append
 
 logger = logging.getLogger(__name__)
 
@@ -273,10 +275,22 @@ def _retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=SCHEDULE_RETRY_MINUTES[min(attempts, len(SCHEDULE_RETRY_MINUTES)) - 1])
 
 
+class _LeaseLost(Exception):
+    """Another server took the run again while this one worked (its lease ran out)."""
+
+
+LEASE_LOST = "运行时间超过租约，已由其他服务器重新运行；本次结果未记录"
+
+
 def _execute(task: PeriodicTask, run: ScheduledRun, *, now: dt.datetime) -> RunOutcome:
+    # Every update of the run is conditional on this server still holding it (its attempt and
+    # runner): a run that outlived its lease was taken again by another server, whose record this
+    # one must not overwrite. An atomic task that lost its lease has its writes undone.
+    mine = ScheduledRun.objects.filter(pk=run.pk, state=RunState.RUNNING, attempts=run.attempts, runner=run.runner)
+
     def finish(summary: str) -> None:
-        ScheduledRun.objects.filter(pk=run.pk).update(
-            state=RunState.DONE, finished_at=timezone.now(), summary=summary[:SUMMARY_MAX], error="")
+        if not mine.update(state=RunState.DONE, finished_at=timezone.now(), summary=summary[:SUMMARY_MAX], error=""):
+            raise _LeaseLost
 
     try:
         if task.atomic:
@@ -286,13 +300,15 @@ def _execute(task: PeriodicTask, run: ScheduledRun, *, now: dt.datetime) -> RunO
         else:
             summary = str(task.run(run.on) or "")
             finish(summary)
+    except _LeaseLost:
+        logger.error("scheduled task %s (%s): %s", task.name, run.period_key, LEASE_LOST)
+        return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=LEASE_LOST)
     except Exception as exc:
         logger.exception("scheduled task %s (%s) failed, attempt %s", task.name, run.period_key, run.attempts)
         error = f"{type(exc).__name__}: {exc}"[:SUMMARY_MAX]
-        ScheduledRun.objects.filter(pk=run.pk).update(
-            state=RunState.FAILED, finished_at=timezone.now(), error=error,
-            retry_after=now + _retry_delay(run.attempts),
-        )
+        if not mine.update(state=RunState.FAILED, finished_at=timezone.now(), error=error,
+                           retry_after=now + _retry_delay(run.attempts)):
+            return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=LEASE_LOST)
         return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=False, summary=error)
     return RunOutcome(task.name, run.period_key, run.on, ran=True, ok=True, summary=summary)
 
@@ -342,13 +358,19 @@ def schedule_tick_on(*, on: dt.date, tasks: Iterable[str] | None = None, runner:
     return schedule_tick(now=end, tasks=tasks, runner=runner)
 
 
-def scheduled_run_retry(*, run_id: int) -> bool:
+@transaction.atomic
+def scheduled_run_retry(*, run_id: int, actor) -> bool:
     """Give a failed run its attempts again (an administrator fixed the cause): the next tick runs
-    it. False when the run is not failed."""
-    taken = ScheduledRun.objects.filter(pk=run_id, state=RunState.FAILED).update(attempts=0, retry_after=None)
-    if taken:
-        transaction.on_commit(schedule_runners_wake)
-    return bool(taken)
+    it, and the ledger records who decided it. False (nothing recorded) when the run is not failed."""
+    run = ScheduledRun.objects.select_for_update().filter(pk=run_id, state=RunState.FAILED).first()
+    if run is None:
+        return False
+    ScheduledRun.objects.filter(pk=run.pk).update(attempts=0, retry_after=None)
+    entry_append(event=LedgerEvent(EventKind.SCHEDULED_RUN_RETRIED, {
+        "run": run.pk, "task": run.task, "period": run.period_key, "attempts": run.attempts, "error": run.error,
+    }, subject=f"scheduled_run:{run.pk}"), actor=actor)
+    transaction.on_commit(schedule_runners_wake)
+    return True
 
 
 # --- the background thread of `sanxiang serve` ---------------------------------------------------

@@ -112,6 +112,8 @@ class EventKind(StrEnum):
     # evaluation: monthly progress reports (issue 15, item 4)
     EVALUATION_REPORT_DRAFTED = "evaluation.report_drafted"
     EVALUATION_REPORT_STEP = "evaluation.report_step"
+    # jobs: an administrator gave a failed scheduled run its attempts again
+    SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"
 
 
 
