@@ -32,6 +32,7 @@ from sanxiang.procedure.evaluation.documents import (
     plan_basis,
 )
 from sanxiang.procedure.violations import Refused
+from sanxiang.supervision.forms import form_violations_add
 
 FILE_HELP = "PDF、Word（DOCX）、Excel（XLSX）文件或图片（JPEG、PNG）"
 
@@ -54,16 +55,6 @@ class ResubmitForm(forms.Form):
 class ReviewForm(forms.Form):
     reason = forms.CharField(label="退回理由", required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def _add_violations(form: forms.Form, refusal: Refused) -> list:
-    general = []
-    for v in refusal.violations:
-        if v.field and v.field in form.fields:
-            form.add_error(v.field, v.message)
-        else:
-            general.append(v)
-    return general
 
 
 @login_required
@@ -105,7 +96,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
                 on=today,
             )
         except Refused as refusal:
-            general = _add_violations(form, refusal)
+            general = form_violations_add(form, refusal)
         else:
             messages.success(request, f"已报送：{document.title}。司法局审查后会在这里显示结果。")
             return redirect("evaluation:document_detail", document.pk)
@@ -149,7 +140,7 @@ def document_review(request: HttpRequest, document_id: int) -> HttpResponse:
         services.system_document_review(actor=request.user, document=document, action=action,
                                         reason=form.cleaned_data["reason"], on=timezone.localdate())
     except Refused as refusal:
-        general = _add_violations(form, refusal)
+        general = form_violations_add(form, refusal)
         return _detail(request, document, review_form=form, general=general, status=409)
     messages.success(request, "已审查通过" if action == DocumentAction.ACCEPT else "已退回报送机关修改")
     return redirect("evaluation:document_detail", document_id)
@@ -166,7 +157,7 @@ def document_resubmit(request: HttpRequest, document_id: int) -> HttpResponse:
         services.system_document_resubmit(actor=request.user, document=document, upload=form.cleaned_data["upload"],
                                           on=timezone.localdate())
     except Refused as refusal:
-        general = _add_violations(form, refusal)
+        general = form_violations_add(form, refusal)
         return _detail(request, document, resubmit_form=form, general=general, status=409)
     messages.success(request, "已重新报送，等待司法局审查")
     return redirect("evaluation:document_detail", document_id)

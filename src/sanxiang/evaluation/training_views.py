@@ -27,6 +27,7 @@ from sanxiang.procedure.evaluation.training import (
     required_hours_unverified,
 )
 from sanxiang.procedure.violations import Refused
+from sanxiang.supervision.forms import form_violations_add
 
 KIND_CHOICES = [("", "请选择"), *((k.value, label) for k, label in TRAINING_KIND_LABELS.items())]
 YEAR_MIN, YEAR_MAX = 2000, 2099
@@ -51,16 +52,6 @@ def _year(request: HttpRequest) -> int:
     except ValueError:
         return today.year
     return year if YEAR_MIN <= year <= YEAR_MAX else today.year
-
-
-def _add_violations(form: forms.Form, refusal: Refused) -> list:
-    general = []
-    for v in refusal.violations:
-        if v.field and v.field in form.fields:
-            form.add_error(v.field, v.message)
-        else:
-            general.append(v)
-    return general
 
 
 @login_required
@@ -94,7 +85,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 hours=hours_parse(data["hours"]) if data["hours"] else None, today=timezone.localdate(),
             )
         except Refused as refusal:
-            general = _add_violations(form, refusal)
+            general = form_violations_add(form, refusal)
         else:
             messages.success(request, "已登记培训，请登记参训人员")
             return redirect("evaluation:training_detail", session.pk)

@@ -20,6 +20,7 @@ from sanxiang.procedure.supervision.coordination import (
 from sanxiang.procedure.violations import Refused
 from sanxiang.supervision import coordination_selectors as selectors
 from sanxiang.supervision import coordination_services as services
+from sanxiang.supervision.forms import form_violations_add
 
 KIND_CHOICES = [("", "请选择"), *((k.value, label) for k, label in COORDINATION_KIND_LABELS.items())]
 
@@ -41,17 +42,6 @@ class RaiseForm(forms.Form):
 class ActForm(forms.Form):
     text = forms.CharField(label="内容", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label="决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _add_violations(form: forms.Form, refusal: Refused) -> list:
-    """Put each reason beside its field; return the others (shown at the top)."""
-    general = []
-    for v in refusal.violations:
-        if v.field and v.field in form.fields:
-            form.add_error(v.field, v.message)
-        else:
-            general.append(v)
-    return general
 
 
 @login_required
@@ -78,7 +68,7 @@ def coordination_new(request: HttpRequest) -> HttpResponse:
                 other_agency=data["other_agency"], on=timezone.localdate(),
             )
         except Refused as refusal:
-            refused_general = _add_violations(form, refusal)
+            refused_general = form_violations_add(form, refusal)
         else:
             messages.success(request, "已提请司法局协调")
             return redirect("supervision:coordination_detail", coordination.pk)
@@ -121,7 +111,7 @@ def coordination_act(request: HttpRequest, coordination_id: int) -> HttpResponse
         services.coordination_act(coordination=coordination, actor=request.user, action=action,
                                   data=form.cleaned_data, on=timezone.localdate())
     except Refused as refusal:
-        general = _add_violations(form, refusal)
+        general = form_violations_add(form, refusal)
         return _detail(request, coordination, forms_by_action={action: form}, refused_general=general, status=409)
     messages.success(request, f"已{ACTIONS[action].label}")
     return redirect("supervision:coordination_detail", coordination_id)

@@ -14,6 +14,7 @@ from sanxiang.procedure.supervision.matters import (
     MEASURE_LABELS,
 )
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS
+from sanxiang.procedure.violations import Refused
 
 # The public complaint (part D) and the platform's alerts open matters themselves.
 OPENED_AT_THE_DESK = [(s.value, label) for s, label in MATTER_SOURCE_LABELS.items()
@@ -125,3 +126,15 @@ class DeskFilterForm(forms.Form):
     mark = forms.ChoiceField(label="标记", required=False, choices=[("", "全部"), *MARK_LABELS.items()])
     overdue = forms.BooleanField(label="移送期限已过", required=False)
     mine = forms.BooleanField(label="我承办的", required=False)
+
+
+def form_violations_add(form: forms.Form, refusal: Refused) -> list:
+    """Put each reason of a refusal beside the field it names; return those that name no field of the
+    form (shown above it). For the forms of the supervision and assessment pages."""
+    general = []
+    for v in refusal.violations:
+        if v.field and v.field in form.fields:
+            form.add_error(v.field, v.message)
+        else:
+            general.append(v)
+    return general
