@@ -70,6 +70,7 @@ URL_MATRIX = {
     "web:home": (None, "any"),
     "web:inbox": (None, "any"),
     "web:supervision_hub": (None, "any"),
+    "web:evaluation_hub": (None, "any"),
     "accounts:security": (None, "any"),
     "accounts:password_change": (None, "any"),
     "accounts:tokens": (None, "any"),

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.cases.support import lead_make, world_make
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
@@ -56,7 +56,7 @@ def test_blocked_step_with_its_reason_then_a_step_performed_grows_the_timeline(b
 
 
 def no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(page)
     assert width <= 390, f"{page.url}: {width}px wide"
 
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.cases.support import lead_make, world_make
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
@@ -29,7 +29,7 @@ def test_an_officer_searches_the_case_list_on_a_phone(browser_page, live_server)
         page.locator("input[name=q]").fill(text)
         page.get_by_role("button", name="查询").click()
         page.wait_for_load_state()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert scroll_width(page) <= 390
         return table.inner_text()
 
     listed = search("食品")

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from tests.cases.support import D, inquiry, perform, to_investigating, world_make
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
@@ -37,7 +37,7 @@ def test_the_correction_reason_error_beside_its_box_at_phone_size(browser_page, 
     # Beside: just above the box, not somewhere else on the page.
     gap = box.bounding_box()["y"] - (beside.bounding_box()["y"] + beside.bounding_box()["height"])
     assert 0 <= gap < 80
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390
 
     box.fill("询问地点记错")
     record.locator(f"[data-testid=correct-{record_id}]").click()

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.cases.support import OPEN, lead_make, perform, world_make
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
@@ -34,7 +34,7 @@ def test_a_word_copy_to_come_reads_in_progress_on_a_phone_then_is_offered(browse
     assert documents.locator("[data-testid=copy-pending]").first.inner_text() == "Word文本生成中"
     assert documents.locator("a:has-text('Word')").count() == 0
     assert documents.locator("a:has-text('PDF')").count() >= 1
-    width = page.evaluate("document.documentElement.scrollWidth")
+    width = scroll_width(page)
     assert width <= 390, f"{width}px wide"
 
     assert jobs_run_due().done >= 1

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.evaluation.indicator_support import EXPECTED_A, county_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no c
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from sanxiang.accounts.models import Role
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make, officer_make, user_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,9 +28,9 @@ def test_the_parameters_page_and_the_officer_list_read_on_a_phone(browser_page, 
     notes = page.locator("[data-testid=parameter-note]")
     assert notes.count() > 20
     assert notes.first.is_visible() and notes.first.inner_text().startswith("核实要点：")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390
 
     page.goto(f"{live_server.url}/staff/registry/officers/")
     cells = page.locator("td[data-label=内设机构]")
     assert sorted(cells.all_inner_texts()) == ["执法一中队", "法制股"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390

@@ -12,7 +12,7 @@ import pytest
 from sanxiang.evaluation import report_views
 from sanxiang.evaluation.models import MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.evaluation.report_support import case_on, county_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -22,7 +22,7 @@ D = dt.date
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.evaluation.models import Reminder
 from sanxiang.evaluation.reminder_services import certificate_reminders_refresh
 from sanxiang.jobs.models import RunState, ScheduledRun
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make, officer_make, user_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no c
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

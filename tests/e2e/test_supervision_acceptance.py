@@ -12,7 +12,7 @@ import pytest
 from sanxiang.accounts.models import Role
 from sanxiang.cases.services import case_create
 from sanxiang.supervision.models import Complaint, Instrument, ReadGrant
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import user_make
 from tests.supervision.complaint_support import desk_public
 
@@ -23,9 +23,6 @@ NAME, PHONE_NUMBER = "褚翊珩", "13966667777"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-
-def scroll_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 @pytest.mark.django_db(transaction=True)

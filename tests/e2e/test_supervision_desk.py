@@ -10,7 +10,7 @@ from sanxiang.cases.services import case_create
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.supervision import services
 from sanxiang.supervision.models import Matter
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.supervision.support import desk_make, supervisor_user_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -31,12 +31,12 @@ def test_the_pair_accepts_calls_up_a_case_and_reads_it_at_phone_size(browser_pag
 
     login(page, live_server, desk.first)
     page.goto(f"{live_server.url}/staff/supervision/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390
     page.click(f"text={matter.number}")
     page.locator("[data-action=accept] summary").click()
     page.locator("[data-testid=do-accept]").click()
     page.wait_for_selector("[data-testid=matter-state]:has-text('办理中')")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390
 
     measure = page.locator("[data-action=measure]")
     measure.locator("summary").click()
@@ -53,7 +53,7 @@ def test_the_pair_accepts_calls_up_a_case_and_reads_it_at_phone_size(browser_pag
     login(page, live_server, colleague)
     page.goto(f"{live_server.url}/staff/cases/{case.pk}/")
     assert page.locator("[data-testid=read-grant-required]").is_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert scroll_width(page) <= 390
 
     # Closing asks first; dismissing the question leaves the matter as it was.
     other = services.matter_open(bureau=desk.bureau, source=MatterSource.ROUTINE, subject="待结束", summary="",

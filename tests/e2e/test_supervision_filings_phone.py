@@ -11,7 +11,7 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role
 from sanxiang.cases.services import case_create
 from sanxiang.supervision.models import Coordination, Filing
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make, user_make
 from tests.supervision.support import desk_make
 
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no c
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

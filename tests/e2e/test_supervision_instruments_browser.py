@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from sanxiang.supervision.models import Instrument
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.supervision.instruments_support import desk_with_matter
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no c
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

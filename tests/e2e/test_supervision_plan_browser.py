@@ -10,7 +10,7 @@ import pytest
 
 from sanxiang.supervision import plan_services as services
 from sanxiang.supervision.models import Plan
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make
 from tests.supervision.support import desk_make
 
@@ -21,7 +21,7 @@ STANDARDS = "# 行政执法公示\n## 事后公开\n- 行政处罚决定自作�
 
 
 def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
+    return scroll_width(page) <= 390
 
 
 @pytest.mark.django_db(transaction=True)

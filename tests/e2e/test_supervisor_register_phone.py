@@ -10,7 +10,7 @@ import pytest
 
 from sanxiang.accounts.models import Role
 from sanxiang.registry.models import SupervisionCertificate, Supervisor
-from tests.e2e.support import login
+from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make, id_number, user_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no c
 
 
 def assert_fits(page, where: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390, where
+    assert scroll_width(page) <= 390, where
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,9 +3,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from sanxiang.access.permissions import user_can_read_access_log
-from sanxiang.accounts.models import AGENCY_ROLES, Role
+from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
-from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.review.permissions import (
     user_can_read_parameters,
     user_can_read_review_supervision,
@@ -46,33 +45,28 @@ def navigation(request: HttpRequest) -> dict:
     # issue 14: every supervision page (matters, complaints, instruments, filings, coordination, 通报,
     # proposals, referrals, the supervisors' register) is reached from one page that shows what waits.
     nav.append(("web:supervision_hub", _("行政执法监督")))
-    if user_reads_indicators(user):  # issue 15: indicators computed from records
-        nav.append(("evaluation:indicators", _("执法指标")))
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),
         ("publication:annual", _("年度执法数据")),
     ]
-    # issue 15, items 5 and 6: each user sees their own agency's (a supervisor, the county's)
-    nav.append(("evaluation:document_checklist", _("制度文件")))
-    nav.append(("evaluation:training_list", _("培训")))
-    if user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES:  # issue 15, item 4
-        nav.append(("evaluation:report_list", _("工作月报")))
+    # issue 15: every assessment page (indicators, targets, monthly reports, system documents,
+    # training, summaries and acceptance, annual statistics, scheduled work) is reached from one page.
+    nav.append(("web:evaluation_hub", _("考核评估")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
     if user.role in (Role.AGENCY_ADMIN, Role.SUPERVISOR, Role.SYSTEM_ADMIN):
         nav.append(("registry:import", _("导入导出")))
     if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
         nav.append(("accounts:users", _("账号管理")))
-    if user_reads_all_agencies(user):  # issue 15, item 9
-        nav.append(("evaluation:schedule", _("定时任务")))
     nav.append(("accounts:tokens", _("接口令牌")))
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
     # The inbox's count is read when a page shows the navigation, once per request.
     badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}
-    # A page of the supervision app is under the hub's entry (the navigation marks it as current).
+    # A page of the supervision or the evaluation app is under its hub's entry (the navigation marks it as current).
     match = getattr(request, "resolver_match", None)
-    section = "web:supervision_hub" if match is not None and match.namespace == "supervision" else ""
+    hubs = {"supervision": "web:supervision_hub", "evaluation": "web:evaluation_hub"}
+    section = hubs.get(match.namespace, "") if match is not None else ""
     return {
         "nav_section": section,
         "nav": [(name, label, badges.get(name)) for name, label in nav],

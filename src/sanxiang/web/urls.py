@@ -7,4 +7,5 @@ urlpatterns = [
     path("staff/", views.home, name="home"),
     path("staff/inbox/", views.inbox, name="inbox"),
     path("staff/supervision-overview/", views.supervision_hub, name="supervision_hub"),
+    path("staff/evaluation-overview/", views.evaluation_hub, name="evaluation_hub"),
 ]

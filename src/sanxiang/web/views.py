@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sanxiang.accounts.models import Role
+from sanxiang.web.evaluation_hub import evaluation_hub_entries
 from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, request_inbox
 from sanxiang.web.selectors import home_context
 from sanxiang.web.supervision_hub import supervision_hub_entries
@@ -37,4 +38,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def supervision_hub(request: HttpRequest) -> HttpResponse:
     """行政执法监督: the supervision pages the user may open, with what waits on each."""
     entries = supervision_hub_entries(user=request.user, inbox=request_inbox(request))
-    return render(request, "web/supervision_hub.html", {"entries": entries})
+    return render(request, "web/hub.html", {"entries": entries, "title": "行政执法监督", "testid": "supervision-hub"})
+
+
+@login_required
+def evaluation_hub(request: HttpRequest) -> HttpResponse:
+    """考核评估: the assessment pages the user may open, with what waits on each."""
+    entries = evaluation_hub_entries(user=request.user, inbox=request_inbox(request))
+    return render(request, "web/hub.html", {"entries": entries, "title": "考核评估", "testid": "evaluation-hub"})

@@ -1,0 +1,37 @@
+"""考核评估: one entry of the navigation for the assessment pages of the plan (indicators and the
+dashboard, the targets, monthly reports, system documents, training, summaries and acceptance, annual
+statistics, scheduled work), and the small page it leads to, which lists the pages the user may open
+with how many things wait on each (the inbox's groups, built once per request as on the supervision
+hub). A bounded number of queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.evaluation import report_inbox
+from sanxiang.evaluation.indicators import user_reads_indicators
+from sanxiang.web.inbox import REMINDER, Inbox
+from sanxiang.web.supervision_hub import HubEntry
+
+
+def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
+    """The assessment pages `user` may open, in the order of the plan, each with what waits there.
+    The rules are those of each page's own view (a link here never leads to a refusal).
+    Each part adds its page here: (url name, label, description, allowed, inbox kinds)."""
+    pages = [
+        ("evaluation:indicators", "执法指标", "按单位和期间从执法记录计算的三项制度指标，逐项可查明细",
+         user_reads_indicators(user), ()),
+        ("evaluation:report_list", "工作月报", "各单位每月25日前报送的工作推进情况月报",
+         user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES, (report_inbox.REPORTS,)),
+        ("evaluation:document_checklist", "制度文件", "制度、清单、服务指南、流程图和执法工作手册的报送和审查",
+         True, ()),
+        ("evaluation:training_list", "培训", "培训场次、学时和执法人员年度学时", True, ()),
+        ("evaluation:reminder_list", "提醒", "证件到期、报告和文件到期等提醒", True, (REMINDER,)),
+        ("evaluation:schedule", "定时任务", "平台定时运行的工作及其运行记录", user_reads_all_agencies(user), ()),
+    ]
+    return [
+        HubEntry(url_name=name, label=label, description=description,
+                 waiting=tuple(g for g in (inbox.group(kind) for kind in kinds) if g is not None and g.count))
+        for name, label, description, allowed, kinds in pages
+        if allowed
+    ]
