@@ -56,13 +56,21 @@ class TargetCounty:
 
 
 def matter_make(agency: Agency, code: str, name: str, kind: str):
-    return services.matter_create(actor=None, agency=agency, code=code, name=name, kind=kind, legal_bases=BASES)
+    return services.matter_create(
+        actor=None, agency=agency, code=code, name=name, kind=kind, legal_bases=BASES
+    )
 
 
 def documents_submit(head: User, on: dt.date) -> None:
     for kind in DocumentKind:
-        system_document_submit(actor=head, kind=kind.value, title=f"{head.agency.name}{kind.value}", public=False,
-                               upload=Upload(b"%PDF-1.4\n%%EOF\n", "制度.pdf"), on=on)
+        system_document_submit(
+            actor=head,
+            kind=kind.value,
+            title=f"{head.agency.name}{kind.value}",
+            public=False,
+            upload=Upload(b"%PDF-1.4\n%%EOF\n", "制度.pdf"),
+            on=on,
+        )
 
 
 def county_make(on: dt.date) -> TargetCounty:
@@ -86,7 +94,9 @@ def county_make(on: dt.date) -> TargetCounty:
     tally_make(a, on=on - days(10))
     hearing = _case(a, "听证案件")
     document_make(hearing, record_kind="hearing_transcript", on=on - days(5), user=officer_a)
-    evidence_make(hearing, step="hearing", kind="video", content_type="video/mp4", on=on - days(5), user=officer_a)
+    evidence_make(
+        hearing, step="hearing", kind="video", content_type="video/mp4", on=on - days(5), user=officer_a
+    )
     draft_make(b, due=on - days(20), published=on - days(15))
     draft_make(far, due=on - days(20), published=on - days(15))
     return TargetCounty(on, bureau, a, b, c, d, far, supervisor, heads[0], heads[1], heads[2], officer_a)

@@ -39,6 +39,7 @@ from sanxiang.procedure.evaluation.targets import (
     window_start,
 )
 from sanxiang.procedure.violations import Refused
+from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.registry.models import Matter
 from tests.evaluation.indicator_support import _case, document_make, tally_make
 from tests.evaluation.target_support import county_make, documents_submit
@@ -89,8 +90,9 @@ def test_the_default_campaign_is_the_plans_90_percent_by_june_and_100_by_october
 
 
 def test_a_county_campaign_with_bad_stages_is_refused_with_every_reason():
-    violations = campaign_violations(title="", milestones=[(D(2027, 6, 30), 95), (D(2027, 1, 1), 90),
-                                                           (None, 120)])
+    violations = campaign_violations(
+        title="", milestones=[(D(2027, 6, 30), 95), (D(2027, 1, 1), 90), (None, 120)]
+    )
     by_field = {(v.field, v.code) for v in violations}
     assert ("title", "evaluation.target.title_missing") in by_field
     assert ("due_on_2", "evaluation.target.order") in by_field  # earlier than stage 1
@@ -98,15 +100,23 @@ def test_a_county_campaign_with_bad_stages_is_refused_with_every_reason():
     assert ("due_on_3", "evaluation.target.date_missing") in by_field
     assert ("percent_3", "evaluation.target.percent_range") in by_field
     assert all(v.message and "平台规则" in v.legal_basis for v in violations)
-    assert campaign_violations(title="下一阶段", milestones=[(None, None)])[0].code == "evaluation.target.none"
+    assert (
+        campaign_violations(title="下一阶段", milestones=[(None, None)])[0].code == "evaluation.target.none"
+    )
     assert campaign_violations(title="下一阶段", milestones=[(D(2027, 6, 30), 95), (None, None)]) == []
 
 
 @given(st.integers(0, 60), st.integers(0, 60), st.floats(0, 100))
 def test_a_rate_is_met_exactly_when_it_reaches_the_threshold(numerator, extra, minimum):
     denominator = numerator + extra
-    judgement = rate_judge(numerator=numerator, denominator=denominator, min_percent=minimum, counted="应当公示的决定",
-                           meeting="按期公示", none_due="没有")
+    judgement = rate_judge(
+        numerator=numerator,
+        denominator=denominator,
+        min_percent=minimum,
+        counted="应当公示的决定",
+        meeting="按期公示",
+        none_due="没有",
+    )
     if denominator == 0:
         assert judgement.status == Status.NOT_APPLICABLE and judgement.reason == "没有"
     else:
@@ -144,11 +154,13 @@ def test_the_share_of_the_hand_built_county_is_one_of_three(county):
 def test_an_agency_meeting_every_criterion_fully_applies_the_three_systems(county):
     a = _result(target_table(viewer=county.supervisor, on=ON), county.a)
     assert a.judgement.status == Status.MET and a.judgement.reason == "全面实行：行政处罚"
-    for code, reason in (("pre_publicity", "本类别1项有效执法事项均已公开，内容与登记一致"),
-                         ("publication_timely", "应当公示的决定1件，按期公示1件（100%），达到95%的达标线"),
-                         ("audio_video", "须音像记录的环节1件，有音像记录1件（100%），达到100%的达标线"),
-                         ("legal_review", "重大执法决定1件，决定前均经法制审核"),
-                         ("documents", "5类制度文件均已报送")):
+    for code, reason in (
+        ("pre_publicity", "本类别1项有效执法事项均已公开，内容与登记一致"),
+        ("publication_timely", "应当公示的决定1件，按期公示1件（100%），达到95%的达标线"),
+        ("audio_video", "须音像记录的环节1件，有音像记录1件（100%），达到100%的达标线"),
+        ("legal_review", "重大执法决定1件，决定前均经法制审核"),
+        ("documents", "5类制度文件均已报送"),
+    ):
         judgement = _criterion(a, "penalty", code)
         assert (judgement.status, judgement.reason) == (Status.MET, reason), code
     # The kinds it has no matter and no case of are neither met nor failed.
@@ -168,14 +180,19 @@ def test_unpublished_matters_and_late_decisions_hold_an_agency_back_with_the_rea
     review = _criterion(b, "penalty", "legal_review")
     assert (review.status, review.reason) == (Status.NOT_APPLICABLE, "判断期内没有作出重大执法决定")
     assert _criterion(b, "penalty", "audio_video").status == Status.NOT_APPLICABLE
-    assert [(k.label, c.criterion.name) for k, c in b.failures] == [("行政处罚", "事前公开完整、及时更新"),
-                                                                    ("行政处罚", "执法决定按期公开")]
+    assert [(k.label, c.criterion.name) for k, c in b.failures] == [
+        ("行政处罚", "事前公开完整、及时更新"),
+        ("行政处罚", "执法决定按期公开"),
+    ]
 
 
 def test_a_kind_without_a_procedure_on_the_platform_says_so_instead_of_passing_or_failing(county):
     d = _result(target_table(viewer=county.supervisor, on=ON), county.d)
     permit = _criterion(d, "permit", "publication_timely")
-    assert (permit.status, permit.reason) == (Status.NOT_APPLICABLE, "平台尚未办理行政许可案件，没有可据以判断的办案记录")
+    assert (permit.status, permit.reason) == (
+        Status.NOT_APPLICABLE,
+        "平台尚未办理行政许可案件，没有可据以判断的办案记录",
+    )
     documents = _criterion(d, "coercion", "documents")
     assert documents.status == Status.NOT_MET
     assert documents.reason == "未报送：制度、清单、服务指南、流程图、执法工作手册"
@@ -202,8 +219,12 @@ def test_publicity_not_updated_after_a_matter_changed_or_was_withdrawn_is_not_cu
     outdated = _criterion(_result(table, county.a), "penalty", "pre_publicity")
     assert outdated.reason == "1项执法事项的公开内容与登记不一致，未及时更新：甲处罚事项（修订）"
     d = _result(table, county.d)
-    # The permit kind still applies to 丁局 only through what it still publishes: no active matter,
-    # no case: no such enforcement. The coercion kind is unchanged.
+    # The permit power was withdrawn but is still shown to the public: a failure, not an absence.
+    permit = _criterion(d, "permit", "pre_publicity")
+    assert (permit.status, permit.reason) == (Status.NOT_MET, "1项已停用的执法事项仍在公开：丁许可事项")
+    # Once the publicity is regenerated, 丁局 has no permit power left: no such enforcement.
+    public_registry_refresh(on=ON)
+    d = _result(target_table(viewer=county.supervisor, on=ON), county.d)
     assert _kind(d, "permit").reason == "无此类执法"
 
 
@@ -219,16 +240,22 @@ def test_a_major_decision_made_without_review_fails_the_law_whatever_the_others(
     tally_make(county.a, on=ON - dt.timedelta(days=3), reviewed=False)
     a = _result(target_table(viewer=county.supervisor, on=ON), county.a)
     review = _criterion(a, "penalty", "legal_review")
-    assert review.status == Status.NOT_MET and review.reason.startswith("重大执法决定2件，其中1件决定前未经法制审核")
+    assert review.status == Status.NOT_MET and review.reason.startswith(
+        "重大执法决定2件，其中1件决定前未经法制审核"
+    )
 
 
 def test_a_coercive_measure_without_its_recording_counts_in_the_coercion_kind_only(county):
     seizure = _case(county.d, "扣押案件")
     Case.objects.filter(pk=seizure.pk).update(procedure="seal_seizure")
-    document_make(seizure, record_kind="measure_decision", on=ON - dt.timedelta(days=2), user=county.officer_a)
+    document_make(
+        seizure, record_kind="measure_decision", on=ON - dt.timedelta(days=2), user=county.officer_a
+    )
     d = _result(target_table(viewer=county.supervisor, on=ON), county.d)
     recording = _criterion(d, "coercion", "audio_video")
-    assert recording.status == Status.NOT_MET and recording.reason.startswith("须音像记录的环节1件，有音像记录0件")
+    assert recording.status == Status.NOT_MET and recording.reason.startswith(
+        "须音像记录的环节1件，有音像记录0件"
+    )
     a = _result(target_table(viewer=county.supervisor, on=ON), county.a)
     assert _criterion(a, "penalty", "audio_video").reason.startswith("须音像记录的环节1件，")
 
@@ -243,20 +270,46 @@ def test_records_outside_the_window_are_not_judged(county):
 def test_an_agency_head_reads_only_their_agency(county):
     table = target_table(viewer=county.head_b, on=ON)
     assert [r.agency for r in table.results] == [county.b]
-    assert target_records(viewer=county.head_b, agency_id=county.a.pk, kind=EnforcementKind.PENALTY,
-                          criterion="pre_publicity", on=ON) is None
+    assert (
+        target_records(
+            viewer=county.head_b,
+            agency_id=county.a.pk,
+            kind=EnforcementKind.PENALTY,
+            criterion="pre_publicity",
+            on=ON,
+        )
+        is None
+    )
     assert target_table(viewer=user_make(role=Role.OFFICER, agency=county.a), on=ON).results == []
 
 
 def test_the_records_behind_a_criterion_are_those_it_was_judged_on(county):
-    listing = target_records(viewer=county.supervisor, agency_id=county.b.pk, kind=EnforcementKind.PENALTY,
-                             criterion="publication_timely", on=ON)
+    listing = target_records(
+        viewer=county.supervisor,
+        agency_id=county.b.pk,
+        kind=EnforcementKind.PENALTY,
+        criterion="publication_timely",
+        on=ON,
+    )
     assert listing.count == 1 and listing.rows[0].note == "逾期公示"
-    publicity = target_records(viewer=county.supervisor, agency_id=county.b.pk, kind=EnforcementKind.PENALTY,
-                               criterion="pre_publicity", on=ON)
-    assert [(r.title, r.note) for r in publicity.rows] == [("乙处罚事项", "已公开，内容与登记一致"), ("乙新增事项", "未公开")]
-    documents = target_records(viewer=county.supervisor, agency_id=county.d.pk, kind=EnforcementKind.COERCION,
-                               criterion="documents", on=ON)
+    publicity = target_records(
+        viewer=county.supervisor,
+        agency_id=county.b.pk,
+        kind=EnforcementKind.PENALTY,
+        criterion="pre_publicity",
+        on=ON,
+    )
+    assert [(r.title, r.note) for r in publicity.rows] == [
+        ("乙处罚事项", "已公开，内容与登记一致"),
+        ("乙新增事项", "未公开"),
+    ]
+    documents = target_records(
+        viewer=county.supervisor,
+        agency_id=county.d.pk,
+        kind=EnforcementKind.COERCION,
+        criterion="documents",
+        on=ON,
+    )
     assert [r.note for r in documents.rows] == ["未报送"] * 5
 
 
@@ -265,9 +318,16 @@ def test_the_records_behind_a_criterion_are_those_it_was_judged_on(county):
 
 def test_the_bureau_defines_the_countys_next_campaign_in_the_ledger(county):
     before = Entry.objects.count()
-    campaign = target_campaign_define(actor=county.supervisor, title="2027年目标",
-                                      milestones=[(D(2027, 6, 30), 95), (D(2027, 12, 31), 100), (None, None)], on=ON)
-    assert campaign.milestones == [{"due_on": "2027-06-30", "percent": 95}, {"due_on": "2027-12-31", "percent": 100}]
+    campaign = target_campaign_define(
+        actor=county.supervisor,
+        title="2027年目标",
+        milestones=[(D(2027, 6, 30), 95), (D(2027, 12, 31), 100), (None, None)],
+        on=ON,
+    )
+    assert campaign.milestones == [
+        {"due_on": "2027-06-30", "percent": 95},
+        {"due_on": "2027-12-31", "percent": 100},
+    ]
     entry = Entry.objects.order_by("-seq").first()
     assert Entry.objects.count() == before + 1 and entry.kind == "evaluation.target_campaign_defined"
     in_force = campaign_in_force(bureau=county.bureau, on=ON)
@@ -282,7 +342,11 @@ def test_only_a_bureau_supervisor_defines_a_campaign_and_nothing_is_half_written
     with pytest.raises(Refused) as refused:
         target_campaign_define(actor=county.head_a, title="", milestones=[(None, 50)], on=ON)
     codes = {v.code for v in refused.value.violations}
-    assert {"evaluation.target.side", "evaluation.target.title_missing", "evaluation.target.date_missing"} <= codes
+    assert {
+        "evaluation.target.side",
+        "evaluation.target.title_missing",
+        "evaluation.target.date_missing",
+    } <= codes
     assert not TargetCampaign.objects.exists()
 
 

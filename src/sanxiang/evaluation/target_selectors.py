@@ -86,7 +86,11 @@ CASE_CRITERIA = {
     "legal_review": _review_parts,
 }
 # The path from each part's rows to the case's procedure.
-PROCEDURE_PATH = {"publication_timely": "case__procedure", "audio_video": "procedure", "legal_review": "case__procedure"}
+PROCEDURE_PATH = {
+    "publication_timely": "case__procedure",
+    "audio_video": "procedure",
+    "legal_review": "case__procedure",
+}
 
 
 def user_reads_targets(user: User) -> bool:
@@ -100,8 +104,12 @@ def target_agencies(*, viewer: User):
 
 def user_defines_campaigns(user: User) -> bool:
     """The supervisors of a 司法局 define their county's campaign."""
-    return (user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
-            and user.agency.is_judicial_bureau)
+    return (
+        user.is_authenticated
+        and user.role == Role.SUPERVISOR
+        and user.agency_id is not None
+        and user.agency.is_judicial_bureau
+    )
 
 
 def procedure_kinds() -> dict[str, EnforcementKind]:
@@ -183,8 +191,10 @@ class TargetTable:
 
 
 def records_url(*, agency_id: int, kind: EnforcementKind, criterion: str, on: dt.date) -> str:
-    return (reverse("evaluation:target_records", args=[agency_id])
-            + f"?kind={kind.value}&criterion={criterion}&on={on:%Y-%m-%d}")
+    return (
+        reverse("evaluation:target_records", args=[agency_id])
+        + f"?kind={kind.value}&criterion={criterion}&on={on:%Y-%m-%d}"
+    )
 
 
 # --- the records, read once for all agencies --------------------------------------------------------
@@ -200,8 +210,14 @@ class _Facts:
     counts: dict[str, dict[tuple[int, EnforcementKind], tuple[int, int]]] = field(default_factory=dict)
 
 
-def _case_parts(code: str, ids: list[int], window: Period, today: dt.date, viewer: User | None,
-                procedures: Iterable[str] | None = None) -> list[Part]:
+def _case_parts(
+    code: str,
+    ids: list[int],
+    window: Period,
+    today: dt.date,
+    viewer: User | None,
+    procedures: Iterable[str] | None = None,
+) -> list[Part]:
     parts = CASE_CRITERIA[code](ids, window, today, viewer)
     if procedures is None:
         return parts
@@ -216,21 +232,27 @@ def _facts(ids: list[int], window: Period, today: dt.date, viewer: User | None) 
         kind = kind_of_matter(matter.kind)
         if kind is not None:
             facts.matters.setdefault(matter.agency_id, {}).setdefault(kind, []).append(matter)
-    handled = Case.objects.filter(agency_id__in=ids).order_by().values_list("agency_id", "procedure").distinct()
+    handled = (
+        Case.objects.filter(agency_id__in=ids).order_by().values_list("agency_id", "procedure").distinct()
+    )
     for agency_id, procedure in handled:
         if procedure in kinds_of:
             facts.case_kinds.setdefault(agency_id, set()).add(kinds_of[procedure])
-    for source_id, matters in PublicAgency.objects.filter(source_id__in=ids).values_list("source_id", "matters"):
+    for source_id, matters in PublicAgency.objects.filter(source_id__in=ids).values_list(
+        "source_id", "matters"
+    ):
         facts.public[source_id] = {m.get("code"): m for m in matters if isinstance(m, dict)}
     for document in SystemDocument.objects.filter(agency_id__in=ids).only("pk", "agency_id", "kind", "state"):
         facts.documents.setdefault(document.agency_id, []).append(
-            DocumentSnapshot(document.pk, document.kind, document.state))
+            DocumentSnapshot(document.pk, document.kind, document.state)
+        )
     with _counting():
         for code in CASE_CRITERIA:
             counts: dict[tuple[int, EnforcementKind], tuple[int, int]] = defaultdict(lambda: (0, 0))
             for part in _case_parts(code, ids, window, today, viewer):
                 grouped = (
-                    part.queryset.order_by().values(part.agency, PROCEDURE_PATH[code])
+                    part.queryset.order_by()
+                    .values(part.agency, PROCEDURE_PATH[code])
                     .annotate(d=Count("pk"), n=Count("pk", filter=part.numerator))
                     .values_list(part.agency, PROCEDURE_PATH[code], "n", "d")
                 )
@@ -268,28 +290,52 @@ def _public_state(matters: list[Matter], public: dict[str, dict] | None, kind: E
             missing.append(matter.name)
         elif any(_cleaned(published.get(key)) != _cleaned(shown[key]) for key in PUBLIC_MATTER_FIELDS):
             outdated.append(matter.name)
-    retired = [m.get("name", "") for code, m in public.items()
-               if code not in active_codes and kind_of_matter(str(m.get("kind", ""))) == kind]
+    retired = [
+        m.get("name", "")
+        for code, m in public.items()
+        if code not in active_codes and kind_of_matter(str(m.get("kind", ""))) == kind
+    ]
     return missing, outdated, retired
 
 
-def _judge_agency(agency: Agency, facts: _Facts, *, on: dt.date, has_procedure: set[EnforcementKind],
-                  document_items) -> AgencyResult:
+def _judge_agency(
+    agency: Agency, facts: _Facts, *, on: dt.date, has_procedure: set[EnforcementKind], document_items
+) -> AgencyResult:
     region = agency.region_code
     publication_min = threshold(PUBLICATION_PARAMETER, on=on, region=region)
     av_min = threshold(AUDIO_VIDEO_PARAMETER, on=on, region=region)
-    items = checklist_items(kinds=document_items[0], due_on=document_items[1], today=on,
-                            documents=facts.documents.get(agency.pk, []))
+    items = checklist_items(
+        kinds=document_items[0],
+        due_on=document_items[1],
+        today=on,
+        documents=facts.documents.get(agency.pk, []),
+    )
     documents = documents_judge(items=[(i.label, i.status.value) for i in items])
     kinds = []
     for kind in EnforcementKind:
         matters = facts.matters.get(agency.pk, {}).get(kind, [])
-        applies = bool(matters) or kind in facts.case_kinds.get(agency.pk, set())
+        public = facts.public.get(agency.pk) or {}
+        has_cases = kind in facts.case_kinds.get(agency.pk, set())
+        applies = (
+            bool(matters)
+            or has_cases
+            or any(kind_of_matter(str(m.get("kind", ""))) == kind for m in public.values())
+        )
         results: list[CriterionResult] = []
         if applies:
             for criterion in CRITERIA:
-                judgement = _judge(criterion, agency, kind, facts, matters, has_procedure=kind in has_procedure,
-                                   publication_min=publication_min, av_min=av_min, documents=documents)
+                judgement = _judge(
+                    criterion,
+                    agency,
+                    kind,
+                    facts,
+                    matters,
+                    has_procedure=kind in has_procedure,
+                    has_cases=has_cases,
+                    publication_min=publication_min,
+                    av_min=av_min,
+                    documents=documents,
+                )
                 url = records_url(agency_id=agency.pk, kind=kind, criterion=criterion.code, on=on)
                 results.append(CriterionResult(criterion, judgement, url))
         judgement = kind_judge(applies=applies, criteria=[(r.criterion, r.judgement) for r in results])
@@ -297,30 +343,60 @@ def _judge_agency(agency: Agency, facts: _Facts, *, on: dt.date, has_procedure: 
     return AgencyResult(agency, agency_judge(kinds=[(k.kind, k.judgement) for k in kinds]), tuple(kinds))
 
 
-def _judge(criterion: Criterion, agency: Agency, kind: EnforcementKind, facts: _Facts, matters: list[Matter], *,
-           has_procedure: bool, publication_min: float, av_min: float, documents: Judgement) -> Judgement:
+def _judge(
+    criterion: Criterion,
+    agency: Agency,
+    kind: EnforcementKind,
+    facts: _Facts,
+    matters: list[Matter],
+    *,
+    has_procedure: bool,
+    has_cases: bool,
+    publication_min: float,
+    av_min: float,
+    documents: Judgement,
+) -> Judgement:
     code = criterion.code
     if code == "pre_publicity":
         public = facts.public.get(agency.pk)
         missing, outdated, retired = _public_state(matters, public, kind)
-        return publicity_judge(published=public is not None, active=len(matters), missing=missing,
-                               outdated=outdated, retired=retired)
+        return publicity_judge(
+            published=public is not None,
+            active=len(matters),
+            missing=missing,
+            outdated=outdated,
+            retired=retired,
+            has_cases=has_cases,
+        )
     if code == "documents":
         return documents
     if not has_procedure:
         return no_procedure_judgement(kind)
     n, d = facts.counts[code].get((agency.pk, kind), (0, 0))
     if code == "publication_timely":
-        return rate_judge(numerator=n, denominator=d, min_percent=publication_min, counted="应当公示的决定",
-                          meeting="按期公示", none_due="判断期内没有应当公示的执法决定")
+        return rate_judge(
+            numerator=n,
+            denominator=d,
+            min_percent=publication_min,
+            counted="应当公示的决定",
+            meeting="按期公示",
+            none_due="判断期内没有应当公示的执法决定",
+        )
     if code == "audio_video":
-        return rate_judge(numerator=n, denominator=d, min_percent=av_min, counted="须音像记录的环节",
-                          meeting="有音像记录", none_due="判断期内没有须全程音像记录的环节")
+        return rate_judge(
+            numerator=n,
+            denominator=d,
+            min_percent=av_min,
+            counted="须音像记录的环节",
+            meeting="有音像记录",
+            none_due="判断期内没有须全程音像记录的环节",
+        )
     return review_judge(reviewed=n, major=d, none_due="判断期内没有作出重大执法决定")
 
 
-def targets_compute(*, agencies: list[Agency], on: dt.date, campaign: Campaign, viewer: User | None = None,
-                    region: str = "") -> TargetTable:
+def targets_compute(
+    *, agencies: list[Agency], on: dt.date, campaign: Campaign, viewer: User | None = None, region: str = ""
+) -> TargetTable:
     """Every agency of `agencies` judged on `on` (the window of records ending that day), the share
     of those counted that fully apply the three systems, and the campaign's milestone for the day."""
     window = window_of(on=on, region=region)
@@ -329,8 +405,10 @@ def targets_compute(*, agencies: list[Agency], on: dt.date, campaign: Campaign, 
     kinds_of = procedure_kinds()
     has_procedure = set(kinds_of.values())
     document_items = (document_kinds_required(on=on, region=region), documents_due_on(on=on, region=region))
-    results = [_judge_agency(a, facts, on=on, has_procedure=has_procedure, document_items=document_items)
-               for a in agencies]
+    results = [
+        _judge_agency(a, facts, on=on, has_procedure=has_procedure, document_items=document_items)
+        for a in agencies
+    ]
     table = TargetTable(on, window, results, campaign, campaign.milestone_on(on))
     table.counted = sum(1 for r in results if r.counted)
     table.met = sum(1 for r in results if r.judgement.status == Status.MET)
@@ -342,7 +420,9 @@ def targets_compute(*, agencies: list[Agency], on: dt.date, campaign: Campaign, 
 
 
 def _campaign_of(row: TargetCampaign) -> Campaign:
-    milestones = tuple(Milestone(dt.date.fromisoformat(m["due_on"]), int(m["percent"])) for m in row.milestones)
+    milestones = tuple(
+        Milestone(dt.date.fromisoformat(m["due_on"]), int(m["percent"])) for m in row.milestones
+    )
     return Campaign(row.title, milestones, f"{row.bureau.name}于{row.defined_on:%Y-%m-%d}确定", False)
 
 
@@ -368,7 +448,9 @@ def viewer_bureau(viewer: User) -> Agency | None:
     agency = viewer.agency
     if agency.is_judicial_bureau:
         return agency
-    return Agency.objects.filter(is_judicial_bureau=True, region_code=agency.region_code).order_by("pk").first()
+    return (
+        Agency.objects.filter(is_judicial_bureau=True, region_code=agency.region_code).order_by("pk").first()
+    )
 
 
 def target_table(*, viewer: User, on: dt.date) -> TargetTable:
@@ -376,8 +458,13 @@ def target_table(*, viewer: User, on: dt.date) -> TargetTable:
     bureau = viewer_bureau(viewer)
     agencies = list(target_agencies(viewer=viewer))
     region = bureau.region_code if bureau is not None else ""
-    return targets_compute(agencies=agencies, on=on, campaign=campaign_in_force(bureau=bureau, on=on),
-                           viewer=viewer, region=region)
+    return targets_compute(
+        agencies=agencies,
+        on=on,
+        campaign=campaign_in_force(bureau=bureau, on=on),
+        viewer=viewer,
+        region=region,
+    )
 
 
 def target_agency(*, viewer: User, agency_id: int, on: dt.date) -> AgencyResult | None:
@@ -385,8 +472,9 @@ def target_agency(*, viewer: User, agency_id: int, on: dt.date) -> AgencyResult 
     agency = target_agencies(viewer=viewer).filter(pk=agency_id).first()
     if agency is None:
         return None
-    table = targets_compute(agencies=[agency], on=on, campaign=campaign_default(on=on), viewer=viewer,
-                            region=agency.region_code)
+    table = targets_compute(
+        agencies=[agency], on=on, campaign=campaign_default(on=on), viewer=viewer, region=agency.region_code
+    )
     return table.results[0]
 
 
@@ -423,11 +511,18 @@ def target_history(*, viewer: User) -> list[HistoryRow]:
         own = ""
         if viewer.role == Role.AGENCY_HEAD:
             own = str(first.agencies.get(str(viewer.agency_id), {}).get("status", ""))
-        history.append(HistoryRow(
-            month, max(s.computed_on for s in snapshots), counted, met, share_percent(met=met, counted=counted),
-            first.target_percent if len(snapshots) == 1 else None,
-            first.target_due_on if len(snapshots) == 1 else None, own,
-        ))
+        history.append(
+            HistoryRow(
+                month,
+                max(s.computed_on for s in snapshots),
+                counted,
+                met,
+                share_percent(met=met, counted=counted),
+                first.target_percent if len(snapshots) == 1 else None,
+                first.target_due_on if len(snapshots) == 1 else None,
+                own,
+            )
+        )
     return history
 
 
@@ -445,8 +540,9 @@ class TargetRecords:
     count: int
 
 
-def target_records(*, viewer: User, agency_id: int, kind: EnforcementKind, criterion: str, on: dt.date,
-                   limit: int = 200) -> TargetRecords | None:
+def target_records(
+    *, viewer: User, agency_id: int, kind: EnforcementKind, criterion: str, on: dt.date, limit: int = 200
+) -> TargetRecords | None:
     """The records a criterion of one agency and kind was judged on (`limit` of them; `count` is all)."""
     result = target_agency(viewer=viewer, agency_id=agency_id, on=on)
     if result is None or criterion not in CRITERIA_BY_CODE:
@@ -476,10 +572,15 @@ def target_records(*, viewer: User, agency_id: int, kind: EnforcementKind, crite
 
 
 def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
-    matters = [m for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code")
-               if kind_of_matter(m.kind) == kind]
+    matters = [
+        m
+        for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code")
+        if kind_of_matter(m.kind) == kind
+    ]
     public_row = PublicAgency.objects.filter(source_id=agency.pk).first()
-    public = None if public_row is None else {m.get("code"): m for m in public_row.matters if isinstance(m, dict)}
+    public = (
+        None if public_row is None else {m.get("code"): m for m in public_row.matters if isinstance(m, dict)}
+    )
     missing, outdated, retired = _public_state(matters, public, kind)
     rows = []
     for matter in matters:
@@ -489,8 +590,16 @@ def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
             note = "公开内容与登记不一致"
         else:
             note = "已公开，内容与登记一致"
-        rows.append(RecordRow(agency.name, matter.code, matter.name, (("登记更新日期", timezone.localdate(matter.updated_at)),), note,
-                              reverse("registry:matter_detail", args=[matter.pk])))
+        rows.append(
+            RecordRow(
+                agency.name,
+                matter.code,
+                matter.name,
+                (("登记更新日期", timezone.localdate(matter.updated_at)),),
+                note,
+                reverse("registry:matter_detail", args=[matter.pk]),
+            )
+        )
     for name in retired:
         rows.append(RecordRow(agency.name, "", name, (("登记更新日期", None),), "已停用，仍在公开", ""))
     return rows
@@ -498,14 +607,22 @@ def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
 
 def _document_rows(agency: Agency, on: dt.date) -> list[RecordRow]:
     documents = list(SystemDocument.objects.filter(agency=agency).order_by("kind", "pk"))
-    items = checklist_items(kinds=document_kinds_required(on=on, region=agency.region_code),
-                            due_on=documents_due_on(on=on, region=agency.region_code), today=on,
-                            documents=[DocumentSnapshot(d.pk, d.kind, d.state) for d in documents])
+    items = checklist_items(
+        kinds=document_kinds_required(on=on, region=agency.region_code),
+        due_on=documents_due_on(on=on, region=agency.region_code),
+        today=on,
+        documents=[DocumentSnapshot(d.pk, d.kind, d.state) for d in documents],
+    )
     rows = []
     for item in items:
-        url = (reverse("evaluation:document_detail", args=[item.document_ids[-1]]) if item.document_ids
-               else reverse("evaluation:document_checklist"))
-        rows.append(RecordRow(agency.name, "", item.label, (("应报送日期", item.due_on),), item.status_label, url))
+        url = (
+            reverse("evaluation:document_detail", args=[item.document_ids[-1]])
+            if item.document_ids
+            else reverse("evaluation:document_checklist")
+        )
+        rows.append(
+            RecordRow(agency.name, "", item.label, (("应报送日期", item.due_on),), item.status_label, url)
+        )
     return rows
 
 

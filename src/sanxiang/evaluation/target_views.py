@@ -29,6 +29,7 @@ from sanxiang.procedure.evaluation.targets import (
     STATUS_LABELS,
     EnforcementKind,
     Status,
+    campaign_violations,
     criterion_basis,
 )
 from sanxiang.procedure.violations import Refused
@@ -65,16 +66,20 @@ def targets(request: HttpRequest) -> HttpResponse:
     _require(request)
     today = timezone.localdate()
     table = selectors.target_table(viewer=request.user, on=today)
-    return render(request, "evaluation/targets.html", {
-        "table": table,
-        "history": selectors.target_history(viewer=request.user),
-        "criteria": _criteria_explained(),
-        "rule_basis": RULE_BASIS,
-        "badges": STATUS_BADGES,
-        "status_labels": STATUS_LABELS,
-        "may_define": selectors.user_defines_campaigns(request.user),
-        "today": today,
-    })
+    return render(
+        request,
+        "evaluation/targets.html",
+        {
+            "table": table,
+            "history": selectors.target_history(viewer=request.user),
+            "criteria": _criteria_explained(),
+            "rule_basis": RULE_BASIS,
+            "badges": STATUS_BADGES,
+            "status_labels": STATUS_LABELS,
+            "may_define": selectors.user_defines_campaigns(request.user),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -88,10 +93,18 @@ def target_agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     result = selectors.target_agency(viewer=request.user, agency_id=agency_id, on=on)
     if result is None:
         raise Http404("没有这个执法主体，或者无权查看")
-    return render(request, "evaluation/target_agency.html", {
-        "result": result, "on": on, "today": today, "window": selectors.window_of(on=on, region=result.agency.region_code),
-        "criteria": CRITERIA, "badges": STATUS_BADGES,
-    })
+    return render(
+        request,
+        "evaluation/target_agency.html",
+        {
+            "result": result,
+            "on": on,
+            "today": today,
+            "window": selectors.window_of(on=on, region=result.agency.region_code),
+            "criteria": CRITERIA,
+            "badges": STATUS_BADGES,
+        },
+    )
 
 
 @login_required
@@ -109,15 +122,23 @@ def target_records(request: HttpRequest, agency_id: int) -> HttpResponse:
         return redirect("evaluation:target_agency", agency_id)
     if on is None or kind not in {k.value for k in EnforcementKind} or criterion not in CRITERIA_BY_CODE:
         return render(request, "evaluation/target_records.html", {"listing": None}, status=400)
-    listing = selectors.target_records(viewer=request.user, agency_id=agency_id, kind=EnforcementKind(kind),
-                                       criterion=criterion, on=on)
+    listing = selectors.target_records(
+        viewer=request.user, agency_id=agency_id, kind=EnforcementKind(kind), criterion=criterion, on=on
+    )
     if listing is None:
         raise Http404("没有这个执法主体，或者无权查看")
-    return render(request, "evaluation/target_records.html", {
-        "listing": listing, "on": on, "kind_label": KIND_LABELS[listing.kind], "badges": STATUS_BADGES,
-        "basis": criterion_basis(listing.criterion),
-        "date_labels": [label for label, _ in listing.rows[0].dates] if listing.rows else [],
-    })
+    return render(
+        request,
+        "evaluation/target_records.html",
+        {
+            "listing": listing,
+            "on": on,
+            "kind_label": KIND_LABELS[listing.kind],
+            "badges": STATUS_BADGES,
+            "basis": criterion_basis(listing.criterion),
+            "date_labels": [label for label, _ in listing.rows[0].dates] if listing.rows else [],
+        },
+    )
 
 
 class CampaignForm(forms.Form):
@@ -129,14 +150,19 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         for n in range(1, MILESTONES_MAX + 1):
             self.fields[f"due_on_{n}"] = forms.DateField(
-                label=f"第{n}阶段期限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                error_messages={"invalid": "请填写有效的日期，例如 2027-06-30"})
+                label=f"第{n}阶段期限",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "请填写有效的日期，例如 2027-06-30"},
+            )
             self.fields[f"percent_{n}"] = forms.IntegerField(
-                label=f"第{n}阶段全面实行的单位占比（%）", required=False,
-                error_messages={"invalid": "请填写1至100的整数"})
+                label=f"第{n}阶段全面实行的单位占比（%）",
+                required=False,
+                error_messages={"invalid": "请填写1至100的整数"},
+            )
 
     def milestones(self) -> list[tuple[dt.date | None, int | None]]:
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})
         return [(data.get(f"due_on_{n}"), data.get(f"percent_{n}")) for n in range(1, MILESTONES_MAX + 1)]
 
 
@@ -147,18 +173,40 @@ def target_campaign_new(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = CampaignForm(request.POST or None)
     general: list = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # Every reason at once: the campaign's own checks on what could be read, beside the fields
+        # the form could not read (an unreadable date is not also reported as missing).
+        refusal = Refused(
+            [
+                v
+                for v in campaign_violations(
+                    title=form.cleaned_data.get("title", ""), milestones=form.milestones()
+                )
+                if v.field not in form.errors
+            ]
+        )
+        general = form_violations_add(form, refusal)
+    elif request.method == "POST":
         try:
-            campaign = services.target_campaign_define(actor=request.user, title=form.cleaned_data["title"],
-                                                       milestones=form.milestones(), on=today)
+            campaign = services.target_campaign_define(
+                actor=request.user, title=form.cleaned_data["title"], milestones=form.milestones(), on=today
+            )
         except Refused as refusal:
             general = form_violations_add(form, refusal)
         else:
             messages.success(request, f"已确定本县的实施目标：{campaign.title}")
             return redirect("evaluation:targets")
     bureau = request.user.agency
-    return render(request, "evaluation/target_campaign_new.html", {
-        "form": form, "refused": request.method == "POST", "refused_general": general, "basis": CAMPAIGN_BASIS,
-        "in_force": selectors.campaign_in_force(bureau=bureau, on=today),
-        "campaigns": selectors.campaigns_of(bureau=bureau),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "evaluation/target_campaign_new.html",
+        {
+            "form": form,
+            "refused": request.method == "POST",
+            "refused_general": general,
+            "basis": CAMPAIGN_BASIS,
+            "in_force": selectors.campaign_in_force(bureau=bureau, on=today),
+            "campaigns": selectors.campaigns_of(bureau=bureau),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

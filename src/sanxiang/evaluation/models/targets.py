@@ -14,8 +14,9 @@ class TargetCampaign(models.Model):
     """A county's campaign: its milestones [{"due_on": "YYYY-MM-DD", "percent": int}], dates rising.
     The latest campaign of a bureau is the one in force; the plan's (a parameter) until there is one."""
 
-    bureau = models.ForeignKey("registry.Agency", verbose_name=_("司法局"), on_delete=models.PROTECT,
-                               related_name="target_campaigns")
+    bureau = models.ForeignKey(
+        "registry.Agency", verbose_name=_("司法局"), on_delete=models.PROTECT, related_name="target_campaigns"
+    )
     title = models.CharField(_("目标名称"), max_length=100)
     milestones = models.JSONField(_("阶段目标"), default=list)
     defined_on = models.DateField(_("确定日期"))

@@ -6,8 +6,9 @@ agencies must do so by when.
 The rule, per agency and kind of enforcement (the Django side reads the records, this module
 judges them):
 
-- a kind applies to an agency when its catalogue (权责清单) holds an active matter of the kind, or
-  it has handled a case of the kind on the platform; otherwise the kind is "无此类执法" and is
+- a kind applies to an agency when its catalogue (权责清单) holds an active matter of the kind, it
+  has handled a case of the kind on the platform, or its 事前 publicity still lists a matter of the
+  kind (a withdrawn power still shown to the public is a failure, not an absence); otherwise the kind is "无此类执法" and is
   neither met nor failed;
 - a kind is met when every criterion that can be judged is met; a criterion with nothing to judge
   (no decision due in the window, no procedure of the kind on the platform) is "不适用" and says why,
@@ -196,16 +197,23 @@ def _number(value: float) -> str:
 # --- the criteria ------------------------------------------------------------------------------------
 
 
-def publicity_judge(*, published: bool, active: int, missing: Sequence[str], outdated: Sequence[str],
-                    retired: Sequence[str]) -> Judgement:
+def publicity_judge(
+    *,
+    published: bool,
+    active: int,
+    missing: Sequence[str],
+    outdated: Sequence[str],
+    retired: Sequence[str],
+    has_cases: bool = False,
+) -> Judgement:
     """事前公开 of one kind: `active` matters of the kind in the catalogue; `missing` (names) not
     published, `outdated` published with content that differs from the registry, `retired` no
-    longer active but still published."""
+    longer active but still published; `has_cases`: the agency handled cases of the kind."""
     if not published:
         return Judgement(Status.NOT_MET, "本单位尚未事前公开（公开信息未生成）")
     reasons = []
-    if not active:
-        reasons.append("权责清单中没有本类别的有效执法事项，但有此类执法案件")
+    if not active and has_cases:
+        reasons.append("权责清单中没有本类别的有效执法事项，但办理了此类执法案件")
     if missing:
         reasons.append(f"{len(missing)}项执法事项未公开：{_names(missing)}")
     if outdated:
@@ -214,6 +222,8 @@ def publicity_judge(*, published: bool, active: int, missing: Sequence[str], out
         reasons.append(f"{len(retired)}项已停用的执法事项仍在公开：{_names(retired)}")
     if reasons:
         return Judgement(Status.NOT_MET, "；".join(reasons))
+    if not active:
+        return Judgement(Status.NOT_APPLICABLE, "权责清单中没有本类别的有效执法事项")
     return Judgement(Status.MET, f"本类别{active}项有效执法事项均已公开，内容与登记一致")
 
 
@@ -222,8 +232,9 @@ def _names(names: Sequence[str], shown: int = 3) -> str:
     return text + (f"等{len(names)}项" if len(names) > shown else "")
 
 
-def rate_judge(*, numerator: int, denominator: int, min_percent: float, counted: str, meeting: str,
-               none_due: str) -> Judgement:
+def rate_judge(
+    *, numerator: int, denominator: int, min_percent: float, counted: str, meeting: str, none_due: str
+) -> Judgement:
     """A share of records above a threshold: `counted` names the records of the denominator
     ("应当公示的决定"), `meeting` those of the numerator ("按期公示"), `none_due` why nothing is due."""
     if not denominator:
@@ -241,7 +252,10 @@ def review_judge(*, reviewed: int, major: int, none_due: str) -> Judgement:
         return Judgement(Status.NOT_APPLICABLE, none_due)
     if reviewed == major:
         return Judgement(Status.MET, f"重大执法决定{major}件，决定前均经法制审核")
-    return Judgement(Status.NOT_MET, f"重大执法决定{major}件，其中{major - reviewed}件决定前未经法制审核（审核未同意即作出决定的，同样计入）")
+    return Judgement(
+        Status.NOT_MET,
+        f"重大执法决定{major}件，其中{major - reviewed}件决定前未经法制审核（审核未同意即作出决定的，同样计入）",
+    )
 
 
 def documents_judge(*, items: Iterable[tuple[str, str]]) -> Judgement:
@@ -288,7 +302,10 @@ def agency_judge(*, kinds: Sequence[tuple[EnforcementKind, Judgement]]) -> Judge
         return Judgement(Status.NOT_MET, f"未全面实行：{'、'.join(failed)}")
     met = [KIND_LABELS[k] for k, j in kinds if j.status == Status.MET]
     if not met:
-        return Judgement(Status.NOT_APPLICABLE, "没有可判断的执法类别（权责清单和案件中均无许可、处罚、强制、检查、征收征用）")
+        return Judgement(
+            Status.NOT_APPLICABLE,
+            "没有可判断的执法类别（权责清单和案件中均无许可、处罚、强制、检查、征收征用）",
+        )
     return Judgement(Status.MET, f"全面实行：{'、'.join(met)}")
 
 
@@ -344,48 +361,100 @@ def campaign_default(*, on: dt.date, parameters: ParameterSet | None = None, reg
     """The plan's campaign (the parameter in force on `on` for the region)."""
     parameters = parameters or parameters_default()
     values = parameters.value(CAMPAIGN_PARAMETER, on=on, region=region)
-    milestones = tuple(sorted((Milestone(v["due_on"], int(v["percent"])) for v in values), key=lambda m: m.due_on))
-    return Campaign(DEFAULT_TITLE, milestones, reference_split(parameters[CAMPAIGN_PARAMETER].reference)[0], True)
+    milestones = tuple(
+        sorted((Milestone(v["due_on"], int(v["percent"])) for v in values), key=lambda m: m.due_on)
+    )
+    return Campaign(
+        DEFAULT_TITLE, milestones, reference_split(parameters[CAMPAIGN_PARAMETER].reference)[0], True
+    )
 
 
-def campaign_violations(*, title: str, milestones: Sequence[tuple[dt.date | None, int | None]]) -> list[Violation]:
+def campaign_violations(
+    *, title: str, milestones: Sequence[tuple[dt.date | None, int | None]]
+) -> list[Violation]:
     """Why a county's campaign cannot be defined (every reason). `milestones` are (date, percent)
     pairs as entered, position i naming the form's fields `due_on_<i+1>` and `percent_<i+1>`; a pair
     left wholly empty is skipped."""
     violations = []
     title = (title or "").strip()
     if not title:
-        violations.append(Violation("evaluation.target.title_missing", "请填写目标名称", CAMPAIGN_INPUT_BASIS, "title"))
+        violations.append(
+            Violation("evaluation.target.title_missing", "请填写目标名称", CAMPAIGN_INPUT_BASIS, "title")
+        )
     elif len(title) > TITLE_MAX:
-        violations.append(Violation("evaluation.target.title_long", f"目标名称不能超过{TITLE_MAX}个字",
-                                    CAMPAIGN_INPUT_BASIS, "title"))
+        violations.append(
+            Violation(
+                "evaluation.target.title_long",
+                f"目标名称不能超过{TITLE_MAX}个字",
+                CAMPAIGN_INPUT_BASIS,
+                "title",
+            )
+        )
     entered = []
     for position, (due_on, percent) in enumerate(milestones, start=1):
         if due_on is None and percent is None:
             continue
         if due_on is None:
-            violations.append(Violation("evaluation.target.date_missing", f"请填写第{position}阶段的期限",
-                                        CAMPAIGN_INPUT_BASIS, f"due_on_{position}"))
+            violations.append(
+                Violation(
+                    "evaluation.target.date_missing",
+                    f"请填写第{position}阶段的期限",
+                    CAMPAIGN_INPUT_BASIS,
+                    f"due_on_{position}",
+                )
+            )
         if percent is None:
-            violations.append(Violation("evaluation.target.percent_missing", f"请填写第{position}阶段的单位占比",
-                                        CAMPAIGN_INPUT_BASIS, f"percent_{position}"))
+            violations.append(
+                Violation(
+                    "evaluation.target.percent_missing",
+                    f"请填写第{position}阶段的单位占比",
+                    CAMPAIGN_INPUT_BASIS,
+                    f"percent_{position}",
+                )
+            )
         elif not 1 <= percent <= 100:
-            violations.append(Violation("evaluation.target.percent_range", f"第{position}阶段的单位占比应为1至100",
-                                        CAMPAIGN_INPUT_BASIS, f"percent_{position}"))
+            violations.append(
+                Violation(
+                    "evaluation.target.percent_range",
+                    f"第{position}阶段的单位占比应为1至100",
+                    CAMPAIGN_INPUT_BASIS,
+                    f"percent_{position}",
+                )
+            )
         if due_on is not None and percent is not None:
             entered.append((position, due_on, percent))
     if not any(d is not None or p is not None for d, p in milestones):
-        violations.append(Violation("evaluation.target.none", "请至少填写一个阶段的期限和单位占比",
-                                    CAMPAIGN_INPUT_BASIS, "due_on_1"))
+        violations.append(
+            Violation(
+                "evaluation.target.none",
+                "请至少填写一个阶段的期限和单位占比",
+                CAMPAIGN_INPUT_BASIS,
+                "due_on_1",
+            )
+        )
     if len(milestones) > MILESTONES_MAX:
-        violations.append(Violation("evaluation.target.too_many", f"最多{MILESTONES_MAX}个阶段", CAMPAIGN_INPUT_BASIS))
+        violations.append(
+            Violation("evaluation.target.too_many", f"最多{MILESTONES_MAX}个阶段", CAMPAIGN_INPUT_BASIS)
+        )
     for (_, before_on, before_percent), (position, due_on, percent) in itertools.pairwise(entered):
         if due_on <= before_on:
-            violations.append(Violation("evaluation.target.order", f"第{position}阶段的期限应晚于前一阶段",
-                                        CAMPAIGN_BASIS, f"due_on_{position}"))
+            violations.append(
+                Violation(
+                    "evaluation.target.order",
+                    f"第{position}阶段的期限应晚于前一阶段",
+                    CAMPAIGN_BASIS,
+                    f"due_on_{position}",
+                )
+            )
         if percent < before_percent:
-            violations.append(Violation("evaluation.target.decreasing", f"第{position}阶段的单位占比不应低于前一阶段",
-                                        CAMPAIGN_BASIS, f"percent_{position}"))
+            violations.append(
+                Violation(
+                    "evaluation.target.decreasing",
+                    f"第{position}阶段的单位占比不应低于前一阶段",
+                    CAMPAIGN_BASIS,
+                    f"percent_{position}",
+                )
+            )
     return violations
 
 
