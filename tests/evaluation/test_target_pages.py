@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import Role
 from sanxiang.evaluation.models import TargetCampaign
+from sanxiang.evaluation.target_services import target_snapshots_refresh
 from sanxiang.publication.registry_sync import public_registry_refresh
 from tests.evaluation.indicator_support import draft_make, tally_make
 from tests.evaluation.target_support import county_make, documents_submit, matter_make
@@ -164,3 +165,17 @@ def test_query_count_does_not_grow_with_agencies_and_records(client, county):
     many = cost()
     assert many == few
     assert few[0] <= 40, few
+
+
+def test_the_history_shows_each_months_share_and_the_agencies_behind_it(client, county):
+    target_snapshots_refresh(on=county.on)
+    client.force_login(county.supervisor)
+    html = client.get(TARGETS).content.decode()
+    month = re.search(r'<tr data-month="[\d-]+">(.*?)</tr>', html, re.S).group(1)
+    assert "33.3%" in month and "1 / 3" in month
+    assert "全面实行：甲局" in month and "乙局：行政处罚：事前公开完整、及时更新" in month
+    # An agency head's history is their own agency's only.
+    client.force_login(county.head_b)
+    html = client.get(TARGETS).content.decode()
+    month = re.search(r'<tr data-month="[\d-]+">(.*?)</tr>', html, re.S).group(1)
+    assert "0 / 1" in month and "甲局" not in html and "丁局" not in html

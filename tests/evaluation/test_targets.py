@@ -362,8 +362,15 @@ def test_the_monthly_snapshot_keeps_the_share_and_the_reasons(county):
     assert Entry.objects.filter(kind="evaluation.target_snapshot").count() == 2
     history = target_history(viewer=county.supervisor)
     assert [(h.month, h.met, h.counted, h.share) for h in history] == [(D(2026, 3, 1), 2, 3, 66.7)]
+    assert [a.name for a in history[0].held_back] == ["乙局"]
+    assert (
+        history[0].held_back[0].failures[0]
+        == "行政处罚：事前公开完整、及时更新（1项执法事项未公开：乙新增事项）"
+    )
+    # An agency head reads their own agency's month, never the others' (nor the county's figures).
     own = target_history(viewer=county.head_b)
-    assert own[0].own_status == "not_met"
+    assert [(h.met, h.counted) for h in own] == [(0, 1)]
+    assert [a.name for a in own[0].agencies] == ["乙局"]
 
 
 def test_the_snapshot_runs_as_a_scheduled_task(county):

@@ -482,6 +482,16 @@ def target_agency(*, viewer: User, agency_id: int, on: dt.date) -> AgencyResult 
 
 
 @dataclass(frozen=True)
+class HistoryAgency:
+    """One agency as a month's snapshot recorded it: its status and what held it back."""
+
+    agency_id: int
+    name: str
+    status: str
+    failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     month: dt.date
     computed_on: dt.date
@@ -490,27 +500,46 @@ class HistoryRow:
     share: float | None
     target_percent: int | None
     target_due_on: dt.date | None
-    own_status: str = ""  # an agency head's view: their agency's status that month
+    agencies: tuple[HistoryAgency, ...] = ()  # the counted agencies behind the numbers
+
+    @property
+    def held_back(self) -> list[HistoryAgency]:
+        return [a for a in self.agencies if a.status == Status.NOT_MET]
+
+    @property
+    def fully(self) -> list[HistoryAgency]:
+        return [a for a in self.agencies if a.status == Status.MET]
 
 
 def target_history(*, viewer: User) -> list[HistoryRow]:
-    """The monthly snapshots of the viewer's county (every county's summed for the system
-    administrator; for an agency head, their county's share and their own agency's status)."""
+    """The monthly snapshots of the viewer's agencies, each number with the agencies behind it: a
+    supervisor's county, every county summed for the system administrator, an agency head's own
+    agency only (never another agency's result or the county's figures made of them)."""
     if not user_reads_targets(viewer):
         return []
     rows = TargetSnapshot.objects.order_by("month", "region_code")
     if viewer.role != Role.SYSTEM_ADMIN:
         rows = rows.filter(region_code=viewer.agency.region_code)
+    own = str(viewer.agency_id) if viewer.role == Role.AGENCY_HEAD else None
     by_month: dict[dt.date, list[TargetSnapshot]] = {}
     for row in rows:
         by_month.setdefault(row.month, []).append(row)
     history = []
     for month, snapshots in by_month.items():
-        counted, met = sum(s.counted for s in snapshots), sum(s.met for s in snapshots)
+        agencies = [
+            HistoryAgency(
+                int(key),
+                str(value.get("name", "")),
+                str(value.get("status", "")),
+                tuple(value.get("failures", ())),
+            )
+            for snapshot in snapshots
+            for key, value in sorted(snapshot.agencies.items(), key=lambda item: str(item[1].get("name", "")))
+            if (own is None or key == own) and value.get("status") in (Status.MET, Status.NOT_MET)
+        ]
+        counted, met = len(agencies), sum(1 for a in agencies if a.status == Status.MET)
         first = snapshots[0]
-        own = ""
-        if viewer.role == Role.AGENCY_HEAD:
-            own = str(first.agencies.get(str(viewer.agency_id), {}).get("status", ""))
+        single = len(snapshots) == 1
         history.append(
             HistoryRow(
                 month,
@@ -518,9 +547,9 @@ def target_history(*, viewer: User) -> list[HistoryRow]:
                 counted,
                 met,
                 share_percent(met=met, counted=counted),
-                first.target_percent if len(snapshots) == 1 else None,
-                first.target_due_on if len(snapshots) == 1 else None,
-                own,
+                first.target_percent if single else None,
+                first.target_due_on if single else None,
+                tuple(agencies),
             )
         )
     return history
