@@ -29,11 +29,14 @@ from sanxiang.procedure.evaluation.targets import (
     CRITERIA,
     Campaign,
     EnforcementKind,
+    Judgement,
     Milestone,
     Status,
+    agency_judge,
     campaign_default,
     campaign_violations,
     criterion_basis,
+    kind_judge,
     rate_judge,
     share_percent,
     window_start,
@@ -137,6 +140,43 @@ def test_the_window_is_whole_months_ending_with_the_days_month(on, months):
     assert (on.year - start.year) * 12 + on.month - start.month == months - 1
 
 
+STATUSES = st.sampled_from(list(Status))
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(list(EnforcementKind)), STATUSES), max_size=5, unique_by=lambda t: t[0]
+    )
+)
+def test_an_agency_fully_applies_exactly_when_every_kind_that_applies_is_met(kinds):
+    judgements = [(kind, Judgement(status, "")) for kind, status in kinds]
+    agency = agency_judge(kinds=judgements)
+    statuses = [status for _, status in kinds]
+    if Status.NOT_MET in statuses:
+        assert agency.status == Status.NOT_MET
+    elif Status.MET in statuses:
+        assert agency.status == Status.MET
+    else:  # no kind applies, or none can be judged: not counted, never a pass
+        assert agency.status == Status.NOT_APPLICABLE
+
+
+@given(st.lists(STATUSES, max_size=5), st.booleans())
+def test_a_kind_is_met_only_when_something_was_judged_and_nothing_failed(statuses, applies):
+    criteria = [(CRITERIA[i % len(CRITERIA)], Judgement(status, "")) for i, status in enumerate(statuses)]
+    kind = kind_judge(applies=applies, criteria=criteria)
+    if not applies:
+        assert (kind.status, kind.reason) == (Status.NOT_APPLICABLE, "无此类执法")
+    else:
+        expected = (
+            Status.NOT_MET
+            if Status.NOT_MET in statuses
+            else Status.MET
+            if Status.MET in statuses
+            else Status.NOT_APPLICABLE
+        )
+        assert kind.status == expected
+
+
 # --- the hand-built county ------------------------------------------------------------------------------
 
 
@@ -197,6 +237,12 @@ def test_a_kind_without_a_procedure_on_the_platform_says_so_instead_of_passing_o
     assert documents.status == Status.NOT_MET
     assert documents.reason == "未报送：制度、清单、服务指南、流程图、执法工作手册"
     assert d.judgement.reason == "未全面实行：行政许可、行政强制"
+    # The platform tallies the legal review of penalty decisions only: for coercion it says so.
+    review = _criterion(d, "coercion", "legal_review")
+    assert (review.status, review.reason) == (
+        Status.NOT_APPLICABLE,
+        "平台尚未统计行政强制的重大执法决定法制审核情况，无法判断",
+    )
     # Once the documents are in, both kinds are met: the agency fully applies the three systems.
     documents_submit(county.head_d, ON)
     table = target_table(viewer=county.supervisor, on=ON)

@@ -64,6 +64,7 @@ from sanxiang.procedure.evaluation.targets import (
     kind_of_act,
     kind_of_matter,
     no_procedure_judgement,
+    no_review_records_judgement,
     publicity_judge,
     rate_judge,
     review_judge,
@@ -85,6 +86,9 @@ CASE_CRITERIA = {
     "audio_video": _av_parts,
     "legal_review": _review_parts,
 }
+# The kinds whose major decisions have review tallies (`review.ReviewTally` is written for decided
+# penalty cases only): for the others the legal-review criterion says it cannot judge.
+REVIEW_TALLIED: frozenset[EnforcementKind] = frozenset({EnforcementKind.PENALTY})
 # The path from each part's rows to the case's procedure.
 PROCEDURE_PATH = {
     "publication_timely": "case__procedure",
@@ -372,6 +376,8 @@ def _judge(
         return documents
     if not has_procedure:
         return no_procedure_judgement(kind)
+    if code == "legal_review" and kind not in REVIEW_TALLIED:
+        return no_review_records_judgement(kind)
     n, d = facts.counts[code].get((agency.pk, kind), (0, 0))
     if code == "publication_timely":
         return rate_judge(

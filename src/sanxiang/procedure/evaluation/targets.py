@@ -281,6 +281,13 @@ def no_procedure_judgement(kind: EnforcementKind) -> Judgement:
     return Judgement(Status.NOT_APPLICABLE, f"平台尚未办理{KIND_LABELS[kind]}案件，没有可据以判断的办案记录")
 
 
+def no_review_records_judgement(kind: EnforcementKind) -> Judgement:
+    """The legal-review criterion of a kind whose major decisions the platform does not tally yet."""
+    return Judgement(
+        Status.NOT_APPLICABLE, f"平台尚未统计{KIND_LABELS[kind]}的重大执法决定法制审核情况，无法判断"
+    )
+
+
 def kind_judge(*, applies: bool, criteria: Sequence[tuple[Criterion, Judgement]]) -> Judgement:
     """A kind of enforcement of one agency: met when every criterion that can be judged is met."""
     if not applies:
@@ -487,6 +494,7 @@ __all__ = [
     "kind_of_act",
     "kind_of_matter",
     "no_procedure_judgement",
+    "no_review_records_judgement",
     "publicity_judge",
     "rate_judge",
     "review_judge",
