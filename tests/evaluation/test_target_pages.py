@@ -89,6 +89,7 @@ def test_an_officer_cannot_open_the_targets(client, county):
         {"kind": "penalty", "criterion": "nothing"},
         {"kind": "penalty", "criterion": "pre_publicity", "on": "2026-02-30"},
         {"kind": "penalty", "criterion": "pre_publicity", "on": "2999-01-01"},
+        {"kind": "penalty", "criterion": "pre_publicity", "on": "2001-01-01"},
     ],
 )
 def test_bad_record_queries_get_a_chinese_error_not_a_500(client, county, query):
@@ -105,6 +106,10 @@ def test_the_agency_page_reads_a_past_day_and_refuses_a_bad_one(client, county):
     assert 'data-criterion="legal_review" data-status="met"' in html
     response = client.get(url, {"on": "明天"})
     assert response.status_code == 400 and "日期有误" in response.content.decode()
+    # Before the plan's parameters are in force there is nothing to judge against: refused, not a 500.
+    response = client.get(url, {"on": "2020-01-01"})
+    assert response.status_code == 400 and "2022年11月3日至今天之间" in response.content.decode()
+    assert client.get(url, {"on": "2022-11-03"}).status_code == 200
 
 
 def test_the_bureau_defines_a_campaign_through_the_form(client, county):

@@ -31,6 +31,7 @@ from sanxiang.procedure.evaluation.targets import (
     Status,
     campaign_violations,
     criterion_basis,
+    earliest_day,
 )
 from sanxiang.procedure.violations import Refused
 from sanxiang.registry.permissions import permission_require
@@ -45,7 +46,8 @@ def _require(request: HttpRequest) -> None:
 
 
 def _on(request: HttpRequest, today: dt.date) -> dt.date | None:
-    """The day asked for (?on=YYYY-MM-DD, not after today), today by default; None when unreadable."""
+    """The day asked for (?on=YYYY-MM-DD, from the first day the targets can be judged on to today),
+    today by default; None when unreadable or out of that range."""
     text = request.GET.get("on", "").strip()
     if not text:
         return today
@@ -53,7 +55,7 @@ def _on(request: HttpRequest, today: dt.date) -> dt.date | None:
         day = dt.date.fromisoformat(text)
     except ValueError:
         return None
-    return day if day <= today else None
+    return day if earliest_day() <= day <= today else None
 
 
 def _criteria_explained() -> list[tuple[str, str, str]]:
@@ -89,7 +91,12 @@ def target_agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     today = timezone.localdate()
     on = _on(request, today)
     if on is None:
-        return render(request, "evaluation/target_agency.html", {"result": None, "today": today}, status=400)
+        return render(
+            request,
+            "evaluation/target_agency.html",
+            {"result": None, "today": today, "earliest": earliest_day()},
+            status=400,
+        )
     result = selectors.target_agency(viewer=request.user, agency_id=agency_id, on=on)
     if result is None:
         raise Http404("没有这个执法主体，或者无权查看")

@@ -332,6 +332,20 @@ def window_start(*, on: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def earliest_day(parameters: ParameterSet | None = None) -> dt.date:
+    """The first day the targets can be judged on: every parameter they read is in force from it."""
+    parameters = parameters or parameters_default()
+    names = (
+        CAMPAIGN_PARAMETER,
+        WINDOW_PARAMETER,
+        PUBLICATION_PARAMETER,
+        AUDIO_VIDEO_PARAMETER,
+        "evaluation.documents.kinds",
+        "evaluation.documents.due_on",
+    )
+    return max(min(p.start for p in parameters[name].periods) for name in names)
+
+
 def threshold(name: str, *, on: dt.date, parameters: ParameterSet | None = None, region: str = "") -> float:
     return float((parameters or parameters_default()).value(name, on=on, region=region))
 
@@ -490,6 +504,7 @@ __all__ = [
     "campaign_violations",
     "criterion_basis",
     "documents_judge",
+    "earliest_day",
     "kind_judge",
     "kind_of_act",
     "kind_of_matter",
