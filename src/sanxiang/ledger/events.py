@@ -112,6 +112,9 @@ class EventKind(StrEnum):
     # evaluation: monthly progress reports (issue 15, item 4)
     EVALUATION_REPORT_DRAFTED = "evaluation.report_drafted"
     EVALUATION_REPORT_STEP = "evaluation.report_step"
+    # evaluation: the plan's targets (issue 15, item 3)
+    EVALUATION_TARGET_CAMPAIGN_DEFINED = "evaluation.target_campaign_defined"
+    EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"
     # jobs: an administrator gave a failed scheduled run its attempts again
     SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"
 

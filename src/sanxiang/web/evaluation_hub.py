@@ -10,6 +10,7 @@ from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.evaluation import report_inbox
 from sanxiang.evaluation.indicators import user_reads_indicators
+from sanxiang.evaluation.target_selectors import user_reads_targets
 from sanxiang.web.inbox import REMINDER, Inbox
 from sanxiang.web.supervision_hub import HubEntry
 
@@ -21,6 +22,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
     pages = [
         ("evaluation:indicators", "执法指标", "按单位和期间从执法记录计算的三项制度指标，逐项可查明细",
          user_reads_indicators(user), ()),
+        ("evaluation:targets", "实施目标", "全面实行三项制度的单位占比、目标和期限，以及未达到的单位和原因",
+         user_reads_targets(user), ()),
         ("evaluation:report_list", "工作月报", "各单位每月25日前报送的工作推进情况月报",
          user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES, (report_inbox.REPORTS,)),
         ("evaluation:document_checklist", "制度文件", "制度、清单、服务指南、流程图和执法工作手册的报送和审查",

@@ -4,6 +4,7 @@ Django finds them all through this package: each part adds its import line here.
 from sanxiang.evaluation.models.documents import SystemDocument, SystemDocumentStep  # issue 15, item 5
 from sanxiang.evaluation.models.reminders import Reminder  # issue 15, item 9
 from sanxiang.evaluation.models.reports import MonthlyReport, ReportStep  # issue 15, item 4
+from sanxiang.evaluation.models.targets import TargetCampaign, TargetSnapshot  # issue 15, item 3
 from sanxiang.evaluation.models.training import (  # issue 15, item 6
     AttendanceSource,
     TrainingAttendance,
@@ -17,6 +18,8 @@ __all__: list[str] = [
     "ReportStep",
     "SystemDocument",
     "SystemDocumentStep",
+    "TargetCampaign",
+    "TargetSnapshot",
     "TrainingAttendance",
     "TrainingSession",
 ]
