@@ -171,23 +171,45 @@ def _email_after_commit(reminder: Reminder) -> None:
 
 
 def reminder_email_send(*, reminder_id: int) -> int:
-    """E-mail the reminder to its recipients who have an address; record when. A failure is
-    logged and leaves the reminder in the inbox as it was. Returns how many addresses."""
+    """E-mail the reminder to its recipients who have an address, at most once a stage.
+
+    Sending claims the reminder first: `emailed_at` is set by an UPDATE … WHERE emailed_at IS NULL
+    committed before the mail goes (outside a transaction, as the after-commit hook runs), so that
+    of two servers, or of a run and its retry, only the one whose UPDATE changed the row sends; a
+    crash after sending leaves it claimed (never a second mail). A failure to send is logged and
+    releases the claim (the next run may try again); the reminder stays in the inbox as it was.
+    Returns how many addresses were sent to."""
     reminder = Reminder.objects.filter(pk=reminder_id, emailed_at__isnull=True).first()
     if reminder is None:
         return 0
     addresses = sorted({u.email for u in reminder_recipients(reminder=reminder) if u.email})
     if not addresses:
         return 0
+    claimed_at = timezone.now()
+    with transaction.atomic():  # its own commit when called after the commit (no outer transaction)
+        claimed = Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=claimed_at)
+    if not claimed:
+        return 0  # another server (or run) claimed it
     body = "\n".join(p for p in (reminder.title, reminder.detail, REMINDER_KIND_LABELS[reminder.kind]) if p)
     try:
         send_mail(subject=f"【三项制度平台提醒】{reminder.title}", message=body, from_email=None,
                   recipient_list=addresses)
     except Exception:
         logger.exception("reminder %s could not be e-mailed", reminder.pk)
+        with transaction.atomic():
+            Reminder.objects.filter(pk=reminder.pk, emailed_at=claimed_at).update(emailed_at=None)
         return 0
-    Reminder.objects.filter(pk=reminder.pk).update(emailed_at=timezone.now())
     return len(addresses)
+
+
+def reminders_email_pending(*, on: dt.date) -> int:
+    """E-mail the open reminders raised on `on` that have not been (a failed send released its
+    claim), when e-mail is on: the scheduled refresh's retry. Returns how many addresses."""
+    if not reminder_email_enabled():
+        return 0
+    ids = Reminder.objects.filter(raised_on=on, emailed_at__isnull=True, closed_on__isnull=True,
+                                  dismissed_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    return sum(reminder_email_send(reminder_id=pk) for pk in list(ids))
 
 
 # --- the certificate ladder (a daily scheduled task) ---------------------------------------------------
