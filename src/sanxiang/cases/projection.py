@@ -40,7 +40,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from sanxiang.calendar.selectors import working_day_calendar_current
-from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, CaseProjection
 from sanxiang.cases.search import case_search_refresh
 from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.calendar import WorkingDayCalendar
@@ -226,7 +226,8 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
-            for case in _cases(chunk):
+            cases = list(_cases(chunk))
+            for case in cases:
                 computed = case_phases_computed(case, on=on, calendar=calendar, snapshot=(snapshots or {}).get(case.pk))
                 rows += case_rows(case.pk, computed)
                 summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case),
@@ -235,10 +236,36 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             CaseProjection.objects.filter(case_id__in=chunk).delete()
             CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
+            case_challenges_store(cases=cases)
             # The case list's search grams (number, title, party's name) follow the same writes.
             case_search_refresh(case_ids=chunk)
             written += len(rows)
     return written
+
+
+def challenge_rows(case: Case) -> list[CaseChallenge]:
+    """The case's 复议 and 诉讼 as its facts record them (none for a procedure that records none)."""
+    rows = []
+    for position, challenge in enumerate((case.facts or {}).get("challenges") or []):
+        rows.append(CaseChallenge(
+            case_id=case.pk, position=position, kind=challenge["kind"],
+            started_on=dt.date.fromisoformat(challenge["started_on"]),
+            ended_on=dt.date.fromisoformat(challenge["ended_on"]) if challenge.get("ended_on") else None,
+            result=challenge.get("result") or "",
+        ))
+    return rows
+
+
+def case_challenges_store(*, cases: list[Case]) -> int:
+    """Store the challenge rows of the cases that record a challenge (a challenge is never removed
+    from the facts: a case without one has no rows, and costs no query)."""
+    with_challenges = [c for c in cases if (c.facts or {}).get("challenges")]
+    if not with_challenges:
+        return 0
+    rows = [row for case in with_challenges for row in challenge_rows(case)]
+    CaseChallenge.objects.filter(case_id__in=[c.pk for c in with_challenges]).delete()
+    CaseChallenge.objects.bulk_create(rows, batch_size=CHUNK)
+    return len(rows)
 
 
 def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None,

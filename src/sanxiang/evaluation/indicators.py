@@ -21,35 +21,45 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
     DateField,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.cases.models import Case, CaseDeadline, IssuedDocument
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, IssuedDocument
 from sanxiang.cases.selectors import deadline_rows_shown
+from sanxiang.evaluation.models import TrainingAttendance
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
+from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.evaluation.indicators import (
     Indicator,
     av_steps_required,
     indicator_current,
     indicators_current,
 )
+from sanxiang.procedure.evaluation.training import required_hours
+from sanxiang.procedure.penalty.challenges import CHALLENGE_RESULTS, CORRECTING_RESULTS
+from sanxiang.procedure.penalty.steps import CHALLENGE_KINDS
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency, Certificate, CertificateStatus, Officer, OfficerStatus
 from sanxiang.review.models import ReviewTally
@@ -452,6 +462,96 @@ def _deadline_parts(agency_ids, period, today, viewer) -> list[Part]:
     return [Part(rows, overdue, "case__agency_id", _deadline_row(viewer))]
 
 
+# training_compliance -----------------------------------------------------------------------------------
+
+
+def _training_row(viewer):
+    def row(officer: Officer) -> RecordRow:
+        hours = officer.hours_attended or Decimal(0)
+        return RecordRow(
+            agency_name=officer.agency.name,
+            reference=officer.name,
+            title=officer.post or officer.get_staffing_type_display(),
+            dates=(("学时累计至", officer.counted_to),),
+            note=f"已参训{hours.normalize():f}学时，年度规定{officer.hours_required.normalize():f}学时"
+            + ("（达标）" if hours >= officer.hours_required else "（未达标）"),
+            url=reverse("registry:officer_detail", args=[officer.pk]),
+        )
+    return row
+
+
+def _training_parts(agency_ids, period, today, viewer) -> list[Part]:
+    """The serving officers of the agencies, each with the hours attended from 1 January of the
+    period's year to its last lived day (as `training_selectors.training_compliance` counts a
+    whole year); one part per region, as the required hours are a parameter a region may override."""
+    day = period.as_of(today) if period.started(today) else period.start
+    regions: dict[str, list[int]] = {}
+    for agency_id, region in Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "region_code"):
+        regions.setdefault(region, []).append(agency_id)
+    attended = (
+        TrainingAttendance.objects.filter(officer=OuterRef("pk"), session__held_on__gte=dt.date(day.year, 1, 1),
+                                          session__held_on__lte=day)
+        .order_by().values("officer").annotate(total=Sum("hours")).values("total")
+    )
+    parts = []
+    for region, ids in sorted(regions.items()):
+        required = required_hours(year=day.year, region=region)
+        officers = (
+            Officer.objects.filter(agency_id__in=ids, status=OfficerStatus.ACTIVE)
+            .annotate(hours_attended=Coalesce(Subquery(attended, output_field=DecimalField(max_digits=9,
+                                                                                            decimal_places=1)),
+                                              Value(Decimal(0)), output_field=DecimalField(max_digits=9,
+                                                                                           decimal_places=1)),
+                      hours_required=Value(required, output_field=DecimalField(max_digits=9, decimal_places=1)),
+                      counted_to=Value(day, output_field=DateField()))
+            .select_related("agency")
+            .order_by("agency__name", "name", "pk")
+        )
+        parts.append(Part(officers, Q(hours_attended__gte=required), "agency_id", _training_row(viewer)))
+    return parts
+
+
+# challenge_correction_rate ------------------------------------------------------------------------------
+
+
+def _challenge_row(viewer):
+    def row(case: Case) -> RecordRow:
+        results = "、".join(
+            f"{CHALLENGE_KINDS.get(c.kind, c.kind)}：{CHALLENGE_RESULTS.get(c.result, c.result)}"
+            for c in case.challenges_ended
+        )
+        return RecordRow(
+            agency_name=case.agency.name,
+            reference=case.number,
+            title=case.title,
+            dates=(("终结日期", case.ended_last),),
+            note=("已纠错" if case.corrected else "未纠错") + (f"（{results}）" if results else ""),
+            url=_case_url(case.pk, viewer),
+        )
+    return row
+
+
+def _challenge_parts(agency_ids, period, today, viewer) -> list[Part]:
+    """The penalty decisions with a 复议 or 诉讼 ended (its result recorded) in the period, one row a
+    decision; the numerator those of them that one of these ended challenges corrected."""
+    penalty = [key for key, spec in procedures_all().items() if spec.act_kind == "penalty"]
+    ended = CaseChallenge.objects.filter(case=OuterRef("pk"), ended_on__isnull=False).exclude(result="").filter(
+        _in(period, today, "ended_on"))
+    cases = (
+        Case.objects.filter(agency_id__in=agency_ids, procedure__in=penalty)
+        .filter(pk__in=CaseChallenge.objects.filter(ended_on__isnull=False).exclude(result="")
+                .filter(_in(period, today, "ended_on")).order_by().values("case_id"))
+        .annotate(corrected=Exists(ended.filter(result__in=sorted(CORRECTING_RESULTS))),
+                  ended_last=Subquery(ended.order_by("-ended_on").values("ended_on")[:1], output_field=DateField()))
+        .select_related("agency")
+        .prefetch_related(Prefetch("challenge_rows", to_attr="challenges_ended",
+                                   queryset=CaseChallenge.objects.filter(ended_on__isnull=False).exclude(result="")
+                                   .filter(_in(period, today, "ended_on")).order_by("ended_on", "position")))
+        .order_by("ended_last", "pk")
+    )
+    return [Part(cases, Q(corrected=True), "agency_id", _challenge_row(viewer))]
+
+
 SOURCES: dict[str, Source] = {
     "publication_timely": Source(_publication_parts),
     "withdrawal_timely": Source(_withdrawal_parts),
@@ -461,6 +561,8 @@ SOURCES: dict[str, Source] = {
     "certificate_rate": Source(_certificate_parts),
     "rectification_on_time": Source(_instrument_parts),
     "deadlines_overdue": Source(_deadline_parts),
+    "training_compliance": Source(_training_parts),
+    "challenge_correction_rate": Source(_challenge_parts),
 }
 
 
