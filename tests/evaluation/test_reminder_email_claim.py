@@ -31,9 +31,17 @@ def reminder(settings):
     head = user_make(role=Role.AGENCY_HEAD, agency=agency)
     head.email = "head@example.cn"
     head.save(update_fields=["email"])
-    written = reminder_upsert(kind=ReminderKind.MONTHLY_REPORT_DUE, subject_type="monthly_report", subject_id=1,
-                              recipient_role=Role.AGENCY_HEAD, recipient_agency=agency, agency=agency,
-                              title="2026年11月月报应于12月25日前报送", stage="due", on=ON)
+    written = reminder_upsert(
+        kind=ReminderKind.MONTHLY_REPORT_DUE,
+        subject_type="monthly_report",
+        subject_id=1,
+        recipient_role=Role.AGENCY_HEAD,
+        recipient_agency=agency,
+        agency=agency,
+        title="2026年11月月报应于12月25日前报送",
+        stage="due",
+        on=ON,
+    )
     settings.SANXIANG_REMINDER_EMAIL = True
     return written.reminder
 

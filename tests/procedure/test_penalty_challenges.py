@@ -33,28 +33,49 @@ def test_every_result_of_every_kind_has_its_article():
 
 
 def test_changed_revoked_unlawful_and_void_correct_the_decision_and_nothing_else():
-    assert {r for r in CHALLENGE_RESULTS if challenge_result_corrects(r)} == {"changed", "revoked", "illegal", "void"}
+    assert {r for r in CHALLENGE_RESULTS if challenge_result_corrects(r)} == {
+        "changed",
+        "revoked",
+        "illegal",
+        "void",
+    }
     assert CORRECTING_RESULTS == {"changed", "revoked", "illegal", "void"}
     assert not challenge_result_corrects(None) and not challenge_result_corrects("upheld")
 
 
 def test_an_end_without_its_result_is_refused_with_the_way_through():
-    [v] = challenge_violations(kind="litigation", started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 5, 1),
-                               result=None, today=TODAY)
+    [v] = challenge_violations(
+        kind="litigation",
+        started_on=dt.date(2026, 1, 5),
+        ended_on=dt.date(2026, 5, 1),
+        result=None,
+        today=TODAY,
+    )
     assert (v.code, v.field, v.legal_basis) == ("case.challenge.result_missing", "result", RESULT_WITH_END)
     assert v.message == "已终结的，请同时选择复议、诉讼的结果"
-    assert challenge_violations(kind="litigation", started_on=dt.date(2026, 1, 5), ended_on=dt.date(2026, 5, 1),
-                                result="upheld", today=TODAY) == []
+    assert (
+        challenge_violations(
+            kind="litigation",
+            started_on=dt.date(2026, 1, 5),
+            ended_on=dt.date(2026, 5, 1),
+            result="upheld",
+            today=TODAY,
+        )
+        == []
+    )
 
 
 @given(started=days, ended=days, result=results)
 def test_every_reason_is_reported_and_a_clean_record_is_consistent(started, ended, result):
-    violations = challenge_violations(kind="reconsideration", started_on=started, ended_on=ended, result=result,
-                                      today=TODAY)
+    violations = challenge_violations(
+        kind="reconsideration", started_on=started, ended_on=ended, result=result, today=TODAY
+    )
     codes = {v.code for v in violations}
     assert ("case.challenge.result_missing" in codes) == (ended is not None and not result)
     assert ("case.challenge.end_missing" in codes) == (bool(result) and ended is None)
-    assert ("case.challenge.ended_before_started" in codes) == (None not in (started, ended) and ended < started)
+    assert ("case.challenge.ended_before_started" in codes) == (
+        None not in (started, ended) and ended < started
+    )
     assert ("case.challenge.result_unknown" in codes) == (result == "bogus")
     if not violations:
         # Accepted: an end always has a known result, a result always an end, neither in the future.

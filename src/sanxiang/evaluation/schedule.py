@@ -1,5 +1,6 @@
 """The assessment work's scheduled tasks (`jobs.schedule`): every day, the certificate expiry
-ladder's reminders (issue 15, item 9). The other parts register theirs here too (the monthly
+ladder's reminders and those of monthly reports, system documents and training hours (issue 15,
+item 9). The other parts register theirs here too (the monthly
 reports' draft on the 1st and their reminder before the due day: see `jobs.schedule`)."""
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ def certificate_reminders(on: dt.date) -> str:
     return certificate_reminders_refresh(on=on)
 
 
+def evaluation_reminders(on: dt.date) -> str:
+    from sanxiang.evaluation.reminder_services import evaluation_reminders_refresh
+
+    return evaluation_reminders_refresh(on=on)
+
+
 def monthly_reports_draft(on: dt.date) -> str:
     """Every day (drafting is idempotent and catches up): from the draft day on, each agency's
     report of the month before exists."""
@@ -26,5 +33,7 @@ def monthly_reports_draft(on: dt.date) -> str:
 def evaluation_tasks_register() -> None:
     periodic_task_register(PeriodicTask(name="certificate_reminders", label="执法证件到期提醒",
                                         period=Daily(at=dt.time(6, 0)), run=certificate_reminders))
+    periodic_task_register(PeriodicTask(name="evaluation_reminders", label="月报、制度文件和培训学时提醒",
+                                        period=Daily(at=dt.time(6, 10)), run=evaluation_reminders))
     periodic_task_register(PeriodicTask(name="evaluation_monthly_reports_draft", label="起草上月的工作月报",
                                         period=Daily(at=dt.time(1, 0)), run=monthly_reports_draft))

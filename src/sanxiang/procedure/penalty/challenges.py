@@ -16,7 +16,14 @@ from sanxiang.procedure.violations import FORM_BASIS, Violation
 RECONSIDERATION_LAW = "《中华人民共和国行政复议法》"
 LITIGATION_LAW = "《中华人民共和国行政诉讼法》"
 
-UPHELD, CHANGED, REVOKED, ILLEGAL, VOID, WITHDRAWN = "upheld", "changed", "revoked", "illegal", "void", "withdrawn"
+UPHELD, CHANGED, REVOKED, ILLEGAL, VOID, WITHDRAWN = (
+    "upheld",
+    "changed",
+    "revoked",
+    "illegal",
+    "void",
+    "withdrawn",
+)
 
 CHALLENGE_RESULTS: dict[str, str] = {
     UPHELD: "维持决定或者驳回请求",
@@ -60,26 +67,43 @@ def challenge_result_corrects(result: str | None) -> bool:
     return result in CORRECTING_RESULTS
 
 
-def challenge_violations(*, kind: str, started_on: dt.date | None, ended_on: dt.date | None,
-                         result: str | None, today: dt.date) -> list[Violation]:
+def challenge_violations(
+    *, kind: str, started_on: dt.date | None, ended_on: dt.date | None, result: str | None, today: dt.date
+) -> list[Violation]:
     """Why a challenge cannot be recorded so (every reason): an end needs its result and a result
     its end; neither in the future nor the end before the start; a known result."""
     violations: list[Violation] = []
     if started_on is not None and started_on > today:
-        violations.append(Violation("case.challenge.future", "开始日期不能晚于今天", FORM_BASIS, "started_on"))
+        violations.append(
+            Violation("case.challenge.future", "开始日期不能晚于今天", FORM_BASIS, "started_on")
+        )
     if ended_on is not None and ended_on > today:
-        violations.append(Violation("case.challenge.ended_future", "终结日期不能晚于今天", FORM_BASIS, "ended_on"))
+        violations.append(
+            Violation("case.challenge.ended_future", "终结日期不能晚于今天", FORM_BASIS, "ended_on")
+        )
     if ended_on is not None and started_on is not None and ended_on < started_on:
-        violations.append(Violation("case.challenge.ended_before_started", "终结日期早于开始日期", FORM_BASIS,
-                                    "ended_on"))
+        violations.append(
+            Violation("case.challenge.ended_before_started", "终结日期早于开始日期", FORM_BASIS, "ended_on")
+        )
     if result and result not in CHALLENGE_RESULTS:
-        violations.append(Violation("case.challenge.result_unknown", "请选择复议、诉讼的结果", RESULT_WITH_END, "result"))
+        violations.append(
+            Violation("case.challenge.result_unknown", "请选择复议、诉讼的结果", RESULT_WITH_END, "result")
+        )
     if ended_on is not None and not result:
-        violations.append(Violation("case.challenge.result_missing", "已终结的，请同时选择复议、诉讼的结果",
-                                    RESULT_WITH_END, "result"))
+        violations.append(
+            Violation(
+                "case.challenge.result_missing",
+                "已终结的，请同时选择复议、诉讼的结果",
+                RESULT_WITH_END,
+                "result",
+            )
+        )
     if result and ended_on is None:
-        violations.append(Violation("case.challenge.end_missing", "登记结果的，请同时填写终结日期", RESULT_WITH_END,
-                                    "ended_on"))
+        violations.append(
+            Violation(
+                "case.challenge.end_missing", "登记结果的，请同时填写终结日期", RESULT_WITH_END, "ended_on"
+            )
+        )
     return violations
 
 
