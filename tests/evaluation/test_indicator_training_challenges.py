@@ -196,3 +196,48 @@ def test_only_penalty_decisions_count_and_a_decision_counts_once():
         viewer=user,
     )[agency.pk]
     assert (figure.numerator, figure.denominator, figure.value) == (1, 1, 100.0)
+
+
+def test_the_projection_check_reports_challenge_rows_that_differ_from_the_facts(served):
+    from sanxiang.cases.projection import case_projection_check, case_projection_rebuild
+
+    case, user = served
+    _record(case, user, D(2026, 2, 1), kind="litigation", started_on=D(2026, 1, 20))
+    assert not [line for line in case_projection_check(case_ids=[case.pk]) if "行政复议" in line]
+    CaseChallenge.objects.filter(case=case).update(result="revoked")
+    assert [line for line in case_projection_check(case_ids=[case.pk]) if "行政复议" in line] == [
+        f"案件{case.number}：行政复议、行政诉讼的存储记录与案件事实不一致"
+    ]
+    case_projection_rebuild()
+    assert CaseChallenge.objects.get(case=case).result == ""
+
+
+def test_an_indicators_list_shows_a_cases_title_to_a_supervisor_only_under_a_read_grant():
+    """As in the monthly report's lists: a title may name a party."""
+    from tests.supervision.support import read_grant_give
+
+    agency = agency_make()
+    bureau = agency_make(is_judicial_bureau=True)
+    supervisor = supervisor_user_make(bureau=bureau)
+    head = user_make(role=Role.AGENCY_HEAD, agency=agency)
+    granted = case_with_facts(agency, state="served", decision=MAJOR, decided_on=D(2026, 1, 5))
+    other = case_with_facts(agency, state="served", decision=MAJOR, decided_on=D(2026, 1, 6))
+    for case in (granted, other):
+        challenge_make(case, 0, ended=D(2026, 3, 3), result="revoked")
+    read_grant_give(case=granted, user=supervisor)
+    indicator = indicator_current("challenge_correction_rate", on=D(2026, 3, 31))
+
+    def rows(viewer):
+        return indicator_records(
+            viewer=viewer,
+            indicator=indicator,
+            side=DENOMINATOR,
+            period=period_month(2026, 3),
+            agency_id=agency.pk,
+            today=D(2026, 4, 1),
+        ).rows
+
+    by_number = {r.reference: r for r in rows(supervisor)}
+    assert by_number[granted.number].title == granted.title and not by_number[granted.number].withheld
+    assert by_number[other.number].title == "" and by_number[other.number].withheld
+    assert {r.title for r in rows(head)} == {granted.title, other.title}

@@ -2,7 +2,8 @@
 
 Each case's deadlines are stored as the phases its procedure gives (`CaseDeadline`, one row per
 `procedure.penalty.deadlines.DeadlinePhase`), with the roles whose steps its state offers
-(`CaseProjection.roles_next`). Nothing stored depends on the day but the due-soon alert's number of days
+(`CaseProjection.roles_next`) and the 复议 and 诉讼 its facts record (`CaseChallenge`, for the
+correction indicator). Nothing stored depends on the day but the due-soon alert's number of days
 (the parameter in force on the day of the refresh): the day's state (running, due soon, overdue,
 met) is computed from the stored dates, in SQL by the lists (`selectors.deadline_rows_open`) and
 in Python by `deadline_on`, with the same answer as the engine's.
@@ -256,6 +257,10 @@ def challenge_rows(case: Case) -> list[CaseChallenge]:
     return rows
 
 
+def _challenge_key(row: CaseChallenge) -> tuple:
+    return (row.position, row.kind, row.started_on, row.ended_on, row.result)
+
+
 def case_challenges_store(*, cases: list[Case]) -> int:
     """Store the challenge rows of the cases that record a challenge (a challenge is never removed
     from the facts: a case without one has no rows, and costs no query)."""
@@ -346,7 +351,13 @@ def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] 
         for row in CaseDeadline.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
             stored.setdefault(row.case_id, []).append(row)
         projections = {p.case_id: p for p in CaseProjection.objects.filter(case_id__in=chunk)}
+        challenges: dict[int, list[tuple]] = {}
+        for row in CaseChallenge.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
+            challenges.setdefault(row.case_id, []).append(_challenge_key(row))
         for case in _cases(chunk):
+            expected_challenges = [_challenge_key(row) for row in challenge_rows(case)]
+            if challenges.get(case.pk, []) != expected_challenges:
+                lines.append(f"案件{case.number}：行政复议、行政诉讼的存储记录与案件事实不一致")
             rows = stored.get(case.pk, [])
             computed = case_phases_computed(case, on=on, calendar=calendar)
             expected = case_rows(case.pk, computed)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -46,6 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import case_ids_granted, user_reads_cases_by_grant
 from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, IssuedDocument
 from sanxiang.cases.selectors import deadline_rows_shown
 from sanxiang.evaluation.models import TrainingAttendance
@@ -155,6 +156,10 @@ class RecordRow:
     dates: tuple[tuple[str, dt.date | None], ...]  # (label, day)
     note: str = ""
     url: str = ""  # empty when the viewer has no page for the record
+    # The case the row is (its title may name a party): a viewer who may not read the case (a
+    # supervisor without a read grant naming it) gets the row without its title (`withheld`).
+    case_id: int | None = None
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,7 @@ def _publication_row(viewer):
             dates=(("决定日期", draft.decided_on), ("应当公示日期", draft.due_on), ("公示日期", published)),
             note=("未公示" if published is None else "逾期公示") if late else "按期公示",
             url=reverse("publication:draft_detail", args=[draft.pk]) if _case_url(draft.case_id, viewer) else "",
+            case_id=draft.case_id,
         )
     return row
 
@@ -240,6 +246,7 @@ def _withdrawal_row(viewer):
             dates=(("决定变更等日期", draft.changed_on), ("应当撤回日期", draft.withdrawal_due_on), ("撤回日期", withdrawn)),
             note="按期撤回" if on_time else ("未撤回" if withdrawn is None else "逾期撤回"),
             url=reverse("publication:draft_detail", args=[draft.pk]) if _case_url(draft.case_id, viewer) else "",
+            case_id=draft.case_id,
         )
     return row
 
@@ -262,6 +269,7 @@ def _av_row(label: str, viewer):
             dates=(("环节日期", case.step_on),),
             note=f"{label}：{'有音像记录' if case.recorded else '缺少音像记录'}",
             url=_case_url(case.pk, viewer),
+            case_id=case.pk,
         )
     return row
 
@@ -328,6 +336,7 @@ def _review_row(viewer):
             dates=(("决定日期", tally.decided_on),),
             note="决定前经法制审核" if tally.reviewed else "未经法制审核",
             url=_case_url(tally.case_id, viewer),
+            case_id=tally.case_id,
         )
     return row
 
@@ -527,6 +536,7 @@ def _challenge_row(viewer):
             dates=(("终结日期", case.ended_last),),
             note=("已纠错" if case.corrected else "未纠错") + (f"（{results}）" if results else ""),
             url=_case_url(case.pk, viewer),
+            case_id=case.pk,
         )
     return row
 
@@ -688,6 +698,15 @@ def indicator_trend(*, viewer: User, code: str, period: Period, agency_id: int |
     return trend
 
 
+def _titles_withheld(*, viewer: User, rows: list[RecordRow]) -> list[RecordRow]:
+    """The rows without the titles of cases the viewer may not read: a supervisor reads a case's
+    title (which may name a party) only under a read grant naming the case. One query."""
+    if not user_reads_cases_by_grant(viewer) or not any(r.case_id for r in rows):
+        return rows
+    granted = set(case_ids_granted(viewer))
+    return [r if r.case_id is None or r.case_id in granted else replace(r, title="", withheld=True) for r in rows]
+
+
 @dataclass(frozen=True)
 class RecordList:
     """The records behind one number: `count` is the number; `rows` one page of them."""
@@ -732,6 +751,7 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
                 rows.append(part.row(obj))
             wanted -= min(count - skip, wanted)
             skip = 0
+    rows = _titles_withheld(viewer=viewer, rows=rows)
     by_label: dict[str, int] = {}
     for part, count in zip(parts, counts, strict=True):
         if part.label:
