@@ -78,9 +78,11 @@ PENALTY_SEVERITY: tuple[tuple[str, ...], ...] = (
     ("revoke_permit",),
     ("detention",),
 )
-PENALTY_SEVERITY_SOURCE = f"{STATISTICS_SOURCE}：一份决定给予多种处罚的，按最重的处罚种类统计一次，由轻到重依次为" + "＜".join(
-    "/".join(PENALTY_KINDS[kind] for kind in tier) for tier in PENALTY_SEVERITY
-) + "；既有列明种类又有其他处罚的，按列明种类统计"
+PENALTY_SEVERITY_SOURCE = (
+    f"{STATISTICS_SOURCE}：一份决定给予多种处罚的，按最重的处罚种类统计一次，由轻到重依次为"
+    + "＜".join("/".join(PENALTY_KINDS[kind] for kind in tier) for tier in PENALTY_SEVERITY)
+    + "；既有列明种类又有其他处罚的，按列明种类统计"
+)
 _RANK = {kind: rank for rank, tier in enumerate(PENALTY_SEVERITY) for kind in tier}
 CONFISCATION_KINDS = frozenset({"confiscate_gains", "confiscate_property"})
 AMOUNT_SOURCE = f"{STATISTICS_SOURCE}：罚没金额以处罚决定书载明的数额为准，没收财物能够确定金额的计入"

@@ -6,48 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('publication', '0013_merge_supervision_plans'),
-        ('registry', '0003_supervisors'),
+        ("publication", "0013_merge_supervision_plans"),
+        ("registry", "0003_supervisors"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='annualact',
-            name='amount_fen',
-            field=models.BigIntegerField(default=0, verbose_name='罚没金额（分）'),
+            model_name="annualact",
+            name="amount_fen",
+            field=models.BigIntegerField(default=0, verbose_name="罚没金额（分）"),
         ),
         migrations.AddField(
-            model_name='annualact',
-            name='penalty_column',
-            field=models.CharField(blank=True, default='', max_length=24, verbose_name='处罚种类统计项'),
+            model_name="annualact",
+            name="penalty_column",
+            field=models.CharField(blank=True, default="", max_length=24, verbose_name="处罚种类统计项"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='narrative',
-            field=models.JSONField(blank=True, default=dict, verbose_name='行政执法情况说明'),
+            model_name="annualreport",
+            name="narrative",
+            field=models.JSONField(blank=True, default=dict, verbose_name="行政执法情况说明"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='penalty_rows',
-            field=models.JSONField(blank=True, default=dict, verbose_name='行政处罚分项数据'),
+            model_name="annualreport",
+            name="penalty_rows",
+            field=models.JSONField(blank=True, default=dict, verbose_name="行政处罚分项数据"),
         ),
         migrations.CreateModel(
-            name='AnnualNarrative',
+            name="AnnualNarrative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('sections', models.JSONField(default=dict, verbose_name='各部分内容')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.agency')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("sections", models.JSONField(default=dict, verbose_name="各部分内容")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.agency"
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政执法情况说明',
-                'verbose_name_plural': '行政执法情况说明',
-                'constraints': [models.UniqueConstraint(fields=('agency', 'year'), name='publication_narrative_unique')],
+                "verbose_name": "行政执法情况说明",
+                "verbose_name_plural": "行政执法情况说明",
+                "constraints": [
+                    models.UniqueConstraint(fields=("agency", "year"), name="publication_narrative_unique")
+                ],
             },
         ),
     ]
