@@ -46,12 +46,24 @@ terms = st.builds(
 def test_the_order_from_light_to_heavy_is_the_sources_and_covers_every_named_kind():
     order = [kind for tier in PENALTY_SEVERITY for kind in tier]
     assert order == [
-        "warning", "public_criticism", "fine", "confiscate_gains", "confiscate_property", "suspend_permit",
-        "downgrade_qualification", "restrict_business", "suspend_business", "close", "restrict_practice",
-        "revoke_permit", "detention",
+        "warning",
+        "public_criticism",
+        "fine",
+        "confiscate_gains",
+        "confiscate_property",
+        "suspend_permit",
+        "downgrade_qualification",
+        "restrict_business",
+        "suspend_business",
+        "close",
+        "restrict_practice",
+        "revoke_permit",
+        "detention",
     ]
     assert sorted(order) == sorted(NAMED)  # every kind of 行政处罚法第九条 but "other" has its place
-    assert set(PENALTY_KIND_COLUMN) == set(PENALTY_KINDS) and set(PENALTY_KIND_COLUMN.values()) == set(PENALTY_COLUMNS)
+    assert set(PENALTY_KIND_COLUMN) == set(PENALTY_KINDS) and set(PENALTY_KIND_COLUMN.values()) == set(
+        PENALTY_COLUMNS
+    )
     # Labelled as the statistical convention it is, with its sources, never as a law.
     assert "统计口径" in PENALTY_SEVERITY_SOURCE and "非法律条文" in STATISTICS_SOURCE
     assert "警告＜通报批评＜罚款＜没收违法所得/没收非法财物" in PENALTY_SEVERITY_SOURCE
@@ -74,17 +86,30 @@ def test_a_named_kind_with_other_counts_under_the_named_kind_and_other_alone_und
 
 def test_the_amount_is_the_fine_and_a_confiscation_only_where_its_value_is_stated():
     # 没收扣押的电线60卷, no value stated: only the fine counts.
-    assert penalty_amount_fen(PenaltyTerms(frozenset({"fine", "confiscate_property"}), fine_fen=300_000)) == 300_000
-    assert penalty_amount_fen(
-        PenaltyTerms(frozenset({"fine", "confiscate_gains"}), fine_fen=300_000, confiscation_fen=123_456)
-    ) == 423_456
+    assert (
+        penalty_amount_fen(PenaltyTerms(frozenset({"fine", "confiscate_property"}), fine_fen=300_000))
+        == 300_000
+    )
+    assert (
+        penalty_amount_fen(
+            PenaltyTerms(frozenset({"fine", "confiscate_gains"}), fine_fen=300_000, confiscation_fen=123_456)
+        )
+        == 423_456
+    )
     # An amount without its kind in the decision is not a 罚没 of the decision.
     assert penalty_amount_fen(PenaltyTerms(frozenset({"warning"}), fine_fen=1, confiscation_fen=2)) == 0
 
 
 @pytest.mark.parametrize(
     ("fen", "wan"),
-    [(0, "0.00"), (1_000_000, "1.00"), (12_345_678, "12.35"), (4_999, "0.00"), (5_000, "0.01"), (300_000, "0.30")],
+    [
+        (0, "0.00"),
+        (1_000_000, "1.00"),
+        (12_345_678, "12.35"),
+        (4_999, "0.00"),
+        (5_000, "0.01"),
+        (300_000, "0.30"),
+    ],
 )
 def test_amounts_in_wan_yuan_rounded_half_up(fen, wan):
     assert wan_yuan(fen) == Decimal(wan)
@@ -100,7 +125,9 @@ def test_the_narrative_reports_every_section_missing_or_too_long():
     assert next(iter(NARRATIVE_SECTIONS.values())) == "基本情况"
     problems = narrative_problems({"basic": "x" * 5001, "team": "  "})
     assert set(problems) == set(NARRATIVE_SECTIONS)
-    assert "不能超过5000字" in problems["basic"] and problems["team"] == f"请填写“{NARRATIVE_SECTIONS['team']}”"
+    assert (
+        "不能超过5000字" in problems["basic"] and problems["team"] == f"请填写“{NARRATIVE_SECTIONS['team']}”"
+    )
     assert narrative_problems(dict.fromkeys(NARRATIVE_SECTIONS, "已落实。")) == {}
 
 

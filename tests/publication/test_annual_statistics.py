@@ -48,27 +48,58 @@ def agency_with_penalty_power(name: str) -> Agency:
     agency = agency_make(name=name)
     for kind in ("penalty", "inspection"):
         services.matter_create(
-            actor=None, agency=agency, code=f"S{next(_serial):05d}", name=f"{name}{kind}事项", kind=kind,
+            actor=None,
+            agency=agency,
+            code=f"S{next(_serial):05d}",
+            name=f"{name}{kind}事项",
+            kind=kind,
             legal_bases=[{"law": "《中华人民共和国行政处罚法》", "article": "第九条"}],
         )
     Agency.objects.filter(pk=agency.pk).update(created_at=timezone.now() - dt.timedelta(days=1200))
     agency.refresh_from_db()
-    PublicAgency.objects.create(source_id=agency.pk, name=agency.name, kind="行政机关", refreshed_at=timezone.now())
+    # (Where commits happen, the registry's own refresh may have made it already.)
+    PublicAgency.objects.get_or_create(
+        source_id=agency.pk,
+        defaults={"name": agency.name, "kind": "行政机关", "refreshed_at": timezone.now()},
+    )
     return agency
 
 
-def decision(agency: Agency, on: dt.date, kinds: set[str], *, fine: int = 0, confiscation: int = 0,
-             outcome: str = "penalty", acts: tuple = (), party: bool = True) -> Case:
+def decision(
+    agency: Agency,
+    on: dt.date,
+    kinds: set[str],
+    *,
+    fine: int = 0,
+    confiscation: int = 0,
+    outcome: str = "penalty",
+    acts: tuple = (),
+    party: bool = True,
+) -> Case:
     """A case decided on `on` with the penalty `kinds` (amounts in 元), as a step saves its facts."""
-    party_row = services.party_create(
-        actor=None, agency=agency, kind="natural_person", name="张当事", id_type="resident_id_card",
-        id_number=id_number(serial=next(_serial)), address="乌审旗嘎鲁图镇",
-    ) if party else None
+    party_row = (
+        services.party_create(
+            actor=None,
+            agency=agency,
+            kind="natural_person",
+            name="张当事",
+            id_type="resident_id_card",
+            id_number=id_number(serial=next(_serial)),
+            address="乌审旗嘎鲁图镇",
+        )
+        if party
+        else None
+    )
     case = case_create(actor=None, agency=agency, title="测试案件", party=party_row)
     facts = dict(case.facts)
     terms = PenaltyTerms(frozenset(kinds), fine_fen=fine * 100, confiscation_fen=confiscation * 100)
-    facts["decision"] = facts_dump(DecisionDraft(outcome, terms if outcome == "penalty" else None,
-                                                 no_penalty_reason="minor_and_corrected" if outcome != "penalty" else None))
+    facts["decision"] = facts_dump(
+        DecisionDraft(
+            outcome,
+            terms if outcome == "penalty" else None,
+            no_penalty_reason="minor_and_corrected" if outcome != "penalty" else None,
+        )
+    )
     facts["decided_on"] = on.isoformat()
     facts["investigative_acts"] = [facts_dump(a) for a in acts]
     case.facts = facts
@@ -77,21 +108,26 @@ def decision(agency: Agency, on: dt.date, kinds: set[str], *, fine: int = 0, con
 
 
 def inspection(on: dt.date, *, record_made: bool = True) -> InvestigativeAct:
-    return InvestigativeAct(kind="inspection", on=on, officer_ids=(1, 2), certificate_shown=True, record_made=record_made)
+    return InvestigativeAct(
+        kind="inspection", on=on, officer_ids=(1, 2), certificate_shown=True, record_made=record_made
+    )
 
 
 @pytest.fixture
 def county():
     market = agency_with_penalty_power("乌审旗市场监督管理局")
     # Two penalty kinds in one decision: counted once, under 责令停产停业 (heavier than 罚款).
-    decision(market, D(YEAR, 3, 1), {"fine", "suspend_business"}, fine=50_000,
-             acts=(inspection(D(YEAR, 2, 20)),))
+    decision(
+        market, D(YEAR, 3, 1), {"fine", "suspend_business"}, fine=50_000, acts=(inspection(D(YEAR, 2, 20)),)
+    )
     # 罚款 and 没收非法财物 without a stated value: under 没收, only the fine in 罚没金额.
     decision(market, D(YEAR, 4, 1), {"fine", "confiscate_property"}, fine=3_000)
     # 罚款 and 没收违法所得 of a stated value: both in 罚没金额.
     decision(market, D(YEAR, 5, 1), {"fine", "confiscate_gains"}, fine=1_000, confiscation=2_345)
     # 警告 with 其他: under the named kind.
-    decision(market, D(YEAR, 6, 1), {"warning", "other"}, acts=(inspection(D(YEAR, 5, 30), record_made=False),))
+    decision(
+        market, D(YEAR, 6, 1), {"warning", "other"}, acts=(inspection(D(YEAR, 5, 30), record_made=False),)
+    )
     decision(market, D(YEAR, 12, 31), {"revoke_permit", "fine"}, fine=100_000)
     # Not counted: the previous year, a 不予行政处罚, an inspection of a case without a party.
     decision(market, D(YEAR - 1, 12, 31), {"fine"}, fine=99_999)
@@ -106,8 +142,15 @@ def test_the_penalty_table_of_one_agency_agrees_with_a_hand_count(county):
     report = annual_report_generate(agency=county["market"], year=YEAR)
     table = report["penalty_table"]
     assert table.columns == {
-        "warning_criticism": 1, "fine": 1, "confiscation": 2, "suspend_downgrade": 0, "revoke": 1,
-        "restrict_business": 0, "suspend_close": 1, "detention": 0, "other": 0,
+        "warning_criticism": 1,
+        "fine": 1,
+        "confiscation": 2,
+        "suspend_downgrade": 0,
+        "revoke": 1,
+        "restrict_business": 0,
+        "suspend_close": 1,
+        "detention": 0,
+        "other": 0,
     }
     assert table.total == 6 == report["counts"]["penalty"]
     # 50000 + 3000 + 1000 + 2345 + 100000 + 200 元 = 156545元 = 15.65万元 (15.6545).
@@ -131,25 +174,34 @@ def test_the_county_row_is_the_sum_of_its_agencies(county):
 def test_a_narrative_refused_reports_every_section_and_writes_nothing(county):
     head = user_make(role=Role.AGENCY_HEAD, agency=county["market"])
     with pytest.raises(Refused) as refused:
-        annual_narrative_submit(actor=head, agency=county["market"], year=YEAR,
-                                sections={"basic": "已落实。", "team": "x" * 5001})
+        annual_narrative_submit(
+            actor=head, agency=county["market"], year=YEAR, sections={"basic": "已落实。", "team": "x" * 5001}
+        )
     fields = {v.field for v in refused.value.violations}
     assert fields == set(NARRATIVE_SECTIONS) - {"basic"}
     assert any("不能超过5000字" in v.message for v in refused.value.violations)
     assert not AnnualNarrative.objects.exists()
     assert not Entry.objects.filter(kind=EventKind.ANNUAL_NARRATIVE_SUBMITTED).exists()
     with pytest.raises(PermissionDenied):
-        annual_narrative_submit(actor=user_make(role=Role.OFFICER, agency=county["market"]),
-                                agency=county["market"], year=YEAR, sections=NARRATIVE)
+        annual_narrative_submit(
+            actor=user_make(role=Role.OFFICER, agency=county["market"]),
+            agency=county["market"],
+            year=YEAR,
+            sections=NARRATIVE,
+        )
 
 
 def test_the_narrative_is_ledgered_and_published_with_the_figures(county, client):
     market = county["market"]
     head = user_make(role=Role.AGENCY_HEAD, agency=market)
     annual_narrative_submit(actor=head, agency=market, year=YEAR, sections=NARRATIVE)
-    annual_narrative_submit(actor=head, agency=market, year=YEAR, sections=NARRATIVE | {"basic": "修改后的基本情况。"})
-    entries = [json.loads(bytes(e.body))["payload"]
-               for e in Entry.objects.filter(kind=EventKind.ANNUAL_NARRATIVE_SUBMITTED).order_by("seq")]
+    annual_narrative_submit(
+        actor=head, agency=market, year=YEAR, sections=NARRATIVE | {"basic": "修改后的基本情况。"}
+    )
+    entries = [
+        json.loads(bytes(e.body))["payload"]
+        for e in Entry.objects.filter(kind=EventKind.ANNUAL_NARRATIVE_SUBMITTED).order_by("seq")
+    ]
     assert entries[0]["replaced"] is None and entries[1]["replaced"]["basic"] == NARRATIVE["basic"]
     assert entries[1]["sections"]["basic"] == "修改后的基本情况。"
 
@@ -157,7 +209,9 @@ def test_the_narrative_is_ledgered_and_published_with_the_figures(county, client
     assert report.penalty_rows["suspend_close"] == 1 and report.penalty_rows["total"] == 6
     assert report.penalty_rows["amount_fen"] == 15_654_500
     assert report.narrative["basic"] == "修改后的基本情况。"
-    published = json.loads(bytes(Entry.objects.filter(kind=EventKind.ANNUAL_REPORT_PUBLISHED).get().body))["payload"]
+    published = json.loads(bytes(Entry.objects.filter(kind=EventKind.ANNUAL_REPORT_PUBLISHED).get().body))[
+        "payload"
+    ]
     assert published["penalty_rows"] == report.penalty_rows and published["narrative"] == report.narrative
 
     annual_report_publish(actor=None, agency=county["culture"], year=YEAR)  # no narrative: figures only
@@ -191,7 +245,7 @@ def test_the_county_view_lists_each_agency_and_the_total(county, client):
     client.force_login(user_make(role=Role.SYSTEM_ADMIN))
     html = client.get(reverse("publication:annual"), {"year": YEAR}).content.decode()
     assert 'data-testid="annual-county-penalty"' in html and "全县合计" in html
-    assert f'?agency={county["market"].pk}&amp;year={YEAR}' in html
+    assert f"?agency={county['market'].pk}&amp;year={YEAR}" in html
 
 
 def _queries(client, params) -> int:

@@ -24,11 +24,18 @@ TWO_KINDS_CASE = "涉嫌销售不合格电线电缆案"
 
 # The source's order, light to heavy, each kind with the column of the table it falls in.
 HAND_ORDER = [
-    ("warning", "warning_criticism"), ("public_criticism", "warning_criticism"), ("fine", "fine"),
-    ("confiscate_gains", "confiscation"), ("confiscate_property", "confiscation"),
-    ("suspend_permit", "suspend_downgrade"), ("downgrade_qualification", "suspend_downgrade"),
-    ("restrict_business", "restrict_business"), ("suspend_business", "suspend_close"),
-    ("close", "suspend_close"), ("restrict_practice", "suspend_close"), ("revoke_permit", "revoke"),
+    ("warning", "warning_criticism"),
+    ("public_criticism", "warning_criticism"),
+    ("fine", "fine"),
+    ("confiscate_gains", "confiscation"),
+    ("confiscate_property", "confiscation"),
+    ("suspend_permit", "suspend_downgrade"),
+    ("downgrade_qualification", "suspend_downgrade"),
+    ("restrict_business", "restrict_business"),
+    ("suspend_business", "suspend_close"),
+    ("close", "suspend_close"),
+    ("restrict_practice", "suspend_close"),
+    ("revoke_permit", "revoke"),
     ("detention", "detention"),
 ]
 
@@ -59,7 +66,12 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
     cases = Case.objects.filter(agency=agency, procedure__in=("ordinary", "summary")).order_by("pk")
     for case in cases:
         decision, decided_on = _load(case, "decision"), _load(case, "decided_on")
-        if decision is not None and decided_on is not None and decided_on.year == year and decision.outcome == "penalty":
+        if (
+            decision is not None
+            and decided_on is not None
+            and decided_on.year == year
+            and decision.outcome == "penalty"
+        ):
             terms = decision.penalty
             column = _hand_column(terms.kinds)
             columns[column] = columns.get(column, 0) + 1
@@ -67,7 +79,12 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
             if terms.kinds & {"confiscate_gains", "confiscate_property"}:
                 amount_fen += terms.confiscation_fen  # 0 where no value is stated
         for act in _load(case, "investigative_acts"):
-            if act.kind == "inspection" and act.on.year == year and act.record_made and case.party_id is not None:
+            if (
+                act.kind == "inspection"
+                and act.on.year == year
+                and act.record_made
+                and case.party_id is not None
+            ):
                 inspections += 1
 
     # The decision with two kinds is there, and counts once under the heavier.
@@ -81,7 +98,9 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
     assert {key: n for key, n in table.columns.items() if n} == columns
     assert table.total == sum(columns.values()) == report["counts"]["penalty"]
     assert table.amount_fen == amount_fen
-    assert table.amount_wan == (Decimal(amount_fen) / 1_000_000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert table.amount_wan == (Decimal(amount_fen) / 1_000_000).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
     assert report["counts"]["inspection"] == inspections
 
     # The county's row is the sum of every agency's, the bureau's among them.
