@@ -226,8 +226,16 @@ def test_the_staff_page_shows_the_table_and_takes_the_narrative(county, client):
     client.force_login(user_make(role=Role.AGENCY_HEAD, agency=market))
     url = reverse("publication:annual")
     html = client.get(url, {"year": YEAR}).content.decode()
-    assert 'data-testid="annual-penalty-suspend_close">1<' in html
+    assert 'data-testid="annual-penalty-suspend_close"><a href="#annual-penalty-records">1</a><' in html
     assert 'data-testid="annual-penalty-amount">15.65<' in html
+    # The records behind the figures: each counted decision and inspection opens its case.
+    assert "计入的行政处罚决定（6件）" in html and "计入的行政检查（1次）" in html
+    counted = Case.objects.filter(agency=market, facts__decided_on__startswith=str(YEAR)).exclude(
+        facts__decision__outcome="no_penalty"
+    )
+    assert counted.count() == 6
+    for case in counted:
+        assert f'href="{reverse("cases:case_detail", args=[case.pk])}"' in html
     assert "尚未提交情况说明" in html
 
     refused = client.post(url, {"action": "narrative", "year": YEAR, "basic": "已落实。"})

@@ -52,6 +52,7 @@ from sanxiang.procedure.violations import Refused
 from sanxiang.publication.annual import (
     NARRATIVE_PERMISSION_MESSAGE,
     PERMISSION_MESSAGE,
+    annual_counted_records,
     annual_county_penalty_table,
     annual_narrative_of,
     annual_narrative_submit,
@@ -348,6 +349,12 @@ def annual(request: HttpRequest) -> HttpResponse:
         context["penalty_lines"] = [
             line | {"published": public_penalty.get(line["key"])} for line in context["report"]["penalty_lines"]
         ]
+        records = annual_counted_records(agency=agency, year=year)
+        context["penalty_records"] = [
+            {"label": PENALTY_COLUMNS.get(r.penalty_column, ""), "record": r, "amount_wan": wan_yuan(r.amount_fen)}
+            for r in records if r.kind == "penalty"
+        ]
+        context["inspection_records"] = [r for r in records if r.kind == "inspection"]
         context["published_amount_wan"] = (
             wan_yuan(public_penalty["amount_fen"]) if "amount_fen" in public_penalty else None
         )
