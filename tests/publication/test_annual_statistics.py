@@ -282,3 +282,15 @@ def test_the_pages_cost_the_same_at_two_sizes(county, client):
     assert small == large
     assert portal_small.count == portal_large.count
     assert html.count("乌审旗第") >= 6
+
+
+def test_rows_stored_before_the_table_was_counted_are_rebuilt_after_migrate(county):
+    from sanxiang.publication.annual import annual_projection_check, annual_projection_rebuild_if_empty
+    from sanxiang.publication.models import AnnualAct
+
+    assert annual_projection_rebuild_if_empty() is None  # nothing stale: nothing done
+    AnnualAct.objects.filter(kind="penalty").update(penalty_column="", amount_fen=0)  # as migration 0014 leaves them
+    assert len(annual_projection_check()) == AnnualAct.objects.filter(kind="penalty").values("case").count()
+    assert annual_projection_rebuild_if_empty() == AnnualAct.objects.count()
+    assert annual_projection_check() == []
+    assert annual_report_generate(agency=county["market"], year=YEAR)["penalty_table"].amount_fen == 15_654_500
