@@ -570,6 +570,16 @@ def annual_narrative_of(*, agency: Agency, year: int) -> AnnualNarrative | None:
     return AnnualNarrative.objects.filter(agency_id=agency.pk, year=year).first()
 
 
+def annual_reports_published_agencies(*, year: int) -> set[int]:
+    """The agencies (registry ids) whose report for `year` is public."""
+    return set(AnnualReport.objects.filter(year=year).values_list("agency__source_id", flat=True))
+
+
+def annual_narratives_submitted(*, year: int) -> set[int]:
+    """The agencies (ids) that have submitted their narrative for `year`."""
+    return set(AnnualNarrative.objects.filter(year=year).values_list("agency_id", flat=True))
+
+
 @transaction.atomic
 def annual_narrative_submit(*, actor: User | None, agency: Agency, year: int, sections: dict[str, str]) -> AnnualNarrative:
     """Submit (or submit again) the agency's 行政执法情况说明 for `year`, every section written.

@@ -56,10 +56,12 @@ from sanxiang.publication.annual import (
     annual_county_penalty_table,
     annual_narrative_of,
     annual_narrative_submit,
+    annual_narratives_submitted,
     annual_report_generate,
     annual_report_publish,
     annual_report_published,
     annual_reports_missing,
+    annual_reports_published_agencies,
     user_can_publish,
 )
 from sanxiang.publication.dual_publicity import (
@@ -317,6 +319,13 @@ def annual(request: HttpRequest) -> HttpResponse:
         county_lines, county_total = annual_county_penalty_table(
             agencies=Agency.objects.filter(**county_lookup(user, "")).order_by("name"), year=year
         )
+        # Which agencies have submitted their 行政执法情况说明 and published the year: two queries.
+        submitted = annual_narratives_submitted(year=year)
+        published_ids = annual_reports_published_agencies(year=year)
+        county_lines = [
+            {"line": line, "submitted": line.agency_id in submitted, "published": line.agency_id in published_ids}
+            for line in county_lines
+        ]
     context = {
         "narrative": narrative,
         "narrative_form": narrative_form,
