@@ -101,7 +101,7 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
     assert table.amount_wan == (Decimal(amount_fen) / 1_000_000).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
-    assert report["counts"]["inspection"] == inspections
+    assert report["counts"]["inspection"] == inspections >= 1  # the demo's 现场检查笔录
 
     # The county's row is the sum of every agency's, the bureau's among them.
     lines, total = annual_county_penalty_table(agencies=Agency.objects.order_by("name"), year=year)
