@@ -24,6 +24,7 @@ SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
         # the demo on 2026-11-26
         "tests/cases/test_demo_cases.py",
         "tests/demo/test_grow.py",
+        "tests/publication/test_annual_statistics_demo.py",
         # the demo on the day before today, with its year of supervision
         "tests/demo/test_demo_supervision.py",
         "tests/web/test_crawl_client.py",

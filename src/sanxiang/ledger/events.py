@@ -47,6 +47,7 @@ class EventKind(StrEnum):
     PUBLIC_REGISTRY_REFRESHED = "disclosure.registry_refreshed"
     PUBLIC_DOCUMENT_PUBLISHED = "disclosure.document_published"
     ANNUAL_REPORT_PUBLISHED = "disclosure.annual_report_published"
+    ANNUAL_NARRATIVE_SUBMITTED = "disclosure.annual_narrative_submitted"
     ACCESS = "access.viewed"
     # maintenance
     LEDGER_RESTORED = "ledger.restored"

@@ -30,6 +30,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
          True, ()),
         ("evaluation:training_list", "培训", "培训场次、学时和执法人员年度学时", True, ()),
         ("evaluation:reminder_list", "提醒", "证件到期、报告和文件到期等提醒", True, (REMINDER,)),
+        ("publication:annual", "年度执法数据", "上年度行政执法数据和情况说明，1月31日前向社会公开",
+         user_reads_all_agencies(user) or (user.role in AGENCY_ROLES and user.agency_id is not None), ()),
         ("evaluation:schedule", "定时任务", "平台定时运行的工作及其运行记录", user_reads_all_agencies(user), ()),
     ]
     return [
