@@ -691,10 +691,14 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
     if user.officer_id is None:
         return []
     on = on or timezone.localdate()
+    # The agency's open cases, looked up in the index on (agency, procedure, state) as a list of
+    # their own: with the officer's condition beside them, SQLite reads every case of the agency
+    # instead (78 ms against 1.3 ms at 45,000 cases).
+    open_ids = Case.objects.filter(open_cases(), agency_id=user.agency_id).order_by().values("pk")
     cases = (
         # From the agency's open cases, each asked whether the officer handles it (an index probe),
         # not from every case the officer ever handled.
-        Case.objects.filter(open_cases(), agency_id=user.agency_id)
+        Case.objects.filter(pk__in=open_ids)
         .filter(Exists(Case.officers.through.objects.filter(case_id=OuterRef("pk"), officer_id=user.officer_id)))
         .select_related("agency", "party")
         # A list does not read the facts (the projection has what it shows): not loaded.
