@@ -66,6 +66,7 @@ def test_the_cron_command_runs_the_same_work_once_a_day():
     assert out.getvalue().splitlines() == [
         "2026-06-15 sessions_clear：删除过期会话1个",
         "2026-06-15 ledger_checkpoint：" + ScheduledRun.objects.get(task="ledger_checkpoint").summary,
+        "2026-06-15 database_statistics：已更新数据库查询统计",
         "今天的每日维护工作已经运行",
     ]
     assert Session.objects.count() == 0
