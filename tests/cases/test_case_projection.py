@@ -368,6 +368,37 @@ def test_homes_and_the_case_list_take_as_many_queries_at_10_as_at_200_open_cases
     assert [r.next_deadline.due for r in rows] == sorted(r.next_deadline.due for r in rows)
 
 
+def test_the_case_list_counts_its_cases_only_up_to_the_cap_and_says_more(client, monkeypatch):
+    """Issue 12: a list of 100,000 cases does not count them all on every request. Past
+    CASE_LIST_COUNT_CAP the list says "超过 N 件" and pages through the newest N (as the portal's
+    search does); the count reads at most N + 1 rows (its SQL is limited)."""
+    from sanxiang.cases import views as case_views
+
+    w = world_make()
+    bulk_cases(w, to_notified(w), 119, start=0)
+    client.force_login(w.officer)
+    url = reverse("cases:case_list")
+    # Under the cap: the exact count.
+    html = client.get(url).content.decode()
+    assert "第 1 / 3 页，共 120 件" in html and "列出最新的" not in html
+    monkeypatch.setattr(case_views, "CASE_LIST_COUNT_CAP", 60)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    assert "第 1 / 2 页，超过 60 件，列出最新的 60 件" in html and "共 120 件" not in html
+    # The list's count (the navigation's count of deadlines is another query, of its own rows).
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT COUNT(*) FROM (SELECT "cases_case"')]
+    assert len(counts) == 1 and "LIMIT 61" in counts[0], counts
+    # The last page is the cap's: 10 cases, the newest 60 in all; past it, the last page.
+    for number in ("2", "99"):
+        html = client.get(url, {"page": number}).content.decode()
+        listing = html.split('data-testid="case-list"')[1].split("</table>")[0]
+        assert "第 2 / 2 页" in html and listing.count("<tr>") == 11 and "下一页" not in html
+    # A search under the cap is counted exactly.
+    number = Case.objects.filter(agency=w.agency).order_by("-created_at", "-id").first().number
+    html = client.get(url, {"q": number}).content.decode()
+    assert number in html and "列出最新的" not in html
+
+
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "", "1.5", "%00"])
 def test_a_bad_page_number_is_never_an_error(client, page):
     w = world_make()

@@ -66,6 +66,23 @@ def test_the_cron_command_runs_the_same_work_once_a_day():
     assert out.getvalue().splitlines() == [
         "2026-06-15 sessions_clear：删除过期会话1个",
         "2026-06-15 ledger_checkpoint：" + ScheduledRun.objects.get(task="ledger_checkpoint").summary,
+        "2026-06-15 database_statistics：已更新数据库查询统计",
         "今天的每日维护工作已经运行",
     ]
     assert Session.objects.count() == 0
+
+
+def test_the_planner_s_statistics_are_updated_once_a_day():
+    """Issue 12: without statistics SQLite reads an agency's queues through the index on its
+    `agency_id` alone (every case of the agency); the daily run gives it the statistics by which it
+    takes the index on (agency, procedure, state)."""
+    from django.db import connection
+
+    [outcome] = schedule_tick(now=NOON, tasks=["database_statistics"])
+    assert (outcome.task, outcome.ran, outcome.ok, outcome.summary) == (
+        "database_statistics", True, True, "已更新数据库查询统计")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            assert cursor.fetchone()[0] == 1
+    assert schedule_tick(now=NOON + dt.timedelta(hours=6), tasks=["database_statistics"]) == []

@@ -110,3 +110,37 @@ def test_the_desk_page(client, desk):
     assert "钱审核" in page and "未分配" in page and "A-5" in page
     client.force_login(users["officer"])
     assert client.get(reverse("review:desk")).status_code == 403
+
+
+def _plan(queryset) -> str:
+    """SQLite's plan of a query as it is executed (its parameters bound, not written in)."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_reviewed_cases_are_read_through_their_partial_index(desk):
+    """Issue 12: 最近审核 reads the agency's cases with an opinion through the partial index
+    `cases_case_reviewed`, not every case of the agency (at 45,000 cases: 0.2 ms against 118 ms
+    on SQLite). SQLite cannot match a predicate whose JSON path is a bound parameter, as Django
+    writes it: `cases_reviewed` writes it out."""
+    from django.db import connection
+
+    from sanxiang.cases.models import Case
+    from sanxiang.cases.selectors import cases_reviewed
+
+    agency, _, _, _ = desk
+    found = cases_reviewed(Case.objects.filter(agency_id=agency.pk))
+    assert set(found.values_list("number", flat=True)) == {"A-3", "A-4"}
+    assert set(found.values_list("number", flat=True)) == set(
+        Case.objects.filter(agency_id=agency.pk, facts__review_opinions__0__isnull=False).values_list("number", flat=True)
+    )
+    if connection.vendor != "sqlite":
+        return
+    assert "cases_case_reviewed" in _plan(found.order_by("-updated_at")[:200])
+    # As Django writes the filter, the index cannot be used: the reason for the helper.
+    plain = Case.objects.filter(agency_id=agency.pk, facts__review_opinions__0__isnull=False)
+    assert "cases_case_reviewed" not in _plan(plain.order_by("-updated_at")[:200])

@@ -210,3 +210,34 @@ def test_the_homes_and_the_inbox_cost_the_same_queries_at_10_and_200_cases(clien
     assert many[0][1].count('href="/staff/cases/') >= 21 and Case.objects.get(pk=head_case.pk).number in head_home
     archived = Case.objects.filter(state="archived").values_list("number", flat=True)
     assert not any(number in html for _, html in many for number in archived)
+
+
+def test_one_kind_is_listed_a_page_at_a_time_for_the_same_queries_at_any_size(client, w, monkeypatch):
+    """Issue 12: `?kind=` lists a page of one kind (INBOX_PAGE_SIZE), with a pager in Chinese;
+    every item is on exactly one page, and a page costs the same queries at 2 and at 12 items of
+    the kind."""
+    monkeypatch.setattr(inbox_module, "INBOX_PAGE_SIZE", 5)
+    url = reverse("web:inbox") + "?kind=opening"
+    grow(w, 2)
+    few, html = page(client, w.head, url)
+    assert html.count('data-testid="inbox-item"') == 2 and 'data-testid="inbox-pager"' not in html
+    grow(w, 10)
+    many, html = page(client, w.head, url)
+    assert many == few
+    # The heading counts all 12; the first page lists 5 and says where it is.
+    assert "待办：立案审批（12）" in html and html.count('data-testid="inbox-item"') == 5
+    assert "第 1 / 3 页，共 12 项" in html and "?kind=opening&amp;page=2" in html and "上一页" not in html
+    seen = []
+    for number in (1, 2, 3):
+        queries, html = page(client, w.head, f"{url}&page={number}")
+        assert queries == few
+        seen += re.findall(r'data-testid="inbox-item">\s*<a href="([^"]+)"', html)
+    assert len(seen) == 12 and len(set(seen)) == 12
+    assert "第 3 / 3 页，共 12 项" in html and "下一页" not in html and "首页" in html
+    assert html.count('data-testid="inbox-item"') == 2
+    # A page number that is no number or out of range gives the first or the last page.
+    assert "第 1 / 3 页" in page(client, w.head, url + "&page=abc")[1]
+    assert "第 3 / 3 页" in page(client, w.head, url + "&page=99")[1]
+    # The overview still shows the first few of each kind, without a pager.
+    _, html = page(client, w.head, reverse("web:inbox"))
+    assert 'data-testid="inbox-pager"' not in html and "查看全部12项" in html

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     CharField,
@@ -22,6 +23,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models import Case as SqlCase
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTransform
 from django.http import Http404
 from django.utils import timezone
@@ -139,6 +141,23 @@ def case_list(*, viewer: User, search: str = "", state: str = "") -> QuerySet[Ca
     if state:
         cases = cases.filter(state=state)
     return cases
+
+
+# The predicate of the partial index `cases_case_reviewed` (`Case.Meta.indexes`) as SQLite stores it.
+_REVIEWED_SQLITE = """JSON_TYPE("cases_case"."facts", '$."review_opinions"[0]') IS NOT NULL"""
+
+
+def cases_reviewed(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with a legal review opinion, written so that the engine reads them through the
+    partial index `cases_case_reviewed` (a few among every case of the agency). SQLite uses a
+    partial index only for a WHERE term written as its predicate is, and Django passes a JSON
+    path as a bound parameter (`JSON_TYPE(facts, ?)`), which SQLite cannot match: it would read
+    every case of the agency (118 ms at 45,000 cases against 0.2 ms). There the predicate is
+    written out (a constant of this module, no input in it); PostgreSQL receives the values
+    inlined and matches the index as Django writes it."""
+    if connections[cases.db].vendor == "sqlite":
+        return cases.filter(RawSQL(_REVIEWED_SQLITE, (), output_field=BooleanField()))
+    return cases.filter(facts__review_opinions__0__isnull=False)
 
 
 def user_can_act_on_case(user: User, case: Case) -> bool:
@@ -672,10 +691,14 @@ def officer_worklist(*, user: User, on: dt.date | None = None) -> list[WorklistR
     if user.officer_id is None:
         return []
     on = on or timezone.localdate()
+    # The agency's open cases, looked up in the index on (agency, procedure, state) as a list of
+    # their own: with the officer's condition beside them, SQLite reads every case of the agency
+    # instead (78 ms against 1.3 ms at 45,000 cases).
+    open_ids = Case.objects.filter(open_cases(), agency_id=user.agency_id).order_by().values("pk")
     cases = (
         # From the agency's open cases, each asked whether the officer handles it (an index probe),
         # not from every case the officer ever handled.
-        Case.objects.filter(open_cases(), agency_id=user.agency_id)
+        Case.objects.filter(pk__in=open_ids)
         .filter(Exists(Case.officers.through.objects.filter(case_id=OuterRef("pk"), officer_id=user.officer_id)))
         .select_related("agency", "party")
         # A list does not read the facts (the projection has what it shows): not loaded.

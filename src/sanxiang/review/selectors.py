@@ -26,6 +26,7 @@ from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import (
     LISTED_DETAILS,
     case_snapshot_build,
+    cases_reviewed,
     guard_context,
     listed_details,
     penalty_snapshot_listed,
@@ -369,7 +370,14 @@ def review_queue(*, user: User, on: dt.date | None = None) -> list[QueueItem]:
         return []
     context = guard_context(on=on)
     names = dict(Officer.objects.filter(agency_id=user.agency_id).values_list("pk", "name"))
-    cases = _submitted(Case.objects.filter(agency_id=user.agency_id, state__in=BEFORE_DECISION)).select_related("agency")
+    # Looked up by (agency, state), the few open cases: not in the lists' order (by date, which
+    # would lead SQLite to walk every case of the agency), sorted here; the documents' texts unread.
+    cases = (
+        _submitted(Case.objects.filter(agency_id=user.agency_id, state__in=BEFORE_DECISION))
+        .select_related("agency")
+        .defer("details")
+        .order_by()
+    )
     items = []
     for case in cases:
         # The request and its due date read the case's stored review facts alone: no snapshot is
@@ -414,7 +422,7 @@ def review_recent(*, user: User, limit: int = 10) -> list[ReviewedItem]:
     # Only the opinions are read out of the facts (not the whole case's JSON), and only the columns
     # the page shows of the case.
     cases = (
-        Case.objects.filter(agency_id=user.agency_id, facts__review_opinions__0__isnull=False)
+        cases_reviewed(Case.objects.filter(agency_id=user.agency_id))
         .only("pk", "number", "title", "updated_at")
         .annotate(opinions=KeyTransform("review_opinions", "facts"))
         .order_by("-updated_at")[:200]

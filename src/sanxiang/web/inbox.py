@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -68,6 +69,9 @@ KIND_LABELS: dict[str, str] = {
 # opens all of them).
 SHOWN_ON_INBOX = 10
 SHOWN_ON_HOME = 3
+# How many items a page of one kind (`?kind=`) lists; the pager opens the others (a platform
+# rule of the pages, not of the law).
+INBOX_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,13 @@ class Inbox:
 
     def group(self, kind: str) -> InboxGroup | None:
         return next((g for g in self.groups if g.kind == kind), None)
+
+
+def inbox_group_page(group: InboxGroup, number: str | int | None) -> Page:
+    """One page of a kind's items (`INBOX_PAGE_SIZE`): a page number that is no number or out of
+    range gives the first or the last page. The items are those the inbox already holds: a page
+    costs no query."""
+    return Paginator(group.items, INBOX_PAGE_SIZE).get_page(number)
 
 
 def inbox_kinds(user: User) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from sanxiang.accounts.models import Role
 from sanxiang.web.evaluation_hub import evaluation_hub_entries
-from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, request_inbox
+from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_group_page, request_inbox
 from sanxiang.web.selectors import home_context
 from sanxiang.web.supervision_hub import supervision_hub_entries
 
@@ -22,14 +22,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """待办: every kind that concerns the user with its count; `?kind=` lists all of one kind."""
+    """待办: every kind that concerns the user with its count; `?kind=` lists all of one kind, a
+    page at a time (`?page=`)."""
     inbox = request_inbox(request)
     kind = request.GET.get("kind", "")
     chosen = inbox.group(kind) if kind in KIND_LABELS else None
+    page = inbox_group_page(chosen, request.GET.get("page")) if chosen else None
     return render(
         request,
         "web/inbox.html",
-        {"inbox": inbox, "chosen": chosen, "groups": [chosen] if chosen else inbox.groups,
+        {"inbox": inbox, "chosen": chosen, "page": page, "groups": [chosen] if chosen else inbox.groups,
          "shown": None if chosen else SHOWN_ON_INBOX},
     )
 

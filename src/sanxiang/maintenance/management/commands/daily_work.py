@@ -1,5 +1,5 @@
 """`sanxiang daily_work [--on YYYY-MM-DD]`: the installation's own daily work (`maintenance.daily`:
-expired sessions, signed checkpoints) through the scheduler, for cron or a systemd timer. A task
+expired sessions, signed checkpoints, the query planner's statistics) through the scheduler, for cron or a systemd timer. A task
 already run that day (by a server or an earlier call) is skipped. `sanxiang tick` runs every
 scheduled task."""
 
