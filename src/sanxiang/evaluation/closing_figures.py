@@ -223,8 +223,8 @@ def records_label(key: str) -> str | None:
 
 
 def figure_rows(*, key: str, year: int, agency_ids: list[int], bureau_id: int | None):
-    """The monthly reports, summaries or checklists a figure counts (None: a key of another page).
-    One query."""
+    """The monthly reports, summaries or checklists a figure counts, of the bureau's county (all
+    bureaus: None) (None: a key of another page). One query."""
     if key in REPORT_KEYS:
         return list(
             MonthlyReport.objects.filter(agency_id__in=agency_ids, year=year)
