@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
@@ -21,7 +20,7 @@ from django.urls import reverse
 from sanxiang.evaluation.indicators import indicator_figures, period_year
 from sanxiang.evaluation.models import AcceptanceCheck, AnnualSummary, MonthlyReport, TrainingSession
 from sanxiang.evaluation.training_selectors import training_compliance
-from sanxiang.procedure.evaluation.closing import ACCEPTANCE_RESULT_LABELS, AcceptanceResult
+from sanxiang.procedure.evaluation.closing import ACCEPTANCE_RESULT_LABELS, AcceptanceResult, points_text
 from sanxiang.procedure.evaluation.indicators import Unit, indicators_current
 from sanxiang.procedure.evaluation.reports import ReportState
 
@@ -252,7 +251,7 @@ def figure_rows(*, key: str, year: int, agency_ids: list[int], bureau_id: int | 
 
 
 def score_text(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    return points_text(value)
 
 
 __all__ = ["agency_year_figures", "county_year_figures", "figure_rows", "figure_url", "records_label"]

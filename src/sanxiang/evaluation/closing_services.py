@@ -42,6 +42,7 @@ from sanxiang.procedure.evaluation.closing import (
     acceptance_result,
     acceptance_scores_violations,
     acceptance_total,
+    points_text,
     round_close_violations,
     score_parse,
     summary_action_violations,
@@ -355,7 +356,7 @@ def acceptance_check_score(
     )
     if violations:
         raise Refused(violations)
-    check.scores = {code: str(score_parse(v)) for code, v in scores.items() if v}
+    check.scores = {code: points_text(score_parse(v)) for code, v in scores.items() if v}
     check.findings = findings
     check.total = acceptance_total(scores=check.scores)
     if conclude:

@@ -227,6 +227,11 @@ def acceptance_scores_basis(parameters: ParameterSet | None = None) -> str:
     return (parameters or parameters_default())[ACCEPTANCE_MAX_SCORES].reference
 
 
+def points_text(value: Decimal) -> str:
+    """A score as printed: 15, 17.5 (no trailing .0)."""
+    return f"{value.quantize(Decimal(1))}" if value == value.to_integral_value() else f"{value}"
+
+
 def score_parse(text: object) -> Decimal | None:
     """A score as typed ("18", "17.5"); None when it is not a number with at most one decimal."""
     if isinstance(text, Decimal):
@@ -288,7 +293,7 @@ def acceptance_scores_violations(
             violations.append(
                 Violation(
                     f"acceptance.score.{code}",
-                    f"“{criterion.label}”的得分应当在0到{top}分之间",
+                    f"“{criterion.label}”的得分应当在0到{points_text(top)}分之间",
                     acceptance_scores_basis(),
                     f"score_{code}",
                 )
