@@ -16,7 +16,6 @@ from django.urls import get_resolver, reverse
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
-from sanxiang.evaluation.document_services import system_document_submit
 from sanxiang.evaluation.closing_services import (
     acceptance_check_score,
     acceptance_round_close,
@@ -24,6 +23,7 @@ from sanxiang.evaluation.closing_services import (
     summary_drafts_create,
     work_report_save,
 )
+from sanxiang.evaluation.document_services import system_document_submit
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record

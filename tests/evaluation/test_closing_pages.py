@@ -23,10 +23,20 @@ from tests.querycount import queries_without_ledger_writes
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-WRITTEN = {"work": "全面推行三项制度。", "results": "公示按期率提高。", "problems": "音像记录设备不足。",
-           "next": "补齐执法记录仪。"}
-FULL = {"score_documents": "15", "score_training": "15", "score_publicity": "20", "score_recording": "20",
-        "score_review": "20", "score_reporting": "10"}
+WRITTEN = {
+    "work": "全面推行三项制度。",
+    "results": "公示按期率提高。",
+    "problems": "音像记录设备不足。",
+    "next": "补齐执法记录仪。",
+}
+FULL = {
+    "score_documents": "15",
+    "score_training": "15",
+    "score_publicity": "20",
+    "score_recording": "20",
+    "score_review": "20",
+    "score_reporting": "10",
+}
 
 
 @pytest.fixture
@@ -91,32 +101,54 @@ def test_the_bureau_runs_the_acceptance_and_sends_the_work_report(on):
     # Nobody but the bureau's supervisors opens a round, scores or writes the report.
     head = client_of(county.head)
     assert head.get(url).status_code == 403
-    assert head.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "open"}).status_code == 403
-    assert head.post(reverse("evaluation:work_report_act") + "?year=2026", {"action": "generate"}).status_code == 403
-    assert supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "open"}).status_code == 302
+    assert (
+        head.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "open"}).status_code == 403
+    )
+    assert (
+        head.post(reverse("evaluation:work_report_act") + "?year=2026", {"action": "generate"}).status_code
+        == 403
+    )
+    assert (
+        supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "open"}).status_code
+        == 302
+    )
     round_ = AcceptanceRound.objects.get(bureau=county.bureau, year=2026)
     check = AcceptanceCheck.objects.get(round=round_, agency=county.agency)
     assert head.get(reverse("evaluation:acceptance_check", args=[check.pk])).status_code == 404
     check_url = reverse("evaluation:acceptance_check", args=[check.pk])
-    refused = supervisor.post(check_url, {**FULL, "score_documents": "16", "score_recording": "12",
-                                          "action": "conclude"})
+    refused = supervisor.post(
+        check_url, {**FULL, "score_documents": "16", "score_recording": "12", "action": "conclude"}
+    )
     assert refused.status_code == 409
     text = refused.content.decode()
     assert "“制度建设”的得分应当在0到15分之间" in text and "“执法全过程记录”扣了分，请写明发现的问题" in text
     # The round cannot close while an agency has no result: each is named.
     closing = supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "close"})
     assert closing.status_code == 409 and f"{county.agency.name}尚未作出验收结论" in closing.content.decode()
-    assert supervisor.post(check_url, {**FULL, "score_recording": "12", "findings_recording": "记录仪不足",
-                                       "action": "conclude"}).status_code == 302
+    assert (
+        supervisor.post(
+            check_url,
+            {**FULL, "score_recording": "12", "findings_recording": "记录仪不足", "action": "conclude"},
+        ).status_code
+        == 302
+    )
     check.refresh_from_db()
     assert check.result == "passed" and check.total == 92
     for other in AcceptanceCheck.objects.filter(round=round_, result=""):
-        supervisor.post(reverse("evaluation:acceptance_check", args=[other.pk]),
-                        {**{k: "5" for k in FULL}, **{k.replace("score", "findings"): "未开展" for k in FULL},
-                         "action": "conclude"})
+        supervisor.post(
+            reverse("evaluation:acceptance_check", args=[other.pk]),
+            {
+                **{k: "5" for k in FULL},
+                **{k.replace("score", "findings"): "未开展" for k in FULL},
+                "action": "conclude",
+            },
+        )
     page = supervisor.get(url + "&result=failed").content.decode()
     assert county.agency.name not in page and county.other.name in page
-    assert supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "close"}).status_code == 302
+    assert (
+        supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "close"}).status_code
+        == 302
+    )
     report_url = reverse("evaluation:work_report") + "?year=2026"
     page = supervisor.get(report_url).content.decode()
     assert 'data-testid="generate"' in page and page.count('data-testid="figure-link"') > 10
@@ -133,7 +165,8 @@ def test_the_bureau_runs_the_acceptance_and_sends_the_work_report(on):
     # The acceptance figure opens the checklists it counts.
     records = supervisor.get(reverse("evaluation:closing_records") + "?key=acceptance.failed&year=2026")
     assert records.content.decode().count('data-testid="closing-record"') == (
-        AcceptanceCheck.objects.filter(round=round_, result="failed").count())
+        AcceptanceCheck.objects.filter(round=round_, result="failed").count()
+    )
     docx = supervisor.get(reverse("evaluation:work_report_file", args=["docx"]) + "?year=2026")
     text = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
     assert "旗人民政府" in text and "记录仪不足" in text
@@ -145,8 +178,11 @@ def test_the_lists_cost_the_same_queries_for_two_or_twelve_agencies(on):
     on(D(2026, 11, 20))
     supervisor = client_of(county.first)
     supervisor.post(reverse("evaluation:acceptance_act") + "?year=2026", {"action": "open"})
-    urls = [reverse("evaluation:summary_list") + "?year=2026", reverse("evaluation:acceptance") + "?year=2026",
-            reverse("evaluation:closing_records") + "?key=summaries.all&year=2026"]
+    urls = [
+        reverse("evaluation:summary_list") + "?year=2026",
+        reverse("evaluation:acceptance") + "?year=2026",
+        reverse("evaluation:closing_records") + "?key=summaries.all&year=2026",
+    ]
 
     def counts() -> list[int]:
         result = []
@@ -163,5 +199,9 @@ def test_the_lists_cost_the_same_queries_for_two_or_twelve_agencies(on):
     summary_drafts_create(on=D(2026, 11, 2))
     many = counts()
     page = supervisor.get(urls[0]).content.decode()
-    assert page.count('data-testid="summary-row"') == AnnualSummary.objects.filter(bureau=county.bureau).count() >= 12
+    assert (
+        page.count('data-testid="summary-row"')
+        == AnnualSummary.objects.filter(bureau=county.bureau).count()
+        >= 12
+    )
     assert many == few

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q

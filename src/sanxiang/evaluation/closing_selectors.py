@@ -12,7 +12,13 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.evaluation.closing_figures import figure_rows
-from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, AnnualSummary, SummaryStep, WorkReport
+from sanxiang.evaluation.models import (
+    AcceptanceCheck,
+    AcceptanceRound,
+    AnnualSummary,
+    SummaryStep,
+    WorkReport,
+)
 from sanxiang.evaluation.report_selectors import ReportFlags, report_flags, user_is_supervisor
 from sanxiang.registry.models import Agency, AgencyStatus
 
@@ -52,14 +58,27 @@ class SummaryRow:
 
 def bureau_summaries(*, bureau: Agency, year: int, today: dt.date) -> list[SummaryRow]:
     """Every agency of the bureau's county with its summary of `year`: two queries."""
-    agencies = list(Agency.objects.filter(region_code=bureau.region_code, is_judicial_bureau=False,
-                                          status=AgencyStatus.ACTIVE).order_by("name", "pk"))
-    summaries = {s.agency_id: s for s in AnnualSummary.objects.filter(bureau=bureau, year=year).select_related("agency")}
-    rows = [SummaryRow(a, summaries.get(a.pk), report_flags(summaries[a.pk], today=today) if a.pk in summaries
-                       else None) for a in agencies]
+    agencies = list(
+        Agency.objects.filter(
+            region_code=bureau.region_code, is_judicial_bureau=False, status=AgencyStatus.ACTIVE
+        ).order_by("name", "pk")
+    )
+    summaries = {
+        s.agency_id: s
+        for s in AnnualSummary.objects.filter(bureau=bureau, year=year).select_related("agency")
+    }
+    rows = [
+        SummaryRow(
+            a, summaries.get(a.pk), report_flags(summaries[a.pk], today=today) if a.pk in summaries else None
+        )
+        for a in agencies
+    ]
     listed = {a.pk for a in agencies}
-    rows += [SummaryRow(s.agency, s, report_flags(s, today=today)) for s in summaries.values()
-             if s.agency_id not in listed]
+    rows += [
+        SummaryRow(s.agency, s, report_flags(s, today=today))
+        for s in summaries.values()
+        if s.agency_id not in listed
+    ]
     return rows
 
 
@@ -69,7 +88,11 @@ def agency_summaries(*, viewer: User, today: dt.date) -> list[tuple[AnnualSummar
 
 
 def acceptance_round_get(*, bureau: Agency, year: int) -> AcceptanceRound | None:
-    return AcceptanceRound.objects.filter(bureau=bureau, year=year).select_related("opened_by", "closed_by").first()
+    return (
+        AcceptanceRound.objects.filter(bureau=bureau, year=year)
+        .select_related("opened_by", "closed_by")
+        .first()
+    )
 
 
 def round_checks(*, round_: AcceptanceRound) -> list[AcceptanceCheck]:
@@ -78,8 +101,11 @@ def round_checks(*, round_: AcceptanceRound) -> list[AcceptanceCheck]:
 
 def check_get(*, viewer: User, check_id: int) -> AcceptanceCheck:
     """A checklist, for the supervisors of the bureau whose round it is."""
-    check = (AcceptanceCheck.objects.select_related("round", "agency", "round__bureau", "concluded_by")
-             .filter(pk=check_id).first())
+    check = (
+        AcceptanceCheck.objects.select_related("round", "agency", "round__bureau", "concluded_by")
+        .filter(pk=check_id)
+        .first()
+    )
     if check is None or not user_is_supervisor(viewer) or check.round.bureau_id != viewer.agency_id:
         raise Http404
     return check
@@ -95,8 +121,11 @@ def records_agency_ids(*, viewer: User, agency_id: int | None) -> list[int] | No
     if viewer.is_authenticated and viewer.role == Role.SYSTEM_ADMIN:
         ids = list(Agency.objects.filter(is_judicial_bureau=False).values_list("pk", flat=True))
     elif user_is_supervisor(viewer):
-        ids = list(Agency.objects.filter(region_code=viewer.agency.region_code, is_judicial_bureau=False)
-                   .values_list("pk", flat=True))
+        ids = list(
+            Agency.objects.filter(
+                region_code=viewer.agency.region_code, is_judicial_bureau=False
+            ).values_list("pk", flat=True)
+        )
     elif viewer.is_authenticated and viewer.role in AGENCY_ROLES and viewer.agency_id is not None:
         ids = [viewer.agency_id]
     else:

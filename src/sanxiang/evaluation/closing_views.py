@@ -59,8 +59,13 @@ def _years() -> range:
 def _sections_form(labels, *, data=None, initial=None, required_note: str) -> forms.Form:
     form = forms.Form(data=data, initial=initial)
     for key, label in labels.items():
-        form.fields[str(key)] = forms.CharField(label=label, required=False, max_length=10000, help_text=required_note,
-                                                widget=forms.Textarea(attrs={"rows": 5}))
+        form.fields[str(key)] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=10000,
+            help_text=required_note,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
     return form
 
 
@@ -85,11 +90,14 @@ def _download(rendered, fmt: str) -> HttpResponse:
     body = rendered.pdf if fmt == "pdf" else rendered.docx
     response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX)
     filename = f"{rendered.filename_stem}.{fmt}"
-    response["Content-Disposition"] = f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
 # --- Summaries -------------------------------------------------------------------------------------------
+
 
 @login_required
 @require_safe
@@ -109,41 +117,71 @@ def summary_list(request: HttpRequest) -> HttpResponse:
         counts = {key: sum(1 for r in rows if keep(r)) for key, keep in shown.items()}
         show = request.GET.get("show", "all")
         show = show if show in shown else "all"
-        return render(request, "evaluation/summary_year.html", {
-            "rows": [r for r in rows if shown[show](r)], "year": year, "years": _years(), "counts": counts,
-            "show": show, "due_basis": summary_due_basis(), "basis": SUMMARY_BASIS,
-        })
-    return render(request, "evaluation/summary_list.html", {
-        "summaries": selectors.agency_summaries(viewer=user, today=now), "due_basis": summary_due_basis(),
-        "basis": SUMMARY_BASIS,
-    })
+        return render(
+            request,
+            "evaluation/summary_year.html",
+            {
+                "rows": [r for r in rows if shown[show](r)],
+                "year": year,
+                "years": _years(),
+                "counts": counts,
+                "show": show,
+                "due_basis": summary_due_basis(),
+                "basis": SUMMARY_BASIS,
+            },
+        )
+    return render(
+        request,
+        "evaluation/summary_list.html",
+        {
+            "summaries": selectors.agency_summaries(viewer=user, today=now),
+            "due_basis": summary_due_basis(),
+            "basis": SUMMARY_BASIS,
+        },
+    )
 
 
-def _summary_page(request: HttpRequest, summary, *, form=None, act_form=None, refused=None,
-                  status: int = 200) -> HttpResponse:
+def _summary_page(
+    request: HttpRequest, summary, *, form=None, act_form=None, refused=None, status: int = 200
+) -> HttpResponse:
     actor = services.summary_actor(user=request.user, summary=summary)
     allowed = report_actions_allowed(state=ReportState(summary.state), actor=actor)
     may_edit = ReportAction.EDIT in allowed
     from sanxiang.evaluation.report_selectors import report_flags
 
-    return render(request, "evaluation/summary_detail.html", {
-        "summary": summary,
-        "flags": report_flags(summary, today=today()),
-        "sections": [(label, summary.sections.get(str(key), "")) for key, label in SUMMARY_SECTION_LABELS.items()],
-        "form": form or (_sections_form(SUMMARY_SECTION_LABELS, initial=summary.sections,
-                                        required_note="报送时必填，没有的写“无”") if may_edit else None),
-        "may_edit": may_edit,
-        "supervisor_actions": [a for a in allowed if a in (ReportAction.RETURN, ReportAction.RECEIVE)],
-        "act_form": act_form or ActForm(),
-        "figures": _linked(summary.figures, year=summary.year, agency_id=summary.agency_id),
-        "steps": selectors.summary_steps(summary=summary),
-        "refused": refused or [],
-        "due_basis": summary_due_basis(),
-    }, status=status)
+    return render(
+        request,
+        "evaluation/summary_detail.html",
+        {
+            "summary": summary,
+            "flags": report_flags(summary, today=today()),
+            "sections": [
+                (label, summary.sections.get(str(key), "")) for key, label in SUMMARY_SECTION_LABELS.items()
+            ],
+            "form": form
+            or (
+                _sections_form(
+                    SUMMARY_SECTION_LABELS, initial=summary.sections, required_note="报送时必填，没有的写“无”"
+                )
+                if may_edit
+                else None
+            ),
+            "may_edit": may_edit,
+            "supervisor_actions": [a for a in allowed if a in (ReportAction.RETURN, ReportAction.RECEIVE)],
+            "act_form": act_form or ActForm(),
+            "figures": _linked(summary.figures, year=summary.year, agency_id=summary.agency_id),
+            "steps": selectors.summary_steps(summary=summary),
+            "refused": refused or [],
+            "due_basis": summary_due_basis(),
+        },
+        status=status,
+    )
 
 
 class ActForm(forms.Form):
-    text = forms.CharField(label="意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="意见", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 @login_required
@@ -159,15 +197,20 @@ def summary_act(request: HttpRequest, summary_id: int) -> HttpResponse:
     summary = selectors.summary_get(viewer=request.user, summary_id=summary_id)
     action = request.POST.get("action", "")
     if action in ("save", "submit"):
-        form = _sections_form(SUMMARY_SECTION_LABELS, data=request.POST, required_note="报送时必填，没有的写“无”")
+        form = _sections_form(
+            SUMMARY_SECTION_LABELS, data=request.POST, required_note="报送时必填，没有的写“无”"
+        )
         if not form.is_valid():
             return _summary_page(request, summary, form=form, status=400)
         try:
             if action == "submit":
-                services.summary_submit(summary=summary, actor=request.user, on=today(), sections=form.cleaned_data)
+                services.summary_submit(
+                    summary=summary, actor=request.user, on=today(), sections=form.cleaned_data
+                )
             else:
-                services.summary_sections_save(summary=summary, actor=request.user, on=today(),
-                                               sections=form.cleaned_data)
+                services.summary_sections_save(
+                    summary=summary, actor=request.user, on=today(), sections=form.cleaned_data
+                )
         except Refused as refusal:
             return _summary_page(request, summary, form=form, refused=_general(form, refusal), status=409)
         messages.success(request, "工作总结已报送司法局" if action == "submit" else "已保存")
@@ -179,9 +222,13 @@ def summary_act(request: HttpRequest, summary_id: int) -> HttpResponse:
         return _summary_page(request, summary, act_form=form, status=400)
     try:
         if action == "return":
-            services.summary_return(summary=summary, actor=request.user, on=today(), reason=form.cleaned_data["text"])
+            services.summary_return(
+                summary=summary, actor=request.user, on=today(), reason=form.cleaned_data["text"]
+            )
         else:
-            services.summary_receive(summary=summary, actor=request.user, on=today(), text=form.cleaned_data["text"])
+            services.summary_receive(
+                summary=summary, actor=request.user, on=today(), text=form.cleaned_data["text"]
+            )
     except Refused as refusal:
         return _summary_page(request, summary, act_form=form, refused=_general(form, refusal), status=409)
     messages.success(request, "工作总结已退回" if action == "return" else "工作总结已接收")
@@ -204,6 +251,7 @@ def summary_file(request: HttpRequest, summary_id: int, fmt: str) -> HttpRespons
 
 # --- Acceptance --------------------------------------------------------------------------------------------
 
+
 def _require_supervisor(request: HttpRequest) -> None:
     if not user_is_supervisor(request.user):
         raise PermissionDenied
@@ -224,12 +272,24 @@ def _acceptance_page(request: HttpRequest, year: int, *, refused=None, status: i
         checks = [c for c in checks if c.result == result]
     elif result == "open":
         checks = [c for c in checks if not c.result]
-    return render(request, "evaluation/acceptance.html", {
-        "year": year, "years": _years(), "round": round_, "checks": checks, "counts": counts, "result": result,
-        "criteria": [(c, round_.max_scores.get(c.code)) for c in CRITERIA] if round_ else [],
-        "result_labels": {str(k): v for k, v in ACCEPTANCE_RESULT_LABELS.items()},
-        "refused": refused or [], "basis": ACCEPTANCE_BASIS, "scores_basis": acceptance_scores_basis(),
-    }, status=status)
+    return render(
+        request,
+        "evaluation/acceptance.html",
+        {
+            "year": year,
+            "years": _years(),
+            "round": round_,
+            "checks": checks,
+            "counts": counts,
+            "result": result,
+            "criteria": [(c, round_.max_scores.get(c.code)) for c in CRITERIA] if round_ else [],
+            "result_labels": {str(k): v for k, v in ACCEPTANCE_RESULT_LABELS.items()},
+            "refused": refused or [],
+            "basis": ACCEPTANCE_BASIS,
+            "scores_basis": acceptance_scores_basis(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -248,7 +308,9 @@ def acceptance_act(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "open":
-            services.acceptance_round_open(bureau=request.user.agency, year=year, actor=request.user, on=today())
+            services.acceptance_round_open(
+                bureau=request.user.agency, year=year, actor=request.user, on=today()
+            )
             messages.success(request, f"{year}年度验收已开始")
         elif action == "close":
             round_ = selectors.acceptance_round_get(bureau=request.user.agency, year=year)
@@ -276,28 +338,55 @@ def _check_form(check, data=None) -> forms.Form:
         if top is None:
             continue
         form.fields[f"score_{criterion.code}"] = forms.CharField(
-            label=f"{criterion.label}（满分{top}分）", required=False, max_length=8,
-            initial=check.scores.get(criterion.code, ""), help_text=criterion.description,
-            widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+            label=f"{criterion.label}（满分{top}分）",
+            required=False,
+            max_length=8,
+            initial=check.scores.get(criterion.code, ""),
+            help_text=criterion.description,
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        )
         form.fields[f"findings_{criterion.code}"] = forms.CharField(
-            label=f"{criterion.label}发现的问题", required=False, max_length=10000,
-            initial=check.findings.get(criterion.code, ""), help_text="扣分的须写明",
-            widget=forms.Textarea(attrs={"rows": 2}))
+            label=f"{criterion.label}发现的问题",
+            required=False,
+            max_length=10000,
+            initial=check.findings.get(criterion.code, ""),
+            help_text="扣分的须写明",
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
     return form
 
 
 def _check_page(request: HttpRequest, check, *, form=None, refused=None, status: int = 200) -> HttpResponse:
-    summary = selectors.summaries_for(viewer=request.user).filter(agency=check.agency, year=check.round.year).first()
+    summary = (
+        selectors.summaries_for(viewer=request.user)
+        .filter(agency=check.agency, year=check.round.year)
+        .first()
+    )
     editable = not check.result and not check.round.closed
-    rows = [(c, check.round.max_scores.get(c.code), check.scores.get(c.code), check.findings.get(c.code, ""))
-            for c in CRITERIA if c.code in check.round.max_scores]
-    return render(request, "evaluation/acceptance_check.html", {
-        "check": check, "round": check.round, "form": (form or _check_form(check)) if editable else None,
-        "rows": rows, "summary": summary,
-        "figures": _linked(summary.figures, year=summary.year, agency_id=summary.agency_id) if summary else [],
-        "result_label": ACCEPTANCE_RESULT_LABELS[AcceptanceResult(check.result)] if check.result else "",
-        "refused": refused or [], "basis": ACCEPTANCE_BASIS, "scores_basis": acceptance_scores_basis(),
-    }, status=status)
+    rows = [
+        (c, check.round.max_scores.get(c.code), check.scores.get(c.code), check.findings.get(c.code, ""))
+        for c in CRITERIA
+        if c.code in check.round.max_scores
+    ]
+    return render(
+        request,
+        "evaluation/acceptance_check.html",
+        {
+            "check": check,
+            "round": check.round,
+            "form": (form or _check_form(check)) if editable else None,
+            "rows": rows,
+            "summary": summary,
+            "figures": _linked(summary.figures, year=summary.year, agency_id=summary.agency_id)
+            if summary
+            else [],
+            "result_label": ACCEPTANCE_RESULT_LABELS[AcceptanceResult(check.result)] if check.result else "",
+            "refused": refused or [],
+            "basis": ACCEPTANCE_BASIS,
+            "scores_basis": acceptance_scores_basis(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -314,9 +403,13 @@ def acceptance_check(request: HttpRequest, check_id: int) -> HttpResponse:
     conclude = request.POST.get("action") == "conclude"
     try:
         services.acceptance_check_score(
-            check=check, actor=request.user, on=today(), conclude=conclude,
+            check=check,
+            actor=request.user,
+            on=today(),
+            conclude=conclude,
             scores={c.code: data.get(f"score_{c.code}", "") for c in CRITERIA},
-            findings={c.code: data.get(f"findings_{c.code}", "") for c in CRITERIA})
+            findings={c.code: data.get(f"findings_{c.code}", "") for c in CRITERIA},
+        )
     except Refused as refusal:
         return _check_page(request, check, form=form, refused=_general(form, refusal), status=409)
     messages.success(request, "验收结论已作出" if conclude else "评分已保存")
@@ -324,6 +417,7 @@ def acceptance_check(request: HttpRequest, check_id: int) -> HttpResponse:
 
 
 # --- The work report ----------------------------------------------------------------------------------------
+
 
 def _work_report_page(request: HttpRequest, year: int, *, form=None, refused=None, status: int = 200):
     bureau = request.user.agency
@@ -333,18 +427,42 @@ def _work_report_page(request: HttpRequest, year: int, *, form=None, refused=Non
         figures = report.figures
     else:
         agency_ids = [a.pk for a in services.county_agencies(bureau=bureau)]
-        figures = county_year_figures(bureau_id=bureau.pk, round_id=round_.pk if round_ else None,
-                                      agency_ids=agency_ids, year=year, today=today())
+        figures = county_year_figures(
+            bureau_id=bureau.pk,
+            round_id=round_.pk if round_ else None,
+            agency_ids=agency_ids,
+            year=year,
+            today=today(),
+        )
     editable = report is not None and report.submitted_on is None
-    return render(request, "evaluation/work_report.html", {
-        "year": year, "years": _years(), "report": report, "round": round_,
-        "figures": _linked(figures, year=year, agency_id=None),
-        "form": (form or _sections_form(WORK_REPORT_SECTION_LABELS, initial=report.sections,
-                                        required_note="报送时必填")) if editable else None,
-        "sections": [(label, report.sections.get(str(key), "")) for key, label in WORK_REPORT_SECTION_LABELS.items()]
-        if report else [],
-        "refused": refused or [], "basis": WORK_REPORT_BASIS,
-    }, status=status)
+    return render(
+        request,
+        "evaluation/work_report.html",
+        {
+            "year": year,
+            "years": _years(),
+            "report": report,
+            "round": round_,
+            "figures": _linked(figures, year=year, agency_id=None),
+            "form": (
+                form
+                or _sections_form(
+                    WORK_REPORT_SECTION_LABELS, initial=report.sections, required_note="报送时必填"
+                )
+            )
+            if editable
+            else None,
+            "sections": [
+                (label, report.sections.get(str(key), ""))
+                for key, label in WORK_REPORT_SECTION_LABELS.items()
+            ]
+            if report
+            else [],
+            "refused": refused or [],
+            "basis": WORK_REPORT_BASIS,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -374,11 +492,18 @@ def work_report_act(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 return _work_report_page(request, year, form=form, status=400)
             if action == "submit":
-                services.work_report_submit(report=report, actor=request.user, on=today(), sections=form.cleaned_data)
+                services.work_report_submit(
+                    report=report, actor=request.user, on=today(), sections=form.cleaned_data
+                )
                 done = "工作报告已报送旗人民政府"
             else:
-                services.work_report_save(bureau=request.user.agency, year=year, actor=request.user, on=today(),
-                                          sections=form.cleaned_data)
+                services.work_report_save(
+                    bureau=request.user.agency,
+                    year=year,
+                    actor=request.user,
+                    on=today(),
+                    sections=form.cleaned_data,
+                )
                 done = "已保存，数据已按目前的记录更新"
         else:
             return _work_report_page(request, year, status=400)
@@ -407,6 +532,7 @@ def work_report_file(request: HttpRequest, fmt: str) -> HttpResponse:
 
 # --- The records behind a figure ---------------------------------------------------------------------------
 
+
 @login_required
 @require_safe
 def closing_records(request: HttpRequest) -> HttpResponse:
@@ -418,12 +544,27 @@ def closing_records(request: HttpRequest) -> HttpResponse:
     except ValueError:
         agency_id = None
     year = _year(request)
-    rows = selectors.closing_figure_rows(viewer=request.user, key=key, year=year, agency_id=agency_id) if label else None
+    rows = (
+        selectors.closing_figure_rows(viewer=request.user, key=key, year=year, agency_id=agency_id)
+        if label
+        else None
+    )
     if rows is None:
-        return render(request, "evaluation/closing_records.html", {"label": None, "rows": None, "year": year},
-                      status=404)
-    return render(request, "evaluation/closing_records.html", {
-        "label": label, "rows": rows, "year": year, "kind": key.split(".")[0],
-        "result_labels": {str(k): v for k, v in ACCEPTANCE_RESULT_LABELS.items()},
-        "supervisor": user_is_supervisor(request.user),
-    })
+        return render(
+            request,
+            "evaluation/closing_records.html",
+            {"label": None, "rows": None, "year": year},
+            status=404,
+        )
+    return render(
+        request,
+        "evaluation/closing_records.html",
+        {
+            "label": label,
+            "rows": rows,
+            "year": year,
+            "kind": key.split(".")[0],
+            "result_labels": {str(k): v for k, v in ACCEPTANCE_RESULT_LABELS.items()},
+            "supervisor": user_is_supervisor(request.user),
+        },
+    )

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from sanxiang.evaluation import closing_views, document_views, indicator_views, report_views, training_views, views
+from sanxiang.evaluation import (
+    closing_views,
+    document_views,
+    indicator_views,
+    report_views,
+    training_views,
+    views,
+)
 
 app_name = "evaluation"
 
