@@ -123,7 +123,7 @@ def records_agency_ids(*, viewer: User, agency_id: int | None) -> list[int] | No
     elif user_is_supervisor(viewer):
         ids = list(
             Agency.objects.filter(
-                region_code=viewer.agency.region_code, is_judicial_bureau=False
+                region_code=viewer.agency.region_code, is_judicial_bureau=False, status=AgencyStatus.ACTIVE
             ).values_list("pk", flat=True)
         )
     elif viewer.is_authenticated and viewer.role in AGENCY_ROLES and viewer.agency_id is not None:
