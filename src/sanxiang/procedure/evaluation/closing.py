@@ -36,7 +36,7 @@ from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
 PLAN = "《乌审旗推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度实施方案》"
 SUMMARY_DUE = "evaluation.summary_due"
 SUMMARY_DRAFT = "evaluation.summary_draft"
-ACCEPTANCE_MAX_SCORES = "evaluation.acceptance.max_scores"
+ACCEPTANCE_MAX_SCORE = "evaluation.acceptance.max_score"  # .<criterion>
 ACCEPTANCE_PASS_SCORE = "evaluation.acceptance.pass_score"
 
 SUMMARY_BASIS = f"{PLAN}三（三）1（总结评估：形成工作总结，报旗司法局）"
@@ -214,9 +214,15 @@ ACCEPTANCE_RESULT_LABELS = {AcceptanceResult.PASSED: "通过", AcceptanceResult.
 
 
 def acceptance_max_scores(*, on: dt.date, parameters: ParameterSet | None = None) -> dict[str, Decimal]:
-    """The maximum score of each criterion in force on `on`, in the criteria's order."""
-    values = (parameters or parameters_default()).value(ACCEPTANCE_MAX_SCORES, on=on)
-    return {c.code: Decimal(str(values[c.code])) for c in CRITERIA if c.code in values}
+    """The maximum score of each criterion in force on `on`, in the criteria's order (a criterion
+    without a score in force is left out)."""
+    parameters = parameters or parameters_default()
+    scores = {}
+    for criterion in CRITERIA:
+        name = f"{ACCEPTANCE_MAX_SCORE}.{criterion.code}"
+        if name in parameters:
+            scores[criterion.code] = Decimal(str(parameters.value(name, on=on)))
+    return scores
 
 
 def acceptance_pass_score(*, on: dt.date, parameters: ParameterSet | None = None) -> Decimal:
@@ -224,7 +230,7 @@ def acceptance_pass_score(*, on: dt.date, parameters: ParameterSet | None = None
 
 
 def acceptance_scores_basis(parameters: ParameterSet | None = None) -> str:
-    return (parameters or parameters_default())[ACCEPTANCE_MAX_SCORES].reference
+    return (parameters or parameters_default())[f"{ACCEPTANCE_MAX_SCORE}.{CRITERIA[0].code}"].reference
 
 
 def points_text(value: Decimal) -> str:
