@@ -16,11 +16,20 @@ from tests.e2e.support import login, scroll_width
 from tests.evaluation.report_support import county_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)"),
+]
 
 D = dt.date
-FULL = {"documents": "15", "training": "15", "publicity": "20", "recording": "20", "review": "20",
-        "reporting": "10"}
+FULL = {
+    "documents": "15",
+    "training": "15",
+    "publicity": "20",
+    "recording": "20",
+    "review": "20",
+    "reporting": "10",
+}
 
 
 def no_sideways_scroll(page) -> bool:
@@ -45,7 +54,12 @@ def test_summary_acceptance_and_work_report_on_a_phone(browser_page, live_server
     page.locator("[data-testid=summary-row] a", has_text="2026年").click()
     page.wait_for_selector("[data-testid=sections-form]")
     assert no_sideways_scroll(page)
-    for name, text in (("work", "全面推行。"), ("results", "公示按期。"), ("problems", "无"), ("next", "继续培训。")):
+    for name, text in (
+        ("work", "全面推行。"),
+        ("results", "公示按期。"),
+        ("problems", "无"),
+        ("next", "继续培训。"),
+    ):
         page.fill(f"textarea[name={name}]", text)
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.click("[data-testid=submit]")
@@ -85,8 +99,9 @@ def test_summary_acceptance_and_work_report_on_a_phone(browser_page, live_server
     assert "通过" in page.inner_text("[data-testid=check-result]")
     assert no_sideways_scroll(page)
     for check in AcceptanceCheck.objects.filter(result=""):
-        acceptance_check_score(check=check, actor=county.first, on=D(2026, 11, 21), scores=FULL, findings={},
-                               conclude=True)
+        acceptance_check_score(
+            check=check, actor=county.first, on=D(2026, 11, 21), scores=FULL, findings={}, conclude=True
+        )
     page.goto(f"{live_server.url}/staff/evaluation/acceptance/?year=2026")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-testid=close-round]")
@@ -105,6 +120,8 @@ def test_summary_acceptance_and_work_report_on_a_phone(browser_page, live_server
     assert WorkReport.objects.get(year=2026).submitted_on == D(2026, 11, 20)
     page.locator("[data-testid=figure-row][data-key='acceptance.passed'] a").click()
     page.wait_for_selector("[data-testid=closing-records]")
-    assert page.locator("[data-testid=closing-record]").count() == AcceptanceCheck.objects.filter(
-        result="passed").count()
+    assert (
+        page.locator("[data-testid=closing-record]").count()
+        == AcceptanceCheck.objects.filter(result="passed").count()
+    )
     assert no_sideways_scroll(page)

@@ -116,3 +116,24 @@ def work_report_document(*, report: WorkReport) -> RenderedDocument:
         .order_by("agency__name", "pk")
     )
     return closing_render(work_report_context(report=report, checks=checks))
+
+
+def sections_unprintable(
+    *, summary: AnnualSummary | None = None, report: WorkReport | None = None, sections: dict[str, str]
+) -> list[str]:
+    """Characters of the sections about to be submitted that the document font cannot print."""
+    from dataclasses import replace
+
+    from sanxiang.documents.closing import closing_layout
+    from sanxiang.documents.pdf import characters_unprintable
+
+    if summary is not None:
+        context = summary_context(summary=summary)
+        labels = SUMMARY_SECTION_LABELS
+    else:
+        context = work_report_context(report=report, checks=[])
+        labels = WORK_REPORT_SECTION_LABELS
+    context = replace(
+        context, sections=tuple((label, sections.get(str(key), "")) for key, label in labels.items())
+    )
+    return characters_unprintable(closing_layout(context))

@@ -19,6 +19,7 @@ import hashlib
 from django.db import IntegrityError, transaction
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.evaluation.closing_documents import sections_unprintable
 from sanxiang.evaluation.closing_figures import agency_year_figures, county_year_figures
 from sanxiang.evaluation.models import (
     AcceptanceCheck,
@@ -60,7 +61,7 @@ from sanxiang.procedure.evaluation.reports import (
     report_submitted_late,
     return_violations,
 )
-from sanxiang.procedure.violations import PLATFORM_PREFIX, Refused, Violation
+from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Refused, Violation
 from sanxiang.registry.models import Agency, AgencyStatus
 
 ROUND_OPEN_BASIS = f"{PLATFORM_PREFIX}：每个司法局每年组织一轮验收"
@@ -77,6 +78,18 @@ def _is_supervisor_of(user: User, bureau_id: int | None) -> bool:
         and bureau_id is not None
         and user.agency_id == bureau_id
     )
+
+
+def _unprintable(characters: list[str]) -> list[Violation]:
+    if not characters:
+        return []
+    return [
+        Violation(
+            "closing.unprintable",
+            f"内容中有无法打印的字符：{'、'.join(characters)}，请改用其他写法",
+            FORM_BASIS,
+        )
+    ]
 
 
 def county_agencies(*, bureau: Agency) -> list[Agency]:
@@ -229,9 +242,9 @@ def summary_submit(
     """报送 (or 重新报送): the sections as written and the year's figures as they stand today, frozen."""
     summary = _summary_locked(summary)
     cleaned = _sections_clean(summary.sections if sections is None else sections, SUMMARY_SECTION_LABELS)
-    _summary_refuse(
-        summary, ReportAction.SUBMIT, actor, summary_sections_violations(sections=cleaned, submitting=True)
-    )
+    problems = summary_sections_violations(sections=cleaned, submitting=True)
+    problems += _unprintable(sections_unprintable(summary=summary, sections=cleaned))
+    _summary_refuse(summary, ReportAction.SUBMIT, actor, problems)
     figures = agency_year_figures(agency_ids=[summary.agency_id], year=summary.year, today=on)[
         summary.agency_id
     ]
@@ -488,6 +501,7 @@ def work_report_submit(
         sections=cleaned,
         submitting=True,
     )
+    violations += _unprintable(sections_unprintable(report=report, sections=cleaned))
     if violations:
         raise Refused(violations)
     report.figures = _work_report_figures(report.round, on)
