@@ -162,6 +162,8 @@ def test_the_bureau_runs_the_acceptance_and_sends_the_work_report(on):
     assert report.submitted_on == D(2026, 11, 20)
     page = supervisor.get(report_url).content.decode()
     assert "已于2026-11-20报送旗人民政府" in page and 'data-testid="sections-form"' not in page
+    # Each agency's result opens its checklist.
+    assert reverse("evaluation:acceptance_check", args=[check.pk]) in page
     # The acceptance figure opens the checklists it counts.
     records = supervisor.get(reverse("evaluation:closing_records") + "?key=acceptance.failed&year=2026")
     assert records.content.decode().count('data-testid="closing-record"') == (

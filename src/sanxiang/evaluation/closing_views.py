@@ -458,6 +458,7 @@ def _work_report_page(request: HttpRequest, year: int, *, form=None, refused=Non
             ]
             if report
             else [],
+            "checks": selectors.round_checks(round_=round_) if round_ else [],
             "refused": refused or [],
             "basis": WORK_REPORT_BASIS,
         },
