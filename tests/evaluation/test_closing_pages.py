@@ -164,6 +164,14 @@ def test_the_bureau_runs_the_acceptance_and_sends_the_work_report(on):
     assert "已于2026-11-20报送旗人民政府" in page and 'data-testid="sections-form"' not in page
     # Each agency's result opens its checklist.
     assert reverse("evaluation:acceptance_check", args=[check.pk]) in page
+    # The agency reads its result and the findings on its summary's page, once the round is over.
+    mine = AnnualSummary.objects.get(agency=county.agency, year=2026)
+    result = head.get(reverse("evaluation:summary_detail", args=[mine.pk])).content.decode()
+    assert (
+        'data-testid="acceptance-result"' in result
+        and "总分92分" in result
+        and "执法全过程记录：记录仪不足" in result
+    )
     # The acceptance figure opens the checklists it counts.
     records = supervisor.get(reverse("evaluation:closing_records") + "?key=acceptance.failed&year=2026")
     assert records.content.decode().count('data-testid="closing-record"') == (

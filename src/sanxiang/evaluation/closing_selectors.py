@@ -111,6 +111,17 @@ def check_get(*, viewer: User, check_id: int) -> AcceptanceCheck:
     return check
 
 
+def check_concluded(*, agency_id: int, year: int) -> AcceptanceCheck | None:
+    """The agency's checklist of `year` once the round is over (what the agency reads of its
+    acceptance: scores, findings, result)."""
+    return (
+        AcceptanceCheck.objects.filter(agency_id=agency_id, round__year=year, round__closed_on__isnull=False)
+        .select_related("round")
+        .order_by("-round_id")
+        .first()
+    )
+
+
 def work_report_get(*, bureau: Agency, year: int) -> WorkReport | None:
     return WorkReport.objects.filter(bureau=bureau, year=year).select_related("round", "submitted_by").first()
 

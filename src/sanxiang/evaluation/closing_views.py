@@ -171,11 +171,21 @@ def _summary_page(
             "act_form": act_form or ActForm(),
             "figures": _linked(summary.figures, year=summary.year, agency_id=summary.agency_id),
             "steps": selectors.summary_steps(summary=summary),
+            **_check_context(summary),
             "refused": refused or [],
             "due_basis": summary_due_basis(),
         },
         status=status,
     )
+
+
+def _check_context(summary) -> dict:
+    """The agency's acceptance result of the summary's year, once the round is over."""
+    check = selectors.check_concluded(agency_id=summary.agency_id, year=summary.year)
+    findings = [
+        (c.label, check.findings.get(c.code)) for c in CRITERIA if check and check.findings.get(c.code)
+    ]
+    return {"check": check, "check_findings": findings}
 
 
 class ActForm(forms.Form):
