@@ -192,6 +192,7 @@ def test_the_lists_cost_the_same_queries_for_two_or_twelve_agencies(on):
         reverse("evaluation:summary_list") + "?year=2026",
         reverse("evaluation:acceptance") + "?year=2026",
         reverse("evaluation:closing_records") + "?key=summaries.all&year=2026",
+        reverse("evaluation:work_report") + "?year=2026",  # the county's figures, computed live
     ]
 
     def counts() -> list[int]:
