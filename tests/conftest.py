@@ -24,6 +24,7 @@ SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
         # the demo on 2026-11-26
         "tests/cases/test_demo_cases.py",
         "tests/demo/test_grow.py",
+        "tests/publication/test_annual_statistics_demo.py",
         # the demo on the day before today, with its year of supervision
         "tests/demo/test_demo_supervision.py",
         "tests/web/test_crawl_client.py",
@@ -105,14 +106,22 @@ def _skip_on_postgresql_what_reaches_no_database(items) -> None:
     database mark or a database fixture cannot query either (pytest-django blocks it), so its second
     run would repeat the first: the law as code, the documents, the Merkle vectors, the verifier. On
     PostgreSQL those are skipped, unless their module starts processes or reads DATABASE_URL (the
-    backups, the commands)."""
+    backups, the commands). Browser tests, and tests marked `engine_independent`, are skipped there too."""
     import os
 
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         return
     skip = pytest.mark.skip(reason="reaches no database: run on SQLite only, where it already ran")
+    same = pytest.mark.skip(reason="the same on both engines: run on SQLite only, where it already ran")
     sources: dict[str, bool] = {}
     for item in items:
+        # A browser test checks what the browser is given and does (layout at phone size, scripts,
+        # dialogs, focus); the server code it drives is tested through Django's client on both
+        # engines, every page of every demo role included (tests/web/test_crawl_client.py).
+        # A test marked `engine_independent` runs its own processes on its own SQLite data folder.
+        if "e2e" in item.keywords or item.get_closest_marker("engine_independent") is not None:
+            item.add_marker(same)
+            continue
         if item.get_closest_marker("django_db") is not None or _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             continue
         path = str(item.path)

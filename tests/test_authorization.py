@@ -232,6 +232,11 @@ URL_MATRIX = {
     "evaluation:indicator_records": (None, "review_supervision"),
     "evaluation:indicator_trend": (None, "review_supervision"),
     "evaluation:indicators_xlsx": (None, "review_supervision"),
+    # issue 15, item 3: the plan's targets (an agency head reads their own agency; the bureau defines the campaign)
+    "evaluation:targets": (None, "review_supervision"),
+    "evaluation:target_agency": ("agency", "proposal_read"),
+    "evaluation:target_records": ("agency", "proposal_read"),
+    "evaluation:target_campaign_new": (None, "supervisor"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py

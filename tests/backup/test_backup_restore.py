@@ -48,6 +48,7 @@ def manifest_of(archive: Path) -> dict:
         return json.load(tar.extractfile("manifest.json"))
 
 
+@pytest.mark.engine_independent
 def test_round_trip_on_sqlite_brings_back_database_files_and_keys(source, tmp_path):
     env = env_for(source)
     published = tmp_path / "published.txt"
@@ -85,6 +86,7 @@ def test_round_trip_on_sqlite_brings_back_database_files_and_keys(source, tmp_pa
     assert again.returncode == 0 and OK in again.stdout, again.stdout
 
 
+@pytest.mark.engine_independent
 def test_restore_refuses_a_damaged_archive_or_a_used_folder_and_writes_nothing(source, tmp_path):
     archive = tmp_path / "backup.tar"
     assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
@@ -108,6 +110,7 @@ def test_restore_refuses_a_damaged_archive_or_a_used_folder_and_writes_nothing(s
     assert "不为空" in into_used.stderr
 
 
+@pytest.mark.engine_independent
 def test_backup_older_than_a_published_checkpoint_is_refused_then_recorded_with_accept_fork(source, tmp_path):
     env = env_for(source)
     archive = tmp_path / "backup.tar"
@@ -192,7 +195,9 @@ def _wait_for(path: Path, at_least: int) -> int:
     raise AssertionError(f"the writer did not reach {at_least} writes")
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+@pytest.mark.parametrize(
+    "engine", [pytest.param("sqlite", marks=pytest.mark.engine_independent), "postgresql"]
+)
 def test_backup_taken_while_another_process_writes_restores_consistent(engine, source, tmp_path, request):
     """On PostgreSQL this is also the round trip (one migrate-heavy test instead of two): into a
     fresh database, files and keys back, sequences past the restored rows, a second restore
@@ -264,6 +269,7 @@ def test_backup_taken_while_another_process_writes_restores_consistent(engine, s
     assert "备份与已公布的检查点不一致" in refused.stderr
 
 
+@pytest.mark.engine_independent
 def test_backup_inconsistent_with_a_published_checkpoint_it_reaches_is_refused_then_recorded(
     source, tmp_path
 ):

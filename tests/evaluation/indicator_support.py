@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.cases.models import Case, CaseDeadline, IssuedDocument
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, IssuedDocument
 from sanxiang.cases.services import case_create
 from sanxiang.evaluation.indicators import period_month
+from sanxiang.evaluation.models import TrainingAttendance, TrainingSession
 from sanxiang.evidence.models import EvidenceRecord, StoredFile
 from sanxiang.publication.models import PublicAgency, Publication, PublicationDraft
 from sanxiang.registry.models import Agency
@@ -41,6 +42,8 @@ EXPECTED_A = {
     "certificate_rate": (2, 3),
     "rectification_on_time": (1, 2),
     "deadlines_overdue": (2, 4),
+    "training_compliance": (1, 3),
+    "challenge_correction_rate": (2, 4),
 }
 EXPECTED_B = {
     "publication_timely": (1, 1),
@@ -51,6 +54,8 @@ EXPECTED_B = {
     "certificate_rate": (1, 1),
     "rectification_on_time": (0, 0),
     "deadlines_overdue": (0, 1),
+    "training_compliance": (1, 1),
+    "challenge_correction_rate": (1, 1),
 }
 
 
@@ -161,6 +166,19 @@ def officer_with_certificate(agency: Agency, *, valid_to: dt.date | None, status
     return officer
 
 
+def training_make(organiser: Agency, user: User, officer, *, on: dt.date, hours: str) -> TrainingAttendance:
+    session = TrainingSession.objects.create(organiser=organiser, kind="three_systems", topic="三项制度培训",
+                                             held_on=on, hours=hours, recorded_by=user)
+    return TrainingAttendance.objects.create(session=session, officer=officer, agency=officer.agency, hours=hours,
+                                             source="marked", recorded_by=user)
+
+
+def challenge_make(case: Case, position: int, *, kind: str = "reconsideration", ended: dt.date | None,
+                   result: str = "") -> CaseChallenge:
+    return CaseChallenge.objects.create(case=case, position=position, kind=kind, started_on=D(2025, 12, 1),
+                                        ended_on=ended, result=result)
+
+
 def county_make() -> County:
     bureau = agency_make(name="测试旗司法局", is_judicial_bureau=True)
     a, b = agency_make(name="甲局"), agency_make(name="乙局")
@@ -200,11 +218,33 @@ def _records(agency: Agency, bureau: Agency, user: User, *, full: bool) -> None:
     if full:
         filing_make(agency, bureau, decided=D(2026, 3, 5), filed=D(2026, 3, 30), due=D(2026, 3, 26))
     # certificate_rate at 31 March: valid, valid, expired in February; transferred (not counted)
-    officer_with_certificate(agency, valid_to=D(2027, 1, 1))
+    first = officer_with_certificate(agency, valid_to=D(2027, 1, 1))
+    # training_compliance at 31 March (40 hours a year): 24 + 16 hours by then; the others short
+    training_make(bureau, user, first, on=D(2026, 1, 20), hours="24")
+    training_make(agency, user, first, on=D(2026, 3, 31), hours="16")
+    # challenge_correction_rate: a decision revoked in March
+    challenge_make(_case(agency), 0, ended=D(2026, 3, 10), result="revoked" if full else "illegal")
     if full:
-        officer_with_certificate(agency, valid_to=D(2028, 1, 1))
-        officer_with_certificate(agency, valid_to=D(2026, 2, 1))
-        officer_with_certificate(agency, valid_to=None, status="transferred")
+        second = officer_with_certificate(agency, valid_to=D(2028, 1, 1))
+        third = officer_with_certificate(agency, valid_to=D(2026, 2, 1))
+        gone = officer_with_certificate(agency, valid_to=None, status="transferred")
+        training_make(agency, user, second, on=D(2026, 2, 3), hours="38")  # short by 2 at 31 March
+        training_make(agency, user, second, on=D(2026, 4, 2), hours="8")  # after the period
+        training_make(agency, user, third, on=D(2025, 12, 30), hours="60")  # the year before
+        training_make(agency, user, gone, on=D(2026, 1, 5), hours="60")  # no longer serving
+        # upheld by the court; corrected in February but upheld in March (the period's own ending
+        # counts); two endings in March, both correcting (one decision); still running; ended
+        # without a recorded result; April
+        challenge_make(_case(agency), 0, kind="litigation", ended=D(2026, 3, 12), result="upheld")
+        both = _case(agency)
+        challenge_make(both, 0, ended=D(2026, 2, 10), result="changed")
+        challenge_make(both, 1, kind="litigation", ended=D(2026, 3, 15), result="upheld")
+        twice = _case(agency)
+        challenge_make(twice, 0, ended=D(2026, 3, 3), result="changed")
+        challenge_make(twice, 1, kind="litigation", ended=D(2026, 3, 30), result="void")
+        challenge_make(_case(agency), 0, ended=None)
+        challenge_make(_case(agency), 0, ended=D(2026, 3, 20))
+        challenge_make(_case(agency), 0, ended=D(2026, 4, 1), result="revoked")
     # the rest only for A (and C, which must never show)
     if not full and agency.region_code == "150626":
         deadline_make(_case(agency), 0, due=D(2026, 3, 9), completed_on=D(2026, 3, 8), met=True)

@@ -19,7 +19,7 @@ from sanxiang.procedure.evaluation.reports import ReportMonth
 from tests.evaluation.report_support import case_on, county_make, draft
 from tests.factories import agency_make, user_make
 from tests.querycount import queries_without_ledger_writes
-from tests.supervision.support import desk_make, supervisor_user_make
+from tests.supervision.support import desk_make, read_grant_give, supervisor_user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_frozen_figures_beside_live_ones_and_each_figure_opens_its_records(on):
     page = supervisor.get(reverse("evaluation:report_detail", args=[mine.pk])).content.decode()
     assert 'data-testid="figures-differ"' in page and "有变化" in page
     records = supervisor.get(reverse("evaluation:report_figure", args=[mine.pk, "cases.registered"])).content.decode()
-    assert records.count('data-testid="figure-record"') == 2 and "补录的无照经营案" in records
+    assert records.count('data-testid="figure-record"') == 2 and late.number in records
     assert "月报报送时为1" in records
     # The supervisor reads the list; the case itself needs a read grant, so it is not linked.
     assert reverse("cases:case_detail", args=[late.pk]) not in records
@@ -223,3 +223,50 @@ def test_a_month_is_read_from_the_query_only_when_it_is_one():
     assert report_views._month_from_query("2026-09") == ReportMonth(2026, 9)
     for value in ("2026-13", "abc", "", None, "1900-01", "2026-09-01"):
         assert report_views._month_from_query(value) is None
+
+
+def test_a_figures_list_shows_a_cases_title_only_to_who_may_read_the_case(on):
+    """Review finding: a title may name a party. A supervisor without a read grant reads the case
+    number, its state and the day; under a read grant naming the case, its title too (and the link);
+    the agency's head every title."""
+    county = county_make()
+    granted = case_on(agency=county.agency, day=D(2026, 9, 3), title="张三销售过期食品案")
+    withheld = case_on(agency=county.agency, day=D(2026, 9, 4), title="李四无照经营案")
+    mine, _ = drafted(county)
+    on(D(2026, 10, 6))
+    url = reverse("evaluation:report_figure", args=[mine.pk, "cases.registered"])
+    supervisor = client_of(county.first)
+    page = supervisor.get(url).content.decode()
+    assert granted.number in page and withheld.number in page
+    assert "张三" not in page and "李四" not in page
+    assert page.count('data-testid="title-withheld"') == 2 and 'data-testid="titles-withheld"' in page
+    assert page.count('<td data-label="状态">案源登记</td>') == 2
+    assert reverse("cases:case_detail", args=[granted.pk]) not in page
+    read_grant_give(case=granted, user=county.first)
+    page = supervisor.get(url).content.decode()
+    assert "张三销售过期食品案" in page and "李四" not in page
+    assert reverse("cases:case_detail", args=[granted.pk]) in page
+    assert reverse("cases:case_detail", args=[withheld.pk]) not in page
+    head_page = client_of(county.head).get(url).content.decode()
+    assert "张三销售过期食品案" in head_page and "李四无照经营案" in head_page
+    assert 'data-testid="title-withheld"' not in head_page
+
+
+def test_a_figures_list_costs_the_same_queries_for_one_or_many_granted_cases(on):
+    county = county_make()
+    cases = [case_on(agency=county.agency, day=D(2026, 9, 3), title=f"案{n}") for n in range(2)]
+    mine, _ = drafted(county)
+    on(D(2026, 10, 6))
+    url = reverse("evaluation:report_figure", args=[mine.pk, "cases.registered"])
+    supervisor = client_of(county.first)
+    for case in cases:
+        read_grant_give(case=case, user=county.first)
+    supervisor.get(url)
+    with queries_without_ledger_writes() as few:
+        assert supervisor.get(url).status_code == 200
+    for n in range(6):
+        read_grant_give(case=case_on(agency=county.agency, day=D(2026, 9, 5), title=f"加{n}"), user=county.first)
+    with queries_without_ledger_writes() as many:
+        page = supervisor.get(url).content.decode()
+    assert page.count('data-testid="figure-record"') == 8 and 'data-testid="title-withheld"' not in page
+    assert many.count == few.count

@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.engine_independent  # its own SQLite file, whatever DATABASE_URL says
 def test_an_existing_ledger_becomes_the_default_ledger_unchanged(tmp_path):
     env = {
         **os.environ,

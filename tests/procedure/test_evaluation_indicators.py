@@ -55,9 +55,30 @@ def test_the_basis_cites_the_parameters_references():
 
 def test_the_later_indicators_have_their_place_and_no_figure():
     pending = {i.code for i in indicators_current(on=DAY, available=False)}
-    assert {"case_file_pass_rate", "training_compliance", "challenge_correction_rate"} <= pending
+    assert "case_file_pass_rate" in pending
     available = {i.code for i in indicators_current(on=DAY, available=True)}
+    assert {"training_compliance", "challenge_correction_rate"} <= available
     assert not pending & available
+
+
+def test_training_compliance_is_hooked_to_the_plan_and_the_unverified_hours():
+    training = indicator_current("training_compliance", on=DAY)
+    assert training.parameters == ("evaluation.training.required_hours_per_year",)
+    basis = training.basis_text()
+    assert "乌政办发〔2022〕115号" in basis and "40小时" in basis
+    assert training.higher_is_better and training.unit == Unit.PERCENT
+
+
+def test_the_correction_rate_cites_the_results_that_correct_a_decision():
+    correction = indicator_current("challenge_correction_rate", on=DAY)
+    basis = correction.basis_text()
+    # 复议法 第六十三至六十五、六十七条; 诉讼法 第七十、七十四、七十五、七十七条: changed, revoked,
+    # held unlawful or void. Upholding (复议法第六十八条, 诉讼法第六十九条) is no correction.
+    for article in ("《中华人民共和国行政复议法》第六十三条", "第六十四条", "第六十五条", "第六十七条",
+                    "《中华人民共和国行政诉讼法》第七十七条", "第七十条", "第七十四条", "第七十五条"):
+        assert article in basis, article
+    assert "第六十八条" not in basis and "第六十九条" not in basis
+    assert not correction.higher_is_better
 
 
 def test_a_new_version_keeps_the_old_one(monkeypatch):

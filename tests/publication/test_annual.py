@@ -35,7 +35,7 @@ from sanxiang.publication.annual import (
 from sanxiang.publication.models import AnnualReport, PublicAgency
 from sanxiang.registry import services
 from sanxiang.registry.models import Agency, AgencyStatus
-from tests.factories import agency_make, user_make
+from tests.factories import agency_make, id_number, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +62,19 @@ def act(kind: str, on: dt.date) -> dict:
     return facts_dump(InvestigativeAct(kind=kind, on=on, officer_ids=(1, 2), certificate_shown=True))
 
 
+def party_for(agency: Agency):
+    """The case's party: the specific object its inspections are of (an inspection without one
+    does not count, procedure.annual_counting.inspection_counts)."""
+    return services.party_create(
+        actor=None, agency=agency, kind="natural_person", name="刘当事", id_type="resident_id_card",
+        id_number=id_number(serial=next(_serial)), address="乌审旗嘎鲁图镇幸福小区3号楼",
+    )
+
+
 def case_with(agency: Agency, *, procedure: str = "ordinary", decided_on: dt.date | None = None,
-              outcome: str = "penalty", acts: tuple = (), preservations: tuple = ()) -> Case:
-    case = case_create(actor=None, agency=agency, title="测试案件", procedure=procedure)
+              outcome: str = "penalty", acts: tuple = (), preservations: tuple = (), party: bool = True) -> Case:
+    case = case_create(actor=None, agency=agency, title="测试案件", procedure=procedure,
+                       party=party_for(agency) if party else None)
     facts = dict(case.facts)
     if decided_on is not None:
         terms = PenaltyTerms(frozenset({"fine"}), fine_fen=100_000) if outcome == "penalty" else None

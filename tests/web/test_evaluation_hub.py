@@ -28,9 +28,9 @@ def _hub_links(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "bureau", "shown", "hidden"),
     [
-        (Role.SUPERVISOR, True, ("执法指标", "工作月报", "制度文件", "培训", "定时任务"), ()),
-        (Role.AGENCY_HEAD, False, ("执法指标", "工作月报", "制度文件", "培训"), ("定时任务",)),
-        (Role.OFFICER, False, ("工作月报", "制度文件", "培训"), ("执法指标", "定时任务")),
+        (Role.SUPERVISOR, True, ("执法指标", "工作月报", "制度文件", "培训", "年度执法数据", "定时任务"), ()),
+        (Role.AGENCY_HEAD, False, ("执法指标", "工作月报", "制度文件", "培训", "年度执法数据"), ("定时任务",)),
+        (Role.OFFICER, False, ("工作月报", "制度文件", "培训", "年度执法数据"), ("执法指标", "定时任务")),
     ],
 )
 def test_one_entry_leads_to_the_pages_the_user_may_open(client, role, bureau, shown, hidden):
@@ -38,7 +38,7 @@ def test_one_entry_leads_to_the_pages_the_user_may_open(client, role, bureau, sh
     client.force_login(user_make(role=role, agency=agency))
     nav = _nav(client.get(reverse("web:home")).content.decode())
     assert f'href="{HUB}"' in nav and "考核评估" in nav
-    for label in ("执法指标", "工作月报", "制度文件", "定时任务"):
+    for label in ("执法指标", "工作月报", "制度文件", "年度执法数据", "定时任务"):
         assert label not in nav, label
 
     html = client.get(HUB).content.decode()
@@ -53,3 +53,11 @@ def test_one_entry_leads_to_the_pages_the_user_may_open(client, role, bureau, sh
     # a page of the assessment app marks the hub's entry as the current one
     page = client.get(links[0]).content.decode()
     assert f'href="{HUB}" aria-current="page"' in _nav(page)
+
+
+def test_the_annual_statistics_page_is_under_the_hubs_entry(client):
+    agency = agency_make(name="乌审旗市场监督管理局")
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=agency))
+    page = client.get(reverse("publication:annual")).content.decode()
+    assert f'href="{HUB}" aria-current="page"' in _nav(page)
+    assert 'href="/staff/evaluation-overview/"' in _nav(page) and "年度执法数据" not in _nav(page)

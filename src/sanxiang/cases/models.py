@@ -207,6 +207,30 @@ class CaseDeadline(models.Model):
         return f"{self.case_id} {self.code} {self.due}"
 
 
+class CaseChallenge(models.Model):
+    """One 行政复议 or 行政诉讼 against a case's decision, as the case's facts record it
+    (`PenaltyCaseSnapshot.challenges`), stored by the case projection (`cases.projection`) in the
+    transaction of every change of a case that has one, so that the correction indicator counts them
+    in SQL. Never written by anything else."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="challenge_rows")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("类别"), max_length=20)  # reconsideration | litigation
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("终结日期"), null=True, blank=True)
+    result = models.CharField(_("结果"), max_length=20, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("行政复议、行政诉讼")
+        verbose_name_plural = _("行政复议、行政诉讼")
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="cases_challenge_position_unique")]
+        indexes = [models.Index(fields=["ended_on"], name="cases_challenge_ended")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.started_on}"
+
+
 class CaseSearch(models.Model):
     """The grams of what the case list searches (the case's number, its title, its party's name),
     for the index of `cases.search`: stored by the case projection's refresh in the transaction of

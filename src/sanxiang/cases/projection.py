@@ -2,7 +2,8 @@
 
 Each case's deadlines are stored as the phases its procedure gives (`CaseDeadline`, one row per
 `procedure.penalty.deadlines.DeadlinePhase`), with the roles whose steps its state offers
-(`CaseProjection.roles_next`). Nothing stored depends on the day but the due-soon alert's number of days
+(`CaseProjection.roles_next`) and the 复议 and 诉讼 its facts record (`CaseChallenge`, for the
+correction indicator). Nothing stored depends on the day but the due-soon alert's number of days
 (the parameter in force on the day of the refresh): the day's state (running, due soon, overdue,
 met) is computed from the stored dates, in SQL by the lists (`selectors.deadline_rows_open`) and
 in Python by `deadline_on`, with the same answer as the engine's.
@@ -40,7 +41,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from sanxiang.calendar.selectors import working_day_calendar_current
-from sanxiang.cases.models import Case, CaseDeadline, CaseProjection
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, CaseProjection
 from sanxiang.cases.search import case_search_refresh
 from sanxiang.cases.selectors import case_snapshot_build
 from sanxiang.procedure.calendar import WorkingDayCalendar
@@ -226,7 +227,8 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
-            for case in _cases(chunk):
+            cases = list(_cases(chunk))
+            for case in cases:
                 computed = case_phases_computed(case, on=on, calendar=calendar, snapshot=(snapshots or {}).get(case.pk))
                 rows += case_rows(case.pk, computed)
                 summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case),
@@ -235,10 +237,40 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             CaseProjection.objects.filter(case_id__in=chunk).delete()
             CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
+            case_challenges_store(cases=cases)
             # The case list's search grams (number, title, party's name) follow the same writes.
             case_search_refresh(case_ids=chunk)
             written += len(rows)
     return written
+
+
+def challenge_rows(case: Case) -> list[CaseChallenge]:
+    """The case's 复议 and 诉讼 as its facts record them (none for a procedure that records none)."""
+    rows = []
+    for position, challenge in enumerate((case.facts or {}).get("challenges") or []):
+        rows.append(CaseChallenge(
+            case_id=case.pk, position=position, kind=challenge["kind"],
+            started_on=dt.date.fromisoformat(challenge["started_on"]),
+            ended_on=dt.date.fromisoformat(challenge["ended_on"]) if challenge.get("ended_on") else None,
+            result=challenge.get("result") or "",
+        ))
+    return rows
+
+
+def _challenge_key(row: CaseChallenge) -> tuple:
+    return (row.position, row.kind, row.started_on, row.ended_on, row.result)
+
+
+def case_challenges_store(*, cases: list[Case]) -> int:
+    """Store the challenge rows of the cases that record a challenge (a challenge is never removed
+    from the facts: a case without one has no rows, and costs no query)."""
+    with_challenges = [c for c in cases if (c.facts or {}).get("challenges")]
+    if not with_challenges:
+        return 0
+    rows = [row for case in with_challenges for row in challenge_rows(case)]
+    CaseChallenge.objects.filter(case_id__in=[c.pk for c in with_challenges]).delete()
+    CaseChallenge.objects.bulk_create(rows, batch_size=CHUNK)
+    return len(rows)
 
 
 def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None,
@@ -319,7 +351,13 @@ def case_projection_check(*, on: dt.date | None = None, case_ids: Iterable[int] 
         for row in CaseDeadline.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
             stored.setdefault(row.case_id, []).append(row)
         projections = {p.case_id: p for p in CaseProjection.objects.filter(case_id__in=chunk)}
+        challenges: dict[int, list[tuple]] = {}
+        for row in CaseChallenge.objects.filter(case_id__in=chunk).order_by("case_id", "position"):
+            challenges.setdefault(row.case_id, []).append(_challenge_key(row))
         for case in _cases(chunk):
+            expected_challenges = [_challenge_key(row) for row in challenge_rows(case)]
+            if challenges.get(case.pk, []) != expected_challenges:
+                lines.append(f"案件{case.number}：行政复议、行政诉讼的存储记录与案件事实不一致")
             rows = stored.get(case.pk, [])
             computed = case_phases_computed(case, on=on, calendar=calendar)
             expected = case_rows(case.pk, computed)

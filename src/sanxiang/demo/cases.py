@@ -240,8 +240,8 @@ def _ordinary(story: _Story, start: dt.date, today: dt.date, index: int) -> None
     if plan.stop == "investigating":
         # One case shows a 现场检查笔录 too; the others keep to the questioning (each document
         # is rendered, and the demo is loaded by tests).
-        s.step("record_inspection", day, **act, place="当事人经营场所", findings="现场查见涉案商品，已拍照取证。",
-               present_person=speaker)
+        s.record("record_inspection", day, **act, place="当事人经营场所", findings="现场查见涉案商品，已拍照取证。",
+                 present_person=speaker)
         return
     s.step("record_inquiry", day, **act, place="本局询问室", interviewee=speaker, relation="当事人的法定代表人",
            recusal_answer="no",

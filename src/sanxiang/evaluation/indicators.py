@@ -20,36 +20,47 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
     DateField,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.cases.models import Case, CaseDeadline, IssuedDocument
+from sanxiang.accounts.permissions import case_ids_granted, user_reads_cases_by_grant
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, IssuedDocument
 from sanxiang.cases.selectors import deadline_rows_shown
+from sanxiang.evaluation.models import TrainingAttendance
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
+from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.evaluation.indicators import (
     Indicator,
     av_steps_required,
     indicator_current,
     indicators_current,
 )
+from sanxiang.procedure.evaluation.training import required_hours
+from sanxiang.procedure.penalty.challenges import CHALLENGE_RESULTS, CORRECTING_RESULTS
+from sanxiang.procedure.penalty.steps import CHALLENGE_KINDS
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency, Certificate, CertificateStatus, Officer, OfficerStatus
 from sanxiang.review.models import ReviewTally
@@ -145,6 +156,10 @@ class RecordRow:
     dates: tuple[tuple[str, dt.date | None], ...]  # (label, day)
     note: str = ""
     url: str = ""  # empty when the viewer has no page for the record
+    # The case the row is (its title may name a party): a viewer who may not read the case (a
+    # supervisor without a read grant naming it) gets the row without its title (`withheld`).
+    case_id: int | None = None
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,6 +221,7 @@ def _publication_row(viewer):
             dates=(("决定日期", draft.decided_on), ("应当公示日期", draft.due_on), ("公示日期", published)),
             note=("未公示" if published is None else "逾期公示") if late else "按期公示",
             url=reverse("publication:draft_detail", args=[draft.pk]) if _case_url(draft.case_id, viewer) else "",
+            case_id=draft.case_id,
         )
     return row
 
@@ -230,6 +246,7 @@ def _withdrawal_row(viewer):
             dates=(("决定变更等日期", draft.changed_on), ("应当撤回日期", draft.withdrawal_due_on), ("撤回日期", withdrawn)),
             note="按期撤回" if on_time else ("未撤回" if withdrawn is None else "逾期撤回"),
             url=reverse("publication:draft_detail", args=[draft.pk]) if _case_url(draft.case_id, viewer) else "",
+            case_id=draft.case_id,
         )
     return row
 
@@ -252,6 +269,7 @@ def _av_row(label: str, viewer):
             dates=(("环节日期", case.step_on),),
             note=f"{label}：{'有音像记录' if case.recorded else '缺少音像记录'}",
             url=_case_url(case.pk, viewer),
+            case_id=case.pk,
         )
     return row
 
@@ -318,6 +336,7 @@ def _review_row(viewer):
             dates=(("决定日期", tally.decided_on),),
             note="决定前经法制审核" if tally.reviewed else "未经法制审核",
             url=_case_url(tally.case_id, viewer),
+            case_id=tally.case_id,
         )
     return row
 
@@ -452,6 +471,97 @@ def _deadline_parts(agency_ids, period, today, viewer) -> list[Part]:
     return [Part(rows, overdue, "case__agency_id", _deadline_row(viewer))]
 
 
+# training_compliance -----------------------------------------------------------------------------------
+
+
+def _training_row(viewer):
+    def row(officer: Officer) -> RecordRow:
+        hours = officer.hours_attended or Decimal(0)
+        return RecordRow(
+            agency_name=officer.agency.name,
+            reference=officer.name,
+            title=officer.post or officer.get_staffing_type_display(),
+            dates=(("学时累计至", officer.counted_to),),
+            note=f"已参训{hours.normalize():f}学时，年度规定{officer.hours_required.normalize():f}学时"
+            + ("（达标）" if hours >= officer.hours_required else "（未达标）"),
+            url=reverse("registry:officer_detail", args=[officer.pk]),
+        )
+    return row
+
+
+def _training_parts(agency_ids, period, today, viewer) -> list[Part]:
+    """The serving officers of the agencies, each with the hours attended from 1 January of the
+    period's year to its last lived day (as `training_selectors.training_compliance` counts a
+    whole year); one part per region, as the required hours are a parameter a region may override."""
+    day = period.as_of(today) if period.started(today) else period.start
+    regions: dict[str, list[int]] = {}
+    for agency_id, region in Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "region_code"):
+        regions.setdefault(region, []).append(agency_id)
+    attended = (
+        TrainingAttendance.objects.filter(officer=OuterRef("pk"), session__held_on__gte=dt.date(day.year, 1, 1),
+                                          session__held_on__lte=day)
+        .order_by().values("officer").annotate(total=Sum("hours")).values("total")
+    )
+    parts = []
+    for region, ids in sorted(regions.items()):
+        required = required_hours(year=day.year, region=region)
+        officers = (
+            Officer.objects.filter(agency_id__in=ids, status=OfficerStatus.ACTIVE)
+            .annotate(hours_attended=Coalesce(Subquery(attended, output_field=DecimalField(max_digits=9,
+                                                                                            decimal_places=1)),
+                                              Value(Decimal(0)), output_field=DecimalField(max_digits=9,
+                                                                                           decimal_places=1)),
+                      hours_required=Value(required, output_field=DecimalField(max_digits=9, decimal_places=1)),
+                      counted_to=Value(day, output_field=DateField()))
+            .select_related("agency")
+            .order_by("agency__name", "name", "pk")
+        )
+        parts.append(Part(officers, Q(hours_attended__gte=required), "agency_id", _training_row(viewer)))
+    return parts
+
+
+# challenge_correction_rate ------------------------------------------------------------------------------
+
+
+def _challenge_row(viewer):
+    def row(case: Case) -> RecordRow:
+        results = "、".join(
+            f"{CHALLENGE_KINDS.get(c.kind, c.kind)}：{CHALLENGE_RESULTS.get(c.result, c.result)}"
+            for c in case.challenges_ended
+        )
+        return RecordRow(
+            agency_name=case.agency.name,
+            reference=case.number,
+            title=case.title,
+            dates=(("终结日期", case.ended_last),),
+            note=("已纠错" if case.corrected else "未纠错") + (f"（{results}）" if results else ""),
+            url=_case_url(case.pk, viewer),
+            case_id=case.pk,
+        )
+    return row
+
+
+def _challenge_parts(agency_ids, period, today, viewer) -> list[Part]:
+    """The penalty decisions with a 复议 or 诉讼 ended (its result recorded) in the period, one row a
+    decision; the numerator those of them that one of these ended challenges corrected."""
+    penalty = [key for key, spec in procedures_all().items() if spec.act_kind == "penalty"]
+    ended = CaseChallenge.objects.filter(case=OuterRef("pk"), ended_on__isnull=False).exclude(result="").filter(
+        _in(period, today, "ended_on"))
+    cases = (
+        Case.objects.filter(agency_id__in=agency_ids, procedure__in=penalty)
+        .filter(pk__in=CaseChallenge.objects.filter(ended_on__isnull=False).exclude(result="")
+                .filter(_in(period, today, "ended_on")).order_by().values("case_id"))
+        .annotate(corrected=Exists(ended.filter(result__in=sorted(CORRECTING_RESULTS))),
+                  ended_last=Subquery(ended.order_by("-ended_on").values("ended_on")[:1], output_field=DateField()))
+        .select_related("agency")
+        .prefetch_related(Prefetch("challenge_rows", to_attr="challenges_ended",
+                                   queryset=CaseChallenge.objects.filter(ended_on__isnull=False).exclude(result="")
+                                   .filter(_in(period, today, "ended_on")).order_by("ended_on", "position")))
+        .order_by("ended_last", "pk")
+    )
+    return [Part(cases, Q(corrected=True), "agency_id", _challenge_row(viewer))]
+
+
 SOURCES: dict[str, Source] = {
     "publication_timely": Source(_publication_parts),
     "withdrawal_timely": Source(_withdrawal_parts),
@@ -461,6 +571,8 @@ SOURCES: dict[str, Source] = {
     "certificate_rate": Source(_certificate_parts),
     "rectification_on_time": Source(_instrument_parts),
     "deadlines_overdue": Source(_deadline_parts),
+    "training_compliance": Source(_training_parts),
+    "challenge_correction_rate": Source(_challenge_parts),
 }
 
 
@@ -586,6 +698,15 @@ def indicator_trend(*, viewer: User, code: str, period: Period, agency_id: int |
     return trend
 
 
+def _titles_withheld(*, viewer: User, rows: list[RecordRow]) -> list[RecordRow]:
+    """The rows without the titles of cases the viewer may not read: a supervisor reads a case's
+    title (which may name a party) only under a read grant naming the case. One query."""
+    if not user_reads_cases_by_grant(viewer) or not any(r.case_id for r in rows):
+        return rows
+    granted = set(case_ids_granted(viewer))
+    return [r if r.case_id is None or r.case_id in granted else replace(r, title="", withheld=True) for r in rows]
+
+
 @dataclass(frozen=True)
 class RecordList:
     """The records behind one number: `count` is the number; `rows` one page of them."""
@@ -630,6 +751,7 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
                 rows.append(part.row(obj))
             wanted -= min(count - skip, wanted)
             skip = 0
+    rows = _titles_withheld(viewer=viewer, rows=rows)
     by_label: dict[str, int] = {}
     for part, count in zip(parts, counts, strict=True):
         if part.label:

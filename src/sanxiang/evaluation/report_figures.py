@@ -207,15 +207,37 @@ def figures_compute(*, agency_ids: list[int], month: ReportMonth) -> dict[int, l
 
 @dataclass(frozen=True)
 class FigureRecord:
+    """One record behind a figure. `title` (a case's 案由, a recording's file name) may name a party:
+    the page shows it only to a viewer who may read the case (`readable`, set by the selector for the
+    viewer); anyone else reads the number, the state and the day."""
+
     on: dt.date | None
-    label: str
+    number: str  # the case number
+    title: str
     case_id: int | None
+    agency_id: int
+    state: str = ""  # the case's state, as its procedure names it
+    readable: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+def _state_label(procedure: str, state: str) -> str:
+    spec = procedures_all().get(procedure)
+    return spec.state_label(state) if spec else ""
+
+
+def _case_record(on: dt.date | None, case: Case) -> FigureRecord:
+    return FigureRecord(on, case.number, case.title, case.pk, case.agency_id, _state_label(case.procedure, case.state))
 
 
 def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int = 500) -> list[FigureRecord] | None:
     """The records a basic figure counts (None for a key this module does not know: an indicator's
     figure opens its own list). One query."""
     kind, _sep, detail = key.partition(":")
+    case_fields = ("number", "title", "procedure", "state", "agency_id")
     if kind == "cases.registered" or kind == "cases.state":
         rows = _cases(month).filter(agency_id=agency_id)
         if kind == "cases.registered" and detail:
@@ -223,8 +245,8 @@ def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int =
         elif kind == "cases.state":
             procedure, _sep, state = detail.partition(":")
             rows = rows.filter(procedure=procedure, state=state)
-        return [FigureRecord(timezone.localdate(c.created_at), f"{c.number} {c.title}", c.pk)
-                for c in rows.order_by("created_at", "pk").only("pk", "number", "title", "created_at")[:limit]]
+        return [_case_record(timezone.localdate(c.created_at), c)
+                for c in rows.order_by("created_at", "pk").only("pk", "created_at", *case_fields)[:limit]]
     if kind.startswith("reviews.") or kind == "decisions.penalty":
         tallies = _tallies(month).filter(agency_id=agency_id)
         tallies = {
@@ -236,7 +258,7 @@ def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int =
         }.get(kind)
         if tallies is None:
             return None
-        return [FigureRecord(t.decided_on, f"{t.case.number} {t.case.title}", t.case_id)
+        return [_case_record(t.decided_on, t.case)
                 for t in tallies.select_related("case").order_by("decided_on", "pk")[:limit]]
     if kind == "decisions.compulsory" or kind in PUBLICATION_LABELS:
         drafts = PublicationDraft.objects.filter(agency_id=agency_id)
@@ -244,15 +266,15 @@ def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int =
             drafts = drafts.filter(decided_on__range=(month.first_day, month.last_day)).exclude(decision="")
         else:
             drafts = drafts.filter(_publication_filter(kind, month))
-        return [FigureRecord(d.due_on if kind in PUBLICATION_LABELS else d.decided_on,
-                             f"{d.case.number} {d.case.title}", d.case_id)
+        return [_case_record(d.due_on if kind in PUBLICATION_LABELS else d.decided_on, d.case)
                 for d in drafts.select_related("case").order_by("due_on", "pk")[:limit]]
     if kind.startswith("recordings."):
         recording_kind = kind.split(".", 1)[1]
         if recording_kind not in RECORDING_KINDS:
             return None
         rows = _recordings(month).filter(agency_id=agency_id, kind=recording_kind).select_related("case")
-        return [FigureRecord(timezone.localdate(r.uploaded_at),
-                             f"{r.original_name}" + (f"（{r.case.number}）" if r.case_id else ""), r.case_id)
+        return [FigureRecord(timezone.localdate(r.uploaded_at), r.case.number if r.case_id else "",
+                             r.original_name, r.case_id, r.agency_id,
+                             _state_label(r.case.procedure, r.case.state) if r.case_id else "")
                 for r in rows.order_by("uploaded_at", "pk")[:limit]]
     return None

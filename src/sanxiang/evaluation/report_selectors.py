@@ -4,12 +4,13 @@ every agency, a report's live figures beside those submitted, and the records be
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.accounts.permissions import case_ids_granted, user_can_read_case, user_reads_cases_by_grant
 from sanxiang.evaluation.models import MonthlyReport, ReportStep
 from sanxiang.evaluation.report_figures import FigureRecord, figure_records, figures_compute
 from sanxiang.procedure.evaluation.reports import (
@@ -131,5 +132,23 @@ def report_steps(*, report: MonthlyReport) -> list[ReportStep]:
     return list(report.steps.select_related("actor").order_by("pk"))
 
 
-def report_figure_records(*, report: MonthlyReport, key: str) -> list[FigureRecord] | None:
-    return figure_records(agency_id=report.agency_id, month=report.report_month, key=key)
+def report_figure_records(*, report: MonthlyReport, key: str, viewer: User | None = None) -> list[FigureRecord] | None:
+    """The records behind a figure, each `readable` when the viewer may read its case (the case
+    permission check: a supervisor under a read grant naming the case, the agency's own staff): only
+    then does the page show its title, which may name a party. Two queries at most, whatever the
+    number of records."""
+    records = figure_records(agency_id=report.agency_id, month=report.report_month, key=key)
+    if records is None or viewer is None:
+        return records
+    readable = _readable_case_ids(viewer=viewer, agency_id=report.agency_id,
+                                  case_ids={r.case_id for r in records if r.case_id is not None})
+    return [replace(r, readable=r.case_id in readable) for r in records]
+
+
+def _readable_case_ids(*, viewer: User, agency_id: int, case_ids: set[int]) -> set[int]:
+    if not case_ids:
+        return set()
+    if user_reads_cases_by_grant(viewer):
+        return case_ids & set(case_ids_granted(viewer))
+    # Whoever does not read by grant reads every case of an agency they may read, or none.
+    return case_ids if user_can_read_case(viewer, agency_id=agency_id, case_id=None) else set()

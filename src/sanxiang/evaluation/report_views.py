@@ -201,16 +201,14 @@ def report_figure(request: HttpRequest, report_id: int, key: str) -> HttpRespons
     """The records behind one figure of a report (live: the records as they are now)."""
     report = selectors.report_get(viewer=request.user, report_id=report_id)
     line = next((line for line in selectors.report_figure_lines(report=report) if line.key == key), None)
-    records = selectors.report_figure_records(report=report, key=key)
+    records = selectors.report_figure_records(report=report, key=key, viewer=request.user)
     if line is None or records is None:
         return render(request, "evaluation/report_figure.html", {"report": report, "line": line, "records": None},
                       status=404)
-    # A supervisor reads the list, not the cases (a case needs a read grant): the case links are
-    # for the agency's own staff.
-    link_cases = services.report_actor(user=request.user, report=report) in (ReportActor.AGENCY_HEAD,
-                                                                               ReportActor.AGENCY_STAFF)
+    # A supervisor reads the list, not the cases: a record's title (which may name a party) and
+    # its link only where the viewer may read the case (a read grant naming it, or the agency's staff).
     return render(request, "evaluation/report_figure.html", {
-        "report": report, "line": line, "records": records, "link_cases": link_cases,
+        "report": report, "line": line, "records": records, "withheld": any(not r.readable for r in records),
     })
 
 

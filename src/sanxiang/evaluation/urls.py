@@ -7,6 +7,7 @@ from sanxiang.evaluation import (
     document_views,
     indicator_views,
     report_views,
+    target_views,
     training_views,
     views,
 )
@@ -21,6 +22,14 @@ urlpatterns += [
     path("indicators/records/", indicator_views.indicator_records_page, name="indicator_records"),
     path("indicators/trend/", indicator_views.indicator_trend_page, name="indicator_trend"),
     path("indicators/export.xlsx", indicator_views.indicators_xlsx, name="indicators_xlsx"),
+]
+
+# Part: the plan's targets (issue 15, item 3)
+urlpatterns += [
+    path("targets/", target_views.targets, name="targets"),
+    path("targets/agencies/<int:agency_id>/", target_views.target_agency, name="target_agency"),
+    path("targets/agencies/<int:agency_id>/records/", target_views.target_records, name="target_records"),
+    path("targets/campaigns/new/", target_views.target_campaign_new, name="target_campaign_new"),
 ]
 
 # Part: monthly reports (issue 15, item 4)

@@ -47,6 +47,7 @@ class EventKind(StrEnum):
     PUBLIC_REGISTRY_REFRESHED = "disclosure.registry_refreshed"
     PUBLIC_DOCUMENT_PUBLISHED = "disclosure.document_published"
     ANNUAL_REPORT_PUBLISHED = "disclosure.annual_report_published"
+    ANNUAL_NARRATIVE_SUBMITTED = "disclosure.annual_narrative_submitted"
     ACCESS = "access.viewed"
     # maintenance
     LEDGER_RESTORED = "ledger.restored"
@@ -120,6 +121,9 @@ class EventKind(StrEnum):
     EVALUATION_ACCEPTANCE_CLOSED = "evaluation.acceptance_closed"
     EVALUATION_WORK_REPORT_SAVED = "evaluation.work_report_saved"
     EVALUATION_WORK_REPORT_SUBMITTED = "evaluation.work_report_submitted"
+    # evaluation: the plan's targets (issue 15, item 3)
+    EVALUATION_TARGET_CAMPAIGN_DEFINED = "evaluation.target_campaign_defined"
+    EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"
     # jobs: an administrator gave a failed scheduled run its attempts again
     SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"
 

@@ -9,6 +9,13 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, COERCION_ROWS, annual_report_due
+from sanxiang.procedure.annual_counting import (
+    NARRATIVE_SECTIONS,
+    PENALTY_COLUMNS,
+    STATISTICS_SOURCE,
+    PenaltyTable,
+    penalty_tables_sum,
+)
 from sanxiang.publication.models import AnnualReport
 
 
@@ -21,7 +28,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
         year = None
     if year not in years:
         year = years[0] if years else None
-    reports = (
+    reports = list(
         AnnualReport.objects.filter(year=year).select_related("agency").order_by("agency__name")
         if year is not None
         else AnnualReport.objects.none()
@@ -32,15 +39,43 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             "published_at": report.published_at,
             "values": [report.counts.get(key) for key in ANNUAL_CATEGORIES],
             # A report published before the rows were counted has none: not shown as "—".
-            "coercion": [report.coercion_rows.get(key) for key in COERCION_ROWS] if report.coercion_rows else None,
+            "coercion": [report.coercion_rows.get(key) for key in COERCION_ROWS]
+            if report.coercion_rows
+            else None,
         }
         for report in reports
     ]
+    for row, report in zip(rows, reports, strict=True):
+        penalty = report.penalty_rows
+        # The 行政处罚 table: decisions per column of the heaviest kind, 合计, 罚没金额 in 万元.
+        row["penalty"] = (
+            PenaltyTable({key: penalty.get(key, 0) for key in PENALTY_COLUMNS}, penalty.get("amount_fen", 0))
+            if penalty
+            else None
+        )
+        row["penalty_cells"] = (
+            [
+                *zip(PENALTY_COLUMNS.values(), row["penalty"].columns.values(), strict=True),
+                ("合计", row["penalty"].total),
+                ("罚没金额（万元）", row["penalty"].amount_wan),
+            ]
+            if row["penalty"] is not None
+            else []
+        )
+        row["narrative"] = [
+            (label, report.narrative[key])
+            for key, label in NARRATIVE_SECTIONS.items()
+            if report.narrative.get(key)
+        ]
+    tables = [row["penalty"] for row in rows if row["penalty"] is not None]
+    penalty_total = penalty_tables_sum(tables) if tables else None
     for row in rows:
         # Each figure with its category's name: on a phone a row is a card, its cells labelled.
         row["cells"] = list(zip(ANNUAL_CATEGORIES.values(), row["values"], strict=True))
         row["coercion_cells"] = (
-            list(zip(COERCION_ROWS.values(), row["coercion"], strict=True)) if row["coercion"] is not None else []
+            list(zip(COERCION_ROWS.values(), row["coercion"], strict=True))
+            if row["coercion"] is not None
+            else []
         )
     return render(
         request,
@@ -52,6 +87,19 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             "categories": list(ANNUAL_CATEGORIES.values()),
             "coercion_rows": list(COERCION_ROWS.values()),
             "has_coercion_rows": any(row["coercion"] is not None for row in rows),
+            "penalty_columns": [*PENALTY_COLUMNS.values(), "合计", "罚没金额（万元）"],
+            "penalty_total": penalty_total,
+            "penalty_total_cells": list(
+                zip(
+                    [*PENALTY_COLUMNS.values(), "合计", "罚没金额（万元）"],
+                    [*penalty_total.columns.values(), penalty_total.total, penalty_total.amount_wan],
+                    strict=True,
+                )
+            )
+            if penalty_total is not None
+            else [],
+            "statistics_source": STATISTICS_SOURCE,
+            "has_narrative": any(row["narrative"] for row in rows),
             "due_on": annual_report_due(year) if year is not None else None,
         },
     )

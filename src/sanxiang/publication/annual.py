@@ -40,17 +40,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases.facts import facts_field_load
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import case_stored_values
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.annual import (
@@ -70,11 +69,26 @@ from sanxiang.procedure.annual import (
     coercion_actions_of_enforcement,
     coercion_actions_of_measure,
 )
+from sanxiang.procedure.annual_counting import (
+    AMOUNT_SOURCE,
+    INSPECTION_SOURCE,
+    NARRATIVE_SECTIONS,
+    NARRATIVE_SOURCE,
+    PENALTY_COLUMNS,
+    PENALTY_SEVERITY_SOURCE,
+    PenaltyTable,
+    inspection_counts,
+    narrative_problems,
+    penalty_amount_fen,
+    penalty_column,
+    penalty_table_from_counts,
+    penalty_tables_sum,
+)
 from sanxiang.procedure.catalog import procedure_spec, procedures_all
 from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
 from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.models import AnnualAct, AnnualReport, PublicAgency
+from sanxiang.publication.models import AnnualAct, AnnualNarrative, AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
@@ -86,11 +100,13 @@ NOT_RECORDED_NOTES = {
     "requisition": "本平台尚未记录行政征用，行政征用数据按0填列，请核对。",
 }
 RECORDED_NOTES = {
-    "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数；不予行政处罚、移送司法机关的不计入。",
+    "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数，一份决定给予多种处罚的按最重的种类计一次；"
+    "不予行政处罚、移送司法机关的不计入。罚没金额按决定书载明的罚款数额和能够确定金额的没收数额合计，以万元为单位。",
     "coercion": "行政强制：查封、扣押、冻结按实施之日，强制执行决定、代履行决定按作出之日，申请人民法院强制执行按申请之日，"
     "在本年度内的计数，各分项之和为行政强制数据；"
     f"先行登记保存是证据保全措施（{EVIDENCE_PRESERVATION}），不属于行政强制措施，未计入。",
-    "inspection": "行政检查：按本年度内案件调查中实施的现场检查计数；未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
+    "inspection": "行政检查：按本年度内案件调查中实施的、有具体检查对象（案件当事人）并制作了现场检查笔录的现场检查计数；"
+    "未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
 }
 COERCION_POWERS_NOTE = (
     "行政强制分项的职权按本机关权责清单中行政强制事项的名称认定（名称含查封、扣押、冻结的，具有相应措施的职权；"
@@ -106,6 +122,7 @@ MEASURE_WORDS = {"seal_up": "查封", "seizure": "扣押", "freeze": "冻结"}
 EXECUTION_WORDS = ("强制执行", "强制拆除", "划拨", "拍卖")
 SUBSTITUTE_WORD = "代履行"
 PERMISSION_MESSAGE = "只有本机关负责人、单位管理员或者系统管理员可以发布本机关的年度行政执法数据"
+NARRATIVE_PERMISSION_MESSAGE = "只有本机关负责人、单位管理员或者系统管理员可以提交本机关的年度行政执法情况说明"
 
 
 
@@ -130,41 +147,63 @@ def _names_of(procedure: str) -> tuple[str, ...]:
     return tuple(procedure_spec(procedure).fact_fields)
 
 
-def annual_acts_of(*, procedure: str, state: str, facts: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
-    """The acts of one case that the annual data counts, as (kind, day), from its facts typed by
-    its procedure (`facts`: at least the names `case_stored_values` is asked for). Every year's
-    figures are counts of these rows (see AnnualAct); the marker EXECUTION_POWER_DECLARED has no day."""
+class Counted(NamedTuple):
+    """One act the annual data counts: its kind and day; for a penalty decision, the column of the
+    行政处罚 table (its heaviest kind) and its 罚没金额 in 分."""
+
+    kind: str
+    on: dt.date | None
+    penalty_column: str = ""
+    amount_fen: int = 0
+
+
+def annual_acts_of(*, procedure: str, state: str, facts: dict[str, Any], object_specified: bool = True) -> list[Counted]:
+    """The acts of one case that the annual data counts, from its facts typed by its procedure
+    (`facts`: at least the names `case_stored_values` is asked for). Every year's figures are
+    counts of these rows (see AnnualAct); the marker EXECUTION_POWER_DECLARED has no day.
+
+    An inspection counts only with a specific object and a complete record
+    (procedure.annual_counting.inspection_counts): the object of a case's inspection is its party
+    (`object_specified`: the case names one), its record the 现场检查笔录 made and signed."""
     if procedure in PENALTY_PROCEDURES:
-        acts: list[tuple[str, dt.date | None]] = []
+        acts: list[Counted] = []
         decision = facts["decision"]
         if facts["decided_on"] is not None and decision is not None and decision.outcome == "penalty":
-            acts.append(("penalty", facts["decided_on"]))
-        acts += [("inspection", act.on) for act in facts["investigative_acts"]
-                 if act.kind == "inspection" and act.on is not None]
+            terms = decision.penalty
+            if terms is not None and terms.kinds:
+                acts.append(Counted("penalty", facts["decided_on"], penalty_column(terms.kinds), penalty_amount_fen(terms)))
+            else:
+                acts.append(Counted("penalty", facts["decided_on"], "other", 0))
+        acts += [
+            Counted("inspection", act.on)
+            for act in facts["investigative_acts"]
+            if act.kind == "inspection" and act.on is not None
+            and inspection_counts(object_specified=object_specified, record_complete=act.record_made)
+        ]
         return acts
     if procedure in COERCION_PROCEDURES:
         snapshot = procedure_spec(procedure).snapshot_type(state=state, **facts)
         if isinstance(snapshot, EnforcementCaseSnapshot):
-            acts = [(action.kind, action.on) for action in coercion_actions_of_enforcement(snapshot)]
+            acts = [Counted(action.kind, action.on) for action in coercion_actions_of_enforcement(snapshot)]
             if snapshot.execution_power:
-                acts.append((EXECUTION_POWER_DECLARED, None))
+                acts.append(Counted(EXECUTION_POWER_DECLARED, None))
             return acts
-        return [(action.kind, action.on) for action in coercion_actions_of_measure(snapshot)]
+        return [Counted(action.kind, action.on) for action in coercion_actions_of_measure(snapshot)]
     return []
 
 
-def annual_acts_of_stored(*, procedure: str, state: str, stored: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
+def annual_acts_of_stored(*, procedure: str, state: str, stored: dict[str, Any], object_specified: bool = True) -> list[Counted]:
     """`annual_acts_of` from a case's stored facts (the JSON of `Case.facts`)."""
     if procedure not in COUNTED_PROCEDURES:
         return []
     spec = procedure_spec(procedure)
     facts = {name: facts_field_load(spec.snapshot_type, name, stored) for name in _names_of(procedure)
              if name in spec.fact_fields}
-    return annual_acts_of(procedure=procedure, state=state, facts=facts)
+    return annual_acts_of(procedure=procedure, state=state, facts=facts, object_specified=object_specified)
 
 
-def _acts_key(acts) -> list[tuple[str, str]]:
-    return sorted((kind, on.isoformat() if on else "") for kind, on in acts)
+def _acts_key(acts) -> list[tuple[str, str, str, int]]:
+    return sorted((a.kind, a.on.isoformat() if a.on else "", a.penalty_column, a.amount_fen) for a in acts)
 
 
 def annual_case_refresh(*, case: Case) -> bool:
@@ -172,17 +211,18 @@ def annual_case_refresh(*, case: Case) -> bool:
     they changed. One query when nothing changed, none for a procedure that counts nothing."""
     if case.procedure not in COUNTED_PROCEDURES:
         return False
-    acts = annual_acts_of_stored(procedure=case.procedure, state=case.state, stored=case.facts)
-    stored = AnnualAct.objects.filter(case_id=case.pk).values_list("kind", "on", "agency_id")
-    stored = list(stored)
-    if _acts_key(acts) == _acts_key((kind, on) for kind, on, _ in stored) and all(
-        agency_id == case.agency_id for *_, agency_id in stored
+    acts = annual_acts_of_stored(procedure=case.procedure, state=case.state, stored=case.facts,
+                                 object_specified=case.party_id is not None)
+    stored = list(AnnualAct.objects.filter(case_id=case.pk).values_list("kind", "on", "penalty_column", "amount_fen", "agency_id"))
+    if _acts_key(acts) == _acts_key(Counted(*row[:4]) for row in stored) and all(
+        row[4] == case.agency_id for row in stored
     ):
         return False
     AnnualAct.objects.filter(case_id=case.pk).delete()
     AnnualAct.objects.bulk_create(
-        AnnualAct(case_id=case.pk, agency_id=case.agency_id, procedure=case.procedure, kind=kind, on=on)
-        for kind, on in acts
+        AnnualAct(case_id=case.pk, agency_id=case.agency_id, procedure=case.procedure, kind=a.kind, on=a.on,
+                  penalty_column=a.penalty_column, amount_fen=a.amount_fen)
+        for a in acts
     )
     return True
 
@@ -191,7 +231,7 @@ def _cases_counted():
     return (
         Case.objects.filter(procedure__in=COUNTED_PROCEDURES)
         .order_by("pk")
-        .values_list("pk", "agency_id", "procedure", "state", "facts")
+        .values_list("pk", "agency_id", "procedure", "state", "facts", "party_id")
     )
 
 
@@ -199,16 +239,17 @@ def annual_projection_check() -> list[str]:
     """The differences between the stored acts and a recomputation from every counted case's
     facts, one line per case that differs (and per row of a case that no longer counts)."""
     stored: dict[int, list] = {}
-    for case_id, agency_id, procedure, kind, on in AnnualAct.objects.order_by("pk").values_list(
-        "case_id", "agency_id", "procedure", "kind", "on"
+    for case_id, agency_id, procedure, kind, on, column, fen in AnnualAct.objects.order_by("pk").values_list(
+        "case_id", "agency_id", "procedure", "kind", "on", "penalty_column", "amount_fen"
     ).iterator(chunk_size=5000):
-        stored.setdefault(case_id, []).append((agency_id, procedure, kind, on))
+        stored.setdefault(case_id, []).append((agency_id, procedure, kind, on.isoformat() if on else "", column, fen))
     found = []
-    for case_id, agency_id, procedure, state, facts in _cases_counted().iterator(chunk_size=2000):
-        acts = annual_acts_of_stored(procedure=procedure, state=state, stored=facts)
-        expected = sorted((agency_id, procedure, kind, on.isoformat() if on else "") for kind, on in acts)
-        rows = stored.pop(case_id, [])
-        actual = sorted((a, p, k, o.isoformat() if o else "") for a, p, k, o in rows)
+    for case_id, agency_id, procedure, state, facts, party_id in _cases_counted().iterator(chunk_size=2000):
+        acts = annual_acts_of_stored(procedure=procedure, state=state, stored=facts, object_specified=party_id is not None)
+        expected = sorted(
+            (agency_id, procedure, a.kind, a.on.isoformat() if a.on else "", a.penalty_column, a.amount_fen) for a in acts
+        )
+        actual = sorted(stored.pop(case_id, []))
         if expected != actual:
             found.append(f"案件{case_id}：年度数据计数项 存储 {actual}，重算 {expected}")
     for case_id, rows in sorted(stored.items()):
@@ -222,10 +263,12 @@ def annual_projection_rebuild() -> int:
     AnnualAct.objects.all().delete()
     batch: list[AnnualAct] = []
     written = 0
-    for case_id, agency_id, procedure, state, facts in _cases_counted().iterator(chunk_size=2000):
+    for case_id, agency_id, procedure, state, facts, party_id in _cases_counted().iterator(chunk_size=2000):
         batch += [
-            AnnualAct(case_id=case_id, agency_id=agency_id, procedure=procedure, kind=kind, on=on)
-            for kind, on in annual_acts_of_stored(procedure=procedure, state=state, stored=facts)
+            AnnualAct(case_id=case_id, agency_id=agency_id, procedure=procedure, kind=a.kind, on=a.on,
+                      penalty_column=a.penalty_column, amount_fen=a.amount_fen)
+            for a in annual_acts_of_stored(procedure=procedure, state=state, stored=facts,
+                                           object_specified=party_id is not None)
         ]
         if len(batch) >= 2000:
             AnnualAct.objects.bulk_create(batch)
@@ -237,7 +280,11 @@ def annual_projection_rebuild() -> int:
 
 def annual_projection_rebuild_if_empty() -> int | None:
     """After migrate: fill the projection of a database that has counted cases but no stored
-    acts yet (a database made before the projection existed). None when nothing was to do."""
+    acts yet (a database made before the projection existed), or whose penalty rows have no
+    column of the 行政处罚 table yet (stored before the table was counted). None when nothing was
+    to do."""
+    if AnnualAct.objects.filter(kind="penalty", penalty_column="").exists():
+        return annual_projection_rebuild()
     if AnnualAct.objects.exists() or not Case.objects.filter(procedure__in=COUNTED_PROCEDURES).exclude(
         state="lead"
     ).exists():
@@ -251,10 +298,20 @@ def annual_projection_rebuild_if_empty() -> int | None:
 @dataclass(frozen=True)
 class AnnualFigures:
     """What an agency's year counts: acts per kind ("penalty", "inspection", the rows of
-    COERCION_ROWS; a kind without acts is absent) and whether it declared the execution power."""
+    COERCION_ROWS; a kind without acts is absent), whether it declared the execution power, and
+    the 行政处罚 table (column → (decisions, 罚没金额 in 分); a column without decisions is absent)."""
 
     counted: dict[str, int]
     execution_declared: bool
+    penalty: dict[str, tuple[int, int]]
+
+    @property
+    def penalty_table(self) -> PenaltyTable:
+        return penalty_table_from_counts(self.penalty)
+
+
+def _year_filter(year: int) -> Q:
+    return Q(on__gte=dt.date(year, 1, 1), on__lte=dt.date(year, 12, 31))
 
 
 def annual_figures(*, agency: Agency, year: int) -> AnnualFigures:
@@ -262,34 +319,89 @@ def annual_figures(*, agency: Agency, year: int) -> AnnualFigures:
     number of cases."""
     rows = (
         AnnualAct.objects.filter(agency_id=agency.pk)
-        .filter(Q(on__gte=dt.date(year, 1, 1), on__lte=dt.date(year, 12, 31)) | Q(kind=EXECUTION_POWER_DECLARED))
-        .values("kind")
-        .annotate(n=Count("id"))
+        .filter(_year_filter(year) | Q(kind=EXECUTION_POWER_DECLARED))
+        .values("kind", "penalty_column")
+        .annotate(n=Count("id"), fen=Sum("amount_fen"))
         .order_by()
     )
-    counted = {row["kind"]: row["n"] for row in rows}
+    counted: dict[str, int] = {}
+    penalty: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        counted[row["kind"]] = counted.get(row["kind"], 0) + row["n"]
+        if row["kind"] == "penalty":
+            penalty[row["penalty_column"]] = (row["n"], row["fen"] or 0)
     declared = counted.pop(EXECUTION_POWER_DECLARED, 0) > 0
-    return AnnualFigures(counted=counted, execution_declared=declared)
+    return AnnualFigures(counted=counted, execution_declared=declared, penalty=penalty)
 
 
 def annual_figures_recomputed(*, agency: Agency, year: int) -> AnnualFigures:
     """The same figures recomputed from every case's facts (the computation before the projection,
-    kept to check it): the agency's counted cases read in one query each, in Python."""
+    kept to check it): the agency's counted cases read in one query, in Python."""
     counted: dict[str, int] = {}
+    penalty: dict[str, tuple[int, int]] = {}
     declared = False
-    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=PENALTY_PROCEDURES,
-                                                      names=PENALTY_NAMES):
-        for kind, on in annual_acts_of(procedure=procedure, state=state, facts=facts):
-            if _in_year(on, year):
-                counted[kind] = counted.get(kind, 0) + 1
-    names = {name for key in COERCION_PROCEDURES for name in procedure_spec(key).fact_fields}
-    for procedure, state, facts in case_stored_values(agency_id=agency.pk, procedures=COERCION_PROCEDURES, names=names):
-        for kind, on in annual_acts_of(procedure=procedure, state=state, facts=facts):
-            if kind == EXECUTION_POWER_DECLARED:
+    cases = Case.objects.filter(agency_id=agency.pk, procedure__in=COUNTED_PROCEDURES).order_by("pk")
+    for procedure, state, stored, party_id in cases.values_list("procedure", "state", "facts", "party_id").iterator():
+        for act in annual_acts_of_stored(procedure=procedure, state=state, stored=stored,
+                                         object_specified=party_id is not None):
+            if act.kind == EXECUTION_POWER_DECLARED:
                 declared = True
-            elif _in_year(on, year):
-                counted[kind] = counted.get(kind, 0) + 1
-    return AnnualFigures(counted=counted, execution_declared=declared)
+            elif _in_year(act.on, year):
+                counted[act.kind] = counted.get(act.kind, 0) + 1
+                if act.kind == "penalty":
+                    n, fen = penalty.get(act.penalty_column, (0, 0))
+                    penalty[act.penalty_column] = (n + 1, fen + act.amount_fen)
+    return AnnualFigures(counted=counted, execution_declared=declared, penalty=penalty)
+
+
+@dataclass(frozen=True)
+class CountedRecord:
+    """A record behind a figure: the case and the act counted."""
+
+    case_id: int
+    case_number: str
+    case_title: str
+    kind: str
+    on: dt.date
+    penalty_column: str
+    amount_fen: int
+
+
+def annual_counted_records(*, agency: Agency, year: int, kinds: tuple[str, ...] = ("penalty", "inspection")
+                           ) -> list[CountedRecord]:
+    """The acts behind the year's 行政处罚 and 行政检查 figures, with their cases: one query."""
+    rows = (
+        AnnualAct.objects.filter(agency_id=agency.pk, kind__in=kinds)
+        .filter(_year_filter(year))
+        .order_by("kind", "penalty_column", "on", "case_id")
+        .values_list("case_id", "case__number", "case__title", "kind", "on", "penalty_column", "amount_fen")
+    )
+    return [CountedRecord(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CountyPenaltyRow:
+    agency_id: int
+    agency_name: str
+    table: PenaltyTable
+
+
+def annual_county_penalty_table(*, agencies, year: int) -> tuple[list[CountyPenaltyRow], PenaltyTable]:
+    """The 行政处罚 table of several agencies for `year`: one row per agency (in the order given)
+    and the county's row, the sum of theirs. One GROUP BY over indexed columns."""
+    agencies = list(agencies)
+    rows = (
+        AnnualAct.objects.filter(agency_id__in=[a.pk for a in agencies], kind="penalty")
+        .filter(_year_filter(year))
+        .values("agency_id", "penalty_column")
+        .annotate(n=Count("id"), fen=Sum("amount_fen"))
+        .order_by()
+    )
+    counted: dict[int, dict[str, tuple[int, int]]] = {}
+    for row in rows:
+        counted.setdefault(row["agency_id"], {})[row["penalty_column"]] = (row["n"], row["fen"] or 0)
+    lines = [CountyPenaltyRow(a.pk, a.name, penalty_table_from_counts(counted.get(a.pk, {}))) for a in agencies]
+    return lines, penalty_tables_sum(line.table for line in lines)
 
 
 def annual_coercion_powers_read(*, agency: Agency, matter_kinds, execution_declared: bool = False) -> frozenset[str]:
@@ -330,6 +442,7 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
     counted["coercion"] = annual_coercion_total(coercion) or 0
     counts = annual_counts(powers=powers, counted=counted)
     held = annual_categories_of(powers)
+    table = figures.penalty_table if counts["penalty"] is not None else None
     notes = [RECORDED_NOTES[key] for key in RECORDED_CATEGORIES if counts[key] is not None]
     if counts["coercion"] is not None:
         notes.append(COERCION_POWERS_NOTE)
@@ -365,10 +478,16 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
             {"key": key, "label": label, "value": coercion[key], "has_power": key in coercion_powers}
             for key, label in COERCION_ROWS.items()
         ],
+        "penalty_table": table,
+        "penalty_lines": [
+            {"key": key, "label": label, "value": table.columns[key]} for key, label in PENALTY_COLUMNS.items()
+        ] if table is not None else [],
         "notes": notes,
         "due_on": annual_report_due(year),
         "basis": ANNUAL_REPORT_BASIS,
         "coercion_basis": COERCION_ROWS_BASIS,
+        "penalty_basis": f"{PENALTY_SEVERITY_SOURCE}。{AMOUNT_SOURCE}。",
+        "inspection_basis": INSPECTION_SOURCE,
     }
 
 
@@ -400,17 +519,25 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
     generated = annual_report_generate(agency=agency, year=year)
     counts = generated["counts"]
     rows = generated["coercion_rows"]
+    table = generated["penalty_table"]
+    penalty_rows = table.as_public() if table is not None else {}
+    narrative = annual_narrative_of(agency=agency, year=year)
+    sections = dict(narrative.sections) if narrative is not None else {}
     now = timezone.now()
     report = AnnualReport.objects.select_for_update().filter(agency=public, year=year).first()
-    replaced = replaced_rows = None
+    replaced = replaced_rows = replaced_penalty = replaced_narrative = None
     if report is None:
-        report = AnnualReport.objects.create(agency=public, year=year, counts=counts, coercion_rows=rows, published_at=now)
+        report = AnnualReport.objects.create(agency=public, year=year, counts=counts, coercion_rows=rows,
+                                             penalty_rows=penalty_rows, narrative=sections, published_at=now)
     else:
         replaced, replaced_rows = report.counts, report.coercion_rows
+        replaced_penalty, replaced_narrative = report.penalty_rows, report.narrative
         report.counts = counts
         report.coercion_rows = rows
+        report.penalty_rows = penalty_rows
+        report.narrative = sections
         report.published_at = now
-        report.save(update_fields=["counts", "coercion_rows", "published_at"])
+        report.save(update_fields=["counts", "coercion_rows", "penalty_rows", "narrative", "published_at"])
     entry_append(
         event=LedgerEvent(
             EventKind.ANNUAL_REPORT_PUBLISHED,
@@ -420,6 +547,10 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
                 "replaced": replaced,
                 "coercion_rows": rows,
                 "replaced_coercion_rows": replaced_rows,
+                "penalty_rows": penalty_rows,
+                "replaced_penalty_rows": replaced_penalty,
+                "narrative": sections,
+                "replaced_narrative": replaced_narrative,
                 "public_agency": public.pk,
                 "due_on": generated["due_on"].isoformat(),
                 "on_time": not annual_report_overdue(year, on=today),
@@ -430,6 +561,66 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
         actor=actor,
     )
     return report
+
+
+# --- 行政执法情况说明 (the narrative) -------------------------------------------------------------
+
+
+def annual_narrative_of(*, agency: Agency, year: int) -> AnnualNarrative | None:
+    return AnnualNarrative.objects.filter(agency_id=agency.pk, year=year).first()
+
+
+def annual_reports_published_agencies(*, year: int) -> set[int]:
+    """The agencies (registry ids) whose report for `year` is public."""
+    return set(AnnualReport.objects.filter(year=year).values_list("agency__source_id", flat=True))
+
+
+def annual_narratives_submitted(*, year: int) -> set[int]:
+    """The agencies (ids) that have submitted their narrative for `year`."""
+    return set(AnnualNarrative.objects.filter(year=year).values_list("agency_id", flat=True))
+
+
+@transaction.atomic
+def annual_narrative_submit(*, actor: User | None, agency: Agency, year: int, sections: dict[str, str]) -> AnnualNarrative:
+    """Submit (or submit again) the agency's 行政执法情况说明 for `year`, every section written.
+    The ledger entry keeps the text submitted and the text it replaced; the public sees it when
+    the year's report is published (again). Refused with every reason: a section left empty or
+    too long, a year not yet begun."""
+    if actor is not None:
+        permission_require(user_can_publish(actor, agency.pk), NARRATIVE_PERMISSION_MESSAGE)
+    unknown = set(sections) - set(NARRATIVE_SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown narrative sections: {sorted(unknown)}")
+    sections = {key: (sections.get(key) or "").strip() for key in NARRATIVE_SECTIONS}
+    violations = [
+        Violation(f"annual_narrative.{key}", message, NARRATIVE_SOURCE, key)
+        for key, message in narrative_problems(sections).items()
+    ]
+    if year > timezone.localdate().year:
+        violations.append(Violation("annual_narrative.year", f"{year}年度尚未开始，不能提交该年度的情况说明",
+                                    NARRATIVE_SOURCE, "year"))
+    if violations:
+        raise Refused(violations)
+    narrative = AnnualNarrative.objects.select_for_update().filter(agency_id=agency.pk, year=year).first()
+    replaced = None
+    now = timezone.now()
+    if narrative is None:
+        narrative = AnnualNarrative.objects.create(agency=agency, year=year, sections=sections, submitted_at=now,
+                                                   submitted_by=actor)
+    else:
+        replaced = narrative.sections
+        narrative.sections, narrative.submitted_at, narrative.submitted_by = sections, now, actor
+        narrative.save(update_fields=["sections", "submitted_at", "submitted_by"])
+    entry_append(
+        event=LedgerEvent(
+            EventKind.ANNUAL_NARRATIVE_SUBMITTED,
+            {"year": year, "sections": sections, "replaced": replaced},
+            agency_id=agency.pk,
+            subject=f"annual-narrative:{agency.pk}:{year}",
+        ),
+        actor=actor,
+    )
+    return narrative
 
 
 def annual_report_published(*, agency: Agency, year: int) -> AnnualReport | None:

@@ -37,6 +37,12 @@ from sanxiang.accounts.permissions import (
     user_reads_all_agencies,
 )
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, ANNUAL_REPORT_BASIS, annual_report_due
+from sanxiang.procedure.annual_counting import (
+    NARRATIVE_MAX_CHARS,
+    NARRATIVE_SECTIONS,
+    PENALTY_COLUMNS,
+    wan_yuan,
+)
 from sanxiang.procedure.dual_publicity import (
     LAYOUT_LABELS,
     dual_publicity_fields,
@@ -44,11 +50,18 @@ from sanxiang.procedure.dual_publicity import (
 )
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication.annual import (
+    NARRATIVE_PERMISSION_MESSAGE,
     PERMISSION_MESSAGE,
+    annual_counted_records,
+    annual_county_penalty_table,
+    annual_narrative_of,
+    annual_narrative_submit,
+    annual_narratives_submitted,
     annual_report_generate,
     annual_report_publish,
     annual_report_published,
     annual_reports_missing,
+    annual_reports_published_agencies,
     user_can_publish,
 )
 from sanxiang.publication.dual_publicity import (
@@ -247,6 +260,18 @@ def _annual_agency(user: User, requested: str | None) -> tuple[Agency | None, bo
     raise PermissionDenied("年度行政执法数据由本单位人员、司法局监督人员和系统管理员查看")
 
 
+class NarrativeForm(forms.Form):
+    """行政执法情况说明: one text per section (the service checks each is written)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in NARRATIVE_SECTIONS.items():
+            self.fields[key] = forms.CharField(
+                label=label, required=False, max_length=NARRATIVE_MAX_CHARS + 1000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def annual(request: HttpRequest) -> HttpResponse:
@@ -257,8 +282,23 @@ def annual(request: HttpRequest) -> HttpResponse:
     agency, county = _annual_agency(user, params.get("agency"))
     if agency is not None and not user_can_read_agency(user, agency.pk):
         raise PermissionDenied
+    narrative_form = None
 
-    if request.method == "POST":
+    if request.method == "POST" and params.get("action") == "narrative":
+        permission_require(agency is not None and user_can_publish(user, agency.pk), NARRATIVE_PERMISSION_MESSAGE)
+        narrative_form = NarrativeForm(request.POST)
+        if narrative_form.is_valid():
+            try:
+                annual_narrative_submit(actor=user, agency=agency, year=year, sections=narrative_form.cleaned_data)
+            except Refused as refusal:
+                for violation in refusal.violations:
+                    narrative_form.add_error(violation.field if violation.field in NARRATIVE_SECTIONS else None,
+                                             violation.message)
+            else:
+                messages.success(request, f"已提交{agency.name}{year}年度行政执法情况说明，发布年度数据时一并公开。")
+                query = {"year": year} | ({"agency": agency.pk} if county else {})
+                return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
+    elif request.method == "POST":
         permission_require(agency is not None and user_can_publish(user, agency.pk), PERMISSION_MESSAGE)
         try:
             annual_report_publish(actor=user, agency=agency, year=year)
@@ -271,7 +311,28 @@ def annual(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
 
     previous_year = today.year - 1
+    narrative = annual_narrative_of(agency=agency, year=year) if agency is not None else None
+    if narrative_form is None and agency is not None:
+        narrative_form = NarrativeForm(initial=narrative.sections if narrative is not None else None)
+    county_lines = county_total = None
+    if county and agency is None:
+        county_lines, county_total = annual_county_penalty_table(
+            agencies=Agency.objects.filter(**county_lookup(user, "")).order_by("name"), year=year
+        )
+        # Which agencies have submitted their 行政执法情况说明 and published the year: two queries.
+        submitted = annual_narratives_submitted(year=year)
+        published_ids = annual_reports_published_agencies(year=year)
+        county_lines = [
+            {"line": line, "submitted": line.agency_id in submitted, "published": line.agency_id in published_ids}
+            for line in county_lines
+        ]
     context = {
+        "narrative": narrative,
+        "narrative_form": narrative_form,
+        "narrative_sections": NARRATIVE_SECTIONS,
+        "penalty_columns": PENALTY_COLUMNS,
+        "county_lines": county_lines,
+        "county_total": county_total,
         "year": year,
         "years": _annual_years(today),
         "agency": agency,
@@ -293,10 +354,26 @@ def annual(request: HttpRequest) -> HttpResponse:
         # Each category with what is public now beside it: a re-publish shows what it replaces.
         context["rows"] = [row | {"published": published.get(row["key"])} for row in context["report"]["rows"]]
         published_rows = context["published"].coercion_rows if context["published"] is not None else {}
+        public_penalty = context["published"].penalty_rows if context["published"] is not None else {}
+        context["penalty_lines"] = [
+            line | {"published": public_penalty.get(line["key"])} for line in context["report"]["penalty_lines"]
+        ]
+        records = annual_counted_records(agency=agency, year=year)
+        context["penalty_records"] = [
+            {"label": PENALTY_COLUMNS.get(r.penalty_column, ""), "record": r, "amount_wan": wan_yuan(r.amount_fen)}
+            for r in records if r.kind == "penalty"
+        ]
+        context["inspection_records"] = [r for r in records if r.kind == "inspection"]
+        context["published_amount_wan"] = (
+            wan_yuan(public_penalty["amount_fen"]) if "amount_fen" in public_penalty else None
+        )
         context["coercion_lines"] = [
             line | {"published": published_rows.get(line["key"])} for line in context["report"]["coercion_lines"]
         ]
-    return render(request, "publication/exports/annual.html", context)
+    if narrative is not None:
+        context["narrative_rows"] = [(label, narrative.sections.get(key, "")) for key, label in NARRATIVE_SECTIONS.items()]
+    status = 400 if narrative_form is not None and narrative_form.is_bound and narrative_form.errors else 200
+    return render(request, "publication/exports/annual.html", context, status=status)
 
 
 urlpatterns = [

@@ -261,6 +261,12 @@ class AnnualReport(models.Model):
     # 强制执行、代履行), the same rule: a count, 0, or null where the agency has no such power. Their
     # sum is counts["coercion"]. Empty for a report published before the rows were counted.
     coercion_rows = models.JSONField(_("行政强制分项数据"), default=dict, blank=True)
+    # The 行政处罚 table (procedure.annual_counting.PenaltyTable.as_public: decisions per column of
+    # the heaviest kind, "total", and 罚没金额 in 分 as "amount_fen"); empty for a report published
+    # before it was counted, or for an agency without penalty power.
+    penalty_rows = models.JSONField(_("行政处罚分项数据"), default=dict, blank=True)
+    # 行政执法情况说明 as submitted when the report was published: {section key: text}.
+    narrative = models.JSONField(_("行政执法情况说明"), default=dict, blank=True)
     published_at = models.DateTimeField(_("发布时间"))
 
     class Meta:
@@ -274,6 +280,29 @@ class AnnualReport(models.Model):
 
 
 # --- internal ------------------------------------------------------------------------------------
+
+
+class AnnualNarrative(models.Model):
+    """行政执法情况说明: the narrative an agency writes for a year's statistics, in the sections of
+    procedure.annual_counting.NARRATIVE_SECTIONS, submitted (each submission recorded in the
+    ledger with its text) and made public with the figures when the report is published."""
+
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sections = models.JSONField(_("各部分内容"), default=dict)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("行政执法情况说明")
+        verbose_name_plural = _("行政执法情况说明")
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="publication_narrative_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}"
+
 
 
 class DraftStatus(models.TextChoices):
@@ -360,6 +389,10 @@ class AnnualAct(models.Model):
     procedure = models.CharField(_("程序"), max_length=32)
     kind = models.CharField(_("类别"), max_length=24)
     on = models.DateField(_("日期"), null=True, blank=True)
+    # A penalty decision only: the column of the 行政处罚 table it counts in (the heaviest of its
+    # kinds, procedure.annual_counting.penalty_column) and its 罚没金额 in 分.
+    penalty_column = models.CharField(_("处罚种类统计项"), max_length=24, blank=True, default="")
+    amount_fen = models.BigIntegerField(_("罚没金额（分）"), default=0)
 
     class Meta:
         verbose_name = _("年度数据计数项")

@@ -12,6 +12,9 @@ from sanxiang.review.permissions import (
 )
 from sanxiang.web.inbox import request_inbox_count
 
+# Pages of other apps that the assessment hub (web.evaluation_hub) lists: the navigation marks its entry.
+EVALUATION_HUB_PAGES = frozenset({"publication:annual"})
+
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
@@ -48,10 +51,10 @@ def navigation(request: HttpRequest) -> dict:
     nav += [
         ("publication:drafts", _("执法公示")),
         ("publication:dual_publicity", _("双公示数据")),
-        ("publication:annual", _("年度执法数据")),
     ]
     # issue 15: every assessment page (indicators, targets, monthly reports, system documents,
-    # training, summaries and acceptance, annual statistics, scheduled work) is reached from one page.
+    # training, summaries and acceptance, annual statistics, scheduled work) is reached from one page;
+    # the annual statistics (publication:annual) are one of them.
     nav.append(("web:evaluation_hub", _("考核评估")))
     if user_can_read_access_log(user):
         nav.append(("access:log_list", _("访问记录")))
@@ -67,6 +70,8 @@ def navigation(request: HttpRequest) -> dict:
     match = getattr(request, "resolver_match", None)
     hubs = {"supervision": "web:supervision_hub", "evaluation": "web:evaluation_hub"}
     section = hubs.get(match.namespace, "") if match is not None else ""
+    if match is not None and match.view_name in EVALUATION_HUB_PAGES:
+        section = "web:evaluation_hub"  # a page of another app listed on the assessment hub
     return {
         "nav_section": section,
         "nav": [(name, label, badges.get(name)) for name, label in nav],

@@ -11,6 +11,7 @@ from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.evaluation import report_inbox
 from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.evaluation.report_selectors import user_is_supervisor
+from sanxiang.evaluation.target_selectors import user_reads_targets
 from sanxiang.web.inbox import REMINDER, Inbox
 from sanxiang.web.supervision_hub import HubEntry
 
@@ -22,6 +23,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
     pages = [
         ("evaluation:indicators", "执法指标", "按单位和期间从执法记录计算的三项制度指标，逐项可查明细",
          user_reads_indicators(user), ()),
+        ("evaluation:targets", "实施目标", "全面实行三项制度的单位占比、目标和期限，以及未达到的单位和原因",
+         user_reads_targets(user), ()),
         ("evaluation:report_list", "工作月报", "各单位每月25日前报送的工作推进情况月报",
          user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES, (report_inbox.REPORTS,)),
         ("evaluation:document_checklist", "制度文件", "制度、清单、服务指南、流程图和执法工作手册的报送和审查",
@@ -33,6 +36,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("evaluation:work_report", "工作报告", "全县“三项制度”工作报告（报旗人民政府），数据可查明细",
          user_is_supervisor(user), ()),
         ("evaluation:reminder_list", "提醒", "证件到期、报告和文件到期等提醒", True, (REMINDER,)),
+        ("publication:annual", "年度执法数据", "上年度行政执法数据和情况说明，1月31日前向社会公开",
+         user_reads_all_agencies(user) or (user.role in AGENCY_ROLES and user.agency_id is not None), ()),
         ("evaluation:schedule", "定时任务", "平台定时运行的工作及其运行记录", user_reads_all_agencies(user), ()),
     ]
     return [

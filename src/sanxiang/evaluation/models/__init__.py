@@ -11,6 +11,7 @@ from sanxiang.evaluation.models.closing import (  # issue 15, item 7
 from sanxiang.evaluation.models.documents import SystemDocument, SystemDocumentStep  # issue 15, item 5
 from sanxiang.evaluation.models.reminders import Reminder  # issue 15, item 9
 from sanxiang.evaluation.models.reports import MonthlyReport, ReportStep  # issue 15, item 4
+from sanxiang.evaluation.models.targets import TargetCampaign, TargetSnapshot  # issue 15, item 3
 from sanxiang.evaluation.models.training import (  # issue 15, item 6
     AttendanceSource,
     TrainingAttendance,
@@ -28,6 +29,8 @@ __all__: list[str] = [
     "SummaryStep",
     "SystemDocument",
     "SystemDocumentStep",
+    "TargetCampaign",
+    "TargetSnapshot",
     "TrainingAttendance",
     "TrainingSession",
     "WorkReport",

@@ -12,7 +12,7 @@ Versions: a definition is never edited in place once used. A change of meaning i
 the earlier version stays in `INDICATORS` so that a figure computed under it can still be
 explained. `indicator_current(code, on=day)` picks the version in force on a day.
 
-An indicator whose records do not exist yet (案卷评查, 培训, the outcome of 复议 and 诉讼) is
+An indicator whose records do not exist yet (案卷评查) is
 declared with `available=False` and `pending` saying what is missing: the pages list it as
 "待接入" with that reason, never as a figure.
 """
@@ -23,7 +23,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sanxiang.procedure.evaluation.training import PLAN_TRAINING, REQUIRED_HOURS_PARAMETER
 from sanxiang.procedure.parameters import ParameterSet, parameters_default, reference_split
+from sanxiang.procedure.penalty.challenges import CORRECTION_BASIS
 from sanxiang.procedure.penalty.review import REVIEW_BASIS
 from sanxiang.procedure.supervision.basis import SICHUAN, regulation_article
 
@@ -244,25 +246,22 @@ INDICATORS: tuple[Indicator, ...] = (
         version=1,
         valid_from=FIRST_DAY,
         name="培训达标率",
-        numerator="年度培训学时达到规定要求的在岗执法人员",
-        denominator="在岗执法人员",
-        period_rule="按年度计算",
-        hook="执法人员培训要求（学时为待核实参数）",
-        available=False,
-        pending="培训记录功能上线后接入",
+        numerator="当年1月1日至统计期最后一日参加培训的学时达到年度规定学时的在岗执法人员",
+        denominator="在岗执法人员（按当前人员状态）",
+        period_rule="按统计期最后一日（未到则以今日）所在年度计算，学时累计至该日",
+        hook=PLAN_TRAINING,
+        parameters=(REQUIRED_HOURS_PARAMETER,),
     ),
     Indicator(
         code="challenge_correction_rate",
         version=1,
         valid_from=FIRST_DAY,
         name="复议诉讼纠错率",
-        numerator="在行政复议、行政诉讼中被撤销、变更、确认违法或者确认无效的决定",
-        denominator="统计期内审结的行政复议、行政诉讼案件",
-        period_rule="按审结日期计入",
-        hook=f"{SICHUAN}第三十九条（统计分析应当包括复议、诉讼中发现的问题）",
+        numerator="统计期内有行政复议、行政诉讼终结，且其中至少一项结果为变更、撤销（含部分撤销）、确认违法或者确认无效的行政处罚决定",
+        denominator="统计期内有行政复议、行政诉讼终结并已登记结果的行政处罚决定（每一决定计一次）",
+        period_rule="按复议、诉讼的终结日期计入",
+        hook=f"{SICHUAN}第三十九条（统计分析应当包括复议、诉讼中发现的问题）；纠错的结果：{CORRECTION_BASIS}",
         higher_is_better=False,
-        available=False,
-        pending="平台尚未记录复议、诉讼的结果",
     ),
 )
 

@@ -24,6 +24,7 @@ PLAN_TRAINING = (
 ORGANISER_BASIS = "平台规则：培训由组织培训的机关（本机关负责人、单位管理员，或者司法局监督人员）登记和记录参训人员"
 ATTENDEE_BASIS = "平台规则：执法机关组织的培训只记录本机关的执法人员；司法局组织的培训记录本县各执法机关的执法人员"
 INPUT_BASIS = "平台规则：培训的日期、学时和主题"
+REQUIRED_HOURS_PARAMETER = "evaluation.training.required_hours_per_year"
 HOURS_STEP = Decimal("0.5")
 HOURS_MAX = Decimal("200")  # one session: a platform limit against typing mistakes
 TOPIC_MAX = 200
@@ -46,9 +47,7 @@ TRAINING_KIND_LABELS: dict[TrainingKind, str] = {
 
 def required_hours(*, year: int, parameters: ParameterSet | None = None, region: str = "") -> Decimal:
     """The hours an officer must attend in `year` (the parameter in force on 31 December)."""
-    value = (parameters or parameters_default()).value(
-        "evaluation.training.required_hours_per_year", on=dt.date(year, 12, 31), region=region
-    )
+    value = (parameters or parameters_default()).value(REQUIRED_HOURS_PARAMETER, on=dt.date(year, 12, 31), region=region)
     return Decimal(str(value))
 
 

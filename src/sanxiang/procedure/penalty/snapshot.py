@@ -412,6 +412,9 @@ class Challenge:
     kind: str  # reconsideration | litigation
     started_on: dt.date
     ended_on: dt.date | None = None
+    # How it ended (a key of `challenges.CHALLENGE_RESULTS`); None while it runs, and for an end
+    # recorded before results were (the correction indicator does not count those).
+    result: str | None = None
 
 
 @dataclass(frozen=True)

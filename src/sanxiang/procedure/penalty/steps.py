@@ -35,6 +35,7 @@ from sanxiang.procedure.penalty import (
     investigative_act_problems,
 )
 from sanxiang.procedure.penalty.basis import penalty_article
+from sanxiang.procedure.penalty.challenges import CHALLENGE_RESULTS, challenge_violations
 from sanxiang.procedure.penalty.guards import WITHDRAWAL_KINDS
 from sanxiang.procedure.penalty.review import (
     DISCUSSION_RESOLUTIONS,
@@ -847,7 +848,17 @@ def apply_arrangement(d: Draft, data: dict) -> None:
 
 
 def apply_challenge(d: Draft, data: dict) -> None:
-    d.update(challenges=(*d.snapshot.challenges, Challenge(data["kind"], data["started_on"], data.get("ended_on"))))
+    """A 复议 or 诉讼 begun, or its end and result: recorded again with the same kind and start, it
+    replaces the earlier record of that challenge (its end and result added)."""
+    kind, started, ended, result = data["kind"], data["started_on"], data.get("ended_on"), data.get("result") or None
+    problems = challenge_violations(kind=kind, started_on=started, ended_on=ended, result=result, today=d.on)
+    for v in problems:
+        d.refuse(v.code, v.message, v.legal_basis, v.field)
+    if problems:
+        return
+    others = tuple(c for c in d.snapshot.challenges if (c.kind, c.started_on) != (kind, started))
+    challenge = Challenge(kind, started, ended, result)
+    d.update(challenges=tuple(sorted((*others, challenge), key=lambda c: (c.started_on, c.kind))))
 
 
 ONE_EXECUTION = "平台规则：同一行政决定只由一件强制执行案件执行，避免重复催告、重复申请"
@@ -1146,7 +1157,9 @@ STEPS: tuple[Step, ...] = (
          apply=apply_arrangement),
     Step("record_challenge", "登记行政复议或者行政诉讼", ORD, states=("served", "court_enforcement"),
          fields=(Field("kind", "类别", "choice", choices=choices(CHALLENGE_KINDS)), _date("started_on", "开始日期"),
-                 _date("ended_on", "终结日期", required=False)),
+                 _date("ended_on", "终结日期", required=False),
+                 Field("result", "结果", "choice", required=False, choices=choices(CHALLENGE_RESULTS),
+                       help="终结的，选择复议决定或者判决的结果；同一复议、诉讼再次登记时，以开始日期对应")),
          apply=apply_challenge),
     Step("serve_enforcement_demand", "送达催告书", ORD, states=("served",),
          fields=(_date("served_on", "送达日期"),), apply=apply_demand),
