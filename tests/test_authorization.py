@@ -16,8 +16,15 @@ from django.urls import get_resolver, reverse
 from sanxiang.accounts.models import Role
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.cases.services import case_create
+from sanxiang.evaluation.closing_services import (
+    acceptance_check_score,
+    acceptance_round_close,
+    acceptance_round_open,
+    summary_drafts_create,
+    work_report_save,
+)
 from sanxiang.evaluation.document_services import system_document_submit
-from sanxiang.evaluation.models import MonthlyReport
+from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
@@ -199,6 +206,16 @@ URL_MATRIX = {
     "evaluation:report_detail": ("monthly_report", "read"),
     "evaluation:report_figure": ("monthly_report_figure", "read"),
     "evaluation:report_file": ("monthly_report_file", "read"),
+    # issue 15, item 7: summaries (an agency's own; the bureau reads every agency's), the acceptance
+    # and the work report (the bureau's supervisors), the records behind their figures (each viewer's own)
+    "evaluation:summary_list": (None, "any"),
+    "evaluation:summary_detail": ("annual_summary", "read"),
+    "evaluation:summary_file": ("annual_summary_file", "read"),
+    "evaluation:acceptance": (None, "supervisor"),
+    "evaluation:acceptance_check": ("acceptance_check", "supervisor"),
+    "evaluation:work_report": (None, "supervisor"),
+    "evaluation:work_report_file": ("work_report_file", "supervisor"),
+    "evaluation:closing_records": ("closing_records", "any"),
     # supervision, item 5: the annual plan and 执法质效评议 (the bureau's supervisors; a system
     # administrator reads; agencies read what is published on the portal)
     "supervision:plan_list": (None, "county"),
@@ -240,6 +257,8 @@ POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "eva
               "evaluation:training_import"}
 # The monthly reports' forms: tests/evaluation/test_report_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
+# Item 7's forms: tests/evaluation/test_closing_pages.py tries them from every side.
+POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
 # Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.
 POST_ONLY |= {"supervision:plan_item_new", "supervision:plan_approve", "supervision:plan_publish",
               "supervision:plan_item_matter", "supervision:evaluation_approve", "supervision:evaluation_publish"}
@@ -384,6 +403,18 @@ def world():
     report_drafts_create(on=dt.date(2026, 4, 1))
     for key, agency in (("own", own), ("other", other)):
         data[key]["monthly_report"] = MonthlyReport.objects.get(agency=agency, year=2026, month=3)
+    # Issue 15, item 7: each agency's summary of 2026, the bureau's acceptance of both (closed) and
+    # its work report.
+    summary_drafts_create(on=dt.date(2026, 11, 1))
+    round_ = acceptance_round_open(bureau=bureau, year=2026, actor=first, on=dt.date(2026, 11, 20))
+    for key, agency in (("own", own), ("other", other)):
+        data[key]["annual_summary"] = AnnualSummary.objects.get(agency=agency, year=2026)
+        data[key]["acceptance_check"] = acceptance_check_score(
+            check=round_.checks.get(agency=agency), actor=first, on=dt.date(2026, 11, 21), conclude=True,
+            scores={"documents": 15, "training": 15, "publicity": 20, "recording": 20, "review": 20, "reporting": 10},
+            findings={})
+    acceptance_round_close(round_=round_, actor=first, on=dt.date(2026, 11, 22))
+    work_report_save(bureau=bureau, year=2026, actor=first, on=dt.date(2026, 11, 23))
     # Item 5: the bureau's plan and an evaluation of both agencies (one bureau: the same for own and other).
     plan = plan_services.plan_draft(actor=first, year=dt.date.today().year, title="年度计划", objectives="目标")
     plan_services.plan_item_add(actor=first, plan=plan, kind="routine", subject="日常监督", all_agencies=True,
@@ -430,6 +461,12 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "key": "cases.registered"})
     if subject == "monthly_report_file":
         return reverse(name, kwargs={"report_id": objects["monthly_report"].pk, "fmt": "pdf"})
+    if subject == "annual_summary_file":
+        return reverse(name, kwargs={"summary_id": objects["annual_summary"].pk, "fmt": "docx"})
+    if subject == "work_report_file":
+        return reverse(name, kwargs={"fmt": "docx"}) + "?year=2026"
+    if subject == "closing_records":  # the monthly reports behind a figure of a summary
+        return reverse(name) + f"?key=reports.all&year=2026&agency={objects['agency'].pk}"
     if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
         return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
     if subject == "case_record":  # a record of the case (its first)
@@ -458,6 +495,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "system_document": "document_id",
         "training_session": "session_id",
         "monthly_report": "report_id",
+        "annual_summary": "summary_id",
+        "acceptance_check": "check_id",
         "plan": "plan_id",
         "evaluation": "evaluation_id",
     }[subject]

@@ -4,11 +4,14 @@ filings, produced through the services and loaded once. One load of the demo for
 demo county takes tens of seconds to load; CI's budget)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from sanxiang.demo.evaluation import demo_evaluation_training_load
+from sanxiang.demo.evaluation_closing import demo_closing_year, demo_evaluation_closing_load
 from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
 from sanxiang.demo.supervision import demo_supervision_load
 from sanxiang.ledger.models import Entry
@@ -33,6 +36,7 @@ def loaded(django_db_setup, django_db_blocker):
         # The assessment work (issue 15), as `sanxiang demo` loads it after the supervision.
         demo_evaluation_training_load(today=TODAY)
         demo_evaluation_reports_load(today=TODAY)
+        demo_evaluation_closing_load(today=TODAY)
         report = ledger_verify()  # here, beside the files the load stored (each test has its own folder)
         yield count, again, report
 
@@ -157,3 +161,39 @@ def test_the_assessment_year_training_documents_and_monthly_reports(loaded):
     demo_evaluation_training_load(today=TODAY)
     demo_evaluation_reports_load(today=TODAY)
     assert (TrainingSession.objects.count(), MonthlyReport.objects.count(), SystemDocument.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_closing_year_summaries_one_acceptance_round_and_the_work_report(loaded):
+    """Issue 15 item 7's demo: every agency's summary received (one late, one returned first), one
+    acceptance round closed with a result for every agency (one fails, each deduction explained),
+    and the county's work report sent to the government with figures that open their records."""
+    from sanxiang.evaluation.closing_figures import figure_url
+    from sanxiang.evaluation.closing_selectors import closing_figure_rows
+    from sanxiang.evaluation.models import AcceptanceRound, AnnualSummary, SummaryStep, WorkReport
+
+    year = demo_closing_year(TODAY)
+    summaries = AnnualSummary.objects.filter(year=year)
+    assert summaries.count() >= 5 and set(summaries.values_list("state", flat=True)) == {"received"}
+    assert summaries.filter(first_submitted_on__gt=F("due_on")).count() == 1
+    assert SummaryStep.objects.filter(summary__year=year, action="return").count() == 1
+    round_ = AcceptanceRound.objects.get(year=year)
+    checks = list(round_.checks.all())
+    assert round_.closed and len(checks) == summaries.count()
+    assert {c.result for c in checks} == {"passed", "failed"}
+    for check in checks:  # every deduction has its findings
+        assert all(check.findings.get(code) for code, score in check.scores.items()
+                   if Decimal(score) < Decimal(round_.max_scores[code])), check.agency_id
+    report = WorkReport.objects.get(year=year)
+    assert report.submitted_on == dt.date(year, 11, 28) and report.round == round_
+    figures = {f["key"]: f for f in report.figures}
+    assert figures["acceptance.failed"]["value"] == str(sum(c.result == "failed" for c in checks))
+    assert figures["summaries.late"]["value"] == "1"
+    supervisor = round_.bureau.users.filter(role="supervisor").order_by("username").first()
+    for key in ("acceptance.failed", "summaries.late", "reports.missing"):
+        rows = closing_figure_rows(viewer=supervisor, key=key, year=year, agency_id=None)
+        assert len(rows) == figures[key]["count"], key
+    assert all(figure_url(key=f["key"], year=year) for f in report.figures)
+    # Loading again adds nothing.
+    assert demo_evaluation_closing_load(today=TODAY) == len(checks)
+    assert AcceptanceRound.objects.count() == 1 and WorkReport.objects.count() == 1

@@ -31,6 +31,14 @@ def monthly_reports_draft(on: dt.date) -> str:
     return f"起草月报{report_drafts_create(on=on)}份"
 
 
+def annual_summaries_draft(on: dt.date) -> str:
+    """Every day (drafting is idempotent and catches up): from 1 November on, each agency's summary
+    of the year exists."""
+    from sanxiang.evaluation.closing_services import summary_drafts_create
+
+    return f"起草工作总结{summary_drafts_create(on=on)}份"
+
+
 def target_snapshots(on: dt.date) -> str:
     """Every day: each county's share of agencies fully applying the three systems, kept as the
     month's snapshot (the last run of a month is its figure; the history of the targets page)."""
@@ -46,5 +54,7 @@ def evaluation_tasks_register() -> None:
                                         period=Daily(at=dt.time(6, 10)), run=evaluation_reminders))
     periodic_task_register(PeriodicTask(name="evaluation_monthly_reports_draft", label="起草上月的工作月报",
                                         period=Daily(at=dt.time(1, 0)), run=monthly_reports_draft))
+    periodic_task_register(PeriodicTask(name="evaluation_annual_summaries_draft", label="起草本年的工作总结",
+                                        period=Daily(at=dt.time(1, 30)), run=annual_summaries_draft))
     periodic_task_register(PeriodicTask(name="evaluation_target_snapshots", label="记录全面实行三项制度的单位占比",
                                         period=Daily(at=dt.time(23, 0)), run=target_snapshots))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sanxiang.evaluation import (
+    closing_views,
     document_views,
     indicator_views,
     report_views,
@@ -57,6 +58,21 @@ urlpatterns += [
     path("training/<int:session_id>/", training_views.session_detail, name="training_detail"),
     path("training/<int:session_id>/attendees/", training_views.session_attendees, name="training_attendees"),
     path("training/<int:session_id>/import/", training_views.session_import, name="training_import"),
+]
+
+# Part: summaries, acceptance and the work report (issue 15, item 7)
+urlpatterns += [
+    path("summaries/", closing_views.summary_list, name="summary_list"),
+    path("summaries/<int:summary_id>/", closing_views.summary_detail, name="summary_detail"),
+    path("summaries/<int:summary_id>/act/", closing_views.summary_act, name="summary_act"),
+    path("summaries/<int:summary_id>/file.<str:fmt>", closing_views.summary_file, name="summary_file"),
+    path("acceptance/", closing_views.acceptance, name="acceptance"),
+    path("acceptance/act/", closing_views.acceptance_act, name="acceptance_act"),
+    path("acceptance/checks/<int:check_id>/", closing_views.acceptance_check, name="acceptance_check"),
+    path("work-report/", closing_views.work_report, name="work_report"),
+    path("work-report/act/", closing_views.work_report_act, name="work_report_act"),
+    path("work-report/file.<str:fmt>", closing_views.work_report_file, name="work_report_file"),
+    path("closing/records/", closing_views.closing_records, name="closing_records"),
 ]
 
 # Part: scheduled work and reminders (issue 15, item 9)

@@ -113,6 +113,14 @@ class EventKind(StrEnum):
     # evaluation: monthly progress reports (issue 15, item 4)
     EVALUATION_REPORT_DRAFTED = "evaluation.report_drafted"
     EVALUATION_REPORT_STEP = "evaluation.report_step"
+    # evaluation: 总结验收 and the 工作报告 (issue 15, item 7)
+    EVALUATION_SUMMARY_DRAFTED = "evaluation.summary_drafted"
+    EVALUATION_SUMMARY_STEP = "evaluation.summary_step"
+    EVALUATION_ACCEPTANCE_OPENED = "evaluation.acceptance_opened"
+    EVALUATION_ACCEPTANCE_SCORED = "evaluation.acceptance_scored"
+    EVALUATION_ACCEPTANCE_CLOSED = "evaluation.acceptance_closed"
+    EVALUATION_WORK_REPORT_SAVED = "evaluation.work_report_saved"
+    EVALUATION_WORK_REPORT_SUBMITTED = "evaluation.work_report_submitted"
     # evaluation: the plan's targets (issue 15, item 3)
     EVALUATION_TARGET_CAMPAIGN_DEFINED = "evaluation.target_campaign_defined"
     EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"

@@ -10,6 +10,7 @@ from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.evaluation import report_inbox
 from sanxiang.evaluation.indicators import user_reads_indicators
+from sanxiang.evaluation.report_selectors import user_is_supervisor
 from sanxiang.evaluation.target_selectors import user_reads_targets
 from sanxiang.web.inbox import REMINDER, Inbox
 from sanxiang.web.supervision_hub import HubEntry
@@ -29,6 +30,11 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("evaluation:document_checklist", "制度文件", "制度、清单、服务指南、流程图和执法工作手册的报送和审查",
          True, ()),
         ("evaluation:training_list", "培训", "培训场次、学时和执法人员年度学时", True, ()),
+        ("evaluation:summary_list", "工作总结", "各单位每年报送司法局的“三项制度”工作总结",
+         user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES, ()),
+        ("evaluation:acceptance", "验收", "司法局对各单位的验收评分、结论和验收结果", user_is_supervisor(user), ()),
+        ("evaluation:work_report", "工作报告", "全县“三项制度”工作报告（报旗人民政府），数据可查明细",
+         user_is_supervisor(user), ()),
         ("evaluation:reminder_list", "提醒", "证件到期、报告和文件到期等提醒", True, (REMINDER,)),
         ("publication:annual", "年度执法数据", "上年度行政执法数据和情况说明，1月31日前向社会公开",
          user_reads_all_agencies(user) or (user.role in AGENCY_ROLES and user.agency_id is not None), ()),

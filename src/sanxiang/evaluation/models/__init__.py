@@ -1,6 +1,13 @@
 """The assessment tables, one module per part (indicators; training; system documents; reports; ...).
 Django finds them all through this package: each part adds its import line here."""
 
+from sanxiang.evaluation.models.closing import (  # issue 15, item 7
+    AcceptanceCheck,
+    AcceptanceRound,
+    AnnualSummary,
+    SummaryStep,
+    WorkReport,
+)
 from sanxiang.evaluation.models.documents import SystemDocument, SystemDocumentStep  # issue 15, item 5
 from sanxiang.evaluation.models.reminders import Reminder  # issue 15, item 9
 from sanxiang.evaluation.models.reports import MonthlyReport, ReportStep  # issue 15, item 4
@@ -12,14 +19,19 @@ from sanxiang.evaluation.models.training import (  # issue 15, item 6
 )
 
 __all__: list[str] = [
+    "AcceptanceCheck",
+    "AcceptanceRound",
+    "AnnualSummary",
     "AttendanceSource",
     "MonthlyReport",
     "Reminder",
     "ReportStep",
+    "SummaryStep",
     "SystemDocument",
     "SystemDocumentStep",
     "TargetCampaign",
     "TargetSnapshot",
     "TrainingAttendance",
     "TrainingSession",
+    "WorkReport",
 ]
