@@ -215,6 +215,9 @@ URL_MATRIX = {
     "evaluation:indicator_records": (None, "review_supervision"),
     "evaluation:indicator_trend": (None, "review_supervision"),
     "evaluation:indicators_xlsx": (None, "review_supervision"),
+    # issue 15 item 2: the dashboard (tests/evaluation/test_dashboard_pages.py: the head's agency only)
+    "evaluation:dashboard": (None, "review_supervision"),
+    "evaluation:dashboard_xlsx": (None, "review_supervision"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py

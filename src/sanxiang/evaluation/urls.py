@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from sanxiang.evaluation import document_views, indicator_views, report_views, training_views, views
+from sanxiang.evaluation import (
+    dashboard_views,
+    document_views,
+    indicator_views,
+    report_views,
+    training_views,
+    views,
+)
 
 app_name = "evaluation"
 
@@ -14,6 +21,8 @@ urlpatterns += [
     path("indicators/records/", indicator_views.indicator_records_page, name="indicator_records"),
     path("indicators/trend/", indicator_views.indicator_trend_page, name="indicator_trend"),
     path("indicators/export.xlsx", indicator_views.indicators_xlsx, name="indicators_xlsx"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
 ]
 
 # Part: monthly reports (issue 15, item 4)
