@@ -20,6 +20,7 @@ from sanxiang.evaluation.dashboard_selectors import (
     dashboard_chart_data,
     user_reads_dashboard,
 )
+from sanxiang.evaluation.indicator_exports import XLSX_CONTENT_TYPE
 from sanxiang.evaluation.indicators import SOURCES
 from sanxiang.procedure.evaluation.indicators import indicators_current
 from sanxiang.registry.permissions import permission_require
@@ -88,7 +89,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         ip_address=client_ip(request),
     )
     response = FileResponse(
-        dashboard_exports.dashboard_xlsx(built), content_type=dashboard_exports.XLSX_CONTENT_TYPE
+        dashboard_exports.dashboard_xlsx(built), content_type=XLSX_CONTENT_TYPE
     )
     stamp = built.period_query.replace("period=", "").replace("start=", "").replace("&end=", "_")
     response["Content-Disposition"] = (
