@@ -25,8 +25,6 @@ from sanxiang.evaluation.indicators import (
     Figure,
     IndicatorTable,
     Period,
-    RecordRow,
-    indicator_records,
     indicator_table,
     indicator_trend,
     months_of,
@@ -146,38 +144,27 @@ def _records_url(indicator: Indicator, side: str, period_query: str, agency_id: 
     return f"{reverse('evaluation:indicator_records')}?{query}&{period_query}"
 
 
-def _deadlines_overdue(
-    viewer: User, table: IndicatorTable, period_query: str, today: dt.date
-) -> OverdueList | None:
+def _deadlines_overdue(table: IndicatorTable, period_query: str) -> OverdueList | None:
+    """The overdue deadlines of the period: the indicator's numerator, read from the table already
+    counted (no query), split by agency, each number opening its records."""
     indicator = next((i for i in table.indicators if i.code == "deadlines_overdue"), None)
     if indicator is None:
         return None
-    listing = indicator_records(
-        viewer=viewer,
-        indicator=indicator,
-        side=NUMERATOR,
-        period=table.period,
-        agency_id=None,
-        limit=ROWS_SHOWN,
-        today=today,
-    )
-    rows = [_deadline_row(row, today) for row in listing.rows]
+    figures = table.figures[indicator.code]
+    parts = [
+        Count_(agency.name, figures[agency.pk].numerator, _records_url(indicator, NUMERATOR, period_query, agency.pk))
+        for agency in sorted(table.agencies, key=lambda a: (-figures[a.pk].numerator, a.name))
+        if figures[agency.pk].numerator
+    ]
     return OverdueList(
         DEADLINES,
         "案件期限逾期",
         f"{indicator.numerator}（{table.period.label}）",
-        listing.count,
+        table.totals[indicator.code].numerator,
         _records_url(indicator, NUMERATOR, period_query),
+        parts if len(table.agencies) > 1 else [],
         [],
-        rows,
     )
-
-
-def _deadline_row(row: RecordRow, today: dt.date) -> OverdueRow:
-    due = dict(row.dates).get("届满日")
-    done = dict(row.dates).get("完成日")
-    days = ((done or today) - due).days if due else None
-    return OverdueRow(row.agency_name, row.reference, f"{row.title}（{row.note}）", due, days, row.url)
 
 
 def _publications_overdue(viewer: User, today: dt.date) -> OverdueList:
@@ -304,7 +291,7 @@ def dashboard_build(
         trend_period=trend_period,
         trend=trend,
     )
-    deadlines = _deadlines_overdue(viewer, table, period_query, today)
+    deadlines = _deadlines_overdue(table, period_query)
     dashboard.overdue = [
         x
         for x in (
