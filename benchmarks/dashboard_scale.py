@@ -1,6 +1,7 @@
 """The assessment dashboard (issue 15 item 2) at N cases, beside the same page on an empty county.
 
     python benchmarks/dashboard_scale.py --cases 100000
+    python benchmarks/dashboard_scale.py --existing /tmp/bench-data   # again, on a county grown before
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_dashboard python benchmarks/dashboard_scale.py --cases 100000
 
 The county is `indicators_scale.py`'s (a bureau, 12 agencies, per case three deadline rows and the
@@ -126,7 +127,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--existing",
+        metavar="DATA_DIR",
+        help="measure again a county this script grew there (SQLite), without growing",
+    )
     args = parser.parse_args()
+    if args.existing:
+        # No migrate: its post-migrate hook would build the case projection of the bulk cases.
+        import os
+
+        import django
+        from django.test.utils import setup_test_environment
+
+        os.environ["SANXIANG_DATA_DIR"] = args.existing
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
+        django.setup()
+        setup_test_environment()
+        from sanxiang.accounts.models import User
+        from sanxiang.cases.models import Case
+
+        _measure(f"{Case.objects.count():,} cases", User.objects.get(username="bench-supervisor"), args.runs)
+        return
     scale._setup()
     from django.db import connection
 

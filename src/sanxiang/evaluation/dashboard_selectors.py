@@ -36,7 +36,8 @@ from sanxiang.procedure.evaluation.indicators import Indicator
 from sanxiang.procedure.evaluation.reports import ReportMonth
 from sanxiang.procedure.supervision.matters import FINAL_STATES, MATTER_STATE_LABELS, MatterState
 from sanxiang.procedure.supervision.rules import MatterSource
-from sanxiang.publication.selectors import publication_alerts
+from sanxiang.publication.models import DraftStatus
+from sanxiang.publication.selectors import drafts_for
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.selectors import matters_visible
 
@@ -152,7 +153,11 @@ def _deadlines_overdue(table: IndicatorTable, period_query: str) -> OverdueList 
         return None
     figures = table.figures[indicator.code]
     parts = [
-        Count_(agency.name, figures[agency.pk].numerator, _records_url(indicator, NUMERATOR, period_query, agency.pk))
+        Count_(
+            agency.name,
+            figures[agency.pk].numerator,
+            _records_url(indicator, NUMERATOR, period_query, agency.pk),
+        )
         for agency in sorted(table.agencies, key=lambda a: (-figures[a.pk].numerator, a.name))
         if figures[agency.pk].numerator
     ]
@@ -168,23 +173,34 @@ def _deadlines_overdue(table: IndicatorTable, period_query: str) -> OverdueList 
 
 
 def _publications_overdue(viewer: User, today: dt.date) -> OverdueList:
-    alerts = publication_alerts(viewer=viewer, on=today, limit=ROWS_SHOWN)
+    """The drafts not published by their due day (those `publication_alerts` lists on the drafts
+    page), counted and the most overdue read apart: at 100,000 cases a count and ten rows by the
+    index of drafts waiting cost about a tenth of one windowed query over every overdue draft."""
+    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=today)
+    count = drafts.count()
+    shown = (
+        drafts.defer(
+            "case__facts", "case__details", "original", "public", "redactions", "refusals", "facts"
+        ).order_by("due_on", "id")[:ROWS_SHOWN]
+        if count
+        else []
+    )
     rows = [
         OverdueRow(
-            a.draft.agency.name,
-            a.draft.case.number,
-            a.draft.case.title,
-            a.due_on,
-            a.days_late,
-            reverse("publication:draft_detail", args=[a.draft.pk]) if viewer.role != Role.SUPERVISOR else "",
+            draft.agency.name,
+            draft.case.number,
+            draft.case.title,
+            draft.due_on,
+            (today - draft.due_on).days,
+            reverse("publication:draft_detail", args=[draft.pk]) if viewer.role != Role.SUPERVISOR else "",
         )
-        for a in alerts
+        for draft in shown
     ]
     return OverdueList(
         PUBLICATIONS,
         "逾期未公示",
         "行政执法决定过了应当公示之日仍未公示",
-        alerts.count,
+        count,
         reverse("publication:drafts"),
         [],
         rows,
