@@ -237,6 +237,9 @@ URL_MATRIX = {
     "evaluation:target_agency": ("agency", "proposal_read"),
     "evaluation:target_records": ("agency", "proposal_read"),
     "evaluation:target_campaign_new": (None, "supervisor"),
+    # issue 15 item 2: the dashboard (tests/evaluation/test_dashboard_pages.py: the head's agency only)
+    "evaluation:dashboard": (None, "review_supervision"),
+    "evaluation:dashboard_xlsx": (None, "review_supervision"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py

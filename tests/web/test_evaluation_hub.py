@@ -28,9 +28,9 @@ def _hub_links(html: str) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "bureau", "shown", "hidden"),
     [
-        (Role.SUPERVISOR, True, ("执法指标", "工作月报", "制度文件", "培训", "年度执法数据", "定时任务"), ()),
-        (Role.AGENCY_HEAD, False, ("执法指标", "工作月报", "制度文件", "培训", "年度执法数据"), ("定时任务",)),
-        (Role.OFFICER, False, ("工作月报", "制度文件", "培训", "年度执法数据"), ("执法指标", "定时任务")),
+        (Role.SUPERVISOR, True, ("数据看板", "执法指标", "工作月报", "制度文件", "培训", "年度执法数据", "定时任务"), ()),
+        (Role.AGENCY_HEAD, False, ("数据看板", "执法指标", "工作月报", "制度文件", "培训", "年度执法数据"), ("定时任务",)),
+        (Role.OFFICER, False, ("工作月报", "制度文件", "培训", "年度执法数据"), ("数据看板", "执法指标", "定时任务")),
     ],
 )
 def test_one_entry_leads_to_the_pages_the_user_may_open(client, role, bureau, shown, hidden):

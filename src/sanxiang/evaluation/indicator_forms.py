@@ -96,3 +96,9 @@ class TrendForm(PeriodForm):
     agency = forms.IntegerField(label="执法主体", required=False, min_value=1,
                                 error_messages={"invalid": "执法主体编号有误", "min_value": "执法主体编号有误"})
 
+
+
+class DashboardForm(PeriodForm):
+    default_whole_year = True
+    indicator = forms.ChoiceField(label="指标", choices=[(code, code) for code in SOURCES], required=False,
+                                  error_messages={"invalid_choice": "没有这项指标"})

@@ -41,7 +41,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -180,9 +180,13 @@ class Part:
 
 @dataclass(frozen=True)
 class Source:
-    """How an indicator's records are read: `parts(agency_ids, period, today, viewer)`."""
+    """How an indicator's records are read: `parts(agency_ids, period, today, viewer)`.
+    `month_of`: the date that alone puts a record in a period (a field of every part's rows), when
+    the numerator's condition does not depend on the period either; then a trend is one grouped
+    query a part over its whole span, by month of that date, instead of one a month."""
 
     parts: Callable[..., list[Part]]
+    month_of: str = ""
 
 
 def _case_url(case_id: int, viewer: User | None) -> str:
@@ -563,13 +567,15 @@ def _challenge_parts(agency_ids, period, today, viewer) -> list[Part]:
 
 
 SOURCES: dict[str, Source] = {
-    "publication_timely": Source(_publication_parts),
-    "withdrawal_timely": Source(_withdrawal_parts),
+    "publication_timely": Source(_publication_parts, month_of="due_on"),
+    "withdrawal_timely": Source(_withdrawal_parts, month_of="withdrawal_due_on"),
+    # The steps required are those in force on the period's last lived day: a month each.
     "audio_video_coverage": Source(_av_parts),
-    "legal_review_rate": Source(_review_parts),
-    "filing_timely": Source(_filing_parts),
+    "legal_review_rate": Source(_review_parts, month_of="decided_on"),
+    "filing_timely": Source(_filing_parts, month_of="decided_on"),
+    # A count on the period's last lived day (officers, deadline rows shown then): a month each.
     "certificate_rate": Source(_certificate_parts),
-    "rectification_on_time": Source(_instrument_parts),
+    "rectification_on_time": Source(_instrument_parts, month_of="due_on"),
     "deadlines_overdue": Source(_deadline_parts),
     "training_compliance": Source(_training_parts),
     "challenge_correction_rate": Source(_challenge_parts),
@@ -679,19 +685,43 @@ def indicator_table(*, viewer: User, period: Period, today: dt.date | None = Non
     return table
 
 
+def _counts_by_month(parts: Iterable[Part], month_of: str) -> dict[dt.date, tuple[int, int]]:
+    """(numerator, denominator) per month (its first day) of `month_of`: one grouped query a part."""
+    counts: dict[dt.date, tuple[int, int]] = {}
+    for part in parts:
+        grouped = (
+            part.queryset.order_by().annotate(month=TruncMonth(month_of, output_field=DateField())).values("month")
+            .annotate(d=Count("pk"), n=Count("pk", filter=part.numerator))
+            .values_list("month", "n", "d")
+        )
+        for month, n, d in grouped:
+            before = counts.get(month, (0, 0))
+            counts[month] = (before[0] + n, before[1] + d)
+    return counts
+
+
 def indicator_trend(*, viewer: User, code: str, period: Period, agency_id: int | None = None,
                     today: dt.date | None = None) -> list[tuple[Period, Figure]]:
-    """One indicator month by month over a period, for the viewer's agencies (or one of them)."""
+    """One indicator month by month over a period, for the viewer's agencies (or one of them): the
+    months begun by `today`. One grouped query a part for the whole span when the indicator's
+    records fall in a month by a date alone (`Source.month_of`), else the same a month."""
     today = today or timezone.localdate()
     indicator = indicator_current(code, on=period.end)
     ids = list(indicator_agencies(viewer=viewer).values_list("pk", flat=True))
     if agency_id is not None:
         ids = [i for i in ids if i == agency_id]
+    months = [month for month in months_of(period) if month.started(today)]
+    source = SOURCES[code]
     trend = []
     with _counting():
-        for month in months_of(period):
-            if not month.started(today):
-                break
+        if source.month_of and months:
+            span = Period(months[0].start, months[-1].end, period.label)
+            counts = _counts_by_month(source.parts(ids, span, today, viewer), source.month_of)
+            for month in months:
+                n, d = counts.get(month.start.replace(day=1), (0, 0))
+                trend.append((month, Figure(n, d, indicator.value(n, d))))
+            return trend
+        for month in months:
             figures = indicator_figures(indicator=indicator, agency_ids=ids, period=month, today=today,
                                         viewer=viewer)
             trend.append((month, _total(indicator, figures.values())))

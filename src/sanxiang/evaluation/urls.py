@@ -4,6 +4,7 @@ from django.urls import path
 
 from sanxiang.evaluation import (
     closing_views,
+    dashboard_views,
     document_views,
     indicator_views,
     report_views,
@@ -22,6 +23,8 @@ urlpatterns += [
     path("indicators/records/", indicator_views.indicator_records_page, name="indicator_records"),
     path("indicators/trend/", indicator_views.indicator_trend_page, name="indicator_trend"),
     path("indicators/export.xlsx", indicator_views.indicators_xlsx, name="indicators_xlsx"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard_views.dashboard_xlsx, name="dashboard_xlsx"),
 ]
 
 # Part: the plan's targets (issue 15, item 3)

@@ -21,6 +21,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
     The rules are those of each page's own view (a link here never leads to a refusal).
     Each part adds its page here: (url name, label, description, allowed, inbox kinds)."""
     pages = [
+        ("evaluation:dashboard", "数据看板", "指标、月度趋势、单位排名和逾期预警的图表，可导出 Excel",
+         user_reads_indicators(user), ()),
         ("evaluation:indicators", "执法指标", "按单位和期间从执法记录计算的三项制度指标，逐项可查明细",
          user_reads_indicators(user), ()),
         ("evaluation:targets", "实施目标", "全面实行三项制度的单位占比、目标和期限，以及未达到的单位和原因",
