@@ -118,6 +118,14 @@ def document_render(*, kind: str, context: DocumentContext, docx: bool = True) -
     )
 
 
+def document_names(*, kind: str, context: DocumentContext) -> tuple[str, str]:
+    """The title and the file name stem `document_render` gives the document, without rendering
+    it (a document whose files follow its step is listed under these names meanwhile)."""
+    document_kind = document_kind_get(kind=kind)
+    title = document_kind.title_for(context)
+    return title, _filename_stem(title, _reference(document_kind, context))
+
+
 def document_render_docx(*, kind: str, context: DocumentContext) -> bytes:
     """The DOCX of a document alone: the bytes `document_render` gives for the same context."""
     document_kind = document_kind_get(kind=kind)
