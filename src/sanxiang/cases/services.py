@@ -30,8 +30,8 @@ from sanxiang.documents import (
     ALL_DOCUMENT_KINDS,
     DocumentContext,
     document_elements_present,
-    document_problems,
     document_names,
+    document_problems,
     document_render,
 )
 from sanxiang.evidence.services import record_evidence_claim, record_evidence_link
