@@ -148,3 +148,21 @@ def test_the_case_file_export_renders_the_pending_pdfs_first_and_verifies(backgr
     assert document.pdf_id is not None and document.docx_id is not None
     report = case_file_verify(str(path), vkeys=[summary.vkey])
     assert report.ok, [f.text() for f in report.findings]
+
+
+def test_a_document_whose_files_could_not_follow_is_refused_in_its_step():
+    """What the PDF writer would refuse (a character the embedded font cannot print, a missing
+    item) is checked in the step, so that no document is issued whose files could never be rendered."""
+    import dataclasses
+
+    from sanxiang.documents import CharactersUnprintable, DocumentIncomplete, document_names
+    from tests.documents import samples
+
+    context = samples.disputed_discussion_context()
+    assert document_names(kind="opening_approval", context=context)[0] == "立案审批表"
+    bad = dataclasses.replace(context, agency=dataclasses.replace(context.agency, name=context.agency.name + "\U0001F600"))
+    with pytest.raises(CharactersUnprintable):
+        document_names(kind="opening_approval", context=bad)
+    with pytest.raises(DocumentIncomplete):
+        document_names(kind="opening_approval", context=dataclasses.replace(
+            context, agency=dataclasses.replace(context.agency, name="")))
