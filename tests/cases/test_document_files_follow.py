@@ -126,15 +126,21 @@ def test_a_step_that_serves_a_document_renders_the_pending_pdfs_first(background
     case = s.perform(case, "end_investigation", s.D(2026, 3, 16), w.officer, **s.end_investigation_data())
     assert set(IssuedDocument.objects.filter(case=case, pdf__isnull=True).values_list("kind", flat=True)) == {
         "opening_approval", "investigation_report"}
-    # 事先告知 serves the notice: the approval form and the report exist before it commits.
+    # 事先告知 serves the notice: the approval form's and the report's PDFs exist before it commits;
+    # their Word copies stay with the job.
     case = s.perform(case, "notify", s.NOTICE_SERVED, w.officer, **s.notice_data(s.NOTICE_SERVED))
     assert not IssuedDocument.objects.filter(case=case, pdf__isnull=True).exists()
-    assert not Job.objects.filter(case_id=case.pk, kind="cases.document_copy",
-                                  payload__document__in=list(IssuedDocument.objects.filter(
-                                      case=case, kind__in=DOCUMENT_KINDS_INTERNAL).values_list("pk", flat=True)))\
-        .exclude(state=JobState.DONE).exists()
     report = IssuedDocument.objects.get(case=case, kind="investigation_report")
-    assert [e["payload"].get("copy") for e in _entries(report)] == [None, "pdf+docx"]
+    assert report.docx_id is None
+    issued, pdf = _entries(report)
+    assert pdf["payload"]["copy"] == "pdf" and pdf["payload"]["copy_of"] == report.ledger_seq
+    assert pdf["payload"]["context_sha256"] == issued["payload"]["context_sha256"]
+    assert [f["sha256"] for f in pdf["files"]] == [report.pdf.stored_file.sha256]
+    assert ledger_verify().ok
+    jobs_run_due()
+    report.refresh_from_db()
+    assert report.docx_id is not None
+    assert [e["payload"].get("copy") for e in _entries(report)] == [None, "pdf", "docx"]
     assert ledger_verify().ok
 
 

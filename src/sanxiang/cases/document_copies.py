@@ -107,13 +107,33 @@ def _document_files_render(*, document: IssuedDocument, context: DocumentContext
 
 
 def case_document_files_complete(*, case: Case) -> int:
-    """Before a step that serves a document or decides (procedure.document_timing): render now every
-    PDF of the case still to follow, in the caller's transaction. One query when there is none."""
+    """Before a step that serves a document or decides (procedure.document_timing): render now the PDF
+    of every internal document of the case still to follow, in the caller's transaction (the Word
+    copy stays with the job, which then renders it alone). One query when there is none."""
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
     missing = list(IssuedDocument.objects.filter(case=case, pdf__isnull=True).order_by("pk").values_list("pk", flat=True))
+    rendered = 0
     for document_id in missing:
-        if job_run_now(key=document_copy_key(document_id)) is None:
+        # Locked as the job locks it: a runner rendering it now is waited for, and then it is there.
+        document = IssuedDocument.objects.select_for_update(of=("self",)).get(pk=document_id)
+        if document.pdf_id is not None:
+            continue
+        job = Job.objects.filter(key=document_copy_key(document_id)).first()
+        if job is None:
             raise LookupError(f"document {document_id} has no PDF and no job to render it")
-    return len(missing)
+        dumped = job.payload["context"]
+        actor = User.objects.get(pk=job.payload["actor"])
+        content = document_render(kind=document.kind, context=facts_load(DocumentContext, dumped), docx=False).pdf
+        meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{document.filename_stem}.pdf",
+                                       step=f"document:{document.kind}")
+        pdf = evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta)
+        document.pdf = pdf
+        IssuedDocument.objects.filter(pk=document.pk).update(pdf=pdf)
+        entry_append(event=events.document_pdf_rendered_event(document=document, pdf=pdf.stored_file,
+                                                              context_sha256=context_digest(dumped)), actor=actor)
+        rendered += 1
+    return rendered
 
 
 def case_document_copies_complete(*, case: Case) -> int:

@@ -257,3 +257,27 @@ def document_rendered_event(*, document: IssuedDocument, pdf: StoredFile, docx: 
         files=(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),
                FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None)),
     )
+
+
+def document_pdf_rendered_event(*, document: IssuedDocument, pdf: StoredFile, context_sha256: str) -> LedgerEvent:
+    """The PDF of an internal document rendered by a later step that serves a document or decides
+    (its job had not run yet), from the context whose digest the document's own entry recorded; its
+    Word copy follows with the job (`document_copy_event`)."""
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        {
+            "document": document.pk,
+            "copy_of": document.ledger_seq,
+            "copy": "pdf",
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "issued_on": document.issued_on.isoformat(),
+            "context_sha256": context_sha256,
+            "pdf_sha256": pdf.sha256,
+        },
+        agency_id=document.agency_id,
+        case_id=document.case_id,
+        subject=f"document:{document.pk}",
+        files=(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),),
+    )
