@@ -7,6 +7,12 @@ context the PDF was rendered from. The job (`document_copy_render`, run by a ser
 the evidence store, links it to the document and appends its ledger entry, in one transaction.
 Until then the document offers no Word download and the case page says 生成中; a case-file export
 renders what is missing first (`case_document_copies_complete`).
+
+An internal document (procedure.document_timing.DOCUMENT_KINDS_INTERNAL) has neither file after its
+step: its entry records the digest of the context (`context_digest`), and the same job renders both
+files from it (`document_rendered_event`). A later step that serves a document or decides renders
+the PDF first if the job has not run (`case_document_files_complete`, `document_pdf_rendered_event`);
+the Word copy then follows alone.
 """
 
 from __future__ import annotations
