@@ -110,6 +110,8 @@ class Run:
     db_cpu: float | None = None  # CPU time of the PostgreSQL backend serving this process (Linux /proc)
     queries: int = 0
     documents: int = 0
+    job_cpu: float = 0.0  # CPU time of the job runner's work between the steps (--runner between)
+    jobs: int = 0
 
 
 def _backend_cpu() -> float | None:
@@ -126,6 +128,9 @@ def _backend_cpu() -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+RUNNER_BETWEEN = False  # --runner between: the server's runner renders what follows each step before the next
 
 
 def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
@@ -153,6 +158,14 @@ def _case_run(w, profile: cProfile.Profile | None, run: Run) -> None:
             profile.disable()
         run.seconds += time.perf_counter() - started
         run.cpu += time.process_time() - cpu
+        if RUNNER_BETWEEN:
+            # As the server's runner thread does once the step has committed (steps are hours or
+            # days apart in an agency): off the request path, not off the machine; timed apart.
+            from sanxiang.jobs.services import jobs_run_due
+
+            cpu = time.process_time()
+            run.jobs += jobs_run_due(limit=1_000_000).done
+            run.job_cpu += time.process_time() - cpu
     db_after = _backend_cpu()
     if db_before is not None and db_after is not None:
         # Registering the case is in it (one transaction of the ten).
@@ -200,7 +213,13 @@ def main() -> None:
                         help="cProfile's clock: wall (waits on the database included) or this process's CPU time,"
                              " steadier on a shared machine")
     parser.add_argument("--dump", type=Path, help="also write the profile (pstats) to this file, to explore it")
+    parser.add_argument("--runner", choices=["after", "between"], default="after",
+                        help="when the job runner renders what follows the steps: after the last case (a step that"
+                             " serves a document then renders the internal documents' PDFs still to come itself), or"
+                             " between the steps, as a server's runner woken by each commit does")
     args = parser.parse_args()
+    global RUNNER_BETWEEN
+    RUNNER_BETWEEN = args.runner == "between"
 
     data_dir = os.environ.get("SANXIANG_DATA_DIR") or tempfile.mkdtemp(prefix="sanxiang-transitions-")
     Path(data_dir).mkdir(parents=True, exist_ok=True)
@@ -231,6 +250,10 @@ def main() -> None:
     if run.db_cpu is not None:
         print(f"  PostgreSQL backend CPU:               {run.db_cpu * each:.1f} ms a transition (its registration included;"
               f" clock ticks of 10 ms, summed over {run.transitions} transitions)")
+    if run.jobs:
+        print(f"  job runner between the steps:         {run.job_cpu * each:.1f} ms CPU a transition ({run.jobs} jobs:"
+              f" Word copies and internal documents' files); request path + runner = "
+              f"{(run.cpu + run.job_cpu) * each:.1f} ms CPU a transition")
     # The work that follows the steps (documents' Word copies, procedure.document_timing), done as the
     # server's job runner does it, timed apart: it is off the request path, not off the machine.
     from sanxiang.jobs.models import Job, JobState

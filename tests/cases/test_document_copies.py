@@ -36,6 +36,14 @@ from tests.documents import coercion_samples, samples
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def word_copy_alone(monkeypatch):
+    """These tests follow the Word copy alone, through the 立案审批表: an internal document, whose PDF
+    follows its step too (tests/cases/test_document_files_follow.py), taken here as if its PDF were
+    rendered in the step like every document served to the party."""
+    monkeypatch.setattr(document_copies, "document_files_follow", lambda kind: False)
+
+
 @pytest.fixture
 def background(settings):
     settings.SANXIANG_DOCUMENT_COPIES = "background"

@@ -1,6 +1,6 @@
-"""The case page at phone size (390×844) while a document's Word copy is still to come
-(procedure.document_timing): the PDF is offered, the Word copy reads 生成中 without a link, nothing
-scrolls sideways; once the job has run the Word link is there."""
+"""The case page at phone size (390×844) while an internal document's files are still to come
+(procedure.document_timing): they read 生成中 without a link, nothing scrolls sideways; once the job
+has run the PDF and Word links are there."""
 
 import datetime as dt
 import shutil
@@ -31,13 +31,16 @@ def test_a_word_copy_to_come_reads_in_progress_on_a_phone_then_is_offered(browse
     login(page, live_server, w.officer)
     page.goto(f"{live_server.url}/staff/cases/{case.pk}/")
     documents = page.locator("[data-testid=documents]")
-    assert documents.locator("[data-testid=copy-pending]").first.inner_text() == "Word文本生成中"
+    # The 立案审批表 is an internal document: its PDF follows with its Word copy.
+    assert documents.locator("[data-testid=files-pending]").first.inner_text() == "PDF和Word文本生成中"
     assert documents.locator("a:has-text('Word')").count() == 0
-    assert documents.locator("a:has-text('PDF')").count() >= 1
+    assert documents.locator("a:has-text('PDF')").count() == 0
     width = scroll_width(page)
     assert width <= 390, f"{width}px wide"
 
     assert jobs_run_due().done >= 1
     page.reload()
+    assert documents.locator("[data-testid=files-pending]").count() == 0
     assert documents.locator("[data-testid=copy-pending]").count() == 0
+    assert documents.locator("a:has-text('PDF')").count() >= 1
     assert documents.locator("a:has-text('Word')").count() == documents.locator("a:has-text('PDF')").count()

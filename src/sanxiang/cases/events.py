@@ -170,9 +170,13 @@ def step_done_event(
     )
 
 
-def document_issued_event(*, document: IssuedDocument, pdf: StoredFile, docx: StoredFile | None) -> LedgerEvent:
+def document_issued_event(*, document: IssuedDocument, pdf: StoredFile | None, docx: StoredFile | None,
+                          context_sha256: str = "") -> LedgerEvent:
     """The document as issued, with its files' digests. Without `docx`, the Word copy follows
-    (procedure.document_timing): its own entry (`document_copy_event`) records it when rendered."""
+    (procedure.document_timing): its own entry (`document_copy_event`) records it when rendered.
+    Without `pdf` (an internal document, whose files both follow), the entry records the digest of
+    the context they will be rendered from (`context_sha256`), which fixes their content, and
+    `document_rendered_event` records the files."""
     payload: dict[str, Any] = {
         "document": document.pk,
         "kind": document.kind,
@@ -181,9 +185,14 @@ def document_issued_event(*, document: IssuedDocument, pdf: StoredFile, docx: St
         "record_kind": document.record_kind,
         "action": document.action,
         "issued_on": document.issued_on.isoformat(),
-        "pdf_sha256": pdf.sha256,
     }
-    files = [FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None)]
+    files = []
+    if pdf is None:
+        payload["pdf_follows"] = True
+        payload["context_sha256"] = context_sha256
+    else:
+        payload["pdf_sha256"] = pdf.sha256
+        files.append(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None))
     if docx is not None:
         payload["docx_sha256"] = docx.sha256
         files.append(FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None))
@@ -220,4 +229,55 @@ def document_copy_event(*, document: IssuedDocument, docx: StoredFile) -> Ledger
         case_id=document.case_id,
         subject=f"document:{document.pk}",
         files=(FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None),),
+    )
+
+
+def document_rendered_event(*, document: IssuedDocument, pdf: StoredFile, docx: StoredFile,
+                            context_sha256: str) -> LedgerEvent:
+    """The PDF and the Word copy of an internal document, rendered after its step from the context
+    whose digest the document's own entry recorded: an entry of the document's kind (so that a
+    case file's documents/ folder is backed by it), with both files' digests."""
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        {
+            "document": document.pk,
+            "copy_of": document.ledger_seq,
+            "copy": "pdf+docx",
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "issued_on": document.issued_on.isoformat(),
+            "context_sha256": context_sha256,
+            "pdf_sha256": pdf.sha256,
+            "docx_sha256": docx.sha256,
+        },
+        agency_id=document.agency_id,
+        case_id=document.case_id,
+        subject=f"document:{document.pk}",
+        files=(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),
+               FileDigest(sha256=docx.sha256, size=docx.size, sm3=docx.sm3 or None)),
+    )
+
+
+def document_pdf_rendered_event(*, document: IssuedDocument, pdf: StoredFile, context_sha256: str) -> LedgerEvent:
+    """The PDF of an internal document rendered by a later step that serves a document or decides
+    (its job had not run yet), from the context whose digest the document's own entry recorded; its
+    Word copy follows with the job (`document_copy_event`)."""
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        {
+            "document": document.pk,
+            "copy_of": document.ledger_seq,
+            "copy": "pdf",
+            "kind": document.kind,
+            "title": document.title,
+            "number": document.number,
+            "issued_on": document.issued_on.isoformat(),
+            "context_sha256": context_sha256,
+            "pdf_sha256": pdf.sha256,
+        },
+        agency_id=document.agency_id,
+        case_id=document.case_id,
+        subject=f"document:{document.pk}",
+        files=(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),),
     )

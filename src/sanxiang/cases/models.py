@@ -118,7 +118,10 @@ class IssuedDocument(models.Model):
     number = models.CharField(_("文号"), max_length=80, blank=True)
     action = models.CharField(_("程序环节"), max_length=64)
     issued_on = models.DateField(_("文书日期"))
-    pdf = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+")
+    # The PDF of an internal document may follow its step too (procedure.document_timing): null until
+    # its job has rendered it (with the Word copy); every other document has it from its step on.
+    pdf = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+", null=True,
+                            blank=True)
     # The Word copy, which may follow the step (procedure.document_timing): null until its job
     # (`cases.document_copies`) has rendered, stored and entered it in the ledger.
     docx = models.ForeignKey("evidence.EvidenceRecord", on_delete=models.PROTECT, related_name="+", null=True,

@@ -878,8 +878,9 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
             if payload.get("on"):
                 detail = f"{payload['on']} {detail}".strip()
         elif kind == EventKind.DOCUMENT_ISSUED and payload.get("copy"):
-            # The Word copy, rendered after its step (procedure.document_timing).
-            title = f"生成文书Word文本：{payload.get('title', '')}"
+            # The Word copy (an internal document's PDF too), rendered after its step (procedure.document_timing).
+            rendered = {"pdf": "PDF文本", "pdf+docx": "PDF和Word文本"}.get(payload["copy"], "Word文本")
+            title = f"生成文书{rendered}：{payload.get('title', '')}"
             detail = payload.get("number", "")
         elif kind == EventKind.DOCUMENT_ISSUED:
             title = f"制作文书：{payload.get('title', '')}"

@@ -30,6 +30,7 @@ from sanxiang.documents import (
     ALL_DOCUMENT_KINDS,
     DocumentContext,
     document_elements_present,
+    document_names,
     document_problems,
     document_render,
 )
@@ -46,6 +47,7 @@ from sanxiang.procedure.catalog import (
     step_evaluate,
 )
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
+from sanxiang.procedure.document_timing import document_served_to_party, documents_complete_before_step
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
 from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
@@ -480,6 +482,12 @@ def case_action_perform(
     # batch appends the step's entries (each file's, each document's, the step's) together at its
     # end, so the ledger head's lock is held from there to the commit, not while rendering.
     with ledger_batch():
+        serves = any(document_served_to_party(i.kind, numbered=ALL_DOCUMENT_KINDS[i.kind].numbered) for i, _ in issues)
+        if documents_complete_before_step(serves=serves, decides=step.decides):
+            # Nothing is served or decided on a document whose PDF is still to follow.
+            from sanxiang.cases.document_copies import case_document_files_complete
+
+            case_document_files_complete(case=case)
         issued = [
             document_issue(actor=actor, case=case, kind=issue.kind, record_kind=record_kind, number=issue.number,
                            action=step.name, on=issue.on, context=document)
@@ -623,10 +631,36 @@ def document_issue(
     The files are stored as the agency's documents (kind document) but not as evidence of the
     case: the case file holds them once, under documents/, backed by the DOCUMENT_ISSUED entry,
     while the case's evidence list stays what the officers collected."""
-    from sanxiang.cases.document_copies import document_copies_follow, document_copy_enqueue
+    from sanxiang.cases.document_copies import (
+        context_digest,
+        document_copies_follow,
+        document_copy_enqueue,
+        document_files_follow,
+    )
     from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 
     follows = document_copies_follow()
+    if follows and document_files_follow(kind):
+        # An internal document (procedure.document_timing): its content is fixed here (the entry
+        # records the context's digest); its PDF and Word copy are rendered by the job.
+        title, stem = document_names(kind=kind, context=context)
+        document = IssuedDocument.objects.create(
+            case=case, agency=case.agency, kind=kind, title=title, record_kind=record_kind, number=number,
+            action=action, issued_on=on, pdf=None, docx=None, filename_stem=stem, issued_by=actor,
+        )
+        payload = document_copy_enqueue(document=document, context=context, actor=actor).payload
+
+        def seq_stored(entry) -> None:
+            document.ledger_seq = entry.seq
+            IssuedDocument.objects.filter(pk=document.pk).update(ledger_seq=entry.seq)
+
+        entry_append(
+            event=events.document_issued_event(document=document, pdf=None, docx=None,
+                                               context_sha256=context_digest(payload["context"])),
+            actor=actor,
+            then=seq_stored,
+        )
+        return document
     rendered = document_render(kind=kind, context=context, docx=not follows)
     stored = []
     for suffix, content in (("pdf", rendered.pdf), ("docx", rendered.docx)):

@@ -428,8 +428,10 @@ def _document_response(request: HttpRequest, document_id: int, fmt: str) -> Http
     document = selectors.document_get(viewer=request.user, document_id=document_id)
     record = document.pdf if fmt == "pdf" else document.docx
     if record is None:
-        # The Word copy follows its step (procedure.document_timing): nothing is served before it exists.
-        return render(request, "cases/document_pending.html", {"document": document}, status=409)
+        # The Word copy (and an internal document's PDF) follows its step (procedure.document_timing):
+        # nothing is served before it exists.
+        return render(request, "cases/document_pending.html",
+                      {"document": document, "pdf_pending": document.pdf_id is None}, status=409)
     try:
         blob = blob_store_get().open(record.stored_file.sha256)
     except FileNotFoundError as missing:

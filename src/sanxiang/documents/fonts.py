@@ -94,6 +94,10 @@ class EmbeddedCIDFont:
         self.encoding = SimpleNamespace(name="Identity-H")
         self.substitutionFonts: list[Any] = []
         self.state: WeakKeyDictionary[Any, _State] = WeakKeyDictionary()
+        # Character → advance width in 1/1000 em (0 for what prints nothing), kept for the process:
+        # line breaking measures every character of every document, several times. The widths are
+        # integers, so a sum over this table is the sum over the glyphs, to the bit.
+        self._widths: dict[str, int] = {}
 
     def _glyph(self, character: str) -> int:
         return self.cff.char_to_glyph.get(ord(character), 0)
@@ -109,8 +113,16 @@ class EmbeddedCIDFont:
     def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:  # reportlab's name
         if isinstance(text, bytes):
             text = text.decode(encoding)
-        width = self.cff.width
-        return sum(width(glyph) for glyph in self._printed(text)) * size / 1000
+        widths = self._widths
+        try:
+            total = sum([widths[character] for character in text])
+        except KeyError:
+            for character in text:
+                if character not in widths:
+                    glyph = self._glyph(character)
+                    widths[character] = self.cff.width(glyph) if glyph or not invisible(character) else 0
+            total = sum([widths[character] for character in text])
+        return total * size / 1000
 
     def _state(self, doc: Any) -> _State:
         state = self.state.get(doc)

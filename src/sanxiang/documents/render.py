@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from sanxiang.documents.context import DocumentContext
-from sanxiang.documents.pdf import layout_render_pdf
+from sanxiang.documents.pdf import CharactersUnprintable, characters_unprintable, layout_render_pdf
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS, DECISION_REQUIREMENTS, DocumentKind
 from sanxiang.documents.requirements import DocumentIncomplete, requirements_check
 from sanxiang.documents.word import layout_render_docx
@@ -116,6 +116,22 @@ def document_render(*, kind: str, context: DocumentContext, docx: bool = True) -
         pdf=layout_render_pdf(layout=layout, title=title, author=author, subject=subject, dated=dated),
         docx=layout_render_docx(layout=layout, title=title, author=author, subject=subject, dated=dated) if docx else None,
     )
+
+
+def document_names(*, kind: str, context: DocumentContext) -> tuple[str, str]:
+    """The title and the file name stem `document_render` gives the document, without rendering
+    it (a document whose files follow its step is listed under these names meanwhile). Raises what
+    `document_render` would raise before writing a byte (`DocumentIncomplete`, `CharactersUnprintable`),
+    so that a step never issues a document whose files could not follow."""
+    document_kind = document_kind_get(kind=kind)
+    problems = document_problems(kind=kind, context=context)
+    if problems:
+        raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
+    unprintable = characters_unprintable(document_kind.layout(context))
+    if unprintable:
+        raise CharactersUnprintable(unprintable)
+    title = document_kind.title_for(context)
+    return title, _filename_stem(title, _reference(document_kind, context))
 
 
 def document_render_docx(*, kind: str, context: DocumentContext) -> bytes:
