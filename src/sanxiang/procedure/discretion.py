@@ -96,6 +96,7 @@ class Condition:
     op: str = "true"
     value: int = 0
     if_unknown: bool = False
+    unit: str = ""  # "元": the value is in fen and printed in yuan
 
     def holds(self, facts: Facts) -> bool:
         value = facts.get(self.fact)
@@ -119,7 +120,8 @@ class Condition:
             return self.label
         if self.op == "false":
             return f"非{self.label}" if not self.label.startswith(("无", "未", "非")) else self.label
-        return f"{self.label}{OPERATORS[self.op]}{self.value}"
+        value = yuan(self.value) if self.unit == "元" else str(self.value)
+        return f"{self.label}{OPERATORS[self.op]}{value}"
 
 
 # --- sanctions ------------------------------------------------------------------------------------
@@ -748,3 +750,163 @@ def assess(
             )
         )
     return Assessment(proposal, amount_fen, position, tuple(problems))
+
+
+# --- storage: a benchmark as JSON-ready data ------------------------------------------------------
+
+
+def _condition_dict(condition: Condition) -> dict:
+    return {
+        "fact": condition.fact,
+        "label": condition.label,
+        "op": condition.op,
+        "value": condition.value,
+        "if_unknown": condition.if_unknown,
+        "unit": condition.unit,
+    }
+
+
+def _band_dict(band: Band | None) -> list | None:
+    return None if band is None else [band.low_fen, band.high_fen]
+
+
+def _sanction_dict(sanction: Sanction) -> dict:
+    if isinstance(sanction, RangeFine):
+        return {"model": "range", "min_fen": sanction.min_fen, "max_fen": sanction.max_fen}
+    if isinstance(sanction, MultipleFine):
+        return {
+            "model": "multiple",
+            "base": sanction.base,
+            "base_label": sanction.base_label,
+            "min_multiple": str(sanction.min_multiple),
+            "max_multiple": str(sanction.max_multiple),
+            "floor_fen": sanction.floor_fen,
+            "cap_fen": sanction.cap_fen,
+        }
+    if isinstance(sanction, MaximumOnly):
+        return {"model": "maximum", "max_fen": sanction.max_fen}
+    return {"model": "minimum", "min_fen": sanction.min_fen}
+
+
+def benchmark_as_dict(benchmark: Benchmark) -> dict:
+    """The benchmark's content as stored (dates and identity are columns of the row)."""
+    return {
+        "entries": [
+            {
+                "code": entry.code,
+                "violation": entry.violation,
+                "violated": entry.violated,
+                "punished_by": entry.punished_by,
+                "sanction": _sanction_dict(entry.sanction),
+                "rounding_fen": entry.rounding.step_fen,
+                "tiers": [
+                    {
+                        "level": tier.level,
+                        "conditions": [_condition_dict(c) for c in tier.conditions],
+                        "band": _band_dict(tier.band),
+                        "multiples": None if tier.multiples is None else [str(m) for m in tier.multiples],
+                        "explanation": tier.explanation,
+                    }
+                    for tier in entry.tiers
+                ],
+            }
+            for entry in benchmark.entries
+        ],
+        "no_penalty": [
+            {
+                "kind": rule.kind,
+                "entry": rule.entry,
+                "lookback_months": rule.lookback_months,
+                "caps": [_condition_dict(c) for c in rule.caps],
+                "conditions": [_condition_dict(c) for c in rule.conditions],
+            }
+            for rule in benchmark.no_penalty
+        ],
+    }
+
+
+def _sanction_from(data: dict) -> Sanction:
+    model = data["model"]
+    if model == "range":
+        return RangeFine(data["min_fen"], data["max_fen"])
+    if model == "multiple":
+        return MultipleFine(
+            data["base"],
+            data["base_label"],
+            Decimal(data["min_multiple"]),
+            Decimal(data["max_multiple"]),
+            data.get("floor_fen"),
+            data.get("cap_fen"),
+        )
+    if model == "maximum":
+        return MaximumOnly(data["max_fen"])
+    return MinimumOnly(data["min_fen"])
+
+
+def benchmark_from_dict(
+    content: dict,
+    *,
+    matter: str,
+    version: str,
+    effective_from: dt.date,
+    effective_to: dt.date | None,
+    source: str,
+) -> Benchmark:
+    def band(value: list | None) -> Band | None:
+        return None if value is None else Band(value[0], value[1])
+
+    entries = tuple(
+        Entry(
+            e["code"],
+            e["violation"],
+            e["violated"],
+            e["punished_by"],
+            _sanction_from(e["sanction"]),
+            tuple(
+                Tier(
+                    t["level"],
+                    tuple(Condition(**c) for c in t["conditions"]),
+                    band(t.get("band")),
+                    None
+                    if t.get("multiples") is None
+                    else (Decimal(t["multiples"][0]), Decimal(t["multiples"][1])),
+                    t.get("explanation", ""),
+                )
+                for t in e["tiers"]
+            ),
+            Rounding(e.get("rounding_fen") or YUAN),
+        )
+        for e in content.get("entries", ())
+    )
+    rules = tuple(
+        NoPenaltyRule(
+            r["kind"],
+            r["entry"],
+            r["lookback_months"],
+            tuple(Condition(**c) for c in r["caps"]),
+            tuple(Condition(**c) for c in r["conditions"]),
+        )
+        for r in content.get("no_penalty", ())
+    )
+    return Benchmark(matter, version, effective_from, effective_to, source, entries, rules)
+
+
+def benchmark_facts(benchmark: Benchmark, entry_code: str) -> tuple[Condition, ...]:
+    """The facts an officer is asked for at drafting, once each (the repeat count is found from
+    earlier cases, not asked)."""
+    entry = benchmark.entry(entry_code)
+    if entry is None:
+        return ()
+    seen: dict[str, Condition] = {}
+    if isinstance(entry.sanction, MultipleFine):
+        seen[entry.sanction.base] = Condition(
+            entry.sanction.base, entry.sanction.base_label, ">=", 0, unit="元"
+        )
+    conditions = [c for tier in entry.tiers for c in tier.conditions]
+    conditions += [
+        c for rule in benchmark.no_penalty if rule.entry == entry_code for c in (*rule.caps, *rule.conditions)
+    ]
+    for condition in conditions:
+        if condition.fact != REPEAT_FACT:
+            seen.setdefault(condition.fact, condition)
+    return tuple(seen.values())
