@@ -151,3 +151,41 @@ def test_conditions_syntax():
         ("违法所得", "<=", 500000, "元"),
         (REPEAT_FACT, ">=", 1, ""),
     ]
+
+
+def test_page_imports_shows_versions_and_costs_the_same_at_two_sizes(client, matter):
+    from django.urls import reverse
+
+    from tests.factories import user_make
+    from tests.querycount import queries_without_ledger_writes
+
+    url = reverse("registry:matter_discretion", args=[matter.pk])
+    client.force_login(user_make(role="agency_admin", agency=matter.agency))
+    bad = [list(r) for r in EXAMPLE_ROWS]
+    bad[0][9] = "按比例"
+    response = client.post(url, {"file": _upload(bad)})
+    assert response.status_code == 422
+    assert "第2行" in response.content.decode() and "“按比例”不是罚款模式" in response.content.decode()
+    response = client.post(url, {"file": _upload(EXAMPLE_ROWS)})
+    assert response.status_code == 200 and "导入成功" in response.content.decode()
+    with queries_without_ledger_writes() as one:
+        page = client.get(url).content.decode()
+    assert "从轻处罚" in page and "及时改正；危害后果轻微" in page and "1000元以上3000元以下" in page
+    assert "首违不罚" in page and "2025-01-01" in page
+    second = [list(r) for r in EXAMPLE_ROWS]
+    second[0][1] = "2"
+    second[0][2] = "2026-01-01"
+    assert client.post(url, {"file": _upload(second)}).status_code == 200
+    with queries_without_ledger_writes() as two:
+        client.get(url)
+    assert one.count == two.count
+    # An officer reads the page but cannot import.
+    client.force_login(user_make(role="officer", agency=matter.agency))
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"file": _upload(EXAMPLE_ROWS)}).status_code == 403
+
+
+def _upload(rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("bench.xlsx", workbook(rows).getvalue())
