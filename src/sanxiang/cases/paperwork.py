@@ -401,7 +401,9 @@ def document_context(
         if kind == "hearing_transcript":
             values["issued_on"] = held_at.date() if held_at else issue.on
     elif kind == "decision_document":
-        values["decision"] = DecisionDetails(reasoning=decision_texts.reasoning)
+        values["decision"] = DecisionDetails(
+            reasoning=decision_texts.reasoning, discretion=decision_texts.discretion
+        )
     elif kind == "no_penalty_decision":
         values["no_penalty"] = no_penalty_details(snapshot=snapshot, texts=decision_texts)
     elif kind == "transfer_letter":

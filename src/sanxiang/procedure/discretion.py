@@ -910,3 +910,105 @@ def benchmark_facts(benchmark: Benchmark, entry_code: str) -> tuple[Condition, .
         if condition.fact != REPEAT_FACT:
             seen.setdefault(condition.fact, condition)
     return tuple(seen.values())
+
+
+# --- facts as an officer enters them at drafting --------------------------------------------------
+
+TRUE_WORDS = frozenset({"是", "有", "符合", "具备"})
+FALSE_WORDS = frozenset({"否", "无", "没有", "不符合", "不具备"})
+UNKNOWN_WORDS = frozenset({"未查明", "不明", "不详"})
+
+
+def facts_parse(
+    lines: Iterable[str], asked: Iterable[Condition]
+) -> tuple[dict[str, bool | int | None], list[str]]:
+    """Lines "因素：是/否/未查明/数值[元]" into facts keyed as the benchmark reads them; every line
+    that cannot be read is reported. A factor not written is not established."""
+    by_label = {condition.label: condition for condition in asked}
+    facts: dict[str, bool | int | None] = {}
+    problems: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        label, sep, value = (part.strip() for part in line.replace(":", "：").partition("："))
+        condition = by_label.get(label)
+        if not sep or condition is None:
+            known = "、".join(by_label) or "（本违法行为的裁量基准没有需要填写的因素）"
+            problems.append(f"“{line}”无法识别：应写成“因素：是/否/数值”，因素为{known}")
+            continue
+        if value in UNKNOWN_WORDS:
+            facts[condition.fact] = None
+        elif condition.op in ("true", "false"):
+            if value in TRUE_WORDS or value in FALSE_WORDS:
+                facts[condition.fact] = value in TRUE_WORDS
+            else:
+                problems.append(f"“{label}”应填写是、否或未查明")
+        else:
+            number = value.removesuffix("元").strip()
+            try:
+                amount = Decimal(number)
+            except ArithmeticError:
+                problems.append(f"“{label}”应填写数值")
+                continue
+            money = condition.unit == "元" or value.endswith("元")
+            facts[condition.fact] = int(amount * 100) if money else int(amount)
+    return facts, problems
+
+
+# --- the benchmark as people read it (the matter's page, the portal's 事前 pages) -----------------
+
+
+def benchmark_public(benchmark: Benchmark) -> dict:
+    """A version in Chinese words, nothing else: {version, label, effective_from, effective_to,
+    source, entries: [{code, violation, violated, punished_by, model, sanction, rounding, tiers:
+    [{level, conditions, band, explanation}], no_penalty: [{kind, lookback_months, conditions}]}]}."""
+    entries = []
+    for entry in benchmark.entries:
+        tiers = []
+        for tier in entry.tiers:
+            if tier.band is not None:
+                band = tier.band.describe() if tier.level != "none" else "不予处罚"
+            elif tier.multiples is not None and isinstance(entry.sanction, MultipleFine):
+                low, high = tier.multiples
+                band = f"{entry.sanction.base_label}{_multiple(low)}倍以上{_multiple(high)}倍以下"
+            else:
+                band = "不予处罚" if tier.level == "none" else "按法定幅度的中间值划分"
+            tiers.append(
+                {
+                    "level": TIERS[tier.level],
+                    "conditions": "；".join(c.describe() for c in tier.conditions) or "其他情形",
+                    "band": band,
+                    "explanation": tier.explanation,
+                }
+            )
+        rules = [
+            {
+                "kind": NO_PENALTY_KINDS[rule.kind],
+                "lookback_months": rule.lookback_months if rule.kind == "first_offence" else 0,
+                "conditions": "；".join(c.describe() for c in (*rule.caps, *rule.conditions)),
+            }
+            for rule in benchmark.no_penalty
+            if rule.entry == entry.code
+        ]
+        entries.append(
+            {
+                "code": entry.code,
+                "violation": entry.violation,
+                "violated": entry.violated,
+                "punished_by": entry.punished_by,
+                "model": MODELS[entry.sanction.model],
+                "sanction": entry.sanction.describe(),
+                "rounding": yuan(entry.rounding.step_fen),
+                "tiers": tiers,
+                "no_penalty": rules,
+            }
+        )
+    return {
+        "version": benchmark.version,
+        "label": benchmark.label(),
+        "effective_from": benchmark.effective_from.isoformat(),
+        "effective_to": benchmark.effective_to.isoformat() if benchmark.effective_to else "",
+        "source": benchmark.source,
+        "entries": entries,
+    }

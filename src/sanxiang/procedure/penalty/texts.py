@@ -166,12 +166,14 @@ class DecisionTexts:
     # 移送: the offence suspected and the materials sent with the case.
     suspected_offence: str = ""
     attachments: tuple[str, ...] = ()
+    # How the 裁量基准 was applied, as the decision states it (`procedure.discretion`).
+    discretion: str = ""
 
 
 # The texts a review covered before the outcomes' documents had their own; the digest of a
 # decision drafted then is over these alone, and stays so for the same content.
 DIGEST_FIELDS = ("outcome", "reasoning", "transfer_to", "detail", "bases")
-DIGEST_ADDED_FIELDS = ("education", "correction", "suspected_offence", "attachments")
+DIGEST_ADDED_FIELDS = ("education", "correction", "suspected_offence", "attachments", "discretion")
 
 
 def decision_content_digest(texts: DecisionTexts, findings: Findings | None = None) -> str:
