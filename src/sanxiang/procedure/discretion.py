@@ -43,6 +43,9 @@ NO_PENALTY_BASIS = penalty_article(33, detail="第一款")
 STATUTORY_LIMITS_INCLUSIVE = "《中华人民共和国民法典》第一千二百五十九条"
 BENCHMARK_MODEL = "《广东省生态环境行政处罚自由裁量权规定》（作为裁量基准结构的参照）"
 PLATFORM_RULE = f"{PLATFORM_PREFIX}：裁量基准数据校验"
+# How the import template's example row writes the articles.
+EXAMPLE_VIOLATED = "《某条例》第十条"
+EXAMPLE_PUNISHED_BY = "《某条例》第三十条"
 
 # Tiers, from the lightest to the heaviest.
 TIERS: dict[str, str] = {

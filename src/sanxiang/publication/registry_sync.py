@@ -133,7 +133,7 @@ def matters_public(matters: Iterable[Matter]) -> list[dict]:
             "enforcement_field": m.enforcement_field,
             "legal_bases": _matter_bases(m),
             "discretion_standard": m.discretion_standard,
-            # 裁量基准 versions with their dates (第三十四条): only for a matter that has any, so
+            # 裁量基准 versions with their dates (discretion.PUBLISHED): only for a matter that has any, so
             # that the public rows of matters without one stay as they were.
             **({"benchmarks": benchmarks} if (benchmarks := _benchmarks_public(m)) else {}),
         }

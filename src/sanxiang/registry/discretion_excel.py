@@ -27,6 +27,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from sanxiang.procedure.discretion import (
+    EXAMPLE_PUNISHED_BY,
+    EXAMPLE_VIOLATED,
     MODELS,
     NO_PENALTY_KINDS,
     REPEAT_FACT,
@@ -106,8 +108,8 @@ EXAMPLE_ROWS: tuple[tuple[Any, ...], ...] = (
         "某县市场监督管理局行政处罚裁量基准（某市监〔2025〕1号）",
         "1",
         "未按规定公示营业执照",
-        "《某条例》第十条",
-        "《某条例》第三十条",
+        EXAMPLE_VIOLATED,
+        EXAMPLE_PUNISHED_BY,
         "幅度",
         1000,
         5000,
