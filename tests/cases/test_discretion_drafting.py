@@ -12,6 +12,8 @@ case for legal review when the agency's catalogue says so)."""
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from sanxiang.cases.services import case_create
 from sanxiang.procedure.discretion import (
@@ -103,8 +105,8 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
     details = first.details["discretion"]
     assert details["benchmark"] == f"{matter.code}/1" and details["tier"] == "lighter"
     assert details["band"] == "1000元以上3000元以下" and details["position"] == "within"
-    assert details["no_penalty"] == [
-        {"kind": "first_offence", "eligible": True, "reasons": ["近12个月内首次违法", "及时改正"]}
+    assert [(n["kind"], n["eligible"], n["reasons"]) for n in details["no_penalty"]] == [
+        ("first_offence", True, ["近12个月内首次违法", "及时改正"])
     ]
     statement = first.details["texts"]["decision"]["discretion"]
     assert statement.startswith("本机关依据某局食品安全行政处罚裁量基准第1版（2026-01-01起）")
@@ -154,6 +156,13 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
     assert not no_penalty["eligible"]
     assert no_penalty["reasons"] == [f"近12个月内已有同类违法（{first.number}），不是首次违法"]
     assert second.facts["decision"]["discretion"] == "mitigated"
+    # The case page shows the proposal with its basis and the earlier case.
+    client = Client()
+    client.force_login(w.officer)
+    page = client.get(reverse("cases:case_detail", args=[second.pk])).content.decode()
+    card = page[page.index('data-testid="discretion"') :]
+    assert "裁量阶次：从重处罚（同类违法次数不少于1）" in card and "低于裁量基准" in card
+    assert first.number in card and "建议幅度：4000元以上5000元以下" in card
     assert "理由：当事人主动召回全部问题食品" in second.details["texts"]["decision"]["discretion"]
     # Outside the band is a criterion of the review catalogue (by default on): the case is major.
     from sanxiang.cases.selectors import case_snapshot_build, guard_context

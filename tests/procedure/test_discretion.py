@@ -205,7 +205,7 @@ def test_first_offence_look_back_across_two_cases_of_the_same_party():
     )
     assert over.no_penalty[0].reasons == (
         "近12个月内已有同类违法（某市监罚〔2025〕1号），不是首次违法",
-        "不符合“持续时间（天）以下（含本数）20”",
+        "不符合“持续时间（天）不超过20”",
         "不符合“及时改正”",
     )
 

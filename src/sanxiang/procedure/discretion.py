@@ -68,11 +68,11 @@ DISCRETION_OF_POSITION: dict[str, str] = {"within": "within", "below": "mitigate
 OPERATORS: dict[str, str] = {
     "true": "是",
     "false": "否",
-    ">=": "以上（含本数）",
+    ">=": "不少于",
     ">": "超过",
-    "<=": "以下（含本数）",
+    "<=": "不超过",
     "<": "不足",
-    "==": "等于",
+    "==": "为",
 }
 
 NO_PENALTY_KINDS: dict[str, str] = {

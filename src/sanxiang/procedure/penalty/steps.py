@@ -563,13 +563,18 @@ def discretion_applied(d: Draft, data: dict, *, outcome: str, terms: PenaltyTerm
         "entry": code,
         "violation": proposal.entry.violation,
         "tier": proposal.tier.level,
+        "tier_label": bench.TIERS[proposal.tier.level],
+        "position_label": bench.POSITIONS[assessment.position],
+        "no_penalty_basis": bench.NO_PENALTY_BASIS,
         "band": proposal.band.describe() if proposal.band is not None else "",
         "suggested_fen": proposal.suggested_fen,
         "position": assessment.position,
         "basis": list(proposal.basis_lines()),
         "earlier": [o.case for o in proposal.earlier],
         "no_penalty": [
-            {"kind": f.rule.kind, "eligible": f.eligible, "reasons": list(f.reasons)} for f in proposal.no_penalty
+            {"kind": f.rule.kind, "label": bench.NO_PENALTY_KINDS[f.rule.kind], "eligible": f.eligible,
+             "reasons": list(f.reasons)}
+            for f in proposal.no_penalty
         ],
         "explanation": explanation,
     }
