@@ -119,6 +119,13 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
     assert text.index("适用从轻处罚") < text.index("本机关决定对当事人作出如下行政处罚")
 
     second = to_notified(w, lead_of(w, matter, dt.date(2026, 3, 4)))
+    # Before drafting, the case page shows the benchmark in force and the factors to enter.
+    client = Client()
+    client.force_login(w.officer)
+    page = client.get(reverse("cases:case_detail", args=[second.pk])).content.decode()
+    guide = page[page.index('data-testid="discretion-guide"') :]
+    assert "某局食品安全行政处罚裁量基准 第1版（2026-01-01起施行）" in guide
+    assert "裁量因素：及时改正" in guide and "4000元以上5000元以下" in guide
     # Outside the band without a reason, and a factor the benchmark does not know: both reasons.
     with pytest.raises(Refused) as refused:
         perform(
@@ -157,8 +164,6 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
     assert no_penalty["reasons"] == [f"近12个月内已有同类违法（{first.number}），不是首次违法"]
     assert second.facts["decision"]["discretion"] == "mitigated"
     # The case page shows the proposal with its basis and the earlier case.
-    client = Client()
-    client.force_login(w.officer)
     page = client.get(reverse("cases:case_detail", args=[second.pk])).content.decode()
     card = page[page.index('data-testid="discretion"') :]
     assert "裁量阶次：从重处罚（同类违法次数不少于1）" in card and "低于裁量基准" in card
