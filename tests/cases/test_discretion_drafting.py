@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sanxiang.cases.selectors import case_texts
 from sanxiang.cases.services import case_create
 from sanxiang.procedure.discretion import (
     MITIGATION_BASIS,
@@ -102,13 +103,13 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
     facts = ["及时改正：是"]
 
     first = to_decided(w, lead_of(w, matter), discretion_facts=facts)
-    details = first.details["discretion"]
-    assert details["benchmark"] == f"{matter.code}/1" and details["tier"] == "lighter"
-    assert details["band"] == "1000元以上3000元以下" and details["position"] == "within"
-    assert [(n["kind"], n["eligible"], n["reasons"]) for n in details["no_penalty"]] == [
-        ("first_offence", True, ["近12个月内首次违法", "及时改正"])
+    details = case_texts(first).discretion
+    assert details.benchmark == f"{matter.code}/1" and details.tier == "lighter"
+    assert details.band == "1000元以上3000元以下" and details.position == "within"
+    assert [(n.kind, n.eligible, n.reasons) for n in details.no_penalty] == [
+        ("first_offence", True, ("近12个月内首次违法", "及时改正"))
     ]
-    statement = first.details["texts"]["decision"]["discretion"]
+    statement = case_texts(first).decision.discretion
     assert statement.startswith("本机关依据某局食品安全行政处罚裁量基准第1版（2026-01-01起）")
     assert "适用从轻处罚（及时改正）" in statement and "本案罚款3000元，在裁量基准范围内" in statement
     assert first.facts["decision"]["discretion"] == "within"
@@ -156,19 +157,19 @@ def test_repeat_offence_across_two_cases_of_the_same_party():
         discretion_facts=facts,
         discretion_explanation="当事人主动召回全部问题食品，消除了危害后果",
     )
-    details = second.details["discretion"]
-    assert details["tier"] == "heavier" and details["earlier"] == [first.number]
-    assert details["position"] == "below"
-    [no_penalty] = details["no_penalty"]
-    assert not no_penalty["eligible"]
-    assert no_penalty["reasons"] == [f"近12个月内已有同类违法（{first.number}），不是首次违法"]
+    details = case_texts(second).discretion
+    assert details.tier == "heavier" and details.earlier == (first.number,)
+    assert details.position == "below"
+    [no_penalty] = details.no_penalty
+    assert not no_penalty.eligible
+    assert no_penalty.reasons == (f"近12个月内已有同类违法（{first.number}），不是首次违法",)
     assert second.facts["decision"]["discretion"] == "mitigated"
     # The case page shows the proposal with its basis and the earlier case.
     page = client.get(reverse("cases:case_detail", args=[second.pk])).content.decode()
     card = page[page.index('data-testid="discretion"') :]
     assert "裁量阶次：从重处罚（同类违法次数不少于1）" in card and "低于裁量基准" in card
     assert first.number in card and "建议幅度：4000元以上5000元以下" in card
-    assert "理由：当事人主动召回全部问题食品" in second.details["texts"]["decision"]["discretion"]
+    assert "理由：当事人主动召回全部问题食品" in case_texts(second).decision.discretion
     # Outside the band is a criterion of the review catalogue (by default on): the case is major.
     from sanxiang.cases.selectors import case_snapshot_build, guard_context
 
@@ -188,4 +189,4 @@ def test_without_a_benchmark_the_officers_choice_stands():
         **PENALTY,
         discretion="aggravated",
     )
-    assert case.facts["decision"]["discretion"] == "aggravated" and "discretion" not in case.details
+    assert case.facts["decision"]["discretion"] == "aggravated" and case_texts(case).discretion is None

@@ -222,6 +222,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         {
             "case": case,
             "discretion_guide": case_discretion_guide(case=case, on=today, actions=[v.action for v in actions]),
+            "discretion_applied": getattr(selectors.case_texts(case), "discretion", None),
             "state_label": selectors.state_label(case),
             "procedure_label": selectors.procedure_of(case).label,
             "now_steps": now,

@@ -71,6 +71,8 @@ from sanxiang.procedure.penalty.texts import (
     Court,
     DatedText,
     DecisionTexts,
+    DiscretionApplied,
+    DiscretionNoPenalty,
     Discussion,
     Extension,
     Findings,
@@ -533,7 +535,8 @@ def discretion_applied(d: Draft, data: dict, *, outcome: str, terms: PenaltyTerm
     (every reason at once); what it proposed and the version applied go into the case's details."""
     benchmark = d.discretion_benchmark
     if benchmark is None or outcome not in ("penalty", "no_penalty"):
-        d.details.pop("discretion", None)
+        if texts_of(d).discretion is not None:
+            texts_update(d, discretion=None)
         return data.get("discretion") or "within", ""
     code = (data.get("discretion_entry") or "").strip()
     if not code and len(benchmark.entries) == 1:
@@ -556,28 +559,27 @@ def discretion_applied(d: Draft, data: dict, *, outcome: str, terms: PenaltyTerm
     assessment = bench.assess(proposal, amount_fen=amount, explanation=explanation)
     if outcome == "penalty":
         d.violations += list(assessment.problems)
-    d.details["discretion"] = {
-        "benchmark": proposal.version,
-        "label": benchmark.label(),
-        "source": benchmark.source,
-        "entry": code,
-        "violation": proposal.entry.violation,
-        "tier": proposal.tier.level,
-        "tier_label": bench.TIERS[proposal.tier.level],
-        "position_label": bench.POSITIONS[assessment.position],
-        "no_penalty_basis": bench.NO_PENALTY_BASIS,
-        "band": proposal.band.describe() if proposal.band is not None else "",
-        "suggested_fen": proposal.suggested_fen,
-        "position": assessment.position,
-        "basis": list(proposal.basis_lines()),
-        "earlier": [o.case for o in proposal.earlier],
-        "no_penalty": [
-            {"kind": f.rule.kind, "label": bench.NO_PENALTY_KINDS[f.rule.kind], "eligible": f.eligible,
-             "reasons": list(f.reasons)}
+    texts_update(d, discretion=DiscretionApplied(
+        benchmark=proposal.version,
+        label=benchmark.label(),
+        source=benchmark.source,
+        entry=code,
+        violation=proposal.entry.violation,
+        tier=proposal.tier.level,
+        tier_label=bench.TIERS[proposal.tier.level],
+        band=proposal.band.describe() if proposal.band is not None else "",
+        suggested_fen=proposal.suggested_fen,
+        position=assessment.position,
+        position_label=bench.POSITIONS[assessment.position],
+        basis=proposal.basis_lines(),
+        earlier=tuple(o.case for o in proposal.earlier),
+        no_penalty=tuple(
+            DiscretionNoPenalty(f.rule.kind, bench.NO_PENALTY_KINDS[f.rule.kind], f.eligible, f.reasons)
             for f in proposal.no_penalty
-        ],
-        "explanation": explanation,
-    }
+        ),
+        no_penalty_basis=bench.NO_PENALTY_BASIS,
+        explanation=explanation,
+    ))
     statement = proposal.statement(amount, explanation) if outcome == "penalty" else ""
     return (assessment.discretion if outcome == "penalty" else "within"), statement
 
