@@ -325,7 +325,6 @@ class DecisionDetails:
 
     procedure: str = ""  # 立案、告知、陈述申辩或听证的经过
     reasoning: str = ""  # 本机关认为 … including the review of the party's defence and the discretion
-    discretion: str = ""  # how the 裁量基准 was applied (version, tier, band, reasons): printed when set
 
 
 @dataclass(frozen=True)

@@ -676,8 +676,6 @@ def decision_document_layout(context: DocumentContext) -> Layout:
     ]
     if details is not None and details.reasoning:
         blocks += [Para(line) for line in details.reasoning.splitlines() if line.strip()]
-    if details is not None and details.discretion:
-        blocks.append(Para(details.discretion))
     blocks += [
         Para(f"依据{_cite(context.penalty_bases)}的规定，本机关决定对当事人作出如下行政处罚："),
         *_penalty_sentence_items(context),
