@@ -112,6 +112,8 @@ URL_MATRIX = {
     "registry:certificate_edit": ("certificate", "staff"),
     "registry:matter_detail": ("matter", "read"),
     "registry:matter_edit": ("matter", "staff"),
+    "registry:matter_discretion": ("matter", "read"),
+    "registry:discretion_template": (None, "any"),
     "registry:party_detail": ("party", "read"),
     "registry:party_edit": ("party", "parties"),
     "registry:export": ("kind", "import"),

@@ -207,3 +207,25 @@ def test_the_main_agency_catalogue_of_major_decisions_is_on_the_portal(demo, cli
     assert main.name in listing and reverse("catalogues:detail", args=[main.pk]) in listing
     page = client.get(reverse("catalogues:detail", args=[main.pk])).content.decode()
     assert f"{main.name}重大执法决定法制审核目录清单" in page and "第1版" in page
+
+
+@pytest.mark.django_db
+def test_demo_matters_have_benchmarks_published_with_their_dates(demo):
+    """裁量基准 for the demo matters (version 1 from 2025-01-01), each inside its statute, and the
+    portal's copy of them (the public read model)."""
+    from sanxiang.procedure.discretion import benchmark_problems
+    from sanxiang.publication.models import PublicAgency
+    from sanxiang.registry.models import DiscretionBenchmark
+
+    rows = list(DiscretionBenchmark.objects.select_related("matter"))
+    assert {row.matter.name for row in rows} == {
+        "对生产经营超过保质期的食品、食品添加剂的行政处罚",
+        "对食品经营者进货时未查验许可证和相关证明文件、未按规定建立并遵守进货查验记录制度的行政处罚",
+        "对未经设立登记从事经营活动的行政处罚",
+    }
+    for row in rows:
+        assert row.version == "1" and row.effective_from == dt.date(2025, 1, 1)
+        assert benchmark_problems(row.as_benchmark()) == []
+    published = [m for agency in PublicAgency.objects.all() for m in agency.matters if m.get("benchmarks")]
+    assert len(published) == len(rows)
+    assert all(m["benchmarks"][0]["effective_from"] == "2025-01-01" for m in published)

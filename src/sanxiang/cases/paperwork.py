@@ -401,7 +401,9 @@ def document_context(
         if kind == "hearing_transcript":
             values["issued_on"] = held_at.date() if held_at else issue.on
     elif kind == "decision_document":
-        values["decision"] = DecisionDetails(reasoning=decision_texts.reasoning)
+        # How the 裁量基准 was applied follows the reasons (本机关认为 …), as its last paragraph.
+        reasoning = "\n".join(t for t in (decision_texts.reasoning, decision_texts.discretion) if t)
+        values["decision"] = DecisionDetails(reasoning=reasoning)
     elif kind == "no_penalty_decision":
         values["no_penalty"] = no_penalty_details(snapshot=snapshot, texts=decision_texts)
     elif kind == "transfer_letter":

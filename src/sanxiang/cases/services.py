@@ -47,6 +47,7 @@ from sanxiang.procedure.catalog import (
     step_evaluate,
 )
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
+from sanxiang.procedure.discretion import EarlierOffence
 from sanxiang.procedure.document_timing import document_served_to_party, documents_complete_before_step
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
@@ -54,6 +55,7 @@ from sanxiang.procedure.penalty.steps import BEFORE_DECISION, OUTCOME_DOCUMENTS
 from sanxiang.procedure.registry_rules import AgencySnapshot, agency_may_open_cases, case_officers_problems
 from sanxiang.procedure.steps import CORRECTION_RULE, Draft, Step
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.registry.discretion_selectors import discretion_benchmark_in_force
 from sanxiang.registry.models import Agency, AgencyStatus, Matter, Officer, Party
 from sanxiang.registry.services import party_create
 
@@ -351,6 +353,33 @@ def _agency_officers(case: Case) -> tuple:
     return tuple(o.snapshot() for o in officers)
 
 
+def _discretion_inputs(case: Case, *, on: dt.date) -> tuple[Any, tuple[EarlierOffence, ...]]:
+    """The 裁量基准 in force for the case's matter on the day of drafting, and the party's earlier
+    cases of the same matter that reached a decision (the look-back of 首违不罚 and of a repeated
+    offence counts them from their act dates)."""
+    if case.matter_id is None:
+        return None, ()
+    row = discretion_benchmark_in_force(matter=case.matter, on=on)
+    if row is None:
+        return None, ()
+    earlier: list[EarlierOffence] = []
+    if case.party_id is not None:
+        others = (
+            Case.objects.filter(party_id=case.party_id, matter_id=case.matter_id)
+            .exclude(pk=case.pk)
+            .exclude(act_date=None)
+            .only("number", "act_date", "facts")
+        )
+        for other in others:
+            decision = other.facts.get("decision") or {}
+            decided_on = other.facts.get("decided_on")
+            if decided_on and decision.get("outcome") in ("penalty", "no_penalty"):
+                earlier.append(
+                    EarlierOffence(other.number, other.act_date, dt.date.fromisoformat(decided_on), decision["outcome"])
+                )
+    return row.as_benchmark(), tuple(earlier)
+
+
 def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
     """The agency's active designated legal reviewers as the engine sees them, those who would
     review for the first time, and each one's pending requests (for an even assignment)."""
@@ -430,6 +459,8 @@ def case_action_perform(
         agency_officers=_agency_officers(case) if "agency_officers" in step.needs else (),
         texts=selectors.case_texts(case),
     )
+    if "discretion" in step.needs:
+        draft.discretion_benchmark, draft.earlier_offences = _discretion_inputs(case, on=on)
     penalty = spec.act_kind == "penalty"
     major_before = major_assessment(snapshot, context).codes if penalty else ()
     if step.apply is not None:

@@ -20,6 +20,7 @@ from sanxiang.accounts.permissions import (
     user_sees_full_party_id_number,
 )
 from sanxiang.cases import selectors, services
+from sanxiang.cases.discretion_selectors import case_discretion_guide
 from sanxiang.cases.forms import (
     CaseCreateForm,
     CaseNewPartyForm,
@@ -224,6 +225,8 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         "cases/case_detail.html",
         {
             "case": case,
+            "discretion_guide": case_discretion_guide(case=case, on=today, actions=[v.action for v in actions]),
+            "discretion_applied": getattr(selectors.case_texts(case), "discretion", None),
             "state_label": selectors.state_label(case),
             "procedure_label": selectors.procedure_of(case).label,
             "now_steps": now,

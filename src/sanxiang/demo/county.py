@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.services import totp_device_install, user_create
+from sanxiang.demo.discretion import demo_benchmarks_add
 from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -117,8 +118,10 @@ def _demo_county_load(*, today: dt.date | None = None) -> DemoLoadResult:
         officers[spec.key] = officer_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
     for spec in generator.certificates():
         certificate_create(actor=None, officer=officers[spec.officer_key], **spec.fields())
-    for spec in generator.matters():
-        matter_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
+    matters = [
+        matter_create(actor=None, agency=agencies[spec.agency_key], **spec.fields()) for spec in generator.matters()
+    ]
+    demo_benchmarks_add(matters=matters)
     for spec in generator.parties():
         party_create(actor=None, agency=agencies[spec.agency_key], **spec.fields())
 

@@ -17,6 +17,7 @@ class EventKind(StrEnum):
     CERTIFICATE_UPDATED = "registry.certificate_updated"
     MATTER_CREATED = "registry.matter_created"
     MATTER_UPDATED = "registry.matter_updated"
+    DISCRETION_BENCHMARK_ADDED = "registry.discretion_benchmark_added"
     PARTY_CREATED = "registry.party_created"
     PARTY_UPDATED = "registry.party_updated"
     REGISTRY_IMPORTED = "registry.imported"

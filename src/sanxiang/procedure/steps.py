@@ -128,6 +128,11 @@ class Draft:
     # For changing the case's officers: the officers of the agency to choose from (`needs`
     # "agency_officers").
     agency_officers: tuple[OfficerSnapshot, ...] = ()
+    # For drafting a penalty decision: the 裁量基准 in force for the case's matter (a
+    # `procedure.discretion.Benchmark`, or None) and the party's earlier offences of the same
+    # matter (`EarlierOffence`s) (`needs` "discretion").
+    discretion_benchmark: Any = None
+    earlier_offences: tuple[Any, ...] = ()
     violations: list[Violation] = field(default_factory=list)
     records: set[str] = field(default_factory=set)
     # The case's texts, typed, for a procedure that declares `texts_type` (what its documents
@@ -148,7 +153,7 @@ class Draft:
 Apply = Callable[[Draft, dict[str, Any]], None]
 Correct = Callable[[Draft, dict[str, Any], dict[str, Any]], None]
 # What the Django side must gather before a step runs (each a field of `Draft`).
-NEEDS = frozenset({"reviewers", "agency_officers", "reviewer_first_time"})
+NEEDS = frozenset({"reviewers", "agency_officers", "reviewer_first_time", "discretion"})
 
 
 @dataclass(frozen=True)

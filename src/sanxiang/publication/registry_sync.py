@@ -39,6 +39,7 @@ from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.citations import ENTRUSTMENT
+from sanxiang.procedure.discretion import benchmark_public
 from sanxiang.procedure.engine import Procedure, procedure_mermaid
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import ORDINARY, SUMMARY
@@ -132,9 +133,17 @@ def matters_public(matters: Iterable[Matter]) -> list[dict]:
             "enforcement_field": m.enforcement_field,
             "legal_bases": _matter_bases(m),
             "discretion_standard": m.discretion_standard,
+            # 裁量基准 versions with their dates (discretion.PUBLISHED): only for a matter that has any, so
+            # that the public rows of matters without one stay as they were.
+            **({"benchmarks": benchmarks} if (benchmarks := _benchmarks_public(m)) else {}),
         }
         for m in matters
     ]
+
+
+def _benchmarks_public(matter: Matter) -> list[dict]:
+    """The matter's benchmark versions, newest first (prefetched by the refresh)."""
+    return [benchmark_public(row.as_benchmark()) for row in matter.discretion_benchmarks.all()]
 
 
 def procedure_public(procedure: Procedure) -> dict:
@@ -398,7 +407,7 @@ def public_registry_refresh(
         Agency.objects.filter(pk__in=locked_ids)
         .select_related("entrusting_agency")
         .prefetch_related(
-            Prefetch("matters", queryset=Matter.objects.order_by("code")),
+            Prefetch("matters", queryset=Matter.objects.order_by("code").prefetch_related("discretion_benchmarks")),
             Prefetch("officers", queryset=Officer.objects.prefetch_related("certificates")),
         )
         .order_by("pk")

@@ -15,6 +15,7 @@ from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.registry.models import (
     Agency,
     Certificate,
+    DiscretionBenchmark,
     Matter,
     Officer,
     Party,
@@ -123,6 +124,23 @@ def matter_created_event(*, matter: Matter) -> LedgerEvent:
 def matter_updated_event(*, matter: Matter, changed: list[str]) -> LedgerEvent:
     payload = _matter_payload(matter) | {"changed": sorted(changed)}
     return LedgerEvent(EventKind.MATTER_UPDATED, payload, matter.agency_id, subject=f"matter:{matter.pk}")
+
+
+def discretion_benchmark_added_event(*, benchmark: DiscretionBenchmark) -> LedgerEvent:
+    payload = {
+        "matter": benchmark.matter.code,
+        "version": benchmark.version,
+        "effective_from": benchmark.effective_from.isoformat(),
+        "effective_to": benchmark.effective_to.isoformat() if benchmark.effective_to else None,
+        "source": benchmark.source,
+        "content_sha256": benchmark.content_sha256,
+    }
+    return LedgerEvent(
+        EventKind.DISCRETION_BENCHMARK_ADDED,
+        payload,
+        benchmark.matter.agency_id,
+        subject=f"discretion_benchmark:{benchmark.pk}",
+    )
 
 
 def _party_payload(party: Party) -> dict:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.procedure import identifiers
+from sanxiang.procedure.discretion import Benchmark, benchmark_from_dict
 from sanxiang.procedure.registry_rules import CertificateSnapshot, OfficerSnapshot
 
 
@@ -217,6 +218,42 @@ class Matter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:matter_detail", args=[self.pk])
+
+
+class DiscretionBenchmark(models.Model):
+    """A version of a matter's 裁量基准 (discretion benchmark), as data: its content is read by
+    `sanxiang.procedure.discretion` (`benchmark_from_dict`). Versions are never edited: a change
+    is a new version, so that a decision that applied one can always show it."""
+
+    matter = models.ForeignKey(
+        Matter, verbose_name=_("执法事项"), on_delete=models.PROTECT, related_name="discretion_benchmarks"
+    )
+    version = models.CharField(_("版本"), max_length=20)
+    effective_from = models.DateField(_("施行日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    source = models.CharField(_("文件名称及文号"), max_length=200)
+    content = models.JSONField(_("内容"), default=dict)
+    content_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("裁量基准")
+        verbose_name_plural = _("裁量基准")
+        ordering = ["matter_id", "-effective_from", "-id"]
+        constraints = [models.UniqueConstraint(fields=["matter", "version"], name="discretion_benchmark_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.version}"
+
+    def as_benchmark(self) -> Benchmark:
+        return benchmark_from_dict(
+            self.content,
+            matter=self.matter.code,
+            version=self.version,
+            effective_from=self.effective_from,
+            effective_to=self.effective_to,
+            source=self.source,
+        )
 
 
 class PartyKind(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from sanxiang.web import registry_discretion_views as discretion_views
 from sanxiang.web import registry_excel_views as excel_views
 from sanxiang.web import registry_supervisor_views as supervisor_views
 from sanxiang.web import registry_views as views
@@ -25,6 +26,8 @@ urlpatterns = [
     path("matters/", views.matter_list, name="matter_list"),
     path("matters/<int:matter_id>/", views.matter_detail, name="matter_detail"),
     path("matters/<int:matter_id>/edit/", views.matter_edit, name="matter_edit"),
+    path("matters/<int:matter_id>/discretion/", discretion_views.matter_discretion, name="matter_discretion"),
+    path("discretion-template.xlsx", discretion_views.discretion_template, name="discretion_template"),
     path("parties/", views.party_list, name="party_list"),
     path("parties/new/", views.party_create, name="party_create"),
     path("parties/<int:party_id>/", views.party_detail, name="party_detail"),

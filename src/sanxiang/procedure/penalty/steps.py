@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from sanxiang.procedure import discretion as bench
 from sanxiang.procedure.citations import LEGAL_BASIS_EXAMPLE, OFFICERS_ACT, ONE_FINE_PER_ACT
 from sanxiang.procedure.penalty import (
     AdvanceNotice,
@@ -71,6 +72,8 @@ from sanxiang.procedure.penalty.texts import (
     Court,
     DatedText,
     DecisionTexts,
+    DiscretionApplied,
+    DiscretionNoPenalty,
     Discussion,
     Extension,
     Findings,
@@ -525,10 +528,68 @@ def _decision_digest_refresh(d: Draft) -> None:
         d.update(decision=replace(decision, content_digest=texts.decision_digest()))
 
 
+def discretion_applied(d: Draft, data: dict, *, outcome: str, terms: PenaltyTerms | None) -> tuple[str, str]:
+    """The 裁量基准 applied to the draft: the discretion key (within / mitigated / aggravated) and the
+    decision's statement of it. Without a benchmark for the matter, the officer's own choice and no
+    statement. With one, the platform proposes the tier and band from the facts entered and the
+    party's earlier offences, and refuses an amount outside the band without a written reason
+    (every reason at once); what it proposed and the version applied go into the case's details."""
+    benchmark = d.discretion_benchmark
+    if benchmark is None or outcome not in ("penalty", "no_penalty"):
+        if texts_of(d).discretion is not None:
+            texts_update(d, discretion=None)
+        return data.get("discretion") or "within", ""
+    code = (data.get("discretion_entry") or "").strip()
+    if not code and len(benchmark.entries) == 1:
+        code = benchmark.entries[0].code
+    if benchmark.entry(code) is None:
+        choices = "、".join(f"{e.code}（{e.violation}）" for e in benchmark.entries)
+        d.refuse("discretion.entry", f"请填写本案适用的裁量基准违法行为编号：{choices}", bench.PUBLISHED,
+                 "discretion_entry")
+        return data.get("discretion") or "within", ""
+    facts, problems = bench.facts_parse(data.get("discretion_facts") or (), bench.benchmark_facts(benchmark, code))
+    for problem in problems:
+        d.refuse("discretion.facts", problem, bench.PLATFORM_RULE, "discretion_facts")
+    proposal = bench.propose(benchmark, code, facts, act_on=d.snapshot.act_date, earlier=d.earlier_offences)
+    explanation = (data.get("discretion_explanation") or "").strip()
+    fined = outcome == "penalty" and terms is not None and "fine" in terms.kinds
+    amount = terms.fine_fen if fined and terms is not None else None
+    if fined and proposal.missing:
+        labels = "、".join(c.label for c in bench.benchmark_facts(benchmark, code) if c.fact in proposal.missing)
+        d.refuse("discretion.base", f"按裁量基准计算罚款须填写：{labels}", bench.PUBLISHED, "discretion_facts")
+    assessment = bench.assess(proposal, amount_fen=amount, explanation=explanation)
+    if outcome == "penalty":
+        d.violations += list(assessment.problems)
+    texts_update(d, discretion=DiscretionApplied(
+        benchmark=proposal.version,
+        label=benchmark.label(),
+        source=benchmark.source,
+        entry=code,
+        violation=proposal.entry.violation,
+        tier=proposal.tier.level,
+        tier_label=bench.TIERS[proposal.tier.level],
+        band=proposal.band.describe() if proposal.band is not None else "",
+        suggested_fen=proposal.suggested_fen,
+        position=assessment.position,
+        position_label=bench.POSITIONS[assessment.position],
+        basis=proposal.basis_lines(),
+        earlier=tuple(o.case for o in proposal.earlier),
+        no_penalty=tuple(
+            DiscretionNoPenalty(f.rule.kind, bench.NO_PENALTY_KINDS[f.rule.kind], f.eligible, f.reasons)
+            for f in proposal.no_penalty
+        ),
+        no_penalty_basis=bench.NO_PENALTY_BASIS,
+        explanation=explanation,
+    ))
+    statement = proposal.statement(amount, explanation) if outcome == "penalty" else ""
+    return (assessment.discretion if outcome == "penalty" else "within"), statement
+
+
 def apply_draft_decision(d: Draft, data: dict) -> None:
     outcome = data["outcome"]
     terms = terms_from(data) if outcome == "penalty" else None
     reason = data.get("no_penalty_reason") or None
+    discretion, discretion_statement = discretion_applied(d, data, outcome=outcome, terms=terms)
     texts_update(d, decision=DecisionTexts(
         outcome=outcome,
         reasoning=data.get("reasoning", ""),
@@ -538,6 +599,7 @@ def apply_draft_decision(d: Draft, data: dict) -> None:
         correction=data.get("correction", ""),
         suspected_offence=data.get("suspected_offence", ""),
         attachments=tuple(data.get("attachments") or ()),
+        discretion=discretion_statement,
     ))
     d.update(
         decision=DecisionDraft(
@@ -545,7 +607,7 @@ def apply_draft_decision(d: Draft, data: dict) -> None:
             penalty=terms,
             no_penalty_reason=reason if outcome == "no_penalty" else None,
             mitigation_recorded=bool(data.get("mitigation_recorded")),
-            discretion=data.get("discretion") or "within",
+            discretion=discretion,
             content_digest=texts_of(d).decision_digest(),
         ),
         prior_fines_for_same_act=tuple(data.get("prior_fines") or ()),
@@ -1075,7 +1137,13 @@ STEPS: tuple[Step, ...] = (
                  Field("no_penalty_reason", "不予处罚的理由", "choice", required=False,
                        choices=tuple((k, v[0]) for k, v in NO_PENALTY_REASONS.items())),
                  _bool("mitigation_recorded", "已依法从轻或者减轻处罚并写明"),
-                 Field("discretion", "裁量情况", "choice", required=False, choices=choices(DISCRETION)),
+                 Field("discretion", "裁量情况", "choice", required=False, choices=choices(DISCRETION),
+                       help="本事项有裁量基准的，由系统按基准认定"),
+                 _t("discretion_entry", "适用的裁量基准违法行为编号", required=False,
+                    help="本事项的裁量基准只有一个违法行为的，可以不填"),
+                 _lines("discretion_facts", "裁量因素", required=False,
+                        help="每行一项，如“及时改正：是”“违法所得：3000元”；未查明的写“未查明”"),
+                 _area("discretion_explanation", "罚款不在裁量基准建议幅度内的理由", required=False),
                  _area("reasoning", "理由（含对陈述申辩、裁量的说明）", required=False,
                        help="不予行政处罚的，写明不予处罚的理由；移送司法机关的，写明涉嫌犯罪的情形"),
                  _area("education", "对当事人的教育（不予行政处罚时）", required=False,
@@ -1087,7 +1155,7 @@ STEPS: tuple[Step, ...] = (
                         help="每行一项，如：涉嫌犯罪案件情况的调查报告、涉案物品清单、检验报告或者鉴定结论"),
                  Field("prior_fines", "同一违法行为已被处以罚款的决定文号", "lines", required=False,
                        help=f"每行一个；没有则不填（{ONE_FINE_PER_ACT}）")),
-         apply=apply_draft_decision),
+         apply=apply_draft_decision, needs=frozenset({"discretion"})),
     Step("mark_major", "认定重大执法决定情形", ORD, states=MARKABLE,
          fields=(_bool("major_case", "承办机构认定为重大执法决定"),
                  Field("major_conditions", "属于下列情形", "choices", required=False, choices=choices(MAJOR_CONDITIONS)),

@@ -166,12 +166,14 @@ class DecisionTexts:
     # 移送: the offence suspected and the materials sent with the case.
     suspected_offence: str = ""
     attachments: tuple[str, ...] = ()
+    # How the 裁量基准 was applied, as the decision states it (`procedure.discretion`).
+    discretion: str = ""
 
 
 # The texts a review covered before the outcomes' documents had their own; the digest of a
 # decision drafted then is over these alone, and stays so for the same content.
 DIGEST_FIELDS = ("outcome", "reasoning", "transfer_to", "detail", "bases")
-DIGEST_ADDED_FIELDS = ("education", "correction", "suspected_offence", "attachments")
+DIGEST_ADDED_FIELDS = ("education", "correction", "suspected_offence", "attachments", "discretion")
 
 
 def decision_content_digest(texts: DecisionTexts, findings: Findings | None = None) -> str:
@@ -354,6 +356,39 @@ class PartyTexts:
 
 
 @dataclass(frozen=True)
+class DiscretionNoPenalty:
+    """A 首违不罚/轻微不罚 entry of the benchmark as the draft found it."""
+
+    kind: str  # a key of procedure.discretion.NO_PENALTY_KINDS
+    label: str
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiscretionApplied:
+    """The 裁量基准 applied to the draft decision (procedure.discretion): the version, what the
+    platform proposed from the facts entered, where the amount stands, and the officer's reason."""
+
+    benchmark: str  # "<matter code>/<version>"
+    label: str  # 第N版（from…）
+    source: str
+    entry: str
+    violation: str
+    tier: str
+    tier_label: str
+    band: str
+    suggested_fen: int | None
+    position: str
+    position_label: str
+    basis: tuple[str, ...] = ()
+    earlier: tuple[str, ...] = ()  # numbers of the party's earlier cases of the matter in the window
+    no_penalty: tuple[DiscretionNoPenalty, ...] = ()
+    no_penalty_basis: str = ""
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
 class PenaltyTexts:
     opening_head: HeadOpinion | None = None
     opening: Opening = Opening()
@@ -369,6 +404,7 @@ class PenaltyTexts:
     hearing_waiver: Waiver | None = None
     hearing: HearingTexts = HearingTexts()
     decision: DecisionTexts | None = None
+    discretion: DiscretionApplied | None = None
     decision_number: str = ""  # 文号 of the decision issued (处罚 or 不予处罚)
     transfer_number: str = ""  # 文号 of the 移送书
     major_marks: tuple[MajorMark, ...] = ()
