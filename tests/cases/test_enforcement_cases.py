@@ -881,7 +881,7 @@ def test_an_enforcement_case_follows_the_challenges_of_its_penalty_case(w):
                          "enforcement.court.challenge_pending")
     assert pending.legal_basis == f"{LAW}第五十三条"
     perform(penalty, "record_challenge", D(2026, 10, 12), w.officer, kind="litigation", started_on=D(2026, 9, 22),
-            ended_on=D(2026, 10, 12))
+            ended_on=D(2026, 10, 12), result="upheld")
     assert perform(case, "apply_to_court", D(2026, 10, 13), w.head, **court_data()).state == "court_applied"
 
 
