@@ -79,7 +79,9 @@ from sanxiang.publication.registry_sync import matters_public
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
 # The parts of a public matter compared with the registry (the label is a translation: left out).
-PUBLIC_MATTER_FIELDS = ("code", "name", "kind", "enforcement_field", "legal_bases", "discretion_standard")
+# The 裁量基准 versions too (处罚法 requires them published): absent on both sides for a matter with none.
+PUBLIC_MATTER_FIELDS = ("code", "name", "kind", "enforcement_field", "legal_bases", "discretion_standard",
+                        "benchmarks")
 # The criteria read from case records: the indicators' parts each reads.
 CASE_CRITERIA = {
     "publication_timely": _publication_parts,
@@ -232,7 +234,8 @@ def _case_parts(
 def _facts(ids: list[int], window: Period, today: dt.date, viewer: User | None) -> _Facts:
     facts = _Facts()
     kinds_of = procedure_kinds()
-    for matter in Matter.objects.filter(agency_id__in=ids, is_active=True).order_by("agency_id", "code"):
+    matters = Matter.objects.filter(agency_id__in=ids, is_active=True).order_by("agency_id", "code")
+    for matter in matters.prefetch_related("discretion_benchmarks"):
         kind = kind_of_matter(matter.kind)
         if kind is not None:
             facts.matters.setdefault(matter.agency_id, {}).setdefault(kind, []).append(matter)
@@ -292,7 +295,7 @@ def _public_state(matters: list[Matter], public: dict[str, dict] | None, kind: E
         published = public.get(matter.code)
         if published is None:
             missing.append(matter.name)
-        elif any(_cleaned(published.get(key)) != _cleaned(shown[key]) for key in PUBLIC_MATTER_FIELDS):
+        elif any(_cleaned(published.get(key)) != _cleaned(shown.get(key)) for key in PUBLIC_MATTER_FIELDS):
             outdated.append(matter.name)
     retired = [
         m.get("name", "")
@@ -609,7 +612,7 @@ def target_records(
 def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
     matters = [
         m
-        for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code")
+        for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code").prefetch_related("discretion_benchmarks")
         if kind_of_matter(m.kind) == kind
     ]
     public_row = PublicAgency.objects.filter(source_id=agency.pk).first()
