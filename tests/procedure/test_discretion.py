@@ -6,6 +6,7 @@ properties of the bands, the rounding, the tier selection and the look-back wind
 """
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given
@@ -83,14 +84,25 @@ def test_range_model_worked_example():
     assert lighter.suggested_fen == 2000 * Y
     assert "裁量阶次：从轻处罚（及时改正；危害后果轻微）" in lighter.basis_lines()
     # An amount outside the band: explanation required, citing 第三十二条 below the band.
-    low = assess(lighter, amount_fen=800 * Y)
+    # (a band above the statutory minimum, so that below it is still within the statute)
+    low = assess(replace(lighter, band=Band(2000 * Y, 3000 * Y)), amount_fen=1500 * Y)
     assert low.position == "below" and low.discretion == "mitigated"
     assert [(v.code, v.legal_basis, v.field) for v in low.problems] == [
         ("discretion.explanation", MITIGATION_BASIS, "discretion_explanation")
     ]
-    assert "低于裁量基准建议的幅度（1000元以上3000元以下），须书面说明理由" in low.problems[0].message
-    # The allowed path: the same amount with a written reason.
-    assert assess(lighter, amount_fen=800 * Y, explanation="当事人主动消除危害后果").problems == ()
+    assert "低于裁量基准建议的幅度（2000元以上3000元以下），须书面说明理由" in low.problems[0].message
+    # Below the statutory minimum (减轻处罚): the reason and a legal ground of reduction, recorded.
+    reduced = assess(lighter, amount_fen=800 * Y, explanation="当事人主动消除危害后果")
+    assert [(v.code, v.legal_basis, v.field) for v in reduced.problems] == [
+        ("discretion.below_statute", MITIGATION_BASIS, "mitigation_recorded")
+    ]
+    # The allowed path: the same amount with a written reason and the ground recorded.
+    assert (
+        assess(
+            lighter, amount_fen=800 * Y, explanation="当事人主动消除危害后果", mitigation_recorded=True
+        ).problems
+        == ()
+    )
     # Above the statutory maximum: refused whatever the reason, both reasons at once.
     high = assess(ordinary, amount_fen=6000 * Y)
     assert high.discretion == "aggravated"

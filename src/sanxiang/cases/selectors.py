@@ -373,8 +373,10 @@ def case_evidence_files(*, case_id: int) -> tuple[EvidenceFileInfo, ...]:
     issued = IssuedDocument.objects.filter(case_id=case_id)
     records = (
         EvidenceRecord.objects.filter(case_id=case_id)
-        .exclude(pk__in=issued.values("pdf_id"))
-        .exclude(pk__in=issued.values("docx_id"))
+        # A file still to follow (a Word copy, an internal document's PDF) is NULL: SQL's
+        # `NOT IN (…, NULL)` is never true, and would leave out every file of the case.
+        .exclude(pk__in=issued.filter(pdf_id__isnull=False).values("pdf_id"))
+        .exclude(pk__in=issued.filter(docx_id__isnull=False).values("docx_id"))
         .exclude(kind=EvidenceKind.SIGNATURE)
         .exclude(Q(record_seq__isnull=True) & ~Q(draft_key=""))
         .order_by("uploaded_at", "pk")

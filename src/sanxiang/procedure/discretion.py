@@ -81,6 +81,12 @@ NO_PENALTY_KINDS: dict[str, str] = {
 }
 
 YUAN = 100  # fen
+# The largest amount (and base) a benchmark or a drafting fact may state, and the largest multiple
+# and look-back: bounds of the platform's input (PLATFORM_RULE), far above any fine of the law, so
+# that a typing slip ("1e30", "NaN") is reported instead of computed.
+AMOUNT_MAX_FEN = 10**15  # 10万亿元
+MULTIPLE_MAX = Decimal(1000)
+LOOKBACK_MAX_MONTHS = 120
 
 Facts = Mapping[str, bool | int | None]
 
@@ -305,8 +311,15 @@ MODELS: dict[str, str] = {
 # national law: a deployment's benchmark states its own bands.
 def default_band(sanction: Sanction, tier: str, facts: Facts) -> Band | None:
     band = sanction.band(facts)
-    if band is None or tier in ("none", "reduced"):
-        return band if tier != "none" else Band(0, 0)
+    if tier == "none":
+        return Band(0, 0)
+    if band is None:
+        return None
+    if tier == "reduced":
+        # 减轻处罚: below the statutory minimum (where the statute has one above nothing).
+        if band.low_fen:
+            return Band(0, band.low_fen - 1)
+        return band
     low, high = band.low_fen, band.high_fen
     if isinstance(sanction, MinimumOnly):
         assert low is not None
@@ -426,8 +439,14 @@ def benchmark_problems(benchmark: Benchmark) -> list[Violation]:
             problems.append(
                 _violation("discretion.no_penalty_kind", f"不予处罚类型“{rule.kind}”无效", "kind")
             )
-        if rule.lookback_months <= 0:
-            problems.append(_violation("discretion.lookback", "追溯期限应当为正数个月", "lookback_months"))
+        if not 0 < rule.lookback_months <= LOOKBACK_MAX_MONTHS:
+            problems.append(
+                _violation(
+                    "discretion.lookback",
+                    f"追溯期限应当为1至{LOOKBACK_MAX_MONTHS}个月",
+                    "lookback_months",
+                )
+            )
     return problems
 
 
@@ -443,13 +462,34 @@ def entry_problems(entry: Entry) -> list[Violation]:
         problems.append(
             _violation("discretion.fallback", f"{where}没有不附条件的裁量阶次（如一般处罚）", "tiers")
         )
+    else:
+        # The first tier that applies is proposed (`propose`): a tier listed after the unconditional
+        # one would never be.
+        fallback = next(i for i, tier in enumerate(entry.tiers) if not tier.conditions)
+        for tier in entry.tiers[fallback + 1 :]:
+            problems.append(
+                _violation(
+                    "discretion.unreachable",
+                    f"{where}的{TIERS.get(tier.level, tier.level)}排在不附条件的"
+                    f"{TIERS.get(entry.tiers[fallback].level, '')}之后，永远不会适用："
+                    "附条件的阶次应当排在前面",
+                    "tiers",
+                )
+            )
     for tier in entry.tiers:
         if tier.level not in TIERS:
             problems.append(_violation("discretion.tier", f"{where}的裁量阶次“{tier.level}”无效", "tiers"))
             continue
         statute = sanction.band({})
-        if tier.band is not None and statute is not None and tier.level not in ("none", "reduced"):
-            if (statute.low_fen is not None and (tier.band.low_fen or 0) < statute.low_fen) or (
+        # 减轻处罚 goes below the statutory minimum, never above the maximum; the other tiers stay
+        # within the statute.
+        below_allowed = tier.level == "reduced"
+        if tier.band is not None and statute is not None and tier.level != "none":
+            if (
+                not below_allowed
+                and statute.low_fen is not None
+                and (tier.band.low_fen or 0) < statute.low_fen
+            ) or (
                 statute.high_fen is not None
                 and (tier.band.high_fen is None or tier.band.high_fen > statute.high_fen)
             ):
@@ -468,9 +508,8 @@ def entry_problems(entry: Entry) -> list[Violation]:
                 )
         if tier.multiples is not None and isinstance(sanction, MultipleFine):
             low, high = tier.multiples
-            if not sanction.min_multiple <= low <= high <= sanction.max_multiple and tier.level not in (
-                "reduced",
-            ):
+            floor = Decimal(0) if below_allowed else sanction.min_multiple
+            if not floor <= low <= high <= sanction.max_multiple:
                 problems.append(
                     _violation(
                         "discretion.outside_statute",
@@ -719,18 +758,55 @@ class Assessment:
 
 
 def assess(
-    proposal: Proposal, *, amount_fen: int | None, explanation: str = "", fine_imposed: bool = True
+    proposal: Proposal,
+    *,
+    amount_fen: int | None,
+    explanation: str = "",
+    fine_imposed: bool = True,
+    mitigation_recorded: bool = False,
 ) -> Assessment:
-    """The drafted amount against the proposal: every reason for refusal at once. Outside the
+    """The penalty drafted against the proposal: every reason for refusal at once. Outside the
     proposed band the officer writes why (below it: 减轻 under 第三十二条, or 从轻 under the
-    benchmark's own factors); above the statutory maximum nothing can justify it."""
+    benchmark's own factors); above the statutory maximum nothing can justify it. Below the
+    statutory minimum is 减轻处罚: unless the benchmark's own 减轻 tier applies, it needs a legal
+    ground of reduction (第三十二条 and the like) recorded and stated in the decision
+    (`mitigation_recorded`). When the benchmark's 轻微不罚 entry holds on the facts entered, no
+    penalty may be imposed at all (第三十三条第一款: 不予行政处罚)."""
     problems: list[Violation] = []
     position = "within"
+    for finding in proposal.no_penalty:
+        if finding.mandatory and finding.eligible:
+            problems.append(
+                _violation(
+                    "discretion.no_penalty_mandatory",
+                    f"按裁量基准，本案符合{NO_PENALTY_KINDS[finding.rule.kind]}的条件"
+                    f"（{'；'.join(finding.reasons)}），依法不予行政处罚：请改为不予行政处罚，"
+                    "或者核对所填的裁量因素",
+                    "outcome",
+                    NO_PENALTY_BASIS,
+                )
+            )
     if fine_imposed and amount_fen is not None:
         position = (
             "above" if proposal.tier.level == "none" and amount_fen > 0 else proposal.position(amount_fen)
         )
         statute = proposal.entry.sanction.band(proposal.facts)
+        if (
+            statute is not None
+            and statute.low_fen
+            and amount_fen < statute.low_fen
+            and proposal.tier.level != "reduced"
+            and not mitigation_recorded
+        ):
+            problems.append(
+                _violation(
+                    "discretion.below_statute",
+                    f"罚款{yuan(amount_fen)}低于法定最低额{yuan(statute.low_fen)}，属于减轻处罚："
+                    "须有法定的减轻处罚情节，并在决定书中写明（勾选“已依法从轻或者减轻处罚并写明”）",
+                    "mitigation_recorded",
+                    MITIGATION_BASIS,
+                )
+            )
         if statute is not None and statute.high_fen is not None and amount_fen > statute.high_fen:
             problems.append(
                 _violation(
@@ -955,6 +1031,10 @@ def facts_parse(
                 problems.append(f"“{label}”应填写数值")
                 continue
             money = condition.unit == "元" or value.endswith("元")
+            limit = Decimal(AMOUNT_MAX_FEN) / YUAN if money else Decimal(AMOUNT_MAX_FEN)
+            if not amount.is_finite() or amount < 0 or amount > limit:
+                problems.append(f"“{label}”应填写不小于0、不超过{limit:f}的数值")
+                continue
             facts[condition.fact] = int(amount * 100) if money else int(amount)
     return facts, problems
 

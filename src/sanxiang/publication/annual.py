@@ -640,10 +640,11 @@ class AnnualReportMissing:
     has_public_agency: bool
 
 
-def annual_reports_missing(*, on: dt.date) -> list[AnnualReportMissing]:
+def annual_reports_missing(*, on: dt.date, lookup: dict[str, str] | None = None) -> list[AnnualReportMissing]:
     """The alert: on day `on`, every agency in existence during the previous year (and not
     dissolved) that has not published that year's report although 31 January has passed. Empty
-    up to and including 31 January."""
+    up to and including 31 January. `lookup`: the filter of the agencies a reader may see
+    (accounts.permissions.county_lookup); None: every agency (the server's commands)."""
     year = on.year - 1
     due = annual_report_due(year)
     if not annual_report_overdue(year, on=on):
@@ -652,7 +653,7 @@ def annual_reports_missing(*, on: dt.date) -> list[AnnualReportMissing]:
     public = set(PublicAgency.objects.values_list("source_id", flat=True))
     agencies = (
         Agency.objects.exclude(status=AgencyStatus.DISSOLVED)
-        .filter(created_at__date__lte=dt.date(year, 12, 31))
+        .filter(created_at__date__lte=dt.date(year, 12, 31), **(lookup or {}))
         .order_by("name")
     )
     return [

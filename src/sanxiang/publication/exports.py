@@ -337,7 +337,8 @@ def annual(request: HttpRequest) -> HttpResponse:
         "years": _annual_years(today),
         "agency": agency,
         "county": county,
-        "agencies": Agency.objects.order_by("name") if county else [],
+        # A supervisor chooses among the agencies of their county only (county_lookup).
+        "agencies": Agency.objects.filter(**county_lookup(user, "")).order_by("name") if county else [],
         "report": annual_report_generate(agency=agency, year=year) if agency is not None else None,
         "published": annual_report_published(agency=agency, year=year) if agency is not None else None,
         "has_public_agency": agency is not None and PublicAgency.objects.filter(source_id=agency.pk).exists(),
@@ -345,7 +346,7 @@ def annual(request: HttpRequest) -> HttpResponse:
         "categories": ANNUAL_CATEGORIES,
         "basis": ANNUAL_REPORT_BASIS,
         "due_on": annual_report_due(year),
-        "missing": annual_reports_missing(on=today) if county else None,
+        "missing": annual_reports_missing(on=today, lookup=county_lookup(user, "")) if county else None,
         "missing_year": previous_year,
         "missing_due_on": annual_report_due(previous_year),
     }

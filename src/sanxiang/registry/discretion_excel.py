@@ -27,9 +27,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from sanxiang.procedure.discretion import (
+    AMOUNT_MAX_FEN,
     EXAMPLE_PUNISHED_BY,
     EXAMPLE_VIOLATED,
+    LOOKBACK_MAX_MONTHS,
     MODELS,
+    MULTIPLE_MAX,
     NO_PENALTY_KINDS,
     REPEAT_FACT,
     TIERS,
@@ -278,6 +281,8 @@ def conditions_parse(text: str) -> tuple[Condition, ...]:
             op = OP_ALIASES.get(match["op"], match["op"])
             number = Decimal(match["value"])
             unit = "元" if match["unit"] else ""
+            if number * (100 if unit else 1) > AMOUNT_MAX_FEN:
+                raise _Bad(HEADER["conditions"], f"“{item}”的数值超出可以处理的范围")
             value = int(number * 100) if unit else int(number)
             fact = REPEAT_FACT if label == REPEAT_LABEL else label
             conditions.append(Condition(fact, label, op, value, unit=unit))
@@ -324,8 +329,12 @@ def _fen(name: str, value: Any) -> int | None:
         amount = Decimal(text)
     except InvalidOperation as error:
         raise _Bad(HEADER[name], f"“{text}”不是金额，请只填写数字（单位：元）") from error
+    if not amount.is_finite():
+        raise _Bad(HEADER[name], f"“{text}”不是金额，请只填写数字（单位：元）")
     if amount < 0:
         raise _Bad(HEADER[name], "金额不能为负数")
+    if amount > Decimal(AMOUNT_MAX_FEN) / 100:  # compared in 元: "1e999999999" would overflow in 分
+        raise _Bad(HEADER[name], f"金额超出可以处理的范围（不超过{AMOUNT_MAX_FEN // 100}元）")
     return int((amount * 100).to_integral_value())
 
 
@@ -337,8 +346,12 @@ def _decimal(name: str, value: Any) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation as error:
         raise _Bad(HEADER[name], f"“{text}”不是数字") from error
+    if not number.is_finite():
+        raise _Bad(HEADER[name], f"“{text}”不是数字")
     if number < 0:
         raise _Bad(HEADER[name], "倍数不能为负数")
+    if number > MULTIPLE_MAX:
+        raise _Bad(HEADER[name], f"倍数超出可以处理的范围（不超过{MULTIPLE_MAX}倍）")
     return number
 
 
@@ -467,8 +480,8 @@ def _tier_add(entry: dict, row: dict[str, Any]) -> None:
     conditions = conditions_parse(_text(row.get("conditions")))
     if label in NO_PENALTY_OF_LABEL:
         months = _text(row.get("lookback_months")) or "12"
-        if not months.isdigit() or int(months) <= 0:
-            raise _Bad(HEADER["lookback_months"], "追溯期限应当填写正整数（月）")
+        if not re.fullmatch(r"[0-9]{1,4}", months) or not 0 < int(months) <= LOOKBACK_MAX_MONTHS:
+            raise _Bad(HEADER["lookback_months"], f"追溯期限应当填写1至{LOOKBACK_MAX_MONTHS}的整数（月）")
         caps = tuple(c for c in conditions if c.op not in ("true", "false"))
         others = tuple(c for c in conditions if c.op in ("true", "false"))
         code = _text(row.get("code"))
@@ -538,7 +551,16 @@ def _file_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
             rows.append((number, {name: values[i] for i, name in positions.items() if i < len(values)}))
         if positions is None:
             raise _Bad("", "文件是空的。请下载模板，在模板中填写后再导入")
+        if not rows:
+            raise _Bad("", "文件没有数据行：表头下面没有填写任何裁量基准。请在模板中填写后再导入")
         return rows
+    except _Bad:
+        raise
+    except Exception as error:
+        # A sheet read lazily (read-only mode) can turn out broken only while its rows are read.
+        raise _Bad(
+            "", "无法读取：文件不是有效的 Excel 工作簿（.xlsx）。请下载模板，在模板中填写后再导入"
+        ) from error
     finally:
         workbook.close()
 

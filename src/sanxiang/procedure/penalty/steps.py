@@ -557,7 +557,8 @@ def discretion_applied(d: Draft, data: dict, *, outcome: str, terms: PenaltyTerm
     if fined and proposal.missing:
         labels = "、".join(c.label for c in bench.benchmark_facts(benchmark, code) if c.fact in proposal.missing)
         d.refuse("discretion.base", f"按裁量基准计算罚款须填写：{labels}", bench.PUBLISHED, "discretion_facts")
-    assessment = bench.assess(proposal, amount_fen=amount, explanation=explanation)
+    assessment = bench.assess(proposal, amount_fen=amount, explanation=explanation,
+                              mitigation_recorded=bool(data.get("mitigation_recorded")))
     if outcome == "penalty":
         d.violations += list(assessment.problems)
     texts_update(d, discretion=DiscretionApplied(

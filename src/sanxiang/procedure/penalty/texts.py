@@ -364,6 +364,12 @@ class DiscretionNoPenalty:
     eligible: bool
     reasons: tuple[str, ...] = ()
 
+    @property
+    def effect(self) -> str:
+        """What the law makes of an eligible entry (行政处罚法第三十三条第一款): a minor act corrected in
+        time without harm is not penalised (不予); a first offence with minor harm may be exempted (可以)."""
+        return "依法不予行政处罚" if self.kind == "minor" else "可以不予行政处罚"
+
 
 @dataclass(frozen=True)
 class DiscretionApplied:
