@@ -35,6 +35,7 @@ from sanxiang.evaluation.indicators import (
     _review_parts,
     indicator_agencies,
     period_range,
+    titles_withheld,
     user_reads_indicators,
 )
 from sanxiang.evaluation.models import SystemDocument, TargetCampaign, TargetSnapshot
@@ -597,6 +598,8 @@ def target_records(
                 count += total
                 if len(rows) < limit:
                     rows += [part.row(obj) for obj in part.queryset[: limit - len(rows)]]
+        # A case's title may name a party: a supervisor reads it only under a read grant naming it.
+        rows = titles_withheld(viewer=viewer, rows=rows)
     elif criterion == "pre_publicity":
         rows = _publicity_rows(agency, kind)
         count = len(rows)
