@@ -305,7 +305,7 @@ def test_odd_input_never_gives_a_500(name, args, params):
 
 def test_another_county_reaches_none_of_the_summaries_or_checklists(on):
     county = county_make()
-    supervisor, check = _round(county, on)
+    _supervisor, check = _round(county, on)
     summary = AnnualSummary.objects.get(agency=county.agency, year=2026)
     far = client_of(supervisor_user_make(bureau=agency_make(is_judicial_bureau=True, region_code="150627")))
     for url in (

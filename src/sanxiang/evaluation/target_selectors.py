@@ -233,7 +233,11 @@ def _case_parts(
 def _facts(ids: list[int], window: Period, today: dt.date, viewer: User | None) -> _Facts:
     facts = _Facts()
     kinds_of = procedure_kinds()
-    for matter in Matter.objects.filter(agency_id__in=ids, is_active=True).order_by("agency_id", "code"):
+    # The benchmarks: `matters_public` reads them (one query for all, not one a matter).
+    matters = Matter.objects.filter(agency_id__in=ids, is_active=True).prefetch_related(
+        "discretion_benchmarks"
+    )
+    for matter in matters.order_by("agency_id", "code"):
         kind = kind_of_matter(matter.kind)
         if kind is not None:
             facts.matters.setdefault(matter.agency_id, {}).setdefault(kind, []).append(matter)
@@ -612,7 +616,9 @@ def target_records(
 def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
     matters = [
         m
-        for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code")
+        for m in Matter.objects.filter(agency=agency, is_active=True)
+        .prefetch_related("discretion_benchmarks")
+        .order_by("code")
         if kind_of_matter(m.kind) == kind
     ]
     public_row = PublicAgency.objects.filter(source_id=agency.pk).first()
