@@ -397,13 +397,14 @@ def test_only_a_bureau_supervisor_defines_a_campaign_and_nothing_is_half_written
 
 
 def test_the_monthly_snapshot_keeps_the_share_and_the_reasons(county):
-    assert target_snapshots_refresh(on=ON) == 1  # the county with a 司法局 (外县 has none here)
+    # Run on ON itself (`today`): a month's row is final once the month has ended.
+    assert target_snapshots_refresh(on=ON, today=ON) == 1  # the county with a 司法局 (外县 has none here)
     snapshot = TargetSnapshot.objects.get(region_code="150626", month=D(2026, 3, 1))
     assert (snapshot.counted, snapshot.met, snapshot.target_percent) == (3, 1, 100)
     assert snapshot.agencies[str(county.b.pk)]["failures"][0].startswith("行政处罚：事前公开完整、及时更新")
     # A later run in the month replaces it; the ledger holds each run.
     documents_submit(county.head_d, ON)
-    target_snapshots_refresh(on=ON)
+    target_snapshots_refresh(on=ON, today=ON)
     assert TargetSnapshot.objects.get(region_code="150626", month=D(2026, 3, 1)).met == 2
     assert Entry.objects.filter(kind="evaluation.target_snapshot").count() == 2
     history = target_history(viewer=county.supervisor)

@@ -232,18 +232,20 @@ def figure_rows(*, key: str, year: int, agency_ids: list[int], bureau_id: int | 
             .select_related("agency")
             .order_by("agency__name", "month")
         )
+    # A bureau's: what went to it; without one (None), whichever bureau it went to. (Never the
+    # lookup `bureau_id=None`, which reads IS NULL.)
+    to_bureau = Q() if bureau_id is None else Q(bureau_id=bureau_id)
     if key in SUMMARY_KEYS:
         return list(
-            AnnualSummary.objects.filter(agency_id__in=agency_ids, year=year, bureau_id=bureau_id)
+            AnnualSummary.objects.filter(to_bureau, agency_id__in=agency_ids, year=year)
             .filter(_summary_filter(key))
             .select_related("agency")
             .order_by("agency__name")
         )
     if key in ACCEPTANCE_KEYS:
         return list(
-            AcceptanceCheck.objects.filter(
-                agency_id__in=agency_ids, round__year=year, round__bureau_id=bureau_id
-            )
+            AcceptanceCheck.objects.filter(agency_id__in=agency_ids, round__year=year)
+            .filter(Q() if bureau_id is None else Q(round__bureau_id=bureau_id))
             .filter(_acceptance_filter(key))
             .select_related("agency", "round")
             .order_by("agency__name")

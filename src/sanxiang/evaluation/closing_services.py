@@ -45,6 +45,7 @@ from sanxiang.procedure.evaluation.closing import (
     acceptance_total,
     points_text,
     round_close_violations,
+    round_year_violations,
     score_parse,
     summary_action_violations,
     summary_due_basis,
@@ -312,6 +313,7 @@ def acceptance_round_open(*, bureau: Agency, year: int, actor: User, on: dt.date
     violations: list[Violation] = []
     if not _is_supervisor_of(actor, bureau.pk):
         violations += acceptance_actor_violations(is_supervisor=False, round_closed=False, concluded=False)
+    violations += round_year_violations(year=year, on=on)
     if AcceptanceRound.objects.filter(bureau=bureau, year=year).exists():
         violations.append(Violation("acceptance.round_exists", f"{year}年度的验收已经开始", ROUND_OPEN_BASIS))
     agencies = county_agencies(bureau=bureau)

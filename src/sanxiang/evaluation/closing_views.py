@@ -31,6 +31,7 @@ from sanxiang.procedure.evaluation.closing import (
     WORK_REPORT_SECTION_LABELS,
     AcceptanceResult,
     acceptance_scores_basis,
+    closing_first_year,
     summary_due_basis,
 )
 from sanxiang.procedure.evaluation.reports import ReportAction, ReportState, report_actions_allowed
@@ -45,11 +46,13 @@ def today() -> dt.date:
 
 
 def _year(request: HttpRequest) -> int:
+    """The year asked for (?year=), this year when unreadable or outside the closing steps' years
+    (from the plan's first year, whose rules the figures read, to next year)."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return today().year
-    return year if 2000 <= year <= 2100 else today().year
+    return year if closing_first_year() <= year <= today().year + 1 else today().year
 
 
 def _years() -> range:

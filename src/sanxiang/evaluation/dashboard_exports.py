@@ -13,6 +13,8 @@ from sanxiang.evaluation.indicator_exports import _bold_row
 from sanxiang.procedure.evaluation.indicators import UNIT_LABELS
 from sanxiang.tabular import xlsx_row
 
+WITHHELD = "（须有权查阅案件）"  # a case's title the viewer may not read (it may name a party)
+
 
 def _scope(dashboard: Dashboard) -> str:
     if dashboard.viewer_county:
@@ -72,7 +74,8 @@ def dashboard_xlsx(dashboard: Dashboard) -> IO[bytes]:
         sheet.append(_bold_row(sheet, [f"{listing.label}（前{len(listing.rows)}项，共{listing.count}项）"]))
         sheet.append(_bold_row(sheet, ["执法主体", "编号", "内容", "期限", "逾期日数"]))
         for row in listing.rows:
-            sheet.append(xlsx_row(sheet, [row.agency_name, row.reference, row.title, row.due, row.days_over]))
+            title = WITHHELD if row.withheld else row.title
+            sheet.append(xlsx_row(sheet, [row.agency_name, row.reference, title, row.due, row.days_over]))
     out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

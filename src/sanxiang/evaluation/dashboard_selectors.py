@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import case_ids_granted, user_reads_cases_by_grant
 from sanxiang.evaluation.indicators import (
     DENOMINATOR,
     NUMERATOR,
@@ -73,6 +74,9 @@ class OverdueRow:
     due: dt.date | None
     days_over: int | None
     url: str = ""
+    # The title of a case the viewer may not read (a supervisor without a read grant naming it):
+    # left out, as on the indicators' records (it may name a party).
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,17 +189,23 @@ def _publications_overdue(viewer: User, today: dt.date) -> OverdueList:
         if count
         else []
     )
-    rows = [
-        OverdueRow(
-            draft.agency.name,
-            draft.case.number,
-            draft.case.title,
-            draft.due_on,
-            (today - draft.due_on).days,
-            reverse("publication:draft_detail", args=[draft.pk]) if viewer.role != Role.SUPERVISOR else "",
+    # A supervisor reads a case's title, and its draft, only under a read grant naming the case.
+    by_grant = user_reads_cases_by_grant(viewer) and bool(shown)
+    granted = set(case_ids_granted(viewer)) if by_grant else set()
+    rows = []
+    for draft in shown:
+        readable = not by_grant or draft.case_id in granted
+        rows.append(
+            OverdueRow(
+                draft.agency.name,
+                draft.case.number,
+                draft.case.title if readable else "",
+                draft.due_on,
+                (today - draft.due_on).days,
+                reverse("publication:draft_detail", args=[draft.pk]) if readable else "",
+                withheld=not readable,
+            )
         )
-        for draft in shown
-    ]
     return OverdueList(
         PUBLICATIONS,
         "逾期未公示",

@@ -23,6 +23,7 @@ from sanxiang.evaluation.dashboard_selectors import (
 from sanxiang.evaluation.indicator_exports import XLSX_CONTENT_TYPE
 from sanxiang.evaluation.indicators import SOURCES
 from sanxiang.procedure.evaluation.indicators import indicators_current
+from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.registry.permissions import permission_require
 
 DENIED = "只有司法局监督人员、系统管理员和机关负责人可以查看数据看板"
@@ -33,13 +34,17 @@ def _build(request: HttpRequest):
     form = indicator_forms.DashboardForm(request.GET)
     if not form.is_valid():
         return form, None
-    dashboard = dashboard_build(
-        viewer=request.user,
-        period=form.period_value,
-        period_query=form.period_query,
-        indicator_code=form.cleaned_data["indicator"],
-        today=timezone.localdate(),
-    )
+    try:
+        dashboard = dashboard_build(
+            viewer=request.user,
+            period=form.period_value,
+            period_query=form.period_query,
+            indicator_code=form.cleaned_data["indicator"],
+            today=timezone.localdate(),
+        )
+    except ParameterMissing as missing:  # a period (or its trend's months) before a rule it reads
+        form.add_error(None, missing.violation.message)
+        return form, None
     return form, dashboard
 
 
@@ -88,9 +93,7 @@ def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
         agency_id=request.user.agency_id,
         ip_address=client_ip(request),
     )
-    response = FileResponse(
-        dashboard_exports.dashboard_xlsx(built), content_type=XLSX_CONTENT_TYPE
-    )
+    response = FileResponse(dashboard_exports.dashboard_xlsx(built), content_type=XLSX_CONTENT_TYPE)
     stamp = built.period_query.replace("period=", "").replace("start=", "").replace("&end=", "_")
     response["Content-Disposition"] = (
         f'attachment; filename="sanxiang-dashboard-{stamp}.xlsx"; '

@@ -728,7 +728,7 @@ def indicator_trend(*, viewer: User, code: str, period: Period, agency_id: int |
     return trend
 
 
-def _titles_withheld(*, viewer: User, rows: list[RecordRow]) -> list[RecordRow]:
+def titles_withheld(*, viewer: User, rows: list[RecordRow]) -> list[RecordRow]:
     """The rows without the titles of cases the viewer may not read: a supervisor reads a case's
     title (which may name a party) only under a read grant naming the case. One query."""
     if not user_reads_cases_by_grant(viewer) or not any(r.case_id for r in rows):
@@ -781,7 +781,7 @@ def indicator_records(*, viewer: User, indicator: Indicator, side: str, period: 
                 rows.append(part.row(obj))
             wanted -= min(count - skip, wanted)
             skip = 0
-    rows = _titles_withheld(viewer=viewer, rows=rows)
+    rows = titles_withheld(viewer=viewer, rows=rows)
     by_label: dict[str, int] = {}
     for part, count in zip(parts, counts, strict=True):
         if part.label:
@@ -807,5 +807,6 @@ __all__ = [
     "period_month",
     "period_range",
     "period_year",
+    "titles_withheld",
     "user_reads_indicators",
 ]

@@ -35,6 +35,7 @@ from sanxiang.evaluation.indicators import (
     _review_parts,
     indicator_agencies,
     period_range,
+    titles_withheld,
     user_reads_indicators,
 )
 from sanxiang.evaluation.models import SystemDocument, TargetCampaign, TargetSnapshot
@@ -234,8 +235,11 @@ def _case_parts(
 def _facts(ids: list[int], window: Period, today: dt.date, viewer: User | None) -> _Facts:
     facts = _Facts()
     kinds_of = procedure_kinds()
-    matters = Matter.objects.filter(agency_id__in=ids, is_active=True).order_by("agency_id", "code")
-    for matter in matters.prefetch_related("discretion_benchmarks"):
+    # The benchmarks: `matters_public` reads them (one query for all, not one a matter).
+    matters = Matter.objects.filter(agency_id__in=ids, is_active=True).prefetch_related(
+        "discretion_benchmarks"
+    )
+    for matter in matters.order_by("agency_id", "code"):
         kind = kind_of_matter(matter.kind)
         if kind is not None:
             facts.matters.setdefault(matter.agency_id, {}).setdefault(kind, []).append(matter)
@@ -600,6 +604,8 @@ def target_records(
                 count += total
                 if len(rows) < limit:
                     rows += [part.row(obj) for obj in part.queryset[: limit - len(rows)]]
+        # A case's title may name a party: a supervisor reads it only under a read grant naming it.
+        rows = titles_withheld(viewer=viewer, rows=rows)
     elif criterion == "pre_publicity":
         rows = _publicity_rows(agency, kind)
         count = len(rows)
@@ -612,7 +618,9 @@ def target_records(
 def _publicity_rows(agency: Agency, kind: EnforcementKind) -> list[RecordRow]:
     matters = [
         m
-        for m in Matter.objects.filter(agency=agency, is_active=True).order_by("code").prefetch_related("discretion_benchmarks")
+        for m in Matter.objects.filter(agency=agency, is_active=True)
+        .prefetch_related("discretion_benchmarks")
+        .order_by("code")
         if kind_of_matter(m.kind) == kind
     ]
     public_row = PublicAgency.objects.filter(source_id=agency.pk).first()

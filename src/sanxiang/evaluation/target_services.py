@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 
 from django.db import transaction
+from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.evaluation.models import TargetCampaign, TargetSnapshot
@@ -59,12 +60,19 @@ def target_campaign_define(
     return campaign
 
 
-def target_snapshots_refresh(*, on: dt.date) -> int:
+def target_snapshots_refresh(*, on: dt.date, today: dt.date | None = None) -> int:
     """Each county's share on `on`, kept as the snapshot of `on`'s month (the latest run of a month
-    replaces the earlier one: a month's row is final once the month ends). One transaction and one
-    ledger entry per county. Returns the number of counties."""
+    replaces the earlier one). A month's row is final once the month ends: a run for a day of an
+    ended month (a catch-up or a retry, run `today`) writes the row only where there is none, as
+    the publicity and documents it reads are those of today, not of that day. One transaction and
+    one ledger entry per county written. Returns the number of counties written."""
+    today = today or timezone.localdate()
+    month = on.replace(day=1)
     bureaus = list(Agency.objects.filter(is_judicial_bureau=True).order_by("region_code", "pk"))
     regions = list(dict.fromkeys(b.region_code for b in bureaus))
+    if month < today.replace(day=1):
+        final = set(TargetSnapshot.objects.filter(month=month).values_list("region_code", flat=True))
+        regions = [r for r in regions if r not in final]
     for region in regions:
         bureau = next(b for b in bureaus if b.region_code == region)
         agencies = list(

@@ -52,6 +52,7 @@ SUMMARY_STATE_BASIS = (
 )
 ACCEPTOR_BASIS = f"{PLATFORM_PREFIX}：验收由本县司法局的监督人员评分和作出结论"
 ROUND_STATE_BASIS = f"{PLATFORM_PREFIX}：验收结束后不再修改评分；每年组织一轮验收"
+ROUND_YEAR_BASIS = f"{PLATFORM_PREFIX}：验收在各单位总结该年度工作的基础上进行，尚未开始的年度不组织验收"
 FINDINGS_BASIS = f"{PLATFORM_PREFIX}：扣分的项目应当写明发现的问题"
 WORK_REPORT_STATE_BASIS = f"{PLATFORM_PREFIX}：工作报告在验收结束后生成，报送后不再修改"
 SECTION_LIMIT = 10000
@@ -247,9 +248,11 @@ def score_parse(text: object) -> Decimal | None:
             value = Decimal(str(text).strip())
         except InvalidOperation:
             return None
-    if not value.is_finite() or value != value.quantize(Decimal("0.1")):
+    # A score is at most 4 digits (a maximum of 100 is 3): a longer number, or an exponent that
+    # would not fit the decimal context when quantized (e.g. "1e30"), is not a score.
+    if not value.is_finite() or value.adjusted() > 3 or value != value.quantize(Decimal("0.1")):
         return None
-    return value.quantize(Decimal("0.1"))
+    return value.quantize(Decimal("0.1")) + 0  # + 0: "-0" reads as 0
 
 
 def acceptance_scores_violations(
@@ -348,6 +351,35 @@ def acceptance_actor_violations(
     return violations
 
 
+def closing_first_year(parameters: ParameterSet | None = None) -> int:
+    """The first year of the closing steps: the year the plan's parameters they read take effect
+    (no summary, acceptance or work report before it)."""
+    parameters = parameters or parameters_default()
+    names = (SUMMARY_DUE, ACCEPTANCE_PASS_SCORE, "evaluation.training.required_hours_per_year")
+    return max(min(p.start for p in parameters[name].periods) for name in names).year
+
+
+def round_year_violations(
+    *, year: int, on: dt.date, parameters: ParameterSet | None = None
+) -> list[Violation]:
+    """Why a round may not be opened for `year` on `on`: a year not yet begun has no work to accept,
+    and a year before the plan's rules took effect none to accept by them."""
+    first = closing_first_year(parameters)
+    if year > on.year:
+        return [
+            Violation("acceptance.year_future", f"{year}年度尚未开始，不能组织该年度的验收", ROUND_YEAR_BASIS)
+        ]
+    if year < first:
+        return [
+            Violation(
+                "acceptance.year_early",
+                f"{year}年度早于实施方案施行（{first}年），不组织验收",
+                ROUND_YEAR_BASIS,
+            )
+        ]
+    return []
+
+
 def round_close_violations(*, is_supervisor: bool, closed: bool, unconcluded: list[str]) -> list[Violation]:
     """Why a round may not be closed: each agency whose check has no conclusion is named."""
     violations = []
@@ -440,7 +472,9 @@ __all__ = [
     "acceptance_result",
     "acceptance_scores_violations",
     "acceptance_total",
+    "closing_first_year",
     "round_close_violations",
+    "round_year_violations",
     "score_parse",
     "summary_action_violations",
     "summary_due_on",
