@@ -1,6 +1,7 @@
 """The README's plain `pytest` runs in parallel (tests/conftest.py), and the developer's serial
 switches still work."""
 
+import os
 from types import SimpleNamespace
 
 from tests import conftest
@@ -23,10 +24,11 @@ def config_make(*, xdist: bool = True, numprocesses=None, dist: str = "no", work
     return config
 
 
-def test_plain_pytest_runs_on_one_worker_per_core_with_whole_files_per_worker():
+def test_plain_pytest_runs_one_worker_more_than_the_cores_with_whole_files_per_worker(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     config = config_make()
     conftest.pytest_cmdline_main(config)
-    assert (config.option.numprocesses, config.option.dist) == ("auto", "loadfile")
+    assert (config.option.numprocesses, config.option.dist) == (3, "loadfile")
 
 
 def test_an_explicit_count_keeps_it_and_distributes_by_file():

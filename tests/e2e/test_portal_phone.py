@@ -42,8 +42,11 @@ def assert_fits(page, where: str) -> None:
     assert wide == [], (where, wide)
 
 
-def assert_chinese(page, where: str) -> None:
+def assert_chinese(page, where: str, *, data: tuple[str, ...] = ()) -> None:
+    """No English word on the page; `data` are values shown as they are (a query code of letters)."""
     text = re.sub(r"https?://\S+", " ", page.locator("body").inner_text() + " " + page.title())
+    for value in data:
+        text = text.replace(value, " ")
     # A token with a digit is data (a 文号, a credit code such as 91150626MA0N7Q2XN1), not a word.
     latin = set(english_words(text)) - LATIN_ALLOWED
     assert latin == set(), (where, latin)
