@@ -13,7 +13,7 @@ from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.evaluation.report_selectors import user_is_supervisor
 from sanxiang.evaluation.target_selectors import user_reads_targets
 from sanxiang.web.inbox import REMINDER, Inbox
-from sanxiang.web.supervision_hub import HubEntry
+from sanxiang.web.supervision_hub import HubEntry, hub_entries
 
 
 def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
@@ -42,9 +42,4 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
          user_reads_all_agencies(user) or (user.role in AGENCY_ROLES and user.agency_id is not None), ()),
         ("evaluation:schedule", "定时任务", "平台定时运行的工作及其运行记录", user_reads_all_agencies(user), ()),
     ]
-    return [
-        HubEntry(url_name=name, label=label, description=description,
-                 waiting=tuple(g for g in (inbox.group(kind) for kind in kinds) if g is not None and g.count))
-        for name, label, description, allowed, kinds in pages
-        if allowed
-    ]
+    return hub_entries(pages, inbox=inbox)

@@ -67,6 +67,12 @@ def supervision_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("registry:supervisor_list", "监督人员", "行政执法监督人员名册和监督检查证",
          _reads_supervisor_register(user), ()),
     ]
+    return hub_entries(pages, inbox=inbox)
+
+
+def hub_entries(pages: list[tuple[str, str, str, bool, tuple[str, ...]]], *, inbox: Inbox) -> list[HubEntry]:
+    """The allowed pages of a hub, each (url name, label, description, allowed, inbox kinds), with
+    the inbox's groups of those kinds that have something waiting."""
     return [
         HubEntry(url_name=name, label=label, description=description,
                  waiting=tuple(g for g in (inbox.group(kind) for kind in kinds) if g is not None and g.count))
