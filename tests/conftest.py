@@ -15,9 +15,8 @@ SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
         "tests/review/test_tallies_demo.py",
         "tests/publication/test_annual_projection_demo.py",
         "tests/publication/test_content_from_decision_demo.py",
-        # loads of their own: they watch the load itself
-        "tests/demo/test_ledger.py",
-        "tests/cases/test_transition_reads.py",
+        # what the same load did while it ran (tests.shared_demo.WATCHED_DAY)
+        "tests/demo/test_load_watched.py",
     ),
     "demo-b": (
         # the demo on 2026-10-09
@@ -123,7 +122,10 @@ def _skip_on_postgresql_what_reaches_no_database(items) -> None:
         # A browser test checks what the browser is given and does (layout at phone size, scripts,
         # dialogs, focus); the server code it drives is tested through Django's client on both
         # engines, every page of every demo role included (tests/web/test_crawl_client.py).
-        # A test marked `engine_independent` runs its own processes on its own SQLite data folder.
+        # A test marked `engine_independent` checks what no engine changes: it runs its own processes
+        # on its own SQLite data folder (backups), checks a past migration's data code (the schema
+        # operations of every migration run on both engines whenever a test database is made), or
+        # checks the verifier's reading of archives (the export itself is tested on both engines).
         if "e2e" in item.keywords or item.get_closest_marker("engine_independent") is not None:
             item.add_marker(same)
             continue

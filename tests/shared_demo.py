@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -35,11 +36,64 @@ from django.test import override_settings
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The day whose load is also watched while it runs (`LoadWatch`): the first day of group demo-a.
+WATCHED_DAY = dt.date(2026, 6, 15)
+
+
+@dataclass
+class LoadWatch:
+    """What the load of WATCHED_DAY did, for the modules that check the load itself rather than its
+    result (tests/demo/test_ledger.py, tests/cases/test_transition_reads.py), which would otherwise
+    each load the county once more:
+    - `appended`: each ledger entry appended from the registry's, the accounts' and the demo's own
+      services, as (event, actor), in order;
+    - `snapshots`: the procedure of each step whose projection refresh was given the step's snapshot,
+      and `snapshot_differences` the steps where that snapshot was not what a fresh build of the saved
+      case gives (case number, state)."""
+
+    appended: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
+    snapshot_differences: list = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class SharedDemo:
     day: dt.date
     result: object  # DemoLoadResult
     data_dir: Path  # where the load stored its files
+    watch: LoadWatch | None = None  # on WATCHED_DAY only
+
+
+@contextlib.contextmanager
+def _load_watched(watch: LoadWatch) -> Iterator[None]:
+    from unittest import mock
+
+    from sanxiang.cases import projection
+    from sanxiang.cases.selectors import case_snapshot_build
+
+    patches = []
+    for module in ("sanxiang.registry.services", "sanxiang.accounts.services", "sanxiang.demo.county"):
+        original = importlib.import_module(module).entry_append
+
+        def recorded(*args, _original=original, event, actor=None, **kwargs):
+            watch.appended.append((event, actor))
+            return _original(*args, event=event, actor=actor, **kwargs)
+
+        patches.append(mock.patch(f"{module}.entry_append", recorded))
+    computed = projection.case_phases_computed
+
+    def checked(case, *, on, calendar, snapshot=None):
+        if snapshot is not None:
+            watch.snapshots.append(case.procedure)
+            if snapshot != case_snapshot_build(case):
+                watch.snapshot_differences.append((case.number, case.state))
+        return computed(case, on=on, calendar=calendar, snapshot=snapshot)
+
+    patches.append(mock.patch.object(projection, "case_phases_computed", checked))
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        yield
 
 
 class _Holder:
@@ -62,12 +116,14 @@ class _Holder:
             stack.enter_context(transaction.atomic())
             # Runs first on close (last in, first out): the load is rolled back, never committed.
             stack.callback(transaction.set_rollback, True)
-            result = demo_county_load(today=day)
+            watch = LoadWatch() if day == WATCHED_DAY else None
+            with _load_watched(watch) if watch is not None else contextlib.nullcontext():
+                result = demo_county_load(today=day)
         except BaseException:
             stack.close()
             raise
         self._stack = stack
-        self.loaded = SharedDemo(day=day, result=result, data_dir=data_dir)
+        self.loaded = SharedDemo(day=day, result=result, data_dir=data_dir, watch=watch)
         return self.loaded
 
     def release(self) -> None:

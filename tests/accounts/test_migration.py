@@ -15,6 +15,7 @@ AFTER = [("accounts", "0003_otp_axes_token_expiry")]
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@pytest.mark.engine_independent  # a past migration's data code: checked once, on SQLite
 @pytest.mark.django_db(transaction=True)
 def test_confirmed_secrets_become_totp_devices_that_accept_the_same_codes():
     executor = MigrationExecutor(connection)

@@ -10,6 +10,7 @@ BEFORE = [("cases", "0003_case_procedure"), ("calendar", None)]  # calendar: non
 OLD_STATE = [("cases", "0003_case_procedure"), ("contenttypes", "0002_remove_content_type_name")]
 
 
+@pytest.mark.engine_independent  # a past migration's data code: checked once, on SQLite
 @pytest.mark.django_db(transaction=True)
 def test_years_entered_before_the_move_are_still_there_after_it():
     executor = MigrationExecutor(connection)

@@ -193,6 +193,7 @@ def test_backwards_gives_the_old_keys_back(name):
 # --- one run of the migration on a database -----------------------------------------------------------
 
 
+@pytest.mark.engine_independent  # a past migration's data code: checked once, on SQLite
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_types_the_stored_cases_and_undoes_it():
     executor = MigrationExecutor(connection)

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from sanxiang.accounts.totp import totp_code
+from tests.e2e import demo_cli
 from tests.e2e.demo_cli import ROLE_TEST_IDS, parse_accounts
 
 # The command runs on the embedded SQLite whatever DATABASE_URL says (embedded_env): the run of the
@@ -48,3 +49,18 @@ def test_demo_twice_adds_nothing(demo_first_run, demo_server):
     # Both runs print the same accounts, so a user can always find them again.
     assert parse_accounts(first) == parse_accounts(second)
     assert len(parse_accounts(second)) == 6
+
+
+def test_the_readme_command_is_the_installed_sanxiang_script(tmp_path):
+    # The fixtures above run `python -m sanxiang`; the README says `sanxiang demo`: the console
+    # script the install puts beside the interpreter must be there and reach the same commands.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "sanxiang"
+    assert script.exists(), "pip install -e . did not install the sanxiang command"
+    run = subprocess.run([str(script), "help", "demo"], capture_output=True, text=True, timeout=120,
+                         env=demo_cli.embedded_env(tmp_path / "var"), check=False)
+    assert run.returncode == 0, run.stderr
+    assert "--no-serve" in run.stdout

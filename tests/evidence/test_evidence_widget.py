@@ -96,7 +96,7 @@ def test_resume_after_a_page_reload(staff_page, tmp_path, case):
     page.route("**/staff/evidence/tus/**", cut_after_first_chunk)
     choose(page, source)
     page.click("#ev-start")
-    page.wait_for_selector("#ev-status:has-text('自动重试')", timeout=15_000)
+    page.wait_for_selector("#ev-status:has-text('自动重试')", timeout=30_000)
     assert UploadSession.objects.get().offset == CHUNK
 
     page.unroute("**/staff/evidence/tus/**")

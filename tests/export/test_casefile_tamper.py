@@ -15,7 +15,9 @@ from sanxiang_verify.verify import case_file_verify
 from sanxiang_verify.zipformat import END_PART
 from tests.export.helpers import byte_changed, flipped, manifest_of, members, rebuild, regions
 
-pytestmark = pytest.mark.django_db
+# The verifier's reading of changed archives: the export they start from is tested on both engines
+# (test_casefile_export.py); this module runs on SQLite only.
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_independent]
 
 # Masks for a changed byte: lowest bit, a middle bit, the top bit, every bit.
 MASKS = (0x01, 0x20, 0x80, 0xFF)
