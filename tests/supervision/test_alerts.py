@@ -86,3 +86,25 @@ def test_a_listed_step_without_its_recording_opens_one_matter_over_two_ticks():
     assert reverse("cases:case_detail", args=[missing.pk]) in client.get(matter.get_absolute_url()).content.decode()
     # The seizure's matter came the day after, once (查封、扣押 share one decision, one alert).
     assert alerts.get(alert_key__contains=f":{today.pk}:").received_on == ON + dt.timedelta(days=1)
+
+
+def test_finding_missing_recordings_costs_the_same_queries_for_one_case_and_five():
+    """The source reads stored records: one query per region and kind of step, whatever the cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.supervision.alerts import recording_missing_alerts
+    from tests.evaluation.indicator_support import document_make
+
+    desk = desk_make()
+
+    def cost(n: int) -> tuple[int, int]:
+        for k in range(n):
+            case = case_create(actor=None, agency=desk.agency, number=f"avq-{n}-{k}", title="听证无录像")
+            document_make(case, record_kind="hearing_transcript", on=dt.date(2026, 6, 1), user=desk.first)
+        with CaptureQueriesContext(connection) as captured:
+            alerts = list(recording_missing_alerts(on=ON))
+        return len(alerts), len(captured.captured_queries)
+
+    (one, small), (six, large) = cost(1), cost(5)
+    assert (one, six) == (1, 6) and small == large
