@@ -16,7 +16,7 @@ from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
 from sanxiang.demo.supervision import demo_supervision_load
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.verification import ledger_verify
-from sanxiang.procedure.supervision.instruments import InstrumentState
+from sanxiang.procedure.supervision.instruments import InstrumentKind, InstrumentState
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import PublicComplaint, PublicSupervisionNotice
 from sanxiang.registry.models import SupervisionCertificate
@@ -52,8 +52,9 @@ def test_the_year_is_loaded_once_and_the_ledger_verifies(loaded):
 
 @pytest.mark.django_db
 def test_matters_come_from_every_source_and_stand_in_every_state(loaded):
-    assert {s.value for s in MatterSource} - {MatterSource.PLATFORM_ALERT} <= set(
-        Matter.objects.values_list("source", flat=True))
+    # Every source, the platform's alerts too (the demo's major decision made without legal review).
+    assert set(MatterSource) == set(Matter.objects.values_list("source", flat=True))
+    assert Matter.objects.filter(source=MatterSource.PLATFORM_ALERT, alert_key__startswith="unreviewed_major:").exists()
     states = set(Matter.objects.values_list("state", flat=True))
     assert states == {"received", "accepted", "merged", "transferred", "closed", "concluded"}
     assert Matter.objects.filter(listed=True).exists() and Matter.objects.filter(escalated=True).exists()
@@ -62,9 +63,31 @@ def test_matters_come_from_every_source_and_stand_in_every_state(loaded):
 
 
 @pytest.mark.django_db
+def test_the_demo_supervisors_have_the_printed_second_factor(loaded):
+    """The jiandu-* supervisors, like the demo's other supervisor, hold a confirmed authenticator with
+    the known secret, and `sanxiang demo` prints each of them with it (no enrolment at first login)."""
+    from sanxiang.accounts import totp
+    from sanxiang.accounts.models import Role, User
+    from sanxiang.demo.county import DEMO_TOTP_SECRETS
+    from sanxiang.demo.supervision_matters import demo_supervisor_accounts
+    from sanxiang.web.management.commands.demo import account_table
+
+    accounts = demo_supervisor_accounts()
+    assert [a.username for a in accounts] == ["jiandu-wang", "jiandu-zhao", "jiandu-sun", "jiandu-qian"]
+    secret = DEMO_TOTP_SECRETS[Role.SUPERVISOR]
+    for account in accounts:
+        user = User.objects.get(username=account.username)
+        assert user.requires_totp and user.totp_confirmed and user.totp_secret == account.totp_secret == secret
+        assert totp.totp_match(secret, totp.totp_code(secret)) is not None
+    lines = account_table(accounts)
+    assert any("jiandu-qian" in line and "监督检查证已过期" in line and secret in line for line in lines)
+
+
+@pytest.mark.django_db
 def test_instruments_in_their_states_and_a_public_notice(loaded):
     states = {InstrumentState(s) for s in Instrument.objects.values_list("state", flat=True)}
-    assert {InstrumentState.ISSUED, InstrumentState.ACCEPTED} <= states
+    assert states == set(InstrumentState)  # every state, from proposed to withdrawn
+    assert set(Instrument.objects.values_list("kind", flat=True)) == set(InstrumentKind)
     assert PublicSupervisionNotice.objects.exists()
     assert Filing.objects.exists()
 

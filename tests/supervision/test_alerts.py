@@ -52,3 +52,59 @@ def test_alerts_open_one_matter_each_once_with_the_record_linked():
     assert reverse("publication:draft_detail", args=[draft.pk]) in html
     unreviewed = matters.get(alert_key=f"unreviewed_major:{major.pk}")
     assert reverse("cases:case_detail", args=[major.pk]) in client.get(unreviewed.get_absolute_url()).content.decode()
+
+
+def test_a_listed_step_without_its_recording_opens_one_matter_over_two_ticks():
+    """A 听证 (on the audio-video list, parameter penalty.recording.audio_video_steps) whose transcript
+    is on the case but no audio or video of it: one matter, kept once over two daily ticks, linked
+    to the case. A hearing with its video, a photo taken for a recording, a seizure's decision the
+    day itself (its recording may still come that day) raise none."""
+    from tests.evaluation.indicator_support import document_make, evidence_make
+
+    desk = desk_make()
+    user = desk.first
+    missing = case_create(actor=None, agency=desk.agency, number="av-001", title="听证无录像")
+    document_make(missing, record_kind="hearing_transcript", on=dt.date(2026, 6, 1), user=user)
+    evidence_make(missing, step="hearing", kind="photo", content_type="image/jpeg", on=dt.date(2026, 6, 1), user=user)
+    recorded = case_create(actor=None, agency=desk.agency, number="av-002", title="听证有录像")
+    document_make(recorded, record_kind="hearing_transcript", on=dt.date(2026, 6, 2), user=user)
+    evidence_make(recorded, step="hearing", kind="video", content_type="video/mp4", on=dt.date(2026, 6, 2), user=user)
+    today = case_create(actor=None, agency=desk.agency, number="av-003", title="当日扣押")
+    document_make(today, record_kind="measure_decision", on=ON, user=user)
+
+    call_command("supervision_tick", "--on", ON.isoformat())
+    call_command("supervision_tick", "--on", (ON + dt.timedelta(days=1)).isoformat())
+
+    alerts = Matter.objects.filter(alert_key__startswith="recording_missing:").order_by("id")
+    assert [m.alert_key for m in alerts] == [
+        f"recording_missing:{missing.pk}:hearing_transcript", f"recording_missing:{today.pk}:measure_decision"]
+    matter = alerts.get(alert_key__contains=f":{missing.pk}:")
+    assert matter.source == "platform_alert" and matter.bureau == desk.bureau and matter.agency == desk.agency
+    assert matter.subject == "听证环节缺少音像记录（av-001）" and "2026-06-01" in matter.summary
+    client = Client()
+    client.force_login(desk.first)
+    assert reverse("cases:case_detail", args=[missing.pk]) in client.get(matter.get_absolute_url()).content.decode()
+    # The seizure's matter came the day after, once (查封、扣押 share one decision, one alert).
+    assert alerts.get(alert_key__contains=f":{today.pk}:").received_on == ON + dt.timedelta(days=1)
+
+
+def test_finding_missing_recordings_costs_the_same_queries_for_one_case_and_five():
+    """The source reads stored records: one query per region and kind of step, whatever the cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.supervision.alerts import recording_missing_alerts
+    from tests.evaluation.indicator_support import document_make
+
+    desk = desk_make()
+
+    def cost(n: int) -> tuple[int, int]:
+        for k in range(n):
+            case = case_create(actor=None, agency=desk.agency, number=f"avq-{n}-{k}", title="听证无录像")
+            document_make(case, record_kind="hearing_transcript", on=dt.date(2026, 6, 1), user=desk.first)
+        with CaptureQueriesContext(connection) as captured:
+            alerts = list(recording_missing_alerts(on=ON))
+        return len(alerts), len(captured.captured_queries)
+
+    (one, small), (six, large) = cost(1), cost(5)
+    assert (one, six) == (1, 6) and small == large

@@ -13,14 +13,16 @@ from sanxiang.accounts.models import Role
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
+from sanxiang.procedure.supervision import instruments as rules
 from sanxiang.procedure.supervision.instruments import InstrumentState, review_period
 from sanxiang.procedure.violations import Refused
-from sanxiang.supervision.instrument_selectors import instruments_visible
+from sanxiang.supervision.instrument_selectors import instrument_rows, instruments_visible
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument
 from tests.factories import agency_make, user_make
-from tests.supervision.instruments_support import desk_with_matter
-from tests.supervision.support import supervisor_user_make
+from tests.supervision.instruments_support import desk_with_matter, matter_make_for_tests
+from tests.supervision.support import Desk, supervisor_user_make
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -54,8 +56,12 @@ def test_a_supervisor_with_an_expired_certificate_cannot_act():
     with pytest.raises(Refused) as refused:
         instrument_issue(actor=expired, matter=matter, kind="opinion", findings="问题", supervisors=[expired, desk.second])
     assert codes(refused) == ["supervisor.certificate_expired"]
-    assert "过期监督" in refused.value.violations[0].message
+    violation = refused.value.violations[0]
+    assert "过期监督" in violation.message and "到期" in violation.message
+    assert "四川省行政执法监督条例" in violation.legal_basis  # the pair's certificates (第二十九条)
     assert not Instrument.objects.exists()
+    # The lawful path: a colleague whose certificate runs takes the expired one's place.
+    assert issue(desk, matter).state == InstrumentState.ISSUED
 
 
 def test_every_reason_at_once():
@@ -194,3 +200,30 @@ def test_escalation_proposes_a_decision_which_is_recorded_when_the_government_is
         instrument_act(actor=desk.first, instrument=recommendation, action="escalate", supervisors=[desk.first, desk.second])
     assert codes(refused) == ["instrument.not_escalatable"]
     assert "第二十九条" in refused.value.violations[0].legal_basis
+
+
+@pytest.mark.parametrize(("working", "due"), [(False, dt.date(2026, 4, 1)), (True, dt.date(2026, 4, 14))])
+def test_an_overdue_reply_is_flagged_on_the_day_the_named_rule_gives(monkeypatch, working, due):
+    """《行政执法监督条例》第二十八条 (the national text: 规定时限; 《四川省行政执法监督条例》第三十四条: 30
+    days), counted by calendar days or by working days as `supervision.periods_count_working_days`
+    names (重庆 counts so). An opinion issued through the service on Monday 2026-03-02 is due on
+    04-01 (calendar days) or 04-14 (30 working days, 清明 04-04..06 not counted); both sides see it in
+    time on its due day and overdue from the next."""
+    if working:
+        named = parameters_default().with_overrides(
+            {"supervision.periods_count_working_days": [ParameterPeriod(start=dt.date(2026, 2, 2), value=True)]})
+        monkeypatch.setattr(rules, "parameters_default", lambda: named)
+    served = dt.date(2026, 3, 2)
+    bureau = agency_make(name="期限旗司法局", is_judicial_bureau=True)
+    first, second = (supervisor_user_make(bureau=bureau, valid_from=dt.date(2026, 1, 1)) for _ in range(2))
+    desk = Desk(bureau=bureau, agency=agency_make(), first=first, second=second)
+    matter = matter_make_for_tests(desk=desk)
+    matter.received_on = served
+    matter.save(update_fields=["received_on"])
+    agency_user = user_make(role=Role.AGENCY_HEAD, agency=desk.agency)
+    instrument = issue(desk, matter, on=served)
+    assert instrument.due_on == due and "第二十八条" in instrument.due_basis
+    for user in (desk.first, agency_user):
+        for on, flagged in ((due, False), (due + dt.timedelta(days=1), True)):
+            [row], _ = instrument_rows(user=user, on=on)
+            assert row.overdue == flagged, (user, on)

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.services import case_create
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
@@ -178,7 +179,9 @@ def test_transfer_has_a_deadline_from_receipt_and_merge_and_final_states():
     desk = desk_make()
     received = TODAY - dt.timedelta(days=3)
     matter = paired(desk, received_on=received)
-    assert matter.transfer_due_on == received + dt.timedelta(days=10) or matter.transfer_due_on > received
+    # The parameter's 10 days by calendar days (tests/procedure/test_supervision_matters.py: both rules).
+    assert matter.transfer_due_on == working_day_calendar_current().calendar_days_after(received, 10).date
+    assert matter.transfer_due_on >= received + dt.timedelta(days=10)
     with pytest.raises(Refused) as refused:
         services.matter_transfer(matter=matter, to_body=" ", actor=desk.first)
     assert codes(refused.value) == ["matter.transfer_to"]

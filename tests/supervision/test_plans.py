@@ -345,6 +345,38 @@ def test_other_counties_and_agencies_do_not_reach_the_plans():
                                   supervisors=[outsider, desk.first], scores=full_scores(evaluation))
 
 
+def test_another_countys_supervisor_reaches_no_plan_or_evaluation_page_and_changes_nothing():
+    """Every plan and 评议 URL that names one (its PDF, the score form, and each POST-only form) answers
+    another county's supervisor as a missing object would, and nothing is changed or recorded."""
+    desk = desk_make()
+    approved = plan_make(desk)
+    draft = services.plan_draft(actor=desk.first, year=TODAY.year + 1, title="明年计划", objectives="目标")
+    services.plan_item_add(actor=desk.first, plan=draft, kind="routine", subject="日常监督", all_agencies=True,
+                           months=[3], supervisors=[desk.first, desk.second])
+    draft_evaluation, evaluation = evaluation_make(desk, approve=False), evaluation_make(desk)
+    outsider = supervisor_user_make(bureau=agency_make(name="外县司法局", is_judicial_bureau=True, region_code="110105"))
+    client = Client()
+    client.force_login(outsider)
+    entries = Entry.objects.count()
+    item = approved.items.get()
+    gets = [reverse("supervision:plan_pdf", args=[approved.pk]),
+            reverse("supervision:evaluation_score", args=[evaluation.pk, desk.agency.pk])]
+    posts = [(reverse("supervision:plan_approve", args=[draft.pk]), {}),
+             (reverse("supervision:plan_item_new", args=[draft.pk]),
+              {"kind": "other", "subject": "混入", "all_agencies": "on", "months": ["4"],
+               "supervisors": [str(outsider.pk)]}),
+             (reverse("supervision:plan_publish", args=[approved.pk]), {}),
+             (reverse("supervision:plan_item_matter", args=[approved.pk, item.pk]), {"agency": str(desk.agency.pk)}),
+             (reverse("supervision:evaluation_approve", args=[draft_evaluation.pk]), {}),
+             (reverse("supervision:evaluation_publish", args=[evaluation.pk]), {}),
+             (reverse("supervision:evaluation_score", args=[evaluation.pk, desk.agency.pk]), {})]
+    answers = [client.get(url).status_code for url in gets] + [client.post(url, data).status_code for url, data in posts]
+    assert answers == [404] * len(answers)
+    assert [Plan.objects.get(pk=p.pk).state for p in (draft, approved)] == ["draft", "approved"]
+    assert [Evaluation.objects.get(pk=e.pk).state for e in (draft_evaluation, evaluation)] == ["draft", "approved"]
+    assert draft.items.count() == 1 and not item.matter_links.exists() and Entry.objects.count() == entries
+
+
 def test_evaluation_pages_cost_the_same_whatever_the_number_of_agencies():
     desk = desk_make()
     few = evaluation_make(desk, agencies=[agency_make() for _ in range(2)])

@@ -1,6 +1,7 @@
 """The medium and low findings of the attacker's review of issue 14, each shown refused (or hidden)
 with its lawful path beside it."""
 
+import datetime as dt
 import io
 import json
 import threading
@@ -486,3 +487,41 @@ def test_two_agencies_with_the_same_prefix_each_register_their_first_case_withou
     assert two.number == f"乌测试立〔{TODAY.year}〕2号"
     # The first agency's next number passes over the one the second holds.
     assert case_create(actor=None, agency=first, title="甲局案件二", on=TODAY).number == f"乌测试立〔{TODAY.year}〕3号"
+
+
+SUPERVISION_LISTS = ["supervision:desk", "supervision:complaint_list", "supervision:instrument_list",
+                     "supervision:filing_list", "supervision:coordination_list", "supervision:proposal_list",
+                     "supervision:referral_list", "supervision:notice_list", "supervision:plan_list",
+                     "supervision:evaluation_list"]
+
+
+@pytest.mark.parametrize("who", ["supervisor", "head", "officer"])
+def test_another_countys_objects_are_in_none_of_the_lists(client, two_counties, who):
+    """Every list of the supervision desk, read by county A's supervisor, agency head or officer,
+    shows nothing of county B (a page refused to the role as a whole is a 403); B's own supervisor
+    sees B's objects in the same lists, so the markers are the ones the lists print."""
+    from sanxiang.accounts.models import User
+    from sanxiang.supervision import plan_services
+    from sanxiang.supervision.instrument_services import referral_record
+    from sanxiang.supervision.models import Instrument, Matter
+
+    users, ids = two_counties
+    first, second = User.objects.filter(role=Role.SUPERVISOR, agency__name="乙旗司法局").order_by("id")
+    matter = Matter.objects.get(pk=ids["matter_id"])
+    referral_record(actor=first, matter=matter, what="乙移送线索", to_body="乙旗监察委员会", referred_on=TODAY,
+                    reference_number="乙司移〔2026〕1号", supervisors=[first, second])
+    plan_services.plan_draft(actor=first, year=TODAY.year, title="乙旗年度监督工作计划", objectives="目标")
+    plan_services.evaluation_draft(
+        actor=first, title="乙旗执法质效评议", scheme="方案", process="步骤", period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31), agencies=[matter.agency], standards="# 一\n## 二\n- 细则 | 10\n")
+    markers = ["乙旗", "乙监督", "乙执法员", "乙事项", "乙协调事项", "乙移送", matter.number,
+               Instrument.objects.get(pk=ids["instrument_id"]).number]
+    pages = {}
+    for viewer in (users[who], first):
+        client.force_login(viewer)
+        pages[viewer] = {name: client.get(reverse(name)) for name in SUPERVISION_LISTS}
+    seen = {name: [m for m in markers if m in r.content.decode()] for name, r in pages[users[who]].items()}
+    assert {name: found for name, found in seen.items() if found} == {}
+    assert {r.status_code for r in pages[users[who]].values()} <= {200, 403}
+    shown = "".join(r.content.decode() for r in pages[first].values())
+    assert all(marker in shown for marker in markers), [m for m in markers if m not in shown]

@@ -13,11 +13,14 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    DateField,
     Exists,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -25,6 +28,7 @@ from django.db.models import (
 from django.db.models import Case as SqlCase
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -52,6 +56,7 @@ from sanxiang.procedure.catalog import (
     procedures_all,
 )
 from sanxiang.procedure.engine import GuardContext, Procedure, actions_available, evaluate
+from sanxiang.procedure.evaluation.indicators import AvStep
 from sanxiang.procedure.penalty import Deadline, Party, PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.penalty.texts import Discussion, PenaltyTexts, Review, ReviewRound
@@ -1090,3 +1095,50 @@ def step_consequences(*, case: Case, step: Step, snapshot=None, context: GuardCo
     final = spec.step_final_state(step)
     return StepConsequences(label=step.label, documents=documents, party_documents=party, decides=step.decides,
                             finishes=spec.state_label(final) if final else "")
+
+
+def av_step_cases(*, agency_ids: Iterable[int], step: AvStep, start: dt.date | None, last: dt.date) -> QuerySet[Case]:
+    """The cases of the agencies in which a recording step (`procedure.evaluation.indicators.AvStep`)
+    took place between `start` (None: from the first) and `last`, both included: a case counts once
+    a step, on the day of the step's earliest record (an issued document of the step's record kind,
+    else an uploaded record of that step). Each case is annotated with `step_on` and `recorded`
+    (an audio or video file of one of the step's recording steps is on the case). Read from stored
+    records in one query, whatever the number of cases: the 音像记录覆盖率 indicator (evaluation)
+    counts these, and the supervision desk's platform alert lists those not `recorded`."""
+    tz = timezone.get_current_timezone()
+    # The instant after the last day, for the evidence's upload time.
+    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
+    documents_in = IssuedDocument.objects.filter(
+        agency_id__in=agency_ids, record_kind=step.record_kind, issued_on__lte=last)
+    evidence_in = EvidenceRecord.objects.filter(agency_id__in=agency_ids, step=step.record_kind, uploaded_at__lt=until)
+    if start is not None:
+        since = timezone.make_aware(dt.datetime.combine(start, dt.time()), tz)
+        documents_in = documents_in.filter(issued_on__gte=start)
+        evidence_in = evidence_in.filter(uploaded_at__gte=since)
+    # A step falls in the period by its earliest record: then a record of it is in the period. Only
+    # those cases are looked at (not every case of the agencies).
+    documents_in = documents_in.order_by().values("case_id")
+    evidence_in = evidence_in.order_by().values("case_id")
+    document_on = IssuedDocument.objects.filter(case=OuterRef("pk"), record_kind=step.record_kind).values("case")
+    document_on = document_on.annotate(first=Min("issued_on")).values("first")
+    evidence_on = (
+        EvidenceRecord.objects.filter(case=OuterRef("pk"), step=step.record_kind)
+        .annotate(day=TruncDate("uploaded_at", tzinfo=tz))
+        .values("case").annotate(first=Min("day")).values("first")
+    )
+    recorded = EvidenceRecord.objects.filter(
+        case=OuterRef("pk"), step__in=step.recordings, kind__in=(EvidenceKind.AUDIO, EvidenceKind.VIDEO)
+    ).filter(Q(stored_file__content_type__startswith="audio/") | Q(stored_file__content_type__startswith="video/"))
+    in_period = Q(step_on__lte=last) if start is None else Q(step_on__gte=start, step_on__lte=last)
+    return (
+        Case.objects.filter(agency_id__in=agency_ids)
+        # One set of ids (a semi-join), not two tests a case each: the planner then reads only
+        # these cases (PostgreSQL's estimate stays small, below its JIT threshold).
+        .filter(pk__in=documents_in.union(evidence_in))
+        .annotate(
+            step_on=Coalesce(Subquery(document_on, output_field=DateField()),
+                             Subquery(evidence_on, output_field=DateField())),
+            recorded=Exists(recorded),
+        )
+        .filter(in_period)
+    )

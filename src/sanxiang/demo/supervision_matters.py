@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.services import user_create
 from sanxiang.cases.models import Case
+from sanxiang.demo.county import DEMO_TOTP_SECRETS, DemoAccount, user_totp_enable
 from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
 from sanxiang.procedure.identifiers import id_number_check_character
 from sanxiang.procedure.supervision.rules import MatterSource
@@ -43,10 +44,25 @@ def _supervisors(bureau: Agency, today: dt.date) -> list[User]:
             actor=None, supervisor=supervisor, number=f"JD150626{2026000 + n}", issuing_authority="鄂尔多斯市人民政府",
             valid_from=dt.date(2023, 1, 1), valid_to=(today - dt.timedelta(days=30)) if expired else dt.date(2029, 12, 31),
         )
-        users.append(user_create(actor=None, username=username, password=DEMO_SUPERVISOR_PASSWORD,
-                                 role=Role.SUPERVISOR, agency=bureau, supervisor=supervisor, display_name=name,
-                                 validate=False))
+        user = user_create(actor=None, username=username, password=DEMO_SUPERVISOR_PASSWORD, role=Role.SUPERVISOR,
+                           agency=bureau, supervisor=supervisor, display_name=name, validate=False)
+        # Like the demo's other supervisor: a known second factor, printed by `sanxiang demo`.
+        users.append(user_totp_enable(user=user, secret=DEMO_TOTP_SECRETS[Role.SUPERVISOR]))
     return users
+
+
+def demo_supervisor_accounts() -> list[DemoAccount]:
+    """The demo supervisors' accounts that are loaded, for `sanxiang demo` to print beside the others
+    (the role labelled with the supervisor's name, and whether the certificate is expired)."""
+    loaded = set(User.objects.filter(username__in=[s[0] for s in SUPERVISORS]).values_list("username", flat=True))
+    with translation.override("zh-hans"):
+        role = str(Role.SUPERVISOR.label)
+    return [
+        DemoAccount(role=str(Role.SUPERVISOR), role_label=f"{role}（{name}{'，监督检查证已过期' if expired else ''}）",
+                    username=username, password=DEMO_SUPERVISOR_PASSWORD,
+                    totp_secret=DEMO_TOTP_SECRETS[Role.SUPERVISOR])
+        for username, name, _id, expired in SUPERVISORS if username in loaded
+    ]
 
 
 def supervision_matters_demo_load(*, today: dt.date | None = None) -> int:

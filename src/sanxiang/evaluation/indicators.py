@@ -32,7 +32,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -41,16 +40,15 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import case_ids_granted, user_reads_cases_by_grant
-from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, IssuedDocument
-from sanxiang.cases.selectors import deadline_rows_shown
+from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline
+from sanxiang.cases.selectors import av_step_cases, deadline_rows_shown
 from sanxiang.evaluation.models import TrainingAttendance
-from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.evaluation.indicators import (
     Indicator,
@@ -280,11 +278,7 @@ def _av_row(label: str, viewer):
 
 def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
     parts = []
-    tz = timezone.get_current_timezone()
     last = period.as_of(today)
-    # The instants of the period's first and last lived days, for the evidence's upload time.
-    since = timezone.make_aware(dt.datetime.combine(period.start, dt.time()), tz)
-    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), tz)
     # The list of steps is a parameter a region may override: one set of parts per region.
     regions: dict[str, list[int]] = {}
     for agency_id, region in Agency.objects.filter(pk__in=agency_ids).order_by("pk").values_list("pk", "region_code"):
@@ -292,38 +286,8 @@ def _av_parts(agency_ids, period, today, viewer) -> list[Part]:
     day = last if period.started(today) else period.start
     for region, ids in sorted(regions.items()):
         for step in av_steps_required(on=day, region=region):
-            # A step falls in the period by its earliest record: then a record of it is in the period. Only
-            # those cases are looked at (not every case of the agencies).
-            documents_in = IssuedDocument.objects.filter(
-                agency_id__in=ids, record_kind=step.record_kind, issued_on__gte=period.start, issued_on__lte=last
-            ).order_by().values("case_id")
-            evidence_in = EvidenceRecord.objects.filter(
-                agency_id__in=ids, step=step.record_kind, uploaded_at__gte=since, uploaded_at__lt=until
-            ).order_by().values("case_id")
-            document_on = IssuedDocument.objects.filter(case=OuterRef("pk"), record_kind=step.record_kind).values("case")
-            document_on = document_on.annotate(first=Min("issued_on")).values("first")
-            evidence_on = (
-                EvidenceRecord.objects.filter(case=OuterRef("pk"), step=step.record_kind)
-                .annotate(day=TruncDate("uploaded_at", tzinfo=tz))
-                .values("case").annotate(first=Min("day")).values("first")
-            )
-            recorded = EvidenceRecord.objects.filter(
-                case=OuterRef("pk"), step__in=step.recordings, kind__in=(EvidenceKind.AUDIO, EvidenceKind.VIDEO)
-            ).filter(Q(stored_file__content_type__startswith="audio/") | Q(stored_file__content_type__startswith="video/"))
-            cases = (
-                Case.objects.filter(agency_id__in=ids)
-                # One set of ids (a semi-join), not two tests a case each: the planner then reads only
-                # these cases (PostgreSQL's estimate stays small, below its JIT threshold).
-                .filter(pk__in=documents_in.union(evidence_in))
-                .annotate(
-                    step_on=Coalesce(Subquery(document_on, output_field=DateField()),
-                                     Subquery(evidence_on, output_field=DateField())),
-                    recorded=Exists(recorded),
-                )
-                .filter(_in(period, today, "step_on"))
-                .select_related("agency")
-                .order_by("step_on", "pk")
-            )
+            cases = (av_step_cases(agency_ids=ids, step=step, start=period.start, last=last)
+                     .select_related("agency").order_by("step_on", "pk"))
             parts.append(Part(cases, Q(recorded=True), "agency_id", _av_row(step.label, viewer), label=step.label))
     return parts
 

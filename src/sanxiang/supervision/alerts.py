@@ -6,9 +6,13 @@ the record behind it (`origin`), which its page links.
 Sources (each a function returning the alerts of the day):
 - publicity overdue: a decision's 公示 draft still unpublished after its due day;
 - a major enforcement decision made without legal review (the review tallies);
+- a mandatory recording missing: a step the audio-video list requires (the parameters of
+  `procedure.evaluation.indicators.av_steps_required`, as the 音像记录覆盖率 indicator reads them)
+  took place, by its stored record, before the day, and the case holds no audio or video of it.
+  One matter per (case, step). The engine refuses to go on without a listed recording where it
+  can; this finds the rest (records uploaded or issued outside the step, other lists since);
 - inspection frequency over the cap belongs to issue 17, which adds its function to
-  `ALERT_SOURCES`; a mandatory recording missing has no stored finding yet (the procedure engine
-  refuses a listed step without its recording), and is added the same way once one exists.
+  `ALERT_SOURCES` the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from sanxiang.cases.selectors import av_step_cases
+from sanxiang.procedure.evaluation.indicators import av_steps_required
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency
@@ -56,7 +62,30 @@ def unreviewed_major_decision_alerts(*, on: dt.date) -> Iterator[Alert]:
                     origin=f"case:{tally.case_id}", raised_on=on)
 
 
-ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [publication_overdue_alerts, unreviewed_major_decision_alerts]
+def recording_missing_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """The steps that took place before `on` (a day's recording may be uploaded the same day) without
+    the audio-video recording the list in force on `on` requires, one alert per (case, step): one
+    query per region and kind of step, whatever the number of cases. 查封 and 扣押 share one
+    decision and one alert."""
+    regions: dict[str, list[int]] = {}
+    for agency_id, region in Agency.objects.order_by("pk").values_list("pk", "region_code"):
+        regions.setdefault(region, []).append(agency_id)
+    last = on - dt.timedelta(days=1)
+    for region, ids in sorted(regions.items()):
+        for step in av_steps_required(on=on, region=region):
+            cases = (av_step_cases(agency_ids=ids, step=step, start=None, last=last).filter(recorded=False)
+                     .only("pk", "agency_id", "number").order_by("step_on", "pk"))
+            for case in cases.iterator():
+                yield Alert(key=f"recording_missing:{case.pk}:{step.record_kind}", agency_id=case.agency_id,
+                            subject=f"{step.label}环节缺少音像记录（{case.number}）",
+                            summary=f"{case.step_on.isoformat()}的{step.label}环节属于须全程音像记录的环节，"
+                                    f"至{on.isoformat()}案件中仍无该环节的录音或者录像。",
+                            origin=f"case:{case.pk}", raised_on=on)
+
+
+ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
+    publication_overdue_alerts, unreviewed_major_decision_alerts, recording_missing_alerts,
+]
 
 
 def _bureaus_by_region() -> dict[str, Agency]:

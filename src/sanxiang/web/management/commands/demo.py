@@ -43,6 +43,7 @@ class Command(BaseCommand):
         from sanxiang.demo.evaluation_closing import demo_evaluation_closing_load
         from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
         from sanxiang.demo.supervision import demo_supervision_load
+        from sanxiang.demo.supervision_matters import demo_supervisor_accounts
 
         data_folder_prepare()
         self.stdout.write(f"数据目录 Data folder: {settings.DATA_DIR}")
@@ -67,7 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"演示旗县已存在，未重复加载 Demo county already present: {result.summary}")
         self.stdout.write(f"账本 Ledger: {checkpoint.size} 条记录，已签名检查点 signed checkpoint at /ledger/checkpoint")
         self.stdout.write("\n演示账号 Demo accounts:")
-        for line in account_table(result.accounts):
+        # The 司法局's supervisors of the supervision year, each with the supervisors' known second factor.
+        for line in account_table([*result.accounts, *demo_supervisor_accounts()]):
             self.stdout.write(line)
         if options["no_serve"]:
             return
