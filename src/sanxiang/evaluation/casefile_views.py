@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from sanxiang.access.services import AccessTarget, access_target_set
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import AccessTarget, access_recorded, access_target_set
 from sanxiang.cases.selectors import case_get
 from sanxiang.evaluation import casefile_selectors as selectors
 from sanxiang.evaluation import casefile_services as services
@@ -33,6 +34,7 @@ from sanxiang.supervision.forms import form_violations_add
 
 @login_required
 @require_safe
+@access_recorded(AccessAction.VIEW)
 def casefile_score(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_get(viewer=request.user, case_id=case_id)
     access_target_set(request, AccessTarget("case", case.pk, str(case), case_id=case.pk, agency_id=case.agency_id))

@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from sanxiang.procedure.coercion.guards import audio_video_missing
 from sanxiang.procedure.coercion.snapshot import MeasureSnapshot
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.evaluation.casefile_standard import Item, ItemResult, RecordRef, Standard, item_result
@@ -224,8 +225,9 @@ def decision_elements(item: Item, facts: CaseFileFacts, context: GuardContext) -
     """第五十九条's elements the decision states (as the step recorded them), then the rule checks of
     the decision's text that concern its content (each failed check once)."""
     snapshot = _penalty(facts)
-    if snapshot is None or snapshot.decision is None or snapshot.decision.outcome == "transfer":
-        return item_result(item, defects=[], applicable=False)
+    if snapshot is None or snapshot.decided_on is None or snapshot.decision is None \
+            or snapshot.decision.outcome == "transfer":
+        return item_result(item, defects=[], applicable=False)  # a draft is not judged before it is decided
     wanted = DECISION_ELEMENTS if snapshot.decision.outcome == "penalty" else NO_PENALTY_DECISION_ELEMENTS
     defects = [f"决定书缺少：{DECISION_ELEMENTS[e]}" for e in wanted if e not in snapshot.decision.elements]
     refs = _document_refs(facts, "decision_document")
@@ -274,7 +276,8 @@ def records_signed(item: Item, facts: CaseFileFacts, context: GuardContext) -> I
         return item_result(item, defects=[], applicable=False)
     if not spot.officers_signed:
         defects.append("现场笔录缺执法人员签名")
-    if not (spot.party_signed or spot.party_refusal_noted or spot.witness_name):
+    # 冻结 follows 第十八条第一、二、三、七项 only (第三十条): the party signs no 现场笔录 at the bank.
+    if snapshot.kind != "freeze" and not (spot.party_signed or spot.party_refusal_noted or spot.witness_name):
         defects.append("现场笔录缺当事人签名，拒签未注明，当事人不到场也无见证人签名")
     return item_result(item, defects=defects, records=[_case_ref(facts)])
 
@@ -309,15 +312,19 @@ def audio_video(item: Item, facts: CaseFileFacts, context: GuardContext) -> Item
         return item_result(item, defects=defects, records=refs, applicable=bool(required))
     if snapshot.on_spot is None:
         return item_result(item, defects=[], applicable=False)
-    recorded = any(r.startswith("audio_video_") for r in snapshot.records)
-    return item_result(item, defects=[] if recorded else ["实施强制措施没有音像记录"], records=refs)
+    # The 音像记录事项清单 in force on the day of the measure says whether it needed one.
+    missing = audio_video_missing(step=snapshot.kind, records=snapshot.records, on=snapshot.on_spot.on,
+                                  region=snapshot.region, sector=snapshot.sector, parameters=context.parameters)
+    listed = snapshot.kind in context.parameters.value("coercion.audio_video_required_steps", on=snapshot.on_spot.on,
+                                                       region=snapshot.region, sector=snapshot.sector)
+    return item_result(item, defects=["实施强制措施没有全程音像记录"] if missing else [], records=refs, applicable=listed)
 
 
 @checker("opening_timely")
 def opening_timely(item: Item, facts: CaseFileFacts, context: GuardContext) -> ItemResult:
     snapshot = _penalty(facts)
-    if snapshot is None:
-        return item_result(item, defects=[], applicable=False)
+    if snapshot is None or snapshot.opened_on is None:
+        return item_result(item, defects=[], applicable=False)  # a lead is judged once it is opened
     defects = []
     if "opening_approval" not in snapshot.records:
         defects += ["无立案审批表", "无立案审批表"]  # −2 under the standard's −1 per defect
@@ -356,11 +363,19 @@ def coercion_approved(item: Item, facts: CaseFileFacts, context: GuardContext) -
     if not isinstance(snapshot, MeasureSnapshot) or snapshot.taken_at is None:
         return item_result(item, defects=[], applicable=False)
     approval = snapshot.approval
-    defects = []
-    if approval is None or not approval.approved:
-        emergency = bool(snapshot.emergency_reason)
-        defects.append("情况紧急当场实施后未补办批准手续" if emergency else "实施前未经机关负责人批准")
-    return item_result(item, defects=defects, records=[_case_ref(facts)])
+    refs = [_case_ref(facts)]
+    if not snapshot.emergency_reason:
+        defects = [] if approval is not None and approval.approved else ["实施前未经机关负责人批准"]
+        return item_result(item, defects=defects, records=refs)
+    # 第十九条: taken on the spot in an emergency, the head's approval is sought within 24 hours (the
+    # head's answer, either way, is the 补办; a refusal then releases the measure).
+    due = snapshot.taken_at + dt.timedelta(hours=24)
+    if approval is None:
+        if context.today > due.date():
+            return item_result(item, defects=["情况紧急当场实施后，二十四小时内未补办批准手续"], records=refs)
+        return ItemResult(findings=(f"应于{_iso(due.date())}前（实施后二十四小时内）补办批准手续",), records=tuple(refs))
+    late = approval.decided_at > due
+    return item_result(item, defects=["情况紧急当场实施后，超过二十四小时才补办批准手续"] if late else [], records=refs)
 
 
 def casefile_results(standard: Standard, facts: CaseFileFacts, context: GuardContext) -> dict[str, ItemResult]:
