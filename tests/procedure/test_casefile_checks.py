@@ -191,3 +191,46 @@ def test_no_fine_no_payment_checks():
 def test_hearing_fixture_is_a_hearing_case():
     assert isinstance(heard().hearing, Hearing) and heard().notice.penalty == fine(10000)
     assert dt.date(2026, 3, 31) == heard().hearing.held_on
+
+
+# --- 行政强制措施 (compulsory measures) ----------------------------------------------------------------
+
+MEASURE = standard_for(FileKind.COERCION_MEASURE, D(2026, 4, 1))
+
+
+MEASURE_DAY = D(2026, 3, 10)
+
+
+def measure_results(snapshot, today=MEASURE_DAY):
+    return casefile_results(MEASURE, CaseFileFacts(case_id=2, case_number="乌市监立〔2026〕2号", snapshot=snapshot),
+                            context(today))
+
+
+def test_veto_approval_an_emergency_measure_needs_the_heads_approval_within_24_hours_arts18_19():
+    """《行政强制法》第十八条第一项、第十九条: reported to the head and approved before; in an emergency,
+    approval sought within 24 hours after. Before the 24 hours run, nothing fails yet."""
+    from tests.procedure.coercion.builders import T, head, in_force
+
+    item = MEASURE.item("basic.approval")
+    assert item.veto and item.basis == "《中华人民共和国行政强制法》第十八条、第十九条"
+    assert not measure_results(in_force())["basic.approval"].failed  # approved before it was taken
+    emergency = replace(in_force(), approval=None, emergency_reason="当事人正在转移涉案物品")
+    pending = measure_results(emergency, today=D(2026, 3, 3))["basic.approval"]
+    assert not pending.failed and pending.findings == ("应于2026年3月3日前（实施后二十四小时内）补办批准手续",)
+    assert measure_results(emergency, today=D(2026, 3, 4))["basic.approval"].findings == (
+        "情况紧急当场实施后，二十四小时内未补办批准手续",)
+    late = replace(emergency, approval=head(T(2026, 3, 3, 11, 0)))
+    assert measure_results(late)["basic.approval"].failed
+    in_time = replace(emergency, approval=head(T(2026, 3, 3, 9, 0)))
+    assert not measure_results(in_time)["basic.approval"].failed  # the lawful path: approved within 24 hours
+
+
+def test_a_freeze_needs_no_party_signature_but_a_seizure_does_art18_art30():
+    from tests.procedure.coercion.builders import in_force, on_spot
+
+    unsigned = on_spot(party_signed=False, party_present=False)
+    seizure = replace(in_force(), on_spot=unsigned)
+    assert measure_results(seizure)["content.records"].lost == 2
+    freeze = replace(in_force("freeze"), on_spot=unsigned)
+    assert measure_results(freeze)["content.records"].lost == 0
+    assert not measure_results(freeze)["content.audio_video"].applicable  # 冻结 is not on the list
