@@ -75,7 +75,9 @@ def test_the_live_score_on_the_case_page_and_its_own_page_with_what_loses_points
     assert scored.score.lost == {"content.service": 3} and scored.score.total == 97
     assert "决定书至今未送达（应于2026年4月3日前送达）" in html and "在七日内依照民事诉讼法的规定送达决定书" in html
     assert "《中华人民共和国行政处罚法》第六十一条" in html
-    assert counted.count < 60
+    # A fixed set of reads for one file (measured: 23 on SQLite): the case, its snapshot, documents,
+    # evidence and the county's published standards; never a query per item, document or case.
+    assert counted.count <= 25
     # A supervisor of another county's bureau, or an officer of another agency, does not read it.
     other = world_make()
     client.force_login(other.officer)
