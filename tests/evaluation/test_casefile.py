@@ -124,3 +124,33 @@ def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fi
     assert client.get("/staff/evaluation/casefile/standards/new/").status_code == 403
     standards = client.get("/staff/evaluation/casefile/standards/")
     assert standards.status_code == 200 and "平台尚无该类案件的办案程序" in standards.content.decode()
+
+
+def test_an_uploaded_decision_is_checked_as_text_and_a_scan_is_listed_as_not_read():
+    """The rule checks of a 决定书's text run on an uploaded one too (text or Word); a scanned PDF
+    cannot be read and the page says so (left to the evaluator)."""
+    import io
+
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
+    w = world_make()
+    case = to_decided(w)
+    text = ("乌审旗市场监督管理局\n行政处罚决定书\n当事人：乌审旗草原味道餐饮有限公司\n经查，当事人于2026年3月2日销售过期食品。"
+            "依据《中华人民共和国食品安全法》第一百二十四条的规定，决定罚款3000元。").encode()
+    for name, content in (("补充决定书.txt", text), ("决定书扫描件.pdf", b"%PDF-1.4\n%scan\n")):
+        meta = evidence_metadata_check(actor=w.officer, kind="document", original_name=name, case=case,
+                                       step="decision_document")
+        evidence_ingest(actor=w.officer, source=io.BytesIO(content), meta=meta)
+    scored = case_file_score(Case.objects.select_related("agency", "party").get(pk=case.pk), on=D(2026, 3, 26))
+    uploaded = [t for t in scored.texts if t.source.kind == "evidence"]
+    assert len(uploaded) == 1 and uploaded[0].source.label == "上传的决定书“补充决定书.txt”"
+    failed = {c.code for c in uploaded[0].checks if not c.passed}
+    assert {"remedy_notice", "penalty_deadline", "document_number_presence", "authority_signature"} <= failed
+    assert [r.label for r in scored.unread_texts] == ["上传的决定书“决定书扫描件.pdf”"]
+    # The generated decision (its Word copy) passes every check.
+    generated = [t for t in scored.texts if t.source.kind == "document"]
+    assert len(generated) == 1 and generated[0].failed_count == 0
+    client = Client()
+    client.force_login(w.officer)
+    html = client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").content.decode()
+    assert "没有告知申请行政复议、行政诉讼的途径" in html and "文本无法读取" in html

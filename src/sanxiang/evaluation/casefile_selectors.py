@@ -126,6 +126,7 @@ def case_file_facts(case: Case, *, snapshot=None) -> CaseFileFacts:
     issued_kinds = {d.record_kind for d in issued}
     document_kinds = {kind.record_kind for kind in ALL_DOCUMENT_KINDS.values()}
     texts = []
+    unread: list[RecordRef] = []
     for record in records:
         if record.step.startswith("document:"):
             continue  # the files of an issued document
@@ -139,22 +140,26 @@ def case_file_facts(case: Case, *, snapshot=None) -> CaseFileFacts:
             uploaded_documents.append(fact)
         if isinstance(snapshot, PenaltyCaseSnapshot) and record.step == "decision_document" and record.kind == "document":
             text = _file_text(record)
-            if text is not None:
-                texts.append(DecisionTextFact(RecordRef("evidence", record.pk, f"上传的决定书“{record.original_name}”"),
-                                              tuple(decision_text_checks(text, _decision_facts(case, snapshot, "")))))
+            source = RecordRef("evidence", record.pk, f"上传的决定书“{record.original_name}”")
+            if text is None:
+                unread.append(source)
+            else:
+                texts.append(DecisionTextFact(source, tuple(decision_text_checks(text, _decision_facts(case, snapshot, "")))))
     if isinstance(snapshot, PenaltyCaseSnapshot):
         for document in issued:
-            if document.record_kind != "decision_document" or document.docx is None:
+            if document.record_kind != "decision_document":
                 continue
-            text = _file_text(document.docx)
-            if text is not None:
-                label = f"{document.title}（{document.number}）" if document.number else document.title
+            label = f"{document.title}（{document.number}）" if document.number else document.title
+            text = _file_text(document.docx) if document.docx is not None else None
+            if text is None:
+                unread.append(RecordRef("document", document.pk, label))
+            else:
                 texts.append(DecisionTextFact(RecordRef("document", document.pk, label),
                                               tuple(decision_text_checks(text, _decision_facts(case, snapshot,
                                                                                                 document.number)))))
     return CaseFileFacts(case_id=case.pk, case_number=case.number, snapshot=snapshot, documents=documents,
                          evidence=tuple(evidence), decision_texts=tuple(texts),
-                         uploaded_documents=tuple(uploaded_documents))
+                         uploaded_documents=tuple(uploaded_documents), unread_texts=tuple(unread))
 
 
 # --- the live score ----------------------------------------------------------------------------------
@@ -205,6 +210,7 @@ class CaseFileScore:
     tiers: tuple[TierRow, ...]
     failing: tuple[ItemRow, ...]  # the items that lose points or fail, automatic first
     texts: tuple[DecisionTextFact, ...]
+    unread_texts: tuple[RecordRef, ...]
     on: dt.date
 
     @property
@@ -241,7 +247,7 @@ def case_file_score(case: Case, *, on: dt.date | None = None, snapshot=None) -> 
     )
     failing = tuple(r for r in rows.values() if r.state == "failed")
     return CaseFileScore(case=case, kind=kind, kind_label=FILE_KIND_LABELS[kind], standard=standard, score=score,
-                         tiers=tiers, failing=failing, texts=facts.decision_texts, on=on)
+                         tiers=tiers, failing=failing, texts=facts.decision_texts, unread_texts=facts.unread_texts, on=on)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,10 @@ class DecisionTextFact:
     source: RecordRef
     checks: tuple[TextCheck, ...]
 
+    @property
+    def failed_count(self) -> int:
+        return sum(not c.passed for c in self.checks)
+
 
 @dataclass(frozen=True)
 class CaseFileFacts:
@@ -75,6 +79,8 @@ class CaseFileFacts:
     decision_texts: tuple[DecisionTextFact, ...] = ()
     # Record kinds the procedure issues as documents that are in the file only as uploaded files.
     uploaded_documents: tuple[EvidenceFact, ...] = ()
+    # Decisions whose text could not be read (a scanned PDF, a Word copy still being made): not checked.
+    unread_texts: tuple[RecordRef, ...] = ()
 
 
 Checker = Callable[[Item, CaseFileFacts, GuardContext], ItemResult]
