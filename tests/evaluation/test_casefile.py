@@ -45,6 +45,11 @@ def test_closing_is_refused_while_a_veto_item_fails_and_allowed_once_the_record_
     assert veto[0].message == ("案卷评查单项否决项“执法人员具有执法资格”不符合（张三在2026年3月10日的询问时没有有效的执法证），"
                                "不得结案：由持有有效行政执法证的执法人员承办，重新指派承办人员")
     assert veto[0].legal_basis == "《中华人民共和国行政处罚法》第四十二条第一款" and veto[0].is_law
+    # The case page shows the 结案 step blocked with the same reason before the head tries it.
+    from sanxiang.cases.selectors import case_actions
+
+    views = {v.action: v for v in case_actions(case=Case.objects.get(pk=case.pk), viewer=w.head, on=D(2026, 3, 31))}
+    assert not views["close"].allowed and veto[0] in views["close"].violations
     # Blocked: nothing changed, no 结案审批表 issued.
     assert Case.objects.get(pk=case.pk).state == case.state
     assert not IssuedDocument.objects.filter(case=case, kind="closing_approval").exists()

@@ -461,6 +461,9 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
                 procedure, replace(snapshot, records=snapshot.records | provided), name, context=context
             )
             violations = [v for v in violations if not _supplied(v, step)]
+            if name == "close":
+                # The veto items of the 案卷评查 the service checks too: shown before the head tries.
+                violations += casefile_closing_violations(case=case, snapshot=snapshot, on=context.today)
             target = procedure.state_label(statuses[name].target)
         else:
             if case.state not in step.states:
