@@ -93,8 +93,8 @@ def test_a_bureau_publishes_its_version_with_a_diff_and_a_ledger_entry_and_it_ap
     w = world_make()
     region = w.supervisor.agency.region_code
     before = Entry.objects.count()
-    row = casefile_standard_publish(actor=w.supervisor, kind="penalty_ordinary", changes="content.notice | 10 | 2\n"
-                                    "form.complete | 4 | 1", version="2026-1", title="本县行政处罚案卷评查标准",
+    row = casefile_standard_publish(actor=w.supervisor, kind="penalty_ordinary", changes="事先告知 | 10 | 2\n"
+                                    "卷面整洁、无缺页缺面 | 4 | 1", version="2026-1", title="本县行政处罚案卷评查标准",
                                     valid_from=D(2026, 6, 1), today=D(2026, 5, 1))
     assert row.changes == ["“卷面整洁、无缺页缺面”分值由6分改为4分", "“事先告知”分值由8分改为10分", "“事先告知”每处扣分由8分改为2分"]
     entry = Entry.objects.order_by("-seq").first()
@@ -118,12 +118,12 @@ def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fi
     assert page.status_code == 200
     token = page.cookies["csrftoken"].value
     data = {"kind": "penalty_ordinary", "title": "本县标准", "version": "", "valid_from": "2020-01-01",
-            "changes": "content.notice | 0 | 1", "csrfmiddlewaretoken": token}
+            "changes": "事先告知 | 0 | 1", "csrfmiddlewaretoken": token}
     response = client.post("/staff/evaluation/casefile/standards/new/", data)
     html = response.content.decode()
     assert response.status_code == 422
     assert "请填写版本号" in html and "施行日期不能早于今天" in html and "第1行：分值应为大于0的数" in html
-    assert "content.notice | 0 | 1" in html and CaseFileStandardVersion.objects.count() == 0
+    assert "事先告知 | 0 | 1" in html and CaseFileStandardVersion.objects.count() == 0
     assert Client(enforce_csrf_checks=True).post("/staff/evaluation/casefile/standards/new/", data).status_code in (302, 403)
     client.force_login(w.officer)
     assert client.get("/staff/evaluation/casefile/standards/new/").status_code == 403

@@ -32,7 +32,7 @@ def test_every_kind_has_a_standard_of_100_points_with_veto_items_and_a_basis_per
         assert standard.full_marks == 100
         assert standard.veto_items and all(i.points == 0 and i.tier == Tier.BASIC for i in standard.veto_items)
         assert all(i.basis.startswith("《") for i in standard.items), standard.kind
-        assert len({i.code for i in standard.items}) == len(standard.items)
+        assert len({i.code for i in standard.items}) == len({i.title for i in standard.items}) == len(standard.items)
     # permits and inspections have no procedure on the platform yet: scored by hand only
     assert not standard_for(FileKind.PERMIT, ON).on_platform
     assert not standard_for(FileKind.INSPECTION, ON).automatic_items
@@ -55,24 +55,30 @@ def test_a_deduction_beyond_the_tier_floors_at_zero_and_the_grade_follows_the_sh
 
 
 def test_a_published_version_replaces_the_default_from_its_date_in_its_region_and_the_diff_says_what_changed():
-    revised, problems = standard_revise(PENALTY, changes="content.notice | 10 | 2\nform.complete | 4 | 1",
+    revised, problems = standard_revise(PENALTY, changes="事先告知 | 10 | 2\n卷面整洁、无缺页缺面 | 4 | 1\n+ 案卷电子化 | 卷面 | 归档 | 1 | 1 | 案卷未同步电子化的扣1分",
                                         version="2026-1", title="本县处罚案卷评查标准", valid_from=dt.date(2026, 5, 1),
                                         region="150626")
-    assert problems == [] and revised is not None and revised.full_marks == 100
+    assert problems == [] and revised is not None and revised.full_marks == 101
+    added = revised.items[-1]
+    assert (added.title, added.tier, added.automatic, added.code) == ("案卷电子化", Tier.FORM, False, "custom.2026-1.1")
     assert standard_for(FileKind.PENALTY_ORDINARY, dt.date(2026, 5, 1), "150626", published=[revised]) is revised
     assert standard_for(FileKind.PENALTY_ORDINARY, dt.date(2026, 4, 30), "150626", published=[revised]) is PENALTY
     assert standard_for(FileKind.PENALTY_ORDINARY, dt.date(2026, 5, 1), "110101", published=[revised]) is PENALTY
     assert standard_diff(PENALTY, revised) == ["“卷面整洁、无缺页缺面”分值由6分改为4分", "“事先告知”分值由8分改为10分",
-                                               "“事先告知”每处扣分由8分改为2分"]
+                                               "“事先告知”每处扣分由8分改为2分", "新增“案卷电子化”（1分）",
+                                               "总分由100分改为101分"]
     assert standard_from_data(standard_to_data(revised)) == revised
 
 
 def test_a_revision_reports_every_problem():
-    revised, problems = standard_revise(PENALTY, changes="basic.facts | 5 | 1\nnope | 1 | 1\ncontent.notice | -1 | 0",
+    revised, problems = standard_revise(PENALTY, changes="事实清楚 | 5 | 1\nnope | 1 | 1\n事先告知 | -1 | 0\n+ 事先告知 | 内容 | 告知 | 1 | 1 | 重复",
                                         version="", title="", valid_from=dt.date(2020, 1, 1), region="")
     assert revised is None
     assert [p.code for p in problems] == ["standard.version", "standard.title", "standard.valid_from_order",
-                                          "standard.line", "standard.line", "standard.line"]
+                                          "standard.line", "standard.line", "standard.line", "standard.line"]
+    assert [p.message for p in problems[3:]] == ["第1行：“事实清楚”是单项否决项目，没有分值", "第2行：没有名称为“nope”的项目",
+                                                 "第3行：分值应为大于0的数，每处扣分不能为负（最多一位小数）",
+                                                 "第4行：项目名称为空或者已经存在"]
 
 
 item_scores = st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 20), st.integers(0, 40),

@@ -445,8 +445,8 @@ def standard_from_data(data: Mapping[str, Any]) -> Standard:
 
 
 POINTS_LIMIT = D("100")
-EDIT_HELP = ("每行一项：“项目代码 | 分值 | 每处扣分”，例如“content.notice | 8 | 2”；只写要改的项目。"
-             "基本标准（单项否决）项目没有分值；新增人工评查项目写“+ 代码 | 名称 | 层级(卷面/内容) | 环节 | 分值 | 每处扣分 | 评分细则”。")
+EDIT_HELP = ("每行改一项：“项目名称 | 分值 | 每处扣分”，例如“事先告知 | 8 | 2”；只写要改的项目。"
+             "基本标准（单项否决）项目没有分值。新增人工评查项目写“+ 名称 | 层级（卷面或者内容） | 环节 | 分值 | 每处扣分 | 评分细则”。")
 _TIER_BY_LABEL = {"卷面": Tier.FORM, "内容": Tier.CONTENT}
 
 
@@ -480,6 +480,8 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
     def problem(number: int, message: str) -> None:
         violations.append(Violation("standard.line", f"第{number}行：{message}", FORM_BASIS, "changes"))
 
+    by_title = {i.title: i.code for i in previous.items}
+    added = 0
     for number, raw in enumerate(changes.splitlines(), 1):
         line = raw.strip()
         if not line:
@@ -487,39 +489,42 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
         parts = [p.strip() for p in line.replace("｜", "|").split("|")]
         if line.startswith(("+", "＋")):
             parts[0] = parts[0][1:].strip()
-            if len(parts) != 7:
-                problem(number, "新增项目应写七栏：代码、名称、层级、环节、分值、每处扣分、评分细则")
+            if len(parts) != 6:
+                problem(number, "新增项目应写六栏：名称、层级、环节、分值、每处扣分、评分细则")
                 continue
-            code, name, tier_label, stage, points_text, deduction_text, rule = parts
+            name, tier_label, stage, points_text, deduction_text, rule = parts
             tier = _TIER_BY_LABEL.get(tier_label.removesuffix("标准"))
             points, deduction = _decimal(points_text), _decimal(deduction_text)
-            if not code or code in items:
-                problem(number, "项目代码为空或者已经存在")
+            if not name or name in by_title:
+                problem(number, "项目名称为空或者已经存在")
             elif tier is None:
                 problem(number, "层级只能写“卷面”或者“内容”")
-            elif not name or not stage or not rule:
-                problem(number, "名称、环节、评分细则都要写")
+            elif not stage or not rule:
+                problem(number, "环节、评分细则都要写")
             elif points is None or points == 0 or deduction is None:
                 problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
             else:
+                added += 1
+                code = f"custom.{version.strip() or 'new'}.{added}"
                 items[code] = Item(code=code, title=name, tier=tier, stage=stage, points=points, rule=rule,
                                    basis=EVALUATION_BASIS, deduction=deduction)
+                by_title[name] = code
                 order.append(code)
             continue
         if len(parts) != 3:
-            problem(number, "应写“项目代码 | 分值 | 每处扣分”")
+            problem(number, "应写“项目名称 | 分值 | 每处扣分”")
             continue
-        code, points_text, deduction_text = parts
-        item = items.get(code)
+        name, points_text, deduction_text = parts
+        item = items.get(by_title.get(name, ""))
         points, deduction = _decimal(points_text), _decimal(deduction_text)
         if item is None:
-            problem(number, f"没有代码为“{code}”的项目")
+            problem(number, f"没有名称为“{name}”的项目")
         elif item.veto:
             problem(number, f"“{item.title}”是单项否决项目，没有分值")
         elif points is None or points == 0 or deduction is None:
             problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
         else:
-            items[code] = replace(item, points=points, deduction=deduction)
+            items[item.code] = replace(item, points=points, deduction=deduction)
     if violations:
         return None, violations
     return replace(previous, version=version.strip(), title=title.strip(), valid_from=valid_from, valid_to=None,
