@@ -238,7 +238,8 @@ def decision_elements(item: Item, facts: CaseFileFacts, context: GuardContext) -
     defects = [f"决定书缺少：{DECISION_ELEMENTS[e]}" for e in wanted if e not in snapshot.decision.elements]
     refs = _document_refs(facts, "decision_document")
     for text in facts.decision_texts:
-        refs.append(text.source)
+        if text.source not in refs:  # the generated decision is listed once, as the document
+            refs.append(text.source)
         defects += [f"{text.source.label}：{c.message}" for c in text.checks if not c.passed and c.group in CONTENT_GROUPS]
     return item_result(item, defects=defects, records=refs)
 
