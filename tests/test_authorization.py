@@ -242,6 +242,11 @@ URL_MATRIX = {
     # issue 15 item 2: the dashboard (tests/evaluation/test_dashboard_pages.py: the head's agency only)
     "evaluation:dashboard": (None, "review_supervision"),
     "evaluation:dashboard_xlsx": (None, "review_supervision"),
+    # issue 16, items 1-3: the 案卷评查 standards (every user reads them; the bureau publishes its
+    # version) and a case file's live score (whoever reads the case)
+    "evaluation:casefile_standards": (None, "any"),
+    "evaluation:casefile_standard_new": (None, "supervisor"),
+    "evaluation:casefile_score": ("case", "case_read"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py

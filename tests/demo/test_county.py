@@ -229,3 +229,30 @@ def test_demo_matters_have_benchmarks_published_with_their_dates(demo):
     published = [m for agency in PublicAgency.objects.all() for m in agency.matters if m.get("benchmarks")]
     assert len(published) == len(rows)
     assert all(m["benchmarks"][0]["effective_from"] == "2025-01-01" for m in published)
+
+
+@pytest.mark.django_db
+def test_three_demo_files_scored_by_hand_match_the_automatic_score(demo):
+    """案卷评查 (issue 16): the automatic items of three demo files, scored by hand on the demo day from
+    the files' records, against the platform's default standard (100 points; manual items unscored,
+    counted at full points). Every demo file that reached 结案 or 归档 passes every veto item."""
+    from decimal import Decimal
+
+    from sanxiang.cases.models import Case
+    from sanxiang.evaluation.casefile_selectors import case_file_score
+
+    by_hand = {
+        # Archived: every automatic item met but 证据收集规范 (−1: the photo of the goods has no 采集地点).
+        "乌市监立〔2026〕20号": ({"content.evidence": Decimal("1")}, Decimal("99"), "优秀"),
+        # Hearing held: the photo and the hearing's body-camera video both lack a 采集地点 (−1 each).
+        "乌市监立〔2026〕9号": ({"content.evidence": Decimal("2")}, Decimal("98"), "优秀"),
+        # Decided, not served by 2026-05-29 (7 working days after the decision, 第六十一条): 送达 −3; the photo −1.
+        "乌市监立〔2026〕10号": ({"content.evidence": Decimal("1"), "content.service": Decimal("3")}, Decimal("96"), "优秀"),
+    }
+    for number, (lost, total, grade) in by_hand.items():
+        scored = case_file_score(Case.objects.select_related("agency", "party").get(number=number), on=TODAY)
+        assert (scored.score.lost, scored.score.total, scored.score.grade, scored.score.failed_vetoes) == (
+            lost, total, grade, ()), number
+    closed = Case.objects.filter(procedure="ordinary", state__in=("closed", "archived")).select_related("agency", "party")
+    assert closed.count() >= 2
+    assert all(not case_file_score(case, on=TODAY).vetoed for case in closed)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db import connections
 from django.db.models import (
@@ -72,6 +73,12 @@ from sanxiang.registry.models import Officer, PartyKind
 # when it never published one (the engine then applies the parameters' default catalogue). The
 # review app, above cases, keeps the catalogues and installs its selector here at ready().
 review_catalogue_provided: Slot[Callable[..., ReviewCatalogue | None]] = Slot("cases: the agency's review catalogue")
+# The 案卷评查 of the evaluation app (above cases), installed at its ready(): the veto items of the
+# file's standard that fail, each a Violation, added to the closing (结案) step's reasons
+# (`casefile_closing_violations(case=, snapshot=, on=)`); and the live score the case page shows
+# (`casefile_score_summary(case=, snapshot=, on=)`, None when no standard scores the case).
+casefile_closing_violations: Slot[Callable[..., list[Violation]]] = Slot("cases: the case file's failed veto items")
+casefile_score_summary: Slot[Callable[..., Any]] = Slot("cases: the case file's live score")
 READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
 PERMISSION_BASIS = "本平台权限设置"  # a platform rule (procedure.violations.PLATFORM_BASES)
 
@@ -459,6 +466,9 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
                 procedure, replace(snapshot, records=snapshot.records | provided), name, context=context
             )
             violations = [v for v in violations if not _supplied(v, step)]
+            if name == "close":
+                # The veto items of the 案卷评查 the service checks too: shown before the head tries.
+                violations += casefile_closing_violations(case=case, snapshot=snapshot, on=context.today)
             target = procedure.state_label(statuses[name].target)
         else:
             if case.state not in step.states:

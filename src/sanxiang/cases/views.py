@@ -245,6 +245,9 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
             "can_act": can_act,
             "recorded": records_view,
+            # 案卷评查: the file's live score, for the officers and the head while the case is open.
+            "casefile_score": selectors.casefile_score_summary(case=case, snapshot=snapshot, on=today)
+            if can_act else None,
         },
     )
 

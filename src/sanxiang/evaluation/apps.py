@@ -19,3 +19,15 @@ class EvaluationConfig(AppConfig):
         from sanxiang.supervision.selectors import ORIGIN_LINKS
 
         ORIGIN_LINKS.setdefault("monthly_report", ("月报", "evaluation:report_detail"))
+        # Part: 案卷评查 (issue 16, items 1-3). The closing (结案) of a case is refused while a veto
+        # item of its file's standard fails; the case page shows the file's live score.
+        from sanxiang.cases.selectors import casefile_closing_violations, casefile_score_summary
+        from sanxiang.evaluation.casefile_selectors import (
+            case_file_score_summary,
+        )
+        from sanxiang.evaluation.casefile_selectors import (
+            casefile_closing_violations as closing_violations,
+        )
+
+        casefile_closing_violations.install(closing_violations)
+        casefile_score_summary.install(case_file_score_summary)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sanxiang.evaluation import (
+    casefile_views,
     closing_views,
     dashboard_views,
     document_views,
@@ -85,4 +86,11 @@ urlpatterns += [
     path("schedule/", views.schedule, name="schedule"),
     path("schedule/<slug:task>/", views.schedule_task, name="schedule_task"),
     path("schedule/runs/<int:run_id>/retry/", views.schedule_retry, name="schedule_retry"),
+]
+
+# Part: 案卷评查 standards and the live score of a case file (issue 16, items 1-3)
+urlpatterns += [
+    path("casefile/standards/", casefile_views.casefile_standards, name="casefile_standards"),
+    path("casefile/standards/new/", casefile_views.casefile_standard_new, name="casefile_standard_new"),
+    path("casefile/cases/<int:case_id>/", casefile_views.casefile_score, name="casefile_score"),
 ]

@@ -124,6 +124,7 @@ class EventKind(StrEnum):
     EVALUATION_WORK_REPORT_SUBMITTED = "evaluation.work_report_submitted"
     # evaluation: the plan's targets (issue 15, item 3)
     EVALUATION_TARGET_CAMPAIGN_DEFINED = "evaluation.target_campaign_defined"
+    EVALUATION_CASEFILE_STANDARD_PUBLISHED = "evaluation.casefile_standard_published"
     EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"
     # jobs: an administrator gave a failed scheduled run its attempts again
     SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"

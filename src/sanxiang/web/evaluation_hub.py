@@ -37,6 +37,8 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("evaluation:acceptance", "验收", "司法局对各单位的验收评分、结论和验收结果", user_is_supervisor(user), ()),
         ("evaluation:work_report", "工作报告", "全县“三项制度”工作报告（报旗人民政府），数据可查明细",
          user_is_supervisor(user), ()),
+        ("evaluation:casefile_standards", "案卷评查标准",
+         "行政处罚、行政强制等案卷的评查项目、分值和单项否决项；案件页面显示本案的自动评分", True, ()),
         ("evaluation:reminder_list", "提醒", "证件到期、报告和文件到期等提醒", True, (REMINDER,)),
         ("publication:annual", "年度执法数据", "上年度行政执法数据和情况说明，1月31日前向社会公开",
          user_reads_all_agencies(user) or (user.role in AGENCY_ROLES and user.agency_id is not None), ()),

@@ -1,6 +1,7 @@
 """The assessment tables, one module per part (indicators; training; system documents; reports; ...).
 Django finds them all through this package: each part adds its import line here."""
 
+from sanxiang.evaluation.models.casefile import CaseFileStandardVersion  # issue 16, item 1
 from sanxiang.evaluation.models.closing import (  # issue 15, item 7
     AcceptanceCheck,
     AcceptanceRound,
@@ -23,6 +24,7 @@ __all__: list[str] = [
     "AcceptanceRound",
     "AnnualSummary",
     "AttendanceSource",
+    "CaseFileStandardVersion",
     "MonthlyReport",
     "Reminder",
     "ReportStep",
