@@ -126,6 +126,7 @@ URL_MATRIX = {
     "cases:document_pdf": ("document", "case_read"),
     "cases:document_docx": ("document", "case_read"),
     "review:desk": (None, "review_desk"),
+    "inspection:home": (None, "any"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -305,7 +306,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision", "evaluation"):
+                      "supervision", "evaluation", "inspection"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

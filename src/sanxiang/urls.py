@@ -43,6 +43,7 @@ urlpatterns = [
     path("staff/cases/calendar/", include("sanxiang.calendar.urls")),
     path("staff/cases/", include("sanxiang.cases.urls")),
     path("staff/review/", include("sanxiang.review.urls")),
+    path("staff/inspection/", include("sanxiang.inspection.urls")),
     path("staff/publication/", include("sanxiang.publication.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("staff/evaluation/", include("sanxiang.evaluation.urls")),
