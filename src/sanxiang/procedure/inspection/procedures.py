@@ -1,9 +1,10 @@
 """An administrative inspection (行政检查) as data on the engine, like the penalty and coercion
-procedures: proposed → approved (the head's approval; ≥ 2 qualified officers; within the yearly
-cap; a special inspection filed) → recorded (the 现场检查笔录 with its checklist and photos, the
-off-site check first where the items allow; or the off-site check itself when it reached the
-purpose) → result_sent (the result told to the enterprise). An inspection not carried out ends
-`not_carried_out`. A violation found opens a penalty case and a rectification order a follow-up
+procedures, with the states the inspection app stores (`InspectionState`): assigned → approved
+(the head's approval; ≥ 2 qualified officers; within the yearly cap; a special inspection filed)
+→ in_progress (the visit begins: the officers on the day, the off-site check first where the
+items allow) → recorded (the 现场检查笔录 with its checklist and photos; or, from approved, the
+off-site check itself when it reached the purpose) → closed (the result told to the enterprise).
+An inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
 inspection: both are new cases of their own, linked to this one (the Django side).
 """
 
@@ -30,15 +31,16 @@ OFFSITE_BASIS = "《优化营商环境条例》第五十六条；《海南省涉
 RESULT_BASIS = "《海南省涉企行政检查条例（试行）》第二十二条"
 
 STATES = (
-    State("proposed", "拟检查，待负责人审批"),
+    State("assigned", "已派出，待负责人审批"),
     State("approved", "已批准，待检查"),
+    State("in_progress", "检查中"),
     State("recorded", "已检查，待告知结果"),
-    State("result_sent", "已告知检查结果", final=True),
-    State("not_carried_out", "未实施", final=True),
+    State("closed", "已告知检查结果", final=True),
+    State("cancelled", "未实施", final=True),
 )
 
 APPROVE = Step(
-    "inspection_approve", "负责人批准检查", ("proposed",), "approved",
+    "inspection_approve", "负责人批准检查", ("assigned",), "approved",
     guards=(r.has_object, r.approval_given, r.special_filed, r.assigned_officers_qualified, r.cap_violations),
     records=(
         Requirement(("approval_form",), APPROVAL_BASIS),
@@ -47,11 +49,23 @@ APPROVE = Step(
     legal_basis=APPROVAL_BASIS,
 )
 DECLINE = Step(
-    "inspection_decline", "不予实施", ("proposed", "approved"), "not_carried_out",
+    "inspection_decline", "不予实施", ("assigned", "approved"), "cancelled",
     legal_basis=APPROVAL_BASIS,
 )
+START = Step(
+    "inspection_start", "开始现场检查", ("approved",), "in_progress",
+    guards=(
+        r.has_object,
+        r.approval_given,
+        r.special_filed,
+        r.starting_officers_qualified,
+        r.offsite_first,
+        r.cap_violations,
+    ),
+    legal_basis=r.CERTIFICATES_SHOWN_BASIS,
+)
 RECORD = Step(
-    "inspection_record", "填写现场检查记录", ("approved",), "recorded",
+    "inspection_record", "填写现场检查记录", ("in_progress",), "recorded",
     guards=(
         r.has_object,
         r.approval_given,
@@ -76,7 +90,7 @@ CONCLUDE_OFFSITE = Step(
     legal_basis=OFFSITE_BASIS,
 )
 SEND_RESULT = Step(
-    "inspection_send_result", "告知检查结果", ("recorded",), "result_sent",
+    "inspection_send_result", "告知检查结果", ("recorded",), "closed",
     guards=(r.result_complete,),
     records=(Requirement(("result_notice",), RESULT_BASIS),),
     legal_basis=RESULT_BASIS,
@@ -86,8 +100,8 @@ INSPECTION: Procedure[InspectionSnapshot] = Procedure(
     name="inspection",
     label="行政检查",
     states=STATES,
-    initial="proposed",
-    transitions=(APPROVE, DECLINE, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
+    initial="assigned",
+    transitions=(APPROVE, DECLINE, START, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
     record_kinds=RECORD_KINDS,
     legal_basis=r.INSPECTION_BASIS,
 )

@@ -12,7 +12,7 @@ The law, as far as it was read (supervision_and_procedures.md §6):
 - the result told on the spot, or within 5 working days of the test results (海南 第二十二条);
 - 综合查一次: one visit and one record for several items or bodies (海南 第十一条);
 - a yearly cap per enterprise and inspecting body, by sector; checks on complaints, referrals,
-  monitoring or the enterprise's request are outside the cap but counted (海南 第九条、第十二条);
+  rectification follow-ups or the enterprise's request are outside the cap but counted (海南 第九条、第十二条);
 - 双随机 results published within 20 working days (优化营商环境条例 第五十四条; 冀政办发〔2015〕22号 [S]).
 The numbers and the rules read only in secondary sources are parameters (parameters/inspection.toml),
 flagged unverified; the refusals cite the parameter's reference.
@@ -51,14 +51,15 @@ ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
 # --- vocabulary -------------------------------------------------------------------------------------
 
 KINDS: dict[str, str] = {"routine": "日常检查", "case": "个案检查", "special": "专项检查"}
+# The task sources, as the inspection app stores them (`InspectionSource`).
 TRIGGERS: dict[str, str] = {
-    "plan": "年度检查计划",
     "random": "双随机抽查",
-    "special": "专项检查部署",
+    "planned": "计划检查",
+    "special": "专项检查",
     "complaint": "投诉举报",
     "referral": "转办交办",
-    "monitoring": "抽样检测、监测预警",
-    "enterprise_request": "企业申请",
+    "follow_up": "整改复查",
+    "requested": "企业申请",
 }
 FINDINGS: dict[str, str] = {"pass": "符合", "fail": "不符合", "not_applicable": "不涉及"}
 OUTCOMES: dict[str, str] = {
@@ -231,7 +232,7 @@ def cap_status(
     the calendar year of `on`, the prior inspections of that body; those outside the cap are
     counted in `total`, not in `counted`."""
     parameters = parameters or parameters_default()
-    period = parameters["inspection.yearly_cap_per_body"].period_on(on, region=region, sector=sector)
+    period = parameters["inspection.yearly_cap"].period_on(on, region=region, sector=sector)
     this_year = [p for p in prior if p.body_id == body_id and p.on.year == on.year]
     counted = sum(
         1 for p in this_year if not trigger_outside_cap(p.trigger, on=on, region=region, parameters=parameters)
@@ -249,7 +250,7 @@ def cap_status(
 def cap_violations(snapshot: Snapshot, context: Context) -> list[Violation]:
     """An inspection beyond the yearly cap of one of its bodies is refused, with the lawful paths:
     join an inspection already planned (综合查一次), wait for next year, or (where a complaint,
-    referral or monitoring finding calls for it) an inspection on that ground, outside the cap."""
+    referral or follow-up calls for it) an inspection on that ground, outside the cap."""
     if snapshot.target_id is None:
         return []
     on = snapshot.record.on if snapshot.record else snapshot.planned_on
@@ -264,7 +265,7 @@ def cap_violations(snapshot: Snapshot, context: Context) -> list[Violation]:
                 "inspection.cap_exceeded",
                 f"{snapshot.body_name(body_id)}{on.year}年对该企业的检查已达{status.cap}次（年度上限{status.cap}次），"
                 f"不能再安排{TRIGGERS.get(snapshot.trigger, '')}检查：可将检查事项并入已安排的检查（综合查一次），"
-                "或安排在下一年度；因投诉举报、转办交办、监测预警或者企业申请开展的检查不受此限",
+                "或安排在下一年度；因投诉举报、转办交办、整改复查或者企业申请开展的检查不受此限",
                 status.basis,
                 "planned_on",
             ))
@@ -380,6 +381,12 @@ def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Vi
     """At approval: the officers assigned may inspect on the planned day."""
     return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
                              on=snapshot.planned_on, field_name="officers")
+
+
+def starting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """When the visit begins: the officers assigned may inspect today."""
+    return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
+                             on=context.today, field_name="officers")
 
 
 def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -611,7 +618,7 @@ def counting_problems(snapshot: Snapshot) -> list[Violation]:
         (snapshot.record is not None and "on_site_record" in snapshot.records)
         or (snapshot.offsite is not None and snapshot.offsite.sufficient and "offsite_record" in snapshot.records)
     )
-    if snapshot.state != "result_sent" or not complete:
+    if snapshot.state != "closed" or not complete:
         problems.append(Violation("inspection.count.incomplete", "检查记录不完整（检查记录或者检查结果缺失）",
                                   COUNTING_BASIS))
     return problems

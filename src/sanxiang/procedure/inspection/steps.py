@@ -124,6 +124,8 @@ STEPS: tuple[Step, ...] = (
              area_field("findings", "核查情况"),
          ),
          apply=_offsite),
+    Step("inspection_start", "开始现场检查", PROCEDURES, transition=True, roles=OPERATIONAL,
+         help="到达现场后向企业出示执法证件和检查码"),
     Step("inspection_record", "填写现场检查记录", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(
              date_field("on", "检查日期"),
