@@ -299,6 +299,20 @@ class Inspection(models.Model):
     facts = models.JSONField(_("检查情况"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Part B (carrying out, results): the 检查码 the enterprise scans, the result, what followed, and
+    # what the lists and the statistics need, stored at write time.
+    code = models.CharField(_("检查码"), max_length=16, unique=True, null=True, blank=True)
+    result_outcome = models.CharField(_("检查结果"), max_length=16, blank=True)
+    result_sent_on = models.DateField(_("告知结果日期"), null=True, blank=True)
+    publish_due = models.DateField(_("结果公示期限"), null=True, blank=True)
+    counts_in_statistics = models.BooleanField(_("计入年度统计"), default=False)
+    penalty_case = models.ForeignKey(
+        "cases.Case", verbose_name=_("立案查处的案件"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    follow_up_of = models.ForeignKey(
+        "self", verbose_name=_("复查的检查"), null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
+    )
 
     class Meta:
         verbose_name = _("行政检查")
