@@ -49,6 +49,8 @@ urlpatterns = [
     path("staff/evaluation/", include("sanxiang.evaluation.urls")),
     path("catalogues/", include("sanxiang.portal.catalogues")),
     path("complaints/", include("sanxiang.portal.complaints")),
+    # 扫码入企: the public page of an inspection's 检查码 (issue 17, part B)
+    path("jc/", include("sanxiang.inspection.code_urls")),
     path("ledger/", include("sanxiang.ledger.urls")),
     path("api/", include(("sanxiang.api.urls", "api"))),
     path("admin/", admin.site.urls),
