@@ -214,6 +214,7 @@ class InspectionFrequency:
     credit_code: str
     target_name: str
     agency_id: int  # the body of the latest inspection: the matter goes to its county's bureau
+    latest_inspection_id: int  # the inspection that reached the threshold
     alert: r.FrequencyAlert
 
 
@@ -235,10 +236,10 @@ def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None 
     found = []
     for credit_code, visits in sorted(by_enterprise.items()):
         alert = r.frequency_alert(
-            target_id=visits[-1][0],
+            target_id=visits[-1][0],  # the register rows differ per body; the enterprise is its credit code
             inspections=[r.PriorInspection(pk, agency, day, source) for pk, agency, day, source, _, _ in visits],
             on=on, parameters=parameters,
         )
         if alert is not None:
-            found.append(InspectionFrequency(credit_code, visits[-1][5], visits[-1][1], alert))
+            found.append(InspectionFrequency(credit_code, visits[-1][5], visits[-1][1], visits[-1][0], alert))
     return found

@@ -6,8 +6,8 @@ the record behind it (`origin`), which its page links.
 Sources (each a function returning the alerts of the day):
 - publicity overdue: a decision's 公示 draft still unpublished after its due day;
 - a major enforcement decision made without legal review (the review tallies);
-- inspection frequency over the cap belongs to issue 17, which adds its function to
-  `ALERT_SOURCES`; a mandatory recording missing has no stored finding yet (the procedure engine
+- high-frequency inspection of one enterprise (issue 17: every inspecting body and source counted
+  within the window of `inspection.high_frequency_alert_*`, a platform rule); a mandatory recording missing has no stored finding yet (the procedure engine
   refuses a listed step without its recording), and is added the same way once one exists.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency
@@ -56,7 +57,20 @@ def unreviewed_major_decision_alerts(*, on: dt.date) -> Iterator[Alert]:
                     origin=f"case:{tally.case_id}", raised_on=on)
 
 
-ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [publication_overdue_alerts, unreviewed_major_decision_alerts]
+def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """One enterprise inspected at the alert's frequency or more (多头、重复、高频次检查): one
+    matter per inspection that reached the threshold, to the county of the body that made it."""
+    for found in inspection_frequency_alerts(on=on):
+        alert = found.alert
+        yield Alert(key=f"inspection_frequency:{found.latest_inspection_id}", agency_id=found.agency_id,
+                    subject=f"涉企检查频次过高（{found.target_name}）",
+                    summary=f"{alert.message}。依据：{alert.basis}。",
+                    origin=f"inspection:{found.latest_inspection_id}", raised_on=on)
+
+
+ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
+    publication_overdue_alerts, unreviewed_major_decision_alerts, inspection_high_frequency_alerts,
+]
 
 
 def _bureaus_by_region() -> dict[str, Agency]:
