@@ -266,7 +266,7 @@ POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "eva
 POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
 # Issue 17 part B: the pages and forms of one inspection (tests/inspection/test_inspection_pages.py tries
 # them anonymously, from another agency and as an officer not sent).
-POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspection:act"}
+POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspection:act", "inspection:results_publish"}
 # Item 7's forms: tests/evaluation/test_closing_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
 # Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.

@@ -144,6 +144,14 @@ def inspections_of_the_day(*, officer_id: int, on: dt.date) -> list[Inspection]:
     )
 
 
+def results_to_publish(*, agency_id: int):
+    """The agency's closed 双随机 inspections whose result is not yet published, the earliest due
+    first (a queryset: the service locks it, the page lists it)."""
+    return (Inspection.objects.filter(agency_id=agency_id, source=InspectionSource.RANDOM, state=InspectionState.CLOSED,
+                                      published_on=None)
+            .select_related("agency", "target").prefetch_related("items").order_by("publish_due", "pk"))
+
+
 def inspections_to_approve(*, agency_id: int) -> list[Inspection]:
     return list(Inspection.objects.filter(agency_id=agency_id, state=InspectionState.ASSIGNED)
                 .select_related("target").order_by("planned_from", "pk"))

@@ -32,6 +32,7 @@ from sanxiang.procedure.inspection.procedures import INSPECTION
 from sanxiang.procedure.inspection.steps import inspection_step
 from sanxiang.procedure.steps import Draft, step_role_violation
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Refused, Violation
+from sanxiang.public_events import InspectionResultPublished, inspection_result_published_emit
 from sanxiang.registry.models import Party, PartyKind
 from sanxiang.registry.permissions import permission_require
 
@@ -228,4 +229,33 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
     return follow_up
 
 
-__all__ = ["code_new", "facts_dump", "inspection_act", "inspection_photo_add"]
+def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | None = None) -> int:
+    """Publish the results of the agency's closed 双随机 inspections not yet published (结果公告,
+    within `inspection.random_results_publication_working_days` of the end): the public row through
+    the public read model's event, the inspection marked, a ledger entry each, in one transaction.
+    Only the agency's head. Returns how many were published."""
+    permission_require(actor.is_authenticated and actor.role == Role.AGENCY_HEAD and actor.agency_id == agency_id,
+                       "只有本单位负责人可以公示抽查结果")
+    on = on or timezone.localdate()
+    basis = r.INSPECTION_BASIS
+    published = 0
+    with transaction.atomic():
+        pending = list(sel.results_to_publish(agency_id=agency_id).select_for_update(of=("self",)))
+        for inspection in pending:
+            outcome = r.OUTCOMES.get(inspection.result_outcome, "")
+            inspection_result_published_emit(InspectionResultPublished(
+                inspection_id=inspection.pk, agency_name=inspection.agency.name, target_name=inspection.target.name,
+                target_credit_code=inspection.target.credit_code, items=tuple(i.name for i in inspection.items.all()),
+                outcome=outcome, finished_on=inspection.finished_on, published_on=on, basis=basis,
+            ))
+            inspection.published_on = on
+            inspection.save(update_fields=["published_on", "updated_at"])
+            entry_append(event=LedgerEvent(EventKind.INSPECTION_RESULT_PUBLISHED,
+                                           {"inspection": inspection.pk, "published_on": on.isoformat(),
+                                            "due": inspection.publish_due.isoformat() if inspection.publish_due else None},
+                                           agency_id=agency_id, subject=f"inspection:{inspection.pk}"), actor=actor)
+            published += 1
+    return published
+
+
+__all__ = ["code_new", "facts_dump", "inspection_act", "inspection_photo_add", "inspection_results_publish"]

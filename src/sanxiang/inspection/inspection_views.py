@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,11 @@ from django.views.decorators.http import require_POST, require_safe
 from sanxiang.accounts.models import Role
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.code_views import qr_svg
-from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add
+from sanxiang.inspection.inspection_services import (
+    inspection_act,
+    inspection_photo_add,
+    inspection_results_publish,
+)
 from sanxiang.inspection.models import Inspection
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
@@ -63,8 +68,19 @@ def today(request: HttpRequest) -> HttpResponse:
     on = timezone.localdate()
     user = request.user
     mine = sel.inspections_of_the_day(officer_id=user.officer_id, on=on) if user.officer_id else []
-    to_approve = sel.inspections_to_approve(agency_id=user.agency_id) if user.role == Role.AGENCY_HEAD else []
-    return render(request, "inspection/inspection_today.html", {"on": on, "mine": mine, "to_approve": to_approve})
+    head = user.role == Role.AGENCY_HEAD
+    to_approve = sel.inspections_to_approve(agency_id=user.agency_id) if head else []
+    to_publish = list(sel.results_to_publish(agency_id=user.agency_id)) if head else []
+    return render(request, "inspection/inspection_today.html",
+                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish})
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest) -> HttpResponse:
+    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id)
+    messages.success(request, f"已公示{count}项双随机抽查结果。")
+    return redirect("inspection:today")
 
 
 def _day(value: str, name: str, label: str, problems: list[Violation], *, required: bool) -> dt.date | None:

@@ -305,6 +305,7 @@ class Inspection(models.Model):
     result_outcome = models.CharField(_("检查结果"), max_length=16, blank=True)
     result_sent_on = models.DateField(_("告知结果日期"), null=True, blank=True)
     publish_due = models.DateField(_("结果公示期限"), null=True, blank=True)
+    published_on = models.DateField(_("结果公示日期"), null=True, blank=True)
     counts_in_statistics = models.BooleanField(_("计入年度统计"), default=False)
     penalty_case = models.ForeignKey(
         "cases.Case", verbose_name=_("立案查处的案件"), null=True, blank=True, on_delete=models.PROTECT,

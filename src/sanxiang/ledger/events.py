@@ -132,6 +132,7 @@ class EventKind(StrEnum):
     INSPECTION_CODE_ISSUED = "inspection.code_issued"
     INSPECTION_FOLLOW_UP_SCHEDULED = "inspection.follow_up_scheduled"
     INSPECTION_CASE_LINKED = "inspection.case_linked"
+    INSPECTION_RESULT_PUBLISHED = "inspection.result_published"
     # evidence filed before a case existed (an inspection's photos) attached to the case it led to
     EVIDENCE_ATTACHED = "evidence.attached_to_case"
 
