@@ -12,7 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add, inspection_results_publish
+from sanxiang.inspection.inspection_services import (
+    inspection_act,
+    inspection_photo_add,
+    inspection_results_publish,
+)
 from sanxiang.inspection.models import InspectionSource
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry

@@ -98,6 +98,7 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
         kind=inspection_kind(inspection),
         trigger=inspection.source,
         planned_on=inspection.planned_from,
+        planned_to=inspection.planned_to,
         target_id=inspection.target_id,
         body_ids=(inspection.agency_id,),
         items=items,

@@ -177,6 +177,17 @@ def test_a_special_inspection_needs_its_filing():
     assert step(snapshot, "inspection_approve", {"approval": "agree"})[1] == []
 
 
+def test_the_visit_begins_only_within_the_approved_period():
+    snapshot = approved(planned_to=D(2026, 3, 6))
+    assert evaluate(INSPECTION, snapshot, "inspection_start", context=context(D(2026, 3, 6))) == []
+    [late] = evaluate(INSPECTION, snapshot, "inspection_start", context=context(D(2026, 3, 9)))
+    assert late.code == "inspection.outside_period" and late.legal_basis.startswith("平台规则")
+    assert "重新报负责人批准" in late.message
+    # The day before the period (and before the approval itself): both reasons.
+    assert codes(evaluate(INSPECTION, snapshot, "inspection_start", context=context(D(2026, 3, 3)))) == [
+        "inspection.approval.future", "inspection.outside_period"]
+
+
 def test_every_reason_is_reported_at_once():
     expired = officer(LI.id, "李四", certificates=(certificate(id=2, number="150626200002", valid_to=D(2026, 3, 1)),))
     snapshot = replace(assigned(state="in_progress", officers=(ZHANG, expired), items=(FOOD, LABELS)),

@@ -58,6 +58,7 @@ START = Step(
         r.has_object,
         r.approval_given,
         r.special_filed,
+        r.within_planned_period,
         r.starting_officers_qualified,
         r.offsite_first,
         r.cap_violations,

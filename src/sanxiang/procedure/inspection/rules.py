@@ -170,6 +170,7 @@ class InspectionSnapshot:
     result: ResultNotice | None = None
     prior: tuple[PriorInspection, ...] = field(default_factory=tuple)
     body_names: tuple[tuple[int, str], ...] = ()
+    planned_to: dt.date | None = None  # the last day of the approved period (the 检查码's validity)
 
     def officer(self, officer_id: int) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
@@ -381,6 +382,21 @@ def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Vi
     """At approval: the officers assigned may inspect on the planned day."""
     return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
                              on=snapshot.planned_on, field_name="officers")
+
+
+PERIOD_BASIS = f"{PLATFORM_PREFIX}：检查在负责人批准的检查期间内实施，检查码仅在该期间内有效"
+
+
+def within_planned_period(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """The visit begins within the approved period, the 检查码's validity; outside it the path is
+    a new approval for a new period."""
+    end = snapshot.planned_to or snapshot.planned_on
+    if snapshot.planned_on <= context.today <= end:
+        return []
+    return [Violation("inspection.outside_period",
+                      f"批准的检查期间为{snapshot.planned_on.isoformat()}至{end.isoformat()}，今天不在期间内，"
+                      "不能开始检查：请按批准的期间实施，或者重新报负责人批准",
+                      PERIOD_BASIS, "planned_on")]
 
 
 def starting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
