@@ -62,6 +62,8 @@ def test_the_officer_carries_out_the_inspection_through_the_pages():
             f"point_{world.item.pk}": "许可证在有效期内", f"finding_{world.item.pk}": "pass",
             "certificates_shown": "on", "enterprise_signed": "on"}
     assert post(officer, inspection, act_url(inspection, "inspection_record"), form).status_code == 302
+    page = officer.get(reverse("inspection:detail", args=[inspection.pk])).content.decode()
+    assert f"应于{timezone.localdate():%Y年%-m月%-d日}前告知企业" in page and "第二十二条" in page
     answer = post(officer, inspection, act_url(inspection, "inspection_send_result"),
                   {"outcome": "pass", "sent_on": timezone.localdate().isoformat()})
     assert answer.status_code == 302

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from sanxiang.accounts.models import Role
+from sanxiang.cases.selectors import guard_context
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.code_views import qr_svg
 from sanxiang.inspection.inspection_services import (
@@ -145,6 +146,13 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         if v.field in BESIDE_FIELDS:
             errors.setdefault(BESIDE_FIELDS[v.field], []).append(v)
     refused_general = [v for v in refused or () if v.field not in BESIDE_FIELDS]
+    context_today = guard_context(on=on)
+    result_due = None
+    if record is not None and snapshot.result is None:
+        result_due = r.result_due(record_on=record.on, needs_testing=record.needs_testing, test_results_on=None,
+                                  calendar=context_today.calendar, region=snapshot.region,
+                                  parameters=context_today.parameters)
+    lateness = r.result_lateness(snapshot, context_today)
     items = [{"item": i, "finding": (posted or {}).get(f"finding_{i.pk}", ""),
               "point": (posted or {}).get(f"point_{i.pk}", i.name)} for i in inspection.items.all()]
     context = {
@@ -158,6 +166,8 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "outcomes": r.OUTCOMES,
         "record": record,
         "result": snapshot.result,
+        "result_due": result_due,
+        "lateness": lateness,
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
         if inspection.code else "",
         "refused": refused,
