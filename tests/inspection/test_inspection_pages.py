@@ -71,6 +71,31 @@ def test_the_officer_carries_out_the_inspection_through_the_pages():
     assert inspection.state == InspectionState.CLOSED and inspection.counts_in_statistics
 
 
+def test_an_item_checked_off_site_first_can_end_there():
+    # 海南 第十六条 (a parameter): the visit is refused until the off-site check; when that check
+    # reached the purpose, the inspection ends off-site and the result is told.
+    world = world_make()
+    world.item.offsite_first = True
+    world.item.save()
+    inspection = world.inspection
+    inspection_act(actor=world.head, inspection_id=inspection.pk, action="inspection_approve",
+                   data={"approval": "agree"})
+    officer = csrf_client(world.users[0])
+    html = post(officer, inspection, act_url(inspection, "inspection_start"), {}).content.decode()
+    assert "须先进行书面核查" in html and "第十六条" in html
+    today = timezone.localdate().isoformat()
+    answer = post(officer, inspection, act_url(inspection, "inspection_offsite"), {"offsite_on": today})
+    assert answer.status_code == 422 and "请选择非现场检查的方式" in answer.content.decode()
+    answer = post(officer, inspection, act_url(inspection, "inspection_offsite"),
+                  {"method": "written", "offsite_on": today, "sufficient": "on", "offsite_findings": "资料齐全"})
+    assert answer.status_code == 302
+    assert post(officer, inspection, act_url(inspection, "inspection_conclude_offsite"), {}).status_code == 302
+    assert post(officer, inspection, act_url(inspection, "inspection_send_result"),
+                {"outcome": "pass", "sent_on": today}).status_code == 302
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.CLOSED and inspection.counts_in_statistics
+
+
 def test_a_bad_form_is_answered_beside_its_field_with_the_input_kept():
     world = world_make()
     inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",

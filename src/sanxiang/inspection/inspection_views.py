@@ -36,12 +36,13 @@ BESIDE_FIELDS = {
     "on": "on", "record.on": "on", "sent_on": "sent_on", "result.sent_on": "sent_on",
     "test_results_on": "test_results_on", "result.test_results_on": "test_results_on",
     "rectification_due": "rectification_due", "result.rectification_due": "rectification_due",
+    "method": "method", "offsite_on": "offsite_on", "offsite.on": "offsite_on",
     "result.outcome": "outcome", "result.findings": "findings", "photo": "photo", "record.photos": "photo",
     "record.checklist": "checklist", "record.officer_ids": "officer_ids",
     "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
 }
-ACTIONS = ("inspection_approve", "inspection_decline", "inspection_start", "inspection_record",
-           "inspection_send_result")
+ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
+           "inspection_start", "inspection_record", "inspection_send_result")
 
 
 def _may_see(request: HttpRequest, inspection: Inspection) -> bool:
@@ -103,8 +104,15 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
     problems: list[Violation] = []
     if action in ("inspection_approve", "inspection_decline"):
         return {"approval": post.get("approval", ""), "reason": post.get("reason", "")}, problems
-    if action == "inspection_start":
+    if action in ("inspection_start", "inspection_conclude_offsite"):
         return {}, problems
+    if action == "inspection_offsite":
+        return {
+            "method": post.get("method", ""),
+            "on": _day(post.get("offsite_on", ""), "offsite_on", "非现场检查日期", problems, required=True),
+            "sufficient": post.get("sufficient") == "on",
+            "findings": post.get("offsite_findings", "")[:2000],
+        }, problems
     if action == "inspection_record":
         checklist = []
         for item in inspection.items.all():
@@ -164,6 +172,9 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "items": items,
         "findings": r.FINDINGS,
         "outcomes": r.OUTCOMES,
+        "offsite_methods": r.OFFSITE_METHODS,
+        "offsite": snapshot.offsite,
+        "offsite_items": [i for i in inspection.items.all() if i.offsite_first],
         "record": record,
         "result": snapshot.result,
         "result_due": result_due,

@@ -57,7 +57,7 @@ def _offsite(draft: Draft, data: dict[str, Any]) -> None:
         return
     on = data.get("on") or draft.on
     if on > draft.on:
-        draft.refuse("inspection.offsite.future", "非现场检查的日期不能晚于今天", FORM_BASIS, "on")
+        draft.refuse("inspection.offsite.future", "非现场检查的日期不能晚于今天", FORM_BASIS, "offsite.on")
     draft.update(offsite=OffsiteCheck(on=on, method=method, sufficient=bool(data.get("sufficient")),
                                       findings=str(data.get("findings") or "")))
     draft.records.add("offsite_record")
