@@ -14,8 +14,6 @@ from sanxiang.registry.models import Agency, Officer
 from tests.evidence.test_evidence_capture import png_bytes
 from tests.factories import agency_make, credit_code, officer_make, user_make
 
-CHECKLIST = [{"item_id": 0, "point": "食品经营许可证在有效期内", "finding": "pass"}]
-
 
 @dataclass
 class World:
