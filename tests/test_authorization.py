@@ -126,6 +126,8 @@ URL_MATRIX = {
     "cases:document_pdf": ("document", "case_read"),
     "cases:document_docx": ("document", "case_read"),
     "review:desk": (None, "review_desk"),
+    "inspection:home": (None, "any"),
+    "inspection:today": (None, "any"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -267,6 +269,9 @@ POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "eva
               "evaluation:training_import"}
 # The monthly reports' forms: tests/evaluation/test_report_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
+# Issue 17 part B: the pages and forms of one inspection (tests/inspection/test_inspection_pages.py tries
+# them anonymously, from another agency and as an officer not sent).
+POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspection:act", "inspection:results_publish"}
 # Item 7's forms: tests/evaluation/test_closing_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
 # Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.
@@ -310,7 +315,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision", "evaluation"):
+                      "supervision", "evaluation", "inspection"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

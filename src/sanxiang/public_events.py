@@ -300,3 +300,31 @@ def supervision_evaluation_results_subscribe(handler: Callable[[SupervisionEvalu
 
 def supervision_evaluation_results_emit(event: SupervisionEvaluationResultsPublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- inspection: 双随机抽查结果公告 (issue 17, part B) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InspectionResultPublished:
+    """The result of a 双随机 inspection made public (结果公告): the inspecting body, the enterprise
+    (an organisation, by name and credit code), the items, the outcome, the day it ended. No
+    officer, no natural person."""
+
+    inspection_id: int
+    agency_name: str
+    target_name: str
+    target_credit_code: str
+    items: tuple[str, ...]
+    outcome: str  # the outcome as the public reads it (未发现问题 / 发现问题，责令整改 / …)
+    finished_on: dt.date
+    published_on: dt.date
+    basis: str
+
+
+def inspection_result_published_subscribe(handler: Callable[[InspectionResultPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(InspectionResultPublished, handler, atomic=True)
+
+
+def inspection_result_published_emit(event: InspectionResultPublished) -> None:
+    PUBLIC_EVENTS.emit(event)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sanxiang.casefile",
     "sanxiang.evidence",
     "sanxiang.review",
+    "sanxiang.inspection",
     "sanxiang.publication",
     "sanxiang.supervision",
     "sanxiang.evaluation",

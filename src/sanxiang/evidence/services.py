@@ -54,6 +54,7 @@ from sanxiang.evidence.storage import (
     sm3_wanted,
 )
 from sanxiang.inputs import PLATFORM_RULE, date_problem
+from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.privatefiles import private_dir_make, private_file_open
 from sanxiang.procedure.violations import Refused, Violation
@@ -975,6 +976,22 @@ def record_evidence_claim(*, case_id: int, step: str, draft_key: str, actor: Use
         .select_related("stored_file")
         .order_by("id")
     )
+
+
+def evidence_records_attach(*, actor: User, records: list[EvidenceRecord], case: EvidenceCase) -> int:
+    """Evidence filed before any case existed (the photos of an inspection) attached to the case
+    it led to, of the same agency; a record already in a case stays there. One ledger entry names
+    the records and the case. Returns how many were attached."""
+    ids = [r.pk for r in records if r.case_id is None and r.agency_id == case.agency_id]
+    if not ids:
+        return 0
+    attached = EvidenceRecord.objects.filter(pk__in=ids, case__isnull=True).update(case=case)
+    entry_append(
+        event=LedgerEvent(EventKind.EVIDENCE_ATTACHED, {"records": ids, "case": case.pk},
+                          agency_id=case.agency_id, case_id=case.pk, subject=f"case:{case.pk}"),
+        actor=actor,
+    )
+    return attached
 
 
 def record_evidence_link(*, records: list[EvidenceRecord], seq: int) -> None:

@@ -128,6 +128,14 @@ class EventKind(StrEnum):
     EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"
     # jobs: an administrator gave a failed scheduled run its attempts again
     SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"
+    # inspection: carrying out an inspection, its result and what follows (issue 17, part B)
+    INSPECTION_STEP = "inspection.step_done"
+    INSPECTION_CODE_ISSUED = "inspection.code_issued"
+    INSPECTION_FOLLOW_UP_SCHEDULED = "inspection.follow_up_scheduled"
+    INSPECTION_CASE_LINKED = "inspection.case_linked"
+    INSPECTION_RESULT_PUBLISHED = "inspection.result_published"
+    # evidence filed before a case existed (an inspection's photos) attached to the case it led to
+    EVIDENCE_ATTACHED = "evidence.attached_to_case"
 
 
 

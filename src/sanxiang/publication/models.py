@@ -540,3 +540,27 @@ class PublicSupervisionEvaluation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PublicInspectionResult(models.Model):
+    """The result of a 双随机 inspection as published (结果公告, issue 17 part B): written when the
+    inspection app publishes it (`InspectionResultPublished`, in the same transaction); keyed by
+    the inspection's number as a plain integer, with no foreign key into internal tables."""
+
+    source_id = models.BigIntegerField(_("检查来源编号"), unique=True)
+    agency_name = models.CharField(_("检查主体"), max_length=200)
+    target_name = models.CharField(_("被检查企业"), max_length=200)
+    target_credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    items = models.JSONField(_("检查事项"), default=list)
+    outcome = models.CharField(_("检查结果"), max_length=100)
+    finished_on = models.DateField(_("检查完成日期"))
+    published_on = models.DateField(_("公示日期"))
+    basis = models.CharField(_("依据"), max_length=300)
+
+    class Meta:
+        verbose_name = _("公示的双随机抽查结果")
+        verbose_name_plural = _("公示的双随机抽查结果")
+        ordering = ["-published_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return f"{self.target_name} {self.finished_on}"

@@ -11,8 +11,8 @@ Sources (each a function returning the alerts of the day):
   took place, by its stored record, before the day, and the case holds no audio or video of it.
   One matter per (case, step). The engine refuses to go on without a listed recording where it
   can; this finds the rest (records uploaded or issued outside the step, other lists since);
-- inspection frequency over the cap belongs to issue 17, which adds its function to
-  `ALERT_SOURCES` the same way.
+- high-frequency inspection of one enterprise (issue 17: every inspecting body and source counted
+  within the window of `inspection.high_frequency_alert_*`, a platform rule).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from sanxiang.cases.selectors import av_step_cases
+from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts
 from sanxiang.procedure.evaluation.indicators import av_steps_required
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
@@ -83,8 +84,20 @@ def recording_missing_alerts(*, on: dt.date) -> Iterator[Alert]:
                             origin=f"case:{case.pk}", raised_on=on)
 
 
+def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """One enterprise inspected at the alert's frequency or more (多头、重复、高频次检查): one
+    matter per inspection that reached the threshold, to the county of the body that made it."""
+    for found in inspection_frequency_alerts(on=on):
+        alert = found.alert
+        yield Alert(key=f"inspection_frequency:{found.latest_inspection_id}", agency_id=found.agency_id,
+                    subject=f"涉企检查频次过高（{found.target_name}）",
+                    summary=f"{alert.message}。依据：{alert.basis}。",
+                    origin=f"inspection:{found.latest_inspection_id}", raised_on=on)
+
+
 ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
     publication_overdue_alerts, unreviewed_major_decision_alerts, recording_missing_alerts,
+    inspection_high_frequency_alerts,
 ]
 
 

@@ -38,6 +38,8 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if user.officer_id is not None:
         nav.append(("registry:officer_card_mine", _("我的执法证")))
+    if user.officer_id is not None or user.role == Role.AGENCY_HEAD:
+        nav.append(("inspection:today", _("今日检查")))
     if user_has_review_desk(user):
         nav.append(("review:desk", _("法制审核")))
     nav.append(("review:catalogue_index", _("审核目录清单")))

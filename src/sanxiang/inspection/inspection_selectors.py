@@ -1,0 +1,254 @@
+"""Reads of carrying out an inspection (issue 17, part B): the engine's snapshot of an inspection,
+the officer's inspections of the day, the public page of a 检查码, and the high-frequency alerts
+the supervision desk raises. A page costs a bounded number of queries whatever the number of
+inspections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
+from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, PlanKind
+from sanxiang.procedure.inspection import rules as r
+from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.registry_rules import certificate_is_valid_on
+from sanxiang.registry.models import Certificate, Officer
+
+# The facts part B keeps in `Inspection.facts` (its own keys; nothing else reads them).
+APPROVAL, OFFSITE, RECORD, RESULT, RECORDS = "approval", "offsite", "record", "result", "records"
+ACTIVE_STATES = (InspectionState.APPROVED, InspectionState.IN_PROGRESS, InspectionState.RECORDED)
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def facts_load(facts: dict[str, Any]) -> dict[str, Any]:
+    """The typed facts of `Inspection.facts` (dates as strings in the JSON)."""
+    loaded: dict[str, Any] = {"approval": None, "offsite": None, "record": None, "result": None}
+    if (a := facts.get(APPROVAL)) is not None:
+        loaded["approval"] = r.HeadApproval(a["head_name"], _day(a["decided_on"]), a["approved"], a.get("reason", ""))
+    if (o := facts.get(OFFSITE)) is not None:
+        loaded["offsite"] = r.OffsiteCheck(_day(o["on"]), o["method"], o["sufficient"], o.get("findings", ""))
+    if (c := facts.get(RECORD)) is not None:
+        loaded["record"] = r.InspectionRecord(
+            on=_day(c["on"]), officer_ids=tuple(c["officer_ids"]), certificates_shown=c["certificates_shown"],
+            checklist=tuple(r.ChecklistEntry(e["item_id"], e["point"], e["finding"], e.get("note", ""))
+                            for e in c["checklist"]),
+            photos=c.get("photos", 0), audio_video=c.get("audio_video", 0),
+            enterprise_signed=c.get("enterprise_signed", False), refusal_noted=c.get("refusal_noted", False),
+            needs_testing=c.get("needs_testing", False),
+        )
+    if (s := facts.get(RESULT)) is not None:
+        loaded["result"] = r.ResultNotice(_day(s["sent_on"]), s["outcome"], s.get("findings", ""),
+                                          _day(s.get("test_results_on")), _day(s.get("rectification_due")))
+    return loaded
+
+
+def inspection_kind(inspection: Inspection) -> str:
+    if inspection.source == InspectionSource.SPECIAL or (inspection.plan_id and inspection.plan.kind == PlanKind.SPECIAL):
+        return "special"
+    if inspection.source in (InspectionSource.COMPLAINT, InspectionSource.REFERRAL, InspectionSource.FOLLOW_UP):
+        return "case"
+    return "routine"
+
+
+def inspection_load(*, pk: int) -> Inspection:
+    """One inspection with what its snapshot and its pages read (a fixed number of queries)."""
+    return (
+        Inspection.objects.select_related("agency", "target", "plan")
+        .prefetch_related(
+            "items",
+            Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related(
+                Prefetch("certificates", queryset=Certificate.objects.order_by("pk")))),
+        )
+        .get(pk=pk)
+    )
+
+
+def prior_inspections(inspection: Inspection) -> tuple[r.PriorInspection, ...]:
+    """The other inspections of the same enterprise (by its credit code, whichever register holds
+    it), not cancelled: what the cap and the alert count."""
+    rows = (
+        Inspection.objects.filter(target__credit_code=inspection.target.credit_code)
+        .exclude(pk=inspection.pk).exclude(state=InspectionState.CANCELLED)
+        .values_list("pk", "agency_id", "started_on", "planned_from", "source")
+    )
+    return tuple(r.PriorInspection(pk, agency_id, started or planned, source) for pk, agency_id, started, planned, source in rows)
+
+
+def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None = None) -> r.InspectionSnapshot:
+    facts = inspection.facts if facts is None else facts
+    loaded = facts_load(facts)
+    items = tuple(
+        r.ItemRef(i.pk, i.name, i.legal_basis, inspection.agency_id, offsite_possible=i.offsite_first)
+        for i in inspection.items.all()
+    )
+    fields = {i.enforcement_field for i in inspection.items.all() if i.enforcement_field}
+    special_filed_on = None
+    if inspection.plan_id and inspection.plan.filed_at is not None:
+        special_filed_on = inspection.plan.filed_at.date()
+    return r.InspectionSnapshot(
+        state=inspection.state,
+        records=frozenset(facts.get(RECORDS, ())),
+        kind=inspection_kind(inspection),
+        trigger=inspection.source,
+        planned_on=inspection.planned_from,
+        planned_to=inspection.planned_to,
+        target_id=inspection.target_id,
+        body_ids=(inspection.agency_id,),
+        items=items,
+        officers=tuple(o.snapshot() for o in inspection.officers.all()),
+        enforcement_field=next(iter(sorted(fields)), "") if len(fields) == 1 else "",
+        region=inspection.agency.region_code,
+        sector=inspection.target.sector or inspection.agency.enforcement_fields,
+        approval=loaded["approval"],
+        special_filed_on=special_filed_on,
+        offsite=loaded["offsite"],
+        record=loaded["record"],
+        result=loaded["result"],
+        prior=prior_inspections(inspection),
+        body_names=((inspection.agency_id, inspection.agency.name),),
+    )
+
+
+def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
+    return list(
+        EvidenceRecord.objects.filter(agency_id=inspection.agency_id, step=inspection_evidence_step(inspection))
+        .select_related("stored_file").order_by("pk")
+    )
+
+
+def inspection_evidence_step(inspection: Inspection) -> str:
+    """The step under which the photos of the visit are filed in the evidence app (no case yet)."""
+    return f"inspection-{inspection.pk}"
+
+
+def inspection_media_counts(inspection: Inspection) -> tuple[int, int]:
+    kinds = list(EvidenceRecord.objects.filter(agency_id=inspection.agency_id, step=inspection_evidence_step(inspection))
+                 .values_list("kind", flat=True))
+    photos = sum(1 for k in kinds if k == EvidenceKind.PHOTO)
+    return photos, sum(1 for k in kinds if k in (EvidenceKind.AUDIO, EvidenceKind.VIDEO))
+
+
+def inspections_of_the_day(*, officer_id: int, on: dt.date) -> list[Inspection]:
+    """The officer's inspections to carry out or finish on `on` (planned around it, not closed)."""
+    return list(
+        Inspection.objects.filter(officers__pk=officer_id, state__in=ACTIVE_STATES)
+        .filter(Q(planned_from__lte=on, planned_to__gte=on) | Q(state__in=(InspectionState.IN_PROGRESS,
+                                                                           InspectionState.RECORDED)))
+        .select_related("target", "agency").order_by("planned_from", "pk").distinct()
+    )
+
+
+def results_to_publish(*, agency_id: int):
+    """The agency's closed 双随机 inspections whose result is not yet published, the earliest due
+    first (a queryset: the service locks it, the page lists it)."""
+    return (Inspection.objects.filter(agency_id=agency_id, source=InspectionSource.RANDOM, state=InspectionState.CLOSED,
+                                      published_on=None)
+            .select_related("agency", "target").prefetch_related("items").order_by("publish_due", "pk"))
+
+
+def inspections_to_approve(*, agency_id: int) -> list[Inspection]:
+    return list(Inspection.objects.filter(agency_id=agency_id, state=InspectionState.ASSIGNED)
+                .select_related("target").order_by("planned_from", "pk"))
+
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    name: str
+    certificate_number: str
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    name: str
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class InspectionCodePage:
+    """What the enterprise reads when it scans the 检查码: the inspecting body, the officers with
+    their certificate numbers (to check on the certificate's own page), the items and their basis,
+    the period the code is valid for, and whether it still is. Nothing about anyone else."""
+
+    code: str
+    agency_name: str
+    target_name: str
+    officers: tuple[PublicOfficer, ...]
+    items: tuple[PublicItem, ...]
+    valid_from: dt.date
+    valid_to: dt.date
+    state_label: str
+    valid: bool
+    source_label: str
+    basis: str
+
+
+def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None:
+    inspection = (
+        Inspection.objects.filter(code=code).select_related("agency", "target")
+        .prefetch_related("items", Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related(
+            Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))))
+        .first()
+    )
+    if inspection is None:
+        return None
+    officers = []
+    for officer in inspection.officers.all():
+        valid = [c for c in officer.certificates.all() if certificate_is_valid_on(c.snapshot(), on)]
+        officers.append(PublicOfficer(officer.name, valid[0].number if valid else "（无有效执法证）"))
+    active = inspection.state in ACTIVE_STATES
+    return InspectionCodePage(
+        code=code,
+        agency_name=inspection.agency.name,
+        target_name=inspection.target.name,
+        officers=tuple(officers),
+        items=tuple(PublicItem(i.name, i.legal_basis) for i in inspection.items.all()),
+        valid_from=inspection.planned_from,
+        valid_to=inspection.planned_to,
+        state_label=inspection.get_state_display(),
+        valid=active and inspection.planned_from <= on <= inspection.planned_to,
+        source_label=inspection.get_source_display(),
+        basis=r.CERTIFICATES_SHOWN_BASIS,
+    )
+
+
+@dataclass(frozen=True)
+class InspectionFrequency:
+    credit_code: str
+    target_name: str
+    agency_id: int  # the body of the latest inspection: the matter goes to its county's bureau
+    latest_inspection_id: int  # the inspection that reached the threshold
+    alert: r.FrequencyAlert
+
+
+def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None = None) -> list[InspectionFrequency]:
+    """Enterprises inspected at the alert's frequency or more within its window ending `on`,
+    every body and source counted (a platform rule for the supervision desk)."""
+    parameters = parameters or parameters_default()
+    days = int(parameters.value("inspection.high_frequency_alert_days", on=on))
+    start = on - dt.timedelta(days=days - 1)
+    rows = (
+        Inspection.objects.exclude(state=InspectionState.CANCELLED).exclude(started_on=None)
+        .filter(started_on__gte=start, started_on__lte=on)
+        .values_list("pk", "agency_id", "started_on", "source", "target__credit_code", "target__name")
+        .order_by("started_on", "pk")
+    )
+    by_enterprise: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_enterprise.setdefault(row[4], []).append(row)
+    found = []
+    for credit_code, visits in sorted(by_enterprise.items()):
+        alert = r.frequency_alert(
+            target_id=visits[-1][0],  # the register rows differ per body; the enterprise is its credit code
+            inspections=[r.PriorInspection(pk, agency, day, source) for pk, agency, day, source, _, _ in visits],
+            on=on, parameters=parameters,
+        )
+        if alert is not None:
+            found.append(InspectionFrequency(credit_code, visits[-1][5], visits[-1][1], visits[-1][0], alert))
+    return found

@@ -1,0 +1,238 @@
+"""The officer's phone pages of carrying out an inspection (issue 17, part B): the day's
+inspections, one inspection with its 检查码 and the forms of its next steps (approve, begin,
+photos, the checklist, the result). Views parse, call a service or a selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from sanxiang.accounts.models import Role
+from sanxiang.cases.selectors import guard_context
+from sanxiang.inspection import inspection_selectors as sel
+from sanxiang.inspection.code_views import qr_svg
+from sanxiang.inspection.inspection_services import (
+    inspection_act,
+    inspection_photo_add,
+    inspection_results_publish,
+)
+from sanxiang.inspection.models import Inspection
+from sanxiang.procedure.inspection import rules as r
+from sanxiang.procedure.inspection.procedures import INSPECTION
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
+
+# The violations shown beside a field of the forms (the field's key in the page); the others stand in
+# the box at the top, with their basis.
+BESIDE_FIELDS = {
+    "on": "on", "record.on": "on", "sent_on": "sent_on", "result.sent_on": "sent_on",
+    "test_results_on": "test_results_on", "result.test_results_on": "test_results_on",
+    "rectification_due": "rectification_due", "result.rectification_due": "rectification_due",
+    "method": "method", "offsite_on": "offsite_on", "offsite.on": "offsite_on",
+    "result.outcome": "outcome", "result.findings": "findings", "photo": "photo", "record.photos": "photo",
+    "record.checklist": "checklist", "record.officer_ids": "officer_ids",
+    "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
+}
+ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
+           "inspection_start", "inspection_record", "inspection_send_result")
+
+
+def _may_see(request: HttpRequest, inspection: Inspection) -> bool:
+    user = request.user
+    if user.agency_id != inspection.agency_id:
+        return False
+    if user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        return True
+    return user.officer_id is not None and any(o.pk == user.officer_id for o in inspection.officers.all())
+
+
+def _inspection_for(request: HttpRequest, pk: int) -> Inspection:
+    try:
+        inspection = sel.inspection_load(pk=pk)
+    except Inspection.DoesNotExist as missing:
+        raise Http404("没有这次检查") from missing
+    if not _may_see(request, inspection):
+        raise PermissionDenied("只有派出的检查人员和本单位负责人可以查看这次检查")
+    return inspection
+
+
+@login_required
+@require_safe
+def today(request: HttpRequest) -> HttpResponse:
+    on = timezone.localdate()
+    user = request.user
+    mine = sel.inspections_of_the_day(officer_id=user.officer_id, on=on) if user.officer_id else []
+    head = user.role == Role.AGENCY_HEAD
+    to_approve = sel.inspections_to_approve(agency_id=user.agency_id) if head else []
+    to_publish = list(sel.results_to_publish(agency_id=user.agency_id)) if head else []
+    return render(request, "inspection/inspection_today.html",
+                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish})
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest) -> HttpResponse:
+    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id)
+    messages.success(request, f"已公示{count}项双随机抽查结果。")
+    return redirect("inspection:today")
+
+
+def _day(value: str, name: str, label: str, problems: list[Violation], *, required: bool) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            problems.append(Violation(f"form.{name}", f"请填写{label}", FORM_BASIS, name))
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        problems.append(Violation(f"form.{name}", f"{label}格式不正确，请按“年-月-日”填写，例如{timezone.localdate().isoformat()}",
+                                  FORM_BASIS, name))
+        return None
+
+
+def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str, Any], list[Violation]]:
+    """The form of `action` as the service takes it, and what is wrong with the input itself."""
+    problems: list[Violation] = []
+    if action in ("inspection_approve", "inspection_decline"):
+        return {"approval": post.get("approval", ""), "reason": post.get("reason", "")}, problems
+    if action in ("inspection_start", "inspection_conclude_offsite"):
+        return {}, problems
+    if action == "inspection_offsite":
+        return {
+            "method": post.get("method", ""),
+            "on": _day(post.get("offsite_on", ""), "offsite_on", "非现场检查日期", problems, required=True),
+            "sufficient": post.get("sufficient") == "on",
+            "findings": post.get("offsite_findings", "")[:2000],
+        }, problems
+    if action == "inspection_record":
+        checklist = []
+        for item in inspection.items.all():
+            checklist.append({"item_id": item.pk, "point": (post.get(f"point_{item.pk}") or item.name).strip()[:200],
+                              "finding": post.get(f"finding_{item.pk}", ""), "note": post.get(f"note_{item.pk}", "")[:500]})
+        known = {o.pk for o in inspection.officers.all()}
+        officer_ids = [int(v) for v in post.getlist("officer_ids") if v.isdigit() and int(v) in known]
+        data = {
+            "on": _day(post.get("on", ""), "on", "检查日期", problems, required=True),
+            "officer_ids": officer_ids,
+            "certificates_shown": post.get("certificates_shown") == "on",
+            "enterprise_signed": post.get("enterprise_signed") == "on",
+            "refusal_noted": post.get("refusal_noted") == "on",
+            "needs_testing": post.get("needs_testing") == "on",
+            "checklist": checklist,
+        }
+        return data, problems
+    if action == "inspection_send_result":
+        data = {
+            "outcome": post.get("outcome", ""),
+            "findings": post.get("findings", "")[:2000],
+            "sent_on": _day(post.get("sent_on", ""), "sent_on", "告知日期", problems, required=True),
+            "test_results_on": _day(post.get("test_results_on", ""), "test_results_on", "取得检测结果的日期", problems,
+                                    required=False),
+            "rectification_due": _day(post.get("rectification_due", ""), "rectification_due", "整改期限", problems,
+                                      required=False),
+        }
+        return data, problems
+    raise Http404("没有这一步")
+
+
+def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violation] | None = None,
+          posted: Any = None, status: int = 200) -> HttpResponse:
+    on = timezone.localdate()
+    snapshot = sel.inspection_snapshot(inspection)
+    record = snapshot.record
+    errors: dict[str, list[Violation]] = {}
+    for v in refused or ():
+        if v.field in BESIDE_FIELDS:
+            errors.setdefault(BESIDE_FIELDS[v.field], []).append(v)
+    refused_general = [v for v in refused or () if v.field not in BESIDE_FIELDS]
+    context_today = guard_context(on=on)
+    result_due = None
+    if record is not None and snapshot.result is None:
+        result_due = r.result_due(record_on=record.on, needs_testing=record.needs_testing, test_results_on=None,
+                                  calendar=context_today.calendar, region=snapshot.region,
+                                  parameters=context_today.parameters)
+    lateness = r.result_lateness(snapshot, context_today)
+    items = [{"item": i, "finding": (posted or {}).get(f"finding_{i.pk}", ""),
+              "point": (posted or {}).get(f"point_{i.pk}", i.name)} for i in inspection.items.all()]
+    context = {
+        "inspection": inspection,
+        "state_label": INSPECTION.state_label(inspection.state),
+        "is_head": request.user.role == Role.AGENCY_HEAD,
+        "is_officer": request.user.officer_id is not None,
+        "photos": sel.inspection_photos(inspection),
+        "items": items,
+        "findings": r.FINDINGS,
+        "outcomes": r.OUTCOMES,
+        "offsite_methods": r.OFFSITE_METHODS,
+        "offsite": snapshot.offsite,
+        "offsite_items": [i for i in inspection.items.all() if i.offsite_first],
+        "record": record,
+        "result": snapshot.result,
+        "result_due": result_due,
+        "lateness": lateness,
+        "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
+        if inspection.code else "",
+        "refused": refused,
+        "refused_general": refused_general,
+        "errors": errors,
+        "posted": posted,
+        "today": on,
+    }
+    return render(request, "inspection/inspection_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _inspection_for(request, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("没有这一步")
+    inspection = _inspection_for(request, pk)
+    data, problems = form_parse(action, request.POST, inspection)
+    if problems:
+        return _page(request, inspection, refused=problems, posted=request.POST, status=422)
+    try:
+        inspection_act(actor=request.user, inspection_id=inspection.pk, action=action, data=data)
+    except Refused as refusal:
+        return _page(request, sel.inspection_load(pk=pk), refused=refusal.violations, posted=request.POST, status=422)
+    return redirect("inspection:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = _inspection_for(request, pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        problems = [Violation("form.photo", "请选择要上传的现场照片", FORM_BASIS, "photo")]
+        return _page(request, inspection, refused=problems, status=422)
+    try:
+        inspection_photo_add(actor=request.user, inspection_id=pk, source=upload, original_name=upload.name)
+    except Refused as refusal:
+        return _page(request, inspection, refused=refusal.violations, status=422)
+    return redirect("inspection:detail", pk=pk)
+
+
+@login_required
+@require_safe
+def qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 检查码 as a QR image (SVG) for the officer to show the enterprise."""
+    inspection = _inspection_for(request, pk)
+    if not inspection.code:
+        raise Http404("负责人批准后才生成检查码")
+    url = request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")

@@ -1,0 +1,157 @@
+"""The steps of an inspection as the head and the officers meet them (framework:
+`sanxiang.procedure.steps`): each writes the engine's facts (`Draft.update`) from the form's values
+and names the records it makes; the engine (`procedures.INSPECTION`) then decides the transition
+with every violation. The form's values arrive parsed (dates as `datetime.date`, the checklist as
+a list of `{"item_id", "point", "finding", "note"}`); nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sanxiang.procedure.inspection.procedures import INSPECTION
+from sanxiang.procedure.inspection.rules import (
+    FINDINGS,
+    OFFSITE_METHODS,
+    OUTCOMES,
+    ChecklistEntry,
+    HeadApproval,
+    InspectionRecord,
+    OffsiteCheck,
+    ResultNotice,
+)
+from sanxiang.procedure.roles import HEAD, OPERATIONAL
+from sanxiang.procedure.steps import (
+    APPROVAL_FORM_RULE,
+    Draft,
+    Field,
+    Step,
+    approval_field,
+    area_field,
+    bool_field,
+    choices,
+    date_field,
+    reason_field,
+)
+from sanxiang.procedure.violations import FORM_BASIS
+
+PROCEDURES = (INSPECTION.name,)
+
+
+def _approve(draft: Draft, data: dict[str, Any]) -> None:
+    decision = data.get("approval")
+    if decision not in ("agree", "disagree"):
+        draft.refuse("inspection.approval.unanswered", "请选择同意或者不同意", APPROVAL_FORM_RULE, "approval")
+        return
+    if decision == "disagree" and not str(data.get("reason") or "").strip():
+        draft.refuse("inspection.approval.reason", "不同意的，须写明理由", APPROVAL_FORM_RULE, "reason")
+    draft.update(approval=HeadApproval(head_name=draft.actor_name, decided_on=draft.on, approved=decision == "agree",
+                                       reason=str(data.get("reason") or "")))
+    draft.records.add("approval_form")
+
+
+def _offsite(draft: Draft, data: dict[str, Any]) -> None:
+    method = data.get("method")
+    if method not in OFFSITE_METHODS:
+        draft.refuse("inspection.offsite.method", "请选择非现场检查的方式", FORM_BASIS, "method")
+        return
+    on = data.get("on") or draft.on
+    if on > draft.on:
+        draft.refuse("inspection.offsite.future", "非现场检查的日期不能晚于今天", FORM_BASIS, "offsite.on")
+    draft.update(offsite=OffsiteCheck(on=on, method=method, sufficient=bool(data.get("sufficient")),
+                                      findings=str(data.get("findings") or "")))
+    draft.records.add("offsite_record")
+
+
+def checklist_parse(rows: Any) -> tuple[ChecklistEntry, ...]:
+    """The checklist as the form sends it; an unknown finding stays unanswered ("")."""
+    entries = []
+    for row in rows or ():
+        finding = str(row.get("finding") or "")
+        entries.append(ChecklistEntry(item_id=int(row["item_id"]), point=str(row.get("point") or ""),
+                                      finding=finding if finding in FINDINGS else "", note=str(row.get("note") or "")))
+    return tuple(entries)
+
+
+def _record(draft: Draft, data: dict[str, Any]) -> None:
+    record = InspectionRecord(
+        on=data.get("on") or draft.on,
+        officer_ids=tuple(int(i) for i in data.get("officer_ids") or ()),
+        certificates_shown=bool(data.get("certificates_shown")),
+        checklist=checklist_parse(data.get("checklist")),
+        photos=int(data.get("photos") or 0),
+        audio_video=int(data.get("audio_video") or 0),
+        enterprise_signed=bool(data.get("enterprise_signed")),
+        refusal_noted=bool(data.get("refusal_noted")),
+        needs_testing=bool(data.get("needs_testing")),
+    )
+    draft.update(record=record)
+    draft.records.add("on_site_record")
+    if record.photos:
+        draft.records.add("photo")
+    if record.audio_video:
+        draft.records.add("audio_video")
+
+
+def _conclude_offsite(draft: Draft, data: dict[str, Any]) -> None:
+    if draft.snapshot.offsite is not None:
+        draft.records.add("offsite_record")
+
+
+def _send_result(draft: Draft, data: dict[str, Any]) -> None:
+    outcome = str(data.get("outcome") or "")
+    draft.update(result=ResultNotice(
+        sent_on=data.get("sent_on") or draft.on,
+        outcome=outcome,
+        findings=str(data.get("findings") or ""),
+        test_results_on=data.get("test_results_on"),
+        rectification_due=data.get("rectification_due"),
+    ))
+    draft.records.add("result_notice")
+
+
+STEPS: tuple[Step, ...] = (
+    Step("inspection_approve", "负责人批准检查", PROCEDURES, transition=True, roles=HEAD,
+         fields=(approval_field(), reason_field("reason", "不同意的理由", required=False)),
+         apply=_approve, documents=(("inspection_approval", "approval_form"),)),
+    Step("inspection_decline", "不予实施", PROCEDURES, transition=True, roles=HEAD,
+         fields=(reason_field("reason", "理由"),)),
+    Step("inspection_offsite", "记录非现场检查", PROCEDURES, states=("approved",), roles=OPERATIONAL,
+         fields=(
+             Field("method", "非现场检查方式", "choice", choices=choices(OFFSITE_METHODS), radio=True),
+             date_field("on", "检查日期"),
+             bool_field("sufficient", "已实现检查目的，不需要现场检查"),
+             area_field("findings", "核查情况"),
+         ),
+         apply=_offsite),
+    Step("inspection_start", "开始现场检查", PROCEDURES, transition=True, roles=OPERATIONAL,
+         help="到达现场后向企业出示执法证件和检查码"),
+    Step("inspection_record", "填写现场检查记录", PROCEDURES, transition=True, roles=OPERATIONAL,
+         fields=(
+             date_field("on", "检查日期"),
+             Field("officer_ids", "检查人员", "officers"),
+             bool_field("certificates_shown", "已出示执法证件"),
+             bool_field("enterprise_signed", "企业人员已签名确认"),
+             bool_field("refusal_noted", "企业人员拒绝签名，已在记录中注明"),
+             bool_field("needs_testing", "已抽样送检，结果待检测后告知"),
+         ),
+         apply=_record, supplies=("record",)),
+    Step("inspection_conclude_offsite", "以非现场检查完成", PROCEDURES, transition=True, roles=OPERATIONAL,
+         apply=_conclude_offsite),
+    Step("inspection_send_result", "告知检查结果", PROCEDURES, transition=True, roles=OPERATIONAL,
+         fields=(
+             Field("outcome", "检查结果", "choice", choices=choices(OUTCOMES), radio=True, clear=True),
+             area_field("findings", "发现的问题", required=False),
+             date_field("sent_on", "告知日期"),
+             date_field("test_results_on", "取得检测结果的日期", required=False),
+             date_field("rectification_due", "整改期限", required=False),
+         ),
+         apply=_send_result, supplies=("result",), documents=(("inspection_result", "result_notice"),)),
+)
+
+
+def inspection_step(action: str) -> Step:
+    return next(step for step in STEPS if step.action == action)
+
+
+__all__ = ["STEPS", "checklist_parse", "inspection_step"]
