@@ -1,0 +1,324 @@
+"""案卷评查活动 (evaluation campaigns, issue 16 item 4): the rules of a campaign the county's 司法局 runs.
+
+The course of a campaign, each step a refusal with every reason when it does not hold:
+1. 确定活动 (define): the 司法局 names the period in which the files were closed, the kinds of
+   procedure, the agencies, the sample (a number or a percentage) and the pool of evaluators. The
+   files in scope are listed then (the population, frozen), and the seed of the draw is made and
+   committed: its SHA-256 is recorded and shown before anyone can draw.
+2. 自查 (self-check): each agency scores its own listed files first.
+3. 抽取 (draw): once every agency has finished its self-check, the 司法局 draws the sample over the
+   population and two evaluators for each file drawn, among the pool less the file's own agency (回避,
+   互查); the seed and every public input are published with the result, so that anyone repeats the
+   draw (`sanxiang_verify.draw`, algorithm `sanxiang-draw/1`).
+4. 评查 (evaluation): each evaluator scores the file's manual items on a copy of the file, under a
+   time-limited, logged read grant. When the two totals differ by more than a parameter, or one
+   finds a veto item failed and the other does not, the 司法局 re-grades (复评) and its score stands.
+5. 公布结果 (results): only when every file drawn has its final score; the results feed the
+   indicators (案卷评查合格率).
+
+Bases: 案卷评查 is a mode of supervision (《行政执法监督条例》第十八条); the 自查/抽查/互查 course,
+the recusal, the two evaluators and the re-grading are local practice (supervision_and_procedures
+§3), so platform rules here, labelled as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sanxiang.procedure.draw import COMMITMENT_BASIS, sample
+from sanxiang.procedure.supervision.basis import regulation_article
+from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
+
+CAMPAIGN_BASIS = regulation_article(18)
+COURSE_BASIS = f"{PLATFORM_PREFIX}：案卷评查先由执法机关自查，再由司法局抽查（{CAMPAIGN_BASIS}规定案卷评查）"
+RECUSAL_BASIS = f"{PLATFORM_PREFIX}：互查回避，评查人员不评查本机关的案卷"
+EVALUATORS_BASIS = f"{PLATFORM_PREFIX}：每份抽中的案卷由两名其他机关的评查人员分别评分"
+RESULTS_BASIS = f"{PLATFORM_PREFIX}：全部抽中案卷评分完毕后方可公布评查结果"
+GRANT_BASIS = f"{PLATFORM_PREFIX}：评查人员在限定期限内阅读案卷副本，每次阅读均记录"
+REGRADE_PARAMETER = "evaluation.campaign.regrade_difference"
+GRANT_DAYS_PARAMETER = "evaluation.campaign.read_grant_days"
+
+EVALUATORS_PER_FILE = 2
+TITLE_MAX = 100
+SAMPLE_GROUP = "案卷"
+DRAW_CONTEXT_PREFIX = "sanxiang:案卷评查活动"
+
+# The procedures whose files a campaign may evaluate, and the states in which a file is closed
+# (a file withdrawn, never opened or converted has no decision to evaluate).
+CAMPAIGN_PROCEDURES: dict[str, tuple[str, ...]] = {
+    "ordinary": ("closed", "archived"),
+    "summary": ("closed", "archived"),
+    "seal_seizure": ("confiscated", "destroyed", "released"),
+    "freeze": ("handled", "released"),
+    "enforcement": ("closed",),
+}
+
+
+class State:
+    SELF_CHECK = "self_check"
+    DRAWN = "drawn"
+    PUBLISHED = "published"
+
+
+STATE_LABELS = {State.SELF_CHECK: "自查中", State.DRAWN: "评查中", State.PUBLISHED: "结果已公布"}
+
+GRADE_EXCELLENT, GRADE_PASS, GRADE_FAIL = "excellent", "pass", "fail"
+GRADE_LABELS = {GRADE_EXCELLENT: "优秀", GRADE_PASS: "合格", GRADE_FAIL: "不合格"}
+PASSING_GRADES = (GRADE_EXCELLENT, GRADE_PASS)
+
+
+def campaign_context(campaign_id: int) -> str:
+    """The draw's context: every draw of the platform has its own stream."""
+    return f"{DRAW_CONTEXT_PREFIX}:{campaign_id}"
+
+
+def evaluators_group(file_key: str) -> str:
+    return f"评查人员:{file_key}"
+
+
+# --- defining a campaign --------------------------------------------------------------------------------
+
+
+def definition_violations(
+    *,
+    title: str,
+    period_start: dt.date | None,
+    period_end: dt.date | None,
+    procedures: Sequence[str],
+    agency_ids: Sequence[int],
+    sample_size: int | None,
+    sample_percent: int | None,
+    evaluator_agency_ids: Sequence[int],
+    today: dt.date,
+) -> list[Violation]:
+    """Every reason a campaign cannot be defined as given (the population is checked apart)."""
+    v: list[Violation] = []
+    if not title.strip():
+        v.append(Violation("campaign.title", "请填写评查活动名称", FORM_BASIS, "title"))
+    elif len(title.strip()) > TITLE_MAX:
+        v.append(Violation("campaign.title", f"评查活动名称不超过{TITLE_MAX}字", FORM_BASIS, "title"))
+    if period_start is None:
+        v.append(Violation("campaign.period_start", "请填写结案期间的起始日期", FORM_BASIS, "period_start"))
+    if period_end is None:
+        v.append(Violation("campaign.period_end", "请填写结案期间的截止日期", FORM_BASIS, "period_end"))
+    if period_start and period_end:
+        if period_start > period_end:
+            v.append(Violation("campaign.period", "结案期间的起始日期不能晚于截止日期", FORM_BASIS, "period_end"))
+        if period_end > today:
+            v.append(Violation("campaign.period_future", "结案期间须已经结束：只评查已经结案的案卷",
+                               COURSE_BASIS, "period_end"))
+    unknown = [p for p in procedures if p not in CAMPAIGN_PROCEDURES]
+    if not procedures or unknown:
+        v.append(Violation("campaign.procedures", "请选择评查的案件种类", FORM_BASIS, "procedures"))
+    if not agency_ids:
+        v.append(Violation("campaign.agencies", "请选择被评查的执法机关", FORM_BASIS, "agencies"))
+    if (sample_size is None) == (sample_percent is None):
+        v.append(Violation("campaign.sample", "抽取数量和抽取比例须填写其中一项", FORM_BASIS, "sample_size"))
+    if sample_size is not None and sample_size < 1:
+        v.append(Violation("campaign.sample_size", "抽取数量须为正整数", FORM_BASIS, "sample_size"))
+    if sample_percent is not None and not 1 <= sample_percent <= 100:
+        v.append(Violation("campaign.sample_percent", "抽取比例须为1至100的整数", FORM_BASIS, "sample_percent"))
+    v += pool_violations(agency_ids=agency_ids, evaluator_agency_ids=evaluator_agency_ids)
+    return v
+
+
+def pool_violations(*, agency_ids: Iterable[int], evaluator_agency_ids: Sequence[int]) -> list[Violation]:
+    """Each agency's files need two evaluators of other agencies: a refusal when any agency lacks them."""
+    v = []
+    for agency_id in sorted(set(agency_ids)):
+        eligible = sum(1 for a in evaluator_agency_ids if a != agency_id)
+        if eligible < EVALUATORS_PER_FILE:
+            v.append(Violation("campaign.evaluators",
+                               f"评查人员中本机关以外的人员不足{EVALUATORS_PER_FILE}名，有机关的案卷无法安排互查",
+                               RECUSAL_BASIS, "evaluators"))
+            break
+    return v
+
+
+def sample_count(*, population: int, sample_size: int | None, sample_percent: int | None) -> int:
+    """How many files are drawn: the number asked (at most the population), or the percentage of
+    the population rounded up (at least one file of a population that is not empty)."""
+    if sample_size is not None:
+        return min(sample_size, population)
+    return min(population, math.ceil(population * (sample_percent or 0) / 100))
+
+
+def population_violations(*, population: int) -> list[Violation]:
+    if population == 0:
+        return [Violation("campaign.population", "所选期间、种类和机关没有已经结案的案卷，无从评查", COURSE_BASIS,
+                          "period_start")]
+    return []
+
+
+# --- the draw -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawResult:
+    """The public inputs (as `sanxiang_verify.draw` reads them) and what they give."""
+
+    inputs: dict
+    sample: list[str]
+    evaluators: dict[str, list[str]]  # file key → evaluator keys, in drawn order
+
+
+def draw_violations(*, state: str, self_checks_missing: Mapping[str, int]) -> list[Violation]:
+    """The draw follows every agency's self-check: one reason per agency that has not finished."""
+    v = []
+    if state != State.SELF_CHECK:
+        v.append(Violation("campaign.drawn", "本次评查活动已经抽取过案卷，不能重复抽取", COMMITMENT_BASIS))
+    for agency_name, missing in sorted(self_checks_missing.items()):
+        v.append(Violation("campaign.self_check_open", f"{agency_name}尚有{missing}份案卷未完成自查", COURSE_BASIS))
+    return v
+
+
+def campaign_draw(
+    *,
+    seed: str,
+    commitment: str,
+    context: str,
+    population: Sequence[str],
+    k: int,
+    file_agencies: Mapping[str, str],
+    evaluator_agencies: Mapping[str, str],
+) -> DrawResult:
+    """Draw `k` files of `population`, then two evaluators for each file drawn among the evaluators
+    whose agency is not the file's (`file_agencies`, `evaluator_agencies`: key → agency key). One
+    seed for all: the groups are named, so each has its own stream. Recusal is by construction: a
+    file's group lists only the other agencies' evaluators."""
+    drawn = sample(seed=seed, population=population, k=k, group=SAMPLE_GROUP, context=context)
+    groups = [{"name": SAMPLE_GROUP, "population": sorted(population), "k": k}]
+    evaluators: dict[str, list[str]] = {}
+    for key in drawn:
+        eligible = sorted(e for e, agency in evaluator_agencies.items() if agency != file_agencies[key])
+        group = evaluators_group(key)
+        evaluators[key] = sample(seed=seed, population=eligible, k=EVALUATORS_PER_FILE, group=group, context=context)
+        groups.append({"name": group, "population": eligible, "k": EVALUATORS_PER_FILE})
+    inputs = {"algorithm": "sanxiang-draw/1", "seed": seed, "seed_commitment": commitment, "context": context,
+              "groups": groups}
+    return DrawResult(inputs=inputs, sample=drawn, evaluators=evaluators)
+
+
+# --- scoring --------------------------------------------------------------------------------------------
+
+
+def regrade_needed(*, totals: Sequence[float], vetoes: Sequence[bool], threshold: float) -> bool:
+    """Two evaluators' scores of one file call for re-grading (复评) when their totals differ by more
+    than the parameter, or when one finds a veto item failed and the other does not."""
+    if len(totals) < EVALUATORS_PER_FILE:
+        return False
+    return max(totals) - min(totals) > threshold or len(set(vetoes)) > 1
+
+
+def score_actor_violations(*, is_evaluator: bool, grant_active: bool, already_scored: bool, state: str,
+                           same_agency: bool) -> list[Violation]:
+    v = []
+    if not is_evaluator:
+        v.append(Violation("campaign.not_evaluator", "只有抽中的评查人员可以为该案卷评分", EVALUATORS_BASIS))
+    if same_agency:
+        v.append(Violation("campaign.recusal", "评查人员不得评查本机关的案卷", RECUSAL_BASIS))
+    if state != State.DRAWN:
+        v.append(Violation("campaign.not_open", "该评查活动当前不接受评分", COURSE_BASIS))
+    if is_evaluator and not grant_active:
+        v.append(Violation("campaign.grant_expired", "阅卷期限已过，不能再评分", GRANT_BASIS))
+    if already_scored:
+        v.append(Violation("campaign.scored", "已经提交过该案卷的评分，不能再改", EVALUATORS_BASIS))
+    return v
+
+
+def results_violations(*, state: str, unscored: Sequence[str], regrades_open: Sequence[str]) -> list[Violation]:
+    """The results publish only when every file drawn has its final score: one reason per file."""
+    v = []
+    if state == State.SELF_CHECK:
+        v.append(Violation("campaign.not_drawn", "尚未抽取案卷，不能公布评查结果", RESULTS_BASIS))
+    if state == State.PUBLISHED:
+        v.append(Violation("campaign.published", "评查结果已经公布", RESULTS_BASIS))
+    for number in unscored:
+        v.append(Violation("campaign.unscored", f"案卷{number}尚未由两名评查人员评分完毕", RESULTS_BASIS))
+    for number in regrades_open:
+        v.append(Violation("campaign.regrade_open", f"案卷{number}评分相差过大，尚待司法局复评", RESULTS_BASIS))
+    return v
+
+
+# --- the scoring of a file ------------------------------------------------------------------------------
+# The campaign scores a file through a standard's items: a veto item is met or failed (a failure makes
+# the file 不合格 with 0 points), a point item is given from 0 to its points. `ManualItem` and
+# `file_total` are the campaign's view of a standard; `STANDIN_ITEMS` and `STANDIN_BANDS` below are a
+# LOCAL STAND-IN for the scoring standard of issue 16 items 1-3 (built in parallel), to be replaced by
+# that standard's manual items and its `file_score` once merged.
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    code: str
+    title: str
+    tier: str
+    points: int
+    veto: bool
+    basis: str
+
+
+STANDIN_BASIS = "案卷评查通行评分模式（case_file_evaluation.md，S25-S27；待核实：以本地评查标准为准）"
+# STAND-IN (not the standard of items 1-3): the common model's veto items and content stages.
+STANDIN_ITEMS: tuple[ManualItem, ...] = (
+    ManualItem("veto.facts", "事实清楚", "基本标准", 0, True, STANDIN_BASIS),
+    ManualItem("veto.evidence", "证据充分", "基本标准", 0, True, STANDIN_BASIS),
+    ManualItem("veto.qualification", "定性准确", "基本标准", 0, True, STANDIN_BASIS),
+    ManualItem("veto.law", "适用法律正确", "基本标准", 0, True, STANDIN_BASIS),
+    ManualItem("veto.procedure", "程序合法", "基本标准", 0, True, STANDIN_BASIS),
+    ManualItem("form", "卷面规范", "卷面标准", 20, False, STANDIN_BASIS),
+    ManualItem("content.opening", "立案", "内容标准", 8, False, STANDIN_BASIS),
+    ManualItem("content.investigation", "调查取证", "内容标准", 30, False, STANDIN_BASIS),
+    ManualItem("content.decision", "审查决定", "内容标准", 28, False, STANDIN_BASIS),
+    ManualItem("content.service", "送达执行", "内容标准", 9, False, STANDIN_BASIS),
+    ManualItem("content.archive", "归档", "内容标准", 5, False, STANDIN_BASIS),
+)
+# STAND-IN grade bands (优秀 ≥90, 不合格 <60: not found in any text read, reference §3).
+STANDIN_BANDS = ((90, GRADE_EXCELLENT), (60, GRADE_PASS))
+
+
+@dataclass(frozen=True)
+class FileTotal:
+    total: int
+    vetoed: tuple[str, ...]  # the codes of the veto items failed
+    grade: str
+
+
+def results_violations_of(items: Sequence[ManualItem], results: Mapping[str, object]) -> list[Violation]:
+    """Every item must be scored: a veto item met (1) or failed (0), a point item 0 to its points."""
+    v = []
+    for item in items:
+        value = results.get(item.code)
+        top = 1 if item.veto else item.points
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            message = f"请判断“{item.title}”是否符合" if item.veto else f"“{item.title}”的得分须为0至{item.points}的整数"
+            v.append(Violation("campaign.item", message, item.basis, item.code))
+    return v
+
+
+def file_total(items: Sequence[ManualItem], results: Mapping[str, int]) -> FileTotal:
+    """The total of a file's scores: the points given, or 0 when a veto item failed (不合格)."""
+    vetoed = tuple(i.code for i in items if i.veto and results.get(i.code) != 1)
+    if vetoed:
+        return FileTotal(0, vetoed, GRADE_FAIL)
+    total = sum(int(results.get(i.code, 0)) for i in items if not i.veto)
+    return FileTotal(total, (), grade_of(total))
+
+
+def grade_of(total: float) -> str:
+    for floor, grade in STANDIN_BANDS:
+        if total >= floor:
+            return grade
+    return GRADE_FAIL
+
+
+def final_of(totals: Sequence[FileTotal]) -> FileTotal:
+    """The file's final score from two evaluators who agree (no re-grading): the mean of their totals
+    (rounded half up), 不合格 when both found a veto item failed."""
+    if all(t.vetoed for t in totals):
+        return FileTotal(0, tuple(sorted({c for t in totals for c in t.vetoed})), GRADE_FAIL)
+    mean = math.floor(sum(t.total for t in totals) / len(totals) + 0.5)
+    return FileTotal(mean, (), grade_of(mean))
