@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sanxiang.evaluation import (
+    campaign_views,
     closing_views,
     dashboard_views,
     document_views,
@@ -85,4 +86,14 @@ urlpatterns += [
     path("schedule/", views.schedule, name="schedule"),
     path("schedule/<slug:task>/", views.schedule_task, name="schedule_task"),
     path("schedule/runs/<int:run_id>/retry/", views.schedule_retry, name="schedule_retry"),
+]
+
+# Part: 案卷评查活动 (issue 16, item 4)
+urlpatterns += [
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/act/", campaign_views.campaign_act, name="campaign_act"),
+    path("campaigns/<int:campaign_id>/draw.json", campaign_views.campaign_inputs, name="campaign_inputs"),
+    path("campaigns/<int:campaign_id>/files/<int:file_id>/", campaign_views.campaign_file, name="campaign_file"),
 ]
