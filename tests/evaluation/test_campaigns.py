@@ -18,6 +18,7 @@ from sanxiang.evaluation.campaign_services import (
     campaign_score,
     campaign_self_check,
 )
+from sanxiang.evaluation.indicators import Figure, indicator_figures, period_month
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.draw import sample, seed_commitment
@@ -30,6 +31,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     regrade_needed,
     sample_count,
 )
+from sanxiang.procedure.evaluation.indicators import indicator_current
 from sanxiang.procedure.violations import Refused
 from sanxiang_verify.draw import draw_run
 from tests.evaluation.campaign_support import county_make, define_kwargs, scores
@@ -206,6 +208,13 @@ def test_regrading_past_the_threshold_and_results_only_when_every_file_is_scored
     assert campaign.state == "published"
     assert set(campaign.files.filter(sampled=True).values_list("final_grade", "published_on")) == {
         ("fail", county.today), ("excellent", county.today)}
+    # The results feed 案卷评查合格率 (JDTL 第十八条): per agency, files 合格/优秀 ÷ files drawn, in the
+    # period of the day the results were published.
+    indicator = indicator_current("case_file_pass_rate", on=county.today)
+    figures = indicator_figures(indicator=indicator, agency_ids=[a.pk for a in county.agencies],
+                                period=period_month(county.today.year, county.today.month), today=county.today)
+    assert figures[first.agency_id] == Figure(0, 1, 0.0) and figures[second.agency_id] == Figure(1, 1, 100.0)
+    assert sum(f.denominator for f in figures.values()) == 2
 
 
 @pytest.mark.django_db
