@@ -300,3 +300,42 @@ def supervision_evaluation_results_subscribe(handler: Callable[[SupervisionEvalu
 
 def supervision_evaluation_results_emit(event: SupervisionEvaluationResultsPublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- 案卷评查活动 (issue 16, item 4) ---------------------------------------------------------------------
+# When a campaign whose results the 司法局 chose to make public publishes them, the evaluation app emits
+# `EvaluationCampaignPublished` with everything the portal shows: the results and the draw's public
+# inputs (seed included), so that anyone repeats the draw with `python -m sanxiang_verify.draw`.
+
+
+@dataclass(frozen=True)
+class PublicCampaignResult:
+    file: str  # the case number (an identifier of the draw's population)
+    agency: str
+    total: int
+    grade: str  # 优秀 / 合格 / 不合格
+
+
+@dataclass(frozen=True)
+class EvaluationCampaignPublished:
+    campaign_id: int
+    bureau_name: str
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    kinds: tuple[str, ...]
+    agencies: tuple[str, ...]
+    population_count: int
+    seed_commitment: str
+    draw_inputs: dict
+    results: tuple[PublicCampaignResult, ...]  # in drawn order
+    published_on: dt.date
+    basis: str
+
+
+def evaluation_campaign_published_subscribe(handler: Callable[[EvaluationCampaignPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(EvaluationCampaignPublished, handler, atomic=True)
+
+
+def evaluation_campaign_published_emit(event: EvaluationCampaignPublished) -> None:
+    PUBLIC_EVENTS.emit(event)

@@ -112,3 +112,33 @@ def test_the_campaign_page_costs_the_same_whatever_the_number_of_files():
             assert page.get(reverse("evaluation:campaign_detail", args=[campaign.pk])).status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1]
+
+
+def _completed(county, *, public: bool) -> EvaluationCampaign:
+    from sanxiang.evaluation.campaign_services import campaign_results_publish, campaign_score
+
+    campaign = campaign_define(**define_kwargs(county, title=f"公开{public}", sample_percent=None, sample_size=2,
+                                               results_public=public))
+    for file in campaign.files.all():
+        campaign_self_check(actor=county.heads[county.agencies.index(file.agency)], file=file, results=scores(90))
+    campaign_draw_run(actor=county.supervisor, campaign=campaign)
+    for assignment in CampaignAssignment.objects.filter(file__campaign=campaign):
+        campaign_score(actor=assignment.evaluator, assignment=assignment, results=scores(85))
+    return campaign_results_publish(actor=county.supervisor, campaign=campaign, today=county.today)
+
+
+def test_public_results_and_the_draws_inputs_on_the_portal_only_when_the_bureau_chose_so():
+    county = county_make(files_per_agency=1)
+    public, internal = _completed(county, public=True), _completed(county, public=False)
+    portal = Client()
+    listing = portal.get(reverse("portal:evaluation_campaign_list")).content.decode()
+    assert public.title in listing and internal.title not in listing
+    text = portal.get(reverse("portal:evaluation_campaign_detail", args=[public.pk])).content.decode()
+    assert public.seed_commitment in text and public.seed in text and "85" in text and "合格" in text
+    inputs = json.loads(portal.get(reverse("portal:evaluation_campaign_inputs", args=[public.pk])).content)
+    repeated = draw_run(inputs)
+    assert repeated["seed_matches_commitment"] is True
+    assert repeated["groups"][0]["selected"] == list(
+        public.files.filter(sampled=True).order_by("draw_position").values_list("case_number", flat=True))
+    assert portal.get(reverse("portal:evaluation_campaign_detail", args=[internal.pk])).status_code == 404
+    assert portal.get(reverse("portal:evaluation_campaign_inputs", args=[internal.pk])).status_code == 404

@@ -42,6 +42,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     final_of,
     pool_violations,
     population_violations,
+    procedure_label,
     regrade_needed,
     results_violations,
     results_violations_of,
@@ -50,6 +51,11 @@ from sanxiang.procedure.evaluation.campaigns import (
 )
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.public_events import (
+    EvaluationCampaignPublished,
+    PublicCampaignResult,
+    evaluation_campaign_published_emit,
+)
 from sanxiang.registry.models import Agency
 
 SIDE = "只有本县司法局监督人员可以组织案卷评查活动"
@@ -307,7 +313,21 @@ def campaign_results_publish(*, actor: User, campaign: EvaluationCampaign, today
     campaign.files.filter(sampled=True).update(published_on=today)
     _event(EventKind.EVALUATION_CAMPAIGN_PUBLISHED, campaign, {
         "published_on": today.isoformat(),
+        "results_public": campaign.results_public,
         "results": [{"file": f.case_number, "agency": f.agency_id, "total": f.final_total,
                      "grade": GRADE_LABELS[f.final_grade]} for f in sampled],
     }, actor=actor)
+    if campaign.results_public:
+        # The public read model is written in this transaction (publication subscribes atomically).
+        names = dict(Agency.objects.filter(pk__in=[f.agency_id for f in sampled]).values_list("pk", "name"))
+        evaluation_campaign_published_emit(EvaluationCampaignPublished(
+            campaign_id=campaign.pk, bureau_name=campaign.bureau.name, title=campaign.title,
+            period_start=campaign.period_start, period_end=campaign.period_end,
+            kinds=tuple(procedure_label(p) for p in campaign.procedures),
+            agencies=tuple(campaign.agencies.order_by("name").values_list("name", flat=True)),
+            population_count=campaign.population_count, seed_commitment=campaign.seed_commitment,
+            draw_inputs=campaign.draw_inputs, published_on=today, basis=CAMPAIGN_BASIS,
+            results=tuple(PublicCampaignResult(file=f.case_number, agency=names[f.agency_id], total=f.final_total,
+                                               grade=GRADE_LABELS[f.final_grade]) for f in sampled),
+        ))
     return campaign

@@ -22,7 +22,7 @@ from sanxiang.access.services import access_record, client_ip
 from sanxiang.evaluation import campaign_selectors as selectors
 from sanxiang.evaluation import campaign_services as services
 from sanxiang.evaluation.models import EvaluationCampaign
-from sanxiang.procedure.catalog import ACT_KINDS, procedures_all
+from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.draw import ALGORITHM, COMMITMENT_BASIS
 from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_BASIS,
@@ -34,6 +34,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     REGRADE_PARAMETER,
     STATE_LABELS,
     State,
+    procedure_label,
 )
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused
@@ -44,8 +45,7 @@ DENIED = "只有本县司法局监督人员可以组织案卷评查活动"
 
 def procedure_choices() -> list[tuple[str, str]]:
     specs = procedures_all()
-    return [(key, f"{ACT_KINDS[specs[key].act_kind]}（{specs[key].label}）") for key in CAMPAIGN_PROCEDURES
-            if key in specs]
+    return [(key, procedure_label(key)) for key in CAMPAIGN_PROCEDURES if key in specs]
 
 
 class CampaignForm(forms.Form):

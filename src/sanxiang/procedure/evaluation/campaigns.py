@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sanxiang.procedure.catalog import ACT_KINDS, procedure_spec
 from sanxiang.procedure.draw import COMMITMENT_BASIS, sample
 from sanxiang.procedure.supervision.basis import regulation_article
 from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
@@ -55,6 +56,12 @@ CAMPAIGN_PROCEDURES: dict[str, tuple[str, ...]] = {
     "freeze": ("handled", "released"),
     "enforcement": ("closed",),
 }
+
+
+def procedure_label(key: str) -> str:
+    """A procedure as a campaign names it: the kind of act and the procedure (行政处罚（普通程序）)."""
+    spec = procedure_spec(key)
+    return f"{ACT_KINDS[spec.act_kind]}（{spec.label}）"
 
 
 class State:
