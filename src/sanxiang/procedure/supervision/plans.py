@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
+from sanxiang.procedure.scoring import ScoredItem, grade_for, score_total
 from sanxiang.procedure.supervision.basis import PAGE_BASIS, regulation_article
 from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
 
@@ -365,26 +366,14 @@ def grade_bands(*, on: dt.date, parameters: ParameterSet | None = None, region: 
     return sorted(((Decimal(str(b["min"])), str(b["label"])) for b in bands), key=lambda b: b[0], reverse=True)
 
 
-def grade_for(*, total: Decimal, full_marks: Decimal, vetoed: bool, bands: Sequence[tuple[Decimal, str]]) -> str:
-    ordered = sorted(bands, key=lambda b: b[0], reverse=True)
-    if vetoed or full_marks <= 0:
-        return ordered[-1][1]
-    share = total * 100 / full_marks
-    for bound, label in ordered:
-        if share >= bound:
-            return label
-    return ordered[-1][1]
-
-
 def evaluation_result(*, items: Sequence[ItemScore], bands: Sequence[tuple[Decimal, str]]) -> EvaluationResult:
     """The total of an agency's scores: the sum of its rules' points, unless a 单项否决 was found (then
-    0 and the lowest grade); the grade by the share of full marks."""
-    points_sum = sum((i.awarded or Decimal("0") for i in items), Decimal("0"))
-    full = sum((i.points for i in items), Decimal("0"))
-    vetoed = any(i.veto and i.veto_allowed for i in items)
-    total = Decimal("0") if vetoed else points_sum
-    return EvaluationResult(points_sum=points_sum, full_marks=full, vetoed=vetoed, total=total,
-                            grade=grade_for(total=total, full_marks=full, vetoed=vetoed, bands=bands))
+    0 and the lowest grade); the grade by the share of full marks (the shared core, `procedure.scoring`)."""
+    result = score_total([ScoredItem(code=str(i.criterion_id), tier="", points=i.points,
+                                     score=i.awarded or Decimal("0"), vetoed=i.veto and i.veto_allowed)
+                          for i in items], bands=bands)
+    return EvaluationResult(points_sum=result.points_sum, full_marks=result.full_marks, vetoed=result.vetoed,
+                            total=result.total, grade=result.grade)
 
 
 def results_publish_violations(*, state: str, unscored: Sequence[str]) -> list[Violation]:
