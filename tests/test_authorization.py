@@ -450,6 +450,7 @@ def world():
         data[key]["evaluation_campaign"] = campaign
         data[key]["campaign_file"] = CampaignFile.objects.create(
             campaign=campaign, case=data[key]["case"], agency=agency, case_number=data[key]["case"].number,
+            case_procedure="ordinary",
             closed_on=dt.date(2026, 3, 1), sampled=True, draw_position=1)
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None

@@ -312,8 +312,8 @@ def supervision_evaluation_results_emit(event: SupervisionEvaluationResultsPubli
 class PublicCampaignResult:
     file: str  # the case number (an identifier of the draw's population)
     agency: str
-    total: int
-    grade: str  # 优秀 / 合格 / 不合格
+    total: str  # the points, as text ("87.5")
+    grade: str  # the band's label: 优秀 / 合格 / 不合格
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from sanxiang.cases.models import Case
 from sanxiang.cases.services import case_create
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
-from sanxiang.procedure.evaluation.campaigns import STANDIN_ITEMS
+from sanxiang.procedure.evaluation.campaigns import FAILED, MET, file_standard
 from sanxiang.registry.models import Agency
 from tests.factories import agency_make, user_make
 from tests.supervision.support import supervisor_user_make
@@ -59,13 +59,16 @@ def county_make(*, files_per_agency: int = 2, agencies: int = 3) -> CampaignCoun
     return county
 
 
-def scores(total: int = 100, *, veto_failed: bool = False) -> dict[str, int]:
-    """Results of the stand-in items giving `total` points (taken off the largest items first)."""
-    results = {item.code: (0 if veto_failed and n == 0 else 1) for n, item in enumerate(i for i in STANDIN_ITEMS if i.veto)}
+def scores(total: int = 100, *, veto_failed: bool = False) -> dict[str, str]:
+    """Results on the default standard of ordinary penalty files (100 points) giving `total` points:
+    the points lost taken off the largest items first; the first veto item failed if asked."""
+    standard = file_standard("ordinary", on=dt.date.today())
+    vetoes = [i for i in standard.items if i.veto]
+    results = {item.code: FAILED if veto_failed and n == 0 else MET for n, item in enumerate(vetoes)}
     lost = 100 - total
-    for item in sorted((i for i in STANDIN_ITEMS if not i.veto), key=lambda i: -i.points):
-        take = min(lost, item.points)
-        results[item.code] = item.points - take
+    for item in sorted((i for i in standard.items if not i.veto), key=lambda i: -i.points):
+        take = min(lost, int(item.points))
+        results[item.code] = str(take)
         lost -= take
     return results
 

@@ -76,9 +76,10 @@ def test_defined_drawn_and_scored_through_the_pages():
     assert assignment.file.case_number in text and "案卷副本" in text
     assert AccessLogEntry.objects.filter(user=assignment.evaluator, object_kind="evaluation.campaign_file").count() \
         == before + 1
-    bad = evaluator.post(url, {"action": "score", "form": "99"})
-    assert bad.status_code == 400 and "“卷面规范”的得分须为0至20的整数" in bad.content.decode()
-    assert evaluator.post(url, {"action": "score", **{k: str(v) for k, v in scores(88).items()}}).status_code == 302
+    bad = evaluator.post(url, {"action": "score", **scores(88), "form.templates": "9"})
+    assert bad.status_code == 400 and "“使用规定的文书格式”的扣分须为0至2分（以0.5分为单位）" in bad.content.decode()
+    assert bad.context["form"].errors["form.templates"] and bad.context["form"]["form.filled"].value() == "0"
+    assert evaluator.post(url, {"action": "score", **scores(88)}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.total == 88
 

@@ -5,6 +5,7 @@ the course (自查 then 抽查), the recusal, the two evaluators and re-grading 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -26,9 +27,14 @@ from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_BASIS,
     RECUSAL_BASIS,
     RESULTS_BASIS,
+    FileTotal,
     campaign_context,
     campaign_draw,
+    file_standard,
+    file_total,
+    final_of,
     regrade_needed,
+    results_violations_of,
     sample_count,
 )
 from sanxiang.procedure.evaluation.indicators import indicator_current
@@ -88,9 +94,26 @@ def test_the_same_inputs_give_the_same_sample_and_another_seed_another():
 def test_sample_count_and_regrade_rule():
     assert sample_count(population=7, sample_size=None, sample_percent=30) == 3  # 2.1 rounded up
     assert sample_count(population=7, sample_size=20, sample_percent=None) == 7
-    assert regrade_needed(totals=[90, 79], vetoes=[False, False], threshold=10)
-    assert not regrade_needed(totals=[90, 80], vetoes=[False, False], threshold=10)
-    assert regrade_needed(totals=[0, 0], vetoes=[True, False], threshold=10)
+    ten = Decimal(10)
+    assert regrade_needed(totals=[Decimal(90), Decimal("79.5")], vetoes=[False, False], threshold=ten)
+    assert not regrade_needed(totals=[Decimal(90), Decimal(80)], vetoes=[False, False], threshold=ten)
+    assert regrade_needed(totals=[Decimal(0), Decimal(0)], vetoes=[True, False], threshold=ten)
+
+
+def test_a_file_is_scored_on_the_standard_of_its_kind():
+    # 案卷评查 standard (issue 16 item 1, 《行政执法监督条例》第十八条): 100 points, a failed veto item gives 0 and
+    # the lowest band; the mean of two agreeing evaluators to one decimal place.
+    standard = file_standard("ordinary", on=dt.date(2026, 6, 1))
+    assert file_total(standard, scores(87)) == FileTotal(Decimal(87), (), "合格", True)
+    vetoed = file_total(standard, scores(95, veto_failed=True))
+    assert (vetoed.total, vetoed.grade, vetoed.passed) == (Decimal(0), "不合格", False) and vetoed.vetoed
+    assert final_of(standard, [Decimal(95), Decimal("89.5")], vetoed=False) == FileTotal(Decimal("92.3"), (), "优秀", True)
+    # Every item must be scored: one reason per item, on its field, with the standard's basis.
+    refused = results_violations_of(standard, {"form.templates": "3", "basic.facts": "yes"})
+    fields = [v.field for v in refused]
+    assert "form.templates" in fields and "basic.facts" in fields and len(refused) == len(standard.items)
+    assert results_violations_of(standard, scores(87)) == []
+    assert [v.field for v in results_violations_of(standard, scores(87) | {"form.filled": "0.3"})] == ["form.filled"]
 
 
 # --- the campaign, with the database ----------------------------------------------------------------------
@@ -194,20 +217,20 @@ def test_regrading_past_the_threshold_and_results_only_when_every_file_is_scored
     campaign_score(actor=a2.evaluator, assignment=a2, results=scores(84))
     first.refresh_from_db()
     assert first.regrade_required and not first.final_grade
-    # 95 and 90: the mean, 92.5 rounded half up to 93, 优秀.
+    # 95 and 90: the mean, 92.5, 优秀.
     b1, b2 = second.assignments.order_by("position")
     campaign_score(actor=b1.evaluator, assignment=b1, results=scores(95))
     campaign_score(actor=b2.evaluator, assignment=b2, results=scores(90))
     second.refresh_from_db()
-    assert (second.regrade_required, second.final_total, second.final_grade) == (False, 93, "excellent")
+    assert (second.regrade_required, second.final_total, second.final_grade) == (False, Decimal("92.5"), "优秀")
     with pytest.raises(Refused) as regrade_open:
         campaign_results_publish(actor=county.supervisor, campaign=campaign, today=county.today)
     assert [v.code for v in regrade_open.value.violations] == ["campaign.regrade_open"]
     campaign_regrade(actor=county.supervisor, file=first, results=scores(50, veto_failed=True))
     campaign = campaign_results_publish(actor=county.supervisor, campaign=campaign, today=county.today)
     assert campaign.state == "published"
-    assert set(campaign.files.filter(sampled=True).values_list("final_grade", "published_on")) == {
-        ("fail", county.today), ("excellent", county.today)}
+    assert set(campaign.files.filter(sampled=True).values_list("final_grade", "final_passed", "published_on")) == {
+        ("不合格", False, county.today), ("优秀", True, county.today)}
     # The results feed 案卷评查合格率 (JDTL 第十八条): per agency, files 合格/优秀 ÷ files drawn, in the
     # period of the day the results were published.
     indicator = indicator_current("case_file_pass_rate", on=county.today)
@@ -225,7 +248,7 @@ def test_an_evaluator_cannot_score_after_the_read_grant_ends():
     campaign = campaign_draw_run(actor=county.supervisor, campaign=campaign)
     assignment = CampaignAssignment.objects.filter(file__campaign=campaign).first()
     with pytest.raises(Refused) as refused:
-        campaign_score(actor=assignment.evaluator, assignment=assignment, results={"form": 99},
+        campaign_score(actor=assignment.evaluator, assignment=assignment, results={"form.templates": "99"},
                        now=assignment.grant_expires_at)
     codes = [v.code for v in refused.value.violations]
     assert codes[0] == "campaign.grant_expired" and codes.count("campaign.item") == len(scores())

@@ -17,17 +17,18 @@ from sanxiang.cases.selectors import spec_of, state_label
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, STANDIN_ITEMS, ManualItem
+from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, file_standard
+from sanxiang.procedure.evaluation.casefile_standard import Standard
 from sanxiang.registry.models import Agency, AgencyStatus
 
 EVALUATOR_ROLES = (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD)
 SELF_CHECK_ROLES = (Role.REVIEWER, Role.AGENCY_HEAD)
 
 
-def campaign_items(campaign: EvaluationCampaign | None = None) -> tuple[ManualItem, ...]:
-    """The manual items a campaign's files are scored on (the local stand-in standard until the
-    scoring standard of issue 16 items 1-3 is merged)."""
-    return STANDIN_ITEMS
+def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
+    """The 案卷评查 standard a file is scored on: its kind's, in force on the day it was closed, in the
+    campaign's county (the platform's default until the 司法局's published versions are read here)."""
+    return file_standard(file.case_procedure, on=file.closed_on, region=region)
 
 
 def user_defines_evaluation_campaigns(user: User) -> bool:
@@ -78,6 +79,7 @@ class ScopeFile:
     case_id: int
     agency_id: int
     number: str
+    procedure: str
     closed_on: dt.date
 
 
@@ -89,19 +91,20 @@ def campaign_scope(*, agency_ids: list[int], procedures: list[str], period_start
     in_state = Q(pk__in=[])
     for key in procedures:
         in_state |= Q(procedure=key, state__in=CAMPAIGN_PROCEDURES.get(key, ()))
-    cases = list(Case.objects.filter(agency_id__in=agency_ids).filter(in_state).values_list("pk", "agency_id", "number"))
+    cases = list(Case.objects.filter(agency_id__in=agency_ids).filter(in_state)
+                 .values_list("pk", "agency_id", "number", "procedure"))
     last_steps = dict(
-        Entry.objects.filter(kind=EventKind.STEP_DONE, case_id__in=[pk for pk, _, _ in cases])
+        Entry.objects.filter(kind=EventKind.STEP_DONE, case_id__in=[c[0] for c in cases])
         .values("case_id").annotate(last=Max("created_at")).values_list("case_id", "last")
     )
     files = []
-    for pk, agency_id, number in cases:
+    for pk, agency_id, number, procedure in cases:
         last = last_steps.get(pk)
         if last is None:
             continue
         closed_on = timezone.localtime(last).date()
         if period_start <= closed_on <= period_end:
-            files.append(ScopeFile(pk, agency_id, number, closed_on))
+            files.append(ScopeFile(pk, agency_id, number, procedure, closed_on))
     return sorted(files, key=lambda f: f.number)
 
 
@@ -170,6 +173,6 @@ def campaign_counts(*, files: list[CampaignFile]) -> dict[str, int]:
         "self_checked": sum(1 for f in files if f.self_total is not None),
         "sampled": len(sampled),
         "final": sum(1 for f in sampled if f.final_grade),
-        "passed": sum(1 for f in sampled if f.final_grade in ("excellent", "pass")),
+        "passed": sum(1 for f in sampled if f.final_passed),
         "regrade": sum(1 for f in sampled if f.regrade_required and not f.final_grade),
     }

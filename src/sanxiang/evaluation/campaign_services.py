@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
 from sanxiang.evaluation.campaign_selectors import (
-    campaign_items,
     campaign_scope,
     county_agencies,
     evaluator_candidates,
+    file_standard_of,
     grant_active,
     self_checks_missing,
     user_defines_evaluation_campaigns,
@@ -28,7 +29,6 @@ from sanxiang.procedure.draw import seed_commitment, seed_new
 from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_BASIS,
     COURSE_BASIS,
-    GRADE_LABELS,
     GRANT_DAYS_PARAMETER,
     REGRADE_PARAMETER,
     RESULTS_BASIS,
@@ -133,7 +133,7 @@ def campaign_define(
     campaign.evaluators.set(evaluators)
     CampaignFile.objects.bulk_create([
         CampaignFile(campaign=campaign, case_id=f.case_id, agency_id=f.agency_id, case_number=f.number,
-                     closed_on=f.closed_on)
+                     case_procedure=f.procedure, closed_on=f.closed_on)
         for f in scope
     ])
     _event(EventKind.EVALUATION_CAMPAIGN_DEFINED, campaign, {
@@ -152,17 +152,21 @@ def campaign_define(
     return campaign
 
 
-def _scores_payload(results: dict[str, int], total: FileTotal) -> dict:
-    return {"results": dict(sorted(results.items())), "total": total.total, "vetoed": list(total.vetoed),
+def _scores_payload(results: dict[str, str], total: FileTotal) -> dict:
+    return {"results": dict(sorted(results.items())), "total": f"{total.total:f}", "vetoed": list(total.vetoed),
             "grade": total.grade}
 
 
+def _standard(file: CampaignFile, campaign: EvaluationCampaign):
+    return file_standard_of(file, region=campaign.bureau.region_code)
+
+
 @transaction.atomic
-def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, int]) -> CampaignFile:
+def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, str]) -> CampaignFile:
     """The file's agency scores it first (自查): its legal reviewer or head, once, before the draw."""
-    file = CampaignFile.objects.select_for_update().select_related("campaign").get(pk=file.pk)
+    file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     campaign = file.campaign
-    items = campaign_items(campaign)
+    standard = _standard(file, campaign)
     violations = []
     if not user_self_checks(actor, file):
         violations.append(Violation("campaign.self_side", "只有本机关的法制审核人员或者负责人可以自查本机关的案卷",
@@ -171,10 +175,10 @@ def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, i
         violations.append(Violation("campaign.self_closed", "已经抽取案卷，自查已经结束", COURSE_BASIS))
     if file.self_total is not None:
         violations.append(Violation("campaign.self_done", "该案卷已经自查，不能再改", COURSE_BASIS))
-    violations += results_violations_of(items, results)
+    violations += results_violations_of(standard, results)
     if violations:
         raise Refused(violations)
-    total = file_total(items, results)
+    total = file_total(standard, results)
     file.self_results, file.self_total, file.self_grade, file.self_by = dict(results), total.total, total.grade, actor
     file.save(update_fields=["self_results", "self_total", "self_grade", "self_by"])
     _event(EventKind.EVALUATION_CAMPAIGN_SELF_CHECKED, campaign, {"file": file.case_number, **_scores_payload(results, total)},
@@ -231,65 +235,66 @@ def campaign_draw_run(*, actor: User, campaign: EvaluationCampaign, now: dt.date
 
 
 @transaction.atomic
-def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict[str, int],
+def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict[str, str],
                    now: dt.datetime | None = None) -> CampaignAssignment:
     """An evaluator drawn for the file scores its manual items, once, while the read grant runs. The
     second score decides: the file's final score (the mean), or re-grading by the 司法局 when the two
     differ by more than the parameter."""
     now = now or timezone.now()
-    assignment = CampaignAssignment.objects.select_for_update().select_related("file__campaign").get(pk=assignment.pk)
+    assignment = (CampaignAssignment.objects.select_for_update().select_related("file__campaign__bureau")
+                  .get(pk=assignment.pk))
     file = assignment.file
     campaign = file.campaign
-    items = campaign_items(campaign)
+    standard = _standard(file, campaign)
     is_evaluator = assignment.evaluator_id == actor.pk
     violations = score_actor_violations(
         is_evaluator=is_evaluator, grant_active=grant_active(assignment, now),
         already_scored=assignment.scored_at is not None, state=campaign.state,
         same_agency=actor.agency_id == file.agency_id,
     )
-    violations += results_violations_of(items, results)
+    violations += results_violations_of(standard, results)
     if violations:
         raise Refused(violations)
-    total = file_total(items, results)
+    total = file_total(standard, results)
     assignment.results, assignment.total, assignment.vetoed = dict(results), total.total, bool(total.vetoed)
     assignment.grade, assignment.scored_at = total.grade, now
     assignment.save(update_fields=["results", "total", "vetoed", "grade", "scored_at"])
     payload = {"file": file.case_number, "evaluator": _key(actor.pk), **_scores_payload(results, total)}
     scored = list(file.assignments.filter(scored_at__isnull=False))
     if len(scored) == 2:
-        threshold = float(parameters_default().value(REGRADE_PARAMETER, on=timezone.localdate(now)))
+        threshold = Decimal(str(parameters_default().value(REGRADE_PARAMETER, on=timezone.localdate(now))))
         if regrade_needed(totals=[a.total for a in scored], vetoes=[a.vetoed for a in scored], threshold=threshold):
             file.regrade_required = True
             file.save(update_fields=["regrade_required"])
             payload["regrade_required"] = True
         else:
-            final = final_of([FileTotal(a.total, ("veto",) if a.vetoed else (), a.grade) for a in scored])
-            file.final_total, file.final_grade = final.total, final.grade
-            file.save(update_fields=["final_total", "final_grade"])
-            payload["final"] = {"total": final.total, "grade": final.grade}
+            final = final_of(standard, [a.total for a in scored], vetoed=all(a.vetoed for a in scored))
+            file.final_total, file.final_grade, file.final_passed = final.total, final.grade, final.passed
+            file.save(update_fields=["final_total", "final_grade", "final_passed"])
+            payload["final"] = {"total": f"{final.total:f}", "grade": final.grade}
     _event(EventKind.EVALUATION_CAMPAIGN_SCORED, campaign, payload, actor=actor, agency_id=file.agency_id,
            case_id=file.case_id)
     return assignment
 
 
 @transaction.atomic
-def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, int]) -> CampaignFile:
+def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, str]) -> CampaignFile:
     """The 司法局 re-grades (复评) a file whose two scores differ too much; its score stands."""
-    file = CampaignFile.objects.select_for_update().select_related("campaign").get(pk=file.pk)
+    file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     campaign = file.campaign
-    items = campaign_items(campaign)
+    standard = _standard(file, campaign)
     violations = _side(actor, campaign)
     if not file.regrade_required or file.final_grade:
         violations.append(Violation("campaign.no_regrade", "该案卷不需要复评", RESULTS_BASIS))
     if campaign.state != State.DRAWN:
         violations.append(Violation("campaign.not_open", "该评查活动当前不接受评分", COURSE_BASIS))
-    violations += results_violations_of(items, results)
+    violations += results_violations_of(standard, results)
     if violations:
         raise Refused(violations)
-    total = file_total(items, results)
+    total = file_total(standard, results)
     file.regrade_results, file.regrade_by = dict(results), actor
-    file.final_total, file.final_grade = total.total, total.grade
-    file.save(update_fields=["regrade_results", "regrade_by", "final_total", "final_grade"])
+    file.final_total, file.final_grade, file.final_passed = total.total, total.grade, total.passed
+    file.save(update_fields=["regrade_results", "regrade_by", "final_total", "final_grade", "final_passed"])
     _event(EventKind.EVALUATION_CAMPAIGN_REGRADED, campaign, {"file": file.case_number, **_scores_payload(results, total)},
            actor=actor, agency_id=file.agency_id, case_id=file.case_id)
     return file
@@ -314,8 +319,8 @@ def campaign_results_publish(*, actor: User, campaign: EvaluationCampaign, today
     _event(EventKind.EVALUATION_CAMPAIGN_PUBLISHED, campaign, {
         "published_on": today.isoformat(),
         "results_public": campaign.results_public,
-        "results": [{"file": f.case_number, "agency": f.agency_id, "total": f.final_total,
-                     "grade": GRADE_LABELS[f.final_grade]} for f in sampled],
+        "results": [{"file": f.case_number, "agency": f.agency_id, "total": f"{f.final_total:f}",
+                     "grade": f.final_grade} for f in sampled],
     }, actor=actor)
     if campaign.results_public:
         # The public read model is written in this transaction (publication subscribes atomically).
@@ -327,7 +332,7 @@ def campaign_results_publish(*, actor: User, campaign: EvaluationCampaign, today
             agencies=tuple(campaign.agencies.order_by("name").values_list("name", flat=True)),
             population_count=campaign.population_count, seed_commitment=campaign.seed_commitment,
             draw_inputs=campaign.draw_inputs, published_on=today, basis=CAMPAIGN_BASIS,
-            results=tuple(PublicCampaignResult(file=f.case_number, agency=names[f.agency_id], total=f.final_total,
-                                               grade=GRADE_LABELS[f.final_grade]) for f in sampled),
+            results=tuple(PublicCampaignResult(file=f.case_number, agency=names[f.agency_id],
+                                               total=f"{f.final_total:f}", grade=f.final_grade) for f in sampled),
         ))
     return campaign

@@ -28,14 +28,16 @@ from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_BASIS,
     CAMPAIGN_PROCEDURES,
     COURSE_BASIS,
-    GRADE_LABELS,
+    FAILED,
     GRANT_BASIS,
+    MET,
     RECUSAL_BASIS,
     REGRADE_PARAMETER,
     STATE_LABELS,
     State,
     procedure_label,
 )
+from sanxiang.procedure.evaluation.casefile_standard import Standard
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused
 from sanxiang.supervision.forms import form_violations_add
@@ -76,24 +78,26 @@ class CampaignForm(forms.Form):
             lambda u: f"{u.agency.name} {u.get_full_name() or u.username}（{u.get_role_display()}）")
 
 
-def scoring_form_class(items) -> type[forms.Form]:
-    """A form of the standard's manual items: a veto item 符合/不符合, a point item 0 to its points."""
+def scoring_form_class(standard: Standard) -> type[forms.Form]:
+    """A form of the standard's items: a veto item 符合/不符合, another the points lost (扣分), with
+    its rule as help. Every item is scored by hand for now (the automatic checks are to prefill theirs)."""
     fields = {}
-    for item in items:
+    for item in standard.items:
         if item.veto:
-            fields[item.code] = forms.TypedChoiceField(
-                label=f"{item.title}（单项否决）", required=False, coerce=int, empty_value=None,
-                choices=[(1, "符合"), (0, "不符合")], widget=forms.RadioSelect)
+            fields[item.code] = forms.ChoiceField(
+                label=f"{item.tier_label}：{item.title}", required=False, help_text=item.rule,
+                choices=[(MET, "符合"), (FAILED, "不符合")], widget=forms.RadioSelect)
         else:
-            fields[item.code] = forms.IntegerField(
-                label=f"{item.tier}：{item.title}（满分{item.points}分）", required=False,
-                error_messages={"invalid": f"请填写0至{item.points}的整数"})
+            fields[item.code] = forms.CharField(
+                label=f"{item.tier_label}：{item.title}（{item.points.normalize():f}分）扣分", required=False,
+                initial="0", help_text=item.rule, max_length=8,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     return type("ScoringForm", (forms.Form,), fields)
 
 
-def _results(form: forms.Form) -> dict[str, int]:
+def _results(form: forms.Form) -> dict[str, str]:
     data = getattr(form, "cleaned_data", {})
-    return {code: value for code, value in data.items() if value is not None}
+    return {code: value.strip() for code, value in data.items() if value not in (None, "")}
 
 
 @login_required
@@ -152,7 +156,6 @@ def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
         "files": files,
         "counts": selectors.campaign_counts(files=files),
         "state_label": STATE_LABELS.get(campaign.state, ""),
-        "grade_labels": GRADE_LABELS,
         "procedure_labels": dict(procedure_choices()),
         "agencies": list(campaign.agencies.order_by("name")),
         "evaluators": list(campaign.evaluators.select_related("agency").order_by("agency__name", "username")),
@@ -213,7 +216,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
     viewer = request.user
     campaign = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
     file = selectors.file_get(viewer=viewer, campaign=campaign, file_id=file_id)
-    items = selectors.campaign_items(campaign)
+    standard = selectors.file_standard_of(file, region=campaign.bureau.region_code)
     now = timezone.now()
     assignment = selectors.assignment_of(file=file, viewer=viewer)
     may_self_check = (campaign.state == State.SELF_CHECK and file.self_total is None
@@ -222,7 +225,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
                  and selectors.grant_active(assignment, now))
     may_regrade = (campaign.state == State.DRAWN and file.regrade_required and not file.final_grade
                    and selectors.user_defines_evaluation_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
-    form_class = scoring_form_class(items)
+    form_class = scoring_form_class(standard)
     form = form_class(request.POST or None) if request.method == "POST" else form_class()
     general: list = []
     if request.method == "POST":
@@ -257,10 +260,9 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
     return render(request, "evaluation/campaign_file.html", {
         "campaign": campaign,
         "file": file,
-        "items": items,
+        "standard": standard,
         "assignments": list(file.assignments.select_related("evaluator", "evaluator_agency").order_by("position")),
         "assignment": assignment,
-        "grade_labels": GRADE_LABELS,
         "form": form,
         "action": "self_check" if may_self_check else "score" if may_score else "regrade" if may_regrade else "",
         "copy": copy,

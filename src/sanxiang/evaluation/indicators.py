@@ -52,7 +52,6 @@ from sanxiang.cases.selectors import deadline_rows_shown
 from sanxiang.evaluation.models import CampaignFile, TrainingAttendance
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.procedure.catalog import procedures_all
-from sanxiang.procedure.evaluation.campaigns import GRADE_LABELS, PASSING_GRADES
 from sanxiang.procedure.evaluation.indicators import (
     Indicator,
     av_steps_required,
@@ -572,13 +571,12 @@ def _challenge_parts(agency_ids, period, today, viewer) -> list[Part]:
 
 def _campaign_row(viewer):
     def row(file: CampaignFile) -> RecordRow:
-        grade = GRADE_LABELS.get(file.final_grade, "")
         return RecordRow(
             agency_name=file.agency.name,
             reference=file.case_number,
             title=file.campaign.title,
             dates=(("结案日期", file.closed_on), ("结果公布日期", file.published_on)),
-            note=f"{file.final_total}分（{grade}）",
+            note=f"{file.final_total:f}分（{file.final_grade}）",
             url=reverse("evaluation:campaign_file", args=[file.campaign_id, file.pk]),
         )
     return row
@@ -591,7 +589,7 @@ def _campaign_parts(agency_ids, period, today, viewer) -> list[Part]:
         .select_related("agency", "campaign")
         .order_by("published_on", "case_number", "pk")
     )
-    return [Part(files, Q(final_grade__in=PASSING_GRADES), "agency_id", _campaign_row(viewer))]
+    return [Part(files, Q(final_passed=True), "agency_id", _campaign_row(viewer))]
 
 
 SOURCES: dict[str, Source] = {

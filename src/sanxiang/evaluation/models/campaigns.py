@@ -51,15 +51,17 @@ class EvaluationCampaign(models.Model):
 
 class CampaignFile(models.Model):
     """A file the campaign lists (closed in its period), its self-check and, when drawn, its final
-    score (the mean of its two evaluators', or the 司法局's re-grading)."""
+    score (the mean of its two evaluators', or the 司法局's re-grading). Scores are on the 案卷评查
+    standard of the file's kind in force on `closed_on`; grades are the standard's band labels."""
 
     campaign = models.ForeignKey(EvaluationCampaign, on_delete=models.PROTECT, related_name="files")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
     case_number = models.CharField(_("案号"), max_length=80)
+    case_procedure = models.CharField(_("程序"), max_length=32)
     closed_on = models.DateField(_("结案日期"))
     self_results = models.JSONField(_("自查评分"), null=True, blank=True)
-    self_total = models.PositiveSmallIntegerField(_("自查得分"), null=True, blank=True)
+    self_total = models.DecimalField(_("自查得分"), max_digits=6, decimal_places=1, null=True, blank=True)
     self_grade = models.CharField(_("自查等次"), max_length=12, blank=True)
     self_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
@@ -69,8 +71,9 @@ class CampaignFile(models.Model):
     regrade_results = models.JSONField(_("复评评分"), null=True, blank=True)
     regrade_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
-    final_total = models.PositiveSmallIntegerField(_("评查得分"), null=True, blank=True)
-    final_grade = models.CharField(_("评查等次"), max_length=12, blank=True)
+    final_total = models.DecimalField(_("评查得分"), max_digits=6, decimal_places=1, null=True, blank=True)
+    final_grade = models.CharField(_("评查等次"), max_length=12, blank=True)  # the band's label
+    final_passed = models.BooleanField(_("合格以上"), default=False)  # not in the lowest band
     # The day the campaign's results were published (the indicator's period), stored when published.
     published_on = models.DateField(_("结果公布日期"), null=True, blank=True)
 
@@ -96,7 +99,7 @@ class CampaignAssignment(models.Model):
     grant_starts_at = models.DateTimeField(_("阅卷开始"))
     grant_expires_at = models.DateTimeField(_("阅卷截止"))
     results = models.JSONField(_("评分"), null=True, blank=True)
-    total = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    total = models.DecimalField(_("得分"), max_digits=6, decimal_places=1, null=True, blank=True)
     vetoed = models.BooleanField(_("单项否决"), default=False)
     grade = models.CharField(_("等次"), max_length=12, blank=True)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)

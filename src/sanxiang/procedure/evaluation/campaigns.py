@@ -27,9 +27,20 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sanxiang.procedure.catalog import ACT_KINDS, procedure_spec
 from sanxiang.procedure.draw import COMMITMENT_BASIS, sample
+from sanxiang.procedure.evaluation.casefile_standard import (
+    ZERO,
+    FileKind,
+    ItemResult,
+    Standard,
+    file_score,
+    grade_bands,
+    standard_for,
+)
+from sanxiang.procedure.scoring import grade_for
 from sanxiang.procedure.supervision.basis import regulation_article
 from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
 
@@ -47,14 +58,19 @@ TITLE_MAX = 100
 SAMPLE_GROUP = "案卷"
 DRAW_CONTEXT_PREFIX = "sanxiang:案卷评查活动"
 
-# The procedures whose files a campaign may evaluate, and the states in which a file is closed
-# (a file withdrawn, never opened or converted has no decision to evaluate).
+# The procedures whose files a campaign may evaluate (those with a 案卷评查 standard: the ordinary
+# penalty procedure and the compulsory measures; summary-procedure files are not evaluated), the
+# states in which a file is closed (a file withdrawn, never opened or not taken has no decision to
+# evaluate), and the kind of standard each is scored on.
 CAMPAIGN_PROCEDURES: dict[str, tuple[str, ...]] = {
     "ordinary": ("closed", "archived"),
-    "summary": ("closed", "archived"),
     "seal_seizure": ("confiscated", "destroyed", "released"),
     "freeze": ("handled", "released"),
-    "enforcement": ("closed",),
+}
+PROCEDURE_KINDS: dict[str, str] = {
+    "ordinary": FileKind.PENALTY_ORDINARY,
+    "seal_seizure": FileKind.COERCION_MEASURE,
+    "freeze": FileKind.COERCION_MEASURE,
 }
 
 
@@ -71,10 +87,6 @@ class State:
 
 
 STATE_LABELS = {State.SELF_CHECK: "自查中", State.DRAWN: "评查中", State.PUBLISHED: "结果已公布"}
-
-GRADE_EXCELLENT, GRADE_PASS, GRADE_FAIL = "excellent", "pass", "fail"
-GRADE_LABELS = {GRADE_EXCELLENT: "优秀", GRADE_PASS: "合格", GRADE_FAIL: "不合格"}
-PASSING_GRADES = (GRADE_EXCELLENT, GRADE_PASS)
 
 
 def campaign_context(campaign_id: int) -> str:
@@ -212,7 +224,7 @@ def campaign_draw(
 # --- scoring --------------------------------------------------------------------------------------------
 
 
-def regrade_needed(*, totals: Sequence[float], vetoes: Sequence[bool], threshold: float) -> bool:
+def regrade_needed(*, totals: Sequence[Decimal], vetoes: Sequence[bool], threshold: Decimal) -> bool:
     """Two evaluators' scores of one file call for re-grading (复评) when their totals differ by more
     than the parameter, or when one finds a veto item failed and the other does not."""
     if len(totals) < EVALUATORS_PER_FILE:
@@ -251,81 +263,76 @@ def results_violations(*, state: str, unscored: Sequence[str], regrades_open: Se
 
 
 # --- the scoring of a file ------------------------------------------------------------------------------
-# The campaign scores a file through a standard's items: a veto item is met or failed (a failure makes
-# the file 不合格 with 0 points), a point item is given from 0 to its points. `ManualItem` and
-# `file_total` are the campaign's view of a standard; `STANDIN_ITEMS` and `STANDIN_BANDS` below are a
-# LOCAL STAND-IN for the scoring standard of issue 16 items 1-3 (built in parallel), to be replaced by
-# that standard's manual items and its `file_score` once merged.
+# A file is scored on the 案卷评查 standard in force for its kind on the day it was closed
+# (`casefile_standard.standard_for`, items 1-3 of issue 16). Results as a form gives and the rows
+# store them: per item code, "met" or "failed" for a veto item, the points lost (a decimal as text)
+# for another. Every item is scored by hand in a campaign for now: the automatic items' checks of
+# the evaluation app (issue 16 item 2) are to prefill them once merged.
 
-
-@dataclass(frozen=True)
-class ManualItem:
-    code: str
-    title: str
-    tier: str
-    points: int
-    veto: bool
-    basis: str
-
-
-STANDIN_BASIS = "案卷评查通行评分模式（case_file_evaluation.md，S25-S27；待核实：以本地评查标准为准）"
-# STAND-IN (not the standard of items 1-3): the common model's veto items and content stages.
-STANDIN_ITEMS: tuple[ManualItem, ...] = (
-    ManualItem("veto.facts", "事实清楚", "基本标准", 0, True, STANDIN_BASIS),
-    ManualItem("veto.evidence", "证据充分", "基本标准", 0, True, STANDIN_BASIS),
-    ManualItem("veto.qualification", "定性准确", "基本标准", 0, True, STANDIN_BASIS),
-    ManualItem("veto.law", "适用法律正确", "基本标准", 0, True, STANDIN_BASIS),
-    ManualItem("veto.procedure", "程序合法", "基本标准", 0, True, STANDIN_BASIS),
-    ManualItem("form", "卷面规范", "卷面标准", 20, False, STANDIN_BASIS),
-    ManualItem("content.opening", "立案", "内容标准", 8, False, STANDIN_BASIS),
-    ManualItem("content.investigation", "调查取证", "内容标准", 30, False, STANDIN_BASIS),
-    ManualItem("content.decision", "审查决定", "内容标准", 28, False, STANDIN_BASIS),
-    ManualItem("content.service", "送达执行", "内容标准", 9, False, STANDIN_BASIS),
-    ManualItem("content.archive", "归档", "内容标准", 5, False, STANDIN_BASIS),
-)
-# STAND-IN grade bands (优秀 ≥90, 不合格 <60: not found in any text read, reference §3).
-STANDIN_BANDS = ((90, GRADE_EXCELLENT), (60, GRADE_PASS))
+MET, FAILED = "met", "failed"
+POINTS_STEP = Decimal("0.5")
 
 
 @dataclass(frozen=True)
 class FileTotal:
-    total: int
+    total: Decimal
     vetoed: tuple[str, ...]  # the codes of the veto items failed
-    grade: str
+    grade: str  # the band's label (优秀 / 合格 / 不合格 by default)
+    passed: bool  # not in the lowest band (合格 or better)
 
 
-def results_violations_of(items: Sequence[ManualItem], results: Mapping[str, object]) -> list[Violation]:
-    """Every item must be scored: a veto item met (1) or failed (0), a point item 0 to its points."""
+def file_standard(procedure: str, *, on: dt.date, region: str = "") -> Standard:
+    return standard_for(PROCEDURE_KINDS[procedure], on, region)
+
+
+def _bands(standard: Standard) -> tuple[tuple[Decimal, str], ...]:
+    return standard.bands or grade_bands(on=standard.valid_from, region=standard.region)
+
+
+def _lost(value: object) -> Decimal | None:
+    try:
+        lost = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return lost if lost.is_finite() else None
+
+
+def results_violations_of(standard: Standard, results: Mapping[str, object]) -> list[Violation]:
+    """Every item must be scored: a veto item met or failed, another's points lost from 0 to its
+    points, in steps of 0.5 (one violation per item, on its field)."""
     v = []
-    for item in items:
+    for item in standard.items:
         value = results.get(item.code)
-        top = 1 if item.veto else item.points
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
-            message = f"请判断“{item.title}”是否符合" if item.veto else f"“{item.title}”的得分须为0至{item.points}的整数"
-            v.append(Violation("campaign.item", message, item.basis, item.code))
+        if item.veto:
+            if value not in (MET, FAILED):
+                v.append(Violation("campaign.item", f"请判断“{item.title}”是否符合", item.basis, item.code))
+            continue
+        lost = _lost(value)
+        if lost is None or not ZERO <= lost <= item.points or lost % POINTS_STEP:
+            v.append(Violation("campaign.item", f"“{item.title}”的扣分须为0至{item.points.normalize():f}分（以0.5分为单位）",
+                               item.basis, item.code))
     return v
 
 
-def file_total(items: Sequence[ManualItem], results: Mapping[str, int]) -> FileTotal:
-    """The total of a file's scores: the points given, or 0 when a veto item failed (不合格)."""
-    vetoed = tuple(i.code for i in items if i.veto and results.get(i.code) != 1)
-    if vetoed:
-        return FileTotal(0, vetoed, GRADE_FAIL)
-    total = sum(int(results.get(i.code, 0)) for i in items if not i.veto)
-    return FileTotal(total, (), grade_of(total))
+def file_total(standard: Standard, results: Mapping[str, object]) -> FileTotal:
+    """The file's score under the standard (its rules: tiers floored at 0, a failed veto item → 0 and
+    the lowest band)."""
+    item_results = {}
+    for item in standard.items:
+        value = results.get(item.code)
+        if item.veto:
+            item_results[item.code] = ItemResult(failed=value == FAILED)
+        else:
+            item_results[item.code] = ItemResult(lost=_lost(value) or ZERO)
+    score = file_score(standard, item_results)
+    lowest = _bands(standard)[-1][1]
+    return FileTotal(score.total, score.failed_vetoes, score.grade, not score.vetoed and score.grade != lowest)
 
 
-def grade_of(total: float) -> str:
-    for floor, grade in STANDIN_BANDS:
-        if total >= floor:
-            return grade
-    return GRADE_FAIL
-
-
-def final_of(totals: Sequence[FileTotal]) -> FileTotal:
-    """The file's final score from two evaluators who agree (no re-grading): the mean of their totals
-    (rounded half up), 不合格 when both found a veto item failed."""
-    if all(t.vetoed for t in totals):
-        return FileTotal(0, tuple(sorted({c for t in totals for c in t.vetoed})), GRADE_FAIL)
-    mean = math.floor(sum(t.total for t in totals) / len(totals) + 0.5)
-    return FileTotal(mean, (), grade_of(mean))
+def final_of(standard: Standard, totals: Sequence[Decimal], *, vetoed: bool) -> FileTotal:
+    """The final score from two evaluators who agree (no re-grading): the mean of their totals to one
+    decimal place (half up); both found a veto item failed (`vetoed`): 0 and the lowest band."""
+    bands = _bands(standard)
+    mean = ZERO if vetoed else (sum(totals, ZERO) / len(totals)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    grade = grade_for(total=mean, full_marks=standard.full_marks, vetoed=vetoed, bands=bands)
+    return FileTotal(mean, ("veto",) if vetoed else (), grade, not vetoed and grade != bands[-1][1])
