@@ -93,9 +93,13 @@ def test_who_does_not_take_part_gets_nothing():
     assert page.get(reverse("evaluation:campaign_detail", args=[campaign.pk])).status_code == 404
     assert page.get(reverse("evaluation:campaign_file", args=[campaign.pk, file.pk])).status_code == 404
     assert campaign.title not in page.get(reverse("evaluation:campaign_list")).content.decode()
-    # Another agency of the campaign does not open this agency's file before it is drawn to them.
+    # Another agency of the campaign does not open this agency's file before it is drawn to them, nor
+    # sees it listed; its own file it does.
     other_head = county.heads[1 if county.agencies.index(file.agency) == 0 else 0]
     assert _client(other_head).get(reverse("evaluation:campaign_file", args=[campaign.pk, file.pk])).status_code == 404
+    listed = _client(other_head).get(reverse("evaluation:campaign_detail", args=[campaign.pk])).content.decode()
+    own_file = campaign.files.get(agency=other_head.agency)
+    assert file.case_number not in listed and own_file.case_number in listed
 
 
 def test_the_campaign_page_costs_the_same_whatever_the_number_of_files():

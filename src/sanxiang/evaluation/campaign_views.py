@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record, client_ip
+from sanxiang.accounts.models import Role
 from sanxiang.evaluation import campaign_selectors as selectors
 from sanxiang.evaluation import campaign_services as services
 from sanxiang.evaluation.models import EvaluationCampaign
@@ -151,10 +152,15 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
     files = selectors.campaign_files(campaign=campaign)
     viewer = request.user
+    counts = selectors.campaign_counts(files=files)
+    if viewer.role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
+        # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
+        files = [f for f in files
+                 if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
     return {
         "campaign": campaign,
         "files": files,
-        "counts": selectors.campaign_counts(files=files),
+        "counts": counts,
         "state_label": STATE_LABELS.get(campaign.state, ""),
         "procedure_labels": dict(procedure_choices()),
         "agencies": list(campaign.agencies.order_by("name")),
@@ -270,7 +276,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
         "refused_general": general,
         "grant_basis": GRANT_BASIS,
         "course_basis": COURSE_BASIS,
-        "is_bureau": viewer.role in ("supervisor", "system_admin"),
+        "is_bureau": viewer.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN),
         "own_agency": viewer.agency_id == file.agency_id,
     }, status=400 if request.method == "POST" else 200)
 
