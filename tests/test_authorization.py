@@ -249,6 +249,9 @@ URL_MATRIX = {
     "evaluation:campaign_detail": ("evaluation_campaign", "any"),
     "evaluation:campaign_inputs": ("evaluation_campaign", "any"),
     "evaluation:campaign_file": ("campaign_file", "read"),
+    # a document of the file's copy: only an evaluator drawn, while the read grant runs (nobody in this
+    # world; tests/evaluation/test_campaign_pages.py serves it to the evaluator and refuses it after)
+    "evaluation:campaign_file_document": ("campaign_file_document", "campaign_grant"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -306,6 +309,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "bureau_register": role in COUNTY_ROLES,
         "bureau_register_read": role == Role.SYSTEM_ADMIN or (role == Role.SUPERVISOR and own),
         "bureau_register_manage": role == Role.SYSTEM_ADMIN,
+        "campaign_grant": False,
         "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
     }[rule]
 
@@ -496,6 +500,10 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name) + f"?key=reports.all&year=2026&agency={objects['agency'].pk}"
     if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
         return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
+    if subject == "campaign_file_document":
+        file = objects["campaign_file"]
+        return reverse(name, kwargs={"campaign_id": file.campaign_id, "file_id": file.pk,
+                                     "document_id": objects["document"].pk})
     if subject == "campaign_file":
         file = objects["campaign_file"]
         return reverse(name, kwargs={"campaign_id": file.campaign_id, "file_id": file.pk})

@@ -4,16 +4,20 @@ file under a logged, time-limited grant, who is refused, and the page's bounded 
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
+from sanxiang.cases.models import IssuedDocument
 from sanxiang.evaluation.campaign_services import campaign_define, campaign_draw_run, campaign_self_check
 from sanxiang.evaluation.models import CampaignAssignment, EvaluationCampaign
+from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang_verify.draw import draw_run
 from tests.evaluation.campaign_support import closed_case_make, county_make, define_kwargs, scores
 from tests.factories import agency_make, user_make
@@ -82,6 +86,24 @@ def test_defined_drawn_and_scored_through_the_pages():
     assert evaluator.post(url, {"action": "score", **scores(88)}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.total == 88
+    # A document of the copy, as issued: served to the evaluator while the grant runs, recorded; then not.
+    case = assignment.file.case
+    uploader = user_make(role=Role.OFFICER, agency=case.agency)
+    pdf = evidence_ingest(actor=uploader, source=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), meta=evidence_metadata_check(
+        actor=uploader, kind="document", original_name="决定书.pdf", case=case))
+    document = IssuedDocument.objects.create(
+        case=case, agency=case.agency, kind="penalty_decision", title="行政处罚决定书", record_kind="penalty_decision",
+        action="decide", issued_on=county.today, pdf=pdf, docx=pdf, filename_stem="行政处罚决定书", issued_by=uploader)
+    document_url = reverse("evaluation:campaign_file_document", args=[campaign.pk, assignment.file_id, document.pk])
+    assert document_url in evaluator.get(url).content.decode()
+    logged = AccessLogEntry.objects.filter(user=assignment.evaluator).count()
+    served = evaluator.get(document_url)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(user=assignment.evaluator).count() == logged + 1
+    CampaignAssignment.objects.filter(pk=assignment.pk).update(grant_expires_at=timezone.now())
+    assert evaluator.get(document_url).status_code == 404
+    assert "案卷副本" not in evaluator.get(url).content.decode()
+    assert _client(county.heads[0]).get(document_url).status_code == 404
 
 
 def test_who_does_not_take_part_gets_nothing():

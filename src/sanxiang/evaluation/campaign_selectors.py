@@ -148,6 +148,18 @@ def grant_active(assignment: CampaignAssignment | None, at: dt.datetime) -> bool
     return assignment is not None and assignment.grant_starts_at <= at < assignment.grant_expires_at
 
 
+def copy_readable(*, viewer: User, campaign: EvaluationCampaign, file: CampaignFile,
+                  assignment: CampaignAssignment | None, at: dt.datetime) -> bool:
+    """Who reads the copy of a file drawn: its evaluator while the read grant runs, and the 司法局's
+    supervisors while the file waits for their re-grading (the campaign is their 案卷评查)."""
+    if campaign.state != "drawn" or not file.sampled:
+        return False
+    if grant_active(assignment, at):
+        return True
+    return (file.regrade_required and not file.final_grade and user_defines_evaluation_campaigns(viewer)
+            and viewer.agency_id == campaign.bureau_id)
+
+
 @dataclass(frozen=True)
 class FileCopy:
     """The copy of a file an evaluator reads: the case's particulars and its documents as issued."""
@@ -164,6 +176,11 @@ def file_copy(*, file: CampaignFile) -> FileCopy:
     case = file.case
     documents = list(IssuedDocument.objects.filter(case=case).order_by("issued_on", "pk"))
     return FileCopy(case.number, case.title, file.agency.name, spec_of(case).label, state_label(case), documents)
+
+
+def copy_document(*, file: CampaignFile, document_id: int) -> IssuedDocument | None:
+    return (IssuedDocument.objects.filter(pk=document_id, case_id=file.case_id, pdf__isnull=False)
+            .select_related("pdf__stored_file").first())
 
 
 def campaign_counts(*, files: list[CampaignFile]) -> dict[str, int]:

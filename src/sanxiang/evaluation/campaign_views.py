@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +23,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.evaluation import campaign_selectors as selectors
 from sanxiang.evaluation import campaign_services as services
 from sanxiang.evaluation.models import EvaluationCampaign
+from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.draw import ALGORITHM, COMMITMENT_BASIS
 from sanxiang.procedure.evaluation.campaigns import (
@@ -255,7 +256,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
     # The copy of the file: for an evaluator drawn while the grant runs, and for the 司法局 re-grading;
     # every reading is recorded in the access log (and the ledger) before it is shown.
     copy = None
-    if may_score or may_regrade:
+    if selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=now):
         access_record(
             actor=viewer, action=AccessAction.VIEW, object_kind="evaluation.campaign_file", object_id=file.pk,
             object_label=f"案卷评查副本 {file.case_number}", agency_id=file.agency_id, ip_address=client_ip(request),
@@ -281,3 +282,34 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
     }, status=400 if request.method == "POST" else 200)
 
 
+
+
+@login_required
+@require_safe
+def campaign_file_document(request: HttpRequest, campaign_id: int, file_id: int, document_id: int) -> FileResponse:
+    """A document of the copy of a file (its PDF as issued), to who reads the copy now; recorded
+    before it is sent. Anyone else: not found."""
+    viewer = request.user
+    campaign = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
+    file = selectors.file_get(viewer=viewer, campaign=campaign, file_id=file_id)
+    assignment = selectors.assignment_of(file=file, viewer=viewer)
+    if not selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment,
+                                   at=timezone.now()):
+        raise Http404("阅卷期限已过或者无权阅读该案卷副本")
+    document = selectors.copy_document(file=file, document_id=document_id)
+    if document is None:
+        raise Http404("没有这份文书")
+    try:
+        blob = blob_store_get().open(document.pdf.stored_file.sha256)
+    except FileNotFoundError as missing:
+        raise Http404("文件缺失，请联系系统管理员运行 sanxiang verify") from missing
+    access_record(
+        actor=viewer, action=AccessAction.DOWNLOAD, object_kind="evaluation.campaign_file", object_id=file.pk,
+        object_label=f"案卷评查副本 {file.case_number} {document.title}", agency_id=file.agency_id,
+        ip_address=client_ip(request), details={"campaign": campaign.pk, "document": document.pk},
+    )
+    response = FileResponse(blob, as_attachment=True, filename=f"{document.filename_stem}.pdf",
+                            content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response

@@ -96,4 +96,6 @@ urlpatterns += [
     path("campaigns/<int:campaign_id>/act/", campaign_views.campaign_act, name="campaign_act"),
     path("campaigns/<int:campaign_id>/draw.json", campaign_views.campaign_inputs, name="campaign_inputs"),
     path("campaigns/<int:campaign_id>/files/<int:file_id>/", campaign_views.campaign_file, name="campaign_file"),
+    path("campaigns/<int:campaign_id>/files/<int:file_id>/documents/<int:document_id>.pdf",
+         campaign_views.campaign_file_document, name="campaign_file_document"),
 ]
