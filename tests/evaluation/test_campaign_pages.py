@@ -42,6 +42,9 @@ def test_the_form_keeps_the_input_and_puts_each_reason_beside_its_field():
     errors = response.context["form"].errors
     assert set(errors) >= {"period_start", "period_end", "sample_percent", "procedures", "evaluators"}
     assert "上半年评查" in response.content.decode()
+    assert "抽取数量和抽取比例须填写其中一项" not in response.content.decode()  # the unread 150 is reported once
+    huge = page.post(reverse("evaluation:campaign_new"), {"title": "评查", "sample_size": str(10**30)})
+    assert huge.status_code == 400 and "sample_size" in huge.context["form"].errors
     # An agency's head is refused the form.
     assert _client(county.heads[0]).get(reverse("evaluation:campaign_new")).status_code == 403
 

@@ -35,6 +35,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     MET,
     RECUSAL_BASIS,
     REGRADE_PARAMETER,
+    SAMPLE_SIZE_MAX,
     STATE_LABELS,
     State,
     procedure_label,
@@ -61,8 +62,9 @@ class CampaignForm(forms.Form):
     procedures = forms.MultipleChoiceField(label="案件种类", required=False, widget=forms.CheckboxSelectMultiple)
     agencies = forms.ModelMultipleChoiceField(label="被评查机关", required=False, queryset=None,
                                               widget=forms.CheckboxSelectMultiple)
-    sample_size = forms.IntegerField(label="抽取数量（份）", required=False, min_value=1,
-                                     error_messages={"invalid": "请填写正整数", "min_value": "抽取数量须为正整数"})
+    sample_size = forms.IntegerField(label="抽取数量（份）", required=False, min_value=1, max_value=SAMPLE_SIZE_MAX,
+                                     error_messages={"invalid": "请填写正整数", "min_value": "抽取数量须为正整数",
+                                                     "max_value": f"抽取数量不超过{SAMPLE_SIZE_MAX}份"})
     sample_percent = forms.IntegerField(label="或抽取比例（%）", required=False, min_value=1, max_value=100,
                                         error_messages={"invalid": "请填写1至100的整数",
                                                         "min_value": "抽取比例须为1至100的整数",
@@ -134,7 +136,10 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             )
         except Refused as refusal:
             # Beside the field each reason names (a field the form could not read keeps its own error).
-            refusal = Refused([v for v in refusal.violations if v.field not in form.errors])
+            # (A sample field the form could not read is not also reported as missing.)
+            unread_sample = {"sample_size", "sample_percent"} & set(form.errors)
+            refusal = Refused([v for v in refusal.violations if v.field not in form.errors
+                               and not (unread_sample and v.code == "campaign.sample")])
             general = form_violations_add(form, refusal)
         else:
             if not form.errors:

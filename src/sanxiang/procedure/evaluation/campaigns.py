@@ -55,6 +55,7 @@ GRANT_DAYS_PARAMETER = "evaluation.campaign.read_grant_days"
 
 EVALUATORS_PER_FILE = 2
 TITLE_MAX = 100
+SAMPLE_SIZE_MAX = 100_000  # an input limit (数据校验): more than any county's files in a period
 SAMPLE_GROUP = "案卷"
 DRAW_CONTEXT_PREFIX = "sanxiang:案卷评查活动"
 
@@ -136,8 +137,8 @@ def definition_violations(
         v.append(Violation("campaign.agencies", "请选择被评查的执法机关", FORM_BASIS, "agencies"))
     if (sample_size is None) == (sample_percent is None):
         v.append(Violation("campaign.sample", "抽取数量和抽取比例须填写其中一项", FORM_BASIS, "sample_size"))
-    if sample_size is not None and sample_size < 1:
-        v.append(Violation("campaign.sample_size", "抽取数量须为正整数", FORM_BASIS, "sample_size"))
+    if sample_size is not None and not 1 <= sample_size <= SAMPLE_SIZE_MAX:
+        v.append(Violation("campaign.sample_size", f"抽取数量须为1至{SAMPLE_SIZE_MAX}的整数", FORM_BASIS, "sample_size"))
     if sample_percent is not None and not 1 <= sample_percent <= 100:
         v.append(Violation("campaign.sample_percent", "抽取比例须为1至100的整数", FORM_BASIS, "sample_percent"))
     v += pool_violations(agency_ids=agency_ids, evaluator_agency_ids=evaluator_agency_ids)
