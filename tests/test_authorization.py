@@ -24,7 +24,7 @@ from sanxiang.evaluation.closing_services import (
     work_report_save,
 )
 from sanxiang.evaluation.document_services import system_document_submit
-from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
+from sanxiang.evaluation.models import AnnualSummary, CampaignFile, EvaluationCampaign, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
@@ -249,6 +249,16 @@ URL_MATRIX = {
     "evaluation:casefile_standards": (None, "any"),
     "evaluation:casefile_standard_new": (None, "supervisor"),
     "evaluation:casefile_score": ("case", "case_read"),
+    # issue 16 item 4: 案卷评查活动 of both agencies (one campaign; each agency's file); the file page is
+    # the bureau's and the file's agency's (an evaluator drawn: tests/evaluation/test_campaign_pages.py)
+    "evaluation:campaign_list": (None, "any"),
+    "evaluation:campaign_new": (None, "supervisor"),
+    "evaluation:campaign_detail": ("evaluation_campaign", "any"),
+    "evaluation:campaign_inputs": ("evaluation_campaign", "any"),
+    "evaluation:campaign_file": ("campaign_file", "read"),
+    # a document of the file's copy: only an evaluator drawn, while the read grant runs (nobody in this
+    # world; tests/evaluation/test_campaign_pages.py serves it to the evaluator and refuses it after)
+    "evaluation:campaign_file_document": ("campaign_file_document", "campaign_grant"),
 }
 PUBLIC_OR_AUTH_FLOW = {"portal:home", "accounts:login", "accounts:totp", "accounts:logout"}
 # The tus protocol endpoints answer 401/404 rather than redirect; tests/evidence/test_evidence_tus.py
@@ -274,6 +284,8 @@ POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
 POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspection:act", "inspection:results_publish"}
 # Item 7's forms: tests/evaluation/test_closing_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
+# Issue 16 item 4: drawing and publishing a campaign (test_campaign_post_only_for_the_bureaus_supervisors).
+POST_ONLY |= {"evaluation:campaign_act"}
 # Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.
 POST_ONLY |= {"supervision:plan_item_new", "supervision:plan_approve", "supervision:plan_publish",
               "supervision:plan_item_matter", "supervision:evaluation_approve", "supervision:evaluation_publish"}
@@ -307,6 +319,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "bureau_register": role in COUNTY_ROLES,
         "bureau_register_read": role == Role.SYSTEM_ADMIN or (role == Role.SUPERVISOR and own),
         "bureau_register_manage": role == Role.SYSTEM_ADMIN,
+        "campaign_grant": False,
         "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
     }[rule]
 
@@ -440,6 +453,19 @@ def world():
     plan_services.evaluation_approve(actor=second, evaluation=evaluation)
     for key in ("own", "other"):
         data[key]["plan"], data[key]["evaluation"] = plan, evaluation
+    # Issue 16 item 4: a campaign of both agencies, drawn (the matrix is about who reaches its pages).
+    campaign = EvaluationCampaign.objects.create(
+        bureau=bureau, title="评查", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31),
+        procedures=["ordinary"], sample_size=2, state="drawn", seed="a" * 64, seed_commitment="b" * 64,
+        population_sha256="c" * 64, population_count=2, sample_count=2, draw_inputs={"seed": "a" * 64},
+        defined_on=dt.date(2026, 4, 1), defined_by=first)
+    campaign.agencies.set([own, other])
+    for key, agency in (("own", own), ("other", other)):
+        data[key]["evaluation_campaign"] = campaign
+        data[key]["campaign_file"] = CampaignFile.objects.create(
+            campaign=campaign, case=data[key]["case"], agency=agency, case_number=data[key]["case"].number,
+            case_procedure="ordinary",
+            closed_on=dt.date(2026, 3, 1), sampled=True, draw_position=1)
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -484,6 +510,13 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         return reverse(name) + f"?key=reports.all&year=2026&agency={objects['agency'].pk}"
     if subject == "evaluation_agency":  # the score page of the agency in the bureau's evaluation
         return reverse(name, kwargs={"evaluation_id": objects["evaluation"].pk, "agency_id": objects["agency"].pk})
+    if subject == "campaign_file_document":
+        file = objects["campaign_file"]
+        return reverse(name, kwargs={"campaign_id": file.campaign_id, "file_id": file.pk,
+                                     "document_id": objects["document"].pk})
+    if subject == "campaign_file":
+        file = objects["campaign_file"]
+        return reverse(name, kwargs={"campaign_id": file.campaign_id, "file_id": file.pk})
     if subject == "case_record":  # a record of the case (its first)
         return reverse(name, kwargs={"case_id": objects["case"].pk, "record_id": 1})
     kwarg = {
@@ -514,6 +547,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "acceptance_check": "check_id",
         "plan": "plan_id",
         "evaluation": "evaluation_id",
+        "evaluation_campaign": "campaign_id",
     }[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
 
@@ -733,3 +767,23 @@ def test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors(client, worl
     else:
         assert changed == (False, False, "draft", False, "approved", "draft"), role
     assert bureau.is_judicial_bureau
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_campaign_post_only_for_the_bureaus_supervisors(client, world, role):
+    """Issue 16 item 4: drawing or publishing the matrix's campaign (drawn, nothing scored) changes
+    nothing for anyone; the bureau's supervisor is refused publication with the files unscored, the
+    others as not of the bureau."""
+    data, users = world
+    campaign = data["own"]["evaluation_campaign"]
+    client.force_login(users[role])
+    responses = [client.post(reverse("evaluation:campaign_act", args=[campaign.pk]), {"action": action})
+                 for action in ("draw", "publish")]
+    campaign.refresh_from_db()
+    assert campaign.state == "drawn" and campaign.published_on is None
+    assert all(r.status_code in (400, 403, 404) for r in responses), role
+    text = responses[1].content.decode()
+    if role == Role.SUPERVISOR:
+        assert "尚未由两名评查人员评分完毕" in text
+    elif responses[1].status_code == 400:
+        assert "只有本县司法局监督人员可以组织案卷评查活动" in text

@@ -318,6 +318,33 @@ class InspectionResultPublished:
     items: tuple[str, ...]
     outcome: str  # the outcome as the public reads it (未发现问题 / 发现问题，责令整改 / …)
     finished_on: dt.date
+# --- 案卷评查活动 (issue 16, item 4) ---------------------------------------------------------------------
+# When a campaign whose results the 司法局 chose to make public publishes them, the evaluation app emits
+# `EvaluationCampaignPublished` with everything the portal shows: the results and the draw's public
+# inputs (seed included), so that anyone repeats the draw with `python -m sanxiang_verify.draw`.
+
+
+@dataclass(frozen=True)
+class PublicCampaignResult:
+    file: str  # the case number (an identifier of the draw's population)
+    agency: str
+    total: str  # the points, as text ("87.5")
+    grade: str  # the band's label: 优秀 / 合格 / 不合格
+
+
+@dataclass(frozen=True)
+class EvaluationCampaignPublished:
+    campaign_id: int
+    bureau_name: str
+    title: str
+    period_start: dt.date
+    period_end: dt.date
+    kinds: tuple[str, ...]
+    agencies: tuple[str, ...]
+    population_count: int
+    seed_commitment: str
+    draw_inputs: dict
+    results: tuple[PublicCampaignResult, ...]  # in drawn order
     published_on: dt.date
     basis: str
 
@@ -327,4 +354,12 @@ def inspection_result_published_subscribe(handler: Callable[[InspectionResultPub
 
 
 def inspection_result_published_emit(event: InspectionResultPublished) -> None:
+    PUBLIC_EVENTS.emit(event)
+
+
+def evaluation_campaign_published_subscribe(handler: Callable[[EvaluationCampaignPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(EvaluationCampaignPublished, handler, atomic=True)
+
+
+def evaluation_campaign_published_emit(event: EvaluationCampaignPublished) -> None:
     PUBLIC_EVENTS.emit(event)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from sanxiang.demo.evaluation import demo_evaluation_training_load
+from sanxiang.demo.evaluation_campaigns import demo_evaluation_campaign_load
 from sanxiang.demo.evaluation_closing import demo_closing_year, demo_evaluation_closing_load
 from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
 from sanxiang.demo.supervision import demo_supervision_load
@@ -37,6 +38,9 @@ def loaded(django_db_setup, django_db_blocker):
         demo_evaluation_training_load(today=TODAY)
         demo_evaluation_reports_load(today=TODAY)
         demo_evaluation_closing_load(today=TODAY)
+        # 案卷评查活动 (issue 16, item 4), as `sanxiang demo` loads it last.
+        drawn = demo_evaluation_campaign_load(today=TODAY)
+        assert demo_evaluation_campaign_load(today=TODAY) == drawn
         report = ledger_verify()  # here, beside the files the load stored (each test has its own folder)
         yield count, again, report
 
@@ -220,3 +224,26 @@ def test_the_closing_year_summaries_one_acceptance_round_and_the_work_report(loa
     # Loading again adds nothing.
     assert demo_evaluation_closing_load(today=TODAY) == len(checks)
     assert AcceptanceRound.objects.count() == 1 and WorkReport.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_completed_evaluation_campaign_with_published_results(loaded):
+    # Issue 16 item 4's demo: drawn from the main agency's closed files with the committed seed (the
+    # public inputs repeat the draw), every file drawn scored by two evaluators of other agencies, one
+    # re-graded by the 司法局, results published (on the portal too) and counted in 案卷评查合格率.
+    from sanxiang.evaluation.models import CampaignAssignment, EvaluationCampaign
+    from sanxiang.publication.models import PublicEvaluationCampaign
+    from sanxiang_verify.draw import draw_run
+
+    campaign = EvaluationCampaign.objects.get()
+    sampled = list(campaign.files.filter(sampled=True).order_by("draw_position"))
+    assert campaign.state == "published" and len(sampled) == campaign.sample_count >= 2
+    assert all(f.final_grade and f.published_on and f.self_total is not None for f in sampled)
+    assert sum(f.regrade_required for f in sampled) == 1
+    repeated = draw_run(campaign.draw_inputs)
+    assert repeated["seed_matches_commitment"] and repeated["groups"][0]["selected"] == [f.case_number for f in sampled]
+    assignments = CampaignAssignment.objects.filter(file__campaign=campaign).select_related("file")
+    assert assignments.count() == 2 * len(sampled)
+    assert all(a.evaluator_agency_id != a.file.agency_id for a in assignments)
+    public = PublicEvaluationCampaign.objects.get(source_id=campaign.pk)
+    assert [r["file"] for r in public.results] == [f.case_number for f in sampled]

@@ -44,6 +44,7 @@ EXPECTED_A = {
     "deadlines_overdue": (2, 4),
     "training_compliance": (1, 3),
     "challenge_correction_rate": (2, 4),
+    "case_file_pass_rate": (0, 0),  # no campaign in this county (tests/evaluation/test_campaigns.py)
 }
 EXPECTED_B = {
     "publication_timely": (1, 1),
@@ -56,6 +57,7 @@ EXPECTED_B = {
     "deadlines_overdue": (0, 1),
     "training_compliance": (1, 1),
     "challenge_correction_rate": (1, 1),
+    "case_file_pass_rate": (0, 0),
 }
 
 

@@ -28,6 +28,7 @@ OBJECT_KIND_LABELS = {
     "registry.matters": _("执法事项"),
     "supervision.complaint": _("投诉举报"),
     "evaluation.system_document": _("制度文件"),
+    "evaluation.campaign_file": _("案卷评查副本"),  # issue 16, item 4
     "supervision.complainant": _("投诉举报人信息"),
     "supervision_filing": _("重大执法决定备案"),  # issue 14, part C
     "supervision_instrument": _("监督文书"),

@@ -48,7 +48,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import case_ids_granted, user_reads_cases_by_grant
 from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline
 from sanxiang.cases.selectors import av_step_cases, deadline_rows_shown
-from sanxiang.evaluation.models import TrainingAttendance
+from sanxiang.evaluation.models import CampaignFile, TrainingAttendance
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.evaluation.indicators import (
     Indicator,
@@ -530,6 +530,32 @@ def _challenge_parts(agency_ids, period, today, viewer) -> list[Part]:
     return [Part(cases, Q(corrected=True), "agency_id", _challenge_row(viewer))]
 
 
+# case_file_pass_rate ------------------------------------------------------------------------------------
+
+
+def _campaign_row(viewer):
+    def row(file: CampaignFile) -> RecordRow:
+        return RecordRow(
+            agency_name=file.agency.name,
+            reference=file.case_number,
+            title=file.campaign.title,
+            dates=(("结案日期", file.closed_on), ("结果公布日期", file.published_on)),
+            note=f"{file.final_total:f}分（{file.final_grade}）",
+            url=reverse("evaluation:campaign_file", args=[file.campaign_id, file.pk]),
+        )
+    return row
+
+
+def _campaign_parts(agency_ids, period, today, viewer) -> list[Part]:
+    files = (
+        CampaignFile.objects.filter(agency_id__in=agency_ids, sampled=True, published_on__isnull=False)
+        .filter(_in(period, today, "published_on"))
+        .select_related("agency", "campaign")
+        .order_by("published_on", "case_number", "pk")
+    )
+    return [Part(files, Q(final_passed=True), "agency_id", _campaign_row(viewer))]
+
+
 SOURCES: dict[str, Source] = {
     "publication_timely": Source(_publication_parts, month_of="due_on"),
     "withdrawal_timely": Source(_withdrawal_parts, month_of="withdrawal_due_on"),
@@ -543,6 +569,7 @@ SOURCES: dict[str, Source] = {
     "deadlines_overdue": Source(_deadline_parts),
     "training_compliance": Source(_training_parts),
     "challenge_correction_rate": Source(_challenge_parts),
+    "case_file_pass_rate": Source(_campaign_parts, month_of="published_on"),
 }
 
 

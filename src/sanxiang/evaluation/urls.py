@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sanxiang.evaluation import (
+    campaign_views,
     casefile_views,
     closing_views,
     dashboard_views,
@@ -93,4 +94,16 @@ urlpatterns += [
     path("casefile/standards/", casefile_views.casefile_standards, name="casefile_standards"),
     path("casefile/standards/new/", casefile_views.casefile_standard_new, name="casefile_standard_new"),
     path("casefile/cases/<int:case_id>/", casefile_views.casefile_score, name="casefile_score"),
+]
+
+# Part: 案卷评查活动 (issue 16, item 4)
+urlpatterns += [
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/act/", campaign_views.campaign_act, name="campaign_act"),
+    path("campaigns/<int:campaign_id>/draw.json", campaign_views.campaign_inputs, name="campaign_inputs"),
+    path("campaigns/<int:campaign_id>/files/<int:file_id>/", campaign_views.campaign_file, name="campaign_file"),
+    path("campaigns/<int:campaign_id>/files/<int:file_id>/documents/<int:document_id>.pdf",
+         campaign_views.campaign_file_document, name="campaign_file_document"),
 ]

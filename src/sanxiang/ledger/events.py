@@ -126,6 +126,13 @@ class EventKind(StrEnum):
     EVALUATION_TARGET_CAMPAIGN_DEFINED = "evaluation.target_campaign_defined"
     EVALUATION_CASEFILE_STANDARD_PUBLISHED = "evaluation.casefile_standard_published"
     EVALUATION_TARGET_SNAPSHOT = "evaluation.target_snapshot"
+    # evaluation: 案卷评查活动 (issue 16, item 4)
+    EVALUATION_CAMPAIGN_DEFINED = "evaluation.campaign_defined"
+    EVALUATION_CAMPAIGN_SELF_CHECKED = "evaluation.campaign_self_checked"
+    EVALUATION_CAMPAIGN_DRAWN = "evaluation.campaign_drawn"
+    EVALUATION_CAMPAIGN_SCORED = "evaluation.campaign_scored"
+    EVALUATION_CAMPAIGN_REGRADED = "evaluation.campaign_regraded"
+    EVALUATION_CAMPAIGN_PUBLISHED = "evaluation.campaign_published"
     # jobs: an administrator gave a failed scheduled run its attempts again
     SCHEDULED_RUN_RETRIED = "jobs.scheduled_run_retried"
     # inspection: carrying out an inspection, its result and what follows (issue 17, part B)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.system_documents")),
     path("", include("sanxiang.portal.supervision_plans")),
     path("", include("sanxiang.portal.inspection_results")),
+    path("", include("sanxiang.portal.evaluation_campaigns")),
 ]

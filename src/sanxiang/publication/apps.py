@@ -69,6 +69,11 @@ class PublicationConfig(AppConfig):
         supervision_plan_published_subscribe(public_supervision_plan_record)
         supervision_evaluation_published_subscribe(public_supervision_evaluation_record)
         supervision_evaluation_results_subscribe(public_supervision_evaluation_results_record)
+        # 案卷评查活动 whose results are public (issue 16, item 4), from the evaluation app's event.
+        from sanxiang.public_events import evaluation_campaign_published_subscribe
+        from sanxiang.publication.evaluation_campaigns import public_evaluation_campaign_record
+
+        evaluation_campaign_published_subscribe(public_evaluation_campaign_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

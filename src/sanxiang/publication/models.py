@@ -564,3 +564,29 @@ class PublicInspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_name} {self.finished_on}"
+class PublicEvaluationCampaign(models.Model):
+    """A 案卷评查活动 whose results the 司法局 made public (issue 16, item 4): its scope, each file drawn
+    with its score and grade, and the draw's public inputs (seed included) from which anyone repeats
+    the draw. Keyed by the campaign's number as a plain integer."""
+
+    source_id = models.BigIntegerField(_("评查活动来源编号"), unique=True)
+    bureau_name = models.CharField(_("组织机关"), max_length=100)
+    title = models.CharField(_("评查活动名称"), max_length=200)
+    period_start = models.DateField(_("结案期间自"))
+    period_end = models.DateField(_("结案期间至"))
+    kinds = models.JSONField(_("案件种类"), default=list)
+    agencies = models.JSONField(_("被评查机关"), default=list)
+    population_count = models.PositiveIntegerField(_("列入范围的案卷数"))
+    seed_commitment = models.CharField(_("随机种子摘要"), max_length=64)
+    draw_inputs = models.JSONField(_("抽取的公开输入"), default=dict)
+    results = models.JSONField(_("评查结果"), default=list)  # [{file, agency, total, grade}]
+    published_on = models.DateField(_("结果公开日期"))
+    basis = models.CharField(_("依据"), max_length=200)
+
+    class Meta:
+        verbose_name = _("公开的案卷评查活动")
+        verbose_name_plural = _("公开的案卷评查活动")
+        ordering = ["-published_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -34,6 +34,7 @@ def evaluation_hub_entries(*, user: User, inbox: Inbox) -> list[HubEntry]:
         ("evaluation:training_list", "培训", "培训场次、学时和执法人员年度学时", True, ()),
         ("evaluation:summary_list", "工作总结", "各单位每年报送司法局的“三项制度”工作总结",
          user.role == Role.SUPERVISOR or user.role in AGENCY_ROLES, ()),
+        ("evaluation:campaign_list", "案卷评查", "评查活动：各机关自查、随机抽取案卷、互查评分和评查结果", True, ()),
         ("evaluation:acceptance", "验收", "司法局对各单位的验收评分、结论和验收结果", user_is_supervisor(user), ()),
         ("evaluation:work_report", "工作报告", "全县“三项制度”工作报告（报旗人民政府），数据可查明细",
          user_is_supervisor(user), ()),

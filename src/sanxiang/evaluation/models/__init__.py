@@ -1,6 +1,11 @@
 """The assessment tables, one module per part (indicators; training; system documents; reports; ...).
 Django finds them all through this package: each part adds its import line here."""
 
+from sanxiang.evaluation.models.campaigns import (  # issue 16, item 4
+    CampaignAssignment,
+    CampaignFile,
+    EvaluationCampaign,
+)
 from sanxiang.evaluation.models.casefile import CaseFileStandardVersion  # issue 16, item 1
 from sanxiang.evaluation.models.closing import (  # issue 15, item 7
     AcceptanceCheck,
@@ -24,7 +29,10 @@ __all__: list[str] = [
     "AcceptanceRound",
     "AnnualSummary",
     "AttendanceSource",
+    "CampaignAssignment",
+    "CampaignFile",
     "CaseFileStandardVersion",
+    "EvaluationCampaign",
     "MonthlyReport",
     "Reminder",
     "ReportStep",

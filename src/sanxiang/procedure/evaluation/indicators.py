@@ -228,18 +228,17 @@ INDICATORS: tuple[Indicator, ...] = (
         higher_is_better=False,
         unit=Unit.COUNT,
     ),
-    # Declared, not yet computed: their records belong to other parts of issue 15.
+    # 案卷评查 (issue 16, item 4): the files drawn in the 司法局's campaigns, counted once the campaign's
+    # results are published (every file then has its final score).
     Indicator(
         code="case_file_pass_rate",
         version=1,
         valid_from=dt.date(2026, 2, 1),
         name="案卷评查合格率",
         numerator="评查结果为合格或者优秀的案卷",
-        denominator="统计期内评查的案卷",
-        period_rule="按评查结果确定日期计入",
+        denominator="统计期内公布评查结果的案卷评查活动中抽中的案卷（两名其他机关评查人员评分的平均分，或者司法局复评的得分）",
+        period_rule="按评查活动公布结果的日期计入",
         hook=regulation_article(18),
-        available=False,
-        pending="案卷评查功能上线后接入",
     ),
     Indicator(
         code="training_compliance",

@@ -40,6 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from sanxiang.demo.county import demo_county_load
         from sanxiang.demo.evaluation import demo_evaluation_training_load
+        from sanxiang.demo.evaluation_campaigns import demo_evaluation_campaign_load
         from sanxiang.demo.evaluation_closing import demo_evaluation_closing_load
         from sanxiang.demo.evaluation_reports import demo_evaluation_reports_load
         from sanxiang.demo.supervision import demo_supervision_load
@@ -56,6 +57,8 @@ class Command(BaseCommand):
         demo_evaluation_reports_load()
         # 总结验收 (issue 15, item 7): the summaries, one acceptance round and the work report.
         demo_evaluation_closing_load()
+        # 案卷评查活动 (issue 16, item 4): one campaign, drawn, scored and published.
+        demo_evaluation_campaign_load()
         # The Word copies of the demo's documents, which follow their steps (procedure.document_timing).
         jobs_run_due(limit=1_000_000)
         with transaction.atomic():

@@ -1,0 +1,195 @@
+"""Reads of 案卷评查活动 (issue 16, item 4): who sees which campaign, the files in a campaign's scope,
+the evaluators a 司法局 may name, a campaign with its files and evaluators, and the copy of a file an
+evaluator reads under the campaign's read grant."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sanxiang.accounts.models import Role, User
+from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.cases.selectors import spec_of, state_label
+from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
+from sanxiang.ledger.events import EventKind
+from sanxiang.ledger.models import Entry
+from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, file_standard
+from sanxiang.procedure.evaluation.casefile_standard import Standard
+from sanxiang.registry.models import Agency, AgencyStatus
+
+EVALUATOR_ROLES = (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD)
+SELF_CHECK_ROLES = (Role.REVIEWER, Role.AGENCY_HEAD)
+
+
+def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
+    """The 案卷评查 standard a file is scored on: its kind's, in force on the day it was closed, in the
+    campaign's county (the platform's default until the 司法局's published versions are read here)."""
+    return file_standard(file.case_procedure, on=file.closed_on, region=region)
+
+
+def user_defines_evaluation_campaigns(user: User) -> bool:
+    """The supervisors of a 司法局 run their county's campaigns."""
+    return (user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
+            and user.agency.is_judicial_bureau)
+
+
+def campaigns_visible(*, viewer: User) -> QuerySet[EvaluationCampaign]:
+    """Supervisors: their county's campaigns; system administrators: all; an agency's user: the
+    campaigns that evaluate their agency or name them as an evaluator."""
+    rows = EvaluationCampaign.objects.select_related("bureau")
+    if not viewer.is_authenticated:
+        return rows.none()
+    if viewer.role == Role.SYSTEM_ADMIN:
+        return rows
+    if viewer.role == Role.SUPERVISOR:
+        if viewer.agency_id is None:
+            return rows.none()
+        return rows.filter(bureau__region_code=viewer.agency.region_code)
+    if viewer.agency_id is None:
+        return rows.none()
+    return rows.filter(Q(agencies=viewer.agency_id) | Q(evaluators=viewer.pk)).distinct()
+
+
+def campaign_get(*, viewer: User, campaign_id: int) -> EvaluationCampaign:
+    campaign = campaigns_visible(viewer=viewer).filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def county_agencies(*, bureau: Agency) -> QuerySet[Agency]:
+    """The enforcement agencies of the bureau's county (not the bureau itself)."""
+    return Agency.objects.filter(region_code=bureau.region_code, is_judicial_bureau=False,
+                                 status=AgencyStatus.ACTIVE).order_by("name", "pk")
+
+
+def evaluator_candidates(*, bureau: Agency) -> QuerySet[User]:
+    """The users of the county's agencies who may be named evaluators (互查): officers, legal
+    reviewers and heads."""
+    return (User.objects.filter(agency__in=county_agencies(bureau=bureau), role__in=EVALUATOR_ROLES, is_active=True)
+            .select_related("agency").order_by("agency__name", "username"))
+
+
+@dataclass(frozen=True)
+class ScopeFile:
+    case_id: int
+    agency_id: int
+    number: str
+    procedure: str
+    closed_on: dt.date
+
+
+def campaign_scope(*, agency_ids: list[int], procedures: list[str], period_start: dt.date,
+                   period_end: dt.date) -> list[ScopeFile]:
+    """The files a campaign lists: the cases of the agencies and procedures closed in the period. A
+    case is closed in one of its procedure's closed states (`CAMPAIGN_PROCEDURES`); the day it was
+    closed is the day of the last step it took, read from the ledger. Two queries."""
+    in_state = Q(pk__in=[])
+    for key in procedures:
+        in_state |= Q(procedure=key, state__in=CAMPAIGN_PROCEDURES.get(key, ()))
+    cases = list(Case.objects.filter(agency_id__in=agency_ids).filter(in_state)
+                 .values_list("pk", "agency_id", "number", "procedure"))
+    last_steps = dict(
+        Entry.objects.filter(kind=EventKind.STEP_DONE, case_id__in=[c[0] for c in cases])
+        .values("case_id").annotate(last=Max("created_at")).values_list("case_id", "last")
+    )
+    files = []
+    for pk, agency_id, number, procedure in cases:
+        last = last_steps.get(pk)
+        if last is None:
+            continue
+        closed_on = timezone.localtime(last).date()
+        if period_start <= closed_on <= period_end:
+            files.append(ScopeFile(pk, agency_id, number, procedure, closed_on))
+    return sorted(files, key=lambda f: f.number)
+
+
+def campaign_files(*, campaign: EvaluationCampaign) -> list[CampaignFile]:
+    """The campaign's files with their agency and evaluators: three queries whatever their number."""
+    assignments = CampaignAssignment.objects.select_related("evaluator", "evaluator_agency").order_by("position")
+    return list(campaign.files.select_related("agency")
+                .prefetch_related(Prefetch("assignments", queryset=assignments)).order_by("case_number"))
+
+
+def self_checks_missing(*, campaign: EvaluationCampaign) -> dict[str, int]:
+    """Per agency (by name), the listed files not yet self-checked."""
+    missing: dict[str, int] = {}
+    for name in campaign.files.filter(self_total__isnull=True).values_list("agency__name", flat=True):
+        missing[name] = missing.get(name, 0) + 1
+    return missing
+
+
+def user_self_checks(user: User, file: CampaignFile) -> bool:
+    return user.is_authenticated and user.role in SELF_CHECK_ROLES and user.agency_id == file.agency_id
+
+
+def file_get(*, viewer: User, campaign: EvaluationCampaign, file_id: int) -> CampaignFile:
+    """A file of a campaign the viewer sees: the bureau's side every file, an agency's user the files
+    of their agency and those they evaluate."""
+    file = campaign.files.select_related("agency", "case").filter(pk=file_id).first()
+    if file is None:
+        raise Http404
+    if viewer.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN) or viewer.agency_id == file.agency_id:
+        return file
+    if file.assignments.filter(evaluator=viewer).exists():
+        return file
+    raise Http404
+
+
+def assignment_of(*, file: CampaignFile, viewer: User) -> CampaignAssignment | None:
+    return file.assignments.filter(evaluator=viewer).first()
+
+
+def grant_active(assignment: CampaignAssignment | None, at: dt.datetime) -> bool:
+    return assignment is not None and assignment.grant_starts_at <= at < assignment.grant_expires_at
+
+
+def copy_readable(*, viewer: User, campaign: EvaluationCampaign, file: CampaignFile,
+                  assignment: CampaignAssignment | None, at: dt.datetime) -> bool:
+    """Who reads the copy of a file drawn: its evaluator while the read grant runs, and the 司法局's
+    supervisors while the file waits for their re-grading (the campaign is their 案卷评查)."""
+    if campaign.state != "drawn" or not file.sampled:
+        return False
+    if grant_active(assignment, at):
+        return True
+    return (file.regrade_required and not file.final_grade and user_defines_evaluation_campaigns(viewer)
+            and viewer.agency_id == campaign.bureau_id)
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """The copy of a file an evaluator reads: the case's particulars and its documents as issued."""
+
+    number: str
+    title: str
+    agency_name: str
+    procedure_label: str
+    state_label: str
+    documents: list[IssuedDocument]
+
+
+def file_copy(*, file: CampaignFile) -> FileCopy:
+    case = file.case
+    documents = list(IssuedDocument.objects.filter(case=case).order_by("issued_on", "pk"))
+    return FileCopy(case.number, case.title, file.agency.name, spec_of(case).label, state_label(case), documents)
+
+
+def copy_document(*, file: CampaignFile, document_id: int) -> IssuedDocument | None:
+    return (IssuedDocument.objects.filter(pk=document_id, case_id=file.case_id, pdf__isnull=False)
+            .select_related("pdf__stored_file").first())
+
+
+def campaign_counts(*, files: list[CampaignFile]) -> dict[str, int]:
+    sampled = [f for f in files if f.sampled]
+    return {
+        "listed": len(files),
+        "self_checked": sum(1 for f in files if f.self_total is not None),
+        "sampled": len(sampled),
+        "final": sum(1 for f in sampled if f.final_grade),
+        "passed": sum(1 for f in sampled if f.final_passed),
+        "regrade": sum(1 for f in sampled if f.regrade_required and not f.final_grade),
+    }
