@@ -427,7 +427,9 @@ def _case_family_locked(case: Case) -> tuple[Case, dict[int, Case]]:
     }
     if case.pk not in rows:
         raise Case.DoesNotExist(f"case {case.pk}")
-    return rows[case.pk], rows
+    locked = rows[case.pk]
+    selectors.case_children_cache(locked, [row for row in rows.values() if row.parent_id == locked.pk])
+    return locked, rows
 
 
 def _case_family_lock(case: Case) -> Case:
@@ -462,13 +464,15 @@ def case_action_perform(
     on = context.today
 
     snapshot = selectors.case_snapshot_build(case)
-    officer = actor.officer.snapshot() if actor.officer_id else None
+    # The actor's certificates as the snapshot read them when the actor is one of the case's officers.
+    acting = selectors.case_officer_loaded(case, actor.officer_id) or (actor.officer if actor.officer_id else None)
+    officer = acting.snapshot() if acting is not None else None
     reviewers, reviewers_first_time, loads = _reviewer_pool(case) if "reviewers" in step.needs else ((), frozenset(), {})
     draft = Draft(
         snapshot=snapshot,
         details=copy.deepcopy(case.details),
         context=context,
-        actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
+        actor_name=actor.display_name or (acting.name if acting is not None else actor.get_username()),
         actor_officer=officer,
         actor_role=actor.role,
         reviewer_first_time="reviewer_first_time" in step.needs
@@ -559,7 +563,7 @@ def case_action_perform(
             stored = draft.details.setdefault("step_values", [])
             stored.append({"id": len(stored) + 1, "action": step.name, "label": step.label, "on": on.isoformat(),
                            "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
-                           "documents": [], "corrections": [],
+                           "documents": [d.pk for d in issued], "corrections": [],
                            # Made before the decision: what the decision rests on.
                            "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
         case.details = draft.details
@@ -567,9 +571,6 @@ def case_action_perform(
         if "agency_officers" in step.needs:
             # The officers the step assigned (the step checked each of them, and their number).
             case.officers.set([o.id for o in draft.snapshot.officers])
-        if step.correctable and issued:
-            case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
-            case.save(update_fields=["details"])
         captured = record_evidence_claim(case_id=case.pk, step=step.name, draft_key=evidence_draft, actor=actor)
         entry_append(
             event=events.step_done_event(
