@@ -277,7 +277,9 @@ def case_create(
     if officers:
         case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
-    case_projection_refresh_related(case=case)
+    # The new row is this transaction's (no other sees it, nor can it have children yet) and the
+    # parent's is locked above: the family is known, locked, and the case in hand as saved.
+    case_projection_refresh_related(case=case, family={case.pk: case, **({parent.pk: parent} if parent else {})})
     return case
 
 
