@@ -14,7 +14,9 @@ certificates cover one of its enforcement fields, its own officer and head accou
 告知书 and its 送达回证, each rendered as PDF in the step, stored as evidence and entered in the ledger;
 their Word copies follow the step, procedure.document_timing), then starts the next case. Beside the
 clients a process does what the server's job runner does (`jobs_run_due`: the Word copies), on the
-same cores; the copies it rendered in the window and those still pending at its end are printed. All clients start on the same signal; a transition counts when its
+same cores; the copies it rendered in the window and those still pending at its end are printed, with the CPU time a transition costs in the window (the clients', registrations
+included; their PostgreSQL backends', from /proc; the runner's and its backend's): steadier than
+transitions/s on a shared machine. All clients start on the same signal; a transition counts when its
 transaction has committed within the window. Registering a case (`case_create`) is not a transition
 and is not counted, but its time is inside the window.
 
@@ -70,6 +72,10 @@ def _pgbench(url: str, clients: list[int], seconds: int) -> dict[int, float]:
         return tps
     finally:
         pg_admin(url, 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', name)
+
+
+def _per(seconds: float, transitions: int) -> float:
+    return seconds * 1000 / transitions if transitions else 0.0
 
 
 def main() -> int:
@@ -130,9 +136,17 @@ def main() -> int:
             "p95_ms": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
             "cases": sum(o["cases"] for o in outs),
             "jobs_done": jobs["done"], "jobs_pending": jobs["pending"],
+            # CPU in the window, whatever the load: the clients' (their registrations included), their
+            # PostgreSQL backends', the job runner's and its backend's, each per transition counted.
+            "cpu_ms": _per(sum(o.get("cpu_s", 0.0) for o in outs), transitions),
+            "backend_ms": _per(sum(o.get("backend_cpu_s") or 0.0 for o in outs), transitions),
+            "runner_ms": _per(jobs.get("cpu_s", 0.0) + (jobs.get("backend_cpu_s") or 0.0), transitions),
         }
         print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s; job runner: {jobs['done']} Word copies"
-              f" rendered in the window, {jobs['pending']} pending at its end", flush=True)
+              f" rendered in the window, {jobs['pending']} pending at its end; CPU a transition: clients"
+              f" {results[n]['cpu_ms']:.1f} ms, their PostgreSQL backends {results[n]['backend_ms']:.1f} ms, the job"
+              f" runner and its backend {results[n]['runner_ms']:.1f} ms (load average"
+              f" {os.getloadavg()[0]:.1f})", flush=True)
     tps = _pgbench(args.pg_url, list(results), args.pgbench_seconds)
 
     print(f"\n### Case transitions on PostgreSQL beside pgbench TPC-B (same server, same run, {args.seconds:.0f} s"
@@ -323,14 +337,37 @@ def jobs_run(config: dict) -> None:
         time.sleep(0.01)
     end = time.perf_counter() + config["seconds"]
     done = 0
+    cpu, backend = time.process_time(), _backend_cpu()
     while time.perf_counter() < end:
         run = jobs_run_due(limit=5)
         done += run.done
         if not run.done:
             time.sleep(0.1)
+    cpu, backend = time.process_time() - cpu, _cpu_delta(backend, _backend_cpu())
     pending = Job.objects.filter(state=JobState.PENDING).count()
     jobs_run_due(limit=1_000_000)  # the rest, after the window: the next window starts clean
-    print(json.dumps({"done": done, "pending": pending}))
+    print(json.dumps({"done": done, "pending": pending, "cpu_s": cpu, "backend_cpu_s": backend}))
+
+
+def _backend_cpu() -> float | None:
+    """CPU seconds used so far by the PostgreSQL backend serving this process's connection (the
+    server on this machine, Linux /proc; clock ticks of 10 ms), or None."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
 
 
 def client_run(config: dict) -> None:
@@ -344,6 +381,7 @@ def client_run(config: dict) -> None:
         time.sleep(0.01)
     end = time.perf_counter() + config["seconds"]
     transitions, cases, latencies = 0, 0, []
+    cpu, backend = time.process_time(), _backend_cpu()
     while time.perf_counter() < end:
         cases += 1
         for _action, seconds in run(cases):
@@ -351,7 +389,9 @@ def client_run(config: dict) -> None:
                 break
             transitions += 1
             latencies.append(seconds * 1000)
-    print(json.dumps({"transitions": transitions, "cases": cases, "latencies_ms": latencies}))
+    cpu, backend = time.process_time() - cpu, _cpu_delta(backend, _backend_cpu())
+    print(json.dumps({"transitions": transitions, "cases": cases, "latencies_ms": latencies, "cpu_s": cpu,
+                      "backend_cpu_s": backend}))
 
 
 AREAS = (

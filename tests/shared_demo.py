@@ -69,6 +69,7 @@ def _load_watched(watch: LoadWatch) -> Iterator[None]:
     from unittest import mock
 
     from sanxiang.cases import projection
+    from sanxiang.cases.models import Case
     from sanxiang.cases.selectors import case_snapshot_build
 
     patches = []
@@ -85,7 +86,9 @@ def _load_watched(watch: LoadWatch) -> Iterator[None]:
     def checked(case, *, on, calendar, snapshot=None):
         if snapshot is not None:
             watch.snapshots.append(case.procedure)
-            if snapshot != case_snapshot_build(case):
+            # Built from the row as stored (the refresh takes the step's case as saved, not read again).
+            fresh = Case.objects.get(pk=case.pk)
+            if (case.state, case.facts) != (fresh.state, fresh.facts) or snapshot != case_snapshot_build(fresh):
                 watch.snapshot_differences.append((case.number, case.state))
         return computed(case, on=on, calendar=calendar, snapshot=snapshot)
 

@@ -10,7 +10,17 @@ from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import case_info_build, case_snapshot_build
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.registry.models import Party
-from tests.cases.support import D, inquiry, lead_make, perform, to_investigating, to_notified, world_make
+from tests.cases.support import (
+    OPEN,
+    OPENED,
+    D,
+    inquiry,
+    lead_make,
+    perform,
+    to_investigating,
+    to_notified,
+    world_make,
+)
 from tests.documents.reading import pdf_text
 from tests.factories import certificate_make
 
@@ -81,3 +91,58 @@ def test_the_snapshot_takes_the_party_birth_date_from_the_case_texts():
     case.details = {**case.details, "texts": {**case.details.get("texts", {}), "party": {"birth_date": "2013-06-01"}}}
     case.save(update_fields=["details"])
     assert case_snapshot_build(Case.objects.get(pk=case.pk)).party.birth_date == D(2013, 6, 1)
+
+
+
+def _statements(queries) -> list[str]:
+    """The statements of a transaction, without its own control (BEGIN, COMMIT, savepoints)."""
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    return [q["sql"] for q in queries if not q["sql"].upper().startswith(control)]
+
+
+def test_a_step_without_a_document_takes_a_fixed_set_of_statements():
+    """Issue 12 (faster transitions): the step reads its case's family once, locked, with the agency,
+    party and matter; the projection refresh takes that family and the saved case instead of looking
+    the children up, locking and reading the case again; the actor's certificates are those the
+    snapshot read. 14 statements besides the ledger's, whatever the engine (it was 23)."""
+    w = world_make()
+    case = lead_make(w)
+    case = perform(case, "approve_opening", OPENED, w.head, approval="agree", opinion="同意立案")
+    case = perform(case, "open", OPENED, w.officer, **OPEN)
+    with CaptureQueriesContext(connection) as queries:
+        case = perform(case, "investigate", D(2026, 3, 9), w.officer)
+    # The ledger's statements are its own (tests/ledger; its tree nodes depend on its size, and
+    # on PostgreSQL its batch writes through the driver).
+    statements = [q for q in _statements(queries) if "ledger_" not in q]
+    # The family locked (1); the calendar's version (1); the snapshot: the case's officers and their
+    # certificates (2), the review catalogue (1), evidence records and documents' record kinds (2);
+    # the case saved (1) with its annual acts compared (1); the projection: deadlines and summary
+    # replaced (4), the search grams compared (1).
+    assert len(statements) == 14, "\n".join(q[:120] for q in statements)
+    assert sum(" FROM \"cases_case\"" in q and q.lstrip().upper().startswith("SELECT") for q in statements) == 1
+    assert sum("registry_certificate" in q for q in statements) == 1
+    assert case.state == "investigating"
+
+
+def test_a_case_registered_inside_another_waits_for_a_step_of_its_family():
+    """A step reads its family's children once, under the lock of the case's row: registering a
+    case inside it takes that row's lock first (before the new row is inserted), so that the new
+    child waits for the step to commit instead of being missed by its projection refresh."""
+    from sanxiang.cases.services import case_create
+
+    w = world_make()
+    penalty = lead_make(w)
+    with CaptureQueriesContext(connection) as queries:
+        child = case_create(
+            actor=w.officer, agency=w.agency, title="涉嫌经营超过保质期的食品案", procedure="seal_seizure",
+            officers=[w.zhang, w.li], enforcement_field="市场监管", on=D(2026, 3, 6),
+            options={"measure_kind": "seizure"}, parent=penalty,
+        )
+    statements = _statements(queries)
+    insert = next(i for i, q in enumerate(statements) if q.startswith('INSERT INTO "cases_case"'))
+    parent_reads = [i for i, q in enumerate(statements) if q.startswith("SELECT") and 'FROM "cases_case"' in q
+                    and f'"cases_case"."id" = {penalty.pk}' in q]
+    assert parent_reads and parent_reads[0] < insert, "\n".join(q[:120] for q in statements)
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE" in statements[parent_reads[0]]
+    assert child.parent_id == penalty.pk

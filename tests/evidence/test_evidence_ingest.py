@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sanxiang.evidence import services, storage
 from sanxiang.evidence.models import EvidenceRecord, StoredFile
-from sanxiang.evidence.selectors import case_records
+from sanxiang.evidence.selectors import case_record_steps, case_records
 from sanxiang.evidence.sniffing import DOCX, OFD, XLSX, content_type_sniff
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
@@ -338,3 +340,11 @@ def test_record_checklist_per_case_and_step(ingest, case):
 
     with pytest.raises(AttributeError):
         inspection.step = "other"  # frozen
+
+    # The lean read a case's snapshot takes judges each record as the checklist does (an MP4 filed
+    # as electronic data is no audio-video record), in one query.
+    with CaptureQueriesContext(connection) as queries:
+        steps = case_record_steps(case_id=case.pk)
+    assert sorted(steps) == sorted((r.step, r.is_audio_video) for r in everything.records)
+    assert sorted(steps) == [("inquiry", False), ("inquiry", False), ("inspection", True)]
+    assert len(queries) == 1

@@ -81,7 +81,8 @@ def document_copy_render(job: Job) -> None:
     if document.docx_id is not None:
         return
     context = facts_load(DocumentContext, job.payload["context"])
-    actor = User.objects.get(pk=job.payload["actor"])
+    # With what the evidence's metadata check reads of the actor.
+    actor = User.objects.select_related("officer", "agency").get(pk=job.payload["actor"])
     if document.pdf_id is None:
         _document_files_render(document=document, context=context, actor=actor, dumped=job.payload["context"])
         return
@@ -118,18 +119,28 @@ def case_document_files_complete(*, case: Case) -> int:
     copy stays with the job, which then renders it alone). One query when there is none."""
     from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 
-    missing = list(IssuedDocument.objects.filter(case=case, pdf__isnull=True).order_by("pk").values_list("pk", flat=True))
+    # Locked as the job locks them, in pk order: a runner rendering one now is waited for, and then
+    # it is there (PostgreSQL reads the row again after the wait: it no longer matches).
+    documents = list(IssuedDocument.objects.select_for_update(of=("self",)).filter(case=case, pdf__isnull=True)
+                     .order_by("pk"))
+    if not documents:
+        return 0
+    jobs: dict[str, Job] = {}
+    for job in Job.objects.filter(key__in=[document_copy_key(d.pk) for d in documents]).order_by("pk"):
+        jobs.setdefault(job.key, job)
+    actors: dict[int, User] = {}
     rendered = 0
-    for document_id in missing:
-        # Locked as the job locks it: a runner rendering it now is waited for, and then it is there.
-        document = IssuedDocument.objects.select_for_update(of=("self",)).get(pk=document_id)
+    for document in documents:
         if document.pdf_id is not None:
             continue
-        job = Job.objects.filter(key=document_copy_key(document_id)).first()
+        job = jobs.get(document_copy_key(document.pk))
         if job is None:
-            raise LookupError(f"document {document_id} has no PDF and no job to render it")
+            raise LookupError(f"document {document.pk} has no PDF and no job to render it")
         dumped = job.payload["context"]
-        actor = User.objects.get(pk=job.payload["actor"])
+        if job.payload["actor"] not in actors:
+            # With what the evidence's metadata check reads of the actor.
+            actors[job.payload["actor"]] = User.objects.select_related("officer", "agency").get(pk=job.payload["actor"])
+        actor = actors[job.payload["actor"]]
         content = document_render(kind=document.kind, context=facts_load(DocumentContext, dumped), docx=False).pdf
         meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{document.filename_stem}.pdf",
                                        step=f"document:{document.kind}")

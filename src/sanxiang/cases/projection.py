@@ -205,30 +205,40 @@ def _cases(ids: list[int]):
 
 
 def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = None, snapshots=None,
-                            calendar: WorkingDayCalendar | None = None) -> int:
+                            calendar: WorkingDayCalendar | None = None, cases: dict[int, Case] | None = None,
+                            locked: bool = False) -> int:
     """Recompute and store the projection of these cases (deadline rows and `roles_next`) in the
     caller's transaction (or one of its own); returns the number of deadline rows written.
-    `snapshots` (by case id) are snapshots of the cases as saved, which the caller already has. A case
-    whose deadlines cannot be computed gets a marker row instead (and, on an error, is marked
-    stale): the refresh never refuses the change that asked for it."""
+    `snapshots` (by case id) are snapshots of the cases as saved, which the caller already has;
+    `cases` (by case id) the rows as saved, with their agency, party and matter, which are then
+    not read again; `locked`: the caller holds the lock of every one of these rows
+    (`services._case_family_locked`), which is then not taken again. A case whose deadlines cannot
+    be computed gets a marker row instead (and, on an error, is marked stale): the refresh never
+    refuses the change that asked for it."""
     ids = sorted({int(i) for i in case_ids if i is not None})
     if not ids:
         return 0
     on = on or timezone.localdate()
     calendar = calendar or working_day_calendar_current()
+    given = cases or {}
     written = 0
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's transaction, which is what it would do anyway.
+    with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
-            # Two transactions refreshing the same case (a step on a penalty case and one on its
-            # execution, a calendar year) queue here instead of one failing on the rows the other
-            # inserted, and each recomputes from what the other committed. Always in pk order, as
-            # `case_action_perform` locks a case's family, so that the waits cannot form a cycle.
-            list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+            if not locked:
+                # Two transactions refreshing the same case (a step on a penalty case and one on its
+                # execution, a calendar year) queue here instead of one failing on the rows the other
+                # inserted, and each recomputes from what the other committed. Always in pk order, as
+                # `case_action_perform` locks a case's family, so that the waits cannot form a cycle.
+                list(Case.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+            missing = [pk for pk in chunk if pk not in given]
+            read = {case.pk: case for case in _cases(missing)} if missing else {}
+            cases_chunk = [given.get(pk) or read.get(pk) for pk in chunk]
+            cases_chunk = [case for case in cases_chunk if case is not None]
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
-            cases = list(_cases(chunk))
-            for case in cases:
+            for case in cases_chunk:
                 computed = case_phases_computed(case, on=on, calendar=calendar, snapshot=(snapshots or {}).get(case.pk))
                 rows += case_rows(case.pk, computed)
                 summaries.append(CaseProjection(case_id=case.pk, roles_next=_case_roles(case),
@@ -237,9 +247,9 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             CaseDeadline.objects.bulk_create(rows, batch_size=CHUNK)
             CaseProjection.objects.filter(case_id__in=chunk).delete()
             CaseProjection.objects.bulk_create(summaries, batch_size=CHUNK)
-            case_challenges_store(cases=cases)
+            case_challenges_store(cases=cases_chunk)
             # The case list's search grams (number, title, party's name) follow the same writes.
-            case_search_refresh(case_ids=chunk)
+            case_search_refresh(case_ids=chunk, cases={case.pk: case for case in cases_chunk})
             written += len(rows)
     return written
 
@@ -274,13 +284,21 @@ def case_challenges_store(*, cases: list[Case]) -> int:
 
 
 def case_projection_refresh_related(*, case: Case, on: dt.date | None = None, snapshot=None,
-                                    calendar: WorkingDayCalendar | None = None) -> int:
+                                    calendar: WorkingDayCalendar | None = None,
+                                    family: dict[int, Case] | None = None) -> int:
     """Refresh the case, the case it belongs to and the cases that belong to it (their snapshots
     read one another: an execution follows its penalty case's payments). `snapshot` is the case's
-    own as just saved (`case_action_perform` has it: the projection does not build it again)."""
-    ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
+    own as just saved (`case_action_perform` has it: the projection does not build it again).
+    `family`: the family's rows as the caller locked them (`services._case_family_locked`, in this
+    transaction): its members are not looked up nor locked again, and the case itself (`case`, as
+    saved) is not read again; the others are read afresh."""
+    if family is not None:
+        ids = {case.pk, *family}
+    else:
+        ids = {case.pk, case.parent_id, *Case.objects.filter(parent_id=case.pk).values_list("pk", flat=True)}
     return case_projection_refresh(case_ids=ids, on=on, snapshots={case.pk: snapshot} if snapshot is not None else None,
-                                   calendar=calendar)
+                                   calendar=calendar, cases={case.pk: case} if family is not None else None,
+                                   locked=family is not None)
 
 
 # The registry's fields that a case's snapshot reads (`selectors.SNAPSHOT_SOURCES`): an edit of

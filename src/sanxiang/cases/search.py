@@ -38,20 +38,31 @@ def case_search_text(*, number: str, title: str, party_name: str) -> str:
     return grams_text([number, title, party_name])
 
 
-def _expected(ids: list[int]) -> dict[int, str]:
-    rows = Case.objects.filter(pk__in=ids).values_list("pk", "number", "title", "party__name")
-    return {pk: case_search_text(number=number, title=title, party_name=name or "") for pk, number, title, name in rows}
+def _expected(ids: list[int], cases: dict[int, Case] | None = None) -> dict[int, str]:
+    given = {pk: cases[pk] for pk in ids if cases and pk in cases}
+    found = {
+        pk: case_search_text(number=case.number, title=case.title, party_name=case.party.name if case.party_id else "")
+        for pk, case in given.items()
+    }
+    missing = [pk for pk in ids if pk not in given]
+    if missing:
+        rows = Case.objects.filter(pk__in=missing).values_list("pk", "number", "title", "party__name")
+        found |= {pk: case_search_text(number=number, title=title, party_name=name or "")
+                  for pk, number, title, name in rows}
+    return found
 
 
-def case_search_refresh(*, case_ids: Iterable[int]) -> int:
+def case_search_refresh(*, case_ids: Iterable[int], cases: dict[int, Case] | None = None) -> int:
     """Store the grams of these cases, in the caller's transaction (or one of its own); returns
-    the number of rows written."""
+    the number of rows written. `cases` (by id): rows as saved, with their party, whose texts are
+    then not read again."""
     ids = sorted({int(i) for i in case_ids if i is not None})
     written = 0
-    with transaction.atomic():
+    # No savepoint: a failure here fails the caller's transaction, which is what it would do anyway.
+    with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            expected = _expected(chunk)
+            expected = _expected(chunk, cases)
             stored = dict(CaseSearch.objects.filter(case_id__in=chunk).values_list("case_id", "grams"))
             stale = [pk for pk, grams in expected.items() if stored.get(pk) != grams]
             if not stale:

@@ -222,17 +222,18 @@ def case_records_present(case: Case) -> frozenset[str]:
     """The records of whole-process recording the case has: evidence filed under a record kind
     (or an audio-video recording of a step), the documents issued, and the records that steps
     made themselves (a statement received, a receipt entered)."""
-    from sanxiang.evidence.selectors import case_records
+    from sanxiang.evidence.selectors import case_record_steps
 
     spec = spec_of(case)
     kinds = frozenset(k.name for k in spec.engine.record_kinds)
     records: set[str] = set(case.details.get("records", []))
-    for item in case_records(case_id=case.pk).records:
-        if item.step in kinds:
-            records.add(item.step)
-        if item.step in spec.audio_video_steps and item.is_audio_video:
-            records.add(f"audio_video_{item.step}")
-    records.update(IssuedDocument.objects.filter(case=case).values_list("record_kind", flat=True))
+    for step, is_audio_video in case_record_steps(case_id=case.pk):
+        if step in kinds:
+            records.add(step)
+        if step in spec.audio_video_steps and is_audio_video:
+            records.add(f"audio_video_{step}")
+    # A set: unordered (the model's ordering would join the case's row for nothing).
+    records.update(IssuedDocument.objects.filter(case=case).order_by().values_list("record_kind", flat=True))
     return frozenset(records)
 
 
@@ -259,7 +260,7 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
     # stored facts: the fine, its payments, any 复议 or 诉讼 (what the execution follows). Its
     # officers, records and evidence are not read (nothing of the execution depends on them): one query.
     "enforcement_cases_open": lambda case: tuple(
-        child.number for child in case.children.order_by("pk").only("number", "procedure", "state")
+        child.number for child in case_children(case)
         if (spec := procedures_all().get(child.procedure)) is not None and spec.act_kind == "enforcement"
         and child.state not in spec.final_states
     ),
@@ -270,6 +271,34 @@ SNAPSHOT_SOURCES: dict[str, Callable[[Case], object]] = {
         for parent in [Case.objects.select_related("party").get(pk=case.parent_id)]
     ),
 }
+
+
+def case_children(case: Case) -> list[Case]:
+    """The cases that belong to `case`, by pk: from Django's prefetch cache of `case.children` when
+    it holds them (`case_children_cache`: a step's family lock read them), else one query."""
+    cached = getattr(case, "_prefetched_objects_cache", {}).get("children")
+    if cached is not None:
+        return sorted(cached, key=lambda child: child.pk)
+    return list(case.children.order_by("pk").only("number", "procedure", "state"))
+
+
+def case_children_cache(case: Case, children: list[Case]) -> None:
+    """Keep `children` (every case that belongs to `case`, as read in this transaction under the
+    family's lock) in Django's prefetch cache of `case.children`, as `prefetch_related` would."""
+    queryset = case.children.all()
+    queryset._result_cache = list(children)
+    queryset._prefetch_done = True
+    if not hasattr(case, "_prefetched_objects_cache"):
+        case._prefetched_objects_cache = {}
+    case._prefetched_objects_cache["children"] = queryset
+
+
+def case_officer_loaded(case: Case, officer_id: int | None) -> Officer | None:
+    """The officer with its certificates if it is among the case's officers already loaded
+    (`_case_officers`: the snapshot read them), else None: nothing is read."""
+    if officer_id is None or "officers" not in getattr(case, "_prefetched_objects_cache", {}):
+        return None
+    return next((o for o in case.officers.all() if o.pk == officer_id), None)
 
 
 def _case_officers(case: Case) -> list[Officer]:

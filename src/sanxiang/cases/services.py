@@ -160,6 +160,10 @@ def case_create(
     summary procedure. Without a number, the next case number of the agency is allocated."""
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记案件")
+    if parent is not None:
+        # A step of the parent's family (`_case_family_locked`) holds the parent's row from its start
+        # and reads its children once: the new child waits for that step to commit.
+        list(Case.objects.select_for_update().filter(pk=parent.pk).values_list("pk", flat=True))
     on = on or timezone.localdate()
     entruster = agency.entrusting_agency
     violations = agency_may_open_cases(
@@ -273,7 +277,9 @@ def case_create(
     if officers:
         case.officers.set(officers)
     entry_append(event=events.case_opened_event(case=case), actor=actor)
-    case_projection_refresh_related(case=case)
+    # The new row is this transaction's (no other sees it, nor can it have children yet) and the
+    # parent's is locked above: the family is known, locked, and the case in hand as saved.
+    case_projection_refresh_related(case=case, family={case.pk: case, **({parent.pk: parent} if parent else {})})
     return case
 
 
@@ -401,18 +407,36 @@ def _reviewer_pool(case: Case) -> tuple[tuple, frozenset[int], dict[int, int]]:
     return tuple(r.snapshot() for r in reviewers), first_time, loads
 
 
-def _case_family_lock(case: Case) -> Case:
+def _case_family_locked(case: Case) -> tuple[Case, dict[int, Case]]:
     """Lock the case's family (the case, the case it belongs to, the cases that belong to it: their
     snapshots read one another and the projection refresh rewrites them all) in pk order, the
     order every refresh locks in, so that two changes in one family queue and never deadlock; the
-    case as it now stands. The rows alone: a nullable join cannot be locked on PostgreSQL; the
-    rest is read after. In the caller's transaction."""
-    # The case's parent and its children in one read.
-    family = {case.pk, *(i for row in Case.objects.filter(Q(pk=case.pk) | Q(parent_id=case.pk)).order_by()
-                         .values_list("pk", "parent_id") for i in row)}
-    list(Case.objects.select_for_update().filter(pk__in=[i for i in family if i is not None]).order_by("pk")
-         .values_list("pk", flat=True))
-    return Case.objects.select_for_update().get(pk=case.pk)
+    case as it now stands, and the family's rows by pk (the case's among them). In the caller's
+    transaction.
+
+    One statement: the rows of the case, its parent (`parent` never changes after registration) and
+    its children, locked in pk order (PostgreSQL locks the rows as the sort returns them), with
+    their agency, party and matter (`selectors.CASE_RELATIONS`: read by the snapshot and the
+    documents) joined but not locked (a nullable join cannot be locked on PostgreSQL: `of`).
+    A child registered meanwhile waits: `case_create` locks the parent's row first."""
+    family = Q(pk=case.pk) | Q(parent_id=case.pk)
+    if case.parent_id is not None:
+        family |= Q(pk=case.parent_id)
+    rows = {
+        row.pk: row
+        for row in Case.objects.select_for_update(of=("self",)).select_related(*selectors.CASE_RELATIONS)
+        .filter(family).order_by("pk")
+    }
+    if case.pk not in rows:
+        raise Case.DoesNotExist(f"case {case.pk}")
+    locked = rows[case.pk]
+    selectors.case_children_cache(locked, [row for row in rows.values() if row.parent_id == locked.pk])
+    return locked, rows
+
+
+def _case_family_lock(case: Case) -> Case:
+    """`_case_family_locked`, the case alone."""
+    return _case_family_locked(case)[0]
 
 
 @transaction.atomic
@@ -429,7 +453,7 @@ def case_action_perform(
     officer's phone says the record was written, perhaps offline) is kept in the step's entry
     beside the ledger's own time; `evidence_draft` names the files captured inside a record
     step (photos, video, signatures), which the entry then lists and which are tied to it."""
-    case = _case_family_lock(case)
+    case, family = _case_family_locked(case)
     permission_require(user_can_manage_parties(actor, case.agency_id), "只有本单位执法人员可以办理案件")
     try:
         spec = procedure_spec(case.procedure)
@@ -442,13 +466,15 @@ def case_action_perform(
     on = context.today
 
     snapshot = selectors.case_snapshot_build(case)
-    officer = actor.officer.snapshot() if actor.officer_id else None
+    # The actor's certificates as the snapshot read them when the actor is one of the case's officers.
+    acting = selectors.case_officer_loaded(case, actor.officer_id) or (actor.officer if actor.officer_id else None)
+    officer = acting.snapshot() if acting is not None else None
     reviewers, reviewers_first_time, loads = _reviewer_pool(case) if "reviewers" in step.needs else ((), frozenset(), {})
     draft = Draft(
         snapshot=snapshot,
         details=copy.deepcopy(case.details),
         context=context,
-        actor_name=actor.display_name or (actor.officer.name if actor.officer_id else actor.get_username()),
+        actor_name=actor.display_name or (acting.name if acting is not None else actor.get_username()),
         actor_officer=officer,
         actor_role=actor.role,
         reviewer_first_time="reviewer_first_time" in step.needs
@@ -542,7 +568,7 @@ def case_action_perform(
             stored = draft.details.setdefault("step_values", [])
             stored.append({"id": len(stored) + 1, "action": step.name, "label": step.label, "on": on.isoformat(),
                            "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
-                           "documents": [], "corrections": [],
+                           "documents": [d.pk for d in issued], "corrections": [],
                            # Made before the decision: what the decision rests on.
                            "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
         case.details = draft.details
@@ -550,9 +576,6 @@ def case_action_perform(
         if "agency_officers" in step.needs:
             # The officers the step assigned (the step checked each of them, and their number).
             case.officers.set([o.id for o in draft.snapshot.officers])
-        if step.correctable and issued:
-            case.details["step_values"][-1]["documents"] = [d.pk for d in issued]
-            case.save(update_fields=["details"])
         captured = record_evidence_claim(case_id=case.pk, step=step.name, draft_key=evidence_draft, actor=actor)
         entry_append(
             event=events.step_done_event(
@@ -584,7 +607,7 @@ def case_action_perform(
         # The step's own snapshot is the saved case's; built afresh only when files captured in the
         # record (filed under their own record kinds) were claimed by this step.
         case_projection_refresh_related(case=case, snapshot=None if captured else _as_saved(after, issued),
-                                        calendar=context.calendar)
+                                        calendar=context.calendar, family=family)
     return case
 
 

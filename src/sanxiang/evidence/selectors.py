@@ -129,6 +129,13 @@ class RecordChecklist:
         return frozenset(r.step for r in self.records if r.is_audio_video)
 
 
+def case_record_steps(*, case_id: int) -> list[tuple[str, bool]]:
+    """(step, is audio-video) of each evidence record of the case, as `case_records` judges them,
+    in one lean query (no row objects): what a case's snapshot needs of its records."""
+    rows = EvidenceRecord.objects.filter(case_id=case_id).order_by().values_list("step", "kind", "stored_file__content_type")
+    return [(step, kind in AUDIO_VIDEO_KINDS and is_audio_video_type(content_type)) for step, kind, content_type in rows]
+
+
 def case_records(*, case_id: int, step: str | None = None) -> RecordChecklist:
     """The checklist for the procedure engine. Not scoped to a viewer: the engine decides for
     the case itself. An audio-video record is one filed as audio or video whose content was
