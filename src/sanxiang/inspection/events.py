@@ -84,12 +84,14 @@ def draw_committed_event(*, task) -> LedgerEvent:
 
 
 def draw_inputs_event(*, task, inputs_without_seed: dict, exclusions: list[dict]) -> LedgerEvent:
-    groups = inputs_without_seed["groups"]
+    """The frozen inputs (strata, officer pool, recusals) by digest, the exclusions in clear."""
+    strata = inputs_without_seed["strata"]
     return LedgerEvent(EventKind.INSPECTION_DRAW_INPUTS,
                        {"inputs_sha256": digest(inputs_without_seed),
-                        "groups": [{"name": g["name"], "population_sha256": digest(g["population"]),
-                                    "size": len(g["population"]), "k": g["k"]} for g in groups],
-                       "exclusions": exclusions},
+                        "strata": [{"name": s["name"], "population_sha256": digest(s["population"]),
+                                    "size": len(s["population"]), "k": s["k"]} for s in strata],
+                        "pool_sha256": digest(inputs_without_seed["pool"]), "pool_size": len(inputs_without_seed["pool"]),
+                        "exclusions": exclusions},
                        task.plan.agency_id, subject=f"inspection-draw:{task.pk}")
 
 
