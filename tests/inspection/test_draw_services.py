@@ -138,3 +138,42 @@ def test_published_items_reach_the_public_agency_page():
     assert [i["code"] for i in public.inspections] == ["JC-001"]
     assert public.inspections[0]["method"] == "现场检查"
     assert PublicInspectionNotice.objects.filter(key=f"plan:{world['plan'].pk}", kind="plan").exists()
+
+
+def _pinned_world():
+    """Fixed identifiers (credit codes, certificate numbers) so that the draw's result is pinned."""
+    from sanxiang.inspection import register_services
+    from sanxiang.procedure.inspection.registers import TargetSnapshot
+    from tests.factories import certificate_make, credit_code, officer_make
+
+    world = world_make(targets=0, officers=0)
+    for i in range(9):
+        register_services.target_save(actor=None, agency=world["agency"], snapshot=TargetSnapshot(
+            name=f"定样商户{i}", credit_code=credit_code(prefix="92150626", serial=900 + i),
+            risk_grade=("high", "medium", "low")[i % 3], credit_grade="A"))
+    for i in range(4):
+        officer = officer_make(agency=world["agency"], certificate=False)
+        certificate_make(officer=officer, number=f"15062699{i:06d}")
+    return world
+
+
+PINNED_SEED = "5a" * 32
+
+PINNED_TARGETS = ["090644", "09072Y", "090569"]
+PINNED_OFFICERS = [["15062699000003", "15062699000002"], ["15062699000001", "15062699000002"],
+                   ["15062699000001", "15062699000000"]]
+
+
+def test_same_inputs_same_result_pinned(monkeypatch):
+    """The same register and seed give this very result on SQLite and on PostgreSQL (the
+    populations are sorted in Python, never in the database's collation)."""
+    monkeypatch.setattr(draw_services, "seed_new", lambda: PINNED_SEED)
+    # The context names the agency and the task's number, which differ between runs of the suite.
+    monkeypatch.setattr(draw_services, "_context", lambda task: "双随机抽查任务 定样")
+    world = _pinned_world()
+    task = _task(world)
+    task = draw_services.draw_run(actor=world["head"], task=draw_services.draw_commit(actor=world["head"], task=task))
+    assert [t["target"][-6:] for t in task.result["teams"]] == PINNED_TARGETS
+    assert [t["officers"] for t in task.result["teams"]] == PINNED_OFFICERS
+    assert draw_run(task.public_inputs)["groups"][0]["selected"] == [t["target"] for t in task.result["teams"]][:1]
+

@@ -109,15 +109,15 @@ def targets_import(*, actor: User | None, agency: Agency, file: IO[bytes]) -> Ta
     parsed: list[tuple[int, TargetSnapshot]] = []
     first_row: dict[str, int] = {}
     for number, row in rows:
+        code = credit_code_normalize(cell_text(row.get("credit_code")))
         snapshot = _snapshot(row, report.errors, number)
-        if snapshot is None:
+        if code and code in first_row:
+            report.errors.append(CellError(number, HEADER["credit_code"], f"与第{first_row[code]}行的统一社会信用代码重复"))
             continue
-        if snapshot.credit_code in first_row:
-            report.errors.append(CellError(number, HEADER["credit_code"],
-                                           f"与第{first_row[snapshot.credit_code]}行的统一社会信用代码重复"))
-            continue
-        first_row[snapshot.credit_code] = number
-        parsed.append((number, snapshot))
+        if code:
+            first_row[code] = number
+        if snapshot is not None:
+            parsed.append((number, snapshot))
     if report.errors:
         report.errors.sort(key=lambda e: (e.row, e.column))
         return report
