@@ -28,6 +28,7 @@ from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+from sanxiang.inspection.models import InspectionPlan, RandomInspection
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision import plan_services
@@ -127,6 +128,13 @@ URL_MATRIX = {
     "cases:document_docx": ("document", "case_read"),
     "review:desk": (None, "review_desk"),
     "inspection:home": (None, "any"),
+    "inspection:agency": ("agency", "read"),
+    "inspection:targets": ("agency", "read"),
+    "inspection:targets_template": (None, "any"),
+    "inspection:plan_create": ("agency", "inspection_draft"),
+    "inspection:plan": ("inspection_plan", "read"),
+    "inspection:draw_create": ("inspection_plan", "inspection_draw"),
+    "inspection:draw": ("inspection_draw", "read"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -258,6 +266,9 @@ POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
 # Issue 15, item 9: dismissing a reminder (tests/evaluation/test_reminders.py tries another agency's and
 # another county's) and retrying a failed scheduled run (test_schedule_retry_only_for_system_administrators).
 POST_ONLY |= {"evaluation:reminder_dismiss", "evaluation:schedule_retry"}
+# Issue 17 part A: the forms of the inspection registers, plans and draws post here.
+POST_ONLY |= {"inspection:item_create", "inspection:items_publish", "inspection:expert_create",
+              "inspection:targets_upload", "inspection:relation_create", "inspection:plan_act", "inspection:draw_act"}
 # Issue 15 items 5-6: test_evaluation_post_forms_only_for_their_side below.
 POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "evaluation:training_attendees",
               "evaluation:training_import"}
@@ -299,6 +310,8 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "bureau_register_read": role == Role.SYSTEM_ADMIN or (role == Role.SUPERVISOR and own),
         "bureau_register_manage": role == Role.SYSTEM_ADMIN,
         "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
+        "inspection_draft": role == Role.SYSTEM_ADMIN or (role in AGENCY_ROLES and own),
+        "inspection_draw": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own,
     }[rule]
 
 
@@ -431,6 +444,15 @@ def world():
     plan_services.evaluation_approve(actor=second, evaluation=evaluation)
     for key in ("own", "other"):
         data[key]["plan"], data[key]["evaluation"] = plan, evaluation
+    # Issue 17 part A: each agency's approved inspection plan and a 双随机 task under it.
+    for key, agency in (("own", own), ("other", other)):
+        inspection_plan = InspectionPlan.objects.create(
+            agency=agency, year=2026, title=f"{key}检查计划", scope="辖区", frequency="每年一次",
+            starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), state="approved")
+        data[key]["inspection_plan"] = inspection_plan
+        data[key]["inspection_draw"] = RandomInspection.objects.create(
+            plan=inspection_plan, title=f"{key}抽查任务", period_from=dt.date(2026, 3, 1),
+            period_to=dt.date(2026, 3, 31), draw_on=dt.date(2026, 3, 1))
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -504,6 +526,8 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "annual_summary": "summary_id",
         "acceptance_check": "check_id",
         "plan": "plan_id",
+        "inspection_plan": "plan_id",
+        "inspection_draw": "draw_id",
         "evaluation": "evaluation_id",
     }[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})
