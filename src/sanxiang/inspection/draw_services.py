@@ -56,6 +56,11 @@ from sanxiang.public_events import (
 from sanxiang.registry.models import Officer
 
 DRAW_REFUSED = "只有本机关负责人或者单位管理员可以组织双随机抽取"
+POOL_REASONS = {
+    "officer.inactive": "不在岗",
+    "officer.staffing_type": "人员身份不能从事行政执法",
+    "officer.no_valid_certificate": "抽取日没有检查事项所属领域的有效执法证",
+}
 # Inspections outside the yearly cap (part B counts them, but they do not use it up).
 OUTSIDE_CAP = (InspectionSource.COMPLAINT, InspectionSource.REFERRAL, InspectionSource.REQUESTED)
 
@@ -147,7 +152,9 @@ def draw_candidates(
         key = valid[0] if valid else max(snapshot.certificates, key=lambda c: c.valid_to).number
         problems = officer_pool_problems(snapshot, on=task.draw_on, fields=fields, region=agency.region_code,
                                          parameters=parameters)
-        officer_candidates.append(OfficerCandidate(key=key, problems=tuple(p.message for p in problems),
+        # Published with the inputs: the reason by its kind, never the officer's name.
+        reasons = tuple(dict.fromkeys(POOL_REASONS.get(p.code, "不具备检查资格") for p in problems))
+        officer_candidates.append(OfficerCandidate(key=key, problems=reasons,
                                                    recused=frozenset(recused.get(officer.pk, ()))))
         officer_of_key[key] = officer.pk
     return target_candidates, officer_candidates, {t.credit_code: t.pk for t in targets}, officer_of_key

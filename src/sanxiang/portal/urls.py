@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.supervision_notices")),
     path("", include("sanxiang.portal.system_documents")),
     path("", include("sanxiang.portal.supervision_plans")),
+    path("", include("sanxiang.portal.random_inspections")),
 ]
