@@ -77,6 +77,8 @@ def test_plan_not_approved_refuses_the_draw_with_its_basis():
     assert codes == ["inspection.plan.not_approved"]
     basis = parameters_default()["inspection_plans.routine_requires_plan"].reference
     assert refused.value.violations[0].legal_basis == basis and "第十条" in basis
+    # The annual plan is due with the 司法局 by the parameter's day (unverified: end of March).
+    assert world["plan"].filing_due_on == dt.date(TODAY.year, 3, 31)
     # The lawful path: the head approves, then the task can be created.
     plan_services.plan_approve(actor=world["head"], plan=world["plan"])
     world["plan"].refresh_from_db()
@@ -177,3 +179,27 @@ def test_same_inputs_same_result_pinned(monkeypatch):
     assert [t["officers"] for t in task.result["teams"]] == PINNED_OFFICERS
     assert draw_run(task.public_inputs)["groups"][0]["selected"] == [t["target"] for t in task.result["teams"]][:1]
 
+
+
+def test_targets_at_their_yearly_cap_are_excluded_complaints_outside_it():
+    """The cap is part B's parameter (`inspection.yearly_cap`); the draw reads it and excludes the
+    targets that reached it with inspections of this body this year, complaints not counted."""
+    from sanxiang.procedure.inspection.random_draw import YEARLY_CAP_PARAMETER
+    from sanxiang.procedure.parameters import Parameter, ParameterPeriod, ParameterSet
+
+    cap = Parameter(YEARLY_CAP_PARAMETER, "同一检查主体对同一企业年度检查次数上限", "《海南省涉企行政检查条例（试行）》第九条",
+                    True, "times", (ParameterPeriod(dt.date(2025, 1, 1), 1),))
+    parameters = ParameterSet({**{n: parameters_default()[n] for n in parameters_default().names()},
+                               YEARLY_CAP_PARAMETER: cap})
+    world = world_make(targets=4, officers=2)
+    capped, complained = world["targets"][0], world["targets"][1]
+    Inspection.objects.create(agency=world["agency"], target=capped, source="special",
+                              planned_from=dt.date(TODAY.year, 1, 2), planned_to=dt.date(TODAY.year, 1, 2))
+    Inspection.objects.create(agency=world["agency"], target=complained, source="complaint",
+                              planned_from=dt.date(TODAY.year, 1, 2), planned_to=dt.date(TODAY.year, 1, 2))
+    task = draw_services.draw_commit(actor=world["head"], task=_task(world), parameters=parameters)
+    capped_rows = [e for e in task.exclusions if e["kind"] == "yearly_cap"]
+    assert [e["subject"] for e in capped_rows] == [capped.credit_code]
+    assert capped_rows[0]["legal_basis"] == "《海南省涉企行政检查条例（试行）》第九条"
+    populations = [t for s in task.public_inputs["strata"] for t in s["population"]]
+    assert capped.credit_code not in populations and complained.credit_code in populations
