@@ -93,3 +93,24 @@ def test_officer_cannot_approve_nor_draw():
     world["plan"].refresh_from_db()
     assert world["plan"].state == "draft"
     assert officer.get(reverse("inspection:draw_create", args=[world["plan"].pk])).status_code == 403
+
+
+def test_odd_input_gets_a_chinese_answer_never_a_server_error():
+    world = world_make(targets=1, plan_state="draft")
+    head, agency_id = _client(world["head"]), world["agency"].pk
+    response = head.post(reverse("inspection:item_create", args=[agency_id]), {"code": "JC-001", "name": "重复",
+                                                                               "legal_basis": "", "check_kind": "x"})
+    assert response.status_code == 400 and "重复" in response.content.decode()
+    response = head.post(reverse("inspection:item_create", args=[agency_id]), {
+        "code": "JC-001", "name": "重复编码", "legal_basis": "依据", "check_kind": "on_site"})
+    assert response.status_code == 400 and "已在清单中" in response.content.decode()
+    response = head.post(reverse("inspection:targets_upload", args=[agency_id]), {})
+    assert response.status_code == 400
+    response = head.post(reverse("inspection:expert_create", args=[agency_id]), {"name": "", "field": ""})
+    assert response.status_code == 400
+    response = head.post(reverse("inspection:plan_act", args=[world["plan"].pk]), {"action": "nonsense"})
+    assert response.status_code == 302
+    response = head.post(reverse("inspection:relation_create", args=[agency_id]), {"officer": "x", "target": "9" * 30})
+    assert response.status_code == 302
+    assert head.get(reverse("inspection:targets", args=[agency_id]), {"page": "zz", "q": "商贸"}).status_code == 200
+    assert head.get(reverse("inspection:draw", args=[999999])).status_code == 404
