@@ -98,5 +98,5 @@ def draw_inputs_event(*, task, inputs_without_seed: dict, exclusions: list[dict]
 def draw_result_event(*, task) -> LedgerEvent:
     return LedgerEvent(EventKind.INSPECTION_DRAW_RESULT,
                        {"seed": task.seed, "seed_commitment": task.seed_commitment,
-                        "public_inputs_sha256": digest(task.public_inputs), "result": task.result},
+                        "public_inputs_sha256": digest(task.public_inputs), "result": task.result["teams"]},
                        task.plan.agency_id, subject=f"inspection-draw:{task.pk}")
