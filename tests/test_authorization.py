@@ -28,7 +28,7 @@ from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
-from sanxiang.inspection.models import InspectionPlan, RandomInspection
+from sanxiang.inspection.models import InspectionItem, InspectionPlan, RandomInspection
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision import plan_services
@@ -135,6 +135,7 @@ URL_MATRIX = {
     "inspection:plan": ("inspection_plan", "read"),
     "inspection:draw_create": ("inspection_plan", "inspection_draw"),
     "inspection:draw": ("inspection_draw", "read"),
+    "inspection:item_edit": ("inspection_item", "inspection_keep"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -312,6 +313,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
         "inspection_draft": role == Role.SYSTEM_ADMIN or (role in AGENCY_ROLES and own),
         "inspection_draw": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own,
+        "inspection_keep": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
     }[rule]
 
 
@@ -450,6 +452,8 @@ def world():
             agency=agency, year=2026, title=f"{key}检查计划", scope="辖区", frequency="每年一次",
             starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), state="approved")
         data[key]["inspection_plan"] = inspection_plan
+        data[key]["inspection_item"] = InspectionItem.objects.create(
+            agency=agency, code=f"JC-{key}", name=f"{key}抽查事项", legal_basis="依据")
         data[key]["inspection_draw"] = RandomInspection.objects.create(
             plan=inspection_plan, title=f"{key}抽查任务", period_from=dt.date(2026, 3, 1),
             period_to=dt.date(2026, 3, 31), draw_on=dt.date(2026, 3, 1))
@@ -528,6 +532,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "plan": "plan_id",
         "inspection_plan": "plan_id",
         "inspection_draw": "draw_id",
+        "inspection_item": "item_id",
         "evaluation": "evaluation_id",
     }[subject]
     return reverse(name, kwargs={kwarg: objects[subject].pk})

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sanxiang.inspection.models import InspectionPlan, InspectionTarget, RandomInspection
+from sanxiang.ledger.models import Entry
 from sanxiang.publication.models import PublicInspectionNotice
 from sanxiang_verify.draw import draw_run
 from tests.inspection.support import TODAY, world_make
@@ -114,3 +115,25 @@ def test_odd_input_gets_a_chinese_answer_never_a_server_error():
     assert response.status_code == 302
     assert head.get(reverse("inspection:targets", args=[agency_id]), {"page": "zz", "q": "商贸"}).status_code == 200
     assert head.get(reverse("inspection:draw", args=[999999])).status_code == 404
+
+
+def test_an_item_taken_out_of_use_leaves_the_public_list():
+    from sanxiang.publication.models import PublicAgency
+    from sanxiang.publication.registry_sync import public_registry_refresh
+
+    world = world_make(targets=0, plan_state="draft")
+    head, item = _client(world["head"]), world["item"]
+    form = head.get(reverse("inspection:item_edit", args=[item.pk])).content.decode()
+    assert item.legal_basis in form
+    response = head.post(reverse("inspection:item_edit", args=[item.pk]), {
+        "code": item.code, "name": item.name, "legal_basis": item.legal_basis, "check_kind": "on_site"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert not item.is_active
+    public_registry_refresh(actor=None)
+    public = PublicAgency.objects.get(source_id=world["agency"].pk)
+    assert public.inspections == []  # withdrawn at once
+    assert Entry.objects.filter(kind="inspection.items_published", agency_id=world["agency"].pk).count() == 2
+    # Publishing again with no item in use is refused, with the reason.
+    response = head.post(reverse("inspection:items_publish", args=[world["agency"].pk]), follow=True)
+    assert "没有有效事项" in response.content.decode()

@@ -32,6 +32,10 @@ class ItemForm(forms.Form):
     offsite_first = forms.BooleanField(label="先行非现场检查", required=False)
 
 
+class ItemEditForm(ItemForm):
+    is_active = forms.BooleanField(label="有效（取消勾选即停用，并立即从公开的清单中撤下）", required=False)
+
+
 class TargetForm(forms.Form):
     name = forms.CharField(label="市场主体名称", max_length=200)
     credit_code = forms.CharField(label="统一社会信用代码", max_length=40)

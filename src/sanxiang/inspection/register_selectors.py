@@ -31,6 +31,14 @@ def agency_for_reader(*, viewer: User, agency_id: int) -> Agency:
     return agency
 
 
+def item_for_reader(*, viewer: User, item_id: int) -> InspectionItem:
+    item = get_object_or_404(InspectionItem.objects.filter(**county_lookup(viewer, "agency")).select_related("agency"),
+                             pk=item_id)
+    if not user_reads_inspection(viewer, item.agency_id):
+        raise PermissionDenied("您不能查看该抽查事项")
+    return item
+
+
 def items_of(*, agency: Agency) -> list[InspectionItem]:
     return list(InspectionItem.objects.filter(agency=agency).order_by("-is_active", "code"))
 

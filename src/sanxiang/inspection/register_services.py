@@ -53,12 +53,17 @@ def item_save(
     if violations:
         raise Refused(violations)
     created = item is None
+    withdrawn = item is not None and item.is_published and not is_active
     item = item or InspectionItem(agency=agency)
     item.code, item.name, item.legal_basis = snapshot.code, snapshot.name, snapshot.legal_basis
     item.check_kind, item.enforcement_field, item.offsite_first = check_kind, snapshot.enforcement_field, offsite_first
     item.is_active = is_active
+    if withdrawn:
+        item.is_published = False
     item.save()
     entry_append(event=events.item_saved_event(item=item, created=created), actor=actor)
+    if withdrawn:  # an item taken out of use leaves the public list at once
+        _items_public_emit(agency_id=agency.pk, actor=actor)
     return item
 
 
@@ -85,12 +90,17 @@ def items_publish(*, actor: User | None, agency: Agency) -> int:
     now = timezone.now()
     active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now)
     active.filter(is_active=False).update(is_published=False)
-    items = items_public(agency_id=agency.pk)
+    return len(_items_public_emit(agency_id=agency.pk, actor=actor))
+
+
+def _items_public_emit(*, agency_id: int, actor: User | None) -> tuple[PublicInspectionItem, ...]:
+    """Record the list now public in the ledger and hand it to the public read model."""
+    items = items_public(agency_id=agency_id)
     entry_append(event=events.items_published_event(
-        agency_id=agency.pk, items=[{"code": i.code, "item": i.item, "basis": i.basis, "method": i.method,
+        agency_id=agency_id, items=[{"code": i.code, "item": i.item, "basis": i.basis, "method": i.method,
                                      "content": i.content} for i in items]), actor=actor)
-    inspection_items_published_emit(InspectionItemsPublished(agency_id=agency.pk, items=items))
-    return len(items)
+    inspection_items_published_emit(InspectionItemsPublished(agency_id=agency_id, items=items))
+    return items
 
 
 def target_violations(snapshot: TargetSnapshot, *, agency: Agency, target: InspectionTarget | None) -> list[Violation]:

@@ -8,6 +8,7 @@ urlpatterns = [
     # Part A: registers, plans, draws.
     path("agency/<int:agency_id>/", views.agency, name="agency"),
     path("agency/<int:agency_id>/items/new/", views.item_create, name="item_create"),
+    path("items/<int:item_id>/", views.item_edit, name="item_edit"),
     path("agency/<int:agency_id>/items/publish/", views.items_publish, name="items_publish"),
     path("agency/<int:agency_id>/experts/new/", views.expert_create, name="expert_create"),
     path("agency/<int:agency_id>/targets/", views.targets, name="targets"),

@@ -77,6 +77,25 @@ def item_create(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 
 @login_required
+def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_for_reader(viewer=request.user, item_id=item_id)
+    permission_require(user_keeps_registers(request.user, item.agency_id), register_services.REGISTER_REFUSED)
+    initial = {name: getattr(item, name) for name in forms.ItemEditForm.base_fields}
+    form = forms.ItemEditForm(request.POST or None, initial=initial)
+    refusal, general = None, []
+    if request.method == "POST" and form.is_valid():
+        try:
+            register_services.item_save(actor=request.user, agency=item.agency, item=item, **form.cleaned_data)
+        except Refused as refused:
+            refusal, general = refused, forms.form_violations_add(form, refused)
+        else:
+            messages.success(request, "抽查事项已修改，重新公开后清单即更新")
+            return redirect("inspection:agency", item.agency_id)
+    return _render_refused(request, "inspection/form.html", {"form": form, "title": "修改抽查事项", "agency": item.agency},
+                           refusal, general)
+
+
+@login_required
 @require_POST
 def items_publish(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = selectors.agency_for_reader(viewer=request.user, agency_id=agency_id)
