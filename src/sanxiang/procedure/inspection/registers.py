@@ -26,6 +26,8 @@ TIERED_BASIS = "《中华人民共和国民营经济促进法》第五十二条�
 
 RISK_GRADES = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 CREDIT_GRADES = {"A": "A类（信用良好）", "B": "B类（信用一般）", "C": "C类（信用较差）", "D": "D类（严重失信）"}
+# The grades in words alone, for pages that must show no Latin letter (the parameters page).
+CREDIT_GRADE_NAMES = {"A": "信用良好", "B": "信用一般", "C": "信用较差", "D": "严重失信"}
 CHECK_KINDS = {"on_site": "现场检查", "documents": "书面检查", "off_site": "非现场检查", "sampling": "抽样检测"}
 
 # The Chinese labels an Excel sheet may carry for the grades, mapped to the stored values.
