@@ -8,6 +8,7 @@ from django import forms
 
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection.models import CheckKind, CreditGrade, InspectionItem, PlanKind, RiskGrade
+from sanxiang.procedure.inspection.registers import CREDIT_GRADE_NAMES
 from sanxiang.procedure.violations import Refused
 
 
@@ -43,7 +44,7 @@ class TargetForm(forms.Form):
     address = forms.CharField(label="住所或经营场所", max_length=200, required=False)
     sector = forms.CharField(label="行业", max_length=60, required=False)
     risk_grade = forms.ChoiceField(label="风险等级", choices=RiskGrade.choices, initial=RiskGrade.MEDIUM)
-    credit_grade = forms.ChoiceField(label="信用等级", choices=CreditGrade.choices, initial=CreditGrade.B)
+    credit_grade = forms.ChoiceField(label="信用等级", choices=list(CREDIT_GRADE_NAMES.items()), initial=CreditGrade.B)
 
 
 class TargetImportForm(forms.Form):

@@ -26,14 +26,15 @@ TIERED_BASIS = "《中华人民共和国民营经济促进法》第五十二条�
 
 RISK_GRADES = {"high": "高风险", "medium": "中风险", "low": "低风险"}
 CREDIT_GRADES = {"A": "A类（信用良好）", "B": "B类（信用一般）", "C": "C类（信用较差）", "D": "D类（严重失信）"}
-# The grades in words alone, for pages that must show no Latin letter (the parameters page).
-CREDIT_GRADE_NAMES = {"A": "信用良好", "B": "信用一般", "C": "信用较差", "D": "严重失信"}
 CHECK_KINDS = {"on_site": "现场检查", "documents": "书面检查", "off_site": "非现场检查", "sampling": "抽样检测"}
 
+# The grades in words alone, for pages that must show no Latin letter (the parameters page).
+CREDIT_GRADE_NAMES = {"A": "信用良好", "B": "信用一般", "C": "信用较差", "D": "严重失信"}
 # The Chinese labels an Excel sheet may carry for the grades, mapped to the stored values.
 RISK_GRADE_LABELS = {**{v: k for k, v in RISK_GRADES.items()}, "高": "high", "中": "medium", "低": "low"}
 CREDIT_GRADE_LABELS = {**{v: k for k, v in CREDIT_GRADES.items()}, **{k: k for k in CREDIT_GRADES},
-                       **{f"{k}类": k for k in CREDIT_GRADES}}
+                       **{f"{k}类": k for k in CREDIT_GRADES},
+                       **{name: k for k, name in CREDIT_GRADE_NAMES.items()}}
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def target_validate(target: TargetSnapshot) -> list[Violation]:
         )
     if target.credit_grade not in CREDIT_GRADES:
         violations.append(
-            Violation("inspection.target.credit", "信用等级应为A、B、C、D类之一", TIERED_BASIS, "credit_grade")
+            Violation("inspection.target.credit", f"信用等级应为{'、'.join(CREDIT_GRADE_NAMES.values())}之一", TIERED_BASIS,
+                      "credit_grade")
         )
     return violations
 
