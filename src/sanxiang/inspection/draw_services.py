@@ -61,8 +61,20 @@ POOL_REASONS = {
     "officer.staffing_type": "人员身份不能从事行政执法",
     "officer.no_valid_certificate": "抽取日没有检查事项所属领域的有效执法证",
 }
-# Inspections outside the yearly cap (part B counts them, but they do not use it up).
-OUTSIDE_CAP = (InspectionSource.COMPLAINT, InspectionSource.REFERRAL, InspectionSource.REQUESTED)
+# Inspections outside the yearly cap (counted, but they do not use it up): part B's parameter
+# `inspection.triggers_outside_cap` when present, else these.
+OUTSIDE_CAP_PARAMETER = "inspection.triggers_outside_cap"
+OUTSIDE_CAP = (InspectionSource.COMPLAINT, InspectionSource.REFERRAL, InspectionSource.FOLLOW_UP,
+               InspectionSource.REQUESTED)
+
+
+def _outside_cap(parameters: ParameterSet, *, on: dt.date, region: str) -> list[str]:
+    if OUTSIDE_CAP_PARAMETER in parameters:
+        try:
+            return [str(source) for source in parameters.value(OUTSIDE_CAP_PARAMETER, on=on, region=region)]
+        except ParameterMissing:
+            pass
+    return [str(source) for source in OUTSIDE_CAP]
 
 
 @transaction.atomic
@@ -127,7 +139,8 @@ def draw_candidates(
     year = task.draw_on.year
     counts = dict(
         Inspection.objects.filter(agency=agency, planned_from__year=year)
-        .exclude(state=InspectionState.CANCELLED).exclude(source__in=OUTSIDE_CAP)
+        .exclude(state=InspectionState.CANCELLED)
+        .exclude(source__in=_outside_cap(parameters, on=task.draw_on, region=agency.region_code))
         .values("target_id").annotate(n=Count("pk")).values_list("target_id", "n")
     )
     target_candidates = [
