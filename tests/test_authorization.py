@@ -28,6 +28,7 @@ from sanxiang.evaluation.models import AnnualSummary, CampaignFile, EvaluationCa
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+from sanxiang.inspection.models import InspectionItem, InspectionPlan, RandomInspection
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision import plan_services
@@ -128,6 +129,14 @@ URL_MATRIX = {
     "review:desk": (None, "review_desk"),
     "inspection:home": (None, "any"),
     "inspection:today": (None, "any"),
+    "inspection:agency": ("agency", "read"),
+    "inspection:targets": ("agency", "read"),
+    "inspection:targets_template": (None, "any"),
+    "inspection:plan_create": ("agency", "inspection_draft"),
+    "inspection:plan": ("inspection_plan", "read"),
+    "inspection:draw_create": ("inspection_plan", "inspection_draw"),
+    "inspection:draw": ("inspection_draw", "read"),
+    "inspection:item_edit": ("inspection_item", "inspection_keep"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -274,6 +283,9 @@ POST_ONLY |= {"supervision:proposal_decide", "supervision:notice_approve"}
 # Issue 15, item 9: dismissing a reminder (tests/evaluation/test_reminders.py tries another agency's and
 # another county's) and retrying a failed scheduled run (test_schedule_retry_only_for_system_administrators).
 POST_ONLY |= {"evaluation:reminder_dismiss", "evaluation:schedule_retry"}
+# Issue 17 part A: the forms of the inspection registers, plans and draws post here.
+POST_ONLY |= {"inspection:item_create", "inspection:items_publish", "inspection:expert_create",
+              "inspection:targets_upload", "inspection:relation_create", "inspection:plan_act", "inspection:draw_act"}
 # Issue 15 items 5-6: test_evaluation_post_forms_only_for_their_side below.
 POST_ONLY |= {"evaluation:document_review", "evaluation:document_resubmit", "evaluation:training_attendees",
               "evaluation:training_import"}
@@ -321,6 +333,9 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "bureau_register_manage": role == Role.SYSTEM_ADMIN,
         "campaign_grant": False,
         "training_organiser": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN, Role.SUPERVISOR),
+        "inspection_draft": role == Role.SYSTEM_ADMIN or (role in AGENCY_ROLES and own),
+        "inspection_draw": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own,
+        "inspection_keep": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
     }[rule]
 
 
@@ -466,6 +481,17 @@ def world():
             campaign=campaign, case=data[key]["case"], agency=agency, case_number=data[key]["case"].number,
             case_procedure="ordinary",
             closed_on=dt.date(2026, 3, 1), sampled=True, draw_position=1)
+    # Issue 17 part A: each agency's approved inspection plan and a 双随机 task under it.
+    for key, agency in (("own", own), ("other", other)):
+        inspection_plan = InspectionPlan.objects.create(
+            agency=agency, year=2026, title=f"{key}检查计划", scope="辖区", frequency="每年一次",
+            starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), state="approved")
+        data[key]["inspection_plan"] = inspection_plan
+        data[key]["inspection_item"] = InspectionItem.objects.create(
+            agency=agency, code=f"JC-{key}", name=f"{key}抽查事项", legal_basis="依据")
+        data[key]["inspection_draw"] = RandomInspection.objects.create(
+            plan=inspection_plan, title=f"{key}抽查任务", period_from=dt.date(2026, 3, 1),
+            period_to=dt.date(2026, 3, 31), draw_on=dt.date(2026, 3, 1))
     users = {role: user_make(role=role, agency=own if role in AGENCY_ROLES else bureau) for role in ALL_ROLES}
     users[Role.SYSTEM_ADMIN].agency = None
     users[Role.SYSTEM_ADMIN].save()
@@ -546,6 +572,9 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "annual_summary": "summary_id",
         "acceptance_check": "check_id",
         "plan": "plan_id",
+        "inspection_plan": "plan_id",
+        "inspection_draw": "draw_id",
+        "inspection_item": "item_id",
         "evaluation": "evaluation_id",
         "evaluation_campaign": "campaign_id",
     }[subject]

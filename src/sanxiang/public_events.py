@@ -363,3 +363,77 @@ def evaluation_campaign_published_subscribe(handler: Callable[[EvaluationCampaig
 
 def evaluation_campaign_published_emit(event: EvaluationCampaignPublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- inspection (issue 17, part A): the 抽查事项清单 and the plan and task notices ------------------
+
+
+@dataclass(frozen=True)
+class PublicInspectionItem:
+    """One line of a published 随机抽查事项清单 (the columns of `PublicAgency.inspections`)."""
+
+    seq: int
+    code: str
+    item: str
+    subject: str
+    basis: str
+    method: str
+    content: str
+
+
+@dataclass(frozen=True)
+class InspectionItemsPublished:
+    agency_id: int
+    items: tuple[PublicInspectionItem, ...]
+
+
+# The published items of an agency, for the registry's refresh of the 事前 page: the inspection app
+# installs it; not installed (or empty for the agency), the page lists the registry's inspection powers.
+inspection_items_provided: Slot[Callable[..., tuple[PublicInspectionItem, ...]]] = Slot(
+    "public: inspection_items_provided"
+)
+
+
+def inspection_items_published_subscribe(handler: Callable[[InspectionItemsPublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(InspectionItemsPublished, handler, atomic=True)
+
+
+def inspection_items_published_emit(event: InspectionItemsPublished) -> None:
+    PUBLIC_EVENTS.emit(event)
+
+
+@dataclass(frozen=True)
+class PublicDrawnTarget:
+    """A target drawn in a 双随机 task, and the certificate numbers of the officers drawn for it."""
+
+    name: str
+    credit_code: str
+    officers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InspectionNoticePublished:
+    """A plan notice (抽查计划公告) or a task notice (任务公告) was published or completed: the task's
+    notice is published with the seed's commitment before the draw, and again with the seed, the
+    public inputs and the result after it (same `key`)."""
+
+    key: str  # "plan:<id>" or "task:<id>"
+    kind: str  # plan | task
+    agency_id: int
+    agency_name: str
+    year: int
+    title: str
+    body: str
+    published_at: dt.datetime
+    seed_commitment: str = ""
+    seed: str = ""
+    public_inputs: str = ""  # the JSON anyone repeats the draw from (python -m sanxiang_verify.draw)
+    drawn: tuple[PublicDrawnTarget, ...] = ()
+
+
+def inspection_notice_published_subscribe(handler: Callable[[InspectionNoticePublished], object]) -> None:
+    PUBLIC_EVENTS.subscribe(InspectionNoticePublished, handler, atomic=True)
+
+
+def inspection_notice_published_emit(event: InspectionNoticePublished) -> None:
+    PUBLIC_EVENTS.emit(event)

@@ -59,7 +59,7 @@ def menu_open(page) -> None:
     assert menu.is_visible()
     page.get_by_text("栏目", exact=True).click()
     links = menu.get_by_role("link")
-    assert links.count() == 9 and all(links.nth(i).is_visible() for i in range(9))
+    assert links.count() == 10 and all(links.nth(i).is_visible() for i in range(10))
     box = menu.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 

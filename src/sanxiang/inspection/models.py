@@ -91,6 +91,13 @@ class InspectionTarget(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def credit_grade_name(self) -> str:
+        """The grade in words alone (pages show no Latin letter)."""
+        from sanxiang.procedure.inspection.registers import CREDIT_GRADE_NAMES
+
+        return CREDIT_GRADE_NAMES.get(self.credit_grade, "")
+
 
 class DeclaredRelation(models.Model):
     """An officer's declared relation to a target (亲属、利害关系 …): the officer is never drawn for

@@ -143,6 +143,18 @@ class EventKind(StrEnum):
     INSPECTION_RESULT_PUBLISHED = "inspection.result_published"
     # evidence filed before a case existed (an inspection's photos) attached to the case it led to
     EVIDENCE_ATTACHED = "evidence.attached_to_case"
+    # inspection, part A (issue 17): registers, plans, the 双随机 draw
+    INSPECTION_ITEM_SAVED = "inspection.item_saved"
+    INSPECTION_ITEMS_PUBLISHED = "inspection.items_published"
+    INSPECTION_TARGET_SAVED = "inspection.target_saved"
+    INSPECTION_TARGETS_IMPORTED = "inspection.targets_imported"
+    INSPECTION_RELATION_DECLARED = "inspection.relation_declared"
+    INSPECTION_EXPERT_SAVED = "inspection.expert_saved"
+    INSPECTION_PLAN_STEP = "inspection.plan_step"
+    INSPECTION_DRAW_CREATED = "inspection.draw_created"
+    INSPECTION_DRAW_COMMITTED = "inspection.draw_committed"
+    INSPECTION_DRAW_INPUTS = "inspection.draw_inputs"
+    INSPECTION_DRAW_RESULT = "inspection.draw_result"
 
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("sanxiang.portal.supervision_plans")),
     path("", include("sanxiang.portal.inspection_results")),
     path("", include("sanxiang.portal.evaluation_campaigns")),
+    path("", include("sanxiang.portal.random_inspections")),
 ]

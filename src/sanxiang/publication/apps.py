@@ -74,6 +74,19 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.evaluation_campaigns import public_evaluation_campaign_record
 
         evaluation_campaign_published_subscribe(public_evaluation_campaign_record)
+        # 双随机一公开 (issue 17): the published items and the plan and task notices, from the
+        # inspection app's events (inspection and publication are independent siblings).
+        from sanxiang.public_events import (
+            inspection_items_published_subscribe,
+            inspection_notice_published_subscribe,
+        )
+        from sanxiang.publication.inspection_notices import (
+            public_inspection_items_record,
+            public_inspection_notice_record,
+        )
+
+        inspection_items_published_subscribe(public_inspection_items_record)
+        inspection_notice_published_subscribe(public_inspection_notice_record)
         # 事后公开: a decision drafts its publication in the decision's own transaction (atomic: the
         # draft exists with the decision or neither does).
         from sanxiang.cases.events import CASE_EVENTS, CaseDecided, CompulsoryDecided

@@ -564,6 +564,8 @@ class PublicInspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_name} {self.finished_on}"
+
+
 class PublicEvaluationCampaign(models.Model):
     """A 案卷评查活动 whose results the 司法局 made public (issue 16, item 4): its scope, each file drawn
     with its score and grade, and the draw's public inputs (seed included) from which anyone repeats
@@ -587,6 +589,34 @@ class PublicEvaluationCampaign(models.Model):
         verbose_name = _("公开的案卷评查活动")
         verbose_name_plural = _("公开的案卷评查活动")
         ordering = ["-published_on", "-source_id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicInspectionNotice(models.Model):
+    """双随机一公开 (issue 17): an agency's 抽查计划公告 or a task's 任务公告 as the public reads it. A
+    task's notice is written with the seed's commitment before the draw and completed with the seed,
+    the public inputs (the JSON anyone repeats the draw from) and the result after it."""
+
+    key = models.CharField(_("来源"), max_length=40, unique=True)  # "plan:<id>" | "task:<id>"
+    kind = models.CharField(_("类别"), max_length=8)  # plan | task
+    agency_source_id = models.BigIntegerField(_("执法主体来源编号"), db_index=True)
+    agency_name = models.CharField(_("执法主体"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True)
+    seed_commitment = models.CharField(_("随机种子摘要"), max_length=64, blank=True)
+    seed = models.CharField(_("随机种子"), max_length=128, blank=True)
+    public_inputs = models.TextField(_("公开抽取输入"), blank=True)
+    drawn = models.JSONField(_("抽取结果"), default=list, blank=True)
+    published_at = models.DateTimeField(_("公布时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("双随机公告")
+        verbose_name_plural = _("双随机公告")
+        ordering = ["-published_at", "-pk"]
 
     def __str__(self) -> str:
         return self.title

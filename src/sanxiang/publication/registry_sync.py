@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
@@ -45,6 +45,7 @@ from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import ORDINARY, SUMMARY
 from sanxiang.procedure.publication import public_text_clean
 from sanxiang.procedure.registry_rules import agency_acts_in_entrusters_name, officer_problems_on
+from sanxiang.public_events import inspection_items_provided
 from sanxiang.publication.models import CertificateState, PublicAgency, PublicCertificate
 from sanxiang.registry.models import (
     Agency,
@@ -217,6 +218,10 @@ def inspections_public(agency: Agency, matters: Iterable[Matter]) -> list[dict]:
     (legal_rules §1.1): {seq 序号, item 检查项目, subject 检查主体, basis 检查依据, method 检查方式,
     content 检查内容, code}. The registry records neither the method nor the content of an
     inspection: those columns are empty rather than invented."""
+    if inspection_items_provided.installed:
+        published = inspection_items_provided(agency_id=agency.pk)
+        if published:  # the agency's own published 抽查事项清单 (the inspection app's)
+            return [asdict(item) for item in published]
     organ = _acting_organ(agency)
     subject = agency.name if organ == agency else f"{agency.name}（受{organ.name}委托）"
     rows = [m for m in matters if m.kind == MatterKind.INSPECTION]

@@ -294,7 +294,8 @@ def conditions_parse(text: str) -> tuple[Condition, ...]:
     return tuple(conditions)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as text: integers without “.0”, dates as ISO, stripped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -309,7 +310,7 @@ def _date(name: str, value: Any, *, required: bool) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         if required:
             raise _Bad(HEADER[name], "必须填写")
@@ -322,7 +323,7 @@ def _date(name: str, value: Any, *, required: bool) -> dt.date | None:
 
 
 def _fen(name: str, value: Any) -> int | None:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     try:
@@ -339,7 +340,7 @@ def _fen(name: str, value: Any) -> int | None:
 
 
 def _decimal(name: str, value: Any) -> Decimal | None:
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None
     try:
@@ -377,10 +378,10 @@ def rows_parse(
     current: _Draft | None = None
     for number, row in rows:
         try:
-            if _text(row.get("matter")) or _text(row.get("version")):
+            if cell_text(row.get("matter")) or cell_text(row.get("version")):
                 key = (
-                    _text(_need("matter", _text(row.get("matter")))),
-                    _text(_need("version", _text(row.get("version")))),
+                    cell_text(_need("matter", cell_text(row.get("matter")))),
+                    cell_text(_need("version", cell_text(row.get("version")))),
                 )
                 if key in drafts:
                     current = drafts[key]
@@ -389,12 +390,12 @@ def rows_parse(
                     values = {
                         "effective_from": _date("effective_from", row.get("effective_from"), required=True),
                         "effective_to": _date("effective_to", row.get("effective_to"), required=False),
-                        "source": _text(_need("source", _text(row.get("source")))),
+                        "source": cell_text(_need("source", cell_text(row.get("source")))),
                     }
                     current = drafts[key] = _Draft(number, values)
             if current is None:
                 raise _Bad(HEADER["matter"], "第一行数据必须填写事项编码和版本")
-            code = _text(_need("code", _text(row.get("code"))))
+            code = cell_text(_need("code", cell_text(row.get("code"))))
             entry = current.entries.get(code)
             if entry is None:
                 entry = current.entries[code] = {"row": number, "values": None, "tiers": [], "rules": []}
@@ -404,8 +405,8 @@ def rows_parse(
                     errors.append(CellError(number, bad.column, bad.message))
             elif entry["values"] is not None:
                 for name in ENTRY_FIELDS:
-                    given = _text(row.get(name))
-                    if given and given != _text(entry["values"]["raw"].get(name)):
+                    given = cell_text(row.get(name))
+                    if given and given != cell_text(entry["values"]["raw"].get(name)):
                         raise _Bad(
                             HEADER[name], f"与违法行为“{code}”第一行（第{entry['row']}行）填写的不一致"
                         )
@@ -445,8 +446,8 @@ def rows_parse(
 def _entry_values(row: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {"raw": {name: row.get(name) for name in ENTRY_FIELDS}}
     for name in ("violation", "violated", "punished_by"):
-        values[name] = _text(_need(name, _text(row.get(name))))
-    label = _text(_need("model", _text(row.get("model"))))
+        values[name] = cell_text(_need(name, cell_text(row.get(name))))
+    label = cell_text(_need("model", cell_text(row.get("model"))))
     if label not in MODEL_OF_LABEL:
         raise _Bad(HEADER["model"], f"“{label}”不是罚款模式，应为{'、'.join(MODELS.values())}之一")
     model = MODEL_OF_LABEL[label]
@@ -458,7 +459,7 @@ def _entry_values(row: dict[str, Any]) -> dict[str, Any]:
     elif model == "minimum":
         sanction = MinimumOnly(_need("min_yuan", low))
     else:
-        base = _text(_need("base_label", _text(row.get("base_label"))))
+        base = cell_text(_need("base_label", cell_text(row.get("base_label"))))
         sanction = MultipleFine(
             base,
             base,
@@ -476,15 +477,15 @@ def _entry_values(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tier_add(entry: dict, row: dict[str, Any]) -> None:
-    label = _text(_need("level", _text(row.get("level"))))
-    conditions = conditions_parse(_text(row.get("conditions")))
+    label = cell_text(_need("level", cell_text(row.get("level"))))
+    conditions = conditions_parse(cell_text(row.get("conditions")))
     if label in NO_PENALTY_OF_LABEL:
-        months = _text(row.get("lookback_months")) or "12"
+        months = cell_text(row.get("lookback_months")) or "12"
         if not re.fullmatch(r"[0-9]{1,4}", months) or not 0 < int(months) <= LOOKBACK_MAX_MONTHS:
             raise _Bad(HEADER["lookback_months"], f"追溯期限应当填写1至{LOOKBACK_MAX_MONTHS}的整数（月）")
         caps = tuple(c for c in conditions if c.op not in ("true", "false"))
         others = tuple(c for c in conditions if c.op in ("true", "false"))
-        code = _text(row.get("code"))
+        code = cell_text(row.get("code"))
         entry["rules"].append(NoPenaltyRule(NO_PENALTY_OF_LABEL[label], code, int(months), caps, others))
         return
     if label not in LEVEL_OF_LABEL:
@@ -501,7 +502,7 @@ def _tier_add(entry: dict, row: dict[str, Any]) -> None:
     if low_m is not None or high_m is not None:
         multiples = (_need("tier_min_multiple", low_m), _need("tier_max_multiple", high_m))
     entry["tiers"].append(
-        Tier(LEVEL_OF_LABEL[label], conditions, band, multiples, _text(row.get("explanation")))
+        Tier(LEVEL_OF_LABEL[label], conditions, band, multiples, cell_text(row.get("explanation")))
     )
 
 
@@ -521,48 +522,70 @@ def _entry_build(code: str, entry: dict) -> Entry:
 # --- reading the file and importing -----------------------------------------------------------
 
 
-def _file_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+class SheetUnreadable(Exception):
+    """The file as a whole cannot be imported (not a workbook, a header missing, no rows ...)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def xlsx_rows_read(
+    content: bytes, *, columns: Sequence[tuple[str, str]], sheet_title: str, what: str, max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict[str, Any]]]:
+    """The data rows of an import file, each with its row number as Excel shows it: {name: value}
+    by the Chinese headers of `columns` ((name, header) pairs; a trailing * marks nothing). Blank rows
+    are skipped. Raises SheetUnreadable with the reason in Chinese (`what`: what the rows are, for
+    the message). Shared by the imports that report errors by row and column."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:
-        raise _Bad(
+        raise SheetUnreadable(
             "", "无法读取：文件不是有效的 Excel 工作簿（.xlsx）。请下载模板，在模板中填写后再导入"
         ) from error
     try:
-        worksheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else workbook.worksheets[0]
+        worksheet = workbook[sheet_title] if sheet_title in workbook.sheetnames else workbook.worksheets[0]
         worksheet.reset_dimensions()
         rows: list[tuple[int, dict[str, Any]]] = []
         positions: dict[int, str] | None = None
         for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if positions is None:
                 headers = [re.sub(r"\s+", "", str(v)).rstrip("*＊") if v is not None else "" for v in values]
-                of_header = {header: name for name, header in COLUMNS}
-                missing = [header for _, header in COLUMNS if header not in headers]
+                of_header = {header: name for name, header in columns}
+                missing = [header for _, header in columns if header not in headers]
                 if missing:
-                    raise _Bad(
+                    raise SheetUnreadable(
                         "", f"第1行表头缺少列{'、'.join(f'“{h}”' for h in missing)}。请下载模板，不要修改表头"
                     )
                 positions = {i: of_header[h] for i, h in enumerate(headers) if h in of_header}
                 continue
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            if len(rows) >= MAX_ROWS:
-                raise _Bad("", f"文件的数据超过{MAX_ROWS}行的上限")
+            if len(rows) >= max_rows:
+                raise SheetUnreadable("", f"文件的数据超过{max_rows}行的上限")
             rows.append((number, {name: values[i] for i, name in positions.items() if i < len(values)}))
         if positions is None:
-            raise _Bad("", "文件是空的。请下载模板，在模板中填写后再导入")
+            raise SheetUnreadable("", "文件是空的。请下载模板，在模板中填写后再导入")
         if not rows:
-            raise _Bad("", "文件没有数据行：表头下面没有填写任何裁量基准。请在模板中填写后再导入")
+            raise SheetUnreadable("", f"文件没有数据行：表头下面没有填写任何{what}。请在模板中填写后再导入")
         return rows
-    except _Bad:
+    except SheetUnreadable:
         raise
     except Exception as error:
         # A sheet read lazily (read-only mode) can turn out broken only while its rows are read.
-        raise _Bad(
+        raise SheetUnreadable(
             "", "无法读取：文件不是有效的 Excel 工作簿（.xlsx）。请下载模板，在模板中填写后再导入"
         ) from error
     finally:
         workbook.close()
+
+
+def _file_rows(content: bytes) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        return xlsx_rows_read(content, columns=COLUMNS, sheet_title=SHEET_TITLE, what="裁量基准")
+    except SheetUnreadable as unreadable:
+        raise _Bad(unreadable.column, unreadable.message) from unreadable
 
 
 def _field_column(field_name: str | None) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sanxiang.procedure.catalog import audio_video_steps_labelled
+from sanxiang.procedure.inspection.registers import CREDIT_GRADE_NAMES, RISK_GRADES
 from sanxiang.procedure.parameters import Parameter, ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
@@ -70,6 +71,15 @@ def parameter_value_text(parameter: Parameter, value: Any) -> str:
         return "；".join(f"{PARTY_KINDS.get(kind, kind)}{months}个月" for kind, months in value.items())
     if unit == "bands":  # grade bands of 执法质效评议: the lower bound of each, as a share of full marks
         return "；".join(f"{band['label']}：{band['min']}%以上" for band in value)
+    if unit == "percent by risk and credit grade":  # 双随机 sampling ratios (issue 17)
+        return "；".join(
+            f"{RISK_GRADES.get(risk, risk)}：" + "、".join(f"{CREDIT_GRADE_NAMES.get(credit, credit)}{ratio}%"
+                                                         for credit, ratio in by_credit.items())
+            for risk, by_credit in value.items()
+        )
+    if unit == "month-day":
+        month, day = (int(part) for part in str(value).split("-"))
+        return f"每年{month}月{day}日"
     if isinstance(value, list):
         return f"分{len(value)}种情形规定"
     return str(value)

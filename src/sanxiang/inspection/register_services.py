@@ -1,0 +1,183 @@
+"""The registers: 抽查事项清单 (items, published), 检查对象名录 (targets, also by Excel import in
+`register_excel`), declared relations (回避) and the expert pool. Each change appends its ledger
+entry in the same transaction; a refusal writes nothing and reports every reason."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from sanxiang.accounts.models import User
+from sanxiang.accounts.permissions import permission_require
+from sanxiang.inspection import events
+from sanxiang.inspection.models import DeclaredRelation, InspectionExpert, InspectionItem, InspectionTarget
+from sanxiang.inspection.register_permissions import user_keeps_registers
+from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.identifiers import credit_code_normalize
+from sanxiang.procedure.inspection.registers import (
+    CHECK_KINDS,
+    ItemSnapshot,
+    TargetSnapshot,
+    item_validate,
+    target_validate,
+)
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
+from sanxiang.public_events import (
+    InspectionItemsPublished,
+    PublicInspectionItem,
+    inspection_items_published_emit,
+)
+from sanxiang.registry.models import Agency, Officer
+
+REGISTER_REFUSED = "只有本机关负责人、单位管理员或者系统管理员可以维护抽查事项清单和检查对象名录"
+
+
+@transaction.atomic
+def item_save(
+    *, actor: User | None, agency: Agency, code: str, name: str, legal_basis: str, check_kind: str,
+    enforcement_field: str = "", offsite_first: bool = False, is_active: bool = True,
+    item: InspectionItem | None = None,
+) -> InspectionItem:
+    """Create or change one item of the agency's list (not yet public: `items_publish`)."""
+    if actor is not None:
+        permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    snapshot = ItemSnapshot(code.strip(), name.strip(), legal_basis.strip(), check_kind, enforcement_field.strip(),
+                            offsite_first)
+    violations = item_validate(snapshot)
+    clash = InspectionItem.objects.filter(agency=agency, code=snapshot.code)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if snapshot.code and clash.exists():
+        violations.append(Violation("inspection.item.code_taken", f"事项编码“{snapshot.code}”已在清单中", FORM_BASIS,
+                                    "code"))
+    if violations:
+        raise Refused(violations)
+    created = item is None
+    withdrawn = item is not None and item.is_published and not is_active
+    item = item or InspectionItem(agency=agency)
+    item.code, item.name, item.legal_basis = snapshot.code, snapshot.name, snapshot.legal_basis
+    item.check_kind, item.enforcement_field, item.offsite_first = check_kind, snapshot.enforcement_field, offsite_first
+    item.is_active = is_active
+    if withdrawn:
+        item.is_published = False
+    item.save()
+    entry_append(event=events.item_saved_event(item=item, created=created), actor=actor)
+    if withdrawn:  # an item taken out of use leaves the public list at once
+        _items_public_emit(agency_id=agency.pk, actor=actor)
+    return item
+
+
+def items_public(*, agency_id: int) -> tuple[PublicInspectionItem, ...]:
+    """The agency's published list as the public reads it (the 事前 columns of local practice)."""
+    rows = (InspectionItem.objects.filter(agency_id=agency_id, is_published=True, is_active=True)
+            .select_related("agency").order_by("code"))
+    return tuple(
+        PublicInspectionItem(seq=i, code=row.code, item=row.name, subject=row.agency.name, basis=row.legal_basis,
+                             method=CHECK_KINDS.get(row.check_kind, ""),
+                             content="先行非现场检查" if row.offsite_first else "")
+        for i, row in enumerate(rows, start=1)
+    )
+
+
+@transaction.atomic
+def items_publish(*, actor: User | None, agency: Agency) -> int:
+    """Publish the agency's active items (the 事前 随机抽查事项清单); items taken out of use leave it."""
+    if actor is not None:
+        permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    active = InspectionItem.objects.select_for_update().filter(agency=agency)
+    if not active.filter(is_active=True).exists():
+        raise Refused([Violation("inspection.items.empty", "抽查事项清单没有有效事项，无法公开", FORM_BASIS)])
+    now = timezone.now()
+    active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now)
+    active.filter(is_active=False).update(is_published=False)
+    return len(_items_public_emit(agency_id=agency.pk, actor=actor))
+
+
+def _items_public_emit(*, agency_id: int, actor: User | None) -> tuple[PublicInspectionItem, ...]:
+    """Record the list now public in the ledger and hand it to the public read model."""
+    items = items_public(agency_id=agency_id)
+    entry_append(event=events.items_published_event(
+        agency_id=agency_id, items=[{"code": i.code, "item": i.item, "basis": i.basis, "method": i.method,
+                                     "content": i.content} for i in items]), actor=actor)
+    inspection_items_published_emit(InspectionItemsPublished(agency_id=agency_id, items=items))
+    return items
+
+
+def target_violations(snapshot: TargetSnapshot, *, agency: Agency, target: InspectionTarget | None) -> list[Violation]:
+    violations = target_validate(snapshot)
+    code = credit_code_normalize(snapshot.credit_code)
+    clash = InspectionTarget.objects.filter(agency=agency, credit_code=code)
+    if target is not None:
+        clash = clash.exclude(pk=target.pk)
+    if code and clash.exists():
+        violations.append(Violation("inspection.target.code_taken", f"统一社会信用代码{code}已在名录中", FORM_BASIS,
+                                    "credit_code"))
+    return violations
+
+
+def target_apply(target: InspectionTarget, snapshot: TargetSnapshot) -> None:
+    target.name = snapshot.name.strip()
+    target.credit_code = credit_code_normalize(snapshot.credit_code)
+    target.legal_representative = snapshot.legal_representative.strip()
+    target.address = snapshot.address.strip()
+    target.sector = snapshot.sector.strip()
+    target.risk_grade, target.credit_grade = snapshot.risk_grade, snapshot.credit_grade
+
+
+@transaction.atomic
+def target_save(
+    *, actor: User | None, agency: Agency, snapshot: TargetSnapshot, target: InspectionTarget | None = None,
+    is_active: bool = True,
+) -> InspectionTarget:
+    if actor is not None:
+        permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    violations = target_violations(snapshot, agency=agency, target=target)
+    if violations:
+        raise Refused(violations)
+    created = target is None
+    target = target or InspectionTarget(agency=agency)
+    target_apply(target, snapshot)
+    target.is_active = is_active
+    target.save()
+    entry_append(event=events.target_saved_event(target=target, created=created), actor=actor)
+    return target
+
+
+@transaction.atomic
+def relation_declare(*, actor: User | None, officer: Officer, target: InspectionTarget, relation: str) -> DeclaredRelation:
+    """An officer's relation to a target (亲属、利害关系 …): from now on never drawn for it."""
+    if actor is not None:
+        permission_require(user_keeps_registers(actor, target.agency_id), REGISTER_REFUSED)
+    violations = []
+    if not relation.strip():
+        violations.append(Violation("inspection.relation.empty", "请说明与检查对象的关系", FORM_BASIS, "relation"))
+    if officer.agency_id != target.agency_id:
+        violations.append(Violation("inspection.relation.agency", "只能登记本机关执法人员的回避关系", FORM_BASIS, "officer"))
+    if DeclaredRelation.objects.filter(officer=officer, target=target).exists():
+        violations.append(Violation("inspection.relation.exists", "该执法人员与该检查对象的关系已经登记", FORM_BASIS,
+                                    "officer"))
+    if violations:
+        raise Refused(violations)
+    declared = DeclaredRelation.objects.create(officer=officer, target=target, relation=relation.strip(),
+                                               declared_by=actor)
+    entry_append(event=events.relation_declared_event(relation=declared), actor=actor)
+    return declared
+
+
+@transaction.atomic
+def expert_save(*, actor: User | None, agency: Agency, name: str, field: str, employer: str = "",
+                expert: InspectionExpert | None = None, is_active: bool = True) -> InspectionExpert:
+    if actor is not None:
+        permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    violations = []
+    if not name.strip():
+        violations.append(Violation("inspection.expert.name", "请填写专家姓名", FORM_BASIS, "name"))
+    if not field.strip():
+        violations.append(Violation("inspection.expert.field", "请填写专业领域", FORM_BASIS, "field"))
+    if violations:
+        raise Refused(violations)
+    expert = expert or InspectionExpert(agency=agency)
+    expert.name, expert.field, expert.employer, expert.is_active = name.strip(), field.strip(), employer.strip(), is_active
+    expert.save()
+    entry_append(event=events.expert_saved_event(expert=expert), actor=actor)
+    return expert
