@@ -159,3 +159,25 @@ def test_an_uploaded_decision_is_checked_as_text_and_a_scan_is_listed_as_not_rea
     client.force_login(w.officer)
     html = client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").content.decode()
     assert "没有告知申请行政复议、行政诉讼的途径" in html and "文本无法读取" in html
+
+
+def test_closing_allowed_when_an_officer_who_acted_was_replaced_and_his_certificate_revoked_since_art42():
+    """《行政处罚法》第四十二条第一款 asks for qualified officers on the day of each act. 张三 questioned
+    the party on 2026-03-10 with a valid certificate; after the decision he retired: the head replaced him
+    (变更承办人员) and his certificate was 注销. The act stays lawful: the veto item 执法人员具有执法资格
+    must not refuse the closing (a false refusal), and the score page lists 张三 among the officers looked at."""
+    from sanxiang.registry.models import CertificateStatus
+    from tests.cases.support import officer_with_certificate
+
+    w = world_make()
+    case = executed(w)
+    successor = officer_with_certificate(w.agency, "周六")
+    case = perform(Case.objects.get(pk=case.pk), "change_officers", D(2026, 3, 31), w.head,
+                   officer_ids=[w.li.pk, successor.pk], reason="张三退休")
+    Certificate.objects.filter(officer=w.zhang).update(status=CertificateStatus.REVOKED)
+    scored = case_file_score(Case.objects.get(pk=case.pk), on=D(2026, 3, 31))
+    qualified = next(r for t in scored.tiers for r in t.rows if r.item.code == "basic.qualified")
+    assert qualified.state == "met", qualified.result.findings
+    assert any(ref.label.startswith("张三") for ref in qualified.result.records)
+    closed = perform(Case.objects.get(pk=case.pk), "close", D(2026, 3, 31), w.head, **CLOSE)
+    assert closed.state == "closed"

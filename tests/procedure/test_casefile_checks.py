@@ -234,3 +234,37 @@ def test_a_freeze_needs_no_party_signature_but_a_seizure_does_art18_art30():
     freeze = replace(in_force("freeze"), on_spot=unsigned)
     assert measure_results(freeze)["content.records"].lost == 0
     assert not measure_results(freeze)["content.audio_video"].applicable  # 冻结 is not on the list
+
+
+# --- attacker review: the officers of an act as they stood on the act's day (第四十二条第一款) ---------
+
+
+def test_veto_qualified_an_officer_replaced_after_the_act_does_not_fail_the_file_art42():
+    """第四十二条第一款 asks for qualified officers on the day of each act. 李四 questioned the party on
+    03-10 and was replaced later (变更承办人员): the act stays lawful and the file may close. An officer
+    who never held a valid certificate that day still fails it, replaced or not."""
+    from sanxiang.procedure.evaluation.casefile_checks import CaseFileFacts as Facts
+    from tests.procedure.test_penalty_support import LI, ZHAO
+
+    replaced = replace(served(), officers=(ZHANG, ZHAO))  # 李四 (id 2) acted on 03-10, then left the case
+    facts = Facts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=replaced, former_officers=(LI,))
+    result = casefile_results(STANDARD, facts, context(TODAY))["basic.qualified"]
+    assert not result.failed, result.findings
+    assert "李四" in {r.label.split("（")[0] for r in result.records}
+    unqualified = replace(LI, certificates=(certificate(valid_to=D(2026, 3, 1)),))
+    facts = Facts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=replaced, former_officers=(unqualified,))
+    blocked = casefile_results(STANDARD, facts, context(TODAY))["basic.qualified"]
+    assert blocked.failed and blocked.findings[0] == "李四在2026年3月10日的询问时没有有效的执法证"
+
+
+def test_veto_qualified_a_certificate_revoked_after_the_act_does_not_fail_the_file_art42():
+    """A certificate valid on 03-10 and 注销 today (the officer retired after the inquiry): the registry
+    keeps its status without a date, and the act's own guard checked the status when the act was
+    recorded, so a later revocation does not make the act unlawful. Its dates still count: expired
+    before the act fails the file."""
+    revoked = replace(ZHANG, certificates=(certificate(status="revoked"),))
+    case = replace(served(), officers=(revoked, *served().officers[1:]))
+    assert not results(case)["basic.qualified"].failed, results(case)["basic.qualified"].findings
+    expired = replace(ZHANG, certificates=(certificate(status="revoked", valid_to=D(2026, 3, 9)),))
+    case = replace(served(), officers=(expired, *served().officers[1:]))
+    assert failed(case, "basic.qualified").findings[0] == "张三在2026年3月10日的询问时没有有效的执法证"

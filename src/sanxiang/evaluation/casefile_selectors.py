@@ -48,6 +48,7 @@ from sanxiang.procedure.evaluation.casefile_standard import (
 from sanxiang.procedure.evaluation.decision_text import DecisionFacts, decision_text_checks, docx_text
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.violations import Violation
+from sanxiang.registry.models import Officer
 
 PROCEDURE_FILE_KINDS = {
     "ordinary": FileKind.PENALTY_ORDINARY,
@@ -159,7 +160,24 @@ def case_file_facts(case: Case, *, snapshot=None) -> CaseFileFacts:
                                                                                                 document.number)))))
     return CaseFileFacts(case_id=case.pk, case_number=case.number, snapshot=snapshot, documents=documents,
                          evidence=tuple(evidence), decision_texts=tuple(texts),
-                         uploaded_documents=tuple(uploaded_documents), unread_texts=tuple(unread))
+                         uploaded_documents=tuple(uploaded_documents), unread_texts=tuple(unread),
+                         former_officers=_former_officers(case, snapshot))
+
+
+def _former_officers(case: Case, snapshot) -> tuple:
+    """The officers named by an act of the case who are no longer assigned to it (变更承办人员 after
+    the act), with their certificates: two queries, and only when there are any."""
+    named: set[int] = set()
+    for act in getattr(snapshot, "investigative_acts", ()):
+        named.update(act.officer_ids)
+    on_spot = getattr(snapshot, "on_spot", None)
+    if on_spot is not None:
+        named.update(on_spot.officer_ids)
+    others = named - {o.id for o in snapshot.officers}
+    if not others:
+        return ()
+    rows = Officer.objects.filter(agency_id=case.agency_id, pk__in=others).prefetch_related("certificates").order_by("pk")
+    return tuple(o.snapshot() for o in rows)
 
 
 # --- the live score ----------------------------------------------------------------------------------
