@@ -181,3 +181,47 @@ def test_closing_allowed_when_an_officer_who_acted_was_replaced_and_his_certific
     assert any(ref.label.startswith("张三") for ref in qualified.result.records)
     closed = perform(Case.objects.get(pk=case.pk), "close", D(2026, 3, 31), w.head, **CLOSE)
     assert closed.state == "closed"
+
+
+def _docx(xml: bytes, *, method=None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+def _broken_docx() -> bytes:
+    """A Word file whose document.xml's compressed data is damaged (a download cut and patched, a
+    disk error): the archive opens, its member does not inflate."""
+    xml = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+           + "行政处罚决定书".encode() * 400 + b"</w:t></w:r></w:p></w:body></w:document>")
+    data = bytearray(_docx(xml))
+    start = data.index(b"word/document.xml") + len(b"word/document.xml")  # the local header's name, then the data
+    for i in range(start, start + 16):
+        data[i] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_damaged_word_decision_is_listed_as_not_read_and_no_page_fails():
+    """An uploaded 决定书 that is a damaged Word file (its text does not inflate) must not turn the score
+    page, the case page or the 结案 step into a server error: it is listed as not read, for the
+    evaluator."""
+    import io
+
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
+    w = world_make()
+    case = to_decided(w)
+    meta = evidence_metadata_check(actor=w.officer, kind="document", original_name="决定书.docx", case=case,
+                                   step="decision_document")
+    evidence_ingest(actor=w.officer, source=io.BytesIO(_broken_docx()), meta=meta)
+    scored = case_file_score(Case.objects.select_related("agency", "party").get(pk=case.pk), on=D(2026, 3, 26))
+    assert [r.label for r in scored.unread_texts] == ["上传的决定书“决定书.docx”"]
+    client = Client(raise_request_exception=False)
+    client.force_login(w.officer)
+    assert client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/staff/cases/{case.pk}/").status_code == 200

@@ -268,3 +268,27 @@ def test_veto_qualified_a_certificate_revoked_after_the_act_does_not_fail_the_fi
     expired = replace(ZHANG, certificates=(certificate(status="revoked", valid_to=D(2026, 3, 9)),))
     case = replace(served(), officers=(expired, *served().officers[1:]))
     assert failed(case, "basic.qualified").findings[0] == "张三在2026年3月10日的询问时没有有效的执法证"
+
+
+@pytest.mark.parametrize("damage", ["deflate", "method", "truncated", "no_document", "not_zip"])
+def test_a_file_that_is_not_a_readable_docx_raises_value_error_only(damage):
+    """What the evaluation app catches (ValueError) is all `docx_text` raises on a damaged Word file."""
+    xml = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+           b"<w:t>" + b"A" * 4000 + b"</w:t></w:r></w:p></w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/styles.xml" if damage == "no_document" else "word/document.xml", xml)
+    data = bytearray(buffer.getvalue())
+    start = 30 + len("word/document.xml")
+    if damage == "deflate":
+        data[start:start + 8] = bytes(b ^ 0xFF for b in data[start:start + 8])
+    elif damage == "method":
+        data[8] = 99  # the local header's compression method
+        data[data.rfind(b"PK\x01\x02") + 10] = 99  # and the central directory's
+    elif damage == "truncated":
+        central = data.rfind(b"PK\x01\x02")
+        data = data[:start + 10] + data[central:]
+    elif damage == "not_zip":
+        data = bytearray(b"\xd0\xcf\x11\xe0 an old .doc")
+    with pytest.raises(ValueError):
+        docx_text(bytes(data))
