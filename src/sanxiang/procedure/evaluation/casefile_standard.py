@@ -448,6 +448,9 @@ POINTS_LIMIT = D("100")
 EDIT_HELP = ("每行改一项：“项目名称 | 分值 | 每处扣分”，例如“事先告知 | 8 | 2”；只写要改的项目。"
              "基本标准（单项否决）项目没有分值。新增人工评查项目写“+ 名称 | 层级（卷面或者内容） | 环节 | 分值 | 每处扣分 | 评分细则”。")
 _TIER_BY_LABEL = {"卷面": Tier.FORM, "内容": Tier.CONTENT}
+# A deduction of 0 would mean "any defect loses the item's points" to `item_result`, while the diff and the
+# page would say 0: both numbers must be positive.
+POSITIVE = "分值和每处扣分都应为大于0的数（最多一位小数）"
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -501,8 +504,8 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
                 problem(number, "层级只能写“卷面”或者“内容”")
             elif not stage or not rule:
                 problem(number, "环节、评分细则都要写")
-            elif points is None or points == 0 or deduction is None:
-                problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
+            elif not points or not deduction:
+                problem(number, POSITIVE)
             else:
                 added += 1
                 code = f"custom.{version.strip() or 'new'}.{added}"
@@ -521,8 +524,8 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
             problem(number, f"没有名称为“{name}”的项目")
         elif item.veto:
             problem(number, f"“{item.title}”是单项否决项目，没有分值")
-        elif points is None or points == 0 or deduction is None:
-            problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
+        elif not points or not deduction:
+            problem(number, POSITIVE)
         else:
             items[item.code] = replace(item, points=points, deduction=deduction)
     if violations:
