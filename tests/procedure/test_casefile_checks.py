@@ -292,3 +292,12 @@ def test_a_file_that_is_not_a_readable_docx_raises_value_error_only(damage):
         data = bytearray(b"\xd0\xcf\x11\xe0 an old .doc")
     with pytest.raises(ValueError):
         docx_text(bytes(data))
+
+
+def test_the_measures_audio_video_item_cites_the_118_guideline_and_the_list_not_the_penalty_law():
+    """A compulsory measure's whole-process audio-video record is asked by 国办发〔2018〕118号 and the
+    local 音像记录事项清单 (a parameter, unverified), not by 《行政处罚法》第四十七条 (the record of a
+    penalty procedure); the item is judged only for a measure the list names (a 冻结 is not)."""
+    item = MEASURE.item("content.audio_video")
+    assert "行政处罚法" not in item.basis and "国办发〔2018〕118号" in item.basis and "音像记录事项清单" in item.basis
+    assert "音像记录事项清单" in item.rule

@@ -238,6 +238,9 @@ def _i(code: str, title: str, tier: Tier, stage: str, points: str, rule: str, ba
 
 B, F, T = Tier.BASIC, Tier.FORM, Tier.CONTENT
 GUIDELINE_FORMS = f"{GUIDELINE_118}二、（二）（统一执法文书格式、案卷标准）"
+# A compulsory measure's audio-video record: the guideline and the local list (the parameter
+# `coercion.audio_video_required_steps`, unverified), not 《行政处罚法》第四十七条 (a penalty's record).
+COERCION_AUDIO_VIDEO_BASIS = f"{GUIDELINE_118}（查封扣押财产等现场执法活动推行全程音像记录）；本地区音像记录事项清单"
 
 _FORM_ITEMS = (
     _i("form.templates", "使用规定的文书格式", F, "卷面", "2", "未使用规定或者备案的文书格式的，扣2分", GUIDELINE_FORMS, deduction="2", function="documents_templates",
@@ -345,8 +348,8 @@ COERCION_MEASURE_ITEMS = (
        deduction="15"),
     _i("content.decision", "查封扣押决定书和清单", T, "实施", "20",
        "未制作并当场交付查封、扣押决定书和清单的，扣20分；决定书缺法定事项的，每项扣2分", C(24), deduction="2"),
-    _i("content.audio_video", "音像记录", T, "实施", "10", "实施强制措施没有全程音像记录的，扣10分", P(47),
-       deduction="10", function="audio_video", fix="上传执法记录仪录像，或者说明未录制的原因"),
+    _i("content.audio_video", "音像记录", T, "实施", "10",
+       "列入音像记录事项清单的强制措施没有全程音像记录的，扣10分", COERCION_AUDIO_VIDEO_BASIS, deduction="10", function="audio_video", fix="上传执法记录仪录像，或者说明未录制的原因"),
     _i("content.term", "期限和解除", T, "处理", "15",
        "查封、扣押超过三十日且未经批准延长，或者应当解除而未及时解除的，扣15分", C(25, 28), deduction="15"),
 )
