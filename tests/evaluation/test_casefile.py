@@ -108,6 +108,15 @@ def test_a_bureau_publishes_its_version_with_a_diff_and_a_ledger_entry_and_it_ap
     assert [v.code for v in refused.value.violations] == ["casefile_standard.side", "casefile_standard.past",
                                                           "standard.valid_from_order", "standard.line"]
     assert CaseFileStandardVersion.objects.count() == 1
+    # Without a kind the changes cannot be read against a standard, but the other fields still are:
+    # every reason at once (the kind, the version, the title, the past date), not the kind alone.
+    with pytest.raises(Refused) as refused:
+        casefile_standard_publish(actor=w.supervisor, kind="", changes="事先告知 | 10 | 2", version=" ", title="",
+                                  valid_from=D(2026, 4, 1), today=D(2026, 5, 1))
+    assert [(v.code, v.field) for v in refused.value.violations] == [
+        ("casefile_standard.kind", "kind"), ("casefile_standard.past", "valid_from"),
+        ("standard.version", "version"), ("standard.title", "title")]
+    assert CaseFileStandardVersion.objects.count() == 1
 
 
 def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fields():
@@ -122,7 +131,7 @@ def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fi
     response = client.post("/staff/evaluation/casefile/standards/new/", data)
     html = response.content.decode()
     assert response.status_code == 422
-    assert "请填写版本号" in html and "施行日期不能早于今天" in html and "第1行：分值应为大于0的数" in html
+    assert "请填写版本号" in html and "施行日期不能早于今天" in html and "第1行：分值和每处扣分都应为大于0的数" in html
     assert "事先告知 | 0 | 1" in html and CaseFileStandardVersion.objects.count() == 0
     assert Client(enforce_csrf_checks=True).post("/staff/evaluation/casefile/standards/new/", data).status_code in (302, 403)
     client.force_login(w.officer)

@@ -466,10 +466,8 @@ def _decimal(text: str) -> Decimal | None:
     return value.quantize(D("0.1"))
 
 
-def standard_revise(previous: Standard, *, changes: str, version: str, title: str, valid_from: dt.date | None,
-                    region: str) -> tuple[Standard | None, list[Violation]]:
-    """A 司法局's new version of `previous`, from its changes typed as lines (`EDIT_HELP`), or every
-    problem. The automatic items keep their check; new items are manual."""
+def standard_fields_problems(*, version: str, title: str, valid_from: dt.date | None) -> list[Violation]:
+    """What a new version's own fields lack (whatever standard it revises)."""
     violations = []
     if not version.strip():
         violations.append(Violation("standard.version", "请填写版本号", FORM_BASIS, "version"))
@@ -477,7 +475,15 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
         violations.append(Violation("standard.title", "请填写标准名称", FORM_BASIS, "title"))
     if valid_from is None:
         violations.append(Violation("standard.valid_from", "请填写施行日期", FORM_BASIS, "valid_from"))
-    elif valid_from <= previous.valid_from:
+    return violations
+
+
+def standard_revise(previous: Standard, *, changes: str, version: str, title: str, valid_from: dt.date | None,
+                    region: str) -> tuple[Standard | None, list[Violation]]:
+    """A 司法局's new version of `previous`, from its changes typed as lines (`EDIT_HELP`), or every
+    problem. The automatic items keep their check; new items are manual."""
+    violations = standard_fields_problems(version=version, title=title, valid_from=valid_from)
+    if valid_from is not None and valid_from <= previous.valid_from:
         violations.append(Violation("standard.valid_from_order", "施行日期应晚于上一版本的施行日期", EVALUATION_BASIS,
                                     "valid_from"))
     items = {i.code: i for i in previous.items}
@@ -583,6 +589,7 @@ __all__ = [
     "grade_bands",
     "item_result",
     "standard_diff",
+    "standard_fields_problems",
     "standard_for",
     "standard_from_data",
     "standard_revise",
