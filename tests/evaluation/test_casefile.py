@@ -234,3 +234,25 @@ def test_a_damaged_word_decision_is_listed_as_not_read_and_no_page_fails():
     client.force_login(w.officer)
     assert client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").status_code == 200
     assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
+
+
+def test_a_closed_file_keeps_the_score_of_its_closing_day_under_the_standard_then_in_force():
+    """A version applies from its date, never to files already scored (casefile_standard_publish): a
+    file closed on 2026-03-31 is scored, on its page, as of that day under the standard then in force,
+    not under a version the 司法局 published for 2026-04-01 nor as of the day the page is opened."""
+    w = world_make()
+    case = executed(w)
+    closed = perform(Case.objects.get(pk=case.pk), "close", D(2026, 3, 31), w.head, **CLOSE)
+    casefile_standard_publish(actor=w.supervisor, kind="penalty_ordinary", changes="事先告知 | 10 | 2", version="2026-1",
+                              title="本县行政处罚案卷评查标准", valid_from=D(2026, 4, 1), today=D(2026, 3, 31))
+    scored = case_file_score(Case.objects.select_related("agency", "party").get(pk=closed.pk))
+    assert (scored.on, scored.standard.version, scored.score.full_marks) == (D(2026, 3, 31), "默认-1", 100)
+    # The case page passes today: the closed file's summary is still the closing day's.
+    from sanxiang.evaluation.casefile_selectors import case_file_score_summary
+
+    summary = case_file_score_summary(case=Case.objects.select_related("agency", "party").get(pk=closed.pk),
+                                      on=D(2026, 12, 1))
+    assert (summary.total, summary.full_marks) == (scored.score.total, 100)
+    # An open file is scored today, under the version in force today.
+    open_case = to_decided(w)
+    assert case_file_score(Case.objects.select_related("agency", "party").get(pk=open_case.pk)).standard.version == "2026-1"
