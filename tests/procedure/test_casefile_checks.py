@@ -301,3 +301,24 @@ def test_the_measures_audio_video_item_cites_the_118_guideline_and_the_list_not_
     item = MEASURE.item("content.audio_video")
     assert "行政处罚法" not in item.basis and "国办发〔2018〕118号" in item.basis and "音像记录事项清单" in item.basis
     assert "音像记录事项清单" in item.rule
+
+
+def test_veto_two_officers_without_an_act_reads_the_number_from_the_parameter_art42():
+    """第四十二条第一款: 执法人员不得少于两人，法律另有规定的除外 — the number is one parameter
+    (`team.min_officers_who_may_act`, by region and sector). A file without a recorded act is judged by
+    its assigned officers against that number on the decision's day, not against a 2 of its own: where
+    a region's rule asks 3, two officers fail; where it asks 1, one officer passes."""
+    from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
+
+    def local(value):
+        return parameters_default().with_overrides(
+            {"team.min_officers_who_may_act": [ParameterPeriod(D(2020, 1, 1), value, region="15", reference="某地规定")]})
+
+    def found(officers, value):
+        case = replace(served(), investigative_acts=(), officers=officers, region="150626")
+        return casefile_results(STANDARD, CaseFileFacts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=case),
+                                context(TODAY, parameters=local(value)))["basic.two_officers"]
+
+    assert found(served().officers[:2], 3).findings == ("本案只指派了2名执法人员，少于3名",)
+    assert not found(served().officers[:1], 1).failed
+    assert found(served().officers[:1], 2).findings == ("本案只指派了1名执法人员，少于2名",)

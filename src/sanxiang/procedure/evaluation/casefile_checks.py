@@ -147,8 +147,13 @@ def officer_count(item: Item, facts: CaseFileFacts, context: GuardContext) -> It
                                            parameters=context.parameters)
         if len(set(officer_ids)) < needed:
             defects.append(f"{label}只有{len(set(officer_ids))}名执法人员，少于{needed}名")
-    if not acts and len(snapshot.officers) < 2 and snapshot.officers:
-        defects.append(f"本案只指派了{len(snapshot.officers)}名执法人员")
+    if not acts and snapshot.officers:
+        # No act recorded: the officers assigned, against the number on the decision's day (or today).
+        on = getattr(snapshot, "decided_on", None) or context.today
+        needed, _basis = officers_required(on=on, region=snapshot.region, sector=snapshot.sector,
+                                           parameters=context.parameters)
+        if len(snapshot.officers) < needed:
+            defects.append(f"本案只指派了{len(snapshot.officers)}名执法人员，少于{needed}名")
     refs = [_case_ref(facts), *(RecordRef("officer", o.id or 0, o.name) for o in snapshot.officers)]
     return item_result(item, defects=defects, records=refs, applicable=bool(acts or snapshot.officers))
 
