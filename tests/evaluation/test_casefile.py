@@ -108,6 +108,15 @@ def test_a_bureau_publishes_its_version_with_a_diff_and_a_ledger_entry_and_it_ap
     assert [v.code for v in refused.value.violations] == ["casefile_standard.side", "casefile_standard.past",
                                                           "standard.valid_from_order", "standard.line"]
     assert CaseFileStandardVersion.objects.count() == 1
+    # Without a kind the changes cannot be read against a standard, but the other fields still are:
+    # every reason at once (the kind, the version, the title, the past date), not the kind alone.
+    with pytest.raises(Refused) as refused:
+        casefile_standard_publish(actor=w.supervisor, kind="", changes="事先告知 | 10 | 2", version=" ", title="",
+                                  valid_from=D(2026, 4, 1), today=D(2026, 5, 1))
+    assert [(v.code, v.field) for v in refused.value.violations] == [
+        ("casefile_standard.kind", "kind"), ("casefile_standard.past", "valid_from"),
+        ("standard.version", "version"), ("standard.title", "title")]
+    assert CaseFileStandardVersion.objects.count() == 1
 
 
 def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fields():
@@ -122,7 +131,7 @@ def test_the_publishing_form_keeps_the_input_and_shows_the_reasons_beside_the_fi
     response = client.post("/staff/evaluation/casefile/standards/new/", data)
     html = response.content.decode()
     assert response.status_code == 422
-    assert "请填写版本号" in html and "施行日期不能早于今天" in html and "第1行：分值应为大于0的数" in html
+    assert "请填写版本号" in html and "施行日期不能早于今天" in html and "第1行：分值和每处扣分都应为大于0的数" in html
     assert "事先告知 | 0 | 1" in html and CaseFileStandardVersion.objects.count() == 0
     assert Client(enforce_csrf_checks=True).post("/staff/evaluation/casefile/standards/new/", data).status_code in (302, 403)
     client.force_login(w.officer)
@@ -159,3 +168,91 @@ def test_an_uploaded_decision_is_checked_as_text_and_a_scan_is_listed_as_not_rea
     client.force_login(w.officer)
     html = client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").content.decode()
     assert "没有告知申请行政复议、行政诉讼的途径" in html and "文本无法读取" in html
+
+
+def test_closing_allowed_when_an_officer_who_acted_was_replaced_and_his_certificate_revoked_since_art42():
+    """《行政处罚法》第四十二条第一款 asks for qualified officers on the day of each act. 张三 questioned
+    the party on 2026-03-10 with a valid certificate; after the decision he retired: the head replaced him
+    (变更承办人员) and his certificate was 注销. The act stays lawful: the veto item 执法人员具有执法资格
+    must not refuse the closing (a false refusal), and the score page lists 张三 among the officers looked at."""
+    from sanxiang.registry.models import CertificateStatus
+    from tests.cases.support import officer_with_certificate
+
+    w = world_make()
+    case = executed(w)
+    successor = officer_with_certificate(w.agency, "周六")
+    case = perform(Case.objects.get(pk=case.pk), "change_officers", D(2026, 3, 31), w.head,
+                   officer_ids=[w.li.pk, successor.pk], reason="张三退休")
+    Certificate.objects.filter(officer=w.zhang).update(status=CertificateStatus.REVOKED)
+    scored = case_file_score(Case.objects.get(pk=case.pk), on=D(2026, 3, 31))
+    qualified = next(r for t in scored.tiers for r in t.rows if r.item.code == "basic.qualified")
+    assert qualified.state == "met", qualified.result.findings
+    assert any(ref.label.startswith("张三") for ref in qualified.result.records)
+    closed = perform(Case.objects.get(pk=case.pk), "close", D(2026, 3, 31), w.head, **CLOSE)
+    assert closed.state == "closed"
+
+
+def _docx(xml: bytes, *, method=None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b'<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+def _broken_docx() -> bytes:
+    """A Word file whose document.xml's compressed data is damaged (a download cut and patched, a
+    disk error): the archive opens, its member does not inflate."""
+    xml = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+           + "行政处罚决定书".encode() * 400 + b"</w:t></w:r></w:p></w:body></w:document>")
+    data = bytearray(_docx(xml))
+    start = data.index(b"word/document.xml") + len(b"word/document.xml")  # the local header's name, then the data
+    for i in range(start, start + 16):
+        data[i] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_damaged_word_decision_is_listed_as_not_read_and_no_page_fails():
+    """An uploaded 决定书 that is a damaged Word file (its text does not inflate) must not turn the score
+    page, the case page or the 结案 step into a server error: it is listed as not read, for the
+    evaluator."""
+    import io
+
+    from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+
+    w = world_make()
+    case = to_decided(w)
+    meta = evidence_metadata_check(actor=w.officer, kind="document", original_name="决定书.docx", case=case,
+                                   step="decision_document")
+    evidence_ingest(actor=w.officer, source=io.BytesIO(_broken_docx()), meta=meta)
+    scored = case_file_score(Case.objects.select_related("agency", "party").get(pk=case.pk), on=D(2026, 3, 26))
+    assert [r.label for r in scored.unread_texts] == ["上传的决定书“决定书.docx”"]
+    client = Client(raise_request_exception=False)
+    client.force_login(w.officer)
+    assert client.get(f"/staff/evaluation/casefile/cases/{case.pk}/").status_code == 200
+    assert client.get(f"/staff/cases/{case.pk}/").status_code == 200
+
+
+def test_a_closed_file_keeps_the_score_of_its_closing_day_under_the_standard_then_in_force():
+    """A version applies from its date, never to files already scored (casefile_standard_publish): a
+    file closed on 2026-03-31 is scored, on its page, as of that day under the standard then in force,
+    not under a version the 司法局 published for 2026-04-01 nor as of the day the page is opened."""
+    w = world_make()
+    case = executed(w)
+    closed = perform(Case.objects.get(pk=case.pk), "close", D(2026, 3, 31), w.head, **CLOSE)
+    casefile_standard_publish(actor=w.supervisor, kind="penalty_ordinary", changes="事先告知 | 10 | 2", version="2026-1",
+                              title="本县行政处罚案卷评查标准", valid_from=D(2026, 4, 1), today=D(2026, 3, 31))
+    scored = case_file_score(Case.objects.select_related("agency", "party").get(pk=closed.pk))
+    assert (scored.on, scored.standard.version, scored.score.full_marks) == (D(2026, 3, 31), "默认-1", 100)
+    # The case page passes today: the closed file's summary is still the closing day's.
+    from sanxiang.evaluation.casefile_selectors import case_file_score_summary
+
+    summary = case_file_score_summary(case=Case.objects.select_related("agency", "party").get(pk=closed.pk),
+                                      on=D(2026, 12, 1))
+    assert (summary.total, summary.full_marks) == (scored.score.total, 100)
+    # An open file is scored today, under the version in force today.
+    open_case = to_decided(w)
+    assert case_file_score(Case.objects.select_related("agency", "party").get(pk=open_case.pk)).standard.version == "2026-1"

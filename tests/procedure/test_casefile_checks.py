@@ -234,3 +234,91 @@ def test_a_freeze_needs_no_party_signature_but_a_seizure_does_art18_art30():
     freeze = replace(in_force("freeze"), on_spot=unsigned)
     assert measure_results(freeze)["content.records"].lost == 0
     assert not measure_results(freeze)["content.audio_video"].applicable  # 冻结 is not on the list
+
+
+# --- attacker review: the officers of an act as they stood on the act's day (第四十二条第一款) ---------
+
+
+def test_veto_qualified_an_officer_replaced_after_the_act_does_not_fail_the_file_art42():
+    """第四十二条第一款 asks for qualified officers on the day of each act. 李四 questioned the party on
+    03-10 and was replaced later (变更承办人员): the act stays lawful and the file may close. An officer
+    who never held a valid certificate that day still fails it, replaced or not."""
+    from sanxiang.procedure.evaluation.casefile_checks import CaseFileFacts as Facts
+    from tests.procedure.test_penalty_support import LI, ZHAO
+
+    replaced = replace(served(), officers=(ZHANG, ZHAO))  # 李四 (id 2) acted on 03-10, then left the case
+    facts = Facts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=replaced, former_officers=(LI,))
+    result = casefile_results(STANDARD, facts, context(TODAY))["basic.qualified"]
+    assert not result.failed, result.findings
+    assert "李四" in {r.label.split("（")[0] for r in result.records}
+    unqualified = replace(LI, certificates=(certificate(valid_to=D(2026, 3, 1)),))
+    facts = Facts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=replaced, former_officers=(unqualified,))
+    blocked = casefile_results(STANDARD, facts, context(TODAY))["basic.qualified"]
+    assert blocked.failed and blocked.findings[0] == "李四在2026年3月10日的询问时没有有效的执法证"
+
+
+def test_veto_qualified_a_certificate_revoked_after_the_act_does_not_fail_the_file_art42():
+    """A certificate valid on 03-10 and 注销 today (the officer retired after the inquiry): the registry
+    keeps its status without a date, and the act's own guard checked the status when the act was
+    recorded, so a later revocation does not make the act unlawful. Its dates still count: expired
+    before the act fails the file."""
+    revoked = replace(ZHANG, certificates=(certificate(status="revoked"),))
+    case = replace(served(), officers=(revoked, *served().officers[1:]))
+    assert not results(case)["basic.qualified"].failed, results(case)["basic.qualified"].findings
+    expired = replace(ZHANG, certificates=(certificate(status="revoked", valid_to=D(2026, 3, 9)),))
+    case = replace(served(), officers=(expired, *served().officers[1:]))
+    assert failed(case, "basic.qualified").findings[0] == "张三在2026年3月10日的询问时没有有效的执法证"
+
+
+@pytest.mark.parametrize("damage", ["deflate", "method", "truncated", "no_document", "not_zip"])
+def test_a_file_that_is_not_a_readable_docx_raises_value_error_only(damage):
+    """What the evaluation app catches (ValueError) is all `docx_text` raises on a damaged Word file."""
+    xml = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+           b"<w:t>" + b"A" * 4000 + b"</w:t></w:r></w:p></w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/styles.xml" if damage == "no_document" else "word/document.xml", xml)
+    data = bytearray(buffer.getvalue())
+    start = 30 + len("word/document.xml")
+    if damage == "deflate":
+        data[start:start + 8] = bytes(b ^ 0xFF for b in data[start:start + 8])
+    elif damage == "method":
+        data[8] = 99  # the local header's compression method
+        data[data.rfind(b"PK\x01\x02") + 10] = 99  # and the central directory's
+    elif damage == "truncated":
+        central = data.rfind(b"PK\x01\x02")
+        data = data[:start + 10] + data[central:]
+    elif damage == "not_zip":
+        data = bytearray(b"\xd0\xcf\x11\xe0 an old .doc")
+    with pytest.raises(ValueError):
+        docx_text(bytes(data))
+
+
+def test_the_measures_audio_video_item_cites_the_118_guideline_and_the_list_not_the_penalty_law():
+    """A compulsory measure's whole-process audio-video record is asked by 国办发〔2018〕118号 and the
+    local 音像记录事项清单 (a parameter, unverified), not by 《行政处罚法》第四十七条 (the record of a
+    penalty procedure); the item is judged only for a measure the list names (a 冻结 is not)."""
+    item = MEASURE.item("content.audio_video")
+    assert "行政处罚法" not in item.basis and "国办发〔2018〕118号" in item.basis and "音像记录事项清单" in item.basis
+    assert "音像记录事项清单" in item.rule
+
+
+def test_veto_two_officers_without_an_act_reads_the_number_from_the_parameter_art42():
+    """第四十二条第一款: 执法人员不得少于两人，法律另有规定的除外 — the number is one parameter
+    (`team.min_officers_who_may_act`, by region and sector). A file without a recorded act is judged by
+    its assigned officers against that number on the decision's day, not against a 2 of its own: where
+    a region's rule asks 3, two officers fail; where it asks 1, one officer passes."""
+    from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
+
+    def local(value):
+        return parameters_default().with_overrides(
+            {"team.min_officers_who_may_act": [ParameterPeriod(D(2020, 1, 1), value, region="15", reference="某地规定")]})
+
+    def found(officers, value):
+        case = replace(served(), investigative_acts=(), officers=officers, region="150626")
+        return casefile_results(STANDARD, CaseFileFacts(case_id=1, case_number="乌市监立〔2026〕1号", snapshot=case),
+                                context(TODAY, parameters=local(value)))["basic.two_officers"]
+
+    assert found(served().officers[:2], 3).findings == ("本案只指派了2名执法人员，少于3名",)
+    assert not found(served().officers[:1], 1).failed
+    assert found(served().officers[:1], 2).findings == ("本案只指派了1名执法人员，少于2名",)

@@ -77,7 +77,7 @@ def test_a_revision_reports_every_problem():
     assert [p.code for p in problems] == ["standard.version", "standard.title", "standard.valid_from_order",
                                           "standard.line", "standard.line", "standard.line", "standard.line"]
     assert [p.message for p in problems[3:]] == ["第1行：“事实清楚”是单项否决项目，没有分值", "第2行：没有名称为“nope”的项目",
-                                                 "第3行：分值应为大于0的数，每处扣分不能为负（最多一位小数）",
+                                                 "第3行：分值和每处扣分都应为大于0的数（最多一位小数）",
                                                  "第4行：项目名称为空或者已经存在"]
 
 
@@ -122,3 +122,22 @@ def test_the_supervision_evaluation_scores_through_the_same_core():
              ItemScore(criterion_id=2, points=Decimal("10"), awarded=Decimal("10"), veto_allowed=True, veto=True)]
     result = evaluation_result(items=items, bands=[(Decimal("60"), "合格"), (Decimal("0"), "不合格")])
     assert (result.points_sum, result.total, result.grade, result.vetoed) == (Decimal("19"), Decimal("0"), "不合格", True)
+
+
+def test_a_deduction_of_zero_is_refused_it_would_cost_the_whole_item_while_the_diff_says_0():
+    """An item's deduction of 0 means, to the scoring core, that any defect loses the item's points
+    (`item_result`): a 司法局 typing “事先告知 | 8 | 0” to stop the per-defect deduction would publish a
+    version whose diff says “每处扣分由8分改为0分” and whose files lose all 8 points on one defect. The
+    line is refused beside the field; a positive deduction is accepted and the diff says it."""
+    revised, problems = standard_revise(PENALTY, changes="事先告知 | 8 | 0\n+ 案卷电子化 | 卷面 | 归档 | 1 | 0 | 未电子化的扣分",
+                                        version="2026-1", title="本县标准", valid_from=dt.date(2026, 5, 1), region="150626")
+    assert revised is None
+    assert [(p.field, p.message) for p in problems] == [
+        ("changes", "第1行：分值和每处扣分都应为大于0的数（最多一位小数）"),
+        ("changes", "第2行：分值和每处扣分都应为大于0的数（最多一位小数）"),
+    ]
+    revised, problems = standard_revise(PENALTY, changes="事先告知 | 8 | 0.5", version="2026-1", title="本县标准",
+                                        valid_from=dt.date(2026, 5, 1), region="150626")
+    assert problems == [] and standard_diff(PENALTY, revised) == ["“事先告知”每处扣分由8分改为0.5分"]
+    notice = revised.item("content.notice")
+    assert item_result(notice, defects=["告知内容不全"]).lost == Decimal("0.5")

@@ -48,6 +48,7 @@ from sanxiang.procedure.evaluation.casefile_standard import (
 from sanxiang.procedure.evaluation.decision_text import DecisionFacts, decision_text_checks, docx_text
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.violations import Violation
+from sanxiang.registry.models import Officer
 
 PROCEDURE_FILE_KINDS = {
     "ordinary": FileKind.PENALTY_ORDINARY,
@@ -159,7 +160,24 @@ def case_file_facts(case: Case, *, snapshot=None) -> CaseFileFacts:
                                                                                                 document.number)))))
     return CaseFileFacts(case_id=case.pk, case_number=case.number, snapshot=snapshot, documents=documents,
                          evidence=tuple(evidence), decision_texts=tuple(texts),
-                         uploaded_documents=tuple(uploaded_documents), unread_texts=tuple(unread))
+                         uploaded_documents=tuple(uploaded_documents), unread_texts=tuple(unread),
+                         former_officers=_former_officers(case, snapshot))
+
+
+def _former_officers(case: Case, snapshot) -> tuple:
+    """The officers named by an act of the case who are no longer assigned to it (变更承办人员 after
+    the act), with their certificates: two queries, and only when there are any."""
+    named: set[int] = set()
+    for act in getattr(snapshot, "investigative_acts", ()):
+        named.update(act.officer_ids)
+    on_spot = getattr(snapshot, "on_spot", None)
+    if on_spot is not None:
+        named.update(on_spot.officer_ids)
+    others = named - {o.id for o in snapshot.officers}
+    if not others:
+        return ()
+    rows = Officer.objects.filter(agency_id=case.agency_id, pk__in=others).prefetch_related("certificates").order_by("pk")
+    return tuple(o.snapshot() for o in rows)
 
 
 # --- the live score ----------------------------------------------------------------------------------
@@ -226,15 +244,29 @@ def _context(on: dt.date) -> GuardContext:
     return case_selectors.guard_context(on=on)
 
 
+CLOSED_STATES = ("closed", "archived")
+
+
+def closing_day(case: Case, facts: CaseFileFacts) -> dt.date | None:
+    """The day a closed file was closed (its 结案审批表's day): it is scored as of that day, under the
+    standard then in force; a later version never reaches a file already closed."""
+    if case.state not in CLOSED_STATES:
+        return None
+    days = [d.issued_on for d in facts.documents if d.record_kind == "closing_approval"]
+    return max(days) if days else None
+
+
 def case_file_score(case: Case, *, on: dt.date | None = None, snapshot=None) -> CaseFileScore | None:
-    """The file's automatic score as of `on` (today): manual items count at full points until an
-    evaluator scores them. None when no standard scores this kind of case."""
+    """The file's automatic score as of `on` (today; a closed file: its closing day, whatever `on` the
+    caller passes, as the case page passes today), under the standard
+    in force that day: manual items count at full points until an evaluator scores them. None when no
+    standard scores this kind of case."""
     kind = case_file_kind(case)
     if kind is None:
         return None
-    on = on or timezone.localdate()
-    standard = standard_for(kind, on, case.agency.region_code)
     facts = case_file_facts(case, snapshot=snapshot)
+    on = closing_day(case, facts) or on or timezone.localdate()
+    standard = standard_for(kind, on, case.agency.region_code)
     results = casefile_results(standard, facts, _context(on))
     score = file_score(standard, results)
     rows = {i.code: ItemRow(i, results.get(i.code), None if i.code not in results else i.points - score.lost.get(i.code, Decimal(0)))

@@ -19,6 +19,7 @@ from sanxiang.procedure.evaluation.casefile_standard import (
     EVALUATION_BASIS,
     FileKind,
     standard_diff,
+    standard_fields_problems,
     standard_revise,
     standard_to_data,
 )
@@ -44,11 +45,16 @@ def casefile_standard_publish(
     if not user_defines_campaigns(actor):
         violations.append(Violation("casefile_standard.side", "只有县司法局监督人员可以发布本县的案卷评查标准",
                                     EVALUATION_BASIS))
-    if kind not in {k.value for k in FileKind}:
-        raise Refused([Violation("casefile_standard.kind", "请选择案卷类别", FORM_BASIS, "kind")])
+    known_kind = kind in {k.value for k in FileKind}
+    if not known_kind:
+        violations.append(Violation("casefile_standard.kind", "请选择案卷类别", FORM_BASIS, "kind"))
     if valid_from is not None and valid_from < today:
         violations.append(Violation("casefile_standard.past", "施行日期不能早于今天：已评查的案卷按当时的标准",
                                     EVALUATION_BASIS, "valid_from"))
+    if not known_kind:
+        # The changes name items of a kind's standard: without a kind only the other fields are read.
+        violations += standard_fields_problems(version=version, title=title, valid_from=valid_from)
+        raise Refused(violations)
     region = actor.agency.region_code if actor.agency_id else ""
     previous = _latest(kind, region)
     revised, problems = standard_revise(previous, changes=changes, version=version, title=title,

@@ -32,7 +32,12 @@ from sanxiang.procedure.penalty.snapshot import (
     NO_PENALTY_DECISION_ELEMENTS,
     PenaltyCaseSnapshot,
 )
-from sanxiang.procedure.registry_rules import certificate_is_valid_on, officers_required
+from sanxiang.procedure.registry_rules import (
+    CertificateSnapshot,
+    OfficerSnapshot,
+    certificate_is_valid_on,
+    officers_required,
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ class CaseFileFacts:
     uploaded_documents: tuple[EvidenceFact, ...] = ()
     # Decisions whose text could not be read (a scanned PDF, a Word copy still being made): not checked.
     unread_texts: tuple[RecordRef, ...] = ()
+    # Officers who acted on the case and are no longer assigned to it (变更承办人员 after the act): the
+    # act's guard checked that they were assigned then; their certificates are judged on the act's day.
+    former_officers: tuple[OfficerSnapshot, ...] = ()
 
 
 Checker = Callable[[Item, CaseFileFacts, GuardContext], ItemResult]
@@ -139,26 +147,39 @@ def officer_count(item: Item, facts: CaseFileFacts, context: GuardContext) -> It
                                            parameters=context.parameters)
         if len(set(officer_ids)) < needed:
             defects.append(f"{label}只有{len(set(officer_ids))}名执法人员，少于{needed}名")
-    if not acts and len(snapshot.officers) < 2 and snapshot.officers:
-        defects.append(f"本案只指派了{len(snapshot.officers)}名执法人员")
+    if not acts and snapshot.officers:
+        # No act recorded: the officers assigned, against the number on the decision's day (or today).
+        on = getattr(snapshot, "decided_on", None) or context.today
+        needed, _basis = officers_required(on=on, region=snapshot.region, sector=snapshot.sector,
+                                           parameters=context.parameters)
+        if len(snapshot.officers) < needed:
+            defects.append(f"本案只指派了{len(snapshot.officers)}名执法人员，少于{needed}名")
     refs = [_case_ref(facts), *(RecordRef("officer", o.id or 0, o.name) for o in snapshot.officers)]
     return item_result(item, defects=defects, records=refs, applicable=bool(acts or snapshot.officers))
+
+
+def _valid_on_the_day(certificate: CertificateSnapshot, on: dt.date, enforcement_field: str) -> bool:
+    """Whether the certificate allowed its holder to act on `on`: its dates and its field. The registry
+    keeps a certificate's status (暂扣、注销) as it is now, without the day it changed, and the act's own
+    guard refused an act by a holder whose certificate was not valid when the act was recorded: a status
+    changed since does not reach back to the act."""
+    return certificate_is_valid_on(replace(certificate, status="valid"), on, enforcement_field=enforcement_field)
 
 
 @checker("officer_certificates")
 def officer_certificates(item: Item, facts: CaseFileFacts, context: GuardContext) -> ItemResult:
     snapshot = facts.snapshot
-    by_id = {o.id: o for o in snapshot.officers}
+    by_id = {o.id: o for o in (*facts.former_officers, *snapshot.officers)}
     defects = []
     for on, officer_ids, label in _acts(facts):
         for officer_id in dict.fromkeys(officer_ids):
             officer = by_id.get(officer_id)
             if officer is None:
                 defects.append(f"{label}的执法人员不是本案承办人员")
-            elif not any(certificate_is_valid_on(c, on, enforcement_field=snapshot.enforcement_field)
-                         for c in officer.certificates):
+            elif not any(_valid_on_the_day(c, on, snapshot.enforcement_field) for c in officer.certificates):
                 defects.append(f"{officer.name}在{label}时没有有效的执法证")
-    refs = [RecordRef("officer", o.id or 0, f"{o.name}（执法证{len(o.certificates)}个）") for o in snapshot.officers]
+    refs = [RecordRef("officer", o.id or 0, f"{o.name}（执法证{len(o.certificates)}个）")
+            for o in (*snapshot.officers, *facts.former_officers)]
     return item_result(item, defects=defects, records=refs, applicable=bool(_acts(facts)))
 
 

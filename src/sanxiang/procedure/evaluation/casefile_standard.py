@@ -238,6 +238,9 @@ def _i(code: str, title: str, tier: Tier, stage: str, points: str, rule: str, ba
 
 B, F, T = Tier.BASIC, Tier.FORM, Tier.CONTENT
 GUIDELINE_FORMS = f"{GUIDELINE_118}二、（二）（统一执法文书格式、案卷标准）"
+# A compulsory measure's audio-video record: the guideline and the local list (the parameter
+# `coercion.audio_video_required_steps`, unverified), not 《行政处罚法》第四十七条 (a penalty's record).
+COERCION_AUDIO_VIDEO_BASIS = f"{GUIDELINE_118}（查封扣押财产等现场执法活动推行全程音像记录）；本地区音像记录事项清单"
 
 _FORM_ITEMS = (
     _i("form.templates", "使用规定的文书格式", F, "卷面", "2", "未使用规定或者备案的文书格式的，扣2分", GUIDELINE_FORMS, deduction="2", function="documents_templates",
@@ -345,8 +348,8 @@ COERCION_MEASURE_ITEMS = (
        deduction="15"),
     _i("content.decision", "查封扣押决定书和清单", T, "实施", "20",
        "未制作并当场交付查封、扣押决定书和清单的，扣20分；决定书缺法定事项的，每项扣2分", C(24), deduction="2"),
-    _i("content.audio_video", "音像记录", T, "实施", "10", "实施强制措施没有全程音像记录的，扣10分", P(47),
-       deduction="10", function="audio_video", fix="上传执法记录仪录像，或者说明未录制的原因"),
+    _i("content.audio_video", "音像记录", T, "实施", "10",
+       "列入音像记录事项清单的强制措施没有全程音像记录的，扣10分", COERCION_AUDIO_VIDEO_BASIS, deduction="10", function="audio_video", fix="上传执法记录仪录像，或者说明未录制的原因"),
     _i("content.term", "期限和解除", T, "处理", "15",
        "查封、扣押超过三十日且未经批准延长，或者应当解除而未及时解除的，扣15分", C(25, 28), deduction="15"),
 )
@@ -448,6 +451,9 @@ POINTS_LIMIT = D("100")
 EDIT_HELP = ("每行改一项：“项目名称 | 分值 | 每处扣分”，例如“事先告知 | 8 | 2”；只写要改的项目。"
              "基本标准（单项否决）项目没有分值。新增人工评查项目写“+ 名称 | 层级（卷面或者内容） | 环节 | 分值 | 每处扣分 | 评分细则”。")
 _TIER_BY_LABEL = {"卷面": Tier.FORM, "内容": Tier.CONTENT}
+# A deduction of 0 would mean "any defect loses the item's points" to `item_result`, while the diff and the
+# page would say 0: both numbers must be positive.
+POSITIVE = "分值和每处扣分都应为大于0的数（最多一位小数）"
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -460,10 +466,8 @@ def _decimal(text: str) -> Decimal | None:
     return value.quantize(D("0.1"))
 
 
-def standard_revise(previous: Standard, *, changes: str, version: str, title: str, valid_from: dt.date | None,
-                    region: str) -> tuple[Standard | None, list[Violation]]:
-    """A 司法局's new version of `previous`, from its changes typed as lines (`EDIT_HELP`), or every
-    problem. The automatic items keep their check; new items are manual."""
+def standard_fields_problems(*, version: str, title: str, valid_from: dt.date | None) -> list[Violation]:
+    """What a new version's own fields lack (whatever standard it revises)."""
     violations = []
     if not version.strip():
         violations.append(Violation("standard.version", "请填写版本号", FORM_BASIS, "version"))
@@ -471,7 +475,15 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
         violations.append(Violation("standard.title", "请填写标准名称", FORM_BASIS, "title"))
     if valid_from is None:
         violations.append(Violation("standard.valid_from", "请填写施行日期", FORM_BASIS, "valid_from"))
-    elif valid_from <= previous.valid_from:
+    return violations
+
+
+def standard_revise(previous: Standard, *, changes: str, version: str, title: str, valid_from: dt.date | None,
+                    region: str) -> tuple[Standard | None, list[Violation]]:
+    """A 司法局's new version of `previous`, from its changes typed as lines (`EDIT_HELP`), or every
+    problem. The automatic items keep their check; new items are manual."""
+    violations = standard_fields_problems(version=version, title=title, valid_from=valid_from)
+    if valid_from is not None and valid_from <= previous.valid_from:
         violations.append(Violation("standard.valid_from_order", "施行日期应晚于上一版本的施行日期", EVALUATION_BASIS,
                                     "valid_from"))
     items = {i.code: i for i in previous.items}
@@ -501,8 +513,8 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
                 problem(number, "层级只能写“卷面”或者“内容”")
             elif not stage or not rule:
                 problem(number, "环节、评分细则都要写")
-            elif points is None or points == 0 or deduction is None:
-                problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
+            elif not points or not deduction:
+                problem(number, POSITIVE)
             else:
                 added += 1
                 code = f"custom.{version.strip() or 'new'}.{added}"
@@ -521,8 +533,8 @@ def standard_revise(previous: Standard, *, changes: str, version: str, title: st
             problem(number, f"没有名称为“{name}”的项目")
         elif item.veto:
             problem(number, f"“{item.title}”是单项否决项目，没有分值")
-        elif points is None or points == 0 or deduction is None:
-            problem(number, "分值应为大于0的数，每处扣分不能为负（最多一位小数）")
+        elif not points or not deduction:
+            problem(number, POSITIVE)
         else:
             items[item.code] = replace(item, points=points, deduction=deduction)
     if violations:
@@ -577,6 +589,7 @@ __all__ = [
     "grade_bands",
     "item_result",
     "standard_diff",
+    "standard_fields_problems",
     "standard_for",
     "standard_from_data",
     "standard_revise",

@@ -328,16 +328,23 @@ DOCX_XML_LIMIT = 5 * 1024 * 1024
 
 
 def docx_text(content: bytes) -> str:
-    """The text of a DOCX (word/document.xml's runs, a paragraph per line), without a Word library."""
+    """The text of a DOCX (word/document.xml's runs, a paragraph per line), without a Word library.
+    Raises ValueError when the file cannot be read as one (whatever is wrong with it)."""
     import io
     import zipfile
+    import zlib
     from xml.etree import ElementTree
 
     namespace = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        if archive.getinfo("word/document.xml").file_size > DOCX_XML_LIMIT:
-            raise ValueError("document.xml too large")
-        root = ElementTree.fromstring(archive.read("word/document.xml"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if archive.getinfo("word/document.xml").file_size > DOCX_XML_LIMIT:
+                raise ValueError("document.xml too large")
+            root = ElementTree.fromstring(archive.read("word/document.xml"))
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, RuntimeError, OSError, ElementTree.ParseError) as bad:
+        # Not a readable Word file: damaged data (zlib), encrypted or an unknown compression method
+        # (RuntimeError, NotImplementedError), no document.xml (KeyError), truncated (EOFError).
+        raise ValueError(f"not a readable DOCX: {bad}") from bad
     lines = []
     for paragraph in root.iter(f"{namespace}p"):
         lines.append("".join(t.text or "" for t in paragraph.iter(f"{namespace}t")))
