@@ -132,7 +132,7 @@ def oracle(before, after, action, today, extended) -> list[str]:
             and after.hearing_requested_on <= nth_working_day(after.hearing_right_told_on, 5))
         if hearing_due and after.hearing_held_on is None:
             problems.append("decision without the hearing")
-    if after.major or (after.matter_code and after.matter_code in after.catalogue_matters):
+    if after.major_marked or (after.catalogue is not None and after.matter in after.catalogue.matters):
         latest = max(after.review_opinions, key=lambda o: o.given_on, default=None)
         if latest is None or latest.opinion != "agree" or latest.reviewer_id == HANDLER or \
                 latest.reviewed_outcome != decision.outcome:

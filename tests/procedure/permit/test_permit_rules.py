@@ -25,7 +25,7 @@ from sanxiang.procedure.permit.rules import (
     renewal_deemed_granted,
 )
 from sanxiang.procedure.violations import Refused
-from tests.procedure.permit.support import D, accepted, context, received
+from tests.procedure.permit.support import D, accepted, catalogue, context, received
 
 LAW = "《中华人民共和国行政许可法》"
 
@@ -239,7 +239,7 @@ def test_decision_on_the_spot_only_for_complete_materials_of_a_matter_that_allow
 
 def test_a_major_decision_needs_an_agreeing_review_by_someone_who_did_not_handle_it():
     records = frozenset({"application_form", "acceptance_notice", "grant_decision", "review_opinion"})
-    snapshot = accepted(records=records, catalogue_matters=frozenset({"XK-001"}), decision=grant_draft(D(2026, 10, 9)))
+    snapshot = accepted(records=records, catalogue=catalogue("XK-001"), decision=grant_draft(D(2026, 10, 9)))
     missing = only(snapshot, "permit_grant", D(2026, 10, 9), "permit.review.missing")
     assert "118号" in missing.legal_basis and "请送法制审核" in missing.message
     by_handler = replace(snapshot, review_opinions=(ReviewOpinion(1, "disagree", D(2026, 10, 8), "grant"),))
@@ -250,7 +250,7 @@ def test_a_major_decision_needs_an_agreeing_review_by_someone_who_did_not_handle
     passed = replace(snapshot, review_opinions=(ReviewOpinion(2, "agree", D(2026, 10, 8), "grant"),))
     assert action_check(PERMIT, passed, "permit_grant", context=context(D(2026, 10, 9))) == "granted"
     # Not listed in the catalogue: no review needed.
-    assert action_check(PERMIT, replace(snapshot, catalogue_matters=frozenset()), "permit_grant",
+    assert action_check(PERMIT, replace(snapshot, catalogue=None), "permit_grant",
                         context=context(D(2026, 10, 9))) == "granted"
 
 
@@ -350,7 +350,7 @@ def test_cancellation_for_expiry_only_after_expiry_and_not_while_a_renewal_is_pe
 
 
 def test_every_reason_is_reported_at_once():
-    snapshot = accepted(records=frozenset(), hearing_right_due=True, catalogue_matters=frozenset({"XK-001"}),
+    snapshot = accepted(records=frozenset(), hearing_right_due=True, catalogue=catalogue("XK-001"),
                         decision=Decision("refuse", D(2026, 10, 29)))
     with pytest.raises(Refused) as refused:
         action_check(PERMIT, snapshot, "permit_refuse", context=context(D(2026, 10, 29)))

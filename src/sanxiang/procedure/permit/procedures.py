@@ -105,7 +105,7 @@ GRANT_ON_SPOT = Step(
 REFUSE = Step(
     "permit_refuse", "作出不予行政许可决定", ("accepted",), "refused",
     guards=(*DECISION_GUARDS, r.outcome_is("refuse"), r.refusal_reasoned),
-    records=(Requirement(("refusal_decision",), r.ART_38), Requirement(("delivery_receipt",), r.ART_38),
+    records=(Requirement(("refusal_decision",), r.ART_38),
              Requirement(("review_opinion",), r.REVIEW_BASIS, when=lambda s, c: s.major)),
     legal_basis=r.ART_38,
 )

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.penalty.basis import GUIDELINE_118, article
+from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
+from sanxiang.procedure.registry_rules import OfficerSnapshot
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
 # --- citations ----------------------------------------------------------------------------------------
@@ -140,6 +142,7 @@ class Refusal:
 class Renewal:
     applied_on: dt.date
     decision: Decision | None = None
+    renewed_until: dt.date | None = None  # the new expiry, granted or deemed granted
 
 
 @dataclass(frozen=True)
@@ -166,10 +169,12 @@ class PermitSnapshot:
     received_on: dt.date  # the day the (latest, supplemented) materials were received
     region: str = ""
     sector: str = ""
-    matter_code: str = ""
-    catalogue_matters: frozenset[str] = frozenset()  # the agency's 重大执法决定法制审核目录 (matter codes)
+    matter: str = ""  # the 权责清单 matter's code
+    # The agency's 重大执法决定法制审核目录 as the penalty reads it (None: nothing listed): a
+    # licence decision is major when its matter is listed.
+    catalogue: ReviewCatalogue | None = None
     major_marked: bool = False  # marked major by the agency (e.g. a major public interest, 第四十六条)
-    handler_ids: tuple[int, ...] = ()  # the staff who handled the application (not reviewers)
+    officers: tuple[OfficerSnapshot, ...] = ()  # the staff who handle the application (not its reviewers)
     materials_complete: bool = False
     on_spot_possible: bool = False  # the matter can be decided on the spot (第三十四条第二款)
     missing_notice_on: dt.date | None = None  # 一次性告知
@@ -199,7 +204,12 @@ class PermitSnapshot:
 
     @property
     def major(self) -> bool:
-        return self.major_marked or (bool(self.matter_code) and self.matter_code in self.catalogue_matters)
+        listed = self.catalogue is not None and bool(self.matter) and self.matter in self.catalogue.matters
+        return self.major_marked or listed
+
+    @property
+    def handler_ids(self) -> frozenset[int]:
+        return frozenset(o.id for o in self.officers if o.id is not None)
 
 
 Snapshot = PermitSnapshot
