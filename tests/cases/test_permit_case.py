@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
@@ -49,3 +50,10 @@ def test_a_permit_case_is_registered_and_accepted_only_with_complete_materials()
     case = Case.objects.get(pk=case_id)
     assert case.facts["materials_complete"] is True and case.facts["accepted_on"]
     assert Entry.objects.filter(case_id=case_id, kind=EventKind.STEP_DONE).count() == 2
+
+    # The generic case page serves it (no page of its own yet): its state and its next steps.
+    browser = Client()
+    browser.force_login(w.officer)
+    page = browser.get(reverse("cases:case_detail", args=[case_id]))
+    assert page.status_code == 200
+    assert "已受理，审查中" in page.content.decode() and 'data-testid="action-permit_extend"' in page.content.decode()

@@ -358,3 +358,28 @@ def test_every_reason_is_reported_at_once():
     assert {"permit.hearing.right_not_told", "permit.review.missing", "permit.decision.late",
             "permit.refusal.reasons", "permit.refusal.remedies",
             "permit.record_missing.refusal_decision"} <= found
+
+
+# --- the catalogue: deadlines listed, renewal moves the expiry ------------------------------------------
+
+
+def test_the_deadlines_listed_for_a_case_and_a_late_decision_marked_late():
+    from sanxiang.procedure.permit.catalogue import permit_deadlines
+    from tests.procedure.permit.support import CALENDAR
+
+    running, problems = permit_deadlines(accepted(), calendar=CALENDAR, today=D(2026, 10, 26))
+    assert problems == [] and [(d.code, d.due, d.state) for d in running] == [
+        ("permit.decision", D(2026, 10, 28), "due_soon")]
+    late, _ = permit_deadlines(accepted(state="granted", decision=grant_draft(D(2026, 10, 29))), calendar=CALENDAR,
+                               today=D(2026, 10, 29))
+    decision = next(d for d in late if d.code == "permit.decision")
+    assert decision.state == "met" and decision.late
+    assert [d.code for d in late] == ["permit.decision", "permit.delivery"]
+
+
+def test_a_renewal_moves_the_expiry_and_closes_the_application():
+    from sanxiang.procedure.permit.catalogue import PERMIT_SPEC
+
+    snapshot = in_force(renewal=Renewal(D(2026, 11, 19), None, D(2031, 12, 31)))
+    after = PERMIT_SPEC.advance(snapshot, "permit_renew_deemed", context(D(2027, 1, 4)))
+    assert (after.state, after.expires_on, after.renewal) == ("in_force", D(2031, 12, 31), None)
