@@ -203,6 +203,7 @@ def _load() -> None:
     from sanxiang.procedure.penalty import catalogue as _penalty  # noqa: F401, I001
     from sanxiang.procedure.coercion import catalogue as _coercion  # noqa: F401
     from sanxiang.procedure.enforcement import catalogue as _enforcement  # noqa: F401
+    from sanxiang.procedure.permit import catalogue as _permit  # noqa: F401
 
 
 def procedures_all() -> dict[str, ProcedureSpec]:

@@ -1,0 +1,100 @@
+"""行政许可 in the catalogue of procedures (`permit`): a case of kind 许可 can be registered, its
+steps taken and its deadlines listed like any other procedure's. No documents or pages of its own
+yet (issue 18 item 1 is the law in code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from sanxiang.procedure.catalog import ProcedureSpec, procedure_register
+from sanxiang.procedure.engine import GuardContext, LegalCalendar
+from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
+from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
+from sanxiang.procedure.permit import rules as r
+from sanxiang.procedure.permit.procedures import PERMIT
+from sanxiang.procedure.permit.rules import PermitSnapshot
+from sanxiang.procedure.permit.steps import KEY, STEPS
+from sanxiang.procedure.violations import Violation
+
+# The snapshot fields read afresh (cases.selectors.SNAPSHOT_SOURCES); the rest are the case's facts.
+DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers"})
+
+
+def _facts_initial(*, on: dt.date, **_: Any) -> dict[str, Any]:
+    return {"received_on": on}
+
+
+def _advance(snapshot: PermitSnapshot, action: str, context: GuardContext) -> PermitSnapshot:
+    """The engine's target state; a renewal (granted or deemed granted) moves the expiry and
+    closes the renewal application."""
+    after = replace(snapshot, state=PERMIT.transition(action).target)
+    if action in ("permit_renew", "permit_renew_deemed") and after.renewal is not None:
+        after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None)
+    return after
+
+
+def permit_deadlines(
+    snapshot: PermitSnapshot, *, calendar: LegalCalendar, today: dt.date, parameters: ParameterSet | None = None
+) -> tuple[list[Deadline], list[Violation]]:
+    """Every running or met deadline of the application, nearest first, and why any could not be
+    computed. A decision or delivery after its day is `late`."""
+    context = GuardContext(today=today, calendar=calendar, parameters=parameters or parameters_default())
+    deadlines: list[Deadline] = []
+    problems: list[Violation] = []
+    try:
+        soon = int(context.parameters.value("permit.due_soon_days", on=today, region=snapshot.region))
+    except ParameterMissing as missing:
+        soon, problems = 0, [missing.violation]
+
+    def add(code: str, label: str, end: r.Deadline | None, completed_on: dt.date | None) -> None:
+        if end is None:
+            return
+        state = deadline_state(end.date, completed_on=completed_on, today=today, soon_days=soon)
+        late = completed_on is not None and completed_on > end.date
+        deadlines.append(Deadline(code, label, end.date, state, end.basis, end.estimated, completed_on, late))
+
+    try:
+        if snapshot.state in ("received", "supplement") and snapshot.missing_notice_on is None:
+            add("permit.acceptance", "一次性告知补正或者决定是否受理", r.completeness_deadline(snapshot, context), None)
+        decision = snapshot.decision
+        add("permit.decision", "作出行政许可决定", r.decision_deadline(snapshot, context),
+            decision.on if decision is not None else None)
+        if snapshot.hearing_held_on is None:
+            add("permit.hearing", "组织听证", r.hearing_hold_deadline(snapshot, context), None)
+        add("permit.delivery", "颁发、送达许可证件", r.delivery_deadline(snapshot, context), snapshot.delivered_on)
+        if snapshot.state == "in_force" and snapshot.expires_on is not None:
+            renewal = snapshot.renewal
+            add("permit.renewal_application", "被许可人申请延续", r.renewal_application_deadline(snapshot, context),
+                renewal.applied_on if renewal is not None else None)
+            if renewal is not None and renewal.decision is None and snapshot.renewal_refusal is None:
+                add("permit.renewal_decision", "作出是否准予延续的决定（逾期视为准予延续）",
+                    r.Deadline(snapshot.expires_on, False, r.ART_50), None)
+    except ParameterMissing as missing:
+        problems.append(missing.violation)
+    except OverflowError:
+        problems.append(Violation("permit.date_out_of_range", "日期超出可计算的范围，请核对有关日期",
+                                  "系统输入校验规则", None))
+    return sorted(deadlines, key=lambda d: d.due), problems
+
+
+PERMIT_SPEC = procedure_register(
+    ProcedureSpec(
+        key=KEY,
+        label="行政许可",
+        act_kind="licensing",
+        engine=PERMIT,
+        snapshot_type=PermitSnapshot,
+        steps=STEPS,
+        derived_fields=DERIVED_FIELDS,
+        advance=_advance,
+        deadlines=permit_deadlines,
+        facts_initial=_facts_initial,
+        records_initial=("application_form",),
+        matter_kinds=("permit",),
+        help="行政许可：申请、受理、审查、决定、送达，以及变更、延续、撤回、撤销、注销",
+    )
+)
+
+__all__ = ["DERIVED_FIELDS", "PERMIT_SPEC", "permit_deadlines"]
