@@ -143,3 +143,18 @@ def test_a_demo_with_an_agency_of_its_own_added_is_not_a_demo_database_any_more(
     with pytest.raises(GrowError, match="本库有演示旗县以外的执法主体（伊金霍洛旗市场监督管理局），不是演示库：不能扩充"):
         demo_grow(cases=before + 5, open_cases=0, batch_size=5, today=TODAY)
     assert Case.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_copies_projections_equal_a_full_recomputation(grown):
+    """Each batch refreshes the projections of its copies (deadlines, roles next, search grams,
+    review figures, annual acts) instead of a whole rebuild at the end: every projection's check
+    against a full recomputation finds no difference."""
+    from sanxiang.projections import projections_all
+    from sanxiang.review.models import ReviewTally
+
+    _, templates, _, _ = grown
+    copies = Case.objects.exclude(pk__in=list(templates))
+    assert ReviewTally.objects.filter(case_id__in=copies.values("pk")).exists()
+    found = {projection.name: projection.check() for projection in projections_all()}
+    assert found == {name: [] for name in found}

@@ -43,7 +43,7 @@ from django.utils import timezone
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case, CaseChallenge, CaseDeadline, CaseProjection
 from sanxiang.cases.search import case_search_refresh
-from sanxiang.cases.selectors import case_snapshot_build
+from sanxiang.cases.selectors import case_snapshot_build, cases_officers_load
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import ProcedureSpec, UnknownProcedure, procedure_spec
 from sanxiang.procedure.parameters import ParameterMissing
@@ -238,6 +238,9 @@ def case_projection_refresh(*, case_ids: Iterable[int], on: dt.date | None = Non
             cases_chunk = [case for case in cases_chunk if case is not None]
             rows: list[CaseDeadline] = []
             summaries: list[CaseProjection] = []
+            needing = [case for case in cases_chunk if case.pk not in (snapshots or {})]
+            if len(needing) > 1:
+                cases_officers_load(needing)  # two queries for the chunk, not two per case's snapshot
             for case in cases_chunk:
                 computed = case_phases_computed(case, on=on, calendar=calendar, snapshot=(snapshots or {}).get(case.pk))
                 rows += case_rows(case.pk, computed)

@@ -301,13 +301,20 @@ def case_officer_loaded(case: Case, officer_id: int | None) -> Officer | None:
     return next((o for o in case.officers.all() if o.pk == officer_id), None)
 
 
+def cases_officers_load(cases: list[Case]) -> None:
+    """Load the officers of many cases with their certificates in two queries (into each case's
+    prefetch cache of `officers`, where `_case_officers` finds them), instead of two per case:
+    for the projections' refresh of many cases at once."""
+    prefetch_related_objects(
+        cases, Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related("certificates"))
+    )
+
+
 def _case_officers(case: Case) -> list[Officer]:
     """The case's officers with their certificates, by pk. Loaded once per case instance, into
     Django's prefetch cache of `case.officers` (which `officers.set()` and friends clear), so that
     the snapshot and the documents' case info of one transition share one read."""
-    prefetch_related_objects(
-        [case], Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related("certificates"))
-    )
+    cases_officers_load([case])
     return sorted(case.officers.all(), key=lambda o: o.pk)
 
 

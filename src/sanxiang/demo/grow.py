@@ -25,16 +25,16 @@ them, written in bulk:
 
 Copies of the closed families are spread over `spread_days` before today; copies of the families
 with a case still open (`open_cases` in all) over `open_spread_days`, so that their deadlines are
-near today as a county's are. Batches of `batch_size` copies, one transaction each. Afterwards the
-projections are brought up to date: `sanxiang.cases.projection.case_projection_refresh` for the
-new cases when that module exists, and every registered projection's `rebuild()`.
+near today as a county's are. Batches of `batch_size` copies, one transaction each, which also
+brings the projections of its copies up to date (`_projections_refresh`: deadlines, roles next,
+search grams, review figures, annual acts), as a step does for its case; a projection registered
+later and not refreshed there is rebuilt whole after the last batch.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import json
 import random
 import re
@@ -594,22 +594,50 @@ def _plan(families: list[_Family], *, add: int, open_wanted: int) -> list[tuple[
     return [(f, counts[id(f)]) for f in families if counts[id(f)]]
 
 
+# The projections the copies' batches keep up to date themselves (`_projections_refresh`); any
+# other registered projection is rebuilt whole after the last batch.
+_REFRESHED_PER_BATCH = frozenset(
+    {"cases.deadlines", "cases.search", "review.tallies", "publication.annual", "publication.search"}
+)
+
+
 def _projections_refresh(case_ids: list[int]) -> None:
-    try:
-        projection = importlib.import_module("sanxiang.cases.projection")
-    except ModuleNotFoundError:
-        return
-    refresh = getattr(projection, "case_projection_refresh", None)
-    if refresh is not None:
-        refresh(case_ids=case_ids)
+    """Bring every projection up to date for the copies just written, in their batch's transaction,
+    as a step does for its case: the deadlines, the roles next and the search grams
+    (`case_projection_refresh`), the review figures of the decided copies, the annual acts. A
+    publication's search text is written with its row (`_rows_copy`) and, on SQLite, its grams'
+    index follows by trigger. Rebuilding every projection whole after the last batch instead cost
+    as much again as the copies themselves (all cases recomputed) and grew with the database."""
+    from sanxiang.cases.projection import case_projection_refresh
+    from sanxiang.cases.selectors import case_snapshot_build, cases_officers_load
+    from sanxiang.procedure.catalog import UnknownProcedure
+    from sanxiang.publication.annual import annual_cases_refresh
+    from sanxiang.review.tallies import review_tallies_refresh
+
+    # Each copy's snapshot is built once, for both the deadlines and the review figures, with the
+    # officers of the whole batch read at once (they were two snapshots and four queries a copy).
+    cases = list(Case.objects.filter(pk__in=case_ids).select_related("agency", "matter", "party").order_by("pk"))
+    cases_officers_load(cases)
+    snapshots = {}
+    for case in cases:
+        try:
+            snapshots[case.pk] = case_snapshot_build(case)
+        except (UnknownProcedure, ValueError, TypeError, KeyError):
+            pass  # the refresh builds it again and marks the case as it would any step's
+    case_projection_refresh(case_ids=case_ids, snapshots=snapshots)
+    review_tallies_refresh(case_ids=case_ids, snapshots=snapshots)
+    annual_cases_refresh(cases=cases)
 
 
-def projections_rebuild() -> list[tuple[str, int]]:
-    """Rebuild every registered projection (sanxiang.projections); (name, rows) of each."""
+def projections_rebuild(*, exclude: frozenset[str] = frozenset()) -> list[tuple[str, int]]:
+    """Rebuild every registered projection (sanxiang.projections) but those named in `exclude`;
+    (name, rows) of each."""
     from sanxiang.projections import projections_all
 
     done = []
     for projection in projections_all():
+        if projection.name in exclude:
+            continue
         with transaction.atomic():
             done.append((projection.name, projection.rebuild()))
     return done
@@ -700,7 +728,7 @@ def demo_grow(
         if progress is not None:
             progress(added, sum(f.size * n for f, n in plan))
     if batches:
-        projections_rebuild()
+        projections_rebuild(exclude=_REFRESHED_PER_BATCH)
     return GrowResult(
         cases_before=before,
         cases_after=before + added,

@@ -37,8 +37,7 @@ from sanxiang.procedure.evaluation.indicators import Indicator
 from sanxiang.procedure.evaluation.reports import ReportMonth
 from sanxiang.procedure.supervision.matters import FINAL_STATES, MATTER_STATE_LABELS, MatterState
 from sanxiang.procedure.supervision.rules import MatterSource
-from sanxiang.publication.models import DraftStatus
-from sanxiang.publication.selectors import drafts_for
+from sanxiang.publication.selectors import publication_alerts
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.selectors import matters_visible
 
@@ -177,18 +176,11 @@ def _deadlines_overdue(table: IndicatorTable, period_query: str) -> OverdueList 
 
 
 def _publications_overdue(viewer: User, today: dt.date) -> OverdueList:
-    """The drafts not published by their due day (those `publication_alerts` lists on the drafts
-    page), counted and the most overdue read apart: at 100,000 cases a count and ten rows by the
-    index of drafts waiting cost about a tenth of one windowed query over every overdue draft."""
-    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=today)
-    count = drafts.count()
-    shown = (
-        drafts.defer(
-            "case__facts", "case__details", "original", "public", "redactions", "refusals", "facts"
-        ).order_by("due_on", "id")[:ROWS_SHOWN]
-        if count
-        else []
-    )
+    """The drafts not published by their due day, as `publication_alerts` reads them for the homes
+    and the drafts page (a count and the ten most overdue rows by the index of drafts waiting)."""
+    alerts = publication_alerts(viewer=viewer, on=today, limit=ROWS_SHOWN)
+    count = alerts.count
+    shown = [alert.draft for alert in alerts]
     # A supervisor reads a case's title, and its draft, only under a read grant naming the case.
     by_grant = user_reads_cases_by_grant(viewer) and bool(shown)
     granted = set(case_ids_granted(viewer)) if by_grant else set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -117,18 +117,28 @@ class PublicationAlerts:
 
 def publication_alerts(*, viewer: User, on: dt.date | None = None, limit: int = ALERTS_SHOWN) -> PublicationAlerts:
     """Drafts not published by their due day: shown to the agency (its own) and to the supervisors
-    (every agency), the most overdue first, at most `limit` of them, with their number. One
-    query whatever the number of drafts. (A withdrawal is made the moment the change is
-    recorded; the ledger entry says whether that was within the 3 working days.)"""
+    (every agency), the most overdue first, at most `limit` of them, with their number. (A
+    withdrawal is made the moment the change is recorded; the ledger entry says whether that was
+    within the 3 working days.)
+
+    Two queries whatever the number of drafts, both by the index of drafts waiting
+    (`publication_draft_waiting`): a count, then the `limit` most overdue rows (none when the
+    count is 0). One windowed query (the count riding on each row) made the database join and
+    sort every overdue draft first: about 2 s at 100,000 cases on SQLite. The homes, the drafts
+    page and the county dashboard (`evaluation.dashboard_selectors`) all read the alerts here."""
     on = on or timezone.localdate()
-    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=on).order_by("due_on", "id")
-    # The number of overdue drafts rides on each row shown (a window over the whole filter): one query.
-    rows = list(
-        drafts.defer("case__facts", "case__details", "original", "public", "redactions", "refusals", "facts")
-        .annotate(overdue_count=Window(Count("id")))[:limit]
+    drafts = drafts_for(viewer=viewer).filter(status=DraftStatus.DRAFT, due_on__lt=on)
+    count = drafts.order_by().count()
+    rows = (
+        list(
+            drafts.defer("case__facts", "case__details", "original", "public", "redactions", "refusals", "facts")
+            .order_by("due_on", "id")[:limit]
+        )
+        if count and limit > 0
+        else []
     )
     shown = [PublicationAlert(draft, "公示", draft.due_on, (on - draft.due_on).days) for draft in rows]
-    return PublicationAlerts(shown=shown, count=rows[0].overdue_count if rows else 0)
+    return PublicationAlerts(shown=shown, count=count)
 
 
 def drafts_awaiting_approval(*, viewer: User) -> QuerySet[PublicationDraft]:

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.models import Case
-from sanxiang.cases.selectors import case_snapshot_build
+from sanxiang.cases.selectors import case_snapshot_build, cases_officers_load
 from sanxiang.review.models import ReviewTally
 from sanxiang.review.selectors import TallyValues, _catalogue_history, tally_compute
 
@@ -65,10 +65,14 @@ def _decided_cases(case_ids: Iterable[int] | None = None):
     return cases.select_related("agency", "matter", "party").order_by("pk")
 
 
-def _recomputed(case_ids: Iterable[int] | None = None) -> Iterator[tuple[Case, TallyValues | None]]:
-    """Every decided case with its recomputed figures, a chunk of cases at a time (memory flat)."""
+def _recomputed(case_ids: Iterable[int] | None = None, snapshots: dict | None = None
+                ) -> Iterator[tuple[Case, TallyValues | None]]:
+    """Every decided case with its recomputed figures, a chunk of cases at a time (memory flat).
+    `snapshots` (by case id): snapshots of some of the cases as saved, which the caller already
+    has (not built twice); the others' officers are read for the whole chunk at once."""
     calendar = working_day_calendar_current()
     histories: dict[int, list] = {}
+    snapshots = snapshots or {}
     last = 0
     while True:
         chunk = list(_decided_cases(case_ids).filter(pk__gt=last)[:CHUNK])
@@ -78,29 +82,28 @@ def _recomputed(case_ids: Iterable[int] | None = None) -> Iterator[tuple[Case, T
         if missing:
             found = _catalogue_history(missing)
             histories.update({agency_id: found.get(agency_id, []) for agency_id in missing})
+        needing = [case for case in chunk if case.pk not in snapshots]
+        if len(needing) > 1:
+            cases_officers_load(needing)
         for case in chunk:
-            snapshot = case_snapshot_build(case)
+            snapshot = snapshots.get(case.pk) or case_snapshot_build(case)
             yield case, tally_compute(snapshot, agency_id=case.agency_id, calendar=calendar,
                                       history=histories[case.agency_id])
         last = chunk[-1].pk
 
 
 @transaction.atomic
-def review_tallies_refresh(*, case_ids: Iterable[int]) -> int:
-    """Recompute and store the figures of these cases (a case no longer decided loses its row).
-    Returns the number of rows written."""
+def review_tallies_refresh(*, case_ids: Iterable[int], snapshots: dict | None = None) -> int:
+    """Recompute and store the figures of these cases (a case no longer decided loses its row), in
+    a few queries a chunk: their rows deleted and written again in bulk. `snapshots` as for
+    `_recomputed`. Returns the number of rows written."""
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    written = 0
-    decided: set[int] = set()
-    for case, values in _recomputed(ids):
-        if values is not None:
-            _row(case.pk, values).save()
-            decided.add(case.pk)
-            written += 1
-    ReviewTally.objects.filter(case_id__in=ids).exclude(case_id__in=decided).delete()
-    return written
+    rows = [_row(case.pk, values) for case, values in _recomputed(ids, snapshots) if values is not None]
+    ReviewTally.objects.filter(case_id__in=ids).delete()
+    ReviewTally.objects.bulk_create(rows, batch_size=CHUNK)
+    return len(rows)
 
 
 def review_tallies_refresh_agency(*, agency_id: int, decided_from: dt.date) -> int:
