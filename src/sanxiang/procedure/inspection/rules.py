@@ -533,6 +533,17 @@ def result_complete(snapshot: Snapshot, context: Context) -> list[Violation]:
     if result.sent_on > context.today:
         violations.append(Violation("inspection.result.future", "告知结果的日期不能晚于今天", ORDER_BASIS,
                                     "result.sent_on"))
+    if result.test_results_on is not None:
+        if result.test_results_on > context.today:
+            violations.append(Violation("inspection.result.tests_future", "取得检测结果的日期不能晚于今天",
+                                        ORDER_BASIS, "result.test_results_on"))
+        if reference_day is not None and result.test_results_on < reference_day:
+            violations.append(Violation("inspection.result.tests_before_visit", "取得检测结果的日期不能早于检查日期",
+                                        ORDER_BASIS, "result.test_results_on"))
+    if result.rectification_due is not None and result.rectification_due <= result.sent_on:
+        violations.append(Violation("inspection.result.rectification_past",
+                                    "整改期限不能早于告知结果的日期（须晚于告知之日，给企业留出整改时间）",
+                                    ORDER_BASIS, "result.rectification_due"))
     return violations
 
 

