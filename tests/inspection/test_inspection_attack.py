@@ -97,3 +97,45 @@ def test_test_results_cannot_come_before_the_visit_nor_after_today():
     assert inspection.state == InspectionState.RECORDED
     assert csrf_client(world.users[0]).get(reverse("inspection:detail", args=[inspection.pk])).status_code == 200
 
+
+def _other(world, *, state: str, source: str = "planned") -> Inspection:
+    other = Inspection.objects.create(agency=world.agency, target=world.target, source=source, state=state,
+                                      planned_from=world.inspection.planned_from,
+                                      planned_to=world.inspection.planned_to)
+    other.items.set([world.item])
+    other.officers.set(world.officers)
+    return other
+
+
+def test_the_yearly_cap_counts_what_was_approved_or_carried_out_not_what_awaits_approval():
+    # 海南 第九条、第十二条 (the parameter inspection.yearly_cap, 2 a year by default): inspections
+    # merely assigned, not yet approved by the head, are not inspections of the enterprise yet;
+    # two of them must not block the approval of a third.
+    world = world_make(source="planned")
+    for _ in range(2):
+        _other(world, state=InspectionState.ASSIGNED)
+    inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                   data={"approval": "agree"})
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.APPROVED
+
+
+def test_the_cap_blocks_a_third_planned_check_but_not_one_on_a_complaint():
+    from sanxiang.procedure.violations import Refused
+
+    world = world_make(source="planned")
+    for _ in range(2):
+        _other(world, state=InspectionState.CLOSED)
+    with pytest.raises(Refused) as refused:
+        inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                       data={"approval": "agree"})
+    cap = [v for v in refused.value.violations if v.code == "inspection.cap_exceeded"]
+    assert cap and "年度上限2次" in cap[0].message and "第十二条" in cap[0].legal_basis
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.ASSIGNED
+    # The allowed path: a check on a complaint is outside the cap.
+    Inspection.objects.filter(pk=world.inspection.pk).update(source="complaint")
+    inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                   data={"approval": "agree"})
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.APPROVED

@@ -72,10 +72,12 @@ def inspection_load(*, pk: int) -> Inspection:
 
 def prior_inspections(inspection: Inspection) -> tuple[r.PriorInspection, ...]:
     """The other inspections of the same enterprise (by its credit code, whichever register holds
-    it), not cancelled: what the cap and the alert count."""
+    it) approved or carried out: what the cap counts. One merely assigned, awaiting the head's
+    approval, is no inspection yet (it would block the approval of the very ones it competes
+    with); one cancelled never was."""
     rows = (
         Inspection.objects.filter(target__credit_code=inspection.target.credit_code)
-        .exclude(pk=inspection.pk).exclude(state=InspectionState.CANCELLED)
+        .exclude(pk=inspection.pk).exclude(state__in=(InspectionState.CANCELLED, InspectionState.ASSIGNED))
         .values_list("pk", "agency_id", "started_on", "planned_from", "source")
     )
     return tuple(r.PriorInspection(pk, agency_id, started or planned, source) for pk, agency_id, started, planned, source in rows)

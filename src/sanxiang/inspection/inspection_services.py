@@ -23,7 +23,7 @@ from sanxiang.cases.services import case_create, case_create_with_new_party
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check, evidence_records_attach
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
+from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, InspectionTarget
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.engine import GuardContext, evaluate
@@ -105,6 +105,11 @@ def inspection_act(
         Inspection.objects.select_for_update().filter(pk=inspection_id).first()
         inspection = sel.inspection_load(pk=inspection_id)
         _actor_may(actor, inspection)
+        # The cap counts the enterprise's other inspections: two approvals of the same enterprise
+        # at once would each miss the other. Its register rows (one per body) are locked, so that
+        # they count one after the other.
+        list(InspectionTarget.objects.select_for_update().filter(credit_code=inspection.target.credit_code)
+             .values_list("pk", flat=True))
         before = inspection.state
         snapshot = sel.inspection_snapshot(inspection)
         if action == "inspection_record":

@@ -265,7 +265,7 @@ def cap_violations(snapshot: Snapshot, context: Context) -> list[Violation]:
             violations.append(Violation(
                 "inspection.cap_exceeded",
                 f"{snapshot.body_name(body_id)}{on.year}年对该企业的检查已达{status.cap}次（年度上限{status.cap}次），"
-                f"不能再安排{TRIGGERS.get(snapshot.trigger, '')}检查：可将检查事项并入已安排的检查（综合查一次），"
+                f"不能再安排本次{TRIGGERS.get(snapshot.trigger, '检查')}：可将检查事项并入已安排的检查（综合查一次），"
                 "或安排在下一年度；因投诉举报、转办交办、整改复查或者企业申请开展的检查不受此限",
                 status.basis,
                 "planned_on",
