@@ -139,3 +139,22 @@ def test_the_cap_blocks_a_third_planned_check_but_not_one_on_a_complaint():
                    data={"approval": "agree"})
     world.inspection.refresh_from_db()
     assert world.inspection.state == InspectionState.APPROVED
+
+
+def test_an_upload_of_the_evidence_app_cannot_pose_as_a_photo_of_an_inspection():
+    # The photos of a visit are the evidence records filed under the step "inspection-<id>"; they
+    # make the record's 全过程记录 and go over to the penalty case. A colleague not sent, typing that
+    # step in the evidence app's upload, would add to another inspection's photos.
+    from sanxiang.evidence.services import evidence_metadata_check
+    from sanxiang.inspection.inspection_selectors import inspection_evidence_step
+    from sanxiang.procedure.violations import Refused
+
+    world = world_make(officers=1)
+    colleague = world.users[1]
+    step = inspection_evidence_step(world.inspection)
+    for typed in (step, step.upper()):
+        with pytest.raises(Refused) as refused:
+            evidence_metadata_check(actor=colleague, kind="photo", original_name="a.png", step=typed, step_typed=True)
+        assert [v.code for v in refused.value.violations] == ["evidence.step_reserved"]
+    # The allowed path: a step of the officer's own words; the inspection's page files its photos.
+    evidence_metadata_check(actor=colleague, kind="photo", original_name="a.png", step="现场检查", step_typed=True)

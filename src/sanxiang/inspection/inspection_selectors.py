@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
+from sanxiang.evidence.selectors import INSPECTION_STEP_PREFIX
 from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, PlanKind
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
@@ -127,7 +128,7 @@ def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
 
 def inspection_evidence_step(inspection: Inspection) -> str:
     """The step under which the photos of the visit are filed in the evidence app (no case yet)."""
-    return f"inspection-{inspection.pk}"
+    return f"{INSPECTION_STEP_PREFIX}{inspection.pk}"
 
 
 def inspection_media_counts(inspection: Inspection) -> tuple[int, int]:
