@@ -158,3 +158,25 @@ def test_an_upload_of_the_evidence_app_cannot_pose_as_a_photo_of_an_inspection()
         assert [v.code for v in refused.value.violations] == ["evidence.step_reserved"]
     # The allowed path: a step of the officer's own words; the inspection's page files its photos.
     evidence_metadata_check(actor=colleague, kind="photo", original_name="a.png", step="现场检查", step_typed=True)
+
+
+def test_the_head_declines_an_inspection_only_with_a_reason_which_is_kept():
+    # 海南 第十五条: the head decides on the inspection; a refusal states why (the platform's
+    # approval form rule), and the reason is kept on the inspection, not only as a digest.
+    from sanxiang.procedure.violations import Refused
+
+    world = world_make()
+    entries = Entry.objects.count()
+    with pytest.raises(Refused) as refused:
+        inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_decline",
+                       data={"reason": "  "})
+    assert [v.code for v in refused.value.violations] == ["inspection.decline.reason"]
+    assert "平台规则" in refused.value.violations[0].legal_basis
+    assert Entry.objects.count() == entries
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.ASSIGNED
+    inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_decline",
+                   data={"reason": "该企业本年度已并入综合查一次"})
+    world.inspection.refresh_from_db()
+    assert world.inspection.state == InspectionState.CANCELLED
+    assert world.inspection.facts["declined"]["reason"] == "该企业本年度已并入综合查一次"

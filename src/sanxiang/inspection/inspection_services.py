@@ -139,6 +139,9 @@ def inspection_act(
             raise Refused(violations)
         inspection.state = target
         inspection.facts = facts_dump(after, inspection.facts)
+        if action == "inspection_decline":
+            inspection.facts = {**inspection.facts, "declined": {
+                "head_name": draft.actor_name, "on": context.today.isoformat(), "reason": str(data.get("reason") or "")}}
         if action == "inspection_approve" and not inspection.code:
             inspection.code = code_new()
         if action == "inspection_start":
