@@ -180,3 +180,24 @@ def test_the_head_declines_an_inspection_only_with_a_reason_which_is_kept():
     world.inspection.refresh_from_db()
     assert world.inspection.state == InspectionState.CANCELLED
     assert world.inspection.facts["declined"]["reason"] == "该企业本年度已并入综合查一次"
+
+
+def test_the_code_page_is_limited_per_address_like_the_other_public_lookups():
+    # The code is 10 characters of 32 (50 bits); the page still counts the lookups of one address
+    # like the complaint tracking page (a platform rule, inspection.code_lookups_per_hour).
+    from django.test import Client
+
+    from sanxiang.procedure.parameters import parameters_default
+
+    world = world_make()
+    inspection = inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                                data={"approval": "agree"})
+    limit = int(parameters_default().value("inspection.code_lookups_per_hour", on=timezone.localdate()))
+    guesser = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(limit):
+        assert guesser.get(reverse("inspection_code:page", args=["ABCDEFGHJK"])).status_code == 404
+    answer = guesser.get(reverse("inspection_code:page", args=[inspection.code]))
+    assert answer.status_code == 429 and "查询过于频繁" in answer.content.decode()
+    assert inspection.code not in answer.content.decode() and world.agency.name not in answer.content.decode()
+    # Another address reads the code.
+    assert Client(REMOTE_ADDR="203.0.113.10").get(reverse("inspection_code:page", args=[inspection.code])).status_code == 200
