@@ -45,6 +45,9 @@ LISTED_ITEMS_BASIS = article(HAINAN, 7)
 # Counting in the statistics: the frequency data go into the 行政执法统计年报 (司法部 Q&A [S]); an
 # inspection counts only with a specific object and a complete record: a platform rule.
 COUNTING_BASIS = f"{PLATFORM_PREFIX}：行政检查须有具体检查对象和完整的检查记录方可计入年度统计（检查频次数据纳入行政执法统计年报）"
+# 全过程记录: 118号 asks for audio-video records of on-site checks "根据实际情况"; that a visit has at
+# least one photo or audio-video record is the platform's reading of it.
+MEDIA_BASIS = f"{PLATFORM_PREFIX}：现场检查至少以一张照片或者一段音像记录检查过程（参照{GUIDELINE_118}）"
 # The platform keeps what the law does not fix: dates must follow each other.
 ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
 
@@ -481,7 +484,7 @@ def whole_process_recorded(snapshot: Snapshot, context: Context) -> list[Violati
     if record is None or record.photos or record.audio_video:
         return []
     return [Violation("inspection.record.no_media",
-                      "现场检查须以照片或者音像记录检查过程（执法全过程记录），请至少上传一张现场照片", GUIDELINE_118,
+                      "现场检查须以照片或者音像记录检查过程（执法全过程记录），请至少上传一张现场照片", MEDIA_BASIS,
                       "record.photos")]
 
 
@@ -662,6 +665,7 @@ __all__ = [
     "FINDINGS",
     "INSPECTION_BASIS",
     "KINDS",
+    "MEDIA_BASIS",
     "OFFSITE_METHODS",
     "OUTCOMES",
     "RECORD_BASIS",
