@@ -201,3 +201,17 @@ def test_the_code_page_is_limited_per_address_like_the_other_public_lookups():
     assert inspection.code not in answer.content.decode() and world.agency.name not in answer.content.decode()
     # Another address reads the code.
     assert Client(REMOTE_ADDR="203.0.113.10").get(reverse("inspection_code:page", args=[inspection.code])).status_code == 200
+
+
+def test_a_nul_in_the_off_site_findings_is_refused_where_the_officer_sees_it():
+    world = world_make()
+    world.item.offsite_first = True
+    world.item.save()
+    inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                   data={"approval": "agree"})
+    officer = csrf_client(world.users[0])
+    answer = post(officer, world.inspection, act_url(world.inspection, "inspection_offsite"),
+                  {"method": "written", "offsite_on": timezone.localdate().isoformat(), "offsite_findings": "资料\x00齐全"})
+    _refused_beside(answer, "核查情况不能包含空字符")
+    world.inspection.refresh_from_db()
+    assert "offsite" not in world.inspection.facts

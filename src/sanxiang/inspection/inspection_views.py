@@ -41,7 +41,7 @@ BESIDE_FIELDS = {
     "result.outcome": "outcome", "result.findings": "findings", "photo": "photo", "record.photos": "photo",
     "record.checklist": "checklist", "record.officer_ids": "officer_ids",
     "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
-    "findings": "findings", "offsite_findings": "findings", "checklist": "checklist", "officer_ids": "officer_ids",
+    "findings": "findings", "checklist": "checklist", "officer_ids": "officer_ids",
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
            "inspection_start", "inspection_record", "inspection_send_result")
