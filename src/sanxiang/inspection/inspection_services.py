@@ -237,18 +237,23 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
     return follow_up
 
 
-def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | None = None) -> int:
+def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | None = None,
+                               inspection_ids: list[int] | None = None) -> int:
     """Publish the results of the agency's closed 双随机 inspections not yet published (结果公告,
     within `inspection.random_results_publication_working_days` of the end): the public row through
     the public read model's event, the inspection marked, a ledger entry each, in one transaction.
-    Only the agency's head. Returns how many were published."""
+    Only the agency's head. `inspection_ids`: only those (the ones the head's page showed and the
+    head checked: publication cannot be withdrawn). Returns how many were published."""
     permission_require(actor.is_authenticated and actor.role == Role.AGENCY_HEAD and actor.agency_id == agency_id,
                        "只有本单位负责人可以公示抽查结果")
     on = on or timezone.localdate()
     basis = r.INSPECTION_BASIS
     published = 0
     with transaction.atomic():
-        pending = list(sel.results_to_publish(agency_id=agency_id).select_for_update(of=("self",)))
+        pending_rows = sel.results_to_publish(agency_id=agency_id)
+        if inspection_ids is not None:
+            pending_rows = pending_rows.filter(pk__in=inspection_ids)
+        pending = list(pending_rows.select_for_update(of=("self",)))
         for inspection in pending:
             outcome = r.OUTCOMES.get(inspection.result_outcome, "")
             inspection_result_published_emit(InspectionResultPublished(

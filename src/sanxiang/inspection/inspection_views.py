@@ -82,7 +82,9 @@ def today(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def results_publish(request: HttpRequest) -> HttpResponse:
-    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id)
+    # Only the results the page showed (each posted with the form); a value that is no id is left out.
+    shown = [int(v) for v in request.POST.getlist("inspection") if v.isascii() and v.isdigit() and len(v) <= 18]
+    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id, inspection_ids=shown)
     messages.success(request, f"已公示{count}项双随机抽查结果。")
     return redirect("inspection:today")
 
