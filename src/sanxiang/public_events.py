@@ -110,6 +110,11 @@ class ComplaintRefused(Exception):
 # raising ComplaintRefused.
 complaint_submit: Slot[Callable[..., ComplaintReceipt]] = Slot("complaint_submit")
 
+# public_form_attempt(*, scope: str, address: str | None) -> bool: count one use of a public page
+# by an address, False when the hour's limit is reached (publication keeps the counts; the
+# inspection app's 检查码 page asks, scope "inspection_code").
+public_form_attempt: Slot[Callable[..., bool]] = Slot("public_form_attempt")
+
 
 @dataclass(frozen=True)
 class ComplaintStatusPublished:

@@ -43,6 +43,10 @@ case_for_viewer: Slot[Callable[..., EvidenceCase]] = Slot("evidence: the case a 
 # Files the platform generated and stored in the evidence store (a case's documents, the
 # agency's published documents): they are listed with the documents, not as evidence uploads.
 GENERATED_STEP_PREFIXES = ("document:", "publication:")
+# The step under which an inspection's photos are filed before any case exists (the inspection app
+# names it, `inspection_evidence_step`): what is filed under it counts as that visit's photos, so
+# nobody types it.
+INSPECTION_STEP_PREFIX = "inspection-"
 
 
 def record_list(*, viewer: User, case_id: int | None = None) -> QuerySet[EvidenceRecord]:

@@ -41,7 +41,12 @@ from sanxiang.evidence.models import (
     UploadSession,
     UploadStatus,
 )
-from sanxiang.evidence.selectors import GENERATED_STEP_PREFIXES, EvidenceCase, case_for_viewer
+from sanxiang.evidence.selectors import (
+    GENERATED_STEP_PREFIXES,
+    INSPECTION_STEP_PREFIX,
+    EvidenceCase,
+    case_for_viewer,
+)
 from sanxiang.evidence.sniffing import SNIFF_BYTES, content_type_sniff, kind_accepts, kind_mismatch_message
 from sanxiang.evidence.storage import (
     BlobStore,
@@ -208,7 +213,7 @@ def evidence_metadata_check(
         elif captured_at > timezone.now() + dt.timedelta(minutes=10):
             violations.append(Violation("evidence.captured_future", "拍摄（采集）时间晚于当前时间，请核对", BASIS_RECORD, "captured_at"))
     step = _clean_text(step, 64)
-    if step_typed and step.lower().startswith(GENERATED_STEP_PREFIXES):
+    if step_typed and step.lower().startswith((*GENERATED_STEP_PREFIXES, INSPECTION_STEP_PREFIX)):
         # The platform's documents are recognised by these prefixes (and left out of the evidence
         # lists; on SQLite the test ignores case): an upload typed with one would hide among them.
         violations.append(Violation("evidence.step_reserved", "所属环节填写不正确，请按实际执法环节填写", PLATFORM_RULE, "step"))

@@ -12,9 +12,13 @@ import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from sanxiang.inspection.inspection_selectors import inspection_code_page
+from sanxiang.public_events import public_form_attempt
+
+CODE_LOOKUP = "inspection_code"  # publication.complaints.CODE_LOOKUP: the counts' scope
 
 CODE = re.compile(r"[A-Z2-9]{10}")
 
@@ -25,10 +29,13 @@ def qr_svg(text: str) -> bytes:
     return out.getvalue()
 
 
+@never_cache
 @require_safe
 def page(request: HttpRequest, code: str) -> HttpResponse:
     if not CODE.fullmatch(code):
         raise Http404("检查码不正确")
+    if not public_form_attempt(scope=CODE_LOOKUP, address=request.META.get("REMOTE_ADDR") or None):
+        return render(request, "inspection/code_limited.html", status=429)
     found = inspection_code_page(code=code, on=timezone.localdate())
     if found is None:
         raise Http404("没有这个检查码")

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
+from sanxiang.evidence.selectors import INSPECTION_STEP_PREFIX
 from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, PlanKind
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
@@ -72,10 +73,12 @@ def inspection_load(*, pk: int) -> Inspection:
 
 def prior_inspections(inspection: Inspection) -> tuple[r.PriorInspection, ...]:
     """The other inspections of the same enterprise (by its credit code, whichever register holds
-    it), not cancelled: what the cap and the alert count."""
+    it) approved or carried out: what the cap counts. One merely assigned, awaiting the head's
+    approval, is no inspection yet (it would block the approval of the very ones it competes
+    with); one cancelled never was."""
     rows = (
         Inspection.objects.filter(target__credit_code=inspection.target.credit_code)
-        .exclude(pk=inspection.pk).exclude(state=InspectionState.CANCELLED)
+        .exclude(pk=inspection.pk).exclude(state__in=(InspectionState.CANCELLED, InspectionState.ASSIGNED))
         .values_list("pk", "agency_id", "started_on", "planned_from", "source")
     )
     return tuple(r.PriorInspection(pk, agency_id, started or planned, source) for pk, agency_id, started, planned, source in rows)
@@ -125,7 +128,7 @@ def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
 
 def inspection_evidence_step(inspection: Inspection) -> str:
     """The step under which the photos of the visit are filed in the evidence app (no case yet)."""
-    return f"inspection-{inspection.pk}"
+    return f"{INSPECTION_STEP_PREFIX}{inspection.pk}"
 
 
 def inspection_media_counts(inspection: Inspection) -> tuple[int, int]:

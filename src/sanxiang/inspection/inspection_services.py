@@ -23,7 +23,7 @@ from sanxiang.cases.services import case_create, case_create_with_new_party
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check, evidence_records_attach
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
+from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, InspectionTarget
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.engine import GuardContext, evaluate
@@ -105,6 +105,11 @@ def inspection_act(
         Inspection.objects.select_for_update().filter(pk=inspection_id).first()
         inspection = sel.inspection_load(pk=inspection_id)
         _actor_may(actor, inspection)
+        # The cap counts the enterprise's other inspections: two approvals of the same enterprise
+        # at once would each miss the other. Its register rows (one per body) are locked, so that
+        # they count one after the other.
+        list(InspectionTarget.objects.select_for_update().filter(credit_code=inspection.target.credit_code)
+             .values_list("pk", flat=True))
         before = inspection.state
         snapshot = sel.inspection_snapshot(inspection)
         if action == "inspection_record":
@@ -134,6 +139,9 @@ def inspection_act(
             raise Refused(violations)
         inspection.state = target
         inspection.facts = facts_dump(after, inspection.facts)
+        if action == "inspection_decline":
+            inspection.facts = {**inspection.facts, "declined": {
+                "head_name": draft.actor_name, "on": context.today.isoformat(), "reason": str(data.get("reason") or "")}}
         if action == "inspection_approve" and not inspection.code:
             inspection.code = code_new()
         if action == "inspection_start":
@@ -229,18 +237,23 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
     return follow_up
 
 
-def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | None = None) -> int:
+def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | None = None,
+                               inspection_ids: list[int] | None = None) -> int:
     """Publish the results of the agency's closed 双随机 inspections not yet published (结果公告,
     within `inspection.random_results_publication_working_days` of the end): the public row through
     the public read model's event, the inspection marked, a ledger entry each, in one transaction.
-    Only the agency's head. Returns how many were published."""
+    Only the agency's head. `inspection_ids`: only those (the ones the head's page showed and the
+    head checked: publication cannot be withdrawn). Returns how many were published."""
     permission_require(actor.is_authenticated and actor.role == Role.AGENCY_HEAD and actor.agency_id == agency_id,
                        "只有本单位负责人可以公示抽查结果")
     on = on or timezone.localdate()
     basis = r.INSPECTION_BASIS
     published = 0
     with transaction.atomic():
-        pending = list(sel.results_to_publish(agency_id=agency_id).select_for_update(of=("self",)))
+        pending_rows = sel.results_to_publish(agency_id=agency_id)
+        if inspection_ids is not None:
+            pending_rows = pending_rows.filter(pk__in=inspection_ids)
+        pending = list(pending_rows.select_for_update(of=("self",)))
         for inspection in pending:
             outcome = r.OUTCOMES.get(inspection.result_outcome, "")
             inspection_result_published_emit(InspectionResultPublished(

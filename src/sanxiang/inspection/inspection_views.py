@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.selectors import guard_context
+from sanxiang.inputs import PLATFORM_RULE, date_problem, id_problem, text_problem
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.code_views import qr_svg
 from sanxiang.inspection.inspection_services import (
@@ -40,6 +41,7 @@ BESIDE_FIELDS = {
     "result.outcome": "outcome", "result.findings": "findings", "photo": "photo", "record.photos": "photo",
     "record.checklist": "checklist", "record.officer_ids": "officer_ids",
     "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
+    "findings": "findings", "checklist": "checklist", "officer_ids": "officer_ids",
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
            "inspection_start", "inspection_record", "inspection_send_result")
@@ -80,7 +82,9 @@ def today(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def results_publish(request: HttpRequest) -> HttpResponse:
-    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id)
+    # Only the results the page showed (each posted with the form); a value that is no id is left out.
+    shown = [int(v) for v in request.POST.getlist("inspection") if v.isascii() and v.isdigit() and len(v) <= 18]
+    count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id, inspection_ids=shown)
     messages.success(request, f"已公示{count}项双随机抽查结果。")
     return redirect("inspection:today")
 
@@ -92,18 +96,47 @@ def _day(value: str, name: str, label: str, problems: list[Violation], *, requir
             problems.append(Violation(f"form.{name}", f"请填写{label}", FORM_BASIS, name))
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         problems.append(Violation(f"form.{name}", f"{label}格式不正确，请按“年-月-日”填写，例如{timezone.localdate().isoformat()}",
                                   FORM_BASIS, name))
         return None
+    if (problem := date_problem(day)) is not None:
+        problems.append(Violation(f"form.{name}", f"{label}{problem}", PLATFORM_RULE, name))
+        return None
+    return day
+
+
+def _text(value: Any, name: str, label: str, problems: list[Violation], *, max_length: int,
+          multiline: bool = True) -> str:
+    """The text of a field cut to `max_length`; NUL, control characters and lone surrogates are
+    refused (PostgreSQL cannot store a NUL, in a JSON value neither)."""
+    value = str(value or "")[:max_length]
+    if (problem := text_problem(value, multiline=multiline)) is not None:
+        problems.append(Violation(f"form.{name}", f"{label}{problem}", PLATFORM_RULE, name))
+    return value
+
+
+def _officer_ids(values: list[str], known: set[int], problems: list[Violation]) -> list[int]:
+    """The officers ticked; a value that is not an ascii number of one of the inspection's officers
+    is refused ("²" is a digit to str.isdigit(), not to int())."""
+    ids = []
+    for value in values:
+        number = int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else 0
+        if id_problem(number) is not None or number not in known:
+            problems.append(Violation("form.officer_ids", "检查人员选择不正确，请在本次检查的检查人员中选择",
+                                      FORM_BASIS, "officer_ids"))
+            continue
+        ids.append(number)
+    return list(dict.fromkeys(ids))
 
 
 def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str, Any], list[Violation]]:
     """The form of `action` as the service takes it, and what is wrong with the input itself."""
     problems: list[Violation] = []
     if action in ("inspection_approve", "inspection_decline"):
-        return {"approval": post.get("approval", ""), "reason": post.get("reason", "")}, problems
+        return {"approval": post.get("approval", ""),
+                "reason": _text(post.get("reason", ""), "reason", "理由", problems, max_length=2000)}, problems
     if action in ("inspection_start", "inspection_conclude_offsite"):
         return {}, problems
     if action == "inspection_offsite":
@@ -111,15 +144,19 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
             "method": post.get("method", ""),
             "on": _day(post.get("offsite_on", ""), "offsite_on", "非现场检查日期", problems, required=True),
             "sufficient": post.get("sufficient") == "on",
-            "findings": post.get("offsite_findings", "")[:2000],
+            "findings": _text(post.get("offsite_findings", ""), "offsite_findings", "核查情况", problems,
+                              max_length=2000),
         }, problems
     if action == "inspection_record":
         checklist = []
         for item in inspection.items.all():
-            checklist.append({"item_id": item.pk, "point": (post.get(f"point_{item.pk}") or item.name).strip()[:200],
-                              "finding": post.get(f"finding_{item.pk}", ""), "note": post.get(f"note_{item.pk}", "")[:500]})
+            point = _text((post.get(f"point_{item.pk}") or item.name).strip(), "checklist", f"“{item.name}”的检查内容",
+                          problems, max_length=200, multiline=False)
+            checklist.append({"item_id": item.pk, "point": point, "finding": post.get(f"finding_{item.pk}", ""),
+                              "note": _text(post.get(f"note_{item.pk}", ""), "checklist", f"“{item.name}”的备注",
+                                            problems, max_length=500)})
         known = {o.pk for o in inspection.officers.all()}
-        officer_ids = [int(v) for v in post.getlist("officer_ids") if v.isdigit() and int(v) in known]
+        officer_ids = _officer_ids(post.getlist("officer_ids"), known, problems)
         data = {
             "on": _day(post.get("on", ""), "on", "检查日期", problems, required=True),
             "officer_ids": officer_ids,
@@ -133,7 +170,7 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
     if action == "inspection_send_result":
         data = {
             "outcome": post.get("outcome", ""),
-            "findings": post.get("findings", "")[:2000],
+            "findings": _text(post.get("findings", ""), "findings", "发现的问题", problems, max_length=2000),
             "sent_on": _day(post.get("sent_on", ""), "sent_on", "告知日期", problems, required=True),
             "test_results_on": _day(post.get("test_results_on", ""), "test_results_on", "取得检测结果的日期", problems,
                                     required=False),

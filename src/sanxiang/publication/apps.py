@@ -38,6 +38,11 @@ class PublicationConfig(AppConfig):
         from sanxiang.publication.complaints import public_complaint_record
 
         complaint_status_subscribe(public_complaint_record)
+        # The public 检查码 page (inspection app, a sibling) counts its lookups here too.
+        from sanxiang.public_events import public_form_attempt as public_form_attempt_slot
+        from sanxiang.publication.complaints import public_form_attempt
+
+        public_form_attempt_slot.install(public_form_attempt)
 
         # Public 通报 of the judicial bureau (issue 14, part B), from the supervision app's event.
         # 双随机抽查结果公告 (issue 17, part B), from the inspection app's event.

@@ -31,9 +31,11 @@ PENDING_REMEDY_BASIS = NOT_SUPERVISED_AGAIN_BASIS
 
 SUBMIT = "complaint_submit"
 LOOKUP = "complaint_lookup"
+CODE_LOOKUP = "inspection_code"  # the public page of a 检查码 (the inspection app, by its slot)
 _LIMIT_PARAMETERS = {
     SUBMIT: "supervision.complaint_submissions_per_hour",
     LOOKUP: "supervision.complaint_lookups_per_hour",
+    CODE_LOOKUP: "inspection.code_lookups_per_hour",
 }
 _WINDOW = dt.timedelta(hours=1)
 

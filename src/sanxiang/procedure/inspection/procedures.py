@@ -11,7 +11,6 @@ inspection: both are new cases of their own, linked to this one (the Django side
 from sanxiang.procedure.engine import Procedure, RecordKind, RecordRequirement, State, Transition
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.rules import InspectionSnapshot
-from sanxiang.procedure.penalty.basis import GUIDELINE_118
 
 Requirement = RecordRequirement[InspectionSnapshot]
 Step = Transition[InspectionSnapshot]
@@ -80,7 +79,7 @@ RECORD = Step(
     ),
     records=(
         Requirement(("on_site_record",), r.RECORD_BASIS),
-        Requirement(("photo", "audio_video"), GUIDELINE_118),
+        Requirement(("photo", "audio_video"), r.MEDIA_BASIS),
     ),
     legal_basis=r.RECORD_BASIS,
 )

@@ -45,6 +45,9 @@ LISTED_ITEMS_BASIS = article(HAINAN, 7)
 # Counting in the statistics: the frequency data go into the 行政执法统计年报 (司法部 Q&A [S]); an
 # inspection counts only with a specific object and a complete record: a platform rule.
 COUNTING_BASIS = f"{PLATFORM_PREFIX}：行政检查须有具体检查对象和完整的检查记录方可计入年度统计（检查频次数据纳入行政执法统计年报）"
+# 全过程记录: 118号 asks for audio-video records of on-site checks "根据实际情况"; that a visit has at
+# least one photo or audio-video record is the platform's reading of it.
+MEDIA_BASIS = f"{PLATFORM_PREFIX}：现场检查至少以一张照片或者一段音像记录检查过程（参照{GUIDELINE_118}）"
 # The platform keeps what the law does not fix: dates must follow each other.
 ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
 
@@ -265,7 +268,7 @@ def cap_violations(snapshot: Snapshot, context: Context) -> list[Violation]:
             violations.append(Violation(
                 "inspection.cap_exceeded",
                 f"{snapshot.body_name(body_id)}{on.year}年对该企业的检查已达{status.cap}次（年度上限{status.cap}次），"
-                f"不能再安排{TRIGGERS.get(snapshot.trigger, '')}检查：可将检查事项并入已安排的检查（综合查一次），"
+                f"不能再安排本次{TRIGGERS.get(snapshot.trigger, '检查')}：可将检查事项并入已安排的检查（综合查一次），"
                 "或安排在下一年度；因投诉举报、转办交办、整改复查或者企业申请开展的检查不受此限",
                 status.basis,
                 "planned_on",
@@ -481,7 +484,7 @@ def whole_process_recorded(snapshot: Snapshot, context: Context) -> list[Violati
     if record is None or record.photos or record.audio_video:
         return []
     return [Violation("inspection.record.no_media",
-                      "现场检查须以照片或者音像记录检查过程（执法全过程记录），请至少上传一张现场照片", GUIDELINE_118,
+                      "现场检查须以照片或者音像记录检查过程（执法全过程记录），请至少上传一张现场照片", MEDIA_BASIS,
                       "record.photos")]
 
 
@@ -533,6 +536,17 @@ def result_complete(snapshot: Snapshot, context: Context) -> list[Violation]:
     if result.sent_on > context.today:
         violations.append(Violation("inspection.result.future", "告知结果的日期不能晚于今天", ORDER_BASIS,
                                     "result.sent_on"))
+    if result.test_results_on is not None:
+        if result.test_results_on > context.today:
+            violations.append(Violation("inspection.result.tests_future", "取得检测结果的日期不能晚于今天",
+                                        ORDER_BASIS, "result.test_results_on"))
+        if reference_day is not None and result.test_results_on < reference_day:
+            violations.append(Violation("inspection.result.tests_before_visit", "取得检测结果的日期不能早于检查日期",
+                                        ORDER_BASIS, "result.test_results_on"))
+    if result.rectification_due is not None and result.rectification_due <= result.sent_on:
+        violations.append(Violation("inspection.result.rectification_past",
+                                    "整改期限不能早于告知结果的日期（须晚于告知之日，给企业留出整改时间）",
+                                    ORDER_BASIS, "result.rectification_due"))
     return violations
 
 
@@ -651,6 +665,7 @@ __all__ = [
     "FINDINGS",
     "INSPECTION_BASIS",
     "KINDS",
+    "MEDIA_BASIS",
     "OFFSITE_METHODS",
     "OUTCOMES",
     "RECORD_BASIS",

@@ -50,6 +50,12 @@ def _approve(draft: Draft, data: dict[str, Any]) -> None:
     draft.records.add("approval_form")
 
 
+def _decline(draft: Draft, data: dict[str, Any]) -> None:
+    """The head decides not to carry the inspection out: why, in words (kept on the inspection)."""
+    if not str(data.get("reason") or "").strip():
+        draft.refuse("inspection.decline.reason", "不予实施的，须写明理由", APPROVAL_FORM_RULE, "reason")
+
+
 def _offsite(draft: Draft, data: dict[str, Any]) -> None:
     method = data.get("method")
     if method not in OFFSITE_METHODS:
@@ -115,7 +121,7 @@ STEPS: tuple[Step, ...] = (
          fields=(approval_field(), reason_field("reason", "不同意的理由", required=False)),
          apply=_approve, documents=(("inspection_approval", "approval_form"),)),
     Step("inspection_decline", "不予实施", PROCEDURES, transition=True, roles=HEAD,
-         fields=(reason_field("reason", "理由"),)),
+         fields=(reason_field("reason", "理由"),), apply=_decline),
     Step("inspection_offsite", "记录非现场检查", PROCEDURES, states=("approved",), roles=OPERATIONAL,
          fields=(
              Field("method", "非现场检查方式", "choice", choices=choices(OFFSITE_METHODS), radio=True),
