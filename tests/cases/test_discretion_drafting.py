@@ -190,3 +190,42 @@ def test_without_a_benchmark_the_officers_choice_stands():
         discretion="aggravated",
     )
     assert case.facts["decision"]["discretion"] == "aggravated" and case_texts(case).discretion is None
+
+
+def test_an_earlier_decision_revoked_in_litigation_is_no_earlier_offence():
+    """A decision revoked (or held void) in 行政复议 or 行政诉讼 no longer stands: the party's next case
+    of the same matter is a first offence again (ANNULLED_EARLIER_BASIS, a platform reading); one that
+    was upheld still counts."""
+    from sanxiang.cases.models import Case
+    from sanxiang.procedure.discretion import ANNULLED_EARLIER_BASIS, earlier_decision_stands
+
+    assert "平台规则" in ANNULLED_EARLIER_BASIS
+    assert not earlier_decision_stands(["upheld", "revoked"]) and earlier_decision_stands(["upheld", "changed"])
+    w = world_make()
+    matter = registry.matter_create(
+        actor=None, agency=w.agency, code=f"SP-{w.agency.pk}", name="对经营超过保质期食品的处罚", kind="penalty",
+        legal_bases=[{"law": "《中华人民共和国食品安全法》", "article": "第一百二十四条"}],
+    )
+    benchmark_for(matter)
+    facts = ["及时改正：是"]
+    first = to_decided(w, lead_of(w, matter), discretion_facts=facts)
+    Case.objects.filter(pk=first.pk).update(state="served")  # served on the party (the step is tested elsewhere)
+    first.refresh_from_db()
+    challenge = {"kind": "litigation", "started_on": dt.date(2026, 3, 5)}
+    first = perform(first, "record_challenge", dt.date(2026, 3, 6), w.officer, **challenge)
+
+    def drafted():
+        second = to_notified(w, lead_of(w, matter, dt.date(2026, 3, 4)))
+        second = perform(second, "draft_decision", FIRST_DECISION_DAY, w.officer, outcome="penalty", **PENALTY,
+                         discretion_facts=facts, discretion_explanation="当事人主动召回全部问题食品")
+        return case_texts(second).discretion
+
+    # While the suit runs (and were it upheld), the first decision counts: not a first offence.
+    details = drafted()
+    assert details.earlier == (first.number,) and not details.no_penalty[0].eligible
+    # Revoked by the court: the next case is a first offence again, and no repeat raises its tier.
+    perform(first, "record_challenge", dt.date(2026, 3, 9), w.officer, **challenge, ended_on=dt.date(2026, 3, 8),
+            result="revoked")
+    details = drafted()
+    assert details.earlier == () and details.tier == "lighter"
+    assert [(n.kind, n.eligible) for n in details.no_penalty] == [("first_offence", True)]
