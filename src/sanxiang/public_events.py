@@ -318,6 +318,10 @@ class InspectionResultPublished:
     items: tuple[str, ...]
     outcome: str  # the outcome as the public reads it (未发现问题 / 发现问题，责令整改 / …)
     finished_on: dt.date
+    published_on: dt.date
+    basis: str
+
+
 # --- 案卷评查活动 (issue 16, item 4) ---------------------------------------------------------------------
 # When a campaign whose results the 司法局 chose to make public publishes them, the evaluation app emits
 # `EvaluationCampaignPublished` with everything the portal shows: the results and the draw's public
