@@ -14,6 +14,7 @@ from sanxiang.inspection.models import Inspection, InspectionTarget
 from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_SOURCE, inspection_frequency_band
 from tests.factories import agency_make, credit_code, user_make
 from tests.querycount import queries_without_ledger_writes
+from tests.web.crawl import page_read
 
 pytestmark = pytest.mark.django_db
 YEAR = dt.date.today().year
@@ -80,6 +81,7 @@ def test_the_county_reads_every_agency_and_the_page_costs_the_same_whatever_the_
     assert f'data-testid="frequency-{agency.pk}-1" href="?year={YEAR}&agency={agency.pk}&times=1#records">1<' in html
     # a supervisor reads the list; the inspection's own page is its agency's
     records = client.get(URL, {"year": YEAR, "agency": other.pk, "times": 2}).content.decode()
+    assert page_read(records)[0] == []  # Chinese only: no English word or internal code on the page
     assert "应急检查0" in records and "/staff/inspection/" + str(Inspection.objects.filter(agency=other).first().pk) not in records
 
     def cost():

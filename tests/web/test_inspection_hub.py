@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from sanxiang.accounts.models import Role
 from tests.factories import agency_make, user_make
+from tests.web.crawl import page_read
 
 pytestmark = pytest.mark.django_db
 HUB = "/staff/inspection-overview/"
@@ -36,6 +37,7 @@ def test_one_entry_leads_to_the_inspection_pages_the_user_may_open(client, role,
     assert "今日检查" not in nav
 
     html = client.get(HUB).content.decode()
+    assert page_read(html)[0] == []  # Chinese only
     for label in shown:
         assert label in html, label
     for label in hidden:
