@@ -256,3 +256,45 @@ def test_three_demo_files_scored_by_hand_match_the_automatic_score(demo):
     closed = Case.objects.filter(procedure="ordinary", state__in=("closed", "archived")).select_related("agency", "party")
     assert closed.count() >= 2
     assert all(not case_file_score(case, on=TODAY).vetoed for case in closed)
+
+
+@pytest.mark.django_db
+def test_a_year_of_random_inspections_with_public_notices_repeatable_draws_and_penalty_cases(demo):
+    """Issue 17's demo: the items list, the plan and both task notices public; each draw repeated
+    from its published inputs alone (sanxiang_verify.draw, what anyone runs) gives the recorded
+    teams; two violations opened penalty cases of the enterprise, one rectification has its
+    follow-up; the 双随机 results carried out are public. 《优化营商环境条例》第五十四条."""
+    import json
+
+    from sanxiang.inspection.models import Inspection, InspectionItem, RandomInspection
+    from sanxiang.publication.models import PublicInspectionNotice, PublicInspectionResult
+    from sanxiang_verify.draw import draw_run
+
+    main = Agency.objects.get(credit_code=CountyGenerator(seed=DEMO_SEED, today=TODAY).main_agency().credit_code)
+    assert InspectionItem.objects.filter(agency=main, is_published=True).count() == 3
+    assert PublicInspectionNotice.objects.filter(agency_source_id=main.pk, kind="plan", year=TODAY.year).count() == 1
+    tasks = list(RandomInspection.objects.filter(plan__agency=main).order_by("pk"))
+    assert [t.state for t in tasks] == ["drawn", "drawn"]
+    for task in tasks:
+        notice = PublicInspectionNotice.objects.get(key=f"task:{task.pk}")
+        assert notice.seed == task.seed and notice.seed_commitment == task.seed_commitment
+        repeated = draw_run(json.loads(notice.public_inputs))
+        assert repeated["seed_matches_commitment"] is True
+        teams = {g["name"].removeprefix("officers:"): g["selected"] for g in repeated["groups"]
+                 if g["name"].startswith("officers:")}
+        assert teams == {t["target"]: t["officers"] for t in task.result["teams"]}
+        assert set(teams) == set(Inspection.objects.filter(random_inspection=task)
+                                 .values_list("target__credit_code", flat=True))
+
+    cases = list(Inspection.objects.filter(agency=main).exclude(penalty_case=None).select_related("penalty_case__party",
+                                                                                                  "target"))
+    assert len(cases) == 2
+    for inspection in cases:
+        assert inspection.result_outcome == "violation" and inspection.counts_in_statistics
+        assert inspection.penalty_case.party.credit_code == inspection.target.credit_code
+        assert inspection.penalty_case.agency_id == main.pk
+    follow_up = Inspection.objects.get(agency=main, source="follow_up")
+    assert follow_up.follow_up_of.result_outcome == "rectify" and follow_up.target_id == follow_up.follow_up_of.target_id
+    carried = Inspection.objects.filter(agency=main, random_inspection__isnull=False, state="closed")
+    assert carried.count() == 6
+    assert PublicInspectionResult.objects.filter(source_id__in=carried.values("pk")).count() == 6

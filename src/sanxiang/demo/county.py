@@ -151,6 +151,7 @@ def _demo_cases(generator: CountyGenerator) -> None:
     cases, some inside those penalty cases: `sanxiang.demo.coercion`), added once."""
     from sanxiang.demo.cases import demo_cases_load
     from sanxiang.demo.coercion import demo_coercion_load
+    from sanxiang.demo.inspections import demo_inspections_load
 
     main = Agency.objects.filter(credit_code=generator.main_agency().credit_code).first()
     users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
@@ -159,6 +160,8 @@ def _demo_cases(generator: CountyGenerator) -> None:
     if demo_cases_load(agency=main, users=users, today=generator.today):
         demo_coercion_load(agency=main, users=users, today=generator.today)
         _demo_publicity(main=main, head=users["head"], today=generator.today)
+        # A year of 双随机一公开 (issue 17): items, targets, the plan, two draws, inspections, results.
+        demo_inspections_load(today=generator.today)
 
 
 def _demo_publicity(*, main: Agency, head: User, today) -> None:

@@ -228,9 +228,12 @@ def _notice(task: RandomInspection, *, drawn: tuple[PublicDrawnTarget, ...] = ()
 
 
 @transaction.atomic
-def draw_commit(*, actor: User | None, task: RandomInspection, parameters: ParameterSet | None = None) -> RandomInspection:
+def draw_commit(*, actor: User | None, task: RandomInspection, parameters: ParameterSet | None = None,
+                seed: str | None = None) -> RandomInspection:
     """Freeze the inputs (targets by grade, the officer pool, the exclusions), make the seed and
-    publish its SHA-256 with the task notice. The seed stays unpublished until the draw."""
+    publish its SHA-256 with the task notice. The seed stays unpublished until the draw. `seed`:
+    the demo's, derived from its fixed seed so that the demo county is the same on every load
+    (committed and published like any other); otherwise a fresh one from the operating system."""
     parameters = parameters or parameters_default()
     task = RandomInspection.objects.select_for_update().select_related("plan__agency").get(pk=task.pk)
     if actor is not None:
@@ -253,7 +256,7 @@ def draw_commit(*, actor: User | None, task: RandomInspection, parameters: Param
     violations += problems
     if violations or spec is None:
         raise Refused(violations)
-    task.seed = seed_new()
+    task.seed = seed or seed_new()
     task.seed_commitment = seed_commitment(task.seed)
     task.public_inputs = _spec_dump(spec, commitment=task.seed_commitment)
     task.exclusions = task.public_inputs["exclusions"]

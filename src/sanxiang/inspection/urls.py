@@ -1,12 +1,13 @@
 from django.urls import path
 
-from sanxiang.inspection import inspection_views, views
+from sanxiang.inspection import frequency_views, inspection_views, views
 
 app_name = "inspection"
 urlpatterns = [
     path("", views.home, name="home"),
     # part B: carrying out an inspection (inspection_views)
     path("today/", inspection_views.today, name="today"),
+    path("frequency/", frequency_views.frequency, name="frequency"),
     path("results/publish/", inspection_views.results_publish, name="results_publish"),
     path("<int:pk>/", inspection_views.detail, name="detail"),
     path("<int:pk>/qr.svg", inspection_views.qr, name="qr"),

@@ -144,6 +144,21 @@ def wan_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / WAN_YUAN_FEN).quantize(WAN_YUAN_PLACES, rounding=ROUND_HALF_UP)
 
 
+# 检查频次 (issue 17, item 7): how many enterprises one agency inspected once, twice, three times or
+# more in a year, counting only the inspections that count (`inspection_counts`). A statistic of
+# this platform, not a rule of law: the bands are the platform's (the yearly cap itself is the
+# parameter inspection.yearly_cap_*).
+INSPECTION_FREQUENCY_SOURCE = "平台统计口径：按执法主体和年度统计每个检查对象被检查的次数，只计入有具体检查对象并有完整检查记录的检查"
+INSPECTION_FREQUENCY_BANDS: dict[int, str] = {1: "1次", 2: "2次", 3: "3次及以上"}
+
+
+def inspection_frequency_band(times: int) -> int:
+    """The band of an enterprise inspected `times` times (≥ 1): 1, 2, or 3 for three or more."""
+    if times < 1:
+        raise ValueError("an enterprise in the statistics was inspected at least once")
+    return min(times, max(INSPECTION_FREQUENCY_BANDS))
+
+
 def inspection_counts(*, object_specified: bool, record_complete: bool) -> bool:
     """Whether an inspection counts in 行政检查次数 (INSPECTION_SOURCE)."""
     return object_specified and record_complete

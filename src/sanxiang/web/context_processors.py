@@ -11,6 +11,7 @@ from sanxiang.review.permissions import (
     user_has_review_desk,
 )
 from sanxiang.web.inbox import request_inbox_count
+from sanxiang.web.inspection_hub import user_has_inspection_pages
 
 # Pages of other apps that the assessment hub (web.evaluation_hub) lists: the navigation marks its entry.
 EVALUATION_HUB_PAGES = frozenset({"publication:annual"})
@@ -38,8 +39,9 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if user.officer_id is not None:
         nav.append(("registry:officer_card_mine", _("我的执法证")))
-    if user.officer_id is not None or user.role == Role.AGENCY_HEAD:
-        nav.append(("inspection:today", _("今日检查")))
+    # issue 17: every inspection page (the day's inspections, registers, plans, draws) from one page.
+    if user_has_inspection_pages(user):
+        nav.append(("web:inspection_hub", _("行政检查")))
     if user_has_review_desk(user):
         nav.append(("review:desk", _("法制审核")))
     nav.append(("review:catalogue_index", _("审核目录清单")))
@@ -70,7 +72,8 @@ def navigation(request: HttpRequest) -> dict:
     badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}
     # A page of the supervision or the evaluation app is under its hub's entry (the navigation marks it as current).
     match = getattr(request, "resolver_match", None)
-    hubs = {"supervision": "web:supervision_hub", "evaluation": "web:evaluation_hub"}
+    hubs = {"supervision": "web:supervision_hub", "evaluation": "web:evaluation_hub",
+            "inspection": "web:inspection_hub"}
     section = hubs.get(match.namespace, "") if match is not None else ""
     if match is not None and match.view_name in EVALUATION_HUB_PAGES:
         section = "web:evaluation_hub"  # a page of another app listed on the assessment hub

@@ -8,4 +8,5 @@ urlpatterns = [
     path("staff/inbox/", views.inbox, name="inbox"),
     path("staff/supervision-overview/", views.supervision_hub, name="supervision_hub"),
     path("staff/evaluation-overview/", views.evaluation_hub, name="evaluation_hub"),
+    path("staff/inspection-overview/", views.inspection_hub, name="inspection_hub"),
 ]

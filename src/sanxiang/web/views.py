@@ -5,6 +5,7 @@ from django.shortcuts import render
 from sanxiang.accounts.models import Role
 from sanxiang.web.evaluation_hub import evaluation_hub_entries
 from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_group_page, request_inbox
+from sanxiang.web.inspection_hub import inspection_hub_entries
 from sanxiang.web.selectors import home_context
 from sanxiang.web.supervision_hub import supervision_hub_entries
 
@@ -48,3 +49,10 @@ def evaluation_hub(request: HttpRequest) -> HttpResponse:
     """考核评估: the assessment pages the user may open, with what waits on each."""
     entries = evaluation_hub_entries(user=request.user, inbox=request_inbox(request))
     return render(request, "web/hub.html", {"entries": entries, "title": "考核评估", "testid": "evaluation-hub"})
+
+
+@login_required
+def inspection_hub(request: HttpRequest) -> HttpResponse:
+    """行政检查: the inspection pages the user may open."""
+    entries = inspection_hub_entries(user=request.user, inbox=request_inbox(request))
+    return render(request, "web/hub.html", {"entries": entries, "title": "行政检查", "testid": "inspection-hub"})

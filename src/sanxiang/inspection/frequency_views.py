@@ -1,0 +1,61 @@
+"""检查频次 page (issue 17, item 7): parse the year, the agency and the figure chosen, call the
+selectors, render. The county's readers see every agency of their county; an agency's staff see
+their own agency."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from sanxiang.accounts.models import AGENCY_ROLES, Role
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.inspection import frequency_selectors as sel
+from sanxiang.inspection import register_selectors
+from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_BANDS, INSPECTION_FREQUENCY_SOURCE
+from sanxiang.procedure.inspection.rules import OUTCOMES
+from sanxiang.registry.models import Agency
+
+YEARS_BACK = 5
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_safe
+def frequency(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    years = [today.year - n for n in range(YEARS_BACK + 1)]
+    year = _int(request.GET.get("year"))
+    year = year if year in years else years[0]
+    county = user_reads_all_agencies(user)
+    if county:
+        agency_id = _int(request.GET.get("agency"))
+        agency = register_selectors.agency_for_reader(viewer=user, agency_id=agency_id) if agency_id else None
+    elif user.role in AGENCY_ROLES and user.agency_id is not None:
+        agency = user.agency
+    else:
+        raise PermissionDenied("检查频次由本单位人员、司法局监督人员和系统管理员查看")
+    agencies = [agency] if agency is not None else list(
+        Agency.objects.filter(**county_lookup(user, ""), is_judicial_bureau=False).order_by("name"))
+    band = _int(request.GET.get("times"))
+    band = band if band in INSPECTION_FREQUENCY_BANDS and agency is not None else None
+    return render(request, "inspection/frequency.html", {
+        "year": year, "years": years, "county": county, "agency": agency,
+        "rows": sel.inspection_frequency(agencies=agencies, year=year),
+        "bands": INSPECTION_FREQUENCY_BANDS, "band": band, "band_label": INSPECTION_FREQUENCY_BANDS.get(band or 0, ""),
+        "records": sel.inspection_frequency_records(agency=agency, year=year, band=band) if band else None,
+        "basis": INSPECTION_FREQUENCY_SOURCE, "outcomes": OUTCOMES,
+        # the inspection's own page opens for its agency's head and administrator (the others read the list here)
+        "opens_detail": agency is not None and user.agency_id == agency.pk
+        and user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
+    })
