@@ -17,8 +17,13 @@ from sanxiang.cases.selectors import spec_of, state_label
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, file_standard
-from sanxiang.procedure.evaluation.casefile_standard import Standard
+from sanxiang.procedure.evaluation.campaigns import (
+    CAMPAIGN_PROCEDURES,
+    PROCEDURE_KINDS,
+    automatic_from_data,
+    file_standard,
+)
+from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_from_data
 from sanxiang.registry.models import Agency, AgencyStatus
 
 EVALUATOR_ROLES = (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD)
@@ -26,9 +31,18 @@ SELF_CHECK_ROLES = (Role.REVIEWER, Role.AGENCY_HEAD)
 
 
 def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
-    """The 案卷评查 standard a file is scored on: its kind's, in force on the day it was closed, in the
-    campaign's county (the platform's default until the 司法局's published versions are read here)."""
+    """The 案卷评查 standard a file is scored on: its kind's as recorded on the campaign when it was
+    defined (the county's published version in force that day, else the platform's default); for a
+    campaign defined before standards were recorded, the default in force on the day it was closed."""
+    recorded = file.campaign.standards.get(PROCEDURE_KINDS[file.case_procedure])
+    if recorded:
+        return standard_from_data(recorded)
     return file_standard(file.case_procedure, on=file.closed_on, region=region)
+
+
+def file_automatic(file: CampaignFile) -> dict[str, ItemResult] | None:
+    """The file's automatic items as computed and stored (None: not computed yet)."""
+    return None if file.automatic_results is None else automatic_from_data(file.automatic_results)
 
 
 def user_defines_evaluation_campaigns(user: User) -> bool:
