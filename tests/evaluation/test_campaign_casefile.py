@@ -18,14 +18,17 @@ from sanxiang.evaluation.campaign_services import (
     campaign_define,
     campaign_draw_run,
     campaign_file_automatic_compute,
+    campaign_results_publish,
     campaign_score,
     campaign_self_check,
 )
 from sanxiang.evaluation.casefile_services import casefile_standard_publish
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile
+from sanxiang.evaluation.report_figures import figure_records, figures_compute
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.evaluation.campaigns import FAILED, automatic_to_data, file_standard
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult
+from sanxiang.procedure.evaluation.reports import ReportMonth
 from sanxiang.procedure.violations import Refused
 from tests.evaluation.campaign_support import automatic_met, county_make, define_kwargs, scores
 
@@ -151,3 +154,32 @@ def test_the_standard_is_the_countys_version_in_force_on_the_definition_day_reco
     checked = campaign_self_check(actor=county.heads[county.agencies.index(file.agency)], file=file,
                                   results=scores(100) | {"form.complete": "4"})
     assert checked.self_total == Decimal(94)
+
+
+def test_published_results_feed_the_monthly_report_each_figure_opening_its_files():
+    # 案卷评查合格率 (《行政执法监督条例》第十八条) in the 月报: the files drawn whose results were published in the
+    # month, and those 合格 or better; each number opens the files it counts.
+    county = county_make(files_per_agency=1)
+    campaign = campaign_define(**define_kwargs(county, sample_percent=None, sample_size=2))
+    automatic_met(campaign)
+    for file in campaign.files.select_related("agency"):
+        campaign_self_check(actor=county.heads[county.agencies.index(file.agency)], file=file, results=scores(90))
+    campaign = campaign_draw_run(actor=county.supervisor, campaign=campaign)
+    passed, failed = list(campaign.files.filter(sampled=True).order_by("draw_position"))
+    for file, results in ((passed, scores(90)), (failed, scores(90, veto_failed=True))):
+        for assignment in file.assignments.all():
+            campaign_score(actor=assignment.evaluator, assignment=assignment, results=results)
+    campaign_results_publish(actor=county.supervisor, campaign=campaign, today=county.today)
+    month = ReportMonth(county.today.year, county.today.month)
+    agencies = [a.pk for a in county.agencies]
+    figures = {a: {f["key"]: f["value"] for f in rows} for a, rows in figures_compute(agency_ids=agencies, month=month).items()}
+    assert (figures[passed.agency_id]["casefile_campaign.drawn"], figures[passed.agency_id]["casefile_campaign.passed"]) \
+        == (1, 1)
+    assert (figures[failed.agency_id]["casefile_campaign.drawn"], figures[failed.agency_id]["casefile_campaign.passed"]) \
+        == (1, 0)
+    records = figure_records(agency_id=passed.agency_id, month=month, key="casefile_campaign.passed")
+    assert [(r.number, r.case_id) for r in records] == [(passed.case_number, passed.case_id)]
+    assert figure_records(agency_id=failed.agency_id, month=month, key="casefile_campaign.passed") == []
+    # The next month has none: counted by the day the results were published.
+    later = {f["key"]: f["value"] for f in figures_compute(agency_ids=agencies, month=month.next())[passed.agency_id]}
+    assert later["casefile_campaign.drawn"] == later["casefile_campaign.passed"] == 0
