@@ -156,9 +156,10 @@ def test_the_standard_is_the_countys_version_in_force_on_the_definition_day_reco
     assert checked.self_total == Decimal(94)
 
 
-def test_published_results_feed_the_monthly_report_each_figure_opening_its_files():
+def test_published_results_feed_the_monthly_report_and_the_notice():
     # 案卷评查合格率 (《行政执法监督条例》第十八条) in the 月报: the files drawn whose results were published in the
-    # month, and those 合格 or better; each number opens the files it counts.
+    # month, and those 合格 or better; each number opens the files it counts. The 通报 drafted then is
+    # offered the same figures as its 指标情况.
     county = county_make(files_per_agency=1)
     campaign = campaign_define(**define_kwargs(county, sample_percent=None, sample_size=2))
     automatic_met(campaign)
@@ -183,3 +184,11 @@ def test_published_results_feed_the_monthly_report_each_figure_opening_its_files
     # The next month has none: counted by the day the results were published.
     later = {f["key"]: f["value"] for f in figures_compute(agency_ids=agencies, month=month.next())[passed.agency_id]}
     assert later["casefile_campaign.drawn"] == later["casefile_campaign.passed"] == 0
+    # The 通报: its 指标情况 offered from the campaign's results, the county's and each agency's.
+    supervisor = Client()
+    supervisor.force_login(county.supervisor)
+    offered = supervisor.get(reverse("supervision:notice_new")).context["form"]["indicators"].value()
+    lines = offered.splitlines()
+    assert lines[0].startswith(f"案卷评查合格率（{campaign.title}") and "抽中案卷2份，合格以上1份，50%" in lines[0]
+    assert f"{passed.agency.name}：抽中1份，合格以上1份，100%" in lines
+    assert f"{failed.agency.name}：抽中1份，合格以上0份，0%" in lines

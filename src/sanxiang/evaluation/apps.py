@@ -38,3 +38,8 @@ class EvaluationConfig(AppConfig):
 
         figure_provider_register(campaign_figures)
         figure_records_register(PREFIX, campaign_figure_records)
+        # The 通报's 指标情况 is offered from the latest campaign's 案卷评查合格率.
+        from sanxiang.evaluation.campaign_selectors import campaign_notice_indicator_lines
+        from sanxiang.supervision.instrument_selectors import notice_indicator_lines
+
+        notice_indicator_lines.install(campaign_notice_indicator_lines)
