@@ -19,7 +19,13 @@ from sanxiang.evaluation.campaign_services import campaign_define, campaign_draw
 from sanxiang.evaluation.models import CampaignAssignment, EvaluationCampaign
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from sanxiang_verify.draw import draw_run
-from tests.evaluation.campaign_support import closed_case_make, county_make, define_kwargs, scores
+from tests.evaluation.campaign_support import (
+    automatic_met,
+    closed_case_make,
+    county_make,
+    define_kwargs,
+    scores,
+)
 from tests.factories import agency_make, user_make
 from tests.querycount import queries_without_ledger_writes
 
@@ -66,6 +72,7 @@ def test_defined_drawn_and_scored_through_the_pages():
     # The draw refused before the self-checks: the reasons on the page, nothing drawn.
     refused = page.post(reverse("evaluation:campaign_act", args=[campaign.pk]), {"action": "draw"})
     assert refused.status_code == 400 and "尚有1份案卷未完成自查" in refused.content.decode()
+    automatic_met(campaign)
     for file in campaign.files.all():
         head = county.heads[county.agencies.index(file.agency)]
         campaign_self_check(actor=head, file=file, results=scores(90))
@@ -83,9 +90,9 @@ def test_defined_drawn_and_scored_through_the_pages():
     assert assignment.file.case_number in text and "案卷副本" in text
     assert AccessLogEntry.objects.filter(user=assignment.evaluator, object_kind="evaluation.campaign_file").count() \
         == before + 1
-    bad = evaluator.post(url, {"action": "score", **scores(88), "form.templates": "9"})
-    assert bad.status_code == 400 and "“使用规定的文书格式”的扣分须为0至2分（以0.5分为单位）" in bad.content.decode()
-    assert bad.context["form"].errors["form.templates"] and bad.context["form"]["form.filled"].value() == "0"
+    bad = evaluator.post(url, {"action": "score", **scores(88), "form.filled": "9"})
+    assert bad.status_code == 400 and "“文书填写规范”的扣分须为0至4分（以0.5分为单位）" in bad.content.decode()
+    assert bad.context["form"].errors["form.filled"] and bad.context["form"]["form.cover"].value() == "0"
     assert evaluator.post(url, {"action": "score", **scores(88)}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.total == 88
@@ -149,6 +156,7 @@ def _completed(county, *, public: bool) -> EvaluationCampaign:
 
     campaign = campaign_define(**define_kwargs(county, title=f"公开{public}", sample_percent=None, sample_size=2,
                                                results_public=public))
+    automatic_met(campaign)
     for file in campaign.files.all():
         campaign_self_check(actor=county.heads[county.agencies.index(file.agency)], file=file, results=scores(90))
     campaign_draw_run(actor=county.supervisor, campaign=campaign)

@@ -133,11 +133,11 @@ def test_drafting_reads_the_figures_once_for_every_agency_whatever_their_number(
         return [sql for sql in counted.sql if "GROUP BY" in sql.upper()]
 
     # One GROUP BY per kind of record (cases, decisions, compulsory decisions, publications,
-    # recordings) for all the agencies at once; then a fixed number of writes per report.
-    assert len(figure_reads(few)) == len(figure_reads(many)) == 5
-    # Eight reads before the first report (the agencies, the reports made, the five figures, the
+    # recordings, 案卷评查 files) for all the agencies at once; then a fixed number of writes per report.
+    assert len(figure_reads(few)) == len(figure_reads(many)) == 6
+    # Nine reads before the first report (the agencies, the reports made, the six figures, the
     # bureaus); then per report its savepoint, two rows, the ledger's head and the release.
-    assert few.count == 8 + 2 * 5 and many.count == 8 + 14 * 5
+    assert few.count == 9 + 2 * 5 and many.count == 9 + 14 * 5
 
 
 def test_submission_freezes_the_figures_beside_the_live_ones():

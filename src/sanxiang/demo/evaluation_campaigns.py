@@ -17,17 +17,18 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.demo.generator import DEMO_SEED, CountyGenerator
-from sanxiang.evaluation.campaign_selectors import file_standard_of
+from sanxiang.evaluation.campaign_selectors import file_automatic, file_standard_of
 from sanxiang.evaluation.campaign_services import (
     campaign_define,
     campaign_draw_run,
+    campaign_file_automatic_compute,
     campaign_regrade,
     campaign_results_publish,
     campaign_score,
     campaign_self_check,
 )
 from sanxiang.evaluation.models import CampaignAssignment, EvaluationCampaign
-from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, FAILED, MET
+from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, FAILED, MET, manual_items
 from sanxiang.procedure.evaluation.casefile_standard import Standard
 from sanxiang.registry.models import Agency, AgencyStatus
 
@@ -35,10 +36,13 @@ EVALUATING_AGENCIES = 3
 HALF = Decimal("0.5")
 
 
-def _results(standard: Standard, rng: random.Random, *, lost: int, veto_failed: bool = False) -> dict[str, str]:
-    """Scores losing about `lost` points, in half points, on items drawn from the standard."""
-    results = {i.code: (FAILED if veto_failed and n == 0 else MET) for n, i in enumerate(standard.veto_items)}
-    items = [i for i in standard.items if not i.veto]
+def _results(standard: Standard, rng: random.Random, *, lost: int, veto_failed: bool = False,
+             automatic: dict | None = None) -> dict[str, str]:
+    """Scores losing about `lost` points, in half points, on the manual items drawn from the standard
+    (the automatic items, `automatic`, are computed from the records, not scored by hand)."""
+    manual = manual_items(standard, automatic)
+    results = {i.code: (FAILED if veto_failed and n == 0 else MET) for n, i in enumerate(i for i in manual if i.veto)}
+    items = [i for i in manual if not i.veto]
     for item in items:
         results[item.code] = "0"
     remaining = Decimal(lost)
@@ -84,22 +88,30 @@ def demo_evaluation_campaign_load(*, today: dt.date | None = None) -> int:
     rng = random.Random(f"{DEMO_SEED}:campaign:{on.isoformat()}")
     region = bureau.region_code
     for file in campaign.files.order_by("case_number"):
+        automatic = campaign_file_automatic_compute(file=file, actor=head)
         campaign_self_check(actor=head, file=file, results=_results(file_standard_of(file, region=region), rng,
-                                                                    lost=rng.randint(2, 12)))
+                                                                    lost=rng.randint(2, 12), automatic=automatic))
     campaign_draw_run(actor=supervisor, campaign=campaign)
     regraded = None
+    # The file re-graded: the first drawn whose computed items fail no veto item (one that does
+    # scores 0 with both evaluators, who then agree).
+    target = next((f for f in campaign.files.filter(sampled=True).order_by("draw_position")
+                   if not any(r.failed for r in (file_automatic(f) or {}).values())), None)
     for assignment in CampaignAssignment.objects.filter(file__campaign=campaign).select_related(
             "file", "evaluator").order_by("file__draw_position", "position"):
         standard = file_standard_of(assignment.file, region=region)
-        lost = rng.randint(3, 12)  # two of them differ by 9 at most: no re-grading
-        # The first file drawn: its second evaluator finds much more wrong (re-graded by the 司法局).
-        if assignment.file.draw_position == 1 and assignment.position == 2:
-            lost, regraded = 30, assignment.file
-        campaign_score(actor=assignment.evaluator, assignment=assignment, results=_results(standard, rng, lost=lost))
+        automatic = file_automatic(assignment.file)
+        lost, veto = rng.randint(3, 12), False  # two of them differ by 9 at most: no re-grading
+        # That file's second evaluator finds much more wrong, a veto item failed among it (the
+        # other did not): re-graded by the 司法局.
+        if target is not None and assignment.file_id == target.pk and assignment.position == 2:
+            lost, veto, regraded = 30, True, assignment.file
+        campaign_score(actor=assignment.evaluator, assignment=assignment,
+                       results=_results(standard, rng, lost=lost, veto_failed=veto, automatic=automatic))
     if regraded is not None:
         regraded.refresh_from_db()
         if regraded.regrade_required:
             campaign_regrade(actor=supervisor, file=regraded, results=_results(
-                file_standard_of(regraded, region=region), rng, lost=22))
+                file_standard_of(regraded, region=region), rng, lost=22, automatic=file_automatic(regraded)))
     campaign = campaign_results_publish(actor=supervisor, campaign=campaign, today=on)
     return campaign.sample_count

@@ -31,3 +31,15 @@ class EvaluationConfig(AppConfig):
 
         casefile_closing_violations.install(closing_violations)
         casefile_score_summary.install(case_file_score_summary)
+        # Part: 案卷评查活动 (issue 16, item 4). The monthly report counts the files drawn whose results
+        # were published in the month and those 合格 or better (案卷评查合格率), each opening its files.
+        from sanxiang.evaluation.campaign_figures import PREFIX, campaign_figure_records, campaign_figures
+        from sanxiang.evaluation.report_figures import figure_provider_register, figure_records_register
+
+        figure_provider_register(campaign_figures)
+        figure_records_register(PREFIX, campaign_figure_records)
+        # The 通报's 指标情况 is offered from the latest campaign's 案卷评查合格率.
+        from sanxiang.evaluation.campaign_selectors import campaign_notice_indicator_lines
+        from sanxiang.supervision.instrument_selectors import notice_indicator_lines
+
+        notice_indicator_lines.install(campaign_notice_indicator_lines)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +17,15 @@ from sanxiang.cases.selectors import spec_of, state_label
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.procedure.evaluation.campaigns import CAMPAIGN_PROCEDURES, file_standard
-from sanxiang.procedure.evaluation.casefile_standard import Standard
+from sanxiang.procedure.evaluation.campaigns import (
+    CAMPAIGN_PROCEDURES,
+    PROCEDURE_KINDS,
+    State,
+    automatic_from_data,
+    file_standard,
+)
+from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_from_data
+from sanxiang.procedure.evaluation.indicators import indicator_current
 from sanxiang.registry.models import Agency, AgencyStatus
 
 EVALUATOR_ROLES = (Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD)
@@ -26,9 +33,18 @@ SELF_CHECK_ROLES = (Role.REVIEWER, Role.AGENCY_HEAD)
 
 
 def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
-    """The 案卷评查 standard a file is scored on: its kind's, in force on the day it was closed, in the
-    campaign's county (the platform's default until the 司法局's published versions are read here)."""
+    """The 案卷评查 standard a file is scored on: its kind's as recorded on the campaign when it was
+    defined (the county's published version in force that day, else the platform's default); for a
+    campaign defined before standards were recorded, the default in force on the day it was closed."""
+    recorded = file.campaign.standards.get(PROCEDURE_KINDS[file.case_procedure])
+    if recorded:
+        return standard_from_data(recorded)
     return file_standard(file.case_procedure, on=file.closed_on, region=region)
+
+
+def file_automatic(file: CampaignFile) -> dict[str, ItemResult] | None:
+    """The file's automatic items as computed and stored (None: not computed yet)."""
+    return None if file.automatic_results is None else automatic_from_data(file.automatic_results)
 
 
 def user_defines_evaluation_campaigns(user: User) -> bool:
@@ -193,3 +209,26 @@ def campaign_counts(*, files: list[CampaignFile]) -> dict[str, int]:
         "passed": sum(1 for f in sampled if f.final_passed),
         "regrade": sum(1 for f in sampled if f.regrade_required and not f.final_grade),
     }
+
+
+def campaign_notice_indicator_lines(*, bureau: Agency, on: dt.date) -> list[str]:
+    """The 案卷评查合格率 of the bureau's latest campaign whose results were published by `on`, for a 通报:
+    the county's and each agency's (files 合格 or better ÷ files drawn). Two queries; none: []."""
+    campaign = (EvaluationCampaign.objects.filter(bureau=bureau, state=State.PUBLISHED, published_on__lte=on)
+                .order_by("-published_on", "-pk").first())
+    if campaign is None:
+        return []
+    indicator = indicator_current("case_file_pass_rate", on=campaign.published_on)
+    rows = list(campaign.files.filter(sampled=True).values("agency__name").order_by("agency__name")
+                .annotate(drawn=Count("pk"), passed=Count("pk", filter=Q(final_passed=True))))
+
+    def rate(passed: int, drawn: int) -> str:
+        value = indicator.value(passed, drawn)
+        return "—" if value is None else f"{value:g}%"
+
+    drawn, passed = sum(r["drawn"] for r in rows), sum(r["passed"] for r in rows)
+    lines = [f"{indicator.name}（{campaign.title}，{campaign.published_on:%Y年%m月%d日}公布结果）：抽中案卷{drawn}份，"
+             f"合格以上{passed}份，{rate(passed, drawn)}"]
+    lines += [f"{r['agency__name']}：抽中{r['drawn']}份，合格以上{r['passed']}份，{rate(r['passed'], r['drawn'])}"
+              for r in rows]
+    return lines

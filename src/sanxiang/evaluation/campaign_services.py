@@ -11,16 +11,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
+from sanxiang.cases import selectors as case_selectors
+from sanxiang.cases.models import Case
 from sanxiang.evaluation.campaign_selectors import (
     campaign_scope,
     county_agencies,
     evaluator_candidates,
+    file_automatic,
     file_standard_of,
     grant_active,
     self_checks_missing,
     user_defines_evaluation_campaigns,
     user_self_checks,
 )
+from sanxiang.evaluation.casefile_selectors import case_file_facts, published_standards
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.events import EventKind, LedgerEvent
@@ -30,12 +34,15 @@ from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_BASIS,
     COURSE_BASIS,
     GRANT_DAYS_PARAMETER,
+    PROCEDURE_KINDS,
     REGRADE_PARAMETER,
     RESULTS_BASIS,
     FileTotal,
     State,
+    automatic_to_data,
     campaign_context,
     campaign_draw,
+    campaign_standards,
     definition_violations,
     draw_violations,
     file_total,
@@ -49,6 +56,8 @@ from sanxiang.procedure.evaluation.campaigns import (
     sample_count,
     score_actor_violations,
 )
+from sanxiang.procedure.evaluation.casefile_checks import CHECKERS, casefile_results
+from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_to_data
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.public_events import (
@@ -122,12 +131,17 @@ def campaign_define(
         raise Refused(violations)
     seed = seed_new()
     numbers = sorted(f.number for f in scope)
+    region = bureau.region_code
+    published = [s for kind in {PROCEDURE_KINDS[p] for p in procedures}
+                 for s in published_standards(kind=kind, region=region)]
+    standards = {str(kind): standard_to_data(standard) for kind, standard in
+                 campaign_standards(procedures, on=today, region=region, published=published).items()}
     campaign = EvaluationCampaign.objects.create(
         bureau=bureau, title=title.strip(), period_start=period_start, period_end=period_end,
         procedures=sorted(procedures), sample_size=sample_size, sample_percent=sample_percent,
         results_public=results_public, state=State.SELF_CHECK, seed=seed, seed_commitment=seed_commitment(seed),
         population_sha256=hashlib.sha256(canonical_json(numbers)).hexdigest(), population_count=len(scope),
-        defined_on=today, defined_by=actor,
+        standards=standards, defined_on=today, defined_by=actor,
     )
     campaign.agencies.set(agencies)
     campaign.evaluators.set(evaluators)
@@ -148,6 +162,7 @@ def campaign_define(
         "population": numbers,
         "population_sha256": campaign.population_sha256,
         "seed_commitment": campaign.seed_commitment,
+        "standards": {kind: data["version"] for kind, data in sorted(standards.items())},
     }, actor=actor)
     return campaign
 
@@ -157,8 +172,40 @@ def _scores_payload(results: dict[str, str], total: FileTotal) -> dict:
             "grade": total.grade}
 
 
-def _standard(file: CampaignFile, campaign: EvaluationCampaign):
+def _standard(file: CampaignFile, campaign: EvaluationCampaign) -> Standard:
     return file_standard_of(file, region=campaign.bureau.region_code)
+
+
+def _automatic(file: CampaignFile, standard: Standard, *, actor: User | None, now: dt.datetime) -> dict[str, ItemResult]:
+    """The file's automatic items: as stored, or computed now from its records (the checks of the
+    案卷评查 standard, as of the day it was closed) and stored with the records each looked at and the
+    standard's version, with their ledger entry; never computed again, so the score does not change
+    under the evaluator. `file` is locked by the caller."""
+    stored = file_automatic(file)
+    if stored is not None:
+        return stored
+    case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
+    results = casefile_results(standard, case_file_facts(case), case_selectors.guard_context(on=file.closed_on))
+    file.automatic_results, file.automatic_standard, file.automatic_at = automatic_to_data(results), standard.version, now
+    file.save(update_fields=["automatic_results", "automatic_standard", "automatic_at"])
+    _event(EventKind.EVALUATION_CAMPAIGN_AUTOMATIC, file.campaign, {
+        "file": file.case_number, "standard": standard.version, "results": file.automatic_results,
+    }, actor=actor, agency_id=file.agency_id, case_id=file.case_id)
+    return results
+
+
+def _pending(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
+    """When the action is refused for another reason, nothing is computed: the automatic items are
+    still not the evaluator's to score (stored results, else placeholders for the items checked)."""
+    return file_automatic(file) or {i.code: ItemResult() for i in standard.automatic_items if i.function in CHECKERS}
+
+
+@transaction.atomic
+def campaign_file_automatic_compute(*, file: CampaignFile, actor: User | None = None,
+                                    now: dt.datetime | None = None) -> dict[str, ItemResult]:
+    """Compute and store a file's automatic items if not yet done (when it is opened to be scored)."""
+    file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
+    return _automatic(file, _standard(file, file.campaign), actor=actor, now=now or timezone.now())
 
 
 @transaction.atomic
@@ -175,10 +222,11 @@ def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, s
         violations.append(Violation("campaign.self_closed", "已经抽取案卷，自查已经结束", COURSE_BASIS))
     if file.self_total is not None:
         violations.append(Violation("campaign.self_done", "该案卷已经自查，不能再改", COURSE_BASIS))
-    violations += results_violations_of(standard, results)
+    automatic = _automatic(file, standard, actor=actor, now=timezone.now()) if not violations else _pending(file, standard)
+    violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)
-    total = file_total(standard, results)
+    total = file_total(standard, results, automatic)
     file.self_results, file.self_total, file.self_grade, file.self_by = dict(results), total.total, total.grade, actor
     file.save(update_fields=["self_results", "self_total", "self_grade", "self_by"])
     _event(EventKind.EVALUATION_CAMPAIGN_SELF_CHECKED, campaign, {"file": file.case_number, **_scores_payload(results, total)},
@@ -214,6 +262,8 @@ def campaign_draw_run(*, actor: User, campaign: EvaluationCampaign, now: dt.date
         file = files[number]
         file.sampled, file.draw_position = True, position
         file.save(update_fields=["sampled", "draw_position"])
+        file.campaign = campaign
+        _automatic(file, _standard(file, campaign), actor=actor, now=now)
         for order, key in enumerate(result.evaluators[number], start=1):
             user = by_key[key]
             assignments.append(CampaignAssignment(
@@ -252,10 +302,11 @@ def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict
         already_scored=assignment.scored_at is not None, state=campaign.state,
         same_agency=actor.agency_id == file.agency_id,
     )
-    violations += results_violations_of(standard, results)
+    automatic = _automatic(file, standard, actor=actor, now=now) if not violations else _pending(file, standard)
+    violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)
-    total = file_total(standard, results)
+    total = file_total(standard, results, automatic)
     assignment.results, assignment.total, assignment.vetoed = dict(results), total.total, bool(total.vetoed)
     assignment.grade, assignment.scored_at = total.grade, now
     assignment.save(update_fields=["results", "total", "vetoed", "grade", "scored_at"])
@@ -288,10 +339,11 @@ def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, str]
         violations.append(Violation("campaign.no_regrade", "该案卷不需要复评", RESULTS_BASIS))
     if campaign.state != State.DRAWN:
         violations.append(Violation("campaign.not_open", "该评查活动当前不接受评分", COURSE_BASIS))
-    violations += results_violations_of(standard, results)
+    automatic = _automatic(file, standard, actor=actor, now=timezone.now()) if not violations else _pending(file, standard)
+    violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)
-    total = file_total(standard, results)
+    total = file_total(standard, results, automatic)
     file.regrade_results, file.regrade_by = dict(results), actor
     file.final_total, file.final_grade, file.final_passed = total.total, total.grade, total.passed
     file.save(update_fields=["regrade_results", "regrade_by", "final_total", "final_grade", "final_passed"])

@@ -38,6 +38,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     SAMPLE_SIZE_MAX,
     STATE_LABELS,
     State,
+    manual_items,
     procedure_label,
 )
 from sanxiang.procedure.evaluation.casefile_standard import Standard
@@ -82,11 +83,12 @@ class CampaignForm(forms.Form):
             lambda u: f"{u.agency.name} {u.get_full_name() or u.username}（{u.get_role_display()}）")
 
 
-def scoring_form_class(standard: Standard) -> type[forms.Form]:
-    """A form of the standard's items: a veto item 符合/不符合, another the points lost (扣分), with
-    its rule as help. Every item is scored by hand for now (the automatic checks are to prefill theirs)."""
+def scoring_form_class(standard: Standard, automatic: dict | None = None) -> type[forms.Form]:
+    """A form of the standard's manual items: a veto item 符合/不符合, another the points lost (扣分),
+    with its rule as help. The automatic items (`automatic`, computed from the records) are shown
+    read-only beside it, not asked."""
     fields = {}
-    for item in standard.items:
+    for item in manual_items(standard, automatic):
         if item.veto:
             fields[item.code] = forms.ChoiceField(
                 label=f"{item.tier_label}：{item.title}", required=False, help_text=item.rule,
@@ -237,7 +239,13 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
                  and selectors.grant_active(assignment, now))
     may_regrade = (campaign.state == State.DRAWN and file.regrade_required and not file.final_grade
                    and selectors.user_defines_evaluation_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
-    form_class = scoring_form_class(standard)
+    # The automatic items, computed from the records when the file is first opened to be scored
+    # (stored then: the score does not change under the evaluator), shown read-only with the records.
+    automatic = selectors.file_automatic(file)
+    if automatic is None and (may_self_check or may_score or may_regrade):
+        automatic = services.campaign_file_automatic_compute(file=file, actor=viewer, now=now)
+        file.refresh_from_db()
+    form_class = scoring_form_class(standard, automatic)
     form = form_class(request.POST or None) if request.method == "POST" else form_class()
     general: list = []
     if request.method == "POST":
@@ -273,6 +281,8 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
         "campaign": campaign,
         "file": file,
         "standard": standard,
+        "automatic_rows": [(item, automatic[item.code]) for item in standard.items if item.code in automatic]
+        if automatic is not None else [],
         "assignments": list(file.assignments.select_related("evaluator", "evaluator_agency").order_by("position")),
         "assignment": assignment,
         "form": form,

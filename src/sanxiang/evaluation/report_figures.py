@@ -233,10 +233,23 @@ def _case_record(on: dt.date | None, case: Case) -> FigureRecord:
     return FigureRecord(on, case.number, case.title, case.pk, case.agency_id, _state_label(case.procedure, case.state))
 
 
+FigureRecordsSource = Callable[..., list[FigureRecord] | None]
+# The records behind the figures of a provider registered elsewhere, by the first part of their key
+# ("casefile_campaign" for "casefile_campaign.drawn"): `source(agency_id=, month=, key=, limit=)`.
+FIGURE_RECORD_SOURCES: dict[str, FigureRecordsSource] = {}
+
+
+def figure_records_register(prefix: str, source: FigureRecordsSource) -> None:
+    FIGURE_RECORD_SOURCES[prefix] = source
+
+
 def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int = 500) -> list[FigureRecord] | None:
     """The records a basic figure counts (None for a key this module does not know: an indicator's
     figure opens its own list). One query."""
     kind, _sep, detail = key.partition(":")
+    source = FIGURE_RECORD_SOURCES.get(kind.partition(".")[0])
+    if source is not None:
+        return source(agency_id=agency_id, month=month, key=key, limit=limit)
     case_fields = ("number", "title", "procedure", "state", "agency_id")
     if kind == "cases.registered" or kind == "cases.state":
         rows = _cases(month).filter(agency_id=agency_id)

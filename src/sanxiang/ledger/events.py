@@ -131,6 +131,7 @@ class EventKind(StrEnum):
     EVALUATION_CAMPAIGN_SELF_CHECKED = "evaluation.campaign_self_checked"
     EVALUATION_CAMPAIGN_DRAWN = "evaluation.campaign_drawn"
     EVALUATION_CAMPAIGN_SCORED = "evaluation.campaign_scored"
+    EVALUATION_CAMPAIGN_AUTOMATIC = "evaluation.campaign_automatic_computed"
     EVALUATION_CAMPAIGN_REGRADED = "evaluation.campaign_regraded"
     EVALUATION_CAMPAIGN_PUBLISHED = "evaluation.campaign_published"
     # jobs: an administrator gave a failed scheduled run its attempts again

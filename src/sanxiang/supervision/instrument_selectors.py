@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.hooks import Slot
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
     AGENCY_ACTIONS,
@@ -38,6 +40,10 @@ from sanxiang.supervision.models import (
 )
 
 PAGE_SIZE = 30
+
+# The indicator figures a 通报 cites, from the app that computes them (evaluation installs it):
+# `notice_indicator_lines(bureau=, on=) -> list[str]`, offered as the draft's 指标情况 (editable).
+notice_indicator_lines: Slot[Callable[..., list[str]]] = Slot("supervision: the indicator lines of a 通报")
 
 
 def user_is_supervisor(user: User) -> bool:

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sanxiang.access.models import AccessAction
@@ -64,7 +65,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     if not selectors.user_is_supervisor(request.user):
         raise PermissionDenied("只有司法局监督人员可以起草通报")
     bureau = request.user.agency
-    form = NoticeForm(request.POST or None, agencies=selectors.bureau_agencies(bureau=bureau))
+    # The 指标情况 offered from the indicators (案卷评查合格率 of the latest campaign …), editable.
+    initial = {"indicators": "\n".join(selectors.notice_indicator_lines(bureau=bureau, on=timezone.localdate()))}
+    form = NoticeForm(request.POST or None, agencies=selectors.bureau_agencies(bureau=bureau), initial=initial)
     refused, general = None, []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

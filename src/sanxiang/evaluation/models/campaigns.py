@@ -30,6 +30,9 @@ class EvaluationCampaign(models.Model):
     population_count = models.PositiveIntegerField(_("总体案卷数"), default=0)
     sample_count = models.PositiveIntegerField(_("抽取案卷数"), default=0)
     draw_inputs = models.JSONField(_("抽取的公开输入"), null=True, blank=True)
+    # The 案卷评查 standard of each kind of file, as in force on `defined_on` (the county's published
+    # version, else the platform's default), stored whole (`standard_to_data`): kind → standard.
+    standards = models.JSONField(_("评查标准"), default=dict, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
@@ -60,6 +63,11 @@ class CampaignFile(models.Model):
     case_number = models.CharField(_("案号"), max_length=80)
     case_procedure = models.CharField(_("程序"), max_length=32)
     closed_on = models.DateField(_("结案日期"))
+    # The automatic items computed from the file's records (once: when drawn, or when first opened to
+    # score), each with the records it looked at (`automatic_to_data`), and the standard's version.
+    automatic_results = models.JSONField(_("自动评查结果"), null=True, blank=True)
+    automatic_standard = models.CharField(_("自动评查所用标准版本"), max_length=40, blank=True)
+    automatic_at = models.DateTimeField(_("自动评查时间"), null=True, blank=True)
     self_results = models.JSONField(_("自查评分"), null=True, blank=True)
     self_total = models.DecimalField(_("自查得分"), max_digits=6, decimal_places=1, null=True, blank=True)
     self_grade = models.CharField(_("自查等次"), max_length=12, blank=True)

@@ -35,6 +35,7 @@ from sanxiang.procedure.evaluation.casefile_standard import (
     ZERO,
     FileKind,
     ItemResult,
+    RecordRef,
     Standard,
     file_score,
     grade_bands,
@@ -264,11 +265,13 @@ def results_violations(*, state: str, unscored: Sequence[str], regrades_open: Se
 
 
 # --- the scoring of a file ------------------------------------------------------------------------------
-# A file is scored on the 案卷评查 standard in force for its kind on the day it was closed
-# (`casefile_standard.standard_for`, items 1-3 of issue 16). Results as a form gives and the rows
-# store them: per item code, "met" or "failed" for a veto item, the points lost (a decimal as text)
-# for another. Every item is scored by hand in a campaign for now: the automatic items' checks of
-# the evaluation app (issue 16 item 2) are to prefill them once merged.
+# A file is scored on the 案卷评查 standard of its kind recorded on the campaign when it was defined
+# (the county's published version in force on the definition day, else the platform's default:
+# `campaign_standards`). The automatic items (`Item.automatic`) are computed from the file's records
+# by the checks of issue 16 item 2, once, and stored with the records each looked at
+# (`automatic_to_data`), so that the score is reproducible; evaluators score only the manual items.
+# Manual results as a form gives and the rows store them: per item code, "met" or "failed" for a
+# veto item, the points lost (a decimal as text) for another.
 
 MET, FAILED = "met", "failed"
 POINTS_STEP = Decimal("0.5")
@@ -282,8 +285,37 @@ class FileTotal:
     passed: bool  # not in the lowest band (合格 or better)
 
 
-def file_standard(procedure: str, *, on: dt.date, region: str = "") -> Standard:
-    return standard_for(PROCEDURE_KINDS[procedure], on, region)
+def file_standard(procedure: str, *, on: dt.date, region: str = "", published: Sequence[Standard] = ()) -> Standard:
+    return standard_for(PROCEDURE_KINDS[procedure], on, region, published=published)
+
+
+def campaign_standards(procedures: Iterable[str], *, on: dt.date, region: str,
+                       published: Sequence[Standard] = ()) -> dict[str, Standard]:
+    """The standard of each kind of file the campaign evaluates: the county's published version in
+    force on `on` (the definition day), else the platform's default; keyed by kind."""
+    kinds = sorted({PROCEDURE_KINDS[p] for p in procedures})
+    return {kind: standard_for(kind, on, region, published=published) for kind in kinds}
+
+
+def automatic_to_data(results: Mapping[str, ItemResult]) -> dict[str, dict]:
+    """The automatic items' results as stored (JSON): per item code, what it lost or whether it
+    failed, whether it applies, each finding and each record it looked at."""
+    return {code: {"lost": f"{r.lost:f}", "failed": r.failed, "applicable": r.applicable, "findings": list(r.findings),
+                   "records": [{"kind": ref.kind, "id": ref.id, "label": ref.label} for ref in r.records]}
+            for code, r in sorted(results.items())}
+
+
+def automatic_from_data(data: Mapping[str, Mapping]) -> dict[str, ItemResult]:
+    return {code: ItemResult(lost=Decimal(r["lost"]), failed=bool(r["failed"]), applicable=bool(r["applicable"]),
+                             findings=tuple(r["findings"]),
+                             records=tuple(RecordRef(x["kind"], x["id"], x["label"]) for x in r["records"]))
+            for code, r in data.items()}
+
+
+def manual_items(standard: Standard, automatic: Mapping[str, object] | None) -> tuple:
+    """The items an evaluator scores: those the records did not answer (all of them when nothing
+    was computed)."""
+    return tuple(i for i in standard.items if automatic is None or i.code not in automatic)
 
 
 def _bands(standard: Standard) -> tuple[tuple[Decimal, str], ...]:
@@ -298,11 +330,14 @@ def _lost(value: object) -> Decimal | None:
     return lost if lost.is_finite() else None
 
 
-def results_violations_of(standard: Standard, results: Mapping[str, object]) -> list[Violation]:
-    """Every item must be scored: a veto item met or failed, another's points lost from 0 to its
-    points, in steps of 0.5 (one violation per item, on its field)."""
+def results_violations_of(standard: Standard, results: Mapping[str, object],
+                          automatic: Mapping[str, ItemResult] | None = None) -> list[Violation]:
+    """Every manual item must be scored: a veto item met or failed, another's points lost from 0 to
+    its points, in steps of 0.5 (one violation per item, on its field). The automatic items
+    (`automatic`, computed from the records) are not the evaluator's: what is given for them is
+    not read."""
     v = []
-    for item in standard.items:
+    for item in manual_items(standard, automatic):
         value = results.get(item.code)
         if item.veto:
             if value not in (MET, FAILED):
@@ -315,11 +350,12 @@ def results_violations_of(standard: Standard, results: Mapping[str, object]) -> 
     return v
 
 
-def file_total(standard: Standard, results: Mapping[str, object]) -> FileTotal:
+def file_total(standard: Standard, results: Mapping[str, object],
+               automatic: Mapping[str, ItemResult] | None = None) -> FileTotal:
     """The file's score under the standard (its rules: tiers floored at 0, a failed veto item → 0 and
-    the lowest band)."""
-    item_results = {}
-    for item in standard.items:
+    the lowest band): the automatic items as computed (`automatic`), the others as scored by hand."""
+    item_results: dict[str, ItemResult] = dict(automatic or {})
+    for item in manual_items(standard, automatic):
         value = results.get(item.code)
         if item.veto:
             item_results[item.code] = ItemResult(failed=value == FAILED)
