@@ -23,7 +23,7 @@ from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.cases import events, selectors
 from sanxiang.cases.facts import facts_dump
-from sanxiang.cases.models import Case, CaseChallenge, CaseProcedure, DocumentCounter, IssuedDocument
+from sanxiang.cases.models import Case, CaseProcedure, DocumentCounter, IssuedDocument
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context, document_context_builder
 from sanxiang.cases.projection import case_projection_refresh_related
 from sanxiang.documents import (
@@ -47,7 +47,7 @@ from sanxiang.procedure.catalog import (
     step_evaluate,
 )
 from sanxiang.procedure.citations import MATTER_COMPETENCE, OFFICERS_ACT
-from sanxiang.procedure.discretion import EarlierOffence, earlier_decision_stands
+from sanxiang.procedure.discretion import EarlierOffence
 from sanxiang.procedure.document_timing import document_served_to_party, documents_complete_before_step
 from sanxiang.procedure.penalty.review import major_assessment
 from sanxiang.procedure.penalty.snapshot import SUMMARY_DECISION_ELEMENTS
@@ -370,23 +370,15 @@ def _discretion_inputs(case: Case, *, on: dt.date) -> tuple[Any, tuple[EarlierOf
         return None, ()
     earlier: list[EarlierOffence] = []
     if case.party_id is not None:
-        others = list(
+        others = (
             Case.objects.filter(party_id=case.party_id, matter_id=case.matter_id)
             .exclude(pk=case.pk)
             .exclude(act_date=None)
             .only("number", "act_date", "facts")
         )
-        # How the 复议/诉讼 against each ended: a revoked or void decision is no earlier offence.
-        results: dict[int, list[str]] = {}
-        for case_id, result in CaseChallenge.objects.filter(case_id__in=[o.pk for o in others]).exclude(
-            result=""
-        ).values_list("case_id", "result"):
-            results.setdefault(case_id, []).append(result)
         for other in others:
             decision = other.facts.get("decision") or {}
             decided_on = other.facts.get("decided_on")
-            if not earlier_decision_stands(results.get(other.pk, ())):
-                continue
             if decided_on and decision.get("outcome") in ("penalty", "no_penalty"):
                 earlier.append(
                     EarlierOffence(other.number, other.act_date, dt.date.fromisoformat(decided_on), decision["outcome"])

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sanxiang.procedure.penalty.basis import penalty_article
-from sanxiang.procedure.penalty.challenges import REVOKED, VOID
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
 PUBLISHED = penalty_article(34)
@@ -541,22 +540,6 @@ class EarlierOffence:
     committed_on: dt.date  # the act date of the earlier case
     decided_on: dt.date | None = None  # its decision, if any
     outcome: str = ""  # penalty | no_penalty
-
-
-# A decision revoked or held void in 行政复议 or 行政诉讼 no longer stands, so it is no earlier
-# offence for the look-back of 首违不罚 or of a repeated offence. A platform reading (no text says how
-# a revoked decision counts in a 裁量基准's look-back); a partial revocation is read the same way.
-ANNULLING_RESULTS: frozenset[str] = frozenset({REVOKED, VOID})
-ANNULLED_EARLIER_BASIS = (
-    f"{PLATFORM_PREFIX}：在先处罚决定经行政复议、行政诉讼被撤销（含部分撤销）或者确认无效的，"
-    "不作为在先违法计入首违不罚和再次违法的追溯期限（待核实）"
-)
-
-
-def earlier_decision_stands(challenge_results: Iterable[str]) -> bool:
-    """Whether an earlier case's decision still counts as an earlier offence, given how the
-    复议/诉讼 against it ended (`ANNULLED_EARLIER_BASIS`)."""
-    return not (set(challenge_results) & ANNULLING_RESULTS)
 
 
 def offences_in_window(
