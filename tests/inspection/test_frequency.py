@@ -103,3 +103,23 @@ def test_odd_input_is_answered_and_another_agency_is_refused(client):
     assert client.get(URL, {"year": "x", "times": "9", "agency": "y"}).status_code == 200
     html = client.get(URL, {"agency": agency.pk}).content.decode()  # ignored: an officer reads their own agency
     assert "乌审旗市场监督管理局" not in html
+
+
+def test_an_id_beyond_the_databases_integer_is_no_filter_and_outcomes_wait_for_publication(client):
+    from sanxiang.procedure.inspection.rules import OUTCOMES
+
+    _agency, other = _world()
+    bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=bureau))
+    for odd in ("99999999999999999999", "１２", "²", "-1"):
+        assert client.get(URL, {"year": YEAR, "agency": odd, "times": "1"}).status_code == 200, odd
+
+    def records() -> str:
+        page = client.get(URL, {"year": YEAR, "agency": other.pk, "times": 2}).content.decode()
+        return page.split('data-testid="frequency-records"')[1]
+
+    # Before its result is published, an inspection's outcome is for its agency's head and
+    # administrator (as its own page is); the supervisor reads the date and the source only.
+    assert "应急检查0" in records() and OUTCOMES["pass"] not in records()
+    Inspection.objects.filter(agency=other).update(published_on=dt.date(YEAR, 6, 1))
+    assert OUTCOMES["pass"] in records()

@@ -219,7 +219,7 @@ def campaign_notice_indicator_lines(*, bureau: Agency, on: dt.date) -> list[str]
     if campaign is None:
         return []
     indicator = indicator_current("case_file_pass_rate", on=campaign.published_on)
-    rows = list(campaign.files.filter(sampled=True).values("agency__name").order_by("agency__name")
+    rows = list(campaign.files.filter(sampled=True).values("agency_id", "agency__name").order_by("agency__name", "agency_id")
                 .annotate(drawn=Count("pk"), passed=Count("pk", filter=Q(final_passed=True))))
 
     def rate(passed: int, drawn: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.db import transaction
 from django.db.models import Count
@@ -235,6 +236,10 @@ def draw_commit(*, actor: User | None, task: RandomInspection, parameters: Param
     the demo's, derived from its fixed seed so that the demo county is the same on every load
     (committed and published like any other); otherwise a fresh one from the operating system."""
     parameters = parameters or parameters_default()
+    if seed is not None and not re.fullmatch(r"[0-9a-f]{64}", seed):
+        # A seed chosen by a person would defeat the commitment: no page or API passes one; only the
+        # demo's loader does, derived from its fixed seed, of the form seed_new gives.
+        raise ValueError("a given seed must be 64 lowercase hex digits, as seed_new makes")
     task = RandomInspection.objects.select_for_update().select_related("plan__agency").get(pk=task.pk)
     if actor is not None:
         permission_require(user_runs_draws(actor, task.plan.agency_id), DRAW_REFUSED)

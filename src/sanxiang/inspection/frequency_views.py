@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.inputs import id_from_query
 from sanxiang.inspection import frequency_selectors as sel
 from sanxiang.inspection import register_selectors
 from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_BANDS, INSPECTION_FREQUENCY_SOURCE
@@ -23,10 +24,9 @@ YEARS_BACK = 5
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except (TypeError, ValueError):
-        return None
+    """A number from the query string, or None: ASCII digits only, within the databases' integer
+    (`?agency=99999999999999999999` would overflow SQLite's integer: a 500)."""
+    return id_from_query(value)
 
 
 @login_required
