@@ -339,6 +339,7 @@ class PublicCampaignResult:
     agency: str
     total: str  # the points, as text ("87.5")
     grade: str  # the band's label: 优秀 / 合格 / 不合格
+    passed: bool  # 合格 or better, as the campaign judged it (the bands are parameters)
 
 
 @dataclass(frozen=True)

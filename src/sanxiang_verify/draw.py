@@ -31,6 +31,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# UTF-8, sorted keys, no spaces, non-ASCII as it is: the ledger's canonical form.
+from sanxiang_verify.casefile import entry_line_canonical as canonical_json
+
 ALGORITHM = "sanxiang-draw/1"
 _DOMAIN = ALGORITHM.encode("ascii") + b"\x00"
 _TWO_64 = 1 << 64
@@ -38,10 +41,6 @@ _TWO_64 = 1 << 64
 
 class DrawInputError(ValueError):
     """The inputs cannot be drawn from (duplicates, too many asked, an empty seed ...)."""
-
-
-def canonical_json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def seed_commitment(seed: str) -> str:

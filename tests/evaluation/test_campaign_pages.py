@@ -173,6 +173,10 @@ def test_public_results_and_the_draws_inputs_on_the_portal_only_when_the_bureau_
     assert public.title in listing and internal.title not in listing
     text = portal.get(reverse("portal:evaluation_campaign_detail", args=[public.pk])).content.decode()
     assert public.seed_commitment in text and public.seed in text and "85" in text and "合格" in text
+    # The files passed as the campaign judged them (two drawn, both scored 85: 合格).
+    drawn = public.files.filter(sampled=True)
+    assert drawn.count() == 2 and all(f.final_passed for f in drawn)
+    assert "抽取2份，合格以上2份" in text
     inputs = json.loads(portal.get(reverse("portal:evaluation_campaign_inputs", args=[public.pk])).content)
     repeated = draw_run(inputs)
     assert repeated["seed_matches_commitment"] is True

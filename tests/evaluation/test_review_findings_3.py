@@ -342,12 +342,19 @@ def test_a_campaign_with_far_dates_is_stored_or_refused_and_the_page_still_opens
             "due_on_2": "9999-12-31",
             "percent_2": "60",
         },
-        {"title": "错", "due_on_1": "2027-01-01", "percent_1": str(10**30)},
-        {"title": "x\x00", "due_on_1": "2027-02-30", "percent_1": "-1"},
     ):
         response = client.post(url, data)
-        # Stored (back to the targets page) or refused beside its fields, in Chinese.
+        # Far but real dates: stored (back to the targets page) or refused beside their fields.
         assert response.status_code in (302, 400), response.status_code
         if response.status_code == 400:
             assert 'class="errorlist' in response.content.decode()
+        assert client.get(reverse("evaluation:targets")).status_code == 200
+    for data in (
+        {"title": "错", "due_on_1": "2027-01-01", "percent_1": str(10**30)},
+        {"title": "x\x00", "due_on_1": "2027-02-30", "percent_1": "-1"},
+    ):
+        # A share beyond 100 %, a NUL byte, 30 February, a negative share: refused beside the fields.
+        response = client.post(url, data)
+        assert response.status_code == 400, (data, response.status_code)
+        assert 'class="errorlist' in response.content.decode()
         assert client.get(reverse("evaluation:targets")).status_code == 200

@@ -78,6 +78,15 @@ review_catalogue_provided: Slot[Callable[..., ReviewCatalogue | None]] = Slot("c
 # (`casefile_closing_violations(case=, snapshot=, on=)`); and the live score the case page shows
 # (`casefile_score_summary(case=, snapshot=, on=)`, None when no standard scores the case).
 casefile_closing_violations: Slot[Callable[..., list[Violation]]] = Slot("cases: the case file's failed veto items")
+
+
+def step_casefile_violations(*, case: Case, step_name: str, snapshot, on: dt.date) -> list[Violation]:
+    """What the 案卷评查 adds to a step's own rules: closing (结案) is refused while a veto item
+    (单项否决) fails; the evaluation app judges it. One place for the case page (shown before the head
+    tries) and the service (refused)."""
+    if step_name != "close":
+        return []
+    return casefile_closing_violations(case=case, snapshot=snapshot, on=on)
 casefile_score_summary: Slot[Callable[..., Any]] = Slot("cases: the case file's live score")
 READ_ONLY = "司法局监督人员和系统管理员可以查看案件，不能办理"
 PERMISSION_BASIS = "本平台权限设置"  # a platform rule (procedure.violations.PLATFORM_BASES)
@@ -502,9 +511,7 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
                 procedure, replace(snapshot, records=snapshot.records | provided), name, context=context
             )
             violations = [v for v in violations if not _supplied(v, step)]
-            if name == "close":
-                # The veto items of the 案卷评查 the service checks too: shown before the head tries.
-                violations += casefile_closing_violations(case=case, snapshot=snapshot, on=context.today)
+            violations += step_casefile_violations(case=case, step_name=name, snapshot=snapshot, on=context.today)
             target = procedure.state_label(statuses[name].target)
         else:
             if case.state not in step.states:

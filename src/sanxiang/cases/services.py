@@ -532,9 +532,7 @@ def case_action_perform(
     provided = {record_kind for _, record_kind in issues}
     violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
                                document_problems=problems)
-    if step.name == "close":
-        # 案卷评查: a file failing a veto item (单项否决) is not closed; the evaluation app judges it.
-        violations += selectors.casefile_closing_violations(case=case, snapshot=snapshot, on=on)
+    violations += selectors.step_casefile_violations(case=case, step_name=step.name, snapshot=snapshot, on=on)
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 

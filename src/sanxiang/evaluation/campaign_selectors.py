@@ -15,6 +15,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import spec_of, state_label
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
+from sanxiang.evaluation.target_selectors import user_defines_campaigns
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.evaluation.campaigns import (
@@ -45,12 +46,6 @@ def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
 def file_automatic(file: CampaignFile) -> dict[str, ItemResult] | None:
     """The file's automatic items as computed and stored (None: not computed yet)."""
     return None if file.automatic_results is None else automatic_from_data(file.automatic_results)
-
-
-def user_defines_evaluation_campaigns(user: User) -> bool:
-    """The supervisors of a 司法局 run their county's campaigns."""
-    return (user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
-            and user.agency.is_judicial_bureau)
 
 
 def campaigns_visible(*, viewer: User) -> QuerySet[EvaluationCampaign]:
@@ -172,7 +167,7 @@ def copy_readable(*, viewer: User, campaign: EvaluationCampaign, file: CampaignF
         return False
     if grant_active(assignment, at):
         return True
-    return (file.regrade_required and not file.final_grade and user_defines_evaluation_campaigns(viewer)
+    return (file.regrade_required and not file.final_grade and user_defines_campaigns(viewer)
             and viewer.agency_id == campaign.bureau_id)
 
 

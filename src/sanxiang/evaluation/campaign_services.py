@@ -21,7 +21,7 @@ from sanxiang.evaluation.campaign_selectors import (
     file_standard_of,
     grant_active,
     self_checks_missing,
-    user_defines_evaluation_campaigns,
+    user_defines_campaigns,
     user_self_checks,
 )
 from sanxiang.evaluation.casefile_selectors import case_file_facts, published_standards
@@ -71,7 +71,7 @@ SIDE = "只有本县司法局监督人员可以组织案卷评查活动"
 
 
 def _side(actor: User, campaign: EvaluationCampaign | None = None) -> list[Violation]:
-    if not user_defines_evaluation_campaigns(actor) or (campaign is not None and actor.agency_id != campaign.bureau_id):
+    if not user_defines_campaigns(actor) or (campaign is not None and actor.agency_id != campaign.bureau_id):
         return [Violation("campaign.side", SIDE, CAMPAIGN_BASIS)]
     return []
 
@@ -385,6 +385,7 @@ def campaign_results_publish(*, actor: User, campaign: EvaluationCampaign, today
             population_count=campaign.population_count, seed_commitment=campaign.seed_commitment,
             draw_inputs=campaign.draw_inputs, published_on=today, basis=CAMPAIGN_BASIS,
             results=tuple(PublicCampaignResult(file=f.case_number, agency=names[f.agency_id],
-                                               total=f"{f.final_total:f}", grade=f.final_grade) for f in sampled),
+                                               total=f"{f.final_total:f}", grade=f.final_grade,
+                                               passed=bool(f.final_passed)) for f in sampled),
         ))
     return campaign

@@ -113,7 +113,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/campaign_list.html", {
         "campaigns": campaigns,
         "state_labels": STATE_LABELS,
-        "may_define": selectors.user_defines_evaluation_campaigns(request.user),
+        "may_define": selectors.user_defines_campaigns(request.user),
         "basis": CAMPAIGN_BASIS,
     })
 
@@ -121,7 +121,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    if not selectors.user_defines_evaluation_campaigns(request.user):
+    if not selectors.user_defines_campaigns(request.user):
         raise PermissionDenied(DENIED)
     form = CampaignForm(request.POST or None, bureau=request.user.agency)
     general: list = []
@@ -174,7 +174,7 @@ def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
         "agencies": list(campaign.agencies.order_by("name")),
         "evaluators": list(campaign.evaluators.select_related("agency").order_by("agency__name", "username")),
         "drawn": campaign.state != State.SELF_CHECK,
-        "may_act": selectors.user_defines_evaluation_campaigns(viewer) and viewer.agency_id == campaign.bureau_id,
+        "may_act": selectors.user_defines_campaigns(viewer) and viewer.agency_id == campaign.bureau_id,
         "algorithm": ALGORITHM,
         "commitment_basis": COMMITMENT_BASIS,
         "course_basis": COURSE_BASIS,
@@ -238,7 +238,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
     may_score = (campaign.state == State.DRAWN and assignment is not None and assignment.scored_at is None
                  and selectors.grant_active(assignment, now))
     may_regrade = (campaign.state == State.DRAWN and file.regrade_required and not file.final_grade
-                   and selectors.user_defines_evaluation_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
+                   and selectors.user_defines_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
     # The automatic items, computed from the records when the file is first opened to be scored
     # (stored then: the score does not change under the evaluator), shown read-only with the records.
     automatic = selectors.file_automatic(file)

@@ -23,23 +23,17 @@ from sanxiang.registry.models import Agency
 YEARS_BACK = 5
 
 
-def _int(value: str | None) -> int | None:
-    """A number from the query string, or None: ASCII digits only, within the databases' integer
-    (`?agency=99999999999999999999` would overflow SQLite's integer: a 500)."""
-    return id_from_query(value)
-
-
 @login_required
 @require_safe
 def frequency(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     years = [today.year - n for n in range(YEARS_BACK + 1)]
-    year = _int(request.GET.get("year"))
+    year = id_from_query(request.GET.get("year"))
     year = year if year in years else years[0]
     county = user_reads_all_agencies(user)
     if county:
-        agency_id = _int(request.GET.get("agency"))
+        agency_id = id_from_query(request.GET.get("agency"))
         agency = register_selectors.agency_for_reader(viewer=user, agency_id=agency_id) if agency_id else None
     elif user.role in AGENCY_ROLES and user.agency_id is not None:
         agency = user.agency
@@ -47,7 +41,7 @@ def frequency(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("检查频次由本单位人员、司法局监督人员和系统管理员查看")
     agencies = [agency] if agency is not None else list(
         Agency.objects.filter(**county_lookup(user, ""), is_judicial_bureau=False).order_by("name"))
-    band = _int(request.GET.get("times"))
+    band = id_from_query(request.GET.get("times"))
     band = band if band in INSPECTION_FREQUENCY_BANDS and agency is not None else None
     return render(request, "inspection/frequency.html", {
         "year": year, "years": years, "county": county, "agency": agency,

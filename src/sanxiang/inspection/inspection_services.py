@@ -24,6 +24,7 @@ from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check, evidence_records_attach
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, InspectionTarget
+from sanxiang.inspection.register_permissions import user_is_head_of
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.engine import GuardContext, evaluate
@@ -226,7 +227,7 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
     day = (due or timezone.localdate()) + dt.timedelta(days=1)
     follow_up = Inspection.objects.create(
         agency=inspection.agency, target=inspection.target, source=InspectionSource.FOLLOW_UP,
-        plan=inspection.plan, state=InspectionState.ASSIGNED, planned_from=day, planned_to=day + dt.timedelta(days=14),
+        plan=inspection.plan, state=InspectionState.ASSIGNED, planned_from=day, planned_to=day + dt.timedelta(days=r.FOLLOW_UP_WINDOW_DAYS),
         follow_up_of=inspection,
     )
     follow_up.items.set(inspection.items.all())
@@ -244,7 +245,7 @@ def inspection_results_publish(*, actor: User, agency_id: int, on: dt.date | Non
     the public read model's event, the inspection marked, a ledger entry each, in one transaction.
     Only the agency's head. `inspection_ids`: only those (the ones the head's page showed and the
     head checked: publication cannot be withdrawn). Returns how many were published."""
-    permission_require(actor.is_authenticated and actor.role == Role.AGENCY_HEAD and actor.agency_id == agency_id,
+    permission_require(user_is_head_of(actor, agency_id),
                        "只有本单位负责人可以公示抽查结果")
     on = on or timezone.localdate()
     basis = r.INSPECTION_BASIS

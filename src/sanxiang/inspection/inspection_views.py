@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.selectors import guard_context
-from sanxiang.inputs import PLATFORM_RULE, date_problem, id_problem, text_problem
+from sanxiang.inputs import PLATFORM_RULE, date_problem, id_from_query, text_problem
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.code_views import qr_svg
 from sanxiang.inspection.inspection_services import (
@@ -83,7 +83,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_POST
 def results_publish(request: HttpRequest) -> HttpResponse:
     # Only the results the page showed (each posted with the form); a value that is no id is left out.
-    shown = [int(v) for v in request.POST.getlist("inspection") if v.isascii() and v.isdigit() and len(v) <= 18]
+    shown = [n for v in request.POST.getlist("inspection") if (n := id_from_query(v)) is not None]
     count = inspection_results_publish(actor=request.user, agency_id=request.user.agency_id, inspection_ids=shown)
     messages.success(request, f"已公示{count}项双随机抽查结果。")
     return redirect("inspection:today")
@@ -122,8 +122,8 @@ def _officer_ids(values: list[str], known: set[int], problems: list[Violation]) 
     is refused ("²" is a digit to str.isdigit(), not to int())."""
     ids = []
     for value in values:
-        number = int(value) if value.isascii() and value.isdigit() and len(value) <= 19 else 0
-        if id_problem(number) is not None or number not in known:
+        number = id_from_query(value)
+        if number is None or number not in known:
             problems.append(Violation("form.officer_ids", "检查人员选择不正确，请在本次检查的检查人员中选择",
                                       FORM_BASIS, "officer_ids"))
             continue

@@ -25,7 +25,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = get_object_or_404(PublicEvaluationCampaign, source_id=campaign_id)
-    passed = sum(1 for r in campaign.results if r["grade"] in ("优秀", "合格"))
+    # As the campaign judged each file (not in the lowest band: the bands are parameters).
+    passed = sum(1 for r in campaign.results if r.get("passed"))
     return render(request, "portal/evaluation_campaigns/detail.html", {"campaign": campaign, "passed": passed})
 
 

@@ -209,22 +209,7 @@ def _acts_key(acts) -> list[tuple[str, str, str, int]]:
 def annual_case_refresh(*, case: Case) -> bool:
     """Store the acts of `case` as its facts now say (in the caller's transaction); True when
     they changed. One query when nothing changed, none for a procedure that counts nothing."""
-    if case.procedure not in COUNTED_PROCEDURES:
-        return False
-    acts = annual_acts_of_stored(procedure=case.procedure, state=case.state, stored=case.facts,
-                                 object_specified=case.party_id is not None)
-    stored = list(AnnualAct.objects.filter(case_id=case.pk).values_list("kind", "on", "penalty_column", "amount_fen", "agency_id"))
-    if _acts_key(acts) == _acts_key(Counted(*row[:4]) for row in stored) and all(
-        row[4] == case.agency_id for row in stored
-    ):
-        return False
-    AnnualAct.objects.filter(case_id=case.pk).delete()
-    AnnualAct.objects.bulk_create(
-        AnnualAct(case_id=case.pk, agency_id=case.agency_id, procedure=case.procedure, kind=a.kind, on=a.on,
-                  penalty_column=a.penalty_column, amount_fen=a.amount_fen)
-        for a in acts
-    )
-    return True
+    return annual_cases_refresh(cases=[case]) == 1
 
 
 def annual_cases_refresh(*, cases: list[Case]) -> int:

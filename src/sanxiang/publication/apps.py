@@ -44,12 +44,12 @@ class PublicationConfig(AppConfig):
 
         public_form_attempt_slot.install(public_form_attempt)
 
-        # Public 通报 of the judicial bureau (issue 14, part B), from the supervision app's event.
         # 双随机抽查结果公告 (issue 17, part B), from the inspection app's event.
         from sanxiang.public_events import inspection_result_published_subscribe
         from sanxiang.publication.inspection_results import public_inspection_result_record
 
         inspection_result_published_subscribe(public_inspection_result_record)
+        # Public 通报 of the judicial bureau (issue 14, part B), from the supervision app's event.
         from sanxiang.public_events import supervision_notice_published_subscribe
         from sanxiang.publication.supervision_notices import public_supervision_notice_record
 

@@ -44,6 +44,9 @@ SPECIAL_FILING_BASIS = article(HAINAN, 10)
 LISTED_ITEMS_BASIS = article(HAINAN, 7)
 # Counting in the statistics: the frequency data go into the 行政执法统计年报 (司法部 Q&A [S]); an
 # inspection counts only with a specific object and a complete record: a platform rule.
+# A rectification order schedules the follow-up inspection (整改复查) from the day after the
+# rectification period, to be done within this many days: a platform rule (no text sets the window).
+FOLLOW_UP_WINDOW_DAYS = 14
 COUNTING_BASIS = f"{PLATFORM_PREFIX}：行政检查须有具体检查对象和完整的检查记录方可计入年度统计（检查频次数据纳入行政执法统计年报）"
 # 全过程记录: 118号 asks for audio-video records of on-site checks "根据实际情况"; that a visit has at
 # least one photo or audio-video record is the platform's reading of it.
