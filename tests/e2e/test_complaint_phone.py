@@ -6,13 +6,17 @@ the tracking page shows the new status. No page scrolls sideways or shows the co
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from sanxiang.supervision.models import Complaint
 from tests.e2e.test_portal_phone import PHONE, assert_chinese, assert_fits
 from tests.supervision.complaint_support import complaint_matter_move, desk_public
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)"),
+]
 
 NAME, PHONE_NUMBER = "褚翊琰", "13955556666"
 
@@ -36,7 +40,7 @@ def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(browser_page, live_se
     page.get_by_label("联系电话").fill(PHONE_NUMBER)
     page.get_by_role("button", name="提交投诉举报").click()
     # The name is missing: the reason stands beside the field, and what was typed is kept.
-    assert page.get_by_text("请填写姓名或者名称，或者选择匿名投诉").is_visible()
+    expect(page.get_by_text("请填写姓名或者名称，或者选择匿名投诉")).to_be_visible()
     assert "未出示执法证件" in page.get_by_label("发生了什么").input_value()
     assert page.get_by_label("联系电话").input_value() == PHONE_NUMBER
     assert_fits(page, "form with errors")
@@ -71,4 +75,4 @@ def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(browser_page, live_se
     page.get_by_label("受理编号").fill(number)
     page.get_by_label("查询码").fill("AAAA-BBBB-CCCC")
     page.get_by_role("button", name="查询").click()
-    assert page.get_by_test_id("complaint-not-found").is_visible()
+    expect(page.get_by_test_id("complaint-not-found")).to_be_visible()

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from sanxiang.accounts.models import Role
 from sanxiang.publication.models import PublicAgency
@@ -55,7 +56,7 @@ def test_a_benchmark_is_imported_read_and_published_on_a_phone(browser_page, liv
     login(page, live_server, user_make(role=Role.AGENCY_ADMIN, agency=agency))
     page.goto(f"{live_server.url}/staff/registry/matters/{matter.pk}/")
     page.get_by_role("link", name="裁量基准（分版本）").click()
-    assert page.get_by_text("本事项尚未导入裁量基准").is_visible()
+    expect(page.get_by_text("本事项尚未导入裁量基准")).to_be_visible()
     bad = [list(r) for r in EXAMPLE_ROWS]
     bad[0][9] = "按比例"
     page.get_by_label("Excel 文件").set_input_files(xlsx(tmp_path, "bad.xlsx", bad))

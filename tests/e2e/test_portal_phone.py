@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sanxiang.publication.models import Publication, PublicationDraft
 from sanxiang.publication.registry_sync import public_registry_refresh
@@ -17,7 +18,10 @@ from tests.cases.support import to_decided, world_make
 from tests.web.crawl import english_words
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)"),
+]
 
 PHONE = {"width": 390, "height": 844}
 # Words that may stay in Latin letters on a public page: the feeds' format names (a subscriber's
@@ -128,6 +132,6 @@ def test_a_citizen_on_a_phone_searches_opens_a_decision_and_verifies_a_certifica
     # The agency of the certificate: its long tables (matters, inspections) as cards too.
     page.go_back()
     page.locator("[data-testid=certificate-facts] a").first.click()
-    assert page.get_by_test_id("agency-name").is_visible()
+    expect(page.get_by_test_id("agency-name")).to_be_visible()
     assert_fits(page, "agency")
     assert_chinese(page, "agency")

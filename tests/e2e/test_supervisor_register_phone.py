@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from sanxiang.accounts.models import Role
 from sanxiang.registry.models import SupervisionCertificate, Supervisor
@@ -14,7 +15,10 @@ from tests.e2e.support import login, scroll_width
 from tests.factories import agency_make, id_number, user_make
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium (apt-get install chromium)"),
+]
 
 
 def assert_fits(page, where: str) -> None:
@@ -43,7 +47,7 @@ def test_the_bureau_admin_keeps_the_register_on_a_phone(browser_page, live_serve
     page.get_by_label("姓名").fill("李监督")
     page.get_by_label("公民身份号码").fill("150626198506150001")  # a wrong check character
     page.get_by_role("button", name="保存").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert page.get_by_label("姓名").input_value() == "李监督"
     assert_fits(page, "form with errors")
     page.get_by_label("公民身份号码").fill(id_number(serial=555))
