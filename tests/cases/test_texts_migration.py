@@ -4,7 +4,8 @@
 through two review rounds, a hearing, an on-the-spot case, a no-penalty decision, a declined lead):
 each case's `details`, `facts`, snapshot and case info, and the context of every document it had,
 as that code built them. Migrated, the same cases load typed, their documents print exactly the
-same, and the digest of a draft decision a reviewer covered is the same, so the review still holds.
+same, and the digest of a draft decision a reviewer covered is the same, so the review still holds. The migration run on stored rows (and back) is in
+test_past_migrations.py.
 """
 
 import importlib
@@ -13,12 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from sanxiang.cases.facts import FactsError, facts_dump, facts_load
 from sanxiang.cases.paperwork import CaseInfoIn, Issue, document_context
-from sanxiang.cases.selectors import case_texts, guard_context
+from sanxiang.cases.selectors import guard_context
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.penalty.texts import DecisionTexts, Findings, PenaltyTexts, decision_content_digest
 from tests.cases.support import D
@@ -26,8 +25,6 @@ from tests.cases.support import D
 migration = importlib.import_module("sanxiang.cases.migrations.0007_penalty_texts_typed")
 LEGACY = json.loads((Path(__file__).parent / "data" / "legacy_penalty_cases.json").read_text(encoding="utf-8"))
 DAY = D(2026, 4, 20)  # the day the legacy contexts were built on
-BEFORE = [("cases", "0006_case_parent")]
-AFTER = [("cases", "0007_penalty_texts_typed")]
 
 
 def typed(name: str) -> PenaltyTexts:
@@ -191,45 +188,3 @@ def test_backwards_gives_the_old_keys_back(name):
 
 
 # --- one run of the migration on a database -----------------------------------------------------------
-
-
-@pytest.mark.engine_independent  # a past migration's data code: checked once, on SQLite
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_types_the_stored_cases_and_undoes_it():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old_apps = executor.loader.project_state(BEFORE).apps
-    Agency = old_apps.get_model("registry", "Agency")
-    Case = old_apps.get_model("cases", "Case")
-    agency = Agency.objects.create(name="乌审旗市场监督管理局（迁移）", credit_code="11150626MB0000000X", kind="administrative_organ",
-                                   region_code="150626", parent_government="乌审旗人民政府")
-    major = Case.objects.create(agency=agency, number="迁移〔2026〕1号", title="涉嫌经营超过保质期的食品案", procedure="ordinary",
-                                state="closed", facts=LEGACY["major"]["facts"], details=LEGACY["major"]["details"])
-    on_spot = Case.objects.create(agency=agency, number="迁移〔2026〕2号", title="占道经营案", procedure="summary",
-                                  state="filed", facts=LEGACY["summary"]["facts"], details=LEGACY["summary"]["details"])
-    other = Case.objects.create(agency=agency, number="迁移〔2026〕3号", title="查封案", procedure="seal_seizure",
-                                details={"texts": {"items": []}, "records": []})
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
-
-    from sanxiang.cases.models import Case as CaseNow
-
-    case = CaseNow.objects.get(pk=major.pk)
-    assert set(case.details) == {"records", "texts", "before_0007"}
-    # Nothing is dropped: the old details are kept beside the typed texts, unread.
-    assert case.details["before_0007"] == {k: v for k, v in LEGACY["major"]["details"].items() if k != "records"}
-    assert case_texts(case) == typed("major")
-    assert case_texts(case).decision_digest() == case.facts["decision"]["content_digest"]
-    assert case_texts(CaseNow.objects.get(pk=on_spot.pk)).on_spot.receipt_number == "财0001"
-    assert CaseNow.objects.get(pk=other.pk).details == {"texts": {"items": []}, "records": []}  # not a penalty case
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(BEFORE)
-    assert covers(Case.objects.get(pk=major.pk).details, LEGACY["major"]["details"])
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
