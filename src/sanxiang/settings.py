@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sanxiang.portal",
     "sanxiang.web",
     "sanxiang.maintenance",
+    "sanxiang.api",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # path becomes our lockout page (axes, last).
     "sanxiang.accounts.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Issue 19: a POST to the API sent again with its Idempotency-Key gets the first answer.
+    "sanxiang.api.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "sanxiang.urls"

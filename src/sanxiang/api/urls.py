@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from sanxiang.api import cases, procedures, registry
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
+from sanxiang.api.idempotency import openapi_idempotency_install
 from sanxiang.api.steps import openapi_steps_install
 
 
@@ -13,6 +14,7 @@ class SanxiangAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         document = super().get_openapi_schema(**kwargs)
         openapi_steps_install(document)
+        openapi_idempotency_install(document)
         return document
 
 
