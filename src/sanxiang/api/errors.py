@@ -9,6 +9,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sanxiang.api.auth import CsrfFailed
 from sanxiang.procedure.violations import Refused
 
+
+class InputRefused(Exception):
+    """A service's refusal of the data sent (an identifier failing its check digit, a field out of
+    its rules): 422 with the service's violations, as for a malformed field, not 409 (a step the
+    law does not allow now)."""
+
+    def __init__(self, violations) -> None:
+        super().__init__("invalid input")
+        self.violations = list(violations)
+
 # pydantic's messages are English; a client shows these to Chinese-speaking officers.
 MESSAGES = {
     "missing": "必填",
@@ -51,6 +61,14 @@ def error_handlers_install(api: NinjaAPI) -> None:
             request,
             {"error": {"code": "refused", "message": "操作被拒绝"}, "violations": [v.as_dict() for v in exc.violations]},
             status=409,
+        )
+
+    @api.exception_handler(InputRefused)
+    def input_refused(request: HttpRequest, exc: InputRefused):
+        return api.create_response(
+            request,
+            {"error": {"code": "invalid", "message": "请求格式不正确"}, "violations": [v.as_dict() for v in exc.violations]},
+            status=422,
         )
 
     @api.exception_handler(CsrfFailed)

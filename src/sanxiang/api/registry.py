@@ -1,9 +1,12 @@
 import datetime as dt
+from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Field, Path, Query, Router, Schema
 
-from sanxiang.accounts.permissions import user_sees_full_officer_id_number
+from sanxiang.accounts.permissions import user_can_manage_parties, user_sees_full_officer_id_number
+from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     CURSOR_DESCRIPTION,
     CURSOR_MAX_LENGTH,
@@ -13,10 +16,11 @@ from sanxiang.api.pagination import (
     PageOut,
     paginate,
 )
-from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, answers
+from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, Status, answers
 from sanxiang.inputs import ID_MAX
-from sanxiang.registry import selectors
-from sanxiang.registry.models import Officer
+from sanxiang.procedure.violations import Refused
+from sanxiang.registry import selectors, services
+from sanxiang.registry.models import IdentityDocumentType, Officer, Party, PartyKind
 
 router = Router(tags=["registry"])
 
@@ -102,3 +106,75 @@ def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=
     """执法事项，按登记先后排序，分页返回。"""
     matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
     return paginate(request, matters, order=("id",), limit=limit, cursor=cursor)
+
+
+# --- parties (当事人) ------------------------------------------------------------------------------
+
+PartyKindIn = Literal[tuple(PartyKind.values)]  # type: ignore[valid-type]
+IdTypeIn = Literal[("", *IdentityDocumentType.values)]  # type: ignore[valid-type]
+
+
+class PartyIn(Schema):
+    kind: PartyKindIn = Field(..., description="当事人类别：" + "、".join(f"{value}（{label}）" for value, label in PartyKind.choices))
+    name: str = Field(..., min_length=1, max_length=200, description="名称或姓名")
+    credit_code: str = Field("", max_length=18, description="统一社会信用代码（法人、非法人组织必填；个体工商户有则填）")
+    legal_representative: str = Field("", max_length=50, description="法定代表人或负责人")
+    id_type: IdTypeIn = Field("", description="证件类型（自然人必填）")
+    id_number: str = Field("", max_length=40, description="证件号码（居民身份证按 GB 11643 校验）")
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+
+
+class PartyOut(Schema):
+    id: int
+    agency_id: int
+    kind: str
+    kind_label: str
+    name: str
+    credit_code: str
+    legal_representative: str
+    id_type: str
+    id_number: str = Field(..., description="证件号码；本单位执法人员以外只见遮蔽后的号码")
+    phone: str = Field(..., description="联系电话；本单位执法人员以外为空")
+    address: str = Field(..., description="住所或地址；本单位执法人员以外为空")
+
+
+class PartyPageOut(PageOut):
+    items: list[PartyOut]
+
+
+def _party_out(party: Party, *, viewer) -> dict:
+    own = user_can_manage_parties(viewer, party.agency_id)
+    return {
+        "id": party.pk, "agency_id": party.agency_id, "kind": party.kind, "kind_label": party.get_kind_display(),
+        "name": party.name, "credit_code": party.credit_code, "legal_representative": party.legal_representative,
+        "id_type": party.id_type, "id_number": party.id_number if own else party.id_number_masked,
+        "phone": party.phone if own else "", "address": party.address if own else "",
+    }
+
+
+@router.get("/parties", response=answers({200: PartyPageOut}))
+def party_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
+               cursor: str | None = _cursor()):
+    """当事人（仅本单位登记的），按登记先后排序，分页返回；q 按名称或统一社会信用代码查找。"""
+    parties = selectors.party_list(viewer=request.user, search=q)
+    return paginate(request, parties, order=("id",), limit=limit, cursor=cursor,
+                    item=lambda p: _party_out(p, viewer=request.user))
+
+
+@router.get("/parties/{party_id}", response=answers({200: PartyOut}, 404))
+def party_get(request: HttpRequest, party_id: int = Path(..., ge=1, le=ID_MAX)):
+    return _party_out(selectors.party_get(viewer=request.user, party_id=party_id), viewer=request.user)
+
+
+@router.post("/parties", response=answers({201: PartyOut}, 403))
+def party_create(request: HttpRequest, payload: PartyIn):
+    """登记当事人（本单位）。统一社会信用代码、居民身份证号码按国家标准校验，不通过时返回 422 并指明字段。"""
+    agency = request.user.agency
+    if agency is None:
+        raise PermissionDenied("只有执法机关的人员可以登记当事人")
+    try:
+        party = services.party_create(actor=request.user, agency=agency, **payload.dict())
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _party_out(party, viewer=request.user))

@@ -142,3 +142,11 @@ def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
     (an unparsable request, or a query string with control characters), 401 (no valid token or
     session) and 422 (a field out of its rules), each in the one error shape."""
     return {**{code: ErrorOut for code in sorted({400, 401, 422, *errors})}, **ok}
+
+
+try:
+    from ninja import Status
+except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
+
+    def Status(status_code: int, value: Any) -> tuple[int, Any]:
+        return status_code, value
