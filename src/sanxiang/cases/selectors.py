@@ -895,6 +895,32 @@ def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalo
 # --- timeline and documents ---------------------------------------------------------------------------
 
 
+def case_last_step_on(*, case: Case) -> dt.date | None:
+    """The day of the case's latest step as the ledger records it (a back-entered step by the day
+    it happened; a registration by the day given when back-entered, else the day it was recorded);
+    None for a case with no entry. Corrections of a record are not steps: they do not count. A
+    back-entry may not be dated before it (`procedure.back_entry`). One query over the case's
+    registration and step entries."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.models import Entry
+
+    latest: dt.date | None = None
+    rows = (Entry.objects.filter(case_id=case.pk, kind__in=[EventKind.CASE_OPENED, EventKind.STEP_DONE])
+            .exclude(subject__endswith=":correct_record").values_list("kind", "body", "created_at"))
+    for kind, body, created_at in rows:
+        payload = json.loads(bytes(body))["payload"]
+        if kind == EventKind.CASE_OPENED:
+            given = (payload.get("back_entry") or {}).get("occurred_on")
+            day = dt.date.fromisoformat(given) if given else timezone.localdate(created_at)
+        elif payload.get("on"):
+            day = dt.date.fromisoformat(payload["on"])
+        else:
+            continue
+        latest = day if latest is None or day > latest else latest
+    return latest
+
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     seq: int
@@ -903,6 +929,10 @@ class TimelineItem:
     kind: str
     title: str
     detail: str
+    # 补录: the day the step (or registration) happened and why it was entered late; `at` is when
+    # it was entered.
+    occurred_on: str = ""
+    back_entry_reason: str = ""
 
 
 def case_timeline(*, case: Case) -> list[TimelineItem]:
@@ -948,7 +978,10 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
         else:
             step = payload.get("step", "")  # an upload's step: its Chinese name, never the code
             title, detail = "上传证据", evidence_step_label(case.procedure, step) if step else ""
-        items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
+        back_entry = payload.get("back_entry") if kind in (EventKind.CASE_OPENED, EventKind.STEP_DONE) else None
+        items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail,
+                                  occurred_on=(back_entry or {}).get("occurred_on", ""),
+                                  back_entry_reason=(back_entry or {}).get("reason", "")))
     return items
 
 

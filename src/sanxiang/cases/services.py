@@ -39,6 +39,7 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append, ledger_batch
+from sanxiang.procedure.back_entry import BackEntry, back_entry_problems
 from sanxiang.procedure.catalog import (
     ACT_KINDS,
     UnknownProcedure,
@@ -155,16 +156,27 @@ def case_create(
     on: dt.date | None = None,
     options: dict[str, str] | None = None,
     parent: Case | None = None,
+    occurred_on: dt.date | None = None,
+    back_entry_reason: str = "",
 ) -> Case:
     """Register a case (案源登记): a lead of the ordinary procedure, or an on-site case of the
-    summary procedure. Without a number, the next case number of the agency is allocated."""
+    summary procedure. Without a number, the next case number of the agency is allocated.
+
+    `occurred_on` with `back_entry_reason` registers a case handled on paper (补录,
+    `procedure.back_entry`): the registration is judged and dated at that day, and its entry keeps
+    the day and the reason beside the ledger's own time. `on` is the demo county's replay day."""
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记案件")
     if parent is not None:
         # A step of the parent's family (`_case_family_locked`) holds the parent's row from its start
         # and reads its children once: the new child waits for that step to commit.
         list(Case.objects.select_for_update().filter(pk=parent.pk).values_list("pk", flat=True))
-    on = on or timezone.localdate()
+    if on is not None and occurred_on is not None:
+        raise TypeError("case_create takes a replay day (on) or a back-entry day (occurred_on), not both")
+    back_entry_violations = back_entry_problems(occurred_on=occurred_on, reason=back_entry_reason,
+                                                recorded_on=timezone.localdate(), previous_on=None)
+    back_entry = BackEntry(occurred_on, back_entry_reason.strip()) if occurred_on is not None else None
+    on = occurred_on or on or timezone.localdate()
     entruster = agency.entrusting_agency
     violations = agency_may_open_cases(
         AgencySnapshot(
@@ -233,6 +245,7 @@ def case_create(
             [o.snapshot() for o in officers], on=on, enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
             region=agency.region_code,
         )
+    violations += back_entry_violations
     if act_date is not None and act_date > on:
         violations.append(Violation("case.act_date_future", "违法行为发生日期晚于今天", DATA, "act_date"))
     if discovered_on is not None and (discovered_on > on or (act_date is not None and discovered_on < act_date)):
@@ -276,7 +289,7 @@ def case_create(
                                  None if allocated else "number")]) from None
     if officers:
         case.officers.set(officers)
-    entry_append(event=events.case_opened_event(case=case), actor=actor)
+    entry_append(event=events.case_opened_event(case=case, back_entry=back_entry), actor=actor)
     # The new row is this transaction's (no other sees it, nor can it have children yet) and the
     # parent's is locked above: the family is known, locked, and the case in hand as saved.
     case_projection_refresh_related(case=case, family={case.pk: case, **({parent.pk: parent} if parent else {})})
@@ -443,13 +456,19 @@ def _case_family_lock(case: Case) -> Case:
 def case_action_perform(
     *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None,
     device_time: dt.datetime | None = None, evidence_draft: str = "",
+    occurred_on: dt.date | None = None, back_entry_reason: str = "",
 ) -> Case:
     """Perform one step of the case with its (already parsed) form data, or raise `Refused` with
     every reason it may not be taken: the engine's, the step's own, and anything the step's
     documents would lack.
 
     `on` is the day of the step; it defaults to today. Only the demo county (which replays a
-    case's history) passes another day: views and the API never do. `device_time` (when the
+    case's history) passes another day: views and the API never do. They pass `occurred_on`
+    with `back_entry_reason` for a step entered after the day it happened (补录,
+    `procedure.back_entry`): the engine judges the step at that day, its dates and documents are
+    that day's, and its entry keeps the day and the reason beside the ledger's own time; refused,
+    with the engine's reasons, when that day is in the future, before the case's previous step, or
+    given without a reason. `device_time` (when the
     officer's phone says the record was written, perhaps offline) is kept in the step's entry
     beside the ledger's own time; `evidence_draft` names the files captured inside a record
     step (photos, video, signatures), which the entry then lists and which are tied to it."""
@@ -462,7 +481,15 @@ def case_action_perform(
     step = spec.step(action) if spec is not None else None
     if spec is None or step is None:
         raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", DATA, "action")])
-    context = selectors.guard_context(on=on)
+    if on is not None and occurred_on is not None:
+        raise TypeError("case_action_perform takes a replay day (on) or a back-entry day (occurred_on), not both")
+    back_entry_violations: list[Violation] = []
+    if occurred_on is not None or back_entry_reason.strip():
+        back_entry_violations = back_entry_problems(
+            occurred_on=occurred_on, reason=back_entry_reason, recorded_on=timezone.localdate(),
+            previous_on=selectors.case_last_step_on(case=case))
+    back_entry = BackEntry(occurred_on, back_entry_reason.strip()) if occurred_on is not None else None
+    context = selectors.guard_context(on=occurred_on or on)
     on = context.today
 
     snapshot = selectors.case_snapshot_build(case)
@@ -533,6 +560,7 @@ def case_action_perform(
     violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
                                document_problems=problems)
     violations += selectors.step_casefile_violations(case=case, step_name=step.name, snapshot=snapshot, on=on)
+    violations = back_entry_violations + violations
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 
@@ -588,6 +616,7 @@ def case_action_perform(
                 major_criteria=_major_change(major_before, after, context) if penalty else None,
                 device_time=device_time,
                 evidence=captured,
+                back_entry=back_entry,
             ),
             actor=actor,
             then=lambda entry: record_evidence_link(records=captured, seq=entry.seq),

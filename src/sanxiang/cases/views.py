@@ -22,6 +22,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.cases import selectors, services
 from sanxiang.cases.discretion_selectors import case_discretion_guide
 from sanxiang.cases.forms import (
+    BackEntryForm,
     CaseCreateForm,
     CaseNewPartyForm,
     case_create_options,
@@ -34,6 +35,7 @@ from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import PLATFORM_RULE
 from sanxiang.procedure import citations
+from sanxiang.procedure.back_entry import BACK_ENTRY_ACTOR_RULE, BACK_ENTRY_RULE
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
 from sanxiang.textsearch import CappedPaginator
@@ -178,6 +180,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     agency_officers, case_officers = _officer_choices(case)
     proposed = selectors.case_form_initial(case)
     context = selectors.guard_context(on=today)
+    can_act = selectors.user_can_act_on_case(request.user, case)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
@@ -201,14 +204,39 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                                          proposed=proposed),
                     auto_id=f"id_{view.action}_%s",
                 )
+        # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
+        # blocked today (the engine judges it at the day given: a paper case's decision made within
+        # its period then); its own reasons are shown beside its fields.
+        back_form = None
+        if can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations)):
+            back_form = BackEntryForm(failed_data if is_failed and failed_data is not None else None,
+                                      auto_id=f"id_{view.action}_%s")
+            if back_form.is_bound:
+                back_form.is_valid()
+                for violation in list(reasons):
+                    if violation.field in back_form.fields and violation.field not in back_form.errors:
+                        back_form.add_error(violation.field, violation.message)
+                        reasons.remove(violation)
+            if form is None and not view.allowed and view.fields:
+                # The step's own form, inside the back-entry disclosure.
+                form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
+                form = (form_class(failed_data, auto_id=f"id_{view.action}_%s") if is_failed and failed_data is not None
+                        else form_class(initial=step_initial(step, today=today, proposed=proposed,
+                                                             case_officer_ids=[i for i, _ in case_officers]),
+                                        auto_id=f"id_{view.action}_%s"))
+                if form.is_bound:
+                    form.is_valid()
+                    for violation in list(reasons):
+                        if violation.field in form.fields and violation.field not in form.errors:
+                            form.add_error(violation.field, violation.message)
+                            reasons.remove(violation)
         consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
                         if view.allowed else None)
-        blocks.append({"view": view, "form": form, "failed": is_failed, "reasons": reasons,
+        blocks.append({"view": view, "form": form, "back_form": back_form, "failed": is_failed, "reasons": reasons,
                        "refused": is_failed and not failed.startswith("revise:")
                        and (refused is not None or failed_data is not None),
                        "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
-    can_act = selectors.user_can_act_on_case(request.user, case)
     # The correction forms are offered to an officer of the case and to the head (the service
     # checks the same), from the case's officers the page has already read.
     can_correct = can_act and not selectors.record_corrector_problems(
@@ -244,6 +272,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
             "can_act": can_act,
+            "back_entry_rules": (BACK_ENTRY_RULE, BACK_ENTRY_ACTOR_RULE),
             "recorded": records_view,
             # 案卷评查: the file's live score, for the officers and the head while the case is open.
             "casefile_score": selectors.casefile_score_summary(case=case, snapshot=snapshot, on=today)
@@ -360,7 +389,7 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     step = selectors.step_for(case, action)
     if step is None:
         raise Http404
-    own = [spec.name for spec in step.fields]
+    own = [*(spec.name for spec in step.fields), *BackEntryForm.base_fields]
     if request.POST.get("revise"):
         # 返回修改 from the confirmation: the form comes back as it was filled.
         _failed_step_keep(request, case=case, action=action, refused=None, fields=own, revise=True)
@@ -375,7 +404,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))
-    if not form.is_valid():
+    back_entry = BackEntryForm(request.POST, auto_id=f"id_{action}_%s")
+    if not all([form.is_valid(), back_entry.is_valid()]):
         _failed_step_keep(request, case=case, action=action, refused=None, fields=own)
         return redirect(_step_url(case, action))
     consequences = selectors.step_consequences(case=case, step=step)
@@ -384,11 +414,13 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                   for value in request.POST.getlist(key)]
         return render(request, "cases/step_confirm.html", {
             "case": case, "step": step, "consequences": consequences, "hidden": hidden,
-            "entered": _entered_values(form, step),
+            "entered": _entered_values(form, step), "back_entry": back_entry.cleaned_data,
         })
     try:
         services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
-                                     device_time=capture.device_time, evidence_draft=capture.draft_key)
+                                     device_time=capture.device_time, evidence_draft=capture.draft_key,
+                                     occurred_on=back_entry.cleaned_data["occurred_on"],
+                                     back_entry_reason=back_entry.cleaned_data["back_entry_reason"])
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))

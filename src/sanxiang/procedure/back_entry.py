@@ -1,0 +1,95 @@
+"""Back-entry (补录) of what happened earlier: a case handled on paper before the platform (or a
+step taken on paper while it was out of reach) is entered step by step with the day each step
+actually happened (`occurred_on`) and a reason.
+
+The engine then judges the step at that day: the caller builds the `GuardContext` with
+`today=occurred_on`, so every guard, period and parameter is the one in force that day (the
+parameters are dated, `procedure.parameters`; the working-day calendar knows past years), the
+dates the step stamps (立案, 决定 …) are that day, and its documents are dated that day. Deadlines
+are then counted from the days given.
+
+None of this is law: the law says what must happen and when; how a platform records a step that
+happened before it was entered is the platform's rule, labelled as such. The limits:
+
+- the day may not lie in the future (a step is entered after it happened, never before);
+- it may not lie before the case's previous step (a case is entered in the order it was handled,
+  so the engine sees each step with the case as it stood then);
+- a reason is required (why the step is entered late), kept in clear in the ledger beside the
+  day it happened, while the ledger's own time says when it was entered.
+
+Who may back-enter: whoever may take the step (its roles, `procedure.steps.step_role_violation`),
+as for a step entered the day it happens. We chose not to add an approval: the back-entry changes
+no legal requirement (the engine judges the step at its day with every rule), and the entry's
+marking (补录, with the time it was entered and the reason) shows every back-entry to the agency's
+head and to the supervisors, who can see a pattern of late entries; an approval would also block
+the 法制审核 reviewer's and the head's own steps of a paper case. A deployment that wants one adds
+it as a step, not here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
+
+OCCURRED_ON = "occurred_on"
+REASON = "back_entry_reason"
+REASON_MAX_LENGTH = 500
+
+BACK_ENTRY_RULE = (
+    f"{PLATFORM_PREFIX}：补录已经发生的步骤（如纸质案卷录入），按实际发生日期办理并写明理由；实际发生日期不得晚于录入之日，"
+    "不得早于本案上一步骤的日期；账本同时记载实际发生日期、录入时间、理由和录入人"
+)
+BACK_ENTRY_ACTOR_RULE = f"{PLATFORM_PREFIX}：补录由依本单位职责分工有权办理该步骤的人员办理，与当日办理相同"
+
+
+@dataclass(frozen=True)
+class BackEntry:
+    """A step (or a registration) entered after the day it happened."""
+
+    occurred_on: dt.date
+    reason: str
+
+
+def back_entry_problems(
+    *, occurred_on: dt.date | None, reason: str, recorded_on: dt.date, previous_on: dt.date | None
+) -> list[Violation]:
+    """Every reason a back-entry may not be recorded as given (none when `occurred_on` and
+    `reason` are both absent: not a back-entry). `recorded_on` is the day it is entered (today),
+    `previous_on` the day of the case's previous step (None for a registration)."""
+    reason = (reason or "").strip()
+    if occurred_on is None:
+        if reason:
+            return [Violation("case.back_entry.day_missing", "填写了补录理由，请同时填写实际发生日期", BACK_ENTRY_RULE,
+                              OCCURRED_ON)]
+        return []
+    problems: list[Violation] = []
+    if occurred_on > recorded_on:
+        problems.append(Violation(
+            "case.back_entry.future",
+            f"实际发生日期（{occurred_on.isoformat()}）晚于今天（{recorded_on.isoformat()}）：只能补录已经发生的步骤",
+            BACK_ENTRY_RULE, OCCURRED_ON,
+        ))
+    if previous_on is not None and occurred_on < previous_on:
+        problems.append(Violation(
+            "case.back_entry.before_previous",
+            f"实际发生日期（{occurred_on.isoformat()}）早于本案上一步骤的日期（{previous_on.isoformat()}）：请按办案顺序"
+            "从最早的步骤起逐步补录",
+            BACK_ENTRY_RULE, OCCURRED_ON,
+        ))
+    if not reason:
+        problems.append(Violation("case.back_entry.reason_missing", "请写明补录的理由（如：纸质案卷录入）",
+                                  BACK_ENTRY_RULE, REASON))
+    elif len(reason) > REASON_MAX_LENGTH:
+        problems.append(Violation("case.back_entry.reason_long", f"补录理由不超过{REASON_MAX_LENGTH}字", BACK_ENTRY_RULE,
+                                  REASON))
+    return problems
+
+
+__all__ = [
+    "BACK_ENTRY_ACTOR_RULE",
+    "BACK_ENTRY_RULE",
+    "OCCURRED_ON",
+    "REASON",
+    "BackEntry",
+    "back_entry_problems",
+]
