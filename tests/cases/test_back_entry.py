@@ -182,11 +182,27 @@ def test_a_paper_case_of_march_2026_runs_to_its_decision_with_the_days_given():
     assert f"录入于{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}，理由：{REASON}" in page
 
 
-def test_the_page_offers_back_entry_and_performs_it_with_csrf():
+def test_the_pages_register_and_step_a_paper_case_at_its_days_with_csrf():
     w = world_make()
-    case = case_create(actor=w.officer, agency=w.agency, title="涉嫌经营超过保质期的食品案", party=w.company,
-                       officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=ACT, discovered_on=DISCOVERED,
-                       occurred_on=DISCOVERED, back_entry_reason=REASON)
+    officer = csrf_client(w.officer)
+    form = officer.get(reverse("cases:case_create")).content.decode()
+    assert 'data-testid="back-entry-registration"' in form and "补录（按实际发生日期）" in form
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    registration = {"csrfmiddlewaretoken": token, "procedure": "ordinary", "title": "涉嫌经营超过保质期的食品案",
+                    "party_mode": "existing", "party": w.company.pk, "officers": [w.zhang.pk, w.li.pk],
+                    "enforcement_field": "市场监管", "act_date": ACT.isoformat(), "discovered_on": DISCOVERED.isoformat(),
+                    "occurred_on": DISCOVERED.isoformat()}
+    # Without a reason: refused beside the reason's field, nothing registered.
+    refused = officer.post(reverse("cases:case_create"), registration)
+    assert refused.status_code == 400 and not Case.objects.exists()
+    assert 'data-testid="errors-back_entry_reason"' in refused.content.decode()
+    assert "请写明补录的理由（如：纸质案卷录入）" in refused.content.decode()
+    officer.post(reverse("cases:case_create"), registration | {"back_entry_reason": REASON})
+    case = Case.objects.get()
+    opened = Entry.objects.get(case_id=case.pk, kind="case.opened")
+    assert json.loads(bytes(opened.body))["payload"]["back_entry"] == {"occurred_on": "2026-03-05", "reason": REASON}
+    assert "〔2026〕" in case.number
+
     client = csrf_client(w.head)
     url = reverse("cases:case_detail", args=[case.pk])
     html = client.get(url).content.decode()

@@ -86,6 +86,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
             "discovered_on": data["discovered_on"],
             "options": case_create_options(form),
             "parent": data["parent"],
+            "occurred_on": data["occurred_on"],
+            "back_entry_reason": data["back_entry_reason"],
         }
         try:
             if form.party_new:
