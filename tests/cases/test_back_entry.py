@@ -238,6 +238,35 @@ def test_the_rule_reports_every_reason_and_nothing_when_there_is_no_back_entry()
                for v in back_entry_problems(occurred_on=D(2027, 1, 1), reason="", recorded_on=today, previous_on=None))
 
 
+@given(occurred=st.one_of(st.none(), st.dates(D(2020, 1, 1), D(2030, 12, 31))),
+       previous=st.one_of(st.none(), st.dates(D(2020, 1, 1), D(2030, 12, 31))),
+       recorded=st.dates(D(2024, 1, 1), D(2028, 12, 31)),
+       reason=st.sampled_from(["", "  ", "纸质案卷录入", "理" * 501]))
+def test_the_rule_refuses_exactly_what_an_independent_oracle_refuses(occurred, previous, recorded, reason):
+    """Every reason, each once, and nothing else: a day after the day of entry, a day before the
+    previous step, no (or too long a) reason; a day alone is never a back-entry without a reason,
+    a reason alone never without a day."""
+    expected = set()
+    if occurred is None:
+        if reason.strip():
+            expected.add("case.back_entry.day_missing")
+    else:
+        if (occurred - recorded).days > 0:
+            expected.add("case.back_entry.future")
+        if previous is not None and (previous - occurred).days > 0:
+            expected.add("case.back_entry.before_previous")
+        if not reason.strip():
+            expected.add("case.back_entry.reason_missing")
+        elif len(reason) > 500:
+            expected.add("case.back_entry.reason_long")
+    found = [v.code for v in back_entry_problems(occurred_on=occurred, reason=reason, recorded_on=recorded,
+                                                  previous_on=previous)]
+    assert sorted(found) == sorted(expected)
+    # An accepted back-entry is never dated after the day of entry nor before its predecessor.
+    if occurred is not None and not found:
+        assert occurred <= recorded and (previous is None or previous <= occurred)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(offsets=st.lists(st.integers(min_value=-20, max_value=400), min_size=1, max_size=5),
        reasons=st.lists(st.sampled_from(["纸质案卷录入", "", " "]), min_size=5, max_size=5))

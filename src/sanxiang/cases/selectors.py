@@ -965,7 +965,7 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
                 f"{procedure.state_label(payload['state_from'])} → {procedure.state_label(payload['state_to'])}"
                 if moved else ""
             )
-            if payload.get("on"):
+            if payload.get("on") and not payload.get("back_entry"):  # a back-entered step shows its day first
                 detail = f"{payload['on']} {detail}".strip()
         elif kind == EventKind.DOCUMENT_ISSUED and payload.get("copy"):
             # The Word copy (an internal document's PDF too), rendered after its step (procedure.document_timing).
