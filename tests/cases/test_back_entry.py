@@ -154,6 +154,16 @@ def test_a_paper_case_of_march_2026_runs_to_its_decision_with_the_days_given():
     # The page shows the step blocked today, and offers it for back-entry at the day it happened.
     page = csrf_client(w.officer).get(reverse("cases:case_detail", args=[case_id])).content.decode()
     assert 'data-testid="action-decide" data-allowed="0"' in page and 'data-testid="back-enter-decide"' in page
+    # What could be back-entered at a day, judged at that day (GET …/actions?occurred_on=).
+    def at(day):
+        listed = client.get(f"/api/cases/{case_id}/actions?occurred_on={day}", **officer)
+        assert listed.status_code == 200, listed.content
+        return {a["action"]: a for a in listed.json()}
+
+    assert at("2026-03-25")["decide"]["allowed"] is True
+    before_draft = {v["code"] for v in at("2026-03-20")["decide"]["violations"]}
+    assert "case.back_entry.before_previous" in before_draft and "penalty.decision.period_expired" not in before_draft
+    assert client.get(f"/api/cases/{case_id}/actions?occurred_on=2026-13-01", **officer).status_code == 422
     decided = ok("decide", FIRST_DECISION_DAY, officer)
     assert decided["state"] == "decided"
 
@@ -220,6 +230,33 @@ def test_the_pages_register_and_step_a_paper_case_at_its_days_with_csrf():
     client.post(action, {"csrfmiddlewaretoken": token, **form, "occurred_on": "2026-03-06", "back_entry_reason": REASON})
     entry = Entry.objects.get(case_id=case.pk, subject=f"case:{case.pk}:approve_opening")
     assert json.loads(bytes(entry.body))["payload"]["back_entry"] == {"occurred_on": "2026-03-06", "reason": REASON}
+
+
+def test_a_back_entered_record_is_corrected_as_checked_at_the_day_it_happened():
+    """A 询问笔录 back-entered at 03-10 cannot be corrected to an inquiry of 03-12 (after the day the
+    record was made: 第五十五条, the step's own check), though 03-12 is long past today; the place
+    can be corrected."""
+    from sanxiang.cases.services import case_record_correct
+
+    w = world_make()
+    case = case_create(actor=w.officer, agency=w.agency, title="涉嫌经营超过保质期的食品案", party=w.company,
+                       officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=ACT, discovered_on=DISCOVERED,
+                       occurred_on=DISCOVERED, back_entry_reason=REASON)
+    for actor, action, day, data in ((w.head, "approve_opening", OPENED, {"approval": "agree", "opinion": "同意"}),
+                                     (w.officer, "open", OPENED, OPEN), (w.officer, "investigate", D(2026, 3, 9), {}),
+                                     (w.officer, "record_inquiry", D(2026, 3, 10), inquiry(w, D(2026, 3, 10)))):
+        case = case_action_perform(actor=actor, case=case, action=action, data=data, occurred_on=day,
+                                   back_entry_reason=REASON)
+    record = next(r for r in case.details["step_values"] if r["action"] == "record_inquiry")
+    assert record["on"] == "2026-03-10" and record["back_entry"] is True
+    with pytest.raises(Refused) as refused:
+        case_record_correct(actor=w.officer, case=case, record_id=record["id"], reason="日期录错",
+                            data=inquiry(w, D(2026, 3, 12)))
+    assert [(v.code, v.message) for v in refused.value.violations] == [("case.act_in_future", "更正后的询问的日期晚于今天")]
+    case = case_record_correct(actor=w.officer, case=case, record_id=record["id"], reason="地点录错",
+                               data=inquiry(w, D(2026, 3, 10), place="本局第二询问室"))
+    corrected = next(r for r in case.details["step_values"] if r["id"] == record["id"])
+    assert corrected["values"]["place"] == "本局第二询问室"
 
 
 # --- the rule itself, and a property -----------------------------------------------------------------

@@ -283,8 +283,15 @@ def case_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
 
 
+OCCURRED_ON_QUERY = Query(None, description="补录：按这一实际发生日期判断各步骤（不填为今天）")
+
+
 @router.get("/cases/{case_id}/actions", response=answers({200: list[ActionOut]}, 404))
-def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
+def case_actions(
+    request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX),
+    occurred_on: PlausibleDate | None = OCCURRED_ON_QUERY,
+):
+    """本案当前能办理的步骤，及其他步骤不能办理的全部理由；给出 occurred_on 时按那一天判断（补录）。"""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     return [
         {
@@ -298,7 +305,7 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
             "target": view.target,
             "data_schema": step_data_name(case.procedure, selectors.step_for(case, view.action)),
         }
-        for view in selectors.case_actions(case=case, viewer=request.user)
+        for view in selectors.case_actions(case=case, viewer=request.user, occurred_on=occurred_on)
     ]
 
 

@@ -49,6 +49,7 @@ from sanxiang.cases.search import cases_search
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.hooks import Slot
+from sanxiang.procedure.back_entry import back_entry_day_problems
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import (
     ProcedureSpec,
@@ -488,12 +489,22 @@ def _supplied(violation: Violation, step: Step) -> bool:
 
 
 def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
-                 snapshot: PenaltyCaseSnapshot | None = None) -> list[ActionView]:
+                 snapshot: PenaltyCaseSnapshot | None = None, occurred_on: dt.date | None = None) -> list[ActionView]:
     """What can be done next on the case and what blocks each other step of its current state.
 
     A step's form fills some facts itself (the notice it serves, the service it records): until
     the form is sent those are not counted against it, and neither are the records its own
-    documents will provide. The service checks everything again with the form."""
+    documents will provide. The service checks everything again with the form.
+
+    With `occurred_on` (补录): what could be back-entered at that day, judged at that day, with
+    what is wrong with the day itself (in the future, before the previous step) before each step's
+    own reasons."""
+    if occurred_on is not None:
+        problems = back_entry_day_problems(occurred_on=occurred_on, recorded_on=timezone.localdate(),
+                                           previous_on=case_last_step_on(case=case))
+        views = case_actions(case=case, viewer=viewer, on=occurred_on, snapshot=snapshot)
+        return [replace(v, allowed=v.allowed and not problems, violations=tuple(dict.fromkeys((*problems, *v.violations))))
+                for v in views]
     spec = spec_of(case)
     procedure = spec.engine
     snapshot = snapshot or case_snapshot_build(case)

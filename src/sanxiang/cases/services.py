@@ -596,7 +596,9 @@ def case_action_perform(
                            "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
                            "documents": [d.pk for d in issued], "corrections": [],
                            # Made before the decision: what the decision rests on.
-                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
+                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot),
+                           # 补录: `on` is the day it happened (a correction checks it at that day).
+                           **({"back_entry": True} if back_entry is not None else {})})
         case.details = draft.details
         case.save(update_fields=["state", "facts", "details", "updated_at"])
         if "agency_officers" in step.needs:
@@ -847,8 +849,9 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
         raise Refused(violations)
     # The corrected record replaces the original in the facts and texts, checked as the step
     # checked it (two officers, their certificates …): every reason at once.
-    context = selectors.guard_context()
-    on = context.today
+    # A back-entered record is checked again at the day it happened, as it was checked then.
+    context = selectors.guard_context(on=dt.date.fromisoformat(record["on"]) if record.get("back_entry") else None)
+    on = timezone.localdate()
     draft = Draft(snapshot=snapshot, details=copy.deepcopy(case.details), context=context,
                   actor_name=actor.display_name or actor.get_username(), texts=selectors.case_texts(case))
     old_data = {f.name: _stored_value_parsed(f, record["values"].get(f.name)) for f in step.fields}

@@ -62,6 +62,19 @@ def back_entry_problems(
             return [Violation("case.back_entry.day_missing", "填写了补录理由，请同时填写实际发生日期", BACK_ENTRY_RULE,
                               OCCURRED_ON)]
         return []
+    problems = back_entry_day_problems(occurred_on=occurred_on, recorded_on=recorded_on, previous_on=previous_on)
+    if not reason:
+        problems.append(Violation("case.back_entry.reason_missing", "请写明补录的理由（如：纸质案卷录入）",
+                                  BACK_ENTRY_RULE, REASON))
+    elif len(reason) > REASON_MAX_LENGTH:
+        problems.append(Violation("case.back_entry.reason_long", f"补录理由不超过{REASON_MAX_LENGTH}字", BACK_ENTRY_RULE,
+                                  REASON))
+    return problems
+
+
+def back_entry_day_problems(*, occurred_on: dt.date, recorded_on: dt.date, previous_on: dt.date | None) -> list[Violation]:
+    """What is wrong with the day alone (the list of what may be back-entered at a day shows it
+    before a reason is written)."""
     problems: list[Violation] = []
     if occurred_on > recorded_on:
         problems.append(Violation(
@@ -76,12 +89,6 @@ def back_entry_problems(
             "从最早的步骤起逐步补录",
             BACK_ENTRY_RULE, OCCURRED_ON,
         ))
-    if not reason:
-        problems.append(Violation("case.back_entry.reason_missing", "请写明补录的理由（如：纸质案卷录入）",
-                                  BACK_ENTRY_RULE, REASON))
-    elif len(reason) > REASON_MAX_LENGTH:
-        problems.append(Violation("case.back_entry.reason_long", f"补录理由不超过{REASON_MAX_LENGTH}字", BACK_ENTRY_RULE,
-                                  REASON))
     return problems
 
 
@@ -91,5 +98,6 @@ __all__ = [
     "OCCURRED_ON",
     "REASON",
     "BackEntry",
+    "back_entry_day_problems",
     "back_entry_problems",
 ]
