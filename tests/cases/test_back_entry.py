@@ -21,9 +21,14 @@ from hypothesis import strategies as st
 
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.services import case_action_perform, case_create
+from sanxiang.cases.services import (
+    case_action_perform,
+    case_create,
+    document_number_format,
+    document_number_next,
+)
 from sanxiang.ledger.models import Entry
-from sanxiang.procedure.back_entry import BACK_ENTRY_RULE, back_entry_problems
+from sanxiang.procedure.back_entry import BACK_ENTRY_RULE, back_entry_problems, paper_numbers_problems
 from sanxiang.procedure.violations import Refused
 from tests.cases.support import (
     ACT,
@@ -59,8 +64,10 @@ def post(client: Client, url: str, body: dict, auth: dict):
 
 
 def step(client, case_id: int, action: str, day: dt.date | None, auth: dict, data: dict | None = None,
-         reason: str | None = REASON):
+         reason: str | None = REASON, numbers: dict | None = None):
     body: dict = {"data": jsonable(data or {})}
+    if numbers is not None:
+        body["document_numbers"] = numbers
     if day is not None:
         body["occurred_on"] = day.isoformat()
     if reason is not None:
@@ -154,6 +161,7 @@ def test_a_paper_case_of_march_2026_runs_to_its_decision_with_the_days_given():
     # The page shows the step blocked today, and offers it for back-entry at the day it happened.
     page = csrf_client(w.officer).get(reverse("cases:case_detail", args=[case_id])).content.decode()
     assert 'data-testid="action-decide" data-allowed="0"' in page and 'data-testid="back-enter-decide"' in page
+    assert 'name="document_numbers.decision_document"' in page
     # What could be back-entered at a day, judged at that day (GET …/actions?occurred_on=).
     def at(day):
         listed = client.get(f"/api/cases/{case_id}/actions?occurred_on={day}", **officer)
@@ -164,15 +172,30 @@ def test_a_paper_case_of_march_2026_runs_to_its_decision_with_the_days_given():
     before_draft = {v["code"] for v in at("2026-03-20")["decide"]["violations"]}
     assert "case.back_entry.before_previous" in before_draft and "penalty.decision.period_expired" not in before_draft
     assert client.get(f"/api/cases/{case_id}/actions?occurred_on=2026-13-01", **officer).status_code == 422
-    decided = ok("decide", FIRST_DECISION_DAY, officer)
+    # The paper decision's own number (平台规则): not one the agency's documents already carry.
+    notice_number = IssuedDocument.objects.get(case_id=case_id, kind="advance_notice").number
+    taken = step(client, case_id, "decide", FIRST_DECISION_DAY, officer, numbers={"decision_document": notice_number})
+    assert taken.status_code == 409
+    assert violations(taken) == [("case.back_entry.number_taken", f"文号“{notice_number}”本机关已经用于其他文书",
+                                  "document_numbers.decision_document")]
+    paper = document_number_format(agency=w.agency, kind="decision_document", year=2026, sequence=7)
+    actions = {a["action"]: a for a in client.get(f"/api/cases/{case_id}/actions", **officer).json()}
+    assert {"kind": "decision_document", "title": "行政处罚决定书"} in actions["decide"]["numbered_documents"]
+    response = step(client, case_id, "decide", FIRST_DECISION_DAY, officer, numbers={"decision_document": paper})
+    assert response.status_code == 200, response.content
+    decided = response.json()
     assert decided["state"] == "decided"
+    # The counter moved past the paper number: the platform's next decision number is the 8th.
+    with transaction.atomic():
+        assert document_number_next(agency=w.agency, kind="decision_document", on=D(2026, 12, 1)) == paper.replace("7号", "8号")
+        transaction.set_rollback(True)
 
     case = Case.objects.get(pk=case_id)
     assert case.facts["opened_on"] == "2026-03-06" and case.facts["decided_on"] == "2026-03-25"
     # The documents carry the days the steps happened.
     issued = {d.kind: d for d in IssuedDocument.objects.filter(case=case)}
     assert issued["decision_document"].issued_on == FIRST_DECISION_DAY
-    assert "〔2026〕" in issued["decision_document"].number
+    assert issued["decision_document"].number == paper
     assert all(d.issued_on < today for d in issued.values())
     # The ledger: the day it happened (`on`, and in back_entry with the reason), the time it was
     # entered (the entry's own), and who entered it.
@@ -271,6 +294,14 @@ def test_the_rule_reports_every_reason_and_nothing_when_there_is_no_back_entry()
     assert codes == ["case.back_entry.future", "case.back_entry.before_previous", "case.back_entry.reason_missing"]
     assert [v.code for v in back_entry_problems(occurred_on=None, reason="纸质", recorded_on=today, previous_on=None)] == [
         "case.back_entry.day_missing"]
+    numbered = {"decision_document": "行政处罚决定书"}
+    assert paper_numbers_problems(given={"decision_document": "乌市监罚决〔2026〕7号"}, numbered=numbered,
+                                  back_entered=True, taken=frozenset()) == []
+    assert [(v.code, v.field) for v in paper_numbers_problems(
+        given={"decision_document": "A1", "advance_notice": "A2"}, numbered=numbered, back_entered=False,
+        taken=frozenset({"A1"}))] == [("case.back_entry.numbers_without_day", "occurred_on"),
+                                     ("case.back_entry.number_taken", "document_numbers.decision_document"),
+                                     ("case.back_entry.number_kind", "document_numbers.advance_notice")]
     assert all(v.legal_basis.startswith("平台规则") and not v.is_law
                for v in back_entry_problems(occurred_on=D(2027, 1, 1), reason="", recorded_on=today, previous_on=None))
 

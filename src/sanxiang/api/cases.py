@@ -135,6 +135,11 @@ CASE_ORDER = ("-created_at", "-id")
 CASE_SUMMARY_FIELDS = ("id", "number", "title", "agency_id", "procedure", "state", "created_at")
 
 
+class NumberedDocumentOut(Schema):
+    kind: str
+    title: str
+
+
 class ActionOut(Schema):
     action: str
     label: str
@@ -145,6 +150,8 @@ class ActionOut(Schema):
     documents: list[str]
     target: str
     data_schema: str = SchemaField("", description="该步骤 data 的 OpenAPI 组件名（StepData_<程序>_<步骤>）")
+    numbered_documents: list[NumberedDocumentOut] = SchemaField(
+        [], description="该步骤可能制作的需编号文书；补录时可在 document_numbers 中按 kind 填写纸质文书的文号")
 
 
 DEVICE_TIME_DESCRIPTION = (
@@ -163,6 +170,11 @@ class ActionIn(Schema):
     device_time: Text(40) | None = SchemaField(None, description=DEVICE_TIME_DESCRIPTION)
     occurred_on: PlausibleDate | None = SchemaField(None, description=OCCURRED_ON_DESCRIPTION)
     back_entry_reason: Text(500, multiline=True) = SchemaField("", description=REASON_DESCRIPTION)
+    document_numbers: dict[Text(40), Text(80)] = SchemaField(
+        {}, max_length=10,
+        description="补录：该步骤制作的需编号文书沿用纸质文书的文号，键为文书种类（见 GET /api/procedures），值为文号；"
+        "不得与本机关已有文书的文号重复。未填写的由系统编号",
+    )
 
 
 class CorrectionIn(Schema):
@@ -304,6 +316,8 @@ def case_actions(
             "documents": list(view.documents),
             "target": view.target,
             "data_schema": step_data_name(case.procedure, selectors.step_for(case, view.action)),
+            "numbered_documents": [{"kind": kind, "title": title}
+                                   for kind, title in selectors.step_numbered_documents(selectors.step_for(case, view.action))],
         }
         for view in selectors.case_actions(case=case, viewer=request.user, occurred_on=occurred_on)
     ]
@@ -369,7 +383,8 @@ def case_action_perform(
     except _Invalid as invalid:
         return Status(422, invalid.body)
     case = services.case_action_perform(actor=request.user, case=case, action=action, data=data, device_time=device_time,
-                                        occurred_on=payload.occurred_on, back_entry_reason=payload.back_entry_reason)
+                                        occurred_on=payload.occurred_on, back_entry_reason=payload.back_entry_reason,
+                                        document_numbers=dict(payload.document_numbers))
     return Status(200, _case_out(case))
 
 

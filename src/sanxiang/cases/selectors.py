@@ -471,6 +471,14 @@ class ActionView:
     help: str = ""
 
 
+def step_numbered_documents(step: Step | None) -> list[tuple[str, str]]:
+    """The numbered documents (kind, title) a step may issue: those whose paper numbers a
+    back-entry may keep (`procedure.back_entry.PAPER_NUMBER_RULE`)."""
+    if step is None:
+        return []
+    return [(kind, ALL_DOCUMENT_KINDS[kind].title) for kind, _ in step.documents if ALL_DOCUMENT_KINDS[kind].numbered]
+
+
 def step_role_violation(step: Step, user: User) -> Violation | None:
     return _step_role_violation(step, user.role)
 

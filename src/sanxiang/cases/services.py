@@ -11,6 +11,7 @@ document, no number, no entry.
 import copy
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -39,7 +40,7 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append, ledger_batch
-from sanxiang.procedure.back_entry import BackEntry, back_entry_problems
+from sanxiang.procedure.back_entry import BackEntry, back_entry_problems, paper_numbers_problems
 from sanxiang.procedure.catalog import (
     ACT_KINDS,
     UnknownProcedure,
@@ -125,6 +126,25 @@ def document_number_allocate(*, agency: Agency, kind: str, year: int) -> int:
     counter.last += 1
     counter.save(update_fields=["last"])
     return counter.last
+
+
+def document_number_reserve(*, agency: Agency, kind: str, number: str) -> None:
+    """A number given for a back-entered paper document (procedure.back_entry): when it is of the
+    agency's own form for this kind, the counter of its year moves past it, so that no number the
+    platform allocates later repeats it (a number of another form cannot repeat one). In the
+    caller's transaction, as `document_number_allocate`."""
+    prefix = f"{agency_abbreviation(agency)}{NUMBER_WORDS.get(kind, '')}〔"
+    matched = re.fullmatch(rf"{re.escape(prefix)}(\d{{4}})〕(\d{{1,9}})号", number)
+    if matched is None:
+        return
+    year, sequence = int(matched.group(1)), int(matched.group(2))
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(agency=agency, year=year, kind=kind, last=0)], ignore_conflicts=True
+    )
+    counter = DocumentCounter.objects.select_for_update().get(agency=agency, year=year, kind=kind)
+    if sequence > counter.last:
+        counter.last = sequence
+        counter.save(update_fields=["last"])
 
 
 def document_number_format(*, agency: Agency, kind: str, year: int, sequence: int) -> str:
@@ -456,7 +476,7 @@ def _case_family_lock(case: Case) -> Case:
 def case_action_perform(
     *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None,
     device_time: dt.datetime | None = None, evidence_draft: str = "",
-    occurred_on: dt.date | None = None, back_entry_reason: str = "",
+    occurred_on: dt.date | None = None, back_entry_reason: str = "", document_numbers: dict[str, str] | None = None,
 ) -> Case:
     """Perform one step of the case with its (already parsed) form data, or raise `Refused` with
     every reason it may not be taken: the engine's, the step's own, and anything the step's
@@ -468,7 +488,8 @@ def case_action_perform(
     `procedure.back_entry`): the engine judges the step at that day, its dates and documents are
     that day's, and its entry keeps the day and the reason beside the ledger's own time; refused,
     with the engine's reasons, when that day is in the future, before the case's previous step, or
-    given without a reason. `device_time` (when the
+    given without a reason. A back-entered step's documents may keep the numbers their paper
+    copies carry (`document_numbers`, kind → number; the others are numbered as usual). `device_time` (when the
     officer's phone says the record was written, perhaps offline) is kept in the step's entry
     beside the ledger's own time; `evidence_draft` names the files captured inside a record
     step (photos, video, signatures), which the entry then lists and which are tied to it."""
@@ -526,10 +547,23 @@ def case_action_perform(
     # which of its elements are there.
     needs_info = documents or (penalty and step.decides)
     info = selectors.case_info_build(case, on=on, snapshot=draft.snapshot) if needs_info else None
+    given_numbers = {kind: number.strip() for kind, number in (document_numbers or {}).items() if number and number.strip()}
+    number_violations = paper_numbers_problems(
+        given=given_numbers,
+        numbered={kind: ALL_DOCUMENT_KINDS[kind].title for kind, _ in documents if ALL_DOCUMENT_KINDS[kind].numbered},
+        back_entered=back_entry is not None,
+        taken=frozenset(IssuedDocument.objects.filter(agency_id=case.agency_id, number__in=sorted(given_numbers.values()))
+                        .values_list("number", flat=True)) if given_numbers else frozenset(),
+    )
     issues: list[tuple[Issue, str]] = []
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
-        number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
+        if kind in given_numbers and not number_violations:
+            # The paper document's own number (补录); the counter moves past it.
+            number = given_numbers[kind]
+            document_number_reserve(agency=case.agency, kind=kind, number=number)
+        else:
+            number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
         if number and draft.texts is not None and hasattr(draft.texts, "numbered"):
             # The case's texts keep the numbers its later documents cite (the decision's …).
             draft.texts = draft.texts.numbered(kind, number)
@@ -560,7 +594,7 @@ def case_action_perform(
     violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
                                document_problems=problems)
     violations += selectors.step_casefile_violations(case=case, step_name=step.name, snapshot=snapshot, on=on)
-    violations = back_entry_violations + violations
+    violations = back_entry_violations + number_violations + violations
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 

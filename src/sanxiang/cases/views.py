@@ -128,6 +128,9 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
 # A refused step is not shown in the POST's answer (a reload would send it again): its form data
 # and reasons are kept in the session once, and the case page they redirect to takes them back.
 FAILED_STEP_KEY = "cases.failed_step"
+# The inputs of a back-entry's paper document numbers (补录): "document_numbers.<kind>", the field
+# the service's reasons about each name.
+PAPER_NUMBER_PREFIX = "document_numbers."
 
 
 # What a refused form may keep besides the step's own fields (the step, the device's time, the
@@ -209,7 +212,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
         # blocked today (the engine judges it at the day given: a paper case's decision made within
         # its period then); its own reasons are shown beside its fields.
-        back_form = None
+        back_form, paper_numbers = None, []
         if can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations)):
             back_form = BackEntryForm(failed_data if is_failed and failed_data is not None else None,
                                       auto_id=f"id_{view.action}_%s")
@@ -219,6 +222,15 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                     if violation.field in back_form.fields and violation.field not in back_form.errors:
                         back_form.add_error(violation.field, violation.message)
                         reasons.remove(violation)
+            # The numbers of the paper documents, each with the reasons about it beside it.
+            paper_numbers = []
+            for kind, title in selectors.step_numbered_documents(step):
+                name = f"{PAPER_NUMBER_PREFIX}{kind}"
+                errors = [v.message for v in reasons if v.field == name]
+                reasons = [v for v in reasons if v.field != name]
+                value = failed_data.get(name, "") if is_failed and failed_data is not None else ""
+                paper_numbers.append({"name": name, "title": title, "value": value, "errors": errors,
+                                      "id": f"id_{view.action}_{kind}_number"})
             if form is None and not view.allowed and view.fields:
                 # The step's own form, inside the back-entry disclosure.
                 form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
@@ -234,7 +246,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                             reasons.remove(violation)
         consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
                         if view.allowed else None)
-        blocks.append({"view": view, "form": form, "back_form": back_form, "failed": is_failed, "reasons": reasons,
+        blocks.append({"view": view, "form": form, "back_form": back_form, "paper_numbers": paper_numbers, "failed": is_failed, "reasons": reasons,
                        "refused": is_failed and not failed.startswith("revise:")
                        and (refused is not None or failed_data is not None),
                        "consequences": consequences})
@@ -391,7 +403,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     step = selectors.step_for(case, action)
     if step is None:
         raise Http404
-    own = [*(spec.name for spec in step.fields), *BackEntryForm.base_fields]
+    paper_number_names = [f"{PAPER_NUMBER_PREFIX}{kind}" for kind, _ in selectors.step_numbered_documents(step)]
+    own = [*(spec.name for spec in step.fields), *BackEntryForm.base_fields, *paper_number_names]
     if request.POST.get("revise"):
         # 返回修改 from the confirmation: the form comes back as it was filled.
         _failed_step_keep(request, case=case, action=action, refused=None, fields=own, revise=True)
@@ -422,7 +435,9 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
         services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
                                      device_time=capture.device_time, evidence_draft=capture.draft_key,
                                      occurred_on=back_entry.cleaned_data["occurred_on"],
-                                     back_entry_reason=back_entry.cleaned_data["back_entry_reason"])
+                                     back_entry_reason=back_entry.cleaned_data["back_entry_reason"],
+                                     document_numbers={name.removeprefix(PAPER_NUMBER_PREFIX): request.POST.get(name, "")
+                                                       for name in paper_number_names})
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))

@@ -42,6 +42,13 @@ BACK_ENTRY_RULE = (
 BACK_ENTRY_ACTOR_RULE = f"{PLATFORM_PREFIX}：补录由依本单位职责分工有权办理该步骤的人员办理，与当日办理相同"
 
 
+PAPER_NUMBER_RULE = (
+    f"{PLATFORM_PREFIX}：补录的文书可以沿用纸质文书已编的文号（当事人收到的文书与案卷一致），文号不得与本机关已有的文书重复；"
+    "未填写的，由系统按顺序编号"
+)
+NUMBER_MAX_LENGTH = 80
+
+
 @dataclass(frozen=True)
 class BackEntry:
     """A step (or a registration) entered after the day it happened."""
@@ -72,6 +79,33 @@ def back_entry_problems(
     return problems
 
 
+def paper_numbers_problems(
+    *, given: dict[str, str], numbered: dict[str, str], back_entered: bool, taken: frozenset[str]
+) -> list[Violation]:
+    """Whether the numbers of paper documents given with a step may be used: only in a back-entry,
+    only for the numbered documents the step issues (`numbered`: kind → title), and not a number
+    the agency's documents already carry (`taken`). The field of each problem is
+    "document_numbers.<kind>"."""
+    problems: list[Violation] = []
+    given = {kind: number.strip() for kind, number in given.items() if number and number.strip()}
+    if given and not back_entered:
+        problems.append(Violation("case.back_entry.numbers_without_day", "只有补录的文书可以填写纸质文书的文号，请同时填写实际发生日期",
+                                  PAPER_NUMBER_RULE, OCCURRED_ON))
+    for kind, number in given.items():
+        field = f"document_numbers.{kind}"
+        if kind not in numbered:
+            problems.append(Violation("case.back_entry.number_kind", "这一步骤不制作这种需要编号的文书", PAPER_NUMBER_RULE, field))
+        elif len(number) > NUMBER_MAX_LENGTH:
+            problems.append(Violation("case.back_entry.number_long", f"文号不超过{NUMBER_MAX_LENGTH}字", PAPER_NUMBER_RULE, field))
+        elif list(given.values()).count(number) > 1:
+            problems.append(Violation("case.back_entry.number_repeated", f"文号“{number}”不能同时用于两份文书",
+                                      PAPER_NUMBER_RULE, field))
+        elif number in taken:
+            problems.append(Violation("case.back_entry.number_taken", f"文号“{number}”本机关已经用于其他文书",
+                                      PAPER_NUMBER_RULE, field))
+    return problems
+
+
 def back_entry_day_problems(*, occurred_on: dt.date, recorded_on: dt.date, previous_on: dt.date | None) -> list[Violation]:
     """What is wrong with the day alone (the list of what may be back-entered at a day shows it
     before a reason is written)."""
@@ -95,9 +129,12 @@ def back_entry_day_problems(*, occurred_on: dt.date, recorded_on: dt.date, previ
 __all__ = [
     "BACK_ENTRY_ACTOR_RULE",
     "BACK_ENTRY_RULE",
+    "NUMBER_MAX_LENGTH",
     "OCCURRED_ON",
+    "PAPER_NUMBER_RULE",
     "REASON",
     "BackEntry",
     "back_entry_day_problems",
     "back_entry_problems",
+    "paper_numbers_problems",
 ]
