@@ -192,7 +192,11 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
         form = None
         is_failed = failed in (view.action, f"revise:{view.action}")
         reasons = list(refused.violations) if is_failed and refused is not None else []
-        if view.fields and view.allowed:
+        # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
+        # blocked today (the engine judges it at the day given: a paper case's decision made within
+        # its period then), its form then inside the 补录 disclosure.
+        back_offered = can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations))
+        if view.fields and (view.allowed or back_offered):
             form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
             if is_failed and failed_data is not None:
                 # The form as sent, with its errors beside each field; the step's reasons about a
@@ -209,11 +213,8 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                                          proposed=proposed),
                     auto_id=f"id_{view.action}_%s",
                 )
-        # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
-        # blocked today (the engine judges it at the day given: a paper case's decision made within
-        # its period then); its own reasons are shown beside its fields.
         back_form, paper_numbers = None, []
-        if can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations)):
+        if back_offered:
             back_form = BackEntryForm(failed_data if is_failed and failed_data is not None else None,
                                       auto_id=f"id_{view.action}_%s")
             if back_form.is_bound:
@@ -231,22 +232,10 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                 value = failed_data.get(name, "") if is_failed and failed_data is not None else ""
                 paper_numbers.append({"name": name, "title": title, "value": value, "errors": errors,
                                       "id": f"id_{view.action}_{kind}_number"})
-            if form is None and not view.allowed and view.fields:
-                # The step's own form, inside the back-entry disclosure.
-                form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
-                form = (form_class(failed_data, auto_id=f"id_{view.action}_%s") if is_failed and failed_data is not None
-                        else form_class(initial=step_initial(step, today=today, proposed=proposed,
-                                                             case_officer_ids=[i for i, _ in case_officers]),
-                                        auto_id=f"id_{view.action}_%s"))
-                if form.is_bound:
-                    form.is_valid()
-                    for violation in list(reasons):
-                        if violation.field in form.fields and violation.field not in form.errors:
-                            form.add_error(violation.field, violation.message)
-                            reasons.remove(violation)
         consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
                         if view.allowed else None)
-        blocks.append({"view": view, "form": form, "back_form": back_form, "paper_numbers": paper_numbers, "failed": is_failed, "reasons": reasons,
+        blocks.append({"view": view, "form": form, "back_form": back_form, "paper_numbers": paper_numbers,
+                       "failed": is_failed, "reasons": reasons,
                        "refused": is_failed and not failed.startswith("revise:")
                        and (refused is not None or failed_data is not None),
                        "consequences": consequences})
