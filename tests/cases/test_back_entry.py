@@ -275,7 +275,8 @@ def test_a_back_entered_record_is_corrected_as_checked_at_the_day_it_happened():
     with pytest.raises(Refused) as refused:
         case_record_correct(actor=w.officer, case=case, record_id=record["id"], reason="日期录错",
                             data=inquiry(w, D(2026, 3, 12)))
-    assert [(v.code, v.message) for v in refused.value.violations] == [("case.act_in_future", "更正后的询问的日期晚于今天")]
+    assert [(v.code, v.message) for v in refused.value.violations] == [("case.act_in_future",
+                                                                    "更正后的询问的日期晚于实际发生日期（2026-03-10）")]
     case = case_record_correct(actor=w.officer, case=case, record_id=record["id"], reason="地点录错",
                                data=inquiry(w, D(2026, 3, 10), place="本局第二询问室"))
     corrected = next(r for r in case.details["step_values"] if r["id"] == record["id"])

@@ -40,7 +40,12 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append, ledger_batch
-from sanxiang.procedure.back_entry import BackEntry, back_entry_problems, paper_numbers_problems
+from sanxiang.procedure.back_entry import (
+    BackEntry,
+    back_entry_problems,
+    back_entry_worded,
+    paper_numbers_problems,
+)
 from sanxiang.procedure.catalog import (
     ACT_KINDS,
     UnknownProcedure,
@@ -594,6 +599,8 @@ def case_action_perform(
     violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
                                document_problems=problems)
     violations += selectors.step_casefile_violations(case=case, step_name=step.name, snapshot=snapshot, on=on)
+    if back_entry is not None:
+        violations = back_entry_worded(violations, occurred_on=back_entry.occurred_on)
     violations = back_entry_violations + number_violations + violations
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
@@ -892,6 +899,8 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
     assert step.correct is not None
     step.correct(draft, old_data, data)
     if draft.violations:
+        if record.get("back_entry"):
+            raise Refused(back_entry_worded(list(dict.fromkeys(draft.violations)), occurred_on=context.today))
         raise Refused(list(dict.fromkeys(draft.violations)))
     old_recorded = events.step_data_recorded(tuple(changed), {f.name: record["values"].get(f.name) for f in changed})
     new_recorded = events.step_data_recorded(tuple(changed), {f.name: new_values[f.name] for f in changed})

@@ -27,7 +27,7 @@ it as a step, not here.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
@@ -77,6 +77,18 @@ def back_entry_problems(
         problems.append(Violation("case.back_entry.reason_long", f"补录理由不超过{REASON_MAX_LENGTH}字", BACK_ENTRY_RULE,
                                   REASON))
     return problems
+
+
+def back_entry_worded(violations: list[Violation], *, occurred_on: dt.date) -> list[Violation]:
+    """The refusals of a step judged at its back-entry day, worded for that day: the rules say
+    "today" (今天, 今日) for the day a step is taken, which in a back-entry is the day it happened,
+    not the day it is entered. Codes, bases and fields are unchanged."""
+    day = f"实际发生日期（{occurred_on.isoformat()}）"
+    return [
+        replace(v, message=v.message.replace("今天", day).replace("今日", day)) if "今天" in v.message or "今日" in v.message
+        else v
+        for v in violations
+    ]
 
 
 def paper_numbers_problems(
@@ -136,5 +148,6 @@ __all__ = [
     "BackEntry",
     "back_entry_day_problems",
     "back_entry_problems",
+    "back_entry_worded",
     "paper_numbers_problems",
 ]
