@@ -71,6 +71,13 @@ def _options_schema(schema: dict) -> None:
 ProcedureKey = Annotated[str, AfterValidator(_procedure_known), WithJsonSchema({"type": "string"})]
 
 
+OCCURRED_ON_DESCRIPTION = (
+    "补录：实际发生日期（纸质案卷等已经办理的，按那一天办理：系统按那一天的规定判断，期限从那一天起算，文书以那一天为日期）。"
+    "不得晚于今天，不得早于本案上一步骤的日期，须同时填写 back_entry_reason。不补录的不填"
+)
+REASON_DESCRIPTION = "补录的理由（如：纸质案卷录入），与实际发生日期一并记入账本"
+
+
 class CaseIn(Schema):
     procedure: ProcedureKey = SchemaField("ordinary", json_schema_extra=_procedure_schema)
     title: Text(200) = SchemaField(..., description="案由")
@@ -82,6 +89,8 @@ class CaseIn(Schema):
     discovered_on: PlausibleDate | None = SchemaField(None, description="发现日期，默认今天")
     options: dict[Text(40), Text(40)] = SchemaField({}, max_length=10, json_schema_extra=_options_schema)
     parent_id: Id | None = SchemaField(None, description="所属案件（在行政处罚案件中采取的查封、扣押，或者执行行政处罚决定）")
+    occurred_on: PlausibleDate | None = SchemaField(None, description=OCCURRED_ON_DESCRIPTION)
+    back_entry_reason: Text(500, multiline=True) = SchemaField("", description=REASON_DESCRIPTION)
 
 
 class DeadlineOut(Schema):
@@ -126,6 +135,11 @@ CASE_ORDER = ("-created_at", "-id")
 CASE_SUMMARY_FIELDS = ("id", "number", "title", "agency_id", "procedure", "state", "created_at")
 
 
+class NumberedDocumentOut(Schema):
+    kind: str
+    title: str
+
+
 class ActionOut(Schema):
     action: str
     label: str
@@ -136,6 +150,8 @@ class ActionOut(Schema):
     documents: list[str]
     target: str
     data_schema: str = SchemaField("", description="该步骤 data 的 OpenAPI 组件名（StepData_<程序>_<步骤>）")
+    numbered_documents: list[NumberedDocumentOut] = SchemaField(
+        [], description="该步骤可能制作的需编号文书；补录时可在 document_numbers 中按 kind 填写纸质文书的文号")
 
 
 DEVICE_TIME_DESCRIPTION = (
@@ -152,6 +168,13 @@ class ActionIn(Schema):
     )
     # Checked as the case page checks its hidden field (evidence.services.record_capture_parse).
     device_time: Text(40) | None = SchemaField(None, description=DEVICE_TIME_DESCRIPTION)
+    occurred_on: PlausibleDate | None = SchemaField(None, description=OCCURRED_ON_DESCRIPTION)
+    back_entry_reason: Text(500, multiline=True) = SchemaField("", description=REASON_DESCRIPTION)
+    document_numbers: dict[Text(40), Text(80)] = SchemaField(
+        {}, max_length=10,
+        description="补录：该步骤制作的需编号文书沿用纸质文书的文号，键为文书种类（见 GET /api/procedures），值为文号；"
+        "不得与本机关已有文书的文号重复。未填写的由系统编号",
+    )
 
 
 class CorrectionIn(Schema):
@@ -261,6 +284,8 @@ def case_create(request: HttpRequest, payload: CaseIn):
         discovered_on=payload.discovered_on,
         options=dict(payload.options),
         parent=parent,
+        occurred_on=payload.occurred_on,
+        back_entry_reason=payload.back_entry_reason,
     )
     return Status(201, _case_out(case))
 
@@ -270,8 +295,15 @@ def case_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
 
 
+OCCURRED_ON_QUERY = Query(None, description="补录：按这一实际发生日期判断各步骤（不填为今天）")
+
+
 @router.get("/cases/{case_id}/actions", response=answers({200: list[ActionOut]}, 404))
-def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
+def case_actions(
+    request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX),
+    occurred_on: PlausibleDate | None = OCCURRED_ON_QUERY,
+):
+    """本案当前能办理的步骤，及其他步骤不能办理的全部理由；给出 occurred_on 时按那一天判断（补录）。"""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     return [
         {
@@ -284,8 +316,10 @@ def case_actions(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)
             "documents": list(view.documents),
             "target": view.target,
             "data_schema": step_data_name(case.procedure, selectors.step_for(case, view.action)),
+            "numbered_documents": [{"kind": kind, "title": title}
+                                   for kind, title in selectors.step_numbered_documents(selectors.step_for(case, view.action))],
         }
-        for view in selectors.case_actions(case=case, viewer=request.user)
+        for view in selectors.case_actions(case=case, viewer=request.user, occurred_on=occurred_on)
     ]
 
 
@@ -336,7 +370,8 @@ def case_action_perform(
     """办理本案的一个步骤。`action` 为步骤名（GET /api/cases/{case_id}/actions 列出本案当前的步骤）；
     `data` 为该步骤表单的字段，组件 StepData_<程序>_<步骤> 描述每一步的字段（组件 StepData 的
     x-step-data 按程序、步骤给出对应的组件；GET /api/procedures 同样给出）。字段按该步骤的表单校验，
-    不合格时返回 422 并指明字段；依法不能办理时返回 409，列出全部理由及法律依据。"""
+    不合格时返回 422 并指明字段；依法不能办理时返回 409，列出全部理由及法律依据。已经办理（如纸质案卷）的步骤
+    以 occurred_on 和 back_entry_reason 补录：按实际发生日期判断和记载。"""
     case = selectors.case_get(viewer=request.user, case_id=case_id)
     permission_require(selectors.user_can_act_on_case(request.user, case), selectors.READ_ONLY)
     step = selectors.step_for(case, action)
@@ -347,7 +382,9 @@ def case_action_perform(
         device_time = _device_time_parse(payload.device_time, action=action)
     except _Invalid as invalid:
         return Status(422, invalid.body)
-    case = services.case_action_perform(actor=request.user, case=case, action=action, data=data, device_time=device_time)
+    case = services.case_action_perform(actor=request.user, case=case, action=action, data=data, device_time=device_time,
+                                        occurred_on=payload.occurred_on, back_entry_reason=payload.back_entry_reason,
+                                        document_numbers=dict(payload.document_numbers))
     return Status(200, _case_out(case))
 
 

@@ -24,6 +24,7 @@ from sanxiang.evidence.models import StoredFile
 from sanxiang.hooks import EventBus
 from sanxiang.ledger.canonical import utc_iso
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
+from sanxiang.procedure.back_entry import BackEntry
 from sanxiang.procedure.penalty.snapshot import PenaltyCaseSnapshot
 from sanxiang.procedure.steps import Field
 
@@ -100,26 +101,35 @@ def step_data_recorded(fields: tuple[Field, ...], data: dict[str, Any]) -> dict[
     return recorded
 
 
-def case_opened_event(*, case: Case) -> LedgerEvent:
+def _back_entry_recorded(back_entry: BackEntry) -> dict[str, str]:
+    """A back-entry (补录) as the ledger keeps it: the day it happened and why it is entered late,
+    in clear (supervisors read it); the entry's own time is when it was entered."""
+    return {"occurred_on": back_entry.occurred_on.isoformat(), "reason": back_entry.reason}
+
+
+def case_opened_event(*, case: Case, back_entry: BackEntry | None = None) -> LedgerEvent:
+    payload: dict[str, Any] = {
+        # What registration set: the facts it starts with (the day the act was found, a
+        # measure's kind, the decision an execution enforces: structured values), and the
+        # case it belongs to.
+        "facts": case.facts,
+        "parent": case.parent_id,
+        "number": case.number,
+        # 案由 is free text and may name the party: recorded by its digest (issue 10, item 9).
+        "title_sha256": _fingerprint(case.title),
+        "matter": case.matter_id,
+        "procedure": case.procedure,
+        "state": case.state,
+        "party": case.party_id,
+        "officers": sorted(case.officers.values_list("pk", flat=True)) if case.pk else [],
+        "enforcement_field": case.enforcement_field,
+        "act_date": case.act_date.isoformat() if case.act_date else None,
+    }
+    if back_entry is not None:
+        payload["back_entry"] = _back_entry_recorded(back_entry)
     return LedgerEvent(
         EventKind.CASE_OPENED,
-        {
-            # What registration set: the facts it starts with (the day the act was found, a
-            # measure's kind, the decision an execution enforces: structured values), and the
-            # case it belongs to.
-            "facts": case.facts,
-            "parent": case.parent_id,
-            "number": case.number,
-            # 案由 is free text and may name the party: recorded by its digest (issue 10, item 9).
-            "title_sha256": _fingerprint(case.title),
-            "matter": case.matter_id,
-            "procedure": case.procedure,
-            "state": case.state,
-            "party": case.party_id,
-            "officers": sorted(case.officers.values_list("pk", flat=True)) if case.pk else [],
-            "enforcement_field": case.enforcement_field,
-            "act_date": case.act_date.isoformat() if case.act_date else None,
-        },
+        payload,
         agency_id=case.agency_id,
         case_id=case.pk,
         subject=f"case:{case.pk}",
@@ -139,6 +149,7 @@ def step_done_event(
     major_criteria: list[str] | None = None,
     device_time: dt.datetime | None = None,
     evidence: list | None = None,
+    back_entry: BackEntry | None = None,
 ) -> LedgerEvent:
     payload: dict[str, Any] = {
         "action": action,
@@ -156,6 +167,10 @@ def step_done_event(
         # When the officer's device says the record was written (it may have been sent later,
         # when the connection returned); the entry's own time is the server's.
         payload["device_time"] = utc_iso(device_time)
+    if back_entry is not None:
+        # 补录: `on` is the day the step happened (the engine judged it at that day); the entry's
+        # own time is when it was entered.
+        payload["back_entry"] = _back_entry_recorded(back_entry)
     if evidence:
         # The files captured inside this record (photos, video, drawn signatures), by digest.
         payload["evidence"] = [{"record": r.pk, "kind": r.kind, "sha256": r.stored_file.sha256} for r in evidence]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sanxiang.cases.models import Case, procedure_choices
 from sanxiang.inputs import date_problem, date_validator, text_validator
+from sanxiang.procedure.back_entry import REASON_MAX_LENGTH
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import LIMITATION_DISCOVERY, OFFICERS_ACT
 from sanxiang.procedure.steps import Field, Step
@@ -170,6 +171,22 @@ PARTY_MODE_EXISTING = "existing"
 PARTY_MODE_NEW = "new"
 
 
+class BackEntryForm(forms.Form):
+    """补录（按实际发生日期）: the day a step happened and why it is entered late, beside the step's
+    own form (both empty: the step is taken today). The rules (not in the future, not before the
+    previous step, a reason) are the engine's (`procedure.back_entry`), checked by the service; the
+    names are `procedure.back_entry.OCCURRED_ON` and `REASON`, which its refusals name."""
+
+    occurred_on = LocalDateField(
+        label=_("实际发生日期"), required=False, validators=[date_validator],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    back_entry_reason = forms.CharField(
+        label=_("补录理由"), required=False, max_length=REASON_MAX_LENGTH, validators=[text_validator(multiline=True)],
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("如：纸质案卷录入。账本同时记载实际发生日期和录入时间。"),
+    )
+
+
 class CaseCreateForm(forms.Form):
     procedure = forms.ChoiceField(label=_("程序"), choices=procedure_choices)
     title = forms.CharField(
@@ -200,6 +217,9 @@ class CaseCreateForm(forms.Form):
         validators=[date_validator],
         help_text=format_lazy(_("追责期限算至此日（{basis}）；不填为今天"), basis=LIMITATION_DISCOVERY),
     )
+    # 补录: a case handled on paper is registered at the day it was (`procedure.back_entry`).
+    occurred_on = BackEntryForm.base_fields["occurred_on"]
+    back_entry_reason = BackEntryForm.base_fields["back_entry_reason"]
 
     def __init__(self, *args, agency, viewer=None, on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

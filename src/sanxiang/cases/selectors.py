@@ -49,6 +49,7 @@ from sanxiang.cases.search import cases_search
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.hooks import Slot
+from sanxiang.procedure.back_entry import back_entry_day_problems
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import (
     ProcedureSpec,
@@ -470,6 +471,14 @@ class ActionView:
     help: str = ""
 
 
+def step_numbered_documents(step: Step | None) -> list[tuple[str, str]]:
+    """The numbered documents (kind, title) a step may issue: those whose paper numbers a
+    back-entry may keep (`procedure.back_entry.PAPER_NUMBER_RULE`)."""
+    if step is None:
+        return []
+    return [(kind, ALL_DOCUMENT_KINDS[kind].title) for kind, _ in step.documents if ALL_DOCUMENT_KINDS[kind].numbered]
+
+
 def step_role_violation(step: Step, user: User) -> Violation | None:
     return _step_role_violation(step, user.role)
 
@@ -488,12 +497,22 @@ def _supplied(violation: Violation, step: Step) -> bool:
 
 
 def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
-                 snapshot: PenaltyCaseSnapshot | None = None) -> list[ActionView]:
+                 snapshot: PenaltyCaseSnapshot | None = None, occurred_on: dt.date | None = None) -> list[ActionView]:
     """What can be done next on the case and what blocks each other step of its current state.
 
     A step's form fills some facts itself (the notice it serves, the service it records): until
     the form is sent those are not counted against it, and neither are the records its own
-    documents will provide. The service checks everything again with the form."""
+    documents will provide. The service checks everything again with the form.
+
+    With `occurred_on` (补录): what could be back-entered at that day, judged at that day, with
+    what is wrong with the day itself (in the future, before the previous step) before each step's
+    own reasons."""
+    if occurred_on is not None:
+        problems = back_entry_day_problems(occurred_on=occurred_on, recorded_on=timezone.localdate(),
+                                           previous_on=case_last_step_on(case=case))
+        views = case_actions(case=case, viewer=viewer, on=occurred_on, snapshot=snapshot)
+        return [replace(v, allowed=v.allowed and not problems, violations=tuple(dict.fromkeys((*problems, *v.violations))))
+                for v in views]
     spec = spec_of(case)
     procedure = spec.engine
     snapshot = snapshot or case_snapshot_build(case)
@@ -895,6 +914,32 @@ def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalo
 # --- timeline and documents ---------------------------------------------------------------------------
 
 
+def case_last_step_on(*, case: Case) -> dt.date | None:
+    """The day of the case's latest step as the ledger records it (a back-entered step by the day
+    it happened; a registration by the day given when back-entered, else the day it was recorded);
+    None for a case with no entry. Corrections of a record are not steps: they do not count. A
+    back-entry may not be dated before it (`procedure.back_entry`). One query over the case's
+    registration and step entries."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.models import Entry
+
+    latest: dt.date | None = None
+    rows = (Entry.objects.filter(case_id=case.pk, kind__in=[EventKind.CASE_OPENED, EventKind.STEP_DONE])
+            .exclude(subject__endswith=":correct_record").values_list("kind", "body", "created_at"))
+    for kind, body, created_at in rows:
+        payload = json.loads(bytes(body))["payload"]
+        if kind == EventKind.CASE_OPENED:
+            given = (payload.get("back_entry") or {}).get("occurred_on")
+            day = dt.date.fromisoformat(given) if given else timezone.localdate(created_at)
+        elif payload.get("on"):
+            day = dt.date.fromisoformat(payload["on"])
+        else:
+            continue
+        latest = day if latest is None or day > latest else latest
+    return latest
+
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     seq: int
@@ -903,6 +948,10 @@ class TimelineItem:
     kind: str
     title: str
     detail: str
+    # 补录: the day the step (or registration) happened and why it was entered late; `at` is when
+    # it was entered.
+    occurred_on: str = ""
+    back_entry_reason: str = ""
 
 
 def case_timeline(*, case: Case) -> list[TimelineItem]:
@@ -935,7 +984,7 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
                 f"{procedure.state_label(payload['state_from'])} → {procedure.state_label(payload['state_to'])}"
                 if moved else ""
             )
-            if payload.get("on"):
+            if payload.get("on") and not payload.get("back_entry"):  # a back-entered step shows its day first
                 detail = f"{payload['on']} {detail}".strip()
         elif kind == EventKind.DOCUMENT_ISSUED and payload.get("copy"):
             # The Word copy (an internal document's PDF too), rendered after its step (procedure.document_timing).
@@ -948,7 +997,10 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
         else:
             step = payload.get("step", "")  # an upload's step: its Chinese name, never the code
             title, detail = "上传证据", evidence_step_label(case.procedure, step) if step else ""
-        items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail))
+        back_entry = payload.get("back_entry") if kind in (EventKind.CASE_OPENED, EventKind.STEP_DONE) else None
+        items.append(TimelineItem(seq, parse_utc_iso(entry["at"]), actor, kind, title, detail,
+                                  occurred_on=(back_entry or {}).get("occurred_on", ""),
+                                  back_entry_reason=(back_entry or {}).get("reason", "")))
     return items
 
 

@@ -11,6 +11,7 @@ document, no number, no entry.
 import copy
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,12 @@ from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append, ledger_batch
+from sanxiang.procedure.back_entry import (
+    BackEntry,
+    back_entry_problems,
+    back_entry_worded,
+    paper_numbers_problems,
+)
 from sanxiang.procedure.catalog import (
     ACT_KINDS,
     UnknownProcedure,
@@ -126,6 +133,25 @@ def document_number_allocate(*, agency: Agency, kind: str, year: int) -> int:
     return counter.last
 
 
+def document_number_reserve(*, agency: Agency, kind: str, number: str) -> None:
+    """A number given for a back-entered paper document (procedure.back_entry): when it is of the
+    agency's own form for this kind, the counter of its year moves past it, so that no number the
+    platform allocates later repeats it (a number of another form cannot repeat one). In the
+    caller's transaction, as `document_number_allocate`."""
+    prefix = f"{agency_abbreviation(agency)}{NUMBER_WORDS.get(kind, '')}〔"
+    matched = re.fullmatch(rf"{re.escape(prefix)}(\d{{4}})〕(\d{{1,9}})号", number)
+    if matched is None:
+        return
+    year, sequence = int(matched.group(1)), int(matched.group(2))
+    DocumentCounter.objects.bulk_create(
+        [DocumentCounter(agency=agency, year=year, kind=kind, last=0)], ignore_conflicts=True
+    )
+    counter = DocumentCounter.objects.select_for_update().get(agency=agency, year=year, kind=kind)
+    if sequence > counter.last:
+        counter.last = sequence
+        counter.save(update_fields=["last"])
+
+
 def document_number_format(*, agency: Agency, kind: str, year: int, sequence: int) -> str:
     return f"{agency_abbreviation(agency)}{NUMBER_WORDS.get(kind, '')}〔{year}〕{sequence}号"
 
@@ -155,16 +181,27 @@ def case_create(
     on: dt.date | None = None,
     options: dict[str, str] | None = None,
     parent: Case | None = None,
+    occurred_on: dt.date | None = None,
+    back_entry_reason: str = "",
 ) -> Case:
     """Register a case (案源登记): a lead of the ordinary procedure, or an on-site case of the
-    summary procedure. Without a number, the next case number of the agency is allocated."""
+    summary procedure. Without a number, the next case number of the agency is allocated.
+
+    `occurred_on` with `back_entry_reason` registers a case handled on paper (补录,
+    `procedure.back_entry`): the registration is judged and dated at that day, and its entry keeps
+    the day and the reason beside the ledger's own time. `on` is the demo county's replay day."""
     if actor is not None:
         permission_require(user_can_manage_parties(actor, agency.pk), "只有本单位人员可以登记案件")
     if parent is not None:
         # A step of the parent's family (`_case_family_locked`) holds the parent's row from its start
         # and reads its children once: the new child waits for that step to commit.
         list(Case.objects.select_for_update().filter(pk=parent.pk).values_list("pk", flat=True))
-    on = on or timezone.localdate()
+    if on is not None and occurred_on is not None:
+        raise TypeError("case_create takes a replay day (on) or a back-entry day (occurred_on), not both")
+    back_entry_violations = back_entry_problems(occurred_on=occurred_on, reason=back_entry_reason,
+                                                recorded_on=timezone.localdate(), previous_on=None)
+    back_entry = BackEntry(occurred_on, back_entry_reason.strip()) if occurred_on is not None else None
+    on = occurred_on or on or timezone.localdate()
     entruster = agency.entrusting_agency
     violations = agency_may_open_cases(
         AgencySnapshot(
@@ -233,6 +270,7 @@ def case_create(
             [o.snapshot() for o in officers], on=on, enforcement_field=enforcement_field or (matter.enforcement_field if matter else ""),
             region=agency.region_code,
         )
+    violations += back_entry_violations
     if act_date is not None and act_date > on:
         violations.append(Violation("case.act_date_future", "违法行为发生日期晚于今天", DATA, "act_date"))
     if discovered_on is not None and (discovered_on > on or (act_date is not None and discovered_on < act_date)):
@@ -276,7 +314,7 @@ def case_create(
                                  None if allocated else "number")]) from None
     if officers:
         case.officers.set(officers)
-    entry_append(event=events.case_opened_event(case=case), actor=actor)
+    entry_append(event=events.case_opened_event(case=case, back_entry=back_entry), actor=actor)
     # The new row is this transaction's (no other sees it, nor can it have children yet) and the
     # parent's is locked above: the family is known, locked, and the case in hand as saved.
     case_projection_refresh_related(case=case, family={case.pk: case, **({parent.pk: parent} if parent else {})})
@@ -443,13 +481,20 @@ def _case_family_lock(case: Case) -> Case:
 def case_action_perform(
     *, actor: User, case: Case, action: str, data: dict[str, Any], on: dt.date | None = None,
     device_time: dt.datetime | None = None, evidence_draft: str = "",
+    occurred_on: dt.date | None = None, back_entry_reason: str = "", document_numbers: dict[str, str] | None = None,
 ) -> Case:
     """Perform one step of the case with its (already parsed) form data, or raise `Refused` with
     every reason it may not be taken: the engine's, the step's own, and anything the step's
     documents would lack.
 
     `on` is the day of the step; it defaults to today. Only the demo county (which replays a
-    case's history) passes another day: views and the API never do. `device_time` (when the
+    case's history) passes another day: views and the API never do. They pass `occurred_on`
+    with `back_entry_reason` for a step entered after the day it happened (补录,
+    `procedure.back_entry`): the engine judges the step at that day, its dates and documents are
+    that day's, and its entry keeps the day and the reason beside the ledger's own time; refused,
+    with the engine's reasons, when that day is in the future, before the case's previous step, or
+    given without a reason. A back-entered step's documents may keep the numbers their paper
+    copies carry (`document_numbers`, kind → number; the others are numbered as usual). `device_time` (when the
     officer's phone says the record was written, perhaps offline) is kept in the step's entry
     beside the ledger's own time; `evidence_draft` names the files captured inside a record
     step (photos, video, signatures), which the entry then lists and which are tied to it."""
@@ -462,7 +507,15 @@ def case_action_perform(
     step = spec.step(action) if spec is not None else None
     if spec is None or step is None:
         raise Refused([Violation("case.action_unknown", f"本案的程序没有“{action}”这一步骤", DATA, "action")])
-    context = selectors.guard_context(on=on)
+    if on is not None and occurred_on is not None:
+        raise TypeError("case_action_perform takes a replay day (on) or a back-entry day (occurred_on), not both")
+    back_entry_violations: list[Violation] = []
+    if occurred_on is not None or back_entry_reason.strip():
+        back_entry_violations = back_entry_problems(
+            occurred_on=occurred_on, reason=back_entry_reason, recorded_on=timezone.localdate(),
+            previous_on=selectors.case_last_step_on(case=case))
+    back_entry = BackEntry(occurred_on, back_entry_reason.strip()) if occurred_on is not None else None
+    context = selectors.guard_context(on=occurred_on or on)
     on = context.today
 
     snapshot = selectors.case_snapshot_build(case)
@@ -499,10 +552,23 @@ def case_action_perform(
     # which of its elements are there.
     needs_info = documents or (penalty and step.decides)
     info = selectors.case_info_build(case, on=on, snapshot=draft.snapshot) if needs_info else None
+    given_numbers = {kind: number.strip() for kind, number in (document_numbers or {}).items() if number and number.strip()}
+    number_violations = paper_numbers_problems(
+        given=given_numbers,
+        numbered={kind: ALL_DOCUMENT_KINDS[kind].title for kind, _ in documents if ALL_DOCUMENT_KINDS[kind].numbered},
+        back_entered=back_entry is not None,
+        taken=frozenset(IssuedDocument.objects.filter(agency_id=case.agency_id, number__in=sorted(given_numbers.values()))
+                        .values_list("number", flat=True)) if given_numbers else frozenset(),
+    )
     issues: list[tuple[Issue, str]] = []
     served: tuple[tuple[str, str], ...] = ()
     for kind, record_kind in documents:
-        number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
+        if kind in given_numbers and not number_violations:
+            # The paper document's own number (补录); the counter moves past it.
+            number = given_numbers[kind]
+            document_number_reserve(agency=case.agency, kind=kind, number=number)
+        else:
+            number = document_number_next(agency=case.agency, kind=kind, on=on) if ALL_DOCUMENT_KINDS[kind].numbered else ""
         if number and draft.texts is not None and hasattr(draft.texts, "numbered"):
             # The case's texts keep the numbers its later documents cite (the decision's …).
             draft.texts = draft.texts.numbered(kind, number)
@@ -533,6 +599,9 @@ def case_action_perform(
     violations = step_evaluate(spec, step, draft, state=case.state, role=actor.role, provided_records=provided,
                                document_problems=problems)
     violations += selectors.step_casefile_violations(case=case, step_name=step.name, snapshot=snapshot, on=on)
+    if back_entry is not None:
+        violations = back_entry_worded(violations, occurred_on=back_entry.occurred_on)
+    violations = back_entry_violations + number_violations + violations
     if violations:
         raise Refused(list(dict.fromkeys(violations)))
 
@@ -568,7 +637,9 @@ def case_action_perform(
                            "values": {f.name: events.form_value_stored(data.get(f.name)) for f in step.fields},
                            "documents": [d.pk for d in issued], "corrections": [],
                            # Made before the decision: what the decision rests on.
-                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot)})
+                           "before_decision": not selectors.case_decided(case=case, snapshot=snapshot),
+                           # 补录: `on` is the day it happened (a correction checks it at that day).
+                           **({"back_entry": True} if back_entry is not None else {})})
         case.details = draft.details
         case.save(update_fields=["state", "facts", "details", "updated_at"])
         if "agency_officers" in step.needs:
@@ -588,6 +659,7 @@ def case_action_perform(
                 major_criteria=_major_change(major_before, after, context) if penalty else None,
                 device_time=device_time,
                 evidence=captured,
+                back_entry=back_entry,
             ),
             actor=actor,
             then=lambda entry: record_evidence_link(records=captured, seq=entry.seq),
@@ -818,14 +890,17 @@ def case_record_correct(*, actor: User, case: Case, record_id: int, data: dict[s
         raise Refused(violations)
     # The corrected record replaces the original in the facts and texts, checked as the step
     # checked it (two officers, their certificates …): every reason at once.
-    context = selectors.guard_context()
-    on = context.today
+    # A back-entered record is checked again at the day it happened, as it was checked then.
+    context = selectors.guard_context(on=dt.date.fromisoformat(record["on"]) if record.get("back_entry") else None)
+    on = timezone.localdate()
     draft = Draft(snapshot=snapshot, details=copy.deepcopy(case.details), context=context,
                   actor_name=actor.display_name or actor.get_username(), texts=selectors.case_texts(case))
     old_data = {f.name: _stored_value_parsed(f, record["values"].get(f.name)) for f in step.fields}
     assert step.correct is not None
     step.correct(draft, old_data, data)
     if draft.violations:
+        if record.get("back_entry"):
+            raise Refused(back_entry_worded(list(dict.fromkeys(draft.violations)), occurred_on=context.today))
         raise Refused(list(dict.fromkeys(draft.violations)))
     old_recorded = events.step_data_recorded(tuple(changed), {f.name: record["values"].get(f.name) for f in changed})
     new_recorded = events.step_data_recorded(tuple(changed), {f.name: new_values[f.name] for f in changed})

@@ -22,6 +22,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.cases import selectors, services
 from sanxiang.cases.discretion_selectors import case_discretion_guide
 from sanxiang.cases.forms import (
+    BackEntryForm,
     CaseCreateForm,
     CaseNewPartyForm,
     case_create_options,
@@ -34,6 +35,7 @@ from sanxiang.evidence.services import record_capture_parse
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import PLATFORM_RULE
 from sanxiang.procedure import citations
+from sanxiang.procedure.back_entry import BACK_ENTRY_ACTOR_RULE, BACK_ENTRY_RULE
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Officer
 from sanxiang.textsearch import CappedPaginator
@@ -84,6 +86,8 @@ def case_create(request: HttpRequest) -> HttpResponse:
             "discovered_on": data["discovered_on"],
             "options": case_create_options(form),
             "parent": data["parent"],
+            "occurred_on": data["occurred_on"],
+            "back_entry_reason": data["back_entry_reason"],
         }
         try:
             if form.party_new:
@@ -124,6 +128,9 @@ def _officer_choices(case: Case) -> tuple[list[tuple[str, str]], list[tuple[str,
 # A refused step is not shown in the POST's answer (a reload would send it again): its form data
 # and reasons are kept in the session once, and the case page they redirect to takes them back.
 FAILED_STEP_KEY = "cases.failed_step"
+# The inputs of a back-entry's paper document numbers (补录): "document_numbers.<kind>", the field
+# the service's reasons about each name.
+PAPER_NUMBER_PREFIX = "document_numbers."
 
 
 # What a refused form may keep besides the step's own fields (the step, the device's time, the
@@ -178,13 +185,18 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     agency_officers, case_officers = _officer_choices(case)
     proposed = selectors.case_form_initial(case)
     context = selectors.guard_context(on=today)
+    can_act = selectors.user_can_act_on_case(request.user, case)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
         form = None
         is_failed = failed in (view.action, f"revise:{view.action}")
         reasons = list(refused.violations) if is_failed and refused is not None else []
-        if view.fields and view.allowed:
+        # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
+        # blocked today (the engine judges it at the day given: a paper case's decision made within
+        # its period then), its form then inside the 补录 disclosure.
+        back_offered = can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations))
+        if view.fields and (view.allowed or back_offered):
             form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
             if is_failed and failed_data is not None:
                 # The form as sent, with its errors beside each field; the step's reasons about a
@@ -201,14 +213,33 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
                                          proposed=proposed),
                     auto_id=f"id_{view.action}_%s",
                 )
+        back_form, paper_numbers = None, []
+        if back_offered:
+            back_form = BackEntryForm(failed_data if is_failed and failed_data is not None else None,
+                                      auto_id=f"id_{view.action}_%s")
+            if back_form.is_bound:
+                back_form.is_valid()
+                for violation in list(reasons):
+                    if violation.field in back_form.fields and violation.field not in back_form.errors:
+                        back_form.add_error(violation.field, violation.message)
+                        reasons.remove(violation)
+            # The numbers of the paper documents, each with the reasons about it beside it.
+            paper_numbers = []
+            for kind, title in selectors.step_numbered_documents(step):
+                name = f"{PAPER_NUMBER_PREFIX}{kind}"
+                errors = [v.message for v in reasons if v.field == name]
+                reasons = [v for v in reasons if v.field != name]
+                value = failed_data.get(name, "") if is_failed and failed_data is not None else ""
+                paper_numbers.append({"name": name, "title": title, "value": value, "errors": errors,
+                                      "id": f"id_{view.action}_{kind}_number"})
         consequences = (selectors.step_consequences(case=case, step=step, snapshot=snapshot, context=context)
                         if view.allowed else None)
-        blocks.append({"view": view, "form": form, "failed": is_failed, "reasons": reasons,
+        blocks.append({"view": view, "form": form, "back_form": back_form, "paper_numbers": paper_numbers,
+                       "failed": is_failed, "reasons": reasons,
                        "refused": is_failed and not failed.startswith("revise:")
                        and (refused is not None or failed_data is not None),
                        "consequences": consequences})
     deadlines, deadline_problems = selectors.case_deadlines_checked(case=case, on=today, snapshot=snapshot)
-    can_act = selectors.user_can_act_on_case(request.user, case)
     # The correction forms are offered to an officer of the case and to the head (the service
     # checks the same), from the case's officers the page has already read.
     can_correct = can_act and not selectors.record_corrector_problems(
@@ -244,6 +275,7 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
             "officers": case.officers.order_by("name"),
             "full_party": case.party is not None and user_sees_full_party_id_number(request.user, case.agency_id),
             "can_act": can_act,
+            "back_entry_rules": (BACK_ENTRY_RULE, BACK_ENTRY_ACTOR_RULE),
             "recorded": records_view,
             # 案卷评查: the file's live score, for the officers and the head while the case is open.
             "casefile_score": selectors.casefile_score_summary(case=case, snapshot=snapshot, on=today)
@@ -360,7 +392,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     step = selectors.step_for(case, action)
     if step is None:
         raise Http404
-    own = [spec.name for spec in step.fields]
+    paper_number_names = [f"{PAPER_NUMBER_PREFIX}{kind}" for kind, _ in selectors.step_numbered_documents(step)]
+    own = [*(spec.name for spec in step.fields), *BackEntryForm.base_fields, *paper_number_names]
     if request.POST.get("revise"):
         # 返回修改 from the confirmation: the form comes back as it was filled.
         _failed_step_keep(request, case=case, action=action, refused=None, fields=own, revise=True)
@@ -375,7 +408,8 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))
-    if not form.is_valid():
+    back_entry = BackEntryForm(request.POST, auto_id=f"id_{action}_%s")
+    if not all([form.is_valid(), back_entry.is_valid()]):
         _failed_step_keep(request, case=case, action=action, refused=None, fields=own)
         return redirect(_step_url(case, action))
     consequences = selectors.step_consequences(case=case, step=step)
@@ -384,11 +418,15 @@ def case_action(request: HttpRequest, case_id: int) -> HttpResponse:
                   for value in request.POST.getlist(key)]
         return render(request, "cases/step_confirm.html", {
             "case": case, "step": step, "consequences": consequences, "hidden": hidden,
-            "entered": _entered_values(form, step),
+            "entered": _entered_values(form, step), "back_entry": back_entry.cleaned_data,
         })
     try:
         services.case_action_perform(actor=request.user, case=case, action=action, data=form.cleaned_data,
-                                     device_time=capture.device_time, evidence_draft=capture.draft_key)
+                                     device_time=capture.device_time, evidence_draft=capture.draft_key,
+                                     occurred_on=back_entry.cleaned_data["occurred_on"],
+                                     back_entry_reason=back_entry.cleaned_data["back_entry_reason"],
+                                     document_numbers={name.removeprefix(PAPER_NUMBER_PREFIX): request.POST.get(name, "")
+                                                       for name in paper_number_names})
     except Refused as refusal:
         _failed_step_keep(request, case=case, action=action, refused=refusal, fields=own)
         return redirect(_step_url(case, action))
