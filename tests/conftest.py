@@ -1,6 +1,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Tests never assert on wall-clock time: Hypothesis's default 200 ms deadline per example is such an
+# assertion, and failed a pure property on a loaded machine. Each test's own settings still apply.
+hypothesis_settings.register_profile("sanxiang", deadline=None)
+hypothesis_settings.load_profile("sanxiang")
 
 # Test files that load the demo county, in two groups that xdist sends whole, and first, to one
 # worker each (tests/shared_demo.py): the slowest work starts first and the modules of one demo day
