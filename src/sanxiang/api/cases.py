@@ -4,11 +4,14 @@ violations (code, message, legal basis), the same the case page shows; a step's 
 the same form as the page's."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field as SchemaField
-from ninja import Path, Query, Router, Schema
+from ninja import Header, Path, Query, Router, Schema
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -22,7 +25,7 @@ from sanxiang.api.pagination import (
     PageOut,
     paginate,
 )
-from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Text, ViolationOut, answers, field_out
+from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Status, Text, ViolationOut, answers, field_out
 from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
@@ -33,14 +36,6 @@ from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.citations import OFFICERS_ACT
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry.models import Matter, Officer, Party
-
-try:
-    from ninja import Status
-except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
-
-    def Status(status_code: int, value: Any) -> tuple[int, Any]:
-        return status_code, value
-
 
 router = Router(tags=["cases"])
 
@@ -290,9 +285,49 @@ def case_create(request: HttpRequest, payload: CaseIn):
     return Status(201, _case_out(case))
 
 
+# Lost updates (issue 19): a case's version is its ETag, sent with every answer that shows the case;
+# a step or a correction sent with If-Match is refused with 412 when the case changed since the client
+# read it (another officer took a step meanwhile), checked under the case's row lock.
+IF_MATCH = Header(None, alias="If-Match", max_length=500,
+                  description="可选：读取本案时响应头 ETag 的值；本案此后已有变动（如他人已办理某一步骤）时返回 412，不予办理")
+
+
+def case_etag(case: Case) -> str:
+    return f'"{case.pk}-{int(case.updated_at.timestamp() * 1_000_000)}"'
+
+
+def _etag_matches(if_match: str, case: Case) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    return "*" in tags or case_etag(case) in tags
+
+
+def _precondition_failed(case: Case):
+    return Status(412, {"error": {"code": "precondition_failed", "message": "本案已有变动"}, "violations": [{
+        "code": "case.changed", "message": "本案在您读取之后已有变动（如他人已办理某一步骤），请重新读取本案后再办理",
+        "legal_basis": "平台规则：防止覆盖他人的办理", "basis_kind": "platform", "field": "If-Match"}]})
+
+
+@contextmanager
+def _case_locked_as_read(case: Case, if_match: str | None) -> Iterator[bool]:
+    """Within one transaction: the case's row locked, and whether it is still the version the client
+    read (always true without If-Match); the step is taken inside, under the same lock."""
+    with transaction.atomic():
+        if if_match is None:
+            yield True
+            return
+        current = Case.objects.select_for_update().only("pk", "updated_at").get(pk=case.pk)
+        yield _etag_matches(if_match, current)
+
+
+def _with_etag(response: HttpResponse, case: Case) -> Case:
+    response["ETag"] = case_etag(case)
+    return case
+
+
 @router.get("/cases/{case_id}", response=answers({200: CaseOut}, 404))
-def case_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
-    return _case_out(selectors.case_get(viewer=request.user, case_id=case_id))
+def case_get(request: HttpRequest, response: HttpResponse, case_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一个案件；响应头 ETag 为本案当前版本，办理步骤时可放在 If-Match 中。"""
+    return _case_out(_with_etag(response, selectors.case_get(viewer=request.user, case_id=case_id)))
 
 
 OCCURRED_ON_QUERY = Query(None, description="补录：按这一实际发生日期判断各步骤（不填为今天）")
@@ -362,10 +397,11 @@ def _device_time_parse(text: str | None, *, action: str) -> dt.datetime | None:
 
 @router.post(
     "/cases/{case_id}/actions/{action}",
-    response=answers({200: CaseOut}, 403, 404, 409),
+    response=answers({200: CaseOut}, 403, 404, 409, 412),
 )
 def case_action_perform(
-    request: HttpRequest, payload: ActionIn, case_id: int = Path(..., ge=1, le=ID_MAX), action: str = Path(..., max_length=64)
+    request: HttpRequest, response: HttpResponse, payload: ActionIn, case_id: int = Path(..., ge=1, le=ID_MAX),
+    action: str = Path(..., max_length=64), if_match: str | None = IF_MATCH,
 ):
     """办理本案的一个步骤。`action` 为步骤名（GET /api/cases/{case_id}/actions 列出本案当前的步骤）；
     `data` 为该步骤表单的字段，组件 StepData_<程序>_<步骤> 描述每一步的字段（组件 StepData 的
@@ -382,10 +418,14 @@ def case_action_perform(
         device_time = _device_time_parse(payload.device_time, action=action)
     except _Invalid as invalid:
         return Status(422, invalid.body)
-    case = services.case_action_perform(actor=request.user, case=case, action=action, data=data, device_time=device_time,
-                                        occurred_on=payload.occurred_on, back_entry_reason=payload.back_entry_reason,
-                                        document_numbers=dict(payload.document_numbers))
-    return Status(200, _case_out(case))
+    with _case_locked_as_read(case, if_match) as unchanged:
+        if not unchanged:
+            return _precondition_failed(case)
+        case = services.case_action_perform(
+            actor=request.user, case=case, action=action, data=data, device_time=device_time,
+            occurred_on=payload.occurred_on, back_entry_reason=payload.back_entry_reason,
+            document_numbers=dict(payload.document_numbers))
+    return Status(200, _case_out(_with_etag(response, case)))
 
 
 @router.get("/cases/{case_id}/records", response=answers({200: list[RecordOut]}, 404))
@@ -409,11 +449,11 @@ def case_record_list(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_
 
 @router.post(
     "/cases/{case_id}/records/{record_id}/corrections",
-    response=answers({200: CaseOut}, 403, 404, 409),
+    response=answers({200: CaseOut}, 403, 404, 409, 412),
 )
 def case_record_correct(
-    request: HttpRequest, payload: CorrectionIn, case_id: int = Path(..., ge=1, le=ID_MAX),
-    record_id: int = Path(..., ge=1, le=ID_MAX),
+    request: HttpRequest, response: HttpResponse, payload: CorrectionIn, case_id: int = Path(..., ge=1, le=ID_MAX),
+    record_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH,
 ):
     """更正本案的一项记录：data 为更正后的全部字段（按该记录的步骤表单校验，不合格时返回 422 并指明字段），
     reason 为更正的理由。账本保留原记录，另记一条更正（谁、何时、为何、改了哪些字段）；依规定不能更正时
@@ -429,6 +469,9 @@ def case_record_correct(
         device_time = _device_time_parse(payload.device_time, action=record["action"])
     except _Invalid as invalid:
         return Status(422, invalid.body)
-    case = services.case_record_correct(actor=request.user, case=case, record_id=record_id, data=data,
-                                        reason=payload.reason, device_time=device_time)
-    return Status(200, _case_out(case))
+    with _case_locked_as_read(case, if_match) as unchanged:
+        if not unchanged:
+            return _precondition_failed(case)
+        case = services.case_record_correct(actor=request.user, case=case, record_id=record_id, data=data,
+                                            reason=payload.reason, device_time=device_time)
+    return Status(200, _case_out(_with_etag(response, case)))
