@@ -156,6 +156,16 @@ def results_to_publish(*, agency_id: int):
             .select_related("agency", "target").prefetch_related("items").order_by("publish_due", "pk"))
 
 
+def results_publication_overdue(*, on: dt.date):
+    """The closed 双随机 inspections of every agency whose result (结果公告) is still unpublished
+    after its due day (`publish_due`, computed when the result was told: 20 working days by
+    default, `inspection.random_results_publication_working_days`): one query, whatever their number."""
+    return (Inspection.objects.filter(source=InspectionSource.RANDOM, state=InspectionState.CLOSED, published_on=None,
+                                      publish_due__lt=on)
+            .select_related("target").only("pk", "agency_id", "publish_due", "result_sent_on", "target__name")
+            .order_by("publish_due", "pk"))
+
+
 def inspections_to_approve(*, agency_id: int) -> list[Inspection]:
     return list(Inspection.objects.filter(agency_id=agency_id, state=InspectionState.ASSIGNED)
                 .select_related("target").order_by("planned_from", "pk"))

@@ -12,7 +12,10 @@ Sources (each a function returning the alerts of the day):
   One matter per (case, step). The engine refuses to go on without a listed recording where it
   can; this finds the rest (records uploaded or issued outside the step, other lists since);
 - high-frequency inspection of one enterprise (issue 17: every inspecting body and source counted
-  within the window of `inspection.high_frequency_alert_*`, a platform rule).
+  within the window of `inspection.high_frequency_alert_*`, a platform rule);
+- a 双随机 inspection's result (结果公告) unpublished after its due day (issue 17:
+  `inspection.random_results_publication_working_days` from the day the result was told, stored
+  on the inspection when it was told), one matter per inspection.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from sanxiang.cases.selectors import av_step_cases
-from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts
+from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts, results_publication_overdue
 from sanxiang.procedure.evaluation.indicators import av_steps_required
+from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency
@@ -95,9 +99,21 @@ def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
                     origin=f"inspection:{found.latest_inspection_id}", raised_on=on)
 
 
+def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """A 双随机 inspection's result not published by its due day (优化营商环境条例 第五十四条: results
+    published in time; the period a parameter): one matter per inspection, one query in all."""
+    basis = parameters_default()["inspection.random_results_publication_working_days"].reference
+    for inspection in results_publication_overdue(on=on).iterator():
+        yield Alert(key=f"inspection_results_unpublished:{inspection.pk}", agency_id=inspection.agency_id,
+                    subject=f"双随机抽查结果逾期未公示（{inspection.target.name}）",
+                    summary=f"{inspection.result_sent_on.isoformat()}检查结束，抽查结果应当于"
+                            f"{inspection.publish_due.isoformat()}前公示，至{on.isoformat()}仍未公示。依据：{basis}。",
+                    origin=f"inspection:{inspection.pk}", raised_on=on)
+
+
 ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
     publication_overdue_alerts, unreviewed_major_decision_alerts, recording_missing_alerts,
-    inspection_high_frequency_alerts,
+    inspection_high_frequency_alerts, inspection_results_unpublished_alerts,
 ]
 
 
