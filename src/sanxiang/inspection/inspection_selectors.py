@@ -108,7 +108,8 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
         officers=tuple(o.snapshot() for o in inspection.officers.all()),
         enforcement_field=next(iter(sorted(fields)), "") if len(fields) == 1 else "",
         region=inspection.agency.region_code,
-        sector=inspection.target.sector or inspection.agency.enforcement_fields,
+        sector=inspection_sector(target_sector=inspection.target.sector,
+                                 agency_fields=inspection.agency.enforcement_fields),
         approval=loaded["approval"],
         special_filed_on=special_filed_on,
         offsite=loaded["offsite"],
@@ -240,16 +241,25 @@ class InspectionFrequency:
     alert: r.FrequencyAlert
 
 
+def inspection_sector(*, target_sector: str, agency_fields: str) -> str:
+    """The sector a parameter is looked up under: the enterprise's as its register holds it, else
+    the inspecting body's fields (as the snapshot reads it)."""
+    return target_sector or agency_fields
+
+
 def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None = None) -> list[InspectionFrequency]:
     """Enterprises inspected at the alert's frequency or more within its window ending `on`,
-    every body and source counted (a platform rule for the supervision desk)."""
+    every body and source counted (a platform rule for the supervision desk), each under the
+    threshold of the regions and sectors of the bodies that inspected it (the strictest): one
+    query over the longest window in force, whatever the number of enterprises."""
     parameters = parameters or parameters_default()
-    days = int(parameters.value("inspection.high_frequency_alert_days", on=on))
+    days = r.frequency_window_longest(on=on, parameters=parameters)
     start = on - dt.timedelta(days=days - 1)
     rows = (
         Inspection.objects.exclude(state=InspectionState.CANCELLED).exclude(started_on=None)
         .filter(started_on__gte=start, started_on__lte=on)
-        .values_list("pk", "agency_id", "started_on", "source", "target__credit_code", "target__name")
+        .values_list("pk", "agency_id", "started_on", "source", "target__credit_code", "target__name",
+                     "agency__region_code", "target__sector", "agency__enforcement_fields")
         .order_by("started_on", "pk")
     )
     by_enterprise: dict[str, list[tuple]] = {}
@@ -257,9 +267,10 @@ def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None 
         by_enterprise.setdefault(row[4], []).append(row)
     found = []
     for credit_code, visits in sorted(by_enterprise.items()):
-        alert = r.frequency_alert(
+        alert = r.frequency_alert_strictest(
             target_id=visits[-1][0],  # the register rows differ per body; the enterprise is its credit code
-            inspections=[r.PriorInspection(pk, agency, day, source) for pk, agency, day, source, _, _ in visits],
+            inspections=[r.PriorInspection(v[0], v[1], v[2], v[3]) for v in visits],
+            scopes=[(v[6], inspection_sector(target_sector=v[7], agency_fields=v[8])) for v in visits],
             on=on, parameters=parameters,
         )
         if alert is not None:

@@ -619,26 +619,51 @@ class FrequencyAlert:
 
 
 def frequency_alert(
-    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, region: str = "",
+    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, region: str = "", sector: str = "",
     parameters: ParameterSet | None = None,
 ) -> FrequencyAlert | None:
     """High-frequency inspection of one enterprise: at least the threshold's number of inspections
     by any body (outside-cap ones included) within its rolling window ending on `on`. A platform
-    rule for the supervision desk, never a refusal."""
+    rule for the supervision desk, never a refusal. The threshold and the window are those of the
+    region and sector (a county or a sector may set its own, e.g. a stricter one for 食品安全):
+    the most specific value in force, with its own reference."""
     parameters = parameters or parameters_default()
     name = "inspection.high_frequency_alert_inspections"
-    threshold = int(parameters.value(name, on=on, region=region))
-    days = int(parameters.value("inspection.high_frequency_alert_days", on=on, region=region))
+    threshold = int(parameters.value(name, on=on, region=region, sector=sector))
+    days = int(parameters.value("inspection.high_frequency_alert_days", on=on, region=region, sector=sector))
     start = on - dt.timedelta(days=days - 1)
     window = sorted(i.on for i in inspections if start <= i.on <= on)
     if len(window) < threshold:
         return None
     return FrequencyAlert(
         target_id=target_id, inspections=len(window), days=days, threshold=threshold, first_on=window[0],
-        last_on=window[-1], basis=parameter_basis(name, parameters, on=on, region=region),
+        last_on=window[-1], basis=parameter_basis(name, parameters, on=on, region=region, sector=sector),
         message=f"该企业在{days}日内被检查{len(window)}次（{window[0].isoformat()}至{window[-1].isoformat()}），"
                 f"达到高频检查提示标准（{days}日内{threshold}次）",
     )
+
+
+def frequency_alert_strictest(
+    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, scopes: Iterable[tuple[str, str]],
+    parameters: ParameterSet | None = None,
+) -> FrequencyAlert | None:
+    """The enterprise's alert under each (region, sector) of the bodies that inspected it: an
+    enterprise inspected by bodies of several regions or sectors is held to the strictest of their
+    thresholds (the alert with the fewest inspections in the longest window), every inspection
+    counted under each."""
+    inspections = tuple(inspections)
+    found = [alert for region, sector in dict.fromkeys(scopes)
+             if (alert := frequency_alert(target_id=target_id, inspections=inspections, on=on, region=region,
+                                          sector=sector, parameters=parameters)) is not None]
+    return min(found, key=lambda a: (a.threshold, -a.days)) if found else None
+
+
+def frequency_window_longest(*, on: dt.date, parameters: ParameterSet | None = None) -> int:
+    """The longest alert window in force on `on` in any region or sector: what a query over every
+    enterprise reads before each is judged under its own."""
+    parameters = parameters or parameters_default()
+    periods = parameters["inspection.high_frequency_alert_days"].periods
+    return max(int(p.value) for p in periods if p.start <= on)
 
 
 def counting_problems(snapshot: Snapshot) -> list[Violation]:
@@ -689,6 +714,8 @@ __all__ = [
     "counting_problems",
     "counts_in_statistics",
     "frequency_alert",
+    "frequency_alert_strictest",
+    "frequency_window_longest",
     "publication_due",
     "result_due",
     "result_lateness",
