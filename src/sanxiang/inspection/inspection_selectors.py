@@ -191,6 +191,7 @@ class InspectionCodePage:
     the period the code is valid for, and whether it still is. Nothing about anyone else."""
 
     code: str
+    agency_id: int  # the registry's number, as the portal's complaint form lists the agencies
     agency_name: str
     target_name: str
     officers: tuple[PublicOfficer, ...]
@@ -201,6 +202,14 @@ class InspectionCodePage:
     valid: bool
     source_label: str
     basis: str
+
+
+def inspection_by_code(*, code: str) -> Inspection | None:
+    """The inspection a 检查码 names (with its body and enterprise), for a complaint about it."""
+    code = code.strip().upper()
+    if not code:
+        return None
+    return Inspection.objects.filter(code=code).select_related("agency", "target").first()
 
 
 def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None:
@@ -219,6 +228,7 @@ def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None
     active = inspection.state in ACTIVE_STATES
     return InspectionCodePage(
         code=code,
+        agency_id=inspection.agency_id,
         agency_name=inspection.agency.name,
         target_name=inspection.target.name,
         officers=tuple(officers),

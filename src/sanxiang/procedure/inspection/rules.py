@@ -54,6 +54,11 @@ MEDIA_BASIS = f"{PLATFORM_PREFIX}：现场检查至少以一张照片或者一�
 # The platform keeps what the law does not fix: dates must follow each other.
 ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
 
+# A complaint about one inspection (涉企行政执法诉求沟通机制, 民营经济促进法 第五十三条) names it by its
+# 检查码 and is linked to it on the supervision desk: the linking is the platform's.
+INSPECTION_COMPLAINT_BASIS = (f"{article(PRIVATE_ECONOMY_LAW, 53)}；{PLATFORM_PREFIX}：对某次行政检查的投诉以检查码关联该次检查，"
+                              "由检查主体所在地司法局受理")
+
 # --- vocabulary -------------------------------------------------------------------------------------
 
 KINDS: dict[str, str] = {"routine": "日常检查", "case": "个案检查", "special": "专项检查"}
@@ -692,6 +697,7 @@ __all__ = [
     "COUNTING_BASIS",
     "FINDINGS",
     "INSPECTION_BASIS",
+    "INSPECTION_COMPLAINT_BASIS",
     "KINDS",
     "MEDIA_BASIS",
     "OFFSITE_METHODS",
