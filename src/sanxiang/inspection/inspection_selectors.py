@@ -21,6 +21,7 @@ from sanxiang.registry.models import Certificate, Officer
 
 # The facts part B keeps in `Inspection.facts` (its own keys; nothing else reads them).
 APPROVAL, OFFSITE, RECORD, RESULT, RECORDS = "approval", "offsite", "record", "result", "records"
+EMERGENCY = "emergency"
 ACTIVE_STATES = (InspectionState.APPROVED, InspectionState.IN_PROGRESS, InspectionState.RECORDED)
 
 
@@ -30,7 +31,9 @@ def _day(value: Any) -> dt.date | None:
 
 def facts_load(facts: dict[str, Any]) -> dict[str, Any]:
     """The typed facts of `Inspection.facts` (dates as strings in the JSON)."""
-    loaded: dict[str, Any] = {"approval": None, "offsite": None, "record": None, "result": None}
+    loaded: dict[str, Any] = {"approval": None, "offsite": None, "record": None, "result": None, "emergency": None}
+    if (e := facts.get(EMERGENCY)) is not None:
+        loaded["emergency"] = r.EmergencyStart(_day(e["on"]), e["reason"], e.get("officer_name", ""))
     if (a := facts.get(APPROVAL)) is not None:
         loaded["approval"] = r.HeadApproval(a["head_name"], _day(a["decided_on"]), a["approved"], a.get("reason", ""))
     if (o := facts.get(OFFSITE)) is not None:
@@ -117,6 +120,7 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
         result=loaded["result"],
         prior=prior_inspections(inspection),
         body_names=((inspection.agency_id, inspection.agency.name),),
+        emergency=loaded["emergency"],
     )
 
 
@@ -172,6 +176,33 @@ def inspections_to_approve(*, agency_id: int) -> list[Inspection]:
                 .select_related("target").order_by("planned_from", "pk"))
 
 
+def emergencies_to_approve(*, agency_id: int) -> list[Inspection]:
+    """The agency's inspections begun in an emergency whose approval is still to be obtained (事后补办),
+    the earliest due first."""
+    return list(Inspection.objects.filter(agency_id=agency_id, emergency_started_on__isnull=False,
+                                          emergency_decided_on=None).exclude(state=InspectionState.CANCELLED)
+                .select_related("target").order_by("emergency_approval_due", "pk"))
+
+
+def inspections_awaiting_approval(*, officer_id: int, on: dt.date) -> list[Inspection]:
+    """The officer's inspections planned around `on` still awaiting the head's approval (in an
+    emergency the officer may begin them first)."""
+    return list(Inspection.objects.filter(officers__pk=officer_id, state=InspectionState.ASSIGNED,
+                                          planned_from__lte=on, planned_to__gte=on)
+                .select_related("target").order_by("planned_from", "pk").distinct())
+
+
+def emergency_approvals_overdue(*, on: dt.date):
+    """Inspections begun in an emergency whose approval was not obtained by its due day, and those
+    whose head refused it afterwards, of every agency: one query."""
+    return (Inspection.objects.exclude(state=InspectionState.CANCELLED).filter(emergency_started_on__isnull=False)
+            .filter(Q(emergency_decided_on=None, emergency_approval_due__lt=on) | Q(emergency_refused=True))
+            .select_related("target")
+            .only("pk", "agency_id", "emergency_started_on", "emergency_approval_due", "emergency_decided_on",
+                  "emergency_refused", "target__name")
+            .order_by("emergency_approval_due", "pk"))
+
+
 @dataclass(frozen=True)
 class PublicOfficer:
     name: str
@@ -202,6 +233,7 @@ class InspectionCodePage:
     valid: bool
     source_label: str
     basis: str
+    emergency_pending: bool = False  # begun in an emergency, the approval still to be obtained (事后补办)
 
 
 def inspection_by_code(*, code: str) -> Inspection | None:
@@ -239,6 +271,7 @@ def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None
         valid=active and inspection.planned_from <= on <= inspection.planned_to,
         source_label=inspection.get_source_display(),
         basis=r.CERTIFICATES_SHOWN_BASIS,
+        emergency_pending=inspection.emergency_started_on is not None and inspection.emergency_decided_on is None,
     )
 
 

@@ -55,7 +55,8 @@ def facts_dump(snapshot: r.InspectionSnapshot, facts: dict[str, Any]) -> dict[st
     """The facts of `snapshot` written back into the inspection's JSON (other keys kept)."""
     dumped = dict(facts)
     for key, value in ((sel.APPROVAL, snapshot.approval), (sel.OFFSITE, snapshot.offsite),
-                       (sel.RECORD, snapshot.record), (sel.RESULT, snapshot.result)):
+                       (sel.RECORD, snapshot.record), (sel.RESULT, snapshot.result),
+                       (sel.EMERGENCY, snapshot.emergency)):
         if value is not None:
             dumped[key] = _json(asdict(value))
     dumped[sel.RECORDS] = sorted(snapshot.records)
@@ -143,10 +144,18 @@ def inspection_act(
         if action == "inspection_decline":
             inspection.facts = {**inspection.facts, "declined": {
                 "head_name": draft.actor_name, "on": context.today.isoformat(), "reason": str(data.get("reason") or "")}}
-        if action == "inspection_approve" and not inspection.code:
+        issue_code = action in ("inspection_approve", "inspection_start_emergency") and not inspection.code
+        if issue_code:
             inspection.code = code_new()
         if action == "inspection_start":
             inspection.started_on = context.today
+        if action == "inspection_start_emergency":
+            inspection.started_on = inspection.emergency_started_on = context.today
+            inspection.emergency_approval_due = r.emergency_approval_due(
+                started_on=context.today, region=after.region, parameters=context.parameters)[0]
+        if action == "inspection_approve_after" and after.approval is not None:
+            inspection.emergency_decided_on = after.approval.decided_on
+            inspection.emergency_refused = not after.approval.approved
         if after.record is not None and action == "inspection_record":
             inspection.started_on = after.record.on
         if action == "inspection_conclude_offsite" and after.offsite is not None:
@@ -166,7 +175,7 @@ def inspection_act(
                               agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
             actor=actor,
         )
-        if action == "inspection_approve":
+        if issue_code:
             entry_append(event=LedgerEvent(EventKind.INSPECTION_CODE_ISSUED, {"code_sha256": _digest(inspection.code)},
                                            agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
                          actor=actor)

@@ -42,9 +42,11 @@ BESIDE_FIELDS = {
     "record.checklist": "checklist", "record.officer_ids": "officer_ids",
     "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
     "findings": "findings", "checklist": "checklist", "officer_ids": "officer_ids",
+    "emergency_reason": "emergency_reason",
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
-           "inspection_start", "inspection_record", "inspection_send_result")
+           "inspection_start", "inspection_record", "inspection_send_result", "inspection_start_emergency",
+           "inspection_approve_after")
 
 
 def _may_see(request: HttpRequest, inspection: Inspection) -> bool:
@@ -75,8 +77,11 @@ def today(request: HttpRequest) -> HttpResponse:
     head = user.role == Role.AGENCY_HEAD
     to_approve = sel.inspections_to_approve(agency_id=user.agency_id) if head else []
     to_publish = list(sel.results_to_publish(agency_id=user.agency_id)) if head else []
+    to_approve_after = sel.emergencies_to_approve(agency_id=user.agency_id) if head else []
+    awaiting = sel.inspections_awaiting_approval(officer_id=user.officer_id, on=on) if user.officer_id else []
     return render(request, "inspection/inspection_today.html",
-                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish})
+                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish,
+                   "to_approve_after": to_approve_after, "awaiting": awaiting})
 
 
 @login_required
@@ -134,7 +139,10 @@ def _officer_ids(values: list[str], known: set[int], problems: list[Violation]) 
 def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str, Any], list[Violation]]:
     """The form of `action` as the service takes it, and what is wrong with the input itself."""
     problems: list[Violation] = []
-    if action in ("inspection_approve", "inspection_decline"):
+    if action == "inspection_start_emergency":
+        return {"reason": _text(post.get("emergency_reason", ""), "emergency_reason", "紧急情况", problems,
+                                max_length=2000)}, problems
+    if action in ("inspection_approve", "inspection_decline", "inspection_approve_after"):
         return {"approval": post.get("approval", ""),
                 "reason": _text(post.get("reason", ""), "reason", "理由", problems, max_length=2000)}, problems
     if action in ("inspection_start", "inspection_conclude_offsite"):
@@ -198,6 +206,13 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
                                   calendar=context_today.calendar, region=snapshot.region,
                                   parameters=context_today.parameters)
     lateness = r.result_lateness(snapshot, context_today)
+    emergency_due = None
+    if snapshot.emergency is not None:
+        emergency_due = r.emergency_approval_due(started_on=snapshot.emergency.on, region=snapshot.region,
+                                                 parameters=context_today.parameters)
+    elif inspection.state == "assigned":
+        emergency_due = r.emergency_approval_due(started_on=on, region=snapshot.region,
+                                                 parameters=context_today.parameters)
     items = [{"item": i, "finding": (posted or {}).get(f"finding_{i.pk}", ""),
               "point": (posted or {}).get(f"point_{i.pk}", i.name)} for i in inspection.items.all()]
     context = {
@@ -216,6 +231,10 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "result": snapshot.result,
         "result_due": result_due,
         "lateness": lateness,
+        "emergency": snapshot.emergency,
+        "emergency_approval": snapshot.approval if snapshot.emergency is not None else None,
+        "emergency_due": emergency_due,
+        "emergency_lateness": r.emergency_approval_lateness(snapshot, context_today),
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
         if inspection.code else "",
         "refused": refused,

@@ -318,6 +318,13 @@ class Inspection(models.Model):
         "cases.Case", verbose_name=_("立案查处的案件"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # 紧急情况先行检查 (事后补办): the day the officers began before the approval, the last day to obtain
+    # it, and the head's decision after the fact (the day; refused or not), for the lists and the
+    # supervision desk's alerts (the facts keep the whole record).
+    emergency_started_on = models.DateField(_("紧急先行检查日期"), null=True, blank=True)
+    emergency_approval_due = models.DateField(_("补办批准期限"), null=True, blank=True)
+    emergency_decided_on = models.DateField(_("补办审批日期"), null=True, blank=True)
+    emergency_refused = models.BooleanField(_("负责人不同意追认"), default=False)
     follow_up_of = models.ForeignKey(
         "self", verbose_name=_("复查的检查"), null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )

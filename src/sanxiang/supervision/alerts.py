@@ -15,7 +15,10 @@ Sources (each a function returning the alerts of the day):
   within the window of `inspection.high_frequency_alert_*`, a platform rule);
 - a 双随机 inspection's result (结果公告) unpublished after its due day (issue 17:
   `inspection.random_results_publication_working_days` from the day the result was told, stored
-  on the inspection when it was told), one matter per inspection.
+  on the inspection when it was told), one matter per inspection;
+- an inspection begun in an emergency before the head's approval (事后补办, 海南 第十五条) whose
+  approval was not obtained within `inspection.emergency_approval_days`, or that the head refused
+  afterwards: one matter per inspection and kind.
 """
 
 from __future__ import annotations
@@ -27,8 +30,13 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from sanxiang.cases.selectors import av_step_cases
-from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts, results_publication_overdue
+from sanxiang.inspection.inspection_selectors import (
+    emergency_approvals_overdue,
+    inspection_frequency_alerts,
+    results_publication_overdue,
+)
 from sanxiang.procedure.evaluation.indicators import av_steps_required
+from sanxiang.procedure.inspection.rules import EMERGENCY_BASIS
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
@@ -111,9 +119,31 @@ def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
                     origin=f"inspection:{inspection.pk}", raised_on=on)
 
 
+def inspection_emergency_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """An inspection begun in an emergency (海南 第十五条: 事后补办) without the head's approval by its
+    due day, or refused by the head afterwards: one matter per inspection and kind, one query."""
+    basis = parameters_default()["inspection.emergency_approval_days"].reference
+    for inspection in emergency_approvals_overdue(on=on).iterator():
+        started = inspection.emergency_started_on.isoformat()
+        if inspection.emergency_refused:
+            yield Alert(key=f"inspection_emergency_refused:{inspection.pk}", agency_id=inspection.agency_id,
+                        subject=f"紧急先行检查未获负责人追认（{inspection.target.name}）",
+                        summary=f"{started}以紧急情况为由未经批准先行检查，负责人于"
+                                f"{inspection.emergency_decided_on.isoformat()}补办审批时不同意。"
+                                f"依据：{EMERGENCY_BASIS}。",
+                        origin=f"inspection:{inspection.pk}", raised_on=on)
+        else:
+            yield Alert(key=f"inspection_emergency_overdue:{inspection.pk}", agency_id=inspection.agency_id,
+                        subject=f"紧急先行检查逾期未补办批准手续（{inspection.target.name}）",
+                        summary=f"{started}以紧急情况为由未经批准先行检查，应当于"
+                                f"{inspection.emergency_approval_due.isoformat()}前补办负责人批准手续，"
+                                f"至{on.isoformat()}仍未补办。依据：{basis}。",
+                        origin=f"inspection:{inspection.pk}", raised_on=on)
+
+
 ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
     publication_overdue_alerts, unreviewed_major_decision_alerts, recording_missing_alerts,
-    inspection_high_frequency_alerts, inspection_results_unpublished_alerts,
+    inspection_high_frequency_alerts, inspection_results_unpublished_alerts, inspection_emergency_alerts,
 ]
 
 

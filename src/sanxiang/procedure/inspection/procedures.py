@@ -4,7 +4,8 @@ procedures, with the states the inspection app stores (`InspectionState`): assig
 → in_progress (the visit begins: the officers on the day, the off-site check first where the
 items allow) → recorded (the 现场检查笔录 with its checklist and photos; or, from approved, the
 off-site check itself when it reached the purpose) → closed (the result told to the enterprise).
-An inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
+In an emergency the officers begin from assigned (紧急情况先行检查, 海南 第十五条) and the head approves
+afterwards (事后补办, a recording step). An inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
 inspection: both are new cases of their own, linked to this one (the Django side).
 """
 
@@ -17,6 +18,7 @@ Step = Transition[InspectionSnapshot]
 
 RECORD_KINDS = (
     RecordKind("approval_form", "行政检查审批表"),
+    RecordKind("emergency_report", "紧急情况先行检查报告"),
     RecordKind("special_filing", "专项检查备案材料"),
     RecordKind("offsite_record", "非现场检查记录"),
     RecordKind("on_site_record", "现场检查笔录"),
@@ -46,6 +48,18 @@ APPROVE = Step(
         Requirement(("special_filing",), r.SPECIAL_FILING_BASIS, when=lambda s, c: s.kind == "special"),
     ),
     legal_basis=APPROVAL_BASIS,
+)
+EMERGENCY_START = Step(
+    "inspection_start_emergency", "紧急情况先行检查", ("assigned",), "in_progress",
+    guards=(
+        r.has_object,
+        r.emergency_start_allowed,
+        r.within_planned_period,
+        r.starting_officers_qualified,
+        r.cap_violations,
+    ),
+    records=(Requirement(("emergency_report",), r.EMERGENCY_BASIS),),
+    legal_basis=r.EMERGENCY_BASIS,
 )
 DECLINE = Step(
     "inspection_decline", "不予实施", ("assigned", "approved"), "cancelled",
@@ -101,7 +115,7 @@ INSPECTION: Procedure[InspectionSnapshot] = Procedure(
     label="行政检查",
     states=STATES,
     initial="assigned",
-    transitions=(APPROVE, DECLINE, START, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
+    transitions=(APPROVE, EMERGENCY_START, DECLINE, START, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
     record_kinds=RECORD_KINDS,
     legal_basis=r.INSPECTION_BASIS,
 )

@@ -4,7 +4,9 @@ cap per enterprise and inspecting body, the result's and the publication's perio
 high-frequency alert and what makes an inspection count in the annual statistics.
 
 The law, as far as it was read (supervision_and_procedures.md §6):
-- the head approves the inspection beforehand (海南 第十五条; 国办发〔2024〕54号 [S]);
+- the head approves the inspection beforehand (海南 第十五条; 国办发〔2024〕54号 [S]); in an emergency the
+  officers may begin first and the approval is obtained afterwards (事后补办, 海南 第十五条) within
+  `inspection.emergency_approval_days` (the law sets no period: a platform rule after 行政强制法 第十九条);
 - at least two officers with valid certificates for the field, shown to the enterprise (行政处罚法
   第四十二条、第五十五条; 海南 第十八条);
 - off-site first where the item allows it (优化营商环境条例 第五十六条; 海南 第十六条);
@@ -59,6 +61,12 @@ ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
 INSPECTION_COMPLAINT_BASIS = (f"{article(PRIVATE_ECONOMY_LAW, 53)}；{PLATFORM_PREFIX}：对某次行政检查的投诉以检查码关联该次检查，"
                               "由检查主体所在地司法局受理")
 
+# 事后补办: 海南 第十五条 lets the officers begin in an emergency and the approval follow; it fixes no
+# period (`inspection.emergency_approval_days`, a platform rule). A 专项检查 is approved and filed
+# before it starts (第十条) and a 双随机 check follows its plan: neither is begun in an emergency.
+EMERGENCY_BASIS = article(HAINAN, 15)
+EMERGENCY_RANDOM_BASIS = f"{PLATFORM_PREFIX}：双随机抽查按抽查计划实施，不适用紧急情况下先行检查"
+
 # --- vocabulary -------------------------------------------------------------------------------------
 
 KINDS: dict[str, str] = {"routine": "日常检查", "case": "个案检查", "special": "专项检查"}
@@ -102,6 +110,16 @@ class HeadApproval:
     decided_on: dt.date
     approved: bool
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class EmergencyStart:
+    """The visit begun in an emergency before the head's approval (紧急情况下先行检查, 事后补办): the
+    day, the emergency in words, who began it."""
+
+    on: dt.date
+    reason: str
+    officer_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,7 @@ class InspectionSnapshot:
     prior: tuple[PriorInspection, ...] = field(default_factory=tuple)
     body_names: tuple[tuple[int, str], ...] = ()
     planned_to: dt.date | None = None  # the last day of the approved period (the 检查码's validity)
+    emergency: EmergencyStart | None = None  # begun before the approval, to be approved afterwards
 
     def officer(self, officer_id: int) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
@@ -295,6 +314,11 @@ def approval_given(snapshot: Snapshot, context: Context) -> list[Violation]:
         return []
     basis = parameter_basis("inspection.head_approval_required", parameters, on=on, region=snapshot.region)
     approval = snapshot.approval
+    if snapshot.emergency is not None and snapshot.state != "assigned":
+        # Begun in an emergency: the approval follows (事后补办). Its lateness and a refusal after
+        # the fact are the supervision's (`emergency_approval_lateness`), never a block on keeping
+        # the record of what was done.
+        return []
     if approval is None:
         return [Violation("inspection.approval.missing",
                           "行政检查须经行政机关负责人批准后实施，尚无负责人的审批：请先报负责人审批检查方案",
@@ -310,6 +334,8 @@ def approval_given(snapshot: Snapshot, context: Context) -> list[Violation]:
 def approved_before_visit(snapshot: Snapshot, context: Context) -> list[Violation]:
     """The approval comes before the visit, never after it."""
     approval, record = snapshot.approval, snapshot.record
+    if snapshot.emergency is not None:
+        return []  # 事后补办: the approval comes after the visit, lawfully
     if approval is None or record is None or not approval.approved or approval.decided_on <= record.on:
         return []
     basis = parameter_basis("inspection.head_approval_required", context.parameters, on=record.on,
@@ -429,6 +455,65 @@ def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Vi
                                     "检查时须主动向企业出示执法证件，并在检查记录中载明", CERTIFICATES_SHOWN_BASIS,
                                     "record.certificates_shown"))
     return violations
+
+
+def emergency_start_allowed(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """Beginning before the approval (海南 第十五条): only in an emergency stated in words, never for
+    a 专项检查 (approved and filed first, 第十条) nor a 双随机 check (it follows its plan). The lawful
+    path otherwise: the head's approval first."""
+    violations = []
+    emergency = snapshot.emergency
+    if emergency is None or not emergency.reason.strip():
+        violations.append(Violation("inspection.emergency.reason",
+                                    "紧急情况下先行检查的，须写明紧急情况（例如正在发生的安全事故隐患）；"
+                                    "不属于紧急情况的，请先报负责人批准",
+                                    EMERGENCY_BASIS, "reason"))
+    if snapshot.kind == "special":
+        violations.append(Violation("inspection.emergency.special",
+                                    "专项检查须经批准并备案后方可开展，不能在批准前先行检查：请先办理批准和备案",
+                                    SPECIAL_FILING_BASIS, "state"))
+    if snapshot.trigger == "random":
+        violations.append(Violation("inspection.emergency.random",
+                                    "双随机抽查按抽查计划实施，不能在批准前先行检查：请先报负责人批准",
+                                    EMERGENCY_RANDOM_BASIS, "state"))
+    if snapshot.approval is not None:
+        violations.append(Violation("inspection.emergency.decided",
+                                    "负责人已经作出审批决定，不能再以紧急情况先行检查",
+                                    EMERGENCY_BASIS, "state"))
+    return violations
+
+
+def emergency_approval_due(
+    *, started_on: dt.date, region: str = "", parameters: ParameterSet | None = None
+) -> tuple[dt.date, str]:
+    """The last day to obtain the head's approval of an inspection begun in an emergency, with its
+    basis (`inspection.emergency_approval_days` calendar days after the day it began)."""
+    parameters = parameters or parameters_default()
+    name = "inspection.emergency_approval_days"
+    days = int(parameters.value(name, on=started_on, region=region))
+    return started_on + dt.timedelta(days=days), parameter_basis(name, parameters, on=started_on, region=region)
+
+
+def emergency_approval_lateness(snapshot: Snapshot, context: Context) -> Violation | None:
+    """An inspection begun in an emergency whose approval was not obtained by its due day (still
+    missing on `context.today`, or given late): a finding for supervision, not a block."""
+    emergency = snapshot.emergency
+    if emergency is None:
+        return None
+    due, basis = emergency_approval_due(started_on=emergency.on, region=snapshot.region,
+                                        parameters=context.parameters)
+    approval = snapshot.approval
+    if approval is None and context.today > due:
+        return Violation("inspection.emergency.approval_overdue",
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"至{context.today.isoformat()}仍未补办",
+                         basis, "approval")
+    if approval is not None and approval.decided_on > due:
+        return Violation("inspection.emergency.approval_late",
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"实际于{approval.decided_on.isoformat()}补办",
+                         basis, "approval")
+    return None
 
 
 def offsite_first(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -695,6 +780,7 @@ __all__ = [
     "CERTIFICATES_SHOWN_BASIS",
     "COMBINED_VISIT_BASIS",
     "COUNTING_BASIS",
+    "EMERGENCY_BASIS",
     "FINDINGS",
     "INSPECTION_BASIS",
     "INSPECTION_COMPLAINT_BASIS",
@@ -707,6 +793,7 @@ __all__ = [
     "TRIGGERS",
     "CapStatus",
     "ChecklistEntry",
+    "EmergencyStart",
     "FrequencyAlert",
     "HeadApproval",
     "InspectionRecord",
@@ -719,6 +806,9 @@ __all__ = [
     "cap_violations",
     "counting_problems",
     "counts_in_statistics",
+    "emergency_approval_due",
+    "emergency_approval_lateness",
+    "emergency_start_allowed",
     "frequency_alert",
     "frequency_alert_strictest",
     "frequency_window_longest",
