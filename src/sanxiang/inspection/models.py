@@ -298,6 +298,10 @@ class Inspection(models.Model):
     )
     items = models.ManyToManyField(InspectionItem, verbose_name=_("检查事项"), related_name="inspections")
     officers = models.ManyToManyField("registry.Officer", verbose_name=_("检查人员"), related_name="inspections")
+    # 综合查一次: the other bodies that joined the visit with their items and officers (`agency` is
+    # the body that organised it); each joining head's decision is kept in `facts`.
+    joint_agencies = models.ManyToManyField("registry.Agency", verbose_name=_("联合检查主体"), blank=True,
+                                            related_name="joint_inspections")
     state = models.CharField(_("状态"), max_length=16, choices=InspectionState.choices, default=InspectionState.ASSIGNED)
     planned_from = models.DateField(_("计划检查日期自"))
     planned_to = models.DateField(_("计划检查日期至"))

@@ -5,7 +5,10 @@ procedures, with the states the inspection app stores (`InspectionState`): assig
 items allow) → recorded (the 现场检查笔录 with its checklist and photos; or, from approved, the
 off-site check itself when it reached the purpose) → closed (the result told to the enterprise).
 In an emergency the officers begin from assigned (紧急情况先行检查, 海南 第十五条) and the head approves
-afterwards (事后补办, a recording step). An inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
+afterwards (事后补办, a recording step). Before the visit begins, another body of the county may join it
+(综合查一次, a recording step of that body's head, which is its approval): approval and start then
+need every joined body's approval and, body by body, enough qualified officers of its own. An
+inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
 inspection: both are new cases of their own, linked to this one (the Django side).
 """
 
@@ -42,7 +45,8 @@ STATES = (
 
 APPROVE = Step(
     "inspection_approve", "负责人批准检查", ("assigned",), "approved",
-    guards=(r.has_object, r.approval_given, r.special_filed, r.assigned_officers_qualified, r.cap_violations),
+    guards=(r.has_object, r.approval_given, r.special_filed, r.joined_bodies_approved, r.assigned_officers_qualified,
+            r.cap_violations),
     records=(
         Requirement(("approval_form",), APPROVAL_BASIS),
         Requirement(("special_filing",), r.SPECIAL_FILING_BASIS, when=lambda s, c: s.kind == "special"),
@@ -71,6 +75,7 @@ START = Step(
         r.has_object,
         r.approval_given,
         r.special_filed,
+        r.joined_bodies_approved,
         r.within_planned_period,
         r.starting_officers_qualified,
         r.offsite_first,

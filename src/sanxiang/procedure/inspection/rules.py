@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
@@ -102,6 +102,7 @@ class ItemRef:
     legal_basis: str
     body_id: int
     offsite_possible: bool = False
+    enforcement_field: str = ""  # the field its officers' certificates must cover
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,10 @@ class InspectionSnapshot:
     body_names: tuple[tuple[int, str], ...] = ()
     planned_to: dt.date | None = None  # the last day of the approved period (the 检查码's validity)
     emergency: EmergencyStart | None = None  # begun before the approval, to be approved afterwards
+    # 综合查一次: the body each officer belongs to, and the heads' decisions of the bodies that joined
+    # the visit (the first body's head approves through `approval`).
+    officer_bodies: tuple[tuple[int, int], ...] = ()
+    joined: tuple[tuple[int, HeadApproval], ...] = ()
 
     def officer(self, officer_id: int) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
@@ -415,10 +420,84 @@ def officers_problems(
     return violations
 
 
+def officers_by_body(
+    snapshot: Snapshot, context: Context, *, officer_ids: tuple[int, ...], on: dt.date, field_name: str
+) -> list[Violation]:
+    """The officers' problems, body by body for a visit of several bodies (综合查一次): each body
+    inspects for its own items with its own officers, at least the minimum of them, each holding a
+    certificate for that body's field (行政处罚法 第四十二条 applies to each body's act); one body
+    is `officers_problems` itself."""
+    if len(snapshot.body_ids) <= 1:
+        return officers_problems(snapshot, context, officer_ids=officer_ids, on=on, field_name=field_name)
+    bodies = dict(snapshot.officer_bodies)
+    lead = snapshot.body_ids[0]
+    violations: list[Violation] = []
+    for body_id in snapshot.body_ids:
+        ids = tuple(i for i in officer_ids if bodies.get(i, lead) == body_id)
+        fields = {i.enforcement_field for i in snapshot.items if i.body_id == body_id and i.enforcement_field}
+        part = replace(snapshot, enforcement_field=next(iter(fields)) if len(fields) == 1 else "")
+        violations += [replace(v, message=f"{snapshot.body_name(body_id)}：{v.message}")
+                       for v in officers_problems(part, context, officer_ids=ids, on=on, field_name=field_name)]
+    return violations
+
+
+def joined_bodies_approved(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """综合查一次: every body taking part besides the first has its own head's approval (海南 第十五条,
+    第十一条): a body that joined without it, or whose head refused, may not inspect."""
+    decided = dict(snapshot.joined)
+    violations = []
+    for body_id in snapshot.body_ids[1:]:
+        approval = decided.get(body_id)
+        if approval is None or not approval.approved:
+            violations.append(Violation("inspection.joint.not_approved",
+                                        f"{snapshot.body_name(body_id)}参加综合查一次须经其负责人批准，尚无批准",
+                                        f"{article(HAINAN, 15)}；{COMBINED_VISIT_BASIS}", "joined"))
+    return violations
+
+
+JOINT_SAME_COUNTY_BASIS = f"{PLATFORM_PREFIX}：综合查一次由同一县（旗、区）的检查主体联合实施"
+
+
+def joint_join(
+    snapshot: Snapshot, context: Context, *, body_id: int, body_name: str, items: tuple[ItemRef, ...],
+    officers: tuple[OfficerSnapshot, ...], head_name: str,
+) -> tuple[Snapshot, list[Violation]]:
+    """Another body joins the visit (综合查一次, 海南 第十一条; 国办发〔2024〕54号 [S]): its head's decision
+    is its approval (第十五条); it brings its own listed items (第七条) and officers, who must be
+    enough and qualified for its field on the planned day, and it stays within its own yearly cap
+    for the enterprise. Returns the visit as it would be, and every reason it may not join."""
+    violations: list[Violation] = []
+    if body_id in snapshot.body_ids:
+        violations.append(Violation("inspection.joint.already", f"{body_name}已经参加本次检查",
+                                    COMBINED_VISIT_BASIS, "joined"))
+        return snapshot, violations
+    if not items:
+        violations.append(Violation("inspection.joint.no_items", "请选择本单位参加检查的检查事项（只能检查清单内的事项）",
+                                    LISTED_ITEMS_BASIS, "items"))
+    joined = replace(
+        snapshot,
+        body_ids=(*snapshot.body_ids, body_id),
+        items=(*snapshot.items, *items),
+        officers=(*snapshot.officers, *officers),
+        officer_bodies=(*snapshot.officer_bodies, *((o.id, body_id) for o in officers if o.id is not None)),
+        body_names=(*snapshot.body_names, (body_id, body_name)),
+        joined=(*snapshot.joined, (body_id, HeadApproval(head_name=head_name, decided_on=context.today,
+                                                         approved=True))),
+    )
+    ids = tuple(o.id for o in officers if o.id is not None)
+    fields = {i.enforcement_field for i in items if i.enforcement_field}
+    part = replace(joined, enforcement_field=next(iter(fields)) if len(fields) == 1 else "")
+    violations += [replace(v, message=f"{body_name}：{v.message}")
+                   for v in officers_problems(part, context, officer_ids=ids, on=snapshot.planned_on,
+                                              field_name="officers")]
+    violations += [v for v in cap_violations(replace(joined, body_ids=(body_id,)), context)]
+    return joined, violations
+
+
 def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
     """At approval: the officers assigned may inspect on the planned day."""
-    return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
-                             on=snapshot.planned_on, field_name="officers")
+    return officers_by_body(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
+                            on=snapshot.planned_on, field_name="officers")
 
 
 PERIOD_BASIS = f"{PLATFORM_PREFIX}：检查在负责人批准的检查期间内实施，检查码仅在该期间内有效"
@@ -438,8 +517,8 @@ def within_planned_period(snapshot: Snapshot, context: Context) -> list[Violatio
 
 def starting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
     """When the visit begins: the officers assigned may inspect today."""
-    return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
-                             on=context.today, field_name="officers")
+    return officers_by_body(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
+                            on=context.today, field_name="officers")
 
 
 def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -448,8 +527,8 @@ def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Vi
     record = snapshot.record
     if record is None:
         return [Violation("inspection.record.missing", "尚未填写检查记录", RECORD_BASIS, "record")]
-    violations = officers_problems(snapshot, context, officer_ids=record.officer_ids, on=record.on,
-                                   field_name="record.officer_ids")
+    violations = officers_by_body(snapshot, context, officer_ids=record.officer_ids, on=record.on,
+                                  field_name="record.officer_ids")
     if not record.certificates_shown:
         violations.append(Violation("inspection.certificates_not_shown",
                                     "检查时须主动向企业出示执法证件，并在检查记录中载明", CERTIFICATES_SHOWN_BASIS,
@@ -812,6 +891,9 @@ __all__ = [
     "frequency_alert",
     "frequency_alert_strictest",
     "frequency_window_longest",
+    "joined_bodies_approved",
+    "joint_join",
+    "officers_by_body",
     "publication_due",
     "result_due",
     "result_lateness",

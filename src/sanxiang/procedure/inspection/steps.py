@@ -21,6 +21,7 @@ from sanxiang.procedure.inspection.rules import (
     InspectionRecord,
     OffsiteCheck,
     ResultNotice,
+    joint_join,
 )
 from sanxiang.procedure.roles import HEAD, OPERATIONAL
 from sanxiang.procedure.steps import (
@@ -71,6 +72,17 @@ def _approve_after(draft: Draft, data: dict[str, Any]) -> None:
                      "approval")
         return
     _approve(draft, data)
+
+
+def _join(draft: Draft, data: dict[str, Any]) -> None:
+    """综合查一次: another body joins with its items and officers (the Django side gathers them as
+    `ItemRef`s and `OfficerSnapshot`s of the joining body); its head joining is its approval."""
+    joined, violations = joint_join(
+        draft.snapshot, draft.context, body_id=int(data["body_id"]), body_name=str(data.get("body_name") or ""),
+        items=tuple(data.get("items") or ()), officers=tuple(data.get("officers") or ()), head_name=draft.actor_name,
+    )
+    draft.violations.extend(violations)
+    draft.snapshot = joined
 
 
 def _decline(draft: Draft, data: dict[str, Any]) -> None:
@@ -149,6 +161,8 @@ STEPS: tuple[Step, ...] = (
     Step("inspection_approve_after", "负责人补办批准", PROCEDURES, states=("in_progress", "recorded", "closed"),
          roles=HEAD, fields=(approval_field(), reason_field("reason", "不同意的理由", required=False)),
          apply=_approve_after, documents=(("inspection_approval", "approval_form"),)),
+    Step("inspection_join", "参加综合查一次", PROCEDURES, states=("assigned", "approved"), roles=HEAD,
+         apply=_join, help="本单位对同一企业的检查事项并入本次检查，一次入企、一并检查"),
     Step("inspection_decline", "不予实施", PROCEDURES, transition=True, roles=HEAD,
          fields=(reason_field("reason", "理由"),), apply=_decline),
     Step("inspection_offsite", "记录非现场检查", PROCEDURES, states=("approved",), roles=OPERATIONAL,
