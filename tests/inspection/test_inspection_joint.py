@@ -154,3 +154,24 @@ def test_the_pages_offer_the_visit_to_the_other_body_and_show_both_bodies():
     stranger = Client()
     stranger.force_login(user_make(role=Role.AGENCY_HEAD, agency=agency_make()))  # no register row: may not read
     assert stranger.get(reverse("inspection:detail", args=[world.inspection.pk])).status_code == 403
+
+
+def test_a_rectification_after_a_joint_visit_schedules_the_organisers_own_follow_up():
+    world = world_make(source=InspectionSource.PLANNED)
+    _, head, officers, item = second_body(world)
+    join(world, head, item, officers)
+    pk = world.inspection.pk
+    inspection_act(actor=world.head, inspection_id=pk, action="inspection_approve", data={"approval": "agree"})
+    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_start", data={})
+    inspection_photo_add(actor=world.users[0], inspection_id=pk, source=photo(), original_name="a.png")
+    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_record", data={
+        "officer_ids": [o.pk for o in (*world.officers, *officers)], "certificates_shown": True,
+        "enterprise_signed": True, "on": timezone.localdate(),
+        "checklist": [*world.checklist("fail"), {"item_id": item.pk, "point": "卫生许可", "finding": "pass"}]})
+    closed = inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_send_result", data={
+        "outcome": "rectify", "findings": "许可证过期", "sent_on": timezone.localdate(),
+        "rectification_due": timezone.localdate() + dt.timedelta(days=10)})
+    follow_up = closed.follow_ups.get()
+    assert list(follow_up.items.all()) == [world.item]
+    assert set(follow_up.officers.all()) == set(world.officers) and not follow_up.joint_agencies.exists()
+    assert sel.inspection_snapshot(sel.inspection_load(pk=follow_up.pk)).body_ids == (world.agency.pk,)

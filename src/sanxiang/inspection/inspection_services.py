@@ -277,10 +277,12 @@ def _penalty_case_open(*, actor: User, inspection: Inspection, on: dt.date) -> C
     target = inspection.target
     party = Party.objects.filter(agency_id=inspection.agency_id, credit_code=target.credit_code).first()
     record = sel.facts_load(inspection.facts)["record"]
-    fields = {i.enforcement_field for i in inspection.items.all() if i.enforcement_field}
+    # The organising body's case, with its own officers and field (综合查一次: a joined body opens its own).
+    fields = {i.enforcement_field for i in inspection.items.all()
+              if i.enforcement_field and i.agency_id == inspection.agency_id}
     case_fields: dict[str, Any] = dict(
         actor=actor, agency=inspection.agency, title=f"{target.name}涉嫌违法（行政检查发现）",
-        officers=list(inspection.officers.all()), enforcement_field=next(iter(sorted(fields)), ""),
+        officers=[o for o in inspection.officers.all() if o.agency_id == inspection.agency_id], enforcement_field=next(iter(sorted(fields)), ""),
         discovered_on=record.on if record else on, on=on,
     )
     if party is not None:
@@ -310,8 +312,9 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
         plan=inspection.plan, state=InspectionState.ASSIGNED, planned_from=day, planned_to=day + dt.timedelta(days=r.FOLLOW_UP_WINDOW_DAYS),
         follow_up_of=inspection,
     )
-    follow_up.items.set(inspection.items.all())
-    follow_up.officers.set(inspection.officers.all())
+    # The organising body's part (综合查一次: each joined body may join the follow-up in its turn).
+    follow_up.items.set([i for i in inspection.items.all() if i.agency_id == inspection.agency_id])
+    follow_up.officers.set([o for o in inspection.officers.all() if o.agency_id == inspection.agency_id])
     entry_append(event=LedgerEvent(EventKind.INSPECTION_FOLLOW_UP_SCHEDULED,
                                    {"follow_up": follow_up.pk, "of": inspection.pk, "planned_from": day.isoformat()},
                                    agency_id=inspection.agency_id, subject=f"inspection:{follow_up.pk}"), actor=actor)
