@@ -175,3 +175,24 @@ def test_a_rectification_after_a_joint_visit_schedules_the_organisers_own_follow
     assert list(follow_up.items.all()) == [world.item]
     assert set(follow_up.officers.all()) == set(world.officers) and not follow_up.joint_agencies.exists()
     assert sel.inspection_snapshot(sel.inspection_load(pk=follow_up.pk)).body_ids == (world.agency.pk,)
+
+
+def test_a_complaint_about_a_joint_visit_may_name_any_body_that_took_part():
+    from sanxiang.supervision.complaint_services import complaint_receive
+
+    world = world_make(source=InspectionSource.PLANNED)
+    agency, head, officers, item = second_body(world)
+    agency_make(name="乌审旗司法局（联合检查投诉）", is_judicial_bureau=True)
+    join(world, head, item, officers)
+    inspection_act(actor=world.head, inspection_id=world.inspection.pk, action="inspection_approve",
+                   data={"approval": "agree"})
+    code = Inspection.objects.get(pk=world.inspection.pk).code
+    fields = dict(channel="portal", anonymous=True, name="", phone="", id_number="", happened_on=None,
+                  description="卫生健康部门检查人员未出示执法证件即进入后厨检查。", pending_remedy="none",
+                  inspection_code=code)
+    complaint, _ = complaint_receive(agency_id=agency.pk, **fields)
+    assert complaint.inspection_id == world.inspection.pk and complaint.agency == agency
+    with pytest.raises(Refused) as refused:
+        complaint_receive(agency_id=agency_make().pk, **fields)
+    [wrong] = refused.value.violations
+    assert wrong.code == "complaint.inspection_agency" and f"{world.agency.name}、{agency.name}" in wrong.message

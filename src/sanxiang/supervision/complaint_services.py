@@ -135,10 +135,14 @@ def complaint_receive(
         if inspection is None:
             violations.append(Violation("complaint.inspection_code", "没有这个检查码，请核对检查人员出示的检查码，或者不填检查码",
                                         INSPECTION_COMPLAINT_BASIS, "inspection_code"))
-        elif agency is not None and inspection.agency_id != agency.pk:
-            violations.append(Violation("complaint.inspection_agency",
-                                        f"该检查码的检查主体是{inspection.agency.name}，请选择该机关作为被投诉机关",
-                                        INSPECTION_COMPLAINT_BASIS, "agency"))
+        else:
+            # 综合查一次: any body that took part in the visit may be the one complained about.
+            bodies = [inspection.agency, *inspection.joint_agencies.order_by("pk")]
+            if agency is not None and agency.pk not in {b.pk for b in bodies}:
+                names = "、".join(b.name for b in bodies)
+                violations.append(Violation("complaint.inspection_agency",
+                                            f"该检查码的检查主体是{names}，请选择其中的机关作为被投诉机关",
+                                            INSPECTION_COMPLAINT_BASIS, "agency"))
     if violations:
         raise Refused(violations)
     assert agency is not None and bureau is not None
