@@ -189,7 +189,8 @@ def results_publication_overdue(*, on: dt.date):
     default, `inspection.random_results_publication_working_days`): one query, whatever their number."""
     return (Inspection.objects.filter(source=InspectionSource.RANDOM, state=InspectionState.CLOSED, published_on=None,
                                       publish_due__lt=on)
-            .select_related("target").only("pk", "agency_id", "publish_due", "result_sent_on", "target__name")
+            .select_related("target", "agency")
+            .only("pk", "agency_id", "publish_due", "result_sent_on", "target__name", "agency__region_code")
             .order_by("publish_due", "pk"))
 
 
@@ -251,9 +252,9 @@ def emergency_approvals_overdue(*, on: dt.date):
     whose head refused it afterwards, of every agency: one query."""
     return (Inspection.objects.exclude(state=InspectionState.CANCELLED).filter(emergency_started_on__isnull=False)
             .filter(Q(emergency_decided_on=None, emergency_approval_due__lt=on) | Q(emergency_refused=True))
-            .select_related("target")
+            .select_related("target", "agency")
             .only("pk", "agency_id", "emergency_started_on", "emergency_approval_due", "emergency_decided_on",
-                  "emergency_refused", "target__name")
+                  "emergency_refused", "target__name", "agency__region_code")
             .order_by("emergency_approval_due", "pk"))
 
 

@@ -110,8 +110,10 @@ def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
 def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
     """A 双随机 inspection's result not published by its due day (优化营商环境条例 第五十四条: results
     published in time; the period a parameter): one matter per inspection, one query in all."""
-    basis = parameters_default()["inspection.random_results_publication_working_days"].reference
+    parameter = parameters_default()["inspection.random_results_publication_working_days"]
     for inspection in results_publication_overdue(on=on).iterator():
+        # The period's reference where and when the result was told (a county may set its own).
+        basis = parameter.period_on(inspection.result_sent_on, region=inspection.agency.region_code).reference
         yield Alert(key=f"inspection_results_unpublished:{inspection.pk}", agency_id=inspection.agency_id,
                     subject=f"双随机抽查结果逾期未公示（{inspection.target.name}）",
                     summary=f"{inspection.result_sent_on.isoformat()}检查结束，抽查结果应当于"
@@ -122,9 +124,10 @@ def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
 def inspection_emergency_alerts(*, on: dt.date) -> Iterator[Alert]:
     """An inspection begun in an emergency (海南 第十五条: 事后补办) without the head's approval by its
     due day, or refused by the head afterwards: one matter per inspection and kind, one query."""
-    basis = parameters_default()["inspection.emergency_approval_days"].reference
+    parameter = parameters_default()["inspection.emergency_approval_days"]
     for inspection in emergency_approvals_overdue(on=on).iterator():
         started = inspection.emergency_started_on.isoformat()
+        basis = parameter.period_on(inspection.emergency_started_on, region=inspection.agency.region_code).reference
         if inspection.emergency_refused:
             yield Alert(key=f"inspection_emergency_refused:{inspection.pk}", agency_id=inspection.agency_id,
                         subject=f"紧急先行检查未获负责人追认（{inspection.target.name}）",
