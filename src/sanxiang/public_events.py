@@ -84,6 +84,9 @@ class ComplaintSubmission:
     happened_on: dt.date | None
     description: str
     pending_remedy: str  # procedure.supervision.complaints.PendingRemedy
+    # The 检查码 of the inspection complained about (the enterprise has it from the officers or
+    # the code's public page); "" for a complaint about no particular inspection.
+    inspection_code: str = ""
 
 
 @dataclass(frozen=True)

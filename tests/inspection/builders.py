@@ -48,3 +48,23 @@ def world_make(*, source: str = InspectionSource.RANDOM, officers: int = 2, on: 
 
 def photo() -> io.BytesIO:
     return io.BytesIO(png_bytes())
+
+
+def closed(world: World, outcome: str = "pass", *, on: dt.date | None = None) -> Inspection:
+    """The world's inspection approved, visited (a photo, the checklist), its result told on `on`
+    (today by default; the world planned from that day)."""
+    from sanxiang.cases.selectors import guard_context
+    from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add
+
+    on = on or timezone.localdate()
+    context = guard_context(on=on)
+    pk = world.inspection.pk
+    inspection_act(actor=world.head, inspection_id=pk, action="inspection_approve", data={"approval": "agree"},
+                   context=context)
+    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_start", data={}, context=context)
+    inspection_photo_add(actor=world.users[0], inspection_id=pk, source=photo(), original_name="a.png")
+    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_record", data={
+        "officer_ids": [o.pk for o in world.officers], "certificates_shown": True, "checklist": world.checklist(),
+        "enterprise_signed": True, "on": on}, context=context)
+    return inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_send_result",
+                          data={"outcome": outcome, "sent_on": on}, context=context)

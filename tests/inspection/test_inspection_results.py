@@ -11,32 +11,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from sanxiang.inspection.inspection_services import (
-    inspection_act,
-    inspection_photo_add,
     inspection_results_publish,
 )
 from sanxiang.inspection.models import Inspection, InspectionSource
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.publication.models import PublicInspectionResult
-from tests.inspection.builders import photo, world_make
+from tests.inspection.builders import closed, world_make
 
 pytestmark = pytest.mark.django_db
-
-
-def closed(world, outcome: str = "pass"):
-    pk = world.inspection.pk
-    inspection_act(actor=world.head, inspection_id=pk, action="inspection_approve", data={"approval": "agree"})
-    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_start", data={})
-    inspection_photo_add(actor=world.users[0], inspection_id=pk, source=photo(), original_name="a.png")
-    inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_record", data={
-        "officer_ids": [o.pk for o in world.officers], "certificates_shown": True, "checklist": world.checklist(),
-        "enterprise_signed": True, "on": timezone.localdate()})
-    return inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_send_result",
-                          data={"outcome": outcome, "sent_on": timezone.localdate()})
 
 
 def test_the_head_publishes_a_random_result_once_and_the_portal_shows_it():

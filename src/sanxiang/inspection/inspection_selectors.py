@@ -13,14 +13,23 @@ from django.db.models import Prefetch, Q
 
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.evidence.selectors import INSPECTION_STEP_PREFIX
-from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, PlanKind
+from sanxiang.inspection.models import (
+    Inspection,
+    InspectionItem,
+    InspectionSource,
+    InspectionState,
+    InspectionTarget,
+    PlanKind,
+)
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.registry_rules import certificate_is_valid_on
-from sanxiang.registry.models import Certificate, Officer
+from sanxiang.registry.models import Certificate, Officer, OfficerStatus
 
 # The facts part B keeps in `Inspection.facts` (its own keys; nothing else reads them).
 APPROVAL, OFFSITE, RECORD, RESULT, RECORDS = "approval", "offsite", "record", "result", "records"
+EMERGENCY = "emergency"
+JOINED = "joined"  # 综合查一次: [{"body_id", "body_name", "head_name", "decided_on", "approved"}]
 ACTIVE_STATES = (InspectionState.APPROVED, InspectionState.IN_PROGRESS, InspectionState.RECORDED)
 
 
@@ -30,7 +39,13 @@ def _day(value: Any) -> dt.date | None:
 
 def facts_load(facts: dict[str, Any]) -> dict[str, Any]:
     """The typed facts of `Inspection.facts` (dates as strings in the JSON)."""
-    loaded: dict[str, Any] = {"approval": None, "offsite": None, "record": None, "result": None}
+    loaded: dict[str, Any] = {"approval": None, "offsite": None, "record": None, "result": None, "emergency": None,
+                              "joined": tuple((j["body_id"], r.HeadApproval(j["head_name"], _day(j["decided_on"]),
+                                                                            j["approved"]))
+                                              for j in facts.get(JOINED, ())),
+                              "joined_names": tuple((j["body_id"], j["body_name"]) for j in facts.get(JOINED, ()))}
+    if (e := facts.get(EMERGENCY)) is not None:
+        loaded["emergency"] = r.EmergencyStart(_day(e["on"]), e["reason"], e.get("officer_name", ""))
     if (a := facts.get(APPROVAL)) is not None:
         loaded["approval"] = r.HeadApproval(a["head_name"], _day(a["decided_on"]), a["approved"], a.get("reason", ""))
     if (o := facts.get(OFFSITE)) is not None:
@@ -63,7 +78,7 @@ def inspection_load(*, pk: int) -> Inspection:
     return (
         Inspection.objects.select_related("agency", "target", "plan")
         .prefetch_related(
-            "items",
+            "items", "joint_agencies",
             Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related(
                 Prefetch("certificates", queryset=Certificate.objects.order_by("pk")))),
         )
@@ -76,22 +91,30 @@ def prior_inspections(inspection: Inspection) -> tuple[r.PriorInspection, ...]:
     it) approved or carried out: what the cap counts. One merely assigned, awaiting the head's
     approval, is no inspection yet (it would block the approval of the very ones it competes
     with); one cancelled never was."""
-    rows = (
+    others = (
         Inspection.objects.filter(target__credit_code=inspection.target.credit_code)
         .exclude(pk=inspection.pk).exclude(state__in=(InspectionState.CANCELLED, InspectionState.ASSIGNED))
-        .values_list("pk", "agency_id", "started_on", "planned_from", "source")
     )
-    return tuple(r.PriorInspection(pk, agency_id, started or planned, source) for pk, agency_id, started, planned, source in rows)
+    rows = list(others.values_list("pk", "agency_id", "started_on", "planned_from", "source"))
+    # 综合查一次: a visit counts for every body that took part (one more query, whatever the number).
+    joint: dict[int, list[int]] = {}
+    for pk, agency_id in Inspection.joint_agencies.through.objects.filter(
+            inspection_id__in=others.values("pk")).values_list("inspection_id", "agency_id"):
+        joint.setdefault(pk, []).append(agency_id)
+    return tuple(r.PriorInspection(pk, body, started or planned, source)
+                 for pk, agency_id, started, planned, source in rows for body in (agency_id, *joint.get(pk, ())))
 
 
 def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None = None) -> r.InspectionSnapshot:
     facts = inspection.facts if facts is None else facts
     loaded = facts_load(facts)
     items = tuple(
-        r.ItemRef(i.pk, i.name, i.legal_basis, inspection.agency_id, offsite_possible=i.offsite_first)
+        r.ItemRef(i.pk, i.name, i.legal_basis, i.agency_id, offsite_possible=i.offsite_first,
+                  enforcement_field=i.enforcement_field)
         for i in inspection.items.all()
     )
     fields = {i.enforcement_field for i in inspection.items.all() if i.enforcement_field}
+    joined_ids = tuple(body for body, _ in loaded["joined"])
     special_filed_on = None
     if inspection.plan_id and inspection.plan.filed_at is not None:
         special_filed_on = inspection.plan.filed_at.date()
@@ -103,19 +126,23 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
         planned_on=inspection.planned_from,
         planned_to=inspection.planned_to,
         target_id=inspection.target_id,
-        body_ids=(inspection.agency_id,),
+        body_ids=(inspection.agency_id, *joined_ids),
         items=items,
         officers=tuple(o.snapshot() for o in inspection.officers.all()),
         enforcement_field=next(iter(sorted(fields)), "") if len(fields) == 1 else "",
         region=inspection.agency.region_code,
-        sector=inspection.target.sector or inspection.agency.enforcement_fields,
+        sector=inspection_sector(target_sector=inspection.target.sector,
+                                 agency_fields=inspection.agency.enforcement_fields),
         approval=loaded["approval"],
         special_filed_on=special_filed_on,
         offsite=loaded["offsite"],
         record=loaded["record"],
         result=loaded["result"],
         prior=prior_inspections(inspection),
-        body_names=((inspection.agency_id, inspection.agency.name),),
+        body_names=((inspection.agency_id, inspection.agency.name), *loaded["joined_names"]),
+        emergency=loaded["emergency"],
+        officer_bodies=tuple((o.pk, o.agency_id) for o in inspection.officers.all()),
+        joined=loaded["joined"],
     )
 
 
@@ -156,9 +183,79 @@ def results_to_publish(*, agency_id: int):
             .select_related("agency", "target").prefetch_related("items").order_by("publish_due", "pk"))
 
 
+def results_publication_overdue(*, on: dt.date):
+    """The closed 双随机 inspections of every agency whose result (结果公告) is still unpublished
+    after its due day (`publish_due`, computed when the result was told: 20 working days by
+    default, `inspection.random_results_publication_working_days`): one query, whatever their number."""
+    return (Inspection.objects.filter(source=InspectionSource.RANDOM, state=InspectionState.CLOSED, published_on=None,
+                                      publish_due__lt=on)
+            .select_related("target", "agency")
+            .only("pk", "agency_id", "publish_due", "result_sent_on", "target__name", "agency__region_code")
+            .order_by("publish_due", "pk"))
+
+
 def inspections_to_approve(*, agency_id: int) -> list[Inspection]:
     return list(Inspection.objects.filter(agency_id=agency_id, state=InspectionState.ASSIGNED)
                 .select_related("target").order_by("planned_from", "pk"))
+
+
+def emergencies_to_approve(*, agency_id: int) -> list[Inspection]:
+    """The agency's inspections begun in an emergency whose approval is still to be obtained (事后补办),
+    the earliest due first."""
+    return list(Inspection.objects.filter(agency_id=agency_id, emergency_started_on__isnull=False,
+                                          emergency_decided_on=None).exclude(state=InspectionState.CANCELLED)
+                .select_related("target").order_by("emergency_approval_due", "pk"))
+
+
+def inspections_awaiting_approval(*, officer_id: int, on: dt.date) -> list[Inspection]:
+    """The officer's inspections planned around `on` still awaiting the head's approval (in an
+    emergency the officer may begin them first)."""
+    return list(Inspection.objects.filter(officers__pk=officer_id, state=InspectionState.ASSIGNED,
+                                          planned_from__lte=on, planned_to__gte=on)
+                .select_related("target").order_by("planned_from", "pk").distinct())
+
+
+JOINABLE_STATES = (InspectionState.ASSIGNED, InspectionState.APPROVED)
+
+
+def inspections_joinable(*, agency_id: int, region_code: str, on: dt.date) -> list[Inspection]:
+    """Other bodies' inspections not yet begun, in the same county, of an enterprise in this agency's
+    own register (by credit code), still to come: the visits the agency may join (综合查一次). One
+    query."""
+    own = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True).values("credit_code")
+    return list(Inspection.objects.filter(state__in=JOINABLE_STATES, planned_to__gte=on, agency__region_code=region_code,
+                                          target__credit_code__in=own)
+                .exclude(agency_id=agency_id).exclude(joint_agencies__pk=agency_id)
+                .select_related("agency", "target").order_by("planned_from", "pk").distinct())
+
+
+def inspection_joinable_by(inspection: Inspection, *, agency_id: int, region_code: str) -> bool:
+    """Whether the agency may join this visit (the rule of `inspections_joinable`, for one)."""
+    if inspection.agency_id == agency_id or inspection.state not in JOINABLE_STATES:
+        return False
+    if inspection.agency.region_code != region_code or any(a.pk == agency_id for a in inspection.joint_agencies.all()):
+        return False
+    return InspectionTarget.objects.filter(agency_id=agency_id, is_active=True,
+                                           credit_code=inspection.target.credit_code).exists()
+
+
+def agency_items_active(*, agency_id: int) -> list[InspectionItem]:
+    return list(InspectionItem.objects.filter(agency_id=agency_id, is_active=True).order_by("code", "pk"))
+
+
+def agency_officers(*, agency_id: int) -> list[Officer]:
+    return list(Officer.objects.filter(agency_id=agency_id, status=OfficerStatus.ACTIVE).order_by("name", "pk"))
+
+
+def emergency_approvals_overdue(*, on: dt.date):
+    """Inspections begun in an emergency whose approval was not obtained by its due day, and those
+    whose head refused it afterwards, of every agency: one query."""
+    return (Inspection.objects.exclude(state=InspectionState.CANCELLED).filter(emergency_started_on__isnull=False)
+            .filter(Q(emergency_decided_on=None, emergency_approval_due__lt=on) | Q(emergency_refused=True))
+            .select_related("target", "agency")
+            .only("pk", "agency_id", "emergency_started_on", "emergency_approval_due", "emergency_decided_on",
+                  "emergency_refused", "target__name", "agency__region_code")
+            .order_by("emergency_approval_due", "pk"))
 
 
 @dataclass(frozen=True)
@@ -180,6 +277,7 @@ class InspectionCodePage:
     the period the code is valid for, and whether it still is. Nothing about anyone else."""
 
     code: str
+    agency_id: int  # the registry's number, as the portal's complaint form lists the agencies
     agency_name: str
     target_name: str
     officers: tuple[PublicOfficer, ...]
@@ -190,12 +288,21 @@ class InspectionCodePage:
     valid: bool
     source_label: str
     basis: str
+    emergency_pending: bool = False  # begun in an emergency, the approval still to be obtained (事后补办)
+
+
+def inspection_by_code(*, code: str) -> Inspection | None:
+    """The inspection a 检查码 names (with its body and enterprise), for a complaint about it."""
+    code = code.strip().upper()
+    if not code:
+        return None
+    return Inspection.objects.filter(code=code).select_related("agency", "target").first()
 
 
 def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None:
     inspection = (
         Inspection.objects.filter(code=code).select_related("agency", "target")
-        .prefetch_related("items", Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related(
+        .prefetch_related("items", "joint_agencies", Prefetch("officers", queryset=Officer.objects.order_by("pk").prefetch_related(
             Prefetch("certificates", queryset=Certificate.objects.order_by("-valid_to")))))
         .first()
     )
@@ -208,7 +315,8 @@ def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None
     active = inspection.state in ACTIVE_STATES
     return InspectionCodePage(
         code=code,
-        agency_name=inspection.agency.name,
+        agency_id=inspection.agency_id,
+        agency_name="、".join([inspection.agency.name, *(a.name for a in inspection.joint_agencies.all())]),
         target_name=inspection.target.name,
         officers=tuple(officers),
         items=tuple(PublicItem(i.name, i.legal_basis) for i in inspection.items.all()),
@@ -218,6 +326,7 @@ def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None
         valid=active and inspection.planned_from <= on <= inspection.planned_to,
         source_label=inspection.get_source_display(),
         basis=r.CERTIFICATES_SHOWN_BASIS,
+        emergency_pending=inspection.emergency_started_on is not None and inspection.emergency_decided_on is None,
     )
 
 
@@ -230,16 +339,25 @@ class InspectionFrequency:
     alert: r.FrequencyAlert
 
 
+def inspection_sector(*, target_sector: str, agency_fields: str) -> str:
+    """The sector a parameter is looked up under: the enterprise's as its register holds it, else
+    the inspecting body's fields (as the snapshot reads it)."""
+    return target_sector or agency_fields
+
+
 def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None = None) -> list[InspectionFrequency]:
     """Enterprises inspected at the alert's frequency or more within its window ending `on`,
-    every body and source counted (a platform rule for the supervision desk)."""
+    every body and source counted (a platform rule for the supervision desk), each under the
+    threshold of the regions and sectors of the bodies that inspected it (the strictest): one
+    query over the longest window in force, whatever the number of enterprises."""
     parameters = parameters or parameters_default()
-    days = int(parameters.value("inspection.high_frequency_alert_days", on=on))
+    days = r.frequency_window_longest(on=on, parameters=parameters)
     start = on - dt.timedelta(days=days - 1)
     rows = (
         Inspection.objects.exclude(state=InspectionState.CANCELLED).exclude(started_on=None)
         .filter(started_on__gte=start, started_on__lte=on)
-        .values_list("pk", "agency_id", "started_on", "source", "target__credit_code", "target__name")
+        .values_list("pk", "agency_id", "started_on", "source", "target__credit_code", "target__name",
+                     "agency__region_code", "target__sector", "agency__enforcement_fields")
         .order_by("started_on", "pk")
     )
     by_enterprise: dict[str, list[tuple]] = {}
@@ -247,9 +365,10 @@ def inspection_frequency_alerts(*, on: dt.date, parameters: ParameterSet | None 
         by_enterprise.setdefault(row[4], []).append(row)
     found = []
     for credit_code, visits in sorted(by_enterprise.items()):
-        alert = r.frequency_alert(
+        alert = r.frequency_alert_strictest(
             target_id=visits[-1][0],  # the register rows differ per body; the enterprise is its credit code
-            inspections=[r.PriorInspection(pk, agency, day, source) for pk, agency, day, source, _, _ in visits],
+            inspections=[r.PriorInspection(v[0], v[1], v[2], v[3]) for v in visits],
+            scopes=[(v[6], inspection_sector(target_sector=v[7], agency_fields=v[8])) for v in visits],
             on=on, parameters=parameters,
         )
         if alert is not None:

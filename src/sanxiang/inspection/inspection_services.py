@@ -14,6 +14,7 @@ from dataclasses import asdict, replace
 from typing import Any, BinaryIO
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
@@ -23,7 +24,13 @@ from sanxiang.cases.services import case_create, case_create_with_new_party
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check, evidence_records_attach
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState, InspectionTarget
+from sanxiang.inspection.models import (
+    Inspection,
+    InspectionItem,
+    InspectionSource,
+    InspectionState,
+    InspectionTarget,
+)
 from sanxiang.inspection.register_permissions import user_is_head_of
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -34,7 +41,7 @@ from sanxiang.procedure.inspection.steps import inspection_step
 from sanxiang.procedure.steps import Draft, step_role_violation
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Refused, Violation
 from sanxiang.public_events import InspectionResultPublished, inspection_result_published_emit
-from sanxiang.registry.models import Party, PartyKind
+from sanxiang.registry.models import Certificate, Officer, Party, PartyKind
 from sanxiang.registry.permissions import permission_require
 
 ASSIGNED_ONLY = f"{PLATFORM_PREFIX}：检查由派出的检查人员实施；负责人可办理本单位的检查"
@@ -55,7 +62,8 @@ def facts_dump(snapshot: r.InspectionSnapshot, facts: dict[str, Any]) -> dict[st
     """The facts of `snapshot` written back into the inspection's JSON (other keys kept)."""
     dumped = dict(facts)
     for key, value in ((sel.APPROVAL, snapshot.approval), (sel.OFFSITE, snapshot.offsite),
-                       (sel.RECORD, snapshot.record), (sel.RESULT, snapshot.result)):
+                       (sel.RECORD, snapshot.record), (sel.RESULT, snapshot.result),
+                       (sel.EMERGENCY, snapshot.emergency)):
         if value is not None:
             dumped[key] = _json(asdict(value))
     dumped[sel.RECORDS] = sorted(snapshot.records)
@@ -70,7 +78,18 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else ""
 
 
-def _actor_may(actor: User, inspection: Inspection) -> None:
+def _actor_may(actor: User, inspection: Inspection, action: str = "") -> None:
+    if action == "inspection_join":
+        # Another body's head joins the visit (综合查一次); the rules of joining are the engine's.
+        permission_require(actor.is_authenticated and actor.role == Role.AGENCY_HEAD and actor.agency_id is not None
+                           and actor.agency_id != inspection.agency_id,
+                           "只有其他检查主体的负责人可以将本单位的检查事项并入本次检查")
+        return
+    joined = any(a.pk == actor.agency_id for a in inspection.joint_agencies.all())
+    if joined and actor.role == Role.OFFICER:
+        permission_require(actor.officer_id is not None and any(o.pk == actor.officer_id for o in inspection.officers.all()),
+                           "只有派出的检查人员或者本单位负责人可以办理本次检查")
+        return
     permission_require(
         actor.is_authenticated and actor.agency_id == inspection.agency_id
         and (actor.role == Role.AGENCY_HEAD
@@ -105,7 +124,7 @@ def inspection_act(
     with transaction.atomic():
         Inspection.objects.select_for_update().filter(pk=inspection_id).first()
         inspection = sel.inspection_load(pk=inspection_id)
-        _actor_may(actor, inspection)
+        _actor_may(actor, inspection, action)
         # The cap counts the enterprise's other inspections: two approvals of the same enterprise
         # at once would each miss the other. Its register rows (one per body) are locked, so that
         # they count one after the other.
@@ -116,6 +135,9 @@ def inspection_act(
         if action == "inspection_record":
             photos, audio_video = sel.inspection_media_counts(inspection)
             data = {**data, "photos": photos, "audio_video": audio_video}
+        joining: tuple[list[InspectionItem], list[Officer]] | None = None
+        if action == "inspection_join":
+            joining, data = _joining(actor=actor, inspection=inspection, data=data)
         draft = Draft(snapshot=snapshot, details={}, context=context, actor_name=actor.get_full_name() or actor.username,
                       actor_role=actor.role)
         violations: list[Violation] = []
@@ -126,6 +148,8 @@ def inspection_act(
             step.apply(draft, data)
         after = replace(draft.snapshot, records=draft.snapshot.records | frozenset(draft.records))
         violations += draft.violations
+        if joining is not None:
+            violations += joining_problems(actor=actor, inspection=inspection, joining=joining, data=data)
         if step.transition:
             violations += evaluate(INSPECTION, after, step.name, context=context)
             target = INSPECTION.transition(step.name).target
@@ -143,10 +167,18 @@ def inspection_act(
         if action == "inspection_decline":
             inspection.facts = {**inspection.facts, "declined": {
                 "head_name": draft.actor_name, "on": context.today.isoformat(), "reason": str(data.get("reason") or "")}}
-        if action == "inspection_approve" and not inspection.code:
+        issue_code = action in ("inspection_approve", "inspection_start_emergency") and not inspection.code
+        if issue_code:
             inspection.code = code_new()
         if action == "inspection_start":
             inspection.started_on = context.today
+        if action == "inspection_start_emergency":
+            inspection.started_on = inspection.emergency_started_on = context.today
+            inspection.emergency_approval_due = r.emergency_approval_due(
+                started_on=context.today, region=after.region, parameters=context.parameters)[0]
+        if action == "inspection_approve_after" and after.approval is not None:
+            inspection.emergency_decided_on = after.approval.decided_on
+            inspection.emergency_refused = not after.approval.approved
         if after.record is not None and action == "inspection_record":
             inspection.started_on = after.record.on
         if action == "inspection_conclude_offsite" and after.offsite is not None:
@@ -160,13 +192,22 @@ def inspection_act(
                 inspection.publish_due = r.publication_due(
                     ended_on=after.result.sent_on, calendar=context.calendar, region=after.region,
                     parameters=context.parameters)[0]
+        if joining is not None:
+            items, officers = joining
+            inspection.joint_agencies.add(actor.agency_id)
+            inspection.items.add(*items)
+            inspection.officers.add(*officers)
+            inspection.facts = {**inspection.facts, sel.JOINED: [*inspection.facts.get(sel.JOINED, []), {
+                "body_id": actor.agency_id, "body_name": data["body_name"], "head_name": draft.actor_name,
+                "decided_on": context.today.isoformat(), "approved": True}]}
+            data = {"body_id": actor.agency_id, "item_ids": [i.pk for i in items], "officer_ids": [o.pk for o in officers]}
         inspection.save()
         entry_append(
             event=LedgerEvent(EventKind.INSPECTION_STEP, _ledger_payload(action, data, before, target),
                               agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
             actor=actor,
         )
-        if action == "inspection_approve":
+        if issue_code:
             entry_append(event=LedgerEvent(EventKind.INSPECTION_CODE_ISSUED, {"code_sha256": _digest(inspection.code)},
                                            agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
                          actor=actor)
@@ -176,6 +217,45 @@ def inspection_act(
             elif after.result.outcome == "rectify":
                 _follow_up_schedule(actor=actor, inspection=inspection, due=after.result.rectification_due)
     return inspection
+
+
+def _joining(*, actor: User, inspection: Inspection, data: dict[str, Any]
+             ) -> tuple[tuple[list[InspectionItem], list[Officer]], dict[str, Any]]:
+    """The joining body's items and officers the head chose (only its own, active ones), and the
+    step's data as the engine reads it."""
+    item_ids = [int(i) for i in data.get("item_ids") or ()]
+    officer_ids = [int(i) for i in data.get("officer_ids") or ()]
+    items = list(InspectionItem.objects.filter(pk__in=item_ids, agency_id=actor.agency_id, is_active=True)
+                 .order_by("pk"))
+    officers = list(Officer.objects.filter(pk__in=officer_ids, agency_id=actor.agency_id).order_by("pk")
+                    .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.order_by("pk"))))
+    agency = actor.agency
+    engine_data = {
+        "body_id": actor.agency_id, "body_name": agency.name,
+        "items": tuple(r.ItemRef(i.pk, i.name, i.legal_basis, i.agency_id, offsite_possible=i.offsite_first,
+                                 enforcement_field=i.enforcement_field) for i in items),
+        "officers": tuple(o.snapshot() for o in officers),
+        "asked_items": len(set(item_ids)), "asked_officers": len(set(officer_ids)),
+    }
+    return (items, officers), engine_data
+
+
+def joining_problems(*, actor: User, inspection: Inspection, joining: tuple[list[InspectionItem], list[Officer]],
+                     data: dict[str, Any]) -> list[Violation]:
+    """What the engine cannot see of a join: the bodies are of one county (a platform rule), and
+    every item and officer chosen is the joining body's own."""
+    problems = []
+    if actor.agency.region_code != inspection.agency.region_code:
+        problems.append(Violation("inspection.joint.county", "只能参加本县（旗、区）检查主体组织的综合查一次",
+                                  r.JOINT_SAME_COUNTY_BASIS, "joined"))
+    items, officers = joining
+    if len(items) != data["asked_items"]:
+        problems.append(Violation("inspection.joint.items", "检查事项选择不正确，请在本单位有效的抽查事项中选择",
+                                  r.LISTED_ITEMS_BASIS, "items"))
+    if len(officers) != data["asked_officers"]:
+        problems.append(Violation("inspection.joint.officers", "检查人员选择不正确，请在本单位的执法人员中选择",
+                                  r.COMBINED_VISIT_BASIS, "officers"))
+    return problems
 
 
 def inspection_photo_add(*, actor: User, inspection_id: int, source: BinaryIO, original_name: str,
@@ -197,10 +277,12 @@ def _penalty_case_open(*, actor: User, inspection: Inspection, on: dt.date) -> C
     target = inspection.target
     party = Party.objects.filter(agency_id=inspection.agency_id, credit_code=target.credit_code).first()
     record = sel.facts_load(inspection.facts)["record"]
-    fields = {i.enforcement_field for i in inspection.items.all() if i.enforcement_field}
+    # The organising body's case, with its own officers and field (综合查一次: a joined body opens its own).
+    fields = {i.enforcement_field for i in inspection.items.all()
+              if i.enforcement_field and i.agency_id == inspection.agency_id}
     case_fields: dict[str, Any] = dict(
         actor=actor, agency=inspection.agency, title=f"{target.name}涉嫌违法（行政检查发现）",
-        officers=list(inspection.officers.all()), enforcement_field=next(iter(sorted(fields)), ""),
+        officers=[o for o in inspection.officers.all() if o.agency_id == inspection.agency_id], enforcement_field=next(iter(sorted(fields)), ""),
         discovered_on=record.on if record else on, on=on,
     )
     if party is not None:
@@ -230,8 +312,9 @@ def _follow_up_schedule(*, actor: User, inspection: Inspection, due: dt.date | N
         plan=inspection.plan, state=InspectionState.ASSIGNED, planned_from=day, planned_to=day + dt.timedelta(days=r.FOLLOW_UP_WINDOW_DAYS),
         follow_up_of=inspection,
     )
-    follow_up.items.set(inspection.items.all())
-    follow_up.officers.set(inspection.officers.all())
+    # The organising body's part (综合查一次: each joined body may join the follow-up in its turn).
+    follow_up.items.set([i for i in inspection.items.all() if i.agency_id == inspection.agency_id])
+    follow_up.officers.set([o for o in inspection.officers.all() if o.agency_id == inspection.agency_id])
     entry_append(event=LedgerEvent(EventKind.INSPECTION_FOLLOW_UP_SCHEDULED,
                                    {"follow_up": follow_up.pk, "of": inspection.pk, "planned_from": day.isoformat()},
                                    agency_id=inspection.agency_id, subject=f"inspection:{follow_up.pk}"), actor=actor)

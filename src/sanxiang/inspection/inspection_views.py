@@ -42,15 +42,21 @@ BESIDE_FIELDS = {
     "record.checklist": "checklist", "record.officer_ids": "officer_ids",
     "record.certificates_shown": "certificates_shown", "record.enterprise_signed": "enterprise_signed",
     "findings": "findings", "checklist": "checklist", "officer_ids": "officer_ids",
+    "emergency_reason": "emergency_reason",
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
-           "inspection_start", "inspection_record", "inspection_send_result")
+           "inspection_start", "inspection_record", "inspection_send_result", "inspection_start_emergency",
+           "inspection_approve_after", "inspection_join")
 
 
 def _may_see(request: HttpRequest, inspection: Inspection) -> bool:
     user = request.user
-    if user.agency_id != inspection.agency_id:
+    if user.agency_id is None:
         return False
+    if user.agency_id != inspection.agency_id and not any(a.pk == user.agency_id for a in inspection.joint_agencies.all()):
+        # The head of a body that may join the visit (综合查一次) reads it to decide.
+        return user.role == Role.AGENCY_HEAD and sel.inspection_joinable_by(
+            inspection, agency_id=user.agency_id, region_code=user.agency.region_code)
     if user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
         return True
     return user.officer_id is not None and any(o.pk == user.officer_id for o in inspection.officers.all())
@@ -75,8 +81,12 @@ def today(request: HttpRequest) -> HttpResponse:
     head = user.role == Role.AGENCY_HEAD
     to_approve = sel.inspections_to_approve(agency_id=user.agency_id) if head else []
     to_publish = list(sel.results_to_publish(agency_id=user.agency_id)) if head else []
+    to_approve_after = sel.emergencies_to_approve(agency_id=user.agency_id) if head else []
+    joinable = sel.inspections_joinable(agency_id=user.agency_id, region_code=user.agency.region_code, on=on) if head else []
+    awaiting = sel.inspections_awaiting_approval(officer_id=user.officer_id, on=on) if user.officer_id else []
     return render(request, "inspection/inspection_today.html",
-                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish})
+                  {"on": on, "mine": mine, "to_approve": to_approve, "to_publish": to_publish,
+                   "to_approve_after": to_approve_after, "awaiting": awaiting, "joinable": joinable})
 
 
 @login_required
@@ -134,7 +144,16 @@ def _officer_ids(values: list[str], known: set[int], problems: list[Violation]) 
 def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str, Any], list[Violation]]:
     """The form of `action` as the service takes it, and what is wrong with the input itself."""
     problems: list[Violation] = []
-    if action in ("inspection_approve", "inspection_decline"):
+    if action == "inspection_join":
+        item_ids = [n for v in post.getlist("join_items") if (n := id_from_query(v)) is not None]
+        officer_ids = [n for v in post.getlist("join_officers") if (n := id_from_query(v)) is not None]
+        if len(item_ids) != len(post.getlist("join_items")) or len(officer_ids) != len(post.getlist("join_officers")):
+            problems.append(Violation("form.join", "检查事项或者检查人员选择不正确", FORM_BASIS, "join"))
+        return {"item_ids": item_ids, "officer_ids": officer_ids}, problems
+    if action == "inspection_start_emergency":
+        return {"reason": _text(post.get("emergency_reason", ""), "emergency_reason", "紧急情况", problems,
+                                max_length=2000)}, problems
+    if action in ("inspection_approve", "inspection_decline", "inspection_approve_after"):
         return {"approval": post.get("approval", ""),
                 "reason": _text(post.get("reason", ""), "reason", "理由", problems, max_length=2000)}, problems
     if action in ("inspection_start", "inspection_conclude_offsite"):
@@ -198,6 +217,13 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
                                   calendar=context_today.calendar, region=snapshot.region,
                                   parameters=context_today.parameters)
     lateness = r.result_lateness(snapshot, context_today)
+    emergency_due = None
+    if snapshot.emergency is not None:
+        emergency_due = r.emergency_approval_due(started_on=snapshot.emergency.on, region=snapshot.region,
+                                                 parameters=context_today.parameters)
+    elif inspection.state == "assigned":
+        emergency_due = r.emergency_approval_due(started_on=on, region=snapshot.region,
+                                                 parameters=context_today.parameters)
     items = [{"item": i, "finding": (posted or {}).get(f"finding_{i.pk}", ""),
               "point": (posted or {}).get(f"point_{i.pk}", i.name)} for i in inspection.items.all()]
     context = {
@@ -216,6 +242,12 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "result": snapshot.result,
         "result_due": result_due,
         "lateness": lateness,
+        "emergency": snapshot.emergency,
+        "emergency_approval": snapshot.approval if snapshot.emergency is not None else None,
+        "emergency_due": emergency_due,
+        "emergency_lateness": r.emergency_approval_lateness(snapshot, context_today),
+        "bodies": [name for _, name in snapshot.body_names],
+        "join": _join_choices(request, inspection),
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
         if inspection.code else "",
         "refused": refused,
@@ -225,6 +257,18 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "today": on,
     }
     return render(request, "inspection/inspection_detail.html", context, status=status)
+
+
+def _join_choices(request: HttpRequest, inspection: Inspection) -> dict[str, Any] | None:
+    """For the head of a body that may join the visit: its own active items and officers (two
+    queries); None for anyone else."""
+    user = request.user
+    if user.role != Role.AGENCY_HEAD or user.agency_id == inspection.agency_id:
+        return None
+    if not sel.inspection_joinable_by(inspection, agency_id=user.agency_id, region_code=user.agency.region_code):
+        return None
+    return {"items": sel.agency_items_active(agency_id=user.agency_id),
+            "officers": sel.agency_officers(agency_id=user.agency_id)}
 
 
 @login_required

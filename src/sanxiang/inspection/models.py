@@ -298,6 +298,10 @@ class Inspection(models.Model):
     )
     items = models.ManyToManyField(InspectionItem, verbose_name=_("检查事项"), related_name="inspections")
     officers = models.ManyToManyField("registry.Officer", verbose_name=_("检查人员"), related_name="inspections")
+    # 综合查一次: the other bodies that joined the visit with their items and officers (`agency` is
+    # the body that organised it); each joining head's decision is kept in `facts`.
+    joint_agencies = models.ManyToManyField("registry.Agency", verbose_name=_("联合检查主体"), blank=True,
+                                            related_name="joint_inspections")
     state = models.CharField(_("状态"), max_length=16, choices=InspectionState.choices, default=InspectionState.ASSIGNED)
     planned_from = models.DateField(_("计划检查日期自"))
     planned_to = models.DateField(_("计划检查日期至"))
@@ -318,6 +322,13 @@ class Inspection(models.Model):
         "cases.Case", verbose_name=_("立案查处的案件"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )
+    # 紧急情况先行检查 (事后补办): the day the officers began before the approval, the last day to obtain
+    # it, and the head's decision after the fact (the day; refused or not), for the lists and the
+    # supervision desk's alerts (the facts keep the whole record).
+    emergency_started_on = models.DateField(_("紧急先行检查日期"), null=True, blank=True)
+    emergency_approval_due = models.DateField(_("补办批准期限"), null=True, blank=True)
+    emergency_decided_on = models.DateField(_("补办审批日期"), null=True, blank=True)
+    emergency_refused = models.BooleanField(_("负责人不同意追认"), default=False)
     follow_up_of = models.ForeignKey(
         "self", verbose_name=_("复查的检查"), null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups"
     )

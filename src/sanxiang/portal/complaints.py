@@ -53,12 +53,32 @@ class ComplaintForm(forms.Form):
                             error_messages={"max_length": "联系电话不超过30个字符"})
     id_number = forms.CharField(label="身份证号码（可不填）", required=False, max_length=30,
                                 error_messages={"max_length": "身份证号码不超过30个字符"})
+    inspection_code = forms.CharField(
+        label="检查码", required=False, max_length=16, help_text="对某一次行政检查投诉的，填写检查人员出示的检查码；其他情况不填",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"max_length": "检查码不超过16个字符"})
     website = forms.CharField(label="请勿填写", required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         agencies = PublicAgency.objects.order_by("name").values_list("source_id", "name")
         self.fields["agency"].choices = [("", "请选择"), *agencies]
+
+    def clean_inspection_code(self) -> str:
+        return self.cleaned_data["inspection_code"].strip().upper()
+
+
+def _prefilled(request: HttpRequest) -> dict[str, str]:
+    """From the 检查码's public page (?jc=<code>&agency=<id>): the code and its inspecting body, as
+    the form's initial values (checked only when the form is sent, like anything typed)."""
+    initial = {}
+    code = request.GET.get("jc", "")[:16].strip().upper()
+    if code.isascii() and code.isalnum():
+        initial["inspection_code"] = code
+    agency = request.GET.get("agency", "")
+    if agency.isascii() and agency.isdigit() and len(agency) < 10:
+        initial["agency"] = agency
+    return initial
 
 
 class TrackForm(forms.Form):
@@ -74,7 +94,7 @@ def _address(request: HttpRequest) -> str | None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST or None, initial=_prefilled(request) if request.method == "GET" else None)
     context = {"form": form, "basis": PENDING_REMEDY_BASIS, "none": PENDING_REMEDY_NONE}
     if request.method != "POST" or not form.is_valid():
         return render(request, "portal/complaints/new.html", context, status=422 if request.method == "POST" else 200)
@@ -88,7 +108,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     submission = ComplaintSubmission(
         agency_id=data["agency"], anonymous=data["anonymous"], name=data["name"], phone=data["phone"],
         id_number=data["id_number"], happened_on=data["happened_on"], description=data["description"],
-        pending_remedy=data["pending_remedy"],
+        pending_remedy=data["pending_remedy"], inspection_code=data["inspection_code"],
     )
     try:
         receipt = complaint_submit(submission)

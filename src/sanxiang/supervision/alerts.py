@@ -12,7 +12,13 @@ Sources (each a function returning the alerts of the day):
   One matter per (case, step). The engine refuses to go on without a listed recording where it
   can; this finds the rest (records uploaded or issued outside the step, other lists since);
 - high-frequency inspection of one enterprise (issue 17: every inspecting body and source counted
-  within the window of `inspection.high_frequency_alert_*`, a platform rule).
+  within the window of `inspection.high_frequency_alert_*`, a platform rule);
+- a 双随机 inspection's result (结果公告) unpublished after its due day (issue 17:
+  `inspection.random_results_publication_working_days` from the day the result was told, stored
+  on the inspection when it was told), one matter per inspection;
+- an inspection begun in an emergency before the head's approval (事后补办, 海南 第十五条) whose
+  approval was not obtained within `inspection.emergency_approval_days`, or that the head refused
+  afterwards: one matter per inspection and kind.
 """
 
 from __future__ import annotations
@@ -24,8 +30,14 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from sanxiang.cases.selectors import av_step_cases
-from sanxiang.inspection.inspection_selectors import inspection_frequency_alerts
+from sanxiang.inspection.inspection_selectors import (
+    emergency_approvals_overdue,
+    inspection_frequency_alerts,
+    results_publication_overdue,
+)
 from sanxiang.procedure.evaluation.indicators import av_steps_required
+from sanxiang.procedure.inspection.rules import EMERGENCY_BASIS
+from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.supervision.rules import MatterSource
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.registry.models import Agency
@@ -95,9 +107,46 @@ def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
                     origin=f"inspection:{found.latest_inspection_id}", raised_on=on)
 
 
+def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """A 双随机 inspection's result not published by its due day (优化营商环境条例 第五十四条: results
+    published in time; the period a parameter): one matter per inspection, one query in all."""
+    parameter = parameters_default()["inspection.random_results_publication_working_days"]
+    for inspection in results_publication_overdue(on=on).iterator():
+        # The period's reference where and when the result was told (a county may set its own).
+        basis = parameter.period_on(inspection.result_sent_on, region=inspection.agency.region_code).reference
+        yield Alert(key=f"inspection_results_unpublished:{inspection.pk}", agency_id=inspection.agency_id,
+                    subject=f"双随机抽查结果逾期未公示（{inspection.target.name}）",
+                    summary=f"{inspection.result_sent_on.isoformat()}检查结束，抽查结果应当于"
+                            f"{inspection.publish_due.isoformat()}前公示，至{on.isoformat()}仍未公示。依据：{basis}。",
+                    origin=f"inspection:{inspection.pk}", raised_on=on)
+
+
+def inspection_emergency_alerts(*, on: dt.date) -> Iterator[Alert]:
+    """An inspection begun in an emergency (海南 第十五条: 事后补办) without the head's approval by its
+    due day, or refused by the head afterwards: one matter per inspection and kind, one query."""
+    parameter = parameters_default()["inspection.emergency_approval_days"]
+    for inspection in emergency_approvals_overdue(on=on).iterator():
+        started = inspection.emergency_started_on.isoformat()
+        basis = parameter.period_on(inspection.emergency_started_on, region=inspection.agency.region_code).reference
+        if inspection.emergency_refused:
+            yield Alert(key=f"inspection_emergency_refused:{inspection.pk}", agency_id=inspection.agency_id,
+                        subject=f"紧急先行检查未获负责人追认（{inspection.target.name}）",
+                        summary=f"{started}以紧急情况为由未经批准先行检查，负责人于"
+                                f"{inspection.emergency_decided_on.isoformat()}补办审批时不同意。"
+                                f"依据：{EMERGENCY_BASIS}。",
+                        origin=f"inspection:{inspection.pk}", raised_on=on)
+        else:
+            yield Alert(key=f"inspection_emergency_overdue:{inspection.pk}", agency_id=inspection.agency_id,
+                        subject=f"紧急先行检查逾期未补办批准手续（{inspection.target.name}）",
+                        summary=f"{started}以紧急情况为由未经批准先行检查，应当于"
+                                f"{inspection.emergency_approval_due.isoformat()}前补办负责人批准手续，"
+                                f"至{on.isoformat()}仍未补办。依据：{basis}。",
+                        origin=f"inspection:{inspection.pk}", raised_on=on)
+
+
 ALERT_SOURCES: list[Callable[..., Iterator[Alert]]] = [
     publication_overdue_alerts, unreviewed_major_decision_alerts, recording_missing_alerts,
-    inspection_high_frequency_alerts,
+    inspection_high_frequency_alerts, inspection_results_unpublished_alerts, inspection_emergency_alerts,
 ]
 
 

@@ -24,7 +24,7 @@ def complaints_of_bureau(*, viewer: User) -> QuerySet[Complaint]:
         return Complaint.objects.none()
     return (
         Complaint.objects.filter(bureau_id=viewer.agency_id)
-        .select_related("agency", "matter", "complainant")
+        .select_related("agency", "matter", "complainant", "inspection__target")
         .order_by("-received_on", "-id")
     )
 

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.inspection.inspection_selectors import inspection_by_code
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.inspection.rules import INSPECTION_COMPLAINT_BASIS
 from sanxiang.procedure.supervision.complaints import (
     COMPLAINT_PUBLIC_STATUS_LABELS,
     NOT_ACCEPTED_REASON_LABELS,
@@ -98,6 +100,7 @@ def complaint_receive(
     channel_reference: str = "",
     actor: User | None = None,
     on: dt.date | None = None,
+    inspection_code: str = "",
 ) -> tuple[Complaint, str]:
     """Register a complaint (from the portal: `actor` None) or a lead from the 12345 hotline or the
     enterprise channel (a supervisor of the bureau), open its supervision matter (its source by
@@ -126,6 +129,20 @@ def complaint_receive(
         violations.append(
             Violation("complaint.supervisor", "只有被投诉机关所在地司法局的监督人员可以登记该线索", _SUPERVISOR_RULE, "agency")
         )
+    inspection = None
+    if inspection_code.strip():
+        inspection = inspection_by_code(code=inspection_code)
+        if inspection is None:
+            violations.append(Violation("complaint.inspection_code", "没有这个检查码，请核对检查人员出示的检查码，或者不填检查码",
+                                        INSPECTION_COMPLAINT_BASIS, "inspection_code"))
+        else:
+            # 综合查一次: any body that took part in the visit may be the one complained about.
+            bodies = [inspection.agency, *inspection.joint_agencies.order_by("pk")]
+            if agency is not None and agency.pk not in {b.pk for b in bodies}:
+                names = "、".join(b.name for b in bodies)
+                violations.append(Violation("complaint.inspection_agency",
+                                            f"该检查码的检查主体是{names}，请选择其中的机关作为被投诉机关",
+                                            INSPECTION_COMPLAINT_BASIS, "agency"))
     if violations:
         raise Refused(violations)
     assert agency is not None and bureau is not None
@@ -133,9 +150,14 @@ def complaint_receive(
     receipt_number = receipt_number_format(bureau=bureau, year=on.year, sequence=sequence)
     source = complaint_matter_source(channel)
     text = description.strip()
+    subject, summary = f"投诉举报{receipt_number}（{agency.name}）", text
+    if inspection is not None:
+        subject = f"投诉举报{receipt_number}（{agency.name}，对{inspection.target.name}的行政检查）"
+        summary = (f"涉及的行政检查：{agency.name}对{inspection.target.name}的{inspection.get_source_display()}，"
+                   f"检查期间{inspection.planned_from.isoformat()}至{inspection.planned_to.isoformat()}。\n{text}")
     matter = _matter_open_for_complaint(
-        bureau=bureau, agency=agency, source=source, subject=f"投诉举报{receipt_number}（{agency.name}）",
-        summary=text, received_on=on, number=f"投诉{receipt_number}", actor=actor,
+        bureau=bureau, agency=agency, source=source, subject=subject,
+        summary=summary, received_on=on, number=f"投诉{receipt_number}", actor=actor,
         pending_remedy=str(pending_remedy),
     )
     query_code = query_code_new()
@@ -143,7 +165,7 @@ def complaint_receive(
         matter=matter, bureau=bureau, agency=agency, receipt_number=receipt_number, year=on.year, sequence=sequence,
         channel=channel, channel_reference=channel_reference.strip(), received_on=on, happened_on=happened_on,
         description=text, pending_remedy=pending_remedy, query_code_digest=query_code_digest(query_code),
-        recorded_by=actor,
+        recorded_by=actor, inspection=inspection,
     )
     salt = secrets.token_hex(16)
     Complainant.objects.create(
@@ -163,6 +185,7 @@ def complaint_receive(
                 "happened_on": happened_on.isoformat() if happened_on else None,
                 "pending_remedy": pending_remedy,
                 "anonymous": anonymous,
+                "inspection": inspection.pk if inspection is not None else None,
                 # Personal data and the text by salted digest (the salt stays beside the data).
                 "name_sha256": personal_fingerprint(name, salt=salt),
                 "phone_sha256": personal_fingerprint(phone, salt=salt),
@@ -253,7 +276,7 @@ def complaint_submit_from_portal(submission: ComplaintSubmission, *, on: dt.date
             agency_id=submission.agency_id, channel=ComplaintChannel.PORTAL, anonymous=submission.anonymous,
             name=submission.name, phone=submission.phone, id_number=submission.id_number,
             happened_on=submission.happened_on, description=submission.description,
-            pending_remedy=submission.pending_remedy, on=on,
+            pending_remedy=submission.pending_remedy, on=on, inspection_code=submission.inspection_code,
         )
     except Refused as refused:
         raise ComplaintRefused(

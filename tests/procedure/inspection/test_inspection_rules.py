@@ -227,15 +227,26 @@ def test_offsite_first_where_the_item_allows():
 
 
 def test_one_record_for_a_combined_visit():
-    # 综合查一次 (海南 第十一条): one visit, one record covering the items of two bodies.
+    # 综合查一次 (海南 第十一条): one visit, one record covering the items of two bodies; the second body
+    # takes part with its head's approval (第十五条) and two officers of its own (行政处罚法 第四十二条).
     health = ItemRef(3, "公共场所卫生检查", "《公共场所卫生管理条例》", 11)
-    snapshot = started(body_ids=(BODY, 11), items=(FOOD, health))
-    _, violations = step(snapshot, "inspection_record", VISIT)
+    qian = officer(4, "钱六")
+    two_bodies = dict(body_ids=(BODY, 11), items=(FOOD, health), officers=(ZHANG, LI, ZHAO, qian),
+                      officer_bodies=((1, BODY), (2, BODY), (3, 11), (4, 11)))
+    unapproved = assigned(**two_bodies)
+    _, violations = step(unapproved, "inspection_approve", {"approval": "agree"})
+    assert codes(violations) == ["inspection.joint.not_approved"] and "第十五条" in violations[0].legal_basis
+    snapshot = started(**two_bodies, joined=((11, HeadApproval("卫健局长", DAY, True)),))
+    visit = VISIT | {"officer_ids": [1, 2, 3, 4]}
+    _, violations = step(snapshot, "inspection_record", visit)
     [missing] = violations
     assert missing.code == "inspection.checklist.item_missing" and "公共场所卫生检查" in missing.message
     assert "第十一条" in missing.legal_basis
-    both = VISIT | {"checklist": [*CHECKLIST, {"item_id": 3, "point": "卫生许可", "finding": "pass"}]}
+    both = visit | {"checklist": [*CHECKLIST, {"item_id": 3, "point": "卫生许可", "finding": "pass"}]}
     assert step(snapshot, "inspection_record", both)[1] == []
+    # the second body's officers must be there: without them its part has too few
+    _, violations = step(snapshot, "inspection_record", both | {"officer_ids": [1, 2]})
+    assert codes(violations) == ["inspection.officers.too_few"] and violations[0].message.startswith("本检查主体：")
 
 
 def test_the_result_on_the_spot_or_within_five_working_days_of_the_tests():

@@ -4,7 +4,11 @@ procedures, with the states the inspection app stores (`InspectionState`): assig
 → in_progress (the visit begins: the officers on the day, the off-site check first where the
 items allow) → recorded (the 现场检查笔录 with its checklist and photos; or, from approved, the
 off-site check itself when it reached the purpose) → closed (the result told to the enterprise).
-An inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
+In an emergency the officers begin from assigned (紧急情况先行检查, 海南 第十五条) and the head approves
+afterwards (事后补办, a recording step). Before the visit begins, another body of the county may join it
+(综合查一次, a recording step of that body's head, which is its approval): approval and start then
+need every joined body's approval and, body by body, enough qualified officers of its own. An
+inspection not carried out ends `cancelled`. A violation found opens a penalty case and a rectification order a follow-up
 inspection: both are new cases of their own, linked to this one (the Django side).
 """
 
@@ -17,6 +21,7 @@ Step = Transition[InspectionSnapshot]
 
 RECORD_KINDS = (
     RecordKind("approval_form", "行政检查审批表"),
+    RecordKind("emergency_report", "紧急情况先行检查报告"),
     RecordKind("special_filing", "专项检查备案材料"),
     RecordKind("offsite_record", "非现场检查记录"),
     RecordKind("on_site_record", "现场检查笔录"),
@@ -40,12 +45,25 @@ STATES = (
 
 APPROVE = Step(
     "inspection_approve", "负责人批准检查", ("assigned",), "approved",
-    guards=(r.has_object, r.approval_given, r.special_filed, r.assigned_officers_qualified, r.cap_violations),
+    guards=(r.has_object, r.approval_given, r.special_filed, r.joined_bodies_approved, r.assigned_officers_qualified,
+            r.cap_violations),
     records=(
         Requirement(("approval_form",), APPROVAL_BASIS),
         Requirement(("special_filing",), r.SPECIAL_FILING_BASIS, when=lambda s, c: s.kind == "special"),
     ),
     legal_basis=APPROVAL_BASIS,
+)
+EMERGENCY_START = Step(
+    "inspection_start_emergency", "紧急情况先行检查", ("assigned",), "in_progress",
+    guards=(
+        r.has_object,
+        r.emergency_start_allowed,
+        r.within_planned_period,
+        r.starting_officers_qualified,
+        r.cap_violations,
+    ),
+    records=(Requirement(("emergency_report",), r.EMERGENCY_BASIS),),
+    legal_basis=r.EMERGENCY_BASIS,
 )
 DECLINE = Step(
     "inspection_decline", "不予实施", ("assigned", "approved"), "cancelled",
@@ -57,6 +75,7 @@ START = Step(
         r.has_object,
         r.approval_given,
         r.special_filed,
+        r.joined_bodies_approved,
         r.within_planned_period,
         r.starting_officers_qualified,
         r.offsite_first,
@@ -101,7 +120,7 @@ INSPECTION: Procedure[InspectionSnapshot] = Procedure(
     label="行政检查",
     states=STATES,
     initial="assigned",
-    transitions=(APPROVE, DECLINE, START, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
+    transitions=(APPROVE, EMERGENCY_START, DECLINE, START, RECORD, CONCLUDE_OFFSITE, SEND_RESULT),
     record_kinds=RECORD_KINDS,
     legal_basis=r.INSPECTION_BASIS,
 )

@@ -4,7 +4,9 @@ cap per enterprise and inspecting body, the result's and the publication's perio
 high-frequency alert and what makes an inspection count in the annual statistics.
 
 The law, as far as it was read (supervision_and_procedures.md §6):
-- the head approves the inspection beforehand (海南 第十五条; 国办发〔2024〕54号 [S]);
+- the head approves the inspection beforehand (海南 第十五条; 国办发〔2024〕54号 [S]); in an emergency the
+  officers may begin first and the approval is obtained afterwards (事后补办, 海南 第十五条) within
+  `inspection.emergency_approval_days` (the law sets no period: a platform rule after 行政强制法 第十九条);
 - at least two officers with valid certificates for the field, shown to the enterprise (行政处罚法
   第四十二条、第五十五条; 海南 第十八条);
 - off-site first where the item allows it (优化营商环境条例 第五十六条; 海南 第十六条);
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
@@ -53,6 +55,17 @@ COUNTING_BASIS = f"{PLATFORM_PREFIX}：行政检查须有具体检查对象和�
 MEDIA_BASIS = f"{PLATFORM_PREFIX}：现场检查至少以一张照片或者一段音像记录检查过程（参照{GUIDELINE_118}）"
 # The platform keeps what the law does not fix: dates must follow each other.
 ORDER_BASIS = f"{PLATFORM_PREFIX}：检查的各环节按先后顺序记录"
+
+# A complaint about one inspection (涉企行政执法诉求沟通机制, 民营经济促进法 第五十三条) names it by its
+# 检查码 and is linked to it on the supervision desk: the linking is the platform's.
+INSPECTION_COMPLAINT_BASIS = (f"{article(PRIVATE_ECONOMY_LAW, 53)}；{PLATFORM_PREFIX}：对某次行政检查的投诉以检查码关联该次检查，"
+                              "由检查主体所在地司法局受理")
+
+# 事后补办: 海南 第十五条 lets the officers begin in an emergency and the approval follow; it fixes no
+# period (`inspection.emergency_approval_days`, a platform rule). A 专项检查 is approved and filed
+# before it starts (第十条) and a 双随机 check follows its plan: neither is begun in an emergency.
+EMERGENCY_BASIS = article(HAINAN, 15)
+EMERGENCY_RANDOM_BASIS = f"{PLATFORM_PREFIX}：双随机抽查按抽查计划实施，不适用紧急情况下先行检查"
 
 # --- vocabulary -------------------------------------------------------------------------------------
 
@@ -89,6 +102,7 @@ class ItemRef:
     legal_basis: str
     body_id: int
     offsite_possible: bool = False
+    enforcement_field: str = ""  # the field its officers' certificates must cover
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,16 @@ class HeadApproval:
     decided_on: dt.date
     approved: bool
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class EmergencyStart:
+    """The visit begun in an emergency before the head's approval (紧急情况下先行检查, 事后补办): the
+    day, the emergency in words, who began it."""
+
+    on: dt.date
+    reason: str
+    officer_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +201,11 @@ class InspectionSnapshot:
     prior: tuple[PriorInspection, ...] = field(default_factory=tuple)
     body_names: tuple[tuple[int, str], ...] = ()
     planned_to: dt.date | None = None  # the last day of the approved period (the 检查码's validity)
+    emergency: EmergencyStart | None = None  # begun before the approval, to be approved afterwards
+    # 综合查一次: the body each officer belongs to, and the heads' decisions of the bodies that joined
+    # the visit (the first body's head approves through `approval`).
+    officer_bodies: tuple[tuple[int, int], ...] = ()
+    joined: tuple[tuple[int, HeadApproval], ...] = ()
 
     def officer(self, officer_id: int) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
@@ -290,6 +319,11 @@ def approval_given(snapshot: Snapshot, context: Context) -> list[Violation]:
         return []
     basis = parameter_basis("inspection.head_approval_required", parameters, on=on, region=snapshot.region)
     approval = snapshot.approval
+    if snapshot.emergency is not None and snapshot.state != "assigned":
+        # Begun in an emergency: the approval follows (事后补办). Its lateness and a refusal after
+        # the fact are the supervision's (`emergency_approval_lateness`), never a block on keeping
+        # the record of what was done.
+        return []
     if approval is None:
         return [Violation("inspection.approval.missing",
                           "行政检查须经行政机关负责人批准后实施，尚无负责人的审批：请先报负责人审批检查方案",
@@ -305,6 +339,8 @@ def approval_given(snapshot: Snapshot, context: Context) -> list[Violation]:
 def approved_before_visit(snapshot: Snapshot, context: Context) -> list[Violation]:
     """The approval comes before the visit, never after it."""
     approval, record = snapshot.approval, snapshot.record
+    if snapshot.emergency is not None:
+        return []  # 事后补办: the approval comes after the visit, lawfully
     if approval is None or record is None or not approval.approved or approval.decided_on <= record.on:
         return []
     basis = parameter_basis("inspection.head_approval_required", context.parameters, on=record.on,
@@ -384,10 +420,84 @@ def officers_problems(
     return violations
 
 
+def officers_by_body(
+    snapshot: Snapshot, context: Context, *, officer_ids: tuple[int, ...], on: dt.date, field_name: str
+) -> list[Violation]:
+    """The officers' problems, body by body for a visit of several bodies (综合查一次): each body
+    inspects for its own items with its own officers, at least the minimum of them, each holding a
+    certificate for that body's field (行政处罚法 第四十二条 applies to each body's act); one body
+    is `officers_problems` itself."""
+    if len(snapshot.body_ids) <= 1:
+        return officers_problems(snapshot, context, officer_ids=officer_ids, on=on, field_name=field_name)
+    bodies = dict(snapshot.officer_bodies)
+    lead = snapshot.body_ids[0]
+    violations: list[Violation] = []
+    for body_id in snapshot.body_ids:
+        ids = tuple(i for i in officer_ids if bodies.get(i, lead) == body_id)
+        fields = {i.enforcement_field for i in snapshot.items if i.body_id == body_id and i.enforcement_field}
+        part = replace(snapshot, enforcement_field=next(iter(fields)) if len(fields) == 1 else "")
+        violations += [replace(v, message=f"{snapshot.body_name(body_id)}：{v.message}")
+                       for v in officers_problems(part, context, officer_ids=ids, on=on, field_name=field_name)]
+    return violations
+
+
+def joined_bodies_approved(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """综合查一次: every body taking part besides the first has its own head's approval (海南 第十五条,
+    第十一条): a body that joined without it, or whose head refused, may not inspect."""
+    decided = dict(snapshot.joined)
+    violations = []
+    for body_id in snapshot.body_ids[1:]:
+        approval = decided.get(body_id)
+        if approval is None or not approval.approved:
+            violations.append(Violation("inspection.joint.not_approved",
+                                        f"{snapshot.body_name(body_id)}参加综合查一次须经其负责人批准，尚无批准",
+                                        f"{article(HAINAN, 15)}；{COMBINED_VISIT_BASIS}", "joined"))
+    return violations
+
+
+JOINT_SAME_COUNTY_BASIS = f"{PLATFORM_PREFIX}：综合查一次由同一县（旗、区）的检查主体联合实施"
+
+
+def joint_join(
+    snapshot: Snapshot, context: Context, *, body_id: int, body_name: str, items: tuple[ItemRef, ...],
+    officers: tuple[OfficerSnapshot, ...], head_name: str,
+) -> tuple[Snapshot, list[Violation]]:
+    """Another body joins the visit (综合查一次, 海南 第十一条; 国办发〔2024〕54号 [S]): its head's decision
+    is its approval (第十五条); it brings its own listed items (第七条) and officers, who must be
+    enough and qualified for its field on the planned day, and it stays within its own yearly cap
+    for the enterprise. Returns the visit as it would be, and every reason it may not join."""
+    violations: list[Violation] = []
+    if body_id in snapshot.body_ids:
+        violations.append(Violation("inspection.joint.already", f"{body_name}已经参加本次检查",
+                                    COMBINED_VISIT_BASIS, "joined"))
+        return snapshot, violations
+    if not items:
+        violations.append(Violation("inspection.joint.no_items", "请选择本单位参加检查的检查事项（只能检查清单内的事项）",
+                                    LISTED_ITEMS_BASIS, "items"))
+    joined = replace(
+        snapshot,
+        body_ids=(*snapshot.body_ids, body_id),
+        items=(*snapshot.items, *items),
+        officers=(*snapshot.officers, *officers),
+        officer_bodies=(*snapshot.officer_bodies, *((o.id, body_id) for o in officers if o.id is not None)),
+        body_names=(*snapshot.body_names, (body_id, body_name)),
+        joined=(*snapshot.joined, (body_id, HeadApproval(head_name=head_name, decided_on=context.today,
+                                                         approved=True))),
+    )
+    ids = tuple(o.id for o in officers if o.id is not None)
+    fields = {i.enforcement_field for i in items if i.enforcement_field}
+    part = replace(joined, enforcement_field=next(iter(fields)) if len(fields) == 1 else "")
+    violations += [replace(v, message=f"{body_name}：{v.message}")
+                   for v in officers_problems(part, context, officer_ids=ids, on=snapshot.planned_on,
+                                              field_name="officers")]
+    violations += [v for v in cap_violations(replace(joined, body_ids=(body_id,)), context)]
+    return joined, violations
+
+
 def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
     """At approval: the officers assigned may inspect on the planned day."""
-    return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
-                             on=snapshot.planned_on, field_name="officers")
+    return officers_by_body(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
+                            on=snapshot.planned_on, field_name="officers")
 
 
 PERIOD_BASIS = f"{PLATFORM_PREFIX}：检查在负责人批准的检查期间内实施，检查码仅在该期间内有效"
@@ -407,8 +517,8 @@ def within_planned_period(snapshot: Snapshot, context: Context) -> list[Violatio
 
 def starting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
     """When the visit begins: the officers assigned may inspect today."""
-    return officers_problems(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
-                             on=context.today, field_name="officers")
+    return officers_by_body(snapshot, context, officer_ids=tuple(o.id for o in snapshot.officers if o.id is not None),
+                            on=context.today, field_name="officers")
 
 
 def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -417,13 +527,72 @@ def visiting_officers_qualified(snapshot: Snapshot, context: Context) -> list[Vi
     record = snapshot.record
     if record is None:
         return [Violation("inspection.record.missing", "尚未填写检查记录", RECORD_BASIS, "record")]
-    violations = officers_problems(snapshot, context, officer_ids=record.officer_ids, on=record.on,
-                                   field_name="record.officer_ids")
+    violations = officers_by_body(snapshot, context, officer_ids=record.officer_ids, on=record.on,
+                                  field_name="record.officer_ids")
     if not record.certificates_shown:
         violations.append(Violation("inspection.certificates_not_shown",
                                     "检查时须主动向企业出示执法证件，并在检查记录中载明", CERTIFICATES_SHOWN_BASIS,
                                     "record.certificates_shown"))
     return violations
+
+
+def emergency_start_allowed(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """Beginning before the approval (海南 第十五条): only in an emergency stated in words, never for
+    a 专项检查 (approved and filed first, 第十条) nor a 双随机 check (it follows its plan). The lawful
+    path otherwise: the head's approval first."""
+    violations = []
+    emergency = snapshot.emergency
+    if emergency is None or not emergency.reason.strip():
+        violations.append(Violation("inspection.emergency.reason",
+                                    "紧急情况下先行检查的，须写明紧急情况（例如正在发生的安全事故隐患）；"
+                                    "不属于紧急情况的，请先报负责人批准",
+                                    EMERGENCY_BASIS, "reason"))
+    if snapshot.kind == "special":
+        violations.append(Violation("inspection.emergency.special",
+                                    "专项检查须经批准并备案后方可开展，不能在批准前先行检查：请先办理批准和备案",
+                                    SPECIAL_FILING_BASIS, "state"))
+    if snapshot.trigger == "random":
+        violations.append(Violation("inspection.emergency.random",
+                                    "双随机抽查按抽查计划实施，不能在批准前先行检查：请先报负责人批准",
+                                    EMERGENCY_RANDOM_BASIS, "state"))
+    if snapshot.approval is not None:
+        violations.append(Violation("inspection.emergency.decided",
+                                    "负责人已经作出审批决定，不能再以紧急情况先行检查",
+                                    EMERGENCY_BASIS, "state"))
+    return violations
+
+
+def emergency_approval_due(
+    *, started_on: dt.date, region: str = "", parameters: ParameterSet | None = None
+) -> tuple[dt.date, str]:
+    """The last day to obtain the head's approval of an inspection begun in an emergency, with its
+    basis (`inspection.emergency_approval_days` calendar days after the day it began)."""
+    parameters = parameters or parameters_default()
+    name = "inspection.emergency_approval_days"
+    days = int(parameters.value(name, on=started_on, region=region))
+    return started_on + dt.timedelta(days=days), parameter_basis(name, parameters, on=started_on, region=region)
+
+
+def emergency_approval_lateness(snapshot: Snapshot, context: Context) -> Violation | None:
+    """An inspection begun in an emergency whose approval was not obtained by its due day (still
+    missing on `context.today`, or given late): a finding for supervision, not a block."""
+    emergency = snapshot.emergency
+    if emergency is None:
+        return None
+    due, basis = emergency_approval_due(started_on=emergency.on, region=snapshot.region,
+                                        parameters=context.parameters)
+    approval = snapshot.approval
+    if approval is None and context.today > due:
+        return Violation("inspection.emergency.approval_overdue",
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"至{context.today.isoformat()}仍未补办",
+                         basis, "approval")
+    if approval is not None and approval.decided_on > due:
+        return Violation("inspection.emergency.approval_late",
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"实际于{approval.decided_on.isoformat()}补办",
+                         basis, "approval")
+    return None
 
 
 def offsite_first(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -619,26 +788,51 @@ class FrequencyAlert:
 
 
 def frequency_alert(
-    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, region: str = "",
+    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, region: str = "", sector: str = "",
     parameters: ParameterSet | None = None,
 ) -> FrequencyAlert | None:
     """High-frequency inspection of one enterprise: at least the threshold's number of inspections
     by any body (outside-cap ones included) within its rolling window ending on `on`. A platform
-    rule for the supervision desk, never a refusal."""
+    rule for the supervision desk, never a refusal. The threshold and the window are those of the
+    region and sector (a county or a sector may set its own, e.g. a stricter one for 食品安全):
+    the most specific value in force, with its own reference."""
     parameters = parameters or parameters_default()
     name = "inspection.high_frequency_alert_inspections"
-    threshold = int(parameters.value(name, on=on, region=region))
-    days = int(parameters.value("inspection.high_frequency_alert_days", on=on, region=region))
+    threshold = int(parameters.value(name, on=on, region=region, sector=sector))
+    days = int(parameters.value("inspection.high_frequency_alert_days", on=on, region=region, sector=sector))
     start = on - dt.timedelta(days=days - 1)
     window = sorted(i.on for i in inspections if start <= i.on <= on)
     if len(window) < threshold:
         return None
     return FrequencyAlert(
         target_id=target_id, inspections=len(window), days=days, threshold=threshold, first_on=window[0],
-        last_on=window[-1], basis=parameter_basis(name, parameters, on=on, region=region),
+        last_on=window[-1], basis=parameter_basis(name, parameters, on=on, region=region, sector=sector),
         message=f"该企业在{days}日内被检查{len(window)}次（{window[0].isoformat()}至{window[-1].isoformat()}），"
                 f"达到高频检查提示标准（{days}日内{threshold}次）",
     )
+
+
+def frequency_alert_strictest(
+    *, target_id: int, inspections: Iterable[PriorInspection], on: dt.date, scopes: Iterable[tuple[str, str]],
+    parameters: ParameterSet | None = None,
+) -> FrequencyAlert | None:
+    """The enterprise's alert under each (region, sector) of the bodies that inspected it: an
+    enterprise inspected by bodies of several regions or sectors is held to the strictest of their
+    thresholds (the alert with the fewest inspections in the longest window), every inspection
+    counted under each."""
+    inspections = tuple(inspections)
+    found = [alert for region, sector in dict.fromkeys(scopes)
+             if (alert := frequency_alert(target_id=target_id, inspections=inspections, on=on, region=region,
+                                          sector=sector, parameters=parameters)) is not None]
+    return min(found, key=lambda a: (a.threshold, -a.days)) if found else None
+
+
+def frequency_window_longest(*, on: dt.date, parameters: ParameterSet | None = None) -> int:
+    """The longest alert window in force on `on` in any region or sector: what a query over every
+    enterprise reads before each is judged under its own."""
+    parameters = parameters or parameters_default()
+    periods = parameters["inspection.high_frequency_alert_days"].periods
+    return max(int(p.value) for p in periods if p.start <= on)
 
 
 def counting_problems(snapshot: Snapshot) -> list[Violation]:
@@ -665,8 +859,10 @@ __all__ = [
     "CERTIFICATES_SHOWN_BASIS",
     "COMBINED_VISIT_BASIS",
     "COUNTING_BASIS",
+    "EMERGENCY_BASIS",
     "FINDINGS",
     "INSPECTION_BASIS",
+    "INSPECTION_COMPLAINT_BASIS",
     "KINDS",
     "MEDIA_BASIS",
     "OFFSITE_METHODS",
@@ -676,6 +872,7 @@ __all__ = [
     "TRIGGERS",
     "CapStatus",
     "ChecklistEntry",
+    "EmergencyStart",
     "FrequencyAlert",
     "HeadApproval",
     "InspectionRecord",
@@ -688,7 +885,15 @@ __all__ = [
     "cap_violations",
     "counting_problems",
     "counts_in_statistics",
+    "emergency_approval_due",
+    "emergency_approval_lateness",
+    "emergency_start_allowed",
     "frequency_alert",
+    "frequency_alert_strictest",
+    "frequency_window_longest",
+    "joined_bodies_approved",
+    "joint_join",
+    "officers_by_body",
     "publication_due",
     "result_due",
     "result_lateness",

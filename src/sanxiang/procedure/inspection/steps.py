@@ -11,14 +11,17 @@ from typing import Any
 
 from sanxiang.procedure.inspection.procedures import INSPECTION
 from sanxiang.procedure.inspection.rules import (
+    EMERGENCY_BASIS,
     FINDINGS,
     OFFSITE_METHODS,
     OUTCOMES,
     ChecklistEntry,
+    EmergencyStart,
     HeadApproval,
     InspectionRecord,
     OffsiteCheck,
     ResultNotice,
+    joint_join,
 )
 from sanxiang.procedure.roles import HEAD, OPERATIONAL
 from sanxiang.procedure.steps import (
@@ -48,6 +51,38 @@ def _approve(draft: Draft, data: dict[str, Any]) -> None:
     draft.update(approval=HeadApproval(head_name=draft.actor_name, decided_on=draft.on, approved=decision == "agree",
                                        reason=str(data.get("reason") or "")))
     draft.records.add("approval_form")
+
+
+def _start_emergency(draft: Draft, data: dict[str, Any]) -> None:
+    """The officers begin before the approval, stating the emergency (the guard refuses a blank
+    one with the lawful path)."""
+    draft.update(emergency=EmergencyStart(on=draft.on, reason=str(data.get("reason") or "").strip(),
+                                          officer_name=draft.actor_name))
+    draft.records.add("emergency_report")
+
+
+def _approve_after(draft: Draft, data: dict[str, Any]) -> None:
+    """事后补办: the head's decision on an inspection begun in an emergency, once."""
+    if draft.snapshot.emergency is None:
+        draft.refuse("inspection.approve_after.no_emergency",
+                     "本次检查不是紧急情况下先行实施的检查，不需要事后补办批准", EMERGENCY_BASIS, "approval")
+        return
+    if draft.snapshot.approval is not None:
+        draft.refuse("inspection.approve_after.done", "本次检查已经补办负责人批准手续，不能再次补办", EMERGENCY_BASIS,
+                     "approval")
+        return
+    _approve(draft, data)
+
+
+def _join(draft: Draft, data: dict[str, Any]) -> None:
+    """综合查一次: another body joins with its items and officers (the Django side gathers them as
+    `ItemRef`s and `OfficerSnapshot`s of the joining body); its head joining is its approval."""
+    joined, violations = joint_join(
+        draft.snapshot, draft.context, body_id=int(data["body_id"]), body_name=str(data.get("body_name") or ""),
+        items=tuple(data.get("items") or ()), officers=tuple(data.get("officers") or ()), head_name=draft.actor_name,
+    )
+    draft.violations.extend(violations)
+    draft.snapshot = joined
 
 
 def _decline(draft: Draft, data: dict[str, Any]) -> None:
@@ -120,6 +155,14 @@ STEPS: tuple[Step, ...] = (
     Step("inspection_approve", "负责人批准检查", PROCEDURES, transition=True, roles=HEAD,
          fields=(approval_field(), reason_field("reason", "不同意的理由", required=False)),
          apply=_approve, documents=(("inspection_approval", "approval_form"),)),
+    Step("inspection_start_emergency", "紧急情况先行检查", PROCEDURES, transition=True, roles=OPERATIONAL,
+         fields=(reason_field("reason", "紧急情况"),), apply=_start_emergency,
+         help="情况紧急、来不及事先报批的，可以先行检查，并在规定期限内报负责人补办批准手续"),
+    Step("inspection_approve_after", "负责人补办批准", PROCEDURES, states=("in_progress", "recorded", "closed"),
+         roles=HEAD, fields=(approval_field(), reason_field("reason", "不同意的理由", required=False)),
+         apply=_approve_after, documents=(("inspection_approval", "approval_form"),)),
+    Step("inspection_join", "参加综合查一次", PROCEDURES, states=("assigned", "approved"), roles=HEAD,
+         apply=_join, help="本单位对同一企业的检查事项并入本次检查，一次入企、一并检查"),
     Step("inspection_decline", "不予实施", PROCEDURES, transition=True, roles=HEAD,
          fields=(reason_field("reason", "理由"),), apply=_decline),
     Step("inspection_offsite", "记录非现场检查", PROCEDURES, states=("approved",), roles=OPERATIONAL,

@@ -64,6 +64,11 @@ class Complaint(models.Model):
         _("不予受理理由"), max_length=30, choices=NOT_ACCEPTED_REASON_CHOICES, blank=True
     )
     public_outcome = models.TextField(_("向公众公开的办理结果"), blank=True)
+    # The inspection complained about, named by its 检查码 (issue 17).
+    inspection = models.ForeignKey(
+        "inspection.Inspection", verbose_name=_("涉及的行政检查"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
