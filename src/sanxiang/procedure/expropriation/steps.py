@@ -86,11 +86,12 @@ def _terminate(draft: Draft, data: dict[str, Any]) -> None:
     draft.update(termination=Termination(draft.on, text_of(data, "reason")))
 
 
+# The draft may be saved incomplete; the decision refuses it with every reason (`rules.purpose_and_basis`).
 STEPS: tuple[Step, ...] = (
     Step("expropriation_project", "立项，拟定征收（征用）决定", PROCEDURES, states=DRAFTING, roles=OPERATIONAL,
-         fields=(area_field("purpose", "所为的公共利益（征收、征用的目的）"),
-                 area_field("scope", "征收（征用）的对象和范围"),
-                 lines_field("bases", "法律依据（法律、法规的名称和条款，一行一项）"),
+         fields=(area_field("purpose", "所为的公共利益（征收、征用的目的）", required=False),
+                 area_field("scope", "征收（征用）的对象和范围", required=False),
+                 lines_field("bases", "法律依据（法律、法规的名称和条款，一行一项）", required=False),
                  bool_field("major_marked", "本机关认定为重大执法决定（目录未列明的）")),
          apply=_project),
     Step("expropriation_assess", "登记评估报告", PROCEDURES, states=DRAFTING, roles=OPERATIONAL,

@@ -45,10 +45,11 @@ def _terminate(draft: Draft, data: dict[str, Any]) -> None:
     draft.update(termination=Termination(draft.on, text_of(data, "reason")))
 
 
+# The draft may be saved incomplete; the decision refuses it with every reason (`rules.decision_complete`).
 STEPS: tuple[Step, ...] = (
     Step("other_act_draft", "拟定决定", PROCEDURES, states=("handling",), roles=OPERATIONAL,
-         fields=(lines_field("bases", "法律依据（法律、法规、规章的名称和条款，一行一项）"),
-                 area_field("content", "拟作出的决定内容"),
+         fields=(lines_field("bases", "法律依据（法律、法规、规章的名称和条款，一行一项）", required=False),
+                 area_field("content", "拟作出的决定内容", required=False),
                  Field("amount_yuan", "给付、奖励的金额（元，非金钱的不填）", "yuan", required=False),
                  bool_field("major_marked", "本机关认定为重大执法决定（目录未列明的）")),
          apply=_draft),

@@ -1,0 +1,117 @@
+"""A 征收 case (the `expropriation` procedure, issue 18 item 2) and a 行政确认 (the generic
+`other_act`, item 3) registered through the API with CSRF checks on and driven by their steps:
+the decision is refused with every reason and its basis (宪法第十条第三款、第十三条第三款: basis,
+public interest, compensation) until the draft is complete; then decided by the head, served and
+published; the publication deadline (20 working days) is listed; every step is in the ledger."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from sanxiang.accounts.services import api_token_create
+from sanxiang.cases.models import Case
+from sanxiang.ledger.events import EventKind
+from sanxiang.ledger.models import Entry
+from tests.cases.support import world_make
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, url: str, body: dict, token: str):
+    return client.post(url, data=json.dumps(body), content_type="application/json",
+                       HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def today() -> str:
+    """The API takes every step on the day it is called: the dates the forms give are that day."""
+    return timezone.localdate().isoformat()
+
+
+def tokens(w):
+    return (api_token_create(actor=w.officer, user=w.officer, name="对接")[1],
+            api_token_create(actor=w.head, user=w.head, name="对接")[1])
+
+
+def test_an_expropriation_is_refused_with_every_reason_then_decided_served_and_published():
+    w = world_make()
+    officer, head = tokens(w)
+    api = Client(enforce_csrf_checks=True)
+    created = post(api, "/api/cases", {"procedure": "expropriation", "title": "团结路棚户区改造房屋征收",
+                                       "party_id": w.citizen.pk, "officer_ids": [w.zhang.pk, w.li.pk],
+                                       "enforcement_field": "市场监管", "act_date": today(),
+                                       "options": {"expropriation_kind": "expropriation"}}, officer)
+    assert created.status_code == 201, created.content
+    assert created.json()["state_label"] == "立项，拟定决定中"
+    case_id = created.json()["id"]
+    url = f"/api/cases/{case_id}/actions/"
+
+    refused = post(api, url + "expropriation_decide", {"data": {"remedies": "可申请行政复议或者提起行政诉讼"}}, head)
+    assert refused.status_code == 409, refused.content
+    found = {v["code"]: v for v in refused.json()["violations"]}
+    for code in ("expropriation.basis.missing", "expropriation.purpose.missing", "expropriation.compensation.plan_missing",
+                 "expropriation.assessment.missing"):
+        assert code in found, sorted(found)
+    assert found["expropriation.basis.missing"]["legal_basis"] == "《中华人民共和国宪法》第十条第三款、第十三条第三款"
+    assert Case.objects.get(pk=case_id).state == "drafting"
+
+    for action, data in (
+        ("expropriation_project", {"purpose": "棚户区改造", "scope": "团结路12号房屋一处",
+                                   "bases": ["《国有土地上房屋征收与补偿条例》第八条第五项"]}),
+        ("expropriation_assess", {"assessor": "鄂尔多斯某估价有限公司", "amount_yuan": "480000.00",
+                                  "reported_on": today()}),
+        ("expropriation_plan", {"method": "money", "amount_yuan": "500000.00", "items": ["被征收房屋价值补偿"]}),
+    ):
+        done = post(api, url + action, {"data": data}, officer)
+        assert done.status_code == 200, (action, done.content)
+    # The officer may not decide: the head does (本单位职责分工, a platform rule).
+    assert post(api, url + "expropriation_decide", {"data": {"remedies": "可申请行政复议"}}, officer).status_code in (403, 409)
+    decided = post(api, url + "expropriation_decide", {"data": {"remedies": "可在六十日内申请行政复议"}}, head)
+    assert decided.status_code == 200, decided.content
+    assert [d["label"] for d in decided.json()["deadlines"]] == ["公开征收（征用）决定"]
+    served = post(api, url + "expropriation_serve", {"data": {"method": "direct", "served_on": today()}}, officer)
+    assert served.status_code == 200, served.content
+    published = post(api, url + "expropriation_publish", {"data": {"place": "县政府网站征收公告栏"}}, officer)
+    assert published.status_code == 200, published.content
+    case = Case.objects.get(pk=case_id)
+    assert case.state == "published" and case.facts["plan"]["amount_fen"] == 50_000_000
+    assert case.facts["decision"]["compensation_fen"] == 50_000_000
+    assert Entry.objects.filter(case_id=case_id, kind=EventKind.STEP_DONE).count() == 6
+
+    browser = Client()
+    browser.force_login(w.officer)
+    page = browser.get(reverse("cases:case_detail", args=[case_id]))
+    assert page.status_code == 200 and "已公开，已办结" in page.content.decode()
+
+
+def test_a_confirmation_is_registered_with_its_kind_and_decided_only_with_its_basis():
+    w = world_make()
+    officer, head = tokens(w)
+    api = Client(enforce_csrf_checks=True)
+    missing_kind = post(api, "/api/cases", {"procedure": "other_act", "title": "工伤认定", "party_id": w.citizen.pk,
+                                            "officer_ids": [w.zhang.pk, w.li.pk], "enforcement_field": "市场监管",
+                                            "act_date": today()}, officer)
+    assert missing_kind.status_code == 409, missing_kind.content  # as every registration choice (case.option.*)
+    [violation] = missing_kind.json()["violations"]
+    assert violation["field"] == "act_kind" and violation["message"].startswith("请选择行为种类（行政给付、行政确认")
+    created = post(api, "/api/cases", {"procedure": "other_act", "title": "工伤认定", "party_id": w.citizen.pk,
+                                       "officer_ids": [w.zhang.pk, w.li.pk], "enforcement_field": "市场监管",
+                                       "act_date": today(), "options": {"act_kind": "confirmation"}},
+                   officer)
+    assert created.status_code == 201, created.content
+    case_id = created.json()["id"]
+    url = f"/api/cases/{case_id}/actions/"
+    assert post(api, url + "other_act_draft", {"data": {"bases": [], "content": "认定为工伤"}}, officer).status_code == 200
+    refused = post(api, url + "other_act_decide", {"data": {"remedies": "可申请行政复议"}}, head)
+    assert refused.status_code == 409
+    assert [v["code"] for v in refused.json()["violations"]] == ["other_act.basis.missing"]
+    assert post(api, url + "other_act_draft", {"data": {"bases": ["《工伤保险条例》第十四条"], "content": "认定为工伤"}},
+                officer).status_code == 200
+    decided = post(api, url + "other_act_decide", {"data": {"remedies": "可申请行政复议"}}, head)
+    assert decided.status_code == 200, decided.content
+    withheld = post(api, url + "other_act_withhold", {"data": {"ground": "privacy", "facts": "涉及病历，本人不同意公开"}}, head)
+    assert withheld.status_code == 200, withheld.content
+    assert Case.objects.get(pk=case_id).state == "not_published"
+    assert Case.objects.get(pk=case_id).facts["kind"] == "confirmation"
