@@ -4,15 +4,19 @@ the decision is refused with every reason and its basis (宪法第十条第三�
 public interest, compensation) until the draft is complete; then decided by the head, served and
 published; the publication deadline (20 working days) is listed; every step is in the ledger."""
 
+import io
 import json
+import re
 
+import pypdf
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.services import api_token_create
-from sanxiang.cases.models import Case
+from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.evidence.storage import blob_store_get
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from tests.cases.support import world_make
@@ -28,6 +32,20 @@ def post(client: Client, url: str, body: dict, token: str):
 def today() -> str:
     """The API takes every step on the day it is called: the dates the forms give are that day."""
     return timezone.localdate().isoformat()
+
+
+def pdf_text(document: IssuedDocument) -> str:
+    with blob_store_get().open(document.pdf.stored_file.sha256) as blob:
+        reader = pypdf.PdfReader(io.BytesIO(blob.read()))
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+
+
+def assert_issued(document: IssuedDocument, case_id: int) -> None:
+    """Numbered, in PDF and DOCX, both digests in its ledger entry."""
+    entry = Entry.objects.get(seq=document.ledger_seq)
+    body = bytes(entry.body).decode()
+    assert entry.kind == EventKind.DOCUMENT_ISSUED and entry.case_id == case_id
+    assert document.pdf.stored_file.sha256 in body and document.docx.stored_file.sha256 in body
 
 
 def tokens(w):
@@ -71,6 +89,13 @@ def test_an_expropriation_is_refused_with_every_reason_then_decided_served_and_p
     decided = post(api, url + "expropriation_decide", {"data": {"remedies": "可在六十日内申请行政复议"}}, head)
     assert decided.status_code == 200, decided.content
     assert [d["label"] for d in decided.json()["deadlines"]] == ["公开征收（征用）决定"]
+    document = IssuedDocument.objects.get(case_id=case_id, kind="expropriation_decision")
+    assert document.title == "征收决定书" and re.fullmatch(r".+征决〔\d{4}〕1号", document.number)
+    assert_issued(document, case_id)
+    text = pdf_text(document)
+    for printed in ("征收决定书", "棚户区改造", "《国有土地上房屋征收与补偿条例》第八条第五项", "货币补偿",
+                    "人民币伍拾万元整", "刘某", "申请行政复议", document.number):
+        assert printed in text, printed
     served = post(api, url + "expropriation_serve", {"data": {"method": "direct", "served_on": today()}}, officer)
     assert served.status_code == 200, served.content
     published = post(api, url + "expropriation_publish", {"data": {"place": "县政府网站征收公告栏"}}, officer)
@@ -111,6 +136,10 @@ def test_a_confirmation_is_registered_with_its_kind_and_decided_only_with_its_ba
                 officer).status_code == 200
     decided = post(api, url + "other_act_decide", {"data": {"remedies": "可申请行政复议"}}, head)
     assert decided.status_code == 200, decided.content
+    document = IssuedDocument.objects.get(case_id=case_id, kind="act_decision")
+    assert document.title == "行政确认决定书" and re.fullmatch(r".+决〔\d{4}〕1号", document.number)
+    assert_issued(document, case_id)
+    assert "《工伤保险条例》第十四条" in pdf_text(document) and "认定为工伤" in pdf_text(document)
     withheld = post(api, url + "other_act_withhold", {"data": {"ground": "privacy", "facts": "涉及病历，本人不同意公开"}}, head)
     assert withheld.status_code == 200, withheld.content
     assert Case.objects.get(pk=case_id).state == "not_published"

@@ -74,7 +74,6 @@ def _plan(draft: Draft, data: dict[str, Any]) -> None:
 def _decide(draft: Draft, data: dict[str, Any]) -> None:
     plan = draft.snapshot.plan
     draft.update(decision=ExpropriationDecision(draft.on, text_of(data, "remedies"), plan.amount_fen if plan else 0))
-    draft.records.add("expropriation_decision")
 
 
 def _serve(draft: Draft, data: dict[str, Any]) -> None:
@@ -106,7 +105,8 @@ STEPS: tuple[Step, ...] = (
     Step("expropriation_review", "出具法制审核意见", PROCEDURES, states=DRAFTING, roles=REVIEWER,
          fields=REVIEW_FIELDS, apply=review_apply("expropriation")),
     Step("expropriation_decide", "作出征收（征用）决定", PROCEDURES, transition=True, roles=HEAD,
-         fields=REMEDIES_FIELDS, apply=_decide),
+         fields=REMEDIES_FIELDS, apply=_decide,
+         documents=(("expropriation_decision", "expropriation_decision"),)),
     Step("expropriation_serve", "送达决定书", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(date_field("served_on", "送达日期"),
                  Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS), radio=True, clear=True)),

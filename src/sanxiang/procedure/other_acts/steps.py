@@ -33,7 +33,6 @@ def _draft(draft: Draft, data: dict[str, Any]) -> None:
 def _decide(draft: Draft, data: dict[str, Any]) -> None:
     s = draft.snapshot
     draft.update(decision=ActDecision(draft.on, s.content, text_of(data, "remedies"), s.amount_fen))
-    draft.records.add("act_decision")
 
 
 def _withhold(draft: Draft, data: dict[str, Any]) -> None:
@@ -56,7 +55,7 @@ STEPS: tuple[Step, ...] = (
     Step("other_act_review", "出具法制审核意见", PROCEDURES, states=("handling",), roles=REVIEWER,
          fields=REVIEW_FIELDS, apply=review_apply("other_act")),
     Step("other_act_decide", "作出决定", PROCEDURES, transition=True, roles=HEAD, fields=REMEDIES_FIELDS,
-         apply=_decide),
+         apply=_decide, documents=(("act_decision", "act_decision"),)),
     Step("other_act_publish", "公开决定", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=PUBLISH_FIELDS, apply=publish_apply),
     Step("other_act_withhold", "依法不予公开", PROCEDURES, transition=True, roles=HEAD,
