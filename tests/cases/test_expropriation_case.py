@@ -144,3 +144,45 @@ def test_a_confirmation_is_registered_with_its_kind_and_decided_only_with_its_ba
     assert withheld.status_code == 200, withheld.content
     assert Case.objects.get(pk=case_id).state == "not_published"
     assert Case.objects.get(pk=case_id).facts["kind"] == "confirmation"
+
+
+def test_decisions_count_in_the_annual_data_of_their_year_and_open_their_cases():
+    """征收 under 行政征收, 征用 under 行政征用 (the six categories of the annual data), a 行政奖励 in
+    its own row outside them: each counted once, on its decision day, in that year's figures, and
+    listed with its case on the annual page."""
+    from sanxiang.cases.services import case_action_perform, case_create
+    from sanxiang.publication.annual import annual_report_generate
+    from tests.cases.support import D
+
+    w = world_make()
+    on = D(2025, 6, 2)
+
+    def registered(procedure, options, title):
+        return case_create(actor=w.officer, agency=w.agency, title=title, procedure=procedure, party=w.citizen,
+                           officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=on, on=on, options=options)
+
+    levy = registered("expropriation", {"expropriation_kind": "expropriation"}, "团结路房屋征收")
+    for action, data, actor in (
+        ("expropriation_project", {"purpose": "棚户区改造", "scope": "团结路12号", "bases": ["《某条例》第八条"]}, w.officer),
+        ("expropriation_assess", {"assessor": "某估价公司", "amount_yuan": "1000", "reported_on": on}, w.officer),
+        ("expropriation_plan", {"method": "money", "amount_yuan": "1000"}, w.officer),
+        ("expropriation_decide", {"remedies": "可申请行政复议"}, w.head),
+    ):
+        case_action_perform(actor=actor, case=levy, action=action, data=data, on=on)
+    award = registered("other_act", {"act_kind": "award"}, "见义勇为奖励")
+    case_action_perform(actor=w.officer, case=award, action="other_act_draft",
+                        data={"bases": ["《某条例》第十条"], "content": "奖励刘某", "amount_yuan": "2000"}, on=on)
+    case_action_perform(actor=w.head, case=award, action="other_act_decide", data={"remedies": "可申请行政复议"},
+                        on=D(2025, 12, 31))
+
+    report = annual_report_generate(agency=w.agency, year=2025)
+    assert report["counts"]["levy"] == 1 and report["counts"]["requisition"] is None  # no power, no act: "—"
+    assert {line["key"]: line["value"] for line in report["other_act_lines"]}["other_act.award"] == 1
+    assert annual_report_generate(agency=w.agency, year=2026)["counts"]["levy"] is None
+
+    browser = Client()
+    browser.force_login(w.head)
+    page = browser.get(reverse("publication:annual") + "?year=2025")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-testid="annual-other_act.award"' in html and levy.number in html and award.number in html

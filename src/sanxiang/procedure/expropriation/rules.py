@@ -241,6 +241,14 @@ class CountedDecision:
     decided_on: dt.date | None
 
 
+def expropriation_annual_acts(snapshot: ExpropriationSnapshot) -> list[tuple[str, dt.date]]:
+    """The acts of one case the annual data counts: its decision, under its category, on its day."""
+    decision = snapshot.decision
+    if decision is None or snapshot.kind not in ANNUAL_CATEGORY or snapshot.state in ("drafting", "terminated"):
+        return []
+    return [(ANNUAL_CATEGORY[snapshot.kind], decision.on)]
+
+
 def expropriation_annual_counts(decisions: Iterable[CountedDecision], *, year: int) -> dict[str, int]:
     """The decisions made in `year`, by annual category (行政征收 levy, 行政征用 requisition): a
     征收征用 is counted as completed in the year of its decision."""
@@ -267,6 +275,7 @@ __all__ = [
     "assessment_required",
     "compensation_set",
     "decision_made",
+    "expropriation_annual_acts",
     "expropriation_annual_counts",
     "published",
     "purpose_and_basis",

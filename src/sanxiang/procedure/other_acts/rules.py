@@ -147,6 +147,19 @@ class CountedAct:
     decided_on: dt.date | None
 
 
+# The annual data's row of each kind (publication.AnnualAct.kind).
+ANNUAL_KINDS: dict[str, str] = {kind: f"other_act.{kind}" for kind in KINDS}
+
+
+def other_act_annual_acts(snapshot: OtherActSnapshot) -> list[tuple[str, dt.date]]:
+    """The acts of one case the annual data counts: its decision (completed once decided), under its
+    kind's row, on its day."""
+    decision = snapshot.decision
+    if decision is None or snapshot.state in ("handling", "terminated"):
+        return []
+    return [(ANNUAL_KINDS.get(snapshot.kind, ANNUAL_KINDS["other"]), decision.on)]
+
+
 def other_acts_annual_counts(acts: Iterable[CountedAct], *, year: int) -> dict[str, int]:
     """The acts completed (decided) in `year`, by kind, every kind present (0 when none)."""
     counts = dict.fromkeys(KINDS, 0)
@@ -158,6 +171,7 @@ def other_acts_annual_counts(acts: Iterable[CountedAct], *, year: int) -> dict[s
 
 __all__ = [
     "ACT_BASIS",
+    "ANNUAL_KINDS",
     "COUNTING_BASIS",
     "KINDS",
     "ActDecision",
@@ -165,6 +179,7 @@ __all__ = [
     "OtherActSnapshot",
     "Termination",
     "decision_complete",
+    "other_act_annual_acts",
     "other_acts_annual_counts",
     "published",
     "review_gate",
