@@ -178,3 +178,18 @@ def test_the_steps_write_the_facts_and_refuse_a_bad_assessment():
                                                  "reported_on": D(2026, 9, 10)})
     assert ok.violations == [] and ok.snapshot.assessment.amount_fen == 48_000_000
     assert "assessment_report" in ok.records
+
+
+def test_the_publication_deadline_as_a_phase_gives_each_day_what_the_day_computes():
+    """What the case projection stores (one phase with its due-soon days) shows on each day the
+    deadline the case page computes that day."""
+    from sanxiang.procedure.penalty.deadlines import deadlines_on
+
+    spec = procedure_spec("expropriation")
+    decided = replace(deciding(drafted()), state="decided")
+    calendar = context(DECIDE_ON).calendar
+    phases, problems = spec.deadline_phases_checked(decided, calendar=calendar, on=DECIDE_ON)
+    assert problems == [] and [p.soon_days for p in phases] == [3]
+    for day in (D(2026, 10, 1), D(2026, 10, 26), D(2026, 10, 29), D(2026, 10, 30)):
+        assert deadlines_on(phases, day) == spec.deadlines_checked(decided, calendar=calendar, today=day)[0], day
+    assert [d.state for d in spec.deadlines_checked(decided, calendar=calendar, today=D(2026, 10, 30))[0]] == ["overdue"]

@@ -7,7 +7,7 @@ days and actions through the pure engine (a refused step writes nothing). No seq
   withholds on a ground the 条例 does not give (第十四条、第十五条);
 - publishes or withholds an undecided act, or does both.
 
-The oracle keeps its own working-day count and its own record of changes since the last review;
+The oracle keeps its own working-day count and its own record of what the last review covered;
 the last test removes a guard and shows the oracle catching it."""
 
 import datetime as dt
@@ -61,13 +61,18 @@ def draft(s: OtherActSnapshot, kind, today, a, b, k):
     return s
 
 
+def what_is_decided(s: OtherActSnapshot) -> tuple:
+    """The oracle's own notion of the draft a review covers."""
+    return (s.kind, s.bases, s.content, s.amount_fen)
+
+
 def oracle(before, after, action, changed) -> list[str]:
     problems = []
     if action == "other_act_decide":
         if not (after.bases and after.content and after.decision.remedies):
             problems.append("decision without basis, content or remedies")
         if after.major_marked or (after.catalogue is not None and after.matter in after.catalogue.matters):
-            latest = max(after.review_opinions, key=lambda o: o.given_on, default=None)
+            latest = after.review_opinions[-1] if after.review_opinions else None
             if latest is None or latest.opinion != "agree" or latest.reviewer_id == HANDLER_ID or changed:
                 problems.append("major decision without a fresh agreeing review by a non-handler")
     if action in ("other_act_publish", "other_act_withhold") and before.state != "decided":
@@ -84,7 +89,7 @@ def oracle(before, after, action, changed) -> list[str]:
 def drive(procedure: Procedure, start, kind, listed, steps, *, prepared=False):
     snapshot = OtherActSnapshot(state="handling", records=frozenset(), kind=kind, opened_on=start, matter="M-1",
                                 officers=(HANDLER,), catalogue=catalogue("M-1") if listed else None)
-    today, problems, taken, changed = start, [], set(), False
+    today, problems, taken, reviewed = start, [], set(), None
     steps = [("draft", 0, True, True, 0), *steps] if prepared else steps  # most runs start with a draft
     for action, advance, a, b, k in steps:
         today += dt.timedelta(days=advance)
@@ -92,15 +97,13 @@ def drive(procedure: Procedure, start, kind, listed, steps, *, prepared=False):
         if action in EVENTS:
             if snapshot.state == "handling":
                 if action == "review":
-                    changed = False
-                elif candidate.draft != snapshot.draft:
-                    changed = True
+                    reviewed = what_is_decided(candidate)
                 snapshot = candidate
             continue
         if evaluate(procedure, candidate, action, context=context(today)):
             continue
         after = replace(candidate, state=procedure.transition(action).target)
-        problems += oracle(snapshot, after, action, changed)
+        problems += oracle(snapshot, after, action, what_is_decided(after) != reviewed)
         taken.add(action)
         snapshot = after
     return problems, taken

@@ -13,9 +13,9 @@ from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.expropriation.procedures import EXPROPRIATION
 from sanxiang.procedure.expropriation.rules import KINDS, ExpropriationSnapshot
 from sanxiang.procedure.expropriation.steps import KEY, STEPS
-from sanxiang.procedure.other_acts.decision_rules import publication_deadlines
+from sanxiang.procedure.other_acts import decision_rules as d
 from sanxiang.procedure.parameters import ParameterSet
-from sanxiang.procedure.penalty.deadlines import Deadline
+from sanxiang.procedure.penalty.deadlines import Deadline, DeadlinePhase, DeadlineProblem
 from sanxiang.procedure.violations import Violation
 
 DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers"})
@@ -30,14 +30,23 @@ def _advance(snapshot: ExpropriationSnapshot, action: str, context: GuardContext
     return replace(snapshot, state=EXPROPRIATION.transition(action).target)
 
 
+def _publication(snapshot: ExpropriationSnapshot) -> dict[str, Any]:
+    decision, publicity = snapshot.decision, snapshot.publicity
+    return dict(code="expropriation.publication", label="公开征收（征用）决定", soon_parameter="expropriation.due_soon_days",
+                decided_on=decision.on if decision else None,
+                published_on=publicity.published_on if publicity else None,
+                closed=False, region=snapshot.region)
+
+
+def expropriation_deadline_phases(snapshot: ExpropriationSnapshot, *, calendar: LegalCalendar, on: dt.date,
+                                   parameters: ParameterSet | None = None
+                                   ) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    return d.publication_phases(calendar=calendar, on=on, parameters=parameters, **_publication(snapshot))
+
+
 def expropriation_deadlines(snapshot: ExpropriationSnapshot, *, calendar: LegalCalendar, today: dt.date,
                             parameters: ParameterSet | None = None) -> tuple[list[Deadline], list[Violation]]:
-    decision, publicity = snapshot.decision, snapshot.publicity
-    return publication_deadlines(
-        code="expropriation.publication", label="公开征收（征用）决定", soon_parameter="expropriation.due_soon_days",
-        decided_on=decision.on if decision else None, published_on=publicity.published_on if publicity else None,
-        closed=False, region=snapshot.region, calendar=calendar, today=today, parameters=parameters,
-    )
+    return d.publication_deadlines(calendar=calendar, today=today, parameters=parameters, **_publication(snapshot))
 
 
 EXPROPRIATION_SPEC = procedure_register(
@@ -50,6 +59,7 @@ EXPROPRIATION_SPEC = procedure_register(
         steps=STEPS,
         derived_fields=DERIVED_FIELDS,
         advance=_advance,
+        deadline_phases=expropriation_deadline_phases,
         deadlines=expropriation_deadlines,
         facts_initial=_facts_initial,
         options=OPTIONS,

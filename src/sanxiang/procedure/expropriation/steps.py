@@ -19,6 +19,7 @@ from sanxiang.procedure.expropriation.rules import (
 from sanxiang.procedure.other_acts import decision_rules as d
 from sanxiang.procedure.other_acts.decision_steps import (
     PUBLISH_FIELDS,
+    PUBLISH_HELP,
     REMEDIES_FIELDS,
     REVIEW_FIELDS,
     publish_apply,
@@ -112,7 +113,7 @@ STEPS: tuple[Step, ...] = (
                  Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS), radio=True, clear=True)),
          apply=_serve),
     Step("expropriation_publish", "公开决定", PROCEDURES, transition=True, roles=OPERATIONAL,
-         fields=PUBLISH_FIELDS, apply=publish_apply),
+         fields=PUBLISH_FIELDS, apply=publish_apply, help=PUBLISH_HELP),
     Step("expropriation_terminate", "终止办理", PROCEDURES, transition=True, roles=HEAD,
          fields=(area_field("reason", "终止办理的理由"),), apply=_terminate),
 )

@@ -15,7 +15,7 @@ from sanxiang.procedure.other_acts.procedures import OTHER_ACT
 from sanxiang.procedure.other_acts.rules import KINDS, OtherActSnapshot
 from sanxiang.procedure.other_acts.steps import KEY, STEPS
 from sanxiang.procedure.parameters import ParameterSet
-from sanxiang.procedure.penalty.deadlines import Deadline
+from sanxiang.procedure.penalty.deadlines import Deadline, DeadlinePhase, DeadlineProblem
 from sanxiang.procedure.violations import Violation
 
 # The snapshot fields read afresh (cases.selectors.SNAPSHOT_SOURCES); the rest are the case's facts.
@@ -31,14 +31,23 @@ def _advance(snapshot: OtherActSnapshot, action: str, context: GuardContext) -> 
     return replace(snapshot, state=OTHER_ACT.transition(action).target)
 
 
+def _publication(snapshot: OtherActSnapshot) -> dict[str, Any]:
+    decision, publicity = snapshot.decision, snapshot.publicity
+    return dict(code="other_act.publication", label="公开决定", soon_parameter="other_act.due_soon_days",
+                decided_on=decision.on if decision else None,
+                published_on=publicity.published_on if publicity else None,
+                closed=snapshot.state == "not_published", region=snapshot.region)
+
+
+def other_act_deadline_phases(snapshot: OtherActSnapshot, *, calendar: LegalCalendar, on: dt.date,
+                               parameters: ParameterSet | None = None
+                               ) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    return d.publication_phases(calendar=calendar, on=on, parameters=parameters, **_publication(snapshot))
+
+
 def other_act_deadlines(snapshot: OtherActSnapshot, *, calendar: LegalCalendar, today: dt.date,
                         parameters: ParameterSet | None = None) -> tuple[list[Deadline], list[Violation]]:
-    decision, publicity = snapshot.decision, snapshot.publicity
-    return d.publication_deadlines(
-        code="other_act.publication", label="公开决定", soon_parameter="other_act.due_soon_days", decided_on=decision.on if decision else None,
-        published_on=publicity.published_on if publicity else None, closed=snapshot.state == "not_published",
-        region=snapshot.region, calendar=calendar, today=today, parameters=parameters,
-    )
+    return d.publication_deadlines(calendar=calendar, today=today, parameters=parameters, **_publication(snapshot))
 
 
 OTHER_ACT_SPEC = procedure_register(
@@ -51,6 +60,7 @@ OTHER_ACT_SPEC = procedure_register(
         steps=STEPS,
         derived_fields=DERIVED_FIELDS,
         advance=_advance,
+        deadline_phases=other_act_deadline_phases,
         deadlines=other_act_deadlines,
         facts_initial=_facts_initial,
         options=OPTIONS,

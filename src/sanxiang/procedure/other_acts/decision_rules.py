@@ -25,7 +25,13 @@ from typing import Any
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.basis import GUIDELINE_118, article
-from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
+from sanxiang.procedure.penalty.deadlines import (
+    Deadline,
+    DeadlinePhase,
+    DeadlineProblem,
+    deadlines_on,
+    problems_on,
+)
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 
@@ -116,7 +122,8 @@ def review_problems(opinions: Collection[ReviewOpinion], *, major: bool, handler
         return [Violation(f"{code}.review.missing",
                           f"本{what}属于重大执法决定法制审核目录所列事项，未经法制审核不得作出决定：请送法制审核",
                           REVIEW_BASIS, "review")]
-    latest = max(opinions, key=lambda o: o.given_on)
+    # The opinion recorded last (two on one day: the later one), not the first of the latest day.
+    latest = tuple(opinions)[-1]
     violations = []
     if latest.opinion != "agree":
         violations.append(Violation(
@@ -191,25 +198,36 @@ def withholding_problems(withholding: Withholding | None, *, code: str) -> list[
         return [Violation(f"{code}.withholding.facts", "不予公开须写明事实和理由", WITHHOLDING_BASIS, "withholding.facts")]
     return []
 
-def publication_deadlines(
+def publication_phases(
     *, code: str, label: str, soon_parameter: str, decided_on: dt.date | None, published_on: dt.date | None,
-    closed: bool, region: str, calendar: LegalCalendar, today: dt.date, parameters: ParameterSet | None,
-) -> tuple[list[Deadline], list[Violation]]:
-    """The decision's publication deadline (20 working days), once decided; met when published, gone
-    when the decision is lawfully withheld."""
+    closed: bool, region: str, calendar: LegalCalendar, on: dt.date, parameters: ParameterSet | None,
+) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    """The decision's publication deadline (20 working days) as one phase (`penalty.deadlines.
+    DeadlinePhase`, what the case projection stores), once decided; met when published, none when
+    the decision is lawfully withheld. Only the due-soon alert depends on `on`."""
     if decided_on is None or (closed and published_on is None):
         return [], []
-    context = GuardContext(today=today, calendar=calendar, parameters=parameters or parameters_default())
+    context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
+    problems: list[DeadlineProblem] = []
+    try:
+        soon = int(context.parameters.value(soon_parameter, on=on, region=region))
+    except ParameterMissing as missing:
+        soon, problems = 0, [DeadlineProblem(missing.violation)]
     try:
         end = publication_deadline(decided_on, context, region=region)
-        soon = int(context.parameters.value(soon_parameter, on=today, region=region))
     except ParameterMissing as missing:
-        return [], [missing.violation]
+        return [], [*problems, DeadlineProblem(missing.violation)]
     except OverflowError:
-        return [], [Violation(f"{code}.date_out_of_range", "日期超出可计算的范围，请核对有关日期", "系统输入校验规则")]
-    state = deadline_state(end.date, completed_on=published_on, today=today, soon_days=soon)
+        return [], [*problems, DeadlineProblem(Violation(f"{code}.date_out_of_range", "日期超出可计算的范围，请核对有关日期",
+                                                         "系统输入校验规则"))]
     late = published_on is not None and published_on > end.date
-    return [Deadline(code, label, end.date, state, end.basis, end.estimated, published_on, late)], []
+    return [DeadlinePhase(code, label, end.date, end.basis, end.estimated, published_on, late, soon_days=soon)], problems
+
+
+def publication_deadlines(*, today: dt.date, **kwargs) -> tuple[list[Deadline], list[Violation]]:
+    """The same deadline as shown on `today`."""
+    phases, problems = publication_phases(on=today, **kwargs)
+    return deadlines_on(phases, today), problems_on(problems, today)
 
 
 __all__ = [
@@ -232,6 +250,7 @@ __all__ = [
     "lines_clean",
     "publication_deadline",
     "publication_deadlines",
+    "publication_phases",
     "publicity_problems",
     "remedies_problems",
     "review_problems",

@@ -10,6 +10,9 @@ from sanxiang.procedure.other_acts.decision_rules import REVIEW_OPINIONS, Public
 from sanxiang.procedure.steps import Apply, Draft, Field, area_field, choices, date_field
 from sanxiang.procedure.violations import FORM_BASIS
 
+# The step records a publication the agency made (its website, a notice board); the platform's
+# public portal does not yet publish these decisions by itself.
+PUBLISH_HELP = "登记本机关在政府网站、公告栏等公开决定的日期和途径；决定作出之日起二十个工作日内公开"
 REMEDIES_HELP = "告知当事人依法申请行政复议或者提起行政诉讼的权利、期限和机关"
 
 
@@ -51,5 +54,5 @@ PUBLISH_FIELDS = (
     area_field("late_explanation", "逾期原因（超过二十个工作日公开的须填写）", required=False),
 )
 
-__all__ = ["PUBLISH_FIELDS", "REMEDIES_FIELDS", "REMEDIES_HELP", "REVIEW_FIELDS", "publish_apply", "review_apply",
+__all__ = ["PUBLISH_FIELDS", "PUBLISH_HELP", "REMEDIES_FIELDS", "REMEDIES_HELP", "REVIEW_FIELDS", "publish_apply", "review_apply",
            "text_of"]

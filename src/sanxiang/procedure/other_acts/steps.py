@@ -10,6 +10,7 @@ from sanxiang.procedure.other_acts import decision_rules as d
 from sanxiang.procedure.other_acts.decision_rules import WITHHOLDING_GROUNDS, Withholding
 from sanxiang.procedure.other_acts.decision_steps import (
     PUBLISH_FIELDS,
+    PUBLISH_HELP,
     REMEDIES_FIELDS,
     REVIEW_FIELDS,
     publish_apply,
@@ -57,7 +58,7 @@ STEPS: tuple[Step, ...] = (
     Step("other_act_decide", "作出决定", PROCEDURES, transition=True, roles=HEAD, fields=REMEDIES_FIELDS,
          apply=_decide, documents=(("act_decision", "act_decision"),)),
     Step("other_act_publish", "公开决定", PROCEDURES, transition=True, roles=OPERATIONAL,
-         fields=PUBLISH_FIELDS, apply=publish_apply),
+         fields=PUBLISH_FIELDS, apply=publish_apply, help=PUBLISH_HELP),
     Step("other_act_withhold", "依法不予公开", PROCEDURES, transition=True, roles=HEAD,
          fields=(Field("ground", "不予公开的情形", "choice", choices=choices(WITHHOLDING_GROUNDS), radio=True, clear=True),
                  area_field("facts", "事实和理由")),
