@@ -102,6 +102,8 @@ def oracle(before, after, action, today, changed_since_review) -> list[str]:
             amount = after.plan.amount_fen if after.plan else 0
             if assessed <= 0 or amount <= 0 or amount < assessed:
                 problems.append("expropriation without an assessed amount and compensation not below it")
+            if after.plan is not None and after.plan.method == "after_use":
+                problems.append("expropriation compensated by returning the property after use")
         if after.major_marked or after.matter in (after.catalogue.matters if after.catalogue else ()):
             latest = after.review_opinions[-1] if after.review_opinions else None
             if latest is None or latest.opinion != "agree" or latest.reviewer_id == HANDLER.id or changed_since_review:

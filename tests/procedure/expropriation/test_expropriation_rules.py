@@ -80,6 +80,8 @@ def test_no_expropriation_decision_without_a_compensation_amount():
     no_amount = deciding(drafted(plan=replace(drafted().plan, amount_fen=0)))
     v = only(no_amount, "expropriation.compensation.no_amount")
     assert v.legal_basis == CONSTITUTION and "补偿金额" in v.message
+    returned = deciding(drafted(plan=replace(drafted().plan, method="after_use")))
+    assert "产权调换" in only(returned, "expropriation.compensation.method").message
     no_plan = deciding(drafted(plan=None, records=frozenset({"assessment_report"})))
     assert only(no_plan, "expropriation.compensation.plan_missing").legal_basis == CONSTITUTION
     requisition = drafted(kind="requisition", assessment=None, plan=replace(drafted().plan, method="after_use", amount_fen=0),

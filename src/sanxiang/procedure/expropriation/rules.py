@@ -180,6 +180,10 @@ def compensation_set(snapshot: Snapshot, context: Context) -> list[Violation]:
                                     CONSTITUTION_BASIS, "plan"))
     if snapshot.kind != "expropriation":
         return violations
+    if plan is not None and plan.method == "after_use":
+        violations.append(Violation(f"{CODE}.compensation.method",
+                                    "征收取得财产的所有权，不能以“使用后返还”补偿：请选择货币补偿或者产权调换",
+                                    CONSTITUTION_BASIS, "plan.method"))
     if plan is not None and plan.amount_fen <= 0:
         violations.append(Violation(f"{CODE}.compensation.no_amount",
                                     "征收须给予补偿：补偿方案须写明补偿金额，未确定补偿金额的不得作出征收决定",
