@@ -186,3 +186,4 @@ def test_decisions_count_in_the_annual_data_of_their_year_and_open_their_cases()
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="annual-other_act.award"' in html and levy.number in html and award.number in html
+    assert '<td data-testid="annual-levy"><a href="#annual-decision-records">1</a></td>' in html
