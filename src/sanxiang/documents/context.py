@@ -629,6 +629,28 @@ class NoPenaltyDetails:
 
 
 @dataclass(frozen=True)
+class ActDecisionDetails:
+    """The decision of a 征收征用 or of another act (行政给付、确认、奖励、裁决 …): what it decides and
+    on which provisions; for a 征收征用 its public interest, its scope, the assessment and the
+    compensation (宪法第十条第三款、第十三条第三款). Written by `documents.layouts_other_acts`."""
+
+    title: str  # 征收决定书, 行政确认决定书 …
+    kind_label: str  # 征收, 行政确认 …
+    bases: tuple[LegalBasis, ...] = ()
+    content: str = ""  # what is decided (the other acts)
+    amount_fen: int = 0  # a payment or award in money
+    purpose: str = ""  # the public interest (征收征用)
+    scope: str = ""
+    assessment: str = ""  # the assessment report, as one sentence
+    compensation_method: str = ""
+    compensation_fen: int = 0
+    compensation_items: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
 class TransferDetails:
     """涉嫌犯罪案件移送书 (行政处罚法第二十七条; 《行政执法机关移送涉嫌犯罪案件的规定》)."""
 
@@ -685,6 +707,7 @@ class DocumentContext:
     enforcement: EnforcementDetails | None = None
     no_penalty: NoPenaltyDetails | None = None
     transfer: TransferDetails | None = None
+    act_decision: ActDecisionDetails | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

@@ -13,7 +13,7 @@ once the document is stored.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sanxiang.documents import coercion_layouts, layouts
+from sanxiang.documents import coercion_layouts, layouts, layouts_other_acts
 from sanxiang.documents.blocks import Layout
 from sanxiang.documents.context import DocumentContext
 from sanxiang.documents.requirements import (
@@ -839,7 +839,59 @@ COERCION_KINDS: dict[str, DocumentKind] = {
 }
 
 # Every kind `document_render` knows, under its key.
-ALL_DOCUMENT_KINDS: dict[str, DocumentKind] = {**DOCUMENT_KINDS, **PENALTY_OUTCOME_KINDS, **COERCION_KINDS}
+# The decisions of 行政征收征用 and of the other acts (行政给付、确认、奖励、裁决 …, issue 18 items 2–3):
+# the provisions they rest on and what they decide, with the remedies; the title is the act's. The
+# engine refuses the decision without its basis, content, purpose, scope or compensation
+# (procedure.expropriation / other_acts rules), so the kinds ask here only what the registry gives.
+EXPROPRIATION_BASIS = "《中华人民共和国宪法》第十条第三款、第十三条第三款"
+OTHER_ACT_BASIS = "国办发〔2018〕118号（行政执法决定应当载明法律依据）"
+
+
+def _act_title(context: DocumentContext) -> str:
+    return context.act_decision.title if context.act_decision is not None else "决定书"
+
+
+OTHER_ACT_KINDS: dict[str, DocumentKind] = {
+    kind.key: kind
+    for kind in (
+        DocumentKind(
+            "expropriation_decision",
+            "征收（征用）决定书",
+            layouts_other_acts.act_decision_layout,
+            (
+                *_issued(),
+                PARTY_NAME,
+                given("act_decision.title", "征收、征用的决定", legal_basis=EXPROPRIATION_BASIS),
+                *remedies_requirements(legal_basis=EXPROPRIATION_BASIS),
+            ),
+            EXPROPRIATION_BASIS,
+            "expropriation_decision",
+            numbered=True,
+            number_word="征决",
+            title_of=_act_title,
+        ),
+        DocumentKind(
+            "act_decision",
+            "决定书",
+            layouts_other_acts.act_decision_layout,
+            (
+                *_issued(),
+                PARTY_NAME,
+                given("act_decision.title", "所作出的决定", legal_basis=OTHER_ACT_BASIS),
+                *remedies_requirements(legal_basis=OTHER_ACT_BASIS),
+            ),
+            OTHER_ACT_BASIS,
+            "act_decision",
+            numbered=True,
+            number_word="决",
+            title_of=_act_title,
+        ),
+    )
+}
+
+ALL_DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    **DOCUMENT_KINDS, **PENALTY_OUTCOME_KINDS, **COERCION_KINDS, **OTHER_ACT_KINDS
+}
 
 __all__ = [
     "ALL_DOCUMENT_KINDS",
@@ -847,6 +899,7 @@ __all__ = [
     "DECISION_REQUIREMENTS",
     "DOCUMENT_KINDS",
     "NO_PENALTY_REQUIREMENTS",
+    "OTHER_ACT_KINDS",
     "PENALTY_OUTCOME_KINDS",
     "DocumentKind",
 ]

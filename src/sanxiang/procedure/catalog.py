@@ -34,6 +34,7 @@ ACT_KINDS: dict[str, str] = {
     "inspection": "行政检查",
     "licensing": "行政许可",
     "expropriation": "行政征收征用",
+    "other": "其他行政行为",
 }
 
 Deadlines = Callable[..., tuple[list[Deadline], list[Violation]]]
@@ -204,6 +205,8 @@ def _load() -> None:
     from sanxiang.procedure.coercion import catalogue as _coercion  # noqa: F401
     from sanxiang.procedure.enforcement import catalogue as _enforcement  # noqa: F401
     from sanxiang.procedure.permit import catalogue as _permit  # noqa: F401
+    from sanxiang.procedure.expropriation import catalogue as _expropriation  # noqa: F401
+    from sanxiang.procedure.other_acts import catalogue as _other_acts  # noqa: F401
 
 
 def procedures_all() -> dict[str, ProcedureSpec]:

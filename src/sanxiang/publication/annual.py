@@ -87,17 +87,20 @@ from sanxiang.procedure.annual_counting import (
 from sanxiang.procedure.catalog import procedure_spec, procedures_all
 from sanxiang.procedure.citations import EVIDENCE_PRESERVATION
 from sanxiang.procedure.enforcement.snapshot import EnforcementCaseSnapshot
+from sanxiang.procedure.expropriation.rules import expropriation_annual_acts
+from sanxiang.procedure.other_acts.rules import ANNUAL_KINDS as OTHER_ACT_ANNUAL_KINDS
+from sanxiang.procedure.other_acts.rules import COUNTING_BASIS as OTHER_ACT_COUNTING_BASIS
+from sanxiang.procedure.other_acts.rules import KINDS as OTHER_ACT_KINDS
+from sanxiang.procedure.other_acts.rules import other_act_annual_acts
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualAct, AnnualNarrative, AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
 # The categories this platform counts from its records; the others are 0 until it records them.
-RECORDED_CATEGORIES = ("penalty", "coercion", "inspection")
+RECORDED_CATEGORIES = ("penalty", "coercion", "levy", "requisition", "inspection")
 NOT_RECORDED_NOTES = {
     "permit": "本平台尚未办理和记录行政许可，行政许可数据按0填列，请核对本机关许可办理系统的数据。",
-    "levy": "本平台尚未记录行政征收，行政征收数据按0填列，请核对。",
-    "requisition": "本平台尚未记录行政征用，行政征用数据按0填列，请核对。",
 }
 RECORDED_NOTES = {
     "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数，一份决定给予多种处罚的按最重的种类计一次；"
@@ -105,6 +108,8 @@ RECORDED_NOTES = {
     "coercion": "行政强制：查封、扣押、冻结按实施之日，强制执行决定、代履行决定按作出之日，申请人民法院强制执行按申请之日，"
     "在本年度内的计数，各分项之和为行政强制数据；"
     f"先行登记保存是证据保全措施（{EVIDENCE_PRESERVATION}），不属于行政强制措施，未计入。",
+    "levy": "行政征收：按决定日期在本年度内的征收决定计数（本平台登记的行政征收征用案件）。",
+    "requisition": "行政征用：按决定日期在本年度内的征用决定计数（本平台登记的行政征收征用案件）。",
     "inspection": "行政检查：按本年度内案件调查中实施的、有具体检查对象（案件当事人）并制作了现场检查笔录的现场检查计数；"
     "未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
 }
@@ -137,7 +142,15 @@ def _in_year(day: dt.date | None, year: int) -> bool:
 EXECUTION_POWER_DECLARED = "execution_power"
 PENALTY_PROCEDURES = tuple(key for key, spec in procedures_all().items() if spec.act_kind == "penalty")
 COERCION_PROCEDURES = (*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE)
-COUNTED_PROCEDURES = (*PENALTY_PROCEDURES, *COERCION_PROCEDURES)
+# 行政征收征用 (levy, requisition) and the other acts (行政给付、确认、奖励、裁决 …, a row each, outside
+# the six categories): counted by their decisions (procedure.expropriation / other_acts rules).
+DECISION_COUNTED = {"expropriation": expropriation_annual_acts, "other_act": other_act_annual_acts}
+COUNTED_PROCEDURES = (*PENALTY_PROCEDURES, *COERCION_PROCEDURES, *DECISION_COUNTED)
+OTHER_ACT_ROWS = {row: OTHER_ACT_KINDS[kind] for kind, row in OTHER_ACT_ANNUAL_KINDS.items()}
+OTHER_ACT_NOTE = (
+    "其他行政行为（行政给付、确认、奖励、裁决等）不属于上述六类，按决定日期在本年度内办结的件数分别统计"
+    f"（{OTHER_ACT_COUNTING_BASIS}）。"
+)
 PENALTY_NAMES = ("decided_on", "decision", "investigative_acts")
 
 
@@ -181,6 +194,9 @@ def annual_acts_of(*, procedure: str, state: str, facts: dict[str, Any], object_
             and inspection_counts(object_specified=object_specified, record_complete=act.record_made)
         ]
         return acts
+    if procedure in DECISION_COUNTED:
+        snapshot = procedure_spec(procedure).snapshot_type(state=state, records=frozenset(), **facts)
+        return [Counted(kind, on) for kind, on in DECISION_COUNTED[procedure](snapshot)]
     if procedure in COERCION_PROCEDURES:
         snapshot = procedure_spec(procedure).snapshot_type(state=state, **facts)
         if isinstance(snapshot, EnforcementCaseSnapshot):
@@ -451,7 +467,7 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
     powers = annual_powers(agency=agency)
     figures = (annual_figures_recomputed if recompute else annual_figures)(agency=agency, year=year)
     declared = figures.execution_declared
-    counted = {key: figures.counted.get(key, 0) for key in ("penalty", "inspection")}
+    counted = {key: figures.counted.get(key, 0) for key in ("penalty", "inspection", "levy", "requisition")}
     coercion_counted = {key: figures.counted.get(key, 0) for key in COERCION_ROWS}
     coercion_powers = annual_coercion_powers_read(agency=agency, matter_kinds=powers, execution_declared=declared)
     coercion = annual_coercion_rows(powers=coercion_powers, counted=coercion_counted)
@@ -494,6 +510,11 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
             {"key": key, "label": label, "value": coercion[key], "has_power": key in coercion_powers}
             for key, label in COERCION_ROWS.items()
         ],
+        # The other acts, outside the six categories: what the platform recorded (no power to judge).
+        "other_act_lines": [
+            {"key": row, "label": label, "value": figures.counted.get(row, 0)} for row, label in OTHER_ACT_ROWS.items()
+        ],
+        "other_act_basis": OTHER_ACT_NOTE,
         "penalty_table": table,
         "penalty_lines": [
             {"key": key, "label": label, "value": table.columns[key]} for key, label in PENALTY_COLUMNS.items()

@@ -365,6 +365,9 @@ def annual(request: HttpRequest) -> HttpResponse:
             for r in records if r.kind == "penalty"
         ]
         context["inspection_records"] = [r for r in records if r.kind == "inspection"]
+        # The decisions behind the 征收、征用 and other-act figures (issue 18 items 2–3).
+        decision_kinds = ("levy", "requisition", *(line["key"] for line in context["report"]["other_act_lines"]))
+        context["decision_records"] = annual_counted_records(agency=agency, year=year, kinds=decision_kinds)
         context["published_amount_wan"] = (
             wan_yuan(public_penalty["amount_fen"]) if "amount_fen" in public_penalty else None
         )
