@@ -600,10 +600,12 @@ def document_context_builder(act_kind: str) -> DocumentContextBuilder:
     # Imported here: each builder imports this module's shared parts.
     from sanxiang.cases.paperwork_coercion import measure_document_context
     from sanxiang.cases.paperwork_enforcement import enforcement_document_context
+    from sanxiang.cases.paperwork_permit import permit_document_context
 
     builders: dict[str, DocumentContextBuilder] = {
         "penalty": document_context,
         "coercion": measure_document_context,
         "enforcement": enforcement_document_context,
+        "licensing": permit_document_context,
     }
     return builders[act_kind]

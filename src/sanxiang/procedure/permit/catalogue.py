@@ -1,6 +1,6 @@
 """行政许可 in the catalogue of procedures (`permit`): a case of kind 许可 can be registered, its
-steps taken and its deadlines listed like any other procedure's. No documents or pages of its own
-yet (issue 18 item 1 is the law in code)."""
+steps taken and its deadlines listed like any other procedure's, on the generic case page; its
+documents are built by `cases.paperwork_permit` (act kind "licensing")."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sanxiang.procedure.permit.steps import KEY, STEPS
 from sanxiang.procedure.violations import Violation
 
 # The snapshot fields read afresh (cases.selectors.SNAPSHOT_SOURCES); the rest are the case's facts.
-DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers"})
+DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers", "documents_issued"})
 
 
 def _facts_initial(*, on: dt.date, **_: Any) -> dict[str, Any]:
