@@ -46,7 +46,7 @@ def test_a_permit_case_is_registered_and_accepted_only_with_complete_materials()
     accepted = post(api, f"/api/cases/{case_id}/actions/permit_accept", {"data": {}}, auth)
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["state"] == "accepted"
-    assert "作出行政许可决定" in [d["label"] for d in accepted.json()["deadlines"]]
+    assert "作出行政许可决定（20个工作日）" in [d["label"] for d in accepted.json()["deadlines"]]
     case = Case.objects.get(pk=case_id)
     assert case.facts["materials_complete"] is True and case.facts["accepted_on"]
     assert Entry.objects.filter(case_id=case_id, kind=EventKind.STEP_DONE).count() == 2
@@ -95,3 +95,26 @@ def test_the_permit_steps_issue_their_numbered_documents_into_the_ledger_and_a_g
     with blob_store_get().open(revocation.pdf.stored_file.sha256) as blob:
         text = pdf_text(blob.read())
     assert grant.number in text and "第六十九条" in text and "六十日内" in text
+
+
+def test_the_case_page_shows_the_decision_period_with_its_extension_and_paused_time():
+    """第四十二条: 20 working days, +10 with the head's approval; 第四十五条: a hearing's time told in
+    writing does not count — the page says so beside the due date, and offers the next steps."""
+    from tests.cases.support import lead_make, perform
+
+    w = world_make()
+    case = lead_make(w, procedure="permit", title="食品经营许可申请")
+    day = ACT.replace(month=4, day=1)
+    perform(case, "permit_materials", day, w.officer, materials_complete=True)
+    perform(case, "permit_accept", day, w.officer)
+    perform(case, "permit_exclusion", day.replace(day=8), w.officer, kind="hearing", start=day.replace(day=7),
+            end=day.replace(day=8), told_on=day.replace(day=7))
+    perform(case, "permit_exclusion", day.replace(day=9), w.officer, kind="testing", start=day.replace(day=9),
+            end=day.replace(day=9))
+    perform(case, "permit_extend", day.replace(day=10), w.head, reasons="需要现场核查经营场所", told_on=day.replace(day=10))
+    browser = Client()
+    browser.force_login(w.officer)
+    html = browser.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "作出行政许可决定（20个工作日＋经批准延长10个工作日；不计入期限：听证4月7日至4月8日，共2个工作日；" in html
+    assert "1段未书面告知申请人的时间不予扣除" in html
+    assert 'data-testid="action-permit_grant"' in html and "延长审查期限告知书" in html
