@@ -326,6 +326,10 @@ def publication_approve(
         from sanxiang.publication.compulsory import compulsory_publication_approve
 
         return compulsory_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
+    if draft.is_permit:
+        from sanxiang.publication.permit import permit_publication_approve
+
+        return permit_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
     # Lock the draft row alone (PostgreSQL cannot lock the nullable side of an outer join).
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",))

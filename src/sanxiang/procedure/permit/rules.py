@@ -129,6 +129,7 @@ class Decision:
     late_explanation: str = ""
     content: str = ""  # 准予许可的内容 (第三十八条第一款: the written decision states what is granted)
     licence_name: str = ""  # 许可证件名称 (第三十九条), when the licence needs a certificate
+    category: str = ""  # 许可类别 as the 双公示 standard lists them (dual_publicity.PERMIT_CATEGORIES)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sanxiang.procedure.dual_publicity import PERMIT_CATEGORIES
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.permit import rules as r
 from sanxiang.procedure.permit.procedures import PERMIT
@@ -145,11 +146,17 @@ def _review(draft: Draft, data: dict[str, Any]) -> None:
     draft.records.add("review_opinion")
 
 
+def _category(data: dict[str, Any]) -> str:
+    """许可类别: one of the standard's list; none chosen is 其他 (code 06), as the export reads it."""
+    value = _text(data, "category")
+    return value if value in PERMIT_CATEGORIES.values() else PERMIT_CATEGORIES["06"]
+
+
 def _decision(outcome: str):
     def apply(draft: Draft, data: dict[str, Any]) -> None:
         draft.update(decision=Decision(outcome, draft.on, _text(data, "reasons"), _text(data, "remedies"),
                                        _text(data, "late_explanation"), _text(data, "content"),
-                                       _text(data, "licence_name")))
+                                       _text(data, "licence_name"), _category(data)))
     return apply
 
 
@@ -223,6 +230,8 @@ def _refusal_fields(what: str) -> tuple[Field, ...]:
 
 GRANT_FIELDS = (
     area_field("content", "准予行政许可的内容（许可的范围、项目等，载入决定书）"),
+    Field("category", "许可类别（“双公示”报送）", "choice", choices=tuple((v, v) for v in PERMIT_CATEGORIES.values()),
+          radio=True, required=False),
     Field("licence_name", "许可证件名称（需要颁发证件的填写）", required=False),
 )
 LATE = area_field("late_explanation", "逾期原因（超过法定期限的须填写）", required=False)
@@ -283,7 +292,8 @@ STEPS: tuple[Step, ...] = (
          fields=(date_field("delivered_on", "送达日期"), date_field("expires_on", "有效期截止日期", required=False),
                  Field("licence_number", "许可证件编号", required=False),
                  area_field("late_explanation", "逾期原因（超过法定期限的须填写）", required=False)),
-         apply=_deliver),
+         # Decides: the certificate's number and validity complete the grant's publication.
+         apply=_deliver, decides=True),
     Step("permit_change", "变更许可", PROCEDURES, transition=True, roles=HEAD,
          fields=(area_field("content", "变更事项"),), apply=_change,
          documents=(("permit_change_decision", "change_decision"),), decides=True),
