@@ -31,7 +31,11 @@ def _advance(snapshot: PermitSnapshot, action: str, context: GuardContext) -> Pe
     closes the renewal application."""
     after = replace(snapshot, state=PERMIT.transition(action).target)
     if action in ("permit_renew", "permit_renew_deemed") and after.renewal is not None:
-        after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None)
+        # The day it counts as renewed: the decision's, or (deemed) the day the licence would have expired.
+        decided = after.renewal.decision
+        day = decided.on if decided is not None else (snapshot.expires_on or context.today)
+        after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None,
+                        renewals_on=(*after.renewals_on, day))
     return after
 
 

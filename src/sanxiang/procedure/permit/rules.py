@@ -205,6 +205,11 @@ class PermitSnapshot:
     renewal_refusal: Refusal | None = None
     ending: Ending | None = None
     licence_number: str = ""  # 许可证件编号, recorded at delivery
+    # Every change, renewal (decided or deemed) and ending the licence went through, for the annual
+    # data (permit.annual): `change`, `renewal` and `ending` keep only the latest.
+    changes_on: tuple[dt.date, ...] = ()
+    renewals_on: tuple[dt.date, ...] = ()
+    endings: tuple[Ending, ...] = ()
     # (document kind, 文号) of the case's documents, oldest first: a later decision cites the grant.
     documents_issued: tuple[tuple[str, str], ...] = ()
 

@@ -170,7 +170,7 @@ def _deliver(draft: Draft, data: dict[str, Any]) -> None:
 
 
 def _change(draft: Draft, data: dict[str, Any]) -> None:
-    draft.update(change=Change(draft.on, _text(data, "content")))
+    draft.update(change=Change(draft.on, _text(data, "content")), changes_on=(*draft.snapshot.changes_on, draft.on))
 
 
 def _renewal_apply(draft: Draft, data: dict[str, Any]) -> None:
@@ -210,7 +210,8 @@ def _refuse_renewal(draft: Draft, data: dict[str, Any]) -> None:
 
 def _ending(kind: str):
     def apply(draft: Draft, data: dict[str, Any]) -> None:
-        draft.update(ending=Ending(kind, _text(data, "reason"), _text(data, "facts"), draft.on, _text(data, "remedies")))
+        ending = Ending(kind, _text(data, "reason"), _text(data, "facts"), draft.on, _text(data, "remedies"))
+        draft.update(ending=ending, endings=(*draft.snapshot.endings, ending))
     return apply
 
 
