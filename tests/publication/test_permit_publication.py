@@ -24,7 +24,7 @@ from sanxiang.publication.dual_publicity import dual_publicity_rows
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft
 from sanxiang.publication.permit import permit_decision_build, permit_decision_stored
 from sanxiang.publication.registry_sync import public_registry_refresh
-from sanxiang.publication.services import publication_approve
+from sanxiang.publication.services import publication_approve, publication_decision_change
 from sanxiang.supervision.alerts import publication_overdue_alerts
 from tests.cases.support import ACT, lead_make, perform, world_make
 from tests.factories import credit_code
@@ -79,6 +79,22 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
     assert publication.display_until >= D(2031, 3, 31)
     exported = dual_publicity_rows(agency_ids=None, start=DAY, end=DAY, layout="XK")
     assert exported == [row]
+
+    # The desk does not withdraw it by hand: the case does (第六十九条). Revoking the licence takes
+    # the grant down the same day, with the public statement, and drafts the revocation itself.
+    with pytest.raises(Refused) as by_hand:
+        publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=DAY, statement="撤销")
+    assert by_hand.value.violations[0].code == "publication.permit.by_case" and "在案件中办理" in str(by_hand.value)
+    later = DAY + dt.timedelta(days=7)
+    perform(case, "permit_revoke", later, w.head, reason="被许可人以欺骗、贿赂等不正当手段取得行政许可",
+            facts="提交的租赁合同系伪造", remedies="可以申请行政复议或者提起行政诉讼")
+    publication.refresh_from_db()
+    draft.refresh_from_db()
+    assert (publication.status, draft.status, draft.change_kind) == ("withdrawn", DraftStatus.WITHDRAWN, "revoked")
+    assert "被依法撤销" in publication.withdrawal_statement and publication.withdrawn_on == later
+    revocation = PublicationDraft.objects.get(case=case, decision="permit_revoke")
+    assert revocation.facts["xk_row"]["XK_ZT"] == "2" and revocation.facts["xk_row"]["XK_XKWS"] == "撤销行政许可决定书"
+    assert dual_publicity_rows(agency_ids=None, start=DAY, end=DAY, layout="XK") == []
 
 
 @pytest.mark.django_db

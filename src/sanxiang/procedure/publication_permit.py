@@ -294,6 +294,7 @@ def permit_ending_content(*, decision: str, ground: str, facts: str, matter: str
 __all__ = [
     "ACTION_DECISIONS",
     "ENDING_DECISIONS",
+    "ENDING_VERBS",
     "PERMIT_DECISIONS",
     "PermitDecision",
     "PermitParty",

@@ -37,6 +37,7 @@ from sanxiang.procedure.publication import leaks
 from sanxiang.procedure.publication_permit import (
     ACTION_DECISIONS,
     ENDING_DECISIONS,
+    ENDING_VERBS,
     PUBLICITY_BASIS,
     PermitDecision,
     PermitParty,
@@ -47,7 +48,7 @@ from sanxiang.procedure.publication_permit import (
     permit_publication_due,
 )
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft
+from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.publication.services import public_agency_get, publication_record, redaction_summary
 from sanxiang.registry.models import PartyKind
@@ -64,6 +65,10 @@ DECISION_DOCUMENTS: dict[str, str] = {
 }
 # The step after which the grant's draft is brought up to date (the certificate and its validity).
 DELIVERY = "permit_deliver"
+# The decisions that stand while the licence does, and the change an ending is to them (the
+# desk's CHANGE_KINDS: a withdrawal or revocation is 撤销 of the grant, a cancellation 变更 of its state).
+STANDING_DECISIONS = ("permit_grant", "permit_change", "permit_renewal")
+CHANGE_OF_ENDING = {"permit_withdraw": "revoked", "permit_revoke": "revoked", "permit_cancel": "changed"}
 DATA = "数据校验"
 # The desk's side-by-side view: every public column is shown; none is edited by hand (the public
 # text is the rules' own, rebuilt from the decision: `permit_publication_approve`).
@@ -232,9 +237,73 @@ def permit_decision_record(
     elif draft.status == DraftStatus.DRAFT:
         _draft_fill(draft, case, decision)
         _drafted_entry(draft, action=action, refreshed=True, actor=actor)
-    # Published (a second change of a licence whose first change is public) is left as published:
-    # the desk corrects it (publication_correct).
+    # Published (a second change of a licence whose first change is public) is left as published.
+    if key in ENDING_DECISIONS:
+        _earlier_taken_down(case=case, decision=decision, on=on, actor=actor)
     return draft
+
+
+def _earlier_taken_down(*, case: Case, decision: PermitDecision, on: dt.date, actor: User | None) -> None:
+    """The licence was withdrawn, revoked or cancelled: what was published of it (the grant, a
+    change, a renewal) no longer stands and is taken down the same day, with the public statement
+    of why (国办发〔2018〕118号: 撤销的 … 及时撤下原行政执法决定信息); a draft not yet published is
+    not published any more. The ending decision itself is published (its own draft)."""
+    verb = ENDING_VERBS[decision.decision]
+    drafts = (PublicationDraft.objects.select_for_update(of=("self",))
+              .filter(case=case, decision__in=STANDING_DECISIONS)
+              .exclude(status__in=(DraftStatus.WITHDRAWN, DraftStatus.NOT_PUBLISHED, DraftStatus.EXPIRED)))
+    for draft in drafts:
+        published = draft.publication
+        withdrawn = published is not None and published.status == PublicationStatus.PUBLISHED
+        if withdrawn:
+            published.status = PublicationStatus.WITHDRAWN
+            published.withdrawn_on = on
+            published.withdrawal_statement = (
+                f"该行政许可已于{decision.decided_on:%Y年%m月%d日}被依法{verb}（{decision.number}）。"
+            )
+            published.search_text = ""
+            published.save()
+            draft.status = DraftStatus.WITHDRAWN
+        else:
+            draft.status = DraftStatus.NOT_PUBLISHED
+            draft.refusals = [asdict(Violation("publication.permit.ended", f"该行政许可已被依法{verb}，原决定不再公开",
+                                               PUBLICITY_BASIS))]
+        draft.change_kind = CHANGE_OF_ENDING[decision.decision]
+        draft.changed_on = decision.decided_on
+        draft.withdrawal_due_on = on
+        draft.save()
+        entry_append(
+            event=LedgerEvent(
+                EventKind.WITHDRAWAL if withdrawn else EventKind.PUBLICATION_NOT_PUBLISHED,
+                {
+                    "draft": draft.pk,
+                    "decision": draft.decision,
+                    "publication": published.pk if withdrawn else None,
+                    "change": draft.change_kind,
+                    "changed_on": decision.decided_on.isoformat(),
+                    "withdrawn_on": on.isoformat(),
+                    "due_on": on.isoformat(),
+                    "late": False,
+                    "basis": PUBLICITY_BASIS,
+                    "by": decision.number,
+                },
+                agency_id=draft.agency_id,
+                case_id=draft.case_id,
+                subject=f"publication_draft:{draft.pk}",
+            ),
+            actor=actor,
+        )
+
+
+def permit_publication_change_refused(*, draft: PublicationDraft) -> Refused:
+    """A licence decision's publication is not corrected or withdrawn by hand: it follows the case
+    (a change, withdrawal, revocation or cancellation of the licence is a step of the case, which
+    takes the earlier publications down and publishes the new decision)."""
+    return Refused([Violation(
+        "publication.permit.by_case",
+        "行政许可决定的公开信息随案件中的决定更新：变更、撤回、撤销或者注销许可，请在案件中办理相应步骤，原公开信息将自动撤下",
+        PUBLICITY_BASIS, "status",
+    )])
 
 
 @transaction.atomic
@@ -306,5 +375,6 @@ __all__ = [
     "permit_decision_record",
     "permit_decision_stored",
     "permit_publication_approve",
+    "permit_publication_change_refused",
     "permit_rows_published",
 ]
