@@ -4,6 +4,7 @@ driven by its steps: the application is accepted only once its materials are com
 decision period of 20 working days is listed; the facts are stored and every step is in the ledger."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -118,3 +119,8 @@ def test_the_case_page_shows_the_decision_period_with_its_extension_and_paused_t
     assert "作出行政许可决定（20个工作日＋经批准延长10个工作日；不计入期限：听证4月7日至4月8日，共2个工作日；" in html
     assert "1段未书面告知申请人的时间不予扣除" in html
     assert 'data-testid="action-permit_grant"' in html and "延长审查期限告知书" in html
+    # The decision is drafted by the grant's own form: before it is sent, that is no reason to block it.
+    browser.force_login(w.head)
+    html = browser.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    grant = re.search(r'<[^>]*data-testid="action-permit_grant"[^>]*>', html).group(0)
+    assert 'data-allowed="1"' in grant, grant
