@@ -8,6 +8,8 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +81,11 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
     assert publication.display_until >= D(2031, 3, 31)
     exported = dual_publicity_rows(agency_ids=None, start=DAY, end=DAY, layout="XK")
     assert exported == [row]
+    # The public sees it under a licence's own labels, in the list and on its page.
+    portal = Client()
+    detail = portal.get(reverse("portal:decision_detail", args=[publication.pk])).content.decode()
+    assert "许可内容" in detail and "预包装食品销售" in detail and "违法事实" not in detail
+    assert publication.number in portal.get(reverse("portal:decision_list")).content.decode()
 
     # The desk does not withdraw it by hand: the case does (第六十九条). Revoking the licence takes
     # the grant down the same day, with the public statement, and drafts the revocation itself.
