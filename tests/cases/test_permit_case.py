@@ -113,6 +113,10 @@ def test_the_case_page_shows_the_decision_period_with_its_extension_and_paused_t
     perform(case, "permit_exclusion", day.replace(day=9), w.officer, kind="testing", start=day.replace(day=9),
             end=day.replace(day=9))
     perform(case, "permit_extend", day.replace(day=10), w.head, reasons="需要现场核查经营场所", told_on=day.replace(day=10))
+    # 第四十五条: the period told in writing has its 告知书; the untold one has none (and is not deducted).
+    from sanxiang.cases.models import IssuedDocument
+
+    assert IssuedDocument.objects.filter(case=case, kind="permit_exclusion_notice").count() == 1
     browser = Client()
     browser.force_login(w.officer)
     html = browser.get(reverse("cases:case_detail", args=[case.pk])).content.decode()

@@ -88,6 +88,8 @@ def permit_details(*, snapshot: PermitSnapshot, matter: str, kind: str, context:
         content = change.content
     elif granted:
         content = decision.content
+    told = r.told_exclusions(snapshot)
+    excluded = told[-1] if told else None
     return PermitDetails(
         matter=matter,
         received_on=snapshot.received_on,
@@ -103,6 +105,9 @@ def permit_details(*, snapshot: PermitSnapshot, matter: str, kind: str, context:
         hearing_request_working=hearing_working,
         hearing_request_due=hearing_due,
         applied_on=applied_on,
+        excluded_what=r.EXCLUDED_KINDS.get(excluded.kind, "") if excluded is not None else "",
+        excluded_start=excluded.start if excluded is not None else None,
+        excluded_end=excluded.end if excluded is not None else None,
         content=content,
         licence_name=decision.licence_name if granted else "",
         expires_on=snapshot.expires_on,

@@ -665,6 +665,10 @@ class PermitDetails:
     hearing_request_working: bool = True
     hearing_request_due: dt.date | None = None
     applied_on: dt.date | None = None  # 延续、变更的申请日期
+    # 第四十五条: the latest period that does not count (听证、检验、专家评审 …), told in writing.
+    excluded_what: str = ""
+    excluded_start: dt.date | None = None
+    excluded_end: dt.date | None = None
     content: str = ""  # 准予许可的内容；变更的事项
     licence_name: str = ""  # 许可证件名称 (none when the licence needs no certificate)
     expires_on: dt.date | None = None

@@ -178,6 +178,22 @@ def extension_notice_layout(context: DocumentContext) -> Layout:
     return _letter(context, "延长审查期限告知书", body)
 
 
+def exclusion_notice_layout(context: DocumentContext) -> Layout:
+    """第四十五条: the time a hearing, test, inspection, appraisal or expert review takes is not
+    counted in the licensing period, and the applicant is told so in writing."""
+    permit = _permit(context)
+    body = [
+        Para(
+            f"本机关于{_date(permit.accepted_on)}受理的{_application(context)}，依法需要{clause_render(permit.excluded_what)}。"
+        ),
+        Para(
+            f"根据{_law('第四十五条')}的规定，自{_date(permit.excluded_start)}至{_date(permit.excluded_end)}"
+            f"{clause_render(permit.excluded_what)}所需时间不计入作出行政许可决定的期限，特此告知。"
+        ),
+    ]
+    return _letter(context, "不计入审查期限告知书", body)
+
+
 def hearing_right_layout(context: DocumentContext) -> Layout:
     permit = _permit(context)
     unit = "个工作日" if permit.hearing_request_working else "日"
@@ -317,6 +333,7 @@ __all__ = [
     "acceptance_notice_layout",
     "cancellation_decision_layout",
     "change_decision_layout",
+    "exclusion_notice_layout",
     "extension_notice_layout",
     "grant_decision_layout",
     "hearing_right_layout",

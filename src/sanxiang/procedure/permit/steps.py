@@ -105,8 +105,12 @@ def _exclusion(draft: Draft, data: dict[str, Any]) -> None:
         return
     period = ExcludedPeriod(kind, start, end, data.get("told_on"))
     draft.update(exclusions=(*draft.snapshot.exclusions, period))
-    if period.told_on is not None:
-        draft.records.add("exclusion_notice")
+
+
+def _exclusion_told(kind: str, draft: Draft) -> bool:
+    """The 不计入审查期限告知书 is issued when the applicant is told in writing (第四十五条)."""
+    exclusions = draft.snapshot.exclusions
+    return bool(exclusions) and exclusions[-1].told_on is not None
 
 
 def _hearing_right(draft: Draft, data: dict[str, Any]) -> None:
@@ -263,7 +267,8 @@ STEPS: tuple[Step, ...] = (
          fields=(Field("kind", "事项", "choice", choices=choices(EXCLUDED_KINDS), radio=True),
                  date_field("start", "开始日期"), date_field("end", "结束日期"),
                  date_field("told_on", "书面告知申请人的日期", required=False)),
-         apply=_exclusion),
+         apply=_exclusion, documents=(("permit_exclusion_notice", "exclusion_notice"),),
+         document_applies=_exclusion_told),
     Step("permit_hearing_right", "告知听证权利", PROCEDURES, states=("accepted",), roles=OPERATIONAL,
          fields=(date_field("told_on", "告知日期"),), apply=_hearing_right,
          documents=(("permit_hearing_right_notice", "hearing_right_notice"),)),
