@@ -71,6 +71,17 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
     assert permit_dual_publicity_row(native) == permit_dual_publicity_row(imported) == row
     assert permit_decision_stored(draft.facts["decision"]) == native
 
+    # A licence decision is no 行政强制决定 in the monthly report's figures.
+    from sanxiang.evaluation.report_figures import decisions_figures
+    from sanxiang.procedure.evaluation.reports import ReportMonth
+
+    figures = decisions_figures(agency_ids=[w.agency.pk], month=ReportMonth(DAY.year, DAY.month))[w.agency.pk]
+    assert next(f for f in figures if f.key == "decisions.compulsory").value == 0
+    # The desk's side-by-side page shows it under a licence's labels.
+    desk = Client()
+    desk.force_login(w.head)
+    page = desk.get(reverse("publication:draft_detail", args=[draft.pk]))
+    assert page.status_code == 200 and "许可内容" in page.content.decode() and "预包装食品销售" in page.content.decode()
     # A person's edit of the rules' public text is refused; published as it stands.
     public_registry_refresh(agency_id=w.agency.pk)
     with pytest.raises(Refused) as refused:
