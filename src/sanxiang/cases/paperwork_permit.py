@@ -73,8 +73,13 @@ def permit_details(*, snapshot: PermitSnapshot, matter: str, kind: str, context:
             hearing_due = due.date if due is not None else None
         except (ParameterMissing, OverflowError):
             pass
+    hearing_hold = hearing_notice = 0
+    if told is not None:
+        hearing_hold = _value("permit.hearing_hold_working_days", snapshot, context, told)
+        hearing_notice = _value("permit.hearing_notice_working_days", snapshot, context, told)
     decision = snapshot.decision
     granted = decision is not None and decision.outcome == "grant"
+    delivery_days = _value("permit.delivery_working_days", snapshot, context, decision.on) if granted else 0
     renewal = snapshot.renewal
     change = snapshot.change
     ending = snapshot.ending
@@ -104,6 +109,9 @@ def permit_details(*, snapshot: PermitSnapshot, matter: str, kind: str, context:
         hearing_request_days=hearing_days,
         hearing_request_working=hearing_working,
         hearing_request_due=hearing_due,
+        hearing_hold_days=hearing_hold,
+        hearing_notice_days=hearing_notice,
+        delivery_days=delivery_days,
         applied_on=applied_on,
         excluded_what=r.EXCLUDED_KINDS.get(excluded.kind, "") if excluded is not None else "",
         excluded_start=excluded.start if excluded is not None else None,

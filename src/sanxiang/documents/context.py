@@ -664,6 +664,9 @@ class PermitDetails:
     hearing_request_days: int = 0  # 第四十七条
     hearing_request_working: bool = True
     hearing_request_due: dt.date | None = None
+    hearing_hold_days: int = 0  # 第四十七条: 二十个工作日
+    hearing_notice_days: int = 0  # 第四十八条: 七个工作日
+    delivery_days: int = 0  # 第四十四条: 十个工作日
     applied_on: dt.date | None = None  # 延续、变更的申请日期
     # 第四十五条: the latest period that does not count (听证、检验、专家评审 …), told in writing.
     excluded_what: str = ""

@@ -125,9 +125,10 @@ def acceptance_notice_layout(context: DocumentContext) -> Layout:
     body = [
         Para(accepted),
         Para(
-            f"本机关将自受理之日起{days}个工作日内，即于{_date(permit.decision_due)}前作出行政许可决定（依法需要听证、"
+            f"本机关将自受理之日起{days}个工作日内，即最迟于{_date(permit.decision_due)}作出行政许可决定（依法需要听证、"
             f"招标、拍卖、检验、检测、检疫、鉴定和专家评审的，所需时间不计入上述期限，本机关将书面告知）。{days}个"
-            f"工作日内不能作出决定的，经本机关负责人批准，可以延长十个工作日，并将延长期限的理由告知"
+            f"工作日内不能作出决定的，经本机关负责人批准，可以延长{_days(permit.extension_days)}个工作日，"
+            "并将延长期限的理由告知"
             f"{_party(context).pronoun}（{_law('第四十二条第一款、第四十五条')}）。"
         ),
     ]
@@ -172,7 +173,7 @@ def extension_notice_layout(context: DocumentContext) -> Layout:
         ),
         Para(
             f"经本机关负责人批准，根据{_law('第四十二条第一款')}的规定，审查期限延长{_days(permit.extension_days)}个"
-            f"工作日，本机关将于{_date(permit.extended_due)}前作出行政许可决定。"
+            f"工作日，本机关将最迟于{_date(permit.extended_due)}作出行政许可决定。"
         ),
     ]
     return _letter(context, "延长审查期限告知书", body)
@@ -203,9 +204,10 @@ def hearing_right_layout(context: DocumentContext) -> Layout:
             f"{_law('第四十七条第一款')}的规定，申请人、利害关系人有权要求听证。"
         ),
         Para(
-            f"要求听证的，请自被告知听证权利之日起{_days(permit.hearing_request_days)}{unit}内，即于"
-            f"{_date(permit.hearing_request_due)}前向本机关提出听证申请；本机关将在收到申请之日起二十个工作日内"
-            "组织听证，并于举行听证的七个工作日前通知听证的时间、地点。申请人、利害关系人不承担组织听证的费用。"
+            f"要求听证的，请自被告知听证权利之日起{_days(permit.hearing_request_days)}{unit}内，即最迟于"
+            f"{_date(permit.hearing_request_due)}向本机关提出听证申请；本机关将在收到申请之日起"
+            f"{_days(permit.hearing_hold_days)}个工作日内组织听证，并于举行听证的{_days(permit.hearing_notice_days)}个"
+            "工作日前通知听证的时间、地点（第四十八条）。申请人、利害关系人不承担组织听证的费用。"
             "逾期未提出听证申请的，视为放弃听证权利。"
         ),
     ]
@@ -235,7 +237,7 @@ def grant_decision_layout(context: DocumentContext) -> Layout:
     if permit.licence_name.strip():
         body.append(
             Para(
-                f"本机关将自本决定作出之日起十个工作日内向{_party(context).pronoun}颁发、送达"
+                f"本机关将自本决定作出之日起{_days(permit.delivery_days)}个工作日内向{_party(context).pronoun}颁发、送达"
                 f"《{clause_render(permit.licence_name)}》（{_law('第四十四条')}）。"
             )
         )
