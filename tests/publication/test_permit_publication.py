@@ -77,6 +77,11 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
 
     figures = decisions_figures(agency_ids=[w.agency.pk], month=ReportMonth(DAY.year, DAY.month))[w.agency.pk]
     assert next(f for f in figures if f.key == "decisions.compulsory").value == 0
+    # It waits in the inbox of whoever approves publications, with its due day.
+    from sanxiang.web.inbox import inbox_build
+
+    (item,) = inbox_build(user=w.head, on=DAY).group("publication").items
+    assert (item.what, item.number, item.due) == ("审核准予行政许可决定的公示", case.number, draft.due_on)
     # The desk's side-by-side page shows it under a licence's labels.
     desk = Client()
     desk.force_login(w.head)

@@ -384,7 +384,8 @@ class PublicationDraft(models.Model):
     def decision_label(self) -> str:
         from sanxiang.procedure.publication_permit import PERMIT_DECISIONS
 
-        return COMPULSORY_DECISION_KINDS.get(self.decision, "") or PERMIT_DECISIONS.get(self.decision, "")
+        # A licence decision by its document's name without 书: 准予行政许可决定.
+        return COMPULSORY_DECISION_KINDS.get(self.decision, "") or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书")
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"
