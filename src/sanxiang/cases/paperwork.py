@@ -602,6 +602,7 @@ def document_context_builder(act_kind: str) -> DocumentContextBuilder:
     from sanxiang.cases.paperwork_enforcement import enforcement_document_context
     from sanxiang.cases.paperwork_expropriation import expropriation_document_context
     from sanxiang.cases.paperwork_other_acts import act_document_context
+    from sanxiang.cases.paperwork_permit import permit_document_context
 
     builders: dict[str, DocumentContextBuilder] = {
         "penalty": document_context,
@@ -609,5 +610,6 @@ def document_context_builder(act_kind: str) -> DocumentContextBuilder:
         "enforcement": enforcement_document_context,
         "expropriation": expropriation_document_context,
         "other": act_document_context,
+        "licensing": permit_document_context,
     }
     return builders[act_kind]

@@ -50,6 +50,7 @@ from sanxiang.documents.context import (
     Penalty,
     PenaltyItem,
     Performance,
+    PermitDetails,
     Person,
     PreservationDetails,
     PreservedItem,
@@ -66,6 +67,7 @@ from sanxiang.documents.registry import (
     COERCION_KINDS,
     DOCUMENT_KINDS,
     PENALTY_OUTCOME_KINDS,
+    PERMIT_KINDS,
     DocumentKind,
 )
 from sanxiang.documents.render import (
@@ -94,6 +96,7 @@ __all__ = [
     "DOCUMENT_KINDS",
     "PENALTY_KINDS",
     "PENALTY_OUTCOME_KINDS",
+    "PERMIT_KINDS",
     "RELEASE_GROUNDS",
     "REVIEW_OPINIONS",
     "SERVICE_METHODS",
@@ -134,6 +137,7 @@ __all__ = [
     "Penalty",
     "PenaltyItem",
     "Performance",
+    "PermitDetails",
     "Person",
     "PreservationDetails",
     "PreservedItem",

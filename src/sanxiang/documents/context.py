@@ -667,6 +667,47 @@ class TransferDetails:
 
 
 @dataclass(frozen=True)
+class PermitDetails:
+    """A licence application (《中华人民共和国行政许可法》) as its documents print it: what was
+    applied for, the days the law counts from (computed by the procedure, never typed in) and what
+    the step decides. `decision_number` and `decided_on` are the grant's, which a later decision
+    (变更、延续、撤回、撤销、注销) cites."""
+
+    matter: str  # 申请的行政许可事项
+    received_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    deemed_accepted: bool = False
+    decision_days: int = 0  # 第四十二条: 二十个工作日
+    decision_due: dt.date | None = None
+    missing_items: tuple[str, ...] = ()  # 第三十二条第一款第四项: 一次性告知
+    reasons: str = ""  # 不予受理、不予许可、延长期限、不予延续的理由
+    extension_days: int = 0
+    extended_due: dt.date | None = None
+    hearing_request_days: int = 0  # 第四十七条
+    hearing_request_working: bool = True
+    hearing_request_due: dt.date | None = None
+    hearing_hold_days: int = 0  # 第四十七条: 二十个工作日
+    hearing_notice_days: int = 0  # 第四十八条: 七个工作日
+    delivery_days: int = 0  # 第四十四条: 十个工作日
+    applied_on: dt.date | None = None  # 延续、变更的申请日期
+    # 第四十五条: the latest period that does not count (听证、检验、专家评审 …), told in writing.
+    excluded_what: str = ""
+    excluded_start: dt.date | None = None
+    excluded_end: dt.date | None = None
+    content: str = ""  # 准予许可的内容；变更的事项
+    licence_name: str = ""  # 许可证件名称 (none when the licence needs no certificate)
+    expires_on: dt.date | None = None
+    renewed_until: dt.date | None = None
+    ground: str = ""  # 撤回、撤销、注销的法定情形
+    facts: str = ""
+    decision_number: str = ""
+    decided_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _tuples(self)
+
+
+@dataclass(frozen=True)
 class DocumentContext:
     """Everything any of the documents may print. Each kind needs a part of it; the registry
     says which, and rendering refuses while something it needs is missing."""
@@ -708,6 +749,7 @@ class DocumentContext:
     no_penalty: NoPenaltyDetails | None = None
     transfer: TransferDetails | None = None
     act_decision: ActDecisionDetails | None = None
+    permit: PermitDetails | None = None
 
     def __post_init__(self) -> None:
         _tuples(self)

@@ -13,7 +13,7 @@ once the document is stored.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sanxiang.documents import coercion_layouts, layouts, layouts_other_acts
+from sanxiang.documents import coercion_layouts, layouts, layouts_other_acts, permit_layouts
 from sanxiang.documents.blocks import Layout
 from sanxiang.documents.context import DocumentContext
 from sanxiang.documents.requirements import (
@@ -98,6 +98,7 @@ from sanxiang.procedure.coercion.snapshot import DECISION_ELEMENTS as MEASURE_DE
 from sanxiang.procedure.coercion.snapshot import FREEZE_DECISION_ELEMENTS, MEASURE_KINDS
 from sanxiang.procedure.enforcement.snapshot import DEMAND_ELEMENTS, EXECUTION_DECISION_ELEMENTS
 from sanxiang.procedure.penalty.snapshot import NO_PENALTY_DECISION_ELEMENTS
+from sanxiang.procedure.permit import rules as permit_rules
 
 Resolve = Callable[[DocumentContext], str]
 
@@ -838,6 +839,94 @@ COERCION_KINDS: dict[str, DocumentKind] = {
     )
 }
 
+
+
+def _permit_kind(
+    key: str, title: str, layout, basis: str, record_kind: str, word: str, *needs: Requirement, remedies: bool = False
+) -> DocumentKind:
+    """A document of 行政许可 issued to the applicant under its own 文号: the matter applied for and
+    what the kind states; a refusal or a decision taking something away also the remedies."""
+    requirements = (
+        *_issued(),
+        PARTY_NAME,
+        given("permit.matter", "申请的行政许可事项", legal_basis=basis),
+        *needs,
+        *(remedies_requirements(legal_basis=permit_rules.REMEDIES_BASIS) if remedies else ()),
+    )
+    return DocumentKind(f"permit_{key}", title, layout, requirements, basis, record_kind, numbered=True,
+                        number_word=word)
+
+
+_P = permit_rules
+_GRANT_CITED = (
+    given("permit.decision_number", "准予行政许可决定书文号"),
+    given("permit.decided_on", "准予行政许可的日期"),
+)
+
+# The documents of 行政许可 (procedure.permit), keyed permit_*: their engine records keep the
+# procedure's names (permit/procedures.py RECORD_KINDS).
+PERMIT_KINDS: dict[str, DocumentKind] = {
+    kind.key: kind
+    for kind in (
+        _permit_kind("acceptance_notice", "受理通知书", permit_layouts.acceptance_notice_layout, _P.ART_32,
+                     "acceptance_notice", "许受",
+                     given("permit.received_on", "收到申请材料的日期", legal_basis=_P.ART_32),
+                     given("permit.accepted_on", "受理日期", legal_basis=_P.ART_32),
+                     given("permit.decision_due", "作出行政许可决定的期限", legal_basis=_P.ART_42),
+                     given("permit.extension_days", "经批准可以延长的期限", legal_basis=_P.ART_42)),
+        _permit_kind("non_acceptance", "不予受理决定书", permit_layouts.non_acceptance_layout, _P.ART_32,
+                     "non_acceptance_notice", "许不受",
+                     given("permit.reasons", "不予受理的理由", legal_basis=_P.ART_32), remedies=True),
+        _permit_kind("missing_items_notice", "补正材料通知书（一次性告知）", permit_layouts.missing_items_layout,
+                     _P.ART_32, "missing_items_notice", "许补",
+                     given("permit.missing_items", "需要补正的全部内容", legal_basis=_P.ART_32)),
+        _permit_kind("extension_notice", "延长审查期限告知书", permit_layouts.extension_notice_layout, _P.ART_42,
+                     "extension_notice", "许延",
+                     given("permit.accepted_on", "受理日期"),
+                     given("permit.reasons", "延长期限的理由"),
+                     given("permit.extension_days", "延长的期限"),
+                     given("permit.extended_due", "延长后作出决定的期限")),
+        _permit_kind("exclusion_notice", "不计入审查期限告知书", permit_layouts.exclusion_notice_layout, _P.ART_45,
+                     "exclusion_notice", "许不计",
+                     given("permit.accepted_on", "受理日期"),
+                     given("permit.excluded_what", "不计入期限的事项"),
+                     given("permit.excluded_start", "开始日期"),
+                     given("permit.excluded_end", "结束日期")),
+        _permit_kind("hearing_right_notice", "听证告知书", permit_layouts.hearing_right_layout, _P.ART_46_47,
+                     "hearing_right_notice", "许听告",
+                     given("permit.hearing_request_days", "申请听证的期限"),
+                     given("permit.hearing_hold_days", "组织听证的期限"),
+                     given("permit.hearing_notice_days", "通知听证的期限"),
+                     given("permit.hearing_request_due", "申请听证的截止日期")),
+        _permit_kind("grant_decision", "准予行政许可决定书", permit_layouts.grant_decision_layout, _P.ART_38,
+                     "grant_decision", "许准",
+                     given("permit.content", "准予行政许可的内容")),
+        _permit_kind("refusal_decision", "不予行政许可决定书", permit_layouts.refusal_decision_layout, _P.ART_38,
+                     "refusal_decision", "许不准",
+                     given("permit.reasons", "不予行政许可的理由"), remedies=True),
+        _permit_kind("change_decision", "变更行政许可决定书", permit_layouts.change_decision_layout, _P.ART_49,
+                     "change_decision", "许变", *_GRANT_CITED,
+                     given("permit.content", "变更的事项")),
+        _permit_kind("renewal_decision", "准予延续行政许可决定书", permit_layouts.renewal_decision_layout, _P.ART_50,
+                     "renewal_decision", "许续", *_GRANT_CITED,
+                     given("permit.renewed_until", "延续后的有效期")),
+        _permit_kind("renewal_refusal_decision", "不予延续行政许可决定书", permit_layouts.renewal_refusal_layout,
+                     _P.ART_50, "renewal_refusal_decision", "许不续", *_GRANT_CITED,
+                     given("permit.reasons", "不予延续的理由", legal_basis=_P.ART_38), remedies=True),
+        _permit_kind("withdrawal_decision", "撤回行政许可决定书", permit_layouts.withdrawal_decision_layout, _P.ART_8,
+                     "withdrawal_decision", "许撤回", *_GRANT_CITED,
+                     given("permit.ground", "撤回的法定情形"), given("permit.facts", "撤回的事实和证据"),
+                     remedies=True),
+        _permit_kind("revocation_decision", "撤销行政许可决定书", permit_layouts.revocation_decision_layout, _P.ART_69,
+                     "revocation_decision", "许撤销", *_GRANT_CITED,
+                     given("permit.ground", "撤销的法定情形"), given("permit.facts", "撤销的事实和证据"),
+                     remedies=True),
+        _permit_kind("cancellation_decision", "注销行政许可决定书", permit_layouts.cancellation_decision_layout,
+                     _P.ART_70, "cancellation_decision", "许注", *_GRANT_CITED,
+                     given("permit.ground", "注销的法定情形"), given("permit.facts", "注销的事实")),
+    )
+}
+
 # Every kind `document_render` knows, under its key.
 # The decisions of 行政征收征用 and of the other acts (行政给付、确认、奖励、裁决 …, issue 18 items 2–3):
 # the provisions they rest on and what they decide, with the remedies; the title is the act's. The
@@ -890,7 +979,7 @@ OTHER_ACT_KINDS: dict[str, DocumentKind] = {
 }
 
 ALL_DOCUMENT_KINDS: dict[str, DocumentKind] = {
-    **DOCUMENT_KINDS, **PENALTY_OUTCOME_KINDS, **COERCION_KINDS, **OTHER_ACT_KINDS
+    **DOCUMENT_KINDS, **PENALTY_OUTCOME_KINDS, **COERCION_KINDS, **OTHER_ACT_KINDS, **PERMIT_KINDS
 }
 
 __all__ = [
@@ -901,5 +990,6 @@ __all__ = [
     "NO_PENALTY_REQUIREMENTS",
     "OTHER_ACT_KINDS",
     "PENALTY_OUTCOME_KINDS",
+    "PERMIT_KINDS",
     "DocumentKind",
 ]

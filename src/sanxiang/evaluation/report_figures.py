@@ -25,7 +25,7 @@ from sanxiang.cases.models import Case
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.procedure.catalog import ACT_KINDS, procedures_all
 from sanxiang.procedure.evaluation.reports import ReportMonth
-from sanxiang.publication.models import DraftStatus, PublicationDraft
+from sanxiang.publication.models import COMPULSORY_DECISION_KINDS, DraftStatus, PublicationDraft
 from sanxiang.review.models import ReviewTally
 
 
@@ -111,7 +111,8 @@ def decisions_figures(*, agency_ids: list[int], month: ReportMonth) -> dict[int,
     }
     compulsory = dict(
         PublicationDraft.objects.filter(agency_id__in=agency_ids, decided_on__range=(month.first_day, month.last_day))
-        .exclude(decision="").values("agency_id").annotate(n=Count("pk")).values_list("agency_id", "n")
+        .filter(decision__in=COMPULSORY_DECISION_KINDS).values("agency_id").annotate(n=Count("pk"))
+        .values_list("agency_id", "n")
     )
     result = {}
     for agency_id in agency_ids:
@@ -276,7 +277,9 @@ def figure_records(*, agency_id: int, month: ReportMonth, key: str, limit: int =
     if kind == "decisions.compulsory" or kind in PUBLICATION_LABELS:
         drafts = PublicationDraft.objects.filter(agency_id=agency_id)
         if kind == "decisions.compulsory":
-            drafts = drafts.filter(decided_on__range=(month.first_day, month.last_day)).exclude(decision="")
+            # The compulsory decisions only: a licence decision (publication.permit) has a draft too.
+            drafts = drafts.filter(decided_on__range=(month.first_day, month.last_day),
+                                   decision__in=COMPULSORY_DECISION_KINDS)
         else:
             drafts = drafts.filter(_publication_filter(kind, month))
         return [_case_record(d.due_on if kind in PUBLICATION_LABELS else d.decided_on, d.case)

@@ -22,7 +22,12 @@ What the platform counts, and what it cannot count yet (the generated report say
   that way of execution alone; none naming a measure: 查封、扣押, the default of
   `annual_coercion_powers`) and from the execution power the agency declared when it registered an
   enforcement case (the registration's choice follows the agency's law).
-- 行政许可、行政征收、行政征用: not recorded on the platform yet.
+- 行政许可: its rows (procedure.permit.annual.PERMIT_ROWS: 申请, 受理, 不予受理, 准予许可, 不予许可, 变更,
+  延续, 撤回, 撤销, 注销) from the licence cases, each act on its day; the category's figure is the
+  sum of the rows the parameter `permit.annual_total_rows` names (a platform rule). The rows are
+  shown to the person publishing (`permit_lines`); the public report carries the category's figure
+  (the public table has no column for the rows yet).
+- 行政征收、行政征用: not recorded on the platform yet.
 
 A category the platform does not record is published as 0 where the agency has the power, as the
 template requires, and the report tells the person publishing to check it.
@@ -92,17 +97,27 @@ from sanxiang.procedure.other_acts.rules import ANNUAL_KINDS as OTHER_ACT_ANNUAL
 from sanxiang.procedure.other_acts.rules import COUNTING_BASIS as OTHER_ACT_COUNTING_BASIS
 from sanxiang.procedure.other_acts.rules import KINDS as OTHER_ACT_KINDS
 from sanxiang.procedure.other_acts.rules import other_act_annual_acts
+from sanxiang.procedure.parameters import parameters_default
+from sanxiang.procedure.permit.annual import (
+    PERMIT_ROWS,
+    TOTAL_PARAMETER,
+    annual_permit_rows,
+    annual_permit_total,
+    permit_actions,
+)
+from sanxiang.procedure.permit.rules import PermitSnapshot
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.models import AnnualAct, AnnualNarrative, AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
 
 # The categories this platform counts from its records; the others are 0 until it records them.
-RECORDED_CATEGORIES = ("penalty", "coercion", "levy", "requisition", "inspection")
-NOT_RECORDED_NOTES = {
-    "permit": "本平台尚未办理和记录行政许可，行政许可数据按0填列，请核对本机关许可办理系统的数据。",
+RECORDED_CATEGORIES = ("permit", "penalty", "coercion", "levy", "requisition", "inspection")
+NOT_RECORDED_NOTES: dict[str, str] = {
 }
 RECORDED_NOTES = {
+    "permit": "行政许可：按本平台办理的行政许可案件计数，申请、受理、不予受理、准予许可、不予许可、变更、延续、撤回、撤销、注销"
+    "各按其日期在本年度内的计数；行政许可数据为{total}之和（平台规则，待核实）。未在本平台办理的许可未计入，请核对本机关许可办理系统的数据。",
     "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数，一份决定给予多种处罚的按最重的种类计一次；"
     "不予行政处罚、移送司法机关的不计入。罚没金额按决定书载明的罚款数额和能够确定金额的没收数额合计，以万元为单位。",
     "coercion": "行政强制：查封、扣押、冻结按实施之日，强制执行决定、代履行决定按作出之日，申请人民法院强制执行按申请之日，"
@@ -142,10 +157,13 @@ def _in_year(day: dt.date | None, year: int) -> bool:
 EXECUTION_POWER_DECLARED = "execution_power"
 PENALTY_PROCEDURES = tuple(key for key, spec in procedures_all().items() if spec.act_kind == "penalty")
 COERCION_PROCEDURES = (*MEASURE_PROCEDURES, ENFORCEMENT_PROCEDURE)
+PERMIT_PROCEDURE = "permit"
+# The kind of an AnnualAct of a licence case: "permit_" and the row (permit_granted …).
+PERMIT_KIND_PREFIX = "permit_"
 # 行政征收征用 (levy, requisition) and the other acts (行政给付、确认、奖励、裁决 …, a row each, outside
 # the six categories): counted by their decisions (procedure.expropriation / other_acts rules).
 DECISION_COUNTED = {"expropriation": expropriation_annual_acts, "other_act": other_act_annual_acts}
-COUNTED_PROCEDURES = (*PENALTY_PROCEDURES, *COERCION_PROCEDURES, *DECISION_COUNTED)
+COUNTED_PROCEDURES = (*PENALTY_PROCEDURES, *COERCION_PROCEDURES, *DECISION_COUNTED, PERMIT_PROCEDURE)
 OTHER_ACT_ROWS = {row: OTHER_ACT_KINDS[kind] for kind, row in OTHER_ACT_ANNUAL_KINDS.items()}
 OTHER_ACT_NOTE = (
     "其他行政行为（行政给付、确认、奖励、裁决等）不属于上述六类，按决定日期在本年度内办结的件数分别统计"
@@ -205,6 +223,9 @@ def annual_acts_of(*, procedure: str, state: str, facts: dict[str, Any], object_
                 acts.append(Counted(EXECUTION_POWER_DECLARED, None))
             return acts
         return [Counted(action.kind, action.on) for action in coercion_actions_of_measure(snapshot)]
+    if procedure == PERMIT_PROCEDURE:
+        snapshot = PermitSnapshot(state=state, records=frozenset(), **facts)
+        return [Counted(PERMIT_KIND_PREFIX + action.kind, action.on) for action in permit_actions(snapshot)]
     return []
 
 
@@ -472,10 +493,17 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
     coercion_powers = annual_coercion_powers_read(agency=agency, matter_kinds=powers, execution_declared=declared)
     coercion = annual_coercion_rows(powers=coercion_powers, counted=coercion_counted)
     counted["coercion"] = annual_coercion_total(coercion) or 0
-    counts = annual_counts(powers=powers, counted=counted)
     held = annual_categories_of(powers)
+    permit_total_rows = parameters_default().value(TOTAL_PARAMETER, on=dt.date(year, 12, 31), region=agency.region_code)
+    permit = annual_permit_rows(
+        has_power="permit" in held,
+        counted={key: figures.counted.get(PERMIT_KIND_PREFIX + key, 0) for key in PERMIT_ROWS},
+    )
+    counted["permit"] = annual_permit_total(permit, total_rows=permit_total_rows) or 0
+    counts = annual_counts(powers=powers, counted=counted)
     table = figures.penalty_table if counts["penalty"] is not None else None
-    notes = [RECORDED_NOTES[key] for key in RECORDED_CATEGORIES if counts[key] is not None]
+    total_labels = "、".join(PERMIT_ROWS[key] for key in permit_total_rows)
+    notes = [RECORDED_NOTES[key].format(total=total_labels) for key in RECORDED_CATEGORIES if counts[key] is not None]
     if counts["coercion"] is not None:
         notes.append(COERCION_POWERS_NOTE)
     notes += [note for key, note in NOT_RECORDED_NOTES.items() if key in held]
@@ -506,6 +534,9 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
             for key, label in ANNUAL_CATEGORIES.items()
         ],
         "coercion_rows": coercion,
+        "permit_rows": permit,
+        "permit_lines": [{"key": key, "label": label, "value": permit[key], "in_total": key in permit_total_rows}
+                         for key, label in PERMIT_ROWS.items()],
         "coercion_lines": [
             {"key": key, "label": label, "value": coercion[key], "has_power": key in coercion_powers}
             for key, label in COERCION_ROWS.items()

@@ -99,6 +99,8 @@ class PublicationConfig(AppConfig):
         CASE_EVENTS.subscribe(CaseDecided, _case_decided, atomic=True)
         # 行政强制: a measure taken, extended or ended, an execution or 代履行 decision — the same way.
         CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
+        # 行政许可: a licence granted, changed, renewed or ended (publication.permit) — the same way.
+        CASE_EVENTS.subscribe(CompulsoryDecided, _permit_decided, atomic=True)
         # 年度行政执法数据: the acts each case counts are stored whenever its facts are saved, in the
         # same transaction (every step saves the case; a bulk update bypasses this and is caught by
         # `sanxiang projection check`), so a year's figures are one GROUP BY.
@@ -146,6 +148,13 @@ def _compulsory_decided(event: CompulsoryDecided) -> None:
 
     compulsory_decision_record(case=event.case, procedure=event.procedure, action=event.action,
                                snapshot=event.snapshot, on=event.on, actor=event.actor)
+
+
+def _permit_decided(event: CompulsoryDecided) -> None:
+    from sanxiang.publication.permit import permit_decision_record
+
+    permit_decision_record(case=event.case, procedure=event.procedure, action=event.action,
+                           snapshot=event.snapshot, on=event.on, actor=event.actor)
 
 
 def _case_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

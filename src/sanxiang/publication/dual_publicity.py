@@ -41,6 +41,7 @@ from sanxiang.procedure.dual_publicity import (
 )
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
 from sanxiang.publication.models import Publication, PublicationStatus
+from sanxiang.publication.permit import permit_rows_published
 from sanxiang.tabular import csv_bytes, xlsx_cell, xlsx_row
 
 # Publication.decision_kind of each layout.
@@ -144,9 +145,13 @@ def dual_publicity_rows(
     if agency_ids is not None:
         publications = publications.filter(agency_id__in=agency_ids)
     build = _penalty_row if layout == "CF" else _permit_row
+    # A licence decision made here carries the row its rules computed from the decision
+    # (publication.permit: the same pure function an import uses), with its validity and licence
+    # number, which the public columns do not hold; a publication without one is read from its columns.
+    stored = permit_rows_published(publications) if layout == "XK" else {}
     rows = []
     for publication in publications.iterator():
-        values = build(publication)
+        values = stored.get(publication.pk) or build(publication)
         rows.append({code: values.get(code, "") or "" for code in codes})
     return rows
 

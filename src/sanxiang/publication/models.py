@@ -226,6 +226,8 @@ class Publication(models.Model):
     @property
     def labels(self) -> dict[str, str]:
         """The public labels of the columns, by the kind of decision (a seizure has no 处罚内容)."""
+        if self.decision_kind == "permit":
+            return PERMIT_LABELS
         return COMPULSORY_LABELS if self.is_compulsory else PENALTY_LABELS
 
 
@@ -243,6 +245,15 @@ COMPULSORY_LABELS: dict[str, str] = {
     "basis": "依据",
     "kinds_label": "决定种类",
     "content": "执法结论",
+}
+# A licence decision (`publication.permit`, decision_kind "permit").
+PERMIT_LABELS: dict[str, str] = {
+    "violation_type": "许可事项",
+    "facts": "决定事由",
+    "basis": "依据",
+    "kinds_label": "许可类别",
+    "content": "许可内容",
+    "licence": "许可证件名称及编号",
 }
 COMPULSORY_DECISION_KINDS: dict[str, str] = {
     "measure": "行政强制措施决定",
@@ -365,8 +376,16 @@ class PublicationDraft(models.Model):
         return self.decision in COMPULSORY_DECISION_KINDS
 
     @property
+    def is_permit(self) -> bool:
+        """A licence decision's draft (`publication.permit`)."""
+        return self.decision.startswith("permit_")
+
+    @property
     def decision_label(self) -> str:
-        return COMPULSORY_DECISION_KINDS.get(self.decision, "")
+        from sanxiang.procedure.publication_permit import PERMIT_DECISIONS
+
+        # A licence decision by its document's name without 书: 准予行政许可决定.
+        return COMPULSORY_DECISION_KINDS.get(self.decision, "") or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书")
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"

@@ -53,6 +53,10 @@ def draft_fields(draft: PublicationDraft) -> tuple[dict[str, str], dict[str, str
     """The structured fields and the editable texts of the draft's kind of decision, with labels."""
     if draft.is_compulsory:
         return compulsory.KEPT_FIELDS, compulsory.TEXT_FIELDS
+    if draft.is_permit:
+        from sanxiang.publication import permit
+
+        return permit.KEPT_FIELDS, permit.TEXT_FIELDS
     return KEPT_FIELDS, TEXT_FIELDS
 
 

@@ -326,6 +326,10 @@ def publication_approve(
         from sanxiang.publication.compulsory import compulsory_publication_approve
 
         return compulsory_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
+    if draft.is_permit:
+        from sanxiang.publication.permit import permit_publication_approve
+
+        return permit_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
     # Lock the draft row alone (PostgreSQL cannot lock the nullable side of an outer join).
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",))
@@ -464,6 +468,10 @@ def publication_correct(
         from sanxiang.publication.compulsory import compulsory_publication_correct
 
         return compulsory_publication_correct(actor=actor, draft=draft, edits=edits, reason=reason, on=on)
+    if draft.is_permit:
+        from sanxiang.publication.permit import permit_publication_change_refused
+
+        raise permit_publication_change_refused(draft=draft)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)
@@ -518,6 +526,10 @@ def publication_decision_change(
 
         return compulsory_decision_change(actor=actor, draft=draft, kind=kind, changed_on=changed_on,
                                           statement=statement, on=on)
+    if draft.is_permit:
+        from sanxiang.publication.permit import permit_publication_change_refused
+
+        raise permit_publication_change_refused(draft=draft)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)

@@ -13,6 +13,7 @@ from sanxiang.procedure.inspection.registers import CREDIT_GRADE_NAMES, RISK_GRA
 from sanxiang.procedure.parameters import Parameter, ParameterMissing, ParameterSet, parameters_default
 from sanxiang.procedure.penalty.procedures import AUDIO_VIDEO_STEPS
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
+from sanxiang.procedure.permit.annual import PERMIT_ROWS
 from sanxiang.procedure.publication_coercion import PARTY_KINDS
 from sanxiang.procedure.supervision.filings import compulsory_actions_text
 from sanxiang.registry.models import StaffingType
@@ -63,6 +64,8 @@ def parameter_value_text(parameter: Parameter, value: Any) -> str:
         return _labels(value, {**audio_video_steps_labelled(), **AUDIO_VIDEO_STEPS})
     if unit == "compulsory decisions":
         return compulsory_actions_text(value)
+    if unit == "licence rows":
+        return _labels(value, PERMIT_ROWS)
     if unit == "penalty kinds":
         return _labels(value, PENALTY_KINDS)
     if unit == "staffing types":

@@ -1,6 +1,6 @@
 """行政许可 in the catalogue of procedures (`permit`): a case of kind 许可 can be registered, its
-steps taken and its deadlines listed like any other procedure's. No documents or pages of its own
-yet (issue 18 item 1 is the law in code)."""
+steps taken and its deadlines listed like any other procedure's, on the generic case page; its
+documents are built by `cases.paperwork_permit` (act kind "licensing")."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sanxiang.procedure.permit.steps import KEY, STEPS
 from sanxiang.procedure.violations import Violation
 
 # The snapshot fields read afresh (cases.selectors.SNAPSHOT_SOURCES); the rest are the case's facts.
-DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers"})
+DERIVED_FIELDS = frozenset({"state", "records", "region", "matter", "catalogue", "officers", "documents_issued"})
 
 
 def _facts_initial(*, on: dt.date, **_: Any) -> dict[str, Any]:
@@ -31,8 +31,40 @@ def _advance(snapshot: PermitSnapshot, action: str, context: GuardContext) -> Pe
     closes the renewal application."""
     after = replace(snapshot, state=PERMIT.transition(action).target)
     if action in ("permit_renew", "permit_renew_deemed") and after.renewal is not None:
-        after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None)
+        # The day it counts as renewed: the decision's, or (deemed) the day the licence would have expired.
+        decided = after.renewal.decision
+        day = decided.on if decided is not None else (snapshot.expires_on or context.today)
+        after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None,
+                        renewals_on=(*after.renewals_on, day))
     return after
+
+
+def _day(on: dt.date) -> str:
+    return f"{on.month}月{on.day}日"
+
+
+def decision_label(snapshot: PermitSnapshot, context: GuardContext, due: r.Deadline | None) -> str:
+    """作出行政许可决定（20个工作日＋经批准延长10个工作日；不计入期限：听证10月12日至10月16日，共5个工作日）:
+    the period as counted (第四十二条), the extension when valid, and every paused period the
+    applicant was told of (第四十五条) with the working days it took off. A period not told in
+    writing is named as not deducted."""
+    if due is None or snapshot.accepted_on is None:
+        return "作出行政许可决定"
+    on = snapshot.accepted_on
+    parts = [f"{_value_of('permit.decision_working_days', snapshot, context, on)}个工作日"]
+    if due.extended:
+        parts[0] += f"＋经批准延长{_value_of('permit.decision_extension_working_days', snapshot, context, on)}个工作日"
+    paused = [f"{r.EXCLUDED_KINDS.get(p.kind, p.kind)}{_day(p.start)}至{_day(p.end)}" for p in r.told_exclusions(snapshot)]
+    if paused:
+        parts.append(f"不计入期限：{'、'.join(paused)}，共{due.excluded_days}个工作日")
+    untold = [p for p in snapshot.exclusions if p.told_on is None]
+    if untold:
+        parts.append(f"{len(untold)}段未书面告知申请人的时间不予扣除")
+    return f"作出行政许可决定（{'；'.join(parts)}）"
+
+
+def _value_of(name: str, snapshot: PermitSnapshot, context: GuardContext, on: dt.date) -> int:
+    return int(context.parameters.value(name, on=on, region=snapshot.region, sector=snapshot.sector))
 
 
 def permit_deadlines(
@@ -59,7 +91,8 @@ def permit_deadlines(
         if snapshot.state in ("received", "supplement") and snapshot.missing_notice_on is None:
             add("permit.acceptance", "一次性告知补正或者决定是否受理", r.completeness_deadline(snapshot, context), None)
         decision = snapshot.decision
-        add("permit.decision", "作出行政许可决定", r.decision_deadline(snapshot, context),
+        decision_due = r.decision_deadline(snapshot, context)
+        add("permit.decision", decision_label(snapshot, context, decision_due), decision_due,
             decision.on if decision is not None else None)
         if snapshot.hearing_held_on is None:
             add("permit.hearing", "组织听证", r.hearing_hold_deadline(snapshot, context), None)

@@ -127,6 +127,9 @@ class Decision:
     reasons: str = ""
     remedies: str = ""
     late_explanation: str = ""
+    content: str = ""  # 准予许可的内容 (第三十八条第一款: the written decision states what is granted)
+    licence_name: str = ""  # 许可证件名称 (第三十九条), when the licence needs a certificate
+    category: str = ""  # 许可类别 as the 双公示 standard lists them (dual_publicity.PERMIT_CATEGORIES)
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,17 @@ class PermitSnapshot:
     renewal: Renewal | None = None
     renewal_refusal: Refusal | None = None
     ending: Ending | None = None
+    licence_number: str = ""  # 许可证件编号, recorded at delivery
+    # Every change, renewal (decided or deemed) and ending the licence went through, for the annual
+    # data (permit.annual): `change`, `renewal` and `ending` keep only the latest.
+    changes_on: tuple[dt.date, ...] = ()
+    renewals_on: tuple[dt.date, ...] = ()
+    endings: tuple[Ending, ...] = ()
+    # (document kind, 文号) of the case's documents, oldest first: a later decision cites the grant.
+    documents_issued: tuple[tuple[str, str], ...] = ()
+
+    def issued_number(self, kind: str) -> str:
+        return next((number for issued, number in reversed(self.documents_issued) if issued == kind), "")
 
     @property
     def major(self) -> bool:

@@ -1,0 +1,154 @@
+"""事后公开 of licence decisions (行政许可法第四十条; 国办发〔2018〕118号: 7 working days) and their
+“双公示” rows (XK_*): a grant is drafted in its own transaction, due 7 working days after the
+decision, overdue after that (the desk's alert), completed by the delivery (licence number and
+validity), published on approval; a refusal is never published. The XK row is a pure function of
+the decision: the native decision and the same decision imported give the same row."""
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sanxiang.calendar.selectors import working_day_calendar_current
+from sanxiang.procedure.dual_publicity import dual_publicity_row_problems
+from sanxiang.procedure.publication_permit import (
+    PermitDecision,
+    PermitParty,
+    permit_dual_publicity_row,
+    permit_publication_content,
+)
+from sanxiang.procedure.violations import Refused
+from sanxiang.publication.dual_publicity import dual_publicity_rows
+from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft
+from sanxiang.publication.permit import permit_decision_build, permit_decision_stored
+from sanxiang.publication.registry_sync import public_registry_refresh
+from sanxiang.publication.services import publication_approve, publication_decision_change
+from sanxiang.supervision.alerts import publication_overdue_alerts
+from tests.cases.support import ACT, lead_make, perform, world_make
+from tests.factories import credit_code
+
+D = dt.date
+DAY = ACT.replace(month=4, day=1)
+
+
+def _accepted(w, *, party=None):
+    case = lead_make(w, procedure="permit", title="食品经营许可申请", party=party)
+    perform(case, "permit_materials", DAY, w.officer, materials_complete=True)
+    return perform(case, "permit_accept", DAY, w.officer)
+
+
+@pytest.mark.django_db
+def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_published_with_its_xk_row():
+    w = world_make()
+    case = _accepted(w)
+    perform(case, "permit_grant", DAY, w.head, content="预包装食品销售", licence_name="食品经营许可证", category="普通")
+    draft = PublicationDraft.objects.get(case=case)
+    assert draft.decision == "permit_grant" and draft.status == DraftStatus.DRAFT
+    assert draft.due_on == working_day_calendar_current().working_days_after(DAY, 7).date
+    assert "118号" in draft.facts["due_basis"]
+    # Overdue the day after its due day: the desk's alert names it.
+    assert [a.origin for a in publication_overdue_alerts(on=draft.due_on)] == []
+    late = [a for a in publication_overdue_alerts(on=draft.due_on + dt.timedelta(days=1)) if a.agency_id == w.agency.pk]
+    assert [a.origin for a in late] == [f"publication_draft:{draft.pk}"]
+
+    perform(case, "permit_deliver", DAY, w.officer, delivered_on=DAY, expires_on=D(2031, 3, 31),
+            licence_number="JY11506260001234")
+    draft.refresh_from_db()
+    row = draft.facts["xk_row"]
+    assert (row["XK_XKBH"], row["XK_YXQZ"], row["XK_YXQZI"], row["XK_ZT"]) == (
+        "JY11506260001234", DAY.isoformat(), "2031-03-31", "1")
+    assert row["XK_XKWS"] == "准予行政许可决定书" and "许准" in row["XK_WSH"] and row["XK_XKLB"] == "普通"
+    assert dual_publicity_row_problems(row, layout="XK") == []
+
+    # Identical rows: the decision rebuilt from the case, the one stored, and the same values "imported".
+    case.refresh_from_db()
+    native = permit_decision_build(case=case, decision="permit_grant")
+    imported = PermitDecision(**{**native.__dict__, "party": PermitParty(**native.party.__dict__)})
+    assert permit_dual_publicity_row(native) == permit_dual_publicity_row(imported) == row
+    assert permit_decision_stored(draft.facts["decision"]) == native
+
+    # A licence decision is no 行政强制决定 in the monthly report's figures.
+    from sanxiang.evaluation.report_figures import decisions_figures
+    from sanxiang.procedure.evaluation.reports import ReportMonth
+
+    figures = decisions_figures(agency_ids=[w.agency.pk], month=ReportMonth(DAY.year, DAY.month))[w.agency.pk]
+    assert next(f for f in figures if f.key == "decisions.compulsory").value == 0
+    # It waits in the inbox of whoever approves publications, with its due day.
+    from sanxiang.web.inbox import inbox_build
+
+    (item,) = inbox_build(user=w.head, on=DAY).group("publication").items
+    assert (item.what, item.number, item.due) == ("审核准予行政许可决定的公示", case.number, draft.due_on)
+    # The desk's side-by-side page shows it under a licence's labels.
+    desk = Client()
+    desk.force_login(w.head)
+    page = desk.get(reverse("publication:draft_detail", args=[draft.pk]))
+    assert page.status_code == 200 and "许可内容" in page.content.decode() and "预包装食品销售" in page.content.decode()
+    # A person's edit of the rules' public text is refused; published as it stands.
+    public_registry_refresh(agency_id=w.agency.pk)
+    with pytest.raises(Refused) as refused:
+        publication_approve(actor=w.head, draft=draft, edits={"content": "改写"})
+    assert refused.value.violations[0].code == "publication.permit.edit"
+    publication = publication_approve(actor=w.head, draft=draft, on=DAY + dt.timedelta(days=2))
+    assert publication.decision_kind == "permit" and publication.labels["content"] == "许可内容"
+    assert publication.display_until >= D(2031, 3, 31)
+    exported = dual_publicity_rows(agency_ids=None, start=DAY, end=DAY, layout="XK")
+    assert exported == [row]
+    # The public sees it under a licence's own labels, in the list and on its page.
+    portal = Client()
+    detail = portal.get(reverse("portal:decision_detail", args=[publication.pk])).content.decode()
+    assert "许可内容" in detail and "预包装食品销售" in detail and "违法事实" not in detail
+    assert publication.number in portal.get(reverse("portal:decision_list")).content.decode()
+
+    # The desk does not withdraw it by hand: the case does (第六十九条). Revoking the licence takes
+    # the grant down the same day, with the public statement, and drafts the revocation itself.
+    with pytest.raises(Refused) as by_hand:
+        publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=DAY, statement="撤销")
+    assert by_hand.value.violations[0].code == "publication.permit.by_case" and "在案件中办理" in str(by_hand.value)
+    later = DAY + dt.timedelta(days=7)
+    perform(case, "permit_revoke", later, w.head, reason="被许可人以欺骗、贿赂等不正当手段取得行政许可",
+            facts="提交的租赁合同系伪造", remedies="可以申请行政复议或者提起行政诉讼")
+    publication.refresh_from_db()
+    draft.refresh_from_db()
+    assert (publication.status, draft.status, draft.change_kind) == ("withdrawn", DraftStatus.WITHDRAWN, "revoked")
+    assert "被依法撤销" in publication.withdrawal_statement and publication.withdrawn_on == later
+    revocation = PublicationDraft.objects.get(case=case, decision="permit_revoke")
+    assert revocation.facts["xk_row"]["XK_ZT"] == "2" and revocation.facts["xk_row"]["XK_XKWS"] == "撤销行政许可决定书"
+    assert dual_publicity_rows(agency_ids=None, start=DAY, end=DAY, layout="XK") == []
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_not_published():
+    """第四十条 asks for the grants only: a 不予行政许可 decision makes no draft (a platform rule)."""
+    w = world_make()
+    case = _accepted(w)
+    perform(case, "permit_refuse", DAY, w.head, reasons="经营场所不符合要求", remedies="可以申请行政复议或者提起行政诉讼")
+    case.refresh_from_db()
+    assert case.state == "refused" and not PublicationDraft.objects.filter(case=case).exists()
+    assert not Publication.objects.filter(decision_kind="permit").exists()
+
+
+AGENCY_CODE = credit_code(serial=1)
+NAMES = st.text(alphabet="张王李赵刘陈杨黄某三四五", min_size=2, max_size=4)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=NAMES, ending=st.booleans(), phone=st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+def test_a_natural_persons_row_is_valid_and_never_carries_the_id_number_phone_or_address(name, ending, phone):
+    person = PermitParty(kind="natural_person", name=name, id_number="150626198005200012", address="嘎鲁图镇团结路12号",
+                         phone=phone)
+    decision = PermitDecision(
+        decision="permit_revoke" if ending else "permit_grant", decided_on=D(2026, 4, 1), number="乌市监许准〔2026〕3号",
+        agency_name="乌审旗市场监督管理局", agency_credit_code=AGENCY_CODE, party=person,
+        matter="食品经营许可", reason="被许可人以欺骗、贿赂等不正当手段取得行政许可",
+        content=f"准予从事预包装食品销售（联系电话{phone}，住址嘎鲁图镇团结路12号，身份证150626198005200012）",
+    )
+    row = permit_dual_publicity_row(decision)
+    assert dual_publicity_row_problems(row, layout="XK") == []
+    text = "".join(row.values())
+    assert phone not in text and "150626198005200012" not in text and "团结路12号" not in text
+    assert row["XK_XDR_MC"] == name and row["XK_XDR_SHXYM"] == "" and row["XK_ZT"] == ("2" if ending else "1")
+    assert permit_publication_content(replace(decision)).public == permit_publication_content(decision).public
