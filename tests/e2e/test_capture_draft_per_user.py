@@ -21,7 +21,7 @@ def test_an_officer_s_page_never_restores_or_sends_a_colleague_s_draft(browser_p
     login(page, live_server, w.officer)
     page.goto(url)
     step = page.locator("[data-testid=action-record_inspection]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("textarea[name=findings]").fill(FINDINGS)
 
     # The colleague on the same phone: an empty record, no notice of a kept draft.

@@ -42,7 +42,7 @@ def test_blocked_step_with_its_reason_then_a_step_performed_grows_the_timeline(b
     page.goto(url)
     before = page.locator("[data-testid=timeline] li").count()
     step = page.locator("[data-testid=action-approve_opening]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("input[name=approval][value=agree]").check()
     step.locator("input[name=opinion]").fill("同意立案，由张三、李四承办。")
     step.locator("[data-testid=perform-approve_opening]").click()
@@ -87,7 +87,7 @@ def test_the_case_page_at_phone_size_steps_now_others_folded_refusal_beside_its_
 
     # A questioning by one officer alone is refused: the reasons appear beside its button, in view.
     step = page.locator("[data-testid=action-record_inquiry]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("input[name=place]").fill("本局询问室")
     step.locator(f"input[name=officer_ids][value='{w.zhang.pk}']").check()
     step.locator(f"input[name=officer_ids][value='{w.li.pk}']").uncheck()
@@ -110,7 +110,7 @@ def test_the_case_page_at_phone_size_steps_now_others_folded_refusal_beside_its_
 
     # A step that issues a document to the party asks for confirmation first, at phone size too.
     step = page.locator("[data-testid=action-record_preservation]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("input[name=approved_on]").fill(today.isoformat())
     step.locator("textarea[name=items]").fill("纯牛奶12箱")
     step.locator("input[name=storage_place]").fill("本局物证室")

@@ -75,7 +75,7 @@ def test_officer_day_on_a_phone(browser_page, live_server):
 
     # The 现场检查笔录, written in the field; the phone keeps it as it is typed.
     step = page.locator("[data-testid=action-record_inspection]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("input[name=place]").fill("当事人经营场所")
     step.locator("input[name=certificate_shown]").check()
     step.locator("input[name=recorder]").fill("李四")
@@ -83,7 +83,7 @@ def test_officer_day_on_a_phone(browser_page, live_server):
     assert_no_sideways_scroll(page, "现场检查笔录 form")
     page.reload()
     step = page.locator("[data-testid=action-record_inspection]")
-    assert step.locator("details").get_attribute("open") is not None  # reopened with the kept draft
+    assert step.locator("details").first.get_attribute("open") is not None  # reopened with the kept draft
     assert step.locator("textarea[name=findings]").input_value() == "现场查见超过保质期的纯牛奶12箱，已拍照取证。"
     assert step.locator("input[name=certificate_shown]").is_checked()
     assert "已恢复本机保存的笔录草稿" in step.locator("[data-draft-notice]").inner_text()
@@ -153,7 +153,7 @@ def test_officer_day_on_a_phone(browser_page, live_server):
     # The next step of the day: the 询问笔录, from the case page.
     page.goto(f"{live_server.url}{case_url}")
     inquiry = page.locator("[data-testid=action-record_inquiry]")
-    inquiry.locator("summary").click()
+    inquiry.locator("summary").first.click()
     inquiry.locator("input[name=place]").fill("本局询问室")
     inquiry.locator("input[name=certificate_shown]").check()
     inquiry.locator("input[name=recorder]").fill("李四")
@@ -173,7 +173,7 @@ def test_a_photo_taken_without_signal_goes_with_its_record_when_the_signal_retur
     login(page, live_server, w.officer)
     page.goto(f"{live_server.url}/staff/cases/{case.pk}/")
     step = page.locator("[data-testid=action-record_inspection]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("input[name=place]").fill("当事人仓库")
     step.locator("input[name=certificate_shown]").check()
     step.locator("input[name=recorder]").fill("李四")

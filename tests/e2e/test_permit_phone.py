@@ -33,7 +33,7 @@ def test_a_licence_is_granted_on_a_phone(browser_page, live_server):
     body = page.locator("body").inner_text()
     assert "作出行政许可决定（20个工作日；不计入期限：专家评审" in body
     step = page.locator("[data-testid=action-permit_grant]")
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     step.locator("textarea[name=content]").fill("预包装食品销售（含冷藏冷冻食品）")
     step.locator("input[name=licence_name]").fill("食品经营许可证")
     step.locator("input[name=category][value=普通]").check()

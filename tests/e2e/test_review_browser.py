@@ -66,7 +66,7 @@ def case_with_a_major_draft(w) -> Case:
 def open_step(page, action: str):
     step = page.locator(f"[data-testid=action-{action}]")
     assert step.get_attribute("data-allowed") == "1", step.inner_text()
-    step.locator("summary").click()
+    step.locator("summary").first.click()
     return step
 
 
