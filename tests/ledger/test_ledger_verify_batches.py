@@ -167,3 +167,21 @@ def test_a_consistency_proof_is_two_queries(ledger, django_assert_num_queries):
             proof = consistency_proof_get(first=first, second=SIZE)
         assert proof.first_root == tree.root(first) and proof.second_root == root
         merkle.verify_consistency(hasher, first, SIZE, proof.path, proof.first_root, root)
+
+
+def test_created_at_is_compared_as_an_instant_when_its_text_differs(monkeypatch):
+    """SQLite stores a whole second without its microseconds ("… 08:00:00"): the database's text
+    is then not the body's "at" as it stands, and the column's value decides. Entries made at a
+    whole second verify; one moved by a second is named."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 3, 1, 8, 0, 0, tzinfo=dt.UTC))
+    with transaction.atomic():
+        entries_append(events=[make_event(i) for i in range(5)])
+    assert _same_for_every_batch_size() == []
+    found = _tampered(
+        lambda: raw("UPDATE ledger_entry SET created_at = %s WHERE seq = 3", [dt.datetime(2026, 3, 1, 8, 0, 1, tzinfo=dt.UTC)])
+    )
+    assert [(code, seqs) for code, _m, seqs, _n, _c in found] == [("columns_mismatch", (3,))]
