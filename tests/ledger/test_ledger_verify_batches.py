@@ -87,6 +87,7 @@ TAMPERS = {
     "body byte": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2')),
     "body and leaf hash": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2'), with_leaf=True),
     "non-canonical body with its leaf hash": lambda seq, _: _set_body(seq, _body(seq) + b" ", with_leaf=True),
+    "body with a leading space and its leaf hash": lambda seq, _: _set_body(seq, b" " + _body(seq), with_leaf=True),
     "deleted rows": lambda seq, n: raw("DELETE FROM ledger_entry WHERE seq >= %s AND seq < %s", [seq, seq + n]),
     "column": lambda seq, _: raw("UPDATE ledger_entry SET subject = 'x' WHERE seq = %s", [seq]),
     "created_at": lambda seq, _: raw(
@@ -185,3 +186,16 @@ def test_created_at_is_compared_as_an_instant_when_its_text_differs(monkeypatch)
         lambda: raw("UPDATE ledger_entry SET created_at = %s WHERE seq = 3", [dt.datetime(2026, 3, 1, 8, 0, 1, tzinfo=dt.UTC)])
     )
     assert [(code, seqs) for code, _m, seqs, _n, _c in found] == [("columns_mismatch", (3,))]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda b: b + b" ", lambda b: b"\n" + b, lambda b: b + b"{}", lambda b: b.replace(b'"v":1', b'"v": 1')],
+    ids=["trailing space", "leading newline", "a second value", "space after a colon"],
+)
+def test_a_body_rewritten_in_another_json_form_is_named(ledger, change):
+    """The body must be the one canonical JSON text of its value: another form of the same value,
+    even with its leaf hash recomputed, is named (and the nodes above it, rebuilt from the
+    stored leaves, differ from the recomputed ones only as a consequence)."""
+    found = _tampered(lambda: _set_body(20, change(_body(20)), with_leaf=True))
+    assert ("body_not_canonical", (20,)) in [(code, seqs) for code, _m, seqs, _n, _c in found]

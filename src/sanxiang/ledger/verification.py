@@ -294,7 +294,7 @@ def ledger_verify(
     )
     leaf_new = hasher._new  # bound constructor: this loop runs a million times
     leaf_prefix, node_prefix = b"\x00", b"\x01"
-    decode = json.JSONDecoder().decode
+    raw_decode = json.JSONDecoder().raw_decode
     # json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building
     # an encoder for each entry.
     encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
@@ -341,8 +341,9 @@ def ledger_verify(
                 clean = False
             try:
                 text = body.decode()
-                doc = decode(text)
-                canonical = encode(doc) == text
+                # Whitespace before or after the value, or anything after it, is not canonical.
+                doc, stop = raw_decode(text)
+                canonical = stop == len(text) and encode(doc) == text
             except (ValueError, RecursionError):
                 doc, canonical = None, False
             if not canonical or not isinstance(doc, dict):
