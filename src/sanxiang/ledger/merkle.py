@@ -200,6 +200,13 @@ def hashes_of_ranges(hasher: Hasher, store: NodeStore, ranges: Sequence[Range]) 
     return [fold_right(hasher, [found[n] for n in nodes]) for nodes in per_range]
 
 
+class MemoryNodes(dict):
+    """Hashes already read (e.g. in one query), as a node store."""
+
+    def node_hashes(self, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
+        return {node: self[node] for node in ids if node in self}
+
+
 def root_from_store(hasher: Hasher, store: NodeStore, size: int) -> bytes:
     if size == 0:
         return hasher.empty_root()
@@ -319,21 +326,13 @@ def _equal(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(bytes(a), bytes(b))
 
 
-def verify_inclusion(
-    hasher: Hasher, index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes], root: bytes
-) -> None:
-    """Raise ProofError unless `proof` shows leaf `leaf_hash` at `index` in the tree (`size`, `root`)."""
-    _check_length(hasher, leaf_hash, "leaf hash")
-    _check_length(hasher, root, "root hash")
-    for i, p in enumerate(proof):
-        _check_length(hasher, p, f"inclusion proof element {i}")
-    # Step 1.
-    if index < 0 or index >= size:
+def root_from_inclusion(hasher: Hasher, index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes]) -> bytes:
+    """The root that leaf `leaf_hash` at `index` and its inclusion proof lead to in a tree of
+    `size` leaves (RFC 9162 §2.1.3.2 steps 2-4); ProofError if the proof has not the path's length."""
+    if not 0 <= index < size:
         raise ProofError(f"leaf index {index} is not below tree size {size}")
-    # Steps 2-3.
     fn, sn = index, size - 1
     r = leaf_hash
-    # Step 4.
     for p in proof:
         if sn == 0:
             raise ProofError("inclusion proof is longer than the path to the root")
@@ -347,9 +346,24 @@ def verify_inclusion(
             r = hasher.node(r, p)
         fn >>= 1
         sn >>= 1
-    # Step 5.
     if sn != 0:
         raise ProofError("inclusion proof is shorter than the path to the root")
+    return r
+
+
+def verify_inclusion(
+    hasher: Hasher, index: int, size: int, leaf_hash: bytes, proof: Sequence[bytes], root: bytes
+) -> None:
+    """Raise ProofError unless `proof` shows leaf `leaf_hash` at `index` in the tree (`size`, `root`)."""
+    _check_length(hasher, leaf_hash, "leaf hash")
+    _check_length(hasher, root, "root hash")
+    for i, p in enumerate(proof):
+        _check_length(hasher, p, f"inclusion proof element {i}")
+    # Step 1.
+    if index < 0 or index >= size:
+        raise ProofError(f"leaf index {index} is not below tree size {size}")
+    # Steps 2-5.
+    r = root_from_inclusion(hasher, index, size, leaf_hash, proof)
     if not _equal(r, root):
         raise ProofError("inclusion proof leads to a different root")
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q
+from django.db import connection
 
 from sanxiang.ledger import keys
-from sanxiang.ledger.merkle import NodeId, consistency_proof, hasher_for, inclusion_proof, root_from_store
+from sanxiang.ledger.merkle import (
+    MemoryNodes,
+    NodeId,
+    consistency_ranges,
+    hasher_for,
+    hashes_of_ranges,
+    inclusion_ranges,
+    range_nodes,
+    root_from_inclusion,
+)
 from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, Ledger, LedgerAgency, Node
 
 
@@ -31,22 +38,33 @@ class DatabaseNodeStore:
         self.ledger_id = ledger_id
 
     def node_hashes(self, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
-        ids = set(ids)
-        found: dict[NodeId, bytes] = {}
-        leaves = [index for level, index in ids if level == 0]
-        if leaves:
-            for seq, leaf in Entry.objects.filter(ledger_id=self.ledger_id, seq__in=leaves).values_list("seq", "leaf_hash"):
-                found[(0, seq)] = bytes(leaf)
+        """The requested hashes in one query: each wanted leaf and node is a lookup on its table's
+        primary key, whatever the size of the tree (a proof's O(log n) rows)."""
         by_level: dict[int, list[int]] = {}
-        for level, index in ids:
-            if level:
-                by_level.setdefault(level, []).append(index)
+        for level, index in set(ids):
+            by_level.setdefault(level, []).append(index)
+        if not by_level:
+            return {}
+        qn = connection.ops.quote_name
+        parts: list[str] = []
+        params: list[int] = []
+        leaves = by_level.pop(0, None)
+        if leaves:
+            parts.append(
+                f"SELECT 0, seq, leaf_hash FROM {qn(Entry._meta.db_table)} "
+                f"WHERE ledger_id = %s AND seq IN ({', '.join(['%s'] * len(leaves))})"
+            )
+            params += [self.ledger_id, *leaves]
         if by_level:
-            # One query for the O(log n) nodes of a proof, whatever their levels.
-            where = reduce(or_, (Q(level=level, index__in=indexes) for level, indexes in by_level.items()))
-            for level, index, h in Node.objects.filter(where, ledger_id=self.ledger_id).values_list("level", "index", "hash"):
-                found[(level, index)] = bytes(h)
-        return found
+            # Each term names the whole primary key, so that both engines look every row up by it.
+            terms = []
+            for level, indexes in sorted(by_level.items()):
+                terms.append(f"(ledger_id = %s AND level = %s AND {qn('index')} IN ({', '.join(['%s'] * len(indexes))}))")
+                params += [self.ledger_id, level, *indexes]
+            parts.append(f"SELECT level, {qn('index')}, hash FROM {qn(Node._meta.db_table)} WHERE " + " OR ".join(terms))
+        with connection.cursor() as cur:
+            cur.execute(" UNION ALL ".join(parts), params)
+            return {(level, index): bytes(h) for level, index, h in cur.fetchall()}
 
 
 def head_get(ledger_id: int = DEFAULT_LEDGER) -> Head | None:
@@ -166,17 +184,22 @@ def inclusion_proof_get(*, seq: int, size: int | None = None, ledger_id: int = D
     if not 0 <= seq < size:
         raise ProofRequestError("seq", f"seq must be between 0 and {size - 1}")
     hasher = hasher_for(head.algorithm)
-    store = DatabaseNodeStore(ledger_id)
-    leaf = store.node_hashes([(0, seq)]).get((0, seq))
+    ranges = inclusion_ranges(seq, size)
+    # One query: the leaf and the nodes of the path. The root follows from them (RFC 9162
+    # §2.1.3.2's computation), so no other node is read.
+    wanted = {(0, seq)} | {node for begin, end in ranges for node in range_nodes(begin, end)}
+    found = MemoryNodes(DatabaseNodeStore(ledger_id).node_hashes(wanted))
+    leaf = found.get((0, seq))
     if leaf is None:
         raise ProofRequestError("seq", f"entry {seq} is missing")
+    path = hashes_of_ranges(hasher, found, ranges)
     return InclusionProof(
         algorithm=hasher.name,
         leaf_index=seq,
         tree_size=size,
         leaf_hash=leaf,
-        root_hash=root_from_store(hasher, store, size),
-        path=inclusion_proof(hasher, store, seq, size),
+        root_hash=root_from_inclusion(hasher, seq, size, leaf, path),
+        path=path,
     )
 
 
@@ -192,14 +215,19 @@ def consistency_proof_get(
     if not 0 < first <= second:
         raise ProofRequestError("first", f"first must be between 1 and {second}")
     hasher = hasher_for(head.algorithm)
-    store = DatabaseNodeStore(ledger_id)
+    ranges = consistency_ranges(first, second)
+    roots = [(0, first), (0, second)]
+    # One query for the nodes of the proof and of both roots.
+    wanted = {node for begin, end in [*ranges, *roots] for node in range_nodes(begin, end)}
+    found = MemoryNodes(DatabaseNodeStore(ledger_id).node_hashes(wanted))
+    first_root, second_root, *path = hashes_of_ranges(hasher, found, [*roots, *ranges])
     return ConsistencyProof(
         algorithm=hasher.name,
         first=first,
         second=second,
-        first_root=root_from_store(hasher, store, first),
-        second_root=root_from_store(hasher, store, second),
-        path=consistency_proof(hasher, store, first, second),
+        first_root=first_root,
+        second_root=second_root,
+        path=path,
     )
 
 

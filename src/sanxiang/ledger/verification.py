@@ -41,7 +41,7 @@ from django.db import connection
 
 from sanxiang.ledger import keys
 from sanxiang.ledger.canonical import utc_iso
-from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count
+from sanxiang.ledger.merkle import Hasher, fold_right, hasher_for, perfect_subtree_count, range_nodes
 from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, LedgerAgency, Node
 from sanxiang.ledger.notes import NoteError, Verifier, checkpoint_verify
 from sanxiang.ledger.selectors import ledger_origin_for
@@ -149,8 +149,8 @@ class _CheckpointClaim:
 
 
 class _Tree:
-    """Compact range over recomputed leaf hashes, where None marks a hash that cannot be
-    recomputed (a missing entry): everything above it is unknown, everything else still checks."""
+    """Compact range over recomputed hashes, where None marks a hash that cannot be recomputed (a
+    missing entry): everything above it is unknown, everything else still checks."""
 
     __slots__ = ("hasher", "node", "size", "stack")
 
@@ -160,9 +160,14 @@ class _Tree:
         self.stack: list[bytes | None] = []
         self.size = 0
 
-    def append(self, leaf: bytes | None, completed: list) -> None:
-        h, index, size, level = leaf, self.size, self.size, 0
+    def append(self, leaf: bytes | None, completed: list, level: int = 0) -> None:
+        """Add a leaf, or (`level` > 0) the perfect subtree of 2**level leaves starting at the
+        current size, which must then be a multiple of 2**level; the subtrees it closes are
+        appended to `completed` as (level, index, hash)."""
+        h, size = leaf, self.size >> level
+        index = size
         stack, node = self.stack, self.node
+        self.size += 1 << level
         while size & 1:
             left = stack.pop()
             h = None if left is None or h is None else node(left, h)
@@ -171,14 +176,18 @@ class _Tree:
             size >>= 1
             completed.append((level, index, h))
         stack.append(h)
-        self.size += 1
 
     def root(self) -> bytes | None:
-        if not self.stack:
+        return self.root_with([])
+
+    def root_with(self, more: list[bytes]) -> bytes | None:
+        """The root of the tree followed by the perfect subtrees `more` (largest first)."""
+        hashes = self.stack + more
+        if not hashes:
             return self.hasher.empty_root()
-        if any(h is None for h in self.stack):
+        if any(h is None for h in hashes):
             return None
-        return fold_right(self.hasher, self.stack)  # type: ignore[arg-type]
+        return fold_right(self.hasher, hashes)  # type: ignore[arg-type]
 
 
 def _aware(value) -> dt.datetime:
@@ -187,6 +196,30 @@ def _aware(value) -> dt.datetime:
     if value.tzinfo is None:  # Django stores UTC
         value = value.replace(tzinfo=dt.UTC)
     return value
+
+
+def _entry_sql() -> str:
+    """The entries of one batch, with `created_at` formatted by the database as `utc_iso` does
+    (so that comparing it with the body's "at" is a string comparison; an entry whose text
+    differs is checked again from the column's value, `_created_at_agrees`). SQLite stores the
+    naive UTC text of Django ("YYYY-MM-DD HH:MM:SS[.ffffff]") and converts nothing selected
+    through an expression."""
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        at = """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+    else:
+        at = "replace(CAST(created_at AS TEXT), ' ', 'T') || 'Z'"
+    return (
+        f"SELECT seq, kind, actor_id, agency_id, case_id, subject, {at}, body, leaf_hash "
+        f"FROM {qn(Entry._meta.db_table)} WHERE ledger_id = %s AND seq >= %s AND seq < %s ORDER BY seq"
+    )
+
+
+def _created_at_agrees(ledger_id: int, seq: int, at: object) -> bool:
+    """The column check of `created_at` from its value (the slow path, for an entry whose
+    database text is not the body's "at" as it stands)."""
+    value = Entry.objects.filter(ledger_id=ledger_id, seq=seq).values_list("created_at", flat=True).first()
+    return value is not None and at == utc_iso(_aware(value))
 
 
 def ledger_verify(
@@ -199,7 +232,14 @@ def ledger_verify(
     run_extra_checks: bool = True,
 ) -> VerificationReport:
     """Verify one whole ledger; `external_checkpoints` are (label, note text) pairs held outside
-    the database (they catch a rewrite that also replaced the stored checkpoints)."""
+    the database (they catch a rewrite that also replaced the stored checkpoints).
+
+    Each batch of `batch_size` entries (aligned: a perfect subtree) is read in one query and its
+    stored nodes of levels 1..log2(batch_size) in another, ordered. When every entry of the batch
+    is present with its stored leaf hash, the batch's subtrees are recomputed level by level and
+    compared with the stored ones as a whole; only a batch where something differs is walked
+    entry by entry (`_batch_slow`), which names the lowest place that differs. Both paths
+    compare every node."""
     if batch_size < 2 or batch_size & (batch_size - 1):
         raise ValueError("batch_size must be a power of two")
     started = time.perf_counter()
@@ -222,7 +262,7 @@ def ledger_verify(
         report.add(Finding("entry_negative_seq", f"entries with negative seq {negatives}", seqs=negatives))
 
     claims = _checkpoint_claims(report, hasher, verifiers, external_checkpoints, ledger_id)
-    wanted_sizes = {c.size for c in claims if c.size <= tree_size}
+    wanted_sizes = sorted({c.size for c in claims if c.size <= tree_size})
     roots_at: dict[int, bytes | None] = {}
     if 0 in wanted_sizes:
         roots_at[0] = hasher.empty_root()
@@ -233,7 +273,6 @@ def ledger_verify(
     high_nodes = _fetch_nodes(
         f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND level > %s", [ledger_id, k]
     )
-    stored_node_count = Node.objects.filter(ledger_id=ledger_id).count()
     missing_run: list[int] = []  # consecutive missing seqs, reported as one finding per run
 
     def flush_missing() -> None:
@@ -245,20 +284,20 @@ def ledger_verify(
             )
             missing_run.clear()
 
-    entry_sql = (
-        "SELECT seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash "
-        f"FROM {qn(Entry._meta.db_table)} WHERE ledger_id = %s AND seq >= %s AND seq < %s ORDER BY seq"
-    )
+    entry_sql = _entry_sql()
     node_sql = (
         f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND ("
         + " OR ".join(
             f"(level = {lvl} AND {qn('index')} >= %s AND {qn('index')} < %s)" for lvl in range(1, k + 1)
         )
-        + ")"
+        + f") ORDER BY level, {qn('index')}"
     )
     leaf_new = hasher._new  # bound constructor: this loop runs a million times
-    dumps = json.dumps
-    loads = json.loads
+    leaf_prefix, node_prefix = b"\x00", b"\x01"
+    raw_decode = json.JSONDecoder().raw_decode
+    # json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building
+    # an encoder for each entry.
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
     completed: list = []
     # Leaves and nodes already found wrong: a node above them differs as a consequence, and is
     # not reported again, so that each finding names the lowest place that differs.
@@ -268,76 +307,89 @@ def ledger_verify(
         with connection.cursor() as cur:
             cur.execute(entry_sql, [ledger_id, start, end])
             rows = cur.fetchall()
-        params: list[int] = [ledger_id]
-        for lvl in range(1, k + 1):
-            params += [start >> lvl, end >> lvl]
-        batch_nodes = _fetch_nodes(node_sql, params)
+            params: list[int] = [ledger_id]
+            for lvl in range(1, k + 1):
+                params += [start >> lvl, end >> lvl]
+            cur.execute(node_sql, params)
+            stored = cur.fetchall()
+        # Per entry: the leaf, the body's form, its seq and the columns. `leaves[i]` is the leaf
+        # at start + i (None for a missing entry); `clean` stays true while every leaf present
+        # is the stored one and recomputable.
+        leaves: list[bytes | None] = []
+        append_leaf = leaves.append
         pos = start
-        for seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash in rows:
+        clean = True
+        for seq, kind, actor_id, agency_id, case_id, subject, at_text, body, leaf_hash in rows:
             while pos < seq:  # a gap: the entry is gone, its leaf unknown
                 missing_run.append(pos)
-                tree.append(None, completed)
+                append_leaf(None)
                 pos += 1
-            flush_missing()
+                clean = False
+            if missing_run:
+                flush_missing()
             body = bytes(body)
-            leaf = leaf_new(b"\x00" + body).digest()
-            if leaf != bytes(leaf_hash):
+            leaf = leaf_new(leaf_prefix + body).digest()
+            append_leaf(leaf)
+            pos += 1
+            if leaf != leaf_hash and leaf != bytes(leaf_hash):
                 report.add(
                     Finding(
                         "leaf_hash_mismatch", f"entry {seq}: stored leaf hash differs from its body", [seq]
                     )
                 )
                 tainted.add((0, seq))
+                clean = False
             try:
-                doc = loads(body)
-                canonical = (
-                    dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode() == body
-                )
+                text = body.decode()
+                # Whitespace before or after the value, or anything after it, is not canonical.
+                doc, stop = raw_decode(text)
+                canonical = stop == len(text) and encode(doc) == text
             except (ValueError, RecursionError):
                 doc, canonical = None, False
             if not canonical or not isinstance(doc, dict):
                 report.add(Finding("body_not_canonical", f"entry {seq}: body is not canonical JSON", [seq]))
                 tainted.add((0, seq))
-            else:
-                if doc.get("seq") != seq:
-                    report.add(
-                        Finding(
-                            "body_seq_mismatch", f"entry {seq}: body records seq {doc.get('seq')!r}", [seq]
-                        )
-                    )
-                    tainted.add((0, seq))
-                actor = doc.get("actor")
-                if (
-                    doc.get("kind") != kind
-                    or (actor["id"] if isinstance(actor, dict) else None) != actor_id
-                    or doc.get("agency") != agency_id
-                    or doc.get("case") != case_id
-                    or doc.get("subject") != subject
-                    or doc.get("at") != utc_iso(_aware(created_at))
-                ):
-                    report.add(
-                        Finding("columns_mismatch", f"entry {seq}: columns differ from its body", [seq])
-                    )
-            tree.append(leaf, completed)
+                clean = False
+                continue
+            if doc.get("seq") != seq:
+                report.add(
+                    Finding("body_seq_mismatch", f"entry {seq}: body records seq {doc.get('seq')!r}", [seq])
+                )
+                tainted.add((0, seq))
+                clean = False
+            actor = doc.get("actor")
+            if (
+                doc.get("kind") != kind
+                or (actor["id"] if isinstance(actor, dict) else None) != actor_id
+                or doc.get("agency") != agency_id
+                or doc.get("case") != case_id
+                or doc.get("subject") != subject
+                or (doc.get("at") != at_text and not _created_at_agrees(ledger_id, seq, doc.get("at")))
+            ):
+                report.add(Finding("columns_mismatch", f"entry {seq}: columns differ from its body", [seq]))
+        while pos < min(end, tree_size):  # entries missing at the end of the batch
+            missing_run.append(pos)
+            append_leaf(None)
             pos += 1
-            if completed:
-                _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted)
-                completed.clear()
-            if pos in wanted_sizes:
-                roots_at[pos] = tree.root()
+            clean = False
+        n = len(leaves)
+        fast = clean and _batch_fast(tree, leaves, stored, start, k, completed, leaf_new, node_prefix, wanted_sizes, roots_at)
+        if not fast:
+            _batch_slow(tree, leaves, stored, start, k, completed, report, high_nodes, tainted, wanted_sizes, roots_at)
         if completed:
-            _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted)
+            _compare_nodes(report, completed, {}, high_nodes, k, tainted)
             completed.clear()
-        for (level, index), _h in sorted(batch_nodes.items()):
-            _unexpected_node(report, level, index)
-        progress("entries", min(end, tree_size), tree_size)
+        del rows, stored, leaves
+        progress("entries", min(start + n, tree_size), tree_size)
     flush_missing()
 
     report.nodes_checked = perfect_subtree_count(tree_size)
     for (level, index), _h in sorted(high_nodes.items()):
-        _unexpected_node(report, level, index)
-    if stored_node_count > report.nodes_checked:
-        _unexpected_nodes_beyond(report, tree_size, ledger_id)
+        if index < tree_size >> level:  # those beyond the tree are named next, once
+            _unexpected_node(report, level, index)
+    # Nodes beyond the last entry: always looked for (a node missing elsewhere could hide one
+    # from a count), each level by its primary key.
+    _unexpected_nodes_beyond(report, tree_size, ledger_id)
 
     report.root = tree.root()
     _check_claims(report, claims, roots_at, tree_size)
@@ -353,6 +405,61 @@ def ledger_verify(
                 report.add(finding)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _batch_fast(
+    tree: _Tree, leaves, stored, start: int, k: int, completed: list, new, prefix: bytes, wanted_sizes, roots_at
+) -> bool:
+    """Recompute the batch's subtrees level by level (every leaf present and as stored) and
+    compare them, as one list, with the stored nodes of the batch (ordered by level and index).
+    On any difference, return False with the tree untouched: the slow path then names it."""
+    levels = [leaves]
+    expected: list[tuple[int, int, bytes]] = []
+    current = leaves
+    for level in range(1, k + 1):
+        if len(current) < 2:
+            break
+        current = [new(prefix + a + b).digest() for a, b in zip(current[0::2], current[1::2], strict=False)]
+        levels.append(current)
+        base = start >> level
+        expected += [(level, base + i, h) for i, h in enumerate(current)]
+    if stored != expected:
+        # psycopg may return bytes-like values other than bytes: compare again as bytes.
+        if len(stored) != len(expected) or [(lv, ix, bytes(h)) for lv, ix, h in stored] != expected:
+            return False
+    n = len(leaves)
+    for size in wanted_sizes:
+        if start < size <= start + n:
+            roots_at[size] = tree.root_with(
+                [levels[level][index - (start >> level)] for level, index in range_nodes(start, size)]
+            )
+    for level, index in range_nodes(start, start + n):
+        tree.append(levels[level][index - (start >> level)], completed, level)
+    return True
+
+
+def _batch_slow(
+    tree: _Tree, leaves, stored, start: int, k: int, completed: list, report, high_nodes, tainted, wanted_sizes, roots_at
+) -> None:
+    """The batch entry by entry: each leaf (None for a missing entry, everything above it
+    unknown) appended, each node it closes compared where it can be recomputed."""
+    batch_nodes = {(level, index): bytes(h) for level, index, h in stored}
+    wanted = set(wanted_sizes)
+    pos = start
+    for i, leaf in enumerate(leaves):
+        # A leaf found wrong still enters the tree as recomputed from its body (what the
+        # stored nodes should have been built from), tainted so that nodes above are not named.
+        tree.append(leaf, completed)
+        pos = start + i + 1
+        if completed:
+            _compare_nodes(report, completed, batch_nodes, high_nodes, k, tainted)
+            completed.clear()
+        if pos in wanted:
+            roots_at[pos] = tree.root()
+    tree_size = report.tree_size
+    for (level, index), _h in sorted(batch_nodes.items()):
+        if index < tree_size >> level:  # those beyond the tree are named once, at the end
+            _unexpected_node(report, level, index)
 
 
 def _fetch_nodes(sql: str, params: list) -> dict[tuple[int, int], bytes]:
@@ -411,12 +518,25 @@ def _unexpected_node(report: VerificationReport, level: int, index: int) -> None
 
 
 def _unexpected_nodes_beyond(report: VerificationReport, tree_size: int, ledger_id: int) -> None:
-    """Nodes beyond the last entry (left behind when entries were cut off)."""
-    nodes = Node.objects.filter(ledger_id=ledger_id)
-    for level in nodes.values_list("level", flat=True).distinct():
-        beyond = nodes.filter(level=level, index__gte=tree_size >> level).order_by("index")
-        for index in beyond.values_list("index", flat=True)[:100]:
-            _unexpected_node(report, level, index)
+    """Nodes beyond the last entry (left behind when entries were cut off), at most 100 a level.
+    The levels present are found by seeking the primary key (one lookup per level), not by
+    scanning the nodes."""
+    qn = connection.ops.quote_name
+    table, index_col = qn(Node._meta.db_table), qn("index")
+    level = -1
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(f"SELECT MIN(level) FROM {table} WHERE ledger_id = %s AND level > %s", [ledger_id, level])
+            (level,) = cur.fetchone()
+            if level is None:
+                return
+            cur.execute(
+                f"SELECT {index_col} FROM {table} WHERE ledger_id = %s AND level = %s AND {index_col} >= %s "
+                f"ORDER BY {index_col} LIMIT 100",
+                [ledger_id, level, tree_size >> level],
+            )
+            for (index,) in cur.fetchall():
+                _unexpected_node(report, level, index)
 
 
 def _checkpoint_claims(
