@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sanxiang.portal",
     "sanxiang.web",
     "sanxiang.maintenance",
+    "sanxiang.exchange",
 ]
 
 MIDDLEWARE = [
