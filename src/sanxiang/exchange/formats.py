@@ -142,14 +142,15 @@ def decision_schema_build() -> dict[str, Any]:
         defs |= _fields_defs(layout)
     complete_when_shown = [
         {
-            "if": {"properties": {"layout": {"const": layout}, "status": {"enum": ["published", "expired"]}}},
+            "if": {"required": ["layout", "status"],
+                   "properties": {"layout": {"const": layout}, "status": {"enum": ["published", "expired"]}}},
             "then": {"properties": {"fields": {"$ref": f"#/$defs/{layout}_complete"}}},
         }
         for layout in ("CF", "XK")
     ]
     by_layout = [
         {
-            "if": {"properties": {"layout": {"const": layout}}},
+            "if": {"required": ["layout"], "properties": {"layout": {"const": layout}}},
             "then": {"properties": {"fields": {"$ref": f"#/$defs/{layout}_fields"}}},
         }
         for layout in ("CF", "XK")
