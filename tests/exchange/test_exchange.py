@@ -54,6 +54,7 @@ from sanxiang.publication.services import publication_approve
 from sanxiang.registry import services as registry
 from sanxiang.supervision.models import Matter
 from tests.cases.support import FIRST_DECISION_DAY, D, lead_make, to_decided, world_make
+from tests.cases.test_coercion_cases import TAKEN_ON, to_in_force
 from tests.factories import id_number
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +128,19 @@ def test_a_natural_persons_id_number_leaves_masked_and_the_name_only_as_publishe
     after = case_document_build(case=case)
     assert after["party"]["name"] == Publication.objects.get().party_name == "刘建国"
     assert person.id_number not in exchange_json(after).decode()
+
+
+def test_a_seizure_case_gives_a_valid_document_counted_in_the_coercion_rows(w):
+    case = to_in_force(w)
+    document = case_document_build(case=case)
+
+    assert document_problems(document) == []
+    assert (document["case"]["act_kind"], document["case"]["procedure_label"]) == ("coercion", "查封、扣押")
+    assert [(c["kind"], c["kind_label"], c["on"]) for c in document["counted"]] == [
+        ("seizure", "扣押", TAKEN_ON.isoformat())
+    ]
+    assert document["decision"] is None and document["review"] is None
+    assert [p["decision_kind"] for p in document["publications"]] == ["measure"]
 
 
 def test_the_published_decision_gives_its_dual_publicity_row_valid_by_schema_and_by_the_standard(decided):
