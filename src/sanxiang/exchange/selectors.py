@@ -98,9 +98,10 @@ def _wan(fen: int) -> str:
 
 
 def exchange_cases_of_year(*, year: int) -> QuerySet[Case]:
-    """The cases a year's export carries: registered before the year ended and changed during it
-    (a case registered in an earlier year and decided in this one is in both years' exports), by
-    case number."""
+    """The cases a year's export carries, by case number: registered before the year ended and
+    last changed on or after its first day, so that a case is in every year's export from its
+    registration to its last change (registered in 2025 and decided in 2026: in both). A document
+    shows the case as it is when exported, not as it was at the end of that year."""
     start, end = _year_bounds(year)
     return Case.objects.filter(created_at__lt=end, updated_at__gte=start).order_by("number")
 
