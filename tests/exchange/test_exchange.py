@@ -43,7 +43,12 @@ from sanxiang.exchange.selectors import (
     decision_documents_build,
     year_document_build,
 )
-from sanxiang.exchange.services import assignment_import, exchange_export, exchange_export_check
+from sanxiang.exchange.services import (
+    ExchangeExportError,
+    assignment_import,
+    exchange_export,
+    exchange_export_check,
+)
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.dual_publicity import dual_publicity_row_problems
@@ -52,6 +57,7 @@ from sanxiang.publication.dual_publicity import dual_publicity_row
 from sanxiang.publication.models import Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.services import publication_approve
 from sanxiang.registry import services as registry
+from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Matter
 from tests.cases.support import FIRST_DECISION_DAY, D, lead_make, to_decided, world_make
 from tests.cases.test_coercion_cases import TAKEN_ON, to_in_force
@@ -332,6 +338,26 @@ def test_the_same_records_export_to_the_same_bytes_and_a_second_run_replaces_the
     exchange_export(year=YEAR, out=root / "a")
     assert _hashes(root / "a") == _hashes(root / "b")
     assert sorted(p.name for p in root.iterdir()) == ["a", "b"]  # no staging folder left behind
+
+
+def test_a_document_that_fails_its_schema_stops_the_export_and_the_folder_keeps_what_it_held(w, decided, tmp_path):
+    root = tmp_path / "exchange"
+    exchange_export(year=YEAR, out=root / "2026")
+    before = _hashes(root / "2026")
+    # A credit code the registry would refuse, written past it.
+    Agency.objects.filter(pk=w.agency.pk).update(credit_code="91150626BAD")
+
+    with pytest.raises(ExchangeExportError) as refused:
+        exchange_export(year=YEAR, out=root / "2026")
+
+    problems = refused.value.problems
+    assert any(p.startswith(f"{decided.number}：/agency/credit_code：（执法主体统一社会信用代码）格式不正确")
+               for p in problems)
+    assert any(p.startswith("2026：/agencies/") for p in problems)  # the year's line of the agency too
+    assert _hashes(root / "2026") == before
+    assert [p.name for p in root.iterdir()] == ["2026"]
+    with pytest.raises(CommandError, match="未写入任何文件"):
+        call_command("exchange", "export", "--year", "2026", "--out", str(root / "2026"))
 
 
 def test_a_year_is_a_four_digit_number(tmp_path):

@@ -124,9 +124,9 @@ def test_the_exchange_documents_validate_for_every_demo_case_and_every_year(demo
     decisions = with_figures = 0
     for year in years:
         files = exchange_files_build(year=year)
-        exported |= {key for _, kind, key, _ in files if kind == CASE_FORMAT}
-        decisions += sum(kind == DECISION_FORMAT for _, kind, _, _ in files)
-        [(_, _, _, year_file)] = [f for f in files if f[1] == YEAR_FORMAT]
-        with_figures += json.loads(year_file)["county_penalty_table"]["total"] > 0
+        exported |= {f.key for f in files if f.format == CASE_FORMAT}
+        decisions += sum(f.format == DECISION_FORMAT for f in files)
+        [year_file] = [f for f in files if f.format == YEAR_FORMAT]
+        with_figures += json.loads(year_file.data)["county_penalty_table"]["total"] > 0
     assert exported == set(Case.objects.values_list("number", flat=True))
     assert decisions > 0 and with_figures > 0

@@ -24,6 +24,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,70 +91,90 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def exchange_files_build(*, year: int) -> list[tuple[str, str, str, bytes]]:
-    """(path, format, key, bytes) of every file of `year`'s export but the manifest, by path.
-    Raises ExchangeExportError naming every document that does not validate."""
-    files: list[tuple[str, str, str, bytes]] = []
-    problems: list[str] = []
+@dataclass(frozen=True)
+class ExchangeFile:
+    path: str  # relative to the export folder
+    format: str
+    key: str  # the case number, the decision's 文号, the year, the schema's name
+    data: bytes
+
+
+def exchange_files_iter(*, year: int, problems: list[str]) -> Iterator[ExchangeFile]:
+    """Every file of `year`'s export but the manifest, one at a time (memory flat whatever the
+    number of cases). Each document that does not validate adds its problems to `problems`, named
+    by its key; it is still given, so that the caller sees every problem before refusing."""
     taken: set[str] = set()
 
-    def add(folder: str, stem: str, key: str, document: dict[str, Any]) -> None:
-        for problem in document_problems(document):
-            problems.append(f"{key}：{problem}")
-        name = _unique(f"{folder}/{stem}", taken)
-        files.append((f"{name}.json", document["format"], key, exchange_json(document)))
+    def made(folder: str, stem: str, key: str, document: dict[str, Any]) -> ExchangeFile:
+        problems.extend(f"{key}：{problem}" for problem in document_problems(document))
+        return ExchangeFile(f"{_unique(f'{folder}/{stem}', taken)}.json", document["format"], key,
+                            exchange_json(document))
 
     for document in exchange_case_documents(year=year):
         number = document["case"]["number"]
-        add("cases", f"case-{_digest(number)}", number, document)
+        yield made("cases", f"case-{_digest(number)}", number, document)
     for document in exchange_decision_documents(year=year):
         fields = document["fields"]
         number = fields.get("CF_WSH") or fields.get("XK_WSH") or document["case_number"]
-        add("decisions", f"decision-{_digest(document['layout'] + ':' + number)}", number, document)
-    add("years", f"year-{year}", str(year), year_document_build(year=year))
+        yield made("decisions", f"decision-{_digest(document['layout'] + ':' + number)}", number, document)
+    yield made("years", f"year-{year}", str(year), year_document_build(year=year))
     for name in sorted(SCHEMA_NAMES.values()):
-        files.append((f"schemas/{name}.schema.json", SCHEMA_FORMAT, name, schema_text(name).encode("utf-8")))
+        yield ExchangeFile(f"schemas/{name}.schema.json", SCHEMA_FORMAT, name, schema_text(name).encode("utf-8"))
+
+
+def exchange_files_build(*, year: int) -> list[ExchangeFile]:
+    """Every file of `year`'s export but the manifest, by path, held in memory (for checks and
+    small years; the export writes them one at a time). Raises ExchangeExportError naming every
+    document that does not validate."""
+    problems: list[str] = []
+    files = sorted(exchange_files_iter(year=year, problems=problems), key=lambda f: f.path)
     if problems:
         raise ExchangeExportError(problems)
-    return sorted(files)
+    return files
 
 
-def exchange_manifest_build(*, year: int, files: list[tuple[str, str, str, bytes]]) -> dict[str, Any]:
+def _manifest_entry(file: ExchangeFile) -> dict[str, Any]:
+    return {"path": file.path, "format": file.format, "key": file.key, "sha256": hashlib.sha256(file.data).hexdigest(),
+            "size": len(file.data)}
+
+
+def exchange_manifest_build(*, year: int, entries: list[dict[str, Any]]) -> dict[str, Any]:
     counts = {"case": 0, "decision": 0, "year": 0, "schema": 0}
     by_format = {CASE_FORMAT: "case", DECISION_FORMAT: "decision", YEAR_FORMAT: "year", SCHEMA_FORMAT: "schema"}
-    for _, file_format, _, _ in files:
-        counts[by_format[file_format]] += 1
+    for entry in entries:
+        counts[by_format[entry["format"]]] += 1
     return {
         "format": MANIFEST_FORMAT,
         "format_version": FORMAT_VERSION,
         "year": year,
         "counts": counts,
-        "files": [
-            {"path": path, "format": file_format, "key": key, "sha256": hashlib.sha256(data).hexdigest(),
-             "size": len(data)}
-            for path, file_format, key, data in files
-        ],
+        "files": sorted(entries, key=lambda entry: entry["path"]),
     }
 
 
 def exchange_export(*, year: int, out: Path) -> ExportSummary:
-    """Write `year`'s export to the folder `out` (created, or replaced whole). Reads only."""
-    files = exchange_files_build(year=year)
-    manifest = exchange_manifest_build(year=year, files=files)
-    problems = document_problems(manifest)
-    if problems:
-        raise ExchangeExportError([f"{MANIFEST}：{p}" for p in problems])
-    manifest_bytes = exchange_json(manifest)
-    manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    """Write `year`'s export to the folder `out` (created, or replaced whole). Reads only.
 
+    Files are written one at a time to a staging folder beside `out`; if any document does not
+    validate, the staging folder is removed and ExchangeExportError names every problem, `out`
+    untouched."""
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for path, _, _, data in files:
-            target = staging / path
+        problems: list[str] = []
+        entries = []
+        for file in exchange_files_iter(year=year, problems=problems):
+            target = staging / file.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            target.write_bytes(file.data)
+            entries.append(_manifest_entry(file))
+        manifest = exchange_manifest_build(year=year, entries=entries)
+        problems += [f"{MANIFEST}：{p}" for p in document_problems(manifest)]
+        if problems:
+            raise ExchangeExportError(problems)
+        manifest_bytes = exchange_json(manifest)
+        manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         (staging / MANIFEST).write_bytes(manifest_bytes)
         (staging / f"{MANIFEST}.sha256").write_text(f"{manifest_sha256}  {MANIFEST}\n", encoding="ascii")
         os.chmod(staging, 0o755)
