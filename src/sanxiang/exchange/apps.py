@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ExchangeConfig(AppConfig):
-    """The exchange with the provincial supervision information system (《行政执法监督条例》第三十七条):
+    """The exchange with the provincial supervision information system (行政执法监督条例, art. 37):
     documented JSON documents per case, per decision and per year, their JSON Schemas, the daily
     export, and the import of assignments from above."""
 
