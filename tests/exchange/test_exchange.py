@@ -32,6 +32,7 @@ from sanxiang.exchange.formats import (
     SCHEMA_NAMES,
     document_problems,
     exchange_json,
+    schema_fields_markdown,
     schema_file_text,
     schema_load,
     schema_text,
@@ -293,6 +294,12 @@ def test_every_field_says_which_national_item_it_carries_or_that_it_is_the_platf
             if ("x-national-item" in sub) == ("x-platform" in sub):
                 unmarked.append(f"{name}{path}")
     assert unmarked == []
+
+
+def test_the_field_tables_of_the_docs_are_those_of_the_schemas():
+    docs = (Path(__file__).parents[2] / "docs" / "exchange.md").read_text(encoding="utf-8")
+    for name in ("case", "year", "assignment", "manifest"):
+        assert schema_fields_markdown(name) in docs, f"docs/exchange.md 中{name}的字段表与 Schema 不一致"
 
 
 # --- the export -------------------------------------------------------------------------------------------

@@ -276,6 +276,38 @@ def year_schema_build() -> dict[str, Any]:
 GENERATED_SCHEMAS = {"decision": decision_schema_build, "year": year_schema_build}
 
 
+def schema_fields(name: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every property of schema `name` with its JSON path (`/case/number`; `[]` for each item of an
+    array), definitions followed where a property refers to one: the rows of the field table of
+    docs/exchange.md, and what the test of the `x-national-item` / `x-platform` marks walks."""
+    root = schema_load(name)
+    fields: list[tuple[str, dict[str, Any]]] = []
+
+    def resolved(schema: dict[str, Any]) -> list[dict[str, Any]]:
+        refs = [schema.get("$ref"), *(alt.get("$ref") for alt in schema.get("anyOf", []))]
+        return [root["$defs"][ref.removeprefix("#/$defs/")] for ref in refs if isinstance(ref, str)]
+
+    def walk(schema: dict[str, Any], path: str) -> None:
+        for inner in resolved(schema):
+            walk(inner, path)
+        for key, sub in schema.get("properties", {}).items():
+            fields.append((f"{path}/{key}", sub))
+            walk(sub, f"{path}/{key}")
+        if isinstance(schema.get("items"), dict):
+            walk(schema["items"], f"{path}[]")
+
+    walk(root, "")
+    return fields
+
+
+def schema_fields_markdown(name: str) -> str:
+    """The field table of schema `name` for docs/exchange.md."""
+    lines = ["| 字段 | 名称 | 国家数据项 | 本平台字段的说明 |", "|---|---|---|---|"]
+    for path, sub in schema_fields(name):
+        lines.append(f"| `{path}` | {sub.get('title', '')} | {sub.get('x-national-item', '')} | {sub.get('x-platform', '')} |")
+    return "\n".join(lines) + "\n"
+
+
 def schema_file_text(schema: dict[str, Any]) -> str:
     """How a generated schema is written to its file (indented for reading, keys in order)."""
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
