@@ -130,6 +130,10 @@ def test_a_natural_persons_id_number_leaves_masked_and_the_name_only_as_publishe
     assert party["id_number_masked"] == person.id_number[:6] + "*" * 8 + person.id_number[-4:]
     text = exchange_json(before).decode()
     assert person.id_number not in text and "刘建国" not in text and "嘎鲁图镇" not in text
+    # The schema itself refuses an ID number left unmasked.
+    unmasked = copy.deepcopy(before)
+    unmasked["party"]["id_number_masked"] = person.id_number
+    assert [p.path for p in document_problems(unmasked)] == ["/party/id_number_masked"]
 
     publication_approve(actor=w.head, draft=PublicationDraft.objects.get(case=case), on=PUBLISHED_ON)
     after = case_document_build(case=case)
