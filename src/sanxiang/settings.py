@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "sanxiang.web",
     "sanxiang.maintenance",
     "sanxiang.api",
+    "sanxiang.exchange",
 ]
 
 MIDDLEWARE = [

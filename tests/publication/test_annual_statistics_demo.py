@@ -6,12 +6,15 @@ only the fine is in 罚没金额). The hand count uses its own table of the orde
 not the procedure's."""
 
 import datetime as dt
+import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 from sanxiang.cases.facts import facts_field_load
 from sanxiang.cases.models import Case
+from sanxiang.exchange.formats import CASE_FORMAT, DECISION_FORMAT, YEAR_FORMAT
+from sanxiang.exchange.services import exchange_files_build
 from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.publication.annual import annual_county_penalty_table, annual_report_generate
 from sanxiang.registry.models import Agency
@@ -108,3 +111,22 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
     assert next(line.table for line in lines if line.agency_id == agency.pk) == table
     assert total.total == sum(line.table.total for line in lines)
     assert total.amount_fen == sum(line.table.amount_fen for line in lines)
+
+
+@pytest.mark.django_db
+def test_the_exchange_documents_validate_for_every_demo_case_and_every_year(demo):
+    """Acceptance of issue 19 item 5: the exchange export validates against its JSON Schemas for
+    every demo case and every year (exchange_files_build checks each document and raises naming
+    every problem), and every case of the county is in some year's export."""
+    registered = {moment.year for moment in Case.objects.values_list("created_at", flat=True)}
+    years = range(min(registered), max(*registered, TODAY.year) + 1)
+    exported: set[str] = set()
+    decisions = with_figures = 0
+    for year in years:
+        files = exchange_files_build(year=year)
+        exported |= {f.key for f in files if f.format == CASE_FORMAT}
+        decisions += sum(f.format == DECISION_FORMAT for f in files)
+        [year_file] = [f for f in files if f.format == YEAR_FORMAT]
+        with_figures += json.loads(year_file.data)["county_penalty_table"]["total"] > 0
+    assert exported == set(Case.objects.values_list("number", flat=True))
+    assert decisions > 0 and with_figures > 0

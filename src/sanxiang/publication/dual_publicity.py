@@ -36,6 +36,7 @@ from sanxiang.procedure.dual_publicity import (
     LAYOUT_LABELS,
     PARTY_NATURAL_PERSON,
     PERMIT_CATEGORIES,
+    dual_publicity_codes,
     dual_publicity_fields,
     wan_yuan_from_fen,
 )
@@ -133,7 +134,7 @@ def dual_publicity_rows(
     `end` (both included), of the `PublicAgency` ids given (None: every agency), oldest first.
 
     Every row has every field of the layout, in the standard's order, as text ("" when empty)."""
-    codes = [f.code for f in dual_publicity_fields(layout)]
+    dual_publicity_fields(layout)  # a ValueError for an unknown layout
     if end < start:
         raise ValueError("the end of the range is before its start")
     publications = Publication.objects.filter(
@@ -144,16 +145,20 @@ def dual_publicity_rows(
     ).order_by("decided_on", "number", "id")
     if agency_ids is not None:
         publications = publications.filter(agency_id__in=agency_ids)
-    build = _penalty_row if layout == "CF" else _permit_row
     # A licence decision made here carries the row its rules computed from the decision
     # (publication.permit: the same pure function an import uses), with its validity and licence
     # number, which the public columns do not hold; a publication without one is read from its columns.
     stored = permit_rows_published(publications) if layout == "XK" else {}
-    rows = []
-    for publication in publications.iterator():
-        values = stored.get(publication.pk) or build(publication)
-        rows.append({code: values.get(code, "") or "" for code in codes})
-    return rows
+    return [dual_publicity_row(publication, layout=layout, stored=stored.get(publication.pk))
+            for publication in publications.iterator()]
+
+
+def dual_publicity_row(publication: Publication, *, layout: str, stored: dict[str, str] | None = None) -> dict[str, str]:
+    """One publication's row of `layout` ("CF" or "XK"): every field of the layout, in the
+    standard's order, as text ("" when empty). `stored`: the row kept with a licence decision's
+    draft (`permit_rows_published`), used instead of the public columns."""
+    values = stored or (_penalty_row if layout == "CF" else _permit_row)(publication)
+    return {code: values.get(code, "") or "" for code in dual_publicity_codes(layout)}
 
 
 # --- files ----------------------------------------------------------------------------------------
