@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from sanxiang.api import cases, procedures, registry
+from sanxiang.api import cases, outbox, procedures, registry
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
 from sanxiang.api.steps import openapi_steps_install
@@ -31,4 +31,5 @@ error_handlers_install(api)
 api.add_router("/registry", registry.router)
 api.add_router("", cases.router)
 api.add_router("", procedures.router)
+api.add_router("", outbox.router)
 urlpatterns = api.urls[0]
