@@ -2,7 +2,7 @@
 a subscription is in the answer to its creation only."""
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
@@ -23,6 +23,14 @@ from sanxiang.outbox import selectors, services
 from sanxiang.outbox.models import Delivery, DeliveryStatus, Subscription
 from sanxiang.outbox.views import DENIED
 from sanxiang.procedure.violations import Refused
+
+try:
+    from ninja import Status
+except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
+
+    def Status(status_code: int, value: Any) -> tuple[int, Any]:
+        return status_code, value
+
 
 router = Router(tags=["outbox"])
 
@@ -123,9 +131,9 @@ def subscription_create(request: HttpRequest, payload: SubscriptionIn):
             name=payload.name, url=payload.url, kinds=payload.kinds,
         )
     except Refused as refused:
-        return 422, {"error": {"code": "invalid", "message": "请求格式不正确"},
-                     "violations": [v.as_dict() for v in refused.violations]}
-    return 201, {**_subscription_out(subscription), "secret": secret}
+        return Status(422, {"error": {"code": "invalid", "message": "请求格式不正确"},
+                            "violations": [v.as_dict() for v in refused.violations]})
+    return Status(201, {**_subscription_out(subscription), "secret": secret})
 
 
 @router.get("/outbox/deliveries", response=answers({200: DeliveryPageOut}, 403))
