@@ -39,3 +39,21 @@ def test_the_header_has_the_documented_form_and_garbage_fails_closed():
     assert t == "t=42" and v1.startswith("v1=") and len(v1) == 3 + 64
     for bad in ("", "t=x,v1=00", "v1=00", "t=42", "nonsense"):
         assert not signature_verify(secret=SECRET, body=b"x", header=bad, now=42)
+
+
+def test_the_readme_s_receiver_code_verifies_what_the_worker_signs():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Events for other systems (webhooks)")[1]
+    code = section.split("```python\n")[1].split("```")[0]
+    namespace: dict = {}
+    exec(code, namespace)
+    verify = namespace["verify"]
+    body = b'{"id":"e1","type":"case.opened"}'
+    header = signature_header(secret=SECRET, body=body, timestamp=int(time.time()))
+    assert verify(SECRET, body, header)
+    assert not verify(SECRET, body + b" ", header)
+    assert not verify("whsec_other", body, header)
+    assert not verify(SECRET, body, signature_header(secret=SECRET, body=body, timestamp=int(time.time()) - 600))
+    assert not verify(SECRET, body, "garbage")

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sanxiang.inputs import ID_MAX, text_problem
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.models import Entry, Head
 from sanxiang.ledger.selectors import ledger_origin_for
@@ -72,9 +73,13 @@ def body_bytes(payload: dict[str, Any]) -> bytes:
 
 
 def _url_violations(url: str) -> list[Violation]:
-    parts = urlsplit(url)
-    if len(url) > 500:
-        return [Violation("outbox.url.long", "接收地址过长（最多500个字符）", rules.PLATFORM_BASIS, field="url")]
+    if problem := text_problem(url, max_length=500):
+        return [Violation("outbox.url.text", f"接收地址{problem}", rules.PLATFORM_BASIS, field="url")]
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port out of range raises here)
+    except ValueError:
+        return [Violation("outbox.url.invalid", "接收地址格式不正确", rules.PLATFORM_BASIS, field="url")]
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return [Violation("outbox.url.invalid", "接收地址应以 http:// 或 https:// 开头，并写明主机", rules.PLATFORM_BASIS,
                           field="url")]
@@ -95,15 +100,15 @@ def subscription_create(
     violations: list[Violation] = []
     if not name:
         violations.append(Violation("outbox.name.missing", "请填写接收系统的名称", rules.PLATFORM_BASIS, field="name"))
-    elif len(name) > 100:
-        violations.append(Violation("outbox.name.long", "接收系统名称过长（最多100个字）", rules.PLATFORM_BASIS, field="name"))
+    elif problem := text_problem(name, max_length=100):
+        violations.append(Violation("outbox.name.text", f"接收系统名称{problem}", rules.PLATFORM_BASIS, field="name"))
     violations += _url_violations(url)
     unknown = [k for k in kinds if k not in rules.OFFERED]
     if unknown:
         violations.append(Violation("outbox.kinds.unknown", f"有{len(unknown)}个事件类型不在推送范围内", rules.PLATFORM_BASIS,
                                     field="kinds"))
     if scope == Scope.AGENCY:
-        if agency_id is None or not Agency.objects.filter(pk=agency_id).exists():
+        if agency_id is None or not 1 <= agency_id <= ID_MAX or not Agency.objects.filter(pk=agency_id).exists():
             violations.append(Violation("outbox.agency.missing", "请选择执法主体", rules.PLATFORM_BASIS, field="agency"))
         region_code = ""
     elif scope == Scope.COUNTY:
