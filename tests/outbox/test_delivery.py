@@ -16,6 +16,7 @@ from sanxiang.outbox import rules
 from sanxiang.outbox.models import Attempt, Delivery, DeliveryStatus, OutboxEvent
 from sanxiang.outbox.services import (
     EVENT_NAMESPACE,
+    FanOut,
     Response,
     deliveries_claim,
     deliveries_run,
@@ -75,8 +76,10 @@ def test_event_ids_are_derived_from_the_ledger_and_fanning_out_twice_makes_nothi
     agency = agency_make()
     subscribe(agency=agency)
     entry = entry_write(agency_id=agency.pk)
-    assert events_fan_out() == 1
-    assert events_fan_out() == 0
+    entry_write(agency_id=None)  # read past, not offered
+    # Read past: the subscription's own entry, the case's, the one without an agency; one offered.
+    assert events_fan_out() == FanOut(read=3, made=1)
+    assert events_fan_out() == FanOut(read=0, made=0)
     event = OutboxEvent.objects.get()
     assert event.id == uuid.uuid5(EVENT_NAMESPACE, f"sanxiang.local/ledger#{entry.seq}")
     assert event.payload["ledger"] == {"origin": "sanxiang.local/ledger", "seq": entry.seq,

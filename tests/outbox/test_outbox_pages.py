@@ -126,10 +126,10 @@ def test_the_delivery_log_opens_each_number_and_costs_bounded_queries(w, django_
     deliveries_run(sender=lambda *a: Response(503, "busy"))
     client = browser(w.admin)
     index = client.get(reverse("outbox:index")).content.decode()
-    link = f"{reverse('outbox:deliveries')}?subscription={subscription.pk}&amp;status=pending"
+    link = f"{reverse('outbox:deliveries')}?subscription={subscription.pk}&amp;status=waiting"
     assert f'<a href="{link}">12</a>' in index
     with django_assert_max_num_queries(12):
-        log = client.get(reverse("outbox:deliveries") + f"?subscription={subscription.pk}&status=pending")
+        log = client.get(reverse("outbox:deliveries") + f"?subscription={subscription.pk}&status=waiting")
     assert log.status_code == 200 and log.content.decode().count('data-testid="delivery-') == 12
     delivery = Delivery.objects.first()
     detail = client.get(reverse("outbox:delivery", args=[delivery.pk])).content.decode()

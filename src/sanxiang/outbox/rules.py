@@ -55,7 +55,7 @@ RETRY_MAX = dt.timedelta(hours=24)
 LEASE_SECONDS = 300.0  # longer than a request may take (TIMEOUT_SECONDS); SANXIANG_DELIVER_LEASE_SECONDS
 TIMEOUT_SECONDS = 15.0
 SIGNATURE_TOLERANCE = dt.timedelta(minutes=5)  # what the receiver's helper accepts (README)
-BATCH = 200  # ledger entries read per fan-out step
+BATCH = 1000  # ledger entries read per ledger in one fan-out step
 RESPONSE_KEPT = 500  # characters of a receiver's answer kept in the log
 
 

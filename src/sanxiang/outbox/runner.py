@@ -25,9 +25,8 @@ class DeliveryRunner(threading.Thread):
         while not self.stopped.is_set():
             close_old_connections()
             try:
-                while (run := deliveries_run()).delivered + run.retried + run.failed + run.made:
-                    if self.stopped.is_set():
-                        break
+                while deliveries_run().busy and not self.stopped.is_set():
+                    pass  # more may be due
             except Exception:  # a database that went away: logged, tried again at the next poll
                 logger.exception("the delivery worker could not run")
             finally:

@@ -14,6 +14,8 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_county_region
 from sanxiang.outbox.models import Delivery, DeliveryStatus, Scope, Subscription
 
+WAITING = "waiting"  # a filter of the log: pending or being sent
+
 
 def user_manages_subscriptions(user) -> bool:
     return user.is_authenticated and (
@@ -63,7 +65,9 @@ def delivery_list(*, viewer, subscription_id: int | None = None, status: str | N
     rows = Delivery.objects.filter(subscription__in=subscription_list(viewer=viewer).values("pk"))
     if subscription_id is not None:
         rows = rows.filter(subscription_id=subscription_id)
-    if status in DeliveryStatus.values:
+    if status == WAITING:
+        rows = rows.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
+    elif status in DeliveryStatus.values:
         rows = rows.filter(status=status)
     return rows.select_related("event", "subscription").order_by("-created_at", "-pk")
 

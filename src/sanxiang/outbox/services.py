@@ -19,6 +19,7 @@ sends the event again, with the same event id, so the receiver de-duplicates by 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import secrets
@@ -27,7 +28,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -137,8 +138,10 @@ def subscription_create(
         entry_append(
             event=LedgerEvent(
                 EventKind.OUTBOX_SUBSCRIPTION_CREATED,
+                # The address without its query (which may carry a receiver's token), and its digest.
                 {"subscription": subscription.pk, "scope": scope, "region_code": region_code, "name": name,
-                 "url": url, "kinds": kinds},
+                 "url": urlsplit(url)._replace(query="", fragment="").geturl(),
+                 "url_sha256": hashlib.sha256(url.encode()).hexdigest(), "kinds": kinds},
                 agency_id=agency_id,
                 subject=f"outbox_subscription:{subscription.pk}",
             ),
@@ -226,13 +229,19 @@ def _wants(subscription: Subscription, *, ledger_id: int, entry, regions: dict[i
     return entry.agency_id is not None and regions.get(entry.agency_id) == subscription.region_code
 
 
-def events_fan_out(*, limit: int = rules.BATCH) -> int:
+@dataclass(frozen=True)
+class FanOut:
+    read: int = 0  # ledger entries the cursors moved past
+    made: int = 0  # deliveries made
+
+
+def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
     """Turn the committed ledger entries past each cursor into events and deliveries (up to `limit`
-    entries per ledger). Returns how many deliveries were made."""
+    entries per ledger)."""
     subscriptions = list(Subscription.objects.filter(active=True))
     if not subscriptions:
-        return 0
-    made = 0
+        return FanOut()
+    made = read = 0
     for ledger_id, size in Head.objects.order_by("id").values_list("id", "size"):
         with transaction.atomic():
             cursor, _ = Cursor.objects.select_for_update().get_or_create(ledger_id=ledger_id)
@@ -266,10 +275,11 @@ def events_fan_out(*, limit: int = rules.BATCH) -> int:
                 ]
             OutboxEvent.objects.bulk_create(events)
             Delivery.objects.bulk_create(deliveries)
+            read += upper - cursor.next_seq
             cursor.next_seq = upper
             cursor.save(update_fields=["next_seq"])
             made += len(deliveries)
-    return made
+    return FanOut(read=read, made=made)
 
 
 # --- delivery -----------------------------------------------------------------------------------
@@ -397,16 +407,25 @@ def _outcome_record(*, claim: Claim, answer: Response, took_ms: int, stop: bool 
 
 @dataclass(frozen=True)
 class DeliverRun:
-    made: int = 0  # deliveries made from new ledger entries
+    read: int = 0  # ledger entries looked at
+    made: int = 0  # deliveries made from them
     delivered: int = 0
     retried: int = 0  # attempts that failed and will be tried again
     failed: int = 0  # deliveries given up
+
+    @property
+    def busy(self) -> bool:
+        """Did this pass find work (so that another may find more at once)?"""
+        return bool(self.read or self.delivered or self.retried or self.failed)
+
+    def __add__(self, other: DeliverRun) -> DeliverRun:
+        return DeliverRun(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
 
 def deliveries_run(*, limit: int = 100, sender: Sender = http_post, now: dt.datetime | None = None) -> DeliverRun:
     """One pass of the worker: new entries into events, then up to `limit` due deliveries sent, each
     at most once in the pass."""
-    made = events_fan_out()
+    fan_out = events_fan_out()
     delivered = retried = failed = 0
     sent: set[int] = set()
     while len(sent) < limit:
@@ -422,4 +441,4 @@ def deliveries_run(*, limit: int = 100, sender: Sender = http_post, now: dt.date
                 failed += 1
             else:
                 retried += 1
-    return DeliverRun(made=made, delivered=delivered, retried=retried, failed=failed)
+    return DeliverRun(read=fan_out.read, made=fan_out.made, delivered=delivered, retried=retried, failed=failed)

@@ -85,7 +85,9 @@ def subscription_deactivate(request: HttpRequest, subscription_id: int) -> HttpR
 def delivery_log(request: HttpRequest) -> HttpResponse:
     _require(request)
     subscription_id = id_from_query(request.GET.get("subscription"))
-    status = request.GET.get("status") if request.GET.get("status") in DeliveryStatus.values else ""
+    statuses = [(selectors.WAITING, "待推送和推送中"), *DeliveryStatus.choices]
+    status = request.GET.get("status", "")
+    status = status if status in dict(statuses) else ""
     subscription = (
         selectors.subscription_get(viewer=request.user, subscription_id=subscription_id) if subscription_id else None
     )
@@ -96,7 +98,7 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "outbox/delivery_log.html", {
-        "page": page, "subscription": subscription, "status": status, "statuses": DeliveryStatus.choices,
+        "page": page, "subscription": subscription, "status": status, "statuses": statuses,
         "query": query.urlencode(),
     })
 

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sanxiang.outbox.services import deliveries_run
+from sanxiang.outbox.services import DeliverRun, deliveries_run
 
 
 class Command(BaseCommand):
@@ -21,17 +21,9 @@ class Command(BaseCommand):
         if poll <= 0:
             raise CommandError("--poll 应为正数")
         while True:
-            total = None
-            while True:
-                run = deliveries_run()
-                if total is None:
-                    total = run
-                else:
-                    total = type(run)(*(a + b for a, b in zip(
-                        (total.made, total.delivered, total.retried, total.failed),
-                        (run.made, run.delivered, run.retried, run.failed), strict=True)))
-                if not (run.made or run.delivered or run.retried or run.failed):
-                    break
+            total = DeliverRun()
+            while (run := deliveries_run()).busy:
+                total += run
             if once:
                 self.stdout.write(f"新事件{total.made}条，送达{total.delivered}次，待重试{total.retried}次，失败{total.failed}次")
                 return
