@@ -48,12 +48,15 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_every_event_exactly_once
         _, secret = subscribe(agency=agency, url=receiver.url)
         entries = [entry_write(agency_id=agency.pk, case_id=n) for n in (1, 2, 3)]
         first = deliveries_run()
-        assert (first.made, first.delivered, first.retried) == (3, 0, 3)
+        # The receiver failed: its two other events wait for the next pass instead of failing too.
+        assert (first.made, first.delivered, first.retried) == (3, 0, 1)
         # Retries wait (1 min and more, with jitter): nothing is due at once.
-        assert deliveries_run().delivered == 0 and len(receiver.requests) == 3
-        deliveries_run(now=timezone.now() + LATER)
-        third = deliveries_run(now=timezone.now() + 2 * LATER)
-        assert third.delivered == 3
+        assert deliveries_run().retried == 0 and len(receiver.requests) == 1
+        later = timezone.now()
+        for _ in range(10):
+            later += LATER
+            deliveries_run(now=later)
+        assert Delivery.objects.filter(status=DeliveryStatus.DELIVERED).count() == 3
 
     assert len(receiver.requests) == 9  # at least once: three tries of each
     for request in receiver.requests:
@@ -70,6 +73,25 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_every_event_exactly_once
     assert log == [(1, 500), (2, 500), (3, 200)]
     # Nothing is sent again once delivered.
     assert deliveries_run(now=timezone.now() + 3 * LATER).delivered == 0
+
+
+def test_a_dead_receiver_does_not_hold_up_the_others():
+    agency = agency_make()
+    subscribe(agency=agency, url="http://dead.example/hook")
+    subscribe(agency=agency, url="http://alive.example/hook")
+    for n in range(5):
+        entry_write(agency_id=agency.pk, case_id=n + 1)
+    calls = []
+
+    def sender(url, body, headers, timeout):
+        calls.append(url)
+        return Response(None, "", "timed out") if "dead" in url else Response(200)
+
+    run = deliveries_run(sender=sender)
+    assert calls.count("http://dead.example/hook") == 1  # one timeout per pass, not five
+    assert (run.delivered, run.retried) == (5, 1)
+    waiting = Delivery.objects.filter(subscription__url="http://dead.example/hook", status=DeliveryStatus.PENDING)
+    assert sorted(waiting.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
 
 
 def test_event_ids_are_derived_from_the_ledger_and_fanning_out_twice_makes_nothing_twice():

@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sanxiang.inputs import ID_MAX, text_problem
@@ -251,7 +251,7 @@ def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
             entries = list(
                 Entry.objects.filter(ledger_id=ledger_id, seq__gte=cursor.next_seq, seq__lt=upper,
                                      kind__in=list(rules.OFFERED), agency_id__isnull=False)
-                .only("seq", "kind", "agency_id", "case_id", "subject", "body", "leaf_hash")
+                .only("seq", "kind", "agency_id", "case_id", "subject", "created_at", "body", "leaf_hash")
                 .order_by("seq")
             )
             agency_ids = {e.agency_id for e in entries}
@@ -268,7 +268,8 @@ def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
                 body = json.loads(bytes(entry.body))
                 events.append(OutboxEvent(
                     id=event_id, kind=entry.kind, ledger_id=ledger_id, seq=entry.seq, agency_id=entry.agency_id,
-                    payload=event_payload(event_id=event_id, origin=origin, entry=entry, body=body), created_at=now,
+                    payload=event_payload(event_id=event_id, origin=origin, entry=entry, body=body),
+                    created_at=entry.created_at,
                 ))
                 deliveries += [
                     Delivery(event_id=event_id, subscription=s, next_attempt_at=now, created_at=now) for s in wanting
@@ -290,6 +291,7 @@ class Claim:
     delivery_id: int
     token: uuid.UUID
     attempt: int  # which attempt this claim makes (its number in the log)
+    subscription_id: int = 0
 
 
 def deliveries_claim(
@@ -317,7 +319,7 @@ def deliveries_claim(
             d.attempts += 1
             d.lease_until = now + rules.lease()
             d.claim = uuid.uuid4()
-            claims.append(Claim(d.pk, d.claim, d.attempts))
+            claims.append(Claim(d.pk, d.claim, d.attempts, d.subscription_id))
         Delivery.objects.bulk_update(due, ["status", "attempts", "lease_until", "claim", "last_error"])
     return claims
 
@@ -405,6 +407,13 @@ def _outcome_record(*, claim: Claim, answer: Response, took_ms: int, stop: bool 
         return delivery.status
 
 
+def _claim_release(*, claim: Claim, until: dt.datetime) -> None:
+    """Give a claim back unsent (its receiver has just failed in this pass): not an attempt."""
+    Delivery.objects.filter(pk=claim.delivery_id, claim=claim.token).update(
+        status=DeliveryStatus.PENDING, attempts=F("attempts") - 1, claim=None, lease_until=None, next_attempt_at=until
+    )
+
+
 @dataclass(frozen=True)
 class DeliverRun:
     read: int = 0  # ledger entries looked at
@@ -424,17 +433,25 @@ class DeliverRun:
 
 def deliveries_run(*, limit: int = 100, sender: Sender = http_post, now: dt.datetime | None = None) -> DeliverRun:
     """One pass of the worker: new entries into events, then up to `limit` due deliveries sent, each
-    at most once in the pass."""
+    at most once in the pass. Once a receiver has failed in the pass, its other deliveries wait for
+    the next attempt time instead of each waiting for the same dead receiver's timeout (one slow or
+    absent receiver does not hold up the others)."""
     fan_out = events_fan_out()
     delivered = retried = failed = 0
     sent: set[int] = set()
+    failing: set[int] = set()  # subscriptions whose receiver failed in this pass
     while len(sent) < limit:
         claims = deliveries_claim(limit=min(20, limit - len(sent)), now=now, exclude=sent)
         if not claims:
             break
         for claim in claims:
             sent.add(claim.delivery_id)
+            if claim.subscription_id in failing:
+                _claim_release(claim=claim, until=timezone.now() + rules.RETRY_FIRST)
+                continue
             status = delivery_send(claim=claim, sender=sender)
+            if status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED):
+                failing.add(claim.subscription_id)
             if status == DeliveryStatus.DELIVERED:
                 delivered += 1
             elif status == DeliveryStatus.FAILED:
