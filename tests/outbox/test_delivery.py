@@ -23,6 +23,7 @@ from sanxiang.outbox.services import (
     delivery_redeliver,
     delivery_send,
     events_fan_out,
+    http_post,
     subscription_create,
     subscription_deactivate,
 )
@@ -92,6 +93,16 @@ def test_a_dead_receiver_does_not_hold_up_the_others():
     assert (run.delivered, run.retried) == (5, 1)
     waiting = Delivery.objects.filter(subscription__url="http://dead.example/hook", status=DeliveryStatus.PENDING)
     assert sorted(waiting.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
+
+
+def test_the_log_says_in_chinese_why_a_request_failed():
+    assert http_post("http://127.0.0.1:9/hook", b"{}", {}, 1.0).error == "对方拒绝连接（接收服务未运行）"
+    with Receiver(hang=True) as receiver:
+        answer = http_post(receiver.url, b"{}", {}, 0.3)
+    assert (answer.status, answer.error) == (None, "对方在0.3秒内没有应答")
+    with Receiver(fail_first=1) as receiver:
+        answer = http_post(receiver.url, b"{}", {"X-Sanxiang-Event-Id": "e1"}, 5.0)
+    assert (answer.status, answer.error, answer.text) == (500, "对方返回状态码500", "try later")
 
 
 def test_event_ids_are_derived_from_the_ledger_and_fanning_out_twice_makes_nothing_twice():
@@ -169,14 +180,14 @@ def test_a_delivery_is_given_up_after_the_last_attempt_and_an_administrator_can_
     agency = agency_make()
     subscription, _ = subscribe(agency=agency)
     entry_write(agency_id=agency.pk)
-    refusing = lambda *a: Response(None, "", "ConnectionRefusedError")  # noqa: E731
+    refusing = lambda *a: http_post("http://127.0.0.1:9/hook", b"{}", {}, 1.0)  # noqa: E731  (nothing listens)
     later = timezone.now()
     for _ in range(rules.ATTEMPTS_MAX):
         later += LATER
         deliveries_run(now=later, sender=refusing)
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, rules.ATTEMPTS_MAX)
-    assert "ConnectionRefusedError" in delivery.last_error
+    assert delivery.last_error == "对方拒绝连接（接收服务未运行）"
     assert deliveries_run(now=later + LATER, sender=refusing).retried == 0
 
     entries = Entry.objects.count()

@@ -133,7 +133,7 @@ def test_the_delivery_log_opens_each_number_and_costs_bounded_queries(w, django_
     assert log.status_code == 200 and log.content.decode().count('data-testid="delivery-') == 12
     delivery = Delivery.objects.first()
     detail = client.get(reverse("outbox:delivery", args=[delivery.pk])).content.decode()
-    assert "立案/登记案件" in detail and "HTTP 503" in detail and str(delivery.event_id) in detail
+    assert "立案/登记案件" in detail and "对方返回状态码503" in detail and str(delivery.event_id) in detail
     # Bad filters are no filter, never a 500.
     for query in ("?subscription=99999999999999999999", "?status=nonsense", "?page=x"):
         assert client.get(reverse("outbox:deliveries") + query).status_code in (200, 404)
@@ -167,9 +167,9 @@ def test_the_api_lists_creates_with_the_secret_once_and_redelivers_with_csrf_on(
     assert Subscription.objects.count() == 1
 
     entry_write(agency_id=w.own.pk)
-    deliveries_run(sender=lambda *a: Response(None, "", "timed out"))
+    deliveries_run(sender=lambda *a: Response(None, "", "对方在15秒内没有应答"))
     [item] = client.get("/api/outbox/deliveries?status=pending").json()["items"]
-    assert item["attempts"] == 1 and item["last_error"] == "timed out" and item["event_type"] == "case.opened"
+    assert item["attempts"] == 1 and item["last_error"] == "对方在15秒内没有应答" and item["event_type"] == "case.opened"
     again = client.post(f"/api/outbox/deliveries/{item['id']}/redeliver", content_type="application/json",
                         HTTP_X_CSRFTOKEN=token)
     assert again.status_code == 200 and again.json()["attempts"] == 0

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -342,6 +343,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+def _failure_text(failed: BaseException, *, timeout: float) -> str:
+    """Why a request got no answer, in Chinese for the delivery log."""
+    reason = getattr(failed, "reason", failed)
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return f"对方在{timeout:g}秒内没有应答"
+    if isinstance(reason, ConnectionRefusedError):
+        return "对方拒绝连接（接收服务未运行）"
+    if isinstance(reason, socket.gaierror):
+        return "找不到对方主机（域名无法解析）"
+    return f"无法连接对方（{type(reason).__name__}：{reason}）"[:1000]
+
+
 def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Response:
     """POST with the standard library (no dependency); no redirects followed."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
@@ -350,10 +363,9 @@ def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
             return Response(answer.status, answer.read(rules.RESPONSE_KEPT).decode("utf-8", "replace"))
     except urllib.error.HTTPError as refused:
         text = refused.read(rules.RESPONSE_KEPT).decode("utf-8", "replace") if refused.fp else ""
-        return Response(refused.code, text, f"HTTP {refused.code}")
+        return Response(refused.code, text, f"对方返回状态码{refused.code}")
     except (urllib.error.URLError, OSError, ValueError) as failed:
-        reason = getattr(failed, "reason", failed)
-        return Response(None, "", f"{type(failed).__name__}: {reason}"[:1000])
+        return Response(None, "", _failure_text(failed, timeout=timeout))
 
 
 def delivery_send(*, claim: Claim, sender: Sender = http_post) -> str:
@@ -387,7 +399,8 @@ def _outcome_record(*, claim: Claim, answer: Response, took_ms: int, stop: bool 
         delivery = Delivery.objects.select_for_update().get(pk=claim.delivery_id)
         Attempt.objects.create(
             delivery=delivery, number=claim.attempt, at=now, response_code=answer.status,
-            error="" if ok else (answer.error or f"HTTP {answer.status}"), response=answer.text[: rules.RESPONSE_KEPT],
+            error="" if ok else (answer.error or f"对方返回状态码{answer.status}"),
+            response=answer.text[: rules.RESPONSE_KEPT],
             duration_ms=took_ms,
         )
         if delivery.claim != claim.token:
@@ -396,7 +409,7 @@ def _outcome_record(*, claim: Claim, answer: Response, took_ms: int, stop: bool 
         if ok:
             delivery.status, delivery.delivered_at, delivery.last_error = DeliveryStatus.DELIVERED, now, ""
         else:
-            delivery.last_error = (answer.error or f"HTTP {answer.status}")[:1000]
+            delivery.last_error = (answer.error or f"对方返回状态码{answer.status}")[:1000]
             if stop or delivery.attempts >= rules.ATTEMPTS_MAX:
                 delivery.status = DeliveryStatus.FAILED
             else:
