@@ -115,7 +115,7 @@ def test_event_ids_are_derived_from_the_ledger_and_fanning_out_twice_makes_nothi
     assert events_fan_out() == FanOut(read=0, made=0)
     event = OutboxEvent.objects.get()
     assert event.id == uuid.uuid5(EVENT_NAMESPACE, f"sanxiang.local/ledger#{entry.seq}")
-    assert event.payload["ledger"] == {"origin": "sanxiang.local/ledger", "seq": entry.seq,
+    assert event.payload["ledger"] == {"origin": "sanxiang.local/ledger", "name": "default", "seq": entry.seq,
                                        "leaf_hash": bytes(entry.leaf_hash).hex()}
 
 

@@ -40,7 +40,7 @@ from django.utils import timezone
 from sanxiang.inputs import ID_MAX, text_problem
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.models import Entry, Head
-from sanxiang.ledger.selectors import ledger_origin_for
+from sanxiang.ledger.selectors import ledger_name, ledger_origin_for
 from sanxiang.ledger.services import entry_append
 from sanxiang.outbox import rules
 from sanxiang.outbox.models import (
@@ -202,7 +202,9 @@ def delivery_redeliver(*, actor, delivery: Delivery) -> Delivery:
 # --- events -------------------------------------------------------------------------------------
 
 
-def event_payload(*, event_id: uuid.UUID, origin: str, entry: Entry | Any, body: dict[str, Any]) -> dict[str, Any]:
+def event_payload(
+    *, event_id: uuid.UUID, origin: str, ledger: str, entry: Entry | Any, body: dict[str, Any]
+) -> dict[str, Any]:
     """What a receiver gets for one ledger entry: the envelope, and only the payload keys its kind
     offers (`rules.OFFERED`): never a party's personal data."""
     offered = rules.OFFERED[entry.kind]
@@ -216,7 +218,8 @@ def event_payload(*, event_id: uuid.UUID, origin: str, entry: Entry | Any, body:
         "case": entry.case_id,
         "subject": entry.subject,
         "data": {k: data[k] for k in offered.keys if k in data},
-        "ledger": {"origin": origin, "seq": entry.seq, "leaf_hash": bytes(entry.leaf_hash).hex()},
+        # Enough to ask for the entry's inclusion proof: /ledger/proof/inclusion?ledger=<name>&seq=<seq>
+        "ledger": {"origin": origin, "name": ledger, "seq": entry.seq, "leaf_hash": bytes(entry.leaf_hash).hex()},
     }
 
 
@@ -258,6 +261,7 @@ def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
             agency_ids = {e.agency_id for e in entries}
             regions = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "region_code")) if entries else {}
             origin = ledger_origin_for(ledger_id) if entries else ""
+            name = ledger_name(ledger_id) if entries else ""
             now = timezone.now()
             events: list[OutboxEvent] = []
             deliveries: list[Delivery] = []
@@ -269,7 +273,7 @@ def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
                 body = json.loads(bytes(entry.body))
                 events.append(OutboxEvent(
                     id=event_id, kind=entry.kind, ledger_id=ledger_id, seq=entry.seq, agency_id=entry.agency_id,
-                    payload=event_payload(event_id=event_id, origin=origin, entry=entry, body=body),
+                    payload=event_payload(event_id=event_id, origin=origin, ledger=name, entry=entry, body=body),
                     created_at=entry.created_at,
                 ))
                 deliveries += [
