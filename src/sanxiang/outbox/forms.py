@@ -29,6 +29,8 @@ class SubscriptionForm(forms.Form):
         agencies = Agency.objects.order_by("name")
         if user.role == Role.AGENCY_ADMIN:
             agencies = agencies.filter(pk=user.agency_id)
+            self.fields["agency"].empty_label = None  # their own agency, the one choice
+            self.fields["agency"].initial = user.agency_id
             self.fields["scope"].choices = [(Scope.AGENCY, Scope.AGENCY.label)]
             del self.fields["region_code"]
         elif (region := user_county_region(user)) is not None:

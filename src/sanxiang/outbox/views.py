@@ -14,7 +14,7 @@ from sanxiang.accounts.permissions import permission_require
 from sanxiang.inputs import id_from_query
 from sanxiang.outbox import rules, selectors, services
 from sanxiang.outbox.forms import SubscriptionForm
-from sanxiang.outbox.models import DeliveryStatus
+from sanxiang.outbox.models import DeliveryStatus, Scope
 from sanxiang.procedure.violations import Refused
 
 DENIED = "只有单位管理员、司法局监督人员和系统管理员可以管理事件推送"
@@ -49,11 +49,12 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         agency = data.get("agency")
         region = data.get("region_code") or ""
-        permission_require(
-            selectors.user_can_subscribe(request.user, scope=data["scope"], agency_id=agency and agency.pk,
-                                         region_code=region),
-            "您只能为本单位（或本县区）创建订阅",
-        )
+        if agency is not None or data["scope"] == Scope.COUNTY:  # without a target the service says what is missing
+            permission_require(
+                selectors.user_can_subscribe(request.user, scope=data["scope"], agency_id=agency and agency.pk,
+                                             region_code=region),
+                "您只能为本单位（或本县区）创建订阅",
+            )
         try:
             subscription, secret = services.subscription_create(
                 actor=request.user, scope=data["scope"], agency_id=agency and agency.pk, region_code=region,
