@@ -204,6 +204,11 @@ URL_MATRIX = {
     # issue 15, item 9: each user's own reminders; the scheduled tasks for the bureau and the administrators
     "evaluation:reminder_list": (None, "any"),
     "evaluation:schedule": (None, "county"),
+    # issue 19, item 4: events for other systems (a subscription's and a delivery's own pages:
+    # tests/outbox/test_outbox_pages.py tries them from another agency and another county)
+    "outbox:index": (None, "outbox_admin"),
+    "outbox:create": (None, "outbox_admin"),
+    "outbox:deliveries": (None, "outbox_admin"),
     "evaluation:schedule_task": ("schedule_task", "county"),
     # evaluation, issue 15 items 5-6: 制度文件 and 培训 (each user sees their agency's; the bureau its county's)
     "evaluation:document_checklist": (None, "any"),
@@ -300,6 +305,8 @@ POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspect
 POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
 # Issue 16 item 4: drawing and publishing a campaign (test_campaign_post_only_for_the_bureaus_supervisors).
 POST_ONLY |= {"evaluation:campaign_act"}
+# Issue 19 item 4: one subscription's and one delivery's pages and forms (tests/outbox/test_outbox_pages.py).
+POST_ONLY |= {"outbox:deactivate", "outbox:delivery", "outbox:redeliver"}
 # Item 5's POST-only forms: test_plan_and_evaluation_posts_only_for_the_bureaus_supervisors below.
 POST_ONLY |= {"supervision:plan_item_new", "supervision:plan_approve", "supervision:plan_publish",
               "supervision:plan_item_matter", "supervision:evaluation_approve", "supervision:evaluation_publish"}
@@ -338,6 +345,7 @@ def allowed(rule: str, role: str, own: bool) -> bool:
         "inspection_draft": role == Role.SYSTEM_ADMIN or (role in AGENCY_ROLES and own),
         "inspection_draw": role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own,
         "inspection_keep": role == Role.SYSTEM_ADMIN or (role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN) and own),
+        "outbox_admin": role in COUNTY_ROLES or role == Role.AGENCY_ADMIN,
     }[rule]
 
 
@@ -345,7 +353,7 @@ def internal_url_names() -> set[str]:
     names = set()
     resolver = get_resolver()
     for namespace in ("web", "registry", "accounts", "calendar", "cases", "access", "evidence", "review", "publication",
-                      "supervision", "evaluation", "inspection"):
+                      "supervision", "evaluation", "inspection", "outbox"):
         _, sub = resolver.namespace_dict[namespace]
         names |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     return names

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sanxiang.access",
     "sanxiang.casefile",
     "sanxiang.evidence",
+    "sanxiang.outbox",
     "sanxiang.review",
     "sanxiang.inspection",
     "sanxiang.publication",
@@ -245,6 +246,12 @@ SANXIANG_JOBS_POLL_SECONDS = env.float("SANXIANG_JOBS_POLL_SECONDS", default=30.
 # that looks every SANXIANG_SCHEDULE_POLL_SECONDS; SANXIANG_SCHEDULE=off leaves it to cron (`sanxiang tick`).
 SANXIANG_SCHEDULE = env.bool("SANXIANG_SCHEDULE", default=True)
 SANXIANG_SCHEDULE_POLL_SECONDS = env.float("SANXIANG_SCHEDULE_POLL_SECONDS", default=60.0)
+# Events for other systems (outbox): `sanxiang serve` sends them in a background thread that looks
+# every SANXIANG_DELIVER_POLL_SECONDS; SANXIANG_DELIVER=off leaves it to `sanxiang deliver`.
+SANXIANG_DELIVER = env.bool("SANXIANG_DELIVER", default=True)
+SANXIANG_DELIVER_POLL_SECONDS = env.float("SANXIANG_DELIVER_POLL_SECONDS", default=10.0)
+# A delivery claimed by a worker that died (kill -9, a lost server) is sent again after this lease.
+SANXIANG_DELIVER_LEASE_SECONDS = env.float("SANXIANG_DELIVER_LEASE_SECONDS", default=300.0)
 # Reminders (evaluation.reminders) are also e-mailed to their recipients when e-mail is configured:
 # EMAIL_HOST set (Django's SMTP settings), or SANXIANG_REMINDER_EMAIL=on with another EMAIL_BACKEND.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

@@ -47,6 +47,7 @@ urlpatterns = [
     path("staff/publication/", include("sanxiang.publication.urls")),
     path("staff/supervision/", include("sanxiang.supervision.urls")),
     path("staff/evaluation/", include("sanxiang.evaluation.urls")),
+    path("staff/outbox/", include("sanxiang.outbox.urls")),
     path("catalogues/", include("sanxiang.portal.catalogues")),
     path("complaints/", include("sanxiang.portal.complaints")),
     # 扫码入企: the public page of an inspection's 检查码 (issue 17, part B)

@@ -156,6 +156,10 @@ class EventKind(StrEnum):
     INSPECTION_DRAW_COMMITTED = "inspection.draw_committed"
     INSPECTION_DRAW_INPUTS = "inspection.draw_inputs"
     INSPECTION_DRAW_RESULT = "inspection.draw_result"
+    # outbox: other systems' subscriptions to events (issue 19, item 4)
+    OUTBOX_SUBSCRIPTION_CREATED = "outbox.subscription_created"
+    OUTBOX_SUBSCRIPTION_DEACTIVATED = "outbox.subscription_deactivated"
+    OUTBOX_DELIVERY_REDELIVERED = "outbox.delivery_redelivered"
 
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from sanxiang.access.permissions import user_can_read_access_log
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.outbox.selectors import user_manages_subscriptions
 from sanxiang.review.permissions import (
     user_can_read_parameters,
     user_can_read_review_supervision,
@@ -67,6 +68,8 @@ def navigation(request: HttpRequest) -> dict:
     if user.role in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
         nav.append(("accounts:users", _("账号管理")))
     nav.append(("accounts:tokens", _("接口令牌")))
+    if user_manages_subscriptions(user):  # issue 19: events for other systems (webhooks)
+        nav.append(("outbox:index", _("事件推送")))
     # Each entry is (url name, label, badge): the badge is a count shown beside the label (None: none).
     # The inbox's count is read when a page shows the navigation, once per request.
     badges = {"web:inbox": SimpleLazyObject(lambda: request_inbox_count(request) or None)}

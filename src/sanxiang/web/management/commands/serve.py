@@ -50,6 +50,11 @@ def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
     # Background work (documents' Word copies) runs inside the server by itself; with several
     # servers each runs its own runner and SKIP LOCKED gives every job to one of them.
     job_runner_start(poll=settings.SANXIANG_JOBS_POLL_SECONDS)
+    # Events for other systems (signed webhooks); SANXIANG_DELIVER=off leaves them to `sanxiang deliver`.
+    if settings.SANXIANG_DELIVER:
+        from sanxiang.outbox.runner import delivery_runner_start
+
+        delivery_runner_start(poll=settings.SANXIANG_DELIVER_POLL_SECONDS)
     stdout.write(f"\nSanxiang 正在 http://{host}:{port}/ 提供服务（Ctrl+C 停止）")
     serve(application, host=host, port=port, **serve_options(threads=threads))
 

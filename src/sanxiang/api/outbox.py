@@ -1,0 +1,159 @@
+"""Events for other systems: subscriptions and their delivery log (issue 19, item 4). The secret of
+a subscription is in the answer to its creation only."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema
+
+from sanxiang.accounts.permissions import permission_require
+from sanxiang.api.pagination import (
+    CURSOR_DESCRIPTION,
+    CURSOR_MAX_LENGTH,
+    DEFAULT_LIMIT,
+    LIMIT_DESCRIPTION,
+    MAX_LIMIT,
+    PageOut,
+    paginate,
+)
+from sanxiang.api.schemas import answers
+from sanxiang.inputs import ID_MAX
+from sanxiang.outbox import selectors, services
+from sanxiang.outbox.models import Delivery, DeliveryStatus, Subscription
+from sanxiang.outbox.views import DENIED
+from sanxiang.procedure.violations import Refused
+
+try:
+    from ninja import Status
+except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
+
+    def Status(status_code: int, value: Any) -> tuple[int, Any]:
+        return status_code, value
+
+
+router = Router(tags=["outbox"])
+
+
+class SubscriptionIn(Schema):
+    name: str = Field(..., max_length=100)
+    url: str = Field(..., max_length=500)
+    scope: Literal["agency", "county"]
+    agency_id: int | None = Field(None, ge=1, le=ID_MAX)
+    region_code: str = Field("", max_length=6)
+    kinds: list[str] = Field(default_factory=list, max_length=50)
+
+
+class SubscriptionOut(Schema):
+    id: int
+    name: str
+    url: str
+    scope: str
+    agency_id: int | None
+    region_code: str
+    kinds: list[str]
+    active: bool
+    secret_hint: str
+    created_at: dt.datetime
+
+
+class SubscriptionCreatedOut(SubscriptionOut):
+    secret: str  # shown this once
+
+
+class SubscriptionPageOut(PageOut):
+    items: list[SubscriptionOut]
+
+
+class DeliveryOut(Schema):
+    id: int
+    event_id: str
+    event_type: str
+    subscription_id: int
+    status: str
+    attempts: int
+    response_code: int | None
+    last_error: str
+    next_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class DeliveryPageOut(PageOut):
+    items: list[DeliveryOut]
+
+
+def _subscription_out(s: Subscription) -> dict:
+    return {
+        "id": s.pk, "name": s.name, "url": s.url, "scope": s.scope, "agency_id": s.agency_id,
+        "region_code": s.region_code, "kinds": s.kinds, "active": s.active, "secret_hint": s.secret_hint,
+        "created_at": s.created_at,
+    }
+
+
+def _delivery_out(d: Delivery) -> dict:
+    return {
+        "id": d.pk, "event_id": str(d.event_id), "event_type": d.event.kind, "subscription_id": d.subscription_id,
+        "status": d.status, "attempts": d.attempts, "response_code": d.response_code, "last_error": d.last_error,
+        "next_attempt_at": d.next_attempt_at if d.status == DeliveryStatus.PENDING else None,
+        "delivered_at": d.delivered_at, "created_at": d.created_at,
+    }
+
+
+def _require(request: HttpRequest) -> None:
+    permission_require(selectors.user_manages_subscriptions(request.user), DENIED)
+
+
+@router.get("/outbox/subscriptions", response=answers({200: SubscriptionPageOut}, 403))
+def subscription_list(
+    request: HttpRequest,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
+    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+):
+    """本人可管理的事件订阅（不含签名密钥）。"""
+    _require(request)
+    rows = selectors.subscription_list(viewer=request.user)
+    return paginate(request, rows, order=("-id",), limit=limit, cursor=cursor, item=_subscription_out)
+
+
+@router.post("/outbox/subscriptions", response=answers({201: SubscriptionCreatedOut}, 403))
+def subscription_create(request: HttpRequest, payload: SubscriptionIn):
+    """新建订阅。签名密钥 secret 只在本次应答中给出；字段不合格时返回 422 并指明字段。"""
+    _require(request)
+    permission_require(
+        selectors.user_can_subscribe(request.user, scope=payload.scope, agency_id=payload.agency_id,
+                                     region_code=payload.region_code),
+        "您只能为本单位（或本县区）创建订阅",
+    )
+    try:
+        subscription, secret = services.subscription_create(
+            actor=request.user, scope=payload.scope, agency_id=payload.agency_id, region_code=payload.region_code,
+            name=payload.name, url=payload.url, kinds=payload.kinds,
+        )
+    except Refused as refused:
+        return Status(422, {"error": {"code": "invalid", "message": "请求格式不正确"},
+                            "violations": [v.as_dict() for v in refused.violations]})
+    return Status(201, {**_subscription_out(subscription), "secret": secret})
+
+
+@router.get("/outbox/deliveries", response=answers({200: DeliveryPageOut}, 403))
+def delivery_list(
+    request: HttpRequest,
+    subscription_id: int | None = Query(None, ge=1, le=ID_MAX),
+    status: Literal["pending", "sending", "delivered", "failed"] | None = None,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
+    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+):
+    """推送记录，最新的在前。"""
+    _require(request)
+    rows = selectors.delivery_list(viewer=request.user, subscription_id=subscription_id, status=status)
+    return paginate(request, rows, order=("-id",), limit=limit, cursor=cursor, item=_delivery_out)
+
+
+@router.post("/outbox/deliveries/{delivery_id}/redeliver", response=answers({200: DeliveryOut}, 403, 404, 409))
+def delivery_redeliver(request: HttpRequest, delivery_id: int = Path(..., ge=1, le=ID_MAX)):
+    """重新推送一条记录（给足尝试次数）；正在推送或订阅已停用时返回 409。"""
+    _require(request)
+    delivery = selectors.delivery_get(viewer=request.user, delivery_id=delivery_id)
+    delivery = services.delivery_redeliver(actor=request.user, delivery=delivery)
+    return _delivery_out(Delivery.objects.select_related("event").get(pk=delivery.pk))
