@@ -160,3 +160,24 @@ def test_two_copies_sent_at_once_make_one_change_and_give_one_answer(live_server
     assert answers[0][2] == answers[1][2]
     assert Case.objects.count() == 1
     ledger_purge()  # transactional tests leave ledger rows, which the append-only triggers keep from the flush
+
+
+def test_an_answer_with_a_one_time_secret_is_not_kept_nor_given_again(client, w):
+    """A new event subscription's answer holds its signing secret once (Cache-Control: no-store):
+    sent again with the same key, the subscription is not made twice and the secret is not
+    replayed; 409 says the request was done."""
+    from sanxiang.accounts.models import Role
+    from sanxiang.outbox.models import Subscription
+    from tests.factories import user_make
+
+    admin = bearer(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
+    body = {"scope": "agency", "agency_id": w.agency.pk, "name": "对接系统", "url": "https://receiver.example.cn/hook",
+            "kinds": []}
+    first = post(client, "/api/outbox/subscriptions", body, admin)
+    assert first.status_code == 201, first.content
+    assert first.json()["secret"] and "no-store" in first["Cache-Control"]
+    assert IdempotentRequest.objects.get().body in (b"", memoryview(b""))  # the secret is not stored
+    again = post(client, "/api/outbox/subscriptions", body, admin)
+    assert again.status_code == 409 and "secret" not in again.content.decode()
+    assert again.json()["error"]["code"] == "idempotency_answer_withheld"
+    assert Subscription.objects.count() == 1

@@ -12,7 +12,8 @@ answer back, marked `Idempotent-Replayed: true`, instead of a second change.
   request with the same key waits for the first (the key's row is inserted first, under a unique
   constraint) and then gets its answer.
 - Only a successful answer (2xx) is kept: a refused or invalid request changed nothing, and sending
-  it again is judged again.
+  it again is judged again. An answer marked `Cache-Control: no-store` (a one-time secret) is not
+  kept: the key is, so the change is not made twice, and a copy sent again is answered 409.
 - The same key with a different request (method, path, query or body) is refused with 422.
 - Keys are kept 24 hours (a platform rule, Stripe's figure); an older key counts as new.
 
@@ -136,6 +137,9 @@ class IdempotencyKeyMiddleware:
                 if row.fingerprint != fingerprint:
                     return _refusal(422, "idempotency_key_reused", "幂等键已用于另一请求",
                                     "该幂等键已用于内容不同的另一请求；新的请求请使用新的幂等键")
+                if row.withheld:
+                    return _refusal(409, "idempotency_answer_withheld", "该请求已经办理",
+                                    "使用该幂等键的请求已经办理；其应答含一次性信息（如签名密钥），不再重复提供")
                 if row.status is None:  # seen before its request finished (a database that reads uncommitted rows)
                     return _refusal(409, "idempotency_key_in_use", "相同幂等键的请求正在办理",
                                     "相同幂等键的请求正在办理，请稍后用同一幂等键重试")
@@ -143,10 +147,13 @@ class IdempotencyKeyMiddleware:
             response = self.get_response(request)
             if 200 <= response.status_code < 300 and not response.streaming:
                 row.status = response.status_code
-                row.content_type = response.get("Content-Type", "")[:100]
-                row.body = response.content
-                row.location = response.get("Location", "")[:2000]
-                row.save(update_fields=["status", "content_type", "body", "location"])
+                if "no-store" in response.get("Cache-Control", ""):
+                    row.withheld = True
+                else:
+                    row.content_type = response.get("Content-Type", "")[:100]
+                    row.body = response.content
+                    row.location = response.get("Location", "")[:2000]
+                row.save(update_fields=["status", "content_type", "body", "location", "withheld"])
             else:
                 row.delete()
             return response

@@ -4,7 +4,7 @@ a subscription is in the answer to its creation only."""
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import permission_require
@@ -116,8 +116,8 @@ def subscription_list(
     return paginate(request, rows, order=("-id",), limit=limit, cursor=cursor, item=_subscription_out)
 
 
-@router.post("/outbox/subscriptions", response=answers({201: SubscriptionCreatedOut}, 403))
-def subscription_create(request: HttpRequest, payload: SubscriptionIn):
+@router.post("/outbox/subscriptions", response=answers({201: SubscriptionCreatedOut}, 403, 409))
+def subscription_create(request: HttpRequest, response: HttpResponse, payload: SubscriptionIn):
     """新建订阅。签名密钥 secret 只在本次应答中给出；字段不合格时返回 422 并指明字段。"""
     _require(request)
     permission_require(
@@ -133,6 +133,7 @@ def subscription_create(request: HttpRequest, payload: SubscriptionIn):
     except Refused as refused:
         return Status(422, {"error": {"code": "invalid", "message": "请求格式不正确"},
                             "violations": [v.as_dict() for v in refused.violations]})
+    response["Cache-Control"] = "no-store"  # the secret, once: neither caches nor Idempotency-Key replays keep it
     return Status(201, {**_subscription_out(subscription), "secret": secret})
 
 
