@@ -256,11 +256,11 @@ def test_serve_starts_the_scheduler_unless_it_is_off(monkeypatch, settings):
     monkeypatch.setattr(waitress, "serve", lambda app, **options: None)
     settings.SANXIANG_SCHEDULE = True
     serve.serve_forever(host="127.0.0.1", port=0, stdout=io.StringIO())
-    assert sorted(started) == ["sanxiang-jobs", "sanxiang-schedule"]
+    assert sorted(started) == ["sanxiang-deliver", "sanxiang-jobs", "sanxiang-schedule"]
     started.clear()
     settings.SANXIANG_SCHEDULE = False
     serve.serve_forever(host="127.0.0.1", port=0, stdout=io.StringIO())
-    assert started == ["sanxiang-jobs"]
+    assert sorted(started) == ["sanxiang-deliver", "sanxiang-jobs"]
     schedule._runners.clear()
 
 

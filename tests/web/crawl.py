@@ -22,6 +22,8 @@ DOWNLOAD_QUERY = {"format", "export", "download"}
 ALLOWED_WORDS = {
     "pdf", "word", "excel", "csv", "zip", "ofd", "jpg", "jpeg", "png", "mp4", "docx", "xlsx", "xls", "json", "ip",
     "kb", "mb", "gb", "km", "kg", "mm", "cm", "ml", "kw", "kwh",
+    # A receiving system's address for event deliveries is asked for as "以 https:// 开头".
+    "https", "post",
 }
 # A token of ASCII letters (and _ or -) without a digit: a word. Tokens with digits are numbers,
 # 文号, codes of the registry (统一社会信用代码) or digests, all data.
