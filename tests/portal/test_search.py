@@ -123,7 +123,7 @@ def test_index_installed_by_the_migration():
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             (indexdef,) = cursor.fetchone()
-            assert "gin" in indexdef and "sanxiang_gram_tokens(search_text)" in indexdef
+            assert "gin" in indexdef and "sanxiang_gram_tokens_dated(search_text, decided_on)" in indexdef
 
 
 def test_search_goes_through_the_index(agency):
@@ -335,10 +335,11 @@ def test_search_of_random_texts_is_a_substring_check(agency, rows, data):
 
 def test_a_search_counts_up_to_its_bound(client, agency, monkeypatch):
     """A search counts at most SEARCH_COUNT_CAP decisions (a common term would read every row it
-    finds): past it the page says "more than" and lists the newest; the list without a query, and a
-    search under the bound, count exactly."""
+    finds): past it the page says "more than" and lists the newest, with a next page; the list
+    without a query, and a search under the bound, count exactly."""
     from django.urls import reverse
 
+    from sanxiang.portal import decisions
     from sanxiang.publication import search
 
     for day in range(5):
@@ -346,10 +347,18 @@ def test_a_search_counts_up_to_its_bound(client, agency, monkeypatch):
     publication_make(agency=agency, title="未按规定明码标价")
     url = reverse("portal:decision_list")
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(decisions, "PAGE_SIZE", 2)
     html = client.get(url, {"q": "广告"}).content.decode()
-    assert "超过 3 件，列出最新的 3 件" in html and html.count('data-testid="decision-row"') == 3
-    assert '"2026-10-05"' in html and '"2026-10-02"' not in html  # the newest three
+    assert "超过3件，从最新的列起" in html and html.count('data-testid="decision-row"') == 2
+    assert '"2026-10-05"' in html and '"2026-10-04"' in html and '"2026-10-03"' not in html
+    assert "after=20261004-" in html and "下一页" in html
     monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 5)
     html = client.get(url, {"q": "广告"}).content.decode()
     assert "共 5 件" in html and "超过" not in html
     assert "共 6 件" in client.get(url).content.decode()
+
+
+def test_count_label_reads_ten_thousands():
+    from sanxiang.portal.decisions import count_label
+
+    assert [count_label(n) for n in (3, 9999, 10_000, 25_000, 130_000)] == ["3", "9999", "1万", "2.5万", "13万"]

@@ -28,7 +28,9 @@ that the triggers exist).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,12 +38,13 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 
 from sanxiang.publication.models import Publication, PublicationStatus
-from sanxiang.textsearch import CappedPaginator, GramIndex, grams_text, query_exact, query_tokens
+from sanxiang.textsearch import GramIndex, grams_text, query_exact, query_tokens
 
 # The public text a search looks in: what `search_text` must be built from (`publication_search_text`).
 SEARCH_FIELDS: tuple[str, ...] = ("number", "title", "party_name", "violation_type", "facts", "content")
 
-INDEX = GramIndex(table="publication_publication", column="search_text")
+# Dated (`textsearch.date_tokens`): a search reads the index a range of days at a time, newest first.
+INDEX = GramIndex(table="publication_publication", column="search_text", date_column="decided_on")
 FTS_TABLE = INDEX.fts_table
 PG_INDEX = INDEX.pg_index
 SQLITE_TRIGGERS = INDEX.sqlite_triggers
@@ -50,8 +53,11 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 # A query is typed by a person; longer ones are cut so that one request cannot cost much.
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
-# The decisions a search counts before it says "more than" (`textsearch.CappedPaginator`): 50 pages.
-SEARCH_COUNT_CAP = 1000
+# The decisions a search counts before it says "more than" (a platform rule of cost, not of law:
+# counting is reading every row counted). 10,000 costs about as much as a page's worst case.
+SEARCH_COUNT_CAP = 10_000
+# The first range of days a search reads; each next one is twice as long (`_day_ranges`).
+FIRST_RANGE_DAYS = 1
 
 
 def search_text_build(*, texts: list[str]) -> str:
@@ -134,10 +140,125 @@ def publications_search(queryset: QuerySet[Publication], q: str) -> QuerySet[Pub
     return rows.order_by("-decided_on", "-id")
 
 
-def publications_search_paginator(rows: QuerySet[Publication], per_page: int) -> CappedPaginator:
-    """The pages of a search's results, counted up to `SEARCH_COUNT_CAP` (a common term's count
-    would read every row it finds): past it, `more` is set and the page says so."""
-    return CappedPaginator(rows, per_page, cap=SEARCH_COUNT_CAP)
+# --- a page of a search: cost by the page, not by the rows found --------------------------------
+
+
+@dataclass(frozen=True)
+class SearchCursor:
+    """Where a page ends in the order of a search (newest decision first): the next page holds
+    the rows strictly after it. Written into a link as `20240315-1234`."""
+
+    decided_on: dt.date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.decided_on:%Y%m%d}-{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str) -> SearchCursor | None:
+        """None for anything that is not a cursor this module wrote (a link typed by hand)."""
+        match = re.fullmatch(r"(\d{8})-(\d{1,18})", raw or "")
+        if not match:
+            return None
+        try:
+            day = dt.datetime.strptime(match[1], "%Y%m%d").date()
+        except ValueError:
+            return None
+        return cls(decided_on=day, id=int(match[2]))
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: its rows, the cursor of the next page ("" on the last), and the
+    count of all the rows found, exact up to `SEARCH_COUNT_CAP` (`more`: there are more)."""
+
+    rows: list[Publication]
+    next_cursor: str
+    count: int
+    more: bool
+    queries: int  # the ranges of days read (for the benchmark and the tests of the bound)
+
+
+def _published_days(queryset: QuerySet[Publication]) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the published decisions (two reads of the (status, decided_on)
+    index), or None when there are none."""
+    published = Publication.objects.using(queryset.db).filter(status=PublicationStatus.PUBLISHED)
+    last = published.order_by("-decided_on").values_list("decided_on", flat=True).first()
+    first = published.order_by("decided_on").values_list("decided_on", flat=True).first()
+    return None if last is None or first is None else (first, last)
+
+
+def _day_ranges(first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
+    """From `last` back to `first`: ranges of FIRST_RANGE_DAYS, then twice as long each time, so
+    that a search that finds little reads the whole span in about log2(days) ranges."""
+    length, end = FIRST_RANGE_DAYS, last
+    while end >= first:
+        start = max(first, end - dt.timedelta(days=length - 1))
+        yield start, end
+        if start == first:
+            return
+        end, length = start - dt.timedelta(days=1), length * 2
+
+
+def _search_rows(
+    queryset: QuerySet[Publication], terms: list[SearchTerm], days: tuple[dt.date, dt.date]
+) -> QuerySet[Publication]:
+    vendor = connections[queryset.db].vendor
+    tokens = list(dict.fromkeys(token for term in terms for token in term.tokens))
+    rows = INDEX.holding(queryset.filter(status=PublicationStatus.PUBLISHED), tokens, vendor=vendor, days=days)
+    for term in terms:
+        if not term.exact or vendor not in ("sqlite", "postgresql"):
+            rows = rows.filter(_occurs(term.text))
+    return rows
+
+
+def publications_search_page(
+    queryset: QuerySet[Publication],
+    q: str,
+    *,
+    per_page: int,
+    after: SearchCursor | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    count_cap: int | None = None,
+) -> SearchPage:
+    """A page of `publications_search(queryset, q)` (the same rows in the same order) read through
+    the dated index a range of days at a time, newest first: a range is read with the index alone
+    (the rows of those days holding the query's grams), and the next, twice as long, only while
+    the page is not full. A common term fills its page from the newest day; a rare one reads
+    longer ranges, each of few rows. Then the rows found are counted so, up to `count_cap`.
+
+    `date_from`/`date_to` bound the days read (the caller's queryset may filter on them too);
+    `after` continues after a page (keyset: no OFFSET, page 500 costs what page 1 does)."""
+    cap = SEARCH_COUNT_CAP if count_cap is None else count_cap
+    terms = search_terms(q)
+    span = _published_days(queryset)
+    if span is not None:
+        first, last = max(span[0], date_from or span[0]), min(span[1], date_to or span[1])
+        span = (first, last) if first <= last else None
+    if span is None:
+        return SearchPage(rows=[], next_cursor="", count=0, more=False, queries=0)
+    reads = 0
+    rows: list[Publication] = []
+    page_last = min(span[1], after.decided_on) if after else span[1]
+    for days in _day_ranges(span[0], page_last):
+        found = _search_rows(queryset, terms, days)
+        if after is not None and days[1] == after.decided_on:
+            found = found.exclude(decided_on=after.decided_on, id__gte=after.id)
+        rows += list(found.order_by("-decided_on", "-id")[: per_page + 1 - len(rows)])
+        reads += 1
+        if len(rows) > per_page:
+            break
+    count = 0
+    for days in _day_ranges(*span):
+        count += _search_rows(queryset, terms, days).order_by()[: cap + 1 - count].count()
+        reads += 1
+        if count > cap:
+            break
+    next_cursor = str(SearchCursor(decided_on=rows[per_page - 1].decided_on, id=rows[per_page - 1].pk)) if len(
+        rows) > per_page else ""
+    return SearchPage(rows=rows[:per_page], next_cursor=next_cursor, count=min(count, cap), more=count > cap,
+                      queries=reads)
 
 
 # --- the index -----------------------------------------------------------------------------------
@@ -194,8 +315,5 @@ def search_projection_rebuild() -> int:
 
     with transaction.atomic():
         changed = search_text_refresh()
-        connection = connections[Publication.objects.db]
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        INDEX.rebuild(connection=connections[Publication.objects.db])
     return changed
