@@ -62,27 +62,51 @@ def fold(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+def _gram_token(gram: str) -> str:
+    return gram if _RAW.fullmatch(gram) else "x" + gram.encode().hex()
+
+
+# Grams repeat from one text to the next (a county's texts share their vocabulary): their tokens
+# are remembered, up to a bound, so that indexing a text is mostly dictionary look-ups.
+_TOKENS: dict[str, str] = {}
+_TOKENS_MAX = 500_000
+
+
 def gram_token(gram: str) -> str:
     """The index token of a gram: itself where every engine reads it as one word, else encoded."""
-    return gram if _RAW.fullmatch(gram) else "x" + gram.encode().hex()
+    token = _TOKENS.get(gram)
+    if token is None:
+        token = _gram_token(gram)
+        if len(_TOKENS) < _TOKENS_MAX:
+            _TOKENS[gram] = token
+    return token
 
 
 def text_grams(text: str) -> set[str]:
     """The unigrams and bigrams of a folded text."""
     folded = fold(text)
     grams = set(folded)
-    grams.update(folded[i : i + 2] for i in range(len(folded) - 1))
+    grams.update(map(str.__add__, folded, folded[1:]))
     return grams
 
 
 def grams_text(texts: Iterable[str]) -> str:
     """The stored column: the tokens of every gram of each text (each text apart, so that no gram
     spans two fields), each once, sorted (a rebuild writes the same string), space-separated."""
-    grams: set[str] = set()
+    # One pass over the texts joined by NUL (which a public text does not hold: the grams with it,
+    # those that would span two texts, are dropped), instead of one per text: it is what a bulk
+    # load spends its time on.
+    joined = "\0".join(fold(text) for text in texts if text and "\0" not in text)
+    grams = set(joined)
+    grams.update(map(str.__add__, joined, joined[1:]))
+    grams.discard("\0")
+    tokens = _TOKENS
+    words = {tokens.get(g) or gram_token(g) for g in grams if "\0" not in g}
+    # A text holding NUL (none should) keeps the slower way.
     for text in texts:
-        if text:
-            grams |= text_grams(text)
-    return " ".join(sorted(gram_token(g) for g in grams))
+        if text and "\0" in text:
+            words |= {gram_token(g) for g in text_grams(text)}
+    return " ".join(sorted(words))
 
 
 def query_tokens(term: str) -> list[str]:
@@ -231,7 +255,6 @@ class GramIndex:
             f"CREATE TRIGGER IF NOT EXISTS {au} AFTER UPDATE OF {c}, {d} ON {t} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.{pk}, {old}); "
             f"INSERT INTO {fts}(rowid, {c}) VALUES (new.{pk}, {new}); END",
-            *self._sqlite_dated_fill(),
         )
 
     def _sqlite_dated_fill(self) -> tuple[str, ...]:
@@ -258,8 +281,6 @@ class GramIndex:
             f"CREATE TRIGGER IF NOT EXISTS {au} AFTER UPDATE OF {c} ON {t} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, {c}) VALUES ('delete', old.{pk}, old.{c}); "
             f"INSERT INTO {fts}(rowid, {c}) VALUES (new.{pk}, new.{c}); END",
-            # Fill it from the rows already there (a no-op on an empty table).
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
         )
 
     def _sqlite_uninstall(self) -> tuple[str, ...]:
@@ -277,16 +298,33 @@ class GramIndex:
         # The function stays: another table's index may use it.
         return (f"DROP INDEX IF EXISTS {self.pg_index}",)
 
-    def install(self, *, connection: Any) -> None:
-        """Create the engine's index where missing and (SQLite) fill it from the column.
-        Idempotent: safe to run again after a migration that rebuilt the table."""
+    def install(self, *, connection: Any, fill: bool = True) -> None:
+        """Create the engine's index where missing and (SQLite, unless `fill` is False: the
+        triggers only) fill it from the column. Idempotent: safe to run again after a migration
+        that rebuilt the table."""
         statements = {"sqlite": self._sqlite_install, "postgresql": self._pg_install}.get(connection.vendor)
         with connection.cursor() as cursor:
             for sql in statements() if statements else ():
                 cursor.execute(sql)
+        if fill:
+            self.rebuild(connection=connection)
+
+    def index_rows(self, *, connection: Any, first: int) -> None:
+        """SQLite: index the rows from primary key `first` on (inserted while the insert trigger was
+        set aside) in one statement. A dated index only."""
+        if connection.vendor != "sqlite":
+            return
+        text = _SQLITE_DATED_TEXT.format(p="", c=self.column, d=self.date_column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {self.fts_table}(rowid, {self.column}) SELECT {self.pk}, {text} FROM {self.table} "
+                f"WHERE {self.pk} >= %s",
+                [first],
+            )
 
     def rebuild(self, *, connection: Any) -> None:
-        """SQLite: index every row again from the table (PostgreSQL's index reads the column)."""
+        """SQLite: index every row again from the table (a no-op on an empty table; PostgreSQL's
+        index reads the column)."""
         if connection.vendor != "sqlite":
             return
         statements = self._sqlite_dated_fill() if self.date_column else (

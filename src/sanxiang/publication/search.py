@@ -261,6 +261,85 @@ def publications_search_page(
                       queries=reads)
 
 
+# --- many rows at once (a county backfilling its past decisions) -----------------------------------
+
+# Rows written per statement and per round of index maintenance.
+BULK_BATCH = 5000
+
+
+def _bulk_rows(publications: list[Publication], connection: Any) -> tuple[str, list[tuple[Any, ...]]]:
+    """One INSERT and its rows, each value prepared as Django prepares it for this engine, without
+    the per-value machinery of `bulk_create` (which costs a bulk load more than its grams): plain
+    values (text, numbers, days) go as they are, the rest (JSON, date-times) through their field."""
+    from django.db import models
+    from django.utils import timezone
+
+    fields = [f for f in Publication._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    columns, converters = [], []
+    for field in fields:
+        columns.append(connection.ops.quote_name(field.column))
+        if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+            stamp = field.get_db_prep_save(now, connection)
+            converters.append((field.attname, lambda value, stamp=stamp: stamp))
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            converters.append((field.attname, connection.ops.adapt_datefield_value))
+        elif isinstance(field, (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+                                models.ForeignKey)):
+            converters.append((field.attname, None))
+        else:
+            converters.append((field.attname, lambda value, field=field: field.get_db_prep_save(value, connection)))
+    sql = (f"INSERT INTO {Publication._meta.db_table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    rows = [tuple(getattr(p, name) if convert is None else convert(getattr(p, name)) for name, convert in converters)
+            for p in publications]
+    return sql, rows
+
+
+def search_bulk_insert(*, publications: list[Publication], batch_size: int = BULK_BATCH) -> int:
+    """Insert `publications` (new rows, their public text set, `pk` unset) with their `search_text`,
+    the index maintained a batch at a time instead of row by row; returns the rows inserted. Only
+    the search's part of a backfill: the calling service runs it in its transaction, validates the
+    rows before, and appends the ledger's entries there (every change leaves a record).
+
+    - SQLite: the insert trigger is set aside for the load, and each batch is indexed by one
+      `INSERT … SELECT` into the FTS5 table (the trigger comes back in the same transaction);
+    - PostgreSQL: the rows go to the GIN index's pending list (fastupdate), made large for the load,
+      and the list is merged once at the end (`gin_clean_pending_list`): one sorted merge instead of
+      a random insert per gram per row.
+    """
+    from django.db import transaction
+
+    connection = connections[Publication.objects.db]
+    inserted = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {SQLITE_TRIGGERS[0]}")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        for start in range(0, len(publications), batch_size):
+            batch = publications[start : start + batch_size]
+            for publication in batch:
+                publication.search_text = (
+                    publication_search_text(publication) if publication.status == PublicationStatus.PUBLISHED else ""
+                )
+            sql, rows = _bulk_rows(batch, connection)
+            if connection.vendor == "sqlite":
+                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {Publication._meta.db_table}")
+                (before,) = cursor.fetchone()
+            cursor.executemany(sql, rows)
+            inserted += len(rows)
+            if connection.vendor == "sqlite":
+                # The write lock is held: the batch's ids are the ones after `before`.
+                INDEX.index_rows(connection=connection, first=before + 1)
+        if connection.vendor == "sqlite":
+            INDEX.install(connection=connection, fill=False)  # the trigger again
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [PG_INDEX])
+    return inserted
+
+
 # --- the index -----------------------------------------------------------------------------------
 
 
