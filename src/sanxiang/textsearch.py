@@ -172,14 +172,19 @@ _PG_FUNCTION_SQL = (
     f"CREATE OR REPLACE FUNCTION {PG_FUNCTION}(text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT "
     "PARALLEL SAFE COST 1000 AS $$ SELECT string_to_array($1, ' ') $$"
 )
-# A dated index: the words, and for a row with words its day's three tokens (`date_tokens`;
-# to_char with these patterns reads no locale, so the function is immutable as declared).
+# A dated index: the words, and for a row with words its day's three tokens (`date_tokens`). Unlike
+# the function above it is inlined (not STRICT, immutable functions only: extract and lpad, not
+# to_char), so that a row costs string_to_array and a few extracts, not a call of an SQL function
+# (which made writing a row and building the index ~10 times slower); the planner then sees its
+# true cost, and a search bounds every read by a range of days on both ways it may take (the GIN
+# index, or the (status, decided_on) index with this as a filter).
 PG_DATED_FUNCTION = "sanxiang_gram_tokens_dated"
+_PG_DAY = "(extract(year from $2) * 10000 + extract(month from $2) * 100 + extract(day from $2))::int"
 _PG_DATED_FUNCTION_SQL = (
     f"CREATE OR REPLACE FUNCTION {PG_DATED_FUNCTION}(text, date) RETURNS text[] LANGUAGE sql IMMUTABLE "
-    "STRICT PARALLEL SAFE COST 1000 AS $$ SELECT CASE WHEN $1 = '' THEN '{}'::text[] ELSE "
-    "string_to_array($1, ' ') || ARRAY['y' || to_char($2, 'YYYY'), 'm' || to_char($2, 'YYYYMM'), "
-    "'d' || to_char($2, 'YYYYMMDD')] END $$"
+    "PARALLEL SAFE AS $$ SELECT CASE WHEN $1 = '' THEN '{}'::text[] ELSE string_to_array($1, ' ') || ARRAY["
+    f"'y' || lpad(({_PG_DAY} / 10000)::text, 4, '0'), 'm' || lpad(({_PG_DAY} / 100)::text, 6, '0'), "
+    f"'d' || lpad({_PG_DAY}::text, 8, '0')] END $$"
 )
 # SQLite: the same text, as the triggers and the rebuild give it to the FTS5 table.
 _SQLITE_DATED_TEXT = (
@@ -369,10 +374,12 @@ class GramIndex:
                 match = f"{match} AND {within}" if match else within
             sql = f"SELECT rowid FROM {self.fts_table} WHERE {self.fts_table} MATCH %s"
             return queryset.filter(pk__in=RawSQL(sql, [match]))
+        if days is not None:
+            # Said twice: for an engine without an index, and so that the planner may also read the
+            # range through a B-tree on the day (PostgreSQL: either way, a read is bounded by it).
+            queryset = queryset.filter(**{f"{self.date_column}__range": days})
         if vendor == "postgresql":
             return queryset.filter(_GramsContain(self.column, tokens, self.date_column, any_of))
-        if days is not None:
-            return queryset.filter(**{f"{self.date_column}__range": days})
         return queryset
 
 

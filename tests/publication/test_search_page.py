@@ -116,16 +116,13 @@ _WORDS = ["广告", "户外广告", "虚假广告", "食品安全", "食品", "�
 def test_the_pages_are_the_search_in_its_order(agency, specs, q, per_page):
     """Every row of `publications_search` (published, each term a substring, newest first, ties by
     id), once, in its order, across the pages that follow the cursor; the count exact below its
-    bound and flagged above it."""
+    bound."""
     with transaction.atomic():
         rows_make(agency, specs)
         expected = list(publications_search(Publication.objects.all(), q).values_list("id", flat=True))
         rows, pages = all_pages(q, per_page)
         assert rows == expected
-        assert all(p.count == len(expected) and not p.more for p in pages)
-        if expected:
-            capped = publications_search_page(Publication.objects.all(), q, per_page=per_page, count_cap=0)
-            assert (capped.count, capped.more) == (0, True)
+        assert all(p.count == len(expected) and not p.estimated for p in pages)
         transaction.set_rollback(True)
 
 
@@ -146,13 +143,18 @@ def test_reads_are_bounded_by_the_log_of_the_span_whatever_is_found(agency):
     bound = 2 * (math.ceil(math.log2(1000)) + 1)
     nothing = publications_search_page(Publication.objects.all(), "无此词", per_page=20)
     assert nothing.rows == [] and nothing.count == 0 and nothing.queries <= bound
-    common = publications_search_page(Publication.objects.all(), "广告", per_page=5, count_cap=5)
-    # The page: 1 + 2 + 4 days hold 7 rows (5 wanted, one more to know a next page exists).
-    assert len(common.rows) == 5 and common.more and common.queries <= 3 + 3
-    deep = publications_search_page(Publication.objects.all(), "广告", per_page=5, count_cap=5,
+    common = publications_search_page(Publication.objects.all(), "广告", per_page=5, count_exact=5)
+    # The page: 1 + 2 + 4 days hold 7 rows (5 wanted, one more to know a next page exists); the
+    # count reads the same three ranges, finds 7 > 5 in 7 of the 1,000 days and extrapolates.
+    assert len(common.rows) == 5 and common.queries == 3 + 3
+    assert (common.count, common.estimated) == (1000, True)
+    deep = publications_search_page(Publication.objects.all(), "广告", per_page=5, count_exact=5,
                                     after=SearchCursor(decided_on=DAY0 + dt.timedelta(days=100), id=10**9))
     assert deep.rows[0].decided_on == DAY0 + dt.timedelta(days=100)
-    assert deep.queries <= 3 + 3  # page 20 costs what page 1 does
+    assert deep.queries == 3 + 3  # page 20 costs what page 1 does
+    exact = publications_search_page(Publication.objects.all(), "广告", per_page=5)
+    assert (exact.count, exact.estimated) == (1000, True)  # past SEARCH_COUNT_EXACT (500) in 511 days
+    assert publications_search_page(Publication.objects.all(), "广告", per_page=5, count_exact=2000).count == 1000
 
 
 def test_the_portal_pages_by_cursor_and_a_bad_cursor_is_the_first_page(client, agency):

@@ -167,11 +167,17 @@ class NoticeForm(_DateRangeForm):
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def count_label(count: int) -> str:
-    """A count as read aloud in Chinese: 10000 → 1万, 25000 → 2.5万; smaller ones as they are."""
+def count_label(count: int, *, estimated: bool = False) -> str:
+    """A count as read aloud: exact ones as they are, an estimate rounded to two figures, in 万
+    from ten thousand on (130000 → 约13万, 2693 → 约2700)."""
+    if not estimated:
+        return str(count)
+    if count >= 10:
+        digits = len(str(count)) - 2
+        count = round(count / 10**digits) * 10**digits
     if count >= 10_000:
-        return f"{count / 10_000:.1f}".rstrip("0").rstrip(".") + "万"
-    return str(count)
+        return "约" + f"{count / 10_000:.1f}".rstrip("0").rstrip(".") + "万"
+    return f"约{count}"
 
 
 @require_safe
@@ -207,7 +213,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
         found = publications_search_page(
             rows, q, per_page=PAGE_SIZE, after=after, date_from=data.get("from"), date_to=data.get("to")
         )
-        context |= {"search": found, "rows": found.rows, "after": after, "count_label": count_label(found.count)}
+        context |= {"search": found, "rows": found.rows, "after": after, "count_label": count_label(found.count, estimated=found.estimated)}
     else:
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rows": page}

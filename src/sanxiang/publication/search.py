@@ -53,9 +53,10 @@ _HAS_ALNUM = re.compile(r"[^\W_]")
 # A query is typed by a person; longer ones are cut so that one request cannot cost much.
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 8
-# The decisions a search counts before it says "more than" (a platform rule of cost, not of law:
-# counting is reading every row counted). 10,000 costs about as much as a page's worst case.
-SEARCH_COUNT_CAP = 10_000
+# A search counts the rows it finds exactly up to this many; past it, the count of the ranges of days
+# read so far is extrapolated over the whole span ("约13万件"): counting is reading every row
+# counted (a platform rule of cost, not of law).
+SEARCH_COUNT_EXACT = 500
 # The first range of days a search reads; each next one is twice as long (`_day_ranges`).
 FIRST_RANGE_DAYS = 1
 
@@ -170,12 +171,13 @@ class SearchCursor:
 @dataclass(frozen=True)
 class SearchPage:
     """One page of a search: its rows, the cursor of the next page ("" on the last), and the
-    count of all the rows found, exact up to `SEARCH_COUNT_CAP` (`more`: there are more)."""
+    count of all the rows found: exact, or (`estimated`) the count of the newest days read,
+    at least SEARCH_COUNT_EXACT rows, extrapolated over the whole span of days."""
 
     rows: list[Publication]
     next_cursor: str
     count: int
-    more: bool
+    estimated: bool
     queries: int  # the ranges of days read (for the benchmark and the tests of the bound)
 
 
@@ -220,24 +222,25 @@ def publications_search_page(
     after: SearchCursor | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
-    count_cap: int | None = None,
+    count_exact: int | None = None,
 ) -> SearchPage:
     """A page of `publications_search(queryset, q)` (the same rows in the same order) read through
     the dated index a range of days at a time, newest first: a range is read with the index alone
     (the rows of those days holding the query's grams), and the next, twice as long, only while
     the page is not full. A common term fills its page from the newest day; a rare one reads
-    longer ranges, each of few rows. Then the rows found are counted so, up to `count_cap`.
+    longer ranges, each of few rows. The rows found are counted so, from the newest day, until
+    `count_exact` (SEARCH_COUNT_EXACT) are counted; the count is then extrapolated over the span.
 
     `date_from`/`date_to` bound the days read (the caller's queryset may filter on them too);
     `after` continues after a page (keyset: no OFFSET, page 500 costs what page 1 does)."""
-    cap = SEARCH_COUNT_CAP if count_cap is None else count_cap
+    exact = SEARCH_COUNT_EXACT if count_exact is None else count_exact
     terms = search_terms(q)
     span = _published_days(queryset)
     if span is not None:
         first, last = max(span[0], date_from or span[0]), min(span[1], date_to or span[1])
         span = (first, last) if first <= last else None
     if span is None:
-        return SearchPage(rows=[], next_cursor="", count=0, more=False, queries=0)
+        return SearchPage(rows=[], next_cursor="", count=0, estimated=False, queries=0)
     reads = 0
     rows: list[Publication] = []
     page_last = min(span[1], after.decided_on) if after else span[1]
@@ -249,15 +252,23 @@ def publications_search_page(
         reads += 1
         if len(rows) > per_page:
             break
-    count = 0
+    # The count: whole ranges from the newest day (a range holds about as many rows as all those
+    # before it, so one is read up to four times the bound; past that, it is at least what it read).
+    count, estimated = 0, False
     for days in _day_ranges(*span):
-        count += _search_rows(queryset, terms, days).order_by()[: cap + 1 - count].count()
+        limit = 4 * exact + 1
+        in_range = _search_rows(queryset, terms, days).order_by()[:limit].count()
+        count += in_range
         reads += 1
-        if count > cap:
+        if in_range == limit or (days[0] > span[0] and count > exact):
+            covered = (span[1] - days[0]).days + 1
+            count = round(count * ((span[1] - span[0]).days + 1) / covered)
+            estimated = True
             break
-    next_cursor = str(SearchCursor(decided_on=rows[per_page - 1].decided_on, id=rows[per_page - 1].pk)) if len(
-        rows) > per_page else ""
-    return SearchPage(rows=rows[:per_page], next_cursor=next_cursor, count=min(count, cap), more=count > cap,
+    next_cursor = ""
+    if len(rows) > per_page:
+        next_cursor = str(SearchCursor(decided_on=rows[per_page - 1].decided_on, id=rows[per_page - 1].pk))
+    return SearchPage(rows=rows[:per_page], next_cursor=next_cursor, count=count, estimated=estimated,
                       queries=reads)
 
 
