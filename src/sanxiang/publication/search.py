@@ -255,7 +255,11 @@ def publications_search_page(
     # The count: whole ranges from the newest day (a range holds about as many rows as all those
     # before it, so one is read up to four times the bound; past that, it is at least what it read).
     count, estimated = 0, False
-    for days in _day_ranges(*span):
+    # A first page that read the whole span without filling up holds every row found: its count.
+    counted = after is None and len(rows) <= per_page
+    if counted:
+        count = len(rows)
+    for days in () if counted else _day_ranges(*span):
         limit = 4 * exact + 1
         in_range = _search_rows(queryset, terms, days).order_by()[:limit].count()
         count += in_range
