@@ -124,6 +124,8 @@ def test_index_installed_by_the_migration():
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
             (indexdef,) = cursor.fetchone()
             assert "gin" in indexdef and "sanxiang_gram_tokens_dated(search_text, decided_on)" in indexdef
+            # No pending list for a search to scan (issue 20: 10-15 ms on every read at 200,000 rows).
+            assert "fastupdate=off" in indexdef
 
 
 def test_search_goes_through_the_index(agency):

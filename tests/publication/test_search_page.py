@@ -8,7 +8,7 @@ import itertools
 import math
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
 from sanxiang.publication.search import (
+    PG_INDEX,
     SEARCH_FIELDS,
     SearchCursor,
     publications_search,
@@ -200,6 +201,10 @@ def test_bulk_insert_indexes_its_rows_and_leaves_the_index_as_it_was(agency):
     assert [p.pk for p in publications_search_page(Publication.objects.all(), "广告", per_page=10).rows] == expected
     assert Publication.objects.get(number="乌审旗市监处罚〔2019〕1号").kinds == ["fine"]
     assert search_projection_check() == []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            assert "fastupdate=off" in cursor.fetchone()[0]  # as the migration left it
     rows_make(agency, [("擅自设置户外广告", 5, PublicationStatus.PUBLISHED)])
     found = publications_search_page(Publication.objects.all(), "广告", per_page=10)
     assert found.count == 3 and found.rows[0].title == "擅自设置户外广告"

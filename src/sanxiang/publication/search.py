@@ -317,22 +317,15 @@ def search_bulk_insert(*, publications: list[Publication], batch_size: int = BUL
     the search's part of a backfill: the calling service runs it in its transaction, validates the
     rows before, and appends the ledger's entries there (every change leaves a record).
 
-    - SQLite: the insert trigger is set aside for the load, and each batch is indexed by one
-      `INSERT … SELECT` into the FTS5 table (the trigger comes back in the same transaction);
-    - PostgreSQL: the rows go to the GIN index's pending list (fastupdate), made large for the load,
-      and the list is merged once at the end (`gin_clean_pending_list`): one sorted merge instead of
-      a random insert per gram per row.
+    SQLite: each batch is indexed by one `INSERT … SELECT` into the FTS5 table, its trigger set
+    aside; PostgreSQL: the GIN index's pending list gathers the load and is merged once
+    (`GramIndex.bulk_loading`).
     """
     from django.db import transaction
 
     connection = connections[Publication.objects.db]
     inserted = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {SQLITE_TRIGGERS[0]}")
-        elif connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
+    with transaction.atomic(), INDEX.bulk_loading(connection=connection), connection.cursor() as cursor:
         for start in range(0, len(publications), batch_size):
             batch = publications[start : start + batch_size]
             for publication in batch:
@@ -348,10 +341,6 @@ def search_bulk_insert(*, publications: list[Publication], batch_size: int = BUL
             if connection.vendor == "sqlite":
                 # The write lock is held: the batch's ids are the ones after `before`.
                 INDEX.index_rows(connection=connection, first=before + 1)
-        if connection.vendor == "sqlite":
-            INDEX.install(connection=connection, fill=False)  # the trigger again
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [PG_INDEX])
     return inserted
 
 
