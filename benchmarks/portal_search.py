@@ -1,21 +1,24 @@
-"""Search of the portal over synthetic published decisions (the grams' index of
-`sanxiang.publication.search`): the time to index them and to answer a query, beside LIKE alone
-over the same columns and beside the raw limits of the same connection.
+"""Search of the portal over synthetic published decisions (issue 20): a page read through the dated
+grams' index a range of days at a time (`sanxiang.publication.search.publications_search_page`),
+beside LIKE alone over the same columns in the same run, and the bulk load of a backfill.
 
-    python benchmarks/portal_search.py                          # SQLite, 20,000 publications
-    python benchmarks/portal_search.py --rows 100000 --engine postgres
+    python benchmarks/portal_search.py                                  # both engines, 20,000 and 200,000
+    python benchmarks/portal_search.py --engine sqlite --rows 20000
+    python benchmarks/portal_search.py --engine postgres --rows 1000000 # minutes of the machine
     python benchmarks/portal_search.py --existing --engine postgres --pg-url postgres://…/pg_search_big
 
 A fresh database each run (a temporary SQLite file; on PostgreSQL the database named in --pg-url is
-dropped and created again), or with --existing the database as it is (a grown county: nothing is
-written, the queries run over its publications). Printed:
-- indexing: the grams of the public text (`search_text_build`), then inserting the rows, which
-  fills the index (SQLite: FTS5 triggers; PostgreSQL: the GIN index), and rebuilding the index
-  from scratch;
-- per query: the rows found (all of them, counted once), then what the decision list does (the
-  count up to `SEARCH_COUNT_CAP`, the first page of 20) through `publications_search`, median and
-  p95 of the runs and its number of queries; the same with LIKE alone (no index); and the whole
-  page `portal:decision_list?q=…` through the test client;
+dropped and created again), or with --existing the database as it is. Printed:
+- the load: the grams of the public text (`search_text_build`: docs/s by the clock and by the
+  process's CPU, the machine being shared), then a first slice inserted as a service writes a row
+  (the index kept by the engine row by row: SQLite's FTS5 triggers, PostgreSQL's GIN), then the
+  rest through `search_bulk_insert` (grams and index maintained by batches): rows/s, wall and CPU;
+- per kind of query (2-char, 4-char, phrase, no match, and a few more): the rows found (counted
+  once, untimed), median and p95 of the first page with its count (exact up to `SEARCH_COUNT_EXACT`, then
+  estimated: the estimate is printed beside the true count), of a
+  deep page (a cursor half-way back in the span of days), the ranges read, LIKE alone (its first
+  page and its count up to the same bound), and the whole page `portal:decision_list?q=…` through
+  the test client; the first page is checked to be LIKE's;
 - the raw limits: a `SELECT 1` round trip and an indexed `SELECT` of 20 publications.
 """
 
@@ -25,6 +28,7 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,12 +75,16 @@ QUERIES = [
     ("2-char", "广告"),
     ("4-char", "食品安全"),
     ("phrase", "发布虚假广告"),
+    ("no match", "违章停车"),
+    ("1-char", "罚"),
     ("2 terms", "广告 罚款"),
     ("name", "张某"),
-    ("food", "食品"),
-    ("1-char", "罚"),
     ("number", "〔2026〕1234号"),
 ]
+# The span of days the synthetic decisions are spread over (about three years).
+SPAN_DAYS = 1000
+# The rows inserted as a service writes them (row by row into the index), before the bulk load.
+ROW_BY_ROW = 10_000
 
 
 def _setup(database_url: str) -> None:
@@ -107,34 +115,18 @@ def _texts(rng: random.Random, i: int) -> dict[str, str]:
     }
 
 
-def _build(rows: int) -> None:
+def _publications(texts, rng):
     import datetime as dt
 
-    from django.db import connection, transaction
     from django.utils import timezone
 
     from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
-    from sanxiang.publication.search import PG_INDEX, SEARCH_FIELDS, search_index_install, search_text_build
 
-    rng = random.Random(1)
     agency = PublicAgency.objects.create(
         source_id=1, name="乌审旗市场监督管理局", kind="行政机关", refreshed_at=timezone.now()
     )
-    texts = [_texts(rng, i) for i in range(rows)]
-    chars = sum(len(t[f]) for t in texts for f in SEARCH_FIELDS)
-
-    t = time.perf_counter()
-    search_texts = [search_text_build(texts=[x[f] for f in SEARCH_FIELDS]) for x in texts]
-    segment = time.perf_counter() - t
-    print(
-        f"  grams of {rows:,} publications:    {segment:8.2f} s  ({rows / segment:,.0f} docs/s,"
-        f" {chars / segment / 1e6:.1f} M chars/s; {chars / rows:.0f} chars/doc,"
-        f" {sum(len(s.split()) for s in search_texts) / rows:.0f} tokens/doc,"
-        f" {sum(len(s.encode()) for s in search_texts) / rows:,.0f} bytes/doc)"
-    )
-
     statuses = [PublicationStatus.PUBLISHED] * 8 + [PublicationStatus.WITHDRAWN, PublicationStatus.EXPIRED]
-    objects = [
+    return [
         Publication(
             agency=agency,
             agency_name=agency.name,
@@ -142,29 +134,68 @@ def _build(rows: int) -> None:
             basis="《中华人民共和国行政处罚法》",
             kinds=["fine"],
             kinds_label="罚款",
-            decided_on=dt.date(2024, 1, 1) + dt.timedelta(days=i % 1000),
-            published_on=dt.date(2024, 1, 8) + dt.timedelta(days=i % 1000),
-            display_until=dt.date(2029, 1, 1),
+            decided_on=dt.date(2024, 1, 1) + dt.timedelta(days=i % SPAN_DAYS),
+            published_on=dt.date(2024, 1, 8) + dt.timedelta(days=i % SPAN_DAYS),
+            display_until=dt.date(2099, 1, 1),
             status=rng.choice(statuses),
-            search_text=search_text,
             **x,
         )
-        for i, (x, search_text) in enumerate(zip(texts, search_texts, strict=True))
+        for i, x in enumerate(texts)
     ]
-    t = time.perf_counter()
+
+
+def _clock():
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start):
+    return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
+def _build(rows: int) -> dict[str, float]:
+    from django.db import connection, transaction
+
+    from sanxiang.publication.models import Publication, PublicationStatus
+    from sanxiang.publication.search import SEARCH_FIELDS, search_bulk_insert, search_text_build
+
+    rng = random.Random(1)
+    texts = [_texts(rng, i) for i in range(rows)]
+    chars = sum(len(t[f]) for t in texts for f in SEARCH_FIELDS)
+    figures: dict[str, float] = {}
+
+    start = _clock()
+    search_texts = [search_text_build(texts=[x[f] for f in SEARCH_FIELDS]) for x in texts]
+    wall, cpu = _since(start)
+    figures["grams/s"] = rows / wall
+    print(
+        f"  grams of {rows:,} publications:  {wall:7.2f} s  ({rows / wall:,.0f} docs/s by the clock,"
+        f" {rows / cpu:,.0f} by CPU; {chars / rows:.0f} chars/doc,"
+        f" {sum(len(s.split()) for s in search_texts) / rows:.0f} tokens/doc)"
+    )
+    objects = _publications(texts, rng)
+    first = min(ROW_BY_ROW, rows // 10)
+    for publication, search_text in zip(objects[:first], search_texts[:first], strict=True):
+        publication.search_text = search_text if publication.status == PublicationStatus.PUBLISHED else ""
+    start = _clock()
     with transaction.atomic():
-        Publication.objects.bulk_create(objects, batch_size=2000)
-    insert = time.perf_counter() - t
-    print(f"  insert, index kept by the engine: {insert:8.2f} s  ({rows / insert:,.0f} rows/s)")
-    t = time.perf_counter()
-    with transaction.atomic():
-        search_index_install(connection=connection)  # SQLite: FTS5 'rebuild'; PostgreSQL: no-op
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"REINDEX INDEX {PG_INDEX}")
-    print(f"  rebuild the index from scratch:   {time.perf_counter() - t:8.2f} s")
+        for i in range(0, first, 1000):
+            Publication.objects.bulk_create(objects[i : i + 1000])
+    wall, cpu = _since(start)
+    print(f"  {first:,} rows, index kept row by row:  {wall:7.2f} s  ({first / wall:,.0f} rows/s; CPU of"
+          f" this process {first / cpu:,.0f} rows/s)")
+    rest = objects[first:]
+    start = _clock()
+    search_bulk_insert(publications=rest)
+    wall, cpu = _since(start)
+    figures["bulk rows/s"] = len(rest) / wall
+    print(f"  {len(rest):,} rows, search_bulk_insert (grams + batches): {wall:7.2f} s  ({len(rest) / wall:,.0f}"
+          f" rows/s; CPU of this process {len(rest) / cpu:,.0f} rows/s)")
+    # The withdrawn and expired rows of the bulk were indexed like the rest: as their services
+    # do, they lose their search text (only published rows are searched).
+    Publication.objects.exclude(status=PublicationStatus.PUBLISHED).update(search_text="")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    return figures
 
 
 def _timed(fn, runs: int) -> tuple[float, float]:
@@ -179,60 +210,72 @@ def _timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(timings), timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))]
 
 
-def _queries(runs: int) -> None:
+def _queries(runs: int) -> dict[str, tuple[float, float]]:
+    import datetime as dt
+
     from django.conf import settings
     from django.db import connection
     from django.db.models import Q
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from sanxiang.publication.models import Publication, PublicationStatus
-    from sanxiang.publication.search import SEARCH_COUNT_CAP, SEARCH_FIELDS, publications_search, search_terms
-    from sanxiang.textsearch import CappedPaginator
+    from sanxiang.publication.search import (
+        SEARCH_COUNT_EXACT,
+        SEARCH_FIELDS,
+        SearchCursor,
+        publications_search_page,
+        search_terms,
+    )
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     url = reverse("portal:decision_list")
-
-    def page(qs):
-        """What the decision list does for a search: the count up to its bound, the first page."""
-        count = CappedPaginator(qs, 20, cap=SEARCH_COUNT_CAP).count
-        list(qs.only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
-        return count
+    columns = ("id", "number", "title", "party_name", "agency_name", "decided_on")
 
     def like_only(q):
         qs = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
-        for term in q.split():
-            qs = qs.filter(Q.create([(f"{f}__icontains", term) for f in SEARCH_FIELDS], connector=Q.OR))
+        for term in search_terms(q):
+            qs = qs.filter(Q.create([(f"{f}__icontains", term.text) for f in SEARCH_FIELDS], connector=Q.OR))
         return qs.order_by("-decided_on", "-id")
 
-    total = Publication.objects.count()
-    published = Publication.objects.filter(status=PublicationStatus.PUBLISHED).count()
-    print(f"  {total:,} publications, {published:,} published")
-    print(f"  {'query':24} {'tokens':>6} {'rows':>7} {'search median / p95':>20} {'q':>3}"
-          f" {'LIKE alone':>11} {'page (client) median / p95':>27} {'q':>3}")
+    def like_page(q):
+        qs = like_only(q)
+        count = qs.order_by()[: SEARCH_COUNT_EXACT + 1].count()
+        return count, list(qs.only(*columns)[:20])
+
+    published = Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+    days = published.order_by("decided_on").values_list("decided_on", flat=True)
+    middle = days.first() + (days.last() - days.first()) / 2 if days.exists() else dt.date.today()
+    deep = SearchCursor(decided_on=middle, id=10**12)
+    print(f"  {Publication.objects.count():,} publications, {published.count():,} published;"
+          f" counted exactly up to {SEARCH_COUNT_EXACT:,}")
+    print(f"  {'query':22} {'rows':>8} {'counted':>9} {'page 1 p50 / p95':>18} {'rd':>3} {'deep page p50 / p95':>20} {'rd':>3}"
+          f" {'LIKE alone p50':>15} {'client p50 / p95':>18}")
+    results = {}
     for label, q in QUERIES:
-        tokens = sum(len(t.tokens) for t in search_terms(q))
-        searched = publications_search(Publication.objects.all(), q)
-        connection.queries_log.clear()  # a full log (DEBUG) would count nothing
-        with CaptureQueriesContext(connection) as captured:
-            page(searched)
-        search_queries = len(captured.captured_queries)
-        count = searched.count()  # every row found, once, untimed
-        assert count == like_only(q).count(), q
-        fast, fast95 = _timed(lambda searched=searched: page(searched), runs)
-        slow, _ = _timed(lambda q=q: page(like_only(q)), max(3, runs // 4))
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as view_queries:
-            response = client.get(url, {"q": q})
-        assert response.status_code == 200
-        page_queries = len(view_queries.captured_queries)
-        view, view95 = _timed(lambda q=q: client.get(url, {"q": q}), runs)
-        print(f"  {label + ' ' + q:24} {tokens:6} {count:7,} {fast:9.1f} / {fast95:6.1f} ms"
-              f" {search_queries:3} {slow:8.1f} ms {view:15.1f} / {view95:6.1f} ms"
-              f" {page_queries:3}")
+        rows = like_only(q).count()  # every row found, once, untimed
+
+        def first(q=q):
+            return publications_search_page(Publication.objects.all(), q, per_page=20)
+
+        page = first()
+        _, like_rows = like_page(q)
+        assert [p.pk for p in page.rows] == [p.pk for p in like_rows], q
+        assert page.estimated or page.count == rows, q
+        p50, p95 = _timed(first, runs)
+        deep_reads = publications_search_page(Publication.objects.all(), q, per_page=20, after=deep).queries
+        d50, d95 = _timed(lambda q=q: publications_search_page(Publication.objects.all(), q, per_page=20,
+                                                                after=deep), runs)
+        like50, _ = _timed(lambda q=q: like_page(q), max(2, runs // 5))
+        assert client.get(url, {"q": q}).status_code == 200
+        c50, c95 = _timed(lambda q=q: client.get(url, {"q": q}), runs)
+        results[label] = (p50, p95)
+        counted = f"~{page.count:,}" if page.estimated else f"{page.count:,}"
+        print(f"  {label + ' ' + q:22} {rows:8,} {counted:>9} {p50:8.1f} / {p95:6.1f} ms {page.queries:3}"
+              f" {d50:9.1f} / {d95:6.1f} ms {deep_reads:3} {like50:12.1f} ms {c50:8.1f} / {c95:6.1f} ms")
 
     def select1():
         with connection.cursor() as cursor:
@@ -240,58 +283,71 @@ def _queries(runs: int) -> None:
             cursor.fetchall()
 
     def select20():
-        list(Publication.objects.filter(status=PublicationStatus.PUBLISHED).order_by("-decided_on", "-id")
-             .only("id", "number", "title", "party_name", "agency_name", "decided_on")[:20])
+        list(published.order_by("-decided_on", "-id").only(*columns)[:20])
 
     print(f"  raw: SELECT 1 {_timed(select1, 200)[0]:.2f} ms; indexed SELECT of 20 publications"
           f" {_timed(select20, 100)[0]:.2f} ms; client GET of the portal without a query"
           f" {_timed(lambda: client.get(url), runs)[0]:.1f} ms")
-    for q in ("食品", "食品安全"):
-        plan = publications_search(Publication.objects.all(), q).order_by().explain()
-        print(f"  plan of the count of {q}: " + " | ".join(line.strip() for line in plan.splitlines() if line.strip()))
+    return results
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_search_bench")
-    parser.add_argument("--existing", action="store_true",
-                        help="measure the database as it is (DATABASE_URL for SQLite, --pg-url), without building rows")
-    args = parser.parse_args()
-    if args.existing:
-        url = args.pg_url if args.engine == "postgres" else os.environ.get("DATABASE_URL", "")
-        if args.engine == "sqlite" and not url:
-            url = f"sqlite:///{os.environ['SANXIANG_DATA_DIR']}/sanxiang.sqlite3"
-    elif args.engine == "sqlite":
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-search-bench-')}/bench.sqlite3"
-    else:
-        from urllib.parse import urlparse
+def _database(engine: str, pg_url: str, existing: bool) -> str:
+    if existing:
+        if engine == "postgres":
+            return pg_url
+        return os.environ.get("DATABASE_URL") or f"sqlite:///{os.environ['SANXIANG_DATA_DIR']}/sanxiang.sqlite3"
+    if engine == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-search-bench-')}/bench.sqlite3"
+    from urllib.parse import urlparse
 
-        import psycopg
+    import psycopg
 
-        parsed = urlparse(args.pg_url)
-        name = parsed.path.lstrip("/")
-        with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = args.pg_url
-    _setup(url)
+    parsed = urlparse(pg_url)
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(parsed._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return pg_url
+
+
+def _one(args: argparse.Namespace) -> int:
+    """One engine and one size, in this process (Django is set up once per process)."""
+    _setup(_database(args.engine[0], args.pg_url, args.existing))
     import sqlite3
 
     from django.db import connection
 
-    version = sqlite3.sqlite_version if args.engine == "sqlite" else str(connection.pg_version)
+    version = sqlite3.sqlite_version if connection.vendor == "sqlite" else str(connection.pg_version)
     if args.existing:
-        print(f"{args.engine} {version}: the existing database")
+        print(f"{args.engine[0]} {version}: the existing database", flush=True)
     else:
-        print(f"{args.engine} {version}: {args.rows:,} synthetic publications (80 % published)")
-        _build(args.rows)
+        print(f"{args.engine[0]} {version}: {args.rows[0]:,} synthetic publications (80 % published,"
+              f" {SPAN_DAYS} days)", flush=True)
+        _build(args.rows[0])
     _queries(args.runs)
+    if not args.existing and connection.vendor == "postgresql":
+        connection.close()  # the database stays for --existing; drop it by hand
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_search_bench")
+    parser.add_argument("--existing", action="store_true",
+                        help="measure the database as it is (DATABASE_URL for SQLite, --pg-url), without building rows")
+    args = parser.parse_args()
+    if len(args.engine) == 1 and (len(args.rows) == 1 or args.existing):
+        return _one(args)
+    status = 0
+    for engine in args.engine:
+        for rows in [args.rows[0]] if args.existing else args.rows:
+            command = [sys.executable, __file__, "--engine", engine, "--rows", str(rows), "--runs", str(args.runs),
+                       "--pg-url", args.pg_url, *(["--existing"] if args.existing else [])]
+            status |= subprocess.run(command, check=False).returncode
+    return status
 
 
 if __name__ == "__main__":

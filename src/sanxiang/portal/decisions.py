@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
-from sanxiang.publication.search import publications_search, publications_search_paginator
+from sanxiang.publication.search import SearchCursor, publications_search, publications_search_page
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
@@ -167,10 +167,26 @@ class NoticeForm(_DateRangeForm):
 # --- pages ---------------------------------------------------------------------------------------
 
 
+def count_label(count: int, *, estimated: bool = False) -> str:
+    """A count as read aloud: exact ones as they are, an estimate rounded to two figures, in 万
+    from ten thousand on (130000 → 约13万, 2693 → 约2700)."""
+    if not estimated:
+        return str(count)
+    if count >= 10:
+        digits = len(str(count)) - 2
+        count = round(count / 10**digits) * 10**digits
+    if count >= 10_000:
+        return "约" + f"{count / 10_000:.1f}".rstrip("0").rstrip(".") + "万"
+    return f"约{count}"
+
+
 @require_safe
 def decision_list(request: HttpRequest) -> HttpResponse:
-    """Three queries: the agencies (for the filter), the count (up to a bound for a search,
-    `publications_search_paginator`) and the page."""
+    """Without a query, three queries: the agencies (for the filter), the count and the page. A
+    search reads a page through the index a range of days at a time and counts up to a bound
+    (`publications_search_page`: two reads for the span of days, then at most about log2 of the
+    span's days for the page and as many for the count); its pages follow a cursor (`after`), not
+    a page number, so that a deep page costs what the first does."""
     form = DecisionFilterForm(request.GET or None, agencies=_agency_choices())
     # An invalid field drops out of cleaned_data and the valid ones still apply: a mistyped date
     # should not empty the list.
@@ -178,29 +194,30 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
         data = form.cleaned_data
+    q = data.get("q") or ""
     rows = decisions_filter(
         decisions_visible(),
         agency_id=data.get("agency"),
         kind=data.get("kind") or "",
         date_from=data.get("from"),
         date_to=data.get("to"),
-        q=data.get("q") or "",
     ).only(*LIST_COLUMNS)
-    # A search counts what it finds up to a bound (issue 12: the count of a common term would read
-    # every row it finds); the list without a query counts them all.
-    q = data.get("q") or ""
-    paginator = publications_search_paginator(rows, PAGE_SIZE) if q.strip() else Paginator(rows, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "portal/decisions/list.html",
-        {
-            "form": form,
-            "page": page,
-            "q": data.get("q") or "",
-            "filtered": any(data.get(k) for k in ("agency", "kind", "from", "to", "q")),
-        },
-    )
+    context: dict[str, Any] = {
+        "form": form,
+        "q": q,
+        "filtered": any(data.get(k) for k in ("agency", "kind", "from", "to", "q")),
+    }
+    if q.strip():
+        # A cursor this page did not write (typed by hand, cut short) is the first page.
+        after = SearchCursor.parse(request.GET.get("after", ""))
+        found = publications_search_page(
+            rows, q, per_page=PAGE_SIZE, after=after, date_from=data.get("from"), date_to=data.get("to")
+        )
+        context |= {"search": found, "rows": found.rows, "after": after, "count_label": count_label(found.count, estimated=found.estimated)}
+    else:
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {"page": page, "rows": page}
+    return render(request, "portal/decisions/list.html", context)
 
 
 @require_safe
