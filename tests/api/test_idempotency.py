@@ -87,7 +87,9 @@ def test_a_refused_request_is_not_kept_and_is_judged_again_when_sent_again(clien
     assert post(client, f"/api/cases/{case_id}/actions/approve_opening", approve, head, key=None).status_code == 200
     opened = post(client, url, {"data": OPEN}, officer)
     assert opened.status_code == 200 and opened.json()["state"] == "opened"
-    assert post(client, url, {"data": OPEN}, officer)["Idempotent-Replayed"] == "true"
+    replayed = post(client, url, {"data": OPEN}, officer)
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert replayed["ETag"] == opened["ETag"]  # the case's version comes back with the answer
 
 
 def test_a_browser_session_replays_only_with_its_csrf_token(w):
@@ -181,3 +183,14 @@ def test_an_answer_with_a_one_time_secret_is_not_kept_nor_given_again(client, w)
     assert again.status_code == 409 and "secret" not in again.content.decode()
     assert again.json()["error"]["code"] == "idempotency_answer_withheld"
     assert Subscription.objects.count() == 1
+
+
+def test_keys_older_than_24_hours_are_deleted_by_the_daily_task(client, w):
+    from sanxiang.api.idempotency import idempotency_keys_expire
+
+    officer = bearer(w.officer)
+    assert post(client, "/api/cases", case_body(w), officer).status_code == 201
+    assert post(client, "/api/cases", case_body(w), officer, key=KEY + "-new").status_code == 201
+    IdempotentRequest.objects.filter(key=KEY).update(created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert idempotency_keys_expire(dt.date.today()) == "删除过期的幂等键1个"
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == [KEY + "-new"]

@@ -47,14 +47,19 @@ def test_a_step_sent_on_a_stale_version_is_refused_with_412_and_nothing_done(cli
     assert opened["ETag"] == client.get(f"/api/cases/{case.pk}", **officer)["ETag"] != fresh
 
 
-def test_any_version_with_a_star_and_a_list_of_tags(client):
+def test_any_version_with_a_star_and_a_list_of_tags_but_never_a_weak_tag(client):
     w = world_make()
     case = lead_make(w)
     head = bearer(w.head)
     etag = client.get(f"/api/cases/{case.pk}", **head)["ETag"]
+    # A weak tag never matches (RFC 9110: If-Match compares strongly).
+    weak = post(client, f"/api/cases/{case.pk}/actions/approve_opening", APPROVE, head, HTTP_IF_MATCH=f"W/{etag}")
+    assert weak.status_code == 412
     listed = post(client, f"/api/cases/{case.pk}/actions/approve_opening", APPROVE, head,
-                  HTTP_IF_MATCH=f'"other", W/{etag}')
+                  HTTP_IF_MATCH=f'"other", {etag}')
     assert listed.status_code == 200, listed.content
+    assert post(client, f"/api/cases/{case.pk}/actions/open", {"data": OPEN}, bearer(w.officer),
+                HTTP_IF_MATCH="*").status_code == 200
 
 
 def test_the_openapi_document_names_if_match_and_412(client):

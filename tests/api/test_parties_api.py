@@ -32,6 +32,7 @@ def test_a_party_is_registered_listed_and_read_with_its_personal_data_for_its_ag
               "id_number": id_number(serial=12), "phone": "13900000000", "address": "乌审旗嘎鲁图镇某街1号"}
     created = post(client, person, officer)
     assert created.status_code == 201, created.content
+    assert "no-store" in created["Cache-Control"]  # personal data: not kept by caches nor replayed
     party = created.json()
     assert party["id_number"] == person["id_number"] and party["phone"] == "13900000000"
     assert Party.objects.get(pk=party["id"]).agency_id == w.agency.pk
@@ -58,6 +59,10 @@ def test_identifiers_failing_their_check_are_a_422_naming_the_field_and_nothing_
     odd = post(client, {"kind": "robot", "name": ""}, officer)
     assert odd.status_code == 422
     assert {"kind", "name"} <= {v["field"] for v in odd.json()["violations"]}
+    # A name of spaces only, or with a NUL (which PostgreSQL refuses), is a 422 naming the field too.
+    for name in ("   ", "王\x00某"):
+        blank = post(client, {"kind": "legal_person", "name": name, "credit_code": good}, officer)
+        assert blank.status_code == 422 and "name" in {v["field"] for v in blank.json()["violations"]}
     before = Party.objects.count()
     assert post(client, {**company, "credit_code": good}, officer).status_code == 201
     assert Party.objects.count() == before + 1

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field as SchemaField
 from ninja import Header, Path, Query, Router, Schema
@@ -297,7 +298,8 @@ def case_etag(case: Case) -> str:
 
 
 def _etag_matches(if_match: str, case: Case) -> bool:
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    """If-Match compares strongly (RFC 9110 §13.1.1): a weak tag (W/"…") never matches."""
+    tags = {tag.strip() for tag in if_match.split(",")}
     return "*" in tags or case_etag(case) in tags
 
 
@@ -315,8 +317,14 @@ def _case_locked_as_read(case: Case, if_match: str | None) -> Iterator[bool]:
         if if_match is None:
             yield True
             return
-        current = Case.objects.select_for_update().only("pk", "updated_at").get(pk=case.pk)
-        yield _etag_matches(if_match, current)
+        # The case's family (its parent, its children) locked in pk order, as every step locks it
+        # (cases.services._case_family_locked), so that this lock cannot deadlock with a step of the family.
+        family = Q(pk=case.pk) | Q(parent_id=case.pk)
+        if case.parent_id is not None:
+            family |= Q(pk=case.parent_id)
+        rows = {row.pk: row for row in Case.objects.select_for_update(of=("self",)).filter(family)
+                .order_by("pk").only("pk", "parent_id", "updated_at")}
+        yield case.pk in rows and _etag_matches(if_match, rows[case.pk])
 
 
 def _with_etag(response: HttpResponse, case: Case) -> Case:

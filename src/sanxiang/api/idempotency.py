@@ -15,7 +15,8 @@ answer back, marked `Idempotent-Replayed: true`, instead of a second change.
   it again is judged again. An answer marked `Cache-Control: no-store` (a one-time secret) is not
   kept: the key is, so the change is not made twice, and a copy sent again is answered 409.
 - The same key with a different request (method, path, query or body) is refused with 422.
-- Keys are kept 24 hours (a platform rule, Stripe's figure); an older key counts as new.
+- Keys are kept 24 hours (a platform rule, Stripe's figure); an older key counts as new, and the
+  daily task `idempotency_keys_expire` deletes them (the answers they keep may hold personal data).
 
 A middleware, so it covers every POST under /api/ (present and future endpoints alike)."""
 
@@ -93,6 +94,8 @@ def _replay(row) -> HttpResponse:
     response = HttpResponse(bytes(row.body), status=row.status, content_type=row.content_type or None)
     if row.location:
         response["Location"] = row.location
+    if row.etag:
+        response["ETag"] = row.etag
     response["Idempotent-Replayed"] = "true"
     return response
 
@@ -153,7 +156,23 @@ class IdempotencyKeyMiddleware:
                     row.content_type = response.get("Content-Type", "")[:100]
                     row.body = response.content
                     row.location = response.get("Location", "")[:2000]
-                row.save(update_fields=["status", "content_type", "body", "location", "withheld"])
+                    row.etag = response.get("ETag", "")[:200]
+                row.save(update_fields=["status", "content_type", "body", "location", "etag", "withheld"])
             else:
                 row.delete()
             return response
+
+
+def idempotency_keys_expire(on: dt.date) -> str:
+    """The daily task: delete the keys (and the answers they keep) older than KEEP."""
+    from sanxiang.api.models import IdempotentRequest
+
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return f"删除过期的幂等键{deleted}个"
+
+
+def idempotency_tasks_register() -> None:
+    from sanxiang.jobs.schedule import Daily, PeriodicTask, periodic_task_register
+
+    periodic_task_register(PeriodicTask(name="idempotency_keys_expire", label="删除过期的接口幂等键",
+                                        period=Daily(at=dt.time(3, 10)), run=idempotency_keys_expire))

@@ -13,6 +13,7 @@ class IdempotentRequest(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(blank=True)
     location = models.CharField(max_length=2000, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
     # The answer was marked Cache-Control: no-store (it holds a one-time secret): the change is
     # remembered, so it is not made twice, but the answer is not kept and is not given again.
     withheld = models.BooleanField(default=False)

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import user_can_manage_parties, user_sees_full_officer_id_number
@@ -16,9 +16,9 @@ from sanxiang.api.pagination import (
     PageOut,
     paginate,
 )
-from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, Status, answers
+from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, Status, Text, answers
 from sanxiang.inputs import ID_MAX
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
 from sanxiang.registry.models import IdentityDocumentType, Officer, Party, PartyKind
 
@@ -116,13 +116,13 @@ IdTypeIn = Literal[("", *IdentityDocumentType.values)]  # type: ignore[valid-typ
 
 class PartyIn(Schema):
     kind: PartyKindIn = Field(..., description="当事人类别：" + "、".join(f"{value}（{label}）" for value, label in PartyKind.choices))
-    name: str = Field(..., min_length=1, max_length=200, description="名称或姓名")
-    credit_code: str = Field("", max_length=18, description="统一社会信用代码（法人、非法人组织必填；个体工商户有则填）")
-    legal_representative: str = Field("", max_length=50, description="法定代表人或负责人")
+    name: Text(200) = Field(..., min_length=1, description="名称或姓名")
+    credit_code: Text(18) = Field("", description="统一社会信用代码（法人、非法人组织必填；个体工商户有则填）")
+    legal_representative: Text(50) = Field("", description="法定代表人或负责人")
     id_type: IdTypeIn = Field("", description="证件类型（自然人必填）")
-    id_number: str = Field("", max_length=40, description="证件号码（居民身份证按 GB 11643 校验）")
-    phone: str = Field("", max_length=40)
-    address: str = Field("", max_length=200)
+    id_number: Text(40) = Field("", description="证件号码（居民身份证按 GB 11643 校验）")
+    phone: Text(40) = ""
+    address: Text(200) = ""
 
 
 class PartyOut(Schema):
@@ -156,7 +156,8 @@ def _party_out(party: Party, *, viewer) -> dict:
 @router.get("/parties", response=answers({200: PartyPageOut}))
 def party_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
                cursor: str | None = _cursor()):
-    """当事人（仅本单位登记的），按登记先后排序，分页返回；q 按名称或统一社会信用代码查找。"""
+    """当事人，按登记先后排序，分页返回；q 按名称或统一社会信用代码查找。执法机关的人员看到本单位登记的当事人；
+    证件号码、联系电话和住所只向本单位执法人员完整提供。"""
     parties = selectors.party_list(viewer=request.user, search=q)
     return paginate(request, parties, order=("id",), limit=limit, cursor=cursor,
                     item=lambda p: _party_out(p, viewer=request.user))
@@ -168,13 +169,18 @@ def party_get(request: HttpRequest, party_id: int = Path(..., ge=1, le=ID_MAX)):
 
 
 @router.post("/parties", response=answers({201: PartyOut}, 403))
-def party_create(request: HttpRequest, payload: PartyIn):
+def party_create(request: HttpRequest, response: HttpResponse, payload: PartyIn):
     """登记当事人（本单位）。统一社会信用代码、居民身份证号码按国家标准校验，不通过时返回 422 并指明字段。"""
     agency = request.user.agency
     if agency is None:
         raise PermissionDenied("只有执法机关的人员可以登记当事人")
+    values = {key: value.strip() if isinstance(value, str) else value for key, value in payload.dict().items()}
+    if not values["name"]:
+        raise InputRefused([Violation("party.name_missing", "请填写名称或姓名", "数据校验", "name")])
     try:
-        party = services.party_create(actor=request.user, agency=agency, **payload.dict())
+        party = services.party_create(actor=request.user, agency=agency, **values)
     except Refused as refused:
         raise InputRefused(refused.violations) from None
+    # Personal data: neither caches nor an Idempotency-Key's stored answer keep it.
+    response["Cache-Control"] = "no-store"
     return Status(201, _party_out(party, viewer=request.user))
