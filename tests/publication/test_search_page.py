@@ -208,3 +208,25 @@ def test_bulk_insert_indexes_its_rows_and_leaves_the_index_as_it_was(agency):
     rows_make(agency, [("擅自设置户外广告", 5, PublicationStatus.PUBLISHED)])
     found = publications_search_page(Publication.objects.all(), "广告", per_page=10)
     assert found.count == 3 and found.rows[0].title == "擅自设置户外广告"
+
+
+def test_the_estimate_spans_the_days_of_the_filtered_rows_not_of_the_county(agency):
+    """A reviewer's case: another agency's one decision ten years old made the estimate of this
+    agency's 600 recent rows 约7万 (the span of days came from every agency)."""
+    other = PublicAgency.objects.create(source_id=2, name="乌审旗交通运输局", kind="行政机关", refreshed_at=timezone.now())
+    rows_make(other, [("超限运输", -3650, PublicationStatus.PUBLISHED)])
+    rows_make(agency, [("发布虚假广告", day, PublicationStatus.PUBLISHED) for day in range(0, 60) for _ in range(2)])
+    page = publications_search_page(Publication.objects.filter(agency=agency), "广告", per_page=20, count_exact=10)
+    assert page.estimated and 60 <= page.count <= 240, page.count  # 120 rows found over 60 days
+
+
+def test_a_decision_dated_in_year_202_does_not_break_the_search(agency):
+    rows_make(agency, [("发布虚假广告", 0, PublicationStatus.PUBLISHED)])
+    Publication.objects.create(
+        agency=agency, agency_name=agency.name, party_kind="法人及非法人组织", basis="《行政处罚法》", kinds=["warning"],
+        kinds_label="警告", decided_on=dt.date(202, 3, 15), published_on=DAY0, display_until=dt.date(2099, 1, 1),
+        number="乌审旗市监处罚〔0202〕1号", title="虚假广告", party_name="某公司", violation_type="其他", facts="经查属实。",
+        content="给予警告。", status=PublicationStatus.PUBLISHED,
+        search_text=search_text_build(texts=["虚假广告"]))
+    page = publications_search_page(Publication.objects.all(), "广告", per_page=20)
+    assert [p.decided_on for p in page.rows] == [DAY0]

@@ -185,12 +185,18 @@ class SearchPage:
 
 
 def _published_days(queryset: QuerySet[Publication]) -> tuple[dt.date, dt.date] | None:
-    """The first and last day of the published decisions (two reads of the (status, decided_on)
-    index), or None when there are none."""
-    published = Publication.objects.using(queryset.db).filter(status=PublicationStatus.PUBLISHED)
+    """The first and last day of the published decisions of `queryset` (its filters, such as an
+    agency or a kind, included: the count is extrapolated over this span), or None when there are
+    none. Days before EARLIEST_DAY (a typing slip in a decision's date) are left out of the span."""
+    published = queryset.filter(status=PublicationStatus.PUBLISHED, decided_on__gte=EARLIEST_DAY)
     last = published.order_by("-decided_on").values_list("decided_on", flat=True).first()
     first = published.order_by("decided_on").values_list("decided_on", flat=True).first()
     return None if last is None or first is None else (first, last)
+
+
+# A decision dated before this is a typing slip (year 202 for 2026): it is left out of the days read,
+# which would otherwise run back past year 1 (an OverflowError, a 500 for every search).
+EARLIEST_DAY = dt.date(1949, 10, 1)
 
 
 def _day_ranges(first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
@@ -198,7 +204,7 @@ def _day_ranges(first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, dt.dat
     that a search that finds little reads the whole span in about log2(days) ranges."""
     length, end = FIRST_RANGE_DAYS, last
     while end >= first:
-        start = max(first, end - dt.timedelta(days=length - 1))
+        start = first if (end - first).days < length else end - dt.timedelta(days=length - 1)
         yield start, end
         if start == first:
             return

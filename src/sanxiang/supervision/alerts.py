@@ -16,7 +16,7 @@ Sources (each a function returning the alerts of the day):
 - a 双随机 inspection's result (结果公告) unpublished after its due day (issue 17:
   `inspection.random_results_publication_working_days` from the day the result was told, stored
   on the inspection when it was told), one matter per inspection;
-- an inspection begun in an emergency before the head's approval (事后补办, 海南 第十五条) whose
+- an inspection begun in an emergency before the head's approval (事后补办; the rule and its basis in procedure.inspection.rules) whose
   approval was not obtained within `inspection.emergency_approval_days`, or that the head refused
   afterwards: one matter per inspection and kind.
 """
