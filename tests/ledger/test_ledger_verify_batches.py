@@ -83,6 +83,10 @@ def _body(seq: int) -> bytes:
     return bytes(raw("SELECT body FROM ledger_entry WHERE seq = %s", [seq])[0][0])
 
 
+def _stored_index(seq: int, level: int) -> int:
+    return min(seq >> level, (SIZE >> level) - 1)
+
+
 TAMPERS = {
     "body byte": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2')),
     "body and leaf hash": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2'), with_leaf=True),
@@ -93,12 +97,14 @@ TAMPERS = {
     "created_at": lambda seq, _: raw(
         "UPDATE ledger_entry SET created_at = %s WHERE seq = %s", ["2020-01-01 00:00:00+00:00", seq]
     ),
+    # A stored node of the level, at or before the entry's (only complete subtrees are stored: the
+    # node above the last entries of a 45-entry tree may not exist, and changing it changes nothing).
     "node": lambda seq, n: raw(
         'UPDATE ledger_node SET hash = %s WHERE level = %s AND "index" = %s',
-        [b"\x07" * 32, 1 + n % 5, seq >> (1 + n % 5)],
+        [b"\x07" * 32, 1 + n % 5, _stored_index(seq, 1 + n % 5)],
     ),
     "deleted node": lambda seq, n: raw(
-        'DELETE FROM ledger_node WHERE level = %s AND "index" = %s', [1 + n % 5, seq >> (1 + n % 5)]
+        'DELETE FROM ledger_node WHERE level = %s AND "index" = %s', [1 + n % 5, _stored_index(seq, 1 + n % 5)]
     ),
     "extra node": lambda seq, n: raw(
         'INSERT INTO ledger_node (ledger_id, level, "index", hash) VALUES (1, %s, %s, %s)',
