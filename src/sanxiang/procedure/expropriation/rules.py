@@ -36,6 +36,8 @@ from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
 CONSTITUTION = "《中华人民共和国宪法》"
 CONSTITUTION_BASIS = f"{CONSTITUTION}第十条第三款、第十三条第三款"
 EXPROPRIATION_BASIS = f"{CONSTITUTION_BASIS}；{GUIDELINE_118}"
+AMOUNT_BASIS = (f"{PLATFORM_PREFIX}：征收决定所附补偿方案写明补偿金额（宪法第十三条第三款只要求依法给予补偿；"
+                "房屋征收的补偿金额可在补偿协议或者补偿决定中确定，待核实）")
 SERVICE_BASIS = f"{PLATFORM_PREFIX}：决定书送达被征收、被征用人后再行公开，送达日期不早于决定日期、不晚于今天"
 TERMINATION_BASIS = f"{PLATFORM_PREFIX}：未作出决定而终止办理的，须写明理由"
 ASSESSMENT_PARAMETER = "expropriation.assessment_before_decision"
@@ -185,9 +187,11 @@ def compensation_set(snapshot: Snapshot, context: Context) -> list[Violation]:
                                     "征收取得财产的所有权，不能以“使用后返还”补偿：请选择货币补偿或者产权调换",
                                     CONSTITUTION_BASIS, "plan.method"))
     if plan is not None and plan.amount_fen <= 0:
+        # The constitution asks for compensation, not for its amount in the decision: under the 房屋征收
+        # 条例 (第二十五、二十六条, 待核实) the amounts follow in 补偿协议 or 补偿决定. A platform rule.
         violations.append(Violation(f"{CODE}.compensation.no_amount",
                                     "征收须给予补偿：补偿方案须写明补偿金额，未确定补偿金额的不得作出征收决定",
-                                    CONSTITUTION_BASIS, "plan.amount"))
+                                    AMOUNT_BASIS, "plan.amount"))
     required, reference = _flag(ASSESSMENT_PARAMETER, snapshot, context, context.today)
     assessment = snapshot.assessment
     if required and (assessment is None or assessment.amount_fen <= 0):

@@ -49,10 +49,12 @@ PUBLICATION_PERIOD = "publication.other_decision_working_days"
 REVIEW_OPINIONS: dict[str, str] = {"agree": "同意", "disagree": "不同意", "resubmit": "补充材料后重新提交"}
 # 政府信息公开条例 第十四条、第十五条: why a decision is not published.
 WITHHOLDING_GROUNDS: dict[str, str] = {
-    "state_secret": "涉及国家秘密",
-    "trade_secret": "涉及商业秘密，权利人不同意公开",
-    "privacy": "涉及个人隐私，权利人不同意公开",
+    "state_secret": "依法确定为国家秘密",
+    "law_forbids": "法律、行政法规禁止公开",
     "security": "公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+    # 第十五条: not published unless the third party agrees or withholding would seriously harm the public interest.
+    "trade_secret": "涉及商业秘密，公开会对第三方合法权益造成损害（第三方未同意公开）",
+    "privacy": "涉及个人隐私，公开会对第三方合法权益造成损害（第三方未同意公开）",
 }
 
 
