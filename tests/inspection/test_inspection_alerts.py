@@ -65,7 +65,7 @@ def test_a_random_result_unpublished_after_its_due_day_opens_one_matter_once():
     assert platform_alerts_open(on=due + dt.timedelta(days=2)) == 0  # once
     matter = Matter.objects.get(alert_key=f"inspection_results_unpublished:{late.pk}")
     assert matter.bureau == bureau and matter.agency == world.agency and world.target.name in matter.subject
-    assert "逾期未公示" in matter.subject and f"应当于{due.isoformat()}前公示" in matter.summary
+    assert "逾期未公示" in matter.subject and f"最迟于{due.isoformat()}公示" in matter.summary
     assert "《优化营商环境条例》第五十四条" in matter.summary
     assert not Matter.objects.filter(alert_key=f"inspection_results_unpublished:{on_time.pk}").exists()
 

@@ -101,9 +101,10 @@ def test_an_approval_not_obtained_in_time_or_refused_reaches_the_desk_once():
     assert platform_alerts_open(on=today) == 0  # once
     overdue = Matter.objects.get(alert_key=f"inspection_emergency_overdue:{late.inspection.pk}")
     assert overdue.bureau == bureau and "逾期未补办批准手续" in overdue.subject
-    assert f"应当于{(past + dt.timedelta(days=1)).isoformat()}前补办" in overdue.summary and "平台规则" in overdue.summary
+    assert f"最迟于{(past + dt.timedelta(days=1)).isoformat()}补办" in overdue.summary and "平台规则" in overdue.summary
     not_ratified = Matter.objects.get(alert_key=f"inspection_emergency_refused:{refused.inspection.pk}")
-    assert "未获负责人追认" in not_ratified.subject and HAINAN_15 in not_ratified.summary
+    assert "未获负责人追认" in not_ratified.subject and f"参照{HAINAN_15}" in not_ratified.summary
+    assert "依据" not in not_ratified.summary and "平台规则：紧急情况下先行检查的补办期限" in not_ratified.summary
     # obtained late: the record says so
     inspection_act(actor=late.head, inspection_id=late.inspection.pk, action="inspection_approve_after",
                    data={"approval": "agree"})
@@ -140,3 +141,67 @@ def test_the_pages_offer_the_emergency_path_and_show_it_as_made_good_afterwards(
     page = head.get(reverse("inspection:detail", args=[world.inspection.pk])).content.decode()
     assert 'data-testid="emergency-decided"' in page and 'data-testid="approve-after-form"' not in page
     assert "负责人批准手续依法事后补办" not in Client().get(reverse("inspection_code:page", args=[code])).content.decode()
+
+
+def test_a_refused_ratification_stops_the_visit_no_record_no_result_no_case_and_voids_the_code():
+    """海南 第十五条 (事后补办) with the head's refusal, 行政处罚法 第四十六条: what was gathered without a
+    lawful approval founds no case. Block: inspection_record and inspection_send_result refused,
+    every reason; message names the refusal; allowed path: the head ends it (不予实施)."""
+    from sanxiang.cases.models import Case
+
+    world = world_make(source=InspectionSource.REFERRAL)
+    today = timezone.localdate()
+    inspection = begun(world)
+    code = inspection.code
+    inspection_photo_add(actor=world.users[0], inspection_id=inspection.pk, source=photo(), original_name="a.png")
+    inspection_act(actor=world.head, inspection_id=inspection.pk, action="inspection_approve_after",
+                   data={"approval": "disagree", "reason": "不属于紧急情况"})
+    visit = {"officer_ids": [o.pk for o in world.officers], "certificates_shown": True,
+             "checklist": world.checklist("fail"), "enterprise_signed": True, "on": today}
+    with pytest.raises(Refused) as refused:
+        inspection_act(actor=world.users[0], inspection_id=inspection.pk, action="inspection_record",
+                       data={**visit, "certificates_shown": False})
+    by_code = {v.code: v for v in refused.value.violations}
+    assert {"inspection.emergency.refused", "inspection.certificates_not_shown"} <= set(by_code)  # every reason
+    block = by_code["inspection.emergency.refused"]
+    assert "不同意追认" in block.message and "不能填写现场检查记录" in block.message and "不予实施" in block.message
+    assert block.legal_basis.startswith("平台规则") and f"参照{HAINAN_15}" in block.legal_basis
+    assert "《中华人民共和国行政处罚法》第四十六条" in block.legal_basis
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.IN_PROGRESS  # nothing written
+    # Recorded before the refusal: the result (a violation) is refused too, no penalty case opened.
+    other = world_make(source=InspectionSource.REFERRAL)
+    begun(other)
+    inspection_photo_add(actor=other.users[0], inspection_id=other.inspection.pk, source=photo(), original_name="a.png")
+    inspection_act(actor=other.users[0], inspection_id=other.inspection.pk, action="inspection_record",
+                   data={**visit, "officer_ids": [o.pk for o in other.officers], "checklist": other.checklist("fail")})
+    inspection_act(actor=other.head, inspection_id=other.inspection.pk, action="inspection_approve_after",
+                   data={"approval": "disagree", "reason": "不属于紧急情况"})
+    with pytest.raises(Refused) as no_result:
+        inspection_act(actor=other.users[0], inspection_id=other.inspection.pk, action="inspection_send_result",
+                       data={"outcome": "violation", "findings": "无证经营", "sent_on": today})
+    assert [v.code for v in no_result.value.violations] == ["inspection.emergency.refused"]
+    assert "不能告知检查结果" in no_result.value.violations[0].message
+    assert not Case.objects.filter(agency=other.agency).exists()
+    assert Inspection.objects.get(pk=other.inspection.pk).state == InspectionState.RECORDED
+    # The public code page: void, said in words.
+    public = Client().get(reverse("inspection_code:page", args=[code])).content.decode()
+    assert "负责人不同意追认，检查码已失效" in public and 'data-testid="code-valid"' not in public
+    # The head's page shows the block and the path; the forms of the blocked steps are gone.
+    head = Client(enforce_csrf_checks=True)
+    head.force_login(world.head)
+    page = head.get(reverse("inspection:detail", args=[inspection.pk])).content.decode()
+    assert 'data-testid="emergency-refused"' in page and 'data-testid="record-form"' not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    url = reverse("inspection:act", args=[inspection.pk, "inspection_decline"])
+    assert head.post(url, {"reason": "负责人不同意追认"}).status_code == 403  # no token
+    assert head.post(url, {"reason": "负责人不同意追认", "csrfmiddlewaretoken": token}).status_code == 302
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.CANCELLED  # the allowed path
+    # A ratified one goes on; declining a visit already begun stays refused.
+    ratified = world_make(source=InspectionSource.REFERRAL)
+    begun(ratified)
+    inspection_act(actor=ratified.head, inspection_id=ratified.inspection.pk, action="inspection_approve_after",
+                   data={"approval": "agree"})
+    with pytest.raises(Refused) as begun_already:
+        inspection_act(actor=ratified.head, inspection_id=ratified.inspection.pk, action="inspection_decline",
+                       data={"reason": "不再检查"})
+    assert [v.code for v in begun_already.value.violations] == ["inspection.decline.begun"]

@@ -196,3 +196,65 @@ def test_a_complaint_about_a_joint_visit_may_name_any_body_that_took_part():
         complaint_receive(agency_id=agency_make().pk, **fields)
     [wrong] = refused.value.violations
     assert wrong.code == "complaint.inspection_agency" and f"{world.agency.name}、{agency.name}" in wrong.message
+
+
+def test_a_joined_officers_photo_counts_but_only_the_organiser_begins_in_an_emergency_or_tells_a_violation():
+    world = world_make(source=InspectionSource.PLANNED)
+    agency, head, officers, item = second_body(world)
+    join(world, head, item, officers)
+    pk = world.inspection.pk
+    officer_of_b = user_make(role=Role.OFFICER, agency=agency, officer=officers[0])
+    with pytest.raises(Refused) as emergency:  # a platform rule: the organiser's officers begin first
+        inspection_act(actor=officer_of_b, inspection_id=pk, action="inspection_start_emergency",
+                       data={"reason": "冷库氨气泄漏，须立即检查"})
+    lead = [v for v in emergency.value.violations if v.code == "inspection.joint.emergency_lead"]
+    assert len(lead) == 1 and world.agency.name in lead[0].message and lead[0].legal_basis.startswith("平台规则")
+    inspection_act(actor=world.head, inspection_id=pk, action="inspection_approve", data={"approval": "agree"})
+    inspection_act(actor=officer_of_b, inspection_id=pk, action="inspection_start", data={})
+    # The joined officer's photo is filed under the joined body, and counted and listed for the visit.
+    inspection_photo_add(actor=officer_of_b, inspection_id=pk, source=photo(), original_name="b.png")
+    inspection = sel.inspection_load(pk=pk)
+    assert sel.inspection_media_counts(inspection) == (1, 0)
+    assert [p.agency_id for p in sel.inspection_photos(inspection)] == [agency.pk]
+    recorded = inspection_act(actor=officer_of_b, inspection_id=pk, action="inspection_record", data={
+        "officer_ids": [o.pk for o in (*world.officers, *officers)], "certificates_shown": True,
+        "enterprise_signed": True, "on": timezone.localdate(),
+        "checklist": [*world.checklist("fail"), {"item_id": item.pk, "point": "卫生许可", "finding": "pass"}]})
+    assert recorded.state == InspectionState.RECORDED and recorded.facts["record"]["photos"] == 1
+    violation = {"outcome": "violation", "findings": "无证经营", "sent_on": timezone.localdate()}
+    with pytest.raises(Refused) as refused:  # a step reason, not a 403
+        inspection_act(actor=officer_of_b, inspection_id=pk, action="inspection_send_result", data=violation)
+    assert [v.code for v in refused.value.violations] == ["inspection.joint.result_lead"]
+    assert world.agency.name in refused.value.violations[0].message
+    assert Inspection.objects.get(pk=pk).state == InspectionState.RECORDED  # nothing written
+    closed = inspection_act(actor=world.users[0], inspection_id=pk, action="inspection_send_result", data=violation)
+    assert closed.penalty_case is not None and closed.penalty_case.agency == world.agency  # the allowed path
+
+
+def test_a_visit_past_its_period_or_on_a_complaint_is_neither_offered_nor_joinable():
+    today = timezone.localdate()
+    past = world_make(source=InspectionSource.PLANNED, on=today - dt.timedelta(days=10))  # period ended 3 days ago
+    agency, head, officers, item = second_body(past)
+    assert not sel.inspection_joinable_by(sel.inspection_load(pk=past.inspection.pk), agency_id=agency.pk,
+                                          region_code=agency.region_code, on=today)
+    assert sel.inspections_joinable(agency_id=agency.pk, region_code=agency.region_code, on=today) == []
+    with pytest.raises(Refused) as over:
+        join(past, head, item, officers)
+    assert "inspection.joint.period_over" in {v.code for v in over.value.violations}
+    assert not Inspection.objects.get(pk=past.inspection.pk).joint_agencies.exists()
+    for source in (InspectionSource.COMPLAINT, InspectionSource.REFERRAL):
+        world = world_make(source=source)
+        agency, head, officers, item = second_body(world)
+        inspection = sel.inspection_load(pk=world.inspection.pk)
+        assert not sel.inspection_joinable_by(inspection, agency_id=agency.pk, region_code=agency.region_code)
+        assert sel.inspections_joinable(agency_id=agency.pk, region_code=agency.region_code, on=today) == []
+        client = Client()
+        client.force_login(head)  # same county, the enterprise in its register: still may not read it
+        assert client.get(reverse("inspection:detail", args=[world.inspection.pk])).status_code == 403
+        with pytest.raises(Refused) as private:
+            join(world, head, item, officers)
+        assert {v.code for v in private.value.violations} == {"inspection.joint.private_source"}
+    planned = world_make(source=InspectionSource.PLANNED)  # the same body's planned visit stays offered
+    agency, *_ = second_body(planned)
+    assert [i.pk for i in sel.inspections_joinable(agency_id=agency.pk, region_code=agency.region_code, on=today)] \
+        == [planned.inspection.pk]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.evidence.selectors import INSPECTION_STEP_PREFIX
@@ -146,10 +147,17 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
     )
 
 
+def _inspection_evidence(inspection: Inspection):
+    """The visit's evidence filed by any body taking part (综合查一次: a joined body's officer files
+    under that body): one query, the joined bodies read as a subquery."""
+    bodies = Q(agency_id=inspection.agency_id) | Q(
+        agency_id__in=Inspection.joint_agencies.through.objects.filter(inspection_id=inspection.pk).values("agency_id"))
+    return EvidenceRecord.objects.filter(bodies, step=inspection_evidence_step(inspection))
+
+
 def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
     return list(
-        EvidenceRecord.objects.filter(agency_id=inspection.agency_id, step=inspection_evidence_step(inspection))
-        .select_related("stored_file").order_by("pk")
+        _inspection_evidence(inspection).select_related("stored_file").order_by("pk")
     )
 
 
@@ -159,8 +167,7 @@ def inspection_evidence_step(inspection: Inspection) -> str:
 
 
 def inspection_media_counts(inspection: Inspection) -> tuple[int, int]:
-    kinds = list(EvidenceRecord.objects.filter(agency_id=inspection.agency_id, step=inspection_evidence_step(inspection))
-                 .values_list("kind", flat=True))
+    kinds = list(_inspection_evidence(inspection).values_list("kind", flat=True))
     photos = sum(1 for k in kinds if k == EvidenceKind.PHOTO)
     return photos, sum(1 for k in kinds if k in (EvidenceKind.AUDIO, EvidenceKind.VIDEO))
 
@@ -216,6 +223,10 @@ def inspections_awaiting_approval(*, officer_id: int, on: dt.date) -> list[Inspe
 
 
 JOINABLE_STATES = (InspectionState.ASSIGNED, InspectionState.APPROVED)
+# An inspection on a complaint or a referral is not offered to other bodies: it would reveal that
+# someone complained of the enterprise (the rule itself: `r.joint_source_open`).
+PRIVATE_SOURCES = tuple(s for s in (InspectionSource.COMPLAINT, InspectionSource.REFERRAL)
+                        if not r.joint_source_open(s))
 
 
 def inspections_joinable(*, agency_id: int, region_code: str, on: dt.date) -> list[Inspection]:
@@ -225,13 +236,17 @@ def inspections_joinable(*, agency_id: int, region_code: str, on: dt.date) -> li
     own = InspectionTarget.objects.filter(agency_id=agency_id, is_active=True).values("credit_code")
     return list(Inspection.objects.filter(state__in=JOINABLE_STATES, planned_to__gte=on, agency__region_code=region_code,
                                           target__credit_code__in=own)
-                .exclude(agency_id=agency_id).exclude(joint_agencies__pk=agency_id)
+                .exclude(agency_id=agency_id).exclude(source__in=PRIVATE_SOURCES).exclude(joint_agencies__pk=agency_id)
                 .select_related("agency", "target").order_by("planned_from", "pk").distinct())
 
 
-def inspection_joinable_by(inspection: Inspection, *, agency_id: int, region_code: str) -> bool:
+def inspection_joinable_by(inspection: Inspection, *, agency_id: int, region_code: str,
+                           on: dt.date | None = None) -> bool:
     """Whether the agency may join this visit (the rule of `inspections_joinable`, for one)."""
+    on = on or timezone.localdate()
     if inspection.agency_id == agency_id or inspection.state not in JOINABLE_STATES:
+        return False
+    if inspection.planned_to < on or inspection.source in PRIVATE_SOURCES:
         return False
     if inspection.agency.region_code != region_code or any(a.pk == agency_id for a in inspection.joint_agencies.all()):
         return False
@@ -289,6 +304,7 @@ class InspectionCodePage:
     source_label: str
     basis: str
     emergency_pending: bool = False  # begun in an emergency, the approval still to be obtained (事后补办)
+    emergency_refused: bool = False  # begun in an emergency, the head refused to ratify it: the code is void
 
 
 def inspection_by_code(*, code: str) -> Inspection | None:
@@ -323,10 +339,11 @@ def inspection_code_page(*, code: str, on: dt.date) -> InspectionCodePage | None
         valid_from=inspection.planned_from,
         valid_to=inspection.planned_to,
         state_label=inspection.get_state_display(),
-        valid=active and inspection.planned_from <= on <= inspection.planned_to,
+        valid=active and not inspection.emergency_refused and inspection.planned_from <= on <= inspection.planned_to,
         source_label=inspection.get_source_display(),
         basis=r.CERTIFICATES_SHOWN_BASIS,
         emergency_pending=inspection.emergency_started_on is not None and inspection.emergency_decided_on is None,
+        emergency_refused=inspection.emergency_started_on is not None and inspection.emergency_refused,
     )
 
 

@@ -148,6 +148,10 @@ def inspection_act(
             step.apply(draft, data)
         after = replace(draft.snapshot, records=draft.snapshot.records | frozenset(draft.records))
         violations += draft.violations
+        if actor.role == Role.OFFICER:
+            outcome = after.result.outcome if after.result is not None else ""
+            violations += r.joined_officer_problems(snapshot, step=action, actor_body_id=actor.agency_id,
+                                                    outcome=outcome)
         if joining is not None:
             violations += joining_problems(actor=actor, inspection=inspection, joining=joining, data=data)
         if step.transition:
@@ -212,7 +216,8 @@ def inspection_act(
                                            agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
                          actor=actor)
         if action == "inspection_send_result" and after.result is not None:
-            if after.result.outcome == "violation":
+            # Never after a refused ratification (the step is refused then; kept here as the last word).
+            if after.result.outcome == "violation" and not inspection.emergency_refused:
                 _penalty_case_open(actor=actor, inspection=inspection, on=context.today)
             elif after.result.outcome == "rectify":
                 _follow_up_schedule(actor=actor, inspection=inspection, due=after.result.rectification_due)
@@ -292,7 +297,8 @@ def _penalty_case_open(*, actor: User, inspection: Inspection, on: dt.date) -> C
             "kind": PartyKind.LEGAL_PERSON, "name": target.name, "credit_code": target.credit_code,
             "legal_representative": target.legal_representative, "address": target.address,
         }, **case_fields)
-    photos = sel.inspection_photos(inspection)
+    # The organiser's case takes the organiser's photos (a joined body's stay under that body).
+    photos = [p for p in sel.inspection_photos(inspection) if p.agency_id == inspection.agency_id]
     evidence_records_attach(actor=actor, records=photos, case=case)
     Inspection.objects.filter(pk=inspection.pk).update(penalty_case=case)
     inspection.penalty_case = case

@@ -246,6 +246,7 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "emergency_approval": snapshot.approval if snapshot.emergency is not None else None,
         "emergency_due": emergency_due,
         "emergency_lateness": r.emergency_approval_lateness(snapshot, context_today),
+        "emergency_refused": r.emergency_not_refused(snapshot, context_today),
         "bodies": [name for _, name in snapshot.body_names],
         "join": _join_choices(request, inspection),
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))

@@ -116,8 +116,8 @@ def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
         basis = parameter.period_on(inspection.result_sent_on, region=inspection.agency.region_code).reference
         yield Alert(key=f"inspection_results_unpublished:{inspection.pk}", agency_id=inspection.agency_id,
                     subject=f"双随机抽查结果逾期未公示（{inspection.target.name}）",
-                    summary=f"{inspection.result_sent_on.isoformat()}检查结束，抽查结果应当于"
-                            f"{inspection.publish_due.isoformat()}前公示，至{on.isoformat()}仍未公示。依据：{basis}。",
+                    summary=f"{inspection.result_sent_on.isoformat()}检查结束，抽查结果最迟于"
+                            f"{inspection.publish_due.isoformat()}公示，至{on.isoformat()}仍未公示。依据：{basis}。",
                     origin=f"inspection:{inspection.pk}", raised_on=on)
 
 
@@ -133,13 +133,13 @@ def inspection_emergency_alerts(*, on: dt.date) -> Iterator[Alert]:
                         subject=f"紧急先行检查未获负责人追认（{inspection.target.name}）",
                         summary=f"{started}以紧急情况为由未经批准先行检查，负责人于"
                                 f"{inspection.emergency_decided_on.isoformat()}补办审批时不同意。"
-                                f"依据：{EMERGENCY_BASIS}。",
+                                f"参照{EMERGENCY_BASIS}（事后补办）；{basis}。",
                         origin=f"inspection:{inspection.pk}", raised_on=on)
         else:
             yield Alert(key=f"inspection_emergency_overdue:{inspection.pk}", agency_id=inspection.agency_id,
                         subject=f"紧急先行检查逾期未补办批准手续（{inspection.target.name}）",
-                        summary=f"{started}以紧急情况为由未经批准先行检查，应当于"
-                                f"{inspection.emergency_approval_due.isoformat()}前补办负责人批准手续，"
+                        summary=f"{started}以紧急情况为由未经批准先行检查，最迟于"
+                                f"{inspection.emergency_approval_due.isoformat()}补办负责人批准手续，"
                                 f"至{on.isoformat()}仍未补办。依据：{basis}。",
                         origin=f"inspection:{inspection.pk}", raised_on=on)
 

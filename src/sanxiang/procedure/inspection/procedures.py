@@ -66,7 +66,8 @@ EMERGENCY_START = Step(
     legal_basis=r.EMERGENCY_BASIS,
 )
 DECLINE = Step(
-    "inspection_decline", "不予实施", ("assigned", "approved"), "cancelled",
+    "inspection_decline", "不予实施", ("assigned", "approved", "in_progress", "recorded"), "cancelled",
+    guards=(r.decline_allowed,),
     legal_basis=APPROVAL_BASIS,
 )
 START = Step(
@@ -89,6 +90,7 @@ RECORD = Step(
         r.has_object,
         r.approval_given,
         r.approved_before_visit,
+        r.emergency_not_refused_record,
         r.special_filed,
         r.visiting_officers_qualified,
         r.offsite_first,
@@ -110,7 +112,7 @@ CONCLUDE_OFFSITE = Step(
 )
 SEND_RESULT = Step(
     "inspection_send_result", "告知检查结果", ("recorded",), "closed",
-    guards=(r.result_complete,),
+    guards=(r.emergency_not_refused_result, r.result_complete),
     records=(Requirement(("result_notice",), RESULT_BASIS),),
     legal_basis=RESULT_BASIS,
 )

@@ -336,6 +336,54 @@ def approval_given(snapshot: Snapshot, context: Context) -> list[Violation]:
     return []
 
 
+# 事后补办 refused: the head did not ratify the visit begun in an emergency. That the visit then stops
+# (no record, no result, no penalty case opened from it) is the platform's reading of 第十五条; what
+# was gathered without a lawful approval may not found the facts of a case (行政处罚法 第四十六条).
+EMERGENCY_REFUSED_BASIS = (f"{PLATFORM_PREFIX}：负责人不同意追认紧急情况下先行实施的检查的，该检查不再继续"
+                           f"（参照{EMERGENCY_BASIS}）；{article(PENALTY_LAW, 46)}")
+EMERGENCY_REFUSED_STEPS: dict[str, str] = {"inspection_record": "填写现场检查记录",
+                                           "inspection_send_result": "告知检查结果"}
+
+
+def emergency_refused(snapshot: Snapshot) -> bool:
+    """Begun in an emergency and the head refused to ratify it afterwards (事后补办 refused)."""
+    return snapshot.emergency is not None and snapshot.approval is not None and not snapshot.approval.approved
+
+
+def emergency_not_refused(snapshot: Snapshot, context: Context, *, step: str = "") -> list[Violation]:
+    """After the head refused to ratify a visit begun in an emergency, the visit goes no further:
+    no record, no result, and so no penalty case opened from it. The lawful path: the head ends it
+    (不予实施); an inspection still needed is approved anew before it is carried out."""
+    if not emergency_refused(snapshot):
+        return []
+    approval = snapshot.approval
+    assert approval is not None
+    what = EMERGENCY_REFUSED_STEPS.get(step, "继续办理")
+    return [Violation(
+        "inspection.emergency.refused",
+        f"负责人{approval.head_name}于{approval.decided_on.isoformat()}不同意追认紧急情况下先行实施的本次检查，"
+        f"不能{what}：检查所取得的材料不得作为认定违法事实的根据；请由负责人作出不予实施的决定，"
+        "确需检查的，重新报负责人批准后实施",
+        EMERGENCY_REFUSED_BASIS, "approval",
+    )]
+
+
+def emergency_not_refused_record(snapshot: Snapshot, context: Context) -> list[Violation]:
+    return emergency_not_refused(snapshot, context, step="inspection_record")
+
+
+def emergency_not_refused_result(snapshot: Snapshot, context: Context) -> list[Violation]:
+    return emergency_not_refused(snapshot, context, step="inspection_send_result")
+
+
+def decline_allowed(snapshot: Snapshot, context: Context) -> list[Violation]:
+    """不予实施 ends an inspection not yet begun; one begun in an emergency whose ratification the
+    head refused is ended the same way, before its result is told."""
+    if snapshot.state in ("assigned", "approved") or emergency_refused(snapshot):
+        return []
+    return [Violation("inspection.decline.begun", "检查已经开始，不能作出不予实施的决定", ORDER_BASIS, "state")]
+
+
 def approved_before_visit(snapshot: Snapshot, context: Context) -> list[Violation]:
     """The approval comes before the visit, never after it."""
     approval, record = snapshot.approval, snapshot.record
@@ -458,6 +506,18 @@ def joined_bodies_approved(snapshot: Snapshot, context: Context) -> list[Violati
 JOINT_SAME_COUNTY_BASIS = f"{PLATFORM_PREFIX}：综合查一次由同一县（旗、区）的检查主体联合实施"
 
 
+# 综合查一次 joins a visit still to come; one on a complaint or a referral is not offered to other
+# bodies (it would reveal the complaint): both platform rules.
+JOINT_OPEN_BASIS = (f"{PLATFORM_PREFIX}：综合查一次只能参加尚未开始、仍在批准期间内的检查；"
+                    "因投诉举报、转办交办开展的检查不向其他检查主体公开")
+JOINT_PRIVATE_TRIGGERS = ("complaint", "referral")
+
+
+def joint_source_open(trigger: str) -> bool:
+    """Whether another body may see and join an inspection of this trigger."""
+    return trigger not in JOINT_PRIVATE_TRIGGERS
+
+
 def joint_join(
     snapshot: Snapshot, context: Context, *, body_id: int, body_name: str, items: tuple[ItemRef, ...],
     officers: tuple[OfficerSnapshot, ...], head_name: str,
@@ -471,6 +531,15 @@ def joint_join(
         violations.append(Violation("inspection.joint.already", f"{body_name}已经参加本次检查",
                                     COMBINED_VISIT_BASIS, "joined"))
         return snapshot, violations
+    end = snapshot.planned_to or snapshot.planned_on
+    if end < context.today:
+        violations.append(Violation("inspection.joint.period_over",
+                                    f"本次检查的批准期间已于{end.isoformat()}届满，不能再参加：请另行安排本单位的检查",
+                                    JOINT_OPEN_BASIS, "joined"))
+    if not joint_source_open(snapshot.trigger):
+        violations.append(Violation("inspection.joint.private_source",
+                                    "因投诉举报、转办交办开展的检查不能由其他单位参加：请另行安排本单位的检查",
+                                    JOINT_OPEN_BASIS, "joined"))
     if not items:
         violations.append(Violation("inspection.joint.no_items", "请选择本单位参加检查的检查事项（只能检查清单内的事项）",
                                     LISTED_ITEMS_BASIS, "items"))
@@ -492,6 +561,34 @@ def joint_join(
                                               field_name="officers")]
     violations += [v for v in cap_violations(replace(joined, body_ids=(body_id,)), context)]
     return joined, violations
+
+
+# 综合查一次: the organising body leads the visit; a joined body's officers inspect for its own items.
+# That only the organiser's officers begin before the approval and tell a result that opens a
+# penalty case (the organiser's case) is the platform's division of the work.
+JOINT_LEAD_BASIS = (f"{PLATFORM_PREFIX}：综合查一次由组织检查的检查主体的执法人员先行检查、告知发现违法行为的检查结果"
+                    f"（参照{COMBINED_VISIT_BASIS}）")
+
+
+def joined_officer_problems(snapshot: Snapshot, *, step: str, actor_body_id: int | None, outcome: str = ""
+                            ) -> list[Violation]:
+    """What an officer of a body that joined the visit (not its organiser) may not do: begin it in
+    an emergency, or tell a result of a violation found (which opens the organiser's penalty
+    case). The lawful path: the organiser's officers do it."""
+    lead = snapshot.body_ids[0] if snapshot.body_ids else None
+    if actor_body_id is None or lead is None or actor_body_id == lead or actor_body_id not in snapshot.body_ids:
+        return []
+    lead_name = snapshot.body_name(lead)
+    if step == "inspection_start_emergency":
+        return [Violation("inspection.joint.emergency_lead",
+                          f"紧急情况下先行检查由组织本次检查的{lead_name}的执法人员实施，参加综合查一次的单位不能先行检查",
+                          JOINT_LEAD_BASIS, "state")]
+    if step == "inspection_send_result" and outcome == "violation":
+        return [Violation("inspection.joint.result_lead",
+                          f"发现违法行为、依法立案查处的检查结果由组织本次检查的{lead_name}的执法人员告知；"
+                          "请由其执法人员告知检查结果，本单位职责范围内的违法行为由本单位另行依法立案",
+                          JOINT_LEAD_BASIS, "result.outcome")]
+    return []
 
 
 def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -584,12 +681,12 @@ def emergency_approval_lateness(snapshot: Snapshot, context: Context) -> Violati
     approval = snapshot.approval
     if approval is None and context.today > due:
         return Violation("inspection.emergency.approval_overdue",
-                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，最迟于{due.isoformat()}补办负责人批准手续，"
                          f"至{context.today.isoformat()}仍未补办",
                          basis, "approval")
     if approval is not None and approval.decided_on > due:
         return Violation("inspection.emergency.approval_late",
-                         f"{emergency.on.isoformat()}紧急情况下先行检查，应于{due.isoformat()}前补办负责人批准手续，"
+                         f"{emergency.on.isoformat()}紧急情况下先行检查，最迟于{due.isoformat()}补办负责人批准手续，"
                          f"实际于{approval.decided_on.isoformat()}补办",
                          basis, "approval")
     return None
@@ -860,6 +957,7 @@ __all__ = [
     "COMBINED_VISIT_BASIS",
     "COUNTING_BASIS",
     "EMERGENCY_BASIS",
+    "EMERGENCY_REFUSED_BASIS",
     "FINDINGS",
     "INSPECTION_BASIS",
     "INSPECTION_COMPLAINT_BASIS",
@@ -887,12 +985,16 @@ __all__ = [
     "counts_in_statistics",
     "emergency_approval_due",
     "emergency_approval_lateness",
+    "emergency_not_refused",
+    "emergency_refused",
     "emergency_start_allowed",
     "frequency_alert",
     "frequency_alert_strictest",
     "frequency_window_longest",
     "joined_bodies_approved",
+    "joined_officer_problems",
     "joint_join",
+    "joint_source_open",
     "officers_by_body",
     "publication_due",
     "result_due",
