@@ -108,8 +108,8 @@ def inspection_high_frequency_alerts(*, on: dt.date) -> Iterator[Alert]:
 
 
 def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
-    """A 双随机 inspection's result not published by its due day (优化营商环境条例 第五十四条: results
-    published in time; the period a parameter): one matter per inspection, one query in all."""
+    """A 双随机 inspection's result not published by its due day (the rule, its basis and the period
+    are in procedure.inspection and its parameter): one matter per inspection, one query in all."""
     parameter = parameters_default()["inspection.random_results_publication_working_days"]
     for inspection in results_publication_overdue(on=on).iterator():
         # The period's reference where and when the result was told (a county may set its own).
@@ -122,7 +122,7 @@ def inspection_results_unpublished_alerts(*, on: dt.date) -> Iterator[Alert]:
 
 
 def inspection_emergency_alerts(*, on: dt.date) -> Iterator[Alert]:
-    """An inspection begun in an emergency (海南 第十五条: 事后补办) without the head's approval by its
+    """An inspection begun in an emergency (事后补办: procedure.inspection.rules) without the head's approval by its
     due day, or refused by the head afterwards: one matter per inspection and kind, one query."""
     parameter = parameters_default()["inspection.emergency_approval_days"]
     for inspection in emergency_approvals_overdue(on=on).iterator():
