@@ -79,6 +79,11 @@ def test_id_number_born_in_the_future_is_rejected():
 
 def test_masking_keeps_region_and_last_four():
     assert id_number_mask("11010519491231002X") == "110105********002X"
+    # Other numbers keep at most their last 4 characters, and never more than a third.
+    assert id_number_mask("H0123456789") == "********789"  # an old 港澳通行证 number: 3 of 11 shown
+    assert id_number_mask("110105491231002") == "***********1002"
+    assert id_number_mask("E1234567") == "******67"
+    assert id_number_mask("AB") == "**"
 
 
 # Property tests: every valid code, and every single-character change of it ---------------------

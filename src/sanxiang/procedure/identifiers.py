@@ -203,8 +203,12 @@ def id_number_validate(value: str, *, field: str = "id_number", today: dt.date |
 
 
 def id_number_mask(value: str) -> str:
-    """Keep the first 6 and last 4 characters, as is common practice for display."""
+    """An 18-character 居民身份证号码: the first 6 and last 4 characters kept, as is common practice
+    for display (the 双公示 rule). Any other number (a passport, a permit, a 15-digit card) keeps
+    at most its last 4 characters and never more than a third of it: 6 + 4 of an 11-character
+    permit number would show 10 of its 11 characters (a platform rule)."""
     code = id_number_normalize(value)
-    if len(code) <= 10:
-        return "*" * len(code)
-    return code[:6] + "*" * (len(code) - 10) + code[-4:]
+    if len(code) == 18:
+        return code[:6] + "*" * 8 + code[-4:]
+    kept = min(4, len(code) // 3)
+    return "*" * (len(code) - kept) + (code[-kept:] if kept else "")
