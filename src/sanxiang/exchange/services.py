@@ -177,7 +177,9 @@ def exchange_export(*, year: int, out: Path) -> ExportSummary:
         manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         (staging / MANIFEST).write_bytes(manifest_bytes)
         (staging / f"{MANIFEST}.sha256").write_text(f"{manifest_sha256}  {MANIFEST}\n", encoding="ascii")
-        os.chmod(staging, 0o755)
+        # The owner's only (and the owner's group, which the collecting process may run in): the
+        # documents hold personal data (names, masked ID numbers), like the data folder (0700).
+        os.chmod(staging, 0o750)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / out.name)
