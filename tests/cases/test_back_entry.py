@@ -565,3 +565,15 @@ def test_a_back_entered_revocation_takes_the_publication_down_today_not_before_i
     entry = Entry.objects.filter(case_id=case.pk, kind=EventKind.WITHDRAWAL).latest("seq")
     payload = json.loads(bytes(entry.body))["payload"]
     assert payload["withdrawn_on"] == today.isoformat() and payload["changed_on"] == "2026-11-02"
+
+
+def test_the_page_of_a_live_case_offers_no_back_entry():
+    """The case page offers 补录 only in a paper case (platform rule, procedure.back_entry)."""
+    w = world_make()
+    live = _licence(w, paper=False)
+    html = csrf_client(w.head).get(reverse("cases:case_detail", args=[live.pk])).content.decode()
+    assert 'data-testid="action-permit_grant"' in html and 'data-testid="back-enter-permit_grant"' not in html
+    assert 'name="occurred_on"' not in html
+    paper = _licence(w, paper=True)
+    html = csrf_client(w.head).get(reverse("cases:case_detail", args=[paper.pk])).content.decode()
+    assert 'name="occurred_on"' in html
