@@ -577,3 +577,33 @@ def test_the_page_of_a_live_case_offers_no_back_entry():
     paper = _licence(w, paper=True)
     html = csrf_client(w.head).get(reverse("cases:case_detail", args=[paper.pk])).content.decode()
     assert 'name="occurred_on"' in html
+
+
+def test_a_back_entered_release_corrects_the_published_conclusion_today_keeping_the_release_day():
+    """The review's finding for compulsory measures: the public conclusion followed a release
+    back-entered at 2026-03-10 with corrected_on 2026-03-10, before the publication existed. The
+    correction is the day it is recorded; the conclusion keeps the release's own day."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.publication.services import publication_approve
+    from tests.publication import test_compulsory_publication as cp
+
+    w = world_make()
+    today = timezone.localdate()
+    case = case_create(actor=None, agency=w.agency, title="涉嫌经营超过保质期的食品案", procedure="seal_seizure",
+                       party=w.company, officers=[w.zhang, w.li], enforcement_field="市场监管",
+                       options={"measure_kind": "seizure"}, occurred_on=cp.TAKEN_ON, back_entry_reason=REASON)
+    for actor, action, data in ((w.officer, "coercion_propose", cp.PROPOSAL),
+                                (w.head, "coercion_approve", {"approved_at": cp.APPROVED_AT, "opinion": "同意扣押"}),
+                                (w.officer, "coercion_take", cp.on_spot(w))):
+        if action == "coercion_take":
+            cp.recording_upload(w, case, "seizure")
+        case = case_action_perform(actor=actor, case=case, action=action, data=data, occurred_on=cp.TAKEN_ON,
+                                   back_entry_reason=REASON)
+    publication = publication_approve(actor=w.head, draft=cp.draft_of(case))
+    assert publication.published_on == today
+    case_action_perform(actor=w.head, case=case, action="coercion_release", occurred_on=D(2026, 3, 10),
+                        back_entry_reason=REASON, data={"ground": "no_violation", "returned": True})
+    publication.refresh_from_db()
+    assert publication.content == f"{cp.CONCLUSION}；已于2026年3月10日解除"
+    (corrected,) = cp.payloads(EventKind.PUBLICATION_CORRECTED, case)
+    assert corrected["corrected_on"] == today.isoformat() and corrected["action"] == "coercion_release"
