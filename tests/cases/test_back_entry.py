@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.cases.selectors import case_actions
 from sanxiang.cases.services import (
     case_action_perform,
     case_create,
@@ -373,3 +374,236 @@ def _random_back_entries(offsets: list[int], reasons: list[str]) -> None:
     days = [json.loads(bytes(body))["payload"]["on"]
             for body in Entry.objects.filter(case_id=case.pk, kind="case.step_done").order_by("seq").values_list("body", flat=True)]
     assert days == sorted(days) and days[-1] <= today.isoformat()
+
+
+# --- the legal review's findings (补录 of a live case, paper numbers, the portal's day) -------------------
+
+ACCEPTED = D(2026, 10, 6)
+GRANT = {"content": "准予从事预包装食品销售", "licence_name": "食品经营许可证"}
+
+
+def _licence(w, *, paper: bool) -> Case:
+    """A licence application accepted on 2026-10-06: registered that day on the platform (live),
+    or registered by back-entry (a paper case) and accepted by back-entry."""
+    from tests.cases.support import lead_make
+
+    if not paper:
+        case = lead_make(w, procedure="permit", title="食品经营许可申请", act_date=ACCEPTED, discovered_on=ACCEPTED)
+        for action, data in (("permit_materials", {"materials_complete": True}), ("permit_accept", {})):
+            case = case_action_perform(actor=w.officer, case=case, action=action, data=data, on=ACCEPTED)
+        return case
+    case = case_create(actor=w.officer, agency=w.agency, title="食品经营许可申请", procedure="permit", party=w.company,
+                       officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=ACCEPTED, discovered_on=ACCEPTED,
+                       occurred_on=ACCEPTED, back_entry_reason=REASON)
+    for action, data in (("permit_materials", {"materials_complete": True}), ("permit_accept", {})):
+        case = case_action_perform(actor=w.officer, case=case, action=action, data=data, occurred_on=ACCEPTED,
+                                   back_entry_reason=REASON)
+    return case
+
+
+def test_a_late_decision_of_a_live_case_cannot_be_back_entered_into_its_period_but_a_paper_case_can():
+    """行政许可法第四十二条: twenty working days from 受理 (2026-10-06). Entered today the grant is
+    refused as late; entered "as of" 2026-10-16 with a reason it was let through (the review's
+    finding). Now refused with the platform's rule (a live case's steps are not back-entered),
+    nothing written; a paper case (registered by back-entry) is back-entered as before, and its
+    document says on its face when it was entered and when it happened."""
+    from sanxiang.procedure.back_entry import BACK_ENTRY_ACTOR_RULE
+    from tests.documents.reading import pdf_text
+
+    w = world_make()
+    live = _licence(w, paper=False)
+    late = [v.code for v in refusal_of(lambda: case_action_perform(actor=w.head, case=live, action="permit_grant",
+                                                                    data=GRANT))]
+    assert "permit.decision.late" in late
+    before = entries(live.pk)
+    refused = refusal_of(lambda: case_action_perform(actor=w.head, case=live, action="permit_grant", data=GRANT,
+                                                      occurred_on=D(2026, 10, 16), back_entry_reason="纸质案卷录入"))
+    blocked = next(v for v in refused if v.code == "case.back_entry.live_case")
+    assert blocked.message.startswith("本案是在平台上登记的案件，不是补录登记的纸质案件，不能补录步骤")
+    assert blocked.legal_basis == BACK_ENTRY_ACTOR_RULE and not blocked.is_law and blocked.field == "occurred_on"
+    assert entries(live.pk) == before and Case.objects.get(pk=live.pk).state == "accepted"
+    assert not IssuedDocument.objects.filter(case=live, kind="permit_grant_decision").exists()
+    # The list of what could be back-entered at a day says the same.
+    listed = {a.action: a for a in case_actions(case=live, viewer=w.head, occurred_on=D(2026, 10, 16))}
+    assert not listed["permit_grant"].allowed
+    assert "case.back_entry.live_case" in {v.code for v in listed["permit_grant"].violations}
+
+    # The allowed path: a paper case.
+    paper = _licence(w, paper=True)
+    paper = case_action_perform(actor=w.head, case=paper, action="permit_grant", data=GRANT,
+                                occurred_on=D(2026, 10, 16), back_entry_reason=REASON)
+    assert paper.state == "granted"
+    grant = IssuedDocument.objects.get(case=paper, kind="permit_grant_decision")
+    assert grant.issued_on == D(2026, 10, 16)
+    today = timezone.localdate()
+    from sanxiang.evidence.storage import blob_store_get
+
+    with blob_store_get().open(grant.pdf.stored_file.sha256) as blob:
+        text = pdf_text(blob.read()).replace("\n", "")
+    assert (f"补录件：本文书系于{today.year}年{today.month}月{today.day}日补录（实际发生日期2026年10月16日）"
+            in text)
+    # A step taken the day it is entered carries no such line.
+    accepted = IssuedDocument.objects.get(case=live, kind="permit_acceptance_notice")
+    with blob_store_get().open(accepted.pdf.stored_file.sha256) as blob:
+        assert "补录件" not in pdf_text(blob.read())
+
+
+def refusal_of(thunk) -> list:
+    with pytest.raises(Refused) as caught:
+        thunk()
+    return caught.value.violations
+
+
+def test_a_paper_number_of_another_series_or_year_is_refused_and_the_counter_skips_taken_numbers():
+    """The review's finding: 受理通知书 back-entered with 乌市监许准〔2026〕1号 (the grant decisions'
+    series) was accepted, and every later grant failed with a server error. Now refused (平台规则),
+    with every reason; a number of the kind's own series must be of the day's year and at most
+    999999; the counter skips a number a document already carries; a duplicate insert is refused."""
+    from sanxiang.cases.services import _issued_document_create
+    from sanxiang.procedure.back_entry import PAPER_NUMBER_RULE
+
+    w = world_make()
+    case = case_create(actor=w.officer, agency=w.agency, title="食品经营许可申请", procedure="permit", party=w.company,
+                       officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=ACCEPTED, discovered_on=ACCEPTED,
+                       occurred_on=ACCEPTED, back_entry_reason=REASON)
+    case = case_action_perform(actor=w.officer, case=case, action="permit_materials", data={"materials_complete": True},
+                               occurred_on=ACCEPTED, back_entry_reason=REASON)
+    grant_series = document_number_format(agency=w.agency, kind="permit_grant_decision", year=2026, sequence=1)
+    own = document_number_format(agency=w.agency, kind="permit_acceptance_notice", year=2026, sequence=1)
+
+    def accept(number: str) -> list:
+        return [(v.code, v.message, v.field) for v in refusal_of(lambda: case_action_perform(
+            actor=w.officer, case=case, action="permit_accept", data={}, occurred_on=ACCEPTED, back_entry_reason=REASON,
+            document_numbers={"permit_acceptance_notice": number}))]
+
+    field = "document_numbers.permit_acceptance_notice"
+    assert accept(grant_series) == [("case.back_entry.number_other_series",
+                                     f"文号“{grant_series}”是本机关另一种文书的编号，不能用于这份文书", field)]
+    last_year = own.replace("〔2026〕", "〔2025〕")
+    assert accept(last_year) == [("case.back_entry.number_year",
+                                  f"文号“{last_year}”的年份与实际发生日期的年份（2026年）不一致", field)]
+    huge = own.replace("1号", "1000000号")
+    assert accept(huge) == [("case.back_entry.number_sequence", "文号的顺序号应在1至999999之间", field)]
+    # Every reason at once: another series and another year.
+    both = grant_series.replace("〔2026〕", "〔2025〕")
+    assert {c for c, _, _ in accept(both)} == {"case.back_entry.number_other_series", "case.back_entry.number_year"}
+    assert not IssuedDocument.objects.filter(case=case).exists()
+    # A paper number of its own form is taken as before.
+    case = case_action_perform(actor=w.officer, case=case, action="permit_accept", data={}, occurred_on=ACCEPTED,
+                               back_entry_reason=REASON, document_numbers={"permit_acceptance_notice": own})
+    assert IssuedDocument.objects.get(case=case, kind="permit_acceptance_notice").number == own
+
+    # The counter skips numbers the agency's documents carry (one there by whatever way).
+    notice = IssuedDocument.objects.get(case=case, kind="permit_acceptance_notice")
+    for sequence in (1, 2):
+        IssuedDocument.objects.create(
+            case=case, agency=w.agency, kind="permit_grant_decision", title="准予行政许可决定书", record_kind="x",
+            number=document_number_format(agency=w.agency, kind="permit_grant_decision", year=2026, sequence=sequence),
+            action="permit_grant", issued_on=ACCEPTED, filename_stem="x", issued_by=w.officer)
+    with transaction.atomic():
+        assert document_number_next(agency=w.agency, kind="permit_grant_decision", on=D(2026, 10, 16)) == (
+            grant_series.replace("1号", "3号"))
+        transaction.set_rollback(True)
+    # Two back-entries of one paper number at once: the later insert is refused, not a server error.
+    with pytest.raises(Refused) as caught:
+        _issued_document_create(case=case, agency=w.agency, kind="permit_acceptance_notice", title="受理通知书",
+                                record_kind="x", number=own, action="permit_accept", issued_on=ACCEPTED,
+                                filename_stem="x", issued_by=w.officer)
+    assert [(v.code, v.legal_basis, v.field) for v in caught.value.violations] == [
+        ("case.back_entry.number_taken", PAPER_NUMBER_RULE, field)]
+    assert IssuedDocument.objects.filter(agency=w.agency, number=own).count() == 1 and notice.number == own
+
+
+def test_the_rule_refuses_a_number_of_another_series_and_a_wrong_year_with_every_reason():
+    series = {"permit_acceptance_notice": "乌市监许受", "permit_grant_decision": "乌市监许准"}
+    numbered = {"permit_acceptance_notice": "受理通知书"}
+
+    def codes(number, year=2026):
+        return [v.code for v in paper_numbers_problems(given={"permit_acceptance_notice": number}, numbered=numbered,
+                                                       back_entered=True, taken=frozenset(), series=series, year=year)]
+
+    assert codes("乌市监许受〔2026〕12号") == []
+    assert codes("乌市监许准〔2026〕1号") == ["case.back_entry.number_other_series"]
+    assert codes("乌市监许受〔2027〕1号") == ["case.back_entry.number_year"]
+    assert codes("乌市监许受〔2026〕0号") == ["case.back_entry.number_sequence"]
+    assert codes("乌市监许受〔2026〕999999号") == []
+    # A paper number of a form of its own (not the platform's) is taken as written, its year checked.
+    assert codes("乌审旗市监（2026）第3号") == []
+    assert codes("旧编号〔2024〕3号") == ["case.back_entry.number_year"]
+
+
+def test_a_back_entered_revocation_takes_the_publication_down_today_not_before_it_was_published():
+    """The review's finding: a revocation back-entered at 2026-11-02 stamped the grant's
+    publication (published today) as withdrawn on 2026-11-02, before it was published. The portal
+    acts the day the step is recorded; the revocation keeps its own day (changed_on)."""
+    from sanxiang.publication.models import PublicationDraft
+    from sanxiang.publication.permit import permit_publication_approve
+
+    w = world_make()
+    today = timezone.localdate()
+    case = _licence(w, paper=True)
+    steps = ((w.head, "permit_grant", D(2026, 10, 16), GRANT),
+             (w.officer, "permit_deliver", D(2026, 10, 20), {"delivered_on": D(2026, 10, 20), "expires_on": D(2031, 10, 19),
+                                                             "licence_number": "JY11506260001234"}))
+    for actor, action, day, data in steps:
+        case = case_action_perform(actor=actor, case=case, action=action, data=data, occurred_on=day,
+                                   back_entry_reason=REASON)
+    draft = PublicationDraft.objects.get(case=case, decision="permit_grant")
+    published = permit_publication_approve(actor=w.head, draft=draft)
+    assert published.published_on == today
+    case = case_action_perform(actor=w.head, case=case, action="permit_revoke", occurred_on=D(2026, 11, 2),
+                               back_entry_reason=REASON,
+                               data={"reason": "被许可人以欺骗、贿赂等不正当手段取得行政许可", "facts": "提交的租赁合同系伪造",
+                                     "remedies": "可以申请行政复议或者提起行政诉讼"})
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert published.status == "withdrawn" and published.withdrawn_on == today >= published.published_on
+    assert draft.withdrawal_due_on == today and draft.changed_on == D(2026, 11, 2)
+    assert "2026年11月02日被依法撤销" in published.withdrawal_statement
+    from sanxiang.ledger.events import EventKind
+
+    entry = Entry.objects.filter(case_id=case.pk, kind=EventKind.WITHDRAWAL).latest("seq")
+    payload = json.loads(bytes(entry.body))["payload"]
+    assert payload["withdrawn_on"] == today.isoformat() and payload["changed_on"] == "2026-11-02"
+
+
+def test_the_page_of_a_live_case_offers_no_back_entry():
+    """The case page offers 补录 only in a paper case (platform rule, procedure.back_entry)."""
+    w = world_make()
+    live = _licence(w, paper=False)
+    html = csrf_client(w.head).get(reverse("cases:case_detail", args=[live.pk])).content.decode()
+    assert 'data-testid="action-permit_grant"' in html and 'data-testid="back-enter-permit_grant"' not in html
+    assert 'name="occurred_on"' not in html
+    paper = _licence(w, paper=True)
+    html = csrf_client(w.head).get(reverse("cases:case_detail", args=[paper.pk])).content.decode()
+    assert 'name="occurred_on"' in html
+
+
+def test_a_back_entered_release_corrects_the_published_conclusion_today_keeping_the_release_day():
+    """The review's finding for compulsory measures: the public conclusion followed a release
+    back-entered at 2026-03-10 with corrected_on 2026-03-10, before the publication existed. The
+    correction is the day it is recorded; the conclusion keeps the release's own day."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.publication.services import publication_approve
+    from tests.publication import test_compulsory_publication as cp
+
+    w = world_make()
+    today = timezone.localdate()
+    case = case_create(actor=None, agency=w.agency, title="涉嫌经营超过保质期的食品案", procedure="seal_seizure",
+                       party=w.company, officers=[w.zhang, w.li], enforcement_field="市场监管",
+                       options={"measure_kind": "seizure"}, occurred_on=cp.TAKEN_ON, back_entry_reason=REASON)
+    for actor, action, data in ((w.officer, "coercion_propose", cp.PROPOSAL),
+                                (w.head, "coercion_approve", {"approved_at": cp.APPROVED_AT, "opinion": "同意扣押"}),
+                                (w.officer, "coercion_take", cp.on_spot(w))):
+        if action == "coercion_take":
+            cp.recording_upload(w, case, "seizure")
+        case = case_action_perform(actor=actor, case=case, action=action, data=data, occurred_on=cp.TAKEN_ON,
+                                   back_entry_reason=REASON)
+    publication = publication_approve(actor=w.head, draft=cp.draft_of(case))
+    assert publication.published_on == today
+    case_action_perform(actor=w.head, case=case, action="coercion_release", occurred_on=D(2026, 3, 10),
+                        back_entry_reason=REASON, data={"ground": "no_violation", "returned": True})
+    publication.refresh_from_db()
+    assert publication.content == f"{cp.CONCLUSION}；已于2026年3月10日解除"
+    (corrected,) = cp.payloads(EventKind.PUBLICATION_CORRECTED, case)
+    assert corrected["corrected_on"] == today.isoformat() and corrected["action"] == "coercion_release"

@@ -137,3 +137,40 @@ def test_without_the_lock_the_same_number_is_given_twice(transactional_db):
 
     results, errors = in_threads(2, unlocked)
     assert errors == [] and results == [1, 1]
+
+
+@postgresql_only
+def test_two_back_entries_of_one_paper_number_at_the_same_moment_refuse_the_second(purge_ledger_after, monkeypatch):
+    """Both pass the check that the number is free; the unique (agency, number) index decides, and
+    the second is refused with its reason (平台规则), not a server error, leaving nothing behind."""
+    from sanxiang.cases.services import case_action_perform, case_create, document_number_format
+    from sanxiang.procedure.violations import Refused
+
+    w = world_make()
+    day, reason = D(2026, 10, 6), "纸质案卷录入"
+    cases = []
+    for _ in range(2):
+        case = case_create(actor=w.officer, agency=w.agency, title="食品经营许可申请", procedure="permit", party=w.company,
+                           officers=[w.zhang, w.li], enforcement_field="市场监管", act_date=day, discovered_on=day,
+                           occurred_on=day, back_entry_reason=reason)
+        cases.append(case_action_perform(actor=w.officer, case=case, action="permit_materials",
+                                         data={"materials_complete": True}, occurred_on=day, back_entry_reason=reason))
+    paper = document_number_format(agency=w.agency, kind="permit_acceptance_notice", year=2026, sequence=5)
+    both_ready = threading.Barrier(2, timeout=30)
+    original = services.document_number_reserve
+
+    def reserve_together(**kwargs):
+        both_ready.wait()  # both are past the check that the number is free
+        return original(**kwargs)
+
+    monkeypatch.setattr(services, "document_number_reserve", reserve_together)
+    results, errors = in_threads(2, lambda i: case_action_perform(
+        actor=w.officer, case=cases[i], action="permit_accept", data={}, occurred_on=day, back_entry_reason=reason,
+        document_numbers={"permit_acceptance_notice": paper}))
+    assert len(results) == 1 and len(errors) == 1 and isinstance(errors[0], Refused), errors
+    assert [(v.code, v.field) for v in errors[0].violations] == [
+        ("case.back_entry.number_taken", "document_numbers.permit_acceptance_notice")]
+    assert IssuedDocument.objects.filter(number=paper).count() == 1
+    refused_case = next(c for c in cases if c.pk != results[0].pk)
+    refused_case.refresh_from_db()
+    assert refused_case.state == "received" and not IssuedDocument.objects.filter(case=refused_case).exists()

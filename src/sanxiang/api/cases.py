@@ -69,7 +69,8 @@ ProcedureKey = Annotated[str, AfterValidator(_procedure_known), WithJsonSchema({
 
 OCCURRED_ON_DESCRIPTION = (
     "补录：实际发生日期（纸质案卷等已经办理的，按那一天办理：系统按那一天的规定判断，期限从那一天起算，文书以那一天为日期）。"
-    "不得晚于今天，不得早于本案上一步骤的日期，须同时填写 back_entry_reason。不补录的不填"
+    "不得晚于今天，不得早于本案上一步骤的日期，须同时填写 back_entry_reason；步骤只能在补录登记的纸质案件中补录，"
+    "补录的步骤制作的文书注明补录日期和实际发生日期。不补录的不填"
 )
 REASON_DESCRIPTION = "补录的理由（如：纸质案卷录入），与实际发生日期一并记入账本"
 

@@ -59,6 +59,10 @@ class CompulsoryDecided:
     snapshot: Any
     on: dt.date
     actor: User | None
+    # The day the step was recorded: `on` unless the step was back-entered (补录, then today). What
+    # the portal does in reaction (a publication withdrawn, its conclusion corrected) happens that
+    # day, not on the day the decision was made.
+    recorded_on: dt.date | None = None
 
 
 # --- ledger events ---------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from sanxiang.cases.search import cases_search
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.hooks import Slot
-from sanxiang.procedure.back_entry import back_entry_day_problems
+from sanxiang.procedure.back_entry import back_entry_case_problems, back_entry_day_problems
 from sanxiang.procedure.calendar import WorkingDayCalendar
 from sanxiang.procedure.catalog import (
     ProcedureSpec,
@@ -510,6 +510,7 @@ def case_actions(*, case: Case, viewer: User, on: dt.date | None = None,
     if occurred_on is not None:
         problems = back_entry_day_problems(occurred_on=occurred_on, recorded_on=timezone.localdate(),
                                            previous_on=case_last_step_on(case=case))
+        problems += back_entry_case_problems(paper_case=case_registered_on_paper(case=case))
         views = case_actions(case=case, viewer=viewer, on=occurred_on, snapshot=snapshot)
         return [replace(v, allowed=v.allowed and not problems, violations=tuple(dict.fromkeys((*problems, *v.violations))))
                 for v in views]
@@ -912,6 +913,16 @@ def penalty_snapshot_listed(case: Case, *, records_filed: frozenset[str], catalo
 
 
 # --- timeline and documents ---------------------------------------------------------------------------
+
+
+def case_registered_on_paper(*, case: Case) -> bool:
+    """Whether the case was registered by back-entry (补录: its registration carried the day it
+    happened, `procedure.back_entry`): a paper case. One query."""
+    from sanxiang.ledger.events import EventKind
+    from sanxiang.ledger.models import Entry
+
+    body = Entry.objects.filter(case_id=case.pk, kind=EventKind.CASE_OPENED).values_list("body", flat=True).first()
+    return body is not None and bool(json.loads(bytes(body))["payload"].get("back_entry"))
 
 
 def case_last_step_on(*, case: Case) -> dt.date | None:

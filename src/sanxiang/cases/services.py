@@ -41,7 +41,10 @@ from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.ledger.services import entry_append, ledger_batch
 from sanxiang.procedure.back_entry import (
+    PAPER_NUMBER_RULE,
     BackEntry,
+    back_entry_case_problems,
+    back_entry_document_note,
     back_entry_problems,
     back_entry_worded,
     paper_numbers_problems,
@@ -129,8 +132,29 @@ def document_number_allocate(*, agency: Agency, kind: str, year: int) -> int:
     )
     counter = DocumentCounter.objects.select_for_update().get(agency=agency, year=year, kind=kind)
     counter.last += 1
+    if kind in ALL_DOCUMENT_KINDS:
+        # A number the agency's documents already carry (a paper number back-entered, or one of a
+        # series several kinds share) is skipped, not issued twice: one query per run looked ahead.
+        while True:
+            ahead = [document_number_format(agency=agency, kind=kind, year=year, sequence=counter.last + i)
+                     for i in range(NUMBERS_LOOKED_AHEAD)]
+            taken = set(IssuedDocument.objects.filter(agency=agency, number__in=ahead).values_list("number", flat=True))
+            free = next((i for i, number in enumerate(ahead) if number not in taken), None)
+            if free is not None:
+                counter.last += free
+                break
+            counter.last += NUMBERS_LOOKED_AHEAD
     counter.save(update_fields=["last"])
     return counter.last
+
+
+NUMBERS_LOOKED_AHEAD = 20
+
+
+def document_number_series(*, agency: Agency) -> dict[str, str]:
+    """Each numbered kind's series of the agency: kind → what its numbers print before 〔year〕."""
+    abbreviation = agency_abbreviation(agency)
+    return {kind: f"{abbreviation}{NUMBER_WORDS.get(kind, '')}" for kind, k in ALL_DOCUMENT_KINDS.items() if k.numbered}
 
 
 def document_number_reserve(*, agency: Agency, kind: str, number: str) -> None:
@@ -514,6 +538,9 @@ def case_action_perform(
         back_entry_violations = back_entry_problems(
             occurred_on=occurred_on, reason=back_entry_reason, recorded_on=timezone.localdate(),
             previous_on=selectors.case_last_step_on(case=case))
+        if occurred_on is not None:
+            back_entry_violations += back_entry_case_problems(
+                paper_case=selectors.case_registered_on_paper(case=case))
     back_entry = BackEntry(occurred_on, back_entry_reason.strip()) if occurred_on is not None else None
     context = selectors.guard_context(on=occurred_on or on)
     on = context.today
@@ -559,6 +586,8 @@ def case_action_perform(
         back_entered=back_entry is not None,
         taken=frozenset(IssuedDocument.objects.filter(agency_id=case.agency_id, number__in=sorted(given_numbers.values()))
                         .values_list("number", flat=True)) if given_numbers else frozenset(),
+        series=document_number_series(agency=case.agency) if given_numbers else None,
+        year=on.year,
     )
     issues: list[tuple[Issue, str]] = []
     served: tuple[tuple[str, str], ...] = ()
@@ -590,6 +619,10 @@ def case_action_perform(
         # Looked up only for a step that issues documents: a kind of act may have none yet.
         build = document_context_builder(spec.act_kind)
         document = build(case=info, snapshot=draft.snapshot, texts=draft.texts, issue=issue, context=context)
+        if back_entry is not None:
+            # 补录件: the document says on its face when it was entered and when it happened.
+            document = replace(document, back_entry_note=back_entry_document_note(
+                recorded_on=timezone.localdate(), occurred_on=back_entry.occurred_on))
         # A step its own rules refused has not filled its document: what the document lacks then
         # is not a further reason, only an echo of those rules.
         if not draft.violations:
@@ -670,8 +703,9 @@ def case_action_perform(
             # Inside the batch: their entries are appended with the step's (they keep no seq).
             events.CASE_EVENTS.emit(events.CaseDecided(case=case, snapshot=after, on=on, actor=actor))
         elif step.decides:
-            events.CASE_EVENTS.emit(events.CompulsoryDecided(case=case, procedure=spec.key, action=step.name,
-                                                             snapshot=after, on=on, actor=actor))
+            events.CASE_EVENTS.emit(events.CompulsoryDecided(
+                case=case, procedure=spec.key, action=step.name, snapshot=after, on=on, actor=actor,
+                recorded_on=timezone.localdate() if back_entry is not None else on))
         # The projection (deadlines, who acts next) is part of the change; refreshed before the
         # batch appends, so the ledger head's lock is not held while it is computed.
         # The step's own snapshot is the saved case's; built afresh only when files captured in the
@@ -736,6 +770,21 @@ def _decision_elements(step: Step, draft: Draft, info: CaseInfoIn, on: dt.date) 
         draft.update(decision=replace(decision, elements=frozenset(SUMMARY_DECISION_ELEMENTS) if complete else frozenset()))
 
 
+def _issued_document_create(**fields: Any) -> IssuedDocument:
+    """The document's row; a number another transaction took meanwhile (two back-entries of the
+    same paper number at once) is refused with its reason, not a server error: the unique
+    (agency, number) index decides, in a savepoint so the caller's transaction rolls back whole."""
+    try:
+        with transaction.atomic():
+            return IssuedDocument.objects.create(**fields)
+    except IntegrityError:
+        if not fields.get("number"):
+            raise
+        number = fields["number"]
+        raise Refused([Violation("case.back_entry.number_taken", f"文号“{number}”本机关已经用于其他文书",
+                                 PAPER_NUMBER_RULE, f"document_numbers.{fields['kind']}")]) from None
+
+
 def document_issue(
     *,
     actor: User,
@@ -771,7 +820,7 @@ def document_issue(
         # An internal document (procedure.document_timing): its content is fixed here (the entry
         # records the context's digest); its PDF and Word copy are rendered by the job.
         title, stem = document_names(kind=kind, context=context)
-        document = IssuedDocument.objects.create(
+        document = _issued_document_create(
             case=case, agency=case.agency, kind=kind, title=title, record_kind=record_kind, number=number,
             action=action, issued_on=on, pdf=None, docx=None, filename_stem=stem, issued_by=actor,
         )
@@ -798,7 +847,7 @@ def document_issue(
         )
         stored.append(evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta))
     pdf, docx = stored[0], (stored[1] if len(stored) > 1 else None)
-    document = IssuedDocument.objects.create(
+    document = _issued_document_create(
         case=case,
         agency=case.agency,
         kind=kind,

@@ -186,16 +186,18 @@ def _case_page(request: HttpRequest, case: Case) -> HttpResponse:
     proposed = selectors.case_form_initial(case)
     context = selectors.guard_context(on=today)
     can_act = selectors.user_can_act_on_case(request.user, case)
+    # 补录 only in a paper case (registered by back-entry; procedure.back_entry).
+    paper_case = can_act and selectors.case_registered_on_paper(case=case)
     blocks = []
     for view in actions:
         step = selectors.step_for(case, view.action)
         form = None
         is_failed = failed in (view.action, f"revise:{view.action}")
         reasons = list(refused.violations) if is_failed and refused is not None else []
-        # 补录（按实际发生日期）: offered with every step the user may take in this state, also one
-        # blocked today (the engine judges it at the day given: a paper case's decision made within
+        # 补录（按实际发生日期）: offered in a paper case with every step the user may take in this
+        # state, also one blocked today (the engine judges it at the day given: a paper case's decision made within
         # its period then), its form then inside the 补录 disclosure.
-        back_offered = can_act and (view.allowed or not any(v.field in ("state", "role") for v in view.violations))
+        back_offered = paper_case and (view.allowed or not any(v.field in ("state", "role") for v in view.violations))
         if view.fields and (view.allowed or back_offered):
             form_class = step_form_class(step, agency_officers=agency_officers, case_officers=case_officers)
             if is_failed and failed_data is not None:

@@ -731,6 +731,9 @@ class DocumentContext:
     document_number: str = ""  # 文号, allocated by the workflow
     issued_on: dt.date | None = None  # the document's date (决定日期 for a decision)
     copies_note: str = ""  # 本文书一式两份 … printed small at the end when given
+    # 补录件：本文书系于…补录（实际发生日期…）: printed at the end of every document a back-entered
+    # step issues (procedure.back_entry), whatever its layout.
+    back_entry_note: str = ""
     approval: Approval | None = None
     inquiry: InquiryDetails | None = None
     inspection: InspectionDetails | None = None

@@ -2,8 +2,9 @@
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from sanxiang.documents.blocks import Layout, Para
 from sanxiang.documents.context import DocumentContext
 from sanxiang.documents.pdf import CharactersUnprintable, characters_unprintable, layout_render_pdf
 from sanxiang.documents.registry import ALL_DOCUMENT_KINDS, DECISION_REQUIREMENTS, DocumentKind
@@ -95,6 +96,14 @@ def _dated(context: DocumentContext) -> dt.date:
     return context.case.opened_on or UNDATED
 
 
+def _layout(document_kind: DocumentKind, context: DocumentContext) -> Layout:
+    """The kind's layout, with the back-entry line (补录件) at its end when the context has one."""
+    layout = document_kind.layout(context)
+    if context.back_entry_note:
+        layout = replace(layout, blocks=(*layout.blocks, Para(context.back_entry_note, indent=False, align="left", small=True)))
+    return layout
+
+
 def document_render(*, kind: str, context: DocumentContext, docx: bool = True) -> RenderedDocument:
     """Render one document as PDF and DOCX (only the PDF with `docx=False`: the Word copy is
     rendered later by `document_render_docx` from the same context, to the same bytes), or raise
@@ -104,7 +113,7 @@ def document_render(*, kind: str, context: DocumentContext, docx: bool = True) -
     problems = document_problems(kind=kind, context=context)
     if problems:
         raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
-    layout = document_kind.layout(context)
+    layout = _layout(document_kind, context)
     title = document_kind.title_for(context)
     subject = _reference(document_kind, context)
     dated = _dated(context)
@@ -127,7 +136,7 @@ def document_names(*, kind: str, context: DocumentContext) -> tuple[str, str]:
     problems = document_problems(kind=kind, context=context)
     if problems:
         raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
-    unprintable = characters_unprintable(document_kind.layout(context))
+    unprintable = characters_unprintable(_layout(document_kind, context))
     if unprintable:
         raise CharactersUnprintable(unprintable)
     title = document_kind.title_for(context)
@@ -140,6 +149,6 @@ def document_render_docx(*, kind: str, context: DocumentContext) -> bytes:
     problems = document_problems(kind=kind, context=context)
     if problems:
         raise DocumentIncomplete(kind=kind, title=document_kind.title_for(context), violations=problems)
-    layout = document_kind.layout(context)
+    layout = _layout(document_kind, context)
     return layout_render_docx(layout=layout, title=document_kind.title_for(context), author=context.agency.name,
                               subject=_reference(document_kind, context), dated=_dated(context))

@@ -18,15 +18,19 @@ happened before it was entered is the platform's rule, labelled as such. The lim
   day it happened, while the ledger's own time says when it was entered.
 
 Who may back-enter: whoever may take the step (its roles, `procedure.steps.step_role_violation`),
-as for a step entered the day it happens. We chose not to add an approval: the back-entry changes
-no legal requirement (the engine judges the step at its day with every rule), and the entry's
-marking (补录, with the time it was entered and the reason) shows every back-entry to the agency's
-head and to the supervisors, who can see a pattern of late entries; an approval would also block
-the 法制审核 reviewer's and the head's own steps of a paper case. A deployment that wants one adds
-it as a step, not here.
+as for a step entered the day it happens, and only in a case that was itself registered by
+back-entry (a paper case: its registration carried the day it happened). In a case registered on
+the platform, a step judged at an earlier day would let whoever may take it date a late decision
+back into its legal period (a licence granted after its twenty working days, entered "as of" a day
+within them). We chose not to let the agency's head or administrator do it either: the decisions
+whose periods matter (a grant, a penalty decision) are the head's own steps. A step of such a case
+is taken the day it is entered, and a late one explains itself there. Every document a
+back-entered step issues says so on its face (`back_entry_document_note`): the day it was entered
+and the day it happened, so that a reader of the paper copy (a court) sees when it was entered.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
@@ -39,7 +43,13 @@ BACK_ENTRY_RULE = (
     f"{PLATFORM_PREFIX}：补录已经发生的步骤（如纸质案卷录入），按实际发生日期办理并写明理由；实际发生日期不得晚于录入之日，"
     "不得早于本案上一步骤的日期；账本同时记载实际发生日期、录入时间、理由和录入人"
 )
-BACK_ENTRY_ACTOR_RULE = f"{PLATFORM_PREFIX}：补录由依本单位职责分工有权办理该步骤的人员办理，与当日办理相同"
+BACK_ENTRY_ACTOR_RULE = (
+    f"{PLATFORM_PREFIX}：补录由依本单位职责分工有权办理该步骤的人员办理，与当日办理相同；在平台上登记的案件"
+    "（不是补录登记的纸质案件）不能补录步骤，应当按录入之日办理；补录的步骤制作的文书注明补录日期和实际发生日期"
+)
+# The largest sequence of a paper number of the agency's own series (a platform bound: a number
+# beyond it would move the counter out of reach).
+NUMBER_SEQUENCE_MAX = 999_999
 
 
 PAPER_NUMBER_RULE = (
@@ -79,6 +89,24 @@ def back_entry_problems(
     return problems
 
 
+def back_entry_case_problems(*, paper_case: bool) -> list[Violation]:
+    """Whether a step of this case may be back-entered: only in a paper case (registered by
+    back-entry), whoever enters it."""
+    if paper_case:
+        return []
+    return [Violation(
+        "case.back_entry.live_case",
+        "本案是在平台上登记的案件，不是补录登记的纸质案件，不能补录步骤：请按今天办理；逾期办理的，按今天办理时说明逾期的理由",
+        BACK_ENTRY_ACTOR_RULE, OCCURRED_ON,
+    )]
+
+
+def back_entry_document_note(*, recorded_on: dt.date, occurred_on: dt.date) -> str:
+    """The line every document of a back-entered step carries."""
+    return (f"补录件：本文书系于{recorded_on.year}年{recorded_on.month}月{recorded_on.day}日补录"
+            f"（实际发生日期{occurred_on.year}年{occurred_on.month}月{occurred_on.day}日）")
+
+
 def back_entry_worded(violations: list[Violation], *, occurred_on: dt.date) -> list[Violation]:
     """The refusals of a step judged at its back-entry day, worded for that day: the rules say
     "today" (今天, 今日) for the day a step is taken, which in a back-entry is the day it happened,
@@ -91,13 +119,21 @@ def back_entry_worded(violations: list[Violation], *, occurred_on: dt.date) -> l
     ]
 
 
+NUMBER_FORM = re.compile(r"(?P<prefix>.*)〔(?P<year>\d{4})〕(?P<sequence>\d+)号")
+
+
 def paper_numbers_problems(
-    *, given: dict[str, str], numbered: dict[str, str], back_entered: bool, taken: frozenset[str]
+    *, given: dict[str, str], numbered: dict[str, str], back_entered: bool, taken: frozenset[str],
+    series: dict[str, str] | None = None, year: int | None = None,
 ) -> list[Violation]:
     """Whether the numbers of paper documents given with a step may be used: only in a back-entry,
     only for the numbered documents the step issues (`numbered`: kind → title), and not a number
-    the agency's documents already carry (`taken`). The field of each problem is
-    "document_numbers.<kind>"."""
+    the agency's documents already carry (`taken`). `series` (kind → the prefix of the agency's
+    own numbers of that kind, before 〔year〕) and `year` (of the day the step happened): a number
+    of the form of another kind's series is refused (it would take a number the platform gives
+    that kind later); one of the kind's own series must be of that year and at most
+    NUMBER_SEQUENCE_MAX; any number written with 〔year〕 must be of that year. The field of each
+    problem is "document_numbers.<kind>"."""
     problems: list[Violation] = []
     given = {kind: number.strip() for kind, number in given.items() if number and number.strip()}
     if given and not back_entered:
@@ -115,6 +151,28 @@ def paper_numbers_problems(
         elif number in taken:
             problems.append(Violation("case.back_entry.number_taken", f"文号“{number}”本机关已经用于其他文书",
                                       PAPER_NUMBER_RULE, field))
+        else:
+            problems += _series_problems(kind=kind, number=number, series=series or {}, year=year, field=field)
+    return problems
+
+
+def _series_problems(*, kind: str, number: str, series: dict[str, str], year: int | None, field: str) -> list[Violation]:
+    matched = NUMBER_FORM.fullmatch(number)
+    if matched is None:
+        return []
+    problems: list[Violation] = []
+    prefix = matched.group("prefix")
+    own = series.get(kind)
+    if prefix in series.values() and prefix != own:
+        problems.append(Violation("case.back_entry.number_other_series",
+                                  f"文号“{number}”是本机关另一种文书的编号，不能用于这份文书", PAPER_NUMBER_RULE, field))
+    if year is not None and int(matched.group("year")) != year:
+        problems.append(Violation("case.back_entry.number_year",
+                                  f"文号“{number}”的年份与实际发生日期的年份（{year}年）不一致", PAPER_NUMBER_RULE, field))
+    sequence = int(matched.group("sequence"))
+    if prefix == own and not 1 <= sequence <= NUMBER_SEQUENCE_MAX:
+        problems.append(Violation("case.back_entry.number_sequence",
+                                  f"文号的顺序号应在1至{NUMBER_SEQUENCE_MAX}之间", PAPER_NUMBER_RULE, field))
     return problems
 
 
@@ -142,11 +200,14 @@ __all__ = [
     "BACK_ENTRY_ACTOR_RULE",
     "BACK_ENTRY_RULE",
     "NUMBER_MAX_LENGTH",
+    "NUMBER_SEQUENCE_MAX",
     "OCCURRED_ON",
     "PAPER_NUMBER_RULE",
     "REASON",
     "BackEntry",
+    "back_entry_case_problems",
     "back_entry_day_problems",
+    "back_entry_document_note",
     "back_entry_problems",
     "back_entry_worded",
     "paper_numbers_problems",

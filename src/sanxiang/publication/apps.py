@@ -147,14 +147,14 @@ def _compulsory_decided(event: CompulsoryDecided) -> None:
     from sanxiang.publication.compulsory import compulsory_decision_record
 
     compulsory_decision_record(case=event.case, procedure=event.procedure, action=event.action,
-                               snapshot=event.snapshot, on=event.on, actor=event.actor)
+                               snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
 
 
 def _permit_decided(event: CompulsoryDecided) -> None:
     from sanxiang.publication.permit import permit_decision_record
 
     permit_decision_record(case=event.case, procedure=event.procedure, action=event.action,
-                           snapshot=event.snapshot, on=event.on, actor=event.actor)
+                           snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
 
 
 def _case_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
