@@ -79,7 +79,7 @@ def test_the_form_reports_each_bad_field_in_chinese_and_writes_nothing(w):
     response = client.post(reverse("outbox:create"), {
         "name": "平台", "url": "ftp://x", "scope": "agency", "agency": w.own.pk, "csrfmiddlewaretoken": token})
     assert response.status_code == 400
-    assert response.context["form"].errors["url"] == ["接收地址应以 http:// 或 https:// 开头，并写明主机"]
+    assert response.context["form"].errors["url"] == ["接收地址应以 https:// 开头，并写明主机"]
     assert not Subscription.objects.exists()
 
 
