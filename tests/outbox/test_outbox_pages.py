@@ -175,3 +175,34 @@ def test_the_api_lists_creates_with_the_secret_once_and_redelivers_with_csrf_on(
     assert again.status_code == 200 and again.json()["attempts"] == 0
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
     assert browser(w.officer).get("/api/outbox/deliveries").status_code == 403
+
+
+def test_the_index_counts_waiting_and_failed_deliveries_only_in_queries_that_do_not_grow(
+    w, django_assert_max_num_queries
+):
+    """Delivered deliveries only grow: the index links to them without counting them. It costs the
+    same number of queries with one subscription as with six."""
+    one, _ = subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name="本局对接",
+                                 url=URL, kinds=[])
+    for n in range(3):
+        entry_write(agency_id=w.own.pk, case_id=n + 1)
+    deliveries_run(sender=lambda *a: Response(200))  # three delivered
+    entry_write(agency_id=w.own.pk, case_id=9)
+    deliveries_run(sender=lambda *a: Response(503))  # one waiting for its next attempt
+    Delivery.objects.filter(status=DeliveryStatus.DELIVERED).filter(pk=Delivery.objects.order_by("pk")[0].pk).update(
+        status=DeliveryStatus.FAILED)
+    client = browser(w.admin)
+    client.get(reverse("outbox:index"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        index = client.get(reverse("outbox:index")).content.decode()
+    base = f"{reverse('outbox:deliveries')}?subscription={one.pk}&amp;status="
+    assert f'<a href="{base}waiting">1</a>' in index and f'<a href="{base}failed">1</a>' in index
+    assert f'<a href="{base}delivered">查看</a>' in index
+    for n in range(5):
+        subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name=f"对接{n}", url=URL,
+                            kinds=[])
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(reverse("outbox:index")).status_code == 200

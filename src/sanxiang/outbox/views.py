@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -29,13 +28,11 @@ def _require(request: HttpRequest) -> None:
 @require_safe
 def subscription_index(request: HttpRequest) -> HttpResponse:
     _require(request)
-    subscriptions = selectors.subscription_list(viewer=request.user).annotate(
-        delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
-        waiting=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-    )
+    subscriptions = list(selectors.subscription_list(viewer=request.user))
+    counts = selectors.subscription_counts(subscription_ids=[s.pk for s in subscriptions])
     rows = [
-        {"s": s, "kinds": "、".join(rules.OFFERED[k].label for k in s.kinds if k in rules.OFFERED) or "全部类型"}
+        {"s": s, "kinds": "、".join(rules.OFFERED[k].label for k in s.kinds if k in rules.OFFERED) or "全部类型",
+         "waiting": counts[s.pk][selectors.WAITING], "failed": counts[s.pk][DeliveryStatus.FAILED]}
         for s in subscriptions
     ]
     return render(request, "outbox/subscription_index.html", {"rows": rows})
