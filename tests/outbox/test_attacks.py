@@ -4,7 +4,9 @@ answer does not hold a delivery past the request's timeout, and a batch of claim
 its lease. Platform rules (平台规则：事件推送), not law."""
 
 import datetime as dt
+import http.client
 import socket
+import ssl
 import threading
 
 import pytest
@@ -204,3 +206,12 @@ def test_the_lease_is_renewed_just_before_sending():
     assert delivery_send(claim=claim, sender=sender) == DeliveryStatus.DELIVERED
     assert taken == []
     assert Delivery.objects.get().attempts == 1
+
+
+def test_the_log_says_in_chinese_why_a_tls_connection_failed():
+    from sanxiang.outbox.services import _failure_text
+
+    verify = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed certificate")
+    assert _failure_text(verify, timeout=15) == "对方的HTTPS证书未通过验证"
+    assert _failure_text(ssl.SSLError(1, "WRONG_VERSION_NUMBER"), timeout=15) == "与对方建立加密连接失败"
+    assert _failure_text(http.client.RemoteDisconnected("closed"), timeout=15) == "对方未应答即断开了连接"

@@ -27,6 +27,7 @@ import json
 import logging
 import secrets
 import socket
+import ssl
 import threading
 import time
 import uuid
@@ -400,6 +401,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection, _PinnedHTTP):
 
 def _failure_text(failed: BaseException, *, timeout: float) -> str:
     """Why a request got no answer, in Chinese for the delivery log."""
+    if isinstance(failed, ssl.SSLCertVerificationError):
+        return "对方的HTTPS证书未通过验证"
+    if isinstance(failed, ssl.SSLError):
+        return "与对方建立加密连接失败"
+    if isinstance(failed, http.client.RemoteDisconnected):
+        return "对方未应答即断开了连接"
     reason = getattr(failed, "reason", failed)
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return f"对方在{timeout:g}秒内没有应答"
