@@ -206,3 +206,20 @@ def test_the_index_counts_waiting_and_failed_deliveries_only_in_queries_that_do_
                             kinds=[])
     with django_assert_max_num_queries(len(few)):
         assert client.get(reverse("outbox:index")).status_code == 200
+
+
+def test_the_delivery_log_counts_up_to_a_cap(w, monkeypatch):
+    """The log's count stops at LOG_COUNT_CAP (here 5): the page says there are more and lists the newest."""
+    from sanxiang.outbox import views
+
+    monkeypatch.setattr(views, "LOG_COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name="本局对接", url=URL,
+                        kinds=[])
+    for n in range(7):
+        entry_write(agency_id=w.own.pk, case_id=n + 1)
+    deliveries_run(sender=lambda *a: Response(200))
+    page = browser(w.admin).get(reverse("outbox:deliveries")).content.decode()
+    assert "第 1 / 3 页，超过 5 条，列出最新的 5 条（可按订阅或状态筛选）" in page
+    newest = Delivery.objects.order_by("-pk")[0]
+    assert page.index(f'data-testid="delivery-{newest.pk}"') < page.index(f'data-testid="delivery-{newest.pk - 1}"')
