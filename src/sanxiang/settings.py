@@ -252,6 +252,10 @@ SANXIANG_DELIVER = env.bool("SANXIANG_DELIVER", default=True)
 SANXIANG_DELIVER_POLL_SECONDS = env.float("SANXIANG_DELIVER_POLL_SECONDS", default=10.0)
 # A delivery claimed by a worker that died (kill -9, a lost server) is sent again after this lease.
 SANXIANG_DELIVER_LEASE_SECONDS = env.float("SANXIANG_DELIVER_LEASE_SECONDS", default=300.0)
+# Events go only to https:// addresses of public hosts (not loopback, private, link-local...): a
+# receiver on the county intranet is named here (host names or addresses, comma-separated); http:// is
+# accepted for these hosts only.
+SANXIANG_OUTBOX_ALLOWED_HOSTS = env.list("SANXIANG_OUTBOX_ALLOWED_HOSTS", default=[])
 # Reminders (evaluation.reminders) are also e-mailed to their recipients when e-mail is configured:
 # EMAIL_HOST set (Django's SMTP settings), or SANXIANG_REMINDER_EMAIL=on with another EMAIL_BACKEND.
 EMAIL_HOST = env.str("EMAIL_HOST", default="")

@@ -35,7 +35,7 @@ def test_an_administrator_subscribes_and_reads_the_delivery_log_on_a_phone(brows
     page.get_by_label("接收地址").fill("ftp://receiver")
     page.get_by_label("立案/登记案件").check()
     page.get_by_role("button", name="创建").click()
-    page.get_by_text("接收地址应以 http:// 或 https:// 开头，并写明主机").wait_for()  # beside its field
+    page.get_by_text("接收地址应以 https:// 开头，并写明主机").wait_for()  # beside its field
     assert_fits(page, "form with errors")
     page.get_by_label("接收地址").fill("https://zf.example.gov.cn/api/webhooks/sanxiang/receive?channel=county")
     page.get_by_role("button", name="创建").click()

@@ -78,8 +78,8 @@ def test_a_receiver_that_fails_twice_then_succeeds_gets_every_event_exactly_once
 
 def test_a_dead_receiver_does_not_hold_up_the_others():
     agency = agency_make()
-    subscribe(agency=agency, url="http://dead.example/hook")
-    subscribe(agency=agency, url="http://alive.example/hook")
+    subscribe(agency=agency, url="https://dead.example/hook")
+    subscribe(agency=agency, url="https://alive.example/hook")
     for n in range(5):
         entry_write(agency_id=agency.pk, case_id=n + 1)
     calls = []
@@ -89,9 +89,9 @@ def test_a_dead_receiver_does_not_hold_up_the_others():
         return Response(None, "", "timed out") if "dead" in url else Response(200)
 
     run = deliveries_run(sender=sender)
-    assert calls.count("http://dead.example/hook") == 1  # one timeout per pass, not five
+    assert calls.count("https://dead.example/hook") == 1  # one timeout per pass, not five
     assert (run.delivered, run.retried) == (5, 1)
-    waiting = Delivery.objects.filter(subscription__url="http://dead.example/hook", status=DeliveryStatus.PENDING)
+    waiting = Delivery.objects.filter(subscription__url="https://dead.example/hook", status=DeliveryStatus.PENDING)
     assert sorted(waiting.values_list("attempts", flat=True)) == [0, 0, 0, 0, 1]
 
 

@@ -58,7 +58,7 @@ def _env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         SANXIANG_DATA_DIR=str(data), DATABASE_URL=f"sqlite:///{data / 'sanxiang.sqlite3'}",
-        SANXIANG_DELIVER_LEASE_SECONDS=str(LEASE), PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        SANXIANG_DELIVER_LEASE_SECONDS=str(LEASE), SANXIANG_OUTBOX_ALLOWED_HOSTS="127.0.0.1", PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     )
     return env
 

@@ -79,7 +79,7 @@ def test_the_form_reports_each_bad_field_in_chinese_and_writes_nothing(w):
     response = client.post(reverse("outbox:create"), {
         "name": "平台", "url": "ftp://x", "scope": "agency", "agency": w.own.pk, "csrfmiddlewaretoken": token})
     assert response.status_code == 400
-    assert response.context["form"].errors["url"] == ["接收地址应以 http:// 或 https:// 开头，并写明主机"]
+    assert response.context["form"].errors["url"] == ["接收地址应以 https:// 开头，并写明主机"]
     assert not Subscription.objects.exists()
 
 
@@ -175,3 +175,51 @@ def test_the_api_lists_creates_with_the_secret_once_and_redelivers_with_csrf_on(
     assert again.status_code == 200 and again.json()["attempts"] == 0
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
     assert browser(w.officer).get("/api/outbox/deliveries").status_code == 403
+
+
+def test_the_index_counts_waiting_and_failed_deliveries_only_in_queries_that_do_not_grow(
+    w, django_assert_max_num_queries
+):
+    """Delivered deliveries only grow: the index links to them without counting them. It costs the
+    same number of queries with one subscription as with six."""
+    one, _ = subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name="本局对接",
+                                 url=URL, kinds=[])
+    for n in range(3):
+        entry_write(agency_id=w.own.pk, case_id=n + 1)
+    deliveries_run(sender=lambda *a: Response(200))  # three delivered
+    entry_write(agency_id=w.own.pk, case_id=9)
+    deliveries_run(sender=lambda *a: Response(503))  # one waiting for its next attempt
+    Delivery.objects.filter(status=DeliveryStatus.DELIVERED).filter(pk=Delivery.objects.order_by("pk")[0].pk).update(
+        status=DeliveryStatus.FAILED)
+    client = browser(w.admin)
+    client.get(reverse("outbox:index"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        index = client.get(reverse("outbox:index")).content.decode()
+    base = f"{reverse('outbox:deliveries')}?subscription={one.pk}&amp;status="
+    assert f'<a href="{base}waiting">1</a>' in index and f'<a href="{base}failed">1</a>' in index
+    assert f'<a href="{base}delivered">查看</a>' in index
+    for n in range(5):
+        subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name=f"对接{n}", url=URL,
+                            kinds=[])
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(reverse("outbox:index")).status_code == 200
+
+
+def test_the_delivery_log_counts_up_to_a_cap(w, monkeypatch):
+    """The log's count stops at LOG_COUNT_CAP (here 5): the page says there are more and lists the newest."""
+    from sanxiang.outbox import views
+
+    monkeypatch.setattr(views, "LOG_COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    subscription_create(actor=None, scope="agency", agency_id=w.own.pk, region_code="", name="本局对接", url=URL,
+                        kinds=[])
+    for n in range(7):
+        entry_write(agency_id=w.own.pk, case_id=n + 1)
+    deliveries_run(sender=lambda *a: Response(200))
+    page = browser(w.admin).get(reverse("outbox:deliveries")).content.decode()
+    assert "第 1 / 3 页，超过 5 条，列出最新的 5 条（可按订阅或状态筛选）" in page
+    newest = Delivery.objects.order_by("-pk")[0]
+    assert page.index(f'data-testid="delivery-{newest.pk}"') < page.index(f'data-testid="delivery-{newest.pk - 1}"')

@@ -9,6 +9,13 @@ and operating settings, not rules of law: nothing here is required by a statute.
   through the API with its own token, whose user's permissions then apply (and are logged).
 - Deliveries are retried with exponential backoff and jitter, from `RETRY_FIRST` up to `RETRY_MAX`
   between attempts, and given up (failed) after `ATTEMPTS_MAX` attempts.
+- Events go to `https://` addresses of public hosts only: an address whose host is, or resolves to,
+  a loopback, private, link-local, multicast, reserved or unspecified address is refused when the
+  subscription is made and again before each request (no request is made), so that a subscription
+  cannot make the platform call the services of its own network (SSRF). Receivers on the county
+  intranet are named in the setting SANXIANG_OUTBOX_ALLOWED_HOSTS (`allowed_hosts()`); for them
+  `http://` is accepted too.
+- A request has `TIMEOUT_SECONDS` in all (connecting, sending, reading the answer), not per read.
 - A claimed delivery whose worker died is taken again once its lease (`lease()`) has run out: at least once.
 """
 
@@ -64,6 +71,15 @@ def lease() -> dt.timedelta:
     from django.conf import settings
 
     return dt.timedelta(seconds=getattr(settings, "SANXIANG_DELIVER_LEASE_SECONDS", LEASE_SECONDS))
+
+
+def allowed_hosts() -> frozenset[str]:
+    """Hosts (names or addresses, lower case) to which events may go whatever their address, over
+    http:// too: receivers on the county intranet (setting SANXIANG_OUTBOX_ALLOWED_HOSTS)."""
+    from django.conf import settings
+
+    hosts = getattr(settings, "SANXIANG_OUTBOX_ALLOWED_HOSTS", []) or []
+    return frozenset(h.strip().lower().strip("[]") for h in hosts if h.strip())
 
 
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> dt.timedelta:

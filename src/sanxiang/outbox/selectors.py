@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import Role
@@ -54,6 +54,26 @@ def subscription_list(*, viewer) -> QuerySet[Subscription]:
     return Subscription.objects.filter(_visible(viewer)).select_related("agency").order_by("-active", "-created_at", "-pk")
 
 
+def subscription_counts(*, subscription_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{subscription id: {"waiting": n, "failed": n}}: the deliveries waiting (pending or being sent)
+    and failed of each, in one query read through the (status, next_attempt_at) index. Delivered ones
+    are not counted: they only grow, and a page that counted them would cost more each day."""
+    counts: dict[int, dict[str, int]] = {pk: {WAITING: 0, DeliveryStatus.FAILED: 0} for pk in subscription_ids}
+    rows = (
+        Delivery.objects.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.FAILED],
+            subscription_id__in=subscription_ids,
+        )
+        .values_list("subscription_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for subscription_id, status, n in rows:
+        key = DeliveryStatus.FAILED if status == DeliveryStatus.FAILED else WAITING
+        counts[subscription_id][key] += n
+    return counts
+
+
 def subscription_get(*, viewer, subscription_id: int) -> Subscription:
     subscription = subscription_list(viewer=viewer).filter(pk=subscription_id).first()
     if subscription is None:
@@ -69,7 +89,8 @@ def delivery_list(*, viewer, subscription_id: int | None = None, status: str | N
         rows = rows.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])
     elif status in DeliveryStatus.values:
         rows = rows.filter(status=status)
-    return rows.select_related("event", "subscription").order_by("-created_at", "-pk")
+    # Newest first by id (made in the order of their creation), read backwards through the primary key.
+    return rows.select_related("event", "subscription").order_by("-pk")
 
 
 def delivery_get(*, viewer, delivery_id: int) -> Delivery:

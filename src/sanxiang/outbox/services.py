@@ -11,7 +11,8 @@ touched (no query added to any change).
 
 **Delivery, at least once.** `deliveries_claim` takes due deliveries (`SKIP LOCKED` on PostgreSQL,
 the one writer on SQLite), marks them `sending` with a lease and a claim token, and commits; the
-request is made outside any transaction; `_outcome_record` writes the outcome only while the claim
+request is made outside any transaction, after the claim's lease is renewed (only while the claim is
+still the worker's: a batch sent one after another never outlives its lease); `_outcome_record` writes the outcome only while the claim
 is still the worker's. A worker killed mid-request leaves a claim that runs out: the next worker
 sends the event again, with the same event id, so the receiver de-duplicates by it.
 """
@@ -20,13 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
+import ipaddress
 import json
 import logging
 import secrets
 import socket
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass
@@ -83,12 +86,50 @@ def _url_violations(url: str) -> list[Violation]:
     except ValueError:
         return [Violation("outbox.url.invalid", "接收地址格式不正确", rules.PLATFORM_BASIS, field="url")]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [Violation("outbox.url.invalid", "接收地址应以 http:// 或 https:// 开头，并写明主机", rules.PLATFORM_BASIS,
+        return [Violation("outbox.url.invalid", "接收地址应以 https:// 开头，并写明主机", rules.PLATFORM_BASIS,
                           field="url")]
     if parts.username or parts.password:
         return [Violation("outbox.url.credentials", "接收地址不能包含用户名或密码，请改用签名验证", rules.PLATFORM_BASIS,
                           field="url")]
+    refusal, _ = destination_check(url, unresolved_ok=True)
+    if refusal:
+        return [Violation("outbox.url.destination", refusal, rules.PLATFORM_BASIS, field="url")]
     return []
+
+
+def _address_internal(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or any(
+        (ip.is_loopback, ip.is_link_local, ip.is_private, ip.is_multicast, ip.is_reserved, ip.is_unspecified)
+    )
+
+
+def destination_check(url: str, *, unresolved_ok: bool = False) -> tuple[str, str | None]:
+    """May an event be sent to `url`, and to which address? Returns (why not, in Chinese, or "";
+    the checked address to connect to). A platform rule (`rules`): https only, and a host that is or
+    resolves to a loopback, private, link-local, multicast, reserved or unspecified address is
+    refused, unless it is one of `rules.allowed_hosts()` (the county intranet), for which http is
+    accepted too. A host that does not resolve is refused, or passed when `unresolved_ok` (at
+    creation: it is checked again before every request)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    allowed = host in rules.allowed_hosts()
+    if parts.scheme != "https" and not allowed:
+        return "接收地址应以 https:// 开头（县内网的接收系统须由系统管理员列入允许的主机）", None
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return ("", None) if unresolved_ok else ("找不到对方主机（域名无法解析）", None)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not allowed:
+        internal = [a for a in addresses if _address_internal(a)]
+        if internal:
+            return (f"接收地址指向本机或内部网络地址（{internal[0]}），不能推送；"
+                    "县内网的接收系统须由系统管理员列入允许的主机"), None
+    return "", addresses[0] if addresses else None
 
 
 def subscription_create(
@@ -125,9 +166,11 @@ def subscription_create(
     secret = "whsec_" + secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
+        # The cursors are locked before the heads are read: a worker pass fanning out a ledger either
+        # has finished it (and this subscription starts past what it read) or reads this subscription.
+        existing = set(Cursor.objects.select_for_update().order_by("ledger_id").values_list("ledger_id", flat=True))
         starts = {str(ledger_id): size for ledger_id, size in Head.objects.values_list("id", "size")}
         # The ledgers' cursors start where they stand now (a ledger made later starts at 0).
-        existing = set(Cursor.objects.values_list("ledger_id", flat=True))
         Cursor.objects.bulk_create(
             [Cursor(ledger_id=int(i), next_seq=size) for i, size in starts.items() if int(i) not in existing],
             ignore_conflicts=True,
@@ -241,16 +284,18 @@ class FanOut:
 
 def events_fan_out(*, limit: int = rules.BATCH) -> FanOut:
     """Turn the committed ledger entries past each cursor into events and deliveries (up to `limit`
-    entries per ledger)."""
-    subscriptions = list(Subscription.objects.filter(active=True))
-    if not subscriptions:
-        return FanOut()
+    entries per ledger). The active subscriptions are read in each ledger's transaction after its
+    cursor is locked, so one made during the pass is not missed (`subscription_create` locks the
+    cursors before it reads the heads)."""
     made = read = 0
     for ledger_id, size in Head.objects.order_by("id").values_list("id", "size"):
         with transaction.atomic():
             cursor, _ = Cursor.objects.select_for_update().get_or_create(ledger_id=ledger_id)
             upper = min(cursor.next_seq + limit, size)
             if upper <= cursor.next_seq:
+                continue
+            subscriptions = list(Subscription.objects.filter(active=True))
+            if not subscriptions:
                 continue
             entries = list(
                 Entry.objects.filter(ledger_id=ledger_id, seq__gte=cursor.next_seq, seq__lt=upper,
@@ -339,16 +384,29 @@ class Response:
 Sender = Callable[[str, bytes, dict[str, str], float], Response]
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 3xx is an answer, not an invitation to send the event elsewhere
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that `destination_check` checked (`pinned`), not to whatever the
+    name resolves to a moment later; the Host header and TLS's server name stay the host's name."""
+
+    pinned: str
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.pinned, self.port), self.timeout, self.source_address)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+class _PinnedHTTPS(http.client.HTTPSConnection, _PinnedHTTP):
+    pass  # HTTPSConnection.connect wraps what _PinnedHTTP.connect opened
 
 
 def _failure_text(failed: BaseException, *, timeout: float) -> str:
     """Why a request got no answer, in Chinese for the delivery log."""
+    if isinstance(failed, ssl.SSLCertVerificationError):
+        return "对方的HTTPS证书未通过验证"
+    if isinstance(failed, ssl.SSLError):
+        return "与对方建立加密连接失败"
+    if isinstance(failed, http.client.RemoteDisconnected):
+        return "对方未应答即断开了连接"
     reason = getattr(failed, "reason", failed)
     if isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return f"对方在{timeout:g}秒内没有应答"
@@ -360,21 +418,61 @@ def _failure_text(failed: BaseException, *, timeout: float) -> str:
 
 
 def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Response:
-    """POST with the standard library (no dependency); no redirects followed."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST with the standard library (no dependency); no redirects followed (a 3xx is an answer,
+    not an invitation to send the event elsewhere). The destination is checked first
+    (`destination_check`: a refused one is a failed attempt, no request made) and the connection
+    goes to the checked address. `timeout` is the whole request's: a receiver trickling its answer
+    byte by byte is cut off when it is spent (the socket is shut down from a timer)."""
+    refusal, address = destination_check(url)
+    if refusal or address is None:
+        return Response(None, "", refusal or "找不到对方主机（域名无法解析）")
+    parts = urlsplit(url)
+    connection = (_PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP)(
+        parts.hostname, parts.port, timeout=timeout
+    )
+    connection.pinned = address
+    spent = threading.Event()
+
+    def cut() -> None:
+        spent.set()
+        if connection.sock is not None:
+            try:
+                socket.socket.shutdown(connection.sock, socket.SHUT_RDWR)  # the raw socket, TLS or not
+            except OSError:
+                pass
+
+    timer = threading.Timer(timeout, cut)
+    timer.daemon = True
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with _opener.open(request, timeout=timeout) as answer:
-            return Response(answer.status, answer.read(rules.RESPONSE_KEPT).decode("utf-8", "replace"))
-    except urllib.error.HTTPError as refused:
-        text = refused.read(rules.RESPONSE_KEPT).decode("utf-8", "replace") if refused.fp else ""
-        return Response(refused.code, text, f"对方返回状态码{refused.code}")
-    except (urllib.error.URLError, OSError, ValueError) as failed:
+        timer.start()
+        connection.request("POST", path, body=body, headers=headers)
+        answer = connection.getresponse()
+        status = answer.status
+        text = answer.read(rules.RESPONSE_KEPT).decode("utf-8", "replace")
+    except (OSError, http.client.HTTPException, ValueError) as failed:
+        if spent.is_set():
+            return Response(None, "", f"对方在{timeout:g}秒内没有应答")
         return Response(None, "", _failure_text(failed, timeout=timeout))
+    finally:
+        timer.cancel()
+        connection.close()
+    if spent.is_set():
+        return Response(None, "", f"对方在{timeout:g}秒内没有应答")
+    if 200 <= status < 300:
+        return Response(status, text)
+    return Response(status, text, f"对方返回状态码{status}")
 
 
 def delivery_send(*, claim: Claim, sender: Sender = http_post) -> str:
     """Send one claimed delivery and record the outcome (if the claim is still ours). Returns the
     delivery's status afterwards."""
+    # The lease counts from now, not from the claim: the deliveries claimed with this one may have
+    # taken their time. Only while the claim is still ours.
+    if not Delivery.objects.filter(pk=claim.delivery_id, claim=claim.token).update(
+        lease_until=timezone.now() + rules.lease()
+    ):
+        return Delivery.objects.values_list("status", flat=True).get(pk=claim.delivery_id)
     delivery = Delivery.objects.select_related("event", "subscription").get(pk=claim.delivery_id)
     if delivery.claim != claim.token:
         return delivery.status

@@ -4,8 +4,6 @@ when one is created) and the delivery log. Views parse, call a selector or servi
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -16,9 +14,11 @@ from sanxiang.outbox import rules, selectors, services
 from sanxiang.outbox.forms import SubscriptionForm
 from sanxiang.outbox.models import DeliveryStatus, Scope
 from sanxiang.procedure.violations import Refused
+from sanxiang.textsearch import CappedPaginator
 
 DENIED = "只有单位管理员、司法局监督人员和系统管理员可以管理事件推送"
 PAGE_SIZE = 50
+LOG_COUNT_CAP = 1000  # the log counts this many deliveries and no more (a count of all of them grows each day)
 
 
 def _require(request: HttpRequest) -> None:
@@ -29,13 +29,11 @@ def _require(request: HttpRequest) -> None:
 @require_safe
 def subscription_index(request: HttpRequest) -> HttpResponse:
     _require(request)
-    subscriptions = selectors.subscription_list(viewer=request.user).annotate(
-        delivered=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.DELIVERED)),
-        waiting=Count("deliveries", filter=Q(deliveries__status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING])),
-        failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-    )
+    subscriptions = list(selectors.subscription_list(viewer=request.user))
+    counts = selectors.subscription_counts(subscription_ids=[s.pk for s in subscriptions])
     rows = [
-        {"s": s, "kinds": "、".join(rules.OFFERED[k].label for k in s.kinds if k in rules.OFFERED) or "全部类型"}
+        {"s": s, "kinds": "、".join(rules.OFFERED[k].label for k in s.kinds if k in rules.OFFERED) or "全部类型",
+         "waiting": counts[s.pk][selectors.WAITING], "failed": counts[s.pk][DeliveryStatus.FAILED]}
         for s in subscriptions
     ]
     return render(request, "outbox/subscription_index.html", {"rows": rows})
@@ -93,7 +91,7 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
         selectors.subscription_get(viewer=request.user, subscription_id=subscription_id) if subscription_id else None
     )
     rows = selectors.delivery_list(viewer=request.user, subscription_id=subscription_id, status=status or None)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, PAGE_SIZE, cap=LOG_COUNT_CAP).get_page(request.GET.get("page"))
     for d in page:
         d.label = _label(d.event.kind)
     query = request.GET.copy()
