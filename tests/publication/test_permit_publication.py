@@ -152,3 +152,26 @@ def test_a_natural_persons_row_is_valid_and_never_carries_the_id_number_phone_or
     assert phone not in text and "150626198005200012" not in text and "团结路12号" not in text
     assert row["XK_XDR_MC"] == name and row["XK_XDR_SHXYM"] == "" and row["XK_ZT"] == ("2" if ending else "1")
     assert permit_publication_content(replace(decision)).public == permit_publication_content(decision).public
+
+
+@pytest.mark.django_db
+def test_a_cancelled_licence_keeps_its_grant_public_only_a_revocation_takes_it_down():
+    """注销 (第七十条) and 撤回 (第八条) end a licence lawfully granted: the grant stays public beside the
+    ending decision; only 撤销 (第六十九条, the grant unlawful) takes it down (118号: 撤销的 … 撤下)."""
+
+    w = world_make()
+    case = _accepted(w)
+    perform(case, "permit_grant", DAY, w.head, content="预包装食品销售", licence_name="食品经营许可证", category="普通")
+    perform(case, "permit_deliver", DAY, w.officer, delivered_on=DAY, expires_on=D(2031, 3, 31),
+            licence_number="JY11506260001234")
+    draft = PublicationDraft.objects.get(case=case, decision="permit_grant")
+    public_registry_refresh(agency_id=w.agency.pk)
+    publication = publication_approve(actor=w.head, draft=draft, on=DAY + dt.timedelta(days=2))
+    case.refresh_from_db()
+    reason = "法人或者其他组织依法终止"
+    perform(case, "permit_cancel", DAY + dt.timedelta(days=30), w.head, reason=reason, facts="被许可人已依法注销登记")
+    publication.refresh_from_db()
+    draft.refresh_from_db()
+    assert publication.status == "published" and draft.status == DraftStatus.PUBLISHED
+    cancellation = PublicationDraft.objects.get(case=case, decision="permit_cancel")
+    assert cancellation.facts["xk_row"]["XK_ZT"] == "2"  # the ending decision says the licence no longer stands

@@ -291,11 +291,19 @@ def permit_ending_content(*, decision: str, ground: str, facts: str, matter: str
     return f"{verb}{matter}的行政许可。{verb}的法定情形：{ground}。" + (f"事实：{facts}" if facts.strip() else "")
 
 
+# Only a revocation (撤销, 行政许可法第六十九条: the grant was unlawful) takes down what was published
+# of the licence (国办发〔2018〕118号: 撤销的 … 撤下); a withdrawal (撤回, 第八条) or a cancellation (注销,
+# 第七十条) ends a licence lawfully granted, so its grant stays public beside the ending decision, whose
+# own publication (XK_ZT) says that the licence no longer stands.
+TAKEN_DOWN_BY = ("permit_revoke",)
+
+
 __all__ = [
     "ACTION_DECISIONS",
     "ENDING_DECISIONS",
     "ENDING_VERBS",
     "PERMIT_DECISIONS",
+    "TAKEN_DOWN_BY",
     "PermitDecision",
     "PermitParty",
     "PermitPublicationContent",

@@ -39,6 +39,7 @@ from sanxiang.procedure.publication_permit import (
     ENDING_DECISIONS,
     ENDING_VERBS,
     PUBLICITY_BASIS,
+    TAKEN_DOWN_BY,
     PermitDecision,
     PermitParty,
     permit_display_period,
@@ -238,14 +239,15 @@ def permit_decision_record(
         _draft_fill(draft, case, decision)
         _drafted_entry(draft, action=action, refreshed=True, actor=actor)
     # Published (a second change of a licence whose first change is public) is left as published.
-    if key in ENDING_DECISIONS:
+    if key in TAKEN_DOWN_BY:
         _earlier_taken_down(case=case, decision=decision, on=on, actor=actor)
     return draft
 
 
+
 def _earlier_taken_down(*, case: Case, decision: PermitDecision, on: dt.date, actor: User | None) -> None:
-    """The licence was withdrawn, revoked or cancelled: what was published of it (the grant, a
-    change, a renewal) no longer stands and is taken down the same day, with the public statement
+    """The licence was revoked: what was published of it (the grant, a change, a renewal) no longer
+    stands and is taken down the same day, with the public statement
     of why (国办发〔2018〕118号: 撤销的 … 及时撤下原行政执法决定信息); a draft not yet published is
     not published any more. The ending decision itself is published (its own draft)."""
     verb = ENDING_VERBS[decision.decision]
