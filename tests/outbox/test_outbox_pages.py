@@ -164,6 +164,13 @@ def test_the_api_lists_creates_with_the_secret_once_and_redelivers_with_csrf_on(
     other = client.post("/api/outbox/subscriptions", json.dumps({**body, "agency_id": w.other.pk}),
                         content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert other.status_code == 403
+    # An agency's subscription without its agency, or a name with a NUL: 422 naming the field, not 403 or 500.
+    unnamed = client.post("/api/outbox/subscriptions", json.dumps({**body, "agency_id": None}),
+                          content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert unnamed.status_code == 422 and unnamed.json()["violations"][0]["field"] == "agency_id"
+    nul = client.post("/api/outbox/subscriptions", json.dumps({**body, "name": "对\x00接"}),
+                      content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert nul.status_code == 422 and "name" in {v["field"] for v in nul.json()["violations"]}
     assert Subscription.objects.count() == 1
 
     entry_write(agency_id=w.own.pk)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import permission_require
+from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     CURSOR_DESCRIPTION,
     CURSOR_MAX_LENGTH,
@@ -17,12 +18,12 @@ from sanxiang.api.pagination import (
     PageOut,
     paginate,
 )
-from sanxiang.api.schemas import answers
+from sanxiang.api.schemas import Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.outbox import selectors, services
 from sanxiang.outbox.models import Delivery, DeliveryStatus, Subscription
 from sanxiang.outbox.views import DENIED
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import Refused, Violation
 
 try:
     from ninja import Status
@@ -36,8 +37,8 @@ router = Router(tags=["outbox"])
 
 
 class SubscriptionIn(Schema):
-    name: str = Field(..., max_length=100)
-    url: str = Field(..., max_length=500)
+    name: Text(100)
+    url: Text(500)
     scope: Literal["agency", "county"]
     agency_id: int | None = Field(None, ge=1, le=ID_MAX)
     region_code: str = Field("", max_length=6)
@@ -120,6 +121,13 @@ def subscription_list(
 def subscription_create(request: HttpRequest, response: HttpResponse, payload: SubscriptionIn):
     """新建订阅。签名密钥 secret 只在本次应答中给出；字段不合格时返回 422 并指明字段。"""
     _require(request)
+    missing = []
+    if payload.scope == "agency" and payload.agency_id is None:
+        missing.append(Violation("outbox.agency_missing", "请选择执法主体", "数据校验", "agency_id"))
+    if payload.scope == "county" and not payload.region_code.strip():
+        missing.append(Violation("outbox.region_missing", "请填写县（区）的行政区划代码", "数据校验", "region_code"))
+    if missing:
+        raise InputRefused(missing)
     permission_require(
         selectors.user_can_subscribe(request.user, scope=payload.scope, agency_id=payload.agency_id,
                                      region_code=payload.region_code),
