@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
+from tests.api.support import bearer
 from tests.cases.support import lead_make, world_make
 from tests.cases.test_coercion_cases import (
     FREEZE_PROPOSAL,
@@ -29,11 +29,6 @@ D = dt.date
 @pytest.fixture
 def w():
     return world_make()
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def post(client, url, body, auth):

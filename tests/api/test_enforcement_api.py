@@ -9,8 +9,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
+from tests.api.support import bearer
 from tests.cases.support import D, perform, to_decided, world_make
 from tests.factories import agency_make, user_make
 
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def w():
     return world_make()
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def post(client, url, body, auth):

@@ -10,10 +10,10 @@ import os
 import pytest
 from django.test import Client
 
-from sanxiang.accounts.services import api_token_create
 from sanxiang.api.models import IdempotentRequest
 from sanxiang.cases.models import Case
 from sanxiang.ledger.models import Entry
+from tests.api.support import bearer
 from tests.cases.support import ACT, DISCOVERED, OPEN, world_make
 from tests.ledger.helpers import ledger_purge
 
@@ -24,11 +24,6 @@ KEY = "5f0c2a9e-6a43-4a8e-9d5e-1f6c8b7a2d10"
 @pytest.fixture
 def w():
     return world_make()
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def case_body(w, title="涉嫌无证经营案") -> dict:

@@ -7,17 +7,12 @@ import datetime as dt
 import pytest
 
 from sanxiang.accounts.models import Role
-from sanxiang.accounts.services import api_token_create
 from sanxiang.evaluation.indicators import indicator_table, period_month
+from tests.api.support import bearer
 from tests.cases.support import world_make
 from tests.factories import user_make
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_the_table_is_the_pages_table_for_the_head_of_an_agency(client):

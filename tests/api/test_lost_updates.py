@@ -6,17 +6,12 @@ import json
 
 import pytest
 
-from sanxiang.accounts.services import api_token_create
 from sanxiang.cases.models import Case
+from tests.api.support import bearer
 from tests.cases.support import OPEN, lead_make, world_make
 
 pytestmark = pytest.mark.django_db
 APPROVE = {"data": {"approval": "agree", "opinion": "同意立案"}}
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def post(client, url, body, auth, **headers):

@@ -8,17 +8,12 @@ import json
 import pytest
 
 from sanxiang.accounts.models import Role
-from sanxiang.accounts.services import api_token_create
 from sanxiang.registry.models import Party
+from tests.api.support import bearer
 from tests.cases.support import world_make
 from tests.factories import agency_make, credit_code, id_number, user_make
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def post(client, body, auth):

@@ -8,19 +8,14 @@ import re
 import pytest
 
 from sanxiang.accounts.models import Role
-from sanxiang.accounts.services import api_token_create
 from sanxiang.documents import ALL_DOCUMENT_KINDS
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.engine import procedure_mermaid
 from sanxiang.procedure.roles import ROLE_LABELS
+from tests.api.support import bearer
 from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -7,17 +7,12 @@ import datetime as dt
 import pytest
 
 from sanxiang.accounts.models import Role
-from sanxiang.accounts.services import api_token_create
 from sanxiang.supervision.services import matter_open
+from tests.api.support import bearer
 from tests.factories import agency_make, user_make
 from tests.supervision.support import desk_make
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict:
-    _, token = api_token_create(actor=user, user=user, name="对接")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_matters_are_listed_to_whom_the_desk_shows_them(client):

@@ -40,6 +40,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Q, QuerySet
 
+from sanxiang.inputs import DATE_EARLIEST
 from sanxiang.publication.models import Publication, PublicationStatus
 from sanxiang.textsearch import GramIndex, grams_text, query_exact, query_tokens
 
@@ -187,16 +188,12 @@ class SearchPage:
 def _published_days(queryset: QuerySet[Publication]) -> tuple[dt.date, dt.date] | None:
     """The first and last day of the published decisions of `queryset` (its filters, such as an
     agency or a kind, included: the count is extrapolated over this span), or None when there are
-    none. Days before EARLIEST_DAY (a typing slip in a decision's date) are left out of the span."""
-    published = queryset.filter(status=PublicationStatus.PUBLISHED, decided_on__gte=EARLIEST_DAY)
+    none. Days before the platform's earliest date (`inputs.DATE_EARLIEST`: a typing slip in a decision's date,
+    year 202 for 2026) are left out of the span, which would otherwise run back past year 1."""
+    published = queryset.filter(status=PublicationStatus.PUBLISHED, decided_on__gte=DATE_EARLIEST)
     last = published.order_by("-decided_on").values_list("decided_on", flat=True).first()
     first = published.order_by("decided_on").values_list("decided_on", flat=True).first()
     return None if last is None or first is None else (first, last)
-
-
-# A decision dated before this is a typing slip (year 202 for 2026): it is left out of the days read,
-# which would otherwise run back past year 1 (an OverflowError, a 500 for every search).
-EARLIEST_DAY = dt.date(1949, 10, 1)
 
 
 def _day_ranges(first: dt.date, last: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
