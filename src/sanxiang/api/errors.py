@@ -42,7 +42,7 @@ MESSAGES = {
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
     "cursor_invalid": "翻页标记无效，请从第一页重新开始",
-    "period_invalid": "期间不完整或不合理：填写 year（及 month），或同时填写 start 和 end（end 不早于 start，不超过三年）",
+    "period_invalid": "期间不完整或不合理：填写 year（及 month），或同时填写 start 和 end（end 不早于 start，不超过五年）",
 }
 
 

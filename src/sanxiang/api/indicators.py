@@ -1,5 +1,5 @@
 """执法指标 through the API (issue 19 item 1): the same table as the page
-`/staff/evaluation/indicators/`, computed by the same selector (one grouped query per indicator part,
+`/staff/evaluation/indicators/`, for the periods the page accepts (its form's bounds), computed by the same selector (one grouped query per indicator part,
 whatever the number of records), for a month, a year or a range of days."""
 
 import datetime as dt
@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
 from sanxiang.api.schemas import answers
+from sanxiang.evaluation.indicator_forms import FIRST_YEAR, LAST_YEAR, LONGEST_RANGE_DAYS
 from sanxiang.evaluation.indicators import (
     indicator_table,
     period_month,
@@ -19,7 +20,6 @@ from sanxiang.evaluation.indicators import (
 )
 
 router = Router(tags=["indicators"])
-RANGE_MAX_DAYS = 3 * 366  # PLATFORM_RULE: a range longer than three years is asked for by year
 _START = Query(None, description="自某日（与 end 同填为一段日期，不填 year）")
 _END = Query(None, description="至某日（含）")
 
@@ -74,7 +74,7 @@ def _figure(figure) -> dict:
 @router.get("/indicators", response=answers({200: IndicatorTableOut}, 403))
 def indicator_table_get(
     request: HttpRequest,
-    year: int | None = Query(None, ge=2018, le=2100, description="年度；与 month 同填为某月"),
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度；与 month 同填为某月"),
     month: int | None = Query(None, ge=1, le=12, description="月份（需同时填写 year）"),
     start: dt.date | None = _START,
     end: dt.date | None = _END,
@@ -85,7 +85,7 @@ def indicator_table_get(
     if start is not None or end is not None:
         if start is None or end is None or year is not None or month is not None:
             raise _invalid("start" if start is None else "end" if end is None else "year")
-        if end < start or (end - start).days > RANGE_MAX_DAYS:
+        if end < start or (end - start).days > LONGEST_RANGE_DAYS:
             raise _invalid("end")
         period = period_range(start, end)
     elif year is not None:
