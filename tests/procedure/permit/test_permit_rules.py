@@ -282,6 +282,10 @@ def test_renewal_application_thirty_days_before_expiry_and_deemed_granted_when_u
     snapshot = in_force(renewal=Renewal(D(2026, 11, 19)))
     # 30 working days before 12-31 (December's 23 and 7 of November): apply by 11-19.
     assert renewal_application_deadline(snapshot, context(D(2026, 11, 19))).date == D(2026, 11, 19)
+    assert not renewal_application_deadline(snapshot, context(D(2026, 11, 19))).estimated  # 2026 is published
+    # A licence expiring in a year whose holidays are not yet published: the last day is an estimate.
+    unknown = in_force(expires_on=D(2031, 6, 30), renewal=Renewal(D(2031, 5, 1)))
+    assert renewal_application_deadline(unknown, context(D(2031, 5, 1))).estimated
     assert not renewal_deemed_granted(snapshot, context(D(2026, 12, 31)))
     early = only(snapshot, "permit_renew_deemed", D(2026, 12, 31), "permit.renewal.not_expired")
     assert "第五十条" in early.legal_basis and "届满前应作出" in early.message

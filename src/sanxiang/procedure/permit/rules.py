@@ -250,10 +250,6 @@ def _basis(name: str, snapshot: Snapshot, context: Context, on: dt.date) -> str:
     return context.parameters[name].period_on(on, region=snapshot.region, sector=snapshot.sector).reference
 
 
-def is_working_day(calendar: LegalCalendar, day: dt.date) -> bool:
-    return calendar.working_days_after(day - dt.timedelta(days=1), 1).date == day
-
-
 def applicant_period_end(snapshot: Snapshot, context: Context, start: dt.date, n: int) -> Deadline:
     """A period binding the applicant: working or calendar days, as the parameter says."""
     working = context.parameters.value("permit.applicant_periods_in_working_days", on=start, region=snapshot.region)
@@ -361,12 +357,15 @@ def renewal_application_deadline(snapshot: Snapshot, context: Context) -> Deadli
     working = context.parameters.value("permit.applicant_periods_in_working_days", on=expires, region=snapshot.region)
     if not working:
         return Deadline(expires - dt.timedelta(days=n), False, basis)
-    # The latest day d with n working days from d (not counted) to the expiry day (counted).
-    day, counted = expires, 0
+    # The latest day d with n working days from d (not counted) to the expiry day (counted); an
+    # estimate where a year's holidays are not yet published (the calendar's own answer per day).
+    day, counted, estimated = expires, 0, False
     while counted < n:
-        counted += is_working_day(context.calendar, day)
+        answer = context.calendar.is_working_day(day)
+        counted += answer.working
+        estimated = estimated or answer.estimated
         day -= dt.timedelta(days=1)
-    return Deadline(day, False, basis)
+    return Deadline(day, estimated, basis)
 
 
 def hearing_needed(snapshot: Snapshot, context: Context) -> bool:
