@@ -13,7 +13,13 @@ from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
-from sanxiang.publication.models import DraftStatus, PublicAgency, Publication, PublicationDraft, PublicationStatus
+from sanxiang.publication.models import (
+    DraftStatus,
+    PublicAgency,
+    Publication,
+    PublicationDraft,
+    PublicationStatus,
+)
 from sanxiang.publication.search import SEARCH_FIELDS, search_text_build
 from tests.api.support import bearer
 from tests.cases.support import LAW, lead_make, to_decided, world_make
