@@ -15,6 +15,7 @@ from sanxiang.api.documents import DOCX
 from sanxiang.cases.models import IssuedDocument
 from sanxiang.evidence import services as evidence
 from sanxiang.ledger.models import Entry
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.cases.support import lead_make, to_notified, world_make
 
@@ -66,6 +67,8 @@ def test_a_cases_documents_with_their_digests_and_bytes(client):
         seen += [i["id"] for i in answer["items"]]
         url = answer["next"]
     assert seen == [d.pk for d in documents]
+    assert queries_of(client, f"/api/cases/{case.pk}/documents?limit=1", officer) == queries_of(
+        client, f"/api/cases/{case.pk}/documents", officer)
     stranger = bearer(world_make().officer)
     assert client.get(f"/api/cases/{case.pk}/documents", **stranger).status_code == 404
     assert client.get(f"/api/documents/{document.pk}", **stranger).status_code == 404
@@ -113,6 +116,8 @@ def test_a_cases_evidence_listed_read_and_downloaded_as_the_pages_allow(client):
         seen += [i["id"] for i in answer["items"]]
         url = answer["next"]
     assert seen == [p.pk for p in reversed(photos)]
+    assert queries_of(client, f"/api/cases/{case.pk}/evidence?limit=1", officer) == queries_of(
+        client, f"/api/cases/{case.pk}/evidence", officer)
     assert client.get(f"/api/cases/{case.pk}/evidence?kind=video", **officer).json()["items"] == []
     today = dt.date.today().isoformat()
     assert len(client.get(f"/api/cases/{case.pk}/evidence?since={today}&until={today}", **officer).json()["items"]) == 3

@@ -21,6 +21,7 @@ from sanxiang.publication.models import (
     PublicationStatus,
 )
 from sanxiang.publication.search import SEARCH_FIELDS, search_text_build
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.cases.support import LAW, lead_make, to_decided, world_make
 from tests.factories import user_make
@@ -76,6 +77,7 @@ def test_the_draft_list_filters_and_walks_its_pages(client, w):
         seen += [i["id"] for i in body["items"]]
         url = body["next"]
     assert seen == ids
+    assert queries_of(client, "/api/publication/drafts?limit=1", head) == queries_of(client, "/api/publication/drafts", head)
     assert [i["id"] for i in client.get("/api/publication/drafts?until=2026-03-20", **head).json()["items"]] == [ids[1]]
     assert [i["id"] for i in client.get("/api/publication/drafts?since=2026-03-21", **head).json()["items"]] == [ids[0]]
     assert client.get("/api/publication/drafts?status=published", **head).json()["items"] == []
@@ -183,6 +185,7 @@ def test_the_public_records_are_what_the_portal_shows_without_a_token(client):
         seen += [i["id"] for i in body["items"]]
         url = body["next"]
     assert seen == [shown.pk, withdrawn.pk, elsewhere.pk]
+    assert queries_of(client, "/api/public/decisions?limit=1", {}) == queries_of(client, "/api/public/decisions", {})
     for query, field in (("kind=bribe", "kind"), ("since=2026-05-02&until=2026-05-01", "until"), ("q=" + "字" * 201, "q")):
         answer = client.get(f"/api/public/decisions?{query}")
         assert answer.status_code == 422 and answer.json()["violations"][0]["field"] == field, query

@@ -6,6 +6,7 @@ case's steps (record_review, assign_reviewer, extend_review), as on the case pag
 import pytest
 
 from sanxiang.accounts.models import Role
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.factories import agency_make, officer_make, user_make
 from tests.review.support import MAJOR, D, case_with_facts, opinion, request
@@ -65,6 +66,7 @@ def test_the_reviews_of_the_agency_with_where_each_stands(client, desk):
         seen += [i["case_id"] for i in page["items"]]
         url = page["next"]
     assert seen == [desk["answered"].pk, desk["second"].pk, desk["pending"].pk]
+    assert queries_of(client, "/api/reviews?limit=1", token) == queries_of(client, "/api/reviews", token)
     for query, field in (("status=lost", "status"), ("since=2026-03-17&until=2026-03-16", "until"),
                          ("agency=-1", "agency"), ("cursor=x", "cursor")):
         bad = client.get(f"/api/reviews?{query}", **token)
