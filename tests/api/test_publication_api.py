@@ -107,6 +107,7 @@ def test_the_head_approves_corrects_and_withdraws_through_the_services(client, w
     approved = post(client, f"{url}/approve", {"texts": {"facts": "当事人陈列销售超过保质期的纯牛奶。"}}, head)
     assert approved.status_code == 200, approved.content
     assert approved.json()["status"] == "published" and approved.json()["publication_id"]
+    assert approved["Cache-Control"] == "no-store"  # the decision's own text: kept by no cache
     publication = Publication.objects.get(pk=approved.json()["publication_id"])
     assert publication.facts == "当事人陈列销售超过保质期的纯牛奶。"
     assert Entry.objects.filter(kind=EventKind.PUBLICATION, case_id=case.pk).count() == 1

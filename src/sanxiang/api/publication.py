@@ -18,7 +18,7 @@ import datetime as dt
 from typing import Literal
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.access.models import AccessAction
@@ -154,6 +154,13 @@ def _draft_out(draft: PublicationDraft, *, viewer) -> dict:
     }
 
 
+def _draft_private(response: HttpResponse, draft: PublicationDraft, *, viewer) -> dict:
+    """The draft, with the decision's own text and the party's data in it: neither a cache nor an
+    Idempotency-Key's stored answer keeps it (a copy of a write sent again is answered 409)."""
+    response["Cache-Control"] = "no-store"
+    return _draft_out(draft, viewer=viewer)
+
+
 def _draft_read(request: HttpRequest, draft_id: int) -> PublicationDraft:
     """The draft as its page finds it, the reading recorded in the access log as the page's is."""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
@@ -190,11 +197,11 @@ def publication_draft_list(
 
 
 @router.get("/publication/drafts/{draft_id}", response=answers({200: DraftOut}, 403, 404))
-def publication_draft_get(request: HttpRequest, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+def publication_draft_get(request: HttpRequest, response: HttpResponse, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个公示草稿：原文与公开文本对照、已隐去的信息、不予公开的理由。司法局监督人员须经调阅本案。
     读取记入访问日志。"""
     draft = _draft_read(request, draft_id)
-    return _draft_out(draft, viewer=request.user)
+    return _draft_private(response, draft, viewer=request.user)
 
 
 TEXTS_DESCRIPTION = (
@@ -230,17 +237,17 @@ def _texts_checked(draft: PublicationDraft, texts: dict[str, str]) -> dict[str, 
 
 
 @router.post("/publication/drafts/{draft_id}/approve", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_approve(request: HttpRequest, payload: DraftApproveIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+def publication_draft_approve(request: HttpRequest, response: HttpResponse, payload: DraftApproveIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """审核并发布公示（本机关负责人或者管理员）：按 texts 修改公开文本后发布。发布后不能收回，只能依法更正或者撤回。
     依法不予公开、公开文本中仍有应当隐去的个人信息、或者已经发布的，返回 409 并列出理由及依据。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     edits = _texts_checked(draft, payload.texts)
     services.publication_approve(actor=request.user, draft=draft, edits=edits)
-    return _draft_out(selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
 
 
 @router.post("/publication/drafts/{draft_id}/correct", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_correct(request: HttpRequest, payload: DraftCorrectIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+def publication_draft_correct(request: HttpRequest, response: HttpResponse, payload: DraftCorrectIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """更正公示中的信息（本机关负责人或者管理员）：公示信息不准确，或者仍有不宜公开的内容的，修改 texts 所列的公开文本，
     并说明理由。只能更正公示中的信息，否则返回 409。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
@@ -248,11 +255,11 @@ def publication_draft_correct(request: HttpRequest, payload: DraftCorrectIn, dra
     if not payload.reason.strip():
         raise InputRefused([Violation("publication.reason_missing", "请填写更正的理由", "数据校验", "reason")])
     services.publication_correct(actor=request.user, draft=draft, edits=edits, reason=payload.reason.strip())
-    return _draft_out(selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
 
 
 @router.post("/publication/drafts/{draft_id}/withdraw", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_withdraw(request: HttpRequest, payload: DraftWithdrawIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+def publication_draft_withdraw(request: HttpRequest, response: HttpResponse, payload: DraftWithdrawIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """决定被变更、撤销、确认违法或者确认无效的，撤回公示并公开说明理由（本机关负责人或者管理员）。
     公众此后只见决定书文号、名称、日期和撤回说明。理由不全、日期不合理或者已经撤回的，返回 409 并列出理由。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
@@ -260,7 +267,7 @@ def publication_draft_withdraw(request: HttpRequest, payload: DraftWithdrawIn, d
         raise InputRefused([Violation("publication.change_kind", "不是允许的取值（见草稿的 change_kinds）", "数据校验", "kind")])
     services.publication_decision_change(actor=request.user, draft=draft, kind=payload.kind,
                                          changed_on=payload.changed_on, statement=payload.statement.strip())
-    return _draft_out(selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
 
 
 # --- public records (公示的执法决定), as the portal shows them -------------------------------------------
