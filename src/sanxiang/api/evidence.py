@@ -7,7 +7,8 @@ here but under GET /api/cases/{case_id}/documents.
 
 Files are uploaded with the resumable tus protocol (https://tus.io, version 1.0.0) at
 /staff/evidence/tus/ (metadata: case, step, kind, captured_at, device_number, officer, location),
-as the upload page does."""
+as the upload page does; that endpoint takes a login session (and CSRF on writes), not yet a bearer
+token (evidence/tus.py)."""
 
 import datetime as dt
 from typing import Literal
@@ -49,7 +50,6 @@ KIND_LABELS = {value: str(label) for value, label in EvidenceKind.choices}
 KindIn = Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
 # Newest upload first, as the evidence page lists them.
 EVIDENCE_ORDER = ("-uploaded_at", "-id")
-UPLOAD_DESCRIPTION = "上传证据文件：tus 可续传协议（1.0.0），地址 /staff/evidence/tus/，元数据 case、step、kind 等同上传页面。"
 
 KIND_QUERY = Query(None, description=choices_description("类别", KIND_LABELS))
 SINCE_QUERY = Query(None, description="上传日期" + SINCE_DESCRIPTION)
@@ -91,7 +91,7 @@ def _evidence_out(record: EvidenceRecord) -> dict:
     }
 
 
-@router.get("/cases/{case_id}/evidence", response=answers({200: EvidencePageOut}, 404))
+@router.get("/cases/{case_id}/evidence", summary="案件的证据文件列表", response=answers({200: EvidencePageOut}, 404))
 def case_evidence_list(
     request: HttpRequest,
     case_id: int = Path(..., ge=1, le=ID_MAX),
@@ -102,7 +102,9 @@ def case_evidence_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
     cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
 ):
-    """本案的证据文件，最新上传的在前，分页返回：元数据、SHA-256 和 SM3 摘要、账本序号。"""
+    """本案的证据文件，最新上传的在前，分页返回：元数据、SHA-256 和 SM3 摘要、账本序号。
+    上传证据文件：tus 可续传协议（1.0.0），地址 /staff/evidence/tus/，元数据 case、step、kind 等同上传页面；
+    该地址须以登录会话（写操作带 CSRF 令牌）调用，暂不接受接口令牌。"""
     date_range_check(since, until)
     case = case_get(viewer=request.user, case_id=case_id)
     records = selectors.record_list(viewer=request.user, case_id=case.pk)
@@ -122,16 +124,13 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-case_evidence_list.__doc__ += "\n\n" + UPLOAD_DESCRIPTION
-
-
-@router.get("/evidence/{record_id}", response=answers({200: EvidenceOut}, 404))
+@router.get("/evidence/{record_id}", summary="读取证据文件元数据", response=answers({200: EvidenceOut}, 404))
 def evidence_get(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个证据文件的元数据。"""
     return _evidence_out(selectors.record_get(viewer=request.user, record_id=record_id))
 
 
-@router.get("/evidence/{record_id}/download", response=answers({}, 404),
+@router.get("/evidence/{record_id}/download", summary="下载证据文件", response=answers({}, 404),
             openapi_extra=binary_answer("*/*", description="文件的原始字节，Content-Type 为存入时识别的类型"))
 def evidence_download(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """下载证据文件（作为附件；记入访问日志和账本后才发送）。可用 file.sha256 核对下载的内容。"""

@@ -170,7 +170,7 @@ def _draft_read(request: HttpRequest, draft_id: int) -> PublicationDraft:
     return draft
 
 
-@router.get("/publication/drafts", response=answers({200: DraftPageOut}))
+@router.get("/publication/drafts", summary="公示草稿列表", response=answers({200: DraftPageOut}))
 def publication_draft_list(
     request: HttpRequest,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法机关"),
@@ -196,7 +196,7 @@ def publication_draft_list(
     return paginate(request, drafts, order=DRAFT_ORDER, limit=limit, cursor=cursor, item=_draft_summary)
 
 
-@router.get("/publication/drafts/{draft_id}", response=answers({200: DraftOut}, 403, 404))
+@router.get("/publication/drafts/{draft_id}", summary="读取公示草稿", response=answers({200: DraftOut}, 403, 404))
 def publication_draft_get(request: HttpRequest, response: HttpResponse, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个公示草稿：原文与公开文本对照、已隐去的信息、不予公开的理由。司法局监督人员须经调阅本案。
     读取记入访问日志。"""
@@ -236,7 +236,7 @@ def _texts_checked(draft: PublicationDraft, texts: dict[str, str]) -> dict[str, 
     return {name: text.strip() for name, text in texts.items()}
 
 
-@router.post("/publication/drafts/{draft_id}/approve", response=answers({200: DraftOut}, 403, 404, 409))
+@router.post("/publication/drafts/{draft_id}/approve", summary="审核并发布公示", response=answers({200: DraftOut}, 403, 404, 409))
 def publication_draft_approve(request: HttpRequest, response: HttpResponse, payload: DraftApproveIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """审核并发布公示（本机关负责人或者管理员）：按 texts 修改公开文本后发布。发布后不能收回，只能依法更正或者撤回。
     依法不予公开、公开文本中仍有应当隐去的个人信息、或者已经发布的，返回 409 并列出理由及依据。"""
@@ -246,7 +246,7 @@ def publication_draft_approve(request: HttpRequest, response: HttpResponse, payl
     return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
 
 
-@router.post("/publication/drafts/{draft_id}/correct", response=answers({200: DraftOut}, 403, 404, 409))
+@router.post("/publication/drafts/{draft_id}/correct", summary="更正公示信息", response=answers({200: DraftOut}, 403, 404, 409))
 def publication_draft_correct(request: HttpRequest, response: HttpResponse, payload: DraftCorrectIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """更正公示中的信息（本机关负责人或者管理员）：公示信息不准确，或者仍有不宜公开的内容的，修改 texts 所列的公开文本，
     并说明理由。只能更正公示中的信息，否则返回 409。"""
@@ -258,7 +258,7 @@ def publication_draft_correct(request: HttpRequest, response: HttpResponse, payl
     return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
 
 
-@router.post("/publication/drafts/{draft_id}/withdraw", response=answers({200: DraftOut}, 403, 404, 409))
+@router.post("/publication/drafts/{draft_id}/withdraw", summary="撤回公示", response=answers({200: DraftOut}, 403, 404, 409))
 def publication_draft_withdraw(request: HttpRequest, response: HttpResponse, payload: DraftWithdrawIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """决定被变更、撤销、确认违法或者确认无效的，撤回公示并公开说明理由（本机关负责人或者管理员）。
     公众此后只见决定书文号、名称、日期和撤回说明。理由不全、日期不合理或者已经撤回的，返回 409 并列出理由。"""
@@ -343,7 +343,7 @@ PUBLIC_LIST_COLUMNS = ("id", "decision_kind", "number", "title", "party_name", "
                        "kinds_label", "decided_on", "status", "withdrawn_on")
 
 
-@router.get("/public/decisions", response=answers({200: PublicDecisionPageOut}), auth=None)
+@router.get("/public/decisions", summary="公示的执法决定列表", response=answers({200: PublicDecisionPageOut}), auth=None)
 def public_decision_list(
     request: HttpRequest,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法机关"),
@@ -364,7 +364,7 @@ def public_decision_list(
     return paginate(request, rows, order=PUBLIC_ORDER, limit=limit, cursor=cursor, item=_public_summary)
 
 
-@router.get("/public/decisions/{publication_id}", response=answers({200: PublicDecisionOut}, 404), auth=None)
+@router.get("/public/decisions/{publication_id}", summary="读取公示的执法决定", response=answers({200: PublicDecisionOut}, 404), auth=None)
 def public_decision_get(request: HttpRequest, publication_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个公示的执法决定（公示平台的决定页面，无须令牌）；已撤回的只有文号、名称、日期和撤回说明；公示期满的返回 404。"""
     publication = decisions_visible().select_related("agency").filter(pk=publication_id).first()

@@ -122,7 +122,7 @@ def _summary(case: Case) -> dict:
     }
 
 
-@router.get("/reviews", response=answers({200: ReviewPageOut}))
+@router.get("/reviews", summary="法制审核列表", response=answers({200: ReviewPageOut}))
 def review_list(
     request: HttpRequest,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法机关"),
@@ -144,7 +144,7 @@ def review_list(
     return page
 
 
-@router.get("/reviews/{case_id}", response=answers({200: ReviewOut}, 404))
+@router.get("/reviews/{case_id}", summary="读取案件的法制审核", response=answers({200: ReviewOut}, 404))
 def review_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个案件的法制审核（案件页面的“法制审核”栏）：重大执法决定的认定、审核状态、各轮送审与审核意见。
     审核人员出具审核意见：POST /api/cases/{case_id}/actions/record_review；机关负责人指定审核人员、批准延长审核期限：
