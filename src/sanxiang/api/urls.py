@@ -1,6 +1,17 @@
 from ninja import NinjaAPI
 
-from sanxiang.api import cases, indicators, outbox, procedures, registry, supervision
+from sanxiang.api import (
+    cases,
+    documents,
+    evidence,
+    indicators,
+    outbox,
+    procedures,
+    publication,
+    registry,
+    reviews,
+    supervision,
+)
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
 from sanxiang.api.idempotency import openapi_idempotency_install
@@ -36,4 +47,8 @@ api.add_router("", procedures.router)
 api.add_router("", indicators.router)
 api.add_router("", supervision.router)
 api.add_router("", outbox.router)
+api.add_router("", publication.router)
+api.add_router("", reviews.router)
+api.add_router("", documents.router)
+api.add_router("", evidence.router)
 urlpatterns = api.urls[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 from django.db.models import Count, Exists, F, JSONField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.fields.json import KeyTransform
@@ -25,6 +26,8 @@ from sanxiang.cases.facts import facts_field_load, facts_load
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import (
     LISTED_DETAILS,
+    case_get,
+    case_list,
     case_snapshot_build,
     cases_reviewed,
     guard_context,
@@ -435,6 +438,79 @@ def review_recent(*, user: User, limit: int = 10) -> list[ReviewedItem]:
             last = mine[-1]
             items.append(ReviewedItem(case, last.round, last.opinion, last.given_on))
     return sorted(items, key=lambda i: (i.given_on, i.case.pk), reverse=True)[:limit]
+
+
+# --- the reviews as a list (the API's /api/reviews) ---------------------------------------------------
+
+# Where a case's legal review stands, read from its stored requests and opinions alone.
+REVIEW_LIST_STATES: dict[str, str] = {"pending": "审核中", "answered": "已出具审核意见"}
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A case sent for legal review, as a list shows it: its latest round and the opinion on it."""
+
+    status: str  # a key of REVIEW_LIST_STATES
+    round: int
+    submitted_on: dt.date
+    reviewer_id: int | None
+    opinion: str  # a key of REVIEW_OPINIONS, "" while pending
+    given_on: dt.date | None
+
+    @property
+    def status_label(self) -> str:
+        return REVIEW_LIST_STATES[self.status]
+
+    @property
+    def opinion_label(self) -> str:
+        return REVIEW_OPINIONS.get(self.opinion, self.opinion)
+
+
+def review_row(requests, opinions) -> ReviewRow | None:
+    """The row of a case from its stored `review_requests` and `review_opinions` (the JSON of its
+    facts); None for a case never sent."""
+    stored = {"review_requests": requests or [], "review_opinions": opinions or []}
+    # Only these two fields of the snapshot, which is all `opinion_for` reads.
+    facts = SimpleNamespace(**{name: facts_field_load(PenaltyCaseSnapshot, name, stored) for name in stored})
+    request = max(facts.review_requests, key=lambda r: r.round, default=None)
+    if request is None:
+        return None
+    opinion = opinion_for(facts, request)
+    return ReviewRow(status="pending" if opinion is None else "answered", round=request.round,
+                     submitted_on=request.submitted_on, reviewer_id=request.reviewer_id,
+                     opinion=opinion.opinion if opinion else "", given_on=opinion.given_on if opinion else None)
+
+
+def reviews_for(*, viewer: User, agency_id: int | None = None, status: str | None = None,
+                since: dt.date | None = None, until: dt.date | None = None) -> QuerySet[Case]:
+    """The cases sent for legal review (送审) that the viewer may read, as the case list scopes
+    them, each with its stored requests and opinions (`requests`, `opinions`: only these keys of
+    its facts are read). `status` (REVIEW_LIST_STATES) and the latest submission's day between
+    `since` and `until` are judged on those keys, one query over the agency's reviewed cases."""
+    cases = _submitted(case_list(viewer=viewer))
+    if agency_id is not None:
+        cases = cases.filter(agency_id=agency_id)
+    cases = cases.annotate(requests=KeyTransform("review_requests", "facts"),
+                           opinions=KeyTransform("review_opinions", "facts"))
+    if status is None and since is None and until is None:
+        return cases
+    kept = []
+    for pk, requests, opinions in cases.values_list("pk", "requests", "opinions").order_by().iterator():
+        row = review_row(requests, opinions)
+        if row is None or (status is not None and row.status != status):
+            continue
+        if (since is not None and row.submitted_on < since) or (until is not None and row.submitted_on > until):
+            continue
+        kept.append(pk)
+    return cases.filter(pk__in=kept)
+
+
+def review_case_get(*, viewer: User, case_id: int) -> Case:
+    """A case sent for legal review that the viewer may read (as its page); 404 otherwise."""
+    case = case_get(viewer=viewer, case_id=case_id)
+    if review_row(case.facts.get("review_requests"), case.facts.get("review_opinions")) is None:
+        raise Http404
+    return case
 
 
 # --- what waits for the head and the reviewer (the inbox) --------------------------------------------
