@@ -157,7 +157,7 @@ def _inspection_evidence(inspection: Inspection):
 
 def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
     return list(
-        _inspection_evidence(inspection).select_related("stored_file").order_by("pk")
+        _inspection_evidence(inspection).select_related("stored_file", "agency").order_by("pk")
     )
 
 
