@@ -52,7 +52,7 @@ BESIDE_FIELDS = {
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
            "inspection_start", "inspection_record", "inspection_send_result", "inspection_start_emergency",
-           "inspection_approve_after", "inspection_join")
+           "inspection_approve_after", "inspection_join", "inspection_case_open")
 
 
 def _reads_only(request: HttpRequest) -> bool:
@@ -180,7 +180,7 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
     if action in ("inspection_approve", "inspection_decline", "inspection_approve_after"):
         return {"approval": post.get("approval", ""),
                 "reason": _text(post.get("reason", ""), "reason", "理由", problems, max_length=2000)}, problems
-    if action in ("inspection_start", "inspection_conclude_offsite"):
+    if action in ("inspection_start", "inspection_conclude_offsite", "inspection_case_open"):
         return {}, problems
     if action == "inspection_offsite":
         return {
@@ -277,6 +277,8 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "emergency_refused": r.emergency_not_refused(snapshot, context_today),
         "bodies": [name for _, name in snapshot.body_names],
         "join": None if reads_only else _join_choices(request, inspection),
+        "cases": _cases(request, snapshot),
+        "case_open": not reads_only and _may_open_case(request, inspection, snapshot),
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
         if inspection.code else "",
         "refused": refused,
@@ -286,6 +288,24 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "today": on,
     }
     return render(request, "inspection/inspection_detail.html", context, status=status)
+
+
+def _cases(request: HttpRequest, snapshot: r.InspectionSnapshot) -> list[dict[str, Any]]:
+    """The penalty cases opened on the visit, each with its body; the case opens (a link) for its
+    own body's staff."""
+    return [{"body": snapshot.body_name(body_id), "case_id": case_id, "own": body_id == request.user.agency_id}
+            for body_id, case_id in snapshot.cases]
+
+
+def _may_open_case(request: HttpRequest, inspection: Inspection, snapshot: r.InspectionSnapshot) -> bool:
+    """The form "本单位立案查处" for the head or an officer on the visit of a body whose matter the
+    violation is and which has not opened its case yet (the service decides again)."""
+    user = request.user
+    if inspection.state != "closed" or user.agency_id is None:
+        return False
+    if user.role != Role.AGENCY_HEAD and not any(o.pk == user.officer_id for o in inspection.officers.all()):
+        return False
+    return not r.case_open_problems(snapshot, body_id=user.agency_id)
 
 
 def _record_rows(inspection: Inspection, record: r.InspectionRecord | None) -> list[dict[str, str]]:
