@@ -89,6 +89,8 @@ def test_another_countys_supervisor_finds_nothing_and_another_agencys_officer_is
         assert far.get(reverse(name, args=args)).status_code == 404
     record_id = _photo_id(inspection)
     assert far.get(reverse("inspection:photo_file", args=[inspection.pk, record_id])).status_code == 404
+    anonymous = Client().get(reverse("inspection:photo_file", args=[inspection.pk, record_id]))
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     stranger = Client()
     other = agency_make()
     stranger.force_login(user_make(role=Role.OFFICER, agency=other))
