@@ -133,3 +133,34 @@ def test_a_violation_result_with_no_item_found_not_complying_is_refused():
     with pytest.raises(Refused) as no_case:
         inspection_act(actor=world.head, inspection_id=pk, action="inspection_case_open", data={})
     assert [v.code for v in no_case.value.violations] == ["inspection.case.no_violation"]
+
+
+def test_the_rule_pure_one_body_is_competent_a_stranger_never_a_refused_ratification_blocks():
+    """`case_open_problems` without a database: a visit of one body opens its case on a violation
+    as before; a body not of the visit, and a visit whose emergency start the head refused to
+    ratify (海南 第十五条), open none."""
+    from dataclasses import replace
+
+    from sanxiang.procedure.inspection.rules import (
+        ChecklistEntry,
+        EmergencyStart,
+        HeadApproval,
+        InspectionRecord,
+        ResultNotice,
+        case_open_problems,
+    )
+    from tests.procedure.inspection.test_inspection_rules import DAY, assigned
+
+    one = replace(assigned(trigger="planned"), state="closed",
+                  record=InspectionRecord(on=DAY, officer_ids=(), certificates_shown=True,
+                                          checklist=(ChecklistEntry(1, "许可证", "pass"),)),
+                  result=ResultNotice(sent_on=DAY, outcome="violation", findings="无证经营"))
+    lead = one.body_ids[0]
+    assert case_open_problems(one, body_id=lead) == []
+    assert [v.code for v in case_open_problems(one, body_id=lead + 1000)] == ["inspection.case.not_a_body"]
+    assert [v.code for v in case_open_problems(replace(one, cases=((lead, 7),)), body_id=lead)] \
+        == ["inspection.case.already"]
+    refused = replace(one, emergency=EmergencyStart(DAY, "氨气泄漏"),
+                      approval=HeadApproval("李主任", DAY, approved=False, reason="不属于紧急情况"))
+    [blocked] = case_open_problems(refused, body_id=lead)
+    assert blocked.code == "inspection.case.emergency_refused" and blocked.legal_basis.endswith("第十五条")
