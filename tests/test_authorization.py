@@ -301,6 +301,9 @@ POST_ONLY |= {"evaluation:report_save", "evaluation:report_act"}
 # Issue 17 part B: the pages and forms of one inspection (tests/inspection/test_inspection_pages.py tries
 # them anonymously, from another agency and as an officer not sent).
 POST_ONLY |= {"inspection:detail", "inspection:qr", "inspection:photo", "inspection:act", "inspection:results_publish"}
+# An inspection's photos: tests/inspection/test_inspection_supervisor_read.py tries them anonymously,
+# from another county's bureau and from another agency.
+POST_ONLY |= {"inspection:photo_file"}
 # Item 7's forms: tests/evaluation/test_closing_pages.py tries them from every side.
 POST_ONLY |= {"evaluation:summary_act", "evaluation:acceptance_act", "evaluation:work_report_act"}
 # Issue 16 item 4: drawing and publishing a campaign (test_campaign_post_only_for_the_bureaus_supervisors).

@@ -79,10 +79,11 @@ def test_the_county_reads_every_agency_and_the_page_costs_the_same_whatever_the_
     html = client.get(URL, {"year": YEAR}).content.decode()
     assert f'data-testid="frequency-{other.pk}-2" href="?year={YEAR}&agency={other.pk}&times=2#records">1<' in html
     assert f'data-testid="frequency-{agency.pk}-1" href="?year={YEAR}&agency={agency.pk}&times=1#records">1<' in html
-    # a supervisor reads the list; the inspection's own page is its agency's
+    # a supervisor reads the list and opens each inspection's page (read only, issue 17)
     records = client.get(URL, {"year": YEAR, "agency": other.pk, "times": 2}).content.decode()
     assert page_read(records)[0] == []  # Chinese only: no English word or internal code on the page
-    assert "应急检查0" in records and "/staff/inspection/" + str(Inspection.objects.filter(agency=other).first().pk) not in records
+    inspection = Inspection.objects.filter(agency=other, target__name="应急检查0").first()
+    assert "应急检查0" in records and reverse("inspection:detail", args=[inspection.pk]) in records
 
     def cost():
         counts = []
@@ -119,7 +120,10 @@ def test_an_id_beyond_the_databases_integer_is_no_filter_and_outcomes_wait_for_p
         return page.split('data-testid="frequency-records"')[1]
 
     # Before its result is published, an inspection's outcome is for its agency's head and
-    # administrator (as its own page is); the supervisor reads the date and the source only.
+    # administrator and the county's supervisors (as its own page is); the agency's officer
+    # reads the date and the source only.
+    assert "应急检查0" in records() and OUTCOMES["pass"] in records()
+    client.force_login(user_make(role=Role.OFFICER, agency=other))
     assert "应急检查0" in records() and OUTCOMES["pass"] not in records()
     Inspection.objects.filter(agency=other).update(published_on=dt.date(YEAR, 6, 1))
     assert OUTCOMES["pass"] in records()

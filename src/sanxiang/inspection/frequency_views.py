@@ -49,7 +49,8 @@ def frequency(request: HttpRequest) -> HttpResponse:
         "bands": INSPECTION_FREQUENCY_BANDS, "band": band, "band_label": INSPECTION_FREQUENCY_BANDS.get(band or 0, ""),
         "records": sel.inspection_frequency_records(agency=agency, year=year, band=band) if band else None,
         "basis": INSPECTION_FREQUENCY_SOURCE, "outcomes": OUTCOMES,
-        # the inspection's own page opens for its agency's head and administrator (the others read the list here)
-        "opens_detail": agency is not None and user.agency_id == agency.pk
-        and user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN),
+        # the inspection's own page opens for its agency's head and administrator, and for the county's
+        # readers (read only); the others read the list here
+        "opens_detail": agency is not None and (county or (user.agency_id == agency.pk
+                                                           and user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN))),
     })

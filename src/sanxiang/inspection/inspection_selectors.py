@@ -31,6 +31,7 @@ from sanxiang.registry.models import Certificate, Officer, OfficerStatus
 APPROVAL, OFFSITE, RECORD, RESULT, RECORDS = "approval", "offsite", "record", "result", "records"
 EMERGENCY = "emergency"
 JOINED = "joined"  # 综合查一次: [{"body_id", "body_name", "head_name", "decided_on", "approved"}]
+CASES = "cases"  # the penalty cases opened on the violation found: [{"body_id", "case_id"}], one per body
 ACTIVE_STATES = (InspectionState.APPROVED, InspectionState.IN_PROGRESS, InspectionState.RECORDED)
 
 
@@ -144,7 +145,19 @@ def inspection_snapshot(inspection: Inspection, *, facts: dict[str, Any] | None 
         emergency=loaded["emergency"],
         officer_bodies=tuple((o.pk, o.agency_id) for o in inspection.officers.all()),
         joined=loaded["joined"],
+        cases=inspection_cases(inspection, facts=facts),
     )
+
+
+def inspection_cases(inspection: Inspection, *, facts: dict[str, Any] | None = None) -> tuple[tuple[int, int], ...]:
+    """The penalty cases opened on the visit's violation, (body, case) each; an inspection closed
+    before the cases were kept per body has the organiser's case only (`penalty_case`)."""
+    facts = inspection.facts if facts is None else facts
+    if CASES in facts:
+        return tuple((c["body_id"], c["case_id"]) for c in facts[CASES])
+    if inspection.penalty_case_id is not None:
+        return ((inspection.agency_id, inspection.penalty_case_id),)
+    return ()
 
 
 def _inspection_evidence(inspection: Inspection):
@@ -157,7 +170,7 @@ def _inspection_evidence(inspection: Inspection):
 
 def inspection_photos(inspection: Inspection) -> list[EvidenceRecord]:
     return list(
-        _inspection_evidence(inspection).select_related("stored_file").order_by("pk")
+        _inspection_evidence(inspection).select_related("stored_file", "agency").order_by("pk")
     )
 
 

@@ -86,6 +86,8 @@ def _actor_may(actor: User, inspection: Inspection, action: str = "") -> None:
                            "只有其他检查主体的负责人可以将本单位的检查事项并入本次检查")
         return
     joined = any(a.pk == actor.agency_id for a in inspection.joint_agencies.all())
+    if joined and action == "inspection_case_open" and actor.role == Role.AGENCY_HEAD:
+        return  # a joined body's head opens its own case (the engine checks it is that body's matter)
     if joined and actor.role == Role.OFFICER:
         permission_require(actor.officer_id is not None and any(o.pk == actor.officer_id for o in inspection.officers.all()),
                            "只有派出的检查人员或者本单位负责人可以办理本次检查")
@@ -138,6 +140,8 @@ def inspection_act(
         joining: tuple[list[InspectionItem], list[Officer]] | None = None
         if action == "inspection_join":
             joining, data = _joining(actor=actor, inspection=inspection, data=data)
+        if action == "inspection_case_open":
+            data = {"body_id": actor.agency_id}
         draft = Draft(snapshot=snapshot, details={}, context=context, actor_name=actor.get_full_name() or actor.username,
                       actor_role=actor.role)
         violations: list[Violation] = []
@@ -215,10 +219,15 @@ def inspection_act(
             entry_append(event=LedgerEvent(EventKind.INSPECTION_CODE_ISSUED, {"code_sha256": _digest(inspection.code)},
                                            agency_id=inspection.agency_id, subject=f"inspection:{inspection.pk}"),
                          actor=actor)
+        if action == "inspection_case_open":
+            _penalty_case_open(actor=actor, inspection=inspection, on=context.today)
         if action == "inspection_send_result" and after.result is not None:
             # Never after a refused ratification (the step is refused then; kept here as the last word).
+            # The case is the sender's body's, on its own matter (行政处罚法 as `r.case_open_problems`
+            # cites it); the other bodies whose items failed open theirs with `inspection_case_open`.
             if after.result.outcome == "violation" and not inspection.emergency_refused:
-                _penalty_case_open(actor=actor, inspection=inspection, on=context.today)
+                if actor.agency_id in r.bodies_competent(after):
+                    _penalty_case_open(actor=actor, inspection=inspection, on=context.today)
             elif after.result.outcome == "rectify":
                 _follow_up_schedule(actor=actor, inspection=inspection, due=after.result.rectification_due)
     return inspection
@@ -277,17 +286,23 @@ def inspection_photo_add(*, actor: User, inspection_id: int, source: BinaryIO, o
 
 
 def _penalty_case_open(*, actor: User, inspection: Inspection, on: dt.date) -> Case:
-    """A violation found: a penalty case (案源登记) of the inspection's agency, the enterprise as
-    party, the inspection's officers, its photos carried over as the case's evidence."""
+    """A violation found: a penalty case (案源登记) of the actor's body (the organiser, or a body
+    that joined the visit, on its own matter), the enterprise as party, that body's officers of the
+    visit, the photos its officers filed carried over as the case's evidence; the case is linked to
+    the inspection (its facts and a ledger entry)."""
+    body = actor.agency
     target = inspection.target
-    party = Party.objects.filter(agency_id=inspection.agency_id, credit_code=target.credit_code).first()
+    party = Party.objects.filter(agency_id=body.pk, credit_code=target.credit_code).first()
     record = sel.facts_load(inspection.facts)["record"]
-    # The organising body's case, with its own officers and field (综合查一次: a joined body opens its own).
-    fields = {i.enforcement_field for i in inspection.items.all()
-              if i.enforcement_field and i.agency_id == inspection.agency_id}
+    # The body's own case, with its own officers and field (综合查一次: each body opens its own).
+    failed = {e.item_id for e in record.checklist if e.finding == "fail"} if record else set()
+    own_items = [i for i in inspection.items.all() if i.agency_id == body.pk]
+    fields = {i.enforcement_field for i in ([i for i in own_items if i.pk in failed] or own_items)
+              if i.enforcement_field}
     case_fields: dict[str, Any] = dict(
-        actor=actor, agency=inspection.agency, title=f"{target.name}涉嫌违法（行政检查发现）",
-        officers=[o for o in inspection.officers.all() if o.agency_id == inspection.agency_id], enforcement_field=next(iter(sorted(fields)), ""),
+        actor=actor, agency=body, title=f"{target.name}涉嫌违法（行政检查发现）",
+        officers=[o for o in inspection.officers.all() if o.agency_id == body.pk],
+        enforcement_field=next(iter(sorted(fields)), ""),
         discovered_on=record.on if record else on, on=on,
     )
     if party is not None:
@@ -297,14 +312,18 @@ def _penalty_case_open(*, actor: User, inspection: Inspection, on: dt.date) -> C
             "kind": PartyKind.LEGAL_PERSON, "name": target.name, "credit_code": target.credit_code,
             "legal_representative": target.legal_representative, "address": target.address,
         }, **case_fields)
-    # The organiser's case takes the organiser's photos (a joined body's stay under that body).
-    photos = [p for p in sel.inspection_photos(inspection) if p.agency_id == inspection.agency_id]
+    # The body's case takes the photos its officers filed (another body's stay under that body).
+    photos = [p for p in sel.inspection_photos(inspection) if p.agency_id == body.pk]
     evidence_records_attach(actor=actor, records=photos, case=case)
-    Inspection.objects.filter(pk=inspection.pk).update(penalty_case=case)
-    inspection.penalty_case = case
+    cases = [*({"body_id": b, "case_id": c} for b, c in sel.inspection_cases(inspection)),
+             {"body_id": body.pk, "case_id": case.pk}]
+    inspection.facts = {**inspection.facts, sel.CASES: cases}
+    if inspection.penalty_case_id is None:
+        inspection.penalty_case = case  # the first case opened on the visit
+    Inspection.objects.filter(pk=inspection.pk).update(penalty_case=inspection.penalty_case, facts=inspection.facts)
     entry_append(event=LedgerEvent(EventKind.INSPECTION_CASE_LINKED,
-                                   {"case": case.pk, "evidence": [p.pk for p in photos]},
-                                   agency_id=inspection.agency_id, case_id=case.pk,
+                                   {"case": case.pk, "body": body.pk, "evidence": [p.pk for p in photos]},
+                                   agency_id=body.pk, case_id=case.pk,
                                    subject=f"inspection:{inspection.pk}"), actor=actor)
     return case
 

@@ -10,14 +10,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import access_record
 from sanxiang.accounts.models import Role
+from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.cases.selectors import guard_context
+from sanxiang.evidence.storage import blob_store_get
+from sanxiang.evidence.views import inline_allowed
 from sanxiang.inputs import PLATFORM_RULE, date_problem, id_from_query, text_problem
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.code_views import qr_svg
@@ -27,6 +32,7 @@ from sanxiang.inspection.inspection_services import (
     inspection_results_publish,
 )
 from sanxiang.inspection.models import Inspection
+from sanxiang.inspection.register_permissions import user_reads_inspection
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
@@ -46,11 +52,19 @@ BESIDE_FIELDS = {
 }
 ACTIONS = ("inspection_approve", "inspection_decline", "inspection_offsite", "inspection_conclude_offsite",
            "inspection_start", "inspection_record", "inspection_send_result", "inspection_start_emergency",
-           "inspection_approve_after", "inspection_join")
+           "inspection_approve_after", "inspection_join", "inspection_case_open")
+
+
+def _reads_only(request: HttpRequest) -> bool:
+    """The 司法局's supervisors (and system administrators) read every inspection of their county
+    and change none: the page without its forms (`user_reads_inspection` decides the county)."""
+    return user_reads_all_agencies(request.user)
 
 
 def _may_see(request: HttpRequest, inspection: Inspection) -> bool:
     user = request.user
+    if _reads_only(request):
+        return True  # the county is checked in `_inspection_for` (another county's: 404)
     if user.agency_id is None:
         return False
     if user.agency_id != inspection.agency_id and not any(a.pk == user.agency_id for a in inspection.joint_agencies.all()):
@@ -67,8 +81,18 @@ def _inspection_for(request: HttpRequest, pk: int) -> Inspection:
         inspection = sel.inspection_load(pk=pk)
     except Inspection.DoesNotExist as missing:
         raise Http404("没有这次检查") from missing
+    if _reads_only(request) and not user_reads_inspection(request.user, inspection.agency_id):
+        raise Http404("没有这次检查")  # another county's inspection is absent to its readers
     if not _may_see(request, inspection):
         raise PermissionDenied("只有派出的检查人员和本单位负责人可以查看这次检查")
+    return inspection
+
+
+def _inspection_to_act(request: HttpRequest, pk: int) -> Inspection:
+    """The inspection for a step or an upload: a reader of the county is refused (403)."""
+    inspection = _inspection_for(request, pk)
+    if _reads_only(request):
+        raise PermissionDenied("司法局监督人员可以查看检查，不能办理检查")
     return inspection
 
 
@@ -156,7 +180,7 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
     if action in ("inspection_approve", "inspection_decline", "inspection_approve_after"):
         return {"approval": post.get("approval", ""),
                 "reason": _text(post.get("reason", ""), "reason", "理由", problems, max_length=2000)}, problems
-    if action in ("inspection_start", "inspection_conclude_offsite"):
+    if action in ("inspection_start", "inspection_conclude_offsite", "inspection_case_open"):
         return {}, problems
     if action == "inspection_offsite":
         return {
@@ -203,6 +227,7 @@ def form_parse(action: str, post: Any, inspection: Inspection) -> tuple[dict[str
 def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violation] | None = None,
           posted: Any = None, status: int = 200) -> HttpResponse:
     on = timezone.localdate()
+    reads_only = _reads_only(request)
     snapshot = sel.inspection_snapshot(inspection)
     record = snapshot.record
     errors: dict[str, list[Violation]] = {}
@@ -229,8 +254,9 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
     context = {
         "inspection": inspection,
         "state_label": INSPECTION.state_label(inspection.state),
-        "is_head": request.user.role == Role.AGENCY_HEAD,
-        "is_officer": request.user.officer_id is not None,
+        "may_act": not reads_only,
+        "is_head": not reads_only and request.user.role == Role.AGENCY_HEAD,
+        "is_officer": not reads_only and request.user.officer_id is not None,
         "photos": sel.inspection_photos(inspection),
         "items": items,
         "findings": r.FINDINGS,
@@ -239,6 +265,8 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "offsite": snapshot.offsite,
         "offsite_items": [i for i in inspection.items.all() if i.offsite_first],
         "record": record,
+        "record_rows": _record_rows(inspection, record),
+        "record_officers": [o.name for o in inspection.officers.all() if record and o.pk in record.officer_ids],
         "result": snapshot.result,
         "result_due": result_due,
         "lateness": lateness,
@@ -248,7 +276,9 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "emergency_lateness": r.emergency_approval_lateness(snapshot, context_today),
         "emergency_refused": r.emergency_not_refused(snapshot, context_today),
         "bodies": [name for _, name in snapshot.body_names],
-        "join": _join_choices(request, inspection),
+        "join": None if reads_only else _join_choices(request, inspection),
+        "cases": _cases(request, snapshot),
+        "case_open": not reads_only and _may_open_case(request, inspection, snapshot),
         "code_url": request.build_absolute_uri(reverse("inspection_code:page", args=[inspection.code]))
         if inspection.code else "",
         "refused": refused,
@@ -258,6 +288,33 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "today": on,
     }
     return render(request, "inspection/inspection_detail.html", context, status=status)
+
+
+def _cases(request: HttpRequest, snapshot: r.InspectionSnapshot) -> list[dict[str, Any]]:
+    """The penalty cases opened on the visit, each with its body; the case opens (a link) for its
+    own body's staff."""
+    return [{"body": snapshot.body_name(body_id), "case_id": case_id, "own": body_id == request.user.agency_id}
+            for body_id, case_id in snapshot.cases]
+
+
+def _may_open_case(request: HttpRequest, inspection: Inspection, snapshot: r.InspectionSnapshot) -> bool:
+    """The form "本单位立案查处" for the head or an officer on the visit of a body whose matter the
+    violation is and which has not opened its case yet (the service decides again)."""
+    user = request.user
+    if inspection.state != "closed" or user.agency_id is None:
+        return False
+    if user.role != Role.AGENCY_HEAD and not any(o.pk == user.officer_id for o in inspection.officers.all()):
+        return False
+    return not r.case_open_problems(snapshot, body_id=user.agency_id)
+
+
+def _record_rows(inspection: Inspection, record: r.InspectionRecord | None) -> list[dict[str, str]]:
+    """The checklist of the record as the page shows it: the item's name, the point, the finding."""
+    if record is None:
+        return []
+    names = {i.pk: i.name for i in inspection.items.all()}
+    return [{"item": names.get(e.item_id, ""), "point": e.point, "finding": r.FINDINGS.get(e.finding, "未填写"),
+             "note": e.note} for e in record.checklist]
 
 
 def _join_choices(request: HttpRequest, inspection: Inspection) -> dict[str, Any] | None:
@@ -283,7 +340,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("没有这一步")
-    inspection = _inspection_for(request, pk)
+    inspection = _inspection_to_act(request, pk)
     data, problems = form_parse(action, request.POST, inspection)
     if problems:
         return _page(request, inspection, refused=problems, posted=request.POST, status=422)
@@ -297,7 +354,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    inspection = _inspection_for(request, pk)
+    inspection = _inspection_to_act(request, pk)
     upload = request.FILES.get("photo")
     if upload is None:
         problems = [Violation("form.photo", "请选择要上传的现场照片", FORM_BASIS, "photo")]
@@ -307,6 +364,36 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refusal:
         return _page(request, inspection, refused=refusal.violations, status=422)
     return redirect("inspection:detail", pk=pk)
+
+
+@login_required
+@require_safe
+def photo_file(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    """A photo or recording of the visit, shown to whoever may read the inspection (its bodies'
+    staff on it, the county's supervisors), whichever body filed it; the access is recorded
+    (access log and ledger) before the first byte leaves."""
+    inspection = _inspection_for(request, pk)
+    record = next((p for p in sel.inspection_photos(inspection) if p.pk == record_id), None)
+    if record is None:
+        raise Http404("没有这张照片")
+    stored = record.stored_file
+    try:
+        blob = blob_store_get().open(stored.sha256)
+    except FileNotFoundError as missing:
+        raise Http404("证据文件缺失，请联系系统管理员运行 sanxiang verify") from missing
+    inline = inline_allowed(stored.content_type)
+    try:
+        access_record(actor=request.user, action=AccessAction.VIEW if inline else AccessAction.DOWNLOAD,
+                      object_kind="evidence", object_id=record.pk, object_label=record.original_name,
+                      case_id=record.case_id, agency_id=record.agency_id, ip_address=request.META.get("REMOTE_ADDR"),
+                      details={"inspection": inspection.pk})
+    except BaseException:
+        blob.close()
+        raise
+    response = FileResponse(blob, as_attachment=not inline, filename=record.original_name,
+                            content_type=stored.content_type)
+    response["Content-Length"] = str(stored.size)
+    return response
 
 
 @login_required

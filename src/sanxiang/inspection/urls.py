@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", inspection_views.detail, name="detail"),
     path("<int:pk>/qr.svg", inspection_views.qr, name="qr"),
     path("<int:pk>/photo/", inspection_views.photo, name="photo"),
+    path("<int:pk>/photos/<int:record_id>/", inspection_views.photo_file, name="photo_file"),
     path("<int:pk>/<str:action>/", inspection_views.act, name="act"),
     # Part A: registers, plans, draws.
     path("agency/<int:agency_id>/", views.agency, name="agency"),

@@ -1,6 +1,7 @@
 """The supervisors' pages of complaints (issue 14, part D): the list (personal data masked), a
 complaint, the complainant's data (each opening access-logged), and the intake of leads from the
-12345 hotline and the enterprise channel."""
+12345 hotline and the enterprise channel (which, like the portal's complaint, may name an inspection
+by its 检查码: the lead is then linked to it)."""
 
 from __future__ import annotations
 
@@ -99,10 +100,21 @@ class LeadForm(forms.Form):
     name = forms.CharField(label="反映人姓名或者名称", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     id_number = forms.CharField(label="身份证号码（可不填）", max_length=30, required=False)
+    inspection_code = forms.CharField(
+        label="检查码", required=False, max_length=16,
+        help_text="反映的是某一次行政检查的，填写企业或者来电人提供的检查码（检查人员出示的10位码），线索即关联该次检查；其他情况不填",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"max_length": "检查码不超过16个字符", "null_characters_not_allowed": "检查码含有不能识别的字符"})
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [("", "请选择"), *[(a.pk, a.name) for a in agencies]]
+
+    def clean_inspection_code(self) -> str:
+        code = self.cleaned_data["inspection_code"].strip().upper()
+        if code and not (code.isascii() and code.isalnum()):
+            raise forms.ValidationError("检查码由字母和数字组成，请核对后填写，或者不填检查码")
+        return code
 
 
 @login_required
@@ -119,7 +131,7 @@ def lead_new(request: HttpRequest) -> HttpResponse:
                 agency_id=data["agency"], channel=data["channel"], channel_reference=data["channel_reference"],
                 anonymous=data["anonymous"], name=data["name"], phone=data["phone"], id_number=data["id_number"],
                 happened_on=data["happened_on"], description=data["description"],
-                pending_remedy=data["pending_remedy"], actor=request.user,
+                pending_remedy=data["pending_remedy"], actor=request.user, inspection_code=data["inspection_code"],
             )
         except Refused as refusal:
             for violation in refusal.violations:

@@ -183,7 +183,8 @@ def case_ids_granted(*, user: User, at: dt.datetime) -> list[int]:
                 .values_list("case_id", flat=True).distinct())
 
 
-ORIGIN_LINKS = {"publication_draft": ("公示稿", "publication:draft_detail"), "case": ("案件", "cases:case_detail")}
+ORIGIN_LINKS = {"publication_draft": ("公示稿", "publication:draft_detail"), "case": ("案件", "cases:case_detail"),
+                "inspection": ("行政检查", "inspection:detail")}
 
 
 def matter_origin_link(matter: Matter) -> tuple[str, str] | None:

@@ -206,6 +206,8 @@ class InspectionSnapshot:
     # the visit (the first body's head approves through `approval`).
     officer_bodies: tuple[tuple[int, int], ...] = ()
     joined: tuple[tuple[int, HeadApproval], ...] = ()
+    # The penalty cases opened on the violation found: (the body that opened it, its case).
+    cases: tuple[tuple[int, int], ...] = ()
 
     def officer(self, officer_id: int) -> OfficerSnapshot | None:
         return next((o for o in self.officers if o.id == officer_id), None)
@@ -564,17 +566,16 @@ def joint_join(
 
 
 # 综合查一次: the organising body leads the visit; a joined body's officers inspect for its own items.
-# That only the organiser's officers begin before the approval and tell a result that opens a
-# penalty case (the organiser's case) is the platform's division of the work.
-JOINT_LEAD_BASIS = (f"{PLATFORM_PREFIX}：综合查一次由组织检查的检查主体的执法人员先行检查、告知发现违法行为的检查结果"
+# That only the organiser's officers begin before the approval is the platform's division of the work.
+JOINT_LEAD_BASIS = (f"{PLATFORM_PREFIX}：综合查一次由组织检查的检查主体的执法人员先行检查"
                     f"（参照{COMBINED_VISIT_BASIS}）")
 
 
 def joined_officer_problems(snapshot: Snapshot, *, step: str, actor_body_id: int | None, outcome: str = ""
                             ) -> list[Violation]:
     """What an officer of a body that joined the visit (not its organiser) may not do: begin it in
-    an emergency, or tell a result of a violation found (which opens the organiser's penalty
-    case). The lawful path: the organiser's officers do it."""
+    an emergency. The lawful path: the organiser's officers do it. (A violation found is each
+    body's own: `case_open_problems`.)"""
     lead = snapshot.body_ids[0] if snapshot.body_ids else None
     if actor_body_id is None or lead is None or actor_body_id == lead or actor_body_id not in snapshot.body_ids:
         return []
@@ -583,12 +584,76 @@ def joined_officer_problems(snapshot: Snapshot, *, step: str, actor_body_id: int
         return [Violation("inspection.joint.emergency_lead",
                           f"紧急情况下先行检查由组织本次检查的{lead_name}的执法人员实施，参加综合查一次的单位不能先行检查",
                           JOINT_LEAD_BASIS, "state")]
-    if step == "inspection_send_result" and outcome == "violation":
-        return [Violation("inspection.joint.result_lead",
-                          f"发现违法行为、依法立案查处的检查结果由组织本次检查的{lead_name}的执法人员告知；"
-                          "请由其执法人员告知检查结果，本单位职责范围内的违法行为由本单位另行依法立案",
-                          JOINT_LEAD_BASIS, "result.outcome")]
     return []
+
+
+# A violation found opens a penalty case of the body whose matter it is: a penalty is imposed by
+# the body that holds the power, within its statutory competence (行政处罚法 第十七条); in a visit of
+# several bodies (综合查一次) each body inspects for its own items, so each opens its own case, on
+# an item of its own that the record finds not complying, with its own officers and evidence.
+CASE_COMPETENCE_BASIS = f"{article(PENALTY_LAW, 17)}；{COMBINED_VISIT_BASIS}"
+CASE_FROM_RESULT_BASIS = f"{PLATFORM_PREFIX}：检查结果为发现违法行为、依法立案查处的，由检查主体立案（案源登记）"
+
+
+def body_items_failed(snapshot: Snapshot, body_id: int) -> tuple[ItemRef, ...]:
+    """The body's own items that the record finds not complying (不符合)."""
+    record = snapshot.record
+    if record is None:
+        return ()
+    failed = {e.item_id for e in record.checklist if e.finding == "fail"}
+    return tuple(i for i in snapshot.items if i.body_id == body_id and i.id in failed)
+
+
+def bodies_competent(snapshot: Snapshot) -> tuple[int, ...]:
+    """The bodies of the visit that may open a case on its violation: in a visit of one body, that
+    body; in a visit of several, each body with an item of its own found not complying."""
+    if len(snapshot.body_ids) <= 1:
+        return snapshot.body_ids
+    return tuple(b for b in snapshot.body_ids if body_items_failed(snapshot, b))
+
+
+def violation_result_problems(snapshot: Snapshot) -> list[Violation]:
+    """A visit of several bodies tells "violation found" only when the record finds some body's item
+    not complying: otherwise no body could open the case the result announces (第十七条)."""
+    result = snapshot.result
+    if result is None or result.outcome != "violation" or len(snapshot.body_ids) <= 1 or bodies_competent(snapshot):
+        return []
+    return [Violation("inspection.result.violation_no_failed_item",
+                      f"综合查一次的检查记录中没有“不符合”的检查事项，不能告知“{OUTCOMES['violation']}”："
+                      "违法行为须由其职权范围内的检查主体就其检查事项立案，请选择其他检查结果",
+                      CASE_COMPETENCE_BASIS, "result.outcome")]
+
+
+def case_open_problems(snapshot: Snapshot, *, body_id: int | None) -> list[Violation]:
+    """Whether `body_id` may open its own penalty case on the visit's violation: the result says a
+    violation was found, the body has not opened one yet, and the violation is of its own matter
+    (行政处罚法 第十七条: an item of its own found not complying). The refusal names the lawful path:
+    the bodies whose matter it is open their own cases."""
+    name = snapshot.body_name(body_id) if body_id is not None else "本单位"
+    if body_id is None or body_id not in snapshot.body_ids:
+        return [Violation("inspection.case.not_a_body", "只有参加本次检查的检查主体可以就检查发现的违法行为立案",
+                          CASE_COMPETENCE_BASIS, "state")]
+    result = snapshot.result
+    if result is None or result.outcome != "violation":
+        return [Violation("inspection.case.no_violation",
+                          f"检查结果不是“{OUTCOMES['violation']}”，不能由本次检查立案：发现违法行为的，告知检查结果时选择该结果",
+                          CASE_FROM_RESULT_BASIS, "result.outcome")]
+    if snapshot.emergency is not None and snapshot.approval is not None and not snapshot.approval.approved:
+        return [Violation("inspection.case.emergency_refused",
+                          "负责人不同意补办批准的先行检查，不能由本次检查立案：发现的违法行为请另行依法立案调查",
+                          EMERGENCY_BASIS, "state")]
+    if any(b == body_id for b, _ in snapshot.cases):
+        return [Violation("inspection.case.already", f"{name}已就本次检查发现的违法行为立案，请在案件中继续办理",
+                          CASE_FROM_RESULT_BASIS, "state")]
+    if body_id in bodies_competent(snapshot):
+        return []
+    others = [snapshot.body_name(b) for b in bodies_competent(snapshot)]
+    path = (f"请由{'、'.join(others)}就其检查事项依法立案" if others
+            else "检查记录中没有“不符合”的检查事项，不能立案")
+    return [Violation("inspection.case.outside_competence",
+                      f"检查记录中{name}的检查事项没有“不符合”的结论，发现的违法行为不属于{name}的职权范围，"
+                      f"不能由{name}立案：{path}",
+                      CASE_COMPETENCE_BASIS, "result.outcome")]
 
 
 def assigned_officers_qualified(snapshot: Snapshot, context: Context) -> list[Violation]:
@@ -953,6 +1018,8 @@ def counts_in_statistics(snapshot: Snapshot) -> bool:
 
 
 __all__ = [
+    "CASE_COMPETENCE_BASIS",
+    "CASE_FROM_RESULT_BASIS",
     "CERTIFICATES_SHOWN_BASIS",
     "COMBINED_VISIT_BASIS",
     "COUNTING_BASIS",
@@ -979,8 +1046,11 @@ __all__ = [
     "OffsiteCheck",
     "PriorInspection",
     "ResultNotice",
+    "bodies_competent",
+    "body_items_failed",
     "cap_status",
     "cap_violations",
+    "case_open_problems",
     "counting_problems",
     "counts_in_statistics",
     "emergency_approval_due",
@@ -1001,4 +1071,5 @@ __all__ = [
     "result_lateness",
     "results_published",
     "trigger_outside_cap",
+    "violation_result_problems",
 ]

@@ -21,7 +21,9 @@ from sanxiang.procedure.inspection.rules import (
     InspectionRecord,
     OffsiteCheck,
     ResultNotice,
+    case_open_problems,
     joint_join,
+    violation_result_problems,
 )
 from sanxiang.procedure.roles import HEAD, OPERATIONAL
 from sanxiang.procedure.steps import (
@@ -148,7 +150,14 @@ def _send_result(draft: Draft, data: dict[str, Any]) -> None:
         test_results_on=data.get("test_results_on"),
         rectification_due=data.get("rectification_due"),
     ))
+    draft.violations.extend(violation_result_problems(draft.snapshot))
     draft.records.add("result_notice")
+
+
+def _case_open(draft: Draft, data: dict[str, Any]) -> None:
+    """A body of the visit opens its own penalty case on the violation found (`data["body_id"]`:
+    the actor's body, which the Django side supplies)."""
+    draft.violations.extend(case_open_problems(draft.snapshot, body_id=data.get("body_id")))
 
 
 STEPS: tuple[Step, ...] = (
@@ -196,6 +205,9 @@ STEPS: tuple[Step, ...] = (
              date_field("rectification_due", "整改期限", required=False),
          ),
          apply=_send_result, supplies=("result",), documents=(("inspection_result", "result_notice"),)),
+    Step("inspection_case_open", "本单位立案查处", PROCEDURES, states=("closed",), roles=OPERATIONAL,
+         apply=_case_open,
+         help="检查发现属于本单位职权范围的违法行为的，由本单位立案（案源登记），检查中的照片转为案件证据"),
 )
 
 
