@@ -332,10 +332,15 @@ class PublicationDraft(models.Model):
 
     One per decision of a case: a penalty case has one (`decision` ""); a compulsory case one per
     decision it makes (`decision` a key of COMPULSORY_DECISION_KINDS: a measure's case one, an
-    enforcement case possibly both an execution and a 代履行 decision)."""
+    enforcement case possibly both an execution and a 代履行 decision); a licence case one per
+    decision document it issues (`decision` a key of PERMIT_DECISIONS, `document_number` its 文号:
+    every change and renewal of the licence is published)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="publication_drafts")
     decision = models.CharField(_("决定"), max_length=16, blank=True, default="")
+    # The 文号 of the document the decision was issued as, where a case issues several decisions of
+    # one kind (a licence's second change or renewal: each is published); "" for the others.
+    document_number = models.CharField(_("决定书文号"), max_length=80, blank=True, default="")
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     decided_on = models.DateField(_("决定日期"))
@@ -363,7 +368,8 @@ class PublicationDraft(models.Model):
         verbose_name = _("公示草稿")
         verbose_name_plural = _("公示草稿")
         ordering = ["due_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "decision"], name="publication_draft_decision_unique")]
+        constraints = [models.UniqueConstraint(fields=["case", "decision", "document_number"],
+                                               name="publication_draft_document_unique")]
         indexes = [
             # The drafts still to approve, by agency and due day (公示审核 in the inbox, the overdue
             # alerts of the homes): a few among every draft ever made, read without the others.
