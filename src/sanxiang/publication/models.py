@@ -176,7 +176,7 @@ class Publication(models.Model):
     agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="publications")
     agency_name = models.CharField(_("执法机关"), max_length=100)
     agency_credit_code = models.CharField(_("执法机关统一社会信用代码"), max_length=18, blank=True)
-    # penalty | permit | other, and the compulsory decisions (`publication.compulsory`): measure
+    # penalty | permit | expropriation | other_act (publication.acts), and the compulsory decisions (`publication.compulsory`): measure
     # (查封、扣押、冻结决定), execution (强制执行决定), substitute (代履行决定). A compulsory decision
     # uses the columns under its own labels (`Publication.labels`): violation_type holds the
     # category (执法类别), kinds_label the kind (扣押 …), facts the reason, content the conclusion.
@@ -228,6 +228,8 @@ class Publication(models.Model):
         """The public labels of the columns, by the kind of decision (a seizure has no 处罚内容)."""
         if self.decision_kind == "permit":
             return PERMIT_LABELS
+        if self.decision_kind in ACT_DECISION_KINDS:
+            return ACT_LABELS
         return COMPULSORY_LABELS if self.is_compulsory else PENALTY_LABELS
 
 
@@ -254,6 +256,18 @@ PERMIT_LABELS: dict[str, str] = {
     "kinds_label": "许可类别",
     "content": "许可内容",
     "licence": "许可证件名称及编号",
+}
+# A decision of 征收征用 or of another act (`publication.acts`, decision_kind its procedure).
+ACT_LABELS: dict[str, str] = {
+    "violation_type": "行为类别",
+    "facts": "事由",
+    "basis": "依据",
+    "kinds_label": "决定种类",
+    "content": "决定内容",
+}
+ACT_DECISION_KINDS: dict[str, str] = {
+    "expropriation": "征收征用决定",
+    "other_act": "行政决定",
 }
 COMPULSORY_DECISION_KINDS: dict[str, str] = {
     "measure": "行政强制措施决定",
@@ -387,11 +401,17 @@ class PublicationDraft(models.Model):
         return self.decision.startswith("permit_")
 
     @property
+    def is_act(self) -> bool:
+        """A decision of 征收征用 or of another act (`publication.acts`)."""
+        return self.decision in ACT_DECISION_KINDS
+
+    @property
     def decision_label(self) -> str:
         from sanxiang.procedure.publication_permit import PERMIT_DECISIONS
 
         # A licence decision by its document's name without 书: 准予行政许可决定.
-        return COMPULSORY_DECISION_KINDS.get(self.decision, "") or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书")
+        return (COMPULSORY_DECISION_KINDS.get(self.decision, "") or ACT_DECISION_KINDS.get(self.decision, "")
+                or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书"))
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"

@@ -50,9 +50,10 @@ from sanxiang.procedure.publication_permit import (
     permit_publication_due,
 )
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.publication.drafting import draft_entry_append
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
-from sanxiang.publication.services import public_agency_get, publication_record, redaction_summary
+from sanxiang.publication.services import public_agency_get, publication_record
 from sanxiang.registry.models import PartyKind
 
 PROCEDURE = "permit"
@@ -192,26 +193,7 @@ def _draft_fill(draft: PublicationDraft, case: Case, decision: PermitDecision) -
 
 
 def _drafted_entry(draft: PublicationDraft, *, action: str, refreshed: bool, actor: User | None) -> None:
-    entry_append(
-        event=LedgerEvent(
-            EventKind.PUBLICATION_DRAFTED,
-            {
-                "draft": draft.pk,
-                "decision": draft.decision,
-                "action": action,
-                "status": draft.status,
-                "refreshed": refreshed,
-                "due_on": draft.due_on.isoformat(),
-                "redactions": redaction_summary(draft.redactions),
-                "refusals": [],
-                "basis": draft.facts["due_basis"],
-            },
-            agency_id=draft.agency_id,
-            case_id=draft.case_id,
-            subject=f"publication_draft:{draft.pk}",
-        ),
-        actor=actor,
-    )
+    draft_entry_append(draft, action=action, refreshed=refreshed, actor=actor)
 
 
 def permit_decision_record(

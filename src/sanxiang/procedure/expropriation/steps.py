@@ -120,7 +120,7 @@ STEPS: tuple[Step, ...] = (
          fields=REVIEW_FIELDS, apply=review_apply("expropriation")),
     Step("expropriation_decide", "作出征收（征用）决定", PROCEDURES, transition=True, roles=HEAD,
          fields=REMEDIES_FIELDS, apply=_decide,
-         documents=(("expropriation_decision", "expropriation_decision"),)),
+         documents=(("expropriation_decision", "expropriation_decision"),), decides=True),
     Step("expropriation_serve", "送达决定书", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(date_field("served_on", "送达日期"),
                  Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS), radio=True, clear=True)),
