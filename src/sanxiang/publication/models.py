@@ -290,6 +290,15 @@ class AnnualReport(models.Model):
     # the heaviest kind, "total", and 罚没金额 in 分 as "amount_fen"); empty for a report published
     # before it was counted, or for an agency without penalty power.
     penalty_rows = models.JSONField(_("行政处罚分项数据"), default=dict, blank=True)
+    # The rows of 行政许可 (procedure.permit.annual.PERMIT_ROWS: 申请、受理、不予受理、准予许可、不予许可、
+    # 变更、延续、不予延续、撤回、撤销、注销), the same rule: a count, 0, or null where the agency has no
+    # licensing power; counts["permit"] is the sum of the rows `permit.annual_total_rows` names. Empty
+    # for a report published before the rows were published.
+    permit_rows = models.JSONField(_("行政许可分项数据"), default=dict, blank=True)
+    # The other acts outside the six categories (行政给付、确认、奖励、裁决、其他, by the row keys of
+    # procedure.other_acts.rules.ANNUAL_KINDS): what the platform recorded in the year. Empty for a
+    # report published before they were published.
+    other_act_rows = models.JSONField(_("其他行政行为数据"), default=dict, blank=True)
     # 行政执法情况说明 as submitted when the report was published: {section key: text}.
     narrative = models.JSONField(_("行政执法情况说明"), default=dict, blank=True)
     published_at = models.DateTimeField(_("发布时间"))

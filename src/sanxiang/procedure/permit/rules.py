@@ -221,6 +221,8 @@ class PermitSnapshot:
     # data (permit.annual): `change`, `renewal` and `ending` keep only the latest.
     changes_on: tuple[dt.date, ...] = ()
     renewals_on: tuple[dt.date, ...] = ()
+    # Each 不予延续 decided, on its day (a later renewal application clears `renewal_refusal`).
+    renewal_refusals_on: tuple[dt.date, ...] = ()
     endings: tuple[Ending, ...] = ()
     # (document kind, 文号) of the case's documents, oldest first: a later decision cites the grant.
     documents_issued: tuple[tuple[str, str], ...] = ()
