@@ -30,10 +30,12 @@ class Migration(migrations.Migration):
             name='document_number',
             field=models.CharField(blank=True, default='', max_length=80, verbose_name='决定书文号'),
         ),
-        migrations.RunPython(number_fill, migrations.RunPython.noop),
+        # The schema first, the rows after (no ALTER TABLE with row changes pending on PostgreSQL):
+        # with every number "" the constraint holds exactly what the old one did.
         migrations.AddConstraint(
             model_name='publicationdraft',
             constraint=models.UniqueConstraint(fields=('case', 'decision', 'document_number'),
                                                name='publication_draft_document_unique'),
         ),
+        migrations.RunPython(number_fill, migrations.RunPython.noop),
     ]
