@@ -66,6 +66,15 @@ def test_an_expropriation_is_drafted_due_in_20_working_days_approved_and_public_
     late = [a for a in publication_overdue_alerts(on=draft.due_on + dt.timedelta(days=1)) if a.agency_id == w.agency.pk]
     assert [a.origin for a in late] == [f"publication_draft:{draft.pk}"]
 
+    # The desk's side-by-side page shows it under its own labels; it waits in the head's inbox.
+    desk = Client()
+    desk.force_login(w.head)
+    page = desk.get(reverse("publication:draft_detail", args=[draft.pk])).content.decode()
+    assert "决定内容" in page and "团结路12号房屋一处" in page
+    from sanxiang.web.inbox import inbox_build
+
+    (item,) = inbox_build(user=w.head, on=DAY).group("publication").items
+    assert (item.what, item.due) == ("审核征收征用决定的公示", draft.due_on)
     # An officer may not publish; an edit of the rules' text is refused; the head approves it.
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied, whichever layer raises it
         publication_approve(actor=w.officer, draft=draft)

@@ -9,7 +9,7 @@ How a decision travels:
 - `cases` emits `CompulsoryDecided` in the transaction of the deciding step (`expropriation_decide`,
   `other_act_decide`); `apps.py` hands it here in that transaction: the draft exists with the
   decision or neither does; due 20 working days after the decision;
-- the other act's `other_act_withhold` (依法不予公开, 政府信息公开条例第十四、十五条) emits it too: the
+- the other act's `other_act_withhold` (依法不予公开 on the grounds of `procedure.other_acts.decision_rules.WITHHOLDING_GROUNDS`) emits it too: the
   draft not yet published is marked not to be published, with the ground;
 - the head approves it on the desk (`publication.services.publication_approve` hands it here): the
   public row is written, the ledger entry says whether it was late (after the due day);
