@@ -93,7 +93,8 @@ KEY_FACTS = {
     "permit_renewal_decision": ["第五十条", "准予延续", "2036年10月8日", "乌市监许准〔2026〕3号"],
     "permit_renewal_refusal_decision": ["第五十条、第三十八条第二款", "决定不予延续", PERMIT.reasons, REMEDIES],
     "permit_withdrawal_decision": ["第八条第二款", "决定撤回", "依法给予补偿", REMEDIES, "不停止执行"],
-    "permit_revocation_decision": ["第六十九条", "决定撤销", PERMIT.ground, PERMIT.facts, REMEDIES],
+    "permit_revocation_decision": ["第六十九条", "决定撤销", PERMIT.ground, PERMIT.facts, REMEDIES,
+                                   "第六十九条第四款", "基于该行政许可取得的利益不受保护"],
     "permit_cancellation_decision": ["第七十条", "决定注销", PERMIT.ground, "乌市监许准〔2026〕3号"],
 }
 REFUSALS = ("permit_non_acceptance", "permit_refusal_decision", "permit_renewal_refusal_decision")
@@ -148,3 +149,20 @@ def test_every_permit_document_refuses_an_empty_context_naming_each_item(kind):
     assert refused.value.violations
     assert all(v.message.startswith(title + "缺少") and v.legal_basis.startswith("《") for v in refused.value.violations)
     assert "permit.matter" in {v.field for v in refused.value.violations}
+
+
+@pytest.mark.parametrize(("ground", "said", "not_said"), [
+    # 第六十九条第一款 (the agency's fault): the holder's damaged lawful rights are compensated.
+    ("对不具备申请资格或者不符合法定条件的申请人准予行政许可", "合法权益受到损害的，本机关将依照", "不受保护"),
+    ("依法可以撤销行政许可的其他情形", "依法给予赔偿", "不受保护"),
+    # 第六十九条第二款 (deceit, bribery): the interest gained is not protected, nothing is compensated.
+    ("被许可人以欺骗、贿赂等不正当手段取得行政许可", "基于该行政许可取得的利益不受保护", "赔偿"),
+])
+def test_a_revocation_letter_says_what_the_holder_is_owed_under_article_69_paragraph_4(ground, said, not_said):
+    """行政许可法第六十九条第四款: revoked under 第一款, the holder's lawful rights damaged are
+    compensated (依法给予赔偿); under 第二款, the interest gained is not protected."""
+    document = document_render(kind="permit_revocation_decision",
+                               context=context("permit_revocation_decision", ground=ground))
+    for text in (pdf_text(document.pdf), docx_text(document.docx)):
+        assert flat(said) in text and flat("第六十九条第四款") in text
+        assert flat(not_said) not in text

@@ -121,6 +121,51 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
 
 
 @pytest.mark.django_db
+def test_every_change_and_renewal_of_a_licence_is_published_each_under_its_own_document():
+    """行政许可法第四十条; 118号: each decision on the licence is published within 7 working days. A
+    second change (or renewal) is a decision of its own with its own 文号: it gets its own draft and
+    publication, instead of being lost behind the first one's (one draft per case and kind)."""
+    w = world_make()
+    case = _accepted(w)
+    perform(case, "permit_grant", DAY, w.head, content="预包装食品销售", licence_name="食品经营许可证")
+    perform(case, "permit_deliver", DAY, w.officer, delivered_on=DAY, expires_on=D(2031, 3, 31),
+            licence_number="JY11506260001234")
+    public_registry_refresh(agency_id=w.agency.pk)
+    numbers = []
+    for n, content in enumerate(("增加冷藏冷冻食品销售", "增加散装食品销售"), start=1):
+        on = DAY + dt.timedelta(days=7 * n)
+        perform(case, "permit_change", on, w.head, content=content)
+        [draft] = PublicationDraft.objects.filter(case=case, decision="permit_change", status=DraftStatus.DRAFT)
+        assert draft.document_number and draft.document_number not in numbers
+        assert draft.facts["decision"]["number"] == draft.document_number and draft.public["content"] == content
+        assert draft.due_on == working_day_calendar_current().working_days_after(on, 7).date
+        publication = publication_approve(actor=w.head, draft=draft, on=on)
+        assert (publication.number, publication.content) == (draft.document_number, content)
+        numbers.append(draft.document_number)
+    for n in (1, 2):
+        on = D(2031, 1, 6) + dt.timedelta(days=7 * n)
+        perform(case, "permit_renewal_apply", on, w.officer, applied_on=on)
+        perform(case, "permit_renew", on, w.head, renewed_until=D(2031 + 5 * n, 3, 31))
+    renewals = PublicationDraft.objects.filter(case=case, decision="permit_renewal").order_by("pk")
+    assert [d.facts["decision"]["valid_until"] for d in renewals] == ["2036-03-31", "2041-03-31"]
+    assert len({d.document_number for d in renewals}) == 2
+    # Both changes are public side by side, each under its own number; the grant's draft is one.
+    public = Publication.objects.filter(decision_kind="permit", title="变更行政许可决定书")
+    assert sorted(public.values_list("number", flat=True)) == sorted(numbers)
+    assert PublicationDraft.objects.filter(case=case, decision="permit_grant").count() == 1
+    # The migration that added the key fills it for the drafts made before, from their facts.
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("sanxiang.publication.migrations.0019_draft_document_number")
+    expected = dict(PublicationDraft.objects.filter(case=case).values_list("pk", "document_number"))
+    PublicationDraft.objects.filter(case=case, decision="permit_grant").update(document_number="")
+    migration.number_fill(apps, None)
+    assert dict(PublicationDraft.objects.filter(case=case).values_list("pk", "document_number")) == expected
+
+
+@pytest.mark.django_db
 def test_a_refusal_is_not_published():
     """第四十条 asks for the grants only: a 不予行政许可 decision makes no draft (a platform rule)."""
     w = world_make()

@@ -23,7 +23,7 @@ from sanxiang.documents.layouts import (
     decision_remedies_para,
 )
 from sanxiang.documents.text import clause_render, number_render_chinese
-from sanxiang.procedure.permit.rules import LICENSING_LAW
+from sanxiang.procedure.permit.rules import LICENSING_LAW, revocation_compensated
 
 
 def _left(text: str) -> Para:
@@ -323,8 +323,16 @@ def withdrawal_decision_layout(context: DocumentContext) -> Layout:
 
 
 def revocation_decision_layout(context: DocumentContext) -> Layout:
+    # 第六十九条第四款: revoked under 第一款, the holder's damaged lawful rights are compensated; under
+    # 第二款 (deceit, bribery) what the holder gained from the licence is not protected.
+    pronoun = _party(context).pronoun
+    if revocation_compensated(_permit(context).ground):
+        consequence = (f"因撤销该行政许可致使{pronoun}的合法权益受到损害的，本机关将依照"
+                       f"{_law('第六十九条第四款')}的规定依法给予赔偿。")
+    else:
+        consequence = f"依照{_law('第六十九条第四款')}的规定，{pronoun}基于该行政许可取得的利益不受保护。"
     return _ending(context, title="撤销行政许可决定书", article="第六十九条", verb="撤销",
-                   after="本机关将依法办理该行政许可的注销手续。")
+                   after=f"本机关将依法办理该行政许可的注销手续。{consequence}")
 
 
 def cancellation_decision_layout(context: DocumentContext) -> Layout:

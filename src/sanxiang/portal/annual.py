@@ -1,6 +1,7 @@
 """年度行政执法数据 on the portal: each agency's published figures by year, in the six categories
 of the template, and the rows of 行政强制 (查封、扣押、冻结、本机关强制执行、申请人民法院强制执行、代履行)
-whose sum is that category. Reads the public `AnnualReport` and `PublicAgency` tables only; a
+whose sum is that category, the rows of 行政许可 (申请、受理 … 不予延续 …) and the other acts
+(行政给付、确认、奖励、裁决). Reads the public `AnnualReport` and `PublicAgency` tables only; a
 category or row the agency has no power in was published as null and shows as "—", never as 0."""
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,13 @@ from sanxiang.procedure.annual_counting import (
     PenaltyTable,
     penalty_tables_sum,
 )
+from sanxiang.procedure.other_acts.rules import ANNUAL_KINDS as OTHER_ACT_ANNUAL_KINDS
+from sanxiang.procedure.other_acts.rules import KINDS as OTHER_ACT_KINDS
+from sanxiang.procedure.permit.annual import PERMIT_ROWS
 from sanxiang.publication.models import AnnualReport
+
+# The other acts' rows, by their stored key (other_act.award …), with their names.
+OTHER_ACT_ROWS = {row: OTHER_ACT_KINDS[kind] for kind, row in OTHER_ACT_ANNUAL_KINDS.items()}
 
 
 @require_safe
@@ -77,6 +84,16 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             if row["coercion"] is not None
             else []
         )
+    for row, report in zip(rows, reports, strict=True):
+        # The rows of 行政许可 and the other acts; a report published before they were has none.
+        row["permit_cells"] = (
+            [(label, report.permit_rows.get(key)) for key, label in PERMIT_ROWS.items()] if report.permit_rows else []
+        )
+        row["other_act_cells"] = (
+            [(label, report.other_act_rows.get(key, 0)) for key, label in OTHER_ACT_ROWS.items()]
+            if report.other_act_rows
+            else []
+        )
     return render(
         request,
         "portal/annual/list.html",
@@ -87,6 +104,10 @@ def annual_list(request: HttpRequest) -> HttpResponse:
             "categories": list(ANNUAL_CATEGORIES.values()),
             "coercion_rows": list(COERCION_ROWS.values()),
             "has_coercion_rows": any(row["coercion"] is not None for row in rows),
+            "permit_rows": list(PERMIT_ROWS.values()),
+            "has_permit_rows": any(row["permit_cells"] for row in rows),
+            "other_act_rows": list(OTHER_ACT_ROWS.values()),
+            "has_other_act_rows": any(row["other_act_cells"] for row in rows),
             "penalty_columns": [*PENALTY_COLUMNS.values(), "合计", "罚没金额（万元）"],
             "penalty_total": penalty_total,
             "penalty_total_cells": list(

@@ -25,8 +25,8 @@ What the platform counts, and what it cannot count yet (the generated report say
 - 行政许可: its rows (procedure.permit.annual.PERMIT_ROWS: 申请, 受理, 不予受理, 准予许可, 不予许可, 变更,
   延续, 撤回, 撤销, 注销) from the licence cases, each act on its day; the category's figure is the
   sum of the rows the parameter `permit.annual_total_rows` names (a platform rule). The rows are
-  shown to the person publishing (`permit_lines`); the public report carries the category's figure
-  (the public table has no column for the rows yet).
+  shown to the person publishing (`permit_lines`) and published with the category's figure
+  (`AnnualReport.permit_rows`), as are the other acts' rows (`AnnualReport.other_act_rows`).
 - 行政征收、行政征用: not recorded on the platform yet.
 
 A category the platform does not record is published as 0 where the agency has the power, as the
@@ -116,8 +116,8 @@ RECORDED_CATEGORIES = ("permit", "penalty", "coercion", "levy", "requisition", "
 NOT_RECORDED_NOTES: dict[str, str] = {
 }
 RECORDED_NOTES = {
-    "permit": "行政许可：按本平台办理的行政许可案件计数，申请、受理、不予受理、准予许可、不予许可、变更、延续、撤回、撤销、注销"
-    "各按其日期在本年度内的计数；行政许可数据为{total}之和（平台规则，待核实）。未在本平台办理的许可未计入，请核对本机关许可办理系统的数据。",
+    "permit": "行政许可：按本平台办理的行政许可案件计数，申请、受理、不予受理、准予许可、不予许可、变更、延续（含逾期未决定视为准予延续的，"
+    "按原有效期届满之日计）、不予延续、撤回、撤销、注销各按其日期在本年度内的计数；行政许可数据为{total}之和（平台规则，待核实）。未在本平台办理的许可未计入，请核对本机关许可办理系统的数据。",
     "penalty": "行政处罚：按决定日期在本年度内的普通程序和简易程序行政处罚决定计数，一份决定给予多种处罚的按最重的种类计一次；"
     "不予行政处罚、移送司法机关的不计入。罚没金额按决定书载明的罚款数额和能够确定金额的没收数额合计，以万元为单位。",
     "coercion": "行政强制：查封、扣押、冻结按实施之日，强制执行决定、代履行决定按作出之日，申请人民法院强制执行按申请之日，"
@@ -589,25 +589,32 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
     generated = annual_report_generate(agency=agency, year=year)
     counts = generated["counts"]
     rows = generated["coercion_rows"]
+    permit_rows = generated["permit_rows"]
+    other_act_rows = {line["key"]: line["value"] for line in generated["other_act_lines"]}
     table = generated["penalty_table"]
     penalty_rows = table.as_public() if table is not None else {}
     narrative = annual_narrative_of(agency=agency, year=year)
     sections = dict(narrative.sections) if narrative is not None else {}
     now = timezone.now()
     report = AnnualReport.objects.select_for_update().filter(agency=public, year=year).first()
-    replaced = replaced_rows = replaced_penalty = replaced_narrative = None
+    replaced = replaced_rows = replaced_penalty = replaced_narrative = replaced_permit = replaced_other = None
     if report is None:
         report = AnnualReport.objects.create(agency=public, year=year, counts=counts, coercion_rows=rows,
-                                             penalty_rows=penalty_rows, narrative=sections, published_at=now)
+                                             penalty_rows=penalty_rows, permit_rows=permit_rows,
+                                             other_act_rows=other_act_rows, narrative=sections, published_at=now)
     else:
         replaced, replaced_rows = report.counts, report.coercion_rows
         replaced_penalty, replaced_narrative = report.penalty_rows, report.narrative
+        replaced_permit, replaced_other = report.permit_rows, report.other_act_rows
         report.counts = counts
         report.coercion_rows = rows
         report.penalty_rows = penalty_rows
+        report.permit_rows = permit_rows
+        report.other_act_rows = other_act_rows
         report.narrative = sections
         report.published_at = now
-        report.save(update_fields=["counts", "coercion_rows", "penalty_rows", "narrative", "published_at"])
+        report.save(update_fields=["counts", "coercion_rows", "penalty_rows", "permit_rows", "other_act_rows",
+                                   "narrative", "published_at"])
     entry_append(
         event=LedgerEvent(
             EventKind.ANNUAL_REPORT_PUBLISHED,
@@ -619,6 +626,10 @@ def annual_report_publish(*, actor: User | None, agency: Agency, year: int) -> A
                 "replaced_coercion_rows": replaced_rows,
                 "penalty_rows": penalty_rows,
                 "replaced_penalty_rows": replaced_penalty,
+                "permit_rows": permit_rows,
+                "replaced_permit_rows": replaced_permit,
+                "other_act_rows": other_act_rows,
+                "replaced_other_act_rows": replaced_other,
                 "narrative": sections,
                 "replaced_narrative": replaced_narrative,
                 "public_agency": public.pk,

@@ -101,6 +101,8 @@ class PublicationConfig(AppConfig):
         CASE_EVENTS.subscribe(CompulsoryDecided, _compulsory_decided, atomic=True)
         # 行政许可: a licence granted, changed, renewed or ended (publication.permit) — the same way.
         CASE_EVENTS.subscribe(CompulsoryDecided, _permit_decided, atomic=True)
+        # 行政征收征用 and the other acts: a decision made or withheld (publication.acts) — the same way.
+        CASE_EVENTS.subscribe(CompulsoryDecided, _act_decided, atomic=True)
         # 年度行政执法数据: the acts each case counts are stored whenever its facts are saved, in the
         # same transaction (every step saves the case; a bulk update bypasses this and is caught by
         # `sanxiang projection check`), so a year's figures are one GROUP BY.
@@ -155,6 +157,13 @@ def _permit_decided(event: CompulsoryDecided) -> None:
 
     permit_decision_record(case=event.case, procedure=event.procedure, action=event.action,
                            snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
+
+
+def _act_decided(event: CompulsoryDecided) -> None:
+    from sanxiang.publication.acts import act_decision_record
+
+    act_decision_record(case=event.case, procedure=event.procedure, action=event.action,
+                        snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
 
 
 def _case_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -69,6 +69,7 @@ from sanxiang.procedure.publication_coercion import (
     measure_publication_decision,
 )
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.publication.drafting import draft_entry_append
 from sanxiang.publication.models import (
     COMPULSORY_DECISION_KINDS,
     DraftStatus,
@@ -320,27 +321,8 @@ def _draft_fill(draft: PublicationDraft, case: Case, decision: CompulsoryDecisio
 
 def _drafted_entry(draft: PublicationDraft, *, action: str, refusals: list[Violation], refreshed: bool,
                    actor: User | None) -> None:
-    entry_append(
-        event=LedgerEvent(
-            EventKind.PUBLICATION_DRAFTED if draft.status == DraftStatus.DRAFT else EventKind.PUBLICATION_NOT_PUBLISHED,
-            {
-                "draft": draft.pk,
-                "decision": draft.decision,
-                "action": action,
-                "stage": draft.facts["stage"],
-                "status": draft.status,
-                "refreshed": refreshed,
-                "due_on": draft.due_on.isoformat(),
-                "redactions": redaction_summary(draft.redactions),
-                "refusals": [{"code": v.code, "legal_basis": v.legal_basis} for v in refusals],
-                "basis": draft.facts["due_basis"],
-            },
-            agency_id=draft.agency_id,
-            case_id=draft.case_id,
-            subject=f"publication_draft:{draft.pk}",
-        ),
-        actor=actor,
-    )
+    draft_entry_append(draft, action=action, refreshed=refreshed, actor=actor, refusals=refusals,
+                       extra={"stage": draft.facts["stage"]})
 
 
 def compulsory_decision_record(

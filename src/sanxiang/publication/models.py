@@ -176,7 +176,7 @@ class Publication(models.Model):
     agency = models.ForeignKey(PublicAgency, on_delete=models.PROTECT, related_name="publications")
     agency_name = models.CharField(_("执法机关"), max_length=100)
     agency_credit_code = models.CharField(_("执法机关统一社会信用代码"), max_length=18, blank=True)
-    # penalty | permit | other, and the compulsory decisions (`publication.compulsory`): measure
+    # penalty | permit | expropriation | other_act (publication.acts), and the compulsory decisions (`publication.compulsory`): measure
     # (查封、扣押、冻结决定), execution (强制执行决定), substitute (代履行决定). A compulsory decision
     # uses the columns under its own labels (`Publication.labels`): violation_type holds the
     # category (执法类别), kinds_label the kind (扣押 …), facts the reason, content the conclusion.
@@ -228,6 +228,8 @@ class Publication(models.Model):
         """The public labels of the columns, by the kind of decision (a seizure has no 处罚内容)."""
         if self.decision_kind == "permit":
             return PERMIT_LABELS
+        if self.decision_kind in ACT_DECISION_KINDS:
+            return ACT_LABELS
         return COMPULSORY_LABELS if self.is_compulsory else PENALTY_LABELS
 
 
@@ -255,6 +257,18 @@ PERMIT_LABELS: dict[str, str] = {
     "content": "许可内容",
     "licence": "许可证件名称及编号",
 }
+# A decision of 征收征用 or of another act (`publication.acts`, decision_kind its procedure).
+ACT_LABELS: dict[str, str] = {
+    "violation_type": "行为类别",
+    "facts": "事由",
+    "basis": "依据",
+    "kinds_label": "决定种类",
+    "content": "决定内容",
+}
+ACT_DECISION_KINDS: dict[str, str] = {
+    "expropriation": "征收征用决定",
+    "other_act": "行政决定",
+}
 COMPULSORY_DECISION_KINDS: dict[str, str] = {
     "measure": "行政强制措施决定",
     "execution": "强制执行决定",
@@ -276,6 +290,15 @@ class AnnualReport(models.Model):
     # the heaviest kind, "total", and 罚没金额 in 分 as "amount_fen"); empty for a report published
     # before it was counted, or for an agency without penalty power.
     penalty_rows = models.JSONField(_("行政处罚分项数据"), default=dict, blank=True)
+    # The rows of 行政许可 (procedure.permit.annual.PERMIT_ROWS: 申请、受理、不予受理、准予许可、不予许可、
+    # 变更、延续、不予延续、撤回、撤销、注销), the same rule: a count, 0, or null where the agency has no
+    # licensing power; counts["permit"] is the sum of the rows `permit.annual_total_rows` names. Empty
+    # for a report published before the rows were published.
+    permit_rows = models.JSONField(_("行政许可分项数据"), default=dict, blank=True)
+    # The other acts outside the six categories (行政给付、确认、奖励、裁决、其他, by the row keys of
+    # procedure.other_acts.rules.ANNUAL_KINDS): what the platform recorded in the year. Empty for a
+    # report published before they were published.
+    other_act_rows = models.JSONField(_("其他行政行为数据"), default=dict, blank=True)
     # 行政执法情况说明 as submitted when the report was published: {section key: text}.
     narrative = models.JSONField(_("行政执法情况说明"), default=dict, blank=True)
     published_at = models.DateTimeField(_("发布时间"))
@@ -332,10 +355,15 @@ class PublicationDraft(models.Model):
 
     One per decision of a case: a penalty case has one (`decision` ""); a compulsory case one per
     decision it makes (`decision` a key of COMPULSORY_DECISION_KINDS: a measure's case one, an
-    enforcement case possibly both an execution and a 代履行 decision)."""
+    enforcement case possibly both an execution and a 代履行 decision); a licence case one per
+    decision document it issues (`decision` a key of PERMIT_DECISIONS, `document_number` its 文号:
+    every change and renewal of the licence is published)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="publication_drafts")
     decision = models.CharField(_("决定"), max_length=16, blank=True, default="")
+    # The 文号 of the document the decision was issued as, where a case issues several decisions of
+    # one kind (a licence's second change or renewal: each is published); "" for the others.
+    document_number = models.CharField(_("决定书文号"), max_length=80, blank=True, default="")
     agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.DRAFT)
     decided_on = models.DateField(_("决定日期"))
@@ -363,7 +391,8 @@ class PublicationDraft(models.Model):
         verbose_name = _("公示草稿")
         verbose_name_plural = _("公示草稿")
         ordering = ["due_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "decision"], name="publication_draft_decision_unique")]
+        constraints = [models.UniqueConstraint(fields=["case", "decision", "document_number"],
+                                               name="publication_draft_document_unique")]
         indexes = [
             # The drafts still to approve, by agency and due day (公示审核 in the inbox, the overdue
             # alerts of the homes): a few among every draft ever made, read without the others.
@@ -381,11 +410,17 @@ class PublicationDraft(models.Model):
         return self.decision.startswith("permit_")
 
     @property
+    def is_act(self) -> bool:
+        """A decision of 征收征用 or of another act (`publication.acts`)."""
+        return self.decision in ACT_DECISION_KINDS
+
+    @property
     def decision_label(self) -> str:
         from sanxiang.procedure.publication_permit import PERMIT_DECISIONS
 
         # A licence decision by its document's name without 书: 准予行政许可决定.
-        return COMPULSORY_DECISION_KINDS.get(self.decision, "") or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书")
+        return (COMPULSORY_DECISION_KINDS.get(self.decision, "") or ACT_DECISION_KINDS.get(self.decision, "")
+                or PERMIT_DECISIONS.get(self.decision, "").removesuffix("书"))
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"

@@ -8,9 +8,10 @@ How a decision travels:
 - `cases` emits `CompulsoryDecided` in the transaction of every deciding step (the event of every
   procedure's decisions but the penalty's); `apps.py` hands it to `permit_decision_record` for a
   licence case, in that transaction (atomic: the draft exists with the decision or neither does);
-- one draft per kind of decision of the case (`PublicationDraft.decision` a key of
-  `PERMIT_DECISIONS`); while it is not yet published, a later step brings it up to date (the
-  delivery adds the certificate's number and the validity to the grant's draft);
+- one draft per decision document of the case (`PublicationDraft.decision` a key of
+  `PERMIT_DECISIONS`, `document_number` its 文号: a second change or renewal is a draft of its own);
+  while it is not yet published, a later step brings it up to date (the delivery adds the
+  certificate's number and the validity to the grant's draft);
 - the desk approves it (`publication.services.publication_approve` hands it here): the public row
   is written and the XK_* row computed by the pure function is kept with the draft (`facts["xk_row"]`),
   so that the 双公示 export of a native decision and of an imported one are the same function of
@@ -49,9 +50,10 @@ from sanxiang.procedure.publication_permit import (
     permit_publication_due,
 )
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.publication.drafting import draft_entry_append
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
-from sanxiang.publication.services import public_agency_get, publication_record, redaction_summary
+from sanxiang.publication.services import public_agency_get, publication_record
 from sanxiang.registry.models import PartyKind
 
 PROCEDURE = "permit"
@@ -191,26 +193,7 @@ def _draft_fill(draft: PublicationDraft, case: Case, decision: PermitDecision) -
 
 
 def _drafted_entry(draft: PublicationDraft, *, action: str, refreshed: bool, actor: User | None) -> None:
-    entry_append(
-        event=LedgerEvent(
-            EventKind.PUBLICATION_DRAFTED,
-            {
-                "draft": draft.pk,
-                "decision": draft.decision,
-                "action": action,
-                "status": draft.status,
-                "refreshed": refreshed,
-                "due_on": draft.due_on.isoformat(),
-                "redactions": redaction_summary(draft.redactions),
-                "refusals": [],
-                "basis": draft.facts["due_basis"],
-            },
-            agency_id=draft.agency_id,
-            case_id=draft.case_id,
-            subject=f"publication_draft:{draft.pk}",
-        ),
-        actor=actor,
-    )
+    draft_entry_append(draft, action=action, refreshed=refreshed, actor=actor)
 
 
 def permit_decision_record(
@@ -225,20 +208,23 @@ def permit_decision_record(
     key = "permit_grant" if action == DELIVERY else ACTION_DECISIONS.get(action)
     if key is None:
         return None
-    draft = PublicationDraft.objects.select_for_update(of=("self",)).filter(case=case, decision=key).first()
-    if action == DELIVERY and (draft is None or draft.status != DraftStatus.DRAFT):
-        return draft  # nothing drafted, or already published as it stood on the day
+    # The decision this step issued (the latest document of its kind): one draft per document, so
+    # that a second change or renewal of the licence is published too, not folded into the first.
     decision = permit_decision_build(case=case, decision=key, snapshot=snapshot)
     if decision is None:
-        return draft
+        return None
+    draft = (PublicationDraft.objects.select_for_update(of=("self",))
+             .filter(case=case, decision=key, document_number=decision.number).first())
+    if action == DELIVERY and (draft is None or draft.status != DraftStatus.DRAFT):
+        return draft  # nothing drafted, or already published as it stood on the day
     if draft is None:
-        draft = PublicationDraft(case=case, decision=key)
+        draft = PublicationDraft(case=case, decision=key, document_number=decision.number)
         _draft_fill(draft, case, decision)
         _drafted_entry(draft, action=action, refreshed=False, actor=actor)
     elif draft.status == DraftStatus.DRAFT:
         _draft_fill(draft, case, decision)
         _drafted_entry(draft, action=action, refreshed=True, actor=actor)
-    # Published (a second change of a licence whose first change is public) is left as published.
+    # Published (the delivery after the grant was approved) is left as published.
     if key in TAKEN_DOWN_BY:
         _earlier_taken_down(case=case, decision=decision, on=on, actor=actor)
     return draft

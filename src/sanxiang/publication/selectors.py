@@ -57,6 +57,10 @@ def draft_fields(draft: PublicationDraft) -> tuple[dict[str, str], dict[str, str
         from sanxiang.publication import permit
 
         return permit.KEPT_FIELDS, permit.TEXT_FIELDS
+    if draft.is_act:
+        from sanxiang.publication import acts
+
+        return acts.KEPT_FIELDS, acts.TEXT_FIELDS
     return KEPT_FIELDS, TEXT_FIELDS
 
 

@@ -330,6 +330,10 @@ def publication_approve(
         from sanxiang.publication.permit import permit_publication_approve
 
         return permit_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
+    if draft.is_act:
+        from sanxiang.publication.acts import act_publication_approve
+
+        return act_publication_approve(actor=actor, draft=draft, edits=edits, on=on)
     # Lock the draft row alone (PostgreSQL cannot lock the nullable side of an outer join).
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",))
@@ -472,6 +476,10 @@ def publication_correct(
         from sanxiang.publication.permit import permit_publication_change_refused
 
         raise permit_publication_change_refused(draft=draft)
+    if draft.is_act:
+        from sanxiang.publication.acts import act_publication_correct_refused
+
+        raise act_publication_correct_refused(draft=draft)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)
@@ -530,6 +538,11 @@ def publication_decision_change(
         from sanxiang.publication.permit import permit_publication_change_refused
 
         raise permit_publication_change_refused(draft=draft)
+    if draft.is_act:
+        from sanxiang.publication.acts import act_decision_change
+
+        return act_decision_change(actor=actor, draft=draft, kind=kind, changed_on=changed_on, statement=statement,
+                                   on=on)
     draft = (
         PublicationDraft.objects.select_for_update(of=("self",)).select_related("case", "case__party", "case__agency")
         .get(pk=draft.pk)

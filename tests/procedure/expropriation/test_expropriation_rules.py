@@ -90,21 +90,74 @@ def test_no_expropriation_decision_without_a_compensation_amount():
     assert violations(deciding(requisition)) == []
 
 
-def test_the_assessment_before_the_decision_is_an_unverified_parameter_a_county_can_switch_off():
+ASSESSED_FIRST = parameters_default().with_overrides({
+    "expropriation.assessment_before_decision": [ParameterPeriod(D(2011, 1, 21), True, region="1506")],
+})
+
+
+def test_by_default_the_decision_is_made_without_the_assessment_which_follows_it():
+    """国有土地上房屋征收与补偿条例第十九、二十条; 国有土地上房屋征收评估办法第十条 (the value assessed as of
+    the day the decision is announced: the assessment follows the decision). Unverified, so a
+    parameter (待核实), off by default: no report is asked for at the decision."""
+    parameter = parameters_default()["expropriation.assessment_before_decision"]
+    assert parameter.unverified and "待核实" in parameter.note
+    assert "第二十条" in parameter.reference and "国有土地上房屋征收评估办法》第十条" in parameter.reference
+    assert parameter.period_on(DECIDE_ON, region="150626").value is False
     unassessed = deciding(drafted(assessment=None, records=frozenset({"compensation_plan"})))
-    v = only(unassessed, "expropriation.assessment.missing")
-    assert v.legal_basis.startswith("《国有土地上房屋征收与补偿条例》第十九条")
-    # Unverified: the legal staff's parameters page lists the note; the refusal cites the article.
-    assert "待核实" in parameters_default()["expropriation.assessment_before_decision"].note
+    assert violations(unassessed) == []  # the allowed path: decided on the plan alone
+    # An assessment already registered still bounds the plan (not below it: its own parameter).
     below = deciding(drafted(plan=replace(drafted().plan, amount_fen=40_000_000)))
     assert "不得低于" in only(below, "expropriation.compensation.below_assessment").message
 
-    # A region that does not apply the rule (the plan's amount stands alone).
-    off = parameters_default().with_overrides({
-        "expropriation.assessment_before_decision": [ParameterPeriod(D(2011, 1, 21), False, region="1506")],
-        "expropriation.compensation_not_below_assessment": [ParameterPeriod(D(2011, 1, 21), False, region="1506")],
-    })
-    assert violations(unassessed, parameters=off) == []
+
+def test_with_the_parameter_on_the_decision_waits_for_the_assessment_report():
+    unassessed = deciding(drafted(assessment=None, records=frozenset({"compensation_plan"})))
+    v = only(unassessed, "expropriation.assessment.missing", parameters=ASSESSED_FIRST)
+    assert v.legal_basis.startswith("《国有土地上房屋征收与补偿条例》第十九条、第二十条")
+    assert "请先登记评估报告" in v.message
+    # The record itself is required too (the decide step's checklist follows the same parameter).
+    missing = [x for x in violations(unassessed, parameters=ASSESSED_FIRST) if x.code != "expropriation.assessment.missing"]
+    assert missing and all("第十九条" in x.legal_basis for x in missing)
+    assert violations(deciding(drafted()), parameters=ASSESSED_FIRST) == []  # the allowed path: report first
+    # A requisition (征用) is never assessed first: compensation after use.
+    requisition = drafted(kind="requisition", assessment=None, plan=replace(drafted().plan, method="after_use", amount_fen=0),
+                          records=frozenset({"compensation_plan"}))
+    assert violations(deciding(requisition), parameters=ASSESSED_FIRST) == []
+
+
+SETTLED_ON = D(2026, 10, 20)
+
+
+def _settle(snapshot, *, today=SETTLED_ON, parameters=None, **data):
+    spec = procedure_spec("expropriation")
+    kwargs = {} if parameters is None else {"parameters": parameters}
+    draft = Draft(snapshot=snapshot, details={}, context=context(today, **kwargs), actor_name="王局长")
+    spec.step("expropriation_compensate").apply(draft, {"method": "agreement", "amount_yuan": "500000.00",
+                                                        "number": "补偿协议2026-3", **data})
+    return draft
+
+
+def test_the_compensation_is_settled_only_on_the_assessment_report():
+    """With the assessment after the decision, the report is asked for where the compensation is
+    settled (补偿协议 or 补偿决定: 条例第二十五、二十六条), never below the assessed value."""
+    spec = procedure_spec("expropriation")
+    assert spec.step("expropriation_compensate").states == ("decided", "served", "published")
+    assert "decided" in spec.step("expropriation_assess").states  # the report can follow the decision
+    decided = replace(deciding(drafted(assessment=None, records=frozenset({"compensation_plan"}))), state="decided")
+    refused = _settle(decided)
+    [v] = [v for v in refused.violations if v.code == "expropriation.settlement.assessment_missing"]
+    assert v.legal_basis.startswith("《国有土地上房屋征收与补偿条例》第十九条、第二十条") and "请先登记评估报告" in v.message
+    # The allowed path: register the assessment after the decision, then settle.
+    assessed = replace(decided, assessment=drafted().assessment)
+    done = _settle(assessed)
+    assert done.violations == [] and "compensation_settlement" in done.records
+    assert done.snapshot.settlements[-1].amount_fen == 50_000_000
+    below = _settle(assessed, amount_yuan="400000.00")
+    assert [v.code for v in below.violations] == ["expropriation.settlement.below_assessment"]
+    # With the parameter on the decision had the report; the settlement asks for it all the same.
+    assert _settle(assessed, parameters=ASSESSED_FIRST).violations == []
+    assert [v.code for v in _settle(decided, amount_yuan="", method="").violations] == [
+        "expropriation.settlement.method", "expropriation.settlement.amount", "expropriation.settlement.assessment_missing"]
 
 
 def test_a_catalogued_expropriation_needs_an_agreeing_review_of_this_draft_by_a_non_handler():
@@ -158,8 +211,11 @@ def test_every_reason_is_reported_at_once():
                                records=frozenset()), remedies="")
     found = {v.code for v in violations(nothing)}
     assert {"expropriation.basis.missing", "expropriation.purpose.missing", "expropriation.scope.missing",
-            "expropriation.compensation.plan_missing", "expropriation.assessment.missing",
+            "expropriation.compensation.plan_missing",
             "expropriation.review.missing", "expropriation.decision.remedies"} <= found
+    # The assessment follows the decision by default; a county that asks for it first gets it listed too.
+    assert "expropriation.assessment.missing" not in found
+    assert "expropriation.assessment.missing" in {v.code for v in violations(nothing, parameters=ASSESSED_FIRST)}
 
 
 @pytest.mark.parametrize(("kind", "category"), [("expropriation", "levy"), ("requisition", "requisition")])

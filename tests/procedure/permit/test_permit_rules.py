@@ -280,12 +280,10 @@ def in_force(**overrides):
 
 def test_renewal_application_thirty_days_before_expiry_and_deemed_granted_when_undecided():
     snapshot = in_force(renewal=Renewal(D(2026, 11, 19)))
-    # 30 working days before 12-31 (December's 23 and 7 of November): apply by 11-19.
-    assert renewal_application_deadline(snapshot, context(D(2026, 11, 19))).date == D(2026, 11, 19)
-    assert not renewal_application_deadline(snapshot, context(D(2026, 11, 19))).estimated  # 2026 is published
-    # A licence expiring in a year whose holidays are not yet published: the last day is an estimate.
-    unknown = in_force(expires_on=D(2031, 6, 30), renewal=Renewal(D(2031, 5, 1)))
-    assert renewal_application_deadline(unknown, context(D(2031, 5, 1))).estimated
+    # 第五十条: 30 days before 12-31, calendar days (第八十二条 counts only the agency's periods in
+    # working days): apply by 12-01.
+    assert renewal_application_deadline(snapshot, context(D(2026, 11, 19))).date == D(2026, 12, 1)
+    assert not renewal_application_deadline(snapshot, context(D(2026, 11, 19))).estimated
     assert not renewal_deemed_granted(snapshot, context(D(2026, 12, 31)))
     early = only(snapshot, "permit_renew_deemed", D(2026, 12, 31), "permit.renewal.not_expired")
     assert "第五十条" in early.legal_basis and "届满前应作出" in early.message
@@ -301,18 +299,33 @@ def test_renewal_application_thirty_days_before_expiry_and_deemed_granted_when_u
 
 
 def test_a_late_renewal_application_is_flagged_and_not_deemed_granted():
-    snapshot = in_force(renewal=Renewal(D(2026, 11, 20)))
+    snapshot = in_force(renewal=Renewal(D(2026, 12, 2)))  # a day after the 30 calendar days
     violation = only(snapshot, "permit_renew_deemed", D(2027, 1, 4), "permit.renewal.applied_late")
-    assert "2026-11-19" in violation.message and "第五十条" in violation.legal_basis
+    assert "2026-12-01" in violation.message and "第五十条" in violation.legal_basis
     assert "请依法作出决定" in violation.message
 
 
-def test_renewal_in_calendar_days_where_a_region_says_so():
-    parameters = parameters_default().with_overrides(
+def test_renewal_in_working_days_only_where_a_region_says_so_apart_from_the_hearing_request():
+    """The renewal's count has its own parameter (待核实), no longer the hearing request's flag."""
+    renewal_flag = parameters_default()["permit.renewal_application_in_working_days"]
+    assert renewal_flag.unverified and "待核实" in renewal_flag.note and "第五十条" in renewal_flag.reference
+    assert renewal_flag.value_on(D(2026, 11, 1), region="150626") is False
+    # The hearing request's flag (still working days by default) does not move the renewal's day.
+    hearing_calendar = parameters_default().with_overrides(
         {"permit.applicant_periods_in_working_days": [ParameterPeriod(D(2004, 7, 1), False, region="1506")]})
-    snapshot = in_force()
-    deadline = renewal_application_deadline(snapshot, context(D(2026, 11, 1), parameters=parameters))
-    assert deadline.date == D(2026, 12, 1)
+    snapshot = in_force(renewal=Renewal(D(2026, 11, 20)))
+    assert renewal_application_deadline(snapshot, context(D(2026, 11, 1), parameters=hearing_calendar)).date == D(2026, 12, 1)
+    working = parameters_default().with_overrides(
+        {"permit.renewal_application_in_working_days": [ParameterPeriod(D(2004, 7, 1), True, region="1506")]})
+    # 30 working days before 12-31 (December's 23 and 7 of November): apply by 11-19.
+    deadline = renewal_application_deadline(snapshot, context(D(2026, 11, 1), parameters=working))
+    assert deadline.date == D(2026, 11, 19) and not deadline.estimated  # 2026 is published
+    late = [v for v in evaluate(PERMIT, snapshot, "permit_renew_deemed", context=context(D(2027, 1, 4), parameters=working))
+            if v.code == "permit.renewal.applied_late"]
+    assert len(late) == 1 and "2026-11-19" in late[0].message
+    # A licence expiring in a year whose holidays are not yet published: the last day is an estimate.
+    unknown = in_force(expires_on=D(2031, 6, 30), renewal=Renewal(D(2031, 5, 1)))
+    assert renewal_application_deadline(unknown, context(D(2031, 5, 1), parameters=working)).estimated
 
 
 def test_renewal_after_expiry_is_refused_with_the_path_of_a_new_application():

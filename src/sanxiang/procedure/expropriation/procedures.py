@@ -1,8 +1,11 @@
 """行政征收征用 on the engine:
 
 drafting (立项、拟定决定: purpose, scope and basis; the assessment report; the compensation plan;
-the legal review where catalogued) → decided (决定已作出，待送达) → served (已送达，待公开) →
-published (已公开，办结); drafting → terminated (终止办理).
+the legal review where catalogued; the assessment report too when the parameter
+`expropriation.assessment_before_decision` is on) → decided (决定已作出，待送达) → served (已送达，待公开) →
+published (已公开，办结); drafting → terminated (终止办理). After the decision, in any of its states,
+the assessment is registered and the compensation settled (`expropriation_compensate`, a recording
+step: a 补偿协议 or 补偿决定, on the assessment report).
 """
 
 from sanxiang.procedure.engine import Procedure, RecordKind, RecordRequirement, State, Transition
@@ -16,6 +19,7 @@ Step = Transition[ExpropriationSnapshot]
 RECORD_KINDS = (
     RecordKind("assessment_report", "评估报告"),
     RecordKind("compensation_plan", "补偿方案"),
+    RecordKind("compensation_settlement", "补偿协议或者补偿决定"),
     RecordKind("review_opinion", "法制审核意见书"),
     RecordKind("expropriation_decision", "征收（征用）决定书"),
     RecordKind("service_receipt", "送达回证"),
@@ -35,7 +39,7 @@ DECIDE = Step(
     guards=(r.purpose_and_basis, r.compensation_set, r.review_gate, r.decision_made),
     records=(Requirement(("expropriation_decision",), r.CONSTITUTION_BASIS),
              Requirement(("compensation_plan",), r.CONSTITUTION_BASIS),
-             Requirement(("assessment_report",), "《国有土地上房屋征收与补偿条例》第十九条（本平台参数：作出征收决定前须有评估报告）",
+             Requirement(("assessment_report",), r.ASSESSMENT_BEFORE_BASIS,
                          when=lambda s, c: r.assessment_required(s, c)),
              Requirement(("review_opinion",), d.REVIEW_BASIS, when=lambda s, c: s.major)),
     legal_basis=r.EXPROPRIATION_BASIS,

@@ -10,9 +10,13 @@ The law:
   compensation plan and the remedies), 第十七条 (what is compensated), 第十九条 (the value assessed by
   a qualified assessor; compensation not below it), 第二十五、二十六条 (agreement, or a compensation
   decision) and 《中华人民共和国土地管理法》第四十五至四十八条: not in the platform's checked
-  reference, so the two rules the engine takes from them (assessment before the decision;
+  reference, so the two rules the engine takes from them (when the assessment is made;
   compensation not below the assessment) are parameters flagged unverified
-  (parameters/expropriation.toml);
+  (parameters/expropriation.toml). The 条例 (第十九、二十条) and the 征收评估办法 (第十条: the value
+  is assessed as of the day the decision is announced) put the assessment after the decision, so
+  `expropriation.assessment_before_decision` is off by default: the decision is made without the
+  report, and the compensation (a 补偿协议 or a 补偿决定, `expropriation_compensate`) is settled only
+  on it; a county that turns it on asks for the report before the decision instead;
 - 国办发〔2018〕118号: the legal review of a decision the agency's catalogue lists (most 征收 are),
   publication within 20 working days (shared rules: `procedure.other_acts.decision_rules`).
 A requisition (征用) returns the property after use; its compensation for damage or loss is settled
@@ -31,7 +35,7 @@ from sanxiang.procedure.other_acts.decision_rules import Publicity, ReviewOpinio
 from sanxiang.procedure.penalty.basis import GUIDELINE_118
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.registry_rules import OfficerSnapshot
-from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
+from sanxiang.procedure.violations import FORM_BASIS, PLATFORM_PREFIX, Violation
 
 CONSTITUTION = "《中华人民共和国宪法》"
 CONSTITUTION_BASIS = f"{CONSTITUTION}第十条第三款、第十三条第三款"
@@ -41,6 +45,8 @@ AMOUNT_BASIS = (f"{PLATFORM_PREFIX}：征收决定所附补偿方案写明补偿
 SERVICE_BASIS = f"{PLATFORM_PREFIX}：决定书送达被征收、被征用人后再行公开，送达日期不早于决定日期、不晚于今天"
 TERMINATION_BASIS = f"{PLATFORM_PREFIX}：未作出决定而终止办理的，须写明理由"
 ASSESSMENT_PARAMETER = "expropriation.assessment_before_decision"
+# The record the decision then requires (the parameter's own reference is cited by the guard).
+ASSESSMENT_BEFORE_BASIS = "《国有土地上房屋征收与补偿条例》第十九条、第二十条（本平台参数开启时：作出征收决定前须有评估报告）"
 NOT_BELOW_PARAMETER = "expropriation.compensation_not_below_assessment"
 CODE = "expropriation"
 
@@ -52,6 +58,10 @@ COMPENSATION_METHODS: dict[str, str] = {
     "property_exchange": "产权调换",
     "money_and_exchange": "货币补偿和产权调换相结合",
     "after_use": "使用后返还并对毁损、灭失给予补偿",
+}
+SETTLEMENT_METHODS: dict[str, str] = {
+    "agreement": "签订补偿协议",
+    "decision": "作出补偿决定",
 }
 SERVICE_METHODS: dict[str, str] = {
     "direct": "直接送达",
@@ -90,6 +100,17 @@ class ExpropriationDecision:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """The compensation settled after the decision: a 补偿协议 signed or a 补偿决定 made, its number,
+    amount and day."""
+
+    method: str  # SETTLEMENT_METHODS
+    amount_fen: int
+    on: dt.date
+    number: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     served_on: dt.date
     method: str  # SERVICE_METHODS
@@ -123,6 +144,7 @@ class ExpropriationSnapshot:
     service: Service | None = None
     publicity: Publicity | None = None
     termination: Termination | None = None
+    settlements: tuple[Settlement, ...] = ()
 
     @property
     def kind_label(self) -> str:
@@ -147,12 +169,54 @@ Context = GuardContext
 
 
 def _flag(name: str, snapshot: Snapshot, context: Context, on: dt.date) -> tuple[bool, str]:
-    period = context.parameters[name].period_on(on, region=snapshot.region, sector=snapshot.sector)
-    return bool(period.value), period.reference
+    parameter = context.parameters[name]
+    period = parameter.period_on(on, region=snapshot.region, sector=snapshot.sector)
+    # A county's own period may carry no reference of its own: the parameter's basis is cited then.
+    return bool(period.value), period.reference or parameter.reference
 
 
 def assessment_required(snapshot: Snapshot, context: Context) -> bool:
+    """Whether the decision itself waits for the assessment report (the parameter on, an expropriation)."""
     return snapshot.kind == "expropriation" and _flag(ASSESSMENT_PARAMETER, snapshot, context, context.today)[0]
+
+
+def assessment_missing(snapshot: Snapshot) -> bool:
+    assessment = snapshot.assessment
+    return assessment is None or assessment.amount_fen <= 0
+
+
+def settlement_problems(snapshot: Snapshot, settlement: Settlement, context: Context) -> list[Violation]:
+    """The compensation of an expropriation is settled (补偿协议 or 补偿决定) on the assessment: with
+    `expropriation.assessment_before_decision` off the assessment follows the decision, and this is
+    where its report is asked for (with it on, the decision already had it); not below the assessed
+    value when that parameter holds. A requisition's compensation after use needs no assessment."""
+    code = f"{CODE}.settlement"
+    violations = []
+    if settlement.method not in SETTLEMENT_METHODS:
+        violations.append(Violation(f"{code}.method", "请选择签订补偿协议或者作出补偿决定", FORM_BASIS, "method"))
+    decision = snapshot.decision
+    if decision is None:
+        violations.append(Violation(f"{code}.no_decision", "尚未作出征收（征用）决定，不能确定补偿", d.ORDER_BASIS, "method"))
+    else:
+        violations += d.date_order_problems(settlement.on, after=decision.on, today=context.today, code=code,
+                                            what="确定补偿")
+    if snapshot.kind != "expropriation":
+        return violations
+    if settlement.amount_fen <= 0:
+        violations.append(Violation(f"{code}.amount", "请填写补偿金额（大于0）", CONSTITUTION_BASIS, "amount_yuan"))
+    # The report is asked for here whichever way the parameter is set; its reference is the basis.
+    _, reference = _flag(ASSESSMENT_PARAMETER, snapshot, context, settlement.on)
+    if assessment_missing(snapshot):
+        violations.append(Violation(
+            f"{code}.assessment_missing",
+            "确定征收补偿须以评估机构出具的评估报告为依据：请先登记评估报告（评估金额），再签订补偿协议或者作出补偿决定",
+            reference, "assessment"))
+    not_below, below_reference = _flag(NOT_BELOW_PARAMETER, snapshot, context, settlement.on)
+    if (not_below and not assessment_missing(snapshot) and 0 < settlement.amount_fen < snapshot.assessment.amount_fen):
+        violations.append(Violation(f"{code}.below_assessment",
+                                    "补偿金额低于评估金额：对被征收房屋价值的补偿不得低于评估确定的价值",
+                                    below_reference, "amount_yuan"))
+    return violations
 
 
 # --- guards -------------------------------------------------------------------------------------------
@@ -194,7 +258,7 @@ def compensation_set(snapshot: Snapshot, context: Context) -> list[Violation]:
                                     AMOUNT_BASIS, "plan.amount"))
     required, reference = _flag(ASSESSMENT_PARAMETER, snapshot, context, context.today)
     assessment = snapshot.assessment
-    if required and (assessment is None or assessment.amount_fen <= 0):
+    if required and assessment_missing(snapshot):
         violations.append(Violation(f"{CODE}.assessment.missing",
                                     "作出征收决定前须有评估机构出具的评估报告并写明评估金额：请先登记评估报告",
                                     reference, "assessment"))
@@ -273,13 +337,16 @@ __all__ = [
     "CONSTITUTION_BASIS",
     "KINDS",
     "SERVICE_METHODS",
+    "SETTLEMENT_METHODS",
     "Assessment",
     "CompensationPlan",
     "CountedDecision",
     "ExpropriationDecision",
     "ExpropriationSnapshot",
     "Service",
+    "Settlement",
     "Termination",
+    "assessment_missing",
     "assessment_required",
     "compensation_set",
     "decision_made",
@@ -289,5 +356,6 @@ __all__ = [
     "purpose_and_basis",
     "review_gate",
     "served",
+    "settlement_problems",
     "terminated",
 ]

@@ -10,11 +10,14 @@ from sanxiang.procedure.expropriation.procedures import EXPROPRIATION
 from sanxiang.procedure.expropriation.rules import (
     COMPENSATION_METHODS,
     SERVICE_METHODS,
+    SETTLEMENT_METHODS,
     Assessment,
     CompensationPlan,
     ExpropriationDecision,
     Service,
+    Settlement,
     Termination,
+    settlement_problems,
 )
 from sanxiang.procedure.other_acts import decision_rules as d
 from sanxiang.procedure.other_acts.decision_steps import (
@@ -44,6 +47,8 @@ from sanxiang.procedure.violations import FORM_BASIS
 KEY = EXPROPRIATION.name
 PROCEDURES = (KEY,)
 DRAFTING = ("drafting",)
+# After the decision: the assessment (when it follows the decision) and the compensation settled on it.
+DECIDED = ("decided", "served", "published")
 
 
 def _project(draft: Draft, data: dict[str, Any]) -> None:
@@ -72,6 +77,14 @@ def _plan(draft: Draft, data: dict[str, Any]) -> None:
     draft.records.add("compensation_plan")
 
 
+def _compensate(draft: Draft, data: dict[str, Any]) -> None:
+    settlement = Settlement(str(data.get("method") or ""), fen(data.get("amount_yuan")),
+                            data.get("settled_on") or draft.on, text_of(data, "number"))
+    draft.violations.extend(settlement_problems(draft.snapshot, settlement, draft.context))
+    draft.update(settlements=(*draft.snapshot.settlements, settlement))
+    draft.records.add("compensation_settlement")
+
+
 def _decide(draft: Draft, data: dict[str, Any]) -> None:
     plan = draft.snapshot.plan
     draft.update(decision=ExpropriationDecision(draft.on, text_of(data, "remedies"), plan.amount_fen if plan else 0))
@@ -94,7 +107,7 @@ STEPS: tuple[Step, ...] = (
                  lines_field("bases", "法律依据（法律、法规的名称和条款，一行一项）", required=False),
                  bool_field("major_marked", "本机关认定为重大执法决定（目录未列明的）")),
          apply=_project),
-    Step("expropriation_assess", "登记评估报告", PROCEDURES, states=DRAFTING, roles=OPERATIONAL,
+    Step("expropriation_assess", "登记评估报告", PROCEDURES, states=DRAFTING + DECIDED, roles=OPERATIONAL,
          fields=(text_field("assessor", "评估机构"), text_field("report_number", "评估报告编号", required=False),
                  Field("amount_yuan", "评估金额（元）", "yuan"), date_field("reported_on", "评估报告日期")),
          apply=_assess),
@@ -107,13 +120,19 @@ STEPS: tuple[Step, ...] = (
          fields=REVIEW_FIELDS, apply=review_apply("expropriation")),
     Step("expropriation_decide", "作出征收（征用）决定", PROCEDURES, transition=True, roles=HEAD,
          fields=REMEDIES_FIELDS, apply=_decide,
-         documents=(("expropriation_decision", "expropriation_decision"),)),
+         documents=(("expropriation_decision", "expropriation_decision"),), decides=True),
     Step("expropriation_serve", "送达决定书", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=(date_field("served_on", "送达日期"),
                  Field("method", "送达方式", "choice", choices=choices(SERVICE_METHODS), radio=True, clear=True)),
          apply=_serve),
     Step("expropriation_publish", "公开决定", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=PUBLISH_FIELDS, apply=publish_apply, help=PUBLISH_HELP),
+    Step("expropriation_compensate", "确定补偿（签订补偿协议或者作出补偿决定）", PROCEDURES, states=DECIDED, roles=HEAD,
+         fields=(Field("method", "方式", "choice", choices=choices(SETTLEMENT_METHODS), radio=True, clear=True),
+                 text_field("number", "协议编号或者补偿决定书文号", required=False),
+                 Field("amount_yuan", "补偿金额（元）", "yuan", required=False),
+                 date_field("settled_on", "签订或者决定日期（不填为今天）", required=False)),
+         apply=_compensate),
     Step("expropriation_terminate", "终止办理", PROCEDURES, transition=True, roles=HEAD,
          fields=(area_field("reason", "终止办理的理由"),), apply=_terminate),
 )

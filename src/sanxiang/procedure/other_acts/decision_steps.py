@@ -10,9 +10,11 @@ from sanxiang.procedure.other_acts.decision_rules import REVIEW_OPINIONS, Public
 from sanxiang.procedure.steps import Apply, Draft, Field, area_field, choices, date_field
 from sanxiang.procedure.violations import FORM_BASIS
 
-# The step records a publication the agency made (its website, a notice board); the platform's
-# public portal does not yet publish these decisions by itself.
-PUBLISH_HELP = "登记本机关在政府网站、公告栏等公开决定的日期和途径；决定作出之日起二十个工作日内公开"
+# The step records where and when the decision was made public: the platform's portal publishes it
+# once the head approves its draft on the publication desk (publication.acts); the agency may also
+# publish it on its website or a notice board.
+PUBLISH_HELP = ("决定作出后，公示草稿已送公示审核，机关负责人审核发布后即在本平台公示；"
+                "在此登记公开的日期和途径（本平台及政府网站、公告栏等）；决定作出之日起二十个工作日内公开")
 REMEDIES_HELP = "告知当事人依法申请行政复议或者提起行政诉讼的权利、期限和机关"
 
 

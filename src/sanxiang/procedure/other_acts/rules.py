@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sanxiang.procedure.engine import GuardContext
 from sanxiang.procedure.other_acts import decision_rules as d
 from sanxiang.procedure.other_acts.decision_rules import Publicity, ReviewOpinion, Withholding
+from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.penalty.basis import GUIDELINE_118
 from sanxiang.procedure.penalty.snapshot import ReviewCatalogue
 from sanxiang.procedure.registry_rules import OfficerSnapshot
@@ -136,6 +137,31 @@ def terminated(snapshot: Snapshot, context: Context) -> list[Violation]:
     return []
 
 
+# --- remedies -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemedyPeriods:
+    """The periods a decision of this kind prints: 申请行政复议 within `reconsideration_days` and
+    提起行政诉讼 within `litigation_months`, with their basis."""
+
+    reconsideration_days: int
+    litigation_months: int
+    basis: str
+
+
+def remedy_periods(kind: str, *, on: dt.date, region: str = "", sector: str = "",
+                   parameters: ParameterSet | None = None) -> RemedyPeriods:
+    """The remedy periods of a decision of `kind` made on `on`: the general ones (行政复议法、行政诉讼法)
+    unless the county set a kind's own (a 行政裁决 with a special period, 待核实). Raises
+    `ParameterMissing` when none is in force."""
+    parameters = parameters or parameters_default()
+    kind = kind if kind in KINDS else "other"
+    days = parameters[f"other_act.remedies.{kind}.reconsideration_days"].period_on(on, region=region, sector=sector)
+    months = parameters[f"other_act.remedies.{kind}.litigation_months"].period_on(on, region=region, sector=sector)
+    return RemedyPeriods(int(days.value), int(months.value), f"{days.reference}；{months.reference}")
+
+
 # --- counting -----------------------------------------------------------------------------------------
 
 
@@ -177,11 +203,13 @@ __all__ = [
     "ActDecision",
     "CountedAct",
     "OtherActSnapshot",
+    "RemedyPeriods",
     "Termination",
     "decision_complete",
     "other_act_annual_acts",
     "other_acts_annual_counts",
     "published",
+    "remedy_periods",
     "review_gate",
     "terminated",
     "withheld",

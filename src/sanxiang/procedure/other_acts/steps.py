@@ -56,13 +56,14 @@ STEPS: tuple[Step, ...] = (
     Step("other_act_review", "出具法制审核意见", PROCEDURES, states=("handling",), roles=REVIEWER,
          fields=REVIEW_FIELDS, apply=review_apply("other_act")),
     Step("other_act_decide", "作出决定", PROCEDURES, transition=True, roles=HEAD, fields=REMEDIES_FIELDS,
-         apply=_decide, documents=(("act_decision", "act_decision"),)),
+         apply=_decide, documents=(("act_decision", "act_decision"),), decides=True),
     Step("other_act_publish", "公开决定", PROCEDURES, transition=True, roles=OPERATIONAL,
          fields=PUBLISH_FIELDS, apply=publish_apply, help=PUBLISH_HELP),
     Step("other_act_withhold", "依法不予公开", PROCEDURES, transition=True, roles=HEAD,
          fields=(Field("ground", "不予公开的情形", "choice", choices=choices(WITHHOLDING_GROUNDS), radio=True, clear=True),
                  area_field("facts", "事实和理由")),
-         apply=_withhold),
+         # Decides: the decision's publication draft is marked not to be published (publication.acts).
+         apply=_withhold, decides=True),
     Step("other_act_terminate", "终止办理", PROCEDURES, transition=True, roles=HEAD,
          fields=(area_field("reason", "终止办理的理由"),), apply=_terminate),
 )

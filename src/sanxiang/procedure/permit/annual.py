@@ -5,13 +5,15 @@ Each case counts once in each row it reached, on the day of that act: 申请 (th
 materials were received; a supplemented application is one application), 受理 (受理 or 视为受理,
 第三十二条), 不予受理, 准予许可 (a grant, on the spot or after examination, 第三十八条), 不予许可, 变更
 (第四十九条: each change decided), 延续 (第五十条: each renewal granted, and each renewal deemed
-granted on the day the licence would have expired), 撤回 (第八条), 撤销 (第六十九条), 注销 (第七十条).
+granted — 视为准予延续 — on the day the licence would have expired: the law makes it a renewal),
+不予延续 (第五十条 with 第三十八条第二款: each refusal to renew, on its day), 撤回 (第八条), 撤销
+(第六十九条), 注销 (第七十条).
 
 The category's figure (行政许可 in the six categories of 118号's template) is the sum of the rows
 the parameter `permit.annual_total_rows` names: the template's wording ("行政许可") does not say
 whether it counts applications or decisions, or whether a change or a renewal is a licence of its
-own. The default counts the licence decisions made — 准予, 不予, 变更, 延续 — a platform rule,
-unverified. The same 0-or-no-power rule as every category: 0 where the agency has the power and
+own. The default counts the licence decisions made — 准予, 不予, 变更, 延续, 不予延续 — a platform
+rule, unverified (待核实: whether a 不予延续 is counted in the figure is the parameter's). The same 0-or-no-power rule as every category: 0 where the agency has the power and
 did nothing, no figure where it has none, and what was done always counted.
 """
 
@@ -31,6 +33,7 @@ PERMIT_ROWS: dict[str, str] = {
     "refused": "不予许可",
     "changed": "变更",
     "renewed": "延续",
+    "renewal_refused": "不予延续",
     "withdrawn": "撤回",
     "revoked": "撤销",
     "cancelled": "注销",
@@ -64,6 +67,11 @@ def permit_actions(snapshot: PermitSnapshot) -> tuple[PermitAction, ...]:
         actions.append(PermitAction("granted" if decision.outcome == "grant" else "refused", decision.on))
     actions += [PermitAction("changed", on) for on in snapshot.changes_on]
     actions += [PermitAction("renewed", on) for on in snapshot.renewals_on]
+    refused_renewals = list(snapshot.renewal_refusals_on)
+    # A case stored before the days were kept: its standing refusal, once.
+    if snapshot.renewal_refusal is not None and snapshot.renewal_refusal.on not in refused_renewals:
+        refused_renewals.append(snapshot.renewal_refusal.on)
+    actions += [PermitAction("renewal_refused", on) for on in refused_renewals]
     actions += [PermitAction(ENDING_ROWS[ending.kind], ending.on) for ending in snapshot.endings]
     return tuple(actions)
 

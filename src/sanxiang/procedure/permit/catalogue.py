@@ -36,6 +36,9 @@ def _advance(snapshot: PermitSnapshot, action: str, context: GuardContext) -> Pe
         day = decided.on if decided is not None else (snapshot.expires_on or context.today)
         after = replace(after, expires_on=after.renewal.renewed_until or after.expires_on, renewal=None,
                         renewals_on=(*after.renewals_on, day))
+    if action == "permit_refuse_renewal" and after.renewal_refusal is not None:
+        # Counted in the annual data on its day, whatever later application clears the refusal.
+        after = replace(after, renewal_refusals_on=(*after.renewal_refusals_on, after.renewal_refusal.on))
     return after
 
 

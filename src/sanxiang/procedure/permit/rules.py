@@ -79,6 +79,18 @@ ENDING_PARAMETERS: dict[str, str] = {
     "revoke": "permit.revocation_reasons",
     "cancel": "permit.cancellation_reasons",
 }
+# 第六十九条第二款: the one ground of revocation for which the holder's interest is not protected
+# (第四款, second sentence); every other ground is of 第一款, and the holder whose lawful rights and
+# interests are damaged by the revocation is compensated (第四款, first sentence: 依法给予赔偿).
+REVOCATION_HOLDER_AT_FAULT = "被许可人以欺骗、贿赂等不正当手段取得行政许可"
+
+
+def revocation_compensated(ground: str) -> bool:
+    """Whether the revocation letter promises compensation of the holder's damaged lawful rights
+    (第六十九条第四款: a revocation under 第一款) or says their interest is not protected (第二款)."""
+    return ground.strip() != REVOCATION_HOLDER_AT_FAULT
+
+
 EXPIRED_REASON = "行政许可有效期届满未延续"
 ENDED_REASON = "行政许可依法被撤销、撤回，或者行政许可证件依法被吊销"
 
@@ -209,6 +221,8 @@ class PermitSnapshot:
     # data (permit.annual): `change`, `renewal` and `ending` keep only the latest.
     changes_on: tuple[dt.date, ...] = ()
     renewals_on: tuple[dt.date, ...] = ()
+    # Each 不予延续 decided, on its day (a later renewal application clears `renewal_refusal`).
+    renewal_refusals_on: tuple[dt.date, ...] = ()
     endings: tuple[Ending, ...] = ()
     # (document kind, 文号) of the case's documents, oldest first: a later decision cites the grant.
     documents_issued: tuple[tuple[str, str], ...] = ()
@@ -251,7 +265,8 @@ def _basis(name: str, snapshot: Snapshot, context: Context, on: dt.date) -> str:
 
 
 def applicant_period_end(snapshot: Snapshot, context: Context, start: dt.date, n: int) -> Deadline:
-    """A period binding the applicant: working or calendar days, as the parameter says."""
+    """The hearing request's period (第四十七条, binding the applicant): working or calendar days, as
+    its parameter says (the renewal application's is counted by its own, `renewal_application_deadline`)."""
     working = context.parameters.value("permit.applicant_periods_in_working_days", on=start, region=snapshot.region)
     end = context.calendar.working_days_after(start, n) if working else context.calendar.calendar_days_after(start, n)
     return Deadline(end.date, end.estimated, end.basis)
@@ -348,13 +363,16 @@ def hearing_hold_deadline(snapshot: Snapshot, context: Context) -> Deadline | No
 
 def renewal_application_deadline(snapshot: Snapshot, context: Context) -> Deadline | None:
     """The last day to apply for renewal: 30 days before expiry (第五十条), counted backwards in
-    working or calendar days as the parameter says."""
+    calendar days: 第五十条 says 三十日 and 第八十二条 counts only the agency's periods in working days
+    (待核实). Its own parameter, not the hearing request's: a region that counts it in working
+    days sets `permit.renewal_application_in_working_days`."""
     expires = snapshot.expires_on
     if expires is None:
         return None
     n = _value("permit.renewal_application_days", snapshot, context, expires)
     basis = _basis("permit.renewal_application_days", snapshot, context, expires)
-    working = context.parameters.value("permit.applicant_periods_in_working_days", on=expires, region=snapshot.region)
+    working = context.parameters.value("permit.renewal_application_in_working_days", on=expires, region=snapshot.region,
+                                       sector=snapshot.sector)
     if not working:
         return Deadline(expires - dt.timedelta(days=n), False, basis)
     # The latest day d with n working days from d (not counted) to the expiry day (counted); an
