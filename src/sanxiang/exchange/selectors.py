@@ -55,6 +55,7 @@ from sanxiang.publication.annual import (
 )
 from sanxiang.publication.dual_publicity import LAYOUT_DECISION_KINDS, dual_publicity_row
 from sanxiang.publication.models import (
+    ACT_DECISION_KINDS,
     COMPULSORY_DECISION_KINDS,
     AnnualAct,
     Publication,
@@ -71,7 +72,9 @@ PARTY_CATEGORIES = {
     PartyKind.OTHER_ORGANIZATION: PARTY_ORGANIZATION,
     PartyKind.INDIVIDUAL_BUSINESS: PARTY_INDIVIDUAL_BUSINESS,
 }
-DECISION_KIND_LABELS = {"": "行政处罚决定", "penalty": "行政处罚决定", "permit": "行政许可决定", **COMPULSORY_DECISION_KINDS}
+DECISION_KIND_LABELS = {
+    "": "行政处罚决定", "penalty": "行政处罚决定", "permit": "行政许可决定", **COMPULSORY_DECISION_KINDS, **ACT_DECISION_KINDS,
+}
 COUNTED_LABELS = {"penalty": ANNUAL_CATEGORIES["penalty"], "inspection": ANNUAL_CATEGORIES["inspection"], **COERCION_ROWS}
 # The publication statuses under which a decision's text is public (or was, until its period ended).
 SHOWN = (PublicationStatus.PUBLISHED, PublicationStatus.EXPIRED)
