@@ -5,7 +5,7 @@ import datetime as dt
 from tests.factories import credit_code
 
 D = dt.date
-DECIDED = D(2025, 4, 1)
+DECIDED = D(2026, 4, 1)  # after the registration day of tests.cases.support
 
 
 def row_make(w, n: int, **changes) -> dict:
@@ -19,14 +19,13 @@ def row_make(w, n: int, **changes) -> dict:
         "party_credit_code": credit_code(prefix="91150626", serial=100_000 + n),
         "legal_representative": "巴特尔",
         "matter": "食品经营许可",
-        "number": f"乌市监许准〔2025〕{n}号",
+        "number": f"乌市监许准〔2026〕{n}号",
         "decided_on": DECIDED.isoformat(),
         "accepted_on": DECIDED.isoformat(),
         "category": "普通",
         "content": "预包装食品销售",
         "licence_name": "食品经营许可证",
         "licence_number": f"JY1150626{n:07d}",
-        "valid_from": DECIDED.isoformat(),
         "valid_until": "2030-03-31",
         "delivered_on": DECIDED.isoformat(),
         "agency_credit_code": w.agency.credit_code,

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from sanxiang.api import cases, indicators, outbox, procedures, registry, supervision
+from sanxiang.api import cases, indicators, outbox, permit_import, procedures, registry, supervision
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
 from sanxiang.api.idempotency import openapi_idempotency_install
@@ -36,4 +36,5 @@ api.add_router("", procedures.router)
 api.add_router("", indicators.router)
 api.add_router("", supervision.router)
 api.add_router("", outbox.router)
+api.add_router("", permit_import.router)
 urlpatterns = api.urls[0]

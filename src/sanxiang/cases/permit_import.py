@@ -46,11 +46,11 @@ from django.utils import timezone
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases import events, selectors
-from sanxiang.cases.facts import facts_dump
+from sanxiang.cases.facts import facts_dump, facts_load
 from sanxiang.cases.models import Case, DocumentCounter, IssuedDocument, PermitImport
 from sanxiang.cases.projection import case_projection_refresh
 from sanxiang.cases.services import document_number_format
-from sanxiang.inputs import PLATFORM_RULE, date_problem, text_problem
+from sanxiang.inputs import date_problem, text_problem
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 from sanxiang.ledger.services import entry_append, ledger_batch
 from sanxiang.procedure.dual_publicity import (
@@ -63,9 +63,8 @@ from sanxiang.procedure.dual_publicity import (
     dual_publicity_row_problems,
 )
 from sanxiang.procedure.identifiers import credit_code_normalize, id_number_normalize, id_number_validate
-from sanxiang.procedure.permit import rules as permit_rules
-from sanxiang.procedure.permit.rules import Decision
-from sanxiang.procedure.violations import PLATFORM_PREFIX, Violation
+from sanxiang.procedure.permit.rules import Decision, PermitSnapshot
+from sanxiang.procedure.violations import PLATFORM_PREFIX
 from sanxiang.registry.events import party_created_event
 from sanxiang.registry.models import Agency, IdentityDocumentType, Matter, Party, PartyKind
 
@@ -107,14 +106,15 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("reasons", "不予许可的理由"),
     ("licence_name", "许可证书名称"),
     ("licence_number", "许可编号"),
-    ("valid_from", "有效期自"),
     ("valid_until", "有效期至"),
     ("delivered_on", "送达日期"),
     ("review_on", "法制审核日期"),
     ("agency_credit_code", "许可机关统一社会信用代码"),
 )
 HEADER = dict(COLUMNS)
-DATE_COLUMNS = ("decided_on", "received_on", "accepted_on", "valid_from", "valid_until", "delivered_on", "review_on")
+# The licence is valid from its decision (as a licence decided here: XK_YXQZ is the decision's day);
+# its end is a column.
+DATE_COLUMNS = ("decided_on", "received_on", "accepted_on", "valid_until", "delivered_on", "review_on")
 REQUIRED = ("source_system", "source_id", "decision", "party_kind", "party_name", "matter", "number", "decided_on",
             "agency_credit_code")
 LENGTHS = {"source_system": 100, "source_id": 100, "party_name": 200, "legal_representative": 50,
@@ -126,7 +126,7 @@ MULTILINE = frozenset({"content", "reasons"})
 XK_COLUMNS = {
     "XK_XDR_MC": "party_name", "XK_XDR_LB": "party_kind", "XK_XDR_SHXYM": "party_credit_code",
     "XK_FRDB": "legal_representative", "XK_WSH": "number", "XK_XKLB": "category", "XK_XKZS": "licence_name",
-    "XK_XKBH": "licence_number", "XK_NR": "content", "XK_JDRQ": "decided_on", "XK_YXQZ": "valid_from",
+    "XK_XKBH": "licence_number", "XK_NR": "content", "XK_JDRQ": "decided_on", "XK_YXQZ": "decided_on",
     "XK_YXQZI": "valid_until", "XK_XKJGDM": "agency_credit_code", "XK_LYDWDM": "agency_credit_code",
 }
 XK_LABELS = {f.code: f"{f.name}（{f.code}）" for f in XK_FIELDS}
@@ -232,8 +232,8 @@ def _xk_row(values: dict[str, str], agency: Agency) -> dict[str, str]:
         # A refusal grants nothing (not published): its category and content are not asked for.
         "XK_XKLB": values["category"] or (PERMIT_CATEGORIES["06"] if refusal else ""),
         "XK_XKZS": values["licence_name"], "XK_XKBH": values["licence_number"],
-        "XK_NR": values["content"] or (values["reasons"] if refusal else ""),
-        "XK_JDRQ": values["decided_on"], "XK_YXQZ": values["valid_from"], "XK_YXQZI": values["valid_until"],
+        "XK_NR": values["content"] or ((values["reasons"] or DECISION_LABELS["refuse"]) if refusal else ""),
+        "XK_JDRQ": values["decided_on"], "XK_YXQZ": values["decided_on"], "XK_YXQZI": values["valid_until"],
         "XK_XKJG": agency.name, "XK_XKJGDM": values["agency_credit_code"],
         "XK_LYDW": agency.name, "XK_LYDWDM": values["agency_credit_code"],
     }
@@ -287,7 +287,7 @@ def _row_problems(raw: Mapping[str, Any], *, agency: Agency, today: dt.date,
     elif DECISIONS.get(decision) == "refuse":
         if not values["reasons"]:
             problems.append(("reasons", "不予许可时必须写明理由"))
-        for name in ("licence_number", "valid_from", "valid_until", "delivered_on"):
+        for name in ("licence_number", "valid_until", "delivered_on"):
             if values[name]:
                 problems.append((name, "不予许可的决定没有许可证件，不应填写"))
     # The export's own rules (required fields, lengths, GB 32100 codes, the category list, dates).
@@ -590,10 +590,12 @@ def _write(*, actor: User, agency: Agency, parsed: list[_Row], today: dt.date, r
 
     matters = {m.code: m for m in Matter.objects.filter(agency=agency, kind="permit",
                                                         code__in=[r.values["matter_code"] for r in fresh])}
+    catalogue = selectors.review_catalogue_provided(agency_id=agency.pk) if selectors.review_catalogue_provided.installed \
+        else None
     with ledger_batch():
         parties = _parties(agency=agency, rows=fresh, actor=actor)
         numbers = _case_numbers(agency=agency, on=today, count=len(fresh))
-        made: list[tuple[_Row, Case, IssuedDocument]] = []
+        made: list[tuple[_Row, Case, PermitSnapshot]] = []
         for row, number in zip(fresh, numbers, strict=True):
             values = row.values
             matter = matters.get(values["matter_code"])
@@ -622,18 +624,25 @@ def _write(*, actor: User, agency: Agency, parsed: list[_Row], today: dt.date, r
             entry_append(event=_imported_event(case=case, row=row, document=document,
                                                pdf_sha256=stored.sha256 if stored else "",
                                                pdf_size=stored.size if stored else 0), actor=actor)
-            made.append((row, case, document))
+            # The engine's picture of the case as saved, built here (the records, the documents and
+            # the catalogue are known): publication and the projection read it instead of building it.
+            snapshot = facts_load(PermitSnapshot, case.facts, state=case.state,
+                                  records=frozenset({"application_form", record_kind}), region=agency.region_code,
+                                  matter=matter.code if matter is not None else "", catalogue=catalogue, officers=(),
+                                  documents_issued=((kind, document.number),))
+            made.append((row, case, snapshot))
         PermitImport.objects.bulk_create([
             PermitImport(agency=agency, source_system=row.values["source_system"], source_id=row.values["source_id"],
                          case=case, decision=row.decision, row_sha256=row.digest, row=row.values, imported_by=actor)
             for row, case, _ in made
         ], batch_size=500)
         # As a native decision: publication drafts it (7 working days) in this transaction.
-        for row, case, _ in made:
+        for row, case, snapshot in made:
             events.CASE_EVENTS.emit(events.CompulsoryDecided(
-                case=case, procedure="permit", action=DOCUMENT_KINDS[row.decision][3], snapshot=None,
+                case=case, procedure="permit", action=DOCUMENT_KINDS[row.decision][3], snapshot=snapshot,
                 on=row.dates["decided_on"], actor=actor, recorded_on=today))
         case_projection_refresh(case_ids=[case.pk for _, case, _ in made], on=today,
+                                snapshots={case.pk: snapshot for _, case, snapshot in made},
                                 cases={case.pk: case for _, case, _ in made}, locked=True)
     report.imported_ids = [row.values["source_id"] for row, _, _ in made]
     report.imported = len(made)
@@ -648,7 +657,7 @@ EXAMPLE = {
     "legal_representative": "张某", "matter": "食品经营许可", "number": "乌市监许准〔2025〕1号",
     "decided_on": "2025-03-10", "received_on": "2025-03-03", "accepted_on": "2025-03-03", "category": "普通",
     "content": "预包装食品（含冷藏冷冻食品）销售", "licence_name": "食品经营许可证", "licence_number": "JY11506260001234",
-    "valid_from": "2025-03-10", "valid_until": "2030-03-09", "delivered_on": "2025-03-12",
+    "valid_until": "2030-03-09", "delivered_on": "2025-03-12",
 }
 NOTES = (
     "每行一项行政许可决定。整个文件有任何错误时不导入任何一行，并按行、列列出原因。",
@@ -713,8 +722,8 @@ __all__ = [
     "DECISIONS",
     "IMPORT_REFUSED",
     "IMPORT_RULE",
-    "RowError",
     "PermitImportReport",
+    "RowError",
     "permit_decisions_import",
     "permit_import_template_build",
     "permit_import_upload",
