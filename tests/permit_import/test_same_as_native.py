@@ -137,3 +137,32 @@ def test_a_natural_person_is_registered_once_and_a_grant_not_yet_delivered_waits
     assert {c.party_id for c in cases} == {cases[0].party_id} and {c.state for c in cases} == {"granted"}
     draft = PublicationDraft.objects.get(case=cases[0])
     assert draft.facts["xk_row"]["XK_XDR_SHXYM"] == "" and person not in str(draft.public)
+
+
+@pytest.mark.django_db
+def test_a_decision_the_catalogue_lists_as_major_is_imported_only_with_its_legal_review():
+    """国办发〔2018〕118号: a major decision is made after its legal review: a matter the agency's
+    published catalogue lists is imported with the day of its review in the source system, and
+    refused without it (the row, the column and the reason)."""
+    from sanxiang.registry import services as registry
+    from sanxiang.review.services import catalogue_publish, catalogue_update
+
+    w = world_make()
+    listed = registry.matter_create(actor=None, agency=w.agency, code="XK-001", name="食品生产许可", kind="permit",
+                                    legal_bases=[{"law": "中华人民共和国食品安全法", "article": "第三十五条"}])
+    catalogue_update(actor=w.head, agency=w.agency, matters=[listed])
+    catalogue_publish(actor=w.head, agency=w.agency)
+    row = row_make(w, 1, matter="食品生产许可", matter_code="XK-001")
+    report = permit_decisions_import(actor=w.head, agency=w.agency, rows=numbered([row]), today=DECIDED)
+    (error,) = report.errors
+    assert (error.row, error.column) == (1, "法制审核日期") and "未经法制审核不得作出决定" in error.message
+    assert not PermitImport.objects.exists()
+    row["review_on"] = "2026-03-30"
+    report = permit_decisions_import(actor=w.head, agency=w.agency, rows=numbered([row]), today=DECIDED)
+    assert report.errors == [] and report.imported == 1
+    case = PermitImport.objects.get().case
+    assert case.matter_id == listed.pk and case.details["imported"]["review_on"] == "2026-03-30"
+    # A matter code that is not a licence matter of the agency is named as such.
+    wrong = row_make(w, 2, matter_code="XK-999")
+    (error,) = permit_decisions_import(actor=w.head, agency=w.agency, rows=numbered([wrong]), today=DECIDED).errors
+    assert (error.column, "不是本机关权责清单中的行政许可事项" in error.message) == ("事项编码", True)
