@@ -108,3 +108,39 @@ def test_an_officer_does_not_reach_the_page():
     page = Client()
     page.force_login(w.officer)
     assert page.get(reverse("cases:permit_import")).status_code == 403
+
+
+def test_an_imported_case_opens_like_any_other_with_its_decision_document():
+    w = world_make()
+    rows = [row_make(w, 1, document_pdf=base64.b64encode(PDF).decode()), row_make(w, 2, delivered_on="")]
+    assert _post(Client(enforce_csrf_checks=True), {"rows": rows}, bearer(w.head)).status_code == 200
+    page = Client()
+    page.force_login(w.head)
+    for record in PermitImport.objects.order_by("source_id"):
+        detail = page.get(reverse("cases:case_detail", args=[record.case_id]))
+        assert detail.status_code == 200 and record.case.number in detail.content.decode()
+    with_pdf = IssuedDocument.objects.get(case__permit_import__source_id="XK00000001")
+    pdf = page.get(reverse("cases:document_pdf", args=[with_pdf.pk]))
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]) == PDF
+    # The grant not yet delivered waits for its delivery, a step of its case here.
+    waiting = PermitImport.objects.get(source_id="XK00000002").case
+    assert waiting.state == "granted" and "颁发、送达许可证件" in page.get(
+        reverse("cases:case_detail", args=[waiting.pk])).content.decode()
+
+
+def test_an_imported_case_file_exports_with_its_pdf_and_without_a_word_copy(tmp_path):
+    """The case file (案卷) of an imported decision holds the PDF the source system sent, backed by its
+    ledger entry; the import's entry names the source."""
+    from sanxiang.casefile.services import case_file_export
+    from sanxiang_verify.verify import case_file_verify
+
+    w = world_make()
+    rows = [row_make(w, 1, document_pdf=base64.b64encode(PDF).decode()), row_make(w, 2)]
+    assert _post(Client(enforce_csrf_checks=True), {"rows": rows}, bearer(w.head)).status_code == 200
+    for record in PermitImport.objects.order_by("source_id"):
+        path = tmp_path / f"{record.source_id}.zip"
+        summary = case_file_export(case=record.case, destination=path)
+        assert summary.problems == []
+        verified = case_file_verify(str(path), vkeys=[summary.vkey])
+        assert verified.ok, [f.text() for f in verified.findings]
+        assert summary.files["documents"] == (1 if record.source_id == "XK00000001" else 0)

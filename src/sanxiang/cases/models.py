@@ -251,6 +251,11 @@ class CaseSearch(models.Model):
         return str(self.case_id)
 
 
+# The `action` of a document imported with its decision (`PermitImport`): issued by another system, it
+# has only the files that system sent (its PDF, or none), never a Word copy rendered here.
+IMPORTED_DOCUMENT_ACTION = "imported"
+
+
 class PermitImport(models.Model):
     """A licence decision made in another system (政务服务) and imported (`cases.permit_import`):
     the case it became, under its source system's name and id. The pair is unique, so importing

@@ -47,7 +47,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases import events, selectors
 from sanxiang.cases.facts import facts_dump, facts_load
-from sanxiang.cases.models import Case, DocumentCounter, IssuedDocument, PermitImport
+from sanxiang.cases.models import IMPORTED_DOCUMENT_ACTION, Case, DocumentCounter, IssuedDocument, PermitImport
 from sanxiang.cases.projection import case_projection_refresh
 from sanxiang.cases.services import document_number_format
 from sanxiang.inputs import date_problem, text_problem
@@ -526,10 +526,10 @@ def _state(row: _Row) -> str:
     return "in_force" if row.dates["delivered_on"] is not None else "granted"
 
 
-def _imported_event(*, case: Case, row: _Row, document: IssuedDocument, pdf_sha256: str,
-                    pdf_size: int) -> LedgerEvent:
-    """The case as imported, with its source: dates, choices and codes in clear; free text (the
-    content, the reasons, a person's name) by its SHA-256 digest, as for every step."""
+def _imported_event(*, case: Case, row: _Row, document: IssuedDocument) -> LedgerEvent:
+    """The case as imported, with its source: dates, choices and codes in clear, with the case's
+    facts as a registration records them (free text of a person, such as a name or an identity
+    number, is in the party's own entry, by digest)."""
     values = row.values
     payload: dict[str, Any] = {
         "source_system": values["source_system"],
@@ -543,15 +543,31 @@ def _imported_event(*, case: Case, row: _Row, document: IssuedDocument, pdf_sha2
         "facts": case.facts,
         "decision": row.decision,
         "document": {"id": document.pk, "kind": document.kind, "number": document.number,
-                     "issued_on": document.issued_on.isoformat()},
+                     "issued_on": document.issued_on.isoformat(), "pdf": document.pdf_id is not None},
         "review_on": values["review_on"] or None,
     }
-    files: tuple[FileDigest, ...] = ()
-    if pdf_sha256:
-        payload["document"]["pdf_sha256"] = pdf_sha256
-        files = (FileDigest(sha256=pdf_sha256, size=pdf_size),)
     return LedgerEvent(EventKind.CASE_IMPORTED, payload, agency_id=case.agency_id, case_id=case.pk,
-                       subject=f"case:{case.pk}", files=files)
+                       subject=f"case:{case.pk}")
+
+
+def _document_event(*, document: IssuedDocument, pdf) -> LedgerEvent:
+    """The imported decision's PDF, as the entry of a document (kind DOCUMENT_ISSUED): no Word copy follows."""
+    return LedgerEvent(
+        EventKind.DOCUMENT_ISSUED,
+        {"document": document.pk, "kind": document.kind, "title": document.title, "number": document.number,
+         "record_kind": document.record_kind, "action": document.action, "issued_on": document.issued_on.isoformat(),
+         "imported": True, "pdf_sha256": pdf.sha256},
+        agency_id=document.agency_id, case_id=document.case_id, subject=f"document:{document.pk}",
+        files=(FileDigest(sha256=pdf.sha256, size=pdf.size, sm3=pdf.sm3 or None),),
+    )
+
+
+def _seq_store(document: IssuedDocument):
+    def store(entry) -> None:
+        document.ledger_seq = entry.seq
+        IssuedDocument.objects.filter(pk=document.pk).update(ledger_seq=entry.seq)
+
+    return store
 
 
 def permit_decisions_import(
@@ -609,7 +625,7 @@ def _write(*, actor: User, agency: Agency, parsed: list[_Row], today: dt.date, r
                                       "review_on": values["review_on"] or None}},
                 created_by=actor,
             )
-            kind, record_kind, title, action = DOCUMENT_KINDS[row.decision]
+            kind, record_kind, title, _action = DOCUMENT_KINDS[row.decision]
             pdf = None
             if row.pdf is not None:
                 meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{title}.pdf",
@@ -617,13 +633,14 @@ def _write(*, actor: User, agency: Agency, parsed: list[_Row], today: dt.date, r
                 pdf = evidence_ingest(actor=actor, source=io.BytesIO(row.pdf), meta=meta)
             document = IssuedDocument.objects.create(
                 case=case, agency=agency, kind=kind, title=title, record_kind=record_kind, number=values["number"],
-                action=action, issued_on=row.dates["decided_on"], pdf=pdf, docx=None,
+                action=IMPORTED_DOCUMENT_ACTION, issued_on=row.dates["decided_on"], pdf=pdf, docx=None,
                 filename_stem=f"{title}_{values['number']}"[:200], issued_by=actor,
             )
-            stored = pdf.stored_file if pdf is not None else None
-            entry_append(event=_imported_event(case=case, row=row, document=document,
-                                               pdf_sha256=stored.sha256 if stored else "",
-                                               pdf_size=stored.size if stored else 0), actor=actor)
+            entry_append(event=_imported_event(case=case, row=row, document=document), actor=actor)
+            if pdf is not None:
+                # The document's file, as a document issued here is entered (the case file's documents/).
+                entry_append(event=_document_event(document=document, pdf=pdf.stored_file), actor=actor,
+                             then=_seq_store(document))
             # The engine's picture of the case as saved, built here (the records, the documents and
             # the catalogue are known): publication and the projection read it instead of building it.
             snapshot = facts_load(PermitSnapshot, case.facts, state=case.state,
