@@ -47,7 +47,13 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.cases import events, selectors
 from sanxiang.cases.facts import facts_dump, facts_load
-from sanxiang.cases.models import IMPORTED_DOCUMENT_ACTION, Case, DocumentCounter, IssuedDocument, PermitImport
+from sanxiang.cases.models import (
+    IMPORTED_DOCUMENT_ACTION,
+    Case,
+    DocumentCounter,
+    IssuedDocument,
+    PermitImport,
+)
 from sanxiang.cases.projection import case_projection_refresh
 from sanxiang.cases.services import document_number_format
 from sanxiang.inputs import date_problem, text_problem
