@@ -166,3 +166,12 @@ def test_a_decision_the_catalogue_lists_as_major_is_imported_only_with_its_legal
     wrong = row_make(w, 2, matter_code="XK-999")
     (error,) = permit_decisions_import(actor=w.head, agency=w.agency, rows=numbered([wrong]), today=DECIDED).errors
     assert (error.column, "不是本机关权责清单中的行政许可事项" in error.message) == ("事项编码", True)
+
+
+@pytest.mark.django_db
+def test_a_party_registered_under_another_name_is_named_not_replaced():
+    w = world_make()
+    row = row_make(w, 1, party_name="乌审旗草原味道餐饮公司", party_credit_code=w.company.credit_code)
+    (error,) = permit_decisions_import(actor=w.head, agency=w.agency, rows=numbered([row]), today=DECIDED).errors
+    assert (error.row, error.column) == (1, "行政相对人名称") and w.company.name in error.message
+    assert not PermitImport.objects.exists()

@@ -76,7 +76,7 @@ def permit_import(request: HttpRequest, payload: PermitImportIn):
     if agency_id is None:
         raise InputRefused([Violation("permit_import.agency", "请选择执法主体", PLATFORM_RULE, "agency_id")])
     agency = selectors.agency_get(viewer=request.user, agency_id=agency_id)
-    rows = [(index, row.dict(exclude_unset=False)) for index, row in enumerate(payload.rows, start=1)]
+    rows = [(index, row.model_dump()) for index, row in enumerate(payload.rows, start=1)]
     report = permit_decisions_import(actor=request.user, agency=agency, rows=rows)
     if report.errors:
         raise InputRefused([

@@ -421,6 +421,19 @@ def permit_rows_validate(
                 .values_list("number", flat=True))
     errors += [RowError(row.number, HEADER["number"], "number", f"文号“{row.values['number']}”本机关已经用于其他文书")
                for row in fresh if row.values["number"] in taken]
+    # The applicant is the agency's party of the same code: a different name is for a person to settle
+    # (a renamed company is corrected in the register first), not published under either name by chance.
+    registered = dict(Party.objects.filter(
+        agency=agency, credit_code__in=sorted({r.values["party_credit_code"] for r in fresh} - {""})
+    ).order_by("-pk").values_list("credit_code", "name"))
+    for row in fresh:
+        name = registered.get(row.values["party_credit_code"])
+        if name is not None and name != row.values["party_name"]:
+            errors.append(RowError(
+                row.number, HEADER["party_name"], "party_name",
+                f"本机关登记的统一社会信用代码为{row.values['party_credit_code']}的当事人名称为“{name}”，与本行不一致："
+                "请核对；名称已变更的，请先在当事人登记中更正",
+            ))
     return (parsed, []) if not errors else ([], _sorted(errors))
 
 
@@ -593,10 +606,11 @@ def permit_decisions_import(
         with transaction.atomic():
             _write(actor=actor, agency=agency, parsed=parsed, today=today, report=report)
     except IntegrityError:
-        # Another import of the same source ids committed meanwhile: this file is refused whole.
+        # Another import of the same source ids (or a document under the same 文号) committed meanwhile:
+        # this file is refused whole.
         report.imported, report.already, report.imported_ids, report.already_ids = 0, 0, [], []
-        report.errors = [RowError(0, HEADER["source_id"], "source_id",
-                                      "同一批来源编号正在被另一次导入写入，请稍后重新导入（已导入的将显示为已存在）")]
+        report.errors = [RowError(0, "", "", "另一次导入或办案同时写入了相同的来源编号或文号，本文件未导入：请重新导入"
+                                                 "（已导入的将显示为已存在）")]
     return report
 
 
