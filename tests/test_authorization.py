@@ -121,6 +121,8 @@ URL_MATRIX = {
     "registry:export": ("kind", "import"),
     "registry:template": ("kind", "import"),
     "cases:case_list": (None, "any"),
+    "cases:permit_import": (None, "agency_head_admin"),
+    "cases:permit_import_template": (None, "agency_head_admin"),
     "cases:case_create": (None, "agency_member"),
     "cases:case_detail": ("case", "case_read"),
     "cases:case_action": ("case", "parties"),

@@ -6,6 +6,7 @@ from sanxiang.api import (
     evidence,
     indicators,
     outbox,
+    permit_import,
     procedures,
     publication,
     registry,
@@ -51,4 +52,5 @@ api.add_router("", publication.router)
 api.add_router("", reviews.router)
 api.add_router("", documents.router)
 api.add_router("", evidence.router)
+api.add_router("", permit_import.router)
 urlpatterns = api.urls[0]

@@ -27,7 +27,7 @@ from django.db import transaction
 from sanxiang.accounts.models import User
 from sanxiang.cases import events
 from sanxiang.cases.facts import facts_dump, facts_load
-from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.cases.models import IMPORTED_DOCUMENT_ACTION, Case, IssuedDocument
 from sanxiang.documents import DocumentContext, document_render, document_render_docx
 from sanxiang.jobs.models import Job
 from sanxiang.jobs.services import job_enqueue, job_run_now
@@ -156,7 +156,9 @@ def case_document_files_complete(*, case: Case) -> int:
 def case_document_copies_complete(*, case: Case) -> int:
     """Render now every Word copy of the case still to follow (waiting for a runner that is rendering
     one): for what must hold every document (a case-file export). Returns how many were rendered."""
-    missing = list(IssuedDocument.objects.filter(case=case, docx__isnull=True).order_by("pk").values_list("pk", flat=True))
+    # A document imported from another system (cases.permit_import) has no copy to render.
+    missing = list(IssuedDocument.objects.filter(case=case, docx__isnull=True).exclude(action=IMPORTED_DOCUMENT_ACTION)
+                   .order_by("pk").values_list("pk", flat=True))
     rendered = 0
     for document_id in missing:
         with transaction.atomic():

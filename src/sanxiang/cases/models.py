@@ -249,3 +249,34 @@ class CaseSearch(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+# The `action` of a document imported with its decision (`PermitImport`): issued by another system, it
+# has only the files that system sent (its PDF, or none), never a Word copy rendered here.
+IMPORTED_DOCUMENT_ACTION = "imported"
+
+
+class PermitImport(models.Model):
+    """A licence decision made in another system (政务服务) and imported (`cases.permit_import`):
+    the case it became, under its source system's name and id. The pair is unique, so importing
+    the same decision again finds it; `row_sha256` is the digest of the row as imported, so a row
+    changed under the same id is told apart (a conflict, never an overwrite)."""
+
+    agency = models.ForeignKey("registry.Agency", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+")
+    source_system = models.CharField(_("来源系统"), max_length=100)
+    source_id = models.CharField(_("来源编号"), max_length=100)
+    case = models.OneToOneField(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="permit_import")
+    decision = models.CharField(_("决定类型"), max_length=20)
+    row_sha256 = models.CharField(max_length=64)
+    # The row as imported (column → text), to name the columns a later row under the same id changed.
+    row = models.JSONField(default=dict)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("导入的行政许可决定")
+        verbose_name_plural = _("导入的行政许可决定")
+        constraints = [models.UniqueConstraint(fields=["source_system", "source_id"], name="cases_permit_import_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source_system}:{self.source_id}"

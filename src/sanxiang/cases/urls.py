@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sanxiang.cases import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:case_id>/records/<int:record_id>/correct/", views.record_correct, name="record_correct"),
     path("documents/<int:document_id>.pdf", views.document_pdf, name="document_pdf"),
     path("documents/<int:document_id>.docx", views.document_docx, name="document_docx"),
+    path("permit-import/", include("sanxiang.cases.permit_import_urls")),
 ]

@@ -34,6 +34,8 @@ class EventKind(StrEnum):
     # cases and records (issues 3-6 add to these)
     CASE_OPENED = "case.opened"
     STEP_DONE = "case.step_done"
+    # a licence decision made in another system, imported with its source (cases.permit_import)
+    CASE_IMPORTED = "case.imported"
     DOCUMENT_ISSUED = "case.document_issued"
     FILE_RECEIVED = "evidence.file_received"
     REVIEW_OPINION = "review.opinion"
