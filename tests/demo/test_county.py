@@ -366,3 +366,43 @@ def test_a_year_of_random_inspections_with_public_notices_repeatable_draws_and_p
     assert max(days) <= TODAY and max(local(m) for m in moments) <= TODAY
     # Today's work is left to the officers: the last batch's visits from today on.
     assert Inspection.objects.filter(source="random", state="approved", planned_to__gte=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_the_supervisor_and_the_public_see_the_year_of_random_inspections(demo, client):
+    """The 司法局's pages of 行政检查 list both bodies with their plans, the draws of the year and the
+    counted inspections; the portal lists the plan and task notices newest first, each task with its
+    commitment, seed and result, and the results published (结果公告)."""
+    from sanxiang.inspection.models import InspectionPlan, RandomInspection
+    from sanxiang.publication.models import PublicInspectionNotice, PublicInspectionResult
+
+    main, emergency = Agency.objects.get(name="乌审旗市场监督管理局"), Agency.objects.get(name="乌审旗应急管理局")
+    client.force_login(User.objects.get(username="supervisor"))
+    home = client.get(reverse("inspection:home")).content.decode()
+    assert main.name in home and emergency.name in home and "待备案的检查计划" not in home
+    for agency in (main, emergency):
+        page = client.get(reverse("inspection:agency", args=[agency.pk])).content.decode()
+        for plan in InspectionPlan.objects.filter(agency=agency):
+            assert plan.title in page
+            detail = client.get(reverse("inspection:plan", args=[plan.pk])).content.decode()
+            assert f"{plan.filing_reference}），{timezone.localtime(plan.filed_at):%Y-%m-%d}" in detail
+            for task in plan.random_inspections.all():
+                assert f"{task.draw_on:%Y-%m-%d}" in detail
+                draw = client.get(reverse("inspection:draw", args=[task.pk]))
+                assert draw.status_code == 200 and task.seed in draw.content.decode()
+    years = sorted({t.draw_on.year for t in RandomInspection.objects.all()})
+    frequency = client.get(reverse("inspection:frequency"), {"year": years[-1]}).content.decode()
+    assert f'data-testid="frequency-{main.pk}-1"' in frequency and f'data-testid="frequency-{emergency.pk}-1"' in frequency
+
+    client.logout()
+    listed = client.get(reverse("portal:random_inspection_list")).content.decode()
+    notices = list(PublicInspectionNotice.objects.order_by("-published_at", "-pk")[:20])
+    positions = [listed.index(reverse("portal:random_inspection_detail", args=[n.pk])) for n in notices]
+    assert positions == sorted(positions) and {n.kind for n in notices} == {"plan", "task"}
+    task = PublicInspectionNotice.objects.filter(kind="task").order_by("published_at").first()
+    detail = client.get(reverse("portal:random_inspection_detail", args=[task.pk])).content.decode()
+    assert task.seed_commitment in detail and task.seed in detail and task.drawn[0]["credit_code"] in detail
+    assert f"{timezone.localtime(task.published_at):%Y年%-m月%-d日}" in detail
+    results = client.get(reverse("portal:inspection_result_list")).content.decode()
+    latest = PublicInspectionResult.objects.order_by("-published_on", "-source_id").first()
+    assert latest.target_name in results and PublicInspectionResult.objects.count() >= 16
