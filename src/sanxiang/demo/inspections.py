@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.services import user_create
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.cases.selectors import guard_context
 from sanxiang.demo.data import FOOD_FIELD, MARKET_FIELD, SAFETY
@@ -137,7 +138,7 @@ def _moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 @dataclass
-class _Party:
+class _BodyYear:
     """One body as the loader plays it."""
 
     body: Body
@@ -149,7 +150,7 @@ class _Party:
 
 
 # A visit to play: its day, the body's order, the body, the inspection, what it finds.
-_Visit = tuple[dt.date, int, _Party, Inspection, str]
+_Visit = tuple[dt.date, int, _BodyYear, Inspection, str]
 
 
 @transaction.atomic
@@ -169,21 +170,21 @@ def demo_inspections_load(*, today: dt.date | None = None) -> int:
         return Inspection.objects.filter(agency=main).count()
     year = inspection_year(today=today, earliest=rules_in_force_from(parameters_default()),
                            calendar=working_day_calendar_current())
-    parties = [_Party(MARKET, main, head)]
+    bodies = [_BodyYear(MARKET, main, head)]
     emergency = _agency_of(generator, main, EMERGENCY.template_key)
     if emergency is not None:
-        parties.append(_Party(EMERGENCY, emergency, _head_of(generator, emergency)))
-    for number, party in enumerate(parties):
-        _registers(party, year)
-        _plans(party, year, supervisor=supervisor, filing_number=3 + number)
-    published: list[tuple[dt.date, _Party, list[int]]] = []
+        bodies.append(_BodyYear(EMERGENCY, emergency, _head_of(generator, emergency)))
+    for number, body_year in enumerate(bodies):
+        _registers(body_year, year)
+        _plans(body_year, year, supervisor=supervisor, filing_number=3 + number)
+    published: list[tuple[dt.date, _BodyYear, list[int]]] = []
     for index, batch in enumerate(year.batches):
-        for party in parties:
-            party.tasks.append(_draw(party, batch))
-        joining = parties[1] if len(parties) > 1 and index == max(len(year.batches) - JOINED_BATCH_FROM_END, 0) else None
-        published += _carry_out(parties, batch, index, year, joining=joining)
-    for day, party, ids in sorted(published, key=lambda p: (p[0], p[1].agency.pk)):
-        inspection_results_publish(actor=party.head, agency_id=party.agency.pk, on=day, inspection_ids=ids)
+        for body_year in bodies:
+            body_year.tasks.append(_draw(body_year, batch))
+        joining = bodies[1] if len(bodies) > 1 and index == max(len(year.batches) - JOINED_BATCH_FROM_END, 0) else None
+        published += _carry_out(bodies, batch, index, year, joining=joining)
+    for day, body_year, ids in sorted(published, key=lambda p: (p[0], p[1].agency.pk)):
+        inspection_results_publish(actor=body_year.head, agency_id=body_year.agency.pk, on=day, inspection_ids=ids)
     return Inspection.objects.filter(agency=main).count()
 
 
@@ -195,8 +196,6 @@ def _agency_of(generator: CountyGenerator, main: Agency, template_key: str) -> A
 def _head_of(generator: CountyGenerator, agency: Agency) -> User:
     """The body's head as a user of the platform (an account without a password: the demo prints
     only the main agency's accounts), the officer who heads it."""
-    from sanxiang.accounts.services import user_create
-
     found = User.objects.filter(role=Role.AGENCY_HEAD, agency=agency).order_by("pk").first()
     if found is not None:
         return found
@@ -207,10 +206,10 @@ def _head_of(generator: CountyGenerator, agency: Agency) -> User:
                        agency=agency, officer=officer, display_name=officer.name, validate=False)
 
 
-def _registers(party: _Party, year: InspectionYear) -> None:
-    body, agency, head = party.body, party.agency, party.head
+def _registers(body_year: _BodyYear, year: InspectionYear) -> None:
+    body, agency, head = body_year.body, body_year.agency, body_year.head
     for code, name, basis, kind, enforcement_field in body.items:
-        party.items[code] = register_services.item_save(actor=head, agency=agency, code=code, name=name,
+        body_year.items[code] = register_services.item_save(actor=head, agency=agency, code=code, name=name,
                                                         legal_basis=basis, check_kind=kind,
                                                         enforcement_field=enforcement_field)
     register_services.items_publish(actor=head, agency=agency, now=_moment(year.items_published_on, 9))
@@ -232,77 +231,77 @@ def _registers(party: _Party, year: InspectionYear) -> None:
             sector=sector, risk_grade=risk, credit_grade=credit))
 
 
-def _plans(party: _Party, year: InspectionYear, *, supervisor: User, filing_number: int) -> None:
-    agency, head = party.agency, party.head
+def _plans(body_year: _BodyYear, year: InspectionYear, *, supervisor: User, filing_number: int) -> None:
+    agency, head = body_year.agency, body_year.head
     for days in year.plans:
         plan = plan_services.plan_draft(
             actor=head, agency=agency, kind="annual", year=days.year,
-            title=f"{agency.name}{days.year}年度双随机抽查工作计划", items=list(party.items.values()),
-            scope=party.body.scope, frequency="每季度抽取一批，按风险等级和信用等级确定抽查比例",
+            title=f"{agency.name}{days.year}年度双随机抽查工作计划", items=list(body_year.items.values()),
+            scope=body_year.body.scope, frequency="每季度抽取一批，按风险等级和信用等级确定抽查比例",
             starts_on=dt.date(days.year, 1, 1), ends_on=dt.date(days.year, 12, 31))
         plan = plan_services.plan_approve(actor=head, plan=plan, now=_moment(days.approved_on, 10))
         plan = plan_services.plan_file(actor=supervisor, plan=plan, filing_reference=f"乌司备〔{days.year}〕{filing_number}号",
                                        now=_moment(days.filed_on, 15))
-        party.plans[days.year] = plan_services.plan_publish(actor=head, plan=plan, now=_moment(days.published_on, 9))
+        body_year.plans[days.year] = plan_services.plan_publish(actor=head, plan=plan, now=_moment(days.published_on, 9))
 
 
-def _draw(party: _Party, batch: BatchDays):
-    items = [party.items[code] for code in party.body.quarter_items[batch.quarter - 1]]
-    task = draw_services.draw_create(actor=party.head, plan=party.plans[batch.year], title=f"{batch.label}双随机抽查",
+def _draw(body_year: _BodyYear, batch: BatchDays):
+    items = [body_year.items[code] for code in body_year.body.quarter_items[batch.quarter - 1]]
+    task = draw_services.draw_create(actor=body_year.head, plan=body_year.plans[batch.year], title=f"{batch.label}双随机抽查",
                                      items=items, period_from=batch.period_from, period_to=batch.period_to,
                                      draw_on=batch.draw_on)
-    task = draw_services.draw_commit(actor=party.head, task=task, now=_moment(batch.committed_on, 9),
-                                     seed=_seed(f"{party.body.template_key}:{batch.year}:{batch.quarter}"))
-    return draw_services.draw_run(actor=party.head, task=task, now=_moment(batch.draw_on, 9, 30))
+    task = draw_services.draw_commit(actor=body_year.head, task=task, now=_moment(batch.committed_on, 9),
+                                     seed=_seed(f"{body_year.body.template_key}:{batch.year}:{batch.quarter}"))
+    return draw_services.draw_run(actor=body_year.head, task=task, now=_moment(batch.draw_on, 9, 30))
 
 
-def _carry_out(parties: list[_Party], batch: BatchDays, index: int, year: InspectionYear, *,
-               joining: _Party | None) -> list[tuple[dt.date, _Party, list[int]]]:
+def _carry_out(bodies: list[_BodyYear], batch: BatchDays, index: int, year: InspectionYear, *,
+               joining: _BodyYear | None) -> list[tuple[dt.date, _BodyYear, list[int]]]:
     """The batch's work, day by day: the approvals, the joined visit, then every visit in the
     order of its day. Returns the results to publish: (day, body, inspections) for every few
     visits of a body (`InspectionYear.publications`)."""
     if not year.past(batch.approved_on):
         return []
     visits: list[_Visit] = []
-    for order, party in enumerate(parties):
-        drawn = list(Inspection.objects.filter(random_inspection=party.tasks[index]).order_by("pk"))
-        outcomes = {position: "violation" for b, position in party.body.violations if b == index}
-        if party.body.rectification is not None and party.body.rectification[0] == index:
-            outcomes[party.body.rectification[1]] = "rectify"
+    for order, body_year in enumerate(bodies):
+        drawn = list(Inspection.objects.filter(random_inspection=body_year.tasks[index]).order_by("pk"))
+        outcomes = {position: "violation" for b, position in body_year.body.violations if b == index}
+        if body_year.body.rectification is not None and body_year.body.rectification[0] == index:
+            outcomes[body_year.body.rectification[1]] = "rectify"
         context = guard_context(on=batch.approved_on, calendar=year.calendar)
         for position, (inspection, day) in enumerate(zip(drawn, year.visit_days(batch, len(drawn)), strict=True)):
-            if _approve(party, inspection, context, visit_on=day):
-                visits.append((day, order, party, inspection, outcomes.get(position, "pass")))
+            if _approve(body_year, inspection, context, visit_on=day):
+                visits.append((day, order, body_year, inspection, outcomes.get(position, "pass")))
     if joining is not None:
         _join(joining, visits, on=batch.approved_on, calendar=year.calendar)
     done: dict[int, list[tuple[dt.date, int]]] = {}
-    for day, order, party, inspection, outcome in sorted(visits, key=lambda v: (v[0], v[1], v[3].pk)):
+    for day, order, body_year, inspection, outcome in sorted(visits, key=lambda v: (v[0], v[1], v[3].pk)):
         if not year.past(day):
             continue  # the officers' work of today and the days to come
-        _visit(party, inspection.pk, day, outcome, year)
+        _visit(body_year, inspection.pk, day, outcome, year)
         done.setdefault(order, []).append((day, inspection.pk))
         if outcome == "rectify":
-            _follow_up(party, inspection.pk, year)
-    return [(day, parties[order], ids) for order, told in done.items() for day, ids in year.publications(told)]
+            _follow_up(body_year, inspection.pk, year)
+    return [(day, bodies[order], ids) for order, told in done.items() for day, ids in year.publications(told)]
 
 
-def _approve(party: _Party, inspection: Inspection, context: GuardContext, *, visit_on: dt.date) -> bool:
+def _approve(body_year: _BodyYear, inspection: Inspection, context: GuardContext, *, visit_on: dt.date) -> bool:
     """The head approves the inspection (its 检查码), or declines it when an officer sent could not
     inspect on the day of the visit. Returns whether it goes ahead."""
     officers = list(inspection.officers.prefetch_related("certificates"))
     fields = {i.enforcement_field for i in inspection.items.all() if i.enforcement_field}
     only = next(iter(fields)) if len(fields) == 1 else ""
-    if any(officer_problems_on(o.snapshot(), day, enforcement_field=only, region=party.agency.region_code)
+    if any(officer_problems_on(o.snapshot(), day, enforcement_field=only, region=body_year.agency.region_code)
            for o in officers for day in (context.today, visit_on)):
-        inspection_act(actor=party.head, inspection_id=inspection.pk, action="inspection_decline",
+        inspection_act(actor=body_year.head, inspection_id=inspection.pk, action="inspection_decline",
                        data={"reason": DECLINE_REASON}, context=context)
         return False
-    inspection_act(actor=party.head, inspection_id=inspection.pk, action="inspection_approve",
+    inspection_act(actor=body_year.head, inspection_id=inspection.pk, action="inspection_approve",
                    data={"approval": "agree"}, context=context)
     return True
 
 
-def _join(joining: _Party, visits: list[_Visit], *, on: dt.date, calendar: WorkingDayCalendar) -> None:
+def _join(joining: _BodyYear, visits: list[_Visit], *, on: dt.date, calendar: WorkingDayCalendar) -> None:
     """综合查一次: the 应急管理局's head joins the first market visit of a 餐饮 business that finds
     nothing, with its first item and two of its officers able to inspect that day."""
     candidates = [v for v in visits if v[2] is not joining and v[4] == "pass" and v[3].target.sector == "餐饮服务"]
@@ -327,10 +326,10 @@ def _join(joining: _Party, visits: list[_Visit], *, on: dt.date, calendar: Worki
         return  # e.g. the enterprise is at the 应急管理局's yearly cap: the visit goes on without it
 
 
-def _visit(party: _Party, pk: int, day: dt.date, outcome: str, year: InspectionYear) -> None:
+def _visit(body_year: _BodyYear, pk: int, day: dt.date, outcome: str, year: InspectionYear) -> None:
     """On the spot: the visit begins, a photo is taken, the checklist is recorded and signed, the
     result is told there (a violation opens the penalty case; a rectification its follow-up)."""
-    head, context = party.head, guard_context(on=day, calendar=year.calendar)
+    head, context = body_year.head, guard_context(on=day, calendar=year.calendar)
     inspection_act(actor=head, inspection_id=pk, action="inspection_start", data={}, context=context)
     inspection_photo_add(actor=head, inspection_id=pk, source=io.BytesIO(_jpeg(pk)), original_name="现场检查.jpg",
                          captured_at=_moment(day, 10))
@@ -343,7 +342,7 @@ def _visit(party: _Party, pk: int, day: dt.date, outcome: str, year: InspectionY
         "checklist": checklist, "enterprise_signed": True, "on": day})
     result: dict = {"outcome": outcome, "sent_on": day}
     if outcome == "violation":
-        result["findings"] = ("现场发现超过保质期的食品，未履行进货查验义务" if party.body is MARKET
+        result["findings"] = ("现场发现超过保质期的食品，未履行进货查验义务" if body_year.body is MARKET
                               else "危险化学品储存场所未设置安全警示标志，安全生产教育培训记录缺失")
     elif outcome == "rectify":
         result["findings"] = "进货查验记录不全，从业人员健康证明未在经营场所公示"
@@ -351,7 +350,7 @@ def _visit(party: _Party, pk: int, day: dt.date, outcome: str, year: InspectionY
     inspection_act(actor=head, inspection_id=pk, action="inspection_send_result", data=result, context=context)
 
 
-def _follow_up(party: _Party, pk: int, year: InspectionYear) -> None:
+def _follow_up(body_year: _BodyYear, pk: int, year: InspectionYear) -> None:
     """整改复查: scheduled by the rectification order, approved and carried out the first working day
     after its period (when that day has passed); the enterprise has put things right."""
     follow_up = Inspection.objects.filter(follow_up_of_id=pk, source=InspectionSource.FOLLOW_UP,
@@ -361,9 +360,9 @@ def _follow_up(party: _Party, pk: int, year: InspectionYear) -> None:
     if follow_up is None or not year.past(day):
         return
     context = guard_context(on=day, calendar=year.calendar)
-    inspection_act(actor=party.head, inspection_id=follow_up.pk, action="inspection_approve",
+    inspection_act(actor=body_year.head, inspection_id=follow_up.pk, action="inspection_approve",
                    data={"approval": "agree"}, context=context)
-    _visit(party, follow_up.pk, day, "pass", year)
+    _visit(body_year, follow_up.pk, day, "pass", year)
 
 
 __all__ = ["BODIES", "demo_inspections_load"]
