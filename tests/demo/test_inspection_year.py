@@ -19,7 +19,7 @@ PARAMETERS = parameters_default()
 EARLIEST = rules_in_force_from(PARAMETERS)
 # The days the demo-loading tests use, and a spread of others over two years.
 DAYS = [dt.date(2026, 6, 15), dt.date(2026, 10, 9), dt.date(2026, 11, 26), dt.date(2026, 5, 1),
-        dt.date(2026, 12, 5), dt.date(2027, 1, 4)] + [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(0, 730, 23)]
+        dt.date(2026, 12, 5), dt.date(2027, 1, 4), dt.date(2025, 9, 2)] + [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(0, 730, 23)]
 
 
 def test_the_year_starts_when_every_inspection_parameter_is_in_force():
@@ -63,6 +63,7 @@ def test_every_step_of_the_year_lies_in_the_past_and_in_its_order(today):
         # A result whose notice is not played is still within its period today.
         for n in set(sent_on) - {n for _, ids in published for n in ids}:
             assert publication_due(ended_on=sent_on[n], calendar=CALENDAR, parameters=PARAMETERS)[0] >= today
+    assert year.items_published_on < today
     assert not year.past(today) and year.past(today - dt.timedelta(days=1))
 
 

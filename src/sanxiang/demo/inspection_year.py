@@ -163,7 +163,8 @@ def inspection_year(*, today: dt.date, earliest: dt.date, calendar: WorkingDayCa
         plans.append(PlanDays(year=year, approved_on=approved, filed_on=filed,
                               published_on=calendar.working_days_after(filed, 2).date))
     first_year = plans[0].year if plans else today.year
-    items_published_on = _working_on_or_after(calendar, dt.date(first_year, 1, 1))
+    # Before the first plan; never today or later (a year with no batch yet publishes the list only).
+    items_published_on = min(_working_on_or_after(calendar, dt.date(first_year, 1, 1)), today - DAY)
     return InspectionYear(today=today, starts_on=starts_on, items_published_on=items_published_on,
                           plans=tuple(plans), batches=tuple(batches), calendar=calendar)
 
