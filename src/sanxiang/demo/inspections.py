@@ -309,16 +309,14 @@ def _join(joining: _BodyYear, visits: list[_Visit], *, on: dt.date, calendar: Wo
         return
     day, _, _, inspection, _ = min(candidates, key=lambda v: (v[0], v[3].pk))
     item = next(iter(joining.items.values()))
-    able = [o.pk for o in Officer.objects.filter(agency=joining.agency, status="active").prefetch_related("certificates")
-            .order_by("pk")
-            if not officer_problems_on(o.snapshot(), on, enforcement_field=item.enforcement_field,
-                                       region=joining.agency.region_code)
-            and not officer_problems_on(o.snapshot(), day, enforcement_field=item.enforcement_field,
-                                        region=joining.agency.region_code)]
+    # Not the head himself: he decides, two of his officers go.
+    officers = (Officer.objects.filter(agency=joining.agency, status="active").exclude(pk=joining.head.officer_id)
+                .prefetch_related("certificates").order_by("pk"))
+    able = [o.pk for o in officers
+            if not any(officer_problems_on(o.snapshot(), d, enforcement_field=item.enforcement_field,
+                                           region=joining.agency.region_code) for d in (on, day))][:2]
     if len(able) < 2:
         return
-    # Not the head himself: he decides, two of his officers go.
-    able = [pk for pk in able if pk != joining.head.officer_id][:2]
     try:
         inspection_act(actor=joining.head, inspection_id=inspection.pk, action="inspection_join",
                        data={"item_ids": [item.pk], "officer_ids": able}, context=guard_context(on=on, calendar=calendar))
