@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.urls import reverse
+from django.utils import timezone
 
 from sanxiang.accounts import totp
 from sanxiang.accounts.models import Role, User
@@ -58,7 +59,8 @@ def test_counts_are_those_of_a_banner(demo):
     assert counts["Certificate"] >= 0.9 * counts["Officer"]
     assert 190 <= counts["Matter"] <= 220
     assert 30 <= counts["Party"] <= 60
-    assert counts["User"] == len(Role)
+    # The demo's accounts, one per role, and the 应急管理局's head who runs its year of 双随机 (issue 17).
+    assert counts["User"] == len(Role) + 1
     assert f"执法主体{counts['Agency']}个" in demo.summary and f"执法事项{counts['Matter']}项" in demo.summary
     kinds = set(Matter.objects.values_list("kind", flat=True))
     assert {MatterKind.PENALTY, MatterKind.PERMIT, MatterKind.COERCION, MatterKind.INSPECTION} <= kinds
@@ -136,7 +138,7 @@ def test_the_certificate_reminders_of_the_demo_county(demo):
     assert any(c.valid_to >= TODAY for c in latest.values() if c.pk in expected)  # and expiring ones
     supervisor = User.objects.get(role=Role.SUPERVISOR)
     assert {r.subject_id for r in reminders_waiting(user=supervisor, limit=10_000)} == expected
-    head = User.objects.get(role=Role.AGENCY_HEAD)
+    head = User.objects.get(username="head")
     assert {r.agency_id for r in reminders_waiting(user=head, limit=10_000)} <= {head.agency_id}
 
 
@@ -166,7 +168,8 @@ def test_two_factor_roles_have_working_fixed_secrets(demo):
 
 @pytest.mark.django_db
 def test_accounts_belong_where_their_role_works(demo):
-    users = {u.role: u for u in User.objects.select_related("agency", "officer")}
+    users = {u.role: u for u in User.objects.filter(username__in=[a.username for a in demo.accounts])
+             .select_related("agency", "officer")}
     main = users[Role.AGENCY_ADMIN].agency
     assert main.name == "乌审旗市场监督管理局"
     assert users[Role.SUPERVISOR].agency.is_judicial_bureau
@@ -260,41 +263,146 @@ def test_three_demo_files_scored_by_hand_match_the_automatic_score(demo):
 
 @pytest.mark.django_db
 def test_a_year_of_random_inspections_with_public_notices_repeatable_draws_and_penalty_cases(demo):
-    """Issue 17's demo: the items list, the plan and both task notices public; each draw repeated
-    from its published inputs alone (sanxiang_verify.draw, what anyone runs) gives the recorded
-    teams; two violations opened penalty cases of the enterprise, one rectification has its
-    follow-up; the 双随机 results carried out are public. 《优化营商环境条例》第五十四条."""
+    """Issue 17's demo: a year of 双随机一公开 (《优化营商环境条例》第五十四条) of two bodies, the market
+    bureau and the 应急管理局, back from TODAY: each list of items public, each year's plan approved,
+    filed and published in January before its first draw, a batch a quarter with the seed's hash
+    published before the draw and the draw repeated from its published inputs alone
+    (sanxiang_verify.draw, what anyone runs); visits after each draw, their results published within
+    the period; violations opened penalty cases of the enterprise dated the day of the visit, one
+    rectification was followed up, the 应急管理局 joined one visit (综合查一次); nothing is dated after
+    TODAY."""
     import json
 
-    from sanxiang.inspection.models import Inspection, InspectionItem, RandomInspection
+    from sanxiang.evidence.models import EvidenceRecord
+    from sanxiang.inspection.frequency_selectors import counted_inspections, inspection_frequency
+    from sanxiang.inspection.inspection_selectors import inspection_evidence_step
+    from sanxiang.inspection.models import Inspection, InspectionItem, InspectionPlan, RandomInspection
     from sanxiang.publication.models import PublicInspectionNotice, PublicInspectionResult
     from sanxiang_verify.draw import draw_run
 
-    main = Agency.objects.get(credit_code=CountyGenerator(seed=DEMO_SEED, today=TODAY).main_agency().credit_code)
-    assert InspectionItem.objects.filter(agency=main, is_published=True).count() == 3
-    assert PublicInspectionNotice.objects.filter(agency_source_id=main.pk, kind="plan", year=TODAY.year).count() == 1
-    tasks = list(RandomInspection.objects.filter(plan__agency=main).order_by("pk"))
-    assert [t.state for t in tasks] == ["drawn", "drawn"]
-    for task in tasks:
-        notice = PublicInspectionNotice.objects.get(key=f"task:{task.pk}")
-        assert notice.seed == task.seed and notice.seed_commitment == task.seed_commitment
-        repeated = draw_run(json.loads(notice.public_inputs))
-        assert repeated["seed_matches_commitment"] is True
-        teams = {g["name"].removeprefix("officers:"): g["selected"] for g in repeated["groups"]
-                 if g["name"].startswith("officers:")}
-        assert teams == {t["target"]: t["officers"] for t in task.result["teams"]}
-        assert set(teams) == set(Inspection.objects.filter(random_inspection=task)
-                                 .values_list("target__credit_code", flat=True))
+    def local(moment):
+        return timezone.localtime(moment).date()
 
-    cases = list(Inspection.objects.filter(agency=main).exclude(penalty_case=None).select_related("penalty_case__party",
-                                                                                                  "target"))
-    assert len(cases) == 2
+    main = Agency.objects.get(credit_code=CountyGenerator(seed=DEMO_SEED, today=TODAY).main_agency().credit_code)
+    emergency = Agency.objects.get(name="乌审旗应急管理局")
+    for agency in (main, emergency):
+        items = InspectionItem.objects.filter(agency=agency)
+        assert items.count() >= 2 and not items.filter(is_published=False).exists()
+        plans = list(InspectionPlan.objects.filter(agency=agency).order_by("year"))
+        tasks = list(RandomInspection.objects.filter(plan__agency=agency).order_by("draw_on"))
+        assert {p.year for p in plans} == {t.draw_on.year for t in tasks}
+        for plan in plans:
+            assert plan.state == "published" and local(plan.published_at).month == 1
+            assert local(max(i.published_at for i in items)) <= local(plan.approved_at)
+            assert plan.approved_at < plan.filed_at < plan.published_at
+            assert local(plan.filed_at) <= plan.filing_due_on
+            notice = PublicInspectionNotice.objects.get(key=f"plan:{plan.pk}")
+            assert notice.kind == "plan" and notice.published_at == plan.published_at
+        # A batch a quarter: at least three draws on distinct days over six months and more.
+        draws = [t.draw_on for t in tasks]
+        assert len(set(draws)) == len(draws) >= 3 and (draws[-1] - draws[0]).days >= 180
+        for task in tasks:
+            plan = next(p for p in plans if p.year == task.draw_on.year)
+            assert task.state == "drawn" and plan.published_at < task.committed_at < task.drawn_at
+            assert local(task.committed_at) < task.draw_on == local(task.drawn_at) < TODAY
+            notice = PublicInspectionNotice.objects.get(key=f"task:{task.pk}")
+            # The task notice was published with the seed's hash before the draw, the seed at it.
+            assert notice.kind == "task" and notice.published_at == task.committed_at < notice.updated_at
+            assert notice.seed == task.seed and notice.seed_commitment == task.seed_commitment
+            repeated = draw_run(json.loads(notice.public_inputs))
+            assert repeated["seed_matches_commitment"] is True
+            teams = {g["name"].removeprefix("officers:"): g["selected"] for g in repeated["groups"]
+                     if g["name"].startswith("officers:")}
+            assert teams == {t["target"]: t["officers"] for t in task.result["teams"]}
+            drawn = Inspection.objects.filter(random_inspection=task)
+            assert set(teams) == set(drawn.values_list("target__credit_code", flat=True))
+            for inspection in drawn.exclude(started_on=None):
+                assert task.draw_on < inspection.started_on <= task.period_to
+        # Visits done, results told on the spot, published (结果公告) within the period or still in it.
+        closed = Inspection.objects.filter(agency=agency, source="random", state="closed")
+        assert closed.count() >= 8 and not closed.filter(counts_in_statistics=False).exists()
+        for inspection in closed:
+            assert inspection.result_sent_on == inspection.started_on == inspection.finished_on < TODAY
+            assert (inspection.published_on is None and inspection.publish_due >= TODAY) or (
+                inspection.result_sent_on < inspection.published_on <= min(inspection.publish_due, TODAY))
+        published = closed.exclude(published_on=None)
+        assert published.count() >= closed.count() - 3
+        assert PublicInspectionResult.objects.filter(source_id__in=published.values("pk")).count() == published.count()
+        # The year counts in the statistics: inspections with a specific object and a complete record.
+        for year in {d.year for d in draws}:
+            [row] = inspection_frequency(agencies=[agency], year=year)
+            counted = counted_inspections(year=year).filter(agency=agency)
+            assert row.enterprises == counted.values("target").distinct().count() > 0
+
+    # Violations opened penalty cases (案源登记) of the enterprise, on the day of the visit.
+    cases = list(Inspection.objects.exclude(penalty_case=None).select_related("penalty_case__party", "target"))
+    assert len(cases) >= 2 and {i.agency_id for i in cases} == {main.pk, emergency.pk}
     for inspection in cases:
         assert inspection.result_outcome == "violation" and inspection.counts_in_statistics
         assert inspection.penalty_case.party.credit_code == inspection.target.credit_code
-        assert inspection.penalty_case.agency_id == main.pk
-    follow_up = Inspection.objects.get(agency=main, source="follow_up")
-    assert follow_up.follow_up_of.result_outcome == "rectify" and follow_up.target_id == follow_up.follow_up_of.target_id
-    carried = Inspection.objects.filter(agency=main, random_inspection__isnull=False, state="closed")
-    assert carried.count() == 6
-    assert PublicInspectionResult.objects.filter(source_id__in=carried.values("pk")).count() == 6
+        assert inspection.penalty_case.agency_id == inspection.agency_id
+        assert inspection.penalty_case.facts["discovered_on"] == inspection.started_on.isoformat()
+    # A rectification, and its follow-up (整改复查) carried out after the period given.
+    follow_up = Inspection.objects.get(source="follow_up")
+    rectified = follow_up.follow_up_of
+    assert rectified.result_outcome == "rectify" and follow_up.target_id == rectified.target_id
+    due = dt.date.fromisoformat(rectified.facts["result"]["rectification_due"])
+    assert follow_up.state == "closed" and due < follow_up.started_on < TODAY
+    # 综合查一次: the 应急管理局 joined one of the market bureau's visits, one record for both.
+    joint = Inspection.objects.get(joint_agencies=emergency)
+    assert joint.agency == main and joint.state == "closed"
+    assert {i.agency_id for i in joint.items.all()} == {main.pk, emergency.pk}
+    assert {o.agency_id for o in joint.officers.all()} == {main.pk, emergency.pk}
+    # Each visit has its photo, taken that day.
+    for inspection in Inspection.objects.exclude(started_on=None):
+        photos = EvidenceRecord.objects.filter(step=inspection_evidence_step(inspection))
+        assert [local(p.captured_at) for p in photos] == [inspection.started_on]
+    # Nothing after TODAY.
+    days = [d for i in Inspection.objects.all() for d in (i.started_on, i.finished_on, i.result_sent_on, i.published_on)
+            if d is not None]
+    moments = [m for p in InspectionPlan.objects.all() for m in (p.approved_at, p.filed_at, p.published_at)]
+    moments += [m for t in RandomInspection.objects.all() for m in (t.committed_at, t.drawn_at)]
+    moments += [m for n in PublicInspectionNotice.objects.all() for m in (n.published_at, n.updated_at)]
+    assert max(days) <= TODAY and max(local(m) for m in moments) <= TODAY
+    # Today's work is left to the officers: the last batch's visits from today on.
+    assert Inspection.objects.filter(source="random", state="approved", planned_to__gte=TODAY).exists()
+
+
+@pytest.mark.django_db
+def test_the_supervisor_and_the_public_see_the_year_of_random_inspections(demo, client):
+    """The 司法局's pages of 行政检查 list both bodies with their plans, the draws of the year and the
+    counted inspections; the portal lists the plan and task notices newest first, each task with its
+    commitment, seed and result, and the results published (结果公告)."""
+    from sanxiang.inspection.models import InspectionPlan, RandomInspection
+    from sanxiang.publication.models import PublicInspectionNotice, PublicInspectionResult
+
+    main, emergency = Agency.objects.get(name="乌审旗市场监督管理局"), Agency.objects.get(name="乌审旗应急管理局")
+    client.force_login(User.objects.get(username="supervisor"))
+    home = client.get(reverse("inspection:home")).content.decode()
+    assert main.name in home and emergency.name in home and "待备案的检查计划" not in home
+    for agency in (main, emergency):
+        page = client.get(reverse("inspection:agency", args=[agency.pk])).content.decode()
+        for plan in InspectionPlan.objects.filter(agency=agency):
+            assert plan.title in page
+            detail = client.get(reverse("inspection:plan", args=[plan.pk])).content.decode()
+            assert f"{plan.filing_reference}），{timezone.localtime(plan.filed_at):%Y-%m-%d}" in detail
+            for task in plan.random_inspections.all():
+                assert f"{task.draw_on:%Y-%m-%d}" in detail
+                draw = client.get(reverse("inspection:draw", args=[task.pk]))
+                assert draw.status_code == 200 and task.seed in draw.content.decode()
+    years = sorted({t.draw_on.year for t in RandomInspection.objects.all()})
+    frequency = client.get(reverse("inspection:frequency"), {"year": years[-1]}).content.decode()
+    assert f'data-testid="frequency-{main.pk}-1"' in frequency and f'data-testid="frequency-{emergency.pk}-1"' in frequency
+
+    client.logout()
+    listed = client.get(reverse("portal:random_inspection_list")).content.decode()
+    notices = list(PublicInspectionNotice.objects.order_by("-published_at", "-pk")[:20])
+    positions = [listed.index(reverse("portal:random_inspection_detail", args=[n.pk])) for n in notices]
+    assert positions == sorted(positions) and {n.kind for n in notices} == {"plan", "task"}
+    task = PublicInspectionNotice.objects.filter(kind="task").order_by("published_at").first()
+    detail = client.get(reverse("portal:random_inspection_detail", args=[task.pk])).content.decode()
+    assert task.seed_commitment in detail and task.seed in detail and task.drawn[0]["credit_code"] in detail
+    assert f"{timezone.localtime(task.published_at):%Y年%-m月%-d日}" in detail
+    results = client.get(reverse("portal:inspection_result_list")).content.decode()
+    latest = PublicInspectionResult.objects.order_by("-published_on", "-source_id").first()
+    assert latest.target_name in results and PublicInspectionResult.objects.count() >= 16

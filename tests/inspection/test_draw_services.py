@@ -203,3 +203,43 @@ def test_targets_at_their_yearly_cap_are_excluded_complaints_outside_it():
     assert capped_rows[0]["legal_basis"] == "《海南省涉企行政检查条例（试行）》第九条"
     populations = [t for s in task.public_inputs["strata"] for t in s["population"]]
     assert capped.credit_code not in populations and complained.credit_code in populations
+
+
+def test_a_replayed_draw_keeps_its_moments_in_order_and_in_the_ledger():
+    """The demo replays a year of draws at their moments (`now`, which no page or API passes): the
+    task notice keeps the moment the seed's hash was published and is updated at the draw; a draw
+    dated at or before the publication of its commitment is refused (the seed follows its hash)."""
+    world = world_make()
+    committed_at = dt.datetime(TODAY.year, 1, 5, 1, 0, tzinfo=dt.UTC)
+    task = draw_services.draw_commit(actor=world["head"], task=_task(world), now=committed_at)
+    with pytest.raises(ValueError):
+        draw_services.draw_run(actor=world["head"], task=task, now=committed_at)
+    assert not Inspection.objects.exists()
+    drawn_at = committed_at + dt.timedelta(days=3)
+    task = draw_services.draw_run(actor=world["head"], task=task, now=drawn_at)
+    assert (task.committed_at, task.drawn_at) == (committed_at, drawn_at)
+    notice = PublicInspectionNotice.objects.get(key=f"task:{task.pk}")
+    assert (notice.published_at, notice.updated_at) == (committed_at, drawn_at)
+    entries = Entry.objects.filter(subject=f"inspection-draw:{task.pk}")
+    payloads = {e.kind: json.loads(bytes(e.body))["payload"] for e in entries}
+    assert payloads["inspection.draw_committed"]["committed_at"] == committed_at.isoformat()
+    assert payloads["inspection.draw_result"]["drawn_at"] == drawn_at.isoformat()
+
+
+def test_a_replayed_plan_is_approved_filed_and_published_in_that_order():
+    world = world_make(plan_state="draft")
+    plan, day = world["plan"], dt.datetime(TODAY.year, 1, 6, 2, 0, tzinfo=dt.UTC)
+    plan = plan_services.plan_approve(actor=world["head"], plan=plan, now=day)
+    with pytest.raises(ValueError):
+        plan_services.plan_file(actor=world["supervisor"], plan=plan, filing_reference="乌司备〔2026〕1号",
+                                now=day - dt.timedelta(hours=1))
+    plan = plan_services.plan_file(actor=world["supervisor"], plan=plan, filing_reference="乌司备〔2026〕1号",
+                                   now=day + dt.timedelta(days=3))
+    plan = plan_services.plan_publish(actor=world["head"], plan=plan, now=day + dt.timedelta(days=5))
+    assert (plan.approved_at, plan.filed_at, plan.published_at) == (day, day + dt.timedelta(days=3),
+                                                                    day + dt.timedelta(days=5))
+    assert PublicInspectionNotice.objects.get(key=f"plan:{plan.pk}").published_at == plan.published_at
+    payloads = [json.loads(bytes(e.body))["payload"] for e in Entry.objects.filter(subject=f"inspection-plan:{plan.pk}")]
+    steps = {payload["step"]: payload.get("at") for payload in payloads}
+    assert steps == {"drafted": None, "approved": day.isoformat(), "filed": (day + dt.timedelta(days=3)).isoformat(),
+                     "published": (day + dt.timedelta(days=5)).isoformat()}

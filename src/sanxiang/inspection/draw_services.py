@@ -208,7 +208,8 @@ def _spec_load(data: dict) -> DrawSpec:
     )
 
 
-def _notice(task: RandomInspection, *, drawn: tuple[PublicDrawnTarget, ...] = ()) -> InspectionNoticePublished:
+def _notice(task: RandomInspection, *, at: dt.datetime,
+            drawn: tuple[PublicDrawnTarget, ...] = ()) -> InspectionNoticePublished:
     plan = task.plan
     items = "；".join(i.name for i in task.items.order_by("code"))
     body = "\n".join([
@@ -220,7 +221,7 @@ def _notice(task: RandomInspection, *, drawn: tuple[PublicDrawnTarget, ...] = ()
     ])
     return InspectionNoticePublished(
         key=f"task:{task.pk}", kind="task", agency_id=plan.agency_id, agency_name=plan.agency.name, year=plan.year,
-        title=f"{task.title}任务公告", body=body, published_at=timezone.now(), seed_commitment=task.seed_commitment,
+        title=f"{task.title}任务公告", body=body, published_at=at, seed_commitment=task.seed_commitment,
         seed=task.seed if task.state == DrawState.DRAWN else "",
         public_inputs=json.dumps(task.public_inputs, ensure_ascii=False, sort_keys=True, indent=1)
         if task.state == DrawState.DRAWN else "",
@@ -230,11 +231,13 @@ def _notice(task: RandomInspection, *, drawn: tuple[PublicDrawnTarget, ...] = ()
 
 @transaction.atomic
 def draw_commit(*, actor: User | None, task: RandomInspection, parameters: ParameterSet | None = None,
-                seed: str | None = None) -> RandomInspection:
+                seed: str | None = None, now: dt.datetime | None = None) -> RandomInspection:
     """Freeze the inputs (targets by grade, the officer pool, the exclusions), make the seed and
     publish its SHA-256 with the task notice. The seed stays unpublished until the draw. `seed`:
     the demo's, derived from its fixed seed so that the demo county is the same on every load
-    (committed and published like any other); otherwise a fresh one from the operating system."""
+    (committed and published like any other); otherwise a fresh one from the operating system.
+    `now`: when the commitment was published, for the demo's year of draws (like `seed`, only the
+    demo's loader passes one)."""
     parameters = parameters or parameters_default()
     if seed is not None and not re.fullmatch(r"[0-9a-f]{64}", seed):
         # A seed chosen by a person would defeat the commitment: no page or API passes one; only the
@@ -267,25 +270,28 @@ def draw_commit(*, actor: User | None, task: RandomInspection, parameters: Param
     task.exclusions = task.public_inputs["exclusions"]
     # Internal: the rows behind the public keys, as they were when the inputs were frozen.
     task.result = {"target_ids": target_ids, "officer_ids": officer_ids}
-    task.state, task.committed_at = DrawState.COMMITTED, timezone.now()
+    task.state, task.committed_at = DrawState.COMMITTED, now or timezone.now()
     task.save()
     entry_append(event=events.draw_committed_event(task=task), actor=actor)
     entry_append(event=events.draw_inputs_event(task=task, inputs_without_seed=task.public_inputs,
                                                 exclusions=task.exclusions), actor=actor)
-    inspection_notice_published_emit(_notice(task))
+    inspection_notice_published_emit(_notice(task, at=task.committed_at))
     return task
 
 
 @transaction.atomic
-def draw_run(*, actor: User | None, task: RandomInspection) -> RandomInspection:
+def draw_run(*, actor: User | None, task: RandomInspection, now: dt.datetime | None = None) -> RandomInspection:
     """Draw from the frozen inputs with the committed seed; record the inspections; publish the
-    seed, the public inputs and the result."""
+    seed, the public inputs and the result. `now` as for `draw_commit`, never before the commitment
+    was published (the seed is revealed after its hash)."""
     task = RandomInspection.objects.select_for_update().select_related("plan__agency").get(pk=task.pk)
     if actor is not None:
         permission_require(user_runs_draws(actor, task.plan.agency_id), DRAW_REFUSED)
     violations = draw_problems(state=task.state, commitment=task.seed_commitment, seed=task.seed)
     if violations:
         raise Refused(violations)
+    if now is not None and task.committed_at is not None and now <= task.committed_at:
+        raise ValueError("a draw cannot be dated before its commitment was published")
     spec = _spec_load(task.public_inputs)
     outcome, violations = draw_execute(spec, seed=task.seed)
     if violations or outcome is None:
@@ -306,8 +312,8 @@ def draw_run(*, actor: User | None, task: RandomInspection) -> RandomInspection:
         drawn.append(PublicDrawnTarget(name=inspection.target.name, credit_code=target_key, officers=team))
     task.public_inputs = public_inputs
     task.result = task.result | {"teams": [{"target": target, "officers": list(team)} for target, team in outcome.teams]}
-    task.state, task.drawn_at = DrawState.DRAWN, timezone.now()
+    task.state, task.drawn_at = DrawState.DRAWN, now or timezone.now()
     task.save()
     entry_append(event=events.draw_result_event(task=task), actor=actor)
-    inspection_notice_published_emit(_notice(task, drawn=tuple(drawn)))
+    inspection_notice_published_emit(_notice(task, at=task.drawn_at, drawn=tuple(drawn)))
     return task

@@ -67,6 +67,10 @@ def plan_step_event(*, plan, step: str, item_codes: list[str]) -> LedgerEvent:
                "approval_authority": plan.approval_authority, "approval_reference": plan.approval_reference,
                "filing_reference": plan.filing_reference, "filed_with": plan.filed_with,
                "notice_sha256": digest(plan.notice)}
+    # When the step happened, as the plan keeps it (the entry's own time says when it was entered).
+    moment = {"approved": plan.approved_at, "filed": plan.filed_at, "published": plan.published_at}.get(step)
+    if moment is not None:
+        payload["at"] = moment.isoformat()
     return LedgerEvent(EventKind.INSPECTION_PLAN_STEP, payload, plan.agency_id, subject=f"inspection-plan:{plan.pk}")
 
 
@@ -79,7 +83,8 @@ def draw_created_event(*, task, item_codes: list[str]) -> LedgerEvent:
 
 
 def draw_committed_event(*, task) -> LedgerEvent:
-    return LedgerEvent(EventKind.INSPECTION_DRAW_COMMITTED, {"seed_commitment": task.seed_commitment},
+    return LedgerEvent(EventKind.INSPECTION_DRAW_COMMITTED,
+                       {"seed_commitment": task.seed_commitment, "committed_at": task.committed_at.isoformat()},
                        task.plan.agency_id, subject=f"inspection-draw:{task.pk}")
 
 
@@ -98,5 +103,6 @@ def draw_inputs_event(*, task, inputs_without_seed: dict, exclusions: list[dict]
 def draw_result_event(*, task) -> LedgerEvent:
     return LedgerEvent(EventKind.INSPECTION_DRAW_RESULT,
                        {"seed": task.seed, "seed_commitment": task.seed_commitment,
+                        "drawn_at": task.drawn_at.isoformat(),
                         "public_inputs_sha256": digest(task.public_inputs), "result": task.result["teams"]},
                        task.plan.agency_id, subject=f"inspection-draw:{task.pk}")

@@ -77,14 +77,25 @@ def plan_draft(
     return plan
 
 
+def _moment(now: dt.datetime | None, *, after: dt.datetime | None) -> dt.datetime:
+    """When a step happens: now, or the moment the demo's year gives (never before the plan's
+    previous step: a plan is approved, then filed, then published)."""
+    if now is None:
+        return timezone.now()
+    if after is not None and now < after:
+        raise ValueError("a plan's step cannot be dated before its previous step")
+    return now
+
+
 def _locked(plan: InspectionPlan) -> InspectionPlan:
     return InspectionPlan.objects.select_for_update().get(pk=plan.pk)
 
 
 @transaction.atomic
 def plan_approve(*, actor: User, plan: InspectionPlan, approval_authority: str = "",
-                 approval_reference: str = "") -> InspectionPlan:
-    """The head approves; a special inspection also records who approved it and the document."""
+                 approval_reference: str = "", now: dt.datetime | None = None) -> InspectionPlan:
+    """The head approves; a special inspection also records who approved it and the document.
+    `now`: when it happened, for the demo's year (`_moment`); no page or API passes one."""
     plan = _locked(plan)
     if approval_authority.strip():
         plan.approval_authority = approval_authority.strip()
@@ -93,7 +104,7 @@ def plan_approve(*, actor: User, plan: InspectionPlan, approval_authority: str =
     violations = plan_approve_problems(plan_snapshot(plan), actor_is_head=user_is_head_of(actor, plan.agency_id))
     if violations:
         raise Refused(violations)
-    plan.state, plan.approved_by, plan.approved_at = PlanState.APPROVED, actor, timezone.now()
+    plan.state, plan.approved_by, plan.approved_at = PlanState.APPROVED, actor, _moment(now, after=None)
     if plan.kind == PlanKind.ANNUAL and not plan.approval_authority:
         plan.approval_authority = plan.agency.name
     plan.save()
@@ -102,8 +113,9 @@ def plan_approve(*, actor: User, plan: InspectionPlan, approval_authority: str =
 
 
 @transaction.atomic
-def plan_file(*, actor: User | None, plan: InspectionPlan, filing_reference: str, filed_with: str = "") -> InspectionPlan:
-    """The 司法局 records the 备案 of an approved plan."""
+def plan_file(*, actor: User | None, plan: InspectionPlan, filing_reference: str, filed_with: str = "",
+              now: dt.datetime | None = None) -> InspectionPlan:
+    """The 司法局 records the 备案 of an approved plan (`now` as for `plan_approve`)."""
     if actor is not None:
         permission_require(user_records_filing(actor, plan.agency_id), "检查计划的备案由司法局监督人员登记")
     plan = _locked(plan)
@@ -111,7 +123,7 @@ def plan_file(*, actor: User | None, plan: InspectionPlan, filing_reference: str
     violations = plan_file_problems(plan_snapshot(plan))
     if violations:
         raise Refused(violations)
-    plan.state, plan.filed_at = PlanState.FILED, timezone.now()
+    plan.state, plan.filed_at = PlanState.FILED, _moment(now, after=plan.approved_at)
     plan.filed_with = filed_with.strip() or (actor.agency.name if actor is not None and actor.agency_id else "司法局")
     plan.save()
     _step(plan, "filed", actor)
@@ -133,14 +145,14 @@ def plan_notice_text(plan: InspectionPlan) -> str:
 
 
 @transaction.atomic
-def plan_publish(*, actor: User, plan: InspectionPlan) -> InspectionPlan:
-    """The head publishes the filed plan: the 抽查计划公告 on the portal."""
+def plan_publish(*, actor: User, plan: InspectionPlan, now: dt.datetime | None = None) -> InspectionPlan:
+    """The head publishes the filed plan: the 抽查计划公告 on the portal (`now` as for `plan_approve`)."""
     permission_require(user_is_head_of(actor, plan.agency_id), "只有本机关负责人可以公布检查计划")
     plan = _locked(plan)
     violations = plan_publish_problems(plan_snapshot(plan))
     if violations:
         raise Refused(violations)
-    plan.state, plan.published_at = PlanState.PUBLISHED, timezone.now()
+    plan.state, plan.published_at = PlanState.PUBLISHED, _moment(now, after=plan.filed_at)
     plan.notice = plan_notice_text(plan)
     plan.save()
     _step(plan, "published", actor)

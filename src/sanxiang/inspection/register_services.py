@@ -4,6 +4,8 @@ entry in the same transaction; a refusal writes nothing and reports every reason
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,14 +82,15 @@ def items_public(*, agency_id: int) -> tuple[PublicInspectionItem, ...]:
 
 
 @transaction.atomic
-def items_publish(*, actor: User | None, agency: Agency) -> int:
-    """Publish the agency's active items (the 事前 随机抽查事项清单); items taken out of use leave it."""
+def items_publish(*, actor: User | None, agency: Agency, now: dt.datetime | None = None) -> int:
+    """Publish the agency's active items (the 事前 随机抽查事项清单); items taken out of use leave it.
+    `now`: when, for the demo's year (no page or API passes one)."""
     if actor is not None:
         permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
     active = InspectionItem.objects.select_for_update().filter(agency=agency)
     if not active.filter(is_active=True).exists():
         raise Refused([Violation("inspection.items.empty", "抽查事项清单没有有效事项，无法公开", FORM_BASIS)])
-    now = timezone.now()
+    now = now or timezone.now()
     active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now)
     active.filter(is_active=False).update(is_published=False)
     return len(_items_public_emit(agency_id=agency.pk, actor=actor))
