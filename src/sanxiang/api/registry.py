@@ -8,19 +8,31 @@ from ninja import Field, Path, Query, Router, Schema
 from sanxiang.accounts.permissions import user_can_manage_parties, user_sees_full_officer_id_number
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
-    CURSOR_DESCRIPTION,
-    CURSOR_MAX_LENGTH,
-    DEFAULT_LIMIT,
-    LIMIT_DESCRIPTION,
-    MAX_LIMIT,
+    Q_MAX_LENGTH,
     PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
-from sanxiang.registry.models import IdentityDocumentType, Officer, Party, PartyKind
+from sanxiang.registry.models import (
+    AgencyStatus,
+    IdentityDocumentType,
+    MatterKind,
+    Officer,
+    OfficerStatus,
+    Party,
+    PartyKind,
+)
 
 router = Router(tags=["registry"])
 
@@ -37,20 +49,35 @@ class MatterPageOut(PageOut):
     items: list[MatterOut]
 
 
-def _limit() -> int:
-    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
+_limit, _cursor = limit_query, cursor_query
+REGISTERED = "登记日期"
+AgencyStatusIn = Literal[tuple(AgencyStatus.values)]  # type: ignore[valid-type]
+OfficerStatusIn = Literal[tuple(OfficerStatus.values)]  # type: ignore[valid-type]
+MatterKindIn = Literal[tuple(MatterKind.values)]  # type: ignore[valid-type]
 
-
-def _cursor() -> str | None:
-    return Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION)
+AGENCY_ORDERING = {"name": ("name", "名称"), "credit_code": ("credit_code", "统一社会信用代码"), "id": ("id", "登记先后")}
+OFFICER_ORDERING = {"id": ("id", "登记先后"), "name": ("name", "姓名")}
+MATTER_ORDERING = {"id": ("id", "登记先后"), "code": ("code", "事项编码"), "name": ("name", "事项名称")}
+PARTY_ORDERING = {"id": ("id", "登记先后"), "name": ("name", "名称或姓名")}
+SINCE, UNTIL = since_query(REGISTERED), until_query(REGISTERED)
+AGENCY_STATUS = Query(None, description=status_description(AgencyStatus.choices))
+OFFICER_STATUS = Query(None, description=status_description(OfficerStatus.choices))
+MATTER_KIND = Query(None, description=status_description(MatterKind.choices, what="事项类别"))
 
 
 @router.get("/agencies", response=answers({200: AgencyPageOut}))
-def agency_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
-                cursor: str | None = _cursor()):
-    """执法主体，按名称排序，分页返回。"""
+def agency_list(request: HttpRequest, q: str = Query("", max_length=Q_MAX_LENGTH, description="按名称或统一社会信用代码查找"),
+                status: AgencyStatusIn | None = AGENCY_STATUS,
+                since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                ordering: str = ordering_query(AGENCY_ORDERING, default="name"),
+                limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法主体，默认按名称排序，分页返回。"""
     agencies = selectors.agency_list(viewer=request.user, search=q)
-    return paginate(request, agencies, order=("name", "id"), limit=limit, cursor=cursor)
+    if status:
+        agencies = agencies.filter(status=status)
+    agencies = date_range_filter(agencies, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=AGENCY_ORDERING, default="name")
+    return paginate(request, agencies, order=order, limit=limit, cursor=cursor)
 
 
 @router.get("/agencies/{agency_id}", response=answers({200: AgencyOut}, 404))
@@ -85,12 +112,20 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
 
 
 @router.get("/officers", response=answers({200: OfficerPageOut}))
-def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), q: str = Query("", max_length=200),
+def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX, description="所属执法主体"),
+                 q: str = Query("", max_length=Q_MAX_LENGTH, description="按姓名、执法证号或职务查找"),
+                 status: OfficerStatusIn | None = OFFICER_STATUS,
+                 since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                 ordering: str = ordering_query(OFFICER_ORDERING, default="id"),
                  limit: int = _limit(), cursor: str | None = _cursor()):
-    """执法人员，按登记先后排序，分页返回。"""
+    """执法人员，默认按登记先后排序，分页返回。身份证号码按页面的规则遮蔽（本单位管理员以外只见遮蔽后的号码）。"""
     today = dt.date.today()
     officers = selectors.officer_list(viewer=request.user, agency_id=agency, search=q)
-    return paginate(request, officers, order=("id",), limit=limit, cursor=cursor,
+    if status:
+        officers = officers.filter(status=status)
+    officers = date_range_filter(officers, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=OFFICER_ORDERING, default="id")
+    return paginate(request, officers, order=order, limit=limit, cursor=cursor,
                     item=lambda o: _officer_out(o, viewer=request.user, today=today))
 
 
@@ -101,17 +136,24 @@ def officer_get(request: HttpRequest, officer_id: int = Path(..., ge=1, le=ID_MA
 
 
 @router.get("/matters", response=answers({200: MatterPageOut}))
-def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), kind: str = Query("", max_length=40),
-                q: str = Query("", max_length=200), limit: int = _limit(), cursor: str | None = _cursor()):
-    """执法事项，按登记先后排序，分页返回。"""
-    matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
-    return paginate(request, matters, order=("id",), limit=limit, cursor=cursor)
+def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX, description="所属执法主体"),
+                kind: MatterKindIn | None = MATTER_KIND,
+                q: str = Query("", max_length=Q_MAX_LENGTH, description="按事项名称或编码查找"),
+                since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                ordering: str = ordering_query(MATTER_ORDERING, default="id"),
+                limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法事项，默认按登记先后排序，分页返回。"""
+    matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind or "", search=q)
+    matters = date_range_filter(matters, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=MATTER_ORDERING, default="id")
+    return paginate(request, matters, order=order, limit=limit, cursor=cursor)
 
 
 # --- parties (当事人) ------------------------------------------------------------------------------
 
 PartyKindIn = Literal[tuple(PartyKind.values)]  # type: ignore[valid-type]
 IdTypeIn = Literal[("", *IdentityDocumentType.values)]  # type: ignore[valid-type]
+PARTY_KIND = Query(None, description=status_description(PartyKind.choices, what="当事人类别"))
 
 
 class PartyIn(Schema):
@@ -154,12 +196,22 @@ def _party_out(party: Party, *, viewer) -> dict:
 
 
 @router.get("/parties", response=answers({200: PartyPageOut}))
-def party_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
-               cursor: str | None = _cursor()):
-    """当事人，按登记先后排序，分页返回；q 按名称或统一社会信用代码查找。执法机关的人员看到本单位登记的当事人；
+def party_list(request: HttpRequest, q: str = Query("", max_length=Q_MAX_LENGTH, description="按名称或统一社会信用代码查找"),
+               agency: int | None = Query(None, ge=1, le=ID_MAX, description="登记的执法主体"),
+               kind: PartyKindIn | None = PARTY_KIND,
+               since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+               ordering: str = ordering_query(PARTY_ORDERING, default="id"),
+               limit: int = _limit(), cursor: str | None = _cursor()):
+    """当事人，默认按登记先后排序，分页返回。执法机关的人员看到本单位登记的当事人；
     证件号码、联系电话和住所只向本单位执法人员完整提供。"""
     parties = selectors.party_list(viewer=request.user, search=q)
-    return paginate(request, parties, order=("id",), limit=limit, cursor=cursor,
+    if agency is not None:
+        parties = parties.filter(agency_id=agency)
+    if kind:
+        parties = parties.filter(kind=kind)
+    parties = date_range_filter(parties, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=PARTY_ORDERING, default="id")
+    return paginate(request, parties, order=order, limit=limit, cursor=cursor,
                     item=lambda p: _party_out(p, viewer=request.user))
 
 

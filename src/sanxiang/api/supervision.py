@@ -4,18 +4,22 @@ agency's users those about their agency, a system administrator all), with the s
 complaint's summary in the complainant's words (shown to the supervisors only)."""
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.api.pagination import (
-    CURSOR_DESCRIPTION,
-    CURSOR_MAX_LENGTH,
-    DEFAULT_LIMIT,
-    LIMIT_DESCRIPTION,
-    MAX_LIMIT,
     PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import answers
 from sanxiang.inputs import ID_MAX
@@ -65,19 +69,37 @@ def _matter_out(matter: Matter, *, viewer) -> dict:
     }
 
 
+MatterStatusIn = Literal[tuple(s.value for s in MATTER_STATE_LABELS)]  # type: ignore[valid-type]
+MatterSourceIn = Literal[tuple(s.value for s in MATTER_SOURCE_LABELS)]  # type: ignore[valid-type]
+MATTER_STATUS_DESCRIPTION = status_description([(s.value, label) for s, label in MATTER_STATE_LABELS.items()])
+MATTER_ORDERING = {"received_on": ("received_on", "收到日期"), "number": ("number", "编号"), "id": ("id", "登记先后")}
+RECEIVED = "收到日期"
+STATUS = Query(None, description=MATTER_STATUS_DESCRIPTION)
+STATE = Query(None, deprecated=True, description="已弃用，请用 status（下一版本移除）")
+SOURCE = Query(None, description=status_description([(s.value, label) for s, label in MATTER_SOURCE_LABELS.items()],
+                                                     what="来源"))
+SINCE, UNTIL = since_query(RECEIVED), until_query(RECEIVED)
+
+
 @router.get("/supervision/matters", response=answers({200: SupervisionMatterPageOut}))
 def supervision_matter_list(
     request: HttpRequest,
-    state: str = Query("", max_length=32, description="状态：" + "、".join(f"{s.value}（{label}）" for s, label in MATTER_STATE_LABELS.items())),
-    source: str = Query("", max_length=32, description="来源"),
+    status: MatterStatusIn | None = STATUS,
+    state: MatterStatusIn | None = STATE,
+    source: MatterSourceIn | None = SOURCE,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="被监督的执法机关"),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
-    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+    since: dt.date | None = SINCE,
+    until: dt.date | None = UNTIL,
+    ordering: str = ordering_query(MATTER_ORDERING, default="-received_on"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
 ):
-    """监督事项，按收到日期从新到旧，分页返回。"""
-    filters = selectors.DeskFilters(state=state, source=source, agency=agency)
+    """监督事项，默认按收到日期从新到旧，分页返回。"""
+    filters = selectors.DeskFilters(state=status or state or "", source=source or "", agency=agency)
     matters = selectors.matters_desk(viewer=request.user, filters=filters, today=dt.date.today())
-    return paginate(request, matters, order=("-received_on", "-id"), limit=limit, cursor=cursor,
+    matters = date_range_filter(matters, field="received_on", since=since, until=until)
+    order = order_resolve(ordering, keys=MATTER_ORDERING, default="-received_on")
+    return paginate(request, matters, order=order, limit=limit, cursor=cursor,
                     item=lambda m: _matter_out(m, viewer=request.user))
 
 
