@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from sanxiang.api import cases, indicators, outbox, procedures, registry, supervision
+from sanxiang.api import cases, indicators, outbox, procedures, registry, reports, supervision
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
 from sanxiang.api.idempotency import openapi_idempotency_install
@@ -48,4 +48,5 @@ api.add_router("", procedures.router)
 api.add_router("", indicators.router)
 api.add_router("", supervision.router)
 api.add_router("", outbox.router)
+api.add_router("", reports.router)
 urlpatterns = api.urls[0]
