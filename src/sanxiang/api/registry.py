@@ -492,7 +492,9 @@ class MatterPatchIn(Schema):
 
 def _legal_bases(values: dict) -> dict:
     if "legal_bases" in values:
-        values["legal_bases"] = [{"law": b["law"].strip(), "article": b["article"].strip()} for b in values["legal_bases"]]
+        # A partial update's items keep only the keys sent (`exclude_unset`): an article left out is "".
+        values["legal_bases"] = [{"law": b["law"].strip(), "article": b.get("article", "").strip()}
+                                 for b in values["legal_bases"]]
     return values
 
 
