@@ -141,3 +141,36 @@ def test_supervision_matters_filter_by_status_and_received_on_and_keep_the_old_s
     assert ids("state=concluded") == []  # the first release's name, deprecated
     assert client.get("/api/supervision/matters?status=bogus", **auth).status_code == 422
     assert client.get("/api/supervision/matters?source=bogus", **auth).status_code == 422
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("since=2026-01-01", "until"),
+    ("since=2026-03-01&until=2026-01-01", "until"),
+    ("since=2026-01-01&until=2026-02-01&start=2026-01-01&end=2026-02-01", "since"),
+])
+def test_indicators_take_since_and_until_and_refuse_a_bad_range(client, query, field):
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="乌审旗市场监督管理局")))
+    response = client.get(f"/api/indicators?{query}", **head)
+    assert response.status_code == 422, response.content
+    assert [v["field"] for v in response.json()["violations"]] == [field]
+
+
+def test_indicators_since_until_and_the_old_start_end_give_the_same_period(client):
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="乌审旗市场监督管理局")))
+    new = client.get("/api/indicators?since=2026-01-01&until=2026-02-15", **head)
+    old = client.get("/api/indicators?start=2026-01-01&end=2026-02-15", **head)
+    assert new.status_code == old.status_code == 200, new.content
+    assert (new.json()["period_start"], new.json()["period_end"]) == ("2026-01-01", "2026-02-15")
+    assert new.json() == old.json()
+
+
+def test_deliveries_filter_by_subscription_and_keep_the_old_subscription_id_name(client):
+    agency = agency_make(name="乌审旗市场监督管理局")
+    admin = bearer(user_make(role=Role.AGENCY_ADMIN, agency=agency))
+    for query in ("subscription=1", "subscription_id=1", "status=failed", "ordering=id"):
+        response = client.get(f"/api/outbox/deliveries?{query}", **admin)
+        assert response.status_code == 200, (query, response.content)
+        assert response.json()["items"] == []
+    for query, field in (("subscription=0", "subscription"), ("status=lost", "status"), ("ordering=-status", "ordering")):
+        response = client.get(f"/api/outbox/deliveries?{query}", **admin)
+        assert response.status_code == 422 and [v["field"] for v in response.json()["violations"]] == [field]
