@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
@@ -51,6 +52,9 @@ def test_an_opinion_is_issued_by_a_pair_answered_and_accepted(client):
     url = f"/api/supervision/instruments/{instrument.pk}"
     read = client.get(url, **first).json()
     assert read["status"] == "replied" and [s["action"] for s in read["steps"]] == ["report"]
+    # Each read is in the access log, as the instrument's page's.
+    assert AccessLogEntry.objects.filter(object_kind="supervision_instrument", object_id=str(instrument.pk),
+                                         user=desk.first).exists()
     assert {a["action"] for a in read["desk_actions"]} >= {"accept", "return"}
     no_reason = post(client, f"{url}/actions/return", first, {"second_supervisor_id": desk.second.pk})
     assert no_reason.status_code == 409 and "text" in [v["field"] for v in no_reason.json()["violations"]]

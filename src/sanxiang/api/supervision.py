@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.accounts.models import Role
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
@@ -257,8 +259,11 @@ def supervision_instrument_list(
 
 @router.get("/supervision/instruments/{instrument_id}", response=answers({200: InstrumentDetailOut}, 404))
 def supervision_instrument_get(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX)):
-    """一份监督文书，及其答复和办理的经过、本人现在可以办理的操作。"""
-    return _instrument_detail(viewer=request.user, instrument_id=instrument_id)
+    """一份监督文书，及其答复和办理的经过、本人现在可以办理的操作；每次查阅记入查阅日志，与页面相同。"""
+    detail = _instrument_detail(viewer=request.user, instrument_id=instrument_id)
+    request_access_record(request=request, action=AccessAction.VIEW, target=AccessTarget(
+        "supervision_instrument", detail["id"], f"{detail['kind_label']} {detail['number']}", agency_id=detail["agency_id"]))
+    return detail
 
 
 class InstrumentIn(Schema):
