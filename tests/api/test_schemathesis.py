@@ -2,10 +2,15 @@
 Django's CSRF middleware is on, unlike the test client), authenticated with a bearer token, on
 the engine the suite runs on (SQLite, or PostgreSQL when DATABASE_URL is set).
 
-Every operation gets valid (positive) and invalid (negative) requests, also with the ids of a
-real case, agency and officer; the run is seeded and bounded so that it stays well under two
-minutes. It fails on any server error and on any response that breaks the schema (its body, its
-status code or its content type)."""
+Every operation gets valid (positive) and invalid (negative) requests, and valid ones also with the
+ids of real rows (a case, an agency, an officer, a certificate, a matter of each kind, a party, a
+monthly report, an annual summary, an instrument served on the agency, a figure's key); the
+registry's writes are sent with the agency administrator's token and the supervision desk's with a
+supervisor's, so that they reach the services. The run is seeded and bounded; it fails on any
+server error, on any response that breaks the schema (its body, its status code or its content
+type), and when an operation of the OpenAPI document was not called at all."""
+
+import datetime as dt
 
 import pytest
 import schemathesis
@@ -21,8 +26,18 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from sanxiang.accounts.models import Role
 from sanxiang.accounts.services import api_token_create
+from sanxiang.api.urls import api
+from sanxiang.evaluation.closing_services import summary_drafts_create
+from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
+from sanxiang.evaluation.report_services import report_drafts_create
+from sanxiang.registry.models import Matter as RegistryMatter
+from sanxiang.supervision.instrument_services import instrument_issue
+from sanxiang.supervision.models import Matter as SupervisionMatter
 from tests.cases.support import lead_make, world_make
+from tests.factories import user_make
+from tests.supervision.support import desk_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -41,16 +56,57 @@ def connection_kept():
         signal.connect(close_old_connections)
 
 
+def _headers(user) -> dict:
+    _, token = api_token_create(actor=user, user=user, name="模糊测试")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _operations() -> set[str]:
+    """Every operation of the OpenAPI document, as schemathesis labels them."""
+    document = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item}
+
+
 def test_the_api_answers_every_generated_request_without_a_server_error_and_within_its_schema(connection_kept):
     w = world_make()
     lead = lead_make(w)
-    _, token = api_token_create(actor=w.officer, user=w.officer, name="模糊测试")
-    headers = {"Authorization": f"Bearer {token}"}
-    real_ids = {"case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk}
+    desk = desk_make()
+    matter = RegistryMatter.objects.create(agency=w.agency, code="SX-FUZZ-1", name="对无证经营的处罚", kind="penalty",
+                                           legal_bases=[{"law": "《无证无照经营查处办法》", "article": ""}])
+    supervision_matter = SupervisionMatter.objects.create(
+        bureau=desk.bureau, agency=w.agency, number="JD-FUZZ-1", source="routine", state="accepted",
+        subject="未按期公示行政处罚决定", received_on=dt.date.today())
+    instrument = instrument_issue(actor=desk.first, matter=supervision_matter, kind="opinion", findings="未按期公示",
+                                  supervisors=[desk.first, desk.second])
+    report_drafts_create(on=dt.date(2026, 10, 1), agencies=[w.agency])
+    summary_drafts_create(on=dt.date(2026, 11, 1), agencies=[w.agency])
+    headers = _headers(w.officer)
+    # The registry's writes as the agency's administrator, the desk's as a supervisor: past the permission check.
+    admin_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
+    desk_headers = _headers(desk.first)
+    real_ids = {
+        "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
+        "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
+        "report_id": MonthlyReport.objects.get(agency=w.agency).pk,
+        "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
+        "instrument_id": instrument.pk, "key": "cases.registered",
+    }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
     calls = server_errors = 0
     statuses: dict[int, int] = {}
+    covered: set[str] = set()
+
+    def ids_for(path: str) -> dict:
+        # {matter_id} names a registry matter under /registry and a supervision matter under /supervision.
+        return real_ids | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
+
+    def headers_for(method: str, path: str) -> dict:
+        if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:
+            return admin_headers
+        if method == "POST" and path.startswith("/api/supervision/instruments"):
+            return desk_headers
+        return headers
 
     def with_real_parties(case):
         # A registration naming this agency's party and officers gets past the lookups to the
@@ -62,13 +118,16 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     for result in schema.get_all_operations():
         operation = result.ok()
         names = {p.name for p in operation.path_parameters}
-        variants = [(None, None)]
-        if names & set(real_ids):
-            variants.append(({k: v for k, v in real_ids.items() if k in names}, None))
-        if operation.method.upper() == "POST" and operation.path == "/api/cases":
-            variants.append((None, with_real_parties))
-        for path_parameters, fix in variants:
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        method = operation.method.upper()
+        variants = [(None, None, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE))]
+        known = ids_for(operation.path)
+        if names & set(known):
+            # Real rows with valid requests; invalid ones are refused alike with made-up ids.
+            variants.append(({k: v for k, v in known.items() if k in names}, None, (GenerationMode.POSITIVE,)))
+        if method == "POST" and operation.path == "/api/cases":
+            variants.append((None, with_real_parties, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)))
+        for path_parameters, fix, modes in variants:
+            for mode in modes:
                 strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
                 if fix is not None:
                     strategy = strategy.map(fix)
@@ -84,12 +143,13 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                     # on), but a server error is rolled back to its savepoint: on PostgreSQL a failed
                     # statement aborts the transaction and would hide every later request.
                     savepoint = transaction.savepoint()
-                    response = case.call(headers=headers)
+                    response = case.call(headers=headers_for(case.operation.method.upper(), case.operation.path))
                     if response.status_code >= 500:
                         transaction.savepoint_rollback(savepoint)
                     else:
                         transaction.savepoint_commit(savepoint)
                     calls += 1
+                    covered.add(case.operation.label)
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                     server_errors += response.status_code >= 500
                     try:
@@ -102,7 +162,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                 run()
 
     failures = [f"{op} → {status}: {kind}\n    {curl}" for (op, kind, status), curl in sorted(found.items())]
-    print(f"schemathesis: {calls} requests ({dict(sorted(statuses.items()))}), {server_errors} server errors, "
-          f"{len(failures)} distinct failures")
+    print(f"schemathesis: {len(covered)} operations, {calls} requests ({dict(sorted(statuses.items()))}), "
+          f"{server_errors} server errors, {len(failures)} distinct failures")
+    assert covered == _operations(), sorted(_operations() ^ covered)
     assert calls > 100
     assert failures == [], "\n".join(failures)

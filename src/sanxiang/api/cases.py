@@ -18,13 +18,16 @@ from pydantic_core import PydanticCustomError
 
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.api.pagination import (
-    CURSOR_DESCRIPTION,
-    CURSOR_MAX_LENGTH,
-    DEFAULT_LIMIT,
-    LIMIT_DESCRIPTION,
-    MAX_LIMIT,
+    Q_MAX_LENGTH,
     PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
     paginate,
+    since_query,
+    until_query,
 )
 from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Status, Text, ViolationOut, answers, field_out
 from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
@@ -65,6 +68,28 @@ def _options_schema(schema: dict) -> None:
 
 
 ProcedureKey = Annotated[str, AfterValidator(_procedure_known), WithJsonSchema({"type": "string"})]
+
+
+def _case_states() -> list[str]:
+    return sorted({state.name for spec in procedures_all().values() for state in spec.engine.states})
+
+
+def _case_state_known(value: str) -> str:
+    if value not in _case_states():
+        raise PydanticCustomError("literal_error", "不是允许的取值")
+    return value
+
+
+class _CaseStatesSchema:
+    """The states of every procedure as the enum of a case's status, drawn with the OpenAPI document."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["enum"] = _case_states()
+        return schema
+
+
+CaseStatus = Annotated[str, AfterValidator(_case_state_known), _CaseStatesSchema()]
 
 
 OCCURRED_ON_DESCRIPTION = (
@@ -129,6 +154,10 @@ class CasePageOut(PageOut):
 
 # Newest first; the id breaks ties between cases registered in the same instant.
 CASE_ORDER = ("-created_at", "-id")
+CASE_ORDERING = {"created_at": ("created_at", "登记时间"), "number": ("number", "案号")}
+CASE_STATUS = Query(None, max_length=64,
+                    description="案件状态（各程序的状态及其名称见 GET /api/procedures 的 states）")
+CASE_SINCE, CASE_UNTIL = since_query("登记日期"), until_query("登记日期")
 CASE_SUMMARY_FIELDS = ("id", "number", "title", "agency_id", "procedure", "state", "created_at")
 
 
@@ -239,13 +268,23 @@ def _invalid(errors: dict) -> dict:
 @router.get("/cases", response=answers({200: CasePageOut}))
 def case_list(
     request: HttpRequest,
-    q: str = Query("", max_length=200, description="按案号、案由或当事人名称查找"),
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
-    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+    q: str = Query("", max_length=Q_MAX_LENGTH, description="按案号、案由或当事人名称查找"),
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="办案的执法主体"),
+    status: CaseStatus | None = CASE_STATUS,
+    since: dt.date | None = CASE_SINCE,
+    until: dt.date | None = CASE_UNTIL,
+    ordering: str = ordering_query(CASE_ORDERING, default="-created_at"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
 ):
-    """本单位（司法局、系统管理员：全部）的案件，最新登记的在前，分页返回；next_cursor 或 next 给出下一页。"""
-    cases = selectors.case_list(viewer=request.user, search=q).select_related(None).only(*CASE_SUMMARY_FIELDS)
-    return paginate(request, cases, order=CASE_ORDER, limit=limit, cursor=cursor)
+    """本单位（司法局、系统管理员：全部）的案件，默认最新登记的在前，分页返回；next_cursor 或 next 给出下一页。"""
+    cases = selectors.case_list(viewer=request.user, search=q, state=status or "")
+    cases = cases.select_related(None).only(*CASE_SUMMARY_FIELDS)
+    if agency is not None:
+        cases = cases.filter(agency_id=agency)
+    cases = date_range_filter(cases, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=CASE_ORDERING, default="-created_at")
+    return paginate(request, cases, order=order, limit=limit, cursor=cursor)
 
 
 @router.post("/cases", response=answers({201: CaseOut}, 403, 409))

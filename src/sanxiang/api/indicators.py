@@ -20,8 +20,10 @@ from sanxiang.evaluation.indicators import (
 )
 
 router = Router(tags=["indicators"])
-_START = Query(None, description="自某日（与 end 同填为一段日期，不填 year）")
-_END = Query(None, description="至某日（含）")
+_SINCE = Query(None, description="自某日起（含）：与 until 同填为一段日期，不填 year；ISO 日期 YYYY-MM-DD")
+_UNTIL = Query(None, description="至某日止（含），不早于 since")
+_START = Query(None, deprecated=True, description="已弃用，请用 since（下一版本移除）")
+_END = Query(None, deprecated=True, description="已弃用，请用 until（下一版本移除）")
 
 
 class IndicatorOut(Schema):
@@ -76,17 +78,25 @@ def indicator_table_get(
     request: HttpRequest,
     year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度；与 month 同填为某月"),
     month: int | None = Query(None, ge=1, le=12, description="月份（需同时填写 year）"),
+    since: dt.date | None = _SINCE,
+    until: dt.date | None = _UNTIL,
     start: dt.date | None = _START,
     end: dt.date | None = _END,
 ):
-    """执法指标：本人可见的执法机关 × 指标，及合计。司法局监督人员为本县（区）各执法机关，机关负责人为本机关。"""
+    """执法指标：本人可见的执法机关 × 指标，及合计。司法局监督人员为本县（区）各执法机关，机关负责人为本机关。
+    期间为 year（某年）、year 与 month（某月），或 since 与 until（一段日期，含首尾两日）。"""
     if not user_reads_indicators(request.user):
         raise PermissionDenied("只有司法局监督人员、系统管理员和机关负责人可以查看执法指标")
+    if (since is not None or until is not None) and (start is not None or end is not None):
+        raise _invalid("since")
+    # start and end: the names of the first release, kept one release as aliases (errors name them).
+    first, last = ("start", "end") if start is not None or end is not None else ("since", "until")
+    start, end = (start, end) if first == "start" else (since, until)
     if start is not None or end is not None:
         if start is None or end is None or year is not None or month is not None:
-            raise _invalid("start" if start is None else "end" if end is None else "year")
+            raise _invalid(first if start is None else last if end is None else "year")
         if end < start or (end - start).days > LONGEST_RANGE_DAYS:
-            raise _invalid("end")
+            raise _invalid(last)
         period = period_range(start, end)
     elif year is not None:
         period = period_month(year, month) if month is not None else period_year(year)

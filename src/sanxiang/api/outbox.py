@@ -10,13 +10,16 @@ from ninja import Field, Path, Query, Router, Schema
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
-    CURSOR_DESCRIPTION,
-    CURSOR_MAX_LENGTH,
-    DEFAULT_LIMIT,
-    LIMIT_DESCRIPTION,
-    MAX_LIMIT,
     PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import Text, answers
 from sanxiang.inputs import ID_MAX
@@ -34,6 +37,9 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
 
 
 router = Router(tags=["outbox"])
+
+
+DeliveryStatusIn = Literal[tuple(DeliveryStatus.values)]  # type: ignore[valid-type]
 
 
 class SubscriptionIn(Schema):
@@ -105,16 +111,31 @@ def _require(request: HttpRequest) -> None:
     permission_require(selectors.user_manages_subscriptions(request.user), DENIED)
 
 
+SUBSCRIPTION_ORDERING = {"id": ("id", "创建先后"), "name": ("name", "名称")}
+DELIVERY_ORDERING = {"id": ("id", "生成先后")}
+SUBSCRIPTION_SINCE, SUBSCRIPTION_UNTIL = since_query("创建日期"), until_query("创建日期")
+DELIVERY_SINCE, DELIVERY_UNTIL = since_query("生成日期"), until_query("生成日期")
+DELIVERY_STATUS = Query(None, description=status_description(DeliveryStatus.choices))
+
+
 @router.get("/outbox/subscriptions", response=answers({200: SubscriptionPageOut}, 403))
 def subscription_list(
     request: HttpRequest,
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
-    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="订阅的执法主体"),
+    since: dt.date | None = SUBSCRIPTION_SINCE,
+    until: dt.date | None = SUBSCRIPTION_UNTIL,
+    ordering: str = ordering_query(SUBSCRIPTION_ORDERING, default="-id"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
 ):
-    """本人可管理的事件订阅（不含签名密钥）。"""
+    """本人可管理的事件订阅（不含签名密钥），默认最新创建的在前。"""
     _require(request)
     rows = selectors.subscription_list(viewer=request.user)
-    return paginate(request, rows, order=("-id",), limit=limit, cursor=cursor, item=_subscription_out)
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    rows = date_range_filter(rows, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=SUBSCRIPTION_ORDERING, default="-id")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_subscription_out)
 
 
 @router.post("/outbox/subscriptions", response=answers({201: SubscriptionCreatedOut}, 403, 409))
@@ -148,15 +169,22 @@ def subscription_create(request: HttpRequest, response: HttpResponse, payload: S
 @router.get("/outbox/deliveries", response=answers({200: DeliveryPageOut}, 403))
 def delivery_list(
     request: HttpRequest,
-    subscription_id: int | None = Query(None, ge=1, le=ID_MAX),
-    status: Literal["pending", "sending", "delivered", "failed"] | None = None,
-    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
-    cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
+    subscription: int | None = Query(None, ge=1, le=ID_MAX, description="订阅"),
+    subscription_id: int | None = Query(None, ge=1, le=ID_MAX, deprecated=True,
+                                        description="已弃用，请用 subscription（下一版本移除）"),
+    status: DeliveryStatusIn | None = DELIVERY_STATUS,
+    since: dt.date | None = DELIVERY_SINCE,
+    until: dt.date | None = DELIVERY_UNTIL,
+    ordering: str = ordering_query(DELIVERY_ORDERING, default="-id"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
 ):
-    """推送记录，最新的在前。"""
+    """推送记录，默认最新的在前。"""
     _require(request)
-    rows = selectors.delivery_list(viewer=request.user, subscription_id=subscription_id, status=status)
-    return paginate(request, rows, order=("-id",), limit=limit, cursor=cursor, item=_delivery_out)
+    rows = selectors.delivery_list(viewer=request.user, subscription_id=subscription or subscription_id, status=status)
+    rows = date_range_filter(rows, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=DELIVERY_ORDERING, default="-id")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_delivery_out)
 
 
 @router.post("/outbox/deliveries/{delivery_id}/redeliver", response=answers({200: DeliveryOut}, 403, 404, 409))

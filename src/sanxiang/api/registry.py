@@ -1,26 +1,49 @@
+"""The registry through the API: agencies, officers and their certificates, the matter catalogue
+and parties; reads scoped as the registry's pages, writes through the registry's services (the
+same permission checks, rules and ledger entries as the pages). Officers, certificates and matters
+answer with an ETag; an update sent with If-Match is refused with 412 when the row changed since."""
+
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 
 from sanxiang.accounts.permissions import user_can_manage_parties, user_sees_full_officer_id_number
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
-    CURSOR_DESCRIPTION,
-    CURSOR_MAX_LENGTH,
-    DEFAULT_LIMIT,
-    LIMIT_DESCRIPTION,
-    MAX_LIMIT,
+    Q_MAX_LENGTH,
     PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
-from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, Status, Text, answers
+from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
-from sanxiang.registry.models import IdentityDocumentType, Officer, Party, PartyKind
+from sanxiang.registry.models import (
+    AgencyStatus,
+    Certificate,
+    CertificateStatus,
+    IdentityDocumentType,
+    Matter,
+    MatterKind,
+    Officer,
+    OfficerStatus,
+    Party,
+    PartyKind,
+    StaffingType,
+)
 
 router = Router(tags=["registry"])
 
@@ -37,20 +60,35 @@ class MatterPageOut(PageOut):
     items: list[MatterOut]
 
 
-def _limit() -> int:
-    return Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION)
+_limit, _cursor = limit_query, cursor_query
+REGISTERED = "登记日期"
+AgencyStatusIn = Literal[tuple(AgencyStatus.values)]  # type: ignore[valid-type]
+OfficerStatusIn = Literal[tuple(OfficerStatus.values)]  # type: ignore[valid-type]
+MatterKindIn = Literal[tuple(MatterKind.values)]  # type: ignore[valid-type]
 
-
-def _cursor() -> str | None:
-    return Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION)
+AGENCY_ORDERING = {"name": ("name", "名称"), "credit_code": ("credit_code", "统一社会信用代码"), "id": ("id", "登记先后")}
+OFFICER_ORDERING = {"id": ("id", "登记先后"), "name": ("name", "姓名")}
+MATTER_ORDERING = {"id": ("id", "登记先后"), "code": ("code", "事项编码"), "name": ("name", "事项名称")}
+PARTY_ORDERING = {"id": ("id", "登记先后"), "name": ("name", "名称或姓名")}
+SINCE, UNTIL = since_query(REGISTERED), until_query(REGISTERED)
+AGENCY_STATUS = Query(None, description=status_description(AgencyStatus.choices))
+OFFICER_STATUS = Query(None, description=status_description(OfficerStatus.choices))
+MATTER_KIND = Query(None, description=status_description(MatterKind.choices, what="事项类别"))
 
 
 @router.get("/agencies", response=answers({200: AgencyPageOut}))
-def agency_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
-                cursor: str | None = _cursor()):
-    """执法主体，按名称排序，分页返回。"""
+def agency_list(request: HttpRequest, q: str = Query("", max_length=Q_MAX_LENGTH, description="按名称或统一社会信用代码查找"),
+                status: AgencyStatusIn | None = AGENCY_STATUS,
+                since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                ordering: str = ordering_query(AGENCY_ORDERING, default="name"),
+                limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法主体，默认按名称排序，分页返回。"""
     agencies = selectors.agency_list(viewer=request.user, search=q)
-    return paginate(request, agencies, order=("name", "id"), limit=limit, cursor=cursor)
+    if status:
+        agencies = agencies.filter(status=status)
+    agencies = date_range_filter(agencies, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=AGENCY_ORDERING, default="name")
+    return paginate(request, agencies, order=order, limit=limit, cursor=cursor)
 
 
 @router.get("/agencies/{agency_id}", response=answers({200: AgencyOut}, 404))
@@ -72,6 +110,7 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
         "status": officer.status,
         "certificates": [
             {
+                "id": c.pk,
                 "number": c.number,
                 "enforcement_fields": c.enforcement_fields,
                 "valid_from": c.valid_from,
@@ -85,33 +124,50 @@ def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
 
 
 @router.get("/officers", response=answers({200: OfficerPageOut}))
-def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), q: str = Query("", max_length=200),
+def officer_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX, description="所属执法主体"),
+                 q: str = Query("", max_length=Q_MAX_LENGTH, description="按姓名、执法证号或职务查找"),
+                 status: OfficerStatusIn | None = OFFICER_STATUS,
+                 since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                 ordering: str = ordering_query(OFFICER_ORDERING, default="id"),
                  limit: int = _limit(), cursor: str | None = _cursor()):
-    """执法人员，按登记先后排序，分页返回。"""
+    """执法人员，默认按登记先后排序，分页返回。身份证号码按页面的规则遮蔽（本单位管理员以外只见遮蔽后的号码）。"""
     today = dt.date.today()
     officers = selectors.officer_list(viewer=request.user, agency_id=agency, search=q)
-    return paginate(request, officers, order=("id",), limit=limit, cursor=cursor,
+    if status:
+        officers = officers.filter(status=status)
+    officers = date_range_filter(officers, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=OFFICER_ORDERING, default="id")
+    return paginate(request, officers, order=order, limit=limit, cursor=cursor,
                     item=lambda o: _officer_out(o, viewer=request.user, today=today))
 
 
 @router.get("/officers/{officer_id}", response=answers({200: OfficerOut}, 404))
-def officer_get(request: HttpRequest, officer_id: int = Path(..., ge=1, le=ID_MAX)):
+def officer_get(request: HttpRequest, response: HttpResponse, officer_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一名执法人员及其执法证；响应头 ETag 为其当前版本（修改时放在 If-Match 中）。身份证号码只向本单位管理员完整提供。"""
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
+    response["ETag"] = row_etag(officer)
     return _officer_out(officer, viewer=request.user, today=dt.date.today())
 
 
 @router.get("/matters", response=answers({200: MatterPageOut}))
-def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX), kind: str = Query("", max_length=40),
-                q: str = Query("", max_length=200), limit: int = _limit(), cursor: str | None = _cursor()):
-    """执法事项，按登记先后排序，分页返回。"""
-    matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind, search=q)
-    return paginate(request, matters, order=("id",), limit=limit, cursor=cursor)
+def matter_list(request: HttpRequest, agency: int | None = Query(None, ge=1, le=ID_MAX, description="所属执法主体"),
+                kind: MatterKindIn | None = MATTER_KIND,
+                q: str = Query("", max_length=Q_MAX_LENGTH, description="按事项名称或编码查找"),
+                since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                ordering: str = ordering_query(MATTER_ORDERING, default="id"),
+                limit: int = _limit(), cursor: str | None = _cursor()):
+    """执法事项，默认按登记先后排序，分页返回。"""
+    matters = selectors.matter_list(viewer=request.user, agency_id=agency, kind=kind or "", search=q)
+    matters = date_range_filter(matters, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=MATTER_ORDERING, default="id")
+    return paginate(request, matters, order=order, limit=limit, cursor=cursor)
 
 
 # --- parties (当事人) ------------------------------------------------------------------------------
 
 PartyKindIn = Literal[tuple(PartyKind.values)]  # type: ignore[valid-type]
 IdTypeIn = Literal[("", *IdentityDocumentType.values)]  # type: ignore[valid-type]
+PARTY_KIND = Query(None, description=status_description(PartyKind.choices, what="当事人类别"))
 
 
 class PartyIn(Schema):
@@ -154,12 +210,22 @@ def _party_out(party: Party, *, viewer) -> dict:
 
 
 @router.get("/parties", response=answers({200: PartyPageOut}))
-def party_list(request: HttpRequest, q: str = Query("", max_length=200), limit: int = _limit(),
-               cursor: str | None = _cursor()):
-    """当事人，按登记先后排序，分页返回；q 按名称或统一社会信用代码查找。执法机关的人员看到本单位登记的当事人；
+def party_list(request: HttpRequest, q: str = Query("", max_length=Q_MAX_LENGTH, description="按名称或统一社会信用代码查找"),
+               agency: int | None = Query(None, ge=1, le=ID_MAX, description="登记的执法主体"),
+               kind: PartyKindIn | None = PARTY_KIND,
+               since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+               ordering: str = ordering_query(PARTY_ORDERING, default="id"),
+               limit: int = _limit(), cursor: str | None = _cursor()):
+    """当事人，默认按登记先后排序，分页返回。执法机关的人员看到本单位登记的当事人；
     证件号码、联系电话和住所只向本单位执法人员完整提供。"""
     parties = selectors.party_list(viewer=request.user, search=q)
-    return paginate(request, parties, order=("id",), limit=limit, cursor=cursor,
+    if agency is not None:
+        parties = parties.filter(agency_id=agency)
+    if kind:
+        parties = parties.filter(kind=kind)
+    parties = date_range_filter(parties, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=PARTY_ORDERING, default="id")
+    return paginate(request, parties, order=order, limit=limit, cursor=cursor,
                     item=lambda p: _party_out(p, viewer=request.user))
 
 
@@ -184,3 +250,287 @@ def party_create(request: HttpRequest, response: HttpResponse, payload: PartyIn)
     # Personal data: neither caches nor an Idempotency-Key's stored answer keep it.
     response["Cache-Control"] = "no-store"
     return Status(201, _party_out(party, viewer=request.user))
+
+
+# --- writes: officers, certificates, matters (as an agency administrator on the pages) ------------
+
+StaffingTypeIn = Literal[tuple(StaffingType.values)]  # type: ignore[valid-type]
+CertificateStatusIn = Literal[tuple(CertificateStatus.values)]  # type: ignore[valid-type]
+
+IF_MATCH = Header(None, alias="If-Match", max_length=500,
+                  description="可选：读取时响应头 ETag 的值；此后已被他人修改时返回 412，不予修改")
+
+
+def row_etag(row: models.Model) -> str:
+    """A row's version: its id and the instant of its last change (`updated_at`)."""
+    return f'"{row.pk}-{int(row.updated_at.timestamp() * 1_000_000)}"'
+
+
+def _etag_matches(if_match: str, row: models.Model) -> bool:
+    """If-Match compares strongly (RFC 9110 §13.1.1): a weak tag (W/"…") never matches."""
+    tags = {tag.strip() for tag in if_match.split(",")}
+    return "*" in tags or row_etag(row) in tags
+
+
+def _precondition_failed():
+    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
+        "code": "registry.changed", "message": "这一登记在您读取之后已被修改，请重新读取后再修改",
+        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+
+
+def _updated(response: HttpResponse, row: models.Model, if_match: str | None,
+             save: Callable[[], models.Model]) -> models.Model | None:
+    """`save()` run in one transaction with the row locked, if it is still the version the client
+    read (always without If-Match); None when it is not. The answer's ETag is the new version."""
+    with transaction.atomic():
+        if if_match is not None:
+            current = type(row).objects.select_for_update().only("pk", "updated_at").get(pk=row.pk)
+            if not _etag_matches(if_match, current):
+                return None
+        try:
+            saved = save()
+        except Refused as refused:
+            raise InputRefused(refused.violations) from None
+    response["ETag"] = row_etag(saved)
+    return saved
+
+
+def _agency_of(request: HttpRequest, agency_id: int | None):
+    """The agency a new row is for: the one named (read as the pages read it: 404 if not visible),
+    or the caller's own."""
+    if agency_id is not None:
+        return selectors.agency_get(viewer=request.user, agency_id=agency_id)
+    if request.user.agency is None:
+        raise InputRefused([Violation("registry.agency_missing", "请指明执法主体", "数据校验", "agency_id")])
+    return request.user.agency
+
+
+def _blank_refused(values: dict, *names: str) -> None:
+    missing = [Violation(f"{name}.missing", "必填", "数据校验", name) for name in names
+               if name in values and isinstance(values[name], str) and not values[name].strip()]
+    if missing:
+        raise InputRefused(missing)
+
+
+def _stripped(values: dict) -> dict:
+    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+
+
+class OfficerIn(Schema):
+    agency_id: int | None = Field(None, ge=1, le=ID_MAX, description="所属执法主体；不填为本单位")
+    name: Text(50) = Field(..., min_length=1, description="姓名")
+    post: Text(60) = Field("", description="职务岗位")
+    department: Text(60) = Field("", description="内设机构（如执法一中队、法制股）")
+    id_number: Text(18) = Field(..., min_length=1, description="公民身份号码（按 GB 11643 校验，不得与已登记的人员重复）")
+    staffing_type: StaffingTypeIn = Field(..., description=status_description(StaffingType.choices, what="人员身份"))
+    has_legal_qualification: bool = Field(False, description="具有法律职业资格")
+    is_legal_reviewer: bool = Field(False, description="法制审核人员")
+    status: OfficerStatusIn = Field("active", description=status_description(OfficerStatus.choices))
+
+
+class OfficerPatchIn(Schema):
+    name: Text(50) | None = Field(None, min_length=1, description="姓名")
+    post: Text(60) | None = Field(None, description="职务岗位")
+    department: Text(60) | None = Field(None, description="内设机构")
+    id_number: Text(18) | None = Field(None, min_length=1, description="公民身份号码")
+    staffing_type: StaffingTypeIn | None = Field(None, description=status_description(StaffingType.choices, what="人员身份"))
+    has_legal_qualification: bool | None = Field(None, description="具有法律职业资格")
+    is_legal_reviewer: bool | None = Field(None, description="法制审核人员")
+    status: OfficerStatusIn | None = Field(None, description=status_description(OfficerStatus.choices))
+
+
+def _given(payload: Schema) -> dict:
+    """The fields a partial update sends (a null is no change)."""
+    return _stripped({key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None})
+
+
+def _officer_answer(response: HttpResponse, officer: Officer, *, viewer) -> dict:
+    officer = selectors.officer_get(viewer=viewer, officer_id=officer.pk)
+    response["ETag"] = row_etag(officer)
+    # Personal data (the full ID number to the agency's administrator): neither caches nor an
+    # Idempotency-Key's stored answer keep it.
+    response["Cache-Control"] = "no-store"
+    return _officer_out(officer, viewer=viewer, today=dt.date.today())
+
+
+@router.post("/officers", response=answers({201: OfficerOut}, 403, 404))
+def officer_create(request: HttpRequest, response: HttpResponse, payload: OfficerIn):
+    """登记执法人员（本单位管理员；系统管理员须指明 agency_id）。身份证号码按国家标准校验，不通过或与已登记人员重复时
+    返回 422 并指明字段。应答中的身份证号码按页面的规则遮蔽。"""
+    values = _stripped(payload.dict())
+    agency = _agency_of(request, values.pop("agency_id"))
+    _blank_refused(values, "name", "id_number")
+    try:
+        officer = services.officer_create(actor=request.user, agency=agency, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _officer_answer(response, officer, viewer=request.user))
+
+
+@router.patch("/officers/{officer_id}", response=answers({200: OfficerOut}, 403, 404, 412))
+def officer_update(request: HttpRequest, response: HttpResponse, payload: OfficerPatchIn,
+                   officer_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改执法人员（本单位管理员）：只改所给的字段。带 If-Match 时，读取之后已被修改的返回 412。"""
+    officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
+    values = _given(payload)
+    _blank_refused(values, "name", "id_number")
+    saved = _updated(response, officer, if_match,
+                     lambda: services.officer_update(actor=request.user, officer=officer, **values))
+    if saved is None:
+        return _precondition_failed()
+    return Status(200, _officer_answer(response, saved, viewer=request.user))
+
+
+class CertificateDetailOut(Schema):
+    id: int
+    officer_id: int
+    number: str
+    issuing_authority: str
+    enforcement_fields: str = Field(..., description="执法领域，多个以顿号分隔")
+    enforcement_areas: str = Field(..., description="执法区域")
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str = Field(..., description=status_description(CertificateStatus.choices, what="证件状态"))
+    valid_today: bool = Field(..., description="今天是否有效（状态有效且在有效期内）")
+
+
+class CertificateIn(Schema):
+    number: Text(40) = Field(..., min_length=1, description="执法证号（不得与已登记的证件重复）")
+    issuing_authority: Text(100) = Field(..., min_length=1, description="发证机关")
+    enforcement_fields: Text(200) = Field(..., min_length=1, description="执法领域，多个以顿号“、”分隔")
+    enforcement_areas: Text(200) = Field("", description="执法区域")
+    valid_from: PlausibleDate = Field(..., description="有效期自")
+    valid_to: PlausibleDate = Field(..., description="有效期至（不早于有效期自）")
+
+
+class CertificatePatchIn(Schema):
+    number: Text(40) | None = Field(None, min_length=1, description="执法证号")
+    issuing_authority: Text(100) | None = Field(None, min_length=1, description="发证机关")
+    enforcement_fields: Text(200) | None = Field(None, min_length=1, description="执法领域")
+    enforcement_areas: Text(200) | None = Field(None, description="执法区域")
+    valid_from: PlausibleDate | None = Field(None, description="有效期自")
+    valid_to: PlausibleDate | None = Field(None, description="有效期至")
+    status: CertificateStatusIn | None = Field(
+        None, description=status_description(CertificateStatus.choices, what="证件状态") + "；暂扣、注销须填写 reason")
+    reason: Text(500, multiline=True) = Field("", description="变更理由（暂扣或注销时必填），记入账本")
+
+
+def _certificate_out(certificate: Certificate) -> dict:
+    return {
+        "id": certificate.pk, "officer_id": certificate.officer_id, "number": certificate.number,
+        "issuing_authority": certificate.issuing_authority, "enforcement_fields": certificate.enforcement_fields,
+        "enforcement_areas": certificate.enforcement_areas, "valid_from": certificate.valid_from,
+        "valid_to": certificate.valid_to, "status": certificate.status,
+        "valid_today": certificate.is_valid_on(dt.date.today()),
+    }
+
+
+@router.get("/certificates/{certificate_id}", response=answers({200: CertificateDetailOut}, 404))
+def certificate_get(request: HttpRequest, response: HttpResponse, certificate_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一张执法证；响应头 ETag 为其当前版本。"""
+    certificate = selectors.certificate_get(viewer=request.user, certificate_id=certificate_id)
+    response["ETag"] = row_etag(certificate)
+    return _certificate_out(certificate)
+
+
+@router.post("/officers/{officer_id}/certificates", response=answers({201: CertificateDetailOut}, 403, 404))
+def certificate_create(request: HttpRequest, response: HttpResponse, payload: CertificateIn,
+                       officer_id: int = Path(..., ge=1, le=ID_MAX)):
+    """为执法人员登记执法证（本单位管理员）。证号重复、有效期不合规定时返回 422 并指明字段及依据。"""
+    officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
+    values = _stripped(payload.dict())
+    _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
+    try:
+        certificate = services.certificate_create(actor=request.user, officer=officer, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    response["ETag"] = row_etag(certificate)
+    return Status(201, _certificate_out(certificate))
+
+
+@router.patch("/certificates/{certificate_id}", response=answers({200: CertificateDetailOut}, 403, 404, 412))
+def certificate_update(request: HttpRequest, response: HttpResponse, payload: CertificatePatchIn,
+                       certificate_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改执法证（本单位管理员），包括暂扣（status=suspended）、注销（status=revoked）和恢复有效（status=valid）；
+    暂扣、注销须填写 reason。只改所给的字段；带 If-Match 时，读取之后已被修改的返回 412。"""
+    certificate = selectors.certificate_get(viewer=request.user, certificate_id=certificate_id)
+    values = _given(payload)
+    reason = values.pop("reason", "")
+    _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
+    saved = _updated(response, certificate, if_match, lambda: services.certificate_update(
+        actor=request.user, certificate=certificate, reason=reason, **values))
+    if saved is None:
+        return _precondition_failed()
+    return Status(200, _certificate_out(saved))
+
+
+class LegalBasisIn(Schema):
+    law: Text(200) = Field(..., min_length=1, description="法律、法规或规章的名称，如《中华人民共和国食品安全法》")
+    article: Text(200) = Field("", description="条款")
+
+
+class MatterIn(Schema):
+    agency_id: int | None = Field(None, ge=1, le=ID_MAX, description="实施主体；不填为本单位")
+    code: Text(40) = Field(..., min_length=1, description="事项编码（不得与已登记的事项重复）")
+    name: Text(200) = Field(..., min_length=1, description="事项名称")
+    kind: MatterKindIn = Field(..., description=status_description(MatterKind.choices, what="事项类别"))
+    enforcement_field: Text(60) = Field("", description="执法领域")
+    legal_bases: list[LegalBasisIn] = Field(..., min_length=1, max_length=50, description="法律依据，至少一条")
+    discretion_standard: Text(5000, multiline=True) = Field("", description="裁量基准")
+    is_active: bool = Field(True, description="有效")
+
+
+class MatterPatchIn(Schema):
+    code: Text(40) | None = Field(None, min_length=1, description="事项编码")
+    name: Text(200) | None = Field(None, min_length=1, description="事项名称")
+    kind: MatterKindIn | None = Field(None, description=status_description(MatterKind.choices, what="事项类别"))
+    enforcement_field: Text(60) | None = Field(None, description="执法领域")
+    legal_bases: list[LegalBasisIn] | None = Field(None, min_length=1, max_length=50, description="法律依据，至少一条")
+    discretion_standard: Text(5000, multiline=True) | None = Field(None, description="裁量基准")
+    is_active: bool | None = Field(None, description="有效")
+
+
+def _legal_bases(values: dict) -> dict:
+    if "legal_bases" in values:
+        # A partial update's items keep only the keys sent (`exclude_unset`): an article left out is "".
+        values["legal_bases"] = [{"law": b["law"].strip(), "article": b.get("article", "").strip()}
+                                 for b in values["legal_bases"]]
+    return values
+
+
+def _matter_answer(response: HttpResponse, matter: Matter) -> Matter:
+    response["ETag"] = row_etag(matter)
+    return matter
+
+
+@router.get("/matters/{matter_id}", response=answers({200: MatterOut}, 404))
+def matter_get(request: HttpRequest, response: HttpResponse, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一个执法事项；响应头 ETag 为其当前版本。"""
+    return _matter_answer(response, selectors.matter_get(viewer=request.user, matter_id=matter_id))
+
+
+@router.post("/matters", response=answers({201: MatterOut}, 403, 404))
+def matter_create(request: HttpRequest, response: HttpResponse, payload: MatterIn):
+    """新增执法事项（本单位管理员）。编码重复、缺少法律依据时返回 422 并指明字段。"""
+    values = _legal_bases(_stripped(payload.dict()))
+    agency = _agency_of(request, values.pop("agency_id"))
+    _blank_refused(values, "code", "name")
+    try:
+        matter = services.matter_create(actor=request.user, agency=agency, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _matter_answer(response, matter))
+
+
+@router.patch("/matters/{matter_id}", response=answers({200: MatterOut}, 403, 404, 412))
+def matter_update(request: HttpRequest, response: HttpResponse, payload: MatterPatchIn,
+                  matter_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改执法事项（本单位管理员）：只改所给的字段（legal_bases 整体替换）。带 If-Match 时，读取之后已被修改的返回 412。"""
+    matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
+    values = _legal_bases(_given(payload))
+    _blank_refused(values, "code", "name")
+    saved = _updated(response, matter, if_match,
+                     lambda: services.matter_update(actor=request.user, matter=matter, **values))
+    if saved is None:
+        return _precondition_failed()
+    return Status(200, _matter_answer(response, saved))

@@ -100,6 +100,7 @@ class AgencyOut(Schema):
 
 
 class CertificateOut(Schema):
+    id: int
     number: str
     enforcement_fields: str
     valid_from: dt.date
