@@ -152,6 +152,7 @@ def _demo_cases(generator: CountyGenerator) -> None:
     from sanxiang.demo.cases import demo_cases_load
     from sanxiang.demo.coercion import demo_coercion_load
     from sanxiang.demo.inspections import demo_inspections_load
+    from sanxiang.demo.permits import demo_permits_load
 
     main = Agency.objects.filter(credit_code=generator.main_agency().credit_code).first()
     users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
@@ -162,6 +163,7 @@ def _demo_cases(generator: CountyGenerator) -> None:
         _demo_publicity(main=main, head=users["head"], today=generator.today)
         # A year of 双随机一公开 (issue 17): items, targets, the plan, two draws, inspections, results.
         demo_inspections_load(today=generator.today)
+    demo_permits_load(agency=main, users=users, today=generator.today)  # 许可、征收、奖励 (issue 18), once
 
 
 def _demo_publicity(*, main: Agency, head: User, today) -> None:
