@@ -47,9 +47,7 @@ DAY = dt.timedelta(days=1)
 MATTER = "食品经营许可"
 LICENCE = "食品经营许可证"
 REMEDIES = "如不服本决定，可以在收到本决定书之日起六十日内向乌审旗人民政府申请行政复议，或者在六个月内依法向乌审旗人民法院提起行政诉讼。"
-LICENCE_YEARS = 5  # 食品经营许可证 is valid five years
-STATES = ("received", "supplement", "not_accepted", "accepted", "granted", "refused", "in_force", "withdrawn",
-          "revoked", "cancelled")
+LICENCE_YEARS = 5  # a 食品经营许可证 is valid five years (《食品经营许可和备案管理办法》)
 
 
 @dataclass(frozen=True)
@@ -71,12 +69,14 @@ PERMIT_PLANS = (
     PermitPlan("乌审旗便民商贸有限公司", "not_accepted", "not_accepted", 20),
     PermitPlan("乌审旗阳光烘焙食品有限公司", "review", "accepted", 8, "糕点类食品制售"),
     PermitPlan("乌审旗嘎鲁图中心农贸市场管理有限公司", "hearing", "accepted", 40, "冷藏冷冻食品销售（集中交易市场）"),
+    # Accepted 23 working days before the load day (its start is counted so, not from `days_ago`).
     PermitPlan("乌审旗草原人家餐饮有限公司", "extended", "accepted", 0, "热食类食品制售"),
     PermitPlan("乌审旗绿源食品商行有限公司", "paused", "accepted", 22, "散装食品销售"),
     PermitPlan("乌审旗好客来餐饮有限公司", "granted", "granted", 14, "热食类食品制售"),
     PermitPlan("乌审旗牧民之家餐饮有限公司", "delivered", "in_force", 90),
     PermitPlan("乌审旗团结路小吃店有限公司", "refused", "refused", 50, "热食类食品制售"),
     PermitPlan("乌审旗家家乐超市有限公司", "changed", "in_force", 200),
+    # The licence expires 20 days after the load day; it was renewed before.
     PermitPlan("乌审旗金盾粮油有限公司", "renewed", "in_force", -20),
     PermitPlan("乌审旗益康副食品有限公司", "deemed", "in_force", 12),
     PermitPlan("乌审旗团结路熟食店有限公司", "withdrawn", "withdrawn", 240, "熟食类食品销售"),
@@ -169,9 +169,10 @@ def _permit(s: _Story, plan: PermitPlan, today: dt.date, index: int) -> None:
              "二十个工作日内不能作出决定", told_on=approved)
     elif path == "paused":
         _accept(s, start)
-        test_from = s.after(start, 3)
-        s.do("permit_exclusion", test_from, kind="testing", start=test_from, end=_working_day_on_or_before(s.calendar, today - DAY),
-             told_on=test_from)
+        # Samples sent for testing (检验) three working days after acceptance, the applicant told in
+        # writing that day; recorded when the test ended, yesterday: the decision is still to come.
+        test_from, test_end = s.after(start, 3), _working_day_on_or_before(s.calendar, today - DAY)
+        s.do("permit_exclusion", test_end, kind="testing", start=test_from, end=test_end, told_on=test_from)
     elif path == "granted":
         _accept(s, start)
         _grant(s, s.after(start, 7), plan)
