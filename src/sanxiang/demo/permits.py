@@ -6,9 +6,9 @@ missing, refused acceptance, accepted and under review, with a hearing, extended
 with the head's approval, with a paused period (检验) told in writing, granted
 and waiting for the licence, granted with the licence delivered, refused with reasons and remedies,
 changed, renewed, renewed by law for want of a decision (deemed granted), withdrawn, revoked and
-cancelled. It also decides one 举报奖励 (行政奖励). The housing bureau, as the county's 房屋征收部门,
-decides one 国有土地上房屋征收 with its assessment, compensation plan, legal review (its catalogue
-lists the matter) and publication; its staff act through accounts that cannot log in (the demo
+cancelled. It also decides one 举报奖励 (行政奖励). The housing bureau, the county's 房屋征收部门,
+handles one 国有土地上房屋征收 to its decision, with its assessment, compensation plan, legal review
+(its catalogue lists the matter) and publication; its staff act through accounts that cannot log in (the demo
 prints only the market-regulation bureau's).
 
 As in `sanxiang.demo.cases`, every case is produced by running the engine through
@@ -52,11 +52,12 @@ LICENCE_YEARS = 5  # a 食品经营许可证 is valid five years (《食品经�
 
 @dataclass(frozen=True)
 class PermitPlan:
-    """One demo application: the applicant (a company registered for the demo), its story (`path`),
-    the state it stops in and the day it starts
-    (days before the load day; for the renewals, the days before the load day the licence expires)."""
+    """One demo application: the applicant (a company registered for the demo) and its premises,
+    its story (`path`), the state it stops in and the day it starts (days before the load day; for
+    the renewals, the days before the load day the licence expires)."""
 
     applicant: str
+    premises: str  # a company applies for each of its premises (门店) a licence of its own
     path: str
     stop: str
     days_ago: int
@@ -64,24 +65,24 @@ class PermitPlan:
 
 
 PERMIT_PLANS = (
-    PermitPlan("乌审旗鑫源超市有限公司", "received", "received", 1),
-    PermitPlan("乌审旗老街面馆餐饮有限公司", "supplement", "supplement", 4, "热食类食品制售"),
-    PermitPlan("乌审旗便民商贸有限公司", "not_accepted", "not_accepted", 20),
-    PermitPlan("乌审旗阳光烘焙食品有限公司", "review", "accepted", 8, "糕点类食品制售"),
-    PermitPlan("乌审旗嘎鲁图中心农贸市场管理有限公司", "hearing", "accepted", 40, "冷藏冷冻食品销售（集中交易市场）"),
+    PermitPlan("乌审旗鑫源超市有限公司", "锡尼路店", "received", "received", 1),
+    PermitPlan("乌审旗草原人家餐饮有限公司", "乌审召店", "supplement", "supplement", 4, "热食类食品制售"),
+    PermitPlan("乌审旗便民商贸有限公司", "无定河店", "not_accepted", "not_accepted", 20),
+    PermitPlan("乌审旗阳光烘焙食品有限公司", "文化路店", "review", "accepted", 8, "糕点类食品制售"),
+    PermitPlan("乌审旗嘎鲁图中心农贸市场管理有限公司", "冷链交易区", "hearing", "accepted", 40, "冷藏冷冻食品销售（集中交易市场）"),
     # Accepted 23 working days before the load day (its start is counted so, not from `days_ago`).
-    PermitPlan("乌审旗草原人家餐饮有限公司", "extended", "accepted", 0, "热食类食品制售"),
-    PermitPlan("乌审旗绿源食品商行有限公司", "paused", "accepted", 22, "散装食品销售"),
-    PermitPlan("乌审旗好客来餐饮有限公司", "granted", "granted", 14, "热食类食品制售"),
-    PermitPlan("乌审旗牧民之家餐饮有限公司", "delivered", "in_force", 90),
-    PermitPlan("乌审旗团结路小吃店有限公司", "refused", "refused", 50, "热食类食品制售"),
-    PermitPlan("乌审旗家家乐超市有限公司", "changed", "in_force", 200),
+    PermitPlan("乌审旗草原人家餐饮有限公司", "嘎鲁图店", "extended", "accepted", 0, "热食类食品制售"),
+    PermitPlan("乌审旗绿源食品商行有限公司", "图克店", "paused", "accepted", 22, "散装食品销售"),
+    PermitPlan("乌审旗好客来餐饮有限公司", "乌审路店", "granted", "granted", 14, "热食类食品制售"),
+    PermitPlan("乌审旗阳光烘焙食品有限公司", "团结路店", "delivered", "in_force", 90),
+    PermitPlan("乌审旗团结路小吃店有限公司", "团结路店", "refused", "refused", 50, "热食类食品制售"),
+    PermitPlan("乌审旗鑫源超市有限公司", "无定河店", "changed", "in_force", 200),
     # The licence expires 20 days after the load day; it was renewed before.
-    PermitPlan("乌审旗金盾粮油有限公司", "renewed", "in_force", -20),
-    PermitPlan("乌审旗益康副食品有限公司", "deemed", "in_force", 12),
-    PermitPlan("乌审旗团结路熟食店有限公司", "withdrawn", "withdrawn", 240, "熟食类食品销售"),
-    PermitPlan("乌审旗福源商贸有限公司", "revoked", "revoked", 160),
-    PermitPlan("乌审旗宏达商贸有限公司", "cancelled", "cancelled", 280),
+    PermitPlan("乌审旗绿源食品商行有限公司", "嘎鲁图店", "renewed", "in_force", -20),
+    PermitPlan("乌审旗益康副食品有限公司", "图克店", "deemed", "in_force", 12),
+    PermitPlan("乌审旗团结路小吃店有限公司", "熟食分店", "withdrawn", "withdrawn", 240, "熟食类食品销售"),
+    PermitPlan("乌审旗好客来餐饮有限公司", "乌兰陶勒盖店", "revoked", "revoked", 160),
+    PermitPlan("乌审旗便民商贸有限公司", "苏力德店", "cancelled", "cancelled", 280),
 )
 
 
@@ -305,9 +306,11 @@ def _housing_users(housing: Agency) -> dict[str, User] | None:
 
 
 def _expropriation(county: Agency, today: dt.date) -> Case | None:
-    """国有土地上房屋征收 for the 团结路片区 旧城区改建, by the housing bureau of `county`'s county: purpose, scope and basis, the assessment, the
-    compensation plan (not below the assessment), the legal review the bureau's catalogue asks for,
-    the decision, its service and its publication."""
+    """国有土地上房屋征收 for the 团结路片区 旧城区改建, in the housing bureau of `county`'s county:
+    purpose, scope and basis, the assessment, the compensation plan (not below the assessment), the
+    legal review the bureau's catalogue asks for, the decision, its service and its publication.
+    Under the 条例 the 旗人民政府 makes the 征收决定 and the bureau, its 房屋征收部门, carries the
+    work out; the platform keeps the case with the bureau, whose head takes the decision step."""
     from sanxiang.review.models import CataloguePublication
     from sanxiang.review.services import catalogue_publish, catalogue_update
 
@@ -430,7 +433,7 @@ def demo_permits_load(*, agency: Agency, users: dict[str, User], today: dt.date)
     for index, plan in enumerate(PERMIT_PLANS, start=1):
         first = _first_day(plan, today, calendar)
         party = _applicant(agency, plan.applicant, rng)
-        case = case_create(actor=users["officer"], agency=agency, title=f"{party.name}{MATTER}申请", procedure="permit", matter=matter,
+        case = case_create(actor=users["officer"], agency=agency, title=f"{party.name}（{plan.premises}）{MATTER}申请", procedure="permit", matter=matter,
                            party=party, officers=_handlers(agency, matter.enforcement_field, first, today, officer, avoid),
                            on=first)
         story = _Story(case, users, calendar)
