@@ -59,8 +59,12 @@ def test_counts_are_those_of_a_banner(demo):
     assert counts["Certificate"] >= 0.9 * counts["Officer"]
     assert 190 <= counts["Matter"] <= 220
     assert 30 <= counts["Party"] <= 60
-    # The demo's accounts, one per role, and the 应急管理局's head who runs its year of 双随机 (issue 17).
-    assert counts["User"] == len(Role) + 1
+    # The demo's accounts, one per role, the 应急管理局's head who runs its year of 双随机 (issue 17),
+    # and the housing bureau's staff who handle its 征收 (they cannot log in).
+    from sanxiang.demo.permits import HOUSING_ACCOUNTS
+
+    assert counts["User"] == len(Role) + 1 + len(HOUSING_ACCOUNTS)
+    assert not any(u.has_usable_password() for u in User.objects.filter(username__in=[n for n, _ in HOUSING_ACCOUNTS]))
     assert f"执法主体{counts['Agency']}个" in demo.summary and f"执法事项{counts['Matter']}项" in demo.summary
     kinds = set(Matter.objects.values_list("kind", flat=True))
     assert {MatterKind.PENALTY, MatterKind.PERMIT, MatterKind.COERCION, MatterKind.INSPECTION} <= kinds
@@ -138,7 +142,7 @@ def test_the_certificate_reminders_of_the_demo_county(demo):
     assert any(c.valid_to >= TODAY for c in latest.values() if c.pk in expected)  # and expiring ones
     supervisor = User.objects.get(role=Role.SUPERVISOR)
     assert {r.subject_id for r in reminders_waiting(user=supervisor, limit=10_000)} == expected
-    head = User.objects.get(username="head")
+    head = User.objects.get(username="head")  # the demo's head (the housing bureau's staff act for its 征收)
     assert {r.agency_id for r in reminders_waiting(user=head, limit=10_000)} <= {head.agency_id}
 
 
@@ -168,8 +172,8 @@ def test_two_factor_roles_have_working_fixed_secrets(demo):
 
 @pytest.mark.django_db
 def test_accounts_belong_where_their_role_works(demo):
-    users = {u.role: u for u in User.objects.filter(username__in=[a.username for a in demo.accounts])
-             .select_related("agency", "officer")}
+    printed = [account.username for account in demo.accounts]
+    users = {u.role: u for u in User.objects.filter(username__in=printed).select_related("agency", "officer")}
     main = users[Role.AGENCY_ADMIN].agency
     assert main.name == "乌审旗市场监督管理局"
     assert users[Role.SUPERVISOR].agency.is_judicial_bureau

@@ -152,6 +152,8 @@ def _demo_cases(generator: CountyGenerator) -> None:
     from sanxiang.demo.cases import demo_cases_load
     from sanxiang.demo.coercion import demo_coercion_load
     from sanxiang.demo.inspections import demo_inspections_load
+    from sanxiang.demo.permit_import import demo_permit_imports_load
+    from sanxiang.demo.permits import demo_permits_load
 
     main = Agency.objects.filter(credit_code=generator.main_agency().credit_code).first()
     users = {u.username: u for u in User.objects.filter(username__in=("officer", "head", "reviewer"), agency=main)}
@@ -160,8 +162,11 @@ def _demo_cases(generator: CountyGenerator) -> None:
     if demo_cases_load(agency=main, users=users, today=generator.today):
         demo_coercion_load(agency=main, users=users, today=generator.today)
         _demo_publicity(main=main, head=users["head"], today=generator.today)
-        # A year of 双随机一公开 (issue 17): items, targets, the plan, two draws, inspections, results.
+        # A year of 双随机一公开 (issue 17): two bodies' items, registers, plans, quarterly draws,
+        # inspections, results and the penalty cases they opened.
         demo_inspections_load(today=generator.today)
+    demo_permits_load(agency=main, users=users, today=generator.today)  # 许可、征收、奖励 (issue 18), once
+    demo_permit_imports_load(agency=main, today=generator.today)  # decisions from the 政务服务 system, once
 
 
 def _demo_publicity(*, main: Agency, head: User, today) -> None:

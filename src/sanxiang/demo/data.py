@@ -553,6 +553,9 @@ CULTURE_BRIGADE_MATTERS = (
 )
 
 HOUSING = "住房城乡建设"
+HOUSE_EXPROPRIATION = "《国有土地上房屋征收与补偿条例》"
+# The 房屋征收部门 the county government names organizes 国有土地上房屋征收与补偿 (the demo's 征收 case).
+HOUSE_EXPROPRIATION_MATTER = "国有土地上房屋征收与补偿"
 HOUSING_MATTERS = (
     _m(PENALTY, "对未取得施工许可证擅自施工的行政处罚", HOUSING, (CONSTRUCTION, "第六十四条")),
     _m(PENALTY, "对超越资质等级或者未取得资质证书承揽工程的行政处罚", HOUSING, (CONSTRUCTION, "第六十五条")),
@@ -573,6 +576,7 @@ HOUSING_MATTERS = (
     _m(PERMIT, "商品房预售许可", HOUSING, (REAL_ESTATE, "第四十五条")),
     _m(PERMIT, "燃气经营许可", HOUSING, GAS),
     _m(INSPECTION, "建设工程质量监督检查", HOUSING, (CONSTRUCTION_QUALITY, "第四十七条")),
+    _m(EXPROPRIATION, HOUSE_EXPROPRIATION_MATTER, HOUSING, (HOUSE_EXPROPRIATION, "第四条")),
 )
 
 CITY = "城市管理"

@@ -11,7 +11,13 @@ from typing import Any
 from sanxiang.procedure.catalog import ProcedureSpec, procedure_register
 from sanxiang.procedure.engine import GuardContext, LegalCalendar
 from sanxiang.procedure.parameters import ParameterMissing, ParameterSet, parameters_default
-from sanxiang.procedure.penalty.deadlines import Deadline, deadline_state
+from sanxiang.procedure.penalty.deadlines import (
+    Deadline,
+    DeadlinePhase,
+    DeadlineProblem,
+    deadlines_on,
+    problems_on,
+)
 from sanxiang.procedure.permit import rules as r
 from sanxiang.procedure.permit.procedures import PERMIT
 from sanxiang.procedure.permit.rules import PermitSnapshot
@@ -70,33 +76,50 @@ def _value_of(name: str, snapshot: PermitSnapshot, context: GuardContext, on: dt
     return int(context.parameters.value(name, on=on, region=snapshot.region, sector=snapshot.sector))
 
 
-def permit_deadlines(
-    snapshot: PermitSnapshot, *, calendar: LegalCalendar, today: dt.date, parameters: ParameterSet | None = None
-) -> tuple[list[Deadline], list[Violation]]:
-    """Every running or met deadline of the application, nearest first, and why any could not be
-    computed. A decision or delivery after its day is `late`."""
-    context = GuardContext(today=today, calendar=calendar, parameters=parameters or parameters_default())
-    deadlines: list[Deadline] = []
-    problems: list[Violation] = []
+def permit_deadline_phases(
+    snapshot: PermitSnapshot, *, calendar: LegalCalendar, on: dt.date, parameters: ParameterSet | None = None
+) -> tuple[list[DeadlinePhase], list[DeadlineProblem]]:
+    """Every deadline of the application as phases (`penalty.deadlines.DeadlinePhase`, what the case
+    projection stores), nearest first, each due soon `permit.due_soon_days` before its day, and why
+    any could not be computed. The decision period is 20 working days until the day the head
+    approves an extension and 30 from that day (第四十二条): two phases of one code, one shown on
+    any day. A decision or delivery after its day is `late`."""
+    context = GuardContext(today=on, calendar=calendar, parameters=parameters or parameters_default())
+    phases: list[DeadlinePhase] = []
+    problems: list[DeadlineProblem] = []
     try:
-        soon = int(context.parameters.value("permit.due_soon_days", on=today, region=snapshot.region))
+        soon = int(context.parameters.value("permit.due_soon_days", on=on, region=snapshot.region))
     except ParameterMissing as missing:
-        soon, problems = 0, [missing.violation]
+        soon, problems = 0, [DeadlineProblem(missing.violation)]
 
-    def add(code: str, label: str, end: r.Deadline | None, completed_on: dt.date | None) -> None:
+    def add(code: str, label: str, end: r.Deadline | None, completed_on: dt.date | None, *,
+            shown_from: dt.date | None = None, shown_until: dt.date | None = None) -> None:
         if end is None:
             return
-        state = deadline_state(end.date, completed_on=completed_on, today=today, soon_days=soon)
         late = completed_on is not None and completed_on > end.date
-        deadlines.append(Deadline(code, label, end.date, state, end.basis, end.estimated, completed_on, late))
+        phases.append(DeadlinePhase(code, label, end.date, end.basis, end.estimated, completed_on, late, soon_days=soon,
+                                    shown_from=shown_from, shown_until=shown_until))
 
     try:
         if snapshot.state in ("received", "supplement") and snapshot.missing_notice_on is None:
             add("permit.acceptance", "一次性告知补正或者决定是否受理", r.completeness_deadline(snapshot, context), None)
         decision = snapshot.decision
-        decision_due = r.decision_deadline(snapshot, context)
-        add("permit.decision", decision_label(snapshot, context, decision_due), decision_due,
-            decision.on if decision is not None else None)
+        decided_on = decision.on if decision is not None else None
+        extension = snapshot.extension
+        # The extension as it stands once approved: valid then (the day it was approved is no
+        # longer in the future), it moves the period from that day on.
+        approved = extension.approved_on if extension is not None else None
+        extended = approved is not None and r.extension_valid(snapshot, replace(context, today=max(on, approved)))
+        if extended:
+            before = replace(context, today=approved - dt.timedelta(days=1))
+            base = r.decision_deadline(snapshot, before, extended=False)
+            add("permit.decision", decision_label(snapshot, before, base), base, decided_on,
+                shown_until=approved - dt.timedelta(days=1))
+            longer = r.decision_deadline(snapshot, replace(context, today=approved), extended=True)
+            add("permit.decision", decision_label(snapshot, context, longer), longer, decided_on, shown_from=approved)
+        else:
+            due = r.decision_deadline(snapshot, context, extended=False)
+            add("permit.decision", decision_label(snapshot, context, due), due, decided_on)
         if snapshot.hearing_held_on is None:
             add("permit.hearing", "组织听证", r.hearing_hold_deadline(snapshot, context), None)
         add("permit.delivery", "颁发、送达许可证件", r.delivery_deadline(snapshot, context), snapshot.delivered_on)
@@ -108,11 +131,19 @@ def permit_deadlines(
                 add("permit.renewal_decision", "作出是否准予延续的决定（逾期视为准予延续）",
                     r.Deadline(snapshot.expires_on, False, r.ART_50), None)
     except ParameterMissing as missing:
-        problems.append(missing.violation)
+        problems.append(DeadlineProblem(missing.violation))
     except OverflowError:
-        problems.append(Violation("permit.date_out_of_range", "日期超出可计算的范围，请核对有关日期",
-                                  "系统输入校验规则", None))
-    return sorted(deadlines, key=lambda d: d.due), problems
+        problems.append(DeadlineProblem(Violation("permit.date_out_of_range", "日期超出可计算的范围，请核对有关日期",
+                                                  "系统输入校验规则", None)))
+    return sorted(phases, key=lambda p: p.due), problems
+
+
+def permit_deadlines(
+    snapshot: PermitSnapshot, *, calendar: LegalCalendar, today: dt.date, parameters: ParameterSet | None = None
+) -> tuple[list[Deadline], list[Violation]]:
+    """The same deadlines as shown on `today`."""
+    phases, problems = permit_deadline_phases(snapshot, calendar=calendar, on=today, parameters=parameters)
+    return deadlines_on(phases, today), problems_on(problems, today)
 
 
 PERMIT_SPEC = procedure_register(
@@ -125,6 +156,7 @@ PERMIT_SPEC = procedure_register(
         steps=STEPS,
         derived_fields=DERIVED_FIELDS,
         advance=_advance,
+        deadline_phases=permit_deadline_phases,
         deadlines=permit_deadlines,
         facts_initial=_facts_initial,
         records_initial=("application_form",),
@@ -133,4 +165,4 @@ PERMIT_SPEC = procedure_register(
     )
 )
 
-__all__ = ["DERIVED_FIELDS", "PERMIT_SPEC", "permit_deadlines"]
+__all__ = ["DERIVED_FIELDS", "PERMIT_SPEC", "permit_deadline_phases", "permit_deadlines"]
