@@ -285,13 +285,14 @@ def ledger_verify(
             missing_run.clear()
 
     entry_sql = _entry_sql()
-    node_sql = (
-        f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND ("
-        + " OR ".join(
-            f"(level = {lvl} AND {qn('index')} >= %s AND {qn('index')} < %s)" for lvl in range(1, k + 1)
-        )
-        + f") ORDER BY level, {qn('index')}"
-    )
+    # One range of the primary key per level, as UNION ALL: written as one OR, SQLite searched the
+    # nodes by the ledger alone and so read every node of the ledger for each batch (measured at
+    # 1,000,000 entries: 234 ms a batch against 18 ms, 14 s of a verification's 23 s of CPU).
+    node_sql = " UNION ALL ".join(
+        f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND level = {lvl} "
+        f"AND {qn('index')} >= %s AND {qn('index')} < %s"
+        for lvl in range(1, k + 1)
+    ) + " ORDER BY 1, 2"
     leaf_new = hasher._new  # bound constructor: this loop runs a million times
     node_prefix = b"\x01"
     completed: list = []
@@ -303,9 +304,9 @@ def ledger_verify(
         with connection.cursor() as cur:
             cur.execute(entry_sql, [ledger_id, start, end])
             rows = cur.fetchall()
-            params: list[int] = [ledger_id]
+            params: list[int] = []
             for lvl in range(1, k + 1):
-                params += [start >> lvl, end >> lvl]
+                params += [ledger_id, start >> lvl, end >> lvl]
             cur.execute(node_sql, params)
             stored = cur.fetchall()
         # Most batches are whole and clean: checked in one tight pass (`_rows_clean`); any other is
