@@ -11,6 +11,8 @@ time in ten: nested objects, Chinese text, ~0.8 kB on average); `--bodies small`
 bodies this benchmark used first. Printed beside the verification's time, measured in the same run:
 - reading the same rows from the database (the verifier's own entry query, nothing else);
 - hashlib SHA-256 over the same bodies (the leaf hashes alone: the raw hashing limit);
+- the verification with the standard library's canonical-JSON check alone (orjson set aside), as
+  before issue 20's fast check (`--no-before` skips it);
 - where the verification's time goes (`--profile`: cProfile of one more run, by function).
 Each time is printed as wall time and as the process's CPU time (SQLite's work is in the process;
 on a shared machine the wall time counts the waits for a core, so compare CPU times).
@@ -232,6 +234,7 @@ def main() -> int:
     parser = arguments(__doc__)
     parser.add_argument("--command", action="store_true", help="also time `sanxiang verify` itself (every ledger, extra checks)")
     parser.add_argument("--profile", action="store_true", help="cProfile one more verification, by function")
+    parser.add_argument("--no-before", action="store_true", help="skip the run with the standard library's JSON check")
     args = parser.parse_args()
     prepare(args)
 
@@ -243,11 +246,23 @@ def main() -> int:
 
     report, wall, cpu = _timed(lambda: ledger_verify(run_extra_checks=False))
     assert report.ok, [f.message for f in report.findings[:5]]
+    if not args.no_before:
+        from sanxiang.ledger import canonical, verification
+
+        saved = canonical.orjson
+        canonical.orjson = verification.orjson = None  # the standard library's check alone, as before
+        try:
+            before, before_wall, before_cpu = _timed(lambda: ledger_verify(run_extra_checks=False))
+        finally:
+            canonical.orjson = verification.orjson = saved
+        assert before.ok
     (read, read_cpu), (hashed, hashed_cpu), count, size = _raw_read_and_hash(1 << 14)
     print(
         f"  verify (ledger_verify):     {wall:6.1f} s wall, {cpu:6.1f} s CPU  ({report.entries / wall:,.0f} entries/s;"
         f" leaves, {report.nodes_checked:,} nodes, {report.checkpoints_checked} checkpoints)"
     )
+    if not args.no_before:
+        print(f"  verify, stdlib JSON (before): {before_wall:6.1f} s wall, {before_cpu:6.1f} s CPU")
     print(f"  raw: read the same rows:    {read:6.1f} s wall, {read_cpu:6.1f} s CPU")
     print(
         f"  raw: hashlib sha256 only:   {hashed:6.1f} s wall, {hashed_cpu:6.1f} s CPU"

@@ -94,20 +94,21 @@ def text_grams(text: str) -> set[str]:
 def grams_text(texts: Iterable[str]) -> str:
     """The stored column: the tokens of every gram of each text (each text apart, so that no gram
     spans two fields), each once, sorted (a rebuild writes the same string), space-separated."""
-    # One pass over the texts joined by NUL (which a public text does not hold: the grams with it,
-    # those that would span two texts, are dropped), instead of one per text: it is what a bulk
-    # load spends its time on.
-    joined = "\0".join(fold(text) for text in texts if text and "\0" not in text)
-    grams = set(joined)
-    grams.update(map(str.__add__, joined, joined[1:]))
-    grams.discard("\0")
-    tokens = _TOKENS
-    words = {tokens.get(g) or gram_token(g) for g in grams if "\0" not in g}
-    # A text holding NUL (none should) keeps the slower way.
+    # What a bulk load spends its time on: the grams of each text gathered by set updates from
+    # iterators (no loop in Python over the characters), their tokens looked up by one map over
+    # the remembered ones, the others made once.
+    grams: set[str] = set()
+    update = grams.update
     for text in texts:
-        if text and "\0" in text:
-            words |= {gram_token(g) for g in text_grams(text)}
-    return " ".join(sorted(words))
+        if text:
+            folded = fold(text)
+            update(folded)
+            update(map(str.__add__, folded, folded[1:]))
+    words = set(map(_TOKENS.get, grams))
+    if None in words:
+        words.discard(None)
+        words.update([gram_token(g) for g in grams if g not in _TOKENS])
+    return " ".join(sorted(words))  # type: ignore[arg-type]
 
 
 def query_tokens(term: str) -> list[str]:

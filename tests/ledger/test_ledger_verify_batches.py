@@ -92,6 +92,11 @@ TAMPERS = {
     "body and leaf hash": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2'), with_leaf=True),
     "non-canonical body with its leaf hash": lambda seq, _: _set_body(seq, _body(seq) + b" ", with_leaf=True),
     "body with a leading space and its leaf hash": lambda seq, _: _set_body(seq, b" " + _body(seq), with_leaf=True),
+    # orjson reproduces 1e-7; the standard library writes 1e-07 (the fast check gives way to it).
+    "float written apart and its leaf hash": lambda seq, _: _set_body(
+        seq, _body(seq).replace(b'"v":1', b'"v":1e-7'), with_leaf=True
+    ),
+    "duplicate key and its leaf hash": lambda seq, _: _set_body(seq, b'{"v":2,' + _body(seq)[1:], with_leaf=True),
     "deleted rows": lambda seq, n: raw("DELETE FROM ledger_entry WHERE seq >= %s AND seq < %s", [seq, seq + n]),
     "column": lambda seq, _: raw("UPDATE ledger_entry SET subject = 'x' WHERE seq = %s", [seq]),
     "created_at": lambda seq, _: raw(
@@ -143,6 +148,19 @@ def test_entries_missing_at_the_end_of_a_batch_are_named(ledger):
     ]
     # The checkpoint of 45 covers them: its root cannot be recomputed. Nothing else differs.
     assert {code for code, *_ in found} == {"entry_missing", "checkpoint_unconfirmed"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [(b'"v":1', b'"v":1e-7'), (b'"v":1', b'"v":0.00001'), (b'{"', b'{"v":1,"')],
+    ids=["negative exponent", "0.0000 float", "duplicate key"],
+)
+def test_a_body_only_orjson_reproduces_is_not_canonical(ledger, old, new):
+    """orjson writes these bodies back byte for byte, the standard library does not: the verifier
+    of before named them not canonical, and so does this one, whose fast check uses orjson (its
+    batch gives way to the entry-by-entry walk and the standard library decides)."""
+    found = _tampered(lambda: _set_body(14, _body(14).replace(old, new, 1), with_leaf=True))
+    assert ("body_not_canonical", (14,)) in [(code, seqs) for code, _m, seqs, _n, _c in found]
 
 
 def test_a_checkpoint_inside_a_batch_is_checked_against_its_own_root(ledger):

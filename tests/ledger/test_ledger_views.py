@@ -92,3 +92,57 @@ def test_empty_ledger_answers_404_and_400(client):
 
 def test_endpoints_are_read_only(client, ledger):
     assert client.post(reverse("ledger:checkpoint")).status_code == 405
+
+
+# --- a damaged ledger: a clear 409 naming the place, never a 500 ------------------------------
+
+
+def _damage(sql: str, params: list) -> None:
+    from tests.ledger.helpers import raw, triggers_dropped
+
+    with triggers_dropped():
+        raw(sql, params)
+
+
+def test_a_missing_stored_node_is_named_not_a_500(client, ledger):
+    """Node (1, 20) (entries 40..41) is on the path of entry 42 in the tree of 100: deleted, the
+    inclusion proof answers 409 ledger_damaged naming it; a consistency proof needing it too."""
+    _damage('DELETE FROM ledger_node WHERE ledger_id = 1 AND level = 1 AND "index" = 20', [])
+    response = client.get(reverse("ledger:inclusion_proof"), {"seq": 43})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "ledger_damaged" and error["node"] == {"level": 1, "index": 20}
+    assert "node (1, 20) over entries 40..41 is missing" in error["message"]
+    consistency = client.get(reverse("ledger:consistency_proof"), {"first": 42, "second": 100})
+    assert consistency.status_code == 409 and consistency.json()["error"]["code"] == "ledger_damaged"
+    # A proof that does not need the node is still given.
+    assert client.get(reverse("ledger:inclusion_proof"), {"seq": 7}).status_code == 200
+
+
+def test_a_missing_entry_inside_the_tree_is_named(client, ledger):
+    _damage("DELETE FROM ledger_entry WHERE ledger_id = 1 AND seq = 42", [])
+    response = client.get(reverse("ledger:inclusion_proof"), {"seq": 42})
+    assert response.status_code == 409
+    assert response.json()["error"]["node"] == {"level": 0, "index": 42}
+
+
+@pytest.mark.parametrize(
+    ("size", "against"),
+    [(None, "checkpoint #"), (130, "the head (size 130)"), (120, "the stored subtrees of size 120")],
+    ids=["latest checkpoint", "the head", "a size without checkpoint"],
+)
+def test_a_tampered_leaf_hash_fails_the_proof_against_the_signed_root(client, ledger, size, against):
+    """Entry 42's leaf hash replaced in the database: the path's nodes are untouched, so the root
+    computed from the tampered leaf differs from the checkpoint's signed root (or the head's, or
+    the stored subtrees'): 409 naming the entry, not a proof of a root nobody signed. Untouched,
+    the same request gives the proof (the allowed path)."""
+    params = {"seq": 42} if size is None else {"seq": 42, "size": size}
+    assert client.get(reverse("ledger:inclusion_proof"), params).status_code == 200
+    _damage("UPDATE ledger_entry SET leaf_hash = %s WHERE ledger_id = 1 AND seq = 42", [b"\x07" * 32])
+    response = client.get(reverse("ledger:inclusion_proof"), params)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "ledger_damaged" and error["node"] == {"level": 0, "index": 42}
+    assert against in error["message"]
+    if size is None:
+        assert error["checkpoint"] == ledger.pk

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
+
+try:  # optional: the exact check below falls back to the standard library without it
+    import orjson
+except ImportError:  # pragma: no cover - the dependency is declared; kept working without it
+    orjson = None
 
 BODY_VERSION = 1
 
@@ -51,6 +57,63 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     ).encode()
+
+
+_raw_decode = json.JSONDecoder().raw_decode
+# json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building an
+# encoder for each body.
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
+def body_parse_stdlib(body: bytes) -> tuple[Any, bool]:
+    """(document, whether `body` is canonical JSON) with the standard library: the body decodes
+    as UTF-8, holds one JSON value and nothing around it, and encodes back to the same text.
+    The document is None when the body does not parse."""
+    try:
+        text = body.decode()
+        doc, stop = _raw_decode(text)
+        return doc, stop == len(text) and _encode(doc) == text
+    except (ValueError, RecursionError):
+        return None, False
+
+
+# Where orjson writes a float otherwise than the standard library (repr): below 1e-4 only, as
+# "1e-7" for "1e-07" and "0.00001" for "1e-05" (measured over 3,000,000 random doubles, orjson
+# 3.13; tests/ledger/test_ledger_canonical.py keeps checking it). Every such text has a negative
+# exponent, or starts with "0.0000" (after ':', '[', ',' or '-': a timestamp's "00.000000" does
+# not); a body holding either is decided by the standard library.
+_APART_EXPONENT = re.compile(rb"e-[0-9]")
+_APART_POINT = re.compile(rb"0\.0000(?<=[:,\[-]0\.0000)")  # the literal first: searched like find()
+
+
+def float_written_apart(text: bytes) -> bool:
+    """Whether `text` (orjson's JSON) may hold a float that the standard library writes otherwise;
+    a text that holds none is written the same by both."""
+    return _APART_EXPONENT.search(text) is not None or _APART_POINT.search(text) is not None
+
+
+def body_parse(body: bytes) -> tuple[Any, bool]:
+    """The same answer as `body_parse_stdlib`, in a fifth of its time for a canonical body.
+
+    orjson decodes the body and encodes it again with sorted keys; when its bytes are the body's
+    and hold no float written apart (`float_written_apart`), the standard library's answer is the
+    same (both parse valid JSON to the same document: a duplicate key keeps its last value in
+    both, and the shorter re-encoding then differs; integers beyond 64 bits become floats in
+    orjson, written with a point or an exponent, so differ from the body; both escape only
+    the quote, the backslash and control characters, in the same forms, and sort keys by code
+    point; both write every other float as repr does), so it is returned. Anything else (orjson
+    refuses the body, its bytes differ, a float the two write differently) is decided by the
+    standard library, as before. tests/ledger/test_ledger_canonical.py holds the two to the same
+    answer over arbitrary bodies."""
+    if orjson is not None and body[:1] == b"{":
+        try:
+            doc = orjson.loads(body)
+            same = type(doc) is dict and orjson.dumps(doc, option=orjson.OPT_SORT_KEYS) == body
+        except (orjson.JSONDecodeError, orjson.JSONEncodeError):  # e.g. nested deeper than orjson goes
+            same = False
+        if same and not float_written_apart(body):
+            return doc, True
+    return body_parse_stdlib(body)
 
 
 def utc_iso(moment: dt.datetime) -> str:

@@ -31,6 +31,41 @@ class ProofRequestError(ValueError):
         self.message = message
 
 
+class LedgerDamagedError(Exception):
+    """A proof cannot be given because the stored ledger is damaged: a stored hash it needs is
+    missing, or what the stored hashes prove differs from the signed (or stored) root of the tree.
+    `node` names the place as (level, index) (level 0: the entry of that seq); the API answers 409
+    with it, never a 500. `sanxiang verify` names every such place."""
+
+    def __init__(self, message: str, *, node: tuple[int, int] | None = None, checkpoint: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+        self.checkpoint = checkpoint
+
+
+def _lowest_missing(wanted: Iterable[NodeId], found: dict[NodeId, bytes]) -> NodeId | None:
+    missing = [node for node in wanted if node not in found]
+    return min(missing) if missing else None
+
+
+def _node_name(node: NodeId) -> str:
+    level, index = node
+    if level == 0:
+        return f"entry {index}"
+    return f"node ({level}, {index}) over entries {index << level}..{((index + 1) << level) - 1}"
+
+
+def _hashes_or_damaged(hasher, found: dict[NodeId, bytes], ranges) -> list[bytes]:
+    """`hashes_of_ranges` over hashes already read, a missing one named as damage."""
+    missing = _lowest_missing({node for begin, end in ranges for node in range_nodes(begin, end)}, found)
+    if missing is not None:
+        raise LedgerDamagedError(
+            f"the ledger is damaged: stored {_node_name(missing)} is missing; run `sanxiang verify`", node=missing
+        )
+    return hashes_of_ranges(hasher, MemoryNodes(found), ranges)
+
+
 class DatabaseNodeStore:
     """The stored tree of one ledger: leaves from `Entry.leaf_hash`, complete subtrees from `Node`."""
 
@@ -165,10 +200,10 @@ def _served_head(ledger_id: int) -> Head:
     return head
 
 
-def _size_or_latest(size: int | None, field: str, ledger_id: int) -> int:
+def _size_or_latest(size: int | None, field: str, ledger_id: int, latest: Checkpoint | None = None) -> int:
     if size is not None:
         return size
-    latest = checkpoint_latest(ledger_id)
+    latest = latest or checkpoint_latest(ledger_id)
     if latest is None:
         raise ProofRequestError(field, "no checkpoint has been issued yet: give the tree size explicitly")
     return latest.size
@@ -178,29 +213,61 @@ def inclusion_proof_get(*, seq: int, size: int | None = None, ledger_id: int = D
     """The inclusion proof of entry `seq` in the tree of `size` entries (default: the size of the
     latest checkpoint, the one clients hold a signature for)."""
     head = _served_head(ledger_id)
-    size = _size_or_latest(size, "size", ledger_id)
+    latest = checkpoint_latest(ledger_id) if size is None else None
+    size = _size_or_latest(size, "size", ledger_id, latest)
     if not 0 < size <= head.size:
         raise ProofRequestError("size", f"size must be between 1 and {head.size}")
     if not 0 <= seq < size:
         raise ProofRequestError("seq", f"seq must be between 0 and {size - 1}")
     hasher = hasher_for(head.algorithm)
     ranges = inclusion_ranges(seq, size)
-    # One query: the leaf and the nodes of the path. The root follows from them (RFC 9162
-    # §2.1.3.2's computation), so no other node is read.
-    wanted = {(0, seq)} | {node for begin, end in ranges for node in range_nodes(begin, end)}
-    found = MemoryNodes(DatabaseNodeStore(ledger_id).node_hashes(wanted))
+    # The root the proof must reach: the latest checkpoint's (signed) when the proof is for it,
+    # the head's at its size (the root `checkpoint_issue` signs, and which it checks against the
+    # nodes), a checkpoint's of that size, else the root of the stored subtrees of that size
+    # (read in the same query as the path).
+    checkpoint = latest if latest is not None and latest.size == size else None
+    if checkpoint is None and size != head.size:
+        checkpoint = _checkpoint_of_size(ledger_id, size)
+    if checkpoint is not None:
+        trusted, trusted_by = bytes(checkpoint.root), f"checkpoint #{checkpoint.pk} (size {size})"
+    elif size == head.size:
+        trusted, trusted_by = bytes(head.root), f"the head (size {size})"
+    else:
+        trusted, trusted_by = None, f"the stored subtrees of size {size}"
+    root_nodes = set(range_nodes(0, size)) if trusted is None else set()
+    # One query: the leaf, the nodes of the path (and those of the root when no root is kept for
+    # that size). The proof's root follows from the path (RFC 9162 §2.1.3.2's computation).
+    wanted = {(0, seq)} | {node for begin, end in ranges for node in range_nodes(begin, end)} | root_nodes
+    found = DatabaseNodeStore(ledger_id).node_hashes(wanted)
     leaf = found.get((0, seq))
     if leaf is None:
-        raise ProofRequestError("seq", f"entry {seq} is missing")
-    path = hashes_of_ranges(hasher, found, ranges)
+        raise LedgerDamagedError(
+            f"the ledger is damaged: entry {seq} is missing inside the tree of {size}; run `sanxiang verify`",
+            node=(0, seq),
+        )
+    path = _hashes_or_damaged(hasher, found, ranges)
+    if trusted is None:
+        trusted = _hashes_or_damaged(hasher, found, [(0, size)])[0]
+    root = root_from_inclusion(hasher, seq, size, leaf, path)
+    if root != trusted:
+        raise LedgerDamagedError(
+            f"the ledger is damaged: entry {seq}'s stored leaf hash and the stored nodes of its path do not "
+            f"lead to the root of {trusted_by}; run `sanxiang verify`",
+            node=(0, seq),
+            checkpoint=checkpoint.pk if checkpoint is not None else None,
+        )
     return InclusionProof(
         algorithm=hasher.name,
         leaf_index=seq,
         tree_size=size,
         leaf_hash=leaf,
-        root_hash=root_from_inclusion(hasher, seq, size, leaf, path),
+        root_hash=root,
         path=path,
     )
+
+
+def _checkpoint_of_size(ledger_id: int, size: int) -> Checkpoint | None:
+    return Checkpoint.objects.filter(ledger_id=ledger_id, size=size).order_by("-id").only("id", "root").first()
 
 
 def consistency_proof_get(
@@ -219,8 +286,13 @@ def consistency_proof_get(
     roots = [(0, first), (0, second)]
     # One query for the nodes of the proof and of both roots.
     wanted = {node for begin, end in [*ranges, *roots] for node in range_nodes(begin, end)}
-    found = MemoryNodes(DatabaseNodeStore(ledger_id).node_hashes(wanted))
-    first_root, second_root, *path = hashes_of_ranges(hasher, found, [*roots, *ranges])
+    found = DatabaseNodeStore(ledger_id).node_hashes(wanted)
+    first_root, second_root, *path = _hashes_or_damaged(hasher, found, [*roots, *ranges])
+    if second == head.size and second_root != bytes(head.root):
+        raise LedgerDamagedError(
+            f"the ledger is damaged: the stored subtrees of size {second} do not lead to the head's root; "
+            "run `sanxiang verify`"
+        )
     return ConsistencyProof(
         algorithm=hasher.name,
         first=first,

@@ -15,6 +15,17 @@ def _error(status: int, code: str, message: str, field: str | None = None) -> Js
     return JsonResponse({"error": error}, status=status)
 
 
+def _damaged(exc: selectors.LedgerDamagedError) -> JsonResponse:
+    """409: the request is sound but the stored ledger cannot prove it (a stored hash missing, or
+    the hashes lead to another root than the signed one); the place is named."""
+    error: dict = {"code": "ledger_damaged", "message": exc.message}
+    if exc.node is not None:
+        error["node"] = {"level": exc.node[0], "index": exc.node[1]}
+    if exc.checkpoint is not None:
+        error["checkpoint"] = exc.checkpoint
+    return JsonResponse({"error": error}, status=409)
+
+
 class _BadParameter(Exception):
     def __init__(self, field: str, message: str) -> None:
         self.field = field
@@ -63,6 +74,8 @@ def inclusion_proof_view(request: HttpRequest) -> JsonResponse:
         proof = selectors.inclusion_proof_get(seq=seq, size=size, ledger_id=_ledger_param(request))
     except (_BadParameter, selectors.ProofRequestError) as exc:
         return _error(400, "invalid_parameter", exc.message, exc.field)
+    except selectors.LedgerDamagedError as exc:
+        return _damaged(exc)
     return JsonResponse(proof.as_json())
 
 
@@ -74,6 +87,8 @@ def consistency_proof_view(request: HttpRequest) -> JsonResponse:
         proof = selectors.consistency_proof_get(first=first, second=second, ledger_id=_ledger_param(request))
     except (_BadParameter, selectors.ProofRequestError) as exc:
         return _error(400, "invalid_parameter", exc.message, exc.field)
+    except selectors.LedgerDamagedError as exc:
+        return _damaged(exc)
     return JsonResponse(proof.as_json())
 
 
