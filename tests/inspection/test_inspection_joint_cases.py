@@ -101,7 +101,9 @@ def test_each_body_with_a_failed_item_opens_its_own_case_from_the_page():
     client.force_login(head)  # the joined body's head
     url = reverse("inspection:detail", args=[pk])
     page = client.get(url).content.decode()
-    assert 'data-testid="case-open-form"' in page and f"{world.agency.name}已立案查处" in page
+    # The case opened is a lead (案源登记, state `lead`): 立案 comes later in the case, on the head's approval.
+    assert 'data-testid="case-open-form"' in page and f"{world.agency.name}已登记案源" in page and "已立案查处" not in page
+    assert "本单位登记案源（立案查处）</button>" in page and closed.penalty_case.state == "lead"
     assert 'data-testid="penalty-case"' not in page  # the organiser's case does not open for another body
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     action = reverse("inspection:act", args=[pk, "inspection_case_open"])

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
 from sanxiang.accounts.models import Role
-from sanxiang.accounts.permissions import user_reads_all_agencies
+from sanxiang.accounts.permissions import case_read_require, user_can_read_case, user_reads_all_agencies
 from sanxiang.cases.selectors import guard_context
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.evidence.views import inline_allowed
@@ -257,7 +257,7 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
         "may_act": not reads_only,
         "is_head": not reads_only and request.user.role == Role.AGENCY_HEAD,
         "is_officer": not reads_only and request.user.officer_id is not None,
-        "photos": sel.inspection_photos(inspection),
+        "photos": _photo_rows(request, sel.inspection_photos(inspection)),
         "items": items,
         "findings": r.FINDINGS,
         "outcomes": r.OUTCOMES,
@@ -290,6 +290,18 @@ def _page(request: HttpRequest, inspection: Inspection, *, refused: list[Violati
     return render(request, "inspection/inspection_detail.html", context, status=status)
 
 
+def _photo_rows(request: HttpRequest, photos: list[Any]) -> list[dict[str, Any]]:
+    """The photos of the visit, each with whether the viewer may open it: one a penalty case took
+    is the case's evidence and opens under the case's read rule (`photo_file` decides again), so the
+    page links only what will open; one check per case, not per photo."""
+    readable: dict[int, bool] = {}
+    for p in photos:
+        if p.case_id is not None and p.case_id not in readable:
+            readable[p.case_id] = user_can_read_case(request.user, agency_id=p.agency_id, case_id=p.case_id)
+    return [{"record": p, "of_case": p.case_id is not None, "readable": p.case_id is None or readable[p.case_id]}
+            for p in photos]
+
+
 def _cases(request: HttpRequest, snapshot: r.InspectionSnapshot) -> list[dict[str, Any]]:
     """The penalty cases opened on the visit, each with its body; the case opens (a link) for its
     own body's staff."""
@@ -298,7 +310,7 @@ def _cases(request: HttpRequest, snapshot: r.InspectionSnapshot) -> list[dict[st
 
 
 def _may_open_case(request: HttpRequest, inspection: Inspection, snapshot: r.InspectionSnapshot) -> bool:
-    """The form "本单位立案查处" for the head or an officer on the visit of a body whose matter the
+    """The form "本单位登记案源（立案查处）" for the head or an officer on the visit of a body whose matter the
     violation is and which has not opened its case yet (the service decides again)."""
     user = request.user
     if inspection.state != "closed" or user.agency_id is None:
@@ -370,12 +382,16 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def photo_file(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
     """A photo or recording of the visit, shown to whoever may read the inspection (its bodies'
-    staff on it, the county's supervisors), whichever body filed it; the access is recorded
+    staff on it, the county's supervisors), whichever body filed it, until a penalty case takes it:
+    then it is that case's evidence and is read under the case's rule, as the evidence pages answer
+    (another body: 404; a supervisor without a read grant: 403 需经调阅). The access is recorded
     (access log and ledger) before the first byte leaves."""
     inspection = _inspection_for(request, pk)
     record = next((p for p in sel.inspection_photos(inspection) if p.pk == record_id), None)
     if record is None:
         raise Http404("没有这张照片")
+    if record.case_id is not None:
+        case_read_require(request.user, agency_id=record.agency_id, case_id=record.case_id)
     stored = record.stored_file
     try:
         blob = blob_store_get().open(stored.sha256)
@@ -393,6 +409,18 @@ def photo_file(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
     response = FileResponse(blob, as_attachment=not inline, filename=record.original_name,
                             content_type=stored.content_type)
     response["Content-Length"] = str(stored.size)
+    return stored_file_headers(response, inline=inline)
+
+
+def stored_file_headers(response: HttpResponse, *, inline: bool) -> HttpResponse:
+    """The headers the evidence download (`evidence.views.record_download`) sends with a stored
+    file: never cached; never rendered as a page of this site even if a browser guesses so (no
+    script, no form, no same-origin access); shown inline, framed by this site only."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; frame-ancestors 'self'" if inline else "sandbox"
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -592,7 +592,7 @@ def joined_officer_problems(snapshot: Snapshot, *, step: str, actor_body_id: int
 # several bodies (综合查一次) each body inspects for its own items, so each opens its own case, on
 # an item of its own that the record finds not complying, with its own officers and evidence.
 CASE_COMPETENCE_BASIS = f"{article(PENALTY_LAW, 17)}；{COMBINED_VISIT_BASIS}"
-CASE_FROM_RESULT_BASIS = f"{PLATFORM_PREFIX}：检查结果为发现违法行为、依法立案查处的，由检查主体立案（案源登记）"
+CASE_FROM_RESULT_BASIS = f"{PLATFORM_PREFIX}：检查结果为发现违法行为的，由检查主体登记案源（案源登记），立案查处在案件中办理"
 
 
 def body_items_failed(snapshot: Snapshot, body_id: int) -> tuple[ItemRef, ...]:
@@ -643,7 +643,7 @@ def case_open_problems(snapshot: Snapshot, *, body_id: int | None) -> list[Viola
                           "负责人不同意补办批准的先行检查，不能由本次检查立案：发现的违法行为请另行依法立案调查",
                           EMERGENCY_BASIS, "state")]
     if any(b == body_id for b, _ in snapshot.cases):
-        return [Violation("inspection.case.already", f"{name}已就本次检查发现的违法行为立案，请在案件中继续办理",
+        return [Violation("inspection.case.already", f"{name}已就本次检查发现的违法行为登记案源，请在案件中继续办理",
                           CASE_FROM_RESULT_BASIS, "state")]
     if body_id in bodies_competent(snapshot):
         return []

@@ -205,9 +205,12 @@ STEPS: tuple[Step, ...] = (
              date_field("rectification_due", "整改期限", required=False),
          ),
          apply=_send_result, supplies=("result",), documents=(("inspection_result", "result_notice"),)),
-    Step("inspection_case_open", "本单位立案查处", PROCEDURES, states=("closed",), roles=OPERATIONAL,
+    # The case opened here is a lead (案源登记, the penalty case's state `lead`): 立案 itself comes
+    # later in the case, on the head's approval. The label says so.
+    Step("inspection_case_open", "本单位登记案源（立案查处）", PROCEDURES, states=("closed",), roles=OPERATIONAL,
          apply=_case_open,
-         help="检查发现属于本单位职权范围的违法行为的，由本单位立案（案源登记），检查中的照片转为案件证据"),
+         help="检查发现属于本单位职权范围的违法行为的，由本单位登记案源，在案件中经负责人审批后立案查处；"
+              "本单位检查人员上传的现场照片转为案件证据"),
 )
 
 
