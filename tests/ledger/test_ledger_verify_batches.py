@@ -125,7 +125,7 @@ TAMPERS = {
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    kinds=st.lists(st.sampled_from(sorted(TAMPERS)), min_size=1, max_size=3),
+    kinds=st.lists(st.sampled_from(sorted(TAMPERS)), min_size=1, max_size=3, unique=True),  # an extra node twice: one row
     seqs=st.lists(st.integers(min_value=0, max_value=SIZE - 1), min_size=3, max_size=3),
     n=st.integers(min_value=1, max_value=9),
 )
