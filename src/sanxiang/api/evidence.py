@@ -91,7 +91,7 @@ def _evidence_out(record: EvidenceRecord) -> dict:
     }
 
 
-@router.get("/cases/{case_id}/evidence", summary="案件的证据文件列表", response=answers({200: EvidencePageOut}, 404))
+@router.get("/cases/{case_id}/evidence", summary="案件的证据文件列表", response=answers({200: EvidencePageOut}, 403, 404))
 def case_evidence_list(
     request: HttpRequest,
     case_id: int = Path(..., ge=1, le=ID_MAX),
@@ -124,13 +124,13 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-@router.get("/evidence/{record_id}", summary="读取证据文件元数据", response=answers({200: EvidenceOut}, 404))
+@router.get("/evidence/{record_id}", summary="读取证据文件元数据", response=answers({200: EvidenceOut}, 403, 404))
 def evidence_get(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个证据文件的元数据。"""
     return _evidence_out(selectors.record_get(viewer=request.user, record_id=record_id))
 
 
-@router.get("/evidence/{record_id}/download", summary="下载证据文件", response=answers({}, 404),
+@router.get("/evidence/{record_id}/download", summary="下载证据文件", response=answers({}, 403, 404),
             openapi_extra=binary_answer("*/*", description="文件的原始字节，Content-Type 为存入时识别的类型"))
 def evidence_download(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """下载证据文件（作为附件；记入访问日志和账本后才发送）。可用 file.sha256 核对下载的内容。"""
