@@ -104,7 +104,7 @@ def case_evidence_list(
 ):
     """本案的证据文件，最新上传的在前，分页返回：元数据、SHA-256 和 SM3 摘要、账本序号。
     上传证据文件：tus 可续传协议（1.0.0），地址 /staff/evidence/tus/，元数据 case、step、kind 等同上传页面；
-    该地址须以登录会话（写操作带 CSRF 令牌）调用，暂不接受接口令牌。"""
+    该地址接受接口令牌（Authorization: Bearer，无须 CSRF 令牌），或登录会话（写操作带 CSRF 令牌）。"""
     date_range_check(since, until)
     case = case_get(viewer=request.user, case_id=case_id)
     records = selectors.record_list(viewer=request.user, case_id=case.pk)
