@@ -16,6 +16,8 @@ from ninja import Header, Path, Query, Router, Schema
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.accounts.permissions import permission_require, user_can_manage_parties
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
@@ -372,10 +374,15 @@ def _with_etag(response: HttpResponse, case: Case) -> Case:
     return case
 
 
-@router.get("/cases/{case_id}", response=answers({200: CaseOut}, 404))
+@router.get("/cases/{case_id}", response=answers({200: CaseOut}, 403, 404))
 def case_get(request: HttpRequest, response: HttpResponse, case_id: int = Path(..., ge=1, le=ID_MAX)):
-    """一个案件；响应头 ETag 为本案当前版本，办理步骤时可放在 If-Match 中。"""
-    return _case_out(_with_etag(response, selectors.case_get(viewer=request.user, case_id=case_id)))
+    """一个案件；响应头 ETag 为本案当前版本，办理步骤时可放在 If-Match 中。读取记入访问日志，如案件页面。"""
+    case = selectors.case_get(viewer=request.user, case_id=case_id)
+    # Recorded as the case page's reading is (cases.views.case_detail), before the case is answered.
+    with transaction.atomic():
+        request_access_record(request=request, action=AccessAction.VIEW,
+                              target=AccessTarget("case", case.pk, str(case), case_id=case.pk, agency_id=case.agency_id))
+    return _case_out(_with_etag(response, case))
 
 
 OCCURRED_ON_QUERY = Query(None, description="补录：按这一实际发生日期判断各步骤（不填为今天）")

@@ -92,7 +92,7 @@ def _document_out(document: IssuedDocument) -> dict:
     }
 
 
-@router.get("/cases/{case_id}/documents", summary="案件的文书列表", response=answers({200: DocumentPageOut}, 404))
+@router.get("/cases/{case_id}/documents", summary="案件的文书列表", response=answers({200: DocumentPageOut}, 403, 404))
 def case_document_list(
     request: HttpRequest,
     case_id: int = Path(..., ge=1, le=ID_MAX),
@@ -112,7 +112,7 @@ def case_document_list(
     return paginate(request, documents, order=DOCUMENT_ORDER, limit=limit, cursor=cursor, item=_document_out)
 
 
-@router.get("/documents/{document_id}", summary="读取文书元数据", response=answers({200: DocumentOut}, 404))
+@router.get("/documents/{document_id}", summary="读取文书元数据", response=answers({200: DocumentOut}, 403, 404))
 def document_get(request: HttpRequest, document_id: int = Path(..., ge=1, le=ID_MAX)):
     """一份文书的元数据。"""
     return _document_out(selectors.document_get(viewer=request.user, document_id=document_id))
@@ -151,14 +151,14 @@ def _document_file(request: HttpRequest, document_id: int, fmt: str):
     return response
 
 
-@router.get("/documents/{document_id}/pdf", summary="下载文书 PDF", response=answers({}, 404, 409),
+@router.get("/documents/{document_id}/pdf", summary="下载文书 PDF", response=answers({}, 403, 404, 409),
             openapi_extra=binary_answer(PDF, description="文书的 PDF"))
 def document_pdf(request: HttpRequest, document_id: int = Path(..., ge=1, le=ID_MAX)):
     """下载文书的 PDF（记入访问日志）；尚未生成的返回 409。"""
     return _document_file(request, document_id, "pdf")
 
 
-@router.get("/documents/{document_id}/docx", summary="下载文书 Word 文本", response=answers({}, 404, 409),
+@router.get("/documents/{document_id}/docx", summary="下载文书 Word 文本", response=answers({}, 403, 404, 409),
             openapi_extra=binary_answer(DOCX, description="文书的 Word 文本"))
 def document_docx(request: HttpRequest, document_id: int = Path(..., ge=1, le=ID_MAX)):
     """下载文书的 Word 文本（记入访问日志）；尚未生成的返回 409。"""

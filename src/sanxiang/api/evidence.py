@@ -91,7 +91,7 @@ def _evidence_out(record: EvidenceRecord) -> dict:
     }
 
 
-@router.get("/cases/{case_id}/evidence", summary="案件的证据文件列表", response=answers({200: EvidencePageOut}, 404))
+@router.get("/cases/{case_id}/evidence", summary="案件的证据文件列表", response=answers({200: EvidencePageOut}, 403, 404))
 def case_evidence_list(
     request: HttpRequest,
     case_id: int = Path(..., ge=1, le=ID_MAX),
@@ -104,7 +104,7 @@ def case_evidence_list(
 ):
     """本案的证据文件，最新上传的在前，分页返回：元数据、SHA-256 和 SM3 摘要、账本序号。
     上传证据文件：tus 可续传协议（1.0.0），地址 /staff/evidence/tus/，元数据 case、step、kind 等同上传页面；
-    该地址须以登录会话（写操作带 CSRF 令牌）调用，暂不接受接口令牌。"""
+    该地址接受接口令牌（Authorization: Bearer，无须 CSRF 令牌），或登录会话（写操作带 CSRF 令牌）。"""
     date_range_check(since, until)
     case = case_get(viewer=request.user, case_id=case_id)
     records = selectors.record_list(viewer=request.user, case_id=case.pk)
@@ -124,13 +124,13 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-@router.get("/evidence/{record_id}", summary="读取证据文件元数据", response=answers({200: EvidenceOut}, 404))
+@router.get("/evidence/{record_id}", summary="读取证据文件元数据", response=answers({200: EvidenceOut}, 403, 404))
 def evidence_get(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个证据文件的元数据。"""
     return _evidence_out(selectors.record_get(viewer=request.user, record_id=record_id))
 
 
-@router.get("/evidence/{record_id}/download", summary="下载证据文件", response=answers({}, 404),
+@router.get("/evidence/{record_id}/download", summary="下载证据文件", response=answers({}, 403, 404),
             openapi_extra=binary_answer("*/*", description="文件的原始字节，Content-Type 为存入时识别的类型"))
 def evidence_download(request: HttpRequest, record_id: int = Path(..., ge=1, le=ID_MAX)):
     """下载证据文件（作为附件；记入访问日志和账本后才发送）。可用 file.sha256 核对下载的内容。"""

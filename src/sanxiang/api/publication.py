@@ -16,10 +16,11 @@ its content; an expired one nothing (404)."""
 
 import datetime as dt
 from typing import Literal
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
@@ -31,6 +32,8 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    cursor_decode,
+    cursor_encode,
     paginate,
 )
 from sanxiang.api.schemas import (
@@ -38,6 +41,7 @@ from sanxiang.api.schemas import (
     UNTIL_DESCRIPTION,
     ChoiceOut,
     PlausibleDate,
+    Status,
     Text,
     ViolationOut,
     answers,
@@ -49,6 +53,7 @@ from sanxiang.portal.decisions import DECISION_KINDS, decisions_filter, decision
 from sanxiang.procedure.violations import Violation
 from sanxiang.publication import selectors, services
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
+from sanxiang.publication.search import SearchCursor, publications_search_page
 
 router = Router(tags=["publication"])
 
@@ -154,11 +159,41 @@ def _draft_out(draft: PublicationDraft, *, viewer) -> dict:
     }
 
 
+def draft_etag(draft: PublicationDraft) -> str:
+    """The draft's version as a strong ETag: every service that changes a draft saves its `updated_at`."""
+    return f'"d{draft.pk}-{int(draft.updated_at.timestamp() * 1_000_000)}"'
+
+
 def _draft_private(response: HttpResponse, draft: PublicationDraft, *, viewer) -> dict:
     """The draft, with the decision's own text and the party's data in it: neither a cache nor an
-    Idempotency-Key's stored answer keeps it (a copy of a write sent again is answered 409)."""
+    Idempotency-Key's stored answer keeps it (a copy of a write sent again is answered 409). Its
+    ETag is the version a write may name in If-Match."""
     response["Cache-Control"] = "no-store"
+    response["ETag"] = draft_etag(draft)
     return _draft_out(draft, viewer=viewer)
+
+
+# Lost updates (issue 19): two heads correcting the same publication at once would both apply, the
+# second over the first unseen. A write sent with If-Match is refused with 412 when the draft changed
+# since the client read it, checked under the draft's row lock, as api/cases.py does for a case.
+DRAFT_IF_MATCH = Header(None, alias="If-Match", max_length=500,
+                        description="可选：读取本草稿时响应头 ETag 的值；草稿此后已有变动（如他人已发布、更正或撤回）时返回 412，不予办理")
+
+
+def _draft_precondition_failed():
+    return Status(412, {"error": {"code": "precondition_failed", "message": "本公示草稿已有变动"}, "violations": [{
+        "code": "publication.changed", "message": "本公示在您读取之后已有变动（如他人已发布、更正或撤回），请重新读取后再办理",
+        "legal_basis": "平台规则：防止覆盖他人的办理", "basis_kind": "platform", "field": "If-Match"}]})
+
+
+def _draft_unchanged(draft: PublicationDraft, if_match: str | None) -> bool:
+    """Inside the caller's transaction: the draft's row locked, and whether it is still the version
+    the client read (always true without If-Match; a weak tag never matches, RFC 9110 strong comparison)."""
+    if if_match is None:
+        return True
+    locked = PublicationDraft.objects.select_for_update(of=("self",)).only("pk", "updated_at").get(pk=draft.pk)
+    tags = {tag.strip() for tag in if_match.split(",")}
+    return "*" in tags or draft_etag(locked) in tags
 
 
 def _draft_read(request: HttpRequest, draft_id: int) -> PublicationDraft:
@@ -199,7 +234,7 @@ def publication_draft_list(
 @router.get("/publication/drafts/{draft_id}", summary="读取公示草稿", response=answers({200: DraftOut}, 403, 404))
 def publication_draft_get(request: HttpRequest, response: HttpResponse, draft_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个公示草稿：原文与公开文本对照、已隐去的信息、不予公开的理由。司法局监督人员须经调阅本案。
-    读取记入访问日志。"""
+    读取记入访问日志。响应头 ETag 为草稿当前版本，审核发布、更正、撤回时可放在 If-Match 中。"""
     draft = _draft_read(request, draft_id)
     return _draft_private(response, draft, viewer=request.user)
 
@@ -236,38 +271,53 @@ def _texts_checked(draft: PublicationDraft, texts: dict[str, str]) -> dict[str, 
     return {name: text.strip() for name, text in texts.items()}
 
 
-@router.post("/publication/drafts/{draft_id}/approve", summary="审核并发布公示", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_approve(request: HttpRequest, response: HttpResponse, payload: DraftApproveIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/publication/drafts/{draft_id}/approve", summary="审核并发布公示", response=answers({200: DraftOut}, 403, 404, 409, 412))
+def publication_draft_approve(request: HttpRequest, response: HttpResponse, payload: DraftApproveIn, draft_id: int = Path(..., ge=1, le=ID_MAX),
+                              if_match: str | None = DRAFT_IF_MATCH):
     """审核并发布公示（本机关负责人或者管理员）：按 texts 修改公开文本后发布。发布后不能收回，只能依法更正或者撤回。
-    依法不予公开、公开文本中仍有应当隐去的个人信息、或者已经发布的，返回 409 并列出理由及依据。"""
+    依法不予公开、公开文本中仍有应当隐去的个人信息、或者已经发布的，返回 409 并列出理由及依据。
+    带 If-Match 而草稿此后已有变动的，返回 412。返回的草稿（含原文）记入访问日志。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     edits = _texts_checked(draft, payload.texts)
-    services.publication_approve(actor=request.user, draft=draft, edits=edits)
-    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    with transaction.atomic():
+        if not _draft_unchanged(draft, if_match):
+            return _draft_precondition_failed()
+        services.publication_approve(actor=request.user, draft=draft, edits=edits)
+    return _draft_private(response, _draft_read(request, draft_id), viewer=request.user)
 
 
-@router.post("/publication/drafts/{draft_id}/correct", summary="更正公示信息", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_correct(request: HttpRequest, response: HttpResponse, payload: DraftCorrectIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/publication/drafts/{draft_id}/correct", summary="更正公示信息", response=answers({200: DraftOut}, 403, 404, 409, 412))
+def publication_draft_correct(request: HttpRequest, response: HttpResponse, payload: DraftCorrectIn, draft_id: int = Path(..., ge=1, le=ID_MAX),
+                              if_match: str | None = DRAFT_IF_MATCH):
     """更正公示中的信息（本机关负责人或者管理员）：公示信息不准确，或者仍有不宜公开的内容的，修改 texts 所列的公开文本，
-    并说明理由。只能更正公示中的信息，否则返回 409。"""
+    并说明理由。只能更正公示中的信息，否则返回 409。带 If-Match 而草稿此后已有变动的（如他人已更正），返回 412。
+    返回的草稿（含原文）记入访问日志。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     edits = _texts_checked(draft, payload.texts)
     if not payload.reason.strip():
         raise InputRefused([Violation("publication.reason_missing", "请填写更正的理由", "数据校验", "reason")])
-    services.publication_correct(actor=request.user, draft=draft, edits=edits, reason=payload.reason.strip())
-    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    with transaction.atomic():
+        if not _draft_unchanged(draft, if_match):
+            return _draft_precondition_failed()
+        services.publication_correct(actor=request.user, draft=draft, edits=edits, reason=payload.reason.strip())
+    return _draft_private(response, _draft_read(request, draft_id), viewer=request.user)
 
 
-@router.post("/publication/drafts/{draft_id}/withdraw", summary="撤回公示", response=answers({200: DraftOut}, 403, 404, 409))
-def publication_draft_withdraw(request: HttpRequest, response: HttpResponse, payload: DraftWithdrawIn, draft_id: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/publication/drafts/{draft_id}/withdraw", summary="撤回公示", response=answers({200: DraftOut}, 403, 404, 409, 412))
+def publication_draft_withdraw(request: HttpRequest, response: HttpResponse, payload: DraftWithdrawIn, draft_id: int = Path(..., ge=1, le=ID_MAX),
+                               if_match: str | None = DRAFT_IF_MATCH):
     """决定被变更、撤销、确认违法或者确认无效的，撤回公示并公开说明理由（本机关负责人或者管理员）。
-    公众此后只见决定书文号、名称、日期和撤回说明。理由不全、日期不合理或者已经撤回的，返回 409 并列出理由。"""
+    公众此后只见决定书文号、名称、日期和撤回说明。理由不全、日期不合理或者已经撤回的，返回 409 并列出理由。
+    带 If-Match 而草稿此后已有变动的，返回 412。返回的草稿（含原文）记入访问日志。"""
     draft = selectors.draft_get(viewer=request.user, draft_id=draft_id)
     if payload.kind not in selectors.draft_change_kinds(draft):
         raise InputRefused([Violation("publication.change_kind", "不是允许的取值（见草稿的 change_kinds）", "数据校验", "kind")])
-    services.publication_decision_change(actor=request.user, draft=draft, kind=payload.kind,
-                                         changed_on=payload.changed_on, statement=payload.statement.strip())
-    return _draft_private(response, selectors.draft_get(viewer=request.user, draft_id=draft_id), viewer=request.user)
+    with transaction.atomic():
+        if not _draft_unchanged(draft, if_match):
+            return _draft_precondition_failed()
+        services.publication_decision_change(actor=request.user, draft=draft, kind=payload.kind,
+                                             changed_on=payload.changed_on, statement=payload.statement.strip())
+    return _draft_private(response, _draft_read(request, draft_id), viewer=request.user)
 
 
 # --- public records (公示的执法决定), as the portal shows them -------------------------------------------
@@ -291,6 +341,8 @@ class PublicDecisionSummaryOut(Schema):
 
 class PublicDecisionPageOut(PageOut):
     items: list[PublicDecisionSummaryOut]
+    count: int | None = Field(None, description="按关键词查找时找到的条数（超过一定数量时为估算，见 count_estimated）；不按关键词查找时为 null")
+    count_estimated: bool = Field(False, description="count 为估算（按最近若干天找到的条数推算）")
 
 
 class PublicDecisionOut(PublicDecisionSummaryOut):
@@ -355,13 +407,39 @@ def public_decision_list(
     cursor: str | None = _cursor(),
 ):
     """公示的执法决定（公示平台“执法决定”所列，无须令牌）：公示中和已撤回的，决定日期最新的在前，分页返回。
-    公示期满的不再列出。"""
+    公示期满的不再列出。按关键词查找时另给出找到的条数 count（较多时为估算）。"""
     date_range_check(since, until)
     rows = decisions_visible().select_related("agency")
     if agency is not None:
         rows = rows.filter(agency__source_id=agency)
-    rows = decisions_filter(rows, kind=kind or "", date_from=since, date_to=until, q=q).only(*PUBLIC_LIST_COLUMNS)
-    return paginate(request, rows, order=PUBLIC_ORDER, limit=limit, cursor=cursor, item=_public_summary)
+    rows = decisions_filter(rows, kind=kind or "", date_from=since, date_to=until).only(*PUBLIC_LIST_COLUMNS)
+    if not q.strip():
+        return paginate(request, rows, order=PUBLIC_ORDER, limit=limit, cursor=cursor, item=_public_summary)
+    return _public_search_page(request, rows, q=q, since=since, until=until, limit=limit, cursor=cursor)
+
+
+def _public_search_page(request: HttpRequest, rows, *, q: str, since: dt.date | None, until: dt.date | None,
+                        limit: int, cursor: str | None) -> dict:
+    """A search page as the portal reads it (`publications_search_page`: a range of days at a time
+    through the dated index, the count bounded and estimated past the bound), whatever the number of
+    rows found: the cursor the API signs holds the last row's day and id, as the portal's `after`."""
+    after = None
+    if cursor:
+        decided_on, pk = cursor_decode(cursor, queryset=rows, order=PUBLIC_ORDER)
+        after = SearchCursor(decided_on=decided_on, id=pk)
+    found = publications_search_page(rows, q, per_page=limit, after=after, date_from=since, date_to=until)
+    next_cursor = None
+    if found.next_cursor:
+        last = found.rows[-1]
+        next_cursor = cursor_encode([last.decided_on, last.pk])
+    query = {key: value for key, value in request.GET.items() if key != "cursor"}
+    return {
+        "items": [_public_summary(row) for row in found.rows],
+        "next_cursor": next_cursor,
+        "next": f"{request.path}?{urlencode(query | {'cursor': next_cursor})}" if next_cursor else None,
+        "count": found.count,
+        "count_estimated": found.estimated,
+    }
 
 
 @router.get("/public/decisions/{publication_id}", summary="读取公示的执法决定", response=answers({200: PublicDecisionOut}, 404), auth=None)

@@ -13,9 +13,12 @@ does not allow with 409 and its reasons, as on the page."""
 import datetime as dt
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.api.pagination import (
     CURSOR_DESCRIPTION,
     CURSOR_MAX_LENGTH,
@@ -144,12 +147,16 @@ def review_list(
     return page
 
 
-@router.get("/reviews/{case_id}", summary="读取案件的法制审核", response=answers({200: ReviewOut}, 404))
+@router.get("/reviews/{case_id}", summary="读取案件的法制审核", response=answers({200: ReviewOut}, 403, 404))
 def review_get(request: HttpRequest, case_id: int = Path(..., ge=1, le=ID_MAX)):
     """一个案件的法制审核（案件页面的“法制审核”栏）：重大执法决定的认定、审核状态、各轮送审与审核意见。
     审核人员出具审核意见：POST /api/cases/{case_id}/actions/record_review；机关负责人指定审核人员、批准延长审核期限：
-    assign_reviewer、extend_review（字段见组件 StepData_<程序>_<步骤>）。"""
+    assign_reviewer、extend_review（字段见组件 StepData_<程序>_<步骤>）。读取记入访问日志，如案件页面。"""
     case = selectors.review_case_get(viewer=request.user, case_id=case_id)
+    # The opinion is read as on the case page, whose reading the access log records (cases.views.case_detail).
+    with transaction.atomic():
+        request_access_record(request=request, action=AccessAction.VIEW,
+                              target=AccessTarget("case", case.pk, str(case), case_id=case.pk, agency_id=case.agency_id))
     view = case_review_view(case=case, snapshot=case_snapshot_build(case))
     return {
         "case_id": case.pk, "case_number": case.number, "case_title": case.title, "agency_id": case.agency_id,

@@ -5,9 +5,15 @@ This module is only the protocol adapter: headers in, headers out. The upload's 
 the database (`UploadSession`) and is changed by `services.upload_*`, so the adapter can be
 swapped for the IETF "Resumable Uploads for HTTP" draft when it is final.
 
+Who calls: a browser with its login session (and Django's CSRF header on writes), or another
+system with the API's bearer token (`Authorization: Bearer sx_…`, accounts' ApiToken), judged by
+the token alone as the API judges it: the session cookie and the CSRF check play no part (a token is
+not sent by the browser on its own, so a forged cross-site request cannot carry it). Either way the
+user's rights are the services' checks, the same for both.
+
 Deviations, on purpose:
-- every endpoint needs a logged-in session (and Django's CSRF header on writes), and answers
-  401 instead of redirecting to the login page;
+- every endpoint needs a logged-in session or a valid token, and answers 401 instead of
+  redirecting to the login page;
 - an upload of another user, or of an agency the user left, is 404;
 - DELETE of a finished upload is 409: what was received is evidence, not a draft.
 """
@@ -23,10 +29,13 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 
+from sanxiang.accounts.services import api_token_authenticate
 from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import UploadStatus
 from sanxiang.procedure.violations import Refused
@@ -69,8 +78,23 @@ def _method(request: HttpRequest) -> str:
     return request.method
 
 
+def _bearer(request: HttpRequest) -> str | None:
+    """The token of an `Authorization: Bearer …` header, "" for a bearer header without one, None
+    when the request presents no bearer token (a browser's session request)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _csrf_failed(request: HttpRequest) -> bool:
+    """Django's CSRF check, as its middleware makes it for a view not exempted (safe methods pass)."""
+    middleware = CsrfViewMiddleware(lambda request: HttpResponse())
+    middleware.process_request(request)
+    return middleware.process_view(request, None, (), {}) is not None
+
+
 def tus_endpoint(view: Callable) -> Callable:
-    """Version check, login check and error mapping shared by the two tus URLs."""
+    """Version check, caller check (session with CSRF, or bearer token without) and error mapping
+    shared by the two tus URLs."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -79,8 +103,16 @@ def tus_endpoint(view: Callable) -> Callable:
             return _options()
         if request.headers.get("Tus-Resumable") != TUS_VERSION:
             return _response(412, "客户端的 tus 协议版本不受支持", Tus_Version=TUS_VERSION)
-        if not request.user.is_authenticated:
+        token = _bearer(request)
+        if token is not None:
+            user = api_token_authenticate(token=token) if token else None
+            if user is None:
+                return _response(401, "接口令牌无效、已过期或已撤销", WWW_Authenticate="Bearer")
+            request.user = user
+        elif not request.user.is_authenticated:
             return _response(401, "登录已失效，请重新登录后继续上传（已上传的部分会保留）")
+        elif _csrf_failed(request):
+            return _response(403, "CSRF 校验失败：请刷新页面后重试")
         try:
             return view(request, method, *args, **kwargs)
         except Http404:
@@ -93,7 +125,8 @@ def tus_endpoint(view: Callable) -> Callable:
             headers = {"Upload_Offset": str(error.offset)} if error.offset is not None else {}
             return _response(error.status, error.message, **headers)
 
-    return wrapper
+    # The CSRF check is the wrapper's own: a token request needs none, a session request still does.
+    return csrf_exempt(wrapper)
 
 
 def _metadata_parse(raw: str) -> dict[str, str]:

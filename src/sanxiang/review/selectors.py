@@ -13,9 +13,25 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, F, JSONField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Window
+from django.db import NotSupportedError
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Window,
+)
 from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -481,28 +497,58 @@ def review_row(requests, opinions) -> ReviewRow | None:
                      opinion=opinion.opinion if opinion else "", given_on=opinion.given_on if opinion else None)
 
 
+class _LastItemKey(Func):
+    """`facts[array][-1][key]` as text, in SQL: the key of the last element of a JSON list of the
+    case's facts (SQLite's `$[#-1]` path, PostgreSQL's `-> -1`). The lists of review requests and
+    opinions are appended to in the order of their rounds, so the last element is the latest."""
+
+    output_field = TextField()
+
+    def __init__(self, expression, *, array: str, key: str) -> None:
+        super().__init__(expression)
+        self.array, self.key = array, key
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"json_extract({sql}, %s)", [*params, f"$.{self.array}[#-1].{self.key}"]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql} -> %s -> -1) ->> %s)", [*params, self.array, self.key]
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("the review list's filters are written for SQLite and PostgreSQL")
+
+
 def reviews_for(*, viewer: User, agency_id: int | None = None, status: str | None = None,
                 since: dt.date | None = None, until: dt.date | None = None) -> QuerySet[Case]:
     """The cases sent for legal review (送审) that the viewer may read, as the case list scopes
     them, each with its stored requests and opinions (`requests`, `opinions`: only these keys of
     its facts are read). `status` (REVIEW_LIST_STATES) and the latest submission's day between
-    `since` and `until` are judged on those keys, one query over the agency's reviewed cases."""
+    `since` and `until` are judged in SQL on those keys (as `review_row` judges them: the latest
+    request is answered when the latest opinion is of its round), within the one query of the page."""
     cases = _submitted(case_list(viewer=viewer))
     if agency_id is not None:
         cases = cases.filter(agency_id=agency_id)
     cases = cases.annotate(requests=KeyTransform("review_requests", "facts"),
                            opinions=KeyTransform("review_opinions", "facts"))
-    if status is None and since is None and until is None:
-        return cases
-    kept = []
-    for pk, requests, opinions in cases.values_list("pk", "requests", "opinions").order_by().iterator():
-        row = review_row(requests, opinions)
-        if row is None or (status is not None and row.status != status):
-            continue
-        if (since is not None and row.submitted_on < since) or (until is not None and row.submitted_on > until):
-            continue
-        kept.append(pk)
-    return cases.filter(pk__in=kept)
+    if status is not None:
+        cases = cases.alias(
+            request_round=Cast(_LastItemKey(F("facts"), array="review_requests", key="round"), IntegerField()),
+            opinion_round=Cast(_LastItemKey(F("facts"), array="review_opinions", key="round"), IntegerField()),
+        )
+        answered = Q(opinion_round=F("request_round"))
+        if status == "answered":
+            cases = cases.filter(answered)
+        else:  # pending: no opinion yet, or the latest opinion answers an earlier round
+            cases = cases.filter(Q(opinion_round__isnull=True) | Q(opinion_round__lt=F("request_round")))
+    if since is not None or until is not None:
+        cases = cases.alias(submitted_on=_LastItemKey(F("facts"), array="review_requests", key="submitted_on"))
+        if since is not None:
+            cases = cases.filter(submitted_on__gte=since.isoformat())
+        if until is not None:
+            cases = cases.filter(submitted_on__lte=until.isoformat())
+    return cases
 
 
 def review_case_get(*, viewer: User, case_id: int) -> Case:
