@@ -431,7 +431,7 @@ def _public_search_page(request: HttpRequest, rows, *, q: str, since: dt.date | 
     next_cursor = None
     if found.next_cursor:
         last = found.rows[-1]
-        next_cursor = cursor_encode([last.decided_on, last.pk])
+        next_cursor = cursor_encode([last.decided_on, last.pk], order=PUBLIC_ORDER)
     query = {key: value for key, value in request.GET.items() if key != "cursor"}
     return {
         "items": [_public_summary(row) for row in found.rows],
