@@ -174,3 +174,23 @@ def test_deliveries_filter_by_subscription_and_keep_the_old_subscription_id_name
     for query, field in (("subscription=0", "subscription"), ("status=lost", "status"), ("ordering=-status", "ordering")):
         response = client.get(f"/api/outbox/deliveries?{query}", **admin)
         assert response.status_code == 422 and [v["field"] for v in response.json()["violations"]] == [field]
+
+
+def test_public_decisions_take_ordering_and_a_search_keeps_newest_first(client):
+    """The public list orders by 公示日期 when asked (ids in pages, the id the tie-break); a search's
+    pages come newest decision first only (the dated index), so another ordering with `q` is a 422."""
+    from tests.api.test_publication_api import public_agency_make, publication_make
+
+    agency = public_agency_make()
+    today = timezone.localdate()
+    rows = [publication_make(agency=agency, content=f"广告罚款{n}元。", published_on=today - dt.timedelta(days=n))
+            for n in range(4)]
+    by_published = [p.pk for p in sorted(rows, key=lambda p: (p.published_on, p.pk))]
+    assert walk(client, {}, f"/api/public/decisions?agency={agency.source_id}&ordering=published_on&limit=3") == by_published
+    assert walk(client, {}, f"/api/public/decisions?agency={agency.source_id}&ordering=-published_on&limit=2") == (
+        by_published[::-1])
+    assert client.get("/api/public/decisions?q=广告&ordering=-decided_on").status_code == 200
+    refused = client.get("/api/public/decisions?q=广告&ordering=published_on")
+    assert refused.status_code == 422 and refused.json()["violations"][0]["field"] == "ordering"
+    unknown = client.get("/api/public/decisions?ordering=party_name")
+    assert unknown.status_code == 422 and unknown.json()["violations"][0]["field"] == "ordering"

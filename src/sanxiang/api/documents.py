@@ -19,6 +19,8 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    order_resolve,
+    ordering_query,
     paginate,
 )
 from sanxiang.api.schemas import (
@@ -41,6 +43,7 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # In the order the case page lists them: as issued.
 DOCUMENT_ORDER = ("issued_at", "id")
+DOCUMENT_ORDERING = {"issued_at": ("issued_at", "签发时间"), "id": ("id", "生成先后")}
 
 SINCE_QUERY = Query(None, description="文书日期" + SINCE_DESCRIPTION)
 UNTIL_QUERY = Query(None, description="文书日期" + UNTIL_DESCRIPTION)
@@ -98,6 +101,7 @@ def case_document_list(
     case_id: int = Path(..., ge=1, le=ID_MAX),
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
+    ordering: str = ordering_query(DOCUMENT_ORDERING, default="issued_at"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
     cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
 ):
@@ -109,7 +113,7 @@ def case_document_list(
         documents = documents.filter(issued_on__gte=since)
     if until is not None:
         documents = documents.filter(issued_on__lte=until)
-    return paginate(request, documents, order=DOCUMENT_ORDER, limit=limit, cursor=cursor, item=_document_out)
+    return paginate(request, documents, order=order_resolve(ordering, keys=DOCUMENT_ORDERING, default="issued_at"), limit=limit, cursor=cursor, item=_document_out)
 
 
 @router.get("/documents/{document_id}", summary="读取文书元数据", response=answers({200: DocumentOut}, 403, 404))

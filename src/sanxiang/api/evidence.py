@@ -27,6 +27,8 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    order_resolve,
+    ordering_query,
     paginate,
 )
 from sanxiang.api.schemas import (
@@ -50,6 +52,7 @@ KIND_LABELS = {value: str(label) for value, label in EvidenceKind.choices}
 KindIn = Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
 # Newest upload first, as the evidence page lists them.
 EVIDENCE_ORDER = ("-uploaded_at", "-id")
+EVIDENCE_ORDERING = {"uploaded_at": ("uploaded_at", "上传时间"), "id": ("id", "登记先后")}
 
 KIND_QUERY = Query(None, description=choices_description("类别", KIND_LABELS))
 SINCE_QUERY = Query(None, description="上传日期" + SINCE_DESCRIPTION)
@@ -99,6 +102,7 @@ def case_evidence_list(
     step: str | None = Query(None, max_length=64, description="所属程序环节"),
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
+    ordering: str = ordering_query(EVIDENCE_ORDERING, default="-uploaded_at"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
     cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
 ):
@@ -117,7 +121,7 @@ def case_evidence_list(
         records = records.filter(uploaded_at__gte=_local_midnight(since))
     if until is not None:
         records = records.filter(uploaded_at__lt=_local_midnight(until + day))
-    return paginate(request, records, order=EVIDENCE_ORDER, limit=limit, cursor=cursor, item=_evidence_out)
+    return paginate(request, records, order=order_resolve(ordering, keys=EVIDENCE_ORDERING, default="-uploaded_at"), limit=limit, cursor=cursor, item=_evidence_out)
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Header, Path, Query, Router, Schema
+from ninja.errors import ValidationError
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
@@ -34,6 +35,8 @@ from sanxiang.api.pagination import (
     PageOut,
     cursor_decode,
     cursor_encode,
+    order_resolve,
+    ordering_query,
     paginate,
 )
 from sanxiang.api.schemas import (
@@ -67,6 +70,9 @@ STATEMENT_MAX = 2000
 # Newest decision first; the id breaks ties between decisions of the same day.
 DRAFT_ORDER = ("-decided_on", "-id")
 PUBLIC_ORDER = ("-decided_on", "-id")
+DRAFT_ORDERING = {"decided_on": ("decided_on", "决定日期"), "due_on": ("due_on", "应公示日期"), "id": ("id", "生成先后")}
+# A search's pages come newest decision first (the dated index is read back from the newest day).
+PUBLIC_ORDERING = {"decided_on": ("decided_on", "决定日期"), "published_on": ("published_on", "公示日期")}
 
 
 def _limit() -> int:
@@ -212,6 +218,7 @@ def publication_draft_list(
     status: DraftStatusIn | None = DRAFT_STATUS_QUERY,
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
+    ordering: str = ordering_query(DRAFT_ORDERING, default="-decided_on"),
     limit: int = _limit(),
     cursor: str | None = _cursor(),
 ):
@@ -228,7 +235,8 @@ def publication_draft_list(
         drafts = drafts.filter(decided_on__gte=since)
     if until is not None:
         drafts = drafts.filter(decided_on__lte=until)
-    return paginate(request, drafts, order=DRAFT_ORDER, limit=limit, cursor=cursor, item=_draft_summary)
+    order = order_resolve(ordering, keys=DRAFT_ORDERING, default="-decided_on")
+    return paginate(request, drafts, order=order, limit=limit, cursor=cursor, item=_draft_summary)
 
 
 @router.get("/publication/drafts/{draft_id}", summary="读取公示草稿", response=answers({200: DraftOut}, 403, 404))
@@ -403,6 +411,7 @@ def public_decision_list(
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
     q: str = Query("", max_length=200, description="关键词：只查找公示中的决定（已撤回的内容不再公开）"),
+    ordering: str = ordering_query(PUBLIC_ORDERING, default="-decided_on"),
     limit: int = _limit(),
     cursor: str | None = _cursor(),
 ):
@@ -413,8 +422,12 @@ def public_decision_list(
     if agency is not None:
         rows = rows.filter(agency__source_id=agency)
     rows = decisions_filter(rows, kind=kind or "", date_from=since, date_to=until).only(*PUBLIC_LIST_COLUMNS)
+    order = order_resolve(ordering, keys=PUBLIC_ORDERING, default="-decided_on")
     if not q.strip():
-        return paginate(request, rows, order=PUBLIC_ORDER, limit=limit, cursor=cursor, item=_public_summary)
+        return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_public_summary)
+    if order != PUBLIC_ORDER:
+        raise ValidationError([{"type": "ordering_invalid", "loc": ("query", "ordering"),
+                                "msg": "按关键词查找时按决定日期倒序排列（-decided_on）"}])
     return _public_search_page(request, rows, q=q, since=since, until=until, limit=limit, cursor=cursor)
 
 

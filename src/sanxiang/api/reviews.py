@@ -26,6 +26,8 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    order_resolve,
+    ordering_query,
     paginate,
 )
 from sanxiang.api.schemas import (
@@ -49,6 +51,7 @@ router = Router(tags=["reviews"])
 ReviewStatusIn = Literal[tuple(REVIEW_LIST_STATES)]  # type: ignore[valid-type]
 # The cases registered last first, as the case list; the id breaks ties.
 REVIEW_ORDER = ("-created_at", "-id")
+REVIEW_ORDERING = {"created_at": ("created_at", "案件登记时间"), "id": ("id", "登记先后")}
 
 STATUS_QUERY = Query(None, description=choices_description("审核情况", REVIEW_LIST_STATES))
 SINCE_QUERY = Query(None, description="最近一次送审的日期" + SINCE_DESCRIPTION)
@@ -132,6 +135,7 @@ def review_list(
     status: ReviewStatusIn | None = STATUS_QUERY,
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
+    ordering: str = ordering_query(REVIEW_ORDERING, default="-created_at"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=LIMIT_DESCRIPTION),
     cursor: str | None = Query(None, max_length=CURSOR_MAX_LENGTH, description=CURSOR_DESCRIPTION),
 ):
@@ -139,7 +143,7 @@ def review_list(
     能读该案件的人员可见（本机关人员；司法局监督人员须经调阅）。出具审核意见等操作为案件的步骤，见 GET /api/reviews/{case_id}。"""
     date_range_check(since, until)
     cases = selectors.reviews_for(viewer=request.user, agency_id=agency, status=status, since=since, until=until)
-    page = paginate(request, cases, order=REVIEW_ORDER, limit=limit, cursor=cursor, item=_summary)
+    page = paginate(request, cases, order=order_resolve(ordering, keys=REVIEW_ORDERING, default="-created_at"), limit=limit, cursor=cursor, item=_summary)
     names = dict(Officer.objects.filter(pk__in={i["reviewer_id"] for i in page["items"]} - {None})
                  .values_list("pk", "name"))
     for item in page["items"]:
