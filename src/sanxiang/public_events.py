@@ -450,3 +450,38 @@ def inspection_notice_published_subscribe(handler: Callable[[InspectionNoticePub
 
 def inspection_notice_published_emit(event: InspectionNoticePublished) -> None:
     PUBLIC_EVENTS.emit(event)
+
+
+# --- inspection (issue 17, item 7): the register's inspections in the annual data ----------------
+
+
+@dataclass(frozen=True)
+class InspectedTimes:
+    """An enterprise of the register and how many counted inspections it had in the year."""
+
+    target_id: int
+    name: str
+    times: int
+
+
+@dataclass(frozen=True)
+class InspectionAnnualFigures:
+    """One agency's year of register inspections, as the annual data counts them: the counted ones
+    (procedure.annual_counting.inspection_counted_year), those left out by reason (a key of
+    INSPECTION_LEFT_OUT → number), the enterprises per frequency band (1, 2, 3 = three or more),
+    the most inspected enterprises, and the (case id, day) of each counted inspection that opened a
+    penalty case, so that the case's inspection of that day is not counted again."""
+
+    agency_id: int
+    counted: int = 0
+    left_out: dict[str, int] | None = None
+    bands: dict[int, int] | None = None
+    top: tuple[InspectedTimes, ...] = ()
+    case_visits: tuple[tuple[int, dt.date], ...] = ()
+
+
+# The annual data (publication) asks the inspection app through this slot: (agency_ids=[...],
+# year=..., top=bool) → {agency_id: InspectionAnnualFigures}, a bounded number of queries.
+inspection_annual_provided: Slot[Callable[..., dict[int, InspectionAnnualFigures]]] = Slot(
+    "public: inspection_annual_provided"
+)

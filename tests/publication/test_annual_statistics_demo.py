@@ -15,6 +15,7 @@ from sanxiang.cases.facts import facts_field_load
 from sanxiang.cases.models import Case
 from sanxiang.exchange.formats import CASE_FORMAT, DECISION_FORMAT, YEAR_FORMAT
 from sanxiang.exchange.services import exchange_files_build
+from sanxiang.inspection.models import Inspection
 from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.publication.annual import annual_county_penalty_table, annual_report_generate
 from sanxiang.registry.models import Agency
@@ -104,7 +105,14 @@ def test_the_bureaus_statistics_agree_with_a_hand_count(demo):
     assert table.amount_wan == (Decimal(amount_fen) / 1_000_000).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
-    assert report["counts"]["inspection"] == inspections >= 1  # the demo's 现场检查笔录
+    assert report["inspection"].in_cases == inspections >= 1  # the demo's 现场检查笔录
+    # The register's inspections (issue 17, item 7): counted in the year of their result, with a
+    # specific object and a complete record; a case's inspection of the same day as the one that
+    # opened it is that inspection (counted once).
+    register = Inspection.objects.filter(agency=agency, counts_in_statistics=True, result_sent_on__year=year)
+    assert report["inspection"].in_register == register.count()
+    assert report["counts"]["inspection"] == report["inspection"].total == (
+        inspections + register.count() - report["inspection"].same_visit)
 
     # The county's row is the sum of every agency's, the bureau's among them.
     lines, total = annual_county_penalty_table(agencies=Agency.objects.order_by("name"), year=year)

@@ -12,3 +12,8 @@ class InspectionConfig(AppConfig):
         from sanxiang.public_events import inspection_items_provided
 
         inspection_items_provided.install(items_public)
+        # The annual data counts the register's inspections (issue 17, item 7), asked the same way.
+        from sanxiang.inspection.annual_selectors import inspection_annual_figures
+        from sanxiang.public_events import inspection_annual_provided
+
+        inspection_annual_provided.install(inspection_annual_figures)

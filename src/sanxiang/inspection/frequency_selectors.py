@@ -1,7 +1,7 @@
 """检查频次 (issue 17, item 7): per agency and year, how many enterprises were inspected once, twice,
 three times or more, counting only the inspections that count in the annual statistics (a specific
 object and a complete record: `Inspection.counts_in_statistics`, set by the engine when the result
-is sent), by the day of the inspection. The counting is SQL (one grouped query for any number of
+is sent), in the year of the result (as the annual data counts them: `inspection_annual_figures`). The counting is SQL (one grouped query for any number of
 agencies); each figure opens its enterprises and their inspections (two queries)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 
 from sanxiang.inspection.models import Inspection
 from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_BANDS
@@ -42,9 +43,13 @@ class InspectedEnterprise:
 
 
 def counted_inspections(*, year: int) -> QuerySet[Inspection]:
-    """The inspections of `year` that count in the annual statistics."""
-    return Inspection.objects.filter(counts_in_statistics=True, started_on__gte=dt.date(year, 1, 1),
-                                     started_on__lte=dt.date(year, 12, 31))
+    """The inspections that count in `year`'s annual statistics: in the year their result was sent
+    (procedure.annual_counting.INSPECTION_YEAR_RULE; the engine sets the flag when it sends the
+    result, so a counted inspection has that day; the day of the inspection stands in for a row
+    without it)."""
+    return (Inspection.objects.filter(counts_in_statistics=True)
+            .annotate(counted_on=Coalesce("result_sent_on", "started_on"))
+            .filter(counted_on__gte=dt.date(year, 1, 1), counted_on__lte=dt.date(year, 12, 31)))
 
 
 def inspection_frequency(*, agencies: list[Agency], year: int) -> list[FrequencyRow]:

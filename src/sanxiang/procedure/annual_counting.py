@@ -18,6 +18,7 @@ articles of a law: they are labelled as such wherever the platform shows them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -164,6 +165,63 @@ def inspection_counts(*, object_specified: bool, record_complete: bool) -> bool:
     return object_specified and record_complete
 
 
+# --- 行政检查 recorded in the inspection register (issue 17, item 7) ---------------------------------
+# An inspection of the inspection app (a target of the register, its record with the checklist, its
+# result) counts under INSPECTION_SOURCE; the engine judges "specific object and complete record"
+# (procedure.inspection.rules.counting_problems) when the result is sent. Which year it counts in,
+# how it meets the inspections recorded inside penalty cases, and the reasons one is left out are
+# the platform's readings below, labelled as such (待核实: no published 统计口径 read says them).
+INSPECTION_FREQUENCY_IN_REPORT_SOURCE = (
+    "检查频次数据纳入行政执法统计年报（司法部关于规范涉企行政检查的答记者问，转引，待核实）"
+)
+INSPECTION_YEAR_RULE = "平台规则（待核实）：行政检查按检查结果告知企业之日所在年度计入，检查记录完整的检查在告知结果后方计入"
+INSPECTION_SAME_VISIT_RULE = (
+    "平台规则（待核实）：检查中发现违法而立案的，该案件中与该次检查同日的现场检查为同一次检查，只计1次；"
+    "立案后另日实施的现场检查另行计数"
+)
+INSPECTION_REGISTER_SOURCE = (
+    f"{INSPECTION_SOURCE}。{INSPECTION_YEAR_RULE}。{INSPECTION_SAME_VISIT_RULE}。{INSPECTION_FREQUENCY_IN_REPORT_SOURCE}"
+)
+# Why a register inspection of the year is left out, in the order the page lists them.
+INSPECTION_LEFT_OUT: dict[str, str] = {
+    "incomplete": "已告知检查结果，但检查记录不完整（缺少现场检查笔录及检查表，或者非现场检查记录）",
+    "no_result": "本年度已开始检查，但尚未告知检查结果（告知结果后计入告知之日所在年度）",
+}
+# How many of the most inspected enterprises the annual page names (a platform choice for the page).
+INSPECTION_FREQUENCY_TOP = 10
+
+
+def inspection_counted_year(*, object_specified: bool, record_complete: bool, result_sent_on: dt.date | None
+                            ) -> int | None:
+    """The year in whose statistics a register inspection counts (INSPECTION_YEAR_RULE): the year
+    its result was sent, if it has a specific object and a complete record; None: not counted."""
+    if result_sent_on is None or not inspection_counts(object_specified=object_specified,
+                                                       record_complete=record_complete):
+        return None
+    return result_sent_on.year
+
+
+def inspection_left_out_reason(*, result_sent_on: dt.date | None, counted: bool, cancelled: bool) -> str | None:
+    """Why a register inspection begun in the year is not counted (a key of INSPECTION_LEFT_OUT),
+    None when it counts or was cancelled (a cancelled inspection did not take place)."""
+    if cancelled or counted:
+        return None
+    return "no_result" if result_sent_on is None else "incomplete"
+
+
+def inspection_same_visit(*, inspection_on: dt.date | None, case_act_on: dt.date | None) -> bool:
+    """Whether an on-site inspection recorded in the penalty case that an inspection opened is that
+    inspection recorded again (INSPECTION_SAME_VISIT_RULE): the same day."""
+    return inspection_on is not None and inspection_on == case_act_on
+
+
+def inspection_total(*, in_cases: int, in_register: int, same_visit: int) -> int:
+    """行政检查次数: the inspections recorded in cases plus those of the register, each visit once."""
+    if min(in_cases, in_register, same_visit) < 0 or same_visit > min(in_cases, in_register):
+        raise ValueError("counts cannot be negative, and a visit counted twice is in both counts")
+    return in_cases + in_register - same_visit
+
+
 @dataclass(frozen=True)
 class PenaltyTable:
     """One row of the 行政处罚 table: decisions per column, their total, and 罚没金额 in 分."""
@@ -237,7 +295,13 @@ def narrative_problems(sections: Mapping[str, str]) -> dict[str, str]:
 __all__ = [
     "AMOUNT_SOURCE",
     "CONFISCATION_KINDS",
+    "INSPECTION_FREQUENCY_IN_REPORT_SOURCE",
+    "INSPECTION_FREQUENCY_TOP",
+    "INSPECTION_LEFT_OUT",
+    "INSPECTION_REGISTER_SOURCE",
+    "INSPECTION_SAME_VISIT_RULE",
     "INSPECTION_SOURCE",
+    "INSPECTION_YEAR_RULE",
     "NARRATIVE_MAX_CHARS",
     "NARRATIVE_SECTIONS",
     "NARRATIVE_SOURCE",
@@ -247,7 +311,11 @@ __all__ = [
     "PENALTY_SEVERITY_SOURCE",
     "STATISTICS_SOURCE",
     "PenaltyTable",
+    "inspection_counted_year",
     "inspection_counts",
+    "inspection_left_out_reason",
+    "inspection_same_visit",
+    "inspection_total",
     "narrative_problems",
     "penalty_amount_fen",
     "penalty_column",

@@ -6,9 +6,15 @@ What the platform counts, and what it cannot count yet (the generated report say
 
 - 行政处罚: penalty decisions (outcome "penalty": 不予行政处罚 and transfers to the judicial organs
   are not penalties) of both the ordinary and the summary procedure, by their `decided_on`.
-- 行政检查: on-site inspections recorded in cases (investigative acts of kind "inspection") on
-  days of the year. Inspections that opened no case (routine and random inspections) are not
-  recorded on the platform yet, so the figure is a lower bound.
+- 行政检查: the on-site inspections recorded in cases (investigative acts of kind "inspection") on
+  days of the year, plus the inspections of the inspection register (routine, random, special,
+  complaint-driven … inspections of a target) counted in the year of their result when they have a
+  specific object and a complete record (procedure.annual_counting.inspection_counted_year). The
+  inspection app answers through `public_events.inspection_annual_provided` (the apps are
+  siblings). An inspection that opened a penalty case is one inspection: the case's inspection of
+  that day is not counted again (INSPECTION_SAME_VISIT_RULE). The report says how many register
+  inspections were left out and why, and how many enterprises were inspected once, twice, three
+  times or more (the most inspected named, each opening the 检查频次 page).
 - 行政强制: its rows (procedure.annual.COERCION_ROWS) from the cases of the compulsory procedures:
   a 查封、扣押 or 冻结 on the day it was taken (an emergency one the head then refused was still
   taken), a 强制执行决定 or 代履行决定 on the day it was made, an application to the court on the day
@@ -76,13 +82,18 @@ from sanxiang.procedure.annual import (
 )
 from sanxiang.procedure.annual_counting import (
     AMOUNT_SOURCE,
-    INSPECTION_SOURCE,
+    INSPECTION_FREQUENCY_BANDS,
+    INSPECTION_LEFT_OUT,
+    INSPECTION_REGISTER_SOURCE,
     NARRATIVE_SECTIONS,
     NARRATIVE_SOURCE,
     PENALTY_COLUMNS,
     PENALTY_SEVERITY_SOURCE,
     PenaltyTable,
     inspection_counts,
+    inspection_frequency_band,
+    inspection_same_visit,
+    inspection_total,
     narrative_problems,
     penalty_amount_fen,
     penalty_column,
@@ -107,6 +118,7 @@ from sanxiang.procedure.permit.annual import (
 )
 from sanxiang.procedure.permit.rules import PermitSnapshot
 from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.public_events import InspectedTimes, inspection_annual_provided
 from sanxiang.publication.models import AnnualAct, AnnualNarrative, AnnualReport, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency, AgencyStatus, Matter
@@ -127,8 +139,10 @@ RECORDED_NOTES = {
     "未在本平台办理的行政征收（如行政事业性收费、政府性基金的征收）未计入，请核对。",
     "requisition": "行政征用：按决定日期在本年度内的征用决定计数（本平台登记的行政征收征用案件）；"
     "未在本平台办理的行政征用未计入，请核对。",
-    "inspection": "行政检查：按本年度内案件调查中实施的、有具体检查对象（案件当事人）并制作了现场检查笔录的现场检查计数；"
-    "未立案的日常检查、随机抽查尚未在本平台记录，未计入。",
+    "inspection": "行政检查：按本年度内案件调查中实施的、有具体检查对象（案件当事人）并制作了现场检查笔录的现场检查，"
+    "加上行政检查模块登记的、有具体检查对象（检查对象名录库中的企业）并有完整检查记录（现场检查笔录及检查表或者非现场检查记录，"
+    "并已告知检查结果）的检查，按告知结果之日所在年度计数；检查中发现违法而立案的，案件中同日的现场检查与该次检查只计1次。"
+    "未在本平台记录的检查未计入，请核对。",
 }
 COERCION_POWERS_NOTE = (
     "行政强制分项的职权按本机关权责清单中行政强制事项的名称认定（名称含查封、扣押、冻结的，具有相应措施的职权；"
@@ -459,6 +473,73 @@ def annual_county_penalty_table(*, agencies, year: int) -> tuple[list[CountyPena
     return lines, penalty_tables_sum(line.table for line in lines)
 
 
+@dataclass(frozen=True)
+class InspectionLine:
+    """An agency's 行政检查 of the year: recorded in cases, counted in the register, the visits in
+    both (counted once), the figure, the register's inspections left out by reason, the
+    enterprises per frequency band and the most inspected ones."""
+
+    agency_id: int
+    agency_name: str
+    in_cases: int
+    in_register: int
+    same_visit: int
+    left_out: dict[str, int]
+    bands: dict[int, int]
+    top: tuple[InspectedTimes, ...]
+
+    @property
+    def total(self) -> int:
+        return inspection_total(in_cases=self.in_cases, in_register=self.in_register, same_visit=self.same_visit)
+
+    @property
+    def enterprises(self) -> int:
+        return sum(self.bands.values())
+
+    @property
+    def left_out_total(self) -> int:
+        return sum(self.left_out.values())
+
+
+def annual_inspection_lines(*, agencies, year: int, in_cases: dict[int, int] | None = None, top: bool = False
+                            ) -> list[InspectionLine]:
+    """The 行政检查 of several agencies for `year`, one line per agency in the order given, in a
+    bounded number of queries whatever the number of inspections: the cases' inspections grouped
+    per agency (one query, skipped when `in_cases` is given), the register's figures (the
+    inspection app, four queries at most), and the case inspections that are a register inspection
+    recorded again (one query)."""
+    agencies = list(agencies)
+    ids = [a.pk for a in agencies]
+    if not ids:
+        return []
+    if in_cases is None:
+        in_cases = {row["agency_id"]: row["n"] for row in (
+            AnnualAct.objects.filter(agency_id__in=ids, kind="inspection").filter(_year_filter(year))
+            .values("agency_id").annotate(n=Count("id")).order_by())}
+    register = inspection_annual_provided(agency_ids=ids, year=year, top=top)
+    visits = {(figures.agency_id, case_id, on) for figures in register.values() for case_id, on in figures.case_visits}
+    same: dict[int, int] = {}
+    if visits:
+        recorded: dict[tuple[int, int], set[dt.date]] = {}
+        for agency_id, case_id, day in (
+            AnnualAct.objects.filter(agency_id__in=ids, kind="inspection", case_id__in={v[1] for v in visits})
+            .filter(_year_filter(year)).values_list("agency_id", "case_id", "on")
+        ):
+            recorded.setdefault((agency_id, case_id), set()).add(day)
+        for agency_id, case_id, on in visits:
+            if any(inspection_same_visit(inspection_on=on, case_act_on=day)
+                   for day in recorded.get((agency_id, case_id), ())):
+                same[agency_id] = same.get(agency_id, 0) + 1
+    return [
+        InspectionLine(
+            agency_id=a.pk, agency_name=a.name, in_cases=in_cases.get(a.pk, 0), in_register=register[a.pk].counted,
+            same_visit=same.get(a.pk, 0), left_out=dict(register[a.pk].left_out or {}),
+            bands=dict(register[a.pk].bands or dict.fromkeys(INSPECTION_FREQUENCY_BANDS, 0)), top=register[a.pk].top,
+        )
+        for a in agencies
+    ]
+
+
 def annual_coercion_powers_read(*, agency: Agency, matter_kinds, execution_declared: bool = False) -> frozenset[str]:
     """The 行政强制 rows the agency has power in, read from its catalogue (a platform rule: see the
     module's docstring and COERCION_POWERS_NOTE)."""
@@ -491,6 +572,9 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
     figures = (annual_figures_recomputed if recompute else annual_figures)(agency=agency, year=year)
     declared = figures.execution_declared
     counted = {key: figures.counted.get(key, 0) for key in ("penalty", "inspection", "levy", "requisition")}
+    inspection = annual_inspection_lines(agencies=[agency], year=year, in_cases={agency.pk: counted["inspection"]},
+                                         top=True)[0]
+    counted["inspection"] = inspection.total
     coercion_counted = {key: figures.counted.get(key, 0) for key in COERCION_ROWS}
     coercion_powers = annual_coercion_powers_read(agency=agency, matter_kinds=powers, execution_declared=declared)
     coercion = annual_coercion_rows(powers=coercion_powers, counted=coercion_counted)
@@ -518,6 +602,9 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
             f"本机关权责清单中没有{ANNUAL_CATEGORIES[key]}事项，但本年度有{counted[key]}件{ANNUAL_CATEGORIES[key]}，"
             "已如实填列；请核对权责清单。"
         )
+    for key, label in INSPECTION_LEFT_OUT.items():
+        if inspection.left_out.get(key):
+            notes.append(f"行政检查模块登记的检查中有{inspection.left_out[key]}次未计入：{label}。")
     if not held:
         notes.append("本机关尚未登记执法事项（权责清单），无法判断具有哪些执法职权；请先登记执法事项。")
     return {
@@ -557,7 +644,14 @@ def annual_report_generate(*, agency: Agency, year: int, recompute: bool = False
         "basis": ANNUAL_REPORT_BASIS,
         "coercion_basis": COERCION_ROWS_BASIS,
         "penalty_basis": f"{PENALTY_SEVERITY_SOURCE}。{AMOUNT_SOURCE}。",
-        "inspection_basis": INSPECTION_SOURCE,
+        "inspection_basis": INSPECTION_REGISTER_SOURCE,
+        "inspection": inspection,
+        "inspection_left_out": [{"key": key, "label": label, "value": inspection.left_out.get(key, 0)}
+                                for key, label in INSPECTION_LEFT_OUT.items()],
+        "inspection_top": [{"name": t.name, "times": t.times, "band": inspection_frequency_band(t.times)}
+                           for t in inspection.top],
+        "inspection_bands": [{"band": band, "label": label, "value": inspection.bands.get(band, 0)}
+                             for band, label in INSPECTION_FREQUENCY_BANDS.items()],
     }
 
 

@@ -38,6 +38,7 @@ from sanxiang.accounts.permissions import (
 )
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, ANNUAL_REPORT_BASIS, annual_report_due
 from sanxiang.procedure.annual_counting import (
+    INSPECTION_FREQUENCY_BANDS,
     NARRATIVE_MAX_CHARS,
     NARRATIVE_SECTIONS,
     PENALTY_COLUMNS,
@@ -54,6 +55,7 @@ from sanxiang.publication.annual import (
     PERMISSION_MESSAGE,
     annual_counted_records,
     annual_county_penalty_table,
+    annual_inspection_lines,
     annual_narrative_of,
     annual_narrative_submit,
     annual_narratives_submitted,
@@ -314,7 +316,7 @@ def annual(request: HttpRequest) -> HttpResponse:
     narrative = annual_narrative_of(agency=agency, year=year) if agency is not None else None
     if narrative_form is None and agency is not None:
         narrative_form = NarrativeForm(initial=narrative.sections if narrative is not None else None)
-    county_lines = county_total = None
+    county_lines = county_total = county_inspections = None
     if county and agency is None:
         county_lines, county_total = annual_county_penalty_table(
             agencies=Agency.objects.filter(**county_lookup(user, "")).order_by("name"), year=year
@@ -326,6 +328,11 @@ def annual(request: HttpRequest) -> HttpResponse:
             {"line": line, "submitted": line.agency_id in submitted, "published": line.agency_id in published_ids}
             for line in county_lines
         ]
+        # 行政检查 and 检查频次 of every agency (issue 17, item 7): a bounded number of queries.
+        county_inspections = annual_inspection_lines(
+            agencies=Agency.objects.filter(**county_lookup(user, ""), is_judicial_bureau=False).order_by("name"),
+            year=year,
+        )
     context = {
         "narrative": narrative,
         "narrative_form": narrative_form,
@@ -333,6 +340,8 @@ def annual(request: HttpRequest) -> HttpResponse:
         "penalty_columns": PENALTY_COLUMNS,
         "county_lines": county_lines,
         "county_total": county_total,
+        "county_inspections": county_inspections,
+        "frequency_bands": INSPECTION_FREQUENCY_BANDS,
         "year": year,
         "years": _annual_years(today),
         "agency": agency,
