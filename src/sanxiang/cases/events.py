@@ -65,6 +65,17 @@ class CompulsoryDecided:
     recorded_on: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class CompulsoryDecidedBatch:
+    """Many decisions recorded at once (licence decisions made in another system and imported:
+    `cases.permit_import`), in the transaction that is recording them: each is the
+    `CompulsoryDecided` a native step would have emitted, in order. Their cases were written in
+    bulk, so no save signal followed them: a subscriber that keeps something per saved case does it
+    here, for all of them at once. Publication subscribes (its drafts in one bulk insert)."""
+
+    decisions: tuple[CompulsoryDecided, ...]
+
+
 # --- ledger events ---------------------------------------------------------------------------------
 
 

@@ -16,9 +16,11 @@ takes the rows of one file (the API's JSON batch, the Excel template's sheet) an
   decision's, in the state the decision leaves it (准予: 许可有效, or 待送达 while the licence has not
   been delivered; 不予: 不予许可), with its decision document (文号, day, and the PDF when sent), and
   one ledger entry CASE_IMPORTED naming the source;
-- emits the decision as a native step does (`CompulsoryDecided`), so that publication drafts it
-  with the same rules (7 working days, the XK_* row of the same pure function), the annual data
-  counts it from the same facts, and the case's deadlines are projected like any other.
+- emits the decisions as a native step does (`CompulsoryDecided`), all at once in one
+  `CompulsoryDecidedBatch` (the cases and documents are bulk inserts, which no save signal follows),
+  so that publication drafts them with the same rules (7 working days, the XK_* row of the same pure
+  function) in one insert, the annual data counts them from the same facts once per batch, and the
+  cases' deadlines are projected like any other.
 
 Which decisions: 准予行政许可 and 不予行政许可. A change, renewal, withdrawal, revocation or cancellation
 of an imported licence is a step of its case here (the case is the licence), not an import.
@@ -513,6 +515,18 @@ def _case_numbers(*, agency: Agency, on: dt.date, count: int) -> list[str]:
     return numbers
 
 
+def _matter_field(matter: Matter | None) -> str:
+    return matter.enforcement_field if matter is not None else ""
+
+
+def _inserted(model, rows: list) -> list:
+    """`rows` inserted in bulk, with their ids (both engines return them from the insert)."""
+    inserted = model.objects.bulk_create(rows, batch_size=500)
+    if inserted and inserted[0].pk is None:  # pragma: no cover - SQLite ≥ 3.35 and PostgreSQL return ids
+        raise RuntimeError(f"{model.__name__}: a bulk insert returned no ids")
+    return inserted
+
+
 def _facts(row: _Row) -> dict[str, Any]:
     """The licence case's facts as the procedure's steps would have left them."""
     values, dates = row.values, row.dates
@@ -631,53 +645,64 @@ def _write(*, actor: User, agency: Agency, parsed: list[_Row], today: dt.date, r
     with ledger_batch():
         parties = _parties(agency=agency, rows=fresh, actor=actor)
         numbers = _case_numbers(agency=agency, on=today, count=len(fresh))
-        made: list[tuple[_Row, Case, PermitSnapshot]] = []
-        for row, number in zip(fresh, numbers, strict=True):
-            values = row.values
-            matter = matters.get(values["matter_code"])
-            case = Case.objects.create(
-                agency=agency, number=number, title=values["matter"], matter=matter, procedure="permit",
-                state=_state(row), party=parties[_party_key(values)],
-                enforcement_field=matter.enforcement_field if matter is not None else "",
+        # The cases and their decision documents in bulk inserts (no save signal follows them: the
+        # batch event below is where the apps above refresh what they keep per case).
+        cases = [
+            Case(
+                agency=agency, number=number, title=row.values["matter"], matter=matters.get(row.values["matter_code"]),
+                procedure="permit", state=_state(row), party=parties[_party_key(row.values)],
+                enforcement_field=_matter_field(matters.get(row.values["matter_code"])),
                 facts=_facts(row),
                 details={"records": ["application_form"],
-                         "imported": {"source_system": values["source_system"], "source_id": values["source_id"],
-                                      "review_on": values["review_on"] or None}},
+                         "imported": {"source_system": row.values["source_system"],
+                                      "source_id": row.values["source_id"],
+                                      "review_on": row.values["review_on"] or None}},
                 created_by=actor,
             )
+            for row, number in zip(fresh, numbers, strict=True)
+        ]
+        cases = _inserted(Case, cases)
+        documents: list[IssuedDocument] = []
+        for row, case in zip(fresh, cases, strict=True):
+            values = row.values
             kind, record_kind, title, _action = DOCUMENT_KINDS[row.decision]
             pdf = None
             if row.pdf is not None:
                 meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{title}.pdf",
                                                step=f"document:{kind}")
                 pdf = evidence_ingest(actor=actor, source=io.BytesIO(row.pdf), meta=meta)
-            document = IssuedDocument.objects.create(
+            documents.append(IssuedDocument(
                 case=case, agency=agency, kind=kind, title=title, record_kind=record_kind, number=values["number"],
                 action=IMPORTED_DOCUMENT_ACTION, issued_on=row.dates["decided_on"], pdf=pdf, docx=None,
                 filename_stem=f"{title}_{values['number']}"[:200], issued_by=actor,
-            )
+            ))
+        documents = _inserted(IssuedDocument, documents)
+        made: list[tuple[_Row, Case, PermitSnapshot]] = []
+        for row, case, document in zip(fresh, cases, documents, strict=True):
+            matter = case.matter
             entry_append(event=_imported_event(case=case, row=row, document=document), actor=actor)
-            if pdf is not None:
+            if document.pdf is not None:
                 # The document's file, as a document issued here is entered (the case file's documents/).
-                entry_append(event=_document_event(document=document, pdf=pdf.stored_file), actor=actor,
+                entry_append(event=_document_event(document=document, pdf=document.pdf.stored_file), actor=actor,
                              then=_seq_store(document))
             # The engine's picture of the case as saved, built here (the records, the documents and
             # the catalogue are known): publication and the projection read it instead of building it.
             snapshot = facts_load(PermitSnapshot, case.facts, state=case.state,
-                                  records=frozenset({"application_form", record_kind}), region=agency.region_code,
-                                  matter=matter.code if matter is not None else "", catalogue=catalogue, officers=(),
-                                  documents_issued=((kind, document.number),))
+                                  records=frozenset({"application_form", document.record_kind}),
+                                  region=agency.region_code, matter=matter.code if matter is not None else "",
+                                  catalogue=catalogue, officers=(), documents_issued=((document.kind, document.number),))
             made.append((row, case, snapshot))
         PermitImport.objects.bulk_create([
             PermitImport(agency=agency, source_system=row.values["source_system"], source_id=row.values["source_id"],
                          case=case, decision=row.decision, row_sha256=row.digest, row=row.values, imported_by=actor)
             for row, case, _ in made
         ], batch_size=500)
-        # As a native decision: publication drafts it (7 working days) in this transaction.
-        for row, case, snapshot in made:
-            events.CASE_EVENTS.emit(events.CompulsoryDecided(
-                case=case, procedure="permit", action=DOCUMENT_KINDS[row.decision][3], snapshot=snapshot,
-                on=row.dates["decided_on"], actor=actor, recorded_on=today))
+        # As native decisions, all at once: publication drafts them (7 working days) and counts them
+        # in the annual data, in this transaction.
+        events.CASE_EVENTS.emit(events.CompulsoryDecidedBatch(decisions=tuple(
+            events.CompulsoryDecided(case=case, procedure="permit", action=DOCUMENT_KINDS[row.decision][3],
+                                     snapshot=snapshot, on=row.dates["decided_on"], actor=actor, recorded_on=today)
+            for row, case, snapshot in made)))
         case_projection_refresh(case_ids=[case.pk for _, case, _ in made], on=today,
                                 snapshots={case.pk: snapshot for _, case, snapshot in made},
                                 cases={case.pk: case for _, case, _ in made}, locked=True)

@@ -250,8 +250,9 @@ def annual_acts_of_stored(*, procedure: str, state: str, stored: dict[str, Any],
     if procedure not in COUNTED_PROCEDURES:
         return []
     spec = procedure_spec(procedure)
+    fact_fields = spec.fact_fields  # a property computed afresh each time it is read
     facts = {name: facts_field_load(spec.snapshot_type, name, stored) for name in _names_of(procedure)
-             if name in spec.fact_fields}
+             if name in fact_fields}
     return annual_acts_of(procedure=procedure, state=state, facts=facts, object_specified=object_specified)
 
 

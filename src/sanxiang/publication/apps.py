@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
 
 if TYPE_CHECKING:
-    from sanxiang.cases.events import CaseDecided, CompulsoryDecided
+    from sanxiang.cases.events import CaseDecided, CompulsoryDecided, CompulsoryDecidedBatch
 
 
 class PublicationConfig(AppConfig):
@@ -103,6 +103,10 @@ class PublicationConfig(AppConfig):
         CASE_EVENTS.subscribe(CompulsoryDecided, _permit_decided, atomic=True)
         # 行政征收征用 and the other acts: a decision made or withheld (publication.acts) — the same way.
         CASE_EVENTS.subscribe(CompulsoryDecided, _act_decided, atomic=True)
+        # Many decisions at once (an import): their annual acts refreshed and drafts made in bulk.
+        from sanxiang.cases.events import CompulsoryDecidedBatch
+
+        CASE_EVENTS.subscribe(CompulsoryDecidedBatch, _decided_in_batch, atomic=True)
         # 年度行政执法数据: the acts each case counts are stored whenever its facts are saved, in the
         # same transaction (every step saves the case; a bulk update bypasses this and is caught by
         # `sanxiang projection check`), so a year's figures are one GROUP BY.
@@ -164,6 +168,19 @@ def _act_decided(event: CompulsoryDecided) -> None:
 
     act_decision_record(case=event.case, procedure=event.procedure, action=event.action,
                         snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
+
+
+def _decided_in_batch(event: CompulsoryDecidedBatch) -> None:
+    # The cases were written in bulk (no `_case_saved`): their annual acts are stored here, at once.
+    from sanxiang.publication.annual import annual_cases_refresh
+    from sanxiang.publication.permit import permit_decisions_record
+
+    cases = {decided.case.pk: decided.case for decided in event.decisions}
+    annual_cases_refresh(cases=list(cases.values()))
+    permit_decisions_record(decided=event.decisions)
+    for decided in event.decisions:  # the other procedures' decisions (none imported today), one by one
+        _compulsory_decided(decided)
+        _act_decided(decided)
 
 
 def _case_saved(sender, instance, raw=False, update_fields=None, **kwargs) -> None:

@@ -21,6 +21,7 @@ How a decision travels:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -30,10 +31,11 @@ from django.utils import timezone
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import permission_require
 from sanxiang.calendar.selectors import working_day_calendar_current
-from sanxiang.cases.models import Case
+from sanxiang.cases.events import CompulsoryDecided
+from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.cases.selectors import case_documents, case_snapshot_build
 from sanxiang.ledger.events import EventKind, LedgerEvent
-from sanxiang.ledger.services import entry_append
+from sanxiang.ledger.services import entry_append, ledger_batch
 from sanxiang.procedure.publication import leaks
 from sanxiang.procedure.publication_permit import (
     ACTION_DECISIONS,
@@ -117,6 +119,11 @@ def permit_decision_build(*, case: Case, decision: str, snapshot=None) -> Permit
     if document is None:
         return None
     snapshot = snapshot if snapshot is not None else case_snapshot_build(case)
+    return _decision_of(case=case, decision=decision, document=document, snapshot=snapshot)
+
+
+def _decision_of(*, case: Case, decision: str, document: IssuedDocument, snapshot) -> PermitDecision:
+    """`permit_decision_build` once its document and the case's snapshot are known."""
     granted = snapshot.decision if snapshot.decision is not None and snapshot.decision.outcome == "grant" else None
     matter = _matter(case)
     reason = ""
@@ -170,8 +177,9 @@ def permit_decision_stored(values: dict[str, Any]) -> PermitDecision:
     return PermitDecision(party=party, **values)
 
 
-def _draft_fill(draft: PublicationDraft, case: Case, decision: PermitDecision) -> None:
-    due = permit_publication_due(decision, calendar=working_day_calendar_current())
+def _draft_fill(draft: PublicationDraft, case: Case, decision: PermitDecision, *, calendar=None,
+                save: bool = True) -> None:
+    due = permit_publication_due(decision, calendar=calendar or working_day_calendar_current())
     content = permit_publication_content(decision)
     draft.agency = case.agency
     draft.status = DraftStatus.DRAFT
@@ -189,7 +197,8 @@ def _draft_fill(draft: PublicationDraft, case: Case, decision: PermitDecision) -
     draft.refusals = []
     draft.facts = {"procedure": PROCEDURE, "decision": _decision_facts(decision), "due_basis": due.basis,
                    "xk_row": permit_dual_publicity_row(decision)}
-    draft.save()
+    if save:
+        draft.save()
 
 
 def _drafted_entry(draft: PublicationDraft, *, action: str, refreshed: bool, actor: User | None) -> None:
@@ -229,6 +238,56 @@ def permit_decision_record(
         _earlier_taken_down(case=case, decision=decision, on=on, actor=actor)
     return draft
 
+
+def permit_decisions_record(*, decided: Sequence[CompulsoryDecided]) -> None:
+    """`permit_decision_record` for many decisions at once (the `CompulsoryDecidedBatch` of an
+    import, in its transaction), with the same drafts, due days, XK_* rows and ledger entries: a
+    decision whose draft is new (the import's case) is drafted in one bulk insert, its documents read
+    in one query; any other (a delivery, an ending, a draft already there, a case twice in the
+    batch) goes through `permit_decision_record`, in order."""
+    fresh: list[tuple[CompulsoryDecided, str]] = []
+    one_by_one: list[CompulsoryDecided] = []
+    seen: set[int] = set()
+    for event in decided:
+        if event.procedure != PROCEDURE:
+            continue
+        key = ACTION_DECISIONS.get(event.action)
+        if event.action == DELIVERY or key in TAKEN_DOWN_BY or event.case.pk in seen:
+            one_by_one.append(event)
+        elif key is not None:
+            fresh.append((event, key))
+        seen.add(event.case.pk)
+    case_ids = [event.case.pk for event, _ in fresh]
+    documents: dict[tuple[int, str], IssuedDocument] = {}
+    for document in (IssuedDocument.objects.filter(case_id__in=case_ids,
+                                                   kind__in={DECISION_DOCUMENTS[key] for _, key in fresh})
+                     .only("pk", "case_id", "kind", "number", "issued_on").order_by("pk")):
+        documents[(document.case_id, document.kind)] = document  # the latest of its kind
+    drafted = set(PublicationDraft.objects.select_for_update(of=("self",)).filter(case_id__in=case_ids)
+                  .values_list("case_id", "decision", "document_number"))
+    calendar = working_day_calendar_current()
+    drafts: list[tuple[PublicationDraft, CompulsoryDecided]] = []
+    for event, key in fresh:
+        case = event.case
+        document = documents.get((case.pk, DECISION_DOCUMENTS[key]))
+        if document is None:
+            continue  # no decision document: nothing to draft (as `permit_decision_record`)
+        if (case.pk, key, document.number) in drafted:
+            one_by_one.append(event)
+            continue
+        decision = _decision_of(case=case, decision=key, document=document, snapshot=event.snapshot)
+        draft = PublicationDraft(case=case, decision=key, document_number=decision.number)
+        _draft_fill(draft, case, decision, calendar=calendar, save=False)
+        drafts.append((draft, event))
+    made = PublicationDraft.objects.bulk_create([draft for draft, _ in drafts], batch_size=500)
+    if made and made[0].pk is None:  # pragma: no cover - both engines return the ids of a bulk insert
+        raise RuntimeError("bulk insert of drafts returned no ids")
+    with ledger_batch():
+        for draft, event in drafts:
+            _drafted_entry(draft, action=event.action, refreshed=False, actor=event.actor)
+    for event in one_by_one:
+        permit_decision_record(case=event.case, procedure=event.procedure, action=event.action,
+                               snapshot=event.snapshot, on=event.recorded_on or event.on, actor=event.actor)
 
 
 def _earlier_taken_down(*, case: Case, decision: PermitDecision, on: dt.date, actor: User | None) -> None:
@@ -362,6 +421,7 @@ __all__ = [
     "permit_decision_build",
     "permit_decision_record",
     "permit_decision_stored",
+    "permit_decisions_record",
     "permit_publication_approve",
     "permit_publication_change_refused",
     "permit_rows_published",
