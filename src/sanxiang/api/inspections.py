@@ -1,0 +1,256 @@
+"""行政检查 through the API (issue 19 item 1): the inspections, listed and read as the inspection
+pages show them. One inspection is read through the page's own gate (`inspection_views`'s
+`_inspection_for`): the 司法局's supervisors (and system administrators) read every inspection of
+their county, the agency's head and administrator those of their agency (or one it joined), an
+officer those they were sent on; another county's, another agency's or another officer's inspection
+is absent (404). The list narrows to the same readers by the same rule (`_visible`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+
+from sanxiang.accounts.models import Role
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.api.pagination import (
+    PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
+    paginate,
+    since_query,
+    status_description,
+    until_query,
+)
+from sanxiang.api.schemas import answers
+from sanxiang.inputs import ID_MAX
+from sanxiang.inspection import inspection_selectors as sel
+from sanxiang.inspection.inspection_views import _inspection_for
+from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
+from sanxiang.procedure.inspection import rules as r
+from sanxiang.procedure.inspection.procedures import INSPECTION
+
+router = Router(tags=["inspections"])
+
+STATES = [(s.value, INSPECTION.state_label(s.value)) for s in InspectionState]
+SOURCES = [(s.value, str(s.label)) for s in InspectionSource]
+InspectionStatusIn = Literal[tuple(value for value, _ in STATES)]  # type: ignore[valid-type]
+ORDERING = {"planned_from": ("planned_from", "计划检查日期"), "id": ("id", "派出先后")}
+PLANNED = "计划检查日期（自）"
+STATUS = Query(None, description=status_description(STATES))
+TARGET = Query(None, min_length=1, max_length=18, pattern="^[0-9A-Za-z]+$",
+               description="检查对象的统一社会信用代码（18位，完全相同）")
+SINCE, UNTIL = since_query(PLANNED), until_query(PLANNED)
+
+
+class InspectionOut(Schema):
+    id: int
+    agency_id: int = Field(..., description="组织检查的执法主体")
+    agency_name: str
+    target_name: str = Field(..., description="检查对象（市场主体名称）")
+    target_credit_code: str = Field(..., description="检查对象的统一社会信用代码")
+    source: str = Field(..., description=status_description(SOURCES, what="任务来源"))
+    source_label: str
+    status: str = Field(..., description=status_description(STATES))
+    status_label: str
+    planned_from: dt.date = Field(..., description="计划检查日期自")
+    planned_to: dt.date = Field(..., description="计划检查日期至（检查码的有效期）")
+    started_on: dt.date | None = Field(..., description="检查日期")
+    finished_on: dt.date | None = Field(..., description="办结日期")
+    code: str | None = Field(..., description="检查码（批准后生成）")
+    result_outcome: str = Field(..., description="检查结果（未告知为空字符串）")
+    published_on: dt.date | None = Field(..., description="结果公示日期")
+
+
+class InspectionPageOut(PageOut):
+    items: list[InspectionOut]
+
+
+class ItemOut(Schema):
+    id: int
+    name: str = Field(..., description="检查事项")
+    legal_basis: str = Field(..., description="检查依据")
+
+
+class InspectorOut(Schema):
+    id: int
+    name: str
+    agency_id: int
+
+
+class CodeStateOut(Schema):
+    code: str = Field(..., description="检查码")
+    valid: bool = Field(..., description="今日是否有效（检查进行中、在计划期间内、未被拒绝追认）")
+    state_label: str
+    valid_from: dt.date
+    valid_to: dt.date
+    emergency_pending: bool = Field(..., description="紧急先行检查，尚待补办批准")
+    emergency_refused: bool = Field(..., description="紧急先行检查，负责人不同意追认：检查码作废")
+
+
+class ChecklistOut(Schema):
+    item_id: int
+    item: str = Field(..., description="检查事项")
+    point: str = Field(..., description="检查内容")
+    finding: str = Field(..., description=status_description(list(r.FINDINGS.items()), what="检查情况") + "；未填写为空字符串")
+    finding_label: str
+    note: str
+
+
+class RecordOut(Schema):
+    on: dt.date = Field(..., description="检查日期")
+    officer_ids: list[int] = Field(..., description="在场的检查人员")
+    certificates_shown: bool = Field(..., description="出示执法证件")
+    enterprise_signed: bool = Field(..., description="检查对象签字确认")
+    refusal_noted: bool = Field(..., description="检查对象拒绝签字，已在记录中注明")
+    needs_testing: bool = Field(..., description="抽样送检测、检验、检疫或者鉴定")
+    photos: int
+    audio_video: int
+    checklist: list[ChecklistOut]
+
+
+class ResultOut(Schema):
+    sent_on: dt.date = Field(..., description="告知检查结果日期")
+    outcome: str = Field(..., description=status_description(list(r.OUTCOMES.items()), what="检查结果"))
+    outcome_label: str
+    findings: str = Field(..., description="发现的问题")
+    test_results_on: dt.date | None = Field(..., description="取得检测结果的日期")
+    rectification_due: dt.date | None = Field(..., description="整改期限")
+
+
+class LinkedCaseOut(Schema):
+    body_id: int = Field(..., description="立案查处的执法主体")
+    body: str
+    case_id: int
+
+
+class InspectionDetailOut(InspectionOut):
+    bodies: list[str] = Field(..., description="参加检查的执法主体（综合查一次为多个）")
+    items: list[ItemOut]
+    officers: list[InspectorOut] = Field(..., description="派出的检查人员")
+    code_state: CodeStateOut | None = Field(..., description="检查码及其状态；未批准时为 null")
+    record: RecordOut | None = Field(..., description="现场检查记录；未记录时为 null")
+    result: ResultOut | None = Field(..., description="告知的检查结果；未告知时为 null")
+    cases: list[LinkedCaseOut] = Field(..., description="据本次检查立案查处的案件")
+
+
+def _out(inspection: Inspection) -> dict:
+    return {
+        "id": inspection.pk, "agency_id": inspection.agency_id, "agency_name": inspection.agency.name,
+        "target_name": inspection.target.name, "target_credit_code": inspection.target.credit_code,
+        "source": inspection.source, "source_label": inspection.get_source_display(),
+        "status": inspection.state, "status_label": INSPECTION.state_label(inspection.state),
+        "planned_from": inspection.planned_from, "planned_to": inspection.planned_to,
+        "started_on": inspection.started_on, "finished_on": inspection.finished_on, "code": inspection.code,
+        "result_outcome": inspection.result_outcome, "published_on": inspection.published_on,
+    }
+
+
+def _record_out(inspection: Inspection, record: r.InspectionRecord | None) -> dict | None:
+    if record is None:
+        return None
+    names = {i.pk: i.name for i in inspection.items.all()}
+    return {
+        "on": record.on, "officer_ids": list(record.officer_ids), "certificates_shown": record.certificates_shown,
+        "enterprise_signed": record.enterprise_signed, "refusal_noted": record.refusal_noted,
+        "needs_testing": record.needs_testing, "photos": record.photos, "audio_video": record.audio_video,
+        "checklist": [{"item_id": e.item_id, "item": names.get(e.item_id, ""), "point": e.point, "finding": e.finding,
+                       "finding_label": r.FINDINGS.get(e.finding, "未填写"), "note": e.note} for e in record.checklist],
+    }
+
+
+def _result_out(result: r.ResultNotice | None) -> dict | None:
+    if result is None:
+        return None
+    return {"sent_on": result.sent_on, "outcome": result.outcome, "outcome_label": r.OUTCOMES.get(result.outcome, ""),
+            "findings": result.findings, "test_results_on": result.test_results_on,
+            "rectification_due": result.rectification_due}
+
+
+def _code_out(inspection: Inspection) -> dict | None:
+    if not inspection.code:
+        return None
+    page = sel.inspection_code_page(code=inspection.code, on=timezone.localdate())
+    if page is None:
+        return None
+    return {"code": page.code, "valid": page.valid, "state_label": page.state_label, "valid_from": page.valid_from,
+            "valid_to": page.valid_to, "emergency_pending": page.emergency_pending,
+            "emergency_refused": page.emergency_refused}
+
+
+def _detail(inspection: Inspection) -> dict:
+    snapshot = sel.inspection_snapshot(inspection)
+    return _out(inspection) | {
+        "bodies": [name for _, name in snapshot.body_names],
+        "items": [{"id": i.pk, "name": i.name, "legal_basis": i.legal_basis} for i in inspection.items.all()],
+        "officers": [{"id": o.pk, "name": o.name, "agency_id": o.agency_id} for o in inspection.officers.all()],
+        "code_state": _code_out(inspection),
+        "record": _record_out(inspection, snapshot.record),
+        "result": _result_out(snapshot.result),
+        "cases": [{"body_id": body_id, "body": snapshot.body_name(body_id), "case_id": case_id}
+                  for body_id, case_id in snapshot.cases],
+    }
+
+
+def _visible(user) -> QuerySet[Inspection]:
+    """The inspections the detail page opens to `user`, as a query (the page's gate, `_may_see`):
+    the county's for who reads every agency, the agency's own and joined ones for its head and
+    administrator, those an officer was sent on. (The head of a body that may still join a visit
+    reads that one page to decide; the list leaves it out: it is not yet the body's inspection.)"""
+    rows = Inspection.objects.select_related("agency", "target")
+    if user_reads_all_agencies(user):
+        return rows.filter(**county_lookup(user))
+    if user.agency_id is None:
+        return rows.none()
+    if user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        joined = Inspection.joint_agencies.through.objects.filter(agency_id=user.agency_id).values("inspection_id")
+        return rows.filter(Q(agency_id=user.agency_id) | Q(pk__in=joined))
+    if user.officer_id is None:
+        return rows.none()
+    sent = Inspection.officers.through.objects.filter(officer_id=user.officer_id).values("inspection_id")
+    return rows.filter(pk__in=sent)
+
+
+@router.get("/inspections", response=answers({200: InspectionPageOut}))
+def inspection_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="组织检查的执法主体"),
+    status: InspectionStatusIn | None = STATUS,
+    target: str | None = TARGET,
+    since: dt.date | None = SINCE,
+    until: dt.date | None = UNTIL,
+    ordering: str = ordering_query(ORDERING, default="-planned_from"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """行政检查，默认按计划检查日期从新到旧，分页返回。司法局监督人员看到本县的全部检查，执法主体负责人和管理员看到本单位组织或参加的，
+    执法人员看到派本人参加的。"""
+    rows = _visible(request.user)
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    if status:
+        rows = rows.filter(state=status)
+    if target:
+        rows = rows.filter(target__credit_code=target.upper())
+    rows = date_range_filter(rows, field="planned_from", since=since, until=until)
+    order = order_resolve(ordering, keys=ORDERING, default="-planned_from")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_out)
+
+
+@router.get("/inspections/{inspection_id}", response=answers({200: InspectionDetailOut}, 404))
+def inspection_get(request: HttpRequest, inspection_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一次行政检查：检查事项、检查人员、检查码及其状态、现场检查记录、检查结果、据此立案的案件。与检查页面相同的人可以查看；
+    其他县、其他单位或未参加的检查返回 404。"""
+    try:
+        inspection = _inspection_for(request, inspection_id)
+    except PermissionDenied:
+        raise Http404("没有这次检查") from None  # not the viewer's inspection: absent, as another county's
+    return _detail(inspection)
