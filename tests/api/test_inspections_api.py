@@ -117,3 +117,72 @@ def test_bad_list_parameters_are_refused_with_422_naming_the_field(client, query
     answer = client.get(f"/api/inspections?{query}", **bearer(world.head))
     assert answer.status_code == 422
     assert field in [v["field"] for v in answer.json()["violations"]]
+
+
+# --- The steps, as the page's forms take them (issue 19 item 1) -------------------------------------
+
+
+def _step(client, pk: int, step: str, body: dict, headers: dict):
+    return client.post(f"/api/inspections/{pk}/steps/{step}", body, content_type="application/json", **headers)
+
+
+def test_an_inspection_is_approved_started_recorded_and_its_result_told_through_the_api(client):
+    from sanxiang.inspection.inspection_services import inspection_photo_add
+    from tests.inspection.builders import photo
+
+    world = world_make()
+    pk, today = world.inspection.pk, timezone.localdate().isoformat()
+    head, officer = bearer(world.head), bearer(world.users[0])
+    approved = _step(client, pk, "inspection_approve", {"approval": "agree"}, head)
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "approved" and approved.json()["code_state"]["valid"] is True
+    assert _step(client, pk, "inspection_start", {}, officer).json()["status"] == "in_progress"
+    inspection_photo_add(actor=world.users[0], inspection_id=pk, source=photo(), original_name="a.png")
+    recorded = _step(client, pk, "inspection_record", {
+        "on": today, "officer_ids": [o.pk for o in world.officers], "certificates_shown": True,
+        "enterprise_signed": True,
+        "checklist": [{"item_id": world.item.pk, "point": "食品经营许可证在有效期内", "finding": "pass"}]}, officer)
+    assert recorded.status_code == 200, recorded.content
+    assert recorded.json()["record"]["checklist"][0]["finding_label"] == "符合"
+    told = _step(client, pk, "inspection_send_result", {"outcome": "pass", "sent_on": today}, officer)
+    assert told.status_code == 200, told.content
+    assert told.json()["status"] == "closed" and told.json()["result"]["outcome"] == "pass"
+
+
+def test_a_step_the_law_does_not_allow_now_is_409_with_its_reasons_nothing_written(client):
+    world = world_make()
+    pk = world.inspection.pk
+    # 开始现场检查 before the head's approval: refused with the rule (the allowed path: approve first).
+    refused = _step(client, pk, "inspection_start", {}, bearer(world.users[0]))
+    assert refused.status_code == 409
+    violations = refused.json()["violations"]
+    assert violations and all(v["message"] and v["legal_basis"] for v in violations)
+    assert Inspection.objects.get(pk=pk).state == "assigned"
+    assert _step(client, pk, "inspection_approve", {"approval": "agree"}, bearer(world.head)).status_code == 200
+    assert _step(client, pk, "inspection_start", {}, bearer(world.users[0])).status_code == 200
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"officer_ids": [1]}, "on"),  # the day is required
+    ({"on": "2026-13-01"}, "on"),
+    ({"on": "2026-06-01", "officer_ids": [999999]}, "officer_ids"),
+    ({"on": "2026-06-01", "checklist": [{"item_id": 1, "point": "a\u0000b"}]}, "checklist"),
+])
+def test_bad_fields_of_a_step_are_422_naming_the_field(client, body, field):
+    world = world_make()
+    if body.get("checklist"):
+        body["checklist"][0]["item_id"] = world.item.pk
+    answer = _step(client, world.inspection.pk, "inspection_record", body, bearer(world.users[0]))
+    assert answer.status_code == 422, answer.content
+    assert field in [v["field"] for v in answer.json()["violations"]]
+    assert Inspection.objects.get(pk=world.inspection.pk).state == "assigned"
+
+
+def test_a_supervisor_reads_but_takes_no_step_and_a_stranger_finds_nothing(client):
+    world = world_make()
+    pk = world.inspection.pk
+    assert _step(client, pk, "inspection_approve", {"approval": "agree"}, bearer(_supervisor())).status_code == 403
+    stranger = bearer(user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="乌审旗交通运输局")))
+    assert _step(client, pk, "inspection_approve", {"approval": "agree"}, stranger).status_code == 404
+    assert _step(client, pk, "inspection_delete", {}, bearer(world.head)).status_code == 422
+    assert Inspection.objects.get(pk=pk).state == "assigned"

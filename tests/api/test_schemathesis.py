@@ -4,7 +4,8 @@ the engine the suite runs on (SQLite, or PostgreSQL when DATABASE_URL is set).
 
 Every operation gets valid (positive) and invalid (negative) requests, and valid ones also with the
 ids of real rows (a case, an agency, an officer, a certificate, a matter of each kind, a party, a
-monthly report, an annual summary, an instrument served on the agency, a figure's key); the
+monthly report, an annual summary, an instrument served on the agency, a figure's key, an inspection read
+by its agency's head); the
 registry's writes are sent with the agency administrator's token and the supervision desk's with a
 supervisor's, so that they reach the services. The run is seeded and bounded; it fails on any
 server error, on any response that breaks the schema (its body, its status code or its content

@@ -12,12 +12,13 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -30,10 +31,11 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import answers
+from sanxiang.api.schemas import PlausibleDate, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.inspection_views import _inspection_for
+from sanxiang.inspection.inspection_services import inspection_act
+from sanxiang.inspection.inspection_views import ACTIONS, _inspection_for, _inspection_to_act, form_parse
 from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
@@ -254,3 +256,89 @@ def inspection_get(request: HttpRequest, inspection_id: int = Path(..., ge=1, le
     except PermissionDenied:
         raise Http404("没有这次检查") from None  # not the viewer's inspection: absent, as another county's
     return _detail(inspection)
+
+
+# --- The steps of an inspection, as the inspection page's forms take them ----------------------------
+
+# Each step of the page (`inspection_views.ACTIONS`) with the procedure's label; the page's own
+# words for the steps that are not transitions of the procedure (recorded on the inspection).
+_PAGE_LABELS = {"inspection_offsite": "先行非现场检查", "inspection_approve_after": "负责人补办批准",
+                "inspection_join": "本单位参加检查（综合查一次）", "inspection_case_open": "本单位登记案源（立案查处）"}
+_TRANSITION_LABELS = {t.name: t.label for t in INSPECTION.transitions}
+STEP_LABELS = {a: _TRANSITION_LABELS.get(a) or _PAGE_LABELS.get(a, a) for a in ACTIONS}
+StepIn = Literal[tuple(STEP_LABELS)]  # type: ignore[valid-type]
+STEP = Path(..., description=status_description(list(STEP_LABELS.items()), what="步骤"))
+
+
+class ChecklistIn(Schema):
+    item_id: int = Field(..., ge=1, le=ID_MAX, description="本次检查的检查事项")
+    point: str = Field("", max_length=200, description="检查内容；不填为检查事项的名称")
+    finding: str = Field("", max_length=20, description=status_description(list(r.FINDINGS.items()), what="检查情况"))
+    note: str = Field("", max_length=500, description="备注")
+
+
+class InspectionStepBody(Schema):
+    """The fields of the page's forms, by the same names; each step reads those it needs."""
+
+    approval: str = Field("", max_length=20, description="批准时：agree（同意）")
+    reason: str = Field("", max_length=2000, description="批准、不予批准、补办批准时：理由")
+    emergency_reason: str = Field("", max_length=2000, description="紧急情况先行检查时：紧急情况")
+    method: str = Field("", max_length=20, description="非现场检查时：" + status_description(
+        list(r.OFFSITE_METHODS.items()), what="方式"))
+    offsite_on: PlausibleDate | None = Field(None, description="非现场检查时：检查日期")
+    sufficient: bool = Field(False, description="非现场检查时：足以认定，无需现场检查")
+    offsite_findings: str = Field("", max_length=2000, description="非现场检查时：核查情况")
+    on: PlausibleDate | None = Field(None, description="现场检查记录：检查日期")
+    officer_ids: list[int] = Field([], max_length=50, description="现场检查记录：在场的检查人员（本次检查派出的）")
+    certificates_shown: bool = Field(False, description="现场检查记录：出示执法证件")
+    enterprise_signed: bool = Field(False, description="现场检查记录：检查对象签字确认")
+    refusal_noted: bool = Field(False, description="现场检查记录：检查对象拒绝签字，已注明")
+    needs_testing: bool = Field(False, description="现场检查记录：抽样送检")
+    checklist: list[ChecklistIn] = Field([], max_length=200, description="现场检查记录：每个检查事项的检查情况")
+    outcome: str = Field("", max_length=20, description="告知结果时：" + status_description(
+        list(r.OUTCOMES.items()), what="检查结果"))
+    findings: str = Field("", max_length=2000, description="告知结果时：发现的问题")
+    sent_on: PlausibleDate | None = Field(None, description="告知结果时：告知日期")
+    test_results_on: PlausibleDate | None = Field(None, description="告知结果时：取得检测结果的日期")
+    rectification_due: PlausibleDate | None = Field(None, description="告知结果时：整改期限")
+    join_items: list[int] = Field([], max_length=50, description="参加检查时：本单位的检查事项")
+    join_officers: list[int] = Field([], max_length=50, description="参加检查时：本单位的检查人员")
+
+
+def _as_form(body: InspectionStepBody) -> QueryDict:
+    """The body as the page's form posts it, for the page's own parsing (`form_parse`)."""
+    form = QueryDict(mutable=True)
+    for name, value in body.dict().items():
+        if name == "checklist":
+            for entry in value:
+                for key in ("point", "finding", "note"):
+                    form[f"{key}_{entry['item_id']}"] = entry[key]
+        elif isinstance(value, list):
+            form.setlist(name, [str(v) for v in value])
+        elif isinstance(value, bool):
+            if value:
+                form[name] = "on"
+        elif isinstance(value, dt.date):
+            form[name] = value.isoformat()
+        elif value is not None:
+            form[name] = value
+    return form
+
+
+@router.post("/inspections/{inspection_id}/steps/{step}",
+             response=answers({200: InspectionDetailOut}, 403, 404, 409))
+def inspection_step(request: HttpRequest, payload: InspectionStepBody,
+                    inspection_id: int = Path(..., ge=1, le=ID_MAX), step: StepIn = STEP):
+    """办理行政检查的一步（批准、开始、记录、告知结果等），与检查页面的表单相同：由负责人或派出的检查人员办理，
+    司法局监督人员只能查看（403）。字段不合格返回 422 并指明字段；依法不能办理（未经批准、证件无效、人数不足等）返回 409
+    并列出全部理由及依据。"""
+    try:
+        inspection = _inspection_for(request, inspection_id)
+    except PermissionDenied:
+        raise Http404("没有这次检查") from None
+    inspection = _inspection_to_act(request, inspection.pk)  # a reader of the county: 403
+    data, problems = form_parse(step, _as_form(payload), inspection)
+    if problems:
+        raise InputRefused(problems)
+    inspection_act(actor=request.user, inspection_id=inspection.pk, action=step, data=data)
+    return _detail(sel.inspection_load(pk=inspection.pk))
