@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
-from sanxiang.accounts.models import Role
+from sanxiang.accounts.models import AGENCY_ROLES, Role
 from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
@@ -31,12 +31,20 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import PlausibleDate, answers
+from sanxiang.api.schemas import Id, PlausibleDate, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import inspection_selectors as sel
 from sanxiang.inspection.inspection_services import inspection_act
 from sanxiang.inspection.inspection_views import ACTIONS, _inspection_for, _inspection_to_act, form_parse
-from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
+from sanxiang.inspection.models import (
+    DrawState,
+    Inspection,
+    InspectionPlan,
+    InspectionSource,
+    InspectionState,
+    PlanState,
+    RandomInspection,
+)
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
 
@@ -289,7 +297,7 @@ class InspectionStepBody(Schema):
     sufficient: bool = Field(False, description="非现场检查时：足以认定，无需现场检查")
     offsite_findings: str = Field("", max_length=2000, description="非现场检查时：核查情况")
     on: PlausibleDate | None = Field(None, description="现场检查记录：检查日期")
-    officer_ids: list[int] = Field([], max_length=50, description="现场检查记录：在场的检查人员（本次检查派出的）")
+    officer_ids: list[Id] = Field([], max_length=50, description="现场检查记录：在场的检查人员（本次检查派出的）")
     certificates_shown: bool = Field(False, description="现场检查记录：出示执法证件")
     enterprise_signed: bool = Field(False, description="现场检查记录：检查对象签字确认")
     refusal_noted: bool = Field(False, description="现场检查记录：检查对象拒绝签字，已注明")
@@ -301,8 +309,8 @@ class InspectionStepBody(Schema):
     sent_on: PlausibleDate | None = Field(None, description="告知结果时：告知日期")
     test_results_on: PlausibleDate | None = Field(None, description="告知结果时：取得检测结果的日期")
     rectification_due: PlausibleDate | None = Field(None, description="告知结果时：整改期限")
-    join_items: list[int] = Field([], max_length=50, description="参加检查时：本单位的检查事项")
-    join_officers: list[int] = Field([], max_length=50, description="参加检查时：本单位的检查人员")
+    join_items: list[Id] = Field([], max_length=50, description="参加检查时：本单位的检查事项")
+    join_officers: list[Id] = Field([], max_length=50, description="参加检查时：本单位的检查人员")
 
 
 def _as_form(body: InspectionStepBody) -> QueryDict:
@@ -342,3 +350,116 @@ def inspection_step(request: HttpRequest, payload: InspectionStepBody,
         raise InputRefused(problems)
     inspection_act(actor=request.user, inspection_id=inspection.pk, action=step, data=data)
     return _detail(sel.inspection_load(pk=inspection.pk))
+
+
+# --- 检查计划 and 双随机抽查任务 (read), to whom the registers' pages show them -----------------------
+
+PLAN_STATES = [(s.value, str(s.label)) for s in PlanState]
+DRAW_STATES = [(s.value, str(s.label)) for s in DrawState]
+PlanStatusIn = Literal[tuple(v for v, _ in PLAN_STATES)]  # type: ignore[valid-type]
+DrawStatusIn = Literal[tuple(v for v, _ in DRAW_STATES)]  # type: ignore[valid-type]
+PLAN_ORDERING = {"starts_on": ("starts_on", "实施期间自"), "id": ("id", "制定先后")}
+DRAW_ORDERING = {"draw_on": ("draw_on", "抽取日"), "id": ("id", "创建先后")}
+PLAN_STATUS = Query(None, description=status_description(PLAN_STATES))
+DRAW_STATUS = Query(None, description=status_description(DRAW_STATES))
+PLAN_SINCE, PLAN_UNTIL = since_query("实施期间自"), until_query("实施期间自")
+DRAW_SINCE, DRAW_UNTIL = since_query("抽取日"), until_query("抽取日")
+
+
+class PlanOut(Schema):
+    id: int
+    agency_id: int
+    kind: str
+    kind_label: str
+    year: int = Field(..., description="年度")
+    title: str
+    status: str = Field(..., description=status_description(PLAN_STATES))
+    status_label: str
+    starts_on: dt.date = Field(..., description="实施期间自")
+    ends_on: dt.date = Field(..., description="实施期间至")
+    filing_due_on: dt.date | None = Field(..., description="备案期限")
+
+
+class PlanPageOut(PageOut):
+    items: list[PlanOut]
+
+
+class DrawOut(Schema):
+    id: int
+    plan_id: int
+    agency_id: int
+    title: str
+    status: str = Field(..., description=status_description(DRAW_STATES))
+    status_label: str
+    period_from: dt.date = Field(..., description="检查期间自")
+    period_to: dt.date = Field(..., description="检查期间至")
+    draw_on: dt.date = Field(..., description="抽取日")
+    seed_commitment: str = Field(..., description="事先公布的随机种子摘要（SHA-256）")
+
+
+class DrawPageOut(PageOut):
+    items: list[DrawOut]
+
+
+def _register_agencies(user) -> dict:
+    """The lookup of the agencies whose registers `user` reads (`user_reads_inspection`): the county's
+    for who reads every agency, the user's own agency for its roles, none otherwise."""
+    if user_reads_all_agencies(user):
+        return county_lookup(user)
+    if user.role in AGENCY_ROLES and user.agency_id is not None:
+        return {"agency_id": user.agency_id}
+    return {"agency_id": 0}  # no agency has the id 0
+
+
+@router.get("/inspection-plans", response=answers({200: PlanPageOut}))
+def inspection_plan_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="制定计划的执法主体"),
+    status: PlanStatusIn | None = PLAN_STATUS,
+    since: dt.date | None = PLAN_SINCE,
+    until: dt.date | None = PLAN_UNTIL,
+    ordering: str = ordering_query(PLAN_ORDERING, default="-starts_on"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """检查计划（年度计划、专项检查），默认按实施期间从新到旧，分页返回；与检查计划页面相同的人可以查看。"""
+    rows = InspectionPlan.objects.filter(**_register_agencies(request.user))
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    if status:
+        rows = rows.filter(state=status)
+    rows = date_range_filter(rows, field="starts_on", since=since, until=until)
+    order = order_resolve(ordering, keys=PLAN_ORDERING, default="-starts_on")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=lambda p: {
+        "id": p.pk, "agency_id": p.agency_id, "kind": p.kind, "kind_label": p.get_kind_display(), "year": p.year,
+        "title": p.title, "status": p.state, "status_label": p.get_state_display(), "starts_on": p.starts_on,
+        "ends_on": p.ends_on, "filing_due_on": p.filing_due_on})
+
+
+@router.get("/inspection-draws", response=answers({200: DrawPageOut}))
+def inspection_draw_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法主体"),
+    plan: int | None = Query(None, ge=1, le=ID_MAX, description="检查计划"),
+    status: DrawStatusIn | None = DRAW_STATUS,
+    since: dt.date | None = DRAW_SINCE,
+    until: dt.date | None = DRAW_UNTIL,
+    ordering: str = ordering_query(DRAW_ORDERING, default="-draw_on"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """双随机抽查任务，默认按抽取日从新到旧，分页返回；与抽查任务页面相同的人可以查看。"""
+    lookup = {f"plan__{key}": value for key, value in _register_agencies(request.user).items()}
+    rows = RandomInspection.objects.filter(**lookup).select_related("plan")
+    if agency is not None:
+        rows = rows.filter(plan__agency_id=agency)
+    if plan is not None:
+        rows = rows.filter(plan_id=plan)
+    if status:
+        rows = rows.filter(state=status)
+    rows = date_range_filter(rows, field="draw_on", since=since, until=until)
+    order = order_resolve(ordering, keys=DRAW_ORDERING, default="-draw_on")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=lambda d: {
+        "id": d.pk, "plan_id": d.plan_id, "agency_id": d.plan.agency_id, "title": d.title, "status": d.state,
+        "status_label": d.get_state_display(), "period_from": d.period_from, "period_to": d.period_to,
+        "draw_on": d.draw_on, "seed_commitment": d.seed_commitment})

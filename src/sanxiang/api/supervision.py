@@ -31,7 +31,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import PlausibleDate, Status, Text, answers
+from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
@@ -177,7 +177,7 @@ class MatterMoveBody(Schema):
 
 
 class MatterPairIn(Schema):
-    user_ids: list[int] = Field(..., min_length=1, max_length=20,
+    user_ids: list[Id] = Field(..., min_length=1, max_length=20,
                                 description="承办的本局监督人员（用户 id），须两名以上、持有效监督证件、未回避")
 
 
