@@ -4,7 +4,8 @@ the engine the suite runs on (SQLite, or PostgreSQL when DATABASE_URL is set).
 
 Every operation gets valid (positive) and invalid (negative) requests, and valid ones also with the
 ids of real rows (a case, an agency, an officer, a certificate, a matter of each kind, a party, a
-monthly report, an annual summary, an instrument served on the agency, a figure's key); the
+monthly report, an annual summary, an instrument served on the agency, a figure's key, an inspection read
+by its agency's head); the
 registry's writes are sent with the agency administrator's token and the supervision desk's with a
 supervisor's, so that they reach the services. The run is seeded and bounded; it fails on any
 server error, on any response that breaks the schema (its body, its status code or its content
@@ -37,6 +38,8 @@ from sanxiang.supervision.instrument_services import instrument_issue
 from sanxiang.supervision.models import Matter as SupervisionMatter
 from tests.cases.support import lead_make, world_make
 from tests.factories import user_make
+from tests.inspection.builders import closed as inspection_closed
+from tests.inspection.builders import world_make as inspection_world_make
 from tests.supervision.support import desk_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -79,17 +82,20 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     instrument = instrument_issue(actor=desk.first, matter=supervision_matter, kind="opinion", findings="未按期公示",
                                   supervisors=[desk.first, desk.second])
     report_drafts_create(on=dt.date(2026, 10, 1), agencies=[w.agency])
+    inspection_world = inspection_world_make()
+    inspection = inspection_closed(inspection_world)
     summary_drafts_create(on=dt.date(2026, 11, 1), agencies=[w.agency])
     headers = _headers(w.officer)
     # The registry's writes as the agency's administrator, the desk's as a supervisor: past the permission check.
     admin_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
     desk_headers = _headers(desk.first)
+    inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
         "report_id": MonthlyReport.objects.get(agency=w.agency).pk,
         "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
-        "instrument_id": instrument.pk, "key": "cases.registered",
+        "instrument_id": instrument.pk, "key": "cases.registered", "inspection_id": inspection.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -104,8 +110,10 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     def headers_for(method: str, path: str) -> dict:
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:
             return admin_headers
-        if method == "POST" and path.startswith("/api/supervision/instruments"):
+        if method == "POST" and path.startswith("/api/supervision/"):
             return desk_headers
+        if path.startswith("/api/inspections"):
+            return inspection_headers
         return headers
 
     def with_real_parties(case):

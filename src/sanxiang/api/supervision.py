@@ -31,7 +31,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import PlausibleDate, Status, Text, answers
+from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
@@ -43,12 +43,30 @@ from sanxiang.procedure.supervision.instruments import (
     InstrumentState,
     is_overdue,
 )
-from sanxiang.procedure.supervision.matters import MATTER_STATE_LABELS, MatterState
+from sanxiang.procedure.supervision.matters import (
+    CLOSE_REASON_LABELS,
+    MARK_LABELS,
+    MATTER_ACTION_LABELS,
+    MATTER_STATE_LABELS,
+    CloseReason,
+    MatterAction,
+    MatterMark,
+    MatterState,
+)
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.supervision import instrument_selectors, selectors
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument, Matter
+from sanxiang.supervision.services import (
+    matter_accept,
+    matter_close,
+    matter_conclude,
+    matter_mark_set,
+    matter_merge,
+    matter_pair_assign,
+    matter_transfer,
+)
 
 router = Router(tags=["supervision"])
 
@@ -128,6 +146,104 @@ def supervision_matter_list(
 @router.get("/supervision/matters/{matter_id}", response=answers({200: SupervisionMatterOut}, 404))
 def supervision_matter_get(request: HttpRequest, matter_id: int = Path(..., ge=1, le=ID_MAX)):
     return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter_id), viewer=request.user)
+
+
+
+# --- The desk's moves on a matter (issue 19 item 1): as the matter page's forms call supervision's services.
+
+MATTER_MOVES = [(a.value, MATTER_ACTION_LABELS[a]) for a in (
+    MatterAction.ACCEPT, MatterAction.MERGE, MatterAction.TRANSFER, MatterAction.CLOSE, MatterAction.CONCLUDE,
+    MatterAction.MARK)]
+MatterMoveIn = Literal[tuple(value for value, _ in MATTER_MOVES)]  # type: ignore[valid-type]
+CloseReasonIn = Literal[tuple(r.value for r in CloseReason)]  # type: ignore[valid-type]
+MarkIn = Literal[tuple(m.value for m in MatterMark)]  # type: ignore[valid-type]
+MATTER_MOVE = Path(..., description=status_description(MATTER_MOVES, what="操作"))
+# What each move requires besides the matter (the page's forms ask the same).
+MOVE_REQUIRES = {MatterAction.MERGE: ("into_id",), MatterAction.TRANSFER: ("to_body",),
+                 MatterAction.CLOSE: ("reason",), MatterAction.CONCLUDE: ("outcome",),
+                 MatterAction.MARK: ("mark", "mark_reason")}
+
+
+class MatterMoveBody(Schema):
+    reason: CloseReasonIn | None = Field(None, description="不予监督时：原因，" + status_description(
+        [(r.value, label) for r, label in CLOSE_REASON_LABELS.items()], what="原因"))
+    outcome: Text(20000, multiline=True) = Field("", description="办结时必填：办理结果；移送、不予监督时可填说明")
+    to_body: Text(200) = Field("", description="移送时必填：移送的机关")
+    into_id: int | None = Field(None, ge=1, le=ID_MAX, description="并案时必填：并入的本局另一件尚未结束的监督事项")
+    mark: MarkIn | None = Field(None, description="挂牌督办、提级监督时必填：" + status_description(
+        [(m.value, label) for m, label in MARK_LABELS.items()], what="标记"))
+    value: bool = Field(True, description="挂牌督办、提级监督时：设置（true）或者取消（false）")
+    mark_reason: Text(2000, multiline=True) = Field("", description="挂牌督办、提级监督时必填：理由")
+
+
+class MatterPairIn(Schema):
+    user_ids: list[Id] = Field(..., min_length=1, max_length=20,
+                                description="承办的本局监督人员（用户 id），须两名以上、持有效监督证件、未回避")
+
+
+def _desk_matter(request: HttpRequest, matter_id: int) -> Matter:
+    """The matter for a move: one the caller may see (404 otherwise), moved by its bureau's supervisors only (403)."""
+    matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
+    if not selectors.user_is_county_supervisor(request.user, matter.bureau_id):
+        raise PermissionDenied("只有本司法局的监督人员可以办理监督事项")
+    return matter
+
+
+def _required_missing(move: MatterAction, payload: MatterMoveBody) -> list[Violation]:
+    labels = {"into_id": "并入的监督事项", "to_body": "移送的机关", "reason": "不予监督的原因", "outcome": "办理结果",
+              "mark": "挂牌督办或者提级监督", "mark_reason": "理由"}
+    missing = []
+    for name in MOVE_REQUIRES.get(move, ()):
+        value = getattr(payload, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing.append(Violation("form.required", f"请填写{labels[name]}", FORM_BASIS, name))
+    return missing
+
+
+@router.post("/supervision/matters/{matter_id}/actions/{action}",
+             response=answers({200: SupervisionMatterOut}, 403, 404, 409))
+def supervision_matter_act(request: HttpRequest, payload: MatterMoveBody,
+                           matter_id: int = Path(..., ge=1, le=ID_MAX), action: MatterMoveIn = MATTER_MOVE):
+    """本司法局监督人员办理监督事项：受理、并案、移送、不予监督并结束、办结、挂牌督办或提级监督，与监督事项页面相同。
+    该操作所需的字段未填或取值不对，返回 422 并指明字段；当前状态不能办理、本人不是承办人员、持证人数不足等，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    move = MatterAction(action)
+    missing = _required_missing(move, payload)
+    into = None
+    if move == MatterAction.MERGE and payload.into_id is not None:
+        into = selectors.matters_visible(viewer=request.user).filter(pk=payload.into_id).first()
+        if into is None:
+            missing.append(Violation("form.into", "没有这件监督事项", FORM_BASIS, "into_id"))
+    if missing:
+        raise InputRefused(missing)
+    actor = request.user
+    if move == MatterAction.ACCEPT:
+        matter = matter_accept(matter=matter, actor=actor)
+    elif move == MatterAction.MERGE:
+        matter = matter_merge(matter=matter, into=into, actor=actor)
+    elif move == MatterAction.TRANSFER:
+        matter = matter_transfer(matter=matter, to_body=payload.to_body, outcome=payload.outcome, actor=actor)
+    elif move == MatterAction.CLOSE:
+        matter = matter_close(matter=matter, reason=payload.reason, outcome=payload.outcome, actor=actor)
+    elif move == MatterAction.CONCLUDE:
+        matter = matter_conclude(matter=matter, outcome=payload.outcome, actor=actor)
+    else:
+        matter = matter_mark_set(matter=matter, mark=payload.mark, value=payload.value, reason=payload.mark_reason,
+                                 actor=actor)
+    return _matter_out(selectors.matter_get(viewer=actor, matter_id=matter.pk), viewer=actor)
+
+
+@router.post("/supervision/matters/{matter_id}/pair", response=answers({200: SupervisionMatterOut}, 403, 404, 409))
+def supervision_matter_pair(request: HttpRequest, payload: MatterPairIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """指派承办人员（本司法局监督人员）：须两名以上本局监督人员，各持有效监督证件、未回避。不是本局在职监督人员的 id 返回 422；
+    事项已结束、持证人数不足等，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    ids = list(dict.fromkeys(payload.user_ids))
+    users = list(instrument_selectors.bureau_supervisors(bureau_id=matter.bureau_id).filter(pk__in=ids))
+    if len(users) != len(ids):
+        raise InputRefused([Violation("form.user_ids", "请在本局在职的监督人员中选择", FORM_BASIS, "user_ids")])
+    matter_pair_assign(matter=matter, users=users, actor=request.user)
+    return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter.pk), viewer=request.user)
 
 
 # --- 监督文书 (instruments): 督办函、意见书、建议书、提请决定书 ------------------------------------------

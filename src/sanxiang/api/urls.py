@@ -5,6 +5,7 @@ from sanxiang.api import (
     documents,
     evidence,
     indicators,
+    inspections,
     outbox,
     permit_import,
     procedures,
@@ -67,4 +68,5 @@ api.add_router("", documents.router)
 api.add_router("", evidence.router)
 api.add_router("", permit_import.router)
 api.add_router("", reports.router)
+api.add_router("", inspections.router)
 urlpatterns = api.urls[0]
