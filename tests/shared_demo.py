@@ -73,7 +73,9 @@ def _load_watched(watch: LoadWatch) -> Iterator[None]:
     from sanxiang.cases.selectors import case_snapshot_build
 
     patches = []
-    for module in ("sanxiang.registry.services", "sanxiang.accounts.services", "sanxiang.demo.county"):
+    # The permit import registers the parties of the decisions it brings in (issue 18 item 4).
+    for module in ("sanxiang.registry.services", "sanxiang.accounts.services", "sanxiang.demo.county",
+                   "sanxiang.cases.permit_import"):
         original = importlib.import_module(module).entry_append
 
         def recorded(*args, _original=original, event, actor=None, **kwargs):

@@ -22,8 +22,9 @@ def demo(django_db_setup, django_db_blocker):
 def test_every_demo_publication_states_the_penalty_its_decision_imposes(demo, settings):
     settings.DATA_DIR, settings.MEDIA_ROOT = demo.data_dir, demo.data_dir / "files"  # the demo's files
     every = list(PublicationDraft.objects.select_related("case").order_by("pk"))
-    # The compulsory and licence decisions are drafted too (their content is tested with them).
-    assert {d.case.procedure for d in every} == {"ordinary", "summary", "seal_seizure", "freeze", "enforcement", "permit"}
+    # The compulsory, licence, 征收 and other acts' decisions are drafted too (their content is tested with them).
+    assert {d.case.procedure for d in every} == {"ordinary", "summary", "seal_seizure", "freeze", "enforcement", "permit",
+                                                 "expropriation", "other_act"}
     drafts = [d for d in every if d.case.procedure in ("ordinary", "summary")]
     assert len(drafts) >= 8  # ordinary and summary decisions, published, drafted and not published
     for draft in drafts:

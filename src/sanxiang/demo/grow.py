@@ -127,14 +127,16 @@ class _Family:
 
 def _templates() -> list[Case]:
     """The demo's own cases: those created before the first grown one (a grown case's 立案 entry
-    names its template), so that growing twice copies the demo, not copies."""
+    names its template), so that growing twice copies the demo, not copies; not the imported ones."""
     first_grown = None
     opened = Entry.objects.filter(kind=EventKind.CASE_OPENED).order_by("seq").values_list("case_id", "body")
     for case_id, body in opened.iterator(chunk_size=200):
         if b'"grown_from"' in bytes(body):
             first_grown = case_id
             break
-    cases = Case.objects.order_by("pk")
+    # A licence decision imported from the 政务服务 system is not a template: its import is its source's,
+    # and a copy under the same source id would be a second import of one decision.
+    cases = Case.objects.filter(permit_import__isnull=True).order_by("pk")
     if first_grown is not None:
         cases = cases.filter(pk__lt=first_grown)
     return list(cases)
