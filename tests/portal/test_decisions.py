@@ -301,7 +301,8 @@ def test_list_count_is_estimated_past_its_bound(client, agency, monkeypatch):
             publication_make(agency=agency, decided_on=dt.date(2026, 3, 1) + dt.timedelta(days=day))
     monkeypatch.setattr(decisions, "LIST_COUNT_EXACT", 3)
     html = client.get(reverse("portal:decision_list")).content.decode()
-    # The 4th newest row is on the 2nd newest day: 4 rows in 2 of 10 days → about 20.
+    # The 4th newest row is on the 2nd newest day: the newest day before it holds 2 rows, 2 a day
+    # over 10 days → about 20.
     assert "约20件（按最近日期的决定数估算）" in html
     monkeypatch.setattr(decisions, "LIST_COUNT_EXACT", 20)
     assert "共 20 件" in client.get(reverse("portal:decision_list")).content.decode()
