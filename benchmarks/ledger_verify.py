@@ -13,6 +13,8 @@ bodies this benchmark used first. Printed beside the verification's time, measur
 - hashlib SHA-256 over the same bodies (the leaf hashes alone: the raw hashing limit);
 - the verification with the standard library's canonical-JSON check alone (orjson set aside), as
   before issue 20's fast check (`--no-before` skips it);
+- with `--gc-compare N`, N runs each with the cyclic garbage collector paused during the batch loop
+  (as `ledger_verify` does since issue 20) and left on, alternately, as medians;
 - where the verification's time goes (`--profile`: cProfile of one more run, by function).
 Each time is printed as wall time and as the process's CPU time (SQLite's work is in the process;
 on a shared machine the wall time counts the waits for a core, so compare CPU times).
@@ -235,6 +237,9 @@ def main() -> int:
     parser.add_argument("--command", action="store_true", help="also time `sanxiang verify` itself (every ledger, extra checks)")
     parser.add_argument("--profile", action="store_true", help="cProfile one more verification, by function")
     parser.add_argument("--no-before", action="store_true", help="skip the run with the standard library's JSON check")
+    parser.add_argument("--gc-compare", type=int, default=0, metavar="N",
+                        help="N more runs each, alternately, with the cyclic collector paused (as shipped) and"
+                             " left on (before issue 20): medians of wall and CPU")
     args = parser.parse_args()
     prepare(args)
 
@@ -272,6 +277,26 @@ def main() -> int:
         f"  raw: read + hash:           {read + hashed:6.1f} s wall, {read_cpu + hashed_cpu:6.1f} s CPU"
         f"  -> verify = {wall / (read + hashed):.1f}x wall, {cpu / (read_cpu + hashed_cpu):.1f}x CPU"
     )
+    if args.gc_compare:
+        import contextlib
+        import statistics
+
+        from sanxiang.ledger import verification
+
+        paused = verification._gc_paused
+        runs: dict[str, list[tuple[float, float]]] = {"paused": [], "on": []}
+        for _ in range(args.gc_compare):
+            for label in runs:
+                verification._gc_paused = paused if label == "paused" else contextlib.nullcontext
+                try:
+                    _, w, c = _timed(lambda: ledger_verify(run_extra_checks=False))
+                finally:
+                    verification._gc_paused = paused
+                runs[label].append((w, c))
+        for label, times in runs.items():
+            w, c = statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+            print(f"  verify, collector {label:6} (median of {len(times)}): {w:6.2f} s wall, {c:6.2f} s CPU"
+                  f"  -> {w / (read + hashed):.2f}x wall, {c / (read_cpu + hashed_cpu):.2f}x CPU")
     if args.command:
         result, wall, cpu = _timed(lambda: ledgers_verify())
         assert result.ok, result.failed()

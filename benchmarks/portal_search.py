@@ -19,6 +19,9 @@ dropped and created again), or with --existing the database as it is. Printed:
   deep page (a cursor half-way back in the span of days), the ranges read, LIKE alone (its first
   page and its count up to the same bound), and the whole page `portal:decision_list?q=…` through
   the test client; the first page is checked to be LIKE's;
+- the list without a search term (`decisions_page`, keyset, its count bounded), unfiltered and by
+  agency, kind and year: its first page and a deep one, and the whole page through the client
+  (`--list-only`: this alone, e.g. with --existing);
 - the raw limits: a `SELECT 1` round trip and an indexed `SELECT` of 20 publications.
 """
 
@@ -291,6 +294,63 @@ def _queries(runs: int) -> dict[str, tuple[float, float]]:
     return results
 
 
+def _list_queries(runs: int) -> None:
+    """The list without a search term (issue 20: it counted every row and paged by OFFSET, 8.1 s at
+    1,000,000 on SQLite): its first page and a deep one (a cursor half-way back in the span of days),
+    unfiltered and filtered, through `decisions_page` and the whole page through the test client."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
+
+    from sanxiang.portal.decisions import (
+        LIST_COLUMNS,
+        PAGE_SIZE,
+        decisions_filter,
+        decisions_page,
+        decisions_visible,
+    )
+    from sanxiang.publication.models import PublicAgency
+    from sanxiang.publication.search import SearchCursor
+
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    url = reverse("portal:decision_list")
+    visible = decisions_visible()
+    days = visible.order_by("decided_on").values_list("decided_on", flat=True)
+    first, last = days.first(), days.last()
+    if first is None:
+        return
+    middle = first + (last - first) / 2
+    deep = SearchCursor(decided_on=middle, id=10**12)
+    agency = PublicAgency.objects.order_by("id").first()
+    year = str(middle.year)
+    filters = [
+        ("none", {}),
+        ("agency", {"agency_id": agency.pk} if agency else {}),
+        ("kind fine", {"kind": "fine"}),
+        ("year " + year, {"date_from": dt.date(middle.year, 1, 1), "date_to": dt.date(middle.year, 12, 31)}),
+        ("kind warning (rare)", {"kind": "warning"}),
+    ]
+    print(f"  list without a search term ({PAGE_SIZE} a page; deep page: after {deep}):")
+    print(f"  {'filter':22} {'count':>9} {'page 1 p50 / p95':>18} {'deep page p50 / p95':>20} {'client p50 / p95':>18}")
+    for label, kwargs in filters:
+        rows = decisions_filter(visible, **kwargs).only(*LIST_COLUMNS)
+        page = decisions_page(rows, per_page=PAGE_SIZE)
+        p50, p95 = _timed(lambda rows=rows: decisions_page(rows, per_page=PAGE_SIZE), runs)
+        d50, d95 = _timed(lambda rows=rows: decisions_page(rows, per_page=PAGE_SIZE, after=deep), runs)
+        params = {k: v for k, v in {"agency": kwargs.get("agency_id"), "kind": kwargs.get("kind"),
+                                    "from": kwargs.get("date_from"), "to": kwargs.get("date_to")}.items() if v}
+        assert client.get(url, params).status_code == 200
+        c50, c95 = _timed(lambda params=params: client.get(url, params), runs)
+        counted = f"~{page.count:,}" if page.estimated else f"{page.count:,}"
+        print(f"  {label:22} {counted:>9} {p50:8.1f} / {p95:6.1f} ms {d50:9.1f} / {d95:6.1f} ms"
+              f" {c50:8.1f} / {c95:6.1f} ms")
+
+
 def _database(engine: str, pg_url: str, existing: bool) -> str:
     if existing:
         if engine == "postgres":
@@ -324,7 +384,9 @@ def _one(args: argparse.Namespace) -> int:
         print(f"{args.engine[0]} {version}: {args.rows[0]:,} synthetic publications (80 % published,"
               f" {SPAN_DAYS} days)", flush=True)
         _build(args.rows[0])
-    _queries(args.runs)
+    if not args.list_only:
+        _queries(args.runs)
+    _list_queries(args.runs)
     if not args.existing and connection.vendor == "postgresql":
         connection.close()  # the database stays for --existing; drop it by hand
     return 0
@@ -338,6 +400,7 @@ def main() -> int:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_search_bench")
     parser.add_argument("--existing", action="store_true",
                         help="measure the database as it is (DATABASE_URL for SQLite, --pg-url), without building rows")
+    parser.add_argument("--list-only", action="store_true", help="only the list without a search term")
     args = parser.parse_args()
     if len(args.engine) == 1 and (len(args.rows) == 1 or args.existing):
         return _one(args)
@@ -345,7 +408,8 @@ def main() -> int:
     for engine in args.engine:
         for rows in [args.rows[0]] if args.existing else args.rows:
             command = [sys.executable, __file__, "--engine", engine, "--rows", str(rows), "--runs", str(args.runs),
-                       "--pg-url", args.pg_url, *(["--existing"] if args.existing else [])]
+                       "--pg-url", args.pg_url, *(["--existing"] if args.existing else []),
+                       *(["--list-only"] if args.list_only else [])]
             status |= subprocess.run(command, check=False).returncode
     return status
 

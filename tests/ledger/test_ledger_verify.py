@@ -254,3 +254,32 @@ def test_registered_extra_checks_run_and_can_fail(ledger, monkeypatch):
     report = ledger_verify()
     assert seen == [SIZE]
     assert not report.ok and [f.file for f in report.findings] == ["ab" * 32]
+
+
+@pytest.mark.django_db
+def test_the_collector_is_paused_for_the_batches_and_restored_even_on_an_error(ledger, monkeypatch):
+    """Issue 20: the cyclic garbage collector is off while the batches are read and hashed (a cost
+    without use there) and as it was afterwards, also when the loop fails."""
+    import gc
+
+    from sanxiang.ledger import verification
+
+    states: list[bool] = []
+    report = ledger_verify(progress=lambda stage, done, total: states.append(gc.isenabled()), run_extra_checks=False)
+    assert report.ok and states and not any(states)
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk error")
+
+    monkeypatch.setattr(verification, "_rows_clean", broken)
+    with pytest.raises(RuntimeError):
+        ledger_verify(run_extra_checks=False)
+    assert gc.isenabled()
+    monkeypatch.undo()
+    gc.disable()  # off before: left off
+    try:
+        ledger_verify(run_extra_checks=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

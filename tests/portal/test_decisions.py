@@ -137,7 +137,9 @@ def test_list_is_accessible(client, agency):
 def test_list_reads_in_three_queries(client, agency, django_assert_max_num_queries):
     for _ in range(25):
         publication_make(agency=agency)
-    with django_assert_max_num_queries(3):  # agencies for the filter, the count, the page
+    # The agencies for the filter, then per visible status (published, withdrawn) the page and the
+    # days for its bounded count.
+    with django_assert_max_num_queries(5):
         client.get(reverse("portal:decision_list"), {"kind": "fine", "agency": agency.pk})
     # A search: the agencies, the first and last day, one range of days (all are on one day) for
     # the page and one for the count (tests/portal/test_search.py bounds longer spans).
@@ -206,19 +208,104 @@ def test_search_from_the_list(client, agency):
     assert food.number in html and ad.number not in html
 
 
-def test_pagination_keeps_the_filters(client, agency, other):
-    for i in range(2 * PAGE_SIZE + 5):
-        publication_make(agency=agency, decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=i))
+def _next_link(html: str, rel: str) -> dict[str, str] | None:
+    """The query of the pager's link with `rel` ("next", "prev"), or None without one."""
+    import re
+    from html import unescape
+    from urllib.parse import parse_qsl
+
+    match = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', html)
+    return dict(parse_qsl(unescape(match[1]))) if match else None
+
+
+def test_pages_follow_a_cursor_and_keep_the_filters(client, agency, other):
+    """Keyset paging (issue 20): next and previous links carry the filters and a cursor, never a
+    page number; walking forward shows every row once, newest first, and back again the same pages."""
+    made = [publication_make(agency=agency, decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=i // 3))
+            for i in range(2 * PAGE_SIZE + 5)]  # three a day: rows that share a day are ordered by id
     publication_make(agency=other)
     html, page = rows_of(client, agency=agency.pk)
     assert page.testids["decision-row"] == PAGE_SIZE
-    assert "共 45 件" in html and "第 1 / 3 页" in html
-    assert f"?agency={agency.pk}&amp;page=2" in html
-    html, page = rows_of(client, agency=agency.pk, page=3)
-    assert page.testids["decision-row"] == 5
-    assert "2026-01-01" in html  # oldest last
-    _, page = rows_of(client, agency=agency.pk, page="abc")
+    assert "共 45 件" in html and "page=" not in html and _next_link(html, "prev") is None
+    seen, pages, params = [], [], {"agency": str(agency.pk)}
+    while params is not None:
+        html, page = rows_of(client, **params)
+        pages.append(html)
+        seen += [p.number for p in made if f">{p.number}<" in html]
+        assert params.get("agency") == str(agency.pk)
+        params = _next_link(html, "next")
+    newest_first = sorted(made, key=lambda p: (p.decided_on, p.pk), reverse=True)
+    assert len(pages) == 3 and sorted(seen) == sorted(p.number for p in made) and len(seen) == len(set(seen))
+    # Each page holds its slice of the order, newest first.
+    for i in range(0, len(newest_first), PAGE_SIZE):
+        chunk = newest_first[i : i + PAGE_SIZE]
+        html = pages[i // PAGE_SIZE]
+        positions = [html.index(f">{p.number}<") for p in chunk]
+        assert positions == sorted(positions)
+    assert "2026-01-01" in pages[-1] and _next_link(pages[-1], "next") is None
+    # Back from the last page: the middle one, then the first (no previous link on it).
+    back = _next_link(pages[-1], "prev")
+    assert back is not None and back["agency"] == str(agency.pk)
+    html, _ = rows_of(client, **back)
+    assert [p.number for p in newest_first[PAGE_SIZE : 2 * PAGE_SIZE] if f">{p.number}<" in html] == [
+        p.number for p in newest_first[PAGE_SIZE : 2 * PAGE_SIZE]
+    ]
+    html, _ = rows_of(client, **_next_link(html, "prev"))
+    assert all(f">{p.number}<" in html for p in newest_first[:PAGE_SIZE]) and _next_link(html, "prev") is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "3"}, {"page": "abc"}, {"after": "garbage"}, {"after": "20261399-5"}, {"before": "x-1"},
+     {"after": "2026-01-01"}, {"before": "29991231-99999999"}, {"after": "99991231-1"}],
+)
+def test_old_page_links_and_bad_cursors_serve_the_first_page(client, agency, params):
+    """An old `?page=` link (the list paged by number before issue 20) or a cursor this page did not
+    write is the first page, not an error."""
+    for i in range(PAGE_SIZE + 3):
+        publication_make(agency=agency, decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=i))
+    first_html, _ = rows_of(client)
+    html, page = rows_of(client, **params)
     assert page.testids["decision-row"] == PAGE_SIZE
+    assert "2026-01-23" in html and "2026-01-03" not in html  # the newest page
+    assert (_next_link(html, "next") is not None) and _next_link(first_html, "next") is not None
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_list_queries_do_not_grow_with_the_rows(client, agency, rows, django_assert_num_queries, monkeypatch):
+    """The same queries at 10 and at 200 publications, on the first page and a deep one: the
+    agencies, then per visible status (published, withdrawn) the page and the newest days up to one
+    past the count's bound, and past it the oldest day for the estimate."""
+    from sanxiang.portal import decisions
+
+    for i in range(rows):
+        publication_make(agency=agency, decided_on=dt.date(2026, 1, 1) + dt.timedelta(days=i % 300))
+    url = reverse("portal:decision_list")
+    with django_assert_num_queries(5):  # exact: agencies, page ×2, days ×2
+        html = client.get(url, {"agency": agency.pk, "kind": "fine"}).content.decode()
+    assert f"共 {rows} 件" in html
+    with django_assert_num_queries(5):
+        client.get(url, {"after": "20260101-999999999"})
+    monkeypatch.setattr(decisions, "LIST_COUNT_EXACT", 5)
+    with django_assert_num_queries(7):  # estimated: and the oldest day ×2
+        client.get(url, {"after": "20261231-1", "agency": agency.pk})
+
+
+def test_list_count_is_estimated_past_its_bound(client, agency, monkeypatch):
+    """Past LIST_COUNT_EXACT rows the list counts the newest ones' days and extrapolates over the
+    span (a platform rule of cost), saying so: "约N件（按最近日期的决定数估算）"."""
+    from sanxiang.portal import decisions
+
+    for day in range(10):  # two a day over ten days: 20 rows
+        for _ in range(2):
+            publication_make(agency=agency, decided_on=dt.date(2026, 3, 1) + dt.timedelta(days=day))
+    monkeypatch.setattr(decisions, "LIST_COUNT_EXACT", 3)
+    html = client.get(reverse("portal:decision_list")).content.decode()
+    # The 4th newest row is on the 2nd newest day: the newest day before it holds 2 rows, 2 a day
+    # over 10 days → about 20.
+    assert "约20件（按最近日期的决定数估算）" in html
+    monkeypatch.setattr(decisions, "LIST_COUNT_EXACT", 20)
+    assert "共 20 件" in client.get(reverse("portal:decision_list")).content.decode()
 
 
 # --- one decision --------------------------------------------------------------------------------
