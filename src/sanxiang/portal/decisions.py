@@ -29,11 +29,15 @@ from django.urls import path, reverse
 from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
-from sanxiang.inputs import DATE_EARLIEST
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
-from sanxiang.publication.search import SearchCursor, publications_search, publications_search_page
+from sanxiang.publication.search import (
+    DATE_EARLIEST,
+    SearchCursor,
+    publications_search,
+    publications_search_page,
+)
 
 PAGE_SIZE = 20
 FEED_SIZE = 50
