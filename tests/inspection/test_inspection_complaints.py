@@ -67,7 +67,7 @@ def test_from_the_code_page_the_complaint_reaches_the_desk_with_the_inspection_l
     supervisor = Client()
     supervisor.force_login(desk.first)
     detail = supervisor.get(reverse("supervision:complaint_detail", args=[complaint.pk])).content.decode()
-    shown = re.search(r'data-testid="complaint-inspection">([^<]+)<', detail).group(1)
+    shown = re.sub(r"<[^>]+>", "", re.search(r'data-testid="complaint-inspection">(.*?)</dd>', detail, re.S).group(1))
     assert world.target.name in shown and code in shown and "双随机抽查" in shown
 
 
