@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from sanxiang.calendar.selectors import working_day_calendar_current
 from sanxiang.procedure.dual_publicity import dual_publicity_row_problems
 from sanxiang.procedure.publication_permit import (
+    DecisionParty,
     PermitDecision,
-    PermitParty,
     permit_dual_publicity_row,
     permit_publication_content,
 )
@@ -67,7 +67,7 @@ def test_a_grant_is_drafted_due_in_7_working_days_completed_by_delivery_and_publ
     # Identical rows: the decision rebuilt from the case, the one stored, and the same values "imported".
     case.refresh_from_db()
     native = permit_decision_build(case=case, decision="permit_grant")
-    imported = PermitDecision(**{**native.__dict__, "party": PermitParty(**native.party.__dict__)})
+    imported = PermitDecision(**{**native.__dict__, "party": DecisionParty(**native.party.__dict__)})
     assert permit_dual_publicity_row(native) == permit_dual_publicity_row(imported) == row
     assert permit_decision_stored(draft.facts["decision"]) == native
 
@@ -183,7 +183,7 @@ NAMES = st.text(alphabet="张王李赵刘陈杨黄某三四五", min_size=2, max
 @settings(max_examples=40, deadline=None)
 @given(name=NAMES, ending=st.booleans(), phone=st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
 def test_a_natural_persons_row_is_valid_and_never_carries_the_id_number_phone_or_address(name, ending, phone):
-    person = PermitParty(kind="natural_person", name=name, id_number="150626198005200012", address="嘎鲁图镇团结路12号",
+    person = DecisionParty(kind="natural_person", name=name, id_number="150626198005200012", address="嘎鲁图镇团结路12号",
                          phone=phone)
     decision = PermitDecision(
         decision="permit_revoke" if ending else "permit_grant", decided_on=D(2026, 4, 1), number="乌市监许准〔2026〕3号",

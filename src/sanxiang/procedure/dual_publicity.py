@@ -39,6 +39,35 @@ PARTY_ORGANIZATION = "法人及非法人组织"
 PARTY_NATURAL_PERSON = "自然人"
 PARTY_INDIVIDUAL_BUSINESS = "个体工商户"
 PARTY_KINDS = (PARTY_ORGANIZATION, PARTY_NATURAL_PERSON, PARTY_INDIVIDUAL_BUSINESS)
+# The same three, keyed as the platform's own party kinds.
+PARTY_LABELS: dict[str, str] = {
+    "natural_person": PARTY_NATURAL_PERSON,
+    "individual_business": PARTY_INDIVIDUAL_BUSINESS,
+    "organization": PARTY_ORGANIZATION,
+}
+
+
+@dataclass(frozen=True)
+class DecisionParty:
+    """The party of a decision (a licensee, the party of 征收征用 or of another act) as the case knows
+    it; what of it is public is each kind of decision's rules' (`permit_publication_content`,
+    `act_publication_content`)."""
+
+    kind: str  # a key of PARTY_LABELS
+    name: str
+    credit_code: str = ""  # organisations and individual businesses
+    legal_representative: str = ""  # organisations
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in PARTY_LABELS:
+            raise ValueError(f"unknown party kind: {self.kind!r}")
+
+    @property
+    def natural(self) -> bool:
+        return self.kind in ("natural_person", "individual_business")
 
 # 许可类别 (XK_XKLB): the code list seen, by code and by name; either is accepted.
 PERMIT_CATEGORIES: dict[str, str] = {

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from sanxiang.procedure.calendar import BASIS_PENALTY_WORKING_DAYS
 from sanxiang.procedure.dual_publicity import (
-    PARTY_INDIVIDUAL_BUSINESS,
-    PARTY_NATURAL_PERSON,
-    PARTY_ORGANIZATION,
+    PARTY_LABELS,
     PERMIT_CATEGORIES,
+    DecisionParty,
     dual_publicity_codes,
 )
 from sanxiang.procedure.engine import LegalCalendar
@@ -91,35 +90,6 @@ DISPLAY_PARAMETER = "publication.permit.display_months"
 STATE_VALID = "1"
 STATE_PARAMETER = "publication.permit.ended_state_code"
 
-PARTY_LABELS: dict[str, str] = {
-    "natural_person": PARTY_NATURAL_PERSON,
-    "individual_business": PARTY_INDIVIDUAL_BUSINESS,
-    "organization": PARTY_ORGANIZATION,
-}
-
-
-@dataclass(frozen=True)
-class PermitParty:
-    """The licensee as the case knows it. A natural person's name is public in a licence decision
-    (the licence is personal: 许可证 names its holder); identifiers, addresses and phones are not."""
-
-    kind: str  # a key of PARTY_LABELS
-    name: str
-    credit_code: str = ""  # organisations and individual businesses
-    legal_representative: str = ""  # organisations
-    id_number: str = ""
-    address: str = ""
-    phone: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in PARTY_LABELS:
-            raise ValueError(f"unknown party kind: {self.kind!r}")
-
-    @property
-    def natural(self) -> bool:
-        return self.kind in ("natural_person", "individual_business")
-
-
 @dataclass(frozen=True)
 class PermitDecision:
     """One licence decision as publication and the 双公示 read it. `content` is what the decision
@@ -130,7 +100,7 @@ class PermitDecision:
     decided_on: dt.date
     number: str  # 决定书文号
     agency_name: str
-    party: PermitParty
+    party: DecisionParty
     matter: str  # 许可事项
     content: str
     reason: str = ""  # why: 撤回、撤销、注销的法定情形 (the others: the applicant met the conditions)
@@ -304,8 +274,8 @@ __all__ = [
     "ENDING_VERBS",
     "PERMIT_DECISIONS",
     "TAKEN_DOWN_BY",
+    "DecisionParty",
     "PermitDecision",
-    "PermitParty",
     "PermitPublicationContent",
     "permit_display_period",
     "permit_dual_publicity_row",

@@ -41,7 +41,6 @@ from sanxiang.procedure.other_acts.publication import (
     DECIDING_STEPS,
     PUBLICATION_BASIS,
     WITHHOLDING_STEPS,
-    ActParty,
     ActPublicationDecision,
     act_display_period,
     act_public_name,
@@ -54,11 +53,10 @@ from sanxiang.procedure.other_acts.publication import (
 from sanxiang.procedure.other_acts.rules import KINDS as ACT_KINDS
 from sanxiang.procedure.publication import leaks, text_redact
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.drafting import draft_entry_append
+from sanxiang.publication.drafting import decision_party_build, draft_entry_append
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.publication.services import CHANGE_KINDS, public_agency_get, publication_record
-from sanxiang.registry.models import PartyKind
 
 # The document each procedure's decision is issued as (documents.registry).
 DECISION_DOCUMENTS: dict[str, str] = {"expropriation": "expropriation_decision", "other_act": "act_decision"}
@@ -85,19 +83,6 @@ KEPT_FIELDS: dict[str, str] = {
     "content": "决定内容",
 }
 TEXT_FIELDS: dict[str, str] = {}
-
-
-def _party(case: Case) -> ActParty:
-    party = case.party
-    if party is None:
-        return ActParty(kind="natural_person", name="（未登记当事人）")
-    kind = {
-        PartyKind.NATURAL_PERSON: "natural_person",
-        PartyKind.INDIVIDUAL_BUSINESS: "individual_business",
-    }.get(party.kind, "organization")
-    return ActParty(kind=kind, name=party.name, credit_code=party.credit_code,
-                    legal_representative=party.legal_representative, id_number=party.id_number,
-                    address=party.address, phone=party.phone)
 
 
 def _expropriation_texts(snapshot) -> tuple[str, str, str, str]:
@@ -135,7 +120,8 @@ def act_decision_build(*, case: Case, snapshot=None) -> ActPublicationDecision |
     agency = case.agency
     return ActPublicationDecision(
         procedure=procedure, kind_label=label, title=title, decided_on=document.issued_on, number=document.number,
-        agency_name=agency.name, agency_credit_code=agency.credit_code, party=_party(case), matter=case.title,
+        agency_name=agency.name, agency_credit_code=agency.credit_code,
+        party=decision_party_build(case=case, unregistered="（未登记当事人）"), matter=case.title,
         bases=tuple(snapshot.bases), content=content, grounds=grounds, withholding=withholding,
         scope=snapshot.scope if procedure == "expropriation" else "",
         region=agency.region_code, sector=case.enforcement_field,

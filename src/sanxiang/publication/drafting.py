@@ -8,11 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from sanxiang.accounts.models import User
+from sanxiang.cases.models import Case
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
+from sanxiang.procedure.dual_publicity import DecisionParty
 from sanxiang.procedure.violations import Violation
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.services import redaction_summary
+from sanxiang.registry.models import PartyKind
 
 
 def draft_entry_append(draft: PublicationDraft, *, action: str, refreshed: bool, actor: User | None,
@@ -44,3 +47,18 @@ def draft_entry_append(draft: PublicationDraft, *, action: str, refreshed: bool,
 
 
 __all__ = ["draft_entry_append"]
+
+
+def decision_party_build(*, case: Case, unregistered: str) -> DecisionParty:
+    """The case's party as a decision names it (`unregistered`: the name shown while the case has
+    no party registered)."""
+    party = case.party
+    if party is None:
+        return DecisionParty(kind="natural_person", name=unregistered)
+    kind = {
+        PartyKind.NATURAL_PERSON: "natural_person",
+        PartyKind.INDIVIDUAL_BUSINESS: "individual_business",
+    }.get(party.kind, "organization")
+    return DecisionParty(kind=kind, name=party.name, credit_code=party.credit_code,
+                         legal_representative=party.legal_representative, id_number=party.id_number,
+                         address=party.address, phone=party.phone)

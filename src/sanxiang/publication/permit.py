@@ -43,8 +43,8 @@ from sanxiang.procedure.publication_permit import (
     ENDING_VERBS,
     PUBLICITY_BASIS,
     TAKEN_DOWN_BY,
+    DecisionParty,
     PermitDecision,
-    PermitParty,
     permit_display_period,
     permit_dual_publicity_row,
     permit_ending_content,
@@ -52,11 +52,10 @@ from sanxiang.procedure.publication_permit import (
     permit_publication_due,
 )
 from sanxiang.procedure.violations import Refused, Violation
-from sanxiang.publication.drafting import draft_entry_append
+from sanxiang.publication.drafting import decision_party_build, draft_entry_append
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.publication.services import public_agency_get, publication_record
-from sanxiang.registry.models import PartyKind
 
 PROCEDURE = "permit"
 # The document each decision is issued as (documents.registry.PERMIT_KINDS).
@@ -92,19 +91,6 @@ KEPT_FIELDS: dict[str, str] = {
     "licence": "许可证件名称及编号",
 }
 TEXT_FIELDS: dict[str, str] = {}
-
-
-def _party(case: Case) -> PermitParty:
-    party = case.party
-    if party is None:
-        return PermitParty(kind="natural_person", name="（未登记申请人）")
-    kind = {
-        PartyKind.NATURAL_PERSON: "natural_person",
-        PartyKind.INDIVIDUAL_BUSINESS: "individual_business",
-    }.get(party.kind, "organization")
-    return PermitParty(kind=kind, name=party.name, credit_code=party.credit_code,
-                       legal_representative=party.legal_representative, id_number=party.id_number,
-                       address=party.address, phone=party.phone)
 
 
 def _matter(case: Case) -> str:
@@ -146,7 +132,7 @@ def _decision_of(*, case: Case, decision: str, document: IssuedDocument, snapsho
         number=document.number,
         agency_name=agency.name,
         agency_credit_code=agency.credit_code,
-        party=_party(case),
+        party=decision_party_build(case=case, unregistered="（未登记申请人）"),
         matter=matter,
         content=content,
         reason=reason,
@@ -171,7 +157,7 @@ def _decision_facts(decision: PermitDecision) -> dict[str, Any]:
 def permit_decision_stored(values: dict[str, Any]) -> PermitDecision:
     """The decision back from a draft's facts (or from an import's record in the same shape)."""
     values = dict(values)
-    party = PermitParty(**values.pop("party"))
+    party = DecisionParty(**values.pop("party"))
     for name in ("decided_on", "valid_from", "valid_until"):
         values[name] = dt.date.fromisoformat(values[name]) if values.get(name) else None
     return PermitDecision(party=party, **values)

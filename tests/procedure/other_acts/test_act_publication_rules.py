@@ -8,8 +8,8 @@ import pytest
 
 from sanxiang.procedure.other_acts.decision_rules import Withholding
 from sanxiang.procedure.other_acts.publication import (
-    ActParty,
     ActPublicationDecision,
+    DecisionParty,
     act_display_period,
     act_publication_content,
     act_publication_due,
@@ -20,7 +20,7 @@ from sanxiang.procedure.other_acts.publication import (
 from sanxiang.procedure.publication import leaks
 from tests.procedure.permit.support import CALENDAR, D
 
-PERSON = ActParty(kind="natural_person", name="刘建国", id_number="150626198005200011", phone="13912345678",
+PERSON = DecisionParty(kind="natural_person", name="刘建国", id_number="150626198005200011", phone="13912345678",
                   address="乌审旗嘎鲁图镇团结路12号")
 
 
@@ -41,7 +41,7 @@ def test_a_natural_person_is_named_masked_and_their_identifiers_never_shown():
 
 
 def test_an_organisation_keeps_its_name_and_an_expropriations_scope_stays_as_written():
-    company = ActParty(kind="organization", name="乌审旗草原味道餐饮有限公司", credit_code="91150626MA0N7XQ45K",
+    company = DecisionParty(kind="organization", name="乌审旗草原味道餐饮有限公司", credit_code="91150626MA0N7XQ45K",
                        legal_representative="巴特尔", address="乌审旗嘎鲁图镇团结路12号")
     levy = decision(procedure="expropriation", kind_label="征收", title="征收决定书", party=company,
                     scope="团结路12号房屋一处", content="决定征收：团结路12号房屋一处", grounds="为了棚户区改造的公共利益需要")

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from sanxiang.procedure.calendar import BASIS_PENALTY_WORKING_DAYS
 from sanxiang.procedure.dual_publicity import (
-    PARTY_INDIVIDUAL_BUSINESS,
-    PARTY_NATURAL_PERSON,
-    PARTY_ORGANIZATION,
+    PARTY_LABELS,
+    DecisionParty,
 )
 from sanxiang.procedure.engine import LegalCalendar
 from sanxiang.procedure.other_acts.decision_rules import (
@@ -62,34 +61,6 @@ WITHDRAWAL_PARAMETER = "other_act.publication.withdrawal_working_days"
 WORKING_DAYS_BASIS = "期限以工作日计算，不含法定节假日（国办发〔2018〕118号）"
 PRIVACY_BASIS = f"{WITHHOLDING_BASIS}（个人隐私不予公开：自然人姓名隐去名字，身份证件号码、电话、住址不公开）"
 
-PARTY_LABELS: dict[str, str] = {
-    "natural_person": PARTY_NATURAL_PERSON,
-    "individual_business": PARTY_INDIVIDUAL_BUSINESS,
-    "organization": PARTY_ORGANIZATION,
-}
-
-
-@dataclass(frozen=True)
-class ActParty:
-    """The party as the case knows it; what of it is public is the rules' (`act_publication_content`)."""
-
-    kind: str  # a key of PARTY_LABELS
-    name: str
-    credit_code: str = ""
-    legal_representative: str = ""
-    id_number: str = ""
-    address: str = ""
-    phone: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in PARTY_LABELS:
-            raise ValueError(f"unknown party kind: {self.kind!r}")
-
-    @property
-    def natural(self) -> bool:
-        return self.kind in ("natural_person", "individual_business")
-
-
 @dataclass(frozen=True)
 class ActPublicationDecision:
     """One decision of 征收征用 or of another act as publication reads it. `procedure` a key of
@@ -103,7 +74,7 @@ lawful ground recorded for not publishing it (None: published)."""
     decided_on: dt.date
     number: str
     agency_name: str
-    party: ActParty
+    party: DecisionParty
     matter: str
     bases: tuple[str, ...]
     content: str
@@ -174,7 +145,7 @@ class ActPublicationContent:
     redactions: tuple[Redaction, ...]
 
 
-def act_public_name(party: ActParty) -> str:
+def act_public_name(party: DecisionParty) -> str:
     """A natural person's name masked (张某); an organisation's or a business's name kept."""
     name = public_text_clean(party.name)
     return name_masked(name) if party.kind == "natural_person" else name
@@ -237,9 +208,9 @@ __all__ = [
     "PRIVACY_BASIS",
     "PUBLICATION_BASIS",
     "WITHHOLDING_STEPS",
-    "ActParty",
     "ActPublicationContent",
     "ActPublicationDecision",
+    "DecisionParty",
     "act_display_period",
     "act_public_name",
     "act_publication_content",
