@@ -19,18 +19,18 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    date_range_check,
     order_resolve,
     ordering_query,
     paginate,
+    since_query,
+    until_query,
 )
 from sanxiang.api.schemas import (
-    SINCE_DESCRIPTION,
-    UNTIL_DESCRIPTION,
     PlausibleDate,
     Status,
     answers,
     binary_answer,
-    date_range_check,
 )
 from sanxiang.cases import selectors
 from sanxiang.cases.models import IssuedDocument
@@ -42,11 +42,10 @@ router = Router(tags=["documents"])
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # In the order the case page lists them: as issued.
-DOCUMENT_ORDER = ("issued_at", "id")
 DOCUMENT_ORDERING = {"issued_at": ("issued_at", "签发时间"), "id": ("id", "生成先后")}
 
-SINCE_QUERY = Query(None, description="文书日期" + SINCE_DESCRIPTION)
-UNTIL_QUERY = Query(None, description="文书日期" + UNTIL_DESCRIPTION)
+SINCE_QUERY = since_query("文书日期")
+UNTIL_QUERY = until_query("文书日期")
 
 class FileOut(Schema):
     """A stored file as the ledger names it: whoever holds its bytes can check them against these digests."""

@@ -27,18 +27,18 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    date_range_check,
     order_resolve,
     ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import (
-    SINCE_DESCRIPTION,
-    UNTIL_DESCRIPTION,
     PlausibleDate,
     answers,
     binary_answer,
-    choices_description,
-    date_range_check,
 )
 from sanxiang.cases.selectors import case_get
 from sanxiang.evidence import selectors
@@ -51,19 +51,18 @@ router = Router(tags=["evidence"])
 KIND_LABELS = {value: str(label) for value, label in EvidenceKind.choices}
 KindIn = Literal[tuple(EvidenceKind.values)]  # type: ignore[valid-type]
 # Newest upload first, as the evidence page lists them.
-EVIDENCE_ORDER = ("-uploaded_at", "-id")
 EVIDENCE_ORDERING = {"uploaded_at": ("uploaded_at", "上传时间"), "id": ("id", "登记先后")}
 
-KIND_QUERY = Query(None, description=choices_description("类别", KIND_LABELS))
-SINCE_QUERY = Query(None, description="上传日期" + SINCE_DESCRIPTION)
-UNTIL_QUERY = Query(None, description="上传日期" + UNTIL_DESCRIPTION)
+KIND_QUERY = Query(None, description=status_description(KIND_LABELS, what="类别"))
+SINCE_QUERY = since_query("上传日期")
+UNTIL_QUERY = until_query("上传日期")
 
 class EvidenceOut(Schema):
     id: int
     case_id: int | None
     agency_id: int
     step: str = Field(..., description="所属程序环节")
-    kind: str = Field(..., description=choices_description("类别", KIND_LABELS))
+    kind: str = Field(..., description=status_description(KIND_LABELS, what="类别"))
     kind_label: str
     original_name: str = Field(..., description="原文件名")
     captured_at: dt.datetime | None = Field(..., description="拍摄（采集）时间")

@@ -79,7 +79,7 @@ def _salt(order: Sequence[str]) -> str:
     return f"{_SALT}:{','.join(order)}"
 
 
-def cursor_encode(values: Sequence[Any], *, order: Sequence[str] = ()) -> str:
+def cursor_encode(values: Sequence[Any], *, order: Sequence[str]) -> str:
     return signing.dumps([_plain(value) for value in values], salt=_salt(order), compress=True)
 
 
@@ -219,7 +219,7 @@ def date_range_check(since: dt.date | None, until: dt.date | None) -> None:
         if value is not None and not DATE_EARLIEST <= value <= DATE_LATEST:
             raise _date_invalid(name, f"日期应在{BOUNDS}之间")
     if since is not None and until is not None and since > until:
-        raise _date_invalid("until", "until 不得早于 since")
+        raise _date_invalid("until", "截止日期（until）不得早于起始日期（since）")
 
 
 def date_range_filter(queryset: QuerySet, *, field: str, since: dt.date | None, until: dt.date | None) -> QuerySet:
@@ -243,6 +243,7 @@ def date_range_filter(queryset: QuerySet, *, field: str, since: dt.date | None, 
     return queryset
 
 
-def status_description(choices: Sequence[tuple[str, Any]], *, what: str = "状态") -> str:
-    """A `status` filter's description: each value with its Chinese label."""
-    return f"{what}：" + "、".join(f"{value}（{label}）" for value, label in choices)
+def status_description(choices: Sequence[tuple[str, Any]] | Mapping[str, Any], *, what: str = "状态") -> str:
+    """A filter's or field's documented values, each with its Chinese label: "状态：draft（待审核）、…"."""
+    pairs = choices.items() if isinstance(choices, Mapping) else choices
+    return f"{what}：" + "、".join(f"{value}（{label}）" for value, label in pairs)

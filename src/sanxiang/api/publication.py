@@ -35,21 +35,21 @@ from sanxiang.api.pagination import (
     PageOut,
     cursor_decode,
     cursor_encode,
+    date_range_check,
     order_resolve,
     ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import (
-    SINCE_DESCRIPTION,
-    UNTIL_DESCRIPTION,
     ChoiceOut,
     PlausibleDate,
     Status,
     Text,
     ViolationOut,
     answers,
-    choices_description,
-    date_range_check,
 )
 from sanxiang.inputs import ID_MAX
 from sanxiang.portal.decisions import DECISION_KINDS, decisions_filter, decisions_visible
@@ -67,12 +67,12 @@ DecisionKindIn = Literal[tuple(DECISION_KINDS)]  # type: ignore[valid-type]
 TEXT_MAX = 10000
 STATEMENT_MAX = 2000
 
-# Newest decision first; the id breaks ties between decisions of the same day.
-DRAFT_ORDER = ("-decided_on", "-id")
-PUBLIC_ORDER = ("-decided_on", "-id")
 DRAFT_ORDERING = {"decided_on": ("decided_on", "决定日期"), "due_on": ("due_on", "应公示日期"), "id": ("id", "生成先后")}
-# A search's pages come newest decision first (the dated index is read back from the newest day).
 PUBLIC_ORDERING = {"decided_on": ("decided_on", "决定日期"), "published_on": ("published_on", "公示日期")}
+# Newest decision first, the id breaking ties between decisions of the same day: the lists' default,
+# and a search's only order (the dated index is read back from the newest day).
+PUBLIC_DEFAULT = "-decided_on"
+PUBLIC_SEARCH_ORDER = order_resolve(PUBLIC_DEFAULT, keys=PUBLIC_ORDERING, default=PUBLIC_DEFAULT)
 
 
 def _limit() -> int:
@@ -85,10 +85,10 @@ def _cursor() -> str | None:
 
 # --- drafts (公示审核) ------------------------------------------------------------------------------
 
-DRAFT_STATUS_QUERY = Query(None, description=choices_description("状态", DRAFT_STATUS_LABELS))
-SINCE_QUERY = Query(None, description="决定日期" + SINCE_DESCRIPTION)
-UNTIL_QUERY = Query(None, description="决定日期" + UNTIL_DESCRIPTION)
-DECISION_KIND_QUERY = Query(None, description=choices_description("决定种类", DECISION_KINDS))
+DRAFT_STATUS_QUERY = Query(None, description=status_description(DRAFT_STATUS_LABELS, what="状态"))
+SINCE_QUERY = since_query("决定日期")
+UNTIL_QUERY = until_query("决定日期")
+DECISION_KIND_QUERY = Query(None, description=status_description(DECISION_KINDS, what="决定种类"))
 
 class DraftSummaryOut(Schema):
     id: int
@@ -98,7 +98,7 @@ class DraftSummaryOut(Schema):
     agency_id: int
     decision: str = Field(..., description="决定：行政处罚为空字符串；行政强制、行政许可决定为其种类")
     decision_label: str = Field(..., description="决定的名称（行政处罚为空字符串）")
-    status: str = Field(..., description=choices_description("状态", DRAFT_STATUS_LABELS))
+    status: str = Field(..., description=status_description(DRAFT_STATUS_LABELS, what="状态"))
     status_label: str
     decided_on: dt.date = Field(..., description="决定日期")
     due_on: dt.date = Field(..., description="应当公示的日期")
@@ -343,7 +343,7 @@ class PublicDecisionSummaryOut(Schema):
     agency_name: str
     kinds_label: str = Field(..., description="处罚种类或决定种类；已撤回的为空字符串")
     decided_on: dt.date
-    status: str = Field(..., description=choices_description("状态", PUBLIC_STATUS_LABELS))
+    status: str = Field(..., description=status_description(PUBLIC_STATUS_LABELS, what="状态"))
     withdrawn_on: dt.date | None
 
 
@@ -411,7 +411,7 @@ def public_decision_list(
     since: PlausibleDate | None = SINCE_QUERY,
     until: PlausibleDate | None = UNTIL_QUERY,
     q: str = Query("", max_length=200, description="关键词：只查找公示中的决定（已撤回的内容不再公开）"),
-    ordering: str = ordering_query(PUBLIC_ORDERING, default="-decided_on"),
+    ordering: str = ordering_query(PUBLIC_ORDERING, default=PUBLIC_DEFAULT),
     limit: int = _limit(),
     cursor: str | None = _cursor(),
 ):
@@ -422,10 +422,10 @@ def public_decision_list(
     if agency is not None:
         rows = rows.filter(agency__source_id=agency)
     rows = decisions_filter(rows, kind=kind or "", date_from=since, date_to=until).only(*PUBLIC_LIST_COLUMNS)
-    order = order_resolve(ordering, keys=PUBLIC_ORDERING, default="-decided_on")
+    order = order_resolve(ordering, keys=PUBLIC_ORDERING, default=PUBLIC_DEFAULT)
     if not q.strip():
         return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_public_summary)
-    if order != PUBLIC_ORDER:
+    if order != PUBLIC_SEARCH_ORDER:
         raise ValidationError([{"type": "ordering_invalid", "loc": ("query", "ordering"),
                                 "msg": "按关键词查找时按决定日期倒序排列（-decided_on）"}])
     return _public_search_page(request, rows, q=q, since=since, until=until, limit=limit, cursor=cursor)
@@ -438,13 +438,13 @@ def _public_search_page(request: HttpRequest, rows, *, q: str, since: dt.date | 
     rows found: the cursor the API signs holds the last row's day and id, as the portal's `after`."""
     after = None
     if cursor:
-        decided_on, pk = cursor_decode(cursor, queryset=rows, order=PUBLIC_ORDER)
+        decided_on, pk = cursor_decode(cursor, queryset=rows, order=PUBLIC_SEARCH_ORDER)
         after = SearchCursor(decided_on=decided_on, id=pk)
     found = publications_search_page(rows, q, per_page=limit, after=after, date_from=since, date_to=until)
     next_cursor = None
     if found.next_cursor:
         last = found.rows[-1]
-        next_cursor = cursor_encode([last.decided_on, last.pk], order=PUBLIC_ORDER)
+        next_cursor = cursor_encode([last.decided_on, last.pk], order=PUBLIC_SEARCH_ORDER)
     query = {key: value for key, value in request.GET.items() if key != "cursor"}
     return {
         "items": [_public_summary(row) for row in found.rows],

@@ -26,17 +26,17 @@ from sanxiang.api.pagination import (
     LIMIT_DESCRIPTION,
     MAX_LIMIT,
     PageOut,
+    date_range_check,
     order_resolve,
     ordering_query,
     paginate,
+    since_query,
+    status_description,
+    until_query,
 )
 from sanxiang.api.schemas import (
-    SINCE_DESCRIPTION,
-    UNTIL_DESCRIPTION,
     PlausibleDate,
     answers,
-    choices_description,
-    date_range_check,
 )
 from sanxiang.cases.models import Case
 from sanxiang.cases.selectors import case_review_view, case_snapshot_build, state_label
@@ -50,12 +50,11 @@ router = Router(tags=["reviews"])
 
 ReviewStatusIn = Literal[tuple(REVIEW_LIST_STATES)]  # type: ignore[valid-type]
 # The cases registered last first, as the case list; the id breaks ties.
-REVIEW_ORDER = ("-created_at", "-id")
 REVIEW_ORDERING = {"created_at": ("created_at", "案件登记时间"), "id": ("id", "登记先后")}
 
-STATUS_QUERY = Query(None, description=choices_description("审核情况", REVIEW_LIST_STATES))
-SINCE_QUERY = Query(None, description="最近一次送审的日期" + SINCE_DESCRIPTION)
-UNTIL_QUERY = Query(None, description="最近一次送审的日期" + UNTIL_DESCRIPTION)
+STATUS_QUERY = Query(None, description=status_description(REVIEW_LIST_STATES, what="审核情况"))
+SINCE_QUERY = since_query("最近一次送审的日期")
+UNTIL_QUERY = until_query("最近一次送审的日期")
 
 class ReviewSummaryOut(Schema):
     case_id: int
@@ -63,7 +62,7 @@ class ReviewSummaryOut(Schema):
     case_title: str = Field(..., description="案由")
     agency_id: int
     state_label: str = Field(..., description="案件状态")
-    status: str = Field(..., description=choices_description("审核情况", REVIEW_LIST_STATES))
+    status: str = Field(..., description=status_description(REVIEW_LIST_STATES, what="审核情况"))
     status_label: str
     round: int = Field(..., description="最近一次送审的轮次")
     submitted_on: dt.date = Field(..., description="最近一次送审的日期")
@@ -111,7 +110,7 @@ class ReviewOut(Schema):
     case_title: str
     agency_id: int
     state_label: str
-    status: str = Field(..., description=choices_description("法制审核状态", REVIEW_STATES))
+    status: str = Field(..., description=status_description(REVIEW_STATES, what="法制审核状态"))
     status_label: str
     major_criteria: list[MajorCriterionOut] = Field(..., description="认定为重大执法决定的情形及依据")
     discussion_reasons: list[str] = Field(..., description="须经集体讨论的理由")

@@ -153,26 +153,6 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
         return status_code, value
 
 
-# --- list filters shared by the resources of issue 19 item 1 (publication, reviews, documents, evidence)
-
-SINCE_DESCRIPTION = "起始日期（含），YYYY-MM-DD"
-UNTIL_DESCRIPTION = "截止日期（含），YYYY-MM-DD，不得早于 since"
-
-
-def date_range_check(since: dt.date | None, until: dt.date | None) -> None:
-    """`since` after `until`: the API's 422 naming `until` (sanxiang.api.errors.InputRefused)."""
-    from sanxiang.api.errors import InputRefused
-    from sanxiang.procedure.violations import Violation
-
-    if since is not None and until is not None and since > until:
-        raise InputRefused([Violation("list.range_inverted", "截止日期不能早于起始日期", "数据校验", "until")])
-
-
-def choices_description(title: str, labels: dict[str, str]) -> str:
-    """A filter's documented values with their Chinese labels: "状态：draft（待审核）、…"."""
-    return f"{title}：" + "、".join(f"{value}（{label}）" for value, label in labels.items())
-
-
 def binary_answer(*content_types: str, description: str) -> dict:
     """`openapi_extra` of an operation answering a file's bytes: its 200 in these content types."""
     return {"responses": {200: {"description": description, "content": {
