@@ -54,6 +54,9 @@ class LoadWatch:
     appended: list = field(default_factory=list)
     snapshots: list = field(default_factory=list)
     snapshot_differences: list = field(default_factory=list)
+    # Each document's PDF as `documents.render` made it during the load: (title, subject, layout, pdf),
+    # read by tests/documents/test_demo_documents_text.py.
+    documents: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,16 @@ def _load_watched(watch: LoadWatch) -> Iterator[None]:
         return computed(case, on=on, calendar=calendar, snapshot=snapshot)
 
     patches.append(mock.patch.object(projection, "case_phases_computed", checked))
+    from sanxiang.documents import render as render_module
+
+    original_pdf = render_module.layout_render_pdf
+
+    def kept(*, layout, title, **kwargs):
+        pdf = original_pdf(layout=layout, title=title, **kwargs)
+        watch.documents.append((title, kwargs.get("subject", ""), layout, pdf))
+        return pdf
+
+    patches.append(mock.patch.object(render_module, "layout_render_pdf", kept))
     with contextlib.ExitStack() as stack:
         for patch in patches:
             stack.enter_context(patch)

@@ -4,10 +4,9 @@ question of a 笔录 left without its answer, no field left unfilled ("None", "{
 nothing after it), no person where the form names an organisation (承办机构); and every PDF with its
 fonts embedded and the PDF/A-2b marks.
 
-The demo county is loaded once for the module; each document is read as it was rendered during the
-load (its layout, and the text layer of its PDF), so nothing is rendered twice."""
+Each document is read as it was rendered during the shared demo load of group demo-a (its layout,
+and the text layer of its PDF), so nothing is loaded or rendered again."""
 
-import datetime as dt
 import io
 import itertools
 import re
@@ -15,20 +14,16 @@ from dataclasses import dataclass
 
 import pypdf
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
-from sanxiang.documents import render as render_module
 from sanxiang.documents.blocks import Cell, Group, Layout, Para, Signature, Table
 from tests.documents.reading import flat
 from tests.documents.test_pdf_archival import font_problems, pdfa_problems
+from tests.shared_demo import WATCHED_DAY, demo_county_shared
 
-TODAY = dt.date(2026, 11, 26)
 # What a document says and how its PDF is made is rendering, the same on either engine: the demo's
-# data through the services is checked on PostgreSQL by the shared demo groups, so the PostgreSQL run
-# skips this module's own load of the county (CI time).
-pytestmark = pytest.mark.engine_independent
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# data through the services is checked on PostgreSQL by the other modules of the shared demo groups,
+# so the PostgreSQL run skips this module.
+pytestmark = [pytest.mark.engine_independent, pytest.mark.shared_demo(day=WATCHED_DAY)]
 
 # Two or more Chinese characters said twice in a row: 证明证明, 当事人当事人.
 DOUBLED = re.compile(r"([\u4e00-\u9fff]{2,})\1")
@@ -53,30 +48,16 @@ class Rendered:
 
 
 @pytest.fixture(scope="module")
-def rendered(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Load the demo county once, keeping each document's layout and PDF as `document_render` made them."""
-    from sanxiang.demo.county import demo_county_load
-
-    data_dir = tmp_path_factory.mktemp("demo-documents")
-    documents: list[Rendered] = []
-    original = render_module.layout_render_pdf
-
-    def keep(*, layout, title, **kwargs):
-        pdf = original(layout=layout, title=title, **kwargs)
-        text = flat("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
-        documents.append(Rendered(reference=kwargs.get("subject", ""), title=title, layout=layout, text=text, pdf=pdf))
-        return pdf
-
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHERS, DATA_DIR=data_dir, MEDIA_ROOT=data_dir / "files"),
-        pytest.MonkeyPatch.context() as patch,
-        transaction.atomic(),
-    ):
-        patch.setattr(render_module, "layout_render_pdf", keep)
-        demo_county_load(today=TODAY)
-        yield documents
-        transaction.set_rollback(True)
+def rendered(django_db_setup, django_db_blocker):
+    """Each document of the shared demo load of WATCHED_DAY as `document_render` made it during the
+    load (its layout and PDF, kept by tests.shared_demo.LoadWatch), with the PDF's text layer."""
+    with demo_county_shared(day=WATCHED_DAY, blocker=django_db_blocker) as loaded:
+        assert loaded.watch is not None
+        yield [
+            Rendered(reference=subject, title=title, layout=layout, pdf=pdf,
+                     text=flat("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)))
+            for title, subject, layout, pdf in loaded.watch.documents
+        ]
 
 
 def _lines(blocks) -> list[str]:
