@@ -21,22 +21,21 @@ SHARED_DEMO_GROUPS: dict[str, tuple[str, ...]] = {
         "tests/review/test_tallies_demo.py",
         "tests/publication/test_annual_projection_demo.py",
         "tests/publication/test_content_from_decision_demo.py",
-        # what the same load did while it ran (tests.shared_demo.WATCHED_DAY)
+        # what the same load did while it ran (tests.shared_demo.WATCHED_DAY), the documents it
+        # rendered included
         "tests/demo/test_load_watched.py",
+        "tests/documents/test_demo_documents_text.py",
     ),
     "demo-b": (
         # the demo on 2026-10-09
         "tests/cases/test_case_projection_demo.py",
         "tests/demo/test_demo_coercion.py",
-        # the demo on 2026-11-26
         "tests/cases/test_demo_cases.py",
         "tests/demo/test_grow.py",
         "tests/publication/test_annual_statistics_demo.py",
         # the demo on the day before today, with its year of supervision
         "tests/demo/test_demo_supervision.py",
         "tests/web/test_crawl_client.py",
-        # a load of its own: it keeps the documents the load renders
-        "tests/documents/test_demo_documents_text.py",
     ),
     # `sanxiang demo` as a user runs it, loaded once and served (tests/e2e/conftest.py)
     "demo-c": (

@@ -15,7 +15,7 @@ from sanxiang.procedure.catalog import procedure_spec
 from sanxiang.procedure.penalty import ORDINARY, SUMMARY
 from tests.shared_demo import demo_county_shared
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = dt.date(2026, 10, 9)
 pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -20,7 +20,7 @@ from sanxiang.ledger.verification import ledger_verify
 from sanxiang.publication.models import Publication
 from tests.shared_demo import demo_county_shared
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = dt.date(2026, 10, 9)
 pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 GROWN = 50

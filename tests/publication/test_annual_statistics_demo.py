@@ -1,4 +1,4 @@
-"""Acceptance of issue 15 item 8 on the demo county (the shared load of 2026-11-26): the annual
+"""Acceptance of issue 15 item 8 on the demo county (the shared load of 2026-10-09): the annual
 statistics of the market-regulation bureau agree with a hand count done here from the raw
 records (the cases' decisions and inspections), including the demo's decision with two penalty
 kinds (罚款 and 没收非法财物, counted once under 没收; its confiscated goods have no stated value, so
@@ -21,7 +21,7 @@ from sanxiang.publication.annual import annual_county_penalty_table, annual_repo
 from sanxiang.registry.models import Agency
 from tests.shared_demo import demo_county_shared
 
-TODAY = dt.date(2026, 11, 26)
+TODAY = dt.date(2026, 10, 9)
 pytestmark = pytest.mark.shared_demo(day=TODAY)
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TWO_KINDS_CASE = "涉嫌销售不合格电线电缆案"
