@@ -48,10 +48,13 @@ from sanxiang.procedure.supervision.matters import (
     MARK_LABELS,
     MATTER_ACTION_LABELS,
     MATTER_STATE_LABELS,
+    MEASURE_BASES,
+    MEASURE_LABELS,
     CloseReason,
     MatterAction,
     MatterMark,
     MatterState,
+    MeasureKind,
 )
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
@@ -65,7 +68,9 @@ from sanxiang.supervision.services import (
     matter_mark_set,
     matter_merge,
     matter_pair_assign,
+    matter_supervisor_recuse,
     matter_transfer,
+    measure_record,
 )
 
 router = Router(tags=["supervision"])
@@ -246,6 +251,103 @@ def supervision_matter_pair(request: HttpRequest, payload: MatterPairIn, matter_
     return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter.pk), viewer=request.user)
 
 
+# --- Measures (监督措施) and recusal (回避) on a matter, as the matter page's forms ----------------------
+
+MeasureKindIn = Literal[tuple(k.value for k in MeasureKind)]  # type: ignore[valid-type]
+MEASURE_KINDS = [(k.value, label) for k, label in MEASURE_LABELS.items()]
+# The fields of a measure's body: a refusal naming one of them is the input's (422), any other the matter's (409).
+MEASURE_FIELDS = {"kind", "taken_on", "summary", "reply_on", "attendees", "record", "cases", "grant_until"}
+
+
+class MeasureIn(Schema):
+    kind: MeasureKindIn = Field(..., description=status_description(MEASURE_KINDS, what="监督措施"))
+    taken_on: PlausibleDate = Field(..., description="采取措施的日期（不晚于今天）")
+    summary: Text(4000, multiline=True) = Field("", description="内容和发现的情况")
+    reply_on: PlausibleDate | None = Field(None, description="责令自查时必填：报告自查情况的日期")
+    attendees: Text(300) = Field("", description="约谈时必填：被约谈人和参加人员")
+    record: Text(8000, multiline=True) = Field("", description="约谈时必填：约谈记录")
+    case_ids: list[Id] = Field([], max_length=200, description="调阅案卷时必填：调阅的被监督机关的案件（案件 id）")
+    grant_until: dt.datetime | None = Field(None, description="调阅案卷时：调阅截止时间（不填按默认期限，不得超过平台规定的期限）")
+
+
+class MeasureOut(Schema):
+    id: int
+    matter_id: int
+    kind: str = Field(..., description=status_description(MEASURE_KINDS, what="监督措施"))
+    kind_label: str
+    legal_basis: str = Field(..., description="该措施的依据")
+    taken_on: dt.date
+    summary: str
+    reply_on: dt.date | None
+    attendees: str
+    record: str
+    case_ids: list[int] = Field(..., description="调阅的案件")
+    grant_until: dt.datetime | None = Field(..., description="调阅授权的截止时间")
+
+
+class RecusalIn(Schema):
+    user_id: Id = Field(..., description="回避的监督人员（用户 id）：本人申请，或者由本事项的其他承办监督人员决定")
+    reason: Text(200) = Field(..., min_length=1, description="回避原因")
+
+
+class RecusalOut(Schema):
+    matter_id: int
+    user_id: int
+    recused: bool
+    declared: bool = Field(..., description="本人申请回避（false 为其他承办监督人员决定）")
+    reason: str
+    recused_on: dt.date | None
+
+
+@router.post("/supervision/matters/{matter_id}/measures", response=answers({201: MeasureOut}, 403, 404, 409))
+def supervision_matter_measure(request: HttpRequest, payload: MeasureIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """承办的监督人员记录一项监督措施（责令自查、实地检查、调查询问、暗访、统计分析、评估、调阅案卷、约谈），与监督事项页面相同；
+    调阅案卷时，承办人员在期限内可以查阅所调阅的案件。该措施所需的内容未填、日期不合理、案件不属于被监督机关的，返回 422 并指明字段；
+    事项当前状态不能采取措施、本人不是承办人员、持证人数不足等，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    ids = list(dict.fromkeys(payload.case_ids))
+    cases = selectors.matter_agency_cases(matter=matter, case_ids=ids)
+    if len(cases) != len(ids):
+        raise InputRefused([Violation("form.case_ids", "请在被监督机关的案件中选择", FORM_BASIS, "case_ids")])
+    try:
+        measure = measure_record(matter=matter, actor=request.user, kind=payload.kind, taken_on=payload.taken_on,
+                                 summary=payload.summary, reply_on=payload.reply_on, attendees=payload.attendees,
+                                 record=payload.record, cases=cases, grant_until=payload.grant_until)
+    except Refused as refused:
+        violations = [Violation(v.code, v.message, v.legal_basis, "case_ids") if v.field == "cases" else v
+                      for v in refused.violations]
+        if any(v.field in MEASURE_FIELDS | {"case_ids"} for v in violations):
+            raise InputRefused(violations) from None
+        raise Refused(violations) from None
+    grant = measure.read_grants.order_by("-expires_at").first()
+    return Status(201, {
+        "id": measure.pk, "matter_id": matter.pk, "kind": measure.kind,
+        "kind_label": MEASURE_LABELS[MeasureKind(measure.kind)], "legal_basis": MEASURE_BASES[MeasureKind(measure.kind)],
+        "taken_on": measure.taken_on, "summary": measure.summary, "reply_on": measure.reply_on,
+        "attendees": measure.attendees, "record": measure.record, "case_ids": [c.pk for c in cases],
+        "grant_until": grant.expires_at if grant else None,
+    })
+
+
+@router.post("/supervision/matters/{matter_id}/recusals", response=answers({200: RecusalOut}, 403, 404, 409))
+def supervision_matter_recuse(request: HttpRequest, payload: RecusalIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """回避：承办的监督人员本人申请，或者由本事项的其他承办监督人员决定，与监督事项页面相同；回避后该人员不能再办理本事项。
+    不是本事项承办人员的 id 返回 422；已回避、办理人无权决定的，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    if not payload.reason.strip():
+        raise InputRefused([Violation("form.required", "请写明回避原因", FORM_BASIS, "reason")])
+    user = matter.pair.filter(user_id=payload.user_id).select_related("user").first()
+    if user is None:
+        raise InputRefused([Violation("form.user_id", "请在本事项的承办监督人员中选择", FORM_BASIS, "user_id")])
+    try:
+        row = matter_supervisor_recuse(matter=matter, user=user.user, reason=payload.reason, actor=request.user)
+    except Refused as refused:
+        raise Refused([Violation(v.code, v.message, v.legal_basis, "user_id") if v.field == "user" else v
+                       for v in refused.violations]) from None
+    return {"matter_id": matter.pk, "user_id": row.user_id, "recused": row.recused, "declared": row.recusal_declared,
+            "reason": row.recusal_reason, "recused_on": row.recused_on}
+
+
 # --- 监督文书 (instruments): 督办函、意见书、建议书、提请决定书 ------------------------------------------
 
 INSTRUMENT_KINDS = [(k.value, label) for k, label in INSTRUMENT_KIND_LABELS.items()]
@@ -303,7 +405,7 @@ class InstrumentDetailOut(InstrumentOut):
     supervisors: list[str] = Field(..., description="共同制发的监督人员")
     steps: list[InstrumentStepOut] = Field(..., description="答复和办理的经过，最早的在前")
     desk_actions: list[ActionChoiceOut] = Field(..., description="本人（本局监督人员）现在可以办理的操作")
-    agency_actions: list[ActionChoiceOut] = Field(..., description="本人（被监督机关人员）现在可以办理的操作（在页面上办理）")
+    agency_actions: list[ActionChoiceOut] = Field(..., description="本人（被监督机关人员）现在可以办理的操作（POST …/actions/report 或 …/actions/object）")
 
 
 class InstrumentPageOut(PageOut):
@@ -428,13 +530,51 @@ def supervision_instrument_issue(request: HttpRequest, payload: InstrumentIn):
     return Status(201, _instrument_detail(viewer=request.user, instrument_id=instrument.pk))
 
 
+# The supervised agency's replies (整改报告, 异议): fixed paths before the desk's `{action}`, each with
+# its own body; the service decides who may (the agency's staff: 403 for others) and when (409).
+
+class InstrumentReportIn(Schema):
+    text: Text(20000, multiline=True) = Field(..., min_length=1, description="整改报告：纠正、履行或者采纳的情况")
+
+
+class InstrumentObjectionIn(Schema):
+    text: Text(20000, multiline=True) = Field(..., min_length=1, description="异议的事实和理由")
+
+
+def _agency_reply(request: HttpRequest, *, instrument_id: int, action: InstrumentAction, text: str) -> dict:
+    instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    if not text.strip():
+        raise InputRefused([Violation("form.required", "请填写内容", FORM_BASIS, "text")])
+    instrument_act(actor=request.user, instrument=instrument, action=action, text=text)
+    return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)
+
+
+@router.post("/supervision/instruments/{instrument_id}/actions/report",
+             response=answers({200: InstrumentDetailOut}, 403, 404, 409))
+def supervision_instrument_report(request: HttpRequest, payload: InstrumentReportIn,
+                                  instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """被监督机关的工作人员报送整改报告（待答复或已退回的文书），与文书页面相同；证明材料仍在页面上附上。
+    只有被监督机关的工作人员可以答复（其他人 403）；当前状态不能报送的，返回 409 并列出全部理由及依据。"""
+    return _agency_reply(request, instrument_id=instrument_id, action=InstrumentAction.REPORT, text=payload.text)
+
+
+@router.post("/supervision/instruments/{instrument_id}/actions/object",
+             response=answers({200: InstrumentDetailOut}, 403, 404, 409))
+def supervision_instrument_object(request: HttpRequest, payload: InstrumentObjectionIn,
+                                  instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """被监督机关的工作人员对监督文书提出异议（在提出异议的期限内），与文书页面相同；监督人员在复查期限内复查。
+    只有被监督机关的工作人员可以提出（其他人 403）；已过期限、当前状态或文书种类不能提出的，返回 409 并列出全部理由及依据。"""
+    return _agency_reply(request, instrument_id=instrument_id, action=InstrumentAction.OBJECT, text=payload.text)
+
+
 @router.post("/supervision/instruments/{instrument_id}/actions/{action}",
              response=answers({200: InstrumentDetailOut}, 403, 404, 409))
 def supervision_instrument_act(request: HttpRequest, payload: InstrumentActionIn,
                                instrument_id: int = Path(..., ge=1, le=ID_MAX),
                                action: DeskActionIn = DESK_ACTION):
     """监督人员办理监督文书（两人共同办理）：认可整改、退回重新报告、提请作出监督决定书、复查维持或撤回、登记政府作出的决定书。
-    当前状态不能办理、理由未填、持证人数不足等，返回 409 并列出全部理由及依据。被监督机关的整改报告和异议在页面上办理。"""
+    当前状态不能办理、理由未填、持证人数不足等，返回 409 并列出全部理由及依据。被监督机关的整改报告和异议见
+    …/actions/report、…/actions/object。"""
     _desk_require(request)
     instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
     supervisors = _desk_pair(request, bureau_id=instrument.bureau_id, second_id=payload.second_supervisor_id)
