@@ -114,3 +114,19 @@ def test_an_annual_summary_is_submitted_returned_and_received(client, county):
     received = post(client, f"{url}/receive", supervisor, {"text": "同意"})
     assert received.status_code == 200 and received.json()["status"] == "received"
     assert post(client, f"{url}/return", supervisor, {"text": "再改"}).status_code == 409
+
+
+def test_a_late_report_becomes_a_supervision_matter_once(client, county):
+    """A report not submitted by its due day becomes a matter of the bureau (日常监督, a platform rule);
+    only the bureau's supervisors open it, and only once."""
+    report = MonthlyReport.objects.get(agency=county.agency)
+    url = f"/api/reports/monthly/{report.pk}/actions/matter"
+    assert post(client, url, bearer(county.head), {}).status_code == 403
+    assert report.due_on < dt.date.today()  # September 2026's report, due in October: late
+    opened = post(client, url, bearer(county.first), {})
+    assert opened.status_code == 200, opened.content
+    matter_id = opened.json()["matter_id"]
+    matter = client.get(f"/api/supervision/matters/{matter_id}", **bearer(county.first)).json()
+    assert matter["agency_id"] == county.agency.pk and "逾期未报送" in matter["subject"]
+    again = post(client, url, bearer(county.first), {})
+    assert again.status_code == 409 and again.json()["violations"][0]["code"] == "report.matter_exists"

@@ -146,3 +146,27 @@ def test_a_supervisor_withdraws_and_then_may_no_longer_act(client):
     assert post(client, f"/api/supervision/matters/{matter.pk}/actions/accept", second, {}).status_code == 409
     head = bearer(user_make(role=Role.AGENCY_HEAD, agency=desk.agency))
     assert post(client, url, head, {"user_id": desk.first.pk, "reason": "理由"}).status_code == 403
+
+
+def test_a_supervisor_registers_a_matter_as_at_the_desk(client):
+    desk = desk_make()
+    first = bearer(desk.first)
+    body = {"source": "assigned", "agency_id": desk.agency.pk, "subject": "上级交办：核查某局公示情况",
+            "received_on": dt.date.today().isoformat(), "assigning_body": "市司法局", "assigning_reference": "鄂司函〔2026〕5号"}
+    opened = post(client, "/api/supervision/matters", first, body, HTTP_IDEMPOTENCY_KEY="open-1")
+    assert opened.status_code == 201, opened.content
+    assert opened.json()["state"] == "received" and opened.json()["number"] and opened.json()["transfer_due_on"]
+    replayed = post(client, "/api/supervision/matters", first, body, HTTP_IDEMPOTENCY_KEY="open-1")
+    assert replayed["Idempotent-Replayed"] == "true" and Matter.objects.count() == 1
+    assert Entry.objects.filter(kind=EventKind.SUPERVISION_MATTER_OPENED).count() == 1
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    for change, field in (({"received_on": tomorrow}, "received_on"), ({"source": "complaint"}, "source"),
+                          ({"agency_id": 999999}, "agency_id"), ({"subject": " "}, "subject")):
+        bad = post(client, "/api/supervision/matters", first, body | change)
+        assert bad.status_code == 422 and field in [v["field"] for v in bad.json()["violations"]], bad.content
+    elsewhere = agency_make(name="鄂托克旗交通运输局", region_code="150624")  # outside the bureau's county
+    outside = post(client, "/api/supervision/matters", first, body | {"agency_id": elsewhere.pk})
+    assert outside.status_code == 422 and outside.json()["violations"][0]["field"] == "agency_id"
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=desk.agency))
+    assert post(client, "/api/supervision/matters", head, body).status_code == 403
+    assert Matter.objects.count() == 1

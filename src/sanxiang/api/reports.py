@@ -102,6 +102,7 @@ class MonthlyReportDetailOut(MonthlyReportOut):
     figures: list[FigureLineOut]
     figures_frozen_on: dt.date | None = Field(..., description="数据固定（报送）的日期；未报送为 null")
     steps: list[ReportStepOut]
+    matter_id: int | None = Field(None, description="逾期转为的监督事项")
 
 
 class MonthlyReportPageOut(PageOut):
@@ -207,6 +208,7 @@ def monthly_report_get(request: HttpRequest, report_id: int = Path(..., ge=1, le
                      "differs": ln.differs} for ln in lines],
         "figures_frozen_on": report.figures_frozen_on,
         "steps": _steps(report_selectors.report_steps(report=report)),
+        "matter_id": report.matter_id,
     }
 
 
@@ -261,9 +263,10 @@ def annual_summary_get(request: HttpRequest, summary_id: int = Path(..., ge=1, l
 
 MONTHLY_SECTION_KEYS = [str(key) for key in REPORT_SECTION_LABELS]
 SUMMARY_SECTION_KEYS = [str(key) for key in SUMMARY_SECTION_LABELS]
-MonthlyBureauActionIn = Literal["return", "comment", "receive"]
+MonthlyBureauActionIn = Literal["return", "comment", "receive", "matter"]
 SummaryBureauActionIn = Literal["return", "receive"]
-MONTHLY_BUREAU_ACTION = Path(..., description="操作：return（退回修改，须写明理由）、comment（批注）、receive（接收）")
+MONTHLY_BUREAU_ACTION = Path(..., description="操作：return（退回修改，须写明理由）、comment（批注）、receive（接收）、"
+                                             "matter（逾期未报送或者逾期报送的，转为本局的监督事项）")
 SUMMARY_BUREAU_ACTION = Path(..., description="操作：return（退回修改，须写明理由）、receive（接收）")
 BUREAU_ACTION_TEXT = {"return": "reason", "comment": "text", "receive": "text"}
 
@@ -291,10 +294,13 @@ def _sections_merged(stored: dict, payload: Schema) -> dict[str, str]:
 
 
 def _refused_split(refused: Refused) -> Exception:
-    """A refusal of the report's state is 409 (with every reason); one of the text sent is 422."""
+    """A refusal of the report's state (or of turning it into a matter) is 409 with every reason; one
+    of the text sent (a section, a reason, a character the document cannot print) is 422."""
     if any(v.code.endswith(".state") for v in refused.violations):
         return refused
-    return InputRefused(refused.violations)
+    if any(v.field or v.code.endswith(".unprintable") for v in refused.violations):
+        return InputRefused(refused.violations)
+    return refused
 
 
 def _agency_head_require(actor: ReportActor, what: str) -> None:
@@ -343,14 +349,18 @@ def monthly_report_submit(request: HttpRequest, payload: MonthlySectionsIn, repo
              response=answers({200: MonthlyReportDetailOut}, 403, 404, 409))
 def monthly_report_act(request: HttpRequest, payload: ReportActIn, report_id: int = Path(..., ge=1, le=ID_MAX),
                        action: MonthlyBureauActionIn = MONTHLY_BUREAU_ACTION):
-    """本县司法局的监督人员办理报送本局的月报：退回修改（写明理由）、批注、接收，与月报页面相同。理由或批注未填的返回 422；
-    月报当前状态不能办理的返回 409 并列出理由。"""
+    """本县司法局的监督人员办理报送本局的月报：退回修改（写明理由）、批注、接收，或者将逾期的月报转为监督事项（应答的 matter_id），
+    与月报页面相同。理由或批注未填的返回 422；月报当前状态不能办理、没有逾期或者已经转为监督事项的，返回 409 并列出理由。"""
     report = report_selectors.report_get(viewer=request.user, report_id=report_id)
     _bureau_require(report_services.report_actor(user=request.user, report=report), "月报")
-    service = {"return": report_services.report_return, "comment": report_services.report_comment,
-               "receive": report_services.report_receive}[action]
     try:
-        service(report=report, actor=request.user, on=timezone.localdate(), **{BUREAU_ACTION_TEXT[action]: payload.text})
+        if action == "matter":
+            report_services.report_matter_open(report=report, actor=request.user, on=timezone.localdate())
+        else:
+            service = {"return": report_services.report_return, "comment": report_services.report_comment,
+                       "receive": report_services.report_receive}[action]
+            service(report=report, actor=request.user, on=timezone.localdate(),
+                    **{BUREAU_ACTION_TEXT[action]: payload.text})
     except Refused as refused:
         raise _refused_split(refused) from None
     return _monthly_detail(request, report.pk)

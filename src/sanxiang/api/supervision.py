@@ -45,12 +45,14 @@ from sanxiang.procedure.supervision.instruments import (
 )
 from sanxiang.procedure.supervision.matters import (
     CLOSE_REASON_LABELS,
+    DISPUTE_LABELS,
     MARK_LABELS,
     MATTER_ACTION_LABELS,
     MATTER_STATE_LABELS,
     MEASURE_BASES,
     MEASURE_LABELS,
     CloseReason,
+    Dispute,
     MatterAction,
     MatterMark,
     MatterState,
@@ -58,7 +60,9 @@ from sanxiang.procedure.supervision.matters import (
 )
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
+from sanxiang.registry import selectors as registry_selectors
 from sanxiang.supervision import instrument_selectors, selectors
+from sanxiang.supervision.forms import OPENED_AT_THE_DESK
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument, Matter
 from sanxiang.supervision.services import (
@@ -67,6 +71,7 @@ from sanxiang.supervision.services import (
     matter_conclude,
     matter_mark_set,
     matter_merge,
+    matter_open,
     matter_pair_assign,
     matter_supervisor_recuse,
     matter_transfer,
@@ -152,6 +157,51 @@ def supervision_matter_list(
 def supervision_matter_get(request: HttpRequest, matter_id: int = Path(..., ge=1, le=ID_MAX)):
     return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter_id), viewer=request.user)
 
+
+
+# --- Registering a matter (登记), as the desk's 登记监督事项 page --------------------------------------
+
+DESK_SOURCES = [(value, label) for value, label in OPENED_AT_THE_DESK]
+DeskSourceIn = Literal[tuple(value for value, _ in DESK_SOURCES)]  # type: ignore[valid-type]
+DisputeIn = Literal[tuple(d.value for d in Dispute)]  # type: ignore[valid-type]
+
+
+class MatterOpenIn(Schema):
+    source: DeskSourceIn = Field(..., description=status_description(DESK_SOURCES, what="来源") +
+                                 "（群众投诉举报、平台预警由平台登记）")
+    agency_id: int | None = Field(None, ge=1, le=ID_MAX, description="被监督机关（本司法局监督范围内的执法机关）；可暂不指明")
+    subject: Text(200) = Field(..., min_length=1, description="事由")
+    summary: Text(4000, multiline=True) = Field("", description="基本情况")
+    received_on: PlausibleDate = Field(..., description="收到日期（不晚于今天）")
+    assigning_body: Text(120) = Field("", description="交办（部署）机关（上级交办的须填）")
+    assigning_reference: Text(80) = Field("", description="交办文号")
+    dispute: DisputeIn = Field("", description=status_description(
+        [(d.value, label) for d, label in DISPUTE_LABELS.items()], what="是否已进入行政复议或者行政诉讼"))
+
+
+@router.post("/supervision/matters", response=answers({201: SupervisionMatterOut}, 403))
+def supervision_matter_open(request: HttpRequest, payload: MatterOpenIn):
+    """司法局监督人员登记监督事项（本局），与监督台的登记页面相同：编号、计算移送期限、记入账本。来源、日期、交办机关不合规定，
+    被监督机关不在本局监督范围内的，返回 422 并指明字段及依据；司法局监督人员以外的 403。"""
+    user = request.user
+    if not instrument_selectors.user_is_supervisor(user):
+        raise PermissionDenied("只有司法局的监督人员可以登记监督事项")
+    agency = None
+    if payload.agency_id is not None:
+        agency = registry_selectors.agency_list(viewer=user, search="").filter(pk=payload.agency_id).first()
+        if agency is None:
+            raise InputRefused([Violation("form.agency", "没有这个执法机关", FORM_BASIS, "agency_id")])
+    if not payload.subject.strip():
+        raise InputRefused([Violation("form.required", "请填写事由", FORM_BASIS, "subject")])
+    try:
+        matter = matter_open(bureau=user.agency, source=payload.source, subject=payload.subject, summary=payload.summary,
+                             received_on=payload.received_on, agency=agency, actor=user,
+                             assigning_body=payload.assigning_body, assigning_reference=payload.assigning_reference,
+                             dispute=payload.dispute)
+    except Refused as refused:
+        raise InputRefused([Violation(v.code, v.message, v.legal_basis, "agency_id") if v.field == "agency" else v
+                            for v in refused.violations]) from None
+    return Status(201, _matter_out(selectors.matter_get(viewer=user, matter_id=matter.pk), viewer=user))
 
 
 # --- The desk's moves on a matter (issue 19 item 1): as the matter page's forms call supervision's services.
