@@ -33,6 +33,12 @@ from sanxiang.api.pagination import (
 )
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.supervision.filings import (
+    FILING_KIND_LABELS,
+    FILING_STATE_LABELS,
+    FilingKind,
+    FilingState,
+)
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
     INSTRUMENT_KIND_LABELS,
@@ -61,7 +67,7 @@ from sanxiang.procedure.supervision.matters import (
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.registry import selectors as registry_selectors
-from sanxiang.supervision import instrument_selectors, selectors
+from sanxiang.supervision import filing_selectors, filing_services, instrument_selectors, selectors
 from sanxiang.supervision.forms import OPENED_AT_THE_DESK
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument, Matter
@@ -631,3 +637,102 @@ def supervision_instrument_act(request: HttpRequest, payload: InstrumentActionIn
     instrument_act(actor=request.user, instrument=instrument, action=action, text=payload.text,
                    supervisors=supervisors, decision_number=payload.decision_number, decision_on=payload.decision_on)
     return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)
+
+
+# --- 重大执法决定备案 (filings): read as the filing pages show them, examined by the receiving bureau ----
+
+FILING_STATES = [(s.value, label) for s, label in FILING_STATE_LABELS.items()]
+FilingStatusIn = Literal[tuple(value for value, _ in FILING_STATES)]  # type: ignore[valid-type]
+FILING_ORDERING = {"filed_on": ("filed_on", "备案日期"), "due_on": ("due_on", "审查期限"), "id": ("id", "备案先后")}
+FILING_ACTIONS = [("examine", "审查无异议"), ("opinion", "拟制发监督意见书（同时登记监督事项）")]
+FilingActionIn = Literal[tuple(value for value, _ in FILING_ACTIONS)]  # type: ignore[valid-type]
+FILING_ACTION = Path(..., description=status_description(FILING_ACTIONS, what="操作"))
+FILING_STATUS = Query(None, description=status_description(FILING_STATES))
+FILED_SINCE, FILED_UNTIL = since_query("备案日期"), until_query("备案日期")
+
+
+class FilingOut(Schema):
+    id: int
+    case_id: int
+    case_number: str = Field(..., description="案号")
+    agency_id: int = Field(..., description="备案机关")
+    bureau_id: int | None = Field(..., description="受理备案的司法局（本县尚未登记司法局时为 null）")
+    kind: str = Field(..., description=status_description([(k.value, label) for k, label in FILING_KIND_LABELS.items()],
+                                                          what="决定类别"))
+    kind_label: str
+    decision_label: str = Field(..., description="决定")
+    decided_on: dt.date = Field(..., description="决定日期")
+    filed_on: dt.date = Field(..., description="备案日期")
+    due_on: dt.date = Field(..., description="备案期限")
+    status: str = Field(..., description=status_description(FILING_STATES))
+    status_label: str
+    examined_on: dt.date | None
+    examination_note: str = Field(..., description="审查意见")
+    matter_id: int | None = Field(..., description="拟制发意见书时登记的监督事项")
+
+
+class FilingPageOut(PageOut):
+    items: list[FilingOut]
+
+
+class FilingExamineIn(Schema):
+    note: Text(2000, multiline=True) = Field("", description="审查意见（拟制发意见书时，作为监督事项的基本情况）")
+
+
+def _filing_out(filing, *, matter_id: int | None = None) -> dict:
+    return {
+        "id": filing.pk, "case_id": filing.case_id, "case_number": filing.case.number, "agency_id": filing.agency_id,
+        "bureau_id": filing.bureau_id, "kind": filing.kind, "kind_label": FILING_KIND_LABELS[FilingKind(filing.kind)],
+        "decision_label": filing.decision_label, "decided_on": filing.decided_on, "filed_on": filing.filed_on,
+        "due_on": filing.due_on, "status": filing.state, "status_label": FILING_STATE_LABELS[FilingState(filing.state)],
+        "examined_on": filing.examined_on, "examination_note": filing.examination_note, "matter_id": matter_id,
+    }
+
+
+@router.get("/supervision/filings", response=answers({200: FilingPageOut}))
+def supervision_filing_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="备案机关"),
+    status: FilingStatusIn | None = FILING_STATUS,
+    since: dt.date | None = FILED_SINCE,
+    until: dt.date | None = FILED_UNTIL,
+    ordering: str = ordering_query(FILING_ORDERING, default="-filed_on"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """重大执法决定备案，默认按备案日期从新到旧，分页返回。司法局监督人员看到报送本局的，执法机关人员看到本机关的，系统管理员看到全部。"""
+    rows = filing_selectors.filings_for(viewer=request.user)
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    if status:
+        rows = rows.filter(state=status)
+    rows = date_range_filter(rows, field="filed_on", since=since, until=until)
+    order = order_resolve(ordering, keys=FILING_ORDERING, default="-filed_on")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_filing_out)
+
+
+def _filing_read(request: HttpRequest, filing_id: int) -> dict:
+    filing = filing_selectors.filing_get(viewer=request.user, filing_id=filing_id)
+    request_access_record(request=request, action=AccessAction.VIEW, target=AccessTarget(
+        "supervision_filing", filing.pk, str(filing.case), case_id=filing.case_id, agency_id=filing.agency_id))
+    return _filing_out(filing, matter_id=filing_selectors.filing_matter_id(filing_id=filing.pk))
+
+
+@router.get("/supervision/filings/{filing_id}", response=answers({200: FilingOut}, 404))
+def supervision_filing_get(request: HttpRequest, filing_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一件重大执法决定备案；每次查阅记入查阅日志，与备案页面相同。"""
+    return _filing_read(request, filing_id)
+
+
+@router.post("/supervision/filings/{filing_id}/actions/{action}", response=answers({200: FilingOut}, 403, 404, 409))
+def supervision_filing_examine(request: HttpRequest, payload: FilingExamineIn, filing_id: int = Path(..., ge=1, le=ID_MAX),
+                               action: FilingActionIn = FILING_ACTION):
+    """受理备案的司法局的监督人员审查备案：审查无异议（examine），或者拟制发监督意见书（opinion：同时登记监督事项，
+    由承办人员在该事项上制发意见书，应答的 matter_id），与备案页面相同。其他人 403；已审查、审查人不持有效监督证件的，
+    返回 409 并列出全部理由及依据。"""
+    filing = filing_selectors.filing_get(viewer=request.user, filing_id=filing_id)
+    if not filing_selectors.filing_may_examine(viewer=request.user, filing=filing):
+        raise PermissionDenied("只有受理备案的司法局的监督人员可以审查备案")
+    service = filing_services.filing_examine if action == "examine" else filing_services.filing_opinion_take
+    service(filing=filing, actor=request.user, on=timezone.localdate(), note=payload.note)
+    return _filing_read(request, filing.pk)
