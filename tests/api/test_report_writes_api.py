@@ -39,10 +39,15 @@ def test_a_monthly_report_is_saved_submitted_returned_resubmitted_and_received(c
     head, supervisor = bearer(county.head), bearer(county.first)
     steps = Entry.objects.filter(kind=EventKind.EVALUATION_REPORT_STEP).count()
 
-    saved = post(client, f"{url}/save", head, {"problems": "无"})
+    etag = client.get(f"/api/reports/monthly/{report.pk}", **head)["ETag"]
+    saved = post(client, f"{url}/save", head, {"problems": "无"}, HTTP_IF_MATCH=etag)
     assert saved.status_code == 200, saved.content
     assert {s["key"]: s["text"] for s in saved.json()["sections"]}["problems"] == "无"
-    assert saved.json()["status"] == "draft"
+    assert saved.json()["status"] == "draft" and saved["ETag"] != etag
+    # Saved since it was read: a write on the old version is refused (412) and changes nothing.
+    stale = post(client, f"{url}/save", head, {"problems": "另一人写的"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale.json()["violations"][0]["field"] == "If-Match"
+    assert MonthlyReport.objects.get(pk=report.pk).sections["problems"] == "无"
     # The required parts not written: 422 naming each, nothing submitted.
     missing = post(client, f"{url}/submit", head, {})
     assert missing.status_code == 422, missing.content

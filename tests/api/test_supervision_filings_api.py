@@ -45,10 +45,10 @@ def test_filings_are_listed_and_read_to_whom_the_pages_show_them(client):
     listed = client.get("/api/supervision/filings?limit=2", **supervisor).json()
     assert [f["id"] for f in listed["items"]] == [newer.pk, theirs.pk] and listed["next"]
     assert [f["id"] for f in client.get("/api/supervision/filings", **head).json()["items"]] == [newer.pk, older.pk]
-    assert [f["id"] for f in client.get("/api/supervision/filings?ordering=due_on&agency=%d" % desk.agency.pk,
+    assert [f["id"] for f in client.get(f"/api/supervision/filings?ordering=due_on&agency={desk.agency.pk}",
                                         **supervisor).json()["items"]] == [older.pk, newer.pk]
     read = client.get(f"/api/supervision/filings/{older.pk}", **head)
-    assert read.status_code == 200 and read.json()["status"] == "awaiting" and read.json()["case_number"] == "备-%d-1" % desk.agency.pk
+    assert read.status_code == 200 and read.json()["status"] == "awaiting" and read.json()["case_number"] == f"备-{desk.agency.pk}-1"
     assert AccessLogEntry.objects.filter(object_kind="supervision_filing", object_id=str(older.pk)).exists()
     assert client.get(f"/api/supervision/filings/{theirs.pk}", **head).status_code == 404
     for query, field in (("status=done", "status"), ("ordering=agency", "ordering"), ("since=2026-05-02&until=2026-05-01", "until")):
