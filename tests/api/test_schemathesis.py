@@ -6,8 +6,10 @@ Every operation gets valid (positive) and invalid (negative) requests, and valid
 ids of real rows (a case, an agency, an officer, a certificate, a matter of each kind, a party, a
 monthly report, an annual summary, an instrument served on the agency, a figure's key, an inspection read
 by its agency's head); the
-registry's writes are sent with the agency administrator's token and the supervision desk's with a
-supervisor's, so that they reach the services. The run is seeded and bounded; it fails on any
+registry's writes are sent with the agency administrator's token (an agency's registration with a
+supervisor's), the supervision desk's with a supervisor's, the agency's replies to an instrument with its
+officer's, and the reports' with the agency head's (save, submit) or a supervisor's, so that they reach
+the services. The run is seeded and bounded; it fails on any
 server error, on any response that breaks the schema (its body, its status code or its content
 type), and when an operation of the OpenAPI document was not called at all."""
 
@@ -89,6 +91,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     # The registry's writes as the agency's administrator, the desk's as a supervisor: past the permission check.
     admin_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
     desk_headers = _headers(desk.first)
+    head_headers = _headers(user_make(role=Role.AGENCY_HEAD, agency=w.agency))
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
@@ -108,10 +111,17 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         return real_ids | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     def headers_for(method: str, path: str) -> dict:
+        if method == "POST" and path == "/api/registry/agencies":  # 执法主体资格确认: the bureau's
+            return desk_headers
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:
             return admin_headers
+        if method == "POST" and path.endswith(("/actions/report", "/actions/object")):  # the agency's replies
+            return headers
         if method == "POST" and path.startswith("/api/supervision/"):
             return desk_headers
+        if method == "POST" and path.startswith("/api/reports/"):
+            # The agency's head saves and submits; the bureau's supervisors return, comment and receive.
+            return head_headers if path.endswith(("/save", "/submit")) else desk_headers
         if path.startswith("/api/inspections"):
             return inspection_headers
         return headers

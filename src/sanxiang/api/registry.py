@@ -12,7 +12,12 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Header, Path, Query, Router, Schema
 
-from sanxiang.accounts.permissions import user_can_manage_parties, user_sees_full_officer_id_number
+from sanxiang.accounts.permissions import (
+    user_can_edit_agency,
+    user_can_manage_parties,
+    user_can_register_agencies,
+    user_sees_full_officer_id_number,
+)
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
@@ -32,6 +37,7 @@ from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
 from sanxiang.registry.models import (
+    AgencyKind,
     AgencyStatus,
     Certificate,
     CertificateStatus,
@@ -50,6 +56,23 @@ router = Router(tags=["registry"])
 
 class AgencyPageOut(PageOut):
     items: list[AgencyOut]
+
+
+class AgencyDetailOut(AgencyOut):
+    legal_basis: str = Field(..., description="职权依据")
+    contact_phone: str = Field(..., description="联系电话")
+    address: str = Field(..., description="办公地址")
+    is_judicial_bureau: bool = Field(..., description="是本级司法行政部门（其监督人员可查看全部执法主体）")
+
+
+def _agency_detail(agency) -> dict:
+    return {
+        "id": agency.pk, "name": agency.name, "credit_code": agency.credit_code, "kind": agency.kind,
+        "entrusting_agency_id": agency.entrusting_agency_id, "region_code": agency.region_code,
+        "parent_government": agency.parent_government, "enforcement_fields": agency.enforcement_fields,
+        "status": agency.status, "legal_basis": agency.legal_basis, "contact_phone": agency.contact_phone,
+        "address": agency.address, "is_judicial_bureau": agency.is_judicial_bureau,
+    }
 
 
 class OfficerPageOut(PageOut):
@@ -91,9 +114,12 @@ def agency_list(request: HttpRequest, q: str = Query("", max_length=Q_MAX_LENGTH
     return paginate(request, agencies, order=order, limit=limit, cursor=cursor)
 
 
-@router.get("/agencies/{agency_id}", response=answers({200: AgencyOut}, 404))
-def agency_get(request: HttpRequest, agency_id: int = Path(..., ge=1, le=ID_MAX)):
-    return selectors.agency_get(viewer=request.user, agency_id=agency_id)
+@router.get("/agencies/{agency_id}", response=answers({200: AgencyDetailOut}, 404))
+def agency_get(request: HttpRequest, response: HttpResponse, agency_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一个执法主体的全部登记事项（含职权依据、联系电话、办公地址）；响应头 ETag 为其当前版本（修改时放在 If-Match 中）。"""
+    agency = selectors.agency_get(viewer=request.user, agency_id=agency_id)
+    response["ETag"] = row_etag(agency)
+    return _agency_detail(agency)
 
 
 def _officer_out(officer: Officer, *, viewer, today: dt.date) -> dict:
@@ -534,3 +560,104 @@ def matter_update(request: HttpRequest, response: HttpResponse, payload: MatterP
     if saved is None:
         return _precondition_failed()
     return Status(200, _matter_answer(response, saved))
+
+
+# --- writes: agencies (执法主体), as the registry's pages register and edit them --------------------
+
+AgencyKindIn = Literal[tuple(AgencyKind.values)]  # type: ignore[valid-type]
+
+
+class AgencyIn(Schema):
+    name: Text(100) = Field(..., min_length=1, description="名称（不得与已登记的执法主体重复）")
+    credit_code: Text(18) = Field(..., min_length=1, description="统一社会信用代码（按 GB 32100 校验，不得重复）")
+    kind: AgencyKindIn = Field(..., description=status_description(AgencyKind.choices, what="主体类别"))
+    entrusting_agency_id: int | None = Field(None, ge=1, le=ID_MAX, description="委托机关（受委托组织必填）")
+    region_code: Text(6) = Field(..., min_length=1, description="行政区划代码（6位）")
+    parent_government: Text(100) = Field(..., min_length=1, description="所属人民政府")
+    legal_basis: Text(20000, multiline=True) = Field("", description="职权依据")
+    enforcement_fields: Text(200) = Field("", description="执法领域，多个以顿号“、”分隔")
+    contact_phone: Text(40) = Field("", description="联系电话")
+    address: Text(200) = Field("", description="办公地址")
+    status: AgencyStatusIn = Field("active", description=status_description(AgencyStatus.choices))
+    is_judicial_bureau: bool = Field(False, description="是本级司法行政部门")
+
+
+class AgencyPatchIn(Schema):
+    name: Text(100) | None = Field(None, min_length=1, description="名称")
+    credit_code: Text(18) | None = Field(None, min_length=1, description="统一社会信用代码")
+    kind: AgencyKindIn | None = Field(None, description=status_description(AgencyKind.choices, what="主体类别"))
+    entrusting_agency_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="委托机关；明确给出 null 为取消委托机关（不给出为不改）")
+    region_code: Text(6) | None = Field(None, min_length=1, description="行政区划代码")
+    parent_government: Text(100) | None = Field(None, min_length=1, description="所属人民政府")
+    legal_basis: Text(20000, multiline=True) | None = Field(None, description="职权依据")
+    enforcement_fields: Text(200) | None = Field(None, description="执法领域")
+    contact_phone: Text(40) | None = Field(None, description="联系电话")
+    address: Text(200) | None = Field(None, description="办公地址")
+    status: AgencyStatusIn | None = Field(None, description=status_description(AgencyStatus.choices))
+    is_judicial_bureau: bool | None = Field(None, description="是本级司法行政部门（只有司法局监督人员、系统管理员可以设定）")
+
+
+def _entrusting_agency(request: HttpRequest, values: dict) -> dict:
+    """`entrusting_agency_id` as the row the service takes: one of the agencies the caller sees (422 otherwise)."""
+    if "entrusting_agency_id" not in values:
+        return values
+    agency_id = values.pop("entrusting_agency_id")
+    entrusting = None
+    if agency_id is not None:
+        entrusting = selectors.agency_list(viewer=request.user, search="").filter(pk=agency_id).first()
+        if entrusting is None:
+            raise InputRefused([Violation("agency.entrusting_unknown", "没有这个委托机关", "数据校验",
+                                          "entrusting_agency_id")])
+    return values | {"entrusting_agency": entrusting}
+
+
+def _agency_violations_input(refused: Refused) -> InputRefused:
+    """The service names the model's field (`entrusting_agency`); the API's is `entrusting_agency_id`."""
+    return InputRefused([Violation(v.code, v.message, v.legal_basis, "entrusting_agency_id")
+                         if v.field == "entrusting_agency" else v for v in refused.violations])
+
+
+@router.post("/agencies", response=answers({201: AgencyDetailOut}, 403))
+def agency_create(request: HttpRequest, response: HttpResponse, payload: AgencyIn):
+    """登记执法主体（执法主体资格确认：司法局监督人员、系统管理员，与页面相同）。统一社会信用代码、行政区划代码按国家标准校验，
+    名称或代码重复、受委托组织未填委托机关等，返回 422 并指明字段及依据。"""
+    if not user_can_register_agencies(request.user):
+        raise PermissionDenied("只有司法局监督人员或系统管理员可以登记执法主体")
+    values = _entrusting_agency(request, _stripped(payload.dict()))
+    _blank_refused(values, "name", "credit_code", "region_code", "parent_government")
+    try:
+        agency = services.agency_create(actor=request.user, **values)
+    except Refused as refused:
+        raise _agency_violations_input(refused) from None
+    response["ETag"] = row_etag(agency)
+    return Status(201, _agency_detail(agency))
+
+
+@router.patch("/agencies/{agency_id}", response=answers({200: AgencyDetailOut}, 403, 404, 412))
+def agency_update(request: HttpRequest, response: HttpResponse, payload: AgencyPatchIn,
+                  agency_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改执法主体（司法局监督人员、系统管理员，或本单位管理员），只改所给的字段；是否为司法行政部门只有司法局监督人员、
+    系统管理员可以设定（其他人给出时 403）。带 If-Match 时，读取之后已被修改的返回 412。"""
+    agency = selectors.agency_get(viewer=request.user, agency_id=agency_id)
+    if not user_can_edit_agency(request.user, agency.pk):
+        raise PermissionDenied("您不能修改这个执法主体")
+    sent = payload.dict(exclude_unset=True)
+    values = _given(payload)
+    if "entrusting_agency_id" in sent and sent["entrusting_agency_id"] is None:
+        values["entrusting_agency_id"] = None  # an explicit null clears it
+    if "is_judicial_bureau" in values and not user_can_register_agencies(request.user):
+        raise PermissionDenied("只有司法局监督人员或系统管理员可以设定是否为司法行政部门")
+    values = _entrusting_agency(request, values)
+    _blank_refused(values, "name", "credit_code", "region_code", "parent_government")
+
+    def save():
+        try:
+            return services.agency_update(actor=request.user, agency=agency, **values)
+        except Refused as refused:
+            raise _agency_violations_input(refused) from None
+
+    saved = _updated(response, agency, if_match, save)
+    if saved is None:
+        return _precondition_failed()
+    return Status(200, _agency_detail(saved))

@@ -2,15 +2,20 @@
 and the agencies submit to the 司法局, read as the report pages show them (a supervisor the reports
 sent to their bureau, an agency's staff their agency's own, a system administrator all) with their
 figures, and the records behind a monthly figure (a case's title only to who may read the case, as
-the page). Read-only: the reports are written, submitted and received on the pages."""
+the page). Written as on the report pages, through evaluation's services: the agency's head saves and
+submits (again after a return), the bureau's supervisors return, comment and receive."""
 
 import datetime as dt
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Header, Path, Query, Router, Schema
+from pydantic import create_model
 
+from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -23,12 +28,20 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import answers
-from sanxiang.evaluation import closing_selectors, report_selectors
+from sanxiang.api.schemas import Status, Text, answers
+from sanxiang.evaluation import closing_selectors, closing_services, report_selectors, report_services
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.evaluation.closing import SECTION_LIMIT as SUMMARY_SECTION_LIMIT
 from sanxiang.procedure.evaluation.closing import SUMMARY_SECTION_LABELS
-from sanxiang.procedure.evaluation.reports import REPORT_SECTION_LABELS, REPORT_STATE_LABELS, ReportState
+from sanxiang.procedure.evaluation.reports import (
+    REPORT_SECTION_LABELS,
+    REPORT_STATE_LABELS,
+    ReportActor,
+    ReportState,
+)
+from sanxiang.procedure.evaluation.reports import SECTION_LIMIT as REPORT_SECTION_LIMIT
+from sanxiang.procedure.violations import Refused
 
 router = Router(tags=["reports"])
 
@@ -90,6 +103,7 @@ class MonthlyReportDetailOut(MonthlyReportOut):
     figures: list[FigureLineOut]
     figures_frozen_on: dt.date | None = Field(..., description="数据固定（报送）的日期；未报送为 null")
     steps: list[ReportStepOut]
+    matter_id: int | None = Field(None, description="逾期转为的监督事项")
 
 
 class MonthlyReportPageOut(PageOut):
@@ -185,9 +199,15 @@ def monthly_report_list(
 
 
 @router.get("/reports/monthly/{report_id}", response=answers({200: MonthlyReportDetailOut}, 404))
-def monthly_report_get(request: HttpRequest, report_id: int = Path(..., ge=1, le=ID_MAX)):
-    """一份工作月报：各部分内容、数据（报告中的与现在按记录计算的并列）和办理经过。"""
+def monthly_report_get(request: HttpRequest, response: HttpResponse, report_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一份工作月报：各部分内容、数据（报告中的与现在按记录计算的并列）和办理经过；响应头 ETag 为其当前版本
+    （保存、报送时可放在 If-Match 中）。"""
     report = report_selectors.report_get(viewer=request.user, report_id=report_id)
+    response["ETag"] = report_etag(report)
+    return _monthly_detail(report)
+
+
+def _monthly_detail(report: MonthlyReport) -> dict:
     lines = report_selectors.report_figure_lines(report=report)
     return _monthly(report, today=timezone.localdate()) | {
         "sections": _sections(REPORT_SECTION_LABELS, report.sections),
@@ -195,6 +215,7 @@ def monthly_report_get(request: HttpRequest, report_id: int = Path(..., ge=1, le
                      "differs": ln.differs} for ln in lines],
         "figures_frozen_on": report.figures_frozen_on,
         "steps": _steps(report_selectors.report_steps(report=report)),
+        "matter_id": report.matter_id,
     }
 
 
@@ -231,12 +252,207 @@ def annual_summary_list(
 
 
 @router.get("/reports/annual/{summary_id}", response=answers({200: AnnualSummaryDetailOut}, 404))
-def annual_summary_get(request: HttpRequest, summary_id: int = Path(..., ge=1, le=ID_MAX)):
-    """一份年度工作总结：各部分内容、报送时的数据和办理经过。"""
+def annual_summary_get(request: HttpRequest, response: HttpResponse, summary_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一份年度工作总结：各部分内容、报送时的数据和办理经过；响应头 ETag 为其当前版本（保存、报送时可放在 If-Match 中）。"""
     summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary_id)
+    response["ETag"] = report_etag(summary)
+    return _annual_detail(summary)
+
+
+def _annual_detail(summary: AnnualSummary) -> dict:
     return _summary(summary, today=timezone.localdate()) | {
         "sections": _sections(SUMMARY_SECTION_LABELS, summary.sections),
         "figures": [{"key": f["key"], "group": f["group"], "label": f["label"], "value": str(f.get("value", "—")),
                      "count": f.get("count")} for f in summary.figures],
         "steps": _steps(closing_selectors.summary_steps(summary=summary)),
     }
+
+
+def report_etag(row: MonthlyReport | AnnualSummary) -> str:
+    """A report's version: its id and the instant of its last change (saved, submitted, returned, received)."""
+    return f'"{row.pk}-{int(row.updated_at.timestamp() * 1_000_000)}"'
+
+
+# --- Writes (issue 19): what the report pages do, through evaluation's services ---------------------
+# The agency's head saves and submits (报送, 重新报送 after a return); the county 司法局's supervisors
+# return with a reason, comment (月报) and receive. Someone else: 403; a report the caller cannot see: 404;
+# a field out of its rules: 422 naming it; a move the report's state does not allow: 409 with every reason.
+
+MONTHLY_SECTION_KEYS = [str(key) for key in REPORT_SECTION_LABELS]
+SUMMARY_SECTION_KEYS = [str(key) for key in SUMMARY_SECTION_LABELS]
+MonthlyBureauActionIn = Literal["return", "comment", "receive", "matter"]
+SummaryBureauActionIn = Literal["return", "receive"]
+MONTHLY_BUREAU_ACTION = Path(..., description="操作：return（退回修改，须写明理由）、comment（批注）、receive（接收）、"
+                                             "matter（逾期未报送或者逾期报送的，转为本局的监督事项）")
+SUMMARY_BUREAU_ACTION = Path(..., description="操作：return（退回修改，须写明理由）、receive（接收）")
+BUREAU_ACTION_TEXT = {"return": "reason", "comment": "text", "receive": "text"}
+
+
+def _sections_schema(name: str, labels: dict, limit: int, doc: str) -> type[Schema]:
+    fields = {str(key): (Text(limit, multiline=True) | None,
+                         Field(None, description=f"{label}（不给出为不改；报送时必填，没有的写“无”）"))
+              for key, label in labels.items()}
+    return create_model(name, __base__=Schema, __doc__=doc, **fields)
+
+
+MonthlySectionsIn = _sections_schema("MonthlySectionsIn", REPORT_SECTION_LABELS, REPORT_SECTION_LIMIT,
+                                     "工作月报由本机关填写的各部分")
+SummarySectionsIn = _sections_schema("SummarySectionsIn", SUMMARY_SECTION_LABELS, SUMMARY_SECTION_LIMIT,
+                                     "年度工作总结由本机关填写的各部分")
+
+
+class ReportActIn(Schema):
+    text: Text(5000, multiline=True) = Field("", description="退回时必填：退回的理由和需要修改的内容；批注时必填：批注内容；接收时可填意见")
+
+
+def _sections_merged(stored: dict, payload: Schema) -> dict[str, str]:
+    given = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    return {**{str(k): v for k, v in (stored or {}).items()}, **given}
+
+
+def _refused_split(refused: Refused) -> Exception:
+    """A refusal of the report's state (or of turning it into a matter) is 409 with every reason; one
+    of the text sent (a section, a reason, a character the document cannot print) is 422."""
+    if any(v.code.endswith(".state") for v in refused.violations):
+        return refused
+    if any(v.field or v.code.endswith(".unprintable") for v in refused.violations):
+        return InputRefused(refused.violations)
+    return refused
+
+
+def _agency_head_require(actor: ReportActor, what: str) -> None:
+    if actor != ReportActor.AGENCY_HEAD:
+        raise PermissionDenied(f"只有本机关的机关负责人可以修改和报送{what}")
+
+
+def _bureau_require(actor: ReportActor, what: str) -> None:
+    if actor != ReportActor.SUPERVISOR:
+        raise PermissionDenied(f"只有本县司法局的监督人员可以接收、批注或者退回{what}")
+
+
+REPORT_IF_MATCH = Header(None, alias="If-Match", max_length=500,
+                         description="可选：读取时响应头 ETag 的值；此后已有变动（如他人已保存、报送或退回）时返回 412，不予办理")
+
+
+def _precondition_failed():
+    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
+        "code": "report.changed", "message": "这份报告在您读取之后已有变动（如他人已保存、报送或退回），请重新读取后再办理",
+        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+
+
+def _written(response: HttpResponse, row, if_match: str | None, write) -> bool:
+    """`write()` in one transaction with the report's row locked, if it is still the version the client
+    read (always without If-Match; a weak tag never matches, RFC 9110 strong comparison). False when it is not."""
+    with transaction.atomic():
+        if if_match is not None:
+            locked = type(row).objects.select_for_update().only("pk", "updated_at").get(pk=row.pk)
+            tags = {tag.strip() for tag in if_match.split(",")}
+            if "*" not in tags and report_etag(locked) not in tags:
+                return False
+        try:
+            written = write()
+        except Refused as refused:
+            raise _refused_split(refused) from None
+    response["ETag"] = report_etag(written)
+    return True
+
+
+@router.post("/reports/monthly/{report_id}/actions/save",
+             response=answers({200: MonthlyReportDetailOut}, 403, 404, 409, 412))
+def monthly_report_save(request: HttpRequest, response: HttpResponse, payload: MonthlySectionsIn,
+                        report_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = REPORT_IF_MATCH):
+    """本机关的机关负责人保存月报的各部分（草稿或已退回的月报），只改所给的部分。超过字数的返回 422 并指明字段；
+    已报送、已接收的返回 409。"""
+    report = report_selectors.report_get(viewer=request.user, report_id=report_id)
+    _agency_head_require(report_services.report_actor(user=request.user, report=report), "月报")
+    if not _written(response, report, if_match, lambda: report_services.report_sections_save(
+            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_merged(report.sections, payload))):
+        return _precondition_failed()
+    return _monthly_detail(report_selectors.report_get(viewer=request.user, report_id=report.pk))
+
+
+@router.post("/reports/monthly/{report_id}/actions/submit",
+             response=answers({200: MonthlyReportDetailOut}, 403, 404, 409, 412))
+def monthly_report_submit(request: HttpRequest, response: HttpResponse, payload: MonthlySectionsIn,
+                          report_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = REPORT_IF_MATCH):
+    """本机关的机关负责人报送月报（草稿），或者修改后重新报送（已退回）：所给的部分与已保存的合并后报送，报送时的数据随之固定。
+    必填的部分未填、超过字数、含无法打印的字符的，返回 422 并指明字段及依据；已报送、已接收的返回 409。"""
+    report = report_selectors.report_get(viewer=request.user, report_id=report_id)
+    _agency_head_require(report_services.report_actor(user=request.user, report=report), "月报")
+    if not _written(response, report, if_match, lambda: report_services.report_submit(
+            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_merged(report.sections, payload))):
+        return _precondition_failed()
+    return _monthly_detail(report_selectors.report_get(viewer=request.user, report_id=report.pk))
+
+
+@router.post("/reports/monthly/{report_id}/actions/{action}",
+             response=answers({200: MonthlyReportDetailOut}, 403, 404, 409))
+def monthly_report_act(request: HttpRequest, response: HttpResponse, payload: ReportActIn, report_id: int = Path(..., ge=1, le=ID_MAX),
+                       action: MonthlyBureauActionIn = MONTHLY_BUREAU_ACTION):
+    """本县司法局的监督人员办理报送本局的月报：退回修改（写明理由）、批注、接收，或者将逾期的月报转为监督事项（应答的 matter_id），
+    与月报页面相同。理由或批注未填的返回 422；月报当前状态不能办理、没有逾期或者已经转为监督事项的，返回 409 并列出理由。"""
+    report = report_selectors.report_get(viewer=request.user, report_id=report_id)
+    _bureau_require(report_services.report_actor(user=request.user, report=report), "月报")
+    try:
+        if action == "matter":
+            report_services.report_matter_open(report=report, actor=request.user, on=timezone.localdate())
+        else:
+            service = {"return": report_services.report_return, "comment": report_services.report_comment,
+                       "receive": report_services.report_receive}[action]
+            service(report=report, actor=request.user, on=timezone.localdate(),
+                    **{BUREAU_ACTION_TEXT[action]: payload.text})
+    except Refused as refused:
+        raise _refused_split(refused) from None
+    report = report_selectors.report_get(viewer=request.user, report_id=report.pk)
+    response["ETag"] = report_etag(report)
+    return _monthly_detail(report)
+
+
+@router.post("/reports/annual/{summary_id}/actions/save",
+             response=answers({200: AnnualSummaryDetailOut}, 403, 404, 409, 412))
+def annual_summary_save(request: HttpRequest, response: HttpResponse, payload: SummarySectionsIn,
+                        summary_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = REPORT_IF_MATCH):
+    """本机关的机关负责人保存年度工作总结的各部分，只改所给的部分；超过字数的返回 422，已报送、已接收的返回 409。"""
+    summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary_id)
+    _agency_head_require(closing_services.summary_actor(user=request.user, summary=summary), "工作总结")
+    if not _written(response, summary, if_match, lambda: closing_services.summary_sections_save(
+            summary=summary, actor=request.user, on=timezone.localdate(),
+            sections=_sections_merged(summary.sections, payload))):
+        return _precondition_failed()
+    return _annual_detail(closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk))
+
+
+@router.post("/reports/annual/{summary_id}/actions/submit",
+             response=answers({200: AnnualSummaryDetailOut}, 403, 404, 409, 412))
+def annual_summary_submit(request: HttpRequest, response: HttpResponse, payload: SummarySectionsIn,
+                          summary_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = REPORT_IF_MATCH):
+    """本机关的机关负责人报送（或者退回后重新报送）年度工作总结，报送时的全年数据随之固定。各部分未填、超过字数、
+    含无法打印的字符的，返回 422 并指明字段及依据；已报送、已接收的返回 409。"""
+    summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary_id)
+    _agency_head_require(closing_services.summary_actor(user=request.user, summary=summary), "工作总结")
+    if not _written(response, summary, if_match, lambda: closing_services.summary_submit(
+            summary=summary, actor=request.user, on=timezone.localdate(),
+            sections=_sections_merged(summary.sections, payload))):
+        return _precondition_failed()
+    return _annual_detail(closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk))
+
+
+@router.post("/reports/annual/{summary_id}/actions/{action}",
+             response=answers({200: AnnualSummaryDetailOut}, 403, 404, 409))
+def annual_summary_act(request: HttpRequest, response: HttpResponse, payload: ReportActIn, summary_id: int = Path(..., ge=1, le=ID_MAX),
+                       action: SummaryBureauActionIn = SUMMARY_BUREAU_ACTION):
+    """本县司法局的监督人员退回（写明理由）或者接收报送本局的年度工作总结，与工作总结页面相同。理由未填的返回 422；
+    当前状态不能办理的返回 409 并列出理由。"""
+    summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary_id)
+    _bureau_require(closing_services.summary_actor(user=request.user, summary=summary), "工作总结")
+    on = timezone.localdate()
+    try:
+        if action == "return":
+            closing_services.summary_return(summary=summary, actor=request.user, on=on, reason=payload.text)
+        else:
+            closing_services.summary_receive(summary=summary, actor=request.user, on=on, text=payload.text)
+    except Refused as refused:
+        raise _refused_split(refused) from None
+    summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk)
+    response["ETag"] = report_etag(summary)
+    return _annual_detail(summary)

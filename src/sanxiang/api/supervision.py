@@ -33,6 +33,12 @@ from sanxiang.api.pagination import (
 )
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.supervision.filings import (
+    FILING_KIND_LABELS,
+    FILING_STATE_LABELS,
+    FilingKind,
+    FilingState,
+)
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
     INSTRUMENT_KIND_LABELS,
@@ -45,17 +51,24 @@ from sanxiang.procedure.supervision.instruments import (
 )
 from sanxiang.procedure.supervision.matters import (
     CLOSE_REASON_LABELS,
+    DISPUTE_LABELS,
     MARK_LABELS,
     MATTER_ACTION_LABELS,
     MATTER_STATE_LABELS,
+    MEASURE_BASES,
+    MEASURE_LABELS,
     CloseReason,
+    Dispute,
     MatterAction,
     MatterMark,
     MatterState,
+    MeasureKind,
 )
 from sanxiang.procedure.supervision.rules import MATTER_SOURCE_LABELS, matter_summary_shown
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
-from sanxiang.supervision import instrument_selectors, selectors
+from sanxiang.registry import selectors as registry_selectors
+from sanxiang.supervision import filing_selectors, filing_services, instrument_selectors, selectors
+from sanxiang.supervision.forms import OPENED_AT_THE_DESK
 from sanxiang.supervision.instrument_services import instrument_act, instrument_issue
 from sanxiang.supervision.models import Instrument, Matter
 from sanxiang.supervision.services import (
@@ -64,8 +77,11 @@ from sanxiang.supervision.services import (
     matter_conclude,
     matter_mark_set,
     matter_merge,
+    matter_open,
     matter_pair_assign,
+    matter_supervisor_recuse,
     matter_transfer,
+    measure_record,
 )
 
 router = Router(tags=["supervision"])
@@ -147,6 +163,51 @@ def supervision_matter_list(
 def supervision_matter_get(request: HttpRequest, matter_id: int = Path(..., ge=1, le=ID_MAX)):
     return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter_id), viewer=request.user)
 
+
+
+# --- Registering a matter (登记), as the desk's 登记监督事项 page --------------------------------------
+
+DESK_SOURCES = [(value, label) for value, label in OPENED_AT_THE_DESK]
+DeskSourceIn = Literal[tuple(value for value, _ in DESK_SOURCES)]  # type: ignore[valid-type]
+DisputeIn = Literal[tuple(d.value for d in Dispute)]  # type: ignore[valid-type]
+
+
+class MatterOpenIn(Schema):
+    source: DeskSourceIn = Field(..., description=status_description(DESK_SOURCES, what="来源") +
+                                 "（群众投诉举报、平台预警由平台登记）")
+    agency_id: int | None = Field(None, ge=1, le=ID_MAX, description="被监督机关（本司法局监督范围内的执法机关）；可暂不指明")
+    subject: Text(200) = Field(..., min_length=1, description="事由")
+    summary: Text(4000, multiline=True) = Field("", description="基本情况")
+    received_on: PlausibleDate = Field(..., description="收到日期（不晚于今天）")
+    assigning_body: Text(120) = Field("", description="交办（部署）机关（上级交办的须填）")
+    assigning_reference: Text(80) = Field("", description="交办文号")
+    dispute: DisputeIn = Field("", description=status_description(
+        [(d.value, label) for d, label in DISPUTE_LABELS.items()], what="是否已进入行政复议或者行政诉讼"))
+
+
+@router.post("/supervision/matters", response=answers({201: SupervisionMatterOut}, 403))
+def supervision_matter_open(request: HttpRequest, payload: MatterOpenIn):
+    """司法局监督人员登记监督事项（本局），与监督台的登记页面相同：编号、计算移送期限、记入账本。来源、日期、交办机关不合规定，
+    被监督机关不在本局监督范围内的，返回 422 并指明字段及依据；司法局监督人员以外的 403。"""
+    user = request.user
+    if not instrument_selectors.user_is_supervisor(user):
+        raise PermissionDenied("只有司法局的监督人员可以登记监督事项")
+    agency = None
+    if payload.agency_id is not None:
+        agency = registry_selectors.agency_list(viewer=user, search="").filter(pk=payload.agency_id).first()
+        if agency is None:
+            raise InputRefused([Violation("form.agency", "没有这个执法机关", FORM_BASIS, "agency_id")])
+    if not payload.subject.strip():
+        raise InputRefused([Violation("form.required", "请填写事由", FORM_BASIS, "subject")])
+    try:
+        matter = matter_open(bureau=user.agency, source=payload.source, subject=payload.subject, summary=payload.summary,
+                             received_on=payload.received_on, agency=agency, actor=user,
+                             assigning_body=payload.assigning_body, assigning_reference=payload.assigning_reference,
+                             dispute=payload.dispute)
+    except Refused as refused:
+        raise InputRefused([Violation(v.code, v.message, v.legal_basis, "agency_id") if v.field == "agency" else v
+                            for v in refused.violations]) from None
+    return Status(201, _matter_out(selectors.matter_get(viewer=user, matter_id=matter.pk), viewer=user))
 
 
 # --- The desk's moves on a matter (issue 19 item 1): as the matter page's forms call supervision's services.
@@ -246,6 +307,103 @@ def supervision_matter_pair(request: HttpRequest, payload: MatterPairIn, matter_
     return _matter_out(selectors.matter_get(viewer=request.user, matter_id=matter.pk), viewer=request.user)
 
 
+# --- Measures (监督措施) and recusal (回避) on a matter, as the matter page's forms ----------------------
+
+MeasureKindIn = Literal[tuple(k.value for k in MeasureKind)]  # type: ignore[valid-type]
+MEASURE_KINDS = [(k.value, label) for k, label in MEASURE_LABELS.items()]
+# The fields of a measure's body: a refusal naming one of them is the input's (422), any other the matter's (409).
+MEASURE_FIELDS = {"kind", "taken_on", "summary", "reply_on", "attendees", "record", "cases", "grant_until"}
+
+
+class MeasureIn(Schema):
+    kind: MeasureKindIn = Field(..., description=status_description(MEASURE_KINDS, what="监督措施"))
+    taken_on: PlausibleDate = Field(..., description="采取措施的日期（不晚于今天）")
+    summary: Text(4000, multiline=True) = Field("", description="内容和发现的情况")
+    reply_on: PlausibleDate | None = Field(None, description="责令自查时必填：报告自查情况的日期")
+    attendees: Text(300) = Field("", description="约谈时必填：被约谈人和参加人员")
+    record: Text(8000, multiline=True) = Field("", description="约谈时必填：约谈记录")
+    case_ids: list[Id] = Field([], max_length=200, description="调阅案卷时必填：调阅的被监督机关的案件（案件 id）")
+    grant_until: dt.datetime | None = Field(None, description="调阅案卷时：调阅截止时间（不填按默认期限，不得超过平台规定的期限）")
+
+
+class MeasureOut(Schema):
+    id: int
+    matter_id: int
+    kind: str = Field(..., description=status_description(MEASURE_KINDS, what="监督措施"))
+    kind_label: str
+    legal_basis: str = Field(..., description="该措施的依据")
+    taken_on: dt.date
+    summary: str
+    reply_on: dt.date | None
+    attendees: str
+    record: str
+    case_ids: list[int] = Field(..., description="调阅的案件")
+    grant_until: dt.datetime | None = Field(..., description="调阅授权的截止时间")
+
+
+class RecusalIn(Schema):
+    user_id: Id = Field(..., description="回避的监督人员（用户 id）：本人申请，或者由本事项的其他承办监督人员决定")
+    reason: Text(200) = Field(..., min_length=1, description="回避原因")
+
+
+class RecusalOut(Schema):
+    matter_id: int
+    user_id: int
+    recused: bool
+    declared: bool = Field(..., description="本人申请回避（false 为其他承办监督人员决定）")
+    reason: str
+    recused_on: dt.date | None
+
+
+@router.post("/supervision/matters/{matter_id}/measures", response=answers({201: MeasureOut}, 403, 404, 409))
+def supervision_matter_measure(request: HttpRequest, payload: MeasureIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """承办的监督人员记录一项监督措施（责令自查、实地检查、调查询问、暗访、统计分析、评估、调阅案卷、约谈），与监督事项页面相同；
+    调阅案卷时，承办人员在期限内可以查阅所调阅的案件。该措施所需的内容未填、日期不合理、案件不属于被监督机关的，返回 422 并指明字段；
+    事项当前状态不能采取措施、本人不是承办人员、持证人数不足等，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    ids = list(dict.fromkeys(payload.case_ids))
+    cases = selectors.matter_agency_cases(matter=matter, case_ids=ids)
+    if len(cases) != len(ids):
+        raise InputRefused([Violation("form.case_ids", "请在被监督机关的案件中选择", FORM_BASIS, "case_ids")])
+    try:
+        measure = measure_record(matter=matter, actor=request.user, kind=payload.kind, taken_on=payload.taken_on,
+                                 summary=payload.summary, reply_on=payload.reply_on, attendees=payload.attendees,
+                                 record=payload.record, cases=cases, grant_until=payload.grant_until)
+    except Refused as refused:
+        violations = [Violation(v.code, v.message, v.legal_basis, "case_ids") if v.field == "cases" else v
+                      for v in refused.violations]
+        if any(v.field in MEASURE_FIELDS | {"case_ids"} for v in violations):
+            raise InputRefused(violations) from None
+        raise Refused(violations) from None
+    grant = measure.read_grants.order_by("-expires_at").first()
+    return Status(201, {
+        "id": measure.pk, "matter_id": matter.pk, "kind": measure.kind,
+        "kind_label": MEASURE_LABELS[MeasureKind(measure.kind)], "legal_basis": MEASURE_BASES[MeasureKind(measure.kind)],
+        "taken_on": measure.taken_on, "summary": measure.summary, "reply_on": measure.reply_on,
+        "attendees": measure.attendees, "record": measure.record, "case_ids": [c.pk for c in cases],
+        "grant_until": grant.expires_at if grant else None,
+    })
+
+
+@router.post("/supervision/matters/{matter_id}/recusals", response=answers({200: RecusalOut}, 403, 404, 409))
+def supervision_matter_recuse(request: HttpRequest, payload: RecusalIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
+    """回避：承办的监督人员本人申请，或者由本事项的其他承办监督人员决定，与监督事项页面相同；回避后该人员不能再办理本事项。
+    不是本事项承办人员的 id 返回 422；已回避、办理人无权决定的，返回 409 并列出全部理由及依据。"""
+    matter = _desk_matter(request, matter_id)
+    if not payload.reason.strip():
+        raise InputRefused([Violation("form.required", "请写明回避原因", FORM_BASIS, "reason")])
+    user = matter.pair.filter(user_id=payload.user_id).select_related("user").first()
+    if user is None:
+        raise InputRefused([Violation("form.user_id", "请在本事项的承办监督人员中选择", FORM_BASIS, "user_id")])
+    try:
+        row = matter_supervisor_recuse(matter=matter, user=user.user, reason=payload.reason, actor=request.user)
+    except Refused as refused:
+        raise Refused([Violation(v.code, v.message, v.legal_basis, "user_id") if v.field == "user" else v
+                       for v in refused.violations]) from None
+    return {"matter_id": matter.pk, "user_id": row.user_id, "recused": row.recused, "declared": row.recusal_declared,
+            "reason": row.recusal_reason, "recused_on": row.recused_on}
+
+
 # --- 监督文书 (instruments): 督办函、意见书、建议书、提请决定书 ------------------------------------------
 
 INSTRUMENT_KINDS = [(k.value, label) for k, label in INSTRUMENT_KIND_LABELS.items()]
@@ -303,7 +461,7 @@ class InstrumentDetailOut(InstrumentOut):
     supervisors: list[str] = Field(..., description="共同制发的监督人员")
     steps: list[InstrumentStepOut] = Field(..., description="答复和办理的经过，最早的在前")
     desk_actions: list[ActionChoiceOut] = Field(..., description="本人（本局监督人员）现在可以办理的操作")
-    agency_actions: list[ActionChoiceOut] = Field(..., description="本人（被监督机关人员）现在可以办理的操作（在页面上办理）")
+    agency_actions: list[ActionChoiceOut] = Field(..., description="本人（被监督机关人员）现在可以办理的操作（POST …/actions/report 或 …/actions/object）")
 
 
 class InstrumentPageOut(PageOut):
@@ -428,16 +586,153 @@ def supervision_instrument_issue(request: HttpRequest, payload: InstrumentIn):
     return Status(201, _instrument_detail(viewer=request.user, instrument_id=instrument.pk))
 
 
+# The supervised agency's replies (整改报告, 异议): fixed paths before the desk's `{action}`, each with
+# its own body; the service decides who may (the agency's staff: 403 for others) and when (409).
+
+class InstrumentReportIn(Schema):
+    text: Text(20000, multiline=True) = Field(..., min_length=1, description="整改报告：纠正、履行或者采纳的情况")
+
+
+class InstrumentObjectionIn(Schema):
+    text: Text(20000, multiline=True) = Field(..., min_length=1, description="异议的事实和理由")
+
+
+def _agency_reply(request: HttpRequest, *, instrument_id: int, action: InstrumentAction, text: str) -> dict:
+    instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    if not text.strip():
+        raise InputRefused([Violation("form.required", "请填写内容", FORM_BASIS, "text")])
+    instrument_act(actor=request.user, instrument=instrument, action=action, text=text)
+    return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)
+
+
+@router.post("/supervision/instruments/{instrument_id}/actions/report",
+             response=answers({200: InstrumentDetailOut}, 403, 404, 409))
+def supervision_instrument_report(request: HttpRequest, payload: InstrumentReportIn,
+                                  instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """被监督机关的工作人员报送整改报告（待答复或已退回的文书），与文书页面相同；证明材料仍在页面上附上。
+    只有被监督机关的工作人员可以答复（其他人 403）；当前状态不能报送的，返回 409 并列出全部理由及依据。"""
+    return _agency_reply(request, instrument_id=instrument_id, action=InstrumentAction.REPORT, text=payload.text)
+
+
+@router.post("/supervision/instruments/{instrument_id}/actions/object",
+             response=answers({200: InstrumentDetailOut}, 403, 404, 409))
+def supervision_instrument_object(request: HttpRequest, payload: InstrumentObjectionIn,
+                                  instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """被监督机关的工作人员对监督文书提出异议（在提出异议的期限内），与文书页面相同；监督人员在复查期限内复查。
+    只有被监督机关的工作人员可以提出（其他人 403）；已过期限、当前状态或文书种类不能提出的，返回 409 并列出全部理由及依据。"""
+    return _agency_reply(request, instrument_id=instrument_id, action=InstrumentAction.OBJECT, text=payload.text)
+
+
 @router.post("/supervision/instruments/{instrument_id}/actions/{action}",
              response=answers({200: InstrumentDetailOut}, 403, 404, 409))
 def supervision_instrument_act(request: HttpRequest, payload: InstrumentActionIn,
                                instrument_id: int = Path(..., ge=1, le=ID_MAX),
                                action: DeskActionIn = DESK_ACTION):
     """监督人员办理监督文书（两人共同办理）：认可整改、退回重新报告、提请作出监督决定书、复查维持或撤回、登记政府作出的决定书。
-    当前状态不能办理、理由未填、持证人数不足等，返回 409 并列出全部理由及依据。被监督机关的整改报告和异议在页面上办理。"""
+    当前状态不能办理、理由未填、持证人数不足等，返回 409 并列出全部理由及依据。被监督机关的整改报告和异议见
+    …/actions/report、…/actions/object。"""
     _desk_require(request)
     instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
     supervisors = _desk_pair(request, bureau_id=instrument.bureau_id, second_id=payload.second_supervisor_id)
     instrument_act(actor=request.user, instrument=instrument, action=action, text=payload.text,
                    supervisors=supervisors, decision_number=payload.decision_number, decision_on=payload.decision_on)
     return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)
+
+
+# --- 重大执法决定备案 (filings): read as the filing pages show them, examined by the receiving bureau ----
+
+FILING_STATES = [(s.value, label) for s, label in FILING_STATE_LABELS.items()]
+FilingStatusIn = Literal[tuple(value for value, _ in FILING_STATES)]  # type: ignore[valid-type]
+FILING_ORDERING = {"filed_on": ("filed_on", "备案日期"), "due_on": ("due_on", "审查期限"), "id": ("id", "备案先后")}
+FILING_ACTIONS = [("examine", "审查无异议"), ("opinion", "拟制发监督意见书（同时登记监督事项）")]
+FilingActionIn = Literal[tuple(value for value, _ in FILING_ACTIONS)]  # type: ignore[valid-type]
+FILING_ACTION = Path(..., description=status_description(FILING_ACTIONS, what="操作"))
+FILING_STATUS = Query(None, description=status_description(FILING_STATES))
+FILED_SINCE, FILED_UNTIL = since_query("备案日期"), until_query("备案日期")
+
+
+class FilingOut(Schema):
+    id: int
+    case_id: int
+    case_number: str = Field(..., description="案号")
+    agency_id: int = Field(..., description="备案机关")
+    bureau_id: int | None = Field(..., description="受理备案的司法局（本县尚未登记司法局时为 null）")
+    kind: str = Field(..., description=status_description([(k.value, label) for k, label in FILING_KIND_LABELS.items()],
+                                                          what="决定类别"))
+    kind_label: str
+    decision_label: str = Field(..., description="决定")
+    decided_on: dt.date = Field(..., description="决定日期")
+    filed_on: dt.date = Field(..., description="备案日期")
+    due_on: dt.date = Field(..., description="备案期限")
+    status: str = Field(..., description=status_description(FILING_STATES))
+    status_label: str
+    examined_on: dt.date | None
+    examination_note: str = Field(..., description="审查意见")
+    matter_id: int | None = Field(..., description="拟制发意见书时登记的监督事项")
+
+
+class FilingPageOut(PageOut):
+    items: list[FilingOut]
+
+
+class FilingExamineIn(Schema):
+    note: Text(2000, multiline=True) = Field("", description="审查意见（拟制发意见书时，作为监督事项的基本情况）")
+
+
+def _filing_out(filing, *, matter_id: int | None = None) -> dict:
+    return {
+        "id": filing.pk, "case_id": filing.case_id, "case_number": filing.case.number, "agency_id": filing.agency_id,
+        "bureau_id": filing.bureau_id, "kind": filing.kind, "kind_label": FILING_KIND_LABELS[FilingKind(filing.kind)],
+        "decision_label": filing.decision_label, "decided_on": filing.decided_on, "filed_on": filing.filed_on,
+        "due_on": filing.due_on, "status": filing.state, "status_label": FILING_STATE_LABELS[FilingState(filing.state)],
+        "examined_on": filing.examined_on, "examination_note": filing.examination_note, "matter_id": matter_id,
+    }
+
+
+@router.get("/supervision/filings", response=answers({200: FilingPageOut}))
+def supervision_filing_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="备案机关"),
+    status: FilingStatusIn | None = FILING_STATUS,
+    since: dt.date | None = FILED_SINCE,
+    until: dt.date | None = FILED_UNTIL,
+    ordering: str = ordering_query(FILING_ORDERING, default="-filed_on"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """重大执法决定备案，默认按备案日期从新到旧，分页返回。司法局监督人员看到报送本局的，执法机关人员看到本机关的，系统管理员看到全部。"""
+    rows = filing_selectors.filings_for(viewer=request.user)
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    if status:
+        rows = rows.filter(state=status)
+    rows = date_range_filter(rows, field="filed_on", since=since, until=until)
+    order = order_resolve(ordering, keys=FILING_ORDERING, default="-filed_on")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_filing_out)
+
+
+def _filing_read(request: HttpRequest, filing_id: int) -> dict:
+    filing = filing_selectors.filing_get(viewer=request.user, filing_id=filing_id)
+    request_access_record(request=request, action=AccessAction.VIEW, target=AccessTarget(
+        "supervision_filing", filing.pk, str(filing.case), case_id=filing.case_id, agency_id=filing.agency_id))
+    return _filing_out(filing, matter_id=filing_selectors.filing_matter_id(filing_id=filing.pk))
+
+
+@router.get("/supervision/filings/{filing_id}", response=answers({200: FilingOut}, 404))
+def supervision_filing_get(request: HttpRequest, filing_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一件重大执法决定备案；每次查阅记入查阅日志，与备案页面相同。"""
+    return _filing_read(request, filing_id)
+
+
+@router.post("/supervision/filings/{filing_id}/actions/{action}", response=answers({200: FilingOut}, 403, 404, 409))
+def supervision_filing_examine(request: HttpRequest, payload: FilingExamineIn, filing_id: int = Path(..., ge=1, le=ID_MAX),
+                               action: FilingActionIn = FILING_ACTION):
+    """受理备案的司法局的监督人员审查备案：审查无异议（examine），或者拟制发监督意见书（opinion：同时登记监督事项，
+    由承办人员在该事项上制发意见书，应答的 matter_id），与备案页面相同。其他人 403；已审查、审查人不持有效监督证件的，
+    返回 409 并列出全部理由及依据。"""
+    filing = filing_selectors.filing_get(viewer=request.user, filing_id=filing_id)
+    if not filing_selectors.filing_may_examine(viewer=request.user, filing=filing):
+        raise PermissionDenied("只有受理备案的司法局的监督人员可以审查备案")
+    service = filing_services.filing_examine if action == "examine" else filing_services.filing_opinion_take
+    service(filing=filing, actor=request.user, on=timezone.localdate(), note=payload.note)
+    return _filing_read(request, filing.pk)

@@ -12,7 +12,7 @@ from django.http import Http404
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.registry.models import Agency
 from sanxiang.review.models import ReviewTally
-from sanxiang.supervision.models import Filing
+from sanxiang.supervision.models import Filing, Matter
 
 PAGE_SIZE = 50
 
@@ -139,3 +139,9 @@ def filing_rates(*, bureau: Agency, year: int) -> list[FilingRate]:
             )
         )
     return rates
+
+
+def filing_matter_id(*, filing_id: int) -> int | None:
+    """The supervision matter opened from the filing taken to an opinion (its origin names the filing)."""
+    return (Matter.objects.filter(origin=f"supervision_filing:{filing_id}").order_by("-pk")
+            .values_list("pk", flat=True).first())

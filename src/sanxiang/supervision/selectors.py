@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
+from sanxiang.cases.models import Case
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.supervision.matters import FINAL_STATES, MatterMark, MatterState
@@ -194,3 +195,11 @@ def matter_origin_link(matter: Matter) -> tuple[str, str] | None:
         return None
     label, name = ORIGIN_LINKS[kind]
     return label, reverse(name, args=[int(pk)])
+
+
+def matter_agency_cases(*, matter: Matter, case_ids: Iterable[int]) -> list[Case]:
+    """The cases named (调阅案卷) that belong to the matter's agency; the others are left out."""
+    ids = list(case_ids)
+    if not ids or matter.agency_id is None:
+        return []
+    return list(Case.objects.filter(pk__in=ids, agency_id=matter.agency_id).order_by("pk"))

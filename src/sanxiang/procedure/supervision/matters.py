@@ -136,9 +136,18 @@ CLOSE_REASON_FOR_DISPUTE = {Dispute.RECONSIDERATION: CloseReason.IN_RECONSIDERAT
 RECEIVED_FROM_ABOVE = frozenset({MatterSource.ASSIGNED, MatterSource.SPECIAL_TASK})
 
 
+def matter_periods_from(parameters: ParameterSet | None = None) -> dt.date:
+    """The first day a matter's periods can be computed on: when every period `matter_open` uses is in force."""
+    parameters = parameters or parameters_default()
+    return max(min(p.start for p in parameters[name].periods)
+               for name in ("supervision.transfer_days", "supervision.periods_count_working_days"))
+
+
 def matter_open_violations(*, source: MatterSource, subject: str, received_on: dt.date | None,
-                           assigning_body: str, assigning_reference: str, today: dt.date) -> list[Violation]:
-    """Every reason why a matter cannot be registered as given."""
+                           assigning_body: str, assigning_reference: str, today: dt.date,
+                           parameters: ParameterSet | None = None) -> list[Violation]:
+    """Every reason why a matter cannot be registered as given (a day of receipt before the periods
+    of supervision are in force has no transfer period to compute: refused, never a crash)."""
     violations: list[Violation] = []
     if not subject.strip():
         violations.append(Violation("matter.subject", "请填写事由", "数据校验", "subject"))
@@ -146,6 +155,10 @@ def matter_open_violations(*, source: MatterSource, subject: str, received_on: d
         violations.append(Violation("matter.received_on", "请填写收到日期", "数据校验", "received_on"))
     elif received_on > today:
         violations.append(Violation("matter.received_on", "收到日期不能晚于今天", "数据校验", "received_on"))
+    elif received_on < (earliest := matter_periods_from(parameters)):
+        violations.append(Violation(
+            "matter.received_on_early", f"收到日期不能早于{earliest.isoformat()}（行政执法监督的期限自该日起适用）",
+            f"{PLATFORM_PREFIX}：监督事项的期限按收到之日施行的规定计算", "received_on"))
     if source in RECEIVED_FROM_ABOVE:
         basis = SPECIAL_TASK_BASIS if source == MatterSource.SPECIAL_TASK else TRIAGE_BASIS
         what = "专项监督任务由省级以上行政执法监督机构部署，县级只接收执行，" if source == MatterSource.SPECIAL_TASK else ""
