@@ -11,23 +11,27 @@ certificates cover one of its enforcement fields, its own officer and head accou
 (`_setup`). Each client process then works only on its own agency's cases, as fast as it can for
 --seconds: it registers a penalty case (普通程序) and takes it through 立案审批, 立案, 调查, 询问笔录,
 调查终结 and 事先告知 (six transitions; four of them issue documents: 立案审批表, 询问笔录, 调查终结报告,
-告知书 and its 送达回证, each rendered as PDF in the step, stored as evidence and entered in the ledger;
-their Word copies follow the step, procedure.document_timing), then starts the next case. Beside the
-clients a process does what the server's job runner does (`jobs_run_due`: the Word copies), on the
-same cores; the copies it rendered in the window and those still pending at its end are printed, with the CPU time a transition costs in the window (the clients', registrations
+告知书 and its 送达回证). What procedure.document_timing keeps in the step (询问笔录, 告知书, 送达回证) is
+rendered as PDF there, stored as evidence and entered in the ledger; the internal documents' PDFs
+(立案审批表, 调查终结报告) and every Word copy follow the step in the job runner. Then the client
+starts the next case. Beside the clients a process does what the server's job runner does
+(`jobs_run_due`), on the same cores; the jobs it did in the window and those still pending at its
+end are printed, with the CPU time a transition costs in the window (the clients', registrations
 included; their PostgreSQL backends', from /proc; the runner's and its backend's): steadier than
-transitions/s on a shared machine. All clients start on the same signal; a transition counts when its
+transitions/s on a shared machine. Work still pending at the end of the window is work moved
+off the request path, not done: its CPU is not in the window's figures (pending × a job's CPU). All clients start on the same signal; a transition counts when its
 transaction has committed within the window. Registering a case (`case_create`) is not a transition
 and is not counted, but its time is inside the window.
 
 Raw limit: `pgbench -i` on a scratch database (<pg-url database>_pgbench, dropped at the end) and
 `pgbench -c N -j N -T --pgbench-seconds` (TPC-B like) for each number of clients, on the same server.
 
-Where the time goes: one client, in this process's child, under cProfile for --profile-cases
-cases; the cumulative time of the functions of each area (documents DOCX, PDF, SQL, evidence
-ingest, snapshot building, ledger append, document numbers) as a share of all transitions' time.
-The areas nest (SQL runs inside the evidence ingest and the ledger append), so the shares overlap
-and do not add up to 100 %.
+Where the time goes: for each number of --profile-clients (1 and 4 by default), that many clients at
+once, each under cProfile (wall clock) for --profile-cases cases, their profiles merged; the
+cumulative time of the functions of each area (steps, registrations, documents DOCX, PDF, SQL,
+evidence ingest, snapshot building, ledger append, document numbers, projection, waits on
+PostgreSQL and fsync) as a share of all transitions' time. The areas nest (SQL runs inside the
+evidence ingest and the ledger append), so the shares overlap and do not add up to 100 %.
 """
 
 from __future__ import annotations
@@ -83,7 +87,10 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--seconds", type=float, default=30, help="measured window per number of clients")
     parser.add_argument("--pgbench-seconds", type=int, default=15)
-    parser.add_argument("--profile-cases", type=int, default=5, help="cases run under cProfile (0: no profile)")
+    parser.add_argument("--profile-cases", type=int, default=5, help="cases run under cProfile by each profiled"
+                        " client (0: no profile)")
+    parser.add_argument("--profile-clients", type=int, nargs="+", default=[1, 4],
+                        help="profile with this many clients at once (each a profile; merged)")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/h_bench")
     parser.add_argument("--keep", type=Path, help="data folder kept between runs: the demo is loaded only the first"
                         " time (the database is then kept too)")
@@ -141,33 +148,57 @@ def main() -> int:
             "cpu_ms": _per(sum(o.get("cpu_s", 0.0) for o in outs), transitions),
             "backend_ms": _per(sum(o.get("backend_cpu_s") or 0.0 for o in outs), transitions),
             "runner_ms": _per(jobs.get("cpu_s", 0.0) + (jobs.get("backend_cpu_s") or 0.0), transitions),
+            # The jobs left pending at the window's end, done after it (their backend's CPU included).
+            "left_ms": _per(jobs.get("drain_cpu_s", 0.0), transitions),
         }
-        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s; job runner: {jobs['done']} Word copies"
-              f" rendered in the window, {jobs['pending']} pending at its end; CPU a transition: clients"
+        results[n]["total_ms"] = sum(results[n][k] for k in ("cpu_ms", "backend_ms", "runner_ms", "left_ms"))
+        print(f"{n} client(s): {results[n]['per_second']:.1f} transitions/s; job runner: {jobs['done']} jobs (files"
+              f" that follow their step) done in the window, {jobs['pending']} pending at its end; CPU a transition: clients"
               f" {results[n]['cpu_ms']:.1f} ms, their PostgreSQL backends {results[n]['backend_ms']:.1f} ms, the job"
-              f" runner and its backend {results[n]['runner_ms']:.1f} ms (load average"
+              f" runner and its backend {results[n]['runner_ms']:.1f} ms, the jobs left pending (done after the window)"
+              f" {results[n]['left_ms']:.1f} ms: in all {results[n]['total_ms']:.1f} ms (load average"
               f" {os.getloadavg()[0]:.1f})", flush=True)
     tps = _pgbench(args.pg_url, list(results), args.pgbench_seconds)
 
     print(f"\n### Case transitions on PostgreSQL beside pgbench TPC-B (same server, same run, {args.seconds:.0f} s"
           f" windows; pgbench {args.pgbench_seconds} s)\n")
-    print("| clients | transitions/s | p50 / p95 per transition | pgbench TPC-B tps (raw limit) | ratio |")
-    print("|---|---|---|---|---|")
+    print("| clients | transitions/s | p50 / p95 per transition | pgbench TPC-B tps (raw limit) | ratio |"
+          " jobs left pending | CPU ms a transition: request path + runner + jobs left = total |")
+    print("|---|---|---|---|---|---|---|")
     for n, r in results.items():
         ratio = r["per_second"] / tps[n] * 100 if tps.get(n) else 0
         print(f"| {n} | {r['per_second']:.1f} ({r['transitions']} in {r['cases']} cases) | {r['p50_ms']:.0f} / "
-              f"{r['p95_ms']:.0f} ms | {tps.get(n, 0):,.0f} | {ratio:.2f} % |")
+              f"{r['p95_ms']:.0f} ms | {tps.get(n, 0):,.0f} | {ratio:.2f} % | {r['jobs_pending']} "
+              f"({r['jobs_pending'] / max(1, r['transitions']):.2f} a transition) | {r['cpu_ms'] + r['backend_ms']:.1f} + "
+              f"{r['runner_ms']:.1f} + {r['left_ms']:.1f} = {r['total_ms']:.1f} |")
 
-    if args.profile_cases:
-        profile = json.loads(_run([sys.executable, __file__, "_profile", json.dumps(
-            world["clients"][0] | {"cases": args.profile_cases})], env, work).strip().splitlines()[-1])
-        print(f"\n### Where one transition's time goes (1 client, cProfile, {profile['transitions']} transitions, "
-              f"{profile['ms_per_transition']:.0f} ms each under the profiler)\n")
+    for n in (args.profile_clients if args.profile_cases else []):
+        n = min(n, len(world["clients"]))
+        # n clients at once, each under cProfile (wall clock: the waits for a core, the disk and the
+        # locks are in it), their profiles merged: where a transition's time goes at that load.
+        start_at = time.time() + 8
+        dumps = [work / f"profile-{n}-{i}.pstats" for i in range(n)]
+        processes = [
+            subprocess.Popen([sys.executable, __file__, "_profile", json.dumps(
+                world["clients"][i] | {"cases": args.profile_cases, "dump": str(dumps[i]), "start_at": start_at})],
+                env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for i in range(n)
+        ]
+        outs = []
+        for process in processes:
+            out, err = process.communicate()
+            if process.returncode:
+                raise SystemExit(f"a profiled client failed:\n{err[-5000:]}")
+            outs.append(json.loads(out.strip().splitlines()[-1]))
+        profile = _profile_merge(dumps)
+        transitions = sum(o["transitions"] for o in outs)
+        wall = sum(o["total"] for o in outs)
+        print(f"\n### Where one transition's time goes ({n} client(s) at once, cProfile, {transitions} transitions, "
+              f"{wall / transitions * 1000:.0f} ms each under the profiler, wall clock)\n")
         print("| area | share of the time (inclusive; areas nest) | ms per transition |")
         print("|---|---|---|")
         for area, seconds in profile["areas"].items():
-            print(f"| {area} | {seconds / profile['total'] * 100:.0f} % | "
-                  f"{seconds / profile['transitions'] * 1000:.1f} |")
+            print(f"| {area} | {seconds / wall * 100:.0f} % | {seconds / transitions * 1000:.1f} |")
         print("\nTop functions by own time:")
         for line in profile["top"]:
             print(f"  {line}")
@@ -345,8 +376,13 @@ def jobs_run(config: dict) -> None:
             time.sleep(0.1)
     cpu, backend = time.process_time() - cpu, _cpu_delta(backend, _backend_cpu())
     pending = Job.objects.filter(state=JobState.PENDING).count()
-    jobs_run_due(limit=1_000_000)  # the rest, after the window: the next window starts clean
-    print(json.dumps({"done": done, "pending": pending, "cpu_s": cpu, "backend_cpu_s": backend}))
+    # The rest, after the window (the next window starts clean), timed: the CPU the window's
+    # transitions left to do.
+    drain_cpu, drain_backend = time.process_time(), _backend_cpu()
+    drained = jobs_run_due(limit=1_000_000).done
+    drain_cpu, drain_backend = time.process_time() - drain_cpu, _cpu_delta(drain_backend, _backend_cpu())
+    print(json.dumps({"done": done, "pending": pending, "cpu_s": cpu, "backend_cpu_s": backend, "drained": drained,
+                      "drain_cpu_s": drain_cpu + (drain_backend or 0.0)}))
 
 
 def _backend_cpu() -> float | None:
@@ -395,6 +431,8 @@ def client_run(config: dict) -> None:
 
 
 AREAS = (
+    ("steps (case_action_perform)", ("sanxiang/cases/services.py", "case_action_perform")),
+    ("case registration (case_create)", ("sanxiang/cases/services.py", "case_create")),
     ("documents: DOCX rendering", ("sanxiang/documents/word.py", "layout_render_docx")),
     ("documents: PDF rendering", ("sanxiang/documents/pdf.py", "layout_render_pdf")),
     ("SQL (Django cursor execute)", ("django/db/backends/utils.py", "_execute")),
@@ -402,17 +440,39 @@ AREAS = (
     ("snapshot building", ("sanxiang/cases/selectors.py", "case_snapshot_build")),
     ("ledger append", ("sanxiang/ledger/services.py", "entry_append")),
     ("document numbers (counter row lock)", ("sanxiang/cases/services.py", "document_number_allocate")),
+    ("projection refresh", ("sanxiang/cases/projection.py", "case_projection_refresh_related")),
+    ("waiting for PostgreSQL (psycopg wait)", ("psycopg/connection.py", "wait")),
+    ("file fsync", ("~", "<built-in method posix.fsync>")),
 )
 
 
-def profile_run(config: dict) -> None:
-    _django()
-    import cProfile
+def _profile_merge(dumps: list[Path]) -> dict:
     import io
     import pstats
 
+    stats = pstats.Stats(*(str(d) for d in dumps))
+    areas = {}
+    for label, (path, name) in AREAS:
+        areas[label] = sum(
+            values[3] for (filename, _line, function), values in stats.stats.items()
+            if filename.endswith(path) and function == name
+        )
+    buffer = io.StringIO()
+    pstats.Stats(*(str(d) for d in dumps), stream=buffer).sort_stats("tottime").print_stats(12)
+    top = [line.strip() for line in buffer.getvalue().splitlines() if re.match(r"\s+\d", line)][:12]
+    return {"areas": areas, "top": top}
+
+
+def profile_run(config: dict) -> None:
+    """One client under cProfile for config["cases"] cases, from config["start_at"]; the profile dumped
+    to config["dump"] (merged by the parent with the other clients')."""
+    _django()
+    import cProfile
+
     run = _case_steps(config)
     list(run(0))
+    while time.time() < config.get("start_at", 0):
+        time.sleep(0.01)
     profiler = cProfile.Profile()
     transitions = 0
     started = time.perf_counter()
@@ -422,18 +482,8 @@ def profile_run(config: dict) -> None:
             transitions += 1
     profiler.disable()
     wall = time.perf_counter() - started
-    stats = pstats.Stats(profiler)
-    areas = {}
-    for label, (path, name) in AREAS:
-        areas[label] = sum(
-            values[3] for (filename, _line, function), values in stats.stats.items()
-            if filename.endswith(path) and function == name
-        )
-    buffer = io.StringIO()
-    pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(12)
-    top = [line.strip() for line in buffer.getvalue().splitlines() if re.match(r"\s+\d", line)][:12]
-    print(json.dumps({"transitions": transitions, "total": wall, "ms_per_transition": wall / transitions * 1000,
-                      "areas": areas, "top": top}))
+    profiler.dump_stats(config["dump"])
+    print(json.dumps({"transitions": transitions, "total": wall}))
 
 
 if __name__ == "__main__":
