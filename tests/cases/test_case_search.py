@@ -157,3 +157,27 @@ def test_search_is_a_substring_check(w, rows, data):
             expected = {pk for pk, fields in texts if any(search.lower() in f.lower() for f in fields)}
             assert found(search, Case.objects.filter(pk__in=[c.pk for c in cases])) == expected, search
         transaction.set_rollback(True)
+
+
+def test_a_common_term_finds_the_same_cases_in_the_same_order(w, monkeypatch):
+    """Where a term is common (more cases hold its grams than `COMMON_ROWS`), SQLite probes the
+    grams' rows while it walks the agency's newest cases instead of reading every case found
+    first (issue 12): the same cases, newest first, within the viewer's scope, as the rare term's
+    path; a longer term is still decided by the LIKE."""
+    from sanxiang.cases import search
+
+    mine = [lead_make(w, title=title) for title in ("涉嫌无照经营案", "无照经营食品案", "涉嫌无照行医案")]
+    lead_make(w, title="占道经营案")
+    theirs = _case_make(agency_make(), number=f"他案{next(_serial)}", title="涉嫌无照经营案", party_name="")
+    case_search_refresh(case_ids=[theirs.pk])
+
+    def listed(term: str) -> list[int]:
+        return list(case_list(viewer=w.head, search=term).values_list("pk", flat=True))
+
+    rare = {term: listed(term) for term in ("无照", "无照经营", "照经营食")}
+    newest_first = [c.pk for c in sorted(mine, key=lambda c: (c.created_at, c.pk), reverse=True)]
+    assert rare["无照"] == newest_first
+    assert rare["无照经营"] == [mine[1].pk, mine[0].pk] and rare["照经营食"] == [mine[1].pk]
+    monkeypatch.setattr(search, "COMMON_ROWS", 1)  # every one of these terms is now common
+    assert {term: listed(term) for term in rare} == rare
+    assert listed("无照行医") == [mine[2].pk] and listed("不存在") == []

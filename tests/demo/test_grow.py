@@ -160,3 +160,25 @@ def test_the_copies_projections_equal_a_full_recomputation(grown):
     assert ReviewTally.objects.filter(case_id__in=copies.values("pk")).exists()
     found = {projection.name: projection.check() for projection in projections_all()}
     assert found == {name: [] for name in found}
+
+
+@pytest.mark.django_db
+def test_the_snapshots_read_for_a_batch_equal_those_read_case_by_case(grown):
+    """A grow batch reads what its copies' snapshots read afresh (officers, records, documents,
+    children, parent, catalogue) for the whole batch at once (`cases_snapshot_reads_load`): every
+    case's snapshot is the one it reads by itself, with no query left per case."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sanxiang.cases.selectors import case_snapshot_build, cases_snapshot_reads_load
+
+    def cases() -> list[Case]:
+        return list(Case.objects.select_related("agency", "matter", "party").order_by("pk"))
+
+    batch, alone = cases(), cases()
+    assert {c.parent_id is not None for c in batch} == {True, False}  # families with children among them
+    cases_snapshot_reads_load(batch)
+    with CaptureQueriesContext(connection) as queries:
+        built = [case_snapshot_build(case) for case in batch]
+    assert len(queries.captured_queries) == 0
+    assert built == [case_snapshot_build(case) for case in alone]

@@ -72,11 +72,13 @@ def test_the_count_costs_at_most_six_queries_and_the_inbox_the_same_at_any_size(
     users = (w.head, w.reviewer, w.officer, w.admin, w.supervisor)
     grow(w, 2)
     few = {u.role: (counted(lambda u=u: inbox_count(user=u)), counted(lambda u=u: inbox_build(user=u))) for u in users}
+    # A kind read a slice at a time (`ItemsRead`: the drafts waiting) is counted when first shown.
+    few_totals = {role: inbox.total for role, (_, (_, inbox)) in few.items()}
     pages = {u.role: page(client, u, reverse("web:inbox"))[0] for u in users}
     grow(w, 12)
     for user in users:
-        (count_queries, count), (build_queries, inbox) = few[user.role]
-        assert count == inbox.total
+        (count_queries, count), (build_queries, _) = few[user.role]
+        assert count == few_totals[user.role]
         (count_queries_many, count_many) = counted(lambda u=user: inbox_count(user=u))
         (build_queries_many, inbox_many) = counted(lambda u=user: inbox_build(user=u))
         # Three for the cases' kinds, one for the supervision instruments (issue 14, part B), one for
@@ -241,3 +243,27 @@ def test_one_kind_is_listed_a_page_at_a_time_for_the_same_queries_at_any_size(cl
     # The overview still shows the first few of each kind, without a pager.
     _, html = page(client, w.head, reverse("web:inbox"))
     assert 'data-testid="inbox-pager"' not in html and "查看全部12项" in html
+
+
+def test_the_drafts_waiting_for_approval_are_read_as_far_as_a_page_shows_them(client, w):
+    """Issue 12: drafts waiting for publication approval can pile up by the thousand (5,878 in one
+    agency of the county grown to 100,000 cases, read whole on every page of the head: 0.6 s of
+    CPU). The head's home, inbox and the kind's page read their number and the rows they show (a
+    LIMIT), never every draft; the first ones are those of the earliest due day."""
+    grow(w, 4)
+    group = inbox_build(user=w.head).group("publication")
+    assert group.count > SHOWN_ON_HOME
+    earliest = sorted(PublicationDraft.objects.filter(status="draft"), key=lambda d: (d.due_on, d.pk))
+    assert [item.url for item in group.items[:2]] == [reverse("publication:draft_detail", args=[d.pk])
+                                                      for d in earliest[:2]]
+    client.force_login(w.head)
+    for url, shown in ((reverse("web:home"), SHOWN_ON_HOME), (reverse("web:inbox"), min(group.count, SHOWN_ON_INBOX)),
+                       (reverse("web:inbox") + "?kind=publication", group.count)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        html = response.content.decode()
+        section = html.split('data-testid="inbox-publication"')[1].split("</section>")[0]
+        assert section.count('data-testid="inbox-item"') == shown, url
+        rows = [q["sql"] for q in queries.captured_queries
+                if 'FROM "publication_publicationdraft"' in q["sql"] and "COUNT(" not in q["sql"]]
+        assert rows and all("LIMIT" in sql for sql in rows), url

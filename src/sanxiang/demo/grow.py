@@ -611,15 +611,16 @@ def _projections_refresh(case_ids: list[int]) -> None:
     index follows by trigger. Rebuilding every projection whole after the last batch instead cost
     as much again as the copies themselves (all cases recomputed) and grew with the database."""
     from sanxiang.cases.projection import case_projection_refresh
-    from sanxiang.cases.selectors import case_snapshot_build, cases_officers_load
+    from sanxiang.cases.selectors import case_snapshot_build, cases_snapshot_reads_load
     from sanxiang.procedure.catalog import UnknownProcedure
     from sanxiang.publication.annual import annual_cases_refresh
     from sanxiang.review.tallies import review_tallies_refresh
 
-    # Each copy's snapshot is built once, for both the deadlines and the review figures, with the
-    # officers of the whole batch read at once (they were two snapshots and four queries a copy).
+    # Each copy's snapshot is built once, for both the deadlines and the review figures, with what
+    # the snapshots read afresh (officers, records, documents, children, parent, catalogue) read
+    # for the whole batch at once: seven queries a batch instead of up to seven a copy.
     cases = list(Case.objects.filter(pk__in=case_ids).select_related("agency", "matter", "party").order_by("pk"))
-    cases_officers_load(cases)
+    cases_snapshot_reads_load(cases)
     snapshots = {}
     for case in cases:
         try:

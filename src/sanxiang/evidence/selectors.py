@@ -140,6 +140,17 @@ def case_record_steps(*, case_id: int) -> list[tuple[str, bool]]:
     return [(step, kind in AUDIO_VIDEO_KINDS and is_audio_video_type(content_type)) for step, kind, content_type in rows]
 
 
+def cases_record_steps(*, case_ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
+    """`case_record_steps` of many cases in one query, by case id (every id given is a key)."""
+    found: dict[int, list[tuple[str, bool]]] = {pk: [] for pk in case_ids}
+    rows = EvidenceRecord.objects.filter(case_id__in=case_ids).order_by().values_list(
+        "case_id", "step", "kind", "stored_file__content_type"
+    )
+    for case_id, step, kind, content_type in rows:
+        found[case_id].append((step, kind in AUDIO_VIDEO_KINDS and is_audio_video_type(content_type)))
+    return found
+
+
 def case_records(*, case_id: int, step: str | None = None) -> RecordChecklist:
     """The checklist for the procedure engine. Not scoped to a viewer: the engine decides for
     the case itself. An audio-video record is one filed as audio or video whose content was

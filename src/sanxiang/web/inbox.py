@@ -26,7 +26,9 @@ the request).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
@@ -99,10 +101,36 @@ def _due_note(due: dt.date | None, on: dt.date) -> str:
     return "今日到期" if days == 0 else f"还有{days}日"
 
 
+class ItemsRead(Sequence):
+    """A kind's items read from the database a slice at a time: their number by one COUNT (once),
+    a slice (the first few a page shows, a page of `?kind=`) by one query with a LIMIT, each row
+    made an item by `item`. For a kind whose rows can pile up by the thousand (drafts waiting for
+    publication approval: 5,878 in one agency of the county grown to 100,000 cases, which the
+    inbox read whole, 0.6 s of CPU on every page of the head), so that a page reads what it shows."""
+
+    def __init__(self, queryset, item: Callable[[Any], InboxItem]) -> None:
+        self._queryset = queryset
+        self._item = item
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._queryset.count()
+        return self._count
+
+    def __iter__(self):
+        return (self._item(row) for row in self._queryset)  # all of them, in one query
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._item(row) for row in self._queryset[index]]
+        return self._item(self._queryset[index])
+
+
 @dataclass(frozen=True)
 class InboxGroup:
     kind: str
-    items: tuple[InboxItem, ...]
+    items: Sequence[InboxItem]  # a tuple, or ItemsRead (a template shows a slice: `|slice:shown`)
 
     @property
     def label(self) -> str:
@@ -218,7 +246,7 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
     due days read the calendar instead of the drafts)."""
     on = on or timezone.localdate()
     kinds = inbox_kinds(user)
-    items: dict[str, list[InboxItem]] = {k: [] for k in kinds}
+    items: dict[str, list[InboxItem] | ItemsRead] = {k: [] for k in kinds}
     if {OPENING, DISCUSSION, REVIEW} & set(kinds):
         queues: CaseQueues = case_queues(user=user, on=on)
         for waiting in queues.opening:
@@ -230,15 +258,16 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
                 _case_item(waiting, on, "集体讨论", "等待自", detail=f"须集体讨论：{waiting.detail}")
             )
     if PUBLICATION in kinds:
-        for draft in drafts_awaiting_approval(viewer=user):
-            items[PUBLICATION].append(
-                InboxItem(
-                    what=f"审核{draft.decision_label or '行政处罚决定'}的公示", number=draft.case.number,
-                    title=draft.case.title, url=reverse("publication:draft_detail", args=[draft.pk]),
-                    since_label="决定于", since=draft.decided_on, due=draft.due_on, overdue=on > draft.due_on,
-                    estimated=draft.due_estimated, due_note=_due_note(draft.due_on, on),
-                )
+
+        def draft_item(draft) -> InboxItem:
+            return InboxItem(
+                what=f"审核{draft.decision_label or '行政处罚决定'}的公示", number=draft.case.number,
+                title=draft.case.title, url=reverse("publication:draft_detail", args=[draft.pk]),
+                since_label="决定于", since=draft.decided_on, due=draft.due_on, overdue=on > draft.due_on,
+                estimated=draft.due_estimated, due_note=_due_note(draft.due_on, on),
             )
+
+        items[PUBLICATION] = ItemsRead(drafts_awaiting_approval(viewer=user), draft_item)
     if DEADLINE in kinds or FINE in kinds:
         deadlines, fines = deadline_rows_waiting(
             agency_id=user.agency_id, officer_id=user.officer_id, fines_of_agency=_fines_of_agency(user), on=on
@@ -285,7 +314,9 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
         ]
     if REMINDER in kinds:
         items[REMINDER] = [_reminder_item(r, on) for r in reminders_waiting(user=user)]
-    return Inbox(on=on, groups=tuple(InboxGroup(k, tuple(items[k])) for k in kinds))
+    return Inbox(on=on, groups=tuple(
+        InboxGroup(k, items[k] if isinstance(items[k], ItemsRead) else tuple(items[k])) for k in kinds
+    ))
 
 
 def inbox_count(*, user: User, on: dt.date | None = None) -> int:
