@@ -1,9 +1,10 @@
 """行政检查 through the API (issue 19 item 1): the inspections, listed and read as the inspection
-pages show them. One inspection is read through the page's own gate (`inspection_views`'s
-`_inspection_for`): the 司法局's supervisors (and system administrators) read every inspection of
+pages show them. One inspection is read through the page's own gate
+(`inspection_selectors.inspection_for_viewer`): the 司法局's supervisors (and system administrators) read every inspection of
 their county, the agency's head and administrator those of their agency (or one it joined), an
 officer those they were sent on; another county's, another agency's or another officer's inspection
-is absent (404). The list narrows to the same readers by the same rule (`_visible`)."""
+is absent (404). The list narrows to the same readers by the same rule
+(`inspection_selectors.inspections_visible`)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,10 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
-from sanxiang.accounts.models import AGENCY_ROLES, Role
-from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -34,17 +32,10 @@ from sanxiang.api.pagination import (
 from sanxiang.api.schemas import Id, PlausibleDate, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import inspection_selectors as sel
+from sanxiang.inspection import register_selectors
 from sanxiang.inspection.inspection_services import inspection_act
-from sanxiang.inspection.inspection_views import ACTIONS, _inspection_for, _inspection_to_act, form_parse
-from sanxiang.inspection.models import (
-    DrawState,
-    Inspection,
-    InspectionPlan,
-    InspectionSource,
-    InspectionState,
-    PlanState,
-    RandomInspection,
-)
+from sanxiang.inspection.models import DrawState, Inspection, InspectionSource, InspectionState, PlanState
+from sanxiang.inspection.step_forms import ACTIONS, form_parse
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
 
@@ -210,23 +201,20 @@ def _detail(inspection: Inspection) -> dict:
     }
 
 
-def _visible(user) -> QuerySet[Inspection]:
-    """The inspections the detail page opens to `user`, as a query (the page's gate, `_may_see`):
-    the county's for who reads every agency, the agency's own and joined ones for its head and
-    administrator, those an officer was sent on. (The head of a body that may still join a visit
-    reads that one page to decide; the list leaves it out: it is not yet the body's inspection.)"""
-    rows = Inspection.objects.select_related("agency", "target")
-    if user_reads_all_agencies(user):
-        return rows.filter(**county_lookup(user))
-    if user.agency_id is None:
-        return rows.none()
-    if user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
-        joined = Inspection.joint_agencies.through.objects.filter(agency_id=user.agency_id).values("inspection_id")
-        return rows.filter(Q(agency_id=user.agency_id) | Q(pk__in=joined))
-    if user.officer_id is None:
-        return rows.none()
-    sent = Inspection.officers.through.objects.filter(officer_id=user.officer_id).values("inspection_id")
-    return rows.filter(pk__in=sent)
+def _readable(request: HttpRequest, inspection_id: int) -> Inspection:
+    """The inspection as its page opens it; one the viewer may not see is absent (404), as another
+    county's."""
+    try:
+        return sel.inspection_for_viewer(viewer=request.user, inspection_id=inspection_id)
+    except PermissionDenied:
+        raise Http404("没有这次检查") from None
+
+
+def _actionable(request: HttpRequest, inspection_id: int) -> Inspection:
+    """The inspection for a step or an upload: absent (404) as `_readable`; a reader of the county
+    is refused (403)."""
+    _readable(request, inspection_id)
+    return sel.inspection_for_actor(actor=request.user, inspection_id=inspection_id)
 
 
 @router.get("/inspections", response=answers({200: InspectionPageOut}))
@@ -243,7 +231,7 @@ def inspection_list(
 ):
     """行政检查，默认按计划检查日期从新到旧，分页返回。司法局监督人员看到本县的全部检查，执法主体负责人和管理员看到本单位组织或参加的，
     执法人员看到派本人参加的。"""
-    rows = _visible(request.user)
+    rows = sel.inspections_visible(viewer=request.user)
     if agency is not None:
         rows = rows.filter(agency_id=agency)
     if status:
@@ -259,11 +247,7 @@ def inspection_list(
 def inspection_get(request: HttpRequest, inspection_id: int = Path(..., ge=1, le=ID_MAX)):
     """一次行政检查：检查事项、检查人员、检查码及其状态、现场检查记录、检查结果、据此立案的案件。与检查页面相同的人可以查看；
     其他县、其他单位或未参加的检查返回 404。"""
-    try:
-        inspection = _inspection_for(request, inspection_id)
-    except PermissionDenied:
-        raise Http404("没有这次检查") from None  # not the viewer's inspection: absent, as another county's
-    return _detail(inspection)
+    return _detail(_readable(request, inspection_id))
 
 
 # --- The steps of an inspection, as the inspection page's forms take them ----------------------------
@@ -340,11 +324,7 @@ def inspection_step(request: HttpRequest, payload: InspectionStepBody,
     """办理行政检查的一步（批准、开始、记录、告知结果等），与检查页面的表单相同：由负责人或派出的检查人员办理，
     司法局监督人员只能查看（403）。字段不合格返回 422 并指明字段；依法不能办理（未经批准、证件无效、人数不足等）返回 409
     并列出全部理由及依据。"""
-    try:
-        inspection = _inspection_for(request, inspection_id)
-    except PermissionDenied:
-        raise Http404("没有这次检查") from None
-    inspection = _inspection_to_act(request, inspection.pk)  # a reader of the county: 403
+    inspection = _actionable(request, inspection_id)  # absent: 404; a reader of the county: 403
     data, problems = form_parse(step, _as_form(payload), inspection)
     if problems:
         raise InputRefused(problems)
@@ -401,16 +381,6 @@ class DrawPageOut(PageOut):
     items: list[DrawOut]
 
 
-def _register_agencies(user) -> dict:
-    """The lookup of the agencies whose registers `user` reads (`user_reads_inspection`): the county's
-    for who reads every agency, the user's own agency for its roles, none otherwise."""
-    if user_reads_all_agencies(user):
-        return county_lookup(user)
-    if user.role in AGENCY_ROLES and user.agency_id is not None:
-        return {"agency_id": user.agency_id}
-    return {"agency_id": 0}  # no agency has the id 0
-
-
 @router.get("/inspection-plans", response=answers({200: PlanPageOut}))
 def inspection_plan_list(
     request: HttpRequest,
@@ -423,7 +393,7 @@ def inspection_plan_list(
     cursor: str | None = cursor_query(),
 ):
     """检查计划（年度计划、专项检查），默认按实施期间从新到旧，分页返回；与检查计划页面相同的人可以查看。"""
-    rows = InspectionPlan.objects.filter(**_register_agencies(request.user))
+    rows = register_selectors.plans_for_reader(viewer=request.user)
     if agency is not None:
         rows = rows.filter(agency_id=agency)
     if status:
@@ -449,8 +419,7 @@ def inspection_draw_list(
     cursor: str | None = cursor_query(),
 ):
     """双随机抽查任务，默认按抽取日从新到旧，分页返回；与抽查任务页面相同的人可以查看。"""
-    lookup = {f"plan__{key}": value for key, value in _register_agencies(request.user).items()}
-    rows = RandomInspection.objects.filter(**lookup).select_related("plan")
+    rows = register_selectors.draws_for_reader(viewer=request.user)
     if agency is not None:
         rows = rows.filter(plan__agency_id=agency)
     if plan is not None:
