@@ -40,11 +40,8 @@ from sanxiang.api.schemas import Id, PlausibleDate, Status, answers
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.inspection_services import (
-    inspection_act,
-    inspection_photo_add,
-    inspection_results_publish,
-)
+from sanxiang.inspection import inspection_services
+from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add
 from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
 from sanxiang.inspection.register_permissions import user_is_head_of
 from sanxiang.inspection.step_forms import ACTIONS, form_parse
@@ -423,7 +420,7 @@ class ResultsPublishedOut(Schema):
 
 
 @router.post("/inspection-results/publish", response=answers({200: ResultsPublishedOut}, 403, 409))
-def inspection_results_publication(request: HttpRequest, payload: ResultsPublishIn):
+def inspection_results_publish(request: HttpRequest, payload: ResultsPublishIn):
     """公示双随机抽查结果（结果公告），与检查页面的“公示抽查结果”相同：由本单位负责人公示所列的检查，公示记录进入门户网站和账本。
     所列检查有一项不是本单位待公示的结果（未办结、已公示、不是双随机抽查、不是本单位的或不存在）即返回 409 并逐项说明，一项也不公示；
     其他人员返回 403。"""
@@ -438,6 +435,6 @@ def inspection_results_publication(request: HttpRequest, payload: ResultsPublish
     if refused:
         raise Refused(refused)
     on = timezone.localdate()
-    count = inspection_results_publish(actor=user, agency_id=user.agency_id, on=on, inspection_ids=ids)
+    count = inspection_services.inspection_results_publish(actor=user, agency_id=user.agency_id, on=on, inspection_ids=ids)
     published = sorted(Inspection.objects.filter(pk__in=ids, published_on=on).values_list("pk", flat=True))
     return {"published": count, "inspection_ids": published, "published_on": on}
