@@ -285,3 +285,26 @@ def test_the_list_scopes_are_the_selectors_the_pages_use():
     plans = plans_support.world_make()
     assert list(register_selectors.plans_for_reader(viewer=plans["supervisor"])) == [plans["plan"]]
     assert list(register_selectors.plans_for_reader(viewer=world.head)) == []
+
+
+def test_the_items_list_gives_the_ids_a_plan_names_and_the_head_publishes_it(client):
+    world = plans_support.world_make(plan_state="draft")
+    head = bearer(world["head"])
+    listed = client.get("/api/inspection-items?active=true", **head).json()["items"]
+    assert [(i["id"], i["is_published"]) for i in listed] == [(world["item"].pk, True)]
+    stranger = bearer(_stranger())
+    assert client.get("/api/inspection-items", **stranger).json()["items"] == []
+    assert client.get("/api/inspection-items?ordering=name", **head).status_code == 422
+    url = "/api/inspection-items/publish"
+    officer = user_make(role=Role.OFFICER, agency=world["agency"])
+    assert _post(client, url, {}, bearer(officer)).status_code == 403  # the head or the administrator
+    assert _post(client, url, {"agency_id": world["agency"].pk}, stranger).status_code == 404
+    entries = Entry.objects.count()
+    published = _post(client, url, {}, head)
+    assert published.status_code == 200 and published.json() == {"published": 1}
+    assert Entry.objects.count() == entries + 1  # the list published, in the ledger
+    # With no active item the list cannot be published: the reason (the allowed path: keep one active).
+    world["item"].is_active = False
+    world["item"].save()
+    empty = _post(client, url, {}, head)
+    assert empty.status_code == 409 and empty.json()["violations"][0]["code"] == "inspection.items.empty"

@@ -49,7 +49,7 @@ MAX_EXAMPLES = 15
 # examples each (CI time); their own tests (test_inspection_writes_api.py) walk every path.
 FEW_EXAMPLES = 5
 FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_id}", "/api/inspection-results/",
-                "/api/inspections/{inspection_id}/photos")
+                "/api/inspections/{inspection_id}/photos", "/api/inspection-items")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 

@@ -34,9 +34,10 @@ from sanxiang.api.pagination import (
 )
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
-from sanxiang.inspection import draw_services, plan_services
+from sanxiang.inspection import draw_services, plan_services, register_services
 from sanxiang.inspection import register_selectors as selectors
 from sanxiang.inspection.models import (
+    CheckKind,
     DrawState,
     InspectionItem,
     InspectionPlan,
@@ -295,7 +296,7 @@ def _agency_of(request: HttpRequest, agency_id: int | None) -> Agency:
     user = request.user
     agency_id = agency_id or user.agency_id
     if agency_id is None:
-        raise InputRefused([Violation("inspection.plan.agency", "请指明制定计划的执法主体", FORM_BASIS, "agency_id")])
+        raise InputRefused([Violation("inspection.agency", "请指明执法主体", FORM_BASIS, "agency_id")])
     try:
         return selectors.agency_for_reader(viewer=user, agency_id=agency_id)
     except PermissionDenied:
@@ -408,3 +409,65 @@ def inspection_draw_run(request: HttpRequest, draw_id: int = Path(..., ge=1, le=
     由本机关负责人或单位管理员办理；尚未公布种子摘要或已抽取返回 409 并列出理由。"""
     task = _draw(request, draw_id)
     return _draw_detail(draw_services.draw_run(actor=request.user, task=task))
+
+
+# --- The 抽查事项清单 (事前公开): listed (a plan names its items by these ids) and published ----------------
+
+ITEM_ORDERING = {"code": ("code", "事项编码"), "id": ("id", "登记先后")}
+
+
+class ItemOut(PlanItemOut):
+    agency_id: int
+    check_kind: str = Field(..., description=status_description([(k.value, str(k.label)) for k in CheckKind],
+                                                                 what="检查方式"))
+    enforcement_field: str = Field(..., description="执法领域（检查人员须持有本领域的有效执法证）")
+    offsite_first: bool = Field(..., description="先行非现场检查")
+    is_active: bool = Field(..., description="有效（停用的不能列入计划，公开时撤下）")
+    is_published: bool = Field(..., description="已列入公开的随机抽查事项清单")
+
+
+class ItemPageOut(PageOut):
+    items: list[ItemOut]
+
+
+def _item_out(i: InspectionItem) -> dict:
+    return {"id": i.pk, "agency_id": i.agency_id, "code": i.code, "name": i.name, "legal_basis": i.legal_basis,
+            "check_kind": i.check_kind, "enforcement_field": i.enforcement_field, "offsite_first": i.offsite_first,
+            "is_active": i.is_active, "is_published": i.is_published}
+
+
+@router.get("/inspection-items", response=answers({200: ItemPageOut}))
+def inspection_item_list(
+    request: HttpRequest,
+    agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法主体"),
+    active: bool | None = Query(None, description="true：只列有效的事项（可列入检查计划）；false：只列停用的"),
+    ordering: str = ordering_query(ITEM_ORDERING, default="code"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """抽查事项清单，默认按事项编码排列，分页返回；与执法主体的行政检查页面相同的人可以查看。起草检查计划时 item_ids 取自这里。"""
+    rows = selectors.items_for_reader(viewer=request.user)
+    if agency is not None:
+        rows = rows.filter(agency_id=agency)
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    order = order_resolve(ordering, keys=ITEM_ORDERING, default="code")
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_item_out)
+
+
+class ItemsPublishIn(Schema):
+    agency_id: Id | None = Field(None, description="执法主体；不填为本人所在的执法主体")
+
+
+class ItemsPublishedOut(Schema):
+    published: int = Field(..., description="公开的清单中的事项数（停用的已撤下）")
+
+
+@router.post("/inspection-items/publish", response=answers({200: ItemsPublishedOut}, 403, 404, 409))
+def inspection_items_publish(request: HttpRequest, payload: ItemsPublishIn):
+    """公开随机抽查事项清单（事前公开，在门户网站），与执法主体页面的“公开清单”相同：由本机关负责人、单位管理员或系统管理员办理，
+    有效的事项列入，停用的撤下。其他人员 403；没有有效事项返回 409。"""
+    agency = _agency_of(request, payload.agency_id)
+    count = register_services.items_publish(actor=request.user, agency=agency)
+    return {"published": count}
+

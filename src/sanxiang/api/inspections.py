@@ -291,7 +291,7 @@ def inspection_get(request: HttpRequest, inspection_id: int = Path(..., ge=1, le
 
 # --- The steps of an inspection, as the inspection page's forms take them ----------------------------
 
-# Each step of the page (`inspection_views.ACTIONS`) with the procedure's label; the page's own
+# Each step of the page (`step_forms.ACTIONS`) with the procedure's label; the page's own
 # words for the steps that are not transitions of the procedure (recorded on the inspection).
 _PAGE_LABELS = {"inspection_offsite": "先行非现场检查", "inspection_approve_after": "负责人补办批准",
                 "inspection_join": "本单位参加检查（综合查一次）", "inspection_case_open": "本单位登记案源（立案查处）"}

@@ -99,6 +99,11 @@ def reader_agencies_lookup(*, viewer: User, field: str = "agency") -> dict:
     return {f"{field}_id": 0}  # no agency has the id 0
 
 
+def items_for_reader(*, viewer: User) -> QuerySet[InspectionItem]:
+    """The 抽查事项 of the agencies whose registers `viewer` reads (the agency page's rule)."""
+    return InspectionItem.objects.filter(**reader_agencies_lookup(viewer=viewer))
+
+
 def plans_for_reader(*, viewer: User) -> QuerySet[InspectionPlan]:
     """The plans `viewer` reads (the plan page's rule, `plan_for_reader`, for a list)."""
     return InspectionPlan.objects.filter(**reader_agencies_lookup(viewer=viewer)).select_related("agency")
