@@ -1,5 +1,5 @@
-"""检查计划 and 双随机抽查任务 through the API (issue 19): listed, read and changed as the plan and
-task pages do it, through the same selectors and services. Who reads them: the agency's roles their
+"""检查计划, 双随机抽查任务 and the 抽查事项清单 through the API (issue 19): listed, read and changed
+as the registers', plan and task pages do it, through the same selectors and services. Who reads them: the agency's roles their
 agency's, the county's supervisors every agency's of their county (`register_selectors.
 plans_for_reader`, `draws_for_reader`); another agency's or county's plan or task is absent (404).
 
@@ -416,7 +416,7 @@ def inspection_draw_run(request: HttpRequest, draw_id: int = Path(..., ge=1, le=
 ITEM_ORDERING = {"code": ("code", "事项编码"), "id": ("id", "登记先后")}
 
 
-class ItemOut(PlanItemOut):
+class InspectionItemOut(PlanItemOut):
     agency_id: int
     check_kind: str = Field(..., description=status_description([(k.value, str(k.label)) for k in CheckKind],
                                                                  what="检查方式"))
@@ -426,8 +426,8 @@ class ItemOut(PlanItemOut):
     is_published: bool = Field(..., description="已列入公开的随机抽查事项清单")
 
 
-class ItemPageOut(PageOut):
-    items: list[ItemOut]
+class InspectionItemPageOut(PageOut):
+    items: list[InspectionItemOut]
 
 
 def _item_out(i: InspectionItem) -> dict:
@@ -436,7 +436,7 @@ def _item_out(i: InspectionItem) -> dict:
             "is_active": i.is_active, "is_published": i.is_published}
 
 
-@router.get("/inspection-items", response=answers({200: ItemPageOut}))
+@router.get("/inspection-items", response=answers({200: InspectionItemPageOut}))
 def inspection_item_list(
     request: HttpRequest,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法主体"),

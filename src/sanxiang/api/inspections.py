@@ -86,7 +86,7 @@ class InspectionPageOut(PageOut):
     items: list[InspectionOut]
 
 
-class ItemOut(Schema):
+class InspectionItemRefOut(Schema):
     id: int
     name: str = Field(..., description="检查事项")
     legal_basis: str = Field(..., description="检查依据")
@@ -108,7 +108,7 @@ class CodeStateOut(Schema):
     emergency_refused: bool = Field(..., description="紧急先行检查，负责人不同意追认：检查码作废")
 
 
-class ChecklistOut(Schema):
+class InspectionChecklistOut(Schema):
     item_id: int
     item: str = Field(..., description="检查事项")
     point: str = Field(..., description="检查内容")
@@ -117,7 +117,7 @@ class ChecklistOut(Schema):
     note: str
 
 
-class RecordOut(Schema):
+class InspectionRecordOut(Schema):
     on: dt.date = Field(..., description="检查日期")
     officer_ids: list[int] = Field(..., description="在场的检查人员")
     certificates_shown: bool = Field(..., description="出示执法证件")
@@ -126,7 +126,7 @@ class RecordOut(Schema):
     needs_testing: bool = Field(..., description="抽样送检测、检验、检疫或者鉴定")
     photos: int
     audio_video: int
-    checklist: list[ChecklistOut]
+    checklist: list[InspectionChecklistOut]
 
 
 class ResultOut(Schema):
@@ -159,10 +159,10 @@ class PhotoOut(Schema):
 
 class InspectionDetailOut(InspectionOut):
     bodies: list[str] = Field(..., description="参加检查的执法主体（综合查一次为多个）")
-    items: list[ItemOut]
+    items: list[InspectionItemRefOut]
     officers: list[InspectorOut] = Field(..., description="派出的检查人员")
     code_state: CodeStateOut | None = Field(..., description="检查码及其状态；未批准时为 null")
-    record: RecordOut | None = Field(..., description="现场检查记录；未记录时为 null")
+    record: InspectionRecordOut | None = Field(..., description="现场检查记录；未记录时为 null")
     result: ResultOut | None = Field(..., description="告知的检查结果；未告知时为 null")
     cases: list[LinkedCaseOut] = Field(..., description="据本次检查立案查处的案件")
     photos: list[PhotoOut] = Field(..., description="现场照片和音像记录（各参加单位上传的）")
