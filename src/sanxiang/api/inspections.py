@@ -1,23 +1,28 @@
-"""行政检查 through the API (issue 19 item 1): the inspections, listed and read as the inspection
-pages show them. One inspection is read through the page's own gate (`inspection_views`'s
-`_inspection_for`): the 司法局's supervisors (and system administrators) read every inspection of
-their county, the agency's head and administrator those of their agency (or one it joined), an
-officer those they were sent on; another county's, another agency's or another officer's inspection
-is absent (404). The list narrows to the same readers by the same rule (`_visible`)."""
+"""行政检查 through the API (issue 19): the inspections, listed and read as the inspection pages show
+them, their steps, the photos of the visit and the publication of the 双随机 results (结果公示). One
+inspection is read through the page's own gate (`inspection_selectors.inspection_for_viewer`): the
+司法局's supervisors (and system administrators) read every inspection of their county, the agency's
+head and administrator those of their agency (or one it joined), an officer those they were sent on;
+another county's, another agency's or another officer's inspection is absent (404). The list narrows
+to the same readers by the same rule (`inspection_selectors.inspections_visible`).
+
+Photos are uploaded as the phone page uploads them (multipart, one file in the field `photo`):
+`inspection_services.inspection_photo_add` files them through the evidence app under the
+inspection's own step, which the resumable tus upload refuses on purpose (a step it reserves to the
+platform), so tus is no way for them. The same limits as the page: the evidence size limit
+(`SANXIANG_EVIDENCE_MAX_BYTES`) and the type read from the file's first bytes (a photo format)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 
-from sanxiang.accounts.models import AGENCY_ROLES, Role
-from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -31,22 +36,19 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import Id, PlausibleDate, answers
+from sanxiang.api.schemas import Id, PlausibleDate, Status, answers
+from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import inspection_selectors as sel
-from sanxiang.inspection.inspection_services import inspection_act
-from sanxiang.inspection.inspection_views import ACTIONS, _inspection_for, _inspection_to_act, form_parse
-from sanxiang.inspection.models import (
-    DrawState,
-    Inspection,
-    InspectionPlan,
-    InspectionSource,
-    InspectionState,
-    PlanState,
-    RandomInspection,
-)
+from sanxiang.inspection import inspection_services
+from sanxiang.inspection.inspection_services import inspection_act, inspection_photo_add
+from sanxiang.inspection.models import Inspection, InspectionSource, InspectionState
+from sanxiang.inspection.register_permissions import user_is_head_of
+from sanxiang.inspection.step_forms import ACTIONS, form_parse
+from sanxiang.procedure.draw import RANDOM_INSPECTION_BASIS
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.inspection.procedures import INSPECTION
+from sanxiang.procedure.violations import Refused, Violation
 
 router = Router(tags=["inspections"])
 
@@ -84,7 +86,7 @@ class InspectionPageOut(PageOut):
     items: list[InspectionOut]
 
 
-class ItemOut(Schema):
+class InspectionItemRefOut(Schema):
     id: int
     name: str = Field(..., description="检查事项")
     legal_basis: str = Field(..., description="检查依据")
@@ -106,7 +108,7 @@ class CodeStateOut(Schema):
     emergency_refused: bool = Field(..., description="紧急先行检查，负责人不同意追认：检查码作废")
 
 
-class ChecklistOut(Schema):
+class InspectionChecklistOut(Schema):
     item_id: int
     item: str = Field(..., description="检查事项")
     point: str = Field(..., description="检查内容")
@@ -115,7 +117,7 @@ class ChecklistOut(Schema):
     note: str
 
 
-class RecordOut(Schema):
+class InspectionRecordOut(Schema):
     on: dt.date = Field(..., description="检查日期")
     officer_ids: list[int] = Field(..., description="在场的检查人员")
     certificates_shown: bool = Field(..., description="出示执法证件")
@@ -124,7 +126,7 @@ class RecordOut(Schema):
     needs_testing: bool = Field(..., description="抽样送检测、检验、检疫或者鉴定")
     photos: int
     audio_video: int
-    checklist: list[ChecklistOut]
+    checklist: list[InspectionChecklistOut]
 
 
 class ResultOut(Schema):
@@ -142,14 +144,28 @@ class LinkedCaseOut(Schema):
     case_id: int
 
 
+class PhotoOut(Schema):
+    id: int = Field(..., description="证据文件 id")
+    agency_id: int = Field(..., description="上传人员所在的执法主体（综合查一次时可为参加检查的单位）")
+    agency_name: str
+    original_name: str = Field(..., description="原文件名")
+    content_type: str = Field(..., description="按文件内容识别的类型")
+    size: int = Field(..., description="字节数")
+    sha256: str
+    uploaded_at: dt.datetime
+    ledger_seq: int | None = Field(..., description="记载其存入的账本条目序号")
+    case_id: int | None = Field(..., description="已转为案件证据的：该案件；否则为 null")
+
+
 class InspectionDetailOut(InspectionOut):
     bodies: list[str] = Field(..., description="参加检查的执法主体（综合查一次为多个）")
-    items: list[ItemOut]
+    items: list[InspectionItemRefOut]
     officers: list[InspectorOut] = Field(..., description="派出的检查人员")
     code_state: CodeStateOut | None = Field(..., description="检查码及其状态；未批准时为 null")
-    record: RecordOut | None = Field(..., description="现场检查记录；未记录时为 null")
+    record: InspectionRecordOut | None = Field(..., description="现场检查记录；未记录时为 null")
     result: ResultOut | None = Field(..., description="告知的检查结果；未告知时为 null")
     cases: list[LinkedCaseOut] = Field(..., description="据本次检查立案查处的案件")
+    photos: list[PhotoOut] = Field(..., description="现场照片和音像记录（各参加单位上传的）")
 
 
 def _out(inspection: Inspection) -> dict:
@@ -196,6 +212,14 @@ def _code_out(inspection: Inspection) -> dict | None:
             "emergency_refused": page.emergency_refused}
 
 
+def _photo_out(record: EvidenceRecord) -> dict:
+    stored = record.stored_file
+    return {"id": record.pk, "agency_id": record.agency_id, "agency_name": record.agency.name,
+            "original_name": record.original_name, "content_type": stored.content_type, "size": stored.size,
+            "sha256": stored.sha256, "uploaded_at": record.uploaded_at, "ledger_seq": record.ledger_seq,
+            "case_id": record.case_id}
+
+
 def _detail(inspection: Inspection) -> dict:
     snapshot = sel.inspection_snapshot(inspection)
     return _out(inspection) | {
@@ -207,26 +231,24 @@ def _detail(inspection: Inspection) -> dict:
         "result": _result_out(snapshot.result),
         "cases": [{"body_id": body_id, "body": snapshot.body_name(body_id), "case_id": case_id}
                   for body_id, case_id in snapshot.cases],
+        "photos": [_photo_out(p) for p in sel.inspection_photos(inspection)],
     }
 
 
-def _visible(user) -> QuerySet[Inspection]:
-    """The inspections the detail page opens to `user`, as a query (the page's gate, `_may_see`):
-    the county's for who reads every agency, the agency's own and joined ones for its head and
-    administrator, those an officer was sent on. (The head of a body that may still join a visit
-    reads that one page to decide; the list leaves it out: it is not yet the body's inspection.)"""
-    rows = Inspection.objects.select_related("agency", "target")
-    if user_reads_all_agencies(user):
-        return rows.filter(**county_lookup(user))
-    if user.agency_id is None:
-        return rows.none()
-    if user.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
-        joined = Inspection.joint_agencies.through.objects.filter(agency_id=user.agency_id).values("inspection_id")
-        return rows.filter(Q(agency_id=user.agency_id) | Q(pk__in=joined))
-    if user.officer_id is None:
-        return rows.none()
-    sent = Inspection.officers.through.objects.filter(officer_id=user.officer_id).values("inspection_id")
-    return rows.filter(pk__in=sent)
+def _readable(request: HttpRequest, inspection_id: int) -> Inspection:
+    """The inspection as its page opens it; one the viewer may not see is absent (404), as another
+    county's."""
+    try:
+        return sel.inspection_for_viewer(viewer=request.user, inspection_id=inspection_id)
+    except PermissionDenied:
+        raise Http404("没有这次检查") from None
+
+
+def _actionable(request: HttpRequest, inspection_id: int) -> Inspection:
+    """The inspection for a step or an upload: absent (404) as `_readable`; a reader of the county
+    is refused (403)."""
+    _readable(request, inspection_id)
+    return sel.inspection_for_actor(actor=request.user, inspection_id=inspection_id)
 
 
 @router.get("/inspections", response=answers({200: InspectionPageOut}))
@@ -238,12 +260,17 @@ def inspection_list(
     since: dt.date | None = SINCE,
     until: dt.date | None = UNTIL,
     ordering: str = ordering_query(ORDERING, default="-planned_from"),
+    publish_pending: bool | None = Query(None, description="true：只列结果待公示的双随机抽查（已办结、尚未公示，"
+                                         "由本单位负责人经 POST /api/inspection-results/publish 公示）；false：其余的"),
     limit: int = limit_query(),
     cursor: str | None = cursor_query(),
 ):
     """行政检查，默认按计划检查日期从新到旧，分页返回。司法局监督人员看到本县的全部检查，执法主体负责人和管理员看到本单位组织或参加的，
     执法人员看到派本人参加的。"""
-    rows = _visible(request.user)
+    rows = sel.inspections_visible(viewer=request.user)
+    if publish_pending is not None:
+        pending = {"source": InspectionSource.RANDOM, "state": InspectionState.CLOSED, "published_on": None}
+        rows = rows.filter(**pending) if publish_pending else rows.exclude(**pending)
     if agency is not None:
         rows = rows.filter(agency_id=agency)
     if status:
@@ -259,16 +286,12 @@ def inspection_list(
 def inspection_get(request: HttpRequest, inspection_id: int = Path(..., ge=1, le=ID_MAX)):
     """一次行政检查：检查事项、检查人员、检查码及其状态、现场检查记录、检查结果、据此立案的案件。与检查页面相同的人可以查看；
     其他县、其他单位或未参加的检查返回 404。"""
-    try:
-        inspection = _inspection_for(request, inspection_id)
-    except PermissionDenied:
-        raise Http404("没有这次检查") from None  # not the viewer's inspection: absent, as another county's
-    return _detail(inspection)
+    return _detail(_readable(request, inspection_id))
 
 
 # --- The steps of an inspection, as the inspection page's forms take them ----------------------------
 
-# Each step of the page (`inspection_views.ACTIONS`) with the procedure's label; the page's own
+# Each step of the page (`step_forms.ACTIONS`) with the procedure's label; the page's own
 # words for the steps that are not transitions of the procedure (recorded on the inspection).
 _PAGE_LABELS = {"inspection_offsite": "先行非现场检查", "inspection_approve_after": "负责人补办批准",
                 "inspection_join": "本单位参加检查（综合查一次）", "inspection_case_open": "本单位登记案源（立案查处）"}
@@ -340,11 +363,7 @@ def inspection_step(request: HttpRequest, payload: InspectionStepBody,
     """办理行政检查的一步（批准、开始、记录、告知结果等），与检查页面的表单相同：由负责人或派出的检查人员办理，
     司法局监督人员只能查看（403）。字段不合格返回 422 并指明字段；依法不能办理（未经批准、证件无效、人数不足等）返回 409
     并列出全部理由及依据。"""
-    try:
-        inspection = _inspection_for(request, inspection_id)
-    except PermissionDenied:
-        raise Http404("没有这次检查") from None
-    inspection = _inspection_to_act(request, inspection.pk)  # a reader of the county: 403
+    inspection = _actionable(request, inspection_id)  # absent: 404; a reader of the county: 403
     data, problems = form_parse(step, _as_form(payload), inspection)
     if problems:
         raise InputRefused(problems)
@@ -352,114 +371,70 @@ def inspection_step(request: HttpRequest, payload: InspectionStepBody,
     return _detail(sel.inspection_load(pk=inspection.pk))
 
 
-# --- 检查计划 and 双随机抽查任务 (read), to whom the registers' pages show them -----------------------
+# --- The photos of the visit, as the phone page uploads them -----------------------------------------
 
-PLAN_STATES = [(s.value, str(s.label)) for s in PlanState]
-DRAW_STATES = [(s.value, str(s.label)) for s in DrawState]
-PlanStatusIn = Literal[tuple(v for v, _ in PLAN_STATES)]  # type: ignore[valid-type]
-DrawStatusIn = Literal[tuple(v for v, _ in DRAW_STATES)]  # type: ignore[valid-type]
-PLAN_ORDERING = {"starts_on": ("starts_on", "实施期间自"), "id": ("id", "制定先后")}
-DRAW_ORDERING = {"draw_on": ("draw_on", "抽取日"), "id": ("id", "创建先后")}
-PLAN_STATUS = Query(None, description=status_description(PLAN_STATES))
-DRAW_STATUS = Query(None, description=status_description(DRAW_STATES))
-PLAN_SINCE, PLAN_UNTIL = since_query("实施期间自"), until_query("实施期间自")
-DRAW_SINCE, DRAW_UNTIL = since_query("抽取日"), until_query("抽取日")
+# The evidence app's refusals of the file itself (its size, its type, an empty file): the data sent.
+PHOTO_INPUT_CODES = ("evidence.too_large", "evidence.kind_mismatch", "evidence.empty")
+PHOTO = File(..., description="现场照片（multipart/form-data 的字段 photo）：JPEG、PNG、HEIC 等，按文件内容识别类型；"
+                              "大小不超过平台的证据文件上限")
 
 
-class PlanOut(Schema):
-    id: int
-    agency_id: int
-    kind: str
-    kind_label: str
-    year: int = Field(..., description="年度")
-    title: str
-    status: str = Field(..., description=status_description(PLAN_STATES))
-    status_label: str
-    starts_on: dt.date = Field(..., description="实施期间自")
-    ends_on: dt.date = Field(..., description="实施期间至")
-    filing_due_on: dt.date | None = Field(..., description="备案期限")
-
-
-class PlanPageOut(PageOut):
-    items: list[PlanOut]
-
-
-class DrawOut(Schema):
-    id: int
-    plan_id: int
-    agency_id: int
-    title: str
-    status: str = Field(..., description=status_description(DRAW_STATES))
-    status_label: str
-    period_from: dt.date = Field(..., description="检查期间自")
-    period_to: dt.date = Field(..., description="检查期间至")
-    draw_on: dt.date = Field(..., description="抽取日")
-    seed_commitment: str = Field(..., description="事先公布的随机种子摘要（SHA-256）")
-
-
-class DrawPageOut(PageOut):
-    items: list[DrawOut]
-
-
-def _register_agencies(user) -> dict:
-    """The lookup of the agencies whose registers `user` reads (`user_reads_inspection`): the county's
-    for who reads every agency, the user's own agency for its roles, none otherwise."""
-    if user_reads_all_agencies(user):
-        return county_lookup(user)
-    if user.role in AGENCY_ROLES and user.agency_id is not None:
-        return {"agency_id": user.agency_id}
-    return {"agency_id": 0}  # no agency has the id 0
-
-
-@router.get("/inspection-plans", response=answers({200: PlanPageOut}))
-def inspection_plan_list(
+@router.post("/inspections/{inspection_id}/photos", response=answers({201: PhotoOut}, 403, 404, 409, 413))
+def inspection_photo_upload(
     request: HttpRequest,
-    agency: int | None = Query(None, ge=1, le=ID_MAX, description="制定计划的执法主体"),
-    status: PlanStatusIn | None = PLAN_STATUS,
-    since: dt.date | None = PLAN_SINCE,
-    until: dt.date | None = PLAN_UNTIL,
-    ordering: str = ordering_query(PLAN_ORDERING, default="-starts_on"),
-    limit: int = limit_query(),
-    cursor: str | None = cursor_query(),
+    inspection_id: int = Path(..., ge=1, le=ID_MAX),
+    photo: UploadedFile = PHOTO,
 ):
-    """检查计划（年度计划、专项检查），默认按实施期间从新到旧，分页返回；与检查计划页面相同的人可以查看。"""
-    rows = InspectionPlan.objects.filter(**_register_agencies(request.user))
-    if agency is not None:
-        rows = rows.filter(agency_id=agency)
-    if status:
-        rows = rows.filter(state=status)
-    rows = date_range_filter(rows, field="starts_on", since=since, until=until)
-    order = order_resolve(ordering, keys=PLAN_ORDERING, default="-starts_on")
-    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=lambda p: {
-        "id": p.pk, "agency_id": p.agency_id, "kind": p.kind, "kind_label": p.get_kind_display(), "year": p.year,
-        "title": p.title, "status": p.state, "status_label": p.get_state_display(), "starts_on": p.starts_on,
-        "ends_on": p.ends_on, "filing_due_on": p.filing_due_on})
+    """上传一张现场照片，与检查页面的“拍照或选择照片”相同：由派出的检查人员或本单位负责人在检查中（已批准或检查进行中）上传，
+    作为本次检查的证据存入（记入账本），现场检查记录计入照片数。文件过大返回 413，不是照片或为空返回 422，均不保存；
+    检查不在进行中返回 409 并说明理由；司法局监督人员只能查看（403）。带 Idempotency-Key 重发时返回首次的应答（此时请求体不超过 10 MB）。"""
+    inspection = _actionable(request, inspection_id)
+    try:
+        record = inspection_photo_add(actor=request.user, inspection_id=inspection.pk, source=photo,
+                                      original_name=photo.name or "")
+    except Refused as refused:
+        if not all(v.code in PHOTO_INPUT_CODES for v in refused.violations):
+            raise  # the inspection is not being carried out: 409
+        violations = [dataclasses.replace(v, field="photo") for v in refused.violations]
+        if any(v.code == "evidence.too_large" for v in violations):
+            return Status(413, {"error": {"code": "too_large", "message": "文件过大"},
+                                "violations": [v.as_dict() for v in violations]})
+        raise InputRefused(violations) from None
+    record = EvidenceRecord.objects.select_related("stored_file", "agency").get(pk=record.pk)
+    return Status(201, _photo_out(record))
 
 
-@router.get("/inspection-draws", response=answers({200: DrawPageOut}))
-def inspection_draw_list(
-    request: HttpRequest,
-    agency: int | None = Query(None, ge=1, le=ID_MAX, description="执法主体"),
-    plan: int | None = Query(None, ge=1, le=ID_MAX, description="检查计划"),
-    status: DrawStatusIn | None = DRAW_STATUS,
-    since: dt.date | None = DRAW_SINCE,
-    until: dt.date | None = DRAW_UNTIL,
-    ordering: str = ordering_query(DRAW_ORDERING, default="-draw_on"),
-    limit: int = limit_query(),
-    cursor: str | None = cursor_query(),
-):
-    """双随机抽查任务，默认按抽取日从新到旧，分页返回；与抽查任务页面相同的人可以查看。"""
-    lookup = {f"plan__{key}": value for key, value in _register_agencies(request.user).items()}
-    rows = RandomInspection.objects.filter(**lookup).select_related("plan")
-    if agency is not None:
-        rows = rows.filter(plan__agency_id=agency)
-    if plan is not None:
-        rows = rows.filter(plan_id=plan)
-    if status:
-        rows = rows.filter(state=status)
-    rows = date_range_filter(rows, field="draw_on", since=since, until=until)
-    order = order_resolve(ordering, keys=DRAW_ORDERING, default="-draw_on")
-    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=lambda d: {
-        "id": d.pk, "plan_id": d.plan_id, "agency_id": d.plan.agency_id, "title": d.title, "status": d.state,
-        "status_label": d.get_state_display(), "period_from": d.period_from, "period_to": d.period_to,
-        "draw_on": d.draw_on, "seed_commitment": d.seed_commitment})
+# --- 结果公示: the head publishes the results of the agency's closed 双随机 inspections ------------------
+
+
+class ResultsPublishIn(Schema):
+    inspection_ids: list[Id] = Field(..., min_length=1, max_length=200,
+                                     description="要公示结果的检查（本单位已办结、尚未公示的双随机抽查；"
+                                                 "GET /api/inspections?publish_pending=true 列出）。公示后不能撤回")
+
+
+class ResultsPublishedOut(Schema):
+    published: int = Field(..., description="本次公示的检查结果数")
+    inspection_ids: list[int] = Field(..., description="本次公示的检查")
+    published_on: dt.date = Field(..., description="公示日期")
+
+
+@router.post("/inspection-results/publish", response=answers({200: ResultsPublishedOut}, 403, 409))
+def inspection_results_publish(request: HttpRequest, payload: ResultsPublishIn):
+    """公示双随机抽查结果（结果公告），与检查页面的“公示抽查结果”相同：由本单位负责人公示所列的检查，公示记录进入门户网站和账本。
+    所列检查有一项不是本单位待公示的结果（未办结、已公示、不是双随机抽查、不是本单位的或不存在）即返回 409 并逐项说明，一项也不公示；
+    其他人员返回 403。"""
+    user = request.user
+    if not user_is_head_of(user, user.agency_id):
+        raise PermissionDenied("只有本单位负责人可以公示抽查结果")
+    ids = list(dict.fromkeys(payload.inspection_ids))
+    pending = sel.results_pending_ids(agency_id=user.agency_id, inspection_ids=ids)
+    refused = [Violation("inspection.result.not_pending",
+                         f"检查（id {pk}）不是本单位待公示的双随机抽查结果：只有本单位已办结、尚未公示的双随机抽查结果可以公示",
+                         RANDOM_INSPECTION_BASIS, "inspection_ids") for pk in ids if pk not in pending]
+    if refused:
+        raise Refused(refused)
+    on = timezone.localdate()
+    count = inspection_services.inspection_results_publish(actor=user, agency_id=user.agency_id, on=on, inspection_ids=ids)
+    published = sorted(Inspection.objects.filter(pk__in=ids, published_on=on).values_list("pk", flat=True))
+    return {"published": count, "inspection_ids": published, "published_on": on}

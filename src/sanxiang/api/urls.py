@@ -5,6 +5,7 @@ from sanxiang.api import (
     documents,
     evidence,
     indicators,
+    inspection_plans,
     inspections,
     outbox,
     permit_import,
@@ -69,4 +70,5 @@ api.add_router("", evidence.router)
 api.add_router("", permit_import.router)
 api.add_router("", reports.router)
 api.add_router("", inspections.router)
+api.add_router("", inspection_plans.router)
 urlpatterns = api.urls[0]

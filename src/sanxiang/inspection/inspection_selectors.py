@@ -9,9 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.evidence.models import EvidenceKind, EvidenceRecord
 from sanxiang.evidence.selectors import INSPECTION_STEP_PREFIX
 from sanxiang.inspection.models import (
@@ -22,6 +26,7 @@ from sanxiang.inspection.models import (
     InspectionTarget,
     PlanKind,
 )
+from sanxiang.inspection.register_permissions import user_reads_inspection
 from sanxiang.procedure.inspection import rules as r
 from sanxiang.procedure.parameters import ParameterSet, parameters_default
 from sanxiang.procedure.registry_rules import certificate_is_valid_on
@@ -86,6 +91,85 @@ def inspection_load(*, pk: int) -> Inspection:
         )
         .get(pk=pk)
     )
+
+
+# --- Who sees which inspection (the pages' and the API's one rule) ---------------------------------
+
+
+def inspection_reads_only(user: User) -> bool:
+    """The 司法局's supervisors (and system administrators) read every inspection of their county
+    and change none (`user_reads_inspection` decides the county)."""
+    return user_reads_all_agencies(user)
+
+
+def inspections_visible(*, viewer: User) -> QuerySet[Inspection]:
+    """The inspections the detail page opens to `viewer`, as a query (the rule of
+    `inspection_may_see`): the county's for who reads every agency, the agency's own and joined
+    ones for its head and administrator, those an officer was sent on. (The head of a body that
+    may still join a visit reads that one page to decide; a list leaves it out: it is not yet the
+    body's inspection.)"""
+    rows = Inspection.objects.select_related("agency", "target")
+    if not viewer.is_authenticated:
+        return rows.none()
+    if inspection_reads_only(viewer):
+        return rows.filter(**county_lookup(viewer))
+    if viewer.agency_id is None:
+        return rows.none()
+    if viewer.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        joined = Inspection.joint_agencies.through.objects.filter(agency_id=viewer.agency_id).values("inspection_id")
+        return rows.filter(Q(agency_id=viewer.agency_id) | Q(pk__in=joined))
+    if viewer.officer_id is None:
+        return rows.none()
+    sent = Inspection.officers.through.objects.filter(officer_id=viewer.officer_id).values("inspection_id")
+    return rows.filter(pk__in=sent)
+
+
+def inspection_may_see(*, viewer: User, inspection: Inspection) -> bool:
+    """Whether `viewer` reads this inspection's page (its county is checked by
+    `inspection_for_viewer`): a reader of the county; the agency's head and administrator, of the
+    organising body or one that joined; an officer sent on it; the head of a body that may join
+    the visit (综合查一次), to decide."""
+    if inspection_reads_only(viewer):
+        return True
+    if viewer.agency_id is None:
+        return False
+    if viewer.agency_id != inspection.agency_id and not any(a.pk == viewer.agency_id
+                                                            for a in inspection.joint_agencies.all()):
+        return viewer.role == Role.AGENCY_HEAD and inspection_joinable_by(
+            inspection, agency_id=viewer.agency_id, region_code=viewer.agency.region_code)
+    if viewer.role in (Role.AGENCY_HEAD, Role.AGENCY_ADMIN):
+        return True
+    return viewer.officer_id is not None and any(o.pk == viewer.officer_id for o in inspection.officers.all())
+
+
+def inspection_for_viewer(*, viewer: User, inspection_id: int) -> Inspection:
+    """One inspection for its page (`inspection_load`): Http404 when there is none or it is another
+    county's to a reader of the county; PermissionDenied when `viewer` may not see it."""
+    try:
+        inspection = inspection_load(pk=inspection_id)
+    except Inspection.DoesNotExist as missing:
+        raise Http404("没有这次检查") from missing
+    if inspection_reads_only(viewer) and not user_reads_inspection(viewer, inspection.agency_id):
+        raise Http404("没有这次检查")  # another county's inspection is absent to its readers
+    if not inspection_may_see(viewer=viewer, inspection=inspection):
+        raise PermissionDenied("只有派出的检查人员和本单位负责人可以查看这次检查")
+    return inspection
+
+
+def inspection_for_actor(*, actor: User, inspection_id: int) -> Inspection:
+    """The inspection for a step or an upload: as `inspection_for_viewer`, and a reader of the
+    county is refused (PermissionDenied; the services decide the step itself again)."""
+    inspection = inspection_for_viewer(viewer=actor, inspection_id=inspection_id)
+    if inspection_reads_only(actor):
+        raise PermissionDenied("司法局监督人员可以查看检查，不能办理检查")
+    return inspection
+
+
+def results_pending_ids(*, agency_id: int | None, inspection_ids: list[int]) -> set[int]:
+    """Which of `inspection_ids` are results the agency still has to publish (`results_to_publish`)."""
+    if agency_id is None:
+        return set()
+    return set(results_to_publish(agency_id=agency_id).filter(pk__in=inspection_ids).values_list("pk", flat=True))
 
 
 def prior_inspections(inspection: Inspection) -> tuple[r.PriorInspection, ...]:

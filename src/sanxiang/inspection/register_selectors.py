@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from sanxiang.accounts.models import User
-from sanxiang.accounts.permissions import county_lookup
+from sanxiang.accounts.models import AGENCY_ROLES, User
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.inspection.models import (
     DeclaredRelation,
     InspectionExpert,
@@ -88,6 +88,33 @@ def county_overview(*, viewer: User) -> tuple[list[CountyRow], list[InspectionPl
     return rows, awaiting
 
 
+def reader_agencies_lookup(*, viewer: User, field: str = "agency") -> dict:
+    """The filter keeping rows to the agencies whose registers, plans and draws `viewer` reads (the
+    rule of `user_reads_inspection`, as a query): the county's for who reads every agency, the
+    user's own agency for its roles, none otherwise."""
+    if viewer.is_authenticated and user_reads_all_agencies(viewer):
+        return county_lookup(viewer, field)
+    if viewer.is_authenticated and viewer.role in AGENCY_ROLES and viewer.agency_id is not None:
+        return {f"{field}_id": viewer.agency_id}
+    return {f"{field}_id": 0}  # no agency has the id 0
+
+
+def items_for_reader(*, viewer: User) -> QuerySet[InspectionItem]:
+    """The 抽查事项 of the agencies whose registers `viewer` reads (the agency page's rule)."""
+    return InspectionItem.objects.filter(**reader_agencies_lookup(viewer=viewer))
+
+
+def plans_for_reader(*, viewer: User) -> QuerySet[InspectionPlan]:
+    """The plans `viewer` reads (the plan page's rule, `plan_for_reader`, for a list)."""
+    return InspectionPlan.objects.filter(**reader_agencies_lookup(viewer=viewer)).select_related("agency")
+
+
+def draws_for_reader(*, viewer: User) -> QuerySet[RandomInspection]:
+    """The 双随机 tasks `viewer` reads (the task page's rule, `draw_for_reader`, for a list)."""
+    return (RandomInspection.objects.filter(**reader_agencies_lookup(viewer=viewer, field="plan__agency"))
+            .select_related("plan__agency"))
+
+
 def plan_for_reader(*, viewer: User, plan_id: int) -> InspectionPlan:
     plan = get_object_or_404(InspectionPlan.objects.filter(**county_lookup(viewer, "agency")).select_related("agency"),
                              pk=plan_id)
@@ -109,8 +136,9 @@ def draw_for_reader(*, viewer: User, draw_id: int) -> RandomInspection:
 class DrawnRow:
     target: InspectionTarget
     officers: list[Officer]
+    inspection_id: int = 0
 
 
 def draw_rows(*, task: RandomInspection) -> list[DrawnRow]:
     inspections = task.inspections.select_related("target").prefetch_related("officers").order_by("pk")
-    return [DrawnRow(i.target, list(i.officers.all())) for i in inspections]
+    return [DrawnRow(i.target, list(i.officers.all()), i.pk) for i in inspections]
