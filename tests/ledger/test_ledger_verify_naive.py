@@ -128,10 +128,12 @@ def _node_hash(seq: int, level: int) -> bytes:
 
 
 def _node_from_neighbour(seq: int, level: int) -> None:
-    """A node given the hash of the other node of its level under the same parent (level 4 has
-    one node: level 3 then)."""
+    """A node given the hash of another stored node of its level (its sibling, or the one before
+    it for the last of an odd count; level 4 has one node: level 3 then)."""
     level = min(level, 3)
-    _set_node(seq, level, _node_hash(seq ^ (1 << level), level))
+    index = _node(seq, level)[1]
+    other = index ^ 1 if index ^ 1 < SIZE >> level else index - 1
+    _set_node(seq, level, _node_hash(other << level, level))
 
 
 def _bodies_swapped(seq: int) -> None:
