@@ -3,6 +3,7 @@ the standard library's check (`body_parse_stdlib`, what `sanxiang verify` did be
 body: canonical or not, and the same document when canonical. No database."""
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -132,3 +133,19 @@ def test_every_float_orjson_writes_apart_is_caught(x):
         assert canonical.float_written_apart(ours), (ours, theirs)
     _same_verdict(ours)
     _same_verdict(theirs)
+
+
+_BEFORE_EXPONENT = re.compile(rb"e-[0-9]")
+_BEFORE_POINT = re.compile(rb"0\.0000(?<=[:,\[-]0\.0000)")
+
+
+@settings(max_examples=100)
+@given(text=st.lists(st.sampled_from([b"e", b"-", b"0", b".", b":", b",", b"[", b"7", b"a", b'"']), max_size=40))
+def test_the_float_search_finds_what_the_patterns_of_before_found(text):
+    """The float search starts at the rare byte of each pattern ('-', '.') and looks behind for the
+    rest (issue 20: 1.4 times faster over county bodies); it answers as the patterns of before,
+    "e-[0-9]" and "0.0000" after ':', ',', '[' or '-', over texts made of their bytes."""
+    text = b"".join(text)
+    before = _BEFORE_EXPONENT.search(text) is not None or _BEFORE_POINT.search(text) is not None
+    assert canonical.float_written_apart(text) is before
+    assert canonical.float_written_apart(b"x" + text + b"1e-7") and canonical.float_written_apart(text + b"[0.00001")

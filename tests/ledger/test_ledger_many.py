@@ -225,6 +225,29 @@ def test_verify_names_a_case_entry_outside_its_agencys_ledger(two_counties):
     assert f"agency 7, whose entries go to ledger {wushen.id}" in finding.message
 
 
+def test_verify_names_a_case_entry_left_in_a_county_ledger_its_agency_moved_away_from(two_counties):
+    """The same rule in a county ledger (decided by verify from the rows it reads, issue 20): once
+    agency 41's mapping points to the other county (rewritten behind the service's back), its
+    case entry in 乌审旗's ledger is named there; its entry of no case is not (only a case's
+    entries must lie in one ledger)."""
+    from sanxiang.ledger.events import LedgerEvent
+
+    _wushen, otog = two_counties
+    with transaction.atomic():
+        entry_append(event=_event(1, WUSHEN_AGENCY))
+        entry_append(event=LedgerEvent(EventKind.USER_CREATED, {"x": 1}, agency_id=WUSHEN_AGENCY))
+    assert ledgers_verify(run_extra_checks=False).ok
+    with transaction.atomic():
+        with triggers_dropped():
+            raw("UPDATE ledger_ledgeragency SET ledger_id = %s WHERE agency_id = %s", [otog.id, WUSHEN_AGENCY])
+        report = ledgers_verify(run_extra_checks=False)
+        transaction.set_rollback(True)
+    assert report.failed() == ["wushen"]
+    [finding] = report.report_of("wushen").findings
+    assert finding.code == "entry_wrong_ledger" and finding.seqs == [0]
+    assert f"agency {WUSHEN_AGENCY}, whose entries go to ledger {otog.id}" in finding.message
+
+
 def test_the_new_tables_refuse_update_and_delete(two_counties):
     wushen, _ = two_counties
     with transaction.atomic():

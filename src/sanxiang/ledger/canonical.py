@@ -81,9 +81,11 @@ def body_parse_stdlib(body: bytes) -> tuple[Any, bool]:
 # "1e-7" for "1e-07" and "0.00001" for "1e-05" (measured over 3,000,000 random doubles, orjson
 # 3.13; tests/ledger/test_ledger_canonical.py keeps checking it). Every such text has a negative
 # exponent, or starts with "0.0000" (after ':', '[', ',' or '-': a timestamp's "00.000000" does
-# not); a body holding either is decided by the standard library.
-_APART_EXPONENT = re.compile(rb"e-[0-9]")
-_APART_POINT = re.compile(rb"0\.0000(?<=[:,\[-]0\.0000)")  # the literal first: searched like find()
+# not); a body holding either is decided by the standard library. Each pattern starts with a byte
+# that is rare in bodies ('-', '.') and looks behind for the rest: the search then runs over the
+# text for that byte alone (a 'e' or '0' first, frequent in hex digests, made it 1.4 times slower).
+_APART_EXPONENT = re.compile(rb"-[0-9](?<=e-[0-9])")  # "e-" followed by a digit
+_APART_POINT = re.compile(rb"\.0000(?<=[:,\[-]0\.0000)")  # "0.0000" after ':', ',', '[' or '-'
 
 
 def float_written_apart(text: bytes) -> bool:

@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import operator
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -287,33 +288,38 @@ def ledger_verify(
             missing_run.clear()
 
     entry_sql = _entry_sql()
-    # One range of the primary key per level, as UNION ALL: written as one OR, SQLite searched the
-    # nodes by the ledger alone and so read every node of the ledger for each batch (measured at
-    # 1,000,000 entries: 234 ms a batch against 18 ms, 14 s of a verification's 23 s of CPU).
+    # A batch's stored nodes, when something in it differs: one range of the primary key per
+    # level, as UNION ALL (written as one OR, SQLite searched the nodes by the ledger alone and so
+    # read every node of the ledger for each batch: 234 ms a batch against 18 ms at 1,000,000).
     node_sql = " UNION ALL ".join(
         f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND level = {lvl} "
         f"AND {qn('index')} >= %s AND {qn('index')} < %s"
         for lvl in range(1, k + 1)
     ) + " ORDER BY 1, 2"
+    # A clean batch's stored nodes, one level at a time: their hashes alone, in index order.
+    level_sql = (
+        f"SELECT hash FROM {node_table} WHERE ledger_id = %s AND level = %s "
+        f"AND {qn('index')} >= %s AND {qn('index')} < %s ORDER BY {qn('index')}"
+    )
     leaf_new = hasher._new  # bound constructor: this loop runs a million times
     node_prefix = b"\x01"
     completed: list = []
     # Leaves and nodes already found wrong: a node above them differs as a consequence, and is
     # not reported again, so that each finding names the lowest place that differs.
     tainted: set[tuple[int, int]] = set()
+    # Routing (`_check_routing`) from the rows in hand: the agencies whose case entries lie here
+    # and may not; the check's own query runs only if one is seen (or rows were not all read).
+    misrouted = _routing_refused(ledger_id)
+    routing_suspect = bool(count and min_seq < 0)  # entries below 0 are not read by the batches
     # The loop allocates millions of short-lived tuples and bytes and makes no cycle: the cyclic
     # collector's passes over them are pure cost (issue 20), so it is paused here and restored.
-    with _gc_paused():
+    with _gc_paused(), connection.cursor() as cur:
         for start in range(0, tree_size, batch_size):
             end = start + batch_size
-            with connection.cursor() as cur:
-                cur.execute(entry_sql, [ledger_id, start, end])
-                rows = cur.fetchall()
-                params: list[int] = []
-                for lvl in range(1, k + 1):
-                    params += [ledger_id, start >> lvl, end >> lvl]
-                cur.execute(node_sql, params)
-                stored = cur.fetchall()
+            cur.execute(entry_sql, [ledger_id, start, end])
+            rows = cur.fetchall()
+            if not routing_suspect and misrouted(rows):
+                routing_suspect = True
             # Most batches are whole and clean: checked in one tight pass (`_rows_clean`); any other is
             # walked entry by entry below, which names what differs.
             leaves: list[bytes | None] | None = _rows_clean(rows, start, min(end, tree_size), leaf_new)
@@ -330,13 +336,22 @@ def ledger_verify(
                 pos += 1
                 clean = False
             n = len(leaves)
-            fast = clean and _batch_fast(tree, leaves, stored, start, k, completed, leaf_new, node_prefix, wanted_sizes, roots_at)
+            fast = clean and _batch_fast(
+                tree, leaves, cur, level_sql, ledger_id, start, k, completed, leaf_new, node_prefix, wanted_sizes,
+                roots_at,
+            )
             if not fast:
+                params: list[int] = []
+                for lvl in range(1, k + 1):
+                    params += [ledger_id, start >> lvl, end >> lvl]
+                cur.execute(node_sql, params)
+                stored = cur.fetchall()
                 _batch_slow(tree, leaves, stored, start, k, completed, report, high_nodes, tainted, wanted_sizes, roots_at)
+                del stored
             if completed:
                 _compare_nodes(report, completed, {}, high_nodes, k, tainted)
                 completed.clear()
-            del rows, stored, leaves
+            del rows, leaves
             progress("entries", min(start + n, tree_size), tree_size)
     flush_missing()
 
@@ -351,7 +366,8 @@ def ledger_verify(
     report.root = tree.root()
     _check_claims(report, claims, roots_at, tree_size)
     _check_head(report, head, tree, hasher)
-    _check_routing(report, ledger_id)
+    if routing_suspect:
+        _check_routing(report, ledger_id)
     _check_seq_references(report, ledger_id)
     report.checkpoints_checked = len(claims)
 
@@ -377,42 +393,58 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+# The columns of an entry, as its body records them (a KeyError for a body without one of them:
+# the entry walk then decides it).
+_BODY_COLUMNS = operator.itemgetter("seq", "kind", "actor", "agency", "case", "subject", "at")
+
+
 def _rows_clean(rows, start: int, end: int, new) -> list[bytes] | None:
     """The leaves of a batch whose entries are `start`..`end - 1`, every one present, its stored
-    leaf hash its body's, its body canonical JSON (`canonical.body_parse`'s fast path, for the
-    batch at once) recording its seq, its columns its body's; None as soon as anything is
-    otherwise or undecided here (the batch is then walked entry by entry, `_rows_walk`, which
-    decides every body as `body_parse` does and names what differs)."""
+    leaf hash its body's, its body canonical JSON (`canonical.body_parse`'s fast path) recording
+    its seq, its columns its body's; None as soon as anything is otherwise or undecided here (the
+    batch is then walked entry by entry, `_rows_walk`, which decides every body as `body_parse`
+    does and names what differs). One pass over the rows, one document alive at a time (a batch
+    of them kept alive makes the allocator's work cost more than the parsing)."""
     if orjson is None:
         return None
     if len(rows) != end - start or (rows and (rows[0][0] != start or rows[-1][0] != end - 1)):
         return None  # seq is unique in a ledger: first and last in place and the count mean no gap
-    bodies = [row[7] if type(row[7]) is bytes else bytes(row[7]) for row in rows]
-    leaves = [new(b"\x00" + body).digest() for body in bodies]
-    if leaves != [row[8] for row in rows] and leaves != [bytes(row[8]) for row in rows]:
-        return None
-    loads, dumps, sort_keys = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS
-    # No float that orjson writes otherwise than the standard library (one search for the batch).
-    if float_written_apart(b"\n".join(bodies)):
-        return None
-    found = []
-    append = found.append
+    if rows and type(rows[0][7]) is not bytes:  # a driver's bytes-like values: compared as bytes
+        rows = [(*row[:7], bytes(row[7]), bytes(row[8])) for row in rows]
+    loads, dumps, sort_keys, columns = orjson.loads, orjson.dumps, orjson.OPT_SORT_KEYS, _BODY_COLUMNS
+    leaves: list[bytes] = []
+    append = leaves.append
     try:
-        # One document alive at a time (a batch of them kept alive makes the collector's passes
-        # over them cost more than the parsing).
-        for body in bodies:
-            d = loads(body)
-            if dumps(d, option=sort_keys) != body:
+        for seq, kind, actor_id, agency_id, case_id, subject, at, body, leaf_hash in rows:
+            leaf = new(b"\x00" + body).digest()
+            doc = loads(body)
+            found = columns(doc)  # TypeError for anything but an object
+            actor = found[2]
+            if (
+                leaf != leaf_hash
+                or dumps(doc, option=sort_keys) != body
+                or found != (seq, kind, actor, agency_id, case_id, subject, at)
+                or (None if actor is None else actor["id"]) != actor_id  # TypeError: not an object
+            ):
                 return None
-            get = d.get  # AttributeError for anything but an object
-            a = get("actor")
-            append((get("seq"), get("kind"), a["id"] if type(a) is dict else None,
-                    get("agency"), get("case"), get("subject"), get("at")))
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError, AttributeError, TypeError, KeyError):
+            append(leaf)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError, TypeError, KeyError):
         return None
-    if found != [row[:7] for row in rows]:
+    # No float that orjson writes otherwise than the standard library (one search for the batch).
+    if float_written_apart(b"\n".join([row[7] for row in rows])):
         return None
     return leaves
+
+
+def _routing_refused(ledger_id: int) -> Callable[[list], bool]:
+    """Whether a batch's rows hold a case entry of an agency whose entries go to another ledger
+    (`_check_routing`'s rule, decided on the rows in hand; the mapping is a few rows)."""
+    mapped = dict(LedgerAgency.objects.values_list("agency_id", "ledger_id"))
+    if ledger_id == DEFAULT_LEDGER:
+        elsewhere = frozenset(a for a, lid in mapped.items() if lid != ledger_id)
+        return lambda rows: not elsewhere.isdisjoint({row[3] for row in rows if row[4] is not None})
+    here = frozenset(a for a, lid in mapped.items() if lid == ledger_id) | {None}
+    return lambda rows: not here.issuperset({row[3] for row in rows if row[4] is not None})
 
 
 def _rows_walk(
@@ -467,25 +499,30 @@ def _rows_walk(
 
 
 def _batch_fast(
-    tree: _Tree, leaves, stored, start: int, k: int, completed: list, new, prefix: bytes, wanted_sizes, roots_at
+    tree: _Tree, leaves, cur, level_sql: str, ledger_id: int, start: int, k: int, completed: list, new,
+    prefix: bytes, wanted_sizes, roots_at
 ) -> bool:
     """Recompute the batch's subtrees level by level (every leaf present and as stored) and
-    compare them, as one list, with the stored nodes of the batch (ordered by level and index).
-    On any difference, return False with the tree untouched: the slow path then names it."""
+    compare each level, as one list, with the stored hashes of that level's complete subtrees
+    (one query a level, in index order). The primary key makes the indexes of a level unique, so
+    as many rows as subtrees in their range means every one is there. Nodes stored past the
+    tree's last complete subtree are named at the end (`_unexpected_nodes_beyond`). On any
+    difference, return False with the tree untouched: the slow path then names it."""
     levels = [leaves]
-    expected: list[tuple[int, int, bytes]] = []
     current = leaves
     for level in range(1, k + 1):
         if len(current) < 2:
             break
-        current = [new(prefix + a + b).digest() for a, b in zip(current[0::2], current[1::2], strict=False)]
+        pairs = iter(current)
+        current = [new(prefix + a + b).digest() for a, b in zip(pairs, pairs, strict=False)]
         levels.append(current)
         base = start >> level
-        expected += [(level, base + i, h) for i, h in enumerate(current)]
-    if stored != expected:
-        # psycopg may return bytes-like values other than bytes: compare again as bytes.
-        if len(stored) != len(expected) or [(lv, ix, bytes(h)) for lv, ix, h in stored] != expected:
-            return False
+        cur.execute(level_sql, [ledger_id, level, base, base + len(current)])
+        stored = [h for (h,) in cur.fetchall()]
+        if stored != current:
+            # psycopg may return bytes-like values other than bytes: compare again as bytes.
+            if len(stored) != len(current) or [bytes(h) for h in stored] != current:
+                return False
     n = len(leaves)
     for size in wanted_sizes:
         if start < size <= start + n:
