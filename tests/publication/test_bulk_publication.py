@@ -63,7 +63,8 @@ def entries(publications: list[Publication]) -> list[dict]:
     return [item for _, item in sorted(found, key=lambda pair: pair[0])]
 
 
-def test_the_bulk_path_stores_what_the_row_by_row_path_does(w, draft):
+def test_the_bulk_path_stores_what_the_row_by_row_path_does(w, draft, monkeypatch):
+    monkeypatch.setattr("sanxiang.ledger.services._COPY_FROM", 2)  # PostgreSQL: the entries by COPY
     one_by_one = drafts_copy(draft, count=COUNT, prefix="乌审旗市监罚决〔2026〕", texts=TEXTS)
     in_bulk = drafts_copy(draft, count=COUNT, prefix="乌审旗市监罚决〔2026〕", copy="b", texts=TEXTS)
     for copy in one_by_one:

@@ -313,6 +313,22 @@ def _bulk_columns(connection: Any) -> tuple[list[str], list[tuple[str, Any]]]:
     return columns, converters
 
 
+def _bulk_values(publications: list[Publication], converters: list[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows of an insert: every column's value read at once (`attrgetter`), the few that need
+    it prepared (`_bulk_columns`)."""
+    from operator import attrgetter
+
+    read = attrgetter(*(name for name, _ in converters))
+    prepared = [(i, convert) for i, (_, convert) in enumerate(converters) if convert is not None]
+    rows = []
+    for publication in publications:
+        row = list(read(publication))
+        for i, convert in prepared:
+            row[i] = convert(row[i])
+        rows.append(tuple(row))
+    return rows
+
+
 def _ids_reserve(cursor: Any, connection: Any, count: int) -> list[int]:
     """`count` new primary keys, above every id ever given: PostgreSQL takes them from the column's
     sequence in one statement; SQLite (whose write lock the caller's transaction holds from its
@@ -360,8 +376,7 @@ def search_bulk_insert(
             for publication, pk in zip(batch, _ids_reserve(cursor, connection, len(batch)), strict=True):
                 publication.pk = pk
                 publication.search_text = publication_search_text(publication) if publication.status == published else ""
-            rows = [tuple(getattr(p, name) if convert is None else convert(getattr(p, name))
-                          for name, convert in converters) for p in batch]
+            rows = _bulk_values(batch, converters)
             if postgres:
                 with cursor.cursor.copy(copy) as stream:
                     for row in rows:
