@@ -335,6 +335,7 @@ class GramIndex:
                 cursor.execute(f"ALTER INDEX {self.pg_index} SET (fastupdate = on)")
                 cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         yield
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":

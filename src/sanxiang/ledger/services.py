@@ -357,6 +357,8 @@ def _agency_head_row_locked(cursor, agency_id: int) -> tuple[int, tuple[str, int
 
 _ENTRY_COLUMNS = "(ledger_id, seq, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash)"
 _ENTRY_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+# From this many entries in one INSERT, PostgreSQL takes them by COPY.
+_COPY_FROM = 200
 
 
 def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
@@ -421,7 +423,21 @@ def _append_all(pending: list[PendingEntry], *, batch_size: int = 2000) -> None:
                         + ", ".join(["%s"] * len(unmapped)) + ") AND ledger_id <> %s)"
                     )
                     head_params += [*unmapped, DEFAULT_LEDGER]
-                if postgres and last:
+                if postgres and len(rows) >= _COPY_FROM * 10:
+                    # Many entries (a bulk load): COPY, which sends the values as they are instead
+                    # of quoting each into the statement's text (the hashes' hex) on the client.
+                    with cursor.cursor.copy(f"COPY ledger_entry {_ENTRY_COLUMNS} FROM STDIN") as stream:
+                        for i in range(0, len(rows), 10):
+                            stream.write_row(rows[i : i + 10])
+                    if node_rows:
+                        with cursor.cursor.copy('COPY ledger_node (ledger_id, level, "index", hash) FROM STDIN') as stream:
+                            for i in range(0, len(node_rows), 4):
+                                stream.write_row(node_rows[i : i + 4])
+                    moved = 1
+                    if last:
+                        cursor.execute(head_sql, head_params)
+                        moved = cursor.rowcount
+                elif postgres and last:
                     # One round trip for the whole write: data-modifying CTEs run together.
                     sql = f"WITH e AS ({entries_sql})"
                     params = rows

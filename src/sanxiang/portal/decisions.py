@@ -20,8 +20,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.syndication.views import Feed
-from django.db.models import Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
@@ -35,6 +34,7 @@ from sanxiang.publication.models import PublicAgency, Publication, PublicationSt
 from sanxiang.publication.search import (
     DATE_EARLIEST,
     SearchCursor,
+    publications_of_kind,
     publications_search,
     publications_search_page,
 )
@@ -99,11 +99,8 @@ def decisions_filter(
     if agency_id is not None:
         queryset = queryset.filter(agency_id=agency_id)
     if kind:
-        # `kinds` is a JSON list of DECISION_KINDS keys. JSON containment is not portable (SQLite
-        # has none), its text is: keys are plain ASCII words, so '"fine"' occurs only for fine.
-        queryset = queryset.alias(kinds_text=Cast("kinds", TextField())).filter(
-            kinds_text__contains=f'"{kind}"'
-        )
+        # `kinds` is a JSON list of DECISION_KINDS keys, each kind's rows in an index of their own.
+        queryset = publications_of_kind(queryset, kind)
     if date_from is not None:
         queryset = queryset.filter(decided_on__gte=date_from)
     if date_to is not None:

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 from sanxiang.inputs import DATE_EARLIEST
 from sanxiang.publication.models import Publication, PublicationStatus
@@ -288,17 +288,17 @@ def publications_search_page(
 BULK_BATCH = 5000
 
 
-def _bulk_rows(publications: list[Publication], connection: Any) -> tuple[str, list[tuple[Any, ...]]]:
-    """One INSERT and its rows, each value prepared as Django prepares it for this engine, without
-    the per-value machinery of `bulk_create` (which costs a bulk load more than its grams): plain
-    values (text, numbers, days) go as they are, the rest (JSON, date-times) through their field."""
+def _bulk_columns(connection: Any) -> tuple[list[str], list[tuple[str, Any]]]:
+    """The columns of an insert (the primary key first: the caller reserves the ids) and, per column,
+    how a value is prepared as Django prepares it for this engine, without the per-value machinery of
+    `bulk_create` (which costs a bulk load more than its grams): plain values (text, numbers, days)
+    go as they are, the rest (JSON, date-times) through their field."""
     from django.db import models
     from django.utils import timezone
 
-    fields = [f for f in Publication._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     columns, converters = [], []
-    for field in fields:
+    for field in Publication._meta.concrete_fields:
         columns.append(connection.ops.quote_name(field.column))
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             stamp = field.get_db_prep_save(now, connection)
@@ -310,44 +310,147 @@ def _bulk_rows(publications: list[Publication], connection: Any) -> tuple[str, l
             converters.append((field.attname, None))
         else:
             converters.append((field.attname, lambda value, field=field: field.get_db_prep_save(value, connection)))
-    sql = (f"INSERT INTO {Publication._meta.db_table} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    rows = [tuple(getattr(p, name) if convert is None else convert(getattr(p, name)) for name, convert in converters)
-            for p in publications]
-    return sql, rows
+    return columns, converters
 
 
-def search_bulk_insert(*, publications: list[Publication], batch_size: int = BULK_BATCH) -> int:
-    """Insert `publications` (new rows, their public text set, `pk` unset) with their `search_text`,
-    the index maintained a batch at a time instead of row by row; returns the rows inserted. Only
-    the search's part of a backfill: the calling service runs it in its transaction, validates the
-    rows before, and appends the ledger's entries there (every change leaves a record).
+def _bulk_values(publications: list[Publication], converters: list[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows of an insert: every column's value read at once (`attrgetter`), the few that need
+    it prepared (`_bulk_columns`)."""
+    from operator import attrgetter
 
-    SQLite: each batch is indexed by one `INSERT … SELECT` into the FTS5 table, its trigger set
-    aside; PostgreSQL: the GIN index's pending list gathers the load and is merged once
-    (`GramIndex.bulk_loading`).
-    """
+    read = attrgetter(*(name for name, _ in converters))
+    prepared = [(i, convert) for i, (_, convert) in enumerate(converters) if convert is not None]
+    rows = []
+    for publication in publications:
+        row = list(read(publication))
+        for i, convert in prepared:
+            row[i] = convert(row[i])
+        rows.append(tuple(row))
+    return rows
+
+
+def _ids_reserve(cursor: Any, connection: Any, count: int) -> list[int]:
+    """`count` new primary keys, above every id ever given: PostgreSQL takes them from the column's
+    sequence in one statement; SQLite (whose write lock the caller's transaction holds from its
+    first write on) after the table's AUTOINCREMENT counter and its largest id."""
+    table = Publication._meta.db_table
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+                       [count])
+        return [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0), "
+        f"coalesce((SELECT max(id) FROM {table}), 0))"
+    )
+    (last,) = cursor.fetchone()
+    return list(range(last + 1, last + 1 + count))
+
+
+def search_bulk_insert(
+    *, publications: list[Publication], batch_size: int = BULK_BATCH,
+    then: Callable[[list[Publication]], None] | None = None,
+) -> int:
+    """Insert `publications` (new rows, their public text set, `pk` unset) with their
+    `search_text` a batch at a time, in one transaction (the caller's, if open), setting each one's
+    `pk`; returns the rows inserted. `then` is called with each batch once it is written, in the
+    transaction: the calling service writes what goes with the rows there (the ledger's entries,
+    `publication.services.publications_record`). The index is maintained by batches
+    (`GramIndex.bulk_loading`) and put back as it was before the transaction ends; a failure
+    anywhere rolls every batch back.
+
+    A batch is one statement: PostgreSQL's COPY, SQLite's executemany. SQLite indexes each batch by
+    one `INSERT … SELECT` into the FTS5 table, its trigger set aside; PostgreSQL's GIN index gathers
+    the load in its pending list and merges it once at the end."""
     from django.db import transaction
 
     connection = connections[Publication.objects.db]
-    inserted = 0
+    columns, converters = _bulk_columns(connection)
+    table = Publication._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    published = PublicationStatus.PUBLISHED
     with transaction.atomic(), INDEX.bulk_loading(connection=connection), connection.cursor() as cursor:
         for start in range(0, len(publications), batch_size):
             batch = publications[start : start + batch_size]
+            for publication, pk in zip(batch, _ids_reserve(cursor, connection, len(batch)), strict=True):
+                publication.pk = pk
+                publication.search_text = publication_search_text(publication) if publication.status == published else ""
+            rows = _bulk_values(batch, converters)
+            if postgres:
+                with cursor.cursor.copy(copy) as stream:
+                    for row in rows:
+                        stream.write_row(row)
+            else:
+                cursor.executemany(insert, rows)
+                INDEX.index_rows(connection=connection, first=batch[0].pk)
             for publication in batch:
-                publication.search_text = (
-                    publication_search_text(publication) if publication.status == PublicationStatus.PUBLISHED else ""
-                )
-            sql, rows = _bulk_rows(batch, connection)
-            if connection.vendor == "sqlite":
-                cursor.execute(f"SELECT coalesce(max(id), 0) FROM {Publication._meta.db_table}")
-                (before,) = cursor.fetchone()
-            cursor.executemany(sql, rows)
-            inserted += len(rows)
-            if connection.vendor == "sqlite":
-                # The write lock is held: the batch's ids are the ones after `before`.
-                INDEX.index_rows(connection=connection, first=before + 1)
-    return inserted
+                publication._state.adding = False
+                publication._state.db = connection.alias
+            if then is not None:
+                then(batch)
+    return len(publications)
+
+
+# --- the kind filter (the portal's list by 决定种类) -------------------------------------------------
+#
+# `Publication.kinds` is a JSON list of keys (fine, warning, seizure, …). A filter by one key read
+# every row before (JSON containment has no index on SQLite; the text LIKE none on either engine): 6
+# to 11 s for a rare kind at 1,000,000 rows. Each key now has a partial index of the rows holding
+# it, by (status, decided_on): the rows of a kind are read newest first from its own index, a rare
+# kind's from a small one. The engine keeps it (no copy of the kinds to maintain); its condition is
+# written as the filter's, literally (`KindHeld`), so that both planners see that the index applies.
+
+_KIND_KEY = re.compile(r"[a-z][a-z_]{0,39}")
+
+
+def kind_index_name(kind: str) -> str:
+    return f"publication_kind_{kind}"
+
+
+def _kind_condition(kind: str, vendor: str, column: str) -> str:
+    if not _KIND_KEY.fullmatch(kind):  # the key goes into SQL as a literal
+        raise ValueError(f"not a decision kind: {kind!r}")
+    if vendor == "postgresql":
+        return f"""{column} @> '["{kind}"]'::jsonb"""
+    # Keys are plain ASCII words stored with their quotes: '"fine"' occurs only for fine.
+    return f"""instr({column}, '"{kind}"') > 0"""
+
+
+class KindHeld(Func):
+    """The publication's `kinds` holds `kind`: the condition of the kind's partial index."""
+
+    output_field = BooleanField()
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(F("kinds"))
+        self.kind = kind
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return _kind_condition(self.kind, connection.vendor, column), tuple(params)
+
+
+def publications_of_kind(queryset: QuerySet[Publication], kind: str) -> QuerySet[Publication]:
+    """The rows of `queryset` whose kinds hold `kind` (a key such as "fine"), through its index."""
+    return queryset.filter(KindHeld(kind))
+
+
+def kind_indexes_install(*, connection: Any, kinds: list[str]) -> None:
+    """A partial index of the rows of each kind (idempotent). A new kind of decision needs its
+    own, added by a migration (tests/portal/test_kind_filter.py checks that each has one)."""
+    table = Publication._meta.db_table
+    with connection.cursor() as cursor:
+        for kind in kinds:
+            condition = _kind_condition(kind, connection.vendor, "kinds")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {kind_index_name(kind)} ON {table} (status, decided_on) "
+                           f"WHERE {condition}")
+
+
+def kind_indexes_uninstall(*, connection: Any, kinds: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for kind in kinds:
+            cursor.execute(f"DROP INDEX IF EXISTS {kind_index_name(kind)}")
 
 
 # --- the index -----------------------------------------------------------------------------------

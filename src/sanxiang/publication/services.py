@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -315,6 +317,40 @@ def public_agency_get(*, agency_id: int) -> PublicAgency:
     return agency
 
 
+def draft_display_period(*, draft: PublicationDraft):
+    """The display period of a draft's publication, from the decision's date (legal_rules §4.3)."""
+    return display_period(_facts_of(draft), starts_on=draft.decided_on)
+
+
+def penalty_publication(*, draft: PublicationDraft, public: dict, on: dt.date, period) -> Publication:
+    """The public row of a penalty decision's approved draft (not yet stored)."""
+    agency = public_agency_get(agency_id=draft.agency_id)
+    return Publication(
+        agency=agency,
+        agency_name=agency.name,
+        agency_credit_code=draft.agency.credit_code,
+        decision_kind="penalty",
+        number=public["number"],
+        title=public["title"],
+        party_name=public["party_name"],
+        party_kind=public["party_kind"],
+        party_credit_code=public["party_credit_code"],
+        legal_representative=public["legal_representative"],
+        violation_type=public["violation_type"],
+        facts=public["facts"],
+        basis=public["basis"],
+        kinds=draft.facts["kinds"],
+        kinds_label="、".join(PENALTY_KINDS.get(k, k) for k in draft.facts["kinds"]),
+        content=public["content"],
+        fine_fen=draft.facts["fine_fen"],
+        confiscation_fen=draft.facts.get("confiscation_fen", 0),
+        licence=public["licence"],
+        decided_on=draft.decided_on,
+        published_on=on,
+        display_until=period.ends_on,
+    )
+
+
 @transaction.atomic
 def publication_approve(
     *, actor: User, draft: PublicationDraft, edits: dict[str, str] | None = None, on: dt.date | None = None
@@ -357,72 +393,145 @@ def publication_approve(
     # The display period runs from the decision's date (legal_rules §4.3), however late it is published.
     period = display_period(facts, starts_on=draft.decided_on)
 
-    agency = public_agency_get(agency_id=draft.agency_id)
-    publication = Publication(
-        agency=agency,
-        agency_name=agency.name,
-        agency_credit_code=draft.agency.credit_code,
-        decision_kind="penalty",
-        number=public["number"],
-        title=public["title"],
-        party_name=public["party_name"],
-        party_kind=public["party_kind"],
-        party_credit_code=public["party_credit_code"],
-        legal_representative=public["legal_representative"],
-        violation_type=public["violation_type"],
-        facts=public["facts"],
-        basis=public["basis"],
-        kinds=draft.facts["kinds"],
-        kinds_label="、".join(PENALTY_KINDS.get(k, k) for k in draft.facts["kinds"]),
-        content=public["content"],
-        fine_fen=draft.facts["fine_fen"],
-        confiscation_fen=draft.facts.get("confiscation_fen", 0),
-        licence=public["licence"],
-        decided_on=draft.decided_on,
-        published_on=on,
-        display_until=period.ends_on,
-    )
+    publication = penalty_publication(draft=draft, public=public, on=on, period=period)
     return publication_record(draft=draft, publication=publication, public=public, redactions=redactions,
                               actor=actor, on=on, period=period)
+
+
+def _publication_event(*, draft: PublicationDraft, publication: Publication, redactions: list, on: dt.date,
+                       period, entry: dict | None) -> LedgerEvent:
+    """The PUBLICATION ledger entry of one approved publication (the same for one and for many)."""
+    return LedgerEvent(
+        EventKind.PUBLICATION,
+        {
+            "draft": draft.pk,
+            **(entry or {}),
+            "publication": publication.pk,
+            "published_on": on.isoformat(),
+            "due_on": draft.due_on.isoformat(),
+            "late": on > draft.due_on,
+            "display_until": period.ends_on.isoformat(),
+            "display_basis": period.basis,
+            "redactions": redaction_summary(redactions),
+        },
+        agency_id=draft.agency_id,
+        case_id=draft.case_id,
+        subject=f"publication:{publication.pk}",
+    )
+
+
+def _draft_published(*, draft: PublicationDraft, publication: Publication, public: dict, redactions: list,
+                     actor: User, at: dt.datetime | None = None) -> None:
+    draft.public = public
+    draft.redactions = redactions
+    draft.status = DraftStatus.PUBLISHED
+    draft.publication = publication
+    draft.approved_by = actor
+    draft.approved_at = at or timezone.now()
 
 
 def publication_record(*, draft: PublicationDraft, publication: Publication, public: dict, redactions: list,
                        actor: User, on: dt.date, period, entry: dict | None = None) -> Publication:
     """Store an approved publication and mark its draft published, with the PUBLICATION ledger
     entry, in the caller's transaction: one way for every kind of decision. `entry` adds to the
-    entry's payload (which decision of the case it is)."""
+    entry's payload (which decision of the case it is). Many at once: `publications_record`."""
     from sanxiang.publication.search import publication_search_text
 
     publication.search_text = publication_search_text(publication)
     publication.save()
-    draft.public = public
-    draft.redactions = redactions
-    draft.status = DraftStatus.PUBLISHED
-    draft.publication = publication
-    draft.approved_by = actor
-    draft.approved_at = timezone.now()
+    _draft_published(draft=draft, publication=publication, public=public, redactions=redactions, actor=actor)
     draft.save()
     entry_append(
-        event=LedgerEvent(
-            EventKind.PUBLICATION,
-            {
-                "draft": draft.pk,
-                **(entry or {}),
-                "publication": publication.pk,
-                "published_on": on.isoformat(),
-                "due_on": draft.due_on.isoformat(),
-                "late": on > draft.due_on,
-                "display_until": period.ends_on.isoformat(),
-                "display_basis": period.basis,
-                "redactions": redaction_summary(redactions),
-            },
-            agency_id=draft.agency_id,
-            case_id=draft.case_id,
-            subject=f"publication:{publication.pk}",
-        ),
+        event=_publication_event(draft=draft, publication=publication, redactions=redactions, on=on, period=period,
+                                 entry=entry),
         actor=actor,
     )
     return publication
+
+
+@dataclass(frozen=True)
+class PublicationToRecord:
+    """One approved publication of a bulk load (`publications_record`): what `publication_record`
+    takes for one."""
+
+    draft: PublicationDraft
+    publication: Publication
+    public: dict
+    redactions: list
+    period: Any  # procedure.publication.DisplayPeriod
+    entry: dict | None = None
+
+
+# The draft's columns an approval writes (`_draft_published`), and `updated_at`.
+_DRAFT_APPROVED = ("public", "redactions", "status", "publication", "approved_by", "approved_at", "updated_at")
+
+
+def _drafts_published(cursor: Any, connection: Any, drafts: list[PublicationDraft], at: dt.datetime) -> None:
+    """Write the approval of `drafts` (their instances already changed, approved `at`) in one
+    statement per batch: PostgreSQL copies the new values into a temporary table and updates from
+    it, SQLite runs one UPDATE by executemany. The JSON columns are written as orjson's text (the
+    same values as Django's, without its spaces and escapes), the two times once for all."""
+    import orjson
+
+    fields = [PublicationDraft._meta.get_field(name) for name in _DRAFT_APPROVED]
+    for draft in drafts:
+        draft.updated_at = at
+    stamp = fields[-1].get_db_prep_save(at, connection)
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    rows = [(orjson.dumps(d.public).decode(), orjson.dumps(d.redactions).decode(), d.status, d.publication_id,
+             d.approved_by_id, stamp, stamp, d.pk) for d in drafts]
+    table = PublicationDraft._meta.db_table
+    if connection.vendor == "postgresql":
+        names = ", ".join([*columns, "id"])
+        # The columns' types without their constraints; dropped with the transaction.
+        cursor.execute("DROP TABLE IF EXISTS sanxiang_draft_approved")
+        cursor.execute(f"CREATE TEMPORARY TABLE sanxiang_draft_approved ON COMMIT DROP AS "
+                       f"SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY sanxiang_draft_approved ({names}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+        sets = ", ".join(f"{c} = a.{c}" for c in columns)
+        cursor.execute(f"UPDATE {table} AS d SET {sets} FROM sanxiang_draft_approved AS a WHERE d.id = a.id")
+    else:
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
+
+
+def publications_record(*, records: Sequence[PublicationToRecord], actor: User, on: dt.date,
+                        batch_size: int | None = None) -> list[Publication]:
+    """`publication_record` for many approved publications at once (a county backfilling its past
+    decisions, a province loading its counties): the same rows, the same search text, the same
+    drafts' approval and the same PUBLICATION ledger entries, written a batch at a time in one
+    transaction (the caller's, if open), so that a failure anywhere leaves nothing. Each batch: its
+    rows in one statement with their grams (`search.search_bulk_insert`), its drafts in one, its
+    ledger entries in one append; the search index is maintained by batches. The caller has
+    validated each approval, as for `publication_record`."""
+    from django.db import connections
+
+    from sanxiang.ledger.services import entries_append
+    from sanxiang.publication.search import BULK_BATCH, search_bulk_insert
+
+    connection = connections[Publication.objects.db]
+    by_publication = {id(r.publication): r for r in records}
+
+    def batch_written(batch: list[Publication]) -> None:
+        written = [by_publication[id(p)] for p in batch]
+        at = timezone.now()
+        for r in written:
+            _draft_published(draft=r.draft, publication=r.publication, public=r.public, redactions=r.redactions,
+                             actor=actor, at=at)
+        with connection.cursor() as cursor:
+            _drafts_published(cursor, connection, [r.draft for r in written], at)
+        entries_append(
+            events=[_publication_event(draft=r.draft, publication=r.publication, redactions=r.redactions, on=on,
+                                       period=r.period, entry=r.entry) for r in written],
+            actor=actor, batch_size=len(written),
+        )
+
+    with transaction.atomic():
+        search_bulk_insert(publications=[r.publication for r in records], batch_size=batch_size or BULK_BATCH,
+                           then=batch_written)
+    return [r.publication for r in records]
 
 
 def _public_edits(draft: PublicationDraft, public: dict, redactions: list, edits: dict[str, str] | None,
