@@ -155,7 +155,6 @@ class CasePageOut(PageOut):
 
 
 # Newest first; the id breaks ties between cases registered in the same instant.
-CASE_ORDER = ("-created_at", "-id")
 CASE_ORDERING = {"created_at": ("created_at", "登记时间"), "number": ("number", "案号")}
 CASE_STATUS = Query(None, max_length=64,
                     description="案件状态（各程序的状态及其名称见 GET /api/procedures 的 states）")
