@@ -36,13 +36,15 @@ from sanxiang.evaluation.closing_services import summary_drafts_create
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.registry.models import Matter as RegistryMatter
+from sanxiang.supervision.complaint_services import complaint_receive
+from sanxiang.supervision.coordination_services import coordination_raise
 from sanxiang.supervision.instrument_services import instrument_issue
 from sanxiang.supervision.models import Matter as SupervisionMatter
 from tests.cases.support import lead_make, world_make
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
-from tests.supervision.support import desk_make
+from tests.supervision.support import desk_make, supervisor_user_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -51,7 +53,10 @@ MAX_EXAMPLES = 15
 # examples each (CI time); their own tests (test_inspection_writes_api.py) walk every path.
 FEW_EXAMPLES = 5
 FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_id}", "/api/inspection-results/",
-                "/api/inspections/{inspection_id}/photos", "/api/inspection-items")
+                "/api/inspections/{inspection_id}/photos", "/api/inspection-items",
+                # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
+                # test_coordination_api.py walk their paths.
+                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -96,7 +101,17 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     # The registry's writes as the agency's administrator, the desk's as a supervisor: past the permission check.
     admin_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
     desk_headers = _headers(desk.first)
-    head_headers = _headers(user_make(role=Role.AGENCY_HEAD, agency=w.agency))
+    head = user_make(role=Role.AGENCY_HEAD, agency=w.agency)
+    head_headers = _headers(head)
+    # The supervisor of the bureau of the agency's county (the world's): complaints and coordination about the agency.
+    county_supervisor = supervisor_user_make(bureau=w.supervisor.agency)
+    county_headers = _headers(county_supervisor)
+    complaint, _code = complaint_receive(
+        agency_id=w.agency.pk, channel="hotline_12345", channel_reference="12345-FUZZ-1", anonymous=True, name="",
+        phone="", id_number="", happened_on=None, description="来电反映执法人员未出示证件", pending_remedy="none",
+        actor=county_supervisor)
+    coordination = coordination_raise(actor=head, kind="problem", subject="重大复杂执法问题", description="情况说明",
+                                      other_agency=None, on=dt.date.today())
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
@@ -104,6 +119,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "report_id": MonthlyReport.objects.get(agency=w.agency).pk,
         "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
         "instrument_id": instrument.pk, "key": "cases.registered", "inspection_id": inspection.pk,
+        "complaint_id": complaint.pk, "coordination_id": coordination.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -122,6 +138,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return admin_headers
         if method == "POST" and path.endswith(("/actions/report", "/actions/object")):  # the agency's replies
             return headers
+        if method == "POST" and path == "/api/supervision/coordinations":  # an agency's head raises it
+            return head_headers
+        if path.startswith(("/api/supervision/complaints", "/api/supervision/leads")) or (
+                method == "POST" and path.startswith("/api/supervision/coordinations/")):  # the county's bureau
+            return county_headers
         if method == "POST" and path.startswith("/api/supervision/"):
             return desk_headers
         if method == "POST" and path.startswith("/api/reports/"):

@@ -2,6 +2,8 @@ from ninja import NinjaAPI
 
 from sanxiang.api import (
     cases,
+    complaints,
+    coordination,
     documents,
     evidence,
     indicators,
@@ -71,4 +73,6 @@ api.add_router("", permit_import.router)
 api.add_router("", reports.router)
 api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
+api.add_router("", complaints.router)
+api.add_router("", coordination.router)
 urlpatterns = api.urls[0]
