@@ -7,6 +7,7 @@ from sanxiang.api import (
     indicators,
     inspection_plans,
     inspections,
+    notices,
     outbox,
     permit_import,
     procedures,
@@ -71,4 +72,5 @@ api.add_router("", permit_import.router)
 api.add_router("", reports.router)
 api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
+api.add_router("", notices.router)
 urlpatterns = api.urls[0]
