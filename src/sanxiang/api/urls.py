@@ -11,6 +11,7 @@ from sanxiang.api import (
     outbox,
     permit_import,
     procedures,
+    proposals,
     publication,
     registry,
     reports,
@@ -73,4 +74,5 @@ api.add_router("", reports.router)
 api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
 api.add_router("", notices.router)
+api.add_router("", proposals.router)
 urlpatterns = api.urls[0]
