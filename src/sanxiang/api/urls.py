@@ -17,6 +17,7 @@ from sanxiang.api import (
     reports,
     reviews,
     supervision,
+    supervision_plans,
 )
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
@@ -75,4 +76,5 @@ api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
 api.add_router("", notices.router)
 api.add_router("", proposals.router)
+api.add_router("", supervision_plans.router)
 urlpatterns = api.urls[0]
