@@ -43,6 +43,7 @@ from sanxiang.supervision.instrument_services import (
     referral_record,
 )
 from sanxiang.supervision.models import Matter as SupervisionMatter
+from sanxiang.supervision.plan_services import plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
@@ -59,7 +60,8 @@ FEW_EXAMPLES = 5
 # (test_supervision_notices_api.py and their like walk every path).
 FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_id}", "/api/inspection-results/",
                 "/api/inspections/{inspection_id}/photos", "/api/inspection-items", "/api/supervision/notices",
-                "/api/supervision/proposals", "/api/supervision/referrals")
+                "/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",
+                "/api/supervision/evaluations")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -103,6 +105,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     referral = referral_record(actor=desk.first, matter=supervision_matter, what="线索", to_body="监察委员会",
                                referred_on=dt.date.today(), reference_number="移〔2026〕1号",
                                supervisors=[desk.first, desk.second])
+    plan = plan_draft(actor=desk.first, year=dt.date.today().year, title="年度监督工作计划", objectives="目标")
+    plan_item = plan_item_add(actor=desk.first, plan=plan, kind="routine", subject="公示", all_agencies=True,
+                              months=[3], supervisors=[desk.first, desk.second])
     report_drafts_create(on=dt.date(2026, 10, 1), agencies=[w.agency])
     inspection_world = inspection_world_make()
     inspection = inspection_closed(inspection_world)
@@ -120,6 +125,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
         "instrument_id": instrument.pk, "key": "cases.registered", "inspection_id": inspection.pk,
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
+        "plan_id": plan.pk, "item_id": plan_item.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -136,7 +142,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     def headers_for(method: str, path: str) -> dict:
         if path.startswith("/api/supervision/notices"):  # the bureau's: its supervisors read and draft
             return second_headers if path.endswith("/approve") else desk_headers
-        if path.startswith(("/api/supervision/proposals", "/api/supervision/referrals")):
+        if path.startswith(("/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",
+                            "/api/supervision/evaluations")):
             return desk_headers
         if method == "POST" and path == "/api/registry/agencies":  # 执法主体资格确认: the bureau's
             return desk_headers
