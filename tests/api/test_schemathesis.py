@@ -43,7 +43,7 @@ from sanxiang.supervision.instrument_services import (
     referral_record,
 )
 from sanxiang.supervision.models import Matter as SupervisionMatter
-from sanxiang.supervision.plan_services import plan_draft, plan_item_add
+from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
@@ -108,6 +108,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     plan = plan_draft(actor=desk.first, year=dt.date.today().year, title="年度监督工作计划", objectives="目标")
     plan_item = plan_item_add(actor=desk.first, plan=plan, kind="routine", subject="公示", all_agencies=True,
                               months=[3], supervisors=[desk.first, desk.second])
+    evaluation = evaluation_draft(actor=desk.first, title="执法质效评议", scheme="方案", process="步骤",
+                                  period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30), agencies=[desk.agency],
+                                  standards="# 指标\n## 二级\n- 细则 | 10\n")
     report_drafts_create(on=dt.date(2026, 10, 1), agencies=[w.agency])
     inspection_world = inspection_world_make()
     inspection = inspection_closed(inspection_world)
@@ -125,7 +128,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
         "instrument_id": instrument.pk, "key": "cases.registered", "inspection_id": inspection.pk,
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
-        "plan_id": plan.pk, "item_id": plan_item.pk,
+        "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it

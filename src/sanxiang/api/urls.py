@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from sanxiang.api import (
     cases,
     documents,
+    evaluations,
     evidence,
     indicators,
     inspection_plans,
@@ -77,4 +78,5 @@ api.add_router("", inspection_plans.router)
 api.add_router("", notices.router)
 api.add_router("", proposals.router)
 api.add_router("", supervision_plans.router)
+api.add_router("", evaluations.router)
 urlpatterns = api.urls[0]
