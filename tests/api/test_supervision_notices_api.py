@@ -140,7 +140,7 @@ def test_notices_are_listed_with_the_list_conventions(client):
     assert listed("&scope=public") == [ids[1]]
     assert listed("&status=approved") == [ids[0]] and listed("&status=drafted") == ids[:0:-1]
     assert listed(f"&agency={second_agency.pk}") == [ids[2], ids[1]]
-    for bad in ("status=done", "ordering=title", "since=2026-13-01", "scope=all"):
+    for bad in ("status=done", "ordering=title", "ordering=approved_on", "since=2026-13-01", "scope=all"):
         response = client.get(f"{URL}?{bad}", **first)
         assert response.status_code == 422 and response.json()["violations"][0]["field"], bad
     # A system administrator lists every 通报; a supervisor of no bureau: 403.

@@ -97,7 +97,7 @@ def test_proposals_are_listed_with_the_list_conventions(client):
     assert listed("&measure=criticism") == [ids[2], ids[0]]
     assert listed("&status=rejected") == [ids[0]] and listed("&status=proposed") == [ids[2], ids[1]]
     assert listed("&status=adopted") == []
-    for bad in ("status=done", "ordering=reasons", "measure=fine", "until=2026-02-30"):
+    for bad in ("status=done", "ordering=reasons", "ordering=decided_on", "measure=fine", "until=2026-02-30"):
         response = client.get(f"/api/supervision/proposals?{bad}", **first)
         assert response.status_code == 422 and response.json()["violations"][0]["field"], bad
 

@@ -41,8 +41,8 @@ NOTICE_SCOPES = list(NOTICE_SCOPE_LABELS.items())
 NoticeScopeIn = Literal[tuple(value for value, _ in NOTICE_SCOPES)]  # type: ignore[valid-type]
 NOTICE_STATUSES = [("drafted", "待审核批准"), ("approved", "已批准")]
 NoticeStatusIn = Literal[tuple(value for value, _ in NOTICE_STATUSES)]  # type: ignore[valid-type]
-NOTICE_ORDERING = {"drafted_on": ("drafted_on", "起草日期"), "approved_on": ("approved_on", "批准日期"),
-                   "id": ("id", "起草先后")}
+# Keys of non-null fields only: a cursor carries the last row's values, and a null has no "after".
+NOTICE_ORDERING = {"drafted_on": ("drafted_on", "起草日期"), "id": ("id", "起草先后")}
 SCOPE = Query(None, description=status_description(NOTICE_SCOPES, what="通报范围"))
 STATUS = Query(None, description=status_description(NOTICE_STATUSES))
 DRAFTED_SINCE, DRAFTED_UNTIL = since_query("起草日期"), until_query("起草日期")

@@ -50,8 +50,8 @@ MEASURES = [(m.value, label) for m, label in PERSONAL_MEASURE_LABELS.items()]
 MeasureIn = Literal[tuple(value for value, _ in MEASURES)]  # type: ignore[valid-type]
 PROPOSAL_STATUSES = [("proposed", "待登记处理决定"), ("adopted", "有权机关已采纳"), ("rejected", "有权机关未采纳")]
 ProposalStatusIn = Literal[tuple(value for value, _ in PROPOSAL_STATUSES)]  # type: ignore[valid-type]
-PROPOSAL_ORDERING = {"proposed_on": ("proposed_on", "提出日期"), "decided_on": ("decided_on", "决定日期"),
-                     "id": ("id", "提出先后")}
+# Keys of non-null fields only: a cursor carries the last row's values, and a null has no "after".
+PROPOSAL_ORDERING = {"proposed_on": ("proposed_on", "提出日期"), "id": ("id", "提出先后")}
 PROPOSAL_STATUS = Query(None, description=status_description(PROPOSAL_STATUSES))
 MEASURE = Query(None, description=status_description(MEASURES, what="建议措施"))
 PROPOSED_SINCE, PROPOSED_UNTIL = since_query("提出日期"), until_query("提出日期")
