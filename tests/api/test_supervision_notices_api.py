@@ -146,3 +146,11 @@ def test_notices_are_listed_with_the_list_conventions(client):
     # A system administrator lists every 通报; a supervisor of no bureau: 403.
     assert len(client.get(URL, **bearer(user_make(role=Role.SYSTEM_ADMIN))).json()["items"]) == 3
     assert client.get(URL, **bearer(user_make(role=Role.SUPERVISOR))).status_code == 403
+
+
+def test_a_draft_sent_twice_with_one_idempotency_key_is_drafted_once(client):
+    desk = desk_make()
+    auth = bearer(desk.first) | {"HTTP_IDEMPOTENCY_KEY": "8a3c1f6e-notice-1"}
+    once, twice = (post(client, URL, auth, draft(desk)) for _ in range(2))
+    assert once.status_code == twice.status_code == 201 and once.json()["id"] == twice.json()["id"]
+    assert Notice.objects.count() == 1 and Entry.objects.filter(kind=EventKind.SUPERVISION_NOTICE_DRAFTED).count() == 1
