@@ -45,7 +45,7 @@ PLAN_ORDERING = {"year": ("year", "年度"), "drafted_on": ("drafted_on", "起�
 PLAN_STATUS = Query(None, description=status_description(PLAN_STATES))
 
 
-class PlanItemOut(Schema):
+class SupervisionPlanItemOut(Schema):
     id: int
     position: int = Field(..., description="序号")
     kind: str = Field(..., description=status_description(ITEM_KINDS, what="类别"))
@@ -61,7 +61,7 @@ class PlanItemOut(Schema):
     matters_closed: int = Field(..., description="其中已办结的")
 
 
-class PlanOut(Schema):
+class SupervisionPlanOut(Schema):
     id: int
     bureau_id: int
     year: int = Field(..., description="年度")
@@ -74,14 +74,14 @@ class PlanOut(Schema):
     published_on: dt.date | None
 
 
-class PlanDetailOut(PlanOut):
-    items: list[PlanItemOut]
+class SupervisionPlanDetailOut(SupervisionPlanOut):
+    items: list[SupervisionPlanItemOut]
     approve_blockers: list[str] = Field(..., description="本人现在不能批准的全部理由（仅向本局监督人员列出草拟中的计划）")
     publish_blockers: list[str] = Field(..., description="现在不能公开的理由")
 
 
-class PlanPageOut(PageOut):
-    items: list[PlanOut]
+class SupervisionPlanPageOut(PageOut):
+    items: list[SupervisionPlanOut]
 
 
 def _plan_out(plan: Plan) -> dict:
@@ -131,7 +131,7 @@ def _refused(refusal: Refused):
     return refusal
 
 
-@router.get("/supervision/plans", response=answers({200: PlanPageOut}, 403))
+@router.get("/supervision/plans", response=answers({200: SupervisionPlanPageOut}, 403))
 def supervision_plan_list(
     request: HttpRequest,
     year: int | None = Query(None, ge=2000, le=2100, description="年度"),
@@ -151,21 +151,21 @@ def supervision_plan_list(
     return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_plan_out)
 
 
-@router.get("/supervision/plans/{plan_id}", response=answers({200: PlanDetailOut}, 403, 404))
+@router.get("/supervision/plans/{plan_id}", response=answers({200: SupervisionPlanDetailOut}, 403, 404))
 def supervision_plan_get(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """一份计划及其计划事项（含据此登记的监督事项和进度）、本人现在不能批准或公开的理由。"""
     _read_require(request)
     return _plan_detail(viewer=request.user, plan_id=plan_id)
 
 
-class PlanIn(Schema):
+class SupervisionPlanIn(Schema):
     year: int = Field(..., ge=2000, le=2100, description="年度（上一年至下一年）；每年一份")
     title: Text(200) = Field(..., min_length=1, description="计划名称")
     objectives: Text(20000, multiline=True) = Field(..., min_length=1, description="年度工作目标")
 
 
-@router.post("/supervision/plans", response=answers({201: PlanDetailOut}, 403))
-def supervision_plan_new(request: HttpRequest, payload: PlanIn):
+@router.post("/supervision/plans", response=answers({201: SupervisionPlanDetailOut}, 403))
+def supervision_plan_new(request: HttpRequest, payload: SupervisionPlanIn):
     """本局监督人员起草年度监督工作计划，与计划页面相同，记入账本。名称、目标未填，年度不合理或已有计划的，
     返回 422 并指明字段及依据；其他人 403。"""
     _desk_require(request)
@@ -177,7 +177,7 @@ def supervision_plan_new(request: HttpRequest, payload: PlanIn):
     return Status(201, _plan_detail(viewer=request.user, plan_id=plan.pk))
 
 
-class PlanItemIn(Schema):
+class SupervisionPlanItemIn(Schema):
     kind: ItemKindIn = Field(..., description=status_description(ITEM_KINDS, what="类别"))
     subject: Text(200) = Field(..., min_length=1, description="计划事项")
     description: Text(5000, multiline=True) = Field("", description="工作内容（可不填）")
@@ -187,8 +187,8 @@ class PlanItemIn(Schema):
     supervisor_ids: list[Id] = Field(..., min_length=1, max_length=100, description="负责的本局监督人员（用户 id）")
 
 
-@router.post("/supervision/plans/{plan_id}/items", response=answers({201: PlanDetailOut}, 403, 404, 409))
-def supervision_plan_items(request: HttpRequest, payload: PlanItemIn, plan_id: int = Path(..., ge=1, le=ID_MAX)):
+@router.post("/supervision/plans/{plan_id}/items", response=answers({201: SupervisionPlanDetailOut}, 403, 404, 409))
+def supervision_plan_items(request: HttpRequest, payload: SupervisionPlanItemIn, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """在草拟中的计划上增加一个计划事项（本局监督人员），与计划页面相同，记入账本。字段不合格、机关不在本局监督范围内、
     不是本局监督人员的 422 并指明字段；计划已批准的 409。"""
     _desk_require(request)
@@ -215,7 +215,7 @@ def supervision_plan_items(request: HttpRequest, payload: PlanItemIn, plan_id: i
     return Status(201, _plan_detail(viewer=request.user, plan_id=plan.pk))
 
 
-@router.post("/supervision/plans/{plan_id}/approve", response=answers({200: PlanDetailOut}, 403, 404, 409))
+@router.post("/supervision/plans/{plan_id}/approve", response=answers({200: SupervisionPlanDetailOut}, 403, 404, 409))
 def supervision_plan_approve(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """起草人以外的本局监督人员批准计划，此后可据计划事项登记监督事项。已批准、起草人本人、计划没有事项的，
     返回 409 并列出全部理由及依据。"""
@@ -225,7 +225,7 @@ def supervision_plan_approve(request: HttpRequest, plan_id: int = Path(..., ge=1
     return _plan_detail(viewer=request.user, plan_id=plan.pk)
 
 
-@router.post("/supervision/plans/{plan_id}/publish", response=answers({200: PlanDetailOut}, 403, 404, 409))
+@router.post("/supervision/plans/{plan_id}/publish", response=answers({200: SupervisionPlanDetailOut}, 403, 404, 409))
 def supervision_plan_publish(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """在门户网站公开已批准的计划（不可撤回）。尚未批准或已经公开的，返回 409 并说明理由。"""
     _desk_require(request)
@@ -234,19 +234,19 @@ def supervision_plan_publish(request: HttpRequest, plan_id: int = Path(..., ge=1
     return _plan_detail(viewer=request.user, plan_id=plan.pk)
 
 
-class PlanItemMatterIn(Schema):
+class SupervisionPlanItemMatterIn(Schema):
     agency_id: int = Field(..., ge=1, le=ID_MAX, description="监督事项的被监督机关（须为该计划事项的监督对象）")
 
 
-class PlanItemMatterOut(Schema):
+class SupervisionPlanItemMatterOut(Schema):
     matter_id: int = Field(..., description="登记的监督事项")
     number: str = Field(..., description="监督事项编号")
-    plan: PlanDetailOut
+    plan: SupervisionPlanDetailOut
 
 
 @router.post("/supervision/plans/{plan_id}/items/{item_id}/matter",
-             response=answers({201: PlanItemMatterOut}, 403, 404, 409))
-def supervision_plan_item_matter(request: HttpRequest, payload: PlanItemMatterIn,
+             response=answers({201: SupervisionPlanItemMatterOut}, 403, 404, 409))
+def supervision_plan_item_matter(request: HttpRequest, payload: SupervisionPlanItemMatterIn,
                                  plan_id: int = Path(..., ge=1, le=ID_MAX), item_id: int = Path(..., ge=1, le=ID_MAX)):
     """据计划事项登记监督事项（本局监督人员），与计划页面相同：重点监督登记为重点监督事项，其他为日常监督。
     机关不是本县执法机关的 422；计划尚未批准、机关不是该事项的监督对象的 409 并列出全部理由。"""
