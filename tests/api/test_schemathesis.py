@@ -38,8 +38,14 @@ from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.registry.models import Matter as RegistryMatter
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.coordination_services import coordination_raise
-from sanxiang.supervision.instrument_services import instrument_issue
+from sanxiang.supervision.instrument_services import (
+    instrument_issue,
+    notice_draft,
+    personal_propose,
+    referral_record,
+)
 from sanxiang.supervision.models import Matter as SupervisionMatter
+from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
@@ -52,8 +58,12 @@ MAX_EXAMPLES = 15
 # The inspection writes added with issue 19's second round (photos, 结果公示, plans, tasks): fewer
 # examples each (CI time); their own tests (test_inspection_writes_api.py) walk every path.
 FEW_EXAMPLES = 5
+# The same for issue 19's 通报, proposals, referrals, supervision plans and evaluations
+# (test_supervision_notices_api.py and their like walk every path).
 FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_id}", "/api/inspection-results/",
-                "/api/inspections/{inspection_id}/photos", "/api/inspection-items",
+                "/api/inspections/{inspection_id}/photos", "/api/inspection-items", "/api/supervision/notices",
+                "/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",
+                "/api/supervision/evaluations",
                 # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
                 # test_coordination_api.py walk their paths.
                 "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
@@ -93,6 +103,19 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         subject="未按期公示行政处罚决定", received_on=dt.date.today())
     instrument = instrument_issue(actor=desk.first, matter=supervision_matter, kind="opinion", findings="未按期公示",
                                   supervisors=[desk.first, desk.second])
+    notice = notice_draft(actor=desk.first, bureau=desk.bureau, title="关于公示情况的通报", body="经检查……",
+                          scope="internal", agencies=[desk.agency])
+    proposal = personal_propose(actor=desk.first, matter=supervision_matter, officer=w.zhang, measure="criticism",
+                                reasons="未出示执法证", competent_body="本机关", supervisors=[desk.first, desk.second])
+    referral = referral_record(actor=desk.first, matter=supervision_matter, what="线索", to_body="监察委员会",
+                               referred_on=dt.date.today(), reference_number="移〔2026〕1号",
+                               supervisors=[desk.first, desk.second])
+    plan = plan_draft(actor=desk.first, year=dt.date.today().year, title="年度监督工作计划", objectives="目标")
+    plan_item = plan_item_add(actor=desk.first, plan=plan, kind="routine", subject="公示", all_agencies=True,
+                              months=[3], supervisors=[desk.first, desk.second])
+    evaluation = evaluation_draft(actor=desk.first, title="执法质效评议", scheme="方案", process="步骤",
+                                  period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30), agencies=[desk.agency],
+                                  standards="# 指标\n## 二级\n- 细则 | 10\n")
     report_drafts_create(on=dt.date(2026, 10, 1), agencies=[w.agency])
     inspection_world = inspection_world_make()
     inspection = inspection_closed(inspection_world)
@@ -120,6 +143,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "summary_id": AnnualSummary.objects.get(agency=w.agency).pk,
         "instrument_id": instrument.pk, "key": "cases.registered", "inspection_id": inspection.pk,
         "complaint_id": complaint.pk, "coordination_id": coordination.pk,
+        "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
+        "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -131,7 +156,14 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         # {matter_id} names a registry matter under /registry and a supervision matter under /supervision.
         return real_ids | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
+    second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted
+
     def headers_for(method: str, path: str) -> dict:
+        if path.startswith("/api/supervision/notices"):  # the bureau's: its supervisors read and draft
+            return second_headers if path.endswith("/approve") else desk_headers
+        if path.startswith(("/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",
+                            "/api/supervision/evaluations")):
+            return desk_headers
         if method == "POST" and path == "/api/registry/agencies":  # 执法主体资格确认: the bureau's
             return desk_headers
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:

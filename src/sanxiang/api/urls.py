@@ -5,18 +5,22 @@ from sanxiang.api import (
     complaints,
     coordination,
     documents,
+    evaluations,
     evidence,
     indicators,
     inspection_plans,
     inspections,
+    notices,
     outbox,
     permit_import,
     procedures,
+    proposals,
     publication,
     registry,
     reports,
     reviews,
     supervision,
+    supervision_plans,
 )
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
@@ -75,4 +79,8 @@ api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
 api.add_router("", complaints.router)
 api.add_router("", coordination.router)
+api.add_router("", notices.router)
+api.add_router("", proposals.router)
+api.add_router("", supervision_plans.router)
+api.add_router("", evaluations.router)
 urlpatterns = api.urls[0]

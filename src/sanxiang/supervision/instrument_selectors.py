@@ -208,6 +208,13 @@ def referrals_visible(*, user: User) -> QuerySet[Referral]:
     return Referral.objects.none()
 
 
+def referral_get(*, user: User, referral_id: int) -> Referral:
+    referral = referrals_visible(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("没有这份问题线索移送记录，或者无权查看")
+    return referral
+
+
 def notice_get(*, user: User, notice_id: int) -> Notice:
     notice = notices_visible(user=user).select_related("drafted_by", "approved_by", "bureau").filter(pk=notice_id).first()
     if notice is None:
