@@ -79,3 +79,20 @@ def test_a_file_call_is_bounded_by_the_parameter(client, desk_case):
     assert dt.timedelta(days=days()) - dt.timedelta(minutes=1) < grant.expires_at - grant.starts_at \
         <= dt.timedelta(days=days())
 
+
+def test_a_naive_grant_until_is_the_servers_local_time(client, desk_case):
+    url, auth, case = desk_case
+    local = timezone.localtime() + dt.timedelta(days=1)
+    naive = local.replace(tzinfo=None, microsecond=0)
+    called = post(client, url, auth, {"kind": "file_call", "taken_on": dt.date.today().isoformat(),
+                                      "case_ids": [case.pk], "grant_until": naive.isoformat()})
+    assert called.status_code == 201, called.content
+    assert ReadGrant.objects.get().expires_at == timezone.make_aware(naive)
+    too_long = (local + dt.timedelta(days=days())).replace(tzinfo=None).isoformat()
+    refused = post(client, url, auth, {"kind": "file_call", "taken_on": dt.date.today().isoformat(),
+                                       "case_ids": [case.pk], "grant_until": too_long})
+    assert refused.status_code == 422 and [v["field"] for v in refused.json()["violations"]] == ["grant_until"]
+    past = (local - dt.timedelta(days=2)).replace(tzinfo=None).isoformat()
+    refused = post(client, url, auth, {"kind": "file_call", "taken_on": dt.date.today().isoformat(),
+                                       "case_ids": [case.pk], "grant_until": past})
+    assert refused.status_code == 422 and [v["field"] for v in refused.json()["violations"]] == ["grant_until"]

@@ -330,6 +330,8 @@ def measure_record(
     except ValueError:
         raise Refused([Violation("measure.kind", "请选择监督措施", MEASURES_BASIS, "kind")]) from None
     days = int(parameters_default().value("supervision.read_grant_days", on=timezone.localdate()))
+    if grant_until is not None and timezone.is_naive(grant_until):
+        grant_until = timezone.make_aware(grant_until)  # a time without its zone is the server's (Asia/Shanghai)
     if measure_kind == MeasureKind.FILE_CALL and grant_until is None:
         grant_until = now + dt.timedelta(days=days)
     too_long = grant_until is not None and grant_until > now + dt.timedelta(days=days, minutes=1)
