@@ -595,7 +595,7 @@ class AgencyPatchIn(Schema):
     contact_phone: Text(40) | None = Field(None, description="联系电话")
     address: Text(200) | None = Field(None, description="办公地址")
     status: AgencyStatusIn | None = Field(None, description=status_description(AgencyStatus.choices))
-    is_judicial_bureau: bool | None = Field(None, description="是本级司法行政部门（只有司法局监督人员、系统管理员可以设定）")
+    is_judicial_bureau: bool | None = Field(None, description="是本级司法行政部门（只有系统管理员可以修改；本单位管理员给出时 403）")
 
 
 def _entrusting_agency(request: HttpRequest, values: dict) -> dict:
@@ -637,8 +637,9 @@ def agency_create(request: HttpRequest, response: HttpResponse, payload: AgencyI
 @router.patch("/agencies/{agency_id}", response=answers({200: AgencyDetailOut}, 403, 404, 412))
 def agency_update(request: HttpRequest, response: HttpResponse, payload: AgencyPatchIn,
                   agency_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
-    """修改执法主体（司法局监督人员、系统管理员，或本单位管理员），只改所给的字段；是否为司法行政部门只有司法局监督人员、
-    系统管理员可以设定（其他人给出时 403）。带 If-Match 时，读取之后已被修改的返回 412。"""
+    """修改执法主体（司法局监督人员只能修改本县的，系统管理员，或本单位管理员），只改所给的字段。行政区划代码、是否为司法行政部门
+    只有系统管理员可以修改（平台规则：本单位管理员给出是否为司法行政部门时 403，其余 422 指明字段）；本单位管理员不能修改本单位的
+    行政区划代码、主体类别、状态和统一社会信用代码（422 指明字段）。带 If-Match 时，读取之后已被修改的返回 412。"""
     agency = selectors.agency_get(viewer=request.user, agency_id=agency_id)
     if not user_can_edit_agency(request.user, agency.pk):
         raise PermissionDenied("您不能修改这个执法主体")

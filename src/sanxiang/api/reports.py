@@ -305,9 +305,10 @@ class ReportActIn(Schema):
     text: Text(5000, multiline=True) = Field("", description="退回时必填：退回的理由和需要修改的内容；批注时必填：批注内容；接收时可填意见")
 
 
-def _sections_merged(stored: dict, payload: Schema) -> dict[str, str]:
-    given = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    return {**{str(k): v for k, v in (stored or {}).items()}, **given}
+def _sections_given(payload: Schema) -> dict[str, str]:
+    """The sections sent; the service merges them into the locked row (`merge=True`), never into a
+    copy read before the lock (two saves of different sections at once both stay)."""
+    return {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
 
 
 def _refused_split(refused: Refused) -> Exception:
@@ -366,7 +367,7 @@ def monthly_report_save(request: HttpRequest, response: HttpResponse, payload: M
     report = report_selectors.report_get(viewer=request.user, report_id=report_id)
     _agency_head_require(report_services.report_actor(user=request.user, report=report), "月报")
     if not _written(response, report, if_match, lambda: report_services.report_sections_save(
-            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_merged(report.sections, payload))):
+            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_given(payload), merge=True)):
         return _precondition_failed()
     return _monthly_detail(report_selectors.report_get(viewer=request.user, report_id=report.pk))
 
@@ -380,7 +381,7 @@ def monthly_report_submit(request: HttpRequest, response: HttpResponse, payload:
     report = report_selectors.report_get(viewer=request.user, report_id=report_id)
     _agency_head_require(report_services.report_actor(user=request.user, report=report), "月报")
     if not _written(response, report, if_match, lambda: report_services.report_submit(
-            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_merged(report.sections, payload))):
+            report=report, actor=request.user, on=timezone.localdate(), sections=_sections_given(payload), merge=True)):
         return _precondition_failed()
     return _monthly_detail(report_selectors.report_get(viewer=request.user, report_id=report.pk))
 
@@ -417,7 +418,7 @@ def annual_summary_save(request: HttpRequest, response: HttpResponse, payload: S
     _agency_head_require(closing_services.summary_actor(user=request.user, summary=summary), "工作总结")
     if not _written(response, summary, if_match, lambda: closing_services.summary_sections_save(
             summary=summary, actor=request.user, on=timezone.localdate(),
-            sections=_sections_merged(summary.sections, payload))):
+            sections=_sections_given(payload), merge=True)):
         return _precondition_failed()
     return _annual_detail(closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk))
 
@@ -432,7 +433,7 @@ def annual_summary_submit(request: HttpRequest, response: HttpResponse, payload:
     _agency_head_require(closing_services.summary_actor(user=request.user, summary=summary), "工作总结")
     if not _written(response, summary, if_match, lambda: closing_services.summary_submit(
             summary=summary, actor=request.user, on=timezone.localdate(),
-            sections=_sections_merged(summary.sections, payload))):
+            sections=_sections_given(payload), merge=True)):
         return _precondition_failed()
     return _annual_detail(closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk))
 

@@ -322,8 +322,8 @@ class MeasureIn(Schema):
     reply_on: PlausibleDate | None = Field(None, description="责令自查时必填：报告自查情况的日期")
     attendees: Text(300) = Field("", description="约谈时必填：被约谈人和参加人员")
     record: Text(8000, multiline=True) = Field("", description="约谈时必填：约谈记录")
-    case_ids: list[Id] = Field([], max_length=200, description="调阅案卷时必填：调阅的被监督机关的案件（案件 id）")
-    grant_until: dt.datetime | None = Field(None, description="调阅案卷时：调阅截止时间（不填按默认期限，不得超过平台规定的期限）")
+    case_ids: list[Id] = Field([], max_length=200, description="调阅案卷时必填：调阅的被监督机关的案件（案件 id）；其他措施不得填写")
+    grant_until: dt.datetime | None = Field(None, description="调阅案卷时：调阅截止时间（不填按平台参数规定的期限 supervision.read_grant_days，不得超过该期限；不带时区的时间按北京时间理解）；其他措施不得填写")
 
 
 class MeasureOut(Schema):

@@ -223,10 +223,11 @@ def _summary_refuse(summary: AnnualSummary, action: ReportAction, actor: User, e
 
 @transaction.atomic
 def summary_sections_save(
-    *, summary: AnnualSummary, actor: User, on: dt.date, sections: dict[str, str]
+    *, summary: AnnualSummary, actor: User, on: dt.date, sections: dict[str, str], merge: bool = False
 ) -> AnnualSummary:
+    """With `merge`, only the sections given change, merged into what the locked row holds."""
     summary = _summary_locked(summary)
-    cleaned = _sections_clean(sections, SUMMARY_SECTION_LABELS)
+    cleaned = _sections_clean({**(summary.sections or {}), **sections} if merge else sections, SUMMARY_SECTION_LABELS)
     _summary_refuse(
         summary, ReportAction.EDIT, actor, summary_sections_violations(sections=cleaned, submitting=False)
     )
@@ -238,10 +239,14 @@ def summary_sections_save(
 
 @transaction.atomic
 def summary_submit(
-    *, summary: AnnualSummary, actor: User, on: dt.date, sections: dict[str, str] | None = None
+    *, summary: AnnualSummary, actor: User, on: dt.date, sections: dict[str, str] | None = None,
+    merge: bool = False,
 ) -> AnnualSummary:
-    """报送 (or 重新报送): the sections as written and the year's figures as they stand today, frozen."""
+    """报送 (or 重新报送): the sections as written (with `merge`, the given ones merged into the locked
+    row's) and the year's figures as they stand today, frozen."""
     summary = _summary_locked(summary)
+    if merge:
+        sections = {**(summary.sections or {}), **(sections or {})}
     cleaned = _sections_clean(summary.sections if sections is None else sections, SUMMARY_SECTION_LABELS)
     problems = summary_sections_violations(sections=cleaned, submitting=True)
     problems += _unprintable(sections_unprintable(summary=summary, sections=cleaned))

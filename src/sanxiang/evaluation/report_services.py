@@ -164,10 +164,12 @@ def _refuse_unless_allowed(report: MonthlyReport, action: ReportAction, actor: U
 
 @transaction.atomic
 def report_sections_save(*, report: MonthlyReport, actor: User, on: dt.date,
-                         sections: dict[str, str]) -> MonthlyReport:
-    """The agency head saves what the agency writes (a draft, or a returned report)."""
+                         sections: dict[str, str], merge: bool = False) -> MonthlyReport:
+    """The agency head saves what the agency writes (a draft, or a returned report). With `merge`,
+    only the sections given change: they are merged into what the locked row holds, so that two
+    saves of different sections at once both stay."""
     report = _locked(report)
-    cleaned = _sections_clean(sections)
+    cleaned = _sections_clean({**(report.sections or {}), **sections} if merge else sections)
     _refuse_unless_allowed(report, ReportAction.EDIT, actor, report_sections_violations(sections=cleaned,
                                                                                         submitting=False))
     report.sections = cleaned
@@ -178,10 +180,13 @@ def report_sections_save(*, report: MonthlyReport, actor: User, on: dt.date,
 
 @transaction.atomic
 def report_submit(*, report: MonthlyReport, actor: User, on: dt.date,
-                  sections: dict[str, str] | None = None) -> MonthlyReport:
-    """报送 (or 重新报送 after a return): the sections as written (saved with it when given), and
-    the figures of the records as they stand today, frozen beside the live ones."""
+                  sections: dict[str, str] | None = None, merge: bool = False) -> MonthlyReport:
+    """报送 (or 重新报送 after a return): the sections as written (saved with it when given; with
+    `merge`, the given ones merged into the locked row's), and the figures of the records as they
+    stand today, frozen beside the live ones."""
     report = _locked(report)
+    if merge:
+        sections = {**(report.sections or {}), **(sections or {})}
     cleaned = _sections_clean(report.sections if sections is None else sections)
     problems = report_sections_violations(sections=cleaned, submitting=True)
     unprintable = report_unprintable(report=report, sections=cleaned)

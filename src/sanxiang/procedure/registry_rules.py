@@ -278,3 +278,47 @@ def case_officers_problems(
                 ),
             )
     return violations
+
+
+# Who may set which field of an agency (平台规则: the platform's access rule, not law). A supervisor's
+# county is their judicial bureau's 行政区划代码, so the code and the bureau flag decide what a
+# supervisor reads: only a system administrator sets them. A supervisor registers and edits the
+# agencies of their own county only; an agency's own administrator keeps its identity fields.
+AGENCY_FIELD_RULE = "平台规则：行政区划代码、是否为司法行政部门只有系统管理员可以设定或者修改；司法局监督人员只能登记、修改本县（旗）的执法主体；本单位管理员不能修改本单位的行政区划代码、主体类别、状态和统一社会信用代码"
+
+AGENCY_FIELDS_SYSTEM_ADMIN_ONLY = ("region_code", "is_judicial_bureau")
+AGENCY_FIELDS_NOT_OWN_ADMIN = ("region_code", "kind", "status", "credit_code", "is_judicial_bureau")
+AGENCY_FIELD_LABELS = {
+    "region_code": "行政区划代码", "is_judicial_bureau": "是否为司法行政部门", "kind": "主体类别",
+    "status": "状态", "credit_code": "统一社会信用代码",
+}
+
+
+def agency_fields_refused(*, role: str, changed: list[str], region_code: str = "", county: str | None = None,
+                          is_judicial_bureau: bool = False, creating: bool = False) -> list[Violation]:
+    """The fields of an agency the actor may not set (`role`: "system_admin", "supervisor" or
+    "agency_admin"), one violation per field; `county` is a supervisor's county (行政区划代码)."""
+    if role == "system_admin":
+        return []
+    violations = []
+    if role == "supervisor":
+        if creating:
+            if region_code != county:
+                violations.append(Violation("agency.region_outside_county",
+                                            "司法局监督人员只能登记本县（旗）的执法主体，行政区划代码须与本司法局相同",
+                                            AGENCY_FIELD_RULE, "region_code"))
+            if is_judicial_bureau:
+                violations.append(Violation("agency.field_system_admin_only",
+                                            "只有系统管理员可以设定是否为司法行政部门", AGENCY_FIELD_RULE,
+                                            "is_judicial_bureau"))
+            return violations
+        refused = AGENCY_FIELDS_SYSTEM_ADMIN_ONLY
+        message = "只有系统管理员可以修改{label}"
+    else:
+        refused = AGENCY_FIELDS_NOT_OWN_ADMIN
+        message = "本单位管理员不能修改本单位的{label}，请联系司法局或系统管理员"
+    for name in changed:
+        if name in refused:
+            violations.append(Violation("agency.field_refused", message.format(label=AGENCY_FIELD_LABELS[name]),
+                                        AGENCY_FIELD_RULE, name))
+    return violations

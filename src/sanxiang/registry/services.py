@@ -12,7 +12,12 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure import identifiers
 from sanxiang.procedure.citations import MATTER_LEGAL_BASIS
 from sanxiang.procedure.parameters import parameters_default
-from sanxiang.procedure.registry_rules import AgencySnapshot, agency_validate, certificate_validate
+from sanxiang.procedure.registry_rules import (
+    AgencySnapshot,
+    agency_fields_refused,
+    agency_validate,
+    certificate_validate,
+)
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.registry import events
 from sanxiang.registry.models import (
@@ -35,6 +40,8 @@ from sanxiang.registry.permissions import (
     user_can_manage_parties,
     user_can_manage_staff,
     user_can_register_agencies,
+    user_county_region,
+    user_reads_all_agencies,
 )
 
 GB_32100 = identifiers.GB_32100
@@ -122,6 +129,20 @@ def _normalize_agency_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _agency_role(actor: Actor | None) -> tuple[str, str | None]:
+    """Which of the agency's fields the actor may set: ("system_admin", None) for a system
+    administrator (and the platform itself, actor None), ("supervisor", their county) or
+    ("agency_admin", None)."""
+    if actor is None:
+        return "system_admin", None
+    county = user_county_region(actor)
+    if county is not None:
+        return "supervisor", county
+    if user_reads_all_agencies(actor):
+        return "system_admin", None
+    return "agency_admin", None
+
+
 @transaction.atomic
 def agency_create(*, actor: Actor | None, **fields: Any) -> Agency:
     if actor is not None:
@@ -130,7 +151,10 @@ def agency_create(*, actor: Actor | None, **fields: Any) -> Agency:
     if unknown:
         raise TypeError(f"unknown agency fields: {sorted(unknown)}")
     agency = Agency(**_normalize_agency_fields(fields))
-    violations = _agency_violations(agency)
+    role, county = _agency_role(actor)
+    refused = agency_fields_refused(role=role, changed=list(fields), region_code=agency.region_code, county=county,
+                                    is_judicial_bureau=agency.is_judicial_bureau, creating=True)
+    violations = _merge(refused, _agency_violations(agency))
     if violations:
         raise Refused(violations)
     agency.save()
@@ -142,16 +166,17 @@ def agency_create(*, actor: Actor | None, **fields: Any) -> Agency:
 def agency_update(*, actor: Actor | None, agency: Agency, **fields: Any) -> Agency:
     if actor is not None:
         permission_require(user_can_edit_agency(actor, agency.pk), "您不能修改这个执法主体")
-        if "is_judicial_bureau" in fields and not user_can_register_agencies(actor):
-            fields.pop("is_judicial_bureau")
     unknown = set(fields) - set(AGENCY_FIELDS)
     if unknown:
         raise TypeError(f"unknown agency fields: {sorted(unknown)}")
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    role, county = _agency_role(actor)
+    if role == "supervisor":  # another county's agency is not theirs to change (平台规则)
+        permission_require(agency.region_code == county, "您不能修改这个执法主体")
     changed = _apply(agency, _normalize_agency_fields(fields))
     if not changed:
         return agency
-    violations = _agency_violations(agency)
+    violations = _merge(agency_fields_refused(role=role, changed=changed), _agency_violations(agency))
     if violations:
         raise Refused(violations)
     agency.save()

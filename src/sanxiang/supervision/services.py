@@ -24,6 +24,7 @@ from sanxiang.procedure.supervision.matters import (
     MEASURE_BASES,
     MEASURES_BASIS,
     NOT_AGAIN_BASIS,
+    READ_GRANT_RULE,
     TRANSFER_BASIS,
     TRIAGE_BASIS,
     CloseReason,
@@ -329,9 +330,11 @@ def measure_record(
     except ValueError:
         raise Refused([Violation("measure.kind", "请选择监督措施", MEASURES_BASIS, "kind")]) from None
     days = int(parameters_default().value("supervision.read_grant_days", on=timezone.localdate()))
+    if grant_until is not None and timezone.is_naive(grant_until):
+        grant_until = timezone.make_aware(grant_until)  # a time without its zone is the server's (Asia/Shanghai)
     if measure_kind == MeasureKind.FILE_CALL and grant_until is None:
         grant_until = now + dt.timedelta(days=days)
-    too_long = measure_kind == MeasureKind.FILE_CALL and grant_until > now + dt.timedelta(days=days, minutes=1)
+    too_long = grant_until is not None and grant_until > now + dt.timedelta(days=days, minutes=1)
     draft = MeasureDraft(kind=measure_kind, taken_on=taken_on, summary=summary, reply_on=reply_on,
                          attendees=attendees, record=record, case_ids=tuple(c.pk for c in cases),
                          grant_until=grant_until)
@@ -342,7 +345,7 @@ def measure_record(
                                         MEASURE_BASES[measure_kind], "cases"))
     if too_long:
         violations.append(Violation("measure.grant_too_long", f"调阅案卷的期限不得超过{days}日，期满需要继续调阅的，重新调阅",
-                                    "平台规则：调阅案卷限时授权", "grant_until"))
+                                    READ_GRANT_RULE, "grant_until"))
     violations += matter_action_check(matter=matter, action=MatterAction.MEASURE, actor=actor)
     if violations:
         raise Refused(violations)
@@ -352,7 +355,7 @@ def measure_record(
         attendees=attendees.strip(), record=record.strip(), recorded_by=actor,
     )
     grants = [ReadGrant(matter=matter, measure=measure, case=case, starts_at=now, expires_at=grant_until)
-              for case in cases]
+              for case in cases] if measure_kind == MeasureKind.FILE_CALL else []
     ReadGrant.objects.bulk_create(grants)
     payload = {"measure": measure.pk, "kind": measure_kind.value, "basis": MEASURE_BASES[measure_kind],
                "taken_on": taken_on.isoformat() if taken_on else None}

@@ -249,6 +249,11 @@ MEASURE_BASES: dict[MeasureKind, str] = {
 }
 
 
+# A supervisor reads a case's records only under a read grant of 调阅案卷, limited in time by the
+# parameter `supervision.read_grant_days` (平台规则, the platform's access rule).
+READ_GRANT_RULE = "平台规则：调阅案卷限时授权"
+
+
 @dataclass(frozen=True)
 class MeasureDraft:
     kind: MeasureKind
@@ -286,8 +291,17 @@ def measure_violations(draft: MeasureDraft, *, today: dt.date, now: dt.datetime 
             violations.append(Violation("measure.grant_until", "请填写调阅截止时间", basis, "grant_until"))
         elif now is not None and draft.grant_until <= now:
             violations.append(Violation("measure.grant_until", "调阅截止时间应当晚于现在", basis, "grant_until"))
-    elif draft.kind not in (MeasureKind.SUMMONS,) and not draft.summary.strip():
-        violations.append(Violation("measure.summary", "请填写措施的内容和发现的情况", "数据校验", "summary"))
+    else:
+        # Only 调阅案卷 opens cases to the supervisors: any other measure naming cases or a read
+        # deadline would grant a read without its time limit.
+        if draft.case_ids:
+            violations.append(Violation("measure.cases_not_file_call", "只有调阅案卷可以指明调阅的案件", READ_GRANT_RULE,
+                                        "cases"))
+        if draft.grant_until is not None:
+            violations.append(Violation("measure.grant_until_not_file_call", "只有调阅案卷可以填写调阅截止时间",
+                                        READ_GRANT_RULE, "grant_until"))
+        if draft.kind not in (MeasureKind.SUMMONS,) and not draft.summary.strip():
+            violations.append(Violation("measure.summary", "请填写措施的内容和发现的情况", "数据校验", "summary"))
     return violations
 
 
