@@ -72,7 +72,10 @@ def test_a_notice_is_drafted_approved_by_a_second_supervisor_and_then_seen_by_th
     # The named agency reads it (access-logged); another agency's head does not.
     assert client.get(url, **bearer(head)).status_code == 200
     assert AccessLogEntry.objects.filter(object_kind="supervision.notice", object_id=str(body["id"]), user=head).exists()
-    assert [n["id"] for n in client.get(URL, **bearer(head)).json()["items"]] == [body["id"]]
+    listed = client.get(URL, **bearer(head)).json()["items"]
+    assert [n["id"] for n in listed] == [body["id"]]
+    # The list shows the title, not the text and indicators, whose read is logged (the page's list too).
+    assert listed[0]["title"] == body["title"] and not {"body", "indicators"} & set(listed[0])
     assert client.get(url, **bearer(other_head)).status_code == 404
     assert client.get(URL, **bearer(other_head)).json()["items"] == []
     # The agency may not approve, nor draft.

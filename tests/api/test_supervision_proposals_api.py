@@ -62,7 +62,10 @@ def test_a_proposal_is_made_by_a_pair_and_its_adopted_decision_revokes_the_certi
     # The agency's head reads it (access-logged); another agency's head does not; an officer may not list.
     assert client.get(url, **bearer(head)).status_code == 200
     assert AccessLogEntry.objects.filter(object_kind="supervision.proposal", object_id=str(body["id"]), user=head).exists()
-    assert [p["id"] for p in client.get("/api/supervision/proposals", **bearer(head)).json()["items"]] == [body["id"]]
+    listed = client.get("/api/supervision/proposals", **bearer(head)).json()["items"]
+    assert [p["id"] for p in listed] == [body["id"]]
+    # The reasons and the decision's text only in the one read, which is logged (the page's list too).
+    assert listed[0]["measure"] == body["measure"] and not {"reasons", "decision"} & set(listed[0])
     stranger = bearer(user_make(role=Role.AGENCY_HEAD, agency=agency_make()))
     assert client.get(url, **stranger).status_code == 404
     assert client.get("/api/supervision/proposals", **stranger).json()["items"] == []
@@ -106,7 +109,8 @@ def test_a_referral_is_logged_by_a_pair_and_seen_by_the_bureau_only(client):
     """第三十三条: what, to whom, when, under which reference number; in the ledger."""
     desk, matter, head = desk_with_matter()
     first = bearer(desk.first)
-    referral = {"matter_id": matter.pk, "what": "执法人员涉嫌收受财物", "to_body": "乌审旗监察委员会",
+    what = "执法人员涉嫌收受财物" + "，具体情况见附件" * 20  # longer than the list shows
+    referral = {"matter_id": matter.pk, "what": what, "to_body": "乌审旗监察委员会",
                 "reference_number": "乌司移〔2026〕1号", "referred_on": TODAY.isoformat()}
     alone = post(client, "/api/supervision/referrals", first, referral)
     assert alone.status_code == 422 and "supervisors.too_few" in [v["code"] for v in alone.json()["violations"]]
@@ -122,9 +126,11 @@ def test_a_referral_is_logged_by_a_pair_and_seen_by_the_bureau_only(client):
     body = made.json()
     assert body["reference_number"] == "乌司移〔2026〕1号" and body["ledger_seq"] is not None
     url = f"/api/supervision/referrals/{body['id']}"
-    assert client.get(url, **bearer(desk.second)).json()["id"] == body["id"]
-    assert [r["id"] for r in client.get("/api/supervision/referrals?matter=" + str(matter.pk), **first).json()["items"]
-            ] == [body["id"]]
+    assert client.get(url, **bearer(desk.second)).json()["what"] == what
+    listed = client.get("/api/supervision/referrals?matter=" + str(matter.pk), **first).json()["items"]
+    assert [r["id"] for r in listed] == [body["id"]]
+    # The list shows the first characters, as the referrals page does; the whole text only in the logged read.
+    assert "what" not in listed[0] and listed[0]["what_excerpt"] == what[:119] + "…" and len(what) > 120
     # The agency neither lists (403) nor reads (404); another bureau's supervisor reads nothing.
     assert client.get("/api/supervision/referrals", **bearer(head)).status_code == 403
     assert client.get(url, **bearer(head)).status_code == 404

@@ -77,7 +77,10 @@ def _desk_require(request: HttpRequest) -> None:
 # --- 处理执法人员的建议 ------------------------------------------------------------------------
 
 
-class ProposalOut(Schema):
+class ProposalSummaryOut(Schema):
+    """A proposal as the list shows it (name, measure, dates, outcome): its reasons and the decision's
+    text only in the one read (access-logged)."""
+
     id: int
     matter_id: int = Field(..., description="监督事项")
     bureau_id: int = Field(..., description="提出建议的司法局")
@@ -87,17 +90,20 @@ class ProposalOut(Schema):
     measure: str = Field(..., description=status_description(MEASURES, what="建议措施"))
     measure_label: str
     certificate_effect: str = Field(..., description="有权机关采纳时执法证的变化（注销、暂扣；批评教育为空字符串）")
-    reasons: str = Field(..., description="理由")
     competent_body: str = Field(..., description="有权处理的机关")
     proposed_on: dt.date = Field(..., description="提出日期")
     status: str = Field(..., description=status_description(PROPOSAL_STATUSES))
     status_label: str
     decided_on: dt.date | None = Field(..., description="有权机关的决定日期")
+
+
+class ProposalOut(ProposalSummaryOut):
+    reasons: str = Field(..., description="理由")
     decision: str = Field(..., description="决定情况")
 
 
 class ProposalPageOut(PageOut):
-    items: list[ProposalOut]
+    items: list[ProposalSummaryOut]
 
 
 def _proposal_status(proposal: PersonalProposal) -> str:
@@ -118,6 +124,12 @@ def _proposal_out(proposal: PersonalProposal) -> dict:
         "status": status, "status_label": dict(PROPOSAL_STATUSES)[status], "decided_on": proposal.decided_on,
         "decision": proposal.decision,
     }
+
+
+def _proposal_summary(proposal: PersonalProposal) -> dict:
+    out = _proposal_out(proposal)
+    del out["reasons"], out["decision"]
+    return out
 
 
 def _proposal_read(request: HttpRequest, proposal_id: int) -> dict:
@@ -158,7 +170,7 @@ def supervision_proposal_list(
         rows = rows.filter(decided_on__isnull=False, decision_adopted=status == "adopted")
     rows = date_range_filter(rows, field="proposed_on", since=since, until=until)
     order = order_resolve(ordering, keys=PROPOSAL_ORDERING, default="-proposed_on")
-    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_proposal_out)
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_proposal_summary)
 
 
 @router.get("/supervision/proposals/{proposal_id}", response=answers({200: ProposalOut}, 404))
@@ -221,24 +233,39 @@ def supervision_proposal_decision(request: HttpRequest, payload: DecisionIn,
 # --- 问题线索移送 --------------------------------------------------------------------------------
 
 
-class ReferralOut(Schema):
+# The referral list shows the first characters of what was referred, as the referrals page does; the
+# whole text only in the one read (access-logged).
+REFERRAL_EXCERPT = 120
+
+
+class ReferralSummaryOut(Schema):
     id: int
     matter_id: int = Field(..., description="监督事项")
-    what: str = Field(..., description="移送的问题线索")
+    what_excerpt: str = Field(..., description=f"移送的问题线索，至多{REFERRAL_EXCERPT}个字（较长的截断，以…结尾；全文见单件查阅）")
     to_body: str = Field(..., description="接收的监察机关")
     referred_on: dt.date = Field(..., description="移送日期")
     reference_number: str = Field(..., description="移送文号")
     ledger_seq: int | None = Field(..., description="账本中的记录序号")
 
 
+class ReferralOut(ReferralSummaryOut):
+    what: str = Field(..., description="移送的问题线索")
+
+
 class ReferralPageOut(PageOut):
-    items: list[ReferralOut]
+    items: list[ReferralSummaryOut]
+
+
+def _referral_summary(referral: Referral) -> dict:
+    # As the page's truncatechars: at most REFERRAL_EXCERPT characters, the last an ellipsis when cut.
+    excerpt = referral.what if len(referral.what) <= REFERRAL_EXCERPT else referral.what[:REFERRAL_EXCERPT - 1] + "…"
+    return {"id": referral.pk, "matter_id": referral.matter_id, "what_excerpt": excerpt, "to_body": referral.to_body,
+            "referred_on": referral.referred_on, "reference_number": referral.reference_number,
+            "ledger_seq": referral.ledger_seq}
 
 
 def _referral_out(referral: Referral) -> dict:
-    return {"id": referral.pk, "matter_id": referral.matter_id, "what": referral.what, "to_body": referral.to_body,
-            "referred_on": referral.referred_on, "reference_number": referral.reference_number,
-            "ledger_seq": referral.ledger_seq}
+    return _referral_summary(referral) | {"what": referral.what}
 
 
 def _referral_read(request: HttpRequest, referral_id: int) -> dict:
@@ -266,7 +293,7 @@ def supervision_referral_list(
         rows = rows.filter(matter_id=matter)
     rows = date_range_filter(rows, field="referred_on", since=since, until=until)
     order = order_resolve(ordering, keys=REFERRAL_ORDERING, default="-referred_on")
-    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_referral_out)
+    return paginate(request, rows, order=order, limit=limit, cursor=cursor, item=_referral_summary)
 
 
 @router.get("/supervision/referrals/{referral_id}", response=answers({200: ReferralOut}, 404))
