@@ -11,8 +11,12 @@ from hypothesis import strategies as st
 from sanxiang.procedure.parameters import ParameterPeriod, parameters_default
 from sanxiang.procedure.supervision.basis import PAGE_BASIS
 from sanxiang.procedure.supervision.plans import (
+    CRITERION_TEXT_MAX,
     EVALUATION_BASIS,
+    FULL_MARKS_LIMIT,
     PLAN_BASIS,
+    RULES_LIMIT,
+    STANDARDS_SIZE_BASIS,
     ItemProgress,
     ItemScore,
     approval_violations,
@@ -88,6 +92,32 @@ def test_standards_problems_name_their_line():
                         "第6行：分值应为大于0的数（最多一位小数）", "第7行：第三栏只能写“否决”"]
     _, violations = standards_parse("# 一级\n## 二级\n")
     assert [v.code for v in violations] == ["standards.empty", "standards.leaf"]
+
+
+def test_standards_are_refused_beyond_what_can_be_stored_and_scored():
+    """Platform rule (STANDARDS_SIZE_BASIS): a line longer than its column, more rules than one
+    scoring takes, full marks beyond the score's column, each refused on the field, nothing stored
+    (on PostgreSQL each was a 500: the column's limit, an overflow of the score)."""
+    long_line = "# 一级\n## 二级\n- " + "细" * (CRITERION_TEXT_MAX + 1) + " | 5\n"
+    _, violations = standards_parse(long_line)
+    assert [(v.message, v.legal_basis, v.field) for v in violations] == [
+        (f"第3行：内容不能超过{CRITERION_TEXT_MAX}字", STANDARDS_SIZE_BASIS, "standards")]
+    specs, violations = standards_parse("# 一级\n## 二级\n- " + "细" * CRITERION_TEXT_MAX + " | 5\n")
+    assert violations == [] and len(specs[2].text) == CRITERION_TEXT_MAX  # the longest allowed
+    many = "# 一级\n## 二级\n" + "- 细则 | 1\n" * (RULES_LIMIT + 1)
+    assert [v.code for v in standards_parse(many)[1]] == ["standards.too_many"]
+    assert standards_parse("# 一级\n## 二级\n" + "- 细则 | 1\n" * RULES_LIMIT)[1] == []
+    heavy = "# 一级\n## 二级\n" + "- 细则 | 1000\n" * (int(FULL_MARKS_LIMIT) // 1000 + 1)
+    assert [v.code for v in standards_parse(heavy)[1]] == ["standards.full_marks"]
+
+
+def test_every_heading_without_a_rule_is_named_however_many():
+    """Each of 16,667 headings without a rule is named, and the standards without any rule. (The check
+    is now one pass; comparing every node with every other took 7.5 s of CPU on this input, which a
+    test does not time.)"""
+    _, violations = standards_parse("#a\n" * 16_667)
+    codes = [v.code for v in violations]
+    assert codes == ["standards.empty"] + ["standards.leaf"] * 16_667
 
 
 points = st.decimals(min_value=Decimal("0.5"), max_value=Decimal("50"), places=1)

@@ -29,6 +29,7 @@ from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.supervision.plans import (
     EVALUATION_STATE_LABELS,
+    RULES_LIMIT,
     STANDARDS_HELP,
     EvaluationState,
     approval_violations,
@@ -236,7 +237,7 @@ class RuleScoreIn(Schema):
 
 
 class ScoreIn(Schema):
-    scores: list[RuleScoreIn] = Field(..., max_length=1000, description="逐条评分细则的得分；每条细则都须评分")
+    scores: list[RuleScoreIn] = Field(..., max_length=RULES_LIMIT, description="逐条评分细则的得分；每条细则都须评分")
     comment: Text(5000, multiline=True) = Field("", description="评议意见")
     second_supervisor_id: int | None = Field(None, ge=1, le=ID_MAX, description="共同评分的本局另一名持证监督人员（用户 id）")
 

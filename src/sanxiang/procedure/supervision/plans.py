@@ -32,6 +32,7 @@ EVALUATION_BASIS = regulation_article(19)
 APPROVAL_BASIS = f"{PLATFORM_PREFIX}：监督工作计划、评议方案由起草人以外的本局监督人员审核批准"
 ORDER_BASIS = f"{PLATFORM_PREFIX}：计划和评议方案经批准后才能公开、实施"
 DESK_BASIS = f"{PLATFORM_PREFIX}：监督人员只办理本局的计划和评议"
+STANDARDS_SIZE_BASIS = f"{PLATFORM_PREFIX}：评议标准的条目长度、细则条数和满分以能保存、能逐条评分为限"
 RESULTS_BASIS = f"{EVALUATION_BASIS}；{PLATFORM_PREFIX}：每个参评机关均已评分后才能公开评议结果"
 
 
@@ -189,6 +190,12 @@ EVALUATION_STATE_LABELS: dict[EvaluationState, str] = {
 
 LEVEL_LABELS = {1: "一级指标", 2: "二级指标", 3: "评分细则"}
 POINTS_LIMIT = Decimal("1000")
+# Platform rules (平台规则), what the stored standards and scores can hold: a node's text at most
+# CRITERION_TEXT_MAX characters, at most RULES_LIMIT 评分细则 (each is scored in one form or request),
+# full marks at most FULL_MARKS_LIMIT (an agency's score is kept to 999,999.9).
+CRITERION_TEXT_MAX = 500
+RULES_LIMIT = 1000
+FULL_MARKS_LIMIT = Decimal("100000")
 
 
 @dataclass(frozen=True)
@@ -244,6 +251,10 @@ def standards_parse(text: str) -> tuple[list[CriterionSpec], list[Violation]]:
         if not label:
             problem(number, "没有写内容")
             continue
+        if len(label) > CRITERION_TEXT_MAX:
+            violations.append(Violation("standards.line", f"第{number}行：内容不能超过{CRITERION_TEXT_MAX}字",
+                                        STANDARDS_SIZE_BASIS, "standards"))
+            continue
         if level < 3:
             if len(parts) > 1:
                 problem(number, "指标不写分值，分值写在评分细则上")
@@ -274,10 +285,18 @@ def standards_parse(text: str) -> tuple[list[CriterionSpec], list[Violation]]:
         for deeper in (lvl for lvl in (2, 3) if lvl > level):
             last.pop(deeper, None)
     if not violations:
-        if not any(s.level == 3 for s in specs):
+        rules = sum(1 for s in specs if s.level == 3)
+        if not rules:
             violations.append(Violation("standards.empty", "评议标准至少要有一项评分细则", EVALUATION_BASIS, "standards"))
+        if rules > RULES_LIMIT:
+            violations.append(Violation("standards.too_many", f"评分细则不能超过{RULES_LIMIT}项",
+                                        STANDARDS_SIZE_BASIS, "standards"))
+        if standards_full_marks(specs) > FULL_MARKS_LIMIT:
+            violations.append(Violation("standards.full_marks", f"满分合计不能超过{FULL_MARKS_LIMIT}分",
+                                        STANDARDS_SIZE_BASIS, "standards"))
+        parents = {s.parent for s in specs}  # once: a check per node against every node was quadratic
         for index, spec in enumerate(specs):
-            if spec.level < 3 and not any(s.parent == index for s in specs):
+            if spec.level < 3 and index not in parents:
                 violations.append(Violation("standards.leaf", f"“{spec.text}”下没有{LEVEL_LABELS[spec.level + 1]}",
                                             FORM_BASIS, "standards"))
     return specs, violations
