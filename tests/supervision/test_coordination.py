@@ -67,6 +67,17 @@ def test_a_step_is_allowed_only_in_its_states_for_its_side(state, action, side):
         assert violations
 
 
+def test_a_government_decision_is_not_dated_before_the_coordination_was_raised():
+    """A decision recorded with a day before the request was raised is refused on the field, as one
+    after today is; the days from the raising to today pass."""
+    data = {"text": "政府决定由城管局查处", "decided_on": ON - dt.timedelta(days=11)}
+    args = {"state": CoordinationState.FAILED, "action": "record_government_decision", "side": BUREAU, "on": ON}
+    [v] = coordination_action_violations(**args, data=data, raised_on=ON - dt.timedelta(days=10))
+    assert (v.code, v.message, v.field) == ("coordination.decided_on_early", "决定日期不能早于提请协调的日期", "decided_on")
+    for day in (ON - dt.timedelta(days=10), ON):
+        assert coordination_action_violations(**args, data=data | {"decided_on": day}, raised_on=ON - dt.timedelta(days=10)) == []
+
+
 def world():
     desk = desk_make()
     other = agency_make(name="乌审旗城市管理综合执法局")

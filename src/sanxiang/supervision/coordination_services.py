@@ -90,7 +90,8 @@ def coordination_act(
     """Take one step of the handling (see `procedure.supervision.coordination.ACTIONS`)."""
     coordination = Coordination.objects.select_for_update().get(pk=coordination.pk)
     side = coordination_side(coordination=coordination, user=actor)
-    violations = coordination_action_violations(state=coordination.state, action=action, side=side, data=data, on=on)
+    violations = coordination_action_violations(state=coordination.state, action=action, side=side, data=data, on=on,
+                                                raised_on=coordination.raised_on)
     if side == BUREAU:
         # The supervisor acts with a supervision certificate valid on the day.
         from sanxiang.procedure.parameters import parameters_default

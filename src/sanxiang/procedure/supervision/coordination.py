@@ -133,6 +133,7 @@ def coordination_raise_violations(
 
 def coordination_action_violations(
     *, state: str, action: str, side: str | None, data: Mapping[str, object], on: dt.date | None = None,
+    raised_on: dt.date | None = None,
 ) -> list[Violation]:
     """Every reason why `side` may not take `action` in `state` with `data`."""
     spec = ACTIONS.get(action)
@@ -152,6 +153,9 @@ def coordination_action_violations(
     decided_on = data.get("decided_on")
     if isinstance(decided_on, dt.date) and on is not None and decided_on > on:
         violations.append(Violation("coordination.decided_on_future", "决定日期不能晚于今天", FORM_BASIS, "decided_on"))
+    if isinstance(decided_on, dt.date) and raised_on is not None and decided_on < raised_on:
+        violations.append(Violation("coordination.decided_on_early", "决定日期不能早于提请协调的日期", FORM_BASIS,
+                                    "decided_on"))
     return violations
 
 
