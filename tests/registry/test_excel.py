@@ -431,7 +431,7 @@ def agency_row(serial: int, **overrides) -> list:
 
 
 def test_supervisor_registers_an_entrusted_organisation_after_its_entruster_in_one_file():
-    supervisor = user_new(Role.SUPERVISOR)
+    supervisor = user_new(Role.SUPERVISOR, bureau_new())  # of the county the rows name (150626)
     entrusted = agency_row(11, kind="受委托组织", entrusting=credit_code(10).lower())
     report = import_("agencies", [agency_row(10), entrusted], actor=supervisor)
     assert report.ok, report.errors
@@ -447,9 +447,11 @@ def test_supervisor_registers_an_entrusted_organisation_after_its_entruster_in_o
 def test_agency_rows_report_code_and_region_violations_with_their_columns():
     bad_code = credit_code(12)[:-1] + ("0" if credit_code(12)[-1] != "0" else "1")
     report = import_("agencies", [agency_row(12, credit_code=bad_code), agency_row(13, region="990000")],
-                     actor=user_new(Role.SUPERVISOR))
-    assert where(report) == [(2, "统一社会信用代码"), (3, "行政区划代码")]
-    assert Agency.objects.count() == 0
+                     actor=user_new(Role.SUPERVISOR, bureau_new()))
+    # Row 3 twice: 990000 is no region code, and not the supervisor's county (every reason is given).
+    assert where(report) == [(2, "统一社会信用代码"), (3, "行政区划代码"), (3, "行政区划代码")]
+    assert any("本县" in e.message for e in report.errors if e.row == 3)
+    assert Agency.objects.count() == 1  # the bureau alone
 
 
 # Permissions ------------------------------------------------------------------------------------
