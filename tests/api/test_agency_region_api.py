@@ -102,21 +102,38 @@ def test_an_agency_admin_keeps_the_identity_fields_of_their_agency(client, count
     assert ok.status_code == 200, ok.content
 
 
-def test_the_page_refuses_the_same_with_the_reason_on_the_field(client, county):
+def test_the_pages_show_what_the_user_may_not_set_but_do_not_let_it_change(county):
+    """The page's form shows an agency admin their agency's region code, kind, status and credit code
+    without letting them change (a posted value is ignored, the service's refusal stays behind it), and
+    a supervisor's new agency takes their county's code, with no 司法局 checkbox."""
+    from django.test import Client
+
     from sanxiang.registry import forms
 
     own = county["own"]
-    admin = user_make(role=Role.AGENCY_ADMIN, agency=own)
-    from django.test import Client
-
-    client = Client()  # a page's form carries its CSRF token; this test is about the service's refusal
-    client.force_login(admin)
+    client = Client()  # a page's form carries its CSRF token; this test is about the form's fields
+    client.force_login(user_make(role=Role.AGENCY_ADMIN, agency=own))
+    url = reverse("registry:agency_edit", args=[own.pk])
+    html = client.get(url).content.decode()
+    assert 'name="region_code"' in html and 'name="is_judicial_bureau"' not in html
     form = forms.AgencyForm(instance=own)
     data = {name: form.initial.get(name) for name in form.fields if form.initial.get(name) is not None}
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
-    data["region_code"] = "150624"
-    page = client.post(reverse("registry:agency_edit", args=[own.pk]), data)
-    assert page.status_code == 400
-    assert "本单位管理员不能修改本单位的行政区划代码" in page.content.decode()
+    page = client.post(url, data | {"region_code": "150624", "credit_code": credit_code(serial=777),
+                                    "contact_phone": "0477-7654321"})
+    assert page.status_code == 302, page.content.decode()[:2000]
     own.refresh_from_db()
-    assert own.region_code == "150626"
+    assert (own.region_code, own.contact_phone) == ("150626", "0477-7654321")
+    assert own.credit_code != credit_code(serial=777)
+
+    supervisor = Client()
+    bureau = county["bureau"]
+    supervisor.force_login(user_make(role=Role.SUPERVISOR, agency=bureau))
+    new = supervisor.get(reverse("registry:agency_create")).content.decode()
+    assert 'value="150626"' in new and 'name="is_judicial_bureau"' not in new
+    made = supervisor.post(reverse("registry:agency_create"), {
+        "name": "乌审旗水利局", "credit_code": credit_code(serial=778), "kind": "administrative_organ",
+        "region_code": "150624", "parent_government": "乌审旗人民政府", "enforcement_fields": "水利",
+        "status": "active"})
+    assert made.status_code == 302, made.content.decode()[:2000]
+    assert Agency.objects.get(name="乌审旗水利局").region_code == "150626"

@@ -18,6 +18,7 @@ from sanxiang.accounts.permissions import (
     user_can_manage_staff,
     user_can_read_supervisors,
     user_can_register_agencies,
+    user_county_region,
     user_reads_all_agencies,
     user_sees_full_officer_id_number,
     user_sees_full_party_id_number,
@@ -25,6 +26,7 @@ from sanxiang.accounts.permissions import (
 from sanxiang.inputs import id_from_query
 from sanxiang.portal.certificates import certificate_qr, verify_url
 from sanxiang.procedure.citations import OFFICERS_ACT
+from sanxiang.procedure.registry_rules import AGENCY_FIELDS_NOT_OWN_ADMIN, AGENCY_FIELDS_SYSTEM_ADMIN_ONLY
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication.selectors import public_certificates_of
 from sanxiang.registry import forms, selectors, services
@@ -104,12 +106,34 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     )
 
 
+def _agency_form(request: HttpRequest, *, instance=None) -> forms.AgencyForm:
+    """The agency form with what the user may not set shown but not editable (the platform rule of
+    procedure.registry_rules, which the service enforces): a supervisor registers in their own county
+    and never sets the 司法局 flag; an agency's administrator keeps its identity fields."""
+    user = request.user
+    county = user_county_region(user)
+    form = forms.AgencyForm(request.POST or None, instance=instance,
+                            initial={"region_code": county} if instance is None and county else None)
+    if county is not None:
+        fixed = AGENCY_FIELDS_SYSTEM_ADMIN_ONLY
+    elif user_reads_all_agencies(user):
+        fixed = ()
+    else:
+        fixed = AGENCY_FIELDS_NOT_OWN_ADMIN
+    for name in fixed:
+        if name == "is_judicial_bureau":
+            form.fields.pop(name, None)
+        elif name in form.fields:
+            form.fields[name].disabled = True  # its value is the instance's (or the county's), whatever is posted
+    return form
+
+
 @login_required
 def agency_create(request: HttpRequest) -> HttpResponse:
     permission_require(user_can_register_agencies(request.user))
     return _form_page(
         request,
-        form=forms.AgencyForm(request.POST or None),
+        form=_agency_form(request),
         save=lambda data: services.agency_create(actor=request.user, **data),
         template="registry/form.html",
         context={"title": "登记执法主体"},
@@ -121,12 +145,9 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = selectors.agency_get(viewer=request.user, agency_id=agency_id)
     permission_require(user_can_edit_agency(request.user, agency.pk))
-    form = forms.AgencyForm(request.POST or None, instance=agency)
-    if not user_can_register_agencies(request.user):
-        del form.fields["is_judicial_bureau"]
     return _form_page(
         request,
-        form=form,
+        form=_agency_form(request, instance=agency),
         save=lambda data: services.agency_update(actor=request.user, agency=agency, **data),
         template="registry/form.html",
         context={"title": f"修改执法主体：{agency.name}"},
