@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from sanxiang.api.desk import desk_pair, desk_require
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -111,7 +112,7 @@ def _evaluation_out(evaluation: Evaluation) -> dict:
 
 def _evaluation_detail(*, viewer, evaluation_id: int) -> dict:
     evaluation = selectors.evaluation_get(user=viewer, evaluation_id=evaluation_id)
-    desk = selectors.user_is_desk(viewer)
+    desk = selectors.user_is_supervisor(viewer)
     criteria = selectors.criterion_rows(evaluation=evaluation)
     agency_rows = selectors.evaluation_agency_rows(evaluation=evaluation)
     approve = approval_violations(
@@ -137,11 +138,6 @@ def _evaluation_detail(*, viewer, evaluation_id: int) -> dict:
 def _read_require(request: HttpRequest) -> None:
     if not selectors.user_may_read(request.user):
         raise PermissionDenied("只有司法局监督人员可以查看")
-
-
-def _desk_require(request: HttpRequest) -> None:
-    if not selectors.user_is_desk(request.user):
-        raise PermissionDenied("只有司法局监督人员可以办理")
 
 
 @router.get("/supervision/evaluations", response=answers({200: EvaluationPageOut}, 403))
@@ -186,7 +182,7 @@ class EvaluationIn(Schema):
 def supervision_evaluation_new(request: HttpRequest, payload: EvaluationIn):
     """本局监督人员起草评议（方案、步骤、期间、参评机关、评议标准），与评议页面相同，记入账本。字段不合格、
     标准有误（逐行说明）、机关不在本局监督范围内的，返回 422 并指明字段及依据；其他人 403。"""
-    _desk_require(request)
+    desk_require(request)
     user = request.user
     agencies = {a.pk: a for a in services.county_agencies(bureau=user.agency).filter(pk__in=payload.agency_ids)}
     unknown = [Violation("form.agency", f"执法机关 {pk} 不在本局的监督范围内", FORM_BASIS, "agency_ids")
@@ -213,7 +209,7 @@ def supervision_evaluation_new(request: HttpRequest, payload: EvaluationIn):
 def supervision_evaluation_approve(request: HttpRequest, evaluation_id: int = Path(..., ge=1, le=ID_MAX)):
     """起草人以外的本局监督人员批准评议方案和标准（同时在门户网站公开方案、步骤和标准，不可撤回），此后可以评分。
     已批准、起草人本人、没有标准或参评机关的，返回 409 并列出全部理由及依据。"""
-    _desk_require(request)
+    desk_require(request)
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     services.evaluation_approve(actor=request.user, evaluation=evaluation)
     return _evaluation_detail(viewer=request.user, evaluation_id=evaluation.pk)
@@ -223,7 +219,7 @@ def supervision_evaluation_approve(request: HttpRequest, evaluation_id: int = Pa
              response=answers({200: EvaluationDetailOut}, 403, 404, 409))
 def supervision_evaluation_publish(request: HttpRequest, evaluation_id: int = Path(..., ge=1, le=ID_MAX)):
     """在门户网站公开评议结果（不可撤回）。尚未批准、已公开、还有参评机关未评分的，返回 409 并列出全部理由。"""
-    _desk_require(request)
+    desk_require(request)
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     services.evaluation_results_publish(actor=request.user, evaluation=evaluation)
     return _evaluation_detail(viewer=request.user, evaluation_id=evaluation.pk)
@@ -249,15 +245,12 @@ def supervision_evaluation_score(request: HttpRequest, payload: ScoreIn,
                                  agency_id: int = Path(..., ge=1, le=ID_MAX)):
     """两名本局监督人员对一个参评机关逐条评分，与评分页面相同（再次评分取代先前的，均记入账本）。不是参评机关的 404；
     评议不在评分阶段、有细则未评分、得分超过分值、扣分未写原因、持证人数不足的，返回 409 并列出全部理由及依据。"""
-    _desk_require(request)
+    desk_require(request)
     user = request.user
     evaluation = selectors.evaluation_get(user=user, evaluation_id=evaluation_id)
     agency = selectors.evaluation_agency_get(evaluation=evaluation, agency_id=agency_id)
-    second = None
-    if payload.second_supervisor_id is not None:
-        second = (selectors.bureau_supervisors(bureau_id=evaluation.bureau_id).exclude(pk=user.pk)
-                  .filter(pk=payload.second_supervisor_id).first())
+    supervisors = desk_pair(request, bureau_id=evaluation.bureau_id, second_id=payload.second_supervisor_id)
     scores = {s.criterion_id: (s.awarded, s.veto, s.reason) for s in payload.scores}
     services.evaluation_score(actor=user, evaluation=evaluation, agency=agency,
-                              supervisors=[user, *([second] if second else [])], scores=scores, comment=payload.comment)
+                              supervisors=supervisors, scores=scores, comment=payload.comment)
     return _evaluation_detail(viewer=user, evaluation_id=evaluation.pk)

@@ -15,6 +15,7 @@ from ninja import Field, Path, Query, Router, Schema
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.accounts.models import Role
+from sanxiang.api.desk import desk_pair, desk_require
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -58,20 +59,6 @@ PROPOSED_SINCE, PROPOSED_UNTIL = since_query("提出日期"), until_query("提�
 REFERRAL_ORDERING = {"referred_on": ("referred_on", "移送日期"), "id": ("id", "登记先后")}
 REFERRED_SINCE, REFERRED_UNTIL = since_query("移送日期"), until_query("移送日期")
 CERTIFICATE_EFFECT_LABELS = {"revoked": "注销", "suspended": "暂扣"}
-
-
-def _pair(request: HttpRequest, *, bureau_id: int, second_id: int | None) -> list:
-    """The caller and the colleague named (of the same bureau, active): the pair the service judges
-    (a colleague not found leaves the caller alone, which the service refuses with its reason)."""
-    second = None
-    if second_id is not None:
-        second = selectors.bureau_supervisors(bureau_id=bureau_id).exclude(pk=request.user.pk).filter(pk=second_id).first()
-    return [request.user] + ([second] if second else [])
-
-
-def _desk_require(request: HttpRequest) -> None:
-    if not selectors.user_is_supervisor(request.user):
-        raise PermissionDenied("只有司法局监督人员可以办理")
 
 
 # --- 处理执法人员的建议 ------------------------------------------------------------------------
@@ -194,12 +181,12 @@ def supervision_proposal_new(request: HttpRequest, payload: ProposalIn):
     """本局监督人员（两人共同）建议有权机关处理执法人员（批评教育、离岗教育、调离执法岗位、取消执法资格），与建议页面相同，
     记入账本。执法人员不属于被监督机关、理由未填、持证人数不足、须回避等，返回 422 并列出全部理由及依据；
     司法局监督人员以外的 403，不是本局的监督事项 404。"""
-    _desk_require(request)
+    desk_require(request)
     matter = selectors.matter_for_desk(user=request.user, matter_id=payload.matter_id)
     officer = selectors.matter_officers(matter=matter).filter(pk=payload.officer_id).first()
     if officer is None:
         raise InputRefused([Violation("form.officer", "该执法人员不属于本事项的被监督机关", FORM_BASIS, "officer_id")])
-    supervisors = _pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
+    supervisors = desk_pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
     try:
         proposal = personal_propose(actor=request.user, matter=matter, officer=officer, measure=payload.measure,
                                     reasons=payload.reasons, competent_body=payload.competent_body,
@@ -223,8 +210,8 @@ def supervision_proposal_decision(request: HttpRequest, payload: DecisionIn,
     公开的执法证查询页同时显示）。司法局监督人员以外的 403；已经登记、决定情况未填、日期不合理、持证人数不足的，
     返回 409 并列出全部理由及依据。"""
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_id)
-    _desk_require(request)
-    supervisors = _pair(request, bureau_id=proposal.matter.bureau_id, second_id=payload.second_supervisor_id)
+    desk_require(request)
+    supervisors = desk_pair(request, bureau_id=proposal.matter.bureau_id, second_id=payload.second_supervisor_id)
     personal_decision_record(actor=request.user, proposal=proposal, adopted=payload.adopted, decision=payload.decision,
                              decided_on=payload.decided_on, supervisors=supervisors)
     return _proposal_read(request, proposal.pk)
@@ -287,7 +274,7 @@ def supervision_referral_list(
     cursor: str | None = cursor_query(),
 ):
     """向监察机关移送的问题线索，默认按移送日期从新到旧，分页返回；只有司法局监督人员（本局的），其他人 403。"""
-    _desk_require(request)
+    desk_require(request)
     rows = selectors.referrals_visible(user=request.user)
     if matter is not None:
         rows = rows.filter(matter_id=matter)
@@ -315,9 +302,9 @@ class ReferralIn(Schema):
 def supervision_referral_new(request: HttpRequest, payload: ReferralIn):
     """本局监督人员（两人共同）登记向监察机关移送问题线索，与移送页面相同，记入账本。内容未填、日期晚于今天、
     持证人数不足、须回避等，返回 422 并列出全部理由及依据；司法局监督人员以外的 403，不是本局的监督事项 404。"""
-    _desk_require(request)
+    desk_require(request)
     matter = selectors.matter_for_desk(user=request.user, matter_id=payload.matter_id)
-    supervisors = _pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
+    supervisors = desk_pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
     try:
         referral = referral_record(actor=request.user, matter=matter, what=payload.what, to_body=payload.to_body,
                                    referred_on=payload.referred_on, reference_number=payload.reference_number,

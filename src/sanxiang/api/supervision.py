@@ -18,6 +18,7 @@ from ninja import Field, Path, Query, Router, Schema
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.accounts.models import Role
+from sanxiang.api.desk import desk_pair, desk_require
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -556,28 +557,13 @@ class InstrumentActionIn(Schema):
     decision_on: PlausibleDate | None = Field(None, description="登记政府作出的决定书时：作出日期")
 
 
-def _desk_pair(request: HttpRequest, *, bureau_id: int, second_id: int | None) -> list:
-    """The caller and the colleague named (if of the same bureau and active): the pair the service
-    judges (a colleague not found leaves the caller alone, which the service refuses with its reason)."""
-    second = None
-    if second_id is not None:
-        second = (instrument_selectors.bureau_supervisors(bureau_id=bureau_id).exclude(pk=request.user.pk)
-                  .filter(pk=second_id).first())
-    return [request.user] + ([second] if second else [])
-
-
-def _desk_require(request: HttpRequest) -> None:
-    if not instrument_selectors.user_is_supervisor(request.user):
-        raise PermissionDenied("只有司法局监督人员可以制发和办理监督文书")
-
-
 @router.post("/supervision/instruments", response=answers({201: InstrumentDetailOut}, 403, 404))
 def supervision_instrument_issue(request: HttpRequest, payload: InstrumentIn):
     """制发监督文书（本局监督人员，两人共同制发）：在平台送达被监督机关，编号，生成 PDF 和 DOCX，记入账本。
     提请决定书只提请，由政府作出后登记。持证人数不足、证件失效、须回避、事项未确定被监督机关等，返回 422 并列出全部理由及依据。"""
-    _desk_require(request)
+    desk_require(request)
     matter = instrument_selectors.matter_for_desk(user=request.user, matter_id=payload.matter_id)
-    supervisors = _desk_pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
+    supervisors = desk_pair(request, bureau_id=matter.bureau_id, second_id=payload.second_supervisor_id)
     try:
         instrument = instrument_issue(actor=request.user, matter=matter, kind=payload.kind, findings=payload.findings,
                                       required_actions=payload.required_actions, supervisors=supervisors)
@@ -631,9 +617,9 @@ def supervision_instrument_act(request: HttpRequest, payload: InstrumentActionIn
     """监督人员办理监督文书（两人共同办理）：认可整改、退回重新报告、提请作出监督决定书、复查维持或撤回、登记政府作出的决定书。
     当前状态不能办理、理由未填、持证人数不足等，返回 409 并列出全部理由及依据。被监督机关的整改报告和异议见
     …/actions/report、…/actions/object。"""
-    _desk_require(request)
+    desk_require(request)
     instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
-    supervisors = _desk_pair(request, bureau_id=instrument.bureau_id, second_id=payload.second_supervisor_id)
+    supervisors = desk_pair(request, bureau_id=instrument.bureau_id, second_id=payload.second_supervisor_id)
     instrument_act(actor=request.user, instrument=instrument, action=action, text=payload.text,
                    supervisors=supervisors, decision_number=payload.decision_number, decision_on=payload.decision_on)
     return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)

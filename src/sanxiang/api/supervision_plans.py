@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
+from sanxiang.api.desk import desk_require
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     PageOut,
@@ -31,6 +32,7 @@ from sanxiang.procedure.supervision.plans import (
     plan_publish_violations,
 )
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
+from sanxiang.supervision import instrument_selectors
 from sanxiang.supervision import plan_selectors as selectors
 from sanxiang.supervision import plan_services as services
 from sanxiang.supervision.models import Plan
@@ -93,7 +95,7 @@ def _plan_out(plan: Plan) -> dict:
 
 def _plan_detail(*, viewer, plan_id: int) -> dict:
     plan = selectors.plan_get(user=viewer, plan_id=plan_id)
-    desk = selectors.user_is_desk(viewer)
+    desk = selectors.user_is_supervisor(viewer)
     rows = selectors.plan_item_rows(plan=plan)
     blockers = approval_violations(
         what="plan", state=plan.state, drafted_by_id=plan.drafted_by_id, approver_id=viewer.pk,
@@ -116,11 +118,6 @@ def _plan_detail(*, viewer, plan_id: int) -> dict:
 def _read_require(request: HttpRequest) -> None:
     if not selectors.user_may_read(request.user):
         raise PermissionDenied("只有司法局监督人员可以查看")
-
-
-def _desk_require(request: HttpRequest) -> None:
-    if not selectors.user_is_desk(request.user):
-        raise PermissionDenied("只有司法局监督人员可以办理")
 
 
 def _refused(refusal: Refused):
@@ -168,7 +165,7 @@ class SupervisionPlanIn(Schema):
 def supervision_plan_new(request: HttpRequest, payload: SupervisionPlanIn):
     """本局监督人员起草年度监督工作计划，与计划页面相同，记入账本。名称、目标未填，年度不合理或已有计划的，
     返回 422 并指明字段及依据；其他人 403。"""
-    _desk_require(request)
+    desk_require(request)
     try:
         plan = services.plan_draft(actor=request.user, year=payload.year, title=payload.title,
                                    objectives=payload.objectives)
@@ -191,13 +188,13 @@ class SupervisionPlanItemIn(Schema):
 def supervision_plan_items(request: HttpRequest, payload: SupervisionPlanItemIn, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """在草拟中的计划上增加一个计划事项（本局监督人员），与计划页面相同，记入账本。字段不合格、机关不在本局监督范围内、
     不是本局监督人员的 422 并指明字段；计划已批准的 409。"""
-    _desk_require(request)
+    desk_require(request)
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     bad_months = [m for m in payload.months if not 1 <= m <= 12]
     if bad_months:
         raise InputRefused([Violation("form.months", "计划月份应为1至12", FORM_BASIS, "months")])
     agencies = {a.pk: a for a in services.county_agencies(bureau=plan.bureau).filter(pk__in=payload.agency_ids)}
-    supervisors = {u.pk: u for u in selectors.bureau_supervisors(bureau_id=plan.bureau_id)
+    supervisors = {u.pk: u for u in instrument_selectors.bureau_supervisors(bureau_id=plan.bureau_id)
                    .filter(pk__in=payload.supervisor_ids)}
     unknown = [Violation("form.agency", f"执法机关 {pk} 不在本局的监督范围内", FORM_BASIS, "agency_ids")
                for pk in dict.fromkeys(payload.agency_ids) if pk not in agencies]
@@ -219,7 +216,7 @@ def supervision_plan_items(request: HttpRequest, payload: SupervisionPlanItemIn,
 def supervision_plan_approve(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """起草人以外的本局监督人员批准计划，此后可据计划事项登记监督事项。已批准、起草人本人、计划没有事项的，
     返回 409 并列出全部理由及依据。"""
-    _desk_require(request)
+    desk_require(request)
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     services.plan_approve(actor=request.user, plan=plan)
     return _plan_detail(viewer=request.user, plan_id=plan.pk)
@@ -228,7 +225,7 @@ def supervision_plan_approve(request: HttpRequest, plan_id: int = Path(..., ge=1
 @router.post("/supervision/plans/{plan_id}/publish", response=answers({200: SupervisionPlanDetailOut}, 403, 404, 409))
 def supervision_plan_publish(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
     """在门户网站公开已批准的计划（不可撤回）。尚未批准或已经公开的，返回 409 并说明理由。"""
-    _desk_require(request)
+    desk_require(request)
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     services.plan_publish(actor=request.user, plan=plan)
     return _plan_detail(viewer=request.user, plan_id=plan.pk)
@@ -250,7 +247,7 @@ def supervision_plan_item_matter(request: HttpRequest, payload: SupervisionPlanI
                                  plan_id: int = Path(..., ge=1, le=ID_MAX), item_id: int = Path(..., ge=1, le=ID_MAX)):
     """据计划事项登记监督事项（本局监督人员），与计划页面相同：重点监督登记为重点监督事项，其他为日常监督。
     机关不是本县执法机关的 422；计划尚未批准、机关不是该事项的监督对象的 409 并列出全部理由。"""
-    _desk_require(request)
+    desk_require(request)
     plan = selectors.plan_get(user=request.user, plan_id=plan_id)
     item = selectors.plan_item_get(plan=plan, item_id=item_id)
     agency = services.county_agencies(bureau=plan.bureau).filter(pk=payload.agency_id).first()

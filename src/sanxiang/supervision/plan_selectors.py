@@ -18,6 +18,7 @@ from sanxiang.procedure.supervision.plans import (
     months_text,
 )
 from sanxiang.registry.models import Agency
+from sanxiang.supervision.instrument_selectors import user_is_supervisor
 from sanxiang.supervision.models import (
     Criterion,
     CriterionScore,
@@ -32,17 +33,13 @@ from sanxiang.supervision.plan_services import criterion_points
 PAGE_SIZE = 30
 
 
-def user_is_desk(user: User) -> bool:
-    return user.is_authenticated and user.role == Role.SUPERVISOR and user.agency_id is not None
-
-
 def user_may_read(user: User) -> bool:
-    return user_is_desk(user) or (user.is_authenticated and user.role == Role.SYSTEM_ADMIN)
+    return user_is_supervisor(user) or (user.is_authenticated and user.role == Role.SYSTEM_ADMIN)
 
 
 def plans_visible(*, user: User) -> QuerySet[Plan]:
     rows = Plan.objects.select_related("bureau", "drafted_by", "approved_by")
-    if user_is_desk(user):
+    if user_is_supervisor(user):
         return rows.filter(bureau_id=user.agency_id)
     if user.is_authenticated and user.role == Role.SYSTEM_ADMIN:
         return rows
@@ -129,7 +126,7 @@ def plan_item_get(*, plan: Plan, item_id: int) -> PlanItem:
 
 def plan_items_for_evaluation(*, user: User) -> QuerySet[PlanItem]:
     """The bureau's plan items an evaluation may belong to (评议 items of approved plans)."""
-    if not user_is_desk(user):
+    if not user_is_supervisor(user):
         return PlanItem.objects.none()
     return (PlanItem.objects.filter(plan__bureau_id=user.agency_id, kind="evaluation")
             .exclude(plan__state="draft").select_related("plan").order_by("-plan__year", "position"))
@@ -140,7 +137,7 @@ def plan_items_for_evaluation(*, user: User) -> QuerySet[PlanItem]:
 
 def evaluations_visible(*, user: User) -> QuerySet[Evaluation]:
     rows = Evaluation.objects.select_related("bureau", "drafted_by", "approved_by")
-    if user_is_desk(user):
+    if user_is_supervisor(user):
         return rows.filter(bureau_id=user.agency_id)
     if user.is_authenticated and user.role == Role.SYSTEM_ADMIN:
         return rows
@@ -218,8 +215,4 @@ def evaluation_score_get(*, evaluation: Evaluation, agency: Agency) -> Evaluatio
 def evaluations_unscored_count(*, evaluation: Evaluation) -> int:
     return evaluation.agencies.exclude(
         pk__in=EvaluationScore.objects.filter(evaluation=evaluation).values("agency_id")).count()
-
-
-def bureau_supervisors(*, bureau_id: int) -> QuerySet[User]:
-    return User.objects.filter(role=Role.SUPERVISOR, agency_id=bureau_id, is_active=True).order_by("display_name", "id")
 

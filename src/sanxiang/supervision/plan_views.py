@@ -28,6 +28,7 @@ from sanxiang.procedure.supervision.plans import (
     results_publish_violations,
 )
 from sanxiang.procedure.violations import Refused
+from sanxiang.supervision import instrument_selectors
 from sanxiang.supervision import plan_selectors as selectors
 from sanxiang.supervision import plan_services as services
 from sanxiang.supervision.instrument_views import refusal_split
@@ -37,7 +38,7 @@ MONTH_CHOICES = [(m, f"{m}月") for m in range(1, 13)]
 
 
 def _desk_only(request: HttpRequest) -> None:
-    if not selectors.user_is_desk(request.user):
+    if not selectors.user_is_supervisor(request.user):
         raise PermissionDenied("只有司法局监督人员可以办理")
 
 
@@ -71,7 +72,7 @@ class PlanItemForm(forms.Form):
     def __init__(self, *args, bureau, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency_rows = list(services.county_agencies(bureau=bureau))
-        self.supervisor_rows = list(selectors.bureau_supervisors(bureau_id=bureau.pk))
+        self.supervisor_rows = list(instrument_selectors.bureau_supervisors(bureau_id=bureau.pk))
         self.fields["agencies"].choices = [(a.pk, a.name) for a in self.agency_rows]
         self.fields["supervisors"].choices = [(u.pk, str(u)) for u in self.supervisor_rows]
 
@@ -83,7 +84,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     rows, more = selectors.plan_rows(user=request.user, page=page)
     return render(request, "supervision/plan_list.html", {
-        "rows": rows, "more": more, "page": page, "desk": selectors.user_is_desk(request.user),
+        "rows": rows, "more": more, "page": page, "desk": selectors.user_is_supervisor(request.user),
     })
 
 
@@ -109,7 +110,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 def _plan_page(request: HttpRequest, plan, *, item_form=None, refused=None, general=None, status=200) -> HttpResponse:
     user = request.user
-    desk = selectors.user_is_desk(user)
+    desk = selectors.user_is_supervisor(user)
     return render(request, "supervision/plan_detail.html", {
         "plan": plan, "rows": selectors.plan_item_rows(plan=plan), "desk": desk,
         "item_form": item_form or (PlanItemForm(bureau=plan.bureau) if desk and plan.state == PlanState.DRAFT else None),
@@ -249,7 +250,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     page = page_number(request)
     rows, more = selectors.evaluation_rows(user=request.user, page=page)
     return render(request, "supervision/evaluation_list.html", {
-        "rows": rows, "more": more, "page": page, "desk": selectors.user_is_desk(request.user),
+        "rows": rows, "more": more, "page": page, "desk": selectors.user_is_supervisor(request.user),
     })
 
 
@@ -280,7 +281,7 @@ def evaluation_new(request: HttpRequest) -> HttpResponse:
 
 def _evaluation_page(request: HttpRequest, evaluation, *, refused=None, status=200) -> HttpResponse:
     user = request.user
-    desk = selectors.user_is_desk(user)
+    desk = selectors.user_is_supervisor(user)
     agency_rows = selectors.evaluation_agency_rows(evaluation=evaluation)
     return render(request, "supervision/evaluation_detail.html", {
         "evaluation": evaluation, "desk": desk, "criteria": selectors.criterion_rows(evaluation=evaluation),
@@ -347,7 +348,7 @@ def evaluation_score(request: HttpRequest, evaluation_id: int, agency_id: int) -
     evaluation = selectors.evaluation_get(user=request.user, evaluation_id=evaluation_id)
     agency = selectors.evaluation_agency_get(evaluation=evaluation, agency_id=agency_id)
     criteria = selectors.criterion_rows(evaluation=evaluation)
-    colleagues = [u for u in selectors.bureau_supervisors(bureau_id=evaluation.bureau_id) if u.pk != request.user.pk]
+    colleagues = [u for u in instrument_selectors.bureau_supervisors(bureau_id=evaluation.bureau_id) if u.pk != request.user.pk]
     recorded = selectors.evaluation_score_items(evaluation=evaluation, agency=agency)
     previous = selectors.evaluation_score_get(evaluation=evaluation, agency=agency)
     typed: dict[str, str] = {}
