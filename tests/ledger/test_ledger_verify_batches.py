@@ -8,7 +8,7 @@ a checkpoint falls inside a batch) keeps each verification to milliseconds."""
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sanxiang.ledger import merkle
@@ -79,8 +79,17 @@ def _set_body(seq: int, body: bytes, *, with_leaf: bool = False) -> None:
         raw("UPDATE ledger_entry SET body = %s WHERE seq = %s", [body, seq])
 
 
-def _body(seq: int) -> bytes:
-    return bytes(raw("SELECT body FROM ledger_entry WHERE seq = %s", [seq])[0][0])
+def _body(seq: int) -> bytes | None:
+    rows = raw("SELECT body FROM ledger_entry WHERE seq = %s", [seq])
+    return bytes(rows[0][0]) if rows else None
+
+
+def _edit(seq: int, change, *, with_leaf: bool = False) -> None:
+    """Change the body of the entry at `seq`, if it is still there (an earlier tamper of the same
+    example may have deleted or moved it: then there is nothing more to change)."""
+    body = _body(seq)
+    if body is not None:
+        _set_body(seq, change(body), with_leaf=with_leaf)
 
 
 def _stored_index(seq: int, level: int) -> int:
@@ -88,15 +97,15 @@ def _stored_index(seq: int, level: int) -> int:
 
 
 TAMPERS = {
-    "body byte": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2')),
-    "body and leaf hash": lambda seq, _: _set_body(seq, _body(seq).replace(b'"v":1', b'"v":2'), with_leaf=True),
-    "non-canonical body with its leaf hash": lambda seq, _: _set_body(seq, _body(seq) + b" ", with_leaf=True),
-    "body with a leading space and its leaf hash": lambda seq, _: _set_body(seq, b" " + _body(seq), with_leaf=True),
+    "body byte": lambda seq, _: _edit(seq, lambda b: b.replace(b'"v":1', b'"v":2')),
+    "body and leaf hash": lambda seq, _: _edit(seq, lambda b: b.replace(b'"v":1', b'"v":2'), with_leaf=True),
+    "non-canonical body with its leaf hash": lambda seq, _: _edit(seq, lambda b: b + b" ", with_leaf=True),
+    "body with a leading space and its leaf hash": lambda seq, _: _edit(seq, lambda b: b" " + b, with_leaf=True),
     # orjson reproduces 1e-7; the standard library writes 1e-07 (the fast check gives way to it).
-    "float written apart and its leaf hash": lambda seq, _: _set_body(
-        seq, _body(seq).replace(b'"v":1', b'"v":1e-7'), with_leaf=True
+    "float written apart and its leaf hash": lambda seq, _: _edit(
+        seq, lambda b: b.replace(b'"v":1', b'"v":1e-7'), with_leaf=True
     ),
-    "duplicate key and its leaf hash": lambda seq, _: _set_body(seq, b'{"v":2,' + _body(seq)[1:], with_leaf=True),
+    "duplicate key and its leaf hash": lambda seq, _: _edit(seq, lambda b: b'{"v":2,' + b[1:], with_leaf=True),
     "deleted rows": lambda seq, n: raw("DELETE FROM ledger_entry WHERE seq >= %s AND seq < %s", [seq, seq + n]),
     "column": lambda seq, _: raw("UPDATE ledger_entry SET subject = 'x' WHERE seq = %s", [seq]),
     "created_at": lambda seq, _: raw(
@@ -129,6 +138,10 @@ TAMPERS = {
     seqs=st.lists(st.integers(min_value=0, max_value=SIZE - 1), min_size=3, max_size=3),
     n=st.integers(min_value=1, max_value=9),
 )
+# An entry deleted, then changed by the next tamper of the same example (found once under load: the
+# change read a row no longer there).
+@example(kinds=["deleted rows", "body byte"], seqs=[0, 0, 0], n=1)
+@example(kinds=["swapped rows", "body and leaf hash"], seqs=[3, 3, 0], n=2)
 def test_every_batch_size_names_the_same_tampering(ledger, kinds, seqs, n):
     """Property: whatever is tampered with, the verification fails and names the same places
     whether a batch holds 2 entries or the whole ledger (the whole-batch comparison and the
