@@ -155,6 +155,12 @@ def test_the_demo_expropriation_is_reviewed_decided_and_published_and_an_award_d
     assert IssuedDocument.objects.filter(case=case, kind="expropriation_decision").exclude(number="").exists()
     (award,) = Case.objects.filter(procedure="other_act")
     assert award.state == "published" and award.facts["kind"] == "award" and award.facts["decision"]["amount_fen"] == 200000
+    # Published on the portal as well: no draft of either left waiting (双公示, 国办发〔2018〕118号).
+    from sanxiang.publication.models import PublicationDraft
+
+    drafts = PublicationDraft.objects.filter(case__in=[case, award]).select_related("publication")
+    assert sorted(d.case_id for d in drafts) == sorted([case.pk, award.pk])
+    assert all(d.status == "published" and d.publication.status == "published" for d in drafts)
 
 
 @pytest.mark.django_db

@@ -273,6 +273,7 @@ def _award(agency: Agency, users: dict[str, User], calendar: WorkingDayCalendar,
          amount_yuan="2000", major_marked=False)
     decided = s.after(start, 5)
     s.do("other_act_decide", decided, "head", remedies=REMEDIES)
+    _approve(s, today)  # on the portal too, as the agency's own site has it
     published = s.after(decided, 3)
     s.do("other_act_publish", published, published_on=published, place="乌审旗市场监督管理局网站“行政执法公示”栏目")
     return s.case
@@ -350,6 +351,7 @@ def _expropriation(county: Agency, today: dt.date) -> Case | None:
     s.do("expropriation_decide", decided, "head", remedies=REMEDIES)
     served = s.after(decided, 1)
     s.do("expropriation_serve", served, served_on=served, method="direct")
+    _approve(s, today)  # on the portal too, as the government's site has it
     published = s.after(served, 3)
     s.do("expropriation_publish", published, published_on=published,
          place="乌审旗人民政府网站“重点领域信息公开—征收征用”栏目及征收范围内公告栏")
