@@ -19,6 +19,7 @@ from sanxiang.evaluation.reminder_services import reminder_upsert
 from sanxiang.evaluation.training_services import XLSX_CONTENT_TYPE, training_session_record
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.evaluation.reminders import ReminderKind
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.evaluation.support import county_make
 from tests.factories import officer_make, user_make
@@ -336,6 +337,21 @@ def test_the_summary_and_the_officers_behind_each_number(client, county):
     assert get(client, "/api/training/officers", far.supervisor, year=2026, agency=here.agency.pk).json()[
         "officers"] == []
     assert fields(get(client, "/api/training/officers", here.head, met="maybe")) == {"met"}
+
+
+def test_the_lists_cost_the_same_queries_for_one_row_as_for_many(client, county):
+    here, _ = county
+    first = officer_make(agency=here.agency)
+    own = session_make(here.head)
+    post(client, f"{SESSIONS}/{own.pk}/attendance", here.head, {"officer_ids": [first.pk]})
+    urls = (SESSIONS, f"{SESSIONS}/{own.pk}", "/api/training/officers?year=2026", "/api/training/summary?year=2026")
+    queries_of(client, SESSIONS, auth(here.supervisor))  # warm-up: one-time work of a first request
+    few = [queries_of(client, url, auth(here.supervisor)) for url in urls]
+    more = [officer_make(agency=here.agency).pk for _ in range(4)]
+    for n in range(4):
+        session_make(here.supervisor if n % 2 else here.head, topic=f"培训{n}")
+    post(client, f"{SESSIONS}/{own.pk}/attendance", here.head, {"officer_ids": [first.pk, *more]})
+    assert [queries_of(client, url, auth(here.supervisor)) for url in urls] == few
 
 
 # --- reminders -----------------------------------------------------------------------------------------------------
