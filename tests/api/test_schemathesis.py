@@ -34,7 +34,9 @@ from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
 from sanxiang.evaluation.closing_services import summary_drafts_create
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
+from sanxiang.evaluation.reminder_services import reminder_upsert
 from sanxiang.evaluation.report_services import report_drafts_create
+from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.registry.models import Matter as RegistryMatter
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.coordination_services import coordination_raise
@@ -68,7 +70,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/evaluations",
                 # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
                 # test_coordination_api.py walk their paths.
-                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
+                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations",
+                # 培训 and 提醒 (issue 19): test_training_api.py walks their paths.
+                "/api/training/", "/api/reminders")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -138,6 +142,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     coordination = coordination_raise(actor=head, kind="problem", subject="重大复杂执法问题", description="情况说明",
                                       other_agency=None, on=dt.date.today())
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
+    # 培训: a session of the agency, recorded by its head; 提醒: one for the officer whose token is `headers`.
+    training_session = training_session_record(actor=head, kind="three_systems", topic="三项制度培训",
+                                               held_on=dt.date.today(), hours=2, today=dt.date.today())
+    reminder = reminder_upsert(kind="certificate_expiry", subject_type="certificate", subject_id=1,
+                               title="执法证将于90日后到期", on=dt.date.today(), recipient_user=w.officer).reminder
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -147,6 +156,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "complaint_id": complaint.pk, "coordination_id": coordination.pk,
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
         "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
+        "session_id": training_session.pk, "reminder_id": reminder.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -184,6 +194,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
         if path.startswith("/api/inspections"):
             return inspection_headers
+        if path.startswith("/api/training/"):  # the agency's head organises its training
+            return head_headers
         return headers
 
     def with_real_parties(case):
