@@ -230,3 +230,27 @@ def test_the_summary_the_bureau_reads_has_every_agency_of_its_county():
     assert (compliance.met_count, compliance.officer_count) == (1, 1)
     own_rows, _ = agency_training_summary(viewer=county.other_head, year=2026)
     assert [r.agency.pk for r in own_rows] == [county.other.pk]
+
+
+@pytest.mark.parametrize("path", ["evaluation:training_summary", "evaluation:training_officers"])
+def test_a_year_before_the_required_hours_shows_this_years_page_instead_of_an_error(client, path):
+    """The hours required a year are in force from 2022-11-03 (an unverified parameter): a year
+    before it cannot be judged, and asking for 2021 (or 2000) shows this year's figures, as any
+    other year out of range does, where it was a server error; the year choice offers no earlier year."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from sanxiang.procedure.evaluation.training import required_hours_first_year
+
+    county = county_make()
+    client.force_login(county.supervisor)
+    first = required_hours_first_year()
+    assert first == 2022
+    for year in (first - 1, 2000):
+        page = client.get(reverse(path), {"year": year})
+        assert page.status_code == 200
+        assert page.context["year"] == timezone.localdate().year
+    page = client.get(reverse(path), {"year": first})
+    assert page.status_code == 200 and page.context["year"] == first
+    if "years" in page.context:
+        assert min(page.context["years"]) >= first

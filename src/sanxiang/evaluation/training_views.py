@@ -24,6 +24,7 @@ from sanxiang.procedure.evaluation.training import (
     TRAINING_KIND_LABELS,
     hours_parse,
     required_hours_basis,
+    required_hours_first_year,
     required_hours_unverified,
 )
 from sanxiang.procedure.violations import Refused
@@ -44,14 +45,22 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="参训人员名单（Excel .xlsx）", required=False)
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, *, first: int = YEAR_MIN) -> int:
+    """The year asked for, or this year for one that is not a year or is out of range (`first`: the
+    earliest the page can show)."""
     raw = request.GET.get("year", "")
     today = timezone.localdate()
     try:
         year = int(raw)
     except ValueError:
         return today.year
-    return year if YEAR_MIN <= year <= YEAR_MAX else today.year
+    return year if max(first, YEAR_MIN) <= year <= YEAR_MAX else today.year
+
+
+def _judged_years() -> range:
+    """The years whose training hours can be judged, newest first (five at most)."""
+    this_year = timezone.localdate().year
+    return range(this_year, max(this_year - 5, required_hours_first_year() - 1), -1)
 
 
 @login_required
@@ -161,11 +170,10 @@ def attendance_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def training_summary(request: HttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = _year(request, first=required_hours_first_year())
     rows, compliance = selectors.agency_training_summary(viewer=request.user, year=year)
     return render(request, "evaluation/training_summary.html", {
-        "rows": rows, "compliance": compliance, "year": year,
-        "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        "rows": rows, "compliance": compliance, "year": year, "years": _judged_years(),
         "required_basis": required_hours_basis(), "required_unverified": required_hours_unverified(),
         "basis": PLAN_TRAINING,
     })
@@ -176,7 +184,7 @@ def training_summary(request: HttpRequest) -> HttpResponse:
 def training_officers(request: HttpRequest) -> HttpResponse:
     """The officers behind a number of the summary: of one agency (or all the viewer reads), all or
     only those meeting (met=1) or short of (met=0) the hours, each with the sessions they attended."""
-    year = _year(request)
+    year = _year(request, first=required_hours_first_year())
     agencies = selectors.agencies_visible(viewer=request.user)
     agency_id = id_from_query(request.GET.get("agency"))
     if agency_id is not None:

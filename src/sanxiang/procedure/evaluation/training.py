@@ -51,6 +51,12 @@ def required_hours(*, year: int, parameters: ParameterSet | None = None, region:
     return Decimal(str(value))
 
 
+def required_hours_first_year(parameters: ParameterSet | None = None) -> int:
+    """The first year whose 31 December has required hours in force: before it a year's hours cannot
+    be judged (the summary of an earlier year is not offered)."""
+    return min(p.start for p in (parameters or parameters_default())[REQUIRED_HOURS_PARAMETER].periods).year
+
+
 def required_hours_basis(parameters: ParameterSet | None = None) -> str:
     return (parameters or parameters_default())["evaluation.training.required_hours_per_year"].reference
 
