@@ -7,21 +7,32 @@ what (another county's campaign 404); the standards in force and the 司法局's
 file's live score. A small county (tests/evaluation/campaign_support.py), Bearer tokens, CSRF on."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
-from sanxiang.evaluation.campaign_services import campaign_self_check
+from sanxiang.cases.models import IssuedDocument
+from sanxiang.evaluation.campaign_services import campaign_define, campaign_self_check
 from sanxiang.evaluation.models import (
     CampaignAssignment,
     CampaignFile,
     CaseFileStandardVersion,
     EvaluationCampaign,
 )
+from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
-from tests.evaluation.campaign_support import automatic_met, county_make, define_kwargs, scores
+from tests.evaluation.campaign_support import (
+    automatic_met,
+    closed_case_make,
+    county_make,
+    define_kwargs,
+    scores,
+)
 from tests.factories import agency_make, user_make
 from tests.supervision.support import supervisor_user_make
 
@@ -276,3 +287,57 @@ def test_a_case_files_live_score_is_read_by_who_reads_the_case(client):
     assert score["kind"] == "penalty_ordinary" and score["tiers"] and score["manual_count"] > 0
     assert AccessLogEntry.objects.count() == logged + 1
     assert get(client, f"/api/cases/{case.pk}/casefile-score", bearer(county.heads[1])).status_code == 404
+
+
+def test_the_copys_documents_are_served_under_the_grant_logged_and_a_late_score_is_refused_with_every_reason(client):
+    county = county_make(files_per_agency=1)
+    campaign, auth, sampled = self_checked_and_drawn(client, county)
+    assignment = sampled.assignments.order_by("position").first()
+    evaluator = bearer(assignment.evaluator)
+    case = sampled.case
+    uploader = user_make(role=Role.OFFICER, agency=case.agency)
+    pdf = evidence_ingest(actor=uploader, source=io.BytesIO(b"%PDF-1.4\n%%EOF\n"), meta=evidence_metadata_check(
+        actor=uploader, kind="document", original_name="决定书.pdf", case=case))
+    document = IssuedDocument.objects.create(
+        case=case, agency=case.agency, kind="penalty_decision", title="行政处罚决定书", record_kind="penalty_decision",
+        action="decide", issued_on=county.today, pdf=pdf, docx=pdf, filename_stem="行政处罚决定书", issued_by=uploader)
+    file_url = f"{URL}/{campaign.pk}/files/{sampled.pk}"
+    [listed] = get(client, file_url, evaluator).json()["copy"]["documents"]
+    assert listed["pdf_url"] == f"{file_url}/documents/{document.pk}/pdf"
+    logged = AccessLogEntry.objects.filter(user=assignment.evaluator).count()
+    served = get(client, listed["pdf_url"], evaluator)
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(user=assignment.evaluator).count() == logged + 1
+    # Not to the file's agency, nor to the bureau before a re-grading; not another case's document.
+    own = bearer(county.heads[county.agencies.index(sampled.agency)])
+    assert get(client, listed["pdf_url"], own).status_code == 404
+    assert get(client, listed["pdf_url"], auth).status_code == 404
+    assert get(client, f"{file_url}/documents/{document.pk + 1}/pdf", evaluator).status_code == 404
+    # Once the grant has run out: no copy, no document, and a score refused with every reason, nothing stored.
+    CampaignAssignment.objects.filter(pk=assignment.pk).update(grant_expires_at=timezone.now())
+    assert get(client, listed["pdf_url"], evaluator).status_code == 404
+    read = get(client, file_url, evaluator).json()
+    assert read["copy"] is None and read["action"] == ""
+    late = post(client, f"{file_url}/score", evaluator, {"results": {}})
+    assert late.status_code == 409 and codes_of(late)[0] == "campaign.grant_expired"
+    assert {v["field"] for v in late.json()["violations"][1:]} == {f"results.{code}" for code in scores(90)}
+    assignment.refresh_from_db()
+    assert assignment.scored_at is None
+
+
+def test_the_campaign_read_costs_the_same_whatever_the_number_of_files(client):
+    county = county_make(files_per_agency=1)
+    auth = bearer(county.supervisor)
+    get(client, URL, auth)  # the token's first use is recorded once
+    counts = []
+    for extra in (0, 4):
+        for _ in range(extra):
+            closed_case_make(county.agencies[0])
+        campaign = campaign_define(**define_kwargs(county, title=f"评查{extra}"))
+        counts.append(queries_of(client, f"{URL}/{campaign.pk}", auth))
+    assert counts[0] == counts[1]
+    # The list pages with a signed cursor: each campaign once, the newest first by default (id the tie-break).
+    first = get(client, f"{URL}?limit=1", auth).json()
+    second = get(client, first["next"], auth).json()
+    assert [c["title"] for c in first["items"] + second["items"]] == ["评查4", "评查0"] and second["next"] is None
+    assert get(client, f"{URL}?cursor=forged", auth).status_code == 422
