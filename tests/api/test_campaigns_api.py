@@ -237,6 +237,10 @@ def test_who_sees_which_campaign(client):
     detail = get(client, f"{URL}/{campaign.pk}", head).json()
     assert [f["agency_id"] for f in detail["files"]] == [county.agencies[0].pk] and detail["counts"]["listed"] == 3
     assert not detail["may_draw"]
+    # A system administrator sees every campaign, and may not define one.
+    admin = bearer(user_make(role=Role.SYSTEM_ADMIN))
+    assert [c["id"] for c in get(client, URL, admin).json()["items"]] == [campaign.pk]
+    assert post(client, URL, admin, body_of(county)).status_code == 403
     # An agency outside the campaign: nothing.
     outsider = bearer(user_make(role=Role.AGENCY_HEAD, agency=agency_make(name="未评查局")))
     assert get(client, URL, outsider).json()["items"] == []
@@ -287,6 +291,9 @@ def test_a_case_files_live_score_is_read_by_who_reads_the_case(client):
     assert score["kind"] == "penalty_ordinary" and score["tiers"] and score["manual_count"] > 0
     assert AccessLogEntry.objects.count() == logged + 1
     assert get(client, f"/api/cases/{case.pk}/casefile-score", bearer(county.heads[1])).status_code == 404
+    # A summary-procedure case has no 案卷评查 standard: no score.
+    summary = closed_case_make(county.agencies[0], procedure="summary")
+    assert get(client, f"/api/cases/{summary.pk}/casefile-score", head).json() == {"case_id": summary.pk, "score": None}
 
 
 def test_the_copys_documents_are_served_under_the_grant_logged_and_a_late_score_is_refused_with_every_reason(client):
