@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
+from sanxiang.evaluation.campaign_services import campaign_define
 from sanxiang.evaluation.closing_services import summary_drafts_create
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.reminder_services import reminder_upsert
@@ -49,6 +50,7 @@ from sanxiang.supervision.instrument_services import (
 from sanxiang.supervision.models import Matter as SupervisionMatter
 from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
+from tests.evaluation.campaign_support import county_make, define_kwargs
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
@@ -72,7 +74,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # test_coordination_api.py walk their paths.
                 "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations",
                 # 培训 and 提醒 (issue 19): test_training_api.py walks their paths.
-                "/api/training/", "/api/reminders")
+                "/api/training/", "/api/reminders",
+                # 案卷评查 (campaigns, standards, a case file's score): test_campaigns_api.py walks their paths.
+                "/api/evaluation/", "/api/cases/{case_id}/casefile-score")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -147,6 +151,10 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                                                held_on=dt.date.today(), hours=2, today=dt.date.today())
     reminder = reminder_upsert(kind="certificate_expiry", subject_type="certificate", subject_id=1,
                                title="执法证将于90日后到期", on=dt.date.today(), recipient_user=w.officer).reminder
+    # 案卷评查: a campaign of a small county, read and acted on by its 司法局's supervisor.
+    campaign_county = county_make(files_per_agency=1)
+    campaign = campaign_define(**define_kwargs(campaign_county, sample_percent=None, sample_size=1))
+    campaign_headers = _headers(campaign_county.supervisor)
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -157,6 +165,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
         "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
         "session_id": training_session.pk, "reminder_id": reminder.pk,
+        "campaign_id": campaign.pk, "file_id": campaign.files.first().pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -176,6 +185,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         if path.startswith(("/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",
                             "/api/supervision/evaluations")):
             return desk_headers
+        if path.startswith("/api/evaluation/"):  # 案卷评查: the county's 司法局
+            return campaign_headers
         if method == "POST" and path == "/api/registry/agencies":  # 执法主体资格确认: the bureau's
             return desk_headers
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:

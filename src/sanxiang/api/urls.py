@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from sanxiang.api import (
+    campaigns,
     cases,
     complaints,
     coordination,
@@ -85,4 +86,5 @@ api.add_router("", proposals.router)
 api.add_router("", supervision_plans.router)
 api.add_router("", evaluations.router)
 api.add_router("", training.router)
+api.add_router("", campaigns.router)
 urlpatterns = api.urls[0]
