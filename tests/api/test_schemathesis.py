@@ -68,7 +68,11 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/evaluations",
                 # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
                 # test_coordination_api.py walk their paths.
-                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
+                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations",
+                # The inspection registers (检查对象名录, 回避, 专家库; issue 19): test_inspection_register_api.py.
+                "/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts",
+                # 裁量基准 of a matter (issue 19): test_discretion_api.py.
+                "/api/registry/matters/{matter_id}/discretion", "/api/registry/discretion-template")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -147,6 +151,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "complaint_id": complaint.pk, "coordination_id": coordination.pk,
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
         "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
+        # The inspection registers: the inspection world's target and item, kept by its head.
+        "target_id": inspection_world.target.pk, "inspection_item_id": inspection_world.item.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -183,6 +189,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             # The agency's head saves and submits; the bureau's supervisors return, comment and receive.
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
         if path.startswith("/api/inspections"):
+            return inspection_headers
+        if path.startswith(("/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts")) or (
+                method != "GET" and path.startswith("/api/inspection-items")):  # the registers: kept by the head
             return inspection_headers
         return headers
 
