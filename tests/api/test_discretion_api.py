@@ -93,13 +93,15 @@ def test_wrong_rows_are_422_each_named_and_nothing_is_saved(client, county):
     refused = send(client, county["url"], county["admin"], VERSION | {"rows": rows})
     assert refused.status_code == 422, refused.content
     named = set(fields_of(refused))
-    assert {"rows.1.violation", "rows.3.violation"} <= named, named
+    assert {"rows.0.violation", "rows.2.violation"} <= named, named  # the rows' indexes, as pydantic's below
+    assert any(v["message"].startswith("第3行") for v in refused.json()["violations"])
     assert DiscretionBenchmark.objects.count() == 0
     # The fields' own forms: a level that is none, an amount below zero, a date that is no date.
     malformed = send(client, county["url"], county["admin"], VERSION | {
-        "effective_from": "2025-02-30", "rows": [ROWS[0] | {"level": "lenient", "min_yuan": -1}]})
+        "effective_from": "2025-02-30", "rows": [ROWS[0] | {"level": "lenient", "min_yuan": -1, "max_yuan": "NaN"}]})
     assert malformed.status_code == 422
-    assert {"effective_from", "rows.0.level", "rows.0.min_yuan"} <= set(fields_of(malformed)), fields_of(malformed)
+    assert {"effective_from", "rows.0.level", "rows.0.min_yuan", "rows.0.max_yuan"} <= set(fields_of(malformed))
+    assert all(v["message"].isascii() is False for v in malformed.json()["violations"])  # in Chinese
     # Tiers out of the statutory range: refused by the benchmark's own rules, 422.
     wide = send(client, county["url"], county["admin"], VERSION | {
         "rows": [ROWS[0] | {"tier_min_yuan": 100, "tier_max_yuan": 9000}, *ROWS[1:]]})

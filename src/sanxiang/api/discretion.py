@@ -8,7 +8,7 @@ A version is added, never edited: a version number the matter already has is 409
 version). A version sent as JSON takes the rows of the Excel template (one row per tier of a
 violation, or per entry of the 不予处罚 list), parsed by the import's own parser
 (`discretion_excel.rows_parse`), so the same rows are refused for the same reasons, each named
-`rows.N.field`."""
+`rows.N.field` (N from 0, as pydantic names a malformed field of a row)."""
 
 from __future__ import annotations
 
@@ -177,16 +177,19 @@ def _sheet_rows(matter: Matter, payload: BenchmarkIn) -> list[tuple[int, dict]]:
 
 
 def _row_field(row: int, column: str) -> str:
+    """The field of a row's error as the request names it: `rows.N.name` with N the row's index in
+    `rows` (from 0, as a malformed field of the row is named), the version's own fields by name."""
     name = FIELD_OF_HEADER.get(column, "")
     if name in VERSION_FIELDS or name == "matter":
         return name if name != "matter" else "rows"
-    return f"rows.{row}.{name}" if name else f"rows.{row}"
+    return f"rows.{row - 1}.{name}" if name else f"rows.{row - 1}"
 
 
 @router.post("/matters/{matter_id}/discretion", response=answers({201: BenchmarkOut}, 403, 404, 409))
 def discretion_benchmark_create(request: HttpRequest, payload: BenchmarkIn, matter_id: int = Path(..., ge=1, le=ID_MAX)):
     """为执法事项新增一版裁量基准（与按模板导入一个版本相同），记入账本：由本单位管理员或系统管理员办理，其他人员 403。
-    rows 为 Excel 模板的各行；任何一行有错误时不保存，返回 422 并逐行指明字段（rows.行号.字段，行号从1起）；
+    rows 为 Excel 模板的各行；任何一行有错误时不保存，返回 422 并逐行指明字段（rows.序号.字段，序号从0起，与格式错误的字段相同；
+    说明中的“第N行”从1起）；
     阶次或不予处罚清单不合规定（幅度超出法定幅度、阶次重复等）也返回 422；该事项已有同一版本号的返回 409（修改须另立新版本）。"""
     matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
     _manager_check(request, matter)

@@ -41,6 +41,7 @@ from sanxiang.inspection import register_selectors as selectors
 from sanxiang.inspection import register_services
 from sanxiang.inspection.models import DeclaredRelation, InspectionExpert, InspectionTarget
 from sanxiang.inspection.register_excel import (
+    COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     targets_import,
@@ -53,6 +54,7 @@ from sanxiang.registry.models import Agency
 
 router = Router(tags=["inspection-register"])
 
+COLUMN_FIELDS = {header: name for name, header in COLUMNS}  # a column's Chinese header → its field
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RiskGradeIn = Literal[tuple(RISK_GRADES)]  # type: ignore[valid-type]
 CreditGradeIn = Literal[tuple(CREDIT_GRADES)]  # type: ignore[valid-type]
@@ -187,7 +189,7 @@ def inspection_target_import(
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="名录所属执法主体；不填为本人所在的执法主体"),
 ):
     """从 Excel 导入检查对象名录，与页面的“导入”相同：由本机关负责人、单位管理员或系统管理员办理，统一社会信用代码已在名录中的按该行更新。
-    整个文件有任何错误时一行也不导入，返回 422 并逐行列出（field 为 rows.行号.列名，行号按 Excel 的编号，表头为第1行）；
+    整个文件有任何错误时一行也不导入，返回 422 并逐行列出（field 为 rows.行号.字段名（name、credit_code 等，与 POST /api/inspection-targets 相同），行号按 Excel 的编号，表头为第1行）；
     文件无法读取时 field 为 file。其他人员 403。"""
     target_agency = _agency_of(request, agency)
     _keeper_check(request, target_agency.pk)
@@ -196,7 +198,8 @@ def inspection_target_import(
         raise InputRefused([
             Violation("inspection.targets.import",
                       (f"第{e.row}行" if e.row else "") + (f"“{e.column}”" if e.column else "") + f"：{e.message}",
-                      FORM_BASIS, (f"rows.{e.row}" + (f".{e.column}" if e.column else "")) if e.row else "file")
+                      FORM_BASIS, (f"rows.{e.row}" + (f".{COLUMN_FIELDS[e.column]}" if e.column in COLUMN_FIELDS
+                                                      else "")) if e.row else "file")
             for e in report.errors
         ])
     return {"rows": report.rows, "created": report.created, "updated": report.updated}
