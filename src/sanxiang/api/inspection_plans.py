@@ -32,9 +32,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.registry import IF_MATCH, row_etag
-from sanxiang.api.registry import _precondition_failed as registry_precondition_failed
-from sanxiang.api.registry import _updated as registry_row_update
+from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import draw_services, plan_services, register_services
@@ -558,8 +556,8 @@ def inspection_item_update(request: HttpRequest, response: HttpResponse, payload
     _item_keeper_check(request, item.agency_id)
     values = {name: getattr(item, name) for name in ITEM_FIELDS}
     values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    saved = registry_row_update(response, item, if_match, lambda: register_services.item_save(
+    saved = row_update_if_current(response, item, if_match, lambda: register_services.item_save(
         actor=request.user, agency=item.agency, item=item, **values))
     if saved is None:
-        return registry_precondition_failed()
+        return precondition_failed()
     return Status(200, _item_answer(response, saved))

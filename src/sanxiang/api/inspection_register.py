@@ -32,9 +32,7 @@ from sanxiang.api.pagination import (
     paginate,
     status_description,
 )
-from sanxiang.api.registry import IF_MATCH, row_etag
-from sanxiang.api.registry import _precondition_failed as registry_precondition_failed
-from sanxiang.api.registry import _updated as registry_row_update
+from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
 from sanxiang.api.schemas import Id, Status, Text, answers, binary_answer
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import register_selectors as selectors
@@ -247,11 +245,11 @@ def inspection_target_update(request: HttpRequest, response: HttpResponse, paylo
     values = {name: getattr(target, name) for name in [*SNAPSHOT_FIELDS, "is_active"]}
     values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
     is_active = values.pop("is_active")
-    saved = registry_row_update(response, target, if_match, lambda: register_services.target_save(
+    saved = row_update_if_current(response, target, if_match, lambda: register_services.target_save(
         actor=request.user, agency=target.agency, target=target, snapshot=TargetSnapshot(**values),
         is_active=is_active))
     if saved is None:
-        return registry_precondition_failed()
+        return precondition_failed()
     return Status(200, _target_answer(response, saved))
 
 
