@@ -16,6 +16,7 @@ from sanxiang.ledger.models import Entry as LedgerEntry
 from sanxiang.procedure.discretion import EXAMPLE_PUNISHED_BY, EXAMPLE_VIOLATED
 from sanxiang.registry.discretion_excel import COLUMNS
 from sanxiang.registry.models import DiscretionBenchmark, Matter
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.factories import agency_make, user_make
 
@@ -74,17 +75,20 @@ def test_a_version_is_added_by_the_administrator_and_read_in_words_by_who_reads_
     assert entry["no_penalty"][0]["kind"] == "首违不罚" and entry["no_penalty"][0]["lookback_months"] == 24
     assert LedgerEntry.objects.filter(kind=EventKind.DISCRETION_BENCHMARK_ADDED).count() == 1
 
+    one_version = queries_of(client, url, county["officer"])
+    send(client, url, county["admin"], VERSION | {"version": "2", "effective_from": "2026-01-01", "rows": ROWS})
+    assert queries_of(client, url, county["officer"]) == one_version  # the same for two versions
     for reader in ("officer", "supervisor", "head"):
         listed = client.get(url, **county[reader])
-        assert [v["id"] for v in listed.json()["items"]] == [body["id"]], reader
-        assert listed.json()["items"][0]["content_sha256"] == body["content_sha256"]
+        assert [v["version"] for v in listed.json()["items"]] == ["2", "1"], reader  # the newest first
+        assert listed.json()["items"][1]["content_sha256"] == body["content_sha256"]
     for stranger in ("other_admin", "far_admin"):
         assert client.get(url, **county[stranger]).status_code == 404, stranger
 
     # The same version number again: 409 (a change is a new version), nothing added.
     again = send(client, url, county["admin"], VERSION | {"rows": ROWS})
     assert again.status_code == 409 and [v["code"] for v in again.json()["violations"]] == ["discretion.version_exists"]
-    assert DiscretionBenchmark.objects.count() == 1
+    assert DiscretionBenchmark.objects.count() == 2
 
 
 def test_wrong_rows_are_422_each_named_and_nothing_is_saved(client, county):

@@ -15,6 +15,8 @@ from sanxiang.inspection import register_services
 from sanxiang.inspection.models import DeclaredRelation, InspectionExpert, InspectionItem, InspectionTarget
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry as LedgerEntry
+from sanxiang.procedure.inspection.registers import TargetSnapshot
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.factories import agency_make, credit_code, officer_make, user_make
 
@@ -245,3 +247,23 @@ def test_bad_parameters_are_422_naming_the_field(client, county, path, query, fi
     answer = client.get(f"/api/{path}?{query}", **county["head"])
     assert answer.status_code == 422 and field in fields_of(answer)
 
+
+
+def test_the_lists_cost_the_same_queries_for_one_row_as_for_many(client, county):
+    agency = county["agency"]
+
+    def add() -> None:
+        target = register_services.target_save(actor=None, agency=agency, snapshot=TargetSnapshot(
+            name="示例商贸有限公司", credit_code=credit_code(prefix="91150626")))
+        register_services.relation_declare(actor=None, officer=officer_make(agency=agency, certificate=False),
+                                           target=target, relation="亲属")
+        register_services.expert_save(actor=None, agency=agency, name="专家", field="食品检验")
+
+    add()
+    urls = ("/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts")
+    client.get(urls[0], **county["head"])  # the token's first use is recorded once
+    one = [queries_of(client, url, county["head"]) for url in urls]
+    for _ in range(4):
+        add()
+    assert [len(client.get(url, **county["head"]).json()["items"]) for url in urls] == [5, 5, 5]
+    assert [queries_of(client, url, county["head"]) for url in urls] == one
