@@ -76,7 +76,11 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # 培训 and 提醒 (issue 19): test_training_api.py walks their paths.
                 "/api/training/", "/api/reminders",
                 # 案卷评查 (campaigns, standards, a case file's score): test_campaigns_api.py walks their paths.
-                "/api/evaluation/", "/api/cases/{case_id}/casefile-score")
+                "/api/evaluation/", "/api/cases/{case_id}/casefile-score",
+                # The inspection registers (检查对象名录, 回避, 专家库; issue 19): test_inspection_register_api.py.
+                "/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts",
+                # 裁量基准 of a matter (issue 19): test_discretion_api.py.
+                "/api/registry/matters/{matter_id}/discretion", "/api/registry/discretion-template")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -166,6 +170,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
         "session_id": training_session.pk, "reminder_id": reminder.pk,
         "campaign_id": campaign.pk, "file_id": campaign.files.first().pk,
+        # The inspection registers: the inspection world's target and item, kept by its head.
+        "target_id": inspection_world.target.pk, "inspection_item_id": inspection_world.item.pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -207,6 +213,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return inspection_headers
         if path.startswith("/api/training/"):  # the agency's head organises its training
             return head_headers
+        if path.startswith(("/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts")) or (
+                method != "GET" and path.startswith("/api/inspection-items")):  # the registers: kept by the head
+            return inspection_headers
         return headers
 
     def with_real_parties(case):

@@ -41,6 +41,11 @@ MESSAGES = {
     "json_invalid": "不是有效的 JSON",
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
+    "decimal_parsing": "应为数值",
+    "decimal_type": "应为数值",
+    "finite_number": "应为有限的数值",
+    "decimal_max_digits": "位数过多",
+    "decimal_max_places": "小数位数过多",
     "cursor_invalid": "翻页标记无效，请从第一页重新开始",
     "period_invalid": "期间不完整或不合理：填写 year（及 month），或同时填写 start 和 end（end 不早于 start，不超过五年）",
 }

@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.api.errors import InputRefused
@@ -32,6 +32,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
+from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.inspection import draw_services, plan_services, register_services
@@ -45,7 +46,12 @@ from sanxiang.inspection.models import (
     PlanState,
     RandomInspection,
 )
-from sanxiang.inspection.register_permissions import user_drafts_plans, user_is_head_of, user_runs_draws
+from sanxiang.inspection.register_permissions import (
+    user_drafts_plans,
+    user_is_head_of,
+    user_keeps_registers,
+    user_runs_draws,
+)
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.registry.models import Agency
 
@@ -471,3 +477,87 @@ def inspection_items_publish(request: HttpRequest, payload: ItemsPublishIn):
     count = register_services.items_publish(actor=request.user, agency=agency)
     return {"published": count}
 
+
+
+# --- Writes of the 抽查事项清单: an item added or changed as the agency page's forms do it ------------
+
+CheckKindIn = Literal[tuple(CheckKind.values)]  # type: ignore[valid-type]
+CHECK_KIND = status_description([(k.value, str(k.label)) for k in CheckKind], what="检查方式")
+ITEM_FIELDS = {"code", "name", "legal_basis", "check_kind", "enforcement_field", "offsite_first", "is_active"}
+
+
+class InspectionItemIn(Schema):
+    agency_id: Id | None = Field(None, description="执法主体；不填为本人所在的执法主体")
+    code: Text(40) = Field(..., description="事项编码（本机关清单中不得重复）")
+    name: Text(200) = Field(..., description="抽查事项")
+    legal_basis: Text(2000, multiline=True) = Field(..., description="检查依据")
+    check_kind: CheckKindIn = Field(..., description=CHECK_KIND)
+    enforcement_field: Text(60) = Field("", description="执法领域（检查人员须持有本领域的有效执法证）")
+    offsite_first: bool = Field(False, description="先行非现场检查")
+
+
+class InspectionItemPatchIn(Schema):
+    code: Text(40) | None = Field(None, description="事项编码")
+    name: Text(200) | None = Field(None, description="抽查事项")
+    legal_basis: Text(2000, multiline=True) | None = Field(None, description="检查依据")
+    check_kind: CheckKindIn | None = Field(None, description=CHECK_KIND)
+    enforcement_field: Text(60) | None = Field(None, description="执法领域")
+    offsite_first: bool | None = Field(None, description="先行非现场检查")
+    is_active: bool | None = Field(None, description="有效；改为 false 即停用，已公开的立即从公开的清单中撤下")
+
+
+def _item_answer(response: HttpResponse, item: InspectionItem) -> dict:
+    response["ETag"] = row_etag(item)
+    return _item_out(item)
+
+
+def _item_keeper_check(request: HttpRequest, agency_id: int) -> None:
+    if not user_keeps_registers(request.user, agency_id):
+        raise PermissionDenied(register_services.REGISTER_REFUSED)
+
+
+@router.post("/inspection-items", response=answers({201: InspectionItemOut}, 403, 404))
+def inspection_item_create(request: HttpRequest, response: HttpResponse, payload: InspectionItemIn):
+    """新增抽查事项，与执法主体行政检查页面的“新增抽查事项”相同：由本机关负责人、单位管理员或系统管理员办理，
+    公开清单（POST /api/inspection-items/publish）后列入事前公开的随机抽查事项清单。其他人员 403；
+    其他单位或其他县的执法主体 404；字段不合格或事项编码重复返回 422 并指明字段。响应头 ETag 为其当前版本。"""
+    agency = _agency_of(request, payload.agency_id)
+    _item_keeper_check(request, agency.pk)
+    values = payload.dict()
+    values.pop("agency_id")
+    try:
+        item = register_services.item_save(actor=request.user, agency=agency, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _item_answer(response, item))
+
+
+def _item(request: HttpRequest, item_id: int) -> InspectionItem:
+    try:
+        return selectors.item_for_reader(viewer=request.user, item_id=item_id)
+    except PermissionDenied:
+        raise Http404("没有这个抽查事项") from None
+
+
+@router.get("/inspection-items/{inspection_item_id}", response=answers({200: InspectionItemOut}, 404))
+def inspection_item_get(request: HttpRequest, response: HttpResponse,
+                        inspection_item_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一个抽查事项；与执法主体的行政检查页面相同的人可以查看，其他单位或其他县的返回 404。响应头 ETag 为其当前版本。"""
+    return _item_answer(response, _item(request, inspection_item_id))
+
+
+@router.patch("/inspection-items/{inspection_item_id}", response=answers({200: InspectionItemOut}, 403, 404, 412))
+def inspection_item_update(request: HttpRequest, response: HttpResponse, payload: InspectionItemPatchIn,
+                           inspection_item_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改抽查事项，与“修改抽查事项”页面相同：只改所给的字段；is_active 改为 false 即停用，已公开的立即从公开的清单中撤下。
+    由本机关负责人、单位管理员或系统管理员办理，其他人员 403；看不到的事项 404；字段不合格 422；
+    带 If-Match 时，读取之后已被修改的返回 412。"""
+    item = _item(request, inspection_item_id)
+    _item_keeper_check(request, item.agency_id)
+    values = {name: getattr(item, name) for name in ITEM_FIELDS}
+    values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    saved = row_update_if_current(response, item, if_match, lambda: register_services.item_save(
+        actor=request.user, agency=item.agency, item=item, **values))
+    if saved is None:
+        return precondition_failed()
+    return Status(200, _item_answer(response, saved))

@@ -298,13 +298,13 @@ def _etag_matches(if_match: str, row: models.Model) -> bool:
     return "*" in tags or row_etag(row) in tags
 
 
-def _precondition_failed():
+def precondition_failed():
     return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
         "code": "registry.changed", "message": "这一登记在您读取之后已被修改，请重新读取后再修改",
         "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
 
 
-def _updated(response: HttpResponse, row: models.Model, if_match: str | None,
+def row_update_if_current(response: HttpResponse, row: models.Model, if_match: str | None,
              save: Callable[[], models.Model]) -> models.Model | None:
     """`save()` run in one transaction with the row locked, if it is still the version the client
     read (always without If-Match); None when it is not. The answer's ETag is the new version."""
@@ -400,10 +400,10 @@ def officer_update(request: HttpRequest, response: HttpResponse, payload: Office
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
     values = _given(payload)
     _blank_refused(values, "name", "id_number")
-    saved = _updated(response, officer, if_match,
+    saved = row_update_if_current(response, officer, if_match,
                      lambda: services.officer_update(actor=request.user, officer=officer, **values))
     if saved is None:
-        return _precondition_failed()
+        return precondition_failed()
     return Status(200, _officer_answer(response, saved, viewer=request.user))
 
 
@@ -483,10 +483,10 @@ def certificate_update(request: HttpRequest, response: HttpResponse, payload: Ce
     values = _given(payload)
     reason = values.pop("reason", "")
     _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
-    saved = _updated(response, certificate, if_match, lambda: services.certificate_update(
+    saved = row_update_if_current(response, certificate, if_match, lambda: services.certificate_update(
         actor=request.user, certificate=certificate, reason=reason, **values))
     if saved is None:
-        return _precondition_failed()
+        return precondition_failed()
     return Status(200, _certificate_out(saved))
 
 
@@ -555,10 +555,10 @@ def matter_update(request: HttpRequest, response: HttpResponse, payload: MatterP
     matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
     values = _legal_bases(_given(payload))
     _blank_refused(values, "code", "name")
-    saved = _updated(response, matter, if_match,
+    saved = row_update_if_current(response, matter, if_match,
                      lambda: services.matter_update(actor=request.user, matter=matter, **values))
     if saved is None:
-        return _precondition_failed()
+        return precondition_failed()
     return Status(200, _matter_answer(response, saved))
 
 
@@ -658,7 +658,7 @@ def agency_update(request: HttpRequest, response: HttpResponse, payload: AgencyP
         except Refused as refused:
             raise _agency_violations_input(refused) from None
 
-    saved = _updated(response, agency, if_match, save)
+    saved = row_update_if_current(response, agency, if_match, save)
     if saved is None:
-        return _precondition_failed()
+        return precondition_failed()
     return Status(200, _agency_detail(saved))

@@ -5,11 +5,13 @@ from sanxiang.api import (
     cases,
     complaints,
     coordination,
+    discretion,
     documents,
     evaluations,
     evidence,
     indicators,
     inspection_plans,
+    inspection_register,
     inspections,
     notices,
     outbox,
@@ -66,6 +68,7 @@ api = SanxiangAPI(
 )
 error_handlers_install(api)
 api.add_router("/registry", registry.router)
+api.add_router("/registry", discretion.router)
 api.add_router("", cases.router)
 api.add_router("", procedures.router)
 api.add_router("", indicators.router)
@@ -79,6 +82,7 @@ api.add_router("", permit_import.router)
 api.add_router("", reports.router)
 api.add_router("", inspections.router)
 api.add_router("", inspection_plans.router)
+api.add_router("", inspection_register.router)
 api.add_router("", complaints.router)
 api.add_router("", coordination.router)
 api.add_router("", notices.router)

@@ -20,7 +20,7 @@ from sanxiang.inspection.models import (
     PlanState,
     RandomInspection,
 )
-from sanxiang.inspection.register_permissions import user_reads_inspection
+from sanxiang.inspection.register_permissions import user_keeps_registers, user_reads_inspection
 from sanxiang.registry.models import Agency, Officer
 
 
@@ -142,3 +142,31 @@ class DrawnRow:
 def draw_rows(*, task: RandomInspection) -> list[DrawnRow]:
     inspections = task.inspections.select_related("target").prefetch_related("officers").order_by("pk")
     return [DrawnRow(i.target, list(i.officers.all()), i.pk) for i in inspections]
+
+
+def targets_for_reader(*, viewer: User, query: str = "") -> QuerySet[InspectionTarget]:
+    """The 检查对象 of the agencies whose registers `viewer` reads (the target page's rule), found by
+    name or credit code as the page finds them."""
+    rows = InspectionTarget.objects.filter(**reader_agencies_lookup(viewer=viewer)).select_related("agency")
+    if query:
+        rows = rows.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
+    return rows
+
+
+def experts_for_reader(*, viewer: User) -> QuerySet[InspectionExpert]:
+    """The expert pools `viewer` reads (the agency page's rule)."""
+    return InspectionExpert.objects.filter(**reader_agencies_lookup(viewer=viewer))
+
+
+def relations_for_keeper(*, viewer: User) -> QuerySet[DeclaredRelation]:
+    """The declared relations (回避) the page shows: to who keeps the registers (the agency's head and
+    administrator their agency's, a system administrator the county's); none to anyone else."""
+    if not viewer.is_authenticated or not user_keeps_registers(viewer, viewer.agency_id or 0):
+        return DeclaredRelation.objects.none()
+    return (DeclaredRelation.objects.filter(**reader_agencies_lookup(viewer=viewer, field="target__agency"))
+            .select_related("officer", "target"))
+
+
+def officer_of(*, agency: Agency, officer_id: int) -> Officer | None:
+    """One officer of the agency (the relation form's choices), or None."""
+    return Officer.objects.filter(agency=agency, pk=officer_id).first()
