@@ -21,6 +21,7 @@ from sanxiang.api import (
     reviews,
     supervision,
     supervision_plans,
+    system_documents,
 )
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
@@ -83,4 +84,5 @@ api.add_router("", notices.router)
 api.add_router("", proposals.router)
 api.add_router("", supervision_plans.router)
 api.add_router("", evaluations.router)
+api.add_router("", system_documents.router)
 urlpatterns = api.urls[0]
