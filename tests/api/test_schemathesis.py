@@ -33,6 +33,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
 from sanxiang.evaluation.closing_services import summary_drafts_create
+from sanxiang.evaluation.document_services import system_document_submit
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.registry.models import Matter as RegistryMatter
@@ -47,6 +48,7 @@ from sanxiang.supervision.instrument_services import (
 from sanxiang.supervision.models import Matter as SupervisionMatter
 from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
+from tests.evaluation.support import Upload
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
@@ -68,7 +70,13 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/evaluations",
                 # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
                 # test_coordination_api.py walk their paths.
-                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
+                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations",
+                # 制度文件, the files of 监督文书 and the 整改报告 with files, the plan's PDF (issue 19, h-5):
+                # test_system_documents_api.py and test_supervision_instrument_files_api.py walk their paths.
+                "/api/system-documents", "/api/supervision/instruments/{instrument_id}/pdf",
+                "/api/supervision/instruments/{instrument_id}/docx",
+                "/api/supervision/instruments/{instrument_id}/attachments",
+                "/api/supervision/instruments/{instrument_id}/reports")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -138,6 +146,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     coordination = coordination_raise(actor=head, kind="problem", subject="重大复杂执法问题", description="情况说明",
                                       other_agency=None, on=dt.date.today())
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
+    # 制度文件: the agency's head submitted one to the county's bureau (whose supervisor reviews it).
+    system_document = system_document_submit(actor=head, kind="rules", title="行政执法公示制度", public=True,
+                                              upload=Upload(), on=dt.date.today())
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -155,8 +166,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     covered: set[str] = set()
 
     def ids_for(path: str) -> dict:
-        # {matter_id} names a registry matter under /registry and a supervision matter under /supervision.
-        return real_ids | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
+        # {matter_id} names a registry matter under /registry and a supervision matter under /supervision;
+        # {document_id} and {file_id} a 制度文件 and its file under /system-documents.
+        own = {"document_id": system_document.pk, "file_id": system_document.file_id} if path.startswith(
+            "/api/system-documents") else {}
+        return real_ids | own | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted
 
@@ -170,10 +184,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return desk_headers
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:
             return admin_headers
-        if method == "POST" and path.endswith(("/actions/report", "/actions/object")):  # the agency's replies
+        if method == "POST" and path.endswith(("/actions/report", "/actions/object", "/reports")):  # the agency's replies
             return headers
         if method == "POST" and path == "/api/supervision/coordinations":  # an agency's head raises it
             return head_headers
+        if path.startswith("/api/system-documents"):  # the agency's head submits, the county's bureau reviews
+            return county_headers if path.endswith("/review") else head_headers
         if path.startswith(("/api/supervision/complaints", "/api/supervision/leads")) or (
                 method == "POST" and path.startswith("/api/supervision/coordinations/")):  # the county's bureau
             return county_headers
