@@ -7,6 +7,7 @@ an empty file or text is named in a 422, the Idempotency-Key replays the first a
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
@@ -55,6 +56,9 @@ def test_the_instruments_files_and_the_reports_attachments(client):
     assert blank.status_code == 422 and [v["field"] for v in blank.json()["violations"]] == ["text"]
     empty = client.post(reports, {"text": "已整改", "files": _files(("空.pdf", b""))}, **agency)
     assert empty.status_code == 422 and {v["field"] for v in empty.json()["violations"]} == {"files"}
+    with override_settings(SANXIANG_EVIDENCE_MAX_BYTES=10):
+        large = client.post(reports, {"text": "已整改", "files": _files(*files)}, **agency)
+    assert large.status_code == 413 and large.json()["violations"][0]["code"] == "evidence.too_large"
     assert not EvidenceRecord.objects.filter(original_name__in=["整改情况.pdf", "空.pdf"]).exists()
     sent = client.post(reports, {"text": "已在门户补充公示12件", "files": _files(*files)}, **agency,
                        HTTP_IDEMPOTENCY_KEY="report-files-1")

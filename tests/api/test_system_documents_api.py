@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.evaluation.models import SystemDocument
@@ -99,6 +100,10 @@ def test_bad_input_is_named_by_field_and_nothing_is_stored(client):
     assert submit(client, head, file=False).json()["violations"][0]["field"] == "file"
     empty = submit(client, head, file=upload(b"", "a.pdf"))
     assert empty.status_code == 422 and [v["field"] for v in empty.json()["violations"]] == ["file"]
+    with override_settings(SANXIANG_EVIDENCE_MAX_BYTES=10):
+        large = submit(client, head)
+    assert large.status_code == 413 and [(v["code"], v["field"]) for v in large.json()["violations"]] == [
+        ("evidence.too_large", "file")]
     unknown = submit(client, head, kind="poster")
     assert unknown.status_code == 422 and [v["field"] for v in unknown.json()["violations"]] == ["kind"]
     for query, field in (("status=lost", "status"), ("ordering=title", "ordering"),

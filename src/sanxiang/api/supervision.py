@@ -679,12 +679,15 @@ def supervision_instrument_report(request: HttpRequest, payload: InstrumentRepor
 
 # The evidence store's refusals of an attached file itself (its size, its type, an empty file): the data sent.
 ATTACHMENT_INPUT_CODES = ("evidence.too_large", "evidence.kind_mismatch", "evidence.empty")
+REPORT_TEXT = Form(..., max_length=20000, description="整改报告：纠正、履行或者采纳的情况")
+REPORT_FILES = File(..., description="证明材料：一个或多个文件（multipart/form-data 的字段 files，可重复），按文件内容识别类型；"
+                                     "每个不超过平台的证据文件上限")
 
 
 @router.post("/supervision/instruments/{instrument_id}/reports",
              response=answers({200: InstrumentDetailOut}, 403, 404, 409, 413))
-def supervision_instrument_report_files(request: HttpRequest, text: Form[str], files: File[list[UploadedFile]],
-                                        instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+def supervision_instrument_report_files(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX),
+                                        text: str = REPORT_TEXT, files: list[UploadedFile] = REPORT_FILES):
     """被监督机关的工作人员报送整改报告并附上证明材料（multipart/form-data：text 为整改报告，files 为一个或多个文件），
     与文书页面的报送整改报告相同：文件存入证据库，与报告一起记入账本。只有被监督机关的工作人员可以答复（其他人 403）；
     内容未填、文件为空的 422，过大 413；当前状态不能报送的，返回 409 并列出全部理由及依据，文件均不保存。"""

@@ -66,6 +66,7 @@ STATUS = Query(None, description=status_description(STATES))
 SINCE, UNTIL = since_query("最近报送日期"), until_query("最近报送日期")
 FILE_HELP = ("PDF、Word（DOCX）、Excel（XLSX）文件或图片（JPEG、PNG），按文件内容识别格式；大小不超过平台的证据文件上限"
              "（multipart/form-data 的字段 file）")
+FILE = File(..., description=FILE_HELP)
 # The evidence store's refusal of a file over the platform's limit: 413, as the other uploads of the API.
 TOO_LARGE = "evidence.too_large"
 
@@ -253,7 +254,7 @@ def system_document_get(request: HttpRequest, document_id: int = Path(..., ge=1,
 
 
 @router.post("/system-documents", response=answers({201: SystemDocumentDetailOut}, 403, 409, 413))
-def system_document_submit(request: HttpRequest, payload: Form[SystemDocumentIn], file: File[UploadedFile]):
+def system_document_submit(request: HttpRequest, payload: Form[SystemDocumentIn], file: UploadedFile = FILE):
     """本机关负责人或者单位管理员向本县司法局报送一份清单要求的制度文件（multipart/form-data：kind、title、public 和文件 file），
     与报送页面相同，文件存入证据库并记入账本。类别不在清单上、标题为空、文件为空或格式不对的，返回 422 并指明字段；文件过大 413；
     本县尚未登记司法局的 409；其他人 403。"""
@@ -275,8 +276,8 @@ def _side_require(request: HttpRequest, document: SystemDocument, action: Docume
 
 @router.post("/system-documents/{document_id}/resubmit",
              response=answers({200: SystemDocumentDetailOut}, 403, 404, 409, 413))
-def system_document_resubmit(request: HttpRequest, file: File[UploadedFile],
-                             document_id: int = Path(..., ge=1, le=ID_MAX)):
+def system_document_resubmit(request: HttpRequest, document_id: int = Path(..., ge=1, le=ID_MAX),
+                             file: UploadedFile = FILE):
     """报送机关的负责人或者单位管理员重新报送被退回的文件，或者报送已通过文件的修订稿（multipart/form-data 的字段 file），
     与文件页面相同。文件为空或格式不对的 422，过大 413；文件正待审查的，返回 409 并列出全部理由；司法局等其他人 403。"""
     document = selectors.document_get(viewer=request.user, document_id=document_id)
