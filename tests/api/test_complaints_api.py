@@ -111,6 +111,18 @@ def test_a_supervisor_registers_a_lead_once_per_key(client):
     assert again["Idempotent-Replayed"] == "true" and logged.count() == 1 and AccessLogEntry.objects.count() == 1
 
 
+def test_a_lead_sent_again_from_a_browser_session_is_replayed_without_a_second_read_logged(client):
+    desk = desk_public()
+    client.force_login(desk.first)
+    client.get("/staff/")  # sets the CSRF cookie
+    csrf = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    first = post(client, LEADS, csrf, _lead(desk), HTTP_IDEMPOTENCY_KEY="lead-session")
+    assert first.status_code == 201, first.content
+    again = post(client, LEADS, csrf, _lead(desk), HTTP_IDEMPOTENCY_KEY="lead-session")
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert Complaint.objects.count() == 1 and AccessLogEntry.objects.count() == 1
+
+
 def test_a_lead_is_refused_by_field_and_only_to_supervisors(client):
     desk = desk_public()
     supervisor = bearer(desk.first)
