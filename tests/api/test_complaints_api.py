@@ -16,7 +16,13 @@ from sanxiang.ledger.models import Entry
 from sanxiang.supervision.models import Complaint
 from tests.api.support import bearer
 from tests.factories import user_make
-from tests.supervision.complaint_support import NAME, PHONE, complaint_file, desk_public
+from tests.supervision.complaint_support import (
+    NAME,
+    PHONE,
+    complaint_file,
+    complaint_matter_move,
+    desk_public,
+)
 from tests.supervision.support import desk_make
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +63,28 @@ def test_complaints_are_read_by_the_bureaus_supervisors_masked_and_logged(client
     stranger = bearer(desk_make().first)
     assert client.get("/api/supervision/complaints", **stranger).json()["items"] == []
     assert client.get(f"/api/supervision/complaints/{older.pk}/complainant", **stranger).status_code == 404
-    for query, field in (("channel=fax", "channel"), ("ordering=agency", "ordering"),
+    for query, field in (("channel=fax", "channel"), ("ordering=agency", "ordering"), ("status=lost", "status"),
                          ("since=2026-05-02&until=2026-05-01", "until")):
         bad = client.get(f"/api/supervision/complaints?{query}", **supervisor)
         assert bad.status_code == 422 and [v["field"] for v in bad.json()["violations"]] == [field]
+
+
+def test_complaints_are_filtered_by_the_status_the_complainant_sees(client):
+    desk = desk_public()
+    waiting, taken = complaint_file(desk), complaint_file(desk)
+    complaint_matter_move(desk, Complaint.objects.get(receipt_number=taken.receipt_number), to="accepted")
+    ids = {r.receipt_number: Complaint.objects.get(receipt_number=r.receipt_number).pk for r in (waiting, taken)}
+    supervisor = bearer(desk.first)
+
+    def listed(status: str) -> list[int]:
+        page = client.get(f"/api/supervision/complaints?status={status}", **supervisor)
+        assert page.status_code == 200, page.content
+        assert {c["status"] for c in page.json()["items"]} <= {status}
+        return [c["id"] for c in page.json()["items"]]
+
+    assert listed("received") == [ids[waiting.receipt_number]]
+    assert listed("accepted") == [ids[taken.receipt_number]]
+    assert listed("in_progress") == [] and listed("concluded") == [] and listed("not_accepted") == []
 
 
 def _lead(desk, **fields) -> dict:
@@ -79,8 +103,24 @@ def test_a_supervisor_registers_a_lead_once_per_key(client):
     assert body["id"] == complaint.pk and complaint.recorded_by_id == desk.first.pk
     assert complaint.matter.source == "hotline_12345"
     assert Entry.objects.filter(kind=EventKind.SUPERVISION_COMPLAINT_RECEIVED).count() == 1
+    logged = AccessLogEntry.objects.filter(object_kind="supervision.complaint", object_id=str(complaint.pk))
+    assert logged.count() == 1  # the answer shows the lead: one read, recorded with the registration
     again = post(client, LEADS, supervisor, _lead(desk), HTTP_IDEMPOTENCY_KEY="lead-1")
     assert again.status_code == 201 and again.json()["id"] == complaint.pk and Complaint.objects.count() == 1
+    # The replay is the first answer, kept with its key: no second registration, no second read logged.
+    assert again["Idempotent-Replayed"] == "true" and logged.count() == 1 and AccessLogEntry.objects.count() == 1
+
+
+def test_a_lead_sent_again_from_a_browser_session_is_replayed_without_a_second_read_logged(client):
+    desk = desk_public()
+    client.force_login(desk.first)
+    client.get("/staff/")  # sets the CSRF cookie
+    csrf = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    first = post(client, LEADS, csrf, _lead(desk), HTTP_IDEMPOTENCY_KEY="lead-session")
+    assert first.status_code == 201, first.content
+    again = post(client, LEADS, csrf, _lead(desk), HTTP_IDEMPOTENCY_KEY="lead-session")
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert Complaint.objects.count() == 1 and AccessLogEntry.objects.count() == 1
 
 
 def test_a_lead_is_refused_by_field_and_only_to_supervisors(client):

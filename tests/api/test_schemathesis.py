@@ -34,6 +34,7 @@ from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
 from sanxiang.evaluation.campaign_services import campaign_define
 from sanxiang.evaluation.closing_services import summary_drafts_create
+from sanxiang.evaluation.document_services import system_document_submit
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.reminder_services import reminder_upsert
 from sanxiang.evaluation.report_services import report_drafts_create
@@ -51,6 +52,7 @@ from sanxiang.supervision.models import Matter as SupervisionMatter
 from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, plan_item_add
 from tests.cases.support import lead_make, world_make
 from tests.evaluation.campaign_support import county_make, define_kwargs
+from tests.evaluation.support import Upload
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
@@ -80,7 +82,13 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # The inspection registers (检查对象名录, 回避, 专家库; issue 19): test_inspection_register_api.py.
                 "/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts",
                 # 裁量基准 of a matter (issue 19): test_discretion_api.py.
-                "/api/registry/matters/{matter_id}/discretion", "/api/registry/discretion-template")
+                "/api/registry/matters/{matter_id}/discretion", "/api/registry/discretion-template",
+                # 制度文件, the files of 监督文书 and the 整改报告 with files, the plan's PDF (issue 19, h-5):
+                # test_system_documents_api.py and test_supervision_instrument_files_api.py walk their paths.
+                "/api/system-documents", "/api/supervision/instruments/{instrument_id}/pdf",
+                "/api/supervision/instruments/{instrument_id}/docx",
+                "/api/supervision/instruments/{instrument_id}/attachments",
+                "/api/supervision/instruments/{instrument_id}/reports")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -159,6 +167,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     campaign_county = county_make(files_per_agency=1)
     campaign = campaign_define(**define_kwargs(campaign_county, sample_percent=None, sample_size=1))
     campaign_headers = _headers(campaign_county.supervisor)
+    # 制度文件: the agency's head submitted one to the county's bureau (whose supervisor reviews it).
+    system_document = system_document_submit(actor=head, kind="rules", title="行政执法公示制度", public=True,
+                                              upload=Upload(), on=dt.date.today())
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -180,8 +191,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     covered: set[str] = set()
 
     def ids_for(path: str) -> dict:
-        # {matter_id} names a registry matter under /registry and a supervision matter under /supervision.
-        return real_ids | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
+        # {matter_id} names a registry matter under /registry and a supervision matter under /supervision;
+        # {document_id} and {file_id} a 制度文件 and its file under /system-documents.
+        own = {"document_id": system_document.pk, "file_id": system_document.file_id} if path.startswith(
+            "/api/system-documents") else {}
+        return real_ids | own | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted
 
@@ -197,10 +211,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return desk_headers
         if method in ("POST", "PATCH") and path.startswith("/api/registry/") and "/parties" not in path:
             return admin_headers
-        if method == "POST" and path.endswith(("/actions/report", "/actions/object")):  # the agency's replies
+        if method == "POST" and path.endswith(("/actions/report", "/actions/object", "/reports")):  # the agency's replies
             return headers
         if method == "POST" and path == "/api/supervision/coordinations":  # an agency's head raises it
             return head_headers
+        if path.startswith("/api/system-documents"):  # the agency's head submits, the county's bureau reviews
+            return county_headers if path.endswith("/review") else head_headers
         if path.startswith(("/api/supervision/complaints", "/api/supervision/leads")) or (
                 method == "POST" and path.startswith("/api/supervision/coordinations/")):  # the county's bureau
             return county_headers

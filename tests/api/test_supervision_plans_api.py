@@ -112,3 +112,26 @@ def test_plans_are_listed_with_the_list_conventions(client):
     for bad in ("status=done", "ordering=title", "year=1999"):
         response = client.get(f"{URL}?{bad}", **first)
         assert response.status_code == 422 and response.json()["violations"][0]["field"], bad
+
+
+def test_the_plans_pdf_to_the_bureaus_supervisors_only(client, monkeypatch):
+    desk = desk_make()
+    first = bearer(desk.first)
+    plan = post(client, URL, first, {"year": YEAR, "title": f"{YEAR}年度监督计划", "objectives": "全面监督"}).json()
+    pdf = client.get(f"{URL}/{plan['id']}/pdf", **first)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "no-store" in pdf["Cache-Control"]
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=desk.agency))
+    assert client.get(f"{URL}/{plan['id']}/pdf", **head).status_code == 403
+    assert client.get(f"{URL}/{plan['id']}/pdf", **bearer(desk_make().first)).status_code == 404
+    # A character the PDF's font cannot print (none with the embedded font; the standard font's
+    # UCS-2 cannot carry 𠮷): 409 naming it, as the page's message.
+    from sanxiang.api import supervision_plans
+    from sanxiang.documents.pdf import CharactersUnprintable
+
+    def unprintable(context):
+        raise CharactersUnprintable(["𠮷"])
+
+    monkeypatch.setattr(supervision_plans, "plan_render_pdf", unprintable)
+    refused = client.get(f"{URL}/{plan['id']}/pdf", **first)
+    assert refused.status_code == 409 and "𠮷" in refused.json()["violations"][0]["message"]

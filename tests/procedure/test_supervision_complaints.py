@@ -14,6 +14,7 @@ from sanxiang.procedure.supervision.complaints import (
     ComplaintPublicStatus,
     PendingRemedy,
     complaint_matter_source,
+    complaint_matter_states,
     complaint_public_status,
     complaint_violations,
     pending_remedy_notice,
@@ -83,3 +84,12 @@ def test_query_codes_match_only_themselves_however_typed(code, other):
 def test_fingerprints_depend_on_the_salt(value, salt):
     assert personal_fingerprint(value, salt=salt) != personal_fingerprint(value, salt=salt + "x")
     assert value not in personal_fingerprint(value, salt=salt) or len(value) < 2
+
+
+def test_the_list_filter_of_a_public_status_takes_exactly_the_matter_states_that_read_as_it():
+    states = ["received", "accepted", "not_accepted", "rejected", "transferred", "merged", "closed", "concluded",
+              "paired", "some_future_state"]
+    for status in ComplaintPublicStatus:
+        listed, included = complaint_matter_states(status)
+        chosen = [s for s in states if (s in listed) == included]
+        assert chosen == [s for s in states if complaint_public_status(s) == status], status

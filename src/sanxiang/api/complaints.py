@@ -54,6 +54,9 @@ RemedyIn = Literal[tuple(value for value, _ in REMEDIES)]  # type: ignore[valid-
 COMPLAINT_ORDERING = {"received_on": ("received_on", "收到日期"), "receipt_number": ("receipt_number", "受理编号"),
                       "id": ("id", "登记先后")}
 CHANNEL = Query(None, description=status_description(CHANNELS, what="渠道"))
+STATUSES = [(s.value, label) for s, label in COMPLAINT_PUBLIC_STATUS_LABELS.items()]
+StatusIn = Literal[tuple(value for value, _ in STATUSES)]  # type: ignore[valid-type]
+STATUS = Query(None, description=status_description(STATUSES, what="向投诉人公开的办理状态"))
 SINCE, UNTIL = since_query("收到日期"), until_query("收到日期")
 
 
@@ -68,7 +71,7 @@ class ComplaintOut(Schema):
     channel_label: str
     channel_reference: str = Field(..., description="原渠道工单编号（公示平台的投诉为空）")
     received_on: dt.date = Field(..., description="收到日期")
-    status: str = Field(..., description="向投诉人公开的办理状态")
+    status: str = Field(..., description=status_description(STATUSES, what="向投诉人公开的办理状态"))
     status_label: str
     complainant_name_masked: str = Field(..., description="投诉人姓名（遮盖，匿名的为“匿名”）")
 
@@ -147,6 +150,7 @@ def _complaint_read(request: HttpRequest, complaint_id: int) -> dict:
 def supervision_complaint_list(
     request: HttpRequest,
     channel: ChannelIn | None = CHANNEL,
+    status: StatusIn | None = STATUS,
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="被投诉的执法机关"),
     since: dt.date | None = SINCE,
     until: dt.date | None = UNTIL,
@@ -160,6 +164,8 @@ def supervision_complaint_list(
     rows = selectors.complaints_of_bureau(viewer=request.user)
     if channel:
         rows = rows.filter(channel=channel)
+    if status:
+        rows = selectors.complaints_with_status(rows, status=status)
     if agency is not None:
         rows = rows.filter(agency_id=agency)
     rows = date_range_filter(rows, field="received_on", since=since, until=until)

@@ -7,19 +7,21 @@ complaint's summary in the complainant's words (shown to the supervisors only).
 supervisors theirs, an agency's staff those served on it); issued and moved on by the bureau's
 supervisors, in pairs, through supervision's instrument services (numbered, rendered, in the ledger)."""
 
+import dataclasses
 import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
 from sanxiang.accounts.models import Role
 from sanxiang.api.desk import desk_pair, desk_require
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.files import file_answer
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -32,7 +34,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
+from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers, binary_answer
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.supervision.filings import (
     FILING_KIND_LABELS,
@@ -420,6 +422,14 @@ ISSUED_SINCE, ISSUED_UNTIL = since_query("签发日期"), until_query("签发日
 DESK_ACTION = Path(..., description=status_description(DESK_ACTIONS, what="操作"))
 
 
+class InstrumentAttachmentOut(Schema):
+    id: int = Field(..., description="附件（下载：GET /api/supervision/instruments/{instrument_id}/attachments/{id}）")
+    name: str = Field(..., description="文件名")
+    content_type: str
+    size: int = Field(..., description="字节数")
+    sha256: str
+
+
 class InstrumentStepOut(Schema):
     action: str
     label: str
@@ -427,6 +437,7 @@ class InstrumentStepOut(Schema):
     state_after: str
     text: str = Field(..., description="整改报告、异议、退回理由、复查意见或决定内容")
     on: dt.date
+    files: list[InstrumentAttachmentOut] = Field(..., description="整改报告附上的证明材料")
 
 
 class ActionChoiceOut(Schema):
@@ -446,6 +457,8 @@ class InstrumentOut(Schema):
     agency_id: int = Field(..., description="被监督机关")
     findings: str = Field(..., description="发现的问题")
     required_actions: str = Field(..., description="要求")
+    has_pdf: bool = Field(..., description="文书的 PDF 已生成（GET …/pdf）")
+    has_docx: bool = Field(..., description="文书的 Word 文本已生成（GET …/docx）")
     issued_on: dt.date = Field(..., description="签发日期")
     served_on: dt.date | None = Field(..., description="送达日期（提请决定书在政府作出决定后）")
     due_on: dt.date | None = Field(..., description="当前的答复或复查期限")
@@ -476,7 +489,8 @@ def _instrument_out(instrument: Instrument, *, today: dt.date) -> dict:
         "kind_label": INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)], "status": state.value,
         "status_label": INSTRUMENT_STATE_LABELS[state], "matter_id": instrument.matter_id,
         "bureau_id": instrument.bureau_id, "agency_id": instrument.agency_id, "findings": instrument.findings,
-        "required_actions": instrument.required_actions, "issued_on": instrument.issued_on,
+        "required_actions": instrument.required_actions, "has_pdf": instrument.pdf_id is not None,
+        "has_docx": instrument.docx_id is not None, "issued_on": instrument.issued_on,
         "served_on": instrument.served_on, "due_on": instrument.due_on, "due_basis": instrument.due_basis,
         "objection_deadline": instrument.objection_deadline,
         "overdue": is_overdue(due_on=instrument.due_on, state=instrument.state, on=today),
@@ -485,13 +499,20 @@ def _instrument_out(instrument: Instrument, *, today: dt.date) -> dict:
     }
 
 
+def _attachment_out(record) -> dict:
+    stored = record.stored_file
+    return {"id": record.pk, "name": record.original_name, "content_type": stored.content_type, "size": stored.size,
+            "sha256": stored.sha256}
+
+
 def _instrument_detail(*, viewer, instrument_id: int) -> dict:
     today = timezone.localdate()
     page = instrument_selectors.instrument_page(user=viewer, instrument_id=instrument_id, on=today)
     return _instrument_out(page.instrument, today=today) | {
         "supervisors": [str(user) for user in page.supervisors],
         "steps": [{"action": step.action, "label": label, "state_before": step.state_before,
-                   "state_after": step.state_after, "text": step.text, "on": step.on} for step, label in page.step_labels],
+                   "state_after": step.state_after, "text": step.text, "on": step.on,
+                   "files": [_attachment_out(r) for r in sorted(step.files.all(), key=lambda r: r.pk)]} for step, label in page.step_labels],
         "desk_actions": [{"action": a, "label": label} for a, label in page.desk_actions],
         "agency_actions": [{"action": a, "label": label} for a, label in page.agency_actions],
     }
@@ -539,6 +560,48 @@ def supervision_instrument_get(request: HttpRequest, instrument_id: int = Path(.
     request_access_record(request=request, action=AccessAction.VIEW, target=AccessTarget(
         "supervision_instrument", detail["id"], f"{detail['kind_label']} {detail['number']}", agency_id=detail["agency_id"]))
     return detail
+
+
+INSTRUMENT_PDF = "application/pdf"
+INSTRUMENT_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _instrument_file(request: HttpRequest, *, instrument_id: int, fmt: str):
+    instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    record = instrument.pdf if fmt == "pdf" else instrument.docx
+    if record is None:
+        raise Http404("没有这个文件")
+    kind = INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)]
+    label = f"{kind} {instrument.number}"
+    return file_answer(request, record=record, filename=f"{kind}_{instrument.number}.{fmt}",
+                       content_type=INSTRUMENT_PDF if fmt == "pdf" else INSTRUMENT_DOCX,
+                       target=AccessTarget("supervision_instrument", instrument.pk, label, agency_id=instrument.agency_id))
+
+
+@router.get("/supervision/instruments/{instrument_id}/pdf", response=answers({}, 404),
+            openapi_extra=binary_answer(INSTRUMENT_PDF, description="监督文书的 PDF"))
+def supervision_instrument_pdf(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """下载监督文书的 PDF，与文书页面相同（能查看该文书的人员），记入访问日志。"""
+    return _instrument_file(request, instrument_id=instrument_id, fmt="pdf")
+
+
+@router.get("/supervision/instruments/{instrument_id}/docx", response=answers({}, 404),
+            openapi_extra=binary_answer(INSTRUMENT_DOCX, description="监督文书的 Word 文本"))
+def supervision_instrument_docx(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX)):
+    """下载监督文书的 Word 文本，与文书页面相同（能查看该文书的人员），记入访问日志。"""
+    return _instrument_file(request, instrument_id=instrument_id, fmt="docx")
+
+
+@router.get("/supervision/instruments/{instrument_id}/attachments/{file_id}", response=answers({}, 404),
+            openapi_extra=binary_answer("*/*", description="整改报告的证明材料，Content-Type 为存入时按内容识别的类型"))
+def supervision_instrument_attachment(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX),
+                                      file_id: int = Path(..., ge=1, le=ID_MAX)):
+    """下载被监督机关在整改报告中附上的证明材料（能查看该文书的人员：监督人员无须调阅案卷），与文书页面相同，记入访问日志。"""
+    instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    record = instrument_selectors.instrument_attachment_get(instrument=instrument, record_id=file_id)
+    label = f"{INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)]} {instrument.number} 附件 {record.original_name}"
+    return file_answer(request, record=record, filename=record.original_name, target=AccessTarget(
+        "supervision_instrument", instrument.pk, label, agency_id=instrument.agency_id))
 
 
 class InstrumentIn(Schema):
@@ -595,9 +658,41 @@ def _agency_reply(request: HttpRequest, *, instrument_id: int, action: Instrumen
              response=answers({200: InstrumentDetailOut}, 403, 404, 409))
 def supervision_instrument_report(request: HttpRequest, payload: InstrumentReportIn,
                                   instrument_id: int = Path(..., ge=1, le=ID_MAX)):
-    """被监督机关的工作人员报送整改报告（待答复或已退回的文书），与文书页面相同；证明材料仍在页面上附上。
+    """被监督机关的工作人员报送整改报告（待答复或已退回的文书），与文书页面相同；附证明材料的用 POST …/reports（multipart）。
     只有被监督机关的工作人员可以答复（其他人 403）；当前状态不能报送的，返回 409 并列出全部理由及依据。"""
     return _agency_reply(request, instrument_id=instrument_id, action=InstrumentAction.REPORT, text=payload.text)
+
+
+# The evidence store's refusals of an attached file itself (its size, its type, an empty file): the data sent.
+ATTACHMENT_INPUT_CODES = ("evidence.too_large", "evidence.kind_mismatch", "evidence.empty")
+REPORT_TEXT = Form(..., max_length=20000, description="整改报告：纠正、履行或者采纳的情况")
+REPORT_FILES = File(..., description="证明材料：一个或多个文件（multipart/form-data 的字段 files，可重复），按文件内容识别类型；"
+                                     "每个不超过平台的证据文件上限")
+
+
+@router.post("/supervision/instruments/{instrument_id}/reports",
+             response=answers({200: InstrumentDetailOut}, 403, 404, 409, 413))
+def supervision_instrument_report_files(request: HttpRequest, instrument_id: int = Path(..., ge=1, le=ID_MAX),
+                                        text: str = REPORT_TEXT, files: list[UploadedFile] = REPORT_FILES):
+    """被监督机关的工作人员报送整改报告并附上证明材料（multipart/form-data：text 为整改报告，files 为一个或多个文件），
+    与文书页面的报送整改报告相同：文件存入证据库，与报告一起记入账本。只有被监督机关的工作人员可以答复（其他人 403）；
+    内容未填、文件为空的 422，过大 413；当前状态不能报送的，返回 409 并列出全部理由及依据，文件均不保存。"""
+    instrument = instrument_selectors.instrument_get(user=request.user, instrument_id=instrument_id)
+    if not text.strip():
+        raise InputRefused([Violation("form.required", "请填写内容", FORM_BASIS, "text")])
+    try:
+        instrument_act(actor=request.user, instrument=instrument, action=InstrumentAction.REPORT, text=text,
+                       files=files)
+    except Refused as refused:
+        violations = [dataclasses.replace(v, field="files") if v.code in ATTACHMENT_INPUT_CODES else v
+                      for v in refused.violations]
+        if any(v.code == "evidence.too_large" for v in violations):
+            return Status(413, {"error": {"code": "too_large", "message": "文件过大"},
+                                "violations": [v.as_dict() for v in violations]})
+        if any(v.code in ATTACHMENT_INPUT_CODES or v.field == "text" for v in violations):
+            raise InputRefused(violations) from None
+        raise Refused(violations) from None
+    return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)
 
 
 @router.post("/supervision/instruments/{instrument_id}/actions/object",

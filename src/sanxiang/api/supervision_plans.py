@@ -8,7 +8,8 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.api.desk import desk_require
@@ -22,8 +23,10 @@ from sanxiang.api.pagination import (
     paginate,
     status_description,
 )
-from sanxiang.api.schemas import Id, Status, Text, answers
-from sanxiang.inputs import ID_MAX
+from sanxiang.api.schemas import Id, Status, Text, answers, binary_answer
+from sanxiang.documents.pdf import CharactersUnprintable
+from sanxiang.documents.supervision_plans import plan_render_pdf
+from sanxiang.inputs import ID_MAX, PLATFORM_RULE
 from sanxiang.procedure.supervision.plans import (
     PLAN_ITEM_KIND_LABELS,
     PLAN_STATE_LABELS,
@@ -153,6 +156,27 @@ def supervision_plan_get(request: HttpRequest, plan_id: int = Path(..., ge=1, le
     """一份计划及其计划事项（含据此登记的监督事项和进度）、本人现在不能批准或公开的理由。"""
     _read_require(request)
     return _plan_detail(viewer=request.user, plan_id=plan_id)
+
+
+PLAN_PDF = "application/pdf"
+
+
+@router.get("/supervision/plans/{plan_id}/pdf", response=answers({}, 403, 404, 409),
+            openapi_extra=binary_answer(PLAN_PDF, description="计划的 PDF"))
+def supervision_plan_pdf(request: HttpRequest, plan_id: int = Path(..., ge=1, le=ID_MAX)):
+    """计划的 PDF（按当前内容生成；草拟中的不写批准情况），与计划页面相同；其他人 403。计划中有 PDF 无法显示的字符的，
+    返回 409 并列出这些字符。"""
+    _read_require(request)
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    try:
+        content = plan_render_pdf(selectors.plan_document_context(plan=plan))
+    except CharactersUnprintable as unprintable:
+        raise Refused([Violation("plan.pdf_unprintable", str(unprintable), PLATFORM_RULE)]) from None
+    response = HttpResponse(content, content_type=PLAN_PDF)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{plan.title}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class SupervisionPlanIn(Schema):

@@ -24,6 +24,7 @@ from sanxiang.api import (
     reviews,
     supervision,
     supervision_plans,
+    system_documents,
     training,
 )
 from sanxiang.api.auth import api_auth
@@ -91,4 +92,5 @@ api.add_router("", supervision_plans.router)
 api.add_router("", evaluations.router)
 api.add_router("", training.router)
 api.add_router("", campaigns.router)
+api.add_router("", system_documents.router)
 urlpatterns = api.urls[0]

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.evaluation.models import SystemDocument, SystemDocumentStep
+from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.procedure.evaluation.documents import (
     ChecklistItem,
     DocumentSnapshot,
@@ -48,6 +49,15 @@ def document_get(*, viewer: User, document_id: int) -> SystemDocument:
 
 def document_steps(*, document: SystemDocument) -> list[SystemDocumentStep]:
     return list(document.steps.select_related("actor", "file").order_by("id"))
+
+
+def document_file_get(*, document: SystemDocument, record_id: int) -> EvidenceRecord:
+    """A file submitted for `document` (the current one or an earlier version); 404 for any other."""
+    submitted = SystemDocumentStep.objects.filter(document=document, file__isnull=False).values("file_id")
+    record = EvidenceRecord.objects.select_related("stored_file").filter(pk=record_id, pk__in=submitted).first()
+    if record is None:
+        raise Http404("没有这个文件")
+    return record
 
 
 def document_waiting_review(*, viewer: User) -> QuerySet[SystemDocument]:

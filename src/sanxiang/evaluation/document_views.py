@@ -17,8 +17,6 @@ from sanxiang.access.services import AccessAction, AccessTarget, access_recorded
 from sanxiang.accounts.permissions import user_reads_all_agencies
 from sanxiang.evaluation import document_selectors as selectors
 from sanxiang.evaluation import document_services as services
-from sanxiang.evaluation.models import SystemDocumentStep
-from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.evidence.services import size_label
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import id_from_query
@@ -170,10 +168,7 @@ def document_file(request: HttpRequest, document_id: int, record_id: int) -> Fil
     """A file submitted for the document (the current one or an earlier version), to whoever may
     read the document: its agency and the receiving bureau."""
     document = selectors.document_get(viewer=request.user, document_id=document_id)
-    submitted = SystemDocumentStep.objects.filter(document=document, file__isnull=False).values("file_id")
-    record = EvidenceRecord.objects.select_related("stored_file").filter(pk=record_id, pk__in=submitted).first()
-    if record is None:
-        raise Http404("没有这个文件")
+    record = selectors.document_file_get(document=document, record_id=record_id)
     try:
         blob = blob_store_get().open(record.stored_file.sha256)
     except FileNotFoundError as missing:

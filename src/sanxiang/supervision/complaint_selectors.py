@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.procedure.supervision.complaints import ComplaintPublicStatus, complaint_matter_states
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Complainant, Complaint
 
@@ -27,6 +28,12 @@ def complaints_of_bureau(*, viewer: User) -> QuerySet[Complaint]:
         .select_related("agency", "matter", "complainant", "inspection__target")
         .order_by("-received_on", "-id")
     )
+
+
+def complaints_with_status(rows: QuerySet[Complaint], *, status: str) -> QuerySet[Complaint]:
+    """`rows` whose public status (what the complainant's tracking page shows) is `status`."""
+    states, included = complaint_matter_states(ComplaintPublicStatus(status))
+    return rows.filter(matter__state__in=states) if included else rows.exclude(matter__state__in=states)
 
 
 def complaint_get(*, viewer: User, complaint_id: int) -> Complaint:

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.cases.models import Case, IssuedDocument
+from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.hooks import Slot
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
@@ -72,6 +73,16 @@ def instrument_get(*, user: User, instrument_id: int) -> Instrument:
     if instrument is None:
         raise Http404("没有这份监督文书，或者无权查看")
     return instrument
+
+
+def instrument_attachment_get(*, instrument: Instrument, record_id: int) -> EvidenceRecord:
+    """A file the agency attached to a reply (整改报告) on `instrument`; 404 for any other."""
+    record = EvidenceRecord.objects.select_related("stored_file").filter(
+        pk=record_id, pk__in=InstrumentStep.files.through.objects.filter(
+            instrumentstep__instrument_id=instrument.pk).values("evidencerecord_id")).first()
+    if record is None:
+        raise Http404("没有这个文件")
+    return record
 
 
 def matter_for_desk(*, user: User, matter_id: object) -> Matter:

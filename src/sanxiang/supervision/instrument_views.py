@@ -30,7 +30,6 @@ from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision import instrument_selectors as selectors
 from sanxiang.supervision.instrument_services import instrument_act as instrument_act_service
 from sanxiang.supervision.instrument_services import instrument_issue
-from sanxiang.supervision.models import InstrumentStep
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KIND_CHOICES = [(k.value, label) for k, label in INSTRUMENT_KIND_LABELS.items()]
@@ -218,10 +217,6 @@ def instrument_attachment(request: HttpRequest, instrument_id: int, record_id: i
     the supervisors reach it here without a read grant on any case, since it is the reply's, not a
     case's. Logged like the instrument's own files."""
     instrument = selectors.instrument_get(user=request.user, instrument_id=instrument_id)
-    record = EvidenceRecord.objects.select_related("stored_file").filter(
-        pk=record_id, pk__in=InstrumentStep.files.through.objects.filter(
-            instrumentstep__instrument_id=instrument.pk).values("evidencerecord_id")).first()
-    if record is None:
-        raise Http404("没有这个文件")
+    record = selectors.instrument_attachment_get(instrument=instrument, record_id=record_id)
     return _file_response(request, instrument=instrument, record=record, filename=record.original_name,
                           label=f" 附件 {record.original_name}")

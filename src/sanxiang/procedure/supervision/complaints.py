@@ -144,6 +144,15 @@ def complaint_public_status(matter_state: str) -> ComplaintPublicStatus:
     return _STATE_PUBLIC.get(matter_state, ComplaintPublicStatus.IN_PROGRESS)
 
 
+def complaint_matter_states(status: ComplaintPublicStatus) -> tuple[frozenset[str], bool]:
+    """The matter states of the complaints with public `status`, for a list's filter: (states, True)
+    when the status is those states, (states, False) when it is every state but those (办理中, which
+    any state not listed reads as)."""
+    if status == ComplaintPublicStatus.IN_PROGRESS:
+        return frozenset(s for s, public in _STATE_PUBLIC.items() if public != status), False
+    return frozenset(s for s, public in _STATE_PUBLIC.items() if public == status), True
+
+
 # --- the secret query code ----------------------------------------------------------------------------
 # Shown once to the complainant, stored only as a salted, slow digest: a leaked table does not give the
 # codes back. Twelve characters from an alphabet without look-alikes (no 0/O, 1/I/L): 60 bits.
