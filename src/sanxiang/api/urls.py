@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from sanxiang.api import (
+    acceptance,
     cases,
     complaints,
     coordination,
@@ -21,6 +22,7 @@ from sanxiang.api import (
     reviews,
     supervision,
     supervision_plans,
+    targets,
 )
 from sanxiang.api.auth import api_auth
 from sanxiang.api.errors import error_handlers_install
@@ -83,4 +85,6 @@ api.add_router("", notices.router)
 api.add_router("", proposals.router)
 api.add_router("", supervision_plans.router)
 api.add_router("", evaluations.router)
+api.add_router("", acceptance.router)
+api.add_router("", targets.router)
 urlpatterns = api.urls[0]

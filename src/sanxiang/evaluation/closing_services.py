@@ -447,15 +447,23 @@ def _work_report_figures(round_: AcceptanceRound, on: dt.date) -> list[dict]:
 
 @transaction.atomic
 def work_report_save(
-    *, bureau: Agency, year: int, actor: User, on: dt.date, sections: dict[str, str] | None = None
+    *,
+    bureau: Agency,
+    year: int,
+    actor: User,
+    on: dt.date,
+    sections: dict[str, str] | None = None,
+    merge: bool = False,
 ) -> WorkReport:
     """Generate (or regenerate) the county's work report on `year`: the figures as they stand
-    today, and the bureau's text when given. Only after the year's acceptance is over."""
+    today, and the bureau's text when given (with `merge`, only the sections given change, merged
+    into what the locked row holds). Only after the year's acceptance is over."""
     round_ = AcceptanceRound.objects.select_related("bureau").filter(bureau=bureau, year=year).first()
     report = WorkReport.objects.select_for_update().filter(bureau=bureau, year=year).first()
-    cleaned = _sections_clean(
-        sections if sections is not None else (report.sections if report else {}), WORK_REPORT_SECTION_LABELS
-    )
+    kept = report.sections if report else {}
+    if sections is not None and merge:
+        sections = {**(kept or {}), **sections}
+    cleaned = _sections_clean(sections if sections is not None else kept, WORK_REPORT_SECTION_LABELS)
     violations = work_report_violations(
         is_supervisor=_is_supervisor_of(actor, bureau.pk),
         round_closed=bool(round_ and round_.closed),
@@ -496,10 +504,13 @@ def work_report_save(
 
 @transaction.atomic
 def work_report_submit(
-    *, report: WorkReport, actor: User, on: dt.date, sections: dict[str, str] | None = None
+    *, report: WorkReport, actor: User, on: dt.date, sections: dict[str, str] | None = None, merge: bool = False
 ) -> WorkReport:
-    """报送旗人民政府: the text as written and the figures of today, frozen."""
+    """报送旗人民政府: the text as written (with `merge`, the given sections merged into the locked
+    row's) and the figures of today, frozen."""
     report = WorkReport.objects.select_for_update().select_related("round", "round__bureau").get(pk=report.pk)
+    if sections is not None and merge:
+        sections = {**(report.sections or {}), **sections}
     cleaned = _sections_clean(report.sections if sections is None else sections, WORK_REPORT_SECTION_LABELS)
     violations = work_report_violations(
         is_supervisor=_is_supervisor_of(actor, report.bureau_id),
