@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from sanxiang.evaluation.closing_services import summary_drafts_create
-from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, WorkReport
+from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, AnnualSummary, WorkReport
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from tests.api.support import bearer
@@ -119,8 +119,19 @@ def test_the_bureau_opens_scores_concludes_and_closes_the_round(client, county, 
     for other in AcceptanceCheck.objects.filter(round=round_, result=""):
         low = {**{k: "5" for k in FULL}, **{k.replace("score", "findings"): "未开展" for k in FULL}}
         assert post(client, f"/api/acceptance/checks/{other.pk}/actions/conclude", supervisor, low).status_code == 200
+    # The agency reads its result on its summary only once the round is over.
+    summary = AnnualSummary.objects.get(agency=county.agency, year=year)
+    assert client.get(f"/api/reports/annual/{summary.pk}", **head).json()["acceptance"] is None
     closed = post(client, f"{url}/actions/close", supervisor)
     assert closed.status_code == 200 and closed.json()["round"]["closed_on"]
+    counts = closed.json()["counts"]
+    assert counts["open"] == 0 and counts["passed"] == 1 and counts["all"] == counts["passed"] + counts["failed"]
+    failed_only = client.get(f"{url}?result=failed", **supervisor).json()["checks"]
+    assert len(failed_only) == counts["failed"] and county.agency.pk not in {c["agency_id"] for c in failed_only}
+    assert client.get(f"{url}?result=maybe", **supervisor).status_code == 422
+    result = client.get(f"/api/reports/annual/{summary.pk}", **head).json()["acceptance"]
+    assert (result["result"], result["total"]) == ("passed", "92.0")
+    assert result["findings"] == [{"code": "recording", "label": "执法全过程记录", "text": "记录仪不足"}]
     # Over: every reason, the round's and the checklist's.
     after = post(client, f"{check_url}/actions/save", supervisor, FULL)
     assert {v["code"] for v in after.json()["violations"]} == {"acceptance.round_closed", "acceptance.concluded"}

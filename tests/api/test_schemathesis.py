@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from sanxiang.accounts.models import Role
 from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
-from sanxiang.evaluation.closing_services import summary_drafts_create
+from sanxiang.evaluation.closing_services import acceptance_round_open, summary_drafts_create
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.registry.models import Matter as RegistryMatter
@@ -68,7 +68,10 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/evaluations",
                 # 投诉举报, leads and 执法协调 (issue 19, third round): test_complaints_api.py and
                 # test_coordination_api.py walk their paths.
-                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations")
+                "/api/supervision/complaints", "/api/supervision/leads", "/api/supervision/coordinations",
+                # 验收, the 工作报告 and the 实施目标 (issue 19): test_acceptance_api.py and
+                # test_targets_api.py walk their paths.
+                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -137,6 +140,10 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         actor=county_supervisor)
     coordination = coordination_raise(actor=head, kind="problem", subject="重大复杂执法问题", description="情况说明",
                                       other_agency=None, on=dt.date.today())
+    # The desk's bureau's acceptance of last year (its county's agencies each have a checklist).
+    acceptance_year = dt.date.today().year - 1
+    acceptance_round = acceptance_round_open(bureau=desk.bureau, year=acceptance_year, actor=desk.first,
+                                             on=dt.date.today())
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
@@ -147,6 +154,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "complaint_id": complaint.pk, "coordination_id": coordination.pk,
         "notice_id": notice.pk, "proposal_id": proposal.pk, "referral_id": referral.pk,
         "plan_id": plan.pk, "item_id": plan_item.pk, "evaluation_id": evaluation.pk,
+        "year": acceptance_year, "check_id": acceptance_round.checks.first().pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -182,6 +190,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         if method == "POST" and path.startswith("/api/reports/"):
             # The agency's head saves and submits; the bureau's supervisors return, comment and receive.
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
+        if path.startswith(("/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")):
+            return desk_headers  # 验收, the 工作报告 and the 实施目标: the bureau's supervisors
         if path.startswith("/api/inspections"):
             return inspection_headers
         return headers

@@ -50,6 +50,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DENIED = "只有本县司法局的监督人员可以组织验收和编写工作报告"
 YEAR = Path(..., ge=2000, le=2100, description="年度（实施方案施行的年度至明年）")
 CHECK_ID = Path(..., ge=1, le=ID_MAX)
+ResultIn = Literal["passed", "failed", "open"]
+RESULT = Query(None, description="只看：passed（通过）、failed（不通过）、open（尚未作出结论）")
 IF_MATCH = Header(None, alias="If-Match", max_length=500,
                   description="可选：读取时响应头 ETag 的值；此后已有变动（如他人已保存或报送）时返回 412，不予办理")
 
@@ -57,7 +59,7 @@ IF_MATCH = Header(None, alias="If-Match", max_length=500,
 # --- answers ---------------------------------------------------------------------------------------------
 
 
-class CriterionOut(Schema):
+class AcceptanceCriterionOut(Schema):
     code: str
     label: str
     description: str = Field(..., description="验收的内容")
@@ -81,13 +83,21 @@ class RoundOut(Schema):
     opened_on: dt.date
     closed_on: dt.date | None = Field(..., description="验收结束的日期；进行中为 null")
     pass_score: str = Field(..., description="通过分数")
-    criteria: list[CriterionOut]
+    criteria: list[AcceptanceCriterionOut]
+
+
+class AcceptanceCountsOut(Schema):
+    all: int
+    passed: int
+    failed: int
+    open: int = Field(..., description="尚未作出结论的")
 
 
 class AcceptanceYearOut(Schema):
     year: int
     round: RoundOut | None = Field(..., description="该年度的验收；尚未开始为 null")
-    checks: list[CheckOut] = Field(..., description="各执法机关的验收清单，按机关名称排列")
+    counts: AcceptanceCountsOut
+    checks: list[CheckOut] = Field(..., description="各执法机关的验收清单（按 result 筛选），按机关名称排列")
     basis: str
     scores_basis: str
 
@@ -111,7 +121,7 @@ class CheckDetailOut(CheckOut):
     summary_id: int | None = Field(..., description="该机关该年度的工作总结")
 
 
-class SectionOut(Schema):
+class WorkReportSectionOut(Schema):
     key: str
     label: str
     text: str
@@ -132,7 +142,7 @@ class WorkReportOut(Schema):
     round_closed: bool = Field(..., description="该年度的验收已经结束（之后才能生成工作报告）")
     figures_on: dt.date | None = Field(..., description="报告数据生成（报送后为固定）的日期")
     submitted_on: dt.date | None
-    sections: list[SectionOut]
+    sections: list[WorkReportSectionOut]
     figures: list[WorkFigureOut]
     checks: list[CheckOut]
     basis: str
@@ -182,14 +192,18 @@ def _criteria(round_: AcceptanceRound) -> list[dict]:
              "basis": c.basis} for c in CRITERIA if c.code in round_.max_scores]
 
 
-def _year_out(bureau, year: int) -> dict:
+def _year_out(bureau, year: int, result: str | None = None) -> dict:
     round_ = closing_selectors.acceptance_round_get(bureau=bureau, year=year)
+    checks = closing_selectors.round_checks(round_=round_) if round_ else []
+    kept = {"passed": AcceptanceResult.PASSED, "failed": AcceptanceResult.FAILED, "open": ""}
     return {
         "year": year,
         "round": None if round_ is None else {
             "id": round_.pk, "year": round_.year, "opened_on": round_.opened_on, "closed_on": round_.closed_on,
             "pass_score": str(round_.pass_score), "criteria": _criteria(round_)},
-        "checks": [_check(c) for c in closing_selectors.round_checks(round_=round_)] if round_ else [],
+        "counts": {"all": len(checks), **{key: sum(1 for c in checks if c.result == value)
+                                          for key, value in kept.items()}},
+        "checks": [_check(c) for c in checks if result is None or c.result == kept[result]],
         "basis": ACCEPTANCE_BASIS, "scores_basis": acceptance_scores_basis(),
     }
 
@@ -249,11 +263,11 @@ def _written(response: HttpResponse, row, if_match: str | None, write) -> bool:
 
 
 @router.get("/acceptance/rounds/{year}", response=answers({200: AcceptanceYearOut}, 403))
-def acceptance_round_get(request: HttpRequest, year: int = YEAR):
-    """本县司法局某年度的验收：评分项目及本轮分值、通过分数、各执法机关的验收结论；尚未开始时 round 为 null。
+def acceptance_round_get(request: HttpRequest, year: int = YEAR, result: ResultIn | None = RESULT):
+    """本县司法局某年度的验收：评分项目及本轮分值、通过分数、各执法机关的验收结论及各结论的机关数；尚未开始时 round 为 null。
     只有本县司法局的监督人员可以查看（其他人 403）。"""
     _supervisor_require(request)
-    return _year_out(request.user.agency, _year_check(year))
+    return _year_out(request.user.agency, _year_check(year), result)
 
 
 @router.post("/acceptance/rounds/{year}/actions/{action}", response=answers({200: AcceptanceYearOut}, 403, 404, 409))
@@ -396,7 +410,7 @@ def work_report_submit(request: HttpRequest, response: HttpResponse, payload: Se
     return _report_out(request.user.agency, year)[1]
 
 
-@router.get("/work-reports/{year}/files/{fmt}", response=answers({200: bytes}, 403, 404, 409),
+@router.get("/work-reports/{year}/files/{fmt}", response=answers({}, 403, 404, 409),
             openapi_extra=binary_answer("application/pdf", DOCX, description="工作报告的 PDF 或 DOCX 文件"))
 def work_report_file(request: HttpRequest, year: int = YEAR,
                      fmt: Literal["pdf", "docx"] = Path(..., description="格式：pdf 或 docx")):

@@ -172,7 +172,7 @@ class CampaignsOut(Schema):
 
 class MilestoneIn(Schema):
     due_on: PlausibleDate = Field(..., description="阶段期限")
-    percent: int = Field(..., ge=-1000, le=1000, description="全面实行的单位占比（%，1至100）")
+    percent: int = Field(..., description="全面实行的单位占比（%，1至100）")
 
 
 class CampaignIn(Schema):
