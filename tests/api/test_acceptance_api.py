@@ -16,6 +16,7 @@ from sanxiang.evaluation.closing_services import summary_drafts_create
 from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, AnnualSummary, WorkReport
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
+from tests.api.query_bounds import queries_of
 from tests.api.support import bearer
 from tests.evaluation.report_support import county_make
 from tests.factories import agency_make
@@ -186,6 +187,14 @@ def test_the_bureau_generates_writes_and_submits_the_work_report(client, county,
     assert {v["field"] for v in missing.json()["violations"]} == {"problems", "next"}
     assert WorkReport.objects.get(bureau=county.bureau, year=year).submitted_on is None
 
+    # A character the font cannot print: the file is refused (409, as the page refuses the download), and so
+    # is the submission (422: the text sent).
+    assert post(client, f"{url}/actions/save", supervisor, {"next": "打算\U0001f600"}).status_code == 200
+    unprintable = client.get(f"{url}/files/pdf", **supervisor)
+    assert unprintable.status_code == 409 and unprintable.json()["violations"][0]["code"] == "closing.unprintable"
+    refused = post(client, f"{url}/actions/submit", supervisor, {"measures": "做法", "problems": "问题"})
+    assert refused.status_code == 422 and [v["code"] for v in refused.json()["violations"]] == ["closing.unprintable"]
+
     submitted = post(client, f"{url}/actions/submit", supervisor, SECTIONS, HTTP_IDEMPOTENCY_KEY="wr-1")
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["submitted_on"] == timezone.localdate().isoformat()
@@ -203,3 +212,22 @@ def test_the_bureau_generates_writes_and_submits_the_work_report(client, county,
     assert client.get(f"{url}/files/docx", **head).status_code == 403
     assert client.get(f"{url}/files/txt", **supervisor).status_code == 422
     assert client.get(f"/api/work-reports/{year - 1}/files/pdf", **supervisor).status_code == 404
+
+
+def test_the_round_the_report_and_the_records_cost_the_same_queries_for_two_or_twelve_agencies(client, year):
+    def costs(county) -> list[int]:
+        supervisor = bearer(county.first)
+        assert post(client, f"/api/acceptance/rounds/{year}/actions/open", supervisor).status_code == 200
+        return [queries_of(client, url, supervisor) for url in (
+            f"/api/acceptance/rounds/{year}", f"/api/work-reports/{year}",
+            f"/api/closing/records?key=acceptance.all&year={year}")]
+
+    small = county_make()
+    big = county_make()
+    big.bureau.region_code = big.agency.region_code = big.other.region_code = "150627"
+    for agency in (big.bureau, big.agency, big.other):
+        agency.save(update_fields=["region_code"])
+    for n in range(10):
+        agency_make(name=f"外县执法局{n}", region_code="150627")
+    assert costs(small) == costs(big)
+    assert len(client.get(f"/api/acceptance/rounds/{year}", **bearer(big.first)).json()["checks"]) == 12

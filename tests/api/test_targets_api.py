@@ -52,6 +52,11 @@ def test_the_table_the_agency_and_the_records_as_the_pages_show_them(client, cou
     assert records.status_code == 200, records.content
     assert records.json()["count"] == len(records.json()["records"]) == 1 and records.json()["status"] == "not_met"
     assert records.json()["records"][0]["dates"]
+    # A case's title may name a party: a supervisor reads it only under a read grant, the agency's head always.
+    assert records.json()["records"][0]["title"] == "" and records.json()["records"][0]["case_id"]
+    own = client.get(f"/api/targets/agencies/{county.b.pk}/records?kind=penalty&criterion=publication_timely",
+                     **bearer(county.head_b)).json()["records"]
+    assert own[0]["title"] and own[0]["case_id"] == records.json()["records"][0]["case_id"]
     # A past day is read; before the first day the targets can be judged, or a wrong kind: 422 naming it.
     day = earliest_day()
     assert client.get(f"/api/targets?on={day}", **supervisor).json()["on"] == day.isoformat()
