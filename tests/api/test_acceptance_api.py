@@ -231,3 +231,22 @@ def test_the_round_the_report_and_the_records_cost_the_same_queries_for_two_or_t
         agency_make(name=f"外县执法局{n}", region_code="150627")
     assert costs(small) == costs(big)
     assert len(client.get(f"/api/acceptance/rounds/{year}", **bearer(big.first)).json()["checks"]) == 12
+
+
+def test_two_supervisors_opening_or_generating_at_once_get_one_round_and_one_report(client, county, year, monkeypatch):
+    """The second of two requests at once finds the row the first inserted only at its INSERT (the unique
+    constraint): the round is refused (409), not a 500; the report is refreshed."""
+    from django.db.models import QuerySet
+
+    _round_closed(client, county, year)
+    post(client, f"/api/work-reports/{year}/actions/generate", bearer(county.first))
+    exists, first = QuerySet.exists, QuerySet.first
+    monkeypatch.setattr(QuerySet, "exists", lambda qs: False if qs.model is AcceptanceRound else exists(qs))
+    monkeypatch.setattr(QuerySet, "first", lambda qs: None if qs.model is WorkReport else first(qs))
+    again = post(client, f"/api/acceptance/rounds/{year}/actions/open", bearer(county.second))
+    assert again.status_code == 409 and [v["code"] for v in again.json()["violations"]] == ["acceptance.round_exists"]
+    assert AcceptanceRound.objects.filter(bureau=county.bureau, year=year).count() == 1
+    regenerated = post(client, f"/api/work-reports/{year}/actions/generate", bearer(county.second))
+    assert regenerated.status_code == 200, regenerated.content
+    assert WorkReport.objects.filter(bureau=county.bureau, year=year).count() == 1
+    assert Entry.objects.filter(kind=EventKind.EVALUATION_WORK_REPORT_SAVED).count() == 2

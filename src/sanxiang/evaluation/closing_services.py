@@ -330,9 +330,15 @@ def acceptance_round_open(*, bureau: Agency, year: int, actor: User, on: dt.date
         raise Refused(violations)
     max_scores = {code: str(score) for code, score in acceptance_max_scores(on=on).items()}
     pass_score = acceptance_pass_score(on=on)
-    round_ = AcceptanceRound.objects.create(
-        bureau=bureau, year=year, opened_on=on, opened_by=actor, max_scores=max_scores, pass_score=pass_score
-    )
+    try:
+        with transaction.atomic():  # two supervisors opening the year at once: one round, the other refused
+            round_ = AcceptanceRound.objects.create(
+                bureau=bureau, year=year, opened_on=on, opened_by=actor, max_scores=max_scores, pass_score=pass_score
+            )
+    except IntegrityError:
+        raise Refused(
+            [Violation("acceptance.round_exists", f"{year}年度的验收已经开始", ROUND_OPEN_BASIS)]
+        ) from None
     AcceptanceCheck.objects.bulk_create([AcceptanceCheck(round=round_, agency=a) for a in agencies])
     entry_append(
         event=_round_event(
@@ -475,9 +481,21 @@ def work_report_save(
         raise Refused(violations)
     figures = _work_report_figures(round_, on)
     if report is None:
-        report = WorkReport.objects.create(
-            bureau=bureau, year=year, round=round_, sections=cleaned, figures=figures, figures_on=on
-        )
+        try:
+            with transaction.atomic():
+                report = WorkReport.objects.create(
+                    bureau=bureau, year=year, round=round_, sections=cleaned, figures=figures, figures_on=on
+                )
+        except IntegrityError:  # generated meanwhile by another supervisor: this generation refreshes it
+            report = WorkReport.objects.select_for_update().get(bureau=bureau, year=year)
+            if report.submitted_on is not None:
+                raise Refused(
+                    work_report_violations(
+                        is_supervisor=True, round_closed=True, submitted=True, sections={}, submitting=False
+                    )
+                ) from None
+            report.sections, report.figures, report.figures_on = cleaned, figures, on
+            report.save()
     else:
         report.sections, report.figures, report.figures_on = cleaned, figures, on
         report.save()
