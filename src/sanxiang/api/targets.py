@@ -7,6 +7,7 @@ Who reads: the indicators' rule, as the pages (a supervisor their county, the sy
 county, an agency head their own agency; anyone else 403, an agency not theirs 404)."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
@@ -339,6 +340,5 @@ def target_campaign_define(request: HttpRequest, payload: CampaignIn):
             actor=request.user, title=payload.title,
             milestones=[(m.due_on, m.percent) for m in payload.milestones], on=timezone.localdate())
     except Refused as refused:
-        raise InputRefused([v.__class__(v.code, v.message, v.legal_basis, _field(v.field) or "milestones")
-                            for v in refused.violations]) from None
+        raise InputRefused([replace(v, field=_field(v.field) or "milestones") for v in refused.violations]) from None
     return Status(201, _campaigns(request))
