@@ -33,7 +33,7 @@ from sanxiang.accounts.models import Role
 from sanxiang.accounts.services import api_token_create
 from sanxiang.api.urls import api
 from sanxiang.evaluation.campaign_services import campaign_define
-from sanxiang.evaluation.closing_services import summary_drafts_create
+from sanxiang.evaluation.closing_services import acceptance_round_open, summary_drafts_create
 from sanxiang.evaluation.document_services import system_document_submit
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.reminder_services import reminder_upsert
@@ -88,7 +88,10 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/system-documents", "/api/supervision/instruments/{instrument_id}/pdf",
                 "/api/supervision/instruments/{instrument_id}/docx",
                 "/api/supervision/instruments/{instrument_id}/attachments",
-                "/api/supervision/instruments/{instrument_id}/reports")
+                "/api/supervision/instruments/{instrument_id}/reports",
+                # 验收, the 工作报告 and the 实施目标 (issue 19): test_acceptance_api.py and
+                # test_targets_api.py walk their paths.
+                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -157,6 +160,10 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         actor=county_supervisor)
     coordination = coordination_raise(actor=head, kind="problem", subject="重大复杂执法问题", description="情况说明",
                                       other_agency=None, on=dt.date.today())
+    # The desk's bureau's acceptance of last year (its county's agencies each have a checklist).
+    acceptance_year = dt.date.today().year - 1
+    acceptance_round = acceptance_round_open(bureau=desk.bureau, year=acceptance_year, actor=desk.first,
+                                             on=dt.date.today())
     inspection_headers = _headers(inspection_world.head)  # the head of the inspection's agency reads it
     # 培训: a session of the agency, recorded by its head; 提醒: one for the officer whose token is `headers`.
     training_session = training_session_record(actor=head, kind="three_systems", topic="三项制度培训",
@@ -183,6 +190,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         "campaign_id": campaign.pk, "file_id": campaign.files.first().pk,
         # The inspection registers: the inspection world's target and item, kept by its head.
         "target_id": inspection_world.target.pk, "inspection_item_id": inspection_world.item.pk,
+        "year": acceptance_year, "check_id": acceptance_round.checks.first().pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -225,6 +233,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         if method == "POST" and path.startswith("/api/reports/"):
             # The agency's head saves and submits; the bureau's supervisors return, comment and receive.
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
+        if path.startswith(("/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")):
+            return desk_headers  # 验收, the 工作报告 and the 实施目标: the bureau's supervisors
         if path.startswith("/api/inspections"):
             return inspection_headers
         if path.startswith("/api/training/"):  # the agency's head organises its training

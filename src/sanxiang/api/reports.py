@@ -32,8 +32,13 @@ from sanxiang.api.schemas import Status, Text, answers
 from sanxiang.evaluation import closing_selectors, closing_services, report_selectors, report_services
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.evaluation.closing import (
+    ACCEPTANCE_RESULT_LABELS,
+    SUMMARY_SECTION_LABELS,
+    AcceptanceResult,
+)
+from sanxiang.procedure.evaluation.closing import CRITERIA as ACCEPTANCE_CRITERIA
 from sanxiang.procedure.evaluation.closing import SECTION_LIMIT as SUMMARY_SECTION_LIMIT
-from sanxiang.procedure.evaluation.closing import SUMMARY_SECTION_LABELS
 from sanxiang.procedure.evaluation.reports import (
     REPORT_SECTION_LABELS,
     REPORT_STATE_LABELS,
@@ -130,10 +135,27 @@ class AnnualSummaryOut(ReportSummaryOut):
     year: int
 
 
+class SummaryFindingOut(Schema):
+    code: str
+    label: str
+    text: str
+
+
+class SummaryAcceptanceOut(Schema):
+    check_id: int = Field(..., description="验收清单（司法局可在 /api/acceptance/checks/{id} 查看）")
+    total: str = Field(..., description="总分")
+    pass_score: str = Field(..., description="通过分数")
+    result: str = Field(..., description="passed（通过）或 failed（不通过）")
+    result_label: str
+    findings: list[SummaryFindingOut] = Field(..., description="发现的问题")
+
+
 class AnnualSummaryDetailOut(AnnualSummaryOut):
     sections: list[SectionOut]
     figures: list[AnnualFigureOut]
     steps: list[ReportStepOut]
+    acceptance: SummaryAcceptanceOut | None = Field(
+        None, description="该年度的验收结果，验收结束后与工作总结页面一同显示；此前为 null")
 
 
 class AnnualSummaryPageOut(PageOut):
@@ -265,7 +287,20 @@ def _annual_detail(summary: AnnualSummary) -> dict:
         "figures": [{"key": f["key"], "group": f["group"], "label": f["label"], "value": str(f.get("value", "—")),
                      "count": f.get("count")} for f in summary.figures],
         "steps": _steps(closing_selectors.summary_steps(summary=summary)),
+        "acceptance": _acceptance(summary),
     }
+
+
+def _acceptance(summary: AnnualSummary) -> dict | None:
+    """The agency's acceptance result of the summary's year once the round is over, as the summary page shows it."""
+    check = closing_selectors.check_concluded(agency_id=summary.agency_id, year=summary.year)
+    if check is None or not check.result:
+        return None
+    result = AcceptanceResult(check.result)
+    return {"check_id": check.pk, "total": str(check.total), "pass_score": str(check.round.pass_score),
+            "result": result.value, "result_label": ACCEPTANCE_RESULT_LABELS[result],
+            "findings": [{"code": c.code, "label": c.label, "text": check.findings[c.code]}
+                         for c in ACCEPTANCE_CRITERIA if check.findings.get(c.code)]}
 
 
 def report_etag(row: MonthlyReport | AnnualSummary) -> str:

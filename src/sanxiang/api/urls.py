@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from sanxiang.api import (
+    acceptance,
     campaigns,
     cases,
     complaints,
@@ -25,6 +26,7 @@ from sanxiang.api import (
     supervision,
     supervision_plans,
     system_documents,
+    targets,
     training,
 )
 from sanxiang.api.auth import api_auth
@@ -93,4 +95,6 @@ api.add_router("", evaluations.router)
 api.add_router("", training.router)
 api.add_router("", campaigns.router)
 api.add_router("", system_documents.router)
+api.add_router("", acceptance.router)
+api.add_router("", targets.router)
 urlpatterns = api.urls[0]

@@ -330,9 +330,15 @@ def acceptance_round_open(*, bureau: Agency, year: int, actor: User, on: dt.date
         raise Refused(violations)
     max_scores = {code: str(score) for code, score in acceptance_max_scores(on=on).items()}
     pass_score = acceptance_pass_score(on=on)
-    round_ = AcceptanceRound.objects.create(
-        bureau=bureau, year=year, opened_on=on, opened_by=actor, max_scores=max_scores, pass_score=pass_score
-    )
+    try:
+        with transaction.atomic():  # two supervisors opening the year at once: one round, the other refused
+            round_ = AcceptanceRound.objects.create(
+                bureau=bureau, year=year, opened_on=on, opened_by=actor, max_scores=max_scores, pass_score=pass_score
+            )
+    except IntegrityError:
+        raise Refused(
+            [Violation("acceptance.round_exists", f"{year}年度的验收已经开始", ROUND_OPEN_BASIS)]
+        ) from None
     AcceptanceCheck.objects.bulk_create([AcceptanceCheck(round=round_, agency=a) for a in agencies])
     entry_append(
         event=_round_event(
@@ -447,15 +453,23 @@ def _work_report_figures(round_: AcceptanceRound, on: dt.date) -> list[dict]:
 
 @transaction.atomic
 def work_report_save(
-    *, bureau: Agency, year: int, actor: User, on: dt.date, sections: dict[str, str] | None = None
+    *,
+    bureau: Agency,
+    year: int,
+    actor: User,
+    on: dt.date,
+    sections: dict[str, str] | None = None,
+    merge: bool = False,
 ) -> WorkReport:
     """Generate (or regenerate) the county's work report on `year`: the figures as they stand
-    today, and the bureau's text when given. Only after the year's acceptance is over."""
+    today, and the bureau's text when given (with `merge`, only the sections given change, merged
+    into what the locked row holds). Only after the year's acceptance is over."""
     round_ = AcceptanceRound.objects.select_related("bureau").filter(bureau=bureau, year=year).first()
     report = WorkReport.objects.select_for_update().filter(bureau=bureau, year=year).first()
-    cleaned = _sections_clean(
-        sections if sections is not None else (report.sections if report else {}), WORK_REPORT_SECTION_LABELS
-    )
+    kept = report.sections if report else {}
+    if sections is not None and merge:
+        sections = {**(kept or {}), **sections}
+    cleaned = _sections_clean(sections if sections is not None else kept, WORK_REPORT_SECTION_LABELS)
     violations = work_report_violations(
         is_supervisor=_is_supervisor_of(actor, bureau.pk),
         round_closed=bool(round_ and round_.closed),
@@ -467,9 +481,21 @@ def work_report_save(
         raise Refused(violations)
     figures = _work_report_figures(round_, on)
     if report is None:
-        report = WorkReport.objects.create(
-            bureau=bureau, year=year, round=round_, sections=cleaned, figures=figures, figures_on=on
-        )
+        try:
+            with transaction.atomic():
+                report = WorkReport.objects.create(
+                    bureau=bureau, year=year, round=round_, sections=cleaned, figures=figures, figures_on=on
+                )
+        except IntegrityError:  # generated meanwhile by another supervisor: this generation refreshes it
+            report = WorkReport.objects.select_for_update().get(bureau=bureau, year=year)
+            if report.submitted_on is not None:
+                raise Refused(
+                    work_report_violations(
+                        is_supervisor=True, round_closed=True, submitted=True, sections={}, submitting=False
+                    )
+                ) from None
+            report.sections, report.figures, report.figures_on = cleaned, figures, on
+            report.save()
     else:
         report.sections, report.figures, report.figures_on = cleaned, figures, on
         report.save()
@@ -496,10 +522,13 @@ def work_report_save(
 
 @transaction.atomic
 def work_report_submit(
-    *, report: WorkReport, actor: User, on: dt.date, sections: dict[str, str] | None = None
+    *, report: WorkReport, actor: User, on: dt.date, sections: dict[str, str] | None = None, merge: bool = False
 ) -> WorkReport:
-    """报送旗人民政府: the text as written and the figures of today, frozen."""
+    """报送旗人民政府: the text as written (with `merge`, the given sections merged into the locked
+    row's) and the figures of today, frozen."""
     report = WorkReport.objects.select_for_update().select_related("round", "round__bureau").get(pk=report.pk)
+    if sections is not None and merge:
+        sections = {**(report.sections or {}), **sections}
     cleaned = _sections_clean(report.sections if sections is None else sections, WORK_REPORT_SECTION_LABELS)
     violations = work_report_violations(
         is_supervisor=_is_supervisor_of(actor, report.bureau_id),
