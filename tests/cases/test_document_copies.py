@@ -310,3 +310,31 @@ def test_the_servers_runner_renders_the_copy_once_the_step_commits(purge_after, 
     finally:
         job_runner_stop(runner)
     assert not runner.is_alive()
+
+
+def test_a_copys_two_entries_take_the_ledger_head_once_in_order(background, monkeypatch):
+    """The job appends the file's entry and the document's together at its end, as a step appends its
+    own: one append (one lock and one update of the ledger's head), the file's entry first, the
+    evidence record knowing its seq."""
+    from sanxiang.ledger import services as ledger_services
+
+    w = world_make()
+    case = _approved(w)
+    document = IssuedDocument.objects.get(case=case)
+    appends: list[int] = []
+    append_all = ledger_services._append_all
+
+    def counted(pending):
+        appends.append(len(pending))
+        return append_all(pending)
+
+    monkeypatch.setattr(ledger_services, "_append_all", counted)
+    before = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    assert jobs_run_due().done == 1
+    assert appends == [2]
+    document.refresh_from_db()
+    added = list(Entry.objects.filter(seq__gt=before).order_by("seq"))
+    assert added[1].subject == f"document:{document.pk}"
+    assert json.loads(bytes(added[0].body))["files"][0]["sha256"] == document.docx.stored_file.sha256
+    assert document.docx.ledger_seq == added[0].seq
+    assert ledger_verify().ok

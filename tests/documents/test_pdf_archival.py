@@ -131,3 +131,31 @@ def test_invisible_characters_print_nothing_rather_than_a_box():
     font = next(iter(reader.pages[0]["/Resources"]["/Font"].values())).get_object()
     widths = font["/DescendantFonts"][0].get_object()["/W"]
     assert 0 not in widths[0::2], "no .notdef glyph used"
+
+
+@pytest.mark.parametrize("multiline", [0, 1])
+@pytest.mark.parametrize("count", [0, 1, 5, 6, 23])
+def test_the_fonts_widths_array_is_written_as_reportlab_writes_it(monkeypatch, multiline, count):
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    from sanxiang.documents.fonts import _GlyphWidths
+
+    monkeypatch.setattr(rl_config, "pdfMultiLine", multiline)
+    pairs = [(3 * i + 1, 1000 if i % 2 else 523.5) for i in range(count)]
+    document = pdfdoc.PDFDocument(invariant=1)
+    plain = pdfdoc.PDFArray([item for glyph, width in pairs for item in (glyph, pdfdoc.PDFArray([width]))])
+    assert _GlyphWidths(pairs).format(document) == plain.format(document)
+
+
+def test_line_breaking_measures_the_embedded_font_as_reportlab_did():
+    from reportlab.lib import textsplit
+    from reportlab.pdfbase import pdfmetrics
+
+    font = document_font()
+    if not font.embedded:
+        pytest.skip("the documents' font is not installed")
+    word = "当事人某某有限公司于2026年3月5日\u200b在ABC路"
+    assert textsplit.getCharWidths(word, font.name, 10.5) == [pdfmetrics.stringWidth(c, font.name, 10.5) for c in word]
+    # Any other font is measured by reportlab itself.
+    assert textsplit.getCharWidths("abc", "Helvetica", 12) == [pdfmetrics.stringWidth(c, "Helvetica", 12) for c in "abc"]

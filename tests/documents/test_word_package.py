@@ -1,6 +1,7 @@
 """The DOCX writer's shortcuts change no byte: its zip is zipfile's, its package is python-docx's own
 save, its per-process template is never written to, and its caches are keyed by what they hold."""
 
+import copy
 import datetime as dt
 import io
 import zipfile
@@ -134,3 +135,43 @@ def test_merging_across_writes_what_python_docx_merge_writes(spans, filled):
             column += span
         tables.append(table._tbl.xml)
     assert tables[0] == tables[1]
+
+
+@pytest.mark.parametrize("align", ["left", "center", "right", "justify"])
+@pytest.mark.parametrize("indent", [None, 32.0])
+@pytest.mark.parametrize("line", [None, 22.4])
+def test_a_paragraphs_copied_properties_are_what_python_docx_builds(align, indent, line):
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+    from docx.text.paragraph import Paragraph
+
+    from sanxiang.documents.word import ALIGNMENTS, _properties_give
+
+    built = Paragraph(OxmlElement("w:p"), None)
+    built.alignment = ALIGNMENTS[align]
+    if indent is not None:
+        built.paragraph_format.first_line_indent = Pt(indent)
+    if line is not None:
+        built.paragraph_format.line_spacing = Pt(line)
+    copied = Paragraph(OxmlElement("w:p"), None)
+    _properties_give(copied, align, first_line_indent=indent, line_spacing=line)
+    assert copied._p.xml == built._p.xml
+    # A paragraph that has properties already gets them set on it, the same.
+    again = Paragraph(OxmlElement("w:p"), None)
+    again._p.get_or_add_pPr()
+    _properties_give(again, align, first_line_indent=indent, line_spacing=line)
+    assert again._p.xml == built._p.xml
+
+
+@pytest.mark.parametrize("text", ["当事人", " 前后有空格 ", "一\t二", "一\n二\r三", "a"])
+def test_a_runs_text_is_what_python_docx_writes(text):
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    from sanxiang.documents.word import _run
+
+    built = Paragraph(OxmlElement("w:p"), None)
+    built.add_run(text)._element.insert(0, copy.deepcopy(_run_properties(12.0, "仿宋", False)))
+    written = Paragraph(OxmlElement("w:p"), None)
+    _run(written, text, size=12.0)
+    assert written._p.xml == built._p.xml

@@ -31,7 +31,7 @@ from sanxiang.cases.models import IMPORTED_DOCUMENT_ACTION, Case, IssuedDocument
 from sanxiang.documents import DocumentContext, document_render, document_render_docx
 from sanxiang.jobs.models import Job
 from sanxiang.jobs.services import job_enqueue, job_run_now
-from sanxiang.ledger.services import entry_append
+from sanxiang.ledger.services import entry_append, ledger_batch
 from sanxiang.procedure.document_timing import document_format_may_follow, document_pdf_may_follow
 
 DOCUMENT_COPY_JOB = "cases.document_copy"
@@ -83,16 +83,19 @@ def document_copy_render(job: Job) -> None:
     context = facts_load(DocumentContext, job.payload["context"])
     # With what the evidence's metadata check reads of the actor.
     actor = User.objects.select_related("officer", "agency").get(pk=job.payload["actor"])
-    if document.pdf_id is None:
-        _document_files_render(document=document, context=context, actor=actor, dumped=job.payload["context"])
-        return
-    content = document_render_docx(kind=document.kind, context=context)
-    meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{document.filename_stem}.docx",
-                                   step=f"document:{document.kind}")
-    docx = evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta)
-    document.docx = docx
-    IssuedDocument.objects.filter(pk=document.pk).update(docx=docx)
-    entry_append(event=events.document_copy_event(document=document, docx=docx.stored_file), actor=actor)
+    # The file's entry and the document's, appended together at the end (one lock and one update
+    # of the ledger's head, not one for each), in the order they were made, as a step's are.
+    with ledger_batch():
+        if document.pdf_id is None:
+            _document_files_render(document=document, context=context, actor=actor, dumped=job.payload["context"])
+            return
+        content = document_render_docx(kind=document.kind, context=context)
+        meta = evidence_metadata_check(actor=actor, kind="document", original_name=f"{document.filename_stem}.docx",
+                                       step=f"document:{document.kind}")
+        docx = evidence_ingest(actor=actor, source=io.BytesIO(content), meta=meta)
+        document.docx = docx
+        IssuedDocument.objects.filter(pk=document.pk).update(docx=docx)
+        entry_append(event=events.document_copy_event(document=document, docx=docx.stored_file), actor=actor)
 
 
 def _document_files_render(*, document: IssuedDocument, context: DocumentContext, actor: User, dumped: dict) -> None:

@@ -25,6 +25,9 @@ from types import SimpleNamespace
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
+from reportlab.lib import textsplit
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
@@ -124,6 +127,16 @@ class EmbeddedCIDFont:
             total = sum([widths[character] for character in text])
         return total * size / 1000
 
+    def char_widths(self, word: str, size: float) -> list[float]:
+        """`stringWidth` of each character of the word (what reportlab's line breaking of CJK text
+        asks, a character at a time), the same floats without a call per character."""
+        widths = self._widths
+        try:
+            return [widths[character] * size / 1000 for character in word]
+        except KeyError:
+            self.stringWidth(word, size)  # fills the table
+            return [widths[character] * size / 1000 for character in word]
+
     def _state(self, doc: Any) -> _State:
         state = self.state.get(doc)
         if state is None:
@@ -175,9 +188,7 @@ class EmbeddedCIDFont:
                 "FontFile3": doc.Reference(font_file, f"fontFile:{name}"),
             }
         )
-        widths: list[Any] = []
-        for glyph in glyphs:
-            widths += [glyph, pdfdoc.PDFArray([self.cff.width(glyph)])]
+        widths = _GlyphWidths([(glyph, self.cff.width(glyph)) for glyph in glyphs])
         descendant = pdfdoc.PDFDictionary(
             {
                 "Type": "/Font",
@@ -188,7 +199,7 @@ class EmbeddedCIDFont:
                 ),
                 "FontDescriptor": doc.Reference(descriptor, f"fontDescriptor:{name}"),
                 "DW": 1000,
-                "W": pdfdoc.PDFArray(widths),
+                "W": widths,
             }
         )
         to_unicode = pdfdoc.PDFStream(content=_to_unicode_cmap(glyphs))
@@ -206,6 +217,45 @@ class EmbeddedCIDFont:
         )
         doc.idToObject["BasicFonts"].dict[internal] = doc.Reference(font, internal)
         del self.state[doc]
+
+
+class _GlyphWidths(pdfdoc.PDFArray):
+    """The W array of the CID font, [glyph [width] glyph [width] …], written as reportlab writes a
+    `PDFArray` of numbers and one-number arrays (`PDFArray.format`), in one pass: the same bytes
+    without a formatting call for each of the hundreds of numbers a document's subset has."""
+
+    def __init__(self, pairs: list[tuple[int, float]]):
+        self.pairs = pairs
+        self.sequence = [item for glyph, width in pairs for item in (glyph, pdfdoc.PDFArray([width]))]
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:  # reportlab's signature
+        items: list[bytes] = []
+        for glyph, width in self.pairs:
+            items.append(fp_str(glyph).encode("ascii"))
+            items.append(b"[ " + fp_str(width).encode("ascii") + b" ]")
+        if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+            return b"[ " + IND.join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):  # a line break every ten elements
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+
+
+def _char_widths_install() -> None:
+    """Have reportlab's line breaking of CJK text (`textsplit.getCharWidths`, which measures a word
+    a character at a time through `pdfmetrics.stringWidth`) ask an embedded font for the whole
+    word at once; any other font is measured as before."""
+    original = textsplit.getCharWidths
+    if getattr(original, "sanxiang", False):
+        return
+
+    def char_widths(word: str, font_name: str, font_size: float) -> list[float]:
+        font = pdfmetrics.getFont(font_name)
+        if isinstance(font, EmbeddedCIDFont):
+            return font.char_widths(word, font_size)
+        return original(word, font_name, font_size)
+
+    char_widths.sanxiang = True  # type: ignore[attr-defined]
+    textsplit.getCharWidths = char_widths
 
 
 def _utf16_hex(character: str) -> str:
@@ -254,6 +304,7 @@ def document_font() -> DocumentFont:
             logger.warning("文书字体 %s 无法使用（%s），PDF文书将不嵌入字体", path, problem)
         else:
             pdfmetrics.registerFont(EmbeddedCIDFont(EMBEDDED_NAME, cff))  # type: ignore[arg-type]
+            _char_widths_install()
             return DocumentFont(name=EMBEDDED_NAME, embedded=True, path=path, cff=cff)
     else:
         logger.warning("未找到文书字体（Noto Serif CJK，apt-get install fonts-noto-cjk），PDF文书将不嵌入字体")

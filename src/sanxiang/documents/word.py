@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 import struct
 import zipfile
 import zlib
@@ -99,8 +100,19 @@ def _run_properties(size: float, font: str, bold: bool) -> Any:
     return run._element.rPr
 
 
+# What python-docx's run text setter turns into other elements than w:t (a tab, a line break).
+RUN_CONTROLS = re.compile("[\t\r\n]")
+
+
 def _run(paragraph: Paragraph, text: str, *, size: float, font: str = BODY_FONT, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
+    if text and not RUN_CONTROLS.search(text):
+        # The one w:t that python-docx's add_run(text) writes for such a text, without its walk of
+        # the text a character at a time.
+        element = paragraph._p.add_r()
+        element.add_t(text)
+        run = Run(element, paragraph)
+    else:
+        run = paragraph.add_run(text)
     # First in the run, where python-docx's get_or_add_rPr puts it.
     run._element.insert(0, copy.deepcopy(_run_properties(size, font, bold)))
     return run
@@ -117,13 +129,41 @@ def _styles_set(document: Document, size: float, leading: float) -> None:
     normal.paragraph_format.line_spacing = Pt(size * leading)
 
 
+@functools.lru_cache(maxsize=64)
+def _paragraph_properties(align: str, first_line_indent: float | None, line_spacing: float | None) -> Any:
+    """The properties (w:pPr) of a paragraph with this alignment, first-line indent and exact line
+    spacing (points), built once through python-docx on a paragraph of its own, as `_run_properties`
+    does for runs: python-docx places each child in the schema's order whatever the order of the
+    calls, so a copy is the element the calls would have built on the paragraph itself."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]
+    paragraph.alignment = ALIGNMENTS[align]
+    if first_line_indent is not None:
+        paragraph.paragraph_format.first_line_indent = Pt(first_line_indent)
+    if line_spacing is not None:
+        paragraph.paragraph_format.line_spacing = Pt(line_spacing)
+    return paragraph._p.pPr
+
+
+def _properties_give(paragraph: Paragraph, align: str, *, first_line_indent: float | None = None,
+                     line_spacing: float | None = None) -> None:
+    """Give a paragraph that has no properties yet a copy of `_paragraph_properties` (first in it,
+    where python-docx's get_or_add_pPr puts them)."""
+    if paragraph._p.pPr is not None:  # never so for a paragraph just added or a new cell's
+        paragraph.alignment = ALIGNMENTS[align]
+        if first_line_indent is not None:
+            paragraph.paragraph_format.first_line_indent = Pt(first_line_indent)
+        if line_spacing is not None:
+            paragraph.paragraph_format.line_spacing = Pt(line_spacing)
+        return
+    paragraph._p.insert(0, copy.deepcopy(_paragraph_properties(align, first_line_indent, line_spacing)))
+
+
 def _paragraph(
-    container: Document | _Cell, text: str, *, size: float, align: str = "justify", indent: bool = False
+    container: Document | _Cell, text: str, *, size: float, align: str = "justify", indent: bool = False,
+    line_spacing: float | None = None,
 ) -> Paragraph:
     paragraph = container.add_paragraph()
-    paragraph.alignment = ALIGNMENTS[align]
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(2 * size)
+    _properties_give(paragraph, align, first_line_indent=2 * size if indent else None, line_spacing=line_spacing)
     if text:
         _run(paragraph, text, size=size)
     return paragraph
@@ -218,17 +258,14 @@ def _cell_margins_set(table: DocxTable, **twips: int) -> None:
 def _cell_fill(target: _Cell, cell: Cell, size: float) -> None:
     lines = cell.text.split("\n")
     first = target.paragraphs[0]
-    first.alignment = ALIGNMENTS["center" if cell.label else "left"]
-    first.paragraph_format.line_spacing = Pt(size * 1.4)
+    _properties_give(first, "center" if cell.label else "left", line_spacing=size * 1.4)
     if lines[0]:
         _run(first, lines[0], size=size)
     for line in lines[1:]:
-        paragraph = _paragraph(target, line, size=size, align="center" if cell.label else "left")
-        paragraph.paragraph_format.line_spacing = Pt(size * 1.4)
+        _paragraph(target, line, size=size, align="center" if cell.label else "left", line_spacing=size * 1.4)
     if cell.sign:
         _paragraph(target, "", size=size)
-        sign = _paragraph(target, cell.sign, size=size, align="right")
-        sign.paragraph_format.line_spacing = Pt(size * 1.4)
+        _paragraph(target, cell.sign, size=size, align="right", line_spacing=size * 1.4)
     target.vertical_alignment = (
         WD_CELL_VERTICAL_ALIGNMENT.CENTER if cell.label or not cell.sign else WD_CELL_VERTICAL_ALIGNMENT.TOP
     )
