@@ -111,6 +111,59 @@ def grams_text(texts: Iterable[str]) -> str:
     return " ".join(sorted(words))  # type: ignore[arg-type]
 
 
+def grams_texts(rows: list[list[str]]) -> list[str]:
+    """`grams_text` of each row (a list of texts): the work a bulk load hands to a second process
+    (`GramsPipeline`), a batch at a time."""
+    return [grams_text(texts) for texts in rows]
+
+
+class GramsPipeline:
+    """The grams of a bulk load's batches computed in a second process while this one writes the
+    batches before (issue 20: grams are pure CPU, half a bulk load's; a second core takes them).
+    `submit` every batch's texts in order, then `result` each batch's texts in the same order: the
+    worker runs ahead of the writer. Without a worker (`workers=0`, or no way to start a process
+    safely) the grams are computed here, on `result`: the same strings either way.
+
+    The worker is forked where the platform allows it and this process runs no other thread
+    (forking a threaded process may copy a lock another thread holds); else started fresh
+    ("forkserver", or "spawn": it imports this module only). It computes `grams_texts` and
+    nothing else; a failure there (or its death) raises from `result`, in the caller's
+    transaction, which then rolls back whole."""
+
+    def __init__(self, *, workers: int) -> None:
+        self._pending: list[Any] = []
+        self._executor = None
+        if workers > 0:
+            import multiprocessing
+            import threading
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = multiprocessing.get_all_start_methods()
+            method = ("fork" if "fork" in methods and threading.active_count() == 1
+                      else "forkserver" if "forkserver" in methods else "spawn")
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+    def submit(self, rows: list[list[str]]) -> None:
+        self._pending.append(rows if self._executor is None else self._executor.submit(grams_texts, rows))
+
+    def result(self) -> list[str]:
+        item = self._pending.pop(0)
+        return grams_texts(item) if self._executor is None else item.result()
+
+    def close(self) -> None:
+        """Stop the worker (and the batches not yet computed); waits for its end, so that its CPU is
+        counted in this process's children (`resource.getrusage(RUSAGE_CHILDREN)`)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> GramsPipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def query_tokens(term: str) -> list[str]:
     """The tokens a row must hold to contain `term`: its unigram for one character, else its
     bigrams (each once). Empty for an empty term."""
