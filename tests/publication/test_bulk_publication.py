@@ -107,6 +107,7 @@ def test_a_failing_batch_leaves_nothing_and_the_index_as_it_was(w, draft):
     bad = records[-1]
     records[-1] = type(bad)(**{**bad.__dict__, "entry": {"amount": 1.5}})
     head, rows, entries_before = Head.objects.get().size, Publication.objects.count(), Entry.objects.count()
+    assert rows == 0  # an empty table: on PostgreSQL the load drops the index, which the rollback must bring back
     with pytest.raises(CanonicalJSONError):
         publications_record(records=records, actor=w.head, on=ON, batch_size=4)
     assert (Head.objects.get().size, Publication.objects.count(), Entry.objects.count()) == (head, rows, entries_before)
@@ -123,6 +124,10 @@ def test_a_failing_batch_leaves_nothing_and_the_index_as_it_was(w, draft):
     # The same publications then go through whole.
     fine = [record_of(PublicationDraft.objects.get(pk=d.pk), on=ON) for d in copies]
     publications_record(records=fine, actor=w.head, on=ON, batch_size=4)
+    if connection.vendor == "postgresql":  # loaded into the empty table: the index dropped, built again, as installed
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            assert "fastupdate=off" in cursor.fetchone()[0]
     assert len(publications_search_page(Publication.objects.all(), "广告", per_page=50).rows) == COUNT // 2
     assert ledger_verify().ok
 
