@@ -222,6 +222,12 @@ def _one(args: argparse.Namespace) -> int:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     if connection.vendor == "postgresql":
         connection.close()
+    else:  # the temporary database (~8 KB a row: the drafts' texts) goes with the run
+        import shutil
+
+        path = Path(connection.settings_dict["NAME"])
+        connection.close()
+        shutil.rmtree(path.parent, ignore_errors=True)
     return 0
 
 
