@@ -365,7 +365,8 @@ def search_bulk_insert(
 
     A batch is one statement: PostgreSQL's COPY, SQLite's executemany. SQLite indexes each batch by
     one `INSERT … SELECT` into the FTS5 table, its trigger set aside; PostgreSQL's GIN index gathers
-    the load in its pending list and merges it once at the end.
+    the load in its pending list and merges it once at the end, or, into an empty table, is dropped
+    and built once at the end (`GramIndex.bulk_loading`).
 
     The grams (`publication_search_text`, the same strings) are computed by `workers` second
     processes while this one writes (`textsearch.GramsPipeline`): by default one from
