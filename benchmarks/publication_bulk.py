@@ -12,10 +12,13 @@ A fresh database each run (a temporary SQLite file; on PostgreSQL the database o
 and created again). The decisions: one decided case of the tests' county (`tests.cases.support`), its
 draft copied N times (each its own number, the synthetic public texts of `portal_search.py`, days
 spread over about three years), inserted in bulk before the clock starts. Printed: rows/s by the
-clock and by this process's CPU (the machine is shared: the CPU figure is the steadier one; on
-PostgreSQL the server's work is not in it), the parts (grams alone, ledger entries alone, by CPU),
-then a check that every row has its entry and is found by a search. `--profile`: cProfile of the
-load, by function (CPU clock).
+clock and by this process's CPU (the machine is shared: the CPU figure is the steadier one), the
+CPU a row of each process at work (this one, the grams' worker, PostgreSQL's server process read
+from /proc) and from them the clock of an idle 2-core machine (rows / max(the longest process's
+CPU, the total CPU / 2): a bound, reached only if the pipeline overlaps perfectly and nothing waits
+on the disk), the parts (grams alone, ledger entries alone, by CPU), then a check that every row
+has its entry and is found by a search. `--profile`: cProfile of the load, by function (CPU
+clock, this process only). `--workers 0`: the grams in this process, as before.
 """
 
 from __future__ import annotations
@@ -47,6 +50,29 @@ def _clock():
 
 def _since(start):
     return time.perf_counter() - start[0], time.process_time() - start[1]
+
+
+def _children_cpu() -> float:
+    """CPU of this process's ended children (the grams' worker, once it is joined)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(connection) -> float | None:
+    """PostgreSQL: CPU of this connection's server process so far, from /proc (a server on this
+    machine, readable by this user), else None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rate(rows: int, wall: float, cpu: float) -> str:
@@ -168,14 +194,25 @@ def _one(args: argparse.Namespace) -> int:
     print(f"  raw limit: bare {'COPY' if connection.vendor == 'postgresql' else 'executemany'} of the same rows"
           f" {_rate(rows, wall, cpu)}", flush=True)
     profile = cProfile.Profile(time.process_time) if args.profile else None
+    children, server = _children_cpu(), _server_cpu(connection)
     start = _clock()
     if profile:
         profile.enable()
-    publications_record(records=records, actor=w.head, on=ON)
+    publications_record(records=records, actor=w.head, on=ON, workers=args.workers)
     if profile:
         profile.disable()
     wall, cpu = _since(start)
+    worker = _children_cpu() - children
+    server = None if server is None else _server_cpu(connection) - server
     print(f"  publications_record (grams, index, drafts, ledger) {_rate(rows, wall, cpu)}", flush=True)
+    # Each process's CPU a row, and what the clock would be on an idle 2-core machine: the load is a
+    # pipeline (the worker's grams beside this process's writes, the server beside both), so it
+    # takes at least the longest process's CPU, and at least the total CPU shared by 2 cores.
+    parts = {"this process": cpu, "grams worker": worker, **({} if server is None else {"PostgreSQL server": server})}
+    print("  CPU a row: " + ", ".join(f"{name} {seconds * 1e6 / rows:.0f} µs" for name, seconds in parts.items()))
+    bound = max(max(parts.values()), sum(parts.values()) / 2)
+    print(f"  idle 2-core estimate: {rows / bound:,.0f} rows/s (rows / max(longest process's CPU, total CPU / 2));"
+          f" load average {os.getloadavg()[0]:.2f} during the run", flush=True)
     entries = Entry.objects.filter(kind=EventKind.PUBLICATION).count()
     found = publications_search_page(Publication.objects.all(), "虚假广告", per_page=20)
     print(f"  check: {Publication.objects.count():,} rows, {entries:,} PUBLICATION entries, "
@@ -185,6 +222,12 @@ def _one(args: argparse.Namespace) -> int:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
     if connection.vendor == "postgresql":
         connection.close()
+    else:  # the temporary database (~8 KB a row: the drafts' texts) goes with the run
+        import shutil
+
+        path = Path(connection.settings_dict["NAME"])
+        connection.close()
+        shutil.rmtree(path.parent, ignore_errors=True)
     return 0
 
 
@@ -195,6 +238,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_publication_bulk_bench")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-parts", action="store_true", help="skip the grams-alone and ledger-alone figures")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes computing the grams (default: the service's choice; 0: in this one)")
     args = parser.parse_args()
     if len(args.engine) == 1 and len(args.rows) == 1:
         return _one(args)
@@ -202,7 +247,8 @@ def main() -> int:
     for engine in args.engine:
         for rows in args.rows:
             command = [sys.executable, __file__, "--engine", engine, "--rows", str(rows), "--pg-url", args.pg_url,
-                       *(["--profile"] if args.profile else []), *(["--no-parts"] if args.no_parts else [])]
+                       *(["--profile"] if args.profile else []), *(["--no-parts"] if args.no_parts else []),
+                       *([] if args.workers is None else ["--workers", str(args.workers)])]
             status |= subprocess.run(command, check=False, env={**os.environ}).returncode
     return status
 

@@ -149,3 +149,46 @@ def test_the_float_search_finds_what_the_patterns_of_before_found(text):
     before = _BEFORE_EXPONENT.search(text) is not None or _BEFORE_POINT.search(text) is not None
     assert canonical.float_written_apart(text) is before
     assert canonical.float_written_apart(b"x" + text + b"1e-7") and canonical.float_written_apart(text + b"[0.00001")
+
+
+# --- canonical_json: orjson's bytes are the standard library's (issue 20, bulk publication) ------
+
+class _Kind(str):
+    """A subclass of str, as an enum's or Django's SafeString would be."""
+
+
+_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), _NUMBERS, _TEXT, _TEXT.map(_Kind),
+              st.text(alphabet=st.characters(whitelist_categories=("Cs", "Ll")), max_size=3)),  # lone surrogates
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+                            st.dictionaries(st.one_of(_TEXT, _TEXT.map(_Kind)), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+def _written(write, value):
+    try:
+        return write(value)
+    except (canonical.CanonicalJSONError, UnicodeEncodeError) as error:
+        return type(error)
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_VALUES)
+def test_canonical_json_writes_the_standard_librarys_bytes(value):
+    assert _written(canonical.canonical_json, value) == _written(canonical.canonical_json_stdlib, value)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": 2**64}, {"a": -(2**63) - 1},
+    {"a": 1.5}, {"a": {1: "x"}}, {"a": object()}, {"\ud800": 1}, {"b": 1, "a": [True, None, "中\x00\x1f\x7f"]},
+])
+def test_canonical_json_edge_cases(value):
+    assert _written(canonical.canonical_json, value) == _written(canonical.canonical_json_stdlib, value)
+
+
+def test_deep_nesting_beyond_orjson_is_written_by_the_standard_library():
+    value: list = [1]
+    for _ in range(300):
+        value = [value]
+    assert canonical.canonical_json(value) == canonical.canonical_json_stdlib(value)

@@ -35,6 +35,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db import connections
@@ -42,7 +43,7 @@ from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 from sanxiang.inputs import DATE_EARLIEST
 from sanxiang.publication.models import Publication, PublicationStatus
-from sanxiang.textsearch import GramIndex, grams_text, query_exact, query_tokens
+from sanxiang.textsearch import GramIndex, GramsPipeline, grams_text, query_exact, query_tokens
 
 # The public text a search looks in: what `search_text` must be built from (`publication_search_text`).
 SEARCH_FIELDS: tuple[str, ...] = ("number", "title", "party_name", "violation_type", "facts", "content")
@@ -286,6 +287,10 @@ def publications_search_page(
 
 # Rows written per statement and per round of index maintenance.
 BULK_BATCH = 5000
+# From this many rows, a bulk load computes the grams in a second process (`textsearch.GramsPipeline`)
+# while this one writes: below, starting the process costs more than it saves (a platform rule of
+# cost).
+BULK_WORKER_FROM = 2 * BULK_BATCH
 
 
 def _bulk_columns(connection: Any) -> tuple[list[str], list[tuple[str, Any]]]:
@@ -348,7 +353,7 @@ def _ids_reserve(cursor: Any, connection: Any, count: int) -> list[int]:
 
 def search_bulk_insert(
     *, publications: list[Publication], batch_size: int = BULK_BATCH,
-    then: Callable[[list[Publication]], None] | None = None,
+    then: Callable[[list[Publication]], None] | None = None, workers: int | None = None,
 ) -> int:
     """Insert `publications` (new rows, their public text set, `pk` unset) with their
     `search_text` a batch at a time, in one transaction (the caller's, if open), setting each one's
@@ -360,7 +365,12 @@ def search_bulk_insert(
 
     A batch is one statement: PostgreSQL's COPY, SQLite's executemany. SQLite indexes each batch by
     one `INSERT … SELECT` into the FTS5 table, its trigger set aside; PostgreSQL's GIN index gathers
-    the load in its pending list and merges it once at the end."""
+    the load in its pending list and merges it once at the end, or, into an empty table, is dropped
+    and built once at the end (`GramIndex.bulk_loading`).
+
+    The grams (`publication_search_text`, the same strings) are computed by `workers` second
+    processes while this one writes (`textsearch.GramsPipeline`): by default one from
+    BULK_WORKER_FROM rows, none below; 0 computes them here."""
     from django.db import transaction
 
     connection = connections[Publication.objects.db]
@@ -370,12 +380,21 @@ def search_bulk_insert(
     insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     published = PublicationStatus.PUBLISHED
-    with transaction.atomic(), INDEX.bulk_loading(connection=connection), connection.cursor() as cursor:
-        for start in range(0, len(publications), batch_size):
+    if workers is None:
+        workers = 1 if len(publications) >= BULK_WORKER_FROM else 0
+    read = attrgetter(*SEARCH_FIELDS)
+    with (GramsPipeline(workers=workers) as grams, transaction.atomic(), INDEX.bulk_loading(connection=connection),
+          connection.cursor() as cursor):
+        starts = range(0, len(publications), batch_size)
+        for start in starts:  # every batch's texts to the worker first: it runs ahead of the writes
+            grams.submit([[text or "" for text in read(p)] for p in publications[start : start + batch_size]
+                          if p.status == published])
+        for start in starts:
             batch = publications[start : start + batch_size]
+            texts = iter(grams.result())
             for publication, pk in zip(batch, _ids_reserve(cursor, connection, len(batch)), strict=True):
                 publication.pk = pk
-                publication.search_text = publication_search_text(publication) if publication.status == published else ""
+                publication.search_text = next(texts) if publication.status == published else ""
             rows = _bulk_values(batch, converters)
             if postgres:
                 with cursor.cursor.copy(copy) as stream:

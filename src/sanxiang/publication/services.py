@@ -498,14 +498,16 @@ def _drafts_published(cursor: Any, connection: Any, drafts: list[PublicationDraf
 
 
 def publications_record(*, records: Sequence[PublicationToRecord], actor: User, on: dt.date,
-                        batch_size: int | None = None) -> list[Publication]:
+                        batch_size: int | None = None, workers: int | None = None) -> list[Publication]:
     """`publication_record` for many approved publications at once (a county backfilling its past
     decisions, a province loading its counties): the same rows, the same search text, the same
     drafts' approval and the same PUBLICATION ledger entries, written a batch at a time in one
     transaction (the caller's, if open), so that a failure anywhere leaves nothing. Each batch: its
     rows in one statement with their grams (`search.search_bulk_insert`), its drafts in one, its
-    ledger entries in one append; the search index is maintained by batches. The caller has
-    validated each approval, as for `publication_record`."""
+    ledger entries in one append; the search index is maintained by batches, and the grams of the
+    next batches are computed by a second process meanwhile (`workers`: see
+    `search.search_bulk_insert`). The caller has validated each approval, as for
+    `publication_record`."""
     from django.db import connections
 
     from sanxiang.ledger.services import entries_append
@@ -530,7 +532,7 @@ def publications_record(*, records: Sequence[PublicationToRecord], actor: User, 
 
     with transaction.atomic():
         search_bulk_insert(publications=[r.publication for r in records], batch_size=batch_size or BULK_BATCH,
-                           then=batch_written)
+                           then=batch_written, workers=workers)
     return [r.publication for r in records]
 
 
