@@ -91,7 +91,10 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/instruments/{instrument_id}/reports",
                 # 验收, the 工作报告 and the 实施目标 (issue 19): test_acceptance_api.py and
                 # test_targets_api.py walk their paths.
-                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")
+                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets",
+                # The records behind an indicator's number and its months (issue 19, h-9):
+                # test_indicator_records_api.py walks their paths.
+                "/api/indicators/")
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -235,6 +238,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
         if path.startswith(("/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")):
             return desk_headers  # 验收, the 工作报告 and the 实施目标: the bureau's supervisors
+        if path.startswith("/api/indicators/"):  # the records behind an indicator: the agency's head reads its own
+            return head_headers
         if path.startswith("/api/inspections"):
             return inspection_headers
         if path.startswith("/api/training/"):  # the agency's head organises its training
