@@ -39,6 +39,7 @@ from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.reminder_services import reminder_upsert
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
+from sanxiang.outbox.services import events_fan_out, subscription_create
 from sanxiang.registry.models import Matter as RegistryMatter
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.coordination_services import coordination_raise
@@ -56,6 +57,7 @@ from tests.evaluation.support import Upload
 from tests.factories import user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
+from tests.outbox.support import entry_write
 from tests.supervision.support import desk_make, supervisor_user_make
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -91,7 +93,18 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/supervision/instruments/{instrument_id}/reports",
                 # 验收, the 工作报告 and the 实施目标 (issue 19): test_acceptance_api.py and
                 # test_targets_api.py walk their paths.
-                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")
+                "/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets",
+                # The records behind an indicator's number and its months (issue 19, h-9):
+                # test_indicator_records_api.py walks their paths.
+                "/api/indicators/",
+                # One subscription, its deactivation and one delivery (issue 19, h-9): test_outbox_api_gaps.py.
+                "/api/outbox/subscriptions/{subscription_id}", "/api/outbox/deliveries/{delivery_id}",
+                # The files of a monthly report and of a summary (issue 19, h-9): test_report_files_api.py.
+                "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/")
+# Operations that take the few examples on a path whose other operations take more.
+FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
+                  # A party's change (issue 19, h-9): test_party_updates_api.py.
+                  ("PATCH", "/api/registry/parties/{party_id}")}
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -177,6 +190,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     # 制度文件: the agency's head submitted one to the county's bureau (whose supervisor reviews it).
     system_document = system_document_submit(actor=head, kind="rules", title="行政执法公示制度", public=True,
                                               upload=Upload(), on=dt.date.today())
+    # The outbox: a subscription of the agency kept by its administrator, and one delivery waiting for it.
+    outbox_admin_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=w.agency))
+    subscription, _secret = subscription_create(actor=None, scope="agency", agency_id=w.agency.pk, region_code="",
+                                                name="模糊测试对接", url="https://receiver.example.cn/hook", kinds=[])
+    entry_write(agency_id=w.agency.pk)
+    events_fan_out()
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -191,6 +210,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         # The inspection registers: the inspection world's target and item, kept by its head.
         "target_id": inspection_world.target.pk, "inspection_item_id": inspection_world.item.pk,
         "year": acceptance_year, "check_id": acceptance_round.checks.first().pk,
+        "subscription_id": subscription.pk, "delivery_id": subscription.deliveries.first().pk,
     }
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     found: dict[tuple[str, str, int], str] = {}  # (operation, failure, status) -> one request that shows it
@@ -235,6 +255,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             return head_headers if path.endswith(("/save", "/submit")) else desk_headers
         if path.startswith(("/api/acceptance/", "/api/work-reports/", "/api/closing/records", "/api/targets")):
             return desk_headers  # 验收, the 工作报告 and the 实施目标: the bureau's supervisors
+        if path.startswith(("/api/outbox/subscriptions/{", "/api/outbox/deliveries/{delivery_id}")) and not (
+                path.endswith("/redeliver")):  # one subscription and delivery: the agency's administrator
+            return outbox_admin_headers
+        if path.startswith("/api/indicators/"):  # the records behind an indicator: the agency's head reads its own
+            return head_headers
         if path.startswith("/api/inspections"):
             return inspection_headers
         if path.startswith("/api/training/"):  # the agency's head organises its training
@@ -262,7 +287,7 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             variants.append(({k: v for k, v in known.items() if k in names}, None, (GenerationMode.POSITIVE,)))
         if method == "POST" and operation.path == "/api/cases":
             variants.append((None, with_real_parties, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)))
-        few = operation.path.startswith(FEW_PREFIXES) or (method, operation.path) == ("POST", "/api/inspection-plans")
+        few = operation.path.startswith(FEW_PREFIXES) or (method, operation.path) in FEW_OPERATIONS
         for path_parameters, fix, modes in variants:
             for mode in modes:
                 strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)

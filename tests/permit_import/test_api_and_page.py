@@ -54,7 +54,13 @@ def test_the_api_refuses_a_batch_with_a_bad_row_with_422_naming_row_and_field_an
     answer = _post(Client(enforce_csrf_checks=True), {"rows": rows}, bearer(w.head))
     assert answer.status_code == 422
     (violation,) = answer.json()["violations"]
-    assert violation["field"] == "rows.3.party_credit_code" and violation["message"].startswith("第3条“统一社会信用代码”：")
+    # The third row: its index in `rows` from 0, as pydantic names a malformed row (below); 第3条 for a reader.
+    assert violation["field"] == "rows.2.party_credit_code" and violation["message"].startswith("第3条“统一社会信用代码”：")
+    assert not PermitImport.objects.exists()
+    rows[2]["decision"] = "准予" * 20  # over the field's length: refused by the schema, before the rules
+    malformed = _post(Client(enforce_csrf_checks=True), {"rows": rows}, bearer(w.head))
+    assert malformed.status_code == 422
+    assert [v["field"] for v in malformed.json()["violations"]] == ["rows.2.decision"]
     assert not PermitImport.objects.exists()
 
 

@@ -10,6 +10,7 @@
 - The monthly reports, summaries or checklists behind a figure of these pages.
 Parsed here; written through `evaluation.closing_services`, read through `closing_selectors`."""
 
+import dataclasses
 import datetime as dt
 from typing import Literal
 from urllib.parse import quote
@@ -23,10 +24,13 @@ from ninja.errors import ValidationError
 from pydantic import create_model
 
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.indicators import IndicatorRecordPageOut, indicator_record_page
+from sanxiang.api.pagination import cursor_query, limit_query
 from sanxiang.api.schemas import Status, Text, answers, binary_answer
 from sanxiang.evaluation import closing_selectors, closing_services
 from sanxiang.evaluation.closing_documents import work_report_document
-from sanxiang.evaluation.closing_figures import county_year_figures, records_label
+from sanxiang.evaluation.closing_figures import county_year_figures, records_label, training_label
+from sanxiang.evaluation.indicators import NUMERATOR, SOURCES, period_year, user_reads_indicators
 from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, MonthlyReport, WorkReport
 from sanxiang.evaluation.report_selectors import user_is_supervisor
 from sanxiang.inputs import ID_MAX
@@ -42,6 +46,7 @@ from sanxiang.procedure.evaluation.closing import (
     closing_first_year,
 )
 from sanxiang.procedure.evaluation.reports import REPORT_STATE_LABELS, ReportState
+from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 
 router = Router(tags=["acceptance"])
@@ -448,11 +453,37 @@ class ClosingRecordOut(Schema):
     total: str | None = Field(..., description="验收总分")
 
 
+class ClosingSessionOut(Schema):
+    id: int = Field(..., description="培训的 id（GET /api/training/sessions/{session_id}）")
+    organiser_id: int
+    organiser_name: str
+    topic: str
+    held_on: dt.date
+    hours: str = Field(..., description="学时（十进制数字的文字）")
+
+
+class ClosingOfficerOut(Schema):
+    officer_id: int
+    name: str
+    agency_id: int
+    agency_name: str
+    hours: str = Field(..., description="本年度参训学时")
+    met: bool = Field(..., description="是否达到年度学时要求")
+
+
 class ClosingRecordsOut(Schema):
     key: str
     label: str
     year: int
-    records: list[ClosingRecordOut]
+    records: list[ClosingRecordOut] = Field(..., description="工作月报、工作总结或验收清单的数据项（reports.*、summaries.*、"
+                                            "acceptance.*）的记录；其他数据项为空列表")
+    indicator_records: IndicatorRecordPageOut | None = Field(
+        None, description="考核指标的数据项（indicator:指标代码）：该指标本年度分子的记录，与 GET /api/indicators/records"
+        "（side=numerator、year）相同，分页（next_cursor 用于该接口的同样条件）；其他数据项为 null")
+    training_sessions: list[ClosingSessionOut] | None = Field(
+        None, description="training.sessions：执法机关本年度组织的培训；其他数据项为 null")
+    training_officers: list[ClosingOfficerOut] | None = Field(
+        None, description="training.officers、training.met：在岗执法人员或其中达到年度学时要求的；其他数据项为 null")
 
 
 def _record(row) -> dict:
@@ -470,17 +501,62 @@ def _record(row) -> dict:
             "total": None}
 
 
+def _hours_text(value) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def _indicator_key_records(request: HttpRequest, code: str, year: int, agency: int | None, limit: int,
+                           cursor: str | None) -> dict | None:
+    if not user_reads_indicators(request.user):
+        return None
+    query = {"indicator": code, "side": NUMERATOR, "year": year, **({"agency": agency} if agency else {})}
+    return indicator_record_page(request=request, code=code, side=NUMERATOR, period=period_year(year),
+                                 agency_id=agency, limit=limit, cursor=cursor, query=query)
+
+
+def _training_key_records(request: HttpRequest, key: str, year: int, agency: int | None) -> dict | None:
+    try:
+        rows = closing_selectors.closing_training_rows(viewer=request.user, key=key, year=year, agency_id=agency)
+    except ParameterMissing as missing:
+        raise InputRefused([dataclasses.replace(missing.violation, field="year")]) from None
+    if rows is None:
+        return None
+    if key == "training.sessions":
+        return {"training_sessions": [{
+            "id": s.pk, "organiser_id": s.organiser_id, "organiser_name": s.organiser.name, "topic": s.topic,
+            "held_on": s.held_on, "hours": _hours_text(s.hours)} for s in rows]}
+    return {"training_officers": [{
+        "officer_id": o.officer_id, "name": o.name, "agency_id": o.agency_id, "agency_name": o.agency_name,
+        "hours": _hours_text(o.hours), "met": o.met} for o in rows]}
+
+
 @router.get("/closing/records", response=answers({200: ClosingRecordsOut}, 404))
 def closing_records(
     request: HttpRequest,
     key: str = Query(..., max_length=120, description="数据项的键（见工作报告、工作总结的 figures[].key）"),
     year: int = Query(..., ge=2000, le=2100, description="年度"),
     agency: int | None = Query(None, ge=1, le=ID_MAX, description="只看一个执法机关的"),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
 ):
-    """工作报告、工作总结中一项数据所含的工作月报、工作总结或验收清单（按现在的状态）。司法局监督人员为本县的，执法机关人员为本机关的
-    （验收清单只向司法局提供）。不是这些页面的数据项或者无权查看的，返回 404。"""
+    """工作报告、工作总结中一项数据背后的记录（按现在的状态），与页面上点开该数字所见相同：工作月报、工作总结或验收清单
+    （records），考核指标的记录（indicator_records，分页：limit、cursor），培训或执法人员（training_sessions、
+    training_officers）。司法局监督人员为本县的，执法机关人员为本机关的（验收清单只向司法局提供，考核指标只向
+    司法局监督人员和机关负责人提供）。不是这些页面的数据项或者无权查看的，返回 404。"""
+    year = _year_check(year, "query")
+    kind, _sep, code = key.partition(":")
+    if kind == "indicator" and code in SOURCES:
+        page = _indicator_key_records(request, code, year, agency, limit, cursor)
+        if page is None:
+            raise Http404
+        return {"key": key, "label": page["indicator"]["name"], "year": year, "records": [], "indicator_records": page}
+    if key in closing_selectors.TRAINING_KEYS:
+        lists = _training_key_records(request, key, year, agency)
+        if lists is None:
+            raise Http404
+        return {"key": key, "label": training_label(key, year), "year": year, "records": [], **lists}
     label = records_label(key)
-    rows = (closing_selectors.closing_figure_rows(viewer=request.user, key=key, year=_year_check(year, "query"),
+    rows = (closing_selectors.closing_figure_rows(viewer=request.user, key=key, year=year,
                                                   agency_id=agency) if label else None)
     if rows is None:
         raise Http404

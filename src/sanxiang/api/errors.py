@@ -47,6 +47,7 @@ MESSAGES = {
     "decimal_max_digits": "位数过多",
     "decimal_max_places": "小数位数过多",
     "cursor_invalid": "翻页标记无效，请从第一页重新开始",
+    "indicator_unknown": "没有这项指标",
     "period_invalid": "期间不完整或不合理：填写 year（及 month），或同时填写 start 和 end（end 不早于 start，不超过五年）",
 }
 

@@ -25,7 +25,7 @@ from sanxiang.api.schemas import Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.outbox import selectors, services
 from sanxiang.outbox.models import Delivery, DeliveryStatus, Subscription
-from sanxiang.outbox.views import DENIED
+from sanxiang.outbox.views import DENIED, event_label
 from sanxiang.procedure.violations import Refused, Violation
 
 try:
@@ -88,6 +88,20 @@ class DeliveryOut(Schema):
 
 class DeliveryPageOut(PageOut):
     items: list[DeliveryOut]
+
+
+class DeliveryAttemptOut(Schema):
+    number: int = Field(..., description="第几次推送")
+    at: dt.datetime
+    response_code: int | None = Field(..., description="对方应答的 HTTP 状态码；没有应答为 null")
+    error: str = Field(..., description="推送失败的原因")
+    response: str = Field(..., description="对方应答的内容（截取的开头部分）")
+    duration_ms: int = Field(..., description="耗时（毫秒）")
+
+
+class DeliveryDetailOut(DeliveryOut):
+    event_label: str = Field(..., description="事件的中文名称")
+    attempt_log: list[DeliveryAttemptOut] = Field(..., description="每次推送的记录，与推送记录页面相同")
 
 
 def _subscription_out(s: Subscription) -> dict:
@@ -194,3 +208,35 @@ def delivery_redeliver(request: HttpRequest, delivery_id: int = Path(..., ge=1, 
     delivery = selectors.delivery_get(viewer=request.user, delivery_id=delivery_id)
     delivery = services.delivery_redeliver(actor=request.user, delivery=delivery)
     return _delivery_out(Delivery.objects.select_related("event").get(pk=delivery.pk))
+
+
+SUBSCRIPTION_ID = Path(..., ge=1, le=ID_MAX, description="订阅的 id")
+DELIVERY_ID = Path(..., ge=1, le=ID_MAX, description="推送记录的 id")
+
+
+@router.get("/outbox/subscriptions/{subscription_id}", response=answers({200: SubscriptionOut}, 403, 404))
+def subscription_get(request: HttpRequest, subscription_id: int = SUBSCRIPTION_ID):
+    """读取一个订阅（不含签名密钥）；不是本人可管理的返回 404。"""
+    _require(request)
+    return _subscription_out(selectors.subscription_get(viewer=request.user, subscription_id=subscription_id))
+
+
+@router.post("/outbox/subscriptions/{subscription_id}/deactivate",
+             response=answers({200: SubscriptionOut}, 403, 404))
+def subscription_deactivate(request: HttpRequest, subscription_id: int = SUBSCRIPTION_ID):
+    """停用订阅，与订阅页面的“停用”相同：此后不再推送，尚待推送的记录标为失败，记入账本；已停用的照旧返回。
+    不是本人可管理的返回 404。"""
+    _require(request)
+    subscription = selectors.subscription_get(viewer=request.user, subscription_id=subscription_id)
+    services.subscription_deactivate(actor=request.user, subscription=subscription)
+    return _subscription_out(selectors.subscription_get(viewer=request.user, subscription_id=subscription.pk))
+
+
+@router.get("/outbox/deliveries/{delivery_id}", response=answers({200: DeliveryDetailOut}, 403, 404))
+def delivery_get(request: HttpRequest, delivery_id: int = DELIVERY_ID):
+    """读取一条推送记录及每次推送的结果（状态码、错误、对方应答），与推送记录页面相同；不是本人可管理的订阅的返回 404。"""
+    _require(request)
+    delivery = selectors.delivery_get(viewer=request.user, delivery_id=delivery_id)
+    return {**_delivery_out(delivery), "event_label": event_label(delivery.event.kind), "attempt_log": [{
+        "number": a.number, "at": a.at, "response_code": a.response_code, "error": a.error, "response": a.response,
+        "duration_ms": a.duration_ms} for a in selectors.delivery_attempts(delivery=delivery)]}

@@ -67,10 +67,18 @@ class PermitImportOut(Schema):
     already_ids: list[str] = Field(..., description="已存在的来源编号")
 
 
+def _row_field(row: int | None, field: str | None) -> str:
+    """The field a refusal names: `rows.{index}.{field}` with the row's index in `rows` from 0, as
+    pydantic names a malformed field of a row of the same request (the message's 第N条 counts from 1)."""
+    if not row:
+        return "rows"
+    return f"rows.{row - 1}.{field}" if field else f"rows.{row - 1}"
+
+
 @router.post("/permits/imports", response=answers({200: PermitImportOut}, 403, 404))
 def permit_import(request: HttpRequest, payload: PermitImportIn):
     """导入其他系统（政务服务）作出的行政许可决定：逐条逐项校验（与“双公示”XK_*导出相同的规则），
-    有任何错误时整批不导入，返回 422 并列出每条的行号、字段和原因；同一来源系统和编号再次导入时不重复，
+    有任何错误时整批不导入，返回 422 并列出每条的字段和原因（字段为 rows.序号.字段名，序号从 0 起，与请求格式错误时相同；消息中的“第N条”从 1 起）；同一来源系统和编号再次导入时不重复，
     内容不同的作为冲突拒绝。导入后与本平台作出的决定一样公示、法制审核、计入年度数据。"""
     agency_id = payload.agency_id or request.user.agency_id
     if agency_id is None:
@@ -82,8 +90,7 @@ def permit_import(request: HttpRequest, payload: PermitImportIn):
         raise InputRefused([
             Violation("permit_import.row",
                       (f"第{e.row}条" if e.row else "") + (f"“{e.column}”" if e.column else "") + f"：{e.message}",
-                      PLATFORM_RULE, f"rows.{e.row}.{e.field}" if e.row and e.field else ("rows" if not e.row else
-                                                                                            f"rows.{e.row}"))
+                      PLATFORM_RULE, _row_field(e.row, e.field))
             for e in report.errors
         ])
     return {"rows": report.rows, "imported": report.imported, "already": report.already,

@@ -7,6 +7,7 @@ submits (again after a return), the bureau's supervisors return, comment and rec
 
 import datetime as dt
 from typing import Literal
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,9 +29,11 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import Status, Text, answers
+from sanxiang.api.schemas import Status, Text, answers, binary_answer
 from sanxiang.evaluation import closing_selectors, closing_services, report_selectors, report_services
+from sanxiang.evaluation.closing_documents import summary_document
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
+from sanxiang.evaluation.report_documents import report_document
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.evaluation.closing import (
     ACCEPTANCE_RESULT_LABELS,
@@ -46,7 +49,7 @@ from sanxiang.procedure.evaluation.reports import (
     ReportState,
 )
 from sanxiang.procedure.evaluation.reports import SECTION_LIMIT as REPORT_SECTION_LIMIT
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 
 router = Router(tags=["reports"])
 
@@ -492,3 +495,47 @@ def annual_summary_act(request: HttpRequest, response: HttpResponse, payload: Re
     summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary.pk)
     response["ETag"] = report_etag(summary)
     return _annual_detail(summary)
+
+
+# --- the files of a monthly report and of a summary (the pages' downloads; issue 19, the audit of pages) --------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FORMAT = Path(..., description="格式：pdf 或 docx")
+
+
+def _file_answer(rendered, fmt: str) -> HttpResponse:
+    body = rendered.pdf if fmt == "pdf" else rendered.docx
+    answer = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX)
+    answer["Content-Disposition"] = (
+        f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quote(f'{rendered.filename_stem}.{fmt}')}")
+    return answer
+
+
+def _unprintable(what: str) -> Refused:
+    return Refused([Violation("reports.unprintable", f"{what}中有无法打印的字符，请修改后再下载", FORM_BASIS)])
+
+
+@router.get("/reports/monthly/{report_id}/files/{fmt}", response=answers({}, 404, 409),
+            openapi_extra=binary_answer("application/pdf", DOCX, description="工作月报的 PDF 或 DOCX 文件"))
+def monthly_report_file(request: HttpRequest, report_id: int = Path(..., ge=1, le=ID_MAX),
+                        fmt: Literal["pdf", "docx"] = FORMAT):
+    """工作月报的文件（PDF 或 DOCX），与月报页面下载的相同；看不到的月报返回 404，内容中有字体无法打印的字符的返回 409。"""
+    report = report_selectors.report_get(viewer=request.user, report_id=report_id)
+    try:
+        rendered = report_document(report=report)
+    except ValueError:  # characters the font cannot print
+        raise _unprintable("报告") from None
+    return _file_answer(rendered, fmt)
+
+
+@router.get("/reports/annual/{summary_id}/files/{fmt}", response=answers({}, 404, 409),
+            openapi_extra=binary_answer("application/pdf", DOCX, description="年度工作总结的 PDF 或 DOCX 文件"))
+def annual_summary_file(request: HttpRequest, summary_id: int = Path(..., ge=1, le=ID_MAX),
+                        fmt: Literal["pdf", "docx"] = FORMAT):
+    """年度工作总结的文件（PDF 或 DOCX），与工作总结页面下载的相同；看不到的返回 404，内容中有字体无法打印的字符的返回 409。"""
+    summary = closing_selectors.summary_get(viewer=request.user, summary_id=summary_id)
+    try:
+        rendered = summary_document(summary=summary)
+    except ValueError:  # characters the font cannot print
+        raise _unprintable("工作总结") from None
+    return _file_answer(rendered, fmt)

@@ -24,6 +24,7 @@ from sanxiang.evaluation.training_selectors import training_compliance
 from sanxiang.procedure.evaluation.closing import ACCEPTANCE_RESULT_LABELS, AcceptanceResult, points_text
 from sanxiang.procedure.evaluation.indicators import Unit, indicators_current
 from sanxiang.procedure.evaluation.reports import ReportState
+from sanxiang.procedure.evaluation.training import required_hours
 
 INDICATORS = "考核指标"
 TRAINING = "培训"
@@ -218,6 +219,14 @@ def figure_url(*, key: str, year: int, agency_id: int | None = None) -> str:
     return f"{reverse('evaluation:closing_records')}?{urlencode({'key': key, 'year': year, **agency})}"
 
 
+def training_label(key: str, year: int) -> str:
+    """The label of a training figure (`training.*`), as the figures name it (raises ParameterMissing
+    for a year before the required hours)."""
+    if key == "training.met":
+        return f"达到年度{required_hours(year=year)}学时的执法人员"
+    return {"training.sessions": "组织培训场次", "training.officers": "在职执法人员"}[key]
+
+
 def records_label(key: str) -> str | None:
     return {**REPORT_KEYS, **SUMMARY_KEYS, **ACCEPTANCE_KEYS}.get(key)
 
@@ -257,7 +266,9 @@ def score_text(value: Decimal) -> str:
     return points_text(value)
 
 
-__all__ = ["agency_year_figures", "county_year_figures", "figure_rows", "figure_url", "records_label"]
+__all__ = [
+    "agency_year_figures", "county_year_figures", "figure_rows", "figure_url", "records_label", "training_label",
+]
 
 
 def figures_by_group(figures: list[dict]) -> dict[str, list[dict]]:

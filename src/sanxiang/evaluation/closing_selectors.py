@@ -17,9 +17,11 @@ from sanxiang.evaluation.models import (
     AcceptanceRound,
     AnnualSummary,
     SummaryStep,
+    TrainingSession,
     WorkReport,
 )
 from sanxiang.evaluation.report_selectors import ReportFlags, report_flags, user_is_supervisor
+from sanxiang.evaluation.training_selectors import OfficerTraining, training_compliance
 from sanxiang.registry.models import Agency, AgencyStatus
 
 
@@ -157,3 +159,24 @@ def closing_figure_rows(*, viewer: User, key: str, year: int, agency_id: int | N
     # A supervisor: what went to their bureau; an agency's staff: their own, to whichever bureau.
     bureau_id = viewer.agency_id if user_is_supervisor(viewer) else None
     return figure_rows(key=key, year=year, agency_ids=ids, bureau_id=bureau_id)
+
+
+TRAINING_KEYS = ("training.sessions", "training.officers", "training.met")
+
+
+def closing_training_rows(*, viewer: User, key: str, year: int,
+                          agency_id: int | None) -> list[TrainingSession] | list[OfficerTraining] | None:
+    """The records behind a training figure of the work report or a summary, as the figure counts
+    them: the sessions the agencies organised in the year (`training.sessions`), or their serving
+    officers (`training.officers`), those meeting the year's hours (`training.met`). None: not a
+    training figure, or nobody's the viewer reads. Raises ParameterMissing for a year before the
+    required hours. Two queries at most."""
+    ids = records_agency_ids(viewer=viewer, agency_id=agency_id)
+    if ids is None or key not in TRAINING_KEYS:
+        return None
+    if key == "training.sessions":
+        return list(TrainingSession.objects.filter(organiser_id__in=ids, held_on__year=year)
+                    .select_related("organiser").order_by("held_on", "pk"))
+    compliance = training_compliance(ids, year)
+    # As the figure counts them (closing_figures._training_figures): by each officer's own hours.
+    return [o for o in compliance.officers if o.met] if key == "training.met" else compliance.officers

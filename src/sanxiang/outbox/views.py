@@ -102,9 +102,13 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _label(kind: str) -> str:
+def event_label(kind: str) -> str:
+    """The Chinese name of an event kind (shared with the API's delivery read)."""
     offered = rules.OFFERED.get(kind)
     return offered.label if offered else "其他事件"
+
+
+_label = event_label
 
 
 def _detail(request: HttpRequest, delivery, *, refusal: list[str] | None = None, status: int = 200) -> HttpResponse:
