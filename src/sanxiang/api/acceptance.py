@@ -160,7 +160,7 @@ SectionsIn = create_model(
        for key, label in WORK_REPORT_SECTION_LABELS.items()})
 
 ScoreIn = Text(8) | float | None
-ScoresIn = create_model(
+AcceptanceScoresIn = create_model(
     "AcceptanceScoresIn", __base__=Schema, __doc__="一个单位验收清单的得分和发现的问题（字段与验收页面的表单相同）",
     **{name: spec for c in CRITERIA for name, spec in (
         (f"score_{c.code}", (ScoreIn, Field(None, description=f"“{c.label}”的得分（最多一位小数，0至本轮满分）；"
@@ -305,7 +305,7 @@ def acceptance_check_get(request: HttpRequest, response: HttpResponse, check_id:
 @router.post("/acceptance/checks/{check_id}/actions/{action}",
              response=answers({200: CheckDetailOut}, 404, 409, 412))
 def acceptance_check_score(
-    request: HttpRequest, response: HttpResponse, payload: ScoresIn, check_id: int = CHECK_ID,
+    request: HttpRequest, response: HttpResponse, payload: AcceptanceScoresIn, check_id: int = CHECK_ID,
     action: Literal["save", "conclude"] = Path(..., description="操作：save（保存评分）、conclude（保存并作出结论）"),
     if_match: str | None = IF_MATCH,
 ):

@@ -93,7 +93,7 @@ class MilestoneOut(Schema):
     percent: int = Field(..., description="全面实行的单位占比（%）")
 
 
-class CampaignOut(Schema):
+class TargetCampaignOut(Schema):
     title: str
     milestones: list[MilestoneOut]
     basis: str = Field(..., description="目标的来源：实施方案，或司法局确定的日期")
@@ -104,7 +104,7 @@ class TargetTableOut(Schema):
     on: dt.date
     window_start: dt.date
     window_end: dt.date
-    campaign: CampaignOut
+    campaign: TargetCampaignOut
     milestone: MilestoneOut | None = Field(..., description="该日对照的阶段目标")
     counted: int = Field(..., description="计入的单位数（不含无此类执法的）")
     met: int = Field(..., description="全面实行的单位数")
@@ -159,15 +159,15 @@ class HistoryMonthOut(Schema):
     agencies: list[HistoryAgencyOut]
 
 
-class CampaignRowOut(CampaignOut):
+class TargetCampaignRowOut(TargetCampaignOut):
     id: int
     defined_on: dt.date
     defined_by: str
 
 
 class CampaignsOut(Schema):
-    in_force: CampaignOut
-    campaigns: list[CampaignRowOut] = Field(..., description="本县司法局确定过的目标，最近的在前（最近的即施行的）")
+    in_force: TargetCampaignOut
+    campaigns: list[TargetCampaignRowOut] = Field(..., description="本县司法局确定过的目标，最近的在前（最近的即施行的）")
     basis: str
 
 
@@ -176,7 +176,7 @@ class MilestoneIn(Schema):
     percent: int = Field(..., description="全面实行的单位占比（%，1至100）")
 
 
-class CampaignIn(Schema):
+class TargetCampaignIn(Schema):
     title: Text(TITLE_MAX + 100) = Field(..., description=f"目标名称（最多{TITLE_MAX}字）")
     milestones: list[MilestoneIn] = Field(..., max_length=10, description=f"阶段目标（1至{MILESTONES_MAX}个），期限和占比逐段递增")
 
@@ -331,7 +331,7 @@ def _field(field: str | None) -> str | None:
 
 
 @router.post("/targets/campaigns", response=answers({201: CampaignsOut}, 403))
-def target_campaign_define(request: HttpRequest, payload: CampaignIn):
+def target_campaign_define(request: HttpRequest, payload: TargetCampaignIn):
     """县司法局监督人员确定本县的下一个实施目标（目标名称和1至3个阶段：期限和全面实行的单位占比），即时施行。
     名称未填或过长、占比不在1至100、期限或占比未逐段递增、阶段过多的，返回 422 并指明每个字段。"""
     _define_require(request)
