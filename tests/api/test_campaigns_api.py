@@ -348,3 +348,23 @@ def test_the_campaign_read_costs_the_same_whatever_the_number_of_files(client):
     second = get(client, first["next"], auth).json()
     assert [c["title"] for c in first["items"] + second["items"]] == ["评查4", "评查0"] and second["next"] is None
     assert get(client, f"{URL}?cursor=forged", auth).status_code == 422
+
+
+def test_a_write_answers_without_the_copy_so_a_replay_after_the_reading_period_gives_none(client):
+    """Issue 19 review: the score's answer is kept 24 h by the Idempotency-Key middleware and replayed;
+    it must not carry the copy (nor log a reading of it): the copy is read with the logged GET."""
+    county = county_make(files_per_agency=1)
+    campaign, _auth, sampled = self_checked_and_drawn(client, county)
+    assignment = sampled.assignments.order_by("position").first()
+    evaluator = bearer(assignment.evaluator)
+    file_url = f"{URL}/{campaign.pk}/files/{sampled.pk}"
+    assert get(client, file_url, evaluator).json()["copy"] is not None  # readable now, under the grant
+    logged = AccessLogEntry.objects.count()
+    scored = post(client, f"{file_url}/score", evaluator, {"results": scores(90)}, key=KEY)
+    assert scored.status_code == 200, scored.content
+    assert scored.json()["copy"] is None and AccessLogEntry.objects.count() == logged
+    # The reading period ends; the same request sent again is replayed: still no copy.
+    CampaignAssignment.objects.filter(pk=assignment.pk).update(grant_expires_at=timezone.now())
+    again = post(client, f"{file_url}/score", evaluator, {"results": scores(90)}, key=KEY)
+    assert again["Idempotent-Replayed"] == "true" and again.json()["copy"] is None
+    assert b"documents" not in again.content

@@ -438,7 +438,7 @@ class CampaignFileDetailOut(CampaignFileOut):
     manual_items: list[ScoredItemOut] = Field(..., description="评分时须逐项填写的人工评查项目（仅 action 不为空时）")
     grant_expires_at: dt.datetime | None = Field(..., description="本人为评查人员的，阅卷截止")
     copy_: FileCopyOut | None = Field(..., alias="copy",
-                                      description="案卷副本：抽中的评查人员在阅卷期限内、待复评时司法局可读；每次读取记入访问记录")
+                                      description="案卷副本：抽中的评查人员在阅卷期限内、待复评时司法局可读；每次读取记入访问记录；自查、评分、复评的应答不含副本（null，应答会因幂等键重放），副本以 GET 该案卷读取")
 
 
 def _item_out(item: Item) -> dict:
@@ -491,12 +491,16 @@ def _file_prepared(viewer, campaign: EvaluationCampaign, file: CampaignFile, now
     return standard, assignment, action, automatic
 
 
-def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: CampaignFile) -> dict:
+def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: CampaignFile, *,
+                 with_copy: bool = True) -> dict:
+    """The file as its page shows it. A write's answer is given without the copy (`with_copy=False`):
+    the Idempotency-Key middleware keeps a write's answer 24 hours and replays it, which would hand the
+    copy back after the reading period has ended, unlogged; the client reads it with the logged GET."""
     viewer = request.user
     now = timezone.now()
     standard, assignment, action, automatic = _file_prepared(viewer, campaign, file, now)
     copy = None
-    if selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=now):
+    if with_copy and selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=now):
         # Every reading of the copy is recorded (access log and ledger) before it is answered, as the page's.
         with transaction.atomic():
             access_record(
@@ -575,7 +579,7 @@ def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_i
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.post(FILE_PATH + "/score", summary="评查人员评分", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
@@ -597,7 +601,7 @@ def campaign_file_score(request: HttpRequest, payload: ScoresIn, campaign_id: in
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.post(FILE_PATH + "/regrade", summary="司法局复评", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
@@ -617,7 +621,7 @@ def campaign_file_regrade(request: HttpRequest, payload: ScoresIn, campaign_id: 
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.get(FILE_PATH + "/documents/{document_id}/pdf", summary="案卷副本中文书的 PDF",
