@@ -34,6 +34,7 @@ from sanxiang.procedure.evaluation.training import (
 )
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
+from sanxiang.tabular import SheetTooWide, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
         try:
             worksheet = workbook.worksheets[0]
             worksheet.reset_dimensions()
-            yield from worksheet.iter_rows(values_only=True)
+            yield from xlsx_rows(worksheet, columns=len(HEADERS))
         finally:
             workbook.close()
 
@@ -225,6 +226,8 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
                 rows.append((number, tuple(values)))
     except _FileRejected:
         raise
+    except SheetTooWide as wide:
+        raise _FileRejected(wide.message) from None
     except Exception as error:  # openpyxl reports a malformed workbook with many exception types
         logger.info("unreadable training import file: %r", error)
         raise _FileRejected("无法读取：文件已损坏，或不是有效的 Excel 工作簿（.xlsx）") from error
