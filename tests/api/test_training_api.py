@@ -410,3 +410,37 @@ def test_the_user_s_reminders_are_listed_and_dismissed_by_their_recipients_only(
     assert listed(second_head) == [earlier.pk]
     assert post(client, url, second_head).status_code == 200 and ledger("evaluation.reminder_dismissed") == 1
     assert client.get("/api/reminders").status_code == 401
+
+
+def multipart(boundary: str, content: bytes, name: str = "参训人员.xlsx") -> bytes:
+    """A body built by hand: Django's test client always uses the same boundary, a real client
+    chooses a new one each time it sends."""
+    return (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: {XLSX_CONTENT_TYPE}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_a_retried_upload_with_a_new_boundary_is_replayed_and_another_file_is_refused(client, county):
+    """Issue 19 review, finding 3: the Idempotency-Key's fingerprint of a multipart request is its
+    fields and files (name, size, SHA-256), not its raw bytes with the boundary."""
+    here, _ = county
+    officer = officer_make(agency=here.agency, name="王芳")
+    session = session_make(here.head)
+    content = workbook([("王芳", officer.certificates.get().number, None, None)])
+    url = f"{SESSIONS}/{session.pk}/attendance/import"
+
+    def send(boundary: str, body: bytes):
+        return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                           HTTP_IDEMPOTENCY_KEY="import-1", **auth(here.head))
+
+    first = send("----a1b2c3", multipart("----a1b2c3", content))
+    assert first.status_code == 200, first.content
+    entries = ledger("evaluation.training_attendance")
+    again = send("----WebKitFormBoundaryZ9y8X7", multipart("----WebKitFormBoundaryZ9y8X7", content))
+    assert again.status_code == 200, again.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert ledger("evaluation.training_attendance") == entries and TrainingAttendance.objects.count() == 1
+    # Another file (or the same bytes under another name) with the same key is another request.
+    other = workbook([("王芳", officer.certificates.get().number, None, 2)])
+    for body in (multipart("x1", other), multipart("x2", content, name="另一个.xlsx")):
+        refused = send(body[2:4].decode(), body)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "idempotency_key_reused"
