@@ -368,3 +368,34 @@ def test_a_write_answers_without_the_copy_so_a_replay_after_the_reading_period_g
     again = post(client, f"{file_url}/score", evaluator, {"results": scores(90)}, key=KEY)
     assert again["Idempotent-Replayed"] == "true" and again.json()["copy"] is None
     assert b"documents" not in again.content
+
+
+def test_the_draw_inputs_and_a_files_result_are_withheld_from_who_could_recompute_hidden_facts(client):
+    """Issue 19 review, finding 4: from the seed and each file's pool (the draw inputs) the drawn evaluators,
+    hidden from the file's agency, can be recomputed: only the bureau sees them before publication. From the
+    average and their own score an evaluator derives the other's: no result for the file's evaluators before."""
+    county = county_make(files_per_agency=1)
+    campaign, auth, sampled = self_checked_and_drawn(client, county)
+    url = f"{URL}/{campaign.pk}"
+    own = bearer(county.heads[county.agencies.index(sampled.agency)])
+    first, second = sampled.assignments.order_by("position")
+    one = bearer(first.evaluator)
+    assert get(client, f"{url}/draw-inputs", auth).status_code == 200
+    assert get(client, f"{url}/draw-inputs", bearer(user_make(role=Role.SYSTEM_ADMIN))).status_code == 200
+    for who in (own, one):
+        assert get(client, f"{url}/draw-inputs", who).status_code == 404
+        assert get(client, url, who).json()["seed"] is None
+    assert get(client, url, auth).json()["seed"] == campaign.seed
+    post(client, f"{url}/files/{sampled.pk}/score", one, {"results": scores(90)})
+    post(client, f"{url}/files/{sampled.pk}/score", bearer(second.evaluator), {"results": scores(86)})
+    mine = get(client, f"{url}/files/{sampled.pk}", one).json()
+    assert (mine["final_total"], mine["final_grade"], mine["final_passed"]) == (None, "", None)
+    [row] = [f for f in get(client, url, one).json()["files"] if f["id"] == sampled.pk]
+    assert row["final_total"] is None
+    assert get(client, f"{url}/files/{sampled.pk}", auth).json()["final_total"] == "88"
+    assert post(client, f"{url}/publish", auth).status_code == 200
+    # Published: whoever sees the campaign sees the inputs, the seed and the result.
+    for who in (own, one):
+        assert get(client, f"{url}/draw-inputs", who).status_code == 200
+        assert get(client, url, who).json()["seed"] == campaign.seed
+    assert get(client, f"{url}/files/{sampled.pk}", one).json()["final_total"] == "88"

@@ -169,9 +169,9 @@ class CampaignFileOut(Schema):
     sampled: bool
     draw_position: int | None = Field(..., description="抽中顺序；未抽中为 null")
     regrade_required: bool = Field(..., description="两名评查人员评分相差过大，待司法局复评")
-    final_total: str | None = Field(..., description="评查得分；尚无结果为 null")
-    final_grade: str
-    final_passed: bool
+    final_total: str | None = Field(..., description="评查得分；尚无结果为 null；结果公布前不向该案卷的评查人员提供（null）")
+    final_grade: str = Field(..., description="评查等次；尚无结果或者不提供时为空")
+    final_passed: bool | None = Field(..., description="是否合格；结果公布前不向该案卷的评查人员提供（null）")
     assignments: list[CampaignAssignmentOut]
 
 
@@ -188,7 +188,7 @@ class CampaignDetailOut(CampaignOut):
     agencies: list[CampaignAgencyOut] = Field(..., description="被评查机关")
     evaluators: list[CampaignEvaluatorOut] = Field(..., description="评查人员")
     seed_commitment: str = Field(..., description="随机种子摘要（SHA-256，抽取前公布）")
-    seed: str | None = Field(..., description="随机种子（抽取后公布；抽取前为 null）")
+    seed: str | None = Field(..., description="随机种子（抽取后向司法局公布，结果公布后向所有看到活动的人公布；否则为 null）")
     population_sha256: str = Field(..., description="列入范围的案卷摘要")
     population_count: int
     sample_count: int
@@ -232,6 +232,15 @@ def _assignments_out(assignments: list[CampaignAssignment], *, viewer, campaign:
     return rows
 
 
+def _final_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assignments: list) -> dict:
+    """The file's result, as the pages show it: hidden (null) from its evaluators until published."""
+    if not selectors.final_result_visible(viewer=viewer, campaign=campaign,
+                                          evaluator_ids=[a.evaluator_id for a in assignments]):
+        return {"final_total": None, "final_grade": "", "final_passed": None}
+    return {"final_total": _points(file.final_total), "final_grade": file.final_grade,
+            "final_passed": file.final_passed}
+
+
 def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assignments: list | None = None) -> dict:
     if assignments is None:
         assignments = list(file.assignments.select_related("evaluator", "evaluator_agency").order_by("position"))
@@ -240,8 +249,8 @@ def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assig
         "closed_on": file.closed_on, "procedure_label": procedure_label(file.case_procedure),
         "self_checked": file.self_total is not None, "self_total": _points(file.self_total),
         "self_grade": file.self_grade, "sampled": file.sampled, "draw_position": file.draw_position,
-        "regrade_required": file.regrade_required, "final_total": _points(file.final_total),
-        "final_grade": file.final_grade, "final_passed": file.final_passed,
+        "regrade_required": file.regrade_required,
+        **_final_out(file, viewer=viewer, campaign=campaign, assignments=assignments),
         "assignments": _assignments_out(assignments if file.sampled else [], viewer=viewer, campaign=campaign),
     }
 
@@ -254,13 +263,12 @@ def _campaign_detail(*, viewer, campaign_id: int) -> dict:
         # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
         files = [f for f in files
                  if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
-    drawn = campaign.state != State.SELF_CHECK
     organizes = _organizes(viewer, campaign)
     return _campaign_out(campaign) | {
         "agencies": [{"id": a.pk, "name": a.name} for a in campaign.agencies.order_by("name", "pk")],
         "evaluators": [{"id": u.pk, "name": _user_name(u), "agency_id": u.agency_id, "agency_name": u.agency.name}
                        for u in campaign.evaluators.select_related("agency").order_by("agency__name", "username")],
-        "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if drawn else None,
+        "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if selectors.draw_inputs_visible(viewer=viewer, campaign=campaign) else None,
         "population_sha256": campaign.population_sha256, "population_count": campaign.population_count,
         "sample_count": campaign.sample_count, "counts": counts,
         "files": [_file_out(f, viewer=viewer, campaign=campaign, assignments=list(f.assignments.all())) for f in files],
@@ -370,10 +378,10 @@ def campaign_publish(request: HttpRequest, campaign_id: int = Path(..., ge=1, le
 @router.get(CAMPAIGNS + "/{campaign_id}/draw-inputs", summary="抽取的公开输入", response=answers({200: dict[str, Any]}, 404))
 def campaign_draw_inputs(request: HttpRequest, campaign_id: int = Path(..., ge=1, le=ID_MAX)):
     """抽取的公开输入，与活动页面下载的相同（python -m sanxiang_verify.draw 读取它重复抽取，核对种子与摘要）；
-    抽取之前 404。"""
+    抽取之前 404；结果公布之前只提供给司法局（及系统管理员），其他人 404（由种子和输入可以推算各案卷的评查人员）。"""
     campaign = selectors.campaign_get(viewer=request.user, campaign_id=campaign_id)
-    if campaign.draw_inputs is None:
-        raise Http404("尚未抽取")
+    if not selectors.draw_inputs_visible(viewer=request.user, campaign=campaign):
+        raise Http404("尚未抽取，或者结果公布前只向司法局提供")
     return campaign.draw_inputs
 
 
