@@ -271,6 +271,9 @@ def test_standards_in_force_read_and_the_next_version_published(client):
     assert published.status_code == 201, published.content
     assert published.json()["county"] and published.json()["version"] == "2027版"
     assert [v["version"] for v in published.json()["versions"]] == ["2027版"]
+    # Issue 19 review, finding 5: as the page, date, title, version and changes; not who published it nor when.
+    [version] = get(client, "/api/evaluation/casefile-standards/penalty_ordinary", bearer(county.heads[0])).json()["versions"]
+    assert set(version) == {"id", "kind", "version", "title", "valid_from", "changes"}
     # The same version number again (a later day): refused on its field; the same day: on the date.
     later = (county.today + dt.timedelta(days=1)).isoformat()
     duplicate = post(client, "/api/evaluation/casefile-standards", auth, body | {"valid_from": later})

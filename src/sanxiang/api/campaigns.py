@@ -680,9 +680,7 @@ class StandardVersionOut(Schema):
     version: str
     title: str
     valid_from: dt.date = Field(..., description="施行日期")
-    changes: list[str] = Field(..., description="与上一版本相比的修改")
-    published_at: dt.datetime
-    published_by_name: str
+    changes: list[str] = Field(..., description="与上一版本相比的修改（与标准页面相同，不含发布人和发布时间）")
 
 
 class CasefileStandardOut(Schema):
@@ -721,8 +719,7 @@ def _standard_out(kind: FileKind, standard: Standard) -> dict:
 
 def _version_out(row) -> dict:
     return {"id": row.pk, "kind": row.kind, "version": row.version, "title": row.title, "valid_from": row.valid_from,
-            "changes": list(row.changes), "published_at": row.published_at,
-            "published_by_name": _user_name(row.published_by)}
+            "changes": list(row.changes)}
 
 
 def _standard_detail(user, kind: FileKind) -> dict:
