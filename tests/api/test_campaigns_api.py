@@ -92,7 +92,10 @@ def test_a_campaign_is_defined_with_every_bad_field_named_and_replayed_once(clie
                        ({"procedures": ["nonsense"]}, "procedures.0"), ({"sample_size": None}, "sample_size"),
                        ({"sample_size": 0}, "sample_size"), ({"period_end": future}, "period_end"),
                        ({"title": " "}, "title"), ({"evaluator_ids": [county.evaluators[0].pk]}, "evaluator_ids"),
-                       ({"period_start": "2026-13-01"}, "period_start")]:
+                       ({"period_start": "2026-13-01"}, "period_start"),
+                       # Issue 19 review, finding 6: no coercion of a boolean or a word.
+                       ({"sample_size": True}, "sample_size"), ({"sample_percent": "50"}, "sample_percent"),
+                       ({"results_public": "yes"}, "results_public"), ({"agency_ids": [True]}, "agency_ids.0")]:
         response = post(client, URL, auth, body_of(county, **bad))
         assert response.status_code == 422, (bad, response.content)
         assert field in fields_of(response), (bad, response.json())

@@ -444,3 +444,16 @@ def test_a_retried_upload_with_a_new_boundary_is_replayed_and_another_file_is_re
     for body in (multipart("x1", other), multipart("x2", content, name="另一个.xlsx")):
         refused = send(body[2:4].decode(), body)
         assert refused.status_code == 422 and refused.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_boolean_is_no_number_of_hours_nor_an_officers_id(client, county):
+    """Issue 19 review, finding 6: pydantic's lax mode read `true` as 1.0 学时 and as officer 1."""
+    here, _ = county
+    body = {"kind": "three_systems", "topic": "三项制度培训", "held_on": "2026-03-02", "hours": True}
+    refused = post(client, SESSIONS, here.head, body)
+    assert refused.status_code == 422 and fields(refused) == {"hours"}
+    assert not TrainingSession.objects.exists()
+    session = session_make(here.head)
+    marked = post(client, f"{SESSIONS}/{session.pk}/attendance", here.head, {"officer_ids": [True]})
+    assert marked.status_code == 422 and fields(marked) == {"officer_ids.0"}, marked.content
+    assert not TrainingAttendance.objects.exists()

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StrictBool, StrictInt
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, access_record, client_ip, request_access_record
@@ -310,11 +311,11 @@ class CampaignIn(Schema):
     period_end: PlausibleDate = Field(..., description="结案期间止（须已经结束）")
     procedures: list[ProcedureIn] = Field(..., max_length=len(CAMPAIGN_PROCEDURES), description="评查的案件种类（程序）")
     agency_ids: list[Id] = Field(..., max_length=500, description="被评查机关（本县的执法机关）")
-    sample_size: int | None = Field(None, ge=1, le=SAMPLE_SIZE_MAX, description="抽取数量（份），与抽取比例填写其中一项")
-    sample_percent: int | None = Field(None, ge=1, le=100, description="抽取比例（%），与抽取数量填写其中一项")
+    sample_size: StrictInt | None = Field(None, ge=1, le=SAMPLE_SIZE_MAX, description="抽取数量（份），与抽取比例填写其中一项")
+    sample_percent: StrictInt | None = Field(None, ge=1, le=100, description="抽取比例（%），与抽取数量填写其中一项")
     evaluator_ids: list[Id] = Field(..., max_length=500,
                                     description="评查人员（本县执法机关的执法人员、法制审核人员或者负责人；互查，不评查本机关案卷）")
-    results_public: bool = Field(False, description="评查结果和抽取输入在门户网站向社会公开")
+    results_public: StrictBool = Field(False, description="评查结果和抽取输入在门户网站向社会公开")
 
 
 DEFINE_FIELDS = {"agencies": "agency_ids", "evaluators": "evaluator_ids"}
