@@ -457,3 +457,15 @@ def test_a_boolean_is_no_number_of_hours_nor_an_officers_id(client, county):
     marked = post(client, f"{SESSIONS}/{session.pk}/attendance", here.head, {"officer_ids": [True]})
     assert marked.status_code == 422 and fields(marked) == {"officer_ids.0"}, marked.content
     assert not TrainingAttendance.objects.exists()
+
+
+def test_the_topics_limit_in_the_schema_is_the_services(client, county):
+    """Issue 19 review, finding 7: the schema declared 1000 characters while the service allows 200."""
+    from sanxiang.procedure.evaluation.training import TOPIC_MAX
+
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TrainingSessionIn"]
+    assert schema["properties"]["topic"]["maxLength"] == TOPIC_MAX == 200
+    here, _ = county
+    body = {"kind": "three_systems", "topic": "培" * (TOPIC_MAX + 1), "held_on": "2026-03-02", "hours": 2}
+    long = post(client, SESSIONS, here.head, body)
+    assert long.status_code == 422 and fields(long) == {"topic"} and not TrainingSession.objects.exists()

@@ -41,6 +41,7 @@ from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.evaluation.reminders import REMINDER_KIND_LABELS
 from sanxiang.procedure.evaluation.training import (
     PLAN_TRAINING,
+    TOPIC_MAX,
     TRAINING_KIND_LABELS,
     hours_parse,
     required_hours_basis,
@@ -194,7 +195,7 @@ HoursIn = Annotated[Any, PlainValidator(_hours_as_sent), WithJsonSchema(
 
 class TrainingSessionIn(Schema):
     kind: str = Field(..., max_length=40, description=status_description(KINDS, what="培训类别"))
-    topic: str = Field(..., max_length=1000, description="培训主题（不超过200字）")
+    topic: str = Field(..., max_length=TOPIC_MAX, description=f"培训主题（不超过{TOPIC_MAX}字）")
     held_on: dt.date = Field(..., description="培训日期（不晚于今天：培训举办后再登记）")
     hours: HoursIn = Field(..., description="学时：大于0，以0.5学时为单位，例如 2 或 3.5")
 

@@ -28,6 +28,7 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.evaluation.training import (
     ATTENDEE_BASIS,
     ORGANISER_BASIS,
+    TOPIC_MAX,
     hours_parse,
     hours_problem,
     session_violations,
@@ -76,7 +77,7 @@ def training_session_record(
     violations = session_violations(kind=kind, topic=topic, held_on=held_on, hours=hours, today=today,
                                     organiser_ok=user_may_organise(actor))
     topic = (topic or "").strip()
-    problem = text_problem(topic, max_length=200) if topic else None
+    problem = text_problem(topic, max_length=TOPIC_MAX) if topic else None
     if problem:
         violations.append(Violation("evaluation.training.topic_text", f"培训主题{problem}", PLATFORM_RULE, "topic"))
     if held_on is not None and date_problem(held_on):
