@@ -92,7 +92,10 @@ def test_a_campaign_is_defined_with_every_bad_field_named_and_replayed_once(clie
                        ({"procedures": ["nonsense"]}, "procedures.0"), ({"sample_size": None}, "sample_size"),
                        ({"sample_size": 0}, "sample_size"), ({"period_end": future}, "period_end"),
                        ({"title": " "}, "title"), ({"evaluator_ids": [county.evaluators[0].pk]}, "evaluator_ids"),
-                       ({"period_start": "2026-13-01"}, "period_start")]:
+                       ({"period_start": "2026-13-01"}, "period_start"),
+                       # Issue 19 review, finding 6: no coercion of a boolean or a word.
+                       ({"sample_size": True}, "sample_size"), ({"sample_percent": "50"}, "sample_percent"),
+                       ({"results_public": "yes"}, "results_public"), ({"agency_ids": [True]}, "agency_ids.0")]:
         response = post(client, URL, auth, body_of(county, **bad))
         assert response.status_code == 422, (bad, response.content)
         assert field in fields_of(response), (bad, response.json())
@@ -271,6 +274,9 @@ def test_standards_in_force_read_and_the_next_version_published(client):
     assert published.status_code == 201, published.content
     assert published.json()["county"] and published.json()["version"] == "2027版"
     assert [v["version"] for v in published.json()["versions"]] == ["2027版"]
+    # Issue 19 review, finding 5: as the page, date, title, version and changes; not who published it nor when.
+    [version] = get(client, "/api/evaluation/casefile-standards/penalty_ordinary", bearer(county.heads[0])).json()["versions"]
+    assert set(version) == {"id", "kind", "version", "title", "valid_from", "changes"}
     # The same version number again (a later day): refused on its field; the same day: on the date.
     later = (county.today + dt.timedelta(days=1)).isoformat()
     duplicate = post(client, "/api/evaluation/casefile-standards", auth, body | {"valid_from": later})
@@ -348,3 +354,54 @@ def test_the_campaign_read_costs_the_same_whatever_the_number_of_files(client):
     second = get(client, first["next"], auth).json()
     assert [c["title"] for c in first["items"] + second["items"]] == ["评查4", "评查0"] and second["next"] is None
     assert get(client, f"{URL}?cursor=forged", auth).status_code == 422
+
+
+def test_a_write_answers_without_the_copy_so_a_replay_after_the_reading_period_gives_none(client):
+    """Issue 19 review: the score's answer is kept 24 h by the Idempotency-Key middleware and replayed;
+    it must not carry the copy (nor log a reading of it): the copy is read with the logged GET."""
+    county = county_make(files_per_agency=1)
+    campaign, _auth, sampled = self_checked_and_drawn(client, county)
+    assignment = sampled.assignments.order_by("position").first()
+    evaluator = bearer(assignment.evaluator)
+    file_url = f"{URL}/{campaign.pk}/files/{sampled.pk}"
+    assert get(client, file_url, evaluator).json()["copy"] is not None  # readable now, under the grant
+    logged = AccessLogEntry.objects.count()
+    scored = post(client, f"{file_url}/score", evaluator, {"results": scores(90)}, key=KEY)
+    assert scored.status_code == 200, scored.content
+    assert scored.json()["copy"] is None and AccessLogEntry.objects.count() == logged
+    # The reading period ends; the same request sent again is replayed: still no copy.
+    CampaignAssignment.objects.filter(pk=assignment.pk).update(grant_expires_at=timezone.now())
+    again = post(client, f"{file_url}/score", evaluator, {"results": scores(90)}, key=KEY)
+    assert again["Idempotent-Replayed"] == "true" and again.json()["copy"] is None
+    assert b"documents" not in again.content
+
+
+def test_the_draw_inputs_and_a_files_result_are_withheld_from_who_could_recompute_hidden_facts(client):
+    """Issue 19 review, finding 4: from the seed and each file's pool (the draw inputs) the drawn evaluators,
+    hidden from the file's agency, can be recomputed: only the bureau sees them before publication. From the
+    average and their own score an evaluator derives the other's: no result for the file's evaluators before."""
+    county = county_make(files_per_agency=1)
+    campaign, auth, sampled = self_checked_and_drawn(client, county)
+    url = f"{URL}/{campaign.pk}"
+    own = bearer(county.heads[county.agencies.index(sampled.agency)])
+    first, second = sampled.assignments.order_by("position")
+    one = bearer(first.evaluator)
+    assert get(client, f"{url}/draw-inputs", auth).status_code == 200
+    assert get(client, f"{url}/draw-inputs", bearer(user_make(role=Role.SYSTEM_ADMIN))).status_code == 200
+    for who in (own, one):
+        assert get(client, f"{url}/draw-inputs", who).status_code == 404
+        assert get(client, url, who).json()["seed"] is None
+    assert get(client, url, auth).json()["seed"] == campaign.seed
+    post(client, f"{url}/files/{sampled.pk}/score", one, {"results": scores(90)})
+    post(client, f"{url}/files/{sampled.pk}/score", bearer(second.evaluator), {"results": scores(86)})
+    mine = get(client, f"{url}/files/{sampled.pk}", one).json()
+    assert (mine["final_total"], mine["final_grade"], mine["final_passed"]) == (None, "", None)
+    [row] = [f for f in get(client, url, one).json()["files"] if f["id"] == sampled.pk]
+    assert row["final_total"] is None
+    assert get(client, f"{url}/files/{sampled.pk}", auth).json()["final_total"] == "88"
+    assert post(client, f"{url}/publish", auth).status_code == 200
+    # Published: whoever sees the campaign sees the inputs, the seed and the result.
+    for who in (own, one):
+        assert get(client, f"{url}/draw-inputs", who).status_code == 200
+        assert get(client, url, who).json()["seed"] == campaign.seed
+    assert get(client, f"{url}/files/{sampled.pk}", one).json()["final_total"] == "88"

@@ -410,3 +410,62 @@ def test_the_user_s_reminders_are_listed_and_dismissed_by_their_recipients_only(
     assert listed(second_head) == [earlier.pk]
     assert post(client, url, second_head).status_code == 200 and ledger("evaluation.reminder_dismissed") == 1
     assert client.get("/api/reminders").status_code == 401
+
+
+def multipart(boundary: str, content: bytes, name: str = "参训人员.xlsx") -> bytes:
+    """A body built by hand: Django's test client always uses the same boundary, a real client
+    chooses a new one each time it sends."""
+    return (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            f"Content-Type: {XLSX_CONTENT_TYPE}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_a_retried_upload_with_a_new_boundary_is_replayed_and_another_file_is_refused(client, county):
+    """Issue 19 review, finding 3: the Idempotency-Key's fingerprint of a multipart request is its
+    fields and files (name, size, SHA-256), not its raw bytes with the boundary."""
+    here, _ = county
+    officer = officer_make(agency=here.agency, name="王芳")
+    session = session_make(here.head)
+    content = workbook([("王芳", officer.certificates.get().number, None, None)])
+    url = f"{SESSIONS}/{session.pk}/attendance/import"
+
+    def send(boundary: str, body: bytes):
+        return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                           HTTP_IDEMPOTENCY_KEY="import-1", **auth(here.head))
+
+    first = send("----a1b2c3", multipart("----a1b2c3", content))
+    assert first.status_code == 200, first.content
+    entries = ledger("evaluation.training_attendance")
+    again = send("----WebKitFormBoundaryZ9y8X7", multipart("----WebKitFormBoundaryZ9y8X7", content))
+    assert again.status_code == 200, again.content
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert ledger("evaluation.training_attendance") == entries and TrainingAttendance.objects.count() == 1
+    # Another file (or the same bytes under another name) with the same key is another request.
+    other = workbook([("王芳", officer.certificates.get().number, None, 2)])
+    for body in (multipart("x1", other), multipart("x2", content, name="另一个.xlsx")):
+        refused = send(body[2:4].decode(), body)
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_a_boolean_is_no_number_of_hours_nor_an_officers_id(client, county):
+    """Issue 19 review, finding 6: pydantic's lax mode read `true` as 1.0 学时 and as officer 1."""
+    here, _ = county
+    body = {"kind": "three_systems", "topic": "三项制度培训", "held_on": "2026-03-02", "hours": True}
+    refused = post(client, SESSIONS, here.head, body)
+    assert refused.status_code == 422 and fields(refused) == {"hours"}
+    assert not TrainingSession.objects.exists()
+    session = session_make(here.head)
+    marked = post(client, f"{SESSIONS}/{session.pk}/attendance", here.head, {"officer_ids": [True]})
+    assert marked.status_code == 422 and fields(marked) == {"officer_ids.0"}, marked.content
+    assert not TrainingAttendance.objects.exists()
+
+
+def test_the_topics_limit_in_the_schema_is_the_services(client, county):
+    """Issue 19 review, finding 7: the schema declared 1000 characters while the service allows 200."""
+    from sanxiang.procedure.evaluation.training import TOPIC_MAX
+
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TrainingSessionIn"]
+    assert schema["properties"]["topic"]["maxLength"] == TOPIC_MAX == 200
+    here, _ = county
+    body = {"kind": "three_systems", "topic": "培" * (TOPIC_MAX + 1), "held_on": "2026-03-02", "hours": 2}
+    long = post(client, SESSIONS, here.head, body)
+    assert long.status_code == 422 and fields(long) == {"topic"} and not TrainingSession.objects.exists()

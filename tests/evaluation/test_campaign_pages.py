@@ -184,3 +184,36 @@ def test_public_results_and_the_draws_inputs_on_the_portal_only_when_the_bureau_
         public.files.filter(sampled=True).order_by("draw_position").values_list("case_number", flat=True))
     assert portal.get(reverse("portal:evaluation_campaign_detail", args=[internal.pk])).status_code == 404
     assert portal.get(reverse("portal:evaluation_campaign_inputs", args=[internal.pk])).status_code == 404
+
+
+def test_the_pages_withhold_the_draw_inputs_and_an_evaluators_file_result_until_published():
+    """Issue 19 review, finding 4, on the pages as in the API: the seed and the draw's inputs to the
+    bureau only before publication; a file's result not to its own evaluators before publication."""
+    from sanxiang.evaluation.campaign_services import campaign_results_publish, campaign_score
+
+    county = county_make(files_per_agency=1)
+    campaign = campaign_define(**define_kwargs(county, sample_size=1, sample_percent=None))
+    automatic_met(campaign)
+    for file in campaign.files.all():
+        campaign_self_check(actor=county.heads[county.agencies.index(file.agency)], file=file, results=scores(90))
+    campaign_draw_run(actor=county.supervisor, campaign=campaign)
+    campaign.refresh_from_db()
+    sampled = campaign.files.get(sampled=True)
+    first, second = sampled.assignments.order_by("position")
+    detail = reverse("evaluation:campaign_detail", args=[campaign.pk])
+    inputs = reverse("evaluation:campaign_inputs", args=[campaign.pk])
+    file_url = reverse("evaluation:campaign_file", args=[campaign.pk, sampled.pk])
+    bureau, own = _client(county.supervisor), _client(county.heads[county.agencies.index(sampled.agency)])
+    evaluator = _client(first.evaluator)
+    assert bureau.get(inputs).status_code == 200 and campaign.seed in bureau.get(detail).content.decode()
+    for page in (own, evaluator):
+        assert page.get(inputs).status_code == 404
+        assert campaign.seed not in page.get(detail).content.decode()
+    campaign_score(actor=first.evaluator, assignment=first, results=scores(90))
+    campaign_score(actor=second.evaluator, assignment=second, results=scores(86))
+    for text in (evaluator.get(file_url).content.decode(), evaluator.get(detail).content.decode()):
+        assert "88分" not in text and "结果公布后可见" in text
+    assert "88分" in bureau.get(file_url).content.decode()
+    campaign_results_publish(actor=county.supervisor, campaign=campaign, today=county.today)
+    assert own.get(inputs).status_code == 200 and campaign.seed in own.get(detail).content.decode()
+    assert "88分" in evaluator.get(file_url).content.decode()

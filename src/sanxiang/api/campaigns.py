@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StrictBool, StrictInt
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, access_record, client_ip, request_access_record
@@ -169,9 +170,9 @@ class CampaignFileOut(Schema):
     sampled: bool
     draw_position: int | None = Field(..., description="抽中顺序；未抽中为 null")
     regrade_required: bool = Field(..., description="两名评查人员评分相差过大，待司法局复评")
-    final_total: str | None = Field(..., description="评查得分；尚无结果为 null")
-    final_grade: str
-    final_passed: bool
+    final_total: str | None = Field(..., description="评查得分；尚无结果为 null；结果公布前不向该案卷的评查人员提供（null）")
+    final_grade: str = Field(..., description="评查等次；尚无结果或者不提供时为空")
+    final_passed: bool | None = Field(..., description="是否合格；结果公布前不向该案卷的评查人员提供（null）")
     assignments: list[CampaignAssignmentOut]
 
 
@@ -188,7 +189,7 @@ class CampaignDetailOut(CampaignOut):
     agencies: list[CampaignAgencyOut] = Field(..., description="被评查机关")
     evaluators: list[CampaignEvaluatorOut] = Field(..., description="评查人员")
     seed_commitment: str = Field(..., description="随机种子摘要（SHA-256，抽取前公布）")
-    seed: str | None = Field(..., description="随机种子（抽取后公布；抽取前为 null）")
+    seed: str | None = Field(..., description="随机种子（抽取后向司法局公布，结果公布后向所有看到活动的人公布；否则为 null）")
     population_sha256: str = Field(..., description="列入范围的案卷摘要")
     population_count: int
     sample_count: int
@@ -232,6 +233,15 @@ def _assignments_out(assignments: list[CampaignAssignment], *, viewer, campaign:
     return rows
 
 
+def _final_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assignments: list) -> dict:
+    """The file's result, as the pages show it: hidden (null) from its evaluators until published."""
+    if not selectors.final_result_visible(viewer=viewer, campaign=campaign,
+                                          evaluator_ids=[a.evaluator_id for a in assignments]):
+        return {"final_total": None, "final_grade": "", "final_passed": None}
+    return {"final_total": _points(file.final_total), "final_grade": file.final_grade,
+            "final_passed": file.final_passed}
+
+
 def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assignments: list | None = None) -> dict:
     if assignments is None:
         assignments = list(file.assignments.select_related("evaluator", "evaluator_agency").order_by("position"))
@@ -240,8 +250,8 @@ def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assig
         "closed_on": file.closed_on, "procedure_label": procedure_label(file.case_procedure),
         "self_checked": file.self_total is not None, "self_total": _points(file.self_total),
         "self_grade": file.self_grade, "sampled": file.sampled, "draw_position": file.draw_position,
-        "regrade_required": file.regrade_required, "final_total": _points(file.final_total),
-        "final_grade": file.final_grade, "final_passed": file.final_passed,
+        "regrade_required": file.regrade_required,
+        **_final_out(file, viewer=viewer, campaign=campaign, assignments=assignments),
         "assignments": _assignments_out(assignments if file.sampled else [], viewer=viewer, campaign=campaign),
     }
 
@@ -254,13 +264,12 @@ def _campaign_detail(*, viewer, campaign_id: int) -> dict:
         # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
         files = [f for f in files
                  if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
-    drawn = campaign.state != State.SELF_CHECK
     organizes = _organizes(viewer, campaign)
     return _campaign_out(campaign) | {
         "agencies": [{"id": a.pk, "name": a.name} for a in campaign.agencies.order_by("name", "pk")],
         "evaluators": [{"id": u.pk, "name": _user_name(u), "agency_id": u.agency_id, "agency_name": u.agency.name}
                        for u in campaign.evaluators.select_related("agency").order_by("agency__name", "username")],
-        "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if drawn else None,
+        "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if selectors.draw_inputs_visible(viewer=viewer, campaign=campaign) else None,
         "population_sha256": campaign.population_sha256, "population_count": campaign.population_count,
         "sample_count": campaign.sample_count, "counts": counts,
         "files": [_file_out(f, viewer=viewer, campaign=campaign, assignments=list(f.assignments.all())) for f in files],
@@ -302,11 +311,11 @@ class CampaignIn(Schema):
     period_end: PlausibleDate = Field(..., description="结案期间止（须已经结束）")
     procedures: list[ProcedureIn] = Field(..., max_length=len(CAMPAIGN_PROCEDURES), description="评查的案件种类（程序）")
     agency_ids: list[Id] = Field(..., max_length=500, description="被评查机关（本县的执法机关）")
-    sample_size: int | None = Field(None, ge=1, le=SAMPLE_SIZE_MAX, description="抽取数量（份），与抽取比例填写其中一项")
-    sample_percent: int | None = Field(None, ge=1, le=100, description="抽取比例（%），与抽取数量填写其中一项")
+    sample_size: StrictInt | None = Field(None, ge=1, le=SAMPLE_SIZE_MAX, description="抽取数量（份），与抽取比例填写其中一项")
+    sample_percent: StrictInt | None = Field(None, ge=1, le=100, description="抽取比例（%），与抽取数量填写其中一项")
     evaluator_ids: list[Id] = Field(..., max_length=500,
                                     description="评查人员（本县执法机关的执法人员、法制审核人员或者负责人；互查，不评查本机关案卷）")
-    results_public: bool = Field(False, description="评查结果和抽取输入在门户网站向社会公开")
+    results_public: StrictBool = Field(False, description="评查结果和抽取输入在门户网站向社会公开")
 
 
 DEFINE_FIELDS = {"agencies": "agency_ids", "evaluators": "evaluator_ids"}
@@ -370,10 +379,10 @@ def campaign_publish(request: HttpRequest, campaign_id: int = Path(..., ge=1, le
 @router.get(CAMPAIGNS + "/{campaign_id}/draw-inputs", summary="抽取的公开输入", response=answers({200: dict[str, Any]}, 404))
 def campaign_draw_inputs(request: HttpRequest, campaign_id: int = Path(..., ge=1, le=ID_MAX)):
     """抽取的公开输入，与活动页面下载的相同（python -m sanxiang_verify.draw 读取它重复抽取，核对种子与摘要）；
-    抽取之前 404。"""
+    抽取之前 404；结果公布之前只提供给司法局（及系统管理员），其他人 404（由种子和输入可以推算各案卷的评查人员）。"""
     campaign = selectors.campaign_get(viewer=request.user, campaign_id=campaign_id)
-    if campaign.draw_inputs is None:
-        raise Http404("尚未抽取")
+    if not selectors.draw_inputs_visible(viewer=request.user, campaign=campaign):
+        raise Http404("尚未抽取，或者结果公布前只向司法局提供")
     return campaign.draw_inputs
 
 
@@ -438,7 +447,7 @@ class CampaignFileDetailOut(CampaignFileOut):
     manual_items: list[ScoredItemOut] = Field(..., description="评分时须逐项填写的人工评查项目（仅 action 不为空时）")
     grant_expires_at: dt.datetime | None = Field(..., description="本人为评查人员的，阅卷截止")
     copy_: FileCopyOut | None = Field(..., alias="copy",
-                                      description="案卷副本：抽中的评查人员在阅卷期限内、待复评时司法局可读；每次读取记入访问记录")
+                                      description="案卷副本：抽中的评查人员在阅卷期限内、待复评时司法局可读；每次读取记入访问记录；自查、评分、复评的应答不含副本（null，应答会因幂等键重放），副本以 GET 该案卷读取")
 
 
 def _item_out(item: Item) -> dict:
@@ -491,12 +500,16 @@ def _file_prepared(viewer, campaign: EvaluationCampaign, file: CampaignFile, now
     return standard, assignment, action, automatic
 
 
-def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: CampaignFile) -> dict:
+def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: CampaignFile, *,
+                 with_copy: bool = True) -> dict:
+    """The file as its page shows it. A write's answer is given without the copy (`with_copy=False`):
+    the Idempotency-Key middleware keeps a write's answer 24 hours and replays it, which would hand the
+    copy back after the reading period has ended, unlogged; the client reads it with the logged GET."""
     viewer = request.user
     now = timezone.now()
     standard, assignment, action, automatic = _file_prepared(viewer, campaign, file, now)
     copy = None
-    if selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=now):
+    if with_copy and selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=now):
         # Every reading of the copy is recorded (access log and ledger) before it is answered, as the page's.
         with transaction.atomic():
             access_record(
@@ -575,7 +588,7 @@ def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_i
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.post(FILE_PATH + "/score", summary="评查人员评分", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
@@ -597,7 +610,7 @@ def campaign_file_score(request: HttpRequest, payload: ScoresIn, campaign_id: in
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.post(FILE_PATH + "/regrade", summary="司法局复评", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
@@ -617,7 +630,7 @@ def campaign_file_regrade(request: HttpRequest, payload: ScoresIn, campaign_id: 
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
-    return _file_detail(request, campaign, file)
+    return _file_detail(request, campaign, file, with_copy=False)
 
 
 @router.get(FILE_PATH + "/documents/{document_id}/pdf", summary="案卷副本中文书的 PDF",
@@ -668,9 +681,7 @@ class StandardVersionOut(Schema):
     version: str
     title: str
     valid_from: dt.date = Field(..., description="施行日期")
-    changes: list[str] = Field(..., description="与上一版本相比的修改")
-    published_at: dt.datetime
-    published_by_name: str
+    changes: list[str] = Field(..., description="与上一版本相比的修改（与标准页面相同，不含发布人和发布时间）")
 
 
 class CasefileStandardOut(Schema):
@@ -709,8 +720,7 @@ def _standard_out(kind: FileKind, standard: Standard) -> dict:
 
 def _version_out(row) -> dict:
     return {"id": row.pk, "kind": row.kind, "version": row.version, "title": row.title, "valid_from": row.valid_from,
-            "changes": list(row.changes), "published_at": row.published_at,
-            "published_by_name": _user_name(row.published_by)}
+            "changes": list(row.changes)}
 
 
 def _standard_detail(user, kind: FileKind) -> dict:

@@ -2,7 +2,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, Field, StrictInt, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from sanxiang.inputs import DATE_EARLIEST, DATE_LATEST, ID_MAX, date_problem, text_problem
@@ -41,7 +41,8 @@ PlausibleDate = Annotated[
     AfterValidator(_date_checked),
     WithJsonSchema({"type": "string", "format": "date", "description": f"{DATE_EARLIEST.isoformat()}至{DATE_LATEST.isoformat()}"}),
 ]
-Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+# Strict: JSON's true is no id (pydantic's lax mode would read it as 1), nor is 5.0 or "5".
+Id = Annotated[StrictInt, Field(ge=1, le=ID_MAX)]
 
 
 class ViolationOut(Schema):

@@ -9,11 +9,14 @@ selectors (in the ledger). Handlers parse, call and render."""
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
@@ -28,7 +31,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import Id, Status, Text, answers, binary_answer
+from sanxiang.api.schemas import Id, Status, answers, binary_answer
 from sanxiang.evaluation import reminder_selectors
 from sanxiang.evaluation import training_selectors as selectors
 from sanxiang.evaluation import training_services as services
@@ -38,6 +41,7 @@ from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.evaluation.reminders import REMINDER_KIND_LABELS
 from sanxiang.procedure.evaluation.training import (
     PLAN_TRAINING,
+    TOPIC_MAX,
     TRAINING_KIND_LABELS,
     hours_parse,
     required_hours_basis,
@@ -176,11 +180,24 @@ def training_session_get(request: HttpRequest, session_id: int = Path(..., ge=1,
     return _session_detail(viewer=request.user, session_id=session_id)
 
 
+def _hours_as_sent(value: Any) -> float | int | str:
+    """The hours as sent, a JSON number or a text of at most 20 characters, judged (with every other
+    field) by the service. Not a boolean: pydantic's lax mode read `true` as 1.0 学时; one validator,
+    not a union, so that a refusal names the field `hours` and nothing of pydantic's."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or (isinstance(value, str) and len(value) > 20):
+        raise PydanticCustomError("hours_type", "学时应为数字或者数字的文本，例如 2 或 \"3.5\"")
+    return value
+
+
+HoursIn = Annotated[Any, PlainValidator(_hours_as_sent), WithJsonSchema(
+    {"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 20}]})]
+
+
 class TrainingSessionIn(Schema):
     kind: str = Field(..., max_length=40, description=status_description(KINDS, what="培训类别"))
-    topic: str = Field(..., max_length=1000, description="培训主题（不超过200字）")
+    topic: str = Field(..., max_length=TOPIC_MAX, description=f"培训主题（不超过{TOPIC_MAX}字）")
     held_on: dt.date = Field(..., description="培训日期（不晚于今天：培训举办后再登记）")
-    hours: float | Text(20) = Field(..., description="学时：大于0，以0.5学时为单位，例如 2 或 3.5")
+    hours: HoursIn = Field(..., description="学时：大于0，以0.5学时为单位，例如 2 或 3.5")
 
 
 def _organiser_require(user) -> None:

@@ -119,6 +119,30 @@ def campaign_scope(*, agency_ids: list[int], procedures: list[str], period_start
     return sorted(files, key=lambda f: f.number)
 
 
+def _bureau_side(viewer: User) -> bool:
+    return viewer.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN)
+
+
+def draw_inputs_visible(*, viewer: User, campaign: EvaluationCampaign) -> bool:
+    """Whether the viewer sees the drawn seed and the draw's inputs (page, download and API alike).
+    With them and the public algorithm, each file's two evaluators can be recomputed, and who evaluates
+    a file is hidden from its agency until the results are published. Platform rule: the bureau's side
+    (and a system administrator) once drawn; everyone who sees the campaign once the results are
+    published (the commitment to the seed is public from the start)."""
+    if campaign.draw_inputs is None or not campaign.seed:
+        return False
+    return _bureau_side(viewer) or campaign.published_on is not None
+
+
+def final_result_visible(*, viewer: User, campaign: EvaluationCampaign, evaluator_ids) -> bool:
+    """Whether the viewer sees a file's result (the average of the two scores, its grade) before the
+    results are published: not one of the file's evaluators, who would derive the other's score from
+    it and their own. Platform rule; everyone who sees the file once published, the bureau's side always."""
+    if campaign.published_on is not None or _bureau_side(viewer):
+        return True
+    return viewer.pk not in set(evaluator_ids)
+
+
 def campaign_files(*, campaign: EvaluationCampaign) -> list[CampaignFile]:
     """The campaign's files with their agency and evaluators: three queries whatever their number."""
     assignments = CampaignAssignment.objects.select_related("evaluator", "evaluator_agency").order_by("position")

@@ -168,6 +168,9 @@ def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
     return {
         "campaign": campaign,
         "files": files,
+        "results_hidden": {f.pk for f in files if not selectors.final_result_visible(
+            viewer=viewer, campaign=campaign, evaluator_ids=[a.evaluator_id for a in f.assignments.all()])},
+        "inputs_visible": selectors.draw_inputs_visible(viewer=viewer, campaign=campaign),
         "counts": counts,
         "state_label": STATE_LABELS.get(campaign.state, ""),
         "procedure_labels": dict(procedure_choices()),
@@ -214,9 +217,10 @@ def campaign_act(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def campaign_inputs(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """The draw's public inputs as `python -m sanxiang_verify.draw` reads them (once drawn)."""
+    """The draw's public inputs as `python -m sanxiang_verify.draw` reads them: once drawn to the
+    bureau's side, once the results are published to whoever sees the campaign (selectors)."""
     campaign = selectors.campaign_get(viewer=request.user, campaign_id=campaign_id)
-    if campaign.draw_inputs is None:
+    if not selectors.draw_inputs_visible(viewer=request.user, campaign=campaign):
         return render(request, "evaluation/campaign_inputs_missing.html", {"campaign": campaign}, status=404)
     body = json.dumps(campaign.draw_inputs, ensure_ascii=False, indent=2, sort_keys=True)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -294,6 +298,8 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
         "course_basis": COURSE_BASIS,
         "is_bureau": viewer.role in (Role.SUPERVISOR, Role.SYSTEM_ADMIN),
         "own_agency": viewer.agency_id == file.agency_id,
+        "result_shown": selectors.final_result_visible(
+            viewer=viewer, campaign=campaign, evaluator_ids=file.assignments.values_list("evaluator_id", flat=True)),
     }, status=400 if request.method == "POST" else 200)
 
 

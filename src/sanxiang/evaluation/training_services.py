@@ -28,12 +28,14 @@ from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.evaluation.training import (
     ATTENDEE_BASIS,
     ORGANISER_BASIS,
+    TOPIC_MAX,
     hours_parse,
     hours_problem,
     session_violations,
 )
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
+from sanxiang.tabular import SheetTooWide, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ def training_session_record(
     violations = session_violations(kind=kind, topic=topic, held_on=held_on, hours=hours, today=today,
                                     organiser_ok=user_may_organise(actor))
     topic = (topic or "").strip()
-    problem = text_problem(topic, max_length=200) if topic else None
+    problem = text_problem(topic, max_length=TOPIC_MAX) if topic else None
     if problem:
         violations.append(Violation("evaluation.training.topic_text", f"培训主题{problem}", PLATFORM_RULE, "topic"))
     if held_on is not None and date_problem(held_on):
@@ -201,7 +203,7 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
         try:
             worksheet = workbook.worksheets[0]
             worksheet.reset_dimensions()
-            yield from worksheet.iter_rows(values_only=True)
+            yield from xlsx_rows(worksheet, columns=len(HEADERS))
         finally:
             workbook.close()
 
@@ -225,6 +227,8 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
                 rows.append((number, tuple(values)))
     except _FileRejected:
         raise
+    except SheetTooWide as wide:
+        raise _FileRejected(wide.message) from None
     except Exception as error:  # openpyxl reports a malformed workbook with many exception types
         logger.info("unreadable training import file: %r", error)
         raise _FileRejected("无法读取：文件已损坏，或不是有效的 Excel 工作簿（.xlsx）") from error

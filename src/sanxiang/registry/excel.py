@@ -59,7 +59,7 @@ from sanxiang.registry.permissions import (
     user_can_register_agencies,
     user_sees_full_officer_id_number,
 )
-from sanxiang.tabular import xlsx_cell
+from sanxiang.tabular import SheetTooWide, xlsx_cell, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -605,7 +605,7 @@ def _worksheet_rows(sheet: Sheet, content: bytes) -> Iterator[tuple[Any, ...]]:
         worksheet = workbook[sheet.title] if sheet.title in workbook.sheetnames else workbook.worksheets[0]
         # Some programs write a wrong <dimension>; without it rows and columns are read as they are.
         worksheet.reset_dimensions()
-        yield from worksheet.iter_rows(values_only=True)
+        yield from xlsx_rows(worksheet, columns=len(sheet.columns))
     finally:
         workbook.close()
 
@@ -628,6 +628,8 @@ def _rows_read(sheet: Sheet, content: bytes) -> tuple[list[tuple[int, Column]], 
                 rows.append((number, tuple(values)))
     except _FileRejected:
         raise
+    except SheetTooWide as wide:
+        raise _FileRejected(wide.message) from None
     except Exception as error:
         # openpyxl reports a malformed workbook with many exception types (KeyError,
         # ValueError, XML parse errors...); for the user they all mean one thing.

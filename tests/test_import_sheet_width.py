@@ -1,0 +1,97 @@
+"""Issue 19 review, finding 2: every Excel import reads a sheet no wider than its template's columns
+plus a small platform margin (`tabular.xlsx_rows`). A value in the column just past that is refused
+with a clear Chinese message; cells farther out (the reviewer's file: one cell at column XFD in each
+row, 12 KB on disk, 250 MB read) are never read, so the file costs what a template-wide one does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tracemalloc
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from sanxiang.cases import permit_import
+from sanxiang.evaluation.training_services import HEADERS, training_attendance_import, training_session_record
+from sanxiang.inspection import register_excel
+from sanxiang.registry import discretion_excel, excel
+from sanxiang.tabular import XLSX_EXTRA_COLUMNS
+from tests.evaluation.support import county_make
+
+XFD = 16_384  # the last column Excel has
+
+
+def widened(template: bytes | None, header: list[str], *, column: int, rows: int = 1) -> io.BytesIO:
+    """The template (or a bare header) with `rows` data rows holding one value at `column`."""
+    book = load_workbook(io.BytesIO(template)) if template else Workbook()
+    sheet = book.worksheets[0]
+    if not template:
+        sheet.append(header)
+    for row in range(2, rows + 2):
+        sheet.cell(row=row, column=1, value="张三")
+        sheet.cell(row=row, column=column, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def message_of_too_wide(limit: int) -> str:
+    return f"表格超过{limit}列的上限：第2行第{limit + 1}列有内容"
+
+
+@pytest.mark.django_db
+def test_the_training_import_refuses_a_wider_sheet_and_reads_no_far_cell():
+    county = county_make()
+    session = training_session_record(actor=county.head, kind="three_systems", topic="三项制度培训",
+                                      held_on=dt.date(2026, 3, 1), hours=Decimal("4"), today=dt.date(2026, 11, 20))
+    limit = len(HEADERS) + XLSX_EXTRA_COLUMNS
+    report = training_attendance_import(actor=county.head, session=session,
+                                        file=widened(None, list(HEADERS), column=limit + 1))
+    [error] = report.errors
+    assert message_of_too_wide(limit) in error.message and not session.attendances.exists()
+    far = widened(None, list(HEADERS), column=XFD, rows=300)
+    assert len(far.getvalue()) < 40_000
+    tracemalloc.start()
+    try:
+        training_attendance_import(actor=county.head, session=session, file=far)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Read as wide as its cells, 300 rows of 16,384 values would be 40 MB; bounded, a few hundred KB.
+    assert peak < 8 * 1024 * 1024, peak
+    assert not session.attendances.exists()
+
+
+@pytest.mark.django_db
+def test_the_registry_import_refuses_a_wider_sheet():
+    sheet = excel.SHEETS["officers"]
+    limit = len(sheet.columns) + XLSX_EXTRA_COLUMNS
+    report = excel.registry_import(actor=None, kind="officers", file=widened(
+        excel.registry_template_build(kind="officers"), [], column=limit + 1))
+    assert any(message_of_too_wide(limit) in e.message for e in report.errors), report.errors
+
+
+@pytest.mark.parametrize("template, columns, read", [
+    (discretion_excel.discretion_template_build, discretion_excel.COLUMNS,
+     lambda content: discretion_excel.xlsx_rows_read(content, columns=discretion_excel.COLUMNS,
+                                                     sheet_title=discretion_excel.SHEET_TITLE, what="裁量基准")),
+    (register_excel.targets_template_build, register_excel.COLUMNS,
+     lambda content: register_excel.xlsx_rows_read(content, columns=register_excel.COLUMNS,
+                                                   sheet_title=register_excel.SHEET_TITLE, what="检查对象")),
+    (permit_import.permit_import_template_build, permit_import.COLUMNS,
+     lambda content: permit_import.permit_import_file_read(content=content)),
+], ids=["discretion", "inspection-register", "permit"])
+def test_the_imports_sharing_the_row_reader_refuse_a_wider_sheet(template, columns, read):
+    limit = len(columns) + XLSX_EXTRA_COLUMNS
+    content = widened(template(), [], column=limit + 1).getvalue()
+    try:
+        outcome = read(content)
+    except discretion_excel.SheetUnreadable as unreadable:
+        message = unreadable.message
+    else:
+        _rows, errors = outcome if isinstance(outcome, tuple) else (outcome, [])
+        message = " ".join(e.message for e in errors)
+    assert message_of_too_wide(limit) in message
