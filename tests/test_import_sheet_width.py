@@ -95,3 +95,62 @@ def test_the_imports_sharing_the_row_reader_refuse_a_wider_sheet(template, colum
         _rows, errors = outcome if isinstance(outcome, tuple) else (outcome, [])
         message = " ".join(e.message for e in errors)
     assert message_of_too_wide(limit) in message
+
+
+def strings_bomb(template: bytes) -> io.BytesIO:
+    """The template with a shared-strings part of 600,000 one-letter strings: 10 MB unpacked, some
+    tens of KB on disk (review r-2: openpyxl reads the whole part into memory before the first row)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(template))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for member in source.infolist():
+            if not member.filename.lower().endswith("sharedstrings.xml"):
+                target.writestr(member, source.read(member))
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                        + b"<si><t>a</t></si>" * 600_000 + b"</sst>")
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.django_db
+def test_every_import_refuses_a_workbook_whose_shared_strings_unpack_too_large_before_opening_it(monkeypatch):
+    """A small file that unpacks to more shared strings than an import template can hold
+    (tabular.XLSX_STRINGS_MAX) is refused with the same Chinese reason by every import, before
+    openpyxl reads any of it."""
+    import openpyxl
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    for module in (discretion_excel, excel, openpyxl):
+        monkeypatch.setattr(module, "load_workbook", never, raising=False)
+    from sanxiang.evaluation import training_services
+
+    monkeypatch.setattr(training_services, "load_workbook", never)
+    reason = "文件解压后过大"
+    county = county_make()
+    session = training_session_record(actor=county.head, kind="three_systems", topic="三项制度培训",
+                                      held_on=dt.date(2026, 3, 1), hours=Decimal("4"), today=dt.date(2026, 11, 20))
+    bomb = strings_bomb(widened(None, list(HEADERS), column=1).getvalue())
+    assert len(bomb.getvalue()) < 200_000
+    report = training_attendance_import(actor=county.head, session=session, file=bomb)
+    assert any(reason in e.message for e in report.errors) and not session.attendances.exists()
+    report = excel.registry_import(actor=None, kind="officers",
+                                   file=strings_bomb(excel.registry_template_build(kind="officers")))
+    assert any(reason in e.message for e in report.errors), report.errors
+    for template, read in [
+        (discretion_excel.discretion_template_build,
+         lambda c: discretion_excel.xlsx_rows_read(c, columns=discretion_excel.COLUMNS,
+                                                   sheet_title=discretion_excel.SHEET_TITLE, what="裁量基准")),
+        (register_excel.targets_template_build,
+         lambda c: register_excel.xlsx_rows_read(c, columns=register_excel.COLUMNS,
+                                                 sheet_title=register_excel.SHEET_TITLE, what="检查对象")),
+    ]:
+        with pytest.raises(discretion_excel.SheetUnreadable) as refused:
+            read(strings_bomb(template()).getvalue())
+        assert reason in refused.value.message
+    rows, errors = permit_import.permit_import_file_read(
+        content=strings_bomb(permit_import.permit_import_template_build()).getvalue())
+    assert rows == [] and any(reason in e.message for e in errors), errors

@@ -35,7 +35,7 @@ from sanxiang.procedure.evaluation.training import (
 )
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
-from sanxiang.tabular import SheetTooWide, xlsx_rows
+from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -179,13 +179,9 @@ def _content_read(file: IO[bytes]) -> bytes:
         raise _FileRejected("这是旧版 Excel（.xls）文件或加了密码的 Excel 文件。请“另存为”Excel 工作簿（.xlsx）、不设密码后再导入")
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise _FileRejected("无法读取：文件不是 Excel 工作簿（.xlsx）。请下载模板，在模板中填写后再导入")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise _FileRejected("无法读取：文件已损坏，不是有效的 Excel 工作簿（.xlsx）") from error
-    if inflated > MAX_UNCOMPRESSED_BYTES:
-        raise _FileRejected("文件解压后过大，请确认上传的是填写好的参训人员导入模板")
+    problem = xlsx_archive_problem(content, inflated_max=MAX_UNCOMPRESSED_BYTES)
+    if problem:
+        raise _FileRejected(problem)
     return content
 
 

@@ -52,7 +52,7 @@ from sanxiang.procedure.violations import Refused
 from sanxiang.registry.discretion_services import discretion_benchmark_add
 from sanxiang.registry.models import Matter
 from sanxiang.registry.permissions import Actor
-from sanxiang.tabular import SheetTooWide, xlsx_rows
+from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_rows
 
 SHEET_TITLE = "裁量基准"
 MAX_ROWS = 2000
@@ -523,6 +523,11 @@ def _entry_build(code: str, entry: dict) -> Entry:
 # --- reading the file and importing -----------------------------------------------------------
 
 
+# PLATFORM_RULE: how large an import workbook of these templates may be once unpacked (a few MB
+# at most when filled; the archive's own compression makes a small file unpack to much more).
+XLSX_INFLATED_MAX = 50 * 1024 * 1024
+
+
 class SheetUnreadable(Exception):
     """The file as a whole cannot be imported (not a workbook, a header missing, no rows ...)."""
 
@@ -539,6 +544,9 @@ def xlsx_rows_read(
     by the Chinese headers of `columns` ((name, header) pairs; a trailing * marks nothing). Blank rows
     are skipped. Raises SheetUnreadable with the reason in Chinese (`what`: what the rows are, for
     the message). Shared by the imports that report errors by row and column."""
+    problem = xlsx_archive_problem(content, inflated_max=XLSX_INFLATED_MAX)
+    if problem:
+        raise SheetUnreadable("", problem)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:

@@ -59,7 +59,7 @@ from sanxiang.registry.permissions import (
     user_can_register_agencies,
     user_sees_full_officer_id_number,
 )
-from sanxiang.tabular import SheetTooWide, xlsx_cell, xlsx_rows
+from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_cell, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -540,13 +540,9 @@ def _archive_check(content: bytes) -> None:
         )
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise _FileRejected("无法读取：文件不是 Excel 工作簿（.xlsx）。请下载模板，在模板中填写后再导入")
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise _FileRejected("无法读取：文件已损坏，不是有效的 Excel 工作簿（.xlsx）") from error
-    if inflated > MAX_UNCOMPRESSED_BYTES:
-        raise _FileRejected("文件解压后过大，请确认上传的是填写好的导入模板，或分成几个文件分别导入")
+    problem = xlsx_archive_problem(content, inflated_max=MAX_UNCOMPRESSED_BYTES)
+    if problem:
+        raise _FileRejected(problem)
 
 
 def _header_text(value: Any) -> str:
