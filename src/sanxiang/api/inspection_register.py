@@ -242,12 +242,9 @@ def inspection_target_update(request: HttpRequest, response: HttpResponse, paylo
     其他人员 403；字段不合格 422；带 If-Match 时，读取之后已被修改的返回 412。"""
     target = _target(request, target_id)
     _keeper_check(request, target.agency_id)
-    values = {name: getattr(target, name) for name in [*SNAPSHOT_FIELDS, "is_active"]}
-    values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    is_active = values.pop("is_active")
-    saved = row_update_if_current(response, target, if_match, lambda: register_services.target_save(
-        actor=request.user, agency=target.agency, target=target, snapshot=TargetSnapshot(**values),
-        is_active=is_active))
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    saved = row_update_if_current(response, target, if_match, lambda: register_services.target_update(
+        actor=request.user, target=target, **changes))
     if saved is None:
         return precondition_failed()
     return Status(200, _target_answer(response, saved))

@@ -69,6 +69,21 @@ def item_save(
     return item
 
 
+ITEM_FIELDS = ("code", "name", "legal_basis", "check_kind", "enforcement_field", "offsite_first", "is_active")
+
+
+@transaction.atomic
+def item_update(*, actor: User | None, item: InspectionItem, **changes) -> InspectionItem:
+    """Change only the given fields of an item: the others are those of the row as it stands once
+    locked, so that a change another user made meanwhile is kept (not reverted to what was read)."""
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    current = InspectionItem.objects.select_for_update().select_related("agency").get(pk=item.pk)
+    values = {name: getattr(current, name) for name in ITEM_FIELDS} | changes
+    return item_save(actor=actor, agency=current.agency, item=current, **values)
+
+
 def items_public(*, agency_id: int) -> tuple[PublicInspectionItem, ...]:
     """The agency's published list as the public reads it (the 事前 columns of local practice)."""
     rows = (InspectionItem.objects.filter(agency_id=agency_id, is_published=True, is_active=True)
@@ -144,6 +159,23 @@ def target_save(
     target.save()
     entry_append(event=events.target_saved_event(target=target, created=created), actor=actor)
     return target
+
+
+TARGET_FIELDS = ("name", "credit_code", "legal_representative", "address", "sector", "risk_grade", "credit_grade")
+
+
+@transaction.atomic
+def target_update(*, actor: User | None, target: InspectionTarget, **changes) -> InspectionTarget:
+    """Change only the given fields of a target (`is_active` among them): the others are those of
+    the row as it stands once locked, so that a change another user made meanwhile is kept."""
+    unknown = set(changes) - {*TARGET_FIELDS, "is_active"}
+    if unknown:
+        raise TypeError(f"unknown target fields: {sorted(unknown)}")
+    current = InspectionTarget.objects.select_for_update().select_related("agency").get(pk=target.pk)
+    values = {name: getattr(current, name) for name in [*TARGET_FIELDS, "is_active"]} | changes
+    is_active = values.pop("is_active")
+    return target_save(actor=actor, agency=current.agency, target=current, snapshot=TargetSnapshot(**values),
+                       is_active=is_active)
 
 
 @transaction.atomic
