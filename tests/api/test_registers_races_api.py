@@ -8,15 +8,18 @@ import json
 from unittest import mock
 
 import pytest
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from sanxiang.accounts.models import Role
 from sanxiang.api import inspection_plans, inspection_register
-from sanxiang.inspection.models import InspectionItem, InspectionTarget
+from sanxiang.inspection.models import DeclaredRelation, InspectionItem, InspectionTarget
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry as LedgerEntry
+from sanxiang.registry.models import DiscretionBenchmark, Matter
 from tests.api.support import bearer
-from tests.factories import agency_make, credit_code, user_make
+from tests.api.test_discretion_api import ROWS, VERSION
+from tests.factories import agency_make, credit_code, officer_make, user_make
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,53 @@ def test_an_item_patch_keeps_what_another_user_changed_after_it_was_read(client,
     assert changed.status_code == 200, changed.content
     assert changed.json()["legal_basis"] == "《中华人民共和国行政处罚法》" and changed.json()["name"] == "改后的名称"
     assert InspectionItem.objects.get().legal_basis == "《中华人民共和国行政处罚法》"
+
+
+def _check_misses():
+    """As if another request wrote its row between this request's check and its insert."""
+    return mock.patch.object(QuerySet, "exists", return_value=False)
+
+
+def test_an_item_code_taken_between_check_and_insert_is_the_same_422(client, county):
+    assert send(client, "post", "/api/inspection-items", county["head"], ITEM).status_code == 201
+    with _check_misses():
+        again = send(client, "post", "/api/inspection-items", county["head"], ITEM | {"name": "另一个"})
+    assert again.status_code == 422, again.content
+    assert [(v["code"], v["field"]) for v in again.json()["violations"]] == [("inspection.item.code_taken", "code")]
+    assert InspectionItem.objects.count() == 1
+
+
+def test_a_credit_code_entered_between_check_and_insert_is_the_same_422(client, county):
+    body = TARGET | {"credit_code": credit_code(prefix="91150626")}
+    assert send(client, "post", "/api/inspection-targets", county["head"], body).status_code == 201
+    with _check_misses():
+        again = send(client, "post", "/api/inspection-targets", county["head"], body | {"name": "另一家"})
+    assert again.status_code == 422, again.content
+    assert [v["field"] for v in again.json()["violations"]] == ["credit_code"]
+    assert InspectionTarget.objects.count() == 1
+
+
+def test_a_relation_declared_between_check_and_insert_is_the_same_refusal(client, county):
+    target = send(client, "post", "/api/inspection-targets", county["head"],
+                  TARGET | {"credit_code": credit_code(prefix="91150626")}).json()
+    body = {"officer_id": officer_make(agency=county["agency"]).pk, "target_id": target["id"], "relation": "配偶"}
+    first = send(client, "post", "/api/inspection-relations", county["head"], body)
+    assert first.status_code == 201, first.content
+    with _check_misses():
+        again = send(client, "post", "/api/inspection-relations", county["head"], body)
+    assert again.status_code in (409, 422), again.content
+    assert [v["code"] for v in again.json()["violations"]] == ["inspection.relation.exists"]
+    assert DeclaredRelation.objects.count() == 1
+
+
+def test_a_discretion_version_taken_between_check_and_insert_is_the_same_409(client, county):
+    matter = Matter.objects.create(agency=county["agency"], code="SC-001", name="对未按规定公示营业执照的处罚",
+                                   kind="penalty", legal_bases=[{"law": "《无证无照经营查处办法》", "article": ""}])
+    url = f"/api/registry/matters/{matter.pk}/discretion"
+    first = send(client, "post", url, county["admin"], VERSION | {"rows": ROWS})
+    assert first.status_code == 201, first.content
+    with _check_misses():
+        again = send(client, "post", url, county["admin"], VERSION | {"rows": ROWS})
+    assert again.status_code == 409, again.content
+    assert [v["code"] for v in again.json()["violations"]] == ["discretion.version_exists"]
+    assert DiscretionBenchmark.objects.count() == 1

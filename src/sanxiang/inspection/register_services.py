@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
@@ -50,8 +50,7 @@ def item_save(
     if item is not None:
         clash = clash.exclude(pk=item.pk)
     if snapshot.code and clash.exists():
-        violations.append(Violation("inspection.item.code_taken", f"事项编码“{snapshot.code}”已在清单中", FORM_BASIS,
-                                    "code"))
+        violations.append(_item_code_taken(snapshot.code))
     if violations:
         raise Refused(violations)
     created = item is None
@@ -62,11 +61,19 @@ def item_save(
     item.is_active = is_active
     if withdrawn:
         item.is_published = False
-    item.save()
+    try:
+        with transaction.atomic():  # a request that took the code since the check: the same refusal
+            item.save()
+    except IntegrityError:
+        raise Refused([_item_code_taken(snapshot.code)]) from None
     entry_append(event=events.item_saved_event(item=item, created=created), actor=actor)
     if withdrawn:  # an item taken out of use leaves the public list at once
         _items_public_emit(agency_id=agency.pk, actor=actor)
     return item
+
+
+def _item_code_taken(code: str) -> Violation:
+    return Violation("inspection.item.code_taken", f"事项编码“{code}”已在清单中", FORM_BASIS, "code")
 
 
 ITEM_FIELDS = ("code", "name", "legal_basis", "check_kind", "enforcement_field", "offsite_first", "is_active")
@@ -128,9 +135,12 @@ def target_violations(snapshot: TargetSnapshot, *, agency: Agency, target: Inspe
     if target is not None:
         clash = clash.exclude(pk=target.pk)
     if code and clash.exists():
-        violations.append(Violation("inspection.target.code_taken", f"统一社会信用代码{code}已在名录中", FORM_BASIS,
-                                    "credit_code"))
+        violations.append(_target_code_taken(code))
     return violations
+
+
+def _target_code_taken(code: str) -> Violation:
+    return Violation("inspection.target.code_taken", f"统一社会信用代码{code}已在名录中", FORM_BASIS, "credit_code")
 
 
 def target_apply(target: InspectionTarget, snapshot: TargetSnapshot) -> None:
@@ -156,7 +166,11 @@ def target_save(
     target = target or InspectionTarget(agency=agency)
     target_apply(target, snapshot)
     target.is_active = is_active
-    target.save()
+    try:
+        with transaction.atomic():  # a request that entered the code since the check: the same refusal
+            target.save()
+    except IntegrityError:
+        raise Refused([_target_code_taken(target.credit_code)]) from None
     entry_append(event=events.target_saved_event(target=target, created=created), actor=actor)
     return target
 
@@ -188,13 +202,17 @@ def relation_declare(*, actor: User | None, officer: Officer, target: Inspection
         violations.append(Violation("inspection.relation.empty", "请说明与检查对象的关系", FORM_BASIS, "relation"))
     if officer.agency_id != target.agency_id:
         violations.append(Violation("inspection.relation.agency", "只能登记本机关执法人员的回避关系", FORM_BASIS, "officer"))
+    relation_exists = Violation("inspection.relation.exists", "该执法人员与该检查对象的关系已经登记", FORM_BASIS, "officer")
     if DeclaredRelation.objects.filter(officer=officer, target=target).exists():
-        violations.append(Violation("inspection.relation.exists", "该执法人员与该检查对象的关系已经登记", FORM_BASIS,
-                                    "officer"))
+        violations.append(relation_exists)
     if violations:
         raise Refused(violations)
-    declared = DeclaredRelation.objects.create(officer=officer, target=target, relation=relation.strip(),
-                                               declared_by=actor)
+    try:
+        with transaction.atomic():  # declared by another request since the check: the same refusal
+            declared = DeclaredRelation.objects.create(officer=officer, target=target, relation=relation.strip(),
+                                                       declared_by=actor)
+    except IntegrityError:
+        raise Refused([relation_exists]) from None
     entry_append(event=events.relation_declared_event(relation=declared), actor=actor)
     return declared
 
