@@ -51,13 +51,22 @@ MESSAGES = {
 }
 
 
+# The tags pydantic puts in `loc` for the member of a union that refused the value
+# (`function-after[check(), str]`, `list[int]`, `str`, `float` …): not fields a client sends.
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none", "bytes", "decimal", "date", "datetime", "time"})
+
+
+def _union_tag(part) -> bool:
+    return isinstance(part, str) and ("[" in part or part in _UNION_TAGS)
+
+
 def _field(loc) -> str | None:
     """The field a client knows: `act_date` for ("body", "payload", "act_date"), `q` for
-    ("query", "q"), `officer_ids.0` for an item of a list."""
+    ("query", "q"), `officer_ids.0` for an item of a list; a union member's tag is left out."""
     parts = list(loc)[1:]
     if loc and loc[0] == "body" and len(parts) > 1:
         parts = parts[1:]
-    return ".".join(str(part) for part in parts) or None
+    return ".".join(str(part) for part in parts if not _union_tag(part)) or None
 
 
 def error_handlers_install(api: NinjaAPI) -> None:
@@ -110,16 +119,21 @@ def error_handlers_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError):
-        violations = [
-            {
+        violations, named = [], set()
+        for error in exc.errors:
+            loc = tuple(error.get("loc", ()))
+            field = _field(loc)
+            if any(_union_tag(part) for part in loc[1:]):
+                if field in named:  # each member of a union refused it: one violation for the field
+                    continue
+                named.add(field)
+            violations.append({
                 "code": "invalid",
                 "message": MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确")),
                 "legal_basis": "数据校验",
                 "basis_kind": "platform",
-                "field": _field(error.get("loc", ())),
-            }
-            for error in exc.errors
-        ]
+                "field": field,
+            })
         return api.create_response(
             request, {"error": {"code": "invalid", "message": "请求格式不正确"}, "violations": violations}, status=422
         )
