@@ -267,3 +267,12 @@ def test_the_lists_cost_the_same_queries_for_one_row_as_for_many(client, county)
         add()
     assert [len(client.get(url, **county["head"]).json()["items"]) for url in urls] == [5, 5, 5]
     assert [queries_of(client, url, county["head"]) for url in urls] == one
+
+
+def test_an_unreadable_import_is_told_without_a_stray_colon(client, county):
+    junk = io.BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    refused = client.post("/api/inspection-targets/imports", {"file": junk}, **county["admin"])
+    assert refused.status_code == 422 and fields_of(refused) == ["file"]
+    message = refused.json()["violations"][0]["message"]
+    assert message and not message.startswith("："), message

@@ -35,6 +35,7 @@ MESSAGES = {
     "string_too_long": "过长",
     "list_type": "应为列表",
     "too_long": "项数过多",
+    "too_short": "项数不足",
     "dict_type": "应为对象",
     "model_attributes_type": "应为对象",
     "literal_error": "不是允许的取值",
@@ -67,6 +68,12 @@ def _field(loc) -> str | None:
     if loc and loc[0] == "body" and len(parts) > 1:
         parts = parts[1:]
     return ".".join(str(part) for part in parts if not _union_tag(part)) or None
+
+
+def located_message(row: int | None, column: str | None, message: str) -> str:
+    """An import's refusal in words: “第3行“名称”：…” where the row or column is known, else the message alone."""
+    where = (f"第{row}行" if row else "") + (f"“{column}”" if column else "")
+    return f"{where}：{message}" if where else message
 
 
 def error_handlers_install(api: NinjaAPI) -> None:

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 
-from sanxiang.api.errors import InputRefused
+from sanxiang.api.errors import InputRefused, located_message
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
     PageOut,
@@ -195,7 +195,7 @@ def inspection_target_import(
     if report.errors:
         raise InputRefused([
             Violation("inspection.targets.import",
-                      (f"第{e.row}行" if e.row else "") + (f"“{e.column}”" if e.column else "") + f"：{e.message}",
+                      located_message(e.row, e.column, e.message),
                       FORM_BASIS, (f"rows.{e.row}" + (f".{COLUMN_FIELDS[e.column]}" if e.column in COLUMN_FIELDS
                                                       else "")) if e.row else "file")
             for e in report.errors
