@@ -276,3 +276,11 @@ def test_an_unreadable_import_is_told_without_a_stray_colon(client, county):
     assert refused.status_code == 422 and fields_of(refused) == ["file"]
     message = refused.json()["violations"][0]["message"]
     assert message and not message.startswith("："), message
+
+
+def test_an_import_by_who_has_no_agency_names_the_query_parameter(client, county):
+    system = bearer(user_make(role=Role.SYSTEM_ADMIN, agency=None))
+    refused = client.post("/api/inspection-targets/imports", {"file": _workbook([])}, **system)
+    assert refused.status_code == 422 and fields_of(refused) == ["agency"], refused.content
+    listed = send(client, "post", "/api/inspection-targets", system, TARGET | {"credit_code": credit_code()})
+    assert listed.status_code == 422 and fields_of(listed) == ["agency_id"], listed.content

@@ -63,12 +63,12 @@ EXPERT_ORDERING = {"name": ("name", "姓名"), "id": ("id", "登记先后")}
 RELATION_ORDERING = {"declared_at": ("declared_at", "申报时间"), "id": ("id", "登记先后")}
 
 
-def _agency_of(request: HttpRequest, agency_id: int | None) -> Agency:
+def _agency_of(request: HttpRequest, agency_id: int | None, *, field: str = "agency_id") -> Agency:
     """The agency named (or the caller's own), read as its inspection page opens it: one the caller
-    may not read is absent (404)."""
+    may not read is absent (404). `field`: the request's name for it, in the 422 when none is known."""
     agency_id = agency_id or request.user.agency_id
     if agency_id is None:
-        raise InputRefused([Violation("inspection.agency", "请指明执法主体", FORM_BASIS, "agency_id")])
+        raise InputRefused([Violation("inspection.agency", "请指明执法主体", FORM_BASIS, field)])
     try:
         return selectors.agency_for_reader(viewer=request.user, agency_id=agency_id)
     except PermissionDenied:
@@ -189,7 +189,7 @@ def inspection_target_import(
     """从 Excel 导入检查对象名录，与页面的“导入”相同：由本机关负责人、单位管理员或系统管理员办理，统一社会信用代码已在名录中的按该行更新。
     整个文件有任何错误时一行也不导入，返回 422 并逐行列出（field 为 rows.行号.字段名（name、credit_code 等，与 POST /api/inspection-targets 相同），行号按 Excel 的编号，表头为第1行）；
     文件无法读取时 field 为 file。其他人员 403。"""
-    target_agency = _agency_of(request, agency)
+    target_agency = _agency_of(request, agency, field="agency")
     _keeper_check(request, target_agency.pk)
     report = targets_import(actor=request.user, agency=target_agency, file=file)
     if report.errors:
