@@ -250,3 +250,15 @@ def test_two_supervisors_opening_or_generating_at_once_get_one_round_and_one_rep
     assert regenerated.status_code == 200, regenerated.content
     assert WorkReport.objects.filter(bureau=county.bureau, year=year).count() == 1
     assert Entry.objects.filter(kind=EventKind.EVALUATION_WORK_REPORT_SAVED).count() == 2
+
+
+def test_a_score_that_is_neither_text_nor_number_is_422_on_its_field_alone(client, county, year):
+    supervisor = bearer(county.first)
+    assert post(client, f"/api/acceptance/rounds/{year}/actions/open", supervisor).status_code == 200
+    check = AcceptanceCheck.objects.get(round__bureau=county.bureau, round__year=year, agency=county.agency)
+    for score in ([1], {"a": 1}, True):
+        refused = post(client, f"/api/acceptance/checks/{check.pk}/actions/save", supervisor,
+                       {"score_documents": score, "score_training": 12})
+        assert refused.status_code == 422, refused.content
+        assert [v["field"] for v in refused.json()["violations"]] == ["score_documents"], score
+    assert AcceptanceCheck.objects.get(pk=check.pk).scores == {}

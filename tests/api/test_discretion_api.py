@@ -167,3 +167,15 @@ def test_a_replayed_idempotency_key_adds_the_version_once(client, county):
     again = send(client, county["url"], county["admin"], VERSION | {"rows": ROWS}, HTTP_IDEMPOTENCY_KEY="v1")
     assert first.status_code == again.status_code == 201 and first.json() == again.json()
     assert DiscretionBenchmark.objects.count() == 1
+
+
+def test_an_unreadable_import_and_an_empty_version_are_told_without_a_stray_colon(client, county):
+    junk = io.BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    refused = client.post(f"{county['url']}/imports", {"file": junk}, **county["admin"])
+    assert refused.status_code == 422 and fields_of(refused) == ["file"], refused.content
+    empty = send(client, county["url"], county["admin"], VERSION | {"rows": []})
+    assert empty.status_code == 422, empty.content
+    messages = [v["message"] for v in refused.json()["violations"] + empty.json()["violations"]]
+    assert messages and all(m and not m.startswith("：") for m in messages), messages
+    assert "项数不足" in messages  # pydantic's English message for an empty list, in Chinese

@@ -267,3 +267,20 @@ def test_the_lists_cost_the_same_queries_for_one_row_as_for_many(client, county)
         add()
     assert [len(client.get(url, **county["head"]).json()["items"]) for url in urls] == [5, 5, 5]
     assert [queries_of(client, url, county["head"]) for url in urls] == one
+
+
+def test_an_unreadable_import_is_told_without_a_stray_colon(client, county):
+    junk = io.BytesIO(b"not a workbook")
+    junk.name = "x.xlsx"
+    refused = client.post("/api/inspection-targets/imports", {"file": junk}, **county["admin"])
+    assert refused.status_code == 422 and fields_of(refused) == ["file"]
+    message = refused.json()["violations"][0]["message"]
+    assert message and not message.startswith("："), message
+
+
+def test_an_import_by_who_has_no_agency_names_the_query_parameter(client, county):
+    system = bearer(user_make(role=Role.SYSTEM_ADMIN, agency=None))
+    refused = client.post("/api/inspection-targets/imports", {"file": _workbook([])}, **system)
+    assert refused.status_code == 422 and fields_of(refused) == ["agency"], refused.content
+    listed = send(client, "post", "/api/inspection-targets", system, TARGET | {"credit_code": credit_code()})
+    assert listed.status_code == 422 and fields_of(listed) == ["agency_id"], listed.content

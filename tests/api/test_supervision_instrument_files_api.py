@@ -85,3 +85,19 @@ def test_the_instruments_files_and_the_reports_attachments(client):
                       **supervisor).status_code == 404
     assert client.get(f"{url}/attachments/{other.pdf_id}", **supervisor).status_code == 404
     assert downloads.count() == 3
+
+
+def test_a_report_refused_for_its_state_and_its_file_is_409_with_every_reason(client):
+    desk, matter, head = desk_with_matter()
+    instrument = instrument_issue(actor=desk.first, matter=matter, kind="opinion", findings="未按期公示行政处罚决定",
+                                  required_actions="", supervisors=[desk.first, desk.second])
+    reports, agency = f"/api/supervision/instruments/{instrument.pk}/reports", bearer(head)
+    sent = client.post(reports, {"text": "已整改", "files": _files(("整改情况.pdf", PDF))}, **agency)
+    assert sent.status_code == 200, sent.content
+    # Replied (the state refuses a second report) and a text with a control character: not a 422, which
+    # would say only the data sent is wrong; a 409 with every reason.
+    both = client.post(reports, {"text": "再次\x07报告", "files": _files(("再次.pdf", PDF))}, **agency)
+    assert both.status_code == 409, both.content
+    fields = [v["field"] for v in both.json()["violations"]]
+    assert "text" in fields and "action" in fields, fields
+    assert not EvidenceRecord.objects.filter(original_name="再次.pdf").exists()

@@ -121,6 +121,9 @@ def test_the_plans_pdf_to_the_bureaus_supervisors_only(client, monkeypatch):
     pdf = client.get(f"{URL}/{plan['id']}/pdf", **first)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert "no-store" in pdf["Cache-Control"]
+    # As every other file the API serves: an attachment, never sniffed, sandboxed if a browser opens it.
+    assert pdf["Content-Disposition"].startswith("attachment")
+    assert (pdf["Content-Security-Policy"], pdf["X-Content-Type-Options"]) == ("sandbox", "nosniff")
     head = bearer(user_make(role=Role.AGENCY_HEAD, agency=desk.agency))
     assert client.get(f"{URL}/{plan['id']}/pdf", **head).status_code == 403
     assert client.get(f"{URL}/{plan['id']}/pdf", **bearer(desk_make().first)).status_code == 404

@@ -134,3 +134,17 @@ def test_only_the_agency_submits_and_another_county_sees_nothing(client):
     other = submit(client, bearer(county.head), kind="list", title="执法事项清单").json()
     assert client.get(f"{url}/files/{other['file']['id']}", **bearer(county.head)).status_code == 404
     assert not AccessLogEntry.objects.filter(object_kind="evaluation.system_document").exists()
+
+
+def test_two_files_for_one_document_are_422_on_file_and_nothing_is_stored(client):
+    county = county_make()
+    head = bearer(county.head)
+    two = submit(client, head, file=[upload(), upload(PNG, "制度.png")])
+    assert two.status_code == 422, two.content
+    assert [v["field"] for v in two.json()["violations"]] == ["file"]
+    assert not SystemDocument.objects.exists()
+    created = submit(client, head)
+    assert created.status_code == 201, created.content
+    again = client.post(f"{URL}/{created.json()['id']}/resubmit", data={"file": [upload(), upload()]}, **head)
+    assert again.status_code == 422 and [v["field"] for v in again.json()["violations"]] == ["file"], again.content
+    assert SystemDocument.objects.get().steps.count() == 1

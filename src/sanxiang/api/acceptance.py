@@ -12,7 +12,7 @@ Parsed here; written through `evaluation.closing_services`, read through `closin
 
 import dataclasses
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Path, Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import create_model
+from pydantic import BeforeValidator, WithJsonSchema, create_model
 
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.indicators import IndicatorRecordPageOut, indicator_record_page
@@ -159,7 +159,16 @@ SectionsIn = create_model(
                   Field(None, description=f"{label}（不给出为不改；报送时必填，没有的写“无”）"))
        for key, label in WORK_REPORT_SECTION_LABELS.items()})
 
-ScoreIn = Text(8) | float | None
+
+
+def _number_as_text(value):
+    """A score sent as a number is read as its text (14.5 → "14.5"), as the page's form sends it."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+# One type (text, a number read as text), so that a refused score is named by its field alone.
+ScoreIn = Annotated[Text(8) | None, BeforeValidator(_number_as_text), WithJsonSchema(
+    {"anyOf": [{"type": "string", "maxLength": 8}, {"type": "number"}, {"type": "null"}]})]
 AcceptanceScoresIn = create_model(
     "AcceptanceScoresIn", __base__=Schema, __doc__="一个单位验收清单的得分和发现的问题（字段与验收页面的表单相同）",
     **{name: spec for c in CRITERIA for name, spec in (

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Path, Router, Schema, UploadedFile
 
 from sanxiang.accounts.permissions import user_can_manage_staff
-from sanxiang.api.errors import InputRefused
+from sanxiang.api.errors import InputRefused, located_message
 from sanxiang.api.schemas import PlausibleDate, Status, Text, answers, binary_answer
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.discretion import (
@@ -195,9 +195,7 @@ def discretion_benchmark_create(request: HttpRequest, payload: BenchmarkIn, matt
     _manager_check(request, matter)
     benchmarks, errors = rows_parse(_sheet_rows(matter, payload))
     if errors:
-        raise InputRefused([Violation("discretion.row", (f"第{e.row}行" if e.row else "")
-                                      + (f"“{e.column}”" if e.column else "") + f"：{e.message}",
-                                      PLATFORM_RULE, _row_field(e.row, e.column)) for e in errors])
+        raise InputRefused([Violation("discretion.row", located_message(e.row, e.column, e.message), PLATFORM_RULE, _row_field(e.row, e.column)) for e in errors])
     (_first, benchmark), = benchmarks
     try:
         row = discretion_benchmark_add(actor=request.user, matter=matter, benchmark=benchmark)
@@ -229,8 +227,7 @@ def discretion_benchmark_import(request: HttpRequest, matter_id: int = Path(...,
     _manager_check(request, matter)
     report = discretion_import(actor=request.user, file=file, agency_ids=[matter.agency_id])
     if report.errors:
-        raise InputRefused([Violation("discretion.import", (f"第{e.row}行" if e.row else "")
-                                      + (f"“{e.column}”" if e.column else "") + f"：{e.message}", PLATFORM_RULE,
+        raise InputRefused([Violation("discretion.import", located_message(e.row, e.column, e.message), PLATFORM_RULE,
                                       (f"rows.{e.row}" + (f".{FIELD_OF_HEADER[e.column]}" if e.column in FIELD_OF_HEADER
                                                           else "")) if e.row else "file")
                             for e in report.errors])

@@ -35,6 +35,7 @@ MESSAGES = {
     "string_too_long": "过长",
     "list_type": "应为列表",
     "too_long": "项数过多",
+    "too_short": "项数不足",
     "dict_type": "应为对象",
     "model_attributes_type": "应为对象",
     "literal_error": "不是允许的取值",
@@ -52,13 +53,28 @@ MESSAGES = {
 }
 
 
+# The tags pydantic puts in `loc` for the member of a union that refused the value
+# (`function-after[check(), str]`, `list[int]`, `str`, `float` …): not fields a client sends.
+_UNION_TAGS = frozenset({"str", "int", "float", "bool", "none", "bytes", "decimal", "date", "datetime", "time"})
+
+
+def _union_tag(part) -> bool:
+    return isinstance(part, str) and ("[" in part or part in _UNION_TAGS)
+
+
 def _field(loc) -> str | None:
     """The field a client knows: `act_date` for ("body", "payload", "act_date"), `q` for
-    ("query", "q"), `officer_ids.0` for an item of a list."""
+    ("query", "q"), `officer_ids.0` for an item of a list; a union member's tag is left out."""
     parts = list(loc)[1:]
     if loc and loc[0] == "body" and len(parts) > 1:
         parts = parts[1:]
-    return ".".join(str(part) for part in parts) or None
+    return ".".join(str(part) for part in parts if not _union_tag(part)) or None
+
+
+def located_message(row: int | None, column: str | None, message: str) -> str:
+    """An import's refusal in words: “第3行“名称”：…” where the row or column is known, else the message alone."""
+    where = (f"第{row}行" if row else "") + (f"“{column}”" if column else "")
+    return f"{where}：{message}" if where else message
 
 
 def error_handlers_install(api: NinjaAPI) -> None:
@@ -111,16 +127,21 @@ def error_handlers_install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError):
-        violations = [
-            {
+        violations, named = [], set()
+        for error in exc.errors:
+            loc = tuple(error.get("loc", ()))
+            field = _field(loc)
+            if any(_union_tag(part) for part in loc[1:]):
+                if field in named:  # each member of a union refused it: one violation for the field
+                    continue
+                named.add(field)
+            violations.append({
                 "code": "invalid",
                 "message": MESSAGES.get(error.get("type", ""), error.get("msg", "格式不正确")),
                 "legal_basis": "数据校验",
                 "basis_kind": "platform",
-                "field": _field(error.get("loc", ())),
-            }
-            for error in exc.errors
-        ]
+                "field": field,
+            })
         return api.create_response(
             request, {"error": {"code": "invalid", "message": "请求格式不正确"}, "violations": violations}, status=422
         )

@@ -4,7 +4,8 @@ leaves (as the pages' downloads), served as an attachment no browser runs, never
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import AccessTarget, request_access_record
@@ -30,6 +31,17 @@ def file_answer(request: HttpRequest, *, record: EvidenceRecord, filename: str, 
     response = FileResponse(blob, as_attachment=True, filename=filename,
                             content_type=content_type or stored.content_type or "application/octet-stream")
     response["Content-Length"] = str(stored.size)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def content_answer(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """Bytes made for this request (a PDF rendered now) as a download named `filename`, with the same
+    headers as a stored file's: an attachment, never sniffed, sandboxed if a browser opens it, not cached."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

@@ -483,7 +483,6 @@ def inspection_items_publish(request: HttpRequest, payload: ItemsPublishIn):
 
 CheckKindIn = Literal[tuple(CheckKind.values)]  # type: ignore[valid-type]
 CHECK_KIND = status_description([(k.value, str(k.label)) for k in CheckKind], what="检查方式")
-ITEM_FIELDS = {"code", "name", "legal_basis", "check_kind", "enforcement_field", "offsite_first", "is_active"}
 
 
 class InspectionItemIn(Schema):
@@ -554,10 +553,9 @@ def inspection_item_update(request: HttpRequest, response: HttpResponse, payload
     带 If-Match 时，读取之后已被修改的返回 412。"""
     item = _item(request, inspection_item_id)
     _item_keeper_check(request, item.agency_id)
-    values = {name: getattr(item, name) for name in ITEM_FIELDS}
-    values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    saved = row_update_if_current(response, item, if_match, lambda: register_services.item_save(
-        actor=request.user, agency=item.agency, item=item, **values))
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    saved = row_update_if_current(response, item, if_match, lambda: register_services.item_update(
+        actor=request.user, item=item, **changes))
     if saved is None:
         return precondition_failed()
     return Status(200, _item_answer(response, saved))

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 
-from sanxiang.api.errors import InputRefused
+from sanxiang.api.errors import InputRefused, located_message
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
     PageOut,
@@ -63,12 +63,12 @@ EXPERT_ORDERING = {"name": ("name", "姓名"), "id": ("id", "登记先后")}
 RELATION_ORDERING = {"declared_at": ("declared_at", "申报时间"), "id": ("id", "登记先后")}
 
 
-def _agency_of(request: HttpRequest, agency_id: int | None) -> Agency:
+def _agency_of(request: HttpRequest, agency_id: int | None, *, field: str = "agency_id") -> Agency:
     """The agency named (or the caller's own), read as its inspection page opens it: one the caller
-    may not read is absent (404)."""
+    may not read is absent (404). `field`: the request's name for it, in the 422 when none is known."""
     agency_id = agency_id or request.user.agency_id
     if agency_id is None:
-        raise InputRefused([Violation("inspection.agency", "请指明执法主体", FORM_BASIS, "agency_id")])
+        raise InputRefused([Violation("inspection.agency", "请指明执法主体", FORM_BASIS, field)])
     try:
         return selectors.agency_for_reader(viewer=request.user, agency_id=agency_id)
     except PermissionDenied:
@@ -189,13 +189,13 @@ def inspection_target_import(
     """从 Excel 导入检查对象名录，与页面的“导入”相同：由本机关负责人、单位管理员或系统管理员办理，统一社会信用代码已在名录中的按该行更新。
     整个文件有任何错误时一行也不导入，返回 422 并逐行列出（field 为 rows.行号.字段名（name、credit_code 等，与 POST /api/inspection-targets 相同），行号按 Excel 的编号，表头为第1行）；
     文件无法读取时 field 为 file。其他人员 403。"""
-    target_agency = _agency_of(request, agency)
+    target_agency = _agency_of(request, agency, field="agency")
     _keeper_check(request, target_agency.pk)
     report = targets_import(actor=request.user, agency=target_agency, file=file)
     if report.errors:
         raise InputRefused([
             Violation("inspection.targets.import",
-                      (f"第{e.row}行" if e.row else "") + (f"“{e.column}”" if e.column else "") + f"：{e.message}",
+                      located_message(e.row, e.column, e.message),
                       FORM_BASIS, (f"rows.{e.row}" + (f".{COLUMN_FIELDS[e.column]}" if e.column in COLUMN_FIELDS
                                                       else "")) if e.row else "file")
             for e in report.errors
@@ -242,12 +242,9 @@ def inspection_target_update(request: HttpRequest, response: HttpResponse, paylo
     其他人员 403；字段不合格 422；带 If-Match 时，读取之后已被修改的返回 412。"""
     target = _target(request, target_id)
     _keeper_check(request, target.agency_id)
-    values = {name: getattr(target, name) for name in [*SNAPSHOT_FIELDS, "is_active"]}
-    values |= {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    is_active = values.pop("is_active")
-    saved = row_update_if_current(response, target, if_match, lambda: register_services.target_save(
-        actor=request.user, agency=target.agency, target=target, snapshot=TargetSnapshot(**values),
-        is_active=is_active))
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    saved = row_update_if_current(response, target, if_match, lambda: register_services.target_update(
+        actor=request.user, target=target, **changes))
     if saved is None:
         return precondition_failed()
     return Status(200, _target_answer(response, saved))

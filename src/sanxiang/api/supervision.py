@@ -689,7 +689,8 @@ def supervision_instrument_report_files(request: HttpRequest, instrument_id: int
         if any(v.code == "evidence.too_large" for v in violations):
             return Status(413, {"error": {"code": "too_large", "message": "文件过大"},
                                 "violations": [v.as_dict() for v in violations]})
-        if any(v.code in ATTACHMENT_INPUT_CODES or v.field == "text" for v in violations):
+        # 422 only when every reason is the data sent's; with a reason of the state too, 409 with every reason.
+        if all(v.code in ATTACHMENT_INPUT_CODES or v.field == "text" for v in violations):
             raise InputRefused(violations) from None
         raise Refused(violations) from None
     return _instrument_detail(viewer=request.user, instrument_id=instrument.pk)

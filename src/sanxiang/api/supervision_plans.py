@@ -8,12 +8,12 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.api.desk import desk_require
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.files import content_answer
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -172,11 +172,7 @@ def supervision_plan_pdf(request: HttpRequest, plan_id: int = Path(..., ge=1, le
         content = plan_render_pdf(selectors.plan_document_context(plan=plan))
     except CharactersUnprintable as unprintable:
         raise Refused([Violation("plan.pdf_unprintable", str(unprintable), PLATFORM_RULE)]) from None
-    response = HttpResponse(content, content_type=PLAN_PDF)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{plan.title}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return content_answer(content, filename=f"{plan.title}.pdf", content_type=PLAN_PDF)
 
 
 class SupervisionPlanIn(Schema):

@@ -49,7 +49,7 @@ from sanxiang.procedure.evaluation.documents import (
     documents_due_on,
     plan_basis,
 )
-from sanxiang.procedure.violations import Refused
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 
 router = Router(tags=["system-documents"])
 
@@ -186,6 +186,12 @@ def _detail(*, viewer, document_id: int) -> dict:
     }
 
 
+def _one_file_require(request: HttpRequest) -> None:
+    """One document is one file: two `file` parts are refused, not the second silently dropped."""
+    if len(request.FILES.getlist("file")) != 1:
+        raise InputRefused([Violation("form.one_file", "请上传一个文件（字段 file 只能有一个）", FORM_BASIS, "file")])
+
+
 def _refusal(refused: Refused):
     """A refusal naming the data sent (kind, title, file, reason) is the input's: 422 (413 for a file
     over the limit), each on its field (the file's as `file`); one that names none (who, the state) 409."""
@@ -256,10 +262,11 @@ def system_document_get(request: HttpRequest, document_id: int = Path(..., ge=1,
 @router.post("/system-documents", response=answers({201: SystemDocumentDetailOut}, 403, 409, 413))
 def system_document_submit(request: HttpRequest, payload: Form[SystemDocumentIn], file: UploadedFile = FILE):
     """本机关负责人或者单位管理员向本县司法局报送一份清单要求的制度文件（multipart/form-data：kind、title、public 和文件 file），
-    与报送页面相同，文件存入证据库并记入账本。类别不在清单上、标题为空、文件为空或格式不对的，返回 422 并指明字段；文件过大 413；
+    与报送页面相同，文件存入证据库并记入账本。类别不在清单上、标题为空、文件为空、格式不对或不是一个文件的，返回 422 并指明字段；文件过大 413；
     本县尚未登记司法局的 409；其他人 403。"""
     if not services.agency_side(request.user):
         raise PermissionDenied("只有执法机关的负责人或者单位管理员可以报送制度文件")
+    _one_file_require(request)
     try:
         document = services.system_document_submit(actor=request.user, kind=payload.kind, title=payload.title,
                                                     public=payload.public, upload=file, on=timezone.localdate())
@@ -279,9 +286,10 @@ def _side_require(request: HttpRequest, document: SystemDocument, action: Docume
 def system_document_resubmit(request: HttpRequest, document_id: int = Path(..., ge=1, le=ID_MAX),
                              file: UploadedFile = FILE):
     """报送机关的负责人或者单位管理员重新报送被退回的文件，或者报送已通过文件的修订稿（multipart/form-data 的字段 file），
-    与文件页面相同。文件为空或格式不对的 422，过大 413；文件正待审查的，返回 409 并列出全部理由；司法局等其他人 403。"""
+    与文件页面相同。文件为空、格式不对或不是一个文件的 422，过大 413；文件正待审查的，返回 409 并列出全部理由；司法局等其他人 403。"""
     document = selectors.document_get(viewer=request.user, document_id=document_id)
     _side_require(request, document, DocumentAction.RESUBMIT)
+    _one_file_require(request)
     try:
         services.system_document_resubmit(actor=request.user, document=document, upload=file, on=timezone.localdate())
     except Refused as refused:

@@ -322,11 +322,13 @@ def target_campaign_list(request: HttpRequest):
     return _campaigns(request)
 
 
-def _field(field: str | None) -> str | None:
-    """The form's field (`due_on_2`) as the API names it (`milestones.1.due_on`)."""
+def _field(field: str | None, *, given: int) -> str | None:
+    """The form's field (`due_on_2`) as the API names it (`milestones.1.due_on`); a milestone the
+    request does not have (none given) is `milestones` itself."""
     for name in ("due_on", "percent"):
         if field and field.startswith(f"{name}_") and field[len(name) + 1:].isdigit():
-            return f"milestones.{int(field[len(name) + 1:]) - 1}.{name}"
+            index = int(field[len(name) + 1:]) - 1
+            return f"milestones.{index}.{name}" if 0 <= index < given else "milestones"
     return field
 
 
@@ -340,5 +342,5 @@ def target_campaign_define(request: HttpRequest, payload: TargetCampaignIn):
             actor=request.user, title=payload.title,
             milestones=[(m.due_on, m.percent) for m in payload.milestones], on=timezone.localdate())
     except Refused as refused:
-        raise InputRefused([replace(v, field=_field(v.field) or "milestones") for v in refused.violations]) from None
+        raise InputRefused([replace(v, field=_field(v.field, given=len(payload.milestones)) or "milestones") for v in refused.violations]) from None
     return Status(201, _campaigns(request))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
@@ -50,8 +50,7 @@ def item_save(
     if item is not None:
         clash = clash.exclude(pk=item.pk)
     if snapshot.code and clash.exists():
-        violations.append(Violation("inspection.item.code_taken", f"事项编码“{snapshot.code}”已在清单中", FORM_BASIS,
-                                    "code"))
+        violations.append(_item_code_taken(snapshot.code))
     if violations:
         raise Refused(violations)
     created = item is None
@@ -62,11 +61,34 @@ def item_save(
     item.is_active = is_active
     if withdrawn:
         item.is_published = False
-    item.save()
+    try:
+        with transaction.atomic():  # a request that took the code since the check: the same refusal
+            item.save()
+    except IntegrityError:
+        raise Refused([_item_code_taken(snapshot.code)]) from None
     entry_append(event=events.item_saved_event(item=item, created=created), actor=actor)
     if withdrawn:  # an item taken out of use leaves the public list at once
         _items_public_emit(agency_id=agency.pk, actor=actor)
     return item
+
+
+def _item_code_taken(code: str) -> Violation:
+    return Violation("inspection.item.code_taken", f"事项编码“{code}”已在清单中", FORM_BASIS, "code")
+
+
+ITEM_FIELDS = ("code", "name", "legal_basis", "check_kind", "enforcement_field", "offsite_first", "is_active")
+
+
+@transaction.atomic
+def item_update(*, actor: User | None, item: InspectionItem, **changes) -> InspectionItem:
+    """Change only the given fields of an item: the others are those of the row as it stands once
+    locked, so that a change another user made meanwhile is kept (not reverted to what was read)."""
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown item fields: {sorted(unknown)}")
+    current = InspectionItem.objects.select_for_update().select_related("agency").get(pk=item.pk)
+    values = {name: getattr(current, name) for name in ITEM_FIELDS} | changes
+    return item_save(actor=actor, agency=current.agency, item=current, **values)
 
 
 def items_public(*, agency_id: int) -> tuple[PublicInspectionItem, ...]:
@@ -113,9 +135,12 @@ def target_violations(snapshot: TargetSnapshot, *, agency: Agency, target: Inspe
     if target is not None:
         clash = clash.exclude(pk=target.pk)
     if code and clash.exists():
-        violations.append(Violation("inspection.target.code_taken", f"统一社会信用代码{code}已在名录中", FORM_BASIS,
-                                    "credit_code"))
+        violations.append(_target_code_taken(code))
     return violations
+
+
+def _target_code_taken(code: str) -> Violation:
+    return Violation("inspection.target.code_taken", f"统一社会信用代码{code}已在名录中", FORM_BASIS, "credit_code")
 
 
 def target_apply(target: InspectionTarget, snapshot: TargetSnapshot) -> None:
@@ -141,9 +166,30 @@ def target_save(
     target = target or InspectionTarget(agency=agency)
     target_apply(target, snapshot)
     target.is_active = is_active
-    target.save()
+    try:
+        with transaction.atomic():  # a request that entered the code since the check: the same refusal
+            target.save()
+    except IntegrityError:
+        raise Refused([_target_code_taken(target.credit_code)]) from None
     entry_append(event=events.target_saved_event(target=target, created=created), actor=actor)
     return target
+
+
+TARGET_FIELDS = ("name", "credit_code", "legal_representative", "address", "sector", "risk_grade", "credit_grade")
+
+
+@transaction.atomic
+def target_update(*, actor: User | None, target: InspectionTarget, **changes) -> InspectionTarget:
+    """Change only the given fields of a target (`is_active` among them): the others are those of
+    the row as it stands once locked, so that a change another user made meanwhile is kept."""
+    unknown = set(changes) - {*TARGET_FIELDS, "is_active"}
+    if unknown:
+        raise TypeError(f"unknown target fields: {sorted(unknown)}")
+    current = InspectionTarget.objects.select_for_update().select_related("agency").get(pk=target.pk)
+    values = {name: getattr(current, name) for name in [*TARGET_FIELDS, "is_active"]} | changes
+    is_active = values.pop("is_active")
+    return target_save(actor=actor, agency=current.agency, target=current, snapshot=TargetSnapshot(**values),
+                       is_active=is_active)
 
 
 @transaction.atomic
@@ -156,13 +202,17 @@ def relation_declare(*, actor: User | None, officer: Officer, target: Inspection
         violations.append(Violation("inspection.relation.empty", "请说明与检查对象的关系", FORM_BASIS, "relation"))
     if officer.agency_id != target.agency_id:
         violations.append(Violation("inspection.relation.agency", "只能登记本机关执法人员的回避关系", FORM_BASIS, "officer"))
+    relation_exists = Violation("inspection.relation.exists", "该执法人员与该检查对象的关系已经登记", FORM_BASIS, "officer")
     if DeclaredRelation.objects.filter(officer=officer, target=target).exists():
-        violations.append(Violation("inspection.relation.exists", "该执法人员与该检查对象的关系已经登记", FORM_BASIS,
-                                    "officer"))
+        violations.append(relation_exists)
     if violations:
         raise Refused(violations)
-    declared = DeclaredRelation.objects.create(officer=officer, target=target, relation=relation.strip(),
-                                               declared_by=actor)
+    try:
+        with transaction.atomic():  # declared by another request since the check: the same refusal
+            declared = DeclaredRelation.objects.create(officer=officer, target=target, relation=relation.strip(),
+                                                       declared_by=actor)
+    except IntegrityError:
+        raise Refused([relation_exists]) from None
     entry_append(event=events.relation_declared_event(relation=declared), actor=actor)
     return declared
 

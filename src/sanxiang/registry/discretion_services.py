@@ -4,7 +4,7 @@ entry in the same transaction; a refused version writes nothing and reports ever
 import hashlib
 import json
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sanxiang.ledger.services import entry_append
 from sanxiang.procedure.discretion import PLATFORM_RULE, Benchmark, benchmark_as_dict, benchmark_problems
@@ -40,14 +40,7 @@ def discretion_benchmark_problems(*, matter: Matter, benchmark: Benchmark) -> li
             )
         )
     elif DiscretionBenchmark.objects.filter(matter=matter, version=benchmark.version).exists():
-        problems.append(
-            Violation(
-                "discretion.version_exists",
-                f"该事项已有第{benchmark.version}版裁量基准，修改须另立新版本",
-                PLATFORM_RULE,
-                "version",
-            )
-        )
+        problems.append(_version_taken(benchmark.version))
     if not benchmark.source.strip() or len(benchmark.source) > SOURCE_MAX:
         problems.append(
             Violation(
@@ -55,6 +48,12 @@ def discretion_benchmark_problems(*, matter: Matter, benchmark: Benchmark) -> li
             )
         )
     return problems
+
+
+def _version_taken(version: str) -> Violation:
+    return Violation(
+        "discretion.version_exists", f"该事项已有第{version}版裁量基准，修改须另立新版本", PLATFORM_RULE, "version"
+    )
 
 
 @transaction.atomic
@@ -67,14 +66,18 @@ def discretion_benchmark_add(
     if problems:
         raise Refused(problems)
     content = benchmark_as_dict(benchmark)
-    row = DiscretionBenchmark.objects.create(
-        matter=matter,
-        version=benchmark.version,
-        effective_from=benchmark.effective_from,
-        effective_to=benchmark.effective_to,
-        source=benchmark.source,
-        content=content,
-        content_sha256=content_digest(content),
-    )
+    try:
+        with transaction.atomic():  # the version taken by another request since the check: the same refusal
+            row = DiscretionBenchmark.objects.create(
+                matter=matter,
+                version=benchmark.version,
+                effective_from=benchmark.effective_from,
+                effective_to=benchmark.effective_to,
+                source=benchmark.source,
+                content=content,
+                content_sha256=content_digest(content),
+            )
+    except IntegrityError:
+        raise Refused([_version_taken(benchmark.version)]) from None
     entry_append(event=events.discretion_benchmark_added_event(benchmark=row), actor=actor)
     return row
