@@ -17,7 +17,7 @@ from sanxiang.evaluation.models import AcceptanceCheck, AcceptanceRound, AnnualS
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from tests.api.query_bounds import queries_of
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.evaluation.report_support import county_make
 from tests.factories import agency_make
 from tests.supervision.support import supervisor_user_make
@@ -206,6 +206,7 @@ def test_the_bureau_generates_writes_and_submits_the_work_report(client, county,
 
     docx = client.get(f"{url}/files/docx", **supervisor)
     assert docx.status_code == 200 and docx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert_safe_download(docx)
     assert "打算" in zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
     pdf = client.get(f"{url}/files/pdf", **supervisor)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -25,7 +25,7 @@ from sanxiang.evaluation.models import (
 )
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
 from tests.api.query_bounds import queries_of
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.evaluation.campaign_support import (
     automatic_met,
     closed_case_make,
@@ -320,6 +320,7 @@ def test_the_copys_documents_are_served_under_the_grant_logged_and_a_late_score_
     logged = AccessLogEntry.objects.filter(user=assignment.evaluator).count()
     served = get(client, listed["pdf_url"], evaluator)
     assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"%PDF")
+    assert_safe_download(served)
     assert AccessLogEntry.objects.filter(user=assignment.evaluator).count() == logged + 1
     # Not to the file's agency, nor to the bureau before a re-grading; not another case's document.
     own = bearer(county.heads[county.agencies.index(sampled.agency)])

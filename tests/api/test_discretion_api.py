@@ -17,7 +17,7 @@ from sanxiang.procedure.discretion import EXAMPLE_PUNISHED_BY, EXAMPLE_VIOLATED
 from sanxiang.registry.discretion_excel import COLUMNS
 from sanxiang.registry.models import DiscretionBenchmark, Matter
 from tests.api.query_bounds import queries_of
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.factories import agency_make, user_make
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,7 @@ SHEET_ROWS = [
 def test_the_excel_file_is_imported_whole_or_not_at_all_and_the_template_downloads(client, county):
     template = client.get("/api/registry/discretion-template", **county["officer"])
     assert template.status_code == 200 and "attachment" in template["Content-Disposition"]
+    assert_safe_download(template)
     assert load_workbook(io.BytesIO(template.content)).active["A1"].value == "事项编码"
     imports = county["url"] + "/imports"
     bad = _sheet([SHEET_ROWS[0] | {"model": "按日"}, SHEET_ROWS[1], {"code": "1", "level": "从宽"}])  # rows 2-4

@@ -17,7 +17,7 @@ from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry as LedgerEntry
 from sanxiang.procedure.inspection.registers import TargetSnapshot
 from tests.api.query_bounds import queries_of
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.factories import agency_make, credit_code, officer_make, user_make
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,7 @@ def _workbook(rows: list[list]) -> io.BytesIO:
 def test_the_register_is_imported_whole_or_not_at_all_with_every_wrong_row_named(client, county):
     template = client.get("/api/inspection-targets/template", **county["officer"])
     assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert_safe_download(template)
     assert load_workbook(io.BytesIO(template.content)).active["A1"].value == "市场主体名称"
 
     first, second = credit_code(prefix="91150626"), credit_code(prefix="91150626")

@@ -9,7 +9,7 @@ import pytest
 from sanxiang.evaluation.closing_services import summary_drafts_create
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
 from sanxiang.evaluation.report_services import report_drafts_create
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.evaluation.report_support import county_make
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def test_the_files_are_the_pages_downloads_for_whom_the_pages_show_the_report(cl
     assert "attachment" in pdf["Content-Disposition"]
     docx = client.get(f"{url}/docx", **head)
     assert docx.status_code == 200 and docx.content.startswith(b"PK") and "wordprocessingml" in docx["Content-Type"]
+    assert_safe_download(docx)
     assert client.get(f"{url}/pdf", **bearer(county.other_head)).status_code == 404
     bad = client.get(f"{url}/txt", **head)
     assert bad.status_code == 422 and bad.json()["violations"][0]["field"] == "fmt"

@@ -20,7 +20,7 @@ from sanxiang.evaluation.training_services import XLSX_CONTENT_TYPE, training_se
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.evaluation.reminders import ReminderKind
 from tests.api.query_bounds import queries_of
-from tests.api.support import bearer
+from tests.api.support import assert_safe_download, bearer
 from tests.evaluation.support import county_make
 from tests.factories import officer_make, user_make
 
@@ -278,6 +278,7 @@ def test_the_attendance_template_is_for_the_organising_roles(client, county):
     here, _ = county
     template = get(client, "/api/training/attendance-template", here.supervisor)
     assert template.status_code == 200 and template["Content-Type"] == XLSX_CONTENT_TYPE
+    assert_safe_download(template)
     sheet = load_workbook(io.BytesIO(template.content)).active
     assert [c.value for c in sheet[1]] == ["姓名", "执法证号", "身份证号码", "学时"]
     assert get(client, "/api/training/attendance-template", here.head).status_code == 200

@@ -13,7 +13,6 @@ Parsed here; written through `evaluation.closing_services`, read through `closin
 import dataclasses
 import datetime as dt
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,6 +23,7 @@ from ninja.errors import ValidationError
 from pydantic import BeforeValidator, WithJsonSchema, create_model
 
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.files import content_answer
 from sanxiang.api.indicators import IndicatorRecordPageOut, indicator_record_page
 from sanxiang.api.pagination import cursor_query, limit_query
 from sanxiang.api.schemas import Status, Text, answers, binary_answer
@@ -435,10 +435,8 @@ def work_report_file(request: HttpRequest, year: int = YEAR,
     except ValueError:
         raise Refused([_unprintable_violation()]) from None
     body = rendered.pdf if fmt == "pdf" else rendered.docx
-    answer = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX)
-    answer["Content-Disposition"] = (
-        f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quote(f'{rendered.filename_stem}.{fmt}')}")
-    return answer
+    return content_answer(body, filename=f"{rendered.filename_stem}.{fmt}",
+                          content_type="application/pdf" if fmt == "pdf" else DOCX)
 
 
 def _unprintable_violation() -> Violation:

@@ -661,6 +661,7 @@ def campaign_file_document(request: HttpRequest, campaign_id: int = Path(..., ge
     response = FileResponse(blob, as_attachment=True, filename=f"{document.filename_stem}.pdf",
                             content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
 

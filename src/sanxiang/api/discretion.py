@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Field, File, Path, Router, Schema, UploadedFile
 
 from sanxiang.accounts.permissions import user_can_manage_staff
 from sanxiang.api.errors import InputRefused, located_message
+from sanxiang.api.files import content_answer
 from sanxiang.api.schemas import PlausibleDate, Status, Text, answers, binary_answer
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.discretion import (
@@ -238,7 +238,4 @@ def discretion_benchmark_import(request: HttpRequest, matter_id: int = Path(...,
             openapi_extra=binary_answer(XLSX, description="裁量基准的 Excel 导入模板"))
 def discretion_template(request: HttpRequest):
     """下载裁量基准的 Excel 导入模板（与页面的“下载模板”相同）：表头、一行示例和填写说明。"""
-    response = HttpResponse(discretion_template_build(), content_type=XLSX)
-    response["Content-Disposition"] = ('attachment; filename="sanxiang-discretion-template.xlsx"; '
-                                       f"filename*=UTF-8''{quote('裁量基准导入模板.xlsx', safe='')}")
-    return response
+    return content_answer(discretion_template_build(), filename="裁量基准导入模板.xlsx", content_type=XLSX)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import Literal
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 
 from sanxiang.api.errors import InputRefused, located_message
+from sanxiang.api.files import content_answer
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
     PageOut,
@@ -164,10 +164,7 @@ def inspection_target_list(
             openapi_extra=binary_answer(XLSX, description="检查对象名录的 Excel 导入模板"))
 def inspection_target_template(request: HttpRequest):
     """下载检查对象名录的 Excel 导入模板（与页面的“下载模板”相同）：表头、一行示例和填写说明。"""
-    response = HttpResponse(targets_template_build(), content_type=XLSX)
-    response["Content-Disposition"] = ('attachment; filename="sanxiang-inspection-targets.xlsx"; '
-                                       f"filename*=UTF-8''{quote('检查对象名录.xlsx', safe='')}")
-    return response
+    return content_answer(targets_template_build(), filename="检查对象名录.xlsx", content_type=XLSX)
 
 
 class TargetImportOut(Schema):

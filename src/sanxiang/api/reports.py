@@ -7,7 +7,6 @@ submits (again after a return), the bureau's supervisors return, comment and rec
 
 import datetime as dt
 from typing import Literal
-from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +16,7 @@ from ninja import Field, Header, Path, Query, Router, Schema
 from pydantic import create_model
 
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.files import content_answer
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -505,10 +505,8 @@ FORMAT = Path(..., description="格式：pdf 或 docx")
 
 def _file_answer(rendered, fmt: str) -> HttpResponse:
     body = rendered.pdf if fmt == "pdf" else rendered.docx
-    answer = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else DOCX)
-    answer["Content-Disposition"] = (
-        f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quote(f'{rendered.filename_stem}.{fmt}')}")
-    return answer
+    return content_answer(body, filename=f"{rendered.filename_stem}.{fmt}",
+                          content_type="application/pdf" if fmt == "pdf" else DOCX)
 
 
 def _unprintable(what: str) -> Refused:

@@ -12,13 +12,14 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 from pydantic import PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from sanxiang.api.errors import InputRefused
+from sanxiang.api.files import content_answer
 from sanxiang.api.pagination import (
     PageOut,
     cursor_query,
@@ -300,9 +301,8 @@ def training_attendance_import(request: HttpRequest, session_id: int = Path(...,
 def training_attendance_template(request: HttpRequest):
     """参训人员导入模板（Excel），与培训详情页面的“下载导入模板”相同；执法机关负责人、单位管理员和司法局监督人员以外的 403。"""
     _organiser_require(request.user)
-    response = HttpResponse(services.attendance_template_build(), content_type=services.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%8F%82%E8%AE%AD%E4%BA%BA%E5%91%98.xlsx"
-    return response
+    return content_answer(services.attendance_template_build(), filename="参训人员.xlsx",
+                          content_type=services.XLSX_CONTENT_TYPE)
 
 
 # --- the summary and the officers behind it --------------------------------------------------------------
