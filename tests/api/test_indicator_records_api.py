@@ -177,3 +177,19 @@ def test_the_records_cost_the_same_queries_for_one_row_as_for_many(client, w, ye
     url = f"/api/indicators/records?indicator={CODE}&side=denominator&year={year}"
     queries_of(client, url, headers)  # the token's first use is recorded once
     assert queries_of(client, f"{url}&limit=1", headers) == queries_of(client, f"{url}&limit=50", headers)
+
+
+@pytest.mark.parametrize("path", ["/api/indicators", "/api/indicators/records", "/api/indicators/trend"])
+def test_a_period_before_an_indicators_rule_or_past_the_last_year_is_a_422_not_a_server_error(client, w, path):
+    """Review r-3: the hours of training required are in force from 2022-11-03, so 2021's compliance
+    cannot be counted (422 on `year` with the reason, where it was a 500); a range in the year 9999
+    is outside the years a period may fall in (422 on `since`; the months after it overflowed)."""
+    query = "indicator=training_compliance&side=numerator&"
+    answer = client.get(f"{path}?{query}year=2021", **bearer(w.supervisor))
+    assert answer.status_code == 422, answer.content
+    [error] = answer.json()["violations"]
+    assert error["field"] == "year" and "2022-11-03" in error["message"]
+    answer = client.get(f"{path}?{query}since=9999-12-01&until=9999-12-31", **bearer(w.supervisor))
+    assert answer.status_code == 422 and [e["field"] for e in answer.json()["violations"]] == ["since"], answer.content
+    allowed = client.get(f"{path}?{query}year=2023", **bearer(w.supervisor))
+    assert allowed.status_code == 200, allowed.content

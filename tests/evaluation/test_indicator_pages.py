@@ -103,6 +103,7 @@ def test_supervisor_never_reaches_another_countys_agency(client, county):
     ({"start": "2026-03-10", "end": "2026-03-01"}, "开始日期不能晚于结束日期"),
     ({"start": "2000-01-01", "end": "2026-03-01"}, "不能超过五年"),
     ({"start": "2026-02-30", "end": "2026-03-01"}, "开始日期"),
+    ({"start": "9999-12-01", "end": "9999-12-31"}, "日期应在 2000 至 2100 年之间"),  # the months after it overflowed
 ])
 def test_bad_periods_get_a_chinese_error_not_a_500(client, county, query, message):
     client.force_login(county.supervisor)
@@ -206,3 +207,15 @@ def test_agencies_ranked_by_an_indicator(client, county):
     # A ranking by an unknown indicator is refused in Chinese.
     response = client.get(TABLE, {"period": "2026-03", "rank": "no_such"})
     assert response.status_code == 400 and "没有这项指标" in response.content.decode()
+
+
+def test_a_year_before_an_indicators_rule_gets_the_reason_not_a_500(client, county):
+    """The hours of training required are in force from 2022-11-03: 2021's training compliance cannot
+    be counted; the table, its Excel, the trend and the records say why beside the period (review r-3)."""
+    client.force_login(county.supervisor)
+    training = {"indicator": "training_compliance", "side": "numerator", "period": "2021"}
+    for url in (TABLE, reverse("evaluation:indicators_xlsx"), reverse("evaluation:indicator_trend"),
+                reverse("evaluation:indicator_records")):
+        response = client.get(url, training)
+        assert response.status_code == 400, url
+        assert "最早自2022-11-03起施行" in response.content.decode(), url

@@ -2,7 +2,10 @@
 `/staff/evaluation/indicators/`, for the periods the page accepts (its form's bounds), computed by the same selector (one grouped query per indicator part,
 whatever the number of records), for a month, a year or a range of days."""
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -13,6 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError
 
+from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import PageOut, cursor_query, limit_query
 from sanxiang.api.schemas import answers
 from sanxiang.evaluation.indicator_forms import FIRST_YEAR, LAST_YEAR, LONGEST_RANGE_DAYS
@@ -33,6 +37,7 @@ from sanxiang.evaluation.indicators import (
 )
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.evaluation.indicators import indicator_current
+from sanxiang.procedure.parameters import ParameterMissing
 
 router = Router(tags=["indicators"])
 _SINCE = Query(None, description="自某日起（含）：与 until 同填为一段日期，不填 year；ISO 日期 YYYY-MM-DD")
@@ -101,6 +106,8 @@ def _period(*, year: int | None, month: int | None, since: dt.date | None, until
             raise _invalid(first if start is None else last if end is None else "year")
         if end < start or (end - start).days > LONGEST_RANGE_DAYS:
             raise _invalid(last)
+        if not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:  # the years a period may fall in, as `year`'s
+            raise _invalid(first if not FIRST_YEAR <= start.year <= LAST_YEAR else last)
         period = period_range(start, end)
     elif year is not None:
         period = period_month(year, month) if month is not None else period_year(year)
@@ -109,6 +116,18 @@ def _period(*, year: int | None, month: int | None, since: dt.date | None, until
     else:
         raise _invalid("year")
     return period
+
+
+@contextmanager
+def _in_force(*, year: int | None) -> Iterator[None]:
+    """A period before a rule an indicator counts by was in force (the hours of training required,
+    the steps to be recorded on video ...) cannot be counted: 422 on `year` (or `since`) with the
+    reason, where it was a server error."""
+    try:
+        yield
+    except ParameterMissing as missing:
+        raise InputRefused([dataclasses.replace(missing.violation, field="year" if year is not None else "since")],
+                           ) from None
 
 
 @router.get("/indicators", response=answers({200: IndicatorTableOut}, 403))
@@ -126,7 +145,12 @@ def indicator_table_get(
     if not user_reads_indicators(request.user):
         raise PermissionDenied("只有司法局监督人员、系统管理员和机关负责人可以查看执法指标")
     period = _period(year=year, month=month, since=since, until=until, start=start, end=end)
-    table = indicator_table(viewer=request.user, period=period)
+    with _in_force(year=year):
+        table = indicator_table(viewer=request.user, period=period)
+        return _table_out(table, period)
+
+
+def _table_out(table, period: Period) -> dict:
     return {
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
         "indicators": [_indicator_out(i) for i in table.indicators],
@@ -267,8 +291,9 @@ def indicator_records_get(
     if not user_reads_indicators(request.user):
         raise PermissionDenied(_READ_REFUSED)
     code, period = _code_and_period(indicator, year=year, month=month, since=since, until=until)
-    page = indicator_record_page(request=request, code=code, side=side, period=period, agency_id=agency,
-                                 limit=limit, cursor=cursor)
+    with _in_force(year=year):
+        page = indicator_record_page(request=request, code=code, side=side, period=period, agency_id=agency,
+                                     limit=limit, cursor=cursor)
     if page is None:
         raise Http404
     return page
@@ -313,9 +338,11 @@ def indicator_trend_get(
         chosen = indicator_agencies(viewer=request.user).filter(pk=agency).first()
         if chosen is None:
             raise Http404
-    trend = indicator_trend(viewer=request.user, code=code, period=period, agency_id=agency)
+    with _in_force(year=year):
+        trend = indicator_trend(viewer=request.user, code=code, period=period, agency_id=agency)
+        indicator_now = indicator_current(code, on=period.end)
     return {
-        "indicator": _indicator_out(indicator_current(code, on=period.end)),
+        "indicator": _indicator_out(indicator_now),
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
         "agency_id": chosen.pk if chosen else None, "agency_name": chosen.name if chosen else None,
         "months": [{"period_start": m.start, "period_end": m.end, "period_label": m.label,

@@ -34,6 +34,8 @@ class PeriodForm(forms.Form):
                 raise forms.ValidationError("开始日期不能晚于结束日期")
             if (end - start).days > LONGEST_RANGE_DAYS:
                 raise forms.ValidationError("按日期统计的范围不能超过五年")
+            if not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
+                raise forms.ValidationError(f"日期应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间")
             data["period_value"] = period_range(start, end)
             data["period_query"] = f"start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
             return data

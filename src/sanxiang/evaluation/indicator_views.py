@@ -4,6 +4,7 @@ Views parse, call `evaluation.indicators` and render."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from sanxiang.evaluation.indicators import (
     user_reads_indicators,
 )
 from sanxiang.procedure.evaluation.indicators import indicator_current
+from sanxiang.procedure.parameters import ParameterMissing
 from sanxiang.registry.permissions import permission_require
 
 RECORDS_PAGE_SIZE = 100
@@ -35,8 +37,27 @@ def _require(request: HttpRequest) -> None:
     permission_require(user_reads_indicators(request.user), DENIED)
 
 
+def _period_in_force(template: str, form_class, empty: str):
+    """A period before a rule an indicator counts by was in force (the hours of training required
+    from 2022-11-03 ...) cannot be counted: the page again with the reason beside the period, where
+    it was a server error."""
+    def wrap(view):
+        @functools.wraps(view)
+        def answered(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except ParameterMissing as missing:
+                form = form_class(request.GET)
+                form.is_valid()
+                form.add_error(None, missing.violation.message)
+                return render(request, template, {"form": form, empty: None}, status=400)
+        return answered
+    return wrap
+
+
 @login_required
 @require_safe
+@_period_in_force("evaluation/indicators.html", indicator_forms.TableForm, "table")
 def indicators(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = indicator_forms.TableForm(request.GET)
@@ -53,6 +74,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@_period_in_force("evaluation/indicators.html", indicator_forms.TableForm, "table")
 def indicators_xlsx(request: HttpRequest) -> HttpResponse:
     _require(request)
     form = indicator_forms.TableForm(request.GET)
@@ -82,6 +104,7 @@ def indicators_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@_period_in_force("evaluation/indicator_records.html", indicator_forms.RecordsForm, "listing")
 def indicator_records_page(request: HttpRequest) -> HttpResponse:
     """The records behind one number of the table, 100 a page; their count is the number."""
     _require(request)
@@ -119,6 +142,7 @@ def indicator_records_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@_period_in_force("evaluation/indicator_trend.html", indicator_forms.TrendForm, "trend")
 def indicator_trend_page(request: HttpRequest) -> HttpResponse:
     """One indicator month by month over the period (a year by default)."""
     _require(request)
