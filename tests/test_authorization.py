@@ -272,7 +272,8 @@ URL_MATRIX = {
     "evaluation:campaign_list": (None, "any"),
     "evaluation:campaign_new": (None, "supervisor"),
     "evaluation:campaign_detail": ("evaluation_campaign", "any"),
-    "evaluation:campaign_inputs": ("evaluation_campaign", "any"),
+    # The draw's inputs name each file's evaluators: the bureau's until the results are published.
+    "evaluation:campaign_inputs": ("evaluation_campaign", "county"),
     "evaluation:campaign_file": ("campaign_file", "read"),
     # a document of the file's copy: only an evaluator drawn, while the read grant runs (nobody in this
     # world; tests/evaluation/test_campaign_pages.py serves it to the evaluator and refuses it after)

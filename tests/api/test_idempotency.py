@@ -62,6 +62,22 @@ def test_the_same_key_for_another_request_is_refused_and_changes_nothing(client,
     assert list(Case.objects.values_list("title", flat=True)) == ["涉嫌无证经营案"]
 
 
+def test_two_bodies_declared_multipart_with_no_part_are_two_requests(client, w):
+    """Review r-3: a body declared multipart whose boundary it never uses parses to no field and no
+    file; fingerprinted by its fields it was the same request whatever it held, and a second, other
+    case was answered as the first. Its bytes count (the boundary alone set aside)."""
+    officer = bearer(w.officer)
+    declared = "multipart/form-data; boundary=zzzz"
+
+    def send(title: str):
+        return client.post("/api/cases", data=json.dumps(case_body(w, title=title)), content_type=declared,
+                           HTTP_IDEMPOTENCY_KEY=KEY, **officer)
+
+    send("涉嫌无证经营案")
+    other = send("涉嫌超范围经营案")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+
+
 def test_keys_belong_to_who_sent_them(client, w):
     assert post(client, "/api/cases", case_body(w), bearer(w.officer)).status_code == 201
     # Another user (another token) with the same key: another key, another case, no replay.

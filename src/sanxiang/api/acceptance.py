@@ -516,7 +516,7 @@ def _indicator_key_records(request: HttpRequest, code: str, year: int, agency: i
                            cursor: str | None) -> dict | None:
     if not user_reads_indicators(request.user):
         return None
-    query = {"indicator": code, "side": NUMERATOR, "year": year, **({"agency": agency} if agency else {})}
+    query = {"indicator": code, "side": NUMERATOR, "year": year, "limit": limit, **({"agency": agency} if agency else {})}
     return indicator_record_page(request=request, code=code, side=NUMERATOR, period=period_year(year),
                                  agency_id=agency, limit=limit, cursor=cursor, query=query)
 

@@ -688,6 +688,8 @@ def party_update(request: HttpRequest, response: HttpResponse, payload: PartyPat
     """修改当事人（本单位人员），与修改当事人页面相同：只改所给的字段，改后按类别重新校验，不合格的 422 并指明字段；
     记入账本。别的单位登记的 403（看不到的 404）。带 If-Match 时（读取时响应头 ETag 的值），读取之后已被修改的返回 412。"""
     party = selectors.party_get(viewer=request.user, party_id=party_id)
+    if not user_can_manage_parties(request.user, party.agency_id):  # before If-Match: no 412 to who may not write
+        raise PermissionDenied(services.PARTY_EDIT_REFUSED)
     values = _given(payload)
     _blank_refused(values, "name")
     saved = row_update_if_current(response, party, if_match,

@@ -397,10 +397,13 @@ def party_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Party
     return party
 
 
+PARTY_EDIT_REFUSED = "只有本单位人员可以修改当事人"
+
+
 @transaction.atomic
 def party_update(*, actor: Actor | None, party: Party, **fields: Any) -> Party:
     if actor is not None:
-        permission_require(user_can_manage_parties(actor, party.agency_id), "只有本单位人员可以修改当事人")
+        permission_require(user_can_manage_parties(actor, party.agency_id), PARTY_EDIT_REFUSED)
     unknown = set(fields) - set(PARTY_FIELDS)
     if unknown:
         raise TypeError(f"unknown party fields: {sorted(unknown)}")
