@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from sanxiang.api import (
     acceptance,
+    access_log,
     campaigns,
     cases,
     complaints,
@@ -16,6 +17,7 @@ from sanxiang.api import (
     inspections,
     notices,
     outbox,
+    parameters,
     permit_import,
     procedures,
     proposals,
@@ -97,4 +99,6 @@ api.add_router("", campaigns.router)
 api.add_router("", system_documents.router)
 api.add_router("", acceptance.router)
 api.add_router("", targets.router)
+api.add_router("", access_log.router)
+api.add_router("", parameters.router)
 urlpatterns = api.urls[0]
