@@ -11,6 +11,7 @@ from sanxiang.api import (
     documents,
     evaluations,
     evidence,
+    holiday_years,
     indicators,
     inspection_plans,
     inspection_register,
@@ -101,4 +102,5 @@ api.add_router("", acceptance.router)
 api.add_router("", targets.router)
 api.add_router("", access_log.router)
 api.add_router("", parameters.router)
+api.add_router("", holiday_years.router)
 urlpatterns = api.urls[0]
