@@ -100,7 +100,11 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # One subscription, its deactivation and one delivery (issue 19, h-9): test_outbox_api_gaps.py.
                 "/api/outbox/subscriptions/{subscription_id}", "/api/outbox/deliveries/{delivery_id}",
                 # The files of a monthly report and of a summary (issue 19, h-9): test_report_files_api.py.
-                "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/")
+                "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/",
+                # 访问日志 and 待核实的参数 (issue 19, h-12): test_access_log_api.py, test_review_parameters_api.py.
+                "/api/access-log", "/api/review/parameters",
+                # 节假日安排 (issue 19, h-12): test_holiday_years_api.py walks its path.
+                "/api/calendar/holiday-years")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from sanxiang.api import (
     acceptance,
+    access_log,
     campaigns,
     cases,
     complaints,
@@ -10,12 +11,14 @@ from sanxiang.api import (
     documents,
     evaluations,
     evidence,
+    holiday_years,
     indicators,
     inspection_plans,
     inspection_register,
     inspections,
     notices,
     outbox,
+    parameters,
     permit_import,
     procedures,
     proposals,
@@ -97,4 +100,7 @@ api.add_router("", campaigns.router)
 api.add_router("", system_documents.router)
 api.add_router("", acceptance.router)
 api.add_router("", targets.router)
+api.add_router("", access_log.router)
+api.add_router("", parameters.router)
+api.add_router("", holiday_years.router)
 urlpatterns = api.urls[0]
