@@ -22,6 +22,7 @@ from sanxiang.api import (
     publication,
     registry,
     reports,
+    review_supervision,
     reviews,
     supervision,
     supervision_plans,
@@ -79,6 +80,7 @@ api.add_router("", supervision.router)
 api.add_router("", outbox.router)
 api.add_router("", publication.router)
 api.add_router("", reviews.router)
+api.add_router("", review_supervision.router)
 api.add_router("", documents.router)
 api.add_router("", evidence.router)
 api.add_router("", permit_import.router)
