@@ -22,6 +22,7 @@ from sanxiang.api import (
     publication,
     registry,
     reports,
+    review_catalogues,
     review_supervision,
     reviews,
     supervision,
@@ -81,6 +82,7 @@ api.add_router("", outbox.router)
 api.add_router("", publication.router)
 api.add_router("", reviews.router)
 api.add_router("", review_supervision.router)
+api.add_router("", review_catalogues.router)
 api.add_router("", documents.router)
 api.add_router("", evidence.router)
 api.add_router("", permit_import.router)
