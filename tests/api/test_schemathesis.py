@@ -83,6 +83,10 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/evaluation/", "/api/cases/{case_id}/casefile-score",
                 # The inspection registers (检查对象名录, 回避, 专家库; issue 19): test_inspection_register_api.py.
                 "/api/inspection-targets", "/api/inspection-relations", "/api/inspection-experts",
+                # 审核工作的监督 (issue 19): test_review_supervision_api.py walks its paths.
+                "/api/review-supervision",
+                # 法制审核目录 (issue 19): test_review_catalogues_api.py walks its paths.
+                "/api/review-catalogues",
                 # 裁量基准 of a matter (issue 19): test_discretion_api.py.
                 "/api/registry/matters/{matter_id}/discretion", "/api/registry/discretion-template",
                 # 制度文件, the files of 监督文书 and the 整改报告 with files, the plan's PDF (issue 19, h-5):

@@ -94,7 +94,9 @@ def cursor_decode(cursor: str, *, queryset: QuerySet, order: Sequence[str]) -> l
         raise _cursor_invalid()
     meta = queryset.model._meta
     try:
-        return [meta.get_field(_field_name(key)).to_python(value) for key, value in zip(order, values, strict=True)]
+        # "pk" names the primary key of a model whose key is not `id` (a one-to-one key).
+        return [(meta.pk if _field_name(key) == "pk" else meta.get_field(_field_name(key))).to_python(value)
+                for key, value in zip(order, values, strict=True)]
     except Exception:  # a value the field cannot take: not a cursor of this list
         raise _cursor_invalid() from None
 

@@ -25,6 +25,8 @@ from sanxiang.api import (
     publication,
     registry,
     reports,
+    review_catalogues,
+    review_supervision,
     reviews,
     supervision,
     supervision_plans,
@@ -82,6 +84,8 @@ api.add_router("", supervision.router)
 api.add_router("", outbox.router)
 api.add_router("", publication.router)
 api.add_router("", reviews.router)
+api.add_router("", review_supervision.router)
+api.add_router("", review_catalogues.router)
 api.add_router("", documents.router)
 api.add_router("", evidence.router)
 api.add_router("", permit_import.router)

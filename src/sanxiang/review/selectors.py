@@ -321,12 +321,18 @@ class CatalogueOverviewRow:
     latest_published_at: dt.datetime | None
 
 
-def catalogue_overview(*, viewer: User) -> list[CatalogueOverviewRow]:
-    """Every agency the viewer reads, with its latest published version."""
-    agencies = agency_list(viewer=viewer).annotate(
+def catalogue_overview_agencies(*, viewer: User) -> QuerySet[Agency]:
+    """Every agency the viewer reads, annotated with its latest published version (the page's
+    list and the API's, which pages it)."""
+    return agency_list(viewer=viewer).annotate(
         latest_version=Max("review_catalogue_publications__version"),
         latest_published_at=Max("review_catalogue_publications__published_at"),
     )
+
+
+def catalogue_overview(*, viewer: User) -> list[CatalogueOverviewRow]:
+    """Every agency the viewer reads, with its latest published version."""
+    agencies = catalogue_overview_agencies(viewer=viewer)
     return [CatalogueOverviewRow(a, a.latest_version, a.latest_published_at) for a in agencies]
 
 
