@@ -100,7 +100,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # One subscription, its deactivation and one delivery (issue 19, h-9): test_outbox_api_gaps.py.
                 "/api/outbox/subscriptions/{subscription_id}", "/api/outbox/deliveries/{delivery_id}",
                 # The files of a monthly report and of a summary (issue 19, h-9): test_report_files_api.py.
-                "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/")
+                "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/",
+                # 企业检查频次 (issue 19, h-15): test_inspection_frequency_api.py.
+                "/api/inspection-frequency")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

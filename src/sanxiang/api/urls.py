@@ -11,6 +11,7 @@ from sanxiang.api import (
     evaluations,
     evidence,
     indicators,
+    inspection_frequency,
     inspection_plans,
     inspection_register,
     inspections,
@@ -97,4 +98,5 @@ api.add_router("", campaigns.router)
 api.add_router("", system_documents.router)
 api.add_router("", acceptance.router)
 api.add_router("", targets.router)
+api.add_router("", inspection_frequency.router)
 urlpatterns = api.urls[0]
