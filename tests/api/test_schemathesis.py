@@ -102,7 +102,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # The files of a monthly report and of a summary (issue 19, h-9): test_report_files_api.py.
                 "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/",
                 # 企业检查频次 (issue 19, h-15): test_inspection_frequency_api.py.
-                "/api/inspection-frequency")
+                "/api/inspection-frequency",
+                # 驾驶舱 (issue 19, h-15): test_dashboard_api.py.
+                "/api/dashboard")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

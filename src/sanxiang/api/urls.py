@@ -6,6 +6,7 @@ from sanxiang.api import (
     cases,
     complaints,
     coordination,
+    dashboard,
     discretion,
     documents,
     evaluations,
@@ -99,4 +100,5 @@ api.add_router("", system_documents.router)
 api.add_router("", acceptance.router)
 api.add_router("", targets.router)
 api.add_router("", inspection_frequency.router)
+api.add_router("", dashboard.router)
 urlpatterns = api.urls[0]
