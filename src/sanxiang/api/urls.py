@@ -21,6 +21,7 @@ from sanxiang.api import (
     permit_import,
     procedures,
     proposals,
+    public_documents,
     publication,
     registry,
     reports,
@@ -101,4 +102,5 @@ api.add_router("", acceptance.router)
 api.add_router("", targets.router)
 api.add_router("", inspection_frequency.router)
 api.add_router("", dashboard.router)
+api.add_router("", public_documents.router)
 urlpatterns = api.urls[0]
