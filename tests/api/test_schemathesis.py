@@ -108,7 +108,13 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # 访问日志 and 待核实的参数 (issue 19, h-12): test_access_log_api.py, test_review_parameters_api.py.
                 "/api/access-log", "/api/review/parameters",
                 # 节假日安排 (issue 19, h-12): test_holiday_years_api.py walks its path.
-                "/api/calendar/holiday-years")
+                "/api/calendar/holiday-years",
+                # 企业检查频次 (issue 19, h-15): test_inspection_frequency_api.py.
+                "/api/inspection-frequency",
+                # 驾驶舱 (issue 19, h-15): test_dashboard_api.py.
+                "/api/dashboard",
+                # 事前公示的文件 (issue 19, h-15): test_public_documents_api.py.
+                "/api/public-documents")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

@@ -7,12 +7,14 @@ from sanxiang.api import (
     cases,
     complaints,
     coordination,
+    dashboard,
     discretion,
     documents,
     evaluations,
     evidence,
     holiday_years,
     indicators,
+    inspection_frequency,
     inspection_plans,
     inspection_register,
     inspections,
@@ -22,6 +24,7 @@ from sanxiang.api import (
     permit_import,
     procedures,
     proposals,
+    public_documents,
     publication,
     registry,
     reports,
@@ -107,4 +110,7 @@ api.add_router("", targets.router)
 api.add_router("", access_log.router)
 api.add_router("", parameters.router)
 api.add_router("", holiday_years.router)
+api.add_router("", inspection_frequency.router)
+api.add_router("", dashboard.router)
+api.add_router("", public_documents.router)
 urlpatterns = api.urls[0]

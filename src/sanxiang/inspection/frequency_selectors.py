@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce
 
+from sanxiang.accounts.models import AGENCY_ROLES
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.inspection.models import Inspection
+from sanxiang.inspection.register_selectors import agency_for_reader
 from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_BANDS
 from sanxiang.registry.models import Agency
 
@@ -40,6 +44,29 @@ class InspectedEnterprise:
     @property
     def times(self) -> int:
         return len(self.inspections)
+
+
+@dataclass(frozen=True)
+class FrequencyScope:
+    county: bool  # the reader reads every agency of the county (supervisor, system administrator)
+    agency: Agency | None  # the one agency shown (an agency's staff: always theirs)
+    agencies: list[Agency]
+
+
+def frequency_scope(*, viewer, agency_id: int | None) -> FrequencyScope:
+    """Whose figures a reader sees (the page and the API): the county's readers every agency of
+    their county, or the one asked (404 for another county's); an agency's staff their own agency
+    (the agency asked is ignored, as on the page); anyone else PermissionDenied."""
+    county = user_reads_all_agencies(viewer)
+    if county:
+        agency = agency_for_reader(viewer=viewer, agency_id=agency_id) if agency_id else None
+    elif viewer.role in AGENCY_ROLES and viewer.agency_id is not None:
+        agency = viewer.agency
+    else:
+        raise PermissionDenied("检查频次由本单位人员、司法局监督人员和系统管理员查看")
+    agencies = [agency] if agency is not None else list(
+        Agency.objects.filter(**county_lookup(viewer, ""), is_judicial_bureau=False).order_by("name"))
+    return FrequencyScope(county=county, agency=agency, agencies=agencies)
 
 
 def counted_inspections(*, year: int) -> QuerySet[Inspection]:

@@ -5,20 +5,16 @@ their own agency."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from sanxiang.accounts.models import AGENCY_ROLES, Role
-from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.accounts.models import Role
 from sanxiang.inputs import id_from_query
 from sanxiang.inspection import frequency_selectors as sel
-from sanxiang.inspection import register_selectors
 from sanxiang.procedure.annual_counting import INSPECTION_FREQUENCY_BANDS, INSPECTION_FREQUENCY_SOURCE
 from sanxiang.procedure.inspection.rules import OUTCOMES
-from sanxiang.registry.models import Agency
 
 YEARS_BACK = 5
 
@@ -31,16 +27,8 @@ def frequency(request: HttpRequest) -> HttpResponse:
     years = [today.year - n for n in range(YEARS_BACK + 1)]
     year = id_from_query(request.GET.get("year"))
     year = year if year in years else years[0]
-    county = user_reads_all_agencies(user)
-    if county:
-        agency_id = id_from_query(request.GET.get("agency"))
-        agency = register_selectors.agency_for_reader(viewer=user, agency_id=agency_id) if agency_id else None
-    elif user.role in AGENCY_ROLES and user.agency_id is not None:
-        agency = user.agency
-    else:
-        raise PermissionDenied("检查频次由本单位人员、司法局监督人员和系统管理员查看")
-    agencies = [agency] if agency is not None else list(
-        Agency.objects.filter(**county_lookup(user, ""), is_judicial_bureau=False).order_by("name"))
+    scope = sel.frequency_scope(viewer=user, agency_id=id_from_query(request.GET.get("agency")))
+    county, agency, agencies = scope.county, scope.agency, scope.agencies
     band = id_from_query(request.GET.get("times"))
     band = band if band in INSPECTION_FREQUENCY_BANDS and agency is not None else None
     return render(request, "inspection/frequency.html", {
