@@ -25,6 +25,7 @@ from sanxiang.api import (
     reviews,
     supervision,
     supervision_plans,
+    supervisors,
     system_documents,
     targets,
     training,
@@ -72,6 +73,7 @@ api = SanxiangAPI(
 error_handlers_install(api)
 api.add_router("/registry", registry.router)
 api.add_router("/registry", discretion.router)
+api.add_router("/registry", supervisors.router)
 api.add_router("", cases.router)
 api.add_router("", procedures.router)
 api.add_router("", indicators.router)
