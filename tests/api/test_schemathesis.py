@@ -102,7 +102,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # The files of a monthly report and of a summary (issue 19, h-9): test_report_files_api.py.
                 "/api/reports/monthly/{report_id}/files/", "/api/reports/annual/{summary_id}/files/",
                 # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py.
-                "/api/registry/supervisors", "/api/registry/supervision-certificates")
+                "/api/registry/supervisors", "/api/registry/supervision-certificates",
+                # 名录 Excel 批量导入 and its templates (issue 19, h-14): test_registry_import_api.py.
+                "/api/registry/imports/", "/api/registry/import-templates/")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

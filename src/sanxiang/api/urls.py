@@ -21,6 +21,7 @@ from sanxiang.api import (
     proposals,
     publication,
     registry,
+    registry_import,
     reports,
     reviews,
     supervision,
@@ -74,6 +75,7 @@ error_handlers_install(api)
 api.add_router("/registry", registry.router)
 api.add_router("/registry", discretion.router)
 api.add_router("/registry", supervisors.router)
+api.add_router("/registry", registry_import.router)
 api.add_router("", cases.router)
 api.add_router("", procedures.router)
 api.add_router("", indicators.router)
