@@ -131,8 +131,12 @@ def test_the_list_filters_and_pages(client, county):
     for serial, active in ((841, True), (842, False), (843, True)):
         Supervisor.objects.create(bureau=county["bureau"], name=f"孙{serial}", id_number=id_number(serial=serial),
                                   is_active=active)
+    login = user_make(role=Role.SUPERVISOR, agency=county["bureau"])
+    login.supervisor = Supervisor.objects.get(name="孙843")
+    login.save()
     first = client.get(URL, {"limit": 2, "is_active": "true"}, **county["admin"]).json()
     assert [row["name"] for row in first["items"]] == ["孙841", "孙843"] and first["next_cursor"] is None
+    assert [row["account"] for row in first["items"]] == [None, login.username]
     paged = client.get(URL, {"limit": 1, "ordering": "-id"}, **county["admin"]).json()
     assert paged["items"][0]["name"] == "孙843" and paged["next_cursor"]
     later = client.get(URL, {"since": (dt.date.today() + dt.timedelta(days=1)).isoformat()}, **county["admin"]).json()
