@@ -114,7 +114,11 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # 驾驶舱 (issue 19, h-15): test_dashboard_api.py.
                 "/api/dashboard",
                 # 事前公示的文件 (issue 19, h-15): test_public_documents_api.py.
-                "/api/public-documents")
+                "/api/public-documents",
+                # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py.
+                "/api/registry/supervisors", "/api/registry/supervision-certificates",
+                # 名录 Excel 批量导入 and its templates (issue 19, h-14): test_registry_import_api.py.
+                "/api/registry/imports/", "/api/registry/import-templates/")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.
@@ -210,6 +214,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                                                 name="模糊测试对接", url="https://receiver.example.cn/hook", kinds=[])
     entry_write(agency_id=w.agency.pk)
     events_fan_out()
+    # 监督人员名录: a supervisor of the desk's bureau of its own (a PATCH may take it off post or revoke its
+    # certificate), changed by the bureau's administrator.
+    register_supervisor = supervisor_user_make(bureau=desk.bureau, name="名录监督员").supervisor
+    register_ids = {"supervisor_id": register_supervisor.pk,
+                    "certificate_id": register_supervisor.certificates.first().pk}
+    register_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau))
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -237,11 +247,15 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
         # {document_id} and {file_id} a 制度文件 and its file under /system-documents.
         own = {"document_id": system_document.pk, "file_id": system_document.file_id} if path.startswith(
             "/api/system-documents") else {}
+        if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
+            own = register_ids  # 监督人员名录: {certificate_id} names a supervision certificate there
         return real_ids | own | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted
 
     def headers_for(method: str, path: str) -> dict:
+        if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
+            return register_headers  # 监督人员名录: the bureau's administrator
         if path.startswith("/api/supervision/notices"):  # the bureau's: its supervisors read and draft
             return second_headers if path.endswith("/approve") else desk_headers
         if path.startswith(("/api/supervision/proposals", "/api/supervision/referrals", "/api/supervision/plans",

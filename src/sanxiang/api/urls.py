@@ -27,12 +27,14 @@ from sanxiang.api import (
     public_documents,
     publication,
     registry,
+    registry_import,
     reports,
     review_catalogues,
     review_supervision,
     reviews,
     supervision,
     supervision_plans,
+    supervisors,
     system_documents,
     targets,
     training,
@@ -80,6 +82,8 @@ api = SanxiangAPI(
 error_handlers_install(api)
 api.add_router("/registry", registry.router)
 api.add_router("/registry", discretion.router)
+api.add_router("/registry", supervisors.router)
+api.add_router("/registry", registry_import.router)
 api.add_router("", cases.router)
 api.add_router("", procedures.router)
 api.add_router("", indicators.router)

@@ -1,0 +1,264 @@
+"""The judicial bureau's register of its supervisors (行政执法监督人员) and their supervision
+certificates (监督检查证件) through the API, as the pages /staff/registry/supervisors/… give them:
+read by the bureau's supervisors and administrator (system administrators too), changed by the
+bureau's administrator, through the registry's selectors and services (the same checks and ledger
+entries). Another county's or bureau's supervisors are 404; an agency's users see none."""
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Path, Query, Router, Schema
+
+from sanxiang.accounts import selectors as account_selectors
+from sanxiang.accounts.permissions import user_can_manage_staff
+from sanxiang.api.errors import InputRefused
+from sanxiang.api.pagination import (
+    Q_MAX_LENGTH,
+    PageOut,
+    cursor_query,
+    date_range_filter,
+    limit_query,
+    order_resolve,
+    ordering_query,
+    paginate,
+    since_query,
+    status_description,
+    until_query,
+)
+from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
+from sanxiang.api.schemas import PlausibleDate, Status, Text, answers
+from sanxiang.inputs import ID_MAX
+from sanxiang.procedure.violations import Refused, Violation
+from sanxiang.registry import selectors, services
+from sanxiang.registry.models import CertificateStatus, SupervisionCertificate, Supervisor
+
+router = Router(tags=["registry"])
+
+CertificateStatusIn = Literal[tuple(CertificateStatus.values)]  # type: ignore[valid-type]
+SUPERVISOR_ORDERING = {"id": ("id", "登记先后"), "name": ("name", "姓名")}
+SINCE, UNTIL = since_query("登记日期"), until_query("登记日期")
+
+
+class SupervisionCertificateOut(Schema):
+    id: int
+    supervisor_id: int = Field(..., description="持证的监督人员")
+    number: str = Field(..., description="监督检查证号")
+    issuing_authority: str = Field(..., description="发证机关")
+    valid_from: dt.date = Field(..., description="有效期自")
+    valid_to: dt.date = Field(..., description="有效期至")
+    status: str = Field(..., description=status_description(CertificateStatus.choices, what="证件状态"))
+    state: str = Field(..., description="今天的状态，如页面所示：有效、尚未生效、已过期、暂扣、注销")
+    usable_today: bool = Field(..., description="今天可以凭此证履行监督职责")
+
+
+class SupervisorOut(Schema):
+    id: int
+    bureau_id: int = Field(..., description="所属司法行政部门")
+    bureau_name: str = Field(..., description="所属司法行政部门名称")
+    name: str = Field(..., description="姓名")
+    id_number: str = Field(..., description="公民身份号码（本司法行政部门管理员见完整号码，其他人见遮蔽后的号码）")
+    post: str = Field(..., description="职务岗位")
+    is_active: bool = Field(..., description="在岗")
+    account: str | None = Field(..., description="登录账号的用户名；未开通为 null")
+    certificates: list[SupervisionCertificateOut] = Field(..., description="监督检查证件")
+
+
+class SupervisorPageOut(PageOut):
+    items: list[SupervisorOut]
+
+
+def _certificate_out(certificate: SupervisionCertificate, today: dt.date) -> dict:
+    label, usable = selectors.supervision_certificate_state(certificate, on=today)
+    return {
+        "id": certificate.pk, "supervisor_id": certificate.supervisor_id, "number": certificate.number,
+        "issuing_authority": certificate.issuing_authority, "valid_from": certificate.valid_from,
+        "valid_to": certificate.valid_to, "status": certificate.status, "state": label, "usable_today": usable,
+    }
+
+
+def _supervisor_out(supervisor: Supervisor, *, viewer, account, today: dt.date) -> dict:
+    full = user_can_manage_staff(viewer, supervisor.bureau_id)
+    return {
+        "id": supervisor.pk, "bureau_id": supervisor.bureau_id, "bureau_name": supervisor.bureau.name,
+        "name": supervisor.name, "id_number": supervisor.id_number if full else supervisor.id_number_masked,
+        "post": supervisor.post, "is_active": supervisor.is_active,
+        "account": account.username if account is not None else None,
+        "certificates": [_certificate_out(c, today) for c in supervisor.certificates.all()],
+    }
+
+
+def _supervisor_answer(response: HttpResponse, supervisor: Supervisor, *, viewer) -> dict:
+    supervisor = selectors.supervisor_get(viewer=viewer, supervisor_id=supervisor.pk)
+    response["ETag"] = row_etag(supervisor)
+    response["Cache-Control"] = "no-store"  # personal data: the full ID number to the administrator
+    account = account_selectors.supervisor_accounts(supervisor_ids=[supervisor.pk]).get(supervisor.pk)
+    return _supervisor_out(supervisor, viewer=viewer, account=account, today=dt.date.today())
+
+
+def _login_of(supervisor: Supervisor):
+    try:
+        return supervisor.user
+    except ObjectDoesNotExist:
+        return None
+
+
+@router.get("/supervisors", response=answers({200: SupervisorPageOut}))
+def supervisor_list(request: HttpRequest,
+                    q: str = Query("", max_length=Q_MAX_LENGTH, description="按姓名、职务或监督检查证号查找"),
+                    bureau: int | None = Query(None, ge=1, le=ID_MAX, description="所属司法行政部门"),
+                    is_active: bool | None = Query(None, description="在岗（true）或离岗（false）"),
+                    since: dt.date | None = SINCE, until: dt.date | None = UNTIL,
+                    ordering: str = ordering_query(SUPERVISOR_ORDERING, default="id"),
+                    limit: int = limit_query(), cursor: str | None = cursor_query()):
+    """司法行政部门的监督人员及其监督检查证件、登录账号，默认按登记先后排序，分页返回。本司法行政部门的监督人员和管理员
+    （及系统管理员）可读；执法机关的用户看到空列表。身份证号码按页面的规则遮蔽。"""
+    today = dt.date.today()
+    supervisors = selectors.supervisor_list(viewer=request.user, search=q)
+    if bureau is not None:
+        supervisors = supervisors.filter(bureau_id=bureau)
+    if is_active is not None:
+        supervisors = supervisors.filter(is_active=is_active)
+    supervisors = date_range_filter(supervisors, field="created_at", since=since, until=until)
+    order = order_resolve(ordering, keys=SUPERVISOR_ORDERING, default="id")
+
+    # Each row's login in the page's one query (User.supervisor's reverse side), not one query a row.
+    return paginate(request, supervisors.select_related("user"), order=order, limit=limit, cursor=cursor,
+                    item=lambda s: _supervisor_out(s, viewer=request.user, today=today, account=_login_of(s)))
+
+
+@router.get("/supervisors/{supervisor_id}", response=answers({200: SupervisorOut}, 404))
+def supervisor_get(request: HttpRequest, response: HttpResponse, supervisor_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一名监督人员及其监督检查证件、登录账号；响应头 ETag 为其当前版本（修改时放在 If-Match 中）。"""
+    supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
+    return _supervisor_answer(response, supervisor, viewer=request.user)
+
+
+class SupervisorIn(Schema):
+    bureau_id: int | None = Field(None, ge=1, le=ID_MAX, description="所属司法行政部门；不填为本单位")
+    name: Text(50) = Field(..., min_length=1, description="姓名")
+    id_number: Text(18) = Field(..., min_length=1, description="公民身份号码（按 GB 11643 校验，不得与已登记的人员重复）")
+    post: Text(60) = Field("", description="职务岗位")
+    is_active: bool = Field(True, description="在岗")
+
+
+class SupervisorPatchIn(Schema):
+    name: Text(50) | None = Field(None, min_length=1, description="姓名")
+    id_number: Text(18) | None = Field(None, min_length=1, description="公民身份号码")
+    post: Text(60) | None = Field(None, description="职务岗位")
+    is_active: bool | None = Field(None, description="在岗；取消在岗须填写 reason")
+    reason: Text(500, multiline=True) = Field("", description="离岗理由（取消在岗时必填），记入账本")
+
+
+def _stripped(values: dict) -> dict:
+    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+
+
+def _blank_refused(values: dict, *names: str) -> None:
+    missing = [Violation(f"{name}.missing", "必填", "数据校验", name) for name in names
+               if name in values and isinstance(values[name], str) and not values[name]]
+    if missing:
+        raise InputRefused(missing)
+
+
+def _bureau_of(request: HttpRequest, bureau_id: int | None):
+    """The bureau a new supervisor is for: the one named (404 unless the caller reads its
+    supervisors), or the caller's own."""
+    bureau_id = bureau_id if bureau_id is not None else request.user.agency_id
+    if bureau_id is None:
+        raise InputRefused([Violation("supervisor.bureau_missing", "请指明司法行政部门", "数据校验", "bureau_id")])
+    bureau = selectors.supervisor_bureaus(viewer=request.user).filter(pk=bureau_id).first()
+    if bureau is None:
+        raise Http404
+    return bureau
+
+
+@router.post("/supervisors", response=answers({201: SupervisorOut}, 403, 404))
+def supervisor_create(request: HttpRequest, response: HttpResponse, payload: SupervisorIn):
+    """登记监督人员（本司法行政部门的管理员；系统管理员须指明 bureau_id）。身份证号码不通过校验或重复时返回 422 并指明字段。"""
+    values = _stripped(payload.dict())
+    bureau = _bureau_of(request, values.pop("bureau_id"))
+    _blank_refused(values, "name", "id_number")
+    try:
+        supervisor = services.supervisor_create(actor=request.user, bureau=bureau, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _supervisor_answer(response, supervisor, viewer=request.user))
+
+
+@router.patch("/supervisors/{supervisor_id}", response=answers({200: SupervisorOut}, 403, 404, 412))
+def supervisor_update(request: HttpRequest, response: HttpResponse, payload: SupervisorPatchIn,
+                      supervisor_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改监督人员（本司法行政部门的管理员）：只改所给的字段；取消在岗须填写 reason。带 If-Match 时，读取之后已被修改的返回 412。"""
+    supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
+    values = _stripped({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    reason = values.pop("reason", "")
+    _blank_refused(values, "name", "id_number")
+    saved = row_update_if_current(response, supervisor, if_match, lambda: services.supervisor_update(
+        actor=request.user, supervisor=supervisor, reason=reason, **values))
+    if saved is None:
+        return precondition_failed()
+    return Status(200, _supervisor_answer(response, saved, viewer=request.user))
+
+
+class SupervisionCertificateIn(Schema):
+    number: Text(40) = Field(..., min_length=1, description="监督检查证号（不得与已登记的证件重复）")
+    issuing_authority: Text(100) = Field(..., min_length=1, description="发证机关")
+    valid_from: PlausibleDate = Field(..., description="有效期自")
+    valid_to: PlausibleDate = Field(..., description="有效期至（不早于有效期自）")
+
+
+class SupervisionCertificatePatchIn(Schema):
+    number: Text(40) | None = Field(None, min_length=1, description="监督检查证号")
+    issuing_authority: Text(100) | None = Field(None, min_length=1, description="发证机关")
+    valid_from: PlausibleDate | None = Field(None, description="有效期自")
+    valid_to: PlausibleDate | None = Field(None, description="有效期至")
+    status: CertificateStatusIn | None = Field(
+        None, description=status_description(CertificateStatus.choices, what="证件状态") + "；暂扣、注销须填写 reason，注销后不能再修改")
+    reason: Text(500, multiline=True) = Field("", description="变更理由（暂扣或注销时必填），记入账本")
+
+
+def _certificate_answer(response: HttpResponse, certificate: SupervisionCertificate) -> dict:
+    response["ETag"] = row_etag(certificate)
+    return _certificate_out(certificate, dt.date.today())
+
+
+@router.get("/supervision-certificates/{certificate_id}", response=answers({200: SupervisionCertificateOut}, 404))
+def supervision_certificate_get(request: HttpRequest, response: HttpResponse,
+                                certificate_id: int = Path(..., ge=1, le=ID_MAX)):
+    """一张监督检查证件；响应头 ETag 为其当前版本。"""
+    certificate = selectors.supervision_certificate_get(viewer=request.user, certificate_id=certificate_id)
+    return _certificate_answer(response, certificate)
+
+
+@router.post("/supervisors/{supervisor_id}/certificates", response=answers({201: SupervisionCertificateOut}, 403, 404))
+def supervision_certificate_create(request: HttpRequest, response: HttpResponse, payload: SupervisionCertificateIn,
+                                   supervisor_id: int = Path(..., ge=1, le=ID_MAX)):
+    """为监督人员登记监督检查证件（本司法行政部门的管理员）。证号重复、有效期倒置时返回 422 并指明字段。"""
+    supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
+    values = _stripped(payload.dict())
+    _blank_refused(values, "number", "issuing_authority")
+    try:
+        certificate = services.supervision_certificate_save(actor=request.user, supervisor=supervisor, **values)
+    except Refused as refused:
+        raise InputRefused(refused.violations) from None
+    return Status(201, _certificate_answer(response, certificate))
+
+
+@router.patch("/supervision-certificates/{certificate_id}",
+              response=answers({200: SupervisionCertificateOut}, 403, 404, 412))
+def supervision_certificate_update(request: HttpRequest, response: HttpResponse,
+                                   payload: SupervisionCertificatePatchIn,
+                                   certificate_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
+    """修改监督检查证件（本司法行政部门的管理员），包括暂扣（status=suspended）、注销（status=revoked）和恢复有效
+    （status=valid）；暂扣、注销须填写 reason，已注销的不能再修改（422）。带 If-Match 时，读取之后已被修改的返回 412。"""
+    certificate = selectors.supervision_certificate_get(viewer=request.user, certificate_id=certificate_id)
+    values = _stripped({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    reason = values.pop("reason", "")
+    _blank_refused(values, "number", "issuing_authority")
+    saved = row_update_if_current(response, certificate, if_match, lambda: services.supervision_certificate_save(
+        actor=request.user, supervisor=certificate.supervisor, certificate=certificate, reason=reason, **values))
+    if saved is None:
+        return precondition_failed()
+    return Status(200, _certificate_answer(response, saved))
