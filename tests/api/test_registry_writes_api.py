@@ -166,3 +166,17 @@ def test_a_matter_is_created_and_updated_with_its_legal_bases(client, county):
     assert duplicate.status_code == 422 and "code" in [v["field"] for v in duplicate.json()["violations"]]
     assert client.get(url, **county["other_admin"]).status_code == 404
     assert send(client, "patch", url, county["officer"], {"name": "x"}).status_code == 403
+
+
+def test_who_may_not_write_is_refused_before_the_version_is_compared(client, county):
+    """Review r-3 (the party's PATCH, then the same order for officers, certificates and matters): a
+    user of the agency who may read but not change a row gets 403 whatever If-Match names, not a
+    412 inviting a retry it may not make."""
+    officer = officer_make(agency=county["agency"])
+    certificate = officer.certificates.first()
+    matter = Matter.objects.create(agency=county["agency"], code="QT-001", name="其他事项", kind="penalty")
+    stale = {"HTTP_IF_MATCH": '"1-1"'}
+    for url in (f"/api/registry/officers/{officer.pk}", f"/api/registry/certificates/{certificate.pk}",
+                f"/api/registry/matters/{matter.pk}"):
+        answer = send(client, "patch", url, county["officer"], {"name": "x"}, **stale)
+        assert answer.status_code == 403, (url, answer.status_code)

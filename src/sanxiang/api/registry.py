@@ -15,6 +15,7 @@ from ninja import Field, Header, Path, Query, Router, Schema
 from sanxiang.accounts.permissions import (
     user_can_edit_agency,
     user_can_manage_parties,
+    user_can_manage_staff,
     user_can_register_agencies,
     user_sees_full_officer_id_number,
 )
@@ -401,6 +402,8 @@ def officer_update(request: HttpRequest, response: HttpResponse, payload: Office
                    officer_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
     """修改执法人员（本单位管理员）：只改所给的字段。带 If-Match 时，读取之后已被修改的返回 412。"""
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
+    if not user_can_manage_staff(request.user, officer.agency_id):  # before If-Match: no 412 to who may not write
+        raise PermissionDenied(services.OFFICER_EDIT_REFUSED)
     values = _given(payload)
     _blank_refused(values, "name", "id_number")
     saved = row_update_if_current(response, officer, if_match,
@@ -483,6 +486,8 @@ def certificate_update(request: HttpRequest, response: HttpResponse, payload: Ce
     """修改执法证（本单位管理员），包括暂扣（status=suspended）、注销（status=revoked）和恢复有效（status=valid）；
     暂扣、注销须填写 reason。只改所给的字段；带 If-Match 时，读取之后已被修改的返回 412。"""
     certificate = selectors.certificate_get(viewer=request.user, certificate_id=certificate_id)
+    if not user_can_manage_staff(request.user, certificate.officer.agency_id):  # before If-Match, as above
+        raise PermissionDenied(services.CERTIFICATE_EDIT_REFUSED)
     values = _given(payload)
     reason = values.pop("reason", "")
     _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
@@ -556,6 +561,8 @@ def matter_update(request: HttpRequest, response: HttpResponse, payload: MatterP
                   matter_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
     """修改执法事项（本单位管理员）：只改所给的字段（legal_bases 整体替换）。带 If-Match 时，读取之后已被修改的返回 412。"""
     matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
+    if not user_can_manage_staff(request.user, matter.agency_id):  # before If-Match, as above
+        raise PermissionDenied(services.MATTER_EDIT_REFUSED)
     values = _legal_bases(_given(payload))
     _blank_refused(values, "code", "name")
     saved = row_update_if_current(response, matter, if_match,

@@ -207,10 +207,15 @@ def officer_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Off
     return officer
 
 
+OFFICER_EDIT_REFUSED = "只有本单位管理员可以修改执法人员"
+CERTIFICATE_EDIT_REFUSED = "只有本单位管理员可以修改执法证"
+MATTER_EDIT_REFUSED = "只有本单位管理员可以维护执法事项"
+
+
 @transaction.atomic
 def officer_update(*, actor: Actor | None, officer: Officer, **fields: Any) -> Officer:
     if actor is not None:
-        permission_require(user_can_manage_staff(actor, officer.agency_id), "只有本单位管理员可以修改执法人员")
+        permission_require(user_can_manage_staff(actor, officer.agency_id), OFFICER_EDIT_REFUSED)
     unknown = set(fields) - set(OFFICER_FIELDS)
     if unknown:
         raise TypeError(f"unknown officer fields: {sorted(unknown)}")
@@ -264,9 +269,7 @@ def certificate_create(*, actor: Actor | None, officer: Officer, **fields: Any) 
 @transaction.atomic
 def certificate_update(*, actor: Actor | None, certificate: Certificate, reason: str = "", **fields: Any) -> Certificate:
     if actor is not None:
-        permission_require(
-            user_can_manage_staff(actor, certificate.officer.agency_id), "只有本单位管理员可以修改执法证"
-        )
+        permission_require(user_can_manage_staff(actor, certificate.officer.agency_id), CERTIFICATE_EDIT_REFUSED)
     unknown = set(fields) - set(CERTIFICATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown certificate fields: {sorted(unknown)}")
@@ -321,7 +324,7 @@ def matter_create(*, actor: Actor | None, agency: Agency, **fields: Any) -> Matt
 @transaction.atomic
 def matter_update(*, actor: Actor | None, matter: Matter, **fields: Any) -> Matter:
     if actor is not None:
-        permission_require(user_can_manage_staff(actor, matter.agency_id), "只有本单位管理员可以维护执法事项")
+        permission_require(user_can_manage_staff(actor, matter.agency_id), MATTER_EDIT_REFUSED)
     unknown = set(fields) - set(MATTER_FIELDS)
     if unknown:
         raise TypeError(f"unknown matter fields: {sorted(unknown)}")
