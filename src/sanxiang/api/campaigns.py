@@ -43,7 +43,6 @@ from sanxiang.evaluation import campaign_selectors as selectors
 from sanxiang.evaluation import campaign_services as services
 from sanxiang.evaluation import casefile_selectors, casefile_services
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
-from sanxiang.evidence.storage import blob_store_get
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.evaluation.campaigns import (
@@ -639,25 +638,13 @@ def campaign_file_document(request: HttpRequest, campaign_id: int = Path(..., ge
                            file_id: int = Path(..., ge=1, le=ID_MAX), document_id: int = Path(..., ge=1, le=ID_MAX)):
     """案卷副本中一份文书的 PDF（签发时的），只给现在可读副本的人（抽中的评查人员在阅卷期限内，待复评时司法局）；
     发送前记入访问记录。其他人、没有这份文书的，404。"""
-    viewer = request.user
     campaign, file = _file_of(request, campaign_id, file_id)
-    assignment = selectors.assignment_of(file=file, viewer=viewer)
-    if not selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment,
-                                   at=timezone.now()):
-        raise Http404("阅卷期限已过或者无权阅读该案卷副本")
-    document = selectors.copy_document(file=file, document_id=document_id)
-    if document is None:
-        raise Http404("没有这份文书")
-    try:
-        blob = blob_store_get().open(document.pdf.stored_file.sha256)
-    except FileNotFoundError as missing:
-        raise Http404("文件缺失") from missing
-    with transaction.atomic():
-        access_record(
-            actor=viewer, action=AccessAction.DOWNLOAD, object_kind="evaluation.campaign_file", object_id=file.pk,
-            object_label=f"案卷评查副本 {file.case_number} {document.title}", agency_id=file.agency_id,
-            ip_address=client_ip(request), details={"campaign": campaign.pk, "document": document.pk},
-        )
+    opened = services.campaign_copy_document_open(viewer=request.user, campaign=campaign, file=file,
+                                                  document_id=document_id, ip_address=client_ip(request),
+                                                  at=timezone.now())
+    if isinstance(opened, str):
+        raise Http404
+    document, blob = opened
     response = FileResponse(blob, as_attachment=True, filename=f"{document.filename_stem}.pdf",
                             content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"

@@ -10,11 +10,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import access_record
 from sanxiang.accounts.models import User
 from sanxiang.cases import selectors as case_selectors
 from sanxiang.cases.models import Case
 from sanxiang.evaluation.campaign_selectors import (
+    assignment_of,
     campaign_scope,
+    copy_document,
+    copy_readable,
     county_agencies,
     evaluator_candidates,
     file_automatic,
@@ -26,6 +31,7 @@ from sanxiang.evaluation.campaign_selectors import (
 )
 from sanxiang.evaluation.casefile_selectors import case_file_facts, published_standards
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
+from sanxiang.evidence.storage import blob_store_get
 from sanxiang.ledger.canonical import canonical_json
 from sanxiang.ledger.events import EventKind, LedgerEvent
 from sanxiang.ledger.services import entry_append
@@ -389,3 +395,33 @@ def campaign_results_publish(*, actor: User, campaign: EvaluationCampaign, today
                                                passed=bool(f.final_passed)) for f in sampled),
         ))
     return campaign
+
+
+def campaign_copy_document_open(*, viewer: User, campaign: EvaluationCampaign, file: CampaignFile, document_id: int,
+                                ip_address: str | None, at: dt.datetime):
+    """A document of the copy of `file` (its PDF as issued) opened for `viewer`, its download entered
+    in the access log before a byte is read: (document, its bytes as an open file), or why not:
+    "unreadable" (not someone who reads the copy now: the evaluator drawn, within the reading
+    period; the bureau while it re-grades), "absent" (no such document in the copy) or "missing"
+    (its file is not in the store; nothing is recorded). The page and the API serve the same."""
+    assignment = assignment_of(file=file, viewer=viewer)
+    if not copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment, at=at):
+        return "unreadable"
+    document = copy_document(file=file, document_id=document_id)
+    if document is None:
+        return "absent"
+    try:
+        blob = blob_store_get().open(document.pdf.stored_file.sha256)
+    except FileNotFoundError:
+        return "missing"
+    try:
+        with transaction.atomic():
+            access_record(
+                actor=viewer, action=AccessAction.DOWNLOAD, object_kind="evaluation.campaign_file", object_id=file.pk,
+                object_label=f"案卷评查副本 {file.case_number} {document.title}", agency_id=file.agency_id,
+                ip_address=ip_address, details={"campaign": campaign.pk, "document": document.pk},
+            )
+    except BaseException:
+        blob.close()
+        raise
+    return document, blob

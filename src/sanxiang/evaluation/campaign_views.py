@@ -23,7 +23,6 @@ from sanxiang.accounts.models import Role
 from sanxiang.evaluation import campaign_selectors as selectors
 from sanxiang.evaluation import campaign_services as services
 from sanxiang.evaluation.models import EvaluationCampaign
-from sanxiang.evidence.storage import blob_store_get
 from sanxiang.procedure.catalog import procedures_all
 from sanxiang.procedure.draw import ALGORITHM, COMMITMENT_BASIS
 from sanxiang.procedure.evaluation.campaigns import (
@@ -304,6 +303,9 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
 
 
 
+COPY_DOCUMENT_NOT_SERVED = {"unreadable": "阅卷期限已过或者无权阅读该案卷副本", "absent": "没有这份文书",
+                            "missing": "文件缺失，请联系系统管理员运行 sanxiang verify"}
+
 
 @login_required
 @require_safe
@@ -313,22 +315,11 @@ def campaign_file_document(request: HttpRequest, campaign_id: int, file_id: int,
     viewer = request.user
     campaign = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
     file = selectors.file_get(viewer=viewer, campaign=campaign, file_id=file_id)
-    assignment = selectors.assignment_of(file=file, viewer=viewer)
-    if not selectors.copy_readable(viewer=viewer, campaign=campaign, file=file, assignment=assignment,
-                                   at=timezone.now()):
-        raise Http404("阅卷期限已过或者无权阅读该案卷副本")
-    document = selectors.copy_document(file=file, document_id=document_id)
-    if document is None:
-        raise Http404("没有这份文书")
-    try:
-        blob = blob_store_get().open(document.pdf.stored_file.sha256)
-    except FileNotFoundError as missing:
-        raise Http404("文件缺失，请联系系统管理员运行 sanxiang verify") from missing
-    access_record(
-        actor=viewer, action=AccessAction.DOWNLOAD, object_kind="evaluation.campaign_file", object_id=file.pk,
-        object_label=f"案卷评查副本 {file.case_number} {document.title}", agency_id=file.agency_id,
-        ip_address=client_ip(request), details={"campaign": campaign.pk, "document": document.pk},
-    )
+    opened = services.campaign_copy_document_open(viewer=viewer, campaign=campaign, file=file, document_id=document_id,
+                                                  ip_address=client_ip(request), at=timezone.now())
+    if isinstance(opened, str):
+        raise Http404(COPY_DOCUMENT_NOT_SERVED[opened])
+    document, blob = opened
     response = FileResponse(blob, as_attachment=True, filename=f"{document.filename_stem}.pdf",
                             content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
