@@ -56,7 +56,9 @@ def test_the_supervisor_sees_the_county_and_the_head_their_agency(client, county
 def test_who_may_not_and_what_is_refused(client, county):
     assert client.get(URL, **county["officer"]).status_code == 403
     for query, field in (({"indicator": "nope"}, "indicator"), ({"month": 2}, "year"),
-                         ({"since": "2026-03-01", "until": "2026-02-01"}, "until"), ({"since": "2026-03-01"}, "until")):
+                         ({"since": "2026-03-01", "until": "2026-02-01"}, "until"), ({"since": "2026-03-01"}, "until"),
+                         # before the hours of training required were in force (2022-11-03): the reason, on year
+                         ({"year": 2021}, "year"), ({"since": "2021-01-01", "until": "2021-12-31"}, "since")):
         refused = client.get(URL, query, **county["supervisor"])
         assert refused.status_code == 422, (query, refused.content)
         assert field in [v["field"] for v in refused.json()["violations"]], refused.content

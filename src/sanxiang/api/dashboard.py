@@ -11,14 +11,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError
 
-from sanxiang.api.indicators import FigureOut, IndicatorOut, _figure, _indicator_out, _period
+from sanxiang.api.indicators import (
+    FigureOut,
+    IndicatorOut,
+    figure_out,
+    indicator_out,
+    parameters_in_force,
+    period_asked,
+)
 from sanxiang.api.schemas import answers
 from sanxiang.evaluation.dashboard_selectors import dashboard_build, user_reads_dashboard
 from sanxiang.evaluation.indicator_forms import FIRST_YEAR, LAST_YEAR
 from sanxiang.evaluation.indicators import SOURCES
-from sanxiang.procedure.parameters import ParameterMissing
 
 router = Router(tags=["indicators"])
 _SINCE = Query(None, description="自某日起（含）：与 until 同填为一段日期，不填 year")
@@ -98,24 +103,21 @@ def dashboard_get(
     today = timezone.localdate()
     if year is None and month is None and since is None and until is None:
         year = today.year
-    period = _period(year=year, month=month, since=since, until=until)
+    period = period_asked(year=year, month=month, since=since, until=until)
     if since is not None:
         period_query = f"start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
     else:
         period_query = f"period={year}" + (f"-{month:02d}" if month else "")
-    try:
+    with parameters_in_force(year=None if since else year):  # a period (or its months) before a rule it reads
         built = dashboard_build(viewer=user, period=period, period_query=period_query,
                                 indicator_code=indicator or "", today=today)
-    except ParameterMissing as missing:  # a period (or its trend's months) before a rule it reads
-        raise ValidationError([{"type": "value_error", "loc": ("query", "since" if since else "year"),
-                                "msg": missing.violation.message}]) from None
     return {
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
-        "county": built.viewer_county, "indicator": _indicator_out(built.indicator),
-        "totals": [{"indicator": _indicator_out(i), "figure": _figure(f)} for i, f in built.totals()],
-        "ranking": [{"rank": rank, "agency_id": a.pk, "agency_name": a.name, "figure": _figure(f)}
+        "county": built.viewer_county, "indicator": indicator_out(built.indicator),
+        "totals": [{"indicator": indicator_out(i), "figure": figure_out(f)} for i, f in built.totals()],
+        "ranking": [{"rank": rank, "agency_id": a.pk, "agency_name": a.name, "figure": figure_out(f)}
                     for rank, a, f in built.ranking()],
-        "trend": [{"start": m.start, "end": m.end, "label": m.label, "figure": _figure(f)} for m, f in built.trend],
+        "trend": [{"start": m.start, "end": m.end, "label": m.label, "figure": figure_out(f)} for m, f in built.trend],
         "overdue": [{"key": o.key, "label": o.label, "meaning": o.meaning, "count": o.count, "more": o.more,
                      "parts": [{"label": p.label, "count": p.count} for p in o.parts],
                      "rows": [{"agency_name": r.agency_name, "reference": r.reference,

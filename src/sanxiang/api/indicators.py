@@ -83,17 +83,17 @@ def _invalid(field: str) -> ValidationError:
     return ValidationError([{"type": "period_invalid", "loc": ("query", field), "msg": "period invalid"}])
 
 
-def _indicator_out(indicator) -> dict:
+def indicator_out(indicator) -> dict:
     return {"code": indicator.code, "version": indicator.version, "name": indicator.name,
             "numerator": indicator.numerator, "denominator": indicator.denominator, "unit": str(indicator.unit),
             "higher_is_better": indicator.higher_is_better, "basis": indicator.basis_text()}
 
 
-def _figure(figure) -> dict:
+def figure_out(figure) -> dict:
     return {"numerator": figure.numerator, "denominator": figure.denominator, "value": figure.value}
 
 
-def _period(*, year: int | None, month: int | None, since: dt.date | None, until: dt.date | None,
+def period_asked(*, year: int | None, month: int | None, since: dt.date | None, until: dt.date | None,
             start: dt.date | None = None, end: dt.date | None = None) -> Period:
     """The period asked: a year, a month of a year, or a range of days (422 naming the field otherwise)."""
     if (since is not None or until is not None) and (start is not None or end is not None):
@@ -119,7 +119,7 @@ def _period(*, year: int | None, month: int | None, since: dt.date | None, until
 
 
 @contextmanager
-def _in_force(*, year: int | None) -> Iterator[None]:
+def parameters_in_force(*, year: int | None) -> Iterator[None]:
     """A period before a rule an indicator counts by was in force (the hours of training required,
     the steps to be recorded on video ...) cannot be counted: 422 on `year` (or `since`) with the
     reason, where it was a server error."""
@@ -144,8 +144,8 @@ def indicator_table_get(
     期间为 year（某年）、year 与 month（某月），或 since 与 until（一段日期，含首尾两日）。"""
     if not user_reads_indicators(request.user):
         raise PermissionDenied("只有司法局监督人员、系统管理员和机关负责人可以查看执法指标")
-    period = _period(year=year, month=month, since=since, until=until, start=start, end=end)
-    with _in_force(year=year):
+    period = period_asked(year=year, month=month, since=since, until=until, start=start, end=end)
+    with parameters_in_force(year=year):
         table = indicator_table(viewer=request.user, period=period)
         return _table_out(table, period)
 
@@ -153,11 +153,11 @@ def indicator_table_get(
 def _table_out(table, period: Period) -> dict:
     return {
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
-        "indicators": [_indicator_out(i) for i in table.indicators],
-        "pending": [_indicator_out(i) for i in table.pending],
+        "indicators": [indicator_out(i) for i in table.indicators],
+        "pending": [indicator_out(i) for i in table.pending],
         "agencies": [{"agency_id": a.pk, "agency_name": a.name,
-                      "figures": {i.code: _figure(f) for i, f in row}} for a, row in table.rows()],
-        "totals": {i.code: _figure(f) for i, f in table.total_row()},
+                      "figures": {i.code: figure_out(f) for i, f in row}} for a, row in table.rows()],
+        "totals": {i.code: figure_out(f) for i, f in table.total_row()},
     }
 
 
@@ -173,13 +173,13 @@ _YEAR = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="年度；与 month
 _MONTH = Query(None, ge=1, le=12, description="月份（需同时填写 year）")
 
 
-def _code_and_period(code: str, **period_asked) -> tuple[str, Period]:
+def _code_and_period(code: str, **asked) -> tuple[str, Period]:
     """The indicator and the period asked, or one 422 naming every field wrong of both."""
     errors = []
     if code not in SOURCES:
         errors.append({"type": "indicator_unknown", "loc": ("query", "indicator"), "msg": "unknown"})
     try:
-        period = _period(**period_asked)
+        period = period_asked(**asked)
     except ValidationError as invalid:
         errors += invalid.errors
     if errors:
@@ -257,7 +257,7 @@ def indicator_record_page(*, request: HttpRequest, code: str, side: str, period:
     if query is None:
         query = {key: value for key, value in request.GET.items() if key != "cursor"}
     return {
-        "indicator": _indicator_out(indicator), "side": side, "side_label": SIDE_LABELS[side],
+        "indicator": indicator_out(indicator), "side": side, "side_label": SIDE_LABELS[side],
         "side_meaning": indicator.numerator if side == NUMERATOR else indicator.denominator,
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
         "agency_id": listing.agency.pk if listing.agency else None,
@@ -291,7 +291,7 @@ def indicator_records_get(
     if not user_reads_indicators(request.user):
         raise PermissionDenied(_READ_REFUSED)
     code, period = _code_and_period(indicator, year=year, month=month, since=since, until=until)
-    with _in_force(year=year):
+    with parameters_in_force(year=year):
         page = indicator_record_page(request=request, code=code, side=side, period=period, agency_id=agency,
                                      limit=limit, cursor=cursor)
     if page is None:
@@ -338,11 +338,11 @@ def indicator_trend_get(
         chosen = indicator_agencies(viewer=request.user).filter(pk=agency).first()
         if chosen is None:
             raise Http404
-    with _in_force(year=year):
+    with parameters_in_force(year=year):
         trend = indicator_trend(viewer=request.user, code=code, period=period, agency_id=agency)
         indicator_now = indicator_current(code, on=period.end)
     return {
-        "indicator": _indicator_out(indicator_now),
+        "indicator": indicator_out(indicator_now),
         "period_start": period.start, "period_end": period.end, "period_label": period.label,
         "agency_id": chosen.pk if chosen else None, "agency_name": chosen.name if chosen else None,
         "months": [{"period_start": m.start, "period_end": m.end, "period_label": m.label,
