@@ -18,11 +18,12 @@ from sanxiang.evaluation.reminder_services import (
     reminder_upsert,
     reminders_close,
 )
+from sanxiang.inbox.selectors import REMINDER
 from sanxiang.jobs.schedule import schedule_tick_on
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.evaluation.reminders import ReminderKind
 from sanxiang.registry import services as registry_services
-from sanxiang.web.inbox import REMINDER, inbox_build, inbox_count
+from sanxiang.web.inbox import inbox_build, inbox_count
 from tests.factories import agency_make, certificate_make, officer_make, user_make
 from tests.supervision.support import supervisor_user_make
 

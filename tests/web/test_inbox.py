@@ -16,9 +16,10 @@ import pytest
 from django.urls import reverse
 
 from sanxiang.accounts.models import Role
+from sanxiang.inbox.selectors import KIND_LABELS
 from sanxiang.publication.models import DraftStatus, PublicationDraft
 from sanxiang.publication.services import publication_approve
-from sanxiang.web.inbox import KIND_LABELS, inbox_build, inbox_count
+from sanxiang.web.inbox import inbox_build, inbox_count
 from tests.cases.support import (
     FIRST_DECISION_DAY,
     NOTICE_SERVED,

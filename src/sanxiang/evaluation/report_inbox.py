@@ -1,4 +1,4 @@
-"""What the monthly reports put in the inbox (web/inbox.py hooks these in, like supervision.inbox):
+"""What the monthly reports put in the inbox (`sanxiang.inbox` hooks these in, like supervision.inbox):
 for an agency's head, its reports still to submit (drafted, or returned); for a supervisor of the
 bureau, the reports submitted and waiting to be received. One query for rows, one for the count."""
 

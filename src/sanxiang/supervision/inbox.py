@@ -1,4 +1,4 @@
-"""What the supervision desk puts in the inbox (web/inbox.py hooks these in).
+"""What the supervision desk puts in the inbox (`sanxiang.inbox` hooks these in).
 
 - Part D: complaints and leads received and not yet triaged, for a supervisor.
 - Part C: filings of major decisions to examine, and coordination requests waiting, for a
@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 
 from sanxiang.accounts.models import User
 from sanxiang.procedure.supervision.complaints import COMPLAINT_CHANNEL_LABELS, ComplaintChannel
@@ -46,7 +45,7 @@ class ComplaintWaiting:
     what: str
     number: str
     title: str
-    url: str
+    complaint_id: int
     since: dt.date
 
 
@@ -60,7 +59,7 @@ def complaint_inbox_rows(*, user: User, limit: int = 200) -> list[ComplaintWaiti
             what=f"分办{COMPLAINT_CHANNEL_LABELS[ComplaintChannel(c.channel)]}",
             number=c.receipt_number,
             title=c.agency.name,
-            url=reverse("supervision:complaint_detail", args=[c.pk]),
+            complaint_id=c.pk,
             since=c.received_on,
         )
         for c in complaints_waiting(user=user, limit=limit)
@@ -176,7 +175,7 @@ COORDINATION_LABEL = "执法协调"
 
 
 def coordination_inbox_applies(user: User) -> bool:
-    """Supervisors only: an agency's inbox is held to three queries (web.inbox); the requests
+    """Supervisors only: an agency's inbox is held to three queries (sanxiang.inbox); the requests
     whose materials the bureau asked for show on the agency's coordination list instead."""
     from sanxiang.supervision.filing_selectors import user_is_registered_supervisor
 
@@ -203,7 +202,7 @@ def coordination_inbox_count(*, user: User) -> int:
 class NoticeInboxRow:
     what: str
     title: str
-    url: str
+    notice_id: int
     since: dt.date
 
 
@@ -221,7 +220,7 @@ def notice_inbox(*, user: User, limit: int = 200) -> dict[str, list[NoticeInboxR
     rows = _notices_to_approve(user).order_by("drafted_on", "id")[:limit]
     return {NOTICE_WAITING: [
         NoticeInboxRow(what=f"审核批准{NOTICE_SCOPE_LABELS[n.scope]}", title=n.title,
-                       url=reverse("supervision:notice_detail", args=[n.pk]), since=n.drafted_on)
+                       notice_id=n.pk, since=n.drafted_on)
         for n in rows
     ]}
 

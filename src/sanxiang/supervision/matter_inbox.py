@@ -1,4 +1,4 @@
-"""What waits for a supervisor on the desk (part A; `supervision.inbox` has the other parts' kinds), for the inbox (`web.inbox`): matters of the
+"""What waits for a supervisor on the desk (part A; `supervision.inbox` has the other parts' kinds), for the inbox (`sanxiang.inbox`): matters of the
 bureau still to triage (received), and accepted matters the supervisor handles. One query for the
 rows (the first `limit`, earliest deadline first) and one for the count."""
 
@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.procedure.supervision.matters import MatterState
@@ -23,7 +22,7 @@ class WaitingMatter:
     what: str
     number: str
     title: str
-    url: str
+    matter_id: int
     since: dt.date
     due: dt.date | None
     overdue: bool
@@ -48,7 +47,7 @@ def matters_waiting(*, user: User, on: dt.date, limit: int = 50) -> list[Waiting
     return [
         WaitingMatter(
             what="受理、并案、移送或者不予监督" if m.state == MatterState.RECEIVED else "办理监督事项",
-            number=m.number, title=m.subject, url=reverse("supervision:matter_detail", args=[m.pk]),
+            number=m.number, title=m.subject, matter_id=m.pk,
             since=m.received_on, due=m.transfer_due_on if m.state == MatterState.RECEIVED else None,
             overdue=m.state == MatterState.RECEIVED and m.transfer_due_on is not None and m.transfer_due_on < on,
         )

@@ -12,7 +12,7 @@ from sanxiang.evaluation import report_inbox
 from sanxiang.evaluation.indicators import user_reads_indicators
 from sanxiang.evaluation.report_selectors import user_is_supervisor
 from sanxiang.evaluation.target_selectors import user_reads_targets
-from sanxiang.web.inbox import REMINDER, Inbox
+from sanxiang.inbox.selectors import REMINDER, Inbox
 from sanxiang.web.supervision_hub import HubEntry, hub_entries
 
 

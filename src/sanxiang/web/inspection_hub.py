@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.accounts.permissions import user_reads_all_agencies
-from sanxiang.web.inbox import Inbox
+from sanxiang.inbox.selectors import Inbox
 from sanxiang.web.supervision_hub import HubEntry, hub_entries
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sanxiang.accounts.models import Role, User
+from sanxiang.inbox.selectors import COMPLAINT, Inbox, InboxGroup
 from sanxiang.supervision import inbox as supervision_inbox
 from sanxiang.supervision import matter_inbox
 from sanxiang.supervision.complaint_selectors import user_reads_complaints
 from sanxiang.supervision.instrument_selectors import user_is_agency_staff, user_is_supervisor
-from sanxiang.web.inbox import COMPLAINT, Inbox, InboxGroup
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sanxiang.accounts.models import Role
+from sanxiang.inbox.selectors import KIND_LABELS
 from sanxiang.web.evaluation_hub import evaluation_hub_entries
-from sanxiang.web.inbox import KIND_LABELS, SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_group_page, request_inbox
+from sanxiang.web.inbox import SHOWN_ON_HOME, SHOWN_ON_INBOX, inbox_group_page, request_inbox
 from sanxiang.web.inspection_hub import inspection_hub_entries
 from sanxiang.web.selectors import home_context
 from sanxiang.web.supervision_hub import supervision_hub_entries
