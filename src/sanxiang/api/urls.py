@@ -13,6 +13,7 @@ from sanxiang.api import (
     evaluations,
     evidence,
     holiday_years,
+    inbox,
     indicators,
     inspection_frequency,
     inspection_plans,
@@ -117,4 +118,5 @@ api.add_router("", holiday_years.router)
 api.add_router("", inspection_frequency.router)
 api.add_router("", dashboard.router)
 api.add_router("", public_documents.router)
+api.add_router("", inbox.router)
 urlpatterns = api.urls[0]
