@@ -178,3 +178,126 @@ def test_a_session_reads_it_with_csrf_checks_on_and_no_one_without(client, w):
     assert answer.status_code == 200
     assert api_items(answer.json()) == page_items(w.head)
     assert client.get(f"{INBOX}/count").json() == {"total": 4}
+
+
+# --- every kind's path, a kind beyond the old caps, the queries' bound (review of issue 19) ---------
+
+
+def _supervision_and_reports():
+    """A desk (bureau, agency, two supervisors) with something of each supervision and report kind:
+    a complaint to triage, a matter received, an instrument to answer (then to read), a filing to
+    examine, a coordination to accept, a 通报 drafted by the colleague, a monthly report to submit
+    (then to receive)."""
+    from django.utils import timezone
+
+    from sanxiang.cases.services import case_create
+    from sanxiang.evaluation.report_services import report_drafts_create
+    from sanxiang.supervision.instrument_services import instrument_issue, notice_draft
+    from sanxiang.supervision.models import Coordination, Filing, Matter
+    from tests.supervision.instruments_support import matter_make_for_tests
+
+    today = timezone.localdate()
+    desk = desk_public()
+    desk.head = user_make(role=Role.AGENCY_HEAD, agency=desk.agency)
+    complaint_file(desk)
+    Matter.objects.create(bureau=desk.bureau, agency=desk.agency, number="JD-INBOX-1", source="routine",
+                          state="received", subject="未按期公示", received_on=today)
+    desk.instrument = instrument_issue(actor=desk.first, matter=matter_make_for_tests(desk=desk), kind="opinion",
+                                       findings="未在七个工作日内公示行政处罚决定", supervisors=[desk.first, desk.second])
+    case = case_create(actor=None, agency=desk.agency, number="备-INBOX-1", title="备案案件")
+    Filing.objects.create(case=case, agency=desk.agency, bureau=desk.bureau, kind="penalty", action="decide",
+                          decision_label="行政处罚决定", decided_on=today, filed_on=today,
+                          due_on=today + dt.timedelta(days=15))
+    Coordination.objects.create(bureau=desk.bureau, agency=desk.agency, kind="problem", subject="协调事项",
+                                description="情况", raised_on=today, raised_by=desk.head, updated_on=today)
+    notice_draft(actor=desk.second, bureau=desk.bureau, title="关于公示情况的通报", body="正文", scope="internal",
+                 agencies=[desk.agency])
+    assert report_drafts_create(on=dt.date(2026, 10, 1), agencies=[desk.agency]) == 1
+    return desk
+
+
+def _paths_open(client, user, expected: set[str]) -> None:
+    """Every kind the user expects has something, matches the page, and each item's path opens (200)."""
+    answer = api_inbox(client, user, limit=200)
+    assert api_items(answer) == page_items(user)
+    assert answer["total"] == inbox_count(user=user) == client.get(f"{INBOX}/count", **auth(user)).json()["total"]
+    waiting = {k["kind"] for k in answer["kinds"] if k["count"]}
+    assert waiting == expected, user.role
+    for kind in answer["kinds"]:
+        for item in kind["items"]:
+            assert item["path"], item
+            assert client.get(item["path"], **auth(user)).status_code == 200, item["path"]
+
+
+def test_every_supervision_and_report_kind_opens_for_its_user(client):
+    from sanxiang.evaluation.models import MonthlyReport
+    from sanxiang.supervision.instrument_services import instrument_act
+
+    desk = _supervision_and_reports()
+    _paths_open(client, desk.head, {"opening", "supervision_instrument", "monthly_reports"})  # the filing's case
+    _paths_open(client, desk.first, {"complaint", "supervision_filing", "supervision_coordination",
+                                     "supervision_matters", "supervision_notice"})
+    # The agency answers and submits: the instrument and the report wait for the bureau now.
+    instrument_act(actor=desk.head, instrument=desk.instrument, action="report", text="已补充公示")
+    MonthlyReport.objects.filter(agency=desk.agency).update(state="submitted")
+    _paths_open(client, desk.head, {"opening"})
+    _paths_open(client, desk.first, {"complaint", "supervision_filing", "supervision_coordination",
+                                     "supervision_matters", "supervision_notice", "supervision_instrument",
+                                     "monthly_reports"})
+
+
+def test_a_kind_beyond_the_old_cap_is_counted_and_paged_whole_on_the_api_and_the_page(client, w):
+    """259 reminders (the reminders were cut at 200): the total, the kind's count and its pages agree
+    between /api/inbox, /api/inbox/count, the page's navigation and the page's kind."""
+    from sanxiang.evaluation.models import Reminder
+
+    on = dt.date.today()
+    Reminder.objects.bulk_create([
+        Reminder(kind=ReminderKind.CERTIFICATE_EXPIRY, key=f"test-cap-{n}", recipient_user=w.officer, agency=w.agency,
+                 subject_type="certificate", subject_id=n, title=f"提醒{n}", raised_on=on,
+                 due_on=on + dt.timedelta(days=n))
+        for n in range(259)
+    ])
+    counted = client.get(f"{INBOX}/count", **auth(w.officer)).json()["total"]
+    assert counted >= 259
+    whole = api_inbox(client, w.officer)
+    assert whole["total"] == counted and next(k for k in whole["kinds"] if k["kind"] == "reminder")["count"] == 259
+    first = api_inbox(client, w.officer, kind="reminder", limit=200)
+    assert first["total"] == counted
+    [kind] = first["kinds"]
+    assert (kind["count"], len(kind["items"])) == (259, 200) and kind["next"]
+    [rest] = client.get(kind["next"], **auth(w.officer)).json()["kinds"]
+    assert (rest["count"], len(rest["items"]), rest["next"]) == (259, 59, None)
+    titles = [i["title"] for i in kind["items"] + rest["items"]]
+    assert titles == [f"提醒{n}" for n in range(259)]
+    # The page: the navigation's number is the same on the inbox and elsewhere, and the kind's count.
+    client.force_login(w.officer)
+    inbox_page = client.get(reverse("web:inbox"))
+    assert inbox_page.context["inbox"].group("reminder").count == 259
+    assert inbox_page.context["nav"][1][2] == counted == client.get(reverse("cases:case_list")).context["nav"][1][2]
+    listed = client.get(reverse("web:inbox"), {"kind": "reminder", "page": 6})
+    assert listed.context["page"].paginator.count == 259 and len(listed.context["page"].object_list) == 9
+
+
+# The queries of GET /api/inbox/count and GET /api/inbox, each role, as `sanxiang.inbox.selectors`
+# states them: the count's are `inbox_count`'s (at most 6 for a head, 5 a reviewer, 3 an officer, 8 a
+# registered supervisor); the inbox's at most two for the cases' queues (the cases, the calendar)
+# and two a kind read as `ItemsRead` (its COUNT, and its slice when something waits); the API adds
+# one (the token). The bounds do not depend on the number of rows (`grow` and the fixture above).
+COUNT_QUERIES = {Role.AGENCY_HEAD: 6, Role.REVIEWER: 5, Role.OFFICER: 3, Role.SUPERVISOR: 8}
+ITEMS_READ_KINDS = {Role.AGENCY_HEAD: 7, Role.REVIEWER: 5, Role.OFFICER: 5, Role.SUPERVISOR: 9}
+
+
+def test_the_queries_stay_within_the_stated_bounds(client, w):
+    from sanxiang.inbox.selectors import inbox_count as count_of
+    from tests.web.test_inbox_pages import counted
+
+    grow(w, 3)
+    desk = _supervision_and_reports()
+    for user in (w.head, w.reviewer, w.officer, desk.first):
+        assert counted(lambda: count_of(user=user))[0] <= COUNT_QUERIES[user.role], user.role  # noqa: B023
+        queries_of(client, f"{INBOX}/count", auth(user))  # a token's first use is recorded once
+        assert queries_of(client, f"{INBOX}/count", auth(user)) <= 1 + COUNT_QUERIES[user.role], user.role
+        assert queries_of(client, INBOX, auth(user)) <= 1 + 2 + 2 * ITEMS_READ_KINDS[user.role], user.role
+        # One kind: that kind alone (two queries at most), and the total counted.
+        assert queries_of(client, f"{INBOX}?kind=reminder&limit=1", auth(user)) <= 1 + 2 + COUNT_QUERIES[user.role]

@@ -82,7 +82,7 @@ def test_the_ladder_reminds_the_officer_the_head_and_the_bureau_only(county):
     assert (item.title, item.url, item.due, item.due_note) == (
         expected, reverse("registry:officer_detail", args=[county["officer"].pk]), LAST_DAY, "还有90日")
     assert inbox_count(user=users["head"], on=before(90)) == inbox.total
-    assert inbox_build(user=users["far_supervisor"], on=before(90)).group(REMINDER).items == ()
+    assert list(inbox_build(user=users["far_supervisor"], on=before(90)).group(REMINDER).items) == []
 
 
 def test_each_rung_reminds_once_and_a_dismissed_reminder_comes_back_at_the_next(county):

@@ -3,9 +3,10 @@ the kinds of work that concern the user (codes and labels of `sanxiang.inbox.sel
 with its count and its items, an item with the resource it opens as an API path where the API has
 one (`ApiLinks`). Each kind pages by its own position cursor (`kind` + `cursor`); a reminder's
 dismissal is the reminders' operation (`POST /api/reminders/{id}/actions/dismiss`), linked from the
-item. The count is the navigation's. Both read what the page reads: a bounded number of queries
-whatever the number of cases (`sanxiang.inbox.selectors`' docstring). Handlers parse, call and
-render."""
+item. The count is the navigation's, and `total` equals it: every kind but the cases' queues is read
+as a COUNT and the slice asked for (`ItemsRead`), never cut off. Given `kind`, only that kind is read
+(and the total counted). A bounded number of queries whatever the number of rows
+(`sanxiang.inbox.selectors`' docstring). Handlers parse, call and render."""
 
 import datetime as dt
 from typing import Literal
@@ -139,9 +140,9 @@ def _item_out(item: InboxItem) -> dict:
 
 
 def _kind_out(request: HttpRequest, group: InboxGroup, *, offset: int, limit: int) -> dict:
-    # A kind read a slice at a time (the drafts waiting) reads its count and this slice only.
+    # A kind read a slice at a time (ItemsRead: all but the cases' queues) reads its count and this slice only.
     count = group.count
-    items = group.items[offset:offset + limit]
+    items = group.items[offset:offset + limit] if offset < count else []
     after = offset + len(items)
     next_cursor = signing.dumps(after, salt=f"{_CURSOR_SALT}:{group.kind}") if after < count else None
     query = {"kind": group.kind, "limit": limit, "cursor": next_cursor}
@@ -163,11 +164,12 @@ def inbox_get(
     一类的下一页：传回该类的 kind 和 next_cursor（或直接请求 next）；翻页标记记的是位置，翻页期间办结或新增的待办
     可能使某条重复或略过。提醒的知悉见各项的 dismiss（POST /api/reminders/{id}/actions/dismiss）。"""
     offset = _offset(cursor, kind)
-    inbox: Inbox = inbox_selectors.inbox_build(user=request.user, links=API_LINKS)
-    groups = [g for g in inbox.groups if kind is None or g.kind == kind]
+    # Given a kind, only that kind is built (the others are not read), and the total is counted.
+    inbox: Inbox = inbox_selectors.inbox_build(user=request.user, links=API_LINKS, only=kind)
+    total = inbox.total if kind is None else inbox_selectors.inbox_count(user=request.user, on=inbox.on)
     return {
-        "on": inbox.on, "total": inbox.total,
-        "kinds": [_kind_out(request, g, offset=offset, limit=limit) for g in groups],
+        "on": inbox.on, "total": total,
+        "kinds": [_kind_out(request, g, offset=offset, limit=limit) for g in inbox.groups],
     }
 
 

@@ -930,6 +930,20 @@ def deadline_rows_waiting(*, agency_id: int, officer_id: int | None, fines_of_ag
     return [r for r in found if not r.is_fine], [r for r in found if r.is_fine]
 
 
+def deadline_rows_waiting_querysets(*, agency_id: int, officer_id: int | None, fines_of_agency: bool = False,
+                                    on: dt.date | None = None) -> tuple[QuerySet[CaseDeadline], QuerySet[CaseDeadline]]:
+    """The rows of `deadline_rows_waiting`, each kind its own queryset, unread, in the same order
+    (the inbox reads a count and a slice of each)."""
+    on = on or timezone.localdate()
+    rows, deadlines, fines = _waiting_deadline_rows(
+        agency_id=agency_id, officer_id=officer_id, fines_of_agency=fines_of_agency, on=on
+    )
+    rows = (rows.select_related("case")
+            .only("case_id", "code", "label", "due", "soon_from", "estimated", "case__number", "case__title")
+            .order_by("due", "case_id", "position"))
+    return rows.filter(deadlines), rows.filter(fines)
+
+
 def deadline_rows_waiting_count(*, agency_id: int, officer_id: int | None, fines_of_agency: bool = False,
                                 on: dt.date | None = None) -> tuple[int, int]:
     """How many rows `deadline_rows_waiting` gives of each kind, in one query."""

@@ -28,9 +28,14 @@ def _waiting(user: User) -> QuerySet[MonthlyReport]:
                                         state__in=[ReportState.SUBMITTED, ReportState.RESUBMITTED])
 
 
+def report_inbox_queryset(*, user: User) -> QuerySet[MonthlyReport]:
+    """The reports waiting for the user, the nearest due day first (the agency with each), unread."""
+    return _waiting(user).select_related("agency").order_by("due_on", "agency__name", "pk")
+
+
 def report_inbox_rows(*, user: User, limit: int = 200) -> list[MonthlyReport]:
-    """The reports waiting for the user, the nearest due day first (the agency with each)."""
-    return list(_waiting(user).select_related("agency").order_by("due_on", "agency__name", "pk")[:limit])
+    """The first `limit` reports waiting for the user (`report_inbox_queryset`)."""
+    return list(report_inbox_queryset(user=user)[:limit])
 
 
 def report_inbox_count(*, user: User) -> int:

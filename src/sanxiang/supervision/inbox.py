@@ -8,7 +8,8 @@
   overdue. An overdue instrument is listed once, among the overdue. For a supervisor also the
   通报 drafted by a colleague, to approve.
 
-One query each for rows and counts, whatever the number of complaints or instruments."""
+One query each for rows and counts, whatever the number of complaints or instruments; the inbox reads
+each kind's queryset (`*_queryset(s)`) a count and a slice at a time, so that nothing is cut off."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from sanxiang.supervision.complaint_selectors import (
 )
 from sanxiang.supervision.filing_selectors import filings_awaiting
 from sanxiang.supervision.instrument_selectors import user_is_agency_staff, user_is_supervisor
-from sanxiang.supervision.models import Filing, Instrument, Notice
+from sanxiang.supervision.models import Complaint, Filing, Instrument, Notice
 
 COMPLAINT_KIND_LABEL = "待分办的投诉举报和线索"
 
@@ -53,17 +54,26 @@ def complaint_inbox_applies(user: User) -> bool:
     return user_reads_complaints(user)
 
 
+def complaint_inbox_queryset(*, user: User) -> QuerySet[Complaint]:
+    """The complaints and leads to triage, oldest first, unread (the inbox reads a count and a slice)."""
+    if not user_reads_complaints(user):
+        return Complaint.objects.none()
+    return (Complaint.objects.filter(bureau_id=user.agency_id, matter__state="received")
+            .select_related("agency").order_by("received_on", "id"))
+
+
+def complaint_waiting(c: Complaint) -> ComplaintWaiting:
+    return ComplaintWaiting(
+        what=f"分办{COMPLAINT_CHANNEL_LABELS[ComplaintChannel(c.channel)]}",
+        number=c.receipt_number,
+        title=c.agency.name,
+        complaint_id=c.pk,
+        since=c.received_on,
+    )
+
+
 def complaint_inbox_rows(*, user: User, limit: int = 200) -> list[ComplaintWaiting]:
-    return [
-        ComplaintWaiting(
-            what=f"分办{COMPLAINT_CHANNEL_LABELS[ComplaintChannel(c.channel)]}",
-            number=c.receipt_number,
-            title=c.agency.name,
-            complaint_id=c.pk,
-            since=c.received_on,
-        )
-        for c in complaints_waiting(user=user, limit=limit)
-    ]
+    return [complaint_waiting(c) for c in complaints_waiting(user=user, limit=limit)]
 
 
 def complaint_inbox_count(*, user: User) -> int:
@@ -115,27 +125,35 @@ def _filters(turn: frozenset, on: dt.date) -> tuple[Q, Q]:
     return waiting, overdue
 
 
-def instrument_inbox(*, user: User, on: dt.date) -> dict[str, list[InstrumentInboxRow]]:
-    """The rows of both kinds, in one query."""
+def instrument_inbox_querysets(*, user: User, on: dt.date) -> dict[str, QuerySet[Instrument]]:
+    """Each kind's instruments, the nearest due first, unread (the inbox reads a count and a slice of
+    each): those waiting, and those overdue (listed once, there)."""
     if not inbox_kinds(user):
         return {}
     rows, turn = _scope(user)
     waiting, overdue = _filters(turn, on)
-    supervisor = user_is_supervisor(user)
-    result: dict[str, list[InstrumentInboxRow]] = {INSTRUMENT_WAITING: [], INSTRUMENT_OVERDUE: []}
-    for instrument in rows.filter(waiting | overdue).select_related("agency", "bureau").order_by("due_on", "id"):
-        late = instrument.state in _LATE_STATES and instrument.due_on is not None and instrument.due_on < on
-        kind_label = INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)]
-        result[INSTRUMENT_OVERDUE if late else INSTRUMENT_WAITING].append(InstrumentInboxRow(
-            what=f"{kind_label}：{INSTRUMENT_STATE_LABELS[InstrumentState(instrument.state)]}",
-            number=instrument.number,
-            title=str(instrument.agency if supervisor else instrument.bureau),
-            instrument_id=instrument.pk,
-            since=instrument.served_on or instrument.issued_on,
-            due=instrument.due_on,
-            overdue=late,
-        ))
-    return result
+    rows = rows.select_related("agency", "bureau").order_by("due_on", "id")
+    return {INSTRUMENT_WAITING: rows.filter(waiting), INSTRUMENT_OVERDUE: rows.filter(overdue)}
+
+
+def instrument_inbox_row(instrument: Instrument, *, user: User, on: dt.date) -> InstrumentInboxRow:
+    late = instrument.state in _LATE_STATES and instrument.due_on is not None and instrument.due_on < on
+    kind_label = INSTRUMENT_KIND_LABELS[InstrumentKind(instrument.kind)]
+    return InstrumentInboxRow(
+        what=f"{kind_label}：{INSTRUMENT_STATE_LABELS[InstrumentState(instrument.state)]}",
+        number=instrument.number,
+        title=str(instrument.agency if user_is_supervisor(user) else instrument.bureau),
+        instrument_id=instrument.pk,
+        since=instrument.served_on or instrument.issued_on,
+        due=instrument.due_on,
+        overdue=late,
+    )
+
+
+def instrument_inbox(*, user: User, on: dt.date) -> dict[str, list[InstrumentInboxRow]]:
+    """The rows of both kinds, read whole."""
+    return {kind: [instrument_inbox_row(i, user=user, on=on) for i in rows]
+            for kind, rows in instrument_inbox_querysets(user=user, on=on).items()}
 
 
 def instrument_inbox_count(*, user: User, on: dt.date) -> int:
@@ -164,6 +182,11 @@ def filing_inbox_rows(*, user: User) -> list[Filing]:
     return list(filings_awaiting(viewer=user))
 
 
+def filing_inbox_queryset(*, user: User) -> QuerySet[Filing]:
+    """The filings waiting, unread (the inbox reads a count and a slice)."""
+    return filings_awaiting(viewer=user)
+
+
 def filing_inbox_count(*, user: User) -> int:
     return filings_awaiting(viewer=user).count()
 
@@ -187,6 +210,13 @@ def coordination_inbox_rows(*, user: User) -> list:
     from sanxiang.supervision.coordination_selectors import coordinations_waiting
 
     return list(coordinations_waiting(viewer=user))
+
+
+def coordination_inbox_queryset(*, user: User) -> QuerySet:
+    """The requests waiting, unread (the inbox reads a count and a slice)."""
+    from sanxiang.supervision.coordination_selectors import coordinations_waiting
+
+    return coordinations_waiting(viewer=user)
 
 
 def coordination_inbox_count(*, user: User) -> int:
@@ -213,16 +243,21 @@ def _notices_to_approve(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(bureau_id=user.agency_id, approved_on__isnull=True).exclude(drafted_by_id=user.pk)
 
 
+def notice_inbox_queryset(*, user: User) -> QuerySet[Notice]:
+    """The 通报 to approve, oldest first, unread (the inbox reads a count and a slice)."""
+    return _notices_to_approve(user).order_by("drafted_on", "id")
+
+
+def notice_inbox_row(n: Notice) -> NoticeInboxRow:
+    return NoticeInboxRow(what=f"审核批准{NOTICE_SCOPE_LABELS[n.scope]}", title=n.title, notice_id=n.pk,
+                          since=n.drafted_on)
+
+
 def notice_inbox(*, user: User, limit: int = 200) -> dict[str, list[NoticeInboxRow]]:
-    """The 通报 to approve, oldest first (one query)."""
+    """The first `limit` 通报 to approve, oldest first (one query)."""
     if NOTICE_WAITING not in inbox_kinds(user):
         return {}
-    rows = _notices_to_approve(user).order_by("drafted_on", "id")[:limit]
-    return {NOTICE_WAITING: [
-        NoticeInboxRow(what=f"审核批准{NOTICE_SCOPE_LABELS[n.scope]}", title=n.title,
-                       notice_id=n.pk, since=n.drafted_on)
-        for n in rows
-    ]}
+    return {NOTICE_WAITING: [notice_inbox_row(n) for n in notice_inbox_queryset(user=user)[:limit]]}
 
 
 def notice_inbox_count(*, user: User) -> int:

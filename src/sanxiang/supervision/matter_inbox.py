@@ -41,18 +41,23 @@ def _waiting(user: User) -> QuerySet[Matter]:
     )
 
 
+def matters_waiting_queryset(*, user: User) -> QuerySet[Matter]:
+    """The matters waiting, the earliest deadline first, unread (the inbox reads a count and a slice)."""
+    return _waiting(user).order_by("transfer_due_on", "received_on", "id").only(
+        "id", "number", "subject", "state", "received_on", "transfer_due_on")
+
+
+def waiting_matter(m: Matter, *, on: dt.date) -> WaitingMatter:
+    return WaitingMatter(
+        what="受理、并案、移送或者不予监督" if m.state == MatterState.RECEIVED else "办理监督事项",
+        number=m.number, title=m.subject, matter_id=m.pk,
+        since=m.received_on, due=m.transfer_due_on if m.state == MatterState.RECEIVED else None,
+        overdue=m.state == MatterState.RECEIVED and m.transfer_due_on is not None and m.transfer_due_on < on,
+    )
+
+
 def matters_waiting(*, user: User, on: dt.date, limit: int = 50) -> list[WaitingMatter]:
-    rows = _waiting(user).order_by("transfer_due_on", "received_on", "id").only(
-        "id", "number", "subject", "state", "received_on", "transfer_due_on")[:limit]
-    return [
-        WaitingMatter(
-            what="受理、并案、移送或者不予监督" if m.state == MatterState.RECEIVED else "办理监督事项",
-            number=m.number, title=m.subject, matter_id=m.pk,
-            since=m.received_on, due=m.transfer_due_on if m.state == MatterState.RECEIVED else None,
-            overdue=m.state == MatterState.RECEIVED and m.transfer_due_on is not None and m.transfer_due_on < on,
-        )
-        for m in rows
-    ]
+    return [waiting_matter(m, on=on) for m in matters_waiting_queryset(user=user)[:limit]]
 
 
 def matters_waiting_count(*, user: User) -> int:

@@ -61,8 +61,8 @@ def inbox_build(*, user: User, on: dt.date | None = None) -> Inbox:
 
 def inbox_group_page(group: InboxGroup, number: str | int | None) -> Page:
     """One page of a kind's items (`INBOX_PAGE_SIZE`): a page number that is no number or out of
-    range gives the first or the last page. The items are those the inbox already holds: a page
-    costs no query."""
+    range gives the first or the last page. A kind read a slice at a time (`ItemsRead`: all but the
+    cases' queues) costs its COUNT and this page's slice."""
     return Paginator(group.items, INBOX_PAGE_SIZE).get_page(number)
 
 
