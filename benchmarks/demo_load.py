@@ -106,6 +106,9 @@ def main() -> None:
     parser.add_argument("--fingerprint", type=Path, help="write the fingerprint (JSON) here")
     parser.add_argument("--compare", type=Path, help="a fingerprint written before: print what differs")
     parser.add_argument("--profile", type=Path, help="cProfile of the load (without migrations) into this file")
+    parser.add_argument("--sample", type=int, default=0, metavar="N",
+                        help="sample the load's CPU (_sampler.py; not cProfile, which inflates the ORM's many "
+                             "small calls) and print the N functions of sanxiang with most samples under them")
     parser.add_argument("--existing", action="store_true",
                         help="no load: the fingerprint of the county already in SANXIANG_DATA_DIR (or --database-url)")
     args = parser.parse_args()
@@ -167,6 +170,13 @@ def main() -> None:
 
         profile = cProfile.Profile(time.process_time)
         profile.enable()
+    sampler = None
+    if args.sample:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from _sampler import Sampler
+
+        sampler = Sampler()
+        sampler.enable()
     # The command's phases in its order (web/management/commands/demo.py), each on the fixed day.
     phase("demo_county_load", lambda: demo_county_load(today=day))
     phase("demo_supervision_load", lambda: demo_supervision_load(today=day))
@@ -184,6 +194,14 @@ def main() -> None:
     if profile is not None:
         profile.disable()
         profile.dump_stats(args.profile)
+    if sampler is not None:
+        sampler.disable()
+        print(f"samples of the load's CPU: {sampler.samples}; under each function of sanxiang (inclusive):")
+        for n, name in sampler.top(args.sample, own=False, only="sanxiang"):
+            print(f"  {100 * n / sampler.samples:5.1f} %  {name}")
+        print("where the CPU was (own, any code):")
+        for n, name in sampler.top(args.sample, own=True):
+            print(f"  {100 * n / sampler.samples:5.1f} %  {name}")
     total = sum(seconds for _, seconds in phases)
     print(f"day {day}, {'PostgreSQL' if args.database_url else 'SQLite'}, data folder {data_dir}")
     print("CPU seconds of this process per phase:")
