@@ -141,8 +141,13 @@ def _draft_one(*, agency: Agency, bureau: Agency | None, month: ReportMonth, on:
 
 # --- The agency's side ---------------------------------------------------------------------------------
 
-def _locked(report: MonthlyReport) -> MonthlyReport:
-    return MonthlyReport.objects.select_for_update().get(pk=report.pk)
+def _locked(report: MonthlyReport, *, with_names: bool = False) -> MonthlyReport:
+    """The report's row, locked. `with_names`: its agency and bureau read in the same query (the
+    document's context prints their names), only the report's row locked."""
+    rows = MonthlyReport.objects.select_for_update(of=("self",))
+    if with_names:
+        rows = rows.select_related("agency", "bureau")
+    return rows.get(pk=report.pk)
 
 
 def _step(report: MonthlyReport, action: ReportAction | str, *, on: dt.date, actor: User, text: str = "",
@@ -184,7 +189,7 @@ def report_submit(*, report: MonthlyReport, actor: User, on: dt.date,
     """报送 (or 重新报送 after a return): the sections as written (saved with it when given; with
     `merge`, the given ones merged into the locked row's), and the figures of the records as they
     stand today, frozen beside the live ones."""
-    report = _locked(report)
+    report = _locked(report, with_names=True)
     if merge:
         sections = {**(report.sections or {}), **(sections or {})}
     cleaned = _sections_clean(report.sections if sections is None else sections)
