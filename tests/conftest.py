@@ -160,6 +160,25 @@ def pytest_runtest_teardown(item, nextitem):
         HOLDER.release()
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """With `--durations` (CI's), the slowest files too: the time of their tests' setup, call and
+    teardown added up, which is what xdist hands to a worker as one unit (`--dist loadfile`) and what the
+    20 slowest tests do not show (a file of many quick tests)."""
+    if not config.option.durations:
+        return
+    by_file: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) in ("setup", "call", "teardown"):
+                path = report.nodeid.split("::", 1)[0]
+                by_file[path] = by_file.get(path, 0.0) + report.duration
+    if not by_file:
+        return
+    terminalreporter.write_sep("=", f"slowest 20 files (of {len(by_file)}; {sum(by_file.values()):.0f} s of tests in all)")
+    for path, seconds in sorted(by_file.items(), key=lambda item: -item[1])[:20]:
+        terminalreporter.write_line(f"{seconds:8.1f}s {path}")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "shared_demo(day): the module shares one load of the demo county "
                                        "on that day with the next modules (tests/shared_demo.py)")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sanxiang.casefile.services import CaseFileExportError, case_file_export
 from sanxiang.cases.selectors import case_get_by_number
+from sanxiang.command_checks import WITHOUT_URLS
 
 
 def _size(n: int) -> str:
@@ -21,6 +22,7 @@ def _size(n: int) -> str:
 
 class Command(BaseCommand):
     help = "导出案卷：把案件的证据文件、账本条目、包含证明和签名检查点写入一个可离线核验的 zip 文件。"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("case_number", metavar="CASE_NUMBER", help="案号")

@@ -7,11 +7,13 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.evaluation.report_services import report_drafts_create, report_month_to_draft
 
 
 class Command(BaseCommand):
     help = "起草各执法机关上月的工作推进情况月报（每一机关每月只起草一次）"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", type=dt.date.fromisoformat, help="按此日期运行（YYYY-MM-DD），默认今天")

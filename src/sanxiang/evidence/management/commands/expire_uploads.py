@@ -4,11 +4,13 @@ expired lazily when someone touches them."""
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.evidence.services import uploads_expire
 
 
 class Command(BaseCommand):
     help = "使长时间未继续的上传过期并删除其暂存数据 (Expire abandoned evidence uploads)"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def handle(self, *args, **options):
         result = uploads_expire()

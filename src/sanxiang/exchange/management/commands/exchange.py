@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.exchange.formats import FORMAT_LABELS, file_problems
 from sanxiang.exchange.services import (
     ExchangeExportError,
@@ -33,6 +34,7 @@ def _year(text: str) -> int:
 
 class Command(BaseCommand):
     help = "与省级行政执法监督信息系统交换数据：校验、导出、核对导出目录、导入上级交办事项。"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", metavar="{validate,export,check,import}")

@@ -4,12 +4,14 @@ their attempts again. Exit status 1 while a job is failed (for monitoring)."""
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.jobs.models import Job, JobState
 from sanxiang.jobs.services import jobs_failed_retry, jobs_run_due
 
 
 class Command(BaseCommand):
     help = "执行到期的后台任务（如文书Word文本的生成），列出或重试失败的任务"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=1000, help="最多执行的任务数")

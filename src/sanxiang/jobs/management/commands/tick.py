@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.jobs.schedule import periodic_tasks, schedule_tick, schedule_tick_on
 
 
@@ -19,6 +20,7 @@ def _date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = "运行到期的定时任务（公示期满下架、平台预警、证件到期提醒等），每个周期只运行一次"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", help="按此日期运行（YYYY-MM-DD），默认现在")

@@ -7,12 +7,14 @@ the log's last; `--ledger NAME` signs one ledger only."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.ledger.selectors import ledger_by_name
 from sanxiang.ledger.services import checkpoint_issue, checkpoints_issue_all
 
 
 class Command(BaseCommand):
     help = "Sign the ledgers' current tree heads as C2SP checkpoints and print the notes."
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--ledger", help="sign this ledger only (its name; default: every ledger)")

@@ -8,6 +8,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.ledger.models import Head, Ledger, LedgerAgency
 from sanxiang.ledger.selectors import ledger_ids, ledger_name, ledger_origin_for
 from sanxiang.ledger.services import LedgerError, ledger_agency_assign, ledger_county_create
@@ -15,6 +16,7 @@ from sanxiang.ledger.services import LedgerError, ledger_agency_assign, ledger_c
 
 class Command(BaseCommand):
     help = "List the ledgers, create a county ledger, or assign agencies to a ledger."
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

@@ -7,6 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.ledger.verification import ledgers_verify, note_file_read
 
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
     help = (
         "Recompute every ledger entry, subtree and checkpoint; name what differs (exit 1 if anything does)."
     )
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print the report as JSON on stdout")

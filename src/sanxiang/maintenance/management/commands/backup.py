@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.maintenance.backup import BackupError, backup_create
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         "附各成员的 SHA-256 清单；服务运行时亦可进行。"
         " (Back up the database snapshot, stored files, keys and last checkpoint into one archive.)"
     )
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive to write (must not exist)")

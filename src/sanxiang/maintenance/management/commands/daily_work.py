@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.jobs.schedule import schedule_tick, schedule_tick_on
 from sanxiang.maintenance.daily import MAINTENANCE_TASKS
 
 
 class Command(BaseCommand):
     help = "每日维护工作（删除过期会话、签署账本检查点），每天只运行一次"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", type=dt.date.fromisoformat, help="按此日期运行（YYYY-MM-DD），默认今天")

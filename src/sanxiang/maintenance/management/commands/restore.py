@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.maintenance import backup as ops
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         "从备份恢复到新的数据目录 DIR（PostgreSQL：恢复到 DATABASE_URL 所指的空数据库），然后运行账本校验。"
         " (Restore a backup into a new data folder and verify the ledger.)"
     )
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive written by `sanxiang backup`")

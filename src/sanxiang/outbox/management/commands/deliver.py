@@ -7,11 +7,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.outbox.services import DeliverRun, deliveries_run
 
 
 class Command(BaseCommand):
     help = "向订阅系统推送事件（签名、失败重试），--once 只运行一轮"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="处理当前到期的推送后退出")

@@ -10,12 +10,14 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.procedure.annual import annual_report_due
 from sanxiang.publication.annual import annual_reports_missing
 
 
 class Command(BaseCommand):
     help = "列出逾期未公开上年度行政执法数据的执法主体（List agencies whose annual enforcement data is overdue）"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", help="按哪一天检查（YYYY-MM-DD），默认今天")

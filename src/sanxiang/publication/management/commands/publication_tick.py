@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.publication.annual import annual_reports_missing
 from sanxiang.publication.compulsory import compulsory_drafts_refresh
 from sanxiang.publication.models import DraftStatus, PublicationDraft
@@ -19,6 +20,7 @@ from sanxiang.publication.services import publications_expire
 
 class Command(BaseCommand):
     help = "公示期满下架、事前公开信息更新，并列出逾期未公示、未撤回和未发布的年度数据"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", type=dt.date.fromisoformat, help="按此日期运行（YYYY-MM-DD），默认今天")

@@ -4,12 +4,14 @@ registry (an import) or periodically: a refresh is idempotent and records one le
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.publication.registry_sync import public_registry_refresh
 from sanxiang.registry.models import Agency
 
 
 class Command(BaseCommand):
     help = "根据执法主体库更新公示的执法主体和执法证件 (Refresh the public registry pages)"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--agency", type=int, default=None, help="只更新这个执法主体（编号）；不填则更新全部")

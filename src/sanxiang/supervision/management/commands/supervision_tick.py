@@ -6,11 +6,13 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.supervision.alerts import platform_alerts_open
 
 
 class Command(BaseCommand):
     help = "平台预警转为监督事项（逾期未公示、重大执法决定未经法制审核），每一预警只登记一次"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser):
         parser.add_argument("--on", type=dt.date.fromisoformat, help="按此日期运行（YYYY-MM-DD），默认今天")

@@ -4,11 +4,13 @@ in every state, with their ledger entries), for the scale benchmarks (sanxiang.d
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.ledger.services import checkpoint_issue
 
 
 class Command(BaseCommand):
     help = "把已加载的演示旗县扩充到 N 件案件（复制各状态的演示案件并记入账本），用于规模测试"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--cases", type=int, required=True, help="扩充后的案件总数")

@@ -4,11 +4,13 @@ from the records, or recompute and store them (sanxiang.projections)."""
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from sanxiang.command_checks import WITHOUT_URLS
 from sanxiang.projections import projections_all
 
 
 class Command(BaseCommand):
     help = "检查或重建按写入时维护的投影（案件期限、审核统计、年度数据等）"
+    requires_system_checks = WITHOUT_URLS  # serves no request (sanxiang.command_checks)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("what", choices=["check", "rebuild"])
