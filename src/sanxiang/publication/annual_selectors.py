@@ -90,8 +90,10 @@ class RecordGroup:
 
 
 def annual_record_group(*, agency: Agency, year: int, group: str, offset: int = 0,
-                        limit: int = RECORDS_SHOWN) -> RecordGroup:
-    """A slice of the records behind `group`'s figures, with their count: two queries."""
+                        limit: int | None = None) -> RecordGroup:
+    """A slice of the records behind `group`'s figures (`RECORDS_SHOWN` of them unless `limit`),
+    with their count: two queries."""
+    limit = RECORDS_SHOWN if limit is None else limit
     kinds = RECORD_KINDS[group]
     records = annual_counted_records(agency=agency, year=year, kinds=kinds, offset=offset, limit=limit)
     count = annual_counted_acts(agency=agency, year=year, kinds=kinds).count()

@@ -40,6 +40,7 @@ from sanxiang.procedure.annual_counting import (
 )
 from sanxiang.procedure.dual_publicity import LAYOUT_LABELS
 from sanxiang.procedure.violations import Refused
+from sanxiang.publication import annual_selectors
 from sanxiang.publication.annual import (
     NARRATIVE_PERMISSION_MESSAGE,
     PERMISSION_MESSAGE,
@@ -49,7 +50,6 @@ from sanxiang.publication.annual import (
 )
 from sanxiang.publication.annual_selectors import (
     RECORD_GROUPS,
-    RECORDS_SHOWN,
     annual_agencies_readable,
     annual_agency_for,
     annual_agency_view,
@@ -275,8 +275,9 @@ def annual_records(request: HttpRequest) -> HttpResponse:
         # Nothing chosen: the figures, where every group of records opens from its number.
         query = {"year": year} | ({"agency": agency.pk} if county and agency is not None else {})
         return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
+    shown = annual_selectors.RECORDS_SHOWN
     count = annual_record_group(agency=agency, year=year, group=group, limit=0).count
-    page = Paginator(range(count), RECORDS_SHOWN).get_page(id_from_query(request.GET.get("page")) or 1)
+    page = Paginator(range(count), shown).get_page(id_from_query(request.GET.get("page")) or 1)
     records = annual_record_group(agency=agency, year=year, group=group, offset=page.start_index() - 1 if count else 0)
     query = {"year": year, "group": group} | ({"agency": agency.pk} if county else {})
     return render(request, "publication/exports/annual_records.html", {
