@@ -10,6 +10,11 @@ Who may open them:
 - `annual`: every logged-in user with an agency role (their own agency's figures), supervisors
   and system administrators (any agency, and the list of reports not published in time).
   Publishing (POST) is for the agency's head or administrator, or a system administrator.
+- `annual_records`: whoever reads an agency's annual figures, every record behind one group of
+  them a page at a time (the annual page lists the first `annual_selectors.RECORDS_SHOWN`).
+
+The logic is publication's (`dual_publicity`, `annual_selectors`, `annual`), shared with the API
+(`api.publication_exports`); these views parse, call and render.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ from sanxiang.publication.dual_publicity import (
     dual_publicity_scope,
 )
 from sanxiang.publication.models import PublicAgency
+from sanxiang.registry.models import Agency
 
 
 def _date_widget() -> forms.DateInput:
@@ -170,7 +176,7 @@ def _annual_year(value: str | None, *, years: list[int]) -> int:
     return year if year in years else years[0]
 
 
-def _annual_read(request: HttpRequest, params) -> tuple[int, list[int], object, bool]:
+def _annual_read(request: HttpRequest, params) -> tuple[int, list[int], Agency | None, bool]:
     years = annual_years(today=timezone.localdate())
     year = _annual_year(params.get("year"), years=years)
     agency, county = annual_agency_for(user=request.user, agency_id=id_from_query(params.get("agency")))
