@@ -17,9 +17,10 @@ from sanxiang.publication.models import AnnualNarrative, AnnualReport
 from tests.api.support import assert_safe_download, bearer
 from tests.factories import agency_make, user_make
 from tests.publication.test_annual import YEAR, act, case_with, public_agency_for
-from tests.publication.test_annual import bureau as bureau
+from tests.publication.test_annual import bureau as bureau  # the fixture
 from tests.publication.test_dual_publicity import BAD_CODE, D, parse_csv, publication_make
-from tests.publication.test_dual_publicity import world as world
+from tests.publication.test_dual_publicity import world as world  # the fixture
+from tests.web.crawl import page_read
 
 pytestmark = pytest.mark.django_db
 
@@ -204,6 +205,7 @@ def test_the_records_behind_the_figures_are_bounded_and_walked(client, bureau, m
     assert 'data-testid="annual-penalty-records-more"' in html and "共5件" in html
     rest = client.get(reverse("publication:annual_records"), {"year": YEAR, "group": "penalty", "page": 3})
     assert rest.status_code == 200 and len(rest.context["records"]) == 1 and "第3页，共3页" in rest.content.decode()
+    assert page_read(rest.content.decode())[0] == [] and page_read(html)[0] == []  # no English, no internal code
     assert client.get(reverse("publication:annual_records"), {"year": YEAR}).status_code == 302
     supervisor = bearer(judicial_supervisor())
     no_agency = client.get("/api/publication/annual/records", {"group": "penalty"}, **supervisor)
