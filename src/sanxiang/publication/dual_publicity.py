@@ -246,7 +246,7 @@ def dual_publicity_file(rows: list[dict[str, str]], *, layout: str, file_format:
     return writer(rows, layout=layout)
 
 
-# --- who exports what: the page and the API read these (publication.exports, api.dual_publicity) ---
+# --- who exports what: the page and the API read these (publication.exports, api.publication_exports) ---
 
 # One export covers at most a year of decisions: the credit platform takes data by day or month,
 # and a county's year is far within what a single file holds.
