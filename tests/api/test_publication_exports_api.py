@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from sanxiang.access.models import AccessLogEntry
 from sanxiang.accounts.models import Role
+from sanxiang.cases.models import Case
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.annual_counting import NARRATIVE_SECTIONS
 from sanxiang.publication import annual_selectors
@@ -20,11 +21,14 @@ from tests.publication.test_annual import YEAR, act, case_with, public_agency_fo
 from tests.publication.test_annual import bureau as bureau  # the fixture
 from tests.publication.test_dual_publicity import BAD_CODE, D, parse_csv, publication_make
 from tests.publication.test_dual_publicity import world as world  # the fixture
+from tests.supervision.support import read_grant_give
 from tests.web.crawl import page_read
 
 pytestmark = pytest.mark.django_db
 
 MARCH = {"layout": "CF", "start": "2026-03-01", "end": "2026-03-31"}
+# The problems of a row whose agency's credit code is malformed (CF_CFJGDM and CF_SJLYDM).
+PROBLEMS_OF_BAD_CODE = 2
 
 
 def post(client, url: str, body: dict, headers: dict):
@@ -54,13 +58,16 @@ def test_the_check_answers_what_the_page_shows(client, world):
     body = api.json()
     page = page_context(client, supervisor, "publication:dual_publicity", MARCH | {"format": "csv", "action": "check"})
     assert (body["row_count"], body["problem_count"], body["problem_rows"]) == (
-        page["row_count"], page["problem_count"], page["problem_rows"]) == (5, body["problem_count"], 1)
+        page["row_count"], page["problem_count"], page["problem_rows"]) == (5, PROBLEMS_OF_BAD_CODE, 1)
     assert [(p["row"], p["number"], p["field"], p["field_name"], p["message"], p["legal_basis"]) for p in body["problems"]] == [
         (p.row, p.number, p.field, p.field_name, p.message, p.basis) for p in page["problems"]]
     assert {"CF_CFJGDM", "CF_SJLYDM"} <= {p["field"] for p in body["problems"]}
     # An agency's users check their own agency's rows; checking sends nothing and records nothing.
     own = client.get("/api/publication/dual-publicity", MARCH, **bearer(user_make(role=Role.OFFICER, agency=world["own"])))
     assert own.json()["row_count"] == 3 and own.json()["problems"] == []
+    # The agency checked is named though none was asked for: the registry's id (never the public agency's).
+    assert world["own"].pk != world["own_public"].pk and own.json()["agency_id"] == world["own"].pk
+    assert body["agency_id"] is None  # the whole county
     assert not AccessLogEntry.objects.filter(object_kind="publication.dual_publicity").exists()
 
 
@@ -73,6 +80,9 @@ def test_the_file_is_the_pages_download_and_is_recorded_as_it(client, world):
     client.force_login(officer)
     page = client.get(reverse("publication:dual_publicity"), params | {"agency": world["own_public"].pk, "action": "download"})
     assert answer.content == page.content and answer["Content-Type"] == page["Content-Type"]
+    # The same name as the page's: in Chinese (filename*) and in ASCII (filename=) for who reads only that.
+    assert answer["Content-Disposition"] == page["Content-Disposition"]
+    assert 'filename="sanxiang-dual-publicity-cf-2026-03-01_2026-03-31.csv"' in answer["Content-Disposition"]
     assert {r["CF_WSH"] for r in parse_csv(answer.content)} == {world["p"][k].number for k in ("company", "person", "shop")}
     api_entry, page_entry = AccessLogEntry.objects.filter(object_kind="publication.dual_publicity").order_by("pk")
     fields = ("action", "user_id", "agency_id", "object_id", "object_label")
@@ -192,13 +202,16 @@ def test_the_records_behind_the_figures_are_bounded_and_walked(client, bureau, m
     body = client.get("/api/publication/annual", {"year": YEAR}, **bearer(head)).json()
     penalty = {g["key"]: g for g in body["agency"]["records"]}["penalty"]
     assert penalty["count"] == 5 and len(penalty["items"]) == 2 and penalty["next"]
-    seen, url = [], penalty["next"]
+    # `next` gives the rest, after the last record listed: the first two are not listed again.
+    seen, url = [(r["case_id"], r["on"]) for r in penalty["items"]], penalty["next"]
+    rest = 0
     while url:
         page = client.get(url, **bearer(head)).json()
         assert page["count"] == 5
         seen += [(r["case_id"], r["on"]) for r in page["items"]]
+        rest += len(page["items"])
         url = page["next"]
-    assert len(seen) == len(set(seen)) == 5
+    assert rest == 3 and len(seen) == len(set(seen)) == 5
     # The page says how many there are and opens the rest, a page at a time.
     client.force_login(head)
     html = client.get(reverse("publication:annual"), {"year": YEAR}).content.decode()
@@ -210,3 +223,78 @@ def test_the_records_behind_the_figures_are_bounded_and_walked(client, bureau, m
     supervisor = bearer(judicial_supervisor())
     no_agency = client.get("/api/publication/annual/records", {"group": "penalty"}, **supervisor)
     assert no_agency.status_code == 422 and [v["field"] for v in no_agency.json()["violations"]] == ["agency"]
+
+
+def test_an_agency_not_on_the_portal_exports_nothing_and_records_nothing(client, world):
+    # Its page's form offers no agency (400); the API answers 409 and writes no access log nor ledger entry.
+    lone = agency_make(name="乌审旗林业和草原局")
+    officer = user_make(role=Role.OFFICER, agency=lone)
+    token = bearer(officer)
+    entries = Entry.objects.count()
+    for url in ("/api/publication/dual-publicity", "/api/publication/dual-publicity/file"):
+        answer = client.get(url, MARCH | {"format": "csv"}, **token)
+        assert answer.status_code == 409 and [v["field"] for v in answer.json()["violations"]] == ["agency"]
+    assert Entry.objects.count() == entries
+    client.force_login(officer)
+    assert client.get(reverse("publication:dual_publicity"), MARCH | {"format": "csv", "action": "download"}).status_code == 400
+    assert not AccessLogEntry.objects.filter(object_kind="publication.dual_publicity").exists()
+
+
+def test_a_supervisor_sees_the_title_of_a_case_only_under_a_read_grant(client, bureau):
+    supervisor = judicial_supervisor()
+    query = {"year": YEAR, "agency": bureau.pk}
+    body = client.get("/api/publication/annual", query, **bearer(supervisor)).json()
+    items = {g["key"]: g for g in body["agency"]["records"]}["penalty"]["items"]
+    assert items and all(r["case_title"] == "" and r["title_withheld"] for r in items)
+    listed = client.get("/api/publication/annual/records", query | {"group": "penalty"}, **bearer(supervisor)).json()
+    assert listed["items"] and all(r["case_title"] == "" and r["title_withheld"] for r in listed["items"])
+    granted = Case.objects.get(pk=items[0]["case_id"])
+    assert client.get(f"/api/cases/{granted.pk}", **bearer(supervisor)).status_code == 403  # 需经调阅
+    client.force_login(supervisor)
+    for name, params in (("publication:annual", query), ("publication:annual_records", query | {"group": "penalty"})):
+        html = client.get(reverse(name), params).content.decode()
+        assert "测试案件" not in html and 'data-testid="title-withheld"' in html
+    # Under a read grant (调阅) the title of that case is shown, and only that one.
+    read_grant_give(case=granted, user=supervisor)
+    listed = client.get("/api/publication/annual/records", query | {"group": "penalty"}, **bearer(supervisor)).json()
+    assert {(r["case_id"], r["case_title"], r["title_withheld"]) for r in listed["items"]} == {
+        (r["case_id"], "测试案件" if r["case_id"] == granted.pk else "", r["case_id"] != granted.pk) for r in listed["items"]}
+    html = client.get(reverse("publication:annual_records"), query | {"group": "penalty"}).content.decode()
+    assert html.count("测试案件") == 1
+    # The agency's own users read every title.
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    own = client.get("/api/publication/annual/records", {"year": YEAR, "group": "penalty"}, **head).json()
+    assert all(r["case_title"] == "测试案件" and not r["title_withheld"] for r in own["items"])
+
+
+def test_a_records_cursor_serves_its_own_group_agency_and_year_only(client, bureau, monkeypatch):
+    monkeypatch.setattr(annual_selectors, "RECORDS_SHOWN", 1)
+    supervisor = bearer(judicial_supervisor())
+    query = {"year": YEAR, "agency": bureau.pk, "group": "penalty", "limit": 1}
+    cursor = client.get("/api/publication/annual/records", query, **supervisor).json()["next_cursor"]
+    assert cursor and client.get("/api/publication/annual/records", query | {"cursor": cursor}, **supervisor).status_code == 200
+    other = agency_make(name="乌审旗交通运输局")
+    for changed in ({"group": "decision"}, {"group": "inspection"}, {"year": YEAR - 1}, {"agency": other.pk}):
+        refused = client.get("/api/publication/annual/records", query | changed | {"cursor": cursor}, **supervisor)
+        assert refused.status_code == 422 and [v["field"] for v in refused.json()["violations"]] == ["cursor"], changed
+
+
+def test_a_narrative_read_before_another_submission_is_refused_with_412(client, bureau):
+    head = bearer(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    sections = {key: f"{label}：本年度情况良好。" for key, label in NARRATIVE_SECTIONS.items()}
+    read = client.get("/api/publication/annual", {"year": YEAR}, **head)
+    before = read["ETag"]
+    first = post(client, "/api/publication/annual/narrative", {"year": YEAR, "sections": sections}, head | {"HTTP_IF_MATCH": before})
+    assert first.status_code == 200 and first["ETag"] != before
+    # A second writer who read before the first submission: 412, the text submitted stays.
+    changed = sections | {"basic": "另一人的基本情况。"}
+    stale = post(client, "/api/publication/annual/narrative", {"year": YEAR, "sections": changed}, head | {"HTTP_IF_MATCH": before})
+    assert stale.status_code == 412 and [v["field"] for v in stale.json()["violations"]] == ["If-Match"]
+    assert AnnualNarrative.objects.get().sections == sections
+    assert client.get("/api/publication/annual", {"year": YEAR}, **head)["ETag"] == first["ETag"]
+    weak = post(client, "/api/publication/annual/narrative", {"year": YEAR, "sections": changed}, head | {"HTTP_IF_MATCH": f"W/{first['ETag']}"})
+    assert weak.status_code == 412
+    current = post(client, "/api/publication/annual/narrative", {"year": YEAR, "sections": changed}, head | {"HTTP_IF_MATCH": first["ETag"]})
+    assert current.status_code == 200 and AnnualNarrative.objects.get().sections == changed
+    # Without If-Match the submission is taken, as for the reports.
+    assert post(client, "/api/publication/annual/narrative", {"year": YEAR, "sections": sections}, head).status_code == 200

@@ -20,16 +20,17 @@ import datetime as dt
 from typing import Literal
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema
 
 from sanxiang.access.services import client_ip
 from sanxiang.accounts.models import Role, User
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.files import content_answer
-from sanxiang.api.pagination import PageOut, cursor_query, limit_query, paginate
-from sanxiang.api.schemas import PlausibleDate, Text, answers, binary_answer
+from sanxiang.api.pagination import PageOut, cursor_encode, cursor_query, limit_query, paginate
+from sanxiang.api.schemas import PlausibleDate, Status, Text, answers, binary_answer
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.annual import ANNUAL_REPORT_BASIS
 from sanxiang.procedure.annual_counting import (
@@ -38,12 +39,13 @@ from sanxiang.procedure.annual_counting import (
     PENALTY_COLUMNS,
 )
 from sanxiang.procedure.dual_publicity import LAYOUT_LABELS
-from sanxiang.procedure.violations import FORM_BASIS, Violation
+from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.publication import annual_selectors
 from sanxiang.publication.annual import (
     COUNTED_RECORDS_ORDER,
     NARRATIVE_PERMISSION_MESSAGE,
     PERMISSION_MESSAGE,
+    CountedRecord,
     annual_counted_acts,
     annual_narrative_submit,
     annual_report_publish,
@@ -57,6 +59,8 @@ from sanxiang.publication.annual_selectors import (
     annual_agency_view,
     annual_county_view,
     annual_missing,
+    annual_narrative_version,
+    annual_titles_withheld,
     annual_years,
 )
 from sanxiang.publication.dual_publicity import (
@@ -65,6 +69,7 @@ from sanxiang.publication.dual_publicity import (
     MAX_PROBLEMS_SHOWN,
     MAX_RANGE_DAYS,
     DualPublicityScope,
+    attachment_disposition,
     dual_publicity_check,
     dual_publicity_export,
     dual_publicity_label,
@@ -113,7 +118,7 @@ class DualPublicityCheckOut(Schema):
     layout_label: str
     start: dt.date
     end: dt.date
-    agency_id: int | None = Field(..., description="执法主体；全部执法主体的为 null")
+    agency_id: int | None = Field(..., description="核对的执法主体（未选择的执法机关人员为本机关）；多个执法主体的为 null")
     label: str = Field(..., description="导出内容的名称")
     row_count: int = Field(..., description="将导出的行数")
     problem_count: int = Field(..., description="问题总数")
@@ -133,29 +138,45 @@ def _range(start: dt.date, end: dt.date | None) -> dt.date:
     return end
 
 
-def _public_agency_ids(scope: DualPublicityScope, agency: int | None) -> list[int] | None:
-    """The public agencies exported: the registry agency asked for (404 outside the scope); without
-    one, every agency offered, or the user's own where "every agency" is not offered."""
+NO_PUBLIC_AGENCY = Violation(
+    "dual_publicity.no_agency", "没有已在公示平台公开的执法主体，没有可以核对或导出的数据（执法主体须先在公示平台公开）",
+    FORM_BASIS, "agency")
+
+
+def _public_agency_ids(scope: DualPublicityScope, agency: int | None) -> tuple[list[int] | None, int | None]:
+    """The public agencies exported, and the registry agency they are (None for several): the
+    registry agency asked for (404 outside the scope); without one, every agency offered, or the
+    user's own where "every agency" is not offered. A scope without any public agency (an agency
+    not yet on the portal, a county without one) is 409: nothing is checked, exported or recorded."""
     if agency is None:
-        return scope.ids(None) if scope.all_allowed else [a.pk for a in scope.agencies]
+        if scope.all_allowed:
+            ids = scope.ids(None)
+            if ids == []:
+                raise Refused([NO_PUBLIC_AGENCY])
+            return ids, None
+        if not scope.agencies:
+            raise Refused([NO_PUBLIC_AGENCY])
+        return [a.pk for a in scope.agencies], scope.agencies[0].source_id
     chosen = next((a.pk for a in scope.agencies if a.source_id == agency), None)
     if chosen is None:
         raise Http404
-    return scope.ids(chosen)
+    return scope.ids(chosen), agency
 
 
-@router.get("/publication/dual-publicity", summary="核对“双公示”数据", response=answers({200: DualPublicityCheckOut}, 403, 404))
+@router.get("/publication/dual-publicity", summary="核对“双公示”数据",
+            response=answers({200: DualPublicityCheckOut}, 403, 404, 409))
 def dual_publicity_check_get(request: HttpRequest, layout: LayoutIn = LAYOUT_QUERY, start: PlausibleDate = START_QUERY,
                              end: PlausibleDate | None = END_QUERY, agency: int | None = AGENCY_QUERY):
     """“双公示”数据的核对（“双公示”导出页面的“核对”）：所选日期内作出、正在公示的决定导出的行数，以及按信用信息
-    数据标准逐行核对发现的问题（行、文号、字段、问题及依据）。核对不发送数据，不记入访问日志。"""
+    数据标准逐行核对发现的问题（行、文号、字段、问题及依据）。核对不发送数据，不记入访问日志。
+    没有已在公示平台公开的执法主体可以核对的（如本机关尚未公开），返回 409。"""
     scope = dual_publicity_scope(user=request.user)
     end = _range(start, end)
-    ids = _public_agency_ids(scope, agency)
+    ids, agency_used = _public_agency_ids(scope, agency)
     check = dual_publicity_check(rows=dual_publicity_rows(agency_ids=ids, start=start, end=end, layout=layout),
                                  layout=layout)
     return {
-        "layout": layout, "layout_label": LAYOUT_LABELS[layout], "start": start, "end": end, "agency_id": agency,
+        "layout": layout, "layout_label": LAYOUT_LABELS[layout], "start": start, "end": end, "agency_id": agency_used,
         "label": dual_publicity_label(layout=layout, start=start, end=end), "row_count": check.row_count,
         "problem_count": check.problem_count, "problem_rows": check.problem_rows,
         "problems": [{"row": p.row, "number": p.number, "field": p.field, "field_name": p.field_name,
@@ -169,19 +190,23 @@ FILE_ANSWER = binary_answer(CONTENT_TYPES["csv"], CONTENT_TYPES["xlsx"], descrip
 FILE_ANSWER["responses"][200]["content"][CONTENT_TYPES["json"]] = {"schema": {"type": "object"}}
 
 
-@router.get("/publication/dual-publicity/file", summary="导出“双公示”数据", response=answers({}, 403, 404),
+@router.get("/publication/dual-publicity/file", summary="导出“双公示”数据", response=answers({}, 403, 404, 409),
             openapi_extra=FILE_ANSWER)
 def dual_publicity_file_get(request: HttpRequest, layout: LayoutIn = LAYOUT_QUERY, start: PlausibleDate = START_QUERY,
                             end: PlausibleDate | None = END_QUERY, agency: int | None = AGENCY_QUERY,
                             format: FormatIn = FORMAT_QUERY):
     """“双公示”数据文件（与导出页面下载的相同）：所选日期内作出、正在公示的决定，每行为信用信息数据标准的一条。
-    数据离开本平台，发送之前记入访问日志和存证账本。"""
+    数据离开本平台，发送之前记入访问日志和存证账本。没有已在公示平台公开的执法主体可以导出的，返回 409，
+    不导出也不记录。"""
     scope = dual_publicity_scope(user=request.user)
     end = _range(start, end)
-    ids = _public_agency_ids(scope, agency)
+    ids, _agency_used = _public_agency_ids(scope, agency)
     file = dual_publicity_export(actor=request.user, scope=scope, agency_ids=ids, layout=layout, start=start, end=end,
                                  file_format=format, ip_address=client_ip(request))
-    return content_answer(file.content, filename=file.filename, content_type=file.content_type)
+    response = content_answer(file.content, filename=file.filename, content_type=file.content_type)
+    # The page's header (publication.exports.attachment): the Chinese name, and `filename=` in ASCII.
+    response["Content-Disposition"] = attachment_disposition(file)
+    return response
 
 
 # --- 年度行政执法数据 ---------------------------------------------------------------------------------
@@ -244,7 +269,8 @@ class AnnualNarrativeOut(Schema):
 class AnnualRecordOut(Schema):
     case_id: int
     case_number: str
-    case_title: str
+    case_title: str = Field(..., description="案件标题；司法局监督人员未经调阅的案件为空字符串（title_withheld）")
+    title_withheld: bool = Field(..., description="案件标题因未经调阅而不提供")
     kind: str = Field(..., description="计入的类别（penalty、inspection、levy、requisition 或其他行政行为的类别）")
     on: dt.date = Field(..., description="计入的日期（决定日期、检查日期）")
     penalty_column: str = Field(..., description="行政处罚计入的处罚种类（其他为空字符串）")
@@ -257,7 +283,7 @@ class AnnualRecordGroupOut(Schema):
     label: str
     count: int = Field(..., description="计入的记录总数")
     items: list[AnnualRecordOut] = Field(..., description=f"前{RECORDS_SHOWN}条")
-    next: str | None = Field(..., description="其余记录（GET /api/publication/annual/records）；已全部列出的为 null")
+    next: str | None = Field(..., description="其余记录（GET /api/publication/annual/records，自所列最后一条之后）；已全部列出的为 null")
 
 
 class AnnualAgencyDataOut(Schema):
@@ -348,13 +374,22 @@ def _agency(user: User, agency: int | None) -> tuple[Agency | None, bool]:
     return chosen, county
 
 
-def _records_next(agency: Agency, year: int, group: str, county: bool) -> str:
+def _records_scope(group: str, agency: Agency, year: int) -> str:
+    """What a records cursor is signed for: a cursor of one group, agency or year is refused by another."""
+    return f"annual-records:{group}:{agency.pk}:{year}"
+
+
+def _records_next(agency: Agency, year: int, group: str, county: bool, last: CountedRecord) -> str:
+    """The rest of a group's records: the records list after `last`, the last one listed."""
+    cursor = cursor_encode([getattr(last, key) for key in COUNTED_RECORDS_ORDER], order=COUNTED_RECORDS_ORDER,
+                           scope=_records_scope(group, agency, year))
     query = {"year": year, "group": group, "limit": annual_selectors.RECORDS_SHOWN} | ({"agency": agency.pk} if county else {})
-    return f"/api/publication/annual/records?{urlencode(query)}"
+    return f"/api/publication/annual/records?{urlencode(query | {'cursor': cursor})}"
 
 
-def _record(r) -> dict:
-    return {"case_id": r.case_id, "case_number": r.case_number, "case_title": r.case_title, "kind": r.kind, "on": r.on,
+def _record(r: CountedRecord) -> dict:
+    return {"case_id": r.case_id, "case_number": r.case_number, "case_title": r.case_title,
+            "title_withheld": r.title_withheld, "kind": r.kind, "on": r.on,
             "penalty_column": r.penalty_column, "penalty_column_label": PENALTY_COLUMNS.get(r.penalty_column, ""),
             "amount_fen": r.amount_fen}
 
@@ -390,7 +425,7 @@ def _agency_out(user: User, agency: Agency, year: int, county: bool) -> dict:
         } if narrative is not None else None,
         "records": [
             {"key": g.key, "label": g.label, "count": g.count, "items": [_record(r) for r in g.records],
-             "next": _records_next(agency, year, g.key, county) if g.more else None}
+             "next": _records_next(agency, year, g.key, county, g.records[-1]) if g.more and g.records else None}
             for g in view["record_groups"].values()
         ],
     }
@@ -431,13 +466,21 @@ ANNUAL_AGENCY_QUERY = Query(None, ge=1, le=ID_MAX, description=(
     "执法主体（与 /api/registry/agencies 的编号相同）：司法局监督人员、系统管理员选择；执法机关的人员只能查看本机关"))
 
 
+def _narrative_etag(response: HttpResponse, agency: Agency | None, year: int) -> None:
+    if agency is not None:
+        response["ETag"] = annual_narrative_version(agency=agency, year=year)
+
+
 @router.get("/publication/annual", summary="年度行政执法数据", response=answers({200: AnnualDataOut}, 403, 404))
-def annual_data_get(request: HttpRequest, year: int | None = YEAR_QUERY, agency: int | None = ANNUAL_AGENCY_QUERY):
+def annual_data_get(request: HttpRequest, response: HttpResponse, year: int | None = YEAR_QUERY,
+                    agency: int | None = ANNUAL_AGENCY_QUERY):
     """年度行政执法数据（与年度数据页面相同）：执法主体一个年度的各类数据，已公开的数据列在旁边，行政执法情况说明，
     应当公开的日期，以及每个数字背后的记录。司法局监督人员不选执法主体时，为全县的行政处罚分项和行政检查、
-    各执法主体是否已提交情况说明和公开，以及逾期未公开上一年度数据的执法主体。"""
+    各执法主体是否已提交情况说明和公开，以及逾期未公开上一年度数据的执法主体。选择了执法主体的，响应头 ETag
+    为其该年度情况说明的版本（提交情况说明时可放在 If-Match 中）。"""
     year = _year(year)
     chosen, county = _agency(request.user, agency)
+    _narrative_etag(response, chosen, year)
     return _annual_out(request.user, agency=chosen, county=county, year=year)
 
 
@@ -451,16 +494,18 @@ def annual_record_list(request: HttpRequest, group: RecordGroupIn = GROUP_QUERY,
                        year: int | None = YEAR_QUERY, agency: int | None = ANNUAL_AGENCY_QUERY,
                        limit: int = limit_query(), cursor: str | None = cursor_query()):
     """一个执法主体年度数据中一类数字背后的全部记录（年度数据的 records 只列前若干条），分页返回。
-    司法局监督人员、系统管理员须选择执法主体（否则 422）。"""
+    司法局监督人员、系统管理员须选择执法主体（否则 422）。司法局监督人员未经调阅的案件不提供标题（title_withheld）。
+    翻页标记只用于同一类别、执法主体和年度，否则 422。"""
     year = _year(year)
     chosen, _county = _agency(request.user, agency)
     if chosen is None:
         raise InputRefused([Violation("annual.agency", "请选择执法主体", FORM_BASIS, "agency")])
     acts = annual_counted_acts(agency=chosen, year=year, kinds=RECORD_KINDS[group])
     rows = acts.select_related("case").only("kind", "on", "penalty_column", "amount_fen", "case__number", "case__title")
-    page = paginate(request, rows, order=COUNTED_RECORDS_ORDER, limit=limit, cursor=cursor,
-                    item=lambda act: _record(counted_record_of(act)))
-    return page | {"count": acts.count()}
+    page = paginate(request, rows, order=COUNTED_RECORDS_ORDER, limit=limit, cursor=cursor, item=counted_record_of,
+                    scope=_records_scope(group, chosen, year))
+    items = annual_titles_withheld(viewer=request.user, records=page["items"])
+    return page | {"items": [_record(r) for r in items], "count": acts.count()}
 
 
 class AnnualNarrativeIn(Schema):
@@ -485,23 +530,44 @@ def _agency_to_write(user: User, agency: int | None, message: str) -> tuple[Agen
     return chosen, county
 
 
+NARRATIVE_IF_MATCH = Header(None, alias="If-Match", max_length=500, description=(
+    "可选：读取年度数据时响应头 ETag 的值；此后情况说明已有变动（如他人已提交）时返回 412，不予提交"))
+
+
+def _narrative_changed():
+    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
+        "code": "annual_narrative.changed",
+        "message": "情况说明在您读取之后已有变动（如他人已提交），请重新读取后再提交",
+        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+
+
 @router.post("/publication/annual/narrative", summary="提交年度行政执法情况说明",
-             response=answers({200: AnnualDataOut}, 403, 404, 409))
-def annual_narrative_post(request: HttpRequest, payload: AnnualNarrativeIn):
+             response=answers({200: AnnualDataOut}, 403, 404, 409, 412))
+def annual_narrative_post(request: HttpRequest, response: HttpResponse, payload: AnnualNarrativeIn,
+                          if_match: str | None = NARRATIVE_IF_MATCH):
     """提交（或重新提交）执法主体一个年度的行政执法情况说明（本机关负责人、单位管理员或系统管理员），各部分全部必填；
-    发布年度数据时一并公开。有部分未填写、超过字数的，返回 409 并列出全部理由。返回提交后的年度数据。"""
+    发布年度数据时一并公开。有部分未填写、超过字数的，返回 409 并列出全部理由。If-Match（可选）为读取时的 ETag，
+    此后已有人提交的返回 412，不予提交。返回提交后的年度数据，响应头 ETag 为提交后的版本。"""
     year = _year(payload.year)
     agency, county = _agency_to_write(request.user, payload.agency, NARRATIVE_PERMISSION_MESSAGE)
-    annual_narrative_submit(actor=request.user, agency=agency, year=year, sections=dict(payload.sections))
+    with transaction.atomic():
+        if if_match is not None:
+            # A weak tag never matches (RFC 9110 strong comparison), as for the reports.
+            tags = {tag.strip() for tag in if_match.split(",")}
+            if "*" not in tags and annual_narrative_version(agency=agency, year=year, lock=True) not in tags:
+                return _narrative_changed()
+        annual_narrative_submit(actor=request.user, agency=agency, year=year, sections=dict(payload.sections))
+    _narrative_etag(response, agency, year)
     return _annual_out(request.user, agency=agency, county=county, year=year)
 
 
 @router.post("/publication/annual/publish", summary="发布年度行政执法数据", response=answers({200: AnnualDataOut}, 403, 404, 409))
-def annual_publish_post(request: HttpRequest, payload: AnnualPublishIn):
+def annual_publish_post(request: HttpRequest, response: HttpResponse, payload: AnnualPublishIn):
     """向社会公开执法主体一个年度的行政执法数据（本机关负责人、单位管理员或系统管理员），连同已提交的情况说明；
     已公开的，以本平台统计数据重新发布。执法主体尚未在公示平台公开等不能发布的，返回 409 并列出全部理由。"""
     year = _year(payload.year)
     agency, county = _agency_to_write(request.user, payload.agency, PERMISSION_MESSAGE)
     annual_report_publish(actor=request.user, agency=agency, year=year)
+    _narrative_etag(response, agency, year)
     return _annual_out(request.user, agency=agency, county=county, year=year)
 

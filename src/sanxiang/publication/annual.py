@@ -435,6 +435,10 @@ class CountedRecord:
     on: dt.date
     penalty_column: str
     amount_fen: int
+    # The act counted (the last key of COUNTED_RECORDS_ORDER, for a cursor after this record).
+    id: int = 0
+    # The case's title left out: a supervisor reads it only under a read grant (annual_selectors).
+    title_withheld: bool = False
 
 
 # The order in which the records behind a figure are listed (the last key unique, for a cursor).
@@ -449,7 +453,7 @@ def annual_counted_acts(*, agency: Agency, year: int, kinds: tuple[str, ...]) ->
 def counted_record_of(act: AnnualAct) -> CountedRecord:
     """An act read with its case (select_related("case")) as the record behind its figure."""
     return CountedRecord(act.case_id, act.case.number, act.case.title, act.kind, act.on, act.penalty_column,
-                         act.amount_fen)
+                         act.amount_fen, act.pk)
 
 
 def annual_counted_records(*, agency: Agency, year: int, kinds: tuple[str, ...] = ("penalty", "inspection"),
@@ -459,7 +463,7 @@ def annual_counted_records(*, agency: Agency, year: int, kinds: tuple[str, ...] 
     rows = (
         annual_counted_acts(agency=agency, year=year, kinds=kinds)
         .order_by(*COUNTED_RECORDS_ORDER)
-        .values_list("case_id", "case__number", "case__title", "kind", "on", "penalty_column", "amount_fen")
+        .values_list("case_id", "case__number", "case__title", "kind", "on", "penalty_column", "amount_fen", "id")
     )
     rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     return [CountedRecord(*row) for row in rows]

@@ -6,13 +6,18 @@ already public beside each and the records behind every number (bounded: the fir
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
 from sanxiang.accounts.models import AGENCY_ROLES, User
-from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
+from sanxiang.accounts.permissions import (
+    case_ids_granted,
+    county_lookup,
+    user_reads_all_agencies,
+    user_reads_cases_by_grant,
+)
 from sanxiang.procedure.annual import annual_report_due
 from sanxiang.procedure.annual_counting import PENALTY_COLUMNS, wan_yuan
 from sanxiang.publication.annual import (
@@ -29,7 +34,7 @@ from sanxiang.publication.annual import (
     annual_reports_missing,
     annual_reports_published_agencies,
 )
-from sanxiang.publication.models import PublicAgency
+from sanxiang.publication.models import AnnualNarrative, PublicAgency
 from sanxiang.publication.permissions import user_can_publish
 from sanxiang.registry.models import Agency
 
@@ -89,15 +94,42 @@ class RecordGroup:
         return self.count > len(self.records)
 
 
-def annual_record_group(*, agency: Agency, year: int, group: str, offset: int = 0,
-                        limit: int | None = None) -> RecordGroup:
+def annual_titles_withheld(*, viewer: User, records: list[CountedRecord]) -> list[CountedRecord]:
+    """The records without the titles of cases `viewer` may not read: a supervisor reads a case's
+    title (which may name a party) only under a read grant naming the case (as the indicators'
+    records, evaluation.indicators.titles_withheld). One query, for a supervisor only."""
+    if not user_reads_cases_by_grant(viewer) or not records:
+        return records
+    granted = set(case_ids_granted(viewer))
+    return [r if r.case_id in granted else replace(r, case_title="", title_withheld=True) for r in records]
+
+
+def annual_record_count(*, agency: Agency, year: int, group: str) -> int:
+    """How many records are behind `group`'s figures: one query."""
+    return annual_counted_acts(agency=agency, year=year, kinds=RECORD_KINDS[group]).count()
+
+
+def annual_record_group(*, viewer: User, agency: Agency, year: int, group: str, offset: int = 0,
+                        limit: int | None = None, count: int | None = None) -> RecordGroup:
     """A slice of the records behind `group`'s figures (`RECORDS_SHOWN` of them unless `limit`),
-    with their count: two queries."""
+    with their count (`count` when the caller has it), the titles `viewer` may not read left out:
+    at most three queries."""
     limit = RECORDS_SHOWN if limit is None else limit
-    kinds = RECORD_KINDS[group]
-    records = annual_counted_records(agency=agency, year=year, kinds=kinds, offset=offset, limit=limit)
-    count = annual_counted_acts(agency=agency, year=year, kinds=kinds).count()
-    return RecordGroup(group, RECORD_GROUPS[group], records, count)
+    records = annual_counted_records(agency=agency, year=year, kinds=RECORD_KINDS[group], offset=offset, limit=limit)
+    if count is None:
+        count = annual_record_count(agency=agency, year=year, group=group)
+    return RecordGroup(group, RECORD_GROUPS[group], annual_titles_withheld(viewer=viewer, records=records), count)
+
+
+def annual_narrative_version(*, agency: Agency, year: int, lock: bool = False) -> str:
+    """The version of an agency's narrative for `year` (an entity tag: its submission's instant, 0
+    before any); `lock` locks its row (select_for_update) for a write that checks it."""
+    rows = AnnualNarrative.objects.filter(agency_id=agency.pk, year=year)
+    if lock:
+        rows = rows.select_for_update()
+    submitted_at = rows.values_list("submitted_at", flat=True).first()
+    stamp = int(submitted_at.timestamp() * 1_000_000) if submitted_at is not None else 0
+    return f'"narrative-{agency.pk}-{year}-{stamp}"'
 
 
 def annual_county_view(*, user: User, year: int) -> dict[str, Any]:
@@ -140,7 +172,7 @@ def annual_agency_view(*, user: User, agency: Agency, year: int) -> dict[str, An
     counts = published.counts if published is not None else {}
     public_coercion = published.coercion_rows if published is not None else {}
     public_penalty = published.penalty_rows if published is not None else {}
-    groups = {key: annual_record_group(agency=agency, year=year, group=key) for key in RECORD_GROUPS}
+    groups = {key: annual_record_group(viewer=user, agency=agency, year=year, group=key) for key in RECORD_GROUPS}
     return {
         "report": report,
         "published": published,

@@ -27,6 +27,7 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
@@ -346,6 +347,12 @@ class DualPublicityFile:
     filename: str
     ascii_filename: str
     rows: int
+
+
+def attachment_disposition(file: DualPublicityFile) -> str:
+    """The Content-Disposition of the file (the page's download and the API's): RFC 6266 / RFC 5987,
+    the Chinese name for who reads filename*, the ASCII name for the rest."""
+    return f"attachment; filename=\"{file.ascii_filename}\"; filename*=UTF-8''{quote(file.filename, safe='')}"
 
 
 def dual_publicity_export(*, actor: User, scope: DualPublicityScope, agency_ids: list[int] | None, layout: str,

@@ -19,7 +19,7 @@ The logic is publication's (`dual_publicity`, `annual_selectors`, `annual`), sha
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -60,6 +60,7 @@ from sanxiang.publication.annual_selectors import (
     annual_agency_view,
     annual_county_view,
     annual_missing,
+    annual_record_count,
     annual_record_group,
     annual_years,
 )
@@ -68,6 +69,7 @@ from sanxiang.publication.dual_publicity import (
     MAX_PROBLEMS_SHOWN,
     MAX_RANGE_DAYS,
     DualPublicityFile,
+    attachment_disposition,
     dual_publicity_check,
     dual_publicity_export,
     dual_publicity_label,
@@ -116,10 +118,7 @@ class DualPublicityForm(forms.Form):
 
 def attachment(file: DualPublicityFile) -> HttpResponse:
     response = HttpResponse(file.content, content_type=file.content_type)
-    # RFC 6266 / RFC 5987: the Chinese name for browsers that read filename*, ASCII for the rest.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{file.ascii_filename}\"; filename*=UTF-8''{quote(file.filename, safe='')}"
-    )
+    response["Content-Disposition"] = attachment_disposition(file)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -282,9 +281,10 @@ def annual_records(request: HttpRequest) -> HttpResponse:
         query = {"year": year} | ({"agency": agency.pk} if county and agency is not None else {})
         return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
     shown = annual_selectors.RECORDS_SHOWN
-    count = annual_record_group(agency=agency, year=year, group=group, limit=0).count
+    count = annual_record_count(agency=agency, year=year, group=group)
     page = Paginator(range(count), shown).get_page(id_from_query(request.GET.get("page")) or 1)
-    records = annual_record_group(agency=agency, year=year, group=group, offset=page.start_index() - 1 if count else 0)
+    records = annual_record_group(viewer=request.user, agency=agency, year=year, group=group,
+                                  offset=page.start_index() - 1 if count else 0, count=count)
     query = {"year": year, "group": group} | ({"agency": agency.pk} if county else {})
     return render(request, "publication/exports/annual_records.html", {
         "agency": agency, "year": year, "group": records, "page": page, "query": urlencode(query),
