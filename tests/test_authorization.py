@@ -158,6 +158,7 @@ URL_MATRIX = {
     "publication:document_publish": (None, "document_publish"),
     "publication:dual_publicity": (None, "any"),
     "publication:annual": (None, "any"),
+    "publication:annual_records": (None, "any"),
     # issue 14, part D: complaints and leads (the bureau's supervisors only)
     "supervision:complaint_list": (None, "supervisors"),
     "supervision:lead_new": (None, "supervisors"),

@@ -122,7 +122,9 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 # 名录 Excel 批量导入 and its templates (issue 19, h-14): test_registry_import_api.py.
                 "/api/registry/imports/", "/api/registry/import-templates/",
                 # 待办事项 and its count (issue 19, h-1): test_inbox_api.py.
-                "/api/inbox")
+                "/api/inbox",
+                # “双公示” export and 年度数据 (issue 19, h-3): test_publication_exports_api.py.
+                "/api/publication/dual-publicity", "/api/publication/annual")
 # Operations that take the few examples on a path whose other operations take more.
 FEW_OPERATIONS = {("POST", "/api/inspection-plans"),
                   # A party's change (issue 19, h-9): test_party_updates_api.py.

@@ -69,10 +69,21 @@ def publication_make(*, agency: PublicAgency, credit: str, **fields) -> Publicat
     return Publication.objects.create(**(values | fields))
 
 
+def public_agency_spare(source_id: int) -> PublicAgency:
+    return PublicAgency.objects.create(source_id=source_id, name="已撤销的执法主体", kind="行政机关",
+                                       refreshed_at=timezone.now())
+
+
 @pytest.fixture
 def world():
     own, other = agency_make(name="乌审旗市场监督管理局"), agency_make(name="乌审旗交通运输局")
+    # A registry agency's id and its public agency's differ, so that a test catches one taken for the
+    # other: a spare public agency (of no registry agency) first, two where one would keep them equal.
+    spare = public_agency_spare(-1)
+    if spare.pk + 1 == own.pk:
+        public_agency_spare(-2)
     own_public, other_public = public_agency_for(own), public_agency_for(other)
+    assert own_public.pk != own.pk and other_public.pk != other.pk
     p = {
         "company": publication_make(
             agency=own_public, credit=own.credit_code, kinds=["fine", "confiscate_gains", "suspend_permit"],

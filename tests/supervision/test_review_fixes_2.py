@@ -353,7 +353,8 @@ def test_a_supervisor_reads_the_registry_publication_review_and_access_log_of_th
     """A supervisor of county A sees A's agencies, officers, matters, parties, drafts, published
     documents, review figures and access log, and none of county B's: B's objects are absent (404)."""
     from sanxiang.access.selectors import access_log_list
-    from sanxiang.publication.exports import _annual_agency, _dual_publicity_scope
+    from sanxiang.publication.annual_selectors import annual_agency_for
+    from sanxiang.publication.dual_publicity import dual_publicity_scope
     from sanxiang.publication.registry_sync import public_registry_refresh
     from sanxiang.publication.selectors import drafts_for
     from sanxiang.registry import selectors as registry
@@ -391,9 +392,10 @@ def test_a_supervisor_reads_the_registry_publication_review_and_access_log_of_th
         assert a in seen and b not in seen, listing.__name__
     assert b not in {h.agency.pk for h in registry.team_health_overview(viewer=supervisor)}
     assert {d.agency_id for d in drafts_for(viewer=supervisor)} == {a}
-    public, _all = _dual_publicity_scope(supervisor)
+    public = dual_publicity_scope(user=supervisor).agencies
     assert b not in {p.source_id for p in public} and a in {p.source_id for p in public}
-    assert _annual_agency(supervisor, str(b))[0] is None and _annual_agency(supervisor, str(a))[0] == mine.agency
+    assert annual_agency_for(user=supervisor, agency_id=b)[0] is None
+    assert annual_agency_for(user=supervisor, agency_id=a)[0] == mine.agency
     assert b not in {r.agency.pk for r in catalogue_overview(viewer=supervisor)}
     assert b not in {r.agency_id for r in review_supervision(user=supervisor, year=TODAY.year)}
     with pytest.raises(Http404):

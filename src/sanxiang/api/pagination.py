@@ -74,20 +74,21 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _salt(order: Sequence[str]) -> str:
-    # Signed for its order: a cursor of one `ordering` read under another would be some other position.
-    return f"{_SALT}:{','.join(order)}"
+def _salt(order: Sequence[str], scope: str = "") -> str:
+    # Signed for its order: a cursor of one `ordering` read under another would be some other position;
+    # and for its `scope` where the list's own parameters (not filters of the query string) choose it.
+    return f"{_SALT}:{','.join(order)}" + (f":{scope}" if scope else "")
 
 
-def cursor_encode(values: Sequence[Any], *, order: Sequence[str]) -> str:
-    return signing.dumps([_plain(value) for value in values], salt=_salt(order), compress=True)
+def cursor_encode(values: Sequence[Any], *, order: Sequence[str], scope: str = "") -> str:
+    return signing.dumps([_plain(value) for value in values], salt=_salt(order, scope), compress=True)
 
 
-def cursor_decode(cursor: str, *, queryset: QuerySet, order: Sequence[str]) -> list[Any]:
+def cursor_decode(cursor: str, *, queryset: QuerySet, order: Sequence[str], scope: str = "") -> list[Any]:
     """The order's values of the row the cursor stands after; a cursor this server did not give
-    (or one of another order) raises the API's 422 on the field `cursor`."""
+    (or one of another order or scope) raises the API's 422 on the field `cursor`."""
     try:
-        values = signing.loads(cursor, salt=_salt(order))
+        values = signing.loads(cursor, salt=_salt(order, scope))
     except (signing.BadSignature, ValueError, UnicodeError):
         raise _cursor_invalid() from None
     if not isinstance(values, list) or len(values) != len(order):
@@ -125,21 +126,23 @@ def paginate(
     limit: int,
     cursor: str | None,
     item: Callable[[Any], Any] = lambda row: row,
+    scope: str = "",
 ) -> dict[str, Any]:
     """One page of `queryset` in `order` (its last key must be unique: "-id" or "id"), as
-    {"items", "next_cursor", "next"}; `item` turns a row into what the page lists."""
+    {"items", "next_cursor", "next"}; `item` turns a row into what the page lists. A cursor is
+    taken only by a list of the same `scope` (422 on `cursor` otherwise)."""
     if _field_name(order[-1]) not in ("id", "pk"):
         raise ValueError("the order must end with the primary key")
     rows = queryset.order_by(*order)
     if cursor:
-        rows = rows.filter(_after(order, cursor_decode(cursor, queryset=queryset, order=order)))
+        rows = rows.filter(_after(order, cursor_decode(cursor, queryset=queryset, order=order, scope=scope)))
     rows = list(rows[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
     if more:
         last = rows[-1]
-        next_cursor = cursor_encode([getattr(last, _field_name(key)) for key in order], order=order)
+        next_cursor = cursor_encode([getattr(last, _field_name(key)) for key in order], order=order, scope=scope)
     query = {key: value for key, value in request.GET.items() if key != "cursor"}
     return {
         "items": [item(row) for row in rows],

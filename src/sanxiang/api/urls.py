@@ -27,6 +27,7 @@ from sanxiang.api import (
     proposals,
     public_documents,
     publication,
+    publication_exports,
     registry,
     registry_import,
     reports,
@@ -91,6 +92,7 @@ api.add_router("", indicators.router)
 api.add_router("", supervision.router)
 api.add_router("", outbox.router)
 api.add_router("", publication.router)
+api.add_router("", publication_exports.router)
 api.add_router("", reviews.router)
 api.add_router("", review_supervision.router)
 api.add_router("", review_catalogues.router)

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sanxiang.accounts.models import User
@@ -435,17 +435,37 @@ class CountedRecord:
     on: dt.date
     penalty_column: str
     amount_fen: int
+    # The act counted (the last key of COUNTED_RECORDS_ORDER, for a cursor after this record).
+    id: int = 0
+    # The case's title left out: a supervisor reads it only under a read grant (annual_selectors).
+    title_withheld: bool = False
 
 
-def annual_counted_records(*, agency: Agency, year: int, kinds: tuple[str, ...] = ("penalty", "inspection")
-                           ) -> list[CountedRecord]:
-    """The acts behind the year's 行政处罚 and 行政检查 figures, with their cases: one query."""
+# The order in which the records behind a figure are listed (the last key unique, for a cursor).
+COUNTED_RECORDS_ORDER = ("kind", "penalty_column", "on", "case_id", "id")
+
+
+def annual_counted_acts(*, agency: Agency, year: int, kinds: tuple[str, ...]) -> QuerySet[AnnualAct]:
+    """The stored acts behind the year's figures of `kinds`, unordered (the caller orders or counts)."""
+    return AnnualAct.objects.filter(agency_id=agency.pk, kind__in=kinds).filter(_year_filter(year))
+
+
+def counted_record_of(act: AnnualAct) -> CountedRecord:
+    """An act read with its case (select_related("case")) as the record behind its figure."""
+    return CountedRecord(act.case_id, act.case.number, act.case.title, act.kind, act.on, act.penalty_column,
+                         act.amount_fen, act.pk)
+
+
+def annual_counted_records(*, agency: Agency, year: int, kinds: tuple[str, ...] = ("penalty", "inspection"),
+                           offset: int = 0, limit: int | None = None) -> list[CountedRecord]:
+    """The acts behind the year's 行政处罚 and 行政检查 figures (or `kinds`), with their cases, in
+    COUNTED_RECORDS_ORDER: one query; `offset` and `limit` take a slice of them."""
     rows = (
-        AnnualAct.objects.filter(agency_id=agency.pk, kind__in=kinds)
-        .filter(_year_filter(year))
-        .order_by("kind", "penalty_column", "on", "case_id")
-        .values_list("case_id", "case__number", "case__title", "kind", "on", "penalty_column", "amount_fen")
+        annual_counted_acts(agency=agency, year=year, kinds=kinds)
+        .order_by(*COUNTED_RECORDS_ORDER)
+        .values_list("case_id", "case__number", "case__title", "kind", "on", "penalty_column", "amount_fen", "id")
     )
+    rows = rows[offset:] if limit is None else rows[offset:offset + limit]
     return [CountedRecord(*row) for row in rows]
 
 

@@ -26,23 +26,32 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
 
+from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sanxiang.access.models import AccessAction
+from sanxiang.access.services import access_record
+from sanxiang.accounts.models import AGENCY_ROLES, User
+from sanxiang.accounts.permissions import county_lookup, user_reads_all_agencies
 from sanxiang.procedure.dual_publicity import (
     LAYOUT_LABELS,
     PARTY_NATURAL_PERSON,
     PERMIT_CATEGORIES,
     dual_publicity_codes,
     dual_publicity_fields,
+    dual_publicity_row_problems,
     wan_yuan_from_fen,
 )
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS
-from sanxiang.publication.models import Publication, PublicationStatus
+from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
 from sanxiang.publication.permit import permit_rows_published
+from sanxiang.registry.models import Agency
 from sanxiang.tabular import csv_bytes, xlsx_cell, xlsx_row
 
 # Publication.decision_kind of each layout.
@@ -236,3 +245,144 @@ def dual_publicity_file(rows: list[dict[str, str]], *, layout: str, file_format:
     except KeyError:
         raise ValueError(f"unknown export format {file_format!r}") from None
     return writer(rows, layout=layout)
+
+
+# --- who exports what: the page and the API read these (publication.exports, api.publication_exports) ---
+
+# One export covers at most a year of decisions: the credit platform takes data by day or month,
+# and a county's year is far within what a single file holds.
+MAX_RANGE_DAYS = 366
+# How many problems a check lists; the count is always complete.
+MAX_PROBLEMS_SHOWN = 500
+SCOPE_MESSAGE = "双公示数据由本单位人员、司法局监督人员和系统管理员导出"
+
+
+@dataclass(frozen=True)
+class DualPublicityScope:
+    """The public agencies a user may export (by name), and whether "every agency" is offered."""
+
+    agencies: list[PublicAgency]
+    all_allowed: bool
+
+    def ids(self, chosen: int | None) -> list[int] | None:
+        """The `PublicAgency` ids an export of `chosen` (None: every agency offered) covers: a
+        supervisor's "every agency" is every agency of their county; None is every agency at all
+        (a system administrator). A choice outside the scope is a ValueError: the caller refuses it."""
+        if chosen is not None:
+            if all(a.pk != chosen for a in self.agencies):
+                raise ValueError("agency outside the scope")
+            return [chosen]
+        if not self.all_allowed:
+            raise ValueError("every agency is not offered")
+        return [a.pk for a in self.agencies] if self.county_only else None
+
+    county_only: bool = False
+
+
+def dual_publicity_scope(*, user: User) -> DualPublicityScope:
+    """The public agencies `user` may export: every one (of their county for a supervisor) for who
+    reads every agency, their own agency's for its users; PermissionDenied for anyone else."""
+    if user_reads_all_agencies(user):
+        county = county_lookup(user, "")
+        agencies = PublicAgency.objects.order_by("name")
+        if county:
+            agencies = agencies.filter(source_id__in=Agency.objects.filter(**county).values("pk"))
+        return DualPublicityScope(list(agencies), True, county_only=bool(county))
+    if user.role in AGENCY_ROLES and user.agency_id is not None:
+        return DualPublicityScope(list(PublicAgency.objects.filter(source_id=user.agency_id)), False)
+    raise PermissionDenied(SCOPE_MESSAGE)
+
+
+def dual_publicity_label(*, layout: str, start: dt.date, end: dt.date) -> str:
+    return f"双公示{LAYOUT_LABELS[layout]}信息（{start.isoformat()}至{end.isoformat()}）"
+
+
+@dataclass(frozen=True)
+class DualPublicityProblem:
+    row: int
+    number: str
+    field: str | None
+    field_name: str
+    message: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class DualPublicityCheck:
+    """The rows of an export checked against the standard's field list: how many rows, every
+    problem counted, the first `MAX_PROBLEMS_SHOWN` listed."""
+
+    row_count: int
+    problem_count: int
+    problem_rows: int
+    problems: list[DualPublicityProblem]
+
+
+def dual_publicity_check(*, rows: list[dict[str, str]], layout: str, shown: int = MAX_PROBLEMS_SHOWN) -> DualPublicityCheck:
+    names = {f.code: f.name for f in dual_publicity_fields(layout)}
+    number_field = f"{layout}_WSH"
+    problems = [
+        DualPublicityProblem(index, row.get(number_field, ""), violation.field, names.get(violation.field or "", ""),
+                             violation.message, violation.legal_basis)
+        for index, row in enumerate(rows, start=1)
+        for violation in dual_publicity_row_problems(row, layout=layout)
+    ]
+    return DualPublicityCheck(len(rows), len(problems), len({p.row for p in problems}), problems[:shown])
+
+
+def _export_agency_id(user: User, scope: DualPublicityScope, agency_ids: list[int] | None) -> int | None:
+    """The registry agency the access-log entry is filed under: the exported agency when there is
+    one (and it is still in the registry), otherwise the user's own."""
+    if agency_ids and len(agency_ids) == 1:
+        source = next((a.source_id for a in scope.agencies if a.pk == agency_ids[0]), None)
+        if source is not None and Agency.objects.filter(pk=source).exists():
+            return source
+    return user.agency_id
+
+
+@dataclass(frozen=True)
+class DualPublicityFile:
+    content: bytes
+    content_type: str
+    filename: str
+    ascii_filename: str
+    rows: int
+
+
+def attachment_disposition(file: DualPublicityFile) -> str:
+    """The Content-Disposition of the file (the page's download and the API's): RFC 6266 / RFC 5987,
+    the Chinese name for who reads filename*, the ASCII name for the rest."""
+    return f"attachment; filename=\"{file.ascii_filename}\"; filename*=UTF-8''{quote(file.filename, safe='')}"
+
+
+def dual_publicity_export(*, actor: User, scope: DualPublicityScope, agency_ids: list[int] | None, layout: str,
+                          start: dt.date, end: dt.date, file_format: str, ip_address: str | None) -> DualPublicityFile:
+    """The file of the export, recorded (access log and ledger, one transaction) before it is
+    returned: the data leaves the platform. `agency_ids`: from `scope.ids`."""
+    rows = dual_publicity_rows(agency_ids=agency_ids, start=start, end=end, layout=layout)
+    content = dual_publicity_file(rows, layout=layout, file_format=file_format)
+    access_record(
+        actor=actor,
+        action=AccessAction.EXPORT,
+        object_kind="publication.dual_publicity",
+        object_id=f"{layout}:{start.isoformat()}:{end.isoformat()}",
+        object_label=dual_publicity_label(layout=layout, start=start, end=end),
+        agency_id=_export_agency_id(actor, scope, agency_ids),
+        ip_address=ip_address,
+        details={
+            "layout": layout,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "format": file_format,
+            "public_agencies": agency_ids if agency_ids is not None else "all",
+            "rows": len(rows),
+        },
+    )
+    span = start.isoformat() if start == end else f"{start.isoformat()}_{end.isoformat()}"
+    return DualPublicityFile(
+        content=content,
+        content_type=CONTENT_TYPES[file_format],
+        filename=f"双公示_{LAYOUT_LABELS[layout]}_{span}.{file_format}",
+        ascii_filename=f"sanxiang-dual-publicity-{layout.lower()}-{span}.{file_format}",
+        rows=len(rows),
+    )
