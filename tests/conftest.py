@@ -145,7 +145,8 @@ def _skip_on_postgresql_what_reaches_no_database(items) -> None:
         # A test marked `engine_independent` checks what no engine changes: it runs its own processes
         # on its own SQLite data folder (backups), checks a past migration's data code (the schema
         # operations of every migration run on both engines whenever a test database is made), or
-        # checks the verifier's reading of archives (the export itself is tested on both engines).
+        # checks the verifier's reading of archives (the export itself is tested on both engines), or
+        # checks who may open which page (tests/test_authorization.py's GET matrix).
         if "e2e" in item.keywords or item.get_closest_marker("engine_independent") is not None:
             item.add_marker(same)
             continue
