@@ -77,6 +77,12 @@ def pytest_cmdline_main(config):
         option.numprocesses = (os.cpu_count() or 1) + 1
     if option.numprocesses and option.dist == "no":
         option.dist = "loadfile"
+    if option.numprocesses and not option.testrunuid:
+        # The run's id, which xdist gives its workers, known to the controller too: it names the
+        # template database that the workers copy on PostgreSQL (django_db_setup below).
+        import uuid
+
+        option.testrunuid = uuid.uuid4().hex
     # The order of the work is the collection's (pytest_collection_modifyitems below), not xdist's
     # "most tests first", which left the few slow demo modules to the end, on one worker.
     option.loadscopereorder = False
@@ -209,6 +215,89 @@ def pytest_configure(config):
     # Documents' Word copies in the step's own transaction, as before they could follow it: the tests
     # of the background path (tests/cases/test_document_copies.py) set "background" themselves.
     settings.SANXIANG_DOCUMENT_COPIES = "in_step"
+
+
+def _postgresql_template_name(config) -> str | None:
+    """Under xdist on PostgreSQL, the database that the first worker migrates and every worker clones."""
+    from django.conf import settings
+
+    workerinput = getattr(config, "workerinput", None)
+    uid = workerinput["testrunuid"] if workerinput is not None else getattr(config.option, "testrunuid", None)
+    if uid is None or not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return None
+    return f"test_{settings.DATABASES['default']['NAME']}_template_{uid[:12]}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_use_migrations, django_db_keepdb,
+                    django_db_createdb, django_db_modify_db_settings):
+    """On PostgreSQL under xdist, the test database is migrated once, by the first worker to get there,
+    into a template that each worker copies (`CREATE DATABASE ... TEMPLATE`, as Django's own parallel
+    runner does), where each worker migrated its own: the ~130 migrations cost ~15 s of CPU in the
+    worker and more in the server, three times per CI run. Elsewhere (SQLite, one process), pytest-django's
+    own setup. The template is dropped by the controller at the end (pytest_sessionfinish)."""
+    template = _postgresql_template_name(request.config)
+    if template is None or django_db_keepdb or not django_db_use_migrations:
+        from pytest_django.fixtures import django_db_setup as plain
+
+        yield from plain._get_wrapped_function()(request, django_test_environment, django_db_blocker, django_db_use_migrations,
+                                     django_db_keepdb, django_db_createdb, django_db_modify_db_settings)
+        return
+    import fcntl
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    worker = request.config.workerinput["workerid"]
+    lock_path = Path(tempfile.gettempdir()) / f"{template}.lock"
+    with django_db_blocker.unblock(), open(lock_path, "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker at a time: the migration, then each copy
+        try:
+            lock.seek(0)
+            if lock.read() != "ready":
+                connection.settings_dict.setdefault("TEST", {})["NAME"] = template
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+                lock.seek(0)
+                lock.truncate()
+                lock.write("ready")
+                lock.flush()
+            else:
+                connection.settings_dict["NAME"] = template
+            connection.creation.clone_test_db(suffix=worker, verbosity=0)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        own = connection.creation.get_test_db_clone_settings(worker)["NAME"]
+        settings.DATABASES["default"]["NAME"] = own
+        connection.settings_dict["NAME"] = own
+        connection.close()
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The controller drops the template the workers copied their test database from."""
+    if hasattr(session.config, "workerinput"):
+        return
+    template = _postgresql_template_name(session.config)
+    if template is None:
+        return
+    import tempfile
+    from pathlib import Path
+
+    import psycopg
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    with psycopg.connect(dbname="postgres", host=database.get("HOST") or None, port=database.get("PORT") or None,
+                         user=database.get("USER") or None, password=database.get("PASSWORD") or None,
+                         autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+    (Path(tempfile.gettempdir()) / f"{template}.lock").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
