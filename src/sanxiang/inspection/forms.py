@@ -35,6 +35,14 @@ class ItemForm(forms.Form):
 
 class ItemEditForm(ItemForm):
     is_active = forms.BooleanField(label="有效（取消勾选即停用，并立即从公开的清单中撤下）", required=False)
+    # The item's version when the form was opened (register_services.register_version), compared
+    # by the service: a missing or malformed one is refused as stale (in Chinese), never as an error
+    # of a hidden field, whose message would show the field's internal name.
+    version = forms.Field(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> str:
+        value = self.cleaned_data.get("version")
+        return value if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20 else ""
 
 
 class TargetForm(forms.Form):

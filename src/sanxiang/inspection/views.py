@@ -29,9 +29,10 @@ from sanxiang.procedure.violations import Refused
 TARGETS_PAGE_SIZE = 50
 
 
-def _render_refused(request, template: str, context: dict, refusal: Refused | None, general: list) -> HttpResponse:
+def _render_refused(request, template: str, context: dict, refusal: Refused | None, general: list,
+                    status: int | None = None) -> HttpResponse:
     return render(request, template, context | {"refused": refusal, "refused_general": general},
-                  status=400 if refusal is not None or request.method == "POST" else 200)
+                  status=status or (400 if refusal is not None or request.method == "POST" else 200))
 
 
 @login_required
@@ -78,21 +79,55 @@ def item_create(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A stale save (the item changed since the form was opened) is refused with 409: the form keeps
+    what the user typed, carries the current version and shows the current values beside it."""
     item = selectors.item_for_reader(viewer=request.user, item_id=item_id)
     permission_require(user_keeps_registers(request.user, item.agency_id), register_services.REGISTER_REFUSED)
-    initial = {name: getattr(item, name) for name in forms.ItemEditForm.base_fields}
+    initial = {name: getattr(item, name) for name in forms.ItemEditForm.base_fields if name != "version"}
+    initial["version"] = register_services.register_version(item)
     form = forms.ItemEditForm(request.POST or None, initial=initial)
-    refusal, general = None, []
+    refusal, general, current = None, [], None
     if request.method == "POST" and form.is_valid():
         try:
             register_services.item_save(actor=request.user, agency=item.agency, item=item, **form.cleaned_data)
         except Refused as refused:
-            refusal, general = refused, forms.form_violations_add(form, refused)
+            refusal = refused
+            if any(v.code == STALE_ITEM for v in refused.violations):
+                current = selectors.item_for_reader(viewer=request.user, item_id=item_id)
+                data = request.POST.copy()
+                data["version"] = register_services.register_version(current)
+                form = forms.ItemEditForm(data, initial=initial)
+                form.is_valid()
+            general = forms.form_violations_add(form, refused)
         else:
             messages.success(request, "抽查事项已修改，重新公开后清单即更新")
             return redirect("inspection:agency", item.agency_id)
-    return _render_refused(request, "inspection/form.html", {"form": form, "title": "修改抽查事项", "agency": item.agency},
-                           refusal, general)
+    return _render_refused(request, "inspection/form.html", {
+        "form": form, "title": "修改抽查事项", "agency": item.agency,
+        "current": _item_current(form, current) if current is not None else None,
+    }, refusal, general, status=409 if current is not None else None)
+
+
+STALE_ITEM = "inspection.inspectionitem.changed"
+
+
+def _item_current(form: forms.ItemEditForm, item) -> list[tuple[str, str]]:
+    """The fields another user changed, as they stand now: (label, value) for the page."""
+    rows = []
+    for name in forms.ItemEditForm.base_fields:
+        if name == "version":
+            continue
+        field, value = form.fields[name], getattr(item, name)
+        if value == form.cleaned_data.get(name, value):
+            continue
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif name == "check_kind":
+            shown = item.get_check_kind_display()
+        else:
+            shown = value or "（空）"
+        rows.append((field.label, shown))
+    return rows
 
 
 @login_required
