@@ -439,8 +439,10 @@ class StandardRefOut(Schema):
 class CampaignFileDetailOut(CampaignFileOut):
     campaign_id: int
     standard: StandardRefOut = Field(..., description="该案卷的评查标准")
-    automatic_at: dt.datetime | None = Field(..., description="自动评查时间；尚未自动评查为 null")
-    automatic: list[AutomaticItemOut] = Field(..., description="平台根据案卷记录自动评查的项目（结果已保存）")
+    automatic_at: dt.datetime | None = Field(
+        ..., description="自动评查结果保存的时间；尚未保存的为 null（抽取、自查、评分或复评时保存，读取不保存）")
+    automatic: list[AutomaticItemOut] = Field(
+        ..., description="平台根据案卷记录自动评查的项目：automatic_at 不为 null 的为已保存的结果，否则为可以评分的人读取时即时计算的结果")
     action: Literal["self_check", "score", "regrade", ""] = Field(
         ..., description="本人现在可以提交的评分：self_check 自查、score 评查、regrade 复评；不能评分为空字符串")
     manual_items: list[ScoredItemOut] = Field(..., description="评分时须逐项填写的人工评查项目（仅 action 不为空时）")
@@ -486,16 +488,13 @@ def _file_of(request: HttpRequest, campaign_id: int, file_id: int):
 
 
 def _file_prepared(viewer, campaign: EvaluationCampaign, file: CampaignFile, now: dt.datetime):
-    """The file's standard, the viewer's assignment, the action offered and the automatic items,
-    computed (and stored, with their ledger entry) when the file is first opened to be scored, as
-    the page does: the score does not change under the evaluator."""
+    """The file's standard, the viewer's assignment, the action offered and the automatic items, as
+    the page shows them: as stored by the write that first needed them, else computed for who may
+    score the file now without storing (`automatic_at` null): a GET never changes the file's record."""
     standard = selectors.file_standard_of(file, region=campaign.bureau.region_code)
     assignment = selectors.assignment_of(file=file, viewer=viewer)
     action = _file_action(viewer, campaign, file, assignment, now)
-    automatic = selectors.file_automatic(file)
-    if automatic is None and action:
-        automatic = services.campaign_file_automatic_compute(file=file, actor=viewer, now=now)
-        file.refresh_from_db()
+    automatic = selectors.file_automatic_shown(file, standard, to_score=bool(action))
     return standard, assignment, action, automatic
 
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.selectors import spec_of, state_label
+from sanxiang.cases.selectors import guard_context, spec_of, state_label
+from sanxiang.evaluation.casefile_selectors import case_file_facts
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.evaluation.target_selectors import user_defines_campaigns
 from sanxiang.ledger.events import EventKind
@@ -25,6 +26,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     automatic_from_data,
     file_standard,
 )
+from sanxiang.procedure.evaluation.casefile_checks import casefile_results
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_from_data
 from sanxiang.procedure.evaluation.indicators import indicator_current
 from sanxiang.registry.models import Agency, AgencyStatus
@@ -46,6 +48,25 @@ def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
 def file_automatic(file: CampaignFile) -> dict[str, ItemResult] | None:
     """The file's automatic items as computed and stored (None: not computed yet)."""
     return None if file.automatic_results is None else automatic_from_data(file.automatic_results)
+
+
+def file_automatic_compute(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
+    """The file's automatic items computed now from its records (the checks of the 案卷评查 standard,
+    as of the day it was closed), each with the records it looked at; nothing is stored. A page shows
+    them so before any score; the write that first needs them (the draw, a self-check, a score, a
+    re-grade) stores them with their ledger entry (`campaign_services`), so that looking at a file
+    never changes its record."""
+    case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
+    return casefile_results(standard, case_file_facts(case), guard_context(on=file.closed_on))
+
+
+def file_automatic_shown(file: CampaignFile, standard: Standard, *, to_score: bool) -> dict[str, ItemResult] | None:
+    """The automatic items a file's page (and the API's GET) shows: as stored; else, to who may score
+    the file now, as they would be computed now (unstored); else none."""
+    stored = file_automatic(file)
+    if stored is not None or not to_score:
+        return stored
+    return file_automatic_compute(file, standard)
 
 
 def campaigns_visible(*, viewer: User) -> QuerySet[EvaluationCampaign]:

@@ -13,8 +13,6 @@ from django.utils import timezone
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
 from sanxiang.accounts.models import User
-from sanxiang.cases import selectors as case_selectors
-from sanxiang.cases.models import Case
 from sanxiang.evaluation.campaign_selectors import (
     assignment_of,
     campaign_scope,
@@ -23,13 +21,14 @@ from sanxiang.evaluation.campaign_selectors import (
     county_agencies,
     evaluator_candidates,
     file_automatic,
+    file_automatic_compute,
     file_standard_of,
     grant_active,
     self_checks_missing,
     user_defines_campaigns,
     user_self_checks,
 )
-from sanxiang.evaluation.casefile_selectors import case_file_facts, published_standards
+from sanxiang.evaluation.casefile_selectors import published_standards
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.ledger.canonical import canonical_json
@@ -62,7 +61,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     sample_count,
     score_actor_violations,
 )
-from sanxiang.procedure.evaluation.casefile_checks import CHECKERS, casefile_results
+from sanxiang.procedure.evaluation.casefile_checks import CHECKERS
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_to_data
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused, Violation
@@ -190,8 +189,7 @@ def _automatic(file: CampaignFile, standard: Standard, *, actor: User | None, no
     stored = file_automatic(file)
     if stored is not None:
         return stored
-    case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
-    results = casefile_results(standard, case_file_facts(case), case_selectors.guard_context(on=file.closed_on))
+    results = file_automatic_compute(file, standard)
     file.automatic_results, file.automatic_standard, file.automatic_at = automatic_to_data(results), standard.version, now
     file.save(update_fields=["automatic_results", "automatic_standard", "automatic_at"])
     _event(EventKind.EVALUATION_CAMPAIGN_AUTOMATIC, file.campaign, {
@@ -209,7 +207,8 @@ def _pending(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
 @transaction.atomic
 def campaign_file_automatic_compute(*, file: CampaignFile, actor: User | None = None,
                                     now: dt.datetime | None = None) -> dict[str, ItemResult]:
-    """Compute and store a file's automatic items if not yet done (when it is opened to be scored)."""
+    """Compute and store a file's automatic items if not yet done (the demo's course; the pages and the
+    API show them unstored until a write needs them: `file_automatic_shown`)."""
     file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     return _automatic(file, _standard(file, file.campaign), actor=actor, now=now or timezone.now())
 

@@ -242,12 +242,10 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
                  and selectors.grant_active(assignment, now))
     may_regrade = (campaign.state == State.DRAWN and file.regrade_required and not file.final_grade
                    and selectors.user_defines_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
-    # The automatic items, computed from the records when the file is first opened to be scored
-    # (stored then: the score does not change under the evaluator), shown read-only with the records.
-    automatic = selectors.file_automatic(file)
-    if automatic is None and (may_self_check or may_score or may_regrade):
-        automatic = services.campaign_file_automatic_compute(file=file, actor=viewer, now=now)
-        file.refresh_from_db()
+    # The automatic items, shown read-only with the records: as stored by the write that first needed
+    # them (the draw, a self-check, a score), else computed for this page without storing (a reading
+    # never changes the file's record).
+    automatic = selectors.file_automatic_shown(file, standard, to_score=may_self_check or may_score or may_regrade)
     form_class = scoring_form_class(standard, automatic)
     form = form_class(request.POST or None) if request.method == "POST" else form_class()
     general: list = []
