@@ -166,9 +166,42 @@ def final_result_visible(*, viewer: User, campaign: EvaluationCampaign, evaluato
 
 def campaign_files(*, campaign: EvaluationCampaign) -> list[CampaignFile]:
     """The campaign's files with their agency and evaluators: three queries whatever their number."""
+    return list(_files_listed(campaign.files.all()))
+
+
+# The files of a campaign a page shows at a time (a county's campaign lists hundreds).
+FILES_PAGE_SIZE = 50
+
+
+def _files_listed(files: QuerySet[CampaignFile]) -> QuerySet[CampaignFile]:
     assignments = CampaignAssignment.objects.select_related("evaluator", "evaluator_agency").order_by("position")
-    return list(campaign.files.select_related("agency")
-                .prefetch_related(Prefetch("assignments", queryset=assignments)).order_by("case_number"))
+    return (files.select_related("agency").prefetch_related(Prefetch("assignments", queryset=assignments))
+            .order_by("case_number", "pk"))
+
+
+def campaign_files_for(*, viewer: User, campaign: EvaluationCampaign) -> QuerySet[CampaignFile]:
+    """The files of the campaign the viewer's page lists, with their agency and evaluators, for a
+    paginator: the bureau's side every file; an agency's user the files of their agency and those
+    they evaluate."""
+    files = campaign.files.all()
+    if viewer.role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
+        evaluated = CampaignAssignment.objects.filter(file__campaign=campaign, evaluator=viewer).values("file_id")
+        files = files.filter(Q(agency_id=viewer.agency_id) | Q(pk__in=evaluated))
+    return _files_listed(files)
+
+
+def campaign_counts_of(*, campaign: EvaluationCampaign) -> dict[str, int]:
+    """`campaign_counts` of all the campaign's files, counted by the database in one query."""
+    sampled = Q(sampled=True)
+    counted = campaign.files.aggregate(  # names apart from the fields' (an aggregate may not shadow one)
+        n_listed=Count("pk"),
+        n_self_checked=Count("pk", filter=Q(self_total__isnull=False)),
+        n_sampled=Count("pk", filter=sampled),
+        n_final=Count("pk", filter=sampled & ~Q(final_grade="")),
+        n_passed=Count("pk", filter=sampled & Q(final_passed=True)),
+        n_regrade=Count("pk", filter=sampled & Q(regrade_required=True, final_grade="")),
+    )
+    return {name.removeprefix("n_"): value for name, value in counted.items()}
 
 
 def self_checks_missing(*, campaign: EvaluationCampaign) -> dict[str, int]:

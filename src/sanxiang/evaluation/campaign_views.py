@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -157,16 +158,17 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
-    files = selectors.campaign_files(campaign=campaign)
     viewer = request.user
-    counts = selectors.campaign_counts(files=files)
-    if viewer.role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
-        # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
-        files = [f for f in files
-                 if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
+    # The counts are the campaign's; the files listed, a page at a time, those the viewer sees (an
+    # agency's user: the files of their agency and those they evaluate).
+    counts = selectors.campaign_counts_of(campaign=campaign)
+    page = Paginator(selectors.campaign_files_for(viewer=viewer, campaign=campaign),
+                     selectors.FILES_PAGE_SIZE).get_page(request.GET.get("page"))
+    files = list(page.object_list)
     return {
         "campaign": campaign,
         "files": files,
+        "page": page,
         "results_hidden": {f.pk for f in files if not selectors.final_result_visible(
             viewer=viewer, campaign=campaign, evaluator_ids=[a.evaluator_id for a in f.assignments.all()])},
         "inputs_visible": selectors.draw_inputs_visible(viewer=viewer, campaign=campaign),
@@ -208,7 +210,8 @@ def campaign_act(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             raise PermissionDenied("无此操作")
     except Refused as refusal:
-        context = _detail_context(request, campaign) | {"refused": refusal.violations}
+        # The first page of files, without the pager (its links are relative to the campaign's page).
+        context = _detail_context(request, campaign) | {"refused": refusal.violations, "page": None}
         return render(request, "evaluation/campaign_detail.html", context, status=400)
     return redirect("evaluation:campaign_detail", campaign_id=campaign.pk)
 
