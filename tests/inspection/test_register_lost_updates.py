@@ -109,3 +109,43 @@ def test_a_target_saved_on_an_older_version_is_refused():
     saved = register_services.target_save(actor=head, agency=world["agency"], target=target, snapshot=snapshot,
                                           version=register_services.register_version(target))
     assert saved.sector == "餐饮服务"
+
+
+def test_two_people_editing_one_target_on_its_page():
+    world = world_make(targets=1, officers=0, plan_state="none")
+    target = InspectionTarget.objects.get(agency=world["agency"])
+    first = _client(world["head"])
+    second = _client(user_make(role=Role.AGENCY_ADMIN, agency=world["agency"]))
+    url = reverse("inspection:target_edit", args=[target.pk])
+    listed = first.get(reverse("inspection:targets", args=[world["agency"].pk])).content.decode()
+    assert url in listed  # the register links each target to its page
+
+    def opened(client):
+        page = client.get(url).content.decode()
+        return {"name": target.name, "credit_code": target.credit_code, "risk_grade": target.risk_grade,
+                "credit_grade": target.credit_grade, "sector": target.sector, "is_active": "on",
+                "version": re.search(r'name="version" value="(\d+)"', page).group(1)}
+
+    first_form, second_form = opened(first), opened(second)
+    assert first.post(url, first_form | {"address": "乌审旗嘎鲁图镇"}).status_code == 302
+    response = second.post(url, second_form | {"sector": "餐饮服务", "risk_grade": "high"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "这一检查对象在您打开之后已被他人修改" in page and "餐饮服务" in page and "乌审旗嘎鲁图镇" in page
+    target.refresh_from_db()
+    assert target.address == "乌审旗嘎鲁图镇" and target.sector == "食品销售"
+    # Saved again from the refused form (its current version): both changes stand.
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = second.post(url, second_form | {"sector": "餐饮服务", "address": "乌审旗嘎鲁图镇", "version": version})
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.address, target.sector) == ("乌审旗嘎鲁图镇", "餐饮服务")
+    # Bad input on the page: the reasons beside the fields, in Chinese, never a 500.
+    fresh = opened(first)
+    response = first.post(url, fresh | {"credit_code": "不是代码", "risk_grade": "x" * 50})
+    assert response.status_code == 400
+    # Taken out of the register (unticked): kept, marked, no longer drawn.
+    assert first.post(url, opened(first) | {"is_active": ""}).status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
+    assert "已移出名录" in first.get(reverse("inspection:targets", args=[world["agency"].pk])).content.decode()

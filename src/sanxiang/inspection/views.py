@@ -3,6 +3,7 @@ render. Part B's pages live in its own modules."""
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -79,51 +80,78 @@ def item_create(request: HttpRequest, agency_id: int) -> HttpResponse:
 
 @login_required
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    """A stale save (the item changed since the form was opened) is refused with 409: the form keeps
-    what the user typed, carries the current version and shows the current values beside it."""
     item = selectors.item_for_reader(viewer=request.user, item_id=item_id)
     permission_require(user_keeps_registers(request.user, item.agency_id), register_services.REGISTER_REFUSED)
-    initial = {name: getattr(item, name) for name in forms.ItemEditForm.base_fields if name != "version"}
-    initial["version"] = register_services.register_version(item)
-    form = forms.ItemEditForm(request.POST or None, initial=initial)
+    return _register_edit(
+        request, item, forms.ItemEditForm, title="修改抽查事项",
+        save=lambda data: register_services.item_save(actor=request.user, agency=item.agency, item=item, **data),
+        reread=lambda: selectors.item_for_reader(viewer=request.user, item_id=item_id),
+        saved="抽查事项已修改，重新公开后清单即更新", back=("inspection:agency", item.agency_id))
+
+
+@login_required
+def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = selectors.target_for_reader(viewer=request.user, target_id=target_id)
+    permission_require(user_keeps_registers(request.user, target.agency_id), register_services.REGISTER_REFUSED)
+
+    def save(data: dict):
+        is_active, version = data.pop("is_active"), data.pop("version")
+        return register_services.target_save(actor=request.user, agency=target.agency, target=target,
+                                             snapshot=TargetSnapshot(**data), is_active=is_active, version=version)
+
+    return _register_edit(
+        request, target, forms.TargetEditForm, title="修改检查对象", save=save,
+        reread=lambda: selectors.target_for_reader(viewer=request.user, target_id=target_id),
+        saved="检查对象已修改", back=("inspection:targets", target.agency_id))
+
+
+def _register_edit(request: HttpRequest, row, form_class, *, title: str, save, reread, saved: str,
+                   back: tuple[str, int]) -> HttpResponse:
+    """The edit page of a register's row (抽查事项, 检查对象). The form carries the row's version; a
+    stale save (the row changed since the form was opened) is refused with 409: the form keeps what
+    the user typed, carries the current version (saving again is deliberate) and shows the current
+    values that differ from it."""
+    initial = {name: getattr(row, name) for name in form_class.base_fields if name != "version"}
+    initial["version"] = register_services.register_version(row)
+    form = form_class(request.POST or None, initial=initial)
     refusal, general, current = None, [], None
     if request.method == "POST" and form.is_valid():
         try:
-            register_services.item_save(actor=request.user, agency=item.agency, item=item, **form.cleaned_data)
+            save(dict(form.cleaned_data))
         except Refused as refused:
             refusal = refused
-            if any(v.code == STALE_ITEM for v in refused.violations):
-                current = selectors.item_for_reader(viewer=request.user, item_id=item_id)
+            if any(v.code.endswith(STALE_SUFFIX) for v in refused.violations):
+                current = reread()
                 data = request.POST.copy()
                 data["version"] = register_services.register_version(current)
-                form = forms.ItemEditForm(data, initial=initial)
+                form = form_class(data, initial=initial)
                 form.is_valid()
             general = forms.form_violations_add(form, refused)
         else:
-            messages.success(request, "抽查事项已修改，重新公开后清单即更新")
-            return redirect("inspection:agency", item.agency_id)
+            messages.success(request, saved)
+            return redirect(*back)
     return _render_refused(request, "inspection/form.html", {
-        "form": form, "title": "修改抽查事项", "agency": item.agency,
-        "current": _item_current(form, current) if current is not None else None,
+        "form": form, "title": title, "agency": row.agency,
+        "current": _current_values(form, current) if current is not None else None,
     }, refusal, general, status=409 if current is not None else None)
 
 
-STALE_ITEM = "inspection.inspectionitem.changed"
+STALE_SUFFIX = ".changed"  # register_services: the row changed since the form was opened
 
 
-def _item_current(form: forms.ItemEditForm, item) -> list[tuple[str, str]]:
-    """The fields another user changed, as they stand now: (label, value) for the page."""
+def _current_values(form, row) -> list[tuple[str, str]]:
+    """The fields another user changed, as they stand now, where they differ from what was typed."""
     rows = []
-    for name in forms.ItemEditForm.base_fields:
+    for name, field in form.fields.items():
         if name == "version":
             continue
-        field, value = form.fields[name], getattr(item, name)
+        value = getattr(row, name)
         if value == form.cleaned_data.get(name, value):
             continue
         if isinstance(value, bool):
             shown = "是" if value else "否"
-        elif name == "check_kind":
-            shown = item.get_check_kind_display()
+        elif isinstance(field, django_forms.ChoiceField):  # the label the form shows
+            shown = dict(field.choices).get(value, value)
         else:
             shown = value or "（空）"
         rows.append((field.label, shown))
