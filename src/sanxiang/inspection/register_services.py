@@ -41,14 +41,13 @@ def register_version(row: InspectionItem | InspectionTarget) -> str:
     return str(int(row.updated_at.timestamp() * 1_000_000))
 
 
-def _changed_since_read(model: type[InspectionItem] | type[InspectionTarget], pk: int, version: str,
-                        what: str) -> list[Violation]:
-    """The refusal of a save made on an older version than the row's (locked until the end of the
-    transaction, so that no change slips in between the comparison and the save)."""
-    current = model.objects.select_for_update().only("pk", "updated_at").get(pk=pk)
-    if register_version(current) == version:
+def _changed_since_read(current: InspectionItem | InspectionTarget, version: str | None, what: str) -> list[Violation]:
+    """The refusal of a save made on an older version than `current`'s: the row as re-read under its
+    lock (held until the end of the transaction, so that no change slips in between the comparison
+    and the save, which applies the changes to this row, not to one loaded before the lock)."""
+    if version is None or register_version(current) == version:
         return []
-    return [Violation(f"inspection.{model._meta.model_name}.changed",
+    return [Violation(f"inspection.{current._meta.model_name}.changed",
                       f"这一{what}在您打开之后已被他人修改，您的修改没有保存；请核对现在的内容后再保存", CHANGED_BASIS)]
 
 
@@ -66,8 +65,9 @@ def item_save(
     snapshot = ItemSnapshot(code.strip(), name.strip(), legal_basis.strip(), check_kind, enforcement_field.strip(),
                             offsite_first)
     violations = item_validate(snapshot)
-    if item is not None and version is not None:
-        violations += _changed_since_read(InspectionItem, item.pk, version, "抽查事项")
+    if item is not None:  # re-read under the lock: a publish or a save since the load is not undone
+        item = InspectionItem.objects.select_for_update().get(pk=item.pk)
+        violations += _changed_since_read(item, version, "抽查事项")
     clash = InspectionItem.objects.filter(agency=agency, code=snapshot.code)
     if item is not None:
         clash = clash.exclude(pk=item.pk)
@@ -135,8 +135,12 @@ def items_publish(*, actor: User | None, agency: Agency, now: dt.datetime | None
     if not active.filter(is_active=True).exists():
         raise Refused([Violation("inspection.items.empty", "抽查事项清单没有有效事项，无法公开", FORM_BASIS)])
     now = now or timezone.now()
-    active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now)
-    active.filter(is_active=False).update(is_published=False)
+    # update() runs no auto_now: the rows it changes get a new version (updated_at) themselves, so
+    # that a form or an ETag read before the publish is stale, as after any other change.
+    changed_at = timezone.now()
+    active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now,
+                                                              updated_at=changed_at)
+    active.filter(is_active=False, is_published=True).update(is_published=False, updated_at=changed_at)
     return len(_items_public_emit(agency_id=agency.pk, actor=actor))
 
 
@@ -182,9 +186,11 @@ def target_save(
     """Enter a target in the agency's register or change it; `version` as in `item_save`."""
     if actor is not None:
         permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    if target is not None:  # re-read under the lock, as in `item_save`
+        target = InspectionTarget.objects.select_for_update().get(pk=target.pk)
     violations = target_violations(snapshot, agency=agency, target=target)
-    if target is not None and version is not None:
-        violations += _changed_since_read(InspectionTarget, target.pk, version, "检查对象")
+    if target is not None:
+        violations += _changed_since_read(target, version, "检查对象")
     if violations:
         raise Refused(violations)
     created = target is None

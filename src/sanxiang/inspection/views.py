@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from sanxiang.accounts.models import AGENCY_ROLES
@@ -108,45 +109,45 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
 def _register_edit(request: HttpRequest, row, form_class, *, title: str, save, reread, saved: str,
                    back: tuple[str, int]) -> HttpResponse:
     """The edit page of a register's row (抽查事项, 检查对象). The form carries the row's version; a
-    stale save (the row changed since the form was opened) is refused with 409: the form keeps what
-    the user typed, carries the current version (saving again is deliberate) and shows the current
-    values that differ from it."""
+    stale save (the row changed since the form was opened) is refused with 409 and the form is
+    filled again with the CURRENT values and version, each field where the user typed something else
+    noting what they typed: nothing typed is lost, and saving again without reading changes nothing
+    of the other user's (the form no longer carries the old values of fields the user never touched)."""
     initial = {name: getattr(row, name) for name in form_class.base_fields if name != "version"}
     initial["version"] = register_services.register_version(row)
     form = form_class(request.POST or None, initial=initial)
-    refusal, general, current = None, [], None
+    refusal, general, stale = None, [], False
     if request.method == "POST" and form.is_valid():
         try:
             save(dict(form.cleaned_data))
         except Refused as refused:
             refusal = refused
-            if any(v.code.endswith(STALE_SUFFIX) for v in refused.violations):
-                current = reread()
-                data = request.POST.copy()
-                data["version"] = register_services.register_version(current)
-                form = form_class(data, initial=initial)
-                form.is_valid()
+            stale = any(v.code.endswith(STALE_SUFFIX) for v in refused.violations)
+            if stale:
+                form = _form_of_current(form_class, reread(), typed=form)
             general = forms.form_violations_add(form, refused)
         else:
             messages.success(request, saved)
             return redirect(*back)
     return _render_refused(request, "inspection/form.html", {
-        "form": form, "title": title, "agency": row.agency,
-        "current": _current_values(form, current) if current is not None else None,
-    }, refusal, general, status=409 if current is not None else None)
+        "form": form, "title": title, "agency": row.agency, "stale": stale,
+    }, refusal, general, status=409 if stale else None)
 
 
 STALE_SUFFIX = ".changed"  # register_services: the row changed since the form was opened
 
 
-def _current_values(form, row) -> list[tuple[str, str]]:
-    """The fields another user changed, as they stand now, where they differ from what was typed."""
-    rows = []
+def _form_of_current(form_class, current, *, typed):
+    """A form bound to the row as it stands now (its values and version), noting under each field
+    whose typed value differs from the current one what the user had typed."""
+    data = {name: getattr(current, name) for name in form_class.base_fields if name != "version"}
+    data["version"] = register_services.register_version(current)
+    form = form_class({name: value for name, value in data.items() if value is not False})
     for name, field in form.fields.items():
         if name == "version":
             continue
-        value = getattr(row, name)
-        if value == form.cleaned_data.get(name, value):
+        value = typed.cleaned_data.get(name)
+        if value == data[name]:
             continue
         if isinstance(value, bool):
             shown = "是" if value else "否"
@@ -154,8 +155,11 @@ def _current_values(form, row) -> list[tuple[str, str]]:
             shown = dict(field.choices).get(value, value)
         else:
             shown = value or "（空）"
-        rows.append((field.label, shown))
-    return rows
+        # as_p renders help_text unescaped: format_html escapes what was typed.
+        field.help_text = format_html('{}{}<span class="typed" data-testid="typed">您填写的是：{}</span>',
+                                      field.help_text, " " if field.help_text else "", shown)
+    form.is_valid()  # after the notes: a bound field copies its help text when first made
+    return form
 
 
 @login_required
