@@ -83,3 +83,43 @@ def test_the_counts_by_the_database_are_those_of_the_files():
     by_database, by_files = both()
     assert by_database == by_files
     assert by_database == {"listed": 6, "self_checked": 6, "sampled": 3, "final": 1, "passed": 1, "regrade": 1}
+
+
+def test_the_api_pages_the_files_and_the_campaign_carries_only_the_first_page(monkeypatch):
+    """GET …/campaigns/{id} returned every file; now its first page with a link to the rest, and
+    GET …/campaigns/{id}/files pages them (limit, signed cursor) as the page lists them."""
+    from sanxiang.api import campaigns as api_campaigns
+    from tests.api.support import bearer
+
+    monkeypatch.setattr(api_campaigns, "DEFAULT_LIMIT", 4)
+    county = county_make(files_per_agency=2)  # 3 agencies, 6 files
+    campaign = campaign_define(**define_kwargs(county))
+    api = Client(enforce_csrf_checks=True)
+    auth = bearer(county.supervisor)
+    every = sorted(campaign.files.values_list("case_number", flat=True))
+
+    detail = api.get(f"/api/evaluation/campaigns/{campaign.pk}", **auth).json()
+    assert [f["case_number"] for f in detail["files"]] == every[:4]
+    assert detail["counts"]["listed"] == 6 and detail["files_url"] == f"/api/evaluation/campaigns/{campaign.pk}/files"
+    rest = api.get(detail["files_next"], **auth).json()
+    assert [f["case_number"] for f in rest["items"]] == every[4:] and rest["next"] is None
+
+    seen, url = [], f"{detail['files_url']}?limit=2"
+    while url:
+        page = api.get(url, **auth).json()
+        assert len(page["items"]) <= 2
+        seen += [f["case_number"] for f in page["items"]]
+        url = page["next"]
+    assert seen == every
+    assert api.get(f"{detail['files_url']}?cursor=forged", **auth).status_code == 422
+    assert api.get(f"{detail['files_url']}?limit=0", **auth).status_code == 422
+
+    # An agency's head: its own files only; the counts stay the campaign's.
+    agency = county.agencies[0]
+    head = bearer(county.heads[0])
+    own = sorted(campaign.files.filter(agency=agency).values_list("case_number", flat=True))
+    assert [f["case_number"] for f in api.get(detail["files_url"], **head).json()["items"]] == own
+    detail = api.get(f"/api/evaluation/campaigns/{campaign.pk}", **head).json()
+    assert [f["case_number"] for f in detail["files"]] == own and detail["files_next"] is None
+    assert detail["counts"]["listed"] == 6
+    assert api.get("/api/evaluation/campaigns/999999/files", **head).status_code == 404

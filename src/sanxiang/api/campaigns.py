@@ -26,6 +26,7 @@ from sanxiang.access.services import AccessTarget, access_record, client_ip, req
 from sanxiang.accounts.models import Role
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
+    DEFAULT_LIMIT,
     PageOut,
     cursor_query,
     date_range_filter,
@@ -33,6 +34,7 @@ from sanxiang.api.pagination import (
     order_resolve,
     ordering_query,
     paginate,
+    paginate_rows,
     since_query,
     status_description,
     until_query,
@@ -193,13 +195,21 @@ class CampaignDetailOut(CampaignOut):
     population_count: int
     sample_count: int
     counts: CampaignCountsOut = Field(..., description="案卷的统计（整个活动的）")
-    files: list[CampaignFileOut] = Field(..., description="本人可见的案卷：司法局全部，执法机关本机关的和本人评查的")
+    files: list[CampaignFileOut] = Field(
+        ..., description=f"本人可见的案卷的第一页（按案号，至多{DEFAULT_LIMIT}份）：司法局全部，执法机关本机关的和本人评查的；"
+                         "全部案卷分页读取 files_url")
+    files_next: str | None = Field(..., description="还有更多案卷时，其下一页的地址；没有更多为 null")
+    files_url: str = Field(..., description="本人可见的全部案卷（分页）的地址")
     may_draw: bool = Field(..., description="本人现在可以抽取")
     may_publish: bool = Field(..., description="本人现在可以公布评查结果")
 
 
 class CampaignPageOut(PageOut):
     items: list[CampaignOut]
+
+
+class CampaignFilePageOut(PageOut):
+    items: list[CampaignFileOut]
 
 
 def _campaign_out(campaign: EvaluationCampaign) -> dict:
@@ -257,12 +267,11 @@ def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assig
 
 def _campaign_detail(*, viewer, campaign_id: int) -> dict:
     campaign = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
-    files = selectors.campaign_files(campaign=campaign)
-    counts = selectors.campaign_counts(files=files)
-    if not _is_bureau(viewer):
-        # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
-        files = [f for f in files
-                 if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
+    counts = selectors.campaign_counts_of(campaign=campaign)
+    # The first page of the files the viewer sees (the rest through files_url, as the page pages them):
+    # an agency's user the files of their agency and those they evaluate (the counts stay the campaign's).
+    files_url = f"/api{CAMPAIGNS}/{campaign.pk}/files"
+    page = _files_page(files_url, viewer=viewer, campaign=campaign, limit=DEFAULT_LIMIT, cursor=None, query={})
     organizes = _organizes(viewer, campaign)
     return _campaign_out(campaign) | {
         "agencies": [{"id": a.pk, "name": a.name} for a in campaign.agencies.order_by("name", "pk")],
@@ -271,7 +280,7 @@ def _campaign_detail(*, viewer, campaign_id: int) -> dict:
         "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if selectors.draw_inputs_visible(viewer=viewer, campaign=campaign) else None,
         "population_sha256": campaign.population_sha256, "population_count": campaign.population_count,
         "sample_count": campaign.sample_count, "counts": counts,
-        "files": [_file_out(f, viewer=viewer, campaign=campaign, assignments=list(f.assignments.all())) for f in files],
+        "files": page["items"], "files_next": page["next"], "files_url": files_url,
         "may_draw": organizes and campaign.state == State.SELF_CHECK,
         "may_publish": organizes and campaign.state == State.DRAWN,
     }
@@ -302,6 +311,34 @@ def campaign_get(request: HttpRequest, campaign_id: int = Path(..., ge=1, le=ID_
     """一次评查活动，与活动页面相同：范围、抽取方式、评查人员、随机种子摘要（抽取后公布种子）、案卷及其自查、
     抽中和评查结果、统计。执法机关的人员只看到本机关的案卷和本人评查的案卷；看不到的活动 404。"""
     return _campaign_detail(viewer=request.user, campaign_id=campaign_id)
+
+
+FILES_ORDER = ("case_number", "id")
+
+
+def _files_page(path: str, *, viewer, campaign: EvaluationCampaign, limit: int, cursor: str | None,
+                query: dict) -> dict:
+    """One page of the campaign's files the viewer sees (`campaign_files_for`, as the page lists them)."""
+    rows = selectors.campaign_files_for(viewer=viewer, campaign=campaign)
+    page = paginate_rows(rows, order=FILES_ORDER, limit=limit, cursor=cursor, path=path, query=query,
+                         item=lambda f: _file_out(f, viewer=viewer, campaign=campaign,
+                                                  assignments=list(f.assignments.all())))
+    return page
+
+
+@router.get(CAMPAIGNS + "/{campaign_id}/files", summary="评查活动的案卷（分页）",
+            response=answers({200: CampaignFilePageOut}, 404))
+def campaign_file_list(
+    request: HttpRequest,
+    campaign_id: int = Path(..., ge=1, le=ID_MAX),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """一次评查活动中本人可见的案卷，按案号排序，分页返回（与活动页面的案卷列表相同）：司法局全部，
+    执法机关的人员本机关的和本人评查的。看不到的活动 404。"""
+    campaign = selectors.campaign_get(viewer=request.user, campaign_id=campaign_id)
+    return _files_page(request.path, viewer=request.user, campaign=campaign, limit=limit, cursor=cursor,
+                       query={key: value for key, value in request.GET.items() if key != "cursor"})
 
 
 class CampaignIn(Schema):
