@@ -52,6 +52,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     SAMPLE_SIZE_MAX,
     STATE_LABELS,
     State,
+    automatic_digest,
     manual_items,
     procedure_label,
 )
@@ -480,6 +481,9 @@ class CampaignFileDetailOut(CampaignFileOut):
         ..., description="自动评查结果保存的时间；尚未保存的为 null（抽取、自查、评分或复评时保存，读取不保存）")
     automatic: list[AutomaticItemOut] = Field(
         ..., description="平台根据案卷记录自动评查的项目：automatic_at 不为 null 的为已保存的结果，否则为可以评分的人读取时即时计算的结果")
+    automatic_sha256: str | None = Field(
+        ..., description="所示自动评查结果（automatic）的摘要（SHA-256）；评分时在请求的 automatic_sha256 中带回，"
+                         "提交时重新计算的结果与之不同的返回 409；没有所示结果的为 null")
     action: Literal["self_check", "score", "regrade", ""] = Field(
         ..., description="本人现在可以提交的评分：self_check 自查、score 评查、regrade 复评；不能评分为空字符串")
     manual_items: list[ScoredItemOut] = Field(..., description="评分时须逐项填写的人工评查项目（仅 action 不为空时）")
@@ -563,7 +567,8 @@ def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: Campa
     return _file_out(file, viewer=viewer, campaign=campaign) | {
         "campaign_id": campaign.pk,
         "standard": {"version": standard.version, "title": standard.title, "note": standard.note},
-        "automatic_at": file.automatic_at, "automatic": _automatic_out(standard, automatic), "action": action,
+        "automatic_at": file.automatic_at, "automatic": _automatic_out(standard, automatic),
+        "automatic_sha256": automatic_digest(automatic) if automatic is not None else None, "action": action,
         "manual_items": [_item_out(i) for i in manual_items(standard, automatic)] if action else [],
         "grant_expires_at": assignment.grant_expires_at if assignment else None,
         "copy": copy,
@@ -588,6 +593,10 @@ class ScoresIn(Schema):
         ..., max_length=RESULTS_MAX,
         description="人工评查项目的评分（项目代码 → 值）：单项否决项填 met（符合）或 failed（不符合），其他项目填扣分"
                     "（0 至该项分值，以 0.5 分为单位）。须填写的项目见 GET 该案卷的 manual_items；自动评查的项目不填")
+    automatic_sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="可选：GET 该案卷时的 automatic_sha256（所示自动评查结果的摘要）。给出的，提交时按案卷记录重新计算的"
+                    "自动评查结果与之不同（读取后证据、执法证等记录有变动）即返回 409，不予评分；请重新读取核对后再提交")
 
 
 def _results_checked(payload: ScoresIn, standard: Standard) -> dict[str, str]:
@@ -606,6 +615,14 @@ def _manual_only(results: dict[str, str], standard: Standard, automatic) -> dict
     return {code: value for code, value in results.items() if code in manual}
 
 
+def _results_for(payload: ScoresIn, campaign: EvaluationCampaign, file: CampaignFile) -> dict[str, str]:
+    """The manual items' results of a score: which items are automatic is known without computing
+    them (the write computes them once, under the file's lock, and compares the digest shown)."""
+    standard = selectors.file_standard_of(file, region=campaign.bureau.region_code)
+    return _manual_only(_results_checked(payload, standard), standard,
+                        selectors.file_automatic_pending(file, standard))
+
+
 @router.post(FILE_PATH + "/self-check", summary="自查评分", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
              by_alias=True)
 def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_id: int = Path(..., ge=1, le=ID_MAX),
@@ -616,10 +633,9 @@ def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_i
     viewer = request.user
     if not selectors.user_self_checks(viewer, file):
         raise PermissionDenied("只有本机关的法制审核人员或者负责人可以自查本机关的案卷")
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_self_check(actor=viewer, file=file, results=results)
+        services.campaign_self_check(actor=viewer, file=file, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
@@ -638,10 +654,9 @@ def campaign_file_score(request: HttpRequest, payload: ScoresIn, campaign_id: in
     assignment = selectors.assignment_of(file=file, viewer=viewer)
     if assignment is None:
         raise PermissionDenied("只有抽中的评查人员可以为该案卷评分")
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_score(actor=viewer, assignment=assignment, results=results)
+        services.campaign_score(actor=viewer, assignment=assignment, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
@@ -658,10 +673,9 @@ def campaign_file_regrade(request: HttpRequest, payload: ScoresIn, campaign_id: 
     viewer = request.user
     if not _organizes(viewer, campaign):
         raise PermissionDenied(services.SIDE)
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_regrade(actor=viewer, file=file, results=results)
+        services.campaign_regrade(actor=viewer, file=file, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()

@@ -26,7 +26,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     automatic_from_data,
     file_standard,
 )
-from sanxiang.procedure.evaluation.casefile_checks import casefile_results
+from sanxiang.procedure.evaluation.casefile_checks import CHECKERS, casefile_results
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_from_data
 from sanxiang.procedure.evaluation.indicators import indicator_current
 from sanxiang.registry.models import Agency, AgencyStatus
@@ -58,6 +58,13 @@ def file_automatic_compute(file: CampaignFile, standard: Standard) -> dict[str, 
     never changes its record."""
     case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
     return casefile_results(standard, case_file_facts(case), guard_context(on=file.closed_on))
+
+
+def file_automatic_pending(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
+    """Which of the standard's items are automatic (what a scoring form leaves out), without
+    computing them: the stored results, else a placeholder per automatic item. A write computes
+    them itself under the file's lock; its form needs only which items they are."""
+    return file_automatic(file) or {i.code: ItemResult() for i in standard.automatic_items if i.function in CHECKERS}
 
 
 def file_automatic_shown(file: CampaignFile, standard: Standard, *, to_score: bool) -> dict[str, ItemResult] | None:
