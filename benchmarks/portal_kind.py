@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from portal_search import _database, _setup  # noqa: E402
+from portal_search import _database, _setup, scratch  # noqa: E402
 
 KINDS = ["warning", "fine"]
 
@@ -168,7 +168,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/sanxiang_portal_kind_bench")
     args = parser.parse_args()
     if len(args.engine) == 1 and len(args.rows) == 1:
-        return _one(args)
+        with scratch():  # the temporary folders go with the run, also on an error
+            return _one(args)
     status = 0
     for engine in args.engine:
         for rows in args.rows:

@@ -28,8 +28,11 @@ dropped and created again), or with --existing the database as it is. Printed:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -88,11 +91,38 @@ QUERIES = [
 SPAN_DAYS = 1000
 # The rows inserted as a service writes them (row by row into the index), before the bulk load.
 ROW_BY_ROW = 10_000
+# The temporary directories of this run (the data folder, the SQLite database's folder), removed by
+# `scratch` when the run ends, whether it ends well, on an error or on Ctrl-C / SIGTERM.
+_SCRATCH: list[str] = []
+
+
+def _scratch_dir(prefix: str) -> str:
+    path = tempfile.mkdtemp(prefix=prefix)
+    _SCRATCH.append(path)
+    return path
+
+
+@contextlib.contextmanager
+def scratch():
+    """Remove the temporary directories made inside the block when it ends, also on an exception;
+    SIGTERM becomes SystemExit meanwhile so that a killed run cleans up too (SIGKILL cannot)."""
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if "django" in sys.modules:  # the SQLite file is closed before its folder goes
+            from django.db import connections
+
+            connections.close_all()
+        while _SCRATCH:
+            shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
 
 
 def _setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SANXIANG_DATA_DIR", tempfile.mkdtemp(prefix="sanxiang-bench-"))
+    if "SANXIANG_DATA_DIR" not in os.environ:  # (setdefault made a folder even when it was set)
+        os.environ["SANXIANG_DATA_DIR"] = _scratch_dir("sanxiang-bench-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sanxiang.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -357,7 +387,7 @@ def _database(engine: str, pg_url: str, existing: bool) -> str:
             return pg_url
         return os.environ.get("DATABASE_URL") or f"sqlite:///{os.environ['SANXIANG_DATA_DIR']}/sanxiang.sqlite3"
     if engine == "sqlite":
-        return f"sqlite:///{tempfile.mkdtemp(prefix='sanxiang-search-bench-')}/bench.sqlite3"
+        return f"sqlite:///{_scratch_dir('sanxiang-search-bench-')}/bench.sqlite3"
     from urllib.parse import urlparse
 
     import psycopg
@@ -371,7 +401,13 @@ def _database(engine: str, pg_url: str, existing: bool) -> str:
 
 
 def _one(args: argparse.Namespace) -> int:
-    """One engine and one size, in this process (Django is set up once per process)."""
+    """One engine and one size, in this process (Django is set up once per process); its temporary
+    directories go when it ends (`scratch`)."""
+    with scratch():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     _setup(_database(args.engine[0], args.pg_url, args.existing))
     import sqlite3
 

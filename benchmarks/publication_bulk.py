@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from portal_search import SPAN_DAYS, _database, _setup, _texts  # noqa: E402
+from portal_search import SPAN_DAYS, _database, _setup, _texts, scratch  # noqa: E402
 
 ON = dt.date(2026, 4, 2)
 
@@ -242,7 +242,8 @@ def main() -> int:
                         help="processes computing the grams (default: the service's choice; 0: in this one)")
     args = parser.parse_args()
     if len(args.engine) == 1 and len(args.rows) == 1:
-        return _one(args)
+        with scratch():  # the temporary folders go with the run, also on an error
+            return _one(args)
     status = 0
     for engine in args.engine:
         for rows in args.rows:

@@ -28,7 +28,7 @@ from sanxiang.evaluation.models import AnnualSummary, CampaignFile, EvaluationCa
 from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.evidence.services import evidence_ingest, evidence_metadata_check
-from sanxiang.inspection.models import InspectionItem, InspectionPlan, RandomInspection
+from sanxiang.inspection.models import InspectionItem, InspectionPlan, InspectionTarget, RandomInspection
 from sanxiang.publication.models import PublicationDraft
 from sanxiang.registry import services
 from sanxiang.supervision import plan_services
@@ -42,7 +42,7 @@ from sanxiang.supervision.instrument_services import (
 )
 from sanxiang.supervision.models import Coordination, Filing, Matter
 from sanxiang.supervision.services import matter_open
-from tests.factories import agency_make, certificate_make, id_number, officer_make, user_make
+from tests.factories import agency_make, certificate_make, credit_code, id_number, officer_make, user_make
 from tests.supervision.support import supervisor_user_make
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,7 @@ URL_MATRIX = {
     "inspection:draw_create": ("inspection_plan", "inspection_draw"),
     "inspection:draw": ("inspection_draw", "read"),
     "inspection:item_edit": ("inspection_item", "inspection_keep"),
+    "inspection:target_edit": ("inspection_target", "inspection_keep"),
     "review:catalogue_index": (None, "any"),
     "review:parameters": (None, "legal_staff"),
     "review:supervision": (None, "review_supervision"),
@@ -506,6 +507,8 @@ def world():
         data[key]["inspection_plan"] = inspection_plan
         data[key]["inspection_item"] = InspectionItem.objects.create(
             agency=agency, code=f"JC-{key}", name=f"{key}抽查事项", legal_basis="依据")
+        data[key]["inspection_target"] = InspectionTarget.objects.create(
+            agency=agency, name=f"{key}检查对象", credit_code=credit_code(prefix="91150626"))
         data[key]["inspection_draw"] = RandomInspection.objects.create(
             plan=inspection_plan, title=f"{key}抽查任务", period_from=dt.date(2026, 3, 1),
             period_to=dt.date(2026, 3, 31), draw_on=dt.date(2026, 3, 1))
@@ -592,6 +595,7 @@ def url_for(name: str, subject: str | None, objects: dict) -> str:
         "inspection_plan": "plan_id",
         "inspection_draw": "draw_id",
         "inspection_item": "item_id",
+        "inspection_target": "target_id",
         "evaluation": "evaluation_id",
         "evaluation_campaign": "campaign_id",
     }[subject]

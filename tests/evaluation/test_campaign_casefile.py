@@ -125,7 +125,7 @@ def test_the_file_page_shows_the_computed_items_read_only_and_asks_only_the_manu
     fields = response.context["form"].fields
     assert TWO_OFFICERS not in fields and TEMPLATES not in fields and "form.filled" in fields
     file.refresh_from_db()
-    assert file.automatic_results is not None  # computed when opened to be scored, and stored
+    assert file.automatic_results is None  # computed to be shown, not stored: the self-check stores them
 
 
 def test_the_standard_is_the_countys_version_in_force_on_the_definition_day_recorded_on_the_campaign():

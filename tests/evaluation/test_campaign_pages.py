@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -90,10 +91,11 @@ def test_defined_drawn_and_scored_through_the_pages():
     assert assignment.file.case_number in text and "案卷副本" in text
     assert AccessLogEntry.objects.filter(user=assignment.evaluator, object_kind="evaluation.campaign_file").count() \
         == before + 1
-    bad = evaluator.post(url, {"action": "score", **scores(88), "form.filled": "9"})
+    shown = re.search(r'name="automatic_sha256" value="([0-9a-f]{64})"', text).group(1)
+    bad = evaluator.post(url, {"action": "score", **scores(88), "form.filled": "9", "automatic_sha256": shown})
     assert bad.status_code == 400 and "“文书填写规范”的扣分须为0至4分（以0.5分为单位）" in bad.content.decode()
     assert bad.context["form"].errors["form.filled"] and bad.context["form"]["form.cover"].value() == "0"
-    assert evaluator.post(url, {"action": "score", **scores(88)}).status_code == 302
+    assert evaluator.post(url, {"action": "score", **scores(88), "automatic_sha256": shown}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.total == 88
     # A document of the copy, as issued: served to the evaluator while the grant runs, recorded; then not.

@@ -3,6 +3,7 @@
 repeats the draw. A refused form keeps its input and says why beside the field."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -125,8 +126,10 @@ def test_an_item_taken_out_of_use_leaves_the_public_list():
     head, item = _client(world["head"]), world["item"]
     form = head.get(reverse("inspection:item_edit", args=[item.pk])).content.decode()
     assert item.legal_basis in form
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
     response = head.post(reverse("inspection:item_edit", args=[item.pk]), {
-        "code": item.code, "name": item.name, "legal_basis": item.legal_basis, "check_kind": "on_site"})
+        "code": item.code, "name": item.name, "legal_basis": item.legal_basis, "check_kind": "on_site",
+        "version": version})
     assert response.status_code == 302
     item.refresh_from_db()
     assert not item.is_active

@@ -26,6 +26,7 @@ from sanxiang.access.services import AccessTarget, access_record, client_ip, req
 from sanxiang.accounts.models import Role
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
+    DEFAULT_LIMIT,
     PageOut,
     cursor_query,
     date_range_filter,
@@ -33,6 +34,7 @@ from sanxiang.api.pagination import (
     order_resolve,
     ordering_query,
     paginate,
+    paginate_rows,
     since_query,
     status_description,
     until_query,
@@ -50,6 +52,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     SAMPLE_SIZE_MAX,
     STATE_LABELS,
     State,
+    automatic_digest,
     manual_items,
     procedure_label,
 )
@@ -193,13 +196,21 @@ class CampaignDetailOut(CampaignOut):
     population_count: int
     sample_count: int
     counts: CampaignCountsOut = Field(..., description="案卷的统计（整个活动的）")
-    files: list[CampaignFileOut] = Field(..., description="本人可见的案卷：司法局全部，执法机关本机关的和本人评查的")
+    files: list[CampaignFileOut] = Field(
+        ..., description=f"本人可见的案卷的第一页（按案号，至多{DEFAULT_LIMIT}份）：司法局全部，执法机关本机关的和本人评查的；"
+                         "全部案卷分页读取 files_url")
+    files_next: str | None = Field(..., description="还有更多案卷时，其下一页的地址；没有更多为 null")
+    files_url: str = Field(..., description="本人可见的全部案卷（分页）的地址")
     may_draw: bool = Field(..., description="本人现在可以抽取")
     may_publish: bool = Field(..., description="本人现在可以公布评查结果")
 
 
 class CampaignPageOut(PageOut):
     items: list[CampaignOut]
+
+
+class CampaignFilePageOut(PageOut):
+    items: list[CampaignFileOut]
 
 
 def _campaign_out(campaign: EvaluationCampaign) -> dict:
@@ -257,12 +268,11 @@ def _file_out(file: CampaignFile, *, viewer, campaign: EvaluationCampaign, assig
 
 def _campaign_detail(*, viewer, campaign_id: int) -> dict:
     campaign = selectors.campaign_get(viewer=viewer, campaign_id=campaign_id)
-    files = selectors.campaign_files(campaign=campaign)
-    counts = selectors.campaign_counts(files=files)
-    if not _is_bureau(viewer):
-        # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
-        files = [f for f in files
-                 if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
+    counts = selectors.campaign_counts_of(campaign=campaign)
+    # The first page of the files the viewer sees (the rest through files_url, as the page pages them):
+    # an agency's user the files of their agency and those they evaluate (the counts stay the campaign's).
+    files_url = f"/api{CAMPAIGNS}/{campaign.pk}/files"
+    page = _files_page(files_url, viewer=viewer, campaign=campaign, limit=DEFAULT_LIMIT, cursor=None, query={})
     organizes = _organizes(viewer, campaign)
     return _campaign_out(campaign) | {
         "agencies": [{"id": a.pk, "name": a.name} for a in campaign.agencies.order_by("name", "pk")],
@@ -271,7 +281,7 @@ def _campaign_detail(*, viewer, campaign_id: int) -> dict:
         "seed_commitment": campaign.seed_commitment, "seed": campaign.seed if selectors.draw_inputs_visible(viewer=viewer, campaign=campaign) else None,
         "population_sha256": campaign.population_sha256, "population_count": campaign.population_count,
         "sample_count": campaign.sample_count, "counts": counts,
-        "files": [_file_out(f, viewer=viewer, campaign=campaign, assignments=list(f.assignments.all())) for f in files],
+        "files": page["items"], "files_next": page["next"], "files_url": files_url,
         "may_draw": organizes and campaign.state == State.SELF_CHECK,
         "may_publish": organizes and campaign.state == State.DRAWN,
     }
@@ -302,6 +312,34 @@ def campaign_get(request: HttpRequest, campaign_id: int = Path(..., ge=1, le=ID_
     """一次评查活动，与活动页面相同：范围、抽取方式、评查人员、随机种子摘要（抽取后公布种子）、案卷及其自查、
     抽中和评查结果、统计。执法机关的人员只看到本机关的案卷和本人评查的案卷；看不到的活动 404。"""
     return _campaign_detail(viewer=request.user, campaign_id=campaign_id)
+
+
+FILES_ORDER = ("case_number", "id")
+
+
+def _files_page(path: str, *, viewer, campaign: EvaluationCampaign, limit: int, cursor: str | None,
+                query: dict) -> dict:
+    """One page of the campaign's files the viewer sees (`campaign_files_for`, as the page lists them)."""
+    rows = selectors.campaign_files_for(viewer=viewer, campaign=campaign)
+    page = paginate_rows(rows, order=FILES_ORDER, limit=limit, cursor=cursor, path=path, query=query,
+                         item=lambda f: _file_out(f, viewer=viewer, campaign=campaign,
+                                                  assignments=list(f.assignments.all())))
+    return page
+
+
+@router.get(CAMPAIGNS + "/{campaign_id}/files", summary="评查活动的案卷（分页）",
+            response=answers({200: CampaignFilePageOut}, 404))
+def campaign_file_list(
+    request: HttpRequest,
+    campaign_id: int = Path(..., ge=1, le=ID_MAX),
+    limit: int = limit_query(),
+    cursor: str | None = cursor_query(),
+):
+    """一次评查活动中本人可见的案卷，按案号排序，分页返回（与活动页面的案卷列表相同）：司法局全部，
+    执法机关的人员本机关的和本人评查的。看不到的活动 404。"""
+    campaign = selectors.campaign_get(viewer=request.user, campaign_id=campaign_id)
+    return _files_page(request.path, viewer=request.user, campaign=campaign, limit=limit, cursor=cursor,
+                       query={key: value for key, value in request.GET.items() if key != "cursor"})
 
 
 class CampaignIn(Schema):
@@ -439,8 +477,13 @@ class StandardRefOut(Schema):
 class CampaignFileDetailOut(CampaignFileOut):
     campaign_id: int
     standard: StandardRefOut = Field(..., description="该案卷的评查标准")
-    automatic_at: dt.datetime | None = Field(..., description="自动评查时间；尚未自动评查为 null")
-    automatic: list[AutomaticItemOut] = Field(..., description="平台根据案卷记录自动评查的项目（结果已保存）")
+    automatic_at: dt.datetime | None = Field(
+        ..., description="自动评查结果保存的时间；尚未保存的为 null（抽取、自查、评分或复评时保存，读取不保存）")
+    automatic: list[AutomaticItemOut] = Field(
+        ..., description="平台根据案卷记录自动评查的项目：automatic_at 不为 null 的为已保存的结果，否则为可以评分的人读取时即时计算的结果")
+    automatic_sha256: str | None = Field(
+        ..., description="所示自动评查结果（automatic）的摘要（SHA-256）；评分时在请求的 automatic_sha256 中带回，"
+                         "提交时重新计算的结果与之不同的返回 409；没有所示结果的为 null")
     action: Literal["self_check", "score", "regrade", ""] = Field(
         ..., description="本人现在可以提交的评分：self_check 自查、score 评查、regrade 复评；不能评分为空字符串")
     manual_items: list[ScoredItemOut] = Field(..., description="评分时须逐项填写的人工评查项目（仅 action 不为空时）")
@@ -486,16 +529,13 @@ def _file_of(request: HttpRequest, campaign_id: int, file_id: int):
 
 
 def _file_prepared(viewer, campaign: EvaluationCampaign, file: CampaignFile, now: dt.datetime):
-    """The file's standard, the viewer's assignment, the action offered and the automatic items,
-    computed (and stored, with their ledger entry) when the file is first opened to be scored, as
-    the page does: the score does not change under the evaluator."""
+    """The file's standard, the viewer's assignment, the action offered and the automatic items, as
+    the page shows them: as stored by the write that first needed them, else computed for who may
+    score the file now without storing (`automatic_at` null): a GET never changes the file's record."""
     standard = selectors.file_standard_of(file, region=campaign.bureau.region_code)
     assignment = selectors.assignment_of(file=file, viewer=viewer)
     action = _file_action(viewer, campaign, file, assignment, now)
-    automatic = selectors.file_automatic(file)
-    if automatic is None and action:
-        automatic = services.campaign_file_automatic_compute(file=file, actor=viewer, now=now)
-        file.refresh_from_db()
+    automatic = selectors.file_automatic_shown(file, standard, to_score=bool(action))
     return standard, assignment, action, automatic
 
 
@@ -527,7 +567,8 @@ def _file_detail(request: HttpRequest, campaign: EvaluationCampaign, file: Campa
     return _file_out(file, viewer=viewer, campaign=campaign) | {
         "campaign_id": campaign.pk,
         "standard": {"version": standard.version, "title": standard.title, "note": standard.note},
-        "automatic_at": file.automatic_at, "automatic": _automatic_out(standard, automatic), "action": action,
+        "automatic_at": file.automatic_at, "automatic": _automatic_out(standard, automatic),
+        "automatic_sha256": automatic_digest(automatic) if automatic is not None else None, "action": action,
         "manual_items": [_item_out(i) for i in manual_items(standard, automatic)] if action else [],
         "grant_expires_at": assignment.grant_expires_at if assignment else None,
         "copy": copy,
@@ -552,6 +593,10 @@ class ScoresIn(Schema):
         ..., max_length=RESULTS_MAX,
         description="人工评查项目的评分（项目代码 → 值）：单项否决项填 met（符合）或 failed（不符合），其他项目填扣分"
                     "（0 至该项分值，以 0.5 分为单位）。须填写的项目见 GET 该案卷的 manual_items；自动评查的项目不填")
+    automatic_sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="可选：GET 该案卷时的 automatic_sha256（所示自动评查结果的摘要）。给出的，提交时按案卷记录重新计算的"
+                    "自动评查结果与之不同（读取后证据、执法证等记录有变动）即返回 409，不予评分；请重新读取核对后再提交")
 
 
 def _results_checked(payload: ScoresIn, standard: Standard) -> dict[str, str]:
@@ -570,6 +615,14 @@ def _manual_only(results: dict[str, str], standard: Standard, automatic) -> dict
     return {code: value for code, value in results.items() if code in manual}
 
 
+def _results_for(payload: ScoresIn, campaign: EvaluationCampaign, file: CampaignFile) -> dict[str, str]:
+    """The manual items' results of a score: which items are automatic is known without computing
+    them (the write computes them once, under the file's lock, and compares the digest shown)."""
+    standard = selectors.file_standard_of(file, region=campaign.bureau.region_code)
+    return _manual_only(_results_checked(payload, standard), standard,
+                        selectors.file_automatic_pending(file, standard))
+
+
 @router.post(FILE_PATH + "/self-check", summary="自查评分", response=answers({200: CampaignFileDetailOut}, 403, 404, 409),
              by_alias=True)
 def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_id: int = Path(..., ge=1, le=ID_MAX),
@@ -580,10 +633,9 @@ def campaign_file_self_check(request: HttpRequest, payload: ScoresIn, campaign_i
     viewer = request.user
     if not selectors.user_self_checks(viewer, file):
         raise PermissionDenied("只有本机关的法制审核人员或者负责人可以自查本机关的案卷")
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_self_check(actor=viewer, file=file, results=results)
+        services.campaign_self_check(actor=viewer, file=file, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
@@ -602,10 +654,9 @@ def campaign_file_score(request: HttpRequest, payload: ScoresIn, campaign_id: in
     assignment = selectors.assignment_of(file=file, viewer=viewer)
     if assignment is None:
         raise PermissionDenied("只有抽中的评查人员可以为该案卷评分")
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_score(actor=viewer, assignment=assignment, results=results)
+        services.campaign_score(actor=viewer, assignment=assignment, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()
@@ -622,10 +673,9 @@ def campaign_file_regrade(request: HttpRequest, payload: ScoresIn, campaign_id: 
     viewer = request.user
     if not _organizes(viewer, campaign):
         raise PermissionDenied(services.SIDE)
-    standard, _assignment, _action, automatic = _file_prepared(viewer, campaign, file, timezone.now())
-    results = _manual_only(_results_checked(payload, standard), standard, automatic)
+    results = _results_for(payload, campaign, file)
     try:
-        services.campaign_regrade(actor=viewer, file=file, results=results)
+        services.campaign_regrade(actor=viewer, file=file, results=results, automatic_shown=payload.automatic_sha256)
     except Refused as refusal:
         _refusal_raise(refusal, prefix="results.")
     file.refresh_from_db()

@@ -131,6 +131,24 @@ def paginate(
     """One page of `queryset` in `order` (its last key must be unique: "-id" or "id"), as
     {"items", "next_cursor", "next"}; `item` turns a row into what the page lists. A cursor is
     taken only by a list of the same `scope` (422 on `cursor` otherwise)."""
+    query = {key: value for key, value in request.GET.items() if key != "cursor"}
+    return paginate_rows(queryset, order=order, limit=limit, cursor=cursor, path=request.path, query=query, item=item,
+                         scope=scope)
+
+
+def paginate_rows(
+    queryset: QuerySet,
+    *,
+    order: Sequence[str],
+    limit: int,
+    cursor: str | None,
+    path: str,
+    query: Mapping[str, str],
+    item: Callable[[Any], Any] = lambda row: row,
+    scope: str = "",
+) -> dict[str, Any]:
+    """`paginate` for a page whose `next` link is another operation's (`path` with `query`): the
+    first page of a list that an answer carries beside other things."""
     if _field_name(order[-1]) not in ("id", "pk"):
         raise ValueError("the order must end with the primary key")
     rows = queryset.order_by(*order)
@@ -143,11 +161,10 @@ def paginate(
     if more:
         last = rows[-1]
         next_cursor = cursor_encode([getattr(last, _field_name(key)) for key in order], order=order, scope=scope)
-    query = {key: value for key, value in request.GET.items() if key != "cursor"}
     return {
         "items": [item(row) for row in rows],
         "next_cursor": next_cursor,
-        "next": f"{request.path}?{urlencode(query | {'cursor': next_cursor})}" if next_cursor else None,
+        "next": f"{path}?{urlencode(dict(query) | {'cursor': next_cursor})}" if next_cursor else None,
     }
 
 

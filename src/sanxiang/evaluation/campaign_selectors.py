@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from sanxiang.accounts.models import Role, User
 from sanxiang.cases.models import Case, IssuedDocument
-from sanxiang.cases.selectors import spec_of, state_label
+from sanxiang.cases.selectors import guard_context, spec_of, state_label
+from sanxiang.evaluation.casefile_selectors import case_file_facts
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.evaluation.target_selectors import user_defines_campaigns
 from sanxiang.ledger.events import EventKind
@@ -25,6 +26,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     automatic_from_data,
     file_standard,
 )
+from sanxiang.procedure.evaluation.casefile_checks import CHECKERS, casefile_results
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_from_data
 from sanxiang.procedure.evaluation.indicators import indicator_current
 from sanxiang.registry.models import Agency, AgencyStatus
@@ -46,6 +48,32 @@ def file_standard_of(file: CampaignFile, *, region: str) -> Standard:
 def file_automatic(file: CampaignFile) -> dict[str, ItemResult] | None:
     """The file's automatic items as computed and stored (None: not computed yet)."""
     return None if file.automatic_results is None else automatic_from_data(file.automatic_results)
+
+
+def file_automatic_compute(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
+    """The file's automatic items computed now from its records (the checks of the 案卷评查 standard,
+    as of the day it was closed), each with the records it looked at; nothing is stored. A page shows
+    them so before any score; the write that first needs them (the draw, a self-check, a score, a
+    re-grade) stores them with their ledger entry (`campaign_services`), so that looking at a file
+    never changes its record."""
+    case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
+    return casefile_results(standard, case_file_facts(case), guard_context(on=file.closed_on))
+
+
+def file_automatic_pending(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
+    """Which of the standard's items are automatic (what a scoring form leaves out), without
+    computing them: the stored results, else a placeholder per automatic item. A write computes
+    them itself under the file's lock; its form needs only which items they are."""
+    return file_automatic(file) or {i.code: ItemResult() for i in standard.automatic_items if i.function in CHECKERS}
+
+
+def file_automatic_shown(file: CampaignFile, standard: Standard, *, to_score: bool) -> dict[str, ItemResult] | None:
+    """The automatic items a file's page (and the API's GET) shows: as stored; else, to who may score
+    the file now, as they would be computed now (unstored); else none."""
+    stored = file_automatic(file)
+    if stored is not None or not to_score:
+        return stored
+    return file_automatic_compute(file, standard)
 
 
 def campaigns_visible(*, viewer: User) -> QuerySet[EvaluationCampaign]:
@@ -145,9 +173,42 @@ def final_result_visible(*, viewer: User, campaign: EvaluationCampaign, evaluato
 
 def campaign_files(*, campaign: EvaluationCampaign) -> list[CampaignFile]:
     """The campaign's files with their agency and evaluators: three queries whatever their number."""
+    return list(_files_listed(campaign.files.all()))
+
+
+# The files of a campaign a page shows at a time (a county's campaign lists hundreds).
+FILES_PAGE_SIZE = 50
+
+
+def _files_listed(files: QuerySet[CampaignFile]) -> QuerySet[CampaignFile]:
     assignments = CampaignAssignment.objects.select_related("evaluator", "evaluator_agency").order_by("position")
-    return list(campaign.files.select_related("agency")
-                .prefetch_related(Prefetch("assignments", queryset=assignments)).order_by("case_number"))
+    return (files.select_related("agency").prefetch_related(Prefetch("assignments", queryset=assignments))
+            .order_by("case_number", "pk"))
+
+
+def campaign_files_for(*, viewer: User, campaign: EvaluationCampaign) -> QuerySet[CampaignFile]:
+    """The files of the campaign the viewer's page lists, with their agency and evaluators, for a
+    paginator: the bureau's side every file; an agency's user the files of their agency and those
+    they evaluate."""
+    files = campaign.files.all()
+    if viewer.role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
+        evaluated = CampaignAssignment.objects.filter(file__campaign=campaign, evaluator=viewer).values("file_id")
+        files = files.filter(Q(agency_id=viewer.agency_id) | Q(pk__in=evaluated))
+    return _files_listed(files)
+
+
+def campaign_counts_of(*, campaign: EvaluationCampaign) -> dict[str, int]:
+    """`campaign_counts` of all the campaign's files, counted by the database in one query."""
+    sampled = Q(sampled=True)
+    counted = campaign.files.aggregate(  # names apart from the fields' (an aggregate may not shadow one)
+        n_listed=Count("pk"),
+        n_self_checked=Count("pk", filter=Q(self_total__isnull=False)),
+        n_sampled=Count("pk", filter=sampled),
+        n_final=Count("pk", filter=sampled & ~Q(final_grade="")),
+        n_passed=Count("pk", filter=sampled & Q(final_passed=True)),
+        n_regrade=Count("pk", filter=sampled & Q(regrade_required=True, final_grade="")),
+    )
+    return {name.removeprefix("n_"): value for name, value in counted.items()}
 
 
 def self_checks_missing(*, campaign: EvaluationCampaign) -> dict[str, int]:

@@ -13,8 +13,6 @@ from django.utils import timezone
 from sanxiang.access.models import AccessAction
 from sanxiang.access.services import access_record
 from sanxiang.accounts.models import User
-from sanxiang.cases import selectors as case_selectors
-from sanxiang.cases.models import Case
 from sanxiang.evaluation.campaign_selectors import (
     assignment_of,
     campaign_scope,
@@ -23,13 +21,15 @@ from sanxiang.evaluation.campaign_selectors import (
     county_agencies,
     evaluator_candidates,
     file_automatic,
+    file_automatic_compute,
+    file_automatic_pending,
     file_standard_of,
     grant_active,
     self_checks_missing,
     user_defines_campaigns,
     user_self_checks,
 )
-from sanxiang.evaluation.casefile_selectors import case_file_facts, published_standards
+from sanxiang.evaluation.casefile_selectors import published_standards
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.evidence.storage import blob_store_get
 from sanxiang.ledger.canonical import canonical_json
@@ -45,6 +45,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     RESULTS_BASIS,
     FileTotal,
     State,
+    automatic_digest,
     automatic_to_data,
     campaign_context,
     campaign_draw,
@@ -62,7 +63,6 @@ from sanxiang.procedure.evaluation.campaigns import (
     sample_count,
     score_actor_violations,
 )
-from sanxiang.procedure.evaluation.casefile_checks import CHECKERS, casefile_results
 from sanxiang.procedure.evaluation.casefile_standard import ItemResult, Standard, standard_to_data
 from sanxiang.procedure.parameters import parameters_default
 from sanxiang.procedure.violations import Refused, Violation
@@ -182,16 +182,25 @@ def _standard(file: CampaignFile, campaign: EvaluationCampaign) -> Standard:
     return file_standard_of(file, region=campaign.bureau.region_code)
 
 
+AUTOMATIC_CHANGED = "campaign.automatic_changed"
+AUTOMATIC_BASIS = "平台规则：评分按提交时所示的自动评查结果计算"
+
+
 def _automatic(file: CampaignFile, standard: Standard, *, actor: User | None, now: dt.datetime) -> dict[str, ItemResult]:
     """The file's automatic items: as stored, or computed now from its records (the checks of the
     案卷评查 standard, as of the day it was closed) and stored with the records each looked at and the
     standard's version, with their ledger entry; never computed again, so the score does not change
-    under the evaluator. `file` is locked by the caller."""
+    under the evaluator. `file` is locked by the caller.
+
+    Before they are stored, a page (and the API's GET) shows them computed for the reading
+    (`file_automatic_shown`), and the records (evidence, certificates) may change before the write
+    that stores them: that write is given the digest of what was shown (`_automatic_scored`) and is
+    refused when the results stored now differ, so that a score is never counted with results other
+    than those its scorer saw."""
     stored = file_automatic(file)
     if stored is not None:
         return stored
-    case = Case.objects.select_related("agency", "party").get(pk=file.case_id)
-    results = casefile_results(standard, case_file_facts(case), case_selectors.guard_context(on=file.closed_on))
+    results = file_automatic_compute(file, standard)
     file.automatic_results, file.automatic_standard, file.automatic_at = automatic_to_data(results), standard.version, now
     file.save(update_fields=["automatic_results", "automatic_standard", "automatic_at"])
     _event(EventKind.EVALUATION_CAMPAIGN_AUTOMATIC, file.campaign, {
@@ -200,23 +209,41 @@ def _automatic(file: CampaignFile, standard: Standard, *, actor: User | None, no
     return results
 
 
+def _automatic_scored(file: CampaignFile, standard: Standard, violations: list[Violation], *, actor: User | None,
+                      now: dt.datetime, shown: str | None) -> dict[str, ItemResult]:
+    """The automatic items a score is counted with: computed (and stored) unless the score is refused
+    already; `shown`, the digest of the results shown to the scorer (`automatic_digest`; None: not
+    compared), when it differs, adds the refusal (the transaction rolls back what was stored)."""
+    if violations:
+        return _pending(file, standard)
+    automatic = _automatic(file, standard, actor=actor, now=now)
+    if shown is not None and automatic_digest(automatic) != shown:
+        violations.append(Violation(
+            AUTOMATIC_CHANGED, "自动评查的结果在您打开案卷之后已有变化（案卷的记录有变动），评分没有提交；"
+            "请核对现在的自动评查结果后再提交", AUTOMATIC_BASIS))
+    return automatic
+
+
 def _pending(file: CampaignFile, standard: Standard) -> dict[str, ItemResult]:
     """When the action is refused for another reason, nothing is computed: the automatic items are
     still not the evaluator's to score (stored results, else placeholders for the items checked)."""
-    return file_automatic(file) or {i.code: ItemResult() for i in standard.automatic_items if i.function in CHECKERS}
+    return file_automatic_pending(file, standard)
 
 
 @transaction.atomic
 def campaign_file_automatic_compute(*, file: CampaignFile, actor: User | None = None,
                                     now: dt.datetime | None = None) -> dict[str, ItemResult]:
-    """Compute and store a file's automatic items if not yet done (when it is opened to be scored)."""
+    """Compute and store a file's automatic items if not yet done (the demo's course; the pages and the
+    API show them unstored until a write needs them: `file_automatic_shown`)."""
     file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     return _automatic(file, _standard(file, file.campaign), actor=actor, now=now or timezone.now())
 
 
 @transaction.atomic
-def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, str]) -> CampaignFile:
-    """The file's agency scores it first (自查): its legal reviewer or head, once, before the draw."""
+def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, str],
+                        automatic_shown: str | None = None) -> CampaignFile:
+    """The file's agency scores it first (自查): its legal reviewer or head, once, before the draw.
+    `automatic_shown`: the digest of the automatic results shown to the actor (`_automatic_scored`)."""
     file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     campaign = file.campaign
     standard = _standard(file, campaign)
@@ -228,7 +255,7 @@ def campaign_self_check(*, actor: User, file: CampaignFile, results: dict[str, s
         violations.append(Violation("campaign.self_closed", "已经抽取案卷，自查已经结束", COURSE_BASIS))
     if file.self_total is not None:
         violations.append(Violation("campaign.self_done", "该案卷已经自查，不能再改", COURSE_BASIS))
-    automatic = _automatic(file, standard, actor=actor, now=timezone.now()) if not violations else _pending(file, standard)
+    automatic = _automatic_scored(file, standard, violations, actor=actor, now=timezone.now(), shown=automatic_shown)
     violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)
@@ -292,7 +319,7 @@ def campaign_draw_run(*, actor: User, campaign: EvaluationCampaign, now: dt.date
 
 @transaction.atomic
 def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict[str, str],
-                   now: dt.datetime | None = None) -> CampaignAssignment:
+                   now: dt.datetime | None = None, automatic_shown: str | None = None) -> CampaignAssignment:
     """An evaluator drawn for the file scores its manual items, once, while the read grant runs. The
     second score decides: the file's final score (the mean), or re-grading by the 司法局 when the two
     differ by more than the parameter."""
@@ -308,7 +335,7 @@ def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict
         already_scored=assignment.scored_at is not None, state=campaign.state,
         same_agency=actor.agency_id == file.agency_id,
     )
-    automatic = _automatic(file, standard, actor=actor, now=now) if not violations else _pending(file, standard)
+    automatic = _automatic_scored(file, standard, violations, actor=actor, now=now, shown=automatic_shown)
     violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)
@@ -335,7 +362,8 @@ def campaign_score(*, actor: User, assignment: CampaignAssignment, results: dict
 
 
 @transaction.atomic
-def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, str]) -> CampaignFile:
+def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, str],
+                     automatic_shown: str | None = None) -> CampaignFile:
     """The 司法局 re-grades (复评) a file whose two scores differ too much; its score stands."""
     file = CampaignFile.objects.select_for_update().select_related("campaign__bureau").get(pk=file.pk)
     campaign = file.campaign
@@ -345,7 +373,7 @@ def campaign_regrade(*, actor: User, file: CampaignFile, results: dict[str, str]
         violations.append(Violation("campaign.no_regrade", "该案卷不需要复评", RESULTS_BASIS))
     if campaign.state != State.DRAWN:
         violations.append(Violation("campaign.not_open", "该评查活动当前不接受评分", COURSE_BASIS))
-    automatic = _automatic(file, standard, actor=actor, now=timezone.now()) if not violations else _pending(file, standard)
+    automatic = _automatic_scored(file, standard, violations, actor=actor, now=timezone.now(), shown=automatic_shown)
     violations += results_violations_of(standard, results, automatic)
     if violations:
         raise Refused(violations)

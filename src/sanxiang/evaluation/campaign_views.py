@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +38,7 @@ from sanxiang.procedure.evaluation.campaigns import (
     SAMPLE_SIZE_MAX,
     STATE_LABELS,
     State,
+    automatic_digest,
     manual_items,
     procedure_label,
 )
@@ -157,16 +159,17 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, campaign: EvaluationCampaign) -> dict:
-    files = selectors.campaign_files(campaign=campaign)
     viewer = request.user
-    counts = selectors.campaign_counts(files=files)
-    if viewer.role not in (Role.SUPERVISOR, Role.SYSTEM_ADMIN):
-        # An agency's user: the files of their agency and those they evaluate (the counts stay the campaign's).
-        files = [f for f in files
-                 if f.agency_id == viewer.agency_id or any(a.evaluator_id == viewer.pk for a in f.assignments.all())]
+    # The counts are the campaign's; the files listed, a page at a time, those the viewer sees (an
+    # agency's user: the files of their agency and those they evaluate).
+    counts = selectors.campaign_counts_of(campaign=campaign)
+    page = Paginator(selectors.campaign_files_for(viewer=viewer, campaign=campaign),
+                     selectors.FILES_PAGE_SIZE).get_page(request.GET.get("page"))
+    files = list(page.object_list)
     return {
         "campaign": campaign,
         "files": files,
+        "page": page,
         "results_hidden": {f.pk for f in files if not selectors.final_result_visible(
             viewer=viewer, campaign=campaign, evaluator_ids=[a.evaluator_id for a in f.assignments.all()])},
         "inputs_visible": selectors.draw_inputs_visible(viewer=viewer, campaign=campaign),
@@ -208,7 +211,8 @@ def campaign_act(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             raise PermissionDenied("无此操作")
     except Refused as refusal:
-        context = _detail_context(request, campaign) | {"refused": refusal.violations}
+        # The first page of files, without the pager (its links are relative to the campaign's page).
+        context = _detail_context(request, campaign) | {"refused": refusal.violations, "page": None}
         return render(request, "evaluation/campaign_detail.html", context, status=400)
     return redirect("evaluation:campaign_detail", campaign_id=campaign.pk)
 
@@ -242,33 +246,39 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
                  and selectors.grant_active(assignment, now))
     may_regrade = (campaign.state == State.DRAWN and file.regrade_required and not file.final_grade
                    and selectors.user_defines_campaigns(viewer) and viewer.agency_id == campaign.bureau_id)
-    # The automatic items, computed from the records when the file is first opened to be scored
-    # (stored then: the score does not change under the evaluator), shown read-only with the records.
-    automatic = selectors.file_automatic(file)
-    if automatic is None and (may_self_check or may_score or may_regrade):
-        automatic = services.campaign_file_automatic_compute(file=file, actor=viewer, now=now)
-        file.refresh_from_db()
-    form_class = scoring_form_class(standard, automatic)
-    form = form_class(request.POST or None) if request.method == "POST" else form_class()
     general: list = []
+    changed = False
+    form = None
     if request.method == "POST":
+        # The write computes the automatic items once, under the file's lock, and compares them with
+        # the digest of those this page showed (its hidden field): the form needs only which they are.
+        form = scoring_form_class(standard, selectors.file_automatic_pending(file, standard))(request.POST)
         form.is_valid()
         action = request.POST.get("action", "")
+        shown = request.POST.get("automatic_sha256", "")  # missing or altered: never equal, refused
         try:
             if action == "self_check":
-                services.campaign_self_check(actor=viewer, file=file, results=_results(form))
+                services.campaign_self_check(actor=viewer, file=file, results=_results(form), automatic_shown=shown)
             elif action == "score" and assignment is not None:
-                services.campaign_score(actor=viewer, assignment=assignment, results=_results(form))
+                services.campaign_score(actor=viewer, assignment=assignment, results=_results(form),
+                                        automatic_shown=shown)
             elif action == "regrade":
-                services.campaign_regrade(actor=viewer, file=file, results=_results(form))
+                services.campaign_regrade(actor=viewer, file=file, results=_results(form), automatic_shown=shown)
             else:
                 raise PermissionDenied("无此操作")
         except Refused as refusal:
+            changed = any(v.code == services.AUTOMATIC_CHANGED for v in refusal.violations)
             refusal = Refused([v for v in refusal.violations if v.field not in form.errors])
             general = form_violations_add(form, refusal)
         else:
             messages.success(request, "评分已提交。")
             return redirect("evaluation:campaign_file", campaign_id=campaign.pk, file_id=file.pk)
+    # The automatic items, shown read-only with the records: as stored by the write that first needed
+    # them (the draw, a self-check, a score), else computed for this page without storing (a reading
+    # never changes the file's record); after a refusal because they changed, the new ones.
+    automatic = selectors.file_automatic_shown(file, standard, to_score=may_self_check or may_score or may_regrade)
+    if form is None:
+        form = scoring_form_class(standard, automatic)()
     # The copy of the file: for an evaluator drawn while the grant runs, and for the 司法局 re-grading;
     # every reading is recorded in the access log (and the ledger) before it is shown.
     copy = None
@@ -290,6 +300,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
         "assignment": assignment,
         "form": form,
         "action": "self_check" if may_self_check else "score" if may_score else "regrade" if may_regrade else "",
+        "automatic_sha256": automatic_digest(automatic) if automatic is not None else "",
         "copy": copy,
         "refused": request.method == "POST",
         "refused_general": general,
@@ -299,7 +310,7 @@ def campaign_file(request: HttpRequest, campaign_id: int, file_id: int) -> HttpR
         "own_agency": viewer.agency_id == file.agency_id,
         "result_shown": selectors.final_result_visible(
             viewer=viewer, campaign=campaign, evaluator_ids=file.assignments.values_list("evaluator_id", flat=True)),
-    }, status=400 if request.method == "POST" else 200)
+    }, status=409 if changed else 400 if request.method == "POST" else 200)
 
 
 

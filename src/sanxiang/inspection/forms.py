@@ -33,7 +33,19 @@ class ItemForm(forms.Form):
     offsite_first = forms.BooleanField(label="先行非现场检查", required=False)
 
 
-class ItemEditForm(ItemForm):
+class VersionedForm(forms.Form):
+    """An edit form carrying the row's version when it was opened (register_services.register_version),
+    compared by the service: a missing or malformed one is refused as stale (in Chinese), never as an
+    error of a hidden field, whose message would show the field's internal name."""
+
+    version = forms.Field(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self) -> str:
+        value = self.cleaned_data.get("version")
+        return value if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20 else ""
+
+
+class ItemEditForm(ItemForm, VersionedForm):
     is_active = forms.BooleanField(label="有效（取消勾选即停用，并立即从公开的清单中撤下）", required=False)
 
 
@@ -45,6 +57,10 @@ class TargetForm(forms.Form):
     sector = forms.CharField(label="行业", max_length=60, required=False)
     risk_grade = forms.ChoiceField(label="风险等级", choices=RiskGrade.choices, initial=RiskGrade.MEDIUM)
     credit_grade = forms.ChoiceField(label="信用等级", choices=list(CREDIT_GRADE_NAMES.items()), initial=CreditGrade.B)
+
+
+class TargetEditForm(TargetForm, VersionedForm):
+    is_active = forms.BooleanField(label="在名录中（取消勾选即移出名录，不再被抽取）", required=False)
 
 
 class TargetImportForm(forms.Form):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -134,9 +135,15 @@ def targets_import(*, actor: User | None, agency: Agency, file: IO[bytes]) -> Ta
                 changed.append(target)
             target_apply(target, snapshot)
             target.is_active = True
+        # bulk_update runs no auto_now: each changed row gets its new version (updated_at) here, so
+        # that an edit page or an ETag read before the import is stale (409 / 412), not an overwrite.
+        changed_at = timezone.now()
+        for target in changed:
+            target.updated_at = changed_at
         InspectionTarget.objects.bulk_create(new)
         InspectionTarget.objects.bulk_update(
-            changed, ["name", "legal_representative", "address", "sector", "risk_grade", "credit_grade", "is_active"])
+            changed, ["name", "legal_representative", "address", "sector", "risk_grade", "credit_grade", "is_active",
+                      "updated_at"])
         rows_public = [{"credit_code": s.credit_code, "name": s.name, "sector": s.sector, "risk_grade": s.risk_grade,
                         "credit_grade": s.credit_grade} for _, s in parsed]
         entry_append(event=events.targets_imported_event(agency_id=agency.pk, created=len(new), updated=len(changed),

@@ -39,6 +39,14 @@ def item_for_reader(*, viewer: User, item_id: int) -> InspectionItem:
     return item
 
 
+def target_for_reader(*, viewer: User, target_id: int) -> InspectionTarget:
+    target = get_object_or_404(
+        InspectionTarget.objects.filter(**county_lookup(viewer, "agency")).select_related("agency"), pk=target_id)
+    if not user_reads_inspection(viewer, target.agency_id):
+        raise PermissionDenied("您不能查看该检查对象")
+    return target
+
+
 def items_of(*, agency: Agency) -> list[InspectionItem]:
     return list(InspectionItem.objects.filter(agency=agency).order_by("-is_active", "code"))
 

@@ -32,20 +32,42 @@ from sanxiang.public_events import (
 from sanxiang.registry.models import Agency, Officer
 
 REGISTER_REFUSED = "只有本机关负责人、单位管理员或者系统管理员可以维护抽查事项清单和检查对象名录"
+CHANGED_BASIS = "平台规则：防止覆盖他人的修改"
+
+
+def register_version(row: InspectionItem | InspectionTarget) -> str:
+    """The version of an item or a target that a page's form carries (a hidden field) from the
+    read to the save: the instant of its last change, as the API's ETag counts it."""
+    return str(int(row.updated_at.timestamp() * 1_000_000))
+
+
+def _changed_since_read(current: InspectionItem | InspectionTarget, version: str | None, what: str) -> list[Violation]:
+    """The refusal of a save made on an older version than `current`'s: the row as re-read under its
+    lock (held until the end of the transaction, so that no change slips in between the comparison
+    and the save, which applies the changes to this row, not to one loaded before the lock)."""
+    if version is None or register_version(current) == version:
+        return []
+    return [Violation(f"inspection.{current._meta.model_name}.changed",
+                      f"这一{what}在您打开之后已被他人修改，您的修改没有保存；请核对现在的内容后再保存", CHANGED_BASIS)]
 
 
 @transaction.atomic
 def item_save(
     *, actor: User | None, agency: Agency, code: str, name: str, legal_basis: str, check_kind: str,
     enforcement_field: str = "", offsite_first: bool = False, is_active: bool = True,
-    item: InspectionItem | None = None,
+    item: InspectionItem | None = None, version: str | None = None,
 ) -> InspectionItem:
-    """Create or change one item of the agency's list (not yet public: `items_publish`)."""
+    """Create or change one item of the agency's list (not yet public: `items_publish`). `version`:
+    the item's `register_version` when the change was read (a page's form); a change made since
+    refuses the save (`inspection.inspectionitem.changed`) rather than overwrite it."""
     if actor is not None:
         permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
     snapshot = ItemSnapshot(code.strip(), name.strip(), legal_basis.strip(), check_kind, enforcement_field.strip(),
                             offsite_first)
     violations = item_validate(snapshot)
+    if item is not None:  # re-read under the lock: a publish or a save since the load is not undone
+        item = InspectionItem.objects.select_for_update().get(pk=item.pk)
+        violations += _changed_since_read(item, version, "抽查事项")
     clash = InspectionItem.objects.filter(agency=agency, code=snapshot.code)
     if item is not None:
         clash = clash.exclude(pk=item.pk)
@@ -113,8 +135,12 @@ def items_publish(*, actor: User | None, agency: Agency, now: dt.datetime | None
     if not active.filter(is_active=True).exists():
         raise Refused([Violation("inspection.items.empty", "抽查事项清单没有有效事项，无法公开", FORM_BASIS)])
     now = now or timezone.now()
-    active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now)
-    active.filter(is_active=False).update(is_published=False)
+    # update() runs no auto_now: the rows it changes get a new version (updated_at) themselves, so
+    # that a form or an ETag read before the publish is stale, as after any other change.
+    changed_at = timezone.now()
+    active.filter(is_active=True, is_published=False).update(is_published=True, published_at=now,
+                                                              updated_at=changed_at)
+    active.filter(is_active=False, is_published=True).update(is_published=False, updated_at=changed_at)
     return len(_items_public_emit(agency_id=agency.pk, actor=actor))
 
 
@@ -155,11 +181,16 @@ def target_apply(target: InspectionTarget, snapshot: TargetSnapshot) -> None:
 @transaction.atomic
 def target_save(
     *, actor: User | None, agency: Agency, snapshot: TargetSnapshot, target: InspectionTarget | None = None,
-    is_active: bool = True,
+    is_active: bool = True, version: str | None = None,
 ) -> InspectionTarget:
+    """Enter a target in the agency's register or change it; `version` as in `item_save`."""
     if actor is not None:
         permission_require(user_keeps_registers(actor, agency.pk), REGISTER_REFUSED)
+    if target is not None:  # re-read under the lock, as in `item_save`
+        target = InspectionTarget.objects.select_for_update().get(pk=target.pk)
     violations = target_violations(snapshot, agency=agency, target=target)
+    if target is not None:
+        violations += _changed_since_read(target, version, "检查对象")
     if violations:
         raise Refused(violations)
     created = target is None

@@ -22,6 +22,7 @@ urlpatterns = [
     path("agency/<int:agency_id>/experts/new/", views.expert_create, name="expert_create"),
     path("agency/<int:agency_id>/targets/", views.targets, name="targets"),
     path("agency/<int:agency_id>/targets/import/", views.targets_upload, name="targets_upload"),
+    path("targets/<int:target_id>/", views.target_edit, name="target_edit"),
     path("agency/<int:agency_id>/relations/new/", views.relation_create, name="relation_create"),
     path("agency/<int:agency_id>/plans/new/", views.plan_create, name="plan_create"),
     path("targets/template.xlsx", views.targets_template, name="targets_template"),

@@ -3,11 +3,13 @@ render. Part B's pages live in its own modules."""
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
 from sanxiang.accounts.models import AGENCY_ROLES
@@ -29,9 +31,10 @@ from sanxiang.procedure.violations import Refused
 TARGETS_PAGE_SIZE = 50
 
 
-def _render_refused(request, template: str, context: dict, refusal: Refused | None, general: list) -> HttpResponse:
+def _render_refused(request, template: str, context: dict, refusal: Refused | None, general: list,
+                    status: int | None = None) -> HttpResponse:
     return render(request, template, context | {"refused": refusal, "refused_general": general},
-                  status=400 if refusal is not None or request.method == "POST" else 200)
+                  status=status or (400 if refusal is not None or request.method == "POST" else 200))
 
 
 @login_required
@@ -80,19 +83,83 @@ def item_create(request: HttpRequest, agency_id: int) -> HttpResponse:
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = selectors.item_for_reader(viewer=request.user, item_id=item_id)
     permission_require(user_keeps_registers(request.user, item.agency_id), register_services.REGISTER_REFUSED)
-    initial = {name: getattr(item, name) for name in forms.ItemEditForm.base_fields}
-    form = forms.ItemEditForm(request.POST or None, initial=initial)
-    refusal, general = None, []
+    return _register_edit(
+        request, item, forms.ItemEditForm, title="修改抽查事项",
+        save=lambda data: register_services.item_save(actor=request.user, agency=item.agency, item=item, **data),
+        reread=lambda: selectors.item_for_reader(viewer=request.user, item_id=item_id),
+        saved="抽查事项已修改，重新公开后清单即更新", back=("inspection:agency", item.agency_id))
+
+
+@login_required
+def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
+    target = selectors.target_for_reader(viewer=request.user, target_id=target_id)
+    permission_require(user_keeps_registers(request.user, target.agency_id), register_services.REGISTER_REFUSED)
+
+    def save(data: dict):
+        is_active, version = data.pop("is_active"), data.pop("version")
+        return register_services.target_save(actor=request.user, agency=target.agency, target=target,
+                                             snapshot=TargetSnapshot(**data), is_active=is_active, version=version)
+
+    return _register_edit(
+        request, target, forms.TargetEditForm, title="修改检查对象", save=save,
+        reread=lambda: selectors.target_for_reader(viewer=request.user, target_id=target_id),
+        saved="检查对象已修改", back=("inspection:targets", target.agency_id))
+
+
+def _register_edit(request: HttpRequest, row, form_class, *, title: str, save, reread, saved: str,
+                   back: tuple[str, int]) -> HttpResponse:
+    """The edit page of a register's row (抽查事项, 检查对象). The form carries the row's version; a
+    stale save (the row changed since the form was opened) is refused with 409 and the form is
+    filled again with the CURRENT values and version, each field where the user typed something else
+    noting what they typed: nothing typed is lost, and saving again without reading changes nothing
+    of the other user's (the form no longer carries the old values of fields the user never touched)."""
+    initial = {name: getattr(row, name) for name in form_class.base_fields if name != "version"}
+    initial["version"] = register_services.register_version(row)
+    form = form_class(request.POST or None, initial=initial)
+    refusal, general, stale = None, [], False
     if request.method == "POST" and form.is_valid():
         try:
-            register_services.item_save(actor=request.user, agency=item.agency, item=item, **form.cleaned_data)
+            save(dict(form.cleaned_data))
         except Refused as refused:
-            refusal, general = refused, forms.form_violations_add(form, refused)
+            refusal = refused
+            stale = any(v.code.endswith(STALE_SUFFIX) for v in refused.violations)
+            if stale:
+                form = _form_of_current(form_class, reread(), typed=form)
+            general = forms.form_violations_add(form, refused)
         else:
-            messages.success(request, "抽查事项已修改，重新公开后清单即更新")
-            return redirect("inspection:agency", item.agency_id)
-    return _render_refused(request, "inspection/form.html", {"form": form, "title": "修改抽查事项", "agency": item.agency},
-                           refusal, general)
+            messages.success(request, saved)
+            return redirect(*back)
+    return _render_refused(request, "inspection/form.html", {
+        "form": form, "title": title, "agency": row.agency, "stale": stale,
+    }, refusal, general, status=409 if stale else None)
+
+
+STALE_SUFFIX = ".changed"  # register_services: the row changed since the form was opened
+
+
+def _form_of_current(form_class, current, *, typed):
+    """A form bound to the row as it stands now (its values and version), noting under each field
+    whose typed value differs from the current one what the user had typed."""
+    data = {name: getattr(current, name) for name in form_class.base_fields if name != "version"}
+    data["version"] = register_services.register_version(current)
+    form = form_class({name: value for name, value in data.items() if value is not False})
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        value = typed.cleaned_data.get(name)
+        if value == data[name]:
+            continue
+        if isinstance(value, bool):
+            shown = "是" if value else "否"
+        elif isinstance(field, django_forms.ChoiceField):  # the label the form shows
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = value or "（空）"
+        # as_p renders help_text unescaped: format_html escapes what was typed.
+        field.help_text = format_html('{}{}<span class="typed" data-testid="typed">您填写的是：{}</span>',
+                                      field.help_text, " " if field.help_text else "", shown)
+    form.is_valid()  # after the notes: a bound field copies its help text when first made
+    return form
 
 
 @login_required

@@ -24,6 +24,8 @@ the recusal, the two evaluators and the re-grading are local practice (supervisi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -303,6 +305,15 @@ def automatic_to_data(results: Mapping[str, ItemResult]) -> dict[str, dict]:
     return {code: {"lost": f"{r.lost:f}", "failed": r.failed, "applicable": r.applicable, "findings": list(r.findings),
                    "records": [{"kind": ref.kind, "id": ref.id, "label": ref.label} for ref in r.records]}
             for code, r in sorted(results.items())}
+
+
+def automatic_digest(results: Mapping[str, ItemResult] | None) -> str:
+    """The SHA-256 of the automatic items' results as stored (`automatic_to_data`, canonical JSON):
+    what a page or the API showed the scorer, carried back with the score, so that a score is
+    refused when the results it would be counted with are no longer those shown."""
+    data = automatic_to_data(results or {})
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def automatic_from_data(data: Mapping[str, Mapping]) -> dict[str, ItemResult]:
