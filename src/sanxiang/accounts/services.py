@@ -190,6 +190,7 @@ def user_supervisor_link(*, actor: User, user: User, supervisor: Supervisor) -> 
     bureau's administrator (or a system administrator) does it; ledgered."""
     if not user_can_manage_staff(actor, supervisor.bureau_id):
         raise PermissionDenied("只有本单位管理员可以关联监督人员的登录账号")
+    _supervisor_lock(supervisor)
     user = User.objects.select_for_update().get(pk=user.pk)
     violations = []
     if user.role != Role.SUPERVISOR:
@@ -214,11 +215,20 @@ def user_supervisor_link(*, actor: User, user: User, supervisor: Supervisor) -> 
     return user
 
 
+def _supervisor_lock(supervisor: Supervisor) -> None:
+    """Two administrators giving the same supervisor a login at once (a page and an API client):
+    the second waits for the first and is then refused (已有登录账号) instead of failing on the
+    one-login-per-supervisor constraint (PostgreSQL; SQLite serializes its writers anyway)."""
+    Supervisor.objects.select_for_update().filter(pk=supervisor.pk).first()
+
+
+@transaction.atomic
 def supervisor_login_create(*, actor: User, supervisor: Supervisor, username: str) -> tuple[User, str]:
     """The bureau's administrator gives a supervisor of its register a login (role 监督人员, which
     logs in with a second factor). The password is temporary: shown once, changed at first login."""
     if not user_can_manage_staff(actor, supervisor.bureau_id):
         raise PermissionDenied("只有本单位管理员可以为监督人员开通账号")
+    _supervisor_lock(supervisor)
     password = password_temporary_generate()
     user = user_create(
         actor=actor,
