@@ -8,12 +8,15 @@ reason. The page and the API leave the same ledger records. Bearer tokens, CSRF 
 
 import json
 import logging
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from sanxiang.access.models import AccessLogEntry
+from sanxiang.accounts import services as account_services
 from sanxiang.accounts.models import Role, User
 from sanxiang.api.models import IdempotentRequest
 from sanxiang.ledger.events import EventKind
@@ -21,6 +24,7 @@ from sanxiang.ledger.models import Entry as LedgerEntry
 from sanxiang.registry.models import Supervisor
 from tests.api.support import bearer
 from tests.factories import agency_make, id_number, user_make
+from tests.ledger.helpers import ledger_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +50,12 @@ def county():
         "agency_admin": bearer(user_make(role=Role.AGENCY_ADMIN, agency=agency)),
         "person": Supervisor.objects.create(bureau=bureau, name="李监督", id_number=id_number(serial=901)),
     }
+
+
+@pytest.fixture
+def purge_ledger_after(transactional_db):
+    yield
+    ledger_purge()
 
 
 def _entries(kind: str) -> list[dict]:
@@ -207,3 +217,37 @@ def test_the_page_and_the_api_leave_the_same_records(client, county):
     assert records("link-page", by_page_2) == records("link-api", by_api_2) != []
     page_user, api_user = User.objects.get(username="jiandu-page"), User.objects.get(username="jiandu-api")
     assert (page_user.role, page_user.must_change_password) == (api_user.role, api_user.must_change_password)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions need PostgreSQL")
+def test_two_logins_for_one_supervisor_at_once_are_a_201_and_a_409(purge_ledger_after, monkeypatch):
+    """Both requests past every check at the same moment: the supervisor's row lock makes the second
+    wait for the first and be refused (already has a login), never the one-to-one constraint's 500."""
+    bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
+    admin = bearer(user_make(role=Role.AGENCY_ADMIN, agency=bureau))
+    person = Supervisor.objects.create(bureau=bureau, name="李监督", id_number=id_number(serial=906))
+    loose = user_make(role=Role.SUPERVISOR, agency=bureau, username="jiandu-loose")
+    together = threading.Barrier(2, timeout=30)
+    lock = account_services._supervisor_lock
+
+    def lock_together(supervisor):
+        together.wait()  # both are inside their transactions, before the lock
+        return lock(supervisor)
+
+    monkeypatch.setattr(account_services, "_supervisor_lock", lock_together)
+    bodies = ({"create": {"username": "jiandu-new"}}, {"link": loose.pk})
+    answers: list[int] = [0, 0]
+
+    def send(i: int) -> None:
+        try:
+            answers[i] = post(Client(enforce_csrf_checks=True), person, admin, bodies[i]).status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(answers) in ([200, 409], [201, 409]), answers
+    assert User.objects.filter(supervisor=person).count() == 1
