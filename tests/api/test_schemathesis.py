@@ -41,6 +41,7 @@ from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.outbox.services import events_fan_out, subscription_create
 from sanxiang.registry.models import Matter as RegistryMatter
+from sanxiang.registry.models import Supervisor
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.coordination_services import coordination_raise
 from sanxiang.supervision.instrument_services import (
@@ -54,7 +55,7 @@ from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, pla
 from tests.cases.support import lead_make, world_make
 from tests.evaluation.campaign_support import county_make, define_kwargs
 from tests.evaluation.support import Upload
-from tests.factories import user_make
+from tests.factories import id_number, user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
 from tests.outbox.support import entry_write
@@ -115,7 +116,8 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/dashboard",
                 # 事前公示的文件 (issue 19, h-15): test_public_documents_api.py.
                 "/api/public-documents",
-                # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py.
+                # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py; a
+                # supervisor's login (…/supervisors/{supervisor_id}/account): test_supervisor_account_api.py.
                 "/api/registry/supervisors", "/api/registry/supervision-certificates",
                 # 名录 Excel 批量导入 and its templates (issue 19, h-14): test_registry_import_api.py.
                 "/api/registry/imports/", "/api/registry/import-templates/")
@@ -220,6 +222,9 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     register_ids = {"supervisor_id": register_supervisor.pk,
                     "certificate_id": register_supervisor.certificates.first().pk}
     register_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau))
+    # A supervisor of the register without a login, so that …/account reaches a link or a creation (201).
+    loginless_supervisor = Supervisor.objects.create(bureau=desk.bureau, name="待开通监督员",
+                                                     id_number=id_number(serial=990))
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -249,6 +254,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             "/api/system-documents") else {}
         if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
             own = register_ids  # 监督人员名录: {certificate_id} names a supervision certificate there
+            if path.endswith("/account"):
+                own = own | {"supervisor_id": loginless_supervisor.pk}
         return real_ids | own | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted

@@ -303,6 +303,8 @@ class SupervisorLoginIn(Schema):
 
 
 class SupervisorAccountIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"create": {"username": "jiandu-li"}}, {"link": 12}]}}
+
     link: Id | None = Field(None, description="关联的账号（本司法行政部门尚未对应监督人员的监督人员账号，见 linkable）")
     create: SupervisorLoginIn | None = Field(None, description="开通新账号（角色为监督人员，临时密码在应答中给出一次）")
 
