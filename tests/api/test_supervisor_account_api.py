@@ -133,6 +133,10 @@ def test_an_account_of_the_bureau_is_linked_and_none_other(client, county):
     again = post(client, person, county["admin"], {"link": own.pk}, HTTP_IDEMPOTENCY_KEY="ln-1")
     assert again.status_code == 200 and again["Idempotent-Replayed"] == "true"
     assert again.json() == linked.json() and len(_entries(EventKind.USER_SUPERVISOR_LINKED)) == 1
+    # The same link without a key: the login the supervisor has already, answered as it is, written once.
+    same = post(client, person, county["admin"], {"link": own.pk})
+    assert same.status_code == 200 and same.json()["account"]["id"] == own.pk
+    assert len(_entries(EventKind.USER_SUPERVISOR_LINKED)) == 1
 
     # The supervisor has a login now: 409 with every reason (the taken user name's too).
     second = user_make(role=Role.SUPERVISOR, agency=bureau, username="jiandu-second")
