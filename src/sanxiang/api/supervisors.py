@@ -362,7 +362,7 @@ def supervisor_account_set(request: HttpRequest, response: HttpResponse, payload
                                       "数据校验", name) for name in ("link", "create")])
     if payload.link is not None:
         # Another bureau's account or a missing one: the same answer (no way to probe other bureaus' users).
-        user = User.objects.filter(pk=payload.link, agency_id=supervisor.bureau_id).first()
+        user = account_selectors.bureau_user_get(bureau_id=supervisor.bureau_id, user_id=payload.link)
         if user is None:
             raise InputRefused([Violation("user.supervisor_bureau", "不是本司法行政部门的监督人员账号", "系统权限规则",
                                           "link")])
