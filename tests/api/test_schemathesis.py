@@ -17,9 +17,12 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, transaction
+from django.test import Client
+from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -144,6 +147,17 @@ def _headers(user) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _session(user) -> tuple[dict, dict]:
+    """The headers and cookies of a login session of `user` with its CSRF token, as a browser's script
+    sends them: for what the API refuses to bearer tokens (a supervisor's login created with its
+    temporary password). Cookies apart: schemathesis' WSGI client drops a Cookie header."""
+    browser = Client()
+    browser.force_login(user)
+    csrf = get_random_string(32)  # a CSRF secret: the header may carry it unmasked
+    return {"X-CSRFToken": csrf}, {django_settings.SESSION_COOKIE_NAME: browser.cookies[
+        django_settings.SESSION_COOKIE_NAME].value, django_settings.CSRF_COOKIE_NAME: csrf}
+
+
 def _operations() -> set[str]:
     """Every operation of the OpenAPI document, as schemathesis labels them."""
     document = api.get_openapi_schema()
@@ -221,8 +235,11 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     register_supervisor = supervisor_user_make(bureau=desk.bureau, name="名录监督员").supervisor
     register_ids = {"supervisor_id": register_supervisor.pk,
                     "certificate_id": register_supervisor.certificates.first().pk}
-    register_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau))
-    # A supervisor of the register without a login, so that …/account reaches a link or a creation (201).
+    register_admin = user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau)
+    register_headers = _headers(register_admin)
+    # A supervisor of the register without a login, so that …/account reaches a link or a creation (201):
+    # its POST in a login session (a bearer token may link, not create: 403).
+    register_session_headers, register_session_cookies = _session(register_admin)
     loginless_supervisor = Supervisor.objects.create(bureau=desk.bureau, name="待开通监督员",
                                                      id_number=id_number(serial=990))
     real_ids = {
@@ -262,6 +279,8 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
 
     def headers_for(method: str, path: str) -> dict:
         if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
+            if method == "POST" and path.endswith("/account"):
+                return register_session_headers  # a login is created in a session only
             return register_headers  # 监督人员名录: the bureau's administrator
         if path.startswith("/api/supervision/notices"):  # the bureau's: its supervisors read and draft
             return second_headers if path.endswith("/approve") else desk_headers
@@ -340,7 +359,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                     # on), but a server error is rolled back to its savepoint: on PostgreSQL a failed
                     # statement aborts the transaction and would hide every later request.
                     savepoint = transaction.savepoint()
-                    response = case.call(headers=headers_for(case.operation.method.upper(), case.operation.path))
+                    call_headers, cookies = headers_for(case.operation.method.upper(), case.operation.path), None
+                    if call_headers is register_session_headers:
+                        # A login session: a generated Authorization header would make it a token's request.
+                        cookies = register_session_cookies
+                        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+                    response = case.call(headers=call_headers, cookies=cookies)
                     if response.status_code >= 500:
                         transaction.savepoint_rollback(savepoint)
                     else:

@@ -2,9 +2,11 @@
 /staff/registry/supervisors/{id}/account/ gives it: the bureau's administrator reads the login and the
 bureau's supervisor accounts that could be linked, links one or creates a login whose temporary
 password is answered once (never again: an Idempotency-Key replay is 409, and the password is in no
-ledger entry, kept answer, access-log row or log line). The bureau's supervisors 403, another bureau
-and the agencies 404; bad input 422 naming the field; a supervisor who has a login 409 with every
-reason. The page and the API leave the same ledger records. Bearer tokens, CSRF checks on."""
+ledger entry, kept answer, access-log row or log line). Creating is for a login session only (CSRF
+token; the login passed the second factor): passwords are managed in such sessions, so a bearer
+token's creation is 403, nothing written; linking reveals no secret and takes a token. The bureau's
+supervisors 403, another bureau and the agencies 404; bad input 422 naming the field; a supervisor
+who has a login 409 with every reason. The page and the API leave the same ledger records. CSRF checks on."""
 
 import json
 import logging
@@ -37,6 +39,15 @@ def post(client, supervisor, auth: dict, body: dict, **headers):
     return client.post(url(supervisor), data=json.dumps(body), content_type="application/json", **auth, **headers)
 
 
+def session_of(user, supervisor) -> tuple[Client, dict]:
+    """A browser logged in as `user` (force_login: past the second factor a TOTP role's login asks)
+    and the CSRF header its script sends; the account page sets the CSRF cookie."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    assert browser.get(reverse("registry:supervisor_account", args=[supervisor.pk])).status_code == 200
+    return browser, {"HTTP_X_CSRFTOKEN": browser.cookies["csrftoken"].value}
+
+
 @pytest.fixture
 def county():
     bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
@@ -62,14 +73,15 @@ def _entries(kind: str) -> list[dict]:
     return [json.loads(bytes(e.body)) for e in LedgerEntry.objects.filter(kind=kind).order_by("seq")]
 
 
-def test_a_new_login_answers_its_password_once_and_nowhere_else(client, county, caplog):
+def test_a_new_login_answers_its_password_once_and_nowhere_else(county, caplog):
     person = county["person"]
-    before = client.get(url(person), **county["admin"])
+    client, csrf = session_of(county["admin_user"], person)
+    before = client.get(url(person))
     assert before.status_code == 200
     assert before.json()["account"] is None and before.json()["supervisor_id"] == person.pk
 
     caplog.set_level(logging.DEBUG)
-    created = post(client, person, county["admin"], {"create": {"username": " jiandu-li "}}, HTTP_IDEMPOTENCY_KEY="ac-1")
+    created = post(client, person, csrf, {"create": {"username": " jiandu-li "}}, HTTP_IDEMPOTENCY_KEY="ac-1")
     assert created.status_code == 201, created.content
     assert created["Cache-Control"] == "no-store"
     body = created.json()
@@ -81,11 +93,11 @@ def test_a_new_login_answers_its_password_once_and_nowhere_else(client, county, 
     assert user.must_change_password and user.check_password(password)
 
     # Sent again with its key: nothing created twice, and the password is not given again.
-    replayed = post(client, person, county["admin"], {"create": {"username": " jiandu-li "}}, HTTP_IDEMPOTENCY_KEY="ac-1")
+    replayed = post(client, person, csrf, {"create": {"username": " jiandu-li "}}, HTTP_IDEMPOTENCY_KEY="ac-1")
     assert replayed.status_code == 409 and replayed.json()["error"]["code"] == "idempotency_answer_withheld"
     assert password not in replayed.content.decode()
     assert User.objects.filter(supervisor=person).count() == 1
-    after = client.get(url(person), **county["admin"])
+    after = client.get(url(person))
     assert after.json()["account"]["username"] == "jiandu-li" and "password" not in after.json()
     assert password not in after.content.decode()
 
@@ -142,7 +154,8 @@ def test_an_account_of_the_bureau_is_linked_and_none_other(client, county):
     second = user_make(role=Role.SUPERVISOR, agency=bureau, username="jiandu-second")
     conflict = post(client, person, county["admin"], {"link": second.pk})
     assert conflict.status_code == 409 and [v["code"] for v in conflict.json()["violations"]] == ["user.supervisor_taken"]
-    both = post(client, person, county["admin"], {"create": {"username": "jiandu-own"}})
+    browser, csrf = session_of(county["admin_user"], person)
+    both = post(browser, person, csrf, {"create": {"username": "jiandu-own"}})
     assert both.status_code == 409
     assert {(v["code"], v["field"]) for v in both.json()["violations"]} == {
         ("user.supervisor_taken", None), ("user.username_taken", "create.username")}
@@ -167,6 +180,26 @@ def test_only_the_bureaus_administrator_reads_and_sets_a_login(client, county):
     assert forged.status_code == 403 and User.objects.get(pk=loose.pk).supervisor_id is None
 
 
+def test_a_bearer_token_cannot_create_a_login_but_links_one(client, county):
+    """Passwords are managed in sessions past the second factor: a token (a system administrator's
+    too, which would skip theirs) is refused the temporary password, and nothing is written."""
+    person = county["person"]
+    system = bearer(user_make(role=Role.SYSTEM_ADMIN))
+    entries = LedgerEntry.objects.count()
+    for auth in (county["admin"], system):
+        refused = post(client, person, auth, {"create": {"username": "jiandu-token"}}, HTTP_IDEMPOTENCY_KEY="tk-1")
+        assert refused.status_code == 403, refused.content
+        error = refused.json()["error"]
+        assert error["code"] == "forbidden" and "第二因素" in error["message"] and "令牌" in error["message"]
+    assert not User.objects.filter(username="jiandu-token").exists() and not User.objects.filter(supervisor=person)
+    assert LedgerEntry.objects.count() == entries and not IdempotentRequest.objects.exists()
+
+    # Linking reveals no secret: a token does it.
+    loose = user_make(role=Role.SUPERVISOR, agency=county["bureau"], username="jiandu-loose")
+    assert post(client, person, system, {"link": loose.pk}).status_code == 200
+    assert User.objects.get(pk=loose.pk).supervisor_id == person.pk
+
+
 @pytest.mark.parametrize(("body", "fields"), [
     ({}, {"link", "create"}),
     ({"link": None, "create": None}, {"link", "create"}),
@@ -179,16 +212,18 @@ def test_only_the_bureaus_administrator_reads_and_sets_a_login(client, county):
     ({"create": {"username": "x" * 151}}, {"create.username"}),
     ({"create": {"username": "bad\u0000name"}}, {"create.username"}),
 ])
-def test_bad_input_is_a_422_naming_the_field(client, county, body, fields):
-    answer = post(client, county["person"], county["admin"], body)
+def test_bad_input_is_a_422_naming_the_field(county, body, fields):
+    browser, csrf = session_of(county["admin_user"], county["person"])
+    answer = post(browser, county["person"], csrf, body)
     assert answer.status_code == 422, answer.content
     assert {v["field"] for v in answer.json()["violations"]} == fields
     assert not User.objects.filter(supervisor=county["person"]).exists()
 
 
-def test_a_user_name_in_use_is_a_422(client, county):
+def test_a_user_name_in_use_is_a_422(county):
     user_make(role=Role.OFFICER, agency=agency_make(name="乌审旗交通运输局"), username="zhang-san")
-    answer = post(client, county["person"], county["admin"], {"create": {"username": "zhang-san"}})
+    browser, csrf = session_of(county["admin_user"], county["person"])
+    answer = post(browser, county["person"], csrf, {"create": {"username": "zhang-san"}})
     assert answer.status_code == 422
     assert [(v["code"], v["field"]) for v in answer.json()["violations"]] == [("user.username_taken", "create.username")]
 
@@ -200,7 +235,8 @@ def test_the_page_and_the_api_leave_the_same_records(client, county):
     page.force_login(admin)
     assert page.post(reverse("registry:supervisor_account", args=[by_page.pk]),
                      {"create": "1", "username": "jiandu-page"}).status_code == 201
-    assert post(client, county["person"], county["admin"], {"create": {"username": "jiandu-api"}}).status_code == 201
+    browser, csrf = session_of(admin, county["person"])
+    assert post(browser, county["person"], csrf, {"create": {"username": "jiandu-api"}}).status_code == 201
     page_link, api_link = (user_make(role=Role.SUPERVISOR, agency=bureau, username=name)
                            for name in ("link-page", "link-api"))
     by_page_2 = Supervisor.objects.create(bureau=bureau, name="冯监督", id_number=id_number(serial=904))
@@ -228,9 +264,10 @@ def test_two_logins_for_one_supervisor_at_once_are_a_201_and_a_409(purge_ledger_
     """Both requests past every check at the same moment: the supervisor's row lock makes the second
     wait for the first and be refused (already has a login), never the one-to-one constraint's 500."""
     bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
-    admin = bearer(user_make(role=Role.AGENCY_ADMIN, agency=bureau))
+    admin_user = user_make(role=Role.AGENCY_ADMIN, agency=bureau)
     person = Supervisor.objects.create(bureau=bureau, name="李监督", id_number=id_number(serial=906))
     loose = user_make(role=Role.SUPERVISOR, agency=bureau, username="jiandu-loose")
+    senders = (session_of(admin_user, person), (Client(enforce_csrf_checks=True), bearer(admin_user)))
     together = threading.Barrier(2, timeout=30)
     lock = account_services._supervisor_lock
 
@@ -244,7 +281,7 @@ def test_two_logins_for_one_supervisor_at_once_are_a_201_and_a_409(purge_ledger_
 
     def send(i: int) -> None:
         try:
-            answers[i] = post(Client(enforce_csrf_checks=True), person, admin, bodies[i]).status_code
+            answers[i] = post(senders[i][0], person, senders[i][1], bodies[i]).status_code
         finally:
             connection.close()
 
@@ -255,3 +292,4 @@ def test_two_logins_for_one_supervisor_at_once_are_a_201_and_a_409(purge_ledger_
         thread.join(60)
     assert sorted(answers) in ([200, 409], [201, 409]), answers
     assert User.objects.filter(supervisor=person).count() == 1
+

@@ -18,6 +18,7 @@ from sanxiang.accounts import selectors as account_selectors
 from sanxiang.accounts import services as account_services
 from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import user_can_manage_staff
+from sanxiang.api.auth import bearer_presented
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
@@ -273,9 +274,15 @@ def supervision_certificate_update(request: HttpRequest, response: HttpResponse,
 # administrator (or a system administrator) reads it and links an existing supervisor account of the
 # bureau or creates a login with a temporary password, through the same account services (the same
 # checks and ledger entries). The password is in the 201 answer only: marked no-store, so that an
-# Idempotency-Key replay is answered 409 (api/idempotency.py keeps the key, not the answer).
+# Idempotency-Key replay is answered 409 (api/idempotency.py keeps the key, not the answer). Creating
+# is for a login session only: passwords are managed in sessions that passed the second factor
+# (docs/api.md, the /accounts/security/ and /accounts/users/ rows), and a bearer token handed a
+# temporary password would let a system administrator's token skip theirs. Linking reveals no
+# secret and stays open to tokens.
 
 SUPERVISOR_ACCOUNT_REFUSED = "只有本司法行政部门的管理员可以查看、开通或关联监督人员的登录账号"
+SUPERVISOR_LOGIN_TOKEN_REFUSED = ("开通账号的应答含临时密码，而密码只在经过第二因素的登录会话中管理：接口令牌不能开通账号，"
+                                  "请登录后办理（关联已有账号可以用令牌）")
 # The service's reasons that are the supervisor's state, not the data sent: 409 with every reason.
 _ACCOUNT_STATE_CODES = frozenset({"user.supervisor_taken"})
 
@@ -355,11 +362,14 @@ def supervisor_account_set(request: HttpRequest, response: HttpResponse, payload
     临时密码 `password` 只在这一次应答中给出），二者选一，与“登录账号”页面相同，记入账本（不含密码）。本司法行政部门的管理员
     （及系统管理员）办理，其他人 403；其他司法行政部门的 404。用户名不合格或已被使用、所选账号不是本司法行政部门尚未对应
     监督人员的监督人员账号的，返回 422 并指明字段；该监督人员已有登录账号的，返回 409 并列出全部理由。开通的应答不保存：
-    带幂等键重发时答 409，不会开通两次，也不会再给出密码。"""
+    带幂等键重发时答 409，不会开通两次，也不会再给出密码。开通只能以登录会话办理（密码只在经过第二因素的会话中管理），
+    以接口令牌开通的 403，不开通、不记账；关联可以用令牌。"""
     supervisor = _account_supervisor(request, supervisor_id)
     if (payload.link is None) == (payload.create is None):
         raise InputRefused([Violation("supervisor_account.choice", "关联已有账号（link）或开通新账号（create），二者选一",
                                       "数据校验", name) for name in ("link", "create")])
+    if payload.create is not None and bearer_presented(request):
+        raise PermissionDenied(SUPERVISOR_LOGIN_TOKEN_REFUSED)
     if payload.link is not None:
         # Another bureau's account or a missing one: the same answer (no way to probe other bureaus' users).
         user = account_selectors.bureau_user_get(bureau_id=supervisor.bureau_id, user_id=payload.link)
