@@ -5,8 +5,9 @@ password is answered once (never again: an Idempotency-Key replay is 409, and th
 ledger entry, kept answer, access-log row or log line). Creating is for a login session only (CSRF
 token; the login passed the second factor): passwords are managed in such sessions, so a bearer
 token's creation is 403, nothing written; linking reveals no secret and takes a token. The bureau's
-supervisors 403, another bureau and the agencies 404; bad input 422 naming the field; a supervisor
-who has a login 409 with every reason. The page and the API leave the same ledger records. CSRF checks on."""
+supervisors 403, another bureau and the agencies 404; bad input 422 naming the field (a user name
+taken by a creation at the same moment too, not the unique constraint's 500); a supervisor who has a
+login 409 with every reason. The page and the API leave the same ledger records. CSRF checks on."""
 
 import json
 import logging
@@ -200,6 +201,27 @@ def test_a_bearer_token_cannot_create_a_login_but_links_one(client, county):
     assert User.objects.get(pk=loose.pk).supervisor_id == person.pk
 
 
+def test_a_user_name_taken_since_the_check_is_a_422_not_a_500(county, monkeypatch):
+    """Another creation with the same user name got in between the check and the insert (two
+    administrators at the same moment): the insert's unique-constraint error becomes the refusal the
+    check gives, naming create.username, and nothing is written."""
+    user_make(role=Role.SUPERVISOR, agency=county["bureau"], username="jiandu-same")
+    checks = account_services.user_create_violations
+    calls = []
+
+    def passed_before_the_other_came(**kwargs):
+        calls.append(1)
+        return [] if len(calls) == 1 else checks(**kwargs)
+
+    monkeypatch.setattr(account_services, "user_create_violations", passed_before_the_other_came)
+    browser, csrf = session_of(county["admin_user"], county["person"])
+    entries = LedgerEntry.objects.count()
+    answer = post(browser, county["person"], csrf, {"create": {"username": "jiandu-same"}})
+    assert answer.status_code == 422, answer.content
+    assert [(v["code"], v["field"]) for v in answer.json()["violations"]] == [("user.username_taken", "create.username")]
+    assert not User.objects.filter(supervisor=county["person"]).exists() and LedgerEntry.objects.count() == entries
+
+
 @pytest.mark.parametrize(("body", "fields"), [
     ({}, {"link", "create"}),
     ({"link": None, "create": None}, {"link", "create"}),
@@ -293,3 +315,43 @@ def test_two_logins_for_one_supervisor_at_once_are_a_201_and_a_409(purge_ledger_
     assert sorted(answers) in ([200, 409], [201, 409]), answers
     assert User.objects.filter(supervisor=person).count() == 1
 
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="concurrent transactions need PostgreSQL")
+def test_one_user_name_for_two_supervisors_at_once_is_a_201_and_a_422(purge_ledger_after, monkeypatch):
+    """Two administrators' sessions give two supervisors logins with the same user name at the same
+    moment, both past the check: the second's insert waits for the first's and is refused naming
+    create.username; without the service catching the unique constraint's error it was a 500."""
+    bureau = agency_make(name="乌审旗司法局", is_judicial_bureau=True)
+    people = [Supervisor.objects.create(bureau=bureau, name=name, id_number=id_number(serial=serial))
+              for name, serial in (("李监督", 907), ("王监督", 908))]
+    senders = [session_of(user_make(role=Role.AGENCY_ADMIN, agency=bureau), person) for person in people]
+    together = threading.Barrier(2, timeout=30)
+    checks = account_services.user_create_violations
+    checked = threading.local()
+
+    def check_together(**kwargs):
+        violations = checks(**kwargs)
+        if not getattr(checked, "once", False):  # each request's first check, before either inserts
+            checked.once = True
+            together.wait()
+        return violations
+
+    monkeypatch.setattr(account_services, "user_create_violations", check_together)
+    answers: list[tuple[int, list]] = [(0, []), (0, [])]
+
+    def send(i: int) -> None:
+        try:
+            answer = post(senders[i][0], people[i], senders[i][1], {"create": {"username": "jiandu-same"}})
+            answers[i] = (answer.status_code, [(v["code"], v["field"]) for v in answer.json().get("violations", [])])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(answers) == [(201, []), (422, [("user.username_taken", "create.username")])], answers
+    assert User.objects.filter(username="jiandu-same").count() == 1
+    assert [e["payload"]["supervisor"] for e in _entries(EventKind.USER_CREATED)
+            if e["payload"]["username"] == "jiandu-same"] == [User.objects.get(username="jiandu-same").supervisor_id]

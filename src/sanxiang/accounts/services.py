@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -139,7 +139,19 @@ def user_create(
         user.set_password(password)
     user.is_staff = role == Role.SYSTEM_ADMIN
     user.is_superuser = role == Role.SYSTEM_ADMIN
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: after the constraint's error the check below can still query
+            user.save()
+    except IntegrityError:
+        # Two creations at the same moment (two administrators, a page and an API client) both passed
+        # the checks above; the second's insert meets the first's row on a unique constraint (the user
+        # name, or the officer's or supervisor's one login). Checked again now that the first is
+        # there, it is the same refusal as when it came second (用户名已被使用 …), never a 500.
+        violations = user_create_violations(username=username, password=None, role=role, agency=agency,
+                                            officer=officer, validate=False, supervisor=supervisor)
+        if not violations:
+            raise
+        raise Refused(violations) from None
     entry_append(
         event=LedgerEvent(
             EventKind.USER_CREATED,
