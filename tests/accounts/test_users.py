@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from sanxiang.accounts import services as account_services
 from sanxiang.accounts.models import Role, User
 from sanxiang.accounts.services import user_create
 from sanxiang.accounts.totp import totp_code
@@ -87,6 +88,33 @@ def test_user_create_refuses_every_break_of_the_role_agency_rule():
         with pytest.raises(Refused) as refused:
             user_create(actor=None, username="x1", password=None, **fields)
         assert code in [v.code for v in refused.value.violations]
+
+
+def test_a_user_created_by_someone_else_since_the_check_is_refused_not_a_constraint_error(monkeypatch):
+    """Two creations at the same moment both pass the checks; the second's insert meets the first's
+    row on a unique constraint (user name, officer's one login): the same refusal as when it came
+    second, no ledger entry, never an IntegrityError (a 500). Every caller of user_create (the pages,
+    the API, Django's admin) goes through this one place."""
+    agency = agency_make()
+    officer = officer_make(agency=agency)
+    user_make(role=Role.OFFICER, agency=agency, username="taken")
+    user_make(role=Role.OFFICER, agency=agency, officer=officer)
+    checks = account_services.user_create_violations
+    calls = []
+
+    def passed_before_the_other_came(**kwargs):  # the first check ran before the other user's row was there
+        calls.append(kwargs["username"])
+        return [] if len(calls) == 1 else checks(**kwargs)
+
+    monkeypatch.setattr(account_services, "user_create_violations", passed_before_the_other_came)
+    entries = Entry.objects.count()
+    for fields, codes in (({"username": "taken"}, ["user.username_taken"]),
+                          ({"username": "fresh", "officer": officer}, ["user.officer_taken"])):
+        calls.clear()
+        with pytest.raises(Refused) as refused:
+            user_create(actor=None, password=None, role=Role.OFFICER, agency=agency, **fields)
+        assert [v.code for v in refused.value.violations] == codes
+    assert Entry.objects.count() == entries and not User.objects.filter(username="fresh").exists()
 
 
 def agency_admin_client(agency) -> tuple[User, Client]:

@@ -17,9 +17,12 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, connection, transaction
+from django.test import Client
+from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -41,6 +44,7 @@ from sanxiang.evaluation.report_services import report_drafts_create
 from sanxiang.evaluation.training_services import training_session_record
 from sanxiang.outbox.services import events_fan_out, subscription_create
 from sanxiang.registry.models import Matter as RegistryMatter
+from sanxiang.registry.models import Supervisor
 from sanxiang.supervision.complaint_services import complaint_receive
 from sanxiang.supervision.coordination_services import coordination_raise
 from sanxiang.supervision.instrument_services import (
@@ -54,7 +58,7 @@ from sanxiang.supervision.plan_services import evaluation_draft, plan_draft, pla
 from tests.cases.support import lead_make, world_make
 from tests.evaluation.campaign_support import county_make, define_kwargs
 from tests.evaluation.support import Upload
-from tests.factories import user_make
+from tests.factories import id_number, user_make
 from tests.inspection.builders import closed as inspection_closed
 from tests.inspection.builders import world_make as inspection_world_make
 from tests.outbox.support import entry_write
@@ -117,7 +121,8 @@ FEW_PREFIXES = ("/api/inspection-plans/{plan_id}", "/api/inspection-draws/{draw_
                 "/api/dashboard",
                 # 事前公示的文件 (issue 19, h-15): test_public_documents_api.py.
                 "/api/public-documents",
-                # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py.
+                # 监督人员名录 (supervisors, their 监督检查证件; issue 19, h-14): test_supervisors_api.py; a
+                # supervisor's login (…/supervisors/{supervisor_id}/account): test_supervisor_account_api.py.
                 "/api/registry/supervisors", "/api/registry/supervision-certificates",
                 # 名录 Excel 批量导入 and its templates (issue 19, h-14): test_registry_import_api.py.
                 "/api/registry/imports/", "/api/registry/import-templates/",
@@ -146,6 +151,17 @@ def connection_kept():
 def _headers(user) -> dict:
     _, token = api_token_create(actor=user, user=user, name="模糊测试")
     return {"Authorization": f"Bearer {token}"}
+
+
+def _session(user) -> tuple[dict, dict]:
+    """The headers and cookies of a login session of `user` with its CSRF token, as a browser's script
+    sends them: for what the API refuses to bearer tokens (a supervisor's login created with its
+    temporary password). Cookies apart: schemathesis' WSGI client drops a Cookie header."""
+    browser = Client()
+    browser.force_login(user)
+    csrf = get_random_string(32)  # a CSRF secret: the header may carry it unmasked
+    return {"X-CSRFToken": csrf}, {django_settings.SESSION_COOKIE_NAME: browser.cookies[
+        django_settings.SESSION_COOKIE_NAME].value, django_settings.CSRF_COOKIE_NAME: csrf}
 
 
 def _operations() -> set[str]:
@@ -225,7 +241,13 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
     register_supervisor = supervisor_user_make(bureau=desk.bureau, name="名录监督员").supervisor
     register_ids = {"supervisor_id": register_supervisor.pk,
                     "certificate_id": register_supervisor.certificates.first().pk}
-    register_headers = _headers(user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau))
+    register_admin = user_make(role=Role.AGENCY_ADMIN, agency=desk.bureau)
+    register_headers = _headers(register_admin)
+    # A supervisor of the register without a login, so that …/account reaches a link or a creation (201):
+    # its POST in a login session (a bearer token may link, not create: 403).
+    register_session_headers, register_session_cookies = _session(register_admin)
+    loginless_supervisor = Supervisor.objects.create(bureau=desk.bureau, name="待开通监督员",
+                                                     id_number=id_number(serial=990))
     real_ids = {
         "case_id": lead.pk, "agency_id": w.agency.pk, "officer_id": w.zhang.pk,
         "certificate_id": w.zhang.certificates.first().pk, "party_id": w.company.pk,
@@ -255,12 +277,16 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
             "/api/system-documents") else {}
         if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
             own = register_ids  # 监督人员名录: {certificate_id} names a supervision certificate there
+            if path.endswith("/account"):
+                own = own | {"supervisor_id": loginless_supervisor.pk}
         return real_ids | own | {"matter_id": matter.pk if path.startswith("/api/registry/") else supervision_matter.pk}
 
     second_headers = _headers(desk.second)  # approves the 通报 desk.first drafted
 
     def headers_for(method: str, path: str) -> dict:
         if path.startswith(("/api/registry/supervisors", "/api/registry/supervision-certificates")):
+            if method == "POST" and path.endswith("/account"):
+                return register_session_headers  # a login is created in a session only
             return register_headers  # 监督人员名录: the bureau's administrator
         if path.startswith("/api/supervision/notices"):  # the bureau's: its supervisors read and draft
             return second_headers if path.endswith("/approve") else desk_headers
@@ -340,7 +366,12 @@ def test_the_api_answers_every_generated_request_without_a_server_error_and_with
                     # on), but a server error is rolled back to its savepoint: on PostgreSQL a failed
                     # statement aborts the transaction and would hide every later request.
                     savepoint = transaction.savepoint()
-                    response = case.call(headers=headers_for(case.operation.method.upper(), case.operation.path))
+                    call_headers, cookies = headers_for(case.operation.method.upper(), case.operation.path), None
+                    if call_headers is register_session_headers:
+                        # A login session: a generated Authorization header would make it a token's request.
+                        cookies = register_session_cookies
+                        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+                    response = case.call(headers=call_headers, cookies=cookies)
                     if response.status_code >= 500:
                         transaction.savepoint_rollback(savepoint)
                     else:

@@ -34,6 +34,12 @@ def supervisor_accounts(*, supervisor_ids: list[int]) -> dict[int, User]:
     return {u.supervisor_id: u for u in User.objects.filter(supervisor_id__in=supervisor_ids)}
 
 
+def bureau_user_get(*, bureau_id: int, user_id: int) -> User | None:
+    """A user of the bureau, or None for a missing one and another agency's alike (a caller cannot
+    tell them apart: no probing of other agencies' users)."""
+    return User.objects.filter(pk=user_id, agency_id=bureau_id).first()
+
+
 def supervisor_accounts_unlinked(*, bureau_id: int) -> QuerySet[User]:
     """The bureau's supervisor accounts not yet linked to a supervisor of the registry."""
     return User.objects.filter(role=Role.SUPERVISOR, agency_id=bureau_id, supervisor__isnull=True).order_by("username")

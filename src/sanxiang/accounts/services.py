@@ -17,7 +17,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -139,7 +139,19 @@ def user_create(
         user.set_password(password)
     user.is_staff = role == Role.SYSTEM_ADMIN
     user.is_superuser = role == Role.SYSTEM_ADMIN
-    user.save()
+    try:
+        with transaction.atomic():  # a savepoint: after the constraint's error the check below can still query
+            user.save()
+    except IntegrityError:
+        # Two creations at the same moment (two administrators, a page and an API client) both passed
+        # the checks above; the second's insert meets the first's row on a unique constraint (the user
+        # name, or the officer's or supervisor's one login). Checked again now that the first is
+        # there, it is the same refusal as when it came second (用户名已被使用 …), never a 500.
+        violations = user_create_violations(username=username, password=None, role=role, agency=agency,
+                                            officer=officer, validate=False, supervisor=supervisor)
+        if not violations:
+            raise
+        raise Refused(violations) from None
     entry_append(
         event=LedgerEvent(
             EventKind.USER_CREATED,
@@ -190,6 +202,7 @@ def user_supervisor_link(*, actor: User, user: User, supervisor: Supervisor) -> 
     bureau's administrator (or a system administrator) does it; ledgered."""
     if not user_can_manage_staff(actor, supervisor.bureau_id):
         raise PermissionDenied("只有本单位管理员可以关联监督人员的登录账号")
+    _supervisor_lock(supervisor)
     user = User.objects.select_for_update().get(pk=user.pk)
     violations = []
     if user.role != Role.SUPERVISOR:
@@ -214,11 +227,20 @@ def user_supervisor_link(*, actor: User, user: User, supervisor: Supervisor) -> 
     return user
 
 
+def _supervisor_lock(supervisor: Supervisor) -> None:
+    """Two administrators giving the same supervisor a login at once (a page and an API client):
+    the second waits for the first and is then refused (已有登录账号) instead of failing on the
+    one-login-per-supervisor constraint (PostgreSQL; SQLite serializes its writers anyway)."""
+    Supervisor.objects.select_for_update().filter(pk=supervisor.pk).first()
+
+
+@transaction.atomic
 def supervisor_login_create(*, actor: User, supervisor: Supervisor, username: str) -> tuple[User, str]:
     """The bureau's administrator gives a supervisor of its register a login (role 监督人员, which
     logs in with a second factor). The password is temporary: shown once, changed at first login."""
     if not user_can_manage_staff(actor, supervisor.bureau_id):
         raise PermissionDenied("只有本单位管理员可以为监督人员开通账号")
+    _supervisor_lock(supervisor)
     password = password_temporary_generate()
     user = user_create(
         actor=actor,

@@ -2,17 +2,23 @@
 certificates (监督检查证件) through the API, as the pages /staff/registry/supervisors/… give them:
 read by the bureau's supervisors and administrator (system administrators too), changed by the
 bureau's administrator, through the registry's selectors and services (the same checks and ledger
-entries). Another county's or bureau's supervisors are 404; an agency's users see none."""
+entries). Another county's or bureau's supervisors are 404; an agency's users see none. A
+supervisor's login (登录账号) is read, linked or created by the bureau's administrator, as on the
+page supervisors/{id}/account/, through the account services."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Path, Query, Router, Schema
 
 from sanxiang.accounts import selectors as account_selectors
+from sanxiang.accounts import services as account_services
+from sanxiang.accounts.models import User
 from sanxiang.accounts.permissions import user_can_manage_staff
+from sanxiang.api.auth import bearer_presented
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.pagination import (
     Q_MAX_LENGTH,
@@ -28,7 +34,7 @@ from sanxiang.api.pagination import (
     until_query,
 )
 from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
-from sanxiang.api.schemas import PlausibleDate, Status, Text, answers
+from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
@@ -262,3 +268,123 @@ def supervision_certificate_update(request: HttpRequest, response: HttpResponse,
     if saved is None:
         return precondition_failed()
     return Status(200, _certificate_answer(response, saved))
+
+
+# The supervisor's login (登录账号), as the page supervisors/{id}/account/ gives it: the bureau's
+# administrator (or a system administrator) reads it and links an existing supervisor account of the
+# bureau or creates a login with a temporary password, through the same account services (the same
+# checks and ledger entries). The password is in the 201 answer only: marked no-store, so that an
+# Idempotency-Key replay is answered 409 (api/idempotency.py keeps the key, not the answer). Creating
+# is for a login session only: passwords are managed in sessions that passed the second factor
+# (docs/api.md, the /accounts/security/ and /accounts/users/ rows), and a bearer token handed a
+# temporary password would let a system administrator's token skip theirs. Linking reveals no
+# secret and stays open to tokens.
+
+SUPERVISOR_ACCOUNT_REFUSED = "只有本司法行政部门的管理员可以查看、开通或关联监督人员的登录账号"
+SUPERVISOR_LOGIN_TOKEN_REFUSED = ("开通账号的应答含临时密码，而密码只在经过第二因素的登录会话中管理：接口令牌不能开通账号，"
+                                  "请登录后办理（关联已有账号可以用令牌）")
+# The service's reasons that are the supervisor's state, not the data sent: 409 with every reason.
+_ACCOUNT_STATE_CODES = frozenset({"user.supervisor_taken"})
+
+
+class SupervisorLoginOut(Schema):
+    id: int
+    username: str = Field(..., description="用户名")
+    display_name: str = Field(..., description="姓名")
+    is_active: bool = Field(..., description="账号可用（停用的账号不能登录）")
+
+
+class SupervisorAccountOut(Schema):
+    supervisor_id: int = Field(..., description="监督人员")
+    account: SupervisorLoginOut | None = Field(..., description="已开通或关联的登录账号；没有为 null")
+    linkable: list[SupervisorLoginOut] = Field(
+        ..., description="本司法行政部门尚未对应监督人员的监督人员账号（可以关联的）；已有登录账号时为空列表")
+
+
+class SupervisorAccountCreatedOut(SupervisorAccountOut):
+    password: str = Field(..., description="临时密码：只在这一次应答中给出，不再可读；本人首次登录须修改，并设置两步验证")
+
+
+class SupervisorLoginIn(Schema):
+    username: Text(150) = Field(..., min_length=1, description="用户名：1至150个字母、数字或 @ . + - _ 字符，不得与已有的重复")
+
+
+class SupervisorAccountIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"create": {"username": "jiandu-li"}}, {"link": 12}]}}
+
+    link: Id | None = Field(None, description="关联的账号（本司法行政部门尚未对应监督人员的监督人员账号，见 linkable）")
+    create: SupervisorLoginIn | None = Field(None, description="开通新账号（角色为监督人员，临时密码在应答中给出一次）")
+
+
+def _login_out(user: User) -> dict:
+    return {"id": user.pk, "username": user.username, "display_name": user.display_name, "is_active": user.is_active}
+
+
+def _account_out(supervisor: Supervisor) -> dict:
+    account = account_selectors.supervisor_accounts(supervisor_ids=[supervisor.pk]).get(supervisor.pk)
+    linkable = [] if account is not None else account_selectors.supervisor_accounts_unlinked(
+        bureau_id=supervisor.bureau_id)
+    return {"supervisor_id": supervisor.pk, "account": _login_out(account) if account is not None else None,
+            "linkable": [_login_out(user) for user in linkable]}
+
+
+def _account_supervisor(request: HttpRequest, supervisor_id: int) -> Supervisor:
+    """The supervisor (404 to who may not read the register) whose login the caller manages (else 403)."""
+    supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
+    if not user_can_manage_staff(request.user, supervisor.bureau_id):
+        raise PermissionDenied(SUPERVISOR_ACCOUNT_REFUSED)
+    return supervisor
+
+
+def _account_refusal(refused: Refused, *, field: str) -> Exception:
+    """The service's reasons with the API's field names: 422 when each is about the data sent, 409
+    with every reason when the supervisor already has a login."""
+    violations = [replace(v, field=None) if v.code in _ACCOUNT_STATE_CODES
+                  else replace(v, field=field) if v.field in ("user", "username", "supervisor") else v
+                  for v in refused.violations]
+    if any(v.code in _ACCOUNT_STATE_CODES for v in violations):
+        return Refused(violations)
+    return InputRefused(violations)
+
+
+@router.get("/supervisors/{supervisor_id}/account", response=answers({200: SupervisorAccountOut}, 403, 404))
+def supervisor_account_get(request: HttpRequest, supervisor_id: int = Path(..., ge=1, le=ID_MAX)):
+    """监督人员的登录账号（没有为 null），以及本司法行政部门可以关联的监督人员账号，与“登录账号”页面相同。只有本司法行政部门
+    的管理员（及系统管理员）可以查看（本局监督人员 403）；其他司法行政部门的、执法机关的用户 404。"""
+    return _account_out(_account_supervisor(request, supervisor_id))
+
+
+@router.post("/supervisors/{supervisor_id}/account",
+             response=answers({200: SupervisorAccountOut, 201: SupervisorAccountCreatedOut}, 403, 404, 409))
+def supervisor_account_set(request: HttpRequest, response: HttpResponse, payload: SupervisorAccountIn,
+                           supervisor_id: int = Path(..., ge=1, le=ID_MAX)):
+    """为监督人员关联已有账号（{"link": 账号id}，应答 200）或开通新账号（{"create": {"username": …}}，应答 201，
+    临时密码 `password` 只在这一次应答中给出），二者选一，与“登录账号”页面相同，记入账本（不含密码）。本司法行政部门的管理员
+    （及系统管理员）办理，其他人 403；其他司法行政部门的 404。用户名不合格或已被使用、所选账号不是本司法行政部门尚未对应
+    监督人员的监督人员账号的，返回 422 并指明字段；该监督人员已有登录账号的，返回 409 并列出全部理由。开通的应答不保存：
+    带幂等键重发时答 409，不会开通两次，也不会再给出密码。开通只能以登录会话办理（密码只在经过第二因素的会话中管理），
+    以接口令牌开通的 403，不开通、不记账；关联可以用令牌。"""
+    supervisor = _account_supervisor(request, supervisor_id)
+    if (payload.link is None) == (payload.create is None):
+        raise InputRefused([Violation("supervisor_account.choice", "关联已有账号（link）或开通新账号（create），二者选一",
+                                      "数据校验", name) for name in ("link", "create")])
+    if payload.create is not None and bearer_presented(request):
+        raise PermissionDenied(SUPERVISOR_LOGIN_TOKEN_REFUSED)
+    if payload.link is not None:
+        # Another bureau's account or a missing one: the same answer (no way to probe other bureaus' users).
+        user = account_selectors.bureau_user_get(bureau_id=supervisor.bureau_id, user_id=payload.link)
+        if user is None:
+            raise InputRefused([Violation("user.supervisor_bureau", "不是本司法行政部门的监督人员账号", "系统权限规则",
+                                          "link")])
+        try:
+            account_services.user_supervisor_link(actor=request.user, user=user, supervisor=supervisor)
+        except Refused as refused:
+            raise _account_refusal(refused, field="link") from None
+        return Status(200, _account_out(supervisor))
+    try:
+        _user, password = account_services.supervisor_login_create(
+            actor=request.user, supervisor=supervisor, username=payload.create.username)
+    except Refused as refused:
+        raise _account_refusal(refused, field="create.username") from None
+    response["Cache-Control"] = "no-store"  # the password, once: neither caches nor Idempotency-Key replays keep it
+    return Status(201, _account_out(supervisor) | {"password": password})
