@@ -611,10 +611,11 @@ def test_anonymous_users_reach_no_internal_page(client, world):
         assert response["Location"].startswith(reverse("accounts:login")), url
 
 
-# Who may open which page is decided in Python (the permission rules and the lookups by the user's
-# agency, bureau or county), the same on both engines: the matrix runs on SQLite, and every page of
-# every demo role is opened on PostgreSQL too (tests/web/test_crawl_client.py). It cost ~250 s of the
-# PostgreSQL phase of CI. The writes below run on both.
+# Who may open which page is decided in Python (the permission rules) and by plain equality lookups on
+# the user's agency, bureau or county (no LIKE, JSON or raw SQL in the scoping), the same on both
+# engines: the matrix runs on SQLite. On PostgreSQL every page of every demo role is opened with its
+# own data (tests/web/test_crawl_client.py), but no page of another agency is tried there. The matrix
+# cost ~250 s of the PostgreSQL phase of CI on a loaded machine. The writes below run on both.
 @pytest.mark.engine_independent
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_role_matrix_get(client, world, role):
