@@ -16,7 +16,8 @@ class PluginManager:
 
 
 def config_make(*, xdist: bool = True, numprocesses=None, dist: str = "no", worker: bool = False, **options):
-    option = SimpleNamespace(numprocesses=numprocesses, dist=dist, tx=[], collectonly=False, usepdb=False)
+    option = SimpleNamespace(numprocesses=numprocesses, dist=dist, tx=[], collectonly=False, usepdb=False,
+                             testrunuid=None)
     vars(option).update(options)
     config = SimpleNamespace(option=option, pluginmanager=PluginManager(xdist=xdist))
     if worker:
@@ -29,6 +30,17 @@ def test_plain_pytest_runs_one_worker_more_than_the_cores_with_whole_files_per_w
     config = config_make()
     conftest.pytest_cmdline_main(config)
     assert (config.option.numprocesses, config.option.dist) == (3, "loadfile")
+    # The run's id, which names the PostgreSQL template the workers copy, is known to the controller.
+    assert len(config.option.testrunuid) == 32
+
+
+def test_workers_given_by_tx_get_the_run_id_too_and_a_given_id_is_kept():
+    config = config_make(tx=["2*popen"])
+    conftest.pytest_cmdline_main(config)
+    assert len(config.option.testrunuid) == 32
+    config = config_make(numprocesses=2, testrunuid="given")
+    conftest.pytest_cmdline_main(config)
+    assert config.option.testrunuid == "given"
 
 
 def test_an_explicit_count_keeps_it_and_distributes_by_file():
@@ -42,6 +54,7 @@ def test_serial_switches_stay_serial():
                    config_make(xdist=False), config_make(worker=True)):
         conftest.pytest_cmdline_main(config)
         assert config.option.numprocesses in (0, None) and config.option.dist == "no"
+        assert config.option.testrunuid is None
 
 
 def test_a_chosen_distribution_mode_is_kept():
