@@ -86,6 +86,15 @@ def test_the_register_is_written_by_the_bureau_admin_and_read_as_on_the_pages(cl
     assert updated.status_code == 200 and updated.json()["post"] == "副局长"
     stale = send(client, "patch", f"{URL}/{supervisor.pk}", county["admin"], {"post": "局长"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412 and Supervisor.objects.get().post == "副局长"
+    # Who may not write is told so, whatever If-Match it sends (403, not 412), as for officers.
+    refused = send(client, "patch", f"{URL}/{supervisor.pk}", county["supervisor"], {"post": "局长"}, HTTP_IF_MATCH=etag)
+    assert refused.status_code == 403 and "只有本单位管理员" in refused.json()["error"]["message"]
+    cert_url = f"/api/registry/supervision-certificates/{cert.json()['id']}"
+    cert_etag = client.get(cert_url, **county["admin"])["ETag"]
+    assert send(client, "patch", cert_url, county["admin"], {"issuing_authority": "乌审旗政府"},
+                HTTP_IF_MATCH=cert_etag).status_code == 200
+    refused = send(client, "patch", cert_url, county["supervisor"], {"issuing_authority": "x"}, HTTP_IF_MATCH=cert_etag)
+    assert refused.status_code == 403 and SupervisionCertificate.objects.get().issuing_authority == "乌审旗政府"
 
 
 def test_a_certificate_is_suspended_with_a_reason_and_revoked_for_good(client, county):

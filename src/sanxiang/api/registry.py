@@ -335,14 +335,14 @@ def _agency_of(request: HttpRequest, agency_id: int | None):
     return request.user.agency
 
 
-def _blank_refused(values: dict, *names: str) -> None:
+def blank_refused(values: dict, *names: str) -> None:
     missing = [Violation(f"{name}.missing", "必填", "数据校验", name) for name in names
                if name in values and isinstance(values[name], str) and not values[name].strip()]
     if missing:
         raise InputRefused(missing)
 
 
-def _stripped(values: dict) -> dict:
+def stripped(values: dict) -> dict:
     return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
 
 
@@ -369,9 +369,9 @@ class OfficerPatchIn(Schema):
     status: OfficerStatusIn | None = Field(None, description=status_description(OfficerStatus.choices))
 
 
-def _given(payload: Schema) -> dict:
+def given(payload: Schema) -> dict:
     """The fields a partial update sends (a null is no change)."""
-    return _stripped({key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None})
+    return stripped({key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None})
 
 
 def _officer_answer(response: HttpResponse, officer: Officer, *, viewer) -> dict:
@@ -387,9 +387,9 @@ def _officer_answer(response: HttpResponse, officer: Officer, *, viewer) -> dict
 def officer_create(request: HttpRequest, response: HttpResponse, payload: OfficerIn):
     """登记执法人员（本单位管理员；系统管理员须指明 agency_id）。身份证号码按国家标准校验，不通过或与已登记人员重复时
     返回 422 并指明字段。应答中的身份证号码按页面的规则遮蔽。"""
-    values = _stripped(payload.dict())
+    values = stripped(payload.dict())
     agency = _agency_of(request, values.pop("agency_id"))
-    _blank_refused(values, "name", "id_number")
+    blank_refused(values, "name", "id_number")
     try:
         officer = services.officer_create(actor=request.user, agency=agency, **values)
     except Refused as refused:
@@ -404,8 +404,8 @@ def officer_update(request: HttpRequest, response: HttpResponse, payload: Office
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
     if not user_can_manage_staff(request.user, officer.agency_id):  # before If-Match: no 412 to who may not write
         raise PermissionDenied(services.OFFICER_EDIT_REFUSED)
-    values = _given(payload)
-    _blank_refused(values, "name", "id_number")
+    values = given(payload)
+    blank_refused(values, "name", "id_number")
     saved = row_update_if_current(response, officer, if_match,
                      lambda: services.officer_update(actor=request.user, officer=officer, **values))
     if saved is None:
@@ -470,8 +470,8 @@ def certificate_create(request: HttpRequest, response: HttpResponse, payload: Ce
                        officer_id: int = Path(..., ge=1, le=ID_MAX)):
     """为执法人员登记执法证（本单位管理员）。证号重复、有效期不合规定时返回 422 并指明字段及依据。"""
     officer = selectors.officer_get(viewer=request.user, officer_id=officer_id)
-    values = _stripped(payload.dict())
-    _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
+    values = stripped(payload.dict())
+    blank_refused(values, "number", "issuing_authority", "enforcement_fields")
     try:
         certificate = services.certificate_create(actor=request.user, officer=officer, **values)
     except Refused as refused:
@@ -488,9 +488,9 @@ def certificate_update(request: HttpRequest, response: HttpResponse, payload: Ce
     certificate = selectors.certificate_get(viewer=request.user, certificate_id=certificate_id)
     if not user_can_manage_staff(request.user, certificate.officer.agency_id):  # before If-Match, as above
         raise PermissionDenied(services.CERTIFICATE_EDIT_REFUSED)
-    values = _given(payload)
+    values = given(payload)
     reason = values.pop("reason", "")
-    _blank_refused(values, "number", "issuing_authority", "enforcement_fields")
+    blank_refused(values, "number", "issuing_authority", "enforcement_fields")
     saved = row_update_if_current(response, certificate, if_match, lambda: services.certificate_update(
         actor=request.user, certificate=certificate, reason=reason, **values))
     if saved is None:
@@ -546,9 +546,9 @@ def matter_get(request: HttpRequest, response: HttpResponse, matter_id: int = Pa
 @router.post("/matters", response=answers({201: MatterOut}, 403, 404))
 def matter_create(request: HttpRequest, response: HttpResponse, payload: MatterIn):
     """新增执法事项（本单位管理员）。编码重复、缺少法律依据时返回 422 并指明字段。"""
-    values = _legal_bases(_stripped(payload.dict()))
+    values = _legal_bases(stripped(payload.dict()))
     agency = _agency_of(request, values.pop("agency_id"))
-    _blank_refused(values, "code", "name")
+    blank_refused(values, "code", "name")
     try:
         matter = services.matter_create(actor=request.user, agency=agency, **values)
     except Refused as refused:
@@ -563,8 +563,8 @@ def matter_update(request: HttpRequest, response: HttpResponse, payload: MatterP
     matter = selectors.matter_get(viewer=request.user, matter_id=matter_id)
     if not user_can_manage_staff(request.user, matter.agency_id):  # before If-Match, as above
         raise PermissionDenied(services.MATTER_EDIT_REFUSED)
-    values = _legal_bases(_given(payload))
-    _blank_refused(values, "code", "name")
+    values = _legal_bases(given(payload))
+    blank_refused(values, "code", "name")
     saved = row_update_if_current(response, matter, if_match,
                      lambda: services.matter_update(actor=request.user, matter=matter, **values))
     if saved is None:
@@ -634,8 +634,8 @@ def agency_create(request: HttpRequest, response: HttpResponse, payload: AgencyI
     名称或代码重复、受委托组织未填委托机关等，返回 422 并指明字段及依据。"""
     if not user_can_register_agencies(request.user):
         raise PermissionDenied("只有司法局监督人员或系统管理员可以登记执法主体")
-    values = _entrusting_agency(request, _stripped(payload.dict()))
-    _blank_refused(values, "name", "credit_code", "region_code", "parent_government")
+    values = _entrusting_agency(request, stripped(payload.dict()))
+    blank_refused(values, "name", "credit_code", "region_code", "parent_government")
     try:
         agency = services.agency_create(actor=request.user, **values)
     except Refused as refused:
@@ -654,13 +654,13 @@ def agency_update(request: HttpRequest, response: HttpResponse, payload: AgencyP
     if not user_can_edit_agency(request.user, agency.pk):
         raise PermissionDenied("您不能修改这个执法主体")
     sent = payload.dict(exclude_unset=True)
-    values = _given(payload)
+    values = given(payload)
     if "entrusting_agency_id" in sent and sent["entrusting_agency_id"] is None:
         values["entrusting_agency_id"] = None  # an explicit null clears it
     if "is_judicial_bureau" in values and not user_can_register_agencies(request.user):
         raise PermissionDenied("只有司法局监督人员或系统管理员可以设定是否为司法行政部门")
     values = _entrusting_agency(request, values)
-    _blank_refused(values, "name", "credit_code", "region_code", "parent_government")
+    blank_refused(values, "name", "credit_code", "region_code", "parent_government")
 
     def save():
         try:
@@ -697,8 +697,8 @@ def party_update(request: HttpRequest, response: HttpResponse, payload: PartyPat
     party = selectors.party_get(viewer=request.user, party_id=party_id)
     if not user_can_manage_parties(request.user, party.agency_id):  # before If-Match: no 412 to who may not write
         raise PermissionDenied(services.PARTY_EDIT_REFUSED)
-    values = _given(payload)
-    _blank_refused(values, "name")
+    values = given(payload)
+    blank_refused(values, "name")
     saved = row_update_if_current(response, party, if_match,
                                   lambda: services.party_update(actor=request.user, party=party, **values))
     if saved is None:

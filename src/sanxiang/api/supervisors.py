@@ -33,7 +33,15 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.registry import IF_MATCH, precondition_failed, row_etag, row_update_if_current
+from sanxiang.api.registry import (
+    IF_MATCH,
+    blank_refused,
+    given,
+    precondition_failed,
+    row_etag,
+    row_update_if_current,
+    stripped,
+)
 from sanxiang.api.schemas import Id, PlausibleDate, Status, Text, answers
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
@@ -157,17 +165,6 @@ class SupervisorPatchIn(Schema):
     reason: Text(500, multiline=True) = Field("", description="离岗理由（取消在岗时必填），记入账本")
 
 
-def _stripped(values: dict) -> dict:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _blank_refused(values: dict, *names: str) -> None:
-    missing = [Violation(f"{name}.missing", "必填", "数据校验", name) for name in names
-               if name in values and isinstance(values[name], str) and not values[name]]
-    if missing:
-        raise InputRefused(missing)
-
-
 def _bureau_of(request: HttpRequest, bureau_id: int | None):
     """The bureau a new supervisor is for: the one named (404 unless the caller reads its
     supervisors), or the caller's own."""
@@ -183,9 +180,9 @@ def _bureau_of(request: HttpRequest, bureau_id: int | None):
 @router.post("/supervisors", response=answers({201: SupervisorOut}, 403, 404))
 def supervisor_create(request: HttpRequest, response: HttpResponse, payload: SupervisorIn):
     """登记监督人员（本司法行政部门的管理员；系统管理员须指明 bureau_id）。身份证号码不通过校验或重复时返回 422 并指明字段。"""
-    values = _stripped(payload.dict())
+    values = stripped(payload.dict())
     bureau = _bureau_of(request, values.pop("bureau_id"))
-    _blank_refused(values, "name", "id_number")
+    blank_refused(values, "name", "id_number")
     try:
         supervisor = services.supervisor_create(actor=request.user, bureau=bureau, **values)
     except Refused as refused:
@@ -198,9 +195,11 @@ def supervisor_update(request: HttpRequest, response: HttpResponse, payload: Sup
                       supervisor_id: int = Path(..., ge=1, le=ID_MAX), if_match: str | None = IF_MATCH):
     """修改监督人员（本司法行政部门的管理员）：只改所给的字段；取消在岗须填写 reason。带 If-Match 时，读取之后已被修改的返回 412。"""
     supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
-    values = _stripped({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    if not user_can_manage_staff(request.user, supervisor.bureau_id):  # before If-Match: no 412 to who may not write
+        raise PermissionDenied(services.SUPERVISOR_EDIT_REFUSED)
+    values = given(payload)
     reason = values.pop("reason", "")
-    _blank_refused(values, "name", "id_number")
+    blank_refused(values, "name", "id_number")
     saved = row_update_if_current(response, supervisor, if_match, lambda: services.supervisor_update(
         actor=request.user, supervisor=supervisor, reason=reason, **values))
     if saved is None:
@@ -243,8 +242,8 @@ def supervision_certificate_create(request: HttpRequest, response: HttpResponse,
                                    supervisor_id: int = Path(..., ge=1, le=ID_MAX)):
     """为监督人员登记监督检查证件（本司法行政部门的管理员）。证号重复、有效期倒置时返回 422 并指明字段。"""
     supervisor = selectors.supervisor_get(viewer=request.user, supervisor_id=supervisor_id)
-    values = _stripped(payload.dict())
-    _blank_refused(values, "number", "issuing_authority")
+    values = stripped(payload.dict())
+    blank_refused(values, "number", "issuing_authority")
     try:
         certificate = services.supervision_certificate_save(actor=request.user, supervisor=supervisor, **values)
     except Refused as refused:
@@ -260,9 +259,11 @@ def supervision_certificate_update(request: HttpRequest, response: HttpResponse,
     """修改监督检查证件（本司法行政部门的管理员），包括暂扣（status=suspended）、注销（status=revoked）和恢复有效
     （status=valid）；暂扣、注销须填写 reason，已注销的不能再修改（422）。带 If-Match 时，读取之后已被修改的返回 412。"""
     certificate = selectors.supervision_certificate_get(viewer=request.user, certificate_id=certificate_id)
-    values = _stripped({k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+    if not user_can_manage_staff(request.user, certificate.supervisor.bureau_id):  # before If-Match, as above
+        raise PermissionDenied(services.SUPERVISION_CERTIFICATE_EDIT_REFUSED)
+    values = given(payload)
     reason = values.pop("reason", "")
-    _blank_refused(values, "number", "issuing_authority")
+    blank_refused(values, "number", "issuing_authority")
     saved = row_update_if_current(response, certificate, if_match, lambda: services.supervision_certificate_save(
         actor=request.user, supervisor=certificate.supervisor, certificate=certificate, reason=reason, **values))
     if saved is None:

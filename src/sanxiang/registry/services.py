@@ -454,12 +454,16 @@ SUPERVISOR_RULE = "平台规则：监督人员名册由司法行政部门管理�
 SUPERVISION_CERTIFICATE_RULE = "平台规则：监督检查证件的状态变化须记明理由，注销的证件不再变更"
 
 
+SUPERVISOR_EDIT_REFUSED = "只有本单位管理员可以修改监督人员"
+SUPERVISION_CERTIFICATE_EDIT_REFUSED = "只有本单位管理员可以登记监督检查证件"
+
+
 @transaction.atomic
 def supervisor_update(*, actor: Actor | None, supervisor: Supervisor, reason: str = "", **fields: Any) -> Supervisor:
     """Change a supervisor's record: name, ID number, post, and whether they are in post (在岗).
     Taking a supervisor off post needs a reason, recorded in the ledger; they may be put back."""
     if actor is not None:
-        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), "只有本单位管理员可以修改监督人员")
+        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), SUPERVISOR_EDIT_REFUSED)
     unknown = set(fields) - set(SUPERVISOR_FIELDS)
     if unknown:
         raise TypeError(f"unknown supervisor fields: {sorted(unknown)}")
@@ -490,7 +494,7 @@ def supervision_certificate_save(
     Suspending (暂扣) or revoking (注销) a certificate needs a reason, recorded in the ledger; a revoked
     certificate is not changed again (a new one is recorded instead)."""
     if actor is not None:
-        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), "只有本单位管理员可以登记监督检查证件")
+        permission_require(user_can_manage_staff(actor, supervisor.bureau_id), SUPERVISION_CERTIFICATE_EDIT_REFUSED)
     unknown = set(fields) - set(SUPERVISION_CERTIFICATE_FIELDS)
     if unknown:
         raise TypeError(f"unknown supervision certificate fields: {sorted(unknown)}")
