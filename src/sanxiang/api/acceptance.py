@@ -26,7 +26,7 @@ from sanxiang.api.errors import InputRefused
 from sanxiang.api.files import content_answer
 from sanxiang.api.indicators import IndicatorRecordPageOut, indicator_record_page
 from sanxiang.api.pagination import cursor_query, limit_query
-from sanxiang.api.schemas import Status, Text, answers, binary_answer
+from sanxiang.api.schemas import Text, answers, binary_answer, changed_since_read
 from sanxiang.evaluation import closing_selectors, closing_services
 from sanxiang.evaluation.closing_documents import work_report_document
 from sanxiang.evaluation.closing_figures import county_year_figures, records_label, training_label
@@ -251,9 +251,7 @@ def etag(row: AcceptanceCheck | WorkReport) -> str:
 
 
 def _precondition_failed():
-    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
-        "code": "closing.changed", "message": "在您读取之后已有变动（如他人已保存或报送），请重新读取后再办理",
-        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="closing.changed", message="在您读取之后已有变动（如他人已保存或报送），请重新读取后再办理")
 
 
 def _written(response: HttpResponse, row, if_match: str | None, write) -> bool:

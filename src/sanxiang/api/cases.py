@@ -31,7 +31,17 @@ from sanxiang.api.pagination import (
     since_query,
     until_query,
 )
-from sanxiang.api.schemas import FieldOut, Id, PlausibleDate, Status, Text, ViolationOut, answers, field_out
+from sanxiang.api.schemas import (
+    FieldOut,
+    Id,
+    PlausibleDate,
+    Status,
+    Text,
+    ViolationOut,
+    answers,
+    changed_since_read,
+    field_out,
+)
 from sanxiang.api.steps import STEP_DATA_PLACEHOLDER, step_data_name
 from sanxiang.cases import selectors, services
 from sanxiang.cases.forms import step_form_class
@@ -345,9 +355,8 @@ def _etag_matches(if_match: str, case: Case) -> bool:
 
 
 def _precondition_failed(case: Case):
-    return Status(412, {"error": {"code": "precondition_failed", "message": "本案已有变动"}, "violations": [{
-        "code": "case.changed", "message": "本案在您读取之后已有变动（如他人已办理某一步骤），请重新读取本案后再办理",
-        "legal_basis": "平台规则：防止覆盖他人的办理", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="case.changed", summary="本案已有变动", basis="平台规则：防止覆盖他人的办理",
+                              message="本案在您读取之后已有变动（如他人已办理某一步骤），请重新读取本案后再办理")
 
 
 @contextmanager

@@ -46,10 +46,10 @@ from sanxiang.api.pagination import (
 from sanxiang.api.schemas import (
     ChoiceOut,
     PlausibleDate,
-    Status,
     Text,
     ViolationOut,
     answers,
+    changed_since_read,
 )
 from sanxiang.inputs import ID_MAX
 from sanxiang.portal.decisions import DECISION_KINDS, decisions_filter, decisions_visible
@@ -187,9 +187,8 @@ DRAFT_IF_MATCH = Header(None, alias="If-Match", max_length=500,
 
 
 def _draft_precondition_failed():
-    return Status(412, {"error": {"code": "precondition_failed", "message": "本公示草稿已有变动"}, "violations": [{
-        "code": "publication.changed", "message": "本公示在您读取之后已有变动（如他人已发布、更正或撤回），请重新读取后再办理",
-        "legal_basis": "平台规则：防止覆盖他人的办理", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="publication.changed", summary="本公示草稿已有变动", basis="平台规则：防止覆盖他人的办理",
+                              message="本公示在您读取之后已有变动（如他人已发布、更正或撤回），请重新读取后再办理")
 
 
 def _draft_unchanged(draft: PublicationDraft, if_match: str | None) -> bool:

@@ -30,7 +30,7 @@ from sanxiang.accounts.models import Role, User
 from sanxiang.api.errors import InputRefused
 from sanxiang.api.files import content_answer
 from sanxiang.api.pagination import PageOut, cursor_encode, cursor_query, limit_query, paginate
-from sanxiang.api.schemas import PlausibleDate, Status, Text, answers, binary_answer
+from sanxiang.api.schemas import PlausibleDate, Text, answers, binary_answer, changed_since_read
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.annual import ANNUAL_REPORT_BASIS
 from sanxiang.procedure.annual_counting import (
@@ -535,10 +535,8 @@ NARRATIVE_IF_MATCH = Header(None, alias="If-Match", max_length=500, description=
 
 
 def _narrative_changed():
-    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
-        "code": "annual_narrative.changed",
-        "message": "情况说明在您读取之后已有变动（如他人已提交），请重新读取后再提交",
-        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="annual_narrative.changed",
+                              message="情况说明在您读取之后已有变动（如他人已提交），请重新读取后再提交")
 
 
 @router.post("/publication/annual/narrative", summary="提交年度行政执法情况说明",

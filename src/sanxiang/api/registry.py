@@ -33,7 +33,16 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import AgencyOut, MatterOut, OfficerOut, PlausibleDate, Status, Text, answers
+from sanxiang.api.schemas import (
+    AgencyOut,
+    MatterOut,
+    OfficerOut,
+    PlausibleDate,
+    Status,
+    Text,
+    answers,
+    changed_since_read,
+)
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.registry import selectors, services
@@ -303,9 +312,7 @@ def _etag_matches(if_match: str, row: models.Model) -> bool:
 
 
 def precondition_failed():
-    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
-        "code": "registry.changed", "message": "这一登记在您读取之后已被修改，请重新读取后再修改",
-        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="registry.changed", message="这一登记在您读取之后已被修改，请重新读取后再修改")
 
 
 def row_update_if_current(response: HttpResponse, row: models.Model, if_match: str | None,

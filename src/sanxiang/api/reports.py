@@ -29,7 +29,7 @@ from sanxiang.api.pagination import (
     status_description,
     until_query,
 )
-from sanxiang.api.schemas import Status, Text, answers, binary_answer
+from sanxiang.api.schemas import Text, answers, binary_answer, changed_since_read
 from sanxiang.evaluation import closing_selectors, closing_services, report_selectors, report_services
 from sanxiang.evaluation.closing_documents import summary_document
 from sanxiang.evaluation.models import AnnualSummary, MonthlyReport
@@ -374,9 +374,8 @@ REPORT_IF_MATCH = Header(None, alias="If-Match", max_length=500,
 
 
 def _precondition_failed():
-    return Status(412, {"error": {"code": "precondition_failed", "message": "已有变动"}, "violations": [{
-        "code": "report.changed", "message": "这份报告在您读取之后已有变动（如他人已保存、报送或退回），请重新读取后再办理",
-        "legal_basis": "平台规则：防止覆盖他人的修改", "basis_kind": "platform", "field": "If-Match"}]})
+    return changed_since_read(code="report.changed",
+                              message="这份报告在您读取之后已有变动（如他人已保存、报送或退回），请重新读取后再办理")
 
 
 def _written(response: HttpResponse, row, if_match: str | None, write) -> bool:

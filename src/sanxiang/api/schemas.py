@@ -154,6 +154,14 @@ except ImportError:  # django-ninja before 1.5 takes a (status, body) tuple
         return status_code, value
 
 
+def changed_since_read(*, code: str, message: str, summary: str = "已有变动",
+                       basis: str = "平台规则：防止覆盖他人的修改") -> Any:
+    """The 412 of a write whose If-Match is no longer the row's version (someone changed it after
+    the client read it): the one error shape, its reason naming the If-Match field."""
+    return Status(412, {"error": {"code": "precondition_failed", "message": summary}, "violations": [{
+        "code": code, "message": message, "legal_basis": basis, "basis_kind": "platform", "field": "If-Match"}]})
+
+
 def binary_answer(*content_types: str, description: str) -> dict:
     """`openapi_extra` of an operation answering a file's bytes: its 200 in these content types."""
     return {"responses": {200: {"description": description, "content": {
