@@ -66,6 +66,47 @@ def test_the_admin_refuses_an_officer_of_another_agency():
     assert response.status_code == 200 and "对应的执法人员不属于该执法主体" in response.content.decode()
 
 
+def test_the_admin_shows_a_user_name_taken_between_its_check_and_its_save_as_a_form_error(monkeypatch):
+    # Two administrators add the same user name at once: both forms pass their checks, the other's
+    # row is there when this one saves. The page shows the refusal on the form (not a 500) and
+    # writes nothing of its own: no user, no ledger entry.
+    from sanxiang.accounts import admin as accounts_admin
+
+    agency = agency_make()
+    client = system_admin_client()
+    real_user_create = accounts_admin.user_create
+
+    def other_admin_first(**kwargs):
+        User.objects.create_user(username=kwargs["username"], role=Role.REVIEWER, agency=agency)
+        return real_user_create(**kwargs)
+
+    monkeypatch.setattr(accounts_admin, "user_create", other_admin_first)
+    entries = Entry.objects.count()
+    response = admin_add(client, role=Role.REVIEWER, agency=agency.pk)
+    assert response.status_code == 200
+    assert "用户名“newbie”已被使用" in response.content.decode()
+    assert not User.objects.filter(username="newbie", display_name="新人").exists()
+    assert Entry.objects.count() == entries
+
+
+def test_the_admin_shows_any_conflict_at_save_as_a_form_error(monkeypatch):
+    from django.db import IntegrityError
+
+    from sanxiang.accounts import admin as accounts_admin
+
+    agency = agency_make()
+    client = system_admin_client()
+
+    def conflict(**kwargs):
+        raise IntegrityError("UNIQUE constraint failed: accounts_user.username")
+
+    monkeypatch.setattr(accounts_admin, "user_create", conflict)
+    response = admin_add(client, role=Role.REVIEWER, agency=agency.pk)
+    assert response.status_code == 200
+    assert "保存未完成" in response.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
+
+
 def test_createsuperuser_makes_a_system_administrator_without_agency(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", NEW_PASSWORD)
     call_command("createsuperuser", "--noinput", "--username", "boss", "--email", "boss@example.org", verbosity=0)

@@ -1,11 +1,18 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sanxiang.accounts.forms import AdminUserCreationForm
 from sanxiang.accounts.models import ApiToken, User
-from sanxiang.accounts.services import user_create
+from sanxiang.accounts.services import RULE, user_create
+from sanxiang.procedure.violations import Refused, Violation
+
+# A save that met another's row on a unique constraint and that no rule names (系统规则).
+SAVE_CONFLICT = Violation(
+    "user.save_conflict", "保存未完成：该用户的数据刚被他人同时修改或使用，请核对后重新保存", RULE, None
+)
 
 
 @admin.register(User)
@@ -25,6 +32,38 @@ class SanxiangUserAdmin(UserAdmin):
         (accounts:users), through `user_password_reset`."""
         messages.info(request, "请在“账号管理”页为该用户重置密码（临时密码，记入账本）")
         return redirect("accounts:users")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A refusal at save (another administrator created the same user name, officer's or
+        supervisor's login between this form's checks and its save) is shown on the form again, as
+        its checks would have shown it had they come second, never as a server error. The admin's own
+        transaction has rolled back whatever the save had begun; the form is then checked again with
+        the refusal's reasons, so that it is shown, not saved."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as refused:
+            request._sanxiang_save_refused = refused.violations
+        except IntegrityError:
+            request._sanxiang_save_refused = [SAVE_CONFLICT]
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        refused = getattr(request, "_sanxiang_save_refused", None)
+        if not refused:
+            return form_class
+
+        class RefusedAtSave(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for violation in refused:
+                    field = violation.field if violation.field in self.fields else None
+                    if field and field in self.errors:
+                        continue  # the form's own check says it now (用户名已被使用 …)
+                    self.add_error(field, violation.message)
+                return cleaned
+
+        return RefusedAtSave
 
     def save_model(self, request, obj, form, change):
         if change:
