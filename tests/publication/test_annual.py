@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from sanxiang.accounts.models import Role
 from sanxiang.cases.facts import facts_dump
@@ -282,3 +283,73 @@ def test_supervisors_see_the_missing_reports(client, bureau):
 def test_anonymous_users_are_sent_to_login(client):
     response = client.get(reverse("publication:annual"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+ODD_YEARS = ["abc", "99999", "-1", str(YEAR - 5), str(YEAR + 1), "１２", "9" * 40, "２０２５", "<b>2025</b>"]
+
+
+@pytest.mark.parametrize("year", ODD_YEARS)
+def test_the_page_says_which_year_it_cannot_show_and_which_it_shows(client, bureau, year):
+    # The API refuses these with 422; the page showed the latest year as if it had been asked.
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    page = client.get(reverse("publication:annual"), {"year": year})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="annual-choice-problems"' in html
+    assert f"所选年度“{escape(year[:20])}" in html and "<b>2025" not in html
+    assert f"可选{YEAR - 4}年至{YEAR}年" in html and f"下面显示{YEAR}年度的数据" in html
+    assert f'<option value="{YEAR}" selected>' in html and 'data-testid="annual-report"' in html
+
+
+def test_a_year_offered_or_none_asked_shows_no_problem(client, bureau):
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    for query in ({}, {"year": YEAR - 4}, {"year": ""}, {"agency": bureau.pk}):
+        html = client.get(reverse("publication:annual"), query).content.decode()
+        assert 'data-testid="annual-choice-problems"' not in html
+
+
+@pytest.mark.parametrize("agency", ["999999", "abc", "-3", "elsewhere", "own"])
+def test_an_agencys_user_is_told_they_see_their_own_agency(client, bureau, agency):
+    elsewhere = agency_make(name="乙旗市场监督管理局", region_code="150627", parent_government="乙旗人民政府")
+    asked = {"elsewhere": str(elsewhere.pk), "own": str(bureau.pk)}.get(agency, agency)
+    client.force_login(user_make(role=Role.OFFICER, agency=bureau))
+    html = client.get(reverse("publication:annual"), {"agency": asked}).content.decode()
+    assert 'data-testid="annual-penalty">2<' in html
+    if agency == "own":
+        assert 'data-testid="annual-choice-problems"' not in html
+    else:
+        assert f"您只能查看本单位的年度数据，所选执法主体（编号“{asked}”）不能查看，下面显示{bureau.name}的数据" in html
+        assert elsewhere.name not in html
+
+
+@pytest.mark.parametrize("agency", ["999999", "abc", "0", "elsewhere"])
+def test_a_supervisor_is_told_which_agency_cannot_be_shown(client, bureau, agency):
+    elsewhere = agency_make(name="乙旗市场监督管理局", region_code="150627", parent_government="乙旗人民政府")
+    asked = str(elsewhere.pk) if agency == "elsewhere" else agency
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(name="乌审旗司法局", is_judicial_bureau=True)))
+    page = client.get(reverse("publication:annual"), {"agency": asked, "year": YEAR})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"所选执法主体（编号“{asked}”）不存在或不在您可查看的范围内，下面显示全县的数据" in html
+    assert 'data-testid="annual-county-penalty"' in html and 'data-testid="annual-report"' not in html
+    assert elsewhere.name not in html
+
+
+def test_a_publication_for_a_year_the_page_cannot_show_writes_nothing(client, bureau):
+    # Before, year=abc published the latest year instead.
+    public_agency_for(bureau)
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    response = client.post(reverse("publication:annual"), {"year": "abc"})
+    assert response.status_code == 400 and "未提交：请核对年度和执法主体后重新提交" in response.content.decode()
+    narrative = client.post(reverse("publication:annual"), {"action": "narrative", "year": "99999", "basic": "写好的说明"})
+    assert narrative.status_code == 400 and "写好的说明" in narrative.content.decode()
+    assert not AnnualReport.objects.exists() and not Entry.objects.filter(kind=EventKind.ANNUAL_REPORT_PUBLISHED).exists()
+    client.force_login(user_make(role=Role.OFFICER, agency=bureau))  # who may not publish: 403 first
+    assert client.post(reverse("publication:annual"), {"year": "abc"}).status_code == 403
+
+
+def test_the_records_page_says_which_year_it_cannot_show(client, bureau):
+    client.force_login(user_make(role=Role.AGENCY_HEAD, agency=bureau))
+    page = client.get(reverse("publication:annual_records"), {"year": "abc", "group": "penalty"})
+    assert page.status_code == 200 and f"下面显示{YEAR}年度的数据" in page.content.decode()
+    redirected = client.get(reverse("publication:annual_records"), {"year": "-1"}, follow=True)
+    assert "所选年度“-1”无法查看" in redirected.content.decode()

@@ -169,19 +169,42 @@ def dual_publicity(request: HttpRequest) -> HttpResponse:
 # --- annual data ----------------------------------------------------------------------------------
 
 
-def _annual_year(value: str | None, *, years: list[int]) -> int:
-    """The year asked for, or the latest offered (the page picks it; the API refuses with 422)."""
-    year = id_from_query(value)
-    return year if year in years else years[0]
+# How much of an odd value of the query string the page quotes back when it says what was wrong.
+QUOTED_CHARS = 20
 
 
-def _annual_read(request: HttpRequest, params) -> tuple[int, list[int], Agency | None, bool]:
+def _quoted(raw: str) -> str:
+    """A value of the query string as the page quotes it back: without control characters, short."""
+    shown = "".join(c for c in raw if c.isprintable())
+    return shown if len(shown) <= QUOTED_CHARS else f"{shown[:QUOTED_CHARS]}…"
+
+
+def _annual_read(request: HttpRequest, params) -> tuple[int, list[int], Agency | None, bool, list[str]]:
+    """The year and agency asked for, and what the page says of a choice it cannot show (a year
+    that is not a number or not among the finished years offered, an agency that does not exist or
+    that the user does not read): the page shows the latest year, or the county's figures, or the
+    user's own agency, and says so; the API refuses the same values with 422."""
     years = annual_years(today=timezone.localdate())
-    year = _annual_year(params.get("year"), years=years)
-    agency, county = annual_agency_for(user=request.user, agency_id=id_from_query(params.get("agency")))
+    problems = []
+    raw_year = (params.get("year") or "").strip()
+    year = id_from_query(raw_year)
+    if year not in years:
+        year = years[0]
+        if raw_year:
+            problems.append(f"所选年度“{_quoted(raw_year)}”无法查看：年度数据可选{years[-1]}年至{years[0]}年"
+                            f"（已结束的最近{len(years)}个年度），下面显示{year}年度的数据。")
+    raw_agency = (params.get("agency") or "").strip()
+    agency_id = id_from_query(raw_agency)
+    agency, county = annual_agency_for(user=request.user, agency_id=agency_id)
     if agency is not None and not user_can_read_agency(request.user, agency.pk):
         raise PermissionDenied
-    return year, years, agency, county
+    if raw_agency and county and agency is None:
+        problems.append(f"所选执法主体（编号“{_quoted(raw_agency)}”）不存在或不在您可查看的范围内，"
+                        "下面显示全县的数据，请在“执法主体”中重新选择。")
+    elif raw_agency and not county and agency is not None and agency_id != agency.pk:
+        problems.append(f"您只能查看本单位的年度数据，所选执法主体（编号“{_quoted(raw_agency)}”）不能查看，"
+                        f"下面显示{agency.name}的数据。")
+    return year, years, agency, county, problems
 
 
 class NarrativeForm(forms.Form):
@@ -202,11 +225,20 @@ def annual(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     params = request.POST if request.method == "POST" else request.GET
-    year, years, agency, county = _annual_read(request, params)
+    year, years, agency, county, choice_problems = _annual_read(request, params)
     narrative_form = None
 
-    if request.method == "POST" and params.get("action") == "narrative":
-        permission_require(agency is not None and user_can_publish(user, agency.pk), NARRATIVE_PERMISSION_MESSAGE)
+    narrating = params.get("action") == "narrative"
+    if request.method == "POST":
+        permission_require(agency is not None and user_can_publish(user, agency.pk),
+                           NARRATIVE_PERMISSION_MESSAGE if narrating else PERMISSION_MESSAGE)
+    if request.method == "POST" and choice_problems:
+        # A submission for a year or agency the page cannot show writes nothing (not for the year or
+        # agency shown instead): the page says why, with what was typed kept.
+        if narrating:
+            narrative_form = NarrativeForm(request.POST)
+        choice_problems = [*choice_problems, "未提交：请核对年度和执法主体后重新提交。"]
+    elif request.method == "POST" and narrating:
         narrative_form = NarrativeForm(request.POST)
         if narrative_form.is_valid():
             try:
@@ -220,7 +252,6 @@ def annual(request: HttpRequest) -> HttpResponse:
                 query = {"year": year} | ({"agency": agency.pk} if county else {})
                 return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
     elif request.method == "POST":
-        permission_require(agency is not None and user_can_publish(user, agency.pk), PERMISSION_MESSAGE)
         try:
             annual_report_publish(actor=user, agency=agency, year=year)
         except Refused as refusal:
@@ -250,6 +281,7 @@ def annual(request: HttpRequest) -> HttpResponse:
         "categories": ANNUAL_CATEGORIES,
         "basis": ANNUAL_REPORT_BASIS,
         "missing": None,
+        "choice_problems": choice_problems,
         "records_query": urlencode({"year": year} | ({"agency": agency.pk} if county and agency is not None else {})),
     }
     if county:
@@ -265,7 +297,8 @@ def annual(request: HttpRequest) -> HttpResponse:
     elif county:
         context |= annual_county_view(user=user, year=year)
     form = context["narrative_form"]
-    status = 400 if form is not None and form.is_bound and form.errors else 200
+    refused = request.method == "POST" and bool(choice_problems)
+    status = 400 if refused or (form is not None and form.is_bound and form.errors) else 200
     return render(request, "publication/exports/annual.html", context, status=status)
 
 
@@ -274,9 +307,11 @@ def annual(request: HttpRequest) -> HttpResponse:
 def annual_records(request: HttpRequest) -> HttpResponse:
     """Every record behind a group of an agency's figures, a page of `RECORDS_SHOWN` at a time: where
     the annual page's list of them stops."""
-    year, _years, agency, county = _annual_read(request, request.GET)
+    year, _years, agency, county, choice_problems = _annual_read(request, request.GET)
     group = request.GET.get("group", "")
     if agency is None or group not in RECORD_GROUPS:
+        for problem in choice_problems:
+            messages.warning(request, problem)
         # Nothing chosen: the figures, where every group of records opens from its number.
         query = {"year": year} | ({"agency": agency.pk} if county and agency is not None else {})
         return redirect(f"{reverse('publication:annual')}?{urlencode(query)}")
@@ -288,6 +323,7 @@ def annual_records(request: HttpRequest) -> HttpResponse:
     query = {"year": year, "group": group} | ({"agency": agency.pk} if county else {})
     return render(request, "publication/exports/annual_records.html", {
         "agency": agency, "year": year, "group": records, "page": page, "query": urlencode(query),
+        "choice_problems": choice_problems,
         "back_query": urlencode({"year": year} | ({"agency": agency.pk} if county else {})),
         "records": [{"record": r, "label": PENALTY_COLUMNS.get(r.penalty_column, ""),
                      "amount_wan": wan_yuan(r.amount_fen)} for r in records.records],
