@@ -94,7 +94,7 @@ URL_MATRIX = {
     "registry:party_list": (None, "any"),
     "registry:party_create": (None, "agency_member"),
     "registry:import": (None, "import"),
-    "calendar:holiday_year_list": (None, "county"),
+    "calendar:holiday_year_list": (None, "any"),
     "access:log_list": (None, "access_log"),
     "access:log_export_csv": (None, "access_log"),
     "access:log_export_xlsx": (None, "access_log"),

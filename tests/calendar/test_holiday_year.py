@@ -1,13 +1,16 @@
 """Administrators enter a year the calendar package does not know yet; deadlines in it stop
 being estimates (DESIGN: "the deployment can add later years ... in the database")."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from sanxiang.accounts.models import Role
+from sanxiang.calendar import selectors
 from sanxiang.calendar.services import holiday_year_save
 from sanxiang.procedure.violations import Refused
 from tests.factories import agency_make, user_make
@@ -109,3 +112,45 @@ def test_a_bad_date_is_reported_beside_its_field_not_only_at_the_top(client):
     assert error_at < html.index('name="holidays"') < html.index('name="adjusted_working_days"')
     assert html.index('name="year"') < error_at
     assert "请按各栏旁标出的原因改正" in html
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.REVIEWER, Role.AGENCY_HEAD, Role.AGENCY_ADMIN])
+def test_every_agency_role_reads_the_holidays_it_counts_with_and_enters_none(client, role):
+    from django.urls import reverse
+
+    from sanxiang.calendar.models import HolidayYear
+
+    this_year = timezone.localdate().year
+    holiday_year_save(actor=None, year=this_year + 1, holidays=[f"{this_year + 1}-01-01"], adjusted_working_days=[],
+                      source="国务院办公厅关于部分节假日安排的通知（示例）")
+    client.force_login(user_make(role=role, agency=agency_make()))
+    page = client.get(reverse("calendar:holiday_year_list"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'data-testid="counted-{this_year}"' in html and f'data-testid="counted-{this_year + 1}"' in html
+    assert "国务院办公厅关于部分节假日安排的通知（示例）" in html and "本平台登记" in html
+    assert 'data-testid="holiday-year-form"' not in html and "登记或更正一年" not in html
+    assert f'href="{reverse("calendar:holiday_year_list")}"' in html  # in the menu
+    refused = client.post(reverse("calendar:holiday_year_list"), {
+        "year": this_year + 2, "holidays": f"{this_year + 2}-01-01", "adjusted_working_days": "", "source": "通知"})
+    assert refused.status_code == 403
+    assert not HolidayYear.objects.filter(year=this_year + 2).exists()
+
+
+def test_the_page_shows_the_package_years_and_estimates(client):
+    from django.urls import reverse
+
+    client.force_login(user_make(role=Role.OFFICER, agency=agency_make()))
+    html = client.get(reverse("calendar:holiday_year_list")).content.decode()
+    counted = selectors.holiday_years_counted(years=[2025, 2099])
+    assert counted[0].known and dt.date(2025, 10, 1) in counted[0].holidays
+    assert dt.date(2025, 9, 28) in counted[0].adjusted_working_days and not counted[0].entered
+    assert not counted[1].known and counted[1].holidays == []
+    assert "期限计算所用的安排" in html
+
+
+def test_supervisors_still_see_the_form(client):
+    from django.urls import reverse
+
+    client.force_login(user_make(role=Role.SUPERVISOR, agency=agency_make(is_judicial_bureau=True)))
+    assert 'data-testid="holiday-year-form"' in client.get(reverse("calendar:holiday_year_list")).content.decode()

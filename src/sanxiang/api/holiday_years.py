@@ -1,8 +1,9 @@
 """The working-day calendar's holiday arrangements through the API (issue 19), as the 节假日安排 page
 (/staff/cases/calendar/) shows and records them, through the calendar's own selectors and service:
 the years entered here (which override the calendar package's data), and a year recorded or
-corrected, in the ledger, with every stored deadline recomputed. The page's roles: the judicial
-bureau's supervisors and system administrators; everyone else 403. Handlers parse, call and render."""
+corrected, in the ledger, with every stored deadline recomputed. As on the page, every signed-in
+user reads them; the judicial bureau's supervisors and system administrators record them, everyone
+else 403. Handlers parse, call and render."""
 
 import datetime as dt
 
@@ -60,8 +61,7 @@ def calendar_holiday_year_list(
     cursor: str | None = cursor_query(),
 ):
     """在本平台登记的各年节假日安排（覆盖日历程序包自带的数据；未登记的年份用程序包的数据，其后的年份按周一至周五估算），
-    默认按年份从新到旧，分页返回，与节假日安排页面相同。司法局监督人员和系统管理员可以查看，其他人 403。"""
-    services.calendar_maintainer_require(request.user)
+    默认按年份从新到旧，分页返回，与节假日安排页面相同。各角色都可以查看（核对期限按哪些节假日和调休上班日计算）。"""
     order = order_resolve(ordering, keys=HOLIDAY_YEAR_ORDERING, default="-year")
     return paginate(request, selectors.holiday_years_list(), order=order, limit=limit, cursor=cursor, item=_year_out)
 

@@ -4,6 +4,7 @@ every period of every app counts with."""
 import datetime as dt
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -23,6 +24,36 @@ def _schedule(row: HolidayYear) -> HolidaySchedule:
         holiday_names={dt.date.fromisoformat(d): name for d, name in row.holiday_names.items()},
         source=row.source,
     )
+
+
+@dataclass(frozen=True)
+class CountedYear:
+    """One year as deadlines count it: its schedule (None when no schedule is known, and the year is
+    counted on weekends only, as an estimate) and whether it was entered here."""
+
+    year: int
+    holidays: list[dt.date]
+    adjusted_working_days: list[dt.date]
+    known: bool
+    entered: bool
+
+
+def holiday_years_counted(*, years: list[int]) -> list[CountedYear]:
+    """The holidays and adjusted working days every period of `years` counts with (the calendar
+    package's years overlaid with those entered here), for anyone who wants to check a deadline."""
+    calendar = working_day_calendar_current()
+    entered = set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
+    counted = []
+    for year in years:
+        schedule = calendar.schedule_for(year)
+        counted.append(CountedYear(
+            year=year,
+            holidays=sorted(schedule.holidays) if schedule else [],
+            adjusted_working_days=sorted(schedule.adjusted_working_days) if schedule else [],
+            known=schedule is not None,
+            entered=year in entered,
+        ))
+    return counted
 
 
 def holiday_schedules_entered() -> list[HolidaySchedule]:

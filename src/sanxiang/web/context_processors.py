@@ -27,7 +27,6 @@ def navigation(request: HttpRequest) -> dict:
         nav += [
             ("registry:agency_list", _("执法主体")),
             ("registry:team_overview", _("队伍建设")),
-            ("calendar:holiday_year_list", _("节假日安排")),
         ]
     else:
         nav += [("registry:agency_mine", _("本单位"))]
@@ -37,6 +36,9 @@ def navigation(request: HttpRequest) -> dict:
         ("registry:matter_list", _("执法事项")),
         ("registry:party_list", _("当事人")),
         ("evidence:record_index", _("证据材料")),
+        # Everyone reads the holidays and adjusted working days their deadlines count with; the
+        # supervisors and system administrators also enter them there.
+        ("calendar:holiday_year_list", _("节假日安排")),
     ]
     if user.officer_id is not None:
         nav.append(("registry:officer_card_mine", _("我的执法证")))
