@@ -28,7 +28,7 @@ from sanxiang.api.pagination import (
     until_query,
 )
 from sanxiang.api.schemas import Status, Text, answers
-from sanxiang.api.system_documents import _one_file_require, _refusal
+from sanxiang.api.system_documents import document_refusal_answer, one_file_require
 from sanxiang.inputs import ID_MAX
 from sanxiang.procedure.violations import FORM_BASIS, Refused, Violation
 from sanxiang.publication.documents import (
@@ -117,10 +117,10 @@ def public_document_create(request: HttpRequest, payload: Form[PublicDocumentIn]
         if payload.agency_id is not None and payload.agency_id != user.agency_id:
             raise Http404  # another agency's: not seen
         agency = user.agency
-    _one_file_require(request)
+    one_file_require(request)
     try:
         document = public_document_publish(actor=user, agency=agency, kind=payload.kind, title=payload.title,
                                            upload=file)
     except Refused as refused:
-        return _refusal(refused)
+        return document_refusal_answer(refused)
     return Status(201, _out(PublicDocument.objects.select_related("agency").get(pk=document.pk)))

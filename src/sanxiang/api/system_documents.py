@@ -186,13 +186,13 @@ def _detail(*, viewer, document_id: int) -> dict:
     }
 
 
-def _one_file_require(request: HttpRequest) -> None:
+def one_file_require(request: HttpRequest) -> None:
     """One document is one file: two `file` parts are refused, not the second silently dropped."""
     if len(request.FILES.getlist("file")) != 1:
         raise InputRefused([Violation("form.one_file", "请上传一个文件（字段 file 只能有一个）", FORM_BASIS, "file")])
 
 
-def _refusal(refused: Refused):
+def document_refusal_answer(refused: Refused):
     """A refusal naming the data sent (kind, title, file, reason) is the input's: 422 (413 for a file
     over the limit), each on its field (the file's as `file`); one that names none (who, the state) 409."""
     violations = [dataclasses.replace(v, field="file") if v.field == "upload" else v for v in refused.violations]
@@ -266,12 +266,12 @@ def system_document_submit(request: HttpRequest, payload: Form[SystemDocumentIn]
     本县尚未登记司法局的 409；其他人 403。"""
     if not services.agency_side(request.user):
         raise PermissionDenied("只有执法机关的负责人或者单位管理员可以报送制度文件")
-    _one_file_require(request)
+    one_file_require(request)
     try:
         document = services.system_document_submit(actor=request.user, kind=payload.kind, title=payload.title,
                                                     public=payload.public, upload=file, on=timezone.localdate())
     except Refused as refused:
-        return _refusal(refused)
+        return document_refusal_answer(refused)
     return Status(201, _detail(viewer=request.user, document_id=document.pk))
 
 
@@ -289,11 +289,11 @@ def system_document_resubmit(request: HttpRequest, document_id: int = Path(..., 
     与文件页面相同。文件为空、格式不对或不是一个文件的 422，过大 413；文件正待审查的，返回 409 并列出全部理由；司法局等其他人 403。"""
     document = selectors.document_get(viewer=request.user, document_id=document_id)
     _side_require(request, document, DocumentAction.RESUBMIT)
-    _one_file_require(request)
+    one_file_require(request)
     try:
         services.system_document_resubmit(actor=request.user, document=document, upload=file, on=timezone.localdate())
     except Refused as refused:
-        return _refusal(refused)
+        return document_refusal_answer(refused)
     return _detail(viewer=request.user, document_id=document.pk)
 
 
@@ -308,7 +308,7 @@ def system_document_review(request: HttpRequest, payload: SystemDocumentReviewIn
         services.system_document_review(actor=request.user, document=document, action=payload.action,
                                         reason=payload.reason, on=timezone.localdate())
     except Refused as refused:
-        return _refusal(refused)
+        return document_refusal_answer(refused)
     return _detail(viewer=request.user, document_id=document.pk)
 
 
