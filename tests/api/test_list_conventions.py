@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja.errors import ValidationError
 
 from sanxiang.accounts.models import Role
-from sanxiang.api.pagination import date_range_check, order_resolve
-from sanxiang.cases.models import Case
+from sanxiang.api.pagination import date_range_check, order_resolve, paginate_rows
+from sanxiang.cases.models import Case, CaseProjection
 from sanxiang.cases.services import case_create
 from sanxiang.supervision.services import matter_open
 from tests.api.support import bearer
@@ -23,11 +23,12 @@ pytestmark = pytest.mark.django_db
 KEYS = {"name": ("name", "名称"), "id": ("id", "登记先后")}
 
 
-def test_order_resolve_appends_the_id_in_the_same_direction_and_refuses_an_unknown_key():
-    assert order_resolve("name", keys=KEYS, default="id") == ("name", "id")
-    assert order_resolve("-name", keys=KEYS, default="id") == ("-name", "-id")
-    assert order_resolve("-id", keys=KEYS, default="id") == ("-id",)
-    assert order_resolve(None, keys=KEYS, default="-name") == ("-name", "-id")
+def test_order_resolve_appends_the_primary_key_in_the_same_direction_and_refuses_an_unknown_key():
+    # `pk`, not `id`: Django resolves it to the model's own primary key, whatever its name.
+    assert order_resolve("name", keys=KEYS, default="id") == ("name", "pk")
+    assert order_resolve("-name", keys=KEYS, default="id") == ("-name", "-pk")
+    assert order_resolve("-id", keys=KEYS, default="id") == ("-pk",)
+    assert order_resolve(None, keys=KEYS, default="-name") == ("-name", "-pk")
     for bad in ("title", "--name", "name-", ""):
         if bad == "":
             continue  # an empty value is the default
@@ -194,3 +195,22 @@ def test_public_decisions_take_ordering_and_a_search_keeps_newest_first(client):
     assert refused.status_code == 422 and refused.json()["violations"][0]["field"] == "ordering"
     unknown = client.get("/api/public/decisions?ordering=party_name")
     assert unknown.status_code == 422 and unknown.json()["violations"][0]["field"] == "ordering"
+
+
+def test_a_model_whose_primary_key_is_not_id_is_paged_in_its_order(cases):
+    # A case's projection has the case as its primary key (no `id`): the order ended with `id`
+    # before, and the first page was a FieldError.
+    keys = {"roles_next": ("roles_next", "下一步办理角色"), "id": ("id", "案件")}
+    CaseProjection.objects.filter(case__in=cases[1][:3]).update(roles_next=",agency_head,")
+    for ordering in ("roles_next", "-roles_next", "id", "-id"):
+        order = order_resolve(ordering, keys=keys, default="id")
+        seen, cursor = [], None
+        while True:
+            page = paginate_rows(CaseProjection.objects.all(), order=order, limit=3, cursor=cursor,
+                                 path="/api/x", query={}, item=lambda row: row.case_id)
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        expected = list(CaseProjection.objects.order_by(*order).values_list("case_id", flat=True))
+        assert seen == expected and len(seen) == Case.objects.count() == 8

@@ -203,8 +203,9 @@ def ordering_query(keys: Mapping[str, tuple[str, str]], *, default: str) -> Any:
 
 def order_resolve(ordering: str | None, *, keys: Mapping[str, tuple[str, str]], default: str) -> tuple[str, ...]:
     """The `order` for `paginate`: the chosen key's field (with `-` for descending), then the primary
-    key in the same direction as the last tie-break; a value not in `keys` raises the API's 422 on
-    the field `ordering`."""
+    key in the same direction as the last tie-break, as `pk` (Django resolves it to the model's own
+    primary key, whatever its name: a projection's is its case); a value not in `keys` raises the
+    API's 422 on the field `ordering`."""
     value = ordering or default
     key = value.removeprefix("-")
     if key not in keys or value.count("-") > 1:
@@ -212,8 +213,8 @@ def order_resolve(ordering: str | None, *, keys: Mapping[str, tuple[str, str]], 
     sign = "-" if value.startswith("-") else ""
     field = keys[key][0]
     if field in ("id", "pk"):
-        return (f"{sign}id",)
-    return (f"{sign}{field}", f"{sign}id")
+        return (f"{sign}pk",)
+    return (f"{sign}{field}", f"{sign}pk")
 
 
 # --- date range -------------------------------------------------------------------------------------
