@@ -51,6 +51,7 @@ def test_index_installed_by_the_migration():
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [INDEX.pg_index])
             (indexdef,) = cursor.fetchone()
             assert "gin" in indexdef and "sanxiang_gram_tokens(grams)" in indexdef
+            assert 'COLLATE "C"' in indexdef  # words compared bytewise (textsearch.PG_COLLATION)
     assert "cases.search" in {p.name for p in projections_all()}
 
 
