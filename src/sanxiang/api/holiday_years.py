@@ -35,8 +35,8 @@ class HolidayYearOut(Schema):
     holidays: list[dt.date] = Field(..., description="法定节假日（所有放假日期，含假期中的周末）")
     adjusted_working_days: list[dt.date] = Field(..., description="调休上班日（调整为上班的周六、周日）")
     source: str = Field(..., description="依据（国务院办公厅通知的名称）")
-    entered_by_id: int | None = Field(..., description="登记人（系统登记为 null）")
-    entered_by_name: str = Field(..., description="登记人姓名（系统登记为空）")
+    entered_by_id: int | None = Field(..., description="登记人（系统登记为 null；仅向负责登记的司法局监督人员和系统管理员提供，其他角色为 null）")
+    entered_by_name: str = Field(..., description="登记人姓名（系统登记为空；仅向负责登记的人员提供，其他角色为空）")
     entered_at: dt.datetime = Field(..., description="登记或最后更正的时间")
 
 
@@ -44,11 +44,13 @@ class HolidayYearPageOut(PageOut):
     items: list[HolidayYearOut]
 
 
-def _year_out(row: HolidayYear) -> dict:
-    user = row.entered_by
+def _year_out(row: HolidayYear, *, reveal: bool = True) -> dict:
+    """A year; who entered it only to those who maintain the calendar (`reveal`): the years belong to no
+    county, and a login name shown to every officer is half of a lockout of that account."""
+    user = row.entered_by if reveal else None
     return {
         "id": row.pk, "year": row.year, "holidays": row.holidays, "adjusted_working_days": row.adjusted_working_days,
-        "source": row.source, "entered_by_id": row.entered_by_id,
+        "source": row.source, "entered_by_id": user.pk if user else None,
         "entered_by_name": (user.display_name or user.username) if user else "", "entered_at": row.entered_at,
     }
 
@@ -63,7 +65,9 @@ def calendar_holiday_year_list(
     """在本平台登记的各年节假日安排（覆盖日历程序包自带的数据；未登记的年份用程序包的数据，其后的年份按周一至周五估算），
     默认按年份从新到旧，分页返回，与节假日安排页面相同。各角色都可以查看（核对期限按哪些节假日和调休上班日计算）。"""
     order = order_resolve(ordering, keys=HOLIDAY_YEAR_ORDERING, default="-year")
-    return paginate(request, selectors.holiday_years_list(), order=order, limit=limit, cursor=cursor, item=_year_out)
+    reveal = request.user.has_perm(services.MAINTAIN_PERMISSION)
+    return paginate(request, selectors.holiday_years_list(), order=order, limit=limit, cursor=cursor,
+                    item=lambda row: _year_out(row, reveal=reveal))
 
 
 class HolidayYearIn(Schema):

@@ -40,7 +40,9 @@ def holiday_year_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "calendar/holiday_years.html",
-        {"form": form, "refused": refused, "refused_general": refused_general, "years": selectors.holiday_years_list(),
+        # Who entered a year is shown to those who maintain the calendar only: the years belong to no
+        # county, and a login name shown to every officer is half of a lockout of that account.
+        {"form": form, "maintains": maintains, "refused": refused, "refused_general": refused_general, "years": selectors.holiday_years_list(),
          "counted": selectors.holiday_years_counted(years=[this_year, this_year + 1])},
         status=400 if refused or (request.method == "POST" and not form.is_valid()) else 200,
     )
