@@ -147,6 +147,29 @@ def test_postgresql_plans_the_search_on_the_index(agency):
     assert f"Bitmap Index Scan on {PG_INDEX}" in plan, plan
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's concurrent index build")
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_rebuild_runs_concurrently_outside_a_transaction(agency):
+    """The migration that changes the index's declaration builds the new one CONCURRENTLY beside the
+    old one (a plain DROP and CREATE blocked every read of the table for the whole build), which
+    PostgreSQL allows only outside a transaction: inside one it refuses before changing anything."""
+    p = publication_make(agency=agency, title="发布户外广告未经登记")
+    with transaction.atomic(), pytest.raises(RuntimeError):
+        INDEX.pg_rebuild(connection=connection)
+    with connection.cursor() as cursor:
+        # What a failed concurrent build leaves: an index of the building name, which is replaced.
+        cursor.execute(f"CREATE INDEX {PG_INDEX}_new ON publication_publication (id)")
+    INDEX.pg_rebuild(connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'publication_publication' "
+                       "AND indexname LIKE %s", [f"{PG_INDEX}%"])
+        ((name, indexdef),) = cursor.fetchall()
+        cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = %s::regclass", [PG_INDEX])
+        assert cursor.fetchone() == (True,)
+    assert name == PG_INDEX and 'COLLATE "C"' in indexdef and "fastupdate=off" in indexdef
+    assert found("广告") == [p.pk]
+
+
 def test_search_goes_through_the_index(agency):
     """A row whose search_text is empty is not found although its text has the term: the index
     decides which rows are looked at (LIKE alone would find it), for every length of term."""
