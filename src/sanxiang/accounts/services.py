@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, Role, User
 from sanxiang.accounts.permissions import (
     user_can_administer_user,
+    user_can_issue_token_for,
     user_can_manage_staff,
     user_can_manage_tokens_of,
 )
@@ -480,6 +481,8 @@ def totp_device_install(*, user: User, secret_b32: str) -> TOTPDevice:
 API_TOKEN_PREFIX = "sx_"
 # Validity a token may be issued with (系统安全规则: no token lives longer than a year).
 API_TOKEN_DAYS = (30, 90, 180, 365)
+# Only the user issues a token that acts as them (系统安全规则, `user_can_issue_token_for`).
+TOKEN_ISSUE_REFUSED = "接口令牌只能由使用者本人签发：管理员可以查看、吊销本单位用户的令牌，不能代为签发（系统安全规则）"
 
 
 def _token_digest(token: str) -> str:
@@ -488,11 +491,12 @@ def _token_digest(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(*, actor: User | None, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the token, which is never stored (only its
-    SHA-256) and so can never be shown again. An actor of None is the platform itself (a command
-    or script run on the server)."""
-    if actor is not None and not user_can_manage_tokens_of(actor, user):
-        raise PermissionDenied("只能为自己或本单位的用户签发接口令牌")
+    """A new token for `user`, issued by `user` themselves (`user_can_issue_token_for`: an
+    administrator lists and revokes the tokens of their users, never issues one); returns the row
+    and the token, which is never stored (only its SHA-256) and so can never be shown again. An
+    actor of None is the platform itself (a command or script run on the server)."""
+    if actor is not None and not user_can_issue_token_for(actor, user):
+        raise PermissionDenied(TOKEN_ISSUE_REFUSED)
     violations = []
     name = name.strip()
     if not name or len(name) > 100:
