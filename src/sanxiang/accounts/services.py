@@ -236,7 +236,7 @@ def user_update(*, actor: User | None, user: User, changes: dict) -> User:
     unknown = set(changes) - set(USER_CHANGE_FIELDS)
     if unknown:
         raise ValueError(f"user_update: not changeable here: {sorted(unknown)}")
-    row = User.objects.select_for_update().select_related("agency", "officer", "supervisor").get(pk=user.pk)
+    row = User.objects.select_for_update(of=("self",)).select_related("agency", "officer", "supervisor").get(pk=user.pk)
     violations = user_update_violations(user=row, changes=changes)
     if violations:
         raise Refused(violations)
