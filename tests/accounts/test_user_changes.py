@@ -177,6 +177,9 @@ def test_the_admin_offers_no_django_permissions_and_no_unledgered_unlock():
     assert 'name="groups"' not in page and 'name="user_permissions"' not in page
     assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
     assert client.get("/admin/auth/group/").status_code == 404
+    # A user is deactivated (ledgered), not deleted.
+    assert client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
     attempt = AccessAttempt.objects.create(username=user.username, ip_address="10.0.0.1", user_agent="x",
                                            get_data="", post_data="", http_accept="", path_info="/accounts/login/",
                                            failures_since_start=5)

@@ -32,6 +32,11 @@ class SanxiangUserAdmin(UserAdmin):
         ("三项", {"classes": ("wide",), "fields": ("display_name", "role", "agency", "officer")}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a user would leave no ledger entry (and orphan what they signed): an account is
+        # closed by clearing "is_active", which user_update ledgers.
+        return False
+
     def user_change_password(self, request, id, form_url=""):
         """Django's own "set this user's password" form would change it silently: no ledger entry,
         and no change required at the next login. A password is reset on the users page
