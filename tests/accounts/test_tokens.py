@@ -1,15 +1,16 @@
-"""API tokens: issued, listed and revoked on a page by their user or the agency's administrator,
-with an expiry; shown once; every issue and revocation in the ledger."""
+"""API tokens: issued on a page by their user only, listed and revoked by the user or the agency's
+administrator, with an expiry; shown once; every issue and revocation in the ledger."""
 
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from sanxiang.accounts.models import ApiToken, Role
-from sanxiang.accounts.services import api_token_authenticate, api_token_create
+from sanxiang.accounts.services import TOKEN_ISSUE_REFUSED, api_token_authenticate, api_token_create
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from tests.factories import PASSWORD, agency_make, user_make
@@ -79,23 +80,64 @@ def test_a_token_needs_a_purpose_and_an_allowed_validity():
     assert not ApiToken.objects.exists()
 
 
-def test_the_agency_administrator_manages_tokens_of_their_agency_only():
+def test_the_agency_administrator_lists_and_revokes_the_tokens_of_their_agency_only():
     own, other = agency_make(), agency_make()
     admin = user_make(role=Role.AGENCY_ADMIN, agency=own)
     colleague = user_make(role=Role.OFFICER, agency=own)
     stranger = user_make(role=Role.OFFICER, agency=other)
+    row, _ = api_token_create(actor=colleague, user=colleague, name="对接")
     client = csrf_client(admin)
-    response = csrf_post(client, reverse("accounts:user_tokens", args=[colleague.pk]), {"name": "对接", "days": "90", "password": PASSWORD})
-    assert response.status_code == 201
-    row = ApiToken.objects.get(user=colleague)
-    assert row.created_by == admin
+    page = client.get(reverse("accounts:user_tokens", args=[colleague.pk]))
+    assert page.status_code == 200 and row.prefix in page.content.decode()
     assert csrf_post(client, reverse("accounts:token_revoke", args=[row.pk])).status_code == 302
     assert ApiToken.objects.get(pk=row.pk).revoked_at is not None
-    # Another agency's user: neither the page nor a revocation.
-    assert client.get(reverse("accounts:user_tokens", args=[stranger.pk])).status_code == 403
+    entry = Entry.objects.get(kind=EventKind.API_TOKEN_REVOKED, subject=f"user:{colleague.pk}")
+    assert entry.actor_id == admin.pk
+    # Another agency's user and token are answered like missing ones (404): no telling them apart.
+    missing_user = stranger.pk + 1000
     foreign, _ = api_token_create(actor=stranger, user=stranger, name="他人")
-    assert csrf_post(client, reverse("accounts:token_revoke", args=[foreign.pk])).status_code == 403
+    for user_id in (stranger.pk, missing_user):
+        assert client.get(reverse("accounts:user_tokens", args=[user_id])).status_code == 404
+    for token_id in (foreign.pk, foreign.pk + 1000):
+        assert csrf_post(client, reverse("accounts:token_revoke", args=[token_id])).status_code == 404
     assert ApiToken.objects.get(pk=foreign.pk).revoked_at is None
+
+
+@pytest.mark.parametrize("target_role", [Role.REVIEWER, Role.AGENCY_HEAD, Role.OFFICER])
+def test_the_agency_administrator_cannot_issue_a_token_for_someone_else(target_role):
+    # A token issued for the legal reviewer or the agency head would let the administrator act as
+    # them (a 法制审核 opinion, a head's decision), with nothing to tell the two apart.
+    agency = agency_make()
+    admin = user_make(role=Role.AGENCY_ADMIN, agency=agency)
+    target = user_make(role=target_role, agency=agency)
+    client = csrf_client(admin)
+    page = client.get(reverse("accounts:user_tokens", args=[target.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert TOKEN_ISSUE_REFUSED in html and 'name="password"' not in html and "签发</button>" not in html
+    before = Entry.objects.count()
+    response = csrf_post(client, reverse("accounts:user_tokens", args=[target.pk]),
+                         {"name": "对接", "days": "30", "password": PASSWORD})
+    assert response.status_code == 403 and TOKEN_ISSUE_REFUSED in response.content.decode()
+    assert not ApiToken.objects.exists() and Entry.objects.count() == before
+    # The service refuses it too, whoever calls it.
+    with pytest.raises(PermissionDenied):
+        api_token_create(actor=admin, user=target, name="对接")
+    assert not ApiToken.objects.exists()
+
+
+def test_a_system_administrator_cannot_issue_a_token_for_a_supervisor():
+    # It would act as the supervisor without the supervisor's second factor.
+    bureau = agency_make()
+    root = user_make(role=Role.SYSTEM_ADMIN)
+    supervisor = user_make(role=Role.SUPERVISOR, agency=bureau)
+    with pytest.raises(PermissionDenied):
+        api_token_create(actor=root, user=supervisor, name="对接")
+    assert not ApiToken.objects.exists()
+    client = csrf_client(root)
+    response = csrf_post(client, reverse("accounts:user_tokens", args=[supervisor.pk]),
+                         {"name": "对接", "days": "30", "password": PASSWORD})
+    assert response.status_code == 403 and not ApiToken.objects.exists()
 
 
 def test_an_officer_cannot_manage_a_colleagues_tokens():
@@ -104,26 +146,22 @@ def test_an_officer_cannot_manage_a_colleagues_tokens():
     colleague = user_make(role=Role.OFFICER, agency=agency)
     row, _ = api_token_create(actor=colleague, user=colleague, name="同事")
     client = csrf_client(officer)
-    assert client.get(reverse("accounts:user_tokens", args=[colleague.pk])).status_code == 403
-    assert csrf_post(client, reverse("accounts:token_revoke", args=[row.pk])).status_code == 403
+    assert client.get(reverse("accounts:user_tokens", args=[colleague.pk])).status_code == 404
+    assert csrf_post(client, reverse("accounts:token_revoke", args=[row.pk])).status_code == 404
+    assert ApiToken.objects.get(pk=row.pk).revoked_at is None
+    # Their own page under their own id is theirs.
+    assert client.get(reverse("accounts:user_tokens", args=[officer.pk])).status_code == 200
 
 
 def test_issuing_a_token_needs_the_password_of_whoever_issues_it():
     # A session left open was enough to mint a token valid for a year, which outlives the
     # session, the logout and a change of password.
-    admin = user_make(role=Role.AGENCY_ADMIN, agency=agency_make())
-    officer = user_make(role=Role.OFFICER, agency=admin.agency)
-    officer.set_password("Officers-Own-2026!")
-    officer.save()
-    client = csrf_client(admin)
-    for url in (reverse("accounts:tokens"), reverse("accounts:user_tokens", args=[officer.pk])):
-        assert csrf_post(client, url, {"name": "对接", "days": "90"}).status_code == 400
-        response = csrf_post(client, url, {"name": "对接", "days": "90", "password": "not-the-password"})
-        assert response.status_code == 400 and "密码不正确" in response.content.decode()
-    # The issuer's own password, not the owner's.
-    response = csrf_post(client, reverse("accounts:user_tokens", args=[officer.pk]),
-                         {"name": "对接", "days": "90", "password": "Officers-Own-2026!"})
-    assert response.status_code == 400 and not ApiToken.objects.exists()
-    response = csrf_post(client, reverse("accounts:user_tokens", args=[officer.pk]),
-                         {"name": "对接", "days": "90", "password": PASSWORD})
+    officer = user_make(role=Role.OFFICER, agency=agency_make())
+    client = csrf_client(officer)
+    url = reverse("accounts:tokens")
+    assert csrf_post(client, url, {"name": "对接", "days": "90"}).status_code == 400
+    response = csrf_post(client, url, {"name": "对接", "days": "90", "password": "not-the-password"})
+    assert response.status_code == 400 and "密码不正确" in response.content.decode()
+    assert not ApiToken.objects.exists()
+    response = csrf_post(client, url, {"name": "对接", "days": "90", "password": PASSWORD})
     assert response.status_code == 201 and ApiToken.objects.get().user == officer

@@ -230,7 +230,10 @@ def test_a_forgotten_password_is_reset_by_the_agency_administrator():
     assert user.check_password(password) and not user.check_password(PASSWORD) and user.must_change_password
     entry = Entry.objects.get(kind=EventKind.PASSWORD_RESET, subject=f"user:{user.pk}")
     assert entry.actor_id == admin.pk and password.encode() not in bytes(entry.body)
-    assert client.post(reverse("accounts:user_password_reset", args=[stranger.pk])).status_code == 403
+    # Another agency's user is answered like a missing one (404); one's own password is not reset here.
+    assert client.post(reverse("accounts:user_password_reset", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("accounts:user_password_reset", args=[stranger.pk + 1000])).status_code == 404
+    assert not User.objects.get(pk=stranger.pk).must_change_password
     assert client.post(reverse("accounts:user_password_reset", args=[admin.pk])).status_code == 403
     login = Client().post(reverse("accounts:login"), {"username": "forgetful", "password": password})
     assert login["Location"] == reverse("accounts:password_change")
@@ -265,7 +268,8 @@ def test_a_lost_authenticator_is_reset_by_the_agency_administrator():
     assert client.post(reverse("accounts:user_totp_reset", args=[user.pk])).status_code == 302
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert Entry.objects.get(kind=EventKind.TOTP_RESET, subject=f"user:{user.pk}").actor_id == admin.pk
-    assert client.post(reverse("accounts:user_totp_reset", args=[stranger.pk])).status_code == 403
+    assert client.post(reverse("accounts:user_totp_reset", args=[stranger.pk])).status_code == 404
+    assert client.post(reverse("accounts:user_totp_reset", args=[stranger.pk + 1000])).status_code == 404
     assert TOTPDevice.objects.filter(user=stranger).exists()
     # Without an authenticator the next login is a password login again (an agency head may choose one).
     assert Client().post(reverse("accounts:login"), {"username": "lostphone", "password": PASSWORD})["Location"] == reverse("web:home")

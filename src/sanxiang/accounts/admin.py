@@ -1,12 +1,15 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db import IntegrityError
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sanxiang.accounts.forms import AdminUserCreationForm
+from sanxiang.accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from sanxiang.accounts.models import ApiToken, User
-from sanxiang.accounts.services import RULE, user_create
+from sanxiang.accounts.services import RULE, user_create, user_update
 from sanxiang.procedure.violations import Refused, Violation
 
 # A save that met another's row on a unique constraint and that no rule names (系统规则).
@@ -19,12 +22,27 @@ SAVE_CONFLICT = Violation(
 class SanxiangUserAdmin(UserAdmin):
     list_display = ("username", "display_name", "role", "agency", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("三项", {"fields": ("display_name", "role", "agency", "officer", "must_change_password")}))
+    # Django's groups and per-user permissions are not offered: the platform decides by role
+    # (accounts.permissions), and a permission given here would be a right outside the rules and
+    # the ledger. is_staff and is_superuser follow the role (user_create, user_update).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("first_name", "last_name", "email")}),
+        ("状态", {"fields": ("is_active", "is_staff", "is_superuser", "last_login", "date_joined")}),
+        ("三项", {"fields": ("display_name", "role", "agency", "officer", "must_change_password")}),
+    )
+    readonly_fields = ("is_staff", "is_superuser", "last_login", "date_joined")
+    form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         ("三项", {"classes": ("wide",), "fields": ("display_name", "role", "agency", "officer")}),
     )
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a user would leave no ledger entry (and orphan what they signed): an account is
+        # closed by clearing "is_active", which user_update ledgers.
+        return False
 
     def user_change_password(self, request, id, form_url=""):
         """Django's own "set this user's password" form would change it silently: no ledger entry,
@@ -67,7 +85,10 @@ class SanxiangUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            # Through the service (checks, ledger entry, logout on a change of rights); the form
+            # has already shown its refusals (AdminUserChangeForm.clean).
+            obj.__dict__.update(user_update(actor=request.user, user=obj, changes=form.changes()).__dict__)
+            return None
         # A new user goes through the one service that keeps the role–agency rule and writes the
         # ledger; the form has already shown its refusals (AdminUserCreationForm.clean).
         data = form.cleaned_data
@@ -100,3 +121,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
 # a ledger entry; authenticators are enrolled by their user and reset on the account pages.
 if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
+
+
+# Groups grant Django permissions, which the platform does not use to decide (it decides by role).
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+class _ReadOnly:
+    """django-axes' records, to be read only: deleting a lockout here would unlock an account with
+    no ledger entry. A lock is lifted by a password reset on the account pages (ledgered) or when
+    it expires."""
+
+    actions = None
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin_class in ((AccessAttempt, AccessAttemptAdmin), (AccessLog, AccessLogAdmin),
+                             (AccessFailureLog, AccessFailureLogAdmin)):
+    if admin.site.is_registered(_model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(_model)
+        admin.site.register(_model, type(f"ReadOnly{_admin_class.__name__}", (_ReadOnly, _admin_class), {}))

@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sanxiang.accounts.models import Role, User
-from sanxiang.accounts.services import API_TOKEN_DAYS, OFFICER_LOGIN_ROLES, user_create_violations
+from sanxiang.accounts.services import (
+    API_TOKEN_DAYS,
+    OFFICER_LOGIN_ROLES,
+    USER_CHANGE_FIELDS,
+    user_create_violations,
+    user_update_violations,
+)
 from sanxiang.registry.models import Officer
 
 
@@ -104,6 +110,31 @@ class AdminUserCreationForm(UserCreationForm):
             officer=cleaned.get("officer"),
         )
         for violation in violations:
+            field = violation.field if violation.field in self.fields else None
+            if field and field in self.errors:
+                continue
+            self.add_error(field, violation.message)
+        return cleaned
+
+
+class AdminUserChangeForm(UserChangeForm):
+    """Django's admin "change user" form, checked by the rules of `user_update` (which the admin
+    then calls, with the ledger entry), so that a refusal shows beside its field."""
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def changes(self) -> dict:
+        """The fields this form changes, as `user_update` takes them."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in USER_CHANGE_FIELDS}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        # Before `_post_clean`: self.instance still holds the user as stored.
+        for violation in user_update_violations(user=self.instance, changes=self.changes()):
             field = violation.field if violation.field in self.fields else None
             if field and field in self.errors:
                 continue

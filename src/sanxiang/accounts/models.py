@@ -1,8 +1,10 @@
 import base64
 import binascii
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,6 +98,26 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    # Django keeps a session only while this hash is the one stored at login (every request
+    # checks it). Django's own covers the password hash only; this one also covers what the user
+    # may do, so that a change of role, agency, officer or administrator status logs the user out
+    # everywhere (`services.user_update`): a role raised to one with a second factor passes it
+    # at the next login (系统安全规则).
+    def _session_auth_value(self) -> str:
+        return "|".join((self.password, self.role, str(self.agency_id or ""), str(self.officer_id or ""),
+                         str(int(self.is_staff)), str(int(self.is_superuser))))
+
+    def _session_auth_hmac(self, secret: str | None = None) -> str:
+        return salted_hmac("sanxiang.accounts.User.session_auth_hash", self._session_auth_value(),
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_auth_hmac()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_auth_hmac(fallback_secret)
 
     @property
     def requires_totp(self) -> bool:

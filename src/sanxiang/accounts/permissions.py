@@ -114,9 +114,9 @@ def user_sees_full_party_id_number(user: User, agency_id: int) -> bool:
 
 
 def user_can_administer_user(actor: User, target: User) -> bool:
-    """Give a login, reset a password, issue or revoke tokens for someone else: a system
+    """Give a login, reset a password, list or revoke the tokens of someone else: a system
     administrator for anyone, an agency administrator for the agency roles of their own agency
-    (系统权限规则)."""
+    (系统权限规则). Never issue a token for them: `user_can_issue_token_for`."""
     if not actor.is_authenticated:
         return False
     if actor.role == Role.SYSTEM_ADMIN:
@@ -130,7 +130,16 @@ def user_can_administer_user(actor: User, target: User) -> bool:
 
 
 def user_can_manage_tokens_of(actor: User, target: User) -> bool:
+    """See and revoke the tokens of `target`: the user, and their administrator."""
     return actor.is_authenticated and (actor.pk == target.pk or user_can_administer_user(actor, target))
+
+
+def user_can_issue_token_for(actor: User, target: User) -> bool:
+    """Issue a bearer token that authenticates as `target`: the user only (系统安全规则). A token
+    issued by an administrator for a legal reviewer or an agency head would let the administrator
+    act as them, with nothing on the requests to tell the two apart; and one issued for a
+    supervisor would pass without the supervisor's second factor."""
+    return actor.is_authenticated and actor.pk == target.pk
 
 
 # --- case records under a read grant (调阅案卷) -----------------------

@@ -1,6 +1,6 @@
 """Reads about users for the account pages."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, Role, User
 from sanxiang.registry.models import Officer, OfficerStatus
@@ -14,6 +14,23 @@ def users_administered(*, viewer: User) -> QuerySet[User]:
     if viewer.role == Role.AGENCY_ADMIN and viewer.agency_id is not None:
         return users.filter(agency_id=viewer.agency_id, role__in=sorted(r.value for r in AGENCY_ROLES))
     return users.none()
+
+
+def user_administered_get(*, viewer: User, user_id: int) -> User | None:
+    """A user `viewer` administers, or None for a missing one and another agency's alike (the
+    account pages answer 404 to both: no probing of which ids exist elsewhere)."""
+    return users_administered(viewer=viewer).filter(pk=user_id).first()
+
+
+def api_token_manageable_get(*, viewer: User, token_id: int) -> ApiToken | None:
+    """A token of `viewer` or of a user they administer; None for a missing one and any other
+    alike."""
+    administered = users_administered(viewer=viewer).order_by().values("pk")
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(Q(user=viewer) | Q(user__in=administered), pk=token_id)
+        .first()
+    )
 
 
 def officers_without_login(*, viewer: User) -> QuerySet[Officer]:

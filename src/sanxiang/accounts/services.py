@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sanxiang.accounts.models import AGENCY_ROLES, ApiToken, Role, User
 from sanxiang.accounts.permissions import (
     user_can_administer_user,
+    user_can_issue_token_for,
     user_can_manage_staff,
     user_can_manage_tokens_of,
 )
@@ -163,6 +164,134 @@ def user_create(
         actor=actor,
     )
     return user
+
+
+# What `user_update` may change (Django's admin change form). The password is not here: it is reset
+# on the account pages (`user_password_reset`), and no hash of it ever goes into the ledger.
+USER_CHANGE_FIELDS = (
+    "username", "display_name", "email", "first_name", "last_name",
+    "role", "agency", "officer", "is_active", "must_change_password",
+)
+# Recorded as "changed" without their values (personal data, not needed to audit access).
+USER_CHANGE_UNRECORDED = frozenset({"email", "first_name", "last_name"})
+# A change of any of these changes what the user may read, sign or administer: the user is logged
+# out everywhere (`User.get_session_auth_hash` covers them) and their tokens are revoked, so that a
+# role raised to one with a second factor (监督人员, 系统管理员) passes it again (系统安全规则).
+USER_ACCESS_FIELDS = frozenset({"role", "agency", "officer", "is_active", "is_staff", "is_superuser"})
+
+
+def _user_value(user: User, name: str):
+    field = User._meta.get_field(name)
+    return getattr(user, field.attname)  # a related object by its id
+
+
+def user_update_violations(*, user: User, changes: dict) -> list[Violation]:
+    """Every reason `user_update` would refuse `changes` to `user` (as it is in the database), by
+    the rules `user_create` keeps: the role–agency rule, the officer of the user's own agency and
+    one login per officer, the form and uniqueness of the user name. Forms (Django's admin) call it
+    in their `clean` to show the reasons beside the fields."""
+    role = changes.get("role", user.role)
+    agency = changes["agency"] if "agency" in changes else user.agency
+    officer = changes["officer"] if "officer" in changes else user.officer
+    username = changes.get("username", user.username)
+    violations = []
+    if role not in Role.values:
+        violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
+    if role in AGENCY_ROLES and agency is None:
+        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    if officer is not None:
+        if agency is None or officer.agency_id != agency.pk:
+            violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
+        if User.objects.filter(officer=officer).exclude(pk=user.pk).exists():
+            violations.append(Violation("user.officer_taken", f"执法人员“{officer.name}”已有登录账号", RULE, "officer"))
+    if user.supervisor_id is not None and (role != Role.SUPERVISOR or agency is None or agency.pk != user.supervisor.bureau_id):
+        violations.append(Violation(
+            "user.supervisor_linked", f"该账号对应监督人员“{user.supervisor.name}”，须为该司法行政部门的监督人员账号", RULE,
+            "role" if role != Role.SUPERVISOR else "agency",
+        ))
+    if "username" in changes:
+        try:
+            UnicodeUsernameValidator()(username)
+            if not username or len(username) > 150:
+                raise ValidationError("")
+        except ValidationError:
+            violations.append(
+                Violation("user.username", "用户名须为1至150个字母、数字或 @ . + - _ 字符", RULE, "username")
+            )
+        if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+            violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+    return violations
+
+
+@transaction.atomic
+def user_update(*, actor: User | None, user: User, changes: dict) -> User:
+    """Change a user (Django's admin change form; a system administrator, or the platform itself
+    with an actor of None): the checks of `user_create_violations` on the result, and one ledger
+    entry `accounts.user_changed` with each changed field before and after (personal fields only
+    as changed). `is_staff` and `is_superuser` follow the role, as at creation. A change of what
+    the user may do (`USER_ACCESS_FIELDS`) logs them out everywhere and revokes their tokens, each
+    revocation ledgered. Returns the saved user; nothing is written when nothing changes."""
+    if actor is not None and not (actor.is_authenticated and actor.role == Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以修改用户的角色、所属单位和状态")
+    unknown = set(changes) - set(USER_CHANGE_FIELDS)
+    if unknown:
+        raise ValueError(f"user_update: not changeable here: {sorted(unknown)}")
+    row = User.objects.select_for_update(of=("self",)).select_related("agency", "officer", "supervisor").get(pk=user.pk)
+    violations = user_update_violations(user=row, changes=changes)
+    if violations:
+        raise Refused(violations)
+    names = [*changes, "is_staff", "is_superuser"]
+    before = {name: _user_value(row, name) for name in names}
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.is_staff = row.is_superuser = row.role == Role.SYSTEM_ADMIN
+    changed = [name for name in names if _user_value(row, name) != before[name]]
+    if not changed:
+        return row
+    try:
+        with transaction.atomic():  # a savepoint, as in user_create: a name taken meanwhile is a refusal
+            row.save(update_fields=[User._meta.get_field(name).name for name in changed])
+    except IntegrityError:
+        violations = user_update_violations(user=User.objects.get(pk=row.pk), changes=changes)
+        if not violations:
+            raise
+        raise Refused(violations) from None
+    access_changed = any(name in USER_ACCESS_FIELDS for name in changed)
+    tokens = list(
+        ApiToken.objects.select_for_update().filter(user=row, revoked_at__isnull=True).order_by("pk")
+    ) if access_changed else []
+    entry_append(
+        event=LedgerEvent(
+            EventKind.USER_CHANGED,
+            {
+                "username": row.username,
+                "changed": {
+                    name: {"changed": True} if name in USER_CHANGE_UNRECORDED
+                    else {"before": before[name], "after": _user_value(row, name)}
+                    for name in changed
+                },
+                # Logged out everywhere (the session hash covers these fields), tokens revoked.
+                "sessions_ended": access_changed,
+                "tokens_revoked": [token.prefix for token in tokens],
+            },
+            row.agency_id if row.agency_id is not None else before.get("agency"),
+            subject=f"user:{row.pk}",
+        ),
+        actor=actor,
+    )
+    for token in tokens:
+        token.revoked_at = _now()
+        token.save(update_fields=["revoked_at"])
+        entry_append(
+            event=LedgerEvent(
+                EventKind.API_TOKEN_REVOKED,
+                {"user": row.username, "name": token.name, "prefix": token.prefix},
+                row.agency_id,
+                subject=f"user:{row.pk}",
+            ),
+            actor=actor,
+        )
+    return row
 
 
 def password_temporary_generate() -> str:
@@ -480,6 +609,8 @@ def totp_device_install(*, user: User, secret_b32: str) -> TOTPDevice:
 API_TOKEN_PREFIX = "sx_"
 # Validity a token may be issued with (系统安全规则: no token lives longer than a year).
 API_TOKEN_DAYS = (30, 90, 180, 365)
+# Only the user issues a token that acts as them (系统安全规则, `user_can_issue_token_for`).
+TOKEN_ISSUE_REFUSED = "接口令牌只能由使用者本人签发：管理员可以查看、吊销本单位用户的令牌，不能代为签发（系统安全规则）"
 
 
 def _token_digest(token: str) -> str:
@@ -488,11 +619,12 @@ def _token_digest(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(*, actor: User | None, user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns the row and the token, which is never stored (only its
-    SHA-256) and so can never be shown again. An actor of None is the platform itself (a command
-    or script run on the server)."""
-    if actor is not None and not user_can_manage_tokens_of(actor, user):
-        raise PermissionDenied("只能为自己或本单位的用户签发接口令牌")
+    """A new token for `user`, issued by `user` themselves (`user_can_issue_token_for`: an
+    administrator lists and revokes the tokens of their users, never issues one); returns the row
+    and the token, which is never stored (only its SHA-256) and so can never be shown again. An
+    actor of None is the platform itself (a command or script run on the server)."""
+    if actor is not None and not user_can_issue_token_for(actor, user):
+        raise PermissionDenied(TOKEN_ISSUE_REFUSED)
     violations = []
     name = name.strip()
     if not name or len(name) > 100:

@@ -12,8 +12,8 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,8 +28,8 @@ from sanxiang.accounts.forms import (
     ReauthForm,
     TotpForm,
 )
-from sanxiang.accounts.models import ApiToken, Role, User
-from sanxiang.accounts.permissions import user_can_administer_user, user_can_manage_tokens_of
+from sanxiang.accounts.models import Role, User
+from sanxiang.accounts.permissions import user_can_manage_tokens_of
 from sanxiang.procedure.violations import Refused
 
 PENDING = "sanxiang_pending_user"
@@ -199,12 +199,16 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _token_page(request: HttpRequest, owner: User) -> HttpResponse:
+    """The tokens of `owner`. Only the owner issues one (the form is theirs alone); their
+    administrator sees the list and revokes (系统安全规则)."""
     if not user_can_manage_tokens_of(request.user, owner):
         raise PermissionDenied("您没有权限管理该用户的接口令牌")
-    form = ApiTokenForm(request.POST or None)
+    own = owner.pk == request.user.pk
+    form = ApiTokenForm(request.POST or None) if own else None
     created = None
-    status = 200
-    if request.method == "POST":
+    # Issuing for someone else is refused on the page itself: the list and the reason, no form.
+    status = 403 if request.method == "POST" and not own else 200
+    if request.method == "POST" and own:
         status = 400
         if form.is_valid():
             checked = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
@@ -223,9 +227,10 @@ def _token_page(request: HttpRequest, owner: User) -> HttpResponse:
                 created, form, status = (row, token), ApiTokenForm(), 201
     context = {
         "owner": owner,
-        "own": owner.pk == request.user.pk,
+        "own": own,
         "tokens": selectors.api_tokens_of(user=owner),
         "form": form,
+        "issue_refused": "" if own else services.TOKEN_ISSUE_REFUSED,
         "created": created,
         "now": timezone.now(),
     }
@@ -239,16 +244,19 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_token_list(request: HttpRequest, user_id: int) -> HttpResponse:
-    owner = get_object_or_404(User, pk=user_id)
+    # Through the viewer's own scope: another agency's user is answered like a missing one (404).
+    owner = request.user if user_id == request.user.pk else selectors.user_administered_get(viewer=request.user, user_id=user_id)
+    if owner is None:
+        raise Http404
     return _token_page(request, owner)
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=token_id)
-    if not user_can_manage_tokens_of(request.user, token.user):
-        raise PermissionDenied("您没有权限吊销该令牌")
+    token = selectors.api_token_manageable_get(viewer=request.user, token_id=token_id)
+    if token is None:
+        raise Http404  # missing, or another's that the viewer does not administer: alike
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"令牌“{token.name}”已吊销")
     if token.user_id == request.user.pk:
@@ -262,6 +270,14 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 def _require_user_admin(user: User) -> None:
     if user.role not in (Role.AGENCY_ADMIN, Role.SYSTEM_ADMIN):
         raise PermissionDenied("只有单位管理员可以管理账号")
+
+
+def _administered_user(viewer: User, user_id: int) -> User:
+    """A user the viewer administers; 404 for a missing one and another agency's alike."""
+    target = selectors.user_administered_get(viewer=viewer, user_id=user_id)
+    if target is None:
+        raise Http404
+    return target
 
 
 @login_required
@@ -298,8 +314,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_user_admin(request.user)
-    target = get_object_or_404(User, pk=user_id)
-    if not user_can_administer_user(request.user, target) or target.pk == request.user.pk:
+    target = _administered_user(request.user, user_id)
+    if target.pk == request.user.pk:
         raise PermissionDenied("只能为本单位的其他用户重置密码")
     password = services.user_password_reset(actor=request.user, user=target)
     form = OfficerLoginForm(officers=selectors.officers_without_login(viewer=request.user))
@@ -315,8 +331,8 @@ def user_password_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def user_totp_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_user_admin(request.user)
-    target = get_object_or_404(User, pk=user_id)
-    if not user_can_administer_user(request.user, target) or target.pk == request.user.pk:
+    target = _administered_user(request.user, user_id)
+    if target.pk == request.user.pk:
         raise PermissionDenied("只能为本单位的其他用户重置两步验证")
     services.user_totp_reset(actor=request.user, user=target)
     messages.success(request, f"已重置“{target}”的两步验证，本人下次登录或在账号安全页重新设置")

@@ -29,6 +29,8 @@ class EventKind(StrEnum):
     API_TOKEN_CREATED = "accounts.api_token_created"
     API_TOKEN_REVOKED = "accounts.api_token_revoked"
     PASSWORD_RESET = "accounts.password_reset"
+    # a user's name, role, agency, activity … changed (Django's admin, accounts.services.user_update)
+    USER_CHANGED = "accounts.user_changed"
     # calendar
     HOLIDAY_YEAR_SAVED = "calendar.holiday_year_saved"
     # cases and records (issues 3-6 add to these)
