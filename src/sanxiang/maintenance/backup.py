@@ -88,6 +88,12 @@ class ForkRefused(BackupError):
     exit_code = 3
 
 
+class KeyRefused(BackupError):
+    """The backup's ledger key is not the installation's (see `--accept-key-change`)."""
+
+    exit_code = 4
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
@@ -472,10 +478,16 @@ class ForkAssessment:
     reachable: list[PublishedCheckpoint]  # within the backup's ledger, and consistent with it
     unreachable: list[PublishedCheckpoint]  # beyond the backup's last entry
     inconsistent: list[PublishedCheckpoint] = field(default_factory=list)  # within, but another root
+    key_change: KeyChange | None = None  # accepted with --accept-key-change: recorded with the fork
 
     @property
     def forks(self) -> bool:
         return bool(self.unreachable or self.inconsistent)
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the restore appends a `ledger.restored` entry."""
+        return self.forks or self.key_change is not None
 
     def explanation(self) -> str:
         parts = []
@@ -504,6 +516,41 @@ class ForkAssessment:
         return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class KeyChange:
+    """Why the backup's ledger key cannot be taken for the installation's: what the operator
+    accepts with --accept-key-change, and what the `ledger.restored` entry then records."""
+
+    reason: str
+    backup_vkey: str | None
+    installation_vkey: str | None
+
+    def as_payload(self) -> dict[str, Any]:
+        return {"backup_key": self.backup_vkey, "installation_key": self.installation_vkey, "reason": self.reason}
+
+
+def installation_verifier() -> Any:
+    """The ledger key of the installation the settings point at (SANXIANG_LEDGER_SIGNING_KEY, or
+    the key file in its data folder), as a Verifier; None when it has none. Never creates a key
+    (keys.verifier_get would, in a data folder that has none)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sanxiang.ledger.notes import NoteError, Signer
+
+    try:
+        configured = os.environ.get(keys.ENV_KEY, "")
+        if configured:
+            seed = keys._seed_from_base64(configured, keys.ENV_KEY)
+        else:
+            path = keys.key_file_path()
+            if not path.is_file():
+                return None
+            seed = keys._seed_read(path)
+        return Signer(keys.ledger_key_name(), Ed25519PrivateKey.from_private_bytes(seed)).verifier
+    except (ImproperlyConfigured, NoteError, OSError, UnicodeDecodeError) as exc:
+        raise BackupError(f"本安装的账本签名密钥无法读取 (cannot read this installation's ledger key): {exc}") from exc
+
+
 def published_checkpoints_check(
     *,
     manifest: dict[str, Any],
@@ -511,44 +558,106 @@ def published_checkpoints_check(
     found: list[tuple[str, str]] = (),
     ledger_key: bytes | None,
     trusted_vkeys: list[str],
+    installation: Any = None,
+    accept_key_change: bool = False,
 ) -> ForkAssessment:
     """Verify the signatures of the published checkpoints the operator gives (label, note text)
-    and sort them into those the backup's ledger reaches and those beyond it."""
+    and of the installation's own (`found`), and sort them into those the backup's ledger
+    reaches and those beyond it.
+
+    The backup's key is not trusted on its own word: the manifest is not signed, so whoever
+    holds the file can put another key in it (and drop the checkpoints the old one signed). So
+    the installation's checkpoint is verified with the installation's key (`installation`, its
+    Verifier or None) and the trusted keys, never with the backup's alone; and a backup whose key
+    is not the installation's, or an installation checkpoint that verifies under none of these,
+    is refused (KeyRefused) unless `accept_key_change`: then the installation's checkpoint counts
+    as published all the same (it was served) and the change is recorded with the fork."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from sanxiang.ledger.merkle import hasher_for
-    from sanxiang.ledger.notes import NoteError, Signer, Verifier, checkpoint_verify
+    from sanxiang.ledger.notes import (
+        NoteError,
+        Signer,
+        Verifier,
+        checkpoint_parse,
+        checkpoint_verify,
+        note_parse,
+    )
 
     ledger = manifest["ledger"]
     tree_size = int(ledger["tree_size"])
-    verifiers: list[Verifier] = []
+    backup_verifier = None
     try:
         if ledger_key is not None:
             seed = keys._seed_from_base64(ledger_key.decode("ascii", "replace"), "备份中的账本签名密钥")
-            verifiers.append(Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier)
-        else:
-            verifiers.append(keys.verifier_get())
-    except ImproperlyConfigured as exc:
+            backup_verifier = Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier
+    except (ImproperlyConfigured, NoteError) as exc:
         raise BackupError(f"账本签名密钥无效 (invalid ledger signing key): {exc}") from exc
     try:
         vkeys = [*getattr(settings, "SANXIANG_LEDGER_TRUSTED_KEYS", []), *trusted_vkeys]
-        verifiers += [Verifier.from_vkey(v) for v in vkeys]
+        trusted = [Verifier.from_vkey(v) for v in vkeys]
     except NoteError as exc:
         raise BackupError(f"受信任的检查点公钥无效 (invalid trusted key): {exc}") from exc
+    own = [v for v in (backup_verifier, installation) if v is not None]
+    verifiers = [*own, *trusted]
+    # The installation's own checkpoint: its key when it has one (the backup's only when the
+    # installation's key is gone with the rest of it).
+    installation_verifiers = [installation if installation is not None else backup_verifier, *trusted]
+    installation_verifiers = [v for v in installation_verifiers if v is not None]
+    key_change = None
+    if (
+        backup_verifier is not None
+        and installation is not None
+        and backup_verifier.public_key != installation.public_key
+    ):
+        key_change = KeyChange(
+            "备份中的账本签名密钥不是本安装的密钥 (the backup's ledger key is not this installation's)",
+            backup_verifier.vkey,
+            installation.vkey,
+        )
     digest_size = hasher_for(ledger["algorithm"]).digest_size
     reachable, unreachable = [], []
     for (label, note), given in [*((n, True) for n in notes), *((n, False) for n in found)]:
         try:
-            signed = checkpoint_verify(note, verifiers, origin=ledger["origin"], digest_size=digest_size)
+            signed = checkpoint_verify(
+                note,
+                verifiers if given else installation_verifiers,
+                origin=ledger["origin"] if given else keys.ledger_origin(),
+                digest_size=digest_size,
+            )
         except NoteError as exc:
-            if not given:
-                continue  # the current installation's checkpoint is of another ledger: not this one's
-            raise BackupError(
-                f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
-            ) from exc
+            if given:
+                raise BackupError(
+                    f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
+                ) from exc
+            if key_change is None:
+                key_change = KeyChange(
+                    f"被替换安装的检查点 {label} 无法用本安装的密钥或受信任的密钥验证 "
+                    f"(the installation's own checkpoint does not verify with its key): {exc}",
+                    backup_verifier.vkey if backup_verifier is not None else None,
+                    installation.vkey if installation is not None else None,
+                )
+            try:  # served from this installation all the same: what it says counts
+                signed = checkpoint_parse(note_parse(note)[0], digest_size=digest_size)
+            except NoteError as unreadable:
+                raise BackupError(
+                    f"被替换安装的检查点 {label} 无法读取 (the installation's checkpoint is unreadable): {unreadable}"
+                ) from unreadable
         published = PublishedCheckpoint(label, signed.size, signed.root)
         (unreachable if signed.size > tree_size else reachable).append(published)
-    return ForkAssessment(tree_size=tree_size, reachable=reachable, unreachable=unreachable)
+    if key_change is not None and not accept_key_change:
+        raise KeyRefused(
+            "备份的账本签名密钥与本安装的不符，未恢复任何内容 (ledger key mismatch: nothing restored)\n"
+            f"{key_change.reason}\n"
+            "备份清单没有签名，持有备份文件的人可以换上另一把密钥、删去旧密钥签署的检查点，使早于已公布内容的备份看似无碍。"
+            "请确认此备份确是本安装的；若确实换过密钥（或恢复的是另一安装的备份），可加 --accept-key-change 恢复："
+            "这会在账本中追加一条“账本自备份恢复”记录，写明两把密钥；早于已公布检查点的备份仍需 --accept-fork。\n"
+            "The manifest is not signed: whoever holds the file can swap the key. Check that the backup is this "
+            "installation's; if the key really changed, --accept-key-change restores and records the change."
+        )
+    return ForkAssessment(
+        tree_size=tree_size, reachable=reachable, unreachable=unreachable, key_change=key_change
+    )
 
 
 def installation_checkpoint_read(*, target: str | os.PathLike) -> list[tuple[str, str]]:
@@ -810,7 +919,8 @@ def restored_data_use(*, target: Path, engine: str) -> None:
 
 def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
     """Append the entry that makes a fork visible in the ledger itself: this ledger continues
-    from a backup that published checkpoints go beyond. Returns its seq."""
+    from a backup that published checkpoints go beyond, or whose ledger key the operator accepted
+    in place of the installation's (`ledger_key_change`). Returns its seq."""
     from sanxiang.ledger.events import EventKind, LedgerEvent
     from sanxiang.ledger.services import entry_append
 
@@ -821,6 +931,11 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
         ]
 
     newest = max((c.size for c in assessment.unreachable), default=assessment.tree_size)
+    note = (
+        "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉"
+        if assessment.forks
+        else "账本自备份恢复：备份的账本签名密钥不是被替换安装的密钥，经操作人确认（--accept-key-change）后恢复"
+    )
     payload = {
         "backup_created_at": manifest["created_at"],
         "backup_tree_size": assessment.tree_size,
@@ -831,7 +946,8 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
         if newest > assessment.tree_size
         else None,
         "missing_count": newest - assessment.tree_size,
-        "note": "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉",
+        "ledger_key_change": assessment.key_change.as_payload() if assessment.key_change else None,
+        "note": note,
     }
     with transaction.atomic():
         entry = entry_append(event=LedgerEvent(EventKind.LEDGER_RESTORED, payload, subject="ledger"))
