@@ -405,3 +405,93 @@ def test_a_backup_with_another_key_but_no_fork_is_recorded_when_accepted(source,
     assert kind == "ledger.restored"
     assert body["payload"]["unreachable_checkpoints"] == [] and body["payload"]["missing_count"] == 0
     assert body["payload"]["ledger_key_change"]["installation_key"] != body["payload"]["ledger_key_change"]["backup_key"]
+
+
+def retar(archive: Path, out: Path, *, manifest_edit=None, database_edit=None, workdir: Path) -> None:
+    """`archive` rewritten: its manifest changed by `manifest_edit(manifest)`, or its SQLite
+    database by `database_edit(connection)` (the digests recomputed), as a damaged or altered file."""
+    import hashlib
+    import io
+
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(members.pop("manifest.json"))
+    if database_edit is not None:
+        db = workdir / "edit.sqlite3"
+        db.write_bytes(members["database/sanxiang.sqlite3"])
+        with sqlite3.connect(db) as conn:
+            database_edit(conn)
+        conn.close()
+        members["database/sanxiang.sqlite3"] = db.read_bytes()
+        db.unlink()
+        for m in manifest["members"]:
+            if m["name"] == "database/sanxiang.sqlite3":
+                data = members[m["name"]]
+                m.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    if manifest_edit is not None:
+        manifest_edit(manifest)
+    with tarfile.open(out, "w") as tar:
+        for name, data in [*members.items(), ("manifest.json", json.dumps(manifest).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.engine_independent
+def test_a_malformed_manifest_or_another_versions_sqlite_backup_is_refused_with_nothing_written(source, tmp_path):
+    """Review r1, S2: a manifest of the wrong shape was a traceback; a SQLite backup of another
+    version's schema was restored (the PostgreSQL path already compared the migrations)."""
+    archive = tmp_path / "backup.tar"
+    assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
+    elsewhere = env_for(tmp_path / "elsewhere")
+
+    def set_(path, value):
+        def edit(manifest):
+            *parents, last = path
+            node = manifest
+            for part in parents:
+                node = node[part]
+            node[last] = value
+
+        return edit
+
+    cases = {
+        "keys": set_(["keys"], None),
+        "members": set_(["members", 0], {"nom": "x"}),
+        "ledger.tree_size": set_(["ledger", "tree_size"], "12"),
+        "ledger.algorithm": set_(["ledger", "algorithm"], "md5"),
+        "migrations": set_(["migrations"], {"a": 1}),
+        "keys（与成员不符": set_(["keys", "ledger_signing_key"], False),
+        "tables（PostgreSQL": set_(["engine"], "postgresql"),
+    }
+    for i, (problem, edit) in enumerate(cases.items()):
+        altered = tmp_path / f"altered-{i}.tar"
+        retar(archive, altered, manifest_edit=edit, workdir=tmp_path)
+        result = sanxiang("restore", altered, tmp_path / "restored", env=elsewhere)
+        assert result.returncode == 2, (problem, result.stderr[-2000:])
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert f"manifest.json 的内容不完整或格式不对（{problem}" in result.stderr, result.stderr[-2000:]
+        assert not (tmp_path / "restored").exists()
+
+    # Another version's schema: a migration this version does not have, in the manifest and the
+    # database alike; then in the database only (the manifest left as this version's).
+    future = ["evidence", "9999_from_the_future"]
+
+    def add_future(conn):
+        conn.execute("INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, '2026-01-01')", future)
+
+    newer = tmp_path / "newer.tar"
+    retar(archive, newer, database_edit=add_future, workdir=tmp_path,
+          manifest_edit=lambda m: m["migrations"].append(future))
+    result = sanxiang("restore", newer, tmp_path / "restored", env=elsewhere)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "备份时的数据库结构与本程序版本不同（迁移 1 个仅在备份中、0 个仅在本程序中）" in result.stderr
+    hidden = tmp_path / "hidden.tar"
+    retar(archive, hidden, database_edit=add_future, workdir=tmp_path)
+    result = sanxiang("restore", hidden, tmp_path / "restored", env=elsewhere)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "备份时的数据库结构与本程序版本不同" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "restored").exists()
+    assert [p.name for p in tmp_path.iterdir() if "restoring" in p.name] == []
+    # The untouched archive still restores.
+    assert sanxiang("restore", archive, tmp_path / "restored", env=elsewhere).returncode == 0

@@ -401,6 +401,98 @@ def _members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, BinaryIO]]:
         raise BackupError(f"备份文件无法读取或已损坏 (unreadable archive): {exc}") from exc
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _manifest_shape_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a manifest (what restore reads of it), or None: a
+    manifest with a field missing or of another type is refused as the damaged archive it is,
+    not met later as a KeyError (a traceback, and possibly half-way through)."""
+    from sanxiang.ledger.merkle import UnsupportedHashError, hasher_for
+
+    members = manifest.get("members")
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict) and _is_text(m.get("name")) and _is_int(m.get("size")) and _is_text(m.get("sha256"))
+        for m in members
+    ):
+        return "members"
+    names = {m["name"] for m in members}
+    if len(names) != len(members):
+        return "members（重复 duplicate）"
+    engine = manifest.get("engine")
+    if engine not in ("sqlite", "postgresql"):
+        return "engine"
+    if not _is_text(manifest.get("created_at")):
+        return "created_at"
+    ledger = manifest.get("ledger")
+    if not isinstance(ledger, dict):
+        return "ledger"
+    if not _is_int(ledger.get("tree_size")):
+        return "ledger.tree_size"
+    for key in ("algorithm", "origin", "key_name"):
+        if not _is_text(ledger.get(key)):
+            return f"ledger.{key}"
+    if not (ledger.get("root") is None or _is_text(ledger.get("root"))):
+        return "ledger.root"
+    try:
+        hasher_for(ledger["algorithm"])
+    except (UnsupportedHashError, ValueError):
+        return "ledger.algorithm"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not _is_int(files.get("count")):
+        return "files.count"
+    held = manifest.get("keys")
+    if not isinstance(held, dict) or not all(isinstance(held.get(k), bool) for k in ("secret_key", "ledger_signing_key")):
+        return "keys"
+    if held["ledger_signing_key"] != (LEDGER_KEY_MEMBER in names) or held["secret_key"] != (SECRET_KEY_MEMBER in names):
+        return "keys（与成员不符 does not match the members）"
+    migrations = manifest.get("migrations")
+    if not isinstance(migrations, list) or not all(
+        isinstance(m, list) and len(m) == 2 and all(_is_text(part) for part in m) for m in migrations
+    ):
+        return "migrations"
+    tables = manifest.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, dict)
+        and _is_text(t.get("name"))
+        and re.fullmatch(r"[a-z_][a-z0-9_]*", t["name"])
+        and t.get("member") == f"{PG_PREFIX}{t['name']}.copy"
+        and t["member"] in names
+        and isinstance(t.get("columns"), list)
+        and t["columns"]
+        and all(_is_text(c) for c in t["columns"])
+        for t in tables
+    ):
+        return "tables"
+    copies = {name for name in names if _TABLE_RE.fullmatch(name)}
+    if engine == "sqlite" and (SQLITE_MEMBER not in names or tables or copies):
+        return "engine（SQLite 备份应只有 database/sanxiang.sqlite3）"
+    if engine == "postgresql":
+        entry = next((t for t in tables if t["name"] == Entry._meta.db_table), None)
+        if (
+            SQLITE_MEMBER in names
+            or copies != {t["member"] for t in tables}
+            or entry is None
+            or not {"seq", "body"} <= set(entry["columns"])
+        ):
+            return "tables（PostgreSQL 备份的表与成员不符）"
+    return None
+
+
+def _manifest_shape_check(manifest: dict[str, Any]) -> None:
+    problem = _manifest_shape_problem(manifest)
+    if problem is not None:
+        raise BackupError(
+            f"manifest.json 的内容不完整或格式不对（{problem}），备份文件已损坏或被改动，未恢复任何内容 "
+            f"(malformed manifest: {problem})"
+        )
+
+
 def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
     """Read the whole archive, check every member against the manifest's SHA-256 and size, and
     return the manifest. Nothing is written."""
@@ -433,7 +525,8 @@ def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
         raise BackupError(
             f"备份格式版本 {manifest.get('version')!r} 不受本程序支持 (unsupported format version)"
         )
-    listed = {m["name"]: (m["size"], m["sha256"]) for m in manifest.get("members", [])}
+    _manifest_shape_check(manifest)
+    listed = {m["name"]: (m["size"], m["sha256"]) for m in manifest["members"]}
     problems = []
     for name in sorted(set(listed) | set(seen)):
         if name not in seen:
@@ -749,14 +842,19 @@ def published_consistency_check(
     roots: dict[int, bytes | None] = {0: hasher.empty_root()} if 0 in wanted else {}
     cr = CompactRange(hasher)
     with tempfile.TemporaryDirectory(prefix="sanxiang-restore-check-") as workdir:
-        for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
-            if seq != cr.size:
-                break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
-            cr.append(hasher.leaf(body))
-            if cr.size in wanted:
-                roots[cr.size] = cr.root()
-            if cr.size >= max(wanted):
-                break
+        try:
+            for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
+                if seq != cr.size:
+                    break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
+                cr.append(hasher.leaf(body))
+                if cr.size in wanted:
+                    roots[cr.size] = cr.root()
+                if cr.size >= max(wanted):
+                    break
+        except (sqlite3.Error, ValueError, IndexError, TypeError) as exc:
+            raise BackupError(
+                f"备份中的账本记录无法读取，未恢复任何内容 (the backed-up ledger entries cannot be read): {exc}"
+            ) from exc
     consistent = []
     for cp in assessment.reachable:
         root = roots.get(cp.size)
@@ -775,18 +873,25 @@ def _target_dir_check(target: Path) -> None:
 
 
 def _postgresql_target_check(manifest: dict[str, Any]) -> None:
-    from django.db.migrations.loader import MigrationLoader
-
     tables = connection.introspection.table_names()
     if tables:
         raise BackupError(
             f"DATABASE_URL 所指的数据库 {connection.settings_dict['NAME']} 不是空的（有 {len(tables)} 张表）："
             "恢复只写入新建的空数据库 (the target database must be empty)"
         )
-    known = {
-        f"{app}.{name}" for app, name in MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
-    }
-    backed = {f"{app}.{name}" for app, name in manifest["migrations"]}
+    _migrations_check(manifest["migrations"])
+
+
+def _migrations_check(migrations: list[list[str]]) -> None:
+    """The backup's applied migrations are exactly this version's: restoring another version's
+    schema would leave a database the code does not expect (on SQLite, a file `migrate` would
+    then change on the first start; on PostgreSQL, COPY into tables of another shape)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    # Without a connection: the graph of this version's code, whatever any database holds (and
+    # no SQLite file is created by looking).
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.nodes}
+    backed = {f"{app}.{name}" for app, name in migrations}
     if backed != known:
         raise BackupError(
             "备份时的数据库结构与本程序版本不同（迁移 "
@@ -803,6 +908,22 @@ def _extract_to(stream: BinaryIO, path: Path, *, mode: int = 0o600) -> None:
         os.fsync(out.fileno())
     if mode != 0o600:
         os.chmod(path, mode)
+
+
+def _sqlite_migrations_check(path: Path, manifest: dict[str, Any]) -> None:
+    """The restored SQLite file's own migration list, which is what counts, is the manifest's
+    (checked against this version before anything was written)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            applied = [list(row) for row in db.execute("SELECT app, name FROM django_migrations ORDER BY id")]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"备份中的数据库无法读取 (the backed-up database cannot be read): {exc}") from exc
+    if sorted(applied) != sorted(manifest["migrations"]):
+        _migrations_check(applied)  # names the difference with this version
+        raise BackupError("备份中数据库的迁移记录与清单不符，未恢复任何内容 (database migrations differ from the manifest)")
 
 
 @dataclass
@@ -830,6 +951,8 @@ def restore_into(
     _target_dir_check(target)
     if engine == "postgresql":
         _postgresql_target_check(manifest)
+    else:
+        _migrations_check(manifest["migrations"])
     private_dir_make(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring-", dir=target.parent))
     store = LocalBlobStore(staging / "evidence")
@@ -847,6 +970,7 @@ def restore_into(
                 name = info.name
                 if name == SQLITE_MEMBER:
                     _extract_to(stream, staging / SQLITE_FILE_NAME)
+                    _sqlite_migrations_check(staging / SQLITE_FILE_NAME, manifest)
                 elif name in tables:
                     _postgresql_copy_in(tables[name], stream)
                 elif match := _BLOB_RE.fullmatch(name):
