@@ -577,11 +577,6 @@ class ForkAssessment:
     def forks(self) -> bool:
         return bool(self.unreachable or self.inconsistent)
 
-    @property
-    def recorded(self) -> bool:
-        """Whether the restore appends a `ledger.restored` entry."""
-        return self.forks or self.key_change is not None
-
     def explanation(self) -> str:
         parts = []
         if self.unreachable:
