@@ -3,7 +3,9 @@ runs them (their own processes, on a real data folder): the round trip on both e
 backup taken while another process writes, a damaged archive, and a backup older than a
 published checkpoint."""
 
+import base64
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -306,3 +308,190 @@ def test_backup_inconsistent_with_a_published_checkpoint_it_reaches_is_refused_t
     assert kind == "ledger.restored"
     assert [c["size"] for c in body["payload"]["inconsistent_checkpoints"]] == [backed_up - 2]
     assert body["payload"]["unreachable_checkpoints"] == [] and body["payload"]["missing_seqs"] is None
+
+
+def retar_with_own_key(archive: Path, out: Path, workdir: Path) -> None:
+    """The operator's backup, changed as anyone holding the file can (review r1, F2): a fresh
+    ledger key in place of the installation's, the checkpoint rows signed by the old key removed,
+    the manifest's digests recomputed (the manifest is not signed)."""
+    import hashlib
+    import io
+
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(members.pop("manifest.json"))
+    members["keys/ledger_ed25519.key"] = base64.b64encode(os.urandom(32))
+    db = workdir / "t.sqlite3"
+    db.write_bytes(members["database/sanxiang.sqlite3"])
+    conn = sqlite3.connect(db)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("DELETE FROM ledger_checkpoint")
+    conn.commit()
+    conn.close()
+    members["database/sanxiang.sqlite3"] = db.read_bytes()
+    members.pop("ledger/checkpoint.txt", None)
+    manifest["members"] = [
+        {"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()} for n, d in members.items()
+    ]
+    manifest["checkpoint"] = None
+    with tarfile.open(out, "w") as tar:
+        for name, data in [*members.items(), ("manifest.json", json.dumps(manifest).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.engine_independent
+def test_a_backup_carrying_another_ledger_key_is_refused_and_cannot_skip_the_fork_check(source, tmp_path):
+    """Review r1, F2: the installation's own published checkpoint is verified with the
+    installation's key, not the one inside the backup; a backup whose key is not the
+    installation's is refused (exit 4) unless --accept-key-change, and even then a backup older
+    than the published checkpoint is refused as a fork (exit 3)."""
+    env = env_for(source)
+    archive = tmp_path / "backup.tar"
+    assert sanxiang("backup", archive, env=env).returncode == 0
+    backed_up = manifest_of(archive)["ledger"]["tree_size"]
+    seed("write", 3, env=env)  # three entries written after the backup ...
+    assert sanxiang("checkpoint", env=env).returncode == 0  # ... and published (/ledger/checkpoint)
+    assert sanxiang("restore", archive, tmp_path / "genuine", env=env).returncode == 3  # the control
+    tampered = tmp_path / "tampered.tar"
+    retar_with_own_key(archive, tampered, tmp_path)
+    target = tmp_path / "restored"
+
+    refused = sanxiang("restore", tampered, target, env=env)
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert "备份的账本签名密钥与本安装的不符，未恢复任何内容" in refused.stderr
+    assert "--accept-key-change" in refused.stderr
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if "restoring" in p.name] == []
+
+    # Accepting the key change does not accept the fork: the installation's checkpoint, verified
+    # with its own key, still goes beyond the backup.
+    forked = sanxiang("restore", tampered, target, "--accept-key-change", env=env)
+    assert forked.returncode == 3, forked.stdout + forked.stderr
+    assert f"第 {backed_up}..{backed_up + 2} 号记录（共 3 条）" in forked.stderr
+    assert not target.exists()
+
+    # Both accepted: restored, and the entry names the fork and both keys.
+    accepted = sanxiang("restore", tampered, target, "--accept-key-change", "--accept-fork", env=env)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    kind, body = last_entry(target / "sanxiang.sqlite3")
+    assert kind == "ledger.restored"
+    assert body["payload"]["missing_seqs"] == {"first": backed_up, "last": backed_up + 2}
+    change = body["payload"]["ledger_key_change"]
+    assert change["backup_key"] != change["installation_key"]
+    assert change["installation_key"].startswith("sanxiang.local/ledger+")
+
+
+@pytest.mark.engine_independent
+def test_a_backup_with_another_key_but_no_fork_is_recorded_when_accepted(source, tmp_path):
+    """The key differs (the installation's key file was replaced since the backup), nothing was
+    published after the backup: refused without the flag, and with it the change is recorded."""
+    archive = tmp_path / "backup.tar"
+    assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
+    (source / "ledger_ed25519.key").unlink()
+    (source / "sanxiang.sqlite3").unlink()  # the installation being replaced: only its key is left
+    (source / "ledger_ed25519.key").write_text(base64.b64encode(os.urandom(32)).decode() + "\n")
+    env = env_for(source)
+    target = tmp_path / "restored"
+    refused = sanxiang("restore", archive, target, env=env)
+    assert refused.returncode == 4, refused.stdout + refused.stderr
+    assert not target.exists()
+    accepted = sanxiang("restore", archive, target, "--accept-key-change", env=env)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "Key change recorded as ledger entry" in accepted.stdout
+    kind, body = last_entry(target / "sanxiang.sqlite3")
+    assert kind == "ledger.restored"
+    assert body["payload"]["unreachable_checkpoints"] == [] and body["payload"]["missing_count"] == 0
+    assert body["payload"]["ledger_key_change"]["installation_key"] != body["payload"]["ledger_key_change"]["backup_key"]
+
+
+def retar(archive: Path, out: Path, *, manifest_edit=None, database_edit=None, workdir: Path) -> None:
+    """`archive` rewritten: its manifest changed by `manifest_edit(manifest)`, or its SQLite
+    database by `database_edit(connection)` (the digests recomputed), as a damaged or altered file."""
+    import hashlib
+    import io
+
+    with tarfile.open(archive) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}
+    manifest = json.loads(members.pop("manifest.json"))
+    if database_edit is not None:
+        db = workdir / "edit.sqlite3"
+        db.write_bytes(members["database/sanxiang.sqlite3"])
+        with sqlite3.connect(db) as conn:
+            database_edit(conn)
+        conn.close()
+        members["database/sanxiang.sqlite3"] = db.read_bytes()
+        db.unlink()
+        for m in manifest["members"]:
+            if m["name"] == "database/sanxiang.sqlite3":
+                data = members[m["name"]]
+                m.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    if manifest_edit is not None:
+        manifest_edit(manifest)
+    with tarfile.open(out, "w") as tar:
+        for name, data in [*members.items(), ("manifest.json", json.dumps(manifest).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
+@pytest.mark.engine_independent
+def test_a_malformed_manifest_or_another_versions_sqlite_backup_is_refused_with_nothing_written(source, tmp_path):
+    """Review r1, S2: a manifest of the wrong shape was a traceback; a SQLite backup of another
+    version's schema was restored (the PostgreSQL path already compared the migrations)."""
+    archive = tmp_path / "backup.tar"
+    assert sanxiang("backup", archive, env=env_for(source)).returncode == 0
+    elsewhere = env_for(tmp_path / "elsewhere")
+
+    def set_(path, value):
+        def edit(manifest):
+            *parents, last = path
+            node = manifest
+            for part in parents:
+                node = node[part]
+            node[last] = value
+
+        return edit
+
+    cases = {
+        "keys": set_(["keys"], None),
+        "members": set_(["members", 0], {"nom": "x"}),
+        "ledger.tree_size": set_(["ledger", "tree_size"], "12"),
+        "ledger.algorithm": set_(["ledger", "algorithm"], "md5"),
+        "migrations": set_(["migrations"], {"a": 1}),
+        "keys（与成员不符": set_(["keys", "ledger_signing_key"], False),
+        "tables（PostgreSQL": set_(["engine"], "postgresql"),
+    }
+    for i, (problem, edit) in enumerate(cases.items()):
+        altered = tmp_path / f"altered-{i}.tar"
+        retar(archive, altered, manifest_edit=edit, workdir=tmp_path)
+        result = sanxiang("restore", altered, tmp_path / "restored", env=elsewhere)
+        assert result.returncode == 2, (problem, result.stderr[-2000:])
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert f"manifest.json 的内容不完整或格式不对（{problem}" in result.stderr, result.stderr[-2000:]
+        assert not (tmp_path / "restored").exists()
+
+    # Another version's schema: a migration this version does not have, in the manifest and the
+    # database alike; then in the database only (the manifest left as this version's).
+    future = ["evidence", "9999_from_the_future"]
+
+    def add_future(conn):
+        conn.execute("INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, '2026-01-01')", future)
+
+    newer = tmp_path / "newer.tar"
+    retar(archive, newer, database_edit=add_future, workdir=tmp_path,
+          manifest_edit=lambda m: m["migrations"].append(future))
+    result = sanxiang("restore", newer, tmp_path / "restored", env=elsewhere)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "备份时的数据库结构与本程序版本不同（迁移 1 个仅在备份中、0 个仅在本程序中）" in result.stderr
+    hidden = tmp_path / "hidden.tar"
+    retar(archive, hidden, database_edit=add_future, workdir=tmp_path)
+    result = sanxiang("restore", hidden, tmp_path / "restored", env=elsewhere)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "备份时的数据库结构与本程序版本不同" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "restored").exists()
+    assert [p.name for p in tmp_path.iterdir() if "restoring" in p.name] == []
+    # The untouched archive still restores.
+    assert sanxiang("restore", archive, tmp_path / "restored", env=elsewhere).returncode == 0

@@ -1,5 +1,6 @@
 """`sanxiang verify` re-hashes every stored file and names the one that differs."""
 
+import datetime
 import io
 import json
 import os
@@ -106,6 +107,62 @@ def test_a_record_without_its_ledger_entry_is_caught(files, ingest, case):
     EvidenceRecord.objects.filter(pk=files["photo"].pk).update(ledger_seq=None)
     codes = [f.code for f in findings(ledger_verify())]
     assert codes == ["evidence_ledger_seq_mismatch"]
+
+
+def test_a_record_moved_to_another_case_or_redated_is_named_field_by_field(ingest, case, user, agency):
+    """Review r1, F5: what someone with the database (not the ledger, whose tables refuse UPDATE)
+    can change in an evidence row is each named against its FILE_RECEIVED entry."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sanxiang.cases.services import case_create
+
+    taken = timezone.now() - dt.timedelta(days=2)
+    record = ingest(jpeg_bytes(seed=77), kind="photo", case=case, step="inspection", captured_at=taken,
+                    location="现场A", name="现场.jpg")
+    other = case_create(actor=user, agency=agency, number="乌审旗市监罚〔2026〕999号", title="另一案件")
+    assert ledger_verify().ok
+    EvidenceRecord.objects.filter(pk=record.pk).update(
+        case=other, captured_at=taken - dt.timedelta(days=30), step="record_inquiry", kind="document",
+        location="别处", original_name="伪造.jpg",
+    )
+    report = ledger_verify()
+    assert not report.ok
+    (finding,) = findings(report)
+    assert finding.code == "evidence_metadata_mismatch" and finding.seqs == [record.ledger_seq]
+    assert finding.message.endswith(
+        "in: captured_at, kind, location_sha256, original_name_sha256, step, case"
+    ), finding.message
+    assert finding.file == record.stored_file.sha256
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("device_number", "DSJ-999", "device_number"),
+        ("draft_key", "d" * 32, "draft_key_sha256"),
+        ("captured_at", datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), "captured_at"),
+    ],
+)
+def test_each_recorded_field_changed_alone_is_named(files, field, value, named):
+    EvidenceRecord.objects.filter(pk=files["video"].pk).update(**{field: value})
+    (finding,) = findings(ledger_verify())
+    assert finding.code == "evidence_metadata_mismatch"
+    assert finding.message.endswith(f"in: {named}"), finding.message
+
+
+def test_a_record_given_its_case_by_the_attach_entry_verifies_but_not_by_an_update(ingest, case, user):
+    from sanxiang.evidence.services import evidence_records_attach
+
+    filed, unfiled = ingest(jpeg_bytes(seed=80), kind="photo"), ingest(jpeg_bytes(seed=81), kind="photo")
+    assert filed.case_id is None
+    assert evidence_records_attach(actor=user, records=[filed], case=case) == 1
+    report = ledger_verify()
+    assert report.ok, [f.message for f in report.findings]
+    EvidenceRecord.objects.filter(pk=unfiled.pk).update(case=case)  # no ledger entry says so
+    (finding,) = findings(ledger_verify())
+    assert finding.seqs == [unfiled.ledger_seq] and finding.message.endswith("in: case")
 
 
 def test_the_command_exits_1_and_names_the_file(files, settings):

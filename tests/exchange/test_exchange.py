@@ -371,6 +371,37 @@ def test_a_document_that_fails_its_schema_stops_the_export_and_the_folder_keeps_
         call_command("exchange", "export", "--year", "2026", "--out", str(root / "2026"))
 
 
+def test_the_export_refuses_to_replace_a_folder_that_is_not_an_export_or_holds_the_data_folder(tmp_path):
+    """`--out` naming the data folder, a folder containing it, or any folder that is not empty and
+    not a previous export is refused, and nothing in it is touched (review r1, F6)."""
+    data = tmp_path / "county"  # a data folder (the settings' own is tmp_path / "data")
+    (data / "evidence").mkdir(parents=True)
+    (data / "sanxiang.sqlite3").write_bytes(b"the county's database")
+    (data / "ledger_ed25519.key").write_bytes(b"key")
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    with override_settings(DATA_DIR=data):
+        for out in (data, tmp_path, tmp_path.parent):  # the data folder itself, and a folder containing it
+            with pytest.raises(ExchangeExportError, match="数据目录"):
+                exchange_export(year=YEAR, out=out)
+        with pytest.raises(CommandError, match="未写入任何文件"):
+            call_command("exchange", "export", "--year", "2026", "--out", str(data))
+    # Another installation's data folder (not this one's), or one with a manifest.json dropped in.
+    with pytest.raises(ExchangeExportError, match="不是以前的交换数据导出"):
+        exchange_export(year=YEAR, out=data)
+    (data / "manifest.json").write_text('{"format": "sanxiang.exchange.manifest"}', encoding="utf-8")
+    with pytest.raises(ExchangeExportError, match="导出以外的内容"):
+        exchange_export(year=YEAR, out=data)
+    (data / "manifest.json").unlink()
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+    # A file where the folder should be is refused too; an empty folder is used.
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(ExchangeExportError, match="不是目录"):
+        exchange_export(year=YEAR, out=tmp_path / "file")
+    (tmp_path / "empty").mkdir()
+    assert exchange_export(year=YEAR, out=tmp_path / "empty").directory == tmp_path / "empty"
+    assert (tmp_path / "empty" / "manifest.json").is_file()
+
+
 def test_a_year_is_a_four_digit_number(tmp_path):
     with pytest.raises(CommandError, match="年度“２０２６”不正确"):
         call_command("exchange", "export", "--year", "２０２６", "--out", str(tmp_path / "x"))

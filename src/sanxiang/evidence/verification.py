@@ -4,7 +4,9 @@
   size, and its SM3 when it has one; a differing blob is named by its SHA-256 with the records
   that point to it, and when its content is now another stored file's, that is said too;
 - every FILE_RECEIVED ledger entry: its record exists and points to a stored file whose
-  SHA-256, size and SM3 are the ones the entry recorded;
+  SHA-256, size and SM3 are the ones the entry recorded, and the entry's event, rebuilt from the
+  record as it is now (by the function the upload used), is the one recorded: each differing
+  field is named (kind, step, capture time, place, file name, case, agency, uploader, ...);
 - every evidence record has its ledger entry.
 """
 
@@ -14,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 
+from sanxiang.evidence.events import file_received_event
 from sanxiang.evidence.models import EvidenceRecord, StoredFile
 from sanxiang.evidence.storage import blob_store_get, stream_hash
 from sanxiang.ledger.events import EventKind
@@ -69,6 +72,44 @@ def evidence_files_check(context: VerificationContext) -> Iterator[Finding]:
     context.report.extra["evidence"] = {"files_checked": checked, "bytes_rehashed": bytes_read}
 
 
+def _attachments() -> dict[int, set[int]]:
+    """record id -> the cases an EVIDENCE_ATTACHED entry put it in (a record filed before any case
+    existed gets its case once, after its FILE_RECEIVED entry)."""
+    attached: dict[int, set[int]] = {}
+    entries = Entry.objects.filter(kind=str(EventKind.EVIDENCE_ATTACHED)).values_list("body", flat=True)
+    for body in entries.iterator(chunk_size=2000):
+        try:
+            payload = json.loads(bytes(body))["payload"]
+            for record_id in payload["records"]:
+                attached.setdefault(record_id, set()).add(payload["case"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return attached
+
+
+def _metadata_differences(doc: dict, record: EvidenceRecord, attached: dict[int, set[int]]) -> list[str]:
+    """The fields in which the record, as it is now, differs from what its FILE_RECEIVED entry
+    recorded: the event is rebuilt from the row by the function the upload used, and compared
+    with the entry's body (payload, agency, case, uploader)."""
+    event = file_received_event(record=record, stored=record.stored_file)
+    recorded = doc.get("payload")
+    if not isinstance(recorded, dict):
+        return ["payload"]
+    differing = sorted(
+        key for key in set(event.payload) | set(recorded) if event.payload.get(key) != recorded.get(key)
+    )
+    if doc.get("agency") != event.agency_id:
+        differing.append("agency")
+    if doc.get("case") != event.case_id and not (
+        doc.get("case") is None and event.case_id in attached.get(record.pk, ())
+    ):
+        differing.append("case")
+    actor = doc.get("actor")
+    if not isinstance(actor, dict) or actor.get("id") != record.uploaded_by_id:
+        differing.append("uploaded_by")
+    return differing
+
+
 def _ledger_cross_check() -> Iterator[Finding]:
     records = {
         pk: (sha, size, sm3, seq)
@@ -76,8 +117,10 @@ def _ledger_cross_check() -> Iterator[Finding]:
             "pk", "stored_file__sha256", "stored_file__size", "stored_file__sm3", "ledger_seq"
         )
     }
+    attached = _attachments()
     seen: set[int] = set()
     entries = Entry.objects.filter(kind=str(EventKind.FILE_RECEIVED)).order_by("seq").values_list("seq", "body")
+    batch: list[tuple[int, dict, int, bool]] = []
     for seq, body in entries.iterator(chunk_size=2000):
         try:
             doc = json.loads(bytes(body))
@@ -112,6 +155,12 @@ def _ledger_cross_check() -> Iterator[Finding]:
                 seqs=[seq],
                 file=sha,
             )
+        # A record pointed at another file is named above; the content type that comes with it is not again.
+        batch.append((seq, doc, record_id, digest.get("sha256") == sha))
+        if len(batch) >= 500:
+            yield from _metadata_check(batch, attached)
+            batch = []
+    yield from _metadata_check(batch, attached)
     for record_id, (sha, _size, _sm3, ledger_seq) in sorted(records.items()):
         if record_id not in seen:
             yield Finding(
@@ -120,4 +169,24 @@ def _ledger_cross_check() -> Iterator[Finding]:
                 + (f" (it names entry {ledger_seq})" if ledger_seq is not None else ""),
                 seqs=[ledger_seq] if ledger_seq is not None else [],
                 file=sha,
+            )
+
+
+def _metadata_check(batch: list[tuple[int, dict, int, bool]], attached: dict[int, set[int]]) -> Iterator[Finding]:
+    """Each record of `batch` against its entry's body, field by field (a record moved to another
+    case, back-dated, or its kind, step, place or name rewritten in the database)."""
+    rows = EvidenceRecord.objects.select_related("stored_file").in_bulk([record_id for _s, _d, record_id, _f in batch])
+    for seq, doc, record_id, same_file in batch:
+        record = rows.get(record_id)
+        if record is None:
+            continue  # deleted meanwhile: named as missing by the next run
+        differing = [
+            name for name in _metadata_differences(doc, record, attached) if same_file or name != "content_type"
+        ]
+        if differing:
+            yield Finding(
+                "evidence_metadata_mismatch",
+                f"evidence #{record_id} differs from its FILE_RECEIVED ledger entry {seq} in: {', '.join(differing)}",
+                seqs=[seq],
+                file=record.stored_file.sha256,
             )

@@ -152,13 +152,66 @@ def exchange_manifest_build(*, year: int, entries: list[dict[str, Any]]) -> dict
     }
 
 
+# The folders an export writes (see the module's docstring); a previous export holds only these,
+# its manifest and .json files.
+EXPORT_FOLDERS = frozenset({"cases", "decisions", "years", "schemas"})
+
+
+def _export_target_problem(out: Path) -> str | None:
+    """Why `out` (resolved) may not be replaced by an export, or None. Only an empty folder or a
+    previous export is replaced: one whose manifest.json is an exchange manifest and which holds
+    nothing but the export's own files (.json files, its folders, manifest.json.sha256). The data
+    folder and every folder containing it are refused outright: `--out .` or `--out
+    $SANXIANG_DATA_DIR` typed by mistake would otherwise delete the database, the stored files
+    and the keys."""
+    import json
+
+    from django.conf import settings
+
+    data_dir = Path(settings.DATA_DIR).resolve()
+    if out == data_dir or out in data_dir.parents:
+        return f"“{out}”是数据目录或包含数据目录（{data_dir}），不能作为导出目录"
+    if not out.exists() and not out.is_symlink():
+        return None
+    if out.is_symlink() or not out.is_dir():
+        return f"“{out}”已存在且不是目录，不能作为导出目录"
+    children = list(out.iterdir())
+    if not children:
+        return None
+    not_export = f"“{out}”不是空目录，也不是以前的交换数据导出（没有导出清单{MANIFEST}），为免误删，不替换它"
+    try:
+        manifest = json.loads((out / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return not_export
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        return not_export
+    for child in children:
+        if child.is_symlink():
+            return f"“{out}”中有符号链接 {child.name}，不像以前的导出，为免误删，不替换它"
+        if child.is_dir() and child.name in EXPORT_FOLDERS:
+            others = [p.name for p in child.iterdir() if p.is_symlink() or not p.is_file() or p.suffix != ".json"]
+            if others:
+                return f"“{out}”的 {child.name} 中有导出以外的内容（{others[0]}），为免误删，不替换它"
+        elif not (child.is_file() and (child.suffix == ".json" or child.name == f"{MANIFEST}.sha256")):
+            return f"“{out}”中有导出以外的内容（{child.name}），为免误删，不替换它"
+    return None
+
+
+def _export_target_check(out: Path) -> None:
+    problem = _export_target_problem(out)
+    if problem is not None:
+        raise ExchangeExportError([problem])
+
+
 def exchange_export(*, year: int, out: Path) -> ExportSummary:
-    """Write `year`'s export to the folder `out` (created, or replaced whole). Reads only.
+    """Write `year`'s export to the folder `out` (created, or replaced whole when it is empty or a
+    previous export; anything else, and the data folder, is refused). Reads only.
 
     Files are written one at a time to a staging folder beside `out`; if any document does not
     validate, the staging folder is removed and ExchangeExportError names every problem, `out`
     untouched."""
     out = Path(out).resolve()
+    _export_target_check(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -181,6 +234,7 @@ def exchange_export(*, year: int, out: Path) -> ExportSummary:
         # documents hold personal data (names, masked ID numbers), like the data folder (0700).
         os.chmod(staging, 0o750)
         if out.exists():
+            _export_target_check(out)  # again: it may have changed while the files were written
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / out.name)
             os.replace(staging, out)

@@ -88,6 +88,12 @@ class ForkRefused(BackupError):
     exit_code = 3
 
 
+class KeyRefused(BackupError):
+    """The backup's ledger key is not the installation's (see `--accept-key-change`)."""
+
+    exit_code = 4
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
@@ -395,6 +401,98 @@ def _members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, BinaryIO]]:
         raise BackupError(f"备份文件无法读取或已损坏 (unreadable archive): {exc}") from exc
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _manifest_shape_problem(manifest: dict[str, Any]) -> str | None:
+    """What is wrong with the shape of a manifest (what restore reads of it), or None: a
+    manifest with a field missing or of another type is refused as the damaged archive it is,
+    not met later as a KeyError (a traceback, and possibly half-way through)."""
+    from sanxiang.ledger.merkle import UnsupportedHashError, hasher_for
+
+    members = manifest.get("members")
+    if not isinstance(members, list) or not all(
+        isinstance(m, dict) and _is_text(m.get("name")) and _is_int(m.get("size")) and _is_text(m.get("sha256"))
+        for m in members
+    ):
+        return "members"
+    names = {m["name"] for m in members}
+    if len(names) != len(members):
+        return "members（重复 duplicate）"
+    engine = manifest.get("engine")
+    if engine not in ("sqlite", "postgresql"):
+        return "engine"
+    if not _is_text(manifest.get("created_at")):
+        return "created_at"
+    ledger = manifest.get("ledger")
+    if not isinstance(ledger, dict):
+        return "ledger"
+    if not _is_int(ledger.get("tree_size")):
+        return "ledger.tree_size"
+    for key in ("algorithm", "origin", "key_name"):
+        if not _is_text(ledger.get(key)):
+            return f"ledger.{key}"
+    if not (ledger.get("root") is None or _is_text(ledger.get("root"))):
+        return "ledger.root"
+    try:
+        hasher_for(ledger["algorithm"])
+    except (UnsupportedHashError, ValueError):
+        return "ledger.algorithm"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not _is_int(files.get("count")):
+        return "files.count"
+    held = manifest.get("keys")
+    if not isinstance(held, dict) or not all(isinstance(held.get(k), bool) for k in ("secret_key", "ledger_signing_key")):
+        return "keys"
+    if held["ledger_signing_key"] != (LEDGER_KEY_MEMBER in names) or held["secret_key"] != (SECRET_KEY_MEMBER in names):
+        return "keys（与成员不符 does not match the members）"
+    migrations = manifest.get("migrations")
+    if not isinstance(migrations, list) or not all(
+        isinstance(m, list) and len(m) == 2 and all(_is_text(part) for part in m) for m in migrations
+    ):
+        return "migrations"
+    tables = manifest.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, dict)
+        and _is_text(t.get("name"))
+        and re.fullmatch(r"[a-z_][a-z0-9_]*", t["name"])
+        and t.get("member") == f"{PG_PREFIX}{t['name']}.copy"
+        and t["member"] in names
+        and isinstance(t.get("columns"), list)
+        and t["columns"]
+        and all(_is_text(c) for c in t["columns"])
+        for t in tables
+    ):
+        return "tables"
+    copies = {name for name in names if _TABLE_RE.fullmatch(name)}
+    if engine == "sqlite" and (SQLITE_MEMBER not in names or tables or copies):
+        return "engine（SQLite 备份应只有 database/sanxiang.sqlite3）"
+    if engine == "postgresql":
+        entry = next((t for t in tables if t["name"] == Entry._meta.db_table), None)
+        if (
+            SQLITE_MEMBER in names
+            or copies != {t["member"] for t in tables}
+            or entry is None
+            or not {"seq", "body"} <= set(entry["columns"])
+        ):
+            return "tables（PostgreSQL 备份的表与成员不符）"
+    return None
+
+
+def _manifest_shape_check(manifest: dict[str, Any]) -> None:
+    problem = _manifest_shape_problem(manifest)
+    if problem is not None:
+        raise BackupError(
+            f"manifest.json 的内容不完整或格式不对（{problem}），备份文件已损坏或被改动，未恢复任何内容 "
+            f"(malformed manifest: {problem})"
+        )
+
+
 def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
     """Read the whole archive, check every member against the manifest's SHA-256 and size, and
     return the manifest. Nothing is written."""
@@ -427,7 +525,8 @@ def archive_check(archive: str | os.PathLike) -> dict[str, Any]:
         raise BackupError(
             f"备份格式版本 {manifest.get('version')!r} 不受本程序支持 (unsupported format version)"
         )
-    listed = {m["name"]: (m["size"], m["sha256"]) for m in manifest.get("members", [])}
+    _manifest_shape_check(manifest)
+    listed = {m["name"]: (m["size"], m["sha256"]) for m in manifest["members"]}
     problems = []
     for name in sorted(set(listed) | set(seen)):
         if name not in seen:
@@ -472,6 +571,7 @@ class ForkAssessment:
     reachable: list[PublishedCheckpoint]  # within the backup's ledger, and consistent with it
     unreachable: list[PublishedCheckpoint]  # beyond the backup's last entry
     inconsistent: list[PublishedCheckpoint] = field(default_factory=list)  # within, but another root
+    key_change: KeyChange | None = None  # accepted with --accept-key-change: recorded with the fork
 
     @property
     def forks(self) -> bool:
@@ -504,6 +604,41 @@ class ForkAssessment:
         return "\n".join(parts)
 
 
+@dataclass(frozen=True)
+class KeyChange:
+    """Why the backup's ledger key cannot be taken for the installation's: what the operator
+    accepts with --accept-key-change, and what the `ledger.restored` entry then records."""
+
+    reason: str
+    backup_vkey: str | None
+    installation_vkey: str | None
+
+    def as_payload(self) -> dict[str, Any]:
+        return {"backup_key": self.backup_vkey, "installation_key": self.installation_vkey, "reason": self.reason}
+
+
+def installation_verifier() -> Any:
+    """The ledger key of the installation the settings point at (SANXIANG_LEDGER_SIGNING_KEY, or
+    the key file in its data folder), as a Verifier; None when it has none. Never creates a key
+    (keys.verifier_get would, in a data folder that has none)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sanxiang.ledger.notes import NoteError, Signer
+
+    try:
+        configured = os.environ.get(keys.ENV_KEY, "")
+        if configured:
+            seed = keys._seed_from_base64(configured, keys.ENV_KEY)
+        else:
+            path = keys.key_file_path()
+            if not path.is_file():
+                return None
+            seed = keys._seed_read(path)
+        return Signer(keys.ledger_key_name(), Ed25519PrivateKey.from_private_bytes(seed)).verifier
+    except (ImproperlyConfigured, NoteError, OSError, UnicodeDecodeError) as exc:
+        raise BackupError(f"本安装的账本签名密钥无法读取 (cannot read this installation's ledger key): {exc}") from exc
+
+
 def published_checkpoints_check(
     *,
     manifest: dict[str, Any],
@@ -511,44 +646,106 @@ def published_checkpoints_check(
     found: list[tuple[str, str]] = (),
     ledger_key: bytes | None,
     trusted_vkeys: list[str],
+    installation: Any = None,
+    accept_key_change: bool = False,
 ) -> ForkAssessment:
     """Verify the signatures of the published checkpoints the operator gives (label, note text)
-    and sort them into those the backup's ledger reaches and those beyond it."""
+    and of the installation's own (`found`), and sort them into those the backup's ledger
+    reaches and those beyond it.
+
+    The backup's key is not trusted on its own word: the manifest is not signed, so whoever
+    holds the file can put another key in it (and drop the checkpoints the old one signed). So
+    the installation's checkpoint is verified with the installation's key (`installation`, its
+    Verifier or None) and the trusted keys, never with the backup's alone; and a backup whose key
+    is not the installation's, or an installation checkpoint that verifies under none of these,
+    is refused (KeyRefused) unless `accept_key_change`: then the installation's checkpoint counts
+    as published all the same (it was served) and the change is recorded with the fork."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from sanxiang.ledger.merkle import hasher_for
-    from sanxiang.ledger.notes import NoteError, Signer, Verifier, checkpoint_verify
+    from sanxiang.ledger.notes import (
+        NoteError,
+        Signer,
+        Verifier,
+        checkpoint_parse,
+        checkpoint_verify,
+        note_parse,
+    )
 
     ledger = manifest["ledger"]
     tree_size = int(ledger["tree_size"])
-    verifiers: list[Verifier] = []
+    backup_verifier = None
     try:
         if ledger_key is not None:
             seed = keys._seed_from_base64(ledger_key.decode("ascii", "replace"), "备份中的账本签名密钥")
-            verifiers.append(Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier)
-        else:
-            verifiers.append(keys.verifier_get())
-    except ImproperlyConfigured as exc:
+            backup_verifier = Signer(ledger["key_name"], Ed25519PrivateKey.from_private_bytes(seed)).verifier
+    except (ImproperlyConfigured, NoteError) as exc:
         raise BackupError(f"账本签名密钥无效 (invalid ledger signing key): {exc}") from exc
     try:
         vkeys = [*getattr(settings, "SANXIANG_LEDGER_TRUSTED_KEYS", []), *trusted_vkeys]
-        verifiers += [Verifier.from_vkey(v) for v in vkeys]
+        trusted = [Verifier.from_vkey(v) for v in vkeys]
     except NoteError as exc:
         raise BackupError(f"受信任的检查点公钥无效 (invalid trusted key): {exc}") from exc
+    own = [v for v in (backup_verifier, installation) if v is not None]
+    verifiers = [*own, *trusted]
+    # The installation's own checkpoint: its key when it has one (the backup's only when the
+    # installation's key is gone with the rest of it).
+    installation_verifiers = [installation if installation is not None else backup_verifier, *trusted]
+    installation_verifiers = [v for v in installation_verifiers if v is not None]
+    key_change = None
+    if (
+        backup_verifier is not None
+        and installation is not None
+        and backup_verifier.public_key != installation.public_key
+    ):
+        key_change = KeyChange(
+            "备份中的账本签名密钥不是本安装的密钥 (the backup's ledger key is not this installation's)",
+            backup_verifier.vkey,
+            installation.vkey,
+        )
     digest_size = hasher_for(ledger["algorithm"]).digest_size
     reachable, unreachable = [], []
     for (label, note), given in [*((n, True) for n in notes), *((n, False) for n in found)]:
         try:
-            signed = checkpoint_verify(note, verifiers, origin=ledger["origin"], digest_size=digest_size)
+            signed = checkpoint_verify(
+                note,
+                verifiers if given else installation_verifiers,
+                origin=ledger["origin"] if given else keys.ledger_origin(),
+                digest_size=digest_size,
+            )
         except NoteError as exc:
-            if not given:
-                continue  # the current installation's checkpoint is of another ledger: not this one's
-            raise BackupError(
-                f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
-            ) from exc
+            if given:
+                raise BackupError(
+                    f"检查点 {label} 的签名无法用本账本的密钥验证，未恢复任何内容 (checkpoint does not verify): {exc}"
+                ) from exc
+            if key_change is None:
+                key_change = KeyChange(
+                    f"被替换安装的检查点 {label} 无法用本安装的密钥或受信任的密钥验证 "
+                    f"(the installation's own checkpoint does not verify with its key): {exc}",
+                    backup_verifier.vkey if backup_verifier is not None else None,
+                    installation.vkey if installation is not None else None,
+                )
+            try:  # served from this installation all the same: what it says counts
+                signed = checkpoint_parse(note_parse(note)[0], digest_size=digest_size)
+            except NoteError as unreadable:
+                raise BackupError(
+                    f"被替换安装的检查点 {label} 无法读取 (the installation's checkpoint is unreadable): {unreadable}"
+                ) from unreadable
         published = PublishedCheckpoint(label, signed.size, signed.root)
         (unreachable if signed.size > tree_size else reachable).append(published)
-    return ForkAssessment(tree_size=tree_size, reachable=reachable, unreachable=unreachable)
+    if key_change is not None and not accept_key_change:
+        raise KeyRefused(
+            "备份的账本签名密钥与本安装的不符，未恢复任何内容 (ledger key mismatch: nothing restored)\n"
+            f"{key_change.reason}\n"
+            "备份清单没有签名，持有备份文件的人可以换上另一把密钥、删去旧密钥签署的检查点，使早于已公布内容的备份看似无碍。"
+            "请确认此备份确是本安装的；若确实换过密钥（或恢复的是另一安装的备份），可加 --accept-key-change 恢复："
+            "这会在账本中追加一条“账本自备份恢复”记录，写明两把密钥；早于已公布检查点的备份仍需 --accept-fork。\n"
+            "The manifest is not signed: whoever holds the file can swap the key. Check that the backup is this "
+            "installation's; if the key really changed, --accept-key-change restores and records the change."
+        )
+    return ForkAssessment(
+        tree_size=tree_size, reachable=reachable, unreachable=unreachable, key_change=key_change
+    )
 
 
 def installation_checkpoint_read(*, target: str | os.PathLike) -> list[tuple[str, str]]:
@@ -640,14 +837,19 @@ def published_consistency_check(
     roots: dict[int, bytes | None] = {0: hasher.empty_root()} if 0 in wanted else {}
     cr = CompactRange(hasher)
     with tempfile.TemporaryDirectory(prefix="sanxiang-restore-check-") as workdir:
-        for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
-            if seq != cr.size:
-                break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
-            cr.append(hasher.leaf(body))
-            if cr.size in wanted:
-                roots[cr.size] = cr.root()
-            if cr.size >= max(wanted):
-                break
+        try:
+            for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
+                if seq != cr.size:
+                    break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
+                cr.append(hasher.leaf(body))
+                if cr.size in wanted:
+                    roots[cr.size] = cr.root()
+                if cr.size >= max(wanted):
+                    break
+        except (sqlite3.Error, ValueError, IndexError, TypeError) as exc:
+            raise BackupError(
+                f"备份中的账本记录无法读取，未恢复任何内容 (the backed-up ledger entries cannot be read): {exc}"
+            ) from exc
     consistent = []
     for cp in assessment.reachable:
         root = roots.get(cp.size)
@@ -666,18 +868,25 @@ def _target_dir_check(target: Path) -> None:
 
 
 def _postgresql_target_check(manifest: dict[str, Any]) -> None:
-    from django.db.migrations.loader import MigrationLoader
-
     tables = connection.introspection.table_names()
     if tables:
         raise BackupError(
             f"DATABASE_URL 所指的数据库 {connection.settings_dict['NAME']} 不是空的（有 {len(tables)} 张表）："
             "恢复只写入新建的空数据库 (the target database must be empty)"
         )
-    known = {
-        f"{app}.{name}" for app, name in MigrationLoader(connection, ignore_no_migrations=True).graph.nodes
-    }
-    backed = {f"{app}.{name}" for app, name in manifest["migrations"]}
+    _migrations_check(manifest["migrations"])
+
+
+def _migrations_check(migrations: list[list[str]]) -> None:
+    """The backup's applied migrations are exactly this version's: restoring another version's
+    schema would leave a database the code does not expect (on SQLite, a file `migrate` would
+    then change on the first start; on PostgreSQL, COPY into tables of another shape)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    # Without a connection: the graph of this version's code, whatever any database holds (and
+    # no SQLite file is created by looking).
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).graph.nodes}
+    backed = {f"{app}.{name}" for app, name in migrations}
     if backed != known:
         raise BackupError(
             "备份时的数据库结构与本程序版本不同（迁移 "
@@ -694,6 +903,22 @@ def _extract_to(stream: BinaryIO, path: Path, *, mode: int = 0o600) -> None:
         os.fsync(out.fileno())
     if mode != 0o600:
         os.chmod(path, mode)
+
+
+def _sqlite_migrations_check(path: Path, manifest: dict[str, Any]) -> None:
+    """The restored SQLite file's own migration list, which is what counts, is the manifest's
+    (checked against this version before anything was written)."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            applied = [list(row) for row in db.execute("SELECT app, name FROM django_migrations ORDER BY id")]
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"备份中的数据库无法读取 (the backed-up database cannot be read): {exc}") from exc
+    if sorted(applied) != sorted(manifest["migrations"]):
+        _migrations_check(applied)  # names the difference with this version
+        raise BackupError("备份中数据库的迁移记录与清单不符，未恢复任何内容 (database migrations differ from the manifest)")
 
 
 @dataclass
@@ -721,6 +946,8 @@ def restore_into(
     _target_dir_check(target)
     if engine == "postgresql":
         _postgresql_target_check(manifest)
+    else:
+        _migrations_check(manifest["migrations"])
     private_dir_make(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.restoring-", dir=target.parent))
     store = LocalBlobStore(staging / "evidence")
@@ -738,6 +965,7 @@ def restore_into(
                 name = info.name
                 if name == SQLITE_MEMBER:
                     _extract_to(stream, staging / SQLITE_FILE_NAME)
+                    _sqlite_migrations_check(staging / SQLITE_FILE_NAME, manifest)
                 elif name in tables:
                     _postgresql_copy_in(tables[name], stream)
                 elif match := _BLOB_RE.fullmatch(name):
@@ -810,7 +1038,8 @@ def restored_data_use(*, target: Path, engine: str) -> None:
 
 def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
     """Append the entry that makes a fork visible in the ledger itself: this ledger continues
-    from a backup that published checkpoints go beyond. Returns its seq."""
+    from a backup that published checkpoints go beyond, or whose ledger key the operator accepted
+    in place of the installation's (`ledger_key_change`). Returns its seq."""
     from sanxiang.ledger.events import EventKind, LedgerEvent
     from sanxiang.ledger.services import entry_append
 
@@ -821,6 +1050,11 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
         ]
 
     newest = max((c.size for c in assessment.unreachable), default=assessment.tree_size)
+    note = (
+        "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉"
+        if assessment.forks
+        else "账本自备份恢复：备份的账本签名密钥不是被替换安装的密钥，经操作人确认（--accept-key-change）后恢复"
+    )
     payload = {
         "backup_created_at": manifest["created_at"],
         "backup_tree_size": assessment.tree_size,
@@ -831,7 +1065,8 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
         if newest > assessment.tree_size
         else None,
         "missing_count": newest - assessment.tree_size,
-        "note": "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉",
+        "ledger_key_change": assessment.key_change.as_payload() if assessment.key_change else None,
+        "note": note,
     }
     with transaction.atomic():
         entry = entry_append(event=LedgerEvent(EventKind.LEDGER_RESTORED, payload, subject="ledger"))

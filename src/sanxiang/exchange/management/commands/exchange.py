@@ -43,7 +43,7 @@ class Command(BaseCommand):
         validate.add_argument("files", nargs="+", metavar="FILE")
         export = commands.add_parser("export", help="导出一个年度的案件、决定和年度数据及其清单")
         export.add_argument("--year", required=True, help="年度，如 2026")
-        export.add_argument("--out", required=True, metavar="DIR", help="导出目录（已有的将被整体替换）")
+        export.add_argument("--out", required=True, metavar="DIR", help="导出目录（空目录或以前的导出将被整体替换；数据目录和其他已有内容一律拒绝）")
         check = commands.add_parser("check", help="按清单核对导出目录：文件齐全、未被改动、符合格式")
         check.add_argument("directory", metavar="DIR")
         imported = commands.add_parser("import", help="把上级交办事项（JSON）登记为监督事项")

@@ -3,7 +3,8 @@ the empty database DATABASE_URL names), then run `sanxiang verify` on it.
 
 Exit status: 0 restored and verified; 1 restored but the verification names differences;
 2 refused (damaged archive, target not empty, other version); 3 refused because the backup is
-older than a published checkpoint (see --accept-fork)."""
+older than a published checkpoint (see --accept-fork); 4 refused because the backup's ledger key
+is not the installation's (see --accept-key-change)."""
 
 from pathlib import Path
 
@@ -43,6 +44,14 @@ class Command(BaseCommand):
             action="store_true",
             help="restore a backup older than a published checkpoint anyway, recording the fork in the ledger",
         )
+        parser.add_argument(
+            "--accept-key-change",
+            action="store_true",
+            help=(
+                "restore a backup whose ledger key is not the installation's (or whose key does not verify the"
+                " installation's own checkpoint) anyway, recording both keys in the ledger"
+            ),
+        )
 
     def handle(self, *args, **options):
         try:
@@ -66,6 +75,7 @@ class Command(BaseCommand):
             else None
         )
         found = ops.installation_checkpoint_read(target=options["dir"])
+        installation = ops.installation_verifier()
         if not published and not found:
             # Nothing to compare with: say so, rather than let a fork go unnoticed.
             self.stderr.write(
@@ -80,6 +90,8 @@ class Command(BaseCommand):
             found=found,
             ledger_key=ledger_key,
             trusted_vkeys=options["trusted_key"],
+            installation=installation,
+            accept_key_change=options["accept_key_change"],
         )
         ops.published_consistency_check(archive=archive, manifest=manifest, assessment=assessment)
         if assessment.forks and not options["accept_fork"]:
@@ -99,6 +111,13 @@ class Command(BaseCommand):
                 self.style.WARNING("备份中没有账本签名密钥：运行时请照旧设置 SANXIANG_LEDGER_SIGNING_KEY")
             )
         ops.restored_data_use(target=result.target, engine=result.engine)
+        if assessment.key_change is not None and not assessment.forks:
+            seq = ops.fork_record(manifest=manifest, assessment=assessment)
+            self.stdout.write(
+                self.style.WARNING(
+                    f"密钥变更已记录 Key change recorded as ledger entry {seq}: {assessment.key_change.reason}"
+                )
+            )
         if assessment.forks:
             seq = ops.fork_record(manifest=manifest, assessment=assessment)
             labels = ", ".join(c.label for c in [*assessment.unreachable, *assessment.inconsistent])
