@@ -445,6 +445,10 @@ def test_feeds_of_an_unknown_agency_are_not_found(client, feed_rows):
     for name in ("portal:decision_feed_rss", "portal:decision_feed_atom", "portal:decision_feed_json"):
         assert client.get(reverse(name), {"agency": 999999}).status_code == 404
         assert client.get(reverse(name), {"agency": "x"}).status_code == 404
+        # Review r1 F4 / r3 F1: "²" is a digit to str.isdigit(), not to int(), and int() refuses
+        # 5,000 digits: both were a 500 on the public site; a number past 64 bits matches nothing.
+        for odd in ("²", "1" * 5000, "9" * 30, "１"):
+            assert client.get(reverse(name), {"agency": odd}).status_code == 404, odd
 
 
 # --- the notice for the board --------------------------------------------------------------------

@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
@@ -385,9 +386,10 @@ def _feed_agency(request: HttpRequest) -> PublicAgency | None:
     raw = request.GET.get("agency", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = id_from_query(raw)  # "²" is a digit to str.isdigit(), not to int(); 5,000 digits neither
+    if pk is None:
         raise Http404("执法机关不存在")
-    return get_object_or_404(PublicAgency.objects.only("id", "name"), pk=int(raw))
+    return get_object_or_404(PublicAgency.objects.only("id", "name"), pk=pk)
 
 
 def _feed_rows(agency: PublicAgency | None) -> list[Publication]:
