@@ -154,3 +154,115 @@ def test_every_import_refuses_a_workbook_whose_shared_strings_unpack_too_large_b
     rows, errors = permit_import.permit_import_file_read(
         content=strings_bomb(permit_import.permit_import_template_build()).getvalue())
     assert rows == [] and any(reason in e.message for e in errors), errors
+
+
+# --- review r1 F3: one row numbered far away (openpyxl yields an empty row for every number skipped) ---
+
+def far_row(content: bytes, *, to: int, value: str | None = "张三") -> bytes:
+    """A workbook whose first sheet holds, after its rows, one row numbered `to` (a single cell in
+    column A holding `value`, or a styled empty cell when None): a few KB however far `to` is, and
+    under every size check (xlsx_archive_problem). What a hand-edited or hostile file does."""
+    import re
+    import zipfile
+
+    from sanxiang.tabular import xlsx_archive_problem
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    sheet = next(n for n in source.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+    cell = (f'<c r="A{to}" t="inlineStr"><is><t>{value}</t></is></c>' if value is not None
+            else f'<c r="A{to}" s="0"/>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == sheet:
+                data = data.replace(b"</sheetData>", f'<row r="{to}">{cell}</row></sheetData>'.encode(), 1)
+                assert f'r="{to}"'.encode() in data
+            target.writestr(member, data)
+    result = buffer.getvalue()
+    assert len(result) < 40_000 and xlsx_archive_problem(result, inflated_max=50 * 1024 * 1024) is None
+    return result
+
+
+FAR = 3_000_000  # 21.7 s before the bound (review r1, linear in the number: 2,000,000,000 would be hours)
+
+
+def _filled(template: bytes, header: list[str], value: str = "张三") -> bytes:
+    return widened(template, header, column=1).getvalue()
+
+
+def _training_read(content: bytes) -> str:
+    county = county_make()
+    session = training_session_record(actor=county.head, kind="three_systems", topic="三项制度培训",
+                                      held_on=dt.date(2026, 3, 1), hours=Decimal("4"), today=dt.date(2026, 11, 20))
+    report = training_attendance_import(actor=county.head, session=session, file=io.BytesIO(content))
+    assert not session.attendances.exists()
+    return " ".join(e.message for e in report.errors)
+
+
+def _registry_read(content: bytes) -> str:
+    report = excel.registry_import(actor=None, kind="officers", file=io.BytesIO(content))
+    return " ".join(e.message for e in report.errors)
+
+
+def _shared_read(read):
+    def message(content: bytes) -> str:
+        try:
+            outcome = read(content)
+        except discretion_excel.SheetUnreadable as unreadable:
+            return unreadable.message
+        _rows, errors = outcome if isinstance(outcome, tuple) else (outcome, [])
+        return " ".join(e.message for e in errors)
+    return message
+
+
+IMPORTS = [
+    (lambda: _filled(None, list(HEADERS)), _training_read, 2_000),
+    (lambda: _filled(excel.registry_template_build(kind="officers"), []), _registry_read, excel.MAX_ROWS),
+    (lambda: _filled(discretion_excel.discretion_template_build(), []),
+     _shared_read(lambda c: discretion_excel.xlsx_rows_read(c, columns=discretion_excel.COLUMNS,
+                                                            sheet_title=discretion_excel.SHEET_TITLE, what="裁量基准")),
+     discretion_excel.MAX_ROWS),
+    (lambda: _filled(register_excel.targets_template_build(), []),
+     _shared_read(lambda c: register_excel.xlsx_rows_read(c, columns=register_excel.COLUMNS,
+                                                          sheet_title=register_excel.SHEET_TITLE, what="检查对象",
+                                                          max_rows=register_excel.MAX_ROWS)),
+     register_excel.MAX_ROWS),
+    (lambda: _filled(permit_import.permit_import_template_build(), []),
+     _shared_read(lambda c: permit_import.permit_import_file_read(content=c)), permit_import.MAX_ROWS),
+]
+IMPORT_IDS = ["training", "registry", "discretion", "inspection-register", "permit"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build, read, rows", IMPORTS, ids=IMPORT_IDS)
+def test_every_import_refuses_content_in_a_far_row_without_reading_the_rows_between(build, read, rows):
+    import time
+
+    from sanxiang.tabular import XLSX_EXTRA_ROWS
+
+    last = 1 + rows + XLSX_EXTRA_ROWS
+    content = far_row(build(), to=FAR)
+    started = time.monotonic()
+    message = read(content)
+    elapsed = time.monotonic() - started
+    assert f"表格超过{last}行的上限：第{FAR}行有内容（每个文件最多{rows}行数据）" in message, message
+    assert elapsed < 2, f"{elapsed:.1f} s"
+    # The limit is the last row read, not one row short of it.
+    assert f"第{last}行有内容" not in read(far_row(build(), to=last))
+    assert f"表格超过{last}行的上限：第{last + 1}行有内容" in read(far_row(build(), to=last + 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build, read, rows", IMPORTS, ids=IMPORT_IDS)
+def test_an_empty_far_row_is_skipped_quickly_and_the_rows_before_it_are_read(build, read, rows):
+    """A styled but empty row far below the data (a format applied down the sheet) is no content:
+    the file is read as without it, and as quickly."""
+    import time
+
+    content = far_row(build(), to=FAR, value=None)
+    started = time.monotonic()
+    message = read(content)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2, f"{elapsed:.1f} s"
+    assert "上限" not in message and message == read(build()), message

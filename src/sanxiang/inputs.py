@@ -66,6 +66,15 @@ def id_from_query(raw: str | None) -> int | None:
     return number if id_problem(number) is None else None
 
 
+def path_problem(value: str) -> str | None:
+    """Why a URL path cannot be used; None when it can. Its parts become lookups (a certificate's
+    token, a slug): PostgreSQL refuses NUL in a parameter, and no address of the platform holds a
+    control character, a line break or an unpaired surrogate."""
+    if _CONTROL_LINE.search(value) or _SURROGATE.search(value):
+        return "网址不能包含空字符、控制字符或无效字符"
+    return None
+
+
 def query_problem(value: str) -> str | None:
     """Why a query-string value (a search, a page number) cannot be used; None when it can."""
     if _CONTROL.search(value) or _SURROGATE.search(value):

@@ -14,7 +14,8 @@ an export for everybody.
 - Control characters that an XLSX file cannot hold (openpyxl raises IllegalCharacterError) are
   replaced, in both formats, by U+FFFD “�”, visibly, instead of failing the whole export.
 
-It also reads the rows of every XLSX import (`xlsx_rows`), bounded in width (`SheetTooWide`).
+It also reads the rows of every XLSX import (`xlsx_rows`), bounded in width (`SheetTooWide`) and
+length (`SheetTooLong`).
 
 A leaf module: it imports nothing of Sanxiang and no Django, so every app can use it.
 """
@@ -160,8 +161,22 @@ def xlsx_row(sheet: WriteOnlyWorksheet, values: Iterable[Any], *, number_format:
 XLSX_EXTRA_COLUMNS = 20
 
 
-class SheetTooWide(ValueError):
-    """A sheet has content beyond the columns an import reads; `message` says so in Chinese."""
+# PLATFORM_RULE: the rows an import sheet may number beyond its header and the import's row limit
+# (blank lines left between the data). Reading is bounded by it: openpyxl yields one empty row for
+# every row number a sheet leaves out, so a 7 KB file with one row renumbered 3,000,000 cost 21.7 s
+# (linear in the number: r="2000000000" would be hours). Rows beyond it are read only as the sheet
+# holds them, never filled in.
+XLSX_EXTRA_ROWS = 1_000
+
+
+class SheetTooLarge(ValueError):
+    """A sheet has content beyond what an import reads; `message` says so in Chinese."""
+
+    message: str
+
+
+class SheetTooWide(SheetTooLarge):
+    """A sheet has content beyond the columns an import reads."""
 
     def __init__(self, *, limit: int, row: int) -> None:
         self.limit = limit
@@ -171,18 +186,67 @@ class SheetTooWide(ValueError):
         super().__init__(self.message)
 
 
-def xlsx_rows(worksheet: Any, *, columns: int) -> Iterator[tuple[Any, ...]]:
-    """The values of each row of a read-only openpyxl worksheet, read no wider than the template's
-    `columns` plus XLSX_EXTRA_COLUMNS (each row padded or cut to that width). A value in the column just
-    past the limit raises SheetTooWide; cells farther out are never read, so a sheet costs at most
-    its rows times that width, whatever its cells' columns."""
+class SheetTooLong(SheetTooLarge):
+    """A sheet has content in a row beyond the last one an import reads (`last`)."""
+
+    def __init__(self, *, rows: int, last: int, row: int) -> None:
+        self.last = last
+        self.row = row
+        self.message = (f"表格超过{last}行的上限：第{row}行有内容（每个文件最多{rows}行数据）。"
+                        "请删除多余的行，或者分成几个文件分别导入")
+        super().__init__(self.message)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _sheet_rows(worksheet: Any, *, width: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of each row that the XML of a read-only openpyxl worksheet holds, in
+    order, `width` values each, without the empty rows that openpyxl's iter_rows makes up for every
+    row number a sheet leaves out (their number is whatever the file says, so their cost too). The
+    same parser iter_rows uses (openpyxl 3.1), with the same options."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=workbook.data_only,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            values: list[Any] = [None] * width
+            for cell in cells:
+                column = cell["column"]
+                if 1 <= column <= width:
+                    values[column - 1] = cell["value"]
+            yield number, tuple(values)
+
+
+def xlsx_rows(worksheet: Any, *, columns: int, rows: int) -> Iterator[tuple[Any, ...]]:
+    """The values of each row of a read-only openpyxl worksheet from row 1, read no wider than the
+    template's `columns` plus XLSX_EXTRA_COLUMNS (each row padded or cut to that width) and no longer
+    than its header, the import's `rows` and XLSX_EXTRA_ROWS. A value in the column just past the
+    width limit raises SheetTooWide, a value in a row past the length limit SheetTooLong; cells
+    farther out are never read, and rows past the limit cost only what the file holds of them, so a
+    sheet costs at most its size plus its rows times that width, whatever its cells' coordinates."""
     limit = columns + XLSX_EXTRA_COLUMNS
-    for number, values in enumerate(worksheet.iter_rows(max_col=limit + 1, values_only=True), start=1):
-        if len(values) > limit:
-            beyond = values[limit]
-            if beyond is not None and not (isinstance(beyond, str) and not beyond.strip()):
-                raise SheetTooWide(limit=limit, row=number)
-        yield tuple(values[:limit])
+    last = 1 + rows + XLSX_EXTRA_ROWS
+    empty = (None,) * limit
+    expected = 1
+    for number, values in _sheet_rows(worksheet, width=limit + 1):
+        if number < expected:
+            continue  # a row number repeated or going back: openpyxl's iter_rows skips it too
+        if number > last:
+            if not all(_is_blank(value) for value in values):
+                raise SheetTooLong(rows=rows, last=last, row=number)
+            continue
+        while expected < number:
+            yield empty
+            expected += 1
+        if not _is_blank(values[limit]):
+            raise SheetTooWide(limit=limit, row=number)
+        yield values[:limit]
+        expected += 1
 
 
 # PLATFORM_RULE: how much text an import workbook's shared strings may unpack to. openpyxl reads the

@@ -71,6 +71,34 @@ def test_nul_and_control_characters_in_the_query_string_are_a_400(query):
     assert response.json()["error"]["code"] == "invalid"
 
 
+def text_routes() -> list[str]:
+    return sorted({r for r in routes() if re.search(r"<(?:str|slug|path):", r) and not r.startswith("^")})
+
+
+@pytest.mark.parametrize("part", ["%00", "a%00b", "%1b", "a%0Ab"])
+def test_nul_and_control_characters_in_the_path_are_a_400_before_any_view(part):
+    """Review r3 F2: the query string was checked, not the path: /certificates/%00/ reached
+    PostgreSQL (`get_object_or_404(token=...)`), which refuses NUL in text, a 500. Every route with a
+    text part, on either database, now answers 400 before its view runs."""
+    w = world_make()
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(user_make(role=Role.SYSTEM_ADMIN))
+    failures = []
+    for route in text_routes():
+        url = "/" + re.sub(r"<(?:str|slug|path):\w+>", part, re.sub(r"<int:\w+>", "1", route))
+        response = client.get(url)
+        if response.status_code != 400 or "控制字符" not in response.content.decode():
+            failures.append((url, response.status_code))
+    assert any(r.startswith("certificates/<str:") for r in text_routes())
+    assert failures == []
+    anonymous = Client(raise_request_exception=False)
+    for url in (f"/certificates/{part}/", f"/certificates/{part}/qr.svg", f"/certificates/{part}/card/"):
+        assert anonymous.get(url).status_code == 400, url
+    _, token = api_token_create(actor=w.officer, user=w.officer, name="对接")
+    response = client.get(f"/api/cases/{part}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+
+
 def test_ordinary_searches_and_huge_page_numbers_still_work():
     w = world_make()
     lead_make(w)

@@ -4,6 +4,8 @@ what the officer typed as 其他证据. Pure: no database."""
 
 import datetime as dt
 
+import pytest
+
 from sanxiang.cases.paperwork import AgencyInfo, CaseInfoIn, EvidenceFileInfo, evidence_of
 from sanxiang.documents import Evidence
 from sanxiang.procedure.penalty.texts import Findings, Inquiry, Inspection, PenaltyTexts
@@ -42,3 +44,15 @@ def test_a_typed_record_the_case_does_not_hold_stays_as_typed():
     paper record; it is listed as written."""
     texts = PenaltyTexts(findings=Findings(evidence=("现场检查笔录：现场情况",)))
     assert evidence_of(_case(), texts) == (Evidence("现场检查笔录", "现场情况"),)
+
+
+@pytest.mark.parametrize("typed, expected", [("14:30", (14, 30)), ("１４：３０", (14, 30)), ("²:30", (9, 0)),
+                                             ("14:³0", (9, 0)), ("", (9, 0))])
+def test_a_record_time_as_typed_is_read_in_ascii_digits_or_falls_back_to_nine(typed, expected):
+    """The start and end of an inquiry or inspection record are typed text: "²" is a digit to
+    str.isdigit() but not to int() (a ValueError while the document was issued); such a time is
+    read as none was given. Full-width digits, which int() reads, are read as before."""
+    from sanxiang.cases.paperwork import _moment
+
+    moment = _moment(dt.date(2026, 3, 2), typed)
+    assert (moment.hour, moment.minute) == expected

@@ -411,3 +411,29 @@ def test_a_capture_time_outside_the_platforms_date_range_is_refused_before_any_b
     assert response.status_code == 422
     assert "拍摄（采集）时间" in json.loads(response.content)["message"]
     assert not UploadSession.objects.exists()
+
+
+# Review r1 F1: "²" (the byte 0xB2, which WSGI decodes as latin-1) and 5,000 digits pass str.isdigit()
+# but not int(): both were a 500. tus answers a bad Upload-Length or Upload-Offset with 400.
+@pytest.mark.parametrize("value", ["\u00b2", "1" * 5000, "1" * 20, " 10", "-1", "1e3"])
+def test_creation_with_an_upload_length_that_is_not_ascii_digits_is_400(client, value):
+    response = client.post(ENDPOINT, headers=TUS | {"Upload-Length": value,
+                                                    "Upload-Metadata": metadata(filename="a.mp4", kind="video")})
+    assert response.status_code == 400
+    assert "Upload-Length" in json.loads(response.content)["message"]
+    assert UploadSession.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["\u00b9", "9" * 5000, "9" * 20, "+0"])
+def test_a_patch_with_an_upload_offset_that_is_not_ascii_digits_is_400(client, value):
+    url = create(client, 1000)["Location"]
+    response = patch(client, url, 0, b"x", **{"Upload-Offset": value})
+    assert response.status_code == 400
+    assert "Upload-Offset" in json.loads(response.content)["message"]
+    assert UploadSession.objects.get().offset == 0
+
+
+def test_nineteen_digits_are_read_as_a_number(client):
+    """The bound is the header's length, not its value: 19 digits are a length too large (413)."""
+    assert client.post(ENDPOINT, headers=TUS | {"Upload-Length": "9" * 19, "Upload-Metadata": metadata(
+        filename="a.mp4", kind="video")}).status_code == 413

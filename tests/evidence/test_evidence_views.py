@@ -115,3 +115,11 @@ def test_the_widget_script_ships_with_the_app():
     # The pieces the widget promises: the tus headers, resumption from localStorage, retries.
     for needle in ("Tus-Resumable", "Upload-Offset", "localStorage", "RETRY_DELAYS", "Upload-Checksum", "X-CSRFToken"):
         assert needle in source
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "1" * 5000, "9" * 20, "-1"])
+def test_upload_page_with_a_case_that_is_no_id_is_not_found(user, value):
+    """Review r1 F4: "²" and 5,000 digits passed str.isdigit() and made int() raise (a 500)."""
+    client = logged_in(user)
+    client.raise_request_exception = False
+    assert client.get(f"/staff/evidence/upload/?case={value}").status_code == 404

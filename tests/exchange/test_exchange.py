@@ -56,7 +56,7 @@ from sanxiang.procedure.dual_publicity import dual_publicity_row_problems
 from sanxiang.procedure.violations import Refused
 from sanxiang.publication.dual_publicity import dual_publicity_row
 from sanxiang.publication.models import Publication, PublicationDraft, PublicationStatus
-from sanxiang.publication.services import publication_approve
+from sanxiang.publication.services import publication_approve, publication_decision_change
 from sanxiang.registry import services as registry
 from sanxiang.registry.models import Agency
 from sanxiang.supervision.models import Matter
@@ -486,3 +486,23 @@ def test_the_import_command_registers_the_assignment(w, tmp_path, capsys):
 def test_publication_status_values_are_those_of_the_schema():
     schema = schema_load("decision")
     assert set(schema["properties"]["status"]["enum"]) == set(PublicationStatus.values)
+
+
+def test_a_natural_persons_name_in_the_case_title_leaves_as_masked_as_the_party(w):
+    """The case title commonly names the party: until the decision is published (and after it is
+    withdrawn) the document shows him as 刘某某 there too, as in its party."""
+    person = registry.party_create(
+        actor=None, agency=w.agency, kind="natural_person", name="刘建国", id_type="resident_id_card",
+        id_number=id_number(birth=D(1980, 5, 20)), address="乌审旗嘎鲁图镇",
+    )
+    case = to_decided(w, lead_make(w, party=person, title="刘建国涉嫌经营超过保质期的食品案"))
+    before = case_document_build(case=case)
+    assert before["case"]["title"] == "刘某某涉嫌经营超过保质期的食品案"
+    assert "刘建国" not in exchange_json(before).decode()
+    draft = PublicationDraft.objects.get(case=case)
+    publication_approve(actor=w.head, draft=draft, on=PUBLISHED_ON)
+    assert case_document_build(case=case)["case"]["title"] == "刘建国涉嫌经营超过保质期的食品案"
+    publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=PUBLISHED_ON,
+                                statement="经行政复议，原处罚决定被撤销。", on=PUBLISHED_ON)
+    after = case_document_build(case=case)
+    assert after["case"]["title"] == "刘某某涉嫌经营超过保质期的食品案" and "刘建国" not in exchange_json(after).decode()

@@ -445,6 +445,10 @@ def test_feeds_of_an_unknown_agency_are_not_found(client, feed_rows):
     for name in ("portal:decision_feed_rss", "portal:decision_feed_atom", "portal:decision_feed_json"):
         assert client.get(reverse(name), {"agency": 999999}).status_code == 404
         assert client.get(reverse(name), {"agency": "x"}).status_code == 404
+        # Review r1 F4 / r3 F1: "²" is a digit to str.isdigit(), not to int(), and int() refuses
+        # 5,000 digits: both were a 500 on the public site; a number past 64 bits matches nothing.
+        for odd in ("²", "1" * 5000, "9" * 30, "１"):
+            assert client.get(reverse(name), {"agency": odd}).status_code == 404, odd
 
 
 # --- the notice for the board --------------------------------------------------------------------
@@ -499,3 +503,25 @@ def test_notice_refuses_bad_parameters(client, agency):
     assert client.get(url, {"agency": ""}).status_code == 400
     assert client.get(url, {"agency": 999999}).status_code == 400  # not one of the choices
     assert client.get(url, {"agency": agency.pk, "from": "2024-01-01", "to": "2026-01-01"}).status_code == 400
+
+
+@pytest.mark.parametrize("given", [{"to": "0001-01-05"}, {"from": "0001-01-01", "to": "0001-01-20"},
+                                   {"from": "9999-12-01", "to": "9999-12-31"}, {"to": "1989-12-31"}])
+def test_notice_dates_outside_the_platforms_range_are_refused_in_chinese(client, agency, given):
+    """Review r3 F7: a `to` within 30 days of 0001-01-01 made the default `from` overflow (a 500)."""
+    client.raise_request_exception = False
+    response = client.get(reverse("portal:decision_notice"), {"agency": agency.pk} | given)
+    assert response.status_code == 400
+    assert "日期应在1990-01-01至2099-12-31之间" in response.content.decode()
+
+
+def test_notice_on_the_platforms_first_day_is_shown(client, agency):
+    response = client.get(reverse("portal:decision_notice"), {"agency": agency.pk, "to": "1990-01-05"})
+    assert response.status_code == 200 and "decision-notice" in response.content.decode()
+
+
+def test_the_list_names_a_date_outside_the_platforms_range_and_keeps_the_other_filters(client, agency):
+    kept = publication_make(agency=agency)
+    response = client.get(reverse("portal:decision_list"), {"from": "0001-01-01", "agency": agency.pk})
+    html = response.content.decode()
+    assert response.status_code == 200 and "日期应在1990-01-01至2099-12-31之间" in html and kept.number in html

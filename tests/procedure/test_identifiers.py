@@ -132,3 +132,14 @@ def test_every_single_character_change_of_an_id_number_is_rejected(number, posit
         replacement = "0123456789X"[("0123456789X".index(replacement) + 1) % 11]
     changed = number[:position] + replacement + number[position + 1 :]
     assert id_number_validate(changed) != []
+
+
+@pytest.mark.parametrize("replacement", ["²", "１", "٣"])
+def test_an_id_number_with_a_digit_that_is_not_ascii_is_refused_not_an_error(replacement):
+    """str.isdigit() takes "²" (which int() refuses: a ValueError, a 500 on a form) and full-width
+    or Arabic-Indic digits (which int() reads): only 0-9 are the digits of GB 11643."""
+    for position in (0, 8, 16):
+        number = VALID_ID_NUMBERS[1][:position] + replacement + VALID_ID_NUMBERS[1][position + 1:]
+        assert [v.code for v in id_number_validate(number)] == ["id_number.character"], number
+    assert [v.code for v in id_number_validate(VALID_ID_NUMBERS[1][:17] + replacement)] == ["id_number.character"]
+

@@ -7,6 +7,7 @@ text, never survive; the values to keep always do.
 import datetime as dt
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,3 +176,16 @@ def test_a_date_before_the_rules_took_effect_holds_the_draft_back_with_the_reaso
     early = facts(decided_on=D(2020, 6, 1), act_date=D(2020, 5, 2), fine_fen=10000)
     assert publication_refusals(early) == []
     assert display_period(early, starts_on=D(2020, 6, 1)).months > 0
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("王大明涉嫌经营超过保质期的食品案", ["王大明"], "王某某涉嫌经营超过保质期的食品案"),
+    ("欧阳娜娜涉嫌无证经营案", ["欧阳娜娜", "欧阳娜娜"], "欧阳某某涉嫌无证经营案"),
+    ("买买提·艾力涉嫌无证经营案；买买提到场", ["买买提·艾力"], "买某某涉嫌无证经营案；买某某到场"),
+    ("王\u200b大明涉嫌无证经营案", ["王大明"], "王某某涉嫌无证经营案"),
+    ("涉嫌无证经营案", ["王大明", "", "王"], "涉嫌无证经营案"),
+])
+def test_names_are_masked_wherever_they_appear_in_a_text(text, names, expected):
+    from sanxiang.procedure.publication import names_masked_in
+
+    assert names_masked_in(text, names) == expected

@@ -66,9 +66,9 @@ PROPOSAL = {
 # --- builders (as in tests/cases/test_coercion_cases.py) ---------------------------------------------
 
 
-def measure_case(w: World, *, kind: str = "seizure", party=None) -> Case:
+def measure_case(w: World, *, kind: str = "seizure", party=None, title: str = "涉嫌经营超过保质期的食品案") -> Case:
     return case_create(
-        actor=None, agency=w.agency, title="涉嫌经营超过保质期的食品案", procedure="freeze" if kind == "freeze" else "seal_seizure",
+        actor=None, agency=w.agency, title=title, procedure="freeze" if kind == "freeze" else "seal_seizure",
         party=party or w.company, officers=[w.zhang, w.li], enforcement_field="市场监管", on=TAKEN_ON,
         options={} if kind == "freeze" else {"measure_kind": kind},
     )
@@ -438,6 +438,22 @@ def test_a_measure_ordered_to_be_remade_is_withdrawn_with_a_public_statement(w):
     perform(case, "coercion_release", D(2026, 3, 24), w.head, ground="other", returned=True)
     publication.refresh_from_db()
     assert publication.content == "" and draft_of(case).status == DraftStatus.WITHDRAWN
+
+
+def test_a_withdrawn_measure_on_a_natural_person_names_him_nowhere_public(w):
+    """Review r3 F4, the compulsory side: the public title is the case's, which counties write with
+    the party's name; once withdrawn, the name is masked there and in the notice, as in the party column."""
+    case = seized(w, measure_case(w, party=person(w), title="乌日娜涉嫌经营超过保质期的食品案"))
+    publication = publication_approve(actor=w.head, draft=draft_of(case), on=PUBLISHED_ON)
+    assert publication.party_name == "乌日娜" and publication.title == "乌日娜涉嫌经营超过保质期的食品案"
+    publication_decision_change(actor=w.head, draft=draft_of(case), kind="remade", changed_on=D(2026, 3, 20),
+                                statement="复议机关责令乌日娜一案重新作出", on=D(2026, 3, 23))
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.WITHDRAWN
+    assert (publication.party_name, publication.title) == ("乌某某", "乌某某涉嫌经营超过保质期的食品案")
+    assert "乌日娜" not in published_text(publication) + publication.withdrawal_statement
+    assert "复议机关责令乌某某一案重新作出" in publication.withdrawal_statement
+    assert Case.objects.get(pk=case.pk).title == "乌日娜涉嫌经营超过保质期的食品案"
 
 
 # --- 行政强制执行: the execution and the 代履行 decision, each a publication of its own ----------------------------

@@ -234,3 +234,60 @@ def test_a_published_text_is_corrected_with_a_reason_and_never_unredacted(w):
     assert publication.facts.startswith("当事人陈列销售超过保质期的纯牛奶12箱") and "13912345678" not in publication.facts
     entry = payloads(EventKind.PUBLICATION_CORRECTED, case.pk)[0]
     assert entry["fields"] == ["facts"] and len(entry["reason_sha256"]) == 64
+
+
+# --- review r3 F4: a withdrawn decision of a natural person kept his name in its title -------------------
+
+
+def _public_pages(publication) -> dict[str, str]:
+    """What the public reads of `publication`: the list, its page, the three feeds and the public API."""
+    from django.test import Client
+
+    client = Client()
+    pages = {url: client.get(url) for url in ("/decisions/", f"/decisions/{publication.pk}/", "/decisions/feed.json",
+                                              "/decisions/feed.rss", "/decisions/feed.atom",
+                                              "/api/public/decisions", f"/api/public/decisions/{publication.pk}")}
+    assert {url: r.status_code for url, r in pages.items()} == dict.fromkeys(pages, 200)
+    # JSON may escape the characters ("\u738b"): read as the reader's program does.
+    return {url: json.dumps(r.json(), ensure_ascii=False) if "json" in r["Content-Type"] else r.content.decode()
+            for url, r in pages.items()}
+
+
+def test_a_withdrawn_decision_of_a_natural_person_names_him_nowhere_public(w):
+    person = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="王大明",
+                                   id_type="resident_id_card", id_number=id_number(birth=D(1980, 6, 1)),
+                                   address="乌审旗嘎鲁图镇团结路3号")
+    # A case title as counties write them: the party, then the act; no matter, so the 违法行为类型
+    # is the title's words too.
+    case = to_decided(w, lead_make(w, party=person, title="王大明涉嫌经营超过保质期的食品案"))
+    draft = PublicationDraft.objects.get(case=case)
+    publication = publication_approve(actor=w.head, draft=draft, on=D(2026, 4, 1))
+    # Published under his name while in force (the law allows it).
+    assert publication.party_name == "王大明" and "王大明" in publication.title
+    # The fixtures' dates are in March 2026: seen as within the display period, as the public sees a
+    # withdrawal made within it.
+    Publication.objects.filter(pk=publication.pk).update(display_until=D(2099, 1, 1))
+    assert all("王大明" in page for page in _public_pages(publication).values())
+    publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=D(2026, 4, 2),
+                                statement="经行政复议，王大明的处罚决定被撤销。", on=D(2026, 4, 7))
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.WITHDRAWN
+    assert (publication.party_name, publication.title) == ("王某某", "王某某涉嫌经营超过保质期的食品案")
+    assert publication.violation_type == "王某某涉嫌经营超过保质期的食品"
+    assert publication.withdrawal_statement.endswith("经行政复议，王某某的处罚决定被撤销。")
+    assert {url for url, page in _public_pages(publication).items() if "王大明" in page} == set()
+    assert "王某某涉嫌经营超过保质期的食品案" in _public_pages(publication)[f"/decisions/{publication.pk}/"]
+    # The internal records keep what they keep: the case, and the draft's originals.
+    case.refresh_from_db()
+    assert case.title == "王大明涉嫌经营超过保质期的食品案"
+
+
+def test_a_withdrawn_decision_of_a_company_keeps_its_name(w):
+    case = to_decided(w, lead_make(w, title=f"{w.company.name}涉嫌经营超过保质期的食品案"))
+    draft = PublicationDraft.objects.get(case=case)
+    publication = publication_approve(actor=w.head, draft=draft, on=D(2026, 4, 1))
+    publication_decision_change(actor=w.head, draft=draft, kind="revoked", changed_on=D(2026, 4, 2),
+                                statement="经行政复议，原处罚决定被撤销。", on=D(2026, 4, 7))
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.WITHDRAWN
+    assert publication.party_name == w.company.name and publication.title.startswith(w.company.name)

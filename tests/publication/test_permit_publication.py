@@ -220,3 +220,32 @@ def test_a_cancelled_licence_keeps_its_grant_public_only_a_revocation_takes_it_d
     assert publication.status == "published" and draft.status == DraftStatus.PUBLISHED
     cancellation = PublicationDraft.objects.get(case=case, decision="permit_cancel")
     assert cancellation.facts["xk_row"]["XK_ZT"] == "2"  # the ending decision says the licence no longer stands
+
+
+@pytest.mark.django_db
+def test_a_grant_to_a_natural_person_taken_down_on_revocation_no_longer_names_him():
+    """As every withdrawn decision (review r3 F4): the grant taken down names its holder nowhere,
+    whose name the case's title may carry as well."""
+    from sanxiang.registry import services as registry
+    from tests.factories import id_number
+
+    w = world_make()
+    person = registry.party_create(actor=None, agency=w.agency, kind="natural_person", name="王大明",
+                                   id_type="resident_id_card", id_number=id_number(birth=D(1980, 6, 1)),
+                                   address="乌审旗嘎鲁图镇团结路3号")
+    case = lead_make(w, procedure="permit", title="王大明食品经营许可申请", party=person)
+    perform(case, "permit_materials", DAY, w.officer, materials_complete=True)
+    case = perform(case, "permit_accept", DAY, w.officer)
+    perform(case, "permit_grant", DAY, w.head, content="预包装食品销售", licence_name="食品经营许可证", category="普通")
+    perform(case, "permit_deliver", DAY, w.officer, delivered_on=DAY, expires_on=D(2031, 3, 31),
+            licence_number="JY11506260001234")
+    draft = PublicationDraft.objects.get(case=case, decision="permit_grant")
+    public_registry_refresh(agency_id=w.agency.pk)
+    publication = publication_approve(actor=w.head, draft=draft, on=DAY + dt.timedelta(days=2))
+    assert publication.party_name == "王大明"
+    perform(case, "permit_revoke", DAY + dt.timedelta(days=7), w.head, reason="被许可人以欺骗、贿赂等不正当手段取得行政许可",
+            facts="提交的租赁合同系伪造", remedies="可以申请行政复议或者提起行政诉讼")
+    publication.refresh_from_db()
+    assert publication.status == "withdrawn" and publication.party_name == "王某某"
+    assert all("王大明" not in str(getattr(publication, f)) for f in
+               ("title", "party_name", "violation_type", "content", "withdrawal_statement"))

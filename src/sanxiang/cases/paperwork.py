@@ -275,7 +275,9 @@ def _moment(day: dt.date | None, time: str) -> dt.datetime | None:
     hours, minutes = 9, 0
     if time and ":" in time.replace("：", ":"):
         h, _, m = time.replace("：", ":").partition(":")
-        if h.strip().isdigit() and m.strip()[:2].isdigit():
+        # isdecimal(), not isdigit(): "²" is a digit to str.isdigit() but not to int() (full-width
+        # "１４" is decimal, and int() reads it).
+        if h.strip().isdecimal() and m.strip()[:2].isdecimal():
             hours, minutes = min(int(h), 23), min(int(m.strip()[:2]), 59)
     return dt.datetime(day.year, day.month, day.day, hours, minutes)
 

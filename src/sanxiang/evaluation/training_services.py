@@ -35,7 +35,7 @@ from sanxiang.procedure.evaluation.training import (
 )
 from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.supervision.filing_selectors import user_is_bureau_supervisor
-from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_rows
+from sanxiang.tabular import SheetTooLarge, xlsx_archive_problem, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
         try:
             worksheet = workbook.worksheets[0]
             worksheet.reset_dimensions()
-            yield from xlsx_rows(worksheet, columns=len(HEADERS))
+            yield from xlsx_rows(worksheet, columns=len(HEADERS), rows=MAX_ROWS)
         finally:
             workbook.close()
 
@@ -223,7 +223,7 @@ def _rows_read(content: bytes) -> tuple[dict[str, int], list[tuple[int, tuple[An
                 rows.append((number, tuple(values)))
     except _FileRejected:
         raise
-    except SheetTooWide as wide:
+    except SheetTooLarge as wide:
         raise _FileRejected(wide.message) from None
     except Exception as error:  # openpyxl reports a malformed workbook with many exception types
         logger.info("unreadable training import file: %r", error)

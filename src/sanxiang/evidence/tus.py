@@ -24,6 +24,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -43,6 +44,8 @@ from sanxiang.procedure.violations import Refused
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,checksum,expiration"
 CHECKSUM_ALGORITHMS = {"sha1": 20, "sha256": 32}
+# An integer header: ASCII digits, no more than a 64-bit integer has (what every length fits in).
+_HEADER_INTEGER = re.compile(r"[0-9]{1,19}")
 
 
 def _response(status: int, message: str = "", **headers: str) -> HttpResponse:
@@ -141,8 +144,11 @@ def _metadata_parse(raw: str) -> dict[str, str]:
 
 
 def _int_header(request: HttpRequest, name: str) -> int | None:
+    """A non-negative integer header (tus: Upload-Length, Upload-Offset), or None when absent or not
+    1 to 19 ASCII digits. str.isdigit() alone lets through "²" (WSGI decodes the byte 0xB2 as latin-1)
+    and 5,000 digits, both of which int() refuses with a ValueError: a 500 instead of tus's 400."""
     value = request.headers.get(name)
-    if value is None or not value.isdigit():
+    if value is None or not _HEADER_INTEGER.fullmatch(value):
         return None
     return int(value)
 

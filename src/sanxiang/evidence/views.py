@@ -15,6 +15,7 @@ from sanxiang.evidence import selectors, services
 from sanxiang.evidence.models import EvidenceKind
 from sanxiang.evidence.sniffing import type_label
 from sanxiang.evidence.storage import blob_store_get
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.catalog import (
     UnknownProcedure,
     audio_video_steps_labelled,
@@ -41,9 +42,10 @@ def _case_param(request: HttpRequest):
     value = request.GET.get("case", "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    case_id = id_from_query(value)  # ASCII digits within the databases' integer, or None
+    if case_id is None:
         raise Http404
-    return selectors.case_for_viewer(viewer=request.user, case_id=int(value))
+    return selectors.case_for_viewer(viewer=request.user, case_id=case_id)
 
 
 @login_required

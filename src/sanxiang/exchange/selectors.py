@@ -46,7 +46,7 @@ from sanxiang.procedure.dual_publicity import (
     wan_yuan_from_fen,
 )
 from sanxiang.procedure.penalty.snapshot import DECISION_OUTCOMES, PENALTY_KINDS, REVIEW_OPINIONS
-from sanxiang.procedure.publication import name_masked
+from sanxiang.procedure.publication import name_masked, names_masked_in
 from sanxiang.publication.annual import (
     EXECUTION_POWER_DECLARED,
     PENALTY_PROCEDURES,
@@ -248,13 +248,18 @@ def case_documents_build(cases: Sequence[Case]) -> list[dict[str, Any]]:
     for case_id in ids:
         case = loaded[case_id]
         spec = procedure_spec(case.procedure)
+        party = _party(case, shown_names[case_id])
+        title = case.title
+        if party is not None and case.party.kind == PartyKind.NATURAL_PERSON and party["name"] != case.party.name:
+            # The title names the party as often as not ("刘建国涉嫌…案"): as masked as the party's name.
+            title = names_masked_in(title, [case.party.name])
         decision, review = _penalty_parts(case, spec)
         built.append({
             "format": CASE_FORMAT,
             "format_version": FORMAT_VERSION,
             "case": {
                 "number": case.number,
-                "title": case.title,
+                "title": title,
                 "procedure": case.procedure,
                 "procedure_label": spec.label,
                 "act_kind": spec.act_kind,
@@ -272,7 +277,7 @@ def case_documents_build(cases: Sequence[Case]) -> list[dict[str, Any]]:
                  "kind_label": case.matter.get_kind_display()}
                 if case.matter is not None else None
             ),
-            "party": _party(case, shown_names[case_id]),
+            "party": party,
             "steps": _steps(spec, steps[case_id]),
             "documents": documents[case_id],
             "decision": decision,

@@ -28,6 +28,7 @@ from django.urls import path, reverse
 from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_safe
 
+from sanxiang.inputs import DATE_LATEST, date_validator, id_from_query
 from sanxiang.procedure.penalty.snapshot import PENALTY_KINDS, yuan
 from sanxiang.procedure.publication_coercion import COMPULSORY_KINDS
 from sanxiang.publication.models import PublicAgency, Publication, PublicationStatus
@@ -210,16 +211,21 @@ def _agency_choices() -> list[tuple[str, str]]:
 # --- forms ---------------------------------------------------------------------------------------
 
 
+DATE_ATTRS = {"type": "date", "min": DATE_EARLIEST.isoformat(), "max": DATE_LATEST.isoformat()}
+
+
 class _DateRangeForm(forms.Form):
     """`from` and `to` are Python keywords, so these two fields are added by name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Within the platform's dates (inputs.date_validator): 0001-01-05 is a date to Python, and a
+        # notice's default period before it overflowed (a 500).
         self.fields["from"] = forms.DateField(
-            label="决定日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label="决定日期自", required=False, widget=forms.DateInput(attrs=DATE_ATTRS), validators=[date_validator]
         )
         self.fields["to"] = forms.DateField(
-            label="决定日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label="决定日期至", required=False, widget=forms.DateInput(attrs=DATE_ATTRS), validators=[date_validator]
         )
 
     def clean(self) -> dict[str, Any]:
@@ -385,9 +391,10 @@ def _feed_agency(request: HttpRequest) -> PublicAgency | None:
     raw = request.GET.get("agency", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = id_from_query(raw)  # "²" is a digit to str.isdigit(), not to int(); 5,000 digits neither
+    if pk is None:
         raise Http404("执法机关不存在")
-    return get_object_or_404(PublicAgency.objects.only("id", "name"), pk=int(raw))
+    return get_object_or_404(PublicAgency.objects.only("id", "name"), pk=pk)
 
 
 def _feed_rows(agency: PublicAgency | None) -> list[Publication]:

@@ -172,7 +172,8 @@ def id_number_validate(value: str, *, field: str = "id_number", today: dt.date |
         return [Violation("id_number.empty", "请填写公民身份号码", GB_11643, field)]
     if len(code) != 18:
         return [Violation("id_number.length", f"公民身份号码应为18位，当前为{len(code)}位", GB_11643, field)]
-    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+    # ASCII digits: str.isdigit() also takes "²" (which int() refuses) and full-width "１".
+    if not (code[:17].isascii() and code[:17].isdigit()) or not ("0" <= code[17] <= "9" or code[17] == "X"):
         return [
             Violation(
                 "id_number.character", "公民身份号码前17位应为数字，第18位应为数字或X", GB_11643, field

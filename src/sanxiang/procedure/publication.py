@@ -163,6 +163,28 @@ def name_masked(name: str) -> str:
     return name[:surname_length] + "某" * max(1, min(2, len(name) - surname_length))
 
 
+def names_masked_in(text: str, names: Iterable[str]) -> str:
+    """`text` with each of `names` (a natural person's name as recorded, and as published) masked
+    as `name_masked` masks it, wherever it appears: the case's title ("王大明涉嫌…案") and every text
+    that stays public once a decision is withdrawn. A name written with "·" or a space is masked
+    whole, and so is each of its parts of two characters or more. Longest first, so that a name is
+    never half masked by a shorter one inside it; invisible characters are disregarded as the
+    public texts disregard them."""
+    text = public_text_clean(text)
+    found: dict[str, str] = {}
+    for raw in names:
+        name = public_text_clean(raw or "").strip()
+        if len(name) < 2:
+            continue
+        found.setdefault(name, name_masked(name))
+        for part in re.split(r"[·• ]", name):
+            if len(part) >= 2 and part != name:
+                found.setdefault(part, name_masked(part))
+    for name in sorted(found, key=len, reverse=True):
+        text = text.replace(name, found[name])
+    return text
+
+
 COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒", "夏侯"})
 
 
@@ -445,6 +467,7 @@ __all__ = [
     "display_period",
     "leaks",
     "name_masked",
+    "names_masked_in",
     "publication_due",
     "publication_refusals",
     "text_redact",

@@ -78,7 +78,7 @@ from sanxiang.publication.models import (
     PublicationStatus,
 )
 from sanxiang.publication.permissions import user_can_publish
-from sanxiang.publication.services import publication_record, redaction_summary
+from sanxiang.publication.services import publication_names_mask, publication_record, redaction_summary
 from sanxiang.registry.models import PartyKind
 
 MEASURE_PROCEDURES = ("seal_seizure", "freeze")
@@ -605,8 +605,12 @@ def compulsory_decision_change(
         published.status = PublicationStatus.WITHDRAWN
         published.withdrawn_on = on
         published.withdrawal_statement = withdrawn.withdrawal_notice
+        names = [published.party_name, decision.party.name]
         published.party_name = withdrawn.party_name
         published.facts = published.basis = published.content = ""
+        if decision.party.kind == "natural_person":
+            # The title is the case's ("王大明涉嫌…案"), and the notice may name him as well.
+            publication_names_mask(publication=published, names=names)
         published.search_text = ""
         published.save()
     draft.status = DraftStatus.WITHDRAWN

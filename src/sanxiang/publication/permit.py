@@ -55,7 +55,7 @@ from sanxiang.procedure.violations import Refused, Violation
 from sanxiang.publication.drafting import decision_party_build, draft_entry_append
 from sanxiang.publication.models import DraftStatus, Publication, PublicationDraft, PublicationStatus
 from sanxiang.publication.permissions import user_can_publish
-from sanxiang.publication.services import public_agency_get, publication_record
+from sanxiang.publication.services import public_agency_get, publication_names_mask, publication_record
 
 PROCEDURE = "permit"
 # The document each decision is issued as (documents.registry.PERMIT_KINDS).
@@ -294,6 +294,9 @@ def _earlier_taken_down(*, case: Case, decision: PermitDecision, on: dt.date, ac
             published.withdrawal_statement = (
                 f"该行政许可已于{decision.decided_on:%Y年%m月%d日}被依法{verb}（{decision.number}）。"
             )
+            if decision.party.kind == "natural_person":
+                # As for every withdrawn decision: a natural person is no longer named by it.
+                publication_names_mask(publication=published, names=[published.party_name, decision.party.name])
             published.search_text = ""
             published.save()
             draft.status = DraftStatus.WITHDRAWN

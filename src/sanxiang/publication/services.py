@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -39,7 +39,7 @@ from sanxiang.procedure.publication import (
     Redaction,
     display_period,
     leaks,
-    name_masked,
+    names_masked_in,
     public_text_clean,
     publication_due,
     publication_refusals,
@@ -632,6 +632,21 @@ def publication_correct(
     return publication
 
 
+# The columns of a publication that stay public once it is withdrawn, or may (`publication_names_mask`).
+WITHDRAWN_TEXT_FIELDS = ("title", "party_name", "legal_representative", "violation_type", "kinds_label", "facts",
+                         "basis", "content", "licence", "withdrawal_statement")
+
+
+def publication_names_mask(*, publication: Publication, names: Iterable[str]) -> None:
+    """A withdrawn decision of a natural person names him nowhere (citations.PUBLICATION_WITHDRAWAL:
+    what stays public is the fact of the withdrawal): `names` (his name as recorded and as it was
+    published) masked in every public text of `publication` (`procedure.publication.names_masked_in`),
+    not only in its party column. The caller saves; the internal records keep the name."""
+    names = [name for name in names if name]
+    for field in WITHDRAWN_TEXT_FIELDS:
+        setattr(publication, field, names_masked_in(getattr(publication, field), names))
+
+
 @transaction.atomic
 def publication_decision_change(
     *, actor: User, draft: PublicationDraft, kind: str, changed_on: dt.date, statement: str, on: dt.date | None = None
@@ -694,9 +709,12 @@ def publication_decision_change(
         published.status = PublicationStatus.WITHDRAWN
         published.withdrawn_on = on
         published.withdrawal_statement = f"本决定已于{changed_on:%Y年%m月%d日}被依法{CHANGE_KINDS.get(kind, kind)}。{statement}"
-        if published.party_kind == "自然人":
-            published.party_name = name_masked(published.party_name)
         published.facts = published.basis = published.content = published.licence = ""
+        if published.party_kind == "自然人":
+            # Wherever it is: a case's title is commonly "王大明涉嫌…案", and the statement may name him.
+            party = draft.case.party
+            publication_names_mask(publication=published,
+                                   names=[published.party_name, party.name if party is not None else ""])
         published.search_text = ""
         published.save()
     draft.status = DraftStatus.WITHDRAWN

@@ -52,7 +52,7 @@ from sanxiang.procedure.violations import Refused
 from sanxiang.registry.discretion_services import discretion_benchmark_add
 from sanxiang.registry.models import Matter
 from sanxiang.registry.permissions import Actor
-from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_rows
+from sanxiang.tabular import SheetTooLarge, xlsx_archive_problem, xlsx_rows
 
 SHEET_TITLE = "裁量基准"
 MAX_ROWS = 2000
@@ -558,7 +558,7 @@ def xlsx_rows_read(
         worksheet.reset_dimensions()
         rows: list[tuple[int, dict[str, Any]]] = []
         positions: dict[int, str] | None = None
-        for number, values in enumerate(xlsx_rows(worksheet, columns=len(columns)), start=1):
+        for number, values in enumerate(xlsx_rows(worksheet, columns=len(columns), rows=max_rows), start=1):
             if positions is None:
                 headers = [re.sub(r"\s+", "", str(v)).rstrip("*＊") if v is not None else "" for v in values]
                 of_header = {header: name for name, header in columns}
@@ -581,7 +581,7 @@ def xlsx_rows_read(
         return rows
     except SheetUnreadable:
         raise
-    except SheetTooWide as wide:
+    except SheetTooLarge as wide:
         raise SheetUnreadable("", wide.message) from None
     except Exception as error:
         # A sheet read lazily (read-only mode) can turn out broken only while its rows are read.

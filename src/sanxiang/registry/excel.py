@@ -59,7 +59,7 @@ from sanxiang.registry.permissions import (
     user_can_register_agencies,
     user_sees_full_officer_id_number,
 )
-from sanxiang.tabular import SheetTooWide, xlsx_archive_problem, xlsx_cell, xlsx_rows
+from sanxiang.tabular import SheetTooLarge, xlsx_archive_problem, xlsx_cell, xlsx_rows
 
 logger = logging.getLogger(__name__)
 
@@ -601,7 +601,7 @@ def _worksheet_rows(sheet: Sheet, content: bytes) -> Iterator[tuple[Any, ...]]:
         worksheet = workbook[sheet.title] if sheet.title in workbook.sheetnames else workbook.worksheets[0]
         # Some programs write a wrong <dimension>; without it rows and columns are read as they are.
         worksheet.reset_dimensions()
-        yield from xlsx_rows(worksheet, columns=len(sheet.columns))
+        yield from xlsx_rows(worksheet, columns=len(sheet.columns), rows=MAX_ROWS)
     finally:
         workbook.close()
 
@@ -624,7 +624,7 @@ def _rows_read(sheet: Sheet, content: bytes) -> tuple[list[tuple[int, Column]], 
                 rows.append((number, tuple(values)))
     except _FileRejected:
         raise
-    except SheetTooWide as wide:
+    except SheetTooLarge as wide:
         raise _FileRejected(wide.message) from None
     except Exception as error:
         # openpyxl reports a malformed workbook with many exception types (KeyError,

@@ -16,6 +16,7 @@ from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.evidence.models import EvidenceRecord
 from sanxiang.hooks import Slot
+from sanxiang.inputs import id_from_query
 from sanxiang.procedure.supervision.instruments import (
     ACTION_LABELS,
     AGENCY_ACTIONS,
@@ -278,10 +279,11 @@ def notice_cases(*, notice: Notice) -> QuerySet[Case]:
     filing_ids = set()
     for origin in origins:
         kind, _, pk = (origin or "").partition(":")
-        if pk.isdigit() and kind == "case":
-            case_ids.add(int(pk))
-        elif pk.isdigit() and kind == "supervision_filing":
-            filing_ids.add(int(pk))
+        number = id_from_query(pk)
+        if number is not None and kind == "case":
+            case_ids.add(number)
+        elif number is not None and kind == "supervision_filing":
+            filing_ids.add(number)
     case_ids |= set(Filing.objects.filter(pk__in=filing_ids).values_list("case_id", flat=True))
     numbers = numbers_in_text("\n".join((notice.title, notice.body, notice.indicators)))
     county = notice.bureau.region_code

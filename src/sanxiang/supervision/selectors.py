@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sanxiang.accounts.models import AGENCY_ROLES, Role, User
 from sanxiang.cases.models import Case
+from sanxiang.inputs import id_from_query
 from sanxiang.ledger.events import EventKind
 from sanxiang.ledger.models import Entry
 from sanxiang.procedure.supervision.matters import FINAL_STATES, MatterMark, MatterState
@@ -191,10 +192,11 @@ ORIGIN_LINKS = {"publication_draft": ("公示稿", "publication:draft_detail"), 
 def matter_origin_link(matter: Matter) -> tuple[str, str] | None:
     """The record behind a platform alert (label, address), when the origin names one."""
     kind, _, pk = matter.origin.partition(":")
-    if kind not in ORIGIN_LINKS or not pk.isdigit():
+    number = id_from_query(pk)
+    if kind not in ORIGIN_LINKS or number is None:
         return None
     label, name = ORIGIN_LINKS[kind]
-    return label, reverse(name, args=[int(pk)])
+    return label, reverse(name, args=[number])
 
 
 def matter_agency_cases(*, matter: Matter, case_ids: Iterable[int]) -> list[Case]:

@@ -22,8 +22,9 @@ class DefaultLanguageMiddleware:
 
 
 class QueryStringInputMiddleware:
-    """Refuses a query string holding NUL or control characters (`?q=%00`) with 400 before any
-    view sees it: PostgreSQL refuses NUL in a query parameter, and no search or filter needs a
+    """Refuses a path or a query string holding NUL or control characters (`/certificates/%00/`,
+    `?q=%00`) with 400 before any view sees it: PostgreSQL refuses NUL in a query parameter (a
+    path part is one too, a token or a slug looked up), and no address, search or filter needs a
     control character. One check for every page and every API call (系统输入校验规则)."""
 
     def __init__(self, get_response):
@@ -32,9 +33,9 @@ class QueryStringInputMiddleware:
     def __call__(self, request):
         from django.http import HttpResponseBadRequest, JsonResponse
 
-        from sanxiang.inputs import query_problem
+        from sanxiang.inputs import path_problem, query_problem
 
-        problem = next(
+        problem = path_problem(request.path) or next(
             (p for key, values in request.GET.lists() for value in (key, *values) if (p := query_problem(value))), None
         )
         if problem is None:
