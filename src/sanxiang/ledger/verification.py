@@ -861,7 +861,8 @@ def ledgers_verify(
     from sanxiang.ledger.selectors import ledger_ids, ledger_log_of_heads, ledger_name
 
     log = ledger_log_of_heads()
-    origins = {i: ledger_origin_for(i) for i in ledger_ids()}
+    known = ledger_ids()
+    origins = {i: ledger_origin_for(i) for i in known}
     claims: dict[str, list[tuple[str, str]]] = {}
     for label, note in external_checkpoints:
         # With one ledger, every given checkpoint is held against it (a wrong origin is named).
@@ -919,4 +920,68 @@ def ledgers_verify(
                 reports[0][2].add(
                     Finding("checkpoint_signature", f"checkpoint {label}: no ledger has the origin {origin}", checkpoint=label)
                 )
+    if log is None and len(known) > 1:
+        reports.append(("heads", "", _log_of_heads_missing(known)))
+    reports += _unknown_ledgers(set(known))
     return LedgersReport(reports)
+
+
+def _log_of_heads_missing(known: list[int]) -> VerificationReport:
+    """County ledgers exist (`ledger_county_create` makes the log of heads with the first one), yet
+    no ledger is the log of heads: its row was deleted, and with it the check of every county's
+    head against the signed log."""
+    report = VerificationReport()
+    others = [i for i in known if i != DEFAULT_LEDGER]
+    report.add(
+        Finding(
+            "log_of_heads_missing",
+            f"there are {len(known)} ledgers (ids {others[:20]} besides the default) but no log of heads: "
+            "its ledger row is gone, so no county's head is checked against the log",
+        )
+    )
+    return report
+
+
+def _ledger_ids_in(table: str, column: str) -> list[int]:
+    """The distinct ledger ids of a table whose primary key (or an index) starts with the ledger
+    id, one index seek each (a DISTINCT would read the whole index on PostgreSQL)."""
+    qn = connection.ops.quote_name
+    found: list[int] = []
+    last = -1
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(f"SELECT MIN({qn(column)}) FROM {qn(table)} WHERE {qn(column)} > %s", [last])
+            (last,) = cur.fetchone()
+            if last is None:
+                return found
+            found.append(last)
+
+
+def _unknown_ledgers(known: set[int]) -> list[tuple[str, str, VerificationReport]]:
+    """Entries, nodes, checkpoints or a head under a ledger id that names no ledger: nothing
+    verifies them (the ledgers verified are the named ones), so each such id is a finding of its
+    own, with what lies there."""
+    tables = (
+        ("entries", Entry._meta.db_table, "ledger_id"),
+        ("subtree nodes", Node._meta.db_table, "ledger_id"),
+        ("checkpoints", Checkpoint._meta.db_table, "ledger_id"),
+        ("head row", Head._meta.db_table, "id"),
+    )
+    present: dict[int, list[str]] = {}
+    for what, table, column in tables:
+        for ledger_id in _ledger_ids_in(table, column):
+            if ledger_id not in known:
+                present.setdefault(ledger_id, []).append(what)
+    out = []
+    for ledger_id, what in sorted(present.items()):
+        report = VerificationReport()
+        report.entries = Entry.objects.filter(ledger_id=ledger_id).count()
+        report.add(
+            Finding(
+                "ledger_unknown",
+                f"ledger id {ledger_id} names no ledger, yet holds {', '.join(what)} "
+                f"({report.entries} entries): rows outside every ledger, never verified (forged or left behind)",
+            )
+        )
+        out.append((f"unknown-{ledger_id}", "", report))
+    return out
