@@ -7,7 +7,7 @@ from django.db import connection, transaction
 
 from sanxiang.ledger.events import EventKind, FileDigest, LedgerEvent
 
-triggers = importlib.import_module("sanxiang.ledger.migrations.0003_many_ledgers")
+triggers = importlib.import_module("sanxiang.ledger.migrations.0004_ledger_rows_not_deleted")
 
 
 def make_event(i: int, *, case_id: int | None = None) -> LedgerEvent:

@@ -157,6 +157,52 @@ def test_a_county_ledger_cut_short_is_caught_by_the_log_even_when_its_own_checkp
     assert any("log of heads entry" in f.message for f in report.report_of("wushen").findings)
 
 
+def test_the_log_of_heads_row_deleted_is_named_and_the_county_cut_short_still_caught(two_counties):
+    """Review r3, F6: the same cut as above, the county's own checkpoints gone, and the log's ledger
+    row deleted too (with the triggers dropped; they refuse it now): the log's entries are under an
+    id that names no ledger, and county ledgers without a log of heads are named."""
+    wushen, _otog = two_counties
+    log = selectors.ledger_log_of_heads()
+    with transaction.atomic():
+        for i in range(8):
+            entry_append(event=_event(i, WUSHEN_AGENCY))
+        checkpoints_issue_all()
+    with triggers_dropped():
+        raw("DELETE FROM ledger_entry WHERE ledger_id = %s AND seq >= 4", [wushen.id])
+        raw('DELETE FROM ledger_node WHERE ledger_id = %s AND ("index" + 1) * (1 << level) > 4', [wushen.id])
+        raw("DELETE FROM ledger_checkpoint WHERE ledger_id = %s", [wushen.id])
+        (root,) = raw('SELECT hash FROM ledger_node WHERE ledger_id = %s AND level = 2 AND "index" = 0', [wushen.id])[0]
+        raw("UPDATE ledger_head SET size = 4, root = %s, compact_range = %s WHERE id = %s", [root, root, wushen.id])
+        assert "entries_cut_off" in {f.code for f in ledgers_verify(run_extra_checks=False).report_of("wushen").findings}
+        raw("DELETE FROM ledger_ledger WHERE is_log_of_heads")
+        report = ledgers_verify(run_extra_checks=False)
+    assert not report.ok
+    assert report.report_of("wushen").ok  # alone, the county's cut ledger is consistent: the log was its witness
+    assert [f.code for f in report.report_of("heads").findings] == ["log_of_heads_missing"]
+    unknown = report.report_of(f"unknown-{log.id}")
+    assert [f.code for f in unknown.findings] == ["ledger_unknown"]
+    assert unknown.entries == Entry.objects.filter(ledger_id=log.id).count() > 0
+    assert set(report.failed()) == {"heads", f"unknown-{log.id}"}
+
+
+def test_entries_under_an_id_that_names_no_ledger_are_named_with_what_lies_there(two_counties):
+    """Review r3, F5: a plain INSERT (no trigger refuses it) under ledger id 200."""
+    with transaction.atomic():
+        entry_append(event=_event(1, WUSHEN_AGENCY))
+        checkpoints_issue_all()
+    assert ledgers_verify(run_extra_checks=False).ok
+    raw("INSERT INTO ledger_entry (ledger_id, seq, kind, actor_id, agency_id, case_id, subject, created_at, body, "
+        "leaf_hash) SELECT 200, 0, kind, actor_id, agency_id, case_id, subject, created_at, body, leaf_hash "
+        "FROM ledger_entry WHERE ledger_id = %s AND seq = 0", [two_counties[0].id])
+    raw('INSERT INTO ledger_node (ledger_id, level, "index", hash) VALUES (201, 1, 0, %s)', [b"x" * 32])
+    report = ledgers_verify(run_extra_checks=False)
+    assert set(report.failed()) == {"unknown-200", "unknown-201"}
+    (finding,) = report.report_of("unknown-200").findings
+    assert finding.code == "ledger_unknown" and "ledger id 200" in finding.message and "entries" in finding.message
+    assert report.report_of("unknown-200").entries == 1
+    assert "subtree nodes" in report.report_of("unknown-201").findings[0].message
+
+
 def test_an_agency_with_entries_elsewhere_cannot_move(two_counties):
     wushen, otog = two_counties
     with transaction.atomic():
@@ -260,6 +306,8 @@ def test_the_new_tables_refuse_update_and_delete(two_counties):
         "UPDATE ledger_ledgeragency SET ledger_id = 1",
         "DELETE FROM ledger_ledgeragency",
         "UPDATE ledger_ledger SET name = 'other' WHERE name = 'wushen'",
+        f"DELETE FROM ledger_ledger WHERE id = {wushen.id}",
+        "DELETE FROM ledger_ledger WHERE is_log_of_heads",
     ):
         with pytest.raises(Exception, match="append-only"), transaction.atomic():
             raw(sql)

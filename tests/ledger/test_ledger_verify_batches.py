@@ -15,7 +15,7 @@ from sanxiang.ledger import merkle
 from sanxiang.ledger.models import Checkpoint, Head
 from sanxiang.ledger.selectors import consistency_proof_get, inclusion_proof_get
 from sanxiang.ledger.services import checkpoint_issue, entries_append
-from sanxiang.ledger.verification import ledger_verify
+from sanxiang.ledger.verification import MAX_SEQS_LISTED, ledger_verify
 from tests.ledger.helpers import make_event, raw, triggers_dropped
 
 SIZE = 45
@@ -161,6 +161,44 @@ def test_entries_missing_at_the_end_of_a_batch_are_named(ledger):
     ]
     # The checkpoint of 45 covers them: its root cannot be recomputed. Nothing else differs.
     assert {code for code, *_ in found} == {"entry_missing", "checkpoint_unconfirmed"}
+
+
+def test_whole_batches_without_entries_are_skipped_and_named_as_a_walk_names_them(ledger):
+    """Entries 16..31 (whole batches of 2, 4, 8 and 16, which the verification skips without
+    reading them) deleted with some of their subtree nodes: one gap, and the same missing nodes
+    named one by one at every batch size."""
+
+    def tamper():
+        raw("DELETE FROM ledger_entry WHERE seq >= 16 AND seq < 32")
+        raw('DELETE FROM ledger_node WHERE (level = 1 AND "index" IN (9, 12)) OR (level = 3 AND "index" = 3)')
+
+    found = _tampered(tamper)
+    assert [(code, seqs) for code, _m, seqs, _n, _c in found if code == "entry_missing"] == [
+        ("entry_missing", tuple(range(16, 32)))
+    ]
+    assert sorted(node for code, _m, _s, node, _c in found if code == "node_missing") == [(1, 9), (1, 12), (3, 3)]
+    assert {code for code, *_ in found} == {"entry_missing", "node_missing", "checkpoint_unconfirmed"}
+
+
+def test_one_row_far_beyond_the_others_costs_what_its_rows_cost(ledger):
+    """Review r3, F3: a forged row at seq 2**40 (an INSERT, which no trigger refuses) made the
+    verification walk every seq up to it. The empty batches are skipped: the gap is one finding
+    (its first seqs listed, the span and count in its message), the nodes over it one count."""
+    import time
+
+    far = 1 << 40
+    raw("INSERT INTO ledger_entry (ledger_id, seq, kind, actor_id, agency_id, case_id, subject, created_at, body, "
+        "leaf_hash) SELECT ledger_id, %s, kind, actor_id, agency_id, case_id, subject, created_at, body, "
+        "leaf_hash FROM ledger_entry WHERE seq = 3", [far])
+    started = time.process_time()
+    report = ledger_verify(run_extra_checks=False)
+    assert time.process_time() - started < 2  # the walk of 2**40 seqs took hours, at 2**21 eight seconds
+    assert report.tree_size == far + 1 and report.entries == SIZE + 1
+    gap = [f for f in report.findings if f.code == "entry_missing"]
+    assert len(gap) == 1 and gap[0].seqs == list(range(SIZE, SIZE + MAX_SEQS_LISTED))
+    assert f"entries {SIZE}..{far - 1} are missing" in gap[0].message and f"{far - SIZE} entries" in gap[0].message
+    assert any(f.code == "node_missing" and "subtree nodes over entries" in f.message for f in report.findings)
+    assert any(f.code == "body_seq_mismatch" and f.seqs == [far] for f in report.findings)
 
 
 @pytest.mark.parametrize(

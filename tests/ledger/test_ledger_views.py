@@ -146,3 +146,39 @@ def test_a_tampered_leaf_hash_fails_the_proof_against_the_signed_root(client, le
     assert against in error["message"]
     if size is None:
         assert error["checkpoint"] == ledger.pk
+
+
+def test_the_key_endpoint_never_creates_a_missing_key(client, settings, monkeypatch):
+    """Review r3 (suspected, confirmed): GET /ledger/key made a new signing key when the key file was
+    missing, so a lost key was replaced by the first public request. A read answers 503 and leaves
+    the data folder as it was; signing (a checkpoint: `checkpoint`, `demo`) or `serve` makes the key."""
+    from sanxiang.ledger import keys
+    from sanxiang.ledger.verification import ledger_verify
+
+    monkeypatch.delenv(keys.ENV_KEY, raising=False)
+    path = keys.key_file_path()
+    assert not path.exists()
+    response = client.get(reverse("ledger:public_key"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "ledger_key_missing" and "密钥缺失" in response.json()["error"]["message"]
+    assert ledger_verify(run_extra_checks=False).ok  # nothing signed yet: nothing to check with a key
+    assert not path.exists()
+    with transaction.atomic():
+        entries_append(events=[make_event(0)])
+        checkpoint_issue()  # signing makes the key
+    assert path.exists()
+    assert client.get(reverse("ledger:public_key")).json()["vkey"] == keys.verifier_get().vkey
+    path.unlink()  # the key file lost: the checkpoint signed by it no longer verifies, and no new key appears
+    assert client.get(reverse("ledger:public_key")).status_code == 503
+    report = ledger_verify(run_extra_checks=False)
+    assert [f.code for f in report.findings] == ["checkpoint_signature"] and not path.exists()
+
+
+def test_serve_prepares_the_signing_key(settings, monkeypatch):
+    from sanxiang.ledger import keys
+    from sanxiang.web.management.commands.serve import data_folder_prepare
+
+    monkeypatch.delenv(keys.ENV_KEY, raising=False)
+    assert not keys.key_file_path().exists()
+    data_folder_prepare()
+    assert keys.key_file_path().exists() and keys.verifier_get().vkey

@@ -1007,9 +1007,9 @@ def case_registered_on_paper(*, case: Case) -> bool:
     """Whether the case was registered by back-entry (补录: its registration carried the day it
     happened, `procedure.back_entry`): a paper case. One query."""
     from sanxiang.ledger.events import EventKind
-    from sanxiang.ledger.models import Entry
+    from sanxiang.ledger.selectors import entries_of_case
 
-    body = Entry.objects.filter(case_id=case.pk, kind=EventKind.CASE_OPENED).values_list("body", flat=True).first()
+    body = entries_of_case(case_id=case.pk, agency_id=case.agency_id).filter(kind=EventKind.CASE_OPENED).values_list("body", flat=True).first()
     return body is not None and bool(json.loads(bytes(body))["payload"].get("back_entry"))
 
 
@@ -1020,10 +1020,11 @@ def case_last_step_on(*, case: Case) -> dt.date | None:
     back-entry may not be dated before it (`procedure.back_entry`). One query over the case's
     registration and step entries."""
     from sanxiang.ledger.events import EventKind
-    from sanxiang.ledger.models import Entry
+    from sanxiang.ledger.selectors import entries_of_case
 
     latest: dt.date | None = None
-    rows = (Entry.objects.filter(case_id=case.pk, kind__in=[EventKind.CASE_OPENED, EventKind.STEP_DONE])
+    rows = (entries_of_case(case_id=case.pk, agency_id=case.agency_id)
+            .filter(kind__in=[EventKind.CASE_OPENED, EventKind.STEP_DONE])
             .exclude(subject__endswith=":correct_record").values_list("kind", "body", "created_at"))
     for kind, body, created_at in rows:
         payload = json.loads(bytes(body))["payload"]
@@ -1058,13 +1059,13 @@ def case_timeline(*, case: Case) -> list[TimelineItem]:
     log, not here)."""
     from sanxiang.ledger.canonical import parse_utc_iso
     from sanxiang.ledger.events import EventKind
-    from sanxiang.ledger.models import Entry
+    from sanxiang.ledger.selectors import entries_of_case
 
     kinds = [EventKind.CASE_OPENED, EventKind.STEP_DONE, EventKind.DOCUMENT_ISSUED, EventKind.FILE_RECEIVED]
     spec = spec_of(case)
     procedure = spec.engine
     rows = list(
-        Entry.objects.filter(case_id=case.pk, kind__in=kinds).order_by("seq").values_list("seq", "body", "actor_id")
+        entries_of_case(case_id=case.pk, agency_id=case.agency_id).filter(kind__in=kinds).order_by("seq").values_list("seq", "body", "actor_id")
     )
     names = {u.pk: str(u) for u in User.objects.filter(pk__in={a for _, _, a in rows if a is not None})}
     items = []

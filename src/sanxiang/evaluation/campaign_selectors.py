@@ -18,7 +18,7 @@ from sanxiang.evaluation.casefile_selectors import case_file_facts
 from sanxiang.evaluation.models import CampaignAssignment, CampaignFile, EvaluationCampaign
 from sanxiang.evaluation.target_selectors import user_defines_campaigns
 from sanxiang.ledger.events import EventKind
-from sanxiang.ledger.models import Entry
+from sanxiang.ledger.selectors import entries_of_cases
 from sanxiang.procedure.evaluation.campaigns import (
     CAMPAIGN_PROCEDURES,
     PROCEDURE_KINDS,
@@ -133,7 +133,7 @@ def campaign_scope(*, agency_ids: list[int], procedures: list[str], period_start
     cases = list(Case.objects.filter(agency_id__in=agency_ids).filter(in_state)
                  .values_list("pk", "agency_id", "number", "procedure"))
     last_steps = dict(
-        Entry.objects.filter(kind=EventKind.STEP_DONE, case_id__in=[c[0] for c in cases])
+        entries_of_cases(case_ids=[c[0] for c in cases]).filter(kind=EventKind.STEP_DONE)
         .values("case_id").annotate(last=Max("created_at")).values_list("case_id", "last")
     )
     files = []

@@ -35,7 +35,7 @@ from sanxiang.cases.facts import facts_field_load
 from sanxiang.cases.models import Case, IssuedDocument
 from sanxiang.exchange.formats import CASE_FORMAT, DECISION_FORMAT, FORMAT_VERSION, YEAR_FORMAT
 from sanxiang.ledger.events import EventKind
-from sanxiang.ledger.models import Entry
+from sanxiang.ledger.selectors import entries_of_cases
 from sanxiang.procedure.annual import ANNUAL_CATEGORIES, COERCION_ROWS
 from sanxiang.procedure.annual_counting import PENALTY_COLUMNS, PenaltyTable, penalty_tables_sum
 from sanxiang.procedure.catalog import ACT_KINDS, procedure_spec
@@ -215,7 +215,7 @@ def case_documents_build(cases: Sequence[Case]) -> list[dict[str, Any]]:
     }
     steps: dict[int, list] = defaultdict(list)
     for case_id, ledger_id, seq, body in (
-        Entry.objects.filter(case_id__in=ids, kind=EventKind.STEP_DONE)
+        entries_of_cases(case_ids=ids).filter(kind=EventKind.STEP_DONE)
         .order_by("case_id", "ledger_id", "seq").values_list("case_id", "ledger_id", "seq", "body").iterator()
     ):
         steps[case_id].append((ledger_id, seq, body))

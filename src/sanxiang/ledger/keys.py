@@ -67,27 +67,49 @@ def _seed_read(path: Path) -> bytes:
     return _seed_from_base64(text, str(path))
 
 
-def signer_get() -> Signer:
+class LedgerKeyMissingError(ImproperlyConfigured):
+    """No signing key: neither SANXIANG_LEDGER_SIGNING_KEY nor the key file (a read never makes one)."""
+
+
+def signer_get(*, create: bool = True) -> Signer:
     """The Ed25519 checkpoint signer: SANXIANG_LEDGER_SIGNING_KEY (base64 seed) when set,
-    otherwise DATA_DIR/ledger_ed25519.key, created on first use."""
+    otherwise DATA_DIR/ledger_ed25519.key, created when missing only by a signing (`create`: the
+    commands and services that issue checkpoints); LedgerKeyMissingError otherwise."""
     configured = os.environ.get(ENV_KEY, "")
     if configured:
         seed = _seed_from_base64(configured, ENV_KEY)
     else:
         path = key_file_path()
-        seed = _seed_read(path) if path.exists() else _seed_create(path)
+        if path.exists():
+            seed = _seed_read(path)
+        elif create:
+            seed = _seed_create(path)
+        else:
+            raise LedgerKeyMissingError(f"{path}: the ledger signing key is missing ({ENV_KEY} not set either)")
     return Signer(ledger_key_name(), Ed25519PrivateKey.from_private_bytes(seed))
 
 
+def signing_key_ensure() -> None:
+    """Create the signing key if there is none (setting up an installation: `serve`, `demo`)."""
+    signer_get(create=True)
+
+
 def verifier_get() -> Verifier:
-    return signer_get().verifier
+    """The current public key, for reads and checks: never creates a key (a lost key file must not
+    be replaced silently by the first request that reads it); LedgerKeyMissingError if missing."""
+    return signer_get(create=False).verifier
 
 
 def trusted_verifiers(extra_vkeys: list[str] = ()) -> list[Verifier]:
-    """The current key plus retired keys listed in settings.SANXIANG_LEDGER_TRUSTED_KEYS (vkey
-    strings), so that checkpoints signed before a key change still verify."""
+    """The current key (when there is one: its absence leaves signed checkpoints unverified, named
+    as such) plus retired keys listed in settings.SANXIANG_LEDGER_TRUSTED_KEYS (vkey strings), so
+    that checkpoints signed before a key change still verify."""
     vkeys = [*getattr(settings, "SANXIANG_LEDGER_TRUSTED_KEYS", []), *extra_vkeys]
     try:
-        return [verifier_get(), *(Verifier.from_vkey(v) for v in vkeys)]
+        current = [verifier_get()]
+    except LedgerKeyMissingError:
+        current = []
+    try:
+        return [*current, *(Verifier.from_vkey(v) for v in vkeys)]
     except NoteError as exc:
         raise ImproperlyConfigured(f"invalid trusted ledger key: {exc}") from exc

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import OuterRef, PositiveSmallIntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from sanxiang.ledger import keys
 from sanxiang.ledger.merkle import (
@@ -161,6 +163,25 @@ def ledger_of_agency(agency_id: int | None) -> int:
         return DEFAULT_LEDGER
     found = LedgerAgency.objects.filter(agency_id=agency_id).values_list("ledger_id", flat=True).first()
     return found if found is not None else DEFAULT_LEDGER
+
+
+def _ledger_of(agency) -> Coalesce:
+    """The ledger an agency's entries go to, as an expression (the mapping's row, else the default)."""
+    mapped = LedgerAgency.objects.filter(agency_id=agency).values("ledger_id")[:1]
+    return Coalesce(Subquery(mapped), Value(DEFAULT_LEDGER), output_field=PositiveSmallIntegerField())
+
+
+def entries_of_case(*, case_id: int, agency_id: int | None) -> QuerySet[Entry]:
+    """The entries of a case in its ledger only (that of the case's agency, `ledger_of_agency`), in
+    the same query: a row under another ledger id (one that names no ledger is never verified)
+    is not the case's history."""
+    return Entry.objects.filter(case_id=case_id, ledger_id=_ledger_of(agency_id))
+
+
+def entries_of_cases(*, case_ids: Iterable[int]) -> QuerySet[Entry]:
+    """The entries of several cases, each in the ledger of its agency (the entry's own agency, which
+    `sanxiang verify` checks is routed there: `entry_wrong_ledger`)."""
+    return Entry.objects.filter(case_id__in=list(case_ids), ledger_id=_ledger_of(OuterRef("agency_id")))
 
 
 def ledger_by_name(name: str) -> int | None:

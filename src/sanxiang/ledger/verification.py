@@ -276,18 +276,13 @@ def ledger_verify(
     high_nodes = _fetch_nodes(
         f"SELECT level, {qn('index')}, hash FROM {node_table} WHERE ledger_id = %s AND level > %s", [ledger_id, k]
     )
-    missing_run: list[int] = []  # consecutive missing seqs, reported as one finding per run
-
-    def flush_missing() -> None:
-        if missing_run:
-            first, last = missing_run[0], missing_run[-1]
-            span = f"{first}" if first == last else f"{first}..{last}"
-            report.add(
-                Finding("entry_missing", f"entries {span} are missing (gap in seq)", seqs=list(missing_run))
-            )
-            missing_run.clear()
+    missing_run = _MissingRun(report)  # consecutive missing seqs, reported as one finding per run
+    flush_missing = missing_run.flush
 
     entry_sql = _entry_sql()
+    # The first entry at or after a seq: a batch after one with a gap may be empty, and so may many
+    # after it (one row far beyond the others): they are skipped, not read (`_skip_empty`).
+    next_sql = f"SELECT MIN(seq) FROM {qn(Entry._meta.db_table)} WHERE ledger_id = %s AND seq >= %s"
     # A batch's stored nodes, when something in it differs: one range of the primary key per
     # level, as UNION ALL (written as one OR, SQLite searched the nodes by the ledger alone and so
     # read every node of the ledger for each batch: 234 ms a batch against 18 ms at 1,000,000).
@@ -314,28 +309,43 @@ def ledger_verify(
     # The loop allocates millions of short-lived tuples and bytes and makes no cycle: the cyclic
     # collector's passes over them are pure cost (issue 20), so it is paused here and restored.
     with _gc_paused(), connection.cursor() as cur:
-        for start in range(0, tree_size, batch_size):
+        start, probe = 0, True
+        while start < tree_size:
+            if probe:
+                cur.execute(next_sql, [ledger_id, start])
+                (next_seq,) = cur.fetchone()
+                if next_seq is None:  # not while the rows are as counted above
+                    next_seq = tree_size
+                skip_to = min(next_seq - next_seq % batch_size, tree_size)
+                if skip_to > start:
+                    _skip_empty(report, cur, tree, start, skip_to, ledger_id, k, completed, high_nodes, tainted,
+                                missing_run)
+                    progress("entries", skip_to, tree_size)
+                    start = skip_to
+                    continue
             end = start + batch_size
             cur.execute(entry_sql, [ledger_id, start, end])
             rows = cur.fetchall()
+            probe = len(rows) < batch_size  # a gap: the next batches may be empty
+            stop = min(end, tree_size)
+            if not rows:
+                _skip_empty(report, cur, tree, start, stop, ledger_id, k, completed, high_nodes, tainted, missing_run)
+                progress("entries", stop, tree_size)
+                start = end
+                continue
+            # The batch up to its last row; the entries missing after it are skipped as empty batches are.
+            filled = rows[-1][0] + 1
             if not routing_suspect and misrouted(rows):
                 routing_suspect = True
             # Most batches are whole and clean: checked in one tight pass (`_rows_clean`); any other is
             # walked entry by entry below, which names what differs.
-            leaves: list[bytes | None] | None = _rows_clean(rows, start, min(end, tree_size), leaf_new)
+            leaves: list[bytes | None] | None = _rows_clean(rows, start, filled, leaf_new)
             if leaves is not None:
                 clean = True
                 flush_missing()  # a run that ended with the previous batch
             else:
                 leaves, clean = _rows_walk(report, rows, start, ledger_id, missing_run, flush_missing, tainted,
                                            leaf_new, body_parse)
-            pos = start + len(leaves)
-            while pos < min(end, tree_size):  # entries missing at the end of the batch
-                missing_run.append(pos)
-                leaves.append(None)
-                pos += 1
-                clean = False
-            n = len(leaves)
             fast = clean and _batch_fast(
                 tree, leaves, cur, level_sql, ledger_id, start, k, completed, leaf_new, node_prefix, wanted_sizes,
                 roots_at,
@@ -343,7 +353,7 @@ def ledger_verify(
             if not fast:
                 params: list[int] = []
                 for lvl in range(1, k + 1):
-                    params += [ledger_id, start >> lvl, end >> lvl]
+                    params += [ledger_id, start >> lvl, filled >> lvl]  # the nodes wholly up to `filled`
                 cur.execute(node_sql, params)
                 stored = cur.fetchall()
                 _batch_slow(tree, leaves, stored, start, k, completed, report, high_nodes, tainted, wanted_sizes, roots_at)
@@ -352,7 +362,10 @@ def ledger_verify(
                 _compare_nodes(report, completed, {}, high_nodes, k, tainted)
                 completed.clear()
             del rows, leaves
-            progress("entries", min(start + n, tree_size), tree_size)
+            if filled < stop:
+                _skip_empty(report, cur, tree, filled, stop, ledger_id, k, completed, high_nodes, tainted, missing_run)
+            progress("entries", stop, tree_size)
+            start = end
     flush_missing()
 
     report.nodes_checked = perfect_subtree_count(tree_size)
@@ -378,6 +391,129 @@ def ledger_verify(
                 report.add(finding)
     report.seconds = time.perf_counter() - started
     return report
+
+
+MAX_SEQS_LISTED = MAX_FINDINGS  # per finding; the span and the count name the rest
+
+
+class _MissingRun:
+    """A run of consecutive missing seqs, reported as one finding: its span, its count, and the
+    first `MAX_SEQS_LISTED` seqs (a run may span 2**62 seqs: one forged row far away)."""
+
+    __slots__ = ("count", "first", "last", "report", "seqs")
+
+    def __init__(self, report: VerificationReport) -> None:
+        self.report = report
+        self.seqs: list[int] = []
+        self.first = self.last = self.count = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def append(self, seq: int) -> None:
+        self.add_range(seq, seq + 1)
+
+    def add_range(self, begin: int, end: int) -> None:
+        """The seqs begin..end - 1, which follow the run's last."""
+        if end <= begin:
+            return
+        if not self.count:
+            self.first = begin
+        self.last = end - 1
+        self.count += end - begin
+        room = MAX_SEQS_LISTED - len(self.seqs)
+        if room > 0:
+            self.seqs.extend(range(begin, min(end, begin + room)))
+
+    def flush(self) -> None:
+        if not self.count:
+            return
+        first, last = self.first, self.last
+        span = f"{first}" if first == last else f"{first}..{last}"
+        listed = "" if self.count <= len(self.seqs) else f"; {self.count} entries, the first {len(self.seqs)} listed"
+        self.report.add(Finding("entry_missing", f"entries {span} are missing (gap in seq){listed}", seqs=self.seqs))
+        self.seqs = []
+        self.count = 0
+
+
+def _skip_empty(
+    report: VerificationReport, cur, tree: _Tree, start: int, stop: int, ledger_id: int, k: int, completed: list,
+    high_nodes: dict, tainted: set, missing_run: _MissingRun,
+) -> None:
+    """Entries `start`..`stop` - 1 (the tree's size is `start`) do not exist: the end of a batch after
+    its last row, or whole batches. They join the run of missing entries and the tree as unknown
+    subtrees, without being read or walked seq by seq, so that the cost follows the rows present,
+    not the largest seq. The subtree nodes inside the range cannot be recomputed; those not stored
+    are named, one by one when they are few (as a batch's walk names them), else as one count."""
+    missing_run.add_range(start, stop)
+    for level, _index in range_nodes(start, stop):
+        tree.append(None, completed, level)
+    qn = connection.ops.quote_name
+    table, index_col = qn(Node._meta.db_table), qn("index")
+    if completed:  # the nodes closed above, over entries before `start` too (a few, at most 2 a level)
+        below_k: dict[tuple[int, int], bytes] = {}
+        for level, index, _h in completed:
+            if level <= k:
+                cur.execute(
+                    f"SELECT hash FROM {table} WHERE ledger_id = %s AND level = %s AND {index_col} = %s",
+                    [ledger_id, level, index],
+                )
+                found = cur.fetchone()
+                if found is not None:
+                    below_k[(level, index)] = bytes(found[0])
+        _compare_nodes(report, completed, below_k, high_nodes, k, tainted)
+        completed.clear()
+    inside = []  # (level, first index, end index) of the subtrees wholly inside the range
+    for level in range(1, (stop - start).bit_length() + 1):
+        low, high = (start + (1 << level) - 1) >> level, stop >> level
+        if high > low:
+            inside.append((level, low, high))
+    expected = sum(high - low for _level, low, high in inside)
+    stored_few: set[tuple[int, int]] = set()
+    stored_count = 0
+    for level, low, high in inside:
+        if level > k:
+            found = [key for key in high_nodes if key[0] == level and low <= key[1] < high]
+            for key in found:
+                del high_nodes[key]
+            stored_count += len(found)
+            stored_few.update(found)
+        elif expected <= MAX_FINDINGS:
+            cur.execute(
+                f"SELECT {index_col} FROM {table} WHERE ledger_id = %s AND level = %s AND {index_col} >= %s "
+                f"AND {index_col} < %s",
+                [ledger_id, level, low, high],
+            )
+            found = [(level, index) for (index,) in cur.fetchall()]
+            stored_count += len(found)
+            stored_few.update(found)
+        else:
+            cur.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE ledger_id = %s AND level = %s AND {index_col} >= %s "
+                f"AND {index_col} < %s",
+                [ledger_id, level, low, high],
+            )
+            stored_count += cur.fetchone()[0]
+    if expected <= MAX_FINDINGS:
+        for level, low, high in inside:
+            for index in range(low, high):
+                if (level, index) not in stored_few:
+                    first, last = _entries_of(level, index)
+                    report.add(
+                        Finding(
+                            "node_missing",
+                            f"subtree node ({level}, {index}) over entries {first}..{last} is missing",
+                            node=(level, index),
+                        )
+                    )
+    elif expected > stored_count:
+        report.add(
+            Finding(
+                "node_missing",
+                f"{expected - stored_count} of the {expected} subtree nodes over entries {start}..{stop - 1} "
+                "(entries missing too) are missing",
+            )
+        )
 
 
 @contextlib.contextmanager
@@ -448,7 +584,7 @@ def _routing_refused(ledger_id: int) -> Callable[[list], bool]:
 
 
 def _rows_walk(
-    report: VerificationReport, rows, start: int, ledger_id: int, missing_run: list[int], flush_missing, tainted,
+    report: VerificationReport, rows, start: int, ledger_id: int, missing_run: _MissingRun, flush_missing, tainted,
     new, parse
 ) -> tuple[list[bytes | None], bool]:
     """A batch entry by entry: the leaf, the body's form, its seq and the columns, each difference
@@ -680,13 +816,13 @@ def _checkpoint_claims(
 def _check_claims(report, claims, roots_at, tree_size: int) -> None:
     for claim in claims:
         if claim.size > tree_size:
-            missing = list(range(tree_size, claim.size))
+            missing = list(range(tree_size, min(claim.size, tree_size + MAX_FINDINGS)))
             report.add(
                 Finding(
                     "entries_cut_off",
                     f"checkpoint {claim.label} signs {claim.size} entries but the ledger ends at {tree_size}: "
                     f"entries {tree_size}..{claim.size - 1} are gone",
-                    seqs=missing[:MAX_FINDINGS],
+                    seqs=missing,
                     checkpoint=claim.label,
                 )
             )
@@ -861,7 +997,8 @@ def ledgers_verify(
     from sanxiang.ledger.selectors import ledger_ids, ledger_log_of_heads, ledger_name
 
     log = ledger_log_of_heads()
-    origins = {i: ledger_origin_for(i) for i in ledger_ids()}
+    known = ledger_ids()
+    origins = {i: ledger_origin_for(i) for i in known}
     claims: dict[str, list[tuple[str, str]]] = {}
     for label, note in external_checkpoints:
         # With one ledger, every given checkpoint is held against it (a wrong origin is named).
@@ -919,4 +1056,68 @@ def ledgers_verify(
                 reports[0][2].add(
                     Finding("checkpoint_signature", f"checkpoint {label}: no ledger has the origin {origin}", checkpoint=label)
                 )
+    if log is None and len(known) > 1:
+        reports.append(("heads", "", _log_of_heads_missing(known)))
+    reports += _unknown_ledgers(set(known))
     return LedgersReport(reports)
+
+
+def _log_of_heads_missing(known: list[int]) -> VerificationReport:
+    """County ledgers exist (`ledger_county_create` makes the log of heads with the first one), yet
+    no ledger is the log of heads: its row was deleted, and with it the check of every county's
+    head against the signed log."""
+    report = VerificationReport()
+    others = [i for i in known if i != DEFAULT_LEDGER]
+    report.add(
+        Finding(
+            "log_of_heads_missing",
+            f"there are {len(known)} ledgers (ids {others[:20]} besides the default) but no log of heads: "
+            "its ledger row is gone, so no county's head is checked against the log",
+        )
+    )
+    return report
+
+
+def _ledger_ids_in(table: str, column: str) -> list[int]:
+    """The distinct ledger ids of a table whose primary key (or an index) starts with the ledger
+    id, one index seek each (a DISTINCT would read the whole index on PostgreSQL)."""
+    qn = connection.ops.quote_name
+    found: list[int] = []
+    last = -1
+    with connection.cursor() as cur:
+        while True:
+            cur.execute(f"SELECT MIN({qn(column)}) FROM {qn(table)} WHERE {qn(column)} > %s", [last])
+            (last,) = cur.fetchone()
+            if last is None:
+                return found
+            found.append(last)
+
+
+def _unknown_ledgers(known: set[int]) -> list[tuple[str, str, VerificationReport]]:
+    """Entries, nodes, checkpoints or a head under a ledger id that names no ledger: nothing
+    verifies them (the ledgers verified are the named ones), so each such id is a finding of its
+    own, with what lies there."""
+    tables = (
+        ("entries", Entry._meta.db_table, "ledger_id"),
+        ("subtree nodes", Node._meta.db_table, "ledger_id"),
+        ("checkpoints", Checkpoint._meta.db_table, "ledger_id"),
+        ("head row", Head._meta.db_table, "id"),
+    )
+    present: dict[int, list[str]] = {}
+    for what, table, column in tables:
+        for ledger_id in _ledger_ids_in(table, column):
+            if ledger_id not in known:
+                present.setdefault(ledger_id, []).append(what)
+    out = []
+    for ledger_id, what in sorted(present.items()):
+        report = VerificationReport()
+        report.entries = Entry.objects.filter(ledger_id=ledger_id).count()
+        report.add(
+            Finding(
+                "ledger_unknown",
+                f"ledger id {ledger_id} names no ledger, yet holds {', '.join(what)} "
+                f"({report.entries} entries): rows outside every ledger, never verified (forged or left behind)",
+            )
+        )
+        out.append((f"unknown-{ledger_id}", "", report))
+    return out

@@ -5,7 +5,7 @@ here: they hold internal case data."""
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
-from sanxiang.ledger import selectors
+from sanxiang.ledger import keys, selectors
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
@@ -94,4 +94,8 @@ def consistency_proof_view(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 def public_key_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(selectors.public_key_get())
+    try:
+        return JsonResponse(selectors.public_key_get())
+    except keys.LedgerKeyMissingError:
+        # A read never creates the key (a lost key file is not replaced behind the county's back).
+        return _error(503, "ledger_key_missing", "账本签名密钥缺失，请联系系统管理员恢复密钥 (the ledger signing key is missing)")

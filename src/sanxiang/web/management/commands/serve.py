@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from sanxiang.ledger import keys
 from sanxiang.privatefiles import data_dir_ensure, secret_key_read_or_create
 
 # What waitress takes from the reverse proxy, and only from the proxy's own address: the scheme
@@ -32,6 +33,8 @@ def data_folder_prepare() -> None:
     data_dir_ensure(settings.DATA_DIR)
     if settings.SECRET_KEY.startswith("sanxiang-insecure-"):
         settings.SECRET_KEY = secret_key_read_or_create(settings.DATA_DIR, create=True)
+    # The ledger's signing key too: requests only read it (GET /ledger/key answers 503 without it).
+    keys.signing_key_ensure()
 
 
 def serve_forever(*, host: str, port: int, stdout, threads: int = 8) -> None:
