@@ -495,6 +495,9 @@ class GramIndex:
                 cursor.execute(f"ALTER INDEX {building} RENAME TO {self.pg_index}")
             finally:
                 cursor.execute("RESET maintenance_work_mem")
+            # The planner's statistics are kept per indexed expression, and the new one has none until
+            # the table is analysed (ANALYZE samples the table and takes no lock that blocks it).
+            cursor.execute(f"ANALYZE {self.table}")
 
     def install_operation(self, apps: Any, schema_editor: Any) -> None:
         """For `migrations.RunPython`."""

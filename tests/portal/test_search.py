@@ -167,6 +167,9 @@ def test_postgresql_rebuild_runs_concurrently_outside_a_transaction(agency):
         cursor.execute("SELECT indisvalid FROM pg_index WHERE indexrelid = %s::regclass", [PG_INDEX])
         assert cursor.fetchone() == (True,)
     assert name == PG_INDEX and 'COLLATE "C"' in indexdef and "fastupdate=off" in indexdef
+    with connection.cursor() as cursor:  # the new expression analysed (statistics are per expression)
+        cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s", [PG_INDEX])
+        assert cursor.fetchone()[0] >= 1
     assert found("广告") == [p.pk]
 
 
