@@ -186,3 +186,30 @@ def test_the_admin_offers_no_django_permissions_and_no_unledgered_unlock():
     assert client.get("/admin/axes/accessattempt/").status_code == 200
     assert client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+@pytest.mark.parametrize("change", [{"role": Role.SUPERVISOR}, {"is_active": None}], ids=["demoted", "deactivated"])
+def test_the_last_active_system_administrator_cannot_demote_or_deactivate_himself(change):
+    """Review r5: the only active system administrator demoted or deactivated in the admin left the
+    installation with none (recovery only from a shell). Refused on the form, nothing written; with a
+    second active administrator, the same change is allowed (and ledgered)."""
+    client = system_admin_client()
+    root = User.objects.get(username="root")
+    entries = Entry.objects.count()
+    data = change_form(root, **{k: v for k, v in change.items() if v is not None})
+    if "is_active" in change:
+        data.pop("is_active")
+    response = client.post(f"/admin/accounts/user/{root.pk}/change/", data)
+    assert response.status_code == 200 and "唯一有效的系统管理员" in response.content.decode()
+    root.refresh_from_db()
+    assert (root.role, root.is_active) == (Role.SYSTEM_ADMIN, True) and Entry.objects.count() == entries
+    with pytest.raises(Refused) as refused:
+        user_update(actor=root, user=root, changes={"role": Role.SUPERVISOR} if "role" in change else {"is_active": False})
+    assert [v.code for v in refused.value.violations] == ["user.last_system_admin"]
+
+    user_make(role=Role.SYSTEM_ADMIN, username="second_root")
+    entries, changes = Entry.objects.count(), Entry.objects.filter(kind=EventKind.USER_CHANGED).count()
+    changed = user_update(actor=root, user=root, changes={"is_active": False})
+    assert changed.is_active is False
+    assert Entry.objects.count() == entries + 1
+    assert Entry.objects.filter(kind=EventKind.USER_CHANGED).count() == changes + 1

@@ -220,6 +220,14 @@ def user_update_violations(*, user: User, changes: dict) -> list[Violation]:
             )
         if User.objects.filter(username=username).exclude(pk=user.pk).exists():
             violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+    stays_admin = role == Role.SYSTEM_ADMIN and changes.get("is_active", user.is_active)
+    if user.role == Role.SYSTEM_ADMIN and user.is_active and not stays_admin and not (
+        User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True).exclude(pk=user.pk).exists()
+    ):
+        violations.append(Violation(
+            "user.last_system_admin", "这是唯一有效的系统管理员账号，不能改为其他角色或停用；请先设立另一名系统管理员",
+            RULE, "role" if role != Role.SYSTEM_ADMIN else "is_active",
+        ))
     return violations
 
 
@@ -236,6 +244,9 @@ def user_update(*, actor: User | None, user: User, changes: dict) -> User:
     unknown = set(changes) - set(USER_CHANGE_FIELDS)
     if unknown:
         raise ValueError(f"user_update: not changeable here: {sorted(unknown)}")
+    # The active system administrators locked first, in one order: two of them demoting each other at
+    # once cannot both see the other stay (the last one is refused: user.last_system_admin).
+    list(User.objects.select_for_update().filter(role=Role.SYSTEM_ADMIN, is_active=True).order_by("pk").values_list("pk"))
     row = User.objects.select_for_update(of=("self",)).select_related("agency", "officer", "supervisor").get(pk=user.pk)
     violations = user_update_violations(user=row, changes=changes)
     if violations:
