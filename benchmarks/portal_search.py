@@ -331,7 +331,7 @@ def _list_queries(runs: int) -> None:
     import datetime as dt
 
     from django.conf import settings
-    from django.test import Client
+    from django.test import Client, utils
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
@@ -345,7 +345,8 @@ def _list_queries(runs: int) -> None:
     from sanxiang.publication.models import PublicAgency
     from sanxiang.publication.search import SearchCursor
 
-    setup_test_environment()
+    if not hasattr(utils._TestState, "saved_data"):
+        setup_test_environment()  # once a process: the search's queries above have set it up
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     url = reverse("portal:decision_list")
