@@ -176,7 +176,7 @@ SANXIANG_PUBLIC_BASE_URL = env.str("SANXIANG_PUBLIC_BASE_URL", default="")
 # The role backend only answers `has_perm` for the apps below accounts (the calendar); it logs nobody in.
 AUTHENTICATION_BACKENDS = [
     "sanxiang.accounts.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sanxiang.accounts.backends.PasswordBackend",
     "sanxiang.accounts.backends.RolePermissionBackend",
 ]
 SANXIANG_LOGIN_MAX_FAILURES = env.int("SANXIANG_LOGIN_MAX_FAILURES", default=5)

@@ -213,3 +213,25 @@ def test_the_last_active_system_administrator_cannot_demote_or_deactivate_himsel
     assert changed.is_active is False
     assert Entry.objects.count() == entries + 1
     assert Entry.objects.filter(kind=EventKind.USER_CHANGED).count() == changes + 1
+
+
+def test_a_permission_row_grants_nothing_a_role_does_not(client):
+    """Review r5: Django's ModelBackend granted what a user_permissions (or group) row said, a right
+    outside the roles that the admin no longer shows and no role change removes. The password backend
+    grants no permission of its own: an officer given the calendar's permission by a row still reads
+    the holiday page without its form; a supervisor has it by role; a system administrator by role."""
+    from django.contrib.auth.models import Group, Permission
+
+    permission = Permission.objects.get(codename="change_holidayyear")
+    officer = user_make(role=Role.OFFICER, agency=agency_make())
+    officer.user_permissions.add(permission)
+    group = Group.objects.create(name="calendar")
+    group.permissions.add(permission)
+    officer.groups.add(group)
+    officer = User.objects.get(pk=officer.pk)
+    assert not officer.has_perm("calendar.change_holidayyear")
+    client.force_login(officer)
+    assert 'data-testid="holiday-year-form"' not in client.get(reverse("calendar:holiday_year_list")).content.decode()
+    bureau = agency_make(name="司法局", is_judicial_bureau=True)
+    assert User.objects.get(pk=user_make(role=Role.SUPERVISOR, agency=bureau).pk).has_perm("calendar.change_holidayyear")
+    assert User.objects.get(pk=user_make(role=Role.SYSTEM_ADMIN).pk).has_perm("calendar.change_holidayyear")

@@ -1,5 +1,6 @@
 from axes.backends import AxesStandaloneBackend
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.models import Permission
 
 from sanxiang.accounts.permissions import DJANGO_PERMISSION_RULES
 
@@ -24,3 +25,17 @@ class RolePermissionBackend(BaseBackend):
     def has_perm(self, user_obj, perm, obj=None):
         rule = DJANGO_PERMISSION_RULES.get(perm)
         return bool(rule is not None and user_obj.is_active and rule(user_obj))
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password check (ModelBackend's `authenticate`), granting no permission of its own
+    from per-user or group rows: what a user may do follows from their role (RolePermissionBackend,
+    `permissions`), never from a row the admin no longer shows, that no role change removes and no
+    ledger entry records (review r5). An active superuser (a system administrator: `is_superuser`
+    follows the role) still has every permission, as Django's User decides before any backend."""
+
+    def _get_user_permissions(self, user_obj):
+        return Permission.objects.none()
+
+    def _get_group_permissions(self, user_obj):
+        return Permission.objects.none()

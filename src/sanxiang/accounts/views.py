@@ -52,7 +52,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def _finish(request: HttpRequest, user: User) -> HttpResponse:
     target = request.session.pop(NEXT, None)
     request.session.pop(PENDING, None)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="sanxiang.accounts.backends.PasswordBackend")
     if user.must_change_password:
         messages.info(request, "您的密码由管理员重置，请先设置新密码")
         return redirect("accounts:password_change")
