@@ -467,6 +467,9 @@ def _copies_write(family: _Family, shifts: list[int], *, today: dt.date, users: 
         _rows_copy(EvidenceRecord, family.evidence, copies, "evidence", lambda copy, j, r: {
             "case_id": copy.ids["case"].get(r.case_id) if r.case_id else None,
             "ledger_seq": seq_of(f"evidence:{r.pk}", j),
+            # The file's name as its entry holds it (a digest, which the copy of the entry cannot
+            # move): the copy is the same stored file, and verify compares the two.
+            "original_name": r.original_name,
         })
         _rows_copy(IssuedDocument, family.documents, copies, "document", lambda copy, j, d: {
             "case_id": copy.ids["case"][d.case_id],
