@@ -566,7 +566,6 @@ class PublishedCheckpoint:
     size: int
     root: bytes
     ledger_id: int = DEFAULT_LEDGER_ID
-    verified: bool = True  # its signature verified (not merely read, after an accepted key change)
 
 
 @dataclass(frozen=True)
@@ -737,7 +736,6 @@ def published_checkpoints_check(
     claims = [(label, note, DEFAULT_LEDGER_ID, ledger["origin"], True) for label, note in notes]
     claims += [(cp.label, cp.note, cp.ledger_id, cp.origin, False) for cp in found]
     for label, note, ledger_id, origin, given in claims:
-        verified = True
         try:
             signed = checkpoint_verify(
                 note,
@@ -763,8 +761,7 @@ def published_checkpoints_check(
                 raise BackupError(
                     f"被替换安装的检查点 {label} 无法读取 (the installation's checkpoint is unreadable): {unreadable}"
                 ) from unreadable
-            verified = False
-        checked.append(PublishedCheckpoint(label, signed.size, signed.root, ledger_id, verified))
+        checked.append(PublishedCheckpoint(label, signed.size, signed.root, ledger_id))
     if key_change is not None and not accept_key_change:
         raise KeyRefused(
             "备份的账本签名密钥与本安装的不符，未恢复任何内容 (ledger key mismatch: nothing restored)\n"

@@ -144,10 +144,10 @@ class Command(BaseCommand):
         trusted = [arg for key in options["trusted_key"] for arg in ("--trusted-key", key)]
         with tempfile.TemporaryDirectory(prefix="sanxiang-restore-found-") as folder:
             # The installation's own checkpoints the restored ledger reaches are held against it too
-            # (those whose signature verified: after an accepted key change the restored key cannot).
-            notes = {cp.label: cp.note for cp in found}
+            # (not after an accepted key change: the restored ledger's key does not verify them).
+            notes = {cp.label: cp.note for cp in found} if assessment.key_change is None else {}
             for n, cp in enumerate(assessment.reachable):
-                if cp.label in notes and cp.verified:
+                if cp.label in notes:
                     path = Path(folder) / f"installation-{n}.note"
                     path.write_text(notes[cp.label], encoding="utf-8")
                     reachable += ["--checkpoint", str(path)]
