@@ -3,6 +3,7 @@ is no key change; the ledger's size comes from the archive, not the unsigned man
 checkpoint whose root cannot be recomputed is a fork; with county ledgers, each ledger's newest
 checkpoint is held against that ledger."""
 
+import base64
 import json
 import re
 import shutil
@@ -91,6 +92,16 @@ def test_an_older_backup_with_its_manifest_tree_size_raised_is_refused(source, t
         assert restored.returncode == 2, restored.stdout + restored.stderr
         assert f"备份清单写明账本有 {raised} 条记录，而备份中的账本记录有 {backed_up} 条" in restored.stderr
         assert not target.exists()
+
+    def reroot(manifest):
+        manifest["ledger"]["root"] = base64.b64encode(bytes(32)).decode()  # fork_record writes it down
+
+    crafted = tmp_path / "crafted-root.tar"
+    retar(archive, crafted, manifest_edit=reroot, workdir=tmp_path)
+    restored = sanxiang("restore", crafted, tmp_path / "restored-root", env=env)
+    assert restored.returncode == 2, restored.stdout + restored.stderr
+    assert "ledger.root disagrees with the archived entries" in restored.stderr
+    assert not (tmp_path / "restored-root").exists()
 
 
 @pytest.mark.engine_independent

@@ -929,6 +929,14 @@ def published_consistency_check(
             f"备份清单写明账本有 {claimed} 条记录，而备份中的账本记录有 {archived[0]} 条、账本头记为 {archived[1]} 条："
             "清单与备份内容不符，未恢复任何内容 (the manifest's ledger.tree_size disagrees with the archived ledger)"
         )
+    default = ranges.get(DEFAULT_LEDGER_ID)
+    claimed_root = manifest["ledger"].get("root")
+    if claimed and default is not None and default.size == claimed and claimed_root is not None:
+        if claimed_root != base64.b64encode(default.root()).decode():
+            raise BackupError(
+                "备份清单中的账本根哈希与备份中的账本记录算出的不符，未恢复任何内容 "
+                "(the manifest's ledger.root disagrees with the archived entries)"
+            )
     for ledger_id in wanted:
         roots.setdefault((ledger_id, 0), hasher.empty_root())
     assessment.sizes = sizes
