@@ -269,6 +269,18 @@ def test_backup_taken_while_another_process_writes_restores_consistent(engine, s
     refused = sanxiang("restore", archive, tmp_path / "third", "--checkpoint", forged, env=restore_env)
     assert refused.returncode == 3, refused.stderr
     assert "备份与已公布的检查点不一致" in refused.stderr
+    # The ledger's size is taken from the archived entries (the COPY text on PostgreSQL), not
+    # from the unsigned manifest (review r5, F5).
+
+    def bump(manifest):
+        manifest["ledger"]["tree_size"] += 1
+
+    crafted = tmp_path / "crafted.tar"
+    retar(archive, crafted, manifest_edit=bump, workdir=tmp_path)
+    refused = sanxiang("restore", crafted, tmp_path / "fourth", env=restore_env)
+    assert refused.returncode == 2, refused.stderr
+    assert "ledger.tree_size disagrees with the archived ledger" in refused.stderr
+    assert not (tmp_path / "fourth").exists()
 
 
 @pytest.mark.engine_independent

@@ -51,7 +51,7 @@ import sanxiang
 from sanxiang.evidence.models import StoredFile
 from sanxiang.evidence.storage import LocalBlobStore, blob_name, blob_store_get
 from sanxiang.ledger import keys
-from sanxiang.ledger.models import Checkpoint, Entry, Head
+from sanxiang.ledger.models import DEFAULT_LEDGER, Checkpoint, Entry, Head, Ledger
 from sanxiang.privatefiles import (
     SECRET_KEY_FILE,
     data_dir_ensure,
@@ -557,12 +557,34 @@ def archive_read_member(archive: str | os.PathLike, name: str) -> bytes | None:
 
 # Restoring ----------------------------------------------------------------------------------
 
+DEFAULT_LEDGER_ID = DEFAULT_LEDGER  # the ledger a backup's manifest describes
+
 
 @dataclass(frozen=True)
 class PublishedCheckpoint:
     label: str
     size: int
     root: bytes
+    ledger_id: int = DEFAULT_LEDGER_ID
+
+
+@dataclass(frozen=True)
+class FoundCheckpoint:
+    """The newest checkpoint of one ledger of the installation being replaced."""
+
+    label: str
+    note: str
+    ledger_id: int
+    origin: str
+
+
+@dataclass
+class InstallationLedger:
+    """What the installation being replaced has published or written: its ledgers' newest
+    checkpoints, and whether its ledger is known to be empty (no entry, no checkpoint)."""
+
+    checkpoints: list[FoundCheckpoint] = field(default_factory=list)
+    empty: bool = False
 
 
 @dataclass
@@ -572,6 +594,10 @@ class ForkAssessment:
     unreachable: list[PublishedCheckpoint]  # beyond the backup's last entry
     inconsistent: list[PublishedCheckpoint] = field(default_factory=list)  # within, but another root
     key_change: KeyChange | None = None  # accepted with --accept-key-change: recorded with the fork
+    sizes: dict[int, int] = field(default_factory=dict)  # each ledger's size in the archive
+
+    def size_of(self, ledger_id: int) -> int:
+        return self.sizes.get(ledger_id, self.tree_size if ledger_id == DEFAULT_LEDGER_ID else 0)
 
     @property
     def forks(self) -> bool:
@@ -580,14 +606,16 @@ class ForkAssessment:
     def explanation(self) -> str:
         parts = []
         if self.unreachable:
-            newest = max(self.unreachable, key=lambda c: c.size)
+            newest = max(self.unreachable, key=lambda c: (c.ledger_id == DEFAULT_LEDGER_ID, c.size))
+            size = self.size_of(newest.ledger_id)
+            which = "" if newest.ledger_id == DEFAULT_LEDGER_ID else f"（编号 {newest.ledger_id} 的账本）"
             parts.append(
-                f"此备份的账本只有 {self.tree_size} 条记录，但已公布的签名检查点 {newest.label} 已覆盖 "
-                f"{newest.size} 条：第 {self.tree_size}..{newest.size - 1} 号记录（共 {newest.size - self.tree_size} 条）"
+                f"此备份的账本{which}只有 {size} 条记录，但已公布的签名检查点 {newest.label} 已覆盖 "
+                f"{newest.size} 条：第 {size}..{newest.size - 1} 号记录（共 {newest.size - size} 条）"
                 "在备份之后写入，不在备份中。若照常恢复并继续记账，新记录将占用同样的序号而内容不同，"
                 "账本会与已公布的内容分叉。\n"
-                f"The backup's ledger has {self.tree_size} entries but the published checkpoint {newest.label} "
-                f"signs {newest.size}: entries {self.tree_size}..{newest.size - 1} were written after the backup. "
+                f"The backup's ledger has {size} entries but the published checkpoint {newest.label} "
+                f"signs {newest.size}: entries {size}..{newest.size - 1} were written after the backup. "
                 "Continuing from this backup would fork the ledger from what was published."
             )
         for cp in self.inconsistent:
@@ -643,19 +671,20 @@ def published_checkpoints_check(
     *,
     manifest: dict[str, Any],
     notes: list[tuple[str, str]],
-    found: list[tuple[str, str]] = (),
+    found: list[FoundCheckpoint] = (),
     ledger_key: bytes | None,
     trusted_vkeys: list[str],
     installation: Any = None,
     accept_key_change: bool = False,
 ) -> ForkAssessment:
-    """Verify the signatures of the published checkpoints the operator gives (label, note text)
-    and of the installation's own (`found`), and sort them into those the backup's ledger
-    reaches and those beyond it.
+    """Verify the signatures of the published checkpoints the operator gives (label, note text;
+    the default ledger's) and of the installation's own (`found`, each ledger's newest). They are
+    all returned as `reachable`: `published_consistency_check` then sorts them against the
+    archive's own entries (the manifest's sizes are not signed, so they decide nothing).
 
     The backup's key is not trusted on its own word: the manifest is not signed, so whoever
     holds the file can put another key in it (and drop the checkpoints the old one signed). So
-    the installation's checkpoint is verified with the installation's key (`installation`, its
+    the installation's checkpoints are verified with the installation's key (`installation`, its
     Verifier or None) and the trusted keys, never with the backup's alone; and a backup whose key
     is not the installation's, or an installation checkpoint that verifies under none of these,
     is refused (KeyRefused) unless `accept_key_change`: then the installation's checkpoint counts
@@ -673,7 +702,6 @@ def published_checkpoints_check(
     )
 
     ledger = manifest["ledger"]
-    tree_size = int(ledger["tree_size"])
     backup_verifier = None
     try:
         if ledger_key is not None:
@@ -704,13 +732,15 @@ def published_checkpoints_check(
             installation.vkey,
         )
     digest_size = hasher_for(ledger["algorithm"]).digest_size
-    reachable, unreachable = [], []
-    for (label, note), given in [*((n, True) for n in notes), *((n, False) for n in found)]:
+    checked = []
+    claims = [(label, note, DEFAULT_LEDGER_ID, ledger["origin"], True) for label, note in notes]
+    claims += [(cp.label, cp.note, cp.ledger_id, cp.origin, False) for cp in found]
+    for label, note, ledger_id, origin, given in claims:
         try:
             signed = checkpoint_verify(
                 note,
                 verifiers if given else installation_verifiers,
-                origin=ledger["origin"] if given else keys.ledger_origin(),
+                origin=origin,
                 digest_size=digest_size,
             )
         except NoteError as exc:
@@ -731,8 +761,7 @@ def published_checkpoints_check(
                 raise BackupError(
                     f"被替换安装的检查点 {label} 无法读取 (the installation's checkpoint is unreadable): {unreadable}"
                 ) from unreadable
-        published = PublishedCheckpoint(label, signed.size, signed.root)
-        (unreachable if signed.size > tree_size else reachable).append(published)
+        checked.append(PublishedCheckpoint(label, signed.size, signed.root, ledger_id))
     if key_change is not None and not accept_key_change:
         raise KeyRefused(
             "备份的账本签名密钥与本安装的不符，未恢复任何内容 (ledger key mismatch: nothing restored)\n"
@@ -744,30 +773,47 @@ def published_checkpoints_check(
             "installation's; if the key really changed, --accept-key-change restores and records the change."
         )
     return ForkAssessment(
-        tree_size=tree_size, reachable=reachable, unreachable=unreachable, key_change=key_change
+        tree_size=int(ledger["tree_size"]), reachable=checked, unreachable=[], key_change=key_change
     )
 
 
-def installation_checkpoint_read(*, target: str | os.PathLike) -> list[tuple[str, str]]:
-    """The newest checkpoint of the SQLite installation the settings point at (typically the
-    damaged one being replaced), read-only and only if its database file exists: it was served
-    at /ledger/checkpoint, so it counts as published. [] when there is none or it cannot be read."""
+def installation_checkpoint_read(*, target: str | os.PathLike) -> InstallationLedger:
+    """The newest checkpoint of each ledger of the SQLite installation the settings point at
+    (typically the damaged one being replaced), read-only and only if its database file exists:
+    they were served at /ledger/checkpoint, so they count as published. `empty` when that
+    database holds no ledger entry and no checkpoint: its key then never signed anything anyone
+    may hold (a fresh machine whose service started once), so it is no key to defend."""
     if connection.vendor != "sqlite":
-        return []  # on PostgreSQL the configured database is the (empty) restore target
+        return InstallationLedger()  # on PostgreSQL the configured database is the (empty) restore target
     path = Path(str(connection.settings_dict.get("NAME") or ""))
     if not path.is_file() or Path(target).absolute() in path.absolute().parents:
-        return []
+        return InstallationLedger()
+    checkpoints, entry_table, ledger_table = Checkpoint._meta.db_table, Entry._meta.db_table, Ledger._meta.db_table
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = db.execute(
-                f"SELECT id, note FROM {Checkpoint._meta.db_table} ORDER BY size DESC, id DESC LIMIT 1"
-            ).fetchone()
+            rows = db.execute(
+                f"SELECT c.ledger_id, c.id, c.note FROM {checkpoints} c WHERE c.id = ("
+                f"SELECT d.id FROM {checkpoints} d WHERE d.ledger_id = c.ledger_id ORDER BY d.size DESC, d.id DESC LIMIT 1"
+                ") ORDER BY c.ledger_id"
+            ).fetchall()
+            names = dict(db.execute(f"SELECT id, name FROM {ledger_table}").fetchall())
+            any_entry = db.execute(f"SELECT 1 FROM {entry_table} LIMIT 1").fetchone() is not None
         finally:
             db.close()
     except sqlite3.Error:
-        return []
-    return [(f"{path}#{row[0]}", row[1])] if row else []
+        return InstallationLedger()
+    origin = keys.ledger_origin()
+    found = [
+        FoundCheckpoint(
+            f"{path}#{row_id}",
+            note,
+            ledger_id,
+            origin if ledger_id == DEFAULT_LEDGER_ID else f"{origin}/{names.get(ledger_id, ledger_id)}",
+        )
+        for ledger_id, row_id, note in rows
+    ]
+    return InstallationLedger(checkpoints=found, empty=not found and not any_entry)
 
 
 def _pg_copy_field(text: str) -> str:
@@ -785,8 +831,26 @@ def _lines(stream: BinaryIO) -> Iterator[bytes]:
         yield pending
 
 
-def _entry_bodies(archive: Path, manifest: dict[str, Any], workdir: Path) -> Iterator[tuple[int, bytes]]:
-    """(seq, body) of the backup's ledger entries in seq order, read from the archive."""
+def _copy_rows(archive: Path, manifest: dict[str, Any], model: Any, columns: list[str]) -> Iterator[list[str]]:
+    """The named columns of a PostgreSQL backup's COPY member of `model`'s table."""
+    table = next((t for t in manifest["tables"] if t["name"] == model._meta.db_table), None)
+    if table is None:
+        raise BackupError(f"备份中没有 {model._meta.db_table} 表 (table missing from the backup)")
+    at = [table["columns"].index(c) if c in table["columns"] else None for c in columns]
+    for info, stream in _members(archive):
+        if info.name == table["member"]:
+            for line in _lines(stream):
+                fields = line.decode("utf-8").split("\t")
+                yield [str(DEFAULT_LEDGER_ID) if i is None else fields[i] for i in at]
+            return
+
+
+def _ledger_rows(
+    archive: Path, manifest: dict[str, Any], workdir: Path, ledger_ids: set[int]
+) -> tuple[dict[int, int], Iterator[tuple[int, int, bytes]]]:
+    """From the archive itself: each ledger's head size, and (ledger, seq, body) of the entries of
+    `ledger_ids` in (ledger, seq) order. A backup made before there were several ledgers has
+    no ledger column: all its entries are the default ledger's."""
     if manifest["engine"] == "sqlite":
         copy_path = workdir / SQLITE_FILE_NAME
         for info, stream in _members(archive):
@@ -794,70 +858,97 @@ def _entry_bodies(archive: Path, manifest: dict[str, Any], workdir: Path) -> Ite
                 _extract_to(stream, copy_path)
                 break
         db = sqlite3.connect(f"file:{copy_path}?mode=ro", uri=True)
-        try:
-            columns = {row[1] for row in db.execute(f"PRAGMA table_info({Entry._meta.db_table})")}
-            # The default ledger's entries (a backup made before there were several has only those).
-            where = " WHERE ledger_id = 1" if "ledger_id" in columns else ""
-            for seq, body in db.execute(f"SELECT seq, body FROM {Entry._meta.db_table}{where} ORDER BY seq"):
-                yield seq, bytes(body)
-        finally:
-            db.close()
-        return
-    table = next(t for t in manifest["tables"] if t["name"] == Entry._meta.db_table)
-    seq_at, body_at = table["columns"].index("seq"), table["columns"].index("body")
-    ledger_at = table["columns"].index("ledger_id") if "ledger_id" in table["columns"] else None
-    rows = []
-    for info, stream in _members(archive):
-        if info.name == table["member"]:
-            for line in _lines(stream):
-                fields = line.decode("utf-8").split("\t")
-                if ledger_at is not None and fields[ledger_at] != "1":
-                    continue
-                body = _pg_copy_field(fields[body_at])
-                if not body.startswith("\\x"):
-                    raise BackupError("备份中的账本记录格式无法识别 (unexpected bytea format)")
-                rows.append((int(fields[seq_at]), bytes.fromhex(body[2:])))
-            break
-    rows.sort()
-    yield from rows
+        heads = {int(i): int(n) for i, n in db.execute(f"SELECT id, size FROM {Head._meta.db_table}")}
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({Entry._meta.db_table})")}
+        ledger = "ledger_id" if "ledger_id" in columns else str(DEFAULT_LEDGER_ID)
+        wanted = ", ".join(str(int(i)) for i in sorted(ledger_ids)) or "NULL"
+
+        def rows() -> Iterator[tuple[int, int, bytes]]:
+            try:
+                for ledger_id, seq, body in db.execute(
+                    f"SELECT {ledger}, seq, body FROM {Entry._meta.db_table} WHERE {ledger} IN ({wanted})"
+                    f" ORDER BY {ledger}, seq"
+                ):
+                    yield int(ledger_id), int(seq), bytes(body)
+            finally:
+                db.close()
+
+        return heads, rows()
+    heads = {int(i): int(n) for i, n in _copy_rows(archive, manifest, Head, ["id", "size"])}
+    found = []
+    for ledger_id, seq, body in _copy_rows(archive, manifest, Entry, ["ledger_id", "seq", "body"]):
+        if int(ledger_id) not in ledger_ids:
+            continue
+        body = _pg_copy_field(body)
+        if not body.startswith("\\x"):
+            raise BackupError("备份中的账本记录格式无法识别 (unexpected bytea format)")
+        found.append((int(ledger_id), int(seq), bytes.fromhex(body[2:])))
+    found.sort()
+    return heads, iter(found)
 
 
 def published_consistency_check(
     *, archive: str | os.PathLike, manifest: dict[str, Any], assessment: ForkAssessment
 ) -> None:
-    """Recompute, from the entry bodies in the archive, the root at the size of every published
-    checkpoint the backup reaches; one that differs makes the restored ledger a fork. Done
-    before anything is written, so that a refusal leaves the folder and the database untouched."""
+    """Take each ledger's size from the archive's own entries and heads (the manifest's is not
+    signed: one that disagrees is refused), and sort the published checkpoints against it:
+    beyond the backup's entries (`unreachable`), or within them but with another root, or a root
+    that cannot be recomputed from them, entries missing (`inconsistent`): both make the restored
+    ledger a fork. Done before anything is written, so that a refusal leaves the folder and the
+    database untouched."""
     from sanxiang.ledger.merkle import CompactRange, hasher_for
 
-    if not assessment.reachable:
-        return
     hasher = hasher_for(manifest["ledger"]["algorithm"])
-    wanted = {cp.size for cp in assessment.reachable}
-    roots: dict[int, bytes | None] = {0: hasher.empty_root()} if 0 in wanted else {}
-    cr = CompactRange(hasher)
+    checkpoints = [*assessment.reachable, *assessment.unreachable, *assessment.inconsistent]
+    wanted: dict[int, set[int]] = {DEFAULT_LEDGER_ID: set()}
+    for cp in checkpoints:
+        wanted.setdefault(cp.ledger_id, set()).add(cp.size)
+    roots: dict[tuple[int, int], bytes] = {}
+    ends: dict[int, int] = {}  # one past the largest seq, per ledger
+    ranges: dict[int, CompactRange] = {}
     with tempfile.TemporaryDirectory(prefix="sanxiang-restore-check-") as workdir:
         try:
-            for seq, body in _entry_bodies(Path(archive), manifest, Path(workdir)):
+            heads, rows = _ledger_rows(Path(archive), manifest, Path(workdir), set(wanted))
+            for ledger_id, seq, body in rows:
+                ends[ledger_id] = max(ends.get(ledger_id, 0), seq + 1)
+                cr = ranges.setdefault(ledger_id, CompactRange(hasher))
                 if seq != cr.size:
-                    break  # a gap: roots beyond it cannot be recomputed; `verify` names the gap
+                    continue  # a gap (or a duplicate): roots beyond it cannot be recomputed
                 cr.append(hasher.leaf(body))
-                if cr.size in wanted:
-                    roots[cr.size] = cr.root()
-                if cr.size >= max(wanted):
-                    break
-        except (sqlite3.Error, ValueError, IndexError, TypeError) as exc:
+                if cr.size in wanted[ledger_id]:
+                    roots[ledger_id, cr.size] = cr.root()
+        except (sqlite3.Error, ValueError, IndexError, TypeError, UnicodeDecodeError) as exc:
             raise BackupError(
                 f"备份中的账本记录无法读取，未恢复任何内容 (the backed-up ledger entries cannot be read): {exc}"
             ) from exc
-    consistent = []
-    for cp in assessment.reachable:
-        root = roots.get(cp.size)
-        if root is not None and root != cp.root:
-            assessment.inconsistent.append(cp)
+    sizes = {i: max(heads.get(i, 0), ends.get(i, 0)) for i in wanted}
+    claimed = int(manifest["ledger"]["tree_size"])
+    archived = (ends.get(DEFAULT_LEDGER_ID, 0), heads.get(DEFAULT_LEDGER_ID, 0))
+    if any(size != claimed for size in archived):
+        raise BackupError(
+            f"备份清单写明账本有 {claimed} 条记录，而备份中的账本记录有 {archived[0]} 条、账本头记为 {archived[1]} 条："
+            "清单与备份内容不符，未恢复任何内容 (the manifest's ledger.tree_size disagrees with the archived ledger)"
+        )
+    default = ranges.get(DEFAULT_LEDGER_ID)
+    claimed_root = manifest["ledger"].get("root")
+    if claimed and default is not None and default.size == claimed and claimed_root is not None:
+        if claimed_root != base64.b64encode(default.root()).decode():
+            raise BackupError(
+                "备份清单中的账本根哈希与备份中的账本记录算出的不符，未恢复任何内容 "
+                "(the manifest's ledger.root disagrees with the archived entries)"
+            )
+    for ledger_id in wanted:
+        roots.setdefault((ledger_id, 0), hasher.empty_root())
+    assessment.sizes = sizes
+    assessment.tree_size = sizes[DEFAULT_LEDGER_ID]
+    assessment.reachable, assessment.unreachable, assessment.inconsistent = [], [], []
+    for cp in checkpoints:
+        if cp.size > sizes[cp.ledger_id]:
+            assessment.unreachable.append(cp)
+        elif roots.get((cp.ledger_id, cp.size)) != cp.root:
+            assessment.inconsistent.append(cp)  # another root, or none recomputable: entries missing
         else:
-            consistent.append(cp)  # equal, or not recomputable here: `verify` reports it
-    assessment.reachable = consistent
+            assessment.reachable.append(cp)
 
 
 def _target_dir_check(target: Path) -> None:
@@ -1046,10 +1137,14 @@ def fork_record(*, manifest: dict[str, Any], assessment: ForkAssessment) -> int:
     def described(checkpoints: list[PublishedCheckpoint]) -> list[dict[str, Any]]:
         return [
             {"source": Path(c.label).name, "size": c.size, "root": base64.b64encode(c.root).decode()}
-            for c in sorted(checkpoints, key=lambda c: c.size)
+            | ({} if c.ledger_id == DEFAULT_LEDGER_ID else {"ledger_id": c.ledger_id})
+            for c in sorted(checkpoints, key=lambda c: (c.ledger_id, c.size))
         ]
 
-    newest = max((c.size for c in assessment.unreachable), default=assessment.tree_size)
+    # The missing seqs of the default ledger, which this entry is written to (the manifest's).
+    newest = max(
+        (c.size for c in assessment.unreachable if c.ledger_id == DEFAULT_LEDGER_ID), default=assessment.tree_size
+    )
     note = (
         "账本自备份恢复：上述已公布的检查点与恢复后的账本不一致，此后的记录与已公布的内容分叉"
         if assessment.forks

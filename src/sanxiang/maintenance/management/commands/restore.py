@@ -6,6 +6,7 @@ Exit status: 0 restored and verified; 1 restored but the verification names diff
 older than a published checkpoint (see --accept-fork); 4 refused because the backup's ledger key
 is not the installation's (see --accept-key-change)."""
 
+import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
@@ -74,8 +75,11 @@ class Command(BaseCommand):
             if manifest["keys"]["ledger_signing_key"]
             else None
         )
-        found = ops.installation_checkpoint_read(target=options["dir"])
-        installation = ops.installation_verifier()
+        replaced = ops.installation_checkpoint_read(target=options["dir"])
+        found = replaced.checkpoints
+        # An installation that never wrote an entry nor signed a checkpoint (a fresh machine whose
+        # service started once and made its key) has no key anyone may hold: it is no key change.
+        installation = None if replaced.empty else ops.installation_verifier()
         if not published and not found:
             # Nothing to compare with: say so, rather than let a fork go unnoticed.
             self.stderr.write(
@@ -138,7 +142,16 @@ class Command(BaseCommand):
             arg for cp in assessment.reachable if cp.label in given for arg in ("--checkpoint", cp.label)
         ]
         trusted = [arg for key in options["trusted_key"] for arg in ("--trusted-key", key)]
-        call_command("verify", *reachable, *trusted, "--no-progress", stdout=self.stdout, stderr=self.stderr)
+        with tempfile.TemporaryDirectory(prefix="sanxiang-restore-found-") as folder:
+            # The installation's own checkpoints the restored ledger reaches are held against it too
+            # (not after an accepted key change: the restored ledger's key does not verify them).
+            notes = {cp.label: cp.note for cp in found} if assessment.key_change is None else {}
+            for n, cp in enumerate(assessment.reachable):
+                if cp.label in notes:
+                    path = Path(folder) / f"installation-{n}.note"
+                    path.write_text(notes[cp.label], encoding="utf-8")
+                    reachable += ["--checkpoint", str(path)]
+            call_command("verify", *reachable, *trusted, "--no-progress", stdout=self.stdout, stderr=self.stderr)
         how = (
             "（不设 DATABASE_URL，without DATABASE_URL）"
             if result.engine == "sqlite"
