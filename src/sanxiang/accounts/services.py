@@ -48,6 +48,42 @@ def _now() -> dt.datetime:
 # Users ------------------------------------------------------------------------------------
 
 
+def _role_violations(*, role: str, agency: Agency | None) -> list[Violation]:
+    """A valid role, and an agency for the roles that belong to one."""
+    violations = []
+    if role not in Role.values:
+        violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
+    if role in AGENCY_ROLES and agency is None:
+        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    return violations
+
+
+def _officer_violations(*, officer: Officer, agency: Agency | None, other_than: int | None) -> list[Violation]:
+    """The officer of the user's own agency, with no login but this user's (`other_than`)."""
+    violations = []
+    if agency is None or officer.agency_id != agency.pk:
+        violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
+    if User.objects.filter(officer=officer).exclude(pk=other_than).exists():
+        violations.append(Violation("user.officer_taken", f"执法人员“{officer.name}”已有登录账号", RULE, "officer"))
+    return violations
+
+
+def _username_violations(*, username: str, other_than: int | None) -> list[Violation]:
+    """A user name of Django's characters, 1 to 150 long, used by no user but this one (`other_than`)."""
+    violations = []
+    try:
+        UnicodeUsernameValidator()(username)
+        if not username or len(username) > 150:
+            raise ValidationError("")
+    except ValidationError:
+        violations.append(
+            Violation("user.username", "用户名须为1至150个字母、数字或 @ . + - _ 字符", RULE, "username")
+        )
+    if User.objects.filter(username=username).exclude(pk=other_than).exists():
+        violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+    return violations
+
+
 def user_create_violations(
     *,
     username: str,
@@ -60,11 +96,7 @@ def user_create_violations(
 ) -> list[Violation]:
     """Every reason `user_create` would refuse, without writing: forms (Django's admin too) call
     it in their `clean` to show the reasons beside the fields."""
-    violations = []
-    if role not in Role.values:
-        violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
-    if role in AGENCY_ROLES and agency is None:
-        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    violations = _role_violations(role=role, agency=agency)
     if supervisor is not None:
         if role != Role.SUPERVISOR:
             violations.append(Violation("user.supervisor_role", "只有监督人员账号可以对应监督人员", RULE, "supervisor"))
@@ -73,20 +105,8 @@ def user_create_violations(
         if User.objects.filter(supervisor=supervisor).exists():
             violations.append(Violation("user.supervisor_taken", f"监督人员“{supervisor.name}”已有登录账号", RULE, "supervisor"))
     if officer is not None:
-        if agency is None or officer.agency_id != agency.pk:
-            violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
-        if User.objects.filter(officer=officer).exists():
-            violations.append(Violation("user.officer_taken", f"执法人员“{officer.name}”已有登录账号", RULE, "officer"))
-    try:
-        UnicodeUsernameValidator()(username)
-        if not username or len(username) > 150:
-            raise ValidationError("")
-    except ValidationError:
-        violations.append(
-            Violation("user.username", "用户名须为1至150个字母、数字或 @ . + - _ 字符", RULE, "username")
-        )
-    if User.objects.filter(username=username).exists():
-        violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+        violations += _officer_violations(officer=officer, agency=agency, other_than=None)
+    violations += _username_violations(username=username, other_than=None)
     if validate and password is not None:
         try:
             validate_password(password, User(username=username, role=role))
@@ -194,32 +214,16 @@ def user_update_violations(*, user: User, changes: dict) -> list[Violation]:
     agency = changes["agency"] if "agency" in changes else user.agency
     officer = changes["officer"] if "officer" in changes else user.officer
     username = changes.get("username", user.username)
-    violations = []
-    if role not in Role.values:
-        violations.append(Violation("user.role", "请选择有效的角色", RULE, "role"))
-    if role in AGENCY_ROLES and agency is None:
-        violations.append(Violation("user.agency_missing", "本角色的用户必须属于一个执法主体", RULE, "agency"))
+    violations = _role_violations(role=role, agency=agency)
     if officer is not None:
-        if agency is None or officer.agency_id != agency.pk:
-            violations.append(Violation("user.officer_agency", "对应的执法人员不属于该执法主体", RULE, "officer"))
-        if User.objects.filter(officer=officer).exclude(pk=user.pk).exists():
-            violations.append(Violation("user.officer_taken", f"执法人员“{officer.name}”已有登录账号", RULE, "officer"))
+        violations += _officer_violations(officer=officer, agency=agency, other_than=user.pk)
     if user.supervisor_id is not None and (role != Role.SUPERVISOR or agency is None or agency.pk != user.supervisor.bureau_id):
         violations.append(Violation(
             "user.supervisor_linked", f"该账号对应监督人员“{user.supervisor.name}”，须为该司法行政部门的监督人员账号", RULE,
             "role" if role != Role.SUPERVISOR else "agency",
         ))
     if "username" in changes:
-        try:
-            UnicodeUsernameValidator()(username)
-            if not username or len(username) > 150:
-                raise ValidationError("")
-        except ValidationError:
-            violations.append(
-                Violation("user.username", "用户名须为1至150个字母、数字或 @ . + - _ 字符", RULE, "username")
-            )
-        if User.objects.filter(username=username).exclude(pk=user.pk).exists():
-            violations.append(Violation("user.username_taken", f"用户名“{username}”已被使用", RULE, "username"))
+        violations += _username_violations(username=username, other_than=user.pk)
     stays_admin = role == Role.SYSTEM_ADMIN and changes.get("is_active", user.is_active)
     if user.role == Role.SYSTEM_ADMIN and user.is_active and not stays_admin and not (
         User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True).exclude(pk=user.pk).exists()
